@@ -1,0 +1,182 @@
+/*
+ * arp/arp.h - IPv4 neighbour table and the ARP protocol (RFC 826).
+ *
+ * The table maps (interface, IPv4) to a MAC with a state machine modelled on the Linux
+ * neighbour code, simplified for a router:
+ *
+ *   INCOMPLETE --reply--> REACHABLE --reachable_ms--> STALE --used--> PROBE
+ *        |                    ^                                          |
+ *        +--retries out--> gone (queued packets: unresolved)   reply ----+
+ *                                                           no reply -> gone
+ *   STATIC: configured, never ages, never overwritten by learning.
+ *
+ * Time is a millisecond clock passed in by the caller (tests drive it). The table never
+ * sends anything itself: it asks its owner through struct arp_ops callbacks, which keeps
+ * it a pure library. Packets waiting for resolution are opaque pointers owned by the
+ * table until handed back through `resolved` or `drop`.
+ *
+ * Addresses are host byte order. ifx is the gateway's dense interface index (1..4095).
+ */
+#ifndef ARP_ARP_H
+#define ARP_ARP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- ARP wire format ---- */
+
+#define ARP_PKT_LEN  28 /* Ethernet/IPv4 ARP payload */
+#define ARP_OP_REQUEST 1
+#define ARP_OP_REPLY   2
+
+struct arp_msg {
+	uint16_t op;
+	uint8_t sha[6];
+	uint32_t spa; /* host order */
+	uint8_t tha[6];
+	uint32_t tpa; /* host order */
+};
+
+enum arp_parse_err {
+	ARP_PARSE_OK = 0,
+	ARP_PARSE_SHORT,    /* fewer than 28 bytes */
+	ARP_PARSE_FORMAT,   /* htype != 1, ptype != 0x0800, hlen != 6 or plen != 4 */
+	ARP_PARSE_OP,       /* op other than request/reply */
+	ARP_PARSE_SENDER,   /* sender MAC multicast/zero, or sender IP multicast/broadcast */
+};
+
+/* Parses the ARP payload (after the Ethernet header). Returns enum arp_parse_err. */
+int arp_parse(const uint8_t *p, size_t len, struct arp_msg *m);
+/* Writes a 28-byte ARP payload. */
+void arp_build(uint8_t *p, const struct arp_msg *m);
+
+/* ---- neighbour table ---- */
+
+enum arp_state {
+	ARP_INCOMPLETE = 1,
+	ARP_REACHABLE,
+	ARP_STALE,
+	ARP_PROBE,
+	ARP_STATIC,
+};
+
+struct arp_config {
+	uint32_t reachable_ms;   /* REACHABLE lifetime before STALE (default 30000) */
+	uint32_t stale_ms;       /* unused STALE entry removed after this (default 600000) */
+	uint32_t retrans_ms;     /* interval between requests (default 1000) */
+	uint8_t max_retries;     /* requests for INCOMPLETE / PROBE before giving up (default 3) */
+	uint8_t queue_len;       /* packets held per INCOMPLETE neighbour (default 4, max 64) */
+	uint32_t max_entries;    /* dynamic entries; static ones do not count (default 65536) */
+	uint32_t failed_hold_ms; /* after giving up, new packets fail fast for this long (1000) */
+};
+void arp_config_default(struct arp_config *cfg);
+
+/* Why a queued packet is handed back through ops->drop. */
+enum arp_drop_reason {
+	ARP_DROP_UNRESOLVED = 1, /* retries exhausted: the caller answers ICMP host unreachable */
+	ARP_DROP_QUEUE_FULL,     /* the neighbour's queue was full: the oldest packet is dropped */
+	ARP_DROP_FLUSHED,        /* entry removed by clear/flush/interface removal */
+};
+
+struct arp_ops {
+	/* Send an ARP request for ip out of ifx; dst_mac NULL = broadcast, else unicast probe. */
+	void (*solicit)(void *ctx, uint16_t ifx, uint32_t ip, const uint8_t *dst_mac);
+	/* A queued packet whose neighbour just resolved: the owner rewrites and sends it. */
+	void (*resolved)(void *ctx, uint16_t ifx, uint32_t ip, const uint8_t *mac, void *pkt);
+	/* A queued packet the table gives up on. */
+	void (*drop)(void *ctx, uint16_t ifx, uint32_t ip, void *pkt, enum arp_drop_reason why);
+};
+
+struct arp_table;
+
+/* cfg NULL = defaults. ops and ctx are kept for the table's lifetime. */
+struct arp_table *arp_table_create(const struct arp_config *cfg, const struct arp_ops *ops,
+				   void *ctx);
+void arp_table_destroy(struct arp_table *t); /* queued packets go to ops->drop(FLUSHED) */
+
+/*
+ * Data plane: the MAC to use for (ifx, ip), or NULL when there is none yet. A usable
+ * entry (REACHABLE, STALE, PROBE, STATIC) returns its MAC; using a STALE entry moves it
+ * to PROBE (unicast request sent on the next arp_tick), as Linux does. The pointer stays
+ * valid until the next control call on the table.
+ */
+const uint8_t *arp_lookup(struct arp_table *t, uint16_t ifx, uint32_t ip, uint64_t now_ms);
+
+enum arp_resolve_result {
+	ARP_RES_QUEUED = 0,   /* held; a request went out or is already pending */
+	ARP_RES_FAILED,       /* neighbour failed recently: caller answers host unreachable */
+	ARP_RES_NOMEM,        /* table full: caller drops (counted) and keeps pkt */
+};
+
+/*
+ * A lookup missed: create an INCOMPLETE entry if needed (soliciting at once through
+ * ops->solicit) and queue pkt (may be NULL to only solicit). When the queue is full the
+ * oldest packet is handed to ops->drop(QUEUE_FULL) and pkt is queued.
+ * On ARP_RES_FAILED and ARP_RES_NOMEM the caller keeps ownership of pkt.
+ */
+int arp_resolve(struct arp_table *t, uint16_t ifx, uint32_t ip, void *pkt, uint64_t now_ms);
+
+enum arp_learn_mode {
+	ARP_LEARN_UPDATE = 0, /* only refresh an existing entry (gratuitous / not for us) */
+	ARP_LEARN_CREATE = 1, /* create when absent (request or reply addressed to us) */
+};
+
+enum arp_learn_result {
+	ARP_LEARN_IGNORED = 0, /* no entry and mode UPDATE, or static entry */
+	ARP_LEARN_NEW,
+	ARP_LEARN_REFRESHED,
+	ARP_LEARN_CHANGED,     /* MAC changed */
+	ARP_LEARN_RESOLVED,    /* was INCOMPLETE: queued packets went to ops->resolved */
+	ARP_LEARN_FULL,        /* would create but the table is full */
+};
+
+/* Sender information from a received ARP message (or a confirmed reply). */
+int arp_learn(struct arp_table *t, uint16_t ifx, uint32_t ip, const uint8_t *mac,
+	      enum arp_learn_mode mode, uint64_t now_ms);
+
+/* Timers: retransmits, state ageing, expiry. Call every ~100 ms or at arp_next_deadline. */
+void arp_tick(struct arp_table *t, uint64_t now_ms);
+/* The earliest time arp_tick has work to do; UINT64_MAX when none. */
+uint64_t arp_next_deadline(const struct arp_table *t);
+
+enum arp_err {
+	ARP_OK = 0,
+	ARP_E_INVAL = -1,
+	ARP_E_NOENT = -2,
+	ARP_E_NOMEM = -3,
+	ARP_E_EXISTS = -4,
+};
+
+/* Static entries replace a dynamic one for the same key (its queue is resolved). */
+int arp_static_add(struct arp_table *t, uint16_t ifx, uint32_t ip, const uint8_t *mac);
+int arp_static_del(struct arp_table *t, uint16_t ifx, uint32_t ip);
+/* Remove every dynamic entry (clear ip arp); ifx 0 = all interfaces. */
+void arp_clear_dynamic(struct arp_table *t, uint16_t ifx);
+/* Remove every entry, static too, of one interface (interface deleted). */
+void arp_flush_if(struct arp_table *t, uint16_t ifx);
+
+struct arp_entry_info {
+	uint16_t ifx;
+	uint32_t ip;
+	uint8_t mac[6]; /* zero while INCOMPLETE */
+	uint8_t state;  /* enum arp_state */
+	uint64_t age_ms; /* since last confirmation (0 for static) */
+	uint8_t queued;
+	uint8_t retries;
+};
+
+/* Entries in ascending (ifx, ip) order; cb non-zero stops the walk. */
+int arp_walk(const struct arp_table *t, uint64_t now_ms,
+	     int (*cb)(const struct arp_entry_info *e, void *arg), void *arg);
+bool arp_get(const struct arp_table *t, uint16_t ifx, uint32_t ip, uint64_t now_ms,
+	     struct arp_entry_info *e);
+
+struct arp_stats {
+	uint32_t entries, statics, incomplete;
+	uint64_t requests_sent, learned, changed, expired, failed, queue_drops, full_drops;
+};
+void arp_get_stats(const struct arp_table *t, struct arp_stats *st);
+const char *arp_state_name(enum arp_state s);
+
+#endif

@@ -1,0 +1,2 @@
+gw/CMakeFiles/vxgw_gw.dir/pipeline.c.o: /work/main/gw/pipeline.c \
+ /usr/include/stdc-predef.h

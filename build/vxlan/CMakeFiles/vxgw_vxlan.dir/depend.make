@@ -1,0 +1,2 @@
+# Empty dependencies file for vxgw_vxlan.
+# This may be replaced when dependencies are built.

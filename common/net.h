@@ -1,0 +1,194 @@
+/*
+ * common/net.h - wire formats and checksum helpers shared by every module.
+ *
+ * Header-only on purpose: these are a handful of tiny inline functions that sit on
+ * the packet path of several modules (vxlan encap, the gw pipeline, arp), and a call
+ * through a library boundary would cost more than the work they do.
+ *
+ * All multi-byte fields in the structs below are in network byte order. Values held in
+ * uint32_t "ip" variables across the project are in HOST byte order (so that prefix
+ * arithmetic and comparisons are natural); convert at the wire with ntohl/htonl.
+ */
+#ifndef VXGW_NET_H
+#define VXGW_NET_H
+
+#include <arpa/inet.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#define NET_ETH_ALEN      6
+#define NET_ETH_HLEN      14
+#define NET_ETHERTYPE_IP  0x0800
+#define NET_ETHERTYPE_ARP 0x0806
+#define NET_ETHERTYPE_VLAN 0x8100
+#define NET_ETHERTYPE_QINQ 0x88a8
+#define NET_IP_HLEN       20
+#define NET_UDP_HLEN      8
+#define NET_ICMP_HLEN     8
+#define NET_IPPROTO_ICMP  1
+#define NET_IPPROTO_UDP   17
+#define NET_IP_DF         0x4000
+#define NET_IP_MF         0x2000
+#define NET_IP_OFFMASK    0x1fff
+
+struct net_eth {
+	uint8_t dst[NET_ETH_ALEN];
+	uint8_t src[NET_ETH_ALEN];
+	uint16_t type;
+} __attribute__((packed));
+
+struct net_ip {
+	uint8_t vhl; /* version << 4 | header length in 32-bit words */
+	uint8_t tos;
+	uint16_t len;
+	uint16_t id;
+	uint16_t off; /* flags (DF, MF) and fragment offset in 8-byte units */
+	uint8_t ttl;
+	uint8_t proto;
+	uint16_t sum;
+	uint32_t src;
+	uint32_t dst;
+} __attribute__((packed));
+
+struct net_udp {
+	uint16_t sport;
+	uint16_t dport;
+	uint16_t len;
+	uint16_t sum;
+} __attribute__((packed));
+
+struct net_icmp {
+	uint8_t type;
+	uint8_t code;
+	uint16_t sum;
+	uint16_t id; /* or unused, or (unused, next-hop MTU) for frag-needed */
+	uint16_t seq;
+} __attribute__((packed));
+
+/* One's-complement sum of a buffer, not folded: add several, then fold once. */
+static inline uint32_t net_csum_partial(const void *buf, size_t len, uint32_t sum)
+{
+	const uint8_t *p = buf;
+	while (len > 1) {
+		uint16_t w;
+		memcpy(&w, p, 2);
+		sum += w;
+		p += 2;
+		len -= 2;
+	}
+	if (len) {
+		uint16_t w = 0;
+		memcpy(&w, p, 1);
+		sum += w;
+	}
+	return sum;
+}
+
+static inline uint16_t net_csum_fold(uint32_t sum)
+{
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/* Full checksum of a buffer, result ready to store (network order, like the data). */
+static inline uint16_t net_csum(const void *buf, size_t len)
+{
+	return net_csum_fold(net_csum_partial(buf, len, 0));
+}
+
+/*
+ * RFC 1624 incremental update: a 16-bit field changed from old to new (both as stored,
+ * network order); returns the new checksum as stored. Eqn. 3: HC' = ~(~HC + ~m + m').
+ */
+static inline uint16_t net_csum_update16(uint16_t sum, uint16_t old, uint16_t new_)
+{
+	uint32_t s = (uint16_t)~sum;
+	s += (uint16_t)~old;
+	s += new_;
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+static inline bool net_mac_is_bcast(const uint8_t *m)
+{
+	return (m[0] & m[1] & m[2] & m[3] & m[4] & m[5]) == 0xff;
+}
+
+static inline bool net_mac_is_mcast(const uint8_t *m)
+{
+	return (m[0] & 1) != 0;
+}
+
+static inline bool net_mac_is_zero(const uint8_t *m)
+{
+	return (m[0] | m[1] | m[2] | m[3] | m[4] | m[5]) == 0;
+}
+
+static inline bool net_mac_eq(const uint8_t *a, const uint8_t *b)
+{
+	return memcmp(a, b, NET_ETH_ALEN) == 0;
+}
+
+/* 48-bit MAC packed into the low bits of a uint64_t (first octet most significant). */
+static inline uint64_t net_mac_to_u64(const uint8_t *m)
+{
+	return ((uint64_t)m[0] << 40) | ((uint64_t)m[1] << 32) | ((uint64_t)m[2] << 24) |
+	       ((uint64_t)m[3] << 16) | ((uint64_t)m[4] << 8) | (uint64_t)m[5];
+}
+
+static inline void net_u64_to_mac(uint64_t v, uint8_t *m)
+{
+	for (int i = 5; i >= 0; i--) {
+		m[i] = (uint8_t)v;
+		v >>= 8;
+	}
+}
+
+/* Host-order prefix mask for a length 0..32. */
+static inline uint32_t net_mask(unsigned len)
+{
+	return len ? ~0u << (32 - len) : 0;
+}
+
+/* Multicast group address (224.0.0.0/4), host order. */
+static inline bool net_ip_is_mcast(uint32_t ip)
+{
+	return (ip >> 28) == 0xe;
+}
+
+/* A cheap, well-mixing 32-bit hash (murmur3 finalizer) for flow and table hashing. */
+static inline uint32_t net_hash32(uint32_t h)
+{
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	h ^= h >> 16;
+	return h;
+}
+
+static inline uint64_t net_hash64(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 33;
+	return h;
+}
+
+/* Formatting helpers: buffers of these sizes always suffice. */
+#define NET_IP_STRLEN  16
+#define NET_MAC_STRLEN 18
+const char *net_ip_fmt(uint32_t ip, char buf[NET_IP_STRLEN]);
+const char *net_mac_fmt(const uint8_t *mac, char buf[NET_MAC_STRLEN]);
+/* Strict parsers: the whole string must match; return false on anything else. */
+bool net_ip_parse(const char *s, uint32_t *ip);
+bool net_prefix_parse(const char *s, uint32_t *pfx, uint8_t *len);
+bool net_mac_parse(const char *s, uint8_t mac[NET_ETH_ALEN]);
+
+#endif

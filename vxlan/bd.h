@@ -1,0 +1,142 @@
+/*
+ * vxlan/bd.h - bridge domains: VNI map, flood lists / flood groups, VTEP peers and the
+ * per-bridge-domain MAC table.
+ *
+ * A bridge domain is named by its configured id (1..BD_ID_MAX) and, inside the data
+ * plane, by a dense index "bdx" (0..BD_MAX-1) that stays stable for the bridge domain's
+ * lifetime, so that per-BD arrays (counters, BDIF binding) are plain arrays.
+ *
+ * MAC entries point at a remote VTEP (host-order IPv4). Learning rules (spec section 4):
+ * a dynamic entry moves to the newest VTEP; a static entry never moves; a bridge domain
+ * holds at most mac_limit dynamic entries; dynamic entries age after mac_aging seconds
+ * without being refreshed (0 = never).
+ */
+#ifndef VXLAN_BD_H
+#define VXLAN_BD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define BD_ID_MAX          16777215u
+#define BD_MAX             4096  /* bridge domains at once */
+#define BD_PEERS_MAX       128   /* flood-peer entries per bridge domain */
+#define BD_LEARNED_PEERS_MAX 1024 /* VTEPs learned in one flood-group bridge domain */
+#define BD_MAC_AGING_DEFAULT 300 /* seconds */
+#define BD_MAC_LIMIT_DEFAULT 8192
+#define BD_MAC_LIMIT_MAX   1048576
+#define BD_NONE            0xffffffffu
+
+enum bd_err {
+	BD_OK = 0,
+	BD_E_INVAL = -1,  /* id, vni, address or value out of range */
+	BD_E_EXISTS = -2, /* bridge domain exists / peer already listed / VNI used elsewhere */
+	BD_E_NOENT = -3,
+	BD_E_FULL = -4,   /* BD_MAX, BD_PEERS_MAX or MAC capacity reached */
+	BD_E_NOMEM = -5,
+};
+
+struct bd_table;
+
+/* mac_capacity: total MAC entries over all bridge domains (hash table sized once). */
+struct bd_table *bd_table_create(size_t mac_capacity);
+void bd_table_destroy(struct bd_table *t);
+const char *bd_strerror(int err);
+
+/* ---- configuration ---- */
+int bd_add(struct bd_table *t, uint32_t id);  /* created without a VNI */
+int bd_del(struct bd_table *t, uint32_t id);  /* also flushes its MACs */
+/* vni 1..VX_VNI_MAX, unique across bridge domains; 0 removes the VNI. */
+int bd_set_vni(struct bd_table *t, uint32_t id, uint32_t vni);
+int bd_flood_peer_add(struct bd_table *t, uint32_t id, uint32_t vtep);
+int bd_flood_peer_del(struct bd_table *t, uint32_t id, uint32_t vtep);
+/* group: IPv4 multicast address, 0 = none. */
+int bd_set_flood_group(struct bd_table *t, uint32_t id, uint32_t group);
+int bd_set_mac_aging(struct bd_table *t, uint32_t id, uint32_t seconds);
+int bd_set_mac_limit(struct bd_table *t, uint32_t id, uint32_t limit);
+
+/* ---- lookups (data plane) ---- */
+uint32_t bd_index(const struct bd_table *t, uint32_t id);     /* BD_NONE if absent */
+uint32_t bd_by_vni(const struct bd_table *t, uint32_t vni);   /* bdx or BD_NONE */
+uint32_t bd_id(const struct bd_table *t, uint32_t bdx);
+uint32_t bd_vni(const struct bd_table *t, uint32_t bdx);      /* 0 when none */
+uint32_t bd_flood_group(const struct bd_table *t, uint32_t bdx);
+
+/*
+ * May vtep send into bridge domain bdx? With a flood-peer list: only listed VTEPs. With a
+ * flood group: any VTEP, which is then recorded as a learned peer (bounded by
+ * BD_LEARNED_PEERS_MAX; beyond that, refused) with its last-seen time.
+ */
+bool bd_peer_accept(struct bd_table *t, uint32_t bdx, uint32_t vtep, uint64_t now_ms);
+
+/*
+ * Head-end replication list: the configured flood peers. Returns the count and points
+ * *peers at an internal array valid until the next configuration call.
+ */
+size_t bd_flood_peers(const struct bd_table *t, uint32_t bdx, const uint32_t **peers);
+
+/* ---- MAC table ---- */
+enum bd_mac_result {
+	BD_MAC_NEW = 0,
+	BD_MAC_REFRESHED,
+	BD_MAC_MOVED,     /* dynamic entry now points at another VTEP */
+	BD_MAC_STATIC,    /* static entry: not touched (a move attempt when VTEP differs) */
+	BD_MAC_LIMIT,     /* bridge domain's mac_limit reached: not learned */
+	BD_MAC_FULL,      /* table capacity reached: not learned */
+	BD_MAC_INVALID,   /* multicast/broadcast/zero source MAC: never learned */
+};
+
+/* Learns mac (6 bytes) behind vtep in bdx at time now_ms. */
+int bd_mac_learn(struct bd_table *t, uint32_t bdx, const uint8_t *mac, uint32_t vtep,
+		 uint64_t now_ms);
+/* VTEP of mac in bdx: true and *vtep set when known. Hot path. */
+bool bd_mac_lookup(const struct bd_table *t, uint32_t bdx, const uint8_t *mac, uint32_t *vtep);
+
+int bd_mac_static_add(struct bd_table *t, uint32_t id, const uint8_t *mac, uint32_t vtep);
+int bd_mac_static_del(struct bd_table *t, uint32_t id, const uint8_t *mac);
+/* Clear dynamic entries; id 0 = every bridge domain. */
+void bd_mac_clear_dynamic(struct bd_table *t, uint32_t id);
+/* Age out dynamic entries; returns how many were removed. Call about once a second. */
+size_t bd_mac_age(struct bd_table *t, uint64_t now_ms);
+
+/* ---- introspection ---- */
+struct bd_info {
+	uint32_t id, bdx, vni, flood_group;
+	uint32_t mac_aging, mac_limit;
+	uint32_t n_flood_peers;
+	const uint32_t *flood_peers; /* sorted ascending */
+	uint32_t n_macs, n_static_macs;
+	uint32_t n_learned_peers;
+};
+bool bd_get(const struct bd_table *t, uint32_t id, struct bd_info *bi);
+/* Bridge domains in ascending id order; cb non-zero stops. */
+int bd_walk(const struct bd_table *t, int (*cb)(const struct bd_info *bi, void *arg), void *arg);
+
+struct bd_mac_info {
+	uint32_t bd_id;
+	uint8_t mac[6];
+	uint32_t vtep;
+	bool is_static;
+	uint64_t age_ms;
+};
+/* MACs of one bridge domain (id) or all (id 0), ordered by (bd id, mac). */
+int bd_mac_walk(const struct bd_table *t, uint32_t id, uint64_t now_ms,
+		int (*cb)(const struct bd_mac_info *mi, void *arg), void *arg);
+
+struct bd_peer_info {
+	uint32_t bd_id;
+	uint32_t vtep;
+	bool learned;     /* from a flood group, as opposed to configured */
+	uint64_t age_ms;  /* since last packet (learned peers) */
+};
+/* Configured and learned peers of every bridge domain, ordered by (bd id, vtep). */
+int bd_peer_walk(const struct bd_table *t, uint64_t now_ms,
+		 int (*cb)(const struct bd_peer_info *pi, void *arg), void *arg);
+
+struct bd_mac_stats {
+	uint64_t learned, moved, static_conflicts, limit_drops, full_drops, aged;
+	size_t entries, capacity;
+};
+void bd_mac_get_stats(const struct bd_table *t, struct bd_mac_stats *st);
+
+#endif

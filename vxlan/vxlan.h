@@ -1,0 +1,60 @@
+/*
+ * vxlan/vxlan.h - VXLAN wire format (RFC 7348) and outer-header encapsulation.
+ *
+ * Addresses are host byte order.
+ */
+#ifndef VXLAN_VXLAN_H
+#define VXLAN_VXLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define VX_HDR_LEN     8
+#define VX_FLAG_I      0x08
+#define VX_VNI_MAX     0xffffffu
+#define VX_UDP_PORT    4789
+/* Outer IPv4 (20) + UDP (8) + VXLAN (8) written in front of the inner Ethernet frame. */
+#define VX_ENCAP_LEN   36
+#define VX_SPORT_MIN   49152
+#define VX_SPORT_MAX   65535
+#define VX_OUTER_TTL   64
+
+enum vx_parse_err {
+	VX_PARSE_OK = 0,
+	VX_PARSE_SHORT,    /* fewer than 8 bytes */
+	VX_PARSE_NO_I,     /* I flag clear */
+	VX_PARSE_FLAGS,    /* another flag bit set (RFC 7348: reserved, must be zero) */
+	VX_PARSE_RESERVED, /* a reserved byte non-zero */
+};
+
+/*
+ * Parses a VXLAN header. strict: reject other flag bits and reserved bytes (the default
+ * policy); when false they are ignored as RFC 7348 allows a receiver to. Returns the
+ * enum vx_parse_err; *vni is set on VX_PARSE_OK.
+ */
+int vx_hdr_parse(const uint8_t *p, size_t len, bool strict, uint32_t *vni);
+void vx_hdr_build(uint8_t *p, uint32_t vni);
+
+/* UDP source port in 49152..65535 from a flow hash (RFC 7348 section 5). */
+static inline uint16_t vx_sport(uint32_t flow_hash)
+{
+	return (uint16_t)(VX_SPORT_MIN + (flow_hash & 0x3fff));
+}
+
+/*
+ * A prebuilt outer IPv4/UDP/VXLAN header for one (source VTEP, remote VTEP, VNI): the
+ * per-packet work is to copy 36 bytes and patch lengths, source port and the IP checksum
+ * incrementally from a precomputed partial sum. Outer IP: DF set, TTL 64, ID 0 (RFC 6864:
+ * atomic datagram), UDP checksum 0.
+ */
+struct vx_encap {
+	uint8_t hdr[VX_ENCAP_LEN];
+	uint32_t ip_sum_base; /* unfolded one's-complement sum of the header without tot_len */
+};
+
+void vx_encap_init(struct vx_encap *e, uint32_t src, uint32_t dst, uint16_t dport, uint32_t vni);
+/* Writes the header at out (VX_ENCAP_LEN bytes) for an inner frame of inner_len bytes. */
+void vx_encap_write(const struct vx_encap *e, uint8_t *out, uint16_t inner_len, uint16_t sport);
+
+#endif
