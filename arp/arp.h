@@ -53,6 +53,12 @@ void arp_build(uint8_t *p, const struct arp_msg *m);
 
 /* ---- neighbour table ---- */
 
+/* Hard bounds, whatever the configuration says. */
+#define ARP_MAX_IFX     4095        /* valid ifx: 1..ARP_MAX_IFX */
+#define ARP_MAX_QUEUE   64          /* upper bound of arp_config.queue_len */
+#define ARP_MAX_ENTRIES (1u << 24)  /* upper bound of arp_config.max_entries */
+#define ARP_MAX_STATIC  65536       /* static entries, counted apart from max_entries */
+
 enum arp_state {
 	ARP_INCOMPLETE = 1,
 	ARP_REACHABLE,
@@ -90,7 +96,16 @@ struct arp_ops {
 
 struct arp_table;
 
-/* cfg NULL = defaults. ops and ctx are kept for the table's lifetime. */
+/*
+ * cfg NULL = defaults. ops and ctx are kept for the table's lifetime (ops is copied; a NULL
+ * ops or callback is a no-op). Returns NULL on allocation failure or an unusable cfg:
+ * retrans_ms, max_retries, queue_len or max_entries 0, queue_len > ARP_MAX_QUEUE,
+ * max_entries > ARP_MAX_ENTRIES.
+ *
+ * Callbacks are invoked from arp_resolve, arp_learn, arp_tick, arp_static_add and the flush
+ * functions only after the table is consistent again, with copies of the key, MAC and
+ * packets: a callback may call arp_lookup (or any other function) on the same table.
+ */
 struct arp_table *arp_table_create(const struct arp_config *cfg, const struct arp_ops *ops,
 				   void *ctx);
 void arp_table_destroy(struct arp_table *t); /* queued packets go to ops->drop(FLUSHED) */
@@ -114,6 +129,9 @@ enum arp_resolve_result {
  * ops->solicit) and queue pkt (may be NULL to only solicit). When the queue is full the
  * oldest packet is handed to ops->drop(QUEUE_FULL) and pkt is queued.
  * On ARP_RES_FAILED and ARP_RES_NOMEM the caller keeps ownership of pkt.
+ * An invalid ifx or ip (0, multicast, 255.255.255.255) gives ARP_RES_FAILED. If the entry
+ * is already usable (the caller raced with a reply), pkt goes straight to ops->resolved and
+ * the result is ARP_RES_QUEUED. A full table evicts the longest-STALE entry if any.
  */
 int arp_resolve(struct arp_table *t, uint16_t ifx, uint32_t ip, void *pkt, uint64_t now_ms);
 
@@ -131,7 +149,12 @@ enum arp_learn_result {
 	ARP_LEARN_FULL,        /* would create but the table is full */
 };
 
-/* Sender information from a received ARP message (or a confirmed reply). */
+/*
+ * Sender information from a received ARP message (or a confirmed reply). Any successful
+ * learn makes the entry REACHABLE. Invalid ifx, ip (0, multicast, 255.255.255.255) or mac
+ * (zero, multicast) -> IGNORED. CREATE on a full table evicts the longest-STALE entry if
+ * there is one, else returns FULL.
+ */
 int arp_learn(struct arp_table *t, uint16_t ifx, uint32_t ip, const uint8_t *mac,
 	      enum arp_learn_mode mode, uint64_t now_ms);
 
@@ -148,7 +171,11 @@ enum arp_err {
 	ARP_E_EXISTS = -4,
 };
 
-/* Static entries replace a dynamic one for the same key (its queue is resolved). */
+/*
+ * Static entries replace a dynamic one for the same key (its queue is resolved). Adding an
+ * existing static entry replaces its MAC (ARP_OK). ARP_E_NOMEM beyond ARP_MAX_STATIC.
+ * arp_static_del: ARP_E_NOENT when there is no static entry for the key.
+ */
 int arp_static_add(struct arp_table *t, uint16_t ifx, uint32_t ip, const uint8_t *mac);
 int arp_static_del(struct arp_table *t, uint16_t ifx, uint32_t ip);
 /* Remove every dynamic entry (clear ip arp); ifx 0 = all interfaces. */
@@ -166,12 +193,22 @@ struct arp_entry_info {
 	uint8_t retries;
 };
 
-/* Entries in ascending (ifx, ip) order; cb non-zero stops the walk. */
+/*
+ * Entries in ascending (ifx, ip) order; cb non-zero stops the walk and is returned
+ * (0 after a full walk, ARP_E_NOMEM if the snapshot cannot be allocated, ARP_E_INVAL for
+ * a NULL cb). The walk runs on a snapshot, so cb may change the table. A failed
+ * INCOMPLETE entry shows retries == max_retries.
+ */
 int arp_walk(const struct arp_table *t, uint64_t now_ms,
 	     int (*cb)(const struct arp_entry_info *e, void *arg), void *arg);
 bool arp_get(const struct arp_table *t, uint16_t ifx, uint32_t ip, uint64_t now_ms,
 	     struct arp_entry_info *e);
 
+/*
+ * entries: all, statics included. learned: entries created or resolved by arp_learn.
+ * expired: entries removed by ageing (stale unused, probe unanswered, evicted when full).
+ * failed: resolutions given up. queue_drops: ARP_DROP_QUEUE_FULL. full_drops: NOMEM/FULL.
+ */
 struct arp_stats {
 	uint32_t entries, statics, incomplete;
 	uint64_t requests_sent, learned, changed, expired, failed, queue_drops, full_drops;
