@@ -25,6 +25,8 @@
 #define BD_MAC_AGING_DEFAULT 300 /* seconds */
 #define BD_MAC_LIMIT_DEFAULT 8192
 #define BD_MAC_LIMIT_MAX   1048576
+#define BD_MAC_AGING_MAX   1000000  /* seconds (about 11.5 days), as on common routers */
+#define BD_MAC_CAPACITY_MAX (1u << 26) /* bd_table_create refuses more */
 #define BD_NONE            0xffffffffu
 
 enum bd_err {
@@ -38,7 +40,10 @@ enum bd_err {
 
 struct bd_table;
 
-/* mac_capacity: total MAC entries over all bridge domains (hash table sized once). */
+/*
+ * mac_capacity: total MAC entries over all bridge domains, static ones included (hash
+ * table sized once, 1..BD_MAC_CAPACITY_MAX; NULL outside that or without memory).
+ */
 struct bd_table *bd_table_create(size_t mac_capacity);
 void bd_table_destroy(struct bd_table *t);
 const char *bd_strerror(int err);
@@ -48,17 +53,23 @@ int bd_add(struct bd_table *t, uint32_t id);  /* created without a VNI */
 int bd_del(struct bd_table *t, uint32_t id);  /* also flushes its MACs */
 /* vni 1..VX_VNI_MAX, unique across bridge domains; 0 removes the VNI. */
 int bd_set_vni(struct bd_table *t, uint32_t id, uint32_t vni);
+/* Flood peers and static-MAC VTEPs must be unicast: not in 0/8, 224/4 or 240/4. */
 int bd_flood_peer_add(struct bd_table *t, uint32_t id, uint32_t vtep);
 int bd_flood_peer_del(struct bd_table *t, uint32_t id, uint32_t vtep);
-/* group: IPv4 multicast address, 0 = none. */
+/*
+ * group: IPv4 multicast address, 0 = none. Setting the same group again keeps the learned
+ * peers; another group (or none) forgets them.
+ */
 int bd_set_flood_group(struct bd_table *t, uint32_t id, uint32_t group);
+/* 0 (never) .. BD_MAC_AGING_MAX; applies to the entries already learned too. */
 int bd_set_mac_aging(struct bd_table *t, uint32_t id, uint32_t seconds);
+/* 1..BD_MAC_LIMIT_MAX; lowering it below the current count only stops new learning. */
 int bd_set_mac_limit(struct bd_table *t, uint32_t id, uint32_t limit);
 
 /* ---- lookups (data plane) ---- */
 uint32_t bd_index(const struct bd_table *t, uint32_t id);     /* BD_NONE if absent */
 uint32_t bd_by_vni(const struct bd_table *t, uint32_t vni);   /* bdx or BD_NONE */
-uint32_t bd_id(const struct bd_table *t, uint32_t bdx);
+uint32_t bd_id(const struct bd_table *t, uint32_t bdx);      /* 0 when bdx is unused */
 uint32_t bd_vni(const struct bd_table *t, uint32_t bdx);      /* 0 when none */
 uint32_t bd_flood_group(const struct bd_table *t, uint32_t bdx);
 
@@ -86,7 +97,10 @@ enum bd_mac_result {
 	BD_MAC_INVALID,   /* multicast/broadcast/zero source MAC: never learned */
 };
 
-/* Learns mac (6 bytes) behind vtep in bdx at time now_ms. */
+/*
+ * Learns mac (6 bytes) behind vtep in bdx at time now_ms. Returns an enum bd_mac_result,
+ * or BD_E_INVAL when bdx names no bridge domain or vtep is 0.
+ */
 int bd_mac_learn(struct bd_table *t, uint32_t bdx, const uint8_t *mac, uint32_t vtep,
 		 uint64_t now_ms);
 /* VTEP of mac in bdx: true and *vtep set when known. Hot path. */
@@ -96,7 +110,13 @@ int bd_mac_static_add(struct bd_table *t, uint32_t id, const uint8_t *mac, uint3
 int bd_mac_static_del(struct bd_table *t, uint32_t id, const uint8_t *mac);
 /* Clear dynamic entries; id 0 = every bridge domain. */
 void bd_mac_clear_dynamic(struct bd_table *t, uint32_t id);
-/* Age out dynamic entries; returns how many were removed. Call about once a second. */
+/*
+ * Age out dynamic entries; returns how many were removed. Call about once a second.
+ * Idle time is counted in whole seconds: an entry goes after more than mac_aging and at
+ * most mac_aging + 1 seconds without traffic. Learned peers of flood-group bridge domains
+ * idle for longer than mac_aging are forgotten too (not counted in the result), so a
+ * departed VTEP frees its place in the BD_LEARNED_PEERS_MAX bound.
+ */
 size_t bd_mac_age(struct bd_table *t, uint64_t now_ms);
 
 /* ---- introspection ---- */
@@ -105,11 +125,11 @@ struct bd_info {
 	uint32_t mac_aging, mac_limit;
 	uint32_t n_flood_peers;
 	const uint32_t *flood_peers; /* sorted ascending */
-	uint32_t n_macs, n_static_macs;
+	uint32_t n_macs, n_static_macs; /* n_macs counts static ones too */
 	uint32_t n_learned_peers;
 };
 bool bd_get(const struct bd_table *t, uint32_t id, struct bd_info *bi);
-/* Bridge domains in ascending id order; cb non-zero stops. */
+/* Bridge domains in ascending id order; cb non-zero stops (and is returned). */
 int bd_walk(const struct bd_table *t, int (*cb)(const struct bd_info *bi, void *arg), void *arg);
 
 struct bd_mac_info {
@@ -119,7 +139,11 @@ struct bd_mac_info {
 	bool is_static;
 	uint64_t age_ms;
 };
-/* MACs of one bridge domain (id) or all (id 0), ordered by (bd id, mac). */
+/*
+ * MACs of one bridge domain (id) or all (id 0), ordered by (bd id, mac). The MAC and peer
+ * walks work on a snapshot, so callbacks may change the table. They return 0, the
+ * callback's non-zero value, or BD_E_NOENT (unknown id) / BD_E_NOMEM.
+ */
 int bd_mac_walk(const struct bd_table *t, uint32_t id, uint64_t now_ms,
 		int (*cb)(const struct bd_mac_info *mi, void *arg), void *arg);
 

@@ -54,7 +54,10 @@ struct vx_encap {
 };
 
 void vx_encap_init(struct vx_encap *e, uint32_t src, uint32_t dst, uint16_t dport, uint32_t vni);
-/* Writes the header at out (VX_ENCAP_LEN bytes) for an inner frame of inner_len bytes. */
+/*
+ * Writes the header at out (VX_ENCAP_LEN bytes) for an inner frame of inner_len bytes
+ * (at most 65535 - VX_ENCAP_LEN; the caller's MTU check guarantees it).
+ */
 void vx_encap_write(const struct vx_encap *e, uint8_t *out, uint16_t inner_len, uint16_t sport);
 
 #endif

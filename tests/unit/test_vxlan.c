@@ -1,4 +1,1303 @@
+/*
+ * test_vxlan.c - VXLAN header, outer encapsulation, bridge domains, peers and MAC table.
+ */
 #include "cu_main.h"
-static CU_TestInfo tests[] = {CU_TEST_INFO_NULL};
-static CU_SuiteInfo suites[] = {{"stub", NULL, NULL, NULL, NULL, tests}, CU_SUITE_INFO_NULL};
+
+#include "common/net.h"
+#include "vxlan/bd.h"
+#include "vxlan/vxlan.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define IP4(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
+
+/* Deterministic PRNG (xorshift64*), so a failing stress run can be replayed. */
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+
+static uint64_t rng(void)
+{
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * 0x2545f4914f6cdd1dull;
+}
+
+static uint32_t rng_below(uint32_t n)
+{
+	return (uint32_t)(rng() % n);
+}
+
+static void mac_set(uint8_t *m, uint64_t v)
+{
+	net_u64_to_mac(v, m);
+}
+
+/* ---------------------------------------------------------------- VXLAN header */
+
+static void test_hdr_parse_short(void)
+{
+	uint8_t h[VX_HDR_LEN];
+	uint32_t vni = 77;
+	vx_hdr_build(h, 5000);
+	for (size_t len = 0; len < VX_HDR_LEN; len++) {
+		CU_ASSERT_EQUAL(vx_hdr_parse(h, len, true, &vni), VX_PARSE_SHORT);
+		CU_ASSERT_EQUAL(vx_hdr_parse(h, len, false, &vni), VX_PARSE_SHORT);
+	}
+	CU_ASSERT_EQUAL(vni, 77); /* untouched on error */
+}
+
+static void test_hdr_parse_no_i(void)
+{
+	uint8_t h[VX_HDR_LEN] = {0x00, 0, 0, 0, 0x00, 0x13, 0x88, 0};
+	uint32_t vni;
+	CU_ASSERT_EQUAL(vx_hdr_parse(h, sizeof(h), true, &vni), VX_PARSE_NO_I);
+	CU_ASSERT_EQUAL(vx_hdr_parse(h, sizeof(h), false, &vni), VX_PARSE_NO_I);
+	h[0] = 0xf7; /* every flag but I */
+	CU_ASSERT_EQUAL(vx_hdr_parse(h, sizeof(h), true, &vni), VX_PARSE_NO_I);
+	CU_ASSERT_EQUAL(vx_hdr_parse(h, sizeof(h), false, &vni), VX_PARSE_NO_I);
+}
+
+static void test_hdr_parse_flags(void)
+{
+	uint8_t h[VX_HDR_LEN] = {0, 0, 0, 0, 0x00, 0x13, 0x88, 0};
+	for (int bit = 0; bit < 8; bit++) {
+		if ((1 << bit) == VX_FLAG_I)
+			continue;
+		h[0] = (uint8_t)(VX_FLAG_I | 1 << bit);
+		uint32_t vni = 0;
+		CU_ASSERT_EQUAL(vx_hdr_parse(h, sizeof(h), true, &vni), VX_PARSE_FLAGS);
+		CU_ASSERT_EQUAL(vx_hdr_parse(h, sizeof(h), false, &vni), VX_PARSE_OK);
+		CU_ASSERT_EQUAL(vni, 5000);
+	}
+}
+
+static void test_hdr_parse_reserved(void)
+{
+	static const int reserved[] = {1, 2, 3, 7};
+	for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++) {
+		uint8_t h[VX_HDR_LEN];
+		uint32_t vni = 0;
+		vx_hdr_build(h, 0xabcdef);
+		h[reserved[i]] = 0x01;
+		CU_ASSERT_EQUAL(vx_hdr_parse(h, sizeof(h), true, &vni), VX_PARSE_RESERVED);
+		CU_ASSERT_EQUAL(vx_hdr_parse(h, sizeof(h), false, &vni), VX_PARSE_OK);
+		CU_ASSERT_EQUAL(vni, 0xabcdef);
+	}
+}
+
+static void test_hdr_roundtrip(void)
+{
+	static const uint32_t vnis[] = {1, 5000, 0x123456, 0x800000, VX_VNI_MAX};
+	for (size_t i = 0; i < sizeof(vnis) / sizeof(vnis[0]); i++) {
+		uint8_t h[VX_HDR_LEN + 4] = {0};
+		uint32_t vni = 0;
+		vx_hdr_build(h, vnis[i]);
+		CU_ASSERT_EQUAL(h[0], VX_FLAG_I);
+		CU_ASSERT(h[1] == 0 && h[2] == 0 && h[3] == 0 && h[7] == 0);
+		CU_ASSERT_EQUAL(vx_hdr_parse(h, VX_HDR_LEN, true, &vni), VX_PARSE_OK);
+		CU_ASSERT_EQUAL(vni, vnis[i]);
+		/* trailing payload is not the header's business */
+		CU_ASSERT_EQUAL(vx_hdr_parse(h, sizeof(h), true, &vni), VX_PARSE_OK);
+	}
+	uint8_t h[VX_HDR_LEN];
+	vx_hdr_build(h, 0x012345);
+	static const uint8_t want[VX_HDR_LEN] = {0x08, 0, 0, 0, 0x01, 0x23, 0x45, 0};
+	CU_ASSERT_EQUAL(memcmp(h, want, sizeof(want)), 0);
+}
+
+/* ---------------------------------------------------------------- encapsulation */
+
+static void test_encap_exact_bytes(void)
+{
+	/* 192.0.2.1 -> 192.0.2.11, port 4789, VNI 5000, inner 100 bytes, source port 50000. */
+	static const uint8_t want[VX_ENCAP_LEN] = {
+	    /* IPv4: ver/IHL, TOS, tot_len 136, ID 0, DF, TTL 64, UDP, checksum, src, dst */
+	    0x45, 0x00, 0x00, 0x88, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11, 0xb6, 0x58, 0xc0, 0x00,
+	    0x02, 0x01, 0xc0, 0x00, 0x02, 0x0b,
+	    /* UDP: sport 50000, dport 4789, len 116, checksum 0 */
+	    0xc3, 0x50, 0x12, 0xb5, 0x00, 0x74, 0x00, 0x00,
+	    /* VXLAN: I flag, VNI 0x001388 */
+	    0x08, 0x00, 0x00, 0x00, 0x00, 0x13, 0x88, 0x00};
+	struct vx_encap e;
+	uint8_t out[VX_ENCAP_LEN];
+	vx_encap_init(&e, IP4(192, 0, 2, 1), IP4(192, 0, 2, 11), VX_UDP_PORT, 5000);
+	vx_encap_write(&e, out, 100, 50000);
+	CU_ASSERT_EQUAL(memcmp(out, want, sizeof(want)), 0);
+}
+
+static void check_encap_fields(const uint8_t *out, uint32_t src, uint32_t dst, uint16_t dport,
+                               uint32_t vni, uint16_t inner_len, uint16_t sport)
+{
+	struct net_ip ip;
+	struct net_udp udp;
+	uint32_t got_vni = 0;
+	memcpy(&ip, out, sizeof(ip));
+	memcpy(&udp, out + NET_IP_HLEN, sizeof(udp));
+	CU_ASSERT_EQUAL(net_csum(out, NET_IP_HLEN), 0); /* header checksum verifies */
+	CU_ASSERT_EQUAL(ip.vhl, 0x45);
+	CU_ASSERT_EQUAL(ip.tos, 0);
+	CU_ASSERT_EQUAL(ntohs(ip.len), VX_ENCAP_LEN + inner_len);
+	CU_ASSERT_EQUAL(ip.id, 0);
+	CU_ASSERT_EQUAL(ntohs(ip.off), NET_IP_DF);
+	CU_ASSERT_EQUAL(ip.ttl, VX_OUTER_TTL);
+	CU_ASSERT_EQUAL(ip.proto, NET_IPPROTO_UDP);
+	CU_ASSERT_EQUAL(ntohl(ip.src), src);
+	CU_ASSERT_EQUAL(ntohl(ip.dst), dst);
+	CU_ASSERT_EQUAL(ntohs(udp.sport), sport);
+	CU_ASSERT_EQUAL(ntohs(udp.dport), dport);
+	CU_ASSERT_EQUAL(ntohs(udp.len), NET_UDP_HLEN + VX_HDR_LEN + inner_len);
+	CU_ASSERT_EQUAL(udp.sum, 0);
+	CU_ASSERT_EQUAL(vx_hdr_parse(out + NET_IP_HLEN + NET_UDP_HLEN, VX_HDR_LEN, true, &got_vni),
+	                VX_PARSE_OK);
+	CU_ASSERT_EQUAL(got_vni, vni);
+}
+
+static void test_encap_fields_and_checksum(void)
+{
+	static const uint16_t lens[] = {0, 1, 14, 60, 1450, 9000, 65535 - VX_ENCAP_LEN};
+	int bad = 0;
+	for (int round = 0; round < 2000; round++) {
+		uint32_t src = (uint32_t)rng(), dst = (uint32_t)rng();
+		uint32_t vni = 1 + rng_below(VX_VNI_MAX);
+		uint16_t dport = (uint16_t)rng();
+		uint16_t len = round < 7 ? lens[round] : (uint16_t)rng_below(65536 - VX_ENCAP_LEN);
+		uint16_t sport = vx_sport((uint32_t)rng());
+		struct vx_encap e;
+		uint8_t out[VX_ENCAP_LEN];
+		vx_encap_init(&e, src, dst, dport, vni);
+		vx_encap_write(&e, out, len, sport);
+		if (net_csum(out, NET_IP_HLEN) != 0)
+			bad++;
+		if (round < 50)
+			check_encap_fields(out, src, dst, dport, vni, len, sport);
+	}
+	CU_ASSERT_EQUAL(bad, 0);
+}
+
+static void test_encap_reuse(void)
+{
+	/* One prebuilt header serves many packets: each write is independent of the last. */
+	struct vx_encap e;
+	uint8_t a[VX_ENCAP_LEN], b[VX_ENCAP_LEN];
+	vx_encap_init(&e, IP4(10, 0, 0, 1), IP4(10, 0, 0, 2), 4789, 42);
+	vx_encap_write(&e, a, 1000, 60000);
+	vx_encap_write(&e, b, 64, 50000);
+	vx_encap_write(&e, b, 1000, 60000);
+	CU_ASSERT_EQUAL(memcmp(a, b, VX_ENCAP_LEN), 0);
+	check_encap_fields(a, IP4(10, 0, 0, 1), IP4(10, 0, 0, 2), 4789, 42, 1000, 60000);
+}
+
+static void test_sport_range(void)
+{
+	CU_ASSERT_EQUAL(vx_sport(0), VX_SPORT_MIN);
+	CU_ASSERT_EQUAL(vx_sport(0xffffffffu), VX_SPORT_MAX);
+	int out_of_range = 0;
+	for (int i = 0; i < 100000; i++) {
+		uint16_t p = vx_sport((uint32_t)rng());
+		if (p < VX_SPORT_MIN)
+			out_of_range++;
+	}
+	CU_ASSERT_EQUAL(out_of_range, 0);
+	/* every port of the range is reachable */
+	uint32_t seen = 0;
+	for (uint32_t h = 0; h < 0x4000; h++)
+		seen += vx_sport(h) == VX_SPORT_MIN + h;
+	CU_ASSERT_EQUAL(seen, 0x4000);
+}
+
+/* ---------------------------------------------------------------- bridge domains */
+
+static void test_table_create(void)
+{
+	CU_ASSERT_PTR_NULL(bd_table_create(0));
+	CU_ASSERT_PTR_NULL(bd_table_create((size_t)BD_MAC_CAPACITY_MAX + 1));
+	struct bd_table *t = bd_table_create(1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	struct bd_mac_stats st;
+	bd_mac_get_stats(t, &st);
+	CU_ASSERT_EQUAL(st.capacity, 1);
+	CU_ASSERT_EQUAL(st.entries, 0);
+	bd_table_destroy(t);
+	bd_table_destroy(NULL);
+}
+
+static void test_strerror(void)
+{
+	static const int errs[] = {BD_OK,      BD_E_INVAL, BD_E_EXISTS,
+	                           BD_E_NOENT, BD_E_FULL,  BD_E_NOMEM};
+	for (size_t i = 0; i < sizeof(errs) / sizeof(errs[0]); i++) {
+		CU_ASSERT_PTR_NOT_NULL(bd_strerror(errs[i]));
+		for (size_t j = 0; j < i; j++)
+			CU_ASSERT_STRING_NOT_EQUAL(bd_strerror(errs[i]), bd_strerror(errs[j]));
+	}
+	CU_ASSERT_PTR_NOT_NULL(bd_strerror(12345));
+}
+
+static void test_bd_add_del(void)
+{
+	struct bd_table *t = bd_table_create(64);
+	CU_ASSERT_EQUAL(bd_add(t, 0), BD_E_INVAL);
+	CU_ASSERT_EQUAL(bd_add(t, BD_ID_MAX + 1), BD_E_INVAL);
+	CU_ASSERT_EQUAL(bd_add(t, 10), BD_OK);
+	CU_ASSERT_EQUAL(bd_add(t, 10), BD_E_EXISTS);
+	CU_ASSERT_EQUAL(bd_add(t, 20), BD_OK);
+	CU_ASSERT_EQUAL(bd_add(t, BD_ID_MAX), BD_OK);
+	CU_ASSERT_EQUAL(bd_index(t, 10), 0);
+	CU_ASSERT_EQUAL(bd_index(t, 20), 1);
+	CU_ASSERT_EQUAL(bd_index(t, BD_ID_MAX), 2);
+	CU_ASSERT_EQUAL(bd_index(t, 30), BD_NONE);
+	CU_ASSERT_EQUAL(bd_index(t, 0), BD_NONE);
+	CU_ASSERT_EQUAL(bd_id(t, 1), 20);
+	CU_ASSERT_EQUAL(bd_id(t, 3), 0);
+	CU_ASSERT_EQUAL(bd_id(t, BD_NONE), 0);
+
+	struct bd_info bi;
+	CU_ASSERT_TRUE(bd_get(t, 20, &bi));
+	CU_ASSERT_EQUAL(bi.id, 20);
+	CU_ASSERT_EQUAL(bi.bdx, 1);
+	CU_ASSERT_EQUAL(bi.vni, 0);
+	CU_ASSERT_EQUAL(bi.mac_aging, BD_MAC_AGING_DEFAULT);
+	CU_ASSERT_EQUAL(bi.mac_limit, BD_MAC_LIMIT_DEFAULT);
+	CU_ASSERT_EQUAL(bi.n_flood_peers, 0);
+	CU_ASSERT_FALSE(bd_get(t, 30, &bi));
+
+	CU_ASSERT_EQUAL(bd_del(t, 30), BD_E_NOENT);
+	CU_ASSERT_EQUAL(bd_del(t, 0), BD_E_INVAL);
+	CU_ASSERT_EQUAL(bd_del(t, 10), BD_OK);
+	CU_ASSERT_EQUAL(bd_del(t, 10), BD_E_NOENT);
+	CU_ASSERT_EQUAL(bd_index(t, 10), BD_NONE);
+	CU_ASSERT_EQUAL(bd_index(t, 20), 1); /* the others keep their index */
+	CU_ASSERT_EQUAL(bd_add(t, 30), BD_OK);
+	CU_ASSERT_EQUAL(bd_index(t, 30), 0); /* freed index reused */
+	bd_table_destroy(t);
+}
+
+static void test_bd_max(void)
+{
+	struct bd_table *t = bd_table_create(64);
+	for (uint32_t i = 0; i < BD_MAX; i++)
+		CU_ASSERT_EQUAL_FATAL(bd_add(t, 1000 + i * 7), BD_OK);
+	CU_ASSERT_EQUAL(bd_add(t, 1), BD_E_FULL);
+	for (uint32_t i = 0; i < BD_MAX; i++)
+		CU_ASSERT_EQUAL(bd_index(t, 1000 + i * 7), i);
+	CU_ASSERT_EQUAL(bd_del(t, 1000 + 5 * 7), BD_OK);
+	CU_ASSERT_EQUAL(bd_add(t, 1), BD_OK);
+	CU_ASSERT_EQUAL(bd_index(t, 1), 5);
+	for (uint32_t i = 0; i < BD_MAX; i++)
+		if (i != 5)
+			CU_ASSERT_EQUAL(bd_del(t, 1000 + i * 7), BD_OK);
+	CU_ASSERT_EQUAL(bd_index(t, 1), 5);
+	bd_table_destroy(t);
+}
+
+static void test_bd_vni(void)
+{
+	struct bd_table *t = bd_table_create(64);
+	bd_add(t, 10);
+	bd_add(t, 20);
+	CU_ASSERT_EQUAL(bd_set_vni(t, 10, 0), BD_OK);
+	CU_ASSERT_EQUAL(bd_set_vni(t, 10, VX_VNI_MAX + 1), BD_E_INVAL);
+	CU_ASSERT_EQUAL(bd_set_vni(t, 30, 5000), BD_E_NOENT);
+	CU_ASSERT_EQUAL(bd_set_vni(t, 0, 5000), BD_E_INVAL);
+	CU_ASSERT_EQUAL(bd_set_vni(t, 10, 5000), BD_OK);
+	CU_ASSERT_EQUAL(bd_set_vni(t, 10, 5000), BD_OK); /* same again: no-op */
+	CU_ASSERT_EQUAL(bd_set_vni(t, 20, 5000), BD_E_EXISTS);
+	CU_ASSERT_EQUAL(bd_vni(t, 1), 0); /* the refused call changed nothing */
+	CU_ASSERT_EQUAL(bd_by_vni(t, 5000), 0);
+	CU_ASSERT_EQUAL(bd_vni(t, 0), 5000);
+	CU_ASSERT_EQUAL(bd_by_vni(t, 0), BD_NONE);
+	CU_ASSERT_EQUAL(bd_by_vni(t, VX_VNI_MAX + 1), BD_NONE);
+
+	CU_ASSERT_EQUAL(bd_set_vni(t, 10, VX_VNI_MAX), BD_OK);
+	CU_ASSERT_EQUAL(bd_by_vni(t, 5000), BD_NONE);
+	CU_ASSERT_EQUAL(bd_by_vni(t, VX_VNI_MAX), 0);
+	CU_ASSERT_EQUAL(bd_set_vni(t, 20, 5000), BD_OK);
+	CU_ASSERT_EQUAL(bd_by_vni(t, 5000), 1);
+
+	CU_ASSERT_EQUAL(bd_set_vni(t, 20, 0), BD_OK);
+	CU_ASSERT_EQUAL(bd_by_vni(t, 5000), BD_NONE);
+	CU_ASSERT_EQUAL(bd_vni(t, 1), 0);
+	CU_ASSERT_EQUAL(bd_del(t, 10), BD_OK);
+	CU_ASSERT_EQUAL(bd_by_vni(t, VX_VNI_MAX), BD_NONE);
+	CU_ASSERT_EQUAL(bd_set_vni(t, 20, VX_VNI_MAX), BD_OK); /* freed by bd_del */
+	CU_ASSERT_EQUAL(bd_vni(t, BD_NONE), 0);
+	bd_table_destroy(t);
+}
+
+static void test_bd_many_vnis(void)
+{
+	/* Fill both maps completely and churn them: exercises the backward-shift deletes. */
+	struct bd_table *t = bd_table_create(64);
+	for (uint32_t i = 0; i < BD_MAX; i++) {
+		CU_ASSERT_EQUAL_FATAL(bd_add(t, i + 1), BD_OK);
+		CU_ASSERT_EQUAL_FATAL(bd_set_vni(t, i + 1, (i + 1) * 4093 % VX_VNI_MAX), BD_OK);
+	}
+	for (int round = 0; round < 20000; round++) {
+		uint32_t id = 1 + rng_below(BD_MAX);
+		uint32_t vni = 1 + rng_below(VX_VNI_MAX);
+		uint32_t old = bd_vni(t, bd_index(t, id));
+		if (bd_set_vni(t, id, vni) == BD_OK) {
+			CU_ASSERT_EQUAL(bd_by_vni(t, vni), bd_index(t, id));
+			if (old != vni)
+				CU_ASSERT_EQUAL(bd_by_vni(t, old), BD_NONE);
+		}
+	}
+	int bad = 0;
+	for (uint32_t i = 0; i < BD_MAX; i++)
+		bad += bd_by_vni(t, bd_vni(t, i)) != i;
+	CU_ASSERT_EQUAL(bad, 0);
+	bd_table_destroy(t);
+}
+
+static void test_flood_peers(void)
+{
+	struct bd_table *t = bd_table_create(64);
+	bd_add(t, 10);
+	static const uint32_t bad[] = {
+	    0,          IP4(0, 1, 2, 3), IP4(224, 0, 0, 1), IP4(239, 1, 1, 1), IP4(240, 0, 0, 1),
+	    0xffffffffu};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CU_ASSERT_EQUAL(bd_flood_peer_add(t, 10, bad[i]), BD_E_INVAL);
+	CU_ASSERT_EQUAL(bd_flood_peer_add(t, 11, IP4(192, 0, 2, 11)), BD_E_NOENT);
+	CU_ASSERT_EQUAL(bd_flood_peer_add(t, 10, IP4(192, 0, 2, 12)), BD_OK);
+	CU_ASSERT_EQUAL(bd_flood_peer_add(t, 10, IP4(10, 0, 0, 1)), BD_OK);
+	CU_ASSERT_EQUAL(bd_flood_peer_add(t, 10, IP4(192, 0, 2, 11)), BD_OK);
+	CU_ASSERT_EQUAL(bd_flood_peer_add(t, 10, IP4(192, 0, 2, 11)), BD_E_EXISTS);
+
+	const uint32_t *p;
+	uint32_t bdx = bd_index(t, 10);
+	CU_ASSERT_EQUAL_FATAL(bd_flood_peers(t, bdx, &p), 3);
+	CU_ASSERT_EQUAL(p[0], IP4(10, 0, 0, 1));
+	CU_ASSERT_EQUAL(p[1], IP4(192, 0, 2, 11));
+	CU_ASSERT_EQUAL(p[2], IP4(192, 0, 2, 12));
+	CU_ASSERT_EQUAL(bd_flood_peers(t, BD_NONE, &p), 0);
+
+	CU_ASSERT_EQUAL(bd_flood_peer_del(t, 10, IP4(10, 0, 0, 2)), BD_E_NOENT);
+	CU_ASSERT_EQUAL(bd_flood_peer_del(t, 10, IP4(192, 0, 2, 11)), BD_OK);
+	struct bd_info bi;
+	bd_get(t, 10, &bi);
+	CU_ASSERT_EQUAL_FATAL(bi.n_flood_peers, 2);
+	CU_ASSERT_EQUAL(bi.flood_peers[0], IP4(10, 0, 0, 1));
+	CU_ASSERT_EQUAL(bi.flood_peers[1], IP4(192, 0, 2, 12));
+
+	/* up to BD_PEERS_MAX, kept sorted whatever the insertion order */
+	for (uint32_t i = 0; bi.n_flood_peers < BD_PEERS_MAX; i++) {
+		bd_flood_peer_add(t, 10, IP4(10, 1, 0, 0) + (uint32_t)rng_below(60000));
+		bd_get(t, 10, &bi);
+	}
+	CU_ASSERT_EQUAL(bd_flood_peer_add(t, 10, IP4(10, 2, 0, 0)), BD_E_FULL);
+	size_t n = bd_flood_peers(t, bdx, &p);
+	CU_ASSERT_EQUAL(n, BD_PEERS_MAX);
+	int unsorted = 0;
+	for (size_t i = 1; i < n; i++)
+		unsorted += p[i - 1] >= p[i];
+	CU_ASSERT_EQUAL(unsorted, 0);
+	bd_table_destroy(t);
+}
+
+static void test_bd_settings(void)
+{
+	struct bd_table *t = bd_table_create(64);
+	bd_add(t, 10);
+	CU_ASSERT_EQUAL(bd_set_flood_group(t, 10, IP4(192, 0, 2, 1)), BD_E_INVAL);
+	CU_ASSERT_EQUAL(bd_set_flood_group(t, 10, 0xffffffffu), BD_E_INVAL);
+	CU_ASSERT_EQUAL(bd_set_flood_group(t, 11, IP4(239, 1, 1, 1)), BD_E_NOENT);
+	CU_ASSERT_EQUAL(bd_set_flood_group(t, 10, IP4(239, 1, 1, 70)), BD_OK);
+	CU_ASSERT_EQUAL(bd_flood_group(t, 0), IP4(239, 1, 1, 70));
+	CU_ASSERT_EQUAL(bd_set_flood_group(t, 10, 0), BD_OK);
+	CU_ASSERT_EQUAL(bd_flood_group(t, 0), 0);
+	CU_ASSERT_EQUAL(bd_flood_group(t, 7), 0);
+
+	CU_ASSERT_EQUAL(bd_set_mac_aging(t, 10, 0), BD_OK);
+	CU_ASSERT_EQUAL(bd_set_mac_aging(t, 10, BD_MAC_AGING_MAX), BD_OK);
+	CU_ASSERT_EQUAL(bd_set_mac_aging(t, 10, BD_MAC_AGING_MAX + 1), BD_E_INVAL);
+	CU_ASSERT_EQUAL(bd_set_mac_aging(t, 11, 10), BD_E_NOENT);
+	CU_ASSERT_EQUAL(bd_set_mac_limit(t, 10, 0), BD_E_INVAL);
+	CU_ASSERT_EQUAL(bd_set_mac_limit(t, 10, BD_MAC_LIMIT_MAX + 1), BD_E_INVAL);
+	CU_ASSERT_EQUAL(bd_set_mac_limit(t, 10, 1), BD_OK);
+	CU_ASSERT_EQUAL(bd_set_mac_limit(t, 10, BD_MAC_LIMIT_MAX), BD_OK);
+	CU_ASSERT_EQUAL(bd_set_mac_limit(t, 11, 1), BD_E_NOENT);
+	struct bd_info bi;
+	bd_get(t, 10, &bi);
+	CU_ASSERT_EQUAL(bi.mac_aging, BD_MAC_AGING_MAX);
+	CU_ASSERT_EQUAL(bi.mac_limit, BD_MAC_LIMIT_MAX);
+	bd_table_destroy(t);
+}
+
+struct collect {
+	uint32_t ids[64];
+	int n;
+	int stop_at;
+};
+
+static int collect_bd(const struct bd_info *bi, void *arg)
+{
+	struct collect *c = arg;
+	c->ids[c->n++] = bi->id;
+	return c->n == c->stop_at ? 42 : 0;
+}
+
+static void test_bd_walk(void)
+{
+	struct bd_table *t = bd_table_create(64);
+	static const uint32_t ids[] = {30, 10, 16777215, 20, 1, 25};
+	for (size_t i = 0; i < 6; i++)
+		bd_add(t, ids[i]);
+	bd_del(t, 20);
+	struct collect c = {.n = 0};
+	CU_ASSERT_EQUAL(bd_walk(t, collect_bd, &c), 0);
+	CU_ASSERT_EQUAL_FATAL(c.n, 5);
+	static const uint32_t want[] = {1, 10, 25, 30, 16777215};
+	for (int i = 0; i < 5; i++)
+		CU_ASSERT_EQUAL(c.ids[i], want[i]);
+	c = (struct collect){.stop_at = 2};
+	CU_ASSERT_EQUAL(bd_walk(t, collect_bd, &c), 42);
+	CU_ASSERT_EQUAL(c.n, 2);
+	bd_table_destroy(t);
+}
+
+/* ---------------------------------------------------------------- peers */
+
+static void test_peer_accept_list(void)
+{
+	struct bd_table *t = bd_table_create(64);
+	bd_add(t, 10);
+	uint32_t bdx = bd_index(t, 10);
+	CU_ASSERT_FALSE(bd_peer_accept(t, bdx, IP4(192, 0, 2, 11), 0)); /* nobody configured */
+	bd_flood_peer_add(t, 10, IP4(192, 0, 2, 11));
+	bd_flood_peer_add(t, 10, IP4(192, 0, 2, 12));
+	CU_ASSERT_TRUE(bd_peer_accept(t, bdx, IP4(192, 0, 2, 11), 0));
+	CU_ASSERT_TRUE(bd_peer_accept(t, bdx, IP4(192, 0, 2, 12), 0));
+	CU_ASSERT_FALSE(bd_peer_accept(t, bdx, IP4(192, 0, 2, 13), 0));
+	CU_ASSERT_FALSE(bd_peer_accept(t, bdx, 0, 0));
+	CU_ASSERT_FALSE(bd_peer_accept(t, bdx + 1, IP4(192, 0, 2, 11), 0));
+	CU_ASSERT_FALSE(bd_peer_accept(t, BD_NONE, IP4(192, 0, 2, 11), 0));
+	bd_flood_peer_del(t, 10, IP4(192, 0, 2, 11));
+	CU_ASSERT_FALSE(bd_peer_accept(t, bdx, IP4(192, 0, 2, 11), 0));
+	struct bd_info bi;
+	bd_get(t, 10, &bi);
+	CU_ASSERT_EQUAL(bi.n_learned_peers, 0);
+	bd_table_destroy(t);
+}
+
+static void test_peer_accept_group(void)
+{
+	struct bd_table *t = bd_table_create(64);
+	bd_add(t, 30);
+	uint32_t bdx = bd_index(t, 30);
+	struct bd_info bi;
+	bd_set_flood_group(t, 30, IP4(239, 1, 1, 70));
+	CU_ASSERT_TRUE(bd_peer_accept(t, bdx, IP4(192, 0, 2, 21), 1000));
+	CU_ASSERT_TRUE(bd_peer_accept(t, bdx, IP4(192, 0, 2, 21), 2000));
+	CU_ASSERT_FALSE(bd_peer_accept(t, bdx, IP4(224, 0, 0, 5), 2000)); /* not a VTEP */
+	CU_ASSERT_FALSE(bd_peer_accept(t, bdx, 0, 2000));
+	bd_get(t, 30, &bi);
+	CU_ASSERT_EQUAL(bi.n_learned_peers, 1);
+
+	/* bounded: the 1025th new VTEP is refused, known ones still pass */
+	for (uint32_t i = 1; i < BD_LEARNED_PEERS_MAX; i++)
+		CU_ASSERT_TRUE(bd_peer_accept(t, bdx, IP4(10, 0, 0, 0) + i, 3000));
+	bd_get(t, 30, &bi);
+	CU_ASSERT_EQUAL(bi.n_learned_peers, BD_LEARNED_PEERS_MAX);
+	CU_ASSERT_FALSE(bd_peer_accept(t, bdx, IP4(10, 9, 9, 9), 3000));
+	CU_ASSERT_TRUE(bd_peer_accept(t, bdx, IP4(192, 0, 2, 21), 3000));
+	CU_ASSERT_TRUE(bd_peer_accept(t, bdx, IP4(10, 0, 0, 7), 3000));
+
+	/* re-applying the same group keeps them; another group forgets them */
+	CU_ASSERT_EQUAL(bd_set_flood_group(t, 30, IP4(239, 1, 1, 70)), BD_OK);
+	bd_get(t, 30, &bi);
+	CU_ASSERT_EQUAL(bi.n_learned_peers, BD_LEARNED_PEERS_MAX);
+	CU_ASSERT_EQUAL(bd_set_flood_group(t, 30, IP4(239, 1, 1, 71)), BD_OK);
+	bd_get(t, 30, &bi);
+	CU_ASSERT_EQUAL(bi.n_learned_peers, 0);
+	CU_ASSERT_TRUE(bd_peer_accept(t, bdx, IP4(10, 9, 9, 9), 4000));
+
+	/* a configured peer is accepted without being learned, and stops being learned */
+	bd_flood_peer_add(t, 30, IP4(10, 9, 9, 9));
+	CU_ASSERT_TRUE(bd_peer_accept(t, bdx, IP4(192, 0, 2, 50), 4000));
+	bd_get(t, 30, &bi);
+	CU_ASSERT_EQUAL(bi.n_learned_peers, 1);
+	CU_ASSERT_TRUE(bd_peer_accept(t, bdx, IP4(10, 9, 9, 9), 4000));
+	bd_get(t, 30, &bi);
+	CU_ASSERT_EQUAL(bi.n_learned_peers, 1);
+
+	/* without the group only the list remains */
+	bd_set_flood_group(t, 30, 0);
+	CU_ASSERT_FALSE(bd_peer_accept(t, bdx, IP4(192, 0, 2, 50), 5000));
+	CU_ASSERT_TRUE(bd_peer_accept(t, bdx, IP4(10, 9, 9, 9), 5000));
+	bd_get(t, 30, &bi);
+	CU_ASSERT_EQUAL(bi.n_learned_peers, 0);
+	bd_table_destroy(t);
+}
+
+static void test_learned_peers_age(void)
+{
+	struct bd_table *t = bd_table_create(64);
+	bd_add(t, 30);
+	uint32_t bdx = bd_index(t, 30);
+	bd_set_flood_group(t, 30, IP4(239, 1, 1, 70));
+	bd_set_mac_aging(t, 30, 10);
+	bd_peer_accept(t, bdx, IP4(192, 0, 2, 1), 0);
+	bd_peer_accept(t, bdx, IP4(192, 0, 2, 2), 5000);
+	bd_mac_age(t, 10000);
+	struct bd_info bi;
+	bd_get(t, 30, &bi);
+	CU_ASSERT_EQUAL(bi.n_learned_peers, 2);
+	bd_mac_age(t, 10001);
+	bd_get(t, 30, &bi);
+	CU_ASSERT_EQUAL(bi.n_learned_peers, 1);
+	bd_set_mac_aging(t, 30, 0); /* never */
+	bd_mac_age(t, 1000000000);
+	bd_get(t, 30, &bi);
+	CU_ASSERT_EQUAL(bi.n_learned_peers, 1);
+	bd_table_destroy(t);
+}
+
+struct peer_rec {
+	struct bd_peer_info p[16];
+	int n;
+};
+
+static int collect_peer(const struct bd_peer_info *pi, void *arg)
+{
+	struct peer_rec *r = arg;
+	r->p[r->n++] = *pi;
+	return 0;
+}
+
+static void test_peer_walk(void)
+{
+	struct bd_table *t = bd_table_create(64);
+	bd_add(t, 30);
+	bd_add(t, 10);
+	bd_flood_peer_add(t, 10, IP4(192, 0, 2, 12));
+	bd_flood_peer_add(t, 10, IP4(192, 0, 2, 11));
+	bd_set_flood_group(t, 30, IP4(239, 1, 1, 70));
+	bd_flood_peer_add(t, 30, IP4(192, 0, 2, 20));
+	bd_peer_accept(t, bd_index(t, 30), IP4(192, 0, 2, 25), 1000);
+	bd_peer_accept(t, bd_index(t, 30), IP4(192, 0, 2, 5), 1500);
+	struct peer_rec r = {.n = 0};
+	CU_ASSERT_EQUAL(bd_peer_walk(t, 3000, collect_peer, &r), 0);
+	CU_ASSERT_EQUAL_FATAL(r.n, 5);
+	static const struct {
+		uint32_t bd, vtep;
+		bool learned;
+		uint64_t age;
+	} want[] = {{10, IP4(192, 0, 2, 11), false, 0},
+	            {10, IP4(192, 0, 2, 12), false, 0},
+	            {30, IP4(192, 0, 2, 5), true, 1500},
+	            {30, IP4(192, 0, 2, 20), false, 0},
+	            {30, IP4(192, 0, 2, 25), true, 2000}};
+	for (int i = 0; i < 5; i++) {
+		CU_ASSERT_EQUAL(r.p[i].bd_id, want[i].bd);
+		CU_ASSERT_EQUAL(r.p[i].vtep, want[i].vtep);
+		CU_ASSERT_EQUAL(r.p[i].learned, want[i].learned);
+		CU_ASSERT_EQUAL(r.p[i].age_ms, want[i].age);
+	}
+	bd_del(t, 30);
+	r.n = 0;
+	CU_ASSERT_EQUAL(bd_peer_walk(t, 3000, collect_peer, &r), 0);
+	CU_ASSERT_EQUAL(r.n, 2);
+	bd_table_destroy(t);
+}
+
+/* ---------------------------------------------------------------- MAC table */
+
+static const uint8_t MAC_A[6] = {0x02, 0x11, 0x22, 0x33, 0x44, 0x55};
+static const uint8_t MAC_B[6] = {0x02, 0x11, 0x22, 0x33, 0x44, 0x56};
+static const uint8_t MAC_C[6] = {0x00, 0x00, 0x00, 0x00, 0x00, 0x01};
+#define VTEP1 IP4(192, 0, 2, 11)
+#define VTEP2 IP4(192, 0, 2, 12)
+#define VTEP3 IP4(192, 0, 2, 13)
+
+static struct bd_table *table_with_bds(size_t capacity, int n)
+{
+	struct bd_table *t = bd_table_create(capacity);
+	for (int i = 1; i <= n; i++)
+		bd_add(t, (uint32_t)i * 10); /* ids 10, 20, ... at bdx 0, 1, ... */
+	return t;
+}
+
+static void test_mac_learn_refresh_move(void)
+{
+	struct bd_table *t = table_with_bds(64, 2);
+	uint32_t v = 0;
+	CU_ASSERT_FALSE(bd_mac_lookup(t, 0, MAC_A, &v));
+	CU_ASSERT_EQUAL(bd_mac_learn(t, 0, MAC_A, VTEP1, 1000), BD_MAC_NEW);
+	CU_ASSERT_TRUE(bd_mac_lookup(t, 0, MAC_A, &v));
+	CU_ASSERT_EQUAL(v, VTEP1);
+	CU_ASSERT_FALSE(bd_mac_lookup(t, 1, MAC_A, &v)); /* per bridge domain */
+	CU_ASSERT_FALSE(bd_mac_lookup(t, 0, MAC_B, &v));
+	CU_ASSERT_EQUAL(bd_mac_learn(t, 0, MAC_A, VTEP1, 2000), BD_MAC_REFRESHED);
+	CU_ASSERT_EQUAL(bd_mac_learn(t, 0, MAC_A, VTEP2, 3000), BD_MAC_MOVED);
+	CU_ASSERT_TRUE(bd_mac_lookup(t, 0, MAC_A, &v));
+	CU_ASSERT_EQUAL(v, VTEP2);
+	CU_ASSERT_EQUAL(bd_mac_learn(t, 1, MAC_A, VTEP3, 3000), BD_MAC_NEW);
+	CU_ASSERT_TRUE(bd_mac_lookup(t, 1, MAC_A, &v));
+	CU_ASSERT_EQUAL(v, VTEP3);
+	CU_ASSERT_EQUAL(bd_mac_learn(t, 0, MAC_C, VTEP3, 3000), BD_MAC_NEW);
+
+	struct bd_mac_stats st;
+	bd_mac_get_stats(t, &st);
+	CU_ASSERT_EQUAL(st.learned, 3);
+	CU_ASSERT_EQUAL(st.moved, 1);
+	CU_ASSERT_EQUAL(st.entries, 3);
+	CU_ASSERT_EQUAL(st.capacity, 64);
+	struct bd_info bi;
+	bd_get(t, 10, &bi);
+	CU_ASSERT_EQUAL(bi.n_macs, 2);
+	CU_ASSERT_EQUAL(bi.n_static_macs, 0);
+	bd_table_destroy(t);
+}
+
+static void test_mac_invalid(void)
+{
+	struct bd_table *t = table_with_bds(64, 1);
+	static const uint8_t zero[6] = {0}, bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff},
+	                     mcast[6] = {0x01, 0x00, 0x5e, 0x00, 0x00, 0x01},
+	                     v6mcast[6] = {0x33, 0x33, 0, 0, 0, 1};
+	const uint8_t *bad[] = {zero, bcast, mcast, v6mcast};
+	uint32_t v;
+	for (int i = 0; i < 4; i++) {
+		CU_ASSERT_EQUAL(bd_mac_learn(t, 0, bad[i], VTEP1, 0), BD_MAC_INVALID);
+		CU_ASSERT_EQUAL(bd_mac_static_add(t, 10, bad[i], VTEP1), BD_E_INVAL);
+		CU_ASSERT_FALSE(bd_mac_lookup(t, 0, bad[i], &v));
+	}
+	/* no bridge domain, or no VTEP */
+	CU_ASSERT_EQUAL(bd_mac_learn(t, 1, MAC_A, VTEP1, 0), BD_E_INVAL);
+	CU_ASSERT_EQUAL(bd_mac_learn(t, BD_NONE, MAC_A, VTEP1, 0), BD_E_INVAL);
+	CU_ASSERT_EQUAL(bd_mac_learn(t, 0, MAC_A, 0, 0), BD_E_INVAL);
+	CU_ASSERT_FALSE(bd_mac_lookup(t, BD_NONE, MAC_A, &v));
+	CU_ASSERT_EQUAL(bd_mac_static_add(t, 10, MAC_A, 0), BD_E_INVAL);
+	CU_ASSERT_EQUAL(bd_mac_static_add(t, 10, MAC_A, IP4(239, 0, 0, 1)), BD_E_INVAL);
+	CU_ASSERT_EQUAL(bd_mac_static_add(t, 11, MAC_A, VTEP1), BD_E_NOENT);
+	CU_ASSERT_EQUAL(bd_mac_static_add(t, 0, MAC_A, VTEP1), BD_E_INVAL);
+	struct bd_mac_stats st;
+	bd_mac_get_stats(t, &st);
+	CU_ASSERT_EQUAL(st.entries, 0);
+	bd_table_destroy(t);
+}
+
+static void test_mac_static(void)
+{
+	struct bd_table *t = table_with_bds(64, 1);
+	uint32_t v;
+	CU_ASSERT_EQUAL(bd_mac_static_add(t, 10, MAC_A, VTEP1), BD_OK);
+	CU_ASSERT_TRUE(bd_mac_lookup(t, 0, MAC_A, &v));
+	CU_ASSERT_EQUAL(v, VTEP1);
+	CU_ASSERT_EQUAL(bd_mac_learn(t, 0, MAC_A, VTEP1, 0), BD_MAC_STATIC);
+	CU_ASSERT_EQUAL(bd_mac_learn(t, 0, MAC_A, VTEP2, 0), BD_MAC_STATIC);
+	CU_ASSERT_TRUE(bd_mac_lookup(t, 0, MAC_A, &v));
+	CU_ASSERT_EQUAL(v, VTEP1); /* never moves */
+	struct bd_mac_stats st;
+	bd_mac_get_stats(t, &st);
+	CU_ASSERT_EQUAL(st.static_conflicts, 1);
+	CU_ASSERT_EQUAL(st.learned, 0);
+
+	/* re-configuring changes its VTEP; a dynamic entry is promoted to static */
+	CU_ASSERT_EQUAL(bd_mac_static_add(t, 10, MAC_A, VTEP3), BD_OK);
+	CU_ASSERT_TRUE(bd_mac_lookup(t, 0, MAC_A, &v));
+	CU_ASSERT_EQUAL(v, VTEP3);
+	bd_mac_learn(t, 0, MAC_B, VTEP1, 0);
+	CU_ASSERT_EQUAL(bd_mac_static_add(t, 10, MAC_B, VTEP2), BD_OK);
+	struct bd_info bi;
+	bd_get(t, 10, &bi);
+	CU_ASSERT_EQUAL(bi.n_macs, 2);
+	CU_ASSERT_EQUAL(bi.n_static_macs, 2);
+
+	/* statics ignore aging and clearing */
+	bd_set_mac_aging(t, 10, 1);
+	CU_ASSERT_EQUAL(bd_mac_age(t, 1000000000), 0);
+	bd_mac_clear_dynamic(t, 0);
+	bd_mac_clear_dynamic(t, 10);
+	CU_ASSERT_TRUE(bd_mac_lookup(t, 0, MAC_B, &v));
+	CU_ASSERT_EQUAL(v, VTEP2);
+
+	CU_ASSERT_EQUAL(bd_mac_learn(t, 0, MAC_C, VTEP1, 0), BD_MAC_NEW);
+	CU_ASSERT_EQUAL(bd_mac_static_del(t, 10, MAC_C), BD_E_NOENT); /* dynamic */
+	CU_ASSERT_EQUAL(bd_mac_static_del(t, 11, MAC_A), BD_E_NOENT);
+	CU_ASSERT_EQUAL(bd_mac_static_del(t, 10, MAC_A), BD_OK);
+	CU_ASSERT_EQUAL(bd_mac_static_del(t, 10, MAC_A), BD_E_NOENT);
+	CU_ASSERT_FALSE(bd_mac_lookup(t, 0, MAC_A, &v));
+	CU_ASSERT_EQUAL(bd_mac_learn(t, 0, MAC_A, VTEP1, 0), BD_MAC_NEW);
+	bd_table_destroy(t);
+}
+
+static void mac_n(uint8_t *m, uint32_t n)
+{
+	mac_set(m, 0x020000000000ull | n);
+}
+
+static void test_mac_limit(void)
+{
+	struct bd_table *t = table_with_bds(64, 2);
+	uint8_t m[6];
+	CU_ASSERT_EQUAL(bd_set_mac_limit(t, 10, 3), BD_OK);
+	mac_n(m, 100);
+	CU_ASSERT_EQUAL(bd_mac_static_add(t, 10, m, VTEP1), BD_OK); /* statics don't count */
+	for (uint32_t i = 0; i < 3; i++) {
+		mac_n(m, i);
+		CU_ASSERT_EQUAL(bd_mac_learn(t, 0, m, VTEP1, 0), BD_MAC_NEW);
+	}
+	mac_n(m, 3);
+	CU_ASSERT_EQUAL(bd_mac_learn(t, 0, m, VTEP1, 0), BD_MAC_LIMIT);
+	CU_ASSERT_EQUAL(bd_mac_learn(t, 1, m, VTEP1, 0), BD_MAC_NEW); /* other BD unaffected */
+	mac_n(m, 1);
+	CU_ASSERT_EQUAL(bd_mac_learn(t, 0, m, VTEP1, 1000), BD_MAC_REFRESHED);
+	CU_ASSERT_EQUAL(bd_mac_learn(t, 0, m, VTEP2, 1000), BD_MAC_MOVED);
+	mac_n(m, 101);
+	CU_ASSERT_EQUAL(bd_mac_static_add(t, 10, m, VTEP1), BD_OK); /* statics still fine */
+	struct bd_mac_stats st;
+	bd_mac_get_stats(t, &st);
+	CU_ASSERT_EQUAL(st.limit_drops, 1);
+
+	/* lowering the limit keeps what is there and stops learning */
+	bd_set_mac_limit(t, 10, 1);
+	struct bd_info bi;
+	bd_get(t, 10, &bi);
+	CU_ASSERT_EQUAL(bi.n_macs, 5);
+	mac_n(m, 7);
+	CU_ASSERT_EQUAL(bd_mac_learn(t, 0, m, VTEP1, 0), BD_MAC_LIMIT);
+	bd_mac_clear_dynamic(t, 10);
+	CU_ASSERT_EQUAL(bd_mac_learn(t, 0, m, VTEP1, 0), BD_MAC_NEW);
+	CU_ASSERT_EQUAL(bd_mac_learn(t, 0, MAC_A, VTEP1, 0), BD_MAC_LIMIT);
+	bd_table_destroy(t);
+}
+
+static void test_mac_full(void)
+{
+	struct bd_table *t = table_with_bds(8, 3);
+	uint8_t m[6];
+	for (uint32_t i = 0; i < 8; i++) {
+		mac_n(m, i);
+		CU_ASSERT_EQUAL(bd_mac_learn(t, i % 3, m, VTEP1, 0), BD_MAC_NEW);
+	}
+	mac_n(m, 8);
+	CU_ASSERT_EQUAL(bd_mac_learn(t, 0, m, VTEP1, 0), BD_MAC_FULL);
+	CU_ASSERT_EQUAL(bd_mac_static_add(t, 10, m, VTEP1), BD_E_FULL);
+	mac_n(m, 0);
+	CU_ASSERT_EQUAL(bd_mac_learn(t, 0, m, VTEP1, 0), BD_MAC_REFRESHED);
+	CU_ASSERT_EQUAL(bd_mac_static_add(t, 10, m, VTEP2), BD_OK); /* promotion needs no slot */
+	struct bd_mac_stats st;
+	bd_mac_get_stats(t, &st);
+	CU_ASSERT_EQUAL(st.full_drops, 1);
+	CU_ASSERT_EQUAL(st.entries, 8);
+	bd_mac_clear_dynamic(t, 20);
+	mac_n(m, 8);
+	CU_ASSERT_EQUAL(bd_mac_learn(t, 0, m, VTEP1, 0), BD_MAC_NEW);
+	bd_table_destroy(t);
+}
+
+static void test_mac_zero_key_trap(void)
+{
+	/* bdx 0 + MAC 00:..:00 must not look like an empty slot to the lookup. */
+	struct bd_table *t = table_with_bds(4, 1);
+	static const uint8_t zero[6] = {0};
+	uint32_t v = 1234;
+	CU_ASSERT_FALSE(bd_mac_lookup(t, 0, zero, &v));
+	CU_ASSERT_EQUAL(v, 1234);
+	bd_table_destroy(t);
+}
+
+static void test_mac_aging(void)
+{
+	struct bd_table *t = table_with_bds(64, 3);
+	uint32_t v;
+	bd_set_mac_aging(t, 10, 100);
+	bd_set_mac_aging(t, 20, 300);
+	bd_set_mac_aging(t, 30, 0);
+	uint64_t t0 = 1000; /* learned at second 1 */
+	for (uint32_t b = 0; b < 3; b++) {
+		CU_ASSERT_EQUAL(bd_mac_learn(t, b, MAC_A, VTEP1, t0), BD_MAC_NEW);
+		CU_ASSERT_EQUAL(bd_mac_learn(t, b, MAC_B, VTEP1, t0), BD_MAC_NEW);
+	}
+	bd_mac_static_add(t, 10, MAC_C, VTEP2);
+	/* idle exactly 100 s: not yet (aged when idle for MORE than the aging time) */
+	CU_ASSERT_EQUAL(bd_mac_age(t, t0 + 100000), 0);
+	/* keep MAC_B of BD 10 alive */
+	CU_ASSERT_EQUAL(bd_mac_learn(t, 0, MAC_B, VTEP1, t0 + 100000), BD_MAC_REFRESHED);
+	CU_ASSERT_EQUAL(bd_mac_age(t, t0 + 101000), 1);
+	CU_ASSERT_FALSE(bd_mac_lookup(t, 0, MAC_A, &v));
+	CU_ASSERT_TRUE(bd_mac_lookup(t, 0, MAC_B, &v));
+	CU_ASSERT_TRUE(bd_mac_lookup(t, 0, MAC_C, &v)); /* static */
+	CU_ASSERT_TRUE(bd_mac_lookup(t, 1, MAC_A, &v));
+
+	/* an aging change applies to entries already there */
+	bd_set_mac_aging(t, 20, 150);
+	CU_ASSERT_EQUAL(bd_mac_age(t, t0 + 150000), 0);
+	CU_ASSERT_EQUAL(bd_mac_age(t, t0 + 151000), 2);
+	CU_ASSERT_FALSE(bd_mac_lookup(t, 1, MAC_A, &v));
+	CU_ASSERT_FALSE(bd_mac_lookup(t, 1, MAC_B, &v));
+	CU_ASSERT_EQUAL(bd_mac_age(t, t0 + 202000), 1); /* BD 10's MAC_B, refreshed at 101 s */
+
+	/* aging 0: never */
+	CU_ASSERT_EQUAL(bd_mac_age(t, 1000ull * 1000 * 1000 * 1000), 0);
+	CU_ASSERT_TRUE(bd_mac_lookup(t, 2, MAC_A, &v));
+	CU_ASSERT_TRUE(bd_mac_lookup(t, 2, MAC_B, &v));
+	/* ... until it is set */
+	bd_set_mac_aging(t, 30, 10);
+	CU_ASSERT_EQUAL(bd_mac_age(t, t0 + 12000), 2);
+	/* a clock that went backwards ages nothing */
+	CU_ASSERT_EQUAL(bd_mac_learn(t, 2, MAC_A, VTEP1, 50000), BD_MAC_NEW);
+	CU_ASSERT_EQUAL(bd_mac_age(t, 1000), 0);
+	struct bd_mac_stats st;
+	bd_mac_get_stats(t, &st);
+	CU_ASSERT_EQUAL(st.aged, 6);
+	bd_table_destroy(t);
+}
+
+static void test_mac_clear(void)
+{
+	struct bd_table *t = table_with_bds(256, 3);
+	uint8_t m[6];
+	for (uint32_t i = 0; i < 60; i++) {
+		mac_n(m, i);
+		bd_mac_learn(t, i % 3, m, VTEP1, 0);
+	}
+	mac_n(m, 1000);
+	bd_mac_static_add(t, 20, m, VTEP2);
+	bd_mac_clear_dynamic(t, 20);
+	bd_mac_clear_dynamic(t, 99); /* unknown: nothing happens */
+	struct bd_info bi;
+	bd_get(t, 10, &bi);
+	CU_ASSERT_EQUAL(bi.n_macs, 20);
+	bd_get(t, 20, &bi);
+	CU_ASSERT_EQUAL(bi.n_macs, 1);
+	uint32_t v, found = 0;
+	for (uint32_t i = 0; i < 60; i++) {
+		mac_n(m, i);
+		found += bd_mac_lookup(t, i % 3, m, &v);
+	}
+	CU_ASSERT_EQUAL(found, 40);
+	bd_mac_clear_dynamic(t, 0);
+	struct bd_mac_stats st;
+	bd_mac_get_stats(t, &st);
+	CU_ASSERT_EQUAL(st.entries, 1);
+	mac_n(m, 1000);
+	CU_ASSERT_TRUE(bd_mac_lookup(t, 1, m, &v));
+	bd_table_destroy(t);
+}
+
+static void test_bd_del_flushes(void)
+{
+	struct bd_table *t = table_with_bds(256, 2);
+	uint8_t m[6];
+	bd_set_vni(t, 10, 5000);
+	bd_flood_peer_add(t, 10, VTEP1);
+	for (uint32_t i = 0; i < 50; i++) {
+		mac_n(m, i);
+		bd_mac_learn(t, 0, m, VTEP1, 0);
+		bd_mac_learn(t, 1, m, VTEP2, 0);
+	}
+	bd_mac_static_add(t, 10, MAC_A, VTEP1);
+	CU_ASSERT_EQUAL(bd_del(t, 10), BD_OK);
+	struct bd_mac_stats st;
+	bd_mac_get_stats(t, &st);
+	CU_ASSERT_EQUAL(st.entries, 50);
+	CU_ASSERT_EQUAL(bd_add(t, 11), BD_OK);
+	CU_ASSERT_EQUAL(bd_index(t, 11), 0); /* same index as the deleted one */
+	uint32_t v, found = 0;
+	for (uint32_t i = 0; i < 50; i++) {
+		mac_n(m, i);
+		found += bd_mac_lookup(t, 0, m, &v);
+		CU_ASSERT_TRUE(bd_mac_lookup(t, 1, m, &v));
+	}
+	CU_ASSERT_EQUAL(found, 0);
+	CU_ASSERT_FALSE(bd_mac_lookup(t, 0, MAC_A, &v));
+	CU_ASSERT_FALSE(bd_peer_accept(t, 0, VTEP1, 0));
+	CU_ASSERT_EQUAL(bd_by_vni(t, 5000), BD_NONE);
+	struct bd_info bi;
+	bd_get(t, 11, &bi);
+	CU_ASSERT_EQUAL(bi.n_macs, 0);
+	CU_ASSERT_EQUAL(bi.n_flood_peers, 0);
+	bd_table_destroy(t);
+}
+
+struct mac_rec {
+	struct bd_mac_info m[64];
+	int n;
+};
+
+static int collect_mac(const struct bd_mac_info *mi, void *arg)
+{
+	struct mac_rec *r = arg;
+	r->m[r->n++] = *mi;
+	return r->n == 64 ? 7 : 0;
+}
+
+static void test_mac_walk(void)
+{
+	struct bd_table *t = bd_table_create(256);
+	bd_add(t, 30);
+	bd_add(t, 10);
+	bd_add(t, 20);
+	uint8_t m[6];
+	/* learn in a scrambled order: walk must come out by (bd id, mac) */
+	for (uint32_t i = 0; i < 30; i++) {
+		uint32_t k = (i * 7) % 30;
+		mac_n(m, 0x100 - k);
+		bd_mac_learn(t, k % 3, m, VTEP1 + k, 2000);
+	}
+	bd_mac_static_add(t, 20, MAC_C, VTEP3);
+	struct mac_rec r = {.n = 0};
+	CU_ASSERT_EQUAL(bd_mac_walk(t, 0, 5500, collect_mac, &r), 0);
+	CU_ASSERT_EQUAL_FATAL(r.n, 31);
+	int unordered = 0;
+	for (int i = 1; i < r.n; i++) {
+		const struct bd_mac_info *a = &r.m[i - 1], *b = &r.m[i];
+		if (a->bd_id > b->bd_id || (a->bd_id == b->bd_id && memcmp(a->mac, b->mac, 6) >= 0))
+			unordered++;
+	}
+	CU_ASSERT_EQUAL(unordered, 0);
+	CU_ASSERT_EQUAL(r.m[0].bd_id, 10);
+	CU_ASSERT_EQUAL(r.m[30].bd_id, 30);
+	/* BD 20 (bdx 2) has the static 00:..:01 first */
+	r.n = 0;
+	CU_ASSERT_EQUAL(bd_mac_walk(t, 20, 5500, collect_mac, &r), 0);
+	CU_ASSERT_EQUAL_FATAL(r.n, 11);
+	CU_ASSERT_EQUAL(memcmp(r.m[0].mac, MAC_C, 6), 0);
+	CU_ASSERT_TRUE(r.m[0].is_static);
+	CU_ASSERT_EQUAL(r.m[0].vtep, VTEP3);
+	CU_ASSERT_EQUAL(r.m[0].age_ms, 0);
+	CU_ASSERT_FALSE(r.m[1].is_static);
+	CU_ASSERT_EQUAL(r.m[1].age_ms, 3500);
+	/* the entry with k: mac 0x100 - k, vtep VTEP1 + k */
+	uint32_t k = 0x100 - (uint32_t)r.m[1].mac[5];
+	CU_ASSERT_EQUAL(r.m[1].vtep, VTEP1 + k);
+	CU_ASSERT_EQUAL(k % 3, 2);
+	CU_ASSERT_EQUAL(bd_mac_walk(t, 99, 0, collect_mac, &r), BD_E_NOENT);
+	bd_table_destroy(t);
+}
+
+static void test_mac_walk_stop(void)
+{
+	struct bd_table *t = table_with_bds(256, 1);
+	uint8_t m[6];
+	for (uint32_t i = 0; i < 100; i++) {
+		mac_n(m, i);
+		bd_mac_learn(t, 0, m, VTEP1, 0);
+	}
+	struct mac_rec r = {.n = 0};
+	CU_ASSERT_EQUAL(bd_mac_walk(t, 10, 0, collect_mac, &r), 7);
+	CU_ASSERT_EQUAL(r.n, 64);
+	bd_table_destroy(t);
+}
+
+/* ---------------------------------------------------------------- randomized stress */
+
+#define ST_BDS   5
+#define ST_MACS  1000 /* distinct MACs per bridge domain in play */
+#define ST_CAP   2048
+#define ST_VTEPS 4
+#define ST_OPS   250000
+
+struct ref_mac {
+	bool present, is_static;
+	uint32_t vtep, seen_s;
+};
+
+struct ref_model {
+	struct ref_mac m[ST_BDS][ST_MACS];
+	uint32_t n_dyn[ST_BDS];
+	uint32_t limit[ST_BDS], aging[ST_BDS];
+	uint32_t n_total;
+};
+
+struct stress {
+	struct bd_table *t;
+	struct ref_model ref;
+	uint8_t macs[ST_MACS][6];
+	uint64_t now_ms;
+	int mismatches;
+};
+
+static uint32_t st_id(int b)
+{
+	return 100 + (uint32_t)b * 3;
+}
+
+static uint32_t st_vtep(uint32_t i)
+{
+	return IP4(10, 0, 0, 1) + i;
+}
+
+static void st_expect(struct stress *s, bool ok)
+{
+	if (!ok)
+		s->mismatches++;
+}
+
+static int ref_learn(struct ref_model *r, int b, int mi, uint32_t vtep, uint32_t now_s)
+{
+	struct ref_mac *e = &r->m[b][mi];
+	if (e->present && e->is_static)
+		return BD_MAC_STATIC;
+	if (e->present) {
+		bool moved = e->vtep != vtep;
+		e->vtep = vtep;
+		e->seen_s = now_s;
+		return moved ? BD_MAC_MOVED : BD_MAC_REFRESHED;
+	}
+	if (r->n_dyn[b] >= r->limit[b])
+		return BD_MAC_LIMIT;
+	if (r->n_total >= ST_CAP)
+		return BD_MAC_FULL;
+	*e = (struct ref_mac){.present = true, .vtep = vtep, .seen_s = now_s};
+	r->n_dyn[b]++;
+	r->n_total++;
+	return BD_MAC_NEW;
+}
+
+static void ref_remove(struct ref_model *r, int b, int mi)
+{
+	struct ref_mac *e = &r->m[b][mi];
+	if (!e->is_static)
+		r->n_dyn[b]--;
+	r->n_total--;
+	*e = (struct ref_mac){0};
+}
+
+static size_t ref_age(struct ref_model *r, uint32_t now_s)
+{
+	size_t n = 0;
+	for (int b = 0; b < ST_BDS; b++)
+		for (int i = 0; i < ST_MACS; i++) {
+			struct ref_mac *e = &r->m[b][i];
+			if (e->present && !e->is_static && r->aging[b] && now_s > e->seen_s &&
+			    now_s - e->seen_s > r->aging[b]) {
+				ref_remove(r, b, i);
+				n++;
+			}
+		}
+	return n;
+}
+
+static void ref_clear(struct ref_model *r, int only_b, bool statics_too)
+{
+	for (int b = 0; b < ST_BDS; b++)
+		for (int i = 0; i < ST_MACS; i++)
+			if ((only_b < 0 || b == only_b) && r->m[b][i].present &&
+			    (statics_too || !r->m[b][i].is_static))
+				ref_remove(r, b, i);
+}
+
+static void st_op_learn(struct stress *s, int b, int mi)
+{
+	uint32_t vtep = st_vtep(rng_below(ST_VTEPS));
+	int want = ref_learn(&s->ref, b, mi, vtep, (uint32_t)(s->now_ms / 1000));
+	int got = bd_mac_learn(s->t, bd_index(s->t, st_id(b)), s->macs[mi], vtep, s->now_ms);
+	st_expect(s, got == want);
+}
+
+static void st_op_lookup(struct stress *s, int b, int mi)
+{
+	const struct ref_mac *e = &s->ref.m[b][mi];
+	uint32_t v = 0;
+	bool hit = bd_mac_lookup(s->t, bd_index(s->t, st_id(b)), s->macs[mi], &v);
+	st_expect(s, hit == e->present && (!hit || v == e->vtep));
+}
+
+static void st_op_static(struct stress *s, int b, int mi)
+{
+	struct ref_model *r = &s->ref;
+	struct ref_mac *e = &r->m[b][mi];
+	if (rng_below(2)) {
+		uint32_t vtep = st_vtep(rng_below(ST_VTEPS));
+		int want = BD_OK;
+		if (e->present && !e->is_static) {
+			r->n_dyn[b]--;
+		} else if (!e->present) {
+			if (r->n_total >= ST_CAP)
+				want = BD_E_FULL;
+			else
+				r->n_total++;
+		}
+		if (want == BD_OK)
+			*e = (struct ref_mac){.present = true, .is_static = true, .vtep = vtep};
+		st_expect(s, bd_mac_static_add(s->t, st_id(b), s->macs[mi], vtep) == want);
+	} else {
+		int want = e->present && e->is_static ? BD_OK : BD_E_NOENT;
+		if (want == BD_OK)
+			ref_remove(r, b, mi);
+		st_expect(s, bd_mac_static_del(s->t, st_id(b), s->macs[mi]) == want);
+	}
+}
+
+static void st_op_config(struct stress *s, int b)
+{
+	struct ref_model *r = &s->ref;
+	switch (rng_below(3)) {
+	case 0:
+		r->aging[b] = rng_below(4) == 0 ? 0 : 1 + rng_below(600);
+		st_expect(s, bd_set_mac_aging(s->t, st_id(b), r->aging[b]) == BD_OK);
+		break;
+	case 1:
+		r->limit[b] = 50 + rng_below(1000);
+		st_expect(s, bd_set_mac_limit(s->t, st_id(b), r->limit[b]) == BD_OK);
+		break;
+	default: /* delete and re-create: flushes everything, settings back to default */
+		ref_clear(r, b, true);
+		r->aging[b] = BD_MAC_AGING_DEFAULT;
+		r->limit[b] = BD_MAC_LIMIT_DEFAULT;
+		st_expect(s, bd_del(s->t, st_id(b)) == BD_OK);
+		st_expect(s, bd_add(s->t, st_id(b)) == BD_OK);
+		break;
+	}
+}
+
+static void st_op_clear(struct stress *s)
+{
+	int b = rng_below(2) ? -1 : (int)rng_below(ST_BDS);
+	ref_clear(&s->ref, b, false);
+	bd_mac_clear_dynamic(s->t, b < 0 ? 0 : st_id(b));
+}
+
+static void st_op_age(struct stress *s)
+{
+	size_t want = ref_age(&s->ref, (uint32_t)(s->now_ms / 1000));
+	st_expect(s, bd_mac_age(s->t, s->now_ms) == want);
+}
+
+static void st_verify_all(struct stress *s)
+{
+	for (int b = 0; b < ST_BDS; b++) {
+		for (int i = 0; i < ST_MACS; i++)
+			st_op_lookup(s, b, i);
+		struct bd_info bi;
+		st_expect(s, bd_get(s->t, st_id(b), &bi));
+		uint32_t n_static = 0;
+		for (int i = 0; i < ST_MACS; i++)
+			n_static += s->ref.m[b][i].present && s->ref.m[b][i].is_static;
+		st_expect(s, bi.n_macs == s->ref.n_dyn[b] + n_static);
+		st_expect(s, bi.n_static_macs == n_static);
+	}
+	struct bd_mac_stats st;
+	bd_mac_get_stats(s->t, &st);
+	st_expect(s, st.entries == s->ref.n_total);
+}
+
+static void st_setup(struct stress *s)
+{
+	s->t = bd_table_create(ST_CAP);
+	for (int b = 0; b < ST_BDS; b++) {
+		bd_add(s->t, st_id(b));
+		s->ref.aging[b] = BD_MAC_AGING_DEFAULT;
+		s->ref.limit[b] = BD_MAC_LIMIT_DEFAULT;
+	}
+	/* Random unicast MACs; distinct by construction (index in the low bits). */
+	for (uint32_t i = 0; i < ST_MACS; i++)
+		mac_set(s->macs[i], (rng() & 0xfcffffff0000ull) | 0x020000000000ull | i);
+	s->now_ms = 5000;
+}
+
+static void test_stress_random(void)
+{
+	static struct stress s; /* big: keep it off the stack */
+	memset(&s, 0, sizeof(s));
+	st_setup(&s);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s.t);
+	for (int op = 0; op < ST_OPS; op++) {
+		int b = (int)rng_below(ST_BDS), mi = (int)rng_below(ST_MACS);
+		/* Rare table-wide operations, so that the table gets the chance to fill up. */
+		uint32_t r = rng_below(10000);
+		s.now_ms += rng_below(20);
+		if (r < 6000)
+			st_op_learn(&s, b, mi);
+		else if (r < 9300)
+			st_op_lookup(&s, b, mi);
+		else if (r < 9940)
+			st_op_static(&s, b, mi);
+		else if (r < 9946)
+			st_op_config(&s, b);
+		else if (r < 9948)
+			st_op_clear(&s);
+		else
+			st_op_age(&s);
+		if (op % 5000 == 0)
+			st_verify_all(&s);
+	}
+	st_verify_all(&s);
+	struct bd_mac_stats st;
+	bd_mac_get_stats(s.t, &st);
+	/* the run must have hit the interesting paths, or it proves little */
+	if (getenv("VX_STRESS_VERBOSE"))
+		printf("\nlearned %llu moved %llu conflicts %llu limit %llu full %llu aged %llu\n",
+		       (unsigned long long)st.learned, (unsigned long long)st.moved,
+		       (unsigned long long)st.static_conflicts, (unsigned long long)st.limit_drops,
+		       (unsigned long long)st.full_drops, (unsigned long long)st.aged);
+	CU_ASSERT(st.limit_drops > 0);
+	CU_ASSERT(st.full_drops > 0);
+	CU_ASSERT(st.aged > 0);
+	CU_ASSERT(st.moved > 0);
+	CU_ASSERT(st.static_conflicts > 0);
+	CU_ASSERT_EQUAL(s.mismatches, 0);
+	bd_table_destroy(s.t);
+}
+
+static CU_TestInfo hdr_tests[] = {
+    {"parse: short", test_hdr_parse_short},
+    {"parse: I flag clear", test_hdr_parse_no_i},
+    {"parse: other flags, strict and lenient", test_hdr_parse_flags},
+    {"parse: reserved bytes, strict and lenient", test_hdr_parse_reserved},
+    {"build/parse round trip", test_hdr_roundtrip},
+    CU_TEST_INFO_NULL,
+};
+
+static CU_TestInfo encap_tests[] = {
+    {"exact bytes", test_encap_exact_bytes},
+    {"fields and checksum", test_encap_fields_and_checksum},
+    {"prebuilt header reuse", test_encap_reuse},
+    {"source port range", test_sport_range},
+    CU_TEST_INFO_NULL,
+};
+
+static CU_TestInfo bd_tests[] = {
+    {"table create", test_table_create},
+    {"strerror", test_strerror},
+    {"add/del", test_bd_add_del},
+    {"BD_MAX", test_bd_max},
+    {"vni", test_bd_vni},
+    {"vni churn", test_bd_many_vnis},
+    {"flood peers", test_flood_peers},
+    {"settings", test_bd_settings},
+    {"walk", test_bd_walk},
+    CU_TEST_INFO_NULL,
+};
+
+static CU_TestInfo peer_tests[] = {
+    {"accept: flood list", test_peer_accept_list},
+    {"accept: flood group", test_peer_accept_group},
+    {"learned peers age", test_learned_peers_age},
+    {"walk", test_peer_walk},
+    CU_TEST_INFO_NULL,
+};
+
+static CU_TestInfo mac_tests[] = {
+    {"learn/refresh/move", test_mac_learn_refresh_move},
+    {"invalid", test_mac_invalid},
+    {"static", test_mac_static},
+    {"limit", test_mac_limit},
+    {"full", test_mac_full},
+    {"zero key", test_mac_zero_key_trap},
+    {"aging", test_mac_aging},
+    {"clear dynamic", test_mac_clear},
+    {"bd_del flushes", test_bd_del_flushes},
+    {"walk order", test_mac_walk},
+    {"walk stop", test_mac_walk_stop},
+    {"randomized vs reference model", test_stress_random},
+    CU_TEST_INFO_NULL,
+};
+
+static CU_SuiteInfo suites[] = {
+    {"vxlan header", NULL, NULL, NULL, NULL, hdr_tests},
+    {"encap", NULL, NULL, NULL, NULL, encap_tests},
+    {"bridge domain", NULL, NULL, NULL, NULL, bd_tests},
+    {"peers", NULL, NULL, NULL, NULL, peer_tests},
+    {"mac table", NULL, NULL, NULL, NULL, mac_tests},
+    CU_SUITE_INFO_NULL,
+};
+
 CU_MAIN(suites)
