@@ -1,1 +1,581 @@
-/* stub */
+/*
+ * gw/pipeline.c - the packet pipeline, a vector at a time.
+ *
+ *   underlay:  VXLAN check -> VNI -> bridge domain -> peer check -> MAC learn
+ *              -> inner L2 (BDIF MAC? ARP for us?) ----+
+ *   uplink:    Ethernet L2 (our MAC? ARP?) ------------+
+ *                                                      v
+ *              IPv4 checks (whole vector) -> FIB lookup (whole vector, prefetched)
+ *              -> per packet: local / null0 / TTL / MTU -> neighbour -> L2 rewrite
+ *              -> BDIF: MAC table -> VTEP encap (or head-end replication) | uplink: raw
+ *
+ * The stages that touch a table for every packet (FIB) run over the whole vector so
+ * that the table's cache misses overlap (VPP's "dual/quad loop" idea with prefetch
+ * inside fib_lookup_batch). Packets leave in vectors too: outputs collect in a tx queue
+ * per kind and go to the driver in one call.
+ *
+ * Data position convention: from IPv4 input until the L2 rewrite, pkt->data points at
+ * the IPv4 header; the rewrite prepends the Ethernet header, the encap the outer one.
+ */
+#include "gw/gw_int.h"
+
+#include <string.h>
+
+#include "common/net.h"
+#include "vxlan/vxlan.h"
+
+/* ---------------------------------------------------------------- output */
+
+static void txq_flush_underlay(struct gw *gw)
+{
+	struct gw_txq *q = &gw->txq_underlay;
+	if (q->n) {
+		gw->cnt.tx_underlay += q->n;
+		gw->io.tx_underlay(gw->io_ctx, q->pkts, q->n);
+		q->n = 0;
+	}
+}
+
+/* Uplink frames are queued together and handed to the driver in runs of one interface. */
+static void txq_flush_eth(struct gw *gw)
+{
+	struct gw_txq *q = &gw->txq_eth;
+	unsigned start = 0;
+	gw->cnt.tx_eth += q->n;
+	while (start < q->n) {
+		uint16_t ifx = q->pkts[start]->tx_ifx;
+		unsigned end = start + 1;
+		while (end < q->n && q->pkts[end]->tx_ifx == ifx)
+			end++;
+		gw->io.tx_eth(gw->io_ctx, ifx, &q->pkts[start], end - start);
+		start = end;
+	}
+	q->n = 0;
+}
+
+void gw_flush(struct gw *gw)
+{
+	txq_flush_underlay(gw);
+	txq_flush_eth(gw);
+}
+
+static void txq_push_underlay(struct gw *gw, struct gw_pkt *p)
+{
+	struct gw_txq *q = &gw->txq_underlay;
+	if (q->n == GW_VEC_MAX)
+		txq_flush_underlay(gw);
+	q->pkts[q->n++] = p;
+}
+
+static void txq_push_eth(struct gw *gw, struct gw_pkt *p)
+{
+	struct gw_txq *q = &gw->txq_eth;
+	if (q->n == GW_VEC_MAX)
+		txq_flush_eth(gw);
+	q->pkts[q->n++] = p;
+}
+
+/* Prepends the outer IPv4/UDP/VXLAN header (data at the inner Ethernet header). */
+static void vxlan_encap_send(struct gw *gw, struct gw_pkt *p, uint32_t bdx, uint32_t vtep)
+{
+	struct vx_encap e;
+	vx_encap_init(&e, gw->vtep, vtep, gw->udp_port, bd_vni(gw->bd, bdx));
+	p->data -= VX_ENCAP_LEN;
+	vx_encap_write(&e, p->data, (uint16_t)p->len, vx_sport(p->flow_hash));
+	p->len += VX_ENCAP_LEN;
+	p->outer_dst = vtep;
+	txq_push_underlay(gw, p);
+}
+
+static struct gw_pkt *pkt_clone(struct gw *gw, const struct gw_pkt *p)
+{
+	struct gw_pkt *c = gw_pkt_alloc(gw->pool);
+	if (!c)
+		return NULL;
+	gw_pkt_set(c, p->data, p->len);
+	c->flow_hash = p->flow_hash;
+	c->tx_ifx = p->tx_ifx;
+	return c;
+}
+
+/*
+ * Unknown unicast and broadcast out of a BDIF: the flood group when the bridge domain
+ * has one, else a copy to every flood peer (head-end replication).
+ */
+static void bd_flood(struct gw *gw, struct gw_pkt *p, uint32_t bdx)
+{
+	uint32_t group = bd_flood_group(gw->bd, bdx);
+	if (group) {
+		gw->cnt.flooded++;
+		vxlan_encap_send(gw, p, bdx, group);
+		return;
+	}
+	const uint32_t *peers;
+	size_t n = bd_flood_peers(gw->bd, bdx, &peers);
+	if (n == 0) {
+		gw_drop(gw, p, GW_DROP_NO_FLOOD);
+		return;
+	}
+	gw->cnt.flooded++;
+	for (size_t i = 0; i + 1 < n; i++) {
+		struct gw_pkt *c = pkt_clone(gw, p);
+		if (!c) {
+			gw->cnt.drops[GW_DROP_NO_BUFFER]++;
+			continue;
+		}
+		vxlan_encap_send(gw, c, bdx, peers[i]);
+	}
+	vxlan_encap_send(gw, p, bdx, peers[n - 1]);
+}
+
+/* Sends a complete Ethernet frame (data at the Ethernet header) out of L3 interface ifx. */
+static void if_output(struct gw *gw, struct gw_pkt *p, uint16_t ifx)
+{
+	struct gw_if *gif = &gw->ifs[ifx];
+	gif->cnt.tx_pkts++;
+	gif->cnt.tx_bytes += p->len;
+	p->tx_ifx = ifx;
+	if (gif->kind == GW_IF_ETH) {
+		txq_push_eth(gw, p);
+		return;
+	}
+	uint32_t bdx = bd_index(gw->bd, gif->bd_id);
+	if (bdx == BD_NONE || bd_vni(gw->bd, bdx) == 0) {
+		gw_drop(gw, p, GW_DROP_NO_BDIF);
+		return;
+	}
+	uint32_t vtep;
+	if (bd_mac_lookup(gw->bd, bdx, p->data, &vtep))
+		vxlan_encap_send(gw, p, bdx, vtep);
+	else
+		bd_flood(gw, p, bdx);
+}
+
+/* Prepends an Ethernet header from the interface's MAC and sends the frame. */
+void gw_eth_output(struct gw *gw, struct gw_pkt *p, uint16_t ifx, const uint8_t *dst_mac,
+		   uint16_t ethertype)
+{
+	struct gw_if *gif = &gw->ifs[ifx];
+	p->data -= NET_ETH_HLEN;
+	p->len += NET_ETH_HLEN;
+	struct net_eth *eth = (struct net_eth *)p->data;
+	memcpy(eth->dst, dst_mac, 6);
+	memcpy(eth->src, gif->mac, 6);
+	eth->type = htons(ethertype);
+	if_output(gw, p, ifx);
+}
+
+/* ---------------------------------------------------------------- IPv4 output */
+
+bool gw_if_has_addr(const struct gw_if *gif, uint32_t ip)
+{
+	for (unsigned k = 0; k < gif->n_addrs; k++)
+		if (gif->addr[k] == ip)
+			return true;
+	return false;
+}
+
+/* The interface address to source packets to dst from: one on dst's subnet, else the first. */
+uint32_t gw_if_src_for(const struct gw_if *gif, uint32_t dst)
+{
+	for (unsigned k = 0; k < gif->n_addrs; k++)
+		if (((gif->addr[k] ^ dst) & net_mask(gif->plen[k])) == 0)
+			return gif->addr[k];
+	return gif->n_addrs ? gif->addr[0] : 0;
+}
+
+static bool is_subnet_broadcast(const struct gw_if *gif, uint32_t dst)
+{
+	for (unsigned k = 0; k < gif->n_addrs; k++) {
+		uint32_t m = net_mask(gif->plen[k]);
+		if (gif->plen[k] <= 30 && ((gif->addr[k] ^ dst) & m) == 0 && (dst & ~m) == ~m)
+			return true;
+	}
+	return false;
+}
+
+/* Next hop nh on ifx is known: rewrite and send; unknown: ask ARP and let it hold p. */
+void gw_ip4_neigh_output(struct gw *gw, struct gw_pkt *p, uint16_t ifx, uint32_t nh)
+{
+	const uint8_t *mac = arp_lookup(gw->arp, ifx, nh, gw->now_ms);
+	if (mac) {
+		gw_eth_output(gw, p, ifx, mac, NET_ETHERTYPE_IP);
+		return;
+	}
+	p->tx_ifx = ifx;
+	/* Packets held for ARP must never starve reception: keep a quarter of the pool free. */
+	if (gw_pool_avail(gw->pool) < gw_pool_size(gw->pool) / 4) {
+		arp_resolve(gw->arp, ifx, nh, NULL, gw->now_ms);
+		gw_drop(gw, p, GW_DROP_ARP_QUEUE_FULL);
+		return;
+	}
+	switch (arp_resolve(gw->arp, ifx, nh, p, gw->now_ms)) {
+	case ARP_RES_QUEUED:
+		return;
+	case ARP_RES_FAILED:
+		gw_icmp_error(gw, p, GW_ICMP_HOST_UNREACH, 0);
+		gw_drop(gw, p, GW_DROP_ARP_UNRESOLVED);
+		return;
+	default:
+		gw_drop(gw, p, GW_DROP_ARP_TABLE_FULL);
+		return;
+	}
+}
+
+/* Output of a routed or locally originated IPv4 packet toward (ifx, nh). */
+void gw_ip4_output(struct gw *gw, struct gw_pkt *p, uint16_t ifx, uint32_t nh)
+{
+	struct gw_if *gif = &gw->ifs[ifx];
+	const struct net_ip *ip = (const struct net_ip *)p->data;
+	if (!gif->up) {
+		gw_drop(gw, p, GW_DROP_IF_DOWN);
+		return;
+	}
+	if (is_subnet_broadcast(gif, nh)) {
+		gw_drop(gw, p, GW_DROP_IP_BCAST);
+		return;
+	}
+	if (p->len > gif->mtu) {
+		if (ip->off & htons(NET_IP_DF)) {
+			gw_icmp_error(gw, p, GW_ICMP_FRAG_NEEDED, gif->mtu);
+			gw_drop(gw, p, GW_DROP_MTU_DF);
+		} else {
+			gw_ip4_fragment(gw, p, ifx, nh, gif->mtu);
+		}
+		return;
+	}
+	gw_ip4_neigh_output(gw, p, ifx, nh);
+}
+
+/* A packet the gateway originates (echo reply, ICMP error): route it by its destination. */
+void gw_ip4_local_output(struct gw *gw, struct gw_pkt *p)
+{
+	const struct net_ip *ip = (const struct net_ip *)p->data;
+	uint32_t dst = ntohl(ip->dst);
+	uint32_t res = fib_lookup(gw->fib, dst);
+	if (res == FIB_LOOKUP_MISS) {
+		gw_drop(gw, p, GW_DROP_NO_ROUTE);
+		return;
+	}
+	const struct fib_path *path = fib_path_select(gw->fib, res, p->flow_hash);
+	switch (path->type) {
+	case FIB_PATH_ATTACHED:
+		gw_ip4_output(gw, p, path->ifx, dst);
+		return;
+	case FIB_PATH_GATEWAY:
+		gw_ip4_output(gw, p, path->ifx, path->nh);
+		return;
+	case FIB_PATH_DROP:
+		gw_drop(gw, p, GW_DROP_NULL_ROUTE);
+		return;
+	default: /* to ourselves: nothing would ever answer */
+		gw_drop(gw, p, GW_DROP_LOCAL_PROTO);
+		return;
+	}
+}
+
+/* ---------------------------------------------------------------- IPv4 input */
+
+/* Flow hash over addresses, protocol and (unfragmented) ports: ECMP and VXLAN sport. */
+static uint32_t ip4_flow_hash(const struct net_ip *ip, uint32_t len)
+{
+	uint32_t h = ip->src ^ net_hash32(ip->dst ^ ip->proto);
+	unsigned hl = (ip->vhl & 0xf) * 4u;
+	if (!(ip->off & htons(NET_IP_MF | NET_IP_OFFMASK)) && len >= hl + 4 &&
+	    (ip->proto == 6 || ip->proto == 17)) {
+		uint32_t ports;
+		memcpy(&ports, (const uint8_t *)ip + hl, 4);
+		h ^= net_hash32(ports);
+	}
+	return net_hash32(h);
+}
+
+static bool ip4_src_is_martian(uint32_t src)
+{
+	return src == 0 || net_ip_is_mcast(src) || src >= 0xf0000000u || (src >> 24) == 127 ||
+	       (src >> 24) == 0;
+}
+
+/* RFC 1812 5.2.2 checks; trims link padding. Returns 0 or the drop reason. */
+static enum gw_drop ip4_validate(struct gw_pkt *p)
+{
+	if (p->len < NET_IP_HLEN)
+		return GW_DROP_IP_SHORT;
+	const struct net_ip *ip = (const struct net_ip *)p->data;
+	if ((ip->vhl >> 4) != 4)
+		return GW_DROP_IP_VERSION;
+	unsigned hl = (ip->vhl & 0xf) * 4u;
+	if (hl < NET_IP_HLEN || hl > p->len)
+		return GW_DROP_IP_IHL;
+	if (net_csum(ip, hl) != 0)
+		return GW_DROP_IP_CSUM;
+	unsigned tot = ntohs(ip->len);
+	if (tot < hl || tot > p->len)
+		return GW_DROP_IP_LEN;
+	p->len = tot;
+	uint32_t src = ntohl(ip->src), dst = ntohl(ip->dst);
+	if (ip4_src_is_martian(src))
+		return GW_DROP_IP_MARTIAN_SRC;
+	if (net_ip_is_mcast(dst) || dst == 0xffffffffu || dst == 0)
+		return GW_DROP_IP_BCAST;
+	p->flow_hash = ip4_flow_hash(ip, p->len);
+	return 0;
+}
+
+/* TTL decrement with the RFC 1624 incremental checksum update. */
+static inline void ip4_ttl_dec(struct net_ip *ip)
+{
+	uint16_t old, new_;
+	memcpy(&old, &ip->ttl, 2);
+	ip->ttl--;
+	memcpy(&new_, &ip->ttl, 2);
+	ip->sum = net_csum_update16(ip->sum, old, new_);
+}
+
+static void ip4_forward(struct gw *gw, struct gw_pkt *p, uint32_t res)
+{
+	struct net_ip *ip = (struct net_ip *)p->data;
+	if (res == FIB_LOOKUP_MISS) {
+		gw_icmp_error(gw, p, GW_ICMP_NET_UNREACH, 0);
+		gw_drop(gw, p, GW_DROP_NO_ROUTE);
+		return;
+	}
+	const struct fib_path *path = fib_path_select(gw->fib, res, p->flow_hash);
+	if (path->type == FIB_PATH_LOCAL) {
+		gw->cnt.local++;
+		gw_ip4_local_input(gw, p);
+		return;
+	}
+	if (path->type == FIB_PATH_DROP) {
+		gw_drop(gw, p, GW_DROP_NULL_ROUTE);
+		return;
+	}
+	if (ip->ttl <= 1) {
+		gw_icmp_error(gw, p, GW_ICMP_TTL_EXCEEDED, 0);
+		gw_drop(gw, p, GW_DROP_TTL_EXPIRED);
+		return;
+	}
+	ip4_ttl_dec(ip);
+	gw->cnt.routed++;
+	uint32_t nh = path->type == FIB_PATH_GATEWAY ? path->nh : ntohl(ip->dst);
+	gw_ip4_output(gw, p, path->ifx, nh);
+}
+
+/* IPv4 stage over a vector: checks, one batched FIB lookup, then forwarding. */
+static void ip4_input_vec(struct gw *gw, struct gw_pkt **pkts, unsigned n)
+{
+	uint32_t dst[GW_VEC_MAX], res[GW_VEC_MAX];
+	struct gw_pkt *ok[GW_VEC_MAX];
+	unsigned n_ok = 0;
+	for (unsigned i = 0; i < n; i++) {
+		enum gw_drop why = ip4_validate(pkts[i]);
+		if (why) {
+			gw_drop(gw, pkts[i], why);
+			continue;
+		}
+		dst[n_ok] = ntohl(((const struct net_ip *)pkts[i]->data)->dst);
+		ok[n_ok++] = pkts[i];
+	}
+	if (n_ok)
+		fib_lookup_batch(gw->fib, dst, res, n_ok);
+	for (unsigned i = 0; i < n_ok; i++)
+		ip4_forward(gw, ok[i], res[i]);
+}
+
+/* ---------------------------------------------------------------- L2 input */
+
+/* A vector of IPv4 packets gathered from L2 input, for the vectorised IPv4 stage. */
+struct ip4_vec {
+	unsigned n;
+	struct gw_pkt *pkts[GW_VEC_MAX];
+};
+
+/* A frame for the gateway on L3 interface ifx (data at the Ethernet header). */
+static void l3_input(struct gw *gw, struct gw_pkt *p, uint16_t ifx, struct ip4_vec *v)
+{
+	struct gw_if *gif = &gw->ifs[ifx];
+	uint16_t type = ntohs(((const struct net_eth *)p->data)->type);
+	gif->cnt.rx_pkts++;
+	gif->cnt.rx_bytes += p->len;
+	p->rx_ifx = ifx;
+	if (type == NET_ETHERTYPE_ARP) {
+		gw_arp_input(gw, p, ifx);
+	} else if (type == NET_ETHERTYPE_IP) {
+		p->data += NET_ETH_HLEN;
+		p->len -= NET_ETH_HLEN;
+		v->pkts[v->n++] = p;
+	} else {
+		gw_drop(gw, p, GW_DROP_ETHERTYPE);
+	}
+}
+
+static bool is_vlan_type(uint16_t type_be)
+{
+	return type_be == htons(NET_ETHERTYPE_VLAN) || type_be == htons(NET_ETHERTYPE_QINQ);
+}
+
+/*
+ * Decide what to do with an Ethernet frame arriving on L3 interface ifx (ifx 0: the
+ * bridge domain has no usable BDIF): ours, ARP broadcast for us, or not ours.
+ */
+static void l2_dispatch(struct gw *gw, struct gw_pkt *p, uint16_t ifx, struct ip4_vec *v)
+{
+	const struct net_eth *eth = (const struct net_eth *)p->data;
+	if (ifx && net_mac_eq(eth->dst, gw->ifs[ifx].mac)) {
+		l3_input(gw, p, ifx, v);
+	} else if (net_mac_is_mcast(eth->dst)) {
+		if (eth->type != htons(NET_ETHERTYPE_ARP) || !net_mac_is_bcast(eth->dst))
+			gw_drop(gw, p, GW_DROP_BUM_IGNORED);
+		else if (!ifx)
+			gw_drop(gw, p, GW_DROP_NO_BDIF);
+		else
+			l3_input(gw, p, ifx, v);
+	} else {
+		gw_drop(gw, p, GW_DROP_NOT_FOR_US);
+	}
+}
+
+/* The BDIF that routes for bridge domain bdx, if it exists and is up; 0 otherwise. */
+uint16_t gw_bdif_for_bdx(struct gw *gw, uint32_t bdx)
+{
+	uint32_t id = bd_id(gw->bd, bdx);
+	uint16_t ifx = gw->bdif_of_bdx[bdx];
+	if (!ifx || !gw->ifs[ifx].used || gw->ifs[ifx].kind != GW_IF_BDIF ||
+	    gw->ifs[ifx].bd_id != id) {
+		ifx = gw_bdif_of(gw, id);
+		gw->bdif_of_bdx[bdx] = ifx;
+	}
+	return ifx && gw->ifs[ifx].up ? ifx : 0;
+}
+
+/* Learns the inner source MAC; false when the frame must be dropped (reason counted). */
+static bool bd_learn_source(struct gw *gw, struct gw_pkt *p, const struct net_eth *eth)
+{
+	if (net_mac_is_mcast(eth->src) || net_mac_is_zero(eth->src)) {
+		gw_drop(gw, p, GW_DROP_BAD_SRC_MAC);
+		return false;
+	}
+	int r = bd_mac_learn(gw->bd, p->bdx, eth->src, p->outer_src, gw->now_ms);
+	if (r == BD_MAC_STATIC) {
+		uint32_t vtep = 0;
+		bd_mac_lookup(gw->bd, p->bdx, eth->src, &vtep);
+		if (vtep != p->outer_src) {
+			gw_drop(gw, p, GW_DROP_MAC_STATIC_CONFLICT);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Map a VXLAN header problem to its drop reason. */
+static enum gw_drop vxlan_parse_drop(int err)
+{
+	switch (err) {
+	case VX_PARSE_SHORT:
+		return GW_DROP_VXLAN_SHORT;
+	case VX_PARSE_NO_I:
+		return GW_DROP_VXLAN_NO_I;
+	case VX_PARSE_FLAGS:
+		return GW_DROP_VXLAN_FLAGS;
+	default:
+		return GW_DROP_VXLAN_RESERVED;
+	}
+}
+
+/* Decap: checks of spec section 4, then the inner frame into its bridge domain. */
+static void underlay_input_one(struct gw *gw, struct gw_pkt *p, struct ip4_vec *v)
+{
+	uint32_t vni, bdx;
+	bool to_group = net_ip_is_mcast(p->outer_dst);
+	if (!to_group && (p->outer_dst != gw->vtep || !gw->vtep)) {
+		gw_drop(gw, p, GW_DROP_OUTER_DST);
+		return;
+	}
+	int err = vx_hdr_parse(p->data, p->len, gw->params.vxlan_strict, &vni);
+	if (err != VX_PARSE_OK) {
+		gw_drop(gw, p, vxlan_parse_drop(err));
+		return;
+	}
+	if ((bdx = bd_by_vni(gw->bd, vni)) == BD_NONE) {
+		gw_drop(gw, p, GW_DROP_NO_SUCH_VNI);
+		return;
+	}
+	if (to_group && p->outer_dst != bd_flood_group(gw->bd, bdx)) {
+		gw_drop(gw, p, GW_DROP_OUTER_DST);
+		return;
+	}
+	if (!bd_peer_accept(gw->bd, bdx, p->outer_src, gw->now_ms)) {
+		gw_drop(gw, p, GW_DROP_NO_SUCH_PEER);
+		return;
+	}
+	p->data += VX_HDR_LEN;
+	p->len -= VX_HDR_LEN;
+	p->bdx = bdx;
+	if (p->len < NET_ETH_HLEN) {
+		gw_drop(gw, p, GW_DROP_FRAME_SHORT);
+		return;
+	}
+	const struct net_eth *eth = (const struct net_eth *)p->data;
+	if (is_vlan_type(eth->type)) {
+		gw_drop(gw, p, GW_DROP_VLAN_TAGGED);
+		return;
+	}
+	if (!bd_learn_source(gw, p, eth))
+		return;
+	l2_dispatch(gw, p, gw_bdif_for_bdx(gw, bdx), v);
+}
+
+void gw_input_underlay(struct gw *gw, struct gw_pkt **pkts, unsigned n)
+{
+	struct ip4_vec v;
+	while (n) {
+		unsigned chunk = n < GW_VEC_MAX ? n : GW_VEC_MAX;
+		v.n = 0;
+		gw->cnt.rx_underlay += chunk;
+		for (unsigned i = 0; i < chunk; i++)
+			underlay_input_one(gw, pkts[i], &v);
+		ip4_input_vec(gw, v.pkts, v.n);
+		pkts += chunk;
+		n -= chunk;
+	}
+	gw_flush(gw);
+}
+
+static void eth_input_one(struct gw *gw, struct gw_pkt *p, uint16_t ifx, struct ip4_vec *v)
+{
+	if (p->len < NET_ETH_HLEN) {
+		gw_drop(gw, p, GW_DROP_FRAME_SHORT);
+		return;
+	}
+	const struct net_eth *eth = (const struct net_eth *)p->data;
+	if (is_vlan_type(eth->type)) {
+		gw_drop(gw, p, GW_DROP_VLAN_TAGGED);
+		return;
+	}
+	if (!gw->ifs[ifx].up) {
+		gw_drop(gw, p, GW_DROP_IF_DOWN);
+		return;
+	}
+	l2_dispatch(gw, p, ifx, v);
+}
+
+void gw_input_eth(struct gw *gw, uint16_t ifx, struct gw_pkt **pkts, unsigned n)
+{
+	struct ip4_vec v;
+	if (!gw_if_ptr(gw, ifx) || gw->ifs[ifx].kind != GW_IF_ETH) {
+		for (unsigned i = 0; i < n; i++)
+			gw_drop(gw, pkts[i], GW_DROP_IF_DOWN);
+		return;
+	}
+	while (n) {
+		unsigned chunk = n < GW_VEC_MAX ? n : GW_VEC_MAX;
+		v.n = 0;
+		gw->cnt.rx_eth += chunk;
+		for (unsigned i = 0; i < chunk; i++)
+			eth_input_one(gw, pkts[i], ifx, &v);
+		ip4_input_vec(gw, v.pkts, v.n);
+		pkts += chunk;
+		n -= chunk;
+	}
+	gw_flush(gw);
+}

@@ -1,0 +1,102 @@
+/*
+ * gw/frag.c - IPv4 fragmentation (RFC 791) for packets larger than the egress MTU
+ * without DF. Only options with the "copied" bit go into the second and later
+ * fragments; an incoming fragment is split further keeping its offset and MF.
+ */
+#include "gw/gw_int.h"
+
+#include <string.h>
+
+#include "common/net.h"
+
+#define IPOPT_EOL    0
+#define IPOPT_NOP    1
+#define IPOPT_COPIED 0x80
+
+/*
+ * Builds the header of the later fragments from the original's: the fixed part plus the
+ * copied options, padded to a multiple of 4. Returns its length, or 0 when the options
+ * are malformed (the packet is then not fragmented).
+ */
+static unsigned later_header(const uint8_t *orig, unsigned hl, uint8_t *out)
+{
+	unsigned n = NET_IP_HLEN, i = NET_IP_HLEN;
+	memcpy(out, orig, NET_IP_HLEN);
+	while (i < hl) {
+		uint8_t type = orig[i];
+		if (type == IPOPT_EOL)
+			break;
+		if (type == IPOPT_NOP) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= hl || orig[i + 1] < 2 || i + orig[i + 1] > hl)
+			return 0;
+		unsigned olen = orig[i + 1];
+		if (type & IPOPT_COPIED) {
+			memcpy(out + n, orig + i, olen);
+			n += olen;
+		}
+		i += olen;
+	}
+	while (n % 4)
+		out[n++] = IPOPT_EOL;
+	out[0] = (uint8_t)(0x40 | n / 4);
+	return n;
+}
+
+/* One fragment: header hdr (hl bytes), payload [off, off + len) of the original. */
+static struct gw_pkt *make_fragment(struct gw *gw, const struct gw_pkt *p, const uint8_t *hdr,
+				    unsigned hl, unsigned off, unsigned len, bool last)
+{
+	const struct net_ip *oip = (const struct net_ip *)p->data;
+	unsigned ohl = (oip->vhl & 0xf) * 4u;
+	uint16_t ooff = ntohs(oip->off);
+	struct gw_pkt *q = gw_pkt_alloc(gw->pool);
+	if (!q)
+		return NULL;
+	memcpy(q->data, hdr, hl);
+	memcpy(q->data + hl, p->data + ohl + off, len);
+	q->len = hl + len;
+	struct net_ip *ip = (struct net_ip *)q->data;
+	uint16_t foff = (uint16_t)((ooff & NET_IP_OFFMASK) + off / 8);
+	bool mf = !last || (ooff & NET_IP_MF);
+	ip->off = htons((uint16_t)(foff | (mf ? NET_IP_MF : 0)));
+	ip->len = htons((uint16_t)q->len);
+	ip->sum = 0;
+	ip->sum = net_csum(ip, hl);
+	q->flow_hash = p->flow_hash;
+	q->rx_ifx = p->rx_ifx;
+	return q;
+}
+
+void gw_ip4_fragment(struct gw *gw, struct gw_pkt *p, uint16_t ifx, uint32_t nh, uint32_t mtu)
+{
+	const struct net_ip *ip = (const struct net_ip *)p->data;
+	unsigned hl = (ip->vhl & 0xf) * 4u;
+	unsigned payload = p->len - hl;
+	uint8_t later[60];
+	unsigned later_hl = later_header(p->data, hl, later);
+	if (!later_hl || mtu < hl + 8) {
+		gw_drop(gw, p, GW_DROP_FRAG_FAILED);
+		return;
+	}
+	unsigned off = 0;
+	while (off < payload) {
+		const uint8_t *hdr = off ? later : p->data;
+		unsigned fhl = off ? later_hl : hl;
+		unsigned room = ((mtu - fhl) / 8) * 8;
+		unsigned len = payload - off < room ? payload - off : room;
+		bool last = off + len == payload;
+		struct gw_pkt *q = make_fragment(gw, p, hdr, fhl, off, len, last);
+		if (!q) {
+			/* a packet missing a piece is worthless: stop, count the rest as lost */
+			gw->cnt.drops[GW_DROP_NO_BUFFER]++;
+			break;
+		}
+		gw->cnt.fragments++;
+		gw_ip4_neigh_output(gw, q, ifx, nh);
+		off += len;
+	}
+	gw_pkt_free(gw->pool, p);
+}

@@ -1,0 +1,412 @@
+/*
+ * gw/gw.c - the gateway object: its tables, its interfaces and their addresses.
+ */
+#include "gw/gw_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/net.h"
+
+static const char *const drop_names[] = {
+#define GW_DROP_NAME(e, n, d) [GW_DROP_##e] = n,
+	GW_DROP_REASONS(GW_DROP_NAME)
+#undef GW_DROP_NAME
+};
+
+static const char *const drop_descs[] = {
+#define GW_DROP_DESC(e, n, d) [GW_DROP_##e] = d,
+	GW_DROP_REASONS(GW_DROP_DESC)
+#undef GW_DROP_DESC
+};
+
+const char *gw_drop_name(enum gw_drop d)
+{
+	return d < GW_DROP_MAX ? drop_names[d] : "?";
+}
+
+const char *gw_drop_desc(enum gw_drop d)
+{
+	return d < GW_DROP_MAX ? drop_descs[d] : "?";
+}
+
+const char *gw_strerror(int err)
+{
+	switch (err) {
+	case GW_OK:
+		return "success";
+	case GW_E_INVAL:
+		return "invalid value";
+	case GW_E_EXISTS:
+		return "already exists";
+	case GW_E_NOENT:
+		return "no such entry";
+	case GW_E_FULL:
+		return "table full";
+	case GW_E_NOMEM:
+		return "out of memory";
+	case GW_E_CONFLICT:
+		return "overlaps another interface's subnet";
+	}
+	return "unknown error";
+}
+
+void gw_params_default(struct gw_params *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->pool_bufs = 4096;
+	p->mac_capacity = 65536;
+	arp_config_default(&p->arp);
+	p->icmp_rate = 100;
+	p->icmp_burst = 50;
+	p->vxlan_strict = true;
+}
+
+struct gw *gw_create(const struct gw_params *params, const struct gw_io_ops *io, void *io_ctx)
+{
+	struct gw_params defaults;
+	if (!params) {
+		gw_params_default(&defaults);
+		params = &defaults;
+	}
+	struct gw *gw = calloc(1, sizeof(*gw));
+	if (!gw)
+		return NULL;
+	gw->params = *params;
+	gw->io = *io;
+	gw->io_ctx = io_ctx;
+	gw->udp_port = 4789;
+	gw->icmp_tokens_milli = (uint64_t)params->icmp_burst * 1000;
+	gw->pool = gw_pool_create(params->pool_bufs);
+	gw->fib = fib_create();
+	gw->arp = arp_table_create(&params->arp, &gw_arp_ops, gw);
+	gw->bd = bd_table_create(params->mac_capacity);
+	if (!gw->pool || !gw->fib || !gw->arp || !gw->bd) {
+		gw_destroy(gw);
+		return NULL;
+	}
+	return gw;
+}
+
+void gw_destroy(struct gw *gw)
+{
+	if (!gw)
+		return;
+	/* The ARP table hands its queued packets back to the pool through gw_arp_ops. */
+	if (gw->arp)
+		arp_table_destroy(gw->arp);
+	if (gw->pool)
+		gw_flush(gw);
+	fib_destroy(gw->fib);
+	bd_table_destroy(gw->bd);
+	gw_pool_destroy(gw->pool);
+	free(gw);
+}
+
+struct fib *gw_fib(struct gw *gw)
+{
+	return gw->fib;
+}
+
+struct arp_table *gw_arp(struct gw *gw)
+{
+	return gw->arp;
+}
+
+struct bd_table *gw_bd(struct gw *gw)
+{
+	return gw->bd;
+}
+
+struct gw_pool *gw_pool(struct gw *gw)
+{
+	return gw->pool;
+}
+
+int gw_set_vtep(struct gw *gw, uint32_t src, uint16_t udp_port)
+{
+	if (net_ip_is_mcast(src) || src >= 0xf0000000u)
+		return GW_E_INVAL;
+	gw->vtep = src; /* 0: none, nothing is accepted from the underlay */
+	gw->udp_port = udp_port ? udp_port : 4789;
+	return GW_OK;
+}
+
+uint32_t gw_vtep(const struct gw *gw)
+{
+	return gw->vtep;
+}
+
+uint16_t gw_udp_port(const struct gw *gw)
+{
+	return gw->udp_port;
+}
+
+void gw_set_time(struct gw *gw, uint64_t now_ms)
+{
+	gw->now_ms = now_ms;
+}
+
+void gw_bdif_default_mac(uint32_t bd_id, uint8_t mac[6])
+{
+	mac[0] = 0x02;
+	mac[1] = 0x76; /* 'v' */
+	mac[2] = 0x78; /* 'x' */
+	mac[3] = (uint8_t)(bd_id >> 16);
+	mac[4] = (uint8_t)(bd_id >> 8);
+	mac[5] = (uint8_t)bd_id;
+}
+
+static uint16_t if_alloc(struct gw *gw)
+{
+	for (uint16_t i = 1; i <= GW_IF_MAX; i++)
+		if (!gw->ifs[i].used)
+			return i;
+	return 0;
+}
+
+uint16_t gw_if_by_name(const struct gw *gw, const char *name)
+{
+	for (uint16_t i = 1; i <= GW_IF_MAX; i++)
+		if (gw->ifs[i].used && strcmp(gw->ifs[i].name, name) == 0)
+			return i;
+	return 0;
+}
+
+uint16_t gw_bdif_of(const struct gw *gw, uint32_t bd_id)
+{
+	for (uint16_t i = 1; i <= GW_IF_MAX; i++)
+		if (gw->ifs[i].used && gw->ifs[i].kind == GW_IF_BDIF && gw->ifs[i].bd_id == bd_id)
+			return i;
+	return 0;
+}
+
+static struct gw_if *if_new(struct gw *gw, uint8_t kind, const char *name, uint16_t *ifx)
+{
+	if (gw_if_by_name(gw, name))
+		return NULL;
+	uint16_t i = if_alloc(gw);
+	if (!i)
+		return NULL;
+	struct gw_if *gif = &gw->ifs[i];
+	memset(gif, 0, sizeof(*gif));
+	gif->used = true;
+	gif->kind = kind;
+	gif->mtu = GW_MTU_DEFAULT;
+	snprintf(gif->name, sizeof(gif->name), "%s", name);
+	*ifx = i;
+	return gif;
+}
+
+int gw_bdif_add(struct gw *gw, uint32_t bd_id, uint16_t *ifx)
+{
+	char name[GW_IF_NAMELEN];
+	if (bd_id == 0 || bd_id > BD_ID_MAX)
+		return GW_E_INVAL;
+	snprintf(name, sizeof(name), "bdif%u", bd_id);
+	if (gw_if_by_name(gw, name))
+		return GW_E_EXISTS;
+	struct gw_if *gif = if_new(gw, GW_IF_BDIF, name, ifx);
+	if (!gif)
+		return GW_E_FULL;
+	gif->bd_id = bd_id;
+	gif->up = true;
+	gw_bdif_default_mac(bd_id, gif->mac);
+	return GW_OK;
+}
+
+int gw_eth_add(struct gw *gw, const char *name, const uint8_t *mac, uint16_t *ifx)
+{
+	size_t n = strlen(name);
+	if (n == 0 || n >= GW_IF_NAMELEN || net_mac_is_mcast(mac) || net_mac_is_zero(mac))
+		return GW_E_INVAL;
+	if (gw_if_by_name(gw, name))
+		return GW_E_EXISTS;
+	struct gw_if *gif = if_new(gw, GW_IF_ETH, name, ifx);
+	if (!gif)
+		return GW_E_FULL;
+	memcpy(gif->mac, mac, 6);
+	gif->up = true;
+	return GW_OK;
+}
+
+int gw_if_del(struct gw *gw, uint16_t ifx)
+{
+	struct gw_if *gif = gw_if_ptr(gw, ifx);
+	if (!gif)
+		return GW_E_NOENT;
+	while (gif->n_addrs)
+		gw_if_addr_del(gw, ifx, gif->addr[0], gif->plen[0]);
+	arp_flush_if(gw->arp, ifx);
+	memset(gif, 0, sizeof(*gif));
+	return GW_OK;
+}
+
+/* Would addr/len overlap a subnet already configured on any interface? */
+static bool subnet_conflicts(const struct gw *gw, uint32_t addr, uint8_t len)
+{
+	for (uint16_t i = 1; i <= GW_IF_MAX; i++) {
+		const struct gw_if *o = &gw->ifs[i];
+		if (!o->used)
+			continue;
+		for (unsigned k = 0; k < o->n_addrs; k++) {
+			uint8_t l = len < o->plen[k] ? len : o->plen[k];
+			if (((addr ^ o->addr[k]) & net_mask(l)) == 0)
+				return true;
+		}
+	}
+	return false;
+}
+
+static bool addr_is_valid_host(uint32_t addr, uint8_t len)
+{
+	if (len == 0 || len > 32 || addr == 0 || net_ip_is_mcast(addr) || (addr >> 24) == 127 ||
+	    (addr >> 24) == 0 || addr >= 0xf0000000u)
+		return false;
+	if (len <= 30) {
+		uint32_t host = addr & ~net_mask(len);
+		if (host == 0 || host == ~net_mask(len))
+			return false; /* network or broadcast address */
+	}
+	return true;
+}
+
+int gw_if_addr_add(struct gw *gw, uint16_t ifx, uint32_t addr, uint8_t len)
+{
+	struct gw_if *gif = gw_if_ptr(gw, ifx);
+	if (!gif)
+		return GW_E_NOENT;
+	if (!addr_is_valid_host(addr, len))
+		return GW_E_INVAL;
+	for (unsigned k = 0; k < gif->n_addrs; k++)
+		if (gif->addr[k] == addr && gif->plen[k] == len)
+			return GW_E_EXISTS;
+	if (gif->n_addrs == GW_IF_ADDRS_MAX)
+		return GW_E_FULL;
+	if (subnet_conflicts(gw, addr, len))
+		return GW_E_CONFLICT;
+	int r = fib_connected_add(gw->fib, addr, len, ifx);
+	if (r != FIB_OK)
+		return r == FIB_E_NOMEM ? GW_E_NOMEM : GW_E_INVAL;
+	gif->addr[gif->n_addrs] = addr;
+	gif->plen[gif->n_addrs] = len;
+	gif->n_addrs++;
+	return GW_OK;
+}
+
+int gw_if_addr_del(struct gw *gw, uint16_t ifx, uint32_t addr, uint8_t len)
+{
+	struct gw_if *gif = gw_if_ptr(gw, ifx);
+	if (!gif)
+		return GW_E_NOENT;
+	for (unsigned k = 0; k < gif->n_addrs; k++) {
+		if (gif->addr[k] != addr || gif->plen[k] != len)
+			continue;
+		fib_connected_del(gw->fib, addr, len, ifx);
+		memmove(&gif->addr[k], &gif->addr[k + 1], (gif->n_addrs - k - 1) * sizeof(addr));
+		memmove(&gif->plen[k], &gif->plen[k + 1], (gif->n_addrs - k - 1));
+		gif->n_addrs--;
+		return GW_OK;
+	}
+	return GW_E_NOENT;
+}
+
+int gw_if_set_mac(struct gw *gw, uint16_t ifx, const uint8_t *mac)
+{
+	struct gw_if *gif = gw_if_ptr(gw, ifx);
+	if (!gif)
+		return GW_E_NOENT;
+	if (net_mac_is_mcast(mac) || net_mac_is_zero(mac))
+		return GW_E_INVAL;
+	memcpy(gif->mac, mac, 6);
+	return GW_OK;
+}
+
+int gw_if_set_mtu(struct gw *gw, uint16_t ifx, uint32_t mtu)
+{
+	struct gw_if *gif = gw_if_ptr(gw, ifx);
+	if (!gif)
+		return GW_E_NOENT;
+	if (mtu < GW_MTU_MIN || mtu > GW_MTU_MAX)
+		return GW_E_INVAL;
+	gif->mtu = mtu;
+	return GW_OK;
+}
+
+int gw_if_set_up(struct gw *gw, uint16_t ifx, bool up)
+{
+	struct gw_if *gif = gw_if_ptr(gw, ifx);
+	if (!gif)
+		return GW_E_NOENT;
+	gif->up = up;
+	if (!up)
+		arp_clear_dynamic(gw->arp, ifx);
+	return GW_OK;
+}
+
+static void if_fill_info(const struct gw_if *gif, uint16_t ifx, struct gw_if_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->ifx = ifx;
+	info->kind = gif->kind;
+	memcpy(info->name, gif->name, sizeof(info->name));
+	info->bd_id = gif->bd_id;
+	memcpy(info->mac, gif->mac, 6);
+	info->mtu = gif->mtu;
+	info->up = gif->up;
+	info->n_addrs = gif->n_addrs;
+	memcpy(info->addr, gif->addr, sizeof(info->addr));
+	memcpy(info->plen, gif->plen, sizeof(info->plen));
+	info->cnt = gif->cnt;
+}
+
+bool gw_if_get(const struct gw *gw, uint16_t ifx, struct gw_if_info *info)
+{
+	if (ifx == 0 || ifx > GW_IF_MAX || !gw->ifs[ifx].used)
+		return false;
+	if_fill_info(&gw->ifs[ifx], ifx, info);
+	return true;
+}
+
+int gw_if_walk(const struct gw *gw, int (*cb)(const struct gw_if_info *i, void *arg), void *arg)
+{
+	struct gw_if_info info;
+	for (uint16_t i = 1; i <= GW_IF_MAX; i++) {
+		if (!gw->ifs[i].used)
+			continue;
+		if_fill_info(&gw->ifs[i], i, &info);
+		int r = cb(&info, arg);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+void gw_tick(struct gw *gw)
+{
+	arp_tick(gw->arp, gw->now_ms);
+	if (gw->now_ms - gw->last_mac_age_ms >= 1000) {
+		bd_mac_age(gw->bd, gw->now_ms);
+		gw->last_mac_age_ms = gw->now_ms;
+	}
+	gw_flush(gw);
+}
+
+void gw_get_counters(const struct gw *gw, struct gw_counters *c)
+{
+	*c = gw->cnt;
+}
+
+void gw_count_drop(struct gw *gw, enum gw_drop why, uint64_t n)
+{
+	if (why < GW_DROP_MAX)
+		gw->cnt.drops[why] += n;
+}
+
+void gw_clear_counters(struct gw *gw)
+{
+	memset(&gw->cnt, 0, sizeof(gw->cnt));
+	for (uint16_t i = 1; i <= GW_IF_MAX; i++)
+		memset(&gw->ifs[i].cnt, 0, sizeof(gw->ifs[i].cnt));
+}

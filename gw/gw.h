@@ -1,0 +1,151 @@
+/*
+ * gw/gw.h - the gateway: interfaces, the tables of the modules, and the packet pipeline.
+ *
+ * One struct gw owns a FIB, a neighbour table, the bridge domains and the L3 interfaces
+ * (BDIFs and Ethernet uplinks). Packets enter through gw_input_underlay() (VXLAN payloads
+ * as the underlay UDP socket delivers them) or gw_input_eth() (frames from an uplink),
+ * a vector at a time, and leave through the output callbacks of struct gw_io_ops, also a
+ * vector at a time. The I/O is thus abstract: the daemon plugs sockets in, tests and
+ * benchmarks plug in memory.
+ *
+ * Everything here is called from one thread, the owner of the state.
+ */
+#ifndef GW_GW_H
+#define GW_GW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arp/arp.h"
+#include "fib/fib.h"
+#include "gw/drop.h"
+#include "gw/pkt.h"
+#include "vxlan/bd.h"
+
+#define GW_IF_MAX        FIB_IFX_MAX
+#define GW_IF_NAMELEN    16
+#define GW_IF_ADDRS_MAX  8
+#define GW_MTU_MIN       576
+#define GW_MTU_MAX       9000
+#define GW_MTU_DEFAULT   1500
+
+enum gw_if_kind {
+	GW_IF_BDIF = 1,
+	GW_IF_ETH,
+};
+
+/*
+ * Output. Both callbacks take ownership of the packets (and must hand them back with
+ * gw_pkt_free on gw_pool(gw) once sent). tx_underlay gets complete outer IPv4 packets
+ * (data = outer IPv4 header) to send to pkt->outer_dst; tx_eth gets Ethernet frames for
+ * uplink ifx.
+ */
+struct gw_io_ops {
+	void (*tx_underlay)(void *ctx, struct gw_pkt **pkts, unsigned n);
+	void (*tx_eth)(void *ctx, uint16_t ifx, struct gw_pkt **pkts, unsigned n);
+};
+
+struct gw_params {
+	uint32_t pool_bufs;       /* packet buffers (default 4096) */
+	size_t mac_capacity;      /* MAC table size over all bridge domains (default 65536) */
+	struct arp_config arp;    /* neighbour table settings */
+	uint32_t icmp_rate;       /* ICMP errors per second (default 100) */
+	uint32_t icmp_burst;      /* bucket depth (default 50) */
+	bool vxlan_strict;        /* drop VXLAN with reserved bits / flags (default true) */
+};
+void gw_params_default(struct gw_params *p);
+
+struct gw;
+
+struct gw *gw_create(const struct gw_params *p, const struct gw_io_ops *io, void *io_ctx);
+void gw_destroy(struct gw *gw);
+
+/* The module tables, for configuration and show commands. */
+struct fib *gw_fib(struct gw *gw);
+struct arp_table *gw_arp(struct gw *gw);
+struct bd_table *gw_bd(struct gw *gw);
+struct gw_pool *gw_pool(struct gw *gw);
+
+/* Underlay: the local VTEP address packets are sent from and accepted to (0: none; port 0: 4789). */
+int gw_set_vtep(struct gw *gw, uint32_t src, uint16_t udp_port);
+uint32_t gw_vtep(const struct gw *gw);
+uint16_t gw_udp_port(const struct gw *gw);
+
+enum gw_err {
+	GW_OK = 0,
+	GW_E_INVAL = -1,
+	GW_E_EXISTS = -2,
+	GW_E_NOENT = -3,
+	GW_E_FULL = -4,
+	GW_E_NOMEM = -5,
+	GW_E_CONFLICT = -6, /* address overlaps another interface's subnet */
+};
+const char *gw_strerror(int err);
+
+/* ---- interfaces ---- */
+/* BDIF of bridge domain bd_id (which need not exist yet); *ifx receives its index. */
+int gw_bdif_add(struct gw *gw, uint32_t bd_id, uint16_t *ifx);
+/* Uplink on Linux netdev `name` with that MAC. */
+int gw_eth_add(struct gw *gw, const char *name, const uint8_t *mac, uint16_t *ifx);
+int gw_if_del(struct gw *gw, uint16_t ifx);
+uint16_t gw_if_by_name(const struct gw *gw, const char *name); /* "bdif10", "up0"; 0 = none */
+uint16_t gw_bdif_of(const struct gw *gw, uint32_t bd_id);       /* 0 = none */
+int gw_if_addr_add(struct gw *gw, uint16_t ifx, uint32_t addr, uint8_t len);
+int gw_if_addr_del(struct gw *gw, uint16_t ifx, uint32_t addr, uint8_t len);
+int gw_if_set_mac(struct gw *gw, uint16_t ifx, const uint8_t *mac);
+int gw_if_set_mtu(struct gw *gw, uint16_t ifx, uint32_t mtu);
+int gw_if_set_up(struct gw *gw, uint16_t ifx, bool up);
+
+struct gw_if_counters {
+	uint64_t rx_pkts, rx_bytes, tx_pkts, tx_bytes;
+};
+
+struct gw_if_info {
+	uint16_t ifx;
+	uint8_t kind; /* enum gw_if_kind */
+	char name[GW_IF_NAMELEN];
+	uint32_t bd_id; /* BDIF */
+	uint8_t mac[6];
+	uint32_t mtu;
+	bool up;
+	uint8_t n_addrs;
+	uint32_t addr[GW_IF_ADDRS_MAX];
+	uint8_t plen[GW_IF_ADDRS_MAX];
+	struct gw_if_counters cnt;
+};
+bool gw_if_get(const struct gw *gw, uint16_t ifx, struct gw_if_info *info);
+/* Interfaces in index order; cb non-zero stops. */
+int gw_if_walk(const struct gw *gw, int (*cb)(const struct gw_if_info *i, void *arg), void *arg);
+
+/* The MAC a BDIF gets by default: 02:76:78 followed by the 24-bit bridge-domain id. */
+void gw_bdif_default_mac(uint32_t bd_id, uint8_t mac[6]);
+
+/* ---- the data plane ---- */
+/*
+ * The clock (milliseconds, monotonic) the pipeline stamps learning and ageing with.
+ * The daemon sets it once per loop iteration; tests set it explicitly.
+ */
+void gw_set_time(struct gw *gw, uint64_t now_ms);
+
+/*
+ * VXLAN from the underlay: each packet's data is the VXLAN header (what a UDP socket
+ * delivers), with outer_src, outer_dst and outer_sport set. Consumes the packets.
+ */
+void gw_input_underlay(struct gw *gw, struct gw_pkt **pkts, unsigned n);
+/* Ethernet frames received on uplink ifx. Consumes the packets. */
+void gw_input_eth(struct gw *gw, uint16_t ifx, struct gw_pkt **pkts, unsigned n);
+
+/* Timers: ARP retransmits and ageing, MAC ageing. Call every ~100 ms. */
+void gw_tick(struct gw *gw);
+
+struct gw_counters {
+	uint64_t drops[GW_DROP_MAX];
+	uint64_t rx_underlay, tx_underlay, rx_eth, tx_eth;
+	uint64_t routed, local, arp_replies, arp_requests, icmp_errors, fragments, flooded;
+};
+void gw_get_counters(const struct gw *gw, struct gw_counters *c);
+/* Drops the I/O drivers see (refused sends) are counted with the pipeline's. */
+void gw_count_drop(struct gw *gw, enum gw_drop why, uint64_t n);
+void gw_clear_counters(struct gw *gw);
+
+#endif

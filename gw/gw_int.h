@@ -1,0 +1,94 @@
+/*
+ * gw/gw_int.h - the gateway's internal state, shared by the files of gw/ only.
+ */
+#ifndef GW_GW_INT_H
+#define GW_GW_INT_H
+
+#include "gw/gw.h"
+
+struct gw_if {
+	bool used;
+	uint8_t kind;
+	bool up;
+	uint8_t n_addrs;
+	uint32_t mtu;
+	uint32_t bd_id; /* BDIF: the bridge domain it routes for */
+	uint8_t mac[6];
+	char name[GW_IF_NAMELEN];
+	uint32_t addr[GW_IF_ADDRS_MAX];
+	uint8_t plen[GW_IF_ADDRS_MAX];
+	struct gw_if_counters cnt;
+};
+
+/* A vector of packets waiting for one output call. */
+struct gw_txq {
+	unsigned n;
+	struct gw_pkt *pkts[GW_VEC_MAX];
+};
+
+struct gw {
+	struct gw_params params;
+	struct gw_io_ops io;
+	void *io_ctx;
+	struct gw_pool *pool;
+	struct fib *fib;
+	struct arp_table *arp;
+	struct bd_table *bd;
+	uint32_t vtep;
+	uint16_t udp_port;
+	uint64_t now_ms;
+	uint64_t last_mac_age_ms;
+	/* ICMP error token bucket, in thousandths of a token to stay integral. */
+	uint64_t icmp_tokens_milli;
+	uint64_t icmp_last_ms;
+	/* bdx -> BDIF ifx cache, validated on use against the bridge domain's id. */
+	uint16_t bdif_of_bdx[BD_MAX];
+	struct gw_counters cnt;
+	struct gw_txq txq_underlay;
+	struct gw_txq txq_eth;
+	struct gw_if ifs[GW_IF_MAX + 1]; /* index 0 unused: ifx 0 means none */
+};
+
+static inline void gw_drop(struct gw *gw, struct gw_pkt *p, enum gw_drop why)
+{
+	gw->cnt.drops[why]++;
+	gw_pkt_free(gw->pool, p);
+}
+
+static inline struct gw_if *gw_if_ptr(struct gw *gw, uint16_t ifx)
+{
+	return ifx && ifx <= GW_IF_MAX && gw->ifs[ifx].used ? &gw->ifs[ifx] : NULL;
+}
+
+/* pipeline.c */
+uint16_t gw_bdif_for_bdx(struct gw *gw, uint32_t bdx);
+void gw_ip4_output(struct gw *gw, struct gw_pkt *p, uint16_t ifx, uint32_t nh);
+void gw_ip4_neigh_output(struct gw *gw, struct gw_pkt *p, uint16_t ifx, uint32_t nh);
+void gw_ip4_local_output(struct gw *gw, struct gw_pkt *p);
+void gw_eth_output(struct gw *gw, struct gw_pkt *p, uint16_t ifx, const uint8_t *dst_mac,
+		   uint16_t ethertype);
+void gw_flush(struct gw *gw);
+bool gw_if_has_addr(const struct gw_if *gif, uint32_t ip);
+uint32_t gw_if_src_for(const struct gw_if *gif, uint32_t dst);
+
+/* arp glue (neigh.c) */
+extern const struct arp_ops gw_arp_ops;
+void gw_arp_input(struct gw *gw, struct gw_pkt *p, uint16_t ifx);
+
+/* icmp.c */
+enum gw_icmp_kind {
+	GW_ICMP_NET_UNREACH,
+	GW_ICMP_HOST_UNREACH,
+	GW_ICMP_PORT_UNREACH,
+	GW_ICMP_FRAG_NEEDED,
+	GW_ICMP_TTL_EXCEEDED,
+};
+/* p's data is at its IPv4 header; p is not consumed. */
+void gw_icmp_error(struct gw *gw, const struct gw_pkt *p, enum gw_icmp_kind kind, uint32_t mtu);
+/* An IPv4 packet addressed to the gateway (data at IPv4 header); consumed. */
+void gw_ip4_local_input(struct gw *gw, struct gw_pkt *p);
+
+/* frag.c: split p (data at IPv4, no DF) to fit mtu and send each piece; consumes p. */
+void gw_ip4_fragment(struct gw *gw, struct gw_pkt *p, uint16_t ifx, uint32_t nh, uint32_t mtu);
+
+#endif

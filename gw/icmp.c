@@ -1,0 +1,174 @@
+/*
+ * gw/icmp.c - what the gateway says in ICMP: echo replies for its addresses and the
+ * errors of RFC 792 / RFC 1812 (time exceeded, unreachable, fragmentation needed),
+ * rate-limited by a token bucket.
+ */
+#include "gw/gw_int.h"
+
+#include <string.h>
+
+#include "common/net.h"
+
+#define ICMP_ECHO_REPLY    0
+#define ICMP_UNREACH       3
+#define ICMP_ECHO          8
+#define ICMP_TIME_EXCEEDED 11
+#define ICMP_PARAMPROB     12
+#define ICMP_REDIRECT      5
+#define ICMP_SOURCEQUENCH  4
+
+#define ICMP_LOCAL_TTL     64
+/* RFC 1812 4.3.2.3: quote as much of the original as fits in a 576-byte error. */
+#define ICMP_ERR_MAX       576
+
+static const struct {
+	uint8_t type, code;
+} icmp_kinds[] = {
+	[GW_ICMP_NET_UNREACH] = {ICMP_UNREACH, 0},
+	[GW_ICMP_HOST_UNREACH] = {ICMP_UNREACH, 1},
+	[GW_ICMP_PORT_UNREACH] = {ICMP_UNREACH, 3},
+	[GW_ICMP_FRAG_NEEDED] = {ICMP_UNREACH, 4},
+	[GW_ICMP_TTL_EXCEEDED] = {ICMP_TIME_EXCEEDED, 0},
+};
+
+static bool icmp_type_is_error(uint8_t type)
+{
+	return type == ICMP_UNREACH || type == ICMP_TIME_EXCEEDED || type == ICMP_PARAMPROB ||
+	       type == ICMP_REDIRECT || type == ICMP_SOURCEQUENCH;
+}
+
+/* RFC 1122 3.2.2: never an error about an error, a non-first fragment, or a broadcast. */
+static bool icmp_error_allowed(const struct gw_pkt *p)
+{
+	const struct net_ip *ip = (const struct net_ip *)p->data;
+	unsigned hl = (ip->vhl & 0xf) * 4u;
+	if (ip->off & htons(NET_IP_OFFMASK))
+		return false;
+	if (ip->proto == NET_IPPROTO_ICMP) {
+		if (p->len < hl + 1)
+			return false;
+		if (icmp_type_is_error(p->data[hl]))
+			return false;
+	}
+	uint32_t dst = ntohl(ip->dst), src = ntohl(ip->src);
+	return !net_ip_is_mcast(dst) && dst != 0xffffffffu && src != 0 && !net_ip_is_mcast(src);
+}
+
+/* Token bucket: icmp_rate tokens a second, icmp_burst deep. */
+static bool icmp_rate_ok(struct gw *gw)
+{
+	uint64_t cap = (uint64_t)gw->params.icmp_burst * 1000;
+	uint64_t elapsed = gw->now_ms - gw->icmp_last_ms;
+	gw->icmp_last_ms = gw->now_ms;
+	gw->icmp_tokens_milli += elapsed * gw->params.icmp_rate;
+	if (gw->icmp_tokens_milli > cap)
+		gw->icmp_tokens_milli = cap;
+	if (gw->icmp_tokens_milli < 1000)
+		return false;
+	gw->icmp_tokens_milli -= 1000;
+	return true;
+}
+
+static void ip4_header_init(struct net_ip *ip, uint32_t src, uint32_t dst, uint16_t tot_len)
+{
+	memset(ip, 0, sizeof(*ip));
+	ip->vhl = 0x45;
+	ip->len = htons(tot_len);
+	ip->ttl = ICMP_LOCAL_TTL;
+	ip->proto = NET_IPPROTO_ICMP;
+	ip->src = htonl(src);
+	ip->dst = htonl(dst);
+	ip->sum = net_csum(ip, NET_IP_HLEN);
+}
+
+/* The source of an error: the address of the interface the packet came in on. */
+static uint32_t icmp_error_source(struct gw *gw, const struct gw_pkt *p, uint32_t to)
+{
+	struct gw_if *gif = gw_if_ptr(gw, p->rx_ifx);
+	return gif ? gw_if_src_for(gif, to) : 0;
+}
+
+void gw_icmp_error(struct gw *gw, const struct gw_pkt *p, enum gw_icmp_kind kind, uint32_t mtu)
+{
+	const struct net_ip *orig = (const struct net_ip *)p->data;
+	uint32_t to = ntohl(orig->src);
+	uint32_t from = icmp_error_source(gw, p, to);
+	if (!from || !icmp_error_allowed(p) || !icmp_rate_ok(gw)) {
+		gw->cnt.drops[GW_DROP_ICMP_ERR_SUPPRESSED]++;
+		return;
+	}
+	struct gw_pkt *q = gw_pkt_alloc(gw->pool);
+	if (!q) {
+		gw->cnt.drops[GW_DROP_NO_BUFFER]++;
+		return;
+	}
+	uint32_t quote = p->len;
+	if (quote > ICMP_ERR_MAX - NET_IP_HLEN - NET_ICMP_HLEN)
+		quote = ICMP_ERR_MAX - NET_IP_HLEN - NET_ICMP_HLEN;
+	q->len = NET_IP_HLEN + NET_ICMP_HLEN + quote;
+	struct net_icmp *icmp = (struct net_icmp *)(q->data + NET_IP_HLEN);
+	memset(icmp, 0, sizeof(*icmp));
+	icmp->type = icmp_kinds[kind].type;
+	icmp->code = icmp_kinds[kind].code;
+	if (kind == GW_ICMP_FRAG_NEEDED)
+		icmp->seq = htons((uint16_t)mtu); /* RFC 1191: next-hop MTU in the low 16 bits */
+	memcpy(q->data + NET_IP_HLEN + NET_ICMP_HLEN, p->data, quote);
+	icmp->sum = net_csum(icmp, NET_ICMP_HLEN + quote);
+	ip4_header_init((struct net_ip *)q->data, from, to, (uint16_t)q->len);
+	q->flow_hash = p->flow_hash;
+	gw->cnt.icmp_errors++;
+	gw_ip4_local_output(gw, q);
+}
+
+/* Echo request to one of our addresses: answered in place, IP options dropped. */
+static void icmp_echo_reply(struct gw *gw, struct gw_pkt *p)
+{
+	struct net_ip *ip = (struct net_ip *)p->data;
+	unsigned hl = (ip->vhl & 0xf) * 4u;
+	uint32_t src = ntohl(ip->dst), dst = ntohl(ip->src);
+	if (hl > NET_IP_HLEN) {
+		memmove(p->data + hl - NET_IP_HLEN, p->data, NET_IP_HLEN);
+		p->data += hl - NET_IP_HLEN;
+		p->len -= hl - NET_IP_HLEN;
+		ip = (struct net_ip *)p->data;
+	}
+	struct net_icmp *icmp = (struct net_icmp *)(p->data + NET_IP_HLEN);
+	uint16_t old, new_;
+	memcpy(&old, icmp, 2);
+	icmp->type = ICMP_ECHO_REPLY;
+	memcpy(&new_, icmp, 2);
+	icmp->sum = net_csum_update16(icmp->sum, old, new_);
+	uint8_t tos = ip->tos;
+	ip4_header_init(ip, src, dst, (uint16_t)p->len);
+	if (tos) {
+		ip->tos = tos;
+		ip->sum = 0;
+		ip->sum = net_csum(ip, NET_IP_HLEN);
+	}
+	p->rx_ifx = 0;
+	gw_ip4_local_output(gw, p);
+}
+
+void gw_ip4_local_input(struct gw *gw, struct gw_pkt *p)
+{
+	const struct net_ip *ip = (const struct net_ip *)p->data;
+	unsigned hl = (ip->vhl & 0xf) * 4u;
+	if (ip->off & htons(NET_IP_MF | NET_IP_OFFMASK)) {
+		gw_drop(gw, p, GW_DROP_IP_FRAG_LOCAL);
+		return;
+	}
+	if (ip->proto == NET_IPPROTO_ICMP) {
+		if (p->len < hl + NET_ICMP_HLEN || net_csum(p->data + hl, p->len - hl) != 0) {
+			gw_drop(gw, p, GW_DROP_ICMP_BAD);
+			return;
+		}
+		if (p->data[hl] == ICMP_ECHO) {
+			icmp_echo_reply(gw, p);
+			return;
+		}
+	} else if (ip->proto == NET_IPPROTO_UDP) {
+		/* traceroute's last hop: tell the sender nothing listens there */
+		gw_icmp_error(gw, p, GW_ICMP_PORT_UNREACH, 0);
+	}
+	gw_drop(gw, p, GW_DROP_LOCAL_PROTO);
+}

@@ -1,0 +1,146 @@
+/*
+ * gw/neigh.c - ARP on the gateway's interfaces: answering, learning, soliciting, and
+ * the callbacks through which the neighbour table hands back packets it held.
+ */
+#include "gw/gw_int.h"
+
+#include <string.h>
+
+#include "common/net.h"
+
+#define ARP_FRAME_MIN 60 /* minimum Ethernet frame (without FCS): ARP is padded to it */
+
+static const uint8_t mac_bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+
+/* Writes an ARP message as a padded Ethernet frame payload at p->data (after headroom). */
+static void arp_frame_payload(struct gw_pkt *p, const struct arp_msg *m)
+{
+	p->data = p->buf + GW_PKT_HEADROOM + NET_ETH_HLEN;
+	p->len = ARP_FRAME_MIN - NET_ETH_HLEN;
+	memset(p->data, 0, p->len);
+	arp_build(p->data, m);
+}
+
+/* ops->solicit: a request for ip out of ifx, broadcast or a unicast probe to dst_mac. */
+static void neigh_solicit(void *ctx, uint16_t ifx, uint32_t ip, const uint8_t *dst_mac)
+{
+	struct gw *gw = ctx;
+	struct gw_if *gif = gw_if_ptr(gw, ifx);
+	if (!gif || !gif->up || !gif->n_addrs)
+		return;
+	struct gw_pkt *q = gw_pkt_alloc(gw->pool);
+	if (!q) {
+		gw->cnt.drops[GW_DROP_NO_BUFFER]++;
+		return;
+	}
+	struct arp_msg m = {.op = ARP_OP_REQUEST, .spa = gw_if_src_for(gif, ip), .tpa = ip};
+	memcpy(m.sha, gif->mac, 6);
+	if (dst_mac)
+		memcpy(m.tha, dst_mac, 6);
+	arp_frame_payload(q, &m);
+	q->flow_hash = net_hash32(ip);
+	gw->cnt.arp_requests++;
+	gw_eth_output(gw, q, ifx, dst_mac ? dst_mac : mac_bcast, NET_ETHERTYPE_ARP);
+}
+
+/* ops->resolved: a held packet (data at IPv4) now has its neighbour's MAC. */
+static void neigh_resolved(void *ctx, uint16_t ifx, uint32_t ip, const uint8_t *mac, void *pkt)
+{
+	struct gw *gw = ctx;
+	(void)ip;
+	if (!gw_if_ptr(gw, ifx)) {
+		gw_drop(gw, pkt, GW_DROP_ARP_FLUSHED);
+		return;
+	}
+	gw_eth_output(gw, pkt, ifx, mac, NET_ETHERTYPE_IP);
+}
+
+/* ops->drop: the table gives up on a held packet. */
+static void neigh_drop(void *ctx, uint16_t ifx, uint32_t ip, void *pkt, enum arp_drop_reason why)
+{
+	struct gw *gw = ctx;
+	struct gw_pkt *p = pkt;
+	(void)ifx;
+	(void)ip;
+	switch (why) {
+	case ARP_DROP_UNRESOLVED:
+		gw_icmp_error(gw, p, GW_ICMP_HOST_UNREACH, 0);
+		gw_drop(gw, p, GW_DROP_ARP_UNRESOLVED);
+		break;
+	case ARP_DROP_QUEUE_FULL:
+		gw_drop(gw, p, GW_DROP_ARP_QUEUE_FULL);
+		break;
+	default:
+		gw_drop(gw, p, GW_DROP_ARP_FLUSHED);
+		break;
+	}
+}
+
+const struct arp_ops gw_arp_ops = {
+	.solicit = neigh_solicit,
+	.resolved = neigh_resolved,
+	.drop = neigh_drop,
+};
+
+static bool on_link(const struct gw_if *gif, uint32_t ip)
+{
+	for (unsigned k = 0; k < gif->n_addrs; k++)
+		if (((gif->addr[k] ^ ip) & net_mask(gif->plen[k])) == 0)
+			return true;
+	return false;
+}
+
+/* Turns the request in p into our reply, in place, and sends it back to the asker. */
+static void arp_reply(struct gw *gw, struct gw_pkt *p, uint16_t ifx, const struct arp_msg *req)
+{
+	struct gw_if *gif = &gw->ifs[ifx];
+	struct arp_msg rep = {.op = ARP_OP_REPLY, .spa = req->tpa, .tpa = req->spa};
+	memcpy(rep.sha, gif->mac, 6);
+	memcpy(rep.tha, req->sha, 6);
+	uint8_t dst[6];
+	memcpy(dst, ((const struct net_eth *)p->data)->src, 6);
+	arp_frame_payload(p, &rep);
+	p->flow_hash = net_hash32(req->spa);
+	gw->cnt.arp_replies++;
+	gw_eth_output(gw, p, ifx, dst, NET_ETHERTYPE_ARP);
+}
+
+/*
+ * An ARP frame on ifx (data at the Ethernet header). We answer requests for our own
+ * addresses and learn only from messages addressed to us (plus gratuitous ARP refreshing
+ * an entry we already have), only for senders on the interface's subnets, and never for
+ * senders claiming one of our addresses.
+ */
+void gw_arp_input(struct gw *gw, struct gw_pkt *p, uint16_t ifx)
+{
+	struct gw_if *gif = &gw->ifs[ifx];
+	struct arp_msg m;
+	if (arp_parse(p->data + NET_ETH_HLEN, p->len - NET_ETH_HLEN, &m) != ARP_PARSE_OK) {
+		gw_drop(gw, p, GW_DROP_ARP_MALFORMED);
+		return;
+	}
+	if (gw_if_has_addr(gif, m.spa)) {
+		gw_drop(gw, p, GW_DROP_ARP_SPOOF);
+		return;
+	}
+	if (!on_link(gif, m.spa)) {
+		gw_drop(gw, p, GW_DROP_ARP_OFFLINK);
+		return;
+	}
+	bool for_us = gw_if_has_addr(gif, m.tpa);
+	if (!for_us) {
+		if (m.spa == m.tpa) /* gratuitous: refresh, never create */
+			arp_learn(gw->arp, ifx, m.spa, m.sha, ARP_LEARN_UPDATE, gw->now_ms);
+		gw_drop(gw, p, GW_DROP_ARP_NOT_FOR_US);
+		return;
+	}
+	if (m.op == ARP_OP_REQUEST) {
+		arp_learn(gw->arp, ifx, m.spa, m.sha, ARP_LEARN_CREATE, gw->now_ms);
+		arp_reply(gw, p, ifx, &m);
+		return;
+	}
+	/* A reply to us: confirms (and resolves) what we asked for; unsolicited ones only
+	 * refresh, so that nobody can fill the table by spraying replies. */
+	arp_learn(gw->arp, ifx, m.spa, m.sha, ARP_LEARN_UPDATE, gw->now_ms);
+	gw_pkt_free(gw->pool, p);
+}

@@ -1,0 +1,81 @@
+/* gw/pkt.c - the packet buffer pool: one slab, a LIFO free list (recently freed = warm). */
+#include "gw/pkt.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct gw_pool {
+	struct gw_pkt *slab;
+	struct gw_pkt **free;
+	uint32_t n_free;
+	uint32_t size;
+};
+
+struct gw_pool *gw_pool_create(uint32_t n_bufs)
+{
+	struct gw_pool *pool = calloc(1, sizeof(*pool));
+	if (!pool || n_bufs == 0)
+		goto fail;
+	pool->slab = aligned_alloc(64, (size_t)n_bufs * sizeof(struct gw_pkt));
+	pool->free = calloc(n_bufs, sizeof(*pool->free));
+	if (!pool->slab || !pool->free)
+		goto fail;
+	pool->size = n_bufs;
+	for (uint32_t i = 0; i < n_bufs; i++)
+		pool->free[i] = &pool->slab[n_bufs - 1 - i];
+	pool->n_free = n_bufs;
+	return pool;
+fail:
+	gw_pool_destroy(pool);
+	return NULL;
+}
+
+void gw_pool_destroy(struct gw_pool *pool)
+{
+	if (!pool)
+		return;
+	free(pool->slab);
+	free(pool->free);
+	free(pool);
+}
+
+struct gw_pkt *gw_pkt_alloc(struct gw_pool *pool)
+{
+	if (pool->n_free == 0)
+		return NULL;
+	struct gw_pkt *p = pool->free[--pool->n_free];
+	p->data = p->buf + GW_PKT_HEADROOM;
+	p->len = 0;
+	p->rx_ifx = 0;
+	p->tx_ifx = 0;
+	p->bdx = 0;
+	p->outer_src = 0;
+	p->outer_dst = 0;
+	p->outer_sport = 0;
+	p->l3_off = 0;
+	p->flow_hash = 0;
+	p->next = NULL;
+	return p;
+}
+
+void gw_pkt_free(struct gw_pool *pool, struct gw_pkt *p)
+{
+	pool->free[pool->n_free++] = p;
+}
+
+uint32_t gw_pool_avail(const struct gw_pool *pool)
+{
+	return pool->n_free;
+}
+
+uint32_t gw_pool_size(const struct gw_pool *pool)
+{
+	return pool->size;
+}
+
+void gw_pkt_set(struct gw_pkt *p, const void *bytes, uint32_t len)
+{
+	p->data = p->buf + GW_PKT_HEADROOM;
+	p->len = len;
+	memcpy(p->data, bytes, len);
+}

@@ -1,0 +1,60 @@
+/*
+ * gw/pkt.h - packet buffers and the pool they come from.
+ *
+ * A buffer is one fixed-size block: a small metadata header, headroom, then frame data.
+ * The headroom lets the pipeline prepend the 36-byte outer IPv4/UDP/VXLAN header in place
+ * (as VPP does with its pre-data area), so a routed packet is never copied: decap moves
+ * `data` forward, encap moves it back. Buffers come from a preallocated pool; running out
+ * is a counted drop, never an allocation on the packet path.
+ */
+#ifndef GW_PKT_H
+#define GW_PKT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define GW_PKT_HEADROOM 128
+#define GW_PKT_DATA     9216 /* jumbo frame + slack */
+#define GW_VEC_MAX      256  /* packets per vector (batch) */
+
+struct gw_pkt {
+	uint8_t *data;   /* first byte of the current header */
+	uint32_t len;    /* bytes from data */
+	uint16_t rx_ifx; /* L3 interface the packet entered on (0: none yet / local) */
+	uint16_t tx_ifx; /* L3 interface chosen for output */
+	uint32_t bdx;    /* bridge domain (VXLAN side) */
+	/* Outer addresses of a packet from the underlay (host order), and the destination
+	 * VTEP of one going to it. */
+	uint32_t outer_src;
+	uint32_t outer_dst;
+	uint16_t outer_sport;
+	uint16_t l3_off; /* offset of the IPv4 header from data, once known */
+	uint32_t flow_hash;
+	struct gw_pkt *next; /* pool free list, ARP queue, trace */
+	uint8_t buf[GW_PKT_HEADROOM + GW_PKT_DATA];
+};
+
+struct gw_pool;
+
+struct gw_pool *gw_pool_create(uint32_t n_bufs);
+void gw_pool_destroy(struct gw_pool *pool);
+/* A buffer with data at the headroom and len 0, or NULL when the pool is empty. */
+struct gw_pkt *gw_pkt_alloc(struct gw_pool *pool);
+void gw_pkt_free(struct gw_pool *pool, struct gw_pkt *p);
+uint32_t gw_pool_avail(const struct gw_pool *pool);
+uint32_t gw_pool_size(const struct gw_pool *pool);
+
+/* Resets data to the headroom and copies len bytes in; len must be <= GW_PKT_DATA. */
+void gw_pkt_set(struct gw_pkt *p, const void *bytes, uint32_t len);
+
+static inline uint32_t gw_pkt_headroom(const struct gw_pkt *p)
+{
+	return (uint32_t)(p->data - p->buf);
+}
+
+static inline uint32_t gw_pkt_tailroom(const struct gw_pkt *p)
+{
+	return (uint32_t)(sizeof(p->buf) - gw_pkt_headroom(p) - p->len);
+}
+
+#endif

@@ -1,0 +1,193 @@
+/* pktlab.c - see pktlab.h. */
+#include "pktlab.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "vxlan/vxlan.h"
+
+const uint8_t lab_up0_mac[6] = {0x02, 0x00, 0x00, 0x00, 0x99, 0x01};
+const uint8_t lab_upnh_mac[6] = {0x02, 0x00, 0x00, 0x00, 0x99, 0x02};
+static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+
+static void capture(struct lab *lab, uint16_t ifx, struct gw_pkt *p)
+{
+	lab->n_tx++;
+	if (lab->capture && lab->n_cap < LAB_CAP_MAX) {
+		struct lab_frame *f = &lab->cap[lab->n_cap++];
+		f->ifx = ifx;
+		f->outer_dst = ifx ? 0 : p->outer_dst;
+		f->len = p->len;
+		memcpy(f->bytes, p->data, p->len);
+	}
+	gw_pkt_free(gw_pool(lab->gw), p);
+}
+
+static void tx_underlay(void *ctx, struct gw_pkt **pkts, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		capture(ctx, 0, pkts[i]);
+}
+
+static void tx_eth(void *ctx, uint16_t ifx, struct gw_pkt **pkts, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		capture(ctx, ifx, pkts[i]);
+}
+
+static const struct gw_io_ops lab_io = {.tx_underlay = tx_underlay, .tx_eth = tx_eth};
+
+static bool lab_bd(struct bd_table *bd, uint32_t id, uint32_t vni, uint32_t p1, uint32_t p2)
+{
+	return bd_add(bd, id) == 0 && bd_set_vni(bd, id, vni) == 0 &&
+	       bd_flood_peer_add(bd, id, p1) == 0 && bd_flood_peer_add(bd, id, p2) == 0;
+}
+
+bool lab_init(struct lab *lab, const struct gw_params *params)
+{
+	memset(lab, 0, sizeof(*lab));
+	lab->capture = true;
+	lab->now = 1000000;
+	lab->gw = gw_create(params, &lab_io, lab);
+	if (!lab->gw)
+		return false;
+	struct gw *gw = lab->gw;
+	gw_set_time(gw, lab->now);
+	struct bd_table *bd = gw_bd(gw);
+	return gw_set_vtep(gw, LAB_VTEP, 4789) == 0 &&
+	       lab_bd(bd, 10, 5000, LAB_VTEP11, LAB_VTEP12) &&
+	       lab_bd(bd, 20, 6000, LAB_VTEP12, LAB_VTEP13) &&
+	       gw_bdif_add(gw, 10, &lab->bdif10) == 0 && gw_bdif_add(gw, 20, &lab->bdif20) == 0 &&
+	       gw_eth_add(gw, "up0", lab_up0_mac, &lab->up0) == 0 &&
+	       gw_if_addr_add(gw, lab->bdif10, LAB_GW10, 24) == 0 &&
+	       gw_if_addr_add(gw, lab->bdif20, LAB_GW20, 24) == 0 &&
+	       gw_if_addr_add(gw, lab->up0, LAB_UP, 30) == 0;
+}
+
+void lab_fini(struct lab *lab)
+{
+	gw_destroy(lab->gw);
+	lab->gw = NULL;
+}
+
+void lab_reset_capture(struct lab *lab)
+{
+	lab->n_cap = 0;
+}
+
+unsigned lab_eth(uint8_t *buf, const uint8_t *dst, const uint8_t *src, uint16_t type)
+{
+	struct net_eth *e = (struct net_eth *)buf;
+	memcpy(e->dst, dst, 6);
+	memcpy(e->src, src, 6);
+	e->type = htons(type);
+	return NET_ETH_HLEN;
+}
+
+unsigned lab_ip(uint8_t *buf, uint32_t src, uint32_t dst, uint8_t proto, uint8_t ttl,
+		uint16_t plen, bool df)
+{
+	struct net_ip *ip = (struct net_ip *)buf;
+	memset(ip, 0, sizeof(*ip));
+	ip->vhl = 0x45;
+	ip->len = htons((uint16_t)(NET_IP_HLEN + plen));
+	ip->id = htons(0x1234);
+	ip->off = df ? htons(NET_IP_DF) : 0;
+	ip->ttl = ttl;
+	ip->proto = proto;
+	ip->src = htonl(src);
+	ip->dst = htonl(dst);
+	ip->sum = net_csum(ip, NET_IP_HLEN);
+	return NET_IP_HLEN;
+}
+
+unsigned lab_icmp_echo(uint8_t *buf, uint16_t id, uint16_t seq, uint16_t plen)
+{
+	struct net_icmp *ic = (struct net_icmp *)buf;
+	ic->type = 8;
+	ic->code = 0;
+	ic->sum = 0;
+	ic->id = htons(id);
+	ic->seq = htons(seq);
+	for (unsigned i = 0; i < plen; i++)
+		buf[NET_ICMP_HLEN + i] = (uint8_t)(i * 7 + 3);
+	ic->sum = net_csum(buf, NET_ICMP_HLEN + plen);
+	return NET_ICMP_HLEN + plen;
+}
+
+unsigned lab_ping_frame(uint8_t *buf, const uint8_t *dst_mac, const uint8_t *src_mac,
+			uint32_t src, uint32_t dst, uint8_t ttl, uint16_t plen, bool df)
+{
+	unsigned n = lab_eth(buf, dst_mac, src_mac, NET_ETHERTYPE_IP);
+	n += lab_ip(buf + n, src, dst, NET_IPPROTO_ICMP, ttl, (uint16_t)(NET_ICMP_HLEN + plen), df);
+	n += lab_icmp_echo(buf + n, 0x77, 1, plen);
+	return n;
+}
+
+unsigned lab_arp_frame(uint8_t *buf, uint16_t op, const uint8_t *eth_dst, const uint8_t *sha,
+		       uint32_t spa, const uint8_t *tha, uint32_t tpa)
+{
+	static const uint8_t zero[6];
+	unsigned n = lab_eth(buf, eth_dst ? eth_dst : bcast, sha, NET_ETHERTYPE_ARP);
+	struct arp_msg m = {.op = op, .spa = spa, .tpa = tpa};
+	memcpy(m.sha, sha, 6);
+	memcpy(m.tha, tha ? tha : zero, 6);
+	arp_build(buf + n, &m);
+	return n + ARP_PKT_LEN;
+}
+
+void lab_from_vtep_raw(struct lab *lab, uint32_t vtep, uint32_t outer_dst,
+		       const uint8_t *payload, unsigned len)
+{
+	struct gw_pkt *p = gw_pkt_alloc(gw_pool(lab->gw));
+	if (!p)
+		abort();
+	gw_pkt_set(p, payload, len);
+	p->outer_src = vtep;
+	p->outer_dst = outer_dst;
+	p->outer_sport = 55555;
+	gw_input_underlay(lab->gw, &p, 1);
+}
+
+void lab_from_vtep(struct lab *lab, uint32_t vtep, uint32_t vni, const uint8_t *frame,
+		   unsigned len)
+{
+	uint8_t buf[GW_PKT_DATA];
+	vx_hdr_build(buf, vni);
+	memcpy(buf + VX_HDR_LEN, frame, len);
+	lab_from_vtep_raw(lab, vtep, LAB_VTEP, buf, VX_HDR_LEN + len);
+}
+
+void lab_from_uplink(struct lab *lab, uint16_t ifx, const uint8_t *frame, unsigned len)
+{
+	struct gw_pkt *p = gw_pkt_alloc(gw_pool(lab->gw));
+	if (!p)
+		abort();
+	gw_pkt_set(p, frame, len);
+	gw_input_eth(lab->gw, ifx, &p, 1);
+}
+
+void lab_advance(struct lab *lab, uint64_t ms)
+{
+	uint64_t end = lab->now + ms;
+	while (lab->now < end) {
+		lab->now += lab->now + 100 <= end ? 100 : end - lab->now;
+		gw_set_time(lab->gw, lab->now);
+		gw_tick(lab->gw);
+	}
+}
+
+void lab_host_arp(struct lab *lab, uint32_t vtep, uint32_t vni, uint32_t ip, const uint8_t *mac,
+		  uint32_t gw_ip)
+{
+	uint8_t f[64];
+	unsigned n = lab_arp_frame(f, ARP_OP_REQUEST, NULL, mac, ip, NULL, gw_ip);
+	lab_from_vtep(lab, vtep, vni, f, n);
+}
+
+uint64_t lab_drops(const struct lab *lab, enum gw_drop why)
+{
+	struct gw_counters c;
+	gw_get_counters(lab->gw, &c);
+	return c.drops[why];
+}

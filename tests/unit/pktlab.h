@@ -1,0 +1,82 @@
+/*
+ * pktlab.h - a gateway in memory for tests and benchmarks: a standard two-tenant
+ * topology, frame builders, and capture of everything the gateway sends.
+ *
+ *   VTEP 192.0.2.11 --+                          +-- uplink up0 203.0.113.2/30
+ *   VTEP 192.0.2.12 --+-- vxgw VTEP 192.0.2.1 ---+      (next hop 203.0.113.1)
+ *   VTEP 192.0.2.13 --+
+ *   BD 10 / VNI 5000, bdif10 10.1.10.1/24, flood peers .11 .12
+ *   BD 20 / VNI 6000, bdif20 10.1.20.1/24, flood peers .12 .13
+ */
+#ifndef TESTS_PKTLAB_H
+#define TESTS_PKTLAB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/net.h"
+#include "gw/gw.h"
+
+#define LAB_VTEP   0xc0000201u /* 192.0.2.1 */
+#define LAB_VTEP11 0xc000020bu
+#define LAB_VTEP12 0xc000020cu
+#define LAB_VTEP13 0xc000020du
+#define LAB_GW10   0x0a010a01u /* 10.1.10.1 */
+#define LAB_GW20   0x0a011401u /* 10.1.20.1 */
+#define LAB_UP     0xcb007102u /* 203.0.113.2 */
+#define LAB_UPNH   0xcb007101u /* 203.0.113.1 */
+#define LAB_CAP_MAX 64
+
+struct lab_frame {
+	uint16_t ifx;       /* uplink ifx, 0 for underlay */
+	uint32_t outer_dst; /* underlay: destination VTEP */
+	uint32_t len;
+	uint8_t bytes[GW_PKT_DATA];
+};
+
+struct lab {
+	struct gw *gw;
+	uint16_t bdif10, bdif20, up0;
+	unsigned n_cap;
+	struct lab_frame cap[LAB_CAP_MAX];
+	uint64_t now;
+	bool capture; /* false: outputs are only counted and freed (benchmarks) */
+	uint64_t n_tx;
+};
+
+extern const uint8_t lab_up0_mac[6];
+extern const uint8_t lab_upnh_mac[6];
+
+/* Builds the standard topology; returns false on any configuration error. */
+bool lab_init(struct lab *lab, const struct gw_params *params);
+void lab_fini(struct lab *lab);
+void lab_reset_capture(struct lab *lab);
+
+/* Frame builders: each writes into buf and returns the length. */
+unsigned lab_eth(uint8_t *buf, const uint8_t *dst, const uint8_t *src, uint16_t type);
+/* IPv4 header (20 bytes, valid checksum) for a payload of plen bytes. */
+unsigned lab_ip(uint8_t *buf, uint32_t src, uint32_t dst, uint8_t proto, uint8_t ttl,
+		uint16_t plen, bool df);
+/* ICMP echo request with plen bytes of pattern payload. */
+unsigned lab_icmp_echo(uint8_t *buf, uint16_t id, uint16_t seq, uint16_t plen);
+/* Complete Ethernet + IPv4 + ICMP echo frame. */
+unsigned lab_ping_frame(uint8_t *buf, const uint8_t *dst_mac, const uint8_t *src_mac,
+			uint32_t src, uint32_t dst, uint8_t ttl, uint16_t plen, bool df);
+unsigned lab_arp_frame(uint8_t *buf, uint16_t op, const uint8_t *eth_dst, const uint8_t *sha,
+		       uint32_t spa, const uint8_t *tha, uint32_t tpa);
+
+/* Injects: a VXLAN payload (VXLAN header + frame) from vtep; a frame on an uplink. */
+void lab_from_vtep(struct lab *lab, uint32_t vtep, uint32_t vni, const uint8_t *frame,
+		   unsigned len);
+void lab_from_vtep_raw(struct lab *lab, uint32_t vtep, uint32_t outer_dst,
+		       const uint8_t *payload, unsigned len);
+void lab_from_uplink(struct lab *lab, uint16_t ifx, const uint8_t *frame, unsigned len);
+void lab_advance(struct lab *lab, uint64_t ms); /* moves the clock and runs timers */
+
+/* Makes host (ip, mac) behind vtep in vni known to the gateway via an ARP request. */
+void lab_host_arp(struct lab *lab, uint32_t vtep, uint32_t vni, uint32_t ip, const uint8_t *mac,
+		  uint32_t gw_ip);
+
+uint64_t lab_drops(const struct lab *lab, enum gw_drop why);
+
+#endif
