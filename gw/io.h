@@ -1,0 +1,68 @@
+/*
+ * gw/io.h - the daemon's packet I/O drivers: the VXLAN underlay (UDP in, raw IPv4 out)
+ * and Ethernet uplinks (AF_PACKET). Each moves a vector of gw_pkt per system call.
+ *
+ * Why raw IPv4 out: RFC 7348 wants the outer UDP source port to carry a hash of the inner
+ * flow (so the underlay's ECMP spreads tenants' flows), and the outer header to have DF
+ * set. A UDP socket sends from one fixed port, so the pipeline builds the whole outer
+ * IPv4/UDP header itself (prebuilt, see vxlan/vxlan.h) and the driver sends it through
+ * a raw socket with IP_HDRINCL; the kernel only routes it and resolves the underlay next
+ * hop. Receiving stays on an ordinary UDP socket bound to VTEP:port (recvmmsg), which
+ * keeps the kernel's demultiplexing and lets UDP GRO batch later.
+ */
+#ifndef GW_IO_H
+#define GW_IO_H
+
+#include <stdint.h>
+
+#include "gw/pkt.h"
+
+#define GW_IO_ERRLEN 256
+
+/* ---- VXLAN underlay ---- */
+struct gw_udp;
+
+/*
+ * Opens the receive socket bound to vtep:port (host order) and the raw send socket.
+ * vtep must be an address of this host. NULL on failure with a message in err.
+ */
+struct gw_udp *gw_udp_open(uint32_t vtep, uint16_t port, char err[GW_IO_ERRLEN]);
+void gw_udp_close(struct gw_udp *u);
+/* Groups one driver can join; gw_udp_fds never returns more than 1 + this. */
+#define GW_UDP_GROUPS_MAX 256
+/* Descriptors to watch for reading: the unicast socket and one per joined group; returns
+ * how many were stored (at most max). */
+int gw_udp_fds(const struct gw_udp *u, int *fds, int max);
+/*
+ * Receives up to max datagrams from socket fd (one of gw_udp_fds) into buffers from the
+ * pool: data = UDP payload (the VXLAN header), outer_src/outer_dst/outer_sport set.
+ * Returns the count (0 when nothing is waiting or the pool is empty).
+ */
+unsigned gw_udp_recv(struct gw_udp *u, int fd, struct gw_pool *pool, struct gw_pkt **pkts,
+		     unsigned max);
+/*
+ * Sends complete outer IPv4 packets (data at the IPv4 header) to each pkt->outer_dst,
+ * in as few system calls as possible, and frees them to the pool. Returns how many the
+ * kernel refused (counted by the caller as tx_failed).
+ */
+unsigned gw_udp_send(struct gw_udp *u, struct gw_pool *pool, struct gw_pkt **pkts, unsigned n);
+/* Joins/leaves an IPv4 multicast group on the interface that holds the VTEP address. */
+int gw_udp_join(struct gw_udp *u, uint32_t group, char err[GW_IO_ERRLEN]);
+int gw_udp_leave(struct gw_udp *u, uint32_t group);
+
+/* ---- Ethernet uplinks ---- */
+struct gw_eth;
+
+/* Binds an AF_PACKET socket to netdev `name` (must exist and be up). */
+struct gw_eth *gw_eth_open(const char *name, char err[GW_IO_ERRLEN]);
+void gw_eth_close(struct gw_eth *e);
+int gw_eth_fd(const struct gw_eth *e);
+/* The netdev's MAC address and MTU, as the kernel reports them. */
+void gw_eth_hwaddr(const struct gw_eth *e, uint8_t mac[6]);
+uint32_t gw_eth_mtu(const struct gw_eth *e);
+/* Receives up to max frames (data at the Ethernet header); skips our own transmissions. */
+unsigned gw_eth_recv(struct gw_eth *e, struct gw_pool *pool, struct gw_pkt **pkts, unsigned max);
+/* Sends frames and frees them; returns how many were refused. */
+unsigned gw_eth_send(struct gw_eth *e, struct gw_pool *pool, struct gw_pkt **pkts, unsigned n);
+
+#endif

@@ -1,0 +1,338 @@
+/*
+ * gw/io_udp.c - the VXLAN underlay driver (see gw/io.h for why: UDP in, raw IPv4 out).
+ *
+ * Receive: one UDP socket bound to VTEP:port, plus one per joined flood group bound to
+ * GROUP:port. Binding each to its own address (not INADDR_ANY) lets the kernel's socket
+ * lookup tell them apart, so the destination of a datagram is known from the socket it
+ * arrived on and no IP_PKTINFO control message is needed.
+ *
+ * Send: one IPPROTO_RAW socket (IP_HDRINCL implied); the pipeline wrote the whole outer
+ * header, the kernel routes it, picks the underlay next hop and transmits.
+ */
+#include "gw/io.h"
+
+#include "common/net.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/* Big socket buffers absorb bursts between two turns of the event loop. */
+#define SOCK_BUF_BYTES (4 << 20)
+
+struct group {
+	uint32_t addr;
+	int fd;
+};
+
+struct gw_udp {
+	uint32_t vtep;
+	uint16_t port;
+	int rx_fd;
+	int tx_fd;
+	unsigned n_groups;
+	struct group groups[GW_UDP_GROUPS_MAX];
+	/* Scratch for one recvmmsg/sendmmsg vector: ~24 KiB, too much for every call's stack. */
+	struct mmsghdr msgs[GW_VEC_MAX];
+	struct iovec iov[GW_VEC_MAX];
+	struct sockaddr_in addrs[GW_VEC_MAX];
+};
+
+static void set_err(char *err, const char *what, uint32_t ip, uint16_t port, int e)
+{
+	char ipb[NET_IP_STRLEN];
+	if (!err)
+		return;
+	if (port)
+		snprintf(err, GW_IO_ERRLEN, "%s %s:%u: %s", what, net_ip_fmt(ip, ipb), port,
+		         strerror(e));
+	else
+		snprintf(err, GW_IO_ERRLEN, "%s %s: %s", what, net_ip_fmt(ip, ipb), strerror(e));
+}
+
+static struct sockaddr_in sin_of(uint32_t ip, uint16_t port)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port)};
+	sa.sin_addr.s_addr = htonl(ip);
+	return sa;
+}
+
+/*
+ * Best effort: SO_*BUFFORCE passes net.core.[rw]mem_max when we hold CAP_NET_ADMIN; the
+ * plain option is the fallback, which the kernel caps silently. A smaller buffer only
+ * costs drops under bursts, so neither failure is fatal.
+ */
+static void sock_buf(int fd, int force_opt, int opt)
+{
+	int v = SOCK_BUF_BYTES;
+	if (setsockopt(fd, SOL_SOCKET, force_opt, &v, sizeof(v)) < 0)
+		(void)setsockopt(fd, SOL_SOCKET, opt, &v, sizeof(v));
+}
+
+/* A non-blocking UDP socket bound to ip:port; -1 with err set on failure. */
+static int udp_bound(uint32_t ip, uint16_t port, char *err)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		set_err(err, "socket for", ip, port, errno);
+		return -1;
+	}
+	/* Lets a restarted daemon (or a second one on another group) bind at once. */
+	int one = 1;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0) {
+		set_err(err, "SO_REUSEADDR on", ip, port, errno);
+		close(fd);
+		return -1;
+	}
+	struct sockaddr_in sa = sin_of(ip, port);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		set_err(err, "bind", ip, port, errno);
+		close(fd);
+		return -1;
+	}
+	sock_buf(fd, SO_RCVBUFFORCE, SO_RCVBUF);
+	return fd;
+}
+
+/*
+ * The raw send socket. IP_MULTICAST_IF by the VTEP address makes packets to a flood
+ * group leave through the underlay interface even without a multicast route (the kernel
+ * ignores the routing table's answer for a multicast destination when the socket names
+ * an interface); loop off, or our own floods would come back on the group sockets.
+ */
+static int raw_open(uint32_t vtep, char *err)
+{
+	int fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_RAW);
+	if (fd < 0) {
+		set_err(err, "raw socket for", vtep, 0, errno);
+		return -1;
+	}
+	sock_buf(fd, SO_SNDBUFFORCE, SO_SNDBUF);
+	struct ip_mreqn mr = {.imr_address.s_addr = htonl(vtep)};
+	if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mr, sizeof(mr)) < 0) {
+		set_err(err, "IP_MULTICAST_IF", vtep, 0, errno);
+		close(fd);
+		return -1;
+	}
+	int zero = 0;
+	if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &zero, sizeof(zero)) < 0) {
+		set_err(err, "IP_MULTICAST_LOOP on", vtep, 0, errno);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+struct gw_udp *gw_udp_open(uint32_t vtep, uint16_t port, char err[GW_IO_ERRLEN])
+{
+	struct gw_udp *u = calloc(1, sizeof(*u));
+	if (!u) {
+		set_err(err, "allocating driver for", vtep, port, ENOMEM);
+		return NULL;
+	}
+	u->vtep = vtep;
+	u->port = port;
+	u->rx_fd = udp_bound(vtep, port, err);
+	u->tx_fd = u->rx_fd < 0 ? -1 : raw_open(vtep, err);
+	if (u->tx_fd < 0) {
+		if (u->rx_fd >= 0)
+			close(u->rx_fd);
+		free(u);
+		return NULL;
+	}
+	return u;
+}
+
+void gw_udp_close(struct gw_udp *u)
+{
+	if (!u)
+		return;
+	for (unsigned i = 0; i < u->n_groups; i++)
+		close(u->groups[i].fd);
+	close(u->rx_fd);
+	close(u->tx_fd);
+	free(u);
+}
+
+int gw_udp_fds(const struct gw_udp *u, int *fds, int max)
+{
+	int n = 0;
+	if (n < max)
+		fds[n++] = u->rx_fd;
+	for (unsigned i = 0; i < u->n_groups && n < max; i++)
+		fds[n++] = u->groups[i].fd;
+	return n;
+}
+
+static int group_find(const struct gw_udp *u, uint32_t group)
+{
+	for (unsigned i = 0; i < u->n_groups; i++)
+		if (u->groups[i].addr == group)
+			return (int)i;
+	return -1;
+}
+
+/* The outer destination of what arrives on fd: the VTEP, or the group it is bound to. */
+static int fd_dst(const struct gw_udp *u, int fd, uint32_t *dst)
+{
+	if (fd == u->rx_fd) {
+		*dst = u->vtep;
+		return 0;
+	}
+	for (unsigned i = 0; i < u->n_groups; i++) {
+		if (u->groups[i].fd == fd) {
+			*dst = u->groups[i].addr;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* Takes up to max buffers; fewer (maybe 0) when the pool runs low. */
+static unsigned alloc_bufs(struct gw_pool *pool, struct gw_pkt **pkts, unsigned max)
+{
+	unsigned n = 0;
+	while (n < max && (pkts[n] = gw_pkt_alloc(pool)) != NULL)
+		n++;
+	return n;
+}
+
+static void rx_prepare(struct gw_udp *u, struct gw_pkt **pkts, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		u->iov[i] = (struct iovec){.iov_base = pkts[i]->data, .iov_len = GW_PKT_DATA};
+		u->msgs[i].msg_hdr = (struct msghdr){
+		    .msg_name = &u->addrs[i],
+		    .msg_namelen = sizeof(u->addrs[i]),
+		    .msg_iov = &u->iov[i],
+		    .msg_iovlen = 1,
+		};
+		u->msgs[i].msg_len = 0;
+	}
+}
+
+unsigned gw_udp_recv(struct gw_udp *u, int fd, struct gw_pool *pool, struct gw_pkt **pkts,
+                     unsigned max)
+{
+	uint32_t dst;
+	if (fd_dst(u, fd, &dst) < 0)
+		return 0;
+	unsigned n = alloc_bufs(pool, pkts, max < GW_VEC_MAX ? max : GW_VEC_MAX);
+	if (n == 0)
+		return 0;
+	rx_prepare(u, pkts, n);
+	/* EAGAIN is the normal "nothing more"; any other error concerns one datagram at most
+	 * (recvmmsg reports it after the ones it got), so both simply end this batch. */
+	int r = recvmmsg(fd, u->msgs, n, MSG_DONTWAIT, NULL);
+	unsigned got = r > 0 ? (unsigned)r : 0, k = 0;
+	for (unsigned i = 0; i < n; i++) {
+		struct gw_pkt *p = pkts[i];
+		/* A datagram larger than a buffer cannot be a valid VXLAN frame we could route. */
+		if (i >= got || (u->msgs[i].msg_hdr.msg_flags & MSG_TRUNC)) {
+			gw_pkt_free(pool, p);
+			continue;
+		}
+		p->len = u->msgs[i].msg_len;
+		p->outer_src = ntohl(u->addrs[i].sin_addr.s_addr);
+		p->outer_sport = ntohs(u->addrs[i].sin_port);
+		p->outer_dst = dst;
+		pkts[k++] = p;
+	}
+	return k;
+}
+
+/*
+ * sendmmsg stops at the first datagram the kernel refuses and returns how many went
+ * before it; the error itself comes back from the next call, which starts at that one.
+ * A full queue (EAGAIN, ENOBUFS) refuses the rest of the vector: retrying now would only
+ * spin. Any other error (no route, too big) belongs to that datagram alone: skip it.
+ */
+static unsigned send_vec(int fd, struct mmsghdr *m, unsigned n)
+{
+	unsigned i = 0, refused = 0;
+	while (i < n) {
+		int r = sendmmsg(fd, m + i, n - i, MSG_DONTWAIT);
+		if (r > 0) {
+			i += (unsigned)r;
+		} else if (r == 0 || errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) {
+			refused += n - i;
+			break;
+		} else if (errno != EINTR) {
+			refused++;
+			i++;
+		}
+	}
+	return refused;
+}
+
+static unsigned send_chunk(struct gw_udp *u, struct gw_pkt **pkts, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		u->addrs[i] = sin_of(pkts[i]->outer_dst, 0);
+		u->iov[i] = (struct iovec){.iov_base = pkts[i]->data, .iov_len = pkts[i]->len};
+		u->msgs[i].msg_hdr = (struct msghdr){
+		    .msg_name = &u->addrs[i],
+		    .msg_namelen = sizeof(u->addrs[i]),
+		    .msg_iov = &u->iov[i],
+		    .msg_iovlen = 1,
+		};
+	}
+	return send_vec(u->tx_fd, u->msgs, n);
+}
+
+unsigned gw_udp_send(struct gw_udp *u, struct gw_pool *pool, struct gw_pkt **pkts, unsigned n)
+{
+	unsigned refused = 0;
+	for (unsigned off = 0; off < n; off += GW_VEC_MAX)
+		refused += send_chunk(u, pkts + off, n - off < GW_VEC_MAX ? n - off : GW_VEC_MAX);
+	for (unsigned i = 0; i < n; i++)
+		gw_pkt_free(pool, pkts[i]);
+	return refused;
+}
+
+static int join_err(char *err, uint32_t group, uint32_t vtep, const char *why)
+{
+	char gb[NET_IP_STRLEN], vb[NET_IP_STRLEN];
+	if (err)
+		snprintf(err, GW_IO_ERRLEN, "join %s on %s: %s", net_ip_fmt(group, gb),
+		         net_ip_fmt(vtep, vb), why);
+	return -1;
+}
+
+int gw_udp_join(struct gw_udp *u, uint32_t group, char err[GW_IO_ERRLEN])
+{
+	if (!net_ip_is_mcast(group))
+		return join_err(err, group, u->vtep, "not a multicast address");
+	if (group_find(u, group) >= 0)
+		return 0;
+	if (u->n_groups == GW_UDP_GROUPS_MAX)
+		return join_err(err, group, u->vtep, "too many groups");
+	int fd = udp_bound(group, u->port, err);
+	if (fd < 0)
+		return -1;
+	/* imr_address = VTEP: the kernel joins on whichever interface holds that address. */
+	struct ip_mreqn mr = {.imr_multiaddr.s_addr = htonl(group),
+	                      .imr_address.s_addr = htonl(u->vtep)};
+	if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0) {
+		int e = errno;
+		close(fd);
+		return join_err(err, group, u->vtep, strerror(e));
+	}
+	u->groups[u->n_groups++] = (struct group){.addr = group, .fd = fd};
+	return 0;
+}
+
+int gw_udp_leave(struct gw_udp *u, uint32_t group)
+{
+	int i = group_find(u, group);
+	if (i < 0)
+		return -1;
+	/* Closing the socket drops its membership; the last group fills the hole. */
+	close(u->groups[i].fd);
+	u->groups[i] = u->groups[--u->n_groups];
+	return 0;
+}
