@@ -1,0 +1,86 @@
+/*
+ * cli/cli.h - the command language of vxgw: one command tree for the config file, the
+ * control socket (vxgw-cli) and telnet.
+ *
+ * A session (struct cli_sess) has a mode (exec, config, bridge-domain, interface), a
+ * privilege and, while a configuration command runs, a candidate configuration. Config
+ * commands edit the candidate through the gw_cfg_* setters; after each interactive
+ * command the candidate is committed through env->commit (validate, apply as a diff,
+ * adopt), so a bad line changes nothing. Loading a file edits one candidate line by line
+ * and the caller applies it once at the end.
+ */
+#ifndef CLI_CLI_H
+#define CLI_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gw/config.h"
+
+/* ---- output buffer ---- */
+struct cli_out {
+	char *buf;
+	size_t len, cap;
+	bool oom;
+};
+void cli_out_init(struct cli_out *o);
+void cli_out_free(struct cli_out *o);
+void cli_out_reset(struct cli_out *o);
+void cli_printf(struct cli_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- what the command tree needs from its host (the daemon, or a test) ---- */
+struct cli_env {
+	struct gw *gw;              /* for show and clear commands; NULL when only parsing */
+	const struct gw_cfg *(*running)(void *ctx);
+	/* Apply cand and make it the running config; takes ownership of cand on success. */
+	int (*commit)(void *ctx, struct gw_cfg *cand, char *err);
+	/* write memory: save the running config to the startup file. */
+	int (*save)(void *ctx, char *err);
+	uint64_t (*now_ms)(void *ctx);
+	void *ctx;
+};
+
+enum cli_mode {
+	CLI_MODE_EXEC = 0,
+	CLI_MODE_CONFIG,
+	CLI_MODE_BD,
+	CLI_MODE_IF,
+	CLI_MODE_MAX
+};
+
+struct cli_sess;
+
+/* enabled: start privileged (the control socket: socket access is the authentication). */
+struct cli_sess *cli_sess_new(const struct cli_env *env, bool enabled);
+void cli_sess_free(struct cli_sess *s);
+
+enum cli_result {
+	CLI_OK = 0,
+	CLI_ERROR = -1,
+	CLI_QUIT = 1, /* the session asked to end (exit from exec mode, quit) */
+};
+
+/* Runs one command line (with `| include ...` style filters); output and errors to out. */
+int cli_exec(struct cli_sess *s, const char *line, struct cli_out *out);
+/* The prompt for the session's current mode: "gw1#", "gw1(config-bd-10)#". */
+const char *cli_prompt(struct cli_sess *s, char *buf, size_t len);
+/* `?`: the possible next words for a partial line, with their help, one per line. */
+void cli_help(struct cli_sess *s, const char *partial, struct cli_out *out);
+/* TAB: completions of the last (partial) word, one per line. */
+void cli_complete(struct cli_sess *s, const char *partial, struct cli_out *out);
+int cli_mode(const struct cli_sess *s);
+
+/*
+ * Loads a configuration text (the file's contents) into a new gw_cfg. Each bad line is
+ * reported through report(arg, line, message) and skipped; the result is checked as a
+ * whole at the end (line 0 for those messages). Returns the number of errors; *out gets
+ * the configuration (also when there were errors, for -n to report them all).
+ */
+int cli_load_config(const char *text, struct gw_cfg **out,
+		    void (*report)(void *arg, unsigned line, const char *msg), void *arg);
+
+/* Renders cfg as configuration text (the running-config), defaults left out. */
+void cli_render_config(const struct gw_cfg *cfg, struct cli_out *out);
+
+#endif

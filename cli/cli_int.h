@@ -1,0 +1,70 @@
+/*
+ * cli/cli_int.h - the command tree's internals, shared by the files of cli/.
+ *
+ * A command is a syntax string of tokens:
+ *   word            a keyword, matched by any unique prefix ("sh" for "show")
+ *   <lo-hi>         a decimal number in range
+ *   A.B.C.D         an IPv4 address;  A.B.C.D/M  an IPv4 prefix
+ *   H:H:H:H:H:H     a MAC address (also HHHH.HHHH.HHHH)
+ *   WORD            any single word;  LINE  the rest of the line
+ *   (a|b|c)         one of the alternatives (each a token above)
+ *   [tok]           an optional token (trailing only)
+ * `help` gives each token's help text, separated by '|'. A command flagged CLI_F_NO also
+ * has a `no` form, with `no_syntax` (or the same syntax) after the `no`.
+ */
+#ifndef CLI_CLI_INT_H
+#define CLI_CLI_INT_H
+
+#include "cli/cli.h"
+
+#define CLI_MAX_WORDS 32
+#define CLI_WORD_MAX  128
+
+#define CLI_M(m)       (1u << (m))
+#define CLI_F_CONFIG   0x01 /* changes the configuration: runs against a candidate */
+#define CLI_F_ENABLE   0x02 /* needs the privileged level */
+#define CLI_F_NO       0x04 /* has a `no` form */
+
+struct cli_args {
+	bool neg;                      /* the `no` form */
+	int argc;                      /* words, keywords expanded to their full spelling */
+	const char *argv[CLI_MAX_WORDS];
+	int nval;                      /* the words that matched placeholders or (a|b) */
+	const char *val[CLI_MAX_WORDS];
+	char store[CLI_MAX_WORDS][CLI_WORD_MAX];
+};
+
+struct cli_cmd {
+	const char *syntax;
+	const char *help;
+	uint32_t modes;
+	uint8_t flags;
+	int (*fn)(struct cli_sess *s, const struct cli_args *a, struct cli_out *out);
+	const char *no_syntax;
+};
+
+struct cli_sess {
+	const struct cli_env *env;
+	int mode;
+	bool enabled;
+	bool loading;         /* reading a config file: edit cand, never commit */
+	uint32_t bd_id;       /* CLI_MODE_BD */
+	char ifname[GW_IF_NAMELEN]; /* CLI_MODE_IF */
+	struct gw_cfg *cand;  /* candidate under edit by the running command */
+};
+
+extern const struct cli_cmd cli_commands[];
+extern const size_t cli_n_commands;
+
+/* Error helpers: print "% message" and return CLI_ERROR. */
+int cli_err(struct cli_out *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+const char *cli_hostname(const struct cli_sess *s);
+
+/* Value parsers for words that already matched their placeholder. */
+uint32_t cli_u32(const char *w);
+uint32_t cli_ip(const char *w);
+
+/* show.c */
+int cli_show_dispatch(struct cli_sess *s, const struct cli_args *a, struct cli_out *out);
+
+#endif

@@ -1,0 +1,746 @@
+/*
+ * cli/cmd.c - the command engine: tokens, matching with unique-prefix abbreviations,
+ * errors that name the bad word, `?` help, TAB completion, output filters, and the
+ * candidate/commit cycle of configuration commands.
+ */
+#include <ctype.h>
+#include <regex.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli_int.h"
+#include "common/net.h"
+
+#define MAX_TOKS 16
+#define MAX_ALTS 4
+
+/* ---------------------------------------------------------------- output */
+
+void cli_out_init(struct cli_out *o)
+{
+	memset(o, 0, sizeof(*o));
+}
+
+void cli_out_free(struct cli_out *o)
+{
+	free(o->buf);
+	cli_out_init(o);
+}
+
+void cli_out_reset(struct cli_out *o)
+{
+	o->len = 0;
+	if (o->buf)
+		o->buf[0] = '\0';
+}
+
+static void out_vprintf(struct cli_out *o, const char *fmt, va_list ap)
+{
+	va_list cp;
+	va_copy(cp, ap);
+	int n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	if (n < 0 || o->oom)
+		return;
+	if (o->len + (size_t)n + 1 > o->cap) {
+		size_t cap = o->cap ? o->cap : 1024;
+		while (cap < o->len + (size_t)n + 1)
+			cap *= 2;
+		char *b = realloc(o->buf, cap);
+		if (!b) {
+			o->oom = true;
+			return;
+		}
+		o->buf = b;
+		o->cap = cap;
+	}
+	vsnprintf(o->buf + o->len, (size_t)n + 1, fmt, ap);
+	o->len += (size_t)n;
+}
+
+void cli_printf(struct cli_out *o, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	out_vprintf(o, fmt, ap);
+	va_end(ap);
+}
+
+int cli_err(struct cli_out *out, const char *fmt, ...)
+{
+	va_list ap;
+	cli_printf(out, "%% ");
+	va_start(ap, fmt);
+	out_vprintf(out, fmt, ap);
+	va_end(ap);
+	cli_printf(out, "\n");
+	return CLI_ERROR;
+}
+
+/* ---------------------------------------------------------------- tokens */
+
+enum tok_kind { T_KEY, T_RANGE, T_IP, T_PREFIX, T_MAC, T_WORD, T_LINE, T_ALT };
+
+struct tok {
+	uint8_t kind;
+	bool optional;
+	uint8_t nalt;
+	char text[32];
+	uint32_t lo, hi;
+	struct tok *alt; /* T_ALT: nalt sub-tokens */
+	char help[80];
+};
+
+struct form {
+	int n;
+	struct tok t[MAX_TOKS];
+	struct tok alts[MAX_TOKS][MAX_ALTS];
+};
+
+/* Parsed syntax of each command: [0] positive, [1] `no` form. */
+static struct form *forms;
+
+static void tok_parse_one(struct tok *t, const char *s, size_t len)
+{
+	memset(t, 0, sizeof(*t));
+	snprintf(t->text, sizeof(t->text), "%.*s", (int)len, s);
+	if (t->text[0] == '<') {
+		t->kind = T_RANGE;
+		sscanf(t->text, "<%u-%u>", &t->lo, &t->hi);
+	} else if (!strcmp(t->text, "A.B.C.D")) {
+		t->kind = T_IP;
+	} else if (!strcmp(t->text, "A.B.C.D/M")) {
+		t->kind = T_PREFIX;
+	} else if (!strcmp(t->text, "H:H:H:H:H:H")) {
+		t->kind = T_MAC;
+	} else if (!strcmp(t->text, "WORD")) {
+		t->kind = T_WORD;
+	} else if (!strcmp(t->text, "LINE")) {
+		t->kind = T_LINE;
+	} else {
+		t->kind = T_KEY;
+	}
+}
+
+static void form_parse(struct form *f, const char *syntax, const char *help)
+{
+	const char *p = syntax, *h = help ? help : "";
+	f->n = 0;
+	while (*p && f->n < MAX_TOKS) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		struct tok *t = &f->t[f->n];
+		bool opt = *p == '[';
+		const char *s = p + opt, *e = s;
+		while (*e && *e != ' ' && *e != ']')
+			e++;
+		if (*s == '(') {
+			memset(t, 0, sizeof(*t));
+			t->kind = T_ALT;
+			t->alt = f->alts[f->n];
+			const char *a = s + 1;
+			while (a < e && t->nalt < MAX_ALTS) {
+				const char *b = a;
+				while (b < e && *b != '|' && *b != ')')
+					b++;
+				tok_parse_one(&t->alt[t->nalt++], a, (size_t)(b - a));
+				a = b + 1;
+			}
+			snprintf(t->text, sizeof(t->text), "%.*s", (int)(e - s), s);
+		} else {
+			tok_parse_one(t, s, (size_t)(e - s));
+		}
+		t->optional = opt;
+		const char *he = strchr(h, '|');
+		size_t hl = he ? (size_t)(he - h) : strlen(h);
+		snprintf(t->help, sizeof(t->help), "%.*s", (int)hl, h);
+		h = he ? he + 1 : h + hl;
+		p = *e == ']' ? e + 1 : e;
+		f->n++;
+	}
+}
+
+static const struct form *cmd_form(const struct cli_cmd *c, bool neg)
+{
+	if (!forms) {
+		forms = calloc(cli_n_commands * 2, sizeof(*forms));
+		if (!forms)
+			abort(); /* at start-up only: nothing works without the tree */
+		for (size_t i = 0; i < cli_n_commands; i++) {
+			const struct cli_cmd *k = &cli_commands[i];
+			form_parse(&forms[2 * i], k->syntax, k->help);
+			if (k->flags & CLI_F_NO)
+				form_parse(&forms[2 * i + 1], k->no_syntax ? k->no_syntax : k->syntax,
+					   k->help);
+		}
+	}
+	return &forms[2 * (size_t)(c - cli_commands) + neg];
+}
+
+/* ---------------------------------------------------------------- word matching */
+
+enum wmatch { W_NONE = 0, W_BAD, W_VALUE, W_PARTIAL, W_EXACT };
+
+static bool all_digits(const char *w)
+{
+	if (!*w)
+		return false;
+	for (; *w; w++)
+		if (!isdigit((unsigned char)*w))
+			return false;
+	return true;
+}
+
+uint32_t cli_u32(const char *w)
+{
+	return (uint32_t)strtoul(w, NULL, 10);
+}
+
+uint32_t cli_ip(const char *w)
+{
+	uint32_t ip = 0;
+	net_ip_parse(w, &ip);
+	return ip;
+}
+
+static enum wmatch match_value(const struct tok *t, const char *w)
+{
+	uint32_t ip;
+	uint8_t len, mac[6];
+	switch (t->kind) {
+	case T_RANGE: {
+		if (!all_digits(w) || strlen(w) > 10)
+			return W_BAD;
+		unsigned long v = strtoul(w, NULL, 10);
+		return v >= t->lo && v <= t->hi ? W_VALUE : W_BAD;
+	}
+	case T_IP:
+		return net_ip_parse(w, &ip) ? W_VALUE : W_BAD;
+	case T_PREFIX:
+		return net_prefix_parse(w, &ip, &len) ? W_VALUE : W_BAD;
+	case T_MAC:
+		return net_mac_parse(w, mac) ? W_VALUE : W_BAD;
+	default:
+		return W_VALUE; /* WORD, LINE */
+	}
+}
+
+static enum wmatch match_tok(const struct tok *t, const char *w, const struct tok **which)
+{
+	*which = t;
+	if (t->kind == T_KEY) {
+		if (!strcmp(t->text, w))
+			return W_EXACT;
+		return strncmp(t->text, w, strlen(w)) == 0 ? W_PARTIAL : W_NONE;
+	}
+	if (t->kind != T_ALT)
+		return match_value(t, w);
+	enum wmatch best = W_NONE;
+	for (int i = 0; i < t->nalt; i++) {
+		const struct tok *sub;
+		enum wmatch m = match_tok(&t->alt[i], w, &sub);
+		if (m > best) {
+			best = m;
+			*which = sub;
+		}
+	}
+	return best;
+}
+
+/* ---------------------------------------------------------------- the matcher */
+
+struct cand {
+	const struct cli_cmd *cmd;
+	const struct form *f;
+	bool neg;
+	const struct tok *picked[CLI_MAX_WORDS]; /* token (or alternative) each word matched */
+	bool line; /* a LINE token swallowed the rest */
+};
+
+struct matcher {
+	struct cli_sess *s;
+	int mode;
+	const char **w;
+	int nw;
+	int ncand;
+	struct cand c[512];
+	/* diagnosis of a failure */
+	int bad_word;
+	const struct tok *bad_tok;
+	char ambiguous[160];
+};
+
+static bool cmd_allowed(const struct cli_sess *s, const struct cli_cmd *c, int mode)
+{
+	if (!(c->modes & CLI_M(mode)))
+		return false;
+	return s->enabled || !(c->flags & CLI_F_ENABLE);
+}
+
+static void matcher_init(struct matcher *m, struct cli_sess *s, int mode, const char **w, int nw)
+{
+	memset(m, 0, sizeof(*m));
+	m->s = s;
+	m->mode = mode;
+	m->w = w;
+	m->nw = nw;
+	m->bad_word = -1;
+	bool neg = nw > 0 && !strcmp(w[0], "no");
+	for (size_t i = 0; i < cli_n_commands && m->ncand < (int)(sizeof(m->c) / sizeof(m->c[0]));
+	     i++) {
+		const struct cli_cmd *c = &cli_commands[i];
+		if (!cmd_allowed(s, c, mode) || (neg && !(c->flags & CLI_F_NO)))
+			continue;
+		struct cand *k = &m->c[m->ncand++];
+		memset(k, 0, sizeof(*k));
+		k->cmd = c;
+		k->neg = neg;
+		k->f = cmd_form(c, neg);
+	}
+}
+
+/* Keeps the candidates that can take word i; records why when none can. */
+static void matcher_step(struct matcher *m, int i)
+{
+	int off = i - (m->ncand && m->c[0].neg ? 1 : 0);
+	enum wmatch kind[512], best = W_NONE;
+	for (int k = 0; k < m->ncand; k++) {
+		struct cand *c = &m->c[k];
+		kind[k] = W_NONE;
+		if (c->line) {
+			kind[k] = W_VALUE;
+		} else if (off < c->f->n) {
+			kind[k] = match_tok(&c->f->t[off], m->w[i], &c->picked[i]);
+			if (kind[k] == W_VALUE && c->picked[i]->kind == T_LINE)
+				c->line = true;
+		}
+		if (kind[k] == W_BAD && !m->bad_tok)
+			m->bad_tok = c->picked[i];
+		if (kind[k] > best)
+			best = kind[k];
+	}
+	/* keywords typed in full beat abbreviations and values; an abbreviation must be
+	 * unique among the keywords possible at this position */
+	if (best == W_PARTIAL) {
+		const char *first = NULL;
+		for (int k = 0; k < m->ncand; k++) {
+			if (kind[k] != W_PARTIAL)
+				continue;
+			const char *t = m->c[k].picked[i]->text;
+			if (!first) {
+				first = t;
+				snprintf(m->ambiguous, sizeof(m->ambiguous), "%s", t);
+			} else if (strcmp(first, t) && !strstr(m->ambiguous, t)) {
+				size_t l = strlen(m->ambiguous);
+				snprintf(m->ambiguous + l, sizeof(m->ambiguous) - l, ", %s", t);
+			}
+		}
+		if (strchr(m->ambiguous, ',')) {
+			m->bad_word = i;
+			m->ncand = 0;
+			return;
+		}
+		m->ambiguous[0] = '\0';
+	}
+	int n = 0;
+	for (int k = 0; k < m->ncand; k++)
+		if (best >= W_VALUE && kind[k] == best)
+			m->c[n++] = m->c[k];
+	if (n == 0)
+		m->bad_word = i;
+	m->ncand = n;
+}
+
+static int matcher_run(struct matcher *m)
+{
+	int start = m->nw > 0 && !strcmp(m->w[0], "no") ? 1 : 0;
+	for (int i = start; i < m->nw && m->ncand; i++)
+		matcher_step(m, i);
+	return m->ncand;
+}
+
+/* Is the candidate's syntax satisfied after nw words? */
+static bool cand_complete(const struct cand *c, int nw)
+{
+	int used = nw - (c->neg ? 1 : 0);
+	if (c->line)
+		return true;
+	for (int t = used; t < c->f->n; t++)
+		if (!c->f->t[t].optional)
+			return false;
+	return true;
+}
+
+static void describe_expected(const struct matcher *m, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	for (int k = 0; k < m->ncand; k++) {
+		const struct cand *c = &m->c[k];
+		int used = m->nw - (c->neg ? 1 : 0);
+		if (used >= c->f->n)
+			continue;
+		const char *t = c->f->t[used].text;
+		if (strstr(buf, t))
+			continue;
+		size_t l = strlen(buf);
+		snprintf(buf + l, len - l, "%s%s", l ? ", " : "", t);
+	}
+}
+
+static int report_failure(const struct matcher *m, struct cli_out *out)
+{
+	if (m->ambiguous[0])
+		return cli_err(out, "Ambiguous command \"%s\": %s", m->w[m->bad_word], m->ambiguous);
+	if (m->bad_word < 0) {
+		char exp[200];
+		describe_expected(m, exp, sizeof(exp));
+		return cli_err(out, "Incomplete command: expected %s", exp[0] ? exp : "more");
+	}
+	const char *w = m->w[m->bad_word];
+	if (m->bad_tok)
+		return cli_err(out, "Invalid value \"%s\": expected %s", w, m->bad_tok->text);
+	if (m->bad_word == 0 || (m->bad_word == 1 && !strcmp(m->w[0], "no")))
+		return cli_err(out, "Unknown command \"%s\"", w);
+	return cli_err(out, "Invalid input \"%s\"", w);
+}
+
+/* ---------------------------------------------------------------- words and filters */
+
+static int split_words(char *line, const char **w)
+{
+	int n = 0;
+	char *save = NULL;
+	for (char *t = strtok_r(line, " \t\r\n", &save); t; t = strtok_r(NULL, " \t\r\n", &save)) {
+		if (n == CLI_MAX_WORDS)
+			return -1;
+		w[n++] = t;
+	}
+	return n;
+}
+
+enum filter_kind { F_INCLUDE, F_EXCLUDE, F_BEGIN, F_COUNT };
+
+struct filter {
+	int kind;
+	regex_t re;
+};
+
+static const char *const filter_names[] = {"include", "exclude", "begin", "count"};
+
+static int filter_parse(char *spec, struct filter *f, struct cli_out *out)
+{
+	while (isspace((unsigned char)*spec))
+		spec++;
+	char *arg = spec;
+	while (*arg && !isspace((unsigned char)*arg))
+		arg++;
+	size_t kl = (size_t)(arg - spec);
+	if (*arg)
+		*arg++ = '\0';
+	while (isspace((unsigned char)*arg))
+		arg++;
+	int kind = -1;
+	for (int i = 0; i < 4; i++)
+		if (kl && !strncmp(filter_names[i], spec, kl))
+			kind = kind < 0 ? i : -2;
+	if (kind < 0)
+		return cli_err(out, "Unknown filter \"%s\": include, exclude, begin or count", spec);
+	f->kind = kind;
+	if (kind == F_COUNT)
+		return *arg ? cli_err(out, "Invalid input \"%s\" after count", arg) : CLI_OK;
+	size_t al = strlen(arg);
+	while (al && isspace((unsigned char)arg[al - 1]))
+		arg[--al] = '\0';
+	if (!al)
+		return cli_err(out, "Incomplete command: %s needs a regular expression",
+			       filter_names[kind]);
+	if (regcomp(&f->re, arg, REG_EXTENDED | REG_NOSUB))
+		return cli_err(out, "Invalid regular expression \"%s\"", arg);
+	return CLI_OK;
+}
+
+/* Applies the filters to the output produced from `from` on. */
+static void filters_apply(struct cli_out *out, size_t from, struct filter *f, int nf)
+{
+	for (int i = 0; i < nf; i++) {
+		char *text = strndup(out->buf ? out->buf + from : "", out->len - from);
+		if (!text)
+			return;
+		out->len = from;
+		if (out->buf)
+			out->buf[from] = '\0';
+		bool begun = false;
+		unsigned count = 0;
+		char *save = NULL;
+		for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+			bool hit = f[i].kind == F_COUNT || regexec(&f[i].re, l, 0, NULL, 0) == 0;
+			bool show = f[i].kind == F_INCLUDE ? hit
+				    : f[i].kind == F_EXCLUDE ? !hit
+				    : f[i].kind == F_BEGIN   ? (begun |= hit)
+							     : false;
+			count += f[i].kind == F_COUNT;
+			if (show)
+				cli_printf(out, "%s\n", l);
+		}
+		if (f[i].kind == F_COUNT)
+			cli_printf(out, "Count: %u lines\n", count);
+		free(text);
+	}
+}
+
+/* ---------------------------------------------------------------- execution */
+
+struct cli_sess *cli_sess_new(const struct cli_env *env, bool enabled)
+{
+	struct cli_sess *s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->env = env;
+	s->enabled = enabled;
+	s->mode = CLI_MODE_EXEC;
+	return s;
+}
+
+void cli_sess_free(struct cli_sess *s)
+{
+	free(s);
+}
+
+int cli_mode(const struct cli_sess *s)
+{
+	return s->mode;
+}
+
+static void args_fill(struct cli_args *a, const struct cand *c, const char **w, int nw)
+{
+	memset(a, 0, sizeof(*a));
+	a->neg = c->neg;
+	for (int i = 0; i < nw; i++) {
+		const struct tok *t = c->picked[i];
+		bool key = !c->line && t && t->kind == T_KEY;
+		snprintf(a->store[i], CLI_WORD_MAX, "%s", key ? t->text : w[i]);
+		a->argv[a->argc++] = a->store[i];
+		if (i == 0 && c->neg)
+			continue;
+		int off = i - (c->neg ? 1 : 0);
+		bool is_alt = !c->line && off < c->f->n && c->f->t[off].kind == T_ALT;
+		if (!key || is_alt || c->line)
+			a->val[a->nval++] = a->store[i];
+	}
+}
+
+static int run_config(struct cli_sess *s, const struct cli_cmd *cmd, const struct cli_args *a,
+		      struct cli_out *out)
+{
+	if (s->loading)
+		return cmd->fn(s, a, out);
+	const struct gw_cfg *running = s->env->running(s->env->ctx);
+	s->cand = gw_cfg_clone(running);
+	if (!s->cand)
+		return cli_err(out, "out of memory");
+	int mode = s->mode;
+	uint32_t bd = s->bd_id;
+	char ifname[GW_IF_NAMELEN];
+	memcpy(ifname, s->ifname, sizeof(ifname));
+	int r = cmd->fn(s, a, out);
+	char err[GW_CFG_ERRLEN];
+	if (r == CLI_OK && !gw_cfg_equal(running, s->cand)) {
+		if (s->env->commit(s->env->ctx, s->cand, err) == GW_CFG_OK)
+			s->cand = NULL; /* adopted */
+		else
+			r = cli_err(out, "%s", err);
+	}
+	if (r != CLI_OK) { /* nothing changed: the mode neither */
+		s->mode = mode;
+		s->bd_id = bd;
+		memcpy(s->ifname, ifname, sizeof(ifname));
+	}
+	gw_cfg_free(s->cand);
+	s->cand = NULL;
+	return r;
+}
+
+/* Matches w in `mode`; CLI_OK with *pick set, or CLI_ERROR with the reason printed. */
+static int resolve(struct cli_sess *s, int mode, const char **w, int nw, struct cand *pick,
+		   struct cli_out *out)
+{
+	static struct matcher m; /* large; the engine runs on one thread */
+	matcher_init(&m, s, mode, w, nw);
+	if (!matcher_run(&m))
+		return out ? report_failure(&m, out) : CLI_ERROR;
+	for (int k = 0; k < m.ncand; k++) {
+		if (cand_complete(&m.c[k], nw)) {
+			*pick = m.c[k];
+			return CLI_OK;
+		}
+	}
+	m.bad_word = -1;
+	return out ? report_failure(&m, out) : CLI_ERROR;
+}
+
+static int exec_words(struct cli_sess *s, const char **w, int nw, struct cli_out *out)
+{
+	static struct cand pick;
+	size_t mark = out->len;
+	if (resolve(s, s->mode, w, nw, &pick, out) != CLI_OK) {
+		/* a configuration command typed in a sub-mode leaves the sub-mode (as IOS does) */
+		if (s->mode != CLI_MODE_BD && s->mode != CLI_MODE_IF)
+			return CLI_ERROR;
+		if (resolve(s, CLI_MODE_CONFIG, w, nw, &pick, NULL) != CLI_OK)
+			return CLI_ERROR;
+		out->len = mark;
+		if (out->buf)
+			out->buf[mark] = '\0';
+		s->mode = CLI_MODE_CONFIG;
+	}
+	static struct cli_args a;
+	args_fill(&a, &pick, w, nw);
+	if (pick.cmd->flags & CLI_F_CONFIG)
+		return run_config(s, pick.cmd, &a, out);
+	return pick.cmd->fn(s, &a, out);
+}
+
+int cli_exec(struct cli_sess *s, const char *line, struct cli_out *out)
+{
+	char *copy = strdup(line);
+	if (!copy)
+		return cli_err(out, "out of memory");
+	struct filter filt[4];
+	int nf = 0, r = CLI_OK;
+	char *bar = strstr(copy, " |");
+	if (bar) {
+		*bar = '\0';
+		char *spec = bar + 2, *next;
+		do {
+			next = strstr(spec, " | ");
+			if (next)
+				*next = '\0';
+			if (nf == 4 || filter_parse(spec, &filt[nf], out) != CLI_OK) {
+				r = nf == 4 ? cli_err(out, "At most 4 filters") : CLI_ERROR;
+				goto done;
+			}
+			nf++;
+			spec = next ? next + 3 : NULL;
+		} while (spec);
+	}
+	const char *w[CLI_MAX_WORDS];
+	int nw = split_words(copy, w);
+	if (nw < 0) {
+		r = cli_err(out, "Too many words (at most %d)", CLI_MAX_WORDS);
+		goto done;
+	}
+	if (nw == 0 || w[0][0] == '!' || w[0][0] == '#')
+		goto done;
+	size_t from = out->len;
+	r = exec_words(s, w, nw, out);
+	if (nf && r == CLI_OK)
+		filters_apply(out, from, filt, nf);
+done:
+	for (int i = 0; i < nf; i++)
+		if (filt[i].kind != F_COUNT)
+			regfree(&filt[i].re);
+	free(copy);
+	return r;
+}
+
+const char *cli_hostname(const struct cli_sess *s)
+{
+	const struct gw_cfg *c = s->env->running ? s->env->running(s->env->ctx) : NULL;
+	return c ? c->hostname : GW_CFG_HOSTNAME_DEFAULT;
+}
+
+const char *cli_prompt(struct cli_sess *s, char *buf, size_t len)
+{
+	const char *h = cli_hostname(s);
+	switch (s->mode) {
+	case CLI_MODE_CONFIG:
+		snprintf(buf, len, "%s(config)#", h);
+		break;
+	case CLI_MODE_BD:
+		snprintf(buf, len, "%s(config-bd-%u)#", h, s->bd_id);
+		break;
+	case CLI_MODE_IF:
+		snprintf(buf, len, "%s(config-if-%s)#", h, s->ifname);
+		break;
+	default:
+		snprintf(buf, len, "%s%s", h, s->enabled ? "#" : ">");
+	}
+	return buf;
+}
+
+/* ---------------------------------------------------------------- help and completion */
+
+static void list_next(struct cli_sess *s, const char **w, int nw, const char *prefix,
+		      bool with_help, struct cli_out *out)
+{
+	static struct matcher m;
+	char seen[4096] = "";
+	bool any_complete = false;
+	matcher_init(&m, s, s->mode, w, nw);
+	if (nw && !matcher_run(&m))
+		return;
+	for (int k = 0; k < m.ncand; k++) {
+		const struct cand *c = &m.c[k];
+		int used = nw - (c->neg ? 1 : 0);
+		any_complete |= prefix[0] == '\0' && cand_complete(c, nw);
+		if (c->line || used >= c->f->n)
+			continue;
+		const struct tok *t = &c->f->t[used];
+		int nalt = t->kind == T_ALT ? t->nalt : 1;
+		for (int a = 0; a < nalt; a++) {
+			const struct tok *x = t->kind == T_ALT ? &t->alt[a] : t;
+			if (prefix[0] && (x->kind != T_KEY || strncmp(x->text, prefix, strlen(prefix))))
+				continue;
+			char key[40];
+			snprintf(key, sizeof(key), "|%s|", x->text);
+			if (strstr(seen, key))
+				continue;
+			if (strlen(seen) + strlen(key) < sizeof(seen))
+				strcat(seen, key);
+			if (with_help)
+				cli_printf(out, "  %-22s %s\n", x->text, t->help);
+			else
+				cli_printf(out, "%s\n", x->text);
+		}
+	}
+	if (with_help && any_complete)
+		cli_printf(out, "  %-22s %s\n", "<cr>", "");
+}
+
+static int split_partial(const char *partial, char *buf, size_t len, const char **w, char **last)
+{
+	snprintf(buf, len, "%s", partial);
+	size_t l = strlen(buf);
+	bool trailing_space = l == 0 || isspace((unsigned char)buf[l - 1]);
+	int nw = split_words(buf, w);
+	if (nw < 0)
+		return -1;
+	*last = NULL;
+	if (!trailing_space && nw > 0)
+		*last = (char *)w[--nw];
+	return nw;
+}
+
+void cli_help(struct cli_sess *s, const char *partial, struct cli_out *out)
+{
+	char buf[1024];
+	const char *w[CLI_MAX_WORDS];
+	char *last;
+	int nw = split_partial(partial, buf, sizeof(buf), w, &last);
+	if (nw >= 0)
+		list_next(s, w, nw, last ? last : "", true, out);
+}
+
+void cli_complete(struct cli_sess *s, const char *partial, struct cli_out *out)
+{
+	char buf[1024];
+	const char *w[CLI_MAX_WORDS];
+	char *last;
+	int nw = split_partial(partial, buf, sizeof(buf), w, &last);
+	if (nw >= 0)
+		list_next(s, w, nw, last ? last : "", false, out);
+}

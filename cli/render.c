@@ -1,0 +1,164 @@
+/*
+ * cli/render.c - the configuration as text: `show running-config`, `write memory`, and
+ * the config file loader that reads the same language back.
+ *
+ * Rendering leaves defaults out and orders everything (bridge domains by id, BDIFs before
+ * uplinks, routes by prefix), so that render -> load -> render is the identity and a
+ * diff of two saved configurations shows only real changes.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli_int.h"
+#include "common/net.h"
+#include "vxlan/vxlan.h"
+
+static void render_bd(const struct gw_cfg_bd *b, struct cli_out *o)
+{
+	char ip[NET_IP_STRLEN];
+	cli_printf(o, "bridge-domain %u\n", b->id);
+	if (b->vni)
+		cli_printf(o, " vni %u\n", b->vni);
+	for (uint32_t k = 0; k < b->n_peers; k++)
+		cli_printf(o, " flood-peer %s\n", net_ip_fmt(b->peers[k], ip));
+	if (b->flood_group)
+		cli_printf(o, " flood-group %s\n", net_ip_fmt(b->flood_group, ip));
+	if (b->mac_aging != BD_MAC_AGING_DEFAULT)
+		cli_printf(o, " mac-aging %u\n", b->mac_aging);
+	if (b->mac_limit != BD_MAC_LIMIT_DEFAULT)
+		cli_printf(o, " mac-limit %u\n", b->mac_limit);
+	cli_printf(o, "!\n");
+}
+
+static void render_if(const struct gw_cfg_if *i, struct cli_out *o)
+{
+	char ip[NET_IP_STRLEN], mac[NET_MAC_STRLEN];
+	if (i->kind == GW_IF_BDIF)
+		cli_printf(o, "interface bdif %u\n", i->bd_id);
+	else
+		cli_printf(o, "interface ethernet %s\n", i->name);
+	for (unsigned k = 0; k < i->n_addrs; k++)
+		cli_printf(o, " ip address %s/%u%s\n", net_ip_fmt(i->addr[k], ip), i->plen[k],
+			   k ? " secondary" : "");
+	if (i->mac_set)
+		cli_printf(o, " mac-address %s\n", net_mac_fmt(i->mac, mac));
+	if (i->mtu)
+		cli_printf(o, " mtu %u\n", i->mtu);
+	if (i->shutdown)
+		cli_printf(o, " shutdown\n");
+	cli_printf(o, "!\n");
+}
+
+static void render_statics(const struct gw_cfg *c, struct cli_out *o)
+{
+	char ip[NET_IP_STRLEN], nh[NET_IP_STRLEN], mac[NET_MAC_STRLEN];
+	for (size_t i = 0; i < c->routes.n; i++) {
+		const struct gw_cfg_route *r = &c->routes.v[i];
+		cli_printf(o, "ip route %s/%u %s\n", net_ip_fmt(r->pfx, ip), r->len,
+			   r->kind == FIB_NH_NULL0 ? "null0" : net_ip_fmt(r->nh, nh));
+	}
+	for (size_t i = 0; i < c->arps.n; i++) {
+		const struct gw_cfg_arp *a = &c->arps.v[i];
+		cli_printf(o, "arp %s %s %s\n", net_ip_fmt(a->ip, ip), net_mac_fmt(a->mac, mac),
+			   a->ifname);
+	}
+	for (size_t i = 0; i < c->macs.n; i++) {
+		const struct gw_cfg_mac *m = &c->macs.v[i];
+		cli_printf(o, "mac-address-table static %s bridge-domain %u peer %s\n",
+			   net_mac_fmt(m->mac, mac), m->bd_id, net_ip_fmt(m->vtep, ip));
+	}
+}
+
+void cli_render_config(const struct gw_cfg *c, struct cli_out *o)
+{
+	char ip[NET_IP_STRLEN];
+	if (strcmp(c->hostname, GW_CFG_HOSTNAME_DEFAULT))
+		cli_printf(o, "hostname %s\n", c->hostname);
+	if (c->vtep)
+		cli_printf(o, "vxlan source %s\n", net_ip_fmt(c->vtep, ip));
+	if (c->udp_port != VX_UDP_PORT)
+		cli_printf(o, "vxlan udp-port %u\n", c->udp_port);
+	cli_printf(o, "!\n");
+	for (size_t i = 0; i < c->bds.n; i++)
+		render_bd(&c->bds.v[i], o);
+	for (size_t i = 0; i < c->ifs.n; i++)
+		render_if(&c->ifs.v[i], o);
+	render_statics(c, o);
+	cli_printf(o, "end\n");
+}
+
+/* ---------------------------------------------------------------- loading */
+
+static const struct gw_cfg *loader_running(void *ctx)
+{
+	(void)ctx;
+	return NULL;
+}
+
+/* The message of the last error in out, without the "% " and the newline. */
+static const char *last_error(struct cli_out *o)
+{
+	if (!o->buf || !o->len)
+		return "error";
+	char *m = o->buf;
+	size_t l = strlen(m);
+	while (l && m[l - 1] == '\n')
+		m[--l] = '\0';
+	char *nl = strrchr(m, '\n');
+	m = nl ? nl + 1 : m;
+	return !strncmp(m, "% ", 2) ? m + 2 : m;
+}
+
+int cli_load_config(const char *text, struct gw_cfg **out_cfg,
+		    void (*report)(void *arg, unsigned line, const char *msg), void *arg)
+{
+	static const struct cli_env env = {.running = loader_running};
+	struct cli_sess *s = cli_sess_new(&env, true);
+	struct gw_cfg *cfg = gw_cfg_new();
+	char *copy = strdup(text);
+	int errors = 0;
+	if (!s || !cfg || !copy) {
+		report(arg, 0, "out of memory");
+		cli_sess_free(s);
+		gw_cfg_free(cfg);
+		free(copy);
+		*out_cfg = NULL;
+		return 1;
+	}
+	struct cli_out o;
+	cli_out_init(&o);
+	s->loading = true;
+	s->cand = cfg;
+	s->mode = CLI_MODE_CONFIG;
+	unsigned lineno = 0;
+	for (char *line = copy, *next; line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		lineno++;
+		bool indented = line[0] == ' ' || line[0] == '\t';
+		if (!indented || s->mode == CLI_MODE_EXEC)
+			s->mode = CLI_MODE_CONFIG;
+		cli_out_reset(&o);
+		if (strlen(line) > 1024) {
+			report(arg, lineno, "line too long (at most 1024 characters)");
+			errors++;
+			continue;
+		}
+		if (cli_exec(s, line, &o) == CLI_ERROR) {
+			report(arg, lineno, last_error(&o));
+			errors++;
+		}
+	}
+	char err[GW_CFG_ERRLEN];
+	if (gw_cfg_check(cfg, err) != GW_CFG_OK) {
+		report(arg, 0, err);
+		errors++;
+	}
+	cli_out_free(&o);
+	cli_sess_free(s);
+	free(copy);
+	*out_cfg = cfg;
+	return errors;
+}

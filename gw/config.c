@@ -1,0 +1,746 @@
+/*
+ * gw/config.c - the configuration model: validated setters, whole-config checks, and
+ * the diff that moves a running gateway from one configuration to the next.
+ */
+#include "gw/config.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/net.h"
+#include "vxlan/vxlan.h"
+
+/* ---------------------------------------------------------------- helpers */
+
+static int fail(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(char *err, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	if (err)
+		vsnprintf(err, GW_CFG_ERRLEN, fmt, ap);
+	va_end(ap);
+	return GW_CFG_ERR;
+}
+
+/* Sorted-vector primitives: find by binary search, insert at a position, remove. */
+typedef int (*cmp_fn)(const void *key, const void *elem);
+
+static size_t vec_lower(const void *base, size_t n, size_t sz, const void *key, cmp_fn cmp,
+			bool *found)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (cmp(key, (const char *)base + mid * sz) > 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*found = lo < n && cmp(key, (const char *)base + lo * sz) == 0;
+	return lo;
+}
+
+static void *vec_insert(void **base, size_t *n, size_t *cap, size_t sz, size_t at)
+{
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 8;
+		void *nb = realloc(*base, ncap * sz);
+		if (!nb)
+			return NULL;
+		*base = nb;
+		*cap = ncap;
+	}
+	char *b = *base;
+	memmove(b + (at + 1) * sz, b + at * sz, (*n - at) * sz);
+	(*n)++;
+	memset(b + at * sz, 0, sz);
+	return b + at * sz;
+}
+
+static void vec_remove(void *base, size_t *n, size_t sz, size_t at)
+{
+	char *b = base;
+	memmove(b + at * sz, b + (at + 1) * sz, (*n - at - 1) * sz);
+	(*n)--;
+}
+
+#define VEC_FIND(vec, key, cmp, found)                                                     \
+	vec_lower((vec).v, (vec).n, sizeof(*(vec).v), key, cmp, found)
+#define VEC_INSERT(vec, at)                                                                \
+	vec_insert((void **)&(vec).v, &(vec).n, &(vec).cap, sizeof(*(vec).v), at)
+#define VEC_REMOVE(vec, at) vec_remove((vec).v, &(vec).n, sizeof(*(vec).v), at)
+
+static int cmp_u32(uint32_t a, uint32_t b)
+{
+	return a < b ? -1 : a > b;
+}
+
+static int cmp_bd(const void *k, const void *e)
+{
+	return cmp_u32(((const struct gw_cfg_bd *)k)->id, ((const struct gw_cfg_bd *)e)->id);
+}
+
+/* BDIFs first in bridge-domain order, then uplinks by name. */
+static int cmp_if(const void *k, const void *e)
+{
+	const struct gw_cfg_if *a = k, *b = e;
+	if (a->kind != b->kind)
+		return a->kind == GW_IF_BDIF ? -1 : 1;
+	if (a->kind == GW_IF_BDIF)
+		return cmp_u32(a->bd_id, b->bd_id);
+	return strcmp(a->name, b->name);
+}
+
+static int cmp_route(const void *k, const void *e)
+{
+	const struct gw_cfg_route *a = k, *b = e;
+	int r = cmp_u32(a->pfx, b->pfx);
+	if (!r)
+		r = cmp_u32(a->len, b->len);
+	if (!r)
+		r = cmp_u32(a->kind, b->kind);
+	return r ? r : cmp_u32(a->nh, b->nh);
+}
+
+static int cmp_arp(const void *k, const void *e)
+{
+	const struct gw_cfg_arp *a = k, *b = e;
+	int r = strcmp(a->ifname, b->ifname);
+	return r ? r : cmp_u32(a->ip, b->ip);
+}
+
+static int cmp_mac(const void *k, const void *e)
+{
+	const struct gw_cfg_mac *a = k, *b = e;
+	int r = cmp_u32(a->bd_id, b->bd_id);
+	return r ? r : memcmp(a->mac, b->mac, 6);
+}
+
+static const char *ipstr(uint32_t ip)
+{
+	static char buf[4][NET_IP_STRLEN];
+	static int i;
+	i = (i + 1) % 4;
+	return net_ip_fmt(ip, buf[i]);
+}
+
+static const char *macstr(const uint8_t *mac)
+{
+	static char buf[NET_MAC_STRLEN];
+	return net_mac_fmt(mac, buf);
+}
+
+/* A unicast address a host can have: not 0/8, multicast, class E or broadcast. */
+static bool ip_is_unicast(uint32_t ip)
+{
+	return (ip >> 24) != 0 && !net_ip_is_mcast(ip) && ip < 0xf0000000u;
+}
+
+/* ---------------------------------------------------------------- lifecycle */
+
+struct gw_cfg *gw_cfg_new(void)
+{
+	struct gw_cfg *c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	snprintf(c->hostname, sizeof(c->hostname), "%s", GW_CFG_HOSTNAME_DEFAULT);
+	c->udp_port = VX_UDP_PORT;
+	return c;
+}
+
+void gw_cfg_free(struct gw_cfg *c)
+{
+	if (!c)
+		return;
+	free(c->bds.v);
+	free(c->ifs.v);
+	free(c->routes.v);
+	free(c->arps.v);
+	free(c->macs.v);
+	free(c);
+}
+
+static bool dup_array(void **dst, const void *src, size_t n, size_t sz, size_t *cap)
+{
+	*dst = NULL;
+	*cap = n;
+	if (!n)
+		return true;
+	*dst = malloc(n * sz);
+	if (!*dst)
+		return false;
+	memcpy(*dst, src, n * sz);
+	return true;
+}
+
+#define VEC_DUP(d, s) dup_array((void **)&(d).v, (s).v, (s).n, sizeof(*(s).v), &(d).cap)
+
+struct gw_cfg *gw_cfg_clone(const struct gw_cfg *c)
+{
+	struct gw_cfg *d = malloc(sizeof(*d));
+	if (!d)
+		return NULL;
+	*d = *c;
+	bool ok = VEC_DUP(d->bds, c->bds);
+	ok = VEC_DUP(d->ifs, c->ifs) && ok;
+	ok = VEC_DUP(d->routes, c->routes) && ok;
+	ok = VEC_DUP(d->arps, c->arps) && ok;
+	ok = VEC_DUP(d->macs, c->macs) && ok;
+	if (!ok) {
+		gw_cfg_free(d);
+		return NULL;
+	}
+	return d;
+}
+
+#define VEC_EQ(a, b) ((a).n == (b).n && (!(a).n || !memcmp((a).v, (b).v, (a).n * sizeof(*(a).v))))
+
+bool gw_cfg_equal(const struct gw_cfg *a, const struct gw_cfg *b)
+{
+	return !strcmp(a->hostname, b->hostname) && a->vtep == b->vtep &&
+	       a->udp_port == b->udp_port && VEC_EQ(a->bds, b->bds) && VEC_EQ(a->ifs, b->ifs) &&
+	       VEC_EQ(a->routes, b->routes) && VEC_EQ(a->arps, b->arps) && VEC_EQ(a->macs, b->macs);
+}
+
+/* ---------------------------------------------------------------- global */
+
+int gw_cfg_set_hostname(struct gw_cfg *c, const char *name, char *err)
+{
+	size_t n = strlen(name);
+	if (n == 0 || n >= GW_CFG_HOSTLEN)
+		return fail(err, "hostname \"%s\" must be 1-%d characters", name, GW_CFG_HOSTLEN - 1);
+	if (!isalnum((unsigned char)name[0]))
+		return fail(err, "hostname \"%s\" must start with a letter or digit", name);
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)name[i]) && !strchr("-_.", name[i]))
+			return fail(err, "hostname \"%s\": character '%c' not allowed", name,
+				    name[i]);
+	memcpy(c->hostname, name, n + 1);
+	return GW_CFG_OK;
+}
+
+int gw_cfg_set_vtep(struct gw_cfg *c, uint32_t src, char *err)
+{
+	if (src && !ip_is_unicast(src))
+		return fail(err, "vxlan source %s is not a unicast address", ipstr(src));
+	c->vtep = src;
+	return GW_CFG_OK;
+}
+
+int gw_cfg_set_udp_port(struct gw_cfg *c, uint32_t port, char *err)
+{
+	if (port > 65535)
+		return fail(err, "udp-port %u out of range 1-65535", port);
+	c->udp_port = port ? (uint16_t)port : VX_UDP_PORT;
+	return GW_CFG_OK;
+}
+
+/* ---------------------------------------------------------------- bridge domains */
+
+struct gw_cfg_bd *gw_cfg_bd_find(const struct gw_cfg *c, uint32_t id)
+{
+	struct gw_cfg_bd key = {.id = id};
+	bool found;
+	size_t at = VEC_FIND(c->bds, &key, cmp_bd, &found);
+	return found ? &c->bds.v[at] : NULL;
+}
+
+static struct gw_cfg_bd *cfg_bd_get(const struct gw_cfg *c, uint32_t id, char *err)
+{
+	struct gw_cfg_bd *bd = gw_cfg_bd_find(c, id);
+	if (!bd)
+		fail(err, "bridge-domain %u does not exist", id);
+	return bd;
+}
+
+int gw_cfg_bd_add(struct gw_cfg *c, uint32_t id, char *err)
+{
+	if (id == 0 || id > BD_ID_MAX)
+		return fail(err, "bridge-domain %u out of range 1-%u", id, BD_ID_MAX);
+	struct gw_cfg_bd key = {.id = id};
+	bool found;
+	size_t at = VEC_FIND(c->bds, &key, cmp_bd, &found);
+	if (found)
+		return GW_CFG_OK;
+	if (c->bds.n >= BD_MAX)
+		return fail(err, "bridge-domain %u: at most %d bridge domains", id, BD_MAX);
+	struct gw_cfg_bd *bd = VEC_INSERT(c->bds, at);
+	if (!bd)
+		return fail(err, "out of memory");
+	bd->id = id;
+	bd->mac_aging = BD_MAC_AGING_DEFAULT;
+	bd->mac_limit = BD_MAC_LIMIT_DEFAULT;
+	return GW_CFG_OK;
+}
+
+int gw_cfg_bd_del(struct gw_cfg *c, uint32_t id, char *err)
+{
+	struct gw_cfg_bd key = {.id = id};
+	bool found;
+	size_t at = VEC_FIND(c->bds, &key, cmp_bd, &found);
+	if (!found)
+		return fail(err, "bridge-domain %u does not exist", id);
+	VEC_REMOVE(c->bds, at);
+	return GW_CFG_OK;
+}
+
+int gw_cfg_bd_set_vni(struct gw_cfg *c, uint32_t id, uint32_t vni, char *err)
+{
+	struct gw_cfg_bd *bd = cfg_bd_get(c, id, err);
+	if (!bd)
+		return GW_CFG_ERR;
+	if (vni > VX_VNI_MAX)
+		return fail(err, "vni %u out of range 1-%u", vni, VX_VNI_MAX);
+	for (size_t i = 0; vni && i < c->bds.n; i++)
+		if (c->bds.v[i].vni == vni && c->bds.v[i].id != id)
+			return fail(err, "vni %u is already used by bridge-domain %u", vni,
+				    c->bds.v[i].id);
+	bd->vni = vni;
+	return GW_CFG_OK;
+}
+
+int gw_cfg_bd_peer(struct gw_cfg *c, uint32_t id, uint32_t vtep, bool add, char *err)
+{
+	struct gw_cfg_bd *bd = cfg_bd_get(c, id, err);
+	if (!bd)
+		return GW_CFG_ERR;
+	uint32_t at = 0;
+	while (at < bd->n_peers && bd->peers[at] < vtep)
+		at++;
+	bool found = at < bd->n_peers && bd->peers[at] == vtep;
+	if (!add) {
+		if (!found)
+			return fail(err, "flood-peer %s is not configured", ipstr(vtep));
+		memmove(&bd->peers[at], &bd->peers[at + 1], (bd->n_peers - at - 1) * 4);
+		bd->n_peers--;
+		return GW_CFG_OK;
+	}
+	if (!ip_is_unicast(vtep))
+		return fail(err, "flood-peer %s is not a unicast address", ipstr(vtep));
+	if (found)
+		return GW_CFG_OK;
+	if (bd->n_peers >= BD_PEERS_MAX)
+		return fail(err, "flood-peer %s: at most %d per bridge domain", ipstr(vtep),
+			    BD_PEERS_MAX);
+	memmove(&bd->peers[at + 1], &bd->peers[at], (bd->n_peers - at) * 4);
+	bd->peers[at] = vtep;
+	bd->n_peers++;
+	return GW_CFG_OK;
+}
+
+int gw_cfg_bd_set_group(struct gw_cfg *c, uint32_t id, uint32_t group, char *err)
+{
+	struct gw_cfg_bd *bd = cfg_bd_get(c, id, err);
+	if (!bd)
+		return GW_CFG_ERR;
+	if (group && (!net_ip_is_mcast(group) || (group >> 8) == 0xe00000u))
+		return fail(err, "flood-group %s is not a routable multicast group (224.0.1.0-239.255.255.255)",
+			    ipstr(group));
+	bd->flood_group = group;
+	return GW_CFG_OK;
+}
+
+int gw_cfg_bd_set_aging(struct gw_cfg *c, uint32_t id, uint32_t secs, char *err)
+{
+	struct gw_cfg_bd *bd = cfg_bd_get(c, id, err);
+	if (!bd)
+		return GW_CFG_ERR;
+	if (secs > BD_MAC_AGING_MAX)
+		return fail(err, "mac-aging %u out of range 0-%u", secs, BD_MAC_AGING_MAX);
+	bd->mac_aging = secs;
+	return GW_CFG_OK;
+}
+
+int gw_cfg_bd_set_limit(struct gw_cfg *c, uint32_t id, uint32_t limit, char *err)
+{
+	struct gw_cfg_bd *bd = cfg_bd_get(c, id, err);
+	if (!bd)
+		return GW_CFG_ERR;
+	if (limit < 1 || limit > BD_MAC_LIMIT_MAX)
+		return fail(err, "mac-limit %u out of range 1-%u", limit, BD_MAC_LIMIT_MAX);
+	bd->mac_limit = limit;
+	return GW_CFG_OK;
+}
+
+/* ---------------------------------------------------------------- interfaces */
+
+static bool netdev_name_ok(const char *name)
+{
+	size_t n = strlen(name);
+	if (n == 0 || n >= GW_IF_NAMELEN || !strcmp(name, ".") || !strcmp(name, ".."))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isgraph((unsigned char)name[i]) || name[i] == '/' || name[i] == ':')
+			return false;
+	return strncmp(name, "bdif", 4) != 0 && strcmp(name, "null0") != 0;
+}
+
+static struct gw_cfg_if if_key(const char *name)
+{
+	struct gw_cfg_if k = {0};
+	char *end;
+	snprintf(k.name, sizeof(k.name), "%s", name);
+	if (!strncmp(name, "bdif", 4) && isdigit((unsigned char)name[4])) {
+		k.kind = GW_IF_BDIF;
+		k.bd_id = (uint32_t)strtoul(name + 4, &end, 10);
+	} else {
+		k.kind = GW_IF_ETH;
+	}
+	return k;
+}
+
+struct gw_cfg_if *gw_cfg_if_find(const struct gw_cfg *c, const char *name)
+{
+	struct gw_cfg_if key = if_key(name);
+	bool found;
+	size_t at = VEC_FIND(c->ifs, &key, cmp_if, &found);
+	return found && !strcmp(c->ifs.v[at].name, name) ? &c->ifs.v[at] : NULL;
+}
+
+static struct gw_cfg_if *cfg_if_get(const struct gw_cfg *c, const char *name, char *err)
+{
+	struct gw_cfg_if *i = gw_cfg_if_find(c, name);
+	if (!i)
+		fail(err, "interface %s does not exist", name);
+	return i;
+}
+
+int gw_cfg_if_add(struct gw_cfg *c, uint8_t kind, const char *name, uint32_t bd_id, char *err)
+{
+	struct gw_cfg_if key = {.kind = kind, .bd_id = bd_id};
+	if (kind == GW_IF_BDIF) {
+		if (bd_id == 0 || bd_id > BD_ID_MAX)
+			return fail(err, "bdif %u out of range 1-%u", bd_id, BD_ID_MAX);
+		snprintf(key.name, sizeof(key.name), "bdif%u", bd_id);
+	} else {
+		if (!netdev_name_ok(name))
+			return fail(err, "\"%s\" is not a valid Linux interface name", name);
+		snprintf(key.name, sizeof(key.name), "%s", name);
+	}
+	bool found;
+	size_t at = VEC_FIND(c->ifs, &key, cmp_if, &found);
+	if (found)
+		return GW_CFG_OK;
+	if (c->ifs.n >= GW_IF_MAX)
+		return fail(err, "interface %s: at most %d interfaces", key.name, GW_IF_MAX);
+	struct gw_cfg_if *i = VEC_INSERT(c->ifs, at);
+	if (!i)
+		return fail(err, "out of memory");
+	*i = key;
+	return GW_CFG_OK;
+}
+
+int gw_cfg_if_del(struct gw_cfg *c, const char *name, char *err)
+{
+	struct gw_cfg_if *i = cfg_if_get(c, name, err);
+	if (!i)
+		return GW_CFG_ERR;
+	VEC_REMOVE(c->ifs, (size_t)(i - c->ifs.v));
+	return GW_CFG_OK;
+}
+
+static bool addr_host_ok(uint32_t addr, uint8_t len)
+{
+	if (!ip_is_unicast(addr) || (addr >> 24) == 127 || len == 0 || len > 32)
+		return false;
+	if (len <= 30) {
+		uint32_t host = addr & ~net_mask(len);
+		return host != 0 && host != ~net_mask(len);
+	}
+	return true;
+}
+
+/* Does addr/len overlap a subnet on any interface other than `self`? */
+static const struct gw_cfg_if *addr_overlap(const struct gw_cfg *c, const struct gw_cfg_if *self,
+					    uint32_t addr, uint8_t len, unsigned *which)
+{
+	for (size_t i = 0; i < c->ifs.n; i++) {
+		const struct gw_cfg_if *o = &c->ifs.v[i];
+		for (unsigned k = 0; k < o->n_addrs; k++) {
+			if (o == self && o->addr[k] == addr)
+				continue;
+			uint8_t l = len < o->plen[k] ? len : o->plen[k];
+			if (((addr ^ o->addr[k]) & net_mask(l)) == 0) {
+				*which = k;
+				return o;
+			}
+		}
+	}
+	return NULL;
+}
+
+static int if_addr_del(struct gw_cfg_if *i, uint32_t addr, uint8_t len, char *err)
+{
+	if (!addr) {
+		i->n_addrs = 0;
+		return GW_CFG_OK;
+	}
+	for (unsigned k = 0; k < i->n_addrs; k++) {
+		if (i->addr[k] != addr || (len && i->plen[k] != len))
+			continue;
+		memmove(&i->addr[k], &i->addr[k + 1], (i->n_addrs - k - 1) * 4);
+		memmove(&i->plen[k], &i->plen[k + 1], i->n_addrs - k - 1);
+		i->n_addrs--;
+		return GW_CFG_OK;
+	}
+	return fail(err, "%s/%u is not configured on %s", ipstr(addr), len, i->name);
+}
+
+int gw_cfg_if_addr(struct gw_cfg *c, const char *name, uint32_t addr, uint8_t len,
+		   enum gw_cfg_addr_op op, char *err)
+{
+	struct gw_cfg_if *i = cfg_if_get(c, name, err);
+	if (!i)
+		return GW_CFG_ERR;
+	if (op == GW_CFG_ADDR_DEL)
+		return if_addr_del(i, addr, len, err);
+	if (!addr_host_ok(addr, len))
+		return fail(err, "%s/%u is not a usable host address", ipstr(addr), len);
+	unsigned k;
+	const struct gw_cfg_if *o = addr_overlap(c, i, addr, len, &k);
+	if (o && !(o == i && op == GW_CFG_ADDR_PRIMARY && k == 0))
+		return fail(err, "%s/%u overlaps %s/%u on %s", ipstr(addr), len, ipstr(o->addr[k]),
+			    o->plen[k], o->name);
+	if (op == GW_CFG_ADDR_PRIMARY && i->n_addrs) {
+		i->addr[0] = addr;
+		i->plen[0] = len;
+		return GW_CFG_OK;
+	}
+	for (k = 0; k < i->n_addrs; k++)
+		if (i->addr[k] == addr)
+			return fail(err, "%s is already configured on %s", ipstr(addr), name);
+	if (op == GW_CFG_ADDR_SECONDARY && i->n_addrs == 0)
+		return fail(err, "%s has no primary address to add %s/%u to", name, ipstr(addr),
+			    len);
+	if (i->n_addrs >= GW_IF_ADDRS_MAX)
+		return fail(err, "%s: at most %d addresses", name, GW_IF_ADDRS_MAX);
+	i->addr[i->n_addrs] = addr;
+	i->plen[i->n_addrs] = len;
+	i->n_addrs++;
+	return GW_CFG_OK;
+}
+
+int gw_cfg_if_set_mac(struct gw_cfg *c, const char *name, const uint8_t *mac, char *err)
+{
+	struct gw_cfg_if *i = cfg_if_get(c, name, err);
+	if (!i)
+		return GW_CFG_ERR;
+	if (!mac) {
+		i->mac_set = false;
+		memset(i->mac, 0, 6);
+		return GW_CFG_OK;
+	}
+	if (net_mac_is_mcast(mac) || net_mac_is_zero(mac))
+		return fail(err, "mac-address %s is not a unicast MAC", macstr(mac));
+	i->mac_set = true;
+	memcpy(i->mac, mac, 6);
+	return GW_CFG_OK;
+}
+
+int gw_cfg_if_set_mtu(struct gw_cfg *c, const char *name, uint32_t mtu, char *err)
+{
+	struct gw_cfg_if *i = cfg_if_get(c, name, err);
+	if (!i)
+		return GW_CFG_ERR;
+	if (mtu && (mtu < GW_MTU_MIN || mtu > GW_MTU_MAX))
+		return fail(err, "mtu %u out of range %d-%d", mtu, GW_MTU_MIN, GW_MTU_MAX);
+	i->mtu = mtu == GW_MTU_DEFAULT ? 0 : mtu;
+	return GW_CFG_OK;
+}
+
+int gw_cfg_if_set_shutdown(struct gw_cfg *c, const char *name, bool shut, char *err)
+{
+	struct gw_cfg_if *i = cfg_if_get(c, name, err);
+	if (!i)
+		return GW_CFG_ERR;
+	i->shutdown = shut;
+	return GW_CFG_OK;
+}
+
+/* ---------------------------------------------------------------- static entries */
+
+static size_t route_hops(const struct gw_cfg *c, uint32_t pfx, uint8_t len, size_t *first,
+			 bool *has_null)
+{
+	struct gw_cfg_route key = {.pfx = pfx, .len = len};
+	bool found;
+	size_t at = VEC_FIND(c->routes, &key, cmp_route, &found), n = 0;
+	*first = at;
+	*has_null = false;
+	for (; at < c->routes.n && c->routes.v[at].pfx == pfx && c->routes.v[at].len == len; at++) {
+		n++;
+		*has_null |= c->routes.v[at].kind == FIB_NH_NULL0;
+	}
+	return n;
+}
+
+static int route_del(struct gw_cfg *c, uint32_t pfx, uint8_t len, const struct fib_nh *nh,
+		     char *err)
+{
+	size_t first;
+	bool has_null;
+	size_t n = route_hops(c, pfx, len, &first, &has_null);
+	if (!nh) {
+		if (!n)
+			return fail(err, "no route %s/%u is configured", ipstr(pfx), len);
+		for (size_t k = 0; k < n; k++)
+			VEC_REMOVE(c->routes, first);
+		return GW_CFG_OK;
+	}
+	struct gw_cfg_route key = {pfx, len, nh->kind, nh->kind == FIB_NH_IP ? nh->ip : 0};
+	bool found;
+	size_t at = VEC_FIND(c->routes, &key, cmp_route, &found);
+	if (!found)
+		return fail(err, "route %s/%u via %s is not configured", ipstr(pfx), len,
+			    nh->kind == FIB_NH_NULL0 ? "null0" : ipstr(nh->ip));
+	VEC_REMOVE(c->routes, at);
+	return GW_CFG_OK;
+}
+
+int gw_cfg_route(struct gw_cfg *c, uint32_t pfx, uint8_t len, const struct fib_nh *nh, bool add,
+		 char *err)
+{
+	if (len > 32)
+		return fail(err, "prefix length %u out of range 0-32", len);
+	if (pfx & ~net_mask(len))
+		return fail(err, "%s/%u has host bits set (network is %s/%u)", ipstr(pfx), len,
+			    ipstr(pfx & net_mask(len)), len);
+	if (!add)
+		return route_del(c, pfx, len, nh, err);
+	if (nh->kind == FIB_NH_IP && (!ip_is_unicast(nh->ip) || (nh->ip >> 24) == 127))
+		return fail(err, "next hop %s is not a unicast address", ipstr(nh->ip));
+	struct gw_cfg_route key = {pfx, len, nh->kind, nh->kind == FIB_NH_IP ? nh->ip : 0};
+	bool found, has_null;
+	size_t first, at = VEC_FIND(c->routes, &key, cmp_route, &found);
+	if (found)
+		return GW_CFG_OK;
+	size_t n = route_hops(c, pfx, len, &first, &has_null);
+	if (n && (has_null || nh->kind == FIB_NH_NULL0))
+		return fail(err, "%s/%u: null0 cannot be combined with other next hops", ipstr(pfx),
+			    len);
+	if (n >= FIB_ECMP_MAX)
+		return fail(err, "%s/%u: at most %d next hops", ipstr(pfx), len, FIB_ECMP_MAX);
+	struct gw_cfg_route *r = VEC_INSERT(c->routes, at);
+	if (!r)
+		return fail(err, "out of memory");
+	*r = key;
+	return GW_CFG_OK;
+}
+
+int gw_cfg_arp(struct gw_cfg *c, uint32_t ip, const uint8_t *mac, const char *ifname, bool add,
+	       char *err)
+{
+	struct gw_cfg_arp key = {.ip = ip};
+	snprintf(key.ifname, sizeof(key.ifname), "%s", ifname);
+	bool found;
+	size_t at = VEC_FIND(c->arps, &key, cmp_arp, &found);
+	if (!add) {
+		if (!found)
+			return fail(err, "no static arp for %s on %s", ipstr(ip), ifname);
+		VEC_REMOVE(c->arps, at);
+		return GW_CFG_OK;
+	}
+	if (!ip_is_unicast(ip))
+		return fail(err, "arp %s: not a unicast address", ipstr(ip));
+	if (net_mac_is_mcast(mac) || net_mac_is_zero(mac))
+		return fail(err, "arp %s: %s is not a unicast MAC", ipstr(ip), macstr(mac));
+	if (!found) {
+		struct gw_cfg_arp *a = VEC_INSERT(c->arps, at);
+		if (!a)
+			return fail(err, "out of memory");
+		*a = key;
+		memcpy(a->mac, mac, 6);
+	} else {
+		memcpy(c->arps.v[at].mac, mac, 6);
+	}
+	return GW_CFG_OK;
+}
+
+int gw_cfg_mac(struct gw_cfg *c, const uint8_t *mac, uint32_t bd_id, uint32_t vtep, bool add,
+	       char *err)
+{
+	struct gw_cfg_mac key = {.bd_id = bd_id, .vtep = vtep};
+	memcpy(key.mac, mac, 6);
+	bool found;
+	size_t at = VEC_FIND(c->macs, &key, cmp_mac, &found);
+	if (!add) {
+		if (!found)
+			return fail(err, "no static MAC %s in bridge-domain %u", macstr(mac), bd_id);
+		VEC_REMOVE(c->macs, at);
+		return GW_CFG_OK;
+	}
+	if (net_mac_is_mcast(mac) || net_mac_is_zero(mac))
+		return fail(err, "%s is not a unicast MAC", macstr(mac));
+	if (!ip_is_unicast(vtep))
+		return fail(err, "peer %s is not a unicast address", ipstr(vtep));
+	if (found) {
+		c->macs.v[at].vtep = vtep;
+		return GW_CFG_OK;
+	}
+	struct gw_cfg_mac *m = VEC_INSERT(c->macs, at);
+	if (!m)
+		return fail(err, "out of memory");
+	*m = key;
+	return GW_CFG_OK;
+}
+
+const struct gw_cfg_route *gw_cfg_route_find(const struct gw_cfg *c, const struct gw_cfg_route *r)
+{
+	bool found;
+	size_t at = VEC_FIND(c->routes, r, cmp_route, &found);
+	return found ? &c->routes.v[at] : NULL;
+}
+
+const struct gw_cfg_arp *gw_cfg_arp_find(const struct gw_cfg *c, uint32_t ip, const char *ifname)
+{
+	struct gw_cfg_arp key = {.ip = ip};
+	snprintf(key.ifname, sizeof(key.ifname), "%s", ifname);
+	bool found;
+	size_t at = VEC_FIND(c->arps, &key, cmp_arp, &found);
+	return found ? &c->arps.v[at] : NULL;
+}
+
+const struct gw_cfg_mac *gw_cfg_mac_find(const struct gw_cfg *c, uint32_t bd_id,
+					 const uint8_t *mac)
+{
+	struct gw_cfg_mac key = {.bd_id = bd_id};
+	memcpy(key.mac, mac, 6);
+	bool found;
+	size_t at = VEC_FIND(c->macs, &key, cmp_mac, &found);
+	return found ? &c->macs.v[at] : NULL;
+}
+
+/* ---------------------------------------------------------------- whole-config check */
+
+int gw_cfg_check(const struct gw_cfg *c, char *err)
+{
+	for (size_t i = 0; i < c->arps.n; i++)
+		if (!gw_cfg_if_find(c, c->arps.v[i].ifname))
+			return fail(err, "arp %s: interface %s does not exist",
+				    ipstr(c->arps.v[i].ip), c->arps.v[i].ifname);
+	for (size_t i = 0; i < c->macs.n; i++)
+		if (!gw_cfg_bd_find(c, c->macs.v[i].bd_id))
+			return fail(err, "static MAC %s: bridge-domain %u does not exist",
+				    macstr(c->macs.v[i].mac), c->macs.v[i].bd_id);
+	for (size_t i = 0; i < c->ifs.n; i++) {
+		const struct gw_cfg_if *f = &c->ifs.v[i];
+		for (unsigned k = 0; k < f->n_addrs; k++) {
+			unsigned w;
+			const struct gw_cfg_if *o = addr_overlap(c, f, f->addr[k], f->plen[k], &w);
+			if (o)
+				return fail(err, "%s/%u on %s overlaps %s/%u on %s",
+					    ipstr(f->addr[k]), f->plen[k], f->name,
+					    ipstr(o->addr[w]), o->plen[w], o->name);
+		}
+	}
+	for (size_t i = 0; i < c->bds.n; i++)
+		for (size_t j = i + 1; j < c->bds.n; j++)
+			if (c->bds.v[i].vni && c->bds.v[i].vni == c->bds.v[j].vni)
+				return fail(err, "vni %u used by bridge-domains %u and %u",
+					    c->bds.v[i].vni, c->bds.v[i].id, c->bds.v[j].id);
+	return GW_CFG_OK;
+}

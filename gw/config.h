@@ -1,0 +1,162 @@
+/*
+ * gw/config.h - the configuration model and the one API that changes it.
+ *
+ * A struct gw_cfg is a complete desired configuration, a plain value: the config file,
+ * the CLI and a SIGHUP reload all build one (a candidate) and hand it to gw_cfg_apply(),
+ * which checks it and moves the running gateway from the old configuration to the new
+ * one as a diff, touching only what changed, so that traffic not concerned keeps flowing.
+ * `show running-config` is rendered from the model (cli/render.c).
+ *
+ * Setters validate their arguments and return GW_CFG_OK or an error with a message in
+ * err (naming the bad value); a failed setter leaves the model unchanged.
+ */
+#ifndef GW_CONFIG_H
+#define GW_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gw/gw.h"
+
+#define GW_CFG_ERRLEN   256
+#define GW_CFG_HOSTLEN  64
+#define GW_CFG_HOSTNAME_DEFAULT "vxgw"
+
+enum {
+	GW_CFG_OK = 0,
+	GW_CFG_ERR = -1,
+};
+
+struct gw_cfg_bd {
+	uint32_t id;
+	uint32_t vni;         /* 0 = none */
+	uint32_t flood_group; /* 0 = none */
+	uint32_t mac_aging;   /* seconds, 0 = never */
+	uint32_t mac_limit;
+	uint32_t n_peers;
+	uint32_t peers[BD_PEERS_MAX]; /* sorted */
+};
+
+struct gw_cfg_if {
+	char name[GW_IF_NAMELEN]; /* "bdif10" or the netdev name */
+	uint8_t kind;             /* enum gw_if_kind */
+	uint32_t bd_id;           /* BDIF */
+	bool mac_set;
+	uint8_t mac[6];
+	uint32_t mtu; /* 0 = default */
+	bool shutdown;
+	uint8_t n_addrs;
+	uint32_t addr[GW_IF_ADDRS_MAX];
+	uint8_t plen[GW_IF_ADDRS_MAX];
+};
+
+struct gw_cfg_route {
+	uint32_t pfx;
+	uint8_t len;
+	uint8_t kind; /* enum fib_nh_kind */
+	uint32_t nh;
+};
+
+struct gw_cfg_arp {
+	uint32_t ip;
+	uint8_t mac[6];
+	char ifname[GW_IF_NAMELEN];
+};
+
+struct gw_cfg_mac {
+	uint32_t bd_id;
+	uint8_t mac[6];
+	uint32_t vtep;
+};
+
+/* Growable sorted arrays; each element type has its own comparison. */
+#define GW_CFG_VEC(type)                                                                   \
+	struct {                                                                           \
+		type *v;                                                                   \
+		size_t n, cap;                                                             \
+	}
+
+struct gw_cfg {
+	char hostname[GW_CFG_HOSTLEN];
+	uint32_t vtep;     /* vxlan source, 0 = none */
+	uint16_t udp_port; /* default 4789 */
+	GW_CFG_VEC(struct gw_cfg_bd) bds;       /* by id */
+	GW_CFG_VEC(struct gw_cfg_if) ifs;       /* bdifs by bd id, then ethernet by name */
+	GW_CFG_VEC(struct gw_cfg_route) routes; /* by (pfx, len, kind, nh) */
+	GW_CFG_VEC(struct gw_cfg_arp) arps;     /* by (ifname, ip) */
+	GW_CFG_VEC(struct gw_cfg_mac) macs;     /* by (bd, mac) */
+};
+
+struct gw_cfg *gw_cfg_new(void);
+void gw_cfg_free(struct gw_cfg *c);
+struct gw_cfg *gw_cfg_clone(const struct gw_cfg *c);
+bool gw_cfg_equal(const struct gw_cfg *a, const struct gw_cfg *b);
+
+/* ---- setters (each with its `no` form) ---- */
+int gw_cfg_set_hostname(struct gw_cfg *c, const char *name, char *err);
+int gw_cfg_set_vtep(struct gw_cfg *c, uint32_t src, char *err);         /* 0 = no */
+int gw_cfg_set_udp_port(struct gw_cfg *c, uint32_t port, char *err);    /* 0 = default */
+
+int gw_cfg_bd_add(struct gw_cfg *c, uint32_t id, char *err); /* exists: fine (enter mode) */
+int gw_cfg_bd_del(struct gw_cfg *c, uint32_t id, char *err);
+struct gw_cfg_bd *gw_cfg_bd_find(const struct gw_cfg *c, uint32_t id);
+int gw_cfg_bd_set_vni(struct gw_cfg *c, uint32_t id, uint32_t vni, char *err); /* 0 = no */
+int gw_cfg_bd_peer(struct gw_cfg *c, uint32_t id, uint32_t vtep, bool add, char *err);
+int gw_cfg_bd_set_group(struct gw_cfg *c, uint32_t id, uint32_t group, char *err); /* 0 = no */
+int gw_cfg_bd_set_aging(struct gw_cfg *c, uint32_t id, uint32_t secs, char *err);
+int gw_cfg_bd_set_limit(struct gw_cfg *c, uint32_t id, uint32_t limit, char *err);
+
+/* name: "bdif10" for kind BDIF (bd_id 10), a Linux netdev name for ETH. */
+int gw_cfg_if_add(struct gw_cfg *c, uint8_t kind, const char *name, uint32_t bd_id, char *err);
+int gw_cfg_if_del(struct gw_cfg *c, const char *name, char *err);
+struct gw_cfg_if *gw_cfg_if_find(const struct gw_cfg *c, const char *name);
+enum gw_cfg_addr_op {
+	GW_CFG_ADDR_PRIMARY,   /* ip address A/L: sets (replaces) the primary address */
+	GW_CFG_ADDR_SECONDARY, /* ip address A/L secondary */
+	GW_CFG_ADDR_DEL,       /* no ip address [A/L]: addr 0 removes every address */
+};
+int gw_cfg_if_addr(struct gw_cfg *c, const char *name, uint32_t addr, uint8_t len,
+		   enum gw_cfg_addr_op op, char *err);
+int gw_cfg_if_set_mac(struct gw_cfg *c, const char *name, const uint8_t *mac, char *err);
+int gw_cfg_if_set_mtu(struct gw_cfg *c, const char *name, uint32_t mtu, char *err); /* 0 = no */
+int gw_cfg_if_set_shutdown(struct gw_cfg *c, const char *name, bool shut, char *err);
+
+/* nh NULL on delete = every next hop of the prefix. */
+int gw_cfg_route(struct gw_cfg *c, uint32_t pfx, uint8_t len, const struct fib_nh *nh, bool add,
+		 char *err);
+int gw_cfg_arp(struct gw_cfg *c, uint32_t ip, const uint8_t *mac, const char *ifname, bool add,
+	       char *err);
+int gw_cfg_mac(struct gw_cfg *c, const uint8_t *mac, uint32_t bd_id, uint32_t vtep, bool add,
+	       char *err);
+
+/* Exact lookups (binary search) of static entries; NULL when absent. */
+const struct gw_cfg_route *gw_cfg_route_find(const struct gw_cfg *c, const struct gw_cfg_route *r);
+const struct gw_cfg_arp *gw_cfg_arp_find(const struct gw_cfg *c, uint32_t ip, const char *ifname);
+const struct gw_cfg_mac *gw_cfg_mac_find(const struct gw_cfg *c, uint32_t bd_id,
+					 const uint8_t *mac);
+
+/* ---- whole-configuration checks and application ---- */
+/*
+ * Checks what single setters cannot: relations between parts (a static ARP entry on an
+ * interface that exists, a static MAC in a bridge domain that exists, overlapping
+ * interface subnets, ...). GW_CFG_OK or the first problem in err.
+ */
+int gw_cfg_check(const struct gw_cfg *c, char *err);
+
+/*
+ * Moves gw from configuration `old` (what it runs now; NULL = empty) to `new`: removals
+ * first, then changes, then additions, each through the module APIs. Checks `new` first
+ * and changes nothing when it fails. On a failure half-way (a table full), applies
+ * `old` back as well as it can and reports the error.
+ */
+struct gw_cfg_env {
+	/* MAC of Linux netdev `name`, for an uplink without `mac-address`. NULL: a MAC
+	 * derived from the name (tests, config checks). */
+	int (*eth_mac)(void *ctx, const char *name, uint8_t mac[6], char *err);
+	void *ctx;
+};
+int gw_cfg_apply(struct gw *gw, const struct gw_cfg *old, const struct gw_cfg *new_,
+		 const struct gw_cfg_env *env, char *err);
+
+#endif

@@ -1,0 +1,291 @@
+/*
+ * gw/config_apply.c - moving a running gateway from one configuration to another.
+ *
+ * The diff runs in three passes so that a change never collides with what it replaces:
+ * removals (static entries, routes, addresses, interfaces, bridge domains), then the
+ * underlay and bridge-domain settings (VNIs that move between bridge domains are released
+ * first), then additions. Everything the diff does not name is left alone: a reload that
+ * adds a tenant does not disturb the others' tables, learned MACs or ARP entries.
+ *
+ * Each step is idempotent (an add of what exists, a removal of what is gone, succeed), so
+ * that a failed apply can be undone by applying the old configuration the same way.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/net.h"
+#include "gw/config.h"
+
+static int fail(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(char *err, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	if (err)
+		vsnprintf(err, GW_CFG_ERRLEN, fmt, ap);
+	va_end(ap);
+	return GW_CFG_ERR;
+}
+
+static const char *ipstr(uint32_t ip)
+{
+	static char buf[2][NET_IP_STRLEN];
+	static int i;
+	i ^= 1;
+	return net_ip_fmt(ip, buf[i]);
+}
+
+static const struct gw_cfg empty_cfg;
+
+static bool has_route(const struct gw_cfg *c, const struct gw_cfg_route *r)
+{
+	return gw_cfg_route_find(c, r) != NULL;
+}
+
+static const struct gw_cfg_arp *find_arp(const struct gw_cfg *c, const struct gw_cfg_arp *a)
+{
+	return gw_cfg_arp_find(c, a->ip, a->ifname);
+}
+
+static const struct gw_cfg_mac *find_mac(const struct gw_cfg *c, const struct gw_cfg_mac *m)
+{
+	return gw_cfg_mac_find(c, m->bd_id, m->mac);
+}
+
+static bool if_has_addr(const struct gw_cfg_if *i, uint32_t addr, uint8_t len)
+{
+	for (unsigned k = 0; i && k < i->n_addrs; k++)
+		if (i->addr[k] == addr && i->plen[k] == len)
+			return true;
+	return false;
+}
+
+static struct fib_nh route_nh(const struct gw_cfg_route *r)
+{
+	struct fib_nh nh = {.kind = r->kind, .ip = r->nh};
+	return nh;
+}
+
+/* ---------------------------------------------------------------- pass 1: removals */
+
+static void remove_statics(struct gw *gw, const struct gw_cfg *old, const struct gw_cfg *new_)
+{
+	for (size_t i = 0; i < old->macs.n; i++)
+		if (!find_mac(new_, &old->macs.v[i]))
+			bd_mac_static_del(gw_bd(gw), old->macs.v[i].bd_id, old->macs.v[i].mac);
+	for (size_t i = 0; i < old->arps.n; i++) {
+		const struct gw_cfg_arp *a = &old->arps.v[i];
+		uint16_t ifx = gw_if_by_name(gw, a->ifname);
+		if (ifx && !find_arp(new_, a))
+			arp_static_del(gw_arp(gw), ifx, a->ip);
+	}
+	for (size_t i = 0; i < old->routes.n; i++) {
+		const struct gw_cfg_route *r = &old->routes.v[i];
+		struct fib_nh nh = route_nh(r);
+		if (!has_route(new_, r))
+			fib_route_del(gw_fib(gw), r->pfx, r->len, &nh);
+	}
+}
+
+static void remove_interfaces(struct gw *gw, const struct gw_cfg *old, const struct gw_cfg *new_)
+{
+	for (size_t i = 0; i < old->ifs.n; i++) {
+		const struct gw_cfg_if *o = &old->ifs.v[i];
+		const struct gw_cfg_if *n = gw_cfg_if_find(new_, o->name);
+		uint16_t ifx = gw_if_by_name(gw, o->name);
+		if (!ifx)
+			continue;
+		if (!n) {
+			gw_if_del(gw, ifx);
+			continue;
+		}
+		for (unsigned k = 0; k < o->n_addrs; k++)
+			if (!if_has_addr(n, o->addr[k], o->plen[k]))
+				gw_if_addr_del(gw, ifx, o->addr[k], o->plen[k]);
+	}
+}
+
+static void remove_bds(struct gw *gw, const struct gw_cfg *old, const struct gw_cfg *new_)
+{
+	for (size_t i = 0; i < old->bds.n; i++)
+		if (!gw_cfg_bd_find(new_, old->bds.v[i].id))
+			bd_del(gw_bd(gw), old->bds.v[i].id);
+}
+
+/* ---------------------------------------------------------------- pass 2: settings */
+
+static int bd_check(int r, char *err, uint32_t id, const char *what)
+{
+	if (r == BD_OK || r == BD_E_EXISTS)
+		return GW_CFG_OK;
+	return fail(err, "bridge-domain %u: %s: %s", id, what, bd_strerror(r));
+}
+
+static int apply_bd_peers(struct gw *gw, const struct gw_cfg_bd *o, const struct gw_cfg_bd *n,
+			  char *err)
+{
+	struct bd_table *t = gw_bd(gw);
+	for (uint32_t k = 0; o && k < o->n_peers; k++) {
+		bool keep = false;
+		for (uint32_t j = 0; j < n->n_peers; j++)
+			keep |= n->peers[j] == o->peers[k];
+		if (!keep)
+			bd_flood_peer_del(t, n->id, o->peers[k]);
+	}
+	for (uint32_t k = 0; k < n->n_peers; k++)
+		if (bd_check(bd_flood_peer_add(t, n->id, n->peers[k]), err, n->id, "flood-peer"))
+			return GW_CFG_ERR;
+	return GW_CFG_OK;
+}
+
+static int apply_bd(struct gw *gw, const struct gw_cfg_bd *o, const struct gw_cfg_bd *n,
+		    char *err)
+{
+	struct bd_table *t = gw_bd(gw);
+	if (bd_check(bd_add(t, n->id), err, n->id, "create") ||
+	    (bd_vni(t, bd_index(t, n->id)) != n->vni &&
+	     bd_check(bd_set_vni(t, n->id, n->vni), err, n->id, "vni")) ||
+	    apply_bd_peers(gw, o, n, err) ||
+	    (bd_flood_group(t, bd_index(t, n->id)) != n->flood_group &&
+	     bd_check(bd_set_flood_group(t, n->id, n->flood_group), err, n->id, "flood-group")) ||
+	    bd_check(bd_set_mac_aging(t, n->id, n->mac_aging), err, n->id, "mac-aging") ||
+	    bd_check(bd_set_mac_limit(t, n->id, n->mac_limit), err, n->id, "mac-limit"))
+		return GW_CFG_ERR;
+	return GW_CFG_OK;
+}
+
+static int apply_bds(struct gw *gw, const struct gw_cfg *old, const struct gw_cfg *new_,
+		     char *err)
+{
+	struct bd_table *t = gw_bd(gw);
+	/* release VNIs that move, so that a swap between two bridge domains works */
+	for (size_t i = 0; i < new_->bds.n; i++) {
+		uint32_t bdx = bd_index(t, new_->bds.v[i].id);
+		if (bdx != BD_NONE && bd_vni(t, bdx) != new_->bds.v[i].vni)
+			bd_set_vni(t, new_->bds.v[i].id, 0);
+	}
+	for (size_t i = 0; i < new_->bds.n; i++)
+		if (apply_bd(gw, gw_cfg_bd_find(old, new_->bds.v[i].id), &new_->bds.v[i], err))
+			return GW_CFG_ERR;
+	return GW_CFG_OK;
+}
+
+/* ---------------------------------------------------------------- pass 3: additions */
+
+static void derived_eth_mac(const char *name, uint8_t mac[6])
+{
+	uint32_t h = 2166136261u;
+	for (const char *p = name; *p; p++)
+		h = (h ^ (uint8_t)*p) * 16777619u;
+	mac[0] = 0x02, mac[1] = 0x76, mac[2] = 0x65; /* "ve" */
+	mac[3] = (uint8_t)(h >> 16), mac[4] = (uint8_t)(h >> 8), mac[5] = (uint8_t)h;
+}
+
+static int if_mac(const struct gw_cfg_if *n, const struct gw_cfg_env *env, uint8_t mac[6],
+		  char *err)
+{
+	if (n->mac_set) {
+		memcpy(mac, n->mac, 6);
+	} else if (n->kind == GW_IF_BDIF) {
+		gw_bdif_default_mac(n->bd_id, mac);
+	} else if (env && env->eth_mac) {
+		if (env->eth_mac(env->ctx, n->name, mac, err))
+			return GW_CFG_ERR;
+	} else {
+		derived_eth_mac(n->name, mac);
+	}
+	return GW_CFG_OK;
+}
+
+static int apply_if(struct gw *gw, const struct gw_cfg_if *n, const struct gw_cfg_env *env,
+		    char *err)
+{
+	uint8_t mac[6];
+	uint16_t ifx = gw_if_by_name(gw, n->name);
+	if (if_mac(n, env, mac, err))
+		return GW_CFG_ERR;
+	int r = GW_OK;
+	if (!ifx)
+		r = n->kind == GW_IF_BDIF ? gw_bdif_add(gw, n->bd_id, &ifx)
+					  : gw_eth_add(gw, n->name, mac, &ifx);
+	if (r == GW_OK)
+		r = gw_if_set_mac(gw, ifx, mac);
+	if (r == GW_OK)
+		r = gw_if_set_mtu(gw, ifx, n->mtu ? n->mtu : GW_MTU_DEFAULT);
+	if (r == GW_OK)
+		r = gw_if_set_up(gw, ifx, !n->shutdown);
+	for (unsigned k = 0; r == GW_OK && k < n->n_addrs; k++) {
+		r = gw_if_addr_add(gw, ifx, n->addr[k], n->plen[k]);
+		if (r == GW_E_EXISTS)
+			r = GW_OK;
+		if (r != GW_OK)
+			return fail(err, "interface %s: ip address %s/%u: %s", n->name,
+				    ipstr(n->addr[k]), n->plen[k], gw_strerror(r));
+	}
+	if (r != GW_OK)
+		return fail(err, "interface %s: %s", n->name, gw_strerror(r));
+	return GW_CFG_OK;
+}
+
+static int add_statics(struct gw *gw, const struct gw_cfg *old, const struct gw_cfg *new_,
+		       char *err)
+{
+	for (size_t i = 0; i < new_->routes.n; i++) {
+		const struct gw_cfg_route *r = &new_->routes.v[i];
+		struct fib_nh nh = route_nh(r);
+		int e = fib_route_add(gw_fib(gw), r->pfx, r->len, &nh);
+		if (e != FIB_OK && e != FIB_E_EXISTS)
+			return fail(err, "ip route %s/%u: %s", ipstr(r->pfx), r->len,
+				    fib_strerror(e));
+	}
+	for (size_t i = 0; i < new_->arps.n; i++) {
+		const struct gw_cfg_arp *a = &new_->arps.v[i], *o = find_arp(old, a);
+		if (o && !memcmp(o->mac, a->mac, 6))
+			continue;
+		uint16_t ifx = gw_if_by_name(gw, a->ifname);
+		if (!ifx || arp_static_add(gw_arp(gw), ifx, a->ip, a->mac) != ARP_OK)
+			return fail(err, "arp %s on %s: could not install", ipstr(a->ip), a->ifname);
+	}
+	for (size_t i = 0; i < new_->macs.n; i++) {
+		const struct gw_cfg_mac *m = &new_->macs.v[i], *o = find_mac(old, m);
+		if (o && o->vtep == m->vtep)
+			continue;
+		int e = bd_mac_static_add(gw_bd(gw), m->bd_id, m->mac, m->vtep);
+		if (e != BD_OK && e != BD_E_EXISTS)
+			return fail(err, "static MAC in bridge-domain %u: %s", m->bd_id,
+				    bd_strerror(e));
+	}
+	return GW_CFG_OK;
+}
+
+static int apply_diff(struct gw *gw, const struct gw_cfg *old, const struct gw_cfg *new_,
+		      const struct gw_cfg_env *env, char *err)
+{
+	remove_statics(gw, old, new_);
+	remove_interfaces(gw, old, new_);
+	remove_bds(gw, old, new_);
+	if (new_->vtep != gw_vtep(gw) || new_->udp_port != gw_udp_port(gw))
+		gw_set_vtep(gw, new_->vtep, new_->udp_port);
+	if (apply_bds(gw, old, new_, err))
+		return GW_CFG_ERR;
+	for (size_t i = 0; i < new_->ifs.n; i++)
+		if (apply_if(gw, &new_->ifs.v[i], env, err))
+			return GW_CFG_ERR;
+	return add_statics(gw, old, new_, err);
+}
+
+int gw_cfg_apply(struct gw *gw, const struct gw_cfg *old, const struct gw_cfg *new_,
+		 const struct gw_cfg_env *env, char *err)
+{
+	if (!old)
+		old = &empty_cfg;
+	if (gw_cfg_check(new_, err))
+		return GW_CFG_ERR;
+	if (apply_diff(gw, old, new_, env, err) == GW_CFG_OK)
+		return GW_CFG_OK;
+	/* half-way: put back what we had; the error of the forward step is what counts */
+	char ignored[GW_CFG_ERRLEN];
+	apply_diff(gw, new_, old, env, ignored);
+	return GW_CFG_ERR;
+}

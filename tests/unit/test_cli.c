@@ -1,0 +1,292 @@
+/*
+ * test_cli.c - the command language: golden-file config tests (tests/config/NAME.conf
+ * rendered must equal NAME.expected; render -> load -> render is the identity), errors
+ * that name the bad word and change nothing, abbreviations, modes, help and completion,
+ * filters, and the show commands against an in-memory gateway.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cu_main.h"
+#include "pktlab.h"
+
+#ifndef CONFIG_DIR
+#define CONFIG_DIR "tests/config"
+#endif
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	char *b = malloc((size_t)n + 1);
+	if (b && fread(b, 1, (size_t)n, f) != (size_t)n) {
+		free(b);
+		b = NULL;
+	}
+	if (b)
+		b[n] = '\0';
+	fclose(f);
+	return b;
+}
+
+struct errs {
+	unsigned n;
+	unsigned line[16];
+	char msg[16][256];
+};
+
+static void collect(void *arg, unsigned line, const char *msg)
+{
+	struct errs *e = arg;
+	if (e->n < 16) {
+		e->line[e->n] = line;
+		snprintf(e->msg[e->n], sizeof(e->msg[0]), "%s", msg);
+	}
+	e->n++;
+}
+
+static char *render(const struct gw_cfg *c)
+{
+	struct cli_out o;
+	cli_out_init(&o);
+	cli_render_config(c, &o);
+	return o.buf;
+}
+
+static void golden_one(const char *name)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s/%s.conf", CONFIG_DIR, name);
+	char *text = slurp(path);
+	snprintf(path, sizeof(path), "%s/%s.expected", CONFIG_DIR, name);
+	char *want = slurp(path);
+	CU_ASSERT_FATAL(text && want);
+	struct errs e = {0};
+	struct gw_cfg *c;
+	CU_ASSERT_EQUAL(cli_load_config(text, &c, collect, &e), 0);
+	for (unsigned i = 0; i < e.n && i < 16; i++)
+		fprintf(stderr, "\n  %s:%u: %s", name, e.line[i], e.msg[i]);
+	char *got = render(c);
+	if (strcmp(got, want))
+		fprintf(stderr, "\n--- %s rendered:\n%s--- expected:\n%s", name, got, want);
+	CU_ASSERT_STRING_EQUAL(got, want);
+	/* round trip */
+	struct gw_cfg *c2;
+	CU_ASSERT_EQUAL(cli_load_config(got, &c2, collect, &e), 0);
+	CU_ASSERT(gw_cfg_equal(c, c2));
+	char *again = render(c2);
+	CU_ASSERT_STRING_EQUAL(again, got);
+	free(again);
+	gw_cfg_free(c2);
+	free(got);
+	gw_cfg_free(c);
+	free(text);
+	free(want);
+}
+
+static void test_golden(void)
+{
+	DIR *d = opendir(CONFIG_DIR);
+	CU_ASSERT_FATAL(d != NULL);
+	unsigned n = 0;
+	for (struct dirent *de; (de = readdir(d));) {
+		size_t l = strlen(de->d_name);
+		if (l > 5 && !strcmp(de->d_name + l - 5, ".conf")) {
+			char name[256];
+			snprintf(name, sizeof(name), "%.*s", (int)(l - 5), de->d_name);
+			golden_one(name);
+			n++;
+		}
+	}
+	closedir(d);
+	CU_ASSERT(n >= 2);
+}
+
+static void test_load_errors_named(void)
+{
+	const char *text = "hostname gw1\n"
+			   "bridge-domain 10\n"
+			   " vni 99999999\n"            /* 3: out of range */
+			   " flood-peer 239.1.1.1\n"    /* 4: not unicast */
+			   "interface bdif 10\n"
+			   " ip address 10.1.10.0/24\n" /* 6: network address */
+			   "ip route 10.1.0.1/16 10.1.10.5\n" /* 7: host bits */
+			   "ip rout 10.2.0.0/16 1.2.3\n"      /* 8: bad next hop */
+			   "frobnicate\n"                      /* 9: unknown */
+			   "bridge-domain 20\n"
+			   " vni 5000\n"
+			   "bridge-domain 21\n"
+			   " vni 5000\n"                       /* 13: vni used */
+			   "arp 10.1.10.9 02:00:00:00:00:09 bdif99\n"; /* whole-config check */
+	struct errs e = {0};
+	struct gw_cfg *c;
+	CU_ASSERT_EQUAL(cli_load_config(text, &c, collect, &e), 8);
+	unsigned lines[] = {3, 4, 6, 7, 8, 9, 13};
+	const char *words[] = {"99999999", "239.1.1.1", "10.1.10.0/24", "10.1.0.1/16", "1.2.3",
+			       "frobnicate", "5000"};
+	for (unsigned i = 0; i < 7 && i < e.n; i++) {
+		CU_ASSERT_EQUAL(e.line[i], lines[i]);
+		if (!strstr(e.msg[i], words[i]))
+			fprintf(stderr, "\n  line %u: \"%s\" does not name %s", e.line[i], e.msg[i],
+				words[i]);
+		CU_ASSERT_PTR_NOT_NULL(strstr(e.msg[i], words[i]));
+	}
+	CU_ASSERT_EQUAL(e.line[7], 0); /* the arp line: found by the whole-config check */
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg[7], "bdif99"));
+	gw_cfg_free(c);
+}
+
+/* ---- interactive sessions against an in-memory gateway ---- */
+
+static struct lab L;
+static struct gw_cfg *running;
+static int commits;
+
+static const struct gw_cfg *env_running(void *ctx)
+{
+	(void)ctx;
+	return running;
+}
+
+static int env_commit(void *ctx, struct gw_cfg *cand, char *err)
+{
+	(void)ctx;
+	if (gw_cfg_apply(L.gw, running, cand, NULL, err) != GW_CFG_OK)
+		return GW_CFG_ERR;
+	gw_cfg_free(running);
+	running = cand;
+	commits++;
+	return GW_CFG_OK;
+}
+
+static uint64_t env_now(void *ctx)
+{
+	(void)ctx;
+	return L.now;
+}
+
+static struct cli_env ENV = {.running = env_running, .commit = env_commit, .now_ms = env_now};
+
+static int sess_setup(void)
+{
+	struct gw_params p;
+	gw_params_default(&p);
+	p.pool_bufs = 256;
+	L.gw = gw_create(&p, &(struct gw_io_ops){0}, NULL);
+	running = gw_cfg_new();
+	ENV.gw = L.gw;
+	return L.gw && running ? 0 : 1;
+}
+
+static int sess_teardown(void)
+{
+	gw_destroy(L.gw);
+	gw_cfg_free(running);
+	return 0;
+}
+
+static int run(struct cli_sess *s, const char *line, struct cli_out *o)
+{
+	cli_out_reset(o);
+	return cli_exec(s, line, o);
+}
+
+static void test_modes_and_commit(void)
+{
+	struct cli_sess *s = cli_sess_new(&ENV, false);
+	struct cli_out o;
+	char p[64];
+	cli_out_init(&o);
+	CU_ASSERT_STRING_EQUAL(cli_prompt(s, p, sizeof(p)), "vxgw>");
+	CU_ASSERT_EQUAL(run(s, "conf t", &o), CLI_ERROR); /* needs enable */
+	CU_ASSERT_EQUAL(run(s, "en", &o), CLI_OK);
+	CU_ASSERT_EQUAL(run(s, "conf t", &o), CLI_OK);
+	CU_ASSERT_EQUAL(run(s, "hostname gw9", &o), CLI_OK);
+	CU_ASSERT_STRING_EQUAL(cli_prompt(s, p, sizeof(p)), "gw9(config)#");
+	CU_ASSERT_EQUAL(run(s, "bridge-domain 10", &o), CLI_OK);
+	CU_ASSERT_STRING_EQUAL(cli_prompt(s, p, sizeof(p)), "gw9(config-bd-10)#");
+	CU_ASSERT_EQUAL(run(s, "vni 5000", &o), CLI_OK);
+	CU_ASSERT_EQUAL(bd_vni(gw_bd(L.gw), bd_index(gw_bd(L.gw), 10)), 5000);
+	/* a bad value: error names it, nothing changes, mode kept */
+	int before = commits;
+	CU_ASSERT_EQUAL(run(s, "vni 0", &o), CLI_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "\"0\""));
+	CU_ASSERT_EQUAL(commits, before);
+	CU_ASSERT_EQUAL(bd_vni(gw_bd(L.gw), bd_index(gw_bd(L.gw), 10)), 5000);
+	CU_ASSERT_EQUAL(cli_mode(s), CLI_MODE_BD);
+	/* a config-mode command from the sub-mode leaves it */
+	CU_ASSERT_EQUAL(run(s, "interface bdif 10", &o), CLI_OK);
+	CU_ASSERT_STRING_EQUAL(cli_prompt(s, p, sizeof(p)), "gw9(config-if-bdif10)#");
+	CU_ASSERT_EQUAL(run(s, "ip address 10.1.10.1/24", &o), CLI_OK);
+	CU_ASSERT(gw_if_by_name(L.gw, "bdif10") != 0);
+	CU_ASSERT_EQUAL(run(s, "ip address 10.1.10.1/33", &o), CLI_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "10.1.10.1/33"));
+	CU_ASSERT_EQUAL(run(s, "end", &o), CLI_OK);
+	CU_ASSERT_STRING_EQUAL(cli_prompt(s, p, sizeof(p)), "gw9#");
+	CU_ASSERT_EQUAL(run(s, "sh ip ro", &o), CLI_OK);
+	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "10.1.10.0/24"));
+	CU_ASSERT_EQUAL(run(s, "show ip route | include /32", &o), CLI_OK);
+	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "10.1.10.1/32"));
+	CU_ASSERT_PTR_NULL(strstr(o.buf, "10.1.10.0/24"));
+	CU_ASSERT_EQUAL(run(s, "show running-config | count", &o), CLI_OK);
+	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "Count: "));
+	CU_ASSERT_EQUAL(run(s, "c", &o), CLI_ERROR); /* configure, copy or clear */
+	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "Ambiguous"));
+	CU_ASSERT_EQUAL(run(s, "show ip route 10.1.10.77", &o), CLI_OK);
+	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "10.1.10.0/24"));
+	CU_ASSERT_EQUAL(run(s, "show nothing", &o), CLI_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "\"nothing\""));
+	CU_ASSERT_EQUAL(run(s, "configure terminal", &o), CLI_OK);
+	CU_ASSERT_EQUAL(run(s, "no bridge-domain 10", &o), CLI_OK);
+	CU_ASSERT_EQUAL(bd_index(gw_bd(L.gw), 10), BD_NONE);
+	CU_ASSERT_EQUAL(run(s, "exit", &o), CLI_OK);
+	CU_ASSERT_EQUAL(run(s, "exit", &o), CLI_QUIT);
+	cli_out_free(&o);
+	cli_sess_free(s);
+}
+
+static void test_help_and_complete(void)
+{
+	struct cli_sess *s = cli_sess_new(&ENV, true);
+	struct cli_out o;
+	cli_out_init(&o);
+	cli_help(s, "show ", &o);
+	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "ip"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "bridge-domain"));
+	cli_out_reset(&o);
+	cli_complete(s, "show ma", &o);
+	CU_ASSERT_STRING_EQUAL(o.buf, "mac\n");
+	cli_out_reset(&o);
+	cli_help(s, "show ip route ", &o);
+	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "A.B.C.D"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "<cr>"));
+	cli_out_free(&o);
+	cli_sess_free(s);
+}
+
+static CU_TestInfo file_tests[] = {
+	{"golden config files round-trip", test_golden},
+	{"load errors name the line and the word", test_load_errors_named},
+	CU_TEST_INFO_NULL,
+};
+
+static CU_TestInfo sess_tests[] = {
+	{"modes, commit, errors, filters", test_modes_and_commit},
+	{"help and completion", test_help_and_complete},
+	CU_TEST_INFO_NULL,
+};
+
+static CU_SuiteInfo suites[] = {
+	{"config files", NULL, NULL, NULL, NULL, file_tests},
+	{"sessions", sess_setup, sess_teardown, NULL, NULL, sess_tests},
+	CU_SUITE_INFO_NULL,
+};
+
+CU_MAIN(suites)
