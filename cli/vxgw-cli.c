@@ -1,0 +1,252 @@
+/*
+ * cli/vxgw-cli.c - the operator's shell: a readline front end to the daemon's command
+ * tree over the control socket (history, TAB completion and `?` help answered by the
+ * daemon), or a batch runner:
+ *
+ *   vxgw-cli [-s SOCKET] [-c "CMD"]...    each -c in order, in one session; exit 1 if
+ *                                          any failed
+ *   vxgw-cli [-s SOCKET] < file            commands from stdin when it is not a terminal
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <readline/history.h>
+#include <readline/readline.h>
+
+#define DEFAULT_SOCKET "/run/vxgw/vxgwd.sock"
+#define LINE_MAX_LEN   4096
+
+static int sock = -1;
+static char prompt[128] = "vxgw# ";
+
+static int connect_to(const char *path)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		fprintf(stderr, "vxgw-cli: %s: path too long\n", path);
+		return -1;
+	}
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		fprintf(stderr, "vxgw-cli: cannot connect to %s: %s (is vxgwd running?)\n", path,
+			strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static bool send_all(const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = send(sock, buf, len, MSG_NOSIGNAL);
+		if (n <= 0)
+			return false;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+/*
+ * Sends one request and reads the reply: the text is written to `text` (a growing
+ * buffer the caller frees) and the status returned; -1 when the daemon went away.
+ */
+static int request(char kind, const char *arg, char **text)
+{
+	char head[3] = {kind, ' ', '\0'};
+	if (strchr(arg, '\n') || strlen(arg) > LINE_MAX_LEN)
+		return -1;
+	if (!send_all(head, 2) || !send_all(arg, strlen(arg)) || !send_all("\n", 1))
+		return -1;
+	size_t cap = 4096, len = 0;
+	char *buf = malloc(cap);
+	char *nul = NULL;
+	while (buf) {
+		if (len + 1 >= cap) {
+			char *nb = realloc(buf, cap * 2);
+			if (!nb)
+				break;
+			buf = nb;
+			cap *= 2;
+		}
+		ssize_t n = recv(sock, buf + len, cap - len - 1, 0);
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+		buf[len] = '\0';
+		nul = memchr(buf, '\0', len);
+		if (nul && memchr(nul + 1, '\n', len - (size_t)(nul + 1 - buf)))
+			break;
+		nul = NULL;
+	}
+	if (!buf || !nul) {
+		free(buf);
+		return -1;
+	}
+	int rc = atoi(nul + 1);
+	const char *p = strchr(nul + 1, ' ');
+	if (p) {
+		snprintf(prompt, sizeof(prompt), "%s", p + 1);
+		char *e = strchr(prompt, '\n');
+		if (e)
+			*e = '\0';
+		strncat(prompt, " ", sizeof(prompt) - strlen(prompt) - 1);
+	}
+	*text = buf;
+	return rc;
+}
+
+/* Runs a command, prints its output; returns its status (0 ok, 1 error, 2 ended). */
+static int run_command(const char *line)
+{
+	char *text = NULL;
+	int rc = request('x', line, &text);
+	if (rc < 0) {
+		fprintf(stderr, "vxgw-cli: connection to vxgwd lost\n");
+		return -1;
+	}
+	fputs(text, rc == 1 ? stderr : stdout);
+	free(text);
+	return rc;
+}
+
+/* ---- readline glue: TAB and `?` ask the daemon ---- */
+
+static char **completions;
+static int n_completions;
+
+static char *completion_gen(const char *word, int state)
+{
+	(void)word;
+	return state < n_completions ? strdup(completions[state]) : NULL;
+}
+
+static char **complete(const char *word, int start, int end)
+{
+	(void)end;
+	char partial[LINE_MAX_LEN + 1];
+	snprintf(partial, sizeof(partial), "%.*s%s", start, rl_line_buffer, word);
+	char *text = NULL;
+	rl_attempted_completion_over = 1;
+	for (int i = 0; i < n_completions; i++)
+		free(completions[i]);
+	n_completions = 0;
+	if (request('c', partial, &text) < 0)
+		return NULL;
+	for (char *save = NULL, *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		char **nc = realloc(completions, sizeof(*nc) * (size_t)(n_completions + 1));
+		if (!nc)
+			break;
+		completions = nc;
+		completions[n_completions++] = strdup(l);
+	}
+	free(text);
+	return rl_completion_matches(word, completion_gen);
+}
+
+static int help_key(int count, int key)
+{
+	(void)count;
+	(void)key;
+	char *text = NULL;
+	char partial[LINE_MAX_LEN + 1];
+	snprintf(partial, sizeof(partial), "%.*s", rl_point, rl_line_buffer);
+	printf("?\n");
+	if (request('h', partial, &text) >= 0) {
+		fputs(text, stdout);
+		free(text);
+	}
+	rl_on_new_line();
+	return 0;
+}
+
+static int interactive(void)
+{
+	char *text = NULL;
+	if (request('p', "", &text) < 0)
+		return 1;
+	free(text);
+	rl_attempted_completion_function = complete;
+	rl_bind_key('?', help_key);
+	using_history();
+	for (;;) {
+		char *line = readline(prompt);
+		if (!line)
+			break;
+		if (*line)
+			add_history(line);
+		int rc = run_command(line);
+		free(line);
+		if (rc < 0 || rc == 2)
+			break;
+	}
+	return 0;
+}
+
+static int batch(FILE *in)
+{
+	char line[LINE_MAX_LEN + 2];
+	int failed = 0;
+	while (fgets(line, sizeof(line), in)) {
+		line[strcspn(line, "\n")] = '\0';
+		int rc = run_command(line);
+		if (rc < 0)
+			return 1;
+		failed |= rc == 1;
+		if (rc == 2)
+			break;
+	}
+	return failed;
+}
+
+int main(int argc, char **argv)
+{
+	const char *path = DEFAULT_SOCKET;
+	const char *cmds[256];
+	int n_cmds = 0, ch;
+	while ((ch = getopt(argc, argv, "s:c:h")) != -1) {
+		switch (ch) {
+		case 's':
+			path = optarg;
+			break;
+		case 'c':
+			if (n_cmds == 256) {
+				fprintf(stderr, "vxgw-cli: at most 256 -c commands\n");
+				return 2;
+			}
+			cmds[n_cmds++] = optarg;
+			break;
+		default:
+			fprintf(stderr, "usage: vxgw-cli [-s SOCKET] [-c COMMAND]...\n");
+			return ch == 'h' ? 0 : 2;
+		}
+	}
+	if ((sock = connect_to(path)) < 0)
+		return 1;
+	int failed = 0;
+	if (n_cmds) {
+		for (int i = 0; i < n_cmds; i++) {
+			int rc = run_command(cmds[i]);
+			if (rc < 0)
+				return 1;
+			failed |= rc == 1;
+			if (rc == 2)
+				break;
+		}
+	} else if (!isatty(STDIN_FILENO)) {
+		failed = batch(stdin);
+	} else {
+		failed = interactive();
+	}
+	close(sock);
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,553 @@
+/*
+ * gw/daemon.c - the gateway on real sockets: receive watchers feeding the pipeline a
+ * vector at a time, a 100 ms timer for ARP and MAC ageing, and the commit path that
+ * reconciles the host resources (underlay socket, multicast groups, uplink netdevs) with
+ * each new configuration before applying it.
+ */
+#include "gw/daemon.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "common/net.h"
+#include "gw/log.h"
+
+#define RX_ROUNDS   16 /* vectors per readable event before yielding to other sockets */
+#define TICK_S      0.1
+#define CONFIG_MAX  (64u << 20)
+
+struct uplink {
+	struct gwd *d;
+	char name[GW_IF_NAMELEN];
+	struct gw_eth *eth;
+	uint16_t ifx;
+	ev_io w;
+};
+
+struct udp_watch {
+	struct gwd *d;
+	ev_io w;
+};
+
+struct gwd {
+	struct ev_loop *loop;
+	struct gwd_opts opts;
+	struct gw *gw;
+	struct gw_cfg *running;
+	struct gw_udp *udp;
+	uint32_t udp_vtep;
+	uint16_t udp_port;
+	int n_udp_w;
+	struct udp_watch udp_w[1 + GW_UDP_GROUPS_MAX];
+	uint32_t groups[GW_UDP_GROUPS_MAX];
+	int n_groups;
+	int n_uplinks;
+	struct uplink *uplinks[GW_IF_MAX];
+	struct gw_eth *eth_of[GW_IF_MAX + 1]; /* by ifx, for transmit */
+	ev_timer tick;
+};
+
+static int fail(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(char *err, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, GW_CFG_ERRLEN, fmt, ap);
+	va_end(ap);
+	return GW_CFG_ERR;
+}
+
+uint64_t gwd_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+const struct gw_cfg *gwd_running(const struct gwd *d)
+{
+	return d->running;
+}
+
+struct gw *gwd_gw(struct gwd *d)
+{
+	return d->gw;
+}
+
+/* ---------------------------------------------------------------- transmit */
+
+static void free_all(struct gwd *d, struct gw_pkt **pkts, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		gw_pkt_free(gw_pool(d->gw), pkts[i]);
+	gw_count_drop(d->gw, GW_DROP_TX_FAILED, n);
+}
+
+static void tx_underlay(void *ctx, struct gw_pkt **pkts, unsigned n)
+{
+	struct gwd *d = ctx;
+	if (!d->udp) {
+		free_all(d, pkts, n);
+		return;
+	}
+	unsigned refused = gw_udp_send(d->udp, gw_pool(d->gw), pkts, n);
+	if (refused)
+		gw_count_drop(d->gw, GW_DROP_TX_FAILED, refused);
+}
+
+static void tx_eth(void *ctx, uint16_t ifx, struct gw_pkt **pkts, unsigned n)
+{
+	struct gwd *d = ctx;
+	struct gw_eth *e = ifx <= GW_IF_MAX ? d->eth_of[ifx] : NULL;
+	if (!e) {
+		free_all(d, pkts, n);
+		return;
+	}
+	unsigned refused = gw_eth_send(e, gw_pool(d->gw), pkts, n);
+	if (refused)
+		gw_count_drop(d->gw, GW_DROP_TX_FAILED, refused);
+}
+
+static const struct gw_io_ops gwd_io = {.tx_underlay = tx_underlay, .tx_eth = tx_eth};
+
+/* ---------------------------------------------------------------- receive */
+
+static void udp_readable(EV_P_ ev_io *w, int revents)
+{
+	struct udp_watch *uw = (struct udp_watch *)((char *)w - offsetof(struct udp_watch, w));
+	struct gwd *d = uw->d;
+	struct gw_pkt *pkts[GW_VEC_MAX];
+	(void)loop;
+	(void)revents;
+	for (int round = 0; round < RX_ROUNDS && d->udp; round++) {
+		unsigned n = gw_udp_recv(d->udp, w->fd, gw_pool(d->gw), pkts, GW_VEC_MAX);
+		if (!n)
+			break;
+		gw_set_time(d->gw, gwd_now_ms());
+		gw_input_underlay(d->gw, pkts, n);
+		if (n < GW_VEC_MAX)
+			break;
+	}
+}
+
+static void eth_readable(EV_P_ ev_io *w, int revents)
+{
+	struct uplink *u = (struct uplink *)((char *)w - offsetof(struct uplink, w));
+	struct gw_pkt *pkts[GW_VEC_MAX];
+	(void)loop;
+	(void)revents;
+	for (int round = 0; round < RX_ROUNDS; round++) {
+		unsigned n = gw_eth_recv(u->eth, gw_pool(u->d->gw), pkts, GW_VEC_MAX);
+		if (!n)
+			break;
+		gw_set_time(u->d->gw, gwd_now_ms());
+		gw_input_eth(u->d->gw, u->ifx, pkts, n);
+		if (n < GW_VEC_MAX)
+			break;
+	}
+}
+
+static void tick(EV_P_ ev_timer *w, int revents)
+{
+	struct gwd *d = w->data;
+	(void)loop;
+	(void)revents;
+	gw_set_time(d->gw, gwd_now_ms());
+	gw_tick(d->gw);
+}
+
+static void udp_watchers_rebuild(struct gwd *d)
+{
+	for (int i = 0; i < d->n_udp_w; i++)
+		ev_io_stop(d->loop, &d->udp_w[i].w);
+	d->n_udp_w = 0;
+	if (!d->udp)
+		return;
+	int fds[1 + GW_UDP_GROUPS_MAX];
+	int n = gw_udp_fds(d->udp, fds, 1 + GW_UDP_GROUPS_MAX);
+	for (int i = 0; i < n; i++) {
+		struct udp_watch *uw = &d->udp_w[d->n_udp_w++];
+		uw->d = d;
+		ev_io_init(&uw->w, udp_readable, fds[i], EV_READ);
+		ev_io_start(d->loop, &uw->w);
+	}
+}
+
+/* ---------------------------------------------------------------- resources */
+
+static struct uplink *uplink_find(struct gwd *d, const char *name)
+{
+	for (int i = 0; i < d->n_uplinks; i++)
+		if (!strcmp(d->uplinks[i]->name, name))
+			return d->uplinks[i];
+	return NULL;
+}
+
+static void uplink_close(struct gwd *d, int i)
+{
+	struct uplink *u = d->uplinks[i];
+	if (u->ifx && d->eth_of[u->ifx] == u->eth)
+		d->eth_of[u->ifx] = NULL;
+	ev_io_stop(d->loop, &u->w);
+	gw_eth_close(u->eth);
+	free(u);
+	d->uplinks[i] = d->uplinks[--d->n_uplinks];
+}
+
+/* Opens the netdevs cand names that are not open yet; on failure closes what it opened. */
+static int uplinks_open(struct gwd *d, const struct gw_cfg *cand, char *err)
+{
+	int first_new = d->n_uplinks;
+	for (size_t i = 0; i < cand->ifs.n; i++) {
+		const struct gw_cfg_if *c = &cand->ifs.v[i];
+		if (c->kind != GW_IF_ETH || uplink_find(d, c->name))
+			continue;
+		char ioerr[GW_IO_ERRLEN];
+		struct uplink *u = calloc(1, sizeof(*u));
+		if (u)
+			u->eth = gw_eth_open(c->name, ioerr);
+		else
+			snprintf(ioerr, sizeof(ioerr), "out of memory");
+		if (!u || !u->eth) {
+			free(u);
+			while (d->n_uplinks > first_new)
+				uplink_close(d, d->n_uplinks - 1);
+			return fail(err, "interface ethernet %s: %s", c->name, ioerr);
+		}
+		u->d = d;
+		snprintf(u->name, sizeof(u->name), "%s", c->name);
+		d->uplinks[d->n_uplinks++] = u;
+	}
+	return GW_CFG_OK;
+}
+
+/* After apply: close uplinks cand dropped, bind the rest to their ifx, start watching. */
+static void uplinks_settle(struct gwd *d, const struct gw_cfg *cand)
+{
+	for (int i = d->n_uplinks - 1; i >= 0; i--)
+		if (!gw_cfg_if_find(cand, d->uplinks[i]->name))
+			uplink_close(d, i);
+	memset(d->eth_of, 0, sizeof(d->eth_of));
+	for (int i = 0; i < d->n_uplinks; i++) {
+		struct uplink *u = d->uplinks[i];
+		u->ifx = gw_if_by_name(d->gw, u->name);
+		d->eth_of[u->ifx] = u->eth;
+		if (!ev_is_active(&u->w)) {
+			ev_io_init(&u->w, eth_readable, gw_eth_fd(u->eth), EV_READ);
+			ev_io_start(d->loop, &u->w);
+		}
+	}
+}
+
+static int eth_mac(void *ctx, const char *name, uint8_t mac[6], char *err)
+{
+	struct uplink *u = uplink_find(ctx, name);
+	if (!u)
+		return fail(err, "interface ethernet %s is not open", name);
+	gw_eth_hwaddr(u->eth, mac);
+	return GW_CFG_OK;
+}
+
+static bool group_wanted(const struct gw_cfg *c, uint32_t g)
+{
+	for (size_t i = 0; i < c->bds.n; i++)
+		if (c->bds.v[i].flood_group == g)
+			return true;
+	return false;
+}
+
+/* Joins every group cand wants on udp (those in `have` are joined already). */
+static int groups_join(struct gw_udp *udp, const struct gw_cfg *cand, const uint32_t *have,
+		       int n_have, char *err)
+{
+	for (size_t i = 0; i < cand->bds.n; i++) {
+		uint32_t g = cand->bds.v[i].flood_group;
+		bool joined = false;
+		for (int k = 0; k < n_have; k++)
+			joined |= have[k] == g;
+		char ioerr[GW_IO_ERRLEN], ip[NET_IP_STRLEN];
+		if (g && !joined && gw_udp_join(udp, g, ioerr) != 0)
+			return fail(err, "flood-group %s: %s", net_ip_fmt(g, ip), ioerr);
+	}
+	return GW_CFG_OK;
+}
+
+static void groups_record(struct gwd *d, const struct gw_cfg *cand)
+{
+	d->n_groups = 0;
+	for (size_t i = 0; i < cand->bds.n && d->n_groups < GW_UDP_GROUPS_MAX; i++) {
+		uint32_t g = cand->bds.v[i].flood_group;
+		bool dup = false;
+		for (int k = 0; k < d->n_groups; k++)
+			dup |= d->groups[k] == g;
+		if (g && !dup)
+			d->groups[d->n_groups++] = g;
+	}
+}
+
+/* The underlay socket cand needs: the current one, a new one, or none. */
+static int underlay_prepare(struct gwd *d, const struct gw_cfg *cand, struct gw_udp **out,
+			    char *err)
+{
+	char ioerr[GW_IO_ERRLEN], ip[NET_IP_STRLEN];
+	*out = d->udp;
+	if (cand->vtep == d->udp_vtep && cand->udp_port == d->udp_port && d->udp)
+		return groups_join(d->udp, cand, d->groups, d->n_groups, err);
+	*out = NULL;
+	if (!cand->vtep)
+		return GW_CFG_OK;
+	struct gw_udp *u = gw_udp_open(cand->vtep, cand->udp_port, ioerr);
+	if (!u)
+		return fail(err, "vxlan source %s: %s", net_ip_fmt(cand->vtep, ip), ioerr);
+	if (groups_join(u, cand, NULL, 0, err) != GW_CFG_OK) {
+		gw_udp_close(u);
+		return GW_CFG_ERR;
+	}
+	*out = u;
+	return GW_CFG_OK;
+}
+
+static void underlay_settle(struct gwd *d, struct gw_udp *u, const struct gw_cfg *cand)
+{
+	if (u != d->udp) {
+		if (d->udp)
+			gw_udp_close(d->udp);
+		d->udp = u;
+		d->udp_vtep = cand->vtep;
+		d->udp_port = cand->udp_port;
+	} else if (u) {
+		for (int k = 0; k < d->n_groups; k++)
+			if (!group_wanted(cand, d->groups[k]))
+				gw_udp_leave(u, d->groups[k]);
+	}
+	groups_record(d, cand);
+	udp_watchers_rebuild(d);
+}
+
+static void underlay_abort(struct gwd *d, struct gw_udp *u, const struct gw_cfg *cand)
+{
+	if (u && u != d->udp) {
+		gw_udp_close(u);
+		return;
+	}
+	/* same socket: leave the groups joined for cand only */
+	for (size_t i = 0; u && i < cand->bds.n; i++) {
+		uint32_t g = cand->bds.v[i].flood_group;
+		bool had = false;
+		for (int k = 0; k < d->n_groups; k++)
+			had |= d->groups[k] == g;
+		if (g && !had)
+			gw_udp_leave(u, g);
+	}
+}
+
+int gwd_commit(struct gwd *d, struct gw_cfg *cand, char *err)
+{
+	struct gw_udp *u;
+	int first_new = d->n_uplinks;
+	if (gw_cfg_check(cand, err) != GW_CFG_OK)
+		return GW_CFG_ERR;
+	if (underlay_prepare(d, cand, &u, err) != GW_CFG_OK)
+		return GW_CFG_ERR;
+	if (uplinks_open(d, cand, err) != GW_CFG_OK) {
+		underlay_abort(d, u, cand);
+		return GW_CFG_ERR;
+	}
+	struct gw_cfg_env env = {.eth_mac = eth_mac, .ctx = d};
+	if (gw_cfg_apply(d->gw, d->running, cand, &env, err) != GW_CFG_OK) {
+		while (d->n_uplinks > first_new)
+			uplink_close(d, d->n_uplinks - 1);
+		underlay_abort(d, u, cand);
+		return GW_CFG_ERR;
+	}
+	underlay_settle(d, u, cand);
+	uplinks_settle(d, cand);
+	gw_cfg_free(d->running);
+	d->running = cand;
+	return GW_CFG_OK;
+}
+
+/* ---------------------------------------------------------------- config file */
+
+/* write memory: render, write a temporary file beside the target, fsync, rename. */
+int gwd_save(struct gwd *d, char *err)
+{
+	const char *path = d->opts.config_path;
+	char tmp[4096];
+	struct cli_out o;
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof(tmp))
+		return fail(err, "%s: path too long", path);
+	cli_out_init(&o);
+	cli_render_config(d->running, &o);
+	if (o.oom) {
+		cli_out_free(&o);
+		return fail(err, "out of memory");
+	}
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+	bool ok = fd >= 0;
+	size_t off = 0;
+	while (ok && off < o.len) {
+		ssize_t n = write(fd, o.buf + off, o.len - off);
+		ok = n > 0;
+		off += ok ? (size_t)n : 0;
+	}
+	ok = ok && fsync(fd) == 0;
+	int saved = errno;
+	if (fd >= 0)
+		close(fd);
+	cli_out_free(&o);
+	if (!ok || rename(tmp, path) != 0) {
+		saved = ok ? errno : saved;
+		unlink(tmp);
+		return fail(err, "writing %s: %s", path, strerror(saved));
+	}
+	/* make the rename itself durable */
+	char dir[4096];
+	snprintf(dir, sizeof(dir), "%s", path);
+	char *slash = strrchr(dir, '/');
+	snprintf(slash ? slash + 1 : dir, sizeof(dir) - (size_t)(slash ? slash + 1 - dir : 0), ".");
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	gw_log(LOG_NOTICE, "configuration written to %s", path);
+	return GW_CFG_OK;
+}
+
+static char *read_file(const char *path, char *err)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		fail(err, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	size_t cap = 4096, len = 0;
+	char *buf = malloc(cap);
+	while (buf) {
+		size_t n = fread(buf + len, 1, cap - len - 1, f);
+		len += n;
+		if (n == 0)
+			break;
+		if (len + 1 == cap) {
+			char *nb = cap < CONFIG_MAX ? realloc(buf, cap * 2) : NULL;
+			if (!nb) {
+				free(buf);
+				buf = NULL;
+				fail(err, "%s: too large (at most %u bytes)", path, CONFIG_MAX);
+				break;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+	}
+	if (buf)
+		buf[len] = '\0';
+	else if (!err[0])
+		fail(err, "%s: out of memory", path);
+	fclose(f);
+	return buf;
+}
+
+static void log_config_error(void *arg, unsigned line, const char *msg)
+{
+	const char *path = arg;
+	if (line)
+		gw_log(LOG_ERR, "%s:%u: %s", path, line, msg);
+	else
+		gw_log(LOG_ERR, "%s: %s", path, msg);
+}
+
+/* Reads and parses the config file; NULL (errors logged) when it has any error. */
+static struct gw_cfg *load_config(const char *path)
+{
+	char err[GW_CFG_ERRLEN] = "";
+	char *text = read_file(path, err);
+	if (!text) {
+		gw_log(LOG_ERR, "%s", err);
+		return NULL;
+	}
+	struct gw_cfg *cfg;
+	int errors = cli_load_config(text, &cfg, log_config_error, (void *)path);
+	free(text);
+	if (errors) {
+		gw_cfg_free(cfg);
+		return NULL;
+	}
+	return cfg;
+}
+
+void gwd_reload(struct gwd *d)
+{
+	char err[GW_CFG_ERRLEN];
+	gw_log(LOG_NOTICE, "reloading %s", d->opts.config_path);
+	struct gw_cfg *cfg = load_config(d->opts.config_path);
+	if (!cfg) {
+		gw_log(LOG_ERR, "reload failed: keeping the running configuration");
+		return;
+	}
+	if (gwd_commit(d, cfg, err) != GW_CFG_OK) {
+		gw_log(LOG_ERR, "reload failed: %s; keeping the running configuration", err);
+		gw_cfg_free(cfg);
+		return;
+	}
+	gw_log(LOG_NOTICE, "reloaded %s", d->opts.config_path);
+}
+
+struct gwd *gwd_create(struct ev_loop *loop, const struct gwd_opts *opts)
+{
+	char err[GW_CFG_ERRLEN];
+	struct gwd *d = calloc(1, sizeof(*d));
+	if (!d)
+		return NULL;
+	d->loop = loop;
+	d->opts = *opts;
+	d->running = gw_cfg_new();
+	d->gw = gw_create(NULL, &gwd_io, d);
+	if (!d->running || !d->gw) {
+		gw_log(LOG_ERR, "out of memory");
+		gwd_destroy(d);
+		return NULL;
+	}
+	gw_set_time(d->gw, gwd_now_ms());
+	struct gw_cfg *cfg = load_config(opts->config_path);
+	if (!cfg) {
+		gwd_destroy(d);
+		return NULL;
+	}
+	if (gwd_commit(d, cfg, err) != GW_CFG_OK) {
+		gw_log(LOG_ERR, "%s: %s", opts->config_path, err);
+		gw_cfg_free(cfg);
+		gwd_destroy(d);
+		return NULL;
+	}
+	ev_timer_init(&d->tick, tick, TICK_S, TICK_S);
+	d->tick.data = d;
+	ev_timer_start(loop, &d->tick);
+	return d;
+}
+
+void gwd_destroy(struct gwd *d)
+{
+	if (!d)
+		return;
+	ev_timer_stop(d->loop, &d->tick);
+	for (int i = 0; i < d->n_udp_w; i++)
+		ev_io_stop(d->loop, &d->udp_w[i].w);
+	while (d->n_uplinks)
+		uplink_close(d, d->n_uplinks - 1);
+	/* the gateway first: its pending packets go out (or back to the pool) via the io */
+	gw_destroy(d->gw);
+	if (d->udp)
+		gw_udp_close(d->udp);
+	gw_cfg_free(d->running);
+	free(d);
+}

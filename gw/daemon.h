@@ -1,0 +1,42 @@
+/*
+ * gw/daemon.h - vxgwd: the gateway on real sockets, driven by one libev loop that owns
+ * every table and the configuration.
+ */
+#ifndef GW_DAEMON_H
+#define GW_DAEMON_H
+
+#include <ev.h>
+#include <stdbool.h>
+
+#include "gw/config.h"
+#include "gw/io.h"
+
+struct gwd;
+
+struct gwd_opts {
+	const char *config_path;
+	const char *socket_path;
+};
+
+/* Creates the gateway, loads and applies the config file. NULL on failure (logged). */
+struct gwd *gwd_create(struct ev_loop *loop, const struct gwd_opts *opts);
+void gwd_destroy(struct gwd *d);
+
+/* SIGHUP: reload the config file and apply it as a diff; errors keep the old config. */
+void gwd_reload(struct gwd *d);
+
+/*
+ * The one commit path for every change (CLI, reload): checks that the host can provide
+ * what cand needs (VTEP address, uplink netdevs, multicast groups), applies the diff,
+ * adopts cand as the running config (taking ownership) or leaves everything as it was.
+ */
+int gwd_commit(struct gwd *d, struct gw_cfg *cand, char *err);
+
+/* write memory: save the running config to the config file atomically. */
+int gwd_save(struct gwd *d, char *err);
+
+const struct gw_cfg *gwd_running(const struct gwd *d);
+struct gw *gwd_gw(struct gwd *d);
+uint64_t gwd_now_ms(void);
+
+#endif

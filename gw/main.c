@@ -1,0 +1,215 @@
+/*
+ * gw/main.c - vxgwd: command line, daemonising, signals, and wiring the gateway to the
+ * control socket. Everything runs on one libev loop that owns all state.
+ *
+ *   vxgwd [-f CONFIG] [-s CONTROL_SOCKET] [-F] [-n]
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/ctl.h"
+#include "gw/daemon.h"
+#include "gw/log.h"
+
+#define DEFAULT_CONFIG "/etc/vxgw/vxgw.conf"
+#define DEFAULT_SOCKET "/run/vxgw/vxgwd.sock"
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: vxgwd [-f CONFIG] [-s CONTROL_SOCKET] [-F] [-n]\n"
+		   "  -f CONFIG          configuration file (default " DEFAULT_CONFIG ")\n"
+		   "  -s CONTROL_SOCKET  control socket for vxgw-cli (default " DEFAULT_SOCKET ")\n"
+		   "  -F                 stay in the foreground, log to stderr\n"
+		   "  -n                 check the configuration file and exit\n");
+}
+
+static void print_config_error(void *arg, unsigned line, const char *msg)
+{
+	if (line)
+		fprintf(stderr, "%s:%u: %s\n", (const char *)arg, line, msg);
+	else
+		fprintf(stderr, "%s: %s\n", (const char *)arg, msg);
+}
+
+/* -n: syntax and semantics only; the host's interfaces and addresses are not needed. */
+static int check_config(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		fprintf(stderr, "%s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	size_t cap = 1 << 16, len = 0, n;
+	char *text = malloc(cap);
+	while (text && (n = fread(text + len, 1, cap - len - 1, f)) > 0) {
+		len += n;
+		if (len + 1 == cap) {
+			char *t = cap < (64u << 20) ? realloc(text, cap * 2) : NULL;
+			if (!t) {
+				free(text);
+				text = NULL;
+				break;
+			}
+			text = t;
+			cap *= 2;
+		}
+	}
+	fclose(f);
+	if (!text) {
+		fprintf(stderr, "%s: too large or out of memory\n", path);
+		return 1;
+	}
+	text[len] = '\0';
+	struct gw_cfg *cfg;
+	int errors = cli_load_config(text, &cfg, print_config_error, (void *)path);
+	gw_cfg_free(cfg);
+	free(text);
+	if (errors) {
+		fprintf(stderr, "%s: %d error%s\n", path, errors, errors == 1 ? "" : "s");
+		return 1;
+	}
+	return 0; /* silent on success, as sshd -t */
+}
+
+static int daemonize(void)
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid > 0)
+		_exit(0);
+	if (setsid() < 0)
+		return -1;
+	if (chdir("/") != 0)
+		return -1;
+	int fd = open("/dev/null", O_RDWR);
+	if (fd < 0)
+		return -1;
+	dup2(fd, 0);
+	dup2(fd, 1);
+	dup2(fd, 2);
+	if (fd > 2)
+		close(fd);
+	return 0;
+}
+
+/* ---- the command tree's view of the daemon ---- */
+
+static const struct gw_cfg *env_running(void *ctx)
+{
+	return gwd_running(ctx);
+}
+
+static int env_commit(void *ctx, struct gw_cfg *cand, char *err)
+{
+	return gwd_commit(ctx, cand, err);
+}
+
+static int env_save(void *ctx, char *err)
+{
+	return gwd_save(ctx, err);
+}
+
+static uint64_t env_now(void *ctx)
+{
+	(void)ctx;
+	return gwd_now_ms();
+}
+
+/* ---- signals ---- */
+
+static void on_stop(EV_P_ ev_signal *w, int revents)
+{
+	(void)revents;
+	gw_log(LOG_NOTICE, "signal %d: exiting", w->signum);
+	ev_break(EV_A_ EVBREAK_ALL);
+}
+
+static void on_hup(EV_P_ ev_signal *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	gwd_reload(w->data);
+}
+
+int main(int argc, char **argv)
+{
+	struct gwd_opts opts = {.config_path = DEFAULT_CONFIG, .socket_path = DEFAULT_SOCKET};
+	bool foreground = false, check = false;
+	int ch;
+	while ((ch = getopt(argc, argv, "f:s:Fnh")) != -1) {
+		switch (ch) {
+		case 'f':
+			opts.config_path = optarg;
+			break;
+		case 's':
+			opts.socket_path = optarg;
+			break;
+		case 'F':
+			foreground = true;
+			break;
+		case 'n':
+			check = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (check)
+		return check_config(opts.config_path);
+
+	gw_log_init("vxgwd", foreground);
+	signal(SIGPIPE, SIG_IGN);
+	if (!foreground && daemonize() != 0) {
+		gw_log(LOG_ERR, "cannot daemonize: %s", strerror(errno));
+		return 1;
+	}
+	struct ev_loop *loop = ev_default_loop(EVFLAG_AUTO);
+	struct gwd *d = gwd_create(loop, &opts);
+	if (!d)
+		return 1;
+	struct cli_env env = {.gw = gwd_gw(d),
+			      .running = env_running,
+			      .commit = env_commit,
+			      .save = env_save,
+			      .now_ms = env_now,
+			      .ctx = d};
+	char err[256];
+	struct cli_ctl *ctl = cli_ctl_open(loop, opts.socket_path, &env, err, sizeof(err));
+	if (!ctl) {
+		gw_log(LOG_ERR, "control socket %s", err);
+		gwd_destroy(d);
+		return 1;
+	}
+	ev_signal sig_term, sig_int, sig_hup;
+	ev_signal_init(&sig_term, on_stop, SIGTERM);
+	ev_signal_init(&sig_int, on_stop, SIGINT);
+	ev_signal_init(&sig_hup, on_hup, SIGHUP);
+	sig_hup.data = d;
+	ev_signal_start(loop, &sig_term);
+	ev_signal_start(loop, &sig_int);
+	ev_signal_start(loop, &sig_hup);
+	gw_log(LOG_NOTICE, "running with %s, control socket %s", opts.config_path,
+	       opts.socket_path);
+	ev_run(loop, 0);
+	cli_ctl_close(ctl);
+	gwd_destroy(d);
+	ev_loop_destroy(loop);
+	return 0;
+}
