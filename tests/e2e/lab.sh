@@ -1,0 +1,636 @@
+# shellcheck shell=bash
+# tests/e2e/lab.sh — the vxgw network-namespace lab (a bash library: source it, don't run it).
+#
+# TOPOLOGY (every name starts with the per-run prefix $P, e.g. vxt12345):
+#
+#   $P-h1 eth0 10.1.10.50/24 ── $P-vtep1 br0 ─ vxlan5000 (VNI 5000, 192.0.2.11, head-end → .1)
+#   $P-h2 eth0 10.1.20.60/24 ── $P-vtep2 br0 ─ vxlan6000 (VNI 6000, 192.0.2.12, head-end → .1)
+#   $P-h3 eth0 10.1.30.70/24 ── $P-vtep3 br0 ─ vxlan7000 (VNI 7000, 192.0.2.13, group 239.1.1.70)
+#                                                │ ul0
+#   $P-ul  br0 = underlay L2 segment 192.0.2.0/24 (Linux bridge, multicast snooping off;
+#                ports p-gw p-vtep1 p-vtep2 p-vtep3)
+#                                                │ ul0 192.0.2.1/24
+#   $P-gw  the gateway namespace: vxgwd (or the kernel, see kernel_gw_up) ── up0 (veth)
+#                                                │ ext0 203.0.113.1/30
+#   $P-ext the "internet": 198.51.100.10/24 on inet0 (veth pair inet0/inet1), 10.0.0.0/8 via .2
+#
+#   Hosts: MTU 1450, default route via 10.1.X.1; MACs 02:00:00:01:0X:0Y (see LAB_HOST_MAC).
+#   VTEP1/2 are `nolearning` with one static all-zero FDB entry to 192.0.2.1 (head-end
+#   replication toward the gateway); VTEP3 is flood-and-learn on the multicast group.
+#   IPv6 is disabled in every namespace; tx checksum offload (and so TSO) is off on every
+#   veth, so that frames seen by a user-space gateway (UDP socket, AF_PACKET) carry complete
+#   checksums and are never bigger than the MTU (set LAB_OFFLOAD=1 to keep offloads on).
+#
+# GATEWAY MODES (in $P-gw):
+#   daemon (state after lab_up): ul0 192.0.2.1/24, up0 up with NO address, ip_forward=0;
+#          gw_start CONFIG runs $VXGWD -f CONFIG -s SOCKET -F there.
+#   kernel: kernel_gw_up [--up0-mtu N] builds the same gateway from Linux parts: vxlan5000/
+#          6000/7000 (srcport 49152-65535, df set, learning) in bridges br10/br20/br30 holding
+#          10.1.X.1/24, up0 203.0.113.2/30, default via 203.0.113.1, ip_forward=1.
+#          kernel_gw_down returns to the daemon state. It is the lab's plumbing check and the
+#          benchmark baseline.
+#
+# FUNCTIONS
+#   lab_init PREFIX [TMPDIR]   set $P, $LAB_TMP (created; default mktemp -d), binaries
+#   lab_up / lab_down          build / remove the lab (lab_down is idempotent: kills every
+#                              process in the lab namespaces, deletes them)
+#   lab_cleanup                lab_down + remove $LAB_TMP (lab_trap installs it on EXIT/INT/TERM)
+#   lab_exec NS CMD...         run CMD in namespace NS (short name h1, gw, ... or full name)
+#   lab_ping FROM DST [ARGS]   ping; succeeds once $PING_COUNT (3) replies came back within
+#                              10 s (ping -c N -w 10 sends more if one is lost)
+#   lab_has_line TOK...        stdin has a line holding every TOK as a whole word
+#   lab_flush_neigh            flush ARP caches and route caches of hosts and ext
+#   lab_tshark NAME ARGS...    tshark -r on a capture (no IP reassembly)
+#   lab_host_mac h1            the MAC of h1's eth0
+#   gw_start CONFIG [ARGS]     start vxgwd in $P-gw, wait (max 10 s) until the CLI answers
+#   gw_stop                    SIGTERM, wait max 5 s (then SIGKILL); exit status in $GW_EXIT
+#   gw_cli CMD...              vxgw-cli -s $GW_SOCK -c CMD1 -c CMD2 ... (in $P-gw)
+#   gw_reload                  SIGHUP, then wait until the CLI answers again
+#   gw_alive                   vxgwd still running?
+#   gw_has_line "SHOW" TOK...  run a show command; succeed if one line has all TOKs as words
+#   lab_gw_config [--bds "10 20 30"] [--up0-mtu N]   print a vxgwd config for this lab
+#   kernel_gw_up [--up0-mtu N] / kernel_gw_down
+#   cap_start NAME NS IF FILTER / cap_stop NAME / cap_file NAME   tcpdump captures
+#   wait_until SECONDS CMD...  poll CMD every 0.2 s
+#   check "DESC" CMD...        TAP-style assertion: ok N - DESC / not ok N - DESC (+ output)
+#   skip "DESC" REASON         ok N - DESC # SKIP REASON (counted apart)
+#   not CMD...                 negation usable in check
+#   lab_finish                 cleanup, print "N passed, M failed", exit 0/1
+#
+# Variables: VXGW_BUILD (default <repo>/build), VXGWD, VXGW_CLI, LAB_OFFLOAD, PING_COUNT.
+# Safety: all traffic stays inside the lab namespaces; every command is bounded by timeout.
+
+LAB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+
+# ---------------------------------------------------------------------------------------------
+# tiny assertion library (TAP-like)
+T_N=0
+T_PASS=0
+T_FAIL=0
+T_SKIP=0
+
+check() {
+  local desc=$1 out rc
+  shift
+  T_N=$((T_N + 1))
+  out=$(mktemp "${LAB_TMP:-${TMPDIR:-/tmp}}/vxgw-check.XXXXXX")
+  # Runs in the current shell (not a subshell) so that gw_start & co. keep their variables.
+  if "$@" >"$out" 2>&1; then
+    echo "ok $T_N - $desc"
+    T_PASS=$((T_PASS + 1))
+    rc=0
+  else
+    rc=$?
+    echo "not ok $T_N - $desc"
+    echo "#   command: $* (exit $rc)"
+    tail -n 40 "$out" | sed 's/^/#   /'
+    T_FAIL=$((T_FAIL + 1))
+  fi
+  rm -f "$out"
+  return $rc
+}
+
+skip() {
+  T_N=$((T_N + 1))
+  T_SKIP=$((T_SKIP + 1))
+  echo "ok $T_N - $1 # SKIP $2"
+}
+
+note() { echo "# $*"; }
+
+# not CMD...: succeeds when CMD fails (check "..." not CMD; a bare `!` is not a command).
+not() { ! "$@"; }
+
+lab_summary() {
+  [ "$T_SKIP" -gt 0 ] && echo "# $T_SKIP skipped"
+  echo "$T_PASS passed, $T_FAIL failed"
+  [ "$T_FAIL" -eq 0 ] && [ "$T_PASS" -gt 0 ]
+}
+
+# Clean up first, so that the summary is the last line printed.
+lab_finish() {
+  type lab_cleanup >/dev/null 2>&1 && lab_cleanup >/dev/null 2>&1
+  trap - EXIT
+  lab_summary
+  exit $?
+}
+
+# Re-executes the calling script under `timeout` once (so every test has a hard bound and
+# gets SIGTERM, which runs the cleanup trap, well before ctest's own TIMEOUT).
+lab_run_under_timeout() {
+  local secs=$1
+  shift
+  if [ -z "${VXGW_E2E_UNDER_TIMEOUT:-}" ]; then
+    export VXGW_E2E_UNDER_TIMEOUT=$secs
+    exec timeout -k 30 "$secs" bash "$@"
+  fi
+}
+
+# ---------------------------------------------------------------------------------------------
+# setup
+lab_init() {
+  P=$1
+  if [ -n "${2:-}" ]; then
+    LAB_TMP=$2
+    mkdir -p "$LAB_TMP"
+  else
+    LAB_TMP=$(mktemp -d "${TMPDIR:-/tmp}/vxgw-e2e.XXXXXX")
+  fi
+  chmod 755 "$LAB_TMP"
+  : "${VXGW_BUILD:=$LAB_ROOT/build}"
+  VXGWD=${VXGWD:-$VXGW_BUILD/gw/vxgwd}
+  VXGW_CLI=${VXGW_CLI:-$VXGW_BUILD/cli/vxgw-cli}
+  GW_PID=
+  GW_EXIT=
+  GW_SOCK=$LAB_TMP/vxgwd.sock
+  GW_LOG=$LAB_TMP/vxgwd.log
+  GW_CONF=
+  LAB_KERNEL_GW=0
+  declare -gA CAP_PID=()
+}
+
+lab_trap() {
+  trap 'lab_cleanup' EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+}
+
+lab_require_root() {
+  if [ "$(id -u)" != 0 ]; then
+    echo "SKIP: the e2e lab needs root (network namespaces)"
+    exit 77
+  fi
+}
+
+lab_require_daemon() {
+  if [ ! -x "$VXGWD" ] || [ ! -x "$VXGW_CLI" ]; then
+    echo "SKIP: $VXGWD or $VXGW_CLI is not built"
+    exit 77
+  fi
+}
+
+# Fails (not skips) when a tool is missing: scripts/deps.sh installs them all.
+lab_require_tools() {
+  local t missing=
+  for t in ip bridge sysctl ping tcpdump tshark iperf3 python3 timeout ss awk; do
+    command -v "$t" >/dev/null 2>&1 || missing="$missing $t"
+  done
+  [ -z "$missing" ] || { echo "missing tools:$missing (run scripts/deps.sh test)"; return 1; }
+}
+
+# Namespace name from a short name (h1, gw, ...) or a full one.
+lab_ns() {
+  case $1 in
+    "$P"-*) echo "$1" ;;
+    *) echo "$P-$1" ;;
+  esac
+}
+
+lab_exec() {
+  local ns
+  ns=$(lab_ns "$1")
+  shift
+  ip netns exec "$ns" "$@"
+}
+
+LAB_NAMES="ul gw vtep1 vtep2 vtep3 h1 h2 h3 ext"
+# per tenant index 1..3: bridge domain, VNI, VTEP address, host address, host MAC
+LAB_BD=(x 10 20 30)
+LAB_VNI=(x 5000 6000 7000)
+LAB_VTEP=(x 192.0.2.11 192.0.2.12 192.0.2.13)
+LAB_HOST=(x 10.1.10.50 10.1.20.60 10.1.30.70)
+LAB_HOST_MAC=(x 02:00:00:01:10:50 02:00:00:01:20:60 02:00:00:01:30:70)
+LAB_GROUP=239.1.1.70
+LAB_GW_UL=192.0.2.1
+LAB_EXT_HOST=198.51.100.10
+
+# Turns tx checksum offload off (which also turns TSO off) on the given interfaces of NS,
+# through the legacy ETHTOOL_STXCSUM ioctl (ethtool(8) is not needed).
+_lab_nooffload() {
+  local ns=$1
+  shift
+  [ "${LAB_OFFLOAD:-0}" = 1 ] && return 0
+  ip netns exec "$ns" python3 - "$@" <<'EOF'
+import array, fcntl, socket, struct, sys
+SIOCETHTOOL, ETHTOOL_STXCSUM = 0x8946, 0x17
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for name in sys.argv[1:]:
+    val = array.array('B', struct.pack('II', ETHTOOL_STXCSUM, 0))
+    ifr = struct.pack('16sP16x', name.encode(), val.buffer_info()[0])
+    fcntl.ioctl(s, SIOCETHTOOL, ifr)
+EOF
+}
+
+_lab_sysctl() { # NS key=value...
+  local ns=$1
+  shift
+  ip netns exec "$ns" sysctl -q -w "$@" >/dev/null
+}
+
+# Removes namespaces left by earlier runs that were SIGKILLed: only names of the form
+# vxt<PID>-<lab name> whose PID is no longer alive.
+lab_gc_stale() {
+  local ns pid
+  for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
+    [[ $ns =~ ^vxt([0-9]+)-(ul|gw|vtep[123]|h[123]|ext)$ ]] || continue
+    pid=${BASH_REMATCH[1]}
+    # alive unless gone or a zombie (state Z: killed, not yet reaped)
+    [ -d "/proc/$pid" ] && [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ] && continue
+    _lab_kill_ns "$ns"
+    ip netns del "$ns" 2>/dev/null
+  done
+  return 0
+}
+
+_lab_up_body() {
+  set -eE
+  trap 'echo "lab_up: failed: $BASH_COMMAND" >&2' ERR
+  local n i ns vt h
+  for n in $LAB_NAMES; do
+    ns=$P-$n
+    ip netns add "$ns"
+    _lab_sysctl "$ns" net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 \
+      net.ipv6.conf.lo.disable_ipv6=1 net.ipv4.conf.all.rp_filter=0 \
+      net.ipv4.conf.default.rp_filter=0 net.ipv4.ip_forward=0
+    ip -n "$ns" link set lo up
+  done
+
+  # underlay segment
+  ip -n "$P-ul" link add br0 type bridge stp_state 0 mcast_snooping 0
+  ip -n "$P-ul" link set br0 up
+  for n in gw vtep1 vtep2 vtep3; do
+    ip -n "$P-ul" link add "p-$n" type veth peer name ul0 netns "$P-$n"
+    ip -n "$P-ul" link set "p-$n" master br0 up
+    _lab_nooffload "$P-ul" "p-$n"
+    _lab_nooffload "$P-$n" ul0
+  done
+  ip -n "$P-gw" addr add $LAB_GW_UL/24 dev ul0
+  ip -n "$P-gw" link set ul0 up
+  # Lets a daemon's multicast socket find the underlay without a default route.
+  ip -n "$P-gw" route add 224.0.0.0/4 dev ul0
+
+  # tenants: VTEP + host
+  for i in 1 2 3; do
+    vt=$P-vtep$i
+    h=$P-h$i
+    ip -n "$vt" addr add "${LAB_VTEP[i]}/24" dev ul0
+    ip -n "$vt" link set ul0 up
+    if [ "$i" = 3 ]; then
+      ip -n "$vt" link add "vxlan${LAB_VNI[i]}" type vxlan id "${LAB_VNI[i]}" \
+        group $LAB_GROUP dev ul0 dstport 4789 local "${LAB_VTEP[i]}"
+    else
+      ip -n "$vt" link add "vxlan${LAB_VNI[i]}" type vxlan id "${LAB_VNI[i]}" \
+        dstport 4789 local "${LAB_VTEP[i]}" nolearning
+    fi
+    ip -n "$vt" link set "vxlan${LAB_VNI[i]}" mtu 1450
+    ip -n "$vt" link add br0 type bridge stp_state 0 mcast_snooping 0
+    ip -n "$vt" link set "vxlan${LAB_VNI[i]}" master br0 up
+    ip -n "$vt" link add "h$i" type veth peer name eth0 netns "$h"
+    ip -n "$vt" link set "h$i" mtu 1450 master br0 up
+    ip -n "$vt" link set br0 up
+    if [ "$i" != 3 ]; then
+      bridge -n "$vt" fdb append 00:00:00:00:00:00 dev "vxlan${LAB_VNI[i]}" dst $LAB_GW_UL
+    fi
+    _lab_nooffload "$vt" "h$i"
+    ip -n "$h" link set eth0 address "${LAB_HOST_MAC[i]}" mtu 1450 up
+    ip -n "$h" addr add "${LAB_HOST[i]}/24" dev eth0
+    ip -n "$h" route add default via "10.1.${LAB_BD[i]}.1"
+    _lab_nooffload "$h" eth0
+  done
+
+  # uplink and "internet"
+  ip -n "$P-gw" link add up0 type veth peer name ext0 netns "$P-ext"
+  ip -n "$P-gw" link set up0 up
+  _lab_nooffload "$P-gw" up0
+  ip -n "$P-ext" addr add 203.0.113.1/30 dev ext0
+  ip -n "$P-ext" link set ext0 up
+  ip -n "$P-ext" link add inet0 type veth peer name inet1
+  ip -n "$P-ext" addr add $LAB_EXT_HOST/24 dev inet0
+  ip -n "$P-ext" link set inet0 up
+  ip -n "$P-ext" link set inet1 up
+  ip -n "$P-ext" route add 10.0.0.0/8 via 203.0.113.2
+  _lab_nooffload "$P-ext" ext0 inet0 inet1
+}
+
+lab_up() {
+  local rc
+  lab_gc_stale
+  if ip netns list | grep -q "^$P-"; then
+    echo "lab_up: namespaces $P-* exist already" >&2
+    return 1
+  fi
+  (_lab_up_body)
+  rc=$?
+  if [ $rc -ne 0 ]; then
+    lab_down
+    return $rc
+  fi
+  return 0
+}
+
+_lab_kill_ns() { # kills every process in namespace $1: TERM, then KILL after 2 s
+  local ns=$1 pids i
+  pids=$(ip netns pids "$ns" 2>/dev/null)
+  [ -z "$pids" ] && return 0
+  # shellcheck disable=SC2086
+  kill -TERM $pids 2>/dev/null
+  for i in $(seq 20); do
+    pids=$(ip netns pids "$ns" 2>/dev/null)
+    [ -z "$pids" ] && return 0
+    sleep 0.1
+  done
+  # shellcheck disable=SC2086
+  kill -KILL $pids 2>/dev/null
+  sleep 0.1
+}
+
+lab_down() {
+  local ns name
+  [ -n "${P:-}" ] || return 0
+  for name in $(ip netns list 2>/dev/null | awk '{print $1}'); do
+    for ns in $LAB_NAMES; do
+      [ "$name" = "$P-$ns" ] || continue
+      _lab_kill_ns "$name"
+    done
+  done
+  for ns in $LAB_NAMES; do
+    ip netns del "$P-$ns" 2>/dev/null
+  done
+  if [ -n "${GW_PID:-}" ]; then
+    wait "$GW_PID" 2>/dev/null
+    GW_PID=
+  fi
+  LAB_KERNEL_GW=0
+  return 0
+}
+
+lab_cleanup() {
+  lab_down
+  if [ -n "${LAB_TMP:-}" ] && [ -d "$LAB_TMP" ] && [ -z "${LAB_KEEP_TMP:-}" ]; then
+    rm -rf "$LAB_TMP"
+  fi
+  return 0
+}
+
+# ---------------------------------------------------------------------------------------------
+# helpers
+wait_until() {
+  local secs=$1 end
+  shift
+  end=$(($(date +%s%N) + secs * 1000000000))
+  while :; do
+    "$@" && return 0
+    [ "$(date +%s%N)" -ge "$end" ] && return 1
+    sleep 0.2
+  done
+}
+
+lab_host_mac() {
+  ip -n "$(lab_ns "$1")" -br link show "${2:-eth0}" | awk '{print $3}'
+}
+
+# lab_ping FROM DST [ping options]: PING_COUNT (default 3) replies within 10 s, or fail.
+# (With both -c and -w, iputils ping goes on sending until it has -c replies or the deadline.)
+lab_ping() {
+  local from=$1 dst=$2
+  shift 2
+  lab_exec "$from" timeout 20 ping -n -q -c "${PING_COUNT:-3}" -i 0.2 -w 10 "$@" "$dst"
+}
+
+lab_flush_neigh() {
+  local n
+  for n in h1 h2 h3 ext; do
+    ip -n "$P-$n" neigh flush all 2>/dev/null
+    ip -n "$P-$n" route flush cache 2>/dev/null
+  done
+  return 0
+}
+
+# lab_has_line TOK...: stdin has a line containing every TOK as a whole word (words are
+# separated by blanks and , ; | ( ) [ ] { } " ' =).
+lab_has_line() {
+  awk -v toks="$*" '
+    BEGIN { n = split(toks, T, " ") }
+    {
+      m = split($0, F, /[ \t,;|()\[\]{}"'"'"'=]+/); ok = 0
+      for (i = 1; i <= n; i++) for (j = 1; j <= m; j++) if (F[j] == T[i]) { ok++; break }
+      if (ok == n) hit = 1
+    }
+    END { exit !hit }'
+}
+
+# ---------------------------------------------------------------------------------------------
+# packet captures (tcpdump in a namespace, bounded to 120 s)
+cap_file() { echo "$LAB_TMP/cap-$1.pcap"; }
+
+cap_start() { # NAME NS IFACE FILTER...
+  local name=$1 ns=$2 ifc=$3 err
+  shift 3
+  err=$LAB_TMP/cap-$name.err
+  rm -f "$(cap_file "$name")" "$err"
+  lab_exec "$ns" timeout 120 tcpdump -Z root -U -n -s 256 -i "$ifc" -w "$(cap_file "$name")" "$@" \
+    </dev/null >/dev/null 2>"$err" &
+  CAP_PID[$name]=$!
+  wait_until 5 grep -q "listening on" "$err" || { cat "$err"; return 1; }
+}
+
+cap_stop() {
+  local name=$1 pid=${CAP_PID[$1]:-}
+  [ -n "$pid" ] || return 0
+  sleep 0.3
+  kill -TERM "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  unset "CAP_PID[$name]"
+  return 0
+}
+
+# lab_tshark NAME tshark-args...: read a capture (no reassembly, no name resolution)
+lab_tshark() {
+  local f
+  f=$(cap_file "$1")
+  shift
+  timeout 60 tshark -n -o ip.defragment:FALSE -r "$f" "$@" 2>/dev/null
+}
+
+# ---------------------------------------------------------------------------------------------
+# vxgwd
+lab_gw_config() {
+  local bds="10 20 30" up0_mtu='' i
+  while [ $# -gt 0 ]; do
+    case $1 in
+      --bds) bds=$2; shift 2 ;;
+      --up0-mtu) up0_mtu=$2; shift 2 ;;
+      *) echo "lab_gw_config: unknown option $1" >&2; return 1 ;;
+    esac
+  done
+  echo "! generated by tests/e2e/lab.sh lab_gw_config --bds \"$bds\" ${up0_mtu:+--up0-mtu $up0_mtu}"
+  echo "hostname vxgw-e2e"
+  echo "vxlan source $LAB_GW_UL"
+  echo "!"
+  for i in 1 2 3; do
+    [[ " $bds " == *" ${LAB_BD[i]} "* ]] || continue
+    echo "bridge-domain ${LAB_BD[i]}"
+    echo " vni ${LAB_VNI[i]}"
+    if [ "$i" = 3 ]; then echo " flood-group $LAB_GROUP"; else echo " flood-peer ${LAB_VTEP[i]}"; fi
+    echo "!"
+  done
+  for i in 1 2 3; do
+    [[ " $bds " == *" ${LAB_BD[i]} "* ]] || continue
+    echo "interface bdif ${LAB_BD[i]}"
+    echo " ip address 10.1.${LAB_BD[i]}.1/24"
+    echo " mtu 1450"
+    echo "!"
+  done
+  echo "interface ethernet up0"
+  echo " ip address 203.0.113.2/30"
+  [ -n "$up0_mtu" ] && echo " mtu $up0_mtu"
+  echo "!"
+  echo "ip route 0.0.0.0/0 203.0.113.1"
+}
+
+gw_alive() { [ -n "${GW_PID:-}" ] && kill -0 "$GW_PID" 2>/dev/null; }
+
+gw_cli() {
+  local a=() c
+  for c in "$@"; do a+=(-c "$c"); done
+  ip netns exec "$P-gw" timeout 10 "$VXGW_CLI" -s "$GW_SOCK" "${a[@]}"
+}
+
+_gw_answers() { gw_cli "show version" >/dev/null 2>&1; }
+
+# gw_start CONFIG [extra vxgwd args]: vxgwd in $P-gw, logs appended to $GW_LOG.
+gw_start() {
+  local conf
+  conf=$(realpath "$1") || return 1
+  shift
+  if gw_alive; then echo "gw_start: vxgwd already running (pid $GW_PID)"; return 1; fi
+  if [ "$LAB_KERNEL_GW" = 1 ]; then echo "gw_start: kernel gateway is up"; return 1; fi
+  GW_CONF=$conf
+  lab_flush_neigh
+  echo "=== gw_start $(date +%T.%N) $VXGWD -f $conf -s $GW_SOCK -F $*" >>"$GW_LOG"
+  # `ip netns exec` execs vxgwd, so $! is vxgwd's own pid.
+  ip netns exec "$P-gw" "$VXGWD" -f "$conf" -s "$GW_SOCK" -F "$@" \
+    </dev/null >>"$GW_LOG" 2>&1 &
+  GW_PID=$!
+  local i
+  for i in $(seq 100); do
+    if ! gw_alive; then
+      wait "$GW_PID" 2>/dev/null
+      echo "gw_start: vxgwd exited with status $? during start-up; log:"
+      tail -n 30 "$GW_LOG"
+      GW_PID=
+      return 1
+    fi
+    _gw_answers && return 0
+    sleep 0.1
+  done
+  echo "gw_start: vxgwd does not answer 'show version' on $GW_SOCK after 10 s; log:"
+  tail -n 30 "$GW_LOG"
+  return 1
+}
+
+# gw_stop: SIGTERM and wait up to 5 s (then SIGKILL). $GW_EXIT = exit status (137 if killed),
+# $GW_STOP_MS = time it took. Returns 0 only for a clean exit 0.
+gw_stop() {
+  local t0 i
+  GW_EXIT=
+  [ -n "${GW_PID:-}" ] || { echo "gw_stop: no vxgwd"; return 1; }
+  t0=$(date +%s%N)
+  kill -TERM "$GW_PID" 2>/dev/null
+  for i in $(seq 50); do
+    gw_alive || break
+    sleep 0.1
+  done
+  if gw_alive; then
+    echo "gw_stop: vxgwd still running 5 s after SIGTERM, killing it"
+    kill -KILL "$GW_PID"
+  fi
+  wait "$GW_PID" 2>/dev/null
+  GW_EXIT=$?
+  GW_STOP_MS=$((($(date +%s%N) - t0) / 1000000))
+  GW_PID=
+  echo "=== gw_stop $(date +%T.%N): exit status $GW_EXIT after $GW_STOP_MS ms" >>"$GW_LOG"
+  [ "$GW_EXIT" = 0 ]
+}
+
+# gw_reload: SIGHUP, then wait until the daemon answers the CLI again (max 10 s).
+gw_reload() {
+  gw_alive || { echo "gw_reload: vxgwd is not running"; return 1; }
+  echo "=== gw_reload $(date +%T.%N)" >>"$GW_LOG"
+  kill -HUP "$GW_PID"
+  sleep 0.2
+  wait_until 10 _gw_answers && gw_alive
+}
+
+# gw_has_line "show ..." TOK...: prints the output; succeeds if one line has every TOK.
+gw_has_line() {
+  local cmd=$1 out
+  shift
+  out=$(gw_cli "$cmd") || { echo "$out"; echo "gw_has_line: '$cmd' failed"; return 1; }
+  echo "$out"
+  echo "$out" | lab_has_line "$@" || { echo "no line with: $*"; return 1; }
+}
+
+# ---------------------------------------------------------------------------------------------
+# the same gateway, done by the Linux kernel
+kernel_gw_up() {
+  local up0_mtu='' i vx br g
+  while [ $# -gt 0 ]; do
+    case $1 in
+      --up0-mtu) up0_mtu=$2; shift 2 ;;
+      *) echo "kernel_gw_up: unknown option $1" >&2; return 1 ;;
+    esac
+  done
+  if gw_alive; then echo "kernel_gw_up: vxgwd is running"; return 1; fi
+  g=$P-gw
+  local rc
+  (
+    set -eE
+    trap 'echo "kernel_gw_up: failed: $BASH_COMMAND" >&2' ERR
+    for i in 1 2 3; do
+      vx=vxlan${LAB_VNI[i]}
+      br=br${LAB_BD[i]}
+      if [ "$i" = 3 ]; then
+        ip -n "$g" link add "$vx" type vxlan id "${LAB_VNI[i]}" dstport 4789 local $LAB_GW_UL \
+          group $LAB_GROUP dev ul0 srcport 49152 65535 df set
+      else
+        ip -n "$g" link add "$vx" type vxlan id "${LAB_VNI[i]}" dstport 4789 local $LAB_GW_UL \
+          srcport 49152 65535 df set
+        bridge -n "$g" fdb append 00:00:00:00:00:00 dev "$vx" dst "${LAB_VTEP[i]}"
+      fi
+      ip -n "$g" link set "$vx" mtu 1450
+      ip -n "$g" link add "$br" type bridge stp_state 0 mcast_snooping 0
+      ip -n "$g" link set "$vx" master "$br" up
+      ip -n "$g" link set "$br" mtu 1450 up
+      ip -n "$g" addr add "10.1.${LAB_BD[i]}.1/24" dev "$br"
+    done
+    if [ -n "$up0_mtu" ]; then
+      # a real link of that MTU: both ends (veth drops frames bigger than the receiver's MTU)
+      ip -n "$g" link set up0 mtu "$up0_mtu"
+      ip -n "$P-ext" link set ext0 mtu "$up0_mtu"
+    fi
+    ip -n "$g" addr add 203.0.113.2/30 dev up0
+    ip -n "$g" route add default via 203.0.113.1
+    _lab_sysctl "$g" net.ipv4.ip_forward=1
+  )
+  rc=$?  # (not `( ... ) || ...`: set -e would be ignored inside)
+  [ $rc -eq 0 ] || { kernel_gw_down; return 1; }
+  LAB_KERNEL_GW=1
+  lab_flush_neigh
+}
+
+kernel_gw_down() {
+  local g=$P-gw i
+  _lab_sysctl "$g" net.ipv4.ip_forward=0 2>/dev/null
+  for i in 1 2 3; do
+    ip -n "$g" link del "vxlan${LAB_VNI[i]}" 2>/dev/null
+    ip -n "$g" link del "br${LAB_BD[i]}" 2>/dev/null
+  done
+  ip -n "$g" route del default 2>/dev/null
+  ip -n "$g" addr flush dev up0 2>/dev/null
+  ip -n "$g" link set up0 mtu 1500 2>/dev/null
+  ip -n "$P-ext" link set ext0 mtu 1500 2>/dev/null
+  LAB_KERNEL_GW=0
+  lab_flush_neigh
+  return 0
+}

@@ -1,0 +1,222 @@
+#!/usr/bin/env bash
+# End-to-end forwarding through vxgwd in the netns lab (tests/e2e/lab.sh):
+# gateways, routing across VNIs, the flood-group bridge domain, the uplink and the "internet",
+# TTL expiry, fragmentation and "fragmentation needed", TCP (iperf3), ARP / MAC tables,
+# drop counters, and the outer headers on the wire (UDP source port range, DF).
+#
+# usage: test_forwarding.sh [BUILD_DIR]          (default <repo>/build; needs root)
+#        VXGW_E2E_KERNEL=1 test_forwarding.sh    the same lab with the Linux kernel as the
+#                                                gateway (no vxgwd needed): proves the lab and
+#                                                is the baseline; daemon-only checks are
+#                                                skipped or replaced by the kernel's tables.
+# exit: 0 all passed, 1 a check failed, 77 skipped (not root, or vxgwd not built).
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/lab.sh"
+lab_run_under_timeout 240 "$0" "$@"
+
+[ -n "${1:-}" ] && VXGW_BUILD=$1
+KERNEL=${VXGW_E2E_KERNEL:-0}
+lab_init "vxt$$"
+lab_require_root
+[ "$KERNEL" = 1 ] || lab_require_daemon
+lab_trap
+
+daemon_only() { # DESC: true in daemon mode; in kernel mode records a skip
+  [ "$KERNEL" = 1 ] || return 0
+  skip "$1" "needs vxgwd (kernel mode)"
+  return 1
+}
+
+check "test tools are installed" lab_require_tools || lab_finish
+check "lab comes up" lab_up || lab_finish
+
+if [ "$KERNEL" = 1 ]; then
+  note "gateway: the Linux kernel (vxlan + bridge + ip_forward), up0 MTU 1400"
+  check "kernel gateway comes up" kernel_gw_up --up0-mtu 1400 || lab_finish
+else
+  note "gateway: vxgwd with etc/vxgw.conf plus 'mtu 1400' on interface ethernet up0"
+  CONF=$LAB_TMP/vxgw.conf
+  sed '/^interface ethernet up0$/a\ mtu 1400' "$LAB_ROOT/etc/vxgw.conf" >"$CONF"
+  grep -q '^ mtu 1400$' "$CONF" || { echo "could not add mtu 1400 to $CONF"; lab_finish; }
+  gw_ns_is_raw() { # the kernel of the gateway namespace must not route: vxgwd does
+    [ "$(lab_exec gw sysctl -n net.ipv4.ip_forward)" = 0 ] &&
+      [ -z "$(lab_exec gw ip -4 -o addr show dev up0)" ]
+  }
+  check "gateway namespace: ip_forward=0, no kernel address on up0" gw_ns_is_raw
+  check "vxgwd starts and answers the CLI" gw_start "$CONF" || lab_finish
+fi
+
+# --- underlay and gateway addresses ---------------------------------------------------------
+check "underlay: vtep1 reaches 192.0.2.1" lab_ping vtep1 192.0.2.1
+check "h1 pings its gateway 10.1.10.1" lab_ping h1 10.1.10.1
+check "h2 pings its gateway 10.1.20.1" lab_ping h2 10.1.20.1
+check "h3 (BD 30, flood-group) pings its gateway 10.1.30.1" lab_ping h3 10.1.30.1
+check "h1 pings the gateway's other addresses (10.1.20.1)" lab_ping h1 10.1.20.1
+check "h1 pings the gateway's uplink address 203.0.113.2" lab_ping h1 203.0.113.2
+check "ext pings the gateway's uplink address 203.0.113.2" lab_ping ext 203.0.113.2
+
+# --- routing between VNIs -------------------------------------------------------------------
+check "h1 -> h2 across VNIs 5000 -> 6000" lab_ping h1 10.1.20.60
+check "h2 -> h1 across VNIs 6000 -> 5000" lab_ping h2 10.1.10.50
+check "h3 -> h1 (flood-group BD to head-end BD)" lab_ping h3 10.1.10.50
+check "h1 -> h3 (head-end BD to flood-group BD)" lab_ping h1 10.1.30.70
+
+# --- uplink ---------------------------------------------------------------------------------
+check "h1 -> external host 198.51.100.10" lab_ping h1 $LAB_EXT_HOST
+check "h2 -> external host 198.51.100.10" lab_ping h2 $LAB_EXT_HOST
+check "h3 -> external host 198.51.100.10" lab_ping h3 $LAB_EXT_HOST
+check "external host 198.51.100.10 -> h1" lab_ping ext 10.1.10.50 -I $LAB_EXT_HOST
+check "external host 198.51.100.10 -> h2" lab_ping ext 10.1.20.60 -I $LAB_EXT_HOST
+
+# --- ICMP errors, fragmentation -------------------------------------------------------------
+ttl_exceeded() {
+  local out
+  out=$(lab_exec h1 timeout 10 ping -n -c 1 -t 1 -W 2 10.1.20.60)
+  echo "$out"
+  echo "$out" | grep -Eq '^From 10\.1\.10\.1 icmp_seq=1 Time to live exceeded'
+}
+check "ping -t 1 h1 -> h2: 'Time to live exceeded' from 10.1.10.1" ttl_exceeded
+
+# -M dont -s 1420: 1448-byte IP packets, fit h1's MTU 1450, not up0's 1400 -> the gateway
+# fragments them. h1's route cache is flushed first so that h1 itself has no learned PMTU.
+frag_test() {
+  lab_exec h1 ip route flush cache
+  cap_start frag-h1 h1 eth0 "icmp and src host 10.1.10.50" || return 1
+  cap_start frag-ext ext ext0 "src host 10.1.10.50" || return 1
+  lab_exec h1 timeout 15 ping -n -c 2 -i 0.5 -w 8 -M dont -s 1420 $LAB_EXT_HOST
+  local rc=$?
+  cap_stop frag-h1
+  cap_stop frag-ext
+  [ $rc = 0 ] || { echo "no replies to the 1448-byte pings"; return 1; }
+  FRAG_H1=$(lab_tshark frag-h1 -Y "ip.flags.mf == 1 || ip.frag_offset > 0" | wc -l)
+  FRAG_EXT=$(lab_tshark frag-ext -Y "ip.flags.mf == 1 || ip.frag_offset > 0" | wc -l)
+  FRAG_BIG=$(lab_tshark frag-ext -Y "ip.len > 1400" | wc -l)
+  echo "fragments sent by h1: $FRAG_H1, fragments at ext: $FRAG_EXT, packets > 1400 at ext: $FRAG_BIG"
+  lab_tshark frag-ext -T fields -e ip.id -e ip.len -e ip.flags.mf -e ip.frag_offset
+  return 0
+}
+check "ping -M dont -s 1420 h1 -> 198.51.100.10 gets replies" frag_test
+check "h1 sent the 1448-byte packets whole" test "${FRAG_H1:-x}" = 0
+check "they reached ext in > 1 IP fragment, none above 1400 bytes" \
+  eval '[ "${FRAG_EXT:-0}" -gt 1 ] && [ "${FRAG_BIG:-1}" = 0 ]'
+
+frag_needed() {
+  local out
+  out=$(lab_exec h1 timeout 10 ping -n -c 1 -W 2 -M do -s 1400 $LAB_EXT_HOST)
+  echo "$out"
+  echo "$out" | grep -Eq '^From [0-9.]+ icmp_seq=1 Frag needed and DF set \(mtu = 1400\)'
+}
+check "ping -M do -s 1400 h1 -> 198.51.100.10: 'Frag needed and DF set (mtu = 1400)'" frag_needed
+
+# --- TCP ------------------------------------------------------------------------------------
+iperf_test() {
+  local json=$LAB_TMP/iperf.json
+  lab_exec h2 timeout 40 iperf3 -s -1 -p 5201 >"$LAB_TMP/iperf-server.log" 2>&1 &
+  wait_until 5 eval "lab_exec h2 ss -ltnH | grep -q ':5201 '" || { echo "iperf3 -s not listening"; return 1; }
+  lab_exec h1 timeout 30 iperf3 -c 10.1.20.60 -p 5201 -t 5 -J >"$json" || { tail -n 20 "$json"; return 1; }
+  python3 - "$json" <<'EOF'
+import json, sys
+r = json.load(open(sys.argv[1]))
+bps = r["end"]["sum_received"]["bits_per_second"]
+print("iperf3 TCP h1 -> h2: %.1f Mbit/s, %d retransmits" % (bps / 1e6, r["end"]["sum_sent"].get("retransmits", -1)))
+open(sys.argv[1] + ".txt", "w").write("%.1f Mbit/s" % (bps / 1e6))
+sys.exit(0 if bps > 0 else 1)
+EOF
+}
+check "iperf3 TCP h1 -> h2 for 5 s, throughput > 0" iperf_test &&
+  note "iperf3 TCP h1 -> h2: $(cat "$LAB_TMP/iperf.json.txt")"
+
+# --- outer headers on the wire --------------------------------------------------------------
+wire_test() {
+  cap_start wire ul br0 "udp dst port 4789 and src host $LAB_GW_UL" || return 1
+  PING_COUNT=5 lab_ping h1 10.1.20.60
+  PING_COUNT=5 lab_ping h1 10.1.30.70
+  cap_stop wire
+  lab_tshark wire -T fields -E occurrence=f -e ip.dst -e udp.srcport -e ip.flags.df -e vxlan.vni | awk '
+    { n++; dst[$1]++
+      if ($2 < 49152 || $2 > 65535) { badport++; print "bad source port:", $0 }
+      if ($3 != "1" && $3 != "True") { baddf++; print "DF not set:", $0 }
+      if ($4 == "") { notvx++; print "not VXLAN:", $0 } }
+    END { printf "%d packets from 192.0.2.1:", n; for (d in dst) printf " %s=%d", d, dst[d]; print ""
+          exit !(n >= 10 && dst["192.0.2.12"] > 0 && dst["192.0.2.13"] > 0 && !badport && !baddf && !notvx) }'
+}
+check "outer packets from 192.0.2.1: VXLAN to 4789, UDP source port 49152-65535, DF set" wire_test
+
+# --- tables ---------------------------------------------------------------------------------
+MAC1=$(lab_host_mac h1)
+MAC2=$(lab_host_mac h2)
+MAC3=$(lab_host_mac h3)
+EXTMAC=$(lab_host_mac ext ext0)
+if [ "$KERNEL" = 1 ]; then
+  # the same facts in the kernel gateway's tables: they prove the expectations of the
+  # daemon checks (addresses, MACs, VTEPs) right
+  kneigh() { lab_exec gw ip neigh show "$1" dev "$2" | tee /dev/stderr | lab_has_line "$1" lladdr "$3"; }
+  kfdb() { bridge -n "$P-gw" fdb show dev "$1" | tee /dev/stderr | lab_has_line "$2" dst "$3"; }
+  check "(kernel) neighbour 10.1.10.50 $MAC1 on br10" kneigh 10.1.10.50 br10 "$MAC1"
+  check "(kernel) neighbour 203.0.113.1 $EXTMAC on up0" kneigh 203.0.113.1 up0 "$EXTMAC"
+  check "(kernel) fdb: h1 $MAC1 behind 192.0.2.11" kfdb vxlan5000 "$MAC1" 192.0.2.11
+  check "(kernel) fdb: h2 $MAC2 behind 192.0.2.12" kfdb vxlan6000 "$MAC2" 192.0.2.12
+  check "(kernel) fdb: h3 $MAC3 behind 192.0.2.13 (learned)" kfdb vxlan7000 "$MAC3" 192.0.2.13
+else
+  check "show ip arp: 10.1.10.50 $MAC1 bdif10" gw_has_line "show ip arp" 10.1.10.50 "$MAC1" bdif10
+  check "show ip arp: 10.1.20.60 $MAC2 bdif20" gw_has_line "show ip arp" 10.1.20.60 "$MAC2" bdif20
+  check "show ip arp: 203.0.113.1 $EXTMAC up0" gw_has_line "show ip arp" 203.0.113.1 "$EXTMAC" up0
+  check "show mac address-table: BD 10 $MAC1 192.0.2.11 dynamic" \
+    gw_has_line "show mac address-table" 10 "$MAC1" 192.0.2.11 dynamic
+  check "show mac address-table: BD 20 $MAC2 192.0.2.12 dynamic" \
+    gw_has_line "show mac address-table" 20 "$MAC2" 192.0.2.12 dynamic
+  check "show mac address-table: BD 30 $MAC3 192.0.2.13 dynamic (learned on the group)" \
+    gw_has_line "show mac address-table" 30 "$MAC3" 192.0.2.13 dynamic
+  routes_ok() {
+    local out
+    out=$(gw_cli "show ip route") || return 1
+    echo "$out"
+    echo "$out" | lab_has_line 0.0.0.0/0 && echo "$out" | lab_has_line 10.1.10.0/24 &&
+      echo "$out" | lab_has_line 10.1.30.0/24 && echo "$out" | lab_has_line 203.0.113.0/30 &&
+      echo "$out" | lab_has_line 198.18.0.0/15
+  }
+  check "show ip route: 0.0.0.0/0, connected 10.1.10.0/24 10.1.30.0/24 203.0.113.0/30, 198.18.0.0/15" routes_ok
+fi
+
+# --- drops: a VTEP that is not a peer of the bridge domain ----------------------------------
+# 3 VXLAN packets for VNI 5000 (BD 10, whose only peer is 192.0.2.11) from 192.0.2.12.
+BOGUS_MAC=02:00:00:00:99:99
+send_bogus() {
+  lab_exec vtep2 timeout 10 python3 - "$BOGUS_MAC" <<'EOF'
+import socket, struct, sys
+src = bytes.fromhex(sys.argv[1].replace(":", ""))
+arp = struct.pack("!HHBBH6s4s6s4s", 1, 0x0800, 6, 4, 1, src, socket.inet_aton("10.1.10.99"),
+                  b"\0" * 6, socket.inet_aton("10.1.10.1"))
+frame = b"\xff" * 6 + src + b"\x08\x06" + arp + b"\0" * 18
+vxlan = struct.pack("!BxxxI", 0x08, 5000 << 8)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("192.0.2.12", 0))
+for _ in range(3):
+    s.sendto(vxlan + frame, ("192.0.2.1", 4789))
+EOF
+}
+errors_count() { gw_cli "show errors" | awk -v n="$1" '$1 == n { c = $2 } END { print c + 0 }'; }
+if daemon_only "show errors: no_such_peer counts 3 packets from a VTEP that is not a peer"; then
+  check "show errors answers" gw_cli "show errors"
+  NSP0=$(errors_count no_such_peer)
+  nsp_counted() {
+    local now
+    send_bogus || return 1
+    sleep 0.5
+    now=$(errors_count no_such_peer)
+    gw_cli "show errors"
+    echo "no_such_peer: $NSP0 before, $now after"
+    [ "$now" -ge $((NSP0 + 3)) ]
+  }
+  check "show errors: no_such_peer grows by >= 3 after 3 VNI-5000 packets from 192.0.2.12" nsp_counted
+  not_learned() {
+    local out
+    out=$(gw_cli "show mac address-table") || return 1
+    echo "$out"
+    ! echo "$out" | grep -qi "$BOGUS_MAC"
+  }
+  check "the inner source MAC of those packets was not learned" not_learned
+  check "vxgwd is still running" gw_alive
+fi
+
+lab_finish
