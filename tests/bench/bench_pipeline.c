@@ -72,12 +72,15 @@ static int add_routes(struct lab *lab, uint32_t n, uint32_t n_nbr, uint32_t *dst
 		uint32_t pfx = rnd() & net_mask(len);
 		if ((pfx >> 24) == 10 || (pfx >> 24) == 0 || (pfx >> 28) >= 14)
 			continue; /* keep clear of the lab's own and special addresses */
+		struct fib_route_info ri;
+		if (fib_route_get(fib, pfx, len, &ri))
+			continue; /* one next hop per prefix: no accidental ECMP */
 		struct fib_nh nh = {.kind = FIB_NH_IP, .ip = 0x0a800002u + rnd() % n_nbr};
 		int e = fib_route_add(fib, pfx, len, &nh);
-		if (e == FIB_E_EXISTS)
-			continue;
-		if (e)
+		if (e) {
+			fprintf(stderr, "route %u: %s\n", added, fib_strerror(e));
 			return -1;
+		}
 		if (added < N_TEMPLATES)
 			dsts[added] = pfx | (rnd() & ~net_mask(len));
 		added++;
@@ -132,6 +135,7 @@ int main(int argc, char **argv)
 	build_templates(tpl, dsts, n_dst);
 	/* the source host is known, as in steady state */
 	lab_host_arp(&lab, LAB_VTEP11, 5000, 0x0a010a32u, H1, LAB_GW10);
+	lab.n_tx = 0; /* the ARP reply */
 
 	struct gw_pool *pool = gw_pool(lab.gw);
 	struct gw_pkt *vec[GW_VEC_MAX];
