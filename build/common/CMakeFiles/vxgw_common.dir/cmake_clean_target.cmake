@@ -1,3 +1,0 @@
-file(REMOVE_RECURSE
-  "libvxgw_common.a"
-)
