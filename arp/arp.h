@@ -26,7 +26,7 @@
 
 /* ---- ARP wire format ---- */
 
-#define ARP_PKT_LEN  28 /* Ethernet/IPv4 ARP payload */
+#define ARP_PKT_LEN    28 /* Ethernet/IPv4 ARP payload */
 #define ARP_OP_REQUEST 1
 #define ARP_OP_REPLY   2
 
@@ -40,10 +40,10 @@ struct arp_msg {
 
 enum arp_parse_err {
 	ARP_PARSE_OK = 0,
-	ARP_PARSE_SHORT,    /* fewer than 28 bytes */
-	ARP_PARSE_FORMAT,   /* htype != 1, ptype != 0x0800, hlen != 6 or plen != 4 */
-	ARP_PARSE_OP,       /* op other than request/reply */
-	ARP_PARSE_SENDER,   /* sender MAC multicast/zero, or sender IP multicast/broadcast */
+	ARP_PARSE_SHORT,  /* fewer than 28 bytes */
+	ARP_PARSE_FORMAT, /* htype != 1, ptype != 0x0800, hlen != 6 or plen != 4 */
+	ARP_PARSE_OP,     /* op other than request/reply */
+	ARP_PARSE_SENDER, /* sender MAC multicast/zero, or sender IP multicast/broadcast */
 };
 
 /* Parses the ARP payload (after the Ethernet header). Returns enum arp_parse_err. */
@@ -54,10 +54,10 @@ void arp_build(uint8_t *p, const struct arp_msg *m);
 /* ---- neighbour table ---- */
 
 /* Hard bounds, whatever the configuration says. */
-#define ARP_MAX_IFX     4095        /* valid ifx: 1..ARP_MAX_IFX */
-#define ARP_MAX_QUEUE   64          /* upper bound of arp_config.queue_len */
-#define ARP_MAX_ENTRIES (1u << 24)  /* upper bound of arp_config.max_entries */
-#define ARP_MAX_STATIC  65536       /* static entries, counted apart from max_entries */
+#define ARP_MAX_IFX     4095       /* valid ifx: 1..ARP_MAX_IFX */
+#define ARP_MAX_QUEUE   64         /* upper bound of arp_config.queue_len */
+#define ARP_MAX_ENTRIES (1u << 24) /* upper bound of arp_config.max_entries */
+#define ARP_MAX_STATIC  65536      /* static entries, counted apart from max_entries */
 
 enum arp_state {
 	ARP_INCOMPLETE = 1,
@@ -107,7 +107,7 @@ struct arp_table;
  * packets: a callback may call arp_lookup (or any other function) on the same table.
  */
 struct arp_table *arp_table_create(const struct arp_config *cfg, const struct arp_ops *ops,
-				   void *ctx);
+                                   void *ctx);
 void arp_table_destroy(struct arp_table *t); /* queued packets go to ops->drop(FLUSHED) */
 
 /*
@@ -119,9 +119,9 @@ void arp_table_destroy(struct arp_table *t); /* queued packets go to ops->drop(F
 const uint8_t *arp_lookup(struct arp_table *t, uint16_t ifx, uint32_t ip, uint64_t now_ms);
 
 enum arp_resolve_result {
-	ARP_RES_QUEUED = 0,   /* held; a request went out or is already pending */
-	ARP_RES_FAILED,       /* neighbour failed recently: caller answers host unreachable */
-	ARP_RES_NOMEM,        /* table full: caller drops (counted) and keeps pkt */
+	ARP_RES_QUEUED = 0, /* held; a request went out or is already pending */
+	ARP_RES_FAILED,     /* neighbour failed recently: caller answers host unreachable */
+	ARP_RES_NOMEM,      /* table full: caller drops (counted) and keeps pkt */
 };
 
 /*
@@ -144,9 +144,9 @@ enum arp_learn_result {
 	ARP_LEARN_IGNORED = 0, /* no entry and mode UPDATE, or static entry */
 	ARP_LEARN_NEW,
 	ARP_LEARN_REFRESHED,
-	ARP_LEARN_CHANGED,     /* MAC changed */
-	ARP_LEARN_RESOLVED,    /* was INCOMPLETE: queued packets went to ops->resolved */
-	ARP_LEARN_FULL,        /* would create but the table is full */
+	ARP_LEARN_CHANGED,  /* MAC changed */
+	ARP_LEARN_RESOLVED, /* was INCOMPLETE: queued packets went to ops->resolved */
+	ARP_LEARN_FULL,     /* would create but the table is full */
 };
 
 /*
@@ -156,7 +156,7 @@ enum arp_learn_result {
  * there is one, else returns FULL.
  */
 int arp_learn(struct arp_table *t, uint16_t ifx, uint32_t ip, const uint8_t *mac,
-	      enum arp_learn_mode mode, uint64_t now_ms);
+              enum arp_learn_mode mode, uint64_t now_ms);
 
 /* Timers: retransmits, state ageing, expiry. Call every ~100 ms or at arp_next_deadline. */
 void arp_tick(struct arp_table *t, uint64_t now_ms);
@@ -186,8 +186,8 @@ void arp_flush_if(struct arp_table *t, uint16_t ifx);
 struct arp_entry_info {
 	uint16_t ifx;
 	uint32_t ip;
-	uint8_t mac[6]; /* zero while INCOMPLETE */
-	uint8_t state;  /* enum arp_state */
+	uint8_t mac[6];  /* zero while INCOMPLETE */
+	uint8_t state;   /* enum arp_state */
 	uint64_t age_ms; /* since last confirmation (0 for static) */
 	uint8_t queued;
 	uint8_t retries;
@@ -200,9 +200,9 @@ struct arp_entry_info {
  * INCOMPLETE entry shows retries == max_retries.
  */
 int arp_walk(const struct arp_table *t, uint64_t now_ms,
-	     int (*cb)(const struct arp_entry_info *e, void *arg), void *arg);
+             int (*cb)(const struct arp_entry_info *e, void *arg), void *arg);
 bool arp_get(const struct arp_table *t, uint16_t ifx, uint32_t ip, uint64_t now_ms,
-	     struct arp_entry_info *e);
+             struct arp_entry_info *e);
 
 /*
  * entries: all, statics included. learned: entries created or resolved by arp_learn.

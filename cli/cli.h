@@ -31,7 +31,7 @@ void cli_printf(struct cli_out *o, const char *fmt, ...) __attribute__((format(p
 
 /* ---- what the command tree needs from its host (the daemon, or a test) ---- */
 struct cli_env {
-	struct gw *gw;              /* for show and clear commands; NULL when only parsing */
+	struct gw *gw; /* for show and clear commands; NULL when only parsing */
 	const struct gw_cfg *(*running)(void *ctx);
 	/* Apply cand and make it the running config; takes ownership of cand on success. */
 	int (*commit)(void *ctx, struct gw_cfg *cand, char *err);
@@ -41,13 +41,7 @@ struct cli_env {
 	void *ctx;
 };
 
-enum cli_mode {
-	CLI_MODE_EXEC = 0,
-	CLI_MODE_CONFIG,
-	CLI_MODE_BD,
-	CLI_MODE_IF,
-	CLI_MODE_MAX
-};
+enum cli_mode { CLI_MODE_EXEC = 0, CLI_MODE_CONFIG, CLI_MODE_BD, CLI_MODE_IF, CLI_MODE_MAX };
 
 struct cli_sess;
 
@@ -78,7 +72,7 @@ int cli_mode(const struct cli_sess *s);
  * the configuration (also when there were errors, for -n to report them all).
  */
 int cli_load_config(const char *text, struct gw_cfg **out,
-		    void (*report)(void *arg, unsigned line, const char *msg), void *arg);
+                    void (*report)(void *arg, unsigned line, const char *msg), void *arg);
 
 /* Renders cfg as configuration text (the running-config), defaults left out. */
 void cli_render_config(const struct gw_cfg *cfg, struct cli_out *out);

@@ -20,16 +20,16 @@
 #define CLI_MAX_WORDS 32
 #define CLI_WORD_MAX  128
 
-#define CLI_M(m)       (1u << (m))
-#define CLI_F_CONFIG   0x01 /* changes the configuration: runs against a candidate */
-#define CLI_F_ENABLE   0x02 /* needs the privileged level */
-#define CLI_F_NO       0x04 /* has a `no` form */
+#define CLI_M(m)     (1u << (m))
+#define CLI_F_CONFIG 0x01 /* changes the configuration: runs against a candidate */
+#define CLI_F_ENABLE 0x02 /* needs the privileged level */
+#define CLI_F_NO     0x04 /* has a `no` form */
 
 struct cli_args {
-	bool neg;                      /* the `no` form */
-	int argc;                      /* words, keywords expanded to their full spelling */
+	bool neg; /* the `no` form */
+	int argc; /* words, keywords expanded to their full spelling */
 	const char *argv[CLI_MAX_WORDS];
-	int nval;                      /* the words that matched placeholders or (a|b) */
+	int nval; /* the words that matched placeholders or (a|b) */
 	const char *val[CLI_MAX_WORDS];
 	char store[CLI_MAX_WORDS][CLI_WORD_MAX];
 };
@@ -47,10 +47,10 @@ struct cli_sess {
 	const struct cli_env *env;
 	int mode;
 	bool enabled;
-	bool loading;         /* reading a config file: edit cand, never commit */
-	uint32_t bd_id;       /* CLI_MODE_BD */
+	bool loading;               /* reading a config file: edit cand, never commit */
+	uint32_t bd_id;             /* CLI_MODE_BD */
 	char ifname[GW_IF_NAMELEN]; /* CLI_MODE_IF */
-	struct gw_cfg *cand;  /* candidate under edit by the running command */
+	struct gw_cfg *cand;        /* candidate under edit by the running command */
 };
 
 extern const struct cli_cmd cli_commands[];

@@ -174,8 +174,8 @@ static const struct form *cmd_form(const struct cli_cmd *c, bool neg)
 			const struct cli_cmd *k = &cli_commands[i];
 			form_parse(&forms[2 * i], k->syntax, k->help);
 			if (k->flags & CLI_F_NO)
-				form_parse(&forms[2 * i + 1], k->no_syntax ? k->no_syntax : k->syntax,
-					   k->help);
+				form_parse(&forms[2 * i + 1],
+				           k->no_syntax ? k->no_syntax : k->syntax, k->help);
 		}
 	}
 	return &forms[2 * (size_t)(c - cli_commands) + neg];
@@ -258,7 +258,7 @@ struct cand {
 	const struct form *f;
 	bool neg;
 	const struct tok *picked[CLI_MAX_WORDS]; /* token (or alternative) each word matched */
-	bool line; /* a LINE token swallowed the rest */
+	bool line;                               /* a LINE token swallowed the rest */
 };
 
 struct matcher {
@@ -394,7 +394,8 @@ static void describe_expected(const struct matcher *m, char *buf, size_t len)
 static int report_failure(const struct matcher *m, struct cli_out *out)
 {
 	if (m->ambiguous[0])
-		return cli_err(out, "Ambiguous command \"%s\": %s", m->w[m->bad_word], m->ambiguous);
+		return cli_err(out, "Ambiguous command \"%s\": %s", m->w[m->bad_word],
+		               m->ambiguous);
 	if (m->bad_word < 0) {
 		char exp[200];
 		describe_expected(m, exp, sizeof(exp));
@@ -448,7 +449,8 @@ static int filter_parse(char *spec, struct filter *f, struct cli_out *out)
 		if (kl && !strncmp(filter_names[i], spec, kl))
 			kind = kind < 0 ? i : -2;
 	if (kind < 0)
-		return cli_err(out, "Unknown filter \"%s\": include, exclude, begin or count", spec);
+		return cli_err(out, "Unknown filter \"%s\": include, exclude, begin or count",
+		               spec);
 	f->kind = kind;
 	if (kind == F_COUNT)
 		return *arg ? cli_err(out, "Invalid input \"%s\" after count", arg) : CLI_OK;
@@ -457,7 +459,7 @@ static int filter_parse(char *spec, struct filter *f, struct cli_out *out)
 		arg[--al] = '\0';
 	if (!al)
 		return cli_err(out, "Incomplete command: %s needs a regular expression",
-			       filter_names[kind]);
+		               filter_names[kind]);
 	if (regcomp(&f->re, arg, REG_EXTENDED | REG_NOSUB))
 		return cli_err(out, "Invalid regular expression \"%s\"", arg);
 	return CLI_OK;
@@ -478,10 +480,10 @@ static void filters_apply(struct cli_out *out, size_t from, struct filter *f, in
 		char *save = NULL;
 		for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
 			bool hit = f[i].kind == F_COUNT || regexec(&f[i].re, l, 0, NULL, 0) == 0;
-			bool show = f[i].kind == F_INCLUDE ? hit
-				    : f[i].kind == F_EXCLUDE ? !hit
-				    : f[i].kind == F_BEGIN   ? (begun |= hit)
-							     : false;
+			bool show = f[i].kind == F_INCLUDE   ? hit
+			            : f[i].kind == F_EXCLUDE ? !hit
+			            : f[i].kind == F_BEGIN   ? (begun |= hit)
+			                                     : false;
 			count += f[i].kind == F_COUNT;
 			if (show)
 				cli_printf(out, "%s\n", l);
@@ -534,7 +536,7 @@ static void args_fill(struct cli_args *a, const struct cand *c, const char **w, 
 }
 
 static int run_config(struct cli_sess *s, const struct cli_cmd *cmd, const struct cli_args *a,
-		      struct cli_out *out)
+                      struct cli_out *out)
 {
 	if (s->loading)
 		return cmd->fn(s, a, out);
@@ -566,7 +568,7 @@ static int run_config(struct cli_sess *s, const struct cli_cmd *cmd, const struc
 
 /* Matches w in `mode`; CLI_OK with *pick set, or CLI_ERROR with the reason printed. */
 static int resolve(struct cli_sess *s, int mode, const char **w, int nw, struct cand *pick,
-		   struct cli_out *out)
+                   struct cli_out *out)
 {
 	static struct matcher m; /* large; the engine runs on one thread */
 	matcher_init(&m, s, mode, w, nw);
@@ -675,7 +677,7 @@ const char *cli_prompt(struct cli_sess *s, char *buf, size_t len)
 /* ---------------------------------------------------------------- help and completion */
 
 static void list_next(struct cli_sess *s, const char **w, int nw, const char *prefix,
-		      bool with_help, struct cli_out *out)
+                      bool with_help, struct cli_out *out)
 {
 	static struct matcher m;
 	char seen[4096] = "";
@@ -693,7 +695,8 @@ static void list_next(struct cli_sess *s, const char **w, int nw, const char *pr
 		int nalt = t->kind == T_ALT ? t->nalt : 1;
 		for (int a = 0; a < nalt; a++) {
 			const struct tok *x = t->kind == T_ALT ? &t->alt[a] : t;
-			if (prefix[0] && (x->kind != T_KEY || strncmp(x->text, prefix, strlen(prefix))))
+			if (prefix[0] &&
+			    (x->kind != T_KEY || strncmp(x->text, prefix, strlen(prefix))))
 				continue;
 			char key[40];
 			snprintf(key, sizeof(key), "|%s|", x->text);

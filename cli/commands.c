@@ -11,13 +11,14 @@
 #include "cli/cli_int.h"
 #include "common/net.h"
 
-#define ALL_MODES  (CLI_M(CLI_MODE_EXEC) | CLI_M(CLI_MODE_CONFIG) | CLI_M(CLI_MODE_BD) | CLI_M(CLI_MODE_IF))
-#define CFG_MODES  (CLI_M(CLI_MODE_CONFIG) | CLI_M(CLI_MODE_BD) | CLI_M(CLI_MODE_IF))
-#define EXEC       CLI_M(CLI_MODE_EXEC)
-#define CONFIG     CLI_M(CLI_MODE_CONFIG)
-#define BD         CLI_M(CLI_MODE_BD)
-#define IF         CLI_M(CLI_MODE_IF)
-#define CFG        (CLI_F_CONFIG | CLI_F_ENABLE | CLI_F_NO)
+#define ALL_MODES                                                                                  \
+	(CLI_M(CLI_MODE_EXEC) | CLI_M(CLI_MODE_CONFIG) | CLI_M(CLI_MODE_BD) | CLI_M(CLI_MODE_IF))
+#define CFG_MODES (CLI_M(CLI_MODE_CONFIG) | CLI_M(CLI_MODE_BD) | CLI_M(CLI_MODE_IF))
+#define EXEC      CLI_M(CLI_MODE_EXEC)
+#define CONFIG    CLI_M(CLI_MODE_CONFIG)
+#define BD        CLI_M(CLI_MODE_BD)
+#define IF        CLI_M(CLI_MODE_IF)
+#define CFG       (CLI_F_CONFIG | CLI_F_ENABLE | CLI_F_NO)
 
 /* A model error becomes the command's error. */
 static int cfg_result(int r, const char *err, struct cli_out *out)
@@ -115,7 +116,7 @@ static int cmd_vxlan_port(struct cli_sess *s, const struct cli_args *a, struct c
 {
 	char err[GW_CFG_ERRLEN];
 	return cfg_result(gw_cfg_set_udp_port(s->cand, a->neg ? 0 : cli_u32(a->val[0]), err), err,
-			  out);
+	                  out);
 }
 
 static int cmd_bridge_domain(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
@@ -132,7 +133,7 @@ static int cmd_bridge_domain(struct cli_sess *s, const struct cli_args *a, struc
 }
 
 static int enter_interface(struct cli_sess *s, uint8_t kind, const char *name, uint32_t bd,
-			   bool neg, struct cli_out *out)
+                           bool neg, struct cli_out *out)
 {
 	char err[GW_CFG_ERRLEN], ifname[GW_IF_NAMELEN];
 	snprintf(ifname, sizeof(ifname), "%s", name);
@@ -155,8 +156,8 @@ static int cmd_if_bdif(struct cli_sess *s, const struct cli_args *a, struct cli_
 static int cmd_if_eth(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
 	if (strlen(a->val[0]) >= GW_IF_NAMELEN)
-		return cli_err(out, "Invalid interface name \"%s\": at most %d characters", a->val[0],
-			       GW_IF_NAMELEN - 1);
+		return cli_err(out, "Invalid interface name \"%s\": at most %d characters",
+		               a->val[0], GW_IF_NAMELEN - 1);
 	return enter_interface(s, GW_IF_ETH, a->val[0], 0, a->neg, out);
 }
 
@@ -172,7 +173,8 @@ static int cmd_ip_route(struct cli_sess *s, const struct cli_args *a, struct cli
 		nh.ip = cli_ip(a->val[1]);
 	}
 	bool all = a->neg && a->nval == 1;
-	return cfg_result(gw_cfg_route(s->cand, pfx, len, all ? NULL : &nh, !a->neg, err), err, out);
+	return cfg_result(gw_cfg_route(s->cand, pfx, len, all ? NULL : &nh, !a->neg, err), err,
+	                  out);
 }
 
 static int cmd_arp(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
@@ -203,7 +205,7 @@ static int cmd_mac_static(struct cli_sess *s, const struct cli_args *a, struct c
 	net_mac_parse(a->val[0], mac);
 	uint32_t vtep = a->nval > 2 ? cli_ip(a->val[2]) : 0;
 	return cfg_result(gw_cfg_mac(s->cand, mac, cli_u32(a->val[1]), vtep, !a->neg, err), err,
-			  out);
+	                  out);
 }
 
 /* ---------------------------------------------------------------- bridge-domain mode */
@@ -219,7 +221,7 @@ static int cmd_flood_peer(struct cli_sess *s, const struct cli_args *a, struct c
 {
 	char err[GW_CFG_ERRLEN];
 	return cfg_result(gw_cfg_bd_peer(s->cand, s->bd_id, cli_ip(a->val[0]), !a->neg, err), err,
-			  out);
+	                  out);
 }
 
 static int cmd_flood_group(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
@@ -253,9 +255,9 @@ static int cmd_ip_address(struct cli_sess *s, const struct cli_args *a, struct c
 	if (a->nval > 0)
 		net_prefix_parse(a->val[0], &addr, &len);
 	bool secondary = a->argc > 0 && !strcmp(a->argv[a->argc - 1], "secondary");
-	enum gw_cfg_addr_op op = a->neg     ? GW_CFG_ADDR_DEL
-				 : secondary ? GW_CFG_ADDR_SECONDARY
-					     : GW_CFG_ADDR_PRIMARY;
+	enum gw_cfg_addr_op op = a->neg      ? GW_CFG_ADDR_DEL
+	                         : secondary ? GW_CFG_ADDR_SECONDARY
+	                                     : GW_CFG_ADDR_PRIMARY;
 	return cfg_result(gw_cfg_if_addr(s->cand, s->ifname, addr, len, op, err), err, out);
 }
 
@@ -266,7 +268,7 @@ static int cmd_if_mac(struct cli_sess *s, const struct cli_args *a, struct cli_o
 	if (!a->neg)
 		net_mac_parse(a->val[0], mac);
 	return cfg_result(gw_cfg_if_set_mac(s->cand, s->ifname, a->neg ? NULL : mac, err), err,
-			  out);
+	                  out);
 }
 
 static int cmd_mtu(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
@@ -284,94 +286,91 @@ static int cmd_shutdown(struct cli_sess *s, const struct cli_args *a, struct cli
 
 /* ---------------------------------------------------------------- the table */
 
-#define SHOW(syntax, help, fn) {syntax, help, ALL_MODES, 0, fn, NULL}
+#define SHOW(syntax, help, fn)                                                                     \
+	{                                                                                          \
+		syntax, help, ALL_MODES, 0, fn, NULL                                               \
+	}
 
 const struct cli_cmd cli_commands[] = {
-	{"enable", "Turn on privileged commands", EXEC, 0, cmd_enable, NULL},
-	{"disable", "Turn off privileged commands", EXEC, 0, cmd_disable, NULL},
-	{"configure terminal", "Enter configuration mode|From the terminal", EXEC, CLI_F_ENABLE,
-	 cmd_configure, NULL},
-	{"exit", "Leave this mode", ALL_MODES, 0, cmd_exit, NULL},
-	{"quit", "End the session", EXEC, 0, cmd_quit, NULL},
-	{"end", "Back to exec mode", CFG_MODES, 0, cmd_end, NULL},
-	{"write memory", "Save the configuration|To the startup configuration file", ALL_MODES,
-	 CLI_F_ENABLE, cmd_write, NULL},
-	{"copy running-config startup-config",
-	 "Copy a configuration|The running configuration|To the startup configuration file",
-	 ALL_MODES, CLI_F_ENABLE, cmd_write, NULL},
+    {"enable", "Turn on privileged commands", EXEC, 0, cmd_enable, NULL},
+    {"disable", "Turn off privileged commands", EXEC, 0, cmd_disable, NULL},
+    {"configure terminal", "Enter configuration mode|From the terminal", EXEC, CLI_F_ENABLE,
+     cmd_configure, NULL},
+    {"exit", "Leave this mode", ALL_MODES, 0, cmd_exit, NULL},
+    {"quit", "End the session", EXEC, 0, cmd_quit, NULL},
+    {"end", "Back to exec mode", CFG_MODES, 0, cmd_end, NULL},
+    {"write memory", "Save the configuration|To the startup configuration file", ALL_MODES,
+     CLI_F_ENABLE, cmd_write, NULL},
+    {"copy running-config startup-config",
+     "Copy a configuration|The running configuration|To the startup configuration file", ALL_MODES,
+     CLI_F_ENABLE, cmd_write, NULL},
 
-	SHOW("show version", "Show running system information|Software version",
-	     cli_show_dispatch),
-	SHOW("show running-config", "Show running system information|The running configuration",
-	     cli_show_dispatch),
-	SHOW("show interfaces [brief]",
-	     "Show running system information|Interfaces|One line per interface",
-	     cli_show_dispatch),
-	SHOW("show bridge-domain [<1-16777215>]",
-	     "Show running system information|Bridge domains|Bridge-domain id", cli_show_dispatch),
-	SHOW("show vxlan (peers|vni)", "Show running system information|VXLAN|Peers or VNIs",
-	     cli_show_dispatch),
-	SHOW("show mac address-table", "Show running system information|MAC|Address table",
-	     cli_show_dispatch),
-	SHOW("show mac address-table bridge-domain <1-16777215>",
-	     "Show running system information|MAC|Address table|Of one bridge domain|Bridge-domain "
-	     "id",
-	     cli_show_dispatch),
-	SHOW("show ip route [(A.B.C.D/M|A.B.C.D)]",
-	     "Show running system information|IP|Routing table|Prefix or address",
-	     cli_show_dispatch),
-	SHOW("show ip arp", "Show running system information|IP|Neighbour table",
-	     cli_show_dispatch),
-	SHOW("show counters", "Show running system information|Packet counters",
-	     cli_show_dispatch),
-	SHOW("show errors", "Show running system information|Drops by reason", cli_show_dispatch),
-	{"clear mac address-table dynamic [bridge-domain] [<1-16777215>]",
-	 "Reset|MAC|Address table|Learned entries|Of one bridge domain|Bridge-domain id",
-	 ALL_MODES, CLI_F_ENABLE, cli_show_dispatch, NULL},
-	{"clear ip arp", "Reset|IP|Learned neighbours", ALL_MODES, CLI_F_ENABLE, cli_show_dispatch,
-	 NULL},
-	{"clear counters", "Reset|Packet counters", ALL_MODES, CLI_F_ENABLE, cli_show_dispatch, NULL},
+    SHOW("show version", "Show running system information|Software version", cli_show_dispatch),
+    SHOW("show running-config", "Show running system information|The running configuration",
+         cli_show_dispatch),
+    SHOW("show interfaces [brief]",
+         "Show running system information|Interfaces|One line per interface", cli_show_dispatch),
+    SHOW("show bridge-domain [<1-16777215>]",
+         "Show running system information|Bridge domains|Bridge-domain id", cli_show_dispatch),
+    SHOW("show vxlan (peers|vni)", "Show running system information|VXLAN|Peers or VNIs",
+         cli_show_dispatch),
+    SHOW("show mac address-table", "Show running system information|MAC|Address table",
+         cli_show_dispatch),
+    SHOW("show mac address-table bridge-domain <1-16777215>",
+         "Show running system information|MAC|Address table|Of one bridge domain|Bridge-domain "
+         "id",
+         cli_show_dispatch),
+    SHOW("show ip route [(A.B.C.D/M|A.B.C.D)]",
+         "Show running system information|IP|Routing table|Prefix or address", cli_show_dispatch),
+    SHOW("show ip arp", "Show running system information|IP|Neighbour table", cli_show_dispatch),
+    SHOW("show counters", "Show running system information|Packet counters", cli_show_dispatch),
+    SHOW("show errors", "Show running system information|Drops by reason", cli_show_dispatch),
+    {"clear mac address-table dynamic [bridge-domain] [<1-16777215>]",
+     "Reset|MAC|Address table|Learned entries|Of one bridge domain|Bridge-domain id", ALL_MODES,
+     CLI_F_ENABLE, cli_show_dispatch, NULL},
+    {"clear ip arp", "Reset|IP|Learned neighbours", ALL_MODES, CLI_F_ENABLE, cli_show_dispatch,
+     NULL},
+    {"clear counters", "Reset|Packet counters", ALL_MODES, CLI_F_ENABLE, cli_show_dispatch, NULL},
 
-	{"hostname WORD", "Name of this gateway|Host name", CONFIG, CFG, cmd_hostname,
-	 "hostname [WORD]"},
-	{"vxlan source A.B.C.D", "VXLAN underlay|Local VTEP address|Address of this host", CONFIG,
-	 CFG, cmd_vxlan_source, "vxlan source [A.B.C.D]"},
-	{"vxlan udp-port <1-65535>", "VXLAN underlay|UDP destination port|Port (default 4789)",
-	 CONFIG, CFG, cmd_vxlan_port, "vxlan udp-port [<1-65535>]"},
-	{"bridge-domain <1-16777215>", "Bridge domain configuration|Bridge-domain id", CONFIG, CFG,
-	 cmd_bridge_domain, NULL},
-	{"interface bdif <1-16777215>",
-	 "Interface configuration|L3 interface of a bridge domain|Bridge-domain id", CONFIG, CFG,
-	 cmd_if_bdif, NULL},
-	{"interface ethernet WORD", "Interface configuration|Ethernet uplink|Linux netdev name",
-	 CONFIG, CFG, cmd_if_eth, NULL},
-	{"ip route A.B.C.D/M (A.B.C.D|null0)", "IP|Static route|Destination prefix|Next hop or null0",
-	 CONFIG, CFG, cmd_ip_route, "ip route A.B.C.D/M [(A.B.C.D|null0)]"},
-	{"arp A.B.C.D H:H:H:H:H:H WORD", "Static ARP entry|IPv4 address|MAC address|Interface",
-	 CONFIG, CFG, cmd_arp, "arp A.B.C.D [H:H:H:H:H:H] [WORD]"},
-	{"mac-address-table static H:H:H:H:H:H bridge-domain <1-16777215> peer A.B.C.D",
-	 "MAC table|Static entry|MAC address|In bridge domain|Bridge-domain id|Behind VTEP|VTEP "
-	 "address",
-	 CONFIG, CFG, cmd_mac_static,
-	 "mac-address-table static H:H:H:H:H:H bridge-domain <1-16777215> [peer] [A.B.C.D]"},
+    {"hostname WORD", "Name of this gateway|Host name", CONFIG, CFG, cmd_hostname,
+     "hostname [WORD]"},
+    {"vxlan source A.B.C.D", "VXLAN underlay|Local VTEP address|Address of this host", CONFIG, CFG,
+     cmd_vxlan_source, "vxlan source [A.B.C.D]"},
+    {"vxlan udp-port <1-65535>", "VXLAN underlay|UDP destination port|Port (default 4789)", CONFIG,
+     CFG, cmd_vxlan_port, "vxlan udp-port [<1-65535>]"},
+    {"bridge-domain <1-16777215>", "Bridge domain configuration|Bridge-domain id", CONFIG, CFG,
+     cmd_bridge_domain, NULL},
+    {"interface bdif <1-16777215>",
+     "Interface configuration|L3 interface of a bridge domain|Bridge-domain id", CONFIG, CFG,
+     cmd_if_bdif, NULL},
+    {"interface ethernet WORD", "Interface configuration|Ethernet uplink|Linux netdev name", CONFIG,
+     CFG, cmd_if_eth, NULL},
+    {"ip route A.B.C.D/M (A.B.C.D|null0)", "IP|Static route|Destination prefix|Next hop or null0",
+     CONFIG, CFG, cmd_ip_route, "ip route A.B.C.D/M [(A.B.C.D|null0)]"},
+    {"arp A.B.C.D H:H:H:H:H:H WORD", "Static ARP entry|IPv4 address|MAC address|Interface", CONFIG,
+     CFG, cmd_arp, "arp A.B.C.D [H:H:H:H:H:H] [WORD]"},
+    {"mac-address-table static H:H:H:H:H:H bridge-domain <1-16777215> peer A.B.C.D",
+     "MAC table|Static entry|MAC address|In bridge domain|Bridge-domain id|Behind VTEP|VTEP "
+     "address",
+     CONFIG, CFG, cmd_mac_static,
+     "mac-address-table static H:H:H:H:H:H bridge-domain <1-16777215> [peer] [A.B.C.D]"},
 
-	{"vni <1-16777215>", "VXLAN network identifier|VNI", BD, CFG, cmd_vni,
-	 "vni [<1-16777215>]"},
-	{"flood-peer A.B.C.D", "Head-end replication peer (and allowed VTEP)|VTEP address", BD,
-	 CFG, cmd_flood_peer, NULL},
-	{"flood-group A.B.C.D", "Underlay multicast group for BUM traffic|Group address", BD, CFG,
-	 cmd_flood_group, "flood-group [A.B.C.D]"},
-	{"mac-aging <0-1000000>", "MAC ageing time|Seconds (0: never)", BD, CFG, cmd_mac_aging,
-	 "mac-aging [<0-1000000>]"},
-	{"mac-limit <1-1048576>", "Most MACs learned in this bridge domain|Entries", BD, CFG,
-	 cmd_mac_limit, "mac-limit [<1-1048576>]"},
+    {"vni <1-16777215>", "VXLAN network identifier|VNI", BD, CFG, cmd_vni, "vni [<1-16777215>]"},
+    {"flood-peer A.B.C.D", "Head-end replication peer (and allowed VTEP)|VTEP address", BD, CFG,
+     cmd_flood_peer, NULL},
+    {"flood-group A.B.C.D", "Underlay multicast group for BUM traffic|Group address", BD, CFG,
+     cmd_flood_group, "flood-group [A.B.C.D]"},
+    {"mac-aging <0-1000000>", "MAC ageing time|Seconds (0: never)", BD, CFG, cmd_mac_aging,
+     "mac-aging [<0-1000000>]"},
+    {"mac-limit <1-1048576>", "Most MACs learned in this bridge domain|Entries", BD, CFG,
+     cmd_mac_limit, "mac-limit [<1-1048576>]"},
 
-	{"ip address A.B.C.D/M [secondary]", "IP|Interface address|Address/length|Another address",
-	 IF, CFG, cmd_ip_address, "ip address [A.B.C.D/M] [secondary]"},
-	{"mac-address H:H:H:H:H:H", "Interface MAC address|MAC", IF, CFG, cmd_if_mac,
-	 "mac-address [H:H:H:H:H:H]"},
-	{"mtu <576-9000>", "IP MTU|Bytes", IF, CFG, cmd_mtu, "mtu [<576-9000>]"},
-	{"shutdown", "Disable the interface", IF, CFG, cmd_shutdown, NULL},
+    {"ip address A.B.C.D/M [secondary]", "IP|Interface address|Address/length|Another address", IF,
+     CFG, cmd_ip_address, "ip address [A.B.C.D/M] [secondary]"},
+    {"mac-address H:H:H:H:H:H", "Interface MAC address|MAC", IF, CFG, cmd_if_mac,
+     "mac-address [H:H:H:H:H:H]"},
+    {"mtu <576-9000>", "IP MTU|Bytes", IF, CFG, cmd_mtu, "mtu [<576-9000>]"},
+    {"shutdown", "Disable the interface", IF, CFG, cmd_shutdown, NULL},
 };
 
 const size_t cli_n_commands = sizeof(cli_commands) / sizeof(cli_commands[0]);

@@ -57,9 +57,10 @@ static bool conn_flush(struct conn *c)
 {
 	while (c->out_off < c->out.len) {
 		ssize_t n = send(c->fd, c->out.buf + c->out_off, c->out.len - c->out_off,
-				 MSG_NOSIGNAL | MSG_DONTWAIT);
+		                 MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			ev_io_stop(c->ctl->loop, &c->rw); /* no new request before this reply is out */
+			ev_io_stop(c->ctl->loop,
+			           &c->rw); /* no new request before this reply is out */
 			ev_io_start(c->ctl->loop, &c->ww);
 			return true;
 		}
@@ -184,7 +185,8 @@ static void ctl_accept(EV_P_ ev_io *w, int revents)
 	if (c)
 		c->s = cli_sess_new(ctl->env, true);
 	if (!c || !c->s) {
-		static const char busy[] = "% too many sessions\n\0" "2 \n";
+		static const char busy[] = "% too many sessions\n\0"
+		                           "2 \n";
 		if (send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
 			(void)0; /* the client goes away either way */
 		close(fd);
@@ -202,7 +204,7 @@ static void ctl_accept(EV_P_ ev_io *w, int revents)
 }
 
 struct cli_ctl *cli_ctl_open(struct ev_loop *loop, const char *path, const struct cli_env *env,
-			     char *err, size_t errlen)
+                             char *err, size_t errlen)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	if (strlen(path) >= sizeof(sa.sun_path)) {

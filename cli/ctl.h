@@ -17,14 +17,14 @@
 
 #include "cli/cli.h"
 
-#define CLI_CTL_LINE_MAX 4096
+#define CLI_CTL_LINE_MAX  4096
 #define CLI_CTL_CONNS_MAX 32
 
 struct cli_ctl;
 
 /* Listens on path (an existing socket file is replaced); NULL with a message in err. */
 struct cli_ctl *cli_ctl_open(struct ev_loop *loop, const char *path, const struct cli_env *env,
-			     char *err, size_t errlen);
+                             char *err, size_t errlen);
 void cli_ctl_close(struct cli_ctl *c);
 
 #endif

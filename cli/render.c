@@ -40,7 +40,7 @@ static void render_if(const struct gw_cfg_if *i, struct cli_out *o)
 		cli_printf(o, "interface ethernet %s\n", i->name);
 	for (unsigned k = 0; k < i->n_addrs; k++)
 		cli_printf(o, " ip address %s/%u%s\n", net_ip_fmt(i->addr[k], ip), i->plen[k],
-			   k ? " secondary" : "");
+		           k ? " secondary" : "");
 	if (i->mac_set)
 		cli_printf(o, " mac-address %s\n", net_mac_fmt(i->mac, mac));
 	if (i->mtu)
@@ -56,17 +56,17 @@ static void render_statics(const struct gw_cfg *c, struct cli_out *o)
 	for (size_t i = 0; i < c->routes.n; i++) {
 		const struct gw_cfg_route *r = &c->routes.v[i];
 		cli_printf(o, "ip route %s/%u %s\n", net_ip_fmt(r->pfx, ip), r->len,
-			   r->kind == FIB_NH_NULL0 ? "null0" : net_ip_fmt(r->nh, nh));
+		           r->kind == FIB_NH_NULL0 ? "null0" : net_ip_fmt(r->nh, nh));
 	}
 	for (size_t i = 0; i < c->arps.n; i++) {
 		const struct gw_cfg_arp *a = &c->arps.v[i];
 		cli_printf(o, "arp %s %s %s\n", net_ip_fmt(a->ip, ip), net_mac_fmt(a->mac, mac),
-			   a->ifname);
+		           a->ifname);
 	}
 	for (size_t i = 0; i < c->macs.n; i++) {
 		const struct gw_cfg_mac *m = &c->macs.v[i];
 		cli_printf(o, "mac-address-table static %s bridge-domain %u peer %s\n",
-			   net_mac_fmt(m->mac, mac), m->bd_id, net_ip_fmt(m->vtep, ip));
+		           net_mac_fmt(m->mac, mac), m->bd_id, net_ip_fmt(m->vtep, ip));
 	}
 }
 
@@ -111,7 +111,7 @@ static const char *last_error(struct cli_out *o)
 }
 
 int cli_load_config(const char *text, struct gw_cfg **out_cfg,
-		    void (*report)(void *arg, unsigned line, const char *msg), void *arg)
+                    void (*report)(void *arg, unsigned line, const char *msg), void *arg)
 {
 	static const struct cli_env env = {.running = loader_running};
 	struct cli_sess *s = cli_sess_new(&env, true);

@@ -42,10 +42,9 @@ static int arp_line(const struct arp_entry_info *e, void *arg)
 	char ip[NET_IP_STRLEN], mac[NET_MAC_STRLEN], ifn[GW_IF_NAMELEN];
 	bool incomplete = e->state == ARP_INCOMPLETE;
 	cli_printf(c->out, "%-16s %-18s %-11s %-7llu %s\n", net_ip_fmt(e->ip, ip),
-		   incomplete ? "(incomplete)" : net_mac_fmt(e->mac, mac),
-		   arp_state_name(e->state),
-		   (unsigned long long)(e->state == ARP_STATIC ? 0 : e->age_ms / 1000),
-		   ifname(c->gw, e->ifx, ifn));
+	           incomplete ? "(incomplete)" : net_mac_fmt(e->mac, mac), arp_state_name(e->state),
+	           (unsigned long long)(e->state == ARP_STATIC ? 0 : e->age_ms / 1000),
+	           ifname(c->gw, e->ifx, ifn));
 	c->n++;
 	return 0;
 }
@@ -53,7 +52,7 @@ static int arp_line(const struct arp_entry_info *e, void *arg)
 static void show_ip_arp(struct show_ctx *c)
 {
 	cli_printf(c->out, "%-16s %-18s %-11s %-7s %s\n", "Address", "MAC address", "State",
-		   "Age(s)", "Interface");
+	           "Age(s)", "Interface");
 	arp_walk(gw_arp(c->gw), now_ms(c->s), arp_line, c);
 	cli_printf(c->out, "Total: %u\n", c->n);
 }
@@ -65,8 +64,8 @@ static int mac_line(const struct bd_mac_info *m, void *arg)
 	struct show_ctx *c = arg;
 	char mac[NET_MAC_STRLEN], ip[NET_IP_STRLEN];
 	cli_printf(c->out, "%-9u %-18s %-8s %-16s %llu\n", m->bd_id, net_mac_fmt(m->mac, mac),
-		   m->is_static ? "static" : "dynamic", net_ip_fmt(m->vtep, ip),
-		   (unsigned long long)(m->is_static ? 0 : m->age_ms / 1000));
+	           m->is_static ? "static" : "dynamic", net_ip_fmt(m->vtep, ip),
+	           (unsigned long long)(m->is_static ? 0 : m->age_ms / 1000));
 	c->n++;
 	return 0;
 }
@@ -74,7 +73,7 @@ static int mac_line(const struct bd_mac_info *m, void *arg)
 static void show_mac_table(struct show_ctx *c)
 {
 	cli_printf(c->out, "%-9s %-18s %-8s %-16s %s\n", "BD", "MAC address", "Type", "VTEP",
-		   "Age(s)");
+	           "Age(s)");
 	bd_mac_walk(gw_bd(c->gw), c->filter, now_ms(c->s), mac_line, c);
 	cli_printf(c->out, "Total: %u\n", c->n);
 }
@@ -99,8 +98,8 @@ static void route_paths(struct show_ctx *c, const struct fib_route_info *ri)
 	if (!ri->active) {
 		for (unsigned k = 0; k < ri->n_nh; k++)
 			cli_printf(c->out, "%s via %s (unresolved)", k ? "," : "",
-				   ri->nh[k].kind == FIB_NH_NULL0 ? "null0"
-								  : net_ip_fmt(ri->nh[k].ip, ip));
+			           ri->nh[k].kind == FIB_NH_NULL0 ? "null0"
+			                                          : net_ip_fmt(ri->nh[k].ip, ip));
 		return;
 	}
 	for (unsigned k = 0; k < ri->n_paths; k++) {
@@ -115,11 +114,11 @@ static void route_paths(struct show_ctx *c, const struct fib_route_info *ri)
 			break;
 		case FIB_PATH_ATTACHED:
 			cli_printf(c->out, "%s is directly connected, %s", sep,
-				   ifname(c->gw, p->ifx, ifn));
+			           ifname(c->gw, p->ifx, ifn));
 			break;
 		default:
 			cli_printf(c->out, "%s via %s, %s", sep, net_ip_fmt(p->nh, ip),
-				   ifname(c->gw, p->ifx, ifn));
+			           ifname(c->gw, p->ifx, ifn));
 		}
 	}
 }
@@ -148,8 +147,8 @@ static void show_ip_route(struct show_ctx *c, const char *arg)
 	uint32_t addr;
 	uint8_t len;
 	bool found = net_prefix_parse(arg, &addr, &len)
-			     ? fib_route_get(gw_fib(c->gw), addr & net_mask(len), len, &ri)
-			     : (net_ip_parse(arg, &addr) && fib_route_match(gw_fib(c->gw), addr, &ri));
+	                 ? fib_route_get(gw_fib(c->gw), addr & net_mask(len), len, &ri)
+	                 : (net_ip_parse(arg, &addr) && fib_route_match(gw_fib(c->gw), addr, &ri));
 	if (found)
 		route_line(&ri, c);
 	else
@@ -167,7 +166,7 @@ static void show_errors(struct show_ctx *c)
 		if (!k.drops[d])
 			continue;
 		cli_printf(c->out, "%-24s %-12llu %s\n", gw_drop_name(d),
-			   (unsigned long long)k.drops[d], gw_drop_desc(d));
+		           (unsigned long long)k.drops[d], gw_drop_desc(d));
 		c->n++;
 	}
 	if (!c->n)
@@ -178,8 +177,8 @@ static int if_counter_line(const struct gw_if_info *i, void *arg)
 {
 	struct show_ctx *c = arg;
 	cli_printf(c->out, "%-12s %14llu %16llu %14llu %16llu\n", i->name,
-		   (unsigned long long)i->cnt.rx_pkts, (unsigned long long)i->cnt.rx_bytes,
-		   (unsigned long long)i->cnt.tx_pkts, (unsigned long long)i->cnt.tx_bytes);
+	           (unsigned long long)i->cnt.rx_pkts, (unsigned long long)i->cnt.rx_bytes,
+	           (unsigned long long)i->cnt.tx_pkts, (unsigned long long)i->cnt.tx_bytes);
 	return 0;
 }
 
@@ -188,18 +187,18 @@ static void show_counters(struct show_ctx *c)
 	struct gw_counters k;
 	gw_get_counters(c->gw, &k);
 	cli_printf(c->out, "%-12s %14s %16s %14s %16s\n", "Interface", "RX packets", "RX bytes",
-		   "TX packets", "TX bytes");
+	           "TX packets", "TX bytes");
 	gw_if_walk(c->gw, if_counter_line, c);
 	cli_printf(c->out,
-		   "\nunderlay rx %llu tx %llu, uplinks rx %llu tx %llu\n"
-		   "routed %llu, to the gateway %llu, ICMP errors %llu, fragments %llu\n"
-		   "ARP requests %llu replies %llu, flooded %llu\n",
-		   (unsigned long long)k.rx_underlay, (unsigned long long)k.tx_underlay,
-		   (unsigned long long)k.rx_eth, (unsigned long long)k.tx_eth,
-		   (unsigned long long)k.routed, (unsigned long long)k.local,
-		   (unsigned long long)k.icmp_errors, (unsigned long long)k.fragments,
-		   (unsigned long long)k.arp_requests, (unsigned long long)k.arp_replies,
-		   (unsigned long long)k.flooded);
+	           "\nunderlay rx %llu tx %llu, uplinks rx %llu tx %llu\n"
+	           "routed %llu, to the gateway %llu, ICMP errors %llu, fragments %llu\n"
+	           "ARP requests %llu replies %llu, flooded %llu\n",
+	           (unsigned long long)k.rx_underlay, (unsigned long long)k.tx_underlay,
+	           (unsigned long long)k.rx_eth, (unsigned long long)k.tx_eth,
+	           (unsigned long long)k.routed, (unsigned long long)k.local,
+	           (unsigned long long)k.icmp_errors, (unsigned long long)k.fragments,
+	           (unsigned long long)k.arp_requests, (unsigned long long)k.arp_replies,
+	           (unsigned long long)k.flooded);
 }
 
 /* ---------------------------------------------------------------- interfaces */
@@ -226,10 +225,10 @@ static int if_line_full(const struct gw_if_info *i, void *arg)
 	cli_printf(c->out, "  MAC address %s, MTU %u\n", net_mac_fmt(i->mac, mac), i->mtu);
 	for (unsigned k = 0; k < i->n_addrs; k++)
 		cli_printf(c->out, "  Internet address %s/%u%s\n", net_ip_fmt(i->addr[k], ip),
-			   i->plen[k], k ? " secondary" : "");
+		           i->plen[k], k ? " secondary" : "");
 	cli_printf(c->out, "  %llu packets input, %llu bytes; %llu packets output, %llu bytes\n",
-		   (unsigned long long)i->cnt.rx_pkts, (unsigned long long)i->cnt.rx_bytes,
-		   (unsigned long long)i->cnt.tx_pkts, (unsigned long long)i->cnt.tx_bytes);
+	           (unsigned long long)i->cnt.rx_pkts, (unsigned long long)i->cnt.rx_bytes,
+	           (unsigned long long)i->cnt.tx_pkts, (unsigned long long)i->cnt.tx_bytes);
 	return 0;
 }
 
@@ -243,11 +242,11 @@ static int bd_block(const struct bd_info *b, void *arg)
 		return 0;
 	c->n++;
 	cli_printf(c->out, "bridge-domain %u\n  VNI %u, MAC ageing %u s, MAC limit %u\n", b->id,
-		   b->vni, b->mac_aging, b->mac_limit);
+	           b->vni, b->mac_aging, b->mac_limit);
 	cli_printf(c->out, "  MACs %u (%u static)\n", b->n_macs, b->n_static_macs);
 	if (b->flood_group)
 		cli_printf(c->out, "  flood group %s, %u learned VTEPs\n",
-			   net_ip_fmt(b->flood_group, ip), b->n_learned_peers);
+		           net_ip_fmt(b->flood_group, ip), b->n_learned_peers);
 	for (uint32_t k = 0; k < b->n_flood_peers; k++)
 		cli_printf(c->out, "  flood peer %s\n", net_ip_fmt(b->flood_peers[k], ip));
 	if (gw_bdif_of(c->gw, b->id))
@@ -276,7 +275,7 @@ static int peer_line(const struct bd_peer_info *p, void *arg)
 	struct show_ctx *c = arg;
 	char ip[NET_IP_STRLEN];
 	cli_printf(c->out, "%-16s %-8u %-11s", net_ip_fmt(p->vtep, ip), p->bd_id,
-		   p->learned ? "learned" : "configured");
+	           p->learned ? "learned" : "configured");
 	if (p->learned)
 		cli_printf(c->out, " %llu", (unsigned long long)(p->age_ms / 1000));
 	cli_printf(c->out, "\n");
@@ -287,7 +286,7 @@ static void show_vxlan(struct show_ctx *c, bool peers)
 {
 	char ip[NET_IP_STRLEN];
 	cli_printf(c->out, "VTEP %s, UDP port %u\n", net_ip_fmt(gw_vtep(c->gw), ip),
-		   gw_udp_port(c->gw));
+	           gw_udp_port(c->gw));
 	if (peers) {
 		cli_printf(c->out, "%-16s %-8s %-11s %s\n", "Peer", "BD", "Type", "Age(s)");
 		bd_peer_walk(gw_bd(c->gw), now_ms(c->s), peer_line, c);

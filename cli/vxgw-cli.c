@@ -36,7 +36,7 @@ static int connect_to(const char *path)
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
 		fprintf(stderr, "vxgw-cli: cannot connect to %s: %s (is vxgwd running?)\n", path,
-			strerror(errno));
+		        strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;
@@ -142,7 +142,8 @@ static char **complete(const char *word, int start, int end)
 	n_completions = 0;
 	if (request('c', partial, &text) < 0)
 		return NULL;
-	for (char *save = NULL, *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+	for (char *save = NULL, *l = strtok_r(text, "\n", &save); l;
+	     l = strtok_r(NULL, "\n", &save)) {
 		char **nc = realloc(completions, sizeof(*nc) * (size_t)(n_completions + 1));
 		if (!nc)
 			break;
@@ -166,6 +167,7 @@ static int help_key(int count, int key)
 		free(text);
 	}
 	rl_on_new_line();
+	rl_redisplay();
 	return 0;
 }
 

@@ -8,14 +8,14 @@
 const char *net_ip_fmt(uint32_t ip, char buf[NET_IP_STRLEN])
 {
 	snprintf(buf, NET_IP_STRLEN, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 0xff, (ip >> 8) & 0xff,
-		 ip & 0xff);
+	         ip & 0xff);
 	return buf;
 }
 
 const char *net_mac_fmt(const uint8_t *m, char buf[NET_MAC_STRLEN])
 {
-	snprintf(buf, NET_MAC_STRLEN, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3],
-		 m[4], m[5]);
+	snprintf(buf, NET_MAC_STRLEN, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4],
+	         m[5]);
 	return buf;
 }
 
@@ -84,7 +84,8 @@ static int hexval(int c)
 	return -1;
 }
 
-/* Accepts aa:bb:cc:dd:ee:ff, aa-bb-cc-dd-ee-ff and the Cisco/Huawei aabb.ccdd.eeff / aabb-ccdd-eeff. */
+/* Accepts aa:bb:cc:dd:ee:ff, aa-bb-cc-dd-ee-ff and the Cisco/Huawei aabb.ccdd.eeff /
+ * aabb-ccdd-eeff. */
 bool net_mac_parse(const char *s, uint8_t mac[NET_ETH_ALEN])
 {
 	size_t n = strlen(s);

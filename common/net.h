@@ -18,20 +18,20 @@
 #include <stdint.h>
 #include <string.h>
 
-#define NET_ETH_ALEN      6
-#define NET_ETH_HLEN      14
-#define NET_ETHERTYPE_IP  0x0800
-#define NET_ETHERTYPE_ARP 0x0806
+#define NET_ETH_ALEN       6
+#define NET_ETH_HLEN       14
+#define NET_ETHERTYPE_IP   0x0800
+#define NET_ETHERTYPE_ARP  0x0806
 #define NET_ETHERTYPE_VLAN 0x8100
 #define NET_ETHERTYPE_QINQ 0x88a8
-#define NET_IP_HLEN       20
-#define NET_UDP_HLEN      8
-#define NET_ICMP_HLEN     8
-#define NET_IPPROTO_ICMP  1
-#define NET_IPPROTO_UDP   17
-#define NET_IP_DF         0x4000
-#define NET_IP_MF         0x2000
-#define NET_IP_OFFMASK    0x1fff
+#define NET_IP_HLEN        20
+#define NET_UDP_HLEN       8
+#define NET_ICMP_HLEN      8
+#define NET_IPPROTO_ICMP   1
+#define NET_IPPROTO_UDP    17
+#define NET_IP_DF          0x4000
+#define NET_IP_MF          0x2000
+#define NET_IP_OFFMASK     0x1fff
 
 struct net_eth {
 	uint8_t dst[NET_ETH_ALEN];

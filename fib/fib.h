@@ -14,23 +14,23 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define FIB_IFX_MAX      4095
-#define FIB_ECMP_MAX     16 /* paths in one ECMP group */
-#define FIB_LOOKUP_MISS  0  /* fib_lookup() result when no route matches */
+#define FIB_IFX_MAX     4095
+#define FIB_ECMP_MAX    16 /* paths in one ECMP group */
+#define FIB_LOOKUP_MISS 0  /* fib_lookup() result when no route matches */
 
 /* What a forwarding path does with a packet. */
 enum fib_path_type {
-	FIB_PATH_DROP = 1,  /* null0: discard silently (counted) */
-	FIB_PATH_LOCAL,     /* an address of the gateway: deliver to the gateway itself */
-	FIB_PATH_ATTACHED,  /* connected subnet: the destination itself is the neighbour */
-	FIB_PATH_GATEWAY,   /* via next hop `nh` on interface `ifx` */
+	FIB_PATH_DROP = 1, /* null0: discard silently (counted) */
+	FIB_PATH_LOCAL,    /* an address of the gateway: deliver to the gateway itself */
+	FIB_PATH_ATTACHED, /* connected subnet: the destination itself is the neighbour */
+	FIB_PATH_GATEWAY,  /* via next hop `nh` on interface `ifx` */
 };
 
 /* A resolved forwarding path (what the data plane sees). */
 struct fib_path {
-	uint8_t type;  /* enum fib_path_type */
-	uint16_t ifx;  /* egress interface (ATTACHED, GATEWAY, LOCAL) */
-	uint32_t nh;   /* next-hop address (GATEWAY) */
+	uint8_t type; /* enum fib_path_type */
+	uint16_t ifx; /* egress interface (ATTACHED, GATEWAY, LOCAL) */
+	uint32_t nh;  /* next-hop address (GATEWAY) */
 };
 
 /* Where a route came from; a lower value wins when several sources hold one prefix. */
@@ -57,7 +57,7 @@ enum fib_err {
 	FIB_E_EXISTS = -2, /* that exact route / path is already there */
 	FIB_E_NOENT = -3,  /* no such route / path */
 	FIB_E_NOMEM = -4,
-	FIB_E_FULL = -5,   /* more than FIB_ECMP_MAX paths */
+	FIB_E_FULL = -5, /* more than FIB_ECMP_MAX paths */
 };
 
 struct fib;
@@ -105,24 +105,24 @@ struct fib_route_info {
 	bool active;     /* installed in the LPM */
 	uint8_t n_paths; /* resolved paths (0 when inactive) */
 	struct fib_path paths[FIB_ECMP_MAX];
-	uint8_t n_nh;    /* configured static next hops (for running-config) */
+	uint8_t n_nh; /* configured static next hops (for running-config) */
 	struct fib_nh nh[FIB_ECMP_MAX];
 };
 
 /* Calls cb for each route in ascending (pfx, len) order; stops early if cb returns non-zero. */
 int fib_walk(const struct fib *fib, int (*cb)(const struct fib_route_info *ri, void *arg),
-	     void *arg);
+             void *arg);
 /* Exact-match query for one prefix; false when absent. */
 bool fib_route_get(const struct fib *fib, uint32_t pfx, uint8_t len, struct fib_route_info *ri);
 /* Longest match for an address including inactive routes' absence; false on miss. */
 bool fib_route_match(const struct fib *fib, uint32_t addr, struct fib_route_info *ri);
 
 struct fib_stats {
-	size_t routes;       /* prefixes present (any source) */
-	size_t active;       /* prefixes installed in the LPM */
-	size_t groups;       /* distinct ECMP groups in use */
-	size_t lpm_bytes;    /* memory held by the lookup structure */
-	size_t total_bytes;  /* memory held by the whole FIB */
+	size_t routes;      /* prefixes present (any source) */
+	size_t active;      /* prefixes installed in the LPM */
+	size_t groups;      /* distinct ECMP groups in use */
+	size_t lpm_bytes;   /* memory held by the lookup structure */
+	size_t total_bytes; /* memory held by the whole FIB */
 };
 void fib_get_stats(const struct fib *fib, struct fib_stats *st);
 

@@ -30,7 +30,7 @@ static int fail(char *err, const char *fmt, ...)
 typedef int (*cmp_fn)(const void *key, const void *elem);
 
 static size_t vec_lower(const void *base, size_t n, size_t sz, const void *key, cmp_fn cmp,
-			bool *found)
+                        bool *found)
 {
 	size_t lo = 0, hi = n;
 	while (lo < hi) {
@@ -68,9 +68,9 @@ static void vec_remove(void *base, size_t *n, size_t sz, size_t at)
 	(*n)--;
 }
 
-#define VEC_FIND(vec, key, cmp, found)                                                     \
+#define VEC_FIND(vec, key, cmp, found)                                                             \
 	vec_lower((vec).v, (vec).n, sizeof(*(vec).v), key, cmp, found)
-#define VEC_INSERT(vec, at)                                                                \
+#define VEC_INSERT(vec, at)                                                                        \
 	vec_insert((void **)&(vec).v, &(vec).n, &(vec).cap, sizeof(*(vec).v), at)
 #define VEC_REMOVE(vec, at) vec_remove((vec).v, &(vec).n, sizeof(*(vec).v), at)
 
@@ -212,13 +212,14 @@ int gw_cfg_set_hostname(struct gw_cfg *c, const char *name, char *err)
 {
 	size_t n = strlen(name);
 	if (n == 0 || n >= GW_CFG_HOSTLEN)
-		return fail(err, "hostname \"%s\" must be 1-%d characters", name, GW_CFG_HOSTLEN - 1);
+		return fail(err, "hostname \"%s\" must be 1-%d characters", name,
+		            GW_CFG_HOSTLEN - 1);
 	if (!isalnum((unsigned char)name[0]))
 		return fail(err, "hostname \"%s\" must start with a letter or digit", name);
 	for (size_t i = 0; i < n; i++)
 		if (!isalnum((unsigned char)name[i]) && !strchr("-_.", name[i]))
 			return fail(err, "hostname \"%s\": character '%c' not allowed", name,
-				    name[i]);
+			            name[i]);
 	memcpy(c->hostname, name, n + 1);
 	return GW_CFG_OK;
 }
@@ -298,7 +299,7 @@ int gw_cfg_bd_set_vni(struct gw_cfg *c, uint32_t id, uint32_t vni, char *err)
 	for (size_t i = 0; vni && i < c->bds.n; i++)
 		if (c->bds.v[i].vni == vni && c->bds.v[i].id != id)
 			return fail(err, "vni %u is already used by bridge-domain %u", vni,
-				    c->bds.v[i].id);
+			            c->bds.v[i].id);
 	bd->vni = vni;
 	return GW_CFG_OK;
 }
@@ -325,7 +326,7 @@ int gw_cfg_bd_peer(struct gw_cfg *c, uint32_t id, uint32_t vtep, bool add, char 
 		return GW_CFG_OK;
 	if (bd->n_peers >= BD_PEERS_MAX)
 		return fail(err, "flood-peer %s: at most %d per bridge domain", ipstr(vtep),
-			    BD_PEERS_MAX);
+		            BD_PEERS_MAX);
 	memmove(&bd->peers[at + 1], &bd->peers[at], (bd->n_peers - at) * 4);
 	bd->peers[at] = vtep;
 	bd->n_peers++;
@@ -338,8 +339,10 @@ int gw_cfg_bd_set_group(struct gw_cfg *c, uint32_t id, uint32_t group, char *err
 	if (!bd)
 		return GW_CFG_ERR;
 	if (group && (!net_ip_is_mcast(group) || (group >> 8) == 0xe00000u))
-		return fail(err, "flood-group %s is not a routable multicast group (224.0.1.0-239.255.255.255)",
-			    ipstr(group));
+		return fail(
+		    err,
+		    "flood-group %s is not a routable multicast group (224.0.1.0-239.255.255.255)",
+		    ipstr(group));
 	bd->flood_group = group;
 	return GW_CFG_OK;
 }
@@ -456,7 +459,7 @@ static bool addr_host_ok(uint32_t addr, uint8_t len)
 
 /* Does addr/len overlap a subnet on any interface other than `self`? */
 static const struct gw_cfg_if *addr_overlap(const struct gw_cfg *c, const struct gw_cfg_if *self,
-					    uint32_t addr, uint8_t len, unsigned *which)
+                                            uint32_t addr, uint8_t len, unsigned *which)
 {
 	for (size_t i = 0; i < c->ifs.n; i++) {
 		const struct gw_cfg_if *o = &c->ifs.v[i];
@@ -491,7 +494,7 @@ static int if_addr_del(struct gw_cfg_if *i, uint32_t addr, uint8_t len, char *er
 }
 
 int gw_cfg_if_addr(struct gw_cfg *c, const char *name, uint32_t addr, uint8_t len,
-		   enum gw_cfg_addr_op op, char *err)
+                   enum gw_cfg_addr_op op, char *err)
 {
 	struct gw_cfg_if *i = cfg_if_get(c, name, err);
 	if (!i)
@@ -504,7 +507,7 @@ int gw_cfg_if_addr(struct gw_cfg *c, const char *name, uint32_t addr, uint8_t le
 	const struct gw_cfg_if *o = addr_overlap(c, i, addr, len, &k);
 	if (o && !(o == i && op == GW_CFG_ADDR_PRIMARY && k == 0))
 		return fail(err, "%s/%u overlaps %s/%u on %s", ipstr(addr), len, ipstr(o->addr[k]),
-			    o->plen[k], o->name);
+		            o->plen[k], o->name);
 	if (op == GW_CFG_ADDR_PRIMARY && i->n_addrs) {
 		i->addr[0] = addr;
 		i->plen[0] = len;
@@ -515,7 +518,7 @@ int gw_cfg_if_addr(struct gw_cfg *c, const char *name, uint32_t addr, uint8_t le
 			return fail(err, "%s is already configured on %s", ipstr(addr), name);
 	if (op == GW_CFG_ADDR_SECONDARY && i->n_addrs == 0)
 		return fail(err, "%s has no primary address to add %s/%u to", name, ipstr(addr),
-			    len);
+		            len);
 	if (i->n_addrs >= GW_IF_ADDRS_MAX)
 		return fail(err, "%s: at most %d addresses", name, GW_IF_ADDRS_MAX);
 	i->addr[i->n_addrs] = addr;
@@ -564,7 +567,7 @@ int gw_cfg_if_set_shutdown(struct gw_cfg *c, const char *name, bool shut, char *
 /* ---------------------------------------------------------------- static entries */
 
 static size_t route_hops(const struct gw_cfg *c, uint32_t pfx, uint8_t len, size_t *first,
-			 bool *has_null)
+                         bool *has_null)
 {
 	struct gw_cfg_route key = {.pfx = pfx, .len = len};
 	bool found;
@@ -579,7 +582,7 @@ static size_t route_hops(const struct gw_cfg *c, uint32_t pfx, uint8_t len, size
 }
 
 static int route_del(struct gw_cfg *c, uint32_t pfx, uint8_t len, const struct fib_nh *nh,
-		     char *err)
+                     char *err)
 {
 	size_t first;
 	bool has_null;
@@ -596,19 +599,19 @@ static int route_del(struct gw_cfg *c, uint32_t pfx, uint8_t len, const struct f
 	size_t at = VEC_FIND(c->routes, &key, cmp_route, &found);
 	if (!found)
 		return fail(err, "route %s/%u via %s is not configured", ipstr(pfx), len,
-			    nh->kind == FIB_NH_NULL0 ? "null0" : ipstr(nh->ip));
+		            nh->kind == FIB_NH_NULL0 ? "null0" : ipstr(nh->ip));
 	VEC_REMOVE(c->routes, at);
 	return GW_CFG_OK;
 }
 
 int gw_cfg_route(struct gw_cfg *c, uint32_t pfx, uint8_t len, const struct fib_nh *nh, bool add,
-		 char *err)
+                 char *err)
 {
 	if (len > 32)
 		return fail(err, "prefix length %u out of range 0-32", len);
 	if (pfx & ~net_mask(len))
 		return fail(err, "%s/%u has host bits set (network is %s/%u)", ipstr(pfx), len,
-			    ipstr(pfx & net_mask(len)), len);
+		            ipstr(pfx & net_mask(len)), len);
 	if (!add)
 		return route_del(c, pfx, len, nh, err);
 	if (nh->kind == FIB_NH_IP && (!ip_is_unicast(nh->ip) || (nh->ip >> 24) == 127))
@@ -621,7 +624,7 @@ int gw_cfg_route(struct gw_cfg *c, uint32_t pfx, uint8_t len, const struct fib_n
 	size_t n = route_hops(c, pfx, len, &first, &has_null);
 	if (n && (has_null || nh->kind == FIB_NH_NULL0))
 		return fail(err, "%s/%u: null0 cannot be combined with other next hops", ipstr(pfx),
-			    len);
+		            len);
 	if (n >= FIB_ECMP_MAX)
 		return fail(err, "%s/%u: at most %d next hops", ipstr(pfx), len, FIB_ECMP_MAX);
 	struct gw_cfg_route *r = VEC_INSERT(c->routes, at);
@@ -632,7 +635,7 @@ int gw_cfg_route(struct gw_cfg *c, uint32_t pfx, uint8_t len, const struct fib_n
 }
 
 int gw_cfg_arp(struct gw_cfg *c, uint32_t ip, const uint8_t *mac, const char *ifname, bool add,
-	       char *err)
+               char *err)
 {
 	struct gw_cfg_arp key = {.ip = ip};
 	snprintf(key.ifname, sizeof(key.ifname), "%s", ifname);
@@ -661,7 +664,7 @@ int gw_cfg_arp(struct gw_cfg *c, uint32_t ip, const uint8_t *mac, const char *if
 }
 
 int gw_cfg_mac(struct gw_cfg *c, const uint8_t *mac, uint32_t bd_id, uint32_t vtep, bool add,
-	       char *err)
+               char *err)
 {
 	struct gw_cfg_mac key = {.bd_id = bd_id, .vtep = vtep};
 	memcpy(key.mac, mac, 6);
@@ -669,7 +672,8 @@ int gw_cfg_mac(struct gw_cfg *c, const uint8_t *mac, uint32_t bd_id, uint32_t vt
 	size_t at = VEC_FIND(c->macs, &key, cmp_mac, &found);
 	if (!add) {
 		if (!found)
-			return fail(err, "no static MAC %s in bridge-domain %u", macstr(mac), bd_id);
+			return fail(err, "no static MAC %s in bridge-domain %u", macstr(mac),
+			            bd_id);
 		VEC_REMOVE(c->macs, at);
 		return GW_CFG_OK;
 	}
@@ -704,8 +708,7 @@ const struct gw_cfg_arp *gw_cfg_arp_find(const struct gw_cfg *c, uint32_t ip, co
 	return found ? &c->arps.v[at] : NULL;
 }
 
-const struct gw_cfg_mac *gw_cfg_mac_find(const struct gw_cfg *c, uint32_t bd_id,
-					 const uint8_t *mac)
+const struct gw_cfg_mac *gw_cfg_mac_find(const struct gw_cfg *c, uint32_t bd_id, const uint8_t *mac)
 {
 	struct gw_cfg_mac key = {.bd_id = bd_id};
 	memcpy(key.mac, mac, 6);
@@ -721,11 +724,11 @@ int gw_cfg_check(const struct gw_cfg *c, char *err)
 	for (size_t i = 0; i < c->arps.n; i++)
 		if (!gw_cfg_if_find(c, c->arps.v[i].ifname))
 			return fail(err, "arp %s: interface %s does not exist",
-				    ipstr(c->arps.v[i].ip), c->arps.v[i].ifname);
+			            ipstr(c->arps.v[i].ip), c->arps.v[i].ifname);
 	for (size_t i = 0; i < c->macs.n; i++)
 		if (!gw_cfg_bd_find(c, c->macs.v[i].bd_id))
 			return fail(err, "static MAC %s: bridge-domain %u does not exist",
-				    macstr(c->macs.v[i].mac), c->macs.v[i].bd_id);
+			            macstr(c->macs.v[i].mac), c->macs.v[i].bd_id);
 	for (size_t i = 0; i < c->ifs.n; i++) {
 		const struct gw_cfg_if *f = &c->ifs.v[i];
 		for (unsigned k = 0; k < f->n_addrs; k++) {
@@ -733,14 +736,14 @@ int gw_cfg_check(const struct gw_cfg *c, char *err)
 			const struct gw_cfg_if *o = addr_overlap(c, f, f->addr[k], f->plen[k], &w);
 			if (o)
 				return fail(err, "%s/%u on %s overlaps %s/%u on %s",
-					    ipstr(f->addr[k]), f->plen[k], f->name,
-					    ipstr(o->addr[w]), o->plen[w], o->name);
+				            ipstr(f->addr[k]), f->plen[k], f->name,
+				            ipstr(o->addr[w]), o->plen[w], o->name);
 		}
 	}
 	for (size_t i = 0; i < c->bds.n; i++)
 		for (size_t j = i + 1; j < c->bds.n; j++)
 			if (c->bds.v[i].vni && c->bds.v[i].vni == c->bds.v[j].vni)
 				return fail(err, "vni %u used by bridge-domains %u and %u",
-					    c->bds.v[i].vni, c->bds.v[i].id, c->bds.v[j].id);
+				            c->bds.v[i].vni, c->bds.v[i].id, c->bds.v[j].id);
 	return GW_CFG_OK;
 }

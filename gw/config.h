@@ -19,8 +19,8 @@
 
 #include "gw/gw.h"
 
-#define GW_CFG_ERRLEN   256
-#define GW_CFG_HOSTLEN  64
+#define GW_CFG_ERRLEN           256
+#define GW_CFG_HOSTLEN          64
 #define GW_CFG_HOSTNAME_DEFAULT "vxgw"
 
 enum {
@@ -71,16 +71,16 @@ struct gw_cfg_mac {
 };
 
 /* Growable sorted arrays; each element type has its own comparison. */
-#define GW_CFG_VEC(type)                                                                   \
-	struct {                                                                           \
-		type *v;                                                                   \
-		size_t n, cap;                                                             \
+#define GW_CFG_VEC(type)                                                                           \
+	struct {                                                                                   \
+		type *v;                                                                           \
+		size_t n, cap;                                                                     \
 	}
 
 struct gw_cfg {
 	char hostname[GW_CFG_HOSTLEN];
-	uint32_t vtep;     /* vxlan source, 0 = none */
-	uint16_t udp_port; /* default 4789 */
+	uint32_t vtep;                          /* vxlan source, 0 = none */
+	uint16_t udp_port;                      /* default 4789 */
 	GW_CFG_VEC(struct gw_cfg_bd) bds;       /* by id */
 	GW_CFG_VEC(struct gw_cfg_if) ifs;       /* bdifs by bd id, then ethernet by name */
 	GW_CFG_VEC(struct gw_cfg_route) routes; /* by (pfx, len, kind, nh) */
@@ -95,8 +95,8 @@ bool gw_cfg_equal(const struct gw_cfg *a, const struct gw_cfg *b);
 
 /* ---- setters (each with its `no` form) ---- */
 int gw_cfg_set_hostname(struct gw_cfg *c, const char *name, char *err);
-int gw_cfg_set_vtep(struct gw_cfg *c, uint32_t src, char *err);         /* 0 = no */
-int gw_cfg_set_udp_port(struct gw_cfg *c, uint32_t port, char *err);    /* 0 = default */
+int gw_cfg_set_vtep(struct gw_cfg *c, uint32_t src, char *err);      /* 0 = no */
+int gw_cfg_set_udp_port(struct gw_cfg *c, uint32_t port, char *err); /* 0 = default */
 
 int gw_cfg_bd_add(struct gw_cfg *c, uint32_t id, char *err); /* exists: fine (enter mode) */
 int gw_cfg_bd_del(struct gw_cfg *c, uint32_t id, char *err);
@@ -117,24 +117,24 @@ enum gw_cfg_addr_op {
 	GW_CFG_ADDR_DEL,       /* no ip address [A/L]: addr 0 removes every address */
 };
 int gw_cfg_if_addr(struct gw_cfg *c, const char *name, uint32_t addr, uint8_t len,
-		   enum gw_cfg_addr_op op, char *err);
+                   enum gw_cfg_addr_op op, char *err);
 int gw_cfg_if_set_mac(struct gw_cfg *c, const char *name, const uint8_t *mac, char *err);
 int gw_cfg_if_set_mtu(struct gw_cfg *c, const char *name, uint32_t mtu, char *err); /* 0 = no */
 int gw_cfg_if_set_shutdown(struct gw_cfg *c, const char *name, bool shut, char *err);
 
 /* nh NULL on delete = every next hop of the prefix. */
 int gw_cfg_route(struct gw_cfg *c, uint32_t pfx, uint8_t len, const struct fib_nh *nh, bool add,
-		 char *err);
+                 char *err);
 int gw_cfg_arp(struct gw_cfg *c, uint32_t ip, const uint8_t *mac, const char *ifname, bool add,
-	       char *err);
+               char *err);
 int gw_cfg_mac(struct gw_cfg *c, const uint8_t *mac, uint32_t bd_id, uint32_t vtep, bool add,
-	       char *err);
+               char *err);
 
 /* Exact lookups (binary search) of static entries; NULL when absent. */
 const struct gw_cfg_route *gw_cfg_route_find(const struct gw_cfg *c, const struct gw_cfg_route *r);
 const struct gw_cfg_arp *gw_cfg_arp_find(const struct gw_cfg *c, uint32_t ip, const char *ifname);
 const struct gw_cfg_mac *gw_cfg_mac_find(const struct gw_cfg *c, uint32_t bd_id,
-					 const uint8_t *mac);
+                                         const uint8_t *mac);
 
 /* ---- whole-configuration checks and application ---- */
 /*
@@ -157,6 +157,6 @@ struct gw_cfg_env {
 	void *ctx;
 };
 int gw_cfg_apply(struct gw *gw, const struct gw_cfg *old, const struct gw_cfg *new_,
-		 const struct gw_cfg_env *env, char *err);
+                 const struct gw_cfg_env *env, char *err);
 
 #endif

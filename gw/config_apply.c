@@ -123,7 +123,7 @@ static int bd_check(int r, char *err, uint32_t id, const char *what)
 }
 
 static int apply_bd_peers(struct gw *gw, const struct gw_cfg_bd *o, const struct gw_cfg_bd *n,
-			  char *err)
+                          char *err)
 {
 	struct bd_table *t = gw_bd(gw);
 	for (uint32_t k = 0; o && k < o->n_peers; k++) {
@@ -139,8 +139,7 @@ static int apply_bd_peers(struct gw *gw, const struct gw_cfg_bd *o, const struct
 	return GW_CFG_OK;
 }
 
-static int apply_bd(struct gw *gw, const struct gw_cfg_bd *o, const struct gw_cfg_bd *n,
-		    char *err)
+static int apply_bd(struct gw *gw, const struct gw_cfg_bd *o, const struct gw_cfg_bd *n, char *err)
 {
 	struct bd_table *t = gw_bd(gw);
 	if (bd_check(bd_add(t, n->id), err, n->id, "create") ||
@@ -155,8 +154,7 @@ static int apply_bd(struct gw *gw, const struct gw_cfg_bd *o, const struct gw_cf
 	return GW_CFG_OK;
 }
 
-static int apply_bds(struct gw *gw, const struct gw_cfg *old, const struct gw_cfg *new_,
-		     char *err)
+static int apply_bds(struct gw *gw, const struct gw_cfg *old, const struct gw_cfg *new_, char *err)
 {
 	struct bd_table *t = gw_bd(gw);
 	/* release VNIs that move, so that a swap between two bridge domains works */
@@ -183,7 +181,7 @@ static void derived_eth_mac(const char *name, uint8_t mac[6])
 }
 
 static int if_mac(const struct gw_cfg_if *n, const struct gw_cfg_env *env, uint8_t mac[6],
-		  char *err)
+                  char *err)
 {
 	if (n->mac_set) {
 		memcpy(mac, n->mac, 6);
@@ -199,7 +197,7 @@ static int if_mac(const struct gw_cfg_if *n, const struct gw_cfg_env *env, uint8
 }
 
 static int apply_if(struct gw *gw, const struct gw_cfg_if *n, const struct gw_cfg_env *env,
-		    char *err)
+                    char *err)
 {
 	uint8_t mac[6];
 	uint16_t ifx = gw_if_by_name(gw, n->name);
@@ -208,7 +206,7 @@ static int apply_if(struct gw *gw, const struct gw_cfg_if *n, const struct gw_cf
 	int r = GW_OK;
 	if (!ifx)
 		r = n->kind == GW_IF_BDIF ? gw_bdif_add(gw, n->bd_id, &ifx)
-					  : gw_eth_add(gw, n->name, mac, &ifx);
+		                          : gw_eth_add(gw, n->name, mac, &ifx);
 	if (r == GW_OK)
 		r = gw_if_set_mac(gw, ifx, mac);
 	if (r == GW_OK)
@@ -221,7 +219,7 @@ static int apply_if(struct gw *gw, const struct gw_cfg_if *n, const struct gw_cf
 			r = GW_OK;
 		if (r != GW_OK)
 			return fail(err, "interface %s: ip address %s/%u: %s", n->name,
-				    ipstr(n->addr[k]), n->plen[k], gw_strerror(r));
+			            ipstr(n->addr[k]), n->plen[k], gw_strerror(r));
 	}
 	if (r != GW_OK)
 		return fail(err, "interface %s: %s", n->name, gw_strerror(r));
@@ -229,7 +227,7 @@ static int apply_if(struct gw *gw, const struct gw_cfg_if *n, const struct gw_cf
 }
 
 static int add_statics(struct gw *gw, const struct gw_cfg *old, const struct gw_cfg *new_,
-		       char *err)
+                       char *err)
 {
 	for (size_t i = 0; i < new_->routes.n; i++) {
 		const struct gw_cfg_route *r = &new_->routes.v[i];
@@ -237,7 +235,7 @@ static int add_statics(struct gw *gw, const struct gw_cfg *old, const struct gw_
 		int e = fib_route_add(gw_fib(gw), r->pfx, r->len, &nh);
 		if (e != FIB_OK && e != FIB_E_EXISTS)
 			return fail(err, "ip route %s/%u: %s", ipstr(r->pfx), r->len,
-				    fib_strerror(e));
+			            fib_strerror(e));
 	}
 	for (size_t i = 0; i < new_->arps.n; i++) {
 		const struct gw_cfg_arp *a = &new_->arps.v[i], *o = find_arp(old, a);
@@ -245,7 +243,8 @@ static int add_statics(struct gw *gw, const struct gw_cfg *old, const struct gw_
 			continue;
 		uint16_t ifx = gw_if_by_name(gw, a->ifname);
 		if (!ifx || arp_static_add(gw_arp(gw), ifx, a->ip, a->mac) != ARP_OK)
-			return fail(err, "arp %s on %s: could not install", ipstr(a->ip), a->ifname);
+			return fail(err, "arp %s on %s: could not install", ipstr(a->ip),
+			            a->ifname);
 	}
 	for (size_t i = 0; i < new_->macs.n; i++) {
 		const struct gw_cfg_mac *m = &new_->macs.v[i], *o = find_mac(old, m);
@@ -254,13 +253,13 @@ static int add_statics(struct gw *gw, const struct gw_cfg *old, const struct gw_
 		int e = bd_mac_static_add(gw_bd(gw), m->bd_id, m->mac, m->vtep);
 		if (e != BD_OK && e != BD_E_EXISTS)
 			return fail(err, "static MAC in bridge-domain %u: %s", m->bd_id,
-				    bd_strerror(e));
+			            bd_strerror(e));
 	}
 	return GW_CFG_OK;
 }
 
 static int apply_diff(struct gw *gw, const struct gw_cfg *old, const struct gw_cfg *new_,
-		      const struct gw_cfg_env *env, char *err)
+                      const struct gw_cfg_env *env, char *err)
 {
 	remove_statics(gw, old, new_);
 	remove_interfaces(gw, old, new_);
@@ -276,7 +275,7 @@ static int apply_diff(struct gw *gw, const struct gw_cfg *old, const struct gw_c
 }
 
 int gw_cfg_apply(struct gw *gw, const struct gw_cfg *old, const struct gw_cfg *new_,
-		 const struct gw_cfg_env *env, char *err)
+                 const struct gw_cfg_env *env, char *err)
 {
 	if (!old)
 		old = &empty_cfg;

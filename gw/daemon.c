@@ -20,9 +20,9 @@
 #include "common/net.h"
 #include "gw/log.h"
 
-#define RX_ROUNDS   16 /* vectors per readable event before yielding to other sockets */
-#define TICK_S      0.1
-#define CONFIG_MAX  (64u << 20)
+#define RX_ROUNDS  16 /* vectors per readable event before yielding to other sockets */
+#define TICK_S     0.1
+#define CONFIG_MAX (64u << 20)
 
 struct uplink {
 	struct gwd *d;
@@ -266,7 +266,7 @@ static bool group_wanted(const struct gw_cfg *c, uint32_t g)
 
 /* Joins every group cand wants on udp (those in `have` are joined already). */
 static int groups_join(struct gw_udp *udp, const struct gw_cfg *cand, const uint32_t *have,
-		       int n_have, char *err)
+                       int n_have, char *err)
 {
 	for (size_t i = 0; i < cand->bds.n; i++) {
 		uint32_t g = cand->bds.v[i].flood_group;
@@ -295,7 +295,7 @@ static void groups_record(struct gwd *d, const struct gw_cfg *cand)
 
 /* The underlay socket cand needs: the current one, a new one, or none. */
 static int underlay_prepare(struct gwd *d, const struct gw_cfg *cand, struct gw_udp **out,
-			    char *err)
+                            char *err)
 {
 	char ioerr[GW_IO_ERRLEN], ip[NET_IP_STRLEN];
 	*out = d->udp;

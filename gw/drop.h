@@ -9,55 +9,58 @@
 
 /* _(ENUM, "name", "description") */
 #define GW_DROP_REASONS(_)                                                                         \
-	_(NO_BUFFER, "no_buffer", "packet buffer pool empty")                                       \
+	_(NO_BUFFER, "no_buffer", "packet buffer pool empty")                                      \
 	_(OUTER_DST, "outer_dst_unknown", "outer destination neither the VTEP nor a flood group")  \
-	_(VXLAN_SHORT, "vxlan_short", "VXLAN header truncated")                                     \
-	_(VXLAN_NO_I, "vxlan_no_i_flag", "VXLAN I flag clear")                                      \
-	_(VXLAN_FLAGS, "vxlan_bad_flags", "VXLAN reserved flag bits set")                           \
-	_(VXLAN_RESERVED, "vxlan_reserved", "VXLAN reserved fields non-zero")                       \
-	_(NO_SUCH_VNI, "no_such_vni", "VNI of no bridge domain")                                    \
-	_(NO_SUCH_PEER, "no_such_peer", "outer source not a peer of the bridge domain")             \
-	_(FRAME_SHORT, "frame_short", "Ethernet frame truncated")                             \
-	_(VLAN_TAGGED, "vlan_tagged", "VLAN-tagged frame")                                      \
-	_(BAD_SRC_MAC, "bad_src_mac", "source MAC multicast or zero")                               \
-	_(MAC_STATIC_CONFLICT, "mac_static_conflict", "source MAC statically bound to another VTEP") \
-	_(BUM_IGNORED, "bum_not_flooded", "broadcast/multicast not for the gateway (split horizon)")          \
-	_(NOT_FOR_US, "not_for_gateway", "unicast frame to another MAC")                            \
-	_(NO_BDIF, "no_bdif", "bridge domain has no L3 interface, or it is down")                   \
-	_(ETHERTYPE, "unknown_ethertype", "neither IPv4 nor ARP")                                   \
-	_(ARP_MALFORMED, "arp_malformed", "ARP packet malformed")                                   \
-	_(ARP_NOT_FOR_US, "arp_not_for_us", "ARP for another address")                              \
-	_(ARP_OFFLINK, "arp_source_offlink", "ARP sender outside the interface subnets")       \
-	_(ARP_SPOOF, "arp_source_conflict", "ARP sender claims a gateway address")                              \
-	_(IP_SHORT, "ip_short", "IPv4 header truncated")                                            \
-	_(IP_VERSION, "ip_version", "IP version not 4")                                             \
-	_(IP_IHL, "ip_bad_ihl", "IPv4 header length invalid")                                       \
-	_(IP_CSUM, "ip_bad_checksum", "IPv4 header checksum invalid")                               \
-	_(IP_LEN, "ip_bad_length", "IPv4 total length invalid")                                     \
-	_(IP_MARTIAN_SRC, "ip_martian_source", "IPv4 source multicast, broadcast or zero")           \
-	_(IP_BCAST, "ip_broadcast", "IPv4 broadcast or multicast destination")                      \
-	_(IP_FRAG_LOCAL, "ip_fragment_local", "fragment addressed to the gateway (no reassembly)")  \
-	_(LOCAL_PROTO, "local_unhandled", "packet to the gateway it does not answer")               \
-	_(ICMP_BAD, "icmp_malformed", "ICMP to the gateway truncated or bad checksum")               \
-	_(NO_ROUTE, "no_route", "no route to destination")                                          \
-	_(NULL_ROUTE, "null_route", "route to null0")                                               \
-	_(TTL_EXPIRED, "ttl_expired", "TTL expired in transit")                                     \
-	_(MTU_DF, "mtu_exceeded_df", "larger than egress MTU with DF set")                          \
-	_(FRAG_FAILED, "fragment_failed", "could not fragment")                                     \
-	_(ARP_UNRESOLVED, "arp_unresolved", "next hop did not answer ARP")                          \
-	_(ARP_QUEUE_FULL, "arp_queue_full", "too many packets waiting for one next hop")            \
-	_(ARP_TABLE_FULL, "arp_table_full", "neighbour table full")                                 \
-	_(ARP_FLUSHED, "arp_flushed", "waiting packet dropped when its neighbour was cleared")      \
-	_(IF_DOWN, "interface_down", "egress interface down")                                       \
+	_(VXLAN_SHORT, "vxlan_short", "VXLAN header truncated")                                    \
+	_(VXLAN_NO_I, "vxlan_no_i_flag", "VXLAN I flag clear")                                     \
+	_(VXLAN_FLAGS, "vxlan_bad_flags", "VXLAN reserved flag bits set")                          \
+	_(VXLAN_RESERVED, "vxlan_reserved", "VXLAN reserved fields non-zero")                      \
+	_(NO_SUCH_VNI, "no_such_vni", "VNI of no bridge domain")                                   \
+	_(NO_SUCH_PEER, "no_such_peer", "outer source not a peer of the bridge domain")            \
+	_(FRAME_SHORT, "frame_short", "Ethernet frame truncated")                                  \
+	_(VLAN_TAGGED, "vlan_tagged", "VLAN-tagged frame")                                         \
+	_(BAD_SRC_MAC, "bad_src_mac", "source MAC multicast or zero")                              \
+	_(MAC_STATIC_CONFLICT, "mac_static_conflict",                                              \
+	  "source MAC statically bound to another VTEP")                                           \
+	_(BUM_IGNORED, "bum_not_flooded",                                                          \
+	  "broadcast/multicast not for the gateway (split horizon)")                               \
+	_(NOT_FOR_US, "not_for_gateway", "unicast frame to another MAC")                           \
+	_(NO_BDIF, "no_bdif", "bridge domain has no L3 interface, or it is down")                  \
+	_(ETHERTYPE, "unknown_ethertype", "neither IPv4 nor ARP")                                  \
+	_(ARP_MALFORMED, "arp_malformed", "ARP packet malformed")                                  \
+	_(ARP_NOT_FOR_US, "arp_not_for_us", "ARP for another address")                             \
+	_(ARP_OFFLINK, "arp_source_offlink", "ARP sender outside the interface subnets")           \
+	_(ARP_SPOOF, "arp_source_conflict", "ARP sender claims a gateway address")                 \
+	_(IP_SHORT, "ip_short", "IPv4 header truncated")                                           \
+	_(IP_VERSION, "ip_version", "IP version not 4")                                            \
+	_(IP_IHL, "ip_bad_ihl", "IPv4 header length invalid")                                      \
+	_(IP_CSUM, "ip_bad_checksum", "IPv4 header checksum invalid")                              \
+	_(IP_LEN, "ip_bad_length", "IPv4 total length invalid")                                    \
+	_(IP_MARTIAN_SRC, "ip_martian_source", "IPv4 source multicast, broadcast or zero")         \
+	_(IP_BCAST, "ip_broadcast", "IPv4 broadcast or multicast destination")                     \
+	_(IP_FRAG_LOCAL, "ip_fragment_local", "fragment addressed to the gateway (no reassembly)") \
+	_(LOCAL_PROTO, "local_unhandled", "packet to the gateway it does not answer")              \
+	_(ICMP_BAD, "icmp_malformed", "ICMP to the gateway truncated or bad checksum")             \
+	_(NO_ROUTE, "no_route", "no route to destination")                                         \
+	_(NULL_ROUTE, "null_route", "route to null0")                                              \
+	_(TTL_EXPIRED, "ttl_expired", "TTL expired in transit")                                    \
+	_(MTU_DF, "mtu_exceeded_df", "larger than egress MTU with DF set")                         \
+	_(FRAG_FAILED, "fragment_failed", "could not fragment")                                    \
+	_(ARP_UNRESOLVED, "arp_unresolved", "next hop did not answer ARP")                         \
+	_(ARP_QUEUE_FULL, "arp_queue_full", "too many packets waiting for one next hop")           \
+	_(ARP_TABLE_FULL, "arp_table_full", "neighbour table full")                                \
+	_(ARP_FLUSHED, "arp_flushed", "waiting packet dropped when its neighbour was cleared")     \
+	_(IF_DOWN, "interface_down", "egress interface down")                                      \
 	_(NO_FLOOD, "no_flood_peers", "unknown destination and no flood peers or group")           \
-	_(ICMP_ERR_SUPPRESSED, "icmp_error_suppressed", "ICMP error not sent (rule or rate limit)")  \
+	_(ICMP_ERR_SUPPRESSED, "icmp_error_suppressed",                                            \
+	  "ICMP error not sent (rule or rate limit)")                                              \
 	_(TX_FAILED, "tx_failed", "output driver refused the packet")
 
 enum gw_drop {
 #define GW_DROP_ENUM(e, n, d) GW_DROP_##e,
 	GW_DROP_REASONS(GW_DROP_ENUM)
 #undef GW_DROP_ENUM
-		GW_DROP_MAX
+	    GW_DROP_MAX
 };
 
 const char *gw_drop_name(enum gw_drop d);

@@ -47,7 +47,7 @@ static unsigned later_header(const uint8_t *orig, unsigned hl, uint8_t *out)
 
 /* One fragment: header hdr (hl bytes), payload [off, off + len) of the original. */
 static struct gw_pkt *make_fragment(struct gw *gw, const struct gw_pkt *p, const uint8_t *hdr,
-				    unsigned hl, unsigned off, unsigned len, bool last)
+                                    unsigned hl, unsigned off, unsigned len, bool last)
 {
 	const struct net_ip *oip = (const struct net_ip *)p->data;
 	unsigned ohl = (oip->vhl & 0xf) * 4u;

@@ -11,13 +11,13 @@
 
 static const char *const drop_names[] = {
 #define GW_DROP_NAME(e, n, d) [GW_DROP_##e] = n,
-	GW_DROP_REASONS(GW_DROP_NAME)
+    GW_DROP_REASONS(GW_DROP_NAME)
 #undef GW_DROP_NAME
 };
 
 static const char *const drop_descs[] = {
 #define GW_DROP_DESC(e, n, d) [GW_DROP_##e] = d,
-	GW_DROP_REASONS(GW_DROP_DESC)
+    GW_DROP_REASONS(GW_DROP_DESC)
 #undef GW_DROP_DESC
 };
 

@@ -22,12 +22,12 @@
 #include "gw/pkt.h"
 #include "vxlan/bd.h"
 
-#define GW_IF_MAX        FIB_IFX_MAX
-#define GW_IF_NAMELEN    16
-#define GW_IF_ADDRS_MAX  8
-#define GW_MTU_MIN       576
-#define GW_MTU_MAX       9000
-#define GW_MTU_DEFAULT   1500
+#define GW_IF_MAX       FIB_IFX_MAX
+#define GW_IF_NAMELEN   16
+#define GW_IF_ADDRS_MAX 8
+#define GW_MTU_MIN      576
+#define GW_MTU_MAX      9000
+#define GW_MTU_DEFAULT  1500
 
 enum gw_if_kind {
 	GW_IF_BDIF = 1,
@@ -46,12 +46,12 @@ struct gw_io_ops {
 };
 
 struct gw_params {
-	uint32_t pool_bufs;       /* packet buffers (default 4096) */
-	size_t mac_capacity;      /* MAC table size over all bridge domains (default 65536) */
-	struct arp_config arp;    /* neighbour table settings */
-	uint32_t icmp_rate;       /* ICMP errors per second (default 100) */
-	uint32_t icmp_burst;      /* bucket depth (default 50) */
-	bool vxlan_strict;        /* drop VXLAN with reserved bits / flags (default true) */
+	uint32_t pool_bufs;    /* packet buffers (default 4096) */
+	size_t mac_capacity;   /* MAC table size over all bridge domains (default 65536) */
+	struct arp_config arp; /* neighbour table settings */
+	uint32_t icmp_rate;    /* ICMP errors per second (default 100) */
+	uint32_t icmp_burst;   /* bucket depth (default 50) */
+	bool vxlan_strict;     /* drop VXLAN with reserved bits / flags (default true) */
 };
 void gw_params_default(struct gw_params *p);
 
@@ -66,7 +66,8 @@ struct arp_table *gw_arp(struct gw *gw);
 struct bd_table *gw_bd(struct gw *gw);
 struct gw_pool *gw_pool(struct gw *gw);
 
-/* Underlay: the local VTEP address packets are sent from and accepted to (0: none; port 0: 4789). */
+/* Underlay: the local VTEP address packets are sent from and accepted to (0: none; port 0: 4789).
+ */
 int gw_set_vtep(struct gw *gw, uint32_t src, uint16_t udp_port);
 uint32_t gw_vtep(const struct gw *gw);
 uint16_t gw_udp_port(const struct gw *gw);
@@ -89,7 +90,7 @@ int gw_bdif_add(struct gw *gw, uint32_t bd_id, uint16_t *ifx);
 int gw_eth_add(struct gw *gw, const char *name, const uint8_t *mac, uint16_t *ifx);
 int gw_if_del(struct gw *gw, uint16_t ifx);
 uint16_t gw_if_by_name(const struct gw *gw, const char *name); /* "bdif10", "up0"; 0 = none */
-uint16_t gw_bdif_of(const struct gw *gw, uint32_t bd_id);       /* 0 = none */
+uint16_t gw_bdif_of(const struct gw *gw, uint32_t bd_id);      /* 0 = none */
 int gw_if_addr_add(struct gw *gw, uint16_t ifx, uint32_t addr, uint8_t len);
 int gw_if_addr_del(struct gw *gw, uint16_t ifx, uint32_t addr, uint8_t len);
 int gw_if_set_mac(struct gw *gw, uint16_t ifx, const uint8_t *mac);

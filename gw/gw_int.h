@@ -66,7 +66,7 @@ void gw_ip4_output(struct gw *gw, struct gw_pkt *p, uint16_t ifx, uint32_t nh);
 void gw_ip4_neigh_output(struct gw *gw, struct gw_pkt *p, uint16_t ifx, uint32_t nh);
 void gw_ip4_local_output(struct gw *gw, struct gw_pkt *p);
 void gw_eth_output(struct gw *gw, struct gw_pkt *p, uint16_t ifx, const uint8_t *dst_mac,
-		   uint16_t ethertype);
+                   uint16_t ethertype);
 void gw_flush(struct gw *gw);
 bool gw_if_has_addr(const struct gw_if *gif, uint32_t ip);
 uint32_t gw_if_src_for(const struct gw_if *gif, uint32_t dst);

@@ -17,18 +17,16 @@
 #define ICMP_REDIRECT      5
 #define ICMP_SOURCEQUENCH  4
 
-#define ICMP_LOCAL_TTL     64
+#define ICMP_LOCAL_TTL 64
 /* RFC 1812 4.3.2.3: quote as much of the original as fits in a 576-byte error. */
-#define ICMP_ERR_MAX       576
+#define ICMP_ERR_MAX 576
 
 static const struct {
 	uint8_t type, code;
 } icmp_kinds[] = {
-	[GW_ICMP_NET_UNREACH] = {ICMP_UNREACH, 0},
-	[GW_ICMP_HOST_UNREACH] = {ICMP_UNREACH, 1},
-	[GW_ICMP_PORT_UNREACH] = {ICMP_UNREACH, 3},
-	[GW_ICMP_FRAG_NEEDED] = {ICMP_UNREACH, 4},
-	[GW_ICMP_TTL_EXCEEDED] = {ICMP_TIME_EXCEEDED, 0},
+    [GW_ICMP_NET_UNREACH] = {ICMP_UNREACH, 0},        [GW_ICMP_HOST_UNREACH] = {ICMP_UNREACH, 1},
+    [GW_ICMP_PORT_UNREACH] = {ICMP_UNREACH, 3},       [GW_ICMP_FRAG_NEEDED] = {ICMP_UNREACH, 4},
+    [GW_ICMP_TTL_EXCEEDED] = {ICMP_TIME_EXCEEDED, 0},
 };
 
 static bool icmp_type_is_error(uint8_t type)

@@ -39,7 +39,7 @@ int gw_udp_fds(const struct gw_udp *u, int *fds, int max);
  * Returns the count (0 when nothing is waiting or the pool is empty).
  */
 unsigned gw_udp_recv(struct gw_udp *u, int fd, struct gw_pool *pool, struct gw_pkt **pkts,
-		     unsigned max);
+                     unsigned max);
 /*
  * Sends complete outer IPv4 packets (data at the IPv4 header) to each pkt->outer_dst,
  * in as few system calls as possible, and frees them to the pool. Returns how many the

@@ -41,7 +41,8 @@ void gw_log(int prio, const char *fmt, ...)
 		clock_gettime(CLOCK_REALTIME, &ts);
 		localtime_r(&ts.tv_sec, &tm);
 		strftime(stamp, sizeof(stamp), "%H:%M:%S", &tm);
-		fprintf(stderr, "%s.%03ld vxgwd %s: ", stamp, ts.tv_nsec / 1000000, prio_name(prio));
+		fprintf(stderr, "%s.%03ld vxgwd %s: ", stamp, ts.tv_nsec / 1000000,
+		        prio_name(prio));
 		vfprintf(stderr, fmt, ap);
 		fputc('\n', stderr);
 	} else {

@@ -25,10 +25,10 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: vxgwd [-f CONFIG] [-s CONTROL_SOCKET] [-F] [-n]\n"
-		   "  -f CONFIG          configuration file (default " DEFAULT_CONFIG ")\n"
-		   "  -s CONTROL_SOCKET  control socket for vxgw-cli (default " DEFAULT_SOCKET ")\n"
-		   "  -F                 stay in the foreground, log to stderr\n"
-		   "  -n                 check the configuration file and exit\n");
+	           "  -f CONFIG          configuration file (default " DEFAULT_CONFIG ")\n"
+	           "  -s CONTROL_SOCKET  control socket for vxgw-cli (default " DEFAULT_SOCKET ")\n"
+	           "  -F                 stay in the foreground, log to stderr\n"
+	           "  -n                 check the configuration file and exit\n");
 }
 
 static void print_config_error(void *arg, unsigned line, const char *msg)
@@ -185,11 +185,11 @@ int main(int argc, char **argv)
 	if (!d)
 		return 1;
 	struct cli_env env = {.gw = gwd_gw(d),
-			      .running = env_running,
-			      .commit = env_commit,
-			      .save = env_save,
-			      .now_ms = env_now,
-			      .ctx = d};
+	                      .running = env_running,
+	                      .commit = env_commit,
+	                      .save = env_save,
+	                      .now_ms = env_now,
+	                      .ctx = d};
 	char err[256];
 	struct cli_ctl *ctl = cli_ctl_open(loop, opts.socket_path, &env, err, sizeof(err));
 	if (!ctl) {

@@ -77,9 +77,9 @@ static void neigh_drop(void *ctx, uint16_t ifx, uint32_t ip, void *pkt, enum arp
 }
 
 const struct arp_ops gw_arp_ops = {
-	.solicit = neigh_solicit,
-	.resolved = neigh_resolved,
-	.drop = neigh_drop,
+    .solicit = neigh_solicit,
+    .resolved = neigh_resolved,
+    .drop = neigh_drop,
 };
 
 static bool on_link(const struct gw_if *gif, uint32_t ip)

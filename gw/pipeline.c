@@ -153,7 +153,7 @@ static void if_output(struct gw *gw, struct gw_pkt *p, uint16_t ifx)
 
 /* Prepends an Ethernet header from the interface's MAC and sends the frame. */
 void gw_eth_output(struct gw *gw, struct gw_pkt *p, uint16_t ifx, const uint8_t *dst_mac,
-		   uint16_t ethertype)
+                   uint16_t ethertype)
 {
 	struct gw_if *gif = &gw->ifs[ifx];
 	p->data -= NET_ETH_HLEN;

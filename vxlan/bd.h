@@ -18,23 +18,23 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define BD_ID_MAX          16777215u
-#define BD_MAX             4096  /* bridge domains at once */
-#define BD_PEERS_MAX       128   /* flood-peer entries per bridge domain */
+#define BD_ID_MAX            16777215u
+#define BD_MAX               4096 /* bridge domains at once */
+#define BD_PEERS_MAX         128  /* flood-peer entries per bridge domain */
 #define BD_LEARNED_PEERS_MAX 1024 /* VTEPs learned in one flood-group bridge domain */
-#define BD_MAC_AGING_DEFAULT 300 /* seconds */
+#define BD_MAC_AGING_DEFAULT 300  /* seconds */
 #define BD_MAC_LIMIT_DEFAULT 8192
-#define BD_MAC_LIMIT_MAX   1048576
-#define BD_MAC_AGING_MAX   1000000  /* seconds (about 11.5 days), as on common routers */
-#define BD_MAC_CAPACITY_MAX (1u << 26) /* bd_table_create refuses more */
-#define BD_NONE            0xffffffffu
+#define BD_MAC_LIMIT_MAX     1048576
+#define BD_MAC_AGING_MAX     1000000    /* seconds (about 11.5 days), as on common routers */
+#define BD_MAC_CAPACITY_MAX  (1u << 26) /* bd_table_create refuses more */
+#define BD_NONE              0xffffffffu
 
 enum bd_err {
 	BD_OK = 0,
 	BD_E_INVAL = -1,  /* id, vni, address or value out of range */
 	BD_E_EXISTS = -2, /* bridge domain exists / peer already listed / VNI used elsewhere */
 	BD_E_NOENT = -3,
-	BD_E_FULL = -4,   /* BD_MAX, BD_PEERS_MAX or MAC capacity reached */
+	BD_E_FULL = -4, /* BD_MAX, BD_PEERS_MAX or MAC capacity reached */
 	BD_E_NOMEM = -5,
 };
 
@@ -49,8 +49,8 @@ void bd_table_destroy(struct bd_table *t);
 const char *bd_strerror(int err);
 
 /* ---- configuration ---- */
-int bd_add(struct bd_table *t, uint32_t id);  /* created without a VNI */
-int bd_del(struct bd_table *t, uint32_t id);  /* also flushes its MACs */
+int bd_add(struct bd_table *t, uint32_t id); /* created without a VNI */
+int bd_del(struct bd_table *t, uint32_t id); /* also flushes its MACs */
 /* vni 1..VX_VNI_MAX, unique across bridge domains; 0 removes the VNI. */
 int bd_set_vni(struct bd_table *t, uint32_t id, uint32_t vni);
 /* Flood peers and static-MAC VTEPs must be unicast: not in 0/8, 224/4 or 240/4. */
@@ -67,10 +67,10 @@ int bd_set_mac_aging(struct bd_table *t, uint32_t id, uint32_t seconds);
 int bd_set_mac_limit(struct bd_table *t, uint32_t id, uint32_t limit);
 
 /* ---- lookups (data plane) ---- */
-uint32_t bd_index(const struct bd_table *t, uint32_t id);     /* BD_NONE if absent */
-uint32_t bd_by_vni(const struct bd_table *t, uint32_t vni);   /* bdx or BD_NONE */
-uint32_t bd_id(const struct bd_table *t, uint32_t bdx);      /* 0 when bdx is unused */
-uint32_t bd_vni(const struct bd_table *t, uint32_t bdx);      /* 0 when none */
+uint32_t bd_index(const struct bd_table *t, uint32_t id);   /* BD_NONE if absent */
+uint32_t bd_by_vni(const struct bd_table *t, uint32_t vni); /* bdx or BD_NONE */
+uint32_t bd_id(const struct bd_table *t, uint32_t bdx);     /* 0 when bdx is unused */
+uint32_t bd_vni(const struct bd_table *t, uint32_t bdx);    /* 0 when none */
 uint32_t bd_flood_group(const struct bd_table *t, uint32_t bdx);
 
 /*
@@ -90,11 +90,11 @@ size_t bd_flood_peers(const struct bd_table *t, uint32_t bdx, const uint32_t **p
 enum bd_mac_result {
 	BD_MAC_NEW = 0,
 	BD_MAC_REFRESHED,
-	BD_MAC_MOVED,     /* dynamic entry now points at another VTEP */
-	BD_MAC_STATIC,    /* static entry: not touched (a move attempt when VTEP differs) */
-	BD_MAC_LIMIT,     /* bridge domain's mac_limit reached: not learned */
-	BD_MAC_FULL,      /* table capacity reached: not learned */
-	BD_MAC_INVALID,   /* multicast/broadcast/zero source MAC: never learned */
+	BD_MAC_MOVED,   /* dynamic entry now points at another VTEP */
+	BD_MAC_STATIC,  /* static entry: not touched (a move attempt when VTEP differs) */
+	BD_MAC_LIMIT,   /* bridge domain's mac_limit reached: not learned */
+	BD_MAC_FULL,    /* table capacity reached: not learned */
+	BD_MAC_INVALID, /* multicast/broadcast/zero source MAC: never learned */
 };
 
 /*
@@ -102,7 +102,7 @@ enum bd_mac_result {
  * or BD_E_INVAL when bdx names no bridge domain or vtep is 0.
  */
 int bd_mac_learn(struct bd_table *t, uint32_t bdx, const uint8_t *mac, uint32_t vtep,
-		 uint64_t now_ms);
+                 uint64_t now_ms);
 /* VTEP of mac in bdx: true and *vtep set when known. Hot path. */
 bool bd_mac_lookup(const struct bd_table *t, uint32_t bdx, const uint8_t *mac, uint32_t *vtep);
 
@@ -124,7 +124,7 @@ struct bd_info {
 	uint32_t id, bdx, vni, flood_group;
 	uint32_t mac_aging, mac_limit;
 	uint32_t n_flood_peers;
-	const uint32_t *flood_peers; /* sorted ascending */
+	const uint32_t *flood_peers;    /* sorted ascending */
 	uint32_t n_macs, n_static_macs; /* n_macs counts static ones too */
 	uint32_t n_learned_peers;
 };
@@ -145,17 +145,17 @@ struct bd_mac_info {
  * callback's non-zero value, or BD_E_NOENT (unknown id) / BD_E_NOMEM.
  */
 int bd_mac_walk(const struct bd_table *t, uint32_t id, uint64_t now_ms,
-		int (*cb)(const struct bd_mac_info *mi, void *arg), void *arg);
+                int (*cb)(const struct bd_mac_info *mi, void *arg), void *arg);
 
 struct bd_peer_info {
 	uint32_t bd_id;
 	uint32_t vtep;
-	bool learned;     /* from a flood group, as opposed to configured */
-	uint64_t age_ms;  /* since last packet (learned peers) */
+	bool learned;    /* from a flood group, as opposed to configured */
+	uint64_t age_ms; /* since last packet (learned peers) */
 };
 /* Configured and learned peers of every bridge domain, ordered by (bd id, vtep). */
 int bd_peer_walk(const struct bd_table *t, uint64_t now_ms,
-		 int (*cb)(const struct bd_peer_info *pi, void *arg), void *arg);
+                 int (*cb)(const struct bd_peer_info *pi, void *arg), void *arg);
 
 struct bd_mac_stats {
 	uint64_t learned, moved, static_conflicts, limit_drops, full_drops, aged;

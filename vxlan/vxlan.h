@@ -10,15 +10,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define VX_HDR_LEN     8
-#define VX_FLAG_I      0x08
-#define VX_VNI_MAX     0xffffffu
-#define VX_UDP_PORT    4789
+#define VX_HDR_LEN  8
+#define VX_FLAG_I   0x08
+#define VX_VNI_MAX  0xffffffu
+#define VX_UDP_PORT 4789
 /* Outer IPv4 (20) + UDP (8) + VXLAN (8) written in front of the inner Ethernet frame. */
-#define VX_ENCAP_LEN   36
-#define VX_SPORT_MIN   49152
-#define VX_SPORT_MAX   65535
-#define VX_OUTER_TTL   64
+#define VX_ENCAP_LEN 36
+#define VX_SPORT_MIN 49152
+#define VX_SPORT_MAX 65535
+#define VX_OUTER_TTL 64
 
 enum vx_parse_err {
 	VX_PARSE_OK = 0,

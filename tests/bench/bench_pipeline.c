@@ -67,8 +67,10 @@ static int add_routes(struct lab *lab, uint32_t n, uint32_t n_nbr, uint32_t *dst
 	uint32_t added = 0;
 	while (added < n) {
 		uint32_t r = rnd() % 100;
-		uint8_t len = r < 60 ? 24 : r < 90 ? (uint8_t)(16 + rnd() % 8) :
-				       r < 95 ? (uint8_t)(8 + rnd() % 8) : (uint8_t)(25 + rnd() % 8);
+		uint8_t len = r < 60   ? 24
+		              : r < 90 ? (uint8_t)(16 + rnd() % 8)
+		              : r < 95 ? (uint8_t)(8 + rnd() % 8)
+		                       : (uint8_t)(25 + rnd() % 8);
 		uint32_t pfx = rnd() & net_mask(len);
 		if ((pfx >> 24) == 10 || (pfx >> 24) == 0 || (pfx >> 28) >= 14)
 			continue; /* keep clear of the lab's own and special addresses */
@@ -89,7 +91,7 @@ static int add_routes(struct lab *lab, uint32_t n, uint32_t n_nbr, uint32_t *dst
 }
 
 static void build_templates(uint8_t (*tpl)[VX_HDR_LEN + FRAME_LEN], const uint32_t *dsts,
-			    uint32_t n_dst)
+                            uint32_t n_dst)
 {
 	uint8_t mac[6];
 	gw_bdif_default_mac(10, mac);
@@ -98,9 +100,9 @@ static void build_templates(uint8_t (*tpl)[VX_HDR_LEN + FRAME_LEN], const uint32
 		vx_hdr_build(t, 5000);
 		unsigned n = lab_eth(t + VX_HDR_LEN, mac, H1, NET_ETHERTYPE_IP);
 		n += lab_ip(t + VX_HDR_LEN + n, 0x0a010a32u, dsts[i % n_dst], 17, 64,
-			    FRAME_LEN - 14 - 20, false);
+		            FRAME_LEN - 14 - 20, false);
 		memset(t + VX_HDR_LEN + n, 0, FRAME_LEN - n); /* UDP header + payload */
-		t[VX_HDR_LEN + n + 1] = (uint8_t)i; /* vary the source port: flow hash */
+		t[VX_HDR_LEN + n + 1] = (uint8_t)i;           /* vary the source port: flow hash */
 	}
 }
 
@@ -173,8 +175,8 @@ int main(int argc, char **argv)
 	printf("| TSC rate | %.2f GHz |\n", tsc_hz / 1e9);
 	if (c.routed != pkts || lab.n_tx != pkts) {
 		fprintf(stderr, "FAIL: %llu routed, %llu sent of %llu\n",
-			(unsigned long long)c.routed, (unsigned long long)lab.n_tx,
-			(unsigned long long)pkts);
+		        (unsigned long long)c.routed, (unsigned long long)lab.n_tx,
+		        (unsigned long long)pkts);
 		return 1;
 	}
 	free(dsts);

@@ -63,7 +63,7 @@ static void show_output(struct lab *lab)
 }
 
 static void step(struct lab *lab, const char *what, uint32_t vtep, uint32_t vni,
-		 const uint8_t *frame, unsigned len)
+                 const uint8_t *frame, unsigned len)
 {
 	char x[NET_IP_STRLEN];
 	printf("\n%s\n    in  VXLAN from VTEP %s VNI %u: ", what, net_ip_fmt(vtep, x), vni);
@@ -109,8 +109,8 @@ int main(void)
 	printf("drops by reason:\n");
 	for (int d = 0; d < GW_DROP_MAX; d++)
 		if (c.drops[d])
-			printf("  %-22s %llu  (%s)\n", gw_drop_name(d), (unsigned long long)c.drops[d],
-			       gw_drop_desc(d));
+			printf("  %-22s %llu  (%s)\n", gw_drop_name(d),
+			       (unsigned long long)c.drops[d], gw_drop_desc(d));
 	lab_fini(&lab);
 	return 0;
 }

@@ -12,21 +12,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define CU_MAIN(suites)                                                                    \
-	int main(void)                                                                     \
-	{                                                                                  \
-		if (CU_initialize_registry() != CUE_SUCCESS)                               \
-			return 2;                                                          \
-		if (CU_register_suites(suites) != CUE_SUCCESS) {                           \
-			fprintf(stderr, "suite registration: %s\n", CU_get_error_msg());   \
-			return 2;                                                          \
-		}                                                                          \
-		CU_basic_set_mode(CU_BRM_VERBOSE);                                         \
-		CU_basic_run_tests();                                                      \
-		unsigned failed = CU_get_number_of_failures() +                            \
-				  CU_get_number_of_tests_failed();                         \
-		CU_cleanup_registry();                                                     \
-		return failed ? 1 : 0;                                                     \
+#define CU_MAIN(suites)                                                                            \
+	int main(void)                                                                             \
+	{                                                                                          \
+		if (CU_initialize_registry() != CUE_SUCCESS)                                       \
+			return 2;                                                                  \
+		if (CU_register_suites(suites) != CUE_SUCCESS) {                                   \
+			fprintf(stderr, "suite registration: %s\n", CU_get_error_msg());           \
+			return 2;                                                                  \
+		}                                                                                  \
+		CU_basic_set_mode(CU_BRM_VERBOSE);                                                 \
+		CU_basic_run_tests();                                                              \
+		unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();   \
+		CU_cleanup_registry();                                                             \
+		return failed ? 1 : 0;                                                             \
 	}
 
 #endif

@@ -84,8 +84,8 @@ unsigned lab_eth(uint8_t *buf, const uint8_t *dst, const uint8_t *src, uint16_t 
 	return NET_ETH_HLEN;
 }
 
-unsigned lab_ip(uint8_t *buf, uint32_t src, uint32_t dst, uint8_t proto, uint8_t ttl,
-		uint16_t plen, bool df)
+unsigned lab_ip(uint8_t *buf, uint32_t src, uint32_t dst, uint8_t proto, uint8_t ttl, uint16_t plen,
+                bool df)
 {
 	struct net_ip *ip = (struct net_ip *)buf;
 	memset(ip, 0, sizeof(*ip));
@@ -115,8 +115,8 @@ unsigned lab_icmp_echo(uint8_t *buf, uint16_t id, uint16_t seq, uint16_t plen)
 	return NET_ICMP_HLEN + plen;
 }
 
-unsigned lab_ping_frame(uint8_t *buf, const uint8_t *dst_mac, const uint8_t *src_mac,
-			uint32_t src, uint32_t dst, uint8_t ttl, uint16_t plen, bool df)
+unsigned lab_ping_frame(uint8_t *buf, const uint8_t *dst_mac, const uint8_t *src_mac, uint32_t src,
+                        uint32_t dst, uint8_t ttl, uint16_t plen, bool df)
 {
 	unsigned n = lab_eth(buf, dst_mac, src_mac, NET_ETHERTYPE_IP);
 	n += lab_ip(buf + n, src, dst, NET_IPPROTO_ICMP, ttl, (uint16_t)(NET_ICMP_HLEN + plen), df);
@@ -125,7 +125,7 @@ unsigned lab_ping_frame(uint8_t *buf, const uint8_t *dst_mac, const uint8_t *src
 }
 
 unsigned lab_arp_frame(uint8_t *buf, uint16_t op, const uint8_t *eth_dst, const uint8_t *sha,
-		       uint32_t spa, const uint8_t *tha, uint32_t tpa)
+                       uint32_t spa, const uint8_t *tha, uint32_t tpa)
 {
 	static const uint8_t zero[6];
 	unsigned n = lab_eth(buf, eth_dst ? eth_dst : bcast, sha, NET_ETHERTYPE_ARP);
@@ -136,8 +136,8 @@ unsigned lab_arp_frame(uint8_t *buf, uint16_t op, const uint8_t *eth_dst, const 
 	return n + ARP_PKT_LEN;
 }
 
-void lab_from_vtep_raw(struct lab *lab, uint32_t vtep, uint32_t outer_dst,
-		       const uint8_t *payload, unsigned len)
+void lab_from_vtep_raw(struct lab *lab, uint32_t vtep, uint32_t outer_dst, const uint8_t *payload,
+                       unsigned len)
 {
 	struct gw_pkt *p = gw_pkt_alloc(gw_pool(lab->gw));
 	if (!p)
@@ -149,8 +149,7 @@ void lab_from_vtep_raw(struct lab *lab, uint32_t vtep, uint32_t outer_dst,
 	gw_input_underlay(lab->gw, &p, 1);
 }
 
-void lab_from_vtep(struct lab *lab, uint32_t vtep, uint32_t vni, const uint8_t *frame,
-		   unsigned len)
+void lab_from_vtep(struct lab *lab, uint32_t vtep, uint32_t vni, const uint8_t *frame, unsigned len)
 {
 	uint8_t buf[GW_PKT_DATA];
 	vx_hdr_build(buf, vni);
@@ -178,7 +177,7 @@ void lab_advance(struct lab *lab, uint64_t ms)
 }
 
 void lab_host_arp(struct lab *lab, uint32_t vtep, uint32_t vni, uint32_t ip, const uint8_t *mac,
-		  uint32_t gw_ip)
+                  uint32_t gw_ip)
 {
 	uint8_t f[64];
 	unsigned n = lab_arp_frame(f, ARP_OP_REQUEST, NULL, mac, ip, NULL, gw_ip);

@@ -17,14 +17,14 @@
 #include "common/net.h"
 #include "gw/gw.h"
 
-#define LAB_VTEP   0xc0000201u /* 192.0.2.1 */
-#define LAB_VTEP11 0xc000020bu
-#define LAB_VTEP12 0xc000020cu
-#define LAB_VTEP13 0xc000020du
-#define LAB_GW10   0x0a010a01u /* 10.1.10.1 */
-#define LAB_GW20   0x0a011401u /* 10.1.20.1 */
-#define LAB_UP     0xcb007102u /* 203.0.113.2 */
-#define LAB_UPNH   0xcb007101u /* 203.0.113.1 */
+#define LAB_VTEP    0xc0000201u /* 192.0.2.1 */
+#define LAB_VTEP11  0xc000020bu
+#define LAB_VTEP12  0xc000020cu
+#define LAB_VTEP13  0xc000020du
+#define LAB_GW10    0x0a010a01u /* 10.1.10.1 */
+#define LAB_GW20    0x0a011401u /* 10.1.20.1 */
+#define LAB_UP      0xcb007102u /* 203.0.113.2 */
+#define LAB_UPNH    0xcb007101u /* 203.0.113.1 */
 #define LAB_CAP_MAX 64
 
 struct lab_frame {
@@ -55,27 +55,27 @@ void lab_reset_capture(struct lab *lab);
 /* Frame builders: each writes into buf and returns the length. */
 unsigned lab_eth(uint8_t *buf, const uint8_t *dst, const uint8_t *src, uint16_t type);
 /* IPv4 header (20 bytes, valid checksum) for a payload of plen bytes. */
-unsigned lab_ip(uint8_t *buf, uint32_t src, uint32_t dst, uint8_t proto, uint8_t ttl,
-		uint16_t plen, bool df);
+unsigned lab_ip(uint8_t *buf, uint32_t src, uint32_t dst, uint8_t proto, uint8_t ttl, uint16_t plen,
+                bool df);
 /* ICMP echo request with plen bytes of pattern payload. */
 unsigned lab_icmp_echo(uint8_t *buf, uint16_t id, uint16_t seq, uint16_t plen);
 /* Complete Ethernet + IPv4 + ICMP echo frame. */
-unsigned lab_ping_frame(uint8_t *buf, const uint8_t *dst_mac, const uint8_t *src_mac,
-			uint32_t src, uint32_t dst, uint8_t ttl, uint16_t plen, bool df);
+unsigned lab_ping_frame(uint8_t *buf, const uint8_t *dst_mac, const uint8_t *src_mac, uint32_t src,
+                        uint32_t dst, uint8_t ttl, uint16_t plen, bool df);
 unsigned lab_arp_frame(uint8_t *buf, uint16_t op, const uint8_t *eth_dst, const uint8_t *sha,
-		       uint32_t spa, const uint8_t *tha, uint32_t tpa);
+                       uint32_t spa, const uint8_t *tha, uint32_t tpa);
 
 /* Injects: a VXLAN payload (VXLAN header + frame) from vtep; a frame on an uplink. */
 void lab_from_vtep(struct lab *lab, uint32_t vtep, uint32_t vni, const uint8_t *frame,
-		   unsigned len);
-void lab_from_vtep_raw(struct lab *lab, uint32_t vtep, uint32_t outer_dst,
-		       const uint8_t *payload, unsigned len);
+                   unsigned len);
+void lab_from_vtep_raw(struct lab *lab, uint32_t vtep, uint32_t outer_dst, const uint8_t *payload,
+                       unsigned len);
 void lab_from_uplink(struct lab *lab, uint16_t ifx, const uint8_t *frame, unsigned len);
 void lab_advance(struct lab *lab, uint64_t ms); /* moves the clock and runs timers */
 
 /* Makes host (ip, mac) behind vtep in vni known to the gateway via an ARP request. */
 void lab_host_arp(struct lab *lab, uint32_t vtep, uint32_t vni, uint32_t ip, const uint8_t *mac,
-		  uint32_t gw_ip);
+                  uint32_t gw_ip);
 
 uint64_t lab_drops(const struct lab *lab, enum gw_drop why);
 

@@ -112,30 +112,30 @@ static void test_golden(void)
 static void test_load_errors_named(void)
 {
 	const char *text = "hostname gw1\n"
-			   "bridge-domain 10\n"
-			   " vni 99999999\n"            /* 3: out of range */
-			   " flood-peer 239.1.1.1\n"    /* 4: not unicast */
-			   "interface bdif 10\n"
-			   " ip address 10.1.10.0/24\n" /* 6: network address */
-			   "ip route 10.1.0.1/16 10.1.10.5\n" /* 7: host bits */
-			   "ip rout 10.2.0.0/16 1.2.3\n"      /* 8: bad next hop */
-			   "frobnicate\n"                      /* 9: unknown */
-			   "bridge-domain 20\n"
-			   " vni 5000\n"
-			   "bridge-domain 21\n"
-			   " vni 5000\n"                       /* 13: vni used */
-			   "arp 10.1.10.9 02:00:00:00:00:09 bdif99\n"; /* whole-config check */
+	                   "bridge-domain 10\n"
+	                   " vni 99999999\n"         /* 3: out of range */
+	                   " flood-peer 239.1.1.1\n" /* 4: not unicast */
+	                   "interface bdif 10\n"
+	                   " ip address 10.1.10.0/24\n"       /* 6: network address */
+	                   "ip route 10.1.0.1/16 10.1.10.5\n" /* 7: host bits */
+	                   "ip rout 10.2.0.0/16 1.2.3\n"      /* 8: bad next hop */
+	                   "frobnicate\n"                     /* 9: unknown */
+	                   "bridge-domain 20\n"
+	                   " vni 5000\n"
+	                   "bridge-domain 21\n"
+	                   " vni 5000\n"                               /* 13: vni used */
+	                   "arp 10.1.10.9 02:00:00:00:00:09 bdif99\n"; /* whole-config check */
 	struct errs e = {0};
 	struct gw_cfg *c;
 	CU_ASSERT_EQUAL(cli_load_config(text, &c, collect, &e), 8);
 	unsigned lines[] = {3, 4, 6, 7, 8, 9, 13};
-	const char *words[] = {"99999999", "239.1.1.1", "10.1.10.0/24", "10.1.0.1/16", "1.2.3",
-			       "frobnicate", "5000"};
+	const char *words[] = {"99999999", "239.1.1.1",  "10.1.10.0/24", "10.1.0.1/16",
+	                       "1.2.3",    "frobnicate", "5000"};
 	for (unsigned i = 0; i < 7 && i < e.n; i++) {
 		CU_ASSERT_EQUAL(e.line[i], lines[i]);
 		if (!strstr(e.msg[i], words[i]))
 			fprintf(stderr, "\n  line %u: \"%s\" does not name %s", e.line[i], e.msg[i],
-				words[i]);
+			        words[i]);
 		CU_ASSERT_PTR_NOT_NULL(strstr(e.msg[i], words[i]));
 	}
 	CU_ASSERT_EQUAL(e.line[7], 0); /* the arp line: found by the whole-config check */
@@ -272,21 +272,21 @@ static void test_help_and_complete(void)
 }
 
 static CU_TestInfo file_tests[] = {
-	{"golden config files round-trip", test_golden},
-	{"load errors name the line and the word", test_load_errors_named},
-	CU_TEST_INFO_NULL,
+    {"golden config files round-trip", test_golden},
+    {"load errors name the line and the word", test_load_errors_named},
+    CU_TEST_INFO_NULL,
 };
 
 static CU_TestInfo sess_tests[] = {
-	{"modes, commit, errors, filters", test_modes_and_commit},
-	{"help and completion", test_help_and_complete},
-	CU_TEST_INFO_NULL,
+    {"modes, commit, errors, filters", test_modes_and_commit},
+    {"help and completion", test_help_and_complete},
+    CU_TEST_INFO_NULL,
 };
 
 static CU_SuiteInfo suites[] = {
-	{"config files", NULL, NULL, NULL, NULL, file_tests},
-	{"sessions", sess_setup, sess_teardown, NULL, NULL, sess_tests},
-	CU_SUITE_INFO_NULL,
+    {"config files", NULL, NULL, NULL, NULL, file_tests},
+    {"sessions", sess_setup, sess_teardown, NULL, NULL, sess_tests},
+    CU_SUITE_INFO_NULL,
 };
 
 CU_MAIN(suites)

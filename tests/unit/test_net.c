@@ -8,8 +8,9 @@ static void test_ip_parse(void)
 	CU_ASSERT(net_ip_parse("192.0.2.1", &ip) && ip == 0xc0000201u);
 	CU_ASSERT(net_ip_parse("0.0.0.0", &ip) && ip == 0);
 	CU_ASSERT(net_ip_parse("255.255.255.255", &ip) && ip == 0xffffffffu);
-	const char *bad[] = {"", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1.2.3.4 ", " 1.2.3.4",
-			     "01.2.3.4", "1..2.3", "a.b.c.d", "1.2.3.-4", "1.2.3.4/24", "1234.1.1.1"};
+	const char *bad[] = {"",         "1.2.3",    "1.2.3.4.5",  "256.1.1.1",
+	                     "1.2.3.4 ", " 1.2.3.4", "01.2.3.4",   "1..2.3",
+	                     "a.b.c.d",  "1.2.3.-4", "1.2.3.4/24", "1234.1.1.1"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		CU_ASSERT_FALSE(net_ip_parse(bad[i], &ip));
 }
@@ -21,8 +22,8 @@ static void test_prefix_parse(void)
 	CU_ASSERT(net_prefix_parse("10.1.0.0/16", &p, &l) && p == 0x0a010000u && l == 16);
 	CU_ASSERT(net_prefix_parse("0.0.0.0/0", &p, &l) && p == 0 && l == 0);
 	CU_ASSERT(net_prefix_parse("10.1.10.1/32", &p, &l) && l == 32);
-	const char *bad[] = {"10.0.0.0", "10.0.0.0/", "10.0.0.0/33", "10.0.0.0/08", "10.0.0.0/1a",
-			     "10.0.0.0/-1", "/8", "10.0.0.0/ 8"};
+	const char *bad[] = {"10.0.0.0",    "10.0.0.0/",   "10.0.0.0/33", "10.0.0.0/08",
+	                     "10.0.0.0/1a", "10.0.0.0/-1", "/8",          "10.0.0.0/ 8"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		CU_ASSERT_FALSE(net_prefix_parse(bad[i], &p, &l));
 }
@@ -36,8 +37,13 @@ static void test_mac_parse_fmt(void)
 	CU_ASSERT(net_mac_parse("0211.2233.4455", m));
 	CU_ASSERT_STRING_EQUAL(net_mac_fmt(m, buf), "02:11:22:33:44:55");
 	CU_ASSERT(net_mac_parse("02-11-22-33-44-AB", m) && m[5] == 0xab);
-	const char *bad[] = {"", "02:11:22:33:44", "02:11:22:33:44:55:66", "02:11-22:33:44:55",
-			     "0g:11:22:33:44:55", "0211.2233.445", "02112233445566"};
+	const char *bad[] = {"",
+	                     "02:11:22:33:44",
+	                     "02:11:22:33:44:55:66",
+	                     "02:11-22:33:44:55",
+	                     "0g:11:22:33:44:55",
+	                     "0211.2233.445",
+	                     "02112233445566"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		CU_ASSERT_FALSE(net_mac_parse(bad[i], m));
 }
@@ -66,16 +72,17 @@ static void test_csum(void)
 		hdr[10] = hdr[11] = 0;
 		uint16_t full = net_csum(hdr, 20);
 		/* 0x0000 and 0xffff are the same value in one's complement */
-		CU_ASSERT(inc == full || (inc == 0xffff && full == 0) || (inc == 0 && full == 0xffff));
+		CU_ASSERT(inc == full || (inc == 0xffff && full == 0) ||
+		          (inc == 0 && full == 0xffff));
 	}
 }
 
 static CU_TestInfo tests[] = {
-	{"ip parse", test_ip_parse},
-	{"prefix parse", test_prefix_parse},
-	{"mac parse/format", test_mac_parse_fmt},
-	{"checksums", test_csum},
-	CU_TEST_INFO_NULL,
+    {"ip parse", test_ip_parse},
+    {"prefix parse", test_prefix_parse},
+    {"mac parse/format", test_mac_parse_fmt},
+    {"checksums", test_csum},
+    CU_TEST_INFO_NULL,
 };
 static CU_SuiteInfo suites[] = {{"net", NULL, NULL, NULL, NULL, tests}, CU_SUITE_INFO_NULL};
 CU_MAIN(suites)

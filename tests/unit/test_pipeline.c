@@ -14,9 +14,9 @@ static const uint8_t H1[6] = {0x02, 0x11, 0x22, 0x33, 0x44, 0x50}; /* 10.1.10.50
 static const uint8_t H2[6] = {0x02, 0x11, 0x22, 0x33, 0x44, 0x60}; /* 10.1.20.60 via .12 */
 static const uint8_t H3[6] = {0x02, 0x11, 0x22, 0x33, 0x44, 0x70}; /* 10.1.20.70, unknown */
 static const uint8_t BCAST[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
-#define IP_H1 0x0a010a32u
-#define IP_H2 0x0a01143cu
-#define IP_H3 0x0a011446u
+#define IP_H1  0x0a010a32u
+#define IP_H2  0x0a01143cu
+#define IP_H3  0x0a011446u
 #define IP_EXT 0xc6336401u /* 198.51.100.1 */
 
 static struct lab L;
@@ -55,21 +55,21 @@ static const uint8_t *check_outer(const struct lab_frame *f, uint32_t vtep, uint
 	const uint8_t *o = f->bytes;
 	CU_ASSERT_EQUAL(f->ifx, 0);
 	CU_ASSERT_EQUAL(f->outer_dst, vtep);
-	CU_ASSERT_EQUAL(o[0], 0x45);                        /* IPv4, IHL 5 */
-	CU_ASSERT_EQUAL(rd16(o + 2), f->len);               /* total length */
-	CU_ASSERT_EQUAL(rd16(o + 6), 0x4000);               /* DF, offset 0 */
-	CU_ASSERT_EQUAL(o[8], 64);                          /* TTL */
-	CU_ASSERT_EQUAL(o[9], 17);                          /* UDP */
-	CU_ASSERT_EQUAL(net_csum(o, 20), 0);                /* header checksum valid */
+	CU_ASSERT_EQUAL(o[0], 0x45);          /* IPv4, IHL 5 */
+	CU_ASSERT_EQUAL(rd16(o + 2), f->len); /* total length */
+	CU_ASSERT_EQUAL(rd16(o + 6), 0x4000); /* DF, offset 0 */
+	CU_ASSERT_EQUAL(o[8], 64);            /* TTL */
+	CU_ASSERT_EQUAL(o[9], 17);            /* UDP */
+	CU_ASSERT_EQUAL(net_csum(o, 20), 0);  /* header checksum valid */
 	CU_ASSERT_EQUAL(rd32(o + 12), LAB_VTEP);
 	CU_ASSERT_EQUAL(rd32(o + 16), vtep);
 	uint16_t sport = rd16(o + 20);
 	CU_ASSERT(sport >= 49152);
 	CU_ASSERT_EQUAL(rd16(o + 22), 4789);
-	CU_ASSERT_EQUAL(rd16(o + 24), f->len - 20);         /* UDP length */
-	CU_ASSERT_EQUAL(rd16(o + 26), 0);                   /* UDP checksum 0 */
+	CU_ASSERT_EQUAL(rd16(o + 24), f->len - 20); /* UDP length */
+	CU_ASSERT_EQUAL(rd16(o + 26), 0);           /* UDP checksum 0 */
 	static const uint8_t vx[8] = {0x08, 0, 0, 0, 0, 0, 0, 0};
-	CU_ASSERT_EQUAL(memcmp(o + 28, vx, 4), 0);          /* flags I, reserved 0 */
+	CU_ASSERT_EQUAL(memcmp(o + 28, vx, 4), 0); /* flags I, reserved 0 */
 	CU_ASSERT_EQUAL(rd32(o + 32) >> 8, vni);
 	CU_ASSERT_EQUAL(o[35], 0);
 	return o + 36;
@@ -148,7 +148,9 @@ static void test_route_between_vnis(void)
 	uint32_t seen = 0;
 	for (unsigned i = 0; i < 2; i++) {
 		const uint8_t *in = check_outer(&L.cap[i], L.cap[i].outer_dst, 6000);
-		seen |= L.cap[i].outer_dst == LAB_VTEP12 ? 1 : L.cap[i].outer_dst == LAB_VTEP13 ? 2 : 4;
+		seen |= L.cap[i].outer_dst == LAB_VTEP12   ? 1
+		        : L.cap[i].outer_dst == LAB_VTEP13 ? 2
+		                                           : 4;
 		CU_ASSERT_EQUAL(memcmp(in, BCAST, 6), 0);
 		CU_ASSERT_EQUAL(rd16(in + 12), 0x0806);
 		CU_ASSERT_EQUAL(rd16(in + 20), 1); /* request */
@@ -284,8 +286,7 @@ static void test_fragmentation(void)
 }
 
 /* Hands the frame in and checks it was dropped for `why`, with nothing sent. */
-static void expect_drop(uint32_t vtep, uint32_t vni, const uint8_t *f, unsigned n,
-			enum gw_drop why)
+static void expect_drop(uint32_t vtep, uint32_t vni, const uint8_t *f, unsigned n, enum gw_drop why)
 {
 	uint64_t before = lab_drops(&L, why);
 	lab_reset_capture(&L);
@@ -516,28 +517,28 @@ static void test_vector_of_many(void)
 }
 
 static CU_TestInfo tests[] = {
-	{"ARP reply for a BDIF address", test_arp_reply_for_bdif},
-	{"echo reply", test_echo_reply},
-	{"VNI 5000 -> VNI 6000 routed, with ARP", test_route_between_vnis},
-	{"unknown MAC replicated to flood peers", test_unknown_mac_replicated},
-	{"TTL 1 -> time exceeded", test_ttl_expired},
-	{"no route -> net unreachable", test_no_route},
-	{"DF oversize -> fragmentation needed", test_frag_needed},
-	{"no DF oversize -> fragments", test_fragmentation},
-	{"malformed VXLAN dropped by reason", test_malformed_vxlan},
-	{"bad bridging dropped by reason", test_bad_bridging},
-	{"malformed IPv4/ARP dropped by reason", test_malformed_ip},
-	{"uplink both ways", test_uplink_both_ways},
-	{"ARP unresolved -> host unreachable", test_arp_unresolved_host_unreachable},
-	{"ICMP errors rate-limited", test_icmp_rate_limit},
-	{"null0 and local addresses", test_null_route_and_local},
-	{"600 packets in one call", test_vector_of_many},
-	CU_TEST_INFO_NULL,
+    {"ARP reply for a BDIF address", test_arp_reply_for_bdif},
+    {"echo reply", test_echo_reply},
+    {"VNI 5000 -> VNI 6000 routed, with ARP", test_route_between_vnis},
+    {"unknown MAC replicated to flood peers", test_unknown_mac_replicated},
+    {"TTL 1 -> time exceeded", test_ttl_expired},
+    {"no route -> net unreachable", test_no_route},
+    {"DF oversize -> fragmentation needed", test_frag_needed},
+    {"no DF oversize -> fragments", test_fragmentation},
+    {"malformed VXLAN dropped by reason", test_malformed_vxlan},
+    {"bad bridging dropped by reason", test_bad_bridging},
+    {"malformed IPv4/ARP dropped by reason", test_malformed_ip},
+    {"uplink both ways", test_uplink_both_ways},
+    {"ARP unresolved -> host unreachable", test_arp_unresolved_host_unreachable},
+    {"ICMP errors rate-limited", test_icmp_rate_limit},
+    {"null0 and local addresses", test_null_route_and_local},
+    {"600 packets in one call", test_vector_of_many},
+    CU_TEST_INFO_NULL,
 };
 
 static CU_SuiteInfo suites[] = {
-	{"pipeline", NULL, NULL, setup, teardown, tests},
-	CU_SUITE_INFO_NULL,
+    {"pipeline", NULL, NULL, setup, teardown, tests},
+    CU_SUITE_INFO_NULL,
 };
 
 CU_MAIN(suites)
