@@ -4,7 +4,7 @@
 set -euo pipefail
 what=${1:-test}
 build_pkgs=(build-essential cmake pkg-config libev-dev libcli-dev libreadline-dev
-            libcunit1-dev liburcu-dev)
+            libcunit1-dev liburcu-dev clang-format git)
 test_pkgs=(iproute2 iputils-ping arping iperf3 tcpdump tshark python3 python3-scapy expect telnet
            openssh-server openssh-client valgrind clang hyperfine procps psmisc ethtool
            netsniff-ng)
