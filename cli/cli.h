@@ -41,7 +41,14 @@ struct cli_env {
 	void *ctx;
 };
 
-enum cli_mode { CLI_MODE_EXEC = 0, CLI_MODE_CONFIG, CLI_MODE_BD, CLI_MODE_IF, CLI_MODE_MAX };
+enum cli_mode {
+	CLI_MODE_EXEC = 0,
+	CLI_MODE_CONFIG,
+	CLI_MODE_BD,
+	CLI_MODE_IF,
+	CLI_MODE_VTY,
+	CLI_MODE_MAX
+};
 
 struct cli_sess;
 

@@ -590,7 +590,7 @@ static int exec_words(struct cli_sess *s, const char **w, int nw, struct cli_out
 	size_t mark = out->len;
 	if (resolve(s, s->mode, w, nw, &pick, out) != CLI_OK) {
 		/* a configuration command typed in a sub-mode leaves the sub-mode (as IOS does) */
-		if (s->mode != CLI_MODE_BD && s->mode != CLI_MODE_IF)
+		if (s->mode != CLI_MODE_BD && s->mode != CLI_MODE_IF && s->mode != CLI_MODE_VTY)
 			return CLI_ERROR;
 		if (resolve(s, CLI_MODE_CONFIG, w, nw, &pick, NULL) != CLI_OK)
 			return CLI_ERROR;
@@ -667,6 +667,9 @@ const char *cli_prompt(struct cli_sess *s, char *buf, size_t len)
 		break;
 	case CLI_MODE_IF:
 		snprintf(buf, len, "%s(config-if-%s)#", h, s->ifname);
+		break;
+	case CLI_MODE_VTY:
+		snprintf(buf, len, "%s(config-line)#", h);
 		break;
 	default:
 		snprintf(buf, len, "%s%s", h, s->enabled ? "#" : ">");

@@ -11,13 +11,14 @@
 #include "cli/cli_int.h"
 #include "common/net.h"
 
-#define ALL_MODES                                                                                  \
-	(CLI_M(CLI_MODE_EXEC) | CLI_M(CLI_MODE_CONFIG) | CLI_M(CLI_MODE_BD) | CLI_M(CLI_MODE_IF))
-#define CFG_MODES (CLI_M(CLI_MODE_CONFIG) | CLI_M(CLI_MODE_BD) | CLI_M(CLI_MODE_IF))
+#define CFG_MODES                                                                                  \
+	(CLI_M(CLI_MODE_CONFIG) | CLI_M(CLI_MODE_BD) | CLI_M(CLI_MODE_IF) | CLI_M(CLI_MODE_VTY))
+#define ALL_MODES (CLI_M(CLI_MODE_EXEC) | CFG_MODES)
 #define EXEC      CLI_M(CLI_MODE_EXEC)
 #define CONFIG    CLI_M(CLI_MODE_CONFIG)
 #define BD        CLI_M(CLI_MODE_BD)
 #define IF        CLI_M(CLI_MODE_IF)
+#define VTY       CLI_M(CLI_MODE_VTY)
 #define CFG       (CLI_F_CONFIG | CLI_F_ENABLE | CLI_F_NO)
 
 /* A model error becomes the command's error. */
@@ -284,11 +285,54 @@ static int cmd_shutdown(struct cli_sess *s, const struct cli_args *a, struct cli
 	return cfg_result(gw_cfg_if_set_shutdown(s->cand, s->ifname, !a->neg, err), err, out);
 }
 
+/* ---------------------------------------------------------------- management */
+
+static int cmd_username(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+{
+	char err[GW_CFG_ERRLEN];
+	const char *hash = a->nval > 1 ? a->val[1] : "";
+	return cfg_result(gw_cfg_user(s->cand, a->val[0], hash, !a->neg, err), err, out);
+}
+
+static int cmd_enable_secret(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+{
+	char err[GW_CFG_ERRLEN];
+	return cfg_result(gw_cfg_set_enable_secret(s->cand, a->neg ? NULL : a->val[0], err), err,
+	                  out);
+}
+
+static int cmd_line_vty(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+{
+	char err[GW_CFG_ERRLEN];
+	if (gw_cfg_set_vty(s->cand, !a->neg, err) != GW_CFG_OK)
+		return cli_err(out, "%s", err);
+	if (!a->neg)
+		s->mode = CLI_MODE_VTY;
+	return CLI_OK;
+}
+
+static int cmd_telnet_listen(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+{
+	char err[GW_CFG_ERRLEN];
+	uint32_t addr = a->neg ? 0 : cli_ip(a->val[0]);
+	uint32_t port = a->neg ? 0 : cli_u32(a->val[1]);
+	return cfg_result(gw_cfg_set_telnet(s->cand, addr, port, err), err, out);
+}
+
+static int cmd_exec_timeout(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+{
+	char err[GW_CFG_ERRLEN];
+	uint32_t secs = GW_CFG_VTY_TIMEOUT_DEFAULT;
+	if (!a->neg)
+		secs = cli_u32(a->val[0]) * 60 + (a->nval > 1 ? cli_u32(a->val[1]) : 0);
+	return cfg_result(gw_cfg_set_vty_timeout(s->cand, secs, err), err, out);
+}
+
 /* ---------------------------------------------------------------- the table */
 
-#define SHOW(syntax, help, fn)                                                                     \
+#define SHOW(syntax, help)                                                                         \
 	{                                                                                          \
-		syntax, help, ALL_MODES, 0, fn, NULL                                               \
+		syntax, help, ALL_MODES, 0, cli_show_dispatch, NULL                                \
 	}
 
 const struct cli_cmd cli_commands[] = {
@@ -305,26 +349,37 @@ const struct cli_cmd cli_commands[] = {
      "Copy a configuration|The running configuration|To the startup configuration file", ALL_MODES,
      CLI_F_ENABLE, cmd_write, NULL},
 
-    SHOW("show version", "Show running system information|Software version", cli_show_dispatch),
-    SHOW("show running-config", "Show running system information|The running configuration",
-         cli_show_dispatch),
-    SHOW("show interfaces [brief]",
-         "Show running system information|Interfaces|One line per interface", cli_show_dispatch),
-    SHOW("show bridge-domain [<1-16777215>]",
-         "Show running system information|Bridge domains|Bridge-domain id", cli_show_dispatch),
-    SHOW("show vxlan (peers|vni)", "Show running system information|VXLAN|Peers or VNIs",
-         cli_show_dispatch),
-    SHOW("show mac address-table", "Show running system information|MAC|Address table",
-         cli_show_dispatch),
-    SHOW("show mac address-table bridge-domain <1-16777215>",
+    SHOW("show version [json]",
+         "Show running system information|Software version|Machine-readable output"),
+    {"show running-config [json]",
+     "Show running system information|The running configuration|Machine-readable output", ALL_MODES,
+     CLI_F_ENABLE, cli_show_dispatch, NULL},
+    SHOW("show interfaces [json]",
+         "Show running system information|Interfaces|Machine-readable output"),
+    SHOW("show interfaces brief [json]", "Show running system information|Interfaces|One line per "
+                                         "interface|Machine-readable output"),
+    SHOW("show bridge-domain [json]",
+         "Show running system information|Bridge domains|Machine-readable output"),
+    SHOW("show bridge-domain <1-16777215> [json]",
+         "Show running system information|Bridge domains|Bridge-domain id|Machine-readable output"),
+    SHOW("show vxlan (peers|vni) [json]",
+         "Show running system information|VXLAN|Peers or VNIs|Machine-readable output"),
+    SHOW("show mac address-table [json]",
+         "Show running system information|MAC|Address table|Machine-readable output"),
+    SHOW("show mac address-table bridge-domain <1-16777215> [json]",
          "Show running system information|MAC|Address table|Of one bridge domain|Bridge-domain "
-         "id",
-         cli_show_dispatch),
-    SHOW("show ip route [(A.B.C.D/M|A.B.C.D)]",
-         "Show running system information|IP|Routing table|Prefix or address", cli_show_dispatch),
-    SHOW("show ip arp", "Show running system information|IP|Neighbour table", cli_show_dispatch),
-    SHOW("show counters", "Show running system information|Packet counters", cli_show_dispatch),
-    SHOW("show errors", "Show running system information|Drops by reason", cli_show_dispatch),
+         "id|Machine-readable output"),
+    SHOW("show ip route [json]",
+         "Show running system information|IP|Routing table|Machine-readable output"),
+    SHOW("show ip route (A.B.C.D/M|A.B.C.D) [json]",
+         "Show running system information|IP|Routing table|Prefix (exact) or address (longest "
+         "match)|Machine-readable output"),
+    SHOW("show ip arp [json]",
+         "Show running system information|IP|Neighbour table|Machine-readable output"),
+    SHOW("show counters [json]",
+         "Show running system information|Packet counters|Machine-readable output"),
+    SHOW("show errors [json]",
+         "Show running system information|Drops by reason|Machine-readable output"),
     {"clear mac address-table dynamic [bridge-domain] [<1-16777215>]",
      "Reset|MAC|Address table|Learned entries|Of one bridge domain|Bridge-domain id", ALL_MODES,
      CLI_F_ENABLE, cli_show_dispatch, NULL},
@@ -354,6 +409,18 @@ const struct cli_cmd cli_commands[] = {
      "address",
      CONFIG, CFG, cmd_mac_static,
      "mac-address-table static H:H:H:H:H:H bridge-domain <1-16777215> [peer] [A.B.C.D]"},
+
+    {"username WORD secret WORD",
+     "A telnet login|User name|Its password as a hash|crypt(3) SHA-512 hash ($6$...)", CONFIG, CFG,
+     cmd_username, "username WORD [secret] [WORD]"},
+    {"enable secret WORD", "Privileged level password|As a hash|crypt(3) SHA-512 hash ($6$...)",
+     CONFIG, CFG, cmd_enable_secret, "enable secret [WORD]"},
+    {"line vty", "Terminal lines|Virtual terminals (telnet)", CONFIG, CFG, cmd_line_vty, NULL},
+    {"telnet listen A.B.C.D <1-65535>",
+     "Telnet server|Listen for connections|Local address|TCP port", VTY, CFG, cmd_telnet_listen,
+     "telnet listen [A.B.C.D] [<1-65535>]"},
+    {"exec-timeout <0-35791> [<0-59>]", "Idle session timeout|Minutes (0: never)|Seconds", VTY, CFG,
+     cmd_exec_timeout, "exec-timeout [<0-35791>] [<0-59>]"},
 
     {"vni <1-16777215>", "VXLAN network identifier|VNI", BD, CFG, cmd_vni, "vni [<1-16777215>]"},
     {"flood-peer A.B.C.D", "Head-end replication peer (and allowed VTEP)|VTEP address", BD, CFG,

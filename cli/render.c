@@ -70,11 +70,32 @@ static void render_statics(const struct gw_cfg *c, struct cli_out *o)
 	}
 }
 
+static void render_vty(const struct gw_cfg *c, struct cli_out *o)
+{
+	char ip[NET_IP_STRLEN];
+	if (!c->vty)
+		return;
+	cli_printf(o, "line vty\n");
+	if (c->vty_addr)
+		cli_printf(o, " telnet listen %s %u\n", net_ip_fmt(c->vty_addr, ip), c->vty_port);
+	if (c->vty_timeout != GW_CFG_VTY_TIMEOUT_DEFAULT) {
+		cli_printf(o, " exec-timeout %u", c->vty_timeout / 60);
+		if (c->vty_timeout % 60)
+			cli_printf(o, " %u", c->vty_timeout % 60);
+		cli_printf(o, "\n");
+	}
+	cli_printf(o, "!\n");
+}
+
 void cli_render_config(const struct gw_cfg *c, struct cli_out *o)
 {
 	char ip[NET_IP_STRLEN];
 	if (strcmp(c->hostname, GW_CFG_HOSTNAME_DEFAULT))
 		cli_printf(o, "hostname %s\n", c->hostname);
+	if (c->enable_secret[0])
+		cli_printf(o, "enable secret %s\n", c->enable_secret);
+	for (size_t i = 0; i < c->users.n; i++)
+		cli_printf(o, "username %s secret %s\n", c->users.v[i].name, c->users.v[i].hash);
 	if (c->vtep)
 		cli_printf(o, "vxlan source %s\n", net_ip_fmt(c->vtep, ip));
 	if (c->udp_port != VX_UDP_PORT)
@@ -85,6 +106,7 @@ void cli_render_config(const struct gw_cfg *c, struct cli_out *o)
 	for (size_t i = 0; i < c->ifs.n; i++)
 		render_if(&c->ifs.v[i], o);
 	render_statics(c, o);
+	render_vty(c, o);
 	cli_printf(o, "end\n");
 }
 

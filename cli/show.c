@@ -1,8 +1,9 @@
 /*
- * cli/show.c - show and clear commands: the tables of the running gateway as text.
+ * cli/show.c - show and clear commands: the tables of the running gateway as text, or
+ * with a trailing `json` as one JSON object with stable field names (README: "JSON").
  *
- * One entry per line, fixed columns, addresses in their usual notation, so that both a
- * person and `| include` find what they look for.
+ * Text is one entry per line in fixed columns, addresses in their usual notation, so
+ * that both a person and `| include` find what they look for.
  */
 #include <stdio.h>
 #include <string.h>
@@ -18,8 +19,9 @@ struct show_ctx {
 	struct cli_sess *s;
 	struct gw *gw;
 	struct cli_out *out;
+	bool json;
 	uint32_t filter; /* bridge-domain filter, 0 = all */
-	unsigned n;
+	unsigned n;      /* entries printed (text: total line; json: comma placement) */
 };
 
 static const char *ifname(struct gw *gw, uint16_t ifx, char buf[GW_IF_NAMELEN])
@@ -34,6 +36,28 @@ static uint64_t now_ms(const struct cli_sess *s)
 	return s->env->now_ms ? s->env->now_ms(s->env->ctx) : 0;
 }
 
+/* A JSON string literal (names here are validated, but escape anyway). */
+static void jstr(struct cli_out *o, const char *s)
+{
+	cli_printf(o, "\"");
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch == '"' || ch == '\\')
+			cli_printf(o, "\\%c", ch);
+		else if (ch < 0x20)
+			cli_printf(o, "\\u%04x", ch);
+		else
+			cli_printf(o, "%c", ch);
+	}
+	cli_printf(o, "\"");
+}
+
+/* The separator before the next element of a JSON array. */
+static const char *jsep(struct show_ctx *c)
+{
+	return c->n++ ? "," : "";
+}
+
 /* ---------------------------------------------------------------- ip arp */
 
 static int arp_line(const struct arp_entry_info *e, void *arg)
@@ -41,16 +65,36 @@ static int arp_line(const struct arp_entry_info *e, void *arg)
 	struct show_ctx *c = arg;
 	char ip[NET_IP_STRLEN], mac[NET_MAC_STRLEN], ifn[GW_IF_NAMELEN];
 	bool incomplete = e->state == ARP_INCOMPLETE;
-	cli_printf(c->out, "%-16s %-18s %-11s %-7llu %s\n", net_ip_fmt(e->ip, ip),
-	           incomplete ? "(incomplete)" : net_mac_fmt(e->mac, mac), arp_state_name(e->state),
-	           (unsigned long long)(e->state == ARP_STATIC ? 0 : e->age_ms / 1000),
-	           ifname(c->gw, e->ifx, ifn));
+	unsigned long long age = e->state == ARP_STATIC ? 0 : e->age_ms / 1000;
+	net_ip_fmt(e->ip, ip);
+	net_mac_fmt(e->mac, mac);
+	ifname(c->gw, e->ifx, ifn);
+	if (c->json) {
+		cli_printf(c->out, "%s{\"address\":\"%s\",\"mac\":", jsep(c), ip);
+		if (incomplete)
+			cli_printf(c->out, "null");
+		else
+			jstr(c->out, mac);
+		cli_printf(c->out, ",\"state\":\"%s\",\"age\":%llu,\"interface\":",
+		           arp_state_name(e->state), age);
+		jstr(c->out, ifn);
+		cli_printf(c->out, "}");
+		return 0;
+	}
+	cli_printf(c->out, "%-16s %-18s %-11s %-7llu %s\n", ip, incomplete ? "(incomplete)" : mac,
+	           arp_state_name(e->state), age, ifn);
 	c->n++;
 	return 0;
 }
 
 static void show_ip_arp(struct show_ctx *c)
 {
+	if (c->json) {
+		cli_printf(c->out, "{\"entries\":[");
+		arp_walk(gw_arp(c->gw), now_ms(c->s), arp_line, c);
+		cli_printf(c->out, "]}\n");
+		return;
+	}
 	cli_printf(c->out, "%-16s %-18s %-11s %-7s %s\n", "Address", "MAC address", "State",
 	           "Age(s)", "Interface");
 	arp_walk(gw_arp(c->gw), now_ms(c->s), arp_line, c);
@@ -63,15 +107,30 @@ static int mac_line(const struct bd_mac_info *m, void *arg)
 {
 	struct show_ctx *c = arg;
 	char mac[NET_MAC_STRLEN], ip[NET_IP_STRLEN];
-	cli_printf(c->out, "%-9u %-18s %-8s %-16s %llu\n", m->bd_id, net_mac_fmt(m->mac, mac),
-	           m->is_static ? "static" : "dynamic", net_ip_fmt(m->vtep, ip),
-	           (unsigned long long)(m->is_static ? 0 : m->age_ms / 1000));
+	const char *type = m->is_static ? "static" : "dynamic";
+	unsigned long long age = m->is_static ? 0 : m->age_ms / 1000;
+	net_mac_fmt(m->mac, mac);
+	net_ip_fmt(m->vtep, ip);
+	if (c->json) {
+		cli_printf(c->out,
+		           "%s{\"bridge_domain\":%u,\"mac\":\"%s\",\"type\":\"%s\",\"vtep\":\"%s\","
+		           "\"age\":%llu}",
+		           jsep(c), m->bd_id, mac, type, ip, age);
+		return 0;
+	}
+	cli_printf(c->out, "%-9u %-18s %-8s %-16s %llu\n", m->bd_id, mac, type, ip, age);
 	c->n++;
 	return 0;
 }
 
 static void show_mac_table(struct show_ctx *c)
 {
+	if (c->json) {
+		cli_printf(c->out, "{\"entries\":[");
+		bd_mac_walk(gw_bd(c->gw), c->filter, now_ms(c->s), mac_line, c);
+		cli_printf(c->out, "]}\n");
+		return;
+	}
 	cli_printf(c->out, "%-9s %-18s %-8s %-16s %s\n", "BD", "MAC address", "Type", "VTEP",
 	           "Age(s)");
 	bd_mac_walk(gw_bd(c->gw), c->filter, now_ms(c->s), mac_line, c);
@@ -80,19 +139,16 @@ static void show_mac_table(struct show_ctx *c)
 
 /* ---------------------------------------------------------------- ip route */
 
-static const char *source_code(uint8_t src)
-{
-	switch (src) {
-	case FIB_SRC_LOCAL:
-		return "L";
-	case FIB_SRC_CONNECTED:
-		return "C";
-	default:
-		return "S";
-	}
-}
+static const char *const source_codes[] = {
+    [FIB_SRC_LOCAL] = "L", [FIB_SRC_CONNECTED] = "C", [FIB_SRC_STATIC] = "S"};
+static const char *const source_names[] = {
+    [FIB_SRC_LOCAL] = "local", [FIB_SRC_CONNECTED] = "connected", [FIB_SRC_STATIC] = "static"};
+static const char *const path_names[] = {[FIB_PATH_DROP] = "null0",
+                                         [FIB_PATH_LOCAL] = "local",
+                                         [FIB_PATH_ATTACHED] = "connected",
+                                         [FIB_PATH_GATEWAY] = "gateway"};
 
-static void route_paths(struct show_ctx *c, const struct fib_route_info *ri)
+static void route_paths_text(struct show_ctx *c, const struct fib_route_info *ri)
 {
 	char ip[NET_IP_STRLEN], ifn[GW_IF_NAMELEN];
 	if (!ri->active) {
@@ -123,36 +179,82 @@ static void route_paths(struct show_ctx *c, const struct fib_route_info *ri)
 	}
 }
 
+static void route_paths_json(struct show_ctx *c, const struct fib_route_info *ri)
+{
+	char ip[NET_IP_STRLEN], ifn[GW_IF_NAMELEN];
+	cli_printf(c->out, "\"paths\":[");
+	for (unsigned k = 0; k < ri->n_paths; k++) {
+		const struct fib_path *p = &ri->paths[k];
+		cli_printf(c->out, "%s{\"type\":\"%s\",\"next_hop\":", k ? "," : "",
+		           path_names[p->type]);
+		if (p->type == FIB_PATH_GATEWAY)
+			cli_printf(c->out, "\"%s\"", net_ip_fmt(p->nh, ip));
+		else
+			cli_printf(c->out, "null");
+		cli_printf(c->out, ",\"interface\":");
+		if (p->type == FIB_PATH_DROP)
+			cli_printf(c->out, "null");
+		else
+			jstr(c->out, ifname(c->gw, p->ifx, ifn));
+		cli_printf(c->out, "}");
+	}
+	cli_printf(c->out, "],\"next_hops\":[");
+	for (unsigned k = 0; k < ri->n_nh; k++)
+		cli_printf(c->out, "%s\"%s\"", k ? "," : "",
+		           ri->nh[k].kind == FIB_NH_NULL0 ? "null0" : net_ip_fmt(ri->nh[k].ip, ip));
+	cli_printf(c->out, "]");
+}
+
 static int route_line(const struct fib_route_info *ri, void *arg)
 {
 	struct show_ctx *c = arg;
 	char ip[NET_IP_STRLEN], pfx[24];
 	snprintf(pfx, sizeof(pfx), "%s/%u", net_ip_fmt(ri->pfx, ip), ri->len);
-	cli_printf(c->out, "%s%s %-18s", source_code(ri->source), ri->active ? " " : "*", pfx);
-	route_paths(c, ri);
+	if (c->json) {
+		cli_printf(c->out, "%s{\"prefix\":\"%s\",\"source\":\"%s\",\"active\":%s,", jsep(c),
+		           pfx, source_names[ri->source], ri->active ? "true" : "false");
+		route_paths_json(c, ri);
+		cli_printf(c->out, "}");
+		return 0;
+	}
+	cli_printf(c->out, "%s%s %-18s", source_codes[ri->source], ri->active ? " " : "*", pfx);
+	route_paths_text(c, ri);
 	cli_printf(c->out, "\n");
 	c->n++;
 	return 0;
 }
 
+static bool route_query(struct show_ctx *c, const char *arg, struct fib_route_info *ri)
+{
+	uint32_t addr;
+	uint8_t len;
+	if (net_prefix_parse(arg, &addr, &len))
+		return fib_route_get(gw_fib(c->gw), addr & net_mask(len), len, ri);
+	return net_ip_parse(arg, &addr) && fib_route_match(gw_fib(c->gw), addr, ri);
+}
+
 static void show_ip_route(struct show_ctx *c, const char *arg)
 {
+	struct fib_route_info ri;
+	bool found = arg && route_query(c, arg, &ri);
+	if (c->json) {
+		cli_printf(c->out, "{\"routes\":[");
+		if (!arg)
+			fib_walk(gw_fib(c->gw), route_line, c);
+		else if (found)
+			route_line(&ri, c);
+		cli_printf(c->out, "]}\n");
+		return;
+	}
 	cli_printf(c->out, "Codes: L local, C connected, S static, * inactive\n\n");
 	if (!arg) {
 		fib_walk(gw_fib(c->gw), route_line, c);
 		cli_printf(c->out, "\nTotal: %u\n", c->n);
-		return;
-	}
-	struct fib_route_info ri;
-	uint32_t addr;
-	uint8_t len;
-	bool found = net_prefix_parse(arg, &addr, &len)
-	                 ? fib_route_get(gw_fib(c->gw), addr & net_mask(len), len, &ri)
-	                 : (net_ip_parse(arg, &addr) && fib_route_match(gw_fib(c->gw), addr, &ri));
-	if (found)
+	} else if (found) {
 		route_line(&ri, c);
-	else
+	} else {
 		cli_printf(c->out, "%% Network not in table\n");
+	}
 }
 
 /* ---------------------------------------------------------------- errors, counters */
@@ -161,6 +263,14 @@ static void show_errors(struct show_ctx *c)
 {
 	struct gw_counters k;
 	gw_get_counters(c->gw, &k);
+	if (c->json) {
+		cli_printf(c->out, "{\"drops\":{");
+		for (int d = 0; d < GW_DROP_MAX; d++)
+			cli_printf(c->out, "%s\"%s\":%llu", d ? "," : "", gw_drop_name(d),
+			           (unsigned long long)k.drops[d]);
+		cli_printf(c->out, "}}\n");
+		return;
+	}
 	cli_printf(c->out, "%-24s %-12s %s\n", "Reason", "Packets", "Description");
 	for (int d = 0; d < GW_DROP_MAX; d++) {
 		if (!k.drops[d])
@@ -176,29 +286,58 @@ static void show_errors(struct show_ctx *c)
 static int if_counter_line(const struct gw_if_info *i, void *arg)
 {
 	struct show_ctx *c = arg;
-	cli_printf(c->out, "%-12s %14llu %16llu %14llu %16llu\n", i->name,
-	           (unsigned long long)i->cnt.rx_pkts, (unsigned long long)i->cnt.rx_bytes,
-	           (unsigned long long)i->cnt.tx_pkts, (unsigned long long)i->cnt.tx_bytes);
+	unsigned long long rp = i->cnt.rx_pkts, rb = i->cnt.rx_bytes, tp = i->cnt.tx_pkts,
+	                   tb = i->cnt.tx_bytes;
+	if (c->json) {
+		cli_printf(c->out, "%s{\"name\":", jsep(c));
+		jstr(c->out, i->name);
+		cli_printf(c->out,
+		           ",\"rx_packets\":%llu,\"rx_bytes\":%llu,\"tx_packets\":%llu,"
+		           "\"tx_bytes\":%llu}",
+		           rp, rb, tp, tb);
+		return 0;
+	}
+	cli_printf(c->out, "%-12s %14llu %16llu %14llu %16llu\n", i->name, rp, rb, tp, tb);
 	return 0;
 }
+
+#define COUNTER_FIELDS(_)                                                                          \
+	_(rx_underlay)                                                                             \
+	_(tx_underlay)                                                                             \
+	_(rx_eth)                                                                                  \
+	_(tx_eth)                                                                                  \
+	_(routed)                                                                                  \
+	_(local)                                                                                   \
+	_(icmp_errors)                                                                             \
+	_(fragments)                                                                               \
+	_(arp_requests)                                                                            \
+	_(arp_replies)                                                                             \
+	_(flooded)
 
 static void show_counters(struct show_ctx *c)
 {
 	struct gw_counters k;
 	gw_get_counters(c->gw, &k);
+	if (c->json) {
+		cli_printf(c->out, "{\"interfaces\":[");
+		gw_if_walk(c->gw, if_counter_line, c);
+		cli_printf(c->out, "],\"gateway\":{");
+		const char *sep = "";
+#define COUNTER_JSON(f)                                                                            \
+	cli_printf(c->out, "%s\"" #f "\":%llu", sep, (unsigned long long)k.f);                     \
+	sep = ",";
+		COUNTER_FIELDS(COUNTER_JSON)
+#undef COUNTER_JSON
+		cli_printf(c->out, "}}\n");
+		return;
+	}
 	cli_printf(c->out, "%-12s %14s %16s %14s %16s\n", "Interface", "RX packets", "RX bytes",
 	           "TX packets", "TX bytes");
 	gw_if_walk(c->gw, if_counter_line, c);
-	cli_printf(c->out,
-	           "\nunderlay rx %llu tx %llu, uplinks rx %llu tx %llu\n"
-	           "routed %llu, to the gateway %llu, ICMP errors %llu, fragments %llu\n"
-	           "ARP requests %llu replies %llu, flooded %llu\n",
-	           (unsigned long long)k.rx_underlay, (unsigned long long)k.tx_underlay,
-	           (unsigned long long)k.rx_eth, (unsigned long long)k.tx_eth,
-	           (unsigned long long)k.routed, (unsigned long long)k.local,
-	           (unsigned long long)k.icmp_errors, (unsigned long long)k.fragments,
-	           (unsigned long long)k.arp_requests, (unsigned long long)k.arp_replies,
-	           (unsigned long long)k.flooded);
+	cli_printf(c->out, "\n");
+#define COUNTER_TEXT(f) cli_printf(c->out, "%-14s %llu\n", #f, (unsigned long long)k.f);
+	COUNTER_FIELDS(COUNTER_TEXT)
+#undef COUNTER_TEXT
 }
 
 /* ---------------------------------------------------------------- interfaces */
@@ -232,7 +371,65 @@ static int if_line_full(const struct gw_if_info *i, void *arg)
 	return 0;
 }
 
+static int if_line_json(const struct gw_if_info *i, void *arg)
+{
+	struct show_ctx *c = arg;
+	char ip[NET_IP_STRLEN], mac[NET_MAC_STRLEN];
+	cli_printf(c->out, "%s{\"name\":", jsep(c));
+	jstr(c->out, i->name);
+	cli_printf(c->out, ",\"kind\":\"%s\",\"bridge_domain\":",
+	           i->kind == GW_IF_BDIF ? "bdif" : "ethernet");
+	if (i->kind == GW_IF_BDIF)
+		cli_printf(c->out, "%u", i->bd_id);
+	else
+		cli_printf(c->out, "null");
+	cli_printf(c->out, ",\"mac\":\"%s\",\"mtu\":%u,\"up\":%s,\"addresses\":[",
+	           net_mac_fmt(i->mac, mac), i->mtu, i->up ? "true" : "false");
+	for (unsigned k = 0; k < i->n_addrs; k++)
+		cli_printf(c->out, "%s\"%s/%u\"", k ? "," : "", net_ip_fmt(i->addr[k], ip),
+		           i->plen[k]);
+	cli_printf(c->out,
+	           "],\"rx_packets\":%llu,\"rx_bytes\":%llu,\"tx_packets\":%llu,\"tx_bytes\":%llu}",
+	           (unsigned long long)i->cnt.rx_pkts, (unsigned long long)i->cnt.rx_bytes,
+	           (unsigned long long)i->cnt.tx_pkts, (unsigned long long)i->cnt.tx_bytes);
+	return 0;
+}
+
+static void show_interfaces(struct show_ctx *c, bool brief)
+{
+	if (c->json) {
+		cli_printf(c->out, "{\"interfaces\":[");
+		gw_if_walk(c->gw, if_line_json, c);
+		cli_printf(c->out, "]}\n");
+		return;
+	}
+	if (brief)
+		cli_printf(c->out, "%-12s %-20s %-6s %s\n", "Interface", "Address", "State", "MTU");
+	gw_if_walk(c->gw, brief ? if_line_brief : if_line_full, c);
+}
+
 /* ---------------------------------------------------------------- bridge domains, vxlan */
+
+static void bd_json(struct show_ctx *c, const struct bd_info *b)
+{
+	char ip[NET_IP_STRLEN];
+	cli_printf(c->out, "%s{\"id\":%u,\"vni\":%u,\"flood_group\":", jsep(c), b->id, b->vni);
+	if (b->flood_group)
+		cli_printf(c->out, "\"%s\"", net_ip_fmt(b->flood_group, ip));
+	else
+		cli_printf(c->out, "null");
+	cli_printf(c->out, ",\"flood_peers\":[");
+	for (uint32_t k = 0; k < b->n_flood_peers; k++)
+		cli_printf(c->out, "%s\"%s\"", k ? "," : "", net_ip_fmt(b->flood_peers[k], ip));
+	cli_printf(c->out,
+	           "],\"mac_aging\":%u,\"mac_limit\":%u,\"macs\":%u,\"static_macs\":%u,"
+	           "\"learned_peers\":%u,\"bdif\":",
+	           b->mac_aging, b->mac_limit, b->n_macs, b->n_static_macs, b->n_learned_peers);
+	if (gw_bdif_of(c->gw, b->id))
+		cli_printf(c->out, "\"bdif%u\"}", b->id);
+	else
+		cli_printf(c->out, "null}");
+}
 
 static int bd_block(const struct bd_info *b, void *arg)
 {
@@ -240,6 +437,10 @@ static int bd_block(const struct bd_info *b, void *arg)
 	char ip[NET_IP_STRLEN];
 	if (c->filter && b->id != c->filter)
 		return 0;
+	if (c->json) {
+		bd_json(c, b);
+		return 0;
+	}
 	c->n++;
 	cli_printf(c->out, "bridge-domain %u\n  VNI %u, MAC ageing %u s, MAC limit %u\n", b->id,
 	           b->vni, b->mac_aging, b->mac_limit);
@@ -256,12 +457,35 @@ static int bd_block(const struct bd_info *b, void *arg)
 	return 0;
 }
 
+static int show_bridge_domains(struct show_ctx *c)
+{
+	if (c->json)
+		cli_printf(c->out, "{\"bridge_domains\":[");
+	bd_walk(gw_bd(c->gw), bd_block, c);
+	if (c->json)
+		cli_printf(c->out, "]}\n");
+	if (c->filter && !c->n)
+		return cli_err(c->out, "bridge-domain %u does not exist", c->filter);
+	return CLI_OK;
+}
+
 static int vni_line(const struct bd_info *b, void *arg)
 {
 	struct show_ctx *c = arg;
 	char ip[NET_IP_STRLEN], mode[40];
 	if (!b->vni)
 		return 0;
+	if (c->json) {
+		cli_printf(c->out,
+		           "%s{\"vni\":%u,\"bridge_domain\":%u,\"macs\":%u,\"flood_group\":",
+		           jsep(c), b->vni, b->id, b->n_macs);
+		if (b->flood_group)
+			cli_printf(c->out, "\"%s\"", net_ip_fmt(b->flood_group, ip));
+		else
+			cli_printf(c->out, "null");
+		cli_printf(c->out, ",\"flood_peers\":%u}", b->n_flood_peers);
+		return 0;
+	}
 	if (b->flood_group)
 		snprintf(mode, sizeof(mode), "group %s", net_ip_fmt(b->flood_group, ip));
 	else
@@ -274,10 +498,18 @@ static int peer_line(const struct bd_peer_info *p, void *arg)
 {
 	struct show_ctx *c = arg;
 	char ip[NET_IP_STRLEN];
-	cli_printf(c->out, "%-16s %-8u %-11s", net_ip_fmt(p->vtep, ip), p->bd_id,
-	           p->learned ? "learned" : "configured");
+	const char *type = p->learned ? "learned" : "configured";
+	unsigned long long age = p->learned ? p->age_ms / 1000 : 0;
+	net_ip_fmt(p->vtep, ip);
+	if (c->json) {
+		cli_printf(c->out,
+		           "%s{\"vtep\":\"%s\",\"bridge_domain\":%u,\"type\":\"%s\",\"age\":%llu}",
+		           jsep(c), ip, p->bd_id, type, age);
+		return 0;
+	}
+	cli_printf(c->out, "%-16s %-8u %-11s", ip, p->bd_id, type);
 	if (p->learned)
-		cli_printf(c->out, " %llu", (unsigned long long)(p->age_ms / 1000));
+		cli_printf(c->out, " %llu", age);
 	cli_printf(c->out, "\n");
 	return 0;
 }
@@ -285,8 +517,18 @@ static int peer_line(const struct bd_peer_info *p, void *arg)
 static void show_vxlan(struct show_ctx *c, bool peers)
 {
 	char ip[NET_IP_STRLEN];
-	cli_printf(c->out, "VTEP %s, UDP port %u\n", net_ip_fmt(gw_vtep(c->gw), ip),
-	           gw_udp_port(c->gw));
+	net_ip_fmt(gw_vtep(c->gw), ip);
+	if (c->json) {
+		cli_printf(c->out, "{\"vtep\":\"%s\",\"udp_port\":%u,\"%s\":[", ip,
+		           gw_udp_port(c->gw), peers ? "peers" : "vnis");
+		if (peers)
+			bd_peer_walk(gw_bd(c->gw), now_ms(c->s), peer_line, c);
+		else
+			bd_walk(gw_bd(c->gw), vni_line, c);
+		cli_printf(c->out, "]}\n");
+		return;
+	}
+	cli_printf(c->out, "VTEP %s, UDP port %u\n", ip, gw_udp_port(c->gw));
 	if (peers) {
 		cli_printf(c->out, "%-16s %-8s %-11s %s\n", "Peer", "BD", "Type", "Age(s)");
 		bd_peer_walk(gw_bd(c->gw), now_ms(c->s), peer_line, c);
@@ -294,6 +536,26 @@ static void show_vxlan(struct show_ctx *c, bool peers)
 		cli_printf(c->out, "%-10s %-8s %-7s %s\n", "VNI", "BD", "MACs", "BUM");
 		bd_walk(gw_bd(c->gw), vni_line, c);
 	}
+}
+
+/* ---------------------------------------------------------------- running-config */
+
+static void show_running(struct show_ctx *c, const struct gw_cfg *cfg)
+{
+	if (!c->json) {
+		cli_render_config(cfg, c->out);
+		return;
+	}
+	/* the configuration text itself, as one string: one renderer, no second schema */
+	struct cli_out text;
+	cli_out_init(&text);
+	cli_render_config(cfg, &text);
+	cli_printf(c->out, "{\"hostname\":");
+	jstr(c->out, cfg->hostname);
+	cli_printf(c->out, ",\"config\":");
+	jstr(c->out, text.buf ? text.buf : "");
+	cli_printf(c->out, "}\n");
+	cli_out_free(&text);
 }
 
 /* ---------------------------------------------------------------- dispatch */
@@ -314,15 +576,17 @@ int cli_show_dispatch(struct cli_sess *s, const struct cli_args *a, struct cli_o
 {
 	struct show_ctx c = {.s = s, .gw = s->env->gw, .out = out};
 	const char *w1 = a->argv[1], *w2 = a->argc > 2 ? a->argv[2] : "";
+	c.json = a->argc > 2 && !strcmp(a->argv[a->argc - 1], "json");
 	if (!strcmp(w1, "version")) {
-		cli_printf(out, "vxgw %s, a VXLAN L3 gateway\n", VXGW_VERSION);
+		cli_printf(out, c.json ? "{\"version\":\"%s\"}\n" : "vxgw %s, a VXLAN L3 gateway\n",
+		           VXGW_VERSION);
 		return CLI_OK;
 	}
 	if (!strcmp(w1, "running-config")) {
 		const struct gw_cfg *cfg = s->env->running ? s->env->running(s->env->ctx) : NULL;
 		if (!cfg)
 			return cli_err(out, "no running configuration");
-		cli_render_config(cfg, out);
+		show_running(&c, cfg);
 		return CLI_OK;
 	}
 	if (!c.gw)
@@ -341,12 +605,10 @@ int cli_show_dispatch(struct cli_sess *s, const struct cli_args *a, struct cli_o
 	else if (!strcmp(w1, "counters"))
 		show_counters(&c);
 	else if (!strcmp(w1, "interfaces"))
-		gw_if_walk(c.gw, a->argc > 2 ? if_line_brief : if_line_full, &c);
+		show_interfaces(&c, !strcmp(w2, "brief"));
 	else if (!strcmp(w1, "bridge-domain")) {
 		c.filter = a->nval ? cli_u32(a->val[0]) : 0;
-		bd_walk(gw_bd(c.gw), bd_block, &c);
-		if (c.filter && !c.n)
-			return cli_err(out, "bridge-domain %u does not exist", c.filter);
+		return show_bridge_domains(&c);
 	} else if (!strcmp(w1, "vxlan"))
 		show_vxlan(&c, !strcmp(a->val[0], "peers"));
 	return CLI_OK;

@@ -6,6 +6,9 @@
  *   vxgw-cli [-s SOCKET] [-c "CMD"]...    each -c in order, in one session; exit 1 if
  *                                          any failed
  *   vxgw-cli [-s SOCKET] < file            commands from stdin when it is not a terminal
+ *
+ * As an ssh ForceCommand (etc/sshd_vxgw.conf), a command given to ssh arrives in
+ * SSH_ORIGINAL_COMMAND and runs like one -c.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -232,6 +235,10 @@ int main(int argc, char **argv)
 			return ch == 'h' ? 0 : 2;
 		}
 	}
+	/* As an ssh ForceCommand: `ssh gw "show ip route"` arrives here as one command. */
+	const char *ssh_cmd = getenv("SSH_ORIGINAL_COMMAND");
+	if (!n_cmds && ssh_cmd && *ssh_cmd)
+		cmds[n_cmds++] = ssh_cmd;
 	if ((sock = connect_to(path)) < 0)
 		return 1;
 	int failed = 0;

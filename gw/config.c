@@ -149,6 +149,7 @@ struct gw_cfg *gw_cfg_new(void)
 		return NULL;
 	snprintf(c->hostname, sizeof(c->hostname), "%s", GW_CFG_HOSTNAME_DEFAULT);
 	c->udp_port = VX_UDP_PORT;
+	c->vty_timeout = GW_CFG_VTY_TIMEOUT_DEFAULT;
 	return c;
 }
 
@@ -161,6 +162,7 @@ void gw_cfg_free(struct gw_cfg *c)
 	free(c->routes.v);
 	free(c->arps.v);
 	free(c->macs.v);
+	free(c->users.v);
 	free(c);
 }
 
@@ -190,6 +192,7 @@ struct gw_cfg *gw_cfg_clone(const struct gw_cfg *c)
 	ok = VEC_DUP(d->routes, c->routes) && ok;
 	ok = VEC_DUP(d->arps, c->arps) && ok;
 	ok = VEC_DUP(d->macs, c->macs) && ok;
+	ok = VEC_DUP(d->users, c->users) && ok;
 	if (!ok) {
 		gw_cfg_free(d);
 		return NULL;
@@ -203,7 +206,11 @@ bool gw_cfg_equal(const struct gw_cfg *a, const struct gw_cfg *b)
 {
 	return !strcmp(a->hostname, b->hostname) && a->vtep == b->vtep &&
 	       a->udp_port == b->udp_port && VEC_EQ(a->bds, b->bds) && VEC_EQ(a->ifs, b->ifs) &&
-	       VEC_EQ(a->routes, b->routes) && VEC_EQ(a->arps, b->arps) && VEC_EQ(a->macs, b->macs);
+	       VEC_EQ(a->routes, b->routes) && VEC_EQ(a->arps, b->arps) &&
+	       VEC_EQ(a->macs, b->macs) && VEC_EQ(a->users, b->users) &&
+	       !strcmp(a->enable_secret, b->enable_secret) && a->vty == b->vty &&
+	       a->vty_addr == b->vty_addr && a->vty_port == b->vty_port &&
+	       a->vty_timeout == b->vty_timeout;
 }
 
 /* ---------------------------------------------------------------- global */
@@ -715,6 +722,134 @@ const struct gw_cfg_mac *gw_cfg_mac_find(const struct gw_cfg *c, uint32_t bd_id,
 	bool found;
 	size_t at = VEC_FIND(c->macs, &key, cmp_mac, &found);
 	return found ? &c->macs.v[at] : NULL;
+}
+
+/* ---------------------------------------------------------------- management */
+
+static bool crypt_chars(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '.' && s[i] != '/')
+			return false;
+	return true;
+}
+
+bool gw_cfg_hash_ok(const char *h)
+{
+	if (strncmp(h, "$6$", 3) || strlen(h) >= GW_CFG_HASHLEN)
+		return false;
+	h += 3;
+	if (!strncmp(h, "rounds=", 7)) {
+		h += 7;
+		size_t d = strspn(h, "0123456789");
+		if (d == 0 || d > 9 || h[d] != '$')
+			return false;
+		h += d + 1;
+	}
+	const char *dollar = strchr(h, '$');
+	if (!dollar || dollar == h || dollar - h > 16 || !crypt_chars(h, (size_t)(dollar - h)))
+		return false;
+	return strlen(dollar + 1) == 86 && crypt_chars(dollar + 1, 86);
+}
+
+static int cmp_user(const void *k, const void *e)
+{
+	return strcmp(((const struct gw_cfg_user *)k)->name, ((const struct gw_cfg_user *)e)->name);
+}
+
+const struct gw_cfg_user *gw_cfg_user_find(const struct gw_cfg *c, const char *name)
+{
+	struct gw_cfg_user key;
+	snprintf(key.name, sizeof(key.name), "%s", name);
+	bool found;
+	size_t at = VEC_FIND(c->users, &key, cmp_user, &found);
+	return found ? &c->users.v[at] : NULL;
+}
+
+static bool username_ok(const char *n)
+{
+	size_t l = strlen(n);
+	if (l == 0 || l >= GW_CFG_USERLEN || !isalpha((unsigned char)n[0]))
+		return false;
+	for (size_t i = 0; i < l; i++)
+		if (!isalnum((unsigned char)n[i]) && !strchr("-_.", n[i]))
+			return false;
+	return true;
+}
+
+int gw_cfg_user(struct gw_cfg *c, const char *name, const char *hash, bool add, char *err)
+{
+	struct gw_cfg_user key = {0};
+	if (!username_ok(name))
+		return fail(
+		    err, "username \"%s\": letters, digits, - _ . (1-%d, starting with a letter)",
+		    name, GW_CFG_USERLEN - 1);
+	snprintf(key.name, sizeof(key.name), "%s", name);
+	bool found;
+	size_t at = VEC_FIND(c->users, &key, cmp_user, &found);
+	if (!add) {
+		if (!found)
+			return fail(err, "username %s is not configured", name);
+		VEC_REMOVE(c->users, at);
+		return GW_CFG_OK;
+	}
+	if (!gw_cfg_hash_ok(hash))
+		return fail(
+		    err,
+		    "secret \"%.20s%s\" is not a SHA-512 crypt hash ($6$...); make one with: "
+		    "openssl passwd -6",
+		    hash, strlen(hash) > 20 ? "..." : "");
+	struct gw_cfg_user *u = found ? &c->users.v[at] : VEC_INSERT(c->users, at);
+	if (!u)
+		return fail(err, "out of memory");
+	*u = key;
+	snprintf(u->hash, sizeof(u->hash), "%s", hash);
+	return GW_CFG_OK;
+}
+
+int gw_cfg_set_enable_secret(struct gw_cfg *c, const char *hash, char *err)
+{
+	if (hash && !gw_cfg_hash_ok(hash))
+		return fail(
+		    err,
+		    "secret \"%.20s%s\" is not a SHA-512 crypt hash ($6$...); make one with: "
+		    "openssl passwd -6",
+		    hash, strlen(hash) > 20 ? "..." : "");
+	snprintf(c->enable_secret, sizeof(c->enable_secret), "%s", hash ? hash : "");
+	return GW_CFG_OK;
+}
+
+int gw_cfg_set_vty(struct gw_cfg *c, bool present, char *err)
+{
+	(void)err;
+	c->vty = present;
+	if (!present) {
+		c->vty_addr = 0;
+		c->vty_port = 0;
+		c->vty_timeout = GW_CFG_VTY_TIMEOUT_DEFAULT;
+	}
+	return GW_CFG_OK;
+}
+
+int gw_cfg_set_telnet(struct gw_cfg *c, uint32_t addr, uint32_t port, char *err)
+{
+	if (addr && (net_ip_is_mcast(addr) || addr >= 0xf0000000u))
+		return fail(err, "telnet listen %s: not a unicast address", ipstr(addr));
+	if (addr && (port == 0 || port > 65535))
+		return fail(err, "telnet listen port %u out of range 1-65535", port);
+	c->vty = true;
+	c->vty_addr = addr;
+	c->vty_port = addr ? (uint16_t)port : 0;
+	return GW_CFG_OK;
+}
+
+int gw_cfg_set_vty_timeout(struct gw_cfg *c, uint32_t secs, char *err)
+{
+	if (secs > 35791u * 60)
+		return fail(err, "exec-timeout of %u seconds is too long", secs);
+	c->vty = true;
+	c->vty_timeout = secs;
+	return GW_CFG_OK;
 }
 
 /* ---------------------------------------------------------------- whole-config check */

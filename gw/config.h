@@ -70,6 +70,15 @@ struct gw_cfg_mac {
 	uint32_t vtep;
 };
 
+#define GW_CFG_USERLEN             32
+#define GW_CFG_HASHLEN             128
+#define GW_CFG_VTY_TIMEOUT_DEFAULT 600 /* seconds */
+
+struct gw_cfg_user {
+	char name[GW_CFG_USERLEN];
+	char hash[GW_CFG_HASHLEN]; /* crypt(3) SHA-512: $6$[rounds=N$]salt$hash */
+};
+
 /* Growable sorted arrays; each element type has its own comparison. */
 #define GW_CFG_VEC(type)                                                                           \
 	struct {                                                                                   \
@@ -86,6 +95,13 @@ struct gw_cfg {
 	GW_CFG_VEC(struct gw_cfg_route) routes; /* by (pfx, len, kind, nh) */
 	GW_CFG_VEC(struct gw_cfg_arp) arps;     /* by (ifname, ip) */
 	GW_CFG_VEC(struct gw_cfg_mac) macs;     /* by (bd, mac) */
+	/* management */
+	GW_CFG_VEC(struct gw_cfg_user) users; /* by name */
+	char enable_secret[GW_CFG_HASHLEN];   /* "" = none: enable refused on vty */
+	bool vty;                             /* a `line vty` section exists */
+	uint32_t vty_addr;                    /* telnet listen address, 0 = telnet off */
+	uint16_t vty_port;
+	uint32_t vty_timeout; /* idle seconds, 0 = never */
 };
 
 struct gw_cfg *gw_cfg_new(void);
@@ -135,6 +151,16 @@ const struct gw_cfg_route *gw_cfg_route_find(const struct gw_cfg *c, const struc
 const struct gw_cfg_arp *gw_cfg_arp_find(const struct gw_cfg *c, uint32_t ip, const char *ifname);
 const struct gw_cfg_mac *gw_cfg_mac_find(const struct gw_cfg *c, uint32_t bd_id,
                                          const uint8_t *mac);
+
+/* ---- management: users, secrets, line vty ---- */
+/* True for a crypt(3) SHA-512 hash ($6$...); plain text is never accepted. */
+bool gw_cfg_hash_ok(const char *hash);
+int gw_cfg_user(struct gw_cfg *c, const char *name, const char *hash, bool add, char *err);
+const struct gw_cfg_user *gw_cfg_user_find(const struct gw_cfg *c, const char *name);
+int gw_cfg_set_enable_secret(struct gw_cfg *c, const char *hash, char *err); /* NULL = no */
+int gw_cfg_set_vty(struct gw_cfg *c, bool present, char *err);
+int gw_cfg_set_telnet(struct gw_cfg *c, uint32_t addr, uint32_t port, char *err); /* 0 = off */
+int gw_cfg_set_vty_timeout(struct gw_cfg *c, uint32_t secs, char *err);
 
 /* ---- whole-configuration checks and application ---- */
 /*
