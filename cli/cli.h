@@ -57,9 +57,9 @@ struct cli_sess *cli_sess_new(const struct cli_env *env, bool enabled);
 void cli_sess_free(struct cli_sess *s);
 
 enum cli_result {
-	CLI_OK = 0,
-	CLI_ERROR = -1,
-	CLI_QUIT = 1, /* the session asked to end (exit from exec mode, quit) */
+	CLI_R_OK = 0,
+	CLI_R_ERROR = -1,
+	CLI_R_QUIT = 1, /* the session asked to end (exit from exec mode, quit) */
 };
 
 /* Runs one command line (with `| include ...` style filters); output and errors to out. */
@@ -67,9 +67,9 @@ int cli_exec(struct cli_sess *s, const char *line, struct cli_out *out);
 /* The prompt for the session's current mode: "gw1#", "gw1(config-bd-10)#". */
 const char *cli_prompt(struct cli_sess *s, char *buf, size_t len);
 /* `?`: the possible next words for a partial line, with their help, one per line. */
-void cli_help(struct cli_sess *s, const char *partial, struct cli_out *out);
+void cli_query_help(struct cli_sess *s, const char *partial, struct cli_out *out);
 /* TAB: completions of the last (partial) word, one per line. */
-void cli_complete(struct cli_sess *s, const char *partial, struct cli_out *out);
+void cli_query_complete(struct cli_sess *s, const char *partial, struct cli_out *out);
 int cli_mode(const struct cli_sess *s);
 
 /*

@@ -56,7 +56,7 @@ struct cli_sess {
 extern const struct cli_cmd cli_commands[];
 extern const size_t cli_n_commands;
 
-/* Error helpers: print "% message" and return CLI_ERROR. */
+/* Error helpers: print "% message" and return CLI_R_ERROR. */
 int cli_err(struct cli_out *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *cli_hostname(const struct cli_sess *s);
 

@@ -76,7 +76,7 @@ int cli_err(struct cli_out *out, const char *fmt, ...)
 	out_vprintf(out, fmt, ap);
 	va_end(ap);
 	cli_printf(out, "\n");
-	return CLI_ERROR;
+	return CLI_R_ERROR;
 }
 
 /* ---------------------------------------------------------------- tokens */
@@ -453,7 +453,7 @@ static int filter_parse(char *spec, struct filter *f, struct cli_out *out)
 		               spec);
 	f->kind = kind;
 	if (kind == F_COUNT)
-		return *arg ? cli_err(out, "Invalid input \"%s\" after count", arg) : CLI_OK;
+		return *arg ? cli_err(out, "Invalid input \"%s\" after count", arg) : CLI_R_OK;
 	size_t al = strlen(arg);
 	while (al && isspace((unsigned char)arg[al - 1]))
 		arg[--al] = '\0';
@@ -462,7 +462,7 @@ static int filter_parse(char *spec, struct filter *f, struct cli_out *out)
 		               filter_names[kind]);
 	if (regcomp(&f->re, arg, REG_EXTENDED | REG_NOSUB))
 		return cli_err(out, "Invalid regular expression \"%s\"", arg);
-	return CLI_OK;
+	return CLI_R_OK;
 }
 
 /* Applies the filters to the output produced from `from` on. */
@@ -550,13 +550,13 @@ static int run_config(struct cli_sess *s, const struct cli_cmd *cmd, const struc
 	memcpy(ifname, s->ifname, sizeof(ifname));
 	int r = cmd->fn(s, a, out);
 	char err[GW_CFG_ERRLEN];
-	if (r == CLI_OK && !gw_cfg_equal(running, s->cand)) {
+	if (r == CLI_R_OK && !gw_cfg_equal(running, s->cand)) {
 		if (s->env->commit(s->env->ctx, s->cand, err) == GW_CFG_OK)
 			s->cand = NULL; /* adopted */
 		else
 			r = cli_err(out, "%s", err);
 	}
-	if (r != CLI_OK) { /* nothing changed: the mode neither */
+	if (r != CLI_R_OK) { /* nothing changed: the mode neither */
 		s->mode = mode;
 		s->bd_id = bd;
 		memcpy(s->ifname, ifname, sizeof(ifname));
@@ -566,34 +566,34 @@ static int run_config(struct cli_sess *s, const struct cli_cmd *cmd, const struc
 	return r;
 }
 
-/* Matches w in `mode`; CLI_OK with *pick set, or CLI_ERROR with the reason printed. */
+/* Matches w in `mode`; CLI_R_OK with *pick set, or CLI_R_ERROR with the reason printed. */
 static int resolve(struct cli_sess *s, int mode, const char **w, int nw, struct cand *pick,
                    struct cli_out *out)
 {
 	static struct matcher m; /* large; the engine runs on one thread */
 	matcher_init(&m, s, mode, w, nw);
 	if (!matcher_run(&m))
-		return out ? report_failure(&m, out) : CLI_ERROR;
+		return out ? report_failure(&m, out) : CLI_R_ERROR;
 	for (int k = 0; k < m.ncand; k++) {
 		if (cand_complete(&m.c[k], nw)) {
 			*pick = m.c[k];
-			return CLI_OK;
+			return CLI_R_OK;
 		}
 	}
 	m.bad_word = -1;
-	return out ? report_failure(&m, out) : CLI_ERROR;
+	return out ? report_failure(&m, out) : CLI_R_ERROR;
 }
 
 static int exec_words(struct cli_sess *s, const char **w, int nw, struct cli_out *out)
 {
 	static struct cand pick;
 	size_t mark = out->len;
-	if (resolve(s, s->mode, w, nw, &pick, out) != CLI_OK) {
+	if (resolve(s, s->mode, w, nw, &pick, out) != CLI_R_OK) {
 		/* a configuration command typed in a sub-mode leaves the sub-mode (as IOS does) */
 		if (s->mode != CLI_MODE_BD && s->mode != CLI_MODE_IF && s->mode != CLI_MODE_VTY)
-			return CLI_ERROR;
-		if (resolve(s, CLI_MODE_CONFIG, w, nw, &pick, NULL) != CLI_OK)
-			return CLI_ERROR;
+			return CLI_R_ERROR;
+		if (resolve(s, CLI_MODE_CONFIG, w, nw, &pick, NULL) != CLI_R_OK)
+			return CLI_R_ERROR;
 		out->len = mark;
 		if (out->buf)
 			out->buf[mark] = '\0';
@@ -612,7 +612,7 @@ int cli_exec(struct cli_sess *s, const char *line, struct cli_out *out)
 	if (!copy)
 		return cli_err(out, "out of memory");
 	struct filter filt[4];
-	int nf = 0, r = CLI_OK;
+	int nf = 0, r = CLI_R_OK;
 	char *bar = strstr(copy, " |");
 	if (bar) {
 		*bar = '\0';
@@ -621,8 +621,8 @@ int cli_exec(struct cli_sess *s, const char *line, struct cli_out *out)
 			next = strstr(spec, " | ");
 			if (next)
 				*next = '\0';
-			if (nf == 4 || filter_parse(spec, &filt[nf], out) != CLI_OK) {
-				r = nf == 4 ? cli_err(out, "At most 4 filters") : CLI_ERROR;
+			if (nf == 4 || filter_parse(spec, &filt[nf], out) != CLI_R_OK) {
+				r = nf == 4 ? cli_err(out, "At most 4 filters") : CLI_R_ERROR;
 				goto done;
 			}
 			nf++;
@@ -639,7 +639,7 @@ int cli_exec(struct cli_sess *s, const char *line, struct cli_out *out)
 		goto done;
 	size_t from = out->len;
 	r = exec_words(s, w, nw, out);
-	if (nf && r == CLI_OK)
+	if (nf && r == CLI_R_OK)
 		filters_apply(out, from, filt, nf);
 done:
 	for (int i = 0; i < nf; i++)
@@ -731,7 +731,7 @@ static int split_partial(const char *partial, char *buf, size_t len, const char 
 	return nw;
 }
 
-void cli_help(struct cli_sess *s, const char *partial, struct cli_out *out)
+void cli_query_help(struct cli_sess *s, const char *partial, struct cli_out *out)
 {
 	char buf[1024];
 	const char *w[CLI_MAX_WORDS];
@@ -741,7 +741,7 @@ void cli_help(struct cli_sess *s, const char *partial, struct cli_out *out)
 		list_next(s, w, nw, last ? last : "", true, out);
 }
 
-void cli_complete(struct cli_sess *s, const char *partial, struct cli_out *out)
+void cli_query_complete(struct cli_sess *s, const char *partial, struct cli_out *out)
 {
 	char buf[1024];
 	const char *w[CLI_MAX_WORDS];

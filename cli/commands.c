@@ -24,7 +24,7 @@
 /* A model error becomes the command's error. */
 static int cfg_result(int r, const char *err, struct cli_out *out)
 {
-	return r == GW_CFG_OK ? CLI_OK : cli_err(out, "%s", err);
+	return r == GW_CFG_OK ? CLI_R_OK : cli_err(out, "%s", err);
 }
 
 /* ---------------------------------------------------------------- modes */
@@ -34,7 +34,7 @@ static int cmd_enable(struct cli_sess *s, const struct cli_args *a, struct cli_o
 	(void)a;
 	(void)out;
 	s->enabled = true;
-	return CLI_OK;
+	return CLI_R_OK;
 }
 
 static int cmd_disable(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
@@ -43,7 +43,7 @@ static int cmd_disable(struct cli_sess *s, const struct cli_args *a, struct cli_
 	(void)out;
 	s->enabled = false;
 	s->mode = CLI_MODE_EXEC;
-	return CLI_OK;
+	return CLI_R_OK;
 }
 
 static int cmd_configure(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
@@ -51,7 +51,7 @@ static int cmd_configure(struct cli_sess *s, const struct cli_args *a, struct cl
 	(void)a;
 	(void)out;
 	s->mode = CLI_MODE_CONFIG;
-	return CLI_OK;
+	return CLI_R_OK;
 }
 
 static int cmd_exit(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
@@ -60,13 +60,13 @@ static int cmd_exit(struct cli_sess *s, const struct cli_args *a, struct cli_out
 	(void)out;
 	switch (s->mode) {
 	case CLI_MODE_EXEC:
-		return CLI_QUIT;
+		return CLI_R_QUIT;
 	case CLI_MODE_CONFIG:
 		s->mode = CLI_MODE_EXEC;
-		return CLI_OK;
+		return CLI_R_OK;
 	default:
 		s->mode = CLI_MODE_CONFIG;
-		return CLI_OK;
+		return CLI_R_OK;
 	}
 }
 
@@ -75,7 +75,7 @@ static int cmd_end(struct cli_sess *s, const struct cli_args *a, struct cli_out 
 	(void)a;
 	(void)out;
 	s->mode = CLI_MODE_EXEC;
-	return CLI_OK;
+	return CLI_R_OK;
 }
 
 static int cmd_quit(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
@@ -83,7 +83,7 @@ static int cmd_quit(struct cli_sess *s, const struct cli_args *a, struct cli_out
 	(void)s;
 	(void)a;
 	(void)out;
-	return CLI_QUIT;
+	return CLI_R_QUIT;
 }
 
 static int cmd_write(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
@@ -95,7 +95,7 @@ static int cmd_write(struct cli_sess *s, const struct cli_args *a, struct cli_ou
 	if (s->env->save(s->env->ctx, err) != GW_CFG_OK)
 		return cli_err(out, "%s", err);
 	cli_printf(out, "[OK]\n");
-	return CLI_OK;
+	return CLI_R_OK;
 }
 
 /* ---------------------------------------------------------------- global config */
@@ -130,7 +130,7 @@ static int cmd_bridge_domain(struct cli_sess *s, const struct cli_args *a, struc
 		return cli_err(out, "%s", err);
 	s->mode = CLI_MODE_BD;
 	s->bd_id = id;
-	return CLI_OK;
+	return CLI_R_OK;
 }
 
 static int enter_interface(struct cli_sess *s, uint8_t kind, const char *name, uint32_t bd,
@@ -146,7 +146,7 @@ static int enter_interface(struct cli_sess *s, uint8_t kind, const char *name, u
 		return cli_err(out, "%s", err);
 	s->mode = CLI_MODE_IF;
 	snprintf(s->ifname, sizeof(s->ifname), "%s", ifname);
-	return CLI_OK;
+	return CLI_R_OK;
 }
 
 static int cmd_if_bdif(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
@@ -196,7 +196,7 @@ static int cmd_arp(struct cli_sess *s, const struct cli_args *a, struct cli_out 
 			any = true;
 		}
 	}
-	return any ? CLI_OK : cli_err(out, "no static arp for %s", a->val[0]);
+	return any ? CLI_R_OK : cli_err(out, "no static arp for %s", a->val[0]);
 }
 
 static int cmd_mac_static(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
@@ -308,7 +308,7 @@ static int cmd_line_vty(struct cli_sess *s, const struct cli_args *a, struct cli
 		return cli_err(out, "%s", err);
 	if (!a->neg)
 		s->mode = CLI_MODE_VTY;
-	return CLI_OK;
+	return CLI_R_OK;
 }
 
 static int cmd_telnet_listen(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)

@@ -99,15 +99,15 @@ static void handle_request(struct conn *c, char *req)
 	switch (kind) {
 	case 'x': {
 		int r = cli_exec(c->s, arg, &c->out);
-		rc = r == CLI_QUIT ? 2 : r == CLI_ERROR ? 1 : 0;
-		c->closing = r == CLI_QUIT;
+		rc = r == CLI_R_QUIT ? 2 : r == CLI_R_ERROR ? 1 : 0;
+		c->closing = r == CLI_R_QUIT;
 		break;
 	}
 	case 'h':
-		cli_help(c->s, arg, &c->out);
+		cli_query_help(c->s, arg, &c->out);
 		break;
 	case 'c':
-		cli_complete(c->s, arg, &c->out);
+		cli_query_complete(c->s, arg, &c->out);
 		break;
 	case 'p':
 		break;

@@ -168,7 +168,7 @@ int cli_load_config(const char *text, struct gw_cfg **out_cfg,
 			errors++;
 			continue;
 		}
-		if (cli_exec(s, line, &o) == CLI_ERROR) {
+		if (cli_exec(s, line, &o) == CLI_R_ERROR) {
 			report(arg, lineno, last_error(&o));
 			errors++;
 		}

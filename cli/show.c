@@ -466,7 +466,7 @@ static int show_bridge_domains(struct show_ctx *c)
 		cli_printf(c->out, "]}\n");
 	if (c->filter && !c->n)
 		return cli_err(c->out, "bridge-domain %u does not exist", c->filter);
-	return CLI_OK;
+	return CLI_R_OK;
 }
 
 static int vni_line(const struct bd_info *b, void *arg)
@@ -569,7 +569,7 @@ static int do_clear(struct show_ctx *c, const struct cli_args *a)
 		arp_clear_dynamic(gw_arp(c->gw), 0);
 	else
 		gw_clear_counters(c->gw);
-	return CLI_OK;
+	return CLI_R_OK;
 }
 
 int cli_show_dispatch(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
@@ -580,14 +580,14 @@ int cli_show_dispatch(struct cli_sess *s, const struct cli_args *a, struct cli_o
 	if (!strcmp(w1, "version")) {
 		cli_printf(out, c.json ? "{\"version\":\"%s\"}\n" : "vxgw %s, a VXLAN L3 gateway\n",
 		           VXGW_VERSION);
-		return CLI_OK;
+		return CLI_R_OK;
 	}
 	if (!strcmp(w1, "running-config")) {
 		const struct gw_cfg *cfg = s->env->running ? s->env->running(s->env->ctx) : NULL;
 		if (!cfg)
 			return cli_err(out, "no running configuration");
 		show_running(&c, cfg);
-		return CLI_OK;
+		return CLI_R_OK;
 	}
 	if (!c.gw)
 		return cli_err(out, "\"%s\" needs a running gateway", w1);
@@ -611,5 +611,5 @@ int cli_show_dispatch(struct cli_sess *s, const struct cli_args *a, struct cli_o
 		return show_bridge_domains(&c);
 	} else if (!strcmp(w1, "vxlan"))
 		show_vxlan(&c, !strcmp(a->val[0], "peers"));
-	return CLI_OK;
+	return CLI_R_OK;
 }

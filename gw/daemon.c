@@ -40,6 +40,7 @@ struct udp_watch {
 struct gwd {
 	struct ev_loop *loop;
 	struct gwd_opts opts;
+	struct gwd_hooks hooks;
 	struct gw *gw;
 	struct gw_cfg *running;
 	struct gw_udp *udp;
@@ -349,6 +350,17 @@ static void underlay_abort(struct gwd *d, struct gw_udp *u, const struct gw_cfg 
 	}
 }
 
+static int hooks_prepare(struct gwd *d, const struct gw_cfg *cand, char *err)
+{
+	return d->hooks.prepare ? d->hooks.prepare(d->hooks.ctx, cand, err) : GW_CFG_OK;
+}
+
+static void hooks_settle(struct gwd *d, bool committed)
+{
+	if (d->hooks.settle)
+		d->hooks.settle(d->hooks.ctx, committed);
+}
+
 int gwd_commit(struct gwd *d, struct gw_cfg *cand, char *err)
 {
 	struct gw_udp *u;
@@ -362,12 +374,15 @@ int gwd_commit(struct gwd *d, struct gw_cfg *cand, char *err)
 		return GW_CFG_ERR;
 	}
 	struct gw_cfg_env env = {.eth_mac = eth_mac, .ctx = d};
-	if (gw_cfg_apply(d->gw, d->running, cand, &env, err) != GW_CFG_OK) {
+	if (hooks_prepare(d, cand, err) != GW_CFG_OK ||
+	    gw_cfg_apply(d->gw, d->running, cand, &env, err) != GW_CFG_OK) {
+		hooks_settle(d, false);
 		while (d->n_uplinks > first_new)
 			uplink_close(d, d->n_uplinks - 1);
 		underlay_abort(d, u, cand);
 		return GW_CFG_ERR;
 	}
+	hooks_settle(d, true);
 	underlay_settle(d, u, cand);
 	uplinks_settle(d, cand);
 	gw_cfg_free(d->running);
@@ -502,7 +517,8 @@ void gwd_reload(struct gwd *d)
 	gw_log(LOG_NOTICE, "reloaded %s", d->opts.config_path);
 }
 
-struct gwd *gwd_create(struct ev_loop *loop, const struct gwd_opts *opts)
+struct gwd *gwd_create(struct ev_loop *loop, const struct gwd_opts *opts,
+                       const struct gwd_hooks *hooks)
 {
 	char err[GW_CFG_ERRLEN];
 	struct gwd *d = calloc(1, sizeof(*d));
@@ -510,6 +526,8 @@ struct gwd *gwd_create(struct ev_loop *loop, const struct gwd_opts *opts)
 		return NULL;
 	d->loop = loop;
 	d->opts = *opts;
+	if (hooks)
+		d->hooks = *hooks;
 	d->running = gw_cfg_new();
 	d->gw = gw_create(NULL, &gwd_io, d);
 	if (!d->running || !d->gw) {

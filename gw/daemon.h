@@ -18,8 +18,20 @@ struct gwd_opts {
 	const char *socket_path;
 };
 
+/*
+ * What the host of the daemon (main.c) attaches to commits: prepare may refuse cand
+ * (e.g. its telnet address cannot be bound) before anything changes; settle learns
+ * whether the commit went through.
+ */
+struct gwd_hooks {
+	int (*prepare)(void *ctx, const struct gw_cfg *cand, char *err);
+	void (*settle)(void *ctx, bool committed);
+	void *ctx;
+};
+
 /* Creates the gateway, loads and applies the config file. NULL on failure (logged). */
-struct gwd *gwd_create(struct ev_loop *loop, const struct gwd_opts *opts);
+struct gwd *gwd_create(struct ev_loop *loop, const struct gwd_opts *opts,
+                       const struct gwd_hooks *hooks);
 void gwd_destroy(struct gwd *d);
 
 /* SIGHUP: reload the config file and apply it as a diff; errors keep the old config. */

@@ -16,6 +16,7 @@
 
 #include "cli/cli.h"
 #include "cli/ctl.h"
+#include "cli/vty.h"
 #include "gw/daemon.h"
 #include "gw/log.h"
 
@@ -124,6 +125,43 @@ static uint64_t env_now(void *ctx)
 	return gwd_now_ms();
 }
 
+/* ---- telnet: the listener follows each committed configuration ---- */
+
+struct vty_hook {
+	struct cli_vty *vty;
+	uint32_t addr;
+	uint16_t port;
+	bool pending;
+};
+
+static int vty_prepare(void *ctx, const struct gw_cfg *cand, char *err)
+{
+	struct vty_hook *h = ctx;
+	h->pending = false;
+	if (!h->vty || (cand->vty_addr == h->addr && cand->vty_port == h->port))
+		return GW_CFG_OK;
+	if (cli_vty_prepare(h->vty, cand->vty_addr, cand->vty_port, err, GW_CFG_ERRLEN) != 0)
+		return GW_CFG_ERR;
+	h->pending = true;
+	h->addr = cand->vty_addr;
+	h->port = cand->vty_port;
+	return GW_CFG_OK;
+}
+
+static void vty_settle(void *ctx, bool committed)
+{
+	struct vty_hook *h = ctx;
+	if (!h->pending)
+		return;
+	if (committed) {
+		cli_vty_commit(h->vty);
+	} else {
+		cli_vty_abort(h->vty);
+		h->addr = h->port = 0; /* unknown again: the next commit re-checks */
+	}
+	h->pending = false;
+}
+
 /* ---- signals ---- */
 
 static void on_stop(EV_P_ ev_signal *w, int revents)
@@ -181,19 +219,24 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	struct ev_loop *loop = ev_default_loop(EVFLAG_AUTO);
-	struct gwd *d = gwd_create(loop, &opts);
-	if (!d)
+	/* the telnet sessions need the env, the env needs the daemon, the daemon's first
+	 * commit needs the telnet listener: create the vty first, fill the env after */
+	struct cli_env env = {
+	    .running = env_running, .commit = env_commit, .save = env_save, .now_ms = env_now};
+	struct vty_hook vh = {.vty = cli_vty_new(loop, &env)};
+	struct gwd_hooks hooks = {.prepare = vty_prepare, .settle = vty_settle, .ctx = &vh};
+	struct gwd *d = vh.vty ? gwd_create(loop, &opts, &hooks) : NULL;
+	if (!d) {
+		cli_vty_free(vh.vty);
 		return 1;
-	struct cli_env env = {.gw = gwd_gw(d),
-	                      .running = env_running,
-	                      .commit = env_commit,
-	                      .save = env_save,
-	                      .now_ms = env_now,
-	                      .ctx = d};
+	}
+	env.gw = gwd_gw(d);
+	env.ctx = d;
 	char err[256];
 	struct cli_ctl *ctl = cli_ctl_open(loop, opts.socket_path, &env, err, sizeof(err));
 	if (!ctl) {
 		gw_log(LOG_ERR, "control socket %s", err);
+		cli_vty_free(vh.vty);
 		gwd_destroy(d);
 		return 1;
 	}
@@ -208,6 +251,7 @@ int main(int argc, char **argv)
 	gw_log(LOG_NOTICE, "running with %s, control socket %s", opts.config_path,
 	       opts.socket_path);
 	ev_run(loop, 0);
+	cli_vty_free(vh.vty);
 	cli_ctl_close(ctl);
 	gwd_destroy(d);
 	ev_loop_destroy(loop);

@@ -205,49 +205,49 @@ static void test_modes_and_commit(void)
 	char p[64];
 	cli_out_init(&o);
 	CU_ASSERT_STRING_EQUAL(cli_prompt(s, p, sizeof(p)), "vxgw>");
-	CU_ASSERT_EQUAL(run(s, "conf t", &o), CLI_ERROR); /* needs enable */
-	CU_ASSERT_EQUAL(run(s, "en", &o), CLI_OK);
-	CU_ASSERT_EQUAL(run(s, "conf t", &o), CLI_OK);
-	CU_ASSERT_EQUAL(run(s, "hostname gw9", &o), CLI_OK);
+	CU_ASSERT_EQUAL(run(s, "conf t", &o), CLI_R_ERROR); /* needs enable */
+	CU_ASSERT_EQUAL(run(s, "en", &o), CLI_R_OK);
+	CU_ASSERT_EQUAL(run(s, "conf t", &o), CLI_R_OK);
+	CU_ASSERT_EQUAL(run(s, "hostname gw9", &o), CLI_R_OK);
 	CU_ASSERT_STRING_EQUAL(cli_prompt(s, p, sizeof(p)), "gw9(config)#");
-	CU_ASSERT_EQUAL(run(s, "bridge-domain 10", &o), CLI_OK);
+	CU_ASSERT_EQUAL(run(s, "bridge-domain 10", &o), CLI_R_OK);
 	CU_ASSERT_STRING_EQUAL(cli_prompt(s, p, sizeof(p)), "gw9(config-bd-10)#");
-	CU_ASSERT_EQUAL(run(s, "vni 5000", &o), CLI_OK);
+	CU_ASSERT_EQUAL(run(s, "vni 5000", &o), CLI_R_OK);
 	CU_ASSERT_EQUAL(bd_vni(gw_bd(L.gw), bd_index(gw_bd(L.gw), 10)), 5000);
 	/* a bad value: error names it, nothing changes, mode kept */
 	int before = commits;
-	CU_ASSERT_EQUAL(run(s, "vni 0", &o), CLI_ERROR);
+	CU_ASSERT_EQUAL(run(s, "vni 0", &o), CLI_R_ERROR);
 	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "\"0\""));
 	CU_ASSERT_EQUAL(commits, before);
 	CU_ASSERT_EQUAL(bd_vni(gw_bd(L.gw), bd_index(gw_bd(L.gw), 10)), 5000);
 	CU_ASSERT_EQUAL(cli_mode(s), CLI_MODE_BD);
 	/* a config-mode command from the sub-mode leaves it */
-	CU_ASSERT_EQUAL(run(s, "interface bdif 10", &o), CLI_OK);
+	CU_ASSERT_EQUAL(run(s, "interface bdif 10", &o), CLI_R_OK);
 	CU_ASSERT_STRING_EQUAL(cli_prompt(s, p, sizeof(p)), "gw9(config-if-bdif10)#");
-	CU_ASSERT_EQUAL(run(s, "ip address 10.1.10.1/24", &o), CLI_OK);
+	CU_ASSERT_EQUAL(run(s, "ip address 10.1.10.1/24", &o), CLI_R_OK);
 	CU_ASSERT(gw_if_by_name(L.gw, "bdif10") != 0);
-	CU_ASSERT_EQUAL(run(s, "ip address 10.1.10.1/33", &o), CLI_ERROR);
+	CU_ASSERT_EQUAL(run(s, "ip address 10.1.10.1/33", &o), CLI_R_ERROR);
 	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "10.1.10.1/33"));
-	CU_ASSERT_EQUAL(run(s, "end", &o), CLI_OK);
+	CU_ASSERT_EQUAL(run(s, "end", &o), CLI_R_OK);
 	CU_ASSERT_STRING_EQUAL(cli_prompt(s, p, sizeof(p)), "gw9#");
-	CU_ASSERT_EQUAL(run(s, "sh ip ro", &o), CLI_OK);
+	CU_ASSERT_EQUAL(run(s, "sh ip ro", &o), CLI_R_OK);
 	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "10.1.10.0/24"));
-	CU_ASSERT_EQUAL(run(s, "show ip route | include /32", &o), CLI_OK);
+	CU_ASSERT_EQUAL(run(s, "show ip route | include /32", &o), CLI_R_OK);
 	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "10.1.10.1/32"));
 	CU_ASSERT_PTR_NULL(strstr(o.buf, "10.1.10.0/24"));
-	CU_ASSERT_EQUAL(run(s, "show running-config | count", &o), CLI_OK);
+	CU_ASSERT_EQUAL(run(s, "show running-config | count", &o), CLI_R_OK);
 	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "Count: "));
-	CU_ASSERT_EQUAL(run(s, "c", &o), CLI_ERROR); /* configure, copy or clear */
+	CU_ASSERT_EQUAL(run(s, "c", &o), CLI_R_ERROR); /* configure, copy or clear */
 	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "Ambiguous"));
-	CU_ASSERT_EQUAL(run(s, "show ip route 10.1.10.77", &o), CLI_OK);
+	CU_ASSERT_EQUAL(run(s, "show ip route 10.1.10.77", &o), CLI_R_OK);
 	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "10.1.10.0/24"));
-	CU_ASSERT_EQUAL(run(s, "show nothing", &o), CLI_ERROR);
+	CU_ASSERT_EQUAL(run(s, "show nothing", &o), CLI_R_ERROR);
 	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "\"nothing\""));
-	CU_ASSERT_EQUAL(run(s, "configure terminal", &o), CLI_OK);
-	CU_ASSERT_EQUAL(run(s, "no bridge-domain 10", &o), CLI_OK);
+	CU_ASSERT_EQUAL(run(s, "configure terminal", &o), CLI_R_OK);
+	CU_ASSERT_EQUAL(run(s, "no bridge-domain 10", &o), CLI_R_OK);
 	CU_ASSERT_EQUAL(bd_index(gw_bd(L.gw), 10), BD_NONE);
-	CU_ASSERT_EQUAL(run(s, "exit", &o), CLI_OK);
-	CU_ASSERT_EQUAL(run(s, "exit", &o), CLI_QUIT);
+	CU_ASSERT_EQUAL(run(s, "exit", &o), CLI_R_OK);
+	CU_ASSERT_EQUAL(run(s, "exit", &o), CLI_R_QUIT);
 	cli_out_free(&o);
 	cli_sess_free(s);
 }
@@ -257,14 +257,14 @@ static void test_help_and_complete(void)
 	struct cli_sess *s = cli_sess_new(&ENV, true);
 	struct cli_out o;
 	cli_out_init(&o);
-	cli_help(s, "show ", &o);
+	cli_query_help(s, "show ", &o);
 	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "ip"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "bridge-domain"));
 	cli_out_reset(&o);
-	cli_complete(s, "show ma", &o);
+	cli_query_complete(s, "show ma", &o);
 	CU_ASSERT_STRING_EQUAL(o.buf, "mac\n");
 	cli_out_reset(&o);
-	cli_help(s, "show ip route ", &o);
+	cli_query_help(s, "show ip route ", &o);
 	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "A.B.C.D"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "<cr>"));
 	cli_out_free(&o);
