@@ -50,6 +50,11 @@
 #   gw_has_line "SHOW" TOK...  run a show command; succeed if one line has all TOKs as words
 #   lab_gw_config [--bds "10 20 30"] [--up0-mtu N]   print a vxgwd config for this lab
 #   kernel_gw_up [--up0-mtu N] / kernel_gw_down
+#   gw_cli_stdin               vxgw-cli -s $GW_SOCK with the commands on stdin (in $P-gw)
+#   gw_json "SHOW ... json" [PYEXPR]   the output is one JSON object and PYEXPR (Python, the
+#                              object is `d`, has(o, k...) tests keys) is true; prints it
+#   gw_listening NS PORT       a TCP socket listens on PORT in namespace NS
+#   lab_require_cmds CMD...    fails (not skips) naming the commands that are missing
 #   cap_start NAME NS IF FILTER / cap_stop NAME / cap_file NAME   tcpdump captures
 #   wait_until SECONDS CMD...  poll CMD every 0.2 s
 #   check "DESC" CMD...        TAP-style assertion: ok N - DESC / not ok N - DESC (+ output)
@@ -633,4 +638,53 @@ kernel_gw_down() {
   LAB_KERNEL_GW=0
   lab_flush_neigh
   return 0
+}
+
+# ---------------------------------------------------------------------------------------------
+# management plane helpers (test_cli.sh, test_telnet.sh, test_ssh.sh)
+
+# Fails (not skips) when a command is missing: scripts/deps.sh installs them all.
+lab_require_cmds() {
+  local t missing=
+  for t in "$@"; do
+    command -v "$t" >/dev/null 2>&1 || missing="$missing $t"
+  done
+  [ -z "$missing" ] || { echo "missing tools:$missing (run scripts/deps.sh test)"; return 1; }
+}
+
+# gw_cli_stdin: vxgw-cli reading its commands from stdin (not a terminal).
+gw_cli_stdin() {
+  ip netns exec "$P-gw" timeout 10 "$VXGW_CLI" -s "$GW_SOCK"
+}
+
+# gw_json "show ... json" [PYEXPR]: prints the output; succeeds if it is exactly one JSON
+# object and the Python expression PYEXPR (default True) over it (`d`) is true. has(o, k...)
+# is true when o is an object holding every key k.
+gw_json() {
+  local cmd=$1 expr=${2:-True} out
+  out=$(gw_cli "$cmd") || { printf '%s\n' "$out"; echo "gw_json: '$cmd' failed"; return 1; }
+  printf '%s\n' "$out" | timeout 10 python3 -c '
+import json, sys
+text = sys.stdin.read()
+print(text)
+try:
+    d = json.loads(text)
+except ValueError as e:
+    sys.exit("gw_json: not one valid JSON value: %s" % e)
+if not isinstance(d, dict):
+    sys.exit("gw_json: not a JSON object")
+def has(o, *keys):
+    return isinstance(o, dict) and all(k in o for k in keys)
+try:
+    ok = eval("(" + sys.argv[1] + "\n)", {"d": d, "has": has})
+except Exception as e:
+    sys.exit("gw_json: %s: %r" % (sys.argv[1], e))
+if not ok:
+    sys.exit("gw_json: false: " + sys.argv[1])
+' "$expr"
+}
+
+# gw_listening NS PORT: some TCP socket listens on PORT in namespace NS.
+gw_listening() {
+  [ -n "$(ip netns exec "$(lab_ns "$1")" ss -Hltn "sport = :$2" 2>/dev/null)" ]
 }

@@ -276,10 +276,10 @@ static void test_secrets(void)
 	struct errs e = {0};
 	struct gw_cfg *c;
 	CU_ASSERT_EQUAL(cli_load_config("username admin secret hunter2\n"
-					"enable secret $6$salt$short\n"
-					"username 9lives secret $6$x$y\n",
-					&c, collect, &e),
-			3);
+	                                "enable secret $6$salt$short\n"
+	                                "username 9lives secret $6$x$y\n",
+	                                &c, collect, &e),
+	                3);
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg[0], "hunter2"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg[1], "SHA-512"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg[2], "9lives"));
@@ -289,7 +289,7 @@ static void test_secrets(void)
 }
 
 static CU_TestInfo file_tests[] = {
-	{"secrets only as SHA-512 hashes", test_secrets},
+    {"secrets only as SHA-512 hashes", test_secrets},
     {"golden config files round-trip", test_golden},
     {"load errors name the line and the word", test_load_errors_named},
     CU_TEST_INFO_NULL,
