@@ -557,6 +557,17 @@ static void start_probe(struct arp_table *t, struct arp_ent *e, uint64_t now)
 	heap_reschedule(t, e, after(now, 0));
 }
 
+void arp_prefetch(const struct arp_table *t, uint16_t ifx, uint32_t ip)
+{
+	struct arp_ent *const *b = bucket_of(t, make_key(ifx, ip));
+	__builtin_prefetch(b);
+}
+
+void arp_prefetch_entry(const struct arp_table *t, uint16_t ifx, uint32_t ip)
+{
+	__builtin_prefetch(*bucket_of(t, make_key(ifx, ip)));
+}
+
 const uint8_t *arp_lookup(struct arp_table *t, uint16_t ifx, uint32_t ip, uint64_t now_ms)
 {
 	/* No separate argument check: an invalid ifx or ip never gets an entry, so it misses. */

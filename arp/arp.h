@@ -118,6 +118,13 @@ void arp_table_destroy(struct arp_table *t); /* queued packets go to ops->drop(F
  */
 const uint8_t *arp_lookup(struct arp_table *t, uint16_t ifx, uint32_t ip, uint64_t now_ms);
 
+/*
+ * For vectors: start the memory loads arp_lookup will need, a stage ahead. arp_prefetch
+ * loads the hash bucket; arp_prefetch_entry, called a stage later, the entry it points at.
+ */
+void arp_prefetch(const struct arp_table *t, uint16_t ifx, uint32_t ip);
+void arp_prefetch_entry(const struct arp_table *t, uint16_t ifx, uint32_t ip);
+
 enum arp_resolve_result {
 	ARP_RES_QUEUED = 0, /* held; a request went out or is already pending */
 	ARP_RES_FAILED,     /* neighbour failed recently: caller answers host unreachable */

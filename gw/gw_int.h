@@ -5,6 +5,7 @@
 #define GW_GW_INT_H
 
 #include "gw/gw.h"
+#include "vxlan/vxlan.h"
 
 struct gw_if {
 	bool used;
@@ -18,6 +19,13 @@ struct gw_if {
 	uint32_t addr[GW_IF_ADDRS_MAX];
 	uint8_t plen[GW_IF_ADDRS_MAX];
 	struct gw_if_counters cnt;
+};
+
+/* The prebuilt outer header of a bridge domain and what it was built from. */
+struct gw_bd_encap {
+	uint32_t vni, src;
+	uint16_t port;
+	struct vx_encap e;
 };
 
 /* A vector of packets waiting for one output call. */
@@ -43,6 +51,7 @@ struct gw {
 	uint64_t icmp_last_ms;
 	/* bdx -> BDIF ifx cache, validated on use against the bridge domain's id. */
 	uint16_t bdif_of_bdx[BD_MAX];
+	struct gw_bd_encap encap[BD_MAX];
 	struct gw_counters cnt;
 	struct gw_txq txq_underlay;
 	struct gw_txq txq_eth;

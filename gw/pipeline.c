@@ -75,13 +75,29 @@ static void txq_push_eth(struct gw *gw, struct gw_pkt *p)
 	q->pkts[q->n++] = p;
 }
 
+/*
+ * The prebuilt outer header of bridge domain bdx (destination patched per packet),
+ * rebuilt only when the VTEP address, the port or the bridge domain's VNI changed.
+ */
+static const struct vx_encap *bd_encap(struct gw *gw, uint32_t bdx)
+{
+	struct gw_bd_encap *c = &gw->encap[bdx];
+	uint32_t vni = bd_vni(gw->bd, bdx);
+	if (c->vni != vni || c->src != gw->vtep || c->port != gw->udp_port) {
+		vx_encap_init(&c->e, gw->vtep, 0, gw->udp_port, vni);
+		c->vni = vni;
+		c->src = gw->vtep;
+		c->port = gw->udp_port;
+	}
+	return &c->e;
+}
+
 /* Prepends the outer IPv4/UDP/VXLAN header (data at the inner Ethernet header). */
 static void vxlan_encap_send(struct gw *gw, struct gw_pkt *p, uint32_t bdx, uint32_t vtep)
 {
-	struct vx_encap e;
-	vx_encap_init(&e, gw->vtep, vtep, gw->udp_port, bd_vni(gw->bd, bdx));
 	p->data -= VX_ENCAP_LEN;
-	vx_encap_write(&e, p->data, (uint16_t)p->len, vx_sport(p->flow_hash));
+	vx_encap_write_dst(bd_encap(gw, bdx), p->data, (uint16_t)p->len, vx_sport(p->flow_hash),
+	                   vtep);
 	p->len += VX_ENCAP_LEN;
 	p->outer_dst = vtep;
 	txq_push_underlay(gw, p);
@@ -128,8 +144,23 @@ static void bd_flood(struct gw *gw, struct gw_pkt *p, uint32_t bdx)
 	vxlan_encap_send(gw, p, bdx, peers[n - 1]);
 }
 
-/* Sends a complete Ethernet frame (data at the Ethernet header) out of L3 interface ifx. */
-static void if_output(struct gw *gw, struct gw_pkt *p, uint16_t ifx)
+/* The last step out of a BDIF: the destination MAC's VTEP, or every flood peer. */
+static void bdif_output(struct gw *gw, struct gw_pkt *p)
+{
+	uint32_t vtep;
+	if (bd_mac_lookup(gw->bd, p->bdx, p->data, &vtep))
+		vxlan_encap_send(gw, p, p->bdx, vtep);
+	else
+		bd_flood(gw, p, p->bdx);
+}
+
+/*
+ * A complete Ethernet frame (data at the Ethernet header) leaves L3 interface ifx:
+ * counted, queued for an uplink, or, for a BDIF, given its bridge domain in p->bdx.
+ * Returns true when the frame still needs bdif_output (the vector path defers it a
+ * stage to prefetch the MAC table), false when it was queued or dropped.
+ */
+static bool if_output_begin(struct gw *gw, struct gw_pkt *p, uint16_t ifx)
 {
 	struct gw_if *gif = &gw->ifs[ifx];
 	gif->cnt.tx_pkts++;
@@ -137,31 +168,40 @@ static void if_output(struct gw *gw, struct gw_pkt *p, uint16_t ifx)
 	p->tx_ifx = ifx;
 	if (gif->kind == GW_IF_ETH) {
 		txq_push_eth(gw, p);
-		return;
+		return false;
 	}
 	uint32_t bdx = bd_index(gw->bd, gif->bd_id);
 	if (bdx == BD_NONE || bd_vni(gw->bd, bdx) == 0) {
 		gw_drop(gw, p, GW_DROP_NO_BDIF);
-		return;
+		return false;
 	}
-	uint32_t vtep;
-	if (bd_mac_lookup(gw->bd, bdx, p->data, &vtep))
-		vxlan_encap_send(gw, p, bdx, vtep);
-	else
-		bd_flood(gw, p, bdx);
+	p->bdx = bdx;
+	return true;
+}
+
+/* Sends a complete Ethernet frame (data at the Ethernet header) out of L3 interface ifx. */
+static void if_output(struct gw *gw, struct gw_pkt *p, uint16_t ifx)
+{
+	if (if_output_begin(gw, p, ifx))
+		bdif_output(gw, p);
+}
+
+static inline void eth_push(struct gw *gw, struct gw_pkt *p, uint16_t ifx, const uint8_t *dst_mac,
+                            uint16_t ethertype)
+{
+	p->data -= NET_ETH_HLEN;
+	p->len += NET_ETH_HLEN;
+	struct net_eth *eth = (struct net_eth *)p->data;
+	memcpy(eth->dst, dst_mac, 6);
+	memcpy(eth->src, gw->ifs[ifx].mac, 6);
+	eth->type = htons(ethertype);
 }
 
 /* Prepends an Ethernet header from the interface's MAC and sends the frame. */
 void gw_eth_output(struct gw *gw, struct gw_pkt *p, uint16_t ifx, const uint8_t *dst_mac,
                    uint16_t ethertype)
 {
-	struct gw_if *gif = &gw->ifs[ifx];
-	p->data -= NET_ETH_HLEN;
-	p->len += NET_ETH_HLEN;
-	struct net_eth *eth = (struct net_eth *)p->data;
-	memcpy(eth->dst, dst_mac, 6);
-	memcpy(eth->src, gif->mac, 6);
-	eth->type = htons(ethertype);
+	eth_push(gw, p, ifx, dst_mac, ethertype);
 	if_output(gw, p, ifx);
 }
 
@@ -194,14 +234,9 @@ static bool is_subnet_broadcast(const struct gw_if *gif, uint32_t dst)
 	return false;
 }
 
-/* Next hop nh on ifx is known: rewrite and send; unknown: ask ARP and let it hold p. */
-void gw_ip4_neigh_output(struct gw *gw, struct gw_pkt *p, uint16_t ifx, uint32_t nh)
+/* No MAC for next hop nh on ifx yet: ARP holds p while it asks (or says it failed). */
+static void neigh_miss(struct gw *gw, struct gw_pkt *p, uint16_t ifx, uint32_t nh)
 {
-	const uint8_t *mac = arp_lookup(gw->arp, ifx, nh, gw->now_ms);
-	if (mac) {
-		gw_eth_output(gw, p, ifx, mac, NET_ETHERTYPE_IP);
-		return;
-	}
 	p->tx_ifx = ifx;
 	/* Packets held for ARP must never starve reception: keep a quarter of the pool free. */
 	if (gw_pool_avail(gw->pool) < gw_pool_size(gw->pool) / 4) {
@@ -222,18 +257,32 @@ void gw_ip4_neigh_output(struct gw *gw, struct gw_pkt *p, uint16_t ifx, uint32_t
 	}
 }
 
-/* Output of a routed or locally originated IPv4 packet toward (ifx, nh). */
-void gw_ip4_output(struct gw *gw, struct gw_pkt *p, uint16_t ifx, uint32_t nh)
+/* Next hop nh on ifx is known: rewrite and send; unknown: ask ARP and let it hold p. */
+void gw_ip4_neigh_output(struct gw *gw, struct gw_pkt *p, uint16_t ifx, uint32_t nh)
+{
+	const uint8_t *mac = arp_lookup(gw->arp, ifx, nh, gw->now_ms);
+	if (mac)
+		gw_eth_output(gw, p, ifx, mac, NET_ETHERTYPE_IP);
+	else
+		neigh_miss(gw, p, ifx, nh);
+}
+
+/*
+ * The egress checks of a packet toward (ifx, nh): interface up, not a subnet broadcast,
+ * within the MTU (else frag-needed or fragmentation). True when p may go on to the
+ * neighbour; false when it was consumed here.
+ */
+static bool ip4_output_check(struct gw *gw, struct gw_pkt *p, uint16_t ifx, uint32_t nh)
 {
 	struct gw_if *gif = &gw->ifs[ifx];
 	const struct net_ip *ip = (const struct net_ip *)p->data;
 	if (!gif->up) {
 		gw_drop(gw, p, GW_DROP_IF_DOWN);
-		return;
+		return false;
 	}
 	if (is_subnet_broadcast(gif, nh)) {
 		gw_drop(gw, p, GW_DROP_IP_BCAST);
-		return;
+		return false;
 	}
 	if (p->len > gif->mtu) {
 		if (ip->off & htons(NET_IP_DF)) {
@@ -242,9 +291,16 @@ void gw_ip4_output(struct gw *gw, struct gw_pkt *p, uint16_t ifx, uint32_t nh)
 		} else {
 			gw_ip4_fragment(gw, p, ifx, nh, gif->mtu);
 		}
-		return;
+		return false;
 	}
-	gw_ip4_neigh_output(gw, p, ifx, nh);
+	return true;
+}
+
+/* Output of a routed or locally originated IPv4 packet toward (ifx, nh). */
+void gw_ip4_output(struct gw *gw, struct gw_pkt *p, uint16_t ifx, uint32_t nh)
+{
+	if (ip4_output_check(gw, p, ifx, nh))
+		gw_ip4_neigh_output(gw, p, ifx, nh);
 }
 
 /* A packet the gateway originates (echo reply, ICMP error): route it by its destination. */
@@ -322,71 +378,125 @@ static enum gw_drop ip4_validate(struct gw_pkt *p)
 	return 0;
 }
 
-/* TTL decrement with the RFC 1624 incremental checksum update. */
+/*
+ * TTL decrement with the RFC 1624 incremental checksum update. The (TTL, protocol) word is
+ * computed in a register and stored whole: a byte store followed by a word load of the
+ * same bytes defeats store forwarding and stalls the core for a dozen cycles.
+ */
 static inline void ip4_ttl_dec(struct net_ip *ip)
 {
 	uint16_t old, new_;
 	memcpy(&old, &ip->ttl, 2);
-	ip->ttl--;
-	memcpy(&new_, &ip->ttl, 2);
+	new_ = htons((uint16_t)(ntohs(old) - 0x100));
+	memcpy(&ip->ttl, &new_, 2);
 	ip->sum = net_csum_update16(ip->sum, old, new_);
 }
 
-static void ip4_forward(struct gw *gw, struct gw_pkt *p, uint32_t res)
+/*
+ * Routing decision for one packet: true when it goes on to a neighbour (p->tx_ifx and
+ * *nh set, TTL decremented, egress checks passed); false when it was consumed (for us,
+ * null0, no route, TTL, MTU...).
+ */
+static bool ip4_forward(struct gw *gw, struct gw_pkt *p, uint32_t res, uint32_t *nh)
 {
 	struct net_ip *ip = (struct net_ip *)p->data;
 	if (res == FIB_LOOKUP_MISS) {
 		gw_icmp_error(gw, p, GW_ICMP_NET_UNREACH, 0);
 		gw_drop(gw, p, GW_DROP_NO_ROUTE);
-		return;
+		return false;
 	}
 	const struct fib_path *path = fib_path_select(gw->fib, res, p->flow_hash);
 	if (path->type == FIB_PATH_LOCAL) {
 		gw->cnt.local++;
 		gw_ip4_local_input(gw, p);
-		return;
+		return false;
 	}
 	if (path->type == FIB_PATH_DROP) {
 		gw_drop(gw, p, GW_DROP_NULL_ROUTE);
-		return;
+		return false;
 	}
 	if (ip->ttl <= 1) {
 		gw_icmp_error(gw, p, GW_ICMP_TTL_EXCEEDED, 0);
 		gw_drop(gw, p, GW_DROP_TTL_EXPIRED);
-		return;
+		return false;
 	}
 	ip4_ttl_dec(ip);
 	gw->cnt.routed++;
-	uint32_t nh = path->type == FIB_PATH_GATEWAY ? path->nh : ntohl(ip->dst);
-	gw_ip4_output(gw, p, path->ifx, nh);
+	*nh = path->type == FIB_PATH_GATEWAY ? path->nh : ntohl(ip->dst);
+	p->tx_ifx = path->ifx;
+	return ip4_output_check(gw, p, path->ifx, *nh);
 }
 
-/* IPv4 stage over a vector: checks, one batched FIB lookup, then forwarding. */
+/*
+ * IPv4 over a vector, in stages so that each table's cache misses overlap across the
+ * packets instead of stalling each one in turn: checks; one batched FIB lookup; routing
+ * decisions (prefetching the neighbour buckets); neighbour rewrite (prefetching the MAC
+ * table slots); bridge-domain output and encap.
+ */
 static void ip4_input_vec(struct gw *gw, struct gw_pkt **pkts, unsigned n)
 {
-	uint32_t dst[GW_VEC_MAX], res[GW_VEC_MAX];
-	struct gw_pkt *ok[GW_VEC_MAX];
-	unsigned n_ok = 0;
+	uint32_t dst[GW_VEC_MAX], res[GW_VEC_MAX], nh[GW_VEC_MAX];
+	struct gw_pkt *v[GW_VEC_MAX];
+	unsigned nv = 0;
 	for (unsigned i = 0; i < n; i++) {
 		enum gw_drop why = ip4_validate(pkts[i]);
 		if (why) {
 			gw_drop(gw, pkts[i], why);
 			continue;
 		}
-		dst[n_ok] = ntohl(((const struct net_ip *)pkts[i]->data)->dst);
-		ok[n_ok++] = pkts[i];
+		dst[nv] = ntohl(((const struct net_ip *)pkts[i]->data)->dst);
+		v[nv++] = pkts[i];
 	}
-	if (n_ok)
-		fib_lookup_batch(gw->fib, dst, res, n_ok);
-	for (unsigned i = 0; i < n_ok; i++)
-		ip4_forward(gw, ok[i], res[i]);
+	if (!nv)
+		return;
+	fib_lookup_batch(gw->fib, dst, res, nv);
+
+	unsigned nf = 0;
+	for (unsigned i = 0; i < nv; i++) {
+		if (!ip4_forward(gw, v[i], res[i], &nh[nf]))
+			continue;
+		arp_prefetch(gw->arp, v[i]->tx_ifx, nh[nf]);
+		v[nf++] = v[i];
+	}
+	for (unsigned i = 0; i < nf; i++)
+		arp_prefetch_entry(gw->arp, v[i]->tx_ifx, nh[i]);
+
+	unsigned nb = 0;
+	for (unsigned i = 0; i < nf; i++) {
+		struct gw_pkt *p = v[i];
+		const uint8_t *mac = arp_lookup(gw->arp, p->tx_ifx, nh[i], gw->now_ms);
+		if (!mac) {
+			neigh_miss(gw, p, p->tx_ifx, nh[i]);
+			continue;
+		}
+		eth_push(gw, p, p->tx_ifx, mac, NET_ETHERTYPE_IP);
+		if (!if_output_begin(gw, p, p->tx_ifx))
+			continue;
+		bd_mac_prefetch(gw->bd, p->bdx, p->data);
+		v[nb++] = p;
+	}
+	for (unsigned i = 0; i < nb; i++)
+		bdif_output(gw, v[i]);
 }
 
 /* ---------------------------------------------------------------- L2 input */
 
+/*
+ * What the last packet of this vector established: packets of a vector mostly come from
+ * one VTEP, one VNI, one host, so the bridge-domain lookup, the peer check and the MAC
+ * learning of a repeat are skipped (within one vector, at one time stamp).
+ */
+struct decap_memo {
+	bool bd_ok, mac_ok;
+	uint32_t vni, src, dst, bdx;
+	uint64_t mac;
+	uint32_t mac_bdx, mac_vtep;
+};
+
 /* A vector of IPv4 packets gathered from L2 input, for the vectorised IPv4 stage. */
 struct ip4_vec {
 	unsigned n;
+	struct decap_memo memo;
 	struct gw_pkt *pkts[GW_VEC_MAX];
 };
 
@@ -449,8 +559,12 @@ uint16_t gw_bdif_for_bdx(struct gw *gw, uint32_t bdx)
 }
 
 /* Learns the inner source MAC; false when the frame must be dropped (reason counted). */
-static bool bd_learn_source(struct gw *gw, struct gw_pkt *p, const struct net_eth *eth)
+static bool bd_learn_source(struct gw *gw, struct gw_pkt *p, const struct net_eth *eth,
+                            struct decap_memo *m)
 {
+	uint64_t mac = net_mac_to_u64(eth->src);
+	if (m->mac_ok && m->mac == mac && m->mac_bdx == p->bdx && m->mac_vtep == p->outer_src)
+		return true;
 	if (net_mac_is_mcast(eth->src) || net_mac_is_zero(eth->src)) {
 		gw_drop(gw, p, GW_DROP_BAD_SRC_MAC);
 		return false;
@@ -464,6 +578,44 @@ static bool bd_learn_source(struct gw *gw, struct gw_pkt *p, const struct net_et
 			return false;
 		}
 	}
+	*m = (struct decap_memo){.bd_ok = m->bd_ok,
+	                         .vni = m->vni,
+	                         .src = m->src,
+	                         .dst = m->dst,
+	                         .bdx = m->bdx,
+	                         .mac_ok = true,
+	                         .mac = mac,
+	                         .mac_bdx = p->bdx,
+	                         .mac_vtep = p->outer_src};
+	return true;
+}
+
+/* The bridge domain of a decapsulated packet after the checks of spec section 4. */
+static bool underlay_bd(struct gw *gw, struct gw_pkt *p, uint32_t vni, struct decap_memo *m)
+{
+	if (m->bd_ok && m->vni == vni && m->src == p->outer_src && m->dst == p->outer_dst) {
+		p->bdx = m->bdx;
+		return true;
+	}
+	uint32_t bdx = bd_by_vni(gw->bd, vni);
+	if (bdx == BD_NONE) {
+		gw_drop(gw, p, GW_DROP_NO_SUCH_VNI);
+		return false;
+	}
+	if (net_ip_is_mcast(p->outer_dst) && p->outer_dst != bd_flood_group(gw->bd, bdx)) {
+		gw_drop(gw, p, GW_DROP_OUTER_DST);
+		return false;
+	}
+	if (!bd_peer_accept(gw->bd, bdx, p->outer_src, gw->now_ms)) {
+		gw_drop(gw, p, GW_DROP_NO_SUCH_PEER);
+		return false;
+	}
+	m->bd_ok = true;
+	m->vni = vni;
+	m->src = p->outer_src;
+	m->dst = p->outer_dst;
+	m->bdx = bdx;
+	p->bdx = bdx;
 	return true;
 }
 
@@ -485,9 +637,8 @@ static enum gw_drop vxlan_parse_drop(int err)
 /* Decap: checks of spec section 4, then the inner frame into its bridge domain. */
 static void underlay_input_one(struct gw *gw, struct gw_pkt *p, struct ip4_vec *v)
 {
-	uint32_t vni, bdx;
-	bool to_group = net_ip_is_mcast(p->outer_dst);
-	if (!to_group && (p->outer_dst != gw->vtep || !gw->vtep)) {
+	uint32_t vni;
+	if (!net_ip_is_mcast(p->outer_dst) && (p->outer_dst != gw->vtep || !gw->vtep)) {
 		gw_drop(gw, p, GW_DROP_OUTER_DST);
 		return;
 	}
@@ -496,21 +647,10 @@ static void underlay_input_one(struct gw *gw, struct gw_pkt *p, struct ip4_vec *
 		gw_drop(gw, p, vxlan_parse_drop(err));
 		return;
 	}
-	if ((bdx = bd_by_vni(gw->bd, vni)) == BD_NONE) {
-		gw_drop(gw, p, GW_DROP_NO_SUCH_VNI);
+	if (!underlay_bd(gw, p, vni, &v->memo))
 		return;
-	}
-	if (to_group && p->outer_dst != bd_flood_group(gw->bd, bdx)) {
-		gw_drop(gw, p, GW_DROP_OUTER_DST);
-		return;
-	}
-	if (!bd_peer_accept(gw->bd, bdx, p->outer_src, gw->now_ms)) {
-		gw_drop(gw, p, GW_DROP_NO_SUCH_PEER);
-		return;
-	}
 	p->data += VX_HDR_LEN;
 	p->len -= VX_HDR_LEN;
-	p->bdx = bdx;
 	if (p->len < NET_ETH_HLEN) {
 		gw_drop(gw, p, GW_DROP_FRAME_SHORT);
 		return;
@@ -520,9 +660,9 @@ static void underlay_input_one(struct gw *gw, struct gw_pkt *p, struct ip4_vec *
 		gw_drop(gw, p, GW_DROP_VLAN_TAGGED);
 		return;
 	}
-	if (!bd_learn_source(gw, p, eth))
+	if (!bd_learn_source(gw, p, eth, &v->memo))
 		return;
-	l2_dispatch(gw, p, gw_bdif_for_bdx(gw, bdx), v);
+	l2_dispatch(gw, p, gw_bdif_for_bdx(gw, p->bdx), v);
 }
 
 void gw_input_underlay(struct gw *gw, struct gw_pkt **pkts, unsigned n)
@@ -531,6 +671,7 @@ void gw_input_underlay(struct gw *gw, struct gw_pkt **pkts, unsigned n)
 	while (n) {
 		unsigned chunk = n < GW_VEC_MAX ? n : GW_VEC_MAX;
 		v.n = 0;
+		v.memo = (struct decap_memo){0};
 		gw->cnt.rx_underlay += chunk;
 		for (unsigned i = 0; i < chunk; i++)
 			underlay_input_one(gw, pkts[i], &v);

@@ -3,9 +3,13 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+
+#define HUGE_2M (2u << 20)
 
 struct gw_pool {
 	struct gw_pkt *slab;
+	size_t slab_bytes;
 	struct gw_pkt **free;
 	uint32_t n_free;
 	uint32_t size;
@@ -16,7 +20,16 @@ struct gw_pool *gw_pool_create(uint32_t n_bufs)
 	struct gw_pool *pool = calloc(1, sizeof(*pool));
 	if (!pool || n_bufs == 0)
 		goto fail;
-	pool->slab = aligned_alloc(64, (size_t)n_bufs * sizeof(struct gw_pkt));
+	/* One mapping, asked to be backed by huge pages: a vector touches the head of 256
+	 * buffers 9 KiB apart, which with 4 KiB pages costs a TLB miss each. */
+	pool->slab_bytes =
+	    ((size_t)n_bufs * sizeof(struct gw_pkt) + HUGE_2M - 1) & ~(size_t)(HUGE_2M - 1);
+	void *m = mmap(NULL, pool->slab_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+	               -1, 0);
+	if (m == MAP_FAILED)
+		goto fail;
+	madvise(m, pool->slab_bytes, MADV_HUGEPAGE); /* a hint: fine if refused */
+	pool->slab = m;
 	pool->free = calloc(n_bufs, sizeof(*pool->free));
 	if (!pool->slab || !pool->free)
 		goto fail;
@@ -34,7 +47,8 @@ void gw_pool_destroy(struct gw_pool *pool)
 {
 	if (!pool)
 		return;
-	free(pool->slab);
+	if (pool->slab)
+		munmap(pool->slab, pool->slab_bytes);
 	free(pool->free);
 	free(pool);
 }

@@ -684,6 +684,11 @@ int bd_mac_learn(struct bd_table *t, uint32_t bdx, const uint8_t *mac, uint32_t 
  * Hot path. MAC_KEY_USED makes every searched key non-zero, so the probe loop needs no
  * separate validity test of bdx or mac: an unknown one simply reaches an empty slot.
  */
+void bd_mac_prefetch(const struct bd_table *t, uint32_t bdx, const uint8_t *mac)
+{
+	__builtin_prefetch(&t->slots[mac_home(t, mac_key(bdx, mac))]);
+}
+
 bool bd_mac_lookup(const struct bd_table *t, uint32_t bdx, const uint8_t *mac, uint32_t *vtep)
 {
 	uint64_t key = mac_key(bdx, mac);

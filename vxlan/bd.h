@@ -103,6 +103,8 @@ enum bd_mac_result {
  */
 int bd_mac_learn(struct bd_table *t, uint32_t bdx, const uint8_t *mac, uint32_t vtep,
                  uint64_t now_ms);
+/* For vectors: start loading the slot bd_mac_lookup will read, a stage ahead. */
+void bd_mac_prefetch(const struct bd_table *t, uint32_t bdx, const uint8_t *mac);
 /* VTEP of mac in bdx: true and *vtep set when known. Hot path. */
 bool bd_mac_lookup(const struct bd_table *t, uint32_t bdx, const uint8_t *mac, uint32_t *vtep);
 

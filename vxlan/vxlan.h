@@ -59,5 +59,11 @@ void vx_encap_init(struct vx_encap *e, uint32_t src, uint32_t dst, uint16_t dpor
  * (at most 65535 - VX_ENCAP_LEN; the caller's MTU check guarantees it).
  */
 void vx_encap_write(const struct vx_encap *e, uint8_t *out, uint16_t inner_len, uint16_t sport);
+/*
+ * The same for a template built with dst 0, the destination patched in per packet: one
+ * template per (source, VNI) serves every remote VTEP of a bridge domain.
+ */
+void vx_encap_write_dst(const struct vx_encap *e, uint8_t *out, uint16_t inner_len, uint16_t sport,
+                        uint32_t dst);
 
 #endif

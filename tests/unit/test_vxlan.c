@@ -177,6 +177,25 @@ static void test_encap_fields_and_checksum(void)
 	CU_ASSERT_EQUAL(bad, 0);
 }
 
+/* A dst-0 template with the destination patched in equals a template built for it. */
+static void test_encap_write_dst(void)
+{
+	struct vx_encap any, one;
+	uint8_t a[VX_ENCAP_LEN], b[VX_ENCAP_LEN];
+	uint32_t x = 99;
+	vx_encap_init(&any, 0xc0000201u, 0, 4789, 5000);
+	for (int i = 0; i < 2000; i++) {
+		x = x * 1103515245u + 12345u;
+		uint32_t dst = x ^ (x << 7);
+		uint16_t len = (uint16_t)(x % 9000), sport = vx_sport(x >> 3);
+		vx_encap_init(&one, 0xc0000201u, dst, 4789, 5000);
+		vx_encap_write(&one, a, len, sport);
+		vx_encap_write_dst(&any, b, len, sport, dst);
+		CU_ASSERT_EQUAL(memcmp(a, b, VX_ENCAP_LEN), 0);
+		CU_ASSERT_EQUAL(net_csum(b, 20), 0);
+	}
+}
+
 static void test_encap_reuse(void)
 {
 	/* One prebuilt header serves many packets: each write is independent of the last. */
@@ -1249,6 +1268,7 @@ static CU_TestInfo hdr_tests[] = {
 static CU_TestInfo encap_tests[] = {
     {"exact bytes", test_encap_exact_bytes},
     {"fields and checksum", test_encap_fields_and_checksum},
+    {"dst patched into a shared template", test_encap_write_dst},
     {"prebuilt header reuse", test_encap_reuse},
     {"source port range", test_sport_range},
     CU_TEST_INFO_NULL,
