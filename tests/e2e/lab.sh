@@ -54,6 +54,8 @@
 #   gw_json "SHOW ... json" [PYEXPR]   the output is one JSON object and PYEXPR (Python, the
 #                              object is `d`, has(o, k...) tests keys) is true; prints it
 #   gw_listening NS PORT       a TCP socket listens on PORT in namespace NS
+#   gw_cli_refused WORD CMD... vxgw-cli -c CMD... fails with a "% " error naming WORD on
+#                              stderr, and the running-config is byte-identical after it
 #   lab_require_cmds CMD...    fails (not skips) naming the commands that are missing
 #   cap_start NAME NS IF FILTER / cap_stop NAME / cap_file NAME   tcpdump captures
 #   wait_until SECONDS CMD...  poll CMD every 0.2 s
@@ -687,4 +689,25 @@ if not ok:
 # gw_listening NS PORT: some TCP socket listens on PORT in namespace NS.
 gw_listening() {
   [ -n "$(ip netns exec "$(lab_ns "$1")" ss -Hltn "sport = :$2" 2>/dev/null)" ]
+}
+
+# gw_cli_refused WORD CMD...: vxgw-cli -c CMD... exits non-zero, stderr has a "% " error line
+# naming WORD (any error line if WORD is ""), and `show running-config` is byte-identical
+# before and after.
+gw_cli_refused() {
+  local word=$1 rc
+  shift
+  gw_cli "show running-config" >"$LAB_TMP/rc.before" || { echo "show running-config failed"; return 1; }
+  gw_cli "$@" >"$LAB_TMP/cli.out" 2>"$LAB_TMP/cli.err"
+  rc=$?
+  gw_cli "show running-config" >"$LAB_TMP/rc.after" || { echo "show running-config failed"; return 1; }
+  echo "exit status $rc"
+  echo "stdout:"
+  cat "$LAB_TMP/cli.out"
+  echo "stderr:"
+  cat "$LAB_TMP/cli.err"
+  if [ "$rc" = 0 ] || [ "$rc" = 124 ]; then echo "expected a failure exit status"; return 1; fi
+  grep -E '^% ' "$LAB_TMP/cli.err" | grep -qF -- "$word" ||
+    { echo "no error line starting '% ' that names '$word' on stderr"; return 1; }
+  diff -u "$LAB_TMP/rc.before" "$LAB_TMP/rc.after" || { echo "the running-config changed"; return 1; }
 }
