@@ -203,8 +203,8 @@ static void ctl_accept(EV_P_ ev_io *w, int revents)
 	ctl->conns[slot] = c;
 }
 
-struct cli_ctl *cli_ctl_open(struct ev_loop *loop, const char *path, const struct cli_env *env,
-                             char *err, size_t errlen)
+struct cli_ctl *cli_ctl_open(struct ev_loop *loop, const char *path, gid_t group,
+                             const struct cli_env *env, char *err, size_t errlen)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	if (strlen(path) >= sizeof(sa.sun_path)) {
@@ -225,7 +225,9 @@ struct cli_ctl *cli_ctl_open(struct ev_loop *loop, const char *path, const struc
 	mode_t old = umask(0117); /* the socket file is born 0660 */
 	bool ok = ctl->fd >= 0 && bind(ctl->fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
 	umask(old);
-	ok = ok && chmod(path, 0660) == 0 && listen(ctl->fd, 16) == 0;
+	ok = ok && chmod(path, 0660) == 0 &&
+	     (group == (gid_t)-1 || chown(path, (uid_t)-1, group) == 0);
+	ok = ok && listen(ctl->fd, 16) == 0;
 	if (!ok) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		if (ctl->fd >= 0)

@@ -14,6 +14,7 @@
 
 #include <ev.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "cli/cli.h"
 
@@ -22,9 +23,12 @@
 
 struct cli_ctl;
 
-/* Listens on path (an existing socket file is replaced); NULL with a message in err. */
-struct cli_ctl *cli_ctl_open(struct ev_loop *loop, const char *path, const struct cli_env *env,
-                             char *err, size_t errlen);
+/*
+ * Listens on path (an existing socket file is replaced), mode 0660, group `group` when it
+ * is not (gid_t)-1; NULL with a message in err.
+ */
+struct cli_ctl *cli_ctl_open(struct ev_loop *loop, const char *path, gid_t group,
+                             const struct cli_env *env, char *err, size_t errlen);
 void cli_ctl_close(struct cli_ctl *c);
 
 #endif

@@ -49,6 +49,7 @@
 	_(ARP_UNRESOLVED, "arp_unresolved", "next hop did not answer ARP")                         \
 	_(ARP_QUEUE_FULL, "arp_queue_full", "too many packets waiting for one next hop")           \
 	_(ARP_TABLE_FULL, "arp_table_full", "neighbour table full")                                \
+	_(ARP_RATE, "arp_request_rate_limited", "ARP request not sent (rate limit)")               \
 	_(ARP_FLUSHED, "arp_flushed", "waiting packet dropped when its neighbour was cleared")     \
 	_(IF_DOWN, "interface_down", "egress interface down")                                      \
 	_(NO_FLOOD, "no_flood_peers", "unknown destination and no flood peers or group")           \

@@ -60,6 +60,8 @@ void gw_params_default(struct gw_params *p)
 	arp_config_default(&p->arp);
 	p->icmp_rate = 100;
 	p->icmp_burst = 50;
+	p->arp_rate = 1000;
+	p->arp_burst = 200;
 	p->vxlan_strict = true;
 }
 
@@ -77,7 +79,8 @@ struct gw *gw_create(const struct gw_params *params, const struct gw_io_ops *io,
 	gw->io = *io;
 	gw->io_ctx = io_ctx;
 	gw->udp_port = 4789;
-	gw->icmp_tokens_milli = (uint64_t)params->icmp_burst * 1000;
+	gw_bucket_init(&gw->icmp_bucket, params->icmp_rate, params->icmp_burst);
+	gw_bucket_init(&gw->arp_bucket, params->arp_rate, params->arp_burst);
 	gw->pool = gw_pool_create(params->pool_bufs);
 	gw->fib = fib_create();
 	gw->arp = arp_table_create(&params->arp, &gw_arp_ops, gw);

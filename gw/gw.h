@@ -51,6 +51,8 @@ struct gw_params {
 	struct arp_config arp; /* neighbour table settings */
 	uint32_t icmp_rate;    /* ICMP errors per second (default 100) */
 	uint32_t icmp_burst;   /* bucket depth (default 50) */
+	uint32_t arp_rate;     /* ARP requests sent per second (default 1000) */
+	uint32_t arp_burst;    /* bucket depth (default 200) */
 	bool vxlan_strict;     /* drop VXLAN with reserved bits / flags (default true) */
 };
 void gw_params_default(struct gw_params *p);

@@ -21,6 +21,35 @@ struct gw_if {
 	struct gw_if_counters cnt;
 };
 
+/* A token bucket: `rate` tokens a second, `burst` deep, in thousandths of a token. */
+struct gw_bucket {
+	uint64_t milli;
+	uint64_t last_ms;
+	uint32_t rate, burst;
+};
+
+static inline void gw_bucket_init(struct gw_bucket *b, uint32_t rate, uint32_t burst)
+{
+	b->rate = rate;
+	b->burst = burst;
+	b->milli = (uint64_t)burst * 1000;
+	b->last_ms = 0;
+}
+
+/* Takes one token at time now_ms; false when the bucket is empty. */
+static inline bool gw_bucket_take(struct gw_bucket *b, uint64_t now_ms)
+{
+	uint64_t cap = (uint64_t)b->burst * 1000;
+	b->milli += (now_ms - b->last_ms) * b->rate;
+	b->last_ms = now_ms;
+	if (b->milli > cap)
+		b->milli = cap;
+	if (b->milli < 1000)
+		return false;
+	b->milli -= 1000;
+	return true;
+}
+
 /* The prebuilt outer header of a bridge domain and what it was built from. */
 struct gw_bd_encap {
 	uint32_t vni, src;
@@ -46,9 +75,8 @@ struct gw {
 	uint16_t udp_port;
 	uint64_t now_ms;
 	uint64_t last_mac_age_ms;
-	/* ICMP error token bucket, in thousandths of a token to stay integral. */
-	uint64_t icmp_tokens_milli;
-	uint64_t icmp_last_ms;
+	struct gw_bucket icmp_bucket; /* ICMP errors sent */
+	struct gw_bucket arp_bucket;  /* ARP requests sent */
 	/* bdx -> BDIF ifx cache, validated on use against the bridge domain's id. */
 	uint16_t bdif_of_bdx[BD_MAX];
 	struct gw_bd_encap encap[BD_MAX];

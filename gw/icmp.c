@@ -52,21 +52,6 @@ static bool icmp_error_allowed(const struct gw_pkt *p)
 	return !net_ip_is_mcast(dst) && dst != 0xffffffffu && src != 0 && !net_ip_is_mcast(src);
 }
 
-/* Token bucket: icmp_rate tokens a second, icmp_burst deep. */
-static bool icmp_rate_ok(struct gw *gw)
-{
-	uint64_t cap = (uint64_t)gw->params.icmp_burst * 1000;
-	uint64_t elapsed = gw->now_ms - gw->icmp_last_ms;
-	gw->icmp_last_ms = gw->now_ms;
-	gw->icmp_tokens_milli += elapsed * gw->params.icmp_rate;
-	if (gw->icmp_tokens_milli > cap)
-		gw->icmp_tokens_milli = cap;
-	if (gw->icmp_tokens_milli < 1000)
-		return false;
-	gw->icmp_tokens_milli -= 1000;
-	return true;
-}
-
 static void ip4_header_init(struct net_ip *ip, uint32_t src, uint32_t dst, uint16_t tot_len)
 {
 	memset(ip, 0, sizeof(*ip));
@@ -91,7 +76,7 @@ void gw_icmp_error(struct gw *gw, const struct gw_pkt *p, enum gw_icmp_kind kind
 	const struct net_ip *orig = (const struct net_ip *)p->data;
 	uint32_t to = ntohl(orig->src);
 	uint32_t from = icmp_error_source(gw, p, to);
-	if (!from || !icmp_error_allowed(p) || !icmp_rate_ok(gw)) {
+	if (!from || !icmp_error_allowed(p) || !gw_bucket_take(&gw->icmp_bucket, gw->now_ms)) {
 		gw->cnt.drops[GW_DROP_ICMP_ERR_SUPPRESSED]++;
 		return;
 	}

@@ -2,11 +2,12 @@
  * gw/main.c - vxgwd: command line, daemonising, signals, and wiring the gateway to the
  * control socket. Everything runs on one libev loop that owns all state.
  *
- *   vxgwd [-f CONFIG] [-s CONTROL_SOCKET] [-F] [-n]
+ *   vxgwd [-f CONFIG] [-s CONTROL_SOCKET] [-g GROUP] [-F] [-n]
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,9 +26,10 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: vxgwd [-f CONFIG] [-s CONTROL_SOCKET] [-F] [-n]\n"
+	fprintf(f, "usage: vxgwd [-f CONFIG] [-s CONTROL_SOCKET] [-g GROUP] [-F] [-n]\n"
 	           "  -f CONFIG          configuration file (default " DEFAULT_CONFIG ")\n"
 	           "  -s CONTROL_SOCKET  control socket for vxgw-cli (default " DEFAULT_SOCKET ")\n"
+	           "  -g GROUP           group owning the control socket (mode 0660)\n"
 	           "  -F                 stay in the foreground, log to stderr\n"
 	           "  -n                 check the configuration file and exit\n");
 }
@@ -183,7 +185,8 @@ int main(int argc, char **argv)
 	struct gwd_opts opts = {.config_path = DEFAULT_CONFIG, .socket_path = DEFAULT_SOCKET};
 	bool foreground = false, check = false;
 	int ch;
-	while ((ch = getopt(argc, argv, "f:s:Fnh")) != -1) {
+	gid_t group = (gid_t)-1;
+	while ((ch = getopt(argc, argv, "f:s:g:Fnh")) != -1) {
 		switch (ch) {
 		case 'f':
 			opts.config_path = optarg;
@@ -194,6 +197,15 @@ int main(int argc, char **argv)
 		case 'F':
 			foreground = true;
 			break;
+		case 'g': {
+			struct group *g = getgrnam(optarg);
+			if (!g) {
+				fprintf(stderr, "vxgwd: -g %s: no such group\n", optarg);
+				return 2;
+			}
+			group = g->gr_gid;
+			break;
+		}
 		case 'n':
 			check = true;
 			break;
@@ -233,7 +245,7 @@ int main(int argc, char **argv)
 	env.gw = gwd_gw(d);
 	env.ctx = d;
 	char err[256];
-	struct cli_ctl *ctl = cli_ctl_open(loop, opts.socket_path, &env, err, sizeof(err));
+	struct cli_ctl *ctl = cli_ctl_open(loop, opts.socket_path, group, &env, err, sizeof(err));
 	if (!ctl) {
 		gw_log(LOG_ERR, "control socket %s", err);
 		cli_vty_free(vh.vty);

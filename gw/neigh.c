@@ -28,6 +28,12 @@ static void neigh_solicit(void *ctx, uint16_t ifx, uint32_t ip, const uint8_t *d
 	struct gw_if *gif = gw_if_ptr(gw, ifx);
 	if (!gif || !gif->up || !gif->n_addrs)
 		return;
+	/* a flood of packets to unresolvable addresses must not become a flood of requests,
+	 * each of them head-end replicated */
+	if (!gw_bucket_take(&gw->arp_bucket, gw->now_ms)) {
+		gw->cnt.drops[GW_DROP_ARP_RATE]++;
+		return;
+	}
 	struct gw_pkt *q = gw_pkt_alloc(gw->pool);
 	if (!q) {
 		gw->cnt.drops[GW_DROP_NO_BUFFER]++;

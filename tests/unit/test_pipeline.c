@@ -473,6 +473,29 @@ static void test_icmp_rate_limit(void)
 	CU_ASSERT_EQUAL(lab_drops(&L, GW_DROP_ICMP_ERR_SUPPRESSED), 30);
 }
 
+static void test_arp_request_rate_limit(void)
+{
+	struct gw_params p;
+	gw_params_default(&p);
+	p.arp_burst = 50;
+	lab_fini(&L);
+	CU_ASSERT_FATAL(lab_init(&L, &p));
+	learn_hosts();
+	/* 120 packets to 120 different unknown hosts at one instant: the burst of requests
+	 * goes out, the rest is suppressed (and counted), never a request storm */
+	L.capture = false;
+	for (uint32_t i = 0; i < 120; i++) {
+		uint8_t f[200];
+		unsigned n = lab_ping_frame(f, BDIF10_MAC, H1, IP_H1, 0x0a011464u + i, 64, 8, true);
+		lab_from_vtep(&L, LAB_VTEP11, 5000, f, n);
+	}
+	CU_ASSERT_EQUAL(lab_drops(&L, GW_DROP_ARP_RATE), 120 - 50);
+	struct gw_counters c;
+	gw_get_counters(L.gw, &c);
+	CU_ASSERT_EQUAL(c.arp_requests, 50);
+	arp_clear_dynamic(gw_arp(L.gw), 0); /* hand the held packets back */
+}
+
 static void test_null_route_and_local(void)
 {
 	learn_hosts();
@@ -531,6 +554,7 @@ static CU_TestInfo tests[] = {
     {"uplink both ways", test_uplink_both_ways},
     {"ARP unresolved -> host unreachable", test_arp_unresolved_host_unreachable},
     {"ICMP errors rate-limited", test_icmp_rate_limit},
+    {"ARP requests rate-limited", test_arp_request_rate_limit},
     {"null0 and local addresses", test_null_route_and_local},
     {"600 packets in one call", test_vector_of_many},
     CU_TEST_INFO_NULL,
