@@ -15,8 +15,7 @@
 
 /* ---------------------------------------------------------------- helpers */
 
-static int fail(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int fail(char *err, const char *fmt, ...)
+int gw_cfg_fail(char *err, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -25,6 +24,8 @@ static int fail(char *err, const char *fmt, ...)
 	va_end(ap);
 	return GW_CFG_ERR;
 }
+
+#define fail gw_cfg_fail
 
 /* Sorted-vector primitives: find by binary search, insert at a position, remove. */
 typedef int (*cmp_fn)(const void *key, const void *elem);

@@ -28,6 +28,9 @@ enum {
 	GW_CFG_ERR = -1,
 };
 
+/* Writes a message to err (GW_CFG_ERRLEN bytes; may be NULL) and returns GW_CFG_ERR. */
+int gw_cfg_fail(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 struct gw_cfg_bd {
 	uint32_t id;
 	uint32_t vni;         /* 0 = none */

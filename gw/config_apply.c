@@ -17,16 +17,7 @@
 #include "common/net.h"
 #include "gw/config.h"
 
-static int fail(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int fail(char *err, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	if (err)
-		vsnprintf(err, GW_CFG_ERRLEN, fmt, ap);
-	va_end(ap);
-	return GW_CFG_ERR;
-}
+#define fail gw_cfg_fail
 
 static const char *ipstr(uint32_t ip)
 {

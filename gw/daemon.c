@@ -56,15 +56,7 @@ struct gwd {
 	ev_timer tick;
 };
 
-static int fail(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int fail(char *err, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, GW_CFG_ERRLEN, fmt, ap);
-	va_end(ap);
-	return GW_CFG_ERR;
-}
+#define fail gw_cfg_fail
 
 uint64_t gwd_now_ms(void)
 {

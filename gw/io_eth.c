@@ -19,6 +19,7 @@
  * tcpdump on the uplink, and the qdisc is what gives us back-pressure (ENOBUFS).
  */
 #include "gw/io.h"
+#include "gw/io_int.h"
 
 #include "common/net.h"
 
@@ -276,25 +277,6 @@ unsigned gw_eth_recv(struct gw_eth *e, struct gw_pool *pool, struct gw_pkt **pkt
 	return k;
 }
 
-/* Same contract as the underlay's: a full queue refuses the rest, other errors one frame. */
-static unsigned send_vec(int fd, struct mmsghdr *m, unsigned n)
-{
-	unsigned i = 0, refused = 0;
-	while (i < n) {
-		int r = sendmmsg(fd, m + i, n - i, MSG_DONTWAIT);
-		if (r > 0) {
-			i += (unsigned)r;
-		} else if (r == 0 || errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) {
-			refused += n - i;
-			break;
-		} else if (errno != EINTR) {
-			refused++;
-			i++;
-		}
-	}
-	return refused;
-}
-
 static unsigned send_chunk(struct gw_eth *e, struct gw_pkt **pkts, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++) {
@@ -302,7 +284,7 @@ static unsigned send_chunk(struct gw_eth *e, struct gw_pkt **pkts, unsigned n)
 		/* No msg_name: a bound packet socket sends on its netdev. */
 		e->msgs[i].msg_hdr = (struct msghdr){.msg_iov = &e->iov[i], .msg_iovlen = 1};
 	}
-	return send_vec(e->fd, e->msgs, n);
+	return gw_io_send_vec(e->fd, e->msgs, n);
 }
 
 unsigned gw_eth_send(struct gw_eth *e, struct gw_pool *pool, struct gw_pkt **pkts, unsigned n)

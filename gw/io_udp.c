@@ -10,6 +10,7 @@
  * header, the kernel routes it, picks the underlay next hop and transmits.
  */
 #include "gw/io.h"
+#include "gw/io_int.h"
 
 #include "common/net.h"
 
@@ -245,30 +246,6 @@ unsigned gw_udp_recv(struct gw_udp *u, int fd, struct gw_pool *pool, struct gw_p
 	return k;
 }
 
-/*
- * sendmmsg stops at the first datagram the kernel refuses and returns how many went
- * before it; the error itself comes back from the next call, which starts at that one.
- * A full queue (EAGAIN, ENOBUFS) refuses the rest of the vector: retrying now would only
- * spin. Any other error (no route, too big) belongs to that datagram alone: skip it.
- */
-static unsigned send_vec(int fd, struct mmsghdr *m, unsigned n)
-{
-	unsigned i = 0, refused = 0;
-	while (i < n) {
-		int r = sendmmsg(fd, m + i, n - i, MSG_DONTWAIT);
-		if (r > 0) {
-			i += (unsigned)r;
-		} else if (r == 0 || errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) {
-			refused += n - i;
-			break;
-		} else if (errno != EINTR) {
-			refused++;
-			i++;
-		}
-	}
-	return refused;
-}
-
 static unsigned send_chunk(struct gw_udp *u, struct gw_pkt **pkts, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++) {
@@ -281,7 +258,7 @@ static unsigned send_chunk(struct gw_udp *u, struct gw_pkt **pkts, unsigned n)
 		    .msg_iovlen = 1,
 		};
 	}
-	return send_vec(u->tx_fd, u->msgs, n);
+	return gw_io_send_vec(u->tx_fd, u->msgs, n);
 }
 
 unsigned gw_udp_send(struct gw_udp *u, struct gw_pool *pool, struct gw_pkt **pkts, unsigned n)

@@ -635,8 +635,9 @@ static enum gw_drop vxlan_parse_drop(int err)
 }
 
 /* Decap: checks of spec section 4, then the inner frame into its bridge domain. */
-static void underlay_input_one(struct gw *gw, struct gw_pkt *p, struct ip4_vec *v)
+static void underlay_input_one(struct gw *gw, struct gw_pkt *p, uint16_t ifx, struct ip4_vec *v)
 {
+	(void)ifx; /* the underlay is no L3 interface */
 	uint32_t vni;
 	if (!net_ip_is_mcast(p->outer_dst) && (p->outer_dst != gw->vtep || !gw->vtep)) {
 		gw_drop(gw, p, GW_DROP_OUTER_DST);
@@ -665,21 +666,32 @@ static void underlay_input_one(struct gw *gw, struct gw_pkt *p, struct ip4_vec *
 	l2_dispatch(gw, p, gw_bdif_for_bdx(gw, p->bdx), v);
 }
 
-void gw_input_underlay(struct gw *gw, struct gw_pkt **pkts, unsigned n)
+/*
+ * Runs `one` over the packets a vector at a time, then the IPv4 stage over what it kept;
+ * `rx` counts the packets. The entry points differ only in their per-packet L2 step.
+ */
+static void input_vectors(struct gw *gw, struct gw_pkt **pkts, unsigned n, uint64_t *rx,
+                          void (*one)(struct gw *, struct gw_pkt *, uint16_t, struct ip4_vec *),
+                          uint16_t ifx)
 {
 	struct ip4_vec v;
 	while (n) {
 		unsigned chunk = n < GW_VEC_MAX ? n : GW_VEC_MAX;
 		v.n = 0;
 		v.memo = (struct decap_memo){0};
-		gw->cnt.rx_underlay += chunk;
+		*rx += chunk;
 		for (unsigned i = 0; i < chunk; i++)
-			underlay_input_one(gw, pkts[i], &v);
+			one(gw, pkts[i], ifx, &v);
 		ip4_input_vec(gw, v.pkts, v.n);
 		pkts += chunk;
 		n -= chunk;
 	}
 	gw_flush(gw);
+}
+
+void gw_input_underlay(struct gw *gw, struct gw_pkt **pkts, unsigned n)
+{
+	input_vectors(gw, pkts, n, &gw->cnt.rx_underlay, underlay_input_one, 0);
 }
 
 static void eth_input_one(struct gw *gw, struct gw_pkt *p, uint16_t ifx, struct ip4_vec *v)
@@ -702,21 +714,10 @@ static void eth_input_one(struct gw *gw, struct gw_pkt *p, uint16_t ifx, struct 
 
 void gw_input_eth(struct gw *gw, uint16_t ifx, struct gw_pkt **pkts, unsigned n)
 {
-	struct ip4_vec v;
 	if (!gw_if_ptr(gw, ifx) || gw->ifs[ifx].kind != GW_IF_ETH) {
 		for (unsigned i = 0; i < n; i++)
 			gw_drop(gw, pkts[i], GW_DROP_IF_DOWN);
 		return;
 	}
-	while (n) {
-		unsigned chunk = n < GW_VEC_MAX ? n : GW_VEC_MAX;
-		v.n = 0;
-		gw->cnt.rx_eth += chunk;
-		for (unsigned i = 0; i < chunk; i++)
-			eth_input_one(gw, pkts[i], ifx, &v);
-		ip4_input_vec(gw, v.pkts, v.n);
-		pkts += chunk;
-		n -= chunk;
-	}
-	gw_flush(gw);
+	input_vectors(gw, pkts, n, &gw->cnt.rx_eth, eth_input_one, ifx);
 }
