@@ -28,6 +28,7 @@ struct uplink {
 	struct gwd *d;
 	char name[GW_IF_NAMELEN];
 	struct gw_eth *eth;
+	uint64_t drops_seen;
 	uint16_t ifx;
 	ev_io w;
 };
@@ -54,6 +55,7 @@ struct gwd {
 	struct uplink *uplinks[GW_IF_MAX];
 	struct gw_eth *eth_of[GW_IF_MAX + 1]; /* by ifx, for transmit */
 	ev_timer tick;
+	uint64_t udp_drops_seen;
 };
 
 #define fail gw_cfg_fail
@@ -148,6 +150,24 @@ static void eth_readable(EV_P_ ev_io *w, int revents)
 	}
 }
 
+/* What the kernel dropped before we could read it counts as a drop of ours. */
+static void count_socket_drops(struct gwd *d)
+{
+	if (d->udp) {
+		uint64_t n = gw_udp_rx_dropped(d->udp);
+		if (n > d->udp_drops_seen)
+			gw_count_drop(d->gw, GW_DROP_RX_OVERFLOW, n - d->udp_drops_seen);
+		d->udp_drops_seen = n;
+	}
+	for (int i = 0; i < d->n_uplinks; i++) {
+		struct uplink *u = d->uplinks[i];
+		uint64_t n = gw_eth_rx_dropped(u->eth);
+		if (n > u->drops_seen)
+			gw_count_drop(d->gw, GW_DROP_RX_OVERFLOW, n - u->drops_seen);
+		u->drops_seen = n;
+	}
+}
+
 static void tick(EV_P_ ev_timer *w, int revents)
 {
 	struct gwd *d = w->data;
@@ -155,6 +175,7 @@ static void tick(EV_P_ ev_timer *w, int revents)
 	(void)revents;
 	gw_set_time(d->gw, gwd_now_ms());
 	gw_tick(d->gw);
+	count_socket_drops(d);
 }
 
 static void udp_watchers_rebuild(struct gwd *d)
@@ -314,6 +335,7 @@ static void underlay_settle(struct gwd *d, struct gw_udp *u, const struct gw_cfg
 		if (d->udp)
 			gw_udp_close(d->udp);
 		d->udp = u;
+		d->udp_drops_seen = u ? gw_udp_rx_dropped(u) : 0;
 		d->udp_vtep = cand->vtep;
 		d->udp_port = cand->udp_port;
 	} else if (u) {

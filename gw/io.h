@@ -46,6 +46,8 @@ unsigned gw_udp_recv(struct gw_udp *u, int fd, struct gw_pool *pool, struct gw_p
  * kernel refused (counted by the caller as tx_failed).
  */
 unsigned gw_udp_send(struct gw_udp *u, struct gw_pool *pool, struct gw_pkt **pkts, unsigned n);
+/* Datagrams the kernel dropped (receive buffers full) over every socket: a running total. */
+uint64_t gw_udp_rx_dropped(const struct gw_udp *u);
 /* Joins/leaves an IPv4 multicast group on the interface that holds the VTEP address. */
 int gw_udp_join(struct gw_udp *u, uint32_t group, char err[GW_IO_ERRLEN]);
 int gw_udp_leave(struct gw_udp *u, uint32_t group);
@@ -62,6 +64,8 @@ void gw_eth_hwaddr(const struct gw_eth *e, uint8_t mac[6]);
 uint32_t gw_eth_mtu(const struct gw_eth *e);
 /* Receives up to max frames (data at the Ethernet header); skips our own transmissions. */
 unsigned gw_eth_recv(struct gw_eth *e, struct gw_pool *pool, struct gw_pkt **pkts, unsigned max);
+/* Frames the kernel dropped before we read them (socket buffer full): a running total. */
+uint64_t gw_eth_rx_dropped(struct gw_eth *e);
 /* Sends frames and frees them; returns how many were refused. */
 unsigned gw_eth_send(struct gw_eth *e, struct gw_pool *pool, struct gw_pkt **pkts, unsigned n);
 

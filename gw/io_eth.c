@@ -53,6 +53,7 @@ struct gw_eth {
 	struct iovec iov[GW_VEC_MAX];
 	struct sockaddr_ll addrs[GW_VEC_MAX];
 	union aux_cmsg cmsgs[GW_VEC_MAX];
+	uint64_t drops; /* PACKET_STATISTICS resets on every read: the running total */
 };
 
 static int eth_err(char *err, const char *name, const char *why)
@@ -295,4 +296,13 @@ unsigned gw_eth_send(struct gw_eth *e, struct gw_pool *pool, struct gw_pkt **pkt
 	for (unsigned i = 0; i < n; i++)
 		gw_pkt_free(pool, pkts[i]);
 	return refused;
+}
+
+uint64_t gw_eth_rx_dropped(struct gw_eth *e)
+{
+	struct tpacket_stats st;
+	socklen_t len = sizeof(st);
+	if (getsockopt(e->fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) == 0)
+		e->drops += st.tp_drops;
+	return e->drops;
 }

@@ -12,6 +12,8 @@
 #include "gw/io.h"
 #include "gw/io_int.h"
 
+#include <linux/sock_diag.h>
+
 #include "common/net.h"
 
 #include <errno.h>
@@ -312,4 +314,25 @@ int gw_udp_leave(struct gw_udp *u, uint32_t group)
 	close(u->groups[i].fd);
 	u->groups[i] = u->groups[--u->n_groups];
 	return 0;
+}
+
+/* Datagrams the kernel dropped on one socket because its receive buffer was full. */
+static uint64_t socket_drops(int fd)
+{
+	uint32_t mem[SK_MEMINFO_VARS] = {0};
+	socklen_t len = sizeof(mem);
+	if (fd < 0 || getsockopt(fd, SOL_SOCKET, SO_MEMINFO, mem, &len) != 0 ||
+	    len < sizeof(uint32_t) * (SK_MEMINFO_DROPS + 1))
+		return 0;
+	return mem[SK_MEMINFO_DROPS];
+}
+
+uint64_t gw_udp_rx_dropped(const struct gw_udp *u)
+{
+	int fds[1 + GW_UDP_GROUPS_MAX];
+	int n = gw_udp_fds(u, fds, 1 + GW_UDP_GROUPS_MAX);
+	uint64_t sum = 0;
+	for (int i = 0; i < n; i++)
+		sum += socket_drops(fds[i]);
+	return sum;
 }
