@@ -55,7 +55,7 @@ struct gwd {
 	struct uplink *uplinks[GW_IF_MAX];
 	struct gw_eth *eth_of[GW_IF_MAX + 1]; /* by ifx, for transmit */
 	ev_timer tick;
-	uint64_t udp_drops_seen;
+	uint64_t udp_drops_seen, udp_oversize_seen;
 };
 
 #define fail gw_cfg_fail
@@ -158,6 +158,10 @@ static void count_socket_drops(struct gwd *d)
 		if (n > d->udp_drops_seen)
 			gw_count_drop(d->gw, GW_DROP_RX_OVERFLOW, n - d->udp_drops_seen);
 		d->udp_drops_seen = n;
+		n = gw_udp_rx_oversize(d->udp);
+		if (n > d->udp_oversize_seen)
+			gw_count_drop(d->gw, GW_DROP_RX_OVERSIZE, n - d->udp_oversize_seen);
+		d->udp_oversize_seen = n;
 	}
 	for (int i = 0; i < d->n_uplinks; i++) {
 		struct uplink *u = d->uplinks[i];
@@ -336,6 +340,7 @@ static void underlay_settle(struct gwd *d, struct gw_udp *u, const struct gw_cfg
 			gw_udp_close(d->udp);
 		d->udp = u;
 		d->udp_drops_seen = u ? gw_udp_rx_dropped(u) : 0;
+		d->udp_oversize_seen = 0;
 		d->udp_vtep = cand->vtep;
 		d->udp_port = cand->udp_port;
 	} else if (u) {

@@ -46,6 +46,8 @@ unsigned gw_udp_recv(struct gw_udp *u, int fd, struct gw_pool *pool, struct gw_p
  * kernel refused (counted by the caller as tx_failed).
  */
 unsigned gw_udp_send(struct gw_udp *u, struct gw_pool *pool, struct gw_pkt **pkts, unsigned n);
+/* Datagrams larger than a packet buffer, dropped unread: a running total. */
+uint64_t gw_udp_rx_oversize(const struct gw_udp *u);
 /* Datagrams the kernel dropped (receive buffers full) over every socket: a running total. */
 uint64_t gw_udp_rx_dropped(const struct gw_udp *u);
 /* Joins/leaves an IPv4 multicast group on the interface that holds the VTEP address. */

@@ -17,6 +17,7 @@
 #include "common/net.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +44,7 @@ struct gw_udp {
 	struct mmsghdr msgs[GW_VEC_MAX];
 	struct iovec iov[GW_VEC_MAX];
 	struct sockaddr_in addrs[GW_VEC_MAX];
+	uint64_t oversize;
 };
 
 static void set_err(char *err, const char *what, uint32_t ip, uint16_t port, int e)
@@ -235,7 +237,9 @@ unsigned gw_udp_recv(struct gw_udp *u, int fd, struct gw_pool *pool, struct gw_p
 	for (unsigned i = 0; i < n; i++) {
 		struct gw_pkt *p = pkts[i];
 		/* A datagram larger than a buffer cannot be a valid VXLAN frame we could route. */
-		if (i >= got || (u->msgs[i].msg_hdr.msg_flags & MSG_TRUNC)) {
+		bool trunc = i < got && (u->msgs[i].msg_hdr.msg_flags & MSG_TRUNC);
+		u->oversize += trunc; /* larger than a buffer: counted, never half-read */
+		if (i >= got || trunc) {
 			gw_pkt_free(pool, p);
 			continue;
 		}
@@ -325,6 +329,11 @@ static uint64_t socket_drops(int fd)
 	    len < sizeof(uint32_t) * (SK_MEMINFO_DROPS + 1))
 		return 0;
 	return mem[SK_MEMINFO_DROPS];
+}
+
+uint64_t gw_udp_rx_oversize(const struct gw_udp *u)
+{
+	return u->oversize;
 }
 
 uint64_t gw_udp_rx_dropped(const struct gw_udp *u)
