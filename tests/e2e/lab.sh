@@ -711,3 +711,108 @@ gw_cli_refused() {
     { echo "no error line starting '% ' that names '$word' on stderr"; return 1; }
   diff -u "$LAB_TMP/rc.before" "$LAB_TMP/rc.after" || { echo "the running-config changed"; return 1; }
 }
+
+# --- hostile traffic helpers (tests/e2e/test_hostile.sh, tests/e2e/test_soak.sh)
+#   hostile_python              prints a python3 that imports scapy (python3-scapy), or fails
+#   hostile NS ARGS...          tests/e2e/hostile.py ARGS inside namespace NS (60 s bound);
+#                               needs $HOSTILE_PY (set it from hostile_python)
+#   gw_rss_kib                  VmRSS of vxgwd in KiB (from /proc/$GW_PID/status)
+#   gw_snap FILE                saves `show errors json` and `show counters json` to FILE
+#   gw_delta FILE NAME          how much drop reason NAME (or, if no such reason, gateway
+#                               counter NAME) grew since gw_snap FILE
+#   gw_grew FILE NAME MIN [MAX] polls (max 3 s) until NAME grew by >= MIN since FILE, then
+#                               succeeds if it grew by MIN..MAX (MAX default: unbounded);
+#                               prints every counter that moved
+#   gw_if_mac IFNAME            the MAC of a gateway interface (show interfaces json)
+#   gw_arp_mac ADDR             the MAC of ADDR in show ip arp json (empty if none)
+#   gw_mac_vteps BD MAC         "type vtep" of each entry for MAC in bridge domain BD
+#   gw_bd_field BD FIELD        one field of show bridge-domain BD json
+hostile_python() {
+  local py
+  for py in python3 /usr/bin/python3; do
+    command -v "$py" >/dev/null 2>&1 || continue
+    if timeout 30 "$py" -c 'import scapy.all' >/dev/null 2>&1; then
+      command -v "$py"
+      return 0
+    fi
+  done
+  echo "no python3 with scapy (install python3-scapy: scripts/deps.sh test)" >&2
+  return 1
+}
+
+hostile() {
+  local ns=$1
+  shift
+  lab_exec "$ns" timeout -k 5 60 "${HOSTILE_PY:?}" "$LAB_ROOT/tests/e2e/hostile.py" "$@"
+}
+
+gw_rss_kib() {
+  awk '$1 == "VmRSS:" { print $2; f = 1 } END { exit !f }' "/proc/${GW_PID:?}/status" 2>/dev/null
+}
+
+gw_snap() {
+  gw_cli "show errors json" "show counters json" >"$1" 2>&1
+}
+
+# _gw_moved FILE: prints "drop NAME DELTA" / "counter NAME DELTA" for every counter since FILE
+_gw_moved() {
+  gw_cli "show errors json" "show counters json" >"$1.now" 2>&1 || return 1
+  timeout 10 python3 - "$1" "$1.now" <<'PYEOF'
+import json, sys
+def load(f):
+    lines = [l for l in open(f).read().splitlines() if l.strip()]
+    d = json.loads(lines[0])["drops"]
+    g = json.loads(lines[1])["gateway"]
+    return d, g
+(d0, g0), (d1, g1) = load(sys.argv[1]), load(sys.argv[2])
+for k in d1:
+    print("drop %s %d" % (k, d1[k] - d0.get(k, 0)))
+for k in g1:
+    print("counter %s %d" % (k, g1[k] - g0.get(k, 0)))
+PYEOF
+}
+
+gw_delta() {
+  _gw_moved "$1" | awk -v n="$2" '$2 == n { print $3; f = 1; exit } END { if (!f) print "x" }'
+}
+
+gw_grew() {
+  local snap=$1 name=$2 min=$3 max=${4:-} d end
+  end=$(($(date +%s%N) + 3000000000))
+  while :; do
+    d=$(gw_delta "$snap" "$name")
+    [ "$d" != x ] || { echo "no counter named $name"; return 1; }
+    [ "$d" -ge "$min" ] && break
+    [ "$(date +%s%N)" -ge "$end" ] && break
+    sleep 0.2
+  done
+  echo "$name grew by $d (expected ${min}..${max:-})"
+  echo "moved: $(_gw_moved "$snap" | awk '$3 != 0 { printf "%s=%s ", $2, $3 }')"
+  [ "$d" -ge "$min" ] && { [ -z "$max" ] || [ "$d" -le "$max" ]; }
+}
+
+gw_if_mac() {
+  gw_cli "show interfaces json" | timeout 10 python3 -c '
+import json, sys
+print(" ".join(i["mac"] for i in json.load(sys.stdin)["interfaces"] if i["name"] == sys.argv[1]))' "$1"
+}
+
+gw_arp_mac() {
+  gw_cli "show ip arp json" | timeout 10 python3 -c '
+import json, sys
+print(" ".join(e["mac"] for e in json.load(sys.stdin)["entries"] if e["address"] == sys.argv[1]))' "$1"
+}
+
+gw_mac_vteps() {
+  gw_cli "show mac address-table json" | timeout 10 python3 -c '
+import json, sys
+for e in json.load(sys.stdin)["entries"]:
+    if str(e["bridge_domain"]) == sys.argv[1] and e["mac"].lower() == sys.argv[2].lower():
+        print(e["type"], e["vtep"])' "$1" "$2"
+}
+
+gw_bd_field() {
+  gw_cli "show bridge-domain $1 json" | timeout 10 python3 -c '
+import json, sys
+print(json.load(sys.stdin)["bridge_domains"][0][sys.argv[1]])' "$2"
+}
