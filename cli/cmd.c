@@ -36,7 +36,9 @@ void cli_out_reset(struct cli_out *o)
 		o->buf[0] = '\0';
 }
 
-static void out_vprintf(struct cli_out *o, const char *fmt, va_list ap)
+/* format(printf, 2, 0): clang's -Wformat-nonliteral (in -Wformat=2) then checks the callers. */
+static __attribute__((format(printf, 2, 0))) void out_vprintf(struct cli_out *o, const char *fmt,
+                                                              va_list ap)
 {
 	va_list cp;
 	va_copy(cp, ap);
@@ -432,6 +434,52 @@ struct filter {
 
 static const char *const filter_names[] = {"include", "exclude", "begin", "count"};
 
+/*
+ * glibc's regcomp expands a{m,n} into n copies of a, nested repetitions multiplied, and its
+ * regexec backtracks on back-references: `(a{1,1000}){1,1000}` took 23 s and 8 GB to
+ * compile, `(.*)(.*)(.*)(.*)(.*)\5\4\3\2\1x` 17 s to match one 60-character line - in the
+ * main loop, which also forwards the packets. So back-references are refused (POSIX EREs
+ * have none), and the repetition counts of a pattern may multiply to FILTER_REPEAT_MAX.
+ */
+#define FILTER_REPEAT_MAX 1000
+
+static bool filter_regex_cheap(const char *re)
+{
+	unsigned long product = 1;
+	for (const char *p = re; *p; p++) {
+		if (*p == '\\') {
+			if (p[1] >= '1' && p[1] <= '9')
+				return false;
+			if (p[1])
+				p++;
+		} else if (*p == '[') { /* a bracket expression: no repetition, no escape */
+			p += p[1] == '^' ? 2 : 1;
+			if (*p == ']')
+				p++;
+			while (*p && *p != ']') {
+				if (*p == '[' && (p[1] == ':' || p[1] == '.' || p[1] == '=')) {
+					const char *e = strchr(p + 2, p[1]);
+					p = e && e[1] == ']' ? e + 1 : p;
+				}
+				p++;
+			}
+			if (!*p)
+				return true; /* unterminated: regcomp refuses it */
+		} else if (*p == '{' && isdigit((unsigned char)p[1])) {
+			char *e;
+			unsigned long m = strtoul(p + 1, &e, 10), n = m;
+			if (*e == ',' && isdigit((unsigned char)e[1]))
+				n = strtoul(e + 1, &e, 10);
+			if (m > FILTER_REPEAT_MAX || n > FILTER_REPEAT_MAX)
+				return false;
+			product *= n > m ? n : m > 0 ? m : 1;
+			if (product > FILTER_REPEAT_MAX)
+				return false;
+		}
+	}
+	return true;
+}
+
 static int filter_parse(char *spec, struct filter *f, struct cli_out *out)
 {
 	while (isspace((unsigned char)*spec))
@@ -460,6 +508,11 @@ static int filter_parse(char *spec, struct filter *f, struct cli_out *out)
 	if (!al)
 		return cli_err(out, "Incomplete command: %s needs a regular expression",
 		               filter_names[kind]);
+	if (!filter_regex_cheap(arg))
+		return cli_err(out,
+		               "Regular expression \"%s\" too costly: no back-references, "
+		               "repetition counts multiplying to at most %d",
+		               arg, FILTER_REPEAT_MAX);
 	if (regcomp(&f->re, arg, REG_EXTENDED | REG_NOSUB))
 		return cli_err(out, "Invalid regular expression \"%s\"", arg);
 	return CLI_R_OK;

@@ -326,6 +326,8 @@ int gw_cfg_bd_peer(struct gw_cfg *c, uint32_t id, uint32_t vtep, bool add, char 
 			return fail(err, "flood-peer %s is not configured", ipstr(vtep));
 		memmove(&bd->peers[at], &bd->peers[at + 1], (bd->n_peers - at - 1) * 4);
 		bd->n_peers--;
+		/* zeroed: gw_cfg_equal compares whole structs (found by tests/fuzz/fuzz_config) */
+		bd->peers[bd->n_peers] = 0;
 		return GW_CFG_OK;
 	}
 	if (!ip_is_unicast(vtep))
@@ -486,8 +488,12 @@ static const struct gw_cfg_if *addr_overlap(const struct gw_cfg *c, const struct
 
 static int if_addr_del(struct gw_cfg_if *i, uint32_t addr, uint8_t len, char *err)
 {
+	/* Vacated slots are zeroed: gw_cfg_equal compares whole structs, so a stale address
+	 * past n_addrs made equal configurations unequal (found by tests/fuzz/fuzz_config). */
 	if (!addr) {
 		i->n_addrs = 0;
+		memset(i->addr, 0, sizeof(i->addr));
+		memset(i->plen, 0, sizeof(i->plen));
 		return GW_CFG_OK;
 	}
 	for (unsigned k = 0; k < i->n_addrs; k++) {
@@ -496,6 +502,8 @@ static int if_addr_del(struct gw_cfg_if *i, uint32_t addr, uint8_t len, char *er
 		memmove(&i->addr[k], &i->addr[k + 1], (i->n_addrs - k - 1) * 4);
 		memmove(&i->plen[k], &i->plen[k + 1], i->n_addrs - k - 1);
 		i->n_addrs--;
+		i->addr[i->n_addrs] = 0;
+		i->plen[i->n_addrs] = 0;
 		return GW_CFG_OK;
 	}
 	return fail(err, "%s/%u is not configured on %s", ipstr(addr), len, i->name);

@@ -44,14 +44,6 @@ static const struct gw_cfg_mac *find_mac(const struct gw_cfg *c, const struct gw
 	return gw_cfg_mac_find(c, m->bd_id, m->mac);
 }
 
-static bool if_has_addr(const struct gw_cfg_if *i, uint32_t addr, uint8_t len)
-{
-	for (unsigned k = 0; i && k < i->n_addrs; k++)
-		if (i->addr[k] == addr && i->plen[k] == len)
-			return true;
-	return false;
-}
-
 static struct fib_nh route_nh(const struct gw_cfg_route *r)
 {
 	struct fib_nh nh = {.kind = r->kind, .ip = r->nh};
@@ -91,9 +83,16 @@ static void remove_interfaces(struct gw *gw, const struct gw_cfg *old, const str
 			gw_if_del(gw, ifx);
 			continue;
 		}
-		for (unsigned k = 0; k < o->n_addrs; k++)
-			if (!if_has_addr(n, o->addr[k], o->plen[k]))
-				gw_if_addr_del(gw, ifx, o->addr[k], o->plen[k]);
+		/* Addresses after the first difference in order go too (apply_if adds them back
+		 * in the new order): the first one is the primary, the source of what the
+		 * gateway sends. Otherwise a new primary was appended after the old secondaries
+		 * and a reload gave another source than a restart (found by tests/fuzz). */
+		unsigned same = 0;
+		while (same < o->n_addrs && same < n->n_addrs && o->addr[same] == n->addr[same] &&
+		       o->plen[same] == n->plen[same])
+			same++;
+		for (unsigned k = same; k < o->n_addrs; k++)
+			gw_if_addr_del(gw, ifx, o->addr[k], o->plen[k]);
 	}
 }
 

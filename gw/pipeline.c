@@ -368,6 +368,11 @@ static enum gw_drop ip4_validate(struct gw_pkt *p)
 	unsigned tot = ntohs(ip->len);
 	if (tot < hl || tot > p->len)
 		return GW_DROP_IP_LEN;
+	/* A fragment reaching past 65535 bytes belongs to no valid datagram (ping of death),
+	 * and refragmenting it would overflow the 13-bit offset into the flags (frag.c):
+	 * found by tests/fuzz/fuzz_pipeline. */
+	if ((ntohs(ip->off) & NET_IP_OFFMASK) * 8u + (tot - hl) > 65535u)
+		return GW_DROP_IP_LEN;
 	p->len = tot;
 	uint32_t src = ntohl(ip->src), dst = ntohl(ip->dst);
 	if (ip4_src_is_martian(src))
@@ -703,6 +708,12 @@ static void eth_input_one(struct gw *gw, struct gw_pkt *p, uint16_t ifx, struct 
 	const struct net_eth *eth = (const struct net_eth *)p->data;
 	if (is_vlan_type(eth->type)) {
 		gw_drop(gw, p, GW_DROP_VLAN_TAGGED);
+		return;
+	}
+	/* As on the underlay (bd_learn_source): no host sends from a group or zero MAC, and
+	 * an ARP reply to one went out to a multicast MAC (found by tests/fuzz/fuzz_pipeline). */
+	if (net_mac_is_mcast(eth->src) || net_mac_is_zero(eth->src)) {
+		gw_drop(gw, p, GW_DROP_BAD_SRC_MAC);
 		return;
 	}
 	if (!gw->ifs[ifx].up) {

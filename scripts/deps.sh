@@ -7,7 +7,8 @@ build_pkgs=(build-essential cmake pkg-config libev-dev libcli-dev libreadline-de
             libcunit1-dev liburcu-dev clang-format git)
 test_pkgs=(iproute2 iputils-ping arping iperf3 tcpdump tshark python3 python3-scapy expect telnet
            openssh-server openssh-client valgrind clang hyperfine procps psmisc ethtool
-           netsniff-ng openssl)
+           netsniff-ng openssl
+           libclang-rt-dev) # libFuzzer and the sanitizer runtimes of clang (tests/fuzz)
 pkgs=("${build_pkgs[@]}")
 [ "$what" = test ] && pkgs+=("${test_pkgs[@]}")
 missing=()

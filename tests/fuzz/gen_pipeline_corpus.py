@@ -1,0 +1,381 @@
+#!/usr/bin/env python3
+"""Writes the seed corpus of fuzz_pipeline (tests/fuzz/corpus/pipeline/*.bin).
+
+Each seed is a sequence of records in fuzz_pipeline.c's input format:
+    [sel] [ctl] [len_hi] [len_lo] [packet]
+sel & 7 picks the entry (0: VXLAN from vteps[sel >> 3 & 7] to the VTEP address, 1: VXLAN
+from 192.0.2.11, 2: VXLAN to the flood group, 3: VXLAN to a wrong address, 4: frame on
+up0, 5: frame on up0 after configuration change sel >> 3 & 7 (fuzz_pipeline.c config_op),
+6: on up2, 7: on up1 (down) or a BDIF); ctl moves the clock (bits 0-2), ticks (0x08),
+joins the previous vector (0x10), clears ARP (0x20) / MACs (0x40), flips bdif20 (0x80).
+The addresses are those of fuzz_pipeline.c's topology (tests/unit/pktlab.h and more).
+
+usage: tests/fuzz/gen_pipeline_corpus.py [OUTDIR]   (default: next to this script)
+"""
+import os
+import struct
+import sys
+
+# ---------------------------------------------------------------- topology (fuzz_pipeline.c)
+VNI10, VNI20, VNI30, VNI40, VNI50, VNI60 = 5000, 6000, 7000, 8000, 9000, 9100
+
+
+def mac(s):
+    return bytes(int(x, 16) for x in s.split(":"))
+
+
+def ip(s):
+    return bytes(int(x) for x in s.split("."))
+
+
+BCAST = mac("ff:ff:ff:ff:ff:ff")
+BDIF10 = mac("02:76:78:00:00:0a")
+BDIF20 = mac("02:76:78:00:00:14")
+BDIF30 = mac("02:76:78:00:00:1e")
+BDIF40 = mac("02:76:78:00:00:28")
+BDIF60 = mac("02:76:78:00:00:3c")
+UP0 = mac("02:00:00:00:99:01")
+UPNH = mac("02:00:00:00:99:02")
+UP2 = mac("02:00:00:00:98:02")
+H50 = mac("02:11:22:33:44:55")  # 10.1.10.50: static ARP, static MAC behind 192.0.2.11
+H51 = mac("02:aa:00:00:00:51")
+H52 = mac("02:aa:00:00:00:52")
+H60 = mac("02:aa:00:00:00:60")
+H70 = mac("02:aa:00:00:00:70")
+PEER2 = mac("02:aa:00:00:00:02")
+
+# entries
+E_VTEP, E_VTEP11, E_GROUP, E_WRONG, E_UP0, E_UPCFG, E_UP2, E_UP1 = 0, 1, 2, 3, 4, 5, 6, 7
+# configuration changes of E_UPCFG (toggles, undone at the end of each input)
+OP_BDIF20, OP_BD20, OP_MTU10, OP_ARP50, OP_MAC50, OP_PORT, OP_GROUP30 = range(1, 8)
+V11, V12, V13, V99 = 0, 1, 2, 3  # vteps[] indexes in fuzz_pipeline.c
+
+# ctl
+TICK, JOIN, CLRARP, CLRMAC, FLIP = 0x08, 0x10, 0x20, 0x40, 0x80
+ADV_0, ADV_1MS, ADV_50MS, ADV_100MS, ADV_1S, ADV_3S, ADV_30S, ADV_700S = range(8)
+
+
+# ---------------------------------------------------------------- wire formats
+def csum(b):
+    if len(b) % 2:
+        b += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return (~s) & 0xFFFF
+
+
+def eth(dst, src, etype, payload):
+    return dst + src + struct.pack("!H", etype) + payload
+
+
+def vlan(dst, src, vid, etype, payload):
+    return dst + src + struct.pack("!HHH", 0x8100, vid, etype) + payload
+
+
+def ipv4(src, dst, proto, payload, ttl=64, df=False, mf=False, frag=0, opts=b"", tos=0,
+         ident=0x1234, bad_csum=False, tot=None):
+    opts += b"\0" * (-len(opts) % 4)  # padded with end-of-options
+    hl = 20 + len(opts)
+    off = (0x4000 if df else 0) | (0x2000 if mf else 0) | frag
+    tot = hl + len(payload) if tot is None else tot
+    h = struct.pack("!BBHHHBBH4s4s", 0x40 | hl // 4, tos, tot, ident, off, ttl, proto, 0,
+                    ip(src), ip(dst)) + opts
+    c = csum(h) ^ (0x5555 if bad_csum else 0)
+    return h[:10] + struct.pack("!H", c) + h[12:] + payload
+
+
+def icmp_echo(ident=0x77, seq=1, n=32, typ=8):
+    data = bytes((i * 7 + 3) & 0xFF for i in range(n))
+    h = struct.pack("!BBHHH", typ, 0, 0, ident, seq) + data
+    return h[:2] + struct.pack("!H", csum(h)) + h[4:]
+
+
+def udp(sport, dport, n=16):
+    data = bytes(i & 0xFF for i in range(n))
+    return struct.pack("!HHHH", sport, dport, 8 + n, 0) + data
+
+
+def tcp_syn(sport, dport):
+    return struct.pack("!HHIIBBHHH", sport, dport, 1, 0, 0x50, 0x02, 65535, 0, 0)
+
+
+def arp(op, sha, spa, tha, tpa):
+    return struct.pack("!HHBBH6s4s6s4s", 1, 0x0800, 6, 4, op, sha, ip(spa), tha, ip(tpa))
+
+
+def arp_frame(op, dst, sha, spa, tha, tpa):
+    return eth(dst, sha, 0x0806, arp(op, sha, spa, tha, tpa) + b"\0" * 18)
+
+
+def vxlan(vni, frame, flags=0x08, rsv=b"\0\0\0", rsv2=0):
+    return bytes([flags]) + rsv + struct.pack("!I", vni << 8 | rsv2) + frame
+
+
+def ping(dst_mac, src_mac, src, dst, n=32, **kw):
+    return eth(dst_mac, src_mac, 0x0800, ipv4(src, dst, 1, icmp_echo(n=n), **kw))
+
+
+def rec(sel, ctl, pkt, var=0):
+    return struct.pack("!BBH", sel | var << 3, ctl, len(pkt)) + pkt
+
+
+def from_vtep(vtep_idx, vni, frame, ctl=ADV_1MS):
+    return rec(E_VTEP, ctl, vxlan(vni, frame), var=vtep_idx)
+
+
+def from11(vni, frame, ctl=ADV_1MS):
+    return rec(E_VTEP11, ctl, vxlan(vni, frame))
+
+
+def from_uplink(frame, ctl=ADV_1MS, entry=E_UP0):
+    return rec(entry, ctl, frame)
+
+
+# frequently used frames
+ARP_REQ_H51 = arp_frame(1, BCAST, H51, "10.1.10.51", b"\0" * 6, "10.1.10.1")
+ARP_REQ_H60 = arp_frame(1, BCAST, H60, "10.1.20.60", b"\0" * 6, "10.1.20.1")
+LEARN_H60 = from_vtep(V12, VNI20, ARP_REQ_H60)
+
+SEEDS = {}
+
+# ---- ARP with the gateway
+SEEDS["arp_request_bdif10"] = from11(VNI10, ARP_REQ_H51)
+SEEDS["arp_request_bdif10_secondary"] = from11(
+    VNI10, arp_frame(1, BCAST, H51, "10.1.11.9", b"\0" * 6, "10.1.11.1"))
+SEEDS["arp_request_uplink"] = from_uplink(
+    arp_frame(1, BCAST, UPNH, "203.0.113.1", b"\0" * 6, "203.0.113.2"))
+SEEDS["arp_request_up2_slash31"] = from_uplink(
+    arp_frame(1, BCAST, PEER2, "100.64.0.1", b"\0" * 6, "100.64.0.0"), entry=E_UP2)
+SEEDS["arp_reply_resolves_held_packet"] = (
+    from_uplink(ping(UP0, UPNH, "8.8.8.8", "10.1.10.52")) +
+    from_vtep(V12, VNI10, arp_frame(2, BDIF10, H52, "10.1.10.52", BDIF10, "10.1.10.1"),
+              ctl=ADV_100MS))
+SEEDS["arp_unanswered_host_unreachable"] = (
+    from_uplink(ping(UP0, UPNH, "8.8.8.8", "10.1.10.99")) +
+    from_uplink(ping(UP0, UPNH, "8.8.8.8", "10.1.10.99"), ctl=ADV_1S | TICK) +
+    from_uplink(ping(UP0, UPNH, "8.8.8.8", "10.1.10.99"), ctl=ADV_3S | TICK) +
+    from_uplink(ping(UP0, UPNH, "8.8.8.8", "10.1.10.99"), ctl=ADV_1S | TICK))
+SEEDS["arp_gratuitous"] = from11(
+    VNI10, arp_frame(1, BCAST, H51, "10.1.10.51", b"\0" * 6, "10.1.10.51"))
+SEEDS["arp_spoof_gateway_address"] = from11(
+    VNI10, arp_frame(2, BCAST, H51, "10.1.10.1", b"\0" * 6, "10.1.10.1"))
+SEEDS["arp_offlink_sender"] = from11(
+    VNI10, arp_frame(1, BCAST, H51, "10.7.7.7", b"\0" * 6, "10.1.10.1"))
+SEEDS["arp_for_another_host"] = from11(
+    VNI10, arp_frame(1, BCAST, H51, "10.1.10.51", b"\0" * 6, "10.1.10.77"))
+SEEDS["arp_malformed"] = from11(VNI10, eth(BCAST, H51, 0x0806, b"\0\1\x08\0\6\4\0\9" + b"\0" * 20))
+SEEDS["arp_short"] = from11(VNI10, eth(BCAST, H51, 0x0806, b"\0\1\x08\0"))
+
+# ---- ICMP echo to the gateway
+SEEDS["echo_bdif10"] = from11(VNI10, ping(BDIF10, H50, "10.1.10.50", "10.1.10.1"))
+SEEDS["echo_bdif10_learned"] = (from11(VNI10, ARP_REQ_H51) +
+                                from11(VNI10, ping(BDIF10, H51, "10.1.10.51", "10.1.10.1")))
+SEEDS["echo_uplink"] = from_uplink(ping(UP0, UPNH, "8.8.8.8", "203.0.113.2"))
+SEEDS["echo_other_gateway_address"] = from_uplink(ping(UP0, UPNH, "8.8.8.8", "10.1.20.1"))
+SEEDS["echo_with_options_and_tos"] = from11(VNI10, eth(BDIF10, H50, 0x0800, ipv4(
+    "10.1.10.50", "10.1.10.1", 1, icmp_echo(n=100), tos=0x10,
+    opts=bytes([7, 7, 4, 0, 0, 0, 0, 1]))))
+SEEDS["echo_bad_icmp_checksum"] = from11(VNI10, eth(BDIF10, H50, 0x0800, ipv4(
+    "10.1.10.50", "10.1.10.1", 1, b"\x08\0\0\0\0\1\0\1" + b"x" * 8)))
+SEEDS["udp_to_gateway_port_unreachable"] = from11(VNI10, eth(BDIF10, H50, 0x0800, ipv4(
+    "10.1.10.50", "10.1.10.1", 17, udp(33434, 33434))))
+SEEDS["tcp_to_gateway"] = from_uplink(eth(UP0, UPNH, 0x0800, ipv4(
+    "8.8.8.8", "203.0.113.2", 6, tcp_syn(1234, 22))))
+SEEDS["fragment_to_gateway"] = from11(VNI10, eth(BDIF10, H50, 0x0800, ipv4(
+    "10.1.10.50", "10.1.10.1", 1, icmp_echo(n=64), mf=True)))
+
+# ---- routing
+SEEDS["routed_between_vnis"] = LEARN_H60 + from11(
+    VNI10, ping(BDIF10, H50, "10.1.10.50", "10.1.20.60"))
+SEEDS["routed_between_vnis_vector"] = LEARN_H60 + b"".join(
+    from11(VNI10, ping(BDIF10, H50, "10.1.10.50", "10.1.20.60"), ctl=JOIN if i else ADV_1MS)
+    for i in range(8))
+SEEDS["routed_to_uplink"] = from11(VNI10, ping(BDIF10, H50, "10.1.10.50", "8.8.8.8"))
+SEEDS["routed_udp_tcp_to_uplink"] = (
+    from11(VNI10, eth(BDIF10, H50, 0x0800, ipv4("10.1.10.50", "8.8.4.4", 17, udp(5000, 53)))) +
+    from11(VNI10, eth(BDIF10, H50, 0x0800, ipv4("10.1.10.50", "1.1.1.1", 6, tcp_syn(40000, 443))),
+           ctl=JOIN))
+SEEDS["routed_from_uplink"] = from_uplink(ping(UP0, UPNH, "8.8.8.8", "10.1.10.50"))
+SEEDS["routed_from_uplink_unknown_mac"] = from_uplink(ping(UP0, UPNH, "8.8.8.8", "10.1.10.51"))
+SEEDS["routed_to_flood_group_bd"] = (
+    rec(E_GROUP, ADV_1MS, vxlan(VNI30, arp_frame(1, BCAST, H70, "10.1.30.70", b"\0" * 6,
+                                                 "10.1.30.1")), var=V99) +
+    from_uplink(ping(UP0, UPNH, "8.8.8.8", "10.1.30.70")) +
+    from_uplink(ping(UP0, UPNH, "8.8.8.8", "10.1.30.71")))
+SEEDS["routed_recursive_static"] = LEARN_H60 + from_uplink(ping(UP0, UPNH, "8.8.8.8", "10.9.1.2"))
+SEEDS["routed_ecmp"] = b"".join(
+    from_uplink(ping(UP0, UPNH, "8.8.8.%d" % i, "10.8.%d.1" % i), ctl=JOIN if i else ADV_1MS)
+    for i in range(6))
+SEEDS["null_route"] = from11(VNI10, ping(BDIF10, H50, "10.1.10.50", "198.18.1.1"))
+SEEDS["route_via_down_uplink"] = from11(VNI10, ping(BDIF10, H50, "10.1.10.50", "198.51.7.7"))
+SEEDS["routed_to_bd_without_flood_peers"] = from11(VNI10, ping(BDIF10, H50, "10.1.10.50",
+                                                               "10.1.50.9"))
+SEEDS["routed_to_down_bdif"] = from11(VNI10, ping(BDIF10, H50, "10.1.10.50", "10.1.60.9"))
+SEEDS["subnet_broadcast"] = from11(VNI10, ping(BDIF10, H50, "10.1.10.50", "10.1.20.255"))
+SEEDS["ttl_1_time_exceeded"] = from11(VNI10, ping(BDIF10, H50, "10.1.10.50", "8.8.8.8", ttl=1))
+SEEDS["ttl_0"] = from_uplink(ping(UP0, UPNH, "8.8.8.8", "10.1.10.50", ttl=0))
+SEEDS["martian_source"] = from_uplink(ping(UP0, UPNH, "127.0.0.1", "10.1.10.50"))
+SEEDS["multicast_destination"] = from_uplink(ping(UP0, UPNH, "8.8.8.8", "224.0.0.5"))
+
+# ---- MTU: fragmentation and fragmentation needed (bdif20: MTU 576, bdif10: 1450)
+SEEDS["fragment_to_bdif20"] = LEARN_H60 + from11(
+    VNI10, ping(BDIF10, H50, "10.1.10.50", "10.1.20.60", n=1400))
+SEEDS["fragment_with_options"] = LEARN_H60 + from11(VNI10, eth(BDIF10, H50, 0x0800, ipv4(
+    "10.1.10.50", "10.1.20.60", 1, icmp_echo(n=1200),
+    opts=bytes([0x82, 11]) + b"\0" * 9 + bytes([1, 7, 7, 4]) + b"\0" * 4 + b"\0\0\0")))
+SEEDS["fragment_of_fragment"] = LEARN_H60 + from11(VNI10, eth(BDIF10, H50, 0x0800, ipv4(
+    "10.1.10.50", "10.1.20.60", 17, udp(1, 2, 1000), mf=True, frag=100)))
+SEEDS["fragment_high_offset"] = LEARN_H60 + from11(VNI10, eth(BDIF10, H50, 0x0800, ipv4(
+    "10.1.10.50", "10.1.20.60", 17, b"z" * 1200, frag=8150)))
+SEEDS["frag_needed_df"] = LEARN_H60 + from11(
+    VNI10, ping(BDIF10, H50, "10.1.10.50", "10.1.20.60", n=1000, df=True))
+SEEDS["jumbo_from_uplink_fragmented"] = from_uplink(ping(UP0, UPNH, "8.8.8.8", "10.1.10.50",
+                                                         n=8900))
+SEEDS["jumbo_df_from_uplink"] = from_uplink(ping(UP0, UPNH, "8.8.8.8", "10.1.10.50", n=8900,
+                                                 df=True))
+SEEDS["too_big_for_uplink"] = from11(VNI10, ping(BDIF10, H50, "10.1.10.50", "8.8.8.8", n=1420))
+SEEDS["fragment_to_bdif20_held_by_arp"] = from11(
+    VNI10, ping(BDIF10, H50, "10.1.10.50", "10.1.20.61", n=2000))
+
+# ---- malformed IPv4
+SEEDS["ip_bad_checksum"] = from_uplink(ping(UP0, UPNH, "8.8.8.8", "10.1.10.50", bad_csum=True))
+SEEDS["ip_bad_version"] = from_uplink(eth(UP0, UPNH, 0x0800, b"\x65" + b"\0" * 39))
+SEEDS["ip_bad_ihl"] = from_uplink(eth(UP0, UPNH, 0x0800, b"\x4f" + b"\0" * 30))
+SEEDS["ip_short"] = from_uplink(eth(UP0, UPNH, 0x0800, b"\x45\0\0"))
+SEEDS["ip_total_length_too_big"] = from_uplink(eth(UP0, UPNH, 0x0800, ipv4(
+    "8.8.8.8", "10.1.10.50", 1, icmp_echo(), tot=1000)))
+SEEDS["ip_with_padding"] = from_uplink(ping(UP0, UPNH, "8.8.8.8", "10.1.10.50", n=2) + b"\0" * 20)
+SEEDS["ip_bad_options"] = from11(VNI10, eth(BDIF10, H50, 0x0800, ipv4(
+    "10.1.10.50", "10.1.20.60", 1, icmp_echo(n=1000), opts=bytes([0x83, 40, 0, 0]))))
+
+# ---- L2
+SEEDS["vlan_tagged_inner"] = from11(VNI10, vlan(BDIF10, H50, 10, 0x0800, ipv4(
+    "10.1.10.50", "10.1.10.1", 1, icmp_echo())))
+SEEDS["vlan_tagged_uplink"] = from_uplink(vlan(UP0, UPNH, 10, 0x0800, ipv4(
+    "8.8.8.8", "203.0.113.2", 1, icmp_echo())))
+SEEDS["qinq_uplink"] = from_uplink(UP0 + UPNH + b"\x88\xa8\0\x0a\x81\0\0\x14\x08\0" + b"\0" * 20)
+SEEDS["bum_not_arp"] = from11(VNI10, ping(BCAST, H51, "10.1.10.51", "10.1.10.255"))
+SEEDS["multicast_mac"] = from11(VNI10, ping(mac("01:00:5e:00:00:05"), H51, "10.1.10.51",
+                                            "224.0.0.5"))
+SEEDS["frame_to_another_mac"] = from11(VNI10, ping(H52, H51, "10.1.10.51", "10.1.10.52"))
+SEEDS["unknown_ethertype"] = from11(VNI10, eth(BDIF10, H51, 0x86DD, b"\x60" + b"\0" * 39))
+SEEDS["bad_source_mac"] = from11(VNI10, ping(BDIF10, mac("01:00:00:00:00:01"), "10.1.10.51",
+                                             "10.1.10.1"))
+SEEDS["static_mac_moved"] = from_vtep(V12, VNI10, ping(BDIF10, H50, "10.1.10.50", "10.1.10.1"))
+SEEDS["frame_short"] = from11(VNI10, b"\x02\x76\x78\0\0\x0a\x02")
+SEEDS["uplink_short"] = from_uplink(b"\x02\0\0")
+SEEDS["uplink_frame_for_other_mac"] = from_uplink(ping(UPNH, UP0, "8.8.8.8", "203.0.113.2"))
+SEEDS["uplink_down"] = from_uplink(ping(UP0, UPNH, "8.8.8.8", "198.51.100.1"), entry=E_UP1)
+SEEDS["frame_on_bdif_index"] = rec(E_UP1, ADV_1MS, ping(UP0, UPNH, "8.8.8.8", "203.0.113.2"),
+                                   var=1)
+SEEDS["up2_ping"] = (from_uplink(arp_frame(1, BCAST, PEER2, "100.64.0.1", b"\0" * 6, "100.64.0.0"),
+                                 entry=E_UP2) +
+                     from_uplink(ping(UP2, PEER2, "100.64.0.1", "10.1.10.50"), entry=E_UP2))
+
+# ---- VXLAN
+SEEDS["vxlan_short"] = rec(E_VTEP11, ADV_1MS, b"\x08\0\0\0")
+SEEDS["vxlan_no_i_flag"] = rec(E_VTEP11, ADV_1MS, vxlan(VNI10, ARP_REQ_H51, flags=0))
+SEEDS["vxlan_reserved_flags"] = rec(E_VTEP11, ADV_1MS, vxlan(VNI10, ARP_REQ_H51, flags=0x0c))
+SEEDS["vxlan_reserved_bytes"] = rec(E_VTEP11, ADV_1MS, vxlan(VNI10, ARP_REQ_H51, rsv=b"\0\1\0",
+                                                             rsv2=7))
+SEEDS["vxlan_unknown_vni"] = from11(4242, ARP_REQ_H51)
+SEEDS["vxlan_not_a_peer"] = from_vtep(V13, VNI10, ARP_REQ_H51)
+SEEDS["vxlan_unknown_vtep"] = from_vtep(V99, VNI10, ARP_REQ_H51)
+SEEDS["vxlan_to_group"] = rec(E_GROUP, ADV_1MS, vxlan(VNI30, arp_frame(
+    1, BCAST, H70, "10.1.30.70", b"\0" * 6, "10.1.30.1")), var=V13)
+SEEDS["vxlan_to_group_wrong_vni"] = rec(E_GROUP, ADV_1MS, vxlan(VNI10, ARP_REQ_H51), var=V11)
+SEEDS["vxlan_group_vni_to_vtep_address"] = from_vtep(V99, VNI30, arp_frame(
+    1, BCAST, H70, "10.1.30.70", b"\0" * 6, "10.1.30.1"))
+SEEDS["vxlan_wrong_destination"] = (rec(E_WRONG, ADV_1MS, vxlan(VNI30, ARP_REQ_H51), var=0) +
+                                    rec(E_WRONG, ADV_1MS, vxlan(VNI10, ARP_REQ_H51), var=8 | 0) +
+                                    rec(E_WRONG, ADV_1MS, vxlan(VNI10, ARP_REQ_H51), var=16))
+SEEDS["vxlan_bd_without_bdif"] = from11(VNI40, arp_frame(1, BCAST, H51, "10.1.40.5", b"\0" * 6,
+                                                         "10.1.40.1"))
+SEEDS["vxlan_bd_with_down_bdif"] = from_vtep(V13, VNI60, arp_frame(
+    1, BCAST, H51, "10.1.60.5", b"\0" * 6, "10.1.60.1"))
+SEEDS["vxlan_mac_limit_flood_group"] = b"".join(
+    rec(E_GROUP, JOIN if i else ADV_1MS, vxlan(VNI30, arp_frame(
+        1, BCAST, mac("02:aa:00:00:01:%02x" % i), "10.1.30.%d" % (100 + i), b"\0" * 6,
+        "10.1.30.1")), var=i % 8) for i in range(8))
+SEEDS["vxlan_many_vteps_vector"] = b"".join(
+    rec(E_VTEP, JOIN if i else ADV_1MS, vxlan(VNI10, ping(BDIF10, H50, "10.1.10.50", "10.1.10.1")),
+        var=i % 8) for i in range(16))
+
+# ---- timers: ageing, retries, expiry, clearing, interface down
+SEEDS["mac_ageing"] = (from11(VNI10, ARP_REQ_H51) +
+                       from_uplink(ping(UP0, UPNH, "8.8.8.8", "10.1.10.51"), ctl=ADV_700S | TICK) +
+                       from_uplink(ping(UP0, UPNH, "8.8.8.8", "10.1.10.51"), ctl=ADV_1S | TICK))
+SEEDS["arp_stale_probe"] = (from11(VNI10, ARP_REQ_H51) +
+                            from_uplink(ping(UP0, UPNH, "8.8.8.8", "10.1.10.51"),
+                                        ctl=ADV_30S | TICK) +
+                            from_uplink(ping(UP0, UPNH, "8.8.8.8", "10.1.10.51"),
+                                        ctl=ADV_1S | TICK) +
+                            from_uplink(ping(UP0, UPNH, "8.8.8.8", "10.1.10.51"),
+                                        ctl=ADV_3S | TICK))
+SEEDS["clear_arp_with_held_packets"] = (
+    from_uplink(ping(UP0, UPNH, "8.8.8.8", "10.1.10.52")) +
+    from_uplink(ping(UP0, UPNH, "8.8.8.8", "10.1.10.52"), ctl=JOIN) +
+    from_uplink(ping(UP0, UPNH, "8.8.8.8", "10.1.10.53"), ctl=CLRARP | CLRMAC))
+SEEDS["bdif_down_with_held_packets"] = (
+    from_uplink(ping(UP0, UPNH, "8.8.8.8", "10.1.20.62")) +
+    from_uplink(ping(UP0, UPNH, "8.8.8.8", "10.1.20.62"), ctl=FLIP) +
+    from_uplink(ping(UP0, UPNH, "8.8.8.8", "10.1.20.62"), ctl=FLIP | TICK))
+SEEDS["arp_queue_overflow"] = b"".join(
+    from_uplink(ping(UP0, UPNH, "8.8.8.8", "10.1.10.54"), ctl=JOIN if i else ADV_1MS)
+    for i in range(10))
+SEEDS["arp_table_full"] = b"".join(
+    from_uplink(ping(UP0, UPNH, "8.8.8.8", "10.1.10.%d" % (100 + i)), ctl=JOIN if i else ADV_1MS)
+    for i in range(24))
+SEEDS["icmp_rate_limit"] = b"".join(
+    from_uplink(ping(UP0, UPNH, "8.8.8.8", "10.1.10.50", ttl=1), ctl=JOIN if i else ADV_1MS)
+    for i in range(60))
+
+# ---- configuration changes between packets
+def cfg(op, frame, ctl=ADV_1MS):
+    return rec(E_UPCFG, ctl, frame, var=op)
+
+
+SEEDS["cfg_delete_bdif20_with_held_packets"] = (
+    from_uplink(ping(UP0, UPNH, "8.8.8.8", "10.1.20.62")) +
+    cfg(OP_BDIF20, ping(UP0, UPNH, "8.8.8.8", "10.1.20.60")) +
+    from_uplink(ping(UP0, UPNH, "8.8.8.8", "10.9.1.1")) +
+    cfg(OP_BDIF20, ping(UP0, UPNH, "8.8.8.8", "10.1.20.62"), ctl=FLIP))
+SEEDS["cfg_delete_bd20"] = (
+    LEARN_H60 + cfg(OP_BD20, ping(UP0, UPNH, "8.8.8.8", "10.1.20.60")) +
+    LEARN_H60 + cfg(OP_BD20, ping(UP0, UPNH, "8.8.8.8", "10.1.20.60")) + LEARN_H60 +
+    from_uplink(ping(UP0, UPNH, "8.8.8.8", "10.1.20.60")))
+SEEDS["cfg_jumbo_mtu"] = cfg(OP_MTU10, ping(UP0, UPNH, "8.8.8.8", "10.1.10.50", n=8900))
+SEEDS["cfg_static_arp_removed"] = (
+    cfg(OP_ARP50, ping(UP0, UPNH, "8.8.8.8", "10.1.10.50")) +
+    from11(VNI10, arp_frame(2, BDIF10, H50, "10.1.10.50", BDIF10, "10.1.10.1")) +
+    cfg(OP_ARP50, ping(UP0, UPNH, "8.8.8.8", "10.1.10.50")))
+SEEDS["cfg_static_arp_back_with_held_packets"] = (
+    cfg(OP_ARP50, ping(UP0, UPNH, "8.8.8.8", "10.1.10.50")) +
+    cfg(OP_ARP50, b""))
+SEEDS["cfg_static_mac_removed"] = (
+    cfg(OP_MAC50, ping(UP0, UPNH, "8.8.8.8", "10.1.10.50")) +
+    from_vtep(V12, VNI10, ping(BDIF10, H50, "10.1.10.50", "10.1.10.1")) +
+    cfg(OP_MAC50, ping(UP0, UPNH, "8.8.8.8", "10.1.10.50")))
+SEEDS["cfg_udp_port"] = (cfg(OP_PORT, ping(UP0, UPNH, "8.8.8.8", "10.1.10.50")) +
+                         from11(VNI10, ping(BDIF10, H50, "10.1.10.50", "10.1.10.1")))
+SEEDS["cfg_flood_group_removed"] = (
+    rec(E_GROUP, ADV_1MS, vxlan(VNI30, arp_frame(1, BCAST, H70, "10.1.30.70", b"\0" * 6,
+                                                 "10.1.30.1")), var=V99) +
+    cfg(OP_GROUP30, ping(UP0, UPNH, "8.8.8.8", "10.1.30.70")) +
+    from_uplink(ping(UP0, UPNH, "8.8.8.8", "10.1.30.71")) +
+    rec(E_GROUP, ADV_1MS, vxlan(VNI30, ARP_REQ_H51), var=V11))
+
+
+def main():
+    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(
+        os.path.abspath(__file__)), "corpus", "pipeline")
+    os.makedirs(out, exist_ok=True)
+    for name, data in sorted(SEEDS.items()):
+        with open(os.path.join(out, name + ".bin"), "wb") as f:
+            f.write(data)
+    print("%d seeds in %s" % (len(SEEDS), out))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Runs the libFuzzer targets for a bounded time each, on a copy of their seed corpora.
+#
+# usage: tests/fuzz/run.sh [-b BUILD_DIR] [-t SECONDS] [-o OUT_DIR] [TARGET...]
+#   BUILD_DIR  a build configured with CC=clang -DVXGW_FUZZ=ON   (default: build-fuzz)
+#   SECONDS    per target                                (default: $VXGW_FUZZ_SECONDS or 60)
+#   OUT_DIR    work corpora, logs and any crashing input  (default: BUILD_DIR/fuzz-out)
+#   TARGET     fuzz_pipeline, fuzz_config                 (default: both)
+# Exits non-zero if a target fails: a crash, a sanitizer report, a failed check, a leak,
+# a timeout (an input running longer than 10 s) or running out of memory. The input is
+# left in OUT_DIR/TARGET/ (crash-*, leak-*, timeout-*, oom-*); replay it with
+#   BUILD_DIR/tests/fuzz/TARGET FILE
+# and, once fixed, keep it as a regression under tests/fuzz/regressions/TARGET_SUFFIX/.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+build=$root/build-fuzz
+secs=${VXGW_FUZZ_SECONDS:-60}
+out=
+while getopts b:t:o: opt; do
+	case $opt in
+	b) build=$(cd "$OPTARG" && pwd) ;;
+	t) secs=$OPTARG ;;
+	o) out=$OPTARG ;;
+	*) sed -n '2,13p' "$0" >&2; exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+out=${out:-$build/fuzz-out}
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_pipeline fuzz_config)
+
+# halt on the first report; LeakSanitizer on (libFuzzer also checks each input for leaks)
+export ASAN_OPTIONS=${ASAN_OPTIONS:-halt_on_error=1:abort_on_error=0:detect_leaks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+
+status=0
+for t in "${targets[@]}"; do
+	bin=$build/tests/fuzz/$t
+	[ -x "$bin" ] || { echo "$t: $bin not built (CC=clang cmake -DVXGW_FUZZ=ON)" >&2; exit 2; }
+	name=${t#fuzz_}
+	work=$out/$t
+	rm -rf "$work"
+	mkdir -p "$work/corpus"
+	cp "$here/corpus/$name"/* "$work/corpus/"
+	if [ -d "$here/regressions/$name" ]; then
+		find "$here/regressions/$name" -maxdepth 1 -type f ! -name '.*' \
+			-exec cp {} "$work/corpus/" \;
+	fi
+	opts=(-max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
+	      -artifact_prefix="$work/" -dict="$here/$name.dict")
+	case $t in
+	fuzz_config)
+		cp "$root"/tests/config/*.conf "$root"/etc/vxgw.conf "$work/corpus/"
+		opts+=(-max_len=8192) ;;
+	fuzz_pipeline)
+		opts+=(-max_len=12000) ;;
+	esac
+	n=$(find "$work/corpus" -type f | wc -l)
+	echo "== $t: ${secs}s on $n seeds ($work)"
+	start=$SECONDS
+	if "$bin" "${opts[@]}" "$work/corpus" >"$work/log" 2>&1; then
+		grep -E '^stat::(number_of_executed_units|average_exec_per_sec|new_units_added)|DONE' \
+			"$work/log" | tr '\n' ' ' || true
+		echo
+		echo "== $t: clean after $((SECONDS - start))s"
+	else
+		status=1
+		echo "== $t: FAILED after $((SECONDS - start))s; the end of its log ($work/log):"
+		tail -n 60 "$work/log"
+		ls -l "$work"/crash-* "$work"/leak-* "$work"/timeout-* "$work"/oom-* 2>/dev/null || true
+	fi
+done
+exit $status
