@@ -529,6 +529,21 @@ static bool is_vlan_type(uint16_t type_be)
 	return type_be == htons(NET_ETHERTYPE_VLAN) || type_be == htons(NET_ETHERTYPE_QINQ);
 }
 
+/* The Ethernet header every frame needs before anything reads it: whole, untagged. */
+static const struct net_eth *eth_header(struct gw *gw, struct gw_pkt *p)
+{
+	if (p->len < NET_ETH_HLEN) {
+		gw_drop(gw, p, GW_DROP_FRAME_SHORT);
+		return NULL;
+	}
+	const struct net_eth *eth = (const struct net_eth *)p->data;
+	if (is_vlan_type(eth->type)) {
+		gw_drop(gw, p, GW_DROP_VLAN_TAGGED);
+		return NULL;
+	}
+	return eth;
+}
+
 /*
  * Decide what to do with an Ethernet frame arriving on L3 interface ifx (ifx 0: the
  * bridge domain has no usable BDIF): ours, ARP broadcast for us, or not ours.
@@ -657,15 +672,9 @@ static void underlay_input_one(struct gw *gw, struct gw_pkt *p, uint16_t ifx, st
 		return;
 	p->data += VX_HDR_LEN;
 	p->len -= VX_HDR_LEN;
-	if (p->len < NET_ETH_HLEN) {
-		gw_drop(gw, p, GW_DROP_FRAME_SHORT);
+	const struct net_eth *eth = eth_header(gw, p);
+	if (!eth)
 		return;
-	}
-	const struct net_eth *eth = (const struct net_eth *)p->data;
-	if (is_vlan_type(eth->type)) {
-		gw_drop(gw, p, GW_DROP_VLAN_TAGGED);
-		return;
-	}
 	if (!bd_learn_source(gw, p, eth, &v->memo))
 		return;
 	l2_dispatch(gw, p, gw_bdif_for_bdx(gw, p->bdx), v);
@@ -701,15 +710,9 @@ void gw_input_underlay(struct gw *gw, struct gw_pkt **pkts, unsigned n)
 
 static void eth_input_one(struct gw *gw, struct gw_pkt *p, uint16_t ifx, struct ip4_vec *v)
 {
-	if (p->len < NET_ETH_HLEN) {
-		gw_drop(gw, p, GW_DROP_FRAME_SHORT);
+	const struct net_eth *eth = eth_header(gw, p);
+	if (!eth)
 		return;
-	}
-	const struct net_eth *eth = (const struct net_eth *)p->data;
-	if (is_vlan_type(eth->type)) {
-		gw_drop(gw, p, GW_DROP_VLAN_TAGGED);
-		return;
-	}
 	/* As on the underlay (bd_learn_source): no host sends from a group or zero MAC, and
 	 * an ARP reply to one went out to a multicast MAC (found by tests/fuzz/fuzz_pipeline). */
 	if (net_mac_is_mcast(eth->src) || net_mac_is_zero(eth->src)) {
