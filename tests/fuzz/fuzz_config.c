@@ -37,16 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define MAX_LINES        400
 #define MAX_QUERY_PER_LN 8
 
-#define CHECK(cond, ...)                                                                           \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			fprintf(stderr, "fuzz_config: %s:%d: check failed: %s: ", __FILE__,        \
-			        __LINE__, #cond);                                                  \
-			fprintf(stderr, __VA_ARGS__);                                              \
-			fprintf(stderr, "\n");                                                     \
-			abort();                                                                   \
-		}                                                                                  \
-	} while (0)
+#include "fuzz_check.h"
 
 /* A rich base configuration: every kind of statement, as a gateway in service has. */
 static const char base_rich[] = "hostname base\n"

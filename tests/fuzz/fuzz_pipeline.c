@@ -82,16 +82,7 @@ static const uint32_t wrong_dst[4] = {IP(239, 1, 1, 71), IP(192, 0, 2, 2), 0, IP
 
 static const uint64_t advance_ms[8] = {0, 1, 50, 100, 1000, 3000, 30000, 700000};
 
-#define CHECK(cond, ...)                                                                           \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			fprintf(stderr, "fuzz_pipeline: %s:%d: check failed: %s: ", __FILE__,      \
-			        __LINE__, #cond);                                                  \
-			fprintf(stderr, __VA_ARGS__);                                              \
-			fprintf(stderr, "\n");                                                     \
-			abort();                                                                   \
-		}                                                                                  \
-	} while (0)
+#include "fuzz_check.h"
 
 /* ---------------------------------------------------------------- set-up */
 
