@@ -562,7 +562,19 @@ struct cli_sess *cli_sess_new(const struct cli_env *env, bool enabled)
 
 void cli_sess_free(struct cli_sess *s)
 {
+	if (s)
+		cli_cancel(s);
 	free(s);
+}
+
+void cli_sess_set_sink(struct cli_sess *s, const struct cli_sink *sink)
+{
+	s->sink = *sink;
+}
+
+void cli_cancel(struct cli_sess *s)
+{
+	cli_ping_cancel(s);
 }
 
 int cli_mode(const struct cli_sess *s)

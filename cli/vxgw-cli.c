@@ -24,6 +24,7 @@
 
 #define DEFAULT_SOCKET "/run/vxgw/vxgwd.sock"
 #define LINE_MAX_LEN   4096
+#define STREAM_MARK    '\001' /* a reply the daemon streams while its command runs (ping) */
 
 static int sock = -1;
 static char prompt[128] = "vxgw# ";
@@ -59,9 +60,22 @@ static bool send_all(const char *buf, size_t len)
 	return true;
 }
 
+/* A streamed reply: prints what arrived since `*shown` up to `end` at once. */
+static void stream_out(const char *buf, size_t end, size_t *shown)
+{
+	if (*shown == 0)
+		*shown = 1; /* the mark itself */
+	if (end > *shown) {
+		fwrite(buf + *shown, 1, end - *shown, stdout);
+		fflush(stdout);
+		*shown = end;
+	}
+}
+
 /*
  * Sends one request and reads the reply: the text is written to `text` (a growing
  * buffer the caller frees) and the status returned; -1 when the daemon went away.
+ * A streamed reply is printed as it arrives instead (and `text` is empty).
  */
 static int request(char kind, const char *arg, char **text)
 {
@@ -70,7 +84,7 @@ static int request(char kind, const char *arg, char **text)
 		return -1;
 	if (!send_all(head, 2) || !send_all(arg, strlen(arg)) || !send_all("\n", 1))
 		return -1;
-	size_t cap = 4096, len = 0;
+	size_t cap = 4096, len = 0, shown = 0;
 	char *buf = malloc(cap);
 	char *nul = NULL;
 	while (buf) {
@@ -87,6 +101,8 @@ static int request(char kind, const char *arg, char **text)
 		len += (size_t)n;
 		buf[len] = '\0';
 		nul = memchr(buf, '\0', len);
+		if (buf[0] == STREAM_MARK)
+			stream_out(buf, nul ? (size_t)(nul - buf) : len, &shown);
 		if (nul && memchr(nul + 1, '\n', len - (size_t)(nul + 1 - buf)))
 			break;
 		nul = NULL;
@@ -104,6 +120,8 @@ static int request(char kind, const char *arg, char **text)
 			*e = '\0';
 		strncat(prompt, " ", sizeof(prompt) - strlen(prompt) - 1);
 	}
+	if (shown)
+		buf[0] = '\0';
 	*text = buf;
 	return rc;
 }
