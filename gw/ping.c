@@ -71,6 +71,12 @@ static struct fib *ping_fib(struct gw *gw, uint32_t vrf)
 	return vrf == 0 ? gw->fib : NULL;
 }
 
+/* One ECMP path for all the probes, the one the source address was chosen for. */
+static uint32_t ping_flow_hash(uint32_t dst)
+{
+	return net_hash32(dst ^ NET_IPPROTO_ICMP);
+}
+
 static bool is_gw_addr(struct gw *gw, uint32_t ip)
 {
 	for (uint16_t i = 1; i <= GW_IF_MAX; i++)
@@ -91,7 +97,7 @@ uint32_t gw_ping_source(struct gw *gw, const struct gw_ping_req *req)
 	uint32_t res = fib ? fib_lookup(fib, req->dst) : FIB_LOOKUP_MISS;
 	if (res == FIB_LOOKUP_MISS)
 		return 0;
-	const struct fib_path *path = fib_path_select(fib, res, 0);
+	const struct fib_path *path = fib_path_select(fib, res, ping_flow_hash(req->dst));
 	if (path->type == FIB_PATH_LOCAL)
 		return req->dst;
 	struct gw_if *gif = gw_if_ptr(gw, path->ifx);
@@ -161,7 +167,7 @@ static void ping_send(struct gw *gw, struct ping_sess *s)
 	icmp->seq = htons(seq);
 	ping_payload(p->data + PING_HDRS, s->req.size - PING_HDRS);
 	icmp->sum = net_csum(icmp, s->req.size - NET_IP_HLEN);
-	p->flow_hash = net_hash32(s->req.dst ^ s->ident);
+	p->flow_hash = ping_flow_hash(s->req.dst);
 	gw_ip4_local_output(gw, p);
 }
 
