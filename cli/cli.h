@@ -78,6 +78,9 @@ struct cli_sink {
 void cli_sess_set_sink(struct cli_sess *s, const struct cli_sink *sink);
 /* Stops the pending command, if any, without calling the sink (cli_sess_free does too). */
 void cli_cancel(struct cli_sess *s);
+/* The operator's abort: the pending command ends early, through the sink as usual (its
+ * done() may come before this returns). */
+void cli_abort(struct cli_sess *s);
 
 /* Runs one command line (with `| include ...` style filters); output and errors to out. */
 int cli_exec(struct cli_sess *s, const char *line, struct cli_out *out);

@@ -70,6 +70,7 @@ uint32_t cli_ip(const char *w);
 /* ping.c */
 int cli_ping_cmd(struct cli_sess *s, const struct cli_args *a, struct cli_out *out);
 void cli_ping_cancel(struct cli_sess *s);
+void cli_ping_abort(struct cli_sess *s);
 
 /* show.c */
 int cli_show_dispatch(struct cli_sess *s, const struct cli_args *a, struct cli_out *out);

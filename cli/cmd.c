@@ -577,6 +577,11 @@ void cli_cancel(struct cli_sess *s)
 	cli_ping_cancel(s);
 }
 
+void cli_abort(struct cli_sess *s)
+{
+	cli_ping_abort(s);
+}
+
 int cli_mode(const struct cli_sess *s)
 {
 	return s->mode;

@@ -146,6 +146,8 @@ static void handle_request(struct conn *c, char *req)
 		break;
 	case 'p':
 		break;
+	case 'a': /* an abort that crossed the end of its command: nothing to do, no reply */
+		return;
 	default:
 		cli_printf(&c->out, "%% bad request\n");
 		rc = 1;
@@ -160,6 +162,15 @@ static void handle_request(struct conn *c, char *req)
 static void process_input(struct conn *c)
 {
 	char *nl;
+	/* while a command streams, only an abort ("a") is taken; the rest waits */
+	if (c->pending && c->in_len >= 2 && c->in[0] == 'a' &&
+	    (c->in[1] == '\n' || (c->in[1] == '\r' && c->in_len >= 3 && c->in[2] == '\n'))) {
+		size_t used = c->in[1] == '\n' ? 2 : 3;
+		memmove(c->in, c->in + used, c->in_len - used);
+		c->in_len -= used;
+		cli_abort(c->s);
+		return;
+	}
 	while (!c->closing && !c->pending && c->out.len == 0 &&
 	       (nl = memchr(c->in, '\n', c->in_len))) {
 		*nl = '\0';

@@ -213,6 +213,12 @@ int cli_ping_cmd(struct cli_sess *s, const struct cli_args *a, struct cli_out *o
 	return CLI_R_PENDING;
 }
 
+void cli_ping_abort(struct cli_sess *s)
+{
+	if (s->ping_id && s->env->gw)
+		gw_ping_stop(s->env->gw, s->ping_id);
+}
+
 void cli_ping_cancel(struct cli_sess *s)
 {
 	if (s->ping_id && s->env->gw)

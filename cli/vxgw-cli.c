@@ -11,6 +11,7 @@
  * SSH_ORIGINAL_COMMAND and runs like one -c.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,13 @@
 #define STREAM_MARK    '\001' /* a reply the daemon streams while its command runs (ping) */
 
 static int sock = -1;
+static volatile sig_atomic_t interrupted;
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
 static char prompt[128] = "vxgw# ";
 
 static int connect_to(const char *path)
@@ -75,7 +83,8 @@ static void stream_out(const char *buf, size_t end, size_t *shown)
 /*
  * Sends one request and reads the reply: the text is written to `text` (a growing
  * buffer the caller frees) and the status returned; -1 when the daemon went away.
- * A streamed reply is printed as it arrives instead (and `text` is empty).
+ * A streamed reply is printed as it arrives instead (and `text` is empty). Ctrl-C
+ * while waiting asks the daemon to abort the command (a ping then ends early).
  */
 static int request(char kind, const char *arg, char **text)
 {
@@ -87,7 +96,17 @@ static int request(char kind, const char *arg, char **text)
 	size_t cap = 4096, len = 0, shown = 0;
 	char *buf = malloc(cap);
 	char *nul = NULL;
+	bool aborted = false;
+	struct sigaction sa = {.sa_handler = on_sigint}, old_sa; /* no SA_RESTART: recv wakes */
+	sigemptyset(&sa.sa_mask);
+	interrupted = 0;
+	sigaction(SIGINT, &sa, &old_sa);
 	while (buf) {
+		if (interrupted && !aborted) {
+			aborted = true;
+			if (!send_all("a\n", 2))
+				break;
+		}
 		if (len + 1 >= cap) {
 			char *nb = realloc(buf, cap * 2);
 			if (!nb)
@@ -96,6 +115,8 @@ static int request(char kind, const char *arg, char **text)
 			cap *= 2;
 		}
 		ssize_t n = recv(sock, buf + len, cap - len - 1, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n <= 0)
 			break;
 		len += (size_t)n;
@@ -107,6 +128,7 @@ static int request(char kind, const char *arg, char **text)
 			break;
 		nul = NULL;
 	}
+	sigaction(SIGINT, &old_sa, NULL);
 	if (!buf || !nul) {
 		free(buf);
 		return -1;

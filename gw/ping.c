@@ -201,6 +201,16 @@ static bool id_taken(const struct gw_pinger *pg, const struct ping_sess *s, uint
 	return false;
 }
 
+/* Frees the slot first: done() may start another ping. */
+static void ping_finish(struct ping_sess *s)
+{
+	struct gw_ping_result r = s->res;
+	const struct gw_ping_ops *ops = s->ops;
+	void *arg = s->arg;
+	memset(s, 0, sizeof(*s));
+	ops->done(arg, &r);
+}
+
 /*
  * The outstanding probe is settled: report it, then send the next one or finish. The
  * callbacks may cancel sessions, so the slot is checked again after each.
@@ -221,15 +231,10 @@ static void ping_advance(struct gw *gw, struct ping_sess *s)
 	s->ops->probe(s->arg, mark, s->rtt);
 	if (s->id != id)
 		return;
-	if (s->sent < s->req.count) {
+	if (s->sent < s->req.count)
 		ping_send(gw, s);
-		return;
-	}
-	struct gw_ping_result r = s->res;
-	const struct gw_ping_ops *ops = s->ops;
-	void *arg = s->arg;
-	memset(s, 0, sizeof(*s));
-	ops->done(arg, &r);
+	else
+		ping_finish(s);
 }
 
 int gw_ping_start(struct gw *gw, const struct gw_ping_req *req, const struct gw_ping_ops *ops,
@@ -270,6 +275,20 @@ int gw_ping_start(struct gw *gw, const struct gw_ping_req *req, const struct gw_
 	ping_send(gw, s);
 	gw_flush(gw);
 	return GW_OK;
+}
+
+void gw_ping_stop(struct gw *gw, uint32_t id)
+{
+	struct ping_sess *s = sess_by_id(gw, id);
+	if (!s)
+		return;
+	s->req.count = s->sent; /* no more probes */
+	if (s->waiting && s->mark) {
+		ping_advance(gw, s);
+		return;
+	}
+	s->res.sent = s->sent - (s->waiting ? 1 : 0);
+	ping_finish(s);
 }
 
 void gw_ping_cancel(struct gw *gw, uint32_t id)

@@ -11,7 +11,7 @@
  * probe's number), and time-stamped on arrival with the gateway's clock (gw_set_time).
  * Everything runs on the thread that owns the gateway: replies through the pipeline,
  * timeouts through gw_tick. Callbacks are never called from gw_ping_start or
- * gw_ping_cancel; a callback may cancel any session, its own included.
+ * gw_ping_cancel; a callback may cancel or stop any session, its own included.
  */
 #ifndef GW_PING_H
 #define GW_PING_H
@@ -58,6 +58,11 @@ struct gw_ping_ops {
  */
 int gw_ping_start(struct gw *gw, const struct gw_ping_req *req, const struct gw_ping_ops *ops,
                   void *arg, uint32_t *id);
+/*
+ * Ends a ping early (the operator's abort): a settled probe is still reported, the one in
+ * flight is not counted, and done() is called before this returns.
+ */
+void gw_ping_stop(struct gw *gw, uint32_t id);
 /* Stops a ping without calling its callbacks; unknown or finished ids are ignored. */
 void gw_ping_cancel(struct gw *gw, uint32_t id);
 /* The source address a ping with this request would use (0: none). */

@@ -3,7 +3,8 @@
 # vxgw-cli; a host behind a VTEP, the external host via the uplink, `source` interface and
 # address, an address where nobody answers (0 percent, exit status 1), errors naming the
 # word; the output streamed while the ping runs; the daemon keeps forwarding and answering
-# other sessions meanwhile; clients that go away mid-ping free their ping; ping over telnet.
+# other sessions meanwhile; Ctrl-C aborts; clients that go away mid-ping free their ping;
+# ping over telnet.
 #
 # usage: test_ping.sh [BUILD_DIR]     (default <repo>/build; needs root)
 # exit: 0 all passed, 1 a check failed, 77 skipped (not root, or vxgwd not built).
@@ -132,6 +133,24 @@ slow_end() {
   [ $rc = 1 ] && grep -qx 'Success rate is 0 percent (0/4)' "$SLOW"
 }
 check "the slow ping ends with 0 percent (0/4)" slow_end
+
+# Ctrl-C in vxgw-cli aborts the ping: it ends at once with the summary of what was sent.
+ctrl_c() {
+  local out=$LAB_TMP/intr.out pid rc
+  ip netns exec "$P-gw" "$VXGW_CLI" -s "$GW_SOCK" -c "ping 10.1.20.96 count 20 timeout 1" \
+    >"$out" 2>&1 </dev/null &
+  pid=$!
+  wait_until 5 grep -q '^\.' "$out" || { kill "$pid"; cat "$out"; return 1; }
+  kill -INT "$pid"
+  wait_until 2 not kill -0 "$pid" || { kill "$pid"; echo "still running 2 s after SIGINT"; return 1; }
+  wait "$pid"
+  rc=$?
+  cat "$out"
+  echo "exit status $rc"
+  [ $rc = 1 ] && grep -Eq '^Success rate is 0 percent \(0/[0-9]+\)$' "$out" &&
+    ! grep -q '(0/20)' "$out"
+}
+check "Ctrl-C (SIGINT) to vxgw-cli aborts its ping with the summary" ctrl_c
 
 # Eight clients start long pings and go away: their pings end with them, so that a new one
 # can run (there are at most 8 at once).

@@ -471,6 +471,38 @@ static void test_cli_ping_errors(void)
 	cli_teardown(s);
 }
 
+/* The operator's abort: the summary of what settled, the probe in flight not counted. */
+static void test_cli_ping_abort(void)
+{
+	struct cli_env env;
+	struct cli_sess *s = cli_setup(&env, true);
+	struct cli_out o;
+	cli_out_init(&o);
+	CU_ASSERT_EQUAL_FATAL(cli_exec(s, "ping 10.1.10.50 count 100", &o), CLI_R_PENDING);
+	uint8_t f[256];
+	at(4);
+	lab_from_vtep(&L, LAB_VTEP11, 5000, f, reply_to(0, f));
+	CU_ASSERT_EQUAL(L.n_cap, 2);
+	cli_abort(s);
+	CU_ASSERT_STRING_EQUAL(SINK_OUT.buf, "!\nSuccess rate is 100 percent (1/1), round-trip "
+	                                     "min/avg/max = 4/4/4 ms\n");
+	CU_ASSERT_EQUAL(SINK_DONES, 1);
+	CU_ASSERT_EQUAL(SINK_RC, CLI_R_OK);
+	cli_abort(s); /* nothing pending any more */
+	lab_from_vtep(&L, LAB_VTEP11, 5000, f, reply_to(1, f));
+	lab_advance(&L, 3000);
+	CU_ASSERT_EQUAL(SINK_DONES, 1);
+	CU_ASSERT_EQUAL(L.n_cap, 2);
+	/* aborted before anything settled */
+	cli_out_reset(&SINK_OUT);
+	CU_ASSERT_EQUAL_FATAL(cli_exec(s, "ping 10.1.10.50", &o), CLI_R_PENDING);
+	cli_abort(s);
+	CU_ASSERT_STRING_EQUAL(SINK_OUT.buf, "Success rate is 0 percent (0/0)\n");
+	CU_ASSERT_EQUAL(SINK_DONES, 2);
+	cli_out_free(&o);
+	cli_teardown(s);
+}
+
 /* A session that goes away mid-ping takes its ping with it. */
 static void test_cli_ping_session_freed(void)
 {
@@ -502,6 +534,7 @@ static CU_TestInfo tests[] = {
     {"limits and sources", test_limits},
     {"CLI: Cisco text", test_cli_ping_text},
     {"CLI: errors name the word", test_cli_ping_errors},
+    {"CLI: abort", test_cli_ping_abort},
     {"CLI: session freed mid-ping", test_cli_ping_session_freed},
     CU_TEST_INFO_NULL,
 };
