@@ -32,6 +32,7 @@ struct vreq {
 	struct vreq *next;
 	bool done;
 	bool cancel; /* the peer hung up while the command ran on (under v->mu) */
+	bool abort;  /* the operator typed Ctrl-C or Ctrl-^ meanwhile (under v->mu) */
 	/* in */
 	const char *line;
 	int lib_mode;
@@ -76,6 +77,30 @@ static __thread struct vsess *tls_vs; /* libcli's auth callbacks carry no contex
 
 /* ---------------------------------------------------------------- session thread side */
 
+static bool peer_hung_up(struct vsess *vs)
+{
+	struct pollfd pfd = {.fd = vs->fd, .events = POLLRDHUP};
+	return poll(&pfd, 1, 0) > 0 && (pfd.revents & (POLLRDHUP | POLLHUP | POLLERR));
+}
+
+/*
+ * Ctrl-C or Cisco's escape (Ctrl-^) typed while a command runs, raw or as the telnet
+ * "interrupt process" (IAC IP): taken from the input with what was typed before it.
+ */
+static bool peer_aborts(struct vsess *vs)
+{
+	unsigned char b[16];
+	ssize_t n = recv(vs->fd, b, sizeof(b), MSG_PEEK | MSG_DONTWAIT);
+	for (ssize_t i = 0; i < n; i++) {
+		bool iac_ip = b[i] == 0xff && i + 1 < n && b[i + 1] == 0xf4;
+		if (b[i] != 0x03 && b[i] != 0x1e && !iac_ip)
+			continue;
+		size_t len = (size_t)i + (iac_ip ? 2 : 1);
+		return recv(vs->fd, b, len, MSG_DONTWAIT) == (ssize_t)len;
+	}
+	return false;
+}
+
 static void submit(struct vsess *vs, struct vreq *r)
 {
 	struct cli_vty *v = vs->v;
@@ -102,11 +127,13 @@ static void submit(struct vsess *vs, struct vreq *r)
 		}
 		if (pthread_cond_timedwait(&v->cv, &v->mu, &until) == 0 || r->done || r->cancel)
 			continue;
-		struct pollfd pfd = {.fd = vs->fd, .events = POLLRDHUP};
-		if (poll(&pfd, 1, 0) > 0 && (pfd.revents & (POLLRDHUP | POLLHUP | POLLERR))) {
+		if (peer_hung_up(vs))
 			r->cancel = true;
-			ev_async_send(v->loop, &v->wake);
-		}
+		else if (!r->abort && peer_aborts(vs))
+			r->abort = true;
+		else
+			continue;
+		ev_async_send(v->loop, &v->wake);
 	}
 	pthread_mutex_unlock(&v->mu);
 }
@@ -443,7 +470,10 @@ static void sink_done(void *arg, int result)
 	req_done(vs->v, r);
 }
 
-/* Pending commands whose peer hung up (or all of them when shutting down) end here. */
+/*
+ * Pending commands whose operator aborted them end early; those whose peer hung up (or all
+ * of them when shutting down) end here.
+ */
 static void cancel_hung(struct cli_vty *v)
 {
 	for (int i = 0; i < CLI_VTY_SESSIONS_MAX; i++) {
@@ -452,8 +482,12 @@ static void cancel_hung(struct cli_vty *v)
 			continue;
 		pthread_mutex_lock(&v->mu);
 		bool cancel = vs->pending->cancel || v->dying;
+		bool stop = vs->pending->abort;
+		vs->pending->abort = false;
 		pthread_mutex_unlock(&v->mu);
-		if (!cancel)
+		if (stop && !cancel)
+			cli_abort(vs->sess);
+		if (!cancel || !vs->pending)
 			continue;
 		cli_cancel(vs->sess);
 		cli_printf(&vs->pending->out, "%% cancelled\n");

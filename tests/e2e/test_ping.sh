@@ -190,6 +190,25 @@ if [ "$HAVE_TELNET" = 1 ]; then
     ping_ok "ping 10.1.20.60 count 1" 1 && gw_alive
   }
   check "a telnet session that hangs up mid-ping" telnet_hangup
+  telnet_abort() {
+    # Ctrl-C 1.5 s into a 20-probe ping to nobody: the summary comes at once
+    PING_PW=$USER_PW PING_PORT=$TEL_PORT lab_exec gw timeout 30 expect -c '
+      set timeout 5
+      spawn -noecho telnet 127.0.0.1 $env(PING_PORT)
+      expect "Username: " { send "admin\r" } timeout { exit 6 }
+      expect "Password: " { send "$env(PING_PW)\r" } timeout { exit 6 }
+      expect -re {[>#] ?$} { send "ping 10.1.20.95 count 20 timeout 1\r" } timeout { exit 6 }
+      sleep 1.5
+      send "\003"
+      set timeout 3
+      expect -re {Success rate is 0 percent \(0/[0-9]+\)} {} timeout { exit 6 }
+      expect -re {[>#] ?$} {} timeout { exit 6 }
+      send "quit\r"
+      expect eof
+      exit 0' </dev/null 2>&1 | tr -d '\r' | tee "$LAB_TMP/abort.out"
+    [ "${PIPESTATUS[0]}" = 0 ] && ! grep -q '(0/20)' "$LAB_TMP/abort.out"
+  }
+  check "Ctrl-C over telnet aborts the ping with the summary" telnet_abort
 else
   skip "ping over telnet" "expect, telnet or openssl missing"
 fi
