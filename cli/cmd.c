@@ -709,6 +709,11 @@ int cli_exec(struct cli_sess *s, const char *line, struct cli_out *out)
 		goto done;
 	size_t from = out->len;
 	r = exec_words(s, w, nw, out);
+	if (nf && r == CLI_R_PENDING) { /* its output is not all here: nothing to filter */
+		cli_cancel(s);
+		out->len = from;
+		r = cli_err(out, "Output filters do not apply to %s", w[0]);
+	}
 	if (nf && r == CLI_R_OK)
 		filters_apply(out, from, filt, nf);
 done:

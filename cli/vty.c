@@ -117,7 +117,8 @@ static void submit(struct vsess *vs, struct vreq *r)
 	ev_async_send(v->loop, &v->wake);
 	pthread_mutex_lock(&v->mu);
 	while (!r->done) {
-		/* a command may run for long (ping): a peer that hangs up meanwhile cancels it */
+		/* a command may run for long (ping): Ctrl-C meanwhile aborts it, a peer that
+		 * hangs up cancels it */
 		struct timespec until;
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_nsec += HANGUP_POLL_MS * 1000000L;

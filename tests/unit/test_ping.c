@@ -464,6 +464,12 @@ static void test_cli_ping_errors(void)
 	expect_error(s, "ping 10.1.10.50 source bdif99", "\"bdif99\"");
 	expect_error(s, "ping 10.1.10.50 source 10.1.10.77", "\"10.1.10.77\"");
 	expect_error(s, "ping 198.51.100.1", "No route to host 198.51.100.1");
+	expect_error(s, "ping 10.1.10.50 count 3 timeout 1 | include !", "filters");
+	CU_ASSERT_EQUAL(L.n_cap, 1);
+	lab_reset_capture(&L);
+	lab_advance(&L, 3000); /* that ping was cancelled: no second probe */
+	CU_ASSERT_EQUAL(L.n_cap, 0);
+	CU_ASSERT_EQUAL(SINK_DONES, 0);
 	CU_ASSERT_EQUAL(L.n_cap, 0);
 	cli_teardown(s);
 	s = cli_setup(&env, false);
