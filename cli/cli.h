@@ -59,8 +59,28 @@ void cli_sess_free(struct cli_sess *s);
 enum cli_result {
 	CLI_R_OK = 0,
 	CLI_R_ERROR = -1,
-	CLI_R_QUIT = 1, /* the session asked to end (exit from exec mode, quit) */
+	CLI_R_QUIT = 1,    /* the session asked to end (exit from exec mode, quit) */
+	CLI_R_PENDING = 2, /* still running (ping): the rest comes through the session's sink */
 };
+
+/*
+ * Where a command that completes later (CLI_R_PENDING) sends the rest of its output:
+ * write() any number of times, then done() once with the command's result (CLI_R_OK or
+ * CLI_R_ERROR). Both are called from the thread that owns the gateway, possibly from the
+ * packet path: they must only record and schedule, never free the session.
+ */
+struct cli_sink {
+	void (*write)(void *arg, const char *text, size_t len);
+	void (*done)(void *arg, int result);
+	void *arg;
+};
+/* A session without a sink refuses the commands that would complete later. */
+void cli_sess_set_sink(struct cli_sess *s, const struct cli_sink *sink);
+/* Stops the pending command, if any, without calling the sink (cli_sess_free does too). */
+void cli_cancel(struct cli_sess *s);
+/* The operator's abort: the pending command ends early, through the sink as usual (its
+ * done() may come before this returns). */
+void cli_abort(struct cli_sess *s);
 
 /* Runs one command line (with `| include ...` style filters); output and errors to out. */
 int cli_exec(struct cli_sess *s, const char *line, struct cli_out *out);

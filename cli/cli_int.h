@@ -51,6 +51,9 @@ struct cli_sess {
 	uint32_t bd_id;             /* CLI_MODE_BD */
 	char ifname[GW_IF_NAMELEN]; /* CLI_MODE_IF */
 	struct gw_cfg *cand;        /* candidate under edit by the running command */
+	struct cli_sink sink;       /* for CLI_R_PENDING commands; write NULL: none */
+	uint32_t ping_id;           /* the running ping (gw/ping.h), 0: none */
+	uint32_t ping_marks;        /* probe marks printed, for the line breaks */
 };
 
 extern const struct cli_cmd cli_commands[];
@@ -63,6 +66,11 @@ const char *cli_hostname(const struct cli_sess *s);
 /* Value parsers for words that already matched their placeholder. */
 uint32_t cli_u32(const char *w);
 uint32_t cli_ip(const char *w);
+
+/* ping.c */
+int cli_ping_cmd(struct cli_sess *s, const struct cli_args *a, struct cli_out *out);
+void cli_ping_cancel(struct cli_sess *s);
+void cli_ping_abort(struct cli_sess *s);
 
 /* show.c */
 int cli_show_dispatch(struct cli_sess *s, const struct cli_args *a, struct cli_out *out);

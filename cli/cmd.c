@@ -562,7 +562,24 @@ struct cli_sess *cli_sess_new(const struct cli_env *env, bool enabled)
 
 void cli_sess_free(struct cli_sess *s)
 {
+	if (s)
+		cli_cancel(s);
 	free(s);
+}
+
+void cli_sess_set_sink(struct cli_sess *s, const struct cli_sink *sink)
+{
+	s->sink = *sink;
+}
+
+void cli_cancel(struct cli_sess *s)
+{
+	cli_ping_cancel(s);
+}
+
+void cli_abort(struct cli_sess *s)
+{
+	cli_ping_abort(s);
 }
 
 int cli_mode(const struct cli_sess *s)
@@ -692,6 +709,11 @@ int cli_exec(struct cli_sess *s, const char *line, struct cli_out *out)
 		goto done;
 	size_t from = out->len;
 	r = exec_words(s, w, nw, out);
+	if (nf && r == CLI_R_PENDING) { /* its output is not all here: nothing to filter */
+		cli_cancel(s);
+		out->len = from;
+		r = cli_err(out, "Output filters do not apply to %s", w[0]);
+	}
 	if (nf && r == CLI_R_OK)
 		filters_apply(out, from, filt, nf);
 done:

@@ -386,6 +386,10 @@ const struct cli_cmd cli_commands[] = {
     {"clear ip arp", "Reset|IP|Learned neighbours", ALL_MODES, CLI_F_ENABLE, cli_show_dispatch,
      NULL},
     {"clear counters", "Reset|Packet counters", ALL_MODES, CLI_F_ENABLE, cli_show_dispatch, NULL},
+    {"ping LINE",
+     "Send ICMP echo requests from the gateway|[vrf NAME] A.B.C.D [source INTERFACE|A.B.C.D] "
+     "[count N] [size N] [timeout SECONDS]",
+     EXEC, 0, cli_ping_cmd, NULL},
 
     {"hostname WORD", "Name of this gateway|Host name", CONFIG, CFG, cmd_hostname,
      "hostname [WORD]"},

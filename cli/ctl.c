@@ -15,7 +15,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#define OUT_MAX (64u << 20) /* a reply larger than this is cut */
+#define OUT_MAX     (64u << 20) /* a reply larger than this is cut */
+#define STREAM_MARK '\001'      /* first byte of a reply streamed while its command runs */
 
 struct conn {
 	struct cli_ctl *ctl;
@@ -27,6 +28,7 @@ struct conn {
 	struct cli_out out; /* reply bytes not yet written */
 	size_t out_off;
 	bool closing; /* the session ended: close once the reply is out */
+	bool pending; /* a command is still running (ping): its reply is not complete */
 };
 
 struct cli_ctl {
@@ -91,6 +93,35 @@ static void reply_status(struct conn *c, int rc)
 	cli_printf(&c->out, "%c%d %s\n", '\0', rc, cli_prompt(c->s, prompt, sizeof(prompt)));
 }
 
+/* ---- the sink of a pending command: queue the bytes; the write watcher sends them ---- */
+
+static void sink_write(void *arg, const char *text, size_t len)
+{
+	struct conn *c = arg;
+	if (c->out.len + len <= OUT_MAX)
+		cli_printf(&c->out, "%.*s", (int)len, text);
+	ev_io_start(c->ctl->loop, &c->ww);
+}
+
+static void sink_done(void *arg, int result)
+{
+	struct conn *c = arg;
+	c->pending = false;
+	reply_status(c, result == CLI_R_ERROR ? 1 : 0);
+	ev_io_start(c->ctl->loop, &c->ww);
+}
+
+/* A streamed reply starts with STREAM_MARK, so that the client prints it as it comes. */
+static void start_stream(struct conn *c)
+{
+	struct cli_out o;
+	cli_out_init(&o);
+	cli_printf(&o, "%c%.*s", STREAM_MARK, (int)c->out.len, c->out.buf ? c->out.buf : "");
+	cli_out_free(&c->out);
+	c->out = o;
+	c->pending = true;
+}
+
 static void handle_request(struct conn *c, char *req)
 {
 	int rc = 0;
@@ -99,6 +130,10 @@ static void handle_request(struct conn *c, char *req)
 	switch (kind) {
 	case 'x': {
 		int r = cli_exec(c->s, arg, &c->out);
+		if (r == CLI_R_PENDING) {
+			start_stream(c);
+			return;
+		}
 		rc = r == CLI_R_QUIT ? 2 : r == CLI_R_ERROR ? 1 : 0;
 		c->closing = r == CLI_R_QUIT;
 		break;
@@ -111,6 +146,8 @@ static void handle_request(struct conn *c, char *req)
 		break;
 	case 'p':
 		break;
+	case 'a': /* an abort that crossed the end of its command: nothing to do, no reply */
+		return;
 	default:
 		cli_printf(&c->out, "%% bad request\n");
 		rc = 1;
@@ -125,7 +162,17 @@ static void handle_request(struct conn *c, char *req)
 static void process_input(struct conn *c)
 {
 	char *nl;
-	while (!c->closing && c->out.len == 0 && (nl = memchr(c->in, '\n', c->in_len))) {
+	/* while a command streams, only an abort ("a") is taken; the rest waits */
+	if (c->pending && c->in_len >= 2 && c->in[0] == 'a' &&
+	    (c->in[1] == '\n' || (c->in[1] == '\r' && c->in_len >= 3 && c->in[2] == '\n'))) {
+		size_t used = c->in[1] == '\n' ? 2 : 3;
+		memmove(c->in, c->in + used, c->in_len - used);
+		c->in_len -= used;
+		cli_abort(c->s);
+		return;
+	}
+	while (!c->closing && !c->pending && c->out.len == 0 &&
+	       (nl = memchr(c->in, '\n', c->in_len))) {
 		*nl = '\0';
 		if (nl > c->in && nl[-1] == '\r')
 			nl[-1] = '\0';
@@ -136,7 +183,7 @@ static void process_input(struct conn *c)
 		if (!conn_flush(c))
 			return;
 	}
-	if (c->out.len == 0 && !c->closing && c->in_len > CLI_CTL_LINE_MAX) {
+	if (c->out.len == 0 && !c->closing && !c->pending && c->in_len > CLI_CTL_LINE_MAX) {
 		cli_printf(&c->out, "%% line too long (at most %d bytes)\n", CLI_CTL_LINE_MAX);
 		reply_status(c, 1);
 		c->closing = true;
@@ -184,6 +231,8 @@ static void ctl_accept(EV_P_ ev_io *w, int revents)
 	struct conn *c = slot >= 0 ? calloc(1, sizeof(*c)) : NULL;
 	if (c)
 		c->s = cli_sess_new(ctl->env, true);
+	if (c && c->s)
+		cli_sess_set_sink(c->s, &(struct cli_sink){sink_write, sink_done, c});
 	if (!c || !c->s) {
 		static const char busy[] = "% too many sessions\n\0"
 		                           "2 \n";

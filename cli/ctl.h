@@ -7,7 +7,11 @@
  *   x LINE     execute LINE          h PARTIAL   `?` help for a partial line
  *   c PARTIAL  TAB completions       p           the prompt only
  * Each reply is the output text, a NUL byte, then "RC PROMPT\n" where RC is 0 (ok),
- * 1 (error) or 2 (the session ended).
+ * 1 (error) or 2 (the session ended). A command that runs on (ping) streams: its reply
+ * starts with the byte 0x01 and its text comes as it is produced, then the NUL and the
+ * status as usual. Meanwhile the only request taken is `a` (abort: the command ends
+ * early, normally; `a` itself is never answered), and closing the connection cancels
+ * the command.
  */
 #ifndef CLI_CTL_H
 #define CLI_CTL_H

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <libcli.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,8 @@ struct vreq {
 	struct vsess *vs;
 	struct vreq *next;
 	bool done;
+	bool cancel; /* the peer hung up while the command ran on (under v->mu) */
+	bool abort;  /* the operator typed Ctrl-C or Ctrl-^ meanwhile (under v->mu) */
 	/* in */
 	const char *line;
 	int lib_mode;
@@ -50,6 +53,7 @@ struct vsess {
 	int fd; /* ours; libcli gets a dup and closes that one itself */
 	pthread_t thread;
 	struct cli_sess *sess; /* touched by the main loop only */
+	struct vreq *pending;  /* its command runs on (ping); main loop only */
 	bool finished;         /* under v->mu */
 };
 
@@ -67,9 +71,35 @@ struct cli_vty {
 	struct vsess *sess[CLI_VTY_SESSIONS_MAX];
 };
 
+#define HANGUP_POLL_MS 200
+
 static __thread struct vsess *tls_vs; /* libcli's auth callbacks carry no context */
 
 /* ---------------------------------------------------------------- session thread side */
+
+static bool peer_hung_up(struct vsess *vs)
+{
+	struct pollfd pfd = {.fd = vs->fd, .events = POLLRDHUP};
+	return poll(&pfd, 1, 0) > 0 && (pfd.revents & (POLLRDHUP | POLLHUP | POLLERR));
+}
+
+/*
+ * Ctrl-C or Cisco's escape (Ctrl-^) typed while a command runs, raw or as the telnet
+ * "interrupt process" (IAC IP): taken from the input with what was typed before it.
+ */
+static bool peer_aborts(struct vsess *vs)
+{
+	unsigned char b[16];
+	ssize_t n = recv(vs->fd, b, sizeof(b), MSG_PEEK | MSG_DONTWAIT);
+	for (ssize_t i = 0; i < n; i++) {
+		bool iac_ip = b[i] == 0xff && i + 1 < n && b[i + 1] == 0xf4;
+		if (b[i] != 0x03 && b[i] != 0x1e && !iac_ip)
+			continue;
+		size_t len = (size_t)i + (iac_ip ? 2 : 1);
+		return recv(vs->fd, b, len, MSG_DONTWAIT) == (ssize_t)len;
+	}
+	return false;
+}
 
 static void submit(struct vsess *vs, struct vreq *r)
 {
@@ -86,8 +116,26 @@ static void submit(struct vsess *vs, struct vreq *r)
 	pthread_mutex_unlock(&v->mu);
 	ev_async_send(v->loop, &v->wake);
 	pthread_mutex_lock(&v->mu);
-	while (!r->done)
-		pthread_cond_wait(&v->cv, &v->mu);
+	while (!r->done) {
+		/* a command may run for long (ping): Ctrl-C meanwhile aborts it, a peer that
+		 * hangs up cancels it */
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += HANGUP_POLL_MS * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		if (pthread_cond_timedwait(&v->cv, &v->mu, &until) == 0 || r->done || r->cancel)
+			continue;
+		if (peer_hung_up(vs))
+			r->cancel = true;
+		else if (!r->abort && peer_aborts(vs))
+			r->abort = true;
+		else
+			continue;
+		ev_async_send(v->loop, &v->wake);
+	}
 	pthread_mutex_unlock(&v->mu);
 }
 
@@ -356,7 +404,8 @@ static void mode_out(struct cli_sess *s, struct vreq *r)
 		snprintf(r->mode_desc, sizeof(r->mode_desc), "line");
 }
 
-static void serve(struct cli_vty *v, struct vreq *r)
+/* Answers r; false when its command runs on (the sink completes it later). */
+static bool serve(struct cli_vty *v, struct vreq *r)
 {
 	const struct gw_cfg *cfg = v->env->running(v->env->ctx);
 	struct cli_sess *s = r->vs->sess;
@@ -380,10 +429,70 @@ static void serve(struct cli_vty *v, struct vreq *r)
 			s->mode = our_mode(r->lib_mode);
 		r->rc = v->dying ? cli_err(&r->out, "the gateway is shutting down")
 		                 : cli_exec(s, r->line, &r->out);
+		if (r->rc == CLI_R_PENDING) {
+			r->vs->pending = r;
+			return false;
+		}
 		snprintf(r->hostname, sizeof(r->hostname), "%s",
 		         v->env->running(v->env->ctx)->hostname);
 		mode_out(s, r);
 		break;
+	}
+	return true;
+}
+
+static void req_done(struct cli_vty *v, struct vreq *r)
+{
+	pthread_mutex_lock(&v->mu);
+	r->done = true;
+	pthread_cond_broadcast(&v->cv);
+	pthread_mutex_unlock(&v->mu);
+}
+
+/* The sink of a session's pending command: output into its request, then the answer. */
+static void sink_write(void *arg, const char *text, size_t len)
+{
+	struct vsess *vs = arg;
+	if (vs->pending)
+		cli_printf(&vs->pending->out, "%.*s", (int)len, text);
+}
+
+static void sink_done(void *arg, int result)
+{
+	struct vsess *vs = arg;
+	struct vreq *r = vs->pending;
+	if (!r)
+		return;
+	vs->pending = NULL;
+	r->rc = result;
+	snprintf(r->hostname, sizeof(r->hostname), "%s",
+	         vs->v->env->running(vs->v->env->ctx)->hostname);
+	mode_out(vs->sess, r);
+	req_done(vs->v, r);
+}
+
+/*
+ * Pending commands whose operator aborted them end early; those whose peer hung up (or all
+ * of them when shutting down) end here.
+ */
+static void cancel_hung(struct cli_vty *v)
+{
+	for (int i = 0; i < CLI_VTY_SESSIONS_MAX; i++) {
+		struct vsess *vs = v->sess[i];
+		if (!vs || !vs->pending)
+			continue;
+		pthread_mutex_lock(&v->mu);
+		bool cancel = vs->pending->cancel || v->dying;
+		bool stop = vs->pending->abort;
+		vs->pending->abort = false;
+		pthread_mutex_unlock(&v->mu);
+		if (stop && !cancel)
+			cli_abort(vs->sess);
+		if (!cancel || !vs->pending)
+			continue;
+		cli_cancel(vs->sess);
+		cli_printf(&vs->pending->out, "%% cancelled\n");
+		sink_done(vs, CLI_R_ERROR);
 	}
 }
 
@@ -414,13 +523,11 @@ static void drain(struct cli_vty *v)
 	pthread_mutex_unlock(&v->mu);
 	while (r) {
 		struct vreq *next = r->next;
-		serve(v, r);
-		pthread_mutex_lock(&v->mu);
-		r->done = true;
-		pthread_cond_broadcast(&v->cv);
-		pthread_mutex_unlock(&v->mu);
+		if (serve(v, r))
+			req_done(v, r);
 		r = next;
 	}
+	cancel_hung(v);
 	reap(v);
 }
 
@@ -464,6 +571,7 @@ static void on_accept(EV_P_ ev_io *w, int revents)
 	}
 	vs->v = v;
 	vs->fd = fd;
+	cli_sess_set_sink(vs->sess, &(struct cli_sink){sink_write, sink_done, vs});
 	if (pthread_create(&vs->thread, NULL, session_main, vs) != 0) {
 		cli_sess_free(vs->sess);
 		free(vs);

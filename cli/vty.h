@@ -5,7 +5,9 @@
  * thread owns only the libcli side (telnet protocol, line editing, history, `?` help,
  * `|` filters). Every command it receives is handed to the main loop (a queue and an
  * ev_async), which runs it on the session's cli_sess and sends the output back: the
- * main loop stays the only owner of the configuration and the tables.
+ * main loop stays the only owner of the configuration and the tables. A command that
+ * runs on (ping) answers when it ends; Ctrl-C (or Ctrl-^) typed meanwhile aborts it, and
+ * a session that hangs up cancels it.
  *
  * Logins are checked against `username NAME secret HASH` with crypt(3) on the session's
  * thread (so a slow hash never stalls forwarding), with a delay after each failure;

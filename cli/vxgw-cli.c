@@ -11,6 +11,7 @@
  * SSH_ORIGINAL_COMMAND and runs like one -c.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,8 +25,16 @@
 
 #define DEFAULT_SOCKET "/run/vxgw/vxgwd.sock"
 #define LINE_MAX_LEN   4096
+#define STREAM_MARK    '\001' /* a reply the daemon streams while its command runs (ping) */
 
 static int sock = -1;
+static volatile sig_atomic_t interrupted;
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
 static char prompt[128] = "vxgw# ";
 
 static int connect_to(const char *path)
@@ -59,9 +68,23 @@ static bool send_all(const char *buf, size_t len)
 	return true;
 }
 
+/* A streamed reply: prints what arrived since `*shown` up to `end` at once. */
+static void stream_out(const char *buf, size_t end, size_t *shown)
+{
+	if (*shown == 0)
+		*shown = 1; /* the mark itself */
+	if (end > *shown) {
+		fwrite(buf + *shown, 1, end - *shown, stdout);
+		fflush(stdout);
+		*shown = end;
+	}
+}
+
 /*
  * Sends one request and reads the reply: the text is written to `text` (a growing
  * buffer the caller frees) and the status returned; -1 when the daemon went away.
+ * A streamed reply is printed as it arrives instead (and `text` is empty). Ctrl-C
+ * while waiting asks the daemon to abort the command (a ping then ends early).
  */
 static int request(char kind, const char *arg, char **text)
 {
@@ -70,10 +93,20 @@ static int request(char kind, const char *arg, char **text)
 		return -1;
 	if (!send_all(head, 2) || !send_all(arg, strlen(arg)) || !send_all("\n", 1))
 		return -1;
-	size_t cap = 4096, len = 0;
+	size_t cap = 4096, len = 0, shown = 0;
 	char *buf = malloc(cap);
 	char *nul = NULL;
+	bool aborted = false;
+	struct sigaction sa = {.sa_handler = on_sigint}, old_sa; /* no SA_RESTART: recv wakes */
+	sigemptyset(&sa.sa_mask);
+	interrupted = 0;
+	sigaction(SIGINT, &sa, &old_sa);
 	while (buf) {
+		if (interrupted && !aborted) {
+			aborted = true;
+			if (!send_all("a\n", 2))
+				break;
+		}
 		if (len + 1 >= cap) {
 			char *nb = realloc(buf, cap * 2);
 			if (!nb)
@@ -82,15 +115,20 @@ static int request(char kind, const char *arg, char **text)
 			cap *= 2;
 		}
 		ssize_t n = recv(sock, buf + len, cap - len - 1, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n <= 0)
 			break;
 		len += (size_t)n;
 		buf[len] = '\0';
 		nul = memchr(buf, '\0', len);
+		if (buf[0] == STREAM_MARK)
+			stream_out(buf, nul ? (size_t)(nul - buf) : len, &shown);
 		if (nul && memchr(nul + 1, '\n', len - (size_t)(nul + 1 - buf)))
 			break;
 		nul = NULL;
 	}
+	sigaction(SIGINT, &old_sa, NULL);
 	if (!buf || !nul) {
 		free(buf);
 		return -1;
@@ -104,6 +142,8 @@ static int request(char kind, const char *arg, char **text)
 			*e = '\0';
 		strncat(prompt, " ", sizeof(prompt) - strlen(prompt) - 1);
 	}
+	if (shown)
+		buf[0] = '\0';
 	*text = buf;
 	return rc;
 }

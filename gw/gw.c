@@ -103,6 +103,7 @@ void gw_destroy(struct gw *gw)
 		gw_flush(gw);
 	fib_destroy(gw->fib);
 	bd_table_destroy(gw->bd);
+	gw_ping_free(gw);
 	gw_pool_destroy(gw->pool);
 	free(gw);
 }
@@ -393,6 +394,7 @@ void gw_tick(struct gw *gw)
 		bd_mac_age(gw->bd, gw->now_ms);
 		gw->last_mac_age_ms = gw->now_ms;
 	}
+	gw_ping_tick(gw);
 	gw_flush(gw);
 }
 

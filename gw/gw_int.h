@@ -83,6 +83,7 @@ struct gw {
 	struct gw_counters cnt;
 	struct gw_txq txq_underlay;
 	struct gw_txq txq_eth;
+	struct gw_pinger *ping; /* the gateway's own pings (ping.c), allocated on first use */
 	struct gw_if ifs[GW_IF_MAX + 1]; /* index 0 unused: ifx 0 means none */
 };
 
@@ -124,6 +125,15 @@ enum gw_icmp_kind {
 void gw_icmp_error(struct gw *gw, const struct gw_pkt *p, enum gw_icmp_kind kind, uint32_t mtu);
 /* An IPv4 packet addressed to the gateway (data at IPv4 header); consumed. */
 void gw_ip4_local_input(struct gw *gw, struct gw_pkt *p);
+
+/* ping.c */
+/* ICMP to the gateway (data at IPv4, ICMP header checked): a reply or an error for one of
+ * its own probes? Then it is handled (the caller frees p). */
+bool gw_ping_input(struct gw *gw, const struct gw_pkt *p);
+/* The gateway could not send its own packet p (data at IPv4): a probe fails with `kind`. */
+bool gw_ping_local_error(struct gw *gw, const struct gw_pkt *p, enum gw_icmp_kind kind);
+void gw_ping_tick(struct gw *gw);
+void gw_ping_free(struct gw *gw);
 
 /* frag.c: split p (data at IPv4, no DF) to fit mtu and send each piece; consumes p. */
 void gw_ip4_fragment(struct gw *gw, struct gw_pkt *p, uint16_t ifx, uint32_t nh, uint32_t mtu);

@@ -75,6 +75,9 @@ void gw_icmp_error(struct gw *gw, const struct gw_pkt *p, enum gw_icmp_kind kind
 {
 	const struct net_ip *orig = (const struct net_ip *)p->data;
 	uint32_t to = ntohl(orig->src);
+	/* the gateway's own ping: the error goes straight to it */
+	if (!p->rx_ifx && gw_ping_local_error(gw, p, kind))
+		return;
 	uint32_t from = icmp_error_source(gw, p, to);
 	if (!from || !icmp_error_allowed(p) || !gw_bucket_take(&gw->icmp_bucket, gw->now_ms)) {
 		gw->cnt.drops[GW_DROP_ICMP_ERR_SUPPRESSED]++;
@@ -147,6 +150,10 @@ void gw_ip4_local_input(struct gw *gw, struct gw_pkt *p)
 		}
 		if (p->data[hl] == ICMP_ECHO) {
 			icmp_echo_reply(gw, p);
+			return;
+		}
+		if (gw_ping_input(gw, p)) {
+			gw_pkt_free(gw->pool, p);
 			return;
 		}
 	} else if (ip->proto == NET_IPPROTO_UDP) {

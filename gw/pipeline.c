@@ -310,6 +310,7 @@ void gw_ip4_local_output(struct gw *gw, struct gw_pkt *p)
 	uint32_t dst = ntohl(ip->dst);
 	uint32_t res = fib_lookup(gw->fib, dst);
 	if (res == FIB_LOOKUP_MISS) {
+		gw_ping_local_error(gw, p, GW_ICMP_NET_UNREACH);
 		gw_drop(gw, p, GW_DROP_NO_ROUTE);
 		return;
 	}
