@@ -928,7 +928,18 @@ int gw_cfg_check(const struct gw_cfg *c, char *err)
 	}
 	for (size_t i = 0; i < c->ifs.n; i++) {
 		const struct gw_cfg_if *f = &c->ifs.v[i], *o;
-		if (f->dot1q && (o = dot1q_user(c, f, f->dot1q)) != NULL)
+		char dev[GW_IF_NAMELEN];
+		uint32_t sub = 0;
+		if (!f->dot1q)
+			continue;
+		if (f->kind != GW_IF_ETH || !gw_eth_name_split(f->name, dev, &sub) || !sub)
+			return fail(err,
+			            "encapsulation dot1q: %s is not a sub-interface (NETDEV.N)",
+			            f->name);
+		if (f->dot1q > GW_VLAN_MAX)
+			return fail(err, "encapsulation dot1q %u out of range 1-%d", f->dot1q,
+			            GW_VLAN_MAX);
+		if ((o = dot1q_user(c, f, f->dot1q)) != NULL)
 			return fail(err, "encapsulation dot1q %u used by both %s and %s", f->dot1q,
 			            f->name, o->name);
 	}

@@ -449,8 +449,6 @@ int gw_if_set_up(struct gw *gw, uint16_t ifx, bool up)
 		return GW_E_NOENT;
 	gif->admin_up = up;
 	if_update_up(gw, ifx, gif);
-	if (!up)
-		arp_clear_dynamic(gw->arp, ifx);
 	return GW_OK;
 }
 

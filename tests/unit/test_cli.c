@@ -324,6 +324,10 @@ static void test_dot1q_errors(void)
 	/* no encapsulation dot1q */
 	CU_ASSERT_EQUAL(gw_cfg_if_set_dot1q(c, "up0.100", 0, err), GW_CFG_OK);
 	CU_ASSERT_EQUAL(gw_cfg_check(c, err), GW_CFG_OK);
+	/* a model built around the setters: a VLAN on a main interface */
+	gw_cfg_if_find(c, "up0")->dot1q = 7;
+	CU_ASSERT_EQUAL(gw_cfg_check(c, err), GW_CFG_ERR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "up0 is not a sub-interface"));
 	gw_cfg_free(c);
 }
 
