@@ -15,7 +15,8 @@
 # untagged uplink still works beside them, the tags on the wire (tcpdump on ext0), a full
 # 1500-byte IP packet on a VLAN (the tag is extra on the wire), an unknown VLAN dropped as
 # vlan_unknown, `no encapsulation dot1q` takes a sub-interface down and back, a VLAN used
-# twice on one netdev is refused naming the other sub-interface, show interfaces (text, json).
+# twice on one netdev is refused naming the other sub-interface, a reload swapping two
+# sub-interfaces' VLANs, show interfaces (text, json).
 #
 # usage: test_dot1q.sh [BUILD_DIR]     (default <repo>/build; needs root)
 # exit: 0 all passed, 1 a check failed, 77 skipped (not root, or vxgwd not built).
@@ -127,6 +128,23 @@ check "the VLAN 100 host still does (VLAN 100 untouched)" vlan_ping $V100 172.16
 check "encapsulation dot1q 200 again: h2 reaches the VLAN 200 host" \
   eval 'gw_cli "configure terminal" "interface ethernet up0.200" "encapsulation dot1q 200" &&
         lab_ping h2 172.16.200.10'
+# a reload that swaps the VLANs and subnets of the two sub-interfaces: the diff must
+# release both VLANs before it gives them again
+swapped() { gw_cli "show running-config" | grep -A1 "^interface ethernet up0.100$" | grep -q "dot1q 200"; }
+swap_reload() {
+  {
+    lab_gw_config
+    printf 'interface ethernet up0.100\n encapsulation dot1q 200\n ip address 172.16.200.1/24\n!\n'
+    printf 'interface ethernet up0.200\n encapsulation dot1q 100\n ip address 172.16.100.1/24\n!\n'
+  } >"$CONF" && gw_reload && wait_until 5 swapped
+}
+check "SIGHUP with the VLANs and subnets of up0.100 and up0.200 swapped" swap_reload
+check "after the swap: the VLAN 100 host reaches h1, through up0.200" \
+  eval 'vlan_ping $V100 10.1.10.50 &&
+        gw_has_line "show ip arp" 172.16.100.10 02:00:00:16:01:0a up0.200'
+check "after the swap: h2 reaches the VLAN 200 host, through up0.100" \
+  eval 'lab_ping h2 172.16.200.10 &&
+        gw_has_line "show ip arp" 172.16.200.10 02:00:00:16:02:0a up0.100'
 check "no interface ethernet up0: the sub-interfaces keep the netdev open" \
   eval 'gw_cli "configure terminal" "no interface ethernet up0" &&
         vlan_ping $V100 10.1.10.50 && not lab_ping ext 203.0.113.2 -c 2 -w 3'
