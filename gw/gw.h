@@ -99,7 +99,7 @@ int gw_eth_add(struct gw *gw, const char *name, const uint8_t *mac, uint16_t *if
 /*
  * Splits an uplink name into its netdev and sub-interface number: "up0.100" -> "up0",
  * 100; "up0" -> "up0", 0 (a name is a sub-interface when what follows its last '.' is a
- * number 1-999999999 without leading zero). False when the netdev part is empty.
+ * number 1-999999999 without leading zero). False when the name is empty or too long.
  */
 bool gw_eth_name_split(const char *name, char netdev[GW_IF_NAMELEN], uint32_t *sub);
 /* The VLAN (1..GW_VLAN_MAX, 0: none) of sub-interface ifx; GW_E_EXISTS when another
