@@ -285,6 +285,13 @@ static int cmd_shutdown(struct cli_sess *s, const struct cli_args *a, struct cli
 	return cfg_result(gw_cfg_if_set_shutdown(s->cand, s->ifname, !a->neg, err), err, out);
 }
 
+static int cmd_encapsulation(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+{
+	char err[GW_CFG_ERRLEN];
+	uint32_t vlan = a->neg ? 0 : cli_u32(a->val[0]);
+	return cfg_result(gw_cfg_if_set_dot1q(s->cand, s->ifname, vlan, err), err, out);
+}
+
 /* ---------------------------------------------------------------- management */
 
 static int cmd_username(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
@@ -402,8 +409,10 @@ const struct cli_cmd cli_commands[] = {
     {"interface bdif <1-16777215>",
      "Interface configuration|L3 interface of a bridge domain|Bridge-domain id", CONFIG, CFG,
      cmd_if_bdif, NULL},
-    {"interface ethernet WORD", "Interface configuration|Ethernet uplink|Linux netdev name", CONFIG,
-     CFG, cmd_if_eth, NULL},
+    {"interface ethernet WORD",
+     "Interface configuration|Ethernet uplink|Linux netdev name, or NETDEV.N for an 802.1Q "
+     "sub-interface",
+     CONFIG, CFG, cmd_if_eth, NULL},
     {"ip route A.B.C.D/M (A.B.C.D|null0)", "IP|Static route|Destination prefix|Next hop or null0",
      CONFIG, CFG, cmd_ip_route, "ip route A.B.C.D/M [(A.B.C.D|null0)]"},
     {"arp A.B.C.D H:H:H:H:H:H WORD", "Static ARP entry|IPv4 address|MAC address|Interface", CONFIG,
@@ -442,6 +451,8 @@ const struct cli_cmd cli_commands[] = {
      "mac-address [H:H:H:H:H:H]"},
     {"mtu <576-9000>", "IP MTU|Bytes", IF, CFG, cmd_mtu, "mtu [<576-9000>]"},
     {"shutdown", "Disable the interface", IF, CFG, cmd_shutdown, NULL},
+    {"encapsulation dot1q <1-4094>", "Sub-interface encapsulation|IEEE 802.1Q VLAN tagging|VLAN id",
+     IF, CFG, cmd_encapsulation, "encapsulation dot1q [<1-4094>]"},
 };
 
 const size_t cli_n_commands = sizeof(cli_commands) / sizeof(cli_commands[0]);

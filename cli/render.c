@@ -38,6 +38,8 @@ static void render_if(const struct gw_cfg_if *i, struct cli_out *o)
 		cli_printf(o, "interface bdif %u\n", i->bd_id);
 	else
 		cli_printf(o, "interface ethernet %s\n", i->name);
+	if (i->dot1q)
+		cli_printf(o, " encapsulation dot1q %u\n", i->dot1q);
 	for (unsigned k = 0; k < i->n_addrs; k++)
 		cli_printf(o, " ip address %s/%u%s\n", net_ip_fmt(i->addr[k], ip), i->plen[k],
 		           k ? " secondary" : "");

@@ -356,11 +356,21 @@ static int if_line_full(const struct gw_if_info *i, void *arg)
 {
 	struct show_ctx *c = arg;
 	char ip[NET_IP_STRLEN], mac[NET_MAC_STRLEN];
-	cli_printf(c->out, "%s is %s\n", i->name, i->up ? "up" : "administratively down");
+	cli_printf(c->out, "%s is %s\n", i->name,
+	           i->up         ? "up"
+	           : i->admin_up ? "down (no encapsulation)"
+	                         : "administratively down");
 	if (i->kind == GW_IF_BDIF)
 		cli_printf(c->out, "  L3 interface of bridge-domain %u\n", i->bd_id);
+	else if (!i->subif)
+		cli_printf(c->out, "  Ethernet uplink on Linux netdev %s\n", i->netdev);
+	else if (i->vlan)
+		cli_printf(c->out,
+		           "  Sub-interface of Linux netdev %s, encapsulation 802.1Q VLAN %u\n",
+		           i->netdev, i->vlan);
 	else
-		cli_printf(c->out, "  Ethernet uplink on Linux netdev %s\n", i->name);
+		cli_printf(c->out, "  Sub-interface of Linux netdev %s, no encapsulation\n",
+		           i->netdev);
 	cli_printf(c->out, "  MAC address %s, MTU %u\n", net_mac_fmt(i->mac, mac), i->mtu);
 	for (unsigned k = 0; k < i->n_addrs; k++)
 		cli_printf(c->out, "  Internet address %s/%u%s\n", net_ip_fmt(i->addr[k], ip),
@@ -381,6 +391,16 @@ static int if_line_json(const struct gw_if_info *i, void *arg)
 	           i->kind == GW_IF_BDIF ? "bdif" : "ethernet");
 	if (i->kind == GW_IF_BDIF)
 		cli_printf(c->out, "%u", i->bd_id);
+	else
+		cli_printf(c->out, "null");
+	cli_printf(c->out, ",\"netdev\":");
+	if (i->kind == GW_IF_ETH)
+		jstr(c->out, i->netdev);
+	else
+		cli_printf(c->out, "null");
+	cli_printf(c->out, ",\"encapsulation\":");
+	if (i->subif && i->vlan)
+		cli_printf(c->out, "{\"type\":\"dot1q\",\"vlan\":%u}", i->vlan);
 	else
 		cli_printf(c->out, "null");
 	cli_printf(c->out, ",\"mac\":\"%s\",\"mtu\":%u,\"up\":%s,\"addresses\":[",

@@ -24,6 +24,7 @@
 #define NET_ETHERTYPE_ARP  0x0806
 #define NET_ETHERTYPE_VLAN 0x8100
 #define NET_ETHERTYPE_QINQ 0x88a8
+#define NET_VLAN_HLEN      4 /* an 802.1Q tag: TPID, TCI */
 #define NET_IP_HLEN        20
 #define NET_UDP_HLEN       8
 #define NET_ICMP_HLEN      8

@@ -392,6 +392,14 @@ static bool netdev_name_ok(const char *name)
 	return strncmp(name, "bdif", 4) != 0 && strcmp(name, "null0") != 0;
 }
 
+/* An uplink name: a netdev, or NETDEV.N for a sub-interface of one. */
+static bool eth_name_ok(const char *name)
+{
+	char dev[GW_IF_NAMELEN];
+	uint32_t sub;
+	return netdev_name_ok(name) && gw_eth_name_split(name, dev, &sub) && netdev_name_ok(dev);
+}
+
 static struct gw_cfg_if if_key(const char *name)
 {
 	struct gw_cfg_if k = {0};
@@ -430,7 +438,7 @@ int gw_cfg_if_add(struct gw_cfg *c, uint8_t kind, const char *name, uint32_t bd_
 			return fail(err, "bdif %u out of range 1-%u", bd_id, BD_ID_MAX);
 		snprintf(key.name, sizeof(key.name), "bdif%u", bd_id);
 	} else {
-		if (!netdev_name_ok(name))
+		if (!eth_name_ok(name))
 			return fail(err, "\"%s\" is not a valid Linux interface name", name);
 		snprintf(key.name, sizeof(key.name), "%s", name);
 	}
@@ -577,6 +585,40 @@ int gw_cfg_if_set_shutdown(struct gw_cfg *c, const char *name, bool shut, char *
 	if (!i)
 		return GW_CFG_ERR;
 	i->shutdown = shut;
+	return GW_CFG_OK;
+}
+
+/* The other sub-interface of the same netdev as `self` that has VLAN vlan, if any. */
+static const struct gw_cfg_if *dot1q_user(const struct gw_cfg *c, const struct gw_cfg_if *self,
+                                          uint16_t vlan)
+{
+	char dev[GW_IF_NAMELEN], odev[GW_IF_NAMELEN];
+	uint32_t sub;
+	gw_eth_name_split(self->name, dev, &sub);
+	for (size_t i = 0; i < c->ifs.n; i++) {
+		const struct gw_cfg_if *o = &c->ifs.v[i];
+		if (o != self && o->dot1q == vlan && gw_eth_name_split(o->name, odev, &sub) &&
+		    !strcmp(dev, odev))
+			return o;
+	}
+	return NULL;
+}
+
+int gw_cfg_if_set_dot1q(struct gw_cfg *c, const char *name, uint32_t vlan, char *err)
+{
+	struct gw_cfg_if *i = cfg_if_get(c, name, err);
+	char dev[GW_IF_NAMELEN];
+	uint32_t sub = 0;
+	if (!i)
+		return GW_CFG_ERR;
+	if (i->kind != GW_IF_ETH || !gw_eth_name_split(name, dev, &sub) || !sub)
+		return fail(err, "encapsulation dot1q: %s is not a sub-interface (NETDEV.N)", name);
+	if (vlan > GW_VLAN_MAX)
+		return fail(err, "encapsulation dot1q %u out of range 1-%d", vlan, GW_VLAN_MAX);
+	const struct gw_cfg_if *o = vlan ? dot1q_user(c, i, (uint16_t)vlan) : NULL;
+	if (o)
+		return fail(err, "encapsulation dot1q %u is already used by %s", vlan, o->name);
+	i->dot1q = (uint16_t)vlan;
 	return GW_CFG_OK;
 }
 
@@ -883,6 +925,23 @@ int gw_cfg_check(const struct gw_cfg *c, char *err)
 				            ipstr(f->addr[k]), f->plen[k], f->name,
 				            ipstr(o->addr[w]), o->plen[w], o->name);
 		}
+	}
+	for (size_t i = 0; i < c->ifs.n; i++) {
+		const struct gw_cfg_if *f = &c->ifs.v[i], *o;
+		char dev[GW_IF_NAMELEN];
+		uint32_t sub = 0;
+		if (!f->dot1q)
+			continue;
+		if (f->kind != GW_IF_ETH || !gw_eth_name_split(f->name, dev, &sub) || !sub)
+			return fail(err,
+			            "encapsulation dot1q: %s is not a sub-interface (NETDEV.N)",
+			            f->name);
+		if (f->dot1q > GW_VLAN_MAX)
+			return fail(err, "encapsulation dot1q %u out of range 1-%d", f->dot1q,
+			            GW_VLAN_MAX);
+		if ((o = dot1q_user(c, f, f->dot1q)) != NULL)
+			return fail(err, "encapsulation dot1q %u used by both %s and %s", f->dot1q,
+			            f->name, o->name);
 	}
 	for (size_t i = 0; i < c->bds.n; i++)
 		for (size_t j = i + 1; j < c->bds.n; j++)

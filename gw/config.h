@@ -45,6 +45,7 @@ struct gw_cfg_if {
 	char name[GW_IF_NAMELEN]; /* "bdif10" or the netdev name */
 	uint8_t kind;             /* enum gw_if_kind */
 	uint32_t bd_id;           /* BDIF */
+	uint16_t dot1q;           /* 802.1Q sub-interface "NETDEV.N": its VLAN, 0 = none */
 	bool mac_set;
 	uint8_t mac[6];
 	uint32_t mtu; /* 0 = default */
@@ -126,7 +127,8 @@ int gw_cfg_bd_set_group(struct gw_cfg *c, uint32_t id, uint32_t group, char *err
 int gw_cfg_bd_set_aging(struct gw_cfg *c, uint32_t id, uint32_t secs, char *err);
 int gw_cfg_bd_set_limit(struct gw_cfg *c, uint32_t id, uint32_t limit, char *err);
 
-/* name: "bdif10" for kind BDIF (bd_id 10), a Linux netdev name for ETH. */
+/* name: "bdif10" for kind BDIF (bd_id 10), for ETH a Linux netdev name or NETDEV.N, an
+ * 802.1Q sub-interface of it (gw_eth_name_split). */
 int gw_cfg_if_add(struct gw_cfg *c, uint8_t kind, const char *name, uint32_t bd_id, char *err);
 int gw_cfg_if_del(struct gw_cfg *c, const char *name, char *err);
 struct gw_cfg_if *gw_cfg_if_find(const struct gw_cfg *c, const char *name);
@@ -140,6 +142,8 @@ int gw_cfg_if_addr(struct gw_cfg *c, const char *name, uint32_t addr, uint8_t le
 int gw_cfg_if_set_mac(struct gw_cfg *c, const char *name, const uint8_t *mac, char *err);
 int gw_cfg_if_set_mtu(struct gw_cfg *c, const char *name, uint32_t mtu, char *err); /* 0 = no */
 int gw_cfg_if_set_shutdown(struct gw_cfg *c, const char *name, bool shut, char *err);
+/* encapsulation dot1q VLAN (1-4094; 0 = no) of sub-interface `name` ("up0.100"). */
+int gw_cfg_if_set_dot1q(struct gw_cfg *c, const char *name, uint32_t vlan, char *err);
 
 /* nh NULL on delete = every next hop of the prefix. */
 int gw_cfg_route(struct gw_cfg *c, uint32_t pfx, uint8_t len, const struct fib_nh *nh, bool add,

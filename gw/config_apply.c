@@ -170,20 +170,37 @@ static void derived_eth_mac(const char *name, uint8_t mac[6])
 	mac[3] = (uint8_t)(h >> 16), mac[4] = (uint8_t)(h >> 8), mac[5] = (uint8_t)h;
 }
 
+/* An uplink without mac-address has its netdev's: a sub-interface shares its parent's. */
 static int if_mac(const struct gw_cfg_if *n, const struct gw_cfg_env *env, uint8_t mac[6],
                   char *err)
 {
+	char dev[GW_IF_NAMELEN];
+	uint32_t sub;
 	if (n->mac_set) {
 		memcpy(mac, n->mac, 6);
 	} else if (n->kind == GW_IF_BDIF) {
 		gw_bdif_default_mac(n->bd_id, mac);
+	} else if (!gw_eth_name_split(n->name, dev, &sub)) {
+		return fail(err, "interface %s: invalid name", n->name);
 	} else if (env && env->eth_mac) {
-		if (env->eth_mac(env->ctx, n->name, mac, err))
+		if (env->eth_mac(env->ctx, dev, mac, err))
 			return GW_CFG_ERR;
 	} else {
-		derived_eth_mac(n->name, mac);
+		derived_eth_mac(dev, mac);
 	}
 	return GW_CFG_OK;
+}
+
+/* VLANs that move between sub-interfaces are released first, so that a swap works. */
+static void release_dot1q(struct gw *gw, const struct gw_cfg *new_)
+{
+	struct gw_if_info info;
+	for (size_t i = 0; i < new_->ifs.n; i++) {
+		uint16_t ifx = gw_if_by_name(gw, new_->ifs.v[i].name);
+		if (ifx && gw_if_get(gw, ifx, &info) && info.subif &&
+		    info.vlan != new_->ifs.v[i].dot1q)
+			gw_if_set_dot1q(gw, ifx, 0);
+	}
 }
 
 static int apply_if(struct gw *gw, const struct gw_cfg_if *n, const struct gw_cfg_env *env,
@@ -203,6 +220,8 @@ static int apply_if(struct gw *gw, const struct gw_cfg_if *n, const struct gw_cf
 		r = gw_if_set_mtu(gw, ifx, n->mtu ? n->mtu : GW_MTU_DEFAULT);
 	if (r == GW_OK)
 		r = gw_if_set_up(gw, ifx, !n->shutdown);
+	if (r == GW_OK && n->dot1q)
+		r = gw_if_set_dot1q(gw, ifx, n->dot1q);
 	for (unsigned k = 0; r == GW_OK && k < n->n_addrs; k++) {
 		r = gw_if_addr_add(gw, ifx, n->addr[k], n->plen[k]);
 		if (r == GW_E_EXISTS)
@@ -258,6 +277,7 @@ static int apply_diff(struct gw *gw, const struct gw_cfg *old, const struct gw_c
 		gw_set_vtep(gw, new_->vtep, new_->udp_port);
 	if (apply_bds(gw, old, new_, err))
 		return GW_CFG_ERR;
+	release_dot1q(gw, new_);
 	for (size_t i = 0; i < new_->ifs.n; i++)
 		if (apply_if(gw, &new_->ifs.v[i], env, err))
 			return GW_CFG_ERR;

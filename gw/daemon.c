@@ -24,12 +24,13 @@
 #define TICK_S     0.1
 #define CONFIG_MAX (64u << 20)
 
+/* One Linux netdev: its socket serves its main interface and all its sub-interfaces. */
 struct uplink {
 	struct gwd *d;
-	char name[GW_IF_NAMELEN];
+	char name[GW_IF_NAMELEN]; /* the netdev */
 	struct gw_eth *eth;
 	uint64_t drops_seen;
-	uint16_t ifx;
+	uint16_t ifx; /* an interface on the netdev, for gw_input_eth */
 	ev_io w;
 };
 
@@ -212,8 +213,9 @@ static struct uplink *uplink_find(struct gwd *d, const char *name)
 static void uplink_close(struct gwd *d, int i)
 {
 	struct uplink *u = d->uplinks[i];
-	if (u->ifx && d->eth_of[u->ifx] == u->eth)
-		d->eth_of[u->ifx] = NULL;
+	for (int k = 1; k <= GW_IF_MAX; k++)
+		if (d->eth_of[k] == u->eth)
+			d->eth_of[k] = NULL;
 	ev_io_stop(d->loop, &u->w);
 	gw_eth_close(u->eth);
 	free(u);
@@ -226,12 +228,14 @@ static int uplinks_open(struct gwd *d, const struct gw_cfg *cand, char *err)
 	int first_new = d->n_uplinks;
 	for (size_t i = 0; i < cand->ifs.n; i++) {
 		const struct gw_cfg_if *c = &cand->ifs.v[i];
-		if (c->kind != GW_IF_ETH || uplink_find(d, c->name))
+		char dev[GW_IF_NAMELEN], ioerr[GW_IO_ERRLEN];
+		uint32_t sub;
+		if (c->kind != GW_IF_ETH || !gw_eth_name_split(c->name, dev, &sub) ||
+		    uplink_find(d, dev))
 			continue;
-		char ioerr[GW_IO_ERRLEN];
 		struct uplink *u = calloc(1, sizeof(*u));
 		if (u)
-			u->eth = gw_eth_open(c->name, ioerr);
+			u->eth = gw_eth_open(dev, ioerr);
 		else
 			snprintf(ioerr, sizeof(ioerr), "out of memory");
 		if (!u || !u->eth) {
@@ -241,23 +245,46 @@ static int uplinks_open(struct gwd *d, const struct gw_cfg *cand, char *err)
 			return fail(err, "interface ethernet %s: %s", c->name, ioerr);
 		}
 		u->d = d;
-		snprintf(u->name, sizeof(u->name), "%s", c->name);
+		snprintf(u->name, sizeof(u->name), "%s", dev);
 		d->uplinks[d->n_uplinks++] = u;
 	}
 	return GW_CFG_OK;
 }
 
-/* After apply: close uplinks cand dropped, bind the rest to their ifx, start watching. */
+/* Binds each uplink interface of the gateway to the socket of its netdev. */
+static int uplink_bind(const struct gw_if_info *i, void *arg)
+{
+	struct gwd *d = arg;
+	struct uplink *u = i->kind == GW_IF_ETH ? uplink_find(d, i->netdev) : NULL;
+	if (u) {
+		d->eth_of[i->ifx] = u->eth;
+		if (!u->ifx || !i->subif)
+			u->ifx = i->ifx;
+	}
+	return 0;
+}
+
+/* After apply: close netdevs cand no longer uses, bind the rest to their interfaces,
+ * start watching. */
 static void uplinks_settle(struct gwd *d, const struct gw_cfg *cand)
 {
-	for (int i = d->n_uplinks - 1; i >= 0; i--)
-		if (!gw_cfg_if_find(cand, d->uplinks[i]->name))
+	for (int i = d->n_uplinks - 1; i >= 0; i--) {
+		bool used = false;
+		char dev[GW_IF_NAMELEN];
+		uint32_t sub;
+		for (size_t k = 0; k < cand->ifs.n && !used; k++)
+			used = cand->ifs.v[k].kind == GW_IF_ETH &&
+			       gw_eth_name_split(cand->ifs.v[k].name, dev, &sub) &&
+			       !strcmp(dev, d->uplinks[i]->name);
+		if (!used)
 			uplink_close(d, i);
+	}
 	memset(d->eth_of, 0, sizeof(d->eth_of));
+	for (int i = 0; i < d->n_uplinks; i++)
+		d->uplinks[i]->ifx = 0;
+	gw_if_walk(d->gw, uplink_bind, d);
 	for (int i = 0; i < d->n_uplinks; i++) {
 		struct uplink *u = d->uplinks[i];
-		u->ifx = gw_if_by_name(d->gw, u->name);
-		d->eth_of[u->ifx] = u->eth;
 		if (!ev_is_active(&u->w)) {
 			ev_io_init(&u->w, eth_readable, gw_eth_fd(u->eth), EV_READ);
 			ev_io_start(d->loop, &u->w);
@@ -269,7 +296,7 @@ static int eth_mac(void *ctx, const char *name, uint8_t mac[6], char *err)
 {
 	struct uplink *u = uplink_find(ctx, name);
 	if (!u)
-		return fail(err, "interface ethernet %s is not open", name);
+		return fail(err, "netdev %s is not open", name);
 	gw_eth_hwaddr(u->eth, mac);
 	return GW_CFG_OK;
 }

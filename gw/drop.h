@@ -21,6 +21,7 @@
 	_(NO_SUCH_PEER, "no_such_peer", "outer source not a peer of the bridge domain")            \
 	_(FRAME_SHORT, "frame_short", "Ethernet frame truncated")                                  \
 	_(VLAN_TAGGED, "vlan_tagged", "VLAN-tagged frame")                                         \
+	_(VLAN_UNKNOWN, "vlan_unknown", "uplink frame of a VLAN (or untagged) with no interface")  \
 	_(BAD_SRC_MAC, "bad_src_mac", "source MAC multicast or zero")                              \
 	_(MAC_STATIC_CONFLICT, "mac_static_conflict",                                              \
 	  "source MAC statically bound to another VTEP")                                           \

@@ -101,6 +101,8 @@ void gw_destroy(struct gw *gw)
 		arp_table_destroy(gw->arp);
 	if (gw->pool)
 		gw_flush(gw);
+	for (uint16_t i = 1; i <= GW_IF_MAX; i++)
+		free(gw->ports[i].by_vlan);
 	fib_destroy(gw->fib);
 	bd_table_destroy(gw->bd);
 	gw_ping_free(gw);
@@ -216,22 +218,117 @@ int gw_bdif_add(struct gw *gw, uint32_t bd_id, uint16_t *ifx)
 		return GW_E_FULL;
 	gif->bd_id = bd_id;
 	gif->up = true;
+	gif->admin_up = true;
 	gw_bdif_default_mac(bd_id, gif->mac);
 	return GW_OK;
 }
 
+bool gw_eth_name_split(const char *name, char netdev[GW_IF_NAMELEN], uint32_t *sub)
+{
+	size_t n = strnlen(name, GW_IF_NAMELEN);
+	const char *dot = strrchr(name, '.');
+	size_t digits = dot ? strspn(dot + 1, "0123456789") : 0;
+	if (n == 0 || n >= GW_IF_NAMELEN)
+		return false;
+	*sub = 0;
+	if (!dot || dot == name || digits == 0 || digits > 9 || dot[1] == '0' || dot[1 + digits]) {
+		memcpy(netdev, name, n + 1);
+		return true;
+	}
+	*sub = (uint32_t)strtoul(dot + 1, NULL, 10);
+	memcpy(netdev, name, (size_t)(dot - name));
+	netdev[dot - name] = '\0';
+	return true;
+}
+
+/* The port of netdev `name`, created on first use; 0 when the table is full. */
+static uint16_t port_get(struct gw *gw, const char *name)
+{
+	uint16_t free_slot = 0;
+	for (uint16_t i = 1; i <= GW_IF_MAX; i++) {
+		if (gw->ports[i].refs && !strcmp(gw->ports[i].name, name))
+			return i;
+		if (!gw->ports[i].refs && !free_slot)
+			free_slot = i;
+	}
+	if (free_slot) {
+		struct gw_port *port = &gw->ports[free_slot];
+		free(port->by_vlan);
+		memset(port, 0, sizeof(*port));
+		snprintf(port->name, sizeof(port->name), "%s", name);
+	}
+	return free_slot;
+}
+
+static void port_put(struct gw *gw, uint16_t i)
+{
+	struct gw_port *port = &gw->ports[i];
+	if (--port->refs == 0) {
+		free(port->by_vlan);
+		port->by_vlan = NULL;
+	}
+}
+
+/* A sub-interface forwards only once it has a VLAN: untagged, it would steal the
+ * main interface's frames. */
+static void if_update_up(struct gw *gw, uint16_t ifx, struct gw_if *gif)
+{
+	bool up = gif->admin_up && (!gif->subif || gif->vlan);
+	if (gif->up && !up)
+		arp_clear_dynamic(gw->arp, ifx);
+	gif->up = up;
+}
+
 int gw_eth_add(struct gw *gw, const char *name, const uint8_t *mac, uint16_t *ifx)
 {
-	size_t n = strlen(name);
-	if (n == 0 || n >= GW_IF_NAMELEN || net_mac_is_mcast(mac) || net_mac_is_zero(mac))
+	char netdev[GW_IF_NAMELEN];
+	uint32_t sub;
+	if (!gw_eth_name_split(name, netdev, &sub) || net_mac_is_mcast(mac) || net_mac_is_zero(mac))
 		return GW_E_INVAL;
 	if (gw_if_by_name(gw, name))
 		return GW_E_EXISTS;
+	uint16_t port = port_get(gw, netdev);
+	if (!port)
+		return GW_E_FULL;
 	struct gw_if *gif = if_new(gw, GW_IF_ETH, name, ifx);
 	if (!gif)
 		return GW_E_FULL;
+	gw->ports[port].refs++;
+	if (!sub)
+		gw->ports[port].untagged = *ifx;
+	gif->port = port;
+	gif->subif = sub != 0;
 	memcpy(gif->mac, mac, 6);
-	gif->up = true;
+	gif->admin_up = true;
+	if_update_up(gw, *ifx, gif);
+	return GW_OK;
+}
+
+int gw_if_set_dot1q(struct gw *gw, uint16_t ifx, uint16_t vlan)
+{
+	struct gw_if *gif = gw_if_ptr(gw, ifx);
+	if (!gif)
+		return GW_E_NOENT;
+	if (!gif->subif || vlan > GW_VLAN_MAX)
+		return GW_E_INVAL;
+	if (vlan == gif->vlan)
+		return GW_OK;
+	struct gw_port *port = &gw->ports[gif->port];
+	if (vlan && port->by_vlan && port->by_vlan[vlan])
+		return GW_E_EXISTS;
+	if (vlan && !port->by_vlan && !(port->by_vlan = calloc(GW_VLAN_IDS, sizeof(uint16_t))))
+		return GW_E_NOMEM;
+	if (gif->vlan)
+		port->by_vlan[gif->vlan] = 0;
+	/* neighbours learned on the old VLAN are on another segment now */
+	arp_clear_dynamic(gw->arp, ifx);
+	gif->vlan = vlan;
+	if (vlan) {
+		uint16_t tag[2] = {htons(NET_ETHERTYPE_VLAN), htons(vlan)};
+		memcpy(gif->tag, tag, sizeof(gif->tag));
+		port->by_vlan[vlan] = ifx;
+	}
+	if_update_up(gw, ifx, gif);
 	return GW_OK;
 }
 
@@ -243,6 +340,14 @@ int gw_if_del(struct gw *gw, uint16_t ifx)
 	while (gif->n_addrs)
 		gw_if_addr_del(gw, ifx, gif->addr[0], gif->plen[0]);
 	arp_flush_if(gw->arp, ifx);
+	if (gif->kind == GW_IF_ETH) {
+		struct gw_port *port = &gw->ports[gif->port];
+		if (gif->vlan)
+			port->by_vlan[gif->vlan] = 0;
+		if (port->untagged == ifx)
+			port->untagged = 0;
+		port_put(gw, gif->port);
+	}
 	memset(gif, 0, sizeof(*gif));
 	return GW_OK;
 }
@@ -343,13 +448,13 @@ int gw_if_set_up(struct gw *gw, uint16_t ifx, bool up)
 	struct gw_if *gif = gw_if_ptr(gw, ifx);
 	if (!gif)
 		return GW_E_NOENT;
-	gif->up = up;
-	if (!up)
-		arp_clear_dynamic(gw->arp, ifx);
+	gif->admin_up = up;
+	if_update_up(gw, ifx, gif);
 	return GW_OK;
 }
 
-static void if_fill_info(const struct gw_if *gif, uint16_t ifx, struct gw_if_info *info)
+static void if_fill_info(const struct gw *gw, const struct gw_if *gif, uint16_t ifx,
+                         struct gw_if_info *info)
 {
 	memset(info, 0, sizeof(*info));
 	info->ifx = ifx;
@@ -359,6 +464,11 @@ static void if_fill_info(const struct gw_if *gif, uint16_t ifx, struct gw_if_inf
 	memcpy(info->mac, gif->mac, 6);
 	info->mtu = gif->mtu;
 	info->up = gif->up;
+	info->admin_up = gif->admin_up;
+	info->subif = gif->subif;
+	info->vlan = gif->vlan;
+	if (gif->kind == GW_IF_ETH)
+		memcpy(info->netdev, gw->ports[gif->port].name, sizeof(info->netdev));
 	info->n_addrs = gif->n_addrs;
 	memcpy(info->addr, gif->addr, sizeof(info->addr));
 	memcpy(info->plen, gif->plen, sizeof(info->plen));
@@ -369,7 +479,7 @@ bool gw_if_get(const struct gw *gw, uint16_t ifx, struct gw_if_info *info)
 {
 	if (ifx == 0 || ifx > GW_IF_MAX || !gw->ifs[ifx].used)
 		return false;
-	if_fill_info(&gw->ifs[ifx], ifx, info);
+	if_fill_info(gw, &gw->ifs[ifx], ifx, info);
 	return true;
 }
 
@@ -379,7 +489,7 @@ int gw_if_walk(const struct gw *gw, int (*cb)(const struct gw_if_info *i, void *
 	for (uint16_t i = 1; i <= GW_IF_MAX; i++) {
 		if (!gw->ifs[i].used)
 			continue;
-		if_fill_info(&gw->ifs[i], i, &info);
+		if_fill_info(gw, &gw->ifs[i], i, &info);
 		int r = cb(&info, arg);
 		if (r)
 			return r;

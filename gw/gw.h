@@ -28,6 +28,7 @@
 #define GW_MTU_MIN      576
 #define GW_MTU_MAX      9000
 #define GW_MTU_DEFAULT  1500
+#define GW_VLAN_MAX     4094 /* 802.1Q VLAN ids 1..4094 (0 and 4095 are reserved) */
 
 enum gw_if_kind {
 	GW_IF_BDIF = 1,
@@ -88,8 +89,22 @@ const char *gw_strerror(int err);
 /* ---- interfaces ---- */
 /* BDIF of bridge domain bd_id (which need not exist yet); *ifx receives its index. */
 int gw_bdif_add(struct gw *gw, uint32_t bd_id, uint16_t *ifx);
-/* Uplink on Linux netdev `name` with that MAC. */
+/*
+ * Uplink `name` with that MAC: the main interface of Linux netdev `name` ("up0"), or an
+ * 802.1Q sub-interface "NETDEV.N" ("up0.100"), which carries nothing until it is given
+ * a VLAN with gw_if_set_dot1q. The main interface and the sub-interfaces of one netdev
+ * share its frames: the pipeline hands each to the interface of its tag.
+ */
 int gw_eth_add(struct gw *gw, const char *name, const uint8_t *mac, uint16_t *ifx);
+/*
+ * Splits an uplink name into its netdev and sub-interface number: "up0.100" -> "up0",
+ * 100; "up0" -> "up0", 0 (a name is a sub-interface when what follows its last '.' is a
+ * number 1-999999999 without leading zero). False when the name is empty or too long.
+ */
+bool gw_eth_name_split(const char *name, char netdev[GW_IF_NAMELEN], uint32_t *sub);
+/* The VLAN (1..GW_VLAN_MAX, 0: none) of sub-interface ifx; GW_E_EXISTS when another
+ * sub-interface of the same netdev has it. */
+int gw_if_set_dot1q(struct gw *gw, uint16_t ifx, uint16_t vlan);
 int gw_if_del(struct gw *gw, uint16_t ifx);
 uint16_t gw_if_by_name(const struct gw *gw, const char *name); /* "bdif10", "up0"; 0 = none */
 uint16_t gw_bdif_of(const struct gw *gw, uint32_t bd_id);      /* 0 = none */
@@ -110,7 +125,11 @@ struct gw_if_info {
 	uint32_t bd_id; /* BDIF */
 	uint8_t mac[6];
 	uint32_t mtu;
-	bool up;
+	bool up;       /* forwarding: administratively up and, for a sub-interface, tagged */
+	bool admin_up; /* not shut down */
+	bool subif;    /* an 802.1Q sub-interface of netdev `netdev` */
+	uint16_t vlan; /* its VLAN, 0: none */
+	char netdev[GW_IF_NAMELEN]; /* uplinks: the Linux netdev */
 	uint8_t n_addrs;
 	uint32_t addr[GW_IF_ADDRS_MAX];
 	uint8_t plen[GW_IF_ADDRS_MAX];
@@ -135,7 +154,10 @@ void gw_set_time(struct gw *gw, uint64_t now_ms);
  * delivers), with outer_src, outer_dst and outer_sport set. Consumes the packets.
  */
 void gw_input_underlay(struct gw *gw, struct gw_pkt **pkts, unsigned n);
-/* Ethernet frames received on uplink ifx. Consumes the packets. */
+/*
+ * Ethernet frames received on the netdev of uplink ifx (its main interface or any of its
+ * sub-interfaces): each goes to the interface of its 802.1Q tag. Consumes the packets.
+ */
 void gw_input_eth(struct gw *gw, uint16_t ifx, struct gw_pkt **pkts, unsigned n);
 
 /* Timers: ARP retransmits and ageing, MAC ageing. Call every ~100 ms. */

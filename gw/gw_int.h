@@ -10,7 +10,12 @@
 struct gw_if {
 	bool used;
 	uint8_t kind;
-	bool up;
+	bool up;        /* forwarding: admin_up and, for a sub-interface, a VLAN set */
+	bool admin_up;  /* not shut down */
+	bool subif;     /* 802.1Q sub-interface of its port */
+	uint16_t port;  /* uplinks: the netdev (gw->ports) */
+	uint16_t vlan;  /* sub-interface: VLAN id, 0 = none */
+	uint8_t tag[4]; /* sub-interface: its 802.1Q tag (TPID, TCI), prebuilt for output */
 	uint8_t n_addrs;
 	uint32_t mtu;
 	uint32_t bd_id; /* BDIF: the bridge domain it routes for */
@@ -19,6 +24,18 @@ struct gw_if {
 	uint32_t addr[GW_IF_ADDRS_MAX];
 	uint8_t plen[GW_IF_ADDRS_MAX];
 	struct gw_if_counters cnt;
+};
+
+/*
+ * A Linux netdev carrying uplinks: its main (untagged) interface and its 802.1Q
+ * sub-interfaces, found by VLAN id on receive (VPP keeps the same per-port table).
+ */
+#define GW_VLAN_IDS 4096
+struct gw_port {
+	char name[GW_IF_NAMELEN];
+	uint16_t refs;     /* interfaces on this netdev; 0 = slot free */
+	uint16_t untagged; /* ifx of the main interface, 0 = not configured */
+	uint16_t *by_vlan; /* [GW_VLAN_IDS] ifx by VLAN id; allocated with the first VLAN */
 };
 
 /* A token bucket: `rate` tokens a second, `burst` deep, in thousandths of a token. */
@@ -84,7 +101,8 @@ struct gw {
 	struct gw_txq txq_underlay;
 	struct gw_txq txq_eth;
 	struct gw_pinger *ping; /* the gateway's own pings (ping.c), allocated on first use */
-	struct gw_if ifs[GW_IF_MAX + 1]; /* index 0 unused: ifx 0 means none */
+	struct gw_if ifs[GW_IF_MAX + 1];     /* index 0 unused: ifx 0 means none */
+	struct gw_port ports[GW_IF_MAX + 1]; /* netdevs of uplinks; index 0 unused */
 };
 
 static inline void gw_drop(struct gw *gw, struct gw_pkt *p, enum gw_drop why)

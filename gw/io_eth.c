@@ -6,7 +6,8 @@
  * so that the pipeline sees the frame as it was (or will be) on the wire:
  *  - VLAN: the receive path moves an 802.1Q/802.1ad tag out of the frame into metadata,
  *    reported through PACKET_AUXDATA; we put the tag back in the 4 bytes of headroom, so
- *    the pipeline drops the frame as vlan_tagged instead of routing it as untagged.
+ *    that the pipeline hands the frame to the sub-interface of its VLAN (or drops it)
+ *    instead of routing it as untagged. The tags we send are in the frame already.
  *  - Checksum offload: a frame the local stack sent through a veth (a netns lab) still
  *    carries CHECKSUM_PARTIAL, i.e. a TCP/UDP checksum field holding only the
  *    pseudo-header sum, left for a NIC to finish. We forward such frames, so we finish

@@ -186,15 +186,20 @@ static void if_output(struct gw *gw, struct gw_pkt *p, uint16_t ifx)
 		bdif_output(gw, p);
 }
 
+/* Prepends the Ethernet header of ifx: with its 802.1Q tag when it is a sub-interface. */
 static inline void eth_push(struct gw *gw, struct gw_pkt *p, uint16_t ifx, const uint8_t *dst_mac,
                             uint16_t ethertype)
 {
-	p->data -= NET_ETH_HLEN;
-	p->len += NET_ETH_HLEN;
-	struct net_eth *eth = (struct net_eth *)p->data;
-	memcpy(eth->dst, dst_mac, 6);
-	memcpy(eth->src, gw->ifs[ifx].mac, 6);
-	eth->type = htons(ethertype);
+	const struct gw_if *gif = &gw->ifs[ifx];
+	uint32_t hl = gif->vlan ? NET_ETH_HLEN + NET_VLAN_HLEN : NET_ETH_HLEN;
+	uint16_t type = htons(ethertype);
+	p->data -= hl;
+	p->len += hl;
+	memcpy(p->data, dst_mac, 6);
+	memcpy(p->data + 6, gif->mac, 6);
+	if (gif->vlan)
+		memcpy(p->data + 12, gif->tag, NET_VLAN_HLEN);
+	memcpy(p->data + hl - 2, &type, 2);
 }
 
 /* Prepends an Ethernet header from the interface's MAC and sends the frame. */
@@ -709,8 +714,40 @@ void gw_input_underlay(struct gw *gw, struct gw_pkt **pkts, unsigned n)
 	input_vectors(gw, pkts, n, &gw->cnt.rx_underlay, underlay_input_one, 0);
 }
 
-static void eth_input_one(struct gw *gw, struct gw_pkt *p, uint16_t ifx, struct ip4_vec *v)
+/*
+ * The interface of a frame from netdev `port` (*ifx): the sub-interface of its 802.1Q
+ * VLAN, whose tag is then removed, or the main interface for an untagged (or
+ * priority-tagged, VLAN 0) frame. Returns 0 or the drop reason. A second tag (QinQ) is
+ * left for eth_header to drop.
+ */
+static enum gw_drop eth_demux(struct gw_pkt *p, const struct gw_port *port, uint16_t *ifx)
 {
+	if (p->len < NET_ETH_HLEN)
+		return GW_DROP_FRAME_SHORT;
+	*ifx = port->untagged;
+	if (((const struct net_eth *)p->data)->type != htons(NET_ETHERTYPE_VLAN))
+		return *ifx ? 0 : GW_DROP_VLAN_UNKNOWN;
+	if (p->len < NET_ETH_HLEN + NET_VLAN_HLEN)
+		return GW_DROP_FRAME_SHORT;
+	uint16_t vid = (uint16_t)((p->data[14] & 0x0f) << 8 | p->data[15]);
+	if (vid)
+		*ifx = port->by_vlan ? port->by_vlan[vid] : 0;
+	if (!*ifx)
+		return GW_DROP_VLAN_UNKNOWN;
+	memmove(p->data + NET_VLAN_HLEN, p->data, 2 * NET_ETH_ALEN);
+	p->data += NET_VLAN_HLEN;
+	p->len -= NET_VLAN_HLEN;
+	return 0;
+}
+
+static void eth_input_one(struct gw *gw, struct gw_pkt *p, uint16_t port_ifx, struct ip4_vec *v)
+{
+	uint16_t ifx;
+	enum gw_drop why = eth_demux(p, &gw->ports[gw->ifs[port_ifx].port], &ifx);
+	if (why) {
+		gw_drop(gw, p, why);
+		return;
+	}
 	const struct net_eth *eth = eth_header(gw, p);
 	if (!eth)
 		return;

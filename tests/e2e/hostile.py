@@ -322,10 +322,17 @@ def eth_cases(a):
             b[0:6] = bytes.fromhex(gw.replace(":", ""))  # garbage for the gateway itself
         g.append(bytes(b))
     c["garbage"] = g
+    # QinQ: an 802.1ad outer tag, or a second tag inside a priority tag (VLAN 0: untagged)
     c["vlan_tagged"] = [
-        bytes(Ether(dst=gw, src=src) / Dot1Q(vlan=1) / IP(src=a.peer_ip, dst=a.gw_ip) / ICMP()),
         bytes(Ether(dst=gw, src=src, type=0x88A8) / Dot1Q(vlan=2) / IP(src=a.peer_ip, dst=a.gw_ip) / ICMP()),
+        bytes(Ether(dst=gw, src=src) / Dot1Q(vlan=0) / Dot1Q(vlan=5) / IP(src=a.peer_ip, dst=a.gw_ip) / ICMP()),
+        bytes(Ether(dst=BCAST, src=src, type=0x88A8) / Dot1Q(vlan=3) / ARP(hwsrc=src, psrc=a.peer_ip, pdst=a.gw_ip)),
+    ]
+    # 802.1Q VLANs of no sub-interface (the lab's uplink has none)
+    c["vlan_unknown"] = [
+        bytes(Ether(dst=gw, src=src) / Dot1Q(vlan=1) / IP(src=a.peer_ip, dst=a.gw_ip) / ICMP()),
         bytes(Ether(dst=BCAST, src=src) / Dot1Q(vlan=3) / ARP(hwsrc=src, psrc=a.peer_ip, pdst=a.gw_ip)),
+        bytes(Ether(dst=gw, src=src) / Dot1Q(vlan=4094) / IP(src=a.peer_ip, dst=a.gw_ip) / ICMP()),
     ]
     c["arp_source_conflict"] = [
         bytes(Ether(dst=BCAST, src=src) / ARP(op=1, hwsrc=src, psrc=a.gw_ip, pdst=a.gw_ip)),

@@ -365,7 +365,9 @@ ext_garbage() {
   [ "$s" -ge 128 ] && [ "$s" -le 140 ]
 }
 check "ext sends 128 random frames (half to up0's MAC): each dropped and counted" ext_garbage
-check "ext sends 3 VLAN-tagged frames: vlan_tagged +3" ext_case vlan_tagged vlan_tagged 3
+check "ext sends 3 QinQ / stacked-tag frames: vlan_tagged +3" ext_case vlan_tagged vlan_tagged 3
+check "ext sends 3 frames of VLANs with no sub-interface: vlan_unknown +3" \
+  ext_case vlan_unknown vlan_unknown 3
 check "ext sends 4 ARP claiming 203.0.113.2: arp_source_conflict +4" \
   ext_case arp_source_conflict arp_source_conflict 4
 check "ext sends 1 ARP from 198.51.100.10 (off up0's subnet): arp_source_offlink +1" \

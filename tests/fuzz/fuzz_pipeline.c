@@ -12,6 +12,9 @@
  *     VNI 9000 without flood peers; bridge domain 60 / VNI 9100 whose bdif60 is shut down;
  *   - MTUs: bdif10 1450, bdif20 576 (fragmentation and frag-needed), a secondary address
  *     on bdif10; uplinks up1 (down) and up2 (a /31);
+ *   - 802.1Q sub-interfaces of up0, with its MAC: up0.100 (VLAN 100, 172.16.100.1/24,
+ *     10.7.0.0/16 via 172.16.100.9 behind it) and up0.200 (no encapsulation: down,
+ *     172.16.200.1/24);
  *   - a small neighbour table (16 entries) and pool (1024 buffers).
  *
  * Input: a sequence of records  [sel] [ctl] [len_hi] [len_lo] [len bytes of packet]
@@ -169,6 +172,14 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	add_route(IP(10, 8, 0, 0), 16, FIB_NH_IP, IP(10, 1, 20, 20));
 	add_route(IP(198, 51, 0, 0), 16, FIB_NH_IP, IP(198, 51, 100, 9));
 
+	uint16_t sub100 = add_eth("up0.100", 0x10, IP(172, 16, 100, 1), 24);
+	uint16_t sub200 = add_eth("up0.200", 0x20, IP(172, 16, 200, 1), 24);
+	must(gw_if_set_dot1q(gw, sub100, 100), "up0.100 dot1q");
+	/* as the daemon gives them: the MAC of their netdev */
+	must(gw_if_set_mac(gw, sub100, lab_up0_mac), "up0.100 mac");
+	must(gw_if_set_mac(gw, sub200, lab_up0_mac), "up0.200 mac");
+	add_route(IP(10, 7, 0, 0), 16, FIB_NH_IP, IP(172, 16, 100, 9));
+
 	must(arp_static_add(gw_arp(gw), L.up0, LAB_UPNH, lab_upnh_mac), "arp up0");
 	must(arp_static_add(gw_arp(gw), L.bdif10, IP(10, 1, 10, 50), host50), "arp bdif10");
 	must(bd_mac_static_add(bd, 10, host50, LAB_VTEP11), "static mac");
@@ -214,6 +225,16 @@ static void check_frame(const uint8_t *b, uint32_t len, uint16_t ifx)
 	CHECK(gw_if_get(L.gw, ifx, &info), "frame out of interface %u that does not exist", ifx);
 	CHECK(info.up, "frame out of %s, which is down", info.name);
 	CHECK(len >= NET_ETH_HLEN, "frame of %u bytes", len);
+	uint8_t untagged[GW_PKT_DATA];
+	if (info.subif) {
+		CHECK(len >= NET_ETH_HLEN + NET_VLAN_HLEN && b[12] == 0x81 && b[13] == 0 &&
+		          (b[14] << 8 | b[15]) == info.vlan,
+		      "frame out of %s without its tag (VLAN %u)", info.name, info.vlan);
+		memcpy(untagged, b, 12);
+		memcpy(untagged + 12, b + 16, len - 16);
+		b = untagged;
+		len -= NET_VLAN_HLEN;
+	}
 	const struct net_eth *eth = (const struct net_eth *)b;
 	CHECK(net_mac_eq(eth->src, info.mac), "source MAC is not %s's", info.name);
 	CHECK(!net_mac_is_zero(eth->dst) &&

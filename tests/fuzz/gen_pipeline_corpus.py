@@ -254,6 +254,22 @@ SEEDS["vlan_tagged_inner"] = from11(VNI10, vlan(BDIF10, H50, 10, 0x0800, ipv4(
     "10.1.10.50", "10.1.10.1", 1, icmp_echo())))
 SEEDS["vlan_tagged_uplink"] = from_uplink(vlan(UP0, UPNH, 10, 0x0800, ipv4(
     "8.8.8.8", "203.0.113.2", 1, icmp_echo())))
+# 802.1Q sub-interfaces of up0: up0.100 (VLAN 100, 172.16.100.1/24), up0.200 (no VLAN)
+SEEDS["dot1q_arp_and_ping"] = (
+    from_uplink(vlan(BCAST, H51, 100, 0x0806, arp_frame(
+        1, BCAST, H51, "172.16.100.9", b"\0" * 6, "172.16.100.1")[14:])) +
+    from_uplink(vlan(UP0, H51, 100, 0x0800, ipv4("172.16.100.9", "172.16.100.1", 1,
+                                                 icmp_echo()))) +
+    from_uplink(vlan(UP0, H51, 0x2064, 0x0800, ipv4("172.16.100.9", "10.1.10.50", 1,
+                                                    icmp_echo()))))
+SEEDS["dot1q_routed_to_vlan"] = (
+    from11(VNI10, ping(BDIF10, H50, "10.1.10.50", "10.7.1.1")) +
+    from_uplink(vlan(UP0, H51, 100, 0x0806, arp_frame(
+        2, UP0, H51, "172.16.100.9", UP0, "172.16.100.1")[14:])))
+SEEDS["dot1q_vlan_without_encapsulation"] = from_uplink(vlan(UP0, H51, 200, 0x0800, ipv4(
+    "172.16.200.9", "172.16.200.1", 1, icmp_echo())))
+SEEDS["dot1q_priority_tag"] = from_uplink(vlan(UP0, UPNH, 0, 0x0800, ipv4(
+    "8.8.8.8", "203.0.113.2", 1, icmp_echo())))
 SEEDS["qinq_uplink"] = from_uplink(UP0 + UPNH + b"\x88\xa8\0\x0a\x81\0\0\x14\x08\0" + b"\0" * 20)
 SEEDS["bum_not_arp"] = from11(VNI10, ping(BCAST, H51, "10.1.10.51", "10.1.10.255"))
 SEEDS["multicast_mac"] = from11(VNI10, ping(mac("01:00:5e:00:00:05"), H51, "10.1.10.51",

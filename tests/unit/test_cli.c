@@ -288,10 +288,54 @@ static void test_secrets(void)
 	gw_cfg_free(c);
 }
 
+static void test_dot1q_errors(void)
+{
+	const char *text = "interface ethernet up0\n"
+	                   " encapsulation dot1q 10\n" /* 2: not a sub-interface */
+	                   "interface ethernet up0.100\n"
+	                   " encapsulation dot1q 4095\n" /* 4: out of range */
+	                   " encapsulation dot1q 100\n"
+	                   "interface ethernet up0.200\n"
+	                   " encapsulation dot1q 100\n" /* 7: taken by up0.100 */
+	                   "interface ethernet up1.100\n"
+	                   " encapsulation dot1q 100\n" /* another netdev: fine */
+	                   "interface ethernet up0.7x\n"
+	                   " encapsulation dot1q 7\n"; /* 11: not NETDEV.N */
+	struct errs e = {0};
+	struct gw_cfg *c;
+	CU_ASSERT_EQUAL(cli_load_config(text, &c, collect, &e), 4);
+	unsigned lines[] = {2, 4, 7, 11};
+	const char *words[] = {"up0 ", "4095", "up0.100", "up0.7x"};
+	for (unsigned i = 0; i < 4 && i < e.n; i++) {
+		CU_ASSERT_EQUAL(e.line[i], lines[i]);
+		CU_ASSERT_PTR_NOT_NULL(strstr(e.msg[i], words[i]));
+	}
+	CU_ASSERT_EQUAL(gw_cfg_if_find(c, "up0.100")->dot1q, 100);
+	CU_ASSERT_EQUAL(gw_cfg_if_find(c, "up0.200")->dot1q, 0);
+	CU_ASSERT_EQUAL(gw_cfg_if_find(c, "up1.100")->dot1q, 100);
+	/* the whole-config check names both sub-interfaces */
+	char err[GW_CFG_ERRLEN];
+	CU_ASSERT_EQUAL(gw_cfg_check(c, err), GW_CFG_OK);
+	gw_cfg_if_find(c, "up0.200")->dot1q = 100;
+	CU_ASSERT_EQUAL(gw_cfg_check(c, err), GW_CFG_ERR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "up0.100"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "up0.200"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "100"));
+	/* no encapsulation dot1q */
+	CU_ASSERT_EQUAL(gw_cfg_if_set_dot1q(c, "up0.100", 0, err), GW_CFG_OK);
+	CU_ASSERT_EQUAL(gw_cfg_check(c, err), GW_CFG_OK);
+	/* a model built around the setters: a VLAN on a main interface */
+	gw_cfg_if_find(c, "up0")->dot1q = 7;
+	CU_ASSERT_EQUAL(gw_cfg_check(c, err), GW_CFG_ERR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "up0 is not a sub-interface"));
+	gw_cfg_free(c);
+}
+
 static CU_TestInfo file_tests[] = {
     {"secrets only as SHA-512 hashes", test_secrets},
     {"golden config files round-trip", test_golden},
     {"load errors name the line and the word", test_load_errors_named},
+    {"encapsulation dot1q errors", test_dot1q_errors},
     CU_TEST_INFO_NULL,
 };
 

@@ -146,10 +146,53 @@ static void test_failed_apply_changes_nothing(void)
 	gw_destroy(gw);
 }
 
+/* Sub-interfaces swap their VLANs; a sub-interface shares its netdev's MAC. */
+static void test_dot1q_swap(void)
+{
+	char err[GW_CFG_ERRLEN];
+	struct gw_if_info i100, i200, i0;
+	struct gw *gw = new_gw();
+	struct gw_cfg *a = load("interface ethernet up0\n ip address 203.0.113.2/30\n"
+	                        "interface ethernet up0.100\n encapsulation dot1q 100\n"
+	                        " ip address 198.18.100.1/24\n"
+	                        "interface ethernet up0.200\n encapsulation dot1q 200\n");
+	struct gw_cfg *b = load("interface ethernet up0\n ip address 203.0.113.2/30\n"
+	                        "interface ethernet up0.100\n encapsulation dot1q 200\n"
+	                        " ip address 198.18.100.1/24\n"
+	                        "interface ethernet up0.200\n encapsulation dot1q 100\n");
+	CU_ASSERT_EQUAL_FATAL(gw_cfg_apply(gw, NULL, a, NULL, err), GW_CFG_OK);
+	CU_ASSERT_FATAL(gw_if_get(gw, gw_if_by_name(gw, "up0.100"), &i100));
+	CU_ASSERT_FATAL(gw_if_get(gw, gw_if_by_name(gw, "up0"), &i0));
+	CU_ASSERT_EQUAL(i100.vlan, 100);
+	CU_ASSERT(i100.up && i100.subif);
+	CU_ASSERT_STRING_EQUAL(i100.netdev, "up0");
+	CU_ASSERT_EQUAL(memcmp(i100.mac, i0.mac, 6), 0);
+	CU_ASSERT_EQUAL_FATAL(gw_cfg_apply(gw, a, b, NULL, err), GW_CFG_OK);
+	CU_ASSERT_FATAL(gw_if_get(gw, gw_if_by_name(gw, "up0.100"), &i100));
+	CU_ASSERT_FATAL(gw_if_get(gw, gw_if_by_name(gw, "up0.200"), &i200));
+	CU_ASSERT_EQUAL(i100.vlan, 200);
+	CU_ASSERT_EQUAL(i200.vlan, 100);
+	CU_ASSERT(i100.up && i200.up);
+	/* and back, as a failed apply would */
+	CU_ASSERT_EQUAL_FATAL(gw_cfg_apply(gw, b, a, NULL, err), GW_CFG_OK);
+	CU_ASSERT_FATAL(gw_if_get(gw, gw_if_by_name(gw, "up0.100"), &i100));
+	CU_ASSERT_EQUAL(i100.vlan, 100);
+	/* no encapsulation: the sub-interface stays, down */
+	CU_ASSERT_EQUAL(gw_cfg_if_set_dot1q(b, "up0.200", 0, err), GW_CFG_OK);
+	CU_ASSERT_EQUAL_FATAL(gw_cfg_apply(gw, a, b, NULL, err), GW_CFG_OK);
+	CU_ASSERT_FATAL(gw_if_get(gw, gw_if_by_name(gw, "up0.200"), &i200));
+	CU_ASSERT_EQUAL(i200.vlan, 0);
+	CU_ASSERT(!i200.up);
+	gw_cfg_free(a);
+	gw_cfg_free(b);
+	gw_destroy(gw);
+}
+
 static CU_TestInfo tests[] = {
     {"untouched state survives a diff", test_untouched_state_survives},
     {"VNI swap and subnet move", test_vni_swap_and_address_move},
     {"a refused config changes nothing", test_failed_apply_changes_nothing},
+    {"802.1Q VLAN swap between sub-interfaces", test_dot1q_swap},
     CU_TEST_INFO_NULL,
 };
 

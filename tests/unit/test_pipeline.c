@@ -539,6 +539,239 @@ static void test_vector_of_many(void)
 	CU_ASSERT_EQUAL(c.routed, 600);
 }
 
+/* ---- 802.1Q sub-interfaces: up0.100 (VLAN 100) and up0.200 (VLAN 200) on up0 ---- */
+
+#define IP_V100GW 0xc6126401u /* 198.18.100.1 */
+#define IP_V100H  0xc612640au /* 198.18.100.10 */
+#define IP_V200GW 0xc612c801u /* 198.18.200.1 */
+#define IP_V200H  0xc612c80au /* 198.18.200.10 */
+static const uint8_t HV100[6] = {0x02, 0x00, 0x00, 0x10, 0x01, 0x0a};
+static const uint8_t HV200[6] = {0x02, 0x00, 0x00, 0x20, 0x01, 0x0a};
+static uint16_t SUB100, SUB200;
+
+static void add_subifs(void)
+{
+	CU_ASSERT_EQUAL_FATAL(gw_eth_add(L.gw, "up0.100", lab_up0_mac, &SUB100), GW_OK);
+	CU_ASSERT_EQUAL_FATAL(gw_eth_add(L.gw, "up0.200", lab_up0_mac, &SUB200), GW_OK);
+	CU_ASSERT_EQUAL(gw_if_set_dot1q(L.gw, SUB100, 100), GW_OK);
+	CU_ASSERT_EQUAL(gw_if_set_dot1q(L.gw, SUB200, 200), GW_OK);
+	CU_ASSERT_EQUAL(gw_if_addr_add(L.gw, SUB100, IP_V100GW, 24), GW_OK);
+	CU_ASSERT_EQUAL(gw_if_addr_add(L.gw, SUB200, IP_V200GW, 24), GW_OK);
+}
+
+/* Writes an 802.1Q tag (TPID 0x8100, TCI) into an untagged frame f of n bytes. */
+static unsigned tag_frame(uint8_t *f, unsigned n, uint16_t tci)
+{
+	memmove(f + 16, f + 12, n - 12);
+	f[12] = 0x81;
+	f[13] = 0x00;
+	f[14] = (uint8_t)(tci >> 8);
+	f[15] = (uint8_t)tci;
+	return n + 4;
+}
+
+static uint64_t if_rx(uint16_t ifx)
+{
+	struct gw_if_info i;
+	CU_ASSERT_FATAL(gw_if_get(L.gw, ifx, &i));
+	return i.cnt.rx_pkts;
+}
+
+static void test_dot1q_routed_between_vlans(void)
+{
+	add_subifs();
+	CU_ASSERT_EQUAL(arp_static_add(gw_arp(L.gw), SUB200, IP_V200H, HV200), 0);
+	uint8_t f[200];
+	unsigned n = lab_ping_frame(f, lab_up0_mac, HV100, IP_V100H, IP_V200H, 64, 16, true);
+	unsigned tn = tag_frame(f, n, 0x2000 | 100); /* PCP 1: ignored */
+	lab_from_uplink(&L, L.up0, f, tn);
+	CU_ASSERT_EQUAL_FATAL(L.n_cap, 1);
+	const struct lab_frame *c = &L.cap[0];
+	CU_ASSERT_EQUAL(c->ifx, SUB200);
+	CU_ASSERT_EQUAL(c->len, n + 4);
+	CU_ASSERT_EQUAL(memcmp(c->bytes, HV200, 6), 0);
+	CU_ASSERT_EQUAL(memcmp(c->bytes + 6, lab_up0_mac, 6), 0);
+	CU_ASSERT_EQUAL(rd16(c->bytes + 12), 0x8100);
+	CU_ASSERT_EQUAL(rd16(c->bytes + 14), 200); /* PCP 0, DEI 0, VLAN 200 */
+	CU_ASSERT_EQUAL(rd16(c->bytes + 16), 0x0800);
+	const uint8_t *ip = c->bytes + 18;
+	CU_ASSERT_EQUAL(ip[8], 63);
+	CU_ASSERT_EQUAL(net_csum(ip, 20), 0);
+	CU_ASSERT_EQUAL(rd32(ip + 12), IP_V100H);
+	CU_ASSERT_EQUAL(rd32(ip + 16), IP_V200H);
+	CU_ASSERT_EQUAL(memcmp(ip + 20, f + 18 + 20, n - 14 - 20), 0); /* ICMP untouched */
+	CU_ASSERT_EQUAL(if_rx(SUB100), 1);
+	CU_ASSERT_EQUAL(if_rx(L.up0), 0);
+}
+
+static void test_dot1q_to_vxlan_and_back(void)
+{
+	add_subifs();
+	learn_hosts();
+	CU_ASSERT_EQUAL(arp_static_add(gw_arp(L.gw), SUB100, IP_V100H, HV100), 0);
+	/* VLAN 100 -> H1 behind VTEP .11: the tag does not leak into the VXLAN frame */
+	uint8_t f[200];
+	unsigned n = lab_ping_frame(f, lab_up0_mac, HV100, IP_V100H, IP_H1, 64, 16, true);
+	lab_from_uplink(&L, L.up0, f, tag_frame(f, n, 100));
+	CU_ASSERT_EQUAL_FATAL(L.n_cap, 1);
+	const uint8_t *in = check_outer(&L.cap[0], LAB_VTEP11, 5000);
+	CU_ASSERT_EQUAL(L.cap[0].len, 36 + n);
+	CU_ASSERT_EQUAL(memcmp(in, H1, 6), 0);
+	CU_ASSERT_EQUAL(rd16(in + 12), 0x0800);
+	CU_ASSERT_EQUAL(rd32(in + 14 + 12), IP_V100H);
+	/* and back: H1 -> VLAN 100, tagged on the wire */
+	lab_reset_capture(&L);
+	n = lab_ping_frame(f, BDIF10_MAC, H1, IP_H1, IP_V100H, 64, 16, true);
+	lab_from_vtep(&L, LAB_VTEP11, 5000, f, n);
+	CU_ASSERT_EQUAL_FATAL(L.n_cap, 1);
+	CU_ASSERT_EQUAL(L.cap[0].ifx, SUB100);
+	CU_ASSERT_EQUAL(L.cap[0].len, n + 4);
+	CU_ASSERT_EQUAL(memcmp(L.cap[0].bytes, HV100, 6), 0);
+	CU_ASSERT_EQUAL(rd32(L.cap[0].bytes + 12), 0x81000064u);
+	CU_ASSERT_EQUAL(rd16(L.cap[0].bytes + 16), 0x0800);
+}
+
+static void test_dot1q_arp(void)
+{
+	add_subifs();
+	/* a request for 198.18.100.1 in VLAN 100: answered in VLAN 100 */
+	uint8_t f[200];
+	unsigned n = lab_arp_frame(f, ARP_OP_REQUEST, NULL, HV100, IP_V100H, NULL, IP_V100GW);
+	lab_from_uplink(&L, L.up0, f, tag_frame(f, n, 100));
+	CU_ASSERT_EQUAL_FATAL(L.n_cap, 1);
+	const struct lab_frame *c = &L.cap[0];
+	CU_ASSERT_EQUAL(c->ifx, SUB100);
+	CU_ASSERT_EQUAL(c->len, 64); /* 60-byte minimum frame plus the tag */
+	CU_ASSERT_EQUAL(memcmp(c->bytes, HV100, 6), 0);
+	CU_ASSERT_EQUAL(rd32(c->bytes + 12), 0x81000064u);
+	CU_ASSERT_EQUAL(rd16(c->bytes + 16), 0x0806);
+	CU_ASSERT_EQUAL(rd16(c->bytes + 18 + 6), 2); /* reply */
+	CU_ASSERT_EQUAL(rd32(c->bytes + 18 + 14), IP_V100GW);
+	/* learned on the sub-interface, not on the parent */
+	CU_ASSERT_PTR_NOT_NULL(arp_lookup(gw_arp(L.gw), SUB100, IP_V100H, L.now));
+	/* the same request in VLAN 200 is for none of its addresses: off-link there */
+	lab_reset_capture(&L);
+	n = lab_arp_frame(f, ARP_OP_REQUEST, NULL, HV100, IP_V100H, NULL, IP_V100GW);
+	lab_from_uplink(&L, L.up0, f, tag_frame(f, n, 200));
+	CU_ASSERT_EQUAL(L.n_cap, 0);
+	CU_ASSERT_EQUAL(lab_drops(&L, GW_DROP_ARP_OFFLINK), 1);
+	/* gateway-originated traffic (the ARP request for an unknown neighbour) is tagged */
+	lab_reset_capture(&L);
+	n = lab_ping_frame(f, BDIF10_MAC, H1, IP_H1, IP_V200H, 64, 16, true);
+	learn_hosts();
+	lab_from_vtep(&L, LAB_VTEP11, 5000, f, n);
+	CU_ASSERT_EQUAL_FATAL(L.n_cap, 1);
+	CU_ASSERT_EQUAL(L.cap[0].ifx, SUB200);
+	CU_ASSERT_EQUAL(memcmp(L.cap[0].bytes, BCAST, 6), 0);
+	CU_ASSERT_EQUAL(rd32(L.cap[0].bytes + 12), 0x810000c8u);
+	CU_ASSERT_EQUAL(rd16(L.cap[0].bytes + 16), 0x0806);
+	CU_ASSERT_EQUAL(rd32(L.cap[0].bytes + 18 + 24), IP_V200H);
+	lab_advance(&L, 10000); /* let the held packet go (host unreachable) */
+}
+
+static void expect_uplink_drop(uint16_t ifx, const uint8_t *f, unsigned n, enum gw_drop why)
+{
+	uint64_t before = lab_drops(&L, why);
+	lab_reset_capture(&L);
+	lab_from_uplink(&L, ifx, f, n);
+	CU_ASSERT_EQUAL(L.n_cap, 0);
+	if (lab_drops(&L, why) != before + 1)
+		fprintf(stderr, "\n  expected a drop for %s\n", gw_drop_name(why));
+	CU_ASSERT_EQUAL(lab_drops(&L, why), before + 1);
+}
+
+static void test_dot1q_unknown_and_malformed(void)
+{
+	add_subifs();
+	uint8_t f[200], g[200];
+	unsigned n = lab_ping_frame(f, lab_up0_mac, HV100, IP_V100H, IP_V100GW, 64, 16, true);
+	memcpy(g, f, n);
+	/* a VLAN with no sub-interface */
+	expect_uplink_drop(L.up0, g, tag_frame(g, n, 300), GW_DROP_VLAN_UNKNOWN);
+	memcpy(g, f, n);
+	expect_uplink_drop(L.up0, g, tag_frame(g, n, 4095), GW_DROP_VLAN_UNKNOWN);
+	/* QinQ: an 802.1ad outer tag, or a second 802.1Q tag inside VLAN 100 */
+	memcpy(g, f, n);
+	unsigned tn = tag_frame(g, n, 100);
+	g[12] = 0x88, g[13] = 0xa8;
+	expect_uplink_drop(L.up0, g, tn, GW_DROP_VLAN_TAGGED);
+	memcpy(g, f, n);
+	tn = tag_frame(g, tag_frame(g, n, 7), 100);
+	expect_uplink_drop(L.up0, g, tn, GW_DROP_VLAN_TAGGED);
+	/* a tag cut short */
+	memcpy(g, f, n);
+	tag_frame(g, n, 100);
+	expect_uplink_drop(L.up0, g, 16, GW_DROP_FRAME_SHORT);
+	/* a sub-interface without encapsulation is down and gets nothing */
+	CU_ASSERT_EQUAL(gw_if_set_dot1q(L.gw, SUB100, 0), GW_OK);
+	struct gw_if_info info;
+	CU_ASSERT_FATAL(gw_if_get(L.gw, SUB100, &info));
+	CU_ASSERT(!info.up && info.admin_up && info.subif && info.vlan == 0);
+	memcpy(g, f, n);
+	expect_uplink_drop(L.up0, g, tag_frame(g, n, 100), GW_DROP_VLAN_UNKNOWN);
+	/* priority-tagged (VLAN 0) is untagged: up0's, answered untagged */
+	memcpy(g, f, n);
+	unsigned m = lab_ping_frame(g, lab_up0_mac, lab_upnh_mac, LAB_UPNH, LAB_UP, 64, 16, true);
+	CU_ASSERT_EQUAL(arp_static_add(gw_arp(L.gw), L.up0, LAB_UPNH, lab_upnh_mac), 0);
+	lab_reset_capture(&L);
+	lab_from_uplink(&L, L.up0, g, tag_frame(g, m, 0xe000));
+	CU_ASSERT_EQUAL_FATAL(L.n_cap, 1);
+	CU_ASSERT_EQUAL(L.cap[0].ifx, L.up0);
+	CU_ASSERT_EQUAL(L.cap[0].len, m);
+	CU_ASSERT_EQUAL(rd16(L.cap[0].bytes + 12), 0x0800);
+	/* one VLAN per netdev: a second sub-interface cannot take VLAN 200 */
+	CU_ASSERT_EQUAL(gw_if_set_dot1q(L.gw, SUB100, 200), GW_E_EXISTS);
+	CU_ASSERT_EQUAL(gw_if_set_dot1q(L.gw, L.up0, 10), GW_E_INVAL);
+	CU_ASSERT_EQUAL(gw_if_set_dot1q(L.gw, SUB100, 4095), GW_E_INVAL);
+}
+
+/* A netdev whose main interface is not configured: untagged frames have no interface. */
+static void test_dot1q_without_parent(void)
+{
+	uint16_t sub;
+	CU_ASSERT_EQUAL_FATAL(gw_eth_add(L.gw, "up9.5", lab_up0_mac, &sub), GW_OK);
+	CU_ASSERT_EQUAL(gw_if_set_dot1q(L.gw, sub, 5), GW_OK);
+	CU_ASSERT_EQUAL(gw_if_addr_add(L.gw, sub, IP_V100GW, 24), GW_OK);
+	uint8_t f[200];
+	unsigned n = lab_ping_frame(f, lab_up0_mac, HV100, IP_V100H, IP_V100GW, 64, 16, true);
+	expect_uplink_drop(sub, f, n, GW_DROP_VLAN_UNKNOWN);
+	/* VLAN 5 of up9 is answered; VLAN 5 of up0 is another segment */
+	CU_ASSERT_EQUAL(arp_static_add(gw_arp(L.gw), sub, IP_V100H, HV100), 0);
+	unsigned tn = tag_frame(f, n, 5);
+	lab_reset_capture(&L);
+	lab_from_uplink(&L, sub, f, tn);
+	CU_ASSERT_EQUAL_FATAL(L.n_cap, 1);
+	CU_ASSERT_EQUAL(L.cap[0].ifx, sub);
+	CU_ASSERT_EQUAL(rd32(L.cap[0].bytes + 12), 0x81000005u);
+	n = lab_ping_frame(f, lab_up0_mac, HV100, IP_V100H, IP_V100GW, 64, 16, true);
+	expect_uplink_drop(L.up0, f, tag_frame(f, n, 5), GW_DROP_VLAN_UNKNOWN);
+	/* deleting the sub-interface frees its VLAN and its netdev */
+	CU_ASSERT_EQUAL(gw_if_del(L.gw, sub), GW_OK);
+	CU_ASSERT_EQUAL_FATAL(gw_eth_add(L.gw, "up9.6", lab_up0_mac, &sub), GW_OK);
+	CU_ASSERT_EQUAL(gw_if_set_dot1q(L.gw, sub, 5), GW_OK);
+}
+
+static void test_eth_name_split(void)
+{
+	char dev[GW_IF_NAMELEN];
+	uint32_t sub;
+	CU_ASSERT(gw_eth_name_split("up0.100", dev, &sub));
+	CU_ASSERT_STRING_EQUAL(dev, "up0");
+	CU_ASSERT_EQUAL(sub, 100);
+	CU_ASSERT(gw_eth_name_split("br.lan.7", dev, &sub));
+	CU_ASSERT_STRING_EQUAL(dev, "br.lan");
+	CU_ASSERT_EQUAL(sub, 7);
+	const char *whole[] = {"up0",     "br.lan", "up0.", "up0.0",
+	                       "up0.010", "up0.1x", ".5",   "a.1234567890"};
+	for (unsigned i = 0; i < sizeof(whole) / sizeof(whole[0]); i++) {
+		CU_ASSERT(gw_eth_name_split(whole[i], dev, &sub));
+		CU_ASSERT_STRING_EQUAL(dev, whole[i]);
+		CU_ASSERT_EQUAL(sub, 0);
+	}
+	CU_ASSERT(!gw_eth_name_split("", dev, &sub));
+	CU_ASSERT(!gw_eth_name_split("a-very-long-name.1", dev, &sub));
+}
+
 static CU_TestInfo tests[] = {
     {"ARP reply for a BDIF address", test_arp_reply_for_bdif},
     {"echo reply", test_echo_reply},
@@ -557,6 +790,12 @@ static CU_TestInfo tests[] = {
     {"ARP requests rate-limited", test_arp_request_rate_limit},
     {"null0 and local addresses", test_null_route_and_local},
     {"600 packets in one call", test_vector_of_many},
+    {"802.1Q: routed VLAN 100 -> VLAN 200, retagged", test_dot1q_routed_between_vlans},
+    {"802.1Q: VLAN <-> VXLAN, tag removed and added", test_dot1q_to_vxlan_and_back},
+    {"802.1Q: ARP per VLAN", test_dot1q_arp},
+    {"802.1Q: unknown VLAN, QinQ, no encapsulation", test_dot1q_unknown_and_malformed},
+    {"802.1Q: sub-interface without its parent", test_dot1q_without_parent},
+    {"802.1Q: sub-interface names", test_eth_name_split},
     CU_TEST_INFO_NULL,
 };
 
