@@ -6,6 +6,7 @@
  * that both a person and `| include` find what they look for.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli_int.h"
@@ -596,18 +597,36 @@ static void vrf_entry(struct show_ctx *c, uint16_t vrfx, bool first)
 	cli_printf(c->out, "%s\n", c->n ? "" : "-");
 }
 
-/* show vrf [NAME]: every VRF (the default first) or one, with routes and interfaces. */
+static struct gw *vrf_sort_gw; /* for cmp_vrfx: show commands run on the main loop */
+
+static int cmp_vrfx(const void *a, const void *b)
+{
+	return strcmp(gw_vrf_name(vrf_sort_gw, *(const uint16_t *)a),
+	              gw_vrf_name(vrf_sort_gw, *(const uint16_t *)b));
+}
+
+/* show vrf [NAME]: every VRF (the default first, then by name) or one. */
 static void show_vrf(struct show_ctx *c, int only)
 {
-	bool first = true;
+	uint16_t v[GW_VRF_MAX];
+	size_t n = 0;
+	for (uint16_t x = 1; x < GW_VRF_MAX; x++)
+		if (gw_vrf_name(c->gw, x))
+			v[n++] = x;
+	vrf_sort_gw = c->gw;
+	qsort(v, n, sizeof(v[0]), cmp_vrfx);
+	memmove(v + 1, v, n * sizeof(v[0]));
+	v[0] = GW_VRF_DEFAULT;
+	n++;
 	if (c->json)
 		cli_printf(c->out, "{\"vrfs\":[");
 	else
 		cli_printf(c->out, "%-20s %-8s %s\n", "VRF", "Routes", "Interfaces");
-	for (uint16_t v = 0; v < GW_VRF_MAX; v++) {
-		if (!gw_vrf_name(c->gw, v) || (only >= 0 && v != only))
+	bool first = true;
+	for (size_t i = 0; i < n; i++) {
+		if (only >= 0 && v[i] != only)
 			continue;
-		vrf_entry(c, v, first);
+		vrf_entry(c, v[i], first);
 		first = false;
 	}
 	if (c->json)
