@@ -308,7 +308,8 @@ static int cmd_if_vrf(struct cli_sess *s, const struct cli_args *a, struct cli_o
 	char err[GW_CFG_ERRLEN];
 	/* `no vrf [NAME]`: back to the default VRF; a name given must be the current one */
 	const struct gw_cfg_if *i = gw_cfg_if_find(s->cand, s->ifname);
-	if (a->neg && a->nval && i && strcmp(i->vrf, a->val[0]))
+	const char *cur = i && i->vrf[0] ? i->vrf : "default";
+	if (a->neg && a->nval && strcmp(cur, a->val[0]))
 		return cli_err(out, "%s is not in vrf %s", s->ifname, a->val[0]);
 	const char *vrf = a->neg ? NULL : a->val[0];
 	return cfg_result(gw_cfg_if_set_vrf(s->cand, s->ifname, vrf, err), err, out);

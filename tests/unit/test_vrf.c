@@ -416,6 +416,116 @@ static void test_cfg_apply_diff(void)
 	gw_destroy(G);
 }
 
+/* ---------------------------------------------------------------- CLI */
+
+static struct gw_cfg *running;
+
+static const struct gw_cfg *env_running(void *ctx)
+{
+	(void)ctx;
+	return running;
+}
+
+static int env_commit(void *ctx, struct gw_cfg *cand, char *err)
+{
+	(void)ctx;
+	if (gw_cfg_apply(G, running, cand, NULL, err) != GW_CFG_OK)
+		return GW_CFG_ERR;
+	gw_cfg_free(running);
+	running = cand;
+	return GW_CFG_OK;
+}
+
+static int run(struct cli_sess *s, const char *line, struct cli_out *o)
+{
+	cli_out_reset(o);
+	return cli_exec(s, line, o);
+}
+
+/* Runs lines that must all succeed. */
+static void run_ok(struct cli_sess *s, struct cli_out *o, const char *const *lines)
+{
+	for (; *lines; lines++) {
+		int r = run(s, *lines, o);
+		if (r != CLI_R_OK)
+			fprintf(stderr, "\n  %s: %s", *lines, o->buf ? o->buf : "");
+		CU_ASSERT_EQUAL(r, CLI_R_OK);
+	}
+}
+
+static void test_cli_session(void)
+{
+	static const char *const setup_lines[] = {"configure terminal",
+	                                          "vrf red",
+	                                          "vrf blue",
+	                                          "bridge-domain 10",
+	                                          "vni 5000",
+	                                          "interface bdif 10",
+	                                          "ip address 10.1.10.1/24",
+	                                          "interface bdif 110",
+	                                          "vrf red",
+	                                          "ip address 10.1.10.1/24",
+	                                          "interface bdif 210",
+	                                          "vrf blue",
+	                                          "ip address 10.1.10.1/24",
+	                                          "ip route vrf red 10.50.0.0/16 10.1.10.9",
+	                                          "end",
+	                                          NULL};
+	G = gw_create(NULL, &io, NULL);
+	CU_ASSERT_FATAL(G != NULL);
+	running = gw_cfg_new();
+	struct cli_env env = {.gw = G, .running = env_running, .commit = env_commit};
+	struct cli_sess *s = cli_sess_new(&env, true);
+	struct cli_out o;
+	cli_out_init(&o);
+	run_ok(s, &o, setup_lines);
+	CU_ASSERT_EQUAL(run(s, "show ip route vrf red", &o), CLI_R_OK);
+	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "VRF red"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "10.50.0.0/16"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "bdif110"));
+	CU_ASSERT_PTR_NULL(strstr(o.buf, "bdif10,"));
+	CU_ASSERT_EQUAL(run(s, "show ip route", &o), CLI_R_OK);
+	CU_ASSERT_PTR_NULL(strstr(o.buf, "10.50.0.0/16"));
+	CU_ASSERT_EQUAL(run(s, "show ip route vrf blue 10.50.1.1", &o), CLI_R_OK);
+	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "Network not in table"));
+	CU_ASSERT_EQUAL(run(s, "show ip route vrf default json", &o), CLI_R_OK);
+	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "\"vrf\":\"default\""));
+	CU_ASSERT_EQUAL(run(s, "show vrf red", &o), CLI_R_OK);
+	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "bdif110"));
+	CU_ASSERT_PTR_NULL(strstr(o.buf, "bdif210"));
+	CU_ASSERT_EQUAL(run(s, "show ip arp vrf green", &o), CLI_R_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "green"));
+	CU_ASSERT_EQUAL(run(s, "show running-config", &o), CLI_R_OK);
+	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "vrf blue\nvrf red\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "interface bdif 110\n vrf red\n ip address"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "ip route vrf red 10.50.0.0/16 10.1.10.9\n"));
+	/* refusals name the word and change nothing */
+	CU_ASSERT_EQUAL(run(s, "configure terminal", &o), CLI_R_OK);
+	CU_ASSERT_EQUAL(run(s, "no vrf blue", &o), CLI_R_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "bdif210"));
+	CU_ASSERT_EQUAL(run(s, "vrf default", &o), CLI_R_ERROR);
+	CU_ASSERT_EQUAL(run(s, "interface bdif 210", &o), CLI_R_OK);
+	CU_ASSERT_EQUAL(run(s, "no vrf red", &o), CLI_R_ERROR); /* it is in blue */
+	CU_ASSERT_EQUAL(run(s, "vrf red", &o), CLI_R_ERROR);    /* 10.1.10.0/24 taken there */
+	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "bdif110"));
+	uint16_t bluex, ifx = gw_if_by_name(G, "bdif210");
+	struct gw_if_info info;
+	CU_ASSERT_FATAL(gw_vrf_find(G, "blue", &bluex) && gw_if_get(G, ifx, &info));
+	CU_ASSERT_EQUAL(info.vrfx, bluex);
+	/* `no vrf` with the address gone leaves for the default VRF, then blue can go */
+	static const char *const leave[] = {"no ip address", "no vrf blue", "exit",
+	                                    "no vrf blue",   "end",         NULL};
+	run_ok(s, &o, leave);
+	CU_ASSERT_FATAL(gw_if_get(G, ifx, &info));
+	CU_ASSERT_EQUAL(info.vrfx, GW_VRF_DEFAULT);
+	CU_ASSERT(!gw_vrf_find(G, "blue", &bluex));
+	CU_ASSERT_EQUAL(running->vrfs.n, 1);
+	cli_out_free(&o);
+	cli_sess_free(s);
+	gw_cfg_free(running);
+	gw_destroy(G);
+}
+
 static CU_TestInfo pipeline_tests[] = {
     {"same subnet in three VRFs, refused within one", test_overlap_per_vrf},
     {"same prefix routed to each tenant's interface", test_same_prefix_two_tenants},
@@ -429,6 +539,7 @@ static CU_TestInfo pipeline_tests[] = {
 static CU_TestInfo config_tests[] = {
     {"setters: names, references, per-VRF overlap", test_cfg_setters},
     {"apply: VRF replaced, interface moved, and back", test_cfg_apply_diff},
+    {"CLI: commands, shows, refusals, no forms", test_cli_session},
     CU_TEST_INFO_NULL,
 };
 
