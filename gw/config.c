@@ -736,7 +736,8 @@ static int route_del(struct gw_cfg *c, struct gw_cfg_route *key, const struct fi
 	size_t n = route_hops(c, key, &first, &has_null);
 	if (!nh) {
 		if (!n)
-			return fail(err, "no route %s/%u is configured", ipstr(pfx), len);
+			return fail(err, "no route %s/%u is configured%s%s", ipstr(pfx), len,
+			            key->vrf[0] ? " in vrf " : "", key->vrf);
 		for (size_t k = 0; k < n; k++)
 			VEC_REMOVE(c->routes, first);
 		return GW_CFG_OK;
@@ -746,8 +747,9 @@ static int route_del(struct gw_cfg *c, struct gw_cfg_route *key, const struct fi
 	bool found;
 	size_t at = VEC_FIND(c->routes, key, cmp_route, &found);
 	if (!found)
-		return fail(err, "route %s/%u via %s is not configured", ipstr(pfx), len,
-		            nh->kind == FIB_NH_NULL0 ? "null0" : ipstr(nh->ip));
+		return fail(err, "route %s/%u via %s is not configured%s%s", ipstr(pfx), len,
+		            nh->kind == FIB_NH_NULL0 ? "null0" : ipstr(nh->ip),
+		            key->vrf[0] ? " in vrf " : "", key->vrf);
 	VEC_REMOVE(c->routes, at);
 	return GW_CFG_OK;
 }
