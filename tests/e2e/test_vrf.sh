@@ -234,6 +234,22 @@ green() {
 }
 check "vrf green made, routed, removed at run time" green
 check "red and blue still forward after the changes" eval 'lab_ping h1 10.1.20.60 && lab_ping b1 10.1.20.60'
+
+# SIGHUP with blue's interfaces and route moved into a new VRF "green" and blue gone: a
+# diff; red is not touched and the blue hosts go on reaching each other, now in green.
+reload_green() {
+  sed -e 's/^vrf blue$/vrf green/' -e 's/^ vrf blue$/ vrf green/' \
+    -e 's/^ip route vrf blue /ip route vrf green /' "$CONF" >"$CONF.green" &&
+    cp "$CONF.green" "$CONF" && gw_reload || return 1
+  gw_json "show vrf json" '[v["name"] for v in d["vrfs"]] == ["default", "green", "red"] and
+d["vrfs"][1]["interfaces"] == ["bdif110", "bdif120"]' || return 1
+  gw_has_line "show ip route vrf green" S 10.99.0.0/16 10.1.20.60 bdif120
+}
+check "reload: blue's interfaces and routes moved to vrf green, blue removed" reload_green
+check "after the reload: b1 -> b2 (10.1.120.60) in green, h1 -> h2 in red" \
+  eval 'lab_ping b1 10.1.120.60 && lab_ping h1 10.1.20.60'
+check "after the reload: red h1 -> 10.1.120.60 still unreachable" \
+  unreachable h1 10.1.120.60 10.1.10.1
 check "vxgwd is still running" gw_alive
 
 lab_finish
