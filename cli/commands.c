@@ -162,20 +162,38 @@ static int cmd_if_eth(struct cli_sess *s, const struct cli_args *a, struct cli_o
 	return enter_interface(s, GW_IF_ETH, a->val[0], 0, a->neg, out);
 }
 
-static int cmd_ip_route(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+/* ip route [vrf NAME] P/L (A.B.C.D|null0): the prefix is value `at`, the next hop after it. */
+static int ip_route(struct cli_sess *s, const struct cli_args *a, const char *vrf, int at,
+                    struct cli_out *out)
 {
 	char err[GW_CFG_ERRLEN];
 	uint32_t pfx;
 	uint8_t len;
-	net_prefix_parse(a->val[0], &pfx, &len);
+	net_prefix_parse(a->val[at], &pfx, &len);
 	struct fib_nh nh = {.kind = FIB_NH_NULL0};
-	if (a->nval > 1 && strcmp(a->val[1], "null0")) {
+	if (a->nval > at + 1 && strcmp(a->val[at + 1], "null0")) {
 		nh.kind = FIB_NH_IP;
-		nh.ip = cli_ip(a->val[1]);
+		nh.ip = cli_ip(a->val[at + 1]);
 	}
-	bool all = a->neg && a->nval == 1;
-	return cfg_result(gw_cfg_route(s->cand, pfx, len, all ? NULL : &nh, !a->neg, err), err,
-	                  out);
+	bool all = a->neg && a->nval == at + 1;
+	return cfg_result(gw_cfg_vrf_route(s->cand, vrf, pfx, len, all ? NULL : &nh, !a->neg, err),
+	                  err, out);
+}
+
+static int cmd_ip_route(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+{
+	return ip_route(s, a, NULL, 0, out);
+}
+
+static int cmd_ip_route_vrf(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+{
+	return ip_route(s, a, a->val[0], 1, out);
+}
+
+static int cmd_vrf(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+{
+	char err[GW_CFG_ERRLEN];
+	return cfg_result(gw_cfg_vrf(s->cand, a->val[0], !a->neg, err), err, out);
 }
 
 static int cmd_arp(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
@@ -292,6 +310,18 @@ static int cmd_encapsulation(struct cli_sess *s, const struct cli_args *a, struc
 	return cfg_result(gw_cfg_if_set_dot1q(s->cand, s->ifname, vlan, err), err, out);
 }
 
+static int cmd_if_vrf(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+{
+	char err[GW_CFG_ERRLEN];
+	/* `no vrf [NAME]`: back to the default VRF; a name given must be the current one */
+	const struct gw_cfg_if *i = gw_cfg_if_find(s->cand, s->ifname);
+	const char *cur = i && i->vrf[0] ? i->vrf : "default";
+	if (a->neg && a->nval && strcmp(cur, a->val[0]))
+		return cli_err(out, "%s is not in vrf %s", s->ifname, a->val[0]);
+	const char *vrf = a->neg ? NULL : a->val[0];
+	return cfg_result(gw_cfg_if_set_vrf(s->cand, s->ifname, vrf, err), err, out);
+}
+
 /* ---------------------------------------------------------------- management */
 
 static int cmd_username(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
@@ -381,8 +411,20 @@ const struct cli_cmd cli_commands[] = {
     SHOW("show ip route (A.B.C.D/M|A.B.C.D) [json]",
          "Show running system information|IP|Routing table|Prefix (exact) or address (longest "
          "match)|Machine-readable output"),
+    SHOW("show ip route vrf WORD [json]",
+         "Show running system information|IP|Routing table|Of a VRF|VRF name|Machine-readable "
+         "output"),
+    SHOW("show ip route vrf WORD (A.B.C.D/M|A.B.C.D) [json]",
+         "Show running system information|IP|Routing table|Of a VRF|VRF name|Prefix (exact) or "
+         "address (longest match)|Machine-readable output"),
     SHOW("show ip arp [json]",
          "Show running system information|IP|Neighbour table|Machine-readable output"),
+    SHOW("show ip arp vrf WORD [json]", "Show running system information|IP|Neighbour table|Of "
+                                        "the interfaces of a VRF|VRF name|Machine-readable output"),
+    SHOW("show vrf [json]",
+         "Show running system information|VRFs and their interfaces|Machine-readable output"),
+    SHOW("show vrf WORD [json]", "Show running system information|VRFs and their "
+                                 "interfaces|VRF name|Machine-readable output"),
     SHOW("show counters [json]",
          "Show running system information|Packet counters|Machine-readable output"),
     SHOW("show errors [json]",
@@ -415,6 +457,10 @@ const struct cli_cmd cli_commands[] = {
      CONFIG, CFG, cmd_if_eth, NULL},
     {"ip route A.B.C.D/M (A.B.C.D|null0)", "IP|Static route|Destination prefix|Next hop or null0",
      CONFIG, CFG, cmd_ip_route, "ip route A.B.C.D/M [(A.B.C.D|null0)]"},
+    {"ip route vrf WORD A.B.C.D/M (A.B.C.D|null0)",
+     "IP|Static route|In a VRF|VRF name|Destination prefix|Next hop (in that VRF) or null0", CONFIG,
+     CFG, cmd_ip_route_vrf, "ip route vrf WORD A.B.C.D/M [(A.B.C.D|null0)]"},
+    {"vrf WORD", "Tenant routing table (VRF)|VRF name", CONFIG, CFG, cmd_vrf, NULL},
     {"arp A.B.C.D H:H:H:H:H:H WORD", "Static ARP entry|IPv4 address|MAC address|Interface", CONFIG,
      CFG, cmd_arp, "arp A.B.C.D [H:H:H:H:H:H] [WORD]"},
     {"mac-address-table static H:H:H:H:H:H bridge-domain <1-16777215> peer A.B.C.D",
@@ -453,6 +499,7 @@ const struct cli_cmd cli_commands[] = {
     {"shutdown", "Disable the interface", IF, CFG, cmd_shutdown, NULL},
     {"encapsulation dot1q <1-4094>", "Sub-interface encapsulation|IEEE 802.1Q VLAN tagging|VLAN id",
      IF, CFG, cmd_encapsulation, "encapsulation dot1q [<1-4094>]"},
+    {"vrf WORD", "Put the interface in a VRF|VRF name", IF, CFG, cmd_if_vrf, "vrf [WORD]"},
 };
 
 const size_t cli_n_commands = sizeof(cli_commands) / sizeof(cli_commands[0]);

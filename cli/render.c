@@ -38,6 +38,9 @@ static void render_if(const struct gw_cfg_if *i, struct cli_out *o)
 		cli_printf(o, "interface bdif %u\n", i->bd_id);
 	else
 		cli_printf(o, "interface ethernet %s\n", i->name);
+	/* first: the addresses that follow may overlap those of another VRF */
+	if (i->vrf[0])
+		cli_printf(o, " vrf %s\n", i->vrf);
 	if (i->dot1q)
 		cli_printf(o, " encapsulation dot1q %u\n", i->dot1q);
 	for (unsigned k = 0; k < i->n_addrs; k++)
@@ -57,7 +60,8 @@ static void render_statics(const struct gw_cfg *c, struct cli_out *o)
 	char ip[NET_IP_STRLEN], nh[NET_IP_STRLEN], mac[NET_MAC_STRLEN];
 	for (size_t i = 0; i < c->routes.n; i++) {
 		const struct gw_cfg_route *r = &c->routes.v[i];
-		cli_printf(o, "ip route %s/%u %s\n", net_ip_fmt(r->pfx, ip), r->len,
+		cli_printf(o, "ip route %s%s%s%s/%u %s\n", r->vrf[0] ? "vrf " : "", r->vrf,
+		           r->vrf[0] ? " " : "", net_ip_fmt(r->pfx, ip), r->len,
 		           r->kind == FIB_NH_NULL0 ? "null0" : net_ip_fmt(r->nh, nh));
 	}
 	for (size_t i = 0; i < c->arps.n; i++) {
@@ -103,6 +107,11 @@ void cli_render_config(const struct gw_cfg *c, struct cli_out *o)
 	if (c->udp_port != VX_UDP_PORT)
 		cli_printf(o, "vxlan udp-port %u\n", c->udp_port);
 	cli_printf(o, "!\n");
+	/* before the interfaces and routes that name them */
+	for (size_t i = 0; i < c->vrfs.n; i++)
+		cli_printf(o, "vrf %s\n", c->vrfs.v[i].name);
+	if (c->vrfs.n)
+		cli_printf(o, "!\n");
 	for (size_t i = 0; i < c->bds.n; i++)
 		render_bd(&c->bds.v[i], o);
 	for (size_t i = 0; i < c->ifs.n; i++)

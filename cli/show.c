@@ -6,6 +6,7 @@
  * that both a person and `| include` find what they look for.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli_int.h"
@@ -21,6 +22,7 @@ struct show_ctx {
 	struct cli_out *out;
 	bool json;
 	uint32_t filter; /* bridge-domain filter, 0 = all */
+	uint16_t vrfx;   /* VRF of ip route / ip arp */
 	unsigned n;      /* entries printed (text: total line; json: comma placement) */
 };
 
@@ -64,6 +66,9 @@ static int arp_line(const struct arp_entry_info *e, void *arg)
 {
 	struct show_ctx *c = arg;
 	char ip[NET_IP_STRLEN], mac[NET_MAC_STRLEN], ifn[GW_IF_NAMELEN];
+	struct gw_if_info info;
+	if (gw_if_get(c->gw, e->ifx, &info) && info.vrfx != c->vrfx)
+		return 0; /* another VRF's neighbour */
 	bool incomplete = e->state == ARP_INCOMPLETE;
 	unsigned long long age = e->state == ARP_STATIC ? 0 : e->age_ms / 1000;
 	net_ip_fmt(e->ip, ip);
@@ -92,9 +97,13 @@ static void show_ip_arp(struct show_ctx *c)
 	if (c->json) {
 		cli_printf(c->out, "{\"entries\":[");
 		arp_walk(gw_arp(c->gw), now_ms(c->s), arp_line, c);
-		cli_printf(c->out, "]}\n");
+		cli_printf(c->out, "],\"vrf\":");
+		jstr(c->out, gw_vrf_name(c->gw, c->vrfx));
+		cli_printf(c->out, "}\n");
 		return;
 	}
+	if (c->vrfx != GW_VRF_DEFAULT)
+		cli_printf(c->out, "VRF %s\n", gw_vrf_name(c->gw, c->vrfx));
 	cli_printf(c->out, "%-16s %-18s %-11s %-7s %s\n", "Address", "MAC address", "State",
 	           "Age(s)", "Interface");
 	arp_walk(gw_arp(c->gw), now_ms(c->s), arp_line, c);
@@ -228,27 +237,33 @@ static bool route_query(struct show_ctx *c, const char *arg, struct fib_route_in
 {
 	uint32_t addr;
 	uint8_t len;
+	struct fib *fib = gw_vrf_fib(c->gw, c->vrfx);
 	if (net_prefix_parse(arg, &addr, &len))
-		return fib_route_get(gw_fib(c->gw), addr & net_mask(len), len, ri);
-	return net_ip_parse(arg, &addr) && fib_route_match(gw_fib(c->gw), addr, ri);
+		return fib_route_get(fib, addr & net_mask(len), len, ri);
+	return net_ip_parse(arg, &addr) && fib_route_match(fib, addr, ri);
 }
 
 static void show_ip_route(struct show_ctx *c, const char *arg)
 {
 	struct fib_route_info ri;
+	struct fib *fib = gw_vrf_fib(c->gw, c->vrfx);
 	bool found = arg && route_query(c, arg, &ri);
 	if (c->json) {
 		cli_printf(c->out, "{\"routes\":[");
 		if (!arg)
-			fib_walk(gw_fib(c->gw), route_line, c);
+			fib_walk(fib, route_line, c);
 		else if (found)
 			route_line(&ri, c);
-		cli_printf(c->out, "]}\n");
+		cli_printf(c->out, "],\"vrf\":");
+		jstr(c->out, gw_vrf_name(c->gw, c->vrfx));
+		cli_printf(c->out, "}\n");
 		return;
 	}
+	if (c->vrfx != GW_VRF_DEFAULT)
+		cli_printf(c->out, "VRF %s\n", gw_vrf_name(c->gw, c->vrfx));
 	cli_printf(c->out, "Codes: L local, C connected, S static, * inactive\n\n");
 	if (!arg) {
-		fib_walk(gw_fib(c->gw), route_line, c);
+		fib_walk(fib, route_line, c);
 		cli_printf(c->out, "\nTotal: %u\n", c->n);
 	} else if (found) {
 		route_line(&ri, c);
@@ -348,7 +363,8 @@ static int if_line_brief(const struct gw_if_info *i, void *arg)
 	char ip[NET_IP_STRLEN], a[24] = "unassigned";
 	if (i->n_addrs)
 		snprintf(a, sizeof(a), "%s/%u", net_ip_fmt(i->addr[0], ip), i->plen[0]);
-	cli_printf(c->out, "%-12s %-20s %-6s %u\n", i->name, a, i->up ? "up" : "down", i->mtu);
+	cli_printf(c->out, "%-12s %-20s %-6s %-5u %s\n", i->name, a, i->up ? "up" : "down", i->mtu,
+	           gw_vrf_name(c->gw, i->vrfx));
 	return 0;
 }
 
@@ -371,6 +387,8 @@ static int if_line_full(const struct gw_if_info *i, void *arg)
 	else
 		cli_printf(c->out, "  Sub-interface of Linux netdev %s, no encapsulation\n",
 		           i->netdev);
+	if (i->vrfx != GW_VRF_DEFAULT)
+		cli_printf(c->out, "  VRF %s\n", gw_vrf_name(c->gw, i->vrfx));
 	cli_printf(c->out, "  MAC address %s, MTU %u\n", net_mac_fmt(i->mac, mac), i->mtu);
 	for (unsigned k = 0; k < i->n_addrs; k++)
 		cli_printf(c->out, "  Internet address %s/%u%s\n", net_ip_fmt(i->addr[k], ip),
@@ -393,6 +411,8 @@ static int if_line_json(const struct gw_if_info *i, void *arg)
 		cli_printf(c->out, "%u", i->bd_id);
 	else
 		cli_printf(c->out, "null");
+	cli_printf(c->out, ",\"vrf\":");
+	jstr(c->out, gw_vrf_name(c->gw, i->vrfx));
 	cli_printf(c->out, ",\"netdev\":");
 	if (i->kind == GW_IF_ETH)
 		jstr(c->out, i->netdev);
@@ -424,7 +444,8 @@ static void show_interfaces(struct show_ctx *c, bool brief)
 		return;
 	}
 	if (brief)
-		cli_printf(c->out, "%-12s %-20s %-6s %s\n", "Interface", "Address", "State", "MTU");
+		cli_printf(c->out, "%-12s %-20s %-6s %-5s %s\n", "Interface", "Address", "State",
+		           "MTU", "VRF");
 	gw_if_walk(c->gw, brief ? if_line_brief : if_line_full, c);
 }
 
@@ -558,6 +579,89 @@ static void show_vxlan(struct show_ctx *c, bool peers)
 	}
 }
 
+/* ---------------------------------------------------------------- vrf */
+
+/* Interfaces of the VRF c->vrfx, as a text list or JSON strings. */
+static int vrf_if_item(const struct gw_if_info *i, void *arg)
+{
+	struct show_ctx *c = arg;
+	if (i->vrfx != c->vrfx)
+		return 0;
+	if (c->json) {
+		cli_printf(c->out, "%s", jsep(c));
+		jstr(c->out, i->name);
+	} else {
+		cli_printf(c->out, "%s%s", c->n++ ? ", " : "", i->name);
+	}
+	return 0;
+}
+
+static void vrf_entry(struct show_ctx *c, uint16_t vrfx, bool first)
+{
+	struct fib_stats st;
+	fib_get_stats(gw_vrf_fib(c->gw, vrfx), &st);
+	const char *name = gw_vrf_name(c->gw, vrfx);
+	c->vrfx = vrfx;
+	c->n = 0;
+	if (c->json) {
+		cli_printf(c->out, "%s{\"name\":", first ? "" : ",");
+		jstr(c->out, name);
+		cli_printf(c->out, ",\"routes\":%zu,\"active_routes\":%zu,\"interfaces\":[",
+		           st.routes, st.active);
+		gw_if_walk(c->gw, vrf_if_item, c);
+		cli_printf(c->out, "]}");
+		return;
+	}
+	cli_printf(c->out, "%-20s %-8zu ", name, st.routes);
+	gw_if_walk(c->gw, vrf_if_item, c);
+	cli_printf(c->out, "%s\n", c->n ? "" : "-");
+}
+
+static struct gw *vrf_sort_gw; /* for cmp_vrfx: show commands run on the main loop */
+
+static int cmp_vrfx(const void *a, const void *b)
+{
+	return strcmp(gw_vrf_name(vrf_sort_gw, *(const uint16_t *)a),
+	              gw_vrf_name(vrf_sort_gw, *(const uint16_t *)b));
+}
+
+/* show vrf [NAME]: every VRF (the default first, then by name) or one. */
+static void show_vrf(struct show_ctx *c, int only)
+{
+	uint16_t v[GW_VRF_MAX];
+	size_t n = 0;
+	for (uint16_t x = 1; x < GW_VRF_MAX; x++)
+		if (gw_vrf_name(c->gw, x))
+			v[n++] = x;
+	vrf_sort_gw = c->gw;
+	qsort(v, n, sizeof(v[0]), cmp_vrfx);
+	memmove(v + 1, v, n * sizeof(v[0]));
+	v[0] = GW_VRF_DEFAULT;
+	n++;
+	if (c->json)
+		cli_printf(c->out, "{\"vrfs\":[");
+	else
+		cli_printf(c->out, "%-20s %-8s %s\n", "VRF", "Routes", "Interfaces");
+	bool first = true;
+	for (size_t i = 0; i < n; i++) {
+		if (only >= 0 && v[i] != only)
+			continue;
+		vrf_entry(c, v[i], first);
+		first = false;
+	}
+	if (c->json)
+		cli_printf(c->out, "]}\n");
+}
+
+/* The VRF named in `show ... vrf NAME`; false (error printed) when there is none. */
+static bool show_vrf_arg(struct show_ctx *c, const char *name)
+{
+	if (gw_vrf_find(c->gw, name, &c->vrfx))
+		return true;
+	cli_err(c->out, "vrf %s does not exist", name);
+	return false;
+}
+
 /* ---------------------------------------------------------------- running-config */
 
 static void show_running(struct show_ctx *c, const struct gw_cfg *cfg)
@@ -613,10 +717,19 @@ int cli_show_dispatch(struct cli_sess *s, const struct cli_args *a, struct cli_o
 		return cli_err(out, "\"%s\" needs a running gateway", w1);
 	if (!strcmp(a->argv[0], "clear"))
 		return do_clear(&c, a);
-	if (!strcmp(w1, "ip") && !strcmp(w2, "arp"))
+	/* show ip (route|arp) vrf NAME ...: the VRF name is the first value */
+	bool vrf = !strcmp(w1, "ip") && a->argc > 4 && !strcmp(a->argv[3], "vrf");
+	if (vrf && !show_vrf_arg(&c, a->val[0]))
+		return CLI_R_ERROR;
+	int at = vrf ? 1 : 0;
+	if (!strcmp(w1, "vrf")) {
+		if (a->nval && !show_vrf_arg(&c, a->val[0]))
+			return CLI_R_ERROR;
+		show_vrf(&c, a->nval ? c.vrfx : -1);
+	} else if (!strcmp(w1, "ip") && !strcmp(w2, "arp"))
 		show_ip_arp(&c);
 	else if (!strcmp(w1, "ip"))
-		show_ip_route(&c, a->nval ? a->val[0] : NULL);
+		show_ip_route(&c, a->nval > at ? a->val[at] : NULL);
 	else if (!strcmp(w1, "mac")) {
 		c.filter = a->nval ? cli_u32(a->val[0]) : 0;
 		show_mac_table(&c);

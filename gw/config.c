@@ -96,15 +96,23 @@ static int cmp_if(const void *k, const void *e)
 	return strcmp(a->name, b->name);
 }
 
+/* The default VRF ("") first, then the tenants by name. */
 static int cmp_route(const void *k, const void *e)
 {
 	const struct gw_cfg_route *a = k, *b = e;
-	int r = cmp_u32(a->pfx, b->pfx);
+	int r = strcmp(a->vrf, b->vrf);
+	if (!r)
+		r = cmp_u32(a->pfx, b->pfx);
 	if (!r)
 		r = cmp_u32(a->len, b->len);
 	if (!r)
 		r = cmp_u32(a->kind, b->kind);
 	return r ? r : cmp_u32(a->nh, b->nh);
+}
+
+static int cmp_vrf(const void *k, const void *e)
+{
+	return strcmp(((const struct gw_cfg_vrf *)k)->name, ((const struct gw_cfg_vrf *)e)->name);
 }
 
 static int cmp_arp(const void *k, const void *e)
@@ -158,6 +166,7 @@ void gw_cfg_free(struct gw_cfg *c)
 {
 	if (!c)
 		return;
+	free(c->vrfs.v);
 	free(c->bds.v);
 	free(c->ifs.v);
 	free(c->routes.v);
@@ -188,7 +197,8 @@ struct gw_cfg *gw_cfg_clone(const struct gw_cfg *c)
 	if (!d)
 		return NULL;
 	*d = *c;
-	bool ok = VEC_DUP(d->bds, c->bds);
+	bool ok = VEC_DUP(d->vrfs, c->vrfs);
+	ok = VEC_DUP(d->bds, c->bds) && ok;
 	ok = VEC_DUP(d->ifs, c->ifs) && ok;
 	ok = VEC_DUP(d->routes, c->routes) && ok;
 	ok = VEC_DUP(d->arps, c->arps) && ok;
@@ -206,8 +216,8 @@ struct gw_cfg *gw_cfg_clone(const struct gw_cfg *c)
 bool gw_cfg_equal(const struct gw_cfg *a, const struct gw_cfg *b)
 {
 	return !strcmp(a->hostname, b->hostname) && a->vtep == b->vtep &&
-	       a->udp_port == b->udp_port && VEC_EQ(a->bds, b->bds) && VEC_EQ(a->ifs, b->ifs) &&
-	       VEC_EQ(a->routes, b->routes) && VEC_EQ(a->arps, b->arps) &&
+	       a->udp_port == b->udp_port && VEC_EQ(a->vrfs, b->vrfs) && VEC_EQ(a->bds, b->bds) &&
+	       VEC_EQ(a->ifs, b->ifs) && VEC_EQ(a->routes, b->routes) && VEC_EQ(a->arps, b->arps) &&
 	       VEC_EQ(a->macs, b->macs) && VEC_EQ(a->users, b->users) &&
 	       !strcmp(a->enable_secret, b->enable_secret) && a->vty == b->vty &&
 	       a->vty_addr == b->vty_addr && a->vty_port == b->vty_port &&
@@ -245,6 +255,95 @@ int gw_cfg_set_udp_port(struct gw_cfg *c, uint32_t port, char *err)
 	if (port > 65535)
 		return fail(err, "udp-port %u out of range 1-65535", port);
 	c->udp_port = port ? (uint16_t)port : VX_UDP_PORT;
+	return GW_CFG_OK;
+}
+
+/* ---------------------------------------------------------------- VRFs */
+
+static bool vrf_is_default(const char *vrf)
+{
+	return !vrf || !vrf[0] || !strcmp(vrf, "default");
+}
+
+/* Zero-filled, so that gw_cfg_equal's whole-struct comparison sees equal names equal. */
+static void vrf_name_set(char dst[GW_VRF_NAMELEN], const char *vrf)
+{
+	memset(dst, 0, GW_VRF_NAMELEN);
+	if (!vrf_is_default(vrf))
+		snprintf(dst, GW_VRF_NAMELEN, "%s", vrf);
+}
+
+static int vrf_name_check(const char *name, char *err)
+{
+	size_t n = strlen(name);
+	if (n == 0 || n >= GW_VRF_NAMELEN || !isalpha((unsigned char)name[0]))
+		return fail(err,
+		            "vrf name \"%s\": 1-%d letters, digits, - _ . starting with a letter",
+		            name, GW_VRF_NAMELEN - 1);
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)name[i]) && !strchr("-_.", name[i]))
+			return fail(err, "vrf name \"%s\": character '%c' not allowed", name,
+			            name[i]);
+	/* words of the show commands: `show vrf json`, `show ip route vrf all` */
+	if (!strcmp(name, "default") || !strcmp(name, "all") || !strcmp(name, "json"))
+		return fail(err, "vrf name \"%s\" is reserved", name);
+	return GW_CFG_OK;
+}
+
+const struct gw_cfg_vrf *gw_cfg_vrf_find(const struct gw_cfg *c, const char *name)
+{
+	struct gw_cfg_vrf key;
+	vrf_name_set(key.name, name);
+	bool found;
+	size_t at = VEC_FIND(c->vrfs, &key, cmp_vrf, &found);
+	return found ? &c->vrfs.v[at] : NULL;
+}
+
+/* A VRF that an interface or a static route refers to: NULL when the VRF is unused. */
+static const char *vrf_user(const struct gw_cfg *c, const char *name, char *buf, size_t len)
+{
+	for (size_t i = 0; i < c->ifs.n; i++)
+		if (!strcmp(c->ifs.v[i].vrf, name)) {
+			snprintf(buf, len, "interface %s", c->ifs.v[i].name);
+			return buf;
+		}
+	for (size_t i = 0; i < c->routes.n; i++)
+		if (!strcmp(c->routes.v[i].vrf, name)) {
+			snprintf(buf, len, "ip route vrf %s %s/%u", name, ipstr(c->routes.v[i].pfx),
+			         c->routes.v[i].len);
+			return buf;
+		}
+	return NULL;
+}
+
+int gw_cfg_vrf(struct gw_cfg *c, const char *name, bool add, char *err)
+{
+	if (!strcmp(name, "default"))
+		return fail(err, "vrf default always exists");
+	if (vrf_name_check(name, err))
+		return GW_CFG_ERR;
+	struct gw_cfg_vrf key;
+	vrf_name_set(key.name, name);
+	bool found;
+	size_t at = VEC_FIND(c->vrfs, &key, cmp_vrf, &found);
+	if (!add) {
+		char user[96];
+		if (!found)
+			return fail(err, "vrf %s does not exist", name);
+		if (vrf_user(c, name, user, sizeof(user)))
+			return fail(err, "vrf %s is still used by %s", name, user);
+		VEC_REMOVE(c->vrfs, at);
+		return GW_CFG_OK;
+	}
+	if (found)
+		return GW_CFG_OK;
+	if (c->vrfs.n >= GW_VRF_MAX - 1)
+		return fail(err, "vrf %s: at most %d VRFs besides the default", name,
+		            GW_VRF_MAX - 1);
+	struct gw_cfg_vrf *v = VEC_INSERT(c->vrfs, at);
+	if (!v)
+		return fail(err, "out of memory");
+	*v = key;
 	return GW_CFG_OK;
 }
 
@@ -475,12 +574,18 @@ static bool addr_host_ok(uint32_t addr, uint8_t len)
 	return true;
 }
 
-/* Does addr/len overlap a subnet on any interface other than `self`? */
+/*
+ * Does addr/len overlap a subnet on an interface other than `self` in VRF vrf? Tenants
+ * in different VRFs may use the same subnets.
+ */
 static const struct gw_cfg_if *addr_overlap(const struct gw_cfg *c, const struct gw_cfg_if *self,
-                                            uint32_t addr, uint8_t len, unsigned *which)
+                                            const char *vrf, uint32_t addr, uint8_t len,
+                                            unsigned *which)
 {
 	for (size_t i = 0; i < c->ifs.n; i++) {
 		const struct gw_cfg_if *o = &c->ifs.v[i];
+		if (strcmp(o->vrf, vrf))
+			continue;
 		for (unsigned k = 0; k < o->n_addrs; k++) {
 			if (o == self && o->addr[k] == addr)
 				continue;
@@ -528,7 +633,7 @@ int gw_cfg_if_addr(struct gw_cfg *c, const char *name, uint32_t addr, uint8_t le
 	if (!addr_host_ok(addr, len))
 		return fail(err, "%s/%u is not a usable host address", ipstr(addr), len);
 	unsigned k;
-	const struct gw_cfg_if *o = addr_overlap(c, i, addr, len, &k);
+	const struct gw_cfg_if *o = addr_overlap(c, i, i->vrf, addr, len, &k);
 	if (o && !(o == i && op == GW_CFG_ADDR_PRIMARY && k == 0))
 		return fail(err, "%s/%u overlaps %s/%u on %s", ipstr(addr), len, ipstr(o->addr[k]),
 		            o->plen[k], o->name);
@@ -622,42 +727,71 @@ int gw_cfg_if_set_dot1q(struct gw_cfg *c, const char *name, uint32_t vlan, char 
 	return GW_CFG_OK;
 }
 
+int gw_cfg_if_set_vrf(struct gw_cfg *c, const char *name, const char *vrf, char *err)
+{
+	struct gw_cfg_if *i = cfg_if_get(c, name, err);
+	if (!i)
+		return GW_CFG_ERR;
+	if (!vrf_is_default(vrf) && !gw_cfg_vrf_find(c, vrf))
+		return fail(err, "vrf %s does not exist", vrf);
+	char to[GW_VRF_NAMELEN];
+	vrf_name_set(to, vrf);
+	for (unsigned k = 0; k < i->n_addrs; k++) {
+		unsigned w;
+		const struct gw_cfg_if *o = addr_overlap(c, i, to, i->addr[k], i->plen[k], &w);
+		if (o && o != i)
+			return fail(err, "%s/%u on %s overlaps %s/%u on %s in vrf %s",
+			            ipstr(i->addr[k]), i->plen[k], name, ipstr(o->addr[w]),
+			            o->plen[w], o->name, to[0] ? to : "default");
+	}
+	memcpy(i->vrf, to, sizeof(i->vrf));
+	return GW_CFG_OK;
+}
+
 /* ---------------------------------------------------------------- static entries */
 
-static size_t route_hops(const struct gw_cfg *c, uint32_t pfx, uint8_t len, size_t *first,
+/* The next hops of (vrf, pfx, len): how many, from which index, null0 among them. */
+static size_t route_hops(const struct gw_cfg *c, const struct gw_cfg_route *key, size_t *first,
                          bool *has_null)
 {
-	struct gw_cfg_route key = {.pfx = pfx, .len = len};
+	struct gw_cfg_route k = {.pfx = key->pfx, .len = key->len};
+	memcpy(k.vrf, key->vrf, sizeof(k.vrf));
 	bool found;
-	size_t at = VEC_FIND(c->routes, &key, cmp_route, &found), n = 0;
+	size_t at = VEC_FIND(c->routes, &k, cmp_route, &found), n = 0;
 	*first = at;
 	*has_null = false;
-	for (; at < c->routes.n && c->routes.v[at].pfx == pfx && c->routes.v[at].len == len; at++) {
+	for (; at < c->routes.n && c->routes.v[at].pfx == k.pfx && c->routes.v[at].len == k.len &&
+	       !strcmp(c->routes.v[at].vrf, k.vrf);
+	     at++) {
 		n++;
 		*has_null |= c->routes.v[at].kind == FIB_NH_NULL0;
 	}
 	return n;
 }
 
-static int route_del(struct gw_cfg *c, uint32_t pfx, uint8_t len, const struct fib_nh *nh,
-                     char *err)
+static int route_del(struct gw_cfg *c, struct gw_cfg_route *key, const struct fib_nh *nh, char *err)
 {
 	size_t first;
 	bool has_null;
-	size_t n = route_hops(c, pfx, len, &first, &has_null);
+	uint32_t pfx = key->pfx;
+	uint8_t len = key->len;
+	size_t n = route_hops(c, key, &first, &has_null);
 	if (!nh) {
 		if (!n)
-			return fail(err, "no route %s/%u is configured", ipstr(pfx), len);
+			return fail(err, "no route %s/%u is configured%s%s", ipstr(pfx), len,
+			            key->vrf[0] ? " in vrf " : "", key->vrf);
 		for (size_t k = 0; k < n; k++)
 			VEC_REMOVE(c->routes, first);
 		return GW_CFG_OK;
 	}
-	struct gw_cfg_route key = {pfx, len, nh->kind, nh->kind == FIB_NH_IP ? nh->ip : 0};
+	key->kind = nh->kind;
+	key->nh = nh->kind == FIB_NH_IP ? nh->ip : 0;
 	bool found;
-	size_t at = VEC_FIND(c->routes, &key, cmp_route, &found);
+	size_t at = VEC_FIND(c->routes, key, cmp_route, &found);
 	if (!found)
-		return fail(err, "route %s/%u via %s is not configured", ipstr(pfx), len,
-		            nh->kind == FIB_NH_NULL0 ? "null0" : ipstr(nh->ip));
+		return fail(err, "route %s/%u via %s is not configured%s%s", ipstr(pfx), len,
+		            nh->kind == FIB_NH_NULL0 ? "null0" : ipstr(nh->ip),
+		            key->vrf[0] ? " in vrf " : "", key->vrf);
 	VEC_REMOVE(c->routes, at);
 	return GW_CFG_OK;
 }
@@ -665,21 +799,32 @@ static int route_del(struct gw_cfg *c, uint32_t pfx, uint8_t len, const struct f
 int gw_cfg_route(struct gw_cfg *c, uint32_t pfx, uint8_t len, const struct fib_nh *nh, bool add,
                  char *err)
 {
+	return gw_cfg_vrf_route(c, NULL, pfx, len, nh, add, err);
+}
+
+int gw_cfg_vrf_route(struct gw_cfg *c, const char *vrf, uint32_t pfx, uint8_t len,
+                     const struct fib_nh *nh, bool add, char *err)
+{
+	if (!vrf_is_default(vrf) && !gw_cfg_vrf_find(c, vrf))
+		return fail(err, "vrf %s does not exist", vrf);
+	struct gw_cfg_route key = {.pfx = pfx, .len = len};
+	vrf_name_set(key.vrf, vrf);
 	if (len > 32)
 		return fail(err, "prefix length %u out of range 0-32", len);
 	if (pfx & ~net_mask(len))
 		return fail(err, "%s/%u has host bits set (network is %s/%u)", ipstr(pfx), len,
 		            ipstr(pfx & net_mask(len)), len);
 	if (!add)
-		return route_del(c, pfx, len, nh, err);
+		return route_del(c, &key, nh, err);
 	if (nh->kind == FIB_NH_IP && (!ip_is_unicast(nh->ip) || (nh->ip >> 24) == 127))
 		return fail(err, "next hop %s is not a unicast address", ipstr(nh->ip));
-	struct gw_cfg_route key = {pfx, len, nh->kind, nh->kind == FIB_NH_IP ? nh->ip : 0};
+	key.kind = nh->kind;
+	key.nh = nh->kind == FIB_NH_IP ? nh->ip : 0;
 	bool found, has_null;
 	size_t first, at = VEC_FIND(c->routes, &key, cmp_route, &found);
 	if (found)
 		return GW_CFG_OK;
-	size_t n = route_hops(c, pfx, len, &first, &has_null);
+	size_t n = route_hops(c, &key, &first, &has_null);
 	if (n && (has_null || nh->kind == FIB_NH_NULL0))
 		return fail(err, "%s/%u: null0 cannot be combined with other next hops", ipstr(pfx),
 		            len);
@@ -905,8 +1050,27 @@ int gw_cfg_set_vty_timeout(struct gw_cfg *c, uint32_t secs, char *err)
 
 /* ---------------------------------------------------------------- whole-config check */
 
+/* VRF references: every VRF named by an interface or a route exists, within the bound. */
+static int check_vrfs(const struct gw_cfg *c, char *err)
+{
+	if (c->vrfs.n > GW_VRF_MAX - 1)
+		return fail(err, "at most %d VRFs besides the default", GW_VRF_MAX - 1);
+	for (size_t i = 0; i < c->ifs.n; i++)
+		if (c->ifs.v[i].vrf[0] && !gw_cfg_vrf_find(c, c->ifs.v[i].vrf))
+			return fail(err, "interface %s: vrf %s does not exist", c->ifs.v[i].name,
+			            c->ifs.v[i].vrf);
+	for (size_t i = 0; i < c->routes.n; i++)
+		if (c->routes.v[i].vrf[0] && !gw_cfg_vrf_find(c, c->routes.v[i].vrf))
+			return fail(err, "ip route vrf %s %s/%u: vrf %s does not exist",
+			            c->routes.v[i].vrf, ipstr(c->routes.v[i].pfx),
+			            c->routes.v[i].len, c->routes.v[i].vrf);
+	return GW_CFG_OK;
+}
+
 int gw_cfg_check(const struct gw_cfg *c, char *err)
 {
+	if (check_vrfs(c, err))
+		return GW_CFG_ERR;
 	for (size_t i = 0; i < c->arps.n; i++)
 		if (!gw_cfg_if_find(c, c->arps.v[i].ifname))
 			return fail(err, "arp %s: interface %s does not exist",
@@ -919,7 +1083,8 @@ int gw_cfg_check(const struct gw_cfg *c, char *err)
 		const struct gw_cfg_if *f = &c->ifs.v[i];
 		for (unsigned k = 0; k < f->n_addrs; k++) {
 			unsigned w;
-			const struct gw_cfg_if *o = addr_overlap(c, f, f->addr[k], f->plen[k], &w);
+			const struct gw_cfg_if *o =
+			    addr_overlap(c, f, f->vrf, f->addr[k], f->plen[k], &w);
 			if (o)
 				return fail(err, "%s/%u on %s overlaps %s/%u on %s",
 				            ipstr(f->addr[k]), f->plen[k], f->name,

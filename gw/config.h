@@ -41,6 +41,11 @@ struct gw_cfg_bd {
 	uint32_t peers[BD_PEERS_MAX]; /* sorted */
 };
 
+/* A tenant VRF (the default VRF is implicit and never listed). */
+struct gw_cfg_vrf {
+	char name[GW_VRF_NAMELEN];
+};
+
 struct gw_cfg_if {
 	char name[GW_IF_NAMELEN]; /* "bdif10" or the netdev name */
 	uint8_t kind;             /* enum gw_if_kind */
@@ -53,6 +58,7 @@ struct gw_cfg_if {
 	uint8_t n_addrs;
 	uint32_t addr[GW_IF_ADDRS_MAX];
 	uint8_t plen[GW_IF_ADDRS_MAX];
+	char vrf[GW_VRF_NAMELEN]; /* "" = default, zero-filled */
 };
 
 struct gw_cfg_route {
@@ -60,6 +66,7 @@ struct gw_cfg_route {
 	uint8_t len;
 	uint8_t kind; /* enum fib_nh_kind */
 	uint32_t nh;
+	char vrf[GW_VRF_NAMELEN]; /* "" = default, zero-filled; sorted on first */
 };
 
 struct gw_cfg_arp {
@@ -94,9 +101,10 @@ struct gw_cfg {
 	char hostname[GW_CFG_HOSTLEN];
 	uint32_t vtep;                          /* vxlan source, 0 = none */
 	uint16_t udp_port;                      /* default 4789 */
+	GW_CFG_VEC(struct gw_cfg_vrf) vrfs;     /* by name */
 	GW_CFG_VEC(struct gw_cfg_bd) bds;       /* by id */
 	GW_CFG_VEC(struct gw_cfg_if) ifs;       /* bdifs by bd id, then ethernet by name */
-	GW_CFG_VEC(struct gw_cfg_route) routes; /* by (pfx, len, kind, nh) */
+	GW_CFG_VEC(struct gw_cfg_route) routes; /* by (vrf, pfx, len, kind, nh) */
 	GW_CFG_VEC(struct gw_cfg_arp) arps;     /* by (ifname, ip) */
 	GW_CFG_VEC(struct gw_cfg_mac) macs;     /* by (bd, mac) */
 	/* management */
@@ -117,6 +125,14 @@ bool gw_cfg_equal(const struct gw_cfg *a, const struct gw_cfg *b);
 int gw_cfg_set_hostname(struct gw_cfg *c, const char *name, char *err);
 int gw_cfg_set_vtep(struct gw_cfg *c, uint32_t src, char *err);      /* 0 = no */
 int gw_cfg_set_udp_port(struct gw_cfg *c, uint32_t port, char *err); /* 0 = default */
+
+/*
+ * Tenant VRFs: `vrf NAME`. A name is 1-31 letters, digits, - _ . starting with a letter;
+ * "default" names the default VRF and cannot be created or deleted. Deleting a VRF that
+ * an interface or a route still uses is refused, naming the user.
+ */
+int gw_cfg_vrf(struct gw_cfg *c, const char *name, bool add, char *err);
+const struct gw_cfg_vrf *gw_cfg_vrf_find(const struct gw_cfg *c, const char *name);
 
 int gw_cfg_bd_add(struct gw_cfg *c, uint32_t id, char *err); /* exists: fine (enter mode) */
 int gw_cfg_bd_del(struct gw_cfg *c, uint32_t id, char *err);
@@ -144,10 +160,15 @@ int gw_cfg_if_set_mtu(struct gw_cfg *c, const char *name, uint32_t mtu, char *er
 int gw_cfg_if_set_shutdown(struct gw_cfg *c, const char *name, bool shut, char *err);
 /* encapsulation dot1q VLAN (1-4094; 0 = no) of sub-interface `name` ("up0.100"). */
 int gw_cfg_if_set_dot1q(struct gw_cfg *c, const char *name, uint32_t vlan, char *err);
+/* ` vrf NAME` of an interface; vrf NULL or "default": the default VRF. */
+int gw_cfg_if_set_vrf(struct gw_cfg *c, const char *name, const char *vrf, char *err);
 
 /* nh NULL on delete = every next hop of the prefix. */
 int gw_cfg_route(struct gw_cfg *c, uint32_t pfx, uint8_t len, const struct fib_nh *nh, bool add,
                  char *err);
+/* The same in VRF vrf (NULL or "default": the default VRF), which must exist. */
+int gw_cfg_vrf_route(struct gw_cfg *c, const char *vrf, uint32_t pfx, uint8_t len,
+                     const struct fib_nh *nh, bool add, char *err);
 int gw_cfg_arp(struct gw_cfg *c, uint32_t ip, const uint8_t *mac, const char *ifname, bool add,
                char *err);
 int gw_cfg_mac(struct gw_cfg *c, const uint8_t *mac, uint32_t bd_id, uint32_t vtep, bool add,

@@ -7,6 +7,10 @@
  * first), then additions. Everything the diff does not name is left alone: a reload that
  * adds a tenant does not disturb the others' tables, learned MACs or ARP entries.
  *
+ * VRFs: removed in pass 1 after the interfaces and routes that used them have left
+ * (an interface changing VRF drops its addresses there and waits in the default VRF),
+ * created in pass 2, before pass 3 puts interfaces and routes into them.
+ *
  * Each step is idempotent (an add of what exists, a removal of what is gone, succeed), so
  * that a failed apply can be undone by applying the old configuration the same way.
  */
@@ -50,6 +54,13 @@ static struct fib_nh route_nh(const struct gw_cfg_route *r)
 	return nh;
 }
 
+/* The FIB of a VRF of the configuration ("" = default) on the gateway; NULL: not there. */
+static struct fib *vrf_fib(struct gw *gw, const char *vrf)
+{
+	uint16_t vrfx;
+	return gw_vrf_find(gw, vrf, &vrfx) ? gw_vrf_fib(gw, vrfx) : NULL;
+}
+
 /* ---------------------------------------------------------------- pass 1: removals */
 
 static void remove_statics(struct gw *gw, const struct gw_cfg *old, const struct gw_cfg *new_)
@@ -66,8 +77,9 @@ static void remove_statics(struct gw *gw, const struct gw_cfg *old, const struct
 	for (size_t i = 0; i < old->routes.n; i++) {
 		const struct gw_cfg_route *r = &old->routes.v[i];
 		struct fib_nh nh = route_nh(r);
-		if (!has_route(new_, r))
-			fib_route_del(gw_fib(gw), r->pfx, r->len, &nh);
+		struct fib *fib = vrf_fib(gw, r->vrf);
+		if (fib && !has_route(new_, r))
+			fib_route_del(fib, r->pfx, r->len, &nh);
 	}
 }
 
@@ -88,12 +100,37 @@ static void remove_interfaces(struct gw *gw, const struct gw_cfg *old, const str
 		 * gateway sends. Otherwise a new primary was appended after the old secondaries
 		 * and a reload gave another source than a restart (found by tests/fuzz). */
 		unsigned same = 0;
-		while (same < o->n_addrs && same < n->n_addrs && o->addr[same] == n->addr[same] &&
-		       o->plen[same] == n->plen[same])
+		bool moves = strcmp(o->vrf, n->vrf) != 0;
+		while (!moves && same < o->n_addrs && same < n->n_addrs &&
+		       o->addr[same] == n->addr[same] && o->plen[same] == n->plen[same])
 			same++;
 		for (unsigned k = same; k < o->n_addrs; k++)
 			gw_if_addr_del(gw, ifx, o->addr[k], o->plen[k]);
+		/* without addresses it can wait in the default VRF: its own may be going away */
+		if (moves)
+			gw_if_set_vrf(gw, ifx, GW_VRF_DEFAULT);
 	}
+}
+
+static void remove_vrfs(struct gw *gw, const struct gw_cfg *old, const struct gw_cfg *new_)
+{
+	for (size_t i = 0; i < old->vrfs.n; i++) {
+		uint16_t vrfx;
+		if (!gw_cfg_vrf_find(new_, old->vrfs.v[i].name) &&
+		    gw_vrf_find(gw, old->vrfs.v[i].name, &vrfx))
+			gw_vrf_del(gw, vrfx);
+	}
+}
+
+static int add_vrfs(struct gw *gw, const struct gw_cfg *new_, char *err)
+{
+	for (size_t i = 0; i < new_->vrfs.n; i++) {
+		uint16_t vrfx;
+		int r = gw_vrf_add(gw, new_->vrfs.v[i].name, &vrfx);
+		if (r != GW_OK && r != GW_E_EXISTS)
+			return fail(err, "vrf %s: %s", new_->vrfs.v[i].name, gw_strerror(r));
+	}
+	return GW_CFG_OK;
 }
 
 static void remove_bds(struct gw *gw, const struct gw_cfg *old, const struct gw_cfg *new_)
@@ -214,6 +251,11 @@ static int apply_if(struct gw *gw, const struct gw_cfg_if *n, const struct gw_cf
 	if (!ifx)
 		r = n->kind == GW_IF_BDIF ? gw_bdif_add(gw, n->bd_id, &ifx)
 		                          : gw_eth_add(gw, n->name, mac, &ifx);
+	uint16_t vrfx = GW_VRF_DEFAULT;
+	if (r == GW_OK && !gw_vrf_find(gw, n->vrf, &vrfx))
+		return fail(err, "interface %s: vrf %s does not exist", n->name, n->vrf);
+	if (r == GW_OK)
+		r = gw_if_set_vrf(gw, ifx, vrfx);
 	if (r == GW_OK)
 		r = gw_if_set_mac(gw, ifx, mac);
 	if (r == GW_OK)
@@ -241,9 +283,11 @@ static int add_statics(struct gw *gw, const struct gw_cfg *old, const struct gw_
 	for (size_t i = 0; i < new_->routes.n; i++) {
 		const struct gw_cfg_route *r = &new_->routes.v[i];
 		struct fib_nh nh = route_nh(r);
-		int e = fib_route_add(gw_fib(gw), r->pfx, r->len, &nh);
+		struct fib *fib = vrf_fib(gw, r->vrf);
+		int e = fib ? fib_route_add(fib, r->pfx, r->len, &nh) : FIB_E_INVAL;
 		if (e != FIB_OK && e != FIB_E_EXISTS)
-			return fail(err, "ip route %s/%u: %s", ipstr(r->pfx), r->len,
+			return fail(err, "ip route %s%s%s%s/%u: %s", r->vrf[0] ? "vrf " : "",
+			            r->vrf, r->vrf[0] ? " " : "", ipstr(r->pfx), r->len,
 			            fib_strerror(e));
 	}
 	for (size_t i = 0; i < new_->arps.n; i++) {
@@ -273,9 +317,10 @@ static int apply_diff(struct gw *gw, const struct gw_cfg *old, const struct gw_c
 	remove_statics(gw, old, new_);
 	remove_interfaces(gw, old, new_);
 	remove_bds(gw, old, new_);
+	remove_vrfs(gw, old, new_);
 	if (new_->vtep != gw_vtep(gw) || new_->udp_port != gw_udp_port(gw))
 		gw_set_vtep(gw, new_->vtep, new_->udp_port);
-	if (apply_bds(gw, old, new_, err))
+	if (add_vrfs(gw, new_, err) || apply_bds(gw, old, new_, err))
 		return GW_CFG_ERR;
 	release_dot1q(gw, new_);
 	for (size_t i = 0; i < new_->ifs.n; i++)

@@ -67,6 +67,7 @@ static struct gw_pkt *make_fragment(struct gw *gw, const struct gw_pkt *p, const
 	ip->sum = net_csum(ip, hl);
 	q->flow_hash = p->flow_hash;
 	q->rx_ifx = p->rx_ifx;
+	q->vrfx = p->vrfx; /* an ICMP error about a piece goes back within the VRF */
 	return q;
 }
 

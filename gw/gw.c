@@ -48,6 +48,8 @@ const char *gw_strerror(int err)
 		return "out of memory";
 	case GW_E_CONFLICT:
 		return "overlaps another interface's subnet";
+	case GW_E_BUSY:
+		return "still in use";
 	}
 	return "unknown error";
 }
@@ -89,6 +91,8 @@ struct gw *gw_create(const struct gw_params *params, const struct gw_io_ops *io,
 		gw_destroy(gw);
 		return NULL;
 	}
+	gw->vrfs[GW_VRF_DEFAULT].fib = gw->fib;
+	snprintf(gw->vrfs[GW_VRF_DEFAULT].name, GW_VRF_NAMELEN, "default");
 	return gw;
 }
 
@@ -103,6 +107,8 @@ void gw_destroy(struct gw *gw)
 		gw_flush(gw);
 	for (uint16_t i = 1; i <= GW_IF_MAX; i++)
 		free(gw->ports[i].by_vlan);
+	for (uint16_t v = 1; v < GW_VRF_MAX; v++)
+		fib_destroy(gw->vrfs[v].fib);
 	fib_destroy(gw->fib);
 	bd_table_destroy(gw->bd);
 	gw_ping_free(gw);
@@ -352,12 +358,12 @@ int gw_if_del(struct gw *gw, uint16_t ifx)
 	return GW_OK;
 }
 
-/* Would addr/len overlap a subnet already configured on any interface? */
-static bool subnet_conflicts(const struct gw *gw, uint32_t addr, uint8_t len)
+/* Would addr/len overlap a subnet already configured on an interface of VRF vrfx? */
+static bool subnet_conflicts(const struct gw *gw, uint16_t vrfx, uint32_t addr, uint8_t len)
 {
 	for (uint16_t i = 1; i <= GW_IF_MAX; i++) {
 		const struct gw_if *o = &gw->ifs[i];
-		if (!o->used)
+		if (!o->used || o->vrfx != vrfx)
 			continue;
 		for (unsigned k = 0; k < o->n_addrs; k++) {
 			uint8_t l = len < o->plen[k] ? len : o->plen[k];
@@ -393,9 +399,9 @@ int gw_if_addr_add(struct gw *gw, uint16_t ifx, uint32_t addr, uint8_t len)
 			return GW_E_EXISTS;
 	if (gif->n_addrs == GW_IF_ADDRS_MAX)
 		return GW_E_FULL;
-	if (subnet_conflicts(gw, addr, len))
+	if (subnet_conflicts(gw, gif->vrfx, addr, len))
 		return GW_E_CONFLICT;
-	int r = fib_connected_add(gw->fib, addr, len, ifx);
+	int r = fib_connected_add(gw->vrfs[gif->vrfx].fib, addr, len, ifx);
 	if (r != FIB_OK)
 		return r == FIB_E_NOMEM ? GW_E_NOMEM : GW_E_INVAL;
 	gif->addr[gif->n_addrs] = addr;
@@ -412,7 +418,7 @@ int gw_if_addr_del(struct gw *gw, uint16_t ifx, uint32_t addr, uint8_t len)
 	for (unsigned k = 0; k < gif->n_addrs; k++) {
 		if (gif->addr[k] != addr || gif->plen[k] != len)
 			continue;
-		fib_connected_del(gw->fib, addr, len, ifx);
+		fib_connected_del(gw->vrfs[gif->vrfx].fib, addr, len, ifx);
 		memmove(&gif->addr[k], &gif->addr[k + 1], (gif->n_addrs - k - 1) * sizeof(addr));
 		memmove(&gif->plen[k], &gif->plen[k + 1], (gif->n_addrs - k - 1));
 		gif->n_addrs--;
@@ -453,6 +459,35 @@ int gw_if_set_up(struct gw *gw, uint16_t ifx, bool up)
 	return GW_OK;
 }
 
+int gw_if_set_vrf(struct gw *gw, uint16_t ifx, uint16_t vrfx)
+{
+	struct gw_if *gif = gw_if_ptr(gw, ifx);
+	if (!gif)
+		return GW_E_NOENT;
+	if (!gw_vrf_fib(gw, vrfx))
+		return GW_E_INVAL;
+	if (gif->vrfx == vrfx)
+		return GW_OK;
+	for (unsigned k = 0; k < gif->n_addrs; k++)
+		if (subnet_conflicts(gw, vrfx, gif->addr[k], gif->plen[k]))
+			return GW_E_CONFLICT;
+	/* reserve the connected routes in the new FIB before giving up the old ones */
+	struct fib *from = gw->vrfs[gif->vrfx].fib, *to = gw->vrfs[vrfx].fib;
+	for (unsigned k = 0; k < gif->n_addrs; k++) {
+		if (fib_connected_add(to, gif->addr[k], gif->plen[k], ifx) != FIB_OK) {
+			while (k-- > 0)
+				fib_connected_del(to, gif->addr[k], gif->plen[k], ifx);
+			return GW_E_NOMEM;
+		}
+	}
+	for (unsigned k = 0; k < gif->n_addrs; k++)
+		fib_connected_del(from, gif->addr[k], gif->plen[k], ifx);
+	/* packets waiting for a neighbour were routed in the old VRF: they must not leave */
+	arp_clear_dynamic(gw->arp, ifx);
+	gif->vrfx = vrfx;
+	return GW_OK;
+}
+
 static void if_fill_info(const struct gw *gw, const struct gw_if *gif, uint16_t ifx,
                          struct gw_if_info *info)
 {
@@ -461,6 +496,7 @@ static void if_fill_info(const struct gw *gw, const struct gw_if *gif, uint16_t 
 	info->kind = gif->kind;
 	memcpy(info->name, gif->name, sizeof(info->name));
 	info->bd_id = gif->bd_id;
+	info->vrfx = gif->vrfx;
 	memcpy(info->mac, gif->mac, 6);
 	info->mtu = gif->mtu;
 	info->up = gif->up;

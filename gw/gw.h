@@ -29,6 +29,9 @@
 #define GW_MTU_MAX      9000
 #define GW_MTU_DEFAULT  1500
 #define GW_VLAN_MAX     4094 /* 802.1Q VLAN ids 1..4094 (0 and 4095 are reserved) */
+#define GW_VRF_MAX      64   /* VRFs including the default one (index 0) */
+#define GW_VRF_NAMELEN  32
+#define GW_VRF_DEFAULT  0
 
 enum gw_if_kind {
 	GW_IF_BDIF = 1,
@@ -63,7 +66,7 @@ struct gw;
 struct gw *gw_create(const struct gw_params *p, const struct gw_io_ops *io, void *io_ctx);
 void gw_destroy(struct gw *gw);
 
-/* The module tables, for configuration and show commands. */
+/* The module tables, for configuration and show commands. gw_fib: the default VRF's. */
 struct fib *gw_fib(struct gw *gw);
 struct arp_table *gw_arp(struct gw *gw);
 struct bd_table *gw_bd(struct gw *gw);
@@ -83,8 +86,26 @@ enum gw_err {
 	GW_E_FULL = -4,
 	GW_E_NOMEM = -5,
 	GW_E_CONFLICT = -6, /* address overlaps another interface's subnet */
+	GW_E_BUSY = -7,     /* still used (a VRF with interfaces) */
 };
 const char *gw_strerror(int err);
+
+/* ---- VRFs ---- */
+/*
+ * Tenant routing tables. VRF 0 is "default" and always exists; the others get a FIB of
+ * their own when created (an empty FIB holds about 1.2 MiB resident, hence the bound).
+ * An interface belongs to exactly one VRF: its local and connected routes go into that
+ * VRF's FIB and packets it receives are routed there only, so tenants may use the same
+ * prefixes and never reach each other.
+ */
+/* New VRF `name` (1-31 characters, not "default"); GW_E_EXISTS sets *vrfx too. */
+int gw_vrf_add(struct gw *gw, const char *name, uint16_t *vrfx);
+/* Deletes a VRF and its FIB; GW_E_BUSY while an interface is in it. */
+int gw_vrf_del(struct gw *gw, uint16_t vrfx);
+/* "default" (or "") is VRF 0; false when no VRF has that name. */
+bool gw_vrf_find(const struct gw *gw, const char *name, uint16_t *vrfx);
+const char *gw_vrf_name(const struct gw *gw, uint16_t vrfx); /* NULL: none */
+struct fib *gw_vrf_fib(struct gw *gw, uint16_t vrfx);        /* NULL: none */
 
 /* ---- interfaces ---- */
 /* BDIF of bridge domain bd_id (which need not exist yet); *ifx receives its index. */
@@ -113,6 +134,9 @@ int gw_if_addr_del(struct gw *gw, uint16_t ifx, uint32_t addr, uint8_t len);
 int gw_if_set_mac(struct gw *gw, uint16_t ifx, const uint8_t *mac);
 int gw_if_set_mtu(struct gw *gw, uint16_t ifx, uint32_t mtu);
 int gw_if_set_up(struct gw *gw, uint16_t ifx, bool up);
+/* Moves an interface (with its addresses and routes) into VRF vrfx; its learned
+ * neighbours are forgotten. GW_E_CONFLICT when an address overlaps a subnet there. */
+int gw_if_set_vrf(struct gw *gw, uint16_t ifx, uint16_t vrfx);
 
 struct gw_if_counters {
 	uint64_t rx_pkts, rx_bytes, tx_pkts, tx_bytes;
@@ -123,6 +147,7 @@ struct gw_if_info {
 	uint8_t kind; /* enum gw_if_kind */
 	char name[GW_IF_NAMELEN];
 	uint32_t bd_id; /* BDIF */
+	uint16_t vrfx;  /* the VRF it routes in (0: default) */
 	uint8_t mac[6];
 	uint32_t mtu;
 	bool up;       /* forwarding: administratively up and, for a sub-interface, tagged */

@@ -19,6 +19,7 @@ struct gw_if {
 	uint8_t n_addrs;
 	uint32_t mtu;
 	uint32_t bd_id; /* BDIF: the bridge domain it routes for */
+	uint16_t vrfx;  /* its VRF */
 	uint8_t mac[6];
 	char name[GW_IF_NAMELEN];
 	uint32_t addr[GW_IF_ADDRS_MAX];
@@ -80,12 +81,18 @@ struct gw_txq {
 	struct gw_pkt *pkts[GW_VEC_MAX];
 };
 
+/* A VRF: a name and a FIB (fib NULL: the slot is free). */
+struct gw_vrf {
+	struct fib *fib;
+	char name[GW_VRF_NAMELEN];
+};
+
 struct gw {
 	struct gw_params params;
 	struct gw_io_ops io;
 	void *io_ctx;
 	struct gw_pool *pool;
-	struct fib *fib;
+	struct fib *fib; /* the default VRF's, also vrfs[0].fib */
 	struct arp_table *arp;
 	struct bd_table *bd;
 	uint32_t vtep;
@@ -103,6 +110,7 @@ struct gw {
 	struct gw_pinger *ping; /* the gateway's own pings (ping.c), allocated on first use */
 	struct gw_if ifs[GW_IF_MAX + 1];     /* index 0 unused: ifx 0 means none */
 	struct gw_port ports[GW_IF_MAX + 1]; /* netdevs of uplinks; index 0 unused */
+	struct gw_vrf vrfs[GW_VRF_MAX];
 };
 
 static inline void gw_drop(struct gw *gw, struct gw_pkt *p, enum gw_drop why)
@@ -114,6 +122,12 @@ static inline void gw_drop(struct gw *gw, struct gw_pkt *p, enum gw_drop why)
 static inline struct gw_if *gw_if_ptr(struct gw *gw, uint16_t ifx)
 {
 	return ifx && ifx <= GW_IF_MAX && gw->ifs[ifx].used ? &gw->ifs[ifx] : NULL;
+}
+
+/* The FIB of VRF vrfx for the data plane (NULL when the VRF is gone). */
+static inline const struct fib *gw_vrf_fib_of(const struct gw *gw, uint16_t vrfx)
+{
+	return vrfx < GW_VRF_MAX ? gw->vrfs[vrfx].fib : NULL;
 }
 
 /* pipeline.c */

@@ -102,6 +102,7 @@ void gw_icmp_error(struct gw *gw, const struct gw_pkt *p, enum gw_icmp_kind kind
 	icmp->sum = net_csum(icmp, NET_ICMP_HLEN + quote);
 	ip4_header_init((struct net_ip *)q->data, from, to, (uint16_t)q->len);
 	q->flow_hash = p->flow_hash;
+	q->vrfx = p->vrfx; /* errors stay in the VRF of the packet they are about */
 	gw->cnt.icmp_errors++;
 	gw_ip4_local_output(gw, q);
 }

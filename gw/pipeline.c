@@ -308,18 +308,22 @@ void gw_ip4_output(struct gw *gw, struct gw_pkt *p, uint16_t ifx, uint32_t nh)
 		gw_ip4_neigh_output(gw, p, ifx, nh);
 }
 
-/* A packet the gateway originates (echo reply, ICMP error): route it by its destination. */
+/*
+ * A packet the gateway originates (echo reply, ICMP error): route it by its destination
+ * in its VRF (p->vrfx), like a transit packet.
+ */
 void gw_ip4_local_output(struct gw *gw, struct gw_pkt *p)
 {
 	const struct net_ip *ip = (const struct net_ip *)p->data;
 	uint32_t dst = ntohl(ip->dst);
-	uint32_t res = fib_lookup(gw->fib, dst);
+	const struct fib *fib = gw_vrf_fib_of(gw, p->vrfx);
+	uint32_t res = fib ? fib_lookup(fib, dst) : FIB_LOOKUP_MISS;
 	if (res == FIB_LOOKUP_MISS) {
 		gw_ping_local_error(gw, p, GW_ICMP_NET_UNREACH);
 		gw_drop(gw, p, GW_DROP_NO_ROUTE);
 		return;
 	}
-	const struct fib_path *path = fib_path_select(gw->fib, res, p->flow_hash);
+	const struct fib_path *path = fib_path_select(fib, res, p->flow_hash);
 	switch (path->type) {
 	case FIB_PATH_ATTACHED:
 		gw_ip4_output(gw, p, path->ifx, dst);
@@ -404,11 +408,14 @@ static inline void ip4_ttl_dec(struct net_ip *ip)
 }
 
 /*
- * Routing decision for one packet: true when it goes on to a neighbour (p->tx_ifx and
- * *nh set, TTL decremented, egress checks passed); false when it was consumed (for us,
- * null0, no route, TTL, MTU...).
+ * Routing decision for one packet by lookup result res in fib (its VRF's): true when it
+ * goes on to a neighbour (p->tx_ifx and *nh set, TTL decremented, egress checks passed);
+ * false when it was consumed (for us, null0, no route, TTL, MTU...). A VRF's FIB holds
+ * only paths through its own interfaces (connected routes are added to the FIB of the
+ * interface's VRF, static ones resolve through those), so the egress is in the VRF.
  */
-static bool ip4_forward(struct gw *gw, struct gw_pkt *p, uint32_t res, uint32_t *nh)
+static bool ip4_forward(struct gw *gw, const struct fib *fib, struct gw_pkt *p, uint32_t res,
+                        uint32_t *nh)
 {
 	struct net_ip *ip = (struct net_ip *)p->data;
 	if (res == FIB_LOOKUP_MISS) {
@@ -416,7 +423,7 @@ static bool ip4_forward(struct gw *gw, struct gw_pkt *p, uint32_t res, uint32_t 
 		gw_drop(gw, p, GW_DROP_NO_ROUTE);
 		return false;
 	}
-	const struct fib_path *path = fib_path_select(gw->fib, res, p->flow_hash);
+	const struct fib_path *path = fib_path_select(fib, res, p->flow_hash);
 	if (path->type == FIB_PATH_LOCAL) {
 		gw->cnt.local++;
 		gw_ip4_local_input(gw, p);
@@ -439,6 +446,36 @@ static bool ip4_forward(struct gw *gw, struct gw_pkt *p, uint32_t res, uint32_t 
 }
 
 /*
+ * The lookups of a vector whose packets belong to several VRFs: one batch per VRF over
+ * the packets gathered for it, results scattered back. done[] marks what is looked up.
+ */
+static void fib_lookup_vrfs(const struct gw *gw, struct gw_pkt **v, const uint32_t *dst,
+                            uint32_t *res, unsigned n)
+{
+	bool done[GW_VEC_MAX] = {false};
+	uint32_t d[GW_VEC_MAX], r[GW_VEC_MAX];
+	uint16_t at[GW_VEC_MAX];
+	for (unsigned i = 0; i < n; i++) {
+		if (done[i])
+			continue;
+		uint16_t vrfx = v[i]->vrfx;
+		unsigned k = 0;
+		for (unsigned j = i; j < n; j++) {
+			if (done[j] || v[j]->vrfx != vrfx)
+				continue;
+			done[j] = true;
+			d[k] = dst[j];
+			at[k++] = (uint16_t)j;
+		}
+		const struct fib *fib = gw_vrf_fib_of(gw, vrfx);
+		if (fib)
+			fib_lookup_batch(fib, d, r, k);
+		for (unsigned j = 0; j < k; j++)
+			res[at[j]] = fib ? r[j] : FIB_LOOKUP_MISS;
+	}
+}
+
+/*
  * IPv4 over a vector, in stages so that each table's cache misses overlap across the
  * packets instead of stalling each one in turn: checks; one batched FIB lookup; routing
  * decisions (prefetching the neighbour buckets); neighbour rewrite (prefetching the MAC
@@ -449,6 +486,8 @@ static void ip4_input_vec(struct gw *gw, struct gw_pkt **pkts, unsigned n)
 	uint32_t dst[GW_VEC_MAX], res[GW_VEC_MAX], nh[GW_VEC_MAX];
 	struct gw_pkt *v[GW_VEC_MAX];
 	unsigned nv = 0;
+	uint16_t vrfx = n ? pkts[0]->vrfx : 0;
+	bool mixed = false;
 	for (unsigned i = 0; i < n; i++) {
 		enum gw_drop why = ip4_validate(pkts[i]);
 		if (why) {
@@ -456,15 +495,25 @@ static void ip4_input_vec(struct gw *gw, struct gw_pkt **pkts, unsigned n)
 			continue;
 		}
 		dst[nv] = ntohl(((const struct net_ip *)pkts[i]->data)->dst);
+		mixed |= pkts[i]->vrfx != vrfx;
 		v[nv++] = pkts[i];
 	}
 	if (!nv)
 		return;
-	fib_lookup_batch(gw->fib, dst, res, nv);
+	/* a vector mostly belongs to one VRF: then it is one batch, as without VRFs */
+	const struct fib *fib = gw_vrf_fib_of(gw, vrfx);
+	if (mixed)
+		fib_lookup_vrfs(gw, v, dst, res, nv);
+	else if (fib)
+		fib_lookup_batch(fib, dst, res, nv);
+	else
+		for (unsigned i = 0; i < nv; i++)
+			res[i] = FIB_LOOKUP_MISS;
 
 	unsigned nf = 0;
 	for (unsigned i = 0; i < nv; i++) {
-		if (!ip4_forward(gw, v[i], res[i], &nh[nf]))
+		const struct fib *f = mixed ? gw_vrf_fib_of(gw, v[i]->vrfx) : fib;
+		if (!ip4_forward(gw, f, v[i], res[i], &nh[nf]))
 			continue;
 		arp_prefetch(gw->arp, v[i]->tx_ifx, nh[nf]);
 		v[nf++] = v[i];
@@ -519,6 +568,7 @@ static void l3_input(struct gw *gw, struct gw_pkt *p, uint16_t ifx, struct ip4_v
 	gif->cnt.rx_pkts++;
 	gif->cnt.rx_bytes += p->len;
 	p->rx_ifx = ifx;
+	p->vrfx = gif->vrfx;
 	if (type == NET_ETHERTYPE_ARP) {
 		gw_arp_input(gw, p, ifx);
 	} else if (type == NET_ETHERTYPE_IP) {

@@ -164,6 +164,7 @@ static const char *ifname(struct gw *gw, uint16_t ifx, char buf[GW_IF_NAMELEN])
 struct walk {
 	struct gw *gw;
 	struct lines *l;
+	const char *vrf; /* of the routes walked */
 };
 
 static int snap_if(const struct gw_if_info *i, void *arg)
@@ -175,8 +176,8 @@ static int snap_if(const struct gw_if_info *i, void *arg)
 		snprintf(addrs + n, sizeof(addrs) - n, " %s/%u", net_ip_fmt(i->addr[k], ip),
 		         i->plen[k]);
 	}
-	addf(w->l, "if %s kind %u bd %u mac %s mtu %u up %d addrs%s", i->name, i->kind, i->bd_id,
-	     net_mac_fmt(i->mac, mac), i->mtu, i->up, addrs);
+	addf(w->l, "if %s kind %u bd %u vrf %s mac %s mtu %u up %d addrs%s", i->name, i->kind,
+	     i->bd_id, gw_vrf_name(w->gw, i->vrfx), net_mac_fmt(i->mac, mac), i->mtu, i->up, addrs);
 	return 0;
 }
 
@@ -209,8 +210,8 @@ static int snap_route(const struct fib_route_info *ri, void *arg)
 	qsort(pv, ri->n_nh, sizeof(pv[0]), cmp_str);
 	for (unsigned k = 0; k < ri->n_nh; k++)
 		strcat(nhs, pv[k]);
-	addf(w->l, "route %s/%u source %u active %d paths%s nh%s", net_ip_fmt(ri->pfx, ip), ri->len,
-	     ri->source, ri->active, paths, nhs);
+	addf(w->l, "route %s %s/%u source %u active %d paths%s nh%s", w->vrf,
+	     net_ip_fmt(ri->pfx, ip), ri->len, ri->source, ri->active, paths, nhs);
 	return 0;
 }
 
@@ -262,7 +263,12 @@ static char *snapshot(struct gw *gw)
 	char ip[NET_IP_STRLEN];
 	addf(&l, "vtep %s port %u", net_ip_fmt(gw_vtep(gw), ip), gw_udp_port(gw));
 	gw_if_walk(gw, snap_if, &w);
-	CHECK(fib_walk(gw_fib(gw), snap_route, &w) == 0, "fib_walk");
+	for (uint16_t v = 0; v < GW_VRF_MAX; v++) {
+		if (!(w.vrf = gw_vrf_name(gw, v)))
+			continue;
+		addf(&l, "vrf %s", w.vrf);
+		CHECK(fib_walk(gw_vrf_fib(gw, v), snap_route, &w) == 0, "fib_walk");
+	}
 	CHECK(arp_walk(gw_arp(gw), 0, snap_arp, &w) == 0, "arp_walk");
 	CHECK(bd_walk(gw_bd(gw), snap_bd, &w) == 0, "bd_walk");
 	CHECK(bd_mac_walk(gw_bd(gw), 0, 0, snap_mac, &w) == 0, "bd_mac_walk");

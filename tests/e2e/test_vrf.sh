@@ -1,0 +1,255 @@
+#!/usr/bin/env bash
+# End-to-end tenant VRFs through vxgwd in the netns lab (tests/e2e/lab.sh): two tenants
+# with the SAME subnets behind the same two kernel VTEPs, each in its own VRF, routed
+# apart and strictly isolated from each other and from the default VRF.
+#
+#   VRF red:  h1 10.1.10.50 (vtep1, VNI 5000, bdif10)    h2 10.1.20.60 (vtep2, VNI 6000, bdif20)
+#   VRF blue: b1 10.1.10.50 (vtep1, VNI 5110, bdif110)   b2 10.1.20.60 (vtep2, VNI 6120, bdif120)
+#             b2 also has 10.1.120.60/24 (bdif120 10.1.120.1/24 secondary): blue only
+#   default:  up0 203.0.113.2/30, 0.0.0.0/0 via ext
+#
+# usage: test_vrf.sh [BUILD_DIR]     (default <repo>/build; needs root)
+# exit: 0 all passed, 1 a check failed, 77 skipped (not root, or vxgwd not built).
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/lab.sh"
+lab_run_under_timeout 200 "$0" "$@"
+
+[ -n "${1:-}" ] && VXGW_BUILD=$1
+lab_init "vxt$$"
+lab_require_root
+lab_require_daemon
+lab_trap
+# the blue hosts live in namespaces of their own, removed with the lab's
+LAB_NAMES="$LAB_NAMES b1 b2"
+BLUE_MAC=(x 02:00:00:02:10:50 02:00:00:02:20:60)
+
+# Blue tenant: a second VXLAN device and bridge on vtep1/vtep2, a host behind each, with
+# the addresses of h1/h2 (the namespaces b1/b2 were made by lab_up with LAB_NAMES).
+blue_up() {
+  (
+    set -eE
+    trap 'echo "blue_up: failed: $BASH_COMMAND" >&2' ERR
+    local i vt vni addr
+    for i in 1 2; do
+      vt=$P-vtep$i
+      vni=$([ $i = 1 ] && echo 5110 || echo 6120)
+      addr=$([ $i = 1 ] && echo 10.1.10.50 || echo 10.1.20.60)
+      ip -n "$vt" link add "vxlan$vni" type vxlan id "$vni" dstport 4789 \
+        local "${LAB_VTEP[i]}" nolearning
+      ip -n "$vt" link set "vxlan$vni" mtu 1450
+      ip -n "$vt" link add br1 type bridge stp_state 0 mcast_snooping 0
+      ip -n "$vt" link set "vxlan$vni" master br1 up
+      ip -n "$vt" link add "b$i" type veth peer name eth0 netns "$P-b$i"
+      ip -n "$vt" link set "b$i" mtu 1450 master br1 up
+      ip -n "$vt" link set br1 up
+      bridge -n "$vt" fdb append 00:00:00:00:00:00 dev "vxlan$vni" dst $LAB_GW_UL
+      _lab_nooffload "$vt" "b$i"
+      ip -n "$P-b$i" link set eth0 address "${BLUE_MAC[i]}" mtu 1450 up
+      ip -n "$P-b$i" addr add "$addr/24" dev eth0
+      ip -n "$P-b$i" route add default via "${addr%.*}.1"
+      _lab_nooffload "$P-b$i" eth0
+    done
+    ip -n "$P-b2" addr add 10.1.120.60/24 dev eth0
+  )
+}
+
+write_config() {
+  cat <<'EOF'
+hostname vxgw-vrf
+vxlan source 192.0.2.1
+vrf red
+vrf blue
+!
+bridge-domain 10
+ vni 5000
+ flood-peer 192.0.2.11
+bridge-domain 20
+ vni 6000
+ flood-peer 192.0.2.12
+bridge-domain 110
+ vni 5110
+ flood-peer 192.0.2.11
+bridge-domain 120
+ vni 6120
+ flood-peer 192.0.2.12
+!
+interface bdif 10
+ vrf red
+ ip address 10.1.10.1/24
+ mtu 1450
+interface bdif 20
+ vrf red
+ ip address 10.1.20.1/24
+ mtu 1450
+interface bdif 110
+ vrf blue
+ ip address 10.1.10.1/24
+ mtu 1450
+interface bdif 120
+ vrf blue
+ ip address 10.1.20.1/24
+ ip address 10.1.120.1/24 secondary
+ mtu 1450
+interface ethernet up0
+ ip address 203.0.113.2/30
+!
+ip route 0.0.0.0/0 203.0.113.1
+ip route vrf red 10.99.0.0/16 10.1.20.60
+ip route vrf blue 10.99.0.0/16 10.1.20.60
+EOF
+}
+
+# lab_gc_stale knows the standard names only: the blue hosts of killed runs go here
+blue_gc_stale() {
+  local ns
+  for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
+    [[ $ns =~ ^vxt([0-9]+)-b[12]$ ]] || continue
+    [ -d "/proc/${BASH_REMATCH[1]}" ] && continue
+    _lab_kill_ns "$ns"
+    ip netns del "$ns" 2>/dev/null
+  done
+  return 0
+}
+
+blue_gc_stale
+check "test tools are installed" lab_require_tools || lab_finish
+check "lab comes up" lab_up || lab_finish
+check "blue tenant hosts b1, b2 come up behind vtep1, vtep2" blue_up || lab_finish
+CONF=$LAB_TMP/vxgw.conf
+write_config >"$CONF"
+check "vxgwd -n accepts the config" "$VXGWD" -n -f "$CONF"
+check "vxgwd starts and answers the CLI" gw_start "$CONF" || lab_finish
+for n in b1 b2; do
+  ip -n "$P-$n" neigh flush all 2>/dev/null
+done
+
+# --- each tenant reaches its own hosts through the same addresses -----------------------------
+check "red h1 pings its gateway 10.1.10.1" lab_ping h1 10.1.10.1
+check "blue b1 pings its gateway 10.1.10.1" lab_ping b1 10.1.10.1
+check "red h1 -> 10.1.20.60 (h2) across VNIs 5000 -> 6000" lab_ping h1 10.1.20.60
+check "blue b1 -> 10.1.20.60 (b2) across VNIs 5110 -> 6120" lab_ping b1 10.1.20.60
+check "red h2 -> 10.1.10.50 (h1)" lab_ping h2 10.1.10.50
+check "blue b2 -> 10.1.10.50 (b1)" lab_ping b2 10.1.10.50
+check "blue b1 -> 10.1.120.60 (b2's blue-only subnet)" lab_ping b1 10.1.120.60
+
+# The same address resolved to each tenant's own host in each VRF's neighbour table.
+arp_mac_in() { # VRF ADDR: MAC of ADDR in show ip arp vrf VRF json
+  gw_cli "show ip arp vrf $1 json" | timeout 10 python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["vrf"] == sys.argv[1], d
+print(" ".join(e["mac"] for e in d["entries"] if e["address"] == sys.argv[2]))' "$1" "$2"
+}
+arp_is() { # VRF ADDR MAC
+  local got
+  got=$(arp_mac_in "$1" "$2")
+  echo "vrf $1: $2 is at '$got' (expected $3)"
+  [ "${got,,}" = "${3,,}" ]
+}
+MAC_H2=$(lab_host_mac h2)
+check "show ip arp vrf red: 10.1.20.60 is h2 ($MAC_H2)" arp_is red 10.1.20.60 "$MAC_H2"
+check "show ip arp vrf blue: 10.1.20.60 is b2 (${BLUE_MAC[2]})" arp_is blue 10.1.20.60 "${BLUE_MAC[2]}"
+check "show ip arp (default VRF) holds no tenant neighbour" \
+  gw_json "show ip arp json" 'd["vrf"] == "default" and not any(e["address"].startswith("10.1.") for e in d["entries"])'
+
+# Red's pings to 10.1.20.60 reach h2 and never b2.
+no_leak() {
+  cap_start leak-b2 b2 eth0 "icmp and src host 10.1.10.50" || return 1
+  cap_start leak-h2 h2 eth0 "icmp and src host 10.1.10.50" || return 1
+  PING_COUNT=5 lab_ping h1 10.1.20.60
+  local rc=$?
+  cap_stop leak-b2
+  cap_stop leak-h2
+  local at_b2 at_h2
+  at_b2=$(lab_tshark leak-b2 -Y "icmp.type == 8" | wc -l)
+  at_h2=$(lab_tshark leak-h2 -Y "icmp.type == 8" | wc -l)
+  echo "echo requests from 10.1.10.50: at h2 $at_h2, at b2 $at_b2"
+  [ $rc = 0 ] && [ "$at_h2" -ge 3 ] && [ "$at_b2" = 0 ]
+}
+check "h1's pings to 10.1.20.60 arrive at h2 (red), none at b2 (blue)" no_leak
+
+# --- isolation: another VRF's prefix is unreachable, ICMP net unreachable, no_route counted ----
+errors_count() { gw_cli "show errors" | awk -v n="$1" '$1 == n { c = $2 } END { print c + 0 }'; }
+unreachable() { # FROM DST GATEWAY: ping fails with "Destination Net Unreachable" from GATEWAY
+  local out before after
+  before=$(errors_count no_route)
+  out=$(lab_exec "$1" timeout 10 ping -n -c 2 -i 0.3 -W 2 "$2")
+  local rc=$?
+  after=$(errors_count no_route)
+  echo "$out"
+  echo "no_route: $before before, $after after"
+  [ $rc != 0 ] && echo "$out" | grep -Eq "^From $3 icmp_seq=[0-9]+ Destination Net Unreachable" &&
+    [ "$after" -ge $((before + 2)) ]
+}
+check "red h1 -> 10.1.120.60 (blue only): net unreachable from 10.1.10.1, no_route +2" \
+  unreachable h1 10.1.120.60 10.1.10.1
+check "red h1 -> 203.0.113.2 (the default VRF's uplink): net unreachable" \
+  unreachable h1 203.0.113.2 10.1.10.1
+check "red h1 -> external 198.51.100.10 (default VRF route only): net unreachable" \
+  unreachable h1 $LAB_EXT_HOST 10.1.10.1
+# (the default VRF's 0.0.0.0/0 points back at ext: the packets loop until their TTL ends)
+check "ext -> 10.1.10.50 (no tenant subnet in the default VRF): no reply" \
+  not lab_exec ext timeout 10 ping -n -c 2 -i 0.3 -W 2 10.1.10.50
+check "blue b1 still reaches b2 afterwards" lab_ping b1 10.1.120.60
+
+# --- show commands ---------------------------------------------------------------------------
+check "show vrf: red with bdif10, bdif20" gw_has_line "show vrf" red bdif10 bdif20
+check "show vrf: blue with bdif110, bdif120" gw_has_line "show vrf" blue bdif110 bdif120
+check "show vrf json: default, blue, red (by name) with their interfaces" gw_json "show vrf json" '
+[v["name"] for v in d["vrfs"]] == ["default", "blue", "red"] and
+[v["interfaces"] for v in d["vrfs"]] == [["up0"], ["bdif110", "bdif120"], ["bdif10", "bdif20"]]'
+check "show ip route vrf red: 10.99.0.0/16 via 10.1.20.60 on bdif20" \
+  gw_has_line "show ip route vrf red" S 10.99.0.0/16 10.1.20.60 bdif20
+check "show ip route vrf blue: 10.99.0.0/16 via 10.1.20.60 on bdif120" \
+  gw_has_line "show ip route vrf blue" S 10.99.0.0/16 10.1.20.60 bdif120
+check "show ip route vrf blue 10.1.120.60: connected bdif120" \
+  gw_has_line "show ip route vrf blue 10.1.120.60" 10.1.120.0/24 bdif120
+check "show ip route vrf red json: no 10.1.120.0/24, no default route" gw_json \
+  "show ip route vrf red json" 'd["vrf"] == "red" and
+all(r["prefix"] not in ("10.1.120.0/24", "0.0.0.0/0") for r in d["routes"]) and
+any(r["prefix"] == "10.1.10.0/24" and r["paths"][0]["interface"] == "bdif10" for r in d["routes"])'
+check "show ip route (default): no tenant subnet" gw_json "show ip route json" \
+  'not any(r["prefix"].startswith("10.1.") for r in d["routes"])'
+check "show interfaces json: bdif110 in vrf blue, up0 in default" gw_json "show interfaces json" '
+{i["name"]: i["vrf"] for i in d["interfaces"]} == {"bdif10": "red", "bdif20": "red",
+ "bdif110": "blue", "bdif120": "blue", "up0": "default"}'
+check "show interfaces brief: bdif110 ... blue" gw_has_line "show interfaces brief" bdif110 blue
+check "show ip route vrf nosuch: refused, naming it" gw_cli_refused nosuch "show ip route vrf nosuch"
+
+# --- configuration: refusals and changes as a diff ---------------------------------------------
+check "no vrf red while bdif10 uses it: refused, naming bdif10" \
+  gw_cli_refused bdif10 "configure terminal" "no vrf red"
+check "bdif120 into vrf red (10.1.20.0/24 is bdif20's there): refused, naming bdif20" \
+  gw_cli_refused bdif20 "configure terminal" "interface bdif 120" "vrf red"
+check "ip route vrf green ...: refused, naming green" \
+  gw_cli_refused green "configure terminal" "ip route vrf green 10.77.0.0/16 null0"
+check "running-config round-trips the VRF lines" eval '
+gw_cli "show running-config" | tee "$LAB_TMP/rc1" | grep -q "^ vrf blue$" &&
+"$VXGWD" -n -f "$LAB_TMP/rc1"'
+green() {
+  gw_cli "configure terminal" "vrf green" "ip route vrf green 10.77.0.0/16 null0" || return 1
+  gw_has_line "show ip route vrf green" S 10.77.0.0/16 null0 || return 1
+  gw_cli "configure terminal" "no ip route vrf green 10.77.0.0/16" "no vrf green" || return 1
+  ! gw_cli "show ip route vrf green"
+}
+check "vrf green made, routed, removed at run time" green
+check "red and blue still forward after the changes" eval 'lab_ping h1 10.1.20.60 && lab_ping b1 10.1.20.60'
+
+# SIGHUP with blue's interfaces and route moved into a new VRF "green" and blue gone: a
+# diff; red is not touched and the blue hosts go on reaching each other, now in green.
+reload_green() {
+  sed -e 's/^vrf blue$/vrf green/' -e 's/^ vrf blue$/ vrf green/' \
+    -e 's/^ip route vrf blue /ip route vrf green /' "$CONF" >"$CONF.green" &&
+    cp "$CONF.green" "$CONF" && gw_reload || return 1
+  gw_json "show vrf json" '[v["name"] for v in d["vrfs"]] == ["default", "green", "red"] and
+d["vrfs"][1]["interfaces"] == ["bdif110", "bdif120"]' || return 1
+  gw_has_line "show ip route vrf green" S 10.99.0.0/16 10.1.20.60 bdif120
+}
+check "reload: blue's interfaces and routes moved to vrf green, blue removed" reload_green
+check "after the reload: b1 -> b2 (10.1.120.60) in green, h1 -> h2 in red" \
+  eval 'lab_ping b1 10.1.120.60 && lab_ping h1 10.1.20.60'
+check "after the reload: red h1 -> 10.1.120.60 still unreachable" \
+  unreachable h1 10.1.120.60 10.1.10.1
+check "vxgwd is still running" gw_alive
+
+lab_finish
