@@ -102,10 +102,7 @@ static int parse_options(struct cli_sess *s, const struct cli_args *a, int i, st
 	return CLI_R_OK;
 }
 
-/*
- * [vrf NAME] A.B.C.D [options]. VRF names come with the VRF module; until then only the
- * default table exists, as index 0.
- */
+/* [vrf NAME] A.B.C.D [options] */
 static int parse_ping(struct cli_sess *s, const struct cli_args *a, struct gw_ping_req *r,
                       uint32_t *timeout_s, struct cli_out *out)
 {
@@ -113,9 +110,10 @@ static int parse_ping(struct cli_sess *s, const struct cli_args *a, struct gw_pi
 	if (i < a->argc && !strcmp(a->argv[i], "vrf")) {
 		if (i + 1 >= a->argc)
 			return cli_err(out, "Incomplete command: vrf needs a name");
-		if (strcmp(a->argv[i + 1], "default"))
+		uint16_t vrfx;
+		if (!gw_vrf_find(s->env->gw, a->argv[i + 1], &vrfx))
 			return cli_err(out, "Invalid VRF \"%s\": no such VRF", a->argv[i + 1]);
-		r->vrf = 0;
+		r->vrf = vrfx;
 		i += 2;
 	}
 	if (i >= a->argc)

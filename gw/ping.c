@@ -62,13 +62,10 @@ void gw_ping_free(struct gw *gw)
 
 /* ---------------------------------------------------------------- sending */
 
-/*
- * The routing table of a VRF. Only the default table exists today; the VRF module will
- * map vrf to its own FIB here (and gw_ip4_local_output will take the VRF).
- */
+/* The routing table of the ping's VRF (NULL: no such VRF). */
 static struct fib *ping_fib(struct gw *gw, uint32_t vrf)
 {
-	return vrf == 0 ? gw->fib : NULL;
+	return vrf < GW_VRF_MAX ? gw_vrf_fib(gw, (uint16_t)vrf) : NULL;
 }
 
 /* One ECMP path for all the probes, the one the source address was chosen for. */
@@ -77,20 +74,29 @@ static uint32_t ping_flow_hash(uint32_t dst)
 	return net_hash32(dst ^ NET_IPPROTO_ICMP);
 }
 
-static bool is_gw_addr(struct gw *gw, uint32_t ip)
+/* An interface of the ping's VRF: a probe never borrows another tenant's address. */
+static struct gw_if *vrf_if(struct gw *gw, uint32_t vrf, uint16_t ifx)
 {
-	for (uint16_t i = 1; i <= GW_IF_MAX; i++)
-		if (gw->ifs[i].used && gw_if_has_addr(&gw->ifs[i], ip))
+	struct gw_if *gif = gw_if_ptr(gw, ifx);
+	return gif && gif->vrfx == vrf ? gif : NULL;
+}
+
+static bool is_gw_addr(struct gw *gw, uint32_t vrf, uint32_t ip)
+{
+	for (uint16_t i = 1; i <= GW_IF_MAX; i++) {
+		struct gw_if *gif = vrf_if(gw, vrf, i);
+		if (gif && gw_if_has_addr(gif, ip))
 			return true;
+	}
 	return false;
 }
 
 uint32_t gw_ping_source(struct gw *gw, const struct gw_ping_req *req)
 {
 	if (req->src)
-		return is_gw_addr(gw, req->src) ? req->src : 0;
+		return is_gw_addr(gw, req->vrf, req->src) ? req->src : 0;
 	if (req->src_ifx) {
-		struct gw_if *gif = gw_if_ptr(gw, req->src_ifx);
+		struct gw_if *gif = vrf_if(gw, req->vrf, req->src_ifx);
 		return gif ? gw_if_src_for(gif, req->dst) : 0;
 	}
 	struct fib *fib = ping_fib(gw, req->vrf);
@@ -103,10 +109,12 @@ uint32_t gw_ping_source(struct gw *gw, const struct gw_ping_req *req)
 	struct gw_if *gif = gw_if_ptr(gw, path->ifx);
 	if (gif)
 		return gw_if_src_for(gif, req->dst);
-	/* null0: nothing leaves, any of our addresses will do */
-	for (uint16_t i = 1; i <= GW_IF_MAX; i++)
-		if (gw->ifs[i].used && gw->ifs[i].n_addrs)
-			return gw->ifs[i].addr[0];
+	/* null0: nothing leaves, any of our addresses in the VRF will do */
+	for (uint16_t i = 1; i <= GW_IF_MAX; i++) {
+		gif = vrf_if(gw, req->vrf, i);
+		if (gif && gif->n_addrs)
+			return gif->addr[0];
+	}
 	return 0;
 }
 
@@ -168,6 +176,7 @@ static void ping_send(struct gw *gw, struct ping_sess *s)
 	ping_payload(p->data + PING_HDRS, s->req.size - PING_HDRS);
 	icmp->sum = net_csum(icmp, s->req.size - NET_IP_HLEN);
 	p->flow_hash = ping_flow_hash(s->req.dst);
+	p->vrfx = (uint16_t)s->req.vrf;
 	gw_ip4_local_output(gw, p);
 }
 
@@ -357,7 +366,7 @@ bool gw_ping_input(struct gw *gw, const struct gw_pkt *p)
 	char mark;
 	if (icmp->type == ICMP_ECHO_REPLY) {
 		s = sess_by_ident(gw, ntohs(icmp->id));
-		if (!s || !s->waiting || ntohl(ip->src) != s->req.dst ||
+		if (!s || !s->waiting || p->vrfx != s->req.vrf || ntohl(ip->src) != s->req.dst ||
 		    ntohs(icmp->seq) != (uint16_t)(s->sent - 1) || p->len != s->req.size)
 			return false;
 		mark = '!';

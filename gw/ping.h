@@ -29,7 +29,7 @@
 #define GW_PING_TIMEOUT_MAX   3600 /* seconds */
 
 struct gw_ping_req {
-	uint32_t vrf;        /* routing table; 0, the default one, is the only one today */
+	uint32_t vrf;        /* VRF index (gw_vrf_find); 0: the default one */
 	uint32_t dst;        /* host order */
 	uint32_t src;        /* a gateway address to send from; 0: chosen (see src_ifx) */
 	uint16_t src_ifx;    /* with src 0: an address of this interface; 0: the egress one's */

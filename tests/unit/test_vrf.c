@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "cu_main.h"
 #include "gw/config.h"
+#include "gw/ping.h"
 #include "pktlab.h"
 #include "vxlan/vxlan.h"
 
@@ -223,6 +224,77 @@ static void test_mixed_vector(void)
 }
 
 /* A VRF in use cannot go; an interface moved out takes its routes along. */
+/* ---- the gateway's own ping, in a VRF ---- */
+static struct gw_ping_result ping_res;
+static unsigned ping_done;
+
+static void ping_probe(void *arg, char mark, uint32_t rtt_ms)
+{
+	(void)arg;
+	(void)mark;
+	(void)rtt_ms;
+}
+
+static void ping_fin(void *arg, const struct gw_ping_result *r)
+{
+	(void)arg;
+	ping_res = *r;
+	ping_done++;
+}
+
+static const struct gw_ping_ops PING_OPS = {.probe = ping_probe, .done = ping_fin};
+
+/* The captured request (VXLAN from the gateway) turned into the host's echo reply. */
+static unsigned echo_reply_of(const struct lab_frame *c, const uint8_t *gw_mac, uint8_t *f)
+{
+	unsigned len = c->len - 36;
+	memcpy(f, c->bytes + 36, len);
+	memcpy(f + 6, f, 6); /* from the host's MAC (the request's destination) */
+	memcpy(f, gw_mac, 6);
+	uint8_t *ip = f + 14, a[4];
+	memcpy(a, ip + 12, 4); /* swap the addresses */
+	memcpy(ip + 12, ip + 16, 4);
+	memcpy(ip + 16, a, 4);
+	uint8_t *icmp = ip + 20;
+	icmp[0] = 0; /* echo reply */
+	icmp[2] = icmp[3] = 0;
+	uint16_t sum = net_csum(icmp, len - 34);
+	memcpy(icmp + 2, &sum, 2);
+	return len;
+}
+
+/* ping vrf blue goes to blue's host from blue's address; its reply is only taken in blue. */
+static void test_ping_in_vrf(void)
+{
+	struct gw_ping_req req = {
+	    .vrf = blue, .dst = IP_B, .count = 1, .size = 100, .timeout_ms = 2000};
+	uint32_t id;
+	ping_done = 0;
+	CU_ASSERT_EQUAL_FATAL(gw_ping_start(L.gw, &req, &PING_OPS, NULL, &id), GW_OK);
+	CU_ASSERT_EQUAL_FATAL(L.n_cap, 1);
+	CU_ASSERT_EQUAL(L.cap[0].outer_dst, LAB_VTEP13);
+	CU_ASSERT_EQUAL(cap_vni(&L.cap[0]), 5220);
+	CU_ASSERT_EQUAL(rd32(cap_ip(&L.cap[0]) + 12), IP_GWB);
+	uint8_t f[200], g[200], mac120[6], mac220[6];
+	gw_bdif_default_mac(120, mac120);
+	gw_bdif_default_mac(220, mac220);
+	unsigned m = echo_reply_of(&L.cap[0], mac220, f);
+	/* the same reply arriving in red (same addresses, same id) is not this ping's */
+	unsigned n = echo_reply_of(&L.cap[0], mac120, g);
+	lab_from_vtep(&L, LAB_VTEP12, 5120, g, n);
+	CU_ASSERT_EQUAL(ping_done, 0);
+	lab_from_vtep(&L, LAB_VTEP13, 5220, f, m);
+	gw_tick(L.gw);
+	CU_ASSERT_EQUAL(ping_done, 1);
+	CU_ASSERT_EQUAL(ping_res.received, 1);
+	/* a source address or interface of another VRF is refused */
+	req.src = LAB_UP; /* the default VRF's uplink */
+	CU_ASSERT_EQUAL(gw_ping_start(L.gw, &req, &PING_OPS, NULL, &id), GW_E_INVAL);
+	req.src = 0;
+	req.src_ifx = bdif110;
+	CU_ASSERT_EQUAL(gw_ping_start(L.gw, &req, &PING_OPS, NULL, &id), GW_E_INVAL);
+}
+
 static void test_vrf_lifecycle(void)
 {
 	uint16_t x;
@@ -532,6 +604,7 @@ static CU_TestInfo pipeline_tests[] = {
     {"prefix of another VRF: net unreachable, no_route", test_isolation_no_route},
     {"echo reply within the VRF", test_echo_in_vrf},
     {"vector mixing VRFs", test_mixed_vector},
+    {"the gateway's ping in a VRF", test_ping_in_vrf},
     {"VRF in use, interface moved, VRF deleted", test_vrf_lifecycle},
     CU_TEST_INFO_NULL,
 };
