@@ -192,6 +192,25 @@ check "ext -> 10.1.10.50 (no tenant subnet in the default VRF): no reply" \
   not lab_exec ext timeout 10 ping -n -c 2 -i 0.3 -W 2 10.1.10.50
 check "blue b1 still reaches b2 afterwards" lab_ping b1 10.1.120.60
 
+# --- the gateway's own ping in a VRF -----------------------------------------------------------
+# 10.1.120.60 is b2 in blue only: blue's ping reaches it, red's has no route; the same
+# address 10.1.20.60 answers in each tenant (the echo must be routed in the right table).
+check "ping vrf blue 10.1.120.60 count 3: 100 percent" \
+  gw_has_line "ping vrf blue 10.1.120.60 count 3" Success rate 100 percent 3/3
+check "ping vrf red 10.1.120.60: no route (blue only)" \
+  eval 'gw_cli "ping vrf red 10.1.120.60 count 1" 2>&1 | grep -q "No route to host"'
+ping_reaches() { # VRF HOST-NS: the gateway's ping to 10.1.20.60 in VRF arrives at HOST-NS
+  local before after
+  before=$(lab_exec "$2" cat /sys/class/net/eth0/statistics/rx_packets)
+  gw_has_line "ping vrf $1 10.1.20.60 count 5" Success rate 100 percent 5/5 || return 1
+  after=$(lab_exec "$2" cat /sys/class/net/eth0/statistics/rx_packets)
+  echo "$2 received $((after - before)) packets"
+  [ $((after - before)) -ge 5 ]
+}
+check "ping vrf red 10.1.20.60 is answered by h2" ping_reaches red h2
+check "ping vrf blue 10.1.20.60 is answered by b2" ping_reaches blue b2
+check "ping vrf nosuch: refused, naming it" gw_cli_refused nosuch "ping vrf nosuch 10.1.20.60"
+
 # --- show commands ---------------------------------------------------------------------------
 check "show vrf: red with bdif10, bdif20" gw_has_line "show vrf" red bdif10 bdif20
 check "show vrf: blue with bdif110, bdif120" gw_has_line "show vrf" blue bdif110 bdif120
