@@ -361,7 +361,11 @@ static int if_line_full(const struct gw_if_info *i, void *arg)
 		cli_printf(c->out, "  L3 interface of bridge-domain %u\n", i->bd_id);
 	else
 		cli_printf(c->out, "  Ethernet uplink on Linux netdev %s\n", i->name);
-	cli_printf(c->out, "  MAC address %s, MTU %u\n", net_mac_fmt(i->mac, mac), i->mtu);
+	cli_printf(c->out, "  MAC address %s%s, MTU %u\n", net_mac_fmt(i->mac, mac),
+	           i->anycast ? " (anycast gateway)" : "", i->mtu);
+	if (i->kind == GW_IF_BDIF)
+		cli_printf(c->out, "  Forwarding mode %s\n",
+		           i->anycast ? "anycast-gateway" : "standard");
 	for (unsigned k = 0; k < i->n_addrs; k++)
 		cli_printf(c->out, "  Internet address %s/%u%s\n", net_ip_fmt(i->addr[k], ip),
 		           i->plen[k], k ? " secondary" : "");
@@ -383,8 +387,10 @@ static int if_line_json(const struct gw_if_info *i, void *arg)
 		cli_printf(c->out, "%u", i->bd_id);
 	else
 		cli_printf(c->out, "null");
-	cli_printf(c->out, ",\"mac\":\"%s\",\"mtu\":%u,\"up\":%s,\"addresses\":[",
-	           net_mac_fmt(i->mac, mac), i->mtu, i->up ? "true" : "false");
+	cli_printf(c->out,
+	           ",\"mac\":\"%s\",\"mtu\":%u,\"up\":%s,\"anycast_gateway\":%s,\"addresses\":[",
+	           net_mac_fmt(i->mac, mac), i->mtu, i->up ? "true" : "false",
+	           i->anycast ? "true" : "false");
 	for (unsigned k = 0; k < i->n_addrs; k++)
 		cli_printf(c->out, "%s\"%s/%u\"", k ? "," : "", net_ip_fmt(i->addr[k], ip),
 		           i->plen[k]);

@@ -211,7 +211,8 @@ bool gw_cfg_equal(const struct gw_cfg *a, const struct gw_cfg *b)
 	       VEC_EQ(a->macs, b->macs) && VEC_EQ(a->users, b->users) &&
 	       !strcmp(a->enable_secret, b->enable_secret) && a->vty == b->vty &&
 	       a->vty_addr == b->vty_addr && a->vty_port == b->vty_port &&
-	       a->vty_timeout == b->vty_timeout;
+	       a->vty_timeout == b->vty_timeout && a->anycast_mac_set == b->anycast_mac_set &&
+	       !memcmp(a->anycast_mac, b->anycast_mac, 6);
 }
 
 /* ---------------------------------------------------------------- global */
@@ -245,6 +246,20 @@ int gw_cfg_set_udp_port(struct gw_cfg *c, uint32_t port, char *err)
 	if (port > 65535)
 		return fail(err, "udp-port %u out of range 1-65535", port);
 	c->udp_port = port ? (uint16_t)port : VX_UDP_PORT;
+	return GW_CFG_OK;
+}
+
+int gw_cfg_set_anycast_mac(struct gw_cfg *c, const uint8_t *mac, char *err)
+{
+	if (!mac) {
+		c->anycast_mac_set = false;
+		memset(c->anycast_mac, 0, 6);
+		return GW_CFG_OK;
+	}
+	if (net_mac_is_mcast(mac) || net_mac_is_zero(mac))
+		return fail(err, "fabric anycast-gateway-mac %s is not a unicast MAC", macstr(mac));
+	c->anycast_mac_set = true;
+	memcpy(c->anycast_mac, mac, 6);
 	return GW_CFG_OK;
 }
 
@@ -580,6 +595,18 @@ int gw_cfg_if_set_shutdown(struct gw_cfg *c, const char *name, bool shut, char *
 	return GW_CFG_OK;
 }
 
+int gw_cfg_if_set_anycast(struct gw_cfg *c, const char *name, bool on, char *err)
+{
+	struct gw_cfg_if *i = cfg_if_get(c, name, err);
+	if (!i)
+		return GW_CFG_ERR;
+	if (on && i->kind != GW_IF_BDIF)
+		return fail(err, "%s: anycast-gateway forwarding is for bdif interfaces only",
+		            name);
+	i->anycast = on;
+	return GW_CFG_OK;
+}
+
 /* ---------------------------------------------------------------- static entries */
 
 static size_t route_hops(const struct gw_cfg *c, uint32_t pfx, uint8_t len, size_t *first,
@@ -884,6 +911,12 @@ int gw_cfg_check(const struct gw_cfg *c, char *err)
 				            ipstr(o->addr[w]), o->plen[w], o->name);
 		}
 	}
+	for (size_t i = 0; i < c->ifs.n; i++)
+		if (c->ifs.v[i].anycast && !c->anycast_mac_set)
+			return fail(err,
+			            "interface %s: fabric forwarding mode anycast-gateway needs a "
+			            "fabric anycast-gateway-mac",
+			            c->ifs.v[i].name);
 	for (size_t i = 0; i < c->bds.n; i++)
 		for (size_t j = i + 1; j < c->bds.n; j++)
 			if (c->bds.v[i].vni && c->bds.v[i].vni == c->bds.v[j].vni)

@@ -54,6 +54,9 @@ struct gw_params {
 	uint32_t arp_rate;     /* ARP requests sent per second (default 1000) */
 	uint32_t arp_burst;    /* bucket depth (default 200) */
 	bool vxlan_strict;     /* drop VXLAN with reserved bits / flags (default true) */
+
+	/* gratuitous ARP period of anycast-gateway BDIFs (default 1000 ms; 0: off) */
+	uint32_t anycast_garp_ms;
 };
 void gw_params_default(struct gw_params *p);
 
@@ -98,6 +101,13 @@ int gw_if_addr_del(struct gw *gw, uint16_t ifx, uint32_t addr, uint8_t len);
 int gw_if_set_mac(struct gw *gw, uint16_t ifx, const uint8_t *mac);
 int gw_if_set_mtu(struct gw *gw, uint16_t ifx, uint32_t mtu);
 int gw_if_set_up(struct gw *gw, uint16_t ifx, bool up);
+/*
+ * Distributed anycast gateway (BDIFs only): the interface's MAC (gw_if_set_mac) is the one
+ * shared with the other gateways serving the same tenants. The BDIF then announces itself
+ * with a gratuitous ARP every anycast_garp_ms, so that the VTEPs learn the shared MAC at a
+ * live gateway, and learns ARP replies sent to the shared MAC even if it did not ask.
+ */
+int gw_if_set_anycast(struct gw *gw, uint16_t ifx, bool on);
 
 struct gw_if_counters {
 	uint64_t rx_pkts, rx_bytes, tx_pkts, tx_bytes;
@@ -111,6 +121,7 @@ struct gw_if_info {
 	uint8_t mac[6];
 	uint32_t mtu;
 	bool up;
+	bool anycast; /* BDIF in anycast-gateway mode */
 	uint8_t n_addrs;
 	uint32_t addr[GW_IF_ADDRS_MAX];
 	uint8_t plen[GW_IF_ADDRS_MAX];

@@ -11,6 +11,7 @@ struct gw_if {
 	bool used;
 	uint8_t kind;
 	bool up;
+	bool anycast; /* BDIF: its MAC is the fabric's anycast gateway MAC */
 	uint8_t n_addrs;
 	uint32_t mtu;
 	uint32_t bd_id; /* BDIF: the bridge domain it routes for */
@@ -75,6 +76,7 @@ struct gw {
 	uint16_t udp_port;
 	uint64_t now_ms;
 	uint64_t last_mac_age_ms;
+	uint64_t last_garp_ms;        /* anycast BDIFs last announced */
 	struct gw_bucket icmp_bucket; /* ICMP errors sent */
 	struct gw_bucket arp_bucket;  /* ARP requests sent */
 	/* bdx -> BDIF ifx cache, validated on use against the bridge domain's id. */
@@ -111,6 +113,7 @@ uint32_t gw_if_src_for(const struct gw_if *gif, uint32_t dst);
 /* arp glue (neigh.c) */
 extern const struct arp_ops gw_arp_ops;
 void gw_arp_input(struct gw *gw, struct gw_pkt *p, uint16_t ifx);
+void gw_anycast_announce(struct gw *gw);
 
 /* icmp.c */
 enum gw_icmp_kind {
