@@ -189,11 +189,14 @@ void gw_arp_input(struct gw *gw, struct gw_pkt *p, uint16_t ifx)
 	gw_pkt_free(gw->pool, p);
 }
 
-/* Whether BDIF gif can send into its bridge domain (exists, has a VNI). */
-static bool bdif_can_send(struct gw *gw, const struct gw_if *gif)
+/* Whether BDIF gif can flood into its bridge domain: it exists, has a VNI and a flood
+ * group or peers (else every announcement would be a counted drop). */
+static bool bdif_can_flood(struct gw *gw, const struct gw_if *gif)
 {
+	const uint32_t *peers;
 	uint32_t bdx = bd_index(gw->bd, gif->bd_id);
-	return bdx != BD_NONE && bd_vni(gw->bd, bdx) != 0;
+	return bdx != BD_NONE && bd_vni(gw->bd, bdx) != 0 &&
+	       (bd_flood_group(gw->bd, bdx) || bd_flood_peers(gw->bd, bdx, &peers) > 0);
 }
 
 /* gw_tick, every anycast_garp_ms: one gratuitous ARP per anycast BDIF that is up. */
@@ -202,7 +205,7 @@ void gw_anycast_announce(struct gw *gw)
 	for (uint16_t ifx = 1; ifx <= GW_IF_MAX; ifx++) {
 		struct gw_if *gif = &gw->ifs[ifx];
 		if (!gif->used || !gif->anycast || !gif->up || !gif->n_addrs ||
-		    !bdif_can_send(gw, gif))
+		    !bdif_can_flood(gw, gif))
 			continue;
 		struct gw_pkt *q = gw_pkt_alloc(gw->pool);
 		if (!q) {

@@ -247,6 +247,24 @@ for n in 1 2; do
   check "gw$n: running-config has the anycast lines" running_config_has_anycast $n
 done
 
+# refused_on N WORD CMD...: the commands fail on gateway N with an error naming WORD, and
+# the running-config does not change
+refused_on() {
+  local n=$1 word=$2 before after rc
+  shift 2
+  before=$(gwc "$n" "show running-config")
+  gwc "$n" "$@" 2>"$LAB_TMP/refused.err"
+  rc=$?
+  after=$(gwc "$n" "show running-config")
+  cat "$LAB_TMP/refused.err"
+  [ "$rc" != 0 ] && grep -E '^% ' "$LAB_TMP/refused.err" | grep -qF -- "$word" &&
+    [ "$before" = "$after" ]
+}
+check "gw1: 'no fabric anycast-gateway-mac' refused while bdifs use it (names bdif10)" \
+  refused_on 1 bdif10 "configure terminal" "no fabric anycast-gateway-mac"
+check "gw1: a multicast anycast MAC refused (names it)" \
+  refused_on 1 01:00:5e:00:00:01 "configure terminal" "fabric anycast-gateway-mac 01:00:5e:00:00:01"
+
 check "h1 pings its gateway 10.1.10.1" lab_ping h1 10.1.10.1
 check "h2 pings its gateway 10.1.20.1" lab_ping h2 10.1.20.1
 check "h1 -> h2 across VNIs" lab_ping h1 "${LAB_HOST[2]}"

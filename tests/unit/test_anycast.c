@@ -230,6 +230,19 @@ static void test_periodic_gratuitous_arp(void)
 	CU_ASSERT_EQUAL(L.n_cap, 0);
 }
 
+/* A bridge domain with nowhere to flood: no announcement, and no drop counted for it. */
+static void test_gratuitous_arp_nowhere_to_flood(void)
+{
+	struct bd_table *t = gw_bd(L.gw);
+	CU_ASSERT_EQUAL(bd_flood_peer_del(t, 20, LAB_VTEP12), BD_OK);
+	CU_ASSERT_EQUAL(bd_flood_peer_del(t, 20, LAB_VTEP13), BD_OK);
+	uint64_t before = lab_drops(&L, GW_DROP_NO_FLOOD);
+	lab_advance(&L, 100);
+	CU_ASSERT_EQUAL(L.n_cap, 2);
+	CU_ASSERT_EQUAL(garp_mask(), 0x3);
+	CU_ASSERT_EQUAL(lab_drops(&L, GW_DROP_NO_FLOOD), before);
+}
+
 static void test_gratuitous_arp_off(void)
 {
 	lab_fini(&L);
@@ -398,6 +411,7 @@ static CU_TestInfo dataplane_tests[] = {
     {"frames to the anycast MAC accepted, to the own MAC not", test_frames_to_anycast_mac_accepted},
     {"reply to the anycast MAC learned unasked", test_reply_to_anycast_mac_learned_unasked},
     {"periodic gratuitous ARP to every flood peer", test_periodic_gratuitous_arp},
+    {"no gratuitous ARP where nothing floods", test_gratuitous_arp_nowhere_to_flood},
     {"gratuitous ARP off with period 0", test_gratuitous_arp_off},
     CU_TEST_INFO_NULL,
 };
