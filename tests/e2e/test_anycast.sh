@@ -33,6 +33,10 @@ LAB_NAMES="ul gw1 gw2 vtep1 vtep2 h1 h2" # what lab_down removes
 lab_trap
 
 FAILOVER_MAX_MS=${FAILOVER_MAX_MS:-3000}
+# for measurements: the VTEPs' fdb ageing (seconds; default: the kernel's, 300) and how
+# long h1 pings across each failover
+VTEP_AGEING=${VTEP_AGEING:-}
+PING_SECONDS=${PING_SECONDS:-10}
 AMAC=02:00:5e:00:aa:01
 GWUL=(x 192.0.2.1 192.0.2.2)
 declare -a GPID=(x '' '')
@@ -66,7 +70,8 @@ anycast_lab_up() {
     h=$P-h$i
     vx=vxlan${LAB_VNI[i]}
     ip -n "$vt" addr add "${LAB_VTEP[i]}/24" dev ul0
-    ip -n "$vt" link add "$vx" type vxlan id "${LAB_VNI[i]}" dstport 4789 local "${LAB_VTEP[i]}"
+    ip -n "$vt" link add "$vx" type vxlan id "${LAB_VNI[i]}" dstport 4789 local "${LAB_VTEP[i]}" \
+      ${VTEP_AGEING:+ageing "$VTEP_AGEING"}
     ip -n "$vt" link set "$vx" mtu 1450
     ip -n "$vt" link add br0 type bridge stp_state 0 mcast_snooping 0
     ip -n "$vt" link set "$vx" master br0 up
@@ -194,13 +199,14 @@ wait_until_fast() { # SECONDS CMD...: like wait_until, polling every 20 ms
   done
 }
 
-# failover VICTIM ROUND: h1 pings h2 every 100 ms for 10 s; gateway VICTIM is killed after
+# failover VICTIM ROUND: h1 pings h2 every 100 ms for PING_SECONDS; gateway VICTIM is killed after
 # 2 s. FAILOVER_MS = the longest time without a reply, measured from the reply timestamps.
 failover() {
   local victim=$1 round=$2 log=$LAB_TMP/ping-$2.log
   cap_start "arp-h1-$round" vtep1 h1 "arp and ether src ${LAB_HOST_MAC[1]} and arp[6:2] = 1" || return 1
   cap_start "arp-h2-$round" vtep2 h2 "arp and ether src ${LAB_HOST_MAC[2]} and arp[6:2] = 1" || return 1
-  lab_exec h1 timeout 20 ping -n -D -i 0.1 -w 10 -W 1 "${LAB_HOST[2]}" >"$log" 2>&1 &
+  lab_exec h1 timeout $((PING_SECONDS + 10)) ping -n -D -i 0.1 -w "$PING_SECONDS" -W 1 \
+    "${LAB_HOST[2]}" >"$log" 2>&1 &
   local ping_pid=$!
   sleep 2
   # the worst moment: just after the victim taught VTEP1 the anycast MAC (the gateways'
