@@ -363,9 +363,8 @@ static int if_line_full(const struct gw_if_info *i, void *arg)
 		cli_printf(c->out, "  Ethernet uplink on Linux netdev %s\n", i->name);
 	cli_printf(c->out, "  MAC address %s%s, MTU %u\n", net_mac_fmt(i->mac, mac),
 	           i->anycast ? " (anycast gateway)" : "", i->mtu);
-	if (i->kind == GW_IF_BDIF)
-		cli_printf(c->out, "  Forwarding mode %s\n",
-		           i->anycast ? "anycast-gateway" : "standard");
+	if (i->anycast)
+		cli_printf(c->out, "  Forwarding mode anycast-gateway\n");
 	for (unsigned k = 0; k < i->n_addrs; k++)
 		cli_printf(c->out, "  Internet address %s/%u%s\n", net_ip_fmt(i->addr[k], ip),
 		           i->plen[k], k ? " secondary" : "");

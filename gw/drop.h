@@ -22,6 +22,8 @@
 	_(FRAME_SHORT, "frame_short", "Ethernet frame truncated")                                  \
 	_(VLAN_TAGGED, "vlan_tagged", "VLAN-tagged frame")                                         \
 	_(BAD_SRC_MAC, "bad_src_mac", "source MAC multicast or zero")                              \
+	_(ANYCAST_PEER, "anycast_gateway_peer",                                                    \
+	  "from another anycast gateway (our MAC as source)")                                      \
 	_(MAC_STATIC_CONFLICT, "mac_static_conflict",                                              \
 	  "source MAC statically bound to another VTEP")                                           \
 	_(BUM_IGNORED, "bum_not_flooded",                                                          \

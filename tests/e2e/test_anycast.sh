@@ -10,10 +10,12 @@
 #
 #   $P-h1 10.1.10.50/24 ── $P-vtep1 br0 ─ vxlan5000 (192.0.2.11, learning) ──┐
 #   $P-h2 10.1.20.60/24 ── $P-vtep2 br0 ─ vxlan6000 (192.0.2.12, learning) ──┤ $P-ul br0
-#          flood list of both VTEPs: 192.0.2.1 and 192.0.2.2                 │ 192.0.2.0/24
+#          flood list of VTEP1 and VTEP2: 192.0.2.1 and 192.0.2.2            │ 192.0.2.0/24
+#   $P-h3 10.1.30.70/24 ── $P-vtep3 br0 ─ vxlan7000 (192.0.2.13, group 239.1.1.70) ─┤
 #   $P-gw1 vxgwd, vxlan source 192.0.2.1 ─────────────────────────────────────┤
 #   $P-gw2 vxgwd, vxlan source 192.0.2.2 ─────────────────────────────────────┘
-#   both: bdif10 10.1.10.1/24, bdif20 10.1.20.1/24, fabric anycast-gateway-mac 02:00:5e:00:aa:01
+#   both: bdif10 10.1.10.1/24, bdif20 10.1.20.1/24, bdif30 10.1.30.1/24 (BD 30: flood-group,
+#   where the gateways also hear each other), fabric anycast-gateway-mac 02:00:5e:00:aa:01
 #
 # The hosts' base_reachable_time is raised (600 s) so that their ARP entries stay REACHABLE
 # during the test: any ARP request a host sends would then be a real re-ARP, and there must
@@ -29,7 +31,7 @@ lab_run_under_timeout 200 "$0" "$@"
 lab_init "vxt$$"
 lab_require_root
 lab_require_daemon
-LAB_NAMES="ul gw1 gw2 vtep1 vtep2 h1 h2" # what lab_down removes
+LAB_NAMES="ul gw1 gw2 vtep1 vtep2 vtep3 h1 h2 h3" # what lab_down removes
 lab_trap
 
 FAILOVER_MAX_MS=${FAILOVER_MAX_MS:-3000}
@@ -55,7 +57,7 @@ anycast_lab_up() {
   done
   ip -n "$P-ul" link add br0 type bridge stp_state 0 mcast_snooping 0
   ip -n "$P-ul" link set br0 up
-  for n in gw1 gw2 vtep1 vtep2; do
+  for n in gw1 gw2 vtep1 vtep2 vtep3; do
     ip -n "$P-ul" link add "p-$n" type veth peer name ul0 netns "$P-$n"
     ip -n "$P-ul" link set "p-$n" master br0 up
     _lab_nooffload "$P-ul" "p-$n"
@@ -64,22 +66,26 @@ anycast_lab_up() {
   done
   for i in 1 2; do
     ip -n "$P-gw$i" addr add "${GWUL[i]}/24" dev ul0
+    ip -n "$P-gw$i" route add 224.0.0.0/4 dev ul0 # the flood group's socket
   done
-  for i in 1 2; do
+  for i in 1 2 3; do
     vt=$P-vtep$i
     h=$P-h$i
     vx=vxlan${LAB_VNI[i]}
     ip -n "$vt" addr add "${LAB_VTEP[i]}/24" dev ul0
+    # shellcheck disable=SC2046
     ip -n "$vt" link add "$vx" type vxlan id "${LAB_VNI[i]}" dstport 4789 local "${LAB_VTEP[i]}" \
-      ${VTEP_AGEING:+ageing "$VTEP_AGEING"}
+      ${VTEP_AGEING:+ageing "$VTEP_AGEING"} $([ "$i" = 3 ] && echo group $LAB_GROUP dev ul0)
     ip -n "$vt" link set "$vx" mtu 1450
     ip -n "$vt" link add br0 type bridge stp_state 0 mcast_snooping 0
     ip -n "$vt" link set "$vx" master br0 up
     ip -n "$vt" link add "h$i" type veth peer name eth0 netns "$h"
     ip -n "$vt" link set "h$i" mtu 1450 master br0 up
     ip -n "$vt" link set br0 up
-    bridge -n "$vt" fdb append 00:00:00:00:00:00 dev "$vx" dst "${GWUL[1]}"
-    bridge -n "$vt" fdb append 00:00:00:00:00:00 dev "$vx" dst "${GWUL[2]}"
+    if [ "$i" != 3 ]; then
+      bridge -n "$vt" fdb append 00:00:00:00:00:00 dev "$vx" dst "${GWUL[1]}"
+      bridge -n "$vt" fdb append 00:00:00:00:00:00 dev "$vx" dst "${GWUL[2]}"
+    fi
     _lab_nooffload "$vt" "h$i"
     ip -n "$h" link set eth0 address "${LAB_HOST_MAC[i]}" mtu 1450 up
     _lab_nooffload "$h" eth0
@@ -103,6 +109,10 @@ bridge-domain 20
  vni 6000
  flood-peer ${LAB_VTEP[2]}
 !
+bridge-domain 30
+ vni 7000
+ flood-group $LAB_GROUP
+!
 interface bdif 10
  ip address 10.1.10.1/24
  mtu 1450
@@ -110,6 +120,11 @@ interface bdif 10
 !
 interface bdif 20
  ip address 10.1.20.1/24
+ mtu 1450
+ fabric forwarding mode anycast-gateway
+!
+interface bdif 30
+ ip address 10.1.30.1/24
  mtu 1450
  fabric forwarding mode anycast-gateway
 !
@@ -156,6 +171,12 @@ vtep_gw_of_amac() {
   esac
 }
 
+gw_drop_count() { # N NAME: drop counter NAME of gateway N
+  gwc "$1" "show errors json" | timeout 10 python3 -c '
+import json, sys
+print(json.load(sys.stdin)["drops"][sys.argv[1]])' "$2"
+}
+
 # The MAC host i has for its gateway, and the entry's state.
 host_gw_neigh() {
   ip -n "$P-h$1" neigh show "10.1.${LAB_BD[$1]}.1" dev eth0
@@ -179,7 +200,7 @@ import json, sys
 d = json.load(sys.stdin)
 b = [i for i in d["interfaces"] if i["kind"] == "bdif"]
 print(b)
-sys.exit(not (len(b) == 2 and all(i["anycast_gateway"] and i["mac"] == sys.argv[1] for i in b)))' "$AMAC"
+sys.exit(not (len(b) == 3 and all(i["anycast_gateway"] and i["mac"] == sys.argv[1] for i in b)))' "$AMAC"
 }
 
 running_config_has_anycast() {
@@ -187,7 +208,7 @@ running_config_has_anycast() {
   rc=$(gwc "$1" "show running-config")
   echo "$rc"
   echo "$rc" | grep -qx "fabric anycast-gateway-mac $AMAC" &&
-    [ "$(echo "$rc" | grep -cx " fabric forwarding mode anycast-gateway")" = 2 ]
+    [ "$(echo "$rc" | grep -cx " fabric forwarding mode anycast-gateway")" = 3 ]
 }
 
 wait_until_fast() { # SECONDS CMD...: like wait_until, polling every 20 ms
@@ -275,10 +296,18 @@ check "h1 pings its gateway 10.1.10.1" lab_ping h1 10.1.10.1
 check "h2 pings its gateway 10.1.20.1" lab_ping h2 10.1.20.1
 check "h1 -> h2 across VNIs" lab_ping h1 "${LAB_HOST[2]}"
 check "h2 -> h1 across VNIs" lab_ping h2 "${LAB_HOST[1]}"
-check "h1 has the anycast MAC for its gateway" host_gw_mac_is_anycast 1
-check "h2 has the anycast MAC for its gateway" host_gw_mac_is_anycast 2
-check "both VTEPs learned the anycast MAC at a gateway" \
-  eval '[ -n "$(vtep_gw_of_amac 1)" ] && [ -n "$(vtep_gw_of_amac 2)" ]'
+check "h3 (flood-group BD) pings its gateway 10.1.30.1" lab_ping h3 10.1.30.1
+check "h3 -> h1 (flood-group BD to head-end BD)" lab_ping h3 "${LAB_HOST[1]}"
+check "h1 -> h3 (head-end BD to flood-group BD)" lab_ping h1 "${LAB_HOST[3]}"
+for n in 1 2 3; do
+  check "h$n has the anycast MAC for its gateway" host_gw_mac_is_anycast $n
+done
+check "the three VTEPs learned the anycast MAC at a gateway" \
+  eval '[ -n "$(vtep_gw_of_amac 1)" ] && [ -n "$(vtep_gw_of_amac 2)" ] && [ -n "$(vtep_gw_of_amac 3)" ]'
+for n in 1 2; do
+  check "gw$n: the other gateway's announcements (flood group) dropped as anycast_gateway_peer, no ARP conflict" \
+    eval '[ "$(gw_drop_count $n anycast_gateway_peer)" -gt 0 ] && [ "$(gw_drop_count $n arp_source_conflict)" = 0 ]'
+done
 
 # Round 1: kill the gateway VTEP1 sends the anycast MAC to; round 2: bring it back, kill
 # the other one.
@@ -293,10 +322,13 @@ for round in 1 2; do
     eval '[ "${FAILOVER_MS:-x}" != x ] && [ "$FAILOVER_MS" -le "$FAILOVER_MAX_MS" ]'
   [ "${FAILOVER_MS:-x}" != x ] && note "round $round: failover to gw$SURVIVOR took $FAILOVER_MS ms"
   check "round $round: h2 -> h1 through gw$SURVIVOR" lab_ping h2 "${LAB_HOST[1]}"
-  check "round $round: both VTEPs moved the anycast MAC to gw$SURVIVOR" \
-    eval '[ "$(vtep_gw_of_amac 1)" = $SURVIVOR ] && [ "$(vtep_gw_of_amac 2)" = $SURVIVOR ]'
-  check "round $round: h1 still has the anycast MAC for its gateway" host_gw_mac_is_anycast 1
-  check "round $round: h2 still has the anycast MAC for its gateway" host_gw_mac_is_anycast 2
+  check "round $round: h3 (flood group) -> h1 through gw$SURVIVOR" lab_ping h3 "${LAB_HOST[1]}"
+  check "round $round: the three VTEPs moved the anycast MAC to gw$SURVIVOR" \
+    eval '[ "$(vtep_gw_of_amac 1)" = $SURVIVOR ] && [ "$(vtep_gw_of_amac 2)" = $SURVIVOR ] &&
+          [ "$(vtep_gw_of_amac 3)" = $SURVIVOR ]'
+  for n in 1 2 3; do
+    check "round $round: h$n still has the anycast MAC for its gateway" host_gw_mac_is_anycast $n
+  done
   check "round $round: the hosts sent no ARP request (no re-ARP needed)" no_host_arp "$round"
   check "round $round: gw$VICTIM restarts" gw_up "$VICTIM"
   check "round $round: h1 -> h2 with both gateways up again" lab_ping h1 "${LAB_HOST[2]}"

@@ -173,6 +173,21 @@ static void test_reply_to_anycast_mac_learned_unasked(void)
 	CU_ASSERT(!arp_get(gw_arp(L.gw), L.bdif10, IP_H1, L.now, &ai));
 }
 
+/* Another gateway's announcement (through a flood group): dropped by its own reason, the
+ * shared MAC is not learned at that gateway, no ARP conflict counted. */
+static void test_other_gateway_frames_dropped(void)
+{
+	uint8_t f[64];
+	unsigned n = lab_arp_frame(f, ARP_OP_REQUEST, NULL, AMAC, LAB_GW10, NULL, LAB_GW10);
+	uint64_t spoof = lab_drops(&L, GW_DROP_ARP_SPOOF);
+	lab_from_vtep(&L, LAB_VTEP12, 5000, f, n);
+	CU_ASSERT_EQUAL(L.n_cap, 0);
+	CU_ASSERT_EQUAL(lab_drops(&L, GW_DROP_ANYCAST_PEER), 1);
+	CU_ASSERT_EQUAL(lab_drops(&L, GW_DROP_ARP_SPOOF), spoof);
+	uint32_t vtep;
+	CU_ASSERT(!bd_mac_lookup(gw_bd(L.gw), bd_index(gw_bd(L.gw), 10), AMAC, &vtep));
+}
+
 /* Checks one gratuitous ARP of BDIF address ip from the anycast MAC. */
 static void check_garp(const struct lab_frame *f, uint32_t ip)
 {
@@ -410,6 +425,7 @@ static CU_TestInfo dataplane_tests[] = {
     {"routed packets and ARP requests from the anycast MAC", test_routed_from_anycast_mac},
     {"frames to the anycast MAC accepted, to the own MAC not", test_frames_to_anycast_mac_accepted},
     {"reply to the anycast MAC learned unasked", test_reply_to_anycast_mac_learned_unasked},
+    {"another anycast gateway's frames dropped, not learned", test_other_gateway_frames_dropped},
     {"periodic gratuitous ARP to every flood peer", test_periodic_gratuitous_arp},
     {"no gratuitous ARP where nothing floods", test_gratuitous_arp_nowhere_to_flood},
     {"gratuitous ARP off with period 0", test_gratuitous_arp_off},
