@@ -202,7 +202,7 @@ static int apply_if(struct gw *gw, const struct gw_cfg *c, const struct gw_cfg_i
 		                          : gw_eth_add(gw, n->name, mac, &ifx);
 	if (r == GW_OK)
 		r = gw_if_set_mac(gw, ifx, mac);
-	if (r == GW_OK && (n->anycast || n->kind == GW_IF_BDIF))
+	if (r == GW_OK && n->kind == GW_IF_BDIF)
 		r = gw_if_set_anycast(gw, ifx, n->anycast);
 	if (r == GW_OK)
 		r = gw_if_set_mtu(gw, ifx, n->mtu ? n->mtu : GW_MTU_DEFAULT);

@@ -122,9 +122,9 @@ static void arp_reply(struct gw *gw, struct gw_pkt *p, uint16_t ifx, const struc
  *    just taught the VTEP that place, so the answer comes back to the asker unless the
  *    other gateway sent into that VTEP in the few microseconds between the request and the
  *    reply. For that race, the gateway that gets a reply addressed to the shared MAC for
- *    its own address learns it even unasked (anycast_reply_mode below): the answer is true
- *    and it is the neighbour the other gateway will need if the traffic moves to it. The
- *    asker's next retransmission (retrans_ms) teaches the VTEP again. This opens no new
+ *    its own address learns it even unasked (anycast_reply_mode below): the answer is true,
+ *    and this gateway needs that neighbour as soon as traffic moves to it. The asker's
+ *    next retransmission (retrans_ms) teaches the VTEP again. This opens no new
  *    way to fill the table: a request for our address, from the same on-link senders,
  *    already creates an entry. (A request with a per-gateway sender and 0.0.0.0 as sender
  *    address, an RFC 5227 probe, would bring the answer to the asker deterministically

@@ -262,7 +262,7 @@ no_host_arp() { # ROUND: neither host sent an ARP request during the failover
 }
 
 check "test tools are installed" lab_require_tools || lab_finish
-check "lab comes up (two gateways, two learning VTEPs flooding to both)" anycast_lab_up ||
+check "lab comes up (two gateways, three learning VTEPs flooding to both)" anycast_lab_up ||
   lab_finish
 check "gateway 1 starts" gw_up 1 || lab_finish
 check "gateway 2 starts (same tenant configuration)" gw_up 2 || lab_finish
