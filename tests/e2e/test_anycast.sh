@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Distributed anycast gateway, end to end: two vxgwd instances with the same tenant
 # configuration (only `vxlan source` and the hostname differ) serve the same hosts behind
-# kernel VTEPs whose flood lists hold both gateways. One gateway is killed (SIGKILL: a
-# crash, no goodbye), first the one VTEP1 currently sends the anycast MAC to, then, after
-# it is back, the other one. The hosts must keep reaching each other through the survivor
+# kernel VTEPs whose flood lists (or flood group) hold both gateways. Each gateway in turn
+# is killed (SIGKILL: a crash, no goodbye) at the moment VTEP1 has just learned the anycast
+# MAC at it, and restarted. The hosts must keep reaching each other through the survivor
 # within FAILOVER_MAX_MS, with the same gateway MAC in their ARP caches and without sending
 # a single ARP request (the path is restored by the VTEPs relearning the anycast MAC from
 # the survivor's periodic gratuitous ARP, not by the hosts).
@@ -75,7 +75,7 @@ anycast_lab_up() {
     ip -n "$vt" addr add "${LAB_VTEP[i]}/24" dev ul0
     # shellcheck disable=SC2046
     ip -n "$vt" link add "$vx" type vxlan id "${LAB_VNI[i]}" dstport 4789 local "${LAB_VTEP[i]}" \
-      ${VTEP_AGEING:+ageing "$VTEP_AGEING"} $([ "$i" = 3 ] && echo group $LAB_GROUP dev ul0)
+      ${VTEP_AGEING:+ageing "$VTEP_AGEING"} $([ "$i" = 3 ] && echo group "$LAB_GROUP" dev ul0)
     ip -n "$vt" link set "$vx" mtu 1450
     ip -n "$vt" link add br0 type bridge stp_state 0 mcast_snooping 0
     ip -n "$vt" link set "$vx" master br0 up
