@@ -120,6 +120,15 @@ static int cmd_vxlan_port(struct cli_sess *s, const struct cli_args *a, struct c
 	                  out);
 }
 
+static int cmd_anycast_mac(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+{
+	char err[GW_CFG_ERRLEN];
+	uint8_t mac[6];
+	if (!a->neg)
+		net_mac_parse(a->val[0], mac);
+	return cfg_result(gw_cfg_set_anycast_mac(s->cand, a->neg ? NULL : mac, err), err, out);
+}
+
 static int cmd_bridge_domain(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
 	char err[GW_CFG_ERRLEN];
@@ -322,6 +331,12 @@ static int cmd_if_vrf(struct cli_sess *s, const struct cli_args *a, struct cli_o
 	return cfg_result(gw_cfg_if_set_vrf(s->cand, s->ifname, vrf, err), err, out);
 }
 
+static int cmd_if_anycast(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+{
+	char err[GW_CFG_ERRLEN];
+	return cfg_result(gw_cfg_if_set_anycast(s->cand, s->ifname, !a->neg, err), err, out);
+}
+
 /* ---------------------------------------------------------------- management */
 
 static int cmd_username(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
@@ -446,6 +461,9 @@ const struct cli_cmd cli_commands[] = {
      cmd_vxlan_source, "vxlan source [A.B.C.D]"},
     {"vxlan udp-port <1-65535>", "VXLAN underlay|UDP destination port|Port (default 4789)", CONFIG,
      CFG, cmd_vxlan_port, "vxlan udp-port [<1-65535>]"},
+    {"fabric anycast-gateway-mac H:H:H:H:H:H",
+     "Fabric settings|Gateway MAC shared by the anycast-gateway BDIFs of all gateways|MAC address",
+     CONFIG, CFG, cmd_anycast_mac, "fabric anycast-gateway-mac [H:H:H:H:H:H]"},
     {"bridge-domain <1-16777215>", "Bridge domain configuration|Bridge-domain id", CONFIG, CFG,
      cmd_bridge_domain, NULL},
     {"interface bdif <1-16777215>",
@@ -500,6 +518,10 @@ const struct cli_cmd cli_commands[] = {
     {"encapsulation dot1q <1-4094>", "Sub-interface encapsulation|IEEE 802.1Q VLAN tagging|VLAN id",
      IF, CFG, cmd_encapsulation, "encapsulation dot1q [<1-4094>]"},
     {"vrf WORD", "Put the interface in a VRF|VRF name", IF, CFG, cmd_if_vrf, "vrf [WORD]"},
+    {"fabric forwarding mode anycast-gateway",
+     "Fabric settings|Forwarding of this interface|Mode|Distributed anycast gateway (BDIF): "
+     "the fabric anycast-gateway-mac",
+     IF, CFG, cmd_if_anycast, NULL},
 };
 
 const size_t cli_n_commands = sizeof(cli_commands) / sizeof(cli_commands[0]);

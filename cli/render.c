@@ -50,6 +50,8 @@ static void render_if(const struct gw_cfg_if *i, struct cli_out *o)
 		cli_printf(o, " mac-address %s\n", net_mac_fmt(i->mac, mac));
 	if (i->mtu)
 		cli_printf(o, " mtu %u\n", i->mtu);
+	if (i->anycast)
+		cli_printf(o, " fabric forwarding mode anycast-gateway\n");
 	if (i->shutdown)
 		cli_printf(o, " shutdown\n");
 	cli_printf(o, "!\n");
@@ -106,6 +108,10 @@ void cli_render_config(const struct gw_cfg *c, struct cli_out *o)
 		cli_printf(o, "vxlan source %s\n", net_ip_fmt(c->vtep, ip));
 	if (c->udp_port != VX_UDP_PORT)
 		cli_printf(o, "vxlan udp-port %u\n", c->udp_port);
+	if (c->anycast_mac_set) {
+		char mac[NET_MAC_STRLEN];
+		cli_printf(o, "fabric anycast-gateway-mac %s\n", net_mac_fmt(c->anycast_mac, mac));
+	}
 	cli_printf(o, "!\n");
 	/* before the interfaces and routes that name them */
 	for (size_t i = 0; i < c->vrfs.n; i++)

@@ -389,7 +389,10 @@ static int if_line_full(const struct gw_if_info *i, void *arg)
 		           i->netdev);
 	if (i->vrfx != GW_VRF_DEFAULT)
 		cli_printf(c->out, "  VRF %s\n", gw_vrf_name(c->gw, i->vrfx));
-	cli_printf(c->out, "  MAC address %s, MTU %u\n", net_mac_fmt(i->mac, mac), i->mtu);
+	cli_printf(c->out, "  MAC address %s%s, MTU %u\n", net_mac_fmt(i->mac, mac),
+	           i->anycast ? " (anycast gateway)" : "", i->mtu);
+	if (i->anycast)
+		cli_printf(c->out, "  Forwarding mode anycast-gateway\n");
 	for (unsigned k = 0; k < i->n_addrs; k++)
 		cli_printf(c->out, "  Internet address %s/%u%s\n", net_ip_fmt(i->addr[k], ip),
 		           i->plen[k], k ? " secondary" : "");
@@ -423,8 +426,10 @@ static int if_line_json(const struct gw_if_info *i, void *arg)
 		cli_printf(c->out, "{\"type\":\"dot1q\",\"vlan\":%u}", i->vlan);
 	else
 		cli_printf(c->out, "null");
-	cli_printf(c->out, ",\"mac\":\"%s\",\"mtu\":%u,\"up\":%s,\"addresses\":[",
-	           net_mac_fmt(i->mac, mac), i->mtu, i->up ? "true" : "false");
+	cli_printf(c->out,
+	           ",\"mac\":\"%s\",\"mtu\":%u,\"up\":%s,\"anycast_gateway\":%s,\"addresses\":[",
+	           net_mac_fmt(i->mac, mac), i->mtu, i->up ? "true" : "false",
+	           i->anycast ? "true" : "false");
 	for (unsigned k = 0; k < i->n_addrs; k++)
 		cli_printf(c->out, "%s\"%s/%u\"", k ? "," : "", net_ip_fmt(i->addr[k], ip),
 		           i->plen[k]);

@@ -221,7 +221,8 @@ bool gw_cfg_equal(const struct gw_cfg *a, const struct gw_cfg *b)
 	       VEC_EQ(a->macs, b->macs) && VEC_EQ(a->users, b->users) &&
 	       !strcmp(a->enable_secret, b->enable_secret) && a->vty == b->vty &&
 	       a->vty_addr == b->vty_addr && a->vty_port == b->vty_port &&
-	       a->vty_timeout == b->vty_timeout;
+	       a->vty_timeout == b->vty_timeout && a->anycast_mac_set == b->anycast_mac_set &&
+	       !memcmp(a->anycast_mac, b->anycast_mac, 6);
 }
 
 /* ---------------------------------------------------------------- global */
@@ -344,6 +345,20 @@ int gw_cfg_vrf(struct gw_cfg *c, const char *name, bool add, char *err)
 	if (!v)
 		return fail(err, "out of memory");
 	*v = key;
+	return GW_CFG_OK;
+}
+
+int gw_cfg_set_anycast_mac(struct gw_cfg *c, const uint8_t *mac, char *err)
+{
+	if (!mac) {
+		c->anycast_mac_set = false;
+		memset(c->anycast_mac, 0, 6);
+		return GW_CFG_OK;
+	}
+	if (net_mac_is_mcast(mac) || net_mac_is_zero(mac))
+		return fail(err, "fabric anycast-gateway-mac %s is not a unicast MAC", macstr(mac));
+	c->anycast_mac_set = true;
+	memcpy(c->anycast_mac, mac, 6);
 	return GW_CFG_OK;
 }
 
@@ -748,6 +763,18 @@ int gw_cfg_if_set_vrf(struct gw_cfg *c, const char *name, const char *vrf, char 
 	return GW_CFG_OK;
 }
 
+int gw_cfg_if_set_anycast(struct gw_cfg *c, const char *name, bool on, char *err)
+{
+	struct gw_cfg_if *i = cfg_if_get(c, name, err);
+	if (!i)
+		return GW_CFG_ERR;
+	if (on && i->kind != GW_IF_BDIF)
+		return fail(err, "%s: anycast-gateway forwarding is for bdif interfaces only",
+		            name);
+	i->anycast = on;
+	return GW_CFG_OK;
+}
+
 /* ---------------------------------------------------------------- static entries */
 
 /* The next hops of (vrf, pfx, len): how many, from which index, null0 among them. */
@@ -1108,6 +1135,12 @@ int gw_cfg_check(const struct gw_cfg *c, char *err)
 			return fail(err, "encapsulation dot1q %u used by both %s and %s", f->dot1q,
 			            f->name, o->name);
 	}
+	for (size_t i = 0; i < c->ifs.n; i++)
+		if (c->ifs.v[i].anycast && !c->anycast_mac_set)
+			return fail(err,
+			            "interface %s: fabric forwarding mode anycast-gateway needs a "
+			            "fabric anycast-gateway-mac",
+			            c->ifs.v[i].name);
 	for (size_t i = 0; i < c->bds.n; i++)
 		for (size_t j = i + 1; j < c->bds.n; j++)
 			if (c->bds.v[i].vni && c->bds.v[i].vni == c->bds.v[j].vni)

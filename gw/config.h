@@ -55,6 +55,7 @@ struct gw_cfg_if {
 	uint8_t mac[6];
 	uint32_t mtu; /* 0 = default */
 	bool shutdown;
+	bool anycast; /* BDIF: fabric forwarding mode anycast-gateway */
 	uint8_t n_addrs;
 	uint32_t addr[GW_IF_ADDRS_MAX];
 	uint8_t plen[GW_IF_ADDRS_MAX];
@@ -114,6 +115,10 @@ struct gw_cfg {
 	uint32_t vty_addr;                    /* telnet listen address, 0 = telnet off */
 	uint16_t vty_port;
 	uint32_t vty_timeout; /* idle seconds, 0 = never */
+
+	/* fabric anycast-gateway-mac: the MAC of every BDIF in anycast-gateway mode */
+	bool anycast_mac_set;
+	uint8_t anycast_mac[6];
 };
 
 struct gw_cfg *gw_cfg_new(void);
@@ -125,6 +130,8 @@ bool gw_cfg_equal(const struct gw_cfg *a, const struct gw_cfg *b);
 int gw_cfg_set_hostname(struct gw_cfg *c, const char *name, char *err);
 int gw_cfg_set_vtep(struct gw_cfg *c, uint32_t src, char *err);      /* 0 = no */
 int gw_cfg_set_udp_port(struct gw_cfg *c, uint32_t port, char *err); /* 0 = default */
+/* The gateway MAC every BDIF in anycast mode shares with the other gateways (NULL = no). */
+int gw_cfg_set_anycast_mac(struct gw_cfg *c, const uint8_t *mac, char *err);
 
 /*
  * Tenant VRFs: `vrf NAME`. A name is 1-31 letters, digits, - _ . starting with a letter;
@@ -162,6 +169,8 @@ int gw_cfg_if_set_shutdown(struct gw_cfg *c, const char *name, bool shut, char *
 int gw_cfg_if_set_dot1q(struct gw_cfg *c, const char *name, uint32_t vlan, char *err);
 /* ` vrf NAME` of an interface; vrf NULL or "default": the default VRF. */
 int gw_cfg_if_set_vrf(struct gw_cfg *c, const char *name, const char *vrf, char *err);
+/* fabric forwarding mode anycast-gateway: BDIFs only; needs gw_cfg_set_anycast_mac. */
+int gw_cfg_if_set_anycast(struct gw_cfg *c, const char *name, bool on, char *err);
 
 /* nh NULL on delete = every next hop of the prefix. */
 int gw_cfg_route(struct gw_cfg *c, uint32_t pfx, uint8_t len, const struct fib_nh *nh, bool add,

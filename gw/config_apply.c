@@ -207,13 +207,16 @@ static void derived_eth_mac(const char *name, uint8_t mac[6])
 	mac[3] = (uint8_t)(h >> 16), mac[4] = (uint8_t)(h >> 8), mac[5] = (uint8_t)h;
 }
 
-/* An uplink without mac-address has its netdev's: a sub-interface shares its parent's. */
-static int if_mac(const struct gw_cfg_if *n, const struct gw_cfg_env *env, uint8_t mac[6],
-                  char *err)
+/* An uplink without mac-address has its netdev's: a sub-interface shares its parent's.
+ * An anycast-gateway BDIF has the fabric's MAC instead of its own (mac-address or derived). */
+static int if_mac(const struct gw_cfg *c, const struct gw_cfg_if *n, const struct gw_cfg_env *env,
+                  uint8_t mac[6], char *err)
 {
 	char dev[GW_IF_NAMELEN];
 	uint32_t sub;
-	if (n->mac_set) {
+	if (n->anycast && c->anycast_mac_set) {
+		memcpy(mac, c->anycast_mac, 6);
+	} else if (n->mac_set) {
 		memcpy(mac, n->mac, 6);
 	} else if (n->kind == GW_IF_BDIF) {
 		gw_bdif_default_mac(n->bd_id, mac);
@@ -240,12 +243,12 @@ static void release_dot1q(struct gw *gw, const struct gw_cfg *new_)
 	}
 }
 
-static int apply_if(struct gw *gw, const struct gw_cfg_if *n, const struct gw_cfg_env *env,
-                    char *err)
+static int apply_if(struct gw *gw, const struct gw_cfg *c, const struct gw_cfg_if *n,
+                    const struct gw_cfg_env *env, char *err)
 {
 	uint8_t mac[6];
 	uint16_t ifx = gw_if_by_name(gw, n->name);
-	if (if_mac(n, env, mac, err))
+	if (if_mac(c, n, env, mac, err))
 		return GW_CFG_ERR;
 	int r = GW_OK;
 	if (!ifx)
@@ -258,6 +261,8 @@ static int apply_if(struct gw *gw, const struct gw_cfg_if *n, const struct gw_cf
 		r = gw_if_set_vrf(gw, ifx, vrfx);
 	if (r == GW_OK)
 		r = gw_if_set_mac(gw, ifx, mac);
+	if (r == GW_OK && n->kind == GW_IF_BDIF)
+		r = gw_if_set_anycast(gw, ifx, n->anycast);
 	if (r == GW_OK)
 		r = gw_if_set_mtu(gw, ifx, n->mtu ? n->mtu : GW_MTU_DEFAULT);
 	if (r == GW_OK)
@@ -324,7 +329,7 @@ static int apply_diff(struct gw *gw, const struct gw_cfg *old, const struct gw_c
 		return GW_CFG_ERR;
 	release_dot1q(gw, new_);
 	for (size_t i = 0; i < new_->ifs.n; i++)
-		if (apply_if(gw, &new_->ifs.v[i], env, err))
+		if (apply_if(gw, new_, &new_->ifs.v[i], env, err))
 			return GW_CFG_ERR;
 	return add_statics(gw, old, new_, err);
 }

@@ -23,6 +23,8 @@
 	_(VLAN_TAGGED, "vlan_tagged", "VLAN-tagged frame")                                         \
 	_(VLAN_UNKNOWN, "vlan_unknown", "uplink frame of a VLAN (or untagged) with no interface")  \
 	_(BAD_SRC_MAC, "bad_src_mac", "source MAC multicast or zero")                              \
+	_(ANYCAST_PEER, "anycast_gateway_peer",                                                    \
+	  "from another anycast gateway (our MAC as source)")                                      \
 	_(MAC_STATIC_CONFLICT, "mac_static_conflict",                                              \
 	  "source MAC statically bound to another VTEP")                                           \
 	_(BUM_IGNORED, "bum_not_flooded",                                                          \

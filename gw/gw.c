@@ -65,6 +65,7 @@ void gw_params_default(struct gw_params *p)
 	p->arp_rate = 1000;
 	p->arp_burst = 200;
 	p->vxlan_strict = true;
+	p->anycast_garp_ms = 1000;
 }
 
 struct gw *gw_create(const struct gw_params *params, const struct gw_io_ops *io, void *io_ctx)
@@ -488,6 +489,17 @@ int gw_if_set_vrf(struct gw *gw, uint16_t ifx, uint16_t vrfx)
 	return GW_OK;
 }
 
+int gw_if_set_anycast(struct gw *gw, uint16_t ifx, bool on)
+{
+	struct gw_if *gif = gw_if_ptr(gw, ifx);
+	if (!gif)
+		return GW_E_NOENT;
+	if (on && gif->kind != GW_IF_BDIF)
+		return GW_E_INVAL;
+	gif->anycast = on;
+	return GW_OK;
+}
+
 static void if_fill_info(const struct gw *gw, const struct gw_if *gif, uint16_t ifx,
                          struct gw_if_info *info)
 {
@@ -505,6 +517,7 @@ static void if_fill_info(const struct gw *gw, const struct gw_if *gif, uint16_t 
 	info->vlan = gif->vlan;
 	if (gif->kind == GW_IF_ETH)
 		memcpy(info->netdev, gw->ports[gif->port].name, sizeof(info->netdev));
+	info->anycast = gif->anycast;
 	info->n_addrs = gif->n_addrs;
 	memcpy(info->addr, gif->addr, sizeof(info->addr));
 	memcpy(info->plen, gif->plen, sizeof(info->plen));
@@ -536,6 +549,11 @@ int gw_if_walk(const struct gw *gw, int (*cb)(const struct gw_if_info *i, void *
 void gw_tick(struct gw *gw)
 {
 	arp_tick(gw->arp, gw->now_ms);
+	if (gw->params.anycast_garp_ms &&
+	    gw->now_ms - gw->last_garp_ms >= gw->params.anycast_garp_ms) {
+		gw_anycast_announce(gw);
+		gw->last_garp_ms = gw->now_ms;
+	}
 	if (gw->now_ms - gw->last_mac_age_ms >= 1000) {
 		bd_mac_age(gw->bd, gw->now_ms);
 		gw->last_mac_age_ms = gw->now_ms;

@@ -58,6 +58,9 @@ struct gw_params {
 	uint32_t arp_rate;     /* ARP requests sent per second (default 1000) */
 	uint32_t arp_burst;    /* bucket depth (default 200) */
 	bool vxlan_strict;     /* drop VXLAN with reserved bits / flags (default true) */
+
+	/* gratuitous ARP period of anycast-gateway BDIFs (default 1000 ms; 0: off) */
+	uint32_t anycast_garp_ms;
 };
 void gw_params_default(struct gw_params *p);
 
@@ -137,6 +140,13 @@ int gw_if_set_up(struct gw *gw, uint16_t ifx, bool up);
 /* Moves an interface (with its addresses and routes) into VRF vrfx; its learned
  * neighbours are forgotten. GW_E_CONFLICT when an address overlaps a subnet there. */
 int gw_if_set_vrf(struct gw *gw, uint16_t ifx, uint16_t vrfx);
+/*
+ * Distributed anycast gateway (BDIFs only): the interface's MAC (gw_if_set_mac) is the one
+ * shared with the other gateways serving the same tenants. The BDIF then announces itself
+ * with a gratuitous ARP every anycast_garp_ms, so that the VTEPs learn the shared MAC at a
+ * live gateway, and learns ARP replies sent to the shared MAC even if it did not ask.
+ */
+int gw_if_set_anycast(struct gw *gw, uint16_t ifx, bool on);
 
 struct gw_if_counters {
 	uint64_t rx_pkts, rx_bytes, tx_pkts, tx_bytes;
@@ -155,6 +165,7 @@ struct gw_if_info {
 	bool subif;    /* an 802.1Q sub-interface of netdev `netdev` */
 	uint16_t vlan; /* its VLAN, 0: none */
 	char netdev[GW_IF_NAMELEN]; /* uplinks: the Linux netdev */
+	bool anycast;               /* BDIF in anycast-gateway mode */
 	uint8_t n_addrs;
 	uint32_t addr[GW_IF_ADDRS_MAX];
 	uint8_t plen[GW_IF_ADDRS_MAX];

@@ -16,6 +16,7 @@ struct gw_if {
 	uint16_t port;  /* uplinks: the netdev (gw->ports) */
 	uint16_t vlan;  /* sub-interface: VLAN id, 0 = none */
 	uint8_t tag[4]; /* sub-interface: its 802.1Q tag (TPID, TCI), prebuilt for output */
+	bool anycast;   /* BDIF: its MAC is the fabric's anycast gateway MAC */
 	uint8_t n_addrs;
 	uint32_t mtu;
 	uint32_t bd_id; /* BDIF: the bridge domain it routes for */
@@ -99,6 +100,7 @@ struct gw {
 	uint16_t udp_port;
 	uint64_t now_ms;
 	uint64_t last_mac_age_ms;
+	uint64_t last_garp_ms;        /* anycast BDIFs last announced */
 	struct gw_bucket icmp_bucket; /* ICMP errors sent */
 	struct gw_bucket arp_bucket;  /* ARP requests sent */
 	/* bdx -> BDIF ifx cache, validated on use against the bridge domain's id. */
@@ -144,6 +146,7 @@ uint32_t gw_if_src_for(const struct gw_if *gif, uint32_t dst);
 /* arp glue (neigh.c) */
 extern const struct arp_ops gw_arp_ops;
 void gw_arp_input(struct gw *gw, struct gw_pkt *p, uint16_t ifx);
+void gw_anycast_announce(struct gw *gw);
 
 /* icmp.c */
 enum gw_icmp_kind {

@@ -112,6 +112,44 @@ static void arp_reply(struct gw *gw, struct gw_pkt *p, uint16_t ifx, const struc
 }
 
 /*
+ * Distributed anycast gateway. Every gateway serving a tenant has the same BDIF addresses
+ * and the same MAC, and the VTEPs (plain flood-and-learn VXLAN, no EVPN) know that MAC at
+ * whichever gateway they last received a frame from. Two consequences:
+ *
+ * 1. Our ARP requests carry the shared MAC as sender (it is the gateway identity the hosts
+ *    must cache, so it cannot be a per-gateway MAC), and the host answers to the shared
+ *    MAC: its VTEP delivers the answer where it last saw the MAC. Our request itself has
+ *    just taught the VTEP that place, so the answer comes back to the asker unless the
+ *    other gateway sent into that VTEP in the few microseconds between the request and the
+ *    reply. For that race, the gateway that gets a reply addressed to the shared MAC for
+ *    its own address learns it even unasked (anycast_reply_mode below): the answer is true,
+ *    and this gateway needs that neighbour as soon as traffic moves to it. The asker's
+ *    next retransmission (retrans_ms) teaches the VTEP again. This opens no new
+ *    way to fill the table: a request for our address, from the same on-link senders,
+ *    already creates an entry. (A request with a per-gateway sender and 0.0.0.0 as sender
+ *    address, an RFC 5227 probe, would bring the answer to the asker deterministically
+ *    and leave the hosts' caches alone, but a host probing for its own address at that
+ *    moment would take it for an address conflict.)
+ *
+ * 2. When a gateway dies, the VTEPs keep sending the shared MAC to it until their entry
+ *    ages out (kernel vxlan: `ageing`, 300 s by default) unless another gateway sends
+ *    from that MAC first. Traffic to the hosts may not pass through the survivor at all,
+ *    so each anycast BDIF announces itself: a gratuitous ARP (request, sender = target =
+ *    its primary address, sender MAC the shared one) every anycast_garp_ms to every flood
+ *    peer or the flood group. A VTEP moves the MAC to the survivor within one period of
+ *    the failure, and the hosts keep their ARP entry: the MAC did not change. The cost is
+ *    bounded: one frame per anycast BDIF and flood peer per period.
+ */
+static enum arp_learn_mode anycast_reply_mode(const struct gw_if *gif, const struct gw_pkt *p,
+                                              const struct arp_msg *m)
+{
+	const struct net_eth *eth = (const struct net_eth *)p->data;
+	if (gif->anycast && net_mac_eq(eth->dst, gif->mac) && net_mac_eq(m->tha, gif->mac))
+		return ARP_LEARN_CREATE;
+	return ARP_LEARN_UPDATE;
+}
+
+/*
  * An ARP frame on ifx (data at the Ethernet header). We answer requests for our own
  * addresses and learn only from messages addressed to us (plus gratuitous ARP refreshing
  * an entry we already have), only for senders on the interface's subnets, and never for
@@ -147,6 +185,38 @@ void gw_arp_input(struct gw *gw, struct gw_pkt *p, uint16_t ifx)
 	}
 	/* A reply to us: confirms (and resolves) what we asked for; unsolicited ones only
 	 * refresh, so that nobody can fill the table by spraying replies. */
-	arp_learn(gw->arp, ifx, m.spa, m.sha, ARP_LEARN_UPDATE, gw->now_ms);
+	arp_learn(gw->arp, ifx, m.spa, m.sha, anycast_reply_mode(gif, p, &m), gw->now_ms);
 	gw_pkt_free(gw->pool, p);
+}
+
+/* Whether BDIF gif can flood into its bridge domain: it exists, has a VNI and a flood
+ * group or peers (else every announcement would be a counted drop). */
+static bool bdif_can_flood(struct gw *gw, const struct gw_if *gif)
+{
+	const uint32_t *peers;
+	uint32_t bdx = bd_index(gw->bd, gif->bd_id);
+	return bdx != BD_NONE && bd_vni(gw->bd, bdx) != 0 &&
+	       (bd_flood_group(gw->bd, bdx) || bd_flood_peers(gw->bd, bdx, &peers) > 0);
+}
+
+/* gw_tick, every anycast_garp_ms: one gratuitous ARP per anycast BDIF that is up. */
+void gw_anycast_announce(struct gw *gw)
+{
+	for (uint16_t ifx = 1; ifx <= GW_IF_MAX; ifx++) {
+		struct gw_if *gif = &gw->ifs[ifx];
+		if (!gif->used || !gif->anycast || !gif->up || !gif->n_addrs ||
+		    !bdif_can_flood(gw, gif))
+			continue;
+		struct gw_pkt *q = gw_pkt_alloc(gw->pool);
+		if (!q) {
+			gw->cnt.drops[GW_DROP_NO_BUFFER]++;
+			return;
+		}
+		struct arp_msg m = {.op = ARP_OP_REQUEST, .spa = gif->addr[0], .tpa = gif->addr[0]};
+		memcpy(m.sha, gif->mac, 6);
+		arp_frame_payload(q, &m);
+		q->flow_hash = net_hash32(gif->addr[0]);
+		gw->cnt.arp_requests++;
+		gw_eth_output(gw, q, ifx, mac_bcast, NET_ETHERTYPE_ARP);
+	}
 }

@@ -731,9 +731,16 @@ static void underlay_input_one(struct gw *gw, struct gw_pkt *p, uint16_t ifx, st
 	const struct net_eth *eth = eth_header(gw, p);
 	if (!eth)
 		return;
+	uint16_t bdif = gw_bdif_for_bdx(gw, p->bdx);
+	/* Our own anycast MAC as source: another gateway of the fabric (its announcements and
+	 * requests reach us through a flood group). Learning it would point our MAC at it. */
+	if (bdif && gw->ifs[bdif].anycast && net_mac_eq(eth->src, gw->ifs[bdif].mac)) {
+		gw_drop(gw, p, GW_DROP_ANYCAST_PEER);
+		return;
+	}
 	if (!bd_learn_source(gw, p, eth, &v->memo))
 		return;
-	l2_dispatch(gw, p, gw_bdif_for_bdx(gw, p->bdx), v);
+	l2_dispatch(gw, p, bdif, v);
 }
 
 /*

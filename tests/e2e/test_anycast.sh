@@ -1,0 +1,338 @@
+#!/usr/bin/env bash
+# Distributed anycast gateway, end to end: two vxgwd instances with the same tenant
+# configuration (only `vxlan source` and the hostname differ) serve the same hosts behind
+# kernel VTEPs whose flood lists (or flood group) hold both gateways. Each gateway in turn
+# is killed (SIGKILL: a crash, no goodbye) at the moment VTEP1 has just learned the anycast
+# MAC at it, and restarted. The hosts must keep reaching each other through the survivor
+# within FAILOVER_MAX_MS, with the same gateway MAC in their ARP caches and without sending
+# a single ARP request (the path is restored by the VTEPs relearning the anycast MAC from
+# the survivor's periodic gratuitous ARP, not by the hosts).
+#
+#   $P-h1 10.1.10.50/24 ── $P-vtep1 br0 ─ vxlan5000 (192.0.2.11, learning) ──┐
+#   $P-h2 10.1.20.60/24 ── $P-vtep2 br0 ─ vxlan6000 (192.0.2.12, learning) ──┤ $P-ul br0
+#          flood list of VTEP1 and VTEP2: 192.0.2.1 and 192.0.2.2            │ 192.0.2.0/24
+#   $P-h3 10.1.30.70/24 ── $P-vtep3 br0 ─ vxlan7000 (192.0.2.13, group 239.1.1.70) ─┤
+#   $P-gw1 vxgwd, vxlan source 192.0.2.1 ─────────────────────────────────────┤
+#   $P-gw2 vxgwd, vxlan source 192.0.2.2 ─────────────────────────────────────┘
+#   both: bdif10 10.1.10.1/24, bdif20 10.1.20.1/24, bdif30 10.1.30.1/24 (BD 30: flood-group,
+#   where the gateways also hear each other), fabric anycast-gateway-mac 02:00:5e:00:aa:01
+#
+# The hosts' base_reachable_time is raised (600 s) so that their ARP entries stay REACHABLE
+# during the test: any ARP request a host sends would then be a real re-ARP, and there must
+# be none. The VTEPs keep the kernel's default fdb ageing (300 s): without the gratuitous
+# ARP, a VTEP would send the anycast MAC to the dead gateway until then.
+#
+# usage: test_anycast.sh [BUILD_DIR]   (needs root; exit 0 passed, 1 failed, 77 skipped)
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/lab.sh"
+lab_run_under_timeout 200 "$0" "$@"
+
+[ -n "${1:-}" ] && VXGW_BUILD=$1
+lab_init "vxt$$"
+lab_require_root
+lab_require_daemon
+LAB_NAMES="ul gw1 gw2 vtep1 vtep2 vtep3 h1 h2 h3" # what lab_down removes
+lab_trap
+
+FAILOVER_MAX_MS=${FAILOVER_MAX_MS:-3000}
+# for measurements: the VTEPs' fdb ageing (seconds; default: the kernel's, 300) and how
+# long h1 pings across each failover
+VTEP_AGEING=${VTEP_AGEING:-}
+PING_SECONDS=${PING_SECONDS:-10}
+AMAC=02:00:5e:00:aa:01
+GWUL=(x 192.0.2.1 192.0.2.2)
+declare -a GPID=(x '' '')
+
+anycast_lab_up() {
+  set -eE
+  trap 'echo "anycast_lab_up: failed: $BASH_COMMAND" >&2' ERR
+  local n ns i vt h vx
+  for n in $LAB_NAMES; do
+    ns=$P-$n
+    ip netns add "$ns"
+    _lab_sysctl "$ns" net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 \
+      net.ipv6.conf.lo.disable_ipv6=1 net.ipv4.conf.all.rp_filter=0 \
+      net.ipv4.conf.default.rp_filter=0 net.ipv4.ip_forward=0
+    ip -n "$ns" link set lo up
+  done
+  ip -n "$P-ul" link add br0 type bridge stp_state 0 mcast_snooping 0
+  ip -n "$P-ul" link set br0 up
+  for n in gw1 gw2 vtep1 vtep2 vtep3; do
+    ip -n "$P-ul" link add "p-$n" type veth peer name ul0 netns "$P-$n"
+    ip -n "$P-ul" link set "p-$n" master br0 up
+    _lab_nooffload "$P-ul" "p-$n"
+    _lab_nooffload "$P-$n" ul0
+    ip -n "$P-$n" link set ul0 up
+  done
+  for i in 1 2; do
+    ip -n "$P-gw$i" addr add "${GWUL[i]}/24" dev ul0
+    ip -n "$P-gw$i" route add 224.0.0.0/4 dev ul0 # the flood group's socket
+  done
+  for i in 1 2 3; do
+    vt=$P-vtep$i
+    h=$P-h$i
+    vx=vxlan${LAB_VNI[i]}
+    ip -n "$vt" addr add "${LAB_VTEP[i]}/24" dev ul0
+    # shellcheck disable=SC2046
+    ip -n "$vt" link add "$vx" type vxlan id "${LAB_VNI[i]}" dstport 4789 local "${LAB_VTEP[i]}" \
+      ${VTEP_AGEING:+ageing "$VTEP_AGEING"} $([ "$i" = 3 ] && echo group "$LAB_GROUP" dev ul0)
+    ip -n "$vt" link set "$vx" mtu 1450
+    ip -n "$vt" link add br0 type bridge stp_state 0 mcast_snooping 0
+    ip -n "$vt" link set "$vx" master br0 up
+    ip -n "$vt" link add "h$i" type veth peer name eth0 netns "$h"
+    ip -n "$vt" link set "h$i" mtu 1450 master br0 up
+    ip -n "$vt" link set br0 up
+    if [ "$i" != 3 ]; then
+      bridge -n "$vt" fdb append 00:00:00:00:00:00 dev "$vx" dst "${GWUL[1]}"
+      bridge -n "$vt" fdb append 00:00:00:00:00:00 dev "$vx" dst "${GWUL[2]}"
+    fi
+    _lab_nooffload "$vt" "h$i"
+    ip -n "$h" link set eth0 address "${LAB_HOST_MAC[i]}" mtu 1450 up
+    _lab_nooffload "$h" eth0
+    ip -n "$h" addr add "${LAB_HOST[i]}/24" dev eth0
+    ip -n "$h" route add default via "10.1.${LAB_BD[i]}.1"
+    _lab_sysctl "$h" net.ipv4.neigh.eth0.base_reachable_time_ms=600000
+  done
+}
+
+gw_conf() { # N: the configuration of gateway N; only the first two lines differ
+  cat <<EOF
+hostname anycast-gw$1
+vxlan source ${GWUL[$1]}
+fabric anycast-gateway-mac $AMAC
+!
+bridge-domain 10
+ vni 5000
+ flood-peer ${LAB_VTEP[1]}
+!
+bridge-domain 20
+ vni 6000
+ flood-peer ${LAB_VTEP[2]}
+!
+bridge-domain 30
+ vni 7000
+ flood-group $LAB_GROUP
+!
+interface bdif 10
+ ip address 10.1.10.1/24
+ mtu 1450
+ fabric forwarding mode anycast-gateway
+!
+interface bdif 20
+ ip address 10.1.20.1/24
+ mtu 1450
+ fabric forwarding mode anycast-gateway
+!
+interface bdif 30
+ ip address 10.1.30.1/24
+ mtu 1450
+ fabric forwarding mode anycast-gateway
+!
+EOF
+}
+
+gwc() { # N CMD...: vxgw-cli against gateway N
+  local n=$1 a=() c
+  shift
+  for c in "$@"; do a+=(-c "$c"); done
+  ip netns exec "$P-gw$n" timeout 10 "$VXGW_CLI" -s "$LAB_TMP/gw$n.sock" "${a[@]}"
+}
+
+gw_up() { # N: start gateway N, wait (max 10 s) until its CLI answers
+  local n=$1 i
+  gw_conf "$n" >"$LAB_TMP/gw$n.conf"
+  ip netns exec "$P-gw$n" "$VXGWD" -f "$LAB_TMP/gw$n.conf" -s "$LAB_TMP/gw$n.sock" -F \
+    </dev/null >>"$LAB_TMP/gw$n.log" 2>&1 &
+  GPID[n]=$!
+  for i in $(seq 100); do
+    kill -0 "${GPID[n]}" 2>/dev/null || { cat "$LAB_TMP/gw$n.log"; return 1; }
+    gwc "$n" "show version" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  echo "gateway $n does not answer"
+  return 1
+}
+
+gw_kill() { # N: SIGKILL, a crash
+  local n=$1
+  kill -KILL "${GPID[n]}" 2>/dev/null
+  wait "${GPID[n]}" 2>/dev/null
+  GPID[n]=
+}
+
+# The gateway (1 or 2) that VTEP i sends the anycast MAC to now (empty if none).
+vtep_gw_of_amac() {
+  local dst
+  dst=$(bridge -n "$P-vtep$1" fdb show dev "vxlan${LAB_VNI[$1]}" |
+    awk -v m="$AMAC" '$1 == m { for (i = 2; i < NF; i++) if ($i == "dst") print $(i + 1) }')
+  case $dst in
+    "${GWUL[1]}") echo 1 ;;
+    "${GWUL[2]}") echo 2 ;;
+  esac
+}
+
+gw_drop_count() { # N NAME: drop counter NAME of gateway N
+  gwc "$1" "show errors json" | timeout 10 python3 -c '
+import json, sys
+print(json.load(sys.stdin)["drops"][sys.argv[1]])' "$2"
+}
+
+# The MAC host i has for its gateway, and the entry's state.
+host_gw_neigh() {
+  ip -n "$P-h$1" neigh show "10.1.${LAB_BD[$1]}.1" dev eth0
+}
+
+host_gw_mac_is_anycast() {
+  local out
+  out=$(host_gw_neigh "$1")
+  echo "h$1: $out"
+  echo "$out" | grep -q "lladdr $AMAC " && ! echo "$out" | grep -qE "FAILED|INCOMPLETE"
+}
+
+interfaces_show_anycast() {
+  gwc "$1" "show interfaces" | tee /dev/stderr | grep -q "^  Forwarding mode anycast-gateway" &&
+    gwc "$1" "show interfaces" | grep -q "MAC address $AMAC (anycast gateway)"
+}
+
+interfaces_json_anycast() {
+  gwc "$1" "show interfaces json" | timeout 10 python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+b = [i for i in d["interfaces"] if i["kind"] == "bdif"]
+print(b)
+sys.exit(not (len(b) == 3 and all(i["anycast_gateway"] and i["mac"] == sys.argv[1] for i in b)))' "$AMAC"
+}
+
+running_config_has_anycast() {
+  local rc
+  rc=$(gwc "$1" "show running-config")
+  echo "$rc"
+  echo "$rc" | grep -qx "fabric anycast-gateway-mac $AMAC" &&
+    [ "$(echo "$rc" | grep -cx " fabric forwarding mode anycast-gateway")" = 3 ]
+}
+
+wait_until_fast() { # SECONDS CMD...: like wait_until, polling every 20 ms
+  local end=$(($(date +%s%N) + $1 * 1000000000))
+  shift
+  until "$@"; do
+    [ "$(date +%s%N)" -ge "$end" ] && return 1
+    sleep 0.02
+  done
+}
+
+# failover VICTIM ROUND: h1 pings h2 every 100 ms for PING_SECONDS; gateway VICTIM is killed after
+# 2 s. FAILOVER_MS = the longest time without a reply, measured from the reply timestamps.
+failover() {
+  local victim=$1 round=$2 log=$LAB_TMP/ping-$2.log
+  cap_start "arp-h1-$round" vtep1 h1 "arp and ether src ${LAB_HOST_MAC[1]} and arp[6:2] = 1" || return 1
+  cap_start "arp-h2-$round" vtep2 h2 "arp and ether src ${LAB_HOST_MAC[2]} and arp[6:2] = 1" || return 1
+  lab_exec h1 timeout $((PING_SECONDS + 10)) ping -n -D -i 0.1 -w "$PING_SECONDS" -W 1 \
+    "${LAB_HOST[2]}" >"$log" 2>&1 &
+  local ping_pid=$!
+  sleep 2
+  # the worst moment: just after the victim taught VTEP1 the anycast MAC (the gateways'
+  # gratuitous ARPs alternate, so within one period or two)
+  wait_until_fast 3 eval '[ "$(vtep_gw_of_amac 1)" = "$victim" ]' ||
+    echo "VTEP1 did not point at gw$victim within 3 s; killing it anyway"
+  local t_kill
+  t_kill=$(date +%s.%N)
+  gw_kill "$victim"
+  wait "$ping_pid"
+  cap_stop "arp-h1-$round"
+  cap_stop "arp-h2-$round"
+  FAILOVER_MS=$(awk -v tk="$t_kill" '
+    / bytes from / { t = substr($1, 2, length($1) - 2) + 0
+                     if (prev && (t - prev) * 1000 > gap) gap = (t - prev) * 1000
+                     prev = t; n++; if (t > tk) after++ }
+    END { if (n < 20 || after < 10) { print "x"; exit } printf "%d\n", gap }' "$log")
+  echo "kill at $t_kill (VTEP1 -> gw$victim); longest gap between replies: $FAILOVER_MS ms"
+  grep -c " bytes from " "$log" | sed 's/^/replies: /'
+  tail -n 3 "$log"
+  [ "$FAILOVER_MS" != x ]
+}
+
+no_host_arp() { # ROUND: neither host sent an ARP request during the failover
+  local n1 n2
+  n1=$(lab_tshark "arp-h1-$1" | wc -l)
+  n2=$(lab_tshark "arp-h2-$1" | wc -l)
+  echo "ARP requests sent by h1: $n1, by h2: $n2"
+  lab_tshark "arp-h1-$1"
+  lab_tshark "arp-h2-$1"
+  [ "$n1" = 0 ] && [ "$n2" = 0 ]
+}
+
+check "test tools are installed" lab_require_tools || lab_finish
+check "lab comes up (two gateways, three learning VTEPs flooding to both)" anycast_lab_up ||
+  lab_finish
+check "gateway 1 starts" gw_up 1 || lab_finish
+check "gateway 2 starts (same tenant configuration)" gw_up 2 || lab_finish
+
+for n in 1 2; do
+  check "gw$n: show interfaces: bdifs in anycast-gateway mode with MAC $AMAC" \
+    interfaces_show_anycast $n
+  check "gw$n: show interfaces json: anycast_gateway true, mac $AMAC" interfaces_json_anycast $n
+  check "gw$n: running-config has the anycast lines" running_config_has_anycast $n
+done
+
+# refused_on N WORD CMD...: the commands fail on gateway N with an error naming WORD, and
+# the running-config does not change
+refused_on() {
+  local n=$1 word=$2 before after rc
+  shift 2
+  before=$(gwc "$n" "show running-config")
+  gwc "$n" "$@" 2>"$LAB_TMP/refused.err"
+  rc=$?
+  after=$(gwc "$n" "show running-config")
+  cat "$LAB_TMP/refused.err"
+  [ "$rc" != 0 ] && grep -E '^% ' "$LAB_TMP/refused.err" | grep -qF -- "$word" &&
+    [ "$before" = "$after" ]
+}
+check "gw1: 'no fabric anycast-gateway-mac' refused while bdifs use it (names bdif10)" \
+  refused_on 1 bdif10 "configure terminal" "no fabric anycast-gateway-mac"
+check "gw1: a multicast anycast MAC refused (names it)" \
+  refused_on 1 01:00:5e:00:00:01 "configure terminal" "fabric anycast-gateway-mac 01:00:5e:00:00:01"
+
+check "h1 pings its gateway 10.1.10.1" lab_ping h1 10.1.10.1
+check "h2 pings its gateway 10.1.20.1" lab_ping h2 10.1.20.1
+check "h1 -> h2 across VNIs" lab_ping h1 "${LAB_HOST[2]}"
+check "h2 -> h1 across VNIs" lab_ping h2 "${LAB_HOST[1]}"
+check "h3 (flood-group BD) pings its gateway 10.1.30.1" lab_ping h3 10.1.30.1
+check "h3 -> h1 (flood-group BD to head-end BD)" lab_ping h3 "${LAB_HOST[1]}"
+check "h1 -> h3 (head-end BD to flood-group BD)" lab_ping h1 "${LAB_HOST[3]}"
+for n in 1 2 3; do
+  check "h$n has the anycast MAC for its gateway" host_gw_mac_is_anycast $n
+done
+check "the three VTEPs learned the anycast MAC at a gateway" \
+  eval '[ -n "$(vtep_gw_of_amac 1)" ] && [ -n "$(vtep_gw_of_amac 2)" ] && [ -n "$(vtep_gw_of_amac 3)" ]'
+for n in 1 2; do
+  check "gw$n: the other gateway's announcements (flood group) dropped as anycast_gateway_peer, no ARP conflict" \
+    eval '[ "$(gw_drop_count $n anycast_gateway_peer)" -gt 0 ] && [ "$(gw_drop_count $n arp_source_conflict)" = 0 ]'
+done
+
+# Round 1: kill the gateway VTEP1 sends the anycast MAC to; round 2: bring it back, kill
+# the other one.
+VICTIM=$(vtep_gw_of_amac 1)
+[ -n "$VICTIM" ] || VICTIM=1
+for round in 1 2; do
+  SURVIVOR=$((3 - VICTIM))
+  note "round $round: killing gateway $VICTIM"
+  check "round $round: ping h1 -> h2 every 100 ms while gw$VICTIM is killed" failover "$VICTIM" \
+    "$round"
+  check "round $round: h1 -> h2 interrupted for at most $FAILOVER_MAX_MS ms (was ${FAILOVER_MS:-?} ms)" \
+    eval '[ "${FAILOVER_MS:-x}" != x ] && [ "$FAILOVER_MS" -le "$FAILOVER_MAX_MS" ]'
+  [ "${FAILOVER_MS:-x}" != x ] && note "round $round: failover to gw$SURVIVOR took $FAILOVER_MS ms"
+  check "round $round: h2 -> h1 through gw$SURVIVOR" lab_ping h2 "${LAB_HOST[1]}"
+  check "round $round: h3 (flood group) -> h1 through gw$SURVIVOR" lab_ping h3 "${LAB_HOST[1]}"
+  check "round $round: the three VTEPs moved the anycast MAC to gw$SURVIVOR" \
+    eval '[ "$(vtep_gw_of_amac 1)" = $SURVIVOR ] && [ "$(vtep_gw_of_amac 2)" = $SURVIVOR ] &&
+          [ "$(vtep_gw_of_amac 3)" = $SURVIVOR ]'
+  for n in 1 2 3; do
+    check "round $round: h$n still has the anycast MAC for its gateway" host_gw_mac_is_anycast $n
+  done
+  check "round $round: the hosts sent no ARP request (no re-ARP needed)" no_host_arp "$round"
+  check "round $round: gw$VICTIM restarts" gw_up "$VICTIM"
+  check "round $round: h1 -> h2 with both gateways up again" lab_ping h1 "${LAB_HOST[2]}"
+  VICTIM=$SURVIVOR
+done
+
+lab_finish

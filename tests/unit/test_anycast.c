@@ -1,0 +1,448 @@
+/*
+ * test_anycast.c - the distributed anycast gateway: the configuration model and its
+ * commands, and the in-memory gateway with anycast BDIFs (ARP replies, routed frames and
+ * accepted frames use the shared MAC; replies to the shared MAC are learned unasked;
+ * periodic gratuitous ARP to every flood peer).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cu_main.h"
+#include "gw/config.h"
+#include "pktlab.h"
+
+static const uint8_t AMAC[6] = {0x02, 0x00, 0x5e, 0x00, 0xaa, 0x01};
+static const uint8_t AMAC2[6] = {0x02, 0x00, 0x5e, 0x00, 0xaa, 0x02};
+static const uint8_t H1[6] = {0x02, 0x11, 0x22, 0x33, 0x44, 0x50}; /* 10.1.10.50 via .11 */
+static const uint8_t H2[6] = {0x02, 0x11, 0x22, 0x33, 0x44, 0x60}; /* 10.1.20.60 via .12 */
+static const uint8_t BCAST[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+#define IP_H1 0x0a010a32u
+#define IP_H2 0x0a01143cu
+
+static uint16_t rd16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* ================================================================ the data plane */
+
+static struct lab L;
+
+static void anycast_on(uint16_t ifx)
+{
+	CU_ASSERT_EQUAL_FATAL(gw_if_set_mac(L.gw, ifx, AMAC), GW_OK);
+	CU_ASSERT_EQUAL_FATAL(gw_if_set_anycast(L.gw, ifx, true), GW_OK);
+}
+
+static void setup(void)
+{
+	CU_ASSERT_FATAL(lab_init(&L, NULL));
+	anycast_on(L.bdif10);
+	anycast_on(L.bdif20);
+}
+
+static void teardown(void)
+{
+	CU_ASSERT_EQUAL(gw_pool_avail(gw_pool(L.gw)), gw_pool_size(gw_pool(L.gw)));
+	lab_fini(&L);
+}
+
+/* The inner frame of captured VXLAN packet f (outer header is 36 bytes). */
+static const uint8_t *inner(const struct lab_frame *f)
+{
+	CU_ASSERT_FATAL(f->ifx == 0 && f->len > 36 + 14);
+	return f->bytes + 36;
+}
+
+static void test_uplink_refused(void)
+{
+	CU_ASSERT_EQUAL(gw_if_set_anycast(L.gw, L.up0, true), GW_E_INVAL);
+	CU_ASSERT_EQUAL(gw_if_set_anycast(L.gw, 999, true), GW_E_NOENT);
+	struct gw_if_info info;
+	CU_ASSERT_FATAL(gw_if_get(L.gw, L.bdif10, &info));
+	CU_ASSERT(info.anycast);
+	CU_ASSERT_EQUAL(memcmp(info.mac, AMAC, 6), 0);
+	CU_ASSERT_FATAL(gw_if_get(L.gw, L.up0, &info));
+	CU_ASSERT(!info.anycast);
+}
+
+static void test_arp_reply_from_anycast_mac(void)
+{
+	uint8_t f[64];
+	unsigned n = lab_arp_frame(f, ARP_OP_REQUEST, NULL, H1, IP_H1, NULL, LAB_GW10);
+	lab_from_vtep(&L, LAB_VTEP11, 5000, f, n);
+	CU_ASSERT_EQUAL_FATAL(L.n_cap, 1);
+	CU_ASSERT_EQUAL(L.cap[0].outer_dst, LAB_VTEP11);
+	const uint8_t *in = inner(&L.cap[0]);
+	CU_ASSERT_EQUAL(memcmp(in, H1, 6), 0);
+	CU_ASSERT_EQUAL(memcmp(in + 6, AMAC, 6), 0);  /* Ethernet source */
+	CU_ASSERT_EQUAL(rd16(in + 12), 0x0806);       /* ARP */
+	CU_ASSERT_EQUAL(rd16(in + 20), 2);            /* reply */
+	CU_ASSERT_EQUAL(memcmp(in + 22, AMAC, 6), 0); /* sender MAC */
+	CU_ASSERT_EQUAL(rd32(in + 28), LAB_GW10);
+	CU_ASSERT_EQUAL(memcmp(in + 32, H1, 6), 0);
+	CU_ASSERT_EQUAL(rd32(in + 38), IP_H1);
+}
+
+/* VNI 5000 -> 6000 through frames sent to the anycast MAC; everything out is from it. */
+static void test_routed_from_anycast_mac(void)
+{
+	lab_host_arp(&L, LAB_VTEP11, 5000, IP_H1, H1, LAB_GW10);
+	lab_reset_capture(&L);
+	uint8_t f[200];
+	unsigned n = lab_ping_frame(f, AMAC, H1, IP_H1, IP_H2, 64, 32, true);
+	lab_from_vtep(&L, LAB_VTEP11, 5000, f, n);
+	/* the ARP request for H2, to BD 20's peers, with the anycast MAC as sender */
+	CU_ASSERT_EQUAL_FATAL(L.n_cap, 2);
+	for (unsigned i = 0; i < 2; i++) {
+		const uint8_t *in = inner(&L.cap[i]);
+		CU_ASSERT_EQUAL(memcmp(in, BCAST, 6), 0);
+		CU_ASSERT_EQUAL(memcmp(in + 6, AMAC, 6), 0);
+		CU_ASSERT_EQUAL(rd16(in + 20), 1);
+		CU_ASSERT_EQUAL(memcmp(in + 22, AMAC, 6), 0);
+		CU_ASSERT_EQUAL(rd32(in + 28), LAB_GW20);
+		CU_ASSERT_EQUAL(rd32(in + 38), IP_H2);
+	}
+	lab_reset_capture(&L);
+	uint8_t r[64];
+	unsigned rn = lab_arp_frame(r, ARP_OP_REPLY, AMAC, H2, IP_H2, AMAC, LAB_GW20);
+	lab_from_vtep(&L, LAB_VTEP12, 6000, r, rn);
+	CU_ASSERT_EQUAL_FATAL(L.n_cap, 1);
+	CU_ASSERT_EQUAL(L.cap[0].outer_dst, LAB_VTEP12);
+	const uint8_t *in = inner(&L.cap[0]);
+	CU_ASSERT_EQUAL(memcmp(in, H2, 6), 0);
+	CU_ASSERT_EQUAL(memcmp(in + 6, AMAC, 6), 0);
+	CU_ASSERT_EQUAL(rd16(in + 12), 0x0800);
+	CU_ASSERT_EQUAL(in[14 + 8], 63); /* routed: TTL - 1 */
+}
+
+/* Frames to the anycast MAC are for the gateway; to the BDIF's own MAC no longer. */
+static void test_frames_to_anycast_mac_accepted(void)
+{
+	lab_host_arp(&L, LAB_VTEP11, 5000, IP_H1, H1, LAB_GW10);
+	lab_reset_capture(&L);
+	uint8_t f[200], own[6];
+	unsigned n = lab_ping_frame(f, AMAC, H1, IP_H1, LAB_GW10, 64, 16, true);
+	lab_from_vtep(&L, LAB_VTEP11, 5000, f, n);
+	CU_ASSERT_EQUAL_FATAL(L.n_cap, 1);
+	const uint8_t *in = inner(&L.cap[0]);
+	CU_ASSERT_EQUAL(memcmp(in, H1, 6), 0);
+	CU_ASSERT_EQUAL(memcmp(in + 6, AMAC, 6), 0);
+	CU_ASSERT_EQUAL(in[14 + 20], 0); /* echo reply */
+	lab_reset_capture(&L);
+	gw_bdif_default_mac(10, own);
+	uint64_t before = lab_drops(&L, GW_DROP_NOT_FOR_US);
+	n = lab_ping_frame(f, own, H1, IP_H1, LAB_GW10, 64, 16, true);
+	lab_from_vtep(&L, LAB_VTEP11, 5000, f, n);
+	CU_ASSERT_EQUAL(L.n_cap, 0);
+	CU_ASSERT_EQUAL(lab_drops(&L, GW_DROP_NOT_FOR_US), before + 1);
+}
+
+/*
+ * The other gateway asked, the VTEP delivered the answer here: learned all the same. A
+ * reply to anyone else, or on a BDIF that is not in anycast mode, only refreshes.
+ */
+static void test_reply_to_anycast_mac_learned_unasked(void)
+{
+	struct arp_entry_info ai;
+	uint8_t r[64];
+	unsigned rn = lab_arp_frame(r, ARP_OP_REPLY, AMAC, H2, IP_H2, AMAC, LAB_GW20);
+	lab_from_vtep(&L, LAB_VTEP12, 6000, r, rn);
+	CU_ASSERT_FATAL(arp_get(gw_arp(L.gw), L.bdif20, IP_H2, L.now, &ai));
+	CU_ASSERT_EQUAL(memcmp(ai.mac, H2, 6), 0);
+	CU_ASSERT_EQUAL(L.n_cap, 0); /* nothing sent back */
+
+	/* target MAC not ours (a reply broadcast or meant for someone else): not created */
+	rn = lab_arp_frame(r, ARP_OP_REPLY, BCAST, H1, IP_H1, H2, LAB_GW10);
+	lab_from_vtep(&L, LAB_VTEP11, 5000, r, rn);
+	CU_ASSERT(!arp_get(gw_arp(L.gw), L.bdif10, IP_H1, L.now, &ai));
+
+	/* standard BDIF: an unsolicited reply creates nothing */
+	uint8_t own[6];
+	gw_bdif_default_mac(10, own);
+	CU_ASSERT_EQUAL(gw_if_set_anycast(L.gw, L.bdif10, false), GW_OK);
+	CU_ASSERT_EQUAL(gw_if_set_mac(L.gw, L.bdif10, own), GW_OK);
+	rn = lab_arp_frame(r, ARP_OP_REPLY, own, H1, IP_H1, own, LAB_GW10);
+	lab_from_vtep(&L, LAB_VTEP11, 5000, r, rn);
+	CU_ASSERT(!arp_get(gw_arp(L.gw), L.bdif10, IP_H1, L.now, &ai));
+}
+
+/* Another gateway's announcement (through a flood group): dropped by its own reason, the
+ * shared MAC is not learned at that gateway, no ARP conflict counted. */
+static void test_other_gateway_frames_dropped(void)
+{
+	uint8_t f[64];
+	unsigned n = lab_arp_frame(f, ARP_OP_REQUEST, NULL, AMAC, LAB_GW10, NULL, LAB_GW10);
+	uint64_t spoof = lab_drops(&L, GW_DROP_ARP_SPOOF);
+	lab_from_vtep(&L, LAB_VTEP12, 5000, f, n);
+	CU_ASSERT_EQUAL(L.n_cap, 0);
+	CU_ASSERT_EQUAL(lab_drops(&L, GW_DROP_ANYCAST_PEER), 1);
+	CU_ASSERT_EQUAL(lab_drops(&L, GW_DROP_ARP_SPOOF), spoof);
+	uint32_t vtep;
+	CU_ASSERT(!bd_mac_lookup(gw_bd(L.gw), bd_index(gw_bd(L.gw), 10), AMAC, &vtep));
+}
+
+/* Checks one gratuitous ARP of BDIF address ip from the anycast MAC. */
+static void check_garp(const struct lab_frame *f, uint32_t ip)
+{
+	const uint8_t *in = inner(f);
+	CU_ASSERT_EQUAL(memcmp(in, BCAST, 6), 0);
+	CU_ASSERT_EQUAL(memcmp(in + 6, AMAC, 6), 0);
+	CU_ASSERT_EQUAL(rd16(in + 12), 0x0806);
+	CU_ASSERT_EQUAL(rd16(in + 20), 1); /* request */
+	CU_ASSERT_EQUAL(memcmp(in + 22, AMAC, 6), 0);
+	CU_ASSERT_EQUAL(rd32(in + 28), ip); /* sender = target = own address */
+	CU_ASSERT_EQUAL(rd32(in + 38), ip);
+}
+
+/* Which (BDIF address, VTEP) pairs the captured gratuitous ARPs went to, as a bit mask. */
+static unsigned garp_mask(void)
+{
+	unsigned m = 0;
+	for (unsigned i = 0; i < L.n_cap; i++) {
+		const uint8_t *in = inner(&L.cap[i]);
+		uint32_t ip = rd32(in + 28), d = L.cap[i].outer_dst;
+		check_garp(&L.cap[i], ip);
+		if (ip == LAB_GW10)
+			m |= d == LAB_VTEP11 ? 1 : d == LAB_VTEP12 ? 2 : 0x100;
+		else if (ip == LAB_GW20)
+			m |= d == LAB_VTEP12 ? 4 : d == LAB_VTEP13 ? 8 : 0x100;
+		else
+			m |= 0x100;
+	}
+	return m;
+}
+
+static void test_periodic_gratuitous_arp(void)
+{
+	/* first tick: both BDIFs to every flood peer of their bridge domain */
+	lab_advance(&L, 100);
+	CU_ASSERT_EQUAL(L.n_cap, 4);
+	CU_ASSERT_EQUAL(garp_mask(), 0xf);
+	lab_reset_capture(&L);
+	/* nothing more within the period (1000 ms by default) */
+	for (int i = 0; i < 8; i++)
+		lab_advance(&L, 100);
+	CU_ASSERT_EQUAL(L.n_cap, 0);
+	lab_advance(&L, 200);
+	CU_ASSERT_EQUAL(L.n_cap, 4);
+	CU_ASSERT_EQUAL(garp_mask(), 0xf);
+	lab_reset_capture(&L);
+	/* a BDIF shut down, or back in standard mode, is silent */
+	CU_ASSERT_EQUAL(gw_if_set_up(L.gw, L.bdif20, false), GW_OK);
+	lab_advance(&L, 1000);
+	CU_ASSERT_EQUAL(L.n_cap, 2);
+	CU_ASSERT_EQUAL(garp_mask(), 0x3);
+	lab_reset_capture(&L);
+	CU_ASSERT_EQUAL(gw_if_set_anycast(L.gw, L.bdif10, false), GW_OK);
+	lab_advance(&L, 1000);
+	CU_ASSERT_EQUAL(L.n_cap, 0);
+}
+
+/* A bridge domain with nowhere to flood: no announcement, and no drop counted for it. */
+static void test_gratuitous_arp_nowhere_to_flood(void)
+{
+	struct bd_table *t = gw_bd(L.gw);
+	CU_ASSERT_EQUAL(bd_flood_peer_del(t, 20, LAB_VTEP12), BD_OK);
+	CU_ASSERT_EQUAL(bd_flood_peer_del(t, 20, LAB_VTEP13), BD_OK);
+	uint64_t before = lab_drops(&L, GW_DROP_NO_FLOOD);
+	lab_advance(&L, 100);
+	CU_ASSERT_EQUAL(L.n_cap, 2);
+	CU_ASSERT_EQUAL(garp_mask(), 0x3);
+	CU_ASSERT_EQUAL(lab_drops(&L, GW_DROP_NO_FLOOD), before);
+}
+
+static void test_gratuitous_arp_off(void)
+{
+	lab_fini(&L);
+	struct gw_params p;
+	gw_params_default(&p);
+	p.anycast_garp_ms = 0;
+	CU_ASSERT_FATAL(lab_init(&L, &p));
+	anycast_on(L.bdif10);
+	for (int i = 0; i < 30; i++)
+		lab_advance(&L, 100);
+	CU_ASSERT_EQUAL(L.n_cap, 0);
+}
+
+/* ================================================================ configuration */
+
+static struct gw *G;
+
+static void noop_underlay(void *ctx, struct gw_pkt **pkts, unsigned n)
+{
+	(void)ctx;
+	for (unsigned i = 0; i < n; i++)
+		gw_pkt_free(gw_pool(G), pkts[i]);
+}
+
+static void noop_eth(void *ctx, uint16_t ifx, struct gw_pkt **pkts, unsigned n)
+{
+	(void)ifx;
+	noop_underlay(ctx, pkts, n);
+}
+
+static const struct gw_io_ops io = {.tx_underlay = noop_underlay, .tx_eth = noop_eth};
+
+static char last_msg[512];
+static void collect(void *arg, unsigned line, const char *msg)
+{
+	(void)arg;
+	snprintf(last_msg, sizeof(last_msg), "%u: %s", line, msg);
+}
+
+/* Loads text; returns the number of errors (last one in last_msg). */
+static unsigned load(const char *text, struct gw_cfg **c)
+{
+	last_msg[0] = '\0';
+	return (unsigned)cli_load_config(text, c, collect, NULL);
+}
+
+static const char *TENANTS = "vxlan source 192.0.2.1\n"
+                             "bridge-domain 10\n vni 5000\n flood-peer 192.0.2.11\n"
+                             "bridge-domain 20\n vni 6000\n flood-peer 192.0.2.12\n"
+                             "interface bdif 10\n ip address 10.1.10.1/24\n"
+                             " mac-address 02:00:5e:10:00:10\n";
+
+static void test_cfg_setters(void)
+{
+	char err[GW_CFG_ERRLEN];
+	struct gw_cfg *c;
+	CU_ASSERT_EQUAL_FATAL(load(TENANTS, &c), 0);
+	static const uint8_t mcast[6] = {0x01, 0x00, 0x5e, 0, 0, 1}, zero[6] = {0};
+	CU_ASSERT_EQUAL(gw_cfg_set_anycast_mac(c, mcast, err), GW_CFG_ERR);
+	CU_ASSERT(strstr(err, "01:00:5e:00:00:01") != NULL);
+	CU_ASSERT_EQUAL(gw_cfg_set_anycast_mac(c, zero, err), GW_CFG_ERR);
+	CU_ASSERT(!c->anycast_mac_set);
+	CU_ASSERT_EQUAL(gw_cfg_if_set_anycast(c, "bdif99", true, err), GW_CFG_ERR);
+	CU_ASSERT(strstr(err, "bdif99") != NULL);
+	CU_ASSERT_EQUAL(gw_cfg_if_add(c, GW_IF_ETH, "up0", 0, err), GW_CFG_OK);
+	CU_ASSERT_EQUAL(gw_cfg_if_set_anycast(c, "up0", true, err), GW_CFG_ERR);
+	CU_ASSERT(strstr(err, "up0") != NULL);
+	/* mode without the fabric MAC: the check names the interface */
+	CU_ASSERT_EQUAL(gw_cfg_if_set_anycast(c, "bdif10", true, err), GW_CFG_OK);
+	CU_ASSERT_EQUAL(gw_cfg_check(c, err), GW_CFG_ERR);
+	CU_ASSERT(strstr(err, "bdif10") != NULL && strstr(err, "anycast-gateway-mac") != NULL);
+	struct gw_cfg *d = gw_cfg_clone(c);
+	CU_ASSERT_FATAL(d != NULL);
+	CU_ASSERT_EQUAL(gw_cfg_set_anycast_mac(c, AMAC, err), GW_CFG_OK);
+	CU_ASSERT_EQUAL(gw_cfg_check(c, err), GW_CFG_OK);
+	CU_ASSERT(!gw_cfg_equal(c, d)); /* the MAC is part of the configuration */
+	CU_ASSERT_EQUAL(gw_cfg_set_anycast_mac(d, AMAC2, err), GW_CFG_OK);
+	CU_ASSERT(!gw_cfg_equal(c, d));
+	CU_ASSERT_EQUAL(gw_cfg_set_anycast_mac(d, AMAC, err), GW_CFG_OK);
+	CU_ASSERT(gw_cfg_equal(c, d));
+	CU_ASSERT_EQUAL(gw_cfg_set_anycast_mac(d, NULL, err), GW_CFG_OK);
+	CU_ASSERT(!d->anycast_mac_set);
+	gw_cfg_free(c);
+	gw_cfg_free(d);
+}
+
+static void test_cfg_load_errors(void)
+{
+	struct gw_cfg *c;
+	CU_ASSERT_EQUAL(load("fabric anycast-gateway-mac ff:ff:ff:ff:ff:ff\n", &c), 1);
+	CU_ASSERT(strstr(last_msg, "1: ") == last_msg && strstr(last_msg, "ff:ff:ff:ff:ff:ff"));
+	gw_cfg_free(c);
+	CU_ASSERT_EQUAL(
+	    load("interface ethernet up0\n fabric forwarding mode anycast-gateway\n", &c), 1);
+	CU_ASSERT(strstr(last_msg, "2: ") == last_msg && strstr(last_msg, "up0"));
+	gw_cfg_free(c);
+	/* the whole-file check: line 0, naming the interface */
+	CU_ASSERT_EQUAL(load("interface bdif 7\n fabric forwarding mode anycast-gateway\n", &c), 1);
+	CU_ASSERT(strstr(last_msg, "0: ") == last_msg && strstr(last_msg, "bdif7"));
+	gw_cfg_free(c);
+}
+
+static void check_if(struct gw *gw, const char *name, const uint8_t *mac, bool anycast)
+{
+	struct gw_if_info info;
+	CU_ASSERT_FATAL(gw_if_get(gw, gw_if_by_name(gw, name), &info));
+	CU_ASSERT_EQUAL(memcmp(info.mac, mac, 6), 0);
+	CU_ASSERT_EQUAL(info.anycast, anycast);
+}
+
+/* Applied as a diff: mode on and off, the fabric MAC changed, the own MAC back. */
+static void test_cfg_apply(void)
+{
+	char text[1024], err[GW_CFG_ERRLEN];
+	static const uint8_t own10[6] = {0x02, 0x00, 0x5e, 0x10, 0x00, 0x10};
+	uint8_t own20[6];
+	gw_bdif_default_mac(20, own20);
+	struct gw_cfg *c0, *c1, *c2, *c3;
+	snprintf(text, sizeof(text),
+	         "%sfabric anycast-gateway-mac 02:00:5e:00:aa:01\n"
+	         "interface bdif 10\n fabric forwarding mode anycast-gateway\n"
+	         "interface bdif 20\n ip address 10.1.20.1/24\n"
+	         " fabric forwarding mode anycast-gateway\n",
+	         TENANTS);
+	CU_ASSERT_EQUAL_FATAL(load(text, &c1), 0);
+	snprintf(text, sizeof(text),
+	         "%sfabric anycast-gateway-mac 02:00:5e:00:aa:02\n"
+	         "interface bdif 10\n fabric forwarding mode anycast-gateway\n"
+	         "interface bdif 20\n ip address 10.1.20.1/24\n",
+	         TENANTS);
+	CU_ASSERT_EQUAL_FATAL(load(text, &c2), 0);
+	snprintf(text, sizeof(text), "%sinterface bdif 20\n ip address 10.1.20.1/24\n", TENANTS);
+	CU_ASSERT_EQUAL_FATAL(load(text, &c3), 0);
+	CU_ASSERT_EQUAL_FATAL(load(text, &c0), 0);
+	/* the mode without the MAC is refused and changes nothing */
+	CU_ASSERT_EQUAL(gw_cfg_if_set_anycast(c0, "bdif10", true, err), GW_CFG_OK);
+
+	struct gw *gw = G = gw_create(NULL, &io, NULL);
+	CU_ASSERT_FATAL(gw != NULL);
+	CU_ASSERT_EQUAL_FATAL(gw_cfg_apply(gw, NULL, c3, NULL, err), GW_CFG_OK);
+	check_if(gw, "bdif10", own10, false);
+	CU_ASSERT_EQUAL(gw_cfg_apply(gw, c3, c0, NULL, err), GW_CFG_ERR);
+	CU_ASSERT(strstr(err, "bdif10") != NULL);
+	check_if(gw, "bdif10", own10, false);
+
+	CU_ASSERT_EQUAL(gw_cfg_apply(gw, c3, c1, NULL, err), GW_CFG_OK);
+	check_if(gw, "bdif10", AMAC, true);
+	check_if(gw, "bdif20", AMAC, true);
+	CU_ASSERT_EQUAL(gw_cfg_apply(gw, c1, c2, NULL, err), GW_CFG_OK);
+	check_if(gw, "bdif10", AMAC2, true);
+	check_if(gw, "bdif20", own20, false);
+	CU_ASSERT_EQUAL(gw_cfg_apply(gw, c2, c3, NULL, err), GW_CFG_OK);
+	check_if(gw, "bdif10", own10, false);
+	check_if(gw, "bdif20", own20, false);
+	gw_destroy(gw);
+	gw_cfg_free(c0);
+	gw_cfg_free(c1);
+	gw_cfg_free(c2);
+	gw_cfg_free(c3);
+}
+
+static CU_TestInfo dataplane_tests[] = {
+    {"anycast mode: BDIFs only", test_uplink_refused},
+    {"ARP reply from the anycast MAC", test_arp_reply_from_anycast_mac},
+    {"routed packets and ARP requests from the anycast MAC", test_routed_from_anycast_mac},
+    {"frames to the anycast MAC accepted, to the own MAC not", test_frames_to_anycast_mac_accepted},
+    {"reply to the anycast MAC learned unasked", test_reply_to_anycast_mac_learned_unasked},
+    {"another anycast gateway's frames dropped, not learned", test_other_gateway_frames_dropped},
+    {"periodic gratuitous ARP to every flood peer", test_periodic_gratuitous_arp},
+    {"no gratuitous ARP where nothing floods", test_gratuitous_arp_nowhere_to_flood},
+    {"gratuitous ARP off with period 0", test_gratuitous_arp_off},
+    CU_TEST_INFO_NULL,
+};
+
+static CU_TestInfo config_tests[] = {
+    {"setters and the whole-config check", test_cfg_setters},
+    {"config file errors name the word and line", test_cfg_load_errors},
+    {"applied as a diff: mode, fabric MAC, back", test_cfg_apply},
+    CU_TEST_INFO_NULL,
+};
+
+static CU_SuiteInfo suites[] = {
+    {"anycast data plane", NULL, NULL, setup, teardown, dataplane_tests},
+    {"anycast configuration", NULL, NULL, NULL, NULL, config_tests},
+    CU_SUITE_INFO_NULL,
+};
+
+CU_MAIN(suites)
