@@ -104,7 +104,9 @@ struct gw_cfg {
 	bool vty;                             /* a `line vty` section exists */
 	uint32_t vty_addr;                    /* telnet listen address, 0 = telnet off */
 	uint16_t vty_port;
-	uint32_t vty_timeout; /* idle seconds, 0 = never */
+	uint32_t vty_timeout;  /* idle seconds, 0 = never */
+	uint32_t metrics_addr; /* Prometheus endpoint: address (0.0.0.0: any) */
+	uint16_t metrics_port; /* and port, 0 = off */
 };
 
 struct gw_cfg *gw_cfg_new(void);
@@ -164,6 +166,8 @@ int gw_cfg_set_enable_secret(struct gw_cfg *c, const char *hash, char *err); /* 
 int gw_cfg_set_vty(struct gw_cfg *c, bool present, char *err);
 int gw_cfg_set_telnet(struct gw_cfg *c, uint32_t addr, uint32_t port, char *err); /* 0 = off */
 int gw_cfg_set_vty_timeout(struct gw_cfg *c, uint32_t secs, char *err);
+/* metrics listen ADDR PORT: the Prometheus endpoint; port 0 = off (no metrics listen). */
+int gw_cfg_set_metrics(struct gw_cfg *c, uint32_t addr, uint32_t port, char *err);
 
 /* ---- whole-configuration checks and application ---- */
 /*

@@ -85,7 +85,8 @@ struct gw *gw_create(const struct gw_params *params, const struct gw_io_ops *io,
 	gw->fib = fib_create();
 	gw->arp = arp_table_create(&params->arp, &gw_arp_ops, gw);
 	gw->bd = bd_table_create(params->mac_capacity);
-	if (!gw->pool || !gw->fib || !gw->arp || !gw->bd) {
+	gw->stats = gw_stats_create();
+	if (!gw->pool || !gw->fib || !gw->arp || !gw->bd || !gw->stats) {
 		gw_destroy(gw);
 		return NULL;
 	}
@@ -104,6 +105,7 @@ void gw_destroy(struct gw *gw)
 	fib_destroy(gw->fib);
 	bd_table_destroy(gw->bd);
 	gw_pool_destroy(gw->pool);
+	gw_stats_destroy(gw->stats);
 	free(gw);
 }
 
@@ -393,6 +395,7 @@ void gw_tick(struct gw *gw)
 		bd_mac_age(gw->bd, gw->now_ms);
 		gw->last_mac_age_ms = gw->now_ms;
 	}
+	gw_stats_tick(gw);
 	gw_flush(gw);
 }
 
@@ -412,4 +415,5 @@ void gw_clear_counters(struct gw *gw)
 	memset(&gw->cnt, 0, sizeof(gw->cnt));
 	for (uint16_t i = 1; i <= GW_IF_MAX; i++)
 		memset(&gw->ifs[i].cnt, 0, sizeof(gw->ifs[i].cnt));
+	gw_stats_clear(gw);
 }

@@ -95,6 +95,11 @@ static const struct vx_encap *bd_encap(struct gw *gw, uint32_t bdx)
 /* Prepends the outer IPv4/UDP/VXLAN header (data at the inner Ethernet header). */
 static void vxlan_encap_send(struct gw *gw, struct gw_pkt *p, uint32_t bdx, uint32_t vtep)
 {
+	struct gw_if_counters *bc = &gw->bd_cnt[bdx].c, *pc = gw_peer_cnt(&gw->peers, vtep);
+	bc->tx_pkts++;
+	bc->tx_bytes += p->len;
+	pc->tx_pkts++;
+	pc->tx_bytes += p->len;
 	p->data -= VX_ENCAP_LEN;
 	vx_encap_write_dst(bd_encap(gw, bdx), p->data, (uint16_t)p->len, vx_sport(p->flow_hash),
 	                   vtep);
@@ -175,6 +180,7 @@ static bool if_output_begin(struct gw *gw, struct gw_pkt *p, uint16_t ifx)
 		gw_drop(gw, p, GW_DROP_NO_BDIF);
 		return false;
 	}
+	gw_bd_cnt_claim(gw->bd_cnt, bdx, gif->bd_id); /* for vxlan_encap_send */
 	p->bdx = bdx;
 	return true;
 }
@@ -496,6 +502,7 @@ struct decap_memo {
 	uint32_t vni, src, dst, bdx;
 	uint64_t mac;
 	uint32_t mac_bdx, mac_vtep;
+	struct gw_if_counters *bd_cnt, *peer_cnt; /* of bdx and src */
 };
 
 /* A vector of IPv4 packets gathered from L2 input, for the vectorised IPv4 stage. */
@@ -606,7 +613,9 @@ static bool bd_learn_source(struct gw *gw, struct gw_pkt *p, const struct net_et
 	                         .mac_ok = true,
 	                         .mac = mac,
 	                         .mac_bdx = p->bdx,
-	                         .mac_vtep = p->outer_src};
+	                         .mac_vtep = p->outer_src,
+	                         .bd_cnt = m->bd_cnt,
+	                         .peer_cnt = m->peer_cnt};
 	return true;
 }
 
@@ -635,6 +644,8 @@ static bool underlay_bd(struct gw *gw, struct gw_pkt *p, uint32_t vni, struct de
 	m->src = p->outer_src;
 	m->dst = p->outer_dst;
 	m->bdx = bdx;
+	m->bd_cnt = gw_bd_cnt_claim(gw->bd_cnt, bdx, bd_id(gw->bd, bdx));
+	m->peer_cnt = gw_peer_cnt(&gw->peers, p->outer_src);
 	p->bdx = bdx;
 	return true;
 }
@@ -672,6 +683,10 @@ static void underlay_input_one(struct gw *gw, struct gw_pkt *p, uint16_t ifx, st
 		return;
 	p->data += VX_HDR_LEN;
 	p->len -= VX_HDR_LEN;
+	v->memo.bd_cnt->rx_pkts++;
+	v->memo.bd_cnt->rx_bytes += p->len;
+	v->memo.peer_cnt->rx_pkts++;
+	v->memo.peer_cnt->rx_bytes += p->len;
 	const struct net_eth *eth = eth_header(gw, p);
 	if (!eth)
 		return;

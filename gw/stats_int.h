@@ -1,0 +1,76 @@
+/*
+ * gw/stats_int.h - the per-bridge-domain and per-peer counters as the pipeline updates
+ * them (gw/ only; readers use gw/stats.h).
+ *
+ * Bridge domains are counted in a plain array by bdx. A bdx is reused after its bridge
+ * domain is deleted, so each slot remembers the id it counts for and starts again from
+ * zero when another bridge domain takes it; the pipeline checks that only where it already
+ * holds the id (once per vector on decap, on the BDIF on output).
+ *
+ * Peers are counted in an open-addressing table keyed by VTEP address (0 = empty slot,
+ * never a valid VTEP), at most half full, never deleted from except all at once.
+ */
+#ifndef GW_STATS_INT_H
+#define GW_STATS_INT_H
+
+#include <string.h>
+
+#include "common/net.h"
+#include "gw/stats.h"
+#include "vxlan/bd.h"
+
+#define GW_PEER_SLOTS (2 * GW_PEER_STATS_MAX) /* a power of two */
+
+struct gw_bd_cnt {
+	uint32_t id;
+	struct gw_if_counters c;
+};
+
+struct gw_peer_cnt {
+	uint32_t vtep;
+	struct gw_if_counters c;
+};
+
+struct gw_peer_table {
+	uint32_t n;
+	struct gw_if_counters other; /* peers beyond GW_PEER_STATS_MAX */
+	struct gw_peer_cnt slot[GW_PEER_SLOTS];
+};
+
+struct gw_stats;
+
+/* stats.c */
+struct gw_stats *gw_stats_create(void);
+void gw_stats_destroy(struct gw_stats *s);
+struct gw_if_counters *gw_peer_cnt_add(struct gw_peer_table *t, uint32_t i, uint32_t vtep);
+struct gw;
+/* From gw_tick: takes a sample when an interval has passed. */
+void gw_stats_tick(struct gw *gw);
+/* From gw_clear_counters: bridge-domain and peer counters, rates, a new interval. */
+void gw_stats_clear(struct gw *gw);
+
+/* The counters of bdx, restarted from zero when the slot counted another bridge domain. */
+static inline struct gw_if_counters *gw_bd_cnt_claim(struct gw_bd_cnt *slots, uint32_t bdx,
+                                                     uint32_t id)
+{
+	struct gw_bd_cnt *b = &slots[bdx];
+	if (__builtin_expect(b->id != id, 0)) {
+		memset(&b->c, 0, sizeof(b->c));
+		b->id = id;
+	}
+	return &b->c;
+}
+
+/* The counters of peer vtep (non-zero), added on first use. */
+static inline struct gw_if_counters *gw_peer_cnt(struct gw_peer_table *t, uint32_t vtep)
+{
+	uint32_t i = net_hash32(vtep) & (GW_PEER_SLOTS - 1);
+	while (t->slot[i].vtep != vtep) {
+		if (!t->slot[i].vtep)
+			return gw_peer_cnt_add(t, i, vtep);
+		i = (i + 1) & (GW_PEER_SLOTS - 1);
+	}
+	return &t->slot[i].c;
+}
+
+#endif
