@@ -55,9 +55,10 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const ch
 static enum MHD_Result reply_metrics(struct cli_metrics *m, struct MHD_Connection *c)
 {
 	struct cli_out o;
+	if (!m->env->gw)
+		return reply(c, MHD_HTTP_SERVICE_UNAVAILABLE, "the gateway is not running\n", NULL);
 	cli_out_init(&o);
-	if (m->env->gw)
-		cli_prom_render(m->env->gw, &o);
+	cli_prom_render(m->env->gw, &o);
 	if (o.oom || !o.buf) {
 		cli_out_free(&o);
 		return reply(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory\n", NULL);

@@ -48,6 +48,7 @@ static const struct {
     [TX_PKTS] = {"tx_packets_total", "Packets sent"},
     [TX_BYTES] = {"tx_bytes_total", "Bytes sent"},
 };
+#define VXLAN_NOTE "(inner Ethernet frames; each head-end copy counts)"
 
 static unsigned long long pick(const struct gw_if_counters *k, enum which w)
 {
@@ -117,7 +118,8 @@ static void per_object(struct gw *gw, struct cli_out *o)
 	for (enum which k = 0; k < WHICH_MAX; k++) {
 		struct walk w = {.o = o, .name = name, .w = k};
 		snprintf(name, sizeof(name), "vxgw_interface_%s", which_names[k].suffix);
-		snprintf(help, sizeof(help), "%s by an L3 interface.", which_names[k].help);
+		snprintf(help, sizeof(help), "%s, by L3 interface (Ethernet frames).",
+		         which_names[k].help);
 		family(o, name, "counter", help);
 		gw_if_walk(gw, if_sample, &w);
 	}
@@ -127,8 +129,7 @@ static void per_object(struct gw *gw, struct cli_out *o)
 	for (enum which k = 0; k < WHICH_MAX; k++) {
 		struct walk w = {.o = o, .name = name, .w = k};
 		snprintf(name, sizeof(name), "vxgw_bridge_domain_%s", which_names[k].suffix);
-		snprintf(help, sizeof(help),
-		         "%s in a bridge domain over VXLAN (inner frames; each flood copy counts).",
+		snprintf(help, sizeof(help), "%s over VXLAN, by bridge domain " VXLAN_NOTE ".",
 		         which_names[k].help);
 		family(o, name, "counter", help);
 		gw_bd_stats_walk(gw, bd_sample, &w);
@@ -140,11 +141,10 @@ static void per_object(struct gw *gw, struct cli_out *o)
 	for (enum which k = 0; k < WHICH_MAX; k++) {
 		struct walk w = {.o = o, .name = name, .w = k};
 		snprintf(name, sizeof(name), "vxgw_peer_%s", which_names[k].suffix);
-		snprintf(
-		    help, sizeof(help),
-		    "%s over VXLAN from or to a VTEP (inner frames; peer \"other\": beyond the "
-		    "table's bound).",
-		    which_names[k].help);
+		snprintf(help, sizeof(help),
+		         "%s over VXLAN, by VTEP peer " VXLAN_NOTE "; peer=\"other\": peers beyond "
+		         "the table's bound.",
+		         which_names[k].help);
 		family(o, name, "counter", help);
 		gw_peer_stats_walk(gw, peer_sample, &w);
 	}

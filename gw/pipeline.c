@@ -165,7 +165,7 @@ static void bdif_output(struct gw *gw, struct gw_pkt *p)
  * Returns true when the frame still needs bdif_output (the vector path defers it a
  * stage to prefetch the MAC table), false when it was queued or dropped.
  */
-static bool if_output_begin(struct gw *gw, struct gw_pkt *p, uint16_t ifx)
+static inline bool if_output_begin(struct gw *gw, struct gw_pkt *p, uint16_t ifx)
 {
 	struct gw_if *gif = &gw->ifs[ifx];
 	gif->cnt.tx_pkts++;

@@ -29,6 +29,9 @@ struct gw_stats {
 	struct sample other;
 };
 
+/* at most half full: a probe always ends at an empty slot */
+_Static_assert(GW_PEER_SLOTS >= 2 * GW_PEER_STATS_MAX, "peer table too small");
+
 struct gw_stats *gw_stats_create(void)
 {
 	return calloc(1, sizeof(struct gw_stats));
@@ -48,10 +51,17 @@ struct gw_if_counters *gw_peer_cnt_add(struct gw_peer_table *t, uint32_t i, uint
 	return &t->slot[i].c;
 }
 
+void gw_bd_cnt_reset(struct gw_bd_cnt *b, uint32_t id)
+{
+	memset(&b->c, 0, sizeof(b->c));
+	b->id = id;
+}
+
+/* Rounded to the nearest: 6 packets in 10 s is 1 packet/sec, not 0. */
 static uint64_t per_second(uint64_t delta, uint64_t ms)
 {
 	/* delta < 2^64 / 1000 for any real counter over 10 s; saturate rather than wrap */
-	return delta > UINT64_MAX / 1000 ? UINT64_MAX / ms : delta * 1000 / ms;
+	return delta > UINT64_MAX / 1000 - ms ? UINT64_MAX / ms : (delta * 1000 + ms / 2) / ms;
 }
 
 /* ms 0: only the start of the first interval, no rate yet */

@@ -13,13 +13,11 @@
 #ifndef GW_STATS_INT_H
 #define GW_STATS_INT_H
 
-#include <string.h>
-
-#include "common/net.h"
 #include "gw/stats.h"
 #include "vxlan/bd.h"
 
-#define GW_PEER_SLOTS (2 * GW_PEER_STATS_MAX) /* a power of two */
+#define GW_PEER_SLOTS_LOG2 13
+#define GW_PEER_SLOTS      (1u << GW_PEER_SLOTS_LOG2) /* twice GW_PEER_STATS_MAX */
 
 struct gw_bd_cnt {
 	uint32_t id;
@@ -43,6 +41,7 @@ struct gw_stats;
 struct gw_stats *gw_stats_create(void);
 void gw_stats_destroy(struct gw_stats *s);
 struct gw_if_counters *gw_peer_cnt_add(struct gw_peer_table *t, uint32_t i, uint32_t vtep);
+void gw_bd_cnt_reset(struct gw_bd_cnt *b, uint32_t id);
 struct gw;
 /* From gw_tick: takes a sample when an interval has passed. */
 void gw_stats_tick(struct gw *gw);
@@ -54,17 +53,18 @@ static inline struct gw_if_counters *gw_bd_cnt_claim(struct gw_bd_cnt *slots, ui
                                                      uint32_t id)
 {
 	struct gw_bd_cnt *b = &slots[bdx];
-	if (__builtin_expect(b->id != id, 0)) {
-		memset(&b->c, 0, sizeof(b->c));
-		b->id = id;
-	}
+	if (__builtin_expect(b->id != id, 0))
+		gw_bd_cnt_reset(b, id); /* out of line: keeps the callers small enough to inline */
 	return &b->c;
 }
 
-/* The counters of peer vtep (non-zero), added on first use. */
+/*
+ * The counters of peer vtep (non-zero), added on first use. Fibonacci hashing (one
+ * multiply, the top bits) spreads the consecutive addresses VTEPs usually have.
+ */
 static inline struct gw_if_counters *gw_peer_cnt(struct gw_peer_table *t, uint32_t vtep)
 {
-	uint32_t i = net_hash32(vtep) & (GW_PEER_SLOTS - 1);
+	uint32_t i = (vtep * 0x9e3779b1u) >> (32 - GW_PEER_SLOTS_LOG2);
 	while (t->slot[i].vtep != vtep) {
 		if (!t->slot[i].vtep)
 			return gw_peer_cnt_add(t, i, vtep);
