@@ -21,10 +21,11 @@ struct show_ctx {
 	struct gw *gw;
 	struct cli_out *out;
 	bool json;
-	uint32_t filter;  /* bridge-domain filter, 0 = all */
-	unsigned n;       /* entries printed (text: total line; json: comma placement) */
-	bool all;         /* show errors all */
-	const char *only; /* show counters OBJECT NAME: the one object's name */
+	uint32_t filter; /* bridge-domain filter, 0 = all */
+	unsigned n;      /* entries printed (text: total line; json: comma placement) */
+	/* `show errors all`; `show counters OBJECT NAME`: the one object's name */
+	bool all;
+	const char *only;
 };
 
 static const char *ifname(struct gw *gw, uint16_t ifx, char buf[GW_IF_NAMELEN])

@@ -104,9 +104,10 @@ struct gw_cfg {
 	bool vty;                             /* a `line vty` section exists */
 	uint32_t vty_addr;                    /* telnet listen address, 0 = telnet off */
 	uint16_t vty_port;
-	uint32_t vty_timeout;  /* idle seconds, 0 = never */
-	uint32_t metrics_addr; /* Prometheus endpoint: address (0.0.0.0: any) */
-	uint16_t metrics_port; /* and port, 0 = off */
+	uint32_t vty_timeout; /* idle seconds, 0 = never */
+	/* metrics listen: the Prometheus endpoint's address (0.0.0.0: any) and port (0: off) */
+	uint32_t metrics_addr;
+	uint16_t metrics_port;
 };
 
 struct gw_cfg *gw_cfg_new(void);

@@ -217,6 +217,13 @@ check "the port is closed again" wait_until 5 not gw_listening gw $PORT
 check "a scrape now fails" not scrape -o /dev/null "$URL"
 check "show running-config has no metrics line" \
   eval "! gw_cli 'show running-config' | grep -q '^metrics'"
+# the config file is the other way in: SIGHUP applies it as a diff, listener included
+reload_on() {
+  echo "metrics listen 127.0.0.1 $PORT" >>"$CONF"
+  gw_reload && wait_until 5 gw_listening gw $PORT && scrape -o "$LAB_TMP/metrics" "$URL" &&
+    prom_check "$LAB_TMP/metrics"
+}
+check "metrics listen added to the config file, SIGHUP: listening and scraped" reload_on
 check "vxgwd is still running" gw_alive
 
 lab_finish
