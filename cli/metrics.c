@@ -189,6 +189,11 @@ int cli_metrics_prepare(struct cli_metrics *m, uint32_t addr, uint16_t port, cha
 		m->has_pending = false;
 		return -1;
 	}
+	if (!MHD_get_daemon_info(m->pending, MHD_DAEMON_INFO_EPOLL_FD)) {
+		cli_metrics_abort(m); /* an MHD without epoll: nothing for the loop to watch */
+		snprintf(err, errlen, "metrics listen: libmicrohttpd has no epoll support");
+		return -1;
+	}
 	return 0;
 }
 

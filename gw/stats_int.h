@@ -35,6 +35,7 @@ struct gw_peer_table {
 	struct gw_peer_cnt slot[GW_PEER_SLOTS];
 };
 
+struct gw;
 struct gw_stats;
 
 /* stats.c */
@@ -42,7 +43,6 @@ struct gw_stats *gw_stats_create(void);
 void gw_stats_destroy(struct gw_stats *s);
 struct gw_if_counters *gw_peer_cnt_add(struct gw_peer_table *t, uint32_t i, uint32_t vtep);
 void gw_bd_cnt_reset(struct gw_bd_cnt *b, uint32_t id);
-struct gw;
 /* From gw_tick: takes a sample when an interval has passed. */
 void gw_stats_tick(struct gw *gw);
 /* From gw_clear_counters: bridge-domain and peer counters, rates, a new interval. */
