@@ -132,8 +132,8 @@ static uint64_t env_now(void *ctx)
 
 struct vty_hook {
 	struct cli_vty *vty;
-	uint32_t addr;
-	uint16_t port;
+	uint32_t addr, old_addr; /* the listener; the one before the commit under way */
+	uint16_t port, old_port;
 	bool pending;
 };
 
@@ -146,6 +146,8 @@ static int vty_prepare(void *ctx, const struct gw_cfg *cand, char *err)
 	if (cli_vty_prepare(h->vty, cand->vty_addr, cand->vty_port, err, GW_CFG_ERRLEN) != 0)
 		return GW_CFG_ERR;
 	h->pending = true;
+	h->old_addr = h->addr;
+	h->old_port = h->port;
 	h->addr = cand->vty_addr;
 	h->port = cand->vty_port;
 	return GW_CFG_OK;
@@ -160,7 +162,10 @@ static void vty_settle(void *ctx, bool committed)
 		cli_vty_commit(h->vty);
 	} else {
 		cli_vty_abort(h->vty);
-		h->addr = h->port = 0; /* unknown again: the next commit re-checks */
+		/* the old listener still serves: forgetting it would make the next commit bind
+		 * its address again and fail (address in use) */
+		h->addr = h->old_addr;
+		h->port = h->old_port;
 	}
 	h->pending = false;
 }

@@ -224,6 +224,22 @@ reload_on() {
     prom_check "$LAB_TMP/metrics"
 }
 check "metrics listen added to the config file, SIGHUP: listening and scraped" reload_on
+# A reload that moves telnet and asks for a metrics address the host lacks fails as a whole:
+# both listeners stay where they were, and the next commit still goes through.
+TPORT=2329
+listeners_kept() {
+  gw_cli "configure terminal" "line vty" "telnet listen 127.0.0.1 $TPORT" "end" "write memory" &&
+    wait_until 5 gw_listening gw $TPORT || return 1
+  sed -i -e "s/telnet listen 127.0.0.1 $TPORT\$/telnet listen 127.0.0.1 $((TPORT + 1))/" \
+    -e "s/^metrics listen .*/metrics listen 192.0.2.99 $PORT/" "$CONF"
+  grep -q "telnet listen 127.0.0.1 $((TPORT + 1))" "$CONF" && grep -q 192.0.2.99 "$CONF" || return 1
+  gw_reload || return 1
+  tail -n 3 "$GW_LOG"
+  gw_listening gw $TPORT && not gw_listening gw $((TPORT + 1)) && gw_listening gw $PORT &&
+    scrape -o /dev/null "$URL" && gw_cli "configure terminal" "hostname vxgw-kept" "end"
+}
+check "failed reload (telnet moved, metrics on a foreign address): both kept, next commit works" \
+  listeners_kept
 check "vxgwd is still running" gw_alive
 
 lab_finish
