@@ -96,10 +96,11 @@ static const struct vx_encap *bd_encap(struct gw *gw, uint32_t bdx)
 static void vxlan_encap_send(struct gw *gw, struct gw_pkt *p, uint32_t bdx, uint32_t vtep)
 {
 	struct gw_if_counters *bc = &gw->bd_cnt[bdx].c, *pc = gw_peer_cnt(&gw->peers, vtep);
+	uint32_t len = p->len; /* once: the counter stores may alias it (no strict aliasing) */
 	bc->tx_pkts++;
-	bc->tx_bytes += p->len;
+	bc->tx_bytes += len;
 	pc->tx_pkts++;
-	pc->tx_bytes += p->len;
+	pc->tx_bytes += len;
 	p->data -= VX_ENCAP_LEN;
 	vx_encap_write_dst(bd_encap(gw, bdx), p->data, (uint16_t)p->len, vx_sport(p->flow_hash),
 	                   vtep);
@@ -683,10 +684,11 @@ static void underlay_input_one(struct gw *gw, struct gw_pkt *p, uint16_t ifx, st
 		return;
 	p->data += VX_HDR_LEN;
 	p->len -= VX_HDR_LEN;
+	uint32_t len = p->len;
 	v->memo.bd_cnt->rx_pkts++;
-	v->memo.bd_cnt->rx_bytes += p->len;
+	v->memo.bd_cnt->rx_bytes += len;
 	v->memo.peer_cnt->rx_pkts++;
-	v->memo.peer_cnt->rx_bytes += p->len;
+	v->memo.peer_cnt->rx_bytes += len;
 	const struct net_eth *eth = eth_header(gw, p);
 	if (!eth)
 		return;

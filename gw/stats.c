@@ -29,7 +29,7 @@ struct gw_stats {
 	struct sample other;
 };
 
-/* at most half full: a probe always ends at an empty slot */
+/* at most half full, so that probe sequences stay short */
 _Static_assert(GW_PEER_SLOTS >= 2 * GW_PEER_STATS_MAX, "peer table too small");
 
 struct gw_stats *gw_stats_create(void)
@@ -42,13 +42,29 @@ void gw_stats_destroy(struct gw_stats *s)
 	free(s);
 }
 
-struct gw_if_counters *gw_peer_cnt_add(struct gw_peer_table *t, uint32_t i, uint32_t vtep)
+/*
+ * A peer's slot is its address's low bits folded with the high ones (gw_peer_slot): the
+ * VTEPs of one subnet get neighbouring slots, a few cache lines and one page for a whole
+ * underlay segment, and other subnets land elsewhere. Addresses that collide on purpose
+ * (the underlay chooses the sources of a flood-group bridge domain) cost at most
+ * GW_PEER_PROBES probes: a peer neither found nor placed within them counts as "other".
+ */
+struct gw_if_counters *gw_peer_cnt_find(struct gw_peer_table *t, uint32_t vtep)
 {
-	if (t->n >= GW_PEER_STATS_MAX)
-		return &t->other;
-	t->n++;
-	t->slot[i].vtep = vtep;
-	return &t->slot[i].c;
+	uint32_t i = gw_peer_slot(vtep);
+	for (unsigned k = 0; k < GW_PEER_PROBES; k++, i = (i + 1) & (GW_PEER_SLOTS - 1)) {
+		struct gw_peer_cnt *s = &t->slot[i];
+		if (s->vtep == vtep)
+			return &s->c;
+		if (s->vtep)
+			continue;
+		if (t->n >= GW_PEER_STATS_MAX)
+			break;
+		t->n++;
+		s->vtep = vtep;
+		return &s->c;
+	}
+	return &t->other;
 }
 
 void gw_bd_cnt_reset(struct gw_bd_cnt *b, uint32_t id)

@@ -8,7 +8,8 @@
  * holds the id (once per vector on decap, on the BDIF on output).
  *
  * Peers are counted in an open-addressing table keyed by VTEP address (0 = empty slot,
- * never a valid VTEP), at most half full, never deleted from except all at once.
+ * never a valid VTEP), at most half full, never deleted from except all at once, with a
+ * bounded probe sequence.
  */
 #ifndef GW_STATS_INT_H
 #define GW_STATS_INT_H
@@ -18,6 +19,7 @@
 
 #define GW_PEER_SLOTS_LOG2 13
 #define GW_PEER_SLOTS      (1u << GW_PEER_SLOTS_LOG2) /* twice GW_PEER_STATS_MAX */
+#define GW_PEER_PROBES     16                         /* longest probe sequence */
 
 struct gw_bd_cnt {
 	uint32_t id;
@@ -31,7 +33,7 @@ struct gw_peer_cnt {
 
 struct gw_peer_table {
 	uint32_t n;
-	struct gw_if_counters other; /* peers beyond GW_PEER_STATS_MAX */
+	struct gw_if_counters other; /* peers the table could not place */
 	struct gw_peer_cnt slot[GW_PEER_SLOTS];
 };
 
@@ -41,7 +43,8 @@ struct gw_stats;
 /* stats.c */
 struct gw_stats *gw_stats_create(void);
 void gw_stats_destroy(struct gw_stats *s);
-struct gw_if_counters *gw_peer_cnt_add(struct gw_peer_table *t, uint32_t i, uint32_t vtep);
+/* Probes on from the first slot; adds vtep there if it is new. */
+struct gw_if_counters *gw_peer_cnt_find(struct gw_peer_table *t, uint32_t vtep);
 void gw_bd_cnt_reset(struct gw_bd_cnt *b, uint32_t id);
 /* From gw_tick: takes a sample when an interval has passed. */
 void gw_stats_tick(struct gw *gw);
@@ -58,19 +61,20 @@ static inline struct gw_if_counters *gw_bd_cnt_claim(struct gw_bd_cnt *slots, ui
 	return &b->c;
 }
 
-/*
- * The counters of peer vtep (non-zero), added on first use. Fibonacci hashing (one
- * multiply, the top bits) spreads the consecutive addresses VTEPs usually have.
- */
+/* The slot a peer's probe sequence starts at (stats.c has why). */
+static inline uint32_t gw_peer_slot(uint32_t vtep)
+{
+	return (vtep ^ (vtep >> GW_PEER_SLOTS_LOG2) ^ (vtep >> (2 * GW_PEER_SLOTS_LOG2))) &
+	       (GW_PEER_SLOTS - 1);
+}
+
+/* The counters of peer vtep (non-zero): the first slot inline, the rest in stats.c. */
 static inline struct gw_if_counters *gw_peer_cnt(struct gw_peer_table *t, uint32_t vtep)
 {
-	uint32_t i = (vtep * 0x9e3779b1u) >> (32 - GW_PEER_SLOTS_LOG2);
-	while (t->slot[i].vtep != vtep) {
-		if (!t->slot[i].vtep)
-			return gw_peer_cnt_add(t, i, vtep);
-		i = (i + 1) & (GW_PEER_SLOTS - 1);
-	}
-	return &t->slot[i].c;
+	struct gw_peer_cnt *s = &t->slot[gw_peer_slot(vtep)];
+	if (__builtin_expect(s->vtep == vtep, 1))
+		return &s->c;
+	return gw_peer_cnt_find(t, vtep);
 }
 
 #endif

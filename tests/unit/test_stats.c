@@ -194,6 +194,14 @@ static void test_peer_bound(void)
 	gw_peer_cnt(&t, 0xc6120001u)->tx_pkts++;
 	CU_ASSERT_EQUAL(gw_peer_cnt(&t, 0xc6120001u)->tx_pkts, 2);
 	CU_ASSERT_EQUAL(t.other.tx_pkts, 100);
+	/* addresses chosen to share a slot cost at most GW_PEER_PROBES probes each: the
+	 * ones past that are "other" (the underlay picks flood-group sources) */
+	memset(&t, 0, sizeof(t));
+	for (uint32_t j = 1; j <= GW_PEER_PROBES + 4; j++)
+		gw_peer_cnt(&t, j << GW_PEER_SLOTS_LOG2 | j)->rx_pkts++;
+	CU_ASSERT_EQUAL(t.n, GW_PEER_PROBES);
+	CU_ASSERT_EQUAL(t.other.rx_pkts, 4);
+	CU_ASSERT_EQUAL(gw_peer_cnt(&t, 1u << GW_PEER_SLOTS_LOG2 | 1)->rx_pkts, 1);
 }
 
 /* ---------------------------------------------------------------- show commands */
@@ -406,7 +414,7 @@ static CU_TestInfo tests[] = {
     {"counters per interface, bridge domain and peer move with traffic", test_counters_move},
     {"10-second rates; clear counters zeroes counters and rates", test_rates_and_clear},
     {"a reused bridge-domain index starts from zero", test_bd_reuse},
-    {"the peer table is bounded; the rest is counted as other", test_peer_bound},
+    {"the peer table is bounded in size and probes; the rest is counted as other", test_peer_bound},
     {"show counters [interface|bridge-domain|peer] [json], show errors [all]", test_show},
     {"Prometheus label escaping", test_prom_label},
     {"Prometheus text format: families, samples, the same numbers", test_prom_render},
