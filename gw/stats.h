@@ -8,8 +8,9 @@
  *  - a peer, keyed by VTEP address, receives what it sent that passed those checks and
  *    sends every encapsulated copy addressed to it (a flood group is a peer too).
  * Peers are remembered from their first packet until `clear counters`, at most
- * GW_PEER_STATS_MAX of them; packets of peers beyond that are counted in one bucket shown
- * as "other" (vtep 0), so that the totals stay right whatever the underlay does.
+ * GW_PEER_STATS_MAX of them; packets of peers beyond that, or of addresses that collide
+ * in the table past its probe bound, are counted in one bucket shown as "other" (vtep 0),
+ * so that the totals stay right whatever the underlay does.
  *
  * Rates: every GW_STATS_INTERVAL_MS, gw_tick samples every counter and keeps the packets
  * and bits per second over the interval just ended, as routers show their "5 minute
