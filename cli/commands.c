@@ -380,6 +380,14 @@ static int cmd_exec_timeout(struct cli_sess *s, const struct cli_args *a, struct
 	return cfg_result(gw_cfg_set_vty_timeout(s->cand, secs, err), err, out);
 }
 
+static int cmd_metrics_listen(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+{
+	char err[GW_CFG_ERRLEN];
+	uint32_t addr = a->neg ? 0 : cli_ip(a->val[0]);
+	uint32_t port = a->neg ? 0 : cli_u32(a->val[1]);
+	return cfg_result(gw_cfg_set_metrics(s->cand, addr, port, err), err, out);
+}
+
 /* ---------------------------------------------------------------- the table */
 
 #define SHOW(syntax, help)                                                                         \
@@ -442,8 +450,19 @@ const struct cli_cmd cli_commands[] = {
                                  "interfaces|VRF name|Machine-readable output"),
     SHOW("show counters [json]",
          "Show running system information|Packet counters|Machine-readable output"),
+    SHOW("show counters interface WORD [json]",
+         "Show running system information|Packet counters|Of one interface|Interface "
+         "name|Machine-readable output"),
+    SHOW("show counters bridge-domain <1-16777215> [json]",
+         "Show running system information|Packet counters|Of one bridge domain|Bridge-domain "
+         "id|Machine-readable output"),
+    SHOW("show counters peer A.B.C.D [json]",
+         "Show running system information|Packet counters|Of one VTEP peer|VTEP "
+         "address|Machine-readable output"),
     SHOW("show errors [json]",
          "Show running system information|Drops by reason|Machine-readable output"),
+    SHOW("show errors all [json]", "Show running system information|Drops by reason|Every "
+                                   "reason, zeros included|Machine-readable output"),
     {"clear mac address-table dynamic [bridge-domain] [<1-16777215>]",
      "Reset|MAC|Address table|Learned entries|Of one bridge domain|Bridge-domain id", ALL_MODES,
      CLI_F_ENABLE, cli_show_dispatch, NULL},
@@ -498,6 +517,11 @@ const struct cli_cmd cli_commands[] = {
      "telnet listen [A.B.C.D] [<1-65535>]"},
     {"exec-timeout <0-35791> [<0-59>]", "Idle session timeout|Minutes (0: never)|Seconds", VTY, CFG,
      cmd_exec_timeout, "exec-timeout [<0-35791>] [<0-59>]"},
+
+    {"metrics listen A.B.C.D <1-65535>",
+     "Prometheus metrics endpoint (HTTP GET /metrics)|Listen for scrapes|Local address (0.0.0.0: "
+     "any)|TCP port",
+     CONFIG, CFG, cmd_metrics_listen, "metrics listen [A.B.C.D] [<1-65535>]"},
 
     {"vni <1-16777215>", "VXLAN network identifier|VNI", BD, CFG, cmd_vni, "vni [<1-16777215>]"},
     {"flood-peer A.B.C.D", "Head-end replication peer (and allowed VTEP)|VTEP address", BD, CFG,

@@ -95,6 +95,14 @@ static void render_vty(const struct gw_cfg *c, struct cli_out *o)
 	cli_printf(o, "!\n");
 }
 
+static void render_metrics(const struct gw_cfg *c, struct cli_out *o)
+{
+	char ip[NET_IP_STRLEN];
+	if (c->metrics_port)
+		cli_printf(o, "metrics listen %s %u\n!\n", net_ip_fmt(c->metrics_addr, ip),
+		           c->metrics_port);
+}
+
 void cli_render_config(const struct gw_cfg *c, struct cli_out *o)
 {
 	char ip[NET_IP_STRLEN];
@@ -123,6 +131,7 @@ void cli_render_config(const struct gw_cfg *c, struct cli_out *o)
 	for (size_t i = 0; i < c->ifs.n; i++)
 		render_if(&c->ifs.v[i], o);
 	render_statics(c, o);
+	render_metrics(c, o);
 	render_vty(c, o);
 	cli_printf(o, "end\n");
 }

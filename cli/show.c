@@ -11,6 +11,7 @@
 
 #include "cli/cli_int.h"
 #include "common/net.h"
+#include "gw/stats.h"
 
 #ifndef VXGW_VERSION
 #define VXGW_VERSION "0.0.0"
@@ -24,6 +25,9 @@ struct show_ctx {
 	uint32_t filter; /* bridge-domain filter, 0 = all */
 	uint16_t vrfx;   /* VRF of ip route / ip arp */
 	unsigned n;      /* entries printed (text: total line; json: comma placement) */
+	/* `show errors all`; `show counters OBJECT NAME`: the one object's name */
+	bool all;
+	const char *only;
 };
 
 static const char *ifname(struct gw *gw, uint16_t ifx, char buf[GW_IF_NAMELEN])
@@ -288,7 +292,7 @@ static void show_errors(struct show_ctx *c)
 	}
 	cli_printf(c->out, "%-24s %-12s %s\n", "Reason", "Packets", "Description");
 	for (int d = 0; d < GW_DROP_MAX; d++) {
-		if (!k.drops[d])
+		if (!k.drops[d] && !c->all)
 			continue;
 		cli_printf(c->out, "%-24s %-12llu %s\n", gw_drop_name(d),
 		           (unsigned long long)k.drops[d], gw_drop_desc(d));
@@ -298,21 +302,152 @@ static void show_errors(struct show_ctx *c)
 		cli_printf(c->out, "No drops.\n");
 }
 
+/* The counter and rate fields every counted object has in JSON. */
+static void counters_json(struct cli_out *o, const struct gw_if_counters *k,
+                          const struct gw_rate *r)
+{
+	cli_printf(o,
+	           "\"rx_packets\":%llu,\"rx_bytes\":%llu,\"tx_packets\":%llu,\"tx_bytes\":%llu,"
+	           "\"rx_pps\":%llu,\"rx_bps\":%llu,\"tx_pps\":%llu,\"tx_bps\":%llu}",
+	           (unsigned long long)k->rx_pkts, (unsigned long long)k->rx_bytes,
+	           (unsigned long long)k->tx_pkts, (unsigned long long)k->tx_bytes,
+	           (unsigned long long)r->rx_pps, (unsigned long long)r->rx_bps,
+	           (unsigned long long)r->tx_pps, (unsigned long long)r->tx_bps);
+}
+
+/* One object in the words of a router's `show interfaces`. */
+static void counters_detail(struct cli_out *o, const char *indent, const struct gw_if_counters *k,
+                            const struct gw_rate *r)
+{
+	cli_printf(o, "%s10 second input rate %llu bits/sec, %llu packets/sec\n", indent,
+	           (unsigned long long)r->rx_bps, (unsigned long long)r->rx_pps);
+	cli_printf(o, "%s10 second output rate %llu bits/sec, %llu packets/sec\n", indent,
+	           (unsigned long long)r->tx_bps, (unsigned long long)r->tx_pps);
+	cli_printf(o, "%s%llu packets input, %llu bytes\n", indent, (unsigned long long)k->rx_pkts,
+	           (unsigned long long)k->rx_bytes);
+	cli_printf(o, "%s%llu packets output, %llu bytes\n", indent, (unsigned long long)k->tx_pkts,
+	           (unsigned long long)k->tx_bytes);
+}
+
 static int if_counter_line(const struct gw_if_info *i, void *arg)
 {
 	struct show_ctx *c = arg;
 	unsigned long long rp = i->cnt.rx_pkts, rb = i->cnt.rx_bytes, tp = i->cnt.tx_pkts,
 	                   tb = i->cnt.tx_bytes;
+	struct gw_rate r;
+	if (c->only && strcmp(c->only, i->name))
+		return 0;
+	gw_if_rate(c->gw, i->ifx, &r);
 	if (c->json) {
 		cli_printf(c->out, "%s{\"name\":", jsep(c));
 		jstr(c->out, i->name);
-		cli_printf(c->out,
-		           ",\"rx_packets\":%llu,\"rx_bytes\":%llu,\"tx_packets\":%llu,"
-		           "\"tx_bytes\":%llu}",
-		           rp, rb, tp, tb);
+		cli_printf(c->out, ",");
+		counters_json(c->out, &i->cnt, &r);
+		return 0;
+	}
+	c->n++;
+	if (c->only) {
+		cli_printf(c->out, "%s\n", i->name);
+		counters_detail(c->out, "  ", &i->cnt, &r);
 		return 0;
 	}
 	cli_printf(c->out, "%-12s %14llu %16llu %14llu %16llu\n", i->name, rp, rb, tp, tb);
+	return 0;
+}
+
+static void bd_name(const struct gw_bd_stats *b, char *buf, size_t len)
+{
+	snprintf(buf, len, "%u", b->bd_id);
+}
+
+static int bd_counter_line(const struct gw_bd_stats *b, void *arg)
+{
+	struct show_ctx *c = arg;
+	char name[16];
+	bd_name(b, name, sizeof(name));
+	if (c->only && strcmp(c->only, name))
+		return 0;
+	if (c->json) {
+		cli_printf(c->out, "%s{\"bridge_domain\":%u,\"vni\":%u,", jsep(c), b->bd_id,
+		           b->vni);
+		counters_json(c->out, &b->cnt, &b->rate);
+		return 0;
+	}
+	c->n++;
+	if (c->only) {
+		cli_printf(c->out, "bridge-domain %u, VNI %u\n", b->bd_id, b->vni);
+		counters_detail(c->out, "  ", &b->cnt, &b->rate);
+		return 0;
+	}
+	cli_printf(c->out, "%-8u %-8u %14llu %16llu %14llu %16llu\n", b->bd_id, b->vni,
+	           (unsigned long long)b->cnt.rx_pkts, (unsigned long long)b->cnt.rx_bytes,
+	           (unsigned long long)b->cnt.tx_pkts, (unsigned long long)b->cnt.tx_bytes);
+	return 0;
+}
+
+static const char *peer_name(const struct gw_peer_stats *p, char buf[NET_IP_STRLEN])
+{
+	return p->vtep ? net_ip_fmt(p->vtep, buf) : "other";
+}
+
+static int peer_counter_line(const struct gw_peer_stats *p, void *arg)
+{
+	struct show_ctx *c = arg;
+	char ip[NET_IP_STRLEN];
+	const char *name = peer_name(p, ip);
+	if (c->only && strcmp(c->only, name))
+		return 0;
+	if (c->json) {
+		cli_printf(c->out, "%s{\"peer\":\"%s\",", jsep(c), name);
+		counters_json(c->out, &p->cnt, &p->rate);
+		return 0;
+	}
+	c->n++;
+	if (c->only) {
+		cli_printf(c->out, "peer %s\n", name);
+		counters_detail(c->out, "  ", &p->cnt, &p->rate);
+		return 0;
+	}
+	cli_printf(c->out, "%-17s %14llu %16llu %14llu %16llu\n", name,
+	           (unsigned long long)p->cnt.rx_pkts, (unsigned long long)p->cnt.rx_bytes,
+	           (unsigned long long)p->cnt.tx_pkts, (unsigned long long)p->cnt.tx_bytes);
+	return 0;
+}
+
+/* The rate lines of show counters: one per object, after the tables. */
+static void rate_line(struct cli_out *o, const char *kind, const char *name,
+                      const struct gw_rate *r)
+{
+	char what[48];
+	snprintf(what, sizeof(what), "%s %s", kind, name);
+	cli_printf(o, "%-30s %14llu %12llu %14llu %12llu\n", what, (unsigned long long)r->rx_bps,
+	           (unsigned long long)r->rx_pps, (unsigned long long)r->tx_bps,
+	           (unsigned long long)r->tx_pps);
+}
+
+static int if_rate_line(const struct gw_if_info *i, void *arg)
+{
+	struct show_ctx *c = arg;
+	struct gw_rate r;
+	gw_if_rate(c->gw, i->ifx, &r);
+	rate_line(c->out, "interface", i->name, &r);
+	return 0;
+}
+
+static int bd_rate_line(const struct gw_bd_stats *b, void *arg)
+{
+	struct show_ctx *c = arg;
+	char name[16];
+	bd_name(b, name, sizeof(name));
+	rate_line(c->out, "bridge-domain", name, &b->rate);
+	return 0;
+}
+
+static int peer_rate_line(const struct gw_peer_stats *p, void *arg)
+{
+	struct show_ctx *c = arg;
+	char ip[NET_IP_STRLEN];
+	rate_line(c->out, "peer", peer_name(p, ip), &p->rate);
 	return 0;
 }
 
@@ -329,26 +464,67 @@ static int if_counter_line(const struct gw_if_info *i, void *arg)
 	_(arp_replies)                                                                             \
 	_(flooded)
 
+static void show_counters_json(struct show_ctx *c, const struct gw_counters *k)
+{
+	cli_printf(c->out, "{\"rate_interval_ms\":%llu,\"interfaces\":[",
+	           (unsigned long long)gw_stats_interval_ms(c->gw));
+	gw_if_walk(c->gw, if_counter_line, c);
+	c->n = 0;
+	cli_printf(c->out, "],\"bridge_domains\":[");
+	gw_bd_stats_walk(c->gw, bd_counter_line, c);
+	c->n = 0;
+	cli_printf(c->out, "],\"peers\":[");
+	gw_peer_stats_walk(c->gw, peer_counter_line, c);
+	cli_printf(c->out, "],\"gateway\":{");
+	const char *sep = "";
+#define COUNTER_JSON(f)                                                                            \
+	cli_printf(c->out, "%s\"" #f "\":%llu", sep, (unsigned long long)k->f);                    \
+	sep = ",";
+	COUNTER_FIELDS(COUNTER_JSON)
+#undef COUNTER_JSON
+	cli_printf(c->out, "}}\n");
+}
+
+/* show counters (interface|bridge-domain|peer) NAME [json]: one object. */
+static int show_counters_one(struct show_ctx *c, const char *kind)
+{
+	if (c->json)
+		cli_printf(c->out, "{\"%s\":[", kind);
+	if (!strcmp(kind, "interfaces"))
+		gw_if_walk(c->gw, if_counter_line, c);
+	else if (!strcmp(kind, "bridge_domains"))
+		gw_bd_stats_walk(c->gw, bd_counter_line, c);
+	else
+		gw_peer_stats_walk(c->gw, peer_counter_line, c);
+	if (c->json)
+		cli_printf(c->out, "]}\n");
+	else if (!c->n)
+		return cli_err(c->out, "no counters for %s", c->only);
+	return CLI_R_OK;
+}
+
 static void show_counters(struct show_ctx *c)
 {
 	struct gw_counters k;
 	gw_get_counters(c->gw, &k);
 	if (c->json) {
-		cli_printf(c->out, "{\"interfaces\":[");
-		gw_if_walk(c->gw, if_counter_line, c);
-		cli_printf(c->out, "],\"gateway\":{");
-		const char *sep = "";
-#define COUNTER_JSON(f)                                                                            \
-	cli_printf(c->out, "%s\"" #f "\":%llu", sep, (unsigned long long)k.f);                     \
-	sep = ",";
-		COUNTER_FIELDS(COUNTER_JSON)
-#undef COUNTER_JSON
-		cli_printf(c->out, "}}\n");
+		show_counters_json(c, &k);
 		return;
 	}
 	cli_printf(c->out, "%-12s %14s %16s %14s %16s\n", "Interface", "RX packets", "RX bytes",
 	           "TX packets", "TX bytes");
 	gw_if_walk(c->gw, if_counter_line, c);
+	cli_printf(c->out, "\n%-8s %-8s %14s %16s %14s %16s\n", "BD", "VNI", "RX packets",
+	           "RX bytes", "TX packets", "TX bytes");
+	gw_bd_stats_walk(c->gw, bd_counter_line, c);
+	cli_printf(c->out, "\n%-17s %14s %16s %14s %16s\n", "Peer", "RX packets", "RX bytes",
+	           "TX packets", "TX bytes");
+	gw_peer_stats_walk(c->gw, peer_counter_line, c);
+	cli_printf(c->out, "\n%-30s %14s %12s %14s %12s\n", "10 second rates", "In bits/sec",
+	           "In pkts/sec", "Out bits/sec", "Out pkts/sec");
+	gw_if_walk(c->gw, if_rate_line, c);
+	gw_bd_stats_walk(c->gw, bd_rate_line, c);
+	gw_peer_stats_walk(c->gw, peer_rate_line, c);
 	cli_printf(c->out, "\n");
 #define COUNTER_TEXT(f) cli_printf(c->out, "%-14s %llu\n", #f, (unsigned long long)k.f);
 	COUNTER_FIELDS(COUNTER_TEXT)
@@ -399,6 +575,12 @@ static int if_line_full(const struct gw_if_info *i, void *arg)
 	cli_printf(c->out, "  %llu packets input, %llu bytes; %llu packets output, %llu bytes\n",
 	           (unsigned long long)i->cnt.rx_pkts, (unsigned long long)i->cnt.rx_bytes,
 	           (unsigned long long)i->cnt.tx_pkts, (unsigned long long)i->cnt.tx_bytes);
+	struct gw_rate r;
+	gw_if_rate(c->gw, i->ifx, &r);
+	cli_printf(c->out, "  10 second input rate %llu bits/sec, %llu packets/sec\n",
+	           (unsigned long long)r.rx_bps, (unsigned long long)r.rx_pps);
+	cli_printf(c->out, "  10 second output rate %llu bits/sec, %llu packets/sec\n",
+	           (unsigned long long)r.tx_bps, (unsigned long long)r.tx_pps);
 	return 0;
 }
 
@@ -738,9 +920,23 @@ int cli_show_dispatch(struct cli_sess *s, const struct cli_args *a, struct cli_o
 	else if (!strcmp(w1, "mac")) {
 		c.filter = a->nval ? cli_u32(a->val[0]) : 0;
 		show_mac_table(&c);
-	} else if (!strcmp(w1, "errors"))
+	} else if (!strcmp(w1, "errors")) {
+		c.all = !strcmp(w2, "all");
 		show_errors(&c);
-	else if (!strcmp(w1, "counters"))
+	} else if (!strcmp(w1, "counters") && a->nval) {
+		/* names as the tables print them: "10" for "010", 192.0.2.1 for "192.0.2.01" */
+		char name[NET_IP_STRLEN];
+		if (!strcmp(w2, "bridge-domain"))
+			snprintf(name, sizeof(name), "%u", cli_u32(a->val[0]));
+		else if (!strcmp(w2, "peer"))
+			net_ip_fmt(cli_ip(a->val[0]), name);
+		else
+			snprintf(name, sizeof(name), "%s", a->val[0]);
+		c.only = name;
+		return show_counters_one(&c, !strcmp(w2, "interface")       ? "interfaces"
+		                             : !strcmp(w2, "bridge-domain") ? "bridge_domains"
+		                                                            : "peers");
+	} else if (!strcmp(w1, "counters"))
 		show_counters(&c);
 	else if (!strcmp(w1, "interfaces"))
 		show_interfaces(&c, !strcmp(w2, "brief"));

@@ -222,7 +222,8 @@ bool gw_cfg_equal(const struct gw_cfg *a, const struct gw_cfg *b)
 	       !strcmp(a->enable_secret, b->enable_secret) && a->vty == b->vty &&
 	       a->vty_addr == b->vty_addr && a->vty_port == b->vty_port &&
 	       a->vty_timeout == b->vty_timeout && a->anycast_mac_set == b->anycast_mac_set &&
-	       !memcmp(a->anycast_mac, b->anycast_mac, 6);
+	       !memcmp(a->anycast_mac, b->anycast_mac, 6) && a->metrics_addr == b->metrics_addr &&
+	       a->metrics_port == b->metrics_port;
 }
 
 /* ---------------------------------------------------------------- global */
@@ -1072,6 +1073,17 @@ int gw_cfg_set_vty_timeout(struct gw_cfg *c, uint32_t secs, char *err)
 		return fail(err, "exec-timeout of %u seconds is too long", secs);
 	c->vty = true;
 	c->vty_timeout = secs;
+	return GW_CFG_OK;
+}
+
+int gw_cfg_set_metrics(struct gw_cfg *c, uint32_t addr, uint32_t port, char *err)
+{
+	if (port && (net_ip_is_mcast(addr) || addr >= 0xf0000000u))
+		return fail(err, "metrics listen %s: not a unicast address", ipstr(addr));
+	if (port > 65535)
+		return fail(err, "metrics listen port %u out of range 1-65535", port);
+	c->metrics_addr = port ? addr : 0;
+	c->metrics_port = (uint16_t)port;
 	return GW_CFG_OK;
 }
 

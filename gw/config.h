@@ -119,6 +119,9 @@ struct gw_cfg {
 	/* fabric anycast-gateway-mac: the MAC of every BDIF in anycast-gateway mode */
 	bool anycast_mac_set;
 	uint8_t anycast_mac[6];
+	/* metrics listen: the Prometheus endpoint's address (0.0.0.0: any) and port (0: off) */
+	uint32_t metrics_addr;
+	uint16_t metrics_port;
 };
 
 struct gw_cfg *gw_cfg_new(void);
@@ -198,6 +201,8 @@ int gw_cfg_set_enable_secret(struct gw_cfg *c, const char *hash, char *err); /* 
 int gw_cfg_set_vty(struct gw_cfg *c, bool present, char *err);
 int gw_cfg_set_telnet(struct gw_cfg *c, uint32_t addr, uint32_t port, char *err); /* 0 = off */
 int gw_cfg_set_vty_timeout(struct gw_cfg *c, uint32_t secs, char *err);
+/* metrics listen ADDR PORT: the Prometheus endpoint; port 0 = off (no metrics listen). */
+int gw_cfg_set_metrics(struct gw_cfg *c, uint32_t addr, uint32_t port, char *err);
 
 /* ---- whole-configuration checks and application ---- */
 /*

@@ -88,7 +88,8 @@ struct gw *gw_create(const struct gw_params *params, const struct gw_io_ops *io,
 	gw->fib = fib_create();
 	gw->arp = arp_table_create(&params->arp, &gw_arp_ops, gw);
 	gw->bd = bd_table_create(params->mac_capacity);
-	if (!gw->pool || !gw->fib || !gw->arp || !gw->bd) {
+	gw->stats = gw_stats_create();
+	if (!gw->pool || !gw->fib || !gw->arp || !gw->bd || !gw->stats) {
 		gw_destroy(gw);
 		return NULL;
 	}
@@ -114,6 +115,7 @@ void gw_destroy(struct gw *gw)
 	bd_table_destroy(gw->bd);
 	gw_ping_free(gw);
 	gw_pool_destroy(gw->pool);
+	gw_stats_destroy(gw->stats);
 	free(gw);
 }
 
@@ -559,6 +561,7 @@ void gw_tick(struct gw *gw)
 		gw->last_mac_age_ms = gw->now_ms;
 	}
 	gw_ping_tick(gw);
+	gw_stats_tick(gw);
 	gw_flush(gw);
 }
 
@@ -578,4 +581,5 @@ void gw_clear_counters(struct gw *gw)
 	memset(&gw->cnt, 0, sizeof(gw->cnt));
 	for (uint16_t i = 1; i <= GW_IF_MAX; i++)
 		memset(&gw->ifs[i].cnt, 0, sizeof(gw->ifs[i].cnt));
+	gw_stats_clear(gw);
 }

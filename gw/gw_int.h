@@ -5,6 +5,7 @@
 #define GW_GW_INT_H
 
 #include "gw/gw.h"
+#include "gw/stats_int.h"
 #include "vxlan/vxlan.h"
 
 struct gw_if {
@@ -107,6 +108,9 @@ struct gw {
 	uint16_t bdif_of_bdx[BD_MAX];
 	struct gw_bd_encap encap[BD_MAX];
 	struct gw_counters cnt;
+	struct gw_stats *stats;          /* 10-second rates (stats.c) */
+	struct gw_bd_cnt bd_cnt[BD_MAX]; /* per bridge domain, by bdx */
+	struct gw_peer_table peers;      /* per VTEP peer */
 	struct gw_txq txq_underlay;
 	struct gw_txq txq_eth;
 	struct gw_pinger *ping; /* the gateway's own pings (ping.c), allocated on first use */

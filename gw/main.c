@@ -17,6 +17,7 @@
 
 #include "cli/cli.h"
 #include "cli/ctl.h"
+#include "cli/metrics.h"
 #include "cli/vty.h"
 #include "gw/daemon.h"
 #include "gw/log.h"
@@ -131,8 +132,8 @@ static uint64_t env_now(void *ctx)
 
 struct vty_hook {
 	struct cli_vty *vty;
-	uint32_t addr;
-	uint16_t port;
+	uint32_t addr, old_addr; /* the listener; the one before the commit under way */
+	uint16_t port, old_port;
 	bool pending;
 };
 
@@ -145,6 +146,8 @@ static int vty_prepare(void *ctx, const struct gw_cfg *cand, char *err)
 	if (cli_vty_prepare(h->vty, cand->vty_addr, cand->vty_port, err, GW_CFG_ERRLEN) != 0)
 		return GW_CFG_ERR;
 	h->pending = true;
+	h->old_addr = h->addr;
+	h->old_port = h->port;
 	h->addr = cand->vty_addr;
 	h->port = cand->vty_port;
 	return GW_CFG_OK;
@@ -159,9 +162,73 @@ static void vty_settle(void *ctx, bool committed)
 		cli_vty_commit(h->vty);
 	} else {
 		cli_vty_abort(h->vty);
-		h->addr = h->port = 0; /* unknown again: the next commit re-checks */
+		/* the old listener still serves: forgetting it would make the next commit bind
+		 * its address again and fail (address in use) */
+		h->addr = h->old_addr;
+		h->port = h->old_port;
 	}
 	h->pending = false;
+}
+
+/* ---- the metrics endpoint: the same, and both listeners go with one commit ---- */
+
+struct metrics_hook {
+	struct cli_metrics *m;
+	uint32_t addr, new_addr; /* serving; prepared for the commit under way */
+	uint16_t port, new_port; /* port 0: off */
+	bool pending;
+};
+
+static int metrics_prepare(struct metrics_hook *h, const struct gw_cfg *cand, char *err)
+{
+	h->pending = false;
+	if (!h->m || (cand->metrics_addr == h->addr && cand->metrics_port == h->port))
+		return GW_CFG_OK;
+	if (cli_metrics_prepare(h->m, cand->metrics_addr, cand->metrics_port, err, GW_CFG_ERRLEN) !=
+	    0)
+		return GW_CFG_ERR;
+	h->pending = true;
+	h->new_addr = cand->metrics_addr;
+	h->new_port = cand->metrics_port;
+	return GW_CFG_OK;
+}
+
+static void metrics_settle(struct metrics_hook *h, bool committed)
+{
+	if (!h->pending)
+		return;
+	if (committed) {
+		cli_metrics_commit(h->m);
+		h->addr = h->new_addr;
+		h->port = h->new_port;
+	} else {
+		cli_metrics_abort(h->m); /* the current listener, if any, keeps serving */
+	}
+	h->pending = false;
+}
+
+struct mgmt_hooks {
+	struct vty_hook vty;
+	struct metrics_hook metrics;
+};
+
+static int mgmt_prepare(void *ctx, const struct gw_cfg *cand, char *err)
+{
+	struct mgmt_hooks *h = ctx;
+	if (vty_prepare(&h->vty, cand, err) != GW_CFG_OK)
+		return GW_CFG_ERR;
+	if (metrics_prepare(&h->metrics, cand, err) != GW_CFG_OK) {
+		vty_settle(&h->vty, false);
+		return GW_CFG_ERR;
+	}
+	return GW_CFG_OK;
+}
+
+static void mgmt_settle(void *ctx, bool committed)
+{
+	struct mgmt_hooks *h = ctx;
+	vty_settle(&h->vty, committed);
+	metrics_settle(&h->metrics, committed);
 }
 
 /* ---- signals ---- */
@@ -235,11 +302,13 @@ int main(int argc, char **argv)
 	 * commit needs the telnet listener: create the vty first, fill the env after */
 	struct cli_env env = {
 	    .running = env_running, .commit = env_commit, .save = env_save, .now_ms = env_now};
-	struct vty_hook vh = {.vty = cli_vty_new(loop, &env)};
-	struct gwd_hooks hooks = {.prepare = vty_prepare, .settle = vty_settle, .ctx = &vh};
-	struct gwd *d = vh.vty ? gwd_create(loop, &opts, &hooks) : NULL;
+	struct mgmt_hooks mh = {.vty = {.vty = cli_vty_new(loop, &env)},
+	                        .metrics = {.m = cli_metrics_new(loop, &env)}};
+	struct gwd_hooks hooks = {.prepare = mgmt_prepare, .settle = mgmt_settle, .ctx = &mh};
+	struct gwd *d = mh.vty.vty && mh.metrics.m ? gwd_create(loop, &opts, &hooks) : NULL;
 	if (!d) {
-		cli_vty_free(vh.vty);
+		cli_vty_free(mh.vty.vty);
+		cli_metrics_free(mh.metrics.m);
 		return 1;
 	}
 	env.gw = gwd_gw(d);
@@ -248,7 +317,8 @@ int main(int argc, char **argv)
 	struct cli_ctl *ctl = cli_ctl_open(loop, opts.socket_path, group, &env, err, sizeof(err));
 	if (!ctl) {
 		gw_log(LOG_ERR, "control socket %s", err);
-		cli_vty_free(vh.vty);
+		cli_vty_free(mh.vty.vty);
+		cli_metrics_free(mh.metrics.m);
 		gwd_destroy(d);
 		return 1;
 	}
@@ -263,7 +333,8 @@ int main(int argc, char **argv)
 	gw_log(LOG_NOTICE, "running with %s, control socket %s", opts.config_path,
 	       opts.socket_path);
 	ev_run(loop, 0);
-	cli_vty_free(vh.vty);
+	cli_vty_free(mh.vty.vty);
+	cli_metrics_free(mh.metrics.m);
 	cli_ctl_close(ctl);
 	gwd_destroy(d);
 	ev_loop_destroy(loop);

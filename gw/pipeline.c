@@ -95,6 +95,12 @@ static const struct vx_encap *bd_encap(struct gw *gw, uint32_t bdx)
 /* Prepends the outer IPv4/UDP/VXLAN header (data at the inner Ethernet header). */
 static void vxlan_encap_send(struct gw *gw, struct gw_pkt *p, uint32_t bdx, uint32_t vtep)
 {
+	struct gw_if_counters *bc = &gw->bd_cnt[bdx].c, *pc = gw_peer_cnt(&gw->peers, vtep);
+	uint32_t len = p->len; /* once: the counter stores may alias it (no strict aliasing) */
+	bc->tx_pkts++;
+	bc->tx_bytes += len;
+	pc->tx_pkts++;
+	pc->tx_bytes += len;
 	p->data -= VX_ENCAP_LEN;
 	vx_encap_write_dst(bd_encap(gw, bdx), p->data, (uint16_t)p->len, vx_sport(p->flow_hash),
 	                   vtep);
@@ -160,7 +166,7 @@ static void bdif_output(struct gw *gw, struct gw_pkt *p)
  * Returns true when the frame still needs bdif_output (the vector path defers it a
  * stage to prefetch the MAC table), false when it was queued or dropped.
  */
-static bool if_output_begin(struct gw *gw, struct gw_pkt *p, uint16_t ifx)
+static inline bool if_output_begin(struct gw *gw, struct gw_pkt *p, uint16_t ifx)
 {
 	struct gw_if *gif = &gw->ifs[ifx];
 	gif->cnt.tx_pkts++;
@@ -175,6 +181,7 @@ static bool if_output_begin(struct gw *gw, struct gw_pkt *p, uint16_t ifx)
 		gw_drop(gw, p, GW_DROP_NO_BDIF);
 		return false;
 	}
+	gw_bd_cnt_claim(gw->bd_cnt, bdx, gif->bd_id); /* for vxlan_encap_send */
 	p->bdx = bdx;
 	return true;
 }
@@ -551,6 +558,7 @@ struct decap_memo {
 	uint32_t vni, src, dst, bdx;
 	uint64_t mac;
 	uint32_t mac_bdx, mac_vtep;
+	struct gw_if_counters *bd_cnt, *peer_cnt; /* of bdx and src */
 };
 
 /* A vector of IPv4 packets gathered from L2 input, for the vectorised IPv4 stage. */
@@ -662,7 +670,9 @@ static bool bd_learn_source(struct gw *gw, struct gw_pkt *p, const struct net_et
 	                         .mac_ok = true,
 	                         .mac = mac,
 	                         .mac_bdx = p->bdx,
-	                         .mac_vtep = p->outer_src};
+	                         .mac_vtep = p->outer_src,
+	                         .bd_cnt = m->bd_cnt,
+	                         .peer_cnt = m->peer_cnt};
 	return true;
 }
 
@@ -691,6 +701,8 @@ static bool underlay_bd(struct gw *gw, struct gw_pkt *p, uint32_t vni, struct de
 	m->src = p->outer_src;
 	m->dst = p->outer_dst;
 	m->bdx = bdx;
+	m->bd_cnt = gw_bd_cnt_claim(gw->bd_cnt, bdx, bd_id(gw->bd, bdx));
+	m->peer_cnt = gw_peer_cnt(&gw->peers, p->outer_src);
 	p->bdx = bdx;
 	return true;
 }
@@ -728,6 +740,11 @@ static void underlay_input_one(struct gw *gw, struct gw_pkt *p, uint16_t ifx, st
 		return;
 	p->data += VX_HDR_LEN;
 	p->len -= VX_HDR_LEN;
+	uint32_t len = p->len;
+	v->memo.bd_cnt->rx_pkts++;
+	v->memo.bd_cnt->rx_bytes += len;
+	v->memo.peer_cnt->rx_pkts++;
+	v->memo.peer_cnt->rx_bytes += len;
 	const struct net_eth *eth = eth_header(gw, p);
 	if (!eth)
 		return;

@@ -4,10 +4,10 @@
 set -euo pipefail
 what=${1:-test}
 build_pkgs=(build-essential cmake pkg-config libev-dev libcli-dev libreadline-dev
-            libcunit1-dev liburcu-dev clang-format git)
+            libcunit1-dev liburcu-dev libmicrohttpd-dev clang-format git)
 test_pkgs=(iproute2 iputils-ping arping iperf3 tcpdump tshark python3 python3-scapy expect telnet
            openssh-server openssh-client valgrind clang hyperfine procps psmisc ethtool
-           netsniff-ng openssl
+           netsniff-ng openssl curl
            libclang-rt-dev) # libFuzzer and the sanitizer runtimes of clang (tests/fuzz)
 pkgs=("${build_pkgs[@]}")
 [ "$what" = test ] && pkgs+=("${test_pkgs[@]}")
