@@ -67,6 +67,7 @@ static struct gw_pkt *make_fragment(struct gw *gw, const struct gw_pkt *p, const
 	ip->sum = net_csum(ip, hl);
 	q->flow_hash = p->flow_hash;
 	q->rx_ifx = p->rx_ifx;
+	q->trace = p->trace; /* fragments write into their original's trace entry */
 	return q;
 }
 
@@ -95,6 +96,8 @@ void gw_ip4_fragment(struct gw *gw, struct gw_pkt *p, uint16_t ifx, uint32_t nh,
 			break;
 		}
 		gw->cnt.fragments++;
+		if (gw_traced(q))
+			gw_trace_fragment(gw, q);
 		gw_ip4_neigh_output(gw, q, ifx, nh);
 		off += len;
 	}

@@ -104,6 +104,7 @@ void gw_destroy(struct gw *gw)
 	fib_destroy(gw->fib);
 	bd_table_destroy(gw->bd);
 	gw_pool_destroy(gw->pool);
+	gw_trace_fini(gw);
 	free(gw);
 }
 

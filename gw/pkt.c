@@ -68,6 +68,7 @@ struct gw_pkt *gw_pkt_alloc(struct gw_pool *pool)
 	p->outer_sport = 0;
 	p->l3_off = 0;
 	p->flow_hash = 0;
+	p->trace = 0;
 	p->next = NULL;
 	return p;
 }
