@@ -60,13 +60,14 @@ int cli_cmd_trace_clear(struct cli_sess *s, const struct cli_args *a, struct cli
 static void trace_pkt_text(struct gw *gw, const struct gw_trace_pkt *e, uint32_t k,
                            struct cli_out *out)
 {
-	char line[TRACE_LINE];
+	char line[TRACE_LINE], when[16];
 	cli_printf(out, "\nPacket %u (id %u), %s, arrived at %llu.%03llu\n", k + 1, e->id,
 	           gw_trace_input_name(e->input), (unsigned long long)(e->t_ms / 1000),
 	           (unsigned long long)(e->t_ms % 1000));
 	for (unsigned i = 0; i < e->n_recs; i++) {
 		const struct gw_trace_rec *r = &e->rec[i];
-		cli_printf(out, "  +%-5u ms %-14s %s\n", r->ms, gw_trace_stage_name(r->stage),
+		snprintf(when, sizeof(when), "+%ums", r->ms);
+		cli_printf(out, "  %-7s %-14s %s\n", when, gw_trace_stage_name(r->stage),
 		           gw_trace_format(gw, r, line, sizeof(line)));
 	}
 	if (e->n_lost)
@@ -105,7 +106,7 @@ int cli_show_trace(struct cli_sess *s, const struct cli_args *a, struct cli_out 
 		cli_printf(out, "]}\n");
 		return CLI_R_OK;
 	}
-	cli_printf(out, "Packet trace: %u packets, %u more to trace\n", n, budget);
+	cli_printf(out, "Packet trace: %u traced, %u more to trace\n", n, budget);
 	if (!n && !budget)
 		cli_printf(out, "No packets traced: 'trace add N' traces the next N packets.\n");
 	for (uint32_t k = 0; k < n; k++)

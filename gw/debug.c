@@ -145,7 +145,7 @@ void gw_debug_drop(struct gw *gw, const struct gw_pkt *p, enum gw_drop why)
 	if (!(gw->debug.flags & area))
 		return;
 	char a[NET_IP_STRLEN], b[NET_IP_STRLEN];
-	const char *name = gw_debug_name(area);
+	const char *name = area == GW_DEBUG_IP ? "ip" : gw_debug_name(area);
 	if (drop_at_ip(why) && p->len >= NET_IP_HLEN) {
 		const struct net_ip *ip = (const struct net_ip *)p->data;
 		gw_debug_log(gw, "%s: drop %s: %s -> %s proto %u", name, gw_drop_name(why),

@@ -310,7 +310,7 @@ static void test_cli_trace_and_debug(void)
 	ping(IP_H2, 64);
 	cli_out_reset(&o);
 	CU_ASSERT_EQUAL(cli_exec(s, "show trace", &o), CLI_R_OK);
-	CU_ASSERT(has(&o, "1 packets, 1 more to trace"));
+	CU_ASSERT(has(&o, "1 traced, 1 more to trace"));
 	CU_ASSERT(has(&o, "vxlan-decap    vni 5000 bridge-domain 10"));
 	CU_ASSERT(has(&o, "mac-learn      mac 02:11:22:33:44:50 bridge-domain 10 vtep 192.0.2.11"));
 	CU_ASSERT(has(&o, "ip4-arp        next-hop 10.1.20.60 interface bdif20 result hit mac "
