@@ -165,7 +165,8 @@ struct gw_trace_state {
 struct gw;
 
 /* ---- for the CLI ---- */
-/* Traces the next n more packets of that input (n 1..GW_TRACE_MAX_PKTS). Returns how many
+/* Traces n more packets (1..GW_TRACE_MAX_PKTS), from that input: the input applies to the
+ * whole remaining budget (the last call decides). Returns how many
  * were added (less than n when the buffer's room ran out), or -1 when n is out of range. */
 int gw_trace_add(struct gw *gw, uint32_t n, enum gw_trace_input input);
 /* Forgets the entries and the budget. */

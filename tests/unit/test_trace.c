@@ -4,7 +4,10 @@
  * (untraced packets leave nothing, tracing stops after N, the input filter), `clear
  * trace` against a held packet, and the CLI (show trace text and json, debug toggles).
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cu_main.h"
@@ -282,6 +285,86 @@ static void test_flood_copies(void)
 	CU_ASSERT_EQUAL(a->u.encap.vtep ^ b->u.encap.vtep, LAB_VTEP12 ^ LAB_VTEP13);
 }
 
+/* ---------------------------------------------------------------- debug */
+
+/* The daemon's log goes to stderr here: catch it in a file while fn runs. */
+static char *stderr_of(void (*fn)(void))
+{
+	char path[] = "/tmp/vxgw-test-trace-XXXXXX";
+	int fd = mkstemp(path);
+	CU_ASSERT_FATAL(fd >= 0);
+	fflush(stderr);
+	int saved = dup(STDERR_FILENO);
+	dup2(fd, STDERR_FILENO);
+	fn();
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	off_t n = lseek(fd, 0, SEEK_END);
+	char *text = calloc(1, (size_t)n + 1);
+	CU_ASSERT_FATAL(text != NULL);
+	CU_ASSERT(pread(fd, text, (size_t)n, 0) == n);
+	close(fd);
+	unlink(path);
+	return text;
+}
+
+static unsigned count_lines(const char *text, const char *needle)
+{
+	unsigned n = 0;
+	for (const char *p = text; (p = strstr(p, needle)) != NULL; p++)
+		n++;
+	return n;
+}
+
+static void from_non_peer(void)
+{
+	uint8_t f[200];
+	unsigned n = lab_ping_frame(f, BDIF10_MAC, H1, IP_H1, IP_H2, 64, 32, true);
+	lab_from_vtep(&L, LAB_VTEP13, 5000, f, n);
+}
+
+static void debug_traffic(void)
+{
+	from_non_peer(); /* vxlan only: not logged */
+	gw_debug_set(L.gw, GW_DEBUG_VXLAN, true);
+	from_non_peer();
+	gw_debug_set(L.gw, GW_DEBUG_IP, true);
+	ping(IP_EXT, 64);
+	gw_debug_set(L.gw, GW_DEBUG_ALL, false);
+	ping(IP_EXT, 64);
+}
+
+static void debug_flood(void)
+{
+	lab_advance(&L, 1000); /* a new second of allowance */
+	gw_debug_set(L.gw, GW_DEBUG_VXLAN, true);
+	for (int i = 0; i < 3 * GW_DEBUG_RATE; i++)
+		from_non_peer();
+	lab_advance(&L, 1000);
+	from_non_peer();
+	gw_debug_set(L.gw, GW_DEBUG_ALL, false);
+}
+
+static void test_debug_lines(void)
+{
+	lab_host_arp(&L, LAB_VTEP11, 5000, IP_H1, H1, LAB_GW10);
+	lab_advance(&L, 1000); /* the ICMP error bucket refilled */
+	char *log = stderr_of(debug_traffic);
+	CU_ASSERT_EQUAL(count_lines(log, "vxlan: drop no_such_peer: from VTEP 192.0.2.13"), 1);
+	CU_ASSERT_EQUAL(count_lines(log, "ip: drop no_route: 10.1.10.50 -> 198.51.100.1"), 1);
+	CU_ASSERT_EQUAL(count_lines(log, "ip: icmp error type 3 code 0 10.1.10.1 -> 10.1.10.50"),
+	                1);
+	CU_ASSERT_EQUAL(count_lines(log, "vxgwd debug: "), 3); /* nothing while off */
+	free(log);
+	/* a flood of drops: GW_DEBUG_RATE lines in one second, then the count of the rest */
+	log = stderr_of(debug_flood);
+	CU_ASSERT_EQUAL(count_lines(log, "no_such_peer"), GW_DEBUG_RATE + 1);
+	CU_ASSERT(strstr(log, "debug: 200 lines suppressed (rate limit)") != NULL);
+	CU_ASSERT_EQUAL(gw_debug_suppressed(L.gw), 2 * GW_DEBUG_RATE);
+	free(log);
+}
+
 /* ---------------------------------------------------------------- CLI */
 
 static struct cli_env ENV;
@@ -359,6 +442,7 @@ static CU_TestInfo tests[] = {
     {"budget, input filter, bounds", test_budget_and_filter},
     {"clear trace with a held packet", test_clear_with_held_packet},
     {"flood copies in the original's entry", test_flood_copies},
+    {"debug: lines by area, rate-limited", test_debug_lines},
     {"CLI: trace and debug", test_cli_trace_and_debug},
     CU_TEST_INFO_NULL,
 };
