@@ -61,7 +61,7 @@ static void trace_pkt_text(struct gw *gw, const struct gw_trace_pkt *e, uint32_t
                            struct cli_out *out)
 {
 	char line[TRACE_LINE], when[16];
-	cli_printf(out, "\nPacket %u (id %u), %s, arrived at %llu.%03llu\n", k + 1, e->id,
+	cli_printf(out, "\nPacket %u (id %u), %s, arrived at %llu.%03llu s\n", k + 1, e->id,
 	           gw_trace_input_name(e->input), (unsigned long long)(e->t_ms / 1000),
 	           (unsigned long long)(e->t_ms % 1000));
 	for (unsigned i = 0; i < e->n_recs; i++) {
