@@ -47,10 +47,11 @@ const char *gw_debug_name(enum gw_debug_flag f);
 
 /* Call sites test the flag first (GW_DEBUG_ON) so that nothing is formatted when off. */
 #define GW_DEBUG_ON(gw, flag) __builtin_expect(((gw)->debug.flags & (flag)) != 0, 0)
-void gw_debug_log(struct gw *gw, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void gw_debug_log(struct gw *gw, const char *fmt, ...) __attribute__((cold, format(printf, 2, 3)));
 /* A drop, logged when its reason's area (vxlan or ip) is being debugged. */
-void gw_debug_drop(struct gw *gw, const struct gw_pkt *p, enum gw_drop why);
+__attribute__((cold)) void gw_debug_drop(struct gw *gw, const struct gw_pkt *p, enum gw_drop why);
 /* A MAC learned (r: bd_mac_learn's result; only new and moved entries are logged). */
-void gw_debug_learn(struct gw *gw, const struct gw_pkt *p, const uint8_t *mac, int r);
+__attribute__((cold)) void gw_debug_learn(struct gw *gw, const struct gw_pkt *p, const uint8_t *mac,
+                                          int r);
 
 #endif

@@ -85,9 +85,10 @@ struct gw {
 	struct gw_counters cnt;
 	struct gw_txq txq_underlay;
 	struct gw_txq txq_eth;
+	struct gw_if ifs[GW_IF_MAX + 1]; /* index 0 unused: ifx 0 means none */
+	/* last: the fields above keep their places (and cache lines) */
 	struct gw_trace_state trace;
 	struct gw_debug_state debug;
-	struct gw_if ifs[GW_IF_MAX + 1]; /* index 0 unused: ifx 0 means none */
 };
 
 /* Every drop of a packet comes here: the trace and the debug log see each one. */

@@ -152,7 +152,7 @@ static void bd_flood(struct gw *gw, struct gw_pkt *p, uint32_t bdx)
 }
 
 /* The last step out of a BDIF: the destination MAC's VTEP, or every flood peer. */
-static void bdif_output(struct gw *gw, struct gw_pkt *p)
+static inline void bdif_output(struct gw *gw, struct gw_pkt *p)
 {
 	uint32_t vtep = 0;
 	bool known = bd_mac_lookup(gw->bd, p->bdx, p->data, &vtep);
@@ -531,7 +531,7 @@ struct ip4_vec {
 };
 
 /* A frame for the gateway on L3 interface ifx (data at the Ethernet header). */
-static void l3_input(struct gw *gw, struct gw_pkt *p, uint16_t ifx, struct ip4_vec *v)
+static inline void l3_input(struct gw *gw, struct gw_pkt *p, uint16_t ifx, struct ip4_vec *v)
 {
 	struct gw_if *gif = &gw->ifs[ifx];
 	uint16_t type = ntohs(((const struct net_eth *)p->data)->type);

@@ -184,35 +184,41 @@ const char *gw_trace_format_json(struct gw *gw, const struct gw_trace_rec *r, ch
                                  size_t len);
 
 /* ---- for the pipeline: each hook only under gw_traced(p) ---- */
+/* Cold: the compiler keeps the calls out of the hot code and out of its inlining budget. */
+#define GW_TRACE_HOOK __attribute__((cold))
+
 static inline bool gw_traced(const struct gw_pkt *p)
 {
 	return __builtin_expect(p->trace != 0, 0);
 }
 
 /* Marks packets of a vector arriving on ifx (0: the underlay) while budget lasts. */
-void gw_trace_input(struct gw *gw, struct gw_pkt **pkts, unsigned n, uint16_t ifx);
-void gw_trace_decap(struct gw *gw, const struct gw_pkt *p, uint32_t vni);
-void gw_trace_learn(struct gw *gw, const struct gw_pkt *p, const uint8_t *mac, int result);
-void gw_trace_l2(struct gw *gw, const struct gw_pkt *p, uint16_t ifx);
-void gw_trace_arp_input(struct gw *gw, const struct gw_pkt *p, uint16_t op, uint32_t spa,
-                        const uint8_t *sha);
-void gw_trace_ip4(struct gw *gw, const struct gw_pkt *p);
+GW_TRACE_HOOK void gw_trace_input(struct gw *gw, struct gw_pkt **pkts, unsigned n, uint16_t ifx);
+GW_TRACE_HOOK void gw_trace_decap(struct gw *gw, const struct gw_pkt *p, uint32_t vni);
+GW_TRACE_HOOK void gw_trace_learn(struct gw *gw, const struct gw_pkt *p, const uint8_t *mac,
+                                  int result);
+GW_TRACE_HOOK void gw_trace_l2(struct gw *gw, const struct gw_pkt *p, uint16_t ifx);
+GW_TRACE_HOOK void gw_trace_arp_input(struct gw *gw, const struct gw_pkt *p, uint16_t op,
+                                      uint32_t spa, const uint8_t *sha);
+GW_TRACE_HOOK void gw_trace_ip4(struct gw *gw, const struct gw_pkt *p);
 struct fib;
 /* res: the lookup result for the packet's destination (data at its IPv4 header). */
-void gw_trace_fib(struct gw *gw, const struct gw_pkt *p, const struct fib *fib, uint32_t res);
+GW_TRACE_HOOK void gw_trace_fib(struct gw *gw, const struct gw_pkt *p, const struct fib *fib,
+                                uint32_t res);
 /* mac NULL for GW_TR_ARP_MISS. */
-void gw_trace_arp(struct gw *gw, const struct gw_pkt *p, uint16_t ifx, uint32_t nh,
-                  const uint8_t *mac, enum gw_trace_arp_code code);
-void gw_trace_rewrite(struct gw *gw, const struct gw_pkt *p, uint16_t ifx);
-void gw_trace_fragment(struct gw *gw, const struct gw_pkt *p);
+GW_TRACE_HOOK void gw_trace_arp(struct gw *gw, const struct gw_pkt *p, uint16_t ifx, uint32_t nh,
+                                const uint8_t *mac, enum gw_trace_arp_code code);
+GW_TRACE_HOOK void gw_trace_rewrite(struct gw *gw, const struct gw_pkt *p, uint16_t ifx);
+GW_TRACE_HOOK void gw_trace_fragment(struct gw *gw, const struct gw_pkt *p);
 /* type/code: the ICMP message for ECHO_REPLY, ICMP_ERROR and ICMP_QUIET. */
-void gw_trace_local(struct gw *gw, const struct gw_pkt *p, enum gw_trace_local_code what,
-                    uint8_t type, uint8_t code);
+GW_TRACE_HOOK void gw_trace_local(struct gw *gw, const struct gw_pkt *p,
+                                  enum gw_trace_local_code what, uint8_t type, uint8_t code);
 /* In p's egress bridge domain (p->bdx); vtep 0: unknown, flooded. */
-void gw_trace_bd_mac(struct gw *gw, const struct gw_pkt *p, uint32_t vtep);
-void gw_trace_encap(struct gw *gw, const struct gw_pkt *p, uint32_t vtep, uint32_t vni);
-void gw_trace_tx(struct gw *gw, const struct gw_pkt *p, uint16_t ifx);
-void gw_trace_drop(struct gw *gw, const struct gw_pkt *p, enum gw_drop why);
+GW_TRACE_HOOK void gw_trace_bd_mac(struct gw *gw, const struct gw_pkt *p, uint32_t vtep);
+GW_TRACE_HOOK void gw_trace_encap(struct gw *gw, const struct gw_pkt *p, uint32_t vtep,
+                                  uint32_t vni);
+GW_TRACE_HOOK void gw_trace_tx(struct gw *gw, const struct gw_pkt *p, uint16_t ifx);
+GW_TRACE_HOOK void gw_trace_drop(struct gw *gw, const struct gw_pkt *p, enum gw_drop why);
 
 /* internal: frees the buffer (gw_destroy). */
 void gw_trace_fini(struct gw *gw);
