@@ -37,6 +37,8 @@ int cli_cmd_trace_add(struct cli_sess *s, const struct cli_args *a, struct cli_o
 		in = !strcmp(a->val[1], "underlay") ? GW_TRACE_IN_UNDERLAY : GW_TRACE_IN_ETHERNET;
 	uint32_t want = cli_u32(a->val[0]);
 	int got = gw_trace_add(gw, want, in);
+	if (got == -2)
+		return cli_err(out, "out of memory");
 	if (got < 0)
 		return cli_err(out, "Invalid count \"%s\": 1..%d", a->val[0], GW_TRACE_MAX_PKTS);
 	if (got == 0)

@@ -45,7 +45,7 @@ int gw_trace_add(struct gw *gw, uint32_t n, enum gw_trace_input input)
 		/* grown here, on the command, never on the packet path */
 		struct gw_trace_pkt *a = realloc(t->pkts, (size_t)want * sizeof(*a));
 		if (!a)
-			return 0;
+			return -2;
 		t->pkts = a;
 		t->cap = want;
 	}
@@ -288,14 +288,14 @@ void gw_trace_local(struct gw *gw, const struct gw_pkt *p, enum gw_trace_local_c
 	if (!r)
 		return;
 	r->code = (uint8_t)what;
-	r->u.ip4.ttl = type; /* the ICMP type and code, in the ip4 member's spare bytes */
-	r->u.ip4.proto = code;
+	r->u.local.type = type;
+	r->u.local.code = code;
 	if (what == GW_TR_LOCAL_ARP_REPLY || what == GW_TR_LOCAL_ARP_LEARNED)
 		return;
 	if (p->len >= NET_IP_HLEN) {
 		const struct net_ip *ip = (const struct net_ip *)p->data;
-		r->u.ip4.src = ntohl(ip->src);
-		r->u.ip4.dst = ntohl(ip->dst);
+		r->u.local.src = ntohl(ip->src);
+		r->u.local.dst = ntohl(ip->dst);
 	}
 }
 

@@ -108,11 +108,15 @@ struct gw_trace_rec {
 			uint16_t type;
 			uint8_t ttl;
 		} eth;
-		struct { /* ip4-input, ip4-local ICMP (type, code) */
+		struct { /* ip4-input */
 			uint32_t src, dst;
 			uint16_t len;
 			uint8_t ttl, proto;
 		} ip4;
+		struct { /* ip4-local: what the gateway answered or generated */
+			uint32_t src, dst;
+			uint8_t type, code; /* ICMP */
+		} local;
 		struct { /* ip4-lookup (code: fib path type, 0 miss) */
 			uint32_t dst, pfx, nh;
 			uint8_t plen;
@@ -167,7 +171,8 @@ struct gw;
 /* ---- for the CLI ---- */
 /* Traces n more packets (1..GW_TRACE_MAX_PKTS), from that input: the input applies to the
  * whole remaining budget (the last call decides). Returns how many
- * were added (less than n when the buffer's room ran out), or -1 when n is out of range. */
+ * were added (less than n when the buffer's room ran out), -1 when n is out of range, -2
+ * without memory. */
 int gw_trace_add(struct gw *gw, uint32_t n, enum gw_trace_input input);
 /* Forgets the entries and the budget. */
 void gw_trace_clear(struct gw *gw);

@@ -195,11 +195,11 @@ static void fmt_local(struct fmt *f, const struct gw_trace_rec *r)
 	f_str(f, "action", local_what(r->code));
 	if (r->code == GW_TR_LOCAL_ARP_REPLY || r->code == GW_TR_LOCAL_ARP_LEARNED)
 		return;
-	f_ip(f, "src", r->u.ip4.src);
-	f_ip(f, "dst", r->u.ip4.dst);
+	f_ip(f, "src", r->u.local.src);
+	f_ip(f, "dst", r->u.local.dst);
 	if (r->code != GW_TR_LOCAL_ECHO_REPLY) {
-		f_num(f, "icmp-type", r->u.ip4.ttl);
-		f_num(f, "icmp-code", r->u.ip4.proto);
+		f_num(f, "icmp-type", r->u.local.type);
+		f_num(f, "icmp-code", r->u.local.code);
 	}
 }
 

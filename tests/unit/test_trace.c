@@ -190,9 +190,12 @@ static void test_drops_name_their_reason(void)
 	const struct gw_trace_rec *r = find(e, GW_TR_IP4_LOCAL, 0);
 	CU_ASSERT_FATAL(r != NULL);
 	CU_ASSERT_EQUAL(r->code, GW_TR_LOCAL_ICMP_ERROR);
-	CU_ASSERT_EQUAL(r->u.ip4.dst, IP_H1);
-	CU_ASSERT_EQUAL(r->u.ip4.ttl, 3);                      /* ICMP type: unreachable */
-	CU_ASSERT_PTR_NOT_NULL(find(e, GW_TR_VXLAN_ENCAP, 0)); /* the error went out */
+	CU_ASSERT_EQUAL(r->u.local.src, LAB_GW10);
+	CU_ASSERT_EQUAL(r->u.local.dst, IP_H1);
+	CU_ASSERT_EQUAL(r->u.local.type, 3); /* unreachable, net */
+	CU_ASSERT_EQUAL(r->u.local.code, 0);
+	/* the error went out */
+	CU_ASSERT_PTR_NOT_NULL(find(e, GW_TR_VXLAN_ENCAP, 0));
 	r = last(e);
 	CU_ASSERT_EQUAL(r->stage, GW_TR_DROP);
 	CU_ASSERT_EQUAL(r->u.drop.reason, GW_DROP_NO_ROUTE);
