@@ -75,4 +75,11 @@ void cli_ping_abort(struct cli_sess *s);
 /* show.c */
 int cli_show_dispatch(struct cli_sess *s, const struct cli_args *a, struct cli_out *out);
 
+/* trace_cmds.c: packet trace and debug toggles (runtime state, not configuration) */
+int cli_cmd_trace_add(struct cli_sess *s, const struct cli_args *a, struct cli_out *out);
+int cli_cmd_trace_clear(struct cli_sess *s, const struct cli_args *a, struct cli_out *out);
+int cli_show_trace(struct cli_sess *s, const struct cli_args *a, struct cli_out *out);
+int cli_cmd_debug(struct cli_sess *s, const struct cli_args *a, struct cli_out *out);
+int cli_show_debugging(struct cli_sess *s, const struct cli_args *a, struct cli_out *out);
+
 #endif

@@ -67,7 +67,8 @@ static struct gw_pkt *make_fragment(struct gw *gw, const struct gw_pkt *p, const
 	ip->sum = net_csum(ip, hl);
 	q->flow_hash = p->flow_hash;
 	q->rx_ifx = p->rx_ifx;
-	q->vrfx = p->vrfx; /* an ICMP error about a piece goes back within the VRF */
+	q->vrfx = p->vrfx;   /* an ICMP error about a piece goes back within the VRF */
+	q->trace = p->trace; /* fragments write into their original's trace entry */
 	return q;
 }
 
@@ -96,6 +97,8 @@ void gw_ip4_fragment(struct gw *gw, struct gw_pkt *p, uint16_t ifx, uint32_t nh,
 			break;
 		}
 		gw->cnt.fragments++;
+		if (gw_traced(q))
+			gw_trace_fragment(gw, q);
 		gw_ip4_neigh_output(gw, q, ifx, nh);
 		off += len;
 	}

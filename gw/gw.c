@@ -116,6 +116,7 @@ void gw_destroy(struct gw *gw)
 	gw_ping_free(gw);
 	gw_pool_destroy(gw->pool);
 	gw_stats_destroy(gw->stats);
+	gw_trace_fini(gw);
 	free(gw);
 }
 

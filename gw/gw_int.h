@@ -4,8 +4,10 @@
 #ifndef GW_GW_INT_H
 #define GW_GW_INT_H
 
+#include "gw/debug.h"
 #include "gw/gw.h"
 #include "gw/stats_int.h"
+#include "gw/trace.h"
 #include "vxlan/vxlan.h"
 
 struct gw_if {
@@ -117,12 +119,26 @@ struct gw {
 	struct gw_if ifs[GW_IF_MAX + 1];     /* index 0 unused: ifx 0 means none */
 	struct gw_port ports[GW_IF_MAX + 1]; /* netdevs of uplinks; index 0 unused */
 	struct gw_vrf vrfs[GW_VRF_MAX];
+	/* last: the fields above keep their places (and cache lines) */
+	struct gw_trace_state trace;
+	struct gw_debug_state debug;
 };
 
+/* Every drop of a packet comes here: the trace and the debug log see each one. */
 static inline void gw_drop(struct gw *gw, struct gw_pkt *p, enum gw_drop why)
 {
 	gw->cnt.drops[why]++;
+	if (gw_traced(p))
+		gw_trace_drop(gw, p, why);
+	if (__builtin_expect(gw->debug.flags != 0, 0))
+		gw_debug_drop(gw, p, why);
 	gw_pkt_free(gw->pool, p);
+}
+
+/* Packets still to be marked for tracing (tested once per input vector). */
+static inline bool gw_trace_armed(const struct gw *gw)
+{
+	return __builtin_expect(gw->trace.budget != 0, 0);
 }
 
 static inline struct gw_if *gw_if_ptr(struct gw *gw, uint16_t ifx)

@@ -64,6 +64,16 @@ static void ip4_header_init(struct net_ip *ip, uint32_t src, uint32_t dst, uint1
 	ip->sum = net_csum(ip, NET_IP_HLEN);
 }
 
+/* q: an ICMP message the gateway sends (data at its IPv4 header). */
+static void debug_icmp(struct gw *gw, const char *what, const struct gw_pkt *q, uint8_t type,
+                       uint8_t code)
+{
+	const struct net_ip *ip = (const struct net_ip *)q->data;
+	char a[NET_IP_STRLEN], b[NET_IP_STRLEN];
+	gw_debug_log(gw, "ip: icmp %s type %u code %u %s -> %s", what, type, code,
+	             net_ip_fmt(ntohl(ip->src), a), net_ip_fmt(ntohl(ip->dst), b));
+}
+
 /* The source of an error: the address of the interface the packet came in on. */
 static uint32_t icmp_error_source(struct gw *gw, const struct gw_pkt *p, uint32_t to)
 {
@@ -81,6 +91,9 @@ void gw_icmp_error(struct gw *gw, const struct gw_pkt *p, enum gw_icmp_kind kind
 	uint32_t from = icmp_error_source(gw, p, to);
 	if (!from || !icmp_error_allowed(p) || !gw_bucket_take(&gw->icmp_bucket, gw->now_ms)) {
 		gw->cnt.drops[GW_DROP_ICMP_ERR_SUPPRESSED]++;
+		if (gw_traced(p))
+			gw_trace_local(gw, p, GW_TR_LOCAL_ICMP_QUIET, icmp_kinds[kind].type,
+			               icmp_kinds[kind].code);
 		return;
 	}
 	struct gw_pkt *q = gw_pkt_alloc(gw->pool);
@@ -102,8 +115,13 @@ void gw_icmp_error(struct gw *gw, const struct gw_pkt *p, enum gw_icmp_kind kind
 	icmp->sum = net_csum(icmp, NET_ICMP_HLEN + quote);
 	ip4_header_init((struct net_ip *)q->data, from, to, (uint16_t)q->len);
 	q->flow_hash = p->flow_hash;
-	q->vrfx = p->vrfx; /* errors stay in the VRF of the packet they are about */
+	q->vrfx = p->vrfx;   /* errors stay in the VRF of the packet they are about */
+	q->trace = p->trace; /* the error is traced as part of the packet that caused it */
 	gw->cnt.icmp_errors++;
+	if (gw_traced(q))
+		gw_trace_local(gw, q, GW_TR_LOCAL_ICMP_ERROR, icmp->type, icmp->code);
+	if (GW_DEBUG_ON(gw, GW_DEBUG_IP))
+		debug_icmp(gw, "error", q, icmp->type, icmp->code);
 	gw_ip4_local_output(gw, q);
 }
 
@@ -133,6 +151,10 @@ static void icmp_echo_reply(struct gw *gw, struct gw_pkt *p)
 		ip->sum = net_csum(ip, NET_IP_HLEN);
 	}
 	p->rx_ifx = 0;
+	if (gw_traced(p))
+		gw_trace_local(gw, p, GW_TR_LOCAL_ECHO_REPLY, ICMP_ECHO_REPLY, 0);
+	if (GW_DEBUG_ON(gw, GW_DEBUG_IP))
+		debug_icmp(gw, "echo reply", p, ICMP_ECHO_REPLY, 0);
 	gw_ip4_local_output(gw, p);
 }
 

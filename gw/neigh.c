@@ -46,6 +46,11 @@ static void neigh_solicit(void *ctx, uint16_t ifx, uint32_t ip, const uint8_t *d
 	arp_frame_payload(q, &m);
 	q->flow_hash = net_hash32(ip);
 	gw->cnt.arp_requests++;
+	if (GW_DEBUG_ON(gw, GW_DEBUG_ARP)) {
+		char a[NET_IP_STRLEN];
+		gw_debug_log(gw, "arp: %s: request for %s sent (%s)", gif->name, net_ip_fmt(ip, a),
+		             dst_mac ? "unicast probe" : "broadcast");
+	}
 	gw_eth_output(gw, q, ifx, dst_mac ? dst_mac : mac_bcast, NET_ETHERTYPE_ARP);
 }
 
@@ -53,11 +58,12 @@ static void neigh_solicit(void *ctx, uint16_t ifx, uint32_t ip, const uint8_t *d
 static void neigh_resolved(void *ctx, uint16_t ifx, uint32_t ip, const uint8_t *mac, void *pkt)
 {
 	struct gw *gw = ctx;
-	(void)ip;
 	if (!gw_if_ptr(gw, ifx)) {
 		gw_drop(gw, pkt, GW_DROP_ARP_FLUSHED);
 		return;
 	}
+	if (gw_traced(pkt))
+		gw_trace_arp(gw, pkt, ifx, ip, mac, GW_TR_ARP_RESOLVED);
 	gw_eth_output(gw, pkt, ifx, mac, NET_ETHERTYPE_IP);
 }
 
@@ -96,6 +102,14 @@ static bool on_link(const struct gw_if *gif, uint32_t ip)
 	return false;
 }
 
+static void debug_arp_input(struct gw *gw, const struct gw_if *gif, const struct arp_msg *m)
+{
+	char spa[NET_IP_STRLEN], tpa[NET_IP_STRLEN], sha[NET_MAC_STRLEN];
+	gw_debug_log(gw, "arp: %s: %s from %s (%s) for %s", gif->name,
+	             m->op == ARP_OP_REQUEST ? "request" : "reply", net_ip_fmt(m->spa, spa),
+	             net_mac_fmt(m->sha, sha), net_ip_fmt(m->tpa, tpa));
+}
+
 /* Turns the request in p into our reply, in place, and sends it back to the asker. */
 static void arp_reply(struct gw *gw, struct gw_pkt *p, uint16_t ifx, const struct arp_msg *req)
 {
@@ -108,6 +122,8 @@ static void arp_reply(struct gw *gw, struct gw_pkt *p, uint16_t ifx, const struc
 	arp_frame_payload(p, &rep);
 	p->flow_hash = net_hash32(req->spa);
 	gw->cnt.arp_replies++;
+	if (gw_traced(p))
+		gw_trace_local(gw, p, GW_TR_LOCAL_ARP_REPLY, 0, 0);
 	gw_eth_output(gw, p, ifx, dst, NET_ETHERTYPE_ARP);
 }
 
@@ -163,6 +179,10 @@ void gw_arp_input(struct gw *gw, struct gw_pkt *p, uint16_t ifx)
 		gw_drop(gw, p, GW_DROP_ARP_MALFORMED);
 		return;
 	}
+	if (gw_traced(p))
+		gw_trace_arp_input(gw, p, m.op, m.spa, m.sha);
+	if (GW_DEBUG_ON(gw, GW_DEBUG_ARP))
+		debug_arp_input(gw, gif, &m);
 	if (gw_if_has_addr(gif, m.spa)) {
 		gw_drop(gw, p, GW_DROP_ARP_SPOOF);
 		return;
@@ -186,6 +206,8 @@ void gw_arp_input(struct gw *gw, struct gw_pkt *p, uint16_t ifx)
 	/* A reply to us: confirms (and resolves) what we asked for; unsolicited ones only
 	 * refresh, so that nobody can fill the table by spraying replies. */
 	arp_learn(gw->arp, ifx, m.spa, m.sha, anycast_reply_mode(gif, p, &m), gw->now_ms);
+	if (gw_traced(p))
+		gw_trace_local(gw, p, GW_TR_LOCAL_ARP_LEARNED, 0, 0);
 	gw_pkt_free(gw->pool, p);
 }
 

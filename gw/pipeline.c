@@ -64,6 +64,8 @@ static void txq_push_underlay(struct gw *gw, struct gw_pkt *p)
 	struct gw_txq *q = &gw->txq_underlay;
 	if (q->n == GW_VEC_MAX)
 		txq_flush_underlay(gw);
+	if (gw_traced(p))
+		gw_trace_tx(gw, p, 0);
 	q->pkts[q->n++] = p;
 }
 
@@ -72,6 +74,8 @@ static void txq_push_eth(struct gw *gw, struct gw_pkt *p)
 	struct gw_txq *q = &gw->txq_eth;
 	if (q->n == GW_VEC_MAX)
 		txq_flush_eth(gw);
+	if (gw_traced(p))
+		gw_trace_tx(gw, p, p->tx_ifx);
 	q->pkts[q->n++] = p;
 }
 
@@ -106,6 +110,8 @@ static void vxlan_encap_send(struct gw *gw, struct gw_pkt *p, uint32_t bdx, uint
 	                   vtep);
 	p->len += VX_ENCAP_LEN;
 	p->outer_dst = vtep;
+	if (gw_traced(p))
+		gw_trace_encap(gw, p, vtep, bd_vni(gw->bd, bdx));
 	txq_push_underlay(gw, p);
 }
 
@@ -117,6 +123,7 @@ static struct gw_pkt *pkt_clone(struct gw *gw, const struct gw_pkt *p)
 	gw_pkt_set(c, p->data, p->len);
 	c->flow_hash = p->flow_hash;
 	c->tx_ifx = p->tx_ifx;
+	c->trace = p->trace; /* a flood copy writes into its original's trace entry */
 	return c;
 }
 
@@ -151,10 +158,13 @@ static void bd_flood(struct gw *gw, struct gw_pkt *p, uint32_t bdx)
 }
 
 /* The last step out of a BDIF: the destination MAC's VTEP, or every flood peer. */
-static void bdif_output(struct gw *gw, struct gw_pkt *p)
+static inline void bdif_output(struct gw *gw, struct gw_pkt *p)
 {
-	uint32_t vtep;
-	if (bd_mac_lookup(gw->bd, p->bdx, p->data, &vtep))
+	uint32_t vtep = 0;
+	bool known = bd_mac_lookup(gw->bd, p->bdx, p->data, &vtep);
+	if (gw_traced(p))
+		gw_trace_bd_mac(gw, p, known ? vtep : 0);
+	if (known)
 		vxlan_encap_send(gw, p, p->bdx, vtep);
 	else
 		bd_flood(gw, p, p->bdx);
@@ -207,6 +217,8 @@ static inline void eth_push(struct gw *gw, struct gw_pkt *p, uint16_t ifx, const
 	if (gif->vlan)
 		memcpy(p->data + 12, gif->tag, NET_VLAN_HLEN);
 	memcpy(p->data + hl - 2, &type, 2);
+	if (gw_traced(p))
+		gw_trace_rewrite(gw, p, ifx);
 }
 
 /* Prepends an Ethernet header from the interface's MAC and sends the frame. */
@@ -250,6 +262,8 @@ static bool is_subnet_broadcast(const struct gw_if *gif, uint32_t dst)
 static void neigh_miss(struct gw *gw, struct gw_pkt *p, uint16_t ifx, uint32_t nh)
 {
 	p->tx_ifx = ifx;
+	if (gw_traced(p))
+		gw_trace_arp(gw, p, ifx, nh, NULL, GW_TR_ARP_MISS);
 	/* Packets held for ARP must never starve reception: keep a quarter of the pool free. */
 	if (gw_pool_avail(gw->pool) < gw_pool_size(gw->pool) / 4) {
 		arp_resolve(gw->arp, ifx, nh, NULL, gw->now_ms);
@@ -273,10 +287,13 @@ static void neigh_miss(struct gw *gw, struct gw_pkt *p, uint16_t ifx, uint32_t n
 void gw_ip4_neigh_output(struct gw *gw, struct gw_pkt *p, uint16_t ifx, uint32_t nh)
 {
 	const uint8_t *mac = arp_lookup(gw->arp, ifx, nh, gw->now_ms);
-	if (mac)
-		gw_eth_output(gw, p, ifx, mac, NET_ETHERTYPE_IP);
-	else
+	if (!mac) {
 		neigh_miss(gw, p, ifx, nh);
+		return;
+	}
+	if (gw_traced(p))
+		gw_trace_arp(gw, p, ifx, nh, mac, GW_TR_ARP_HIT);
+	gw_eth_output(gw, p, ifx, mac, NET_ETHERTYPE_IP);
 }
 
 /*
@@ -325,6 +342,8 @@ void gw_ip4_local_output(struct gw *gw, struct gw_pkt *p)
 	uint32_t dst = ntohl(ip->dst);
 	const struct fib *fib = gw_vrf_fib_of(gw, p->vrfx);
 	uint32_t res = fib ? fib_lookup(fib, dst) : FIB_LOOKUP_MISS;
+	if (gw_traced(p))
+		gw_trace_fib(gw, p, fib, res);
 	if (res == FIB_LOOKUP_MISS) {
 		gw_ping_local_error(gw, p, GW_ICMP_NET_UNREACH);
 		gw_drop(gw, p, GW_DROP_NO_ROUTE);
@@ -425,6 +444,8 @@ static bool ip4_forward(struct gw *gw, const struct fib *fib, struct gw_pkt *p, 
                         uint32_t *nh)
 {
 	struct net_ip *ip = (struct net_ip *)p->data;
+	if (gw_traced(p))
+		gw_trace_fib(gw, p, fib, res);
 	if (res == FIB_LOOKUP_MISS) {
 		gw_icmp_error(gw, p, GW_ICMP_NET_UNREACH, 0);
 		gw_drop(gw, p, GW_DROP_NO_ROUTE);
@@ -501,6 +522,8 @@ static void ip4_input_vec(struct gw *gw, struct gw_pkt **pkts, unsigned n)
 			gw_drop(gw, pkts[i], why);
 			continue;
 		}
+		if (gw_traced(pkts[i]))
+			gw_trace_ip4(gw, pkts[i]);
 		dst[nv] = ntohl(((const struct net_ip *)pkts[i]->data)->dst);
 		mixed |= pkts[i]->vrfx != vrfx;
 		v[nv++] = pkts[i];
@@ -536,6 +559,8 @@ static void ip4_input_vec(struct gw *gw, struct gw_pkt **pkts, unsigned n)
 			neigh_miss(gw, p, p->tx_ifx, nh[i]);
 			continue;
 		}
+		if (gw_traced(p))
+			gw_trace_arp(gw, p, p->tx_ifx, nh[i], mac, GW_TR_ARP_HIT);
 		eth_push(gw, p, p->tx_ifx, mac, NET_ETHERTYPE_IP);
 		if (!if_output_begin(gw, p, p->tx_ifx))
 			continue;
@@ -569,7 +594,7 @@ struct ip4_vec {
 };
 
 /* A frame for the gateway on L3 interface ifx (data at the Ethernet header). */
-static void l3_input(struct gw *gw, struct gw_pkt *p, uint16_t ifx, struct ip4_vec *v)
+static inline void l3_input(struct gw *gw, struct gw_pkt *p, uint16_t ifx, struct ip4_vec *v)
 {
 	struct gw_if *gif = &gw->ifs[ifx];
 	uint16_t type = ntohs(((const struct net_eth *)p->data)->type);
@@ -577,6 +602,8 @@ static void l3_input(struct gw *gw, struct gw_pkt *p, uint16_t ifx, struct ip4_v
 	gif->cnt.rx_bytes += p->len;
 	p->rx_ifx = ifx;
 	p->vrfx = gif->vrfx;
+	if (gw_traced(p))
+		gw_trace_l2(gw, p, ifx);
 	if (type == NET_ETHERTYPE_ARP) {
 		gw_arp_input(gw, p, ifx);
 	} else if (type == NET_ETHERTYPE_IP) {
@@ -647,13 +674,20 @@ static bool bd_learn_source(struct gw *gw, struct gw_pkt *p, const struct net_et
                             struct decap_memo *m)
 {
 	uint64_t mac = net_mac_to_u64(eth->src);
-	if (m->mac_ok && m->mac == mac && m->mac_bdx == p->bdx && m->mac_vtep == p->outer_src)
+	if (m->mac_ok && m->mac == mac && m->mac_bdx == p->bdx && m->mac_vtep == p->outer_src) {
+		if (gw_traced(p))
+			gw_trace_learn(gw, p, eth->src, GW_TR_LEARN_MEMO);
 		return true;
+	}
 	if (net_mac_is_mcast(eth->src) || net_mac_is_zero(eth->src)) {
 		gw_drop(gw, p, GW_DROP_BAD_SRC_MAC);
 		return false;
 	}
 	int r = bd_mac_learn(gw->bd, p->bdx, eth->src, p->outer_src, gw->now_ms);
+	if (gw_traced(p))
+		gw_trace_learn(gw, p, eth->src, r);
+	if (GW_DEBUG_ON(gw, GW_DEBUG_VXLAN))
+		gw_debug_learn(gw, p, eth->src, r);
 	if (r == BD_MAC_STATIC) {
 		uint32_t vtep = 0;
 		bd_mac_lookup(gw->bd, p->bdx, eth->src, &vtep);
@@ -738,6 +772,8 @@ static void underlay_input_one(struct gw *gw, struct gw_pkt *p, uint16_t ifx, st
 	}
 	if (!underlay_bd(gw, p, vni, &v->memo))
 		return;
+	if (gw_traced(p))
+		gw_trace_decap(gw, p, vni);
 	p->data += VX_HDR_LEN;
 	p->len -= VX_HDR_LEN;
 	uint32_t len = p->len;
@@ -769,6 +805,8 @@ static void input_vectors(struct gw *gw, struct gw_pkt **pkts, unsigned n, uint6
                           uint16_t ifx)
 {
 	struct ip4_vec v;
+	if (gw_trace_armed(gw))
+		gw_trace_input(gw, pkts, n, ifx);
 	while (n) {
 		unsigned chunk = n < GW_VEC_MAX ? n : GW_VEC_MAX;
 		v.n = 0;

@@ -31,6 +31,7 @@ struct gw_pkt {
 	uint16_t l3_off; /* offset of the IPv4 header from data, once known */
 	uint32_t flow_hash;
 	uint16_t vrfx;       /* VRF it is routed in: the ingress interface's, 0 = default */
+	uint32_t trace;      /* id of its packet-trace entry, 0: not traced (gw/trace.h) */
 	struct gw_pkt *next; /* pool free list, ARP queue, trace */
 	uint8_t buf[GW_PKT_HEADROOM + GW_PKT_DATA];
 };

@@ -38,6 +38,9 @@
  * input: the ARP timers alone release every held packet (the clock is run on), then with
  * dynamic ARP and MACs cleared every buffer is back in the pool. Free buffers are poisoned
  * for ASan (pool_guard.c). Any violation abort()s, which libFuzzer reports.
+ *
+ * Inputs of odd length run with packet trace on (gw/trace.h): every record of every
+ * entry is then formatted, as text and as JSON, so the trace sees the hostile packets too.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +48,7 @@
 
 #include "common/net.h"
 #include "gw/gw.h"
+#include "gw/trace.h"
 #include "pktlab.h"
 #include "pool_guard.h"
 #include "vxlan/vxlan.h"
@@ -487,11 +491,33 @@ static void report(void)
 	fprintf(stderr, "\n");
 }
 
+/* Formats what the trace kept (bounded entries and records), then forgets it. */
+static void trace_check(void)
+{
+	char line[512];
+	uint32_t n = gw_trace_count(L.gw);
+	CHECK(n <= GW_TRACE_MAX_PKTS, "%u trace entries", n);
+	for (uint32_t i = 0; i < n; i++) {
+		const struct gw_trace_pkt *e = gw_trace_get(L.gw, i);
+		CHECK(e && e->n_recs <= GW_TRACE_RECS, "trace entry %u malformed", i);
+		for (unsigned k = 0; k < e->n_recs; k++) {
+			CHECK(e->rec[k].stage < GW_TR_MAX, "trace record of stage %u",
+			      e->rec[k].stage);
+			gw_trace_format(L.gw, &e->rec[k], line, sizeof(line));
+			CHECK(strlen(line) < sizeof(line), "trace record overflows");
+			gw_trace_format_json(L.gw, &e->rec[k], line, sizeof(line));
+		}
+	}
+	gw_trace_clear(L.gw);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct batch b;
 	if (verbose)
 		gw_clear_counters(L.gw);
+	if (size & 1)
+		gw_trace_add(L.gw, 64, GW_TRACE_IN_ANY);
 	size_t off = 0;
 	unsigned recs = 0;
 	b.n = 0;
@@ -534,6 +560,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_tx();
 	CHECK(gw_pool_avail(pool) == gw_pool_size(pool), "%u buffers held after a tick",
 	      gw_pool_size(pool) - gw_pool_avail(pool));
+	trace_check();
 	if (verbose)
 		report();
 	return 0;

@@ -1,0 +1,170 @@
+/* gw/debug.c - see debug.h. */
+#include "gw/gw_int.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "common/net.h"
+#include "gw/log.h"
+
+void gw_debug_set(struct gw *gw, uint32_t flags, bool on)
+{
+	if (on)
+		gw->debug.flags |= flags & GW_DEBUG_ALL;
+	else
+		gw->debug.flags &= ~flags;
+}
+
+uint32_t gw_debug_flags(const struct gw *gw)
+{
+	return gw->debug.flags;
+}
+
+uint64_t gw_debug_suppressed(const struct gw *gw)
+{
+	return gw->debug.total_dropped;
+}
+
+const char *gw_debug_name(enum gw_debug_flag f)
+{
+	switch (f) {
+	case GW_DEBUG_ARP:
+		return "arp";
+	case GW_DEBUG_VXLAN:
+		return "vxlan";
+	case GW_DEBUG_IP:
+		return "ip packet";
+	default:
+		return "?";
+	}
+}
+
+/* True when one more line fits in this second's allowance. */
+static bool debug_allow(struct gw_debug_state *d, uint64_t now_ms)
+{
+	if (now_ms - d->window_ms >= 1000) {
+		d->window_ms = now_ms;
+		d->in_window = 0;
+	}
+	if (d->in_window >= GW_DEBUG_RATE) {
+		d->suppressed++;
+		d->total_dropped++;
+		return false;
+	}
+	d->in_window++;
+	return true;
+}
+
+void gw_debug_log(struct gw *gw, const char *fmt, ...)
+{
+	struct gw_debug_state *d = &gw->debug;
+	if (!debug_allow(d, gw->now_ms))
+		return;
+	if (d->suppressed) {
+		gw_log(LOG_DEBUG, "debug: %llu lines suppressed (rate limit)",
+		       (unsigned long long)d->suppressed);
+		d->suppressed = 0;
+	}
+	char line[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	gw_log(LOG_DEBUG, "%s", line);
+}
+
+/* The debug area a drop reason belongs to, 0 for none. */
+static uint32_t drop_area(enum gw_drop why)
+{
+	switch (why) {
+	case GW_DROP_OUTER_DST:
+	case GW_DROP_VXLAN_SHORT:
+	case GW_DROP_VXLAN_NO_I:
+	case GW_DROP_VXLAN_FLAGS:
+	case GW_DROP_VXLAN_RESERVED:
+	case GW_DROP_NO_SUCH_VNI:
+	case GW_DROP_NO_SUCH_PEER:
+	case GW_DROP_VLAN_TAGGED:
+	case GW_DROP_BAD_SRC_MAC:
+	case GW_DROP_MAC_STATIC_CONFLICT:
+	case GW_DROP_BUM_IGNORED:
+	case GW_DROP_NOT_FOR_US:
+	case GW_DROP_NO_BDIF:
+	case GW_DROP_NO_FLOOD:
+		return GW_DEBUG_VXLAN;
+	case GW_DROP_ARP_MALFORMED:
+	case GW_DROP_ARP_NOT_FOR_US:
+	case GW_DROP_ARP_OFFLINK:
+	case GW_DROP_ARP_SPOOF:
+	case GW_DROP_ARP_UNRESOLVED:
+	case GW_DROP_ARP_QUEUE_FULL:
+	case GW_DROP_ARP_TABLE_FULL:
+	case GW_DROP_ARP_FLUSHED:
+		return GW_DEBUG_ARP;
+	case GW_DROP_IP_SHORT:
+	case GW_DROP_IP_VERSION:
+	case GW_DROP_IP_IHL:
+	case GW_DROP_IP_CSUM:
+	case GW_DROP_IP_LEN:
+	case GW_DROP_IP_MARTIAN_SRC:
+	case GW_DROP_IP_BCAST:
+	case GW_DROP_IP_FRAG_LOCAL:
+	case GW_DROP_LOCAL_PROTO:
+	case GW_DROP_ICMP_BAD:
+	case GW_DROP_NO_ROUTE:
+	case GW_DROP_NULL_ROUTE:
+	case GW_DROP_TTL_EXPIRED:
+	case GW_DROP_MTU_DF:
+	case GW_DROP_FRAG_FAILED:
+		return GW_DEBUG_IP;
+	default:
+		return 0;
+	}
+}
+
+/* Reasons given to packets whose data is at their IPv4 header. */
+static bool drop_at_ip(enum gw_drop why)
+{
+	switch (why) {
+	case GW_DROP_IP_SHORT:
+	case GW_DROP_IP_VERSION:
+	case GW_DROP_IP_IHL:
+	case GW_DROP_IP_CSUM:
+	case GW_DROP_IP_LEN:
+		return false; /* the header itself is what is wrong */
+	default:
+		return drop_area(why) == GW_DEBUG_IP || why == GW_DROP_ARP_UNRESOLVED ||
+		       why == GW_DROP_ARP_QUEUE_FULL || why == GW_DROP_ARP_TABLE_FULL ||
+		       why == GW_DROP_ARP_FLUSHED;
+	}
+}
+
+void gw_debug_drop(struct gw *gw, const struct gw_pkt *p, enum gw_drop why)
+{
+	uint32_t area = drop_area(why);
+	if (!(gw->debug.flags & area))
+		return;
+	char a[NET_IP_STRLEN], b[NET_IP_STRLEN];
+	const char *name = area == GW_DEBUG_IP ? "ip" : gw_debug_name(area);
+	if (drop_at_ip(why) && p->len >= NET_IP_HLEN) {
+		const struct net_ip *ip = (const struct net_ip *)p->data;
+		gw_debug_log(gw, "%s: drop %s: %s -> %s proto %u", name, gw_drop_name(why),
+		             net_ip_fmt(ntohl(ip->src), a), net_ip_fmt(ntohl(ip->dst), b),
+		             ip->proto);
+	} else if (area == GW_DEBUG_VXLAN && p->outer_src) {
+		gw_debug_log(gw, "%s: drop %s: from VTEP %s", name, gw_drop_name(why),
+		             net_ip_fmt(p->outer_src, a));
+	} else {
+		gw_debug_log(gw, "%s: drop %s", name, gw_drop_name(why));
+	}
+}
+
+void gw_debug_learn(struct gw *gw, const struct gw_pkt *p, const uint8_t *mac, int r)
+{
+	char m[NET_MAC_STRLEN], v[NET_IP_STRLEN];
+	if (r != BD_MAC_NEW && r != BD_MAC_MOVED)
+		return;
+	gw_debug_log(gw, "vxlan: bridge-domain %u: %s %s behind VTEP %s", bd_id(gw->bd, p->bdx),
+	             r == BD_MAC_NEW ? "learned" : "moved", net_mac_fmt(mac, m),
+	             net_ip_fmt(p->outer_src, v));
+}
