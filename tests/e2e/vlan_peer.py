@@ -20,6 +20,7 @@ usage:
 Exit status: 0 done, 1 ping: replies missing, 2 usage error.
 """
 import argparse
+import errno
 import ipaddress
 import os
 import select
@@ -133,7 +134,7 @@ def answer(s, hosts, f):
             continue
         if etype == ETH_P_ARP and len(body) >= 28 and body[6:8] == b"\0\1" and body[24:28] == hip:
             arp = struct.pack("!HHBBH", 1, ETH_P_IP, 6, 4, 2) + hmac + hip + body[8:14] + body[14:18]
-            s.send(frame(src, hmac, vlan, ETH_P_ARP, arp + b"\0" * 18))
+            send(s, frame(src, hmac, vlan, ETH_P_ARP, arp + b"\0" * 18))
             return True
         if etype == ETH_P_IP and len(body) >= 28 and body[9] == 1 and body[16:20] == hip:
             ihl = (body[0] & 0xF) * 4
@@ -142,9 +143,22 @@ def answer(s, hosts, f):
             if len(icmp) >= 8 and icmp[0] == 8:
                 ident, seq = struct.unpack("!HH", icmp[4:8])
                 rep = ipv4(hip, body[12:16], icmp_echo(0, ident, seq, icmp[8:]))
-                s.send(frame(src, hmac, vlan, ETH_P_IP, rep))
+                send(s, frame(src, hmac, vlan, ETH_P_IP, rep))
                 return True
     return False
+
+
+def send(s, f):
+    """Sends frame f; ENOBUFS (the veth's queue full on a loaded machine) is retried a
+    few times, 20 ms apart, as a host's stack would, before the frame counts as lost."""
+    for _ in range(5):
+        try:
+            s.send(f)
+            return
+        except OSError as e:
+            if e.errno != errno.ENOBUFS:
+                raise
+            time.sleep(0.02)
 
 
 def serve(a):
@@ -170,7 +184,7 @@ def ping(a):
     end = time.monotonic() + a.seconds
     for seq in range(1, a.count + 1):
         req = ipv4(ip, dst, icmp_echo(8, ident, seq, data))
-        s.send(frame(gw, mac, vlan, ETH_P_IP, req))
+        send(s, frame(gw, mac, vlan, ETH_P_IP, req))
         stop = min(end, time.monotonic() + 0.3)
         while time.monotonic() < stop:
             f = recv(s, stop - time.monotonic())
