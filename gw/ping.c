@@ -125,11 +125,12 @@ static void ping_payload(uint8_t *d, uint32_t len)
 		d[i] = i & 1 ? 0xcd : 0xab;
 }
 
-/* A destination of our own answers at once: nothing goes on the wire. */
+/* A destination of our own answers at once: nothing goes on the wire. The VRF may have
+ * been deleted since the ping started: then the probe goes out to fail as unroutable. */
 static bool ping_to_self(struct gw *gw, const struct ping_sess *s)
 {
 	struct fib *fib = ping_fib(gw, s->req.vrf);
-	uint32_t res = fib_lookup(fib, s->req.dst);
+	uint32_t res = fib ? fib_lookup(fib, s->req.dst) : FIB_LOOKUP_MISS;
 	return res != FIB_LOOKUP_MISS && fib_path_select(fib, res, 0)->type == FIB_PATH_LOCAL;
 }
 
@@ -322,8 +323,11 @@ void gw_ping_tick(struct gw *gw)
 
 /* ---------------------------------------------------------------- what comes back */
 
-/* The session and probe an echo request of ours (data at its IPv4 header) belongs to. */
-static struct ping_sess *probe_of(struct gw *gw, const uint8_t *d, uint32_t len)
+/*
+ * The session and probe an echo request of ours (data at its IPv4 header) belongs to,
+ * when it was seen in VRF vrfx: another tenant may use the same addresses.
+ */
+static struct ping_sess *probe_of(struct gw *gw, uint16_t vrfx, const uint8_t *d, uint32_t len)
 {
 	const struct net_ip *ip = (const struct net_ip *)d;
 	if (len < NET_IP_HLEN || (ip->vhl >> 4) != 4 || ip->proto != NET_IPPROTO_ICMP)
@@ -333,7 +337,7 @@ static struct ping_sess *probe_of(struct gw *gw, const uint8_t *d, uint32_t len)
 		return NULL;
 	const struct net_icmp *icmp = (const struct net_icmp *)(d + hl);
 	struct ping_sess *s = sess_by_ident(gw, ntohs(icmp->id));
-	if (!s || !s->waiting || ntohl(ip->dst) != s->req.dst ||
+	if (!s || !s->waiting || vrfx != s->req.vrf || ntohl(ip->dst) != s->req.dst ||
 	    ntohs(icmp->seq) != (uint16_t)(s->sent - 1))
 		return NULL;
 	return s;
@@ -373,7 +377,7 @@ bool gw_ping_input(struct gw *gw, const struct gw_pkt *p)
 	} else if (icmp->type == ICMP_UNREACH || icmp->type == ICMP_TIME_EXCEEDED ||
 	           icmp->type == ICMP_SOURCEQUENCH || icmp->type == ICMP_PARAMPROB) {
 		/* the error quotes our request's IPv4 header and its first 8 bytes */
-		s = probe_of(gw, d + NET_ICMP_HLEN, len - NET_ICMP_HLEN);
+		s = probe_of(gw, p->vrfx, d + NET_ICMP_HLEN, len - NET_ICMP_HLEN);
 		if (!s)
 			return false;
 		mark = error_mark(icmp->type, icmp->code);
@@ -389,7 +393,7 @@ bool gw_ping_input(struct gw *gw, const struct gw_pkt *p)
 
 bool gw_ping_local_error(struct gw *gw, const struct gw_pkt *p, enum gw_icmp_kind kind)
 {
-	struct ping_sess *s = gw->ping ? probe_of(gw, p->data, p->len) : NULL;
+	struct ping_sess *s = gw->ping ? probe_of(gw, p->vrfx, p->data, p->len) : NULL;
 	if (!s)
 		return false;
 	ping_settle(s,

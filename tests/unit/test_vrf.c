@@ -295,6 +295,64 @@ static void test_ping_in_vrf(void)
 	CU_ASSERT_EQUAL(gw_ping_start(L.gw, &req, &PING_OPS, NULL, &id), GW_E_INVAL);
 }
 
+/* An ICMP error about blue's probe is only taken in blue; red's host may send the same. */
+static unsigned unreach_of(const struct lab_frame *c, const uint8_t *gw_mac,
+                           const uint8_t *host_mac, uint8_t *f)
+{
+	const uint8_t *req_ip = c->bytes + 36 + 14;
+	unsigned n = lab_eth(f, gw_mac, host_mac, NET_ETHERTYPE_IP);
+	n += lab_ip(f + n, IP_B, IP_GWB, NET_IPPROTO_ICMP, 64, 8 + 28, false);
+	uint8_t *icmp = f + n;
+	memset(icmp, 0, 8);
+	icmp[0] = 3; /* destination unreachable, port */
+	icmp[1] = 3;
+	memcpy(icmp + 8, req_ip, 28);
+	uint16_t sum = net_csum(icmp, 36);
+	memcpy(icmp + 2, &sum, 2);
+	return n + 36;
+}
+
+static void test_ping_error_in_vrf(void)
+{
+	struct gw_ping_req req = {
+	    .vrf = blue, .dst = IP_B, .count = 1, .size = 100, .timeout_ms = 2000};
+	uint32_t id;
+	ping_done = 0;
+	CU_ASSERT_EQUAL_FATAL(gw_ping_start(L.gw, &req, &PING_OPS, NULL, &id), GW_OK);
+	CU_ASSERT_EQUAL_FATAL(L.n_cap, 1);
+	uint8_t f[200], mac120[6], mac220[6];
+	gw_bdif_default_mac(120, mac120);
+	gw_bdif_default_mac(220, mac220);
+	unsigned n = unreach_of(&L.cap[0], mac120, RED_B, f);
+	lab_from_vtep(&L, LAB_VTEP12, 5120, f, n);
+	gw_tick(L.gw);
+	CU_ASSERT_EQUAL(ping_done, 0);
+	n = unreach_of(&L.cap[0], mac220, BLUE_B, f);
+	lab_from_vtep(&L, LAB_VTEP13, 5220, f, n);
+	gw_tick(L.gw);
+	CU_ASSERT_EQUAL(ping_done, 1);
+	CU_ASSERT_EQUAL(ping_res.sent, 1);
+	CU_ASSERT_EQUAL(ping_res.received, 0);
+}
+
+/* The VRF of a running ping is deleted: its next probes fail as unroutable, no crash. */
+static void test_ping_vrf_deleted(void)
+{
+	struct gw_ping_req req = {
+	    .vrf = blue, .dst = IP_B, .count = 3, .size = 100, .timeout_ms = 1000};
+	uint32_t id;
+	ping_done = 0;
+	CU_ASSERT_EQUAL_FATAL(gw_ping_start(L.gw, &req, &PING_OPS, NULL, &id), GW_OK);
+	CU_ASSERT_EQUAL(gw_if_del(L.gw, bdif210), GW_OK);
+	CU_ASSERT_EQUAL(gw_if_del(L.gw, bdif220), GW_OK);
+	CU_ASSERT_EQUAL_FATAL(gw_vrf_del(L.gw, blue), GW_OK);
+	for (unsigned i = 0; i < 10 && !ping_done; i++)
+		lab_advance(&L, 1000);
+	CU_ASSERT_EQUAL(ping_done, 1);
+	CU_ASSERT_EQUAL(ping_res.sent, 3);
+	CU_ASSERT_EQUAL(ping_res.received, 0);
+}
+
 static void test_vrf_lifecycle(void)
 {
 	uint16_t x;
@@ -605,6 +663,8 @@ static CU_TestInfo pipeline_tests[] = {
     {"echo reply within the VRF", test_echo_in_vrf},
     {"vector mixing VRFs", test_mixed_vector},
     {"the gateway's ping in a VRF", test_ping_in_vrf},
+    {"an ICMP error about a ping is taken in its VRF only", test_ping_error_in_vrf},
+    {"the VRF of a running ping deleted", test_ping_vrf_deleted},
     {"VRF in use, interface moved, VRF deleted", test_vrf_lifecycle},
     CU_TEST_INFO_NULL,
 };
