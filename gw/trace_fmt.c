@@ -165,6 +165,11 @@ static const char *local_what(uint8_t code)
 static void fmt_fib(struct fmt *f, const struct gw_trace_rec *r)
 {
 	char pfx[NET_IP_STRLEN + 4], ip[NET_IP_STRLEN];
+	/* tenants may share prefixes: say whose table it was (the default one goes unsaid) */
+	if (r->u.fib.vrfx != GW_VRF_DEFAULT) {
+		const char *vrf = gw_vrf_name(f->gw, r->u.fib.vrfx);
+		f_str(f, "vrf", vrf ? vrf : "(deleted)");
+	}
 	f_ip(f, "dst", r->u.fib.dst);
 	if (r->code == 0) {
 		f_str(f, "result", "no-route");

@@ -14,6 +14,7 @@
 #include "cu_main.h"
 #include "gw/config.h"
 #include "gw/ping.h"
+#include "gw/trace.h"
 #include "pktlab.h"
 #include "vxlan/vxlan.h"
 
@@ -224,6 +225,33 @@ static void test_mixed_vector(void)
 }
 
 /* A VRF in use cannot go; an interface moved out takes its routes along. */
+/* show trace names the VRF whose FIB a traced packet was looked up in. */
+static void test_trace_names_vrf(void)
+{
+	CU_ASSERT_EQUAL_FATAL(gw_trace_add(L.gw, 2, GW_TRACE_IN_ANY), 2);
+	ping(LAB_VTEP11, 5210, MAC210, BLUE_A, IP_A, IP_B);
+	ping(LAB_VTEP11, 5110, MAC110, RED_A, IP_A, IP_B);
+	CU_ASSERT_EQUAL_FATAL(gw_trace_count(L.gw), 2);
+	static const char *const want[2][2] = {
+	    {"vrf blue dst 10.1.20.60 prefix 10.1.20.0/24 path connected interface bdif220",
+	     "\"vrf\":\"blue\",\"dst\":\"10.1.20.60\""},
+	    {"vrf red dst 10.1.20.60 prefix 10.1.20.0/24 path connected interface bdif120",
+	     "\"vrf\":\"red\",\"dst\":\"10.1.20.60\""}};
+	for (uint32_t k = 0; k < 2; k++) {
+		const struct gw_trace_pkt *e = gw_trace_get(L.gw, k);
+		const struct gw_trace_rec *r = NULL;
+		for (unsigned i = 0; e && i < e->n_recs && !r; i++)
+			if (e->rec[i].stage == GW_TR_IP4_LOOKUP)
+				r = &e->rec[i];
+		CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+		char line[256];
+		CU_ASSERT_STRING_EQUAL(gw_trace_format(L.gw, r, line, sizeof(line)), want[k][0]);
+		gw_trace_format_json(L.gw, r, line, sizeof(line));
+		CU_ASSERT_PTR_NOT_NULL(strstr(line, want[k][1]));
+	}
+	gw_trace_clear(L.gw);
+}
+
 /* ---- the gateway's own ping, in a VRF ---- */
 static struct gw_ping_result ping_res;
 static unsigned ping_done;
@@ -662,6 +690,7 @@ static CU_TestInfo pipeline_tests[] = {
     {"prefix of another VRF: net unreachable, no_route", test_isolation_no_route},
     {"echo reply within the VRF", test_echo_in_vrf},
     {"vector mixing VRFs", test_mixed_vector},
+    {"show trace names the VRF of the lookup", test_trace_names_vrf},
     {"the gateway's ping in a VRF", test_ping_in_vrf},
     {"an ICMP error about a ping is taken in its VRF only", test_ping_error_in_vrf},
     {"the VRF of a running ping deleted", test_ping_vrf_deleted},
