@@ -85,7 +85,9 @@ static uint32_t drop_area(enum gw_drop why)
 	case GW_DROP_NO_SUCH_VNI:
 	case GW_DROP_NO_SUCH_PEER:
 	case GW_DROP_VLAN_TAGGED:
+	case GW_DROP_VLAN_UNKNOWN:
 	case GW_DROP_BAD_SRC_MAC:
+	case GW_DROP_ANYCAST_PEER:
 	case GW_DROP_MAC_STATIC_CONFLICT:
 	case GW_DROP_BUM_IGNORED:
 	case GW_DROP_NOT_FOR_US:
@@ -148,7 +150,10 @@ void gw_debug_drop(struct gw *gw, const struct gw_pkt *p, enum gw_drop why)
 	const char *name = area == GW_DEBUG_IP ? "ip" : gw_debug_name(area);
 	if (drop_at_ip(why) && p->len >= NET_IP_HLEN) {
 		const struct net_ip *ip = (const struct net_ip *)p->data;
-		gw_debug_log(gw, "%s: drop %s: %s -> %s proto %u", name, gw_drop_name(why),
+		/* tenants may share addresses: name the VRF (the default one goes unsaid) */
+		const char *vrf = p->vrfx ? gw_vrf_name(gw, p->vrfx) : NULL;
+		gw_debug_log(gw, "%s: drop %s: %s%s%s%s -> %s proto %u", name, gw_drop_name(why),
+		             vrf ? "vrf " : "", vrf ? vrf : "", vrf ? " " : "",
 		             net_ip_fmt(ntohl(ip->src), a), net_ip_fmt(ntohl(ip->dst), b),
 		             ip->proto);
 	} else if (area == GW_DEBUG_VXLAN && p->outer_src) {

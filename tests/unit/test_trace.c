@@ -349,6 +349,44 @@ static void debug_flood(void)
 	gw_debug_set(L.gw, GW_DEBUG_ALL, false);
 }
 
+/* A frame of a VLAN that has no sub-interface on up0. */
+static void from_unknown_vlan(void)
+{
+	uint8_t f[200];
+	unsigned n = lab_eth(f, lab_up0_mac, H2, NET_ETHERTYPE_VLAN);
+	f[n++] = 0, f[n++] = 77; /* VLAN 77 */
+	f[n++] = 0x08, f[n++] = 0x00;
+	n += lab_ip(f + n, LAB_UPNH, LAB_UP, NET_IPPROTO_ICMP, 64, NET_ICMP_HLEN + 8, true);
+	n += lab_icmp_echo(f + n, 1, 1, 8);
+	lab_from_uplink(&L, L.up0, f, n);
+}
+
+static void debug_new_reasons(void)
+{
+	gw_debug_set(L.gw, GW_DEBUG_ALL, true);
+	from_unknown_vlan();
+	ping(IP_EXT, 64); /* bdif10 is in VRF blue now */
+	gw_debug_set(L.gw, GW_DEBUG_ALL, false);
+}
+
+/* Drops of the sub-interface demux are logged, and IPv4 lines of a tenant name its VRF. */
+static void test_debug_vlan_vrf(void)
+{
+	uint16_t blue;
+	CU_ASSERT_EQUAL_FATAL(gw_vrf_add(L.gw, "blue", &blue), GW_OK);
+	CU_ASSERT_EQUAL_FATAL(gw_if_set_vrf(L.gw, L.bdif10, blue), GW_OK);
+	lab_advance(&L, 1000); /* the ICMP error bucket refilled */
+	char *log = stderr_of(debug_new_reasons);
+	CU_ASSERT_EQUAL(count_lines(log, "vxlan: drop vlan_unknown"), 1);
+	CU_ASSERT_EQUAL(count_lines(log, "ip: drop no_route: vrf blue 10.1.10.50 -> 198.51.100.1"),
+	                1);
+	CU_ASSERT_EQUAL(
+	    count_lines(log, "ip: icmp error type 3 code 0 vrf blue 10.1.10.1 -> 10.1.10.50"), 1);
+	free(log);
+	/* back home: the error waiting for H1's ARP in blue is let go */
+	CU_ASSERT_EQUAL(gw_if_set_vrf(L.gw, L.bdif10, GW_VRF_DEFAULT), GW_OK);
+}
+
 static void test_debug_lines(void)
 {
 	lab_host_arp(&L, LAB_VTEP11, 5000, IP_H1, H1, LAB_GW10);
@@ -446,6 +484,7 @@ static CU_TestInfo tests[] = {
     {"clear trace with a held packet", test_clear_with_held_packet},
     {"flood copies in the original's entry", test_flood_copies},
     {"debug: lines by area, rate-limited", test_debug_lines},
+    {"debug: VLAN demux drops, the VRF of IPv4 lines", test_debug_vlan_vrf},
     {"CLI: trace and debug", test_cli_trace_and_debug},
     CU_TEST_INFO_NULL,
 };
