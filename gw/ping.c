@@ -81,20 +81,21 @@ static struct gw_if *vrf_if(struct gw *gw, uint32_t vrf, uint16_t ifx)
 	return gif && gif->vrfx == vrf ? gif : NULL;
 }
 
-static bool is_gw_addr(struct gw *gw, uint32_t vrf, uint32_t ip)
+/*
+ * Is ip an address of the gateway in VRF vrf? Its FIB says so with a local route, as for
+ * the packets it receives. The VRF may have been deleted since the ping started: no.
+ */
+static bool vrf_local(struct gw *gw, uint32_t vrf, uint32_t ip)
 {
-	for (uint16_t i = 1; i <= GW_IF_MAX; i++) {
-		struct gw_if *gif = vrf_if(gw, vrf, i);
-		if (gif && gw_if_has_addr(gif, ip))
-			return true;
-	}
-	return false;
+	struct fib *fib = ping_fib(gw, vrf);
+	uint32_t res = fib ? fib_lookup(fib, ip) : FIB_LOOKUP_MISS;
+	return res != FIB_LOOKUP_MISS && fib_path_select(fib, res, 0)->type == FIB_PATH_LOCAL;
 }
 
 uint32_t gw_ping_source(struct gw *gw, const struct gw_ping_req *req)
 {
 	if (req->src)
-		return is_gw_addr(gw, req->vrf, req->src) ? req->src : 0;
+		return vrf_local(gw, req->vrf, req->src) ? req->src : 0;
 	if (req->src_ifx) {
 		struct gw_if *gif = vrf_if(gw, req->vrf, req->src_ifx);
 		return gif ? gw_if_src_for(gif, req->dst) : 0;
@@ -125,15 +126,6 @@ static void ping_payload(uint8_t *d, uint32_t len)
 		d[i] = i & 1 ? 0xcd : 0xab;
 }
 
-/* A destination of our own answers at once: nothing goes on the wire. The VRF may have
- * been deleted since the ping started: then the probe goes out to fail as unroutable. */
-static bool ping_to_self(struct gw *gw, const struct ping_sess *s)
-{
-	struct fib *fib = ping_fib(gw, s->req.vrf);
-	uint32_t res = fib ? fib_lookup(fib, s->req.dst) : FIB_LOOKUP_MISS;
-	return res != FIB_LOOKUP_MISS && fib_path_select(fib, res, 0)->type == FIB_PATH_LOCAL;
-}
-
 static void ping_settle(struct ping_sess *s, char mark, uint32_t rtt)
 {
 	if (!s->waiting || s->mark)
@@ -149,7 +141,7 @@ static void ping_send(struct gw *gw, struct ping_sess *s)
 	s->waiting = true;
 	s->mark = 0;
 	s->sent_ms = gw->now_ms;
-	if (ping_to_self(gw, s)) {
+	if (vrf_local(gw, s->req.vrf, s->req.dst)) { /* answered at once, nothing on the wire */
 		ping_settle(s, '!', 0);
 		return;
 	}
