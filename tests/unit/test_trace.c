@@ -249,6 +249,40 @@ static void test_budget_and_filter(void)
 	CU_ASSERT_EQUAL(gw_trace_budget(L.gw), 0);
 }
 
+/* uplink-rx is before the VLAN demux: it names the netdev; l2-input the sub-interface. */
+static void test_uplink_rx_netdev(void)
+{
+	static const uint8_t mac[6] = {0x02, 0x00, 0x00, 0x00, 0x01, 0x00};
+	uint16_t sub100, sub200;
+	/* no main interface: the netdev's frames come in through one of its sub-interfaces */
+	CU_ASSERT_EQUAL_FATAL(gw_if_del(L.gw, L.up0), GW_OK);
+	CU_ASSERT_EQUAL_FATAL(gw_eth_add(L.gw, "up0.100", mac, &sub100), GW_OK);
+	CU_ASSERT_EQUAL_FATAL(gw_eth_add(L.gw, "up0.200", mac, &sub200), GW_OK);
+	CU_ASSERT_EQUAL_FATAL(gw_if_set_dot1q(L.gw, sub100, 100), GW_OK);
+	CU_ASSERT_EQUAL_FATAL(gw_if_set_dot1q(L.gw, sub200, 200), GW_OK);
+	CU_ASSERT_EQUAL_FATAL(gw_if_addr_add(L.gw, sub200, 0xac10c801u, 24), GW_OK);
+	uint8_t f[80];
+	unsigned n =
+	    lab_arp_frame(f, ARP_OP_REQUEST, NULL, lab_upnh_mac, 0xac10c80au, NULL, 0xac10c801u);
+	memmove(f + 16, f + 12, n - 12); /* VLAN 200 tag */
+	f[12] = 0x81, f[13] = 0x00, f[14] = 0x00, f[15] = 200;
+	n += 4;
+	CU_ASSERT_EQUAL(gw_trace_add(L.gw, 1, GW_TRACE_IN_ANY), 1);
+	lab_from_uplink(&L, sub100, f, n);
+	const struct gw_trace_pkt *e = gw_trace_get(L.gw, 0);
+	CU_ASSERT_FATAL(e != NULL);
+	char line[256];
+	const struct gw_trace_rec *r = find(e, GW_TR_UPLINK_RX, 0);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(gw_trace_format(L.gw, r, line, sizeof(line)), "netdev up0 "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(line, "type 0x8100"));
+	r = find(e, GW_TR_L2_INPUT, 0);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_PTR_NOT_NULL(
+	    strstr(gw_trace_format(L.gw, r, line, sizeof(line)), "interface up0.200 "));
+	gw_trace_clear(L.gw);
+}
+
 /* A packet held by ARP across `clear trace` must not write into the newer entries. */
 static void test_clear_with_held_packet(void)
 {
@@ -483,6 +517,7 @@ static CU_TestInfo tests[] = {
     {"budget, input filter, bounds", test_budget_and_filter},
     {"clear trace with a held packet", test_clear_with_held_packet},
     {"flood copies in the original's entry", test_flood_copies},
+    {"uplink-rx names the netdev, l2-input the sub-interface", test_uplink_rx_netdev},
     {"debug: lines by area, rate-limited", test_debug_lines},
     {"debug: VLAN demux drops, the VRF of IPv4 lines", test_debug_vlan_vrf},
     {"CLI: trace and debug", test_cli_trace_and_debug},
