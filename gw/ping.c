@@ -300,6 +300,17 @@ void gw_ping_cancel(struct gw *gw, uint32_t id)
 		memset(s, 0, sizeof(*s));
 }
 
+void gw_ping_vrf_deleted(struct gw *gw, uint16_t vrfx)
+{
+	for (unsigned i = 0; gw->ping && i < GW_PING_SESSIONS_MAX; i++) {
+		struct ping_sess *s = &gw->ping->s[i];
+		if (!s->id || s->req.vrf != vrfx)
+			continue;
+		s->req.count = s->sent; /* no more probes: the slot may soon be another VRF's */
+		ping_settle(s, 'U', 0);
+	}
+}
+
 void gw_ping_tick(struct gw *gw)
 {
 	for (unsigned i = 0; gw->ping && i < GW_PING_SESSIONS_MAX; i++) {
