@@ -420,22 +420,8 @@ static void test_vrf_lifecycle(void)
 
 /* ---------------------------------------------------------------- configuration */
 
+static struct lab E; /* holds G, an empty gateway (lab_gw_empty) */
 static struct gw *G;
-
-static void noop_underlay(void *ctx, struct gw_pkt **pkts, unsigned n)
-{
-	(void)ctx;
-	for (unsigned i = 0; i < n; i++)
-		gw_pkt_free(gw_pool(G), pkts[i]);
-}
-
-static void noop_eth(void *ctx, uint16_t ifx, struct gw_pkt **pkts, unsigned n)
-{
-	(void)ifx;
-	noop_underlay(ctx, pkts, n);
-}
-
-static const struct gw_io_ops io = {.tx_underlay = noop_underlay, .tx_eth = noop_eth};
 
 static void report(void *arg, unsigned line, const char *msg)
 {
@@ -536,7 +522,7 @@ static bool has_far_route(const char *name, uint32_t nh, uint16_t ifx)
 static void test_cfg_apply_diff(void)
 {
 	char err[GW_CFG_ERRLEN];
-	G = gw_create(NULL, &io, NULL);
+	G = lab_gw_empty(&E);
 	CU_ASSERT_FATAL(G != NULL);
 	struct gw_cfg *a = load(TENANTS);
 	CU_ASSERT_EQUAL_FATAL(gw_cfg_apply(G, NULL, a, NULL, err), GW_CFG_OK);
@@ -639,7 +625,7 @@ static void test_cli_session(void)
 	                                          "ip route vrf red 10.50.0.0/16 10.1.10.9",
 	                                          "end",
 	                                          NULL};
-	G = gw_create(NULL, &io, NULL);
+	G = lab_gw_empty(&E);
 	CU_ASSERT_FATAL(G != NULL);
 	running = gw_cfg_new();
 	struct cli_env env = {.gw = G, .running = env_running, .commit = env_commit};
