@@ -67,6 +67,10 @@ const char *cli_hostname(const struct cli_sess *s);
 uint32_t cli_u32(const char *w);
 uint32_t cli_ip(const char *w);
 
+/* listen.c: a non-blocking TCP socket listening on addr:port, or -1 with err set to
+ * "WHAT listen ADDR PORT: reason". */
+int cli_tcp_listen(uint32_t addr, uint16_t port, const char *what, char *err, size_t errlen);
+
 /* ping.c */
 int cli_ping_cmd(struct cli_sess *s, const struct cli_args *a, struct cli_out *out);
 void cli_ping_cancel(struct cli_sess *s);

@@ -14,16 +14,14 @@
  */
 #include "cli/metrics.h"
 
-#include <arpa/inet.h>
-#include <errno.h>
 #include <microhttpd.h>
-#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
+
+#include "cli/cli_int.h"
 
 struct cli_metrics {
 	struct ev_loop *loop;
@@ -149,22 +147,6 @@ static void start(struct cli_metrics *m)
 
 /* ---------------------------------------------------------------- listener */
 
-static int listen_on(uint32_t addr, uint16_t port, char *err, size_t errlen)
-{
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port)};
-	sa.sin_addr.s_addr = htonl(addr);
-	int one = 1, fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd >= 0 && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == 0 &&
-	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 && listen(fd, 16) == 0)
-		return fd;
-	char ip[INET_ADDRSTRLEN];
-	inet_ntop(AF_INET, &sa.sin_addr, ip, sizeof(ip));
-	snprintf(err, errlen, "metrics listen %s %u: %s", ip, port, strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	return -1;
-}
-
 int cli_metrics_prepare(struct cli_metrics *m, uint32_t addr, uint16_t port, char *err,
                         size_t errlen)
 {
@@ -172,7 +154,7 @@ int cli_metrics_prepare(struct cli_metrics *m, uint32_t addr, uint16_t port, cha
 	m->has_pending = true;
 	if (!port)
 		return 0;
-	int fd = listen_on(addr, port, err, errlen);
+	int fd = cli_tcp_listen(addr, port, "metrics", err, errlen);
 	if (fd < 0) {
 		m->has_pending = false;
 		return -1;

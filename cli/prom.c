@@ -124,7 +124,9 @@ static void per_object(struct gw *gw, struct cli_out *o)
 		gw_if_walk(gw, if_sample, &w);
 	}
 	struct walk up = {.o = o, .name = "vxgw_interface_up"};
-	family(o, up.name, "gauge", "1 when the interface is administratively up.");
+	family(o, up.name, "gauge",
+	       "1 when the interface forwards: not shut down and, for a sub-interface, given a "
+	       "VLAN.");
 	gw_if_walk(gw, if_up_sample, &up);
 	for (enum which k = 0; k < WHICH_MAX; k++) {
 		struct walk w = {.o = o, .name = name, .w = k};

@@ -804,36 +804,34 @@ static void vrf_entry(struct show_ctx *c, uint16_t vrfx, bool first)
 	cli_printf(c->out, "%s\n", c->n ? "" : "-");
 }
 
-static struct gw *vrf_sort_gw; /* for cmp_vrfx: show commands run on the main loop */
+struct vrf_ref {
+	const char *name;
+	uint16_t vrfx;
+};
 
-static int cmp_vrfx(const void *a, const void *b)
+static int cmp_vrf_ref(const void *a, const void *b)
 {
-	return strcmp(gw_vrf_name(vrf_sort_gw, *(const uint16_t *)a),
-	              gw_vrf_name(vrf_sort_gw, *(const uint16_t *)b));
+	return strcmp(((const struct vrf_ref *)a)->name, ((const struct vrf_ref *)b)->name);
 }
 
 /* show vrf [NAME]: every VRF (the default first, then by name) or one. */
 static void show_vrf(struct show_ctx *c, int only)
 {
-	uint16_t v[GW_VRF_MAX];
-	size_t n = 0;
+	struct vrf_ref v[GW_VRF_MAX] = {{gw_vrf_name(c->gw, GW_VRF_DEFAULT), GW_VRF_DEFAULT}};
+	size_t n = 1;
 	for (uint16_t x = 1; x < GW_VRF_MAX; x++)
-		if (gw_vrf_name(c->gw, x))
-			v[n++] = x;
-	vrf_sort_gw = c->gw;
-	qsort(v, n, sizeof(v[0]), cmp_vrfx);
-	memmove(v + 1, v, n * sizeof(v[0]));
-	v[0] = GW_VRF_DEFAULT;
-	n++;
+		if ((v[n].name = gw_vrf_name(c->gw, x)) != NULL)
+			v[n++].vrfx = x;
+	qsort(v + 1, n - 1, sizeof(v[0]), cmp_vrf_ref);
 	if (c->json)
 		cli_printf(c->out, "{\"vrfs\":[");
 	else
 		cli_printf(c->out, "%-20s %-8s %s\n", "VRF", "Routes", "Interfaces");
 	bool first = true;
 	for (size_t i = 0; i < n; i++) {
-		if (only >= 0 && v[i] != only)
+		if (only >= 0 && v[i].vrfx != only)
 			continue;
-		vrf_entry(c, v[i], first);
+		vrf_entry(c, v[i].vrfx, first);
 		first = false;
 	}
 	if (c->json)

@@ -4,11 +4,9 @@
  */
 #include "cli/vty.h"
 
-#include <arpa/inet.h>
 #include <crypt.h>
 #include <errno.h>
 #include <libcli.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -597,29 +595,13 @@ struct cli_vty *cli_vty_new(struct ev_loop *loop, const struct cli_env *env)
 	return v;
 }
 
-static int listen_on(uint32_t addr, uint16_t port, char *err, size_t errlen)
-{
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port)};
-	sa.sin_addr.s_addr = htonl(addr);
-	int one = 1, fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd >= 0 && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == 0 &&
-	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 && listen(fd, 16) == 0)
-		return fd;
-	char ip[INET_ADDRSTRLEN];
-	inet_ntop(AF_INET, &sa.sin_addr, ip, sizeof(ip));
-	snprintf(err, errlen, "telnet listen %s %u: %s", ip, port, strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	return -1;
-}
-
 int cli_vty_prepare(struct cli_vty *v, uint32_t addr, uint16_t port, char *err, size_t errlen)
 {
 	cli_vty_abort(v);
 	v->pending = true;
 	if (!addr)
 		return 0;
-	v->pending_fd = listen_on(addr, port, err, errlen);
+	v->pending_fd = cli_tcp_listen(addr, port, "telnet", err, errlen);
 	if (v->pending_fd < 0) {
 		v->pending = false;
 		return -1;

@@ -11,6 +11,7 @@
  * SSH_ORIGINAL_COMMAND and runs like one -c.
  */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -97,10 +98,18 @@ static int request(char kind, const char *arg, char **text)
 	char *buf = malloc(cap);
 	char *nul = NULL;
 	bool aborted = false;
-	struct sigaction sa = {.sa_handler = on_sigint}, old_sa; /* no SA_RESTART: recv wakes */
+	struct sigaction sa = {.sa_handler = on_sigint}, old_sa;
 	sigemptyset(&sa.sa_mask);
 	interrupted = 0;
 	sigaction(SIGINT, &sa, &old_sa);
+	/* SIGINT is only let in while ppoll waits: one that came after the test of
+	 * `interrupted` and before a blocking recv would stay unanswered until more output */
+	sigset_t intr, orig, waiting;
+	sigemptyset(&intr);
+	sigaddset(&intr, SIGINT);
+	sigprocmask(SIG_BLOCK, &intr, &orig);
+	waiting = orig;
+	sigdelset(&waiting, SIGINT);
 	while (buf) {
 		if (interrupted && !aborted) {
 			aborted = true;
@@ -114,9 +123,13 @@ static int request(char kind, const char *arg, char **text)
 			buf = nb;
 			cap *= 2;
 		}
+		struct pollfd pfd = {.fd = sock, .events = POLLIN};
+		if (ppoll(&pfd, 1, NULL, &waiting) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
 		ssize_t n = recv(sock, buf + len, cap - len - 1, 0);
-		if (n < 0 && errno == EINTR)
-			continue;
 		if (n <= 0)
 			break;
 		len += (size_t)n;
@@ -128,6 +141,8 @@ static int request(char kind, const char *arg, char **text)
 			break;
 		nul = NULL;
 	}
+	/* a SIGINT still pending goes to on_sigint, not to the handler restored after */
+	sigprocmask(SIG_SETMASK, &orig, NULL);
 	sigaction(SIGINT, &old_sa, NULL);
 	if (!buf || !nul) {
 		free(buf);

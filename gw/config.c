@@ -725,20 +725,28 @@ static const struct gw_cfg_if *dot1q_user(const struct gw_cfg *c, const struct g
 	return NULL;
 }
 
+/* Can interface f have VLAN vlan (0: none)? Only a sub-interface, once per netdev. */
+static int dot1q_check(const struct gw_cfg *c, const struct gw_cfg_if *f, uint32_t vlan, char *err)
+{
+	char dev[GW_IF_NAMELEN];
+	uint32_t sub = 0;
+	if (f->kind != GW_IF_ETH || !gw_eth_name_split(f->name, dev, &sub) || !sub)
+		return fail(err, "encapsulation dot1q: %s is not a sub-interface (NETDEV.N)",
+		            f->name);
+	if (vlan > GW_VLAN_MAX)
+		return fail(err, "encapsulation dot1q %u out of range 1-%d", vlan, GW_VLAN_MAX);
+	const struct gw_cfg_if *o = vlan ? dot1q_user(c, f, (uint16_t)vlan) : NULL;
+	if (o)
+		return fail(err, "encapsulation dot1q %u of %s is already used by %s", vlan,
+		            f->name, o->name);
+	return GW_CFG_OK;
+}
+
 int gw_cfg_if_set_dot1q(struct gw_cfg *c, const char *name, uint32_t vlan, char *err)
 {
 	struct gw_cfg_if *i = cfg_if_get(c, name, err);
-	char dev[GW_IF_NAMELEN];
-	uint32_t sub = 0;
-	if (!i)
+	if (!i || dot1q_check(c, i, vlan, err))
 		return GW_CFG_ERR;
-	if (i->kind != GW_IF_ETH || !gw_eth_name_split(name, dev, &sub) || !sub)
-		return fail(err, "encapsulation dot1q: %s is not a sub-interface (NETDEV.N)", name);
-	if (vlan > GW_VLAN_MAX)
-		return fail(err, "encapsulation dot1q %u out of range 1-%d", vlan, GW_VLAN_MAX);
-	const struct gw_cfg_if *o = vlan ? dot1q_user(c, i, (uint16_t)vlan) : NULL;
-	if (o)
-		return fail(err, "encapsulation dot1q %u is already used by %s", vlan, o->name);
 	i->dot1q = (uint16_t)vlan;
 	return GW_CFG_OK;
 }
@@ -1130,23 +1138,9 @@ int gw_cfg_check(const struct gw_cfg *c, char *err)
 				            ipstr(o->addr[w]), o->plen[w], o->name);
 		}
 	}
-	for (size_t i = 0; i < c->ifs.n; i++) {
-		const struct gw_cfg_if *f = &c->ifs.v[i], *o;
-		char dev[GW_IF_NAMELEN];
-		uint32_t sub = 0;
-		if (!f->dot1q)
-			continue;
-		if (f->kind != GW_IF_ETH || !gw_eth_name_split(f->name, dev, &sub) || !sub)
-			return fail(err,
-			            "encapsulation dot1q: %s is not a sub-interface (NETDEV.N)",
-			            f->name);
-		if (f->dot1q > GW_VLAN_MAX)
-			return fail(err, "encapsulation dot1q %u out of range 1-%d", f->dot1q,
-			            GW_VLAN_MAX);
-		if ((o = dot1q_user(c, f, f->dot1q)) != NULL)
-			return fail(err, "encapsulation dot1q %u used by both %s and %s", f->dot1q,
-			            f->name, o->name);
-	}
+	for (size_t i = 0; i < c->ifs.n; i++)
+		if (c->ifs.v[i].dot1q && dot1q_check(c, &c->ifs.v[i], c->ifs.v[i].dot1q, err))
+			return GW_CFG_ERR;
 	for (size_t i = 0; i < c->ifs.n; i++)
 		if (c->ifs.v[i].anycast && !c->anycast_mac_set)
 			return fail(err,

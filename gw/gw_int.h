@@ -188,6 +188,9 @@ bool gw_ping_input(struct gw *gw, const struct gw_pkt *p);
 /* The gateway could not send its own packet p (data at IPv4): a probe fails with `kind`. */
 bool gw_ping_local_error(struct gw *gw, const struct gw_pkt *p, enum gw_icmp_kind kind);
 void gw_ping_tick(struct gw *gw);
+/* VRF vrfx is being deleted: its pings end on the next tick, the probe in flight as 'U'
+ * (the index may be given to another VRF, whose tenant a ping must never reach). */
+void gw_ping_vrf_deleted(struct gw *gw, uint16_t vrfx);
 void gw_ping_free(struct gw *gw);
 
 /* frag.c: split p (data at IPv4, no DF) to fit mtu and send each piece; consumes p. */

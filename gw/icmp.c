@@ -70,7 +70,9 @@ static void debug_icmp(struct gw *gw, const char *what, const struct gw_pkt *q, 
 {
 	const struct net_ip *ip = (const struct net_ip *)q->data;
 	char a[NET_IP_STRLEN], b[NET_IP_STRLEN];
-	gw_debug_log(gw, "ip: icmp %s type %u code %u %s -> %s", what, type, code,
+	const char *vrf = q->vrfx ? gw_vrf_name(gw, q->vrfx) : NULL;
+	gw_debug_log(gw, "ip: icmp %s type %u code %u %s%s%s%s -> %s", what, type, code,
+	             vrf ? "vrf " : "", vrf ? vrf : "", vrf ? " " : "",
 	             net_ip_fmt(ntohl(ip->src), a), net_ip_fmt(ntohl(ip->dst), b));
 }
 

@@ -81,20 +81,21 @@ static struct gw_if *vrf_if(struct gw *gw, uint32_t vrf, uint16_t ifx)
 	return gif && gif->vrfx == vrf ? gif : NULL;
 }
 
-static bool is_gw_addr(struct gw *gw, uint32_t vrf, uint32_t ip)
+/*
+ * Is ip an address of the gateway in VRF vrf? Its FIB says so with a local route, as for
+ * the packets it receives. The VRF may have been deleted since the ping started: no.
+ */
+static bool vrf_local(struct gw *gw, uint32_t vrf, uint32_t ip)
 {
-	for (uint16_t i = 1; i <= GW_IF_MAX; i++) {
-		struct gw_if *gif = vrf_if(gw, vrf, i);
-		if (gif && gw_if_has_addr(gif, ip))
-			return true;
-	}
-	return false;
+	struct fib *fib = ping_fib(gw, vrf);
+	uint32_t res = fib ? fib_lookup(fib, ip) : FIB_LOOKUP_MISS;
+	return res != FIB_LOOKUP_MISS && fib_path_select(fib, res, 0)->type == FIB_PATH_LOCAL;
 }
 
 uint32_t gw_ping_source(struct gw *gw, const struct gw_ping_req *req)
 {
 	if (req->src)
-		return is_gw_addr(gw, req->vrf, req->src) ? req->src : 0;
+		return vrf_local(gw, req->vrf, req->src) ? req->src : 0;
 	if (req->src_ifx) {
 		struct gw_if *gif = vrf_if(gw, req->vrf, req->src_ifx);
 		return gif ? gw_if_src_for(gif, req->dst) : 0;
@@ -125,14 +126,6 @@ static void ping_payload(uint8_t *d, uint32_t len)
 		d[i] = i & 1 ? 0xcd : 0xab;
 }
 
-/* A destination of our own answers at once: nothing goes on the wire. */
-static bool ping_to_self(struct gw *gw, const struct ping_sess *s)
-{
-	struct fib *fib = ping_fib(gw, s->req.vrf);
-	uint32_t res = fib_lookup(fib, s->req.dst);
-	return res != FIB_LOOKUP_MISS && fib_path_select(fib, res, 0)->type == FIB_PATH_LOCAL;
-}
-
 static void ping_settle(struct ping_sess *s, char mark, uint32_t rtt)
 {
 	if (!s->waiting || s->mark)
@@ -148,7 +141,7 @@ static void ping_send(struct gw *gw, struct ping_sess *s)
 	s->waiting = true;
 	s->mark = 0;
 	s->sent_ms = gw->now_ms;
-	if (ping_to_self(gw, s)) {
+	if (vrf_local(gw, s->req.vrf, s->req.dst)) { /* answered at once, nothing on the wire */
 		ping_settle(s, '!', 0);
 		return;
 	}
@@ -307,6 +300,17 @@ void gw_ping_cancel(struct gw *gw, uint32_t id)
 		memset(s, 0, sizeof(*s));
 }
 
+void gw_ping_vrf_deleted(struct gw *gw, uint16_t vrfx)
+{
+	for (unsigned i = 0; gw->ping && i < GW_PING_SESSIONS_MAX; i++) {
+		struct ping_sess *s = &gw->ping->s[i];
+		if (!s->id || s->req.vrf != vrfx)
+			continue;
+		s->req.count = s->sent; /* no more probes: the slot may soon be another VRF's */
+		ping_settle(s, 'U', 0);
+	}
+}
+
 void gw_ping_tick(struct gw *gw)
 {
 	for (unsigned i = 0; gw->ping && i < GW_PING_SESSIONS_MAX; i++) {
@@ -322,8 +326,11 @@ void gw_ping_tick(struct gw *gw)
 
 /* ---------------------------------------------------------------- what comes back */
 
-/* The session and probe an echo request of ours (data at its IPv4 header) belongs to. */
-static struct ping_sess *probe_of(struct gw *gw, const uint8_t *d, uint32_t len)
+/*
+ * The session and probe an echo request of ours (data at its IPv4 header) belongs to,
+ * when it was seen in VRF vrfx: another tenant may use the same addresses.
+ */
+static struct ping_sess *probe_of(struct gw *gw, uint16_t vrfx, const uint8_t *d, uint32_t len)
 {
 	const struct net_ip *ip = (const struct net_ip *)d;
 	if (len < NET_IP_HLEN || (ip->vhl >> 4) != 4 || ip->proto != NET_IPPROTO_ICMP)
@@ -333,7 +340,7 @@ static struct ping_sess *probe_of(struct gw *gw, const uint8_t *d, uint32_t len)
 		return NULL;
 	const struct net_icmp *icmp = (const struct net_icmp *)(d + hl);
 	struct ping_sess *s = sess_by_ident(gw, ntohs(icmp->id));
-	if (!s || !s->waiting || ntohl(ip->dst) != s->req.dst ||
+	if (!s || !s->waiting || vrfx != s->req.vrf || ntohl(ip->dst) != s->req.dst ||
 	    ntohs(icmp->seq) != (uint16_t)(s->sent - 1))
 		return NULL;
 	return s;
@@ -373,7 +380,7 @@ bool gw_ping_input(struct gw *gw, const struct gw_pkt *p)
 	} else if (icmp->type == ICMP_UNREACH || icmp->type == ICMP_TIME_EXCEEDED ||
 	           icmp->type == ICMP_SOURCEQUENCH || icmp->type == ICMP_PARAMPROB) {
 		/* the error quotes our request's IPv4 header and its first 8 bytes */
-		s = probe_of(gw, d + NET_ICMP_HLEN, len - NET_ICMP_HLEN);
+		s = probe_of(gw, p->vrfx, d + NET_ICMP_HLEN, len - NET_ICMP_HLEN);
 		if (!s)
 			return false;
 		mark = error_mark(icmp->type, icmp->code);
@@ -389,7 +396,7 @@ bool gw_ping_input(struct gw *gw, const struct gw_pkt *p)
 
 bool gw_ping_local_error(struct gw *gw, const struct gw_pkt *p, enum gw_icmp_kind kind)
 {
-	struct ping_sess *s = gw->ping ? probe_of(gw, p->data, p->len) : NULL;
+	struct ping_sess *s = gw->ping ? probe_of(gw, p->vrfx, p->data, p->len) : NULL;
 	if (!s)
 		return false;
 	ping_settle(s,

@@ -233,6 +233,7 @@ void gw_trace_fib(struct gw *gw, const struct gw_pkt *p, const struct fib *fib, 
 	if (!r)
 		return;
 	r->u.fib.dst = dst;
+	r->u.fib.vrfx = p->vrfx;
 	if (!path)
 		return;
 	/* the prefix is not in the lookup result: ask the table, only for traced packets */

@@ -117,9 +117,10 @@ struct gw_trace_rec {
 			uint32_t src, dst;
 			uint8_t type, code; /* ICMP */
 		} local;
-		struct { /* ip4-lookup (code: fib path type, 0 miss) */
+		struct { /* ip4-lookup (code: fib path type, 0 miss) in the FIB of VRF vrfx */
 			uint32_t dst, pfx, nh;
 			uint8_t plen;
+			uint16_t vrfx;
 		} fib;
 		struct { /* ip4-arp, arp-input */
 			uint32_t ip;

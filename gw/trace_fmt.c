@@ -95,6 +95,14 @@ static void f_if(struct fmt *f, const char *k, uint16_t ifx)
 		f_str(f, k, gw_if_get(f->gw, ifx, &info) ? info.name : "(deleted)");
 }
 
+/* The Linux netdev of uplink ifx: uplink-rx is before the 802.1Q demux, so the interface
+ * that received the frame is not known yet (ifx is only one of the netdev's). */
+static void f_netdev(struct fmt *f, uint16_t ifx)
+{
+	struct gw_if_info info;
+	f_str(f, "netdev", gw_if_get(f->gw, ifx, &info) ? info.netdev : "(deleted)");
+}
+
 static void f_type(struct fmt *f, uint16_t type)
 {
 	char s[8];
@@ -165,6 +173,11 @@ static const char *local_what(uint8_t code)
 static void fmt_fib(struct fmt *f, const struct gw_trace_rec *r)
 {
 	char pfx[NET_IP_STRLEN + 4], ip[NET_IP_STRLEN];
+	/* tenants may share prefixes: say whose table it was (the default one goes unsaid) */
+	if (r->u.fib.vrfx != GW_VRF_DEFAULT) {
+		const char *vrf = gw_vrf_name(f->gw, r->u.fib.vrfx);
+		f_str(f, "vrf", vrf ? vrf : "(deleted)");
+	}
 	f_ip(f, "dst", r->u.fib.dst);
 	if (r->code == 0) {
 		f_str(f, "result", "no-route");
@@ -227,7 +240,10 @@ static void fmt_rec(struct fmt *f, const struct gw_trace_rec *r)
 	case GW_TR_UPLINK_RX:
 	case GW_TR_L2_INPUT:
 	case GW_TR_IP4_REWRITE:
-		f_if(f, "interface", r->ifx);
+		if (r->stage == GW_TR_UPLINK_RX)
+			f_netdev(f, r->ifx);
+		else
+			f_if(f, "interface", r->ifx);
 		f_mac(f, "src", r->u.eth.src);
 		f_mac(f, "dst", r->u.eth.dst);
 		f_type(f, r->u.eth.type);

@@ -59,6 +59,7 @@ int gw_vrf_del(struct gw *gw, uint16_t vrfx)
 	for (uint16_t i = 1; i <= GW_IF_MAX; i++)
 		if (gw->ifs[i].used && gw->ifs[i].vrfx == vrfx)
 			return GW_E_BUSY;
+	gw_ping_vrf_deleted(gw, vrfx);
 	fib_destroy(gw->vrfs[vrfx].fib);
 	memset(&gw->vrfs[vrfx], 0, sizeof(gw->vrfs[vrfx]));
 	return GW_OK;

@@ -249,11 +249,10 @@ lab_gc_stale() {
   return 0
 }
 
-_lab_up_body() {
-  set -eE
-  trap 'echo "lab_up: failed: $BASH_COMMAND" >&2' ERR
-  local n i ns vt h
-  for n in $LAB_NAMES; do
+# _lab_ns_add NAME...: namespaces $P-NAME, IPv6 off, no rp_filter, no forwarding, lo up.
+_lab_ns_add() {
+  local n ns
+  for n in "$@"; do
     ns=$P-$n
     ip netns add "$ns"
     _lab_sysctl "$ns" net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 \
@@ -261,6 +260,13 @@ _lab_up_body() {
       net.ipv4.conf.default.rp_filter=0 net.ipv4.ip_forward=0
     ip -n "$ns" link set lo up
   done
+}
+
+_lab_up_body() {
+  set -eE
+  trap 'echo "lab_up: failed: $BASH_COMMAND" >&2' ERR
+  local n i vt h
+  _lab_ns_add $LAB_NAMES
 
   # underlay segment
   ip -n "$P-ul" link add br0 type bridge stp_state 0 mcast_snooping 0
@@ -381,6 +387,7 @@ lab_cleanup() {
 
 # ---------------------------------------------------------------------------------------------
 # helpers
+# wait_until SECONDS CMD...: polls CMD every LAB_POLL_S seconds (default 0.2) until it succeeds.
 wait_until() {
   local secs=$1 end
   shift
@@ -388,7 +395,7 @@ wait_until() {
   while :; do
     "$@" && return 0
     [ "$(date +%s%N)" -ge "$end" ] && return 1
-    sleep 0.2
+    sleep "${LAB_POLL_S:-0.2}"
   done
 }
 
@@ -577,6 +584,9 @@ gw_has_line() {
   echo "$out"
   echo "$out" | lab_has_line "$@" || { echo "no line with: $*"; return 1; }
 }
+
+# gw_errors_count NAME: how many drops `show errors` counts for reason NAME (0: none).
+gw_errors_count() { gw_cli "show errors" | awk -v n="$1" '$1 == n { c = $2 } END { print c + 0 }'; }
 
 # ---------------------------------------------------------------------------------------------
 # the same gateway, done by the Linux kernel

@@ -46,15 +46,8 @@ declare -a GPID=(x '' '')
 anycast_lab_up() {
   set -eE
   trap 'echo "anycast_lab_up: failed: $BASH_COMMAND" >&2' ERR
-  local n ns i vt h vx
-  for n in $LAB_NAMES; do
-    ns=$P-$n
-    ip netns add "$ns"
-    _lab_sysctl "$ns" net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 \
-      net.ipv6.conf.lo.disable_ipv6=1 net.ipv4.conf.all.rp_filter=0 \
-      net.ipv4.conf.default.rp_filter=0 net.ipv4.ip_forward=0
-    ip -n "$ns" link set lo up
-  done
+  local n i vt h vx
+  _lab_ns_add $LAB_NAMES
   ip -n "$P-ul" link add br0 type bridge stp_state 0 mcast_snooping 0
   ip -n "$P-ul" link set br0 up
   for n in gw1 gw2 vtep1 vtep2 vtep3; do
@@ -211,15 +204,6 @@ running_config_has_anycast() {
     [ "$(echo "$rc" | grep -cx " fabric forwarding mode anycast-gateway")" = 3 ]
 }
 
-wait_until_fast() { # SECONDS CMD...: like wait_until, polling every 20 ms
-  local end=$(($(date +%s%N) + $1 * 1000000000))
-  shift
-  until "$@"; do
-    [ "$(date +%s%N)" -ge "$end" ] && return 1
-    sleep 0.02
-  done
-}
-
 # failover VICTIM ROUND: h1 pings h2 every 100 ms for PING_SECONDS; gateway VICTIM is killed after
 # 2 s. FAILOVER_MS = the longest time without a reply, measured from the reply timestamps.
 failover() {
@@ -232,7 +216,7 @@ failover() {
   sleep 2
   # the worst moment: just after the victim taught VTEP1 the anycast MAC (the gateways'
   # gratuitous ARPs alternate, so within one period or two)
-  wait_until_fast 3 eval '[ "$(vtep_gw_of_amac 1)" = "$victim" ]' ||
+  LAB_POLL_S=0.02 wait_until 3 eval '[ "$(vtep_gw_of_amac 1)" = "$victim" ]' ||
     echo "VTEP1 did not point at gw$victim within 3 s; killing it anyway"
   local t_kill
   t_kill=$(date +%s.%N)

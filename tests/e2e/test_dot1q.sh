@@ -98,14 +98,13 @@ check "show ip arp: 172.16.100.10 02:00:00:16:01:0a on up0.100" \
   gw_has_line "show ip arp" 172.16.100.10 02:00:00:16:01:0a up0.100
 
 # --- drops ----------------------------------------------------------------------------------
-errors_count() { gw_cli "show errors" | awk -v n="$1" '$1 == n { c = $2 } END { print c + 0 }'; }
 unknown_vlan() {
   local before now
-  before=$(errors_count vlan_unknown)
+  before=$(gw_errors_count vlan_unknown)
   # echo requests in VLAN 300, which no sub-interface has
   vlan_ping 300,172.16.30.10,02:00:00:16:03:0a 172.16.30.1 --seconds 2 && { echo "answered?"; return 1; }
   sleep 0.5
-  now=$(errors_count vlan_unknown)
+  now=$(gw_errors_count vlan_unknown)
   gw_cli "show errors"
   echo "vlan_unknown: $before before, $now after"
   [ "$now" -ge $((before + 3)) ]

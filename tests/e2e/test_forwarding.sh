@@ -195,15 +195,14 @@ for _ in range(3):
     s.sendto(vxlan + frame, ("192.0.2.1", 4789))
 EOF
 }
-errors_count() { gw_cli "show errors" | awk -v n="$1" '$1 == n { c = $2 } END { print c + 0 }'; }
 if daemon_only "show errors: no_such_peer counts 3 packets from a VTEP that is not a peer"; then
   check "show errors answers" gw_cli "show errors"
-  NSP0=$(errors_count no_such_peer)
+  NSP0=$(gw_errors_count no_such_peer)
   nsp_counted() {
     local now
     send_bogus || return 1
     sleep 0.5
-    now=$(errors_count no_such_peer)
+    now=$(gw_errors_count no_such_peer)
     gw_cli "show errors"
     echo "no_such_peer: $NSP0 before, $now after"
     [ "$now" -ge $((NSP0 + 3)) ]

@@ -169,13 +169,12 @@ no_leak() {
 check "h1's pings to 10.1.20.60 arrive at h2 (red), none at b2 (blue)" no_leak
 
 # --- isolation: another VRF's prefix is unreachable, ICMP net unreachable, no_route counted ----
-errors_count() { gw_cli "show errors" | awk -v n="$1" '$1 == n { c = $2 } END { print c + 0 }'; }
 unreachable() { # FROM DST GATEWAY: ping fails with "Destination Net Unreachable" from GATEWAY
   local out before after
-  before=$(errors_count no_route)
+  before=$(gw_errors_count no_route)
   out=$(lab_exec "$1" timeout 10 ping -n -c 2 -i 0.3 -W 2 "$2")
   local rc=$?
-  after=$(errors_count no_route)
+  after=$(gw_errors_count no_route)
   echo "$out"
   echo "no_route: $before before, $after after"
   [ $rc != 0 ] && echo "$out" | grep -Eq "^From $3 icmp_seq=[0-9]+ Destination Net Unreachable" &&

@@ -64,6 +64,13 @@ bool lab_init(struct lab *lab, const struct gw_params *params)
 	       gw_if_addr_add(gw, lab->up0, LAB_UP, 30) == 0;
 }
 
+struct gw *lab_gw_empty(struct lab *lab)
+{
+	memset(lab, 0, sizeof(*lab));
+	lab->gw = gw_create(NULL, &lab_io, lab);
+	return lab->gw;
+}
+
 void lab_fini(struct lab *lab)
 {
 	gw_destroy(lab->gw);

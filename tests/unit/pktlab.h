@@ -50,6 +50,9 @@ extern const uint8_t lab_upnh_mac[6];
 /* Builds the standard topology; returns false on any configuration error. */
 bool lab_init(struct lab *lab, const struct gw_params *params);
 void lab_fini(struct lab *lab);
+/* A gateway with nothing configured, output counted and freed unseen (tests of the
+ * configuration model): lab->gw, or NULL. lab_fini or gw_destroy ends it. */
+struct gw *lab_gw_empty(struct lab *lab);
 void lab_reset_capture(struct lab *lab);
 
 /* Frame builders: each writes into buf and returns the length. */

@@ -273,22 +273,8 @@ static void test_gratuitous_arp_off(void)
 
 /* ================================================================ configuration */
 
+static struct lab E; /* holds G, an empty gateway (lab_gw_empty) */
 static struct gw *G;
-
-static void noop_underlay(void *ctx, struct gw_pkt **pkts, unsigned n)
-{
-	(void)ctx;
-	for (unsigned i = 0; i < n; i++)
-		gw_pkt_free(gw_pool(G), pkts[i]);
-}
-
-static void noop_eth(void *ctx, uint16_t ifx, struct gw_pkt **pkts, unsigned n)
-{
-	(void)ifx;
-	noop_underlay(ctx, pkts, n);
-}
-
-static const struct gw_io_ops io = {.tx_underlay = noop_underlay, .tx_eth = noop_eth};
 
 static char last_msg[512];
 static void collect(void *arg, unsigned line, const char *msg)
@@ -395,7 +381,7 @@ static void test_cfg_apply(void)
 	/* the mode without the MAC is refused and changes nothing */
 	CU_ASSERT_EQUAL(gw_cfg_if_set_anycast(c0, "bdif10", true, err), GW_CFG_OK);
 
-	struct gw *gw = G = gw_create(NULL, &io, NULL);
+	struct gw *gw = G = lab_gw_empty(&E);
 	CU_ASSERT_FATAL(gw != NULL);
 	CU_ASSERT_EQUAL_FATAL(gw_cfg_apply(gw, NULL, c3, NULL, err), GW_CFG_OK);
 	check_if(gw, "bdif10", own10, false);

@@ -249,6 +249,40 @@ static void test_budget_and_filter(void)
 	CU_ASSERT_EQUAL(gw_trace_budget(L.gw), 0);
 }
 
+/* uplink-rx is before the VLAN demux: it names the netdev; l2-input the sub-interface. */
+static void test_uplink_rx_netdev(void)
+{
+	static const uint8_t mac[6] = {0x02, 0x00, 0x00, 0x00, 0x01, 0x00};
+	uint16_t sub100, sub200;
+	/* no main interface: the netdev's frames come in through one of its sub-interfaces */
+	CU_ASSERT_EQUAL_FATAL(gw_if_del(L.gw, L.up0), GW_OK);
+	CU_ASSERT_EQUAL_FATAL(gw_eth_add(L.gw, "up0.100", mac, &sub100), GW_OK);
+	CU_ASSERT_EQUAL_FATAL(gw_eth_add(L.gw, "up0.200", mac, &sub200), GW_OK);
+	CU_ASSERT_EQUAL_FATAL(gw_if_set_dot1q(L.gw, sub100, 100), GW_OK);
+	CU_ASSERT_EQUAL_FATAL(gw_if_set_dot1q(L.gw, sub200, 200), GW_OK);
+	CU_ASSERT_EQUAL_FATAL(gw_if_addr_add(L.gw, sub200, 0xac10c801u, 24), GW_OK);
+	uint8_t f[80];
+	unsigned n =
+	    lab_arp_frame(f, ARP_OP_REQUEST, NULL, lab_upnh_mac, 0xac10c80au, NULL, 0xac10c801u);
+	memmove(f + 16, f + 12, n - 12); /* VLAN 200 tag */
+	f[12] = 0x81, f[13] = 0x00, f[14] = 0x00, f[15] = 200;
+	n += 4;
+	CU_ASSERT_EQUAL(gw_trace_add(L.gw, 1, GW_TRACE_IN_ANY), 1);
+	lab_from_uplink(&L, sub100, f, n);
+	const struct gw_trace_pkt *e = gw_trace_get(L.gw, 0);
+	CU_ASSERT_FATAL(e != NULL);
+	char line[256];
+	const struct gw_trace_rec *r = find(e, GW_TR_UPLINK_RX, 0);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(gw_trace_format(L.gw, r, line, sizeof(line)), "netdev up0 "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(line, "type 0x8100"));
+	r = find(e, GW_TR_L2_INPUT, 0);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_PTR_NOT_NULL(
+	    strstr(gw_trace_format(L.gw, r, line, sizeof(line)), "interface up0.200 "));
+	gw_trace_clear(L.gw);
+}
+
 /* A packet held by ARP across `clear trace` must not write into the newer entries. */
 static void test_clear_with_held_packet(void)
 {
@@ -349,6 +383,44 @@ static void debug_flood(void)
 	gw_debug_set(L.gw, GW_DEBUG_ALL, false);
 }
 
+/* A frame of a VLAN that has no sub-interface on up0. */
+static void from_unknown_vlan(void)
+{
+	uint8_t f[200];
+	unsigned n = lab_eth(f, lab_up0_mac, H2, NET_ETHERTYPE_VLAN);
+	f[n++] = 0, f[n++] = 77; /* VLAN 77 */
+	f[n++] = 0x08, f[n++] = 0x00;
+	n += lab_ip(f + n, LAB_UPNH, LAB_UP, NET_IPPROTO_ICMP, 64, NET_ICMP_HLEN + 8, true);
+	n += lab_icmp_echo(f + n, 1, 1, 8);
+	lab_from_uplink(&L, L.up0, f, n);
+}
+
+static void debug_new_reasons(void)
+{
+	gw_debug_set(L.gw, GW_DEBUG_ALL, true);
+	from_unknown_vlan();
+	ping(IP_EXT, 64); /* bdif10 is in VRF blue now */
+	gw_debug_set(L.gw, GW_DEBUG_ALL, false);
+}
+
+/* Drops of the sub-interface demux are logged, and IPv4 lines of a tenant name its VRF. */
+static void test_debug_vlan_vrf(void)
+{
+	uint16_t blue;
+	CU_ASSERT_EQUAL_FATAL(gw_vrf_add(L.gw, "blue", &blue), GW_OK);
+	CU_ASSERT_EQUAL_FATAL(gw_if_set_vrf(L.gw, L.bdif10, blue), GW_OK);
+	lab_advance(&L, 1000); /* the ICMP error bucket refilled */
+	char *log = stderr_of(debug_new_reasons);
+	CU_ASSERT_EQUAL(count_lines(log, "vxlan: drop vlan_unknown"), 1);
+	CU_ASSERT_EQUAL(count_lines(log, "ip: drop no_route: vrf blue 10.1.10.50 -> 198.51.100.1"),
+	                1);
+	CU_ASSERT_EQUAL(
+	    count_lines(log, "ip: icmp error type 3 code 0 vrf blue 10.1.10.1 -> 10.1.10.50"), 1);
+	free(log);
+	/* back home: the error waiting for H1's ARP in blue is let go */
+	CU_ASSERT_EQUAL(gw_if_set_vrf(L.gw, L.bdif10, GW_VRF_DEFAULT), GW_OK);
+}
+
 static void test_debug_lines(void)
 {
 	lab_host_arp(&L, LAB_VTEP11, 5000, IP_H1, H1, LAB_GW10);
@@ -445,7 +517,9 @@ static CU_TestInfo tests[] = {
     {"budget, input filter, bounds", test_budget_and_filter},
     {"clear trace with a held packet", test_clear_with_held_packet},
     {"flood copies in the original's entry", test_flood_copies},
+    {"uplink-rx names the netdev, l2-input the sub-interface", test_uplink_rx_netdev},
     {"debug: lines by area, rate-limited", test_debug_lines},
+    {"debug: VLAN demux drops, the VRF of IPv4 lines", test_debug_vlan_vrf},
     {"CLI: trace and debug", test_cli_trace_and_debug},
     CU_TEST_INFO_NULL,
 };

@@ -14,6 +14,7 @@
 #include "cu_main.h"
 #include "gw/config.h"
 #include "gw/ping.h"
+#include "gw/trace.h"
 #include "pktlab.h"
 #include "vxlan/vxlan.h"
 
@@ -224,6 +225,33 @@ static void test_mixed_vector(void)
 }
 
 /* A VRF in use cannot go; an interface moved out takes its routes along. */
+/* show trace names the VRF whose FIB a traced packet was looked up in. */
+static void test_trace_names_vrf(void)
+{
+	CU_ASSERT_EQUAL_FATAL(gw_trace_add(L.gw, 2, GW_TRACE_IN_ANY), 2);
+	ping(LAB_VTEP11, 5210, MAC210, BLUE_A, IP_A, IP_B);
+	ping(LAB_VTEP11, 5110, MAC110, RED_A, IP_A, IP_B);
+	CU_ASSERT_EQUAL_FATAL(gw_trace_count(L.gw), 2);
+	static const char *const want[2][2] = {
+	    {"vrf blue dst 10.1.20.60 prefix 10.1.20.0/24 path connected interface bdif220",
+	     "\"vrf\":\"blue\",\"dst\":\"10.1.20.60\""},
+	    {"vrf red dst 10.1.20.60 prefix 10.1.20.0/24 path connected interface bdif120",
+	     "\"vrf\":\"red\",\"dst\":\"10.1.20.60\""}};
+	for (uint32_t k = 0; k < 2; k++) {
+		const struct gw_trace_pkt *e = gw_trace_get(L.gw, k);
+		const struct gw_trace_rec *r = NULL;
+		for (unsigned i = 0; e && i < e->n_recs && !r; i++)
+			if (e->rec[i].stage == GW_TR_IP4_LOOKUP)
+				r = &e->rec[i];
+		CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+		char line[256];
+		CU_ASSERT_STRING_EQUAL(gw_trace_format(L.gw, r, line, sizeof(line)), want[k][0]);
+		gw_trace_format_json(L.gw, r, line, sizeof(line));
+		CU_ASSERT_PTR_NOT_NULL(strstr(line, want[k][1]));
+	}
+	gw_trace_clear(L.gw);
+}
+
 /* ---- the gateway's own ping, in a VRF ---- */
 static struct gw_ping_result ping_res;
 static unsigned ping_done;
@@ -295,6 +323,74 @@ static void test_ping_in_vrf(void)
 	CU_ASSERT_EQUAL(gw_ping_start(L.gw, &req, &PING_OPS, NULL, &id), GW_E_INVAL);
 }
 
+/* An ICMP error about blue's probe is only taken in blue; red's host may send the same. */
+static unsigned unreach_of(const struct lab_frame *c, const uint8_t *gw_mac,
+                           const uint8_t *host_mac, uint8_t *f)
+{
+	const uint8_t *req_ip = c->bytes + 36 + 14;
+	unsigned n = lab_eth(f, gw_mac, host_mac, NET_ETHERTYPE_IP);
+	n += lab_ip(f + n, IP_B, IP_GWB, NET_IPPROTO_ICMP, 64, 8 + 28, false);
+	uint8_t *icmp = f + n;
+	memset(icmp, 0, 8);
+	icmp[0] = 3; /* destination unreachable, port */
+	icmp[1] = 3;
+	memcpy(icmp + 8, req_ip, 28);
+	uint16_t sum = net_csum(icmp, 36);
+	memcpy(icmp + 2, &sum, 2);
+	return n + 36;
+}
+
+static void test_ping_error_in_vrf(void)
+{
+	struct gw_ping_req req = {
+	    .vrf = blue, .dst = IP_B, .count = 1, .size = 100, .timeout_ms = 2000};
+	uint32_t id;
+	ping_done = 0;
+	CU_ASSERT_EQUAL_FATAL(gw_ping_start(L.gw, &req, &PING_OPS, NULL, &id), GW_OK);
+	CU_ASSERT_EQUAL_FATAL(L.n_cap, 1);
+	uint8_t f[200], mac120[6], mac220[6];
+	gw_bdif_default_mac(120, mac120);
+	gw_bdif_default_mac(220, mac220);
+	unsigned n = unreach_of(&L.cap[0], mac120, RED_B, f);
+	lab_from_vtep(&L, LAB_VTEP12, 5120, f, n);
+	gw_tick(L.gw);
+	CU_ASSERT_EQUAL(ping_done, 0);
+	n = unreach_of(&L.cap[0], mac220, BLUE_B, f);
+	lab_from_vtep(&L, LAB_VTEP13, 5220, f, n);
+	gw_tick(L.gw);
+	CU_ASSERT_EQUAL(ping_done, 1);
+	CU_ASSERT_EQUAL(ping_res.sent, 1);
+	CU_ASSERT_EQUAL(ping_res.received, 0);
+}
+
+/*
+ * The VRF of a running ping is deleted and its index given to a new VRF: the ping ends
+ * on the next tick, its probe in flight unreachable, and never probes the new tenant.
+ */
+static void test_ping_vrf_deleted(void)
+{
+	struct gw_ping_req req = {
+	    .vrf = blue, .dst = IP_B, .count = 3, .size = 100, .timeout_ms = 1000};
+	uint32_t id;
+	ping_done = 0;
+	CU_ASSERT_EQUAL_FATAL(gw_ping_start(L.gw, &req, &PING_OPS, NULL, &id), GW_OK);
+	CU_ASSERT_EQUAL(gw_if_del(L.gw, bdif210), GW_OK);
+	CU_ASSERT_EQUAL(gw_if_del(L.gw, bdif220), GW_OK);
+	CU_ASSERT_EQUAL_FATAL(gw_vrf_del(L.gw, blue), GW_OK);
+	uint16_t green;
+	CU_ASSERT_EQUAL_FATAL(gw_vrf_add(L.gw, "green", &green), GW_OK);
+	CU_ASSERT_EQUAL(green, blue); /* the slot is reused */
+	lab_reset_capture(&L);
+	gw_tick(L.gw);
+	CU_ASSERT_EQUAL(ping_done, 1);
+	CU_ASSERT_EQUAL(ping_res.sent, 1);
+	CU_ASSERT_EQUAL(ping_res.received, 0);
+	for (unsigned i = 0; i < 5; i++)
+		lab_advance(&L, 1000);
+	CU_ASSERT_EQUAL(ping_done, 1);
+	CU_ASSERT_EQUAL(L.n_cap, 0);
+}
+
 static void test_vrf_lifecycle(void)
 {
 	uint16_t x;
@@ -324,22 +420,8 @@ static void test_vrf_lifecycle(void)
 
 /* ---------------------------------------------------------------- configuration */
 
+static struct lab E; /* holds G, an empty gateway (lab_gw_empty) */
 static struct gw *G;
-
-static void noop_underlay(void *ctx, struct gw_pkt **pkts, unsigned n)
-{
-	(void)ctx;
-	for (unsigned i = 0; i < n; i++)
-		gw_pkt_free(gw_pool(G), pkts[i]);
-}
-
-static void noop_eth(void *ctx, uint16_t ifx, struct gw_pkt **pkts, unsigned n)
-{
-	(void)ifx;
-	noop_underlay(ctx, pkts, n);
-}
-
-static const struct gw_io_ops io = {.tx_underlay = noop_underlay, .tx_eth = noop_eth};
 
 static void report(void *arg, unsigned line, const char *msg)
 {
@@ -440,7 +522,7 @@ static bool has_far_route(const char *name, uint32_t nh, uint16_t ifx)
 static void test_cfg_apply_diff(void)
 {
 	char err[GW_CFG_ERRLEN];
-	G = gw_create(NULL, &io, NULL);
+	G = lab_gw_empty(&E);
 	CU_ASSERT_FATAL(G != NULL);
 	struct gw_cfg *a = load(TENANTS);
 	CU_ASSERT_EQUAL_FATAL(gw_cfg_apply(G, NULL, a, NULL, err), GW_CFG_OK);
@@ -543,7 +625,7 @@ static void test_cli_session(void)
 	                                          "ip route vrf red 10.50.0.0/16 10.1.10.9",
 	                                          "end",
 	                                          NULL};
-	G = gw_create(NULL, &io, NULL);
+	G = lab_gw_empty(&E);
 	CU_ASSERT_FATAL(G != NULL);
 	running = gw_cfg_new();
 	struct cli_env env = {.gw = G, .running = env_running, .commit = env_commit};
@@ -604,7 +686,10 @@ static CU_TestInfo pipeline_tests[] = {
     {"prefix of another VRF: net unreachable, no_route", test_isolation_no_route},
     {"echo reply within the VRF", test_echo_in_vrf},
     {"vector mixing VRFs", test_mixed_vector},
+    {"show trace names the VRF of the lookup", test_trace_names_vrf},
     {"the gateway's ping in a VRF", test_ping_in_vrf},
+    {"an ICMP error about a ping is taken in its VRF only", test_ping_error_in_vrf},
+    {"the VRF of a running ping deleted", test_ping_vrf_deleted},
     {"VRF in use, interface moved, VRF deleted", test_vrf_lifecycle},
     CU_TEST_INFO_NULL,
 };

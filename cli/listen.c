@@ -1,0 +1,31 @@
+/*
+ * cli/listen.c - the TCP listening socket of a management server (telnet, metrics),
+ * bound when a configuration is prepared so that a bad address fails the commit before
+ * anything changes.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "cli/cli_int.h"
+
+int cli_tcp_listen(uint32_t addr, uint16_t port, const char *what, char *err, size_t errlen)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port)};
+	sa.sin_addr.s_addr = htonl(addr);
+	int one = 1, fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd >= 0 && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == 0 &&
+	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 && listen(fd, 16) == 0)
+		return fd;
+	int e = errno; /* inet_ntop and close must not change what is reported */
+	char ip[INET_ADDRSTRLEN];
+	inet_ntop(AF_INET, &sa.sin_addr, ip, sizeof(ip));
+	snprintf(err, errlen, "%s listen %s %u: %s", what, ip, port, strerror(e));
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
