@@ -13,6 +13,7 @@
 #include <net/if_arp.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <linux/if_packet.h>
 #include <linux/neighbour.h>
 #include <linux/netlink.h>
@@ -58,7 +59,7 @@ struct gw_l2 {
 static int find_answer(const void *buf, size_t len, uint32_t seq, const struct nlmsghdr **out)
 {
 	const struct nlmsghdr *h = buf;
-	int left = len > (size_t)NL_BUF * 8 ? NL_BUF * 8 : (int)len;
+	int left = len > INT_MAX ? INT_MAX : (int)len;
 	for (; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
 		if (h->nlmsg_seq != seq)
 			continue; /* a late answer to an earlier query */
@@ -88,22 +89,21 @@ int gw_l2_parse_route(const void *buf, size_t len, uint32_t seq, struct gw_l2_ro
 	if (rt->rtm_family != AF_INET)
 		return -EBADMSG;
 	*out = (struct gw_l2_route){.type = rt->rtm_type};
+	bool via = false;
 	int alen = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof(*rt)));
 	for (const struct rtattr *a = RTM_RTA(rt); RTA_OK(a, alen); a = RTA_NEXT(a, alen)) {
 		uint32_t v;
-		if (RTA_PAYLOAD(a) != 4) {
-			/* A next hop of another family (RTA_VIA) has no IPv4 neighbour. */
-			if (a->rta_type == RTA_VIA)
-				out->oif = -1;
+		via |= a->rta_type == RTA_VIA;
+		if (RTA_PAYLOAD(a) != 4)
 			continue;
-		}
 		memcpy(&v, RTA_DATA(a), 4);
-		if (a->rta_type == RTA_OIF && out->oif >= 0)
+		if (a->rta_type == RTA_OIF)
 			out->oif = (int)v;
 		else if (a->rta_type == RTA_GATEWAY)
 			out->gateway = ntohl(v);
 	}
-	if (out->oif < 0)
+	/* A next hop of another family (RTA_VIA) has no IPv4 neighbour to ask about. */
+	if (via)
 		out->oif = 0;
 	return 0;
 }
