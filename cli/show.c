@@ -454,6 +454,8 @@ static int peer_rate_line(const struct gw_peer_stats *p, void *arg)
 #define COUNTER_FIELDS(_)                                                                          \
 	_(rx_underlay)                                                                             \
 	_(tx_underlay)                                                                             \
+	_(tx_underlay_l2)                                                                          \
+	_(tx_underlay_raw)                                                                         \
 	_(rx_eth)                                                                                  \
 	_(tx_eth)                                                                                  \
 	_(routed)                                                                                  \

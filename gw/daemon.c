@@ -57,6 +57,7 @@ struct gwd {
 	struct gw_eth *eth_of[GW_IF_MAX + 1]; /* by ifx, for transmit */
 	ev_timer tick;
 	uint64_t udp_drops_seen, udp_oversize_seen;
+	uint64_t udp_l2_seen, udp_raw_seen;
 };
 
 #define fail gw_cfg_fail
@@ -163,6 +164,11 @@ static void count_socket_drops(struct gwd *d)
 		if (n > d->udp_oversize_seen)
 			gw_count_drop(d->gw, GW_DROP_RX_OVERSIZE, n - d->udp_oversize_seen);
 		d->udp_oversize_seen = n;
+		uint64_t l2, raw;
+		gw_udp_tx_paths(d->udp, &l2, &raw);
+		gw_count_underlay_paths(d->gw, l2 - d->udp_l2_seen, raw - d->udp_raw_seen);
+		d->udp_l2_seen = l2;
+		d->udp_raw_seen = raw;
 	}
 	for (int i = 0; i < d->n_uplinks; i++) {
 		struct uplink *u = d->uplinks[i];
@@ -363,11 +369,14 @@ static int underlay_prepare(struct gwd *d, const struct gw_cfg *cand, struct gw_
 static void underlay_settle(struct gwd *d, struct gw_udp *u, const struct gw_cfg *cand)
 {
 	if (u != d->udp) {
-		if (d->udp)
+		if (d->udp) {
+			count_socket_drops(d); /* what the old driver counted since the last tick */
 			gw_udp_close(d->udp);
+		}
 		d->udp = u;
 		d->udp_drops_seen = u ? gw_udp_rx_dropped(u) : 0;
 		d->udp_oversize_seen = 0;
+		d->udp_l2_seen = d->udp_raw_seen = 0;
 		d->udp_vtep = cand->vtep;
 		d->udp_port = cand->udp_port;
 	} else if (u) {

@@ -577,6 +577,12 @@ void gw_count_drop(struct gw *gw, enum gw_drop why, uint64_t n)
 		gw->cnt.drops[why] += n;
 }
 
+void gw_count_underlay_paths(struct gw *gw, uint64_t l2, uint64_t raw)
+{
+	gw->cnt.tx_underlay_l2 += l2;
+	gw->cnt.tx_underlay_raw += raw;
+}
+
 void gw_clear_counters(struct gw *gw)
 {
 	memset(&gw->cnt, 0, sizeof(gw->cnt));

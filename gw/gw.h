@@ -203,10 +203,14 @@ struct gw_counters {
 	uint64_t drops[GW_DROP_MAX];
 	uint64_t rx_underlay, tx_underlay, rx_eth, tx_eth;
 	uint64_t routed, local, arp_replies, arp_requests, icmp_errors, fragments, flooded;
+	/* How the underlay driver sent tx_underlay: direct Ethernet frames, raw socket. */
+	uint64_t tx_underlay_l2, tx_underlay_raw;
 };
 void gw_get_counters(const struct gw *gw, struct gw_counters *c);
 /* Drops the I/O drivers see (refused sends) are counted with the pipeline's. */
 void gw_count_drop(struct gw *gw, enum gw_drop why, uint64_t n);
 void gw_clear_counters(struct gw *gw);
+/* The underlay driver's transmit paths, added as the daemon reads them. */
+void gw_count_underlay_paths(struct gw *gw, uint64_t l2, uint64_t raw);
 
 #endif

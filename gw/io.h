@@ -7,8 +7,10 @@
  * set. A UDP socket sends from one fixed port, so the pipeline builds the whole outer
  * IPv4/UDP header itself (prebuilt, see vxlan/vxlan.h) and the driver sends it through
  * a raw socket with IP_HDRINCL; the kernel only routes it and resolves the underlay next
- * hop. Receiving stays on an ordinary UDP socket bound to VTEP:port (recvmmsg), which
- * keeps the kernel's demultiplexing and lets UDP GRO batch later.
+ * hop. Once the kernel knows a peer's next hop, the driver builds the Ethernet header too
+ * and sends the frame on an AF_PACKET socket (gw/io_l2.h). Receiving stays on an ordinary UDP
+ * socket bound to VTEP:port (recvmmsg), which keeps the kernel's demultiplexing and lets UDP GRO
+ * batch later.
  */
 #ifndef GW_IO_H
 #define GW_IO_H
@@ -46,6 +48,11 @@ unsigned gw_udp_recv(struct gw_udp *u, int fd, struct gw_pool *pool, struct gw_p
  * kernel refused (counted by the caller as tx_failed).
  */
 unsigned gw_udp_send(struct gw_udp *u, struct gw_pool *pool, struct gw_pkt **pkts, unsigned n);
+/*
+ * Packets handed to the direct Ethernet path (AF_PACKET, next hop from the kernel's
+ * tables, see gw/io_l2.h) and to the raw socket: running totals.
+ */
+void gw_udp_tx_paths(const struct gw_udp *u, uint64_t *l2, uint64_t *raw);
 /* Datagrams larger than a packet buffer, dropped unread: a running total. */
 uint64_t gw_udp_rx_oversize(const struct gw_udp *u);
 /* Datagrams the kernel dropped (receive buffers full) over every socket: a running total. */

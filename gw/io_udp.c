@@ -6,13 +6,20 @@
  * lookup tell them apart, so the destination of a datagram is known from the socket it
  * arrived on and no IP_PKTINFO control message is needed.
  *
- * Send: one IPPROTO_RAW socket (IP_HDRINCL implied); the pipeline wrote the whole outer
- * header, the kernel routes it, picks the underlay next hop and transmits.
+ * Send: the pipeline wrote the whole outer header. A packet to a unicast VTEP whose next
+ * hop the cache of gw/io_l2.h knows gets an Ethernet header in its headroom and goes
+ * straight to the netdev on an AF_PACKET socket; any other one (a flood group, a peer
+ * being resolved) goes on one IPPROTO_RAW socket (IP_HDRINCL implied), where the kernel
+ * routes it, resolves the underlay next hop and transmits. Both put the same IPv4 packet
+ * on the wire: the kernel leaves a raw DF packet's ID 0 and its checksum as we wrote it.
  */
 #include "gw/io.h"
 #include "gw/io_int.h"
+#include "gw/io_l2.h"
 
+#include <linux/if_packet.h>
 #include <linux/sock_diag.h>
+#include <net/ethernet.h>
 
 #include "common/net.h"
 
@@ -23,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Big socket buffers absorb bursts between two turns of the event loop. */
@@ -45,6 +53,12 @@ struct gw_udp {
 	struct iovec iov[GW_VEC_MAX];
 	struct sockaddr_in addrs[GW_VEC_MAX];
 	uint64_t oversize;
+	/* Direct Ethernet transmit (NULL: everything goes raw) and its vector. */
+	struct gw_l2 *l2;
+	struct mmsghdr l2_msgs[GW_VEC_MAX];
+	struct iovec l2_iov[GW_VEC_MAX];
+	struct sockaddr_ll l2_addrs[GW_VEC_MAX];
+	uint64_t tx_l2, tx_raw;
 };
 
 static void set_err(char *err, const char *what, uint32_t ip, uint16_t port, int e)
@@ -149,6 +163,8 @@ struct gw_udp *gw_udp_open(uint32_t vtep, uint16_t port, char err[GW_IO_ERRLEN])
 		free(u);
 		return NULL;
 	}
+	/* Without it (no AF_PACKET, no rtnetlink) the raw socket carries everything. */
+	u->l2 = gw_l2_open();
 	return u;
 }
 
@@ -160,6 +176,7 @@ void gw_udp_close(struct gw_udp *u)
 		close(u->groups[i].fd);
 	close(u->rx_fd);
 	close(u->tx_fd);
+	gw_l2_close(u->l2);
 	free(u);
 }
 
@@ -252,29 +269,86 @@ unsigned gw_udp_recv(struct gw_udp *u, int fd, struct gw_pool *pool, struct gw_p
 	return k;
 }
 
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* Prepends the Ethernet header to p and queues it as message i of the L2 vector. */
+static void l2_queue(struct gw_udp *u, unsigned i, struct gw_pkt *p, const struct gw_l2_nh *nh)
+{
+	p->data -= ETH_HLEN;
+	p->len += ETH_HLEN;
+	memcpy(p->data, nh->dst, 6);
+	memcpy(p->data + 6, nh->src, 6);
+	p->data[12] = ETHERTYPE_IP >> 8;
+	p->data[13] = ETHERTYPE_IP & 0xff;
+	u->l2_addrs[i] = (struct sockaddr_ll){
+	    .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_IP), .sll_ifindex = nh->ifindex};
+	u->l2_iov[i] = (struct iovec){.iov_base = p->data, .iov_len = p->len};
+	u->l2_msgs[i].msg_hdr = (struct msghdr){
+	    .msg_name = &u->l2_addrs[i],
+	    .msg_namelen = sizeof(u->l2_addrs[i]),
+	    .msg_iov = &u->l2_iov[i],
+	    .msg_iovlen = 1,
+	};
+}
+
+/* The next hop of a packet that may go the L2 way, or NULL. */
+static const struct gw_l2_nh *l2_next_hop(struct gw_udp *u, const struct gw_pkt *p)
+{
+	if (!u->l2 || net_ip_is_mcast(p->outer_dst) || gw_pkt_headroom(p) < ETH_HLEN)
+		return NULL;
+	return gw_l2_lookup(u->l2, p->outer_dst);
+}
+
 static unsigned send_chunk(struct gw_udp *u, struct gw_pkt **pkts, unsigned n)
 {
+	unsigned n_raw = 0, n_l2 = 0;
 	for (unsigned i = 0; i < n; i++) {
-		u->addrs[i] = sin_of(pkts[i]->outer_dst, 0);
-		u->iov[i] = (struct iovec){.iov_base = pkts[i]->data, .iov_len = pkts[i]->len};
-		u->msgs[i].msg_hdr = (struct msghdr){
-		    .msg_name = &u->addrs[i],
-		    .msg_namelen = sizeof(u->addrs[i]),
-		    .msg_iov = &u->iov[i],
+		const struct gw_l2_nh *nh = l2_next_hop(u, pkts[i]);
+		if (nh) {
+			l2_queue(u, n_l2++, pkts[i], nh);
+			continue;
+		}
+		u->addrs[n_raw] = sin_of(pkts[i]->outer_dst, 0);
+		u->iov[n_raw] = (struct iovec){.iov_base = pkts[i]->data, .iov_len = pkts[i]->len};
+		u->msgs[n_raw].msg_hdr = (struct msghdr){
+		    .msg_name = &u->addrs[n_raw],
+		    .msg_namelen = sizeof(u->addrs[n_raw]),
+		    .msg_iov = &u->iov[n_raw],
 		    .msg_iovlen = 1,
 		};
+		n_raw++;
 	}
-	return gw_io_send_vec(u->tx_fd, u->msgs, n);
+	u->tx_l2 += n_l2;
+	u->tx_raw += n_raw;
+	unsigned refused = 0;
+	if (n_l2)
+		refused += gw_io_send_vec(gw_l2_fd(u->l2), u->l2_msgs, n_l2);
+	if (n_raw)
+		refused += gw_io_send_vec(u->tx_fd, u->msgs, n_raw);
+	return refused;
 }
 
 unsigned gw_udp_send(struct gw_udp *u, struct gw_pool *pool, struct gw_pkt **pkts, unsigned n)
 {
 	unsigned refused = 0;
+	if (u->l2)
+		gw_l2_begin(u->l2, now_ms());
 	for (unsigned off = 0; off < n; off += GW_VEC_MAX)
 		refused += send_chunk(u, pkts + off, n - off < GW_VEC_MAX ? n - off : GW_VEC_MAX);
 	for (unsigned i = 0; i < n; i++)
 		gw_pkt_free(pool, pkts[i]);
 	return refused;
+}
+
+void gw_udp_tx_paths(const struct gw_udp *u, uint64_t *l2, uint64_t *raw)
+{
+	*l2 = u->tx_l2;
+	*raw = u->tx_raw;
 }
 
 static int join_err(char *err, uint32_t group, uint32_t vtep, const char *why)

@@ -1,0 +1,310 @@
+/*
+ * gw/io_l2.c - next-hop cache for the underlay's direct Ethernet transmit (see io_l2.h).
+ *
+ * The kernel answers a non-dump rtnetlink request within the sendto() that carries it,
+ * so a query is two system calls and never waits: the answer is read with MSG_DONTWAIT
+ * and a missing one is a failed query (the packet goes the raw way, the peer is asked
+ * again GW_L2_RETRY_MS later).
+ */
+#include "gw/io_l2.h"
+
+/* net/if.h before the linux headers: its libc-compat guards then keep out linux/if.h. */
+#include <net/if.h>
+#include <net/if_arp.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <linux/if_packet.h>
+#include <linux/neighbour.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "common/net.h"
+
+#define PROBE_MAX 8 /* slots looked at per peer: the table stays bounded, never rehashed */
+#define NL_BUF    8192
+
+struct entry {
+	uint32_t ip; /* 0: free */
+	bool usable;
+	/* The kernel's entry is stale: send one packet the raw way, so that the kernel's
+	 * neighbour state machine sees traffic and re-validates the MAC (delay, probe). */
+	bool confirm;
+	uint64_t expires_ms;
+	struct gw_l2_nh nh;
+};
+
+struct gw_l2 {
+	int nl_fd;
+	int pkt_fd;
+	uint32_t seq;
+	uint64_t now_ms;
+	unsigned budget;
+	struct entry tab[GW_L2_ENTRIES];
+	uint8_t buf[NL_BUF];
+};
+
+/* ---------------------------------------------------------------- parsing */
+
+/*
+ * Finds the message answering seq: its header in *out, or a negative errno (the
+ * kernel's error, or -ENOMSG when there is none for seq).
+ */
+static int find_answer(const void *buf, size_t len, uint32_t seq, const struct nlmsghdr **out)
+{
+	const struct nlmsghdr *h = buf;
+	int left = len > INT_MAX ? INT_MAX : (int)len;
+	for (; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
+		if (h->nlmsg_seq != seq)
+			continue; /* a late answer to an earlier query */
+		if (h->nlmsg_type == NLMSG_ERROR) {
+			if (h->nlmsg_len < NLMSG_LENGTH(sizeof(struct nlmsgerr)))
+				return -EBADMSG;
+			const struct nlmsgerr *e = NLMSG_DATA(h);
+			if (e->error == 0)
+				continue; /* an ack: the answer, if any, is elsewhere */
+			return e->error < 0 ? e->error : -EBADMSG;
+		}
+		*out = h;
+		return 0;
+	}
+	return -ENOMSG;
+}
+
+int gw_l2_parse_route(const void *buf, size_t len, uint32_t seq, struct gw_l2_route *out)
+{
+	const struct nlmsghdr *h;
+	int r = find_answer(buf, len, seq, &h);
+	if (r < 0)
+		return r;
+	if (h->nlmsg_type != RTM_NEWROUTE || h->nlmsg_len < NLMSG_LENGTH(sizeof(struct rtmsg)))
+		return -EBADMSG;
+	const struct rtmsg *rt = NLMSG_DATA(h);
+	if (rt->rtm_family != AF_INET)
+		return -EBADMSG;
+	*out = (struct gw_l2_route){.type = rt->rtm_type};
+	bool via = false;
+	int alen = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof(*rt)));
+	for (const struct rtattr *a = RTM_RTA(rt); RTA_OK(a, alen); a = RTA_NEXT(a, alen)) {
+		uint32_t v;
+		via |= a->rta_type == RTA_VIA;
+		if (RTA_PAYLOAD(a) != 4)
+			continue;
+		memcpy(&v, RTA_DATA(a), 4);
+		if (a->rta_type == RTA_OIF)
+			out->oif = (int)v;
+		else if (a->rta_type == RTA_GATEWAY)
+			out->gateway = ntohl(v);
+	}
+	/* A next hop of another family (RTA_VIA) has no IPv4 neighbour to ask about. */
+	if (via)
+		out->oif = 0;
+	return 0;
+}
+
+int gw_l2_parse_neigh(const void *buf, size_t len, uint32_t seq, struct gw_l2_neigh *out)
+{
+	const struct nlmsghdr *h;
+	int r = find_answer(buf, len, seq, &h);
+	if (r < 0)
+		return r;
+	if (h->nlmsg_type != RTM_NEWNEIGH || h->nlmsg_len < NLMSG_LENGTH(sizeof(struct ndmsg)))
+		return -EBADMSG;
+	const struct ndmsg *nd = NLMSG_DATA(h);
+	if (nd->ndm_family != AF_INET)
+		return -EBADMSG;
+	*out = (struct gw_l2_neigh){.state = nd->ndm_state};
+	int alen = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof(*nd)));
+	const struct rtattr *a =
+	    (const struct rtattr *)((const char *)nd + NLMSG_ALIGN(sizeof(*nd)));
+	for (; RTA_OK(a, alen); a = RTA_NEXT(a, alen)) {
+		if (a->rta_type == NDA_LLADDR && RTA_PAYLOAD(a) == 6) {
+			memcpy(out->mac, RTA_DATA(a), 6);
+			out->has_mac = true;
+		}
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- kernel queries */
+
+static void put_attr(struct nlmsghdr *h, uint16_t type, const void *data, uint16_t len)
+{
+	struct rtattr *a = (struct rtattr *)((char *)h + NLMSG_ALIGN(h->nlmsg_len));
+	a->rta_type = type;
+	a->rta_len = (unsigned short)RTA_LENGTH(len);
+	memcpy(RTA_DATA(a), data, len);
+	h->nlmsg_len = NLMSG_ALIGN(h->nlmsg_len) + RTA_ALIGN(a->rta_len);
+}
+
+/* Sends request h and reads what is queued; returns the bytes read or -1. */
+static ssize_t nl_ask(struct gw_l2 *l, struct nlmsghdr *h)
+{
+	struct sockaddr_nl k = {.nl_family = AF_NETLINK};
+	h->nlmsg_flags = NLM_F_REQUEST;
+	h->nlmsg_seq = ++l->seq;
+	if (sendto(l->nl_fd, h, h->nlmsg_len, 0, (struct sockaddr *)&k, sizeof(k)) < 0)
+		return -1;
+	/* Answers to earlier queries that failed half-way may still be queued: skip them. */
+	for (int i = 0; i < 4; i++) {
+		ssize_t n = recv(l->nl_fd, l->buf, sizeof(l->buf), MSG_DONTWAIT);
+		if (n <= 0)
+			return -1;
+		const struct nlmsghdr *m = (const struct nlmsghdr *)l->buf;
+		if ((size_t)n >= sizeof(*m) && m->nlmsg_seq == l->seq)
+			return n;
+	}
+	return -1;
+}
+
+static int ask_route(struct gw_l2 *l, uint32_t dst, struct gw_l2_route *r)
+{
+	struct {
+		struct nlmsghdr h;
+		struct rtmsg rt;
+		char attrs[64];
+	} req = {.h = {.nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg)), .nlmsg_type = RTM_GETROUTE},
+	         .rt = {.rtm_family = AF_INET, .rtm_dst_len = 32}};
+	uint32_t d = htonl(dst);
+	put_attr(&req.h, RTA_DST, &d, 4);
+	ssize_t n = nl_ask(l, &req.h);
+	return n < 0 ? -1 : gw_l2_parse_route(l->buf, (size_t)n, l->seq, r);
+}
+
+static int ask_neigh(struct gw_l2 *l, int ifindex, uint32_t ip, struct gw_l2_neigh *nb)
+{
+	struct {
+		struct nlmsghdr h;
+		struct ndmsg nd;
+		char attrs[64];
+	} req = {.h = {.nlmsg_len = NLMSG_LENGTH(sizeof(struct ndmsg)), .nlmsg_type = RTM_GETNEIGH},
+	         .nd = {.ndm_family = AF_INET, .ndm_ifindex = ifindex}};
+	uint32_t a = htonl(ip);
+	put_attr(&req.h, NDA_DST, &a, 4);
+	ssize_t n = nl_ask(l, &req.h);
+	return n < 0 ? -1 : gw_l2_parse_neigh(l->buf, (size_t)n, l->seq, nb);
+}
+
+/* The netdev's MAC, if it is an Ethernet device that is up. */
+static int link_mac(struct gw_l2 *l, int ifindex, uint8_t mac[6])
+{
+	struct ifreq ifr = {.ifr_ifindex = ifindex};
+	if (ioctl(l->pkt_fd, SIOCGIFNAME, &ifr) < 0 || ioctl(l->pkt_fd, SIOCGIFFLAGS, &ifr) < 0 ||
+	    !(ifr.ifr_flags & IFF_UP) || ioctl(l->pkt_fd, SIOCGIFHWADDR, &ifr) < 0 ||
+	    ifr.ifr_hwaddr.sa_family != ARPHRD_ETHER)
+		return -1;
+	memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+	return 0;
+}
+
+/* Asks the kernel where dst goes; fills e (usable or not). */
+static void resolve(struct gw_l2 *l, struct entry *e, uint32_t dst)
+{
+	struct gw_l2_route r;
+	struct gw_l2_neigh nb;
+	e->usable = false;
+	e->confirm = false;
+	e->expires_ms = l->now_ms + GW_L2_RETRY_MS;
+	if (ask_route(l, dst, &r) != 0 || r.type != RTN_UNICAST || r.oif <= 0 ||
+	    link_mac(l, r.oif, e->nh.src) != 0)
+		return;
+	uint32_t nh = r.gateway ? r.gateway : dst;
+	if (ask_neigh(l, r.oif, nh, &nb) != 0 || !nb.has_mac ||
+	    !(nb.state &
+	      (NUD_REACHABLE | NUD_PERMANENT | NUD_NOARP | NUD_STALE | NUD_DELAY | NUD_PROBE)))
+		return;
+	e->nh.ifindex = r.oif;
+	memcpy(e->nh.dst, nb.mac, 6);
+	e->usable = true;
+	e->confirm = (nb.state & (NUD_STALE | NUD_DELAY | NUD_PROBE)) != 0;
+	e->expires_ms = l->now_ms + GW_L2_REFRESH_MS;
+}
+
+/* ---------------------------------------------------------------- cache */
+
+struct gw_l2 *gw_l2_open(void)
+{
+	struct gw_l2 *l = calloc(1, sizeof(*l));
+	if (!l)
+		return NULL;
+	l->nl_fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	/* Protocol 0: the socket only sends and never gets a copy of any received frame. */
+	l->pkt_fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int one = 1, buf = 4 << 20;
+	if (l->nl_fd < 0 || l->pkt_fd < 0 ||
+	    setsockopt(l->pkt_fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one)) < 0) {
+		gw_l2_close(l);
+		return NULL;
+	}
+	if (setsockopt(l->pkt_fd, SOL_SOCKET, SO_SNDBUFFORCE, &buf, sizeof(buf)) < 0)
+		(void)setsockopt(l->pkt_fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof(buf));
+	return l;
+}
+
+void gw_l2_close(struct gw_l2 *l)
+{
+	if (!l)
+		return;
+	if (l->nl_fd >= 0)
+		close(l->nl_fd);
+	if (l->pkt_fd >= 0)
+		close(l->pkt_fd);
+	free(l);
+}
+
+int gw_l2_fd(const struct gw_l2 *l)
+{
+	return l->pkt_fd;
+}
+
+void gw_l2_begin(struct gw_l2 *l, uint64_t now_ms)
+{
+	l->now_ms = now_ms;
+	l->budget = GW_L2_RESOLVES;
+}
+
+static uint32_t slot_of(uint32_t ip)
+{
+	return (ip * 2654435761u) >> 22; /* top 10 bits: GW_L2_ENTRIES slots */
+}
+
+_Static_assert(GW_L2_ENTRIES == 1024, "slot_of takes 10 bits");
+
+const struct gw_l2_nh *gw_l2_lookup(struct gw_l2 *l, uint32_t dst)
+{
+	struct entry *e = NULL, *spare = NULL;
+	uint32_t s = slot_of(dst);
+	for (unsigned i = 0; i < PROBE_MAX; i++) {
+		struct entry *x = &l->tab[(s + i) & (GW_L2_ENTRIES - 1)];
+		if (x->ip == dst) {
+			e = x;
+			break;
+		}
+		/* A free or expired slot may take a new peer; an expired one is a peer not
+		 * sent to for a while, cheap to ask about again. */
+		if (!spare && (x->ip == 0 || x->expires_ms <= l->now_ms))
+			spare = x;
+	}
+	if (!e || e->expires_ms <= l->now_ms) {
+		if (!e)
+			e = spare;
+		if (!e || l->budget == 0)
+			return NULL;
+		l->budget--;
+		e->ip = dst;
+		resolve(l, e, dst);
+	}
+	if (!e->usable)
+		return NULL;
+	if (e->confirm) {
+		e->confirm = false;
+		return NULL;
+	}
+	return &e->nh;
+}

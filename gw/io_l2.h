@@ -1,0 +1,68 @@
+/*
+ * gw/io_l2.h - the underlay's direct Ethernet transmit: which netdev and which next-hop
+ * MAC a remote VTEP is reached by, learned from the kernel's own tables.
+ *
+ * Why: an outer packet sent on the raw IPv4 socket costs the kernel a route lookup, the
+ * netfilter output hooks and the neighbour output for every packet, most of the
+ * daemon's core under load. The answer to "where does VTEP x go" changes rarely, so it
+ * is asked once per peer (rtnetlink RTM_GETROUTE, then RTM_GETNEIGH for the next hop)
+ * and kept in a small bounded cache, refreshed every GW_L2_REFRESH_MS; the frame is then
+ * handed to the netdev through an AF_PACKET socket (PACKET_QDISC_BYPASS), as a
+ * user-space router owning its port would. Whatever the cache cannot answer (no route,
+ * not an Ethernet netdev, neighbour not resolved yet, table full) goes through the raw
+ * socket as before, which also lets the kernel resolve the neighbour with ARP.
+ */
+#ifndef GW_IO_L2_H
+#define GW_IO_L2_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define GW_L2_ENTRIES    1024 /* cached peers (power of two) */
+#define GW_L2_REFRESH_MS 3000 /* a resolved next hop is asked again after this */
+#define GW_L2_RETRY_MS   1000 /* an unresolved one, after this */
+#define GW_L2_RESOLVES   4    /* kernel queries per transmitted vector, at most */
+
+/* Where a peer's frames go: netdev, its MAC (source) and the next hop's (destination). */
+struct gw_l2_nh {
+	int ifindex;
+	uint8_t dst[6];
+	uint8_t src[6];
+};
+
+/* The parts of an RTM_NEWROUTE answer we use. */
+struct gw_l2_route {
+	uint8_t type;     /* RTN_* */
+	int oif;          /* 0 when absent */
+	uint32_t gateway; /* host order, 0 when on-link */
+};
+
+/* The parts of an RTM_NEWNEIGH answer we use. */
+struct gw_l2_neigh {
+	uint16_t state; /* NUD_* */
+	bool has_mac;
+	uint8_t mac[6];
+};
+
+/*
+ * Parse the kernel's answer (a buffer of netlink messages) to a request with sequence
+ * number seq: 0 and *out filled, or a negative errno (the kernel's NLMSG_ERROR, -EBADMSG
+ * for a malformed or unexpected answer, -ENOMSG when no message matches seq).
+ */
+int gw_l2_parse_route(const void *buf, size_t len, uint32_t seq, struct gw_l2_route *out);
+int gw_l2_parse_neigh(const void *buf, size_t len, uint32_t seq, struct gw_l2_neigh *out);
+
+struct gw_l2;
+
+/* The rtnetlink and AF_PACKET sockets and an empty cache; NULL when they cannot be had. */
+struct gw_l2 *gw_l2_open(void);
+void gw_l2_close(struct gw_l2 *l);
+/* The AF_PACKET socket frames are sent on (unbound; sockaddr_ll names the netdev). */
+int gw_l2_fd(const struct gw_l2 *l);
+/* Starts a transmitted vector at time now_ms: resets the per-vector query budget. */
+void gw_l2_begin(struct gw_l2 *l, uint64_t now_ms);
+/* The next hop for remote VTEP dst (host order), or NULL: send this one on the raw socket. */
+const struct gw_l2_nh *gw_l2_lookup(struct gw_l2 *l, uint32_t dst);
+
+#endif
