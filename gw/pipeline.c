@@ -388,6 +388,30 @@ static bool ip4_src_is_martian(uint32_t src)
 	       (src >> 24) == 0;
 }
 
+/*
+ * True when the IPv4 header's checksum verifies. The header is a whole number of 32-bit
+ * words (IHL), and one's-complement sums may be taken over any word size (RFC 1071): five
+ * 32-bit adds for the usual 20 bytes instead of a loop over 16-bit words.
+ */
+static inline bool ip4_csum_ok(const struct net_ip *ip, unsigned hl)
+{
+	const uint8_t *h = (const uint8_t *)ip;
+	uint64_t sum = 0;
+	for (unsigned i = 0; i < NET_IP_HLEN; i += 4) {
+		uint32_t w;
+		memcpy(&w, h + i, 4);
+		sum += w;
+	}
+	for (unsigned i = NET_IP_HLEN; i < hl; i += 4) {
+		uint32_t w;
+		memcpy(&w, h + i, 4);
+		sum += w;
+	}
+	sum = (sum & 0xffffffffu) + (sum >> 32);
+	sum = (sum & 0xffffffffu) + (sum >> 32);
+	return net_csum_fold((uint32_t)sum) == 0;
+}
+
 /* RFC 1812 5.2.2 checks; trims link padding. Returns 0 or the drop reason. */
 static enum gw_drop ip4_validate(struct gw_pkt *p)
 {
@@ -399,7 +423,7 @@ static enum gw_drop ip4_validate(struct gw_pkt *p)
 	unsigned hl = (ip->vhl & 0xf) * 4u;
 	if (hl < NET_IP_HLEN || hl > p->len)
 		return GW_DROP_IP_IHL;
-	if (net_csum(ip, hl) != 0)
+	if (!ip4_csum_ok(ip, hl))
 		return GW_DROP_IP_CSUM;
 	unsigned tot = ntohs(ip->len);
 	if (tot < hl || tot > p->len)
