@@ -604,6 +604,7 @@ static void ip4_input_vec(struct gw *gw, struct gw_pkt **pkts, unsigned n)
  */
 struct decap_memo {
 	bool bd_ok, mac_ok;
+	uint16_t bdif; /* gw_bdif_for_bdx(bdx) */
 	uint32_t vni, src, dst, bdx;
 	uint64_t mac;
 	uint32_t mac_bdx, mac_vtep;
@@ -720,17 +721,10 @@ static bool bd_learn_source(struct gw *gw, struct gw_pkt *p, const struct net_et
 			return false;
 		}
 	}
-	*m = (struct decap_memo){.bd_ok = m->bd_ok,
-	                         .vni = m->vni,
-	                         .src = m->src,
-	                         .dst = m->dst,
-	                         .bdx = m->bdx,
-	                         .mac_ok = true,
-	                         .mac = mac,
-	                         .mac_bdx = p->bdx,
-	                         .mac_vtep = p->outer_src,
-	                         .bd_cnt = m->bd_cnt,
-	                         .peer_cnt = m->peer_cnt};
+	m->mac_ok = true;
+	m->mac = mac;
+	m->mac_bdx = p->bdx;
+	m->mac_vtep = p->outer_src;
 	return true;
 }
 
@@ -761,6 +755,7 @@ static bool underlay_bd(struct gw *gw, struct gw_pkt *p, uint32_t vni, struct de
 	m->bdx = bdx;
 	m->bd_cnt = gw_bd_cnt_claim(gw->bd_cnt, bdx, bd_id(gw->bd, bdx));
 	m->peer_cnt = gw_peer_cnt(&gw->peers, p->outer_src);
+	m->bdif = gw_bdif_for_bdx(gw, bdx);
 	p->bdx = bdx;
 	return true;
 }
@@ -808,7 +803,7 @@ static void underlay_input_one(struct gw *gw, struct gw_pkt *p, uint16_t ifx, st
 	const struct net_eth *eth = eth_header(gw, p);
 	if (!eth)
 		return;
-	uint16_t bdif = gw_bdif_for_bdx(gw, p->bdx);
+	uint16_t bdif = v->memo.bdif; /* interfaces do not change within a vector */
 	/* Our own anycast MAC as source: another gateway of the fabric (its announcements and
 	 * requests reach us through a flood group). Learning it would point our MAC at it. */
 	if (bdif && gw->ifs[bdif].anycast && net_mac_eq(eth->src, gw->ifs[bdif].mac)) {
