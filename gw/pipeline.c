@@ -96,8 +96,12 @@ static const struct vx_encap *bd_encap(struct gw *gw, uint32_t bdx)
 	return &c->e;
 }
 
-/* Prepends the outer IPv4/UDP/VXLAN header (data at the inner Ethernet header). */
-static void vxlan_encap_send(struct gw *gw, struct gw_pkt *p, uint32_t bdx, uint32_t vtep)
+/*
+ * Prepends the outer IPv4/UDP/VXLAN header (data at the inner Ethernet header); e is
+ * bd_encap(gw, bdx), found once per vector or flood by the caller.
+ */
+static void vxlan_encap_send(struct gw *gw, struct gw_pkt *p, uint32_t bdx,
+                             const struct vx_encap *e, uint32_t vtep)
 {
 	struct gw_if_counters *bc = &gw->bd_cnt[bdx].c, *pc = gw_peer_cnt(&gw->peers, vtep);
 	uint32_t len = p->len; /* once: the counter stores may alias it (no strict aliasing) */
@@ -106,8 +110,7 @@ static void vxlan_encap_send(struct gw *gw, struct gw_pkt *p, uint32_t bdx, uint
 	pc->tx_pkts++;
 	pc->tx_bytes += len;
 	p->data -= VX_ENCAP_LEN;
-	vx_encap_write_dst(bd_encap(gw, bdx), p->data, (uint16_t)p->len, vx_sport(p->flow_hash),
-	                   vtep);
+	vx_encap_write_dst(e, p->data, (uint16_t)p->len, vx_sport(p->flow_hash), vtep);
 	p->len += VX_ENCAP_LEN;
 	p->outer_dst = vtep;
 	if (gw_traced(p))
@@ -131,12 +134,12 @@ static struct gw_pkt *pkt_clone(struct gw *gw, const struct gw_pkt *p)
  * Unknown unicast and broadcast out of a BDIF: the flood group when the bridge domain
  * has one, else a copy to every flood peer (head-end replication).
  */
-static void bd_flood(struct gw *gw, struct gw_pkt *p, uint32_t bdx)
+static void bd_flood(struct gw *gw, struct gw_pkt *p, uint32_t bdx, const struct vx_encap *e)
 {
 	uint32_t group = bd_flood_group(gw->bd, bdx);
 	if (group) {
 		gw->cnt.flooded++;
-		vxlan_encap_send(gw, p, bdx, group);
+		vxlan_encap_send(gw, p, bdx, e, group);
 		return;
 	}
 	const uint32_t *peers;
@@ -152,31 +155,42 @@ static void bd_flood(struct gw *gw, struct gw_pkt *p, uint32_t bdx)
 			gw->cnt.drops[GW_DROP_NO_BUFFER]++;
 			continue;
 		}
-		vxlan_encap_send(gw, c, bdx, peers[i]);
+		vxlan_encap_send(gw, c, bdx, e, peers[i]);
 	}
-	vxlan_encap_send(gw, p, bdx, peers[n - 1]);
+	vxlan_encap_send(gw, p, bdx, e, peers[n - 1]);
 }
 
-/* The last step out of a BDIF: the destination MAC's VTEP, or every flood peer. */
-static inline void bdif_output(struct gw *gw, struct gw_pkt *p)
+/*
+ * The last step out of a BDIF: the destination MAC's VTEP, or every flood peer; e is
+ * bd_encap(gw, p->bdx).
+ */
+static inline void bdif_output(struct gw *gw, struct gw_pkt *p, const struct vx_encap *e)
 {
 	uint32_t vtep = 0;
 	bool known = bd_mac_lookup(gw->bd, p->bdx, p->data, &vtep);
 	if (gw_traced(p))
 		gw_trace_bd_mac(gw, p, known ? vtep : 0);
 	if (known)
-		vxlan_encap_send(gw, p, p->bdx, vtep);
+		vxlan_encap_send(gw, p, p->bdx, e, vtep);
 	else
-		bd_flood(gw, p, p->bdx);
+		bd_flood(gw, p, p->bdx, e);
 }
+
+/* The BDIF and bridge domain an output vector last went through (ifx 0: none yet). */
+struct out_memo {
+	uint16_t ifx;
+	uint32_t bdx;
+};
 
 /*
  * A complete Ethernet frame (data at the Ethernet header) leaves L3 interface ifx:
  * counted, queued for an uplink, or, for a BDIF, given its bridge domain in p->bdx.
  * Returns true when the frame still needs bdif_output (the vector path defers it a
- * stage to prefetch the MAC table), false when it was queued or dropped.
+ * stage to prefetch the MAC table), false when it was queued or dropped. The bridge
+ * domain of a BDIF is looked up once per vector (om): it changes only with the config.
  */
-static inline bool if_output_begin(struct gw *gw, struct gw_pkt *p, uint16_t ifx)
+static inline bool if_output_begin(struct gw *gw, struct gw_pkt *p, uint16_t ifx,
+                                   struct out_memo *om)
 {
 	struct gw_if *gif = &gw->ifs[ifx];
 	gif->cnt.tx_pkts++;
@@ -186,12 +200,18 @@ static inline bool if_output_begin(struct gw *gw, struct gw_pkt *p, uint16_t ifx
 		txq_push_eth(gw, p);
 		return false;
 	}
+	if (om->ifx == ifx) {
+		p->bdx = om->bdx;
+		return true;
+	}
 	uint32_t bdx = bd_index(gw->bd, gif->bd_id);
 	if (bdx == BD_NONE || bd_vni(gw->bd, bdx) == 0) {
 		gw_drop(gw, p, GW_DROP_NO_BDIF);
 		return false;
 	}
 	gw_bd_cnt_claim(gw->bd_cnt, bdx, gif->bd_id); /* for vxlan_encap_send */
+	om->ifx = ifx;
+	om->bdx = bdx;
 	p->bdx = bdx;
 	return true;
 }
@@ -199,8 +219,9 @@ static inline bool if_output_begin(struct gw *gw, struct gw_pkt *p, uint16_t ifx
 /* Sends a complete Ethernet frame (data at the Ethernet header) out of L3 interface ifx. */
 static void if_output(struct gw *gw, struct gw_pkt *p, uint16_t ifx)
 {
-	if (if_output_begin(gw, p, ifx))
-		bdif_output(gw, p);
+	struct out_memo om = {0};
+	if (if_output_begin(gw, p, ifx, &om))
+		bdif_output(gw, p, bd_encap(gw, p->bdx));
 }
 
 /* Prepends the Ethernet header of ifx: with its 802.1Q tag when it is a sub-interface. */
@@ -576,6 +597,7 @@ static void ip4_input_vec(struct gw *gw, struct gw_pkt **pkts, unsigned n)
 		arp_prefetch_entry(gw->arp, v[i]->tx_ifx, nh[i]);
 
 	unsigned nb = 0;
+	struct out_memo om = {0};
 	for (unsigned i = 0; i < nf; i++) {
 		struct gw_pkt *p = v[i];
 		const uint8_t *mac = arp_lookup(gw->arp, p->tx_ifx, nh[i], gw->now_ms);
@@ -586,13 +608,20 @@ static void ip4_input_vec(struct gw *gw, struct gw_pkt **pkts, unsigned n)
 		if (gw_traced(p))
 			gw_trace_arp(gw, p, p->tx_ifx, nh[i], mac, GW_TR_ARP_HIT);
 		eth_push(gw, p, p->tx_ifx, mac, NET_ETHERTYPE_IP);
-		if (!if_output_begin(gw, p, p->tx_ifx))
+		if (!if_output_begin(gw, p, p->tx_ifx, &om))
 			continue;
 		bd_mac_prefetch(gw->bd, p->bdx, p->data);
 		v[nb++] = p;
 	}
-	for (unsigned i = 0; i < nb; i++)
-		bdif_output(gw, v[i]);
+	const struct vx_encap *e = NULL;
+	uint32_t ebdx = BD_NONE;
+	for (unsigned i = 0; i < nb; i++) {
+		if (v[i]->bdx != ebdx) {
+			ebdx = v[i]->bdx;
+			e = bd_encap(gw, ebdx);
+		}
+		bdif_output(gw, v[i], e);
+	}
 }
 
 /* ---------------------------------------------------------------- L2 input */
