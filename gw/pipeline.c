@@ -161,13 +161,12 @@ static void bd_flood(struct gw *gw, struct gw_pkt *p, uint32_t bdx, const struct
 }
 
 /*
- * The last step out of a BDIF: the destination MAC's VTEP, or every flood peer; e is
- * bd_encap(gw, p->bdx).
+ * The last step out of a BDIF: the destination MAC's VTEP (known, vtep: the caller's MAC
+ * table lookup), or every flood peer; e is bd_encap(gw, p->bdx).
  */
-static inline void bdif_output(struct gw *gw, struct gw_pkt *p, const struct vx_encap *e)
+static inline void bdif_output(struct gw *gw, struct gw_pkt *p, const struct vx_encap *e,
+                               bool known, uint32_t vtep)
 {
-	uint32_t vtep = 0;
-	bool known = bd_mac_lookup(gw->bd, p->bdx, p->data, &vtep);
 	if (gw_traced(p))
 		gw_trace_bd_mac(gw, p, known ? vtep : 0);
 	if (known)
@@ -220,8 +219,11 @@ static inline bool if_output_begin(struct gw *gw, struct gw_pkt *p, uint16_t ifx
 static void if_output(struct gw *gw, struct gw_pkt *p, uint16_t ifx)
 {
 	struct out_memo om = {0};
-	if (if_output_begin(gw, p, ifx, &om))
-		bdif_output(gw, p, bd_encap(gw, p->bdx));
+	if (!if_output_begin(gw, p, ifx, &om))
+		return;
+	uint32_t vtep = 0;
+	bool known = bd_mac_lookup(gw->bd, p->bdx, p->data, &vtep);
+	bdif_output(gw, p, bd_encap(gw, p->bdx), known, vtep);
 }
 
 /* Prepends the Ethernet header of ifx: with its 802.1Q tag when it is a sub-interface. */
@@ -557,6 +559,7 @@ static void fib_lookup_vrfs(const struct gw *gw, struct gw_pkt **v, const uint32
 static void ip4_input_vec(struct gw *gw, struct gw_pkt **pkts, unsigned n)
 {
 	uint32_t dst[GW_VEC_MAX], res[GW_VEC_MAX], nh[GW_VEC_MAX];
+	uint64_t mh[GW_VEC_MAX]; /* MAC table hashes */
 	struct gw_pkt *v[GW_VEC_MAX];
 	unsigned nv = 0;
 	uint16_t vrfx = n ? pkts[0]->vrfx : 0;
@@ -610,7 +613,7 @@ static void ip4_input_vec(struct gw *gw, struct gw_pkt **pkts, unsigned n)
 		eth_push(gw, p, p->tx_ifx, mac, NET_ETHERTYPE_IP);
 		if (!if_output_begin(gw, p, p->tx_ifx, &om))
 			continue;
-		bd_mac_prefetch(gw->bd, p->bdx, p->data);
+		mh[nb] = bd_mac_prefetch(gw->bd, p->bdx, p->data);
 		v[nb++] = p;
 	}
 	const struct vx_encap *e = NULL;
@@ -620,7 +623,9 @@ static void ip4_input_vec(struct gw *gw, struct gw_pkt **pkts, unsigned n)
 			ebdx = v[i]->bdx;
 			e = bd_encap(gw, ebdx);
 		}
-		bdif_output(gw, v[i], e);
+		uint32_t vtep = 0;
+		bool known = bd_mac_lookup_hashed(gw->bd, ebdx, v[i]->data, mh[i], &vtep);
+		bdif_output(gw, v[i], e, known, vtep);
 	}
 }
 
