@@ -559,7 +559,7 @@ static void fib_lookup_vrfs(const struct gw *gw, struct gw_pkt **v, const uint32
 static void ip4_input_vec(struct gw *gw, struct gw_pkt **pkts, unsigned n)
 {
 	uint32_t dst[GW_VEC_MAX], res[GW_VEC_MAX], nh[GW_VEC_MAX];
-	uint64_t mh[GW_VEC_MAX]; /* MAC table hashes */
+	uint64_t ah[GW_VEC_MAX], mh[GW_VEC_MAX]; /* neighbour and MAC table hashes */
 	struct gw_pkt *v[GW_VEC_MAX];
 	unsigned nv = 0;
 	uint16_t vrfx = n ? pkts[0]->vrfx : 0;
@@ -593,17 +593,18 @@ static void ip4_input_vec(struct gw *gw, struct gw_pkt **pkts, unsigned n)
 		const struct fib *f = mixed ? gw_vrf_fib_of(gw, v[i]->vrfx) : fib;
 		if (!ip4_forward(gw, f, v[i], res[i], &nh[nf]))
 			continue;
-		arp_prefetch(gw->arp, v[i]->tx_ifx, nh[nf]);
+		ah[nf] = arp_prefetch(gw->arp, v[i]->tx_ifx, nh[nf]);
 		v[nf++] = v[i];
 	}
 	for (unsigned i = 0; i < nf; i++)
-		arp_prefetch_entry(gw->arp, v[i]->tx_ifx, nh[i]);
+		arp_prefetch_entry(gw->arp, ah[i]);
 
 	unsigned nb = 0;
 	struct out_memo om = {0};
 	for (unsigned i = 0; i < nf; i++) {
 		struct gw_pkt *p = v[i];
-		const uint8_t *mac = arp_lookup(gw->arp, p->tx_ifx, nh[i], gw->now_ms);
+		const uint8_t *mac =
+		    arp_lookup_hashed(gw->arp, p->tx_ifx, nh[i], ah[i], gw->now_ms);
 		if (!mac) {
 			neigh_miss(gw, p, p->tx_ifx, nh[i]);
 			continue;
