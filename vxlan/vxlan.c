@@ -19,7 +19,7 @@
 /* The UDP length covers the UDP and VXLAN headers on top of the inner frame. */
 #define VX_UDP_OVERHEAD (NET_UDP_HLEN + VX_HDR_LEN)
 
-int vx_hdr_parse(const uint8_t *p, size_t len, bool strict, uint32_t *vni)
+int vx_hdr_parse_slow(const uint8_t *p, size_t len, bool strict, uint32_t *vni)
 {
 	if (len < VX_HDR_LEN)
 		return VX_PARSE_SHORT;
