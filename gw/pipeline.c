@@ -324,7 +324,7 @@ void gw_ip4_neigh_output(struct gw *gw, struct gw_pkt *p, uint16_t ifx, uint32_t
  * within the MTU (else frag-needed or fragmentation). True when p may go on to the
  * neighbour; false when it was consumed here.
  */
-static bool ip4_output_check(struct gw *gw, struct gw_pkt *p, uint16_t ifx, uint32_t nh)
+static inline bool ip4_output_check(struct gw *gw, struct gw_pkt *p, uint16_t ifx, uint32_t nh)
 {
 	struct gw_if *gif = &gw->ifs[ifx];
 	const struct net_ip *ip = (const struct net_ip *)p->data;
@@ -699,7 +699,7 @@ static const struct net_eth *eth_header(struct gw *gw, struct gw_pkt *p)
  * Decide what to do with an Ethernet frame arriving on L3 interface ifx (ifx 0: the
  * bridge domain has no usable BDIF): ours, ARP broadcast for us, or not ours.
  */
-static void l2_dispatch(struct gw *gw, struct gw_pkt *p, uint16_t ifx, struct ip4_vec *v)
+static inline void l2_dispatch(struct gw *gw, struct gw_pkt *p, uint16_t ifx, struct ip4_vec *v)
 {
 	const struct net_eth *eth = (const struct net_eth *)p->data;
 	if (ifx && net_mac_eq(eth->dst, gw->ifs[ifx].mac)) {
