@@ -405,10 +405,11 @@ static uint32_t ip4_flow_hash(const struct net_ip *ip, uint32_t len)
 	return net_hash32(h);
 }
 
+/* 0/8 (with 0.0.0.0), 127/8, and 224/4 multicast with 240/4 reserved: by first byte. */
 static bool ip4_src_is_martian(uint32_t src)
 {
-	return src == 0 || net_ip_is_mcast(src) || src >= 0xf0000000u || (src >> 24) == 127 ||
-	       (src >> 24) == 0;
+	uint32_t a = src >> 24;
+	return a == 0 || a == 127 || a >= 224;
 }
 
 /*
