@@ -275,7 +275,9 @@ static bool is_subnet_broadcast(const struct gw_if *gif, uint32_t dst)
 {
 	for (unsigned k = 0; k < gif->n_addrs; k++) {
 		uint32_t m = net_mask(gif->plen[k]);
-		if (gif->plen[k] <= 30 && ((gif->addr[k] ^ dst) & m) == 0 && (dst & ~m) == ~m)
+		/* all host bits set is the rare part: tested first, it settles almost every packet
+		 */
+		if ((dst | m) == ~0u && gif->plen[k] <= 30 && ((gif->addr[k] ^ dst) & m) == 0)
 			return true;
 	}
 	return false;
