@@ -230,16 +230,20 @@ static void if_output(struct gw *gw, struct gw_pkt *p, uint16_t ifx)
 static inline void eth_push(struct gw *gw, struct gw_pkt *p, uint16_t ifx, const uint8_t *dst_mac,
                             uint16_t ethertype)
 {
+	/* Fields read once into locals: the byte stores below may alias anything, so the
+	 * compiler would otherwise load gif->vlan and p->data again after each of them. */
 	const struct gw_if *gif = &gw->ifs[ifx];
-	uint32_t hl = gif->vlan ? NET_ETH_HLEN + NET_VLAN_HLEN : NET_ETH_HLEN;
+	bool tagged = gif->vlan != 0;
+	uint32_t hl = tagged ? NET_ETH_HLEN + NET_VLAN_HLEN : NET_ETH_HLEN;
 	uint16_t type = htons(ethertype);
-	p->data -= hl;
+	uint8_t *d = p->data - hl;
+	p->data = d;
 	p->len += hl;
-	memcpy(p->data, dst_mac, 6);
-	memcpy(p->data + 6, gif->mac, 6);
-	if (gif->vlan)
-		memcpy(p->data + 12, gif->tag, NET_VLAN_HLEN);
-	memcpy(p->data + hl - 2, &type, 2);
+	memcpy(d, dst_mac, 6);
+	memcpy(d + 6, gif->mac, 6);
+	if (tagged)
+		memcpy(d + 12, gif->tag, NET_VLAN_HLEN);
+	memcpy(d + hl - 2, &type, 2);
 	if (gw_traced(p))
 		gw_trace_rewrite(gw, p, ifx);
 }
