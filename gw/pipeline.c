@@ -100,8 +100,8 @@ static const struct vx_encap *bd_encap(struct gw *gw, uint32_t bdx)
  * Prepends the outer IPv4/UDP/VXLAN header (data at the inner Ethernet header); e is
  * bd_encap(gw, bdx), found once per vector or flood by the caller.
  */
-static void vxlan_encap_send(struct gw *gw, struct gw_pkt *p, uint32_t bdx,
-                             const struct vx_encap *e, uint32_t vtep)
+static inline void vxlan_encap_send(struct gw *gw, struct gw_pkt *p, uint32_t bdx,
+                                    const struct vx_encap *e, uint32_t vtep)
 {
 	struct gw_if_counters *bc = &gw->bd_cnt[bdx].c, *pc = gw_peer_cnt(&gw->peers, vtep);
 	uint32_t len = p->len; /* once: the counter stores may alias it (no strict aliasing) */
