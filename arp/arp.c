@@ -557,26 +557,42 @@ static void start_probe(struct arp_table *t, struct arp_ent *e, uint64_t now)
 	heap_reschedule(t, e, after(now, 0));
 }
 
-void arp_prefetch(const struct arp_table *t, uint16_t ifx, uint32_t ip)
+/* The full hash, not the bucket: it stays right when the table grows between stages. */
+uint64_t arp_prefetch(const struct arp_table *t, uint16_t ifx, uint32_t ip)
 {
-	struct arp_ent *const *b = bucket_of(t, make_key(ifx, ip));
-	__builtin_prefetch(b);
+	uint64_t hash = net_hash64(make_key(ifx, ip));
+	__builtin_prefetch(&t->buckets[hash & t->bucket_mask]);
+	return hash;
 }
 
-void arp_prefetch_entry(const struct arp_table *t, uint16_t ifx, uint32_t ip)
+void arp_prefetch_entry(const struct arp_table *t, uint64_t hash)
 {
-	__builtin_prefetch(*bucket_of(t, make_key(ifx, ip)));
+	__builtin_prefetch(t->buckets[hash & t->bucket_mask]);
 }
 
-const uint8_t *arp_lookup(struct arp_table *t, uint16_t ifx, uint32_t ip, uint64_t now_ms)
+/* No separate argument check: an invalid ifx or ip never gets an entry, so it misses. */
+static const uint8_t *lookup_at(struct arp_table *t, uint64_t key, struct arp_ent *e,
+                                uint64_t now_ms)
 {
-	/* No separate argument check: an invalid ifx or ip never gets an entry, so it misses. */
-	struct arp_ent *e = find(t, make_key(ifx, ip));
+	while (e && e->key != key)
+		e = e->hnext;
 	if (!e || e->state == ARP_INCOMPLETE)
 		return NULL;
 	if (e->state == ARP_STALE)
 		start_probe(t, e, now_ms);
 	return e->mac;
+}
+
+const uint8_t *arp_lookup(struct arp_table *t, uint16_t ifx, uint32_t ip, uint64_t now_ms)
+{
+	uint64_t key = make_key(ifx, ip);
+	return lookup_at(t, key, *bucket_of(t, key), now_ms);
+}
+
+const uint8_t *arp_lookup_hashed(struct arp_table *t, uint16_t ifx, uint32_t ip, uint64_t hash,
+                                 uint64_t now_ms)
+{
+	return lookup_at(t, make_key(ifx, ip), t->buckets[hash & t->bucket_mask], now_ms);
 }
 
 static void queue_packet(struct arp_table *t, struct arp_ent *e, void *pkt)

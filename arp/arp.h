@@ -120,10 +120,14 @@ const uint8_t *arp_lookup(struct arp_table *t, uint16_t ifx, uint32_t ip, uint64
 
 /*
  * For vectors: start the memory loads arp_lookup will need, a stage ahead. arp_prefetch
- * loads the hash bucket; arp_prefetch_entry, called a stage later, the entry it points at.
+ * loads the hash bucket and returns the hash of (ifx, ip); arp_prefetch_entry, called a
+ * stage later with that hash, the entry the bucket points at; arp_lookup_hashed is
+ * arp_lookup with it. A packet thus hashes its next hop once.
  */
-void arp_prefetch(const struct arp_table *t, uint16_t ifx, uint32_t ip);
-void arp_prefetch_entry(const struct arp_table *t, uint16_t ifx, uint32_t ip);
+uint64_t arp_prefetch(const struct arp_table *t, uint16_t ifx, uint32_t ip);
+void arp_prefetch_entry(const struct arp_table *t, uint64_t hash);
+const uint8_t *arp_lookup_hashed(struct arp_table *t, uint16_t ifx, uint32_t ip, uint64_t hash,
+                                 uint64_t now_ms);
 
 enum arp_resolve_result {
 	ARP_RES_QUEUED = 0, /* held; a request went out or is already pending */

@@ -135,10 +135,14 @@ static inline bool net_mac_eq(const uint8_t *a, const uint8_t *b)
 }
 
 /* 48-bit MAC packed into the low bits of a uint64_t (first octet most significant). */
+/* Two loads and two byte swaps: the compiler does not merge six byte loads on its own. */
 static inline uint64_t net_mac_to_u64(const uint8_t *m)
 {
-	return ((uint64_t)m[0] << 40) | ((uint64_t)m[1] << 32) | ((uint64_t)m[2] << 24) |
-	       ((uint64_t)m[3] << 16) | ((uint64_t)m[4] << 8) | (uint64_t)m[5];
+	uint32_t hi;
+	uint16_t lo;
+	memcpy(&hi, m, 4);
+	memcpy(&lo, m + 4, 2);
+	return (uint64_t)ntohl(hi) << 16 | ntohs(lo);
 }
 
 static inline void net_u64_to_mac(uint64_t v, uint8_t *m)

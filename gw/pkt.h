@@ -33,8 +33,13 @@ struct gw_pkt {
 	uint16_t vrfx;       /* VRF it is routed in: the ingress interface's, 0 = default */
 	uint32_t trace;      /* id of its packet-trace entry, 0: not traced (gw/trace.h) */
 	struct gw_pkt *next; /* pool free list, ARP queue, trace */
-	uint8_t buf[GW_PKT_HEADROOM + GW_PKT_DATA];
+	/* Line-aligned: the metadata above is one cache line in every buffer of the pool
+	 * (unaligned, 9400-byte buffers put it across two in most), and the headroom ends on
+	 * a line boundary. */
+	_Alignas(64) uint8_t buf[GW_PKT_HEADROOM + GW_PKT_DATA];
 };
+
+_Static_assert(offsetof(struct gw_pkt, buf) == 64, "packet metadata fits one cache line");
 
 struct gw_pool;
 

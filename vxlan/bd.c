@@ -175,13 +175,18 @@ static size_t mac_home(const struct bd_table *t, uint64_t key)
 	return (size_t)net_hash64(key) & t->mask;
 }
 
-/* Slot holding key, or the empty slot where it would be inserted. */
-static size_t mac_find(const struct bd_table *t, uint64_t key)
+/* Slot holding key, probing from its home slot i, or the empty slot where it would go. */
+static size_t mac_find_from(const struct bd_table *t, uint64_t key, size_t i)
 {
-	size_t i = mac_home(t, key);
 	while (t->slots[i].key != key && t->slots[i].key != 0)
 		i = (i + 1) & t->mask;
 	return i;
+}
+
+/* Slot holding key, or the empty slot where it would be inserted. */
+static size_t mac_find(const struct bd_table *t, uint64_t key)
+{
+	return mac_find_from(t, key, mac_home(t, key));
 }
 
 static size_t slots_for_capacity(size_t capacity)
@@ -684,9 +689,22 @@ int bd_mac_learn(struct bd_table *t, uint32_t bdx, const uint8_t *mac, uint32_t 
  * Hot path. MAC_KEY_USED makes every searched key non-zero, so the probe loop needs no
  * separate validity test of bdx or mac: an unknown one simply reaches an empty slot.
  */
-void bd_mac_prefetch(const struct bd_table *t, uint32_t bdx, const uint8_t *mac)
+uint64_t bd_mac_prefetch(const struct bd_table *t, uint32_t bdx, const uint8_t *mac)
 {
-	__builtin_prefetch(&t->slots[mac_home(t, mac_key(bdx, mac))]);
+	uint64_t hash = net_hash64(mac_key(bdx, mac));
+	__builtin_prefetch(&t->slots[hash & t->mask]);
+	return hash;
+}
+
+bool bd_mac_lookup_hashed(const struct bd_table *t, uint32_t bdx, const uint8_t *mac, uint64_t hash,
+                          uint32_t *vtep)
+{
+	uint64_t key = mac_key(bdx, mac);
+	const struct mac_slot *s = &t->slots[mac_find_from(t, key, hash & t->mask)];
+	if (s->key != key)
+		return false;
+	*vtep = s->vtep;
+	return true;
 }
 
 bool bd_mac_lookup(const struct bd_table *t, uint32_t bdx, const uint8_t *mac, uint32_t *vtep)

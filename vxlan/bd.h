@@ -103,10 +103,16 @@ enum bd_mac_result {
  */
 int bd_mac_learn(struct bd_table *t, uint32_t bdx, const uint8_t *mac, uint32_t vtep,
                  uint64_t now_ms);
-/* For vectors: start loading the slot bd_mac_lookup will read, a stage ahead. */
-void bd_mac_prefetch(const struct bd_table *t, uint32_t bdx, const uint8_t *mac);
+/*
+ * For vectors: start loading the slot bd_mac_lookup will read, a stage ahead. Returns the
+ * hash of (bdx, mac) for bd_mac_lookup_hashed, so that a packet hashes its MAC once.
+ */
+uint64_t bd_mac_prefetch(const struct bd_table *t, uint32_t bdx, const uint8_t *mac);
 /* VTEP of mac in bdx: true and *vtep set when known. Hot path. */
 bool bd_mac_lookup(const struct bd_table *t, uint32_t bdx, const uint8_t *mac, uint32_t *vtep);
+/* bd_mac_lookup with hash from bd_mac_prefetch of the same bdx and mac. */
+bool bd_mac_lookup_hashed(const struct bd_table *t, uint32_t bdx, const uint8_t *mac, uint64_t hash,
+                          uint32_t *vtep);
 
 int bd_mac_static_add(struct bd_table *t, uint32_t id, const uint8_t *mac, uint32_t vtep);
 int bd_mac_static_del(struct bd_table *t, uint32_t id, const uint8_t *mac);

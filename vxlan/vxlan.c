@@ -13,13 +13,9 @@
 
 #include <string.h>
 
-#define VX_IP_OFF  0
-#define VX_UDP_OFF NET_IP_HLEN
 #define VX_VXH_OFF (NET_IP_HLEN + NET_UDP_HLEN)
-/* The UDP length covers the UDP and VXLAN headers on top of the inner frame. */
-#define VX_UDP_OVERHEAD (NET_UDP_HLEN + VX_HDR_LEN)
 
-int vx_hdr_parse(const uint8_t *p, size_t len, bool strict, uint32_t *vni)
+int vx_hdr_parse_slow(const uint8_t *p, size_t len, bool strict, uint32_t *vni)
 {
 	if (len < VX_HDR_LEN)
 		return VX_PARSE_SHORT;
@@ -86,25 +82,6 @@ void vx_encap_init(struct vx_encap *e, uint32_t src, uint32_t dst, uint16_t dpor
  * Per packet: no branches. The sum is kept in the same (wire) byte representation as the
  * header words, so adding the stored tot_len and folding gives the stored checksum.
  */
-void vx_encap_write_dst(const struct vx_encap *e, uint8_t *out, uint16_t inner_len, uint16_t sport,
-                        uint32_t dst)
-{
-	uint32_t dst_n = htonl(dst);
-	uint16_t w[2];
-	memcpy(w, &dst_n, 4);
-	uint16_t tot_len = htons((uint16_t)(VX_ENCAP_LEN + inner_len));
-	uint16_t udp_len = htons((uint16_t)(VX_UDP_OVERHEAD + inner_len));
-	uint16_t sport_n = htons(sport);
-	uint16_t ip_sum = net_csum_fold(e->ip_sum_base + tot_len + w[0] + w[1]);
-
-	memcpy(out, e->hdr, VX_ENCAP_LEN);
-	memcpy(out + VX_IP_OFF + offsetof(struct net_ip, len), &tot_len, 2);
-	memcpy(out + VX_IP_OFF + offsetof(struct net_ip, sum), &ip_sum, 2);
-	memcpy(out + VX_IP_OFF + offsetof(struct net_ip, dst), &dst_n, 4);
-	memcpy(out + VX_UDP_OFF + offsetof(struct net_udp, sport), &sport_n, 2);
-	memcpy(out + VX_UDP_OFF + offsetof(struct net_udp, len), &udp_len, 2);
-}
-
 void vx_encap_write(const struct vx_encap *e, uint8_t *out, uint16_t inner_len, uint16_t sport)
 {
 	uint16_t tot_len = htons((uint16_t)(VX_ENCAP_LEN + inner_len));

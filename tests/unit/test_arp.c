@@ -666,6 +666,8 @@ static void test_static_bound_and_hash_growth(void)
 	c.max_entries = 8;
 	struct arp_table *t = new_table(&c);
 	uint8_t mac[6] = {0x02, 0, 0, 0, 0, 0};
+	/* a vector's hash, taken before the table grew, still finds its entry after */
+	uint64_t h_first = arp_prefetch(t, 1, IP(10, 0, 0, 0));
 	for (uint32_t i = 0; i < ARP_MAX_STATIC; i++) {
 		mac[4] = (uint8_t)(i >> 8);
 		mac[5] = (uint8_t)(i | 1);
@@ -690,6 +692,12 @@ static void test_static_bound_and_hash_growth(void)
 		bad += !m || (i > 0 && (m[4] != (uint8_t)(i >> 8) || m[5] != (uint8_t)(i | 1)));
 	}
 	CU_ASSERT_EQUAL(bad, 0);
+	arp_prefetch_entry(t, h_first);
+	const uint8_t *first = arp_lookup_hashed(t, 1, IP(10, 0, 0, 0), h_first, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(first);
+	CU_ASSERT(net_mac_eq(first, MAC_B));
+	CU_ASSERT_PTR_NULL(
+	    arp_lookup_hashed(t, 1, IP(12, 0, 0, 1), arp_prefetch(t, 1, IP(12, 0, 0, 1)), 0));
 	struct arp_stats st;
 	arp_get_stats(t, &st);
 	CU_ASSERT_EQUAL(st.statics, ARP_MAX_STATIC);

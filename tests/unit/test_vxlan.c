@@ -657,6 +657,13 @@ static void test_mac_learn_refresh_move(void)
 	CU_ASSERT_EQUAL(bd_mac_learn(t, 1, MAC_A, VTEP3, 3000), BD_MAC_NEW);
 	CU_ASSERT_TRUE(bd_mac_lookup(t, 1, MAC_A, &v));
 	CU_ASSERT_EQUAL(v, VTEP3);
+	/* the vector path: hash once at prefetch, look up with it a stage later */
+	v = 0;
+	CU_ASSERT_TRUE(bd_mac_lookup_hashed(t, 0, MAC_A, bd_mac_prefetch(t, 0, MAC_A), &v));
+	CU_ASSERT_EQUAL(v, VTEP2);
+	CU_ASSERT_TRUE(bd_mac_lookup_hashed(t, 1, MAC_A, bd_mac_prefetch(t, 1, MAC_A), &v));
+	CU_ASSERT_EQUAL(v, VTEP3);
+	CU_ASSERT_FALSE(bd_mac_lookup_hashed(t, 0, MAC_B, bd_mac_prefetch(t, 0, MAC_B), &v));
 	CU_ASSERT_EQUAL(bd_mac_learn(t, 0, MAC_C, VTEP3, 3000), BD_MAC_NEW);
 
 	struct bd_mac_stats st;
