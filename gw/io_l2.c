@@ -13,7 +13,6 @@
 #include <net/if_arp.h>
 
 #include <errno.h>
-#include <limits.h>
 #include <linux/if_packet.h>
 #include <linux/neighbour.h>
 #include <linux/netlink.h>
@@ -58,9 +57,15 @@ struct gw_l2 {
  */
 static int find_answer(const void *buf, size_t len, uint32_t seq, const struct nlmsghdr **out)
 {
-	const struct nlmsghdr *h = buf;
-	int left = len > INT_MAX ? INT_MAX : (int)len;
-	for (; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
+	/* NLMSG_OK/NLMSG_NEXT by hand: the macros compare the u32 length with an int */
+	size_t step;
+	for (size_t off = 0; len - off >= sizeof(struct nlmsghdr); off += step) {
+		const struct nlmsghdr *h = (const void *)((const uint8_t *)buf + off);
+		if (h->nlmsg_len < sizeof(*h) || h->nlmsg_len > len - off)
+			break;
+		step = NLMSG_ALIGN(h->nlmsg_len);
+		if (step > len - off)
+			step = len - off; /* the last message: the loop ends after it */
 		if (h->nlmsg_seq != seq)
 			continue; /* a late answer to an earlier query */
 		if (h->nlmsg_type == NLMSG_ERROR) {
