@@ -247,6 +247,10 @@ jumbo_frag() {
   gw_snap "$SNAP" || return 1
   vx vtep1 192.0.2.11 jumbo_frag || return 1
   gw_grew "$SNAP" fragments 12 || return 1
+  # sent is not yet delivered: give the VTEP and the bridge (bounded) time to pass them on
+  wait_until 5 eval '[ "$(lab_tshark jumbo-h2 | wc -l)" -ge 12 ]' ||
+    { echo "after 5 s h2 has $(lab_tshark jumbo-h2 | wc -l) fragments; vtep2 underlay rx:";
+      lab_exec vtep2 ip -s link show | grep -A3 -E '^[0-9]+: (u|vx)' | head -20; }
   cap_stop jumbo-h2
   local n big
   n=$(lab_tshark jumbo-h2 | wc -l)
