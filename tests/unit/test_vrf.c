@@ -31,7 +31,7 @@ static const uint8_t BLUE_B[6] = {0x02, 0xbb, 0, 0, 0x20, 0x60};
 
 static struct lab L;
 static uint16_t red, blue, bdif110, bdif120, bdif210, bdif220;
-static uint8_t MAC110[6], MAC210[6];
+static uint8_t MAC110[6], MAC120[6], MAC210[6], MAC220[6];
 
 static bool tenant_if(uint32_t bd, uint32_t vni, uint32_t peer, uint16_t vrfx, uint32_t addr,
                       uint16_t *ifx)
@@ -52,7 +52,9 @@ static void setup(void)
 	CU_ASSERT_FATAL(tenant_if(210, 5210, LAB_VTEP11, blue, IP_GWA, &bdif210));
 	CU_ASSERT_FATAL(tenant_if(220, 5220, LAB_VTEP13, blue, IP_GWB, &bdif220));
 	gw_bdif_default_mac(110, MAC110);
+	gw_bdif_default_mac(120, MAC120);
 	gw_bdif_default_mac(210, MAC210);
+	gw_bdif_default_mac(220, MAC220);
 	/* the hosts: the same addresses in both tenants, behind different VTEPs */
 	lab_host_arp(&L, LAB_VTEP11, 5110, IP_A, RED_A, IP_GWA);
 	lab_host_arp(&L, LAB_VTEP12, 5120, IP_B, RED_B, IP_GWB);
@@ -272,6 +274,16 @@ static void ping_fin(void *arg, const struct gw_ping_result *r)
 
 static const struct gw_ping_ops PING_OPS = {.probe = ping_probe, .done = ping_fin};
 
+/* Starts the gateway's ping of blue's host 10.1.20.60 with `count` probes. */
+static void ping_blue_start(uint32_t count, uint32_t timeout_ms)
+{
+	struct gw_ping_req req = {
+	    .vrf = blue, .dst = IP_B, .count = count, .size = 100, .timeout_ms = timeout_ms};
+	uint32_t id;
+	ping_done = 0;
+	CU_ASSERT_EQUAL_FATAL(gw_ping_start(L.gw, &req, &PING_OPS, NULL, &id), GW_OK);
+}
+
 /* The captured request (VXLAN from the gateway) turned into the host's echo reply. */
 static unsigned echo_reply_of(const struct lab_frame *c, const uint8_t *gw_mac, uint8_t *f)
 {
@@ -294,21 +306,15 @@ static unsigned echo_reply_of(const struct lab_frame *c, const uint8_t *gw_mac, 
 /* ping vrf blue goes to blue's host from blue's address; its reply is only taken in blue. */
 static void test_ping_in_vrf(void)
 {
-	struct gw_ping_req req = {
-	    .vrf = blue, .dst = IP_B, .count = 1, .size = 100, .timeout_ms = 2000};
-	uint32_t id;
-	ping_done = 0;
-	CU_ASSERT_EQUAL_FATAL(gw_ping_start(L.gw, &req, &PING_OPS, NULL, &id), GW_OK);
+	ping_blue_start(1, 2000);
 	CU_ASSERT_EQUAL_FATAL(L.n_cap, 1);
 	CU_ASSERT_EQUAL(L.cap[0].outer_dst, LAB_VTEP13);
 	CU_ASSERT_EQUAL(cap_vni(&L.cap[0]), 5220);
 	CU_ASSERT_EQUAL(rd32(cap_ip(&L.cap[0]) + 12), IP_GWB);
-	uint8_t f[200], g[200], mac120[6], mac220[6];
-	gw_bdif_default_mac(120, mac120);
-	gw_bdif_default_mac(220, mac220);
-	unsigned m = echo_reply_of(&L.cap[0], mac220, f);
+	uint8_t f[200], g[200];
+	unsigned m = echo_reply_of(&L.cap[0], MAC220, f);
 	/* the same reply arriving in red (same addresses, same id) is not this ping's */
-	unsigned n = echo_reply_of(&L.cap[0], mac120, g);
+	unsigned n = echo_reply_of(&L.cap[0], MAC120, g);
 	lab_from_vtep(&L, LAB_VTEP12, 5120, g, n);
 	CU_ASSERT_EQUAL(ping_done, 0);
 	lab_from_vtep(&L, LAB_VTEP13, 5220, f, m);
@@ -316,7 +322,13 @@ static void test_ping_in_vrf(void)
 	CU_ASSERT_EQUAL(ping_done, 1);
 	CU_ASSERT_EQUAL(ping_res.received, 1);
 	/* a source address or interface of another VRF is refused */
-	req.src = LAB_UP; /* the default VRF's uplink */
+	struct gw_ping_req req = {.vrf = blue,
+	                          .dst = IP_B,
+	                          .src = LAB_UP, /* the default VRF's uplink */
+	                          .count = 1,
+	                          .size = 100,
+	                          .timeout_ms = 2000};
+	uint32_t id;
 	CU_ASSERT_EQUAL(gw_ping_start(L.gw, &req, &PING_OPS, NULL, &id), GW_E_INVAL);
 	req.src = 0;
 	req.src_ifx = bdif110;
@@ -342,20 +354,14 @@ static unsigned unreach_of(const struct lab_frame *c, const uint8_t *gw_mac,
 
 static void test_ping_error_in_vrf(void)
 {
-	struct gw_ping_req req = {
-	    .vrf = blue, .dst = IP_B, .count = 1, .size = 100, .timeout_ms = 2000};
-	uint32_t id;
-	ping_done = 0;
-	CU_ASSERT_EQUAL_FATAL(gw_ping_start(L.gw, &req, &PING_OPS, NULL, &id), GW_OK);
+	ping_blue_start(1, 2000);
 	CU_ASSERT_EQUAL_FATAL(L.n_cap, 1);
-	uint8_t f[200], mac120[6], mac220[6];
-	gw_bdif_default_mac(120, mac120);
-	gw_bdif_default_mac(220, mac220);
-	unsigned n = unreach_of(&L.cap[0], mac120, RED_B, f);
+	uint8_t f[200];
+	unsigned n = unreach_of(&L.cap[0], MAC120, RED_B, f);
 	lab_from_vtep(&L, LAB_VTEP12, 5120, f, n);
 	gw_tick(L.gw);
 	CU_ASSERT_EQUAL(ping_done, 0);
-	n = unreach_of(&L.cap[0], mac220, BLUE_B, f);
+	n = unreach_of(&L.cap[0], MAC220, BLUE_B, f);
 	lab_from_vtep(&L, LAB_VTEP13, 5220, f, n);
 	gw_tick(L.gw);
 	CU_ASSERT_EQUAL(ping_done, 1);
@@ -369,11 +375,7 @@ static void test_ping_error_in_vrf(void)
  */
 static void test_ping_vrf_deleted(void)
 {
-	struct gw_ping_req req = {
-	    .vrf = blue, .dst = IP_B, .count = 3, .size = 100, .timeout_ms = 1000};
-	uint32_t id;
-	ping_done = 0;
-	CU_ASSERT_EQUAL_FATAL(gw_ping_start(L.gw, &req, &PING_OPS, NULL, &id), GW_OK);
+	ping_blue_start(3, 1000);
 	CU_ASSERT_EQUAL(gw_if_del(L.gw, bdif210), GW_OK);
 	CU_ASSERT_EQUAL(gw_if_del(L.gw, bdif220), GW_OK);
 	CU_ASSERT_EQUAL_FATAL(gw_vrf_del(L.gw, blue), GW_OK);
