@@ -197,3 +197,9 @@ uint64_t lab_drops(const struct lab *lab, enum gw_drop why)
 	gw_get_counters(lab->gw, &c);
 	return c.drops[why];
 }
+
+bool lab_pool_full(struct lab *lab)
+{
+	struct gw_pool *pool = gw_pool(lab->gw);
+	return gw_pool_avail(pool) == gw_pool_size(pool);
+}

@@ -50,6 +50,19 @@ extern const uint8_t lab_upnh_mac[6];
 /* Builds the standard topology; returns false on any configuration error. */
 bool lab_init(struct lab *lab, const struct gw_params *params);
 void lab_fini(struct lab *lab);
+/* Every packet buffer is back in the pool: nothing leaked or left behind. */
+bool lab_pool_full(struct lab *lab);
+
+/* Big-endian fields of captured frames. */
+static inline uint16_t lab_rd16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint32_t lab_rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
 /* A gateway with nothing configured, output counted and freed unseen (tests of the
  * configuration model): lab->gw, or NULL. lab_fini or gw_destroy ends it. */
 struct gw *lab_gw_empty(struct lab *lab);

@@ -20,16 +20,6 @@ static const uint8_t BCAST[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 #define IP_H1 0x0a010a32u
 #define IP_H2 0x0a01143cu
 
-static uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 /* ================================================================ the data plane */
 
 static struct lab L;
@@ -49,7 +39,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	CU_ASSERT_EQUAL(gw_pool_avail(gw_pool(L.gw)), gw_pool_size(gw_pool(L.gw)));
+	CU_ASSERT(lab_pool_full(&L));
 	lab_fini(&L);
 }
 
@@ -82,12 +72,12 @@ static void test_arp_reply_from_anycast_mac(void)
 	const uint8_t *in = inner(&L.cap[0]);
 	CU_ASSERT_EQUAL(memcmp(in, H1, 6), 0);
 	CU_ASSERT_EQUAL(memcmp(in + 6, AMAC, 6), 0);  /* Ethernet source */
-	CU_ASSERT_EQUAL(rd16(in + 12), 0x0806);       /* ARP */
-	CU_ASSERT_EQUAL(rd16(in + 20), 2);            /* reply */
+	CU_ASSERT_EQUAL(lab_rd16(in + 12), 0x0806);   /* ARP */
+	CU_ASSERT_EQUAL(lab_rd16(in + 20), 2);        /* reply */
 	CU_ASSERT_EQUAL(memcmp(in + 22, AMAC, 6), 0); /* sender MAC */
-	CU_ASSERT_EQUAL(rd32(in + 28), LAB_GW10);
+	CU_ASSERT_EQUAL(lab_rd32(in + 28), LAB_GW10);
 	CU_ASSERT_EQUAL(memcmp(in + 32, H1, 6), 0);
-	CU_ASSERT_EQUAL(rd32(in + 38), IP_H1);
+	CU_ASSERT_EQUAL(lab_rd32(in + 38), IP_H1);
 }
 
 /* VNI 5000 -> 6000 through frames sent to the anycast MAC; everything out is from it. */
@@ -104,10 +94,10 @@ static void test_routed_from_anycast_mac(void)
 		const uint8_t *in = inner(&L.cap[i]);
 		CU_ASSERT_EQUAL(memcmp(in, BCAST, 6), 0);
 		CU_ASSERT_EQUAL(memcmp(in + 6, AMAC, 6), 0);
-		CU_ASSERT_EQUAL(rd16(in + 20), 1);
+		CU_ASSERT_EQUAL(lab_rd16(in + 20), 1);
 		CU_ASSERT_EQUAL(memcmp(in + 22, AMAC, 6), 0);
-		CU_ASSERT_EQUAL(rd32(in + 28), LAB_GW20);
-		CU_ASSERT_EQUAL(rd32(in + 38), IP_H2);
+		CU_ASSERT_EQUAL(lab_rd32(in + 28), LAB_GW20);
+		CU_ASSERT_EQUAL(lab_rd32(in + 38), IP_H2);
 	}
 	lab_reset_capture(&L);
 	uint8_t r[64];
@@ -118,7 +108,7 @@ static void test_routed_from_anycast_mac(void)
 	const uint8_t *in = inner(&L.cap[0]);
 	CU_ASSERT_EQUAL(memcmp(in, H2, 6), 0);
 	CU_ASSERT_EQUAL(memcmp(in + 6, AMAC, 6), 0);
-	CU_ASSERT_EQUAL(rd16(in + 12), 0x0800);
+	CU_ASSERT_EQUAL(lab_rd16(in + 12), 0x0800);
 	CU_ASSERT_EQUAL(in[14 + 8], 63); /* routed: TTL - 1 */
 }
 
@@ -194,11 +184,11 @@ static void check_garp(const struct lab_frame *f, uint32_t ip)
 	const uint8_t *in = inner(f);
 	CU_ASSERT_EQUAL(memcmp(in, BCAST, 6), 0);
 	CU_ASSERT_EQUAL(memcmp(in + 6, AMAC, 6), 0);
-	CU_ASSERT_EQUAL(rd16(in + 12), 0x0806);
-	CU_ASSERT_EQUAL(rd16(in + 20), 1); /* request */
+	CU_ASSERT_EQUAL(lab_rd16(in + 12), 0x0806);
+	CU_ASSERT_EQUAL(lab_rd16(in + 20), 1); /* request */
 	CU_ASSERT_EQUAL(memcmp(in + 22, AMAC, 6), 0);
-	CU_ASSERT_EQUAL(rd32(in + 28), ip); /* sender = target = own address */
-	CU_ASSERT_EQUAL(rd32(in + 38), ip);
+	CU_ASSERT_EQUAL(lab_rd32(in + 28), ip); /* sender = target = own address */
+	CU_ASSERT_EQUAL(lab_rd32(in + 38), ip);
 }
 
 /* Which (BDIF address, VTEP) pairs the captured gratuitous ARPs went to, as a bit mask. */
@@ -207,7 +197,7 @@ static unsigned garp_mask(void)
 	unsigned m = 0;
 	for (unsigned i = 0; i < L.n_cap; i++) {
 		const uint8_t *in = inner(&L.cap[i]);
-		uint32_t ip = rd32(in + 28), d = L.cap[i].outer_dst;
+		uint32_t ip = lab_rd32(in + 28), d = L.cap[i].outer_dst;
 		check_garp(&L.cap[i], ip);
 		if (ip == LAB_GW10)
 			m |= d == LAB_VTEP11 ? 1 : d == LAB_VTEP12 ? 2 : 0x100;

@@ -23,7 +23,7 @@ static void lab_up(void)
 
 static void lab_down(void)
 {
-	CU_ASSERT_EQUAL(gw_pool_avail(gw_pool(L.gw)), gw_pool_size(gw_pool(L.gw)));
+	CU_ASSERT(lab_pool_full(&L));
 	lab_fini(&L);
 }
 

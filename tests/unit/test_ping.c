@@ -59,18 +59,8 @@ static void setup(void)
 
 static void teardown(void)
 {
-	CU_ASSERT_EQUAL(gw_pool_avail(gw_pool(L.gw)), gw_pool_size(gw_pool(L.gw)));
+	CU_ASSERT(lab_pool_full(&L));
 	lab_fini(&L);
-}
-
-static uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
 static void wr16(uint8_t *p, uint16_t v)
@@ -97,7 +87,7 @@ static const uint8_t *inner(unsigned i)
 {
 	CU_ASSERT_FATAL(i < L.n_cap);
 	CU_ASSERT_EQUAL(L.cap[i].outer_dst, LAB_VTEP11);
-	CU_ASSERT_EQUAL(rd32(L.cap[i].bytes + 32) >> 8, 5000);
+	CU_ASSERT_EQUAL(lab_rd32(L.cap[i].bytes + 32) >> 8, 5000);
 	return L.cap[i].bytes + 36;
 }
 
@@ -163,22 +153,22 @@ static void test_request_bytes(void)
 	const uint8_t *e = inner(0);
 	CU_ASSERT_EQUAL(memcmp(e, H1, 6), 0);
 	CU_ASSERT_EQUAL(memcmp(e + 6, BDIF10_MAC, 6), 0);
-	CU_ASSERT_EQUAL(rd16(e + 12), 0x0800);
+	CU_ASSERT_EQUAL(lab_rd16(e + 12), 0x0800);
 	const uint8_t *ip = e + 14;
 	CU_ASSERT_EQUAL(ip[0], 0x45);
-	CU_ASSERT_EQUAL(rd16(ip + 2), 100);
-	CU_ASSERT_EQUAL(rd16(ip + 6), 0); /* no DF, as Cisco */
+	CU_ASSERT_EQUAL(lab_rd16(ip + 2), 100);
+	CU_ASSERT_EQUAL(lab_rd16(ip + 6), 0); /* no DF, as Cisco */
 	CU_ASSERT_EQUAL(ip[8], 64);
 	CU_ASSERT_EQUAL(ip[9], 1);
 	CU_ASSERT_EQUAL(net_csum(ip, 20), 0);
-	CU_ASSERT_EQUAL(rd32(ip + 12), LAB_GW10); /* the egress interface's address */
-	CU_ASSERT_EQUAL(rd32(ip + 16), IP_H1);
+	CU_ASSERT_EQUAL(lab_rd32(ip + 12), LAB_GW10); /* the egress interface's address */
+	CU_ASSERT_EQUAL(lab_rd32(ip + 16), IP_H1);
 	const uint8_t *icmp = ip + 20;
 	CU_ASSERT_EQUAL(icmp[0], 8);
 	CU_ASSERT_EQUAL(icmp[1], 0);
 	CU_ASSERT_EQUAL(net_csum(icmp, 80), 0);
-	CU_ASSERT_NOT_EQUAL(rd16(icmp + 4), 0);
-	CU_ASSERT_EQUAL(rd16(icmp + 6), 0); /* first probe: sequence 0 */
+	CU_ASSERT_NOT_EQUAL(lab_rd16(icmp + 4), 0);
+	CU_ASSERT_EQUAL(lab_rd16(icmp + 6), 0); /* first probe: sequence 0 */
 	CU_ASSERT_EQUAL(icmp[8], 0xab);
 	CU_ASSERT_EQUAL(icmp[9], 0xcd);
 	CU_ASSERT_EQUAL(icmp[79], 0xcd);
@@ -212,8 +202,8 @@ static void test_replies_matched(void)
 	CU_ASSERT_EQUAL(R.marks[0], '!');
 	CU_ASSERT_EQUAL(R.rtt[0], 3);
 	CU_ASSERT_EQUAL_FATAL(L.n_cap, 2);
-	CU_ASSERT_EQUAL(rd16(inner(1) + 14 + 20 + 6), 1);
-	CU_ASSERT_EQUAL(rd16(inner(1) + 14 + 20 + 4), rd16(inner(0) + 14 + 20 + 4));
+	CU_ASSERT_EQUAL(lab_rd16(inner(1) + 14 + 20 + 6), 1);
+	CU_ASSERT_EQUAL(lab_rd16(inner(1) + 14 + 20 + 4), lab_rd16(inner(0) + 14 + 20 + 4));
 	/* a duplicate of the first reply changes nothing */
 	lab_from_vtep(&L, LAB_VTEP11, 5000, f, n);
 	CU_ASSERT_EQUAL(R.n, 1);
@@ -278,7 +268,7 @@ static void test_arp_failure(void)
 	uint32_t id;
 	CU_ASSERT_EQUAL_FATAL(start(IP_NONE, 1, 100, 10000, &id), GW_OK);
 	CU_ASSERT(L.n_cap >= 1); /* ARP requests, replicated to bdif20's flood peers */
-	CU_ASSERT_EQUAL(rd16(L.cap[0].bytes + 36 + 12), 0x0806);
+	CU_ASSERT_EQUAL(lab_rd16(L.cap[0].bytes + 36 + 12), 0x0806);
 	lab_advance(&L, 2500);
 	CU_ASSERT_EQUAL(R.n, 0);
 	lab_advance(&L, 2000);
@@ -328,13 +318,13 @@ static void test_limits(void)
 	/* from another of our addresses, as asked */
 	req = (struct gw_ping_req){.dst = IP_H1, .src = LAB_UP, .count = 1, .size = 100};
 	CU_ASSERT_EQUAL_FATAL(gw_ping_start(L.gw, &req, &OPS, &R, &id[0]), GW_OK);
-	CU_ASSERT_EQUAL(rd32(inner(0) + 14 + 12), LAB_UP);
+	CU_ASSERT_EQUAL(lab_rd32(inner(0) + 14 + 12), LAB_UP);
 	for (unsigned i = 1; i < GW_PING_SESSIONS_MAX; i++)
 		CU_ASSERT_EQUAL(start(IP_H1, 1, 100, 2000, &id[i]), GW_OK);
 	CU_ASSERT_EQUAL(start(IP_H1, 1, 100, 2000, &id[GW_PING_SESSIONS_MAX]), GW_E_FULL);
 	/* each its own identifier */
 	for (unsigned i = 1; i < GW_PING_SESSIONS_MAX; i++)
-		CU_ASSERT_NOT_EQUAL(rd16(inner(i) + 34 + 4), rd16(inner(0) + 34 + 4));
+		CU_ASSERT_NOT_EQUAL(lab_rd16(inner(i) + 34 + 4), lab_rd16(inner(0) + 34 + 4));
 	for (unsigned i = 0; i < GW_PING_SESSIONS_MAX; i++)
 		gw_ping_cancel(L.gw, id[i]);
 	CU_ASSERT_EQUAL(start(IP_H1, 1, 100, 2000, &id[0]), GW_OK);
@@ -423,7 +413,7 @@ static void test_cli_ping_text(void)
 	                              "Packet sent with a source address of 203.0.113.2\n");
 	lab_advance(&L, 1000);
 	CU_ASSERT_STRING_EQUAL(SINK_OUT.buf, ".");
-	CU_ASSERT_EQUAL(rd32(inner(3) + 14 + 12), LAB_UP);
+	CU_ASSERT_EQUAL(lab_rd32(inner(3) + 14 + 12), LAB_UP);
 	lab_from_vtep(&L, LAB_VTEP11, 5000, f, reply_to(3, f));
 	CU_ASSERT_STRING_EQUAL(SINK_OUT.buf, ".!\nSuccess rate is 50 percent (1/2), round-trip "
 	                                     "min/avg/max = 0/0/0 ms\n");

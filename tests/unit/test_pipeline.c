@@ -32,18 +32,8 @@ static void setup(void)
 /* Every buffer back in the pool: nothing leaked or left behind. */
 static void teardown(void)
 {
-	CU_ASSERT_EQUAL(gw_pool_avail(gw_pool(L.gw)), gw_pool_size(gw_pool(L.gw)));
+	CU_ASSERT(lab_pool_full(&L));
 	lab_fini(&L);
-}
-
-static uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
 /*
@@ -55,22 +45,22 @@ static const uint8_t *check_outer(const struct lab_frame *f, uint32_t vtep, uint
 	const uint8_t *o = f->bytes;
 	CU_ASSERT_EQUAL(f->ifx, 0);
 	CU_ASSERT_EQUAL(f->outer_dst, vtep);
-	CU_ASSERT_EQUAL(o[0], 0x45);          /* IPv4, IHL 5 */
-	CU_ASSERT_EQUAL(rd16(o + 2), f->len); /* total length */
-	CU_ASSERT_EQUAL(rd16(o + 6), 0x4000); /* DF, offset 0 */
-	CU_ASSERT_EQUAL(o[8], 64);            /* TTL */
-	CU_ASSERT_EQUAL(o[9], 17);            /* UDP */
-	CU_ASSERT_EQUAL(net_csum(o, 20), 0);  /* header checksum valid */
-	CU_ASSERT_EQUAL(rd32(o + 12), LAB_VTEP);
-	CU_ASSERT_EQUAL(rd32(o + 16), vtep);
-	uint16_t sport = rd16(o + 20);
+	CU_ASSERT_EQUAL(o[0], 0x45);              /* IPv4, IHL 5 */
+	CU_ASSERT_EQUAL(lab_rd16(o + 2), f->len); /* total length */
+	CU_ASSERT_EQUAL(lab_rd16(o + 6), 0x4000); /* DF, offset 0 */
+	CU_ASSERT_EQUAL(o[8], 64);                /* TTL */
+	CU_ASSERT_EQUAL(o[9], 17);                /* UDP */
+	CU_ASSERT_EQUAL(net_csum(o, 20), 0);      /* header checksum valid */
+	CU_ASSERT_EQUAL(lab_rd32(o + 12), LAB_VTEP);
+	CU_ASSERT_EQUAL(lab_rd32(o + 16), vtep);
+	uint16_t sport = lab_rd16(o + 20);
 	CU_ASSERT(sport >= 49152);
-	CU_ASSERT_EQUAL(rd16(o + 22), 4789);
-	CU_ASSERT_EQUAL(rd16(o + 24), f->len - 20); /* UDP length */
-	CU_ASSERT_EQUAL(rd16(o + 26), 0);           /* UDP checksum 0 */
+	CU_ASSERT_EQUAL(lab_rd16(o + 22), 4789);
+	CU_ASSERT_EQUAL(lab_rd16(o + 24), f->len - 20); /* UDP length */
+	CU_ASSERT_EQUAL(lab_rd16(o + 26), 0);           /* UDP checksum 0 */
 	static const uint8_t vx[8] = {0x08, 0, 0, 0, 0, 0, 0, 0};
 	CU_ASSERT_EQUAL(memcmp(o + 28, vx, 4), 0); /* flags I, reserved 0 */
-	CU_ASSERT_EQUAL(rd32(o + 32) >> 8, vni);
+	CU_ASSERT_EQUAL(lab_rd32(o + 32) >> 8, vni);
 	CU_ASSERT_EQUAL(o[35], 0);
 	return o + 36;
 }
@@ -124,8 +114,8 @@ static void test_echo_reply(void)
 	CU_ASSERT_EQUAL(memcmp(in + 6, BDIF10_MAC, 6), 0);
 	const uint8_t *ip = in + 14;
 	CU_ASSERT_EQUAL(net_csum(ip, 20), 0);
-	CU_ASSERT_EQUAL(rd32(ip + 12), LAB_GW10);
-	CU_ASSERT_EQUAL(rd32(ip + 16), IP_H1);
+	CU_ASSERT_EQUAL(lab_rd32(ip + 12), LAB_GW10);
+	CU_ASSERT_EQUAL(lab_rd32(ip + 16), IP_H1);
 	CU_ASSERT_EQUAL(ip[8], 64);
 	const uint8_t *icmp = ip + 20;
 	CU_ASSERT_EQUAL(icmp[0], 0); /* echo reply */
@@ -152,10 +142,10 @@ static void test_route_between_vnis(void)
 		        : L.cap[i].outer_dst == LAB_VTEP13 ? 2
 		                                           : 4;
 		CU_ASSERT_EQUAL(memcmp(in, BCAST, 6), 0);
-		CU_ASSERT_EQUAL(rd16(in + 12), 0x0806);
-		CU_ASSERT_EQUAL(rd16(in + 20), 1); /* request */
-		CU_ASSERT_EQUAL(rd32(in + 28), LAB_GW20);
-		CU_ASSERT_EQUAL(rd32(in + 38), IP_H2);
+		CU_ASSERT_EQUAL(lab_rd16(in + 12), 0x0806);
+		CU_ASSERT_EQUAL(lab_rd16(in + 20), 1); /* request */
+		CU_ASSERT_EQUAL(lab_rd32(in + 28), LAB_GW20);
+		CU_ASSERT_EQUAL(lab_rd32(in + 38), IP_H2);
 	}
 	CU_ASSERT_EQUAL(seen, 3);
 	lab_reset_capture(&L);
@@ -169,7 +159,7 @@ static void test_route_between_vnis(void)
 	const uint8_t *in = check_outer(c, LAB_VTEP12, 6000);
 	CU_ASSERT_EQUAL(memcmp(in, H2, 6), 0);
 	CU_ASSERT_EQUAL(memcmp(in + 6, BDIF20_MAC, 6), 0);
-	CU_ASSERT_EQUAL(rd16(in + 12), 0x0800);
+	CU_ASSERT_EQUAL(lab_rd16(in + 12), 0x0800);
 	const uint8_t *ip = in + 14;
 	CU_ASSERT_EQUAL(ip[8], 63); /* TTL - 1 */
 	CU_ASSERT_EQUAL(net_csum(ip, 20), 0);
@@ -177,11 +167,11 @@ static void test_route_between_vnis(void)
 	CU_ASSERT_EQUAL(memcmp(ip, f + 14, 8), 0);
 	CU_ASSERT_EQUAL(memcmp(ip + 12, f + 14 + 12, n - 14 - 12), 0);
 	/* same flow, same source port */
-	uint16_t sport = rd16(c->bytes + 20);
+	uint16_t sport = lab_rd16(c->bytes + 20);
 	lab_reset_capture(&L);
 	lab_from_vtep(&L, LAB_VTEP11, 5000, f, n);
 	CU_ASSERT_EQUAL_FATAL(L.n_cap, 1);
-	CU_ASSERT_EQUAL(rd16(L.cap[0].bytes + 20), sport);
+	CU_ASSERT_EQUAL(lab_rd16(L.cap[0].bytes + 20), sport);
 }
 
 static void test_unknown_mac_replicated(void)
@@ -212,15 +202,15 @@ static const uint8_t *expect_icmp_to_h1(uint8_t type, uint8_t code)
 	const uint8_t *ip = in + 14;
 	CU_ASSERT_EQUAL(net_csum(ip, 20), 0);
 	CU_ASSERT_EQUAL(ip[9], 1);
-	CU_ASSERT_EQUAL(rd32(ip + 12), LAB_GW10);
-	CU_ASSERT_EQUAL(rd32(ip + 16), IP_H1);
-	unsigned tot = rd16(ip + 2);
+	CU_ASSERT_EQUAL(lab_rd32(ip + 12), LAB_GW10);
+	CU_ASSERT_EQUAL(lab_rd32(ip + 16), IP_H1);
+	unsigned tot = lab_rd16(ip + 2);
 	const uint8_t *icmp = ip + 20;
 	CU_ASSERT_EQUAL(icmp[0], type);
 	CU_ASSERT_EQUAL(icmp[1], code);
 	CU_ASSERT_EQUAL(net_csum(icmp, tot - 20), 0);
 	/* quotes the offending packet's header */
-	CU_ASSERT_EQUAL(rd32(icmp + 8 + 12), IP_H1);
+	CU_ASSERT_EQUAL(lab_rd32(icmp + 8 + 12), IP_H1);
 	return icmp;
 }
 
@@ -241,7 +231,7 @@ static void test_no_route(void)
 	unsigned n = lab_ping_frame(f, BDIF10_MAC, H1, IP_H1, IP_EXT, 64, 32, true);
 	lab_from_vtep(&L, LAB_VTEP11, 5000, f, n);
 	const uint8_t *icmp = expect_icmp_to_h1(3, 0);
-	CU_ASSERT_EQUAL(rd32(icmp + 8 + 16), IP_EXT);
+	CU_ASSERT_EQUAL(lab_rd32(icmp + 8 + 16), IP_EXT);
 	CU_ASSERT_EQUAL(lab_drops(&L, GW_DROP_NO_ROUTE), 1);
 }
 
@@ -253,7 +243,7 @@ static void test_frag_needed(void)
 	unsigned n = lab_ping_frame(f, BDIF10_MAC, H1, IP_H1, IP_H2, 64, 1372, true); /* 1400 */
 	lab_from_vtep(&L, LAB_VTEP11, 5000, f, n);
 	const uint8_t *icmp = expect_icmp_to_h1(3, 4);
-	CU_ASSERT_EQUAL(rd16(icmp + 6), 1000); /* next-hop MTU */
+	CU_ASSERT_EQUAL(lab_rd16(icmp + 6), 1000); /* next-hop MTU */
 	CU_ASSERT_EQUAL(lab_drops(&L, GW_DROP_MTU_DF), 1);
 }
 
@@ -269,12 +259,12 @@ static void test_fragmentation(void)
 	for (unsigned i = 0; i < 2; i++) {
 		const uint8_t *in = check_outer(&L.cap[i], LAB_VTEP12, 6000);
 		const uint8_t *ip = in + 14;
-		unsigned tot = rd16(ip + 2), off = (rd16(ip + 6) & 0x1fff) * 8u;
-		bool mf = rd16(ip + 6) & 0x2000;
+		unsigned tot = lab_rd16(ip + 2), off = (lab_rd16(ip + 6) & 0x1fff) * 8u;
+		bool mf = lab_rd16(ip + 6) & 0x2000;
 		CU_ASSERT(tot <= 1000);
 		CU_ASSERT_EQUAL(net_csum(ip, 20), 0);
 		CU_ASSERT_EQUAL(ip[8], 63);
-		CU_ASSERT_EQUAL(rd16(ip + 4), 0x1234); /* same identification */
+		CU_ASSERT_EQUAL(lab_rd16(ip + 4), 0x1234); /* same identification */
 		CU_ASSERT_EQUAL(mf, i == 0);
 		CU_ASSERT_EQUAL(off, i == 0 ? 0 : 976);
 		CU_ASSERT_EQUAL_FATAL(off + tot - 20 <= payload, true);
@@ -437,8 +427,8 @@ static void test_uplink_both_ways(void)
 	lab_from_uplink(&L, L.up0, f, m);
 	CU_ASSERT_EQUAL_FATAL(L.n_cap, 1);
 	CU_ASSERT_EQUAL(L.cap[0].ifx, L.up0);
-	CU_ASSERT_EQUAL(rd16(L.cap[0].bytes + 20), 2);
-	CU_ASSERT_EQUAL(rd32(L.cap[0].bytes + 28), LAB_UP);
+	CU_ASSERT_EQUAL(lab_rd16(L.cap[0].bytes + 20), 2);
+	CU_ASSERT_EQUAL(lab_rd32(L.cap[0].bytes + 28), LAB_UP);
 }
 
 static void test_arp_unresolved_host_unreachable(void)
@@ -458,7 +448,7 @@ static void test_arp_unresolved_host_unreachable(void)
 	CU_ASSERT_EQUAL(in[14 + 20], 3);
 	CU_ASSERT_EQUAL(in[14 + 21], 1);
 	for (unsigned i = 0; i + 1 < L.n_cap; i++)
-		CU_ASSERT_EQUAL(rd16(L.cap[i].bytes + 36 + 12), 0x0806);
+		CU_ASSERT_EQUAL(lab_rd16(L.cap[i].bytes + 36 + 12), 0x0806);
 }
 
 static void test_icmp_rate_limit(void)
@@ -510,7 +500,7 @@ static void test_null_route_and_local(void)
 	lab_from_vtep(&L, LAB_VTEP11, 5000, f, n);
 	CU_ASSERT_EQUAL_FATAL(L.n_cap, 1);
 	const uint8_t *in = check_outer(&L.cap[0], LAB_VTEP11, 5000);
-	CU_ASSERT_EQUAL(rd32(in + 14 + 12), LAB_GW20);
+	CU_ASSERT_EQUAL(lab_rd32(in + 14 + 12), LAB_GW20);
 	CU_ASSERT_EQUAL(in[14 + 20], 0);
 }
 
@@ -591,14 +581,14 @@ static void test_dot1q_routed_between_vlans(void)
 	CU_ASSERT_EQUAL(c->len, n + 4);
 	CU_ASSERT_EQUAL(memcmp(c->bytes, HV200, 6), 0);
 	CU_ASSERT_EQUAL(memcmp(c->bytes + 6, lab_up0_mac, 6), 0);
-	CU_ASSERT_EQUAL(rd16(c->bytes + 12), 0x8100);
-	CU_ASSERT_EQUAL(rd16(c->bytes + 14), 200); /* PCP 0, DEI 0, VLAN 200 */
-	CU_ASSERT_EQUAL(rd16(c->bytes + 16), 0x0800);
+	CU_ASSERT_EQUAL(lab_rd16(c->bytes + 12), 0x8100);
+	CU_ASSERT_EQUAL(lab_rd16(c->bytes + 14), 200); /* PCP 0, DEI 0, VLAN 200 */
+	CU_ASSERT_EQUAL(lab_rd16(c->bytes + 16), 0x0800);
 	const uint8_t *ip = c->bytes + 18;
 	CU_ASSERT_EQUAL(ip[8], 63);
 	CU_ASSERT_EQUAL(net_csum(ip, 20), 0);
-	CU_ASSERT_EQUAL(rd32(ip + 12), IP_V100H);
-	CU_ASSERT_EQUAL(rd32(ip + 16), IP_V200H);
+	CU_ASSERT_EQUAL(lab_rd32(ip + 12), IP_V100H);
+	CU_ASSERT_EQUAL(lab_rd32(ip + 16), IP_V200H);
 	CU_ASSERT_EQUAL(memcmp(ip + 20, f + 18 + 20, n - 14 - 20), 0); /* ICMP untouched */
 	CU_ASSERT_EQUAL(if_rx(SUB100), 1);
 	CU_ASSERT_EQUAL(if_rx(L.up0), 0);
@@ -617,8 +607,8 @@ static void test_dot1q_to_vxlan_and_back(void)
 	const uint8_t *in = check_outer(&L.cap[0], LAB_VTEP11, 5000);
 	CU_ASSERT_EQUAL(L.cap[0].len, 36 + n);
 	CU_ASSERT_EQUAL(memcmp(in, H1, 6), 0);
-	CU_ASSERT_EQUAL(rd16(in + 12), 0x0800);
-	CU_ASSERT_EQUAL(rd32(in + 14 + 12), IP_V100H);
+	CU_ASSERT_EQUAL(lab_rd16(in + 12), 0x0800);
+	CU_ASSERT_EQUAL(lab_rd32(in + 14 + 12), IP_V100H);
 	/* and back: H1 -> VLAN 100, tagged on the wire */
 	lab_reset_capture(&L);
 	n = lab_ping_frame(f, BDIF10_MAC, H1, IP_H1, IP_V100H, 64, 16, true);
@@ -627,8 +617,8 @@ static void test_dot1q_to_vxlan_and_back(void)
 	CU_ASSERT_EQUAL(L.cap[0].ifx, SUB100);
 	CU_ASSERT_EQUAL(L.cap[0].len, n + 4);
 	CU_ASSERT_EQUAL(memcmp(L.cap[0].bytes, HV100, 6), 0);
-	CU_ASSERT_EQUAL(rd32(L.cap[0].bytes + 12), 0x81000064u);
-	CU_ASSERT_EQUAL(rd16(L.cap[0].bytes + 16), 0x0800);
+	CU_ASSERT_EQUAL(lab_rd32(L.cap[0].bytes + 12), 0x81000064u);
+	CU_ASSERT_EQUAL(lab_rd16(L.cap[0].bytes + 16), 0x0800);
 }
 
 static void test_dot1q_arp(void)
@@ -643,10 +633,10 @@ static void test_dot1q_arp(void)
 	CU_ASSERT_EQUAL(c->ifx, SUB100);
 	CU_ASSERT_EQUAL(c->len, 64); /* 60-byte minimum frame plus the tag */
 	CU_ASSERT_EQUAL(memcmp(c->bytes, HV100, 6), 0);
-	CU_ASSERT_EQUAL(rd32(c->bytes + 12), 0x81000064u);
-	CU_ASSERT_EQUAL(rd16(c->bytes + 16), 0x0806);
-	CU_ASSERT_EQUAL(rd16(c->bytes + 18 + 6), 2); /* reply */
-	CU_ASSERT_EQUAL(rd32(c->bytes + 18 + 14), IP_V100GW);
+	CU_ASSERT_EQUAL(lab_rd32(c->bytes + 12), 0x81000064u);
+	CU_ASSERT_EQUAL(lab_rd16(c->bytes + 16), 0x0806);
+	CU_ASSERT_EQUAL(lab_rd16(c->bytes + 18 + 6), 2); /* reply */
+	CU_ASSERT_EQUAL(lab_rd32(c->bytes + 18 + 14), IP_V100GW);
 	/* learned on the sub-interface, not on the parent */
 	CU_ASSERT_PTR_NOT_NULL(arp_lookup(gw_arp(L.gw), SUB100, IP_V100H, L.now));
 	/* the same request in VLAN 200 is for none of its addresses: off-link there */
@@ -663,9 +653,9 @@ static void test_dot1q_arp(void)
 	CU_ASSERT_EQUAL_FATAL(L.n_cap, 1);
 	CU_ASSERT_EQUAL(L.cap[0].ifx, SUB200);
 	CU_ASSERT_EQUAL(memcmp(L.cap[0].bytes, BCAST, 6), 0);
-	CU_ASSERT_EQUAL(rd32(L.cap[0].bytes + 12), 0x810000c8u);
-	CU_ASSERT_EQUAL(rd16(L.cap[0].bytes + 16), 0x0806);
-	CU_ASSERT_EQUAL(rd32(L.cap[0].bytes + 18 + 24), IP_V200H);
+	CU_ASSERT_EQUAL(lab_rd32(L.cap[0].bytes + 12), 0x810000c8u);
+	CU_ASSERT_EQUAL(lab_rd16(L.cap[0].bytes + 16), 0x0806);
+	CU_ASSERT_EQUAL(lab_rd32(L.cap[0].bytes + 18 + 24), IP_V200H);
 	lab_advance(&L, 10000); /* let the held packet go (host unreachable) */
 }
 
@@ -718,7 +708,7 @@ static void test_dot1q_unknown_and_malformed(void)
 	CU_ASSERT_EQUAL_FATAL(L.n_cap, 1);
 	CU_ASSERT_EQUAL(L.cap[0].ifx, L.up0);
 	CU_ASSERT_EQUAL(L.cap[0].len, m);
-	CU_ASSERT_EQUAL(rd16(L.cap[0].bytes + 12), 0x0800);
+	CU_ASSERT_EQUAL(lab_rd16(L.cap[0].bytes + 12), 0x0800);
 	/* one VLAN per netdev: a second sub-interface cannot take VLAN 200 */
 	CU_ASSERT_EQUAL(gw_if_set_dot1q(L.gw, SUB100, 200), GW_E_EXISTS);
 	CU_ASSERT_EQUAL(gw_if_set_dot1q(L.gw, L.up0, 10), GW_E_INVAL);
@@ -742,7 +732,7 @@ static void test_dot1q_without_parent(void)
 	lab_from_uplink(&L, sub, f, tn);
 	CU_ASSERT_EQUAL_FATAL(L.n_cap, 1);
 	CU_ASSERT_EQUAL(L.cap[0].ifx, sub);
-	CU_ASSERT_EQUAL(rd32(L.cap[0].bytes + 12), 0x81000005u);
+	CU_ASSERT_EQUAL(lab_rd32(L.cap[0].bytes + 12), 0x81000005u);
 	n = lab_ping_frame(f, lab_up0_mac, HV100, IP_V100H, IP_V100GW, 64, 16, true);
 	expect_uplink_drop(L.up0, f, tag_frame(f, n, 5), GW_DROP_VLAN_UNKNOWN);
 	/* deleting the sub-interface frees its VLAN and its netdev */

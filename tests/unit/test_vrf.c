@@ -65,18 +65,13 @@ static void setup(void)
 
 static void teardown(void)
 {
-	CU_ASSERT_EQUAL(gw_pool_avail(gw_pool(L.gw)), gw_pool_size(gw_pool(L.gw)));
+	CU_ASSERT(lab_pool_full(&L));
 	lab_fini(&L);
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
 static uint32_t cap_vni(const struct lab_frame *f)
 {
-	return rd32(f->bytes + 32) >> 8;
+	return lab_rd32(f->bytes + 32) >> 8;
 }
 
 /* The inner IPv4 header of a captured VXLAN frame. */
@@ -153,11 +148,11 @@ static void test_isolation_no_route(void)
 	CU_ASSERT_EQUAL(L.cap[0].outer_dst, LAB_VTEP11);
 	CU_ASSERT_EQUAL(cap_vni(&L.cap[0]), 5110);
 	const uint8_t *ip = cap_ip(&L.cap[0]);
-	CU_ASSERT_EQUAL(rd32(ip + 12), IP_GWA);
-	CU_ASSERT_EQUAL(rd32(ip + 16), IP_A);
+	CU_ASSERT_EQUAL(lab_rd32(ip + 12), IP_GWA);
+	CU_ASSERT_EQUAL(lab_rd32(ip + 16), IP_A);
 	CU_ASSERT_EQUAL(ip[20], 3); /* unreachable */
 	CU_ASSERT_EQUAL(ip[21], 0); /* net */
-	CU_ASSERT_EQUAL(rd32(ip + 28 + 16), IP_FAR);
+	CU_ASSERT_EQUAL(lab_rd32(ip + 28 + 16), IP_FAR);
 	/* an address of the default VRF is no more reachable, nor answered to */
 	lab_reset_capture(&L);
 	ping(LAB_VTEP11, 5110, MAC110, RED_A, IP_A, LAB_UP);
@@ -179,7 +174,7 @@ static void test_echo_in_vrf(void)
 	CU_ASSERT_EQUAL(memcmp(L.cap[0].bytes + 36, BLUE_A, 6), 0);
 	CU_ASSERT_EQUAL(memcmp(L.cap[0].bytes + 36 + 6, MAC210, 6), 0);
 	const uint8_t *ip = cap_ip(&L.cap[0]);
-	CU_ASSERT_EQUAL(rd32(ip + 12), IP_GWA);
+	CU_ASSERT_EQUAL(lab_rd32(ip + 12), IP_GWA);
 	CU_ASSERT_EQUAL(ip[20], 0); /* echo reply */
 }
 
@@ -310,7 +305,7 @@ static void test_ping_in_vrf(void)
 	CU_ASSERT_EQUAL_FATAL(L.n_cap, 1);
 	CU_ASSERT_EQUAL(L.cap[0].outer_dst, LAB_VTEP13);
 	CU_ASSERT_EQUAL(cap_vni(&L.cap[0]), 5220);
-	CU_ASSERT_EQUAL(rd32(cap_ip(&L.cap[0]) + 12), IP_GWB);
+	CU_ASSERT_EQUAL(lab_rd32(cap_ip(&L.cap[0]) + 12), IP_GWB);
 	uint8_t f[200], g[200];
 	unsigned m = echo_reply_of(&L.cap[0], MAC220, f);
 	/* the same reply arriving in red (same addresses, same id) is not this ping's */
