@@ -388,6 +388,14 @@ static int cmd_metrics_listen(struct cli_sess *s, const struct cli_args *a, stru
 	return cfg_result(gw_cfg_set_metrics(s->cand, addr, port, err), err, out);
 }
 
+static int cmd_dataplane_workers(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+{
+	char err[GW_CFG_ERRLEN];
+	/* the word is <0-32> already; the model checks the range again for other callers */
+	int n = a->neg ? GW_CFG_WORKERS_AUTO : (int)cli_u32(a->val[0]);
+	return cfg_result(gw_cfg_set_workers(s->cand, n, err), err, out);
+}
+
 /* ---------------------------------------------------------------- the table */
 
 #define SHOW(syntax, help)                                                                         \
@@ -543,6 +551,10 @@ const struct cli_cmd cli_commands[] = {
      "Prometheus metrics endpoint (HTTP GET /metrics)|Listen for scrapes|Local address (0.0.0.0: "
      "any)|TCP port",
      CONFIG, CFG, cmd_metrics_listen, "metrics listen [A.B.C.D] [<1-65535>]"},
+    {"dataplane workers <0-32>",
+     "Data plane (packet forwarding)|Forwarding threads sharing the traffic (default and no: one "
+     "per online CPU)|Threads (0: none, the main thread forwards every packet)",
+     CONFIG, CFG, cmd_dataplane_workers, "dataplane workers [<0-32>]"},
 
     {"vni <1-16777215>", "VXLAN network identifier|VNI", BD, CFG, cmd_vni, "vni [<1-16777215>]"},
     {"flood-peer A.B.C.D", "Head-end replication peer (and allowed VTEP)|VTEP address", BD, CFG,

@@ -120,6 +120,9 @@ void cli_render_config(const struct gw_cfg *c, struct cli_out *o)
 		char mac[NET_MAC_STRLEN];
 		cli_printf(o, "fabric anycast-gateway-mac %s\n", net_mac_fmt(c->anycast_mac, mac));
 	}
+	/* auto (the default) is left out; 0 is not a default and is written */
+	if (c->workers != GW_CFG_WORKERS_AUTO)
+		cli_printf(o, "dataplane workers %d\n", c->workers);
 	cli_printf(o, "!\n");
 	/* before the interfaces and routes that name them */
 	for (size_t i = 0; i < c->vrfs.n; i++)

@@ -159,6 +159,7 @@ struct gw_cfg *gw_cfg_new(void)
 	snprintf(c->hostname, sizeof(c->hostname), "%s", GW_CFG_HOSTNAME_DEFAULT);
 	c->udp_port = VX_UDP_PORT;
 	c->vty_timeout = GW_CFG_VTY_TIMEOUT_DEFAULT;
+	c->workers = GW_CFG_WORKERS_AUTO;
 	return c;
 }
 
@@ -223,7 +224,7 @@ bool gw_cfg_equal(const struct gw_cfg *a, const struct gw_cfg *b)
 	       a->vty_addr == b->vty_addr && a->vty_port == b->vty_port &&
 	       a->vty_timeout == b->vty_timeout && a->anycast_mac_set == b->anycast_mac_set &&
 	       !memcmp(a->anycast_mac, b->anycast_mac, 6) && a->metrics_addr == b->metrics_addr &&
-	       a->metrics_port == b->metrics_port;
+	       a->metrics_port == b->metrics_port && a->workers == b->workers;
 }
 
 /* ---------------------------------------------------------------- global */
@@ -1092,6 +1093,14 @@ int gw_cfg_set_metrics(struct gw_cfg *c, uint32_t addr, uint32_t port, char *err
 		return fail(err, "metrics listen port %u out of range 1-65535", port);
 	c->metrics_addr = port ? addr : 0;
 	c->metrics_port = (uint16_t)port;
+	return GW_CFG_OK;
+}
+
+int gw_cfg_set_workers(struct gw_cfg *c, int n, char *err)
+{
+	if (n != GW_CFG_WORKERS_AUTO && (n < 0 || n > GW_CFG_WORKERS_MAX))
+		return fail(err, "dataplane workers %d out of range 0-%d", n, GW_CFG_WORKERS_MAX);
+	c->workers = n;
 	return GW_CFG_OK;
 }
 

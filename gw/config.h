@@ -23,6 +23,11 @@
 #define GW_CFG_HOSTLEN          64
 #define GW_CFG_HOSTNAME_DEFAULT "vxgw"
 
+/* dataplane workers: a sentinel, not a count, so that the daemon can size "auto" to the
+ * host it starts on and a saved configuration does not carry one machine's CPU count. */
+#define GW_CFG_WORKERS_AUTO (-1) /* no dataplane workers: one per online CPU */
+#define GW_CFG_WORKERS_MAX  32
+
 enum {
 	GW_CFG_OK = 0,
 	GW_CFG_ERR = -1,
@@ -122,6 +127,9 @@ struct gw_cfg {
 	/* metrics listen: the Prometheus endpoint's address (0.0.0.0: any) and port (0: off) */
 	uint32_t metrics_addr;
 	uint16_t metrics_port;
+	/* dataplane workers: forwarding threads. 0 = the main thread forwards everything;
+	 * GW_CFG_WORKERS_AUTO (the default) = one per online CPU, resolved by the daemon. */
+	int workers;
 };
 
 struct gw_cfg *gw_cfg_new(void);
@@ -203,6 +211,8 @@ int gw_cfg_set_telnet(struct gw_cfg *c, uint32_t addr, uint32_t port, char *err)
 int gw_cfg_set_vty_timeout(struct gw_cfg *c, uint32_t secs, char *err);
 /* metrics listen ADDR PORT: the Prometheus endpoint; port 0 = off (no metrics listen). */
 int gw_cfg_set_metrics(struct gw_cfg *c, uint32_t addr, uint32_t port, char *err);
+/* dataplane workers N (0-GW_CFG_WORKERS_MAX); GW_CFG_WORKERS_AUTO = no dataplane workers. */
+int gw_cfg_set_workers(struct gw_cfg *c, int n, char *err);
 
 /* ---- whole-configuration checks and application ---- */
 /*

@@ -244,6 +244,20 @@ static void test_modes_and_commit(void)
 	CU_ASSERT_EQUAL(run(s, "show nothing", &o), CLI_R_ERROR);
 	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "\"nothing\""));
 	CU_ASSERT_EQUAL(run(s, "configure terminal", &o), CLI_R_OK);
+	/* dataplane workers alone is a change that commits; a bad count does not */
+	before = commits;
+	CU_ASSERT_EQUAL(run(s, "dataplane workers 3", &o), CLI_R_OK);
+	CU_ASSERT_EQUAL(commits, before + 1);
+	CU_ASSERT_EQUAL(running->workers, 3);
+	CU_ASSERT_EQUAL(run(s, "dataplane workers 33", &o), CLI_R_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "33"));
+	CU_ASSERT_EQUAL(commits, before + 1);
+	CU_ASSERT_EQUAL(run(s, "show running-config", &o), CLI_R_OK);
+	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "dataplane workers 3\n"));
+	CU_ASSERT_EQUAL(run(s, "no dataplane workers", &o), CLI_R_OK);
+	CU_ASSERT_EQUAL(running->workers, GW_CFG_WORKERS_AUTO);
+	CU_ASSERT_EQUAL(run(s, "show running-config", &o), CLI_R_OK);
+	CU_ASSERT_PTR_NULL(strstr(o.buf, "dataplane"));
 	CU_ASSERT_EQUAL(run(s, "no bridge-domain 10", &o), CLI_R_OK);
 	CU_ASSERT_EQUAL(bd_index(gw_bd(L.gw), 10), BD_NONE);
 	CU_ASSERT_EQUAL(run(s, "exit", &o), CLI_R_OK);
@@ -266,6 +280,20 @@ static void test_help_and_complete(void)
 	cli_out_reset(&o);
 	cli_query_help(s, "show ip route ", &o);
 	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "A.B.C.D"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "<cr>"));
+	/* a config-mode command: `?` shows its words and range, TAB completes */
+	CU_ASSERT_EQUAL(run(s, "configure terminal", &o), CLI_R_OK);
+	cli_out_reset(&o);
+	cli_query_complete(s, "datap", &o);
+	CU_ASSERT_STRING_EQUAL(o.buf, "dataplane\n");
+	cli_out_reset(&o);
+	cli_query_complete(s, "dataplane w", &o);
+	CU_ASSERT_STRING_EQUAL(o.buf, "workers\n");
+	cli_out_reset(&o);
+	cli_query_help(s, "dataplane workers ", &o);
+	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "<0-32>"));
+	cli_out_reset(&o);
+	cli_query_help(s, "no dataplane workers ", &o);
 	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "<cr>"));
 	cli_out_free(&o);
 	cli_sess_free(s);

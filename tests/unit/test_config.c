@@ -19,6 +19,12 @@ static void ignore(void *arg, unsigned line, const char *msg)
 	fprintf(stderr, "\n  config line %u: %s", line, msg);
 }
 
+static void keep_msg(void *arg, unsigned line, const char *msg)
+{
+	(void)line;
+	snprintf(arg, 256, "%s", msg);
+}
+
 static struct gw_cfg *load(const char *text)
 {
 	struct gw_cfg *c;
@@ -174,11 +180,82 @@ static void test_dot1q_swap(void)
 	gw_destroy(gw);
 }
 
+/* dataplane workers: the model's range and default, and a change of it alone is a diff
+ * that applies (the daemon reads the value; nothing in the tables moves). */
+static void test_workers(void)
+{
+	char err[GW_CFG_ERRLEN];
+	struct gw *gw = new_gw();
+	struct gw_cfg *a = load(BASE);
+	CU_ASSERT_EQUAL(a->workers, GW_CFG_WORKERS_AUTO); /* no line: auto */
+	CU_ASSERT_EQUAL_FATAL(gw_cfg_apply(gw, NULL, a, NULL, err), GW_CFG_OK);
+	uint32_t bdx10 = bd_index(gw_bd(gw), 10);
+	CU_ASSERT_EQUAL(bd_mac_learn(gw_bd(gw), bdx10, MAC1, 0xc000020bu, 1000), BD_MAC_NEW);
+
+	struct gw_cfg *b = gw_cfg_clone(a);
+	CU_ASSERT_FATAL(b != NULL);
+	CU_ASSERT_EQUAL(gw_cfg_set_workers(b, 0, err), GW_CFG_OK);
+	CU_ASSERT_EQUAL(b->workers, 0);
+	CU_ASSERT(!gw_cfg_equal(a, b)); /* 0 is not auto */
+	CU_ASSERT_EQUAL(gw_cfg_set_workers(b, 32, err), GW_CFG_OK);
+	CU_ASSERT_EQUAL(b->workers, 32);
+	/* refused, naming the number, and the model keeps its value */
+	err[0] = '\0';
+	CU_ASSERT_EQUAL(gw_cfg_set_workers(b, 33, err), GW_CFG_ERR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "dataplane workers 33"));
+	CU_ASSERT_EQUAL(b->workers, 32);
+	err[0] = '\0';
+	CU_ASSERT_EQUAL(gw_cfg_set_workers(b, -2, err), GW_CFG_ERR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "dataplane workers -2"));
+	CU_ASSERT_EQUAL(b->workers, 32);
+	struct gw_cfg *c = gw_cfg_clone(b);
+	CU_ASSERT_FATAL(c != NULL);
+	CU_ASSERT(gw_cfg_equal(b, c)); /* cloned with the rest */
+	CU_ASSERT(!gw_cfg_equal(a, b));
+
+	/* a workers-only change applies and leaves the learned state alone */
+	CU_ASSERT_EQUAL(gw_cfg_apply(gw, a, b, NULL, err), GW_CFG_OK);
+	uint32_t vtep = 0;
+	CU_ASSERT(bd_mac_lookup(gw_bd(gw), bdx10, MAC1, &vtep) && vtep == 0xc000020bu);
+	/* no dataplane workers: auto again, equal to never having said it */
+	CU_ASSERT_EQUAL(gw_cfg_set_workers(b, GW_CFG_WORKERS_AUTO, err), GW_CFG_OK);
+	CU_ASSERT(gw_cfg_equal(a, b));
+	CU_ASSERT_EQUAL(gw_cfg_apply(gw, c, b, NULL, err), GW_CFG_OK);
+	gw_cfg_free(a);
+	gw_cfg_free(b);
+	gw_cfg_free(c);
+	gw_destroy(gw);
+}
+
+/* The same rules through the language: the parser's range names the word, `no` is auto. */
+static void test_workers_lines(void)
+{
+	struct gw_cfg *c = load("dataplane workers 7\n");
+	CU_ASSERT_EQUAL(c->workers, 7);
+	gw_cfg_free(c);
+	c = load("dataplane workers 7\nno dataplane workers\n");
+	CU_ASSERT_EQUAL(c->workers, GW_CFG_WORKERS_AUTO);
+	gw_cfg_free(c);
+	const char *bad[] = {"33", "-1", "x"};
+	for (unsigned i = 0; i < 3; i++) {
+		char line[64], msg[256] = "";
+		snprintf(line, sizeof(line), "dataplane workers 5\ndataplane workers %s\n", bad[i]);
+		CU_ASSERT_EQUAL(cli_load_config(line, &c, keep_msg, msg), 1);
+		if (!strstr(msg, bad[i]))
+			fprintf(stderr, "\n  \"%s\" does not name %s", msg, bad[i]);
+		CU_ASSERT_PTR_NOT_NULL(strstr(msg, bad[i]));
+		CU_ASSERT_EQUAL(c->workers, 5); /* the bad line changed nothing */
+		gw_cfg_free(c);
+	}
+}
+
 static CU_TestInfo tests[] = {
     {"untouched state survives a diff", test_untouched_state_survives},
     {"VNI swap and subnet move", test_vni_swap_and_address_move},
     {"a refused config changes nothing", test_failed_apply_changes_nothing},
     {"802.1Q VLAN swap between sub-interfaces", test_dot1q_swap},
+    {"dataplane workers: range, default, a diff of its own", test_workers},
+    {"dataplane workers lines: errors name the word, no = auto", test_workers_lines},
     CU_TEST_INFO_NULL,
 };
 
