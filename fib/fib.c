@@ -26,6 +26,7 @@
 #include "fib/fib.h"
 
 #include "common/net.h"
+#include "fib/fwd.h"
 #include "fib/group.h"
 #include "fib/lpm.h"
 
@@ -75,6 +76,7 @@ struct fib {
 	uint32_t n_rec, rec_cap;
 	struct fib_groups groups;
 	struct fib_lpm *lpm;
+	uint64_t generation; /* fib_generation() */
 };
 
 /* ---------------------------------------------------------------- route storage */
@@ -535,10 +537,21 @@ static int reresolve_after_static(struct fib *fib, uint32_t pfx, uint8_t len)
  * Every control call ends here: the LPM rebuilds the chunks the call touched. Should that
  * run out of memory, lookups keep the previous table (consistent, but results may name
  * groups the call released) until a later call commits successfully.
+ *
+ * The generation moves when the LPM had staged changes. That covers every change of a
+ * lookup or a path selection: a route's paths only change by moving it to another group
+ * (groups are immutable while referenced), which stages an LPM set or delete; a group id
+ * is freed or reused only when a route leaves it, likewise. A call that changes nothing a
+ * lookup sees (an unresolved route added, say) leaves it alone, so owners do not rebuild
+ * their copies for nothing. A failed commit moves it too (groups did change), and so does
+ * the later commit that finally applies the staged chunks.
  */
 static int commit(struct fib *fib, int err)
 {
+	bool staged = fib_lpm_staged(fib->lpm);
 	int cerr = fib_lpm_commit(fib->lpm);
+	if (staged)
+		fib->generation++;
 	return err ? err : cerr;
 }
 
@@ -782,6 +795,16 @@ const struct fib_path *fib_path_select(const struct fib *fib, uint32_t res, uint
 	if (!g)
 		return NULL;
 	return &g->paths[g->n == 1 ? 0 : hash % g->n];
+}
+
+struct fib_fwd *fib_fwd_build(const struct fib *fib)
+{
+	return fib_fwd_copy(fib->lpm, &fib->groups);
+}
+
+uint64_t fib_generation(const struct fib *fib)
+{
+	return fib->generation;
 }
 
 /* ---------------------------------------------------------------- introspection */

@@ -5,7 +5,8 @@
  * ("ifx", 1..FIB_IFX_MAX; 0 means none); the FIB does not know what an interface is.
  *
  * The control plane (add/del) and the lookup are not thread-safe against each other:
- * the owner (the main loop) serialises them; worker threads get published copies later.
+ * the owner (the main loop) serialises them. Other threads read immutable copies
+ * (struct fib_fwd below) that the owner builds after a change and publishes.
  */
 #ifndef FIB_FIB_H
 #define FIB_FIB_H
@@ -96,6 +97,37 @@ int fib_route_del(struct fib *fib, uint32_t pfx, uint8_t len, const struct fib_n
 uint32_t fib_lookup(const struct fib *fib, uint32_t dst);
 void fib_lookup_batch(const struct fib *fib, const uint32_t *dst, uint32_t *res, size_t n);
 const struct fib_path *fib_path_select(const struct fib *fib, uint32_t res, uint32_t hash);
+
+/*
+ * An immutable, lookup-only copy of a FIB: what the data plane of another thread reads. It
+ * shares nothing with the FIB it was built from (later changes to the FIB do not affect it),
+ * so any number of threads may read it concurrently without synchronisation.
+ *
+ * Why a copy rather than updating the lookup structure in place under RCU: a commit rewrites
+ * a DXR chunk inside its block, which a concurrent reader could see half written, and frees
+ * the unit array it outgrows or repacks under any reader still in it. Making every update
+ * reader-safe would cost the control plane and the lookups alike, while routes only change
+ * at configuration rate. Copying the lookup arrays is a few
+ * memcpy()s (milliseconds for 1M routes), and the copy is read by exactly the same lookup
+ * code as the FIB, at the same speed.
+ *
+ * fib_fwd_build() reads the FIB, so only its owner calls it (between control calls); the
+ * copy reflects the last successful commit. fib_fwd_lookup() and fib_fwd_path_select() give
+ * the same path (type, ifx, nh) as fib_lookup() and fib_path_select() on the FIB at build
+ * time, for every address and hash; the results themselves are the copy's own numbers (its
+ * live groups, densely), meaningful only to this copy.
+ */
+struct fib_fwd;
+struct fib_fwd *fib_fwd_build(const struct fib *fib); /* NULL on allocation failure */
+void fib_fwd_free(struct fib_fwd *f);                 /* NULL is a no-op */
+uint32_t fib_fwd_lookup(const struct fib_fwd *f, uint32_t dst);
+void fib_fwd_lookup_batch(const struct fib_fwd *f, const uint32_t *dst, uint32_t *res, size_t n);
+/* As fib_path_select: never NULL for a non-miss result of this copy. */
+const struct fib_path *fib_fwd_path_select(const struct fib_fwd *f, uint32_t res, uint32_t hash);
+size_t fib_fwd_bytes(const struct fib_fwd *f); /* memory it holds */
+/* Incremented by every change that can alter a lookup or path selection (route / connected
+ * add and del, recursive re-resolution, ...): the owner rebuilds its copy when this moved. */
+uint64_t fib_generation(const struct fib *fib);
 
 /* Introspection for show commands and tests. */
 struct fib_route_info {

@@ -804,6 +804,38 @@ size_t fib_lpm_count(const struct fib_lpm *lpm)
 	return lpm->count;
 }
 
+bool fib_lpm_staged(const struct fib_lpm *lpm)
+{
+	return lpm->n_dirty || lpm->rebuild_all;
+}
+
+/*
+ * The unit array is copied with its abandoned blocks (at most 1/8 of the live units plus
+ * 64k, see too_much_garbage()): packing them out would mean walking all 2^18 direct entries
+ * and relocating every block, to save at most an eighth of the memory.
+ */
+void fib_lpm_copy_size(const struct fib_lpm *lpm, uint32_t *n_units, uint32_t *n_vals)
+{
+	*n_units = lpm->units_used;
+	*n_vals = lpm->leaf_hw;
+}
+
+void fib_lpm_copy(const struct fib_lpm *lpm, uint32_t *direct, uint16_t *units, uint32_t *vals,
+                  const uint32_t *remap, uint32_t n_remap)
+{
+	memcpy(direct, lpm->direct, FIB_LPM_CHUNKS * sizeof(*direct));
+	memcpy(units, lpm->units, (size_t)lpm->units_used * sizeof(*units));
+	/* Zero like units_alloc(): the padding is read (and masked off) by the search. */
+	memset(units + lpm->units_used, 0, FIB_LPM_READ_PAD * sizeof(*units));
+	/* A free leaf keeps its stale value, which may meanwhile be the number of another,
+	 * live group: no committed chunk names the leaf, but store 0 rather than a lie. */
+	vals[0] = 0;
+	for (uint32_t l = 1; l < lpm->leaf_hw; l++) {
+		uint32_t v = lpm->vals[l];
+		vals[l] = leaf_in_use(lpm, l) && v < n_remap ? remap[v] : 0;
+	}
+}
+
 void fib_lpm_mem(const struct fib_lpm *lpm, size_t *lookup_bytes, size_t *total_bytes)
 {
 	size_t lookup = FIB_LPM_CHUNKS * sizeof(*lpm->direct) +
@@ -843,11 +875,12 @@ void fib_lpm_mem(const struct fib_lpm *lpm, size_t *lookup_bytes, size_t *total_
  * overlapped work. The table pointers
  * are copied to locals: stores to out[] could otherwise alias them and force reloads.
  */
-void fib_lpm_lookup_batch(const struct fib_lpm *lpm, const uint32_t *addr, uint32_t *out, size_t n)
+void fib_lpm_view_lookup_batch(const struct fib_lpm_view *v, const uint32_t *addr, uint32_t *out,
+                               size_t n)
 {
 	enum { D = PREFETCH_DIST };
-	const uint32_t *direct = lpm->direct, *vals = lpm->vals;
-	const uint16_t *units = lpm->units;
+	const uint32_t *direct = v->direct, *vals = v->vals;
+	const uint16_t *units = v->units;
 	uint32_t e[2 * D]; /* ring of direct entries, indexed by address % 2D */
 
 	for (size_t i = 0; i < n + 2 * D; i++) {
@@ -872,4 +905,10 @@ void fib_lpm_lookup_batch(const struct fib_lpm *lpm, const uint32_t *addr, uint3
 			out[j] = vals[leaf];
 		}
 	}
+}
+
+void fib_lpm_lookup_batch(const struct fib_lpm *lpm, const uint32_t *addr, uint32_t *out, size_t n)
+{
+	const struct fib_lpm_view v = {lpm->direct, lpm->units, lpm->vals};
+	fib_lpm_view_lookup_batch(&v, addr, out, n);
 }

@@ -75,6 +75,17 @@ struct fib_lpm_bucket {
 	uint32_t n, cap;
 };
 
+/*
+ * The three arrays a lookup reads, apart from everything else the LPM keeps: the lookup
+ * functions work on this so that a lookup-only copy of the table (struct fib_fwd, which
+ * other threads read) runs the very same code as the LPM itself.
+ */
+struct fib_lpm_view {
+	const uint32_t *direct;
+	const uint16_t *units;
+	const uint32_t *vals;
+};
+
 struct fib_lpm {
 	/* What a lookup reads. */
 	uint32_t *direct; /* FIB_LPM_CHUNKS entries */
@@ -127,6 +138,22 @@ size_t fib_lpm_count(const struct fib_lpm *lpm);
 /* lookup: what lookups read (direct + ranges + value table); total: everything. */
 void fib_lpm_mem(const struct fib_lpm *lpm, size_t *lookup_bytes, size_t *total_bytes);
 void fib_lpm_lookup_batch(const struct fib_lpm *lpm, const uint32_t *addr, uint32_t *out, size_t n);
+void fib_lpm_view_lookup_batch(const struct fib_lpm_view *v, const uint32_t *addr, uint32_t *out,
+                               size_t n);
+/* True when set/del calls are waiting for a commit (which then changes what lookups see). */
+bool fib_lpm_staged(const struct fib_lpm *lpm);
+
+/*
+ * A lookup-only copy of the committed table, in memory the caller lays out (struct fib_fwd
+ * puts it in one block). fib_lpm_copy_size() tells how many units and values to make room
+ * for; fib_lpm_copy() then fills direct (FIB_LPM_CHUNKS entries), units (n_units plus
+ * FIB_LPM_READ_PAD, 64-byte aligned) and vals (n_vals), renumbering every value v as
+ * remap[v] (0 when v >= n_remap): the copy's owner numbers the values its own way. The
+ * copy is made of plain memcpy()s of the used parts: no chunk is rebuilt.
+ */
+void fib_lpm_copy_size(const struct fib_lpm *lpm, uint32_t *n_units, uint32_t *n_vals);
+void fib_lpm_copy(const struct fib_lpm *lpm, uint32_t *direct, uint16_t *units, uint32_t *vals,
+                  const uint32_t *remap, uint32_t n_remap);
 
 /* One halving step: move to the upper half when its first unit is <= key. */
 #define FIB_LPM_SEARCH_STEP(p, n, key)                                                             \
@@ -197,18 +224,24 @@ static inline uint32_t fib_lpm_block_leaf(const uint16_t *p, uint32_t e, uint32_
 	return p[i + (n & ~short_mask)] & (0xffffu >> ((16 - FIB_LPM_SHORT_BITS) & short_mask));
 }
 
-static inline uint32_t fib_lpm_entry_leaf(const struct fib_lpm *lpm, uint32_t e, uint32_t addr)
+static inline uint32_t fib_lpm_entry_leaf(const uint16_t *units, uint32_t e, uint32_t addr)
 {
 	if (e & FIB_LPM_E_LEAF)
 		return e & 0xffffu;
-	return fib_lpm_block_leaf(lpm->units + (e & FIB_LPM_E_BASE_MASK), e,
+	return fib_lpm_block_leaf(units + (e & FIB_LPM_E_BASE_MASK), e,
 	                          addr & (FIB_LPM_CHUNK_SIZE - 1));
+}
+
+static inline uint32_t fib_lpm_view_lookup(const struct fib_lpm_view *v, uint32_t addr)
+{
+	uint32_t e = v->direct[addr >> FIB_LPM_CBITS];
+	return v->vals[fib_lpm_entry_leaf(v->units, e, addr)];
 }
 
 static inline uint32_t fib_lpm_lookup(const struct fib_lpm *lpm, uint32_t addr)
 {
 	uint32_t e = lpm->direct[addr >> FIB_LPM_CBITS];
-	return lpm->vals[fib_lpm_entry_leaf(lpm, e, addr)];
+	return lpm->vals[fib_lpm_entry_leaf(lpm->units, e, addr)];
 }
 
 #endif
