@@ -18,6 +18,7 @@
  * the IPv4 header; the rewrite prepends the Ethernet header, the encap the outer one.
  */
 #include "gw/gw_int.h"
+#include "gw/ip4_inl.h"
 
 #include <string.h>
 
@@ -277,14 +278,7 @@ uint32_t gw_if_src_for(const struct gw_if *gif, uint32_t dst)
 
 static bool is_subnet_broadcast(const struct gw_if *gif, uint32_t dst)
 {
-	for (unsigned k = 0; k < gif->n_addrs; k++) {
-		uint32_t m = net_mask(gif->plen[k]);
-		/* all host bits set is the rare part: tested first, it settles almost every packet
-		 */
-		if ((dst | m) == ~0u && gif->plen[k] <= 30 && ((gif->addr[k] ^ dst) & m) == 0)
-			return true;
-	}
-	return false;
+	return gw_ip4_is_subnet_bcast(gif->addr, gif->plen, gif->n_addrs, dst);
 }
 
 /* No MAC for next hop nh on ifx yet: ARP holds p while it asks (or says it failed). */
@@ -397,96 +391,6 @@ void gw_ip4_local_output(struct gw *gw, struct gw_pkt *p)
 
 /* ---------------------------------------------------------------- IPv4 input */
 
-/* Flow hash over addresses, protocol and (unfragmented) ports: ECMP and VXLAN sport. */
-static uint32_t ip4_flow_hash(const struct net_ip *ip, uint32_t len)
-{
-	uint32_t h = ip->src ^ net_hash32(ip->dst ^ ip->proto);
-	unsigned hl = (ip->vhl & 0xf) * 4u;
-	if (!(ip->off & htons(NET_IP_MF | NET_IP_OFFMASK)) && len >= hl + 4 &&
-	    (ip->proto == 6 || ip->proto == 17)) {
-		uint32_t ports;
-		memcpy(&ports, (const uint8_t *)ip + hl, 4);
-		h ^= net_hash32(ports);
-	}
-	return net_hash32(h);
-}
-
-/* 0/8 (with 0.0.0.0), 127/8, and 224/4 multicast with 240/4 reserved: by first byte. */
-static bool ip4_src_is_martian(uint32_t src)
-{
-	uint32_t a = src >> 24;
-	return a == 0 || a == 127 || a >= 224;
-}
-
-/*
- * True when the IPv4 header's checksum verifies. The header is a whole number of 32-bit
- * words (IHL), and one's-complement sums may be taken over any word size (RFC 1071): five
- * 32-bit adds for the usual 20 bytes instead of a loop over 16-bit words.
- */
-static inline bool ip4_csum_ok(const struct net_ip *ip, unsigned hl)
-{
-	const uint8_t *h = (const uint8_t *)ip;
-	uint64_t sum = 0;
-	for (unsigned i = 0; i < NET_IP_HLEN; i += 4) {
-		uint32_t w;
-		memcpy(&w, h + i, 4);
-		sum += w;
-	}
-	for (unsigned i = NET_IP_HLEN; i < hl; i += 4) {
-		uint32_t w;
-		memcpy(&w, h + i, 4);
-		sum += w;
-	}
-	sum = (sum & 0xffffffffu) + (sum >> 32);
-	sum = (sum & 0xffffffffu) + (sum >> 32);
-	return net_csum_fold((uint32_t)sum) == 0;
-}
-
-/* RFC 1812 5.2.2 checks; trims link padding. Returns 0 or the drop reason. */
-static enum gw_drop ip4_validate(struct gw_pkt *p)
-{
-	if (p->len < NET_IP_HLEN)
-		return GW_DROP_IP_SHORT;
-	const struct net_ip *ip = (const struct net_ip *)p->data;
-	if ((ip->vhl >> 4) != 4)
-		return GW_DROP_IP_VERSION;
-	unsigned hl = (ip->vhl & 0xf) * 4u;
-	if (hl < NET_IP_HLEN || hl > p->len)
-		return GW_DROP_IP_IHL;
-	if (!ip4_csum_ok(ip, hl))
-		return GW_DROP_IP_CSUM;
-	unsigned tot = ntohs(ip->len);
-	if (tot < hl || tot > p->len)
-		return GW_DROP_IP_LEN;
-	/* A fragment reaching past 65535 bytes belongs to no valid datagram (ping of death),
-	 * and refragmenting it would overflow the 13-bit offset into the flags (frag.c):
-	 * found by tests/fuzz/fuzz_pipeline. */
-	if ((ntohs(ip->off) & NET_IP_OFFMASK) * 8u + (tot - hl) > 65535u)
-		return GW_DROP_IP_LEN;
-	p->len = tot;
-	uint32_t src = ntohl(ip->src), dst = ntohl(ip->dst);
-	if (ip4_src_is_martian(src))
-		return GW_DROP_IP_MARTIAN_SRC;
-	if (net_ip_is_mcast(dst) || dst == 0xffffffffu || dst == 0)
-		return GW_DROP_IP_BCAST;
-	p->flow_hash = ip4_flow_hash(ip, p->len);
-	return 0;
-}
-
-/*
- * TTL decrement with the RFC 1624 incremental checksum update. The (TTL, protocol) word is
- * computed in a register and stored whole: a byte store followed by a word load of the
- * same bytes defeats store forwarding and stalls the core for a dozen cycles.
- */
-static inline void ip4_ttl_dec(struct net_ip *ip)
-{
-	uint16_t old, new_;
-	memcpy(&old, &ip->ttl, 2);
-	new_ = htons((uint16_t)(ntohs(old) - 0x100));
-	memcpy(&ip->ttl, &new_, 2);
-	ip->sum = net_csum_update16(ip->sum, old, new_);
-}
-
 /*
  * Routing decision for one packet by lookup result res in fib (its VRF's): true when it
  * goes on to a neighbour (p->tx_ifx and *nh set, TTL decremented, egress checks passed);
@@ -520,7 +424,7 @@ static bool ip4_forward(struct gw *gw, const struct fib *fib, struct gw_pkt *p, 
 		gw_drop(gw, p, GW_DROP_TTL_EXPIRED);
 		return false;
 	}
-	ip4_ttl_dec(ip);
+	gw_ip4_ttl_dec(ip);
 	gw->cnt.routed++;
 	*nh = path->type == FIB_PATH_GATEWAY ? path->nh : ntohl(ip->dst);
 	p->tx_ifx = path->ifx;
@@ -572,7 +476,7 @@ static void ip4_input_vec(struct gw *gw, struct gw_pkt **pkts, unsigned n)
 	uint16_t vrfx = n ? pkts[0]->vrfx : 0;
 	bool mixed = false;
 	for (unsigned i = 0; i < n; i++) {
-		enum gw_drop why = ip4_validate(pkts[i]);
+		enum gw_drop why = gw_ip4_validate(pkts[i]);
 		if (why) {
 			gw_drop(gw, pkts[i], why);
 			continue;
