@@ -72,6 +72,7 @@ struct arp_table {
 	struct arp_ent *stale_head, *stale_tail; /* head = longest stale, evicted first */
 
 	uint32_t ndyn, nstatic, nincomplete;
+	uint64_t gen;        /* arp_generation */
 	struct arp_stats st; /* only the event counters; entry counts come from the fields above */
 };
 
@@ -695,8 +696,8 @@ static int learn_refresh(struct arp_table *t, struct arp_ent *e, const uint8_t *
 	return changed ? ARP_LEARN_CHANGED : ARP_LEARN_REFRESHED;
 }
 
-int arp_learn(struct arp_table *t, uint16_t ifx, uint32_t ip, const uint8_t *mac,
-              enum arp_learn_mode mode, uint64_t now_ms)
+static int learn(struct arp_table *t, uint16_t ifx, uint32_t ip, const uint8_t *mac,
+                 enum arp_learn_mode mode, uint64_t now_ms)
 {
 	if (!valid_ifx(ifx) || !valid_neighbour_ip(ip) || !valid_neighbour_mac(mac))
 		return ARP_LEARN_IGNORED;
@@ -823,8 +824,19 @@ static int static_take_over(struct arp_table *t, struct arp_ent *e, const uint8_
 	return ARP_OK;
 }
 
+int arp_learn(struct arp_table *t, uint16_t ifx, uint32_t ip, const uint8_t *mac,
+              enum arp_learn_mode mode, uint64_t now_ms)
+{
+	int r = learn(t, ifx, ip, mac, mode, now_ms);
+	/* a refresh counts too: it extends how long the entry stays REACHABLE */
+	if (r != ARP_LEARN_IGNORED && r != ARP_LEARN_FULL)
+		t->gen++;
+	return r;
+}
+
 int arp_static_add(struct arp_table *t, uint16_t ifx, uint32_t ip, const uint8_t *mac)
 {
+	t->gen++;
 	if (!valid_ifx(ifx) || !valid_neighbour_ip(ip) || !valid_neighbour_mac(mac))
 		return ARP_E_INVAL;
 	uint64_t key = make_key(ifx, ip);
@@ -839,6 +851,7 @@ int arp_static_add(struct arp_table *t, uint16_t ifx, uint32_t ip, const uint8_t
 
 int arp_static_del(struct arp_table *t, uint16_t ifx, uint32_t ip)
 {
+	t->gen++;
 	if (!valid_ifx(ifx) || !valid_neighbour_ip(ip))
 		return ARP_E_INVAL;
 	struct arp_ent *e = find(t, make_key(ifx, ip));
@@ -850,12 +863,14 @@ int arp_static_del(struct arp_table *t, uint16_t ifx, uint32_t ip)
 
 void arp_clear_dynamic(struct arp_table *t, uint16_t ifx)
 {
+	t->gen++;
 	if (ifx <= ARP_MAX_IFX)
 		remove_matching(t, ifx, false);
 }
 
 void arp_flush_if(struct arp_table *t, uint16_t ifx)
 {
+	t->gen++;
 	if (valid_ifx(ifx))
 		remove_matching(t, ifx, true);
 }
@@ -914,6 +929,11 @@ bool arp_get(const struct arp_table *t, uint16_t ifx, uint32_t ip, uint64_t now_
 	if (e)
 		fill_info(ent, now_ms, e);
 	return true;
+}
+
+uint64_t arp_generation(const struct arp_table *t)
+{
+	return t->gen;
 }
 
 void arp_get_stats(const struct arp_table *t, struct arp_stats *st)

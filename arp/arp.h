@@ -225,6 +225,12 @@ struct arp_stats {
 	uint64_t requests_sent, learned, changed, expired, failed, queue_drops, full_drops;
 };
 void arp_get_stats(const struct arp_table *t, struct arp_stats *st);
+/*
+ * Moves on every change that can make an entry usable, change its MAC, extend its
+ * REACHABLE time or remove it (learn, static add/del, clear, flush): whoever keeps a copy
+ * of the usable entries (the workers' forwarding snapshot) rebuilds it when this moved.
+ */
+uint64_t arp_generation(const struct arp_table *t);
 const char *arp_state_name(enum arp_state s);
 
 #endif

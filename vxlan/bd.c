@@ -146,6 +146,7 @@ struct bd_table {
 	size_t mask;
 	size_t mac_capacity;
 	size_t n_macs;
+	uint64_t mac_gen; /* bd_mac_generation */
 	struct bd_mac_stats stats;
 
 	struct bd bds[BD_MAX];
@@ -278,6 +279,7 @@ static void mac_remove(struct bd_table *t, size_t i)
 	else
 		bd->n_dynamic--;
 	t->n_macs--;
+	t->mac_gen++;
 	mac_erase_slot(t, i);
 }
 
@@ -293,6 +295,7 @@ static void mac_store(struct bd_table *t, struct mac_slot *s, uint64_t key, uint
 	else
 		bd->n_dynamic++;
 	t->n_macs++;
+	t->mac_gen++;
 }
 
 /* Whole seconds: what aging needs, and it keeps a slot at 16 bytes. */
@@ -645,6 +648,7 @@ static int mac_refresh(struct bd_table *t, struct mac_slot *s, uint32_t vtep, ui
 		s->vtep = vtep;
 		s->seen_s = now_s;
 		t->stats.moved++;
+		t->mac_gen++;
 		return BD_MAC_MOVED;
 	}
 	/* Write only when the second changes: keeps the line clean for lookups on other cores. */
@@ -735,6 +739,7 @@ int bd_mac_static_add(struct bd_table *t, uint32_t id, const uint8_t *mac, uint3
 		}
 		s->vtep = vtep;
 		s->seen_s = SEEN_STATIC;
+		t->mac_gen++;
 		return BD_OK;
 	}
 	if (t->n_macs >= t->mac_capacity)
@@ -962,6 +967,11 @@ int bd_peer_walk(const struct bd_table *t, uint64_t now_ms,
 		rc = cb(&list[i], arg);
 	free(list);
 	return rc;
+}
+
+uint64_t bd_mac_generation(const struct bd_table *t)
+{
+	return t->mac_gen;
 }
 
 void bd_mac_get_stats(const struct bd_table *t, struct bd_mac_stats *st)

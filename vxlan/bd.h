@@ -170,5 +170,8 @@ struct bd_mac_stats {
 	size_t entries, capacity;
 };
 void bd_mac_get_stats(const struct bd_table *t, struct bd_mac_stats *st);
+/* Moves whenever a MAC is added, removed or points at another VTEP (not on a refresh): a
+ * copy of the table (the workers' forwarding snapshot) is rebuilt when this moved. */
+uint64_t bd_mac_generation(const struct bd_table *t);
 
 #endif
