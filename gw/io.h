@@ -29,6 +29,15 @@ struct gw_udp;
  * vtep must be an address of this host. NULL on failure with a message in err.
  */
 struct gw_udp *gw_udp_open(uint32_t vtep, uint16_t port, char err[GW_IO_ERRLEN]);
+/*
+ * gw_udp_open with options. GW_UDP_REUSEPORT: the unicast socket joins the SO_REUSEPORT
+ * group of the workers' sockets, which share the datagrams. GW_UDP_NO_RX: no unicast socket
+ * at all (the main thread while workers receive): only send and the flood groups.
+ */
+#define GW_UDP_REUSEPORT 1u
+#define GW_UDP_NO_RX     2u
+struct gw_udp *gw_udp_open_opt(uint32_t vtep, uint16_t port, unsigned flags,
+                               char err[GW_IO_ERRLEN]);
 void gw_udp_close(struct gw_udp *u);
 /* Groups one driver can join; gw_udp_fds never returns more than 1 + this. */
 #define GW_UDP_GROUPS_MAX 256

@@ -92,8 +92,13 @@ static void sock_buf(int fd, int force_opt, int opt)
 		(void)setsockopt(fd, SOL_SOCKET, opt, &v, sizeof(v));
 }
 
-/* A non-blocking UDP socket bound to ip:port; -1 with err set on failure. */
-static int udp_bound(uint32_t ip, uint16_t port, char *err)
+/*
+ * A non-blocking UDP socket bound to ip:port; -1 with err set on failure. reuseport: one of
+ * a group of sockets on the same address, each worker's, among which the kernel spreads
+ * datagrams by a hash of their addresses and ports (the outer source port carries the
+ * inner flow's hash, so a tenant flow stays on one worker and in order).
+ */
+static int udp_bound(uint32_t ip, uint16_t port, bool reuseport, char *err)
 {
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
@@ -104,6 +109,11 @@ static int udp_bound(uint32_t ip, uint16_t port, char *err)
 	int one = 1;
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0) {
 		set_err(err, "SO_REUSEADDR on", ip, port, errno);
+		close(fd);
+		return -1;
+	}
+	if (reuseport && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) < 0) {
+		set_err(err, "SO_REUSEPORT on", ip, port, errno);
 		close(fd);
 		return -1;
 	}
@@ -148,6 +158,11 @@ static int raw_open(uint32_t vtep, char *err)
 
 struct gw_udp *gw_udp_open(uint32_t vtep, uint16_t port, char err[GW_IO_ERRLEN])
 {
+	return gw_udp_open_opt(vtep, port, 0, err);
+}
+
+struct gw_udp *gw_udp_open_opt(uint32_t vtep, uint16_t port, unsigned flags, char err[GW_IO_ERRLEN])
+{
 	struct gw_udp *u = calloc(1, sizeof(*u));
 	if (!u) {
 		set_err(err, "allocating driver for", vtep, port, ENOMEM);
@@ -155,8 +170,10 @@ struct gw_udp *gw_udp_open(uint32_t vtep, uint16_t port, char err[GW_IO_ERRLEN])
 	}
 	u->vtep = vtep;
 	u->port = port;
-	u->rx_fd = udp_bound(vtep, port, err);
-	u->tx_fd = u->rx_fd < 0 ? -1 : raw_open(vtep, err);
+	u->rx_fd = -1;
+	if (!(flags & GW_UDP_NO_RX))
+		u->rx_fd = udp_bound(vtep, port, flags & GW_UDP_REUSEPORT, err);
+	u->tx_fd = u->rx_fd < 0 && !(flags & GW_UDP_NO_RX) ? -1 : raw_open(vtep, err);
 	if (u->tx_fd < 0) {
 		if (u->rx_fd >= 0)
 			close(u->rx_fd);
@@ -174,7 +191,8 @@ void gw_udp_close(struct gw_udp *u)
 		return;
 	for (unsigned i = 0; i < u->n_groups; i++)
 		close(u->groups[i].fd);
-	close(u->rx_fd);
+	if (u->rx_fd >= 0)
+		close(u->rx_fd);
 	close(u->tx_fd);
 	gw_l2_close(u->l2);
 	free(u);
@@ -183,7 +201,7 @@ void gw_udp_close(struct gw_udp *u)
 int gw_udp_fds(const struct gw_udp *u, int *fds, int max)
 {
 	int n = 0;
-	if (n < max)
+	if (n < max && u->rx_fd >= 0)
 		fds[n++] = u->rx_fd;
 	for (unsigned i = 0; i < u->n_groups && n < max; i++)
 		fds[n++] = u->groups[i].fd;
@@ -201,7 +219,7 @@ static int group_find(const struct gw_udp *u, uint32_t group)
 /* The outer destination of what arrives on fd: the VTEP, or the group it is bound to. */
 static int fd_dst(const struct gw_udp *u, int fd, uint32_t *dst)
 {
-	if (fd == u->rx_fd) {
+	if (fd >= 0 && fd == u->rx_fd) {
 		*dst = u->vtep;
 		return 0;
 	}
@@ -368,7 +386,7 @@ int gw_udp_join(struct gw_udp *u, uint32_t group, char err[GW_IO_ERRLEN])
 		return 0;
 	if (u->n_groups == GW_UDP_GROUPS_MAX)
 		return join_err(err, group, u->vtep, "too many groups");
-	int fd = udp_bound(group, u->port, err);
+	int fd = udp_bound(group, u->port, false, err);
 	if (fd < 0)
 		return -1;
 	/* imr_address = VTEP: the kernel joins on whichever interface holds that address. */
