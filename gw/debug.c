@@ -89,6 +89,7 @@ static uint32_t drop_area(enum gw_drop why)
 	case GW_DROP_IF_DOWN:
 	case GW_DROP_ICMP_ERR_SUPPRESSED:
 	case GW_DROP_TX_FAILED:
+	case GW_DROP_PUNT_FULL:
 	case GW_DROP_MAX:
 		return 0;
 	case GW_DROP_OUTER_DST:

@@ -60,7 +60,8 @@
 	_(NO_FLOOD, "no_flood_peers", "unknown destination and no flood peers or group")           \
 	_(ICMP_ERR_SUPPRESSED, "icmp_error_suppressed",                                            \
 	  "ICMP error not sent (rule or rate limit)")                                              \
-	_(TX_FAILED, "tx_failed", "output driver refused the packet")
+	_(TX_FAILED, "tx_failed", "output driver refused the packet")                              \
+	_(PUNT_FULL, "punt_queue_full", "worker's queue to the main thread full (exceptions)")
 
 enum gw_drop {
 #define GW_DROP_ENUM(e, n, d) GW_DROP_##e,

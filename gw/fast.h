@@ -1,0 +1,55 @@
+/*
+ * gw/fast.h - the workers' fast path: routed unicast between bridge domains, read from a
+ * forwarding snapshot (gw/fwd.h), everything else handed to the main thread untouched.
+ *
+ * For one VXLAN packet the fast path makes the decisions the main pipeline would make
+ * (same checks, gw/ip4_inl.h) and either forwards it completely (decap, route, rewrite,
+ * encap, counted) or "punts" it exactly as it was received, before changing a byte. The
+ * main thread's pipeline then treats it as if it had received it itself, which covers
+ * every exception: drops with their reasons, ARP, learning, ICMP errors, fragments,
+ * traffic to the gateway, flooding, tracing and debug logs.
+ */
+#ifndef GW_FAST_H
+#define GW_FAST_H
+
+#include <stdint.h>
+
+#include "gw/fwd.h"
+#include "gw/gw.h"
+#include "gw/stats_int.h"
+
+/*
+ * A worker's counters. The worker alone writes them (plain increments, as VPP's per-thread
+ * counters); the main thread reads them with relaxed atomic loads and adds what moved
+ * since its last look to the gateway's own counters (gw_fast_fold), so every show
+ * command and the metrics see one total.
+ */
+struct gw_fast_cnt {
+	struct gw_counters c; /* rx_underlay, routed, tx_underlay, drops (punt_full, tx_failed) */
+	uint64_t punted;
+	struct gw_if_counters ifs[GW_IF_MAX + 1];
+	struct gw_bd_cnt bd[BD_MAX];
+	struct gw_peer_table peers;
+};
+
+struct gw_fast {
+	struct gw_fast_cnt *cnt;
+	uint64_t now_ms;
+	unsigned n_tx, n_punt;
+	struct gw_pkt *tx[GW_VEC_MAX];   /* forwarded, outer IPv4 header built: to send */
+	struct gw_pkt *punt[GW_VEC_MAX]; /* as received: to the main thread */
+};
+
+/*
+ * VXLAN packets from the worker's underlay socket (data at the VXLAN header, outer
+ * addresses set), at most GW_VEC_MAX: each lands in w->tx or w->punt.
+ */
+void gw_fast_underlay(struct gw_fast *w, const struct gw_fwd *f, struct gw_pkt **pkts, unsigned n);
+
+/*
+ * Main thread: adds what the worker's counters cur moved since `seen` (its copy of them at
+ * the last fold, updated) to gw's counters.
+ */
+void gw_fast_fold(struct gw *gw, const struct gw_fast_cnt *cur, struct gw_fast_cnt *seen);
+
+#endif

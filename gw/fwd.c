@@ -1,0 +1,395 @@
+/*
+ * gw/fwd.c - building the workers' forwarding snapshot (see gw/fwd.h for why a snapshot).
+ *
+ * Runs on the main thread only, which owns the tables it copies. The hash tables are
+ * built at most half full, so that a lookup ends at an empty slot after a probe or two.
+ */
+#include "gw/fwd.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/net.h"
+#include "gw/gw_int.h"
+
+static void obj_init(struct gw_fwd_obj *o, void (*destroy)(struct gw_fwd_obj *))
+{
+	atomic_init(&o->refs, 1);
+	o->destroy = destroy;
+}
+
+static void obj_ref(struct gw_fwd_obj *o)
+{
+	atomic_fetch_add_explicit(&o->refs, 1, memory_order_relaxed);
+}
+
+static void obj_unref(struct gw_fwd_obj *o)
+{
+	if (o && atomic_fetch_sub_explicit(&o->refs, 1, memory_order_acq_rel) == 1)
+		o->destroy(o);
+}
+
+/* Slots for n entries at most half full, a power of two, at least 16. */
+static uint32_t slots_for(size_t n)
+{
+	uint32_t s = 16;
+	while (s < 2 * n && s < (1u << 30))
+		s <<= 1;
+	return s;
+}
+
+/* ---------------------------------------------------------------- FIBs */
+
+static void fib_destroy_obj(struct gw_fwd_obj *o)
+{
+	struct gw_fwd_fib *f = (struct gw_fwd_fib *)o;
+	fib_fwd_free(f->fib);
+	free(f);
+}
+
+static struct gw_fwd_fib *fib_copy(const struct fib *fib)
+{
+	struct gw_fwd_fib *f = calloc(1, sizeof(*f));
+	if (!f)
+		return NULL;
+	obj_init(&f->obj, fib_destroy_obj);
+	f->gen = fib_generation(fib);
+	f->fib = fib_fwd_build(fib);
+	if (!f->fib) {
+		free(f);
+		return NULL;
+	}
+	return f;
+}
+
+/* ---------------------------------------------------------------- configuration */
+
+static void cfg_destroy_obj(struct gw_fwd_obj *o)
+{
+	struct gw_fwd_cfg *c = (struct gw_fwd_cfg *)o;
+	for (unsigned v = 0; v < GW_VRF_MAX; v++)
+		if (c->fib[v])
+			obj_unref(&c->fib[v]->obj);
+	free(c->vni_slots);
+	free(c->peer_pool);
+	free(c);
+}
+
+static void cfg_copy_ifs(struct gw *gw, struct gw_fwd_cfg *c)
+{
+	for (unsigned ifx = 1; ifx <= GW_IF_MAX; ifx++) {
+		const struct gw_if *g = &gw->ifs[ifx];
+		struct gw_fwd_if *f = &c->ifs[ifx];
+		if (!g->used)
+			continue;
+		f->kind = g->kind;
+		f->up = g->up;
+		f->anycast = g->anycast;
+		f->n_addrs = g->n_addrs;
+		f->vrfx = g->vrfx;
+		f->vlan = g->vlan;
+		memcpy(f->mac, g->mac, 6);
+		memcpy(f->tag, g->tag, 4);
+		f->mtu = g->mtu;
+		memcpy(f->addr, g->addr, sizeof(f->addr));
+		memcpy(f->plen, g->plen, sizeof(f->plen));
+		f->bdx = BD_NONE;
+		if (g->kind == GW_IF_BDIF) {
+			uint32_t bdx = bd_index(gw->bd, g->bd_id);
+			if (bdx != BD_NONE && bd_vni(gw->bd, bdx) != 0)
+				f->bdx = bdx;
+		}
+	}
+}
+
+struct bd_copy {
+	struct gw *gw;
+	struct gw_fwd_cfg *c;
+	uint32_t n_peers, cap_peers;
+	int err;
+};
+
+static int bd_copy_one(const struct bd_info *bi, void *arg)
+{
+	struct bd_copy *bc = arg;
+	struct gw_fwd_bd *b = &bc->c->bd[bi->bdx];
+	if (bc->n_peers + bi->n_flood_peers > bc->cap_peers) {
+		uint32_t cap = (bc->cap_peers + bi->n_flood_peers) * 2 + 16;
+		uint32_t *p = realloc(bc->c->peer_pool, cap * sizeof(*p));
+		if (!p)
+			return bc->err = -1;
+		bc->c->peer_pool = p;
+		bc->cap_peers = cap;
+	}
+	b->id = bi->id;
+	b->vni = bi->vni;
+	b->group = bi->flood_group;
+	b->n_peers = bi->n_flood_peers;
+	memcpy(bc->c->peer_pool + bc->n_peers, bi->flood_peers, bi->n_flood_peers * 4u);
+	b->peers = (uint32_t *)(uintptr_t)bc->n_peers; /* an offset until the pool is final */
+	bc->n_peers += bi->n_flood_peers;
+	b->fresh_ms = bi->mac_aging * 1000u / 3;
+	b->bdif = gw_bdif_for_bdx(bc->gw, bi->bdx);
+	vx_encap_init(&b->e, bc->gw->vtep, 0, bc->gw->udp_port, bi->vni);
+	return 0;
+}
+
+static int cfg_copy_bds(struct gw *gw, struct gw_fwd_cfg *c)
+{
+	struct bd_copy bc = {.gw = gw, .c = c};
+	bd_walk(gw->bd, bd_copy_one, &bc);
+	if (bc.err)
+		return -1;
+	uint32_t n_vni = 0;
+	for (unsigned bdx = 0; bdx < BD_MAX; bdx++) {
+		struct gw_fwd_bd *b = &c->bd[bdx];
+		b->peers = c->peer_pool ? c->peer_pool + (uintptr_t)b->peers : NULL;
+		n_vni += b->id && b->vni;
+	}
+	uint32_t slots = slots_for(n_vni);
+	c->vni_mask = slots - 1;
+	c->vni_slots = calloc(slots, sizeof(*c->vni_slots));
+	if (!c->vni_slots)
+		return -1;
+	for (uint32_t bdx = 0; bdx < BD_MAX; bdx++) {
+		uint32_t vni = c->bd[bdx].vni;
+		if (!c->bd[bdx].id || !vni)
+			continue;
+		uint32_t i = net_hash32(vni) & c->vni_mask;
+		while (c->vni_slots[i])
+			i = (i + 1) & c->vni_mask;
+		c->vni_slots[i] = (uint64_t)vni << 12 | bdx;
+	}
+	return 0;
+}
+
+/* FIB copies: a VRF's is shared with prev while its FIB's generation has not moved. */
+static int cfg_copy_fibs(struct gw *gw, struct gw_fwd_cfg *c, const struct gw_fwd_cfg *prev)
+{
+	for (unsigned v = 0; v < GW_VRF_MAX; v++) {
+		const struct fib *fib = gw->vrfs[v].fib;
+		if (!fib)
+			continue;
+		struct gw_fwd_fib *old = prev ? prev->fib[v] : NULL;
+		if (old && old->gen == fib_generation(fib)) {
+			obj_ref(&old->obj);
+			c->fib[v] = old;
+			continue;
+		}
+		c->fib[v] = fib_copy(fib);
+		if (!c->fib[v])
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * prev: the configuration copy to share FIB copies with; NULL after a commit, which may
+ * have deleted a VRF and made another whose new FIB happens to have the same generation.
+ */
+static struct gw_fwd_cfg *cfg_build(struct gw *gw, const struct gw_fwd_cfg *prev)
+{
+	struct gw_fwd_cfg *c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	obj_init(&c->obj, cfg_destroy_obj);
+	c->vtep = gw->vtep;
+	c->udp_port = gw->udp_port;
+	c->vxlan_strict = gw->params.vxlan_strict;
+	cfg_copy_ifs(gw, c);
+	if (cfg_copy_bds(gw, c) < 0 || cfg_copy_fibs(gw, c, prev) < 0) {
+		obj_unref(&c->obj);
+		return NULL;
+	}
+	return c;
+}
+
+/* ---------------------------------------------------------------- hashes */
+
+static void hash_destroy_obj(struct gw_fwd_obj *o)
+{
+	struct gw_fwd_hash *h = (struct gw_fwd_hash *)o;
+	free(h->slots);
+	free(h);
+}
+
+static struct gw_fwd_hash *hash_new(size_t n, size_t slot_size, uint64_t gen)
+{
+	struct gw_fwd_hash *h = calloc(1, sizeof(*h));
+	uint32_t slots = slots_for(n);
+	if (!h)
+		return NULL;
+	obj_init(&h->obj, hash_destroy_obj);
+	h->gen = gen;
+	h->mask = slots - 1;
+	h->slots = calloc(slots, slot_size);
+	if (!h->slots) {
+		free(h);
+		return NULL;
+	}
+	return h;
+}
+
+struct nb_fill {
+	struct gw_fwd_hash *h;
+	uint64_t now_ms;
+	uint32_t reachable_ms;
+};
+
+/*
+ * Only REACHABLE and static entries: a STALE one must go through arp_lookup on the main
+ * thread, which starts the probe (the reason the workers never see it), and a PROBE one
+ * is being re-checked (punting its few seconds of traffic keeps that on one path).
+ */
+static int nb_add(const struct arp_entry_info *e, void *arg)
+{
+	struct nb_fill *nf = arg;
+	struct gw_fwd_hash *h = nf->h;
+	uint64_t until;
+	if (e->state == ARP_STATIC)
+		until = UINT64_MAX;
+	else if (e->state == ARP_REACHABLE && e->age_ms < nf->reachable_ms)
+		until = nf->now_ms - e->age_ms + nf->reachable_ms;
+	else
+		return 0;
+	if (h->n >= (h->mask + 1) / 2)
+		return 0; /* the table grew between counting and walking: the rest are punted */
+	struct gw_fwd_nb_slot *s = h->slots;
+	uint64_t key = gw_fwd_nb_key(e->ifx, e->ip), i = net_hash64(key) & h->mask;
+	while (s[i].key)
+		i = (i + 1) & h->mask;
+	s[i].key = key;
+	s[i].until_ms = until;
+	memcpy(s[i].mac, e->mac, 6);
+	h->n++;
+	return 0;
+}
+
+static struct gw_fwd_hash *nb_build(struct gw *gw, uint64_t now_ms)
+{
+	struct arp_stats st;
+	arp_get_stats(gw->arp, &st);
+	struct gw_fwd_hash *h =
+	    hash_new(st.entries, sizeof(struct gw_fwd_nb_slot), arp_generation(gw->arp));
+	if (!h)
+		return NULL;
+	struct nb_fill nf = {.h = h, .now_ms = now_ms, .reachable_ms = gw->params.arp.reachable_ms};
+	if (arp_walk(gw->arp, now_ms, nb_add, &nf) != 0) {
+		obj_unref(&h->obj);
+		return NULL;
+	}
+	return h;
+}
+
+struct mac_fill {
+	struct gw *gw;
+	struct gw_fwd_hash *h;
+	uint64_t now_ms;
+};
+
+static int mac_add(const struct bd_mac_info *mi, void *arg)
+{
+	struct mac_fill *mf = arg;
+	struct gw_fwd_hash *h = mf->h;
+	uint32_t bdx = bd_index(mf->gw->bd, mi->bd_id);
+	if (bdx == BD_NONE || h->n >= (h->mask + 1) / 2)
+		return 0;
+	struct gw_fwd_mac_slot *s = h->slots;
+	uint64_t key = gw_fwd_mac_key(bdx, mi->mac), i = net_hash64(key) & h->mask;
+	while (s[i].key)
+		i = (i + 1) & h->mask;
+	s[i].key = key;
+	s[i].vtep = mi->vtep;
+	s[i].is_static = mi->is_static;
+	atomic_init(&s[i].refreshed_ms, mf->now_ms > mi->age_ms ? mf->now_ms - mi->age_ms : 0);
+	h->n++;
+	return 0;
+}
+
+static struct gw_fwd_hash *mac_build(struct gw *gw, uint64_t now_ms)
+{
+	struct bd_mac_stats st;
+	bd_mac_get_stats(gw->bd, &st);
+	struct gw_fwd_hash *h =
+	    hash_new(st.entries, sizeof(struct gw_fwd_mac_slot), bd_mac_generation(gw->bd));
+	if (!h)
+		return NULL;
+	struct mac_fill mf = {.gw = gw, .h = h, .now_ms = now_ms};
+	if (bd_mac_walk(gw->bd, 0, now_ms, mac_add, &mf) != 0) {
+		obj_unref(&h->obj);
+		return NULL;
+	}
+	return h;
+}
+
+/* ---------------------------------------------------------------- snapshot */
+
+static bool want_punt_all(const struct gw *gw)
+{
+	return gw_trace_armed(gw) || gw->debug.flags != 0;
+}
+
+static bool fibs_moved(struct gw *gw, const struct gw_fwd_cfg *c)
+{
+	for (unsigned v = 0; v < GW_VRF_MAX; v++) {
+		const struct fib *fib = gw->vrfs[v].fib;
+		if (!fib != !c->fib[v] || (fib && fib_generation(fib) != c->fib[v]->gen))
+			return true;
+	}
+	return false;
+}
+
+bool gw_fwd_stale(struct gw *gw, const struct gw_fwd *f)
+{
+	return !f || f->punt_all != want_punt_all(gw) || f->nb->gen != arp_generation(gw->arp) ||
+	       f->mac->gen != bd_mac_generation(gw->bd) || fibs_moved(gw, f->cfg);
+}
+
+/* The component prev holds when its source has not moved (a new reference), else NULL. */
+static struct gw_fwd_hash *hash_reuse(struct gw_fwd_hash *old, uint64_t gen)
+{
+	if (!old || old->gen != gen)
+		return NULL;
+	obj_ref(&old->obj);
+	return old;
+}
+
+struct gw_fwd *gw_fwd_build(struct gw *gw, const struct gw_fwd *prev, bool cfg_changed,
+                            uint64_t now_ms)
+{
+	struct gw_fwd *f = calloc(1, sizeof(*f));
+	if (!f)
+		return NULL;
+	f->built_ms = now_ms;
+	f->punt_all = want_punt_all(gw);
+	if (prev && !cfg_changed && !fibs_moved(gw, prev->cfg)) {
+		obj_ref(&prev->cfg->obj);
+		f->cfg = prev->cfg;
+	} else {
+		f->cfg = cfg_build(gw, cfg_changed ? NULL : prev ? prev->cfg : NULL);
+	}
+	f->nb = hash_reuse(prev ? prev->nb : NULL, arp_generation(gw->arp));
+	if (!f->nb)
+		f->nb = nb_build(gw, now_ms);
+	f->mac = hash_reuse(prev ? prev->mac : NULL, bd_mac_generation(gw->bd));
+	if (!f->mac)
+		f->mac = mac_build(gw, now_ms);
+	if (!f->cfg || !f->nb || !f->mac) {
+		gw_fwd_free(f);
+		return NULL;
+	}
+	return f;
+}
+
+void gw_fwd_free(struct gw_fwd *f)
+{
+	if (!f)
+		return;
+	if (f->cfg)
+		obj_unref(&f->cfg->obj);
+	if (f->nb)
+		obj_unref(&f->nb->obj);
+	if (f->mac)
+		obj_unref(&f->mac->obj);
+	free(f);
+}

@@ -1,0 +1,184 @@
+/*
+ * gw/fwd.h - the forwarding snapshot: what the data-plane workers read.
+ *
+ * The main thread owns every table and changes them in place (gw.c, the modules). Workers
+ * must never see a table half-changed, and must never wait for the main thread, so they
+ * do not read those tables at all: they read an immutable copy of what the common case
+ * needs, which the main thread rebuilds after a change and publishes with RCU. A reader
+ * holds the snapshot for one vector (rcu_dereference once, a quiescent state after it);
+ * the old snapshot is freed after a grace period. Nothing here is ever written after it is
+ * published, except the MAC entries' refresh stamps (below).
+ *
+ * What the snapshot leaves out is exactly what the fast path hands to the main thread (a
+ * "punt"): ARP, broadcast, traffic to the gateway, unknown or unresolved neighbours and
+ * MACs, new sources, ICMP errors, fragmentation, traced packets. The main pipeline then
+ * does what it always did, so a stale snapshot can only cost speed, never correctness:
+ * e.g. a neighbour learned a moment ago is punted until the next snapshot has it.
+ *
+ * Components change at different rates (the configuration at commit time, neighbours and
+ * MACs at packet time), so each is a separate reference-counted object and a new snapshot
+ * shares the ones that did not change.
+ */
+#ifndef GW_FWD_H
+#define GW_FWD_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/net.h"
+#include "fib/fib.h"
+#include "gw/gw.h"
+#include "vxlan/bd.h"
+#include "vxlan/vxlan.h"
+
+/* A snapshot whose tables moved is replaced at most this often (commits: at once), so
+ * that a burst of ARP or MAC learning costs a few copies, not one per packet. */
+#define GW_FWD_MIN_GAP_MS 5
+
+/* A reference-counted part of a snapshot. */
+struct gw_fwd_obj {
+	atomic_uint refs;
+	void (*destroy)(struct gw_fwd_obj *o);
+};
+
+/* An L3 interface as the fast path needs it. */
+struct gw_fwd_if {
+	uint8_t kind; /* enum gw_if_kind, 0: no such interface */
+	bool up;
+	bool anycast;
+	uint8_t n_addrs;
+	uint16_t vrfx;
+	uint16_t vlan;
+	uint8_t mac[6];
+	uint8_t tag[4];
+	uint32_t mtu;
+	uint32_t bdx; /* BDIF: its bridge domain when that has a VNI, else BD_NONE */
+	uint32_t addr[GW_IF_ADDRS_MAX];
+	uint8_t plen[GW_IF_ADDRS_MAX];
+};
+
+/* A bridge domain as the fast path needs it (by bdx). */
+struct gw_fwd_bd {
+	uint32_t id;       /* 0: no such bridge domain */
+	uint32_t vni;      /* 0: none (not reachable from the underlay) */
+	uint16_t bdif;     /* its BDIF when that is up, else 0 */
+	uint32_t n_peers;  /* configured flood peers (sorted in peers) */
+	uint32_t *peers;   /* into the configuration component */
+	uint32_t group;    /* flood group (its senders are learned peers: any MAC hit will do) */
+	uint32_t fresh_ms; /* a MAC is re-learned by the main thread this often (aging / 3) */
+	struct vx_encap e; /* the prebuilt outer header, destination patched per packet */
+};
+
+struct gw_fwd_fib {
+	struct gw_fwd_obj obj;
+	uint64_t gen; /* fib_generation of what it copies */
+	struct fib_fwd *fib;
+};
+
+/* Configuration: interfaces, bridge domains, VNIs, FIBs. Rebuilt at commit. */
+struct gw_fwd_cfg {
+	struct gw_fwd_obj obj;
+	uint32_t vtep;
+	uint16_t udp_port;
+	bool vxlan_strict;
+	struct gw_fwd_fib *fib[GW_VRF_MAX]; /* NULL: no such VRF */
+	struct gw_fwd_if ifs[GW_IF_MAX + 1];
+	struct gw_fwd_bd bd[BD_MAX];
+	uint32_t vni_mask;   /* vni map: open addressing, (vni << 12 | bdx), 0 empty */
+	uint64_t *vni_slots; /* vni_mask + 1 of them */
+	uint32_t *peer_pool; /* every bridge domain's flood peers */
+};
+
+/* Usable neighbours (REACHABLE or static): (ifx, ip) -> MAC, until when. */
+struct gw_fwd_nb_slot {
+	uint64_t key; /* ifx << 32 | ip, 0: empty */
+	uint64_t until_ms;
+	uint8_t mac[6];
+};
+
+/* Known MACs: (bdx, MAC) -> VTEP. */
+struct gw_fwd_mac_slot {
+	uint64_t key; /* 1 << 63 | bdx << 48 | MAC, 0: empty */
+	uint32_t vtep;
+	bool is_static;
+	/* When a packet from this MAC last went to the main thread to refresh the entry
+	 * (ms): the one field a reader writes, with a compare-and-swap, so one packet per
+	 * interval and per MAC is punted over all workers. */
+	_Atomic uint64_t refreshed_ms;
+};
+
+struct gw_fwd_hash {
+	struct gw_fwd_obj obj;
+	uint64_t gen; /* arp_generation / bd_mac_generation of what it copies */
+	uint32_t mask, n;
+	void *slots;
+};
+
+struct gw_fwd {
+	uint64_t built_ms;
+	/* trace armed or debug logging on: every packet goes to the main thread, which
+	 * traces and logs */
+	bool punt_all;
+	struct gw_fwd_cfg *cfg;
+	struct gw_fwd_hash *nb;
+	struct gw_fwd_hash *mac;
+};
+
+/*
+ * A snapshot of gw's tables at time now_ms. Parts of prev (may be NULL) whose source did
+ * not change are shared (cfg_changed: the configuration did). NULL on allocation failure.
+ */
+struct gw_fwd *gw_fwd_build(struct gw *gw, const struct gw_fwd *prev, bool cfg_changed,
+                            uint64_t now_ms);
+/* Does gw's state differ from what f was built from (neighbours, MACs, FIB, trace)? */
+bool gw_fwd_stale(struct gw *gw, const struct gw_fwd *f);
+/* Drops the snapshot's references (after the grace period). */
+void gw_fwd_free(struct gw_fwd *f);
+
+/* ---- lookups (fast path) ---- */
+
+static inline uint32_t gw_fwd_vni_bdx(const struct gw_fwd_cfg *c, uint32_t vni)
+{
+	for (uint32_t i = net_hash32(vni) & c->vni_mask;; i = (i + 1) & c->vni_mask) {
+		uint64_t s = c->vni_slots[i];
+		if (!s)
+			return BD_NONE;
+		if ((uint32_t)(s >> 12) == vni)
+			return (uint32_t)(s & 0xfff);
+	}
+}
+
+static inline uint64_t gw_fwd_nb_key(uint16_t ifx, uint32_t ip)
+{
+	return (uint64_t)ifx << 32 | ip;
+}
+
+static inline uint64_t gw_fwd_mac_key(uint32_t bdx, const uint8_t *mac)
+{
+	return 1ull << 63 | (uint64_t)bdx << 48 | net_mac_to_u64(mac);
+}
+
+static inline const struct gw_fwd_nb_slot *gw_fwd_nb_find(const struct gw_fwd_hash *h, uint64_t key)
+{
+	const struct gw_fwd_nb_slot *s = h->slots;
+	for (uint64_t i = net_hash64(key) & h->mask;; i = (i + 1) & h->mask) {
+		if (s[i].key == key)
+			return &s[i];
+		if (!s[i].key)
+			return NULL;
+	}
+}
+
+static inline struct gw_fwd_mac_slot *gw_fwd_mac_find(const struct gw_fwd_hash *h, uint64_t key)
+{
+	struct gw_fwd_mac_slot *s = h->slots;
+	for (uint64_t i = net_hash64(key) & h->mask;; i = (i + 1) & h->mask) {
+		if (s[i].key == key)
+			return &s[i];
+		if (!s[i].key)
+			return NULL;
+	}
+}
+
+#endif

@@ -1,0 +1,368 @@
+/*
+ * gw/worker.c - data-plane worker threads (see gw/worker.h).
+ */
+#include "gw/worker.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+#include <urcu-qsbr.h>
+
+#include "gw/fast.h"
+#include "gw/fwd.h"
+#include "gw/gw_int.h"
+#include "gw/ring.h"
+
+#define WORKER_POOL_BUFS 4096 /* per worker; also the return ring, so it can never fill */
+#define PUNT_RING        1024 /* packets waiting for the main thread, per worker */
+#define RX_ROUNDS        16   /* vectors per wake-up before looking at the stop flag */
+#define POLL_MS          100
+
+struct worker {
+	struct gw_workers *ws;
+	unsigned id;
+	pthread_t th;
+	bool started;
+	struct gw_udp *udp;
+	int rx_fd;
+	struct gw_pool *pool;
+	struct gw_ring *punt; /* worker -> main: packets as received */
+	struct gw_ring *ret;  /* main -> worker: their buffers, once copied */
+	struct gw_fast fast;
+	struct gw_fast_cnt *cnt;  /* written by the worker */
+	struct gw_fast_cnt *seen; /* the main thread's copy at the last fold */
+	uint64_t punt_drops_seen;
+	_Atomic uint64_t tx_l2, tx_raw; /* its driver's totals, published for the main thread */
+	uint64_t tx_l2_seen, tx_raw_seen, rx_drops_seen; /* main thread's */
+	uint64_t oversize_seen;                          /* the worker's */
+};
+
+struct gw_workers {
+	unsigned n;
+	atomic_bool stop;
+	int wake_fd;        /* eventfd: wakes every worker's poll at stop */
+	struct gw_fwd *fwd; /* RCU-protected: rcu_dereference by workers */
+	uint64_t last_publish_ms, publications;
+	void (*notify)(void *ctx);
+	void *notify_ctx;
+	struct worker w[];
+};
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* ---------------------------------------------------------------- the worker thread */
+
+/* Buffers the main thread has copied come back to the pool. */
+static void reclaim(struct worker *w)
+{
+	void *b[GW_VEC_MAX];
+	unsigned n;
+	while ((n = gw_ring_pop(w->ret, b, GW_VEC_MAX)) != 0)
+		for (unsigned i = 0; i < n; i++)
+			gw_pkt_free(w->pool, b[i]);
+}
+
+static void send_forwarded(struct worker *w)
+{
+	struct gw_fast *f = &w->fast;
+	if (!f->n_tx)
+		return;
+	w->cnt->c.tx_underlay += f->n_tx;
+	w->cnt->c.drops[GW_DROP_TX_FAILED] += gw_udp_send(w->udp, w->pool, f->tx, f->n_tx);
+	f->n_tx = 0;
+	uint64_t l2, raw;
+	gw_udp_tx_paths(w->udp, &l2, &raw);
+	atomic_store_explicit(&w->tx_l2, l2, memory_order_relaxed);
+	atomic_store_explicit(&w->tx_raw, raw, memory_order_relaxed);
+}
+
+static void punt_to_main(struct worker *w)
+{
+	struct gw_fast *f = &w->fast;
+	unsigned sent = 0;
+	for (unsigned i = 0; i < f->n_punt; i++) {
+		if (gw_ring_push(w->punt, f->punt[i])) {
+			sent++;
+		} else {
+			w->cnt->c.drops[GW_DROP_PUNT_FULL]++;
+			gw_pkt_free(w->pool, f->punt[i]);
+		}
+	}
+	w->cnt->punted += sent;
+	f->n_punt = 0;
+	if (sent)
+		w->ws->notify(w->ws->notify_ctx);
+}
+
+/* Up to RX_ROUNDS vectors from the socket, each through the fast path. */
+static void worker_rx(struct worker *w)
+{
+	struct gw_pkt *pkts[GW_VEC_MAX];
+	for (int round = 0; round < RX_ROUNDS; round++) {
+		reclaim(w);
+		unsigned n = gw_udp_recv(w->udp, w->rx_fd, w->pool, pkts, GW_VEC_MAX);
+		uint64_t big = gw_udp_rx_oversize(w->udp);
+		w->cnt->c.drops[GW_DROP_RX_OVERSIZE] += big - w->oversize_seen;
+		w->oversize_seen = big;
+		if (!n)
+			return;
+		w->fast.now_ms = now_ms();
+		const struct gw_fwd *fwd = rcu_dereference(w->ws->fwd);
+		if (fwd) {
+			gw_fast_underlay(&w->fast, fwd, pkts, n);
+		} else {
+			memcpy(w->fast.punt, pkts, n * sizeof(*pkts));
+			w->fast.n_punt = n;
+		}
+		send_forwarded(w);
+		punt_to_main(w);
+		rcu_quiescent_state(); /* done with fwd */
+		if (n < GW_VEC_MAX)
+			return;
+	}
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct pollfd pfd[2] = {{.fd = w->rx_fd, .events = POLLIN},
+	                        {.fd = w->ws->wake_fd, .events = POLLIN}};
+	char name[16];
+	snprintf(name, sizeof(name), "vxgw-w%u", w->id);
+	pthread_setname_np(pthread_self(), name);
+	rcu_register_thread();
+	while (!atomic_load_explicit(&w->ws->stop, memory_order_acquire)) {
+		rcu_thread_offline(); /* asleep: grace periods need not wait for us */
+		int r = poll(pfd, 2, POLL_MS);
+		rcu_thread_online();
+		if (r > 0 && (pfd[0].revents & POLLIN))
+			worker_rx(w);
+		else
+			reclaim(w);
+	}
+	rcu_unregister_thread();
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- main thread */
+
+static void worker_free(struct worker *w)
+{
+	gw_udp_close(w->udp);
+	if (w->pool) {
+		/* buffers still on the rings belong to this pool, which goes with them */
+		gw_pool_destroy(w->pool);
+	}
+	gw_ring_destroy(w->punt);
+	gw_ring_destroy(w->ret);
+	free(w->cnt);
+	free(w->seen);
+}
+
+static int worker_init(struct gw_workers *ws, unsigned id, uint32_t vtep, uint16_t port, char *err)
+{
+	struct worker *w = &ws->w[id];
+	w->ws = ws;
+	w->id = id;
+	w->udp = gw_udp_open_opt(vtep, port, GW_UDP_REUSEPORT, err);
+	if (!w->udp)
+		return -1;
+	int fds[1];
+	w->rx_fd = gw_udp_fds(w->udp, fds, 1) == 1 ? fds[0] : -1;
+	w->pool = gw_pool_create(WORKER_POOL_BUFS);
+	w->punt = gw_ring_create(PUNT_RING);
+	w->ret = gw_ring_create(WORKER_POOL_BUFS);
+	w->cnt = calloc(1, sizeof(*w->cnt));
+	w->seen = calloc(1, sizeof(*w->seen));
+	if (w->rx_fd < 0 || !w->pool || !w->punt || !w->ret || !w->cnt || !w->seen) {
+		snprintf(err, GW_IO_ERRLEN, "worker %u: out of memory", id);
+		return -1;
+	}
+	w->fast.cnt = w->cnt;
+	w->rx_drops_seen = gw_udp_rx_dropped(w->udp);
+	return 0;
+}
+
+struct gw_workers *gw_workers_start(struct gw *gw, unsigned n, uint32_t vtep, uint16_t port,
+                                    void (*notify)(void *ctx), void *ctx, char err[GW_IO_ERRLEN])
+{
+	if (n < 1 || n > GW_WORKERS_MAX || !vtep) {
+		snprintf(err, GW_IO_ERRLEN, "bad worker count %u or no VTEP", n);
+		return NULL;
+	}
+	struct gw_workers *ws = calloc(1, sizeof(*ws) + n * sizeof(ws->w[0]));
+	if (!ws) {
+		snprintf(err, GW_IO_ERRLEN, "out of memory");
+		return NULL;
+	}
+	ws->n = n;
+	ws->notify = notify;
+	ws->notify_ctx = ctx;
+	atomic_init(&ws->stop, false);
+	ws->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	bool ok = ws->wake_fd >= 0;
+	for (unsigned i = 0; ok && i < n; i++)
+		ok = worker_init(ws, i, vtep, port, err) == 0;
+	if (ok) {
+		ws->fwd = gw_fwd_build(gw, NULL, true, now_ms());
+		ws->last_publish_ms = now_ms();
+		ok = ws->fwd != NULL;
+		if (!ok)
+			snprintf(err, GW_IO_ERRLEN, "forwarding snapshot: out of memory");
+	}
+	for (unsigned i = 0; ok && i < n; i++) {
+		int e = pthread_create(&ws->w[i].th, NULL, worker_main, &ws->w[i]);
+		if (e) {
+			snprintf(err, GW_IO_ERRLEN, "worker thread: %s", strerror(e));
+			ok = false;
+		}
+		ws->w[i].started = !e;
+	}
+	if (!ok) {
+		gw_workers_stop(ws, gw);
+		return NULL;
+	}
+	return ws;
+}
+
+void gw_workers_stop(struct gw_workers *ws, struct gw *gw)
+{
+	if (!ws)
+		return;
+	atomic_store_explicit(&ws->stop, true, memory_order_release);
+	if (ws->wake_fd >= 0)
+		(void)!write(ws->wake_fd, &(uint64_t){1}, sizeof(uint64_t));
+	for (unsigned i = 0; i < ws->n; i++)
+		if (ws->w[i].started)
+			pthread_join(ws->w[i].th, NULL);
+	gw_workers_drain(ws, gw, UINT32_MAX);
+	gw_workers_fold(ws, gw);
+	for (unsigned i = 0; i < ws->n; i++)
+		worker_free(&ws->w[i]);
+	gw_fwd_free(ws->fwd); /* no reader is left */
+	if (ws->wake_fd >= 0)
+		close(ws->wake_fd);
+	free(ws);
+}
+
+unsigned gw_workers_count(const struct gw_workers *ws)
+{
+	return ws ? ws->n : 0;
+}
+
+uint64_t gw_workers_publish(struct gw_workers *ws, struct gw *gw, bool cfg_changed, uint64_t now)
+{
+	if (!cfg_changed && !gw_fwd_stale(gw, ws->fwd))
+		return 0;
+	if (!cfg_changed && now < ws->last_publish_ms + GW_FWD_MIN_GAP_MS)
+		return ws->last_publish_ms + GW_FWD_MIN_GAP_MS - now;
+	struct gw_fwd *f = gw_fwd_build(gw, ws->fwd, cfg_changed, now);
+	if (!f)
+		return GW_FWD_MIN_GAP_MS; /* out of memory: the old one stays, try again */
+	struct gw_fwd *old = ws->fwd;
+	rcu_assign_pointer(ws->fwd, f);
+	ws->last_publish_ms = now;
+	ws->publications++;
+	/* The main thread is no reader: waiting here is at most one vector of each worker. */
+	synchronize_rcu();
+	gw_fwd_free(old);
+	return 0;
+}
+
+/* The punted packets of one worker, copied into the main thread's buffers and fed to the
+ * pipeline a vector at a time; the workers' buffers go back on their return rings. */
+static unsigned drain_one(struct worker *w, struct gw *gw, unsigned budget)
+{
+	void *b[GW_VEC_MAX];
+	struct gw_pkt *v[GW_VEC_MAX];
+	unsigned done = 0, n;
+	while (done < budget &&
+	       (n = gw_ring_pop(w->punt, b,
+	                        budget - done < GW_VEC_MAX ? budget - done : GW_VEC_MAX)) != 0) {
+		unsigned nv = 0;
+		for (unsigned i = 0; i < n; i++) {
+			struct gw_pkt *p = b[i], *q = gw_pkt_alloc(gw->pool);
+			if (q) {
+				gw_pkt_set(q, p->data, p->len);
+				q->outer_src = p->outer_src;
+				q->outer_dst = p->outer_dst;
+				q->outer_sport = p->outer_sport;
+				v[nv++] = q;
+			} else {
+				gw_count_drop(gw, GW_DROP_NO_BUFFER, 1);
+			}
+			gw_ring_push(w->ret, p); /* cannot fail: it holds the whole pool */
+		}
+		gw_input_underlay(gw, v, nv);
+		done += n;
+	}
+	return done;
+}
+
+bool gw_workers_drain(struct gw_workers *ws, struct gw *gw, unsigned budget)
+{
+	bool more = false;
+	for (unsigned i = 0; i < ws->n; i++) {
+		unsigned share = budget / ws->n ? budget / ws->n : 1;
+		if (drain_one(&ws->w[i], gw, share) == share)
+			more = true;
+	}
+	return more;
+}
+
+void gw_workers_fold(struct gw_workers *ws, struct gw *gw)
+{
+	for (unsigned i = 0; i < ws->n; i++) {
+		struct worker *w = &ws->w[i];
+		gw_fast_fold(gw, w->cnt, w->seen);
+		uint64_t l2 = atomic_load_explicit(&w->tx_l2, memory_order_relaxed);
+		uint64_t raw = atomic_load_explicit(&w->tx_raw, memory_order_relaxed);
+		gw_count_underlay_paths(gw, l2 - w->tx_l2_seen, raw - w->tx_raw_seen);
+		w->tx_l2_seen = l2;
+		w->tx_raw_seen = raw;
+		/* the kernel's count, asked from here: SO_MEMINFO on the worker's socket */
+		uint64_t d = gw_udp_rx_dropped(w->udp);
+		if (d > w->rx_drops_seen)
+			gw_count_drop(gw, GW_DROP_RX_OVERFLOW, d - w->rx_drops_seen);
+		w->rx_drops_seen = d;
+	}
+}
+
+bool gw_workers_info(const struct gw_workers *ws, unsigned i, struct gw_worker_info *wi)
+{
+	if (!ws || i >= ws->n)
+		return false;
+	const struct worker *w = &ws->w[i];
+	const struct gw_fast_cnt *c = w->cnt;
+	uint64_t fwd = __atomic_load_n(&c->c.rx_underlay, __ATOMIC_RELAXED);
+	uint64_t punted = __atomic_load_n(&c->punted, __ATOMIC_RELAXED);
+	uint64_t pdrops = __atomic_load_n(&c->c.drops[GW_DROP_PUNT_FULL], __ATOMIC_RELAXED);
+	*wi = (struct gw_worker_info){
+	    .id = i,
+	    .rx = fwd + punted + pdrops,
+	    .forwarded = fwd,
+	    .punted = punted,
+	    .punt_drops = pdrops,
+	    .tx_failed = __atomic_load_n(&c->c.drops[GW_DROP_TX_FAILED], __ATOMIC_RELAXED),
+	    .tx_l2 = atomic_load_explicit(&w->tx_l2, memory_order_relaxed),
+	    .tx_raw = atomic_load_explicit(&w->tx_raw, memory_order_relaxed),
+	};
+	return true;
+}
+
+uint64_t gw_workers_publications(const struct gw_workers *ws)
+{
+	return ws ? ws->publications : 0;
+}

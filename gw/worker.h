@@ -1,0 +1,66 @@
+/*
+ * gw/worker.h - data-plane worker threads.
+ *
+ * Each worker has its own underlay socket in one SO_REUSEPORT group (the kernel spreads
+ * VXLAN datagrams over them by their outer ports, i.e. by the tenant's flow), its own
+ * packet pool, its own counters and its own transmit sockets, and runs the fast path
+ * (gw/fast.h) over a forwarding snapshot (gw/fwd.h) it reads under RCU (liburcu, QSBR
+ * flavour: a worker announces a quiescent state after each vector and goes offline while
+ * it sleeps in poll, so reading costs nothing). What the fast path does not handle it
+ * punts on a ring to the main thread, which runs the full pipeline on it.
+ *
+ * The main thread alone calls these functions. Configuration changes never stop the
+ * workers: the main thread publishes a new snapshot and frees the old one after a grace
+ * period. Starting or stopping workers (a new worker count, a new VTEP address or port)
+ * does stop them for the few milliseconds it takes.
+ */
+#ifndef GW_WORKER_H
+#define GW_WORKER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "gw/gw.h"
+#include "gw/io.h"
+
+#define GW_WORKERS_MAX 32
+
+struct gw_workers;
+
+/*
+ * Starts n workers (1..GW_WORKERS_MAX) receiving VXLAN on vtep:port. notify(ctx) is called
+ * from a worker when it punted packets (e.g. ev_async_send): the main thread then calls
+ * gw_workers_drain. NULL with a message in err on failure.
+ */
+struct gw_workers *gw_workers_start(struct gw *gw, unsigned n, uint32_t vtep, uint16_t port,
+                                    void (*notify)(void *ctx), void *ctx, char err[GW_IO_ERRLEN]);
+/* Stops and joins the workers; what they punted and the main thread did not take yet is
+ * dropped (counted), their counters are folded in a last time. */
+void gw_workers_stop(struct gw_workers *ws, struct gw *gw);
+unsigned gw_workers_count(const struct gw_workers *ws);
+
+/*
+ * Publishes a new snapshot when gw's tables moved since the last one (cfg_changed: a commit
+ * happened, rebuild the configuration part too), at most once every min_gap_ms unless
+ * cfg_changed. Returns the milliseconds after which a publish still pending is due (0:
+ * nothing pending), for the caller's timer.
+ */
+uint64_t gw_workers_publish(struct gw_workers *ws, struct gw *gw, bool cfg_changed,
+                            uint64_t now_ms);
+/* Feeds what the workers punted through gw's pipeline (at most `budget` packets); true when
+ * some remain. */
+bool gw_workers_drain(struct gw_workers *ws, struct gw *gw, unsigned budget);
+/* Adds what the workers counted since the last fold to gw's counters. */
+void gw_workers_fold(struct gw_workers *ws, struct gw *gw);
+
+struct gw_worker_info {
+	unsigned id;
+	uint64_t rx, forwarded, punted, punt_drops, tx_failed;
+	uint64_t tx_l2, tx_raw; /* how its underlay driver sent */
+};
+/* Worker i (0..count-1); false when there is none. */
+bool gw_workers_info(const struct gw_workers *ws, unsigned i, struct gw_worker_info *wi);
+/* Snapshots published so far and the age of the current one. */
+uint64_t gw_workers_publications(const struct gw_workers *ws);
+
+#endif
