@@ -30,6 +30,7 @@ void cli_out_reset(struct cli_out *o);
 void cli_printf(struct cli_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* ---- what the command tree needs from its host (the daemon, or a test) ---- */
+struct gw_workers;
 struct cli_env {
 	struct gw *gw; /* for show and clear commands; NULL when only parsing */
 	const struct gw_cfg *(*running)(void *ctx);
@@ -38,6 +39,11 @@ struct cli_env {
 	/* write memory: save the running config to the startup file. */
 	int (*save)(void *ctx, char *err);
 	uint64_t (*now_ms)(void *ctx);
+	/* Before a show command or a scrape: bring the gateway's counters up to date (the
+	 * workers' are added to them periodically). NULL: nothing to do. */
+	void (*sync)(void *ctx);
+	/* The data-plane workers, for show dataplane; NULL or returning NULL: none. */
+	const struct gw_workers *(*workers)(void *ctx);
 	void *ctx;
 };
 

@@ -467,6 +467,8 @@ const struct cli_cmd cli_commands[] = {
     SHOW("show counters peer A.B.C.D [json]",
          "Show running system information|Packet counters|Of one VTEP peer|VTEP "
          "address|Machine-readable output"),
+    SHOW("show dataplane [json]",
+         "Show running system information|Data-plane worker threads|Machine-readable output"),
     SHOW("show errors [json]",
          "Show running system information|Drops by reason|Machine-readable output"),
     SHOW("show errors all [json]", "Show running system information|Drops by reason|Every "

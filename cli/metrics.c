@@ -55,6 +55,8 @@ static enum MHD_Result reply_metrics(struct cli_metrics *m, struct MHD_Connectio
 	struct cli_out o;
 	if (!m->env->gw)
 		return reply(c, MHD_HTTP_SERVICE_UNAVAILABLE, "the gateway is not running\n", NULL);
+	if (m->env->sync)
+		m->env->sync(m->env->ctx);
 	cli_out_init(&o);
 	cli_prom_render(m->env->gw, &o);
 	if (o.oom || !o.buf) {

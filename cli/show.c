@@ -12,6 +12,7 @@
 #include "cli/cli_int.h"
 #include "common/net.h"
 #include "gw/stats.h"
+#include "gw/worker.h"
 
 #ifndef VXGW_VERSION
 #define VXGW_VERSION "0.0.0"
@@ -300,6 +301,41 @@ static void show_errors(struct show_ctx *c)
 	}
 	if (!c->n)
 		cli_printf(c->out, "No drops.\n");
+}
+
+/* ---------------------------------------------------------------- dataplane */
+
+static void show_dataplane(struct show_ctx *c, const struct gw_workers *ws)
+{
+	unsigned n = gw_workers_count(ws);
+	struct gw_worker_info wi;
+	if (c->json) {
+		cli_printf(c->out, "{\"workers\":%u,\"snapshots\":%llu,\"threads\":[", n,
+		           (unsigned long long)gw_workers_publications(ws));
+		for (unsigned i = 0; gw_workers_info(ws, i, &wi); i++)
+			cli_printf(c->out,
+			           "%s{\"id\":%u,\"rx\":%llu,\"forwarded\":%llu,\"punted\":%llu,"
+			           "\"punt_drops\":%llu,\"tx_failed\":%llu}",
+			           i ? "," : "", wi.id, (unsigned long long)wi.rx,
+			           (unsigned long long)wi.forwarded, (unsigned long long)wi.punted,
+			           (unsigned long long)wi.punt_drops,
+			           (unsigned long long)wi.tx_failed);
+		cli_printf(c->out, "]}\n");
+		return;
+	}
+	if (!n) {
+		cli_printf(c->out, "Workers: none (the main thread forwards every packet)\n");
+		return;
+	}
+	cli_printf(c->out, "Workers: %u, forwarding snapshots published: %llu\n", n,
+	           (unsigned long long)gw_workers_publications(ws));
+	cli_printf(c->out, "%-8s %-14s %-14s %-14s %-12s %s\n", "Worker", "Received", "Forwarded",
+	           "To main", "Queue drops", "Tx failed");
+	for (unsigned i = 0; gw_workers_info(ws, i, &wi); i++)
+		cli_printf(c->out, "%-8u %-14llu %-14llu %-14llu %-12llu %llu\n", wi.id,
+		           (unsigned long long)wi.rx, (unsigned long long)wi.forwarded,
+		           (unsigned long long)wi.punted, (unsigned long long)wi.punt_drops,
+		           (unsigned long long)wi.tx_failed);
 }
 
 /* The counter and rate fields every counted object has in JSON. */
@@ -902,6 +938,8 @@ int cli_show_dispatch(struct cli_sess *s, const struct cli_args *a, struct cli_o
 	}
 	if (!c.gw)
 		return cli_err(out, "\"%s\" needs a running gateway", w1);
+	if (s->env->sync)
+		s->env->sync(s->env->ctx);
 	if (!strcmp(a->argv[0], "clear"))
 		return do_clear(&c, a);
 	/* show ip (route|arp) vrf NAME ...: the VRF name is the first value */
@@ -923,6 +961,8 @@ int cli_show_dispatch(struct cli_sess *s, const struct cli_args *a, struct cli_o
 	} else if (!strcmp(w1, "errors")) {
 		c.all = !strcmp(w2, "all");
 		show_errors(&c);
+	} else if (!strcmp(w1, "dataplane")) {
+		show_dataplane(&c, s->env->workers ? s->env->workers(s->env->ctx) : NULL);
 	} else if (!strcmp(w1, "counters") && a->nval) {
 		/* names as the tables print them: "10" for "010", 192.0.2.1 for "192.0.2.01" */
 		char name[NET_IP_STRLEN];

@@ -19,6 +19,7 @@
 #include "cli/cli.h"
 #include "common/net.h"
 #include "gw/log.h"
+#include "gw/worker.h"
 
 #define RX_ROUNDS  16 /* vectors per readable event before yielding to other sockets */
 #define TICK_S     0.1
@@ -58,6 +59,11 @@ struct gwd {
 	ev_timer tick;
 	uint64_t udp_drops_seen, udp_oversize_seen;
 	uint64_t udp_l2_seen, udp_raw_seen;
+	bool udp_rx;                /* d->udp has the unicast socket (no workers) */
+	struct gw_workers *workers; /* NULL: the main thread forwards everything */
+	ev_async punted;            /* a worker handed packets over */
+	ev_prepare publish;         /* before each sleep: a new snapshot for the workers? */
+	ev_timer publish_later;     /* a snapshot due after the minimum gap */
 };
 
 #define fail gw_cfg_fail
@@ -77,6 +83,17 @@ const struct gw_cfg *gwd_running(const struct gwd *d)
 struct gw *gwd_gw(struct gwd *d)
 {
 	return d->gw;
+}
+
+void gwd_sync(struct gwd *d)
+{
+	if (d->workers)
+		gw_workers_fold(d->workers, d->gw);
+}
+
+const struct gw_workers *gwd_workers(const struct gwd *d)
+{
+	return d->workers;
 }
 
 /* ---------------------------------------------------------------- transmit */
@@ -185,6 +202,8 @@ static void tick(EV_P_ ev_timer *w, int revents)
 	(void)loop;
 	(void)revents;
 	gw_set_time(d->gw, gwd_now_ms());
+	if (d->workers)
+		gw_workers_fold(d->workers, d->gw);
 	gw_tick(d->gw);
 	count_socket_drops(d);
 }
@@ -344,18 +363,128 @@ static void groups_record(struct gwd *d, const struct gw_cfg *cand)
 	}
 }
 
+/* ---------------------------------------------------------------- workers */
+
+/* The worker threads a configuration asks for: auto is one per online CPU. */
+static unsigned workers_wanted(const struct gw_cfg *c)
+{
+	if (!c->vtep)
+		return 0;
+	if (c->workers != GW_CFG_WORKERS_AUTO)
+		return (unsigned)c->workers;
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > GW_WORKERS_MAX ? GW_WORKERS_MAX : (unsigned)n;
+}
+
+static void workers_notify(void *ctx)
+{
+	struct gwd *d = ctx;
+	ev_async_send(d->loop, &d->punted);
+}
+
+static void workers_punted(EV_P_ ev_async *w, int revents)
+{
+	struct gwd *d = w->data;
+	(void)revents;
+	if (!d->workers)
+		return;
+	gw_set_time(d->gw, gwd_now_ms());
+	/* a bounded share per turn, so that the CLI and timers keep their turns under a flood
+	 * of exceptions; the rest waits on the rings (which then fill and count punt drops) */
+	if (gw_workers_drain(d->workers, d->gw, 4 * GW_VEC_MAX))
+		ev_async_send(EV_A_ w);
+}
+
+static void workers_publish(struct gwd *d, bool cfg_changed)
+{
+	if (!d->workers)
+		return;
+	uint64_t later = gw_workers_publish(d->workers, d->gw, cfg_changed, gwd_now_ms());
+	if (later && !ev_is_active(&d->publish_later)) {
+		ev_timer_set(&d->publish_later, (double)later / 1000.0, 0.);
+		ev_timer_start(d->loop, &d->publish_later);
+	}
+}
+
+static void publish_prepare(EV_P_ ev_prepare *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	workers_publish(w->data, false);
+}
+
+static void publish_timer(EV_P_ ev_timer *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	(void)w; /* the prepare watcher that follows publishes */
+}
+
+static void workers_stop(struct gwd *d)
+{
+	if (!d->workers)
+		return;
+	gw_workers_stop(d->workers, d->gw);
+	d->workers = NULL;
+	gw_log(LOG_INFO, "data-plane workers stopped");
+}
+
+/*
+ * The workers the running configuration asks for, started when there are none. If they
+ * cannot start, the main thread takes the underlay back (a socket of its own): forwarding
+ * must not depend on threads.
+ */
+static void workers_settle(struct gwd *d)
+{
+	unsigned n = workers_wanted(d->running);
+	if (n == 0 || d->workers || !d->udp)
+		return;
+	char ioerr[GW_IO_ERRLEN];
+	d->workers = gw_workers_start(d->gw, n, d->udp_vtep, d->udp_port, workers_notify, d, ioerr);
+	if (d->workers) {
+		gw_log(LOG_INFO, "%u data-plane worker%s started", n, n == 1 ? "" : "s");
+		return;
+	}
+	gw_log(LOG_ERR, "data-plane workers: %s; the main thread forwards", ioerr);
+	struct gw_udp *u = gw_udp_open(d->udp_vtep, d->udp_port, ioerr);
+	if (!u) {
+		gw_log(LOG_ERR, "underlay: %s", ioerr);
+		return;
+	}
+	count_socket_drops(d);
+	for (int k = 0; k < d->n_groups; k++)
+		gw_udp_join(u, d->groups[k], ioerr);
+	gw_udp_close(d->udp);
+	d->udp = u;
+	d->udp_rx = true;
+	d->udp_drops_seen = gw_udp_rx_dropped(u);
+	d->udp_oversize_seen = d->udp_l2_seen = d->udp_raw_seen = 0;
+	udp_watchers_rebuild(d);
+}
+
+/* Does cand need other workers than those running (count, address, port)? */
+static bool workers_restart_needed(const struct gwd *d, const struct gw_cfg *cand)
+{
+	if (!d->workers)
+		return false;
+	return workers_wanted(cand) != gw_workers_count(d->workers) || cand->vtep != d->udp_vtep ||
+	       cand->udp_port != d->udp_port;
+}
+
 /* The underlay socket cand needs: the current one, a new one, or none. */
 static int underlay_prepare(struct gwd *d, const struct gw_cfg *cand, struct gw_udp **out,
                             char *err)
 {
 	char ioerr[GW_IO_ERRLEN], ip[NET_IP_STRLEN];
+	bool rx = workers_wanted(cand) == 0;
 	*out = d->udp;
-	if (cand->vtep == d->udp_vtep && cand->udp_port == d->udp_port && d->udp)
+	if (cand->vtep == d->udp_vtep && cand->udp_port == d->udp_port && d->udp && rx == d->udp_rx)
 		return groups_join(d->udp, cand, d->groups, d->n_groups, err);
 	*out = NULL;
 	if (!cand->vtep)
 		return GW_CFG_OK;
-	struct gw_udp *u = gw_udp_open(cand->vtep, cand->udp_port, ioerr);
+	struct gw_udp *u =
+	    gw_udp_open_opt(cand->vtep, cand->udp_port, rx ? 0 : GW_UDP_NO_RX, ioerr);
 	if (!u)
 		return fail(err, "vxlan source %s: %s", net_ip_fmt(cand->vtep, ip), ioerr);
 	if (groups_join(u, cand, NULL, 0, err) != GW_CFG_OK) {
@@ -379,6 +508,7 @@ static void underlay_settle(struct gwd *d, struct gw_udp *u, const struct gw_cfg
 		d->udp_l2_seen = d->udp_raw_seen = 0;
 		d->udp_vtep = cand->vtep;
 		d->udp_port = cand->udp_port;
+		d->udp_rx = workers_wanted(cand) == 0;
 	} else if (u) {
 		for (int k = 0; k < d->n_groups; k++)
 			if (!group_wanted(cand, d->groups[k]))
@@ -422,10 +552,16 @@ int gwd_commit(struct gwd *d, struct gw_cfg *cand, char *err)
 	int first_new = d->n_uplinks;
 	if (gw_cfg_check(cand, err) != GW_CFG_OK)
 		return GW_CFG_ERR;
-	if (underlay_prepare(d, cand, &u, err) != GW_CFG_OK)
+	/* workers hold sockets on the old address: stopped first, started again after */
+	if (workers_restart_needed(d, cand))
+		workers_stop(d);
+	if (underlay_prepare(d, cand, &u, err) != GW_CFG_OK) {
+		workers_settle(d);
 		return GW_CFG_ERR;
+	}
 	if (uplinks_open(d, cand, err) != GW_CFG_OK) {
 		underlay_abort(d, u, cand);
+		workers_settle(d);
 		return GW_CFG_ERR;
 	}
 	struct gw_cfg_env env = {.eth_mac = eth_mac, .ctx = d};
@@ -435,6 +571,7 @@ int gwd_commit(struct gwd *d, struct gw_cfg *cand, char *err)
 		while (d->n_uplinks > first_new)
 			uplink_close(d, d->n_uplinks - 1);
 		underlay_abort(d, u, cand);
+		workers_settle(d);
 		return GW_CFG_ERR;
 	}
 	hooks_settle(d, true);
@@ -442,6 +579,8 @@ int gwd_commit(struct gwd *d, struct gw_cfg *cand, char *err)
 	uplinks_settle(d, cand);
 	gw_cfg_free(d->running);
 	d->running = cand;
+	workers_settle(d);
+	workers_publish(d, true);
 	return GW_CFG_OK;
 }
 
@@ -591,6 +730,13 @@ struct gwd *gwd_create(struct ev_loop *loop, const struct gwd_opts *opts,
 		return NULL;
 	}
 	gw_set_time(d->gw, gwd_now_ms());
+	ev_async_init(&d->punted, workers_punted);
+	d->punted.data = d;
+	ev_async_start(loop, &d->punted);
+	ev_prepare_init(&d->publish, publish_prepare);
+	d->publish.data = d;
+	ev_prepare_start(loop, &d->publish);
+	ev_timer_init(&d->publish_later, publish_timer, 0., 0.);
 	struct gw_cfg *cfg = load_config(opts->config_path);
 	if (!cfg) {
 		gwd_destroy(d);
@@ -613,6 +759,10 @@ void gwd_destroy(struct gwd *d)
 	if (!d)
 		return;
 	ev_timer_stop(d->loop, &d->tick);
+	workers_stop(d);
+	ev_async_stop(d->loop, &d->punted);
+	ev_prepare_stop(d->loop, &d->publish);
+	ev_timer_stop(d->loop, &d->publish_later);
 	for (int i = 0; i < d->n_udp_w; i++)
 		ev_io_stop(d->loop, &d->udp_w[i].w);
 	while (d->n_uplinks)

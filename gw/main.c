@@ -128,6 +128,16 @@ static uint64_t env_now(void *ctx)
 	return gwd_now_ms();
 }
 
+static void env_sync(void *ctx)
+{
+	gwd_sync(ctx);
+}
+
+static const struct gw_workers *env_workers(void *ctx)
+{
+	return gwd_workers(ctx);
+}
+
 /* ---- telnet: the listener follows each committed configuration ---- */
 
 struct vty_hook {
@@ -300,8 +310,12 @@ int main(int argc, char **argv)
 	struct ev_loop *loop = ev_default_loop(EVFLAG_AUTO);
 	/* the telnet sessions need the env, the env needs the daemon, the daemon's first
 	 * commit needs the telnet listener: create the vty first, fill the env after */
-	struct cli_env env = {
-	    .running = env_running, .commit = env_commit, .save = env_save, .now_ms = env_now};
+	struct cli_env env = {.running = env_running,
+	                      .commit = env_commit,
+	                      .save = env_save,
+	                      .now_ms = env_now,
+	                      .sync = env_sync,
+	                      .workers = env_workers};
 	struct mgmt_hooks mh = {.vty = {.vty = cli_vty_new(loop, &env)},
 	                        .metrics = {.m = cli_metrics_new(loop, &env)}};
 	struct gwd_hooks hooks = {.prepare = mgmt_prepare, .settle = mgmt_settle, .ctx = &mh};
