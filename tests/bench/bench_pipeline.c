@@ -8,14 +8,22 @@
  * returns them to the pool. Cycles are TSC cycles (rdtsc), the fair unit across machines
  * whose clocks differ.
  *
- * usage: bench_pipeline [routes] [neighbours] [seconds]
+ * With a thread count T >= 1 it measures the workers' fast path instead (gw/fast.h): T
+ * threads, each with its own pool and counters as a worker has, forward from one shared
+ * forwarding snapshot (gw/fwd.h) with no lock and no write to shared memory, so the figure
+ * for T = 1 -> 2 shows how the data plane scales with cores (up to the machine's).
+ *
+ * usage: bench_pipeline [routes] [neighbours] [seconds] [threads]
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <x86intrin.h>
 
+#include "gw/fast.h"
+#include "gw/fwd.h"
 #include "pktlab.h"
 #include "vxlan/vxlan.h"
 
@@ -106,13 +114,104 @@ static void build_templates(uint8_t (*tpl)[VX_HDR_LEN + FRAME_LEN], const uint32
 	}
 }
 
+/* One fast-path thread: what a worker does per vector, minus the sockets. */
+struct fast_thread {
+	pthread_t th;
+	unsigned id;
+	const struct gw_fwd *fwd;
+	uint8_t (*tpl)[VX_HDR_LEN + FRAME_LEN];
+	uint64_t now_ms;
+	double secs;
+	uint64_t pkts, cycles, forwarded;
+};
+
+static void *fast_thread_main(void *arg)
+{
+	struct fast_thread *t = arg;
+	struct gw_pool *pool = gw_pool_create(2 * GW_VEC_MAX);
+	struct gw_fast *w = calloc(1, sizeof(*w));
+	struct gw_fast_cnt *cnt = calloc(1, sizeof(*cnt));
+	struct gw_pkt *vec[GW_VEC_MAX];
+	if (!pool || !w || !cnt)
+		return NULL;
+	w->cnt = cnt;
+	w->now_ms = t->now_ms;
+	uint32_t next = t->id * (N_TEMPLATES / 2);
+	double end = now_s() + t->secs;
+	while (now_s() < end) {
+		for (int round = 0; round < 64; round++) {
+			for (unsigned i = 0; i < GW_VEC_MAX; i++) {
+				struct gw_pkt *p = gw_pkt_alloc(pool);
+				gw_pkt_set(p, t->tpl[next++ % N_TEMPLATES], VX_HDR_LEN + FRAME_LEN);
+				p->outer_src = LAB_VTEP11;
+				p->outer_dst = LAB_VTEP;
+				vec[i] = p;
+			}
+			uint64_t c0 = __rdtsc();
+			gw_fast_underlay(w, t->fwd, vec, GW_VEC_MAX);
+			t->cycles += __rdtsc() - c0;
+			t->pkts += GW_VEC_MAX;
+			t->forwarded += w->n_tx;
+			for (unsigned i = 0; i < w->n_tx; i++)
+				gw_pkt_free(pool, w->tx[i]);
+			for (unsigned i = 0; i < w->n_punt; i++)
+				gw_pkt_free(pool, w->punt[i]);
+			w->n_tx = w->n_punt = 0;
+		}
+	}
+	free(cnt);
+	free(w);
+	gw_pool_destroy(pool);
+	return NULL;
+}
+
+/* T threads over one snapshot; returns non-zero when a packet was not forwarded. */
+static int bench_fast(struct lab *lab, uint8_t (*tpl)[VX_HDR_LEN + FRAME_LEN], unsigned n,
+                      double secs)
+{
+	struct gw_fwd *fwd = gw_fwd_build(lab->gw, NULL, true, lab->now);
+	struct fast_thread *t = calloc(n, sizeof(*t));
+	if (!fwd || !t)
+		return 1;
+	double start = now_s();
+	uint64_t tsc_start = __rdtsc();
+	for (unsigned i = 0; i < n; i++) {
+		t[i] = (struct fast_thread){
+		    .id = i, .fwd = fwd, .tpl = tpl, .now_ms = lab->now, .secs = secs};
+		pthread_create(&t[i].th, NULL, fast_thread_main, &t[i]);
+	}
+	uint64_t pkts = 0, cycles = 0, fwded = 0;
+	for (unsigned i = 0; i < n; i++) {
+		pthread_join(t[i].th, NULL);
+		pkts += t[i].pkts;
+		cycles += t[i].cycles;
+		fwded += t[i].forwarded;
+	}
+	double elapsed = now_s() - start;
+	double tsc_hz = (double)(__rdtsc() - tsc_start) / elapsed;
+	printf("| threads (workers' fast path, one shared snapshot) | %u |\n", n);
+	printf("| packets / forwarded | %llu / %llu |\n", (unsigned long long)pkts,
+	       (unsigned long long)fwded);
+	printf("| fast path only (TSC cycles/packet, per thread) | %.1f |\n",
+	       (double)cycles / (double)pkts);
+	printf("| wall clock incl. refill (Mpps, all threads) | %.2f |\n", pkts / elapsed / 1e6);
+	printf("| fast path only (Mpps, all threads) | %.2f |\n",
+	       (double)pkts / (cycles / tsc_hz / n) / 1e6);
+	gw_fwd_free(fwd);
+	free(t);
+	return fwded == pkts ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	uint32_t n_routes = argc > 1 ? (uint32_t)atoi(argv[1]) : 1000000;
 	uint32_t n_nbr = argc > 2 ? (uint32_t)atoi(argv[2]) : 10000;
 	double secs = argc > 3 ? atof(argv[3]) : 3.0;
-	if (n_routes < 1 || n_nbr < 1 || n_nbr > 60000 || secs <= 0) {
-		fprintf(stderr, "usage: bench_pipeline [routes] [neighbours 1..60000] [seconds]\n");
+	int threads = argc > 4 ? atoi(argv[4]) : 0;
+	if (n_routes < 1 || n_nbr < 1 || n_nbr > 60000 || secs <= 0 || threads < 0 ||
+	    threads > 64) {
+		fprintf(stderr, "usage: bench_pipeline [routes] [neighbours 1..60000] [seconds] "
+		                "[threads 0..64]\n");
 		return 2;
 	}
 	static struct lab lab;
@@ -138,6 +237,28 @@ int main(int argc, char **argv)
 	/* the source host is known, as in steady state */
 	lab_host_arp(&lab, LAB_VTEP11, 5000, 0x0a010a32u, H1, LAB_GW10);
 	lab.n_tx = 0; /* the ARP reply */
+	if (threads) {
+		printf("| metric | value |\n|---|---|\n");
+		printf("| routes / neighbours | %u / %u |\n", n_routes, n_nbr);
+		int r = bench_fast(&lab, tpl, (unsigned)threads, secs);
+		if (r)
+			fprintf(stderr, "FAIL: the fast path punted some packets\n");
+		free(dsts);
+		free(tpl);
+		lab_fini(&lab);
+		return r;
+	}
+	if (threads) {
+		printf("| metric | value |\n|---|---|\n");
+		printf("| routes / neighbours | %u / %u |\n", n_routes, n_nbr);
+		int r = bench_fast(&lab, tpl, (unsigned)threads, secs);
+		if (r)
+			fprintf(stderr, "FAIL: the fast path punted some packets\n");
+		free(dsts);
+		free(tpl);
+		lab_fini(&lab);
+		return r;
+	}
 
 	struct gw_pool *pool = gw_pool(lab.gw);
 	struct gw_pkt *vec[GW_VEC_MAX];
