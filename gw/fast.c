@@ -62,30 +62,58 @@ static bool fast_source_ok(const struct gw_fwd *f, const struct gw_fwd_bd *b, ui
 	                                                memory_order_relaxed, memory_order_relaxed);
 }
 
+/*
+ * What the previous packet of the vector established (a vector mostly comes from one VTEP,
+ * one VNI, one host, as in the pipeline's decap memo): the VNI -> bridge domain -> peer
+ * checks and the source MAC lookup are skipped for a repeat.
+ */
+struct fast_memo {
+	uint32_t vni, src, bdx; /* bdx BD_NONE: nothing yet */
+	uint64_t mac;           /* source MAC known behind src in bdx, 0: none */
+};
+
+/* The bridge domain of VNI vni, if src may send into it and it has a BDIF; BD_NONE else. */
+static uint32_t fast_bd(const struct gw_fwd_cfg *c, uint32_t vni, uint32_t src, struct fast_memo *m)
+{
+	if (m->bdx != BD_NONE && m->vni == vni && m->src == src)
+		return m->bdx;
+	uint32_t bdx = gw_fwd_vni_bdx(c, vni);
+	if (bdx == BD_NONE)
+		return BD_NONE;
+	const struct gw_fwd_bd *b = &c->bd[bdx];
+	if (!b->bdif || (!b->group && !peer_listed(b, src)))
+		return BD_NONE;
+	*m = (struct fast_memo){.vni = vni, .src = src, .bdx = bdx};
+	return bdx;
+}
+
 /* The checks of the pipeline's decap and L2 stages; true: an IPv4 packet for the BDIF,
  * data now at its IPv4 header. */
 static bool fast_decap(const struct gw_fwd *f, struct gw_pkt *p, struct fast_in *in,
-                       uint64_t now_ms)
+                       struct fast_memo *m, uint64_t now_ms)
 {
 	const struct gw_fwd_cfg *c = f->cfg;
 	uint32_t vni;
 	if (p->outer_dst != c->vtep || !c->vtep ||
-	    vx_hdr_parse(p->data, p->len, c->vxlan_strict, &vni) != VX_PARSE_OK)
+	    vx_hdr_parse(p->data, p->len, c->vxlan_strict, &vni) != VX_PARSE_OK ||
+	    p->len < VX_HDR_LEN + NET_ETH_HLEN)
 		return false;
-	uint32_t bdx = gw_fwd_vni_bdx(c, vni);
+	uint32_t bdx = fast_bd(c, vni, p->outer_src, m);
 	if (bdx == BD_NONE)
 		return false;
 	const struct gw_fwd_bd *b = &c->bd[bdx];
-	if (!b->bdif || (!b->group && !peer_listed(b, p->outer_src)) ||
-	    p->len < VX_HDR_LEN + NET_ETH_HLEN)
-		return false;
 	const struct net_eth *eth = (const struct net_eth *)(p->data + VX_HDR_LEN);
 	const struct gw_fwd_if *bif = &c->ifs[b->bdif];
 	if (eth->type != htons(NET_ETHERTYPE_IP) || !net_mac_eq(eth->dst, bif->mac) ||
 	    net_mac_is_mcast(eth->src) || net_mac_is_zero(eth->src) ||
-	    (bif->anycast && net_mac_eq(eth->src, bif->mac)) ||
-	    !fast_source_ok(f, b, bdx, eth->src, p->outer_src, now_ms))
+	    (bif->anycast && net_mac_eq(eth->src, bif->mac)))
 		return false;
+	uint64_t src_mac = net_mac_to_u64(eth->src);
+	if (m->mac != src_mac) {
+		if (!fast_source_ok(f, b, bdx, eth->src, p->outer_src, now_ms))
+			return false;
+		m->mac = src_mac;
+	}
 	in->bdx = bdx;
 	in->bdif = b->bdif;
 	in->frame_len = p->len - VX_HDR_LEN;
@@ -95,24 +123,27 @@ static bool fast_decap(const struct gw_fwd *f, struct gw_pkt *p, struct fast_in 
 	return gw_ip4_validate(p) == 0;
 }
 
-/* Where a routed packet goes: the egress BDIF's bridge domain and the VTEP of the next
- * hop's MAC. False when any part is not in the snapshot or the packet is an exception. */
+/* Where a routed packet goes: the next hop on an egress BDIF, then its MAC and that MAC's
+ * VTEP. Each stage runs over the vector before the next, which loads what it prefetched. */
 struct fast_out {
-	const struct gw_fwd_nb_slot *nb;
-	uint32_t vtep;
 	uint16_t ifx;
 	uint32_t bdx;
+	uint32_t nh;
+	uint64_t nb_key;
+	const struct gw_fwd_nb_slot *nb;
+	uint64_t mac_key;
+	uint32_t vtep;
 };
 
+/* The routing decision: false when the packet is not plain transit toward a BDIF. */
 static bool fast_route(const struct gw_fwd *f, const struct gw_pkt *p, uint32_t res,
-                       struct fast_out *o, uint64_t now_ms)
+                       struct fast_out *o)
 {
 	const struct gw_fwd_cfg *c = f->cfg;
 	const struct net_ip *ip = (const struct net_ip *)p->data;
-	const struct fib_fwd *fib = c->fib[p->vrfx]->fib;
-	if (res == FIB_LOOKUP_MISS || ip->ttl <= 1)
+	if (res == FIB_LOOKUP_MISS || ip->ttl <= 1 || !c->fib[p->vrfx])
 		return false;
-	const struct fib_path *path = fib_fwd_path_select(fib, res, p->flow_hash);
+	const struct fib_path *path = fib_fwd_path_select(c->fib[p->vrfx]->fib, res, p->flow_hash);
 	if (path->type != FIB_PATH_ATTACHED && path->type != FIB_PATH_GATEWAY)
 		return false;
 	const struct gw_fwd_if *oif = &c->ifs[path->ifx];
@@ -120,16 +151,32 @@ static bool fast_route(const struct gw_fwd *f, const struct gw_pkt *p, uint32_t 
 	if (oif->kind != GW_IF_BDIF || !oif->up || oif->bdx == BD_NONE || p->len > oif->mtu ||
 	    gw_ip4_is_subnet_bcast(oif->addr, oif->plen, oif->n_addrs, nh))
 		return false;
-	o->nb = gw_fwd_nb_find(f->nb, gw_fwd_nb_key(path->ifx, nh));
-	if (!o->nb || now_ms >= o->nb->until_ms)
-		return false;
-	const struct gw_fwd_mac_slot *m =
-	    gw_fwd_mac_find(f->mac, gw_fwd_mac_key(oif->bdx, o->nb->mac));
-	if (!m)
-		return false; /* unknown unicast: flooded by the main thread */
-	o->vtep = m->vtep;
 	o->ifx = path->ifx;
 	o->bdx = oif->bdx;
+	o->nh = nh;
+	o->nb_key = gw_fwd_nb_key(path->ifx, nh);
+	gw_fwd_prefetch(f->nb, o->nb_key);
+	return true;
+}
+
+/* The next hop is a usable neighbour (REACHABLE still, or static). */
+static bool fast_neigh(const struct gw_fwd *f, struct fast_out *o, uint64_t now_ms)
+{
+	o->nb = gw_fwd_nb_find(f->nb, o->nb_key);
+	if (!o->nb || now_ms >= o->nb->until_ms)
+		return false;
+	o->mac_key = gw_fwd_mac_key(o->bdx, o->nb->mac);
+	gw_fwd_prefetch(f->mac, o->mac_key);
+	return true;
+}
+
+/* Its MAC's VTEP; unknown unicast is flooded by the main thread. */
+static bool fast_vtep(const struct gw_fwd *f, struct fast_out *o)
+{
+	const struct gw_fwd_mac_slot *m = gw_fwd_mac_find(f->mac, o->mac_key);
+	if (!m)
+		return false;
+	o->vtep = m->vtep;
 	return true;
 }
 
@@ -213,8 +260,11 @@ static void fast_lookup(const struct gw_fwd_cfg *c, struct gw_pkt **v, unsigned 
 void gw_fast_underlay(struct gw_fast *w, const struct gw_fwd *f, struct gw_pkt **pkts, unsigned n)
 {
 	struct fast_in in[GW_VEC_MAX];
+	struct fast_out out[GW_VEC_MAX];
 	struct gw_pkt *v[GW_VEC_MAX];
 	uint32_t res[GW_VEC_MAX];
+	uint16_t at[GW_VEC_MAX]; /* v[k] is packet at[k] of in[] */
+	struct fast_memo memo = {.bdx = BD_NONE};
 	unsigned nv = 0;
 	if (f->punt_all) {
 		for (unsigned i = 0; i < n; i++)
@@ -223,21 +273,41 @@ void gw_fast_underlay(struct gw_fast *w, const struct gw_fwd *f, struct gw_pkt *
 	}
 	for (unsigned i = 0; i < n; i++) {
 		struct gw_pkt *p = pkts[i];
-		in[nv].data = p->data;
-		in[nv].len = p->len;
-		if (!fast_decap(f, p, &in[nv], w->now_ms)) {
-			fast_punt(w, p, &in[nv]);
+		in[i].data = p->data;
+		in[i].len = p->len;
+		if (!fast_decap(f, p, &in[i], &memo, w->now_ms)) {
+			fast_punt(w, p, &in[i]);
 			continue;
 		}
+		at[nv] = (uint16_t)i;
 		v[nv++] = p;
 	}
 	fast_lookup(f->cfg, v, nv, res);
+	unsigned k = 0;
 	for (unsigned i = 0; i < nv; i++) {
-		struct fast_out o;
-		if (f->cfg->fib[v[i]->vrfx] && fast_route(f, v[i], res[i], &o, w->now_ms))
-			fast_commit(w, f, v[i], &in[i], &o);
+		if (fast_route(f, v[i], res[i], &out[k])) {
+			at[k] = at[i];
+			v[k++] = v[i];
+		} else {
+			fast_punt(w, v[i], &in[at[i]]);
+		}
+	}
+	nv = k;
+	k = 0;
+	for (unsigned i = 0; i < nv; i++) {
+		if (fast_neigh(f, &out[i], w->now_ms)) {
+			out[k] = out[i];
+			at[k] = at[i];
+			v[k++] = v[i];
+		} else {
+			fast_punt(w, v[i], &in[at[i]]);
+		}
+	}
+	for (unsigned i = 0; i < k; i++) {
+		if (fast_vtep(f, &out[i]))
+			fast_commit(w, f, v[i], &in[at[i]], &out[i]);
 		else
-			fast_punt(w, v[i], &in[i]);
+			fast_punt(w, v[i], &in[at[i]]);
 	}
 }
 

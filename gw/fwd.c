@@ -222,6 +222,7 @@ static struct gw_fwd_hash *hash_new(size_t n, size_t slot_size, uint64_t gen)
 	obj_init(&h->obj, hash_destroy_obj);
 	h->gen = gen;
 	h->mask = slots - 1;
+	h->slot_size = (uint32_t)slot_size;
 	h->slots = calloc(slots, slot_size);
 	if (!h->slots) {
 		free(h);

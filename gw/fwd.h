@@ -112,6 +112,7 @@ struct gw_fwd_hash {
 	struct gw_fwd_obj obj;
 	uint64_t gen; /* arp_generation / bd_mac_generation of what it copies */
 	uint32_t mask, n;
+	uint32_t slot_size;
 	void *slots;
 };
 
@@ -157,6 +158,12 @@ static inline uint64_t gw_fwd_nb_key(uint16_t ifx, uint32_t ip)
 static inline uint64_t gw_fwd_mac_key(uint32_t bdx, const uint8_t *mac)
 {
 	return 1ull << 63 | (uint64_t)bdx << 48 | net_mac_to_u64(mac);
+}
+
+/* Starts loading the slot a lookup of key will read first, a stage ahead. */
+static inline void gw_fwd_prefetch(const struct gw_fwd_hash *h, uint64_t key)
+{
+	__builtin_prefetch((const uint8_t *)h->slots + (net_hash64(key) & h->mask) * h->slot_size);
 }
 
 static inline const struct gw_fwd_nb_slot *gw_fwd_nb_find(const struct gw_fwd_hash *h, uint64_t key)
