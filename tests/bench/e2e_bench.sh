@@ -41,6 +41,8 @@
 # under `timeout`.
 #
 # Environment: MEAS (5) WARM (2) TRIAL (2) seconds; FIX_PPS (100000); LOSS_MAX (0.001);
+# WORKERS (1): vxgwd's `dataplane workers` (0: the main thread forwards; all of vxgwd's threads
+# share GW_CPU, so more than 1 only shows the cost of sharing a core);
 # LOAD_CPU (0) GW_CPU (1); SINK_AT (port | vtep2); WAIT_QUIET (60): wait up to that many s (max 120)
 # before starting until other processes leave the CPUs alone; E2E_BENCH_PERF=1 also records
 # `perf record -g -C GW_CPU` for 3 s of vxgwd at its loss-free rate with 64-byte frames
@@ -60,6 +62,8 @@ for b in "$VXGEN" "$VXSINK"; do
 done
 lab_require_cmds ip bridge python3 iperf3 taskset timeout awk ss || exit 1
 
+WORKERS=${WORKERS:-1}
+case $WORKERS in *[!0-9]* | "") echo "e2e_bench: WORKERS must be a number" >&2; exit 2 ;; esac
 MEAS=${MEAS:-5}
 WAIT_QUIET=${WAIT_QUIET:-60}
 [ "$WAIT_QUIET" -le 120 ] || WAIT_QUIET=120
@@ -559,7 +563,7 @@ say "gateway namespace back to the daemon state: $state"
 
 # 2. vxgwd
 CONF=$LAB_TMP/vxgw.conf
-lab_gw_config >"$CONF"
+{ lab_gw_config; echo "dataplane workers $WORKERS"; } >"$CONF"
 gw_start "$CONF" >"$LAB_TMP/gw_start.log" 2>&1 || { cat "$LAB_TMP/gw_start.log"; die "gw_start"; }
 if [ "$PINNED" = 1 ]; then
   taskset -a -pc "$GW_CPU" "$GW_PID" >/dev/null || die "taskset vxgwd"
@@ -568,7 +572,7 @@ BDMAC=$(gw_cli "show interfaces json" | python3 -c '
 import json, sys
 print([i["mac"] for i in json.load(sys.stdin)["interfaces"] if i["name"] == "bdif10"][0])') ||
   die "no bdif10 MAC from show interfaces json"
-say "gateway: $(gw_cli "show version" | head -n 1) (pid $GW_PID), config from lab_gw_config, bdif10 $BDMAC"
+say "gateway: $(gw_cli "show version" | head -n 1) (pid $GW_PID), config from lab_gw_config, dataplane workers $WORKERS, bdif10 $BDMAC"
 measure vxgwd "$BDMAC"
 gw_alive || die "vxgwd died during the benchmark"
 gw_cli "show errors" >"$LAB_TMP/errors.txt" 2>&1
@@ -658,7 +662,7 @@ EOF
   echo "# vxgw end-to-end benchmark results"
   echo
   echo "Command: \`tests/bench/e2e_bench.sh $VXGW_BUILD\` (MEAS=$MEAS WARM=$WARM TRIAL=$TRIAL" \
-    "FIX_PPS=$FIX_PPS LOSS_MAX=$LOSS_MAX SINK_AT=$SINK_AT)"
+    "FIX_PPS=$FIX_PPS LOSS_MAX=$LOSS_MAX SINK_AT=$SINK_AT WORKERS=$WORKERS)"
   echo
   cat "$LAB_TMP/table.md"
   echo
