@@ -30,6 +30,7 @@ struct uplink {
 	struct gwd *d;
 	char name[GW_IF_NAMELEN]; /* the netdev */
 	struct gw_eth *eth;
+	uint16_t fanout; /* its PACKET_FANOUT group, which the workers' sockets join */
 	uint64_t drops_seen;
 	uint16_t ifx; /* an interface on the netdev, for gw_input_eth */
 	ev_io w;
@@ -263,6 +264,10 @@ static int uplinks_open(struct gwd *d, const struct gw_cfg *cand, char *err)
 			u->eth = gw_eth_open(dev, ioerr);
 		else
 			snprintf(ioerr, sizeof(ioerr), "out of memory");
+		if (u && u->eth && gw_eth_fanout(u->eth, &u->fanout, ioerr) < 0) {
+			gw_eth_close(u->eth);
+			u->eth = NULL;
+		}
 		if (!u || !u->eth) {
 			free(u);
 			while (d->n_uplinks > first_new)
@@ -429,6 +434,17 @@ static void workers_stop(struct gwd *d)
 	gw_log(LOG_INFO, "data-plane workers stopped");
 }
 
+/* The uplink netdevs the workers receive from, with their fanout groups. */
+static unsigned workers_uplinks(const struct gwd *d, struct gw_worker_uplink *ups)
+{
+	unsigned n = 0;
+	for (int i = 0; i < d->n_uplinks && n < GW_WORKER_UPLINKS_MAX; i++, n++) {
+		snprintf(ups[n].name, sizeof(ups[n].name), "%s", d->uplinks[i]->name);
+		ups[n].fanout = d->uplinks[i]->fanout;
+	}
+	return n;
+}
+
 /*
  * The workers the running configuration asks for, started when there are none. If they
  * cannot start, the main thread takes the underlay back (a socket of its own): forwarding
@@ -437,10 +453,16 @@ static void workers_stop(struct gwd *d)
 static void workers_settle(struct gwd *d)
 {
 	unsigned n = workers_wanted(d->running);
+	struct gw_worker_uplink now[GW_WORKER_UPLINKS_MAX];
+	if (d->workers && !gw_workers_same_uplinks(d->workers, now, workers_uplinks(d, now)))
+		workers_stop(d); /* an uplink netdev came or went: the workers' sockets follow */
 	if (n == 0 || d->workers || !d->udp)
 		return;
 	char ioerr[GW_IO_ERRLEN];
-	d->workers = gw_workers_start(d->gw, n, d->udp_vtep, d->udp_port, workers_notify, d, ioerr);
+	struct gw_worker_uplink ups[GW_WORKER_UPLINKS_MAX];
+	unsigned n_ups = workers_uplinks(d, ups);
+	d->workers = gw_workers_start(d->gw, n, d->udp_vtep, d->udp_port, ups, n_ups,
+	                              workers_notify, d, ioerr);
 	if (d->workers) {
 		gw_log(LOG_INFO, "%u data-plane worker%s started", n, n == 1 ? "" : "s");
 		return;

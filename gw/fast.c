@@ -3,13 +3,14 @@
  *
  *   decap: outer dst is the VTEP -> VXLAN header -> VNI -> bridge domain -> peer
  *          -> inner source MAC known behind that peer -> inner dst is the BDIF's MAC
+ *   or uplink: 802.1Q tag -> (sub-)interface up -> dst is its MAC
  *   route: IPv4 checks (shared with the pipeline) -> one FIB lookup per vector
- *          -> transit path, TTL, egress up, MTU -> usable neighbour -> its MAC's VTEP
- *   commit: TTL, Ethernet rewrite, VXLAN encap, counters
+ *          -> transit path, TTL, egress up, MTU -> usable neighbour
+ *          -> BDIF: its MAC's VTEP | uplink: a socket of this worker on its netdev
+ *   commit: TTL, Ethernet rewrite (802.1Q tag), VXLAN encap, counters
  *
  * Every test before "commit" only reads; a packet that fails one is restored to how it was
- * received and punted. Uplink (Ethernet) egress is punted too for now: workers have no
- * uplink sockets yet.
+ * received and punted.
  */
 #include "gw/fast.h"
 
@@ -24,9 +25,9 @@
 struct fast_in {
 	uint8_t *data; /* as received: restored on a punt */
 	uint32_t len;
-	uint32_t bdx;
-	uint16_t bdif;
-	uint32_t frame_len; /* inner Ethernet frame */
+	uint32_t bdx;       /* BD_NONE: from an uplink */
+	uint16_t bdif;      /* the L3 interface it came in on */
+	uint32_t frame_len; /* its Ethernet frame, as the pipeline counts it (no VXLAN, tag) */
 };
 
 static bool peer_listed(const struct gw_fwd_bd *b, uint32_t vtep)
@@ -123,6 +124,38 @@ static bool fast_decap(const struct gw_fwd *f, struct gw_pkt *p, struct fast_in 
 	return gw_ip4_validate(p) == 0;
 }
 
+/* The pipeline's uplink L2 checks (eth_demux, eth_header, l2_dispatch) on a frame from
+ * netdev `port`; true: an IPv4 packet for the interface, data now at its IPv4 header. */
+static bool fast_eth_in(const struct gw_fwd *f, uint16_t port, struct gw_pkt *p, struct fast_in *in)
+{
+	const struct gw_fwd_cfg *c = f->cfg;
+	const struct gw_fwd_port *pt = &c->ports[port];
+	if (p->len < NET_ETH_HLEN + NET_VLAN_HLEN) /* the shortest IPv4 frame is longer */
+		return false;
+	const struct net_eth *eth = (const struct net_eth *)p->data;
+	uint16_t ifx = pt->untagged, type = eth->type;
+	uint32_t hl = NET_ETH_HLEN;
+	if (type == htons(NET_ETHERTYPE_VLAN)) {
+		uint16_t vid = (uint16_t)((p->data[14] & 0x0f) << 8 | p->data[15]);
+		if (vid)
+			ifx = pt->by_vlan ? pt->by_vlan[vid] : 0;
+		memcpy(&type, p->data + 16, 2);
+		hl += NET_VLAN_HLEN;
+	}
+	const struct gw_fwd_if *gif = &c->ifs[ifx];
+	if (!ifx || type != htons(NET_ETHERTYPE_IP) || !gif->up ||
+	    !net_mac_eq(eth->dst, gif->mac) || net_mac_is_mcast(eth->src) ||
+	    net_mac_is_zero(eth->src))
+		return false;
+	in->bdx = BD_NONE;
+	in->bdif = ifx;
+	in->frame_len = p->len - (hl - NET_ETH_HLEN);
+	p->data += hl;
+	p->len -= hl;
+	p->vrfx = gif->vrfx;
+	return gw_ip4_validate(p) == 0;
+}
+
 /* Where a routed packet goes: the next hop on an egress BDIF, then its MAC and that MAC's
  * VTEP. Each stage runs over the vector before the next, which loads what it prefetched. */
 struct fast_out {
@@ -136,8 +169,8 @@ struct fast_out {
 };
 
 /* The routing decision: false when the packet is not plain transit toward a BDIF. */
-static bool fast_route(const struct gw_fwd *f, const struct gw_pkt *p, uint32_t res,
-                       struct fast_out *o)
+static bool fast_route(const struct gw_fast *w, const struct gw_fwd *f, const struct gw_pkt *p,
+                       uint32_t res, struct fast_out *o)
 {
 	const struct gw_fwd_cfg *c = f->cfg;
 	const struct net_ip *ip = (const struct net_ip *)p->data;
@@ -148,7 +181,9 @@ static bool fast_route(const struct gw_fwd *f, const struct gw_pkt *p, uint32_t 
 		return false;
 	const struct gw_fwd_if *oif = &c->ifs[path->ifx];
 	uint32_t nh = path->type == FIB_PATH_GATEWAY ? path->nh : ntohl(ip->dst);
-	if (oif->kind != GW_IF_BDIF || !oif->up || oif->bdx == BD_NONE || p->len > oif->mtu ||
+	bool ok = oif->kind == GW_IF_BDIF ? oif->bdx != BD_NONE
+	                                  : oif->kind == GW_IF_ETH && w->port_tx[oif->port];
+	if (!ok || !oif->up || p->len > oif->mtu ||
 	    gw_ip4_is_subnet_bcast(oif->addr, oif->plen, oif->n_addrs, nh))
 		return false;
 	o->ifx = path->ifx;
@@ -165,6 +200,8 @@ static bool fast_neigh(const struct gw_fwd *f, struct fast_out *o, uint64_t now_
 	o->nb = gw_fwd_nb_find(f->nb, o->nb_key);
 	if (!o->nb || now_ms >= o->nb->until_ms)
 		return false;
+	if (o->bdx == BD_NONE)
+		return true; /* an uplink: the neighbour's MAC is all it needs */
 	o->mac_key = gw_fwd_mac_key(o->bdx, o->nb->mac);
 	gw_fwd_prefetch(f->mac, o->mac_key);
 	return true;
@@ -173,6 +210,8 @@ static bool fast_neigh(const struct gw_fwd *f, struct fast_out *o, uint64_t now_
 /* Its MAC's VTEP; unknown unicast is flooded by the main thread. */
 static bool fast_vtep(const struct gw_fwd *f, struct fast_out *o)
 {
+	if (o->bdx == BD_NONE)
+		return true;
 	const struct gw_fwd_mac_slot *m = gw_fwd_mac_find(f->mac, o->mac_key);
 	if (!m)
 		return false;
@@ -191,37 +230,59 @@ static void count(struct gw_if_counters *c, uint32_t len, bool tx)
 	}
 }
 
-/* Rewrite and encapsulate: the first write to the packet. */
+static void count_in(struct gw_fast_cnt *k, const struct gw_fwd_cfg *c, const struct gw_pkt *p,
+                     const struct fast_in *in)
+{
+	count(&k->ifs[in->bdif], in->frame_len, false);
+	if (in->bdx == BD_NONE) {
+		k->c.rx_eth++;
+		return;
+	}
+	count(gw_bd_cnt_claim(k->bd, in->bdx, c->bd[in->bdx].id), in->frame_len, false);
+	count(gw_peer_cnt(&k->peers, p->outer_src), in->frame_len, false);
+	k->c.rx_underlay++;
+}
+
+/* Prepends the egress interface's Ethernet header (and 802.1Q tag) for the neighbour. */
+static void eth_rewrite(struct gw_pkt *p, const struct gw_fwd_if *oif, const uint8_t *dst)
+{
+	uint32_t hl = oif->vlan ? NET_ETH_HLEN + NET_VLAN_HLEN : NET_ETH_HLEN;
+	uint16_t type = htons(NET_ETHERTYPE_IP);
+	uint8_t *d = p->data - hl;
+	memcpy(d, dst, 6);
+	memcpy(d + 6, oif->mac, 6);
+	if (oif->vlan)
+		memcpy(d + 12, oif->tag, NET_VLAN_HLEN);
+	memcpy(d + hl - 2, &type, 2);
+	p->data = d;
+	p->len += hl;
+}
+
+/* Rewrite, and encapsulate toward a BDIF: the first write to the packet. */
 static void fast_commit(struct gw_fast *w, const struct gw_fwd *f, struct gw_pkt *p,
                         const struct fast_in *in, const struct fast_out *o)
 {
 	const struct gw_fwd_cfg *c = f->cfg;
 	struct gw_fast_cnt *k = w->cnt;
-	const struct gw_fwd_bd *ib = &c->bd[in->bdx], *ob = &c->bd[o->bdx];
-	count(&k->ifs[in->bdif], in->frame_len, false);
-	count(gw_bd_cnt_claim(k->bd, in->bdx, ib->id), in->frame_len, false);
-	count(gw_peer_cnt(&k->peers, p->outer_src), in->frame_len, false);
-	k->c.rx_underlay++;
+	count_in(k, c, p, in);
 	k->c.routed++;
-
 	gw_ip4_ttl_dec((struct net_ip *)p->data);
-	uint8_t *d = p->data - NET_ETH_HLEN;
-	uint16_t type = htons(NET_ETHERTYPE_IP);
-	memcpy(d, o->nb->mac, 6);
-	memcpy(d + 6, c->ifs[o->ifx].mac, 6);
-	memcpy(d + 12, &type, 2);
-	p->data = d;
-	p->len += NET_ETH_HLEN;
+	eth_rewrite(p, &c->ifs[o->ifx], o->nb->mac);
 	uint32_t len = p->len;
 	count(&k->ifs[o->ifx], len, true);
+	p->tx_ifx = o->ifx;
+	if (o->bdx == BD_NONE) {
+		k->c.tx_eth++;
+		w->tx_eth[w->n_tx_eth++] = p;
+		return;
+	}
+	const struct gw_fwd_bd *ob = &c->bd[o->bdx];
 	count(gw_bd_cnt_claim(k->bd, o->bdx, ob->id), len, true);
 	count(gw_peer_cnt(&k->peers, o->vtep), len, true);
-
 	p->data -= VX_ENCAP_LEN;
 	vx_encap_write_dst(&ob->e, p->data, (uint16_t)len, vx_sport(p->flow_hash), o->vtep);
 	p->len += VX_ENCAP_LEN;
 	p->outer_dst = o->vtep;
-	p->tx_ifx = o->ifx;
 	w->tx[w->n_tx++] = p;
 }
 
@@ -257,35 +318,17 @@ static void fast_lookup(const struct gw_fwd_cfg *c, struct gw_pkt **v, unsigned 
 	}
 }
 
-void gw_fast_underlay(struct gw_fast *w, const struct gw_fwd *f, struct gw_pkt **pkts, unsigned n)
+/* Route, neighbour, VTEP, commit over the packets that passed the L2 stage: v[i] is
+ * packet at[i] of in[]. */
+static void fast_route_vec(struct gw_fast *w, const struct gw_fwd *f, struct gw_pkt **v,
+                           uint16_t *at, unsigned nv, struct fast_in *in)
 {
-	struct fast_in in[GW_VEC_MAX];
 	struct fast_out out[GW_VEC_MAX];
-	struct gw_pkt *v[GW_VEC_MAX];
 	uint32_t res[GW_VEC_MAX];
-	uint16_t at[GW_VEC_MAX]; /* v[k] is packet at[k] of in[] */
-	struct fast_memo memo = {.bdx = BD_NONE};
-	unsigned nv = 0;
-	if (f->punt_all) {
-		for (unsigned i = 0; i < n; i++)
-			w->punt[w->n_punt++] = pkts[i];
-		return;
-	}
-	for (unsigned i = 0; i < n; i++) {
-		struct gw_pkt *p = pkts[i];
-		in[i].data = p->data;
-		in[i].len = p->len;
-		if (!fast_decap(f, p, &in[i], &memo, w->now_ms)) {
-			fast_punt(w, p, &in[i]);
-			continue;
-		}
-		at[nv] = (uint16_t)i;
-		v[nv++] = p;
-	}
 	fast_lookup(f->cfg, v, nv, res);
 	unsigned k = 0;
 	for (unsigned i = 0; i < nv; i++) {
-		if (fast_route(f, v[i], res[i], &out[k])) {
+		if (fast_route(w, f, v[i], res[i], &out[k])) {
 			at[k] = at[i];
 			v[k++] = v[i];
 		} else {
@@ -311,6 +354,61 @@ void gw_fast_underlay(struct gw_fast *w, const struct gw_fwd *f, struct gw_pkt *
 	}
 }
 
+static bool punt_all(struct gw_fast *w, const struct gw_fwd *f, struct gw_pkt **pkts, unsigned n)
+{
+	if (!f->punt_all)
+		return false;
+	for (unsigned i = 0; i < n; i++)
+		w->punt[w->n_punt++] = pkts[i];
+	return true;
+}
+
+void gw_fast_underlay(struct gw_fast *w, const struct gw_fwd *f, struct gw_pkt **pkts, unsigned n)
+{
+	struct fast_in in[GW_VEC_MAX];
+	struct gw_pkt *v[GW_VEC_MAX];
+	uint16_t at[GW_VEC_MAX];
+	struct fast_memo memo = {.bdx = BD_NONE};
+	unsigned nv = 0;
+	if (punt_all(w, f, pkts, n))
+		return;
+	for (unsigned i = 0; i < n; i++) {
+		struct gw_pkt *p = pkts[i];
+		in[i].data = p->data;
+		in[i].len = p->len;
+		if (!fast_decap(f, p, &in[i], &memo, w->now_ms)) {
+			fast_punt(w, p, &in[i]);
+			continue;
+		}
+		at[nv] = (uint16_t)i;
+		v[nv++] = p;
+	}
+	fast_route_vec(w, f, v, at, nv, in);
+}
+
+void gw_fast_eth(struct gw_fast *w, const struct gw_fwd *f, uint16_t port, struct gw_pkt **pkts,
+                 unsigned n)
+{
+	struct fast_in in[GW_VEC_MAX];
+	struct gw_pkt *v[GW_VEC_MAX];
+	uint16_t at[GW_VEC_MAX];
+	unsigned nv = 0;
+	if (punt_all(w, f, pkts, n))
+		return;
+	for (unsigned i = 0; i < n; i++) {
+		struct gw_pkt *p = pkts[i];
+		in[i].data = p->data;
+		in[i].len = p->len;
+		if (!port || !fast_eth_in(f, port, p, &in[i])) {
+			fast_punt(w, p, &in[i]);
+			continue;
+		}
+		at[nv] = (uint16_t)i;
+		v[nv++] = p;
+	}
+	fast_route_vec(w, f, v, at, nv, in);
+}
+
 /* ---------------------------------------------------------------- counters */
 
 static uint64_t moved(const uint64_t *cur, uint64_t *seen)
@@ -334,6 +432,8 @@ static void fold_gw(struct gw_counters *to, const struct gw_counters *cur, struc
 {
 	to->rx_underlay += moved(&cur->rx_underlay, &seen->rx_underlay);
 	to->tx_underlay += moved(&cur->tx_underlay, &seen->tx_underlay);
+	to->rx_eth += moved(&cur->rx_eth, &seen->rx_eth);
+	to->tx_eth += moved(&cur->tx_eth, &seen->tx_eth);
 	to->routed += moved(&cur->routed, &seen->routed);
 	for (unsigned d = 0; d < GW_DROP_MAX; d++)
 		to->drops[d] += moved(&cur->drops[d], &seen->drops[d]);

@@ -35,9 +35,13 @@ struct gw_fast_cnt {
 struct gw_fast {
 	struct gw_fast_cnt *cnt;
 	uint64_t now_ms;
-	unsigned n_tx, n_punt;
-	struct gw_pkt *tx[GW_VEC_MAX];   /* forwarded, outer IPv4 header built: to send */
-	struct gw_pkt *punt[GW_VEC_MAX]; /* as received: to the main thread */
+	unsigned n_tx, n_tx_eth, n_punt;
+	struct gw_pkt *tx[GW_VEC_MAX];     /* to the underlay, outer IPv4 header built */
+	struct gw_pkt *tx_eth[GW_VEC_MAX]; /* to uplink tx_ifx, Ethernet frame built */
+	struct gw_pkt *punt[GW_VEC_MAX];   /* as received: to the main thread */
+	/* The worker's socket on each netdev of the snapshot's ports (by port index); NULL:
+	 * none, so traffic toward it goes to the main thread. Kept by the worker. */
+	void *port_tx[GW_IF_MAX + 1];
 };
 
 /*
@@ -45,6 +49,12 @@ struct gw_fast {
  * addresses set), at most GW_VEC_MAX: each lands in w->tx or w->punt.
  */
 void gw_fast_underlay(struct gw_fast *w, const struct gw_fwd *f, struct gw_pkt **pkts, unsigned n);
+
+/* Frames from the worker's socket on netdev `port` (index in the snapshot's ports; 0:
+ * unknown, all punted), data at the Ethernet header: each lands in w->tx, w->tx_eth or
+ * w->punt. */
+void gw_fast_eth(struct gw_fast *w, const struct gw_fwd *f, uint16_t port, struct gw_pkt **pkts,
+                 unsigned n);
 
 /*
  * Main thread: adds what the worker's counters cur moved since `seen` (its copy of them at

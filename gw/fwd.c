@@ -70,6 +70,8 @@ static void cfg_destroy_obj(struct gw_fwd_obj *o)
 	for (unsigned v = 0; v < GW_VRF_MAX; v++)
 		if (c->fib[v])
 			obj_unref(&c->fib[v]->obj);
+	for (unsigned i = 0; i <= GW_IF_MAX; i++)
+		free(c->ports[i].by_vlan);
 	free(c->vni_slots);
 	free(c->peer_pool);
 	free(c);
@@ -91,6 +93,9 @@ static void cfg_copy_ifs(struct gw *gw, struct gw_fwd_cfg *c)
 		memcpy(f->mac, g->mac, 6);
 		memcpy(f->tag, g->tag, 4);
 		f->mtu = g->mtu;
+		f->port = g->port;
+		if (g->kind == GW_IF_ETH && g->port <= GW_IF_MAX)
+			c->ports[g->port].any_ifx = (uint16_t)ifx;
 		memcpy(f->addr, g->addr, sizeof(f->addr));
 		memcpy(f->plen, g->plen, sizeof(f->plen));
 		f->bdx = BD_NONE;
@@ -100,6 +105,25 @@ static void cfg_copy_ifs(struct gw *gw, struct gw_fwd_cfg *c)
 				f->bdx = bdx;
 		}
 	}
+}
+
+static int cfg_copy_ports(struct gw *gw, struct gw_fwd_cfg *c)
+{
+	for (unsigned i = 1; i <= GW_IF_MAX; i++) {
+		const struct gw_port *g = &gw->ports[i];
+		struct gw_fwd_port *f = &c->ports[i];
+		if (!g->refs)
+			continue;
+		memcpy(f->name, g->name, sizeof(f->name));
+		f->untagged = g->untagged;
+		if (g->by_vlan) {
+			f->by_vlan = malloc(GW_VLAN_IDS * sizeof(*f->by_vlan));
+			if (!f->by_vlan)
+				return -1;
+			memcpy(f->by_vlan, g->by_vlan, GW_VLAN_IDS * sizeof(*f->by_vlan));
+		}
+	}
+	return 0;
 }
 
 struct bd_copy {
@@ -192,12 +216,15 @@ static struct gw_fwd_cfg *cfg_build(struct gw *gw, const struct gw_fwd_cfg *prev
 	struct gw_fwd_cfg *c = calloc(1, sizeof(*c));
 	if (!c)
 		return NULL;
+	static uint64_t serial;
 	obj_init(&c->obj, cfg_destroy_obj);
+	c->serial = ++serial; /* the main thread alone builds */
 	c->vtep = gw->vtep;
 	c->udp_port = gw->udp_port;
 	c->vxlan_strict = gw->params.vxlan_strict;
 	cfg_copy_ifs(gw, c);
-	if (cfg_copy_bds(gw, c) < 0 || cfg_copy_fibs(gw, c, prev) < 0) {
+	if (cfg_copy_ports(gw, c) < 0 || cfg_copy_bds(gw, c) < 0 ||
+	    cfg_copy_fibs(gw, c, prev) < 0) {
 		obj_unref(&c->obj);
 		return NULL;
 	}

@@ -53,7 +53,8 @@ struct gw_fwd_if {
 	uint8_t mac[6];
 	uint8_t tag[4];
 	uint32_t mtu;
-	uint32_t bdx; /* BDIF: its bridge domain when that has a VNI, else BD_NONE */
+	uint32_t bdx;  /* BDIF: its bridge domain when that has a VNI, else BD_NONE */
+	uint16_t port; /* uplink: its netdev (ports[]) */
 	uint32_t addr[GW_IF_ADDRS_MAX];
 	uint8_t plen[GW_IF_ADDRS_MAX];
 };
@@ -70,6 +71,14 @@ struct gw_fwd_bd {
 	struct vx_encap e; /* the prebuilt outer header, destination patched per packet */
 };
 
+/* A netdev of uplinks: its interfaces by 802.1Q VLAN (as gw_port). */
+struct gw_fwd_port {
+	char name[GW_IF_NAMELEN]; /* "": no such netdev */
+	uint16_t untagged;        /* ifx of the main interface, 0: none */
+	uint16_t any_ifx;         /* an interface on it (what gw_input_eth takes) */
+	uint16_t *by_vlan;        /* [4096] ifx by VLAN id; NULL: no sub-interface */
+};
+
 struct gw_fwd_fib {
 	struct gw_fwd_obj obj;
 	uint64_t gen; /* fib_generation of what it copies */
@@ -79,12 +88,14 @@ struct gw_fwd_fib {
 /* Configuration: interfaces, bridge domains, VNIs, FIBs. Rebuilt at commit. */
 struct gw_fwd_cfg {
 	struct gw_fwd_obj obj;
+	uint64_t serial; /* a new one for every copy: readers notice a change by it */
 	uint32_t vtep;
 	uint16_t udp_port;
 	bool vxlan_strict;
 	struct gw_fwd_fib *fib[GW_VRF_MAX]; /* NULL: no such VRF */
 	struct gw_fwd_if ifs[GW_IF_MAX + 1];
 	struct gw_fwd_bd bd[BD_MAX];
+	struct gw_fwd_port ports[GW_IF_MAX + 1];
 	uint32_t vni_mask;   /* vni map: open addressing, (vni << 12 | bdx), 0 empty */
 	uint64_t *vni_slots; /* vni_mask + 1 of them */
 	uint32_t *peer_pool; /* every bridge domain's flood peers */

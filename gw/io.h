@@ -76,6 +76,13 @@ struct gw_eth;
 /* Binds an AF_PACKET socket to netdev `name` (must exist and be up). */
 struct gw_eth *gw_eth_open(const char *name, char err[GW_IO_ERRLEN]);
 void gw_eth_close(struct gw_eth *e);
+/*
+ * Joins the netdev's frames to a PACKET_FANOUT group (hash of the flow, fragments
+ * reassembled for the hash): each frame goes to one socket of the group, a flow always
+ * to the same. *id 0: a new group with an id the kernel picks, stored in *id for the
+ * other sockets to join with (the main thread's socket first, then the workers').
+ */
+int gw_eth_fanout(struct gw_eth *e, uint16_t *id, char err[GW_IO_ERRLEN]);
 int gw_eth_fd(const struct gw_eth *e);
 /* The netdev's MAC address and MTU, as the kernel reports them. */
 void gw_eth_hwaddr(const struct gw_eth *e, uint8_t mac[6]);

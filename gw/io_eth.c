@@ -147,6 +147,24 @@ struct gw_eth *gw_eth_open(const char *name, char err[GW_IO_ERRLEN])
 	return e;
 }
 
+int gw_eth_fanout(struct gw_eth *e, uint16_t *id, char err[GW_IO_ERRLEN])
+{
+	/* hash: a flow stays on one socket, in order; defrag: fragments hash as their whole */
+	uint32_t mode = PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG;
+	if (*id == 0)
+		mode |= PACKET_FANOUT_FLAG_UNIQUEID; /* the first one's only */
+	uint32_t arg = mode << 16 | *id;
+	if (setsockopt(e->fd, SOL_PACKET, PACKET_FANOUT, &arg, sizeof(arg)) < 0)
+		return eth_err(err, "PACKET_FANOUT", strerror(errno));
+	if (*id == 0) {
+		socklen_t len = sizeof(arg);
+		if (getsockopt(e->fd, SOL_PACKET, PACKET_FANOUT, &arg, &len) < 0)
+			return eth_err(err, "PACKET_FANOUT", strerror(errno));
+		*id = (uint16_t)(arg & 0xffff);
+	}
+	return 0;
+}
+
 void gw_eth_close(struct gw_eth *e)
 {
 	if (!e)

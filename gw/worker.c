@@ -24,6 +24,15 @@
 #define PUNT_RING        1024 /* packets waiting for the main thread, per worker */
 #define RX_ROUNDS        16   /* vectors per wake-up before looking at the stop flag */
 #define POLL_MS          100
+#define PORTS_MAX        GW_WORKER_UPLINKS_MAX
+
+/* The worker's socket on one uplink netdev, in the netdev's PACKET_FANOUT group. */
+struct wport {
+	char name[GW_IF_NAMELEN];
+	struct gw_eth *eth;
+	uint16_t port;    /* its index in the snapshot's ports (0: not there) */
+	uint16_t any_ifx; /* an interface on it, for the main thread's gw_input_eth */
+};
 
 struct worker {
 	struct gw_workers *ws;
@@ -35,7 +44,10 @@ struct worker {
 	struct gw_pool *pool;
 	struct gw_ring *punt; /* worker -> main: packets as received */
 	struct gw_ring *ret;  /* main -> worker: their buffers, once copied */
-	struct gw_fast fast;
+	struct gw_fast *fast; /* big: a pointer per possible port */
+	unsigned n_ports;
+	struct wport ports[PORTS_MAX];
+	uint64_t cfg_serial;      /* of the snapshot the ports were mapped in */
 	struct gw_fast_cnt *cnt;  /* written by the worker */
 	struct gw_fast_cnt *seen; /* the main thread's copy at the last fold */
 	uint64_t punt_drops_seen;
@@ -52,6 +64,8 @@ struct gw_workers {
 	uint64_t last_publish_ms, publications;
 	void (*notify)(void *ctx);
 	void *notify_ctx;
+	unsigned n_ups;
+	struct gw_worker_uplink ups[PORTS_MAX];
 	struct worker w[];
 };
 
@@ -74,9 +88,28 @@ static void reclaim(struct worker *w)
 			gw_pkt_free(w->pool, b[i]);
 }
 
-static void send_forwarded(struct worker *w)
+/* Uplink frames go out on this worker's socket of their netdev, in runs of one netdev. */
+static void send_eth(struct worker *w, const struct gw_fwd *fwd)
 {
-	struct gw_fast *f = &w->fast;
+	struct gw_fast *f = w->fast;
+	unsigned start = 0;
+	while (start < f->n_tx_eth) {
+		uint16_t port = fwd->cfg->ifs[f->tx_eth[start]->tx_ifx].port;
+		unsigned end = start + 1;
+		while (end < f->n_tx_eth && fwd->cfg->ifs[f->tx_eth[end]->tx_ifx].port == port)
+			end++;
+		w->cnt->c.drops[GW_DROP_TX_FAILED] +=
+		    gw_eth_send(f->port_tx[port], w->pool, &f->tx_eth[start], end - start);
+		start = end;
+	}
+	f->n_tx_eth = 0;
+}
+
+static void send_forwarded(struct worker *w, const struct gw_fwd *fwd)
+{
+	struct gw_fast *f = w->fast;
+	if (f->n_tx_eth)
+		send_eth(w, fwd);
 	if (!f->n_tx)
 		return;
 	w->cnt->c.tx_underlay += f->n_tx;
@@ -90,7 +123,7 @@ static void send_forwarded(struct worker *w)
 
 static void punt_to_main(struct worker *w)
 {
-	struct gw_fast *f = &w->fast;
+	struct gw_fast *f = w->fast;
 	unsigned sent = 0;
 	for (unsigned i = 0; i < f->n_punt; i++) {
 		if (gw_ring_push(w->punt, f->punt[i])) {
@@ -106,30 +139,66 @@ static void punt_to_main(struct worker *w)
 		w->ws->notify(w->ws->notify_ctx);
 }
 
-/* Up to RX_ROUNDS vectors from the socket, each through the fast path. */
-static void worker_rx(struct worker *w)
+/*
+ * The snapshot's ports are numbered by the main thread's tables: when a new configuration
+ * copy comes, find this worker's netdevs in it again (by name).
+ */
+static void map_ports(struct worker *w, const struct gw_fwd_cfg *c)
+{
+	if (c->serial == w->cfg_serial)
+		return;
+	w->cfg_serial = c->serial;
+	for (unsigned k = 0; k < w->n_ports; k++) {
+		struct wport *wp = &w->ports[k];
+		w->fast->port_tx[wp->port] = NULL;
+		wp->port = 0;
+		for (unsigned i = 1; i <= GW_IF_MAX && !wp->port; i++)
+			if (!strcmp(c->ports[i].name, wp->name))
+				wp->port = (uint16_t)i;
+		wp->any_ifx = c->ports[wp->port].any_ifx;
+		if (wp->port)
+			w->fast->port_tx[wp->port] = wp->eth;
+	}
+}
+
+/* One vector from the underlay socket (wp NULL) or an uplink, through the fast path; the
+ * count received. */
+static unsigned worker_vector(struct worker *w, struct wport *wp)
 {
 	struct gw_pkt *pkts[GW_VEC_MAX];
-	for (int round = 0; round < RX_ROUNDS; round++) {
-		reclaim(w);
-		unsigned n = gw_udp_recv(w->udp, w->rx_fd, w->pool, pkts, GW_VEC_MAX);
+	unsigned n;
+	if (!wp) {
+		n = gw_udp_recv(w->udp, w->rx_fd, w->pool, pkts, GW_VEC_MAX);
 		uint64_t big = gw_udp_rx_oversize(w->udp);
 		w->cnt->c.drops[GW_DROP_RX_OVERSIZE] += big - w->oversize_seen;
 		w->oversize_seen = big;
-		if (!n)
-			return;
-		w->fast.now_ms = now_ms();
-		const struct gw_fwd *fwd = rcu_dereference(w->ws->fwd);
-		if (fwd) {
-			gw_fast_underlay(&w->fast, fwd, pkts, n);
-		} else {
-			memcpy(w->fast.punt, pkts, n * sizeof(*pkts));
-			w->fast.n_punt = n;
-		}
-		send_forwarded(w);
-		punt_to_main(w);
-		rcu_quiescent_state(); /* done with fwd */
-		if (n < GW_VEC_MAX)
+	} else {
+		n = gw_eth_recv(wp->eth, w->pool, pkts, GW_VEC_MAX);
+	}
+	if (!n)
+		return 0;
+	w->fast->now_ms = now_ms();
+	const struct gw_fwd *fwd = rcu_dereference(w->ws->fwd);
+	map_ports(w, fwd->cfg);
+	if (!wp) {
+		gw_fast_underlay(w->fast, fwd, pkts, n);
+	} else {
+		for (unsigned i = 0; i < n; i++)
+			pkts[i]->rx_ifx = wp->any_ifx; /* what the main thread needs if punted */
+		gw_fast_eth(w->fast, fwd, wp->port, pkts, n);
+	}
+	send_forwarded(w, fwd);
+	punt_to_main(w);
+	rcu_quiescent_state(); /* done with fwd */
+	return n;
+}
+
+/* Up to RX_ROUNDS vectors from one socket. */
+static void worker_rx(struct worker *w, struct wport *wp)
+{
+	for (int round = 0; round < RX_ROUNDS; round++) {
+		reclaim(w);
+		if (worker_vector(w, wp) < GW_VEC_MAX)
 			return;
 	}
 }
@@ -137,20 +206,24 @@ static void worker_rx(struct worker *w)
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
-	struct pollfd pfd[2] = {{.fd = w->rx_fd, .events = POLLIN},
-	                        {.fd = w->ws->wake_fd, .events = POLLIN}};
+	struct pollfd pfd[2 + PORTS_MAX] = {{.fd = w->ws->wake_fd, .events = POLLIN},
+	                                    {.fd = w->rx_fd, .events = POLLIN}};
+	for (unsigned k = 0; k < w->n_ports; k++)
+		pfd[2 + k] = (struct pollfd){.fd = gw_eth_fd(w->ports[k].eth), .events = POLLIN};
 	char name[16];
 	snprintf(name, sizeof(name), "vxgw-w%u", w->id);
 	pthread_setname_np(pthread_self(), name);
 	rcu_register_thread();
 	while (!atomic_load_explicit(&w->ws->stop, memory_order_acquire)) {
 		rcu_thread_offline(); /* asleep: grace periods need not wait for us */
-		int r = poll(pfd, 2, POLL_MS);
+		int r = poll(pfd, 2 + w->n_ports, POLL_MS);
 		rcu_thread_online();
-		if (r > 0 && (pfd[0].revents & POLLIN))
-			worker_rx(w);
-		else
-			reclaim(w);
+		reclaim(w);
+		if (r > 0 && (pfd[1].revents & POLLIN))
+			worker_rx(w, NULL);
+		for (unsigned k = 0; r > 0 && k < w->n_ports; k++)
+			if (pfd[2 + k].revents & POLLIN)
+				worker_rx(w, &w->ports[k]);
 	}
 	rcu_unregister_thread();
 	return NULL;
@@ -160,6 +233,9 @@ static void *worker_main(void *arg)
 
 static void worker_free(struct worker *w)
 {
+	for (unsigned k = 0; k < w->n_ports; k++)
+		gw_eth_close(w->ports[k].eth);
+	free(w->fast);
 	gw_udp_close(w->udp);
 	if (w->pool) {
 		/* buffers still on the rings belong to this pool, which goes with them */
@@ -171,13 +247,36 @@ static void worker_free(struct worker *w)
 	free(w->seen);
 }
 
-static int worker_init(struct gw_workers *ws, unsigned id, uint32_t vtep, uint16_t port, char *err)
+/* The worker's sockets on the uplink netdevs, each joining the main thread's group. */
+static int worker_ports(struct worker *w, const struct gw_worker_uplink *ups, unsigned n, char *err)
+{
+	for (unsigned k = 0; k < n && k < PORTS_MAX; k++) {
+		struct wport *wp = &w->ports[w->n_ports];
+		uint16_t id = ups[k].fanout;
+		wp->eth = gw_eth_open(ups[k].name, err);
+		if (!wp->eth)
+			return -1;
+		w->n_ports++;
+		if (gw_eth_fanout(wp->eth, &id, err) < 0)
+			return -1;
+		snprintf(wp->name, sizeof(wp->name), "%s", ups[k].name);
+	}
+	return 0;
+}
+
+static int worker_init(struct gw_workers *ws, unsigned id, uint32_t vtep, uint16_t port,
+                       const struct gw_worker_uplink *ups, unsigned n_ups, char *err)
 {
 	struct worker *w = &ws->w[id];
 	w->ws = ws;
 	w->id = id;
+	w->fast = calloc(1, sizeof(*w->fast));
+	if (!w->fast) {
+		snprintf(err, GW_IO_ERRLEN, "worker %u: out of memory", id);
+		return -1;
+	}
 	w->udp = gw_udp_open_opt(vtep, port, GW_UDP_REUSEPORT, err);
-	if (!w->udp)
+	if (!w->udp || worker_ports(w, ups, n_ups, err) < 0)
 		return -1;
 	int fds[1];
 	w->rx_fd = gw_udp_fds(w->udp, fds, 1) == 1 ? fds[0] : -1;
@@ -190,12 +289,13 @@ static int worker_init(struct gw_workers *ws, unsigned id, uint32_t vtep, uint16
 		snprintf(err, GW_IO_ERRLEN, "worker %u: out of memory", id);
 		return -1;
 	}
-	w->fast.cnt = w->cnt;
+	w->fast->cnt = w->cnt;
 	w->rx_drops_seen = gw_udp_rx_dropped(w->udp);
 	return 0;
 }
 
 struct gw_workers *gw_workers_start(struct gw *gw, unsigned n, uint32_t vtep, uint16_t port,
+                                    const struct gw_worker_uplink *ups, unsigned n_ups,
                                     void (*notify)(void *ctx), void *ctx, char err[GW_IO_ERRLEN])
 {
 	if (n < 1 || n > GW_WORKERS_MAX || !vtep) {
@@ -208,13 +308,15 @@ struct gw_workers *gw_workers_start(struct gw *gw, unsigned n, uint32_t vtep, ui
 		return NULL;
 	}
 	ws->n = n;
+	ws->n_ups = n_ups < PORTS_MAX ? n_ups : PORTS_MAX;
+	memcpy(ws->ups, ups, ws->n_ups * sizeof(*ups));
 	ws->notify = notify;
 	ws->notify_ctx = ctx;
 	atomic_init(&ws->stop, false);
 	ws->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	bool ok = ws->wake_fd >= 0;
 	for (unsigned i = 0; ok && i < n; i++)
-		ok = worker_init(ws, i, vtep, port, err) == 0;
+		ok = worker_init(ws, i, vtep, port, ups, n_ups, err) == 0;
 	if (ok) {
 		ws->fwd = gw_fwd_build(gw, NULL, true, now_ms());
 		ws->last_publish_ms = now_ms();
@@ -281,6 +383,26 @@ uint64_t gw_workers_publish(struct gw_workers *ws, struct gw *gw, bool cfg_chang
 	return 0;
 }
 
+/* Punted packets to the pipeline in runs of one source: the underlay (rx_ifx 0) or the
+ * netdev of uplink rx_ifx. */
+static void input_runs(struct gw *gw, struct gw_pkt **v, unsigned n)
+{
+	unsigned start = 0;
+	while (start < n) {
+		uint16_t ifx = v[start]->rx_ifx;
+		unsigned end = start + 1;
+		while (end < n && v[end]->rx_ifx == ifx)
+			end++;
+		for (unsigned i = start; i < end; i++)
+			v[i]->rx_ifx = 0;
+		if (ifx)
+			gw_input_eth(gw, ifx, v + start, end - start);
+		else
+			gw_input_underlay(gw, v + start, end - start);
+		start = end;
+	}
+}
+
 /* The punted packets of one worker, copied into the main thread's buffers and fed to the
  * pipeline a vector at a time; the workers' buffers go back on their return rings. */
 static unsigned drain_one(struct worker *w, struct gw *gw, unsigned budget)
@@ -299,13 +421,14 @@ static unsigned drain_one(struct worker *w, struct gw *gw, unsigned budget)
 				q->outer_src = p->outer_src;
 				q->outer_dst = p->outer_dst;
 				q->outer_sport = p->outer_sport;
+				q->rx_ifx = p->rx_ifx;
 				v[nv++] = q;
 			} else {
 				gw_count_drop(gw, GW_DROP_NO_BUFFER, 1);
 			}
 			gw_ring_push(w->ret, p); /* cannot fail: it holds the whole pool */
 		}
-		gw_input_underlay(gw, v, nv);
+		input_runs(gw, v, nv);
 		done += n;
 	}
 	return done;
@@ -359,6 +482,19 @@ bool gw_workers_info(const struct gw_workers *ws, unsigned i, struct gw_worker_i
 	    .tx_l2 = atomic_load_explicit(&w->tx_l2, memory_order_relaxed),
 	    .tx_raw = atomic_load_explicit(&w->tx_raw, memory_order_relaxed),
 	};
+	return true;
+}
+
+bool gw_workers_same_uplinks(const struct gw_workers *ws, const struct gw_worker_uplink *ups,
+                             unsigned n)
+{
+	if (n > PORTS_MAX)
+		n = PORTS_MAX;
+	if (ws->n_ups != n)
+		return false;
+	for (unsigned k = 0; k < n; k++)
+		if (strcmp(ws->ups[k].name, ups[k].name) || ws->ups[k].fanout != ups[k].fanout)
+			return false;
 	return true;
 }
 

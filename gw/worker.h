@@ -23,17 +23,29 @@
 #include "gw/gw.h"
 #include "gw/io.h"
 
-#define GW_WORKERS_MAX 32
+#define GW_WORKERS_MAX        32
+#define GW_WORKER_UPLINKS_MAX 64 /* netdevs a worker receives from; the rest: main thread */
+
+/* An uplink netdev and the PACKET_FANOUT group of the main thread's socket on it. */
+struct gw_worker_uplink {
+	char name[GW_IF_NAMELEN];
+	uint16_t fanout;
+};
 
 struct gw_workers;
 
 /*
- * Starts n workers (1..GW_WORKERS_MAX) receiving VXLAN on vtep:port. notify(ctx) is called
+ * Starts n workers (1..GW_WORKERS_MAX) receiving VXLAN on vtep:port and, on each of the
+ * n_ups uplink netdevs, a share of its frames (joining its fanout group). notify(ctx) is called
  * from a worker when it punted packets (e.g. ev_async_send): the main thread then calls
  * gw_workers_drain. NULL with a message in err on failure.
  */
 struct gw_workers *gw_workers_start(struct gw *gw, unsigned n, uint32_t vtep, uint16_t port,
+                                    const struct gw_worker_uplink *ups, unsigned n_ups,
                                     void (*notify)(void *ctx), void *ctx, char err[GW_IO_ERRLEN]);
+/* Were the workers started with these uplinks (same order)? Else they need a restart. */
+bool gw_workers_same_uplinks(const struct gw_workers *ws, const struct gw_worker_uplink *ups,
+                             unsigned n);
 /* Stops and joins the workers; what they punted and the main thread did not take yet is
  * dropped (counted), their counters are folded in a last time. */
 void gw_workers_stop(struct gw_workers *ws, struct gw *gw);
