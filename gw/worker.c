@@ -182,6 +182,11 @@ static unsigned worker_vector(struct worker *w, struct wport *wp)
 	map_ports(w, fwd->cfg);
 	if (!wp) {
 		gw_fast_underlay(w->fast, fwd, pkts, n);
+	} else if (!wp->port) {
+		/* its netdev left the configuration; the restart that follows closes the socket */
+		for (unsigned i = 0; i < n; i++)
+			gw_pkt_free(w->pool, pkts[i]);
+		w->cnt->c.drops[GW_DROP_IF_DOWN] += n;
 	} else {
 		for (unsigned i = 0; i < n; i++)
 			pkts[i]->rx_ifx = wp->any_ifx; /* what the main thread needs if punted */
