@@ -419,13 +419,31 @@ static uint64_t moved(const uint64_t *cur, uint64_t *seen)
 	return d;
 }
 
+/* What moved since seen (updated) into d; true when anything did. */
+static bool moved_if(const struct gw_if_counters *cur, struct gw_if_counters *seen,
+                     struct gw_if_counters *d)
+{
+	d->rx_pkts = moved(&cur->rx_pkts, &seen->rx_pkts);
+	d->rx_bytes = moved(&cur->rx_bytes, &seen->rx_bytes);
+	d->tx_pkts = moved(&cur->tx_pkts, &seen->tx_pkts);
+	d->tx_bytes = moved(&cur->tx_bytes, &seen->tx_bytes);
+	return (d->rx_pkts | d->rx_bytes | d->tx_pkts | d->tx_bytes) != 0;
+}
+
+static void add_if(struct gw_if_counters *to, const struct gw_if_counters *d)
+{
+	to->rx_pkts += d->rx_pkts;
+	to->rx_bytes += d->rx_bytes;
+	to->tx_pkts += d->tx_pkts;
+	to->tx_bytes += d->tx_bytes;
+}
+
 static void fold_if(struct gw_if_counters *to, const struct gw_if_counters *cur,
                     struct gw_if_counters *seen)
 {
-	to->rx_pkts += moved(&cur->rx_pkts, &seen->rx_pkts);
-	to->rx_bytes += moved(&cur->rx_bytes, &seen->rx_bytes);
-	to->tx_pkts += moved(&cur->tx_pkts, &seen->tx_pkts);
-	to->tx_bytes += moved(&cur->tx_bytes, &seen->tx_bytes);
+	struct gw_if_counters d;
+	moved_if(cur, seen, &d);
+	add_if(to, &d);
 }
 
 static void fold_gw(struct gw_counters *to, const struct gw_counters *cur, struct gw_counters *seen)
@@ -451,11 +469,15 @@ void gw_fast_fold(struct gw *gw, const struct gw_fast_cnt *cur, struct gw_fast_c
 	}
 	for (unsigned bdx = 0; bdx < BD_MAX; bdx++) {
 		uint32_t id = __atomic_load_n(&cur->bd[bdx].id, __ATOMIC_RELAXED);
+		struct gw_if_counters d;
 		if (id != seen->bd[bdx].id) /* the worker restarted this slot for another one */
 			gw_bd_cnt_reset(&seen->bd[bdx], id);
-		if (id)
-			fold_if(gw_bd_cnt_claim(gw->bd_cnt, bdx, id), &cur->bd[bdx].c,
-			        &seen->bd[bdx].c);
+		/* A slot is claimed only with something to add, and only for the bridge domain
+		 * that holds it now: a deleted one's counts go with it, and claiming the slot
+		 * back for it would wipe what its successor counted on the main thread. */
+		if (id && moved_if(&cur->bd[bdx].c, &seen->bd[bdx].c, &d) &&
+		    bd_id(gw->bd, bdx) == id)
+			add_if(gw_bd_cnt_claim(gw->bd_cnt, bdx, id), &d);
 	}
 	for (unsigned i = 0; i < GW_PEER_SLOTS; i++) {
 		uint32_t vtep = __atomic_load_n(&cur->peers.slot[i].vtep, __ATOMIC_RELAXED);
@@ -463,9 +485,11 @@ void gw_fast_fold(struct gw *gw, const struct gw_fast_cnt *cur, struct gw_fast_c
 			seen->peers.slot[i].vtep = vtep;
 			seen->peers.slot[i].c = (struct gw_if_counters){0};
 		}
-		if (vtep)
-			fold_if(gw_peer_cnt(&gw->peers, vtep), &cur->peers.slot[i].c,
-			        &seen->peers.slot[i].c);
+		/* a peer that sent nothing since the last fold gets no row (after clear
+		 * counters, as with the pipeline, only the peers heard since are listed) */
+		struct gw_if_counters d;
+		if (vtep && moved_if(&cur->peers.slot[i].c, &seen->peers.slot[i].c, &d))
+			add_if(gw_peer_cnt(&gw->peers, vtep), &d);
 	}
 	fold_if(&gw->peers.other, &cur->peers.other, &seen->peers.other);
 }

@@ -1,0 +1,1255 @@
+/*
+ * test_fast.c - the workers' fast path (gw/fast.c) against the main pipeline, its
+ * forwarding snapshot (gw/fwd.c), the fold of its counters and the punt ring (gw/ring.h).
+ *
+ * The pipeline is the reference: a packet the fast path forwards must leave it with the
+ * bytes the pipeline would have sent, and a packet it cannot handle completely must reach
+ * the main thread exactly as it was received. Each punt case starts from a packet the
+ * fast path does forward and changes one thing, so that a punt for another reason (or a
+ * forward) cannot pass for the one under test.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cu_main.h"
+#include "gw/fast.h"
+#include "gw/fwd.h"
+#include "gw/gw_int.h"
+#include "gw/ring.h"
+#include "gw/stats.h"
+#include "pktlab.h"
+#include "vxlan/vxlan.h"
+
+/* A host behind a VTEP: what it puts in the frames it sends. */
+struct host {
+	uint32_t ip;
+	uint8_t mac[6];
+	uint32_t vtep, vni;
+};
+
+static const struct host H1 = {0x0a010a32u, {2, 0x11, 0x22, 0x33, 0x44, 0x50}, LAB_VTEP11, 5000};
+static const struct host H5 = {0x0a010a50u, {2, 0x11, 0x22, 0x33, 0x44, 0x80}, LAB_VTEP12, 5000};
+static const struct host H2 = {0x0a01143cu, {2, 0x11, 0x22, 0x33, 0x44, 0x60}, LAB_VTEP12, 6000};
+static const struct host H4 = {0x0a011446u, {2, 0x11, 0x22, 0x33, 0x44, 0x70}, LAB_VTEP13, 6000};
+/* Not learned at setup. */
+static const struct host H9 = {0x0a010a63u, {2, 0x11, 0x22, 0x33, 0x44, 0x99}, LAB_VTEP11, 5000};
+
+#define IP_EXT     0xc6336401u /* 198.51.100.1: no route */
+#define IP_ECMP    0x0a090000u /* 10.9.0.0/16 via H2 and H4 */
+#define IP_UNRES   0x0a011463u /* 10.1.20.99: on bdif20's subnet, never seen */
+#define PROTO_ICMP 1
+#define PROTO_TCP  6
+#define PROTO_UDP  17
+
+/* One VXLAN packet as a VTEP sends it: the UDP payload (VXLAN header + inner frame). */
+struct vxp {
+	uint32_t vtep;
+	unsigned len;
+	uint8_t b[GW_PKT_DATA];
+};
+
+static struct lab L;
+static struct gw_fwd *F; /* the snapshot the fast path reads */
+static struct gw_fast_cnt *CNT;
+static uint8_t MAC10[6], MAC20[6];
+
+static void setup(void)
+{
+	CU_ASSERT_FATAL(lab_init(&L, NULL));
+	gw_bdif_default_mac(10, MAC10);
+	gw_bdif_default_mac(20, MAC20);
+	CNT = calloc(1, sizeof(*CNT));
+	CU_ASSERT_FATAL(CNT != NULL);
+	F = NULL;
+}
+
+/* Every buffer back in the pool: the fast path neither leaks nor keeps a packet. */
+static void teardown(void)
+{
+	gw_fwd_free(F);
+	F = NULL;
+	free(CNT);
+	CU_ASSERT(lab_pool_full(&L));
+	lab_fini(&L);
+}
+
+/* ---------------------------------------------------------------- frames */
+
+static const uint8_t *bdif_mac(uint32_t vni)
+{
+	return vni == 6000 ? MAC20 : MAC10;
+}
+
+static void ip_fix_csum(uint8_t *ip)
+{
+	unsigned hl = (ip[0] & 0xf) * 4u;
+	ip[10] = ip[11] = 0;
+	uint16_t s = net_csum(ip, hl);
+	memcpy(ip + 10, &s, 2);
+}
+
+/*
+ * An Ethernet + IPv4 frame from host `from` to dst through its gateway: an ICMP echo, a
+ * TCP segment or a UDP datagram with plen bytes of pattern payload, padded to the 60-byte
+ * Ethernet minimum as on the wire (the gateway must trim the padding).
+ */
+static unsigned frame_l4(uint8_t *b, const struct host *from, uint32_t dst, uint8_t proto,
+                         uint16_t sport, uint16_t dport, uint16_t plen, uint8_t ttl)
+{
+	if (proto == PROTO_ICMP)
+		return lab_ping_frame(b, bdif_mac(from->vni), from->mac, from->ip, dst, ttl, plen,
+		                      true);
+	unsigned l4 = proto == PROTO_TCP ? 20 : 8;
+	unsigned n = lab_eth(b, bdif_mac(from->vni), from->mac, NET_ETHERTYPE_IP);
+	n += lab_ip(b + n, from->ip, dst, proto, ttl, (uint16_t)(l4 + plen), true);
+	uint8_t *h = b + n;
+	memset(h, 0, l4);
+	h[0] = (uint8_t)(sport >> 8), h[1] = (uint8_t)sport;
+	h[2] = (uint8_t)(dport >> 8), h[3] = (uint8_t)dport;
+	if (proto == PROTO_TCP) {
+		h[4] = 0x11, h[7] = 0x42; /* sequence number */
+		h[12] = 0x50;             /* data offset 5 */
+		h[13] = 0x18;             /* PSH ACK */
+		h[14] = 0xfa;             /* window */
+	} else {
+		h[4] = (uint8_t)((8 + plen) >> 8), h[5] = (uint8_t)(8 + plen);
+	}
+	n += l4;
+	for (unsigned i = 0; i < plen; i++)
+		b[n++] = (uint8_t)(i * 13 + proto);
+	while (n < 60)
+		b[n++] = 0;
+	return n;
+}
+
+/* Gives the IPv4 header of frame f (n bytes) 4 bytes of options (NOPs, EOL). */
+static unsigned add_ip_options(uint8_t *f, unsigned n)
+{
+	uint8_t *ip = f + NET_ETH_HLEN;
+	unsigned tot = lab_rd16(ip + 2);
+	memmove(ip + 24, ip + 20, n - NET_ETH_HLEN - 20);
+	memcpy(ip + 20, (const uint8_t[]){1, 1, 1, 0}, 4);
+	ip[0] = 0x46;
+	ip[2] = (uint8_t)((tot + 4) >> 8), ip[3] = (uint8_t)(tot + 4);
+	ip_fix_csum(ip);
+	return n + 4;
+}
+
+/* Sets the flags and fragment offset word of frame f's IPv4 header. */
+static void set_frag(uint8_t *f, uint16_t off)
+{
+	uint8_t *ip = f + NET_ETH_HLEN;
+	ip[6] = (uint8_t)(off >> 8), ip[7] = (uint8_t)off;
+	ip_fix_csum(ip);
+}
+
+static void vxp_set(struct vxp *x, uint32_t vtep, uint32_t vni, const uint8_t *frame, unsigned n)
+{
+	x->vtep = vtep;
+	vx_hdr_build(x->b, vni);
+	memcpy(x->b + VX_HDR_LEN, frame, n);
+	x->len = VX_HDR_LEN + n;
+}
+
+/* A packet from host `from` to dst, as its VTEP sends it. */
+static void vxp_flow(struct vxp *x, const struct host *from, uint32_t dst, uint8_t proto,
+                     uint16_t sport, uint16_t dport, uint16_t plen, uint8_t ttl)
+{
+	uint8_t f[GW_PKT_DATA];
+	unsigned n = frame_l4(f, from, dst, proto, sport, dport, plen, ttl);
+	vxp_set(x, from->vtep, from->vni, f, n);
+}
+
+/* ---------------------------------------------------------------- running both paths */
+
+static struct gw_pkt *mk_pkt(uint32_t vtep, uint32_t outer_dst, const uint8_t *b, unsigned len)
+{
+	struct gw_pkt *p = gw_pkt_alloc(gw_pool(L.gw));
+	CU_ASSERT_FATAL(p != NULL);
+	gw_pkt_set(p, b, len);
+	p->outer_src = vtep;
+	p->outer_dst = outer_dst;
+	p->outer_sport = 55555;
+	return p;
+}
+
+/* The main pipeline over packets x[0..n) in one vector: what it sends lands in L.cap. */
+static void run_pipeline(const struct vxp *x, unsigned n)
+{
+	struct gw_pkt *pk[GW_VEC_MAX];
+	for (unsigned i = 0; i < n; i++)
+		pk[i] = mk_pkt(x[i].vtep, LAB_VTEP, x[i].b, x[i].len);
+	lab_reset_capture(&L);
+	gw_input_underlay(L.gw, pk, n);
+}
+
+/* The fast path over x[0..n) in one vector at time now, reading snapshot f. */
+static void run_fast(struct gw_fast *w, const struct gw_fwd *f, const struct vxp *x, unsigned n,
+                     uint64_t now)
+{
+	struct gw_pkt *pk[GW_VEC_MAX];
+	for (unsigned i = 0; i < n; i++)
+		pk[i] = mk_pkt(x[i].vtep, LAB_VTEP, x[i].b, x[i].len);
+	*w = (struct gw_fast){.cnt = CNT, .now_ms = now};
+	gw_fast_underlay(w, f, pk, n);
+}
+
+/* What a worker does once it has sent and punted: the buffers go back. */
+static void fast_release(struct gw_fast *w)
+{
+	for (unsigned i = 0; i < w->n_tx; i++)
+		gw_pkt_free(gw_pool(L.gw), w->tx[i]);
+	for (unsigned i = 0; i < w->n_punt; i++)
+		gw_pkt_free(gw_pool(L.gw), w->punt[i]);
+	w->n_tx = w->n_punt = 0;
+}
+
+static void snap_at(uint64_t now)
+{
+	gw_fwd_free(F);
+	F = gw_fwd_build(L.gw, NULL, true, now);
+	CU_ASSERT_FATAL(F != NULL);
+}
+
+static void snap(void)
+{
+	snap_at(L.now);
+}
+
+/* Makes hosts known as the pipeline learns them: ARP request -> ARP entry and MAC. */
+static void learn(const struct host *h)
+{
+	lab_host_arp(&L, h->vtep, h->vni, h->ip, h->mac, h->vni == 6000 ? LAB_GW20 : LAB_GW10);
+	lab_reset_capture(&L);
+}
+
+static void learn_hosts(void)
+{
+	learn(&H1);
+	learn(&H5);
+	learn(&H2);
+	learn(&H4);
+}
+
+/*
+ * x[0..n) through the pipeline and through the fast path: the fast path forwards them
+ * all, each with the pipeline's bytes and destination VTEP. Returns how many matched.
+ */
+static unsigned check_same(const struct vxp *x, unsigned n)
+{
+	struct gw_fast w;
+	unsigned same = 0;
+	CU_ASSERT_FATAL(n <= LAB_CAP_MAX);
+	run_pipeline(x, n);
+	CU_ASSERT_EQUAL(L.n_cap, n);
+	run_fast(&w, F, x, n, L.now);
+	CU_ASSERT_EQUAL(w.n_punt, 0);
+	CU_ASSERT_EQUAL(w.n_tx, n);
+	for (unsigned i = 0; i < n && i < w.n_tx && i < L.n_cap; i++) {
+		const struct gw_pkt *p = w.tx[i];
+		const struct lab_frame *c = &L.cap[i];
+		bool ok = c->ifx == 0 && p->len == c->len && p->outer_dst == c->outer_dst &&
+		          memcmp(p->data, c->bytes, c->len) == 0;
+		if (!ok)
+			fprintf(stderr,
+			        "\n  packet %u: fast path %u bytes to %08x, pipeline %u to %08x\n",
+			        i, p->len, p->outer_dst, c->len, c->outer_dst);
+		same += ok;
+	}
+	CU_ASSERT_EQUAL(same, n);
+	fast_release(&w);
+	return same;
+}
+
+/* ---------------------------------------------------------------- 1. equivalence */
+
+static struct vxp X[LAB_CAP_MAX];
+
+/* Checks captured frame c went to vtep with the inner frame to mac, from the BDIF of vni. */
+static void expect_to(const struct lab_frame *c, uint32_t vtep, const uint8_t *mac, uint32_t vni)
+{
+	CU_ASSERT_EQUAL(c->outer_dst, vtep);
+	CU_ASSERT_EQUAL(lab_rd32(c->bytes + 32) >> 8, vni);
+	CU_ASSERT_EQUAL(memcmp(c->bytes + 36, mac, 6), 0);
+	CU_ASSERT_EQUAL(memcmp(c->bytes + 42, bdif_mac(vni), 6), 0);
+}
+
+static void test_equivalence(void)
+{
+	/* ECMP over two next hops behind different VTEPs, and room for jumbo frames */
+	struct fib_nh nh2 = {.kind = FIB_NH_IP, .ip = H2.ip},
+	              nh4 = {.kind = FIB_NH_IP, .ip = H4.ip};
+	CU_ASSERT_EQUAL(fib_route_add(gw_fib(L.gw), IP_ECMP, 16, &nh2), 0);
+	CU_ASSERT_EQUAL(fib_route_add(gw_fib(L.gw), IP_ECMP, 16, &nh4), 0);
+	CU_ASSERT_EQUAL(gw_if_set_mtu(L.gw, L.bdif20, 9000), GW_OK);
+	snap();
+	unsigned n = 0;
+	/* sizes: empty echo (padded), typical, at the 1500 MTU of bdif10, jumbo to bdif20 */
+	vxp_flow(&X[n++], &H1, H2.ip, PROTO_ICMP, 0, 0, 0, 64);
+	vxp_flow(&X[n++], &H1, H2.ip, PROTO_ICMP, 0, 0, 56, 64);
+	vxp_flow(&X[n++], &H1, H2.ip, PROTO_ICMP, 0, 0, 1372, 64);
+	vxp_flow(&X[n++], &H1, H2.ip, PROTO_ICMP, 0, 0, 8944, 64);
+	vxp_flow(&X[n++], &H1, H4.ip, PROTO_UDP, 5353, 53, 2, 64);     /* 44 bytes, padded */
+	vxp_flow(&X[n++], &H1, H4.ip, PROTO_TCP, 40000, 443, 1000, 2); /* lowest TTL routed */
+	vxp_flow(&X[n++], &H2, H1.ip, PROTO_TCP, 443, 40000, 1460, 63);
+	vxp_flow(&X[n++], &H2, H1.ip, PROTO_ICMP, 0, 0, 1472, 255); /* exactly bdif10's MTU */
+	vxp_flow(&X[n++], &H4, H5.ip, PROTO_UDP, 4789, 9999, 300, 17);
+	vxp_flow(&X[n++], &H5, H4.ip, PROTO_TCP, 22, 51000, 0, 64);
+	/* fragments (hashed without ports) and IPv4 options */
+	vxp_flow(&X[n], &H1, H2.ip, PROTO_UDP, 1000, 2000, 600, 64);
+	set_frag(X[n].b + VX_HDR_LEN, 0x2000); /* first fragment: MF */
+	n++;
+	vxp_flow(&X[n], &H1, H2.ip, PROTO_UDP, 1000, 2000, 600, 64);
+	set_frag(X[n].b + VX_HDR_LEN, 0x00b9); /* last fragment at offset 1480 */
+	n++;
+	{
+		uint8_t f[200];
+		unsigned fn = frame_l4(f, &H4, H1.ip, PROTO_UDP, 7, 7, 40, 30);
+		vxp_set(&X[n++], H4.vtep, H4.vni, f, add_ip_options(f, fn));
+	}
+	/* ECMP: flows to 10.9.x.y from both bridge domains */
+	unsigned ecmp = n;
+	for (uint16_t i = 0; i < 16; i++)
+		vxp_flow(&X[n++], i & 1 ? &H5 : &H1, IP_ECMP | (uint32_t)(i * 37 + 1),
+		         i & 2 ? PROTO_TCP : PROTO_UDP, (uint16_t)(30000 + i * 101), 80, i, 64);
+	CU_ASSERT_EQUAL(check_same(X, n), n);
+
+	/* spot checks of the reference itself: right VTEPs, MACs, lengths */
+	run_pipeline(X, n);
+	CU_ASSERT_EQUAL_FATAL(L.n_cap, n);
+	expect_to(&L.cap[0], LAB_VTEP12, H2.mac, 6000);
+	expect_to(&L.cap[3], LAB_VTEP12, H2.mac, 6000);
+	CU_ASSERT_EQUAL(L.cap[3].len, 36 + 14 + 8972);
+	expect_to(&L.cap[4], LAB_VTEP13, H4.mac, 6000);
+	CU_ASSERT_EQUAL(L.cap[4].len, 36 + 14 + 20 + 8 + 2); /* padding trimmed */
+	expect_to(&L.cap[6], LAB_VTEP11, H1.mac, 5000);
+	expect_to(&L.cap[8], LAB_VTEP12, H5.mac, 5000);
+	unsigned to12 = 0, to13 = 0;
+	for (unsigned i = ecmp; i < n; i++) {
+		bool via2 = L.cap[i].outer_dst == LAB_VTEP12;
+		expect_to(&L.cap[i], via2 ? LAB_VTEP12 : LAB_VTEP13, via2 ? H2.mac : H4.mac, 6000);
+		to12 += via2;
+		to13 += !via2;
+	}
+	CU_ASSERT(to12 > 0 && to13 > 0); /* both paths of the group are exercised */
+
+	/* one at a time too: a vector of one takes no path shared with its neighbours */
+	for (unsigned i = 0; i < n; i++)
+		CU_ASSERT_EQUAL(check_same(&X[i], 1), 1);
+}
+
+/* Packets of two VRFs in one vector: each routed in its own table, as the pipeline does. */
+static void test_equivalence_vrfs(void)
+{
+	uint16_t red, bdif30, bdif40;
+	struct bd_table *bd = gw_bd(L.gw);
+	CU_ASSERT_FATAL(gw_vrf_add(L.gw, "red", &red) == GW_OK);
+	CU_ASSERT_FATAL(bd_add(bd, 30) == 0 && bd_set_vni(bd, 30, 7000) == 0 &&
+	                bd_flood_peer_add(bd, 30, LAB_VTEP13) == 0);
+	CU_ASSERT_FATAL(bd_add(bd, 40) == 0 && bd_set_vni(bd, 40, 8000) == 0 &&
+	                bd_flood_peer_add(bd, 40, LAB_VTEP11) == 0);
+	CU_ASSERT_FATAL(gw_bdif_add(L.gw, 30, &bdif30) == GW_OK &&
+	                gw_if_set_vrf(L.gw, bdif30, red) == GW_OK &&
+	                gw_if_addr_add(L.gw, bdif30, 0x0a011e01u, 24) == GW_OK);
+	CU_ASSERT_FATAL(gw_bdif_add(L.gw, 40, &bdif40) == GW_OK &&
+	                gw_if_set_vrf(L.gw, bdif40, red) == GW_OK &&
+	                gw_if_addr_add(L.gw, bdif40, 0x0a012801u, 24) == GW_OK);
+	uint8_t mac30[6], mac40[6], f[512];
+	gw_bdif_default_mac(30, mac30);
+	gw_bdif_default_mac(40, mac40);
+	const struct host r30 = {0x0a011e05u, {2, 0, 0, 0x30, 0, 5}, LAB_VTEP13, 7000};
+	const struct host r40 = {0x0a012805u, {2, 0, 0, 0x40, 0, 5}, LAB_VTEP11, 8000};
+	lab_host_arp(&L, r30.vtep, r30.vni, r30.ip, r30.mac, 0x0a011e01u);
+	lab_host_arp(&L, r40.vtep, r40.vni, r40.ip, r40.mac, 0x0a012801u);
+	lab_reset_capture(&L);
+	snap();
+	unsigned n = 0;
+	vxp_flow(&X[n++], &H1, H2.ip, PROTO_UDP, 1, 2, 100, 64);
+	unsigned fn = lab_ping_frame(f, mac30, r30.mac, r30.ip, r40.ip, 64, 20, true);
+	vxp_set(&X[n++], r30.vtep, r30.vni, f, fn);
+	vxp_flow(&X[n++], &H2, H1.ip, PROTO_TCP, 3, 4, 10, 64);
+	fn = lab_ping_frame(f, mac40, r40.mac, r40.ip, r30.ip, 9, 200, true);
+	vxp_set(&X[n++], r40.vtep, r40.vni, f, fn);
+	CU_ASSERT_EQUAL(check_same(X, n), n);
+	run_pipeline(X, n);
+	CU_ASSERT_EQUAL_FATAL(L.n_cap, n);
+	CU_ASSERT_EQUAL(L.cap[1].outer_dst, LAB_VTEP11);
+	CU_ASSERT_EQUAL(memcmp(L.cap[1].bytes + 36, r40.mac, 6), 0);
+	CU_ASSERT_EQUAL(L.cap[3].outer_dst, LAB_VTEP13);
+	/* red has no route to the default VRF's hosts: the main thread answers that */
+	struct gw_fast w;
+	fn = lab_ping_frame(f, mac30, r30.mac, r30.ip, H2.ip, 64, 20, true);
+	vxp_set(&X[0], r30.vtep, r30.vni, f, fn);
+	run_fast(&w, F, X, 1, L.now);
+	CU_ASSERT_EQUAL(w.n_punt, 1);
+	CU_ASSERT_EQUAL(w.n_tx, 0);
+	fast_release(&w);
+}
+
+/* ---------------------------------------------------------------- 2. punts */
+
+/*
+ * Packet (payload b, len bytes, from vtep to outer_dst) through the fast path at time now:
+ * it must be punted as received (same buffer position, length, bytes and outer
+ * addresses), nothing sent and nothing counted. Returns true when it was.
+ */
+static bool punted_raw(const char *what, uint32_t vtep, uint32_t outer_dst, const uint8_t *b,
+                       unsigned len, uint64_t now)
+{
+	struct gw_pkt *p = mk_pkt(vtep, outer_dst, b, len);
+	const uint8_t *data = p->data;
+	uint64_t rx = CNT->c.rx_underlay;
+	struct gw_fast w = {.cnt = CNT, .now_ms = now};
+	gw_fast_underlay(&w, F, &p, 1);
+	bool ok = w.n_tx == 0 && w.n_punt == 1 && w.punt[0] == p && p->data == data &&
+	          p->len == len && memcmp(p->data, b, len) == 0 && p->outer_src == vtep &&
+	          p->outer_dst == outer_dst && p->outer_sport == 55555 && CNT->c.rx_underlay == rx;
+	if (!ok)
+		fprintf(stderr, "\n  not punted as received: %s (tx %u, punt %u)\n", what, w.n_tx,
+		        w.n_punt);
+	fast_release(&w);
+	return ok;
+}
+
+static bool punted_at(const char *what, const struct vxp *x, uint64_t now)
+{
+	return punted_raw(what, x->vtep, LAB_VTEP, x->b, x->len, now);
+}
+
+static bool punted(const char *what, const struct vxp *x)
+{
+	return punted_at(what, x, L.now);
+}
+
+/* The frame from vtep in vni must be punted. */
+static bool punted_frame(const char *what, uint32_t vtep, uint32_t vni, const uint8_t *f,
+                         unsigned n)
+{
+	struct vxp x;
+	vxp_set(&x, vtep, vni, f, n);
+	return punted(what, &x);
+}
+
+/* x is forwarded by the fast path at time now (the control for the punt cases). */
+static bool forwarded_at(const struct vxp *x, uint64_t now)
+{
+	struct gw_fast w;
+	run_fast(&w, F, x, 1, now);
+	bool ok = w.n_tx == 1 && w.n_punt == 0;
+	fast_release(&w);
+	return ok;
+}
+
+static bool forwarded(const struct vxp *x)
+{
+	return forwarded_at(x, L.now);
+}
+
+/* The packet every punt case starts from: H1 -> H2, routed BD 10 -> BD 20. */
+static struct vxp BASE;
+static uint8_t BF[200];
+static unsigned BN;
+
+/* Every test of the suites starts with H1, H5, H2 and H4 known (MAC and ARP). */
+static void setup_hosts(void)
+{
+	setup();
+	learn_hosts();
+	BN = frame_l4(BF, &H1, H2.ip, PROTO_UDP, 1234, 80, 64, 64);
+	vxp_set(&BASE, H1.vtep, H1.vni, BF, BN);
+}
+
+/* A copy of the base frame to change. */
+static unsigned base_frame(uint8_t *f)
+{
+	memcpy(f, BF, BN);
+	return BN;
+}
+
+static void test_punt_vxlan(void)
+{
+	snap();
+	CU_ASSERT_FATAL(forwarded(&BASE));
+	struct vxp x = BASE;
+	vx_hdr_build(x.b, 5999);
+	CU_ASSERT(punted("unknown VNI", &x));
+	x = BASE;
+	x.b[0] = 0x0c; /* I and a reserved flag */
+	CU_ASSERT(punted("VXLAN flags", &x));
+	x.b[0] = 0x00; /* no I flag */
+	CU_ASSERT(punted("VXLAN without I", &x));
+	x = BASE;
+	x.b[7] = 1; /* reserved byte after the VNI */
+	CU_ASSERT(punted("VXLAN reserved", &x));
+	CU_ASSERT(
+	    punted_raw("outer dst not the VTEP", H1.vtep, 0xc0000299u, BASE.b, BASE.len, L.now));
+	CU_ASSERT(punted_raw("outer dst multicast", H1.vtep, 0xef010146u, BASE.b, BASE.len, L.now));
+	CU_ASSERT(punted_raw("VXLAN header cut", H1.vtep, LAB_VTEP, BASE.b, 7, L.now));
+	CU_ASSERT(punted_raw("inner frame cut", H1.vtep, LAB_VTEP, BASE.b, VX_HDR_LEN + 13, L.now));
+	CU_ASSERT(
+	    punted_raw("IPv4 header cut", H1.vtep, LAB_VTEP, BASE.b, VX_HDR_LEN + 14 + 19, L.now));
+}
+
+static void test_punt_bridging(void)
+{
+	/* a MAC known behind .13, which is no flood peer of BD 10: only the peer check fails */
+	static const uint8_t m13[6] = {2, 0x13, 0, 0, 0, 1};
+	CU_ASSERT_EQUAL(bd_mac_static_add(gw_bd(L.gw), 10, m13, LAB_VTEP13), 0);
+	snap();
+	CU_ASSERT_FATAL(forwarded(&BASE));
+	uint8_t f[200];
+	unsigned n = base_frame(f);
+	memcpy(f + 6, m13, 6);
+	CU_ASSERT(punted_frame("sender not a flood peer", LAB_VTEP13, 5000, f, n));
+
+	n = base_frame(f);
+	f[5] ^= 0x55;
+	CU_ASSERT(punted_frame("inner dst not the BDIF", H1.vtep, 5000, f, n));
+	memset(f, 0xff, 6);
+	CU_ASSERT(punted_frame("inner dst broadcast IPv4", H1.vtep, 5000, f, n));
+	n = lab_arp_frame(f, ARP_OP_REQUEST, NULL, H1.mac, H1.ip, NULL, LAB_GW10);
+	CU_ASSERT(punted_frame("broadcast ARP", H1.vtep, 5000, f, n));
+	n = lab_arp_frame(f, ARP_OP_REPLY, MAC10, H1.mac, H1.ip, MAC10, LAB_GW10);
+	CU_ASSERT(punted_frame("ARP to the BDIF", H1.vtep, 5000, f, n));
+
+	n = base_frame(f);
+	memcpy(f + 6, H9.mac, 6);
+	CU_ASSERT(punted_frame("source MAC unknown", H1.vtep, 5000, f, n));
+	n = base_frame(f);
+	CU_ASSERT(punted_frame("source MAC behind another VTEP", LAB_VTEP12, 5000, f, n));
+	memcpy(f + 6, m13, 6);
+	CU_ASSERT(punted_frame("static MAC from another VTEP", LAB_VTEP12, 5000, f, n));
+	n = base_frame(f);
+	f[6] |= 1;
+	CU_ASSERT(punted_frame("multicast source MAC", H1.vtep, 5000, f, n));
+
+	n = base_frame(f);
+	f[12] = 0x86, f[13] = 0xdd;
+	CU_ASSERT(punted_frame("IPv6 ethertype", H1.vtep, 5000, f, n));
+	n = base_frame(f);
+	f[12] = 0x81, f[13] = 0x00;
+	CU_ASSERT(punted_frame("VLAN-tagged inner frame", H1.vtep, 5000, f, n));
+}
+
+/* The anycast BDIF's own MAC as a source: another gateway of the fabric. */
+static void test_punt_anycast_source(void)
+{
+	CU_ASSERT_EQUAL(gw_if_set_anycast(L.gw, L.bdif10, true), GW_OK);
+	CU_ASSERT_EQUAL(bd_mac_static_add(gw_bd(L.gw), 10, MAC10, LAB_VTEP12), 0);
+	snap();
+	CU_ASSERT_FATAL(forwarded(&BASE));
+	uint8_t f[200];
+	unsigned n = base_frame(f);
+	memcpy(f + 6, MAC10, 6);
+	CU_ASSERT(punted_frame("anycast MAC as source", LAB_VTEP12, 5000, f, n));
+}
+
+static void test_punt_ip(void)
+{
+	snap();
+	CU_ASSERT_FATAL(forwarded(&BASE));
+	uint8_t f[200];
+	uint8_t *ip = f + NET_ETH_HLEN;
+	unsigned n = base_frame(f);
+	ip[10] ^= 0x5a;
+	CU_ASSERT(punted_frame("bad IPv4 checksum", H1.vtep, 5000, f, n));
+	n = base_frame(f);
+	ip[0] = 0x65;
+	ip_fix_csum(ip);
+	CU_ASSERT(punted_frame("IP version 6 in IPv4", H1.vtep, 5000, f, n));
+	n = base_frame(f);
+	ip[2] = 0x05; /* total length beyond the frame */
+	ip_fix_csum(ip);
+	CU_ASSERT(punted_frame("IPv4 length", H1.vtep, 5000, f, n));
+	n = base_frame(f);
+	ip[12] = 127;
+	ip_fix_csum(ip);
+	CU_ASSERT(punted_frame("martian source", H1.vtep, 5000, f, n));
+	n = base_frame(f);
+	ip[8] = 1;
+	ip_fix_csum(ip);
+	CU_ASSERT(punted_frame("TTL 1", H1.vtep, 5000, f, n));
+	ip[8] = 0;
+	ip_fix_csum(ip);
+	CU_ASSERT(punted_frame("TTL 0", H1.vtep, 5000, f, n));
+
+	struct vxp x;
+	vxp_flow(&x, &H1, LAB_GW10, PROTO_ICMP, 0, 0, 8, 64);
+	CU_ASSERT(punted("to the gateway's address", &x));
+	vxp_flow(&x, &H1, LAB_GW20, PROTO_ICMP, 0, 0, 8, 64);
+	CU_ASSERT(punted("to the gateway's other address", &x));
+	vxp_flow(&x, &H1, LAB_UP, PROTO_UDP, 1, 2, 8, 64);
+	CU_ASSERT(punted("to the uplink's address", &x));
+	vxp_flow(&x, &H1, 0x0a0114ffu, PROTO_UDP, 1, 2, 8, 64);
+	CU_ASSERT(punted("subnet broadcast", &x));
+	vxp_flow(&x, &H1, 0xffffffffu, PROTO_UDP, 1, 2, 8, 64);
+	CU_ASSERT(punted("limited broadcast", &x));
+	vxp_flow(&x, &H1, 0xe0000005u, PROTO_UDP, 1, 2, 8, 64);
+	CU_ASSERT(punted("multicast destination", &x));
+	vxp_flow(&x, &H1, IP_EXT, PROTO_UDP, 1, 2, 8, 64);
+	CU_ASSERT(punted("no route", &x));
+}
+
+static void test_punt_routes(void)
+{
+	struct fib_nh null0 = {.kind = FIB_NH_NULL0};
+	CU_ASSERT_EQUAL(fib_route_add(gw_fib(L.gw), 0xc6336400u, 24, &null0), 0);
+	/* a default route out of the uplink, its next hop resolved */
+	struct fib_nh up = {.kind = FIB_NH_IP, .ip = LAB_UPNH};
+	CU_ASSERT_EQUAL(fib_route_add(gw_fib(L.gw), 0, 0, &up), 0);
+	CU_ASSERT_EQUAL(arp_static_add(gw_arp(L.gw), L.up0, LAB_UPNH, lab_upnh_mac), 0);
+	snap();
+	CU_ASSERT_FATAL(forwarded(&BASE));
+	struct vxp x;
+	vxp_flow(&x, &H1, IP_EXT, PROTO_UDP, 1, 2, 8, 64);
+	CU_ASSERT(punted("null0 route", &x));
+	vxp_flow(&x, &H1, 0xcb007105u, PROTO_UDP, 1, 2, 8, 64);
+	CU_ASSERT(punted("egress via the Ethernet uplink", &x));
+	/* the pipeline does send that one out of up0 */
+	run_pipeline(&x, 1);
+	CU_ASSERT_EQUAL(L.n_cap, 1);
+	CU_ASSERT_EQUAL(L.cap[0].ifx, L.up0);
+}
+
+static void test_punt_neighbours(void)
+{
+	/* H3: an ARP entry (static) on bdif20, its MAC never seen by any VTEP */
+	static const uint8_t h3[6] = {2, 0x11, 0x22, 0x33, 0x44, 0x33};
+	CU_ASSERT_EQUAL(arp_static_add(gw_arp(L.gw), L.bdif20, 0x0a011421u, h3), 0);
+	snap();
+	CU_ASSERT_FATAL(forwarded(&BASE));
+	struct vxp x;
+	vxp_flow(&x, &H1, IP_UNRES, PROTO_UDP, 1, 2, 8, 64);
+	CU_ASSERT(punted("neighbour unresolved", &x));
+	vxp_flow(&x, &H1, 0x0a011421u, PROTO_UDP, 1, 2, 8, 64);
+	CU_ASSERT(punted("neighbour MAC unknown (flood)", &x));
+	/* and a neighbour learned after the snapshot is punted until the next one */
+	static const struct host h6 = {0x0a011406u, {2, 0, 0, 0, 0, 6}, LAB_VTEP13, 6000};
+	learn(&h6);
+	CU_ASSERT(gw_fwd_stale(L.gw, F));
+	vxp_flow(&x, &H1, h6.ip, PROTO_UDP, 1, 2, 8, 64);
+	CU_ASSERT(punted("neighbour newer than the snapshot", &x));
+	snap();
+	CU_ASSERT(forwarded(&x));
+}
+
+/* A learned neighbour is used for reachable_ms after it was confirmed, then punted. */
+static void test_punt_arp_age(void)
+{
+	uint32_t reach = L.gw->params.arp.reachable_ms;
+	CU_ASSERT_FATAL(reach > 1000);
+	lab_advance(&L, 1000);
+	snap(); /* H2 confirmed 1 s before the snapshot */
+	CU_ASSERT(forwarded_at(&BASE, L.now + reach - 1000 - 1));
+	CU_ASSERT(punted_at("neighbour past reachable_ms", &BASE, L.now + reach - 1000));
+	/* the main thread's table agrees: STALE from then on, and a later snapshot leaves it */
+	lab_advance(&L, reach - 1000);
+	struct arp_entry_info ai;
+	CU_ASSERT_FATAL(arp_get(gw_arp(L.gw), L.bdif20, H2.ip, L.now, &ai));
+	CU_ASSERT_EQUAL(ai.state, ARP_STALE);
+	snap();
+	CU_ASSERT(punted("stale neighbour", &BASE));
+	/* the pipeline's use of it starts a probe (sent on the next tick); the answer
+	 * makes it usable again */
+	run_pipeline(&BASE, 1);
+	CU_ASSERT_EQUAL(L.n_cap, 1);
+	lab_advance(&L, 100);
+	CU_ASSERT_EQUAL_FATAL(L.n_cap, 2);
+	CU_ASSERT_EQUAL(L.cap[1].outer_dst, H2.vtep);
+	CU_ASSERT_EQUAL(memcmp(L.cap[1].bytes + 36, H2.mac, 6), 0); /* unicast ARP */
+	CU_ASSERT_EQUAL(lab_rd16(L.cap[1].bytes + 36 + 12), 0x0806);
+	learn(&H2);
+	CU_ASSERT(gw_fwd_stale(L.gw, F));
+	snap();
+	CU_ASSERT(forwarded(&BASE));
+}
+
+static void test_punt_egress(void)
+{
+	/* H2 static: shutting bdif20 then only takes the interface down */
+	CU_ASSERT_EQUAL(arp_static_add(gw_arp(L.gw), L.bdif20, H2.ip, H2.mac), 0);
+	CU_ASSERT_EQUAL(gw_if_set_mtu(L.gw, L.bdif20, 1000), GW_OK);
+	snap();
+	struct vxp x;
+	vxp_flow(&x, &H1, H2.ip, PROTO_ICMP, 0, 0, 1000 - 28, 64);
+	CU_ASSERT(forwarded(&x)); /* exactly the MTU */
+	CU_ASSERT_EQUAL(check_same(&x, 1), 1);
+	vxp_flow(&x, &H1, H2.ip, PROTO_ICMP, 0, 0, 1000 - 27, 64);
+	CU_ASSERT(punted("larger than the egress MTU (DF)", &x));
+	set_frag(x.b + VX_HDR_LEN, 0);
+	CU_ASSERT(punted("larger than the egress MTU (fragment)", &x));
+	CU_ASSERT_FATAL(forwarded(&BASE));
+	CU_ASSERT_EQUAL(gw_if_set_up(L.gw, L.bdif20, false), GW_OK);
+	snap();
+	CU_ASSERT(punted("egress interface shut down", &BASE));
+	CU_ASSERT_EQUAL(gw_if_set_up(L.gw, L.bdif20, true), GW_OK);
+	snap();
+	CU_ASSERT(forwarded(&BASE));
+	/* the ingress BDIF shut down: the frame is not for an interface that routes */
+	CU_ASSERT_EQUAL(gw_if_set_up(L.gw, L.bdif10, false), GW_OK);
+	snap();
+	CU_ASSERT(punted("ingress interface shut down", &BASE));
+}
+
+static void test_punt_trace_debug(void)
+{
+	snap();
+	CU_ASSERT_FATAL(forwarded(&BASE));
+	CU_ASSERT_EQUAL(gw_trace_add(L.gw, 5, GW_TRACE_IN_ANY), 5);
+	CU_ASSERT(gw_fwd_stale(L.gw, F));
+	snap();
+	CU_ASSERT(F->punt_all);
+	CU_ASSERT(punted("trace armed", &BASE));
+	gw_trace_clear(L.gw);
+	CU_ASSERT(gw_fwd_stale(L.gw, F));
+	snap();
+	CU_ASSERT(forwarded(&BASE));
+	gw_debug_set(L.gw, GW_DEBUG_IP, true);
+	CU_ASSERT(gw_fwd_stale(L.gw, F));
+	snap();
+	CU_ASSERT(punted("debug on", &BASE));
+	gw_debug_set(L.gw, GW_DEBUG_IP, false);
+	snap();
+	CU_ASSERT(forwarded(&BASE));
+}
+
+/* Forwards and punts interleaved in one vector: each keeps its own decap state. */
+static void test_punt_mixed_vector(void)
+{
+	snap();
+	struct vxp *x = X;
+	unsigned n = 0;
+	bool fwd[LAB_CAP_MAX];
+	for (unsigned i = 0; i < 24; i++) {
+		switch (i % 4) {
+		case 0: /* forwarded */
+			vxp_flow(&x[n], &H1, H2.ip, PROTO_UDP, (uint16_t)i, 7, (uint16_t)(i * 10),
+			         64);
+			break;
+		case 1: /* punted at decap */
+			vxp_flow(&x[n], &H9, H2.ip, PROTO_UDP, (uint16_t)i, 7, 8, 64);
+			break;
+		case 2: /* punted at routing */
+			vxp_flow(&x[n], &H2, IP_UNRES, PROTO_UDP, (uint16_t)i, 7, 8, 64);
+			break;
+		default: /* forwarded, other direction */
+			vxp_flow(&x[n], &H4, H5.ip, PROTO_TCP, (uint16_t)i, 7, (uint16_t)(i * 3),
+			         64);
+			break;
+		}
+		fwd[n++] = i % 4 == 0 || i % 4 == 3;
+	}
+	struct gw_fast w;
+	run_fast(&w, F, x, n, L.now);
+	CU_ASSERT_EQUAL(w.n_tx, 12);
+	CU_ASSERT_EQUAL(w.n_punt, 12);
+	/* forwards in input order, each as the pipeline sends it alone */
+	unsigned t = 0;
+	for (unsigned i = 0; i < n && t < w.n_tx; i++) {
+		if (!fwd[i])
+			continue;
+		run_pipeline(&x[i], 1);
+		CU_ASSERT_EQUAL_FATAL(L.n_cap, 1);
+		CU_ASSERT_EQUAL(w.tx[t]->len, L.cap[0].len);
+		CU_ASSERT_EQUAL(w.tx[t]->outer_dst, L.cap[0].outer_dst);
+		CU_ASSERT_EQUAL(memcmp(w.tx[t]->data, L.cap[0].bytes, L.cap[0].len), 0);
+		t++;
+	}
+	/* punts (decap ones first, then routing ones): each one of the others, untouched */
+	bool used[LAB_CAP_MAX] = {false};
+	unsigned matched = 0;
+	for (unsigned p = 0; p < w.n_punt; p++) {
+		const struct gw_pkt *q = w.punt[p];
+		for (unsigned i = 0; i < n; i++) {
+			if (fwd[i] || used[i] || q->len != x[i].len ||
+			    memcmp(q->data, x[i].b, x[i].len) != 0)
+				continue;
+			used[i] = true;
+			matched += gw_pkt_headroom(q) == GW_PKT_HEADROOM;
+			break;
+		}
+	}
+	CU_ASSERT_EQUAL(matched, 12);
+	fast_release(&w);
+}
+
+/* ---------------------------------------------------------------- 3. MAC refresh */
+
+/*
+ * A dynamic source MAC is re-learned by the main thread once per fresh_ms (a third of
+ * the ageing time) while it sends: the first packet after each interval is punted, the
+ * ones after it are not, whichever worker sees them.
+ */
+static void test_mac_refresh(void)
+{
+	CU_ASSERT_EQUAL(bd_set_mac_aging(gw_bd(L.gw), 10, 15), 0); /* fresh_ms 5000 */
+	snap();
+	CU_ASSERT_EQUAL(F->cfg->bd[bd_index(gw_bd(L.gw), 10)].fresh_ms, 5000);
+	uint64_t t0 = L.now; /* H1 learned now, at a whole second */
+	CU_ASSERT(forwarded_at(&BASE, t0 + 4999));
+	CU_ASSERT(punted_at("first packet after the interval", &BASE, t0 + 5000));
+	CU_ASSERT(forwarded_at(&BASE, t0 + 5000));
+	CU_ASSERT(forwarded_at(&BASE, t0 + 5001));
+	/* the main thread learns from the punted packet: a refresh, no new snapshot */
+	lab_advance(&L, 5000);
+	uint64_t gen = bd_mac_generation(gw_bd(L.gw));
+	run_pipeline(&BASE, 1);
+	CU_ASSERT_EQUAL(L.n_cap, 1);
+	CU_ASSERT_EQUAL(bd_mac_generation(gw_bd(L.gw)), gen);
+	CU_ASSERT(!gw_fwd_stale(L.gw, F));
+	CU_ASSERT(forwarded_at(&BASE, t0 + 9999));
+	/* next interval, two workers at once: one punt between them */
+	struct gw_fast_cnt *c2 = calloc(1, sizeof(*c2));
+	CU_ASSERT_FATAL(c2 != NULL);
+	struct gw_pkt *a = mk_pkt(BASE.vtep, LAB_VTEP, BASE.b, BASE.len);
+	struct gw_pkt *b = mk_pkt(BASE.vtep, LAB_VTEP, BASE.b, BASE.len);
+	struct gw_fast w1 = {.cnt = CNT, .now_ms = t0 + 10000};
+	struct gw_fast w2 = {.cnt = c2, .now_ms = t0 + 10000};
+	gw_fast_underlay(&w1, F, &a, 1);
+	gw_fast_underlay(&w2, F, &b, 1);
+	CU_ASSERT_EQUAL(w1.n_punt + w2.n_punt, 1);
+	CU_ASSERT_EQUAL(w1.n_tx + w2.n_tx, 1);
+	fast_release(&w1);
+	fast_release(&w2);
+	free(c2);
+	CU_ASSERT(forwarded_at(&BASE, t0 + 10001));
+	/* a later snapshot starts from the main table's time of the entry */
+	lab_advance(&L, 5000);
+	run_pipeline(&BASE, 1); /* the main thread handles the punted one */
+	learn(&H9);             /* anything that makes a new MAC copy */
+	CU_ASSERT(gw_fwd_stale(L.gw, F));
+	lab_advance(&L, 3000); /* H1 last heard 3 s before the snapshot */
+	snap();
+	CU_ASSERT(forwarded_at(&BASE, t0 + 14999));
+	CU_ASSERT(punted_at("first packet after the interval (new snapshot)", &BASE, t0 + 15000));
+	/* a static MAC is never refreshed; nor a MAC of a bridge domain that never ages
+	 * (the neighbours made static so that only the sources matter over the hours) */
+	CU_ASSERT_EQUAL(arp_static_add(gw_arp(L.gw), L.bdif10, H1.ip, H1.mac), 0);
+	CU_ASSERT_EQUAL(arp_static_add(gw_arp(L.gw), L.bdif20, H2.ip, H2.mac), 0);
+	static const uint8_t hs[6] = {2, 0x55, 0, 0, 0, 1};
+	CU_ASSERT_EQUAL(bd_mac_static_add(gw_bd(L.gw), 10, hs, LAB_VTEP11), 0);
+	CU_ASSERT_EQUAL(bd_set_mac_aging(gw_bd(L.gw), 20, 0), 0);
+	snap();
+	uint8_t f[200];
+	unsigned n = base_frame(f);
+	memcpy(f + 6, hs, 6);
+	struct vxp xs;
+	vxp_set(&xs, LAB_VTEP11, 5000, f, n);
+	struct vxp x2;
+	vxp_flow(&x2, &H2, H1.ip, PROTO_UDP, 1, 2, 8, 64);
+	for (uint64_t t = 0; t < 1000000; t += 99991) {
+		CU_ASSERT(forwarded_at(&xs, L.now + t));
+		CU_ASSERT(forwarded_at(&x2, L.now + t));
+	}
+}
+
+/* ---------------------------------------------------------------- 4. staleness */
+
+/* An IPv6 frame from h to its BDIF: the pipeline learns its MAC, nothing else. */
+static void learn_mac_only(const struct host *h)
+{
+	uint8_t f[64];
+	unsigned n = lab_eth(f, bdif_mac(h->vni), h->mac, 0x86dd);
+	memset(f + n, 0x60, 40);
+	lab_from_vtep(&L, h->vtep, h->vni, f, n + 40);
+}
+
+static void test_stale(void)
+{
+	uint16_t red;
+	CU_ASSERT_FATAL(gw_vrf_add(L.gw, "red", &red) == GW_OK);
+	struct gw_fwd *f0 = gw_fwd_build(L.gw, NULL, true, L.now);
+	CU_ASSERT_FATAL(f0 != NULL);
+	CU_ASSERT(!gw_fwd_stale(L.gw, f0));
+	CU_ASSERT(f0->cfg->fib[red] != NULL);
+
+	/* nothing moved: everything shared; forwarding through the pipeline moves nothing */
+	run_pipeline(&BASE, 1);
+	CU_ASSERT_EQUAL(L.n_cap, 1);
+	CU_ASSERT(!gw_fwd_stale(L.gw, f0));
+	struct gw_fwd *f1 = gw_fwd_build(L.gw, f0, false, L.now);
+	CU_ASSERT_FATAL(f1 != NULL);
+	CU_ASSERT(f1->cfg == f0->cfg && f1->nb == f0->nb && f1->mac == f0->mac);
+
+	/* a new MAC: only the MAC copy is new */
+	learn_mac_only(&H9);
+	CU_ASSERT(gw_fwd_stale(L.gw, f1));
+	struct gw_fwd *f2 = gw_fwd_build(L.gw, f1, false, L.now);
+	CU_ASSERT_FATAL(f2 != NULL);
+	CU_ASSERT(!gw_fwd_stale(L.gw, f2));
+	CU_ASSERT(f2->mac != f1->mac && f2->nb == f1->nb && f2->cfg == f1->cfg);
+	CU_ASSERT_EQUAL(f2->mac->n, f1->mac->n + 1);
+
+	/* an ARP learn of a host whose MAC is known: only the neighbour copy is new */
+	learn(&H9);
+	CU_ASSERT(gw_fwd_stale(L.gw, f2));
+	struct gw_fwd *f3 = gw_fwd_build(L.gw, f2, false, L.now);
+	CU_ASSERT_FATAL(f3 != NULL);
+	CU_ASSERT(!gw_fwd_stale(L.gw, f3));
+	CU_ASSERT(f3->nb != f2->nb && f3->mac == f2->mac && f3->cfg == f2->cfg);
+
+	/* a route: a new configuration copy with a new default FIB, red's FIB shared */
+	struct fib_nh nh = {.kind = FIB_NH_IP, .ip = H2.ip};
+	CU_ASSERT_EQUAL(fib_route_add(gw_fib(L.gw), IP_ECMP, 16, &nh), 0);
+	CU_ASSERT(gw_fwd_stale(L.gw, f3));
+	struct gw_fwd *f4 = gw_fwd_build(L.gw, f3, false, L.now);
+	CU_ASSERT_FATAL(f4 != NULL);
+	CU_ASSERT(!gw_fwd_stale(L.gw, f4));
+	CU_ASSERT(f4->cfg != f3->cfg && f4->nb == f3->nb && f4->mac == f3->mac);
+	CU_ASSERT(f4->cfg->fib[0] != f3->cfg->fib[0]);
+	CU_ASSERT(f4->cfg->fib[red] == f3->cfg->fib[red]);
+
+	/* a commit rebuilds the configuration copy, FIBs included */
+	struct gw_fwd *f5 = gw_fwd_build(L.gw, f4, true, L.now);
+	CU_ASSERT_FATAL(f5 != NULL);
+	CU_ASSERT(f5->cfg != f4->cfg && f5->cfg->fib[red] != f4->cfg->fib[red]);
+	CU_ASSERT(f5->nb == f4->nb && f5->mac == f4->mac);
+
+	/* tracing: every packet to the main thread, nothing else rebuilt */
+	CU_ASSERT_EQUAL(gw_trace_add(L.gw, 3, GW_TRACE_IN_UNDERLAY), 3);
+	CU_ASSERT(gw_fwd_stale(L.gw, f5));
+	struct gw_fwd *f6 = gw_fwd_build(L.gw, f5, false, L.now);
+	CU_ASSERT_FATAL(f6 != NULL);
+	CU_ASSERT(f6->punt_all && !f5->punt_all);
+	CU_ASSERT(f6->cfg == f5->cfg && f6->nb == f5->nb && f6->mac == f5->mac);
+	gw_trace_clear(L.gw);
+	CU_ASSERT(gw_fwd_stale(L.gw, f6));
+
+	/* what the old snapshots shared stays alive for the newer ones: free out of order */
+	gw_fwd_free(f0);
+	gw_fwd_free(f2);
+	gw_fwd_free(f4);
+	gw_fwd_free(f1);
+	gw_fwd_free(f6);
+	gw_fwd_free(f3);
+	F = f5;
+	CU_ASSERT(forwarded(&BASE));
+	struct vxp x;
+	vxp_flow(&x, &H1, IP_ECMP | 5, PROTO_UDP, 1, 2, 8, 64);
+	CU_ASSERT(forwarded(&x));
+	vxp_flow(&x, &H9, H2.ip, PROTO_UDP, 1, 2, 8, 64);
+	CU_ASSERT(forwarded(&x));
+}
+
+/* ---------------------------------------------------------------- 5. counters */
+
+#define MAX_ROWS 8
+struct cnt_view {
+	struct gw_counters c;
+	struct gw_if_counters if10, if20;
+	unsigned n_bd, n_peer;
+	struct gw_bd_stats bd[MAX_ROWS];
+	struct gw_peer_stats peer[MAX_ROWS];
+};
+
+static int bd_row(const struct gw_bd_stats *s, void *arg)
+{
+	struct cnt_view *v = arg;
+	if (v->n_bd < MAX_ROWS)
+		v->bd[v->n_bd++] =
+		    (struct gw_bd_stats){.bd_id = s->bd_id, .vni = s->vni, .cnt = s->cnt};
+	return 0;
+}
+
+static int peer_row(const struct gw_peer_stats *s, void *arg)
+{
+	struct cnt_view *v = arg;
+	if (v->n_peer < MAX_ROWS)
+		v->peer[v->n_peer++] = (struct gw_peer_stats){.vtep = s->vtep, .cnt = s->cnt};
+	return 0;
+}
+
+/* What `show counters` would print, rates left out. */
+static void read_counters(struct cnt_view *v)
+{
+	struct gw_if_info i;
+	memset(v, 0, sizeof(*v));
+	gw_get_counters(L.gw, &v->c);
+	CU_ASSERT_FATAL(gw_if_get(L.gw, L.bdif10, &i));
+	v->if10 = i.cnt;
+	CU_ASSERT_FATAL(gw_if_get(L.gw, L.bdif20, &i));
+	v->if20 = i.cnt;
+	gw_bd_stats_walk(L.gw, bd_row, v);
+	gw_peer_stats_walk(L.gw, peer_row, v);
+}
+
+static bool same_view(const struct cnt_view *a, const struct cnt_view *b)
+{
+	bool same = memcmp(&a->c, &b->c, sizeof(a->c)) == 0 &&
+	            memcmp(&a->if10, &b->if10, sizeof(a->if10)) == 0 &&
+	            memcmp(&a->if20, &b->if20, sizeof(a->if20)) == 0 && a->n_bd == b->n_bd &&
+	            a->n_peer == b->n_peer;
+	for (unsigned i = 0; same && i < a->n_bd; i++)
+		same = memcmp(&a->bd[i], &b->bd[i], sizeof(a->bd[i])) == 0;
+	for (unsigned i = 0; same && i < a->n_peer; i++)
+		same = memcmp(&a->peer[i], &b->peer[i], sizeof(a->peer[i])) == 0;
+	return same;
+}
+
+/* Through the fast path, sent as a worker sends (tx_underlay), and folded. */
+static void fast_and_fold(const struct vxp *x, unsigned n, struct gw_fast_cnt *seen)
+{
+	struct gw_fast w;
+	run_fast(&w, F, x, n, L.now);
+	CU_ASSERT_EQUAL(w.n_tx, n);
+	CU_ASSERT_EQUAL(w.n_punt, 0);
+	CU_ASSERT_EQUAL(CNT->c.rx_underlay - seen->c.rx_underlay, n);
+	CNT->c.tx_underlay += w.n_tx;
+	fast_release(&w);
+	gw_fast_fold(L.gw, CNT, seen);
+}
+
+static void test_counters_fold(void)
+{
+	unsigned n = 0, rx10 = 0, rx20 = 0;
+	for (unsigned i = 0; i < 12; i++) {
+		const struct host *from = i % 3 == 0 ? &H1 : i % 3 == 1 ? &H2 : &H5;
+		const struct host *to = i % 3 == 0 ? &H4 : i % 3 == 1 ? &H5 : &H2;
+		vxp_flow(&X[n], from, to->ip, i & 1 ? PROTO_TCP : PROTO_UDP, (uint16_t)i, 9,
+		         (uint16_t)(i * 97), 64);
+		if (from->vni == 5000)
+			rx10 += X[n].len - VX_HDR_LEN;
+		else
+			rx20 += X[n].len - VX_HDR_LEN;
+		n++;
+	}
+	gw_clear_counters(L.gw);
+	run_pipeline(X, n);
+	CU_ASSERT_EQUAL(L.n_cap, n);
+	struct cnt_view by_pipeline, by_fast, again;
+	read_counters(&by_pipeline);
+	/* what the pipeline counted, independently */
+	CU_ASSERT_EQUAL(by_pipeline.c.rx_underlay, n);
+	CU_ASSERT_EQUAL(by_pipeline.c.routed, n);
+	CU_ASSERT_EQUAL(by_pipeline.c.tx_underlay, n);
+	CU_ASSERT_EQUAL(by_pipeline.if10.rx_pkts + by_pipeline.if20.rx_pkts, n);
+	CU_ASSERT_EQUAL(by_pipeline.if10.rx_bytes, rx10);
+	CU_ASSERT_EQUAL(by_pipeline.if20.rx_bytes, rx20);
+	CU_ASSERT_EQUAL(by_pipeline.n_bd, 2);
+	CU_ASSERT_EQUAL(by_pipeline.n_peer, 3);
+
+	gw_clear_counters(L.gw);
+	snap();
+	struct gw_fast_cnt *seen = calloc(1, sizeof(*seen));
+	CU_ASSERT_FATAL(seen != NULL);
+	fast_and_fold(X, n, seen);
+	read_counters(&by_fast);
+	CU_ASSERT(same_view(&by_pipeline, &by_fast));
+	CU_ASSERT_EQUAL(by_fast.c.rx_underlay, n);
+	CU_ASSERT_EQUAL(by_fast.if10.rx_bytes, rx10);
+	/* nothing new: a fold adds nothing */
+	gw_fast_fold(L.gw, CNT, seen);
+	read_counters(&again);
+	CU_ASSERT(same_view(&by_fast, &again));
+	/* more traffic: only what moved since the last fold is added */
+	fast_and_fold(X, n, seen);
+	read_counters(&again);
+	CU_ASSERT_EQUAL(again.c.rx_underlay, 2 * n);
+	CU_ASSERT_EQUAL(again.c.routed, 2 * n);
+	CU_ASSERT_EQUAL(again.if10.rx_bytes, 2 * rx10);
+	CU_ASSERT_EQUAL(again.if20.tx_bytes, 2 * by_fast.if20.tx_bytes);
+	for (unsigned i = 0; i < again.n_peer && i < by_fast.n_peer; i++)
+		CU_ASSERT_EQUAL(again.peer[i].cnt.tx_bytes, 2 * by_fast.peer[i].cnt.tx_bytes);
+	/* after clear counters, a fold brings only what came since */
+	gw_clear_counters(L.gw);
+	gw_fast_fold(L.gw, CNT, seen);
+	read_counters(&again);
+	CU_ASSERT_EQUAL(again.c.rx_underlay, 0);
+	CU_ASSERT_EQUAL(again.n_peer, 0);
+	fast_and_fold(X, n, seen);
+	read_counters(&again);
+	CU_ASSERT(same_view(&by_pipeline, &again));
+	free(seen);
+}
+
+static uint64_t bd_rx_pkts(uint32_t id)
+{
+	struct cnt_view v;
+	read_counters(&v);
+	for (unsigned i = 0; i < v.n_bd; i++)
+		if (v.bd[i].bd_id == id)
+			return v.bd[i].cnt.rx_pkts;
+	return UINT64_MAX;
+}
+
+/*
+ * A bridge domain deleted and its slot (bdx) taken by a new one: what the workers counted
+ * for the old one must not touch the new one's counters, and a fold without traffic
+ * changes nothing.
+ */
+static void test_counters_fold_bd_reused(void)
+{
+	struct gw_fast_cnt *seen = calloc(1, sizeof(*seen));
+	CU_ASSERT_FATAL(seen != NULL);
+	struct bd_table *bd = gw_bd(L.gw);
+	gw_clear_counters(L.gw);
+	snap();
+	fast_and_fold(&BASE, 1, seen);
+	uint32_t bdx20 = bd_index(bd, 20);
+	CU_ASSERT_EQUAL(bd_rx_pkts(10), 1);
+	gw_fwd_free(F);
+	F = NULL; /* as a worker between snapshots: its counters stay */
+	CU_ASSERT_EQUAL(bd_del(bd, 20), 0);
+	CU_ASSERT_FATAL(bd_add(bd, 50) == 0 && bd_set_vni(bd, 50, 9000) == 0 &&
+	                bd_flood_peer_add(bd, 50, LAB_VTEP13) == 0);
+	CU_ASSERT_EQUAL(bd_index(bd, 50), bdx20);
+	/* the main thread counts a frame into bridge domain 50 */
+	uint8_t f[200];
+	unsigned n = base_frame(f);
+	lab_from_vtep(&L, LAB_VTEP13, 9000, f, n);
+	CU_ASSERT_EQUAL(bd_rx_pkts(50), 1);
+	gw_fast_fold(L.gw, CNT, seen);
+	CU_ASSERT_EQUAL(bd_rx_pkts(50), 1);
+	CU_ASSERT_EQUAL(bd_rx_pkts(10), 1);
+	free(seen);
+}
+
+/* ---------------------------------------------------------------- 6. ring */
+
+#define P(i) ((void *)(uintptr_t)(i))
+
+static void test_ring_basic(void)
+{
+	CU_ASSERT_PTR_NULL(gw_ring_create(0));
+	CU_ASSERT_PTR_NULL(gw_ring_create(1));
+	CU_ASSERT_PTR_NULL(gw_ring_create(12));
+	struct gw_ring *r = gw_ring_create(8);
+	CU_ASSERT_FATAL(r != NULL);
+	void *out[16];
+	CU_ASSERT_EQUAL(gw_ring_pop(r, out, 16), 0);
+	/* all 8 slots hold an entry: the free-running indexes tell full from empty */
+	for (uintptr_t i = 1; i <= 8; i++)
+		CU_ASSERT(gw_ring_push(r, P(i)));
+	CU_ASSERT(!gw_ring_push(r, P(9)));
+	CU_ASSERT_EQUAL(gw_ring_pop(r, out, 3), 3);
+	CU_ASSERT(out[0] == P(1) && out[1] == P(2) && out[2] == P(3));
+	for (uintptr_t i = 9; i <= 11; i++)
+		CU_ASSERT(gw_ring_push(r, P(i)));
+	CU_ASSERT(!gw_ring_push(r, P(12)));
+	CU_ASSERT_EQUAL(gw_ring_pop(r, out, 16), 8);
+	for (unsigned i = 0; i < 8; i++)
+		CU_ASSERT(out[i] == P(4 + i));
+	CU_ASSERT_EQUAL(gw_ring_pop(r, out, 16), 0);
+	CU_ASSERT(gw_ring_push(r, P(100)));
+	CU_ASSERT_EQUAL(gw_ring_pop(r, out, 0), 0); /* max 0 takes nothing */
+	CU_ASSERT_EQUAL(gw_ring_pop(r, out, 16), 1);
+	CU_ASSERT(out[0] == P(100));
+
+	/* many cycles of every fill level: order kept across the wrap of the slots */
+	uintptr_t next_in = 1, next_out = 1;
+	bool order = true;
+	for (unsigned cycle = 0; cycle < 1000; cycle++) {
+		unsigned k = cycle % 9;
+		for (unsigned i = 0; i < k; i++)
+			order &= gw_ring_push(r, P(next_in++));
+		unsigned got = gw_ring_pop(r, out, 16);
+		order &= got == k;
+		for (unsigned i = 0; i < got; i++)
+			order &= out[i] == P(next_out++);
+	}
+	CU_ASSERT(order);
+
+	/* and across the wrap of the 32-bit indexes themselves */
+	atomic_store(&r->head, UINT32_MAX - 5);
+	atomic_store(&r->tail, UINT32_MAX - 5);
+	CU_ASSERT_EQUAL(gw_ring_pop(r, out, 16), 0);
+	order = true;
+	for (uintptr_t i = 1; i <= 8; i++)
+		order &= gw_ring_push(r, P(i));
+	order &= !gw_ring_push(r, P(9));
+	order &= gw_ring_pop(r, out, 5) == 5;
+	for (uintptr_t i = 9; i <= 13; i++)
+		order &= gw_ring_push(r, P(i));
+	order &= !gw_ring_push(r, P(14));
+	order &= gw_ring_pop(r, out + 5, 16) == 8;
+	for (unsigned i = 0; i < 13; i++)
+		order &= out[i] == P(i + 1);
+	CU_ASSERT(order);
+	CU_ASSERT(atomic_load(&r->head) < 16); /* it did wrap */
+	gw_ring_destroy(r);
+}
+
+#define STRESS_N       1000000u
+#define STRESS_SECONDS 20
+
+struct stress {
+	struct gw_ring *r;
+	time_t deadline; /* a hang fails the test instead of blocking it */
+};
+
+static void *stress_producer(void *arg)
+{
+	struct stress *s = arg;
+	for (uintptr_t i = 1; i <= STRESS_N; i++) {
+		while (!gw_ring_push(s->r, P(i)))
+			if (time(NULL) > s->deadline)
+				return NULL;
+	}
+	return NULL;
+}
+
+/* Producer and consumer on two threads: every pointer arrives once, in order. */
+static void test_ring_threads(void)
+{
+	struct stress s = {.r = gw_ring_create(256), .deadline = time(NULL) + STRESS_SECONDS};
+	CU_ASSERT_FATAL(s.r != NULL);
+	pthread_t th;
+	CU_ASSERT_FATAL(pthread_create(&th, NULL, stress_producer, &s) == 0);
+	void *out[64];
+	uintptr_t expect = 1;
+	bool order = true;
+	while (expect <= STRESS_N && time(NULL) <= s.deadline) {
+		unsigned n = gw_ring_pop(s.r, out, 64);
+		for (unsigned i = 0; i < n; i++)
+			order &= out[i] == P(expect++);
+	}
+	pthread_join(th, NULL);
+	CU_ASSERT(order);
+	CU_ASSERT_EQUAL(expect, STRESS_N + 1);
+	CU_ASSERT_EQUAL(gw_ring_pop(s.r, out, 64), 0);
+	gw_ring_destroy(s.r);
+}
+
+/* ---------------------------------------------------------------- registry */
+
+static CU_TestInfo equiv_tests[] = {
+    {"fast path = pipeline: sizes, protocols, fragments, options, ECMP", test_equivalence},
+    {"fast path = pipeline: a vector of two VRFs", test_equivalence_vrfs},
+    {"counters: fold = what the pipeline counts, once", test_counters_fold},
+    {"counters: fold after a bridge domain's slot is reused", test_counters_fold_bd_reused},
+    {"snapshot: stale after each change, unchanged parts shared", test_stale},
+    CU_TEST_INFO_NULL,
+};
+
+static CU_TestInfo punt_tests[] = {
+    {"punt: VXLAN header and outer addresses", test_punt_vxlan},
+    {"punt: bridging (peer, MACs, ethertype)", test_punt_bridging},
+    {"punt: anycast MAC as source", test_punt_anycast_source},
+    {"punt: IPv4 checks, TTL, local, no route", test_punt_ip},
+    {"punt: null0 and uplink routes", test_punt_routes},
+    {"punt: unresolved and unknown neighbours", test_punt_neighbours},
+    {"punt: neighbour past reachable_ms", test_punt_arp_age},
+    {"punt: egress MTU and shut interfaces", test_punt_egress},
+    {"punt: trace armed, debug on", test_punt_trace_debug},
+    {"punt: forwards and punts in one vector", test_punt_mixed_vector},
+    {"MAC refresh: one punt per interval", test_mac_refresh},
+    CU_TEST_INFO_NULL,
+};
+
+static CU_TestInfo ring_tests[] = {
+    {"ring: capacity, order, wrap", test_ring_basic},
+    {"ring: two threads, 1e6 pointers in order", test_ring_threads},
+    CU_TEST_INFO_NULL,
+};
+
+static CU_SuiteInfo suites[] = {
+    {"fast", NULL, NULL, setup_hosts, teardown, equiv_tests},
+    {"punt", NULL, NULL, setup_hosts, teardown, punt_tests},
+    {"ring", NULL, NULL, NULL, NULL, ring_tests},
+    CU_SUITE_INFO_NULL,
+};
+
+CU_MAIN(suites)
