@@ -61,7 +61,7 @@ struct gw_workers {
 	atomic_bool stop;
 	int wake_fd;        /* eventfd: wakes every worker's poll at stop */
 	struct gw_fwd *fwd; /* RCU-protected: rcu_dereference by workers */
-	uint64_t last_publish_ms, publications;
+	uint64_t last_publish_ms, last_build_ms, publications;
 	void (*notify)(void *ctx);
 	void *notify_ctx;
 	unsigned n_ups;
@@ -373,14 +373,20 @@ uint64_t gw_workers_publish(struct gw_workers *ws, struct gw *gw, bool cfg_chang
 {
 	if (!cfg_changed && !gw_fwd_stale(gw, ws->fwd))
 		return 0;
-	if (!cfg_changed && now < ws->last_publish_ms + GW_FWD_MIN_GAP_MS)
-		return ws->last_publish_ms + GW_FWD_MIN_GAP_MS - now;
+	/* At most one in ten milliseconds of the main thread's time goes to copying: under a
+	 * storm of new MACs, big tables are republished less often (punted meanwhile). */
+	uint64_t gap =
+	    ws->last_build_ms * 10 > GW_FWD_MIN_GAP_MS ? ws->last_build_ms * 10 : GW_FWD_MIN_GAP_MS;
+	if (!cfg_changed && now < ws->last_publish_ms + gap)
+		return ws->last_publish_ms + gap - now;
 	struct gw_fwd *f = gw_fwd_build(gw, ws->fwd, cfg_changed, now);
 	if (!f)
 		return GW_FWD_MIN_GAP_MS; /* out of memory: the old one stays, try again */
 	struct gw_fwd *old = ws->fwd;
 	rcu_assign_pointer(ws->fwd, f);
-	ws->last_publish_ms = now;
+	uint64_t built = now_ms();
+	ws->last_build_ms = built > now ? built - now : 0;
+	ws->last_publish_ms = built;
 	ws->publications++;
 	/* The main thread is no reader: waiting here is at most one vector of each worker. */
 	synchronize_rcu();
