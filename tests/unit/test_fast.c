@@ -6,7 +6,8 @@
  * bytes the pipeline would have sent, and a packet it cannot handle completely must reach
  * the main thread exactly as it was received. Each punt case starts from a packet the
  * fast path does forward and changes one thing, so that a punt for another reason (or a
- * forward) cannot pass for the one under test.
+ * forward) cannot pass for the one under test. The last suite does the same for frames
+ * from an Ethernet uplink and for traffic routed to one (802.1Q sub-interfaces included).
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -55,6 +56,10 @@ static struct lab L;
 static struct gw_fwd *F; /* the snapshot the fast path reads */
 static struct gw_fast_cnt *CNT;
 static uint8_t MAC10[6], MAC20[6];
+/* The netdevs the worker under test has a socket on (NULL-terminated): none in the underlay
+ * suites, so that traffic toward an uplink is punted there; up0 in the uplink suite. */
+static const char *SOCKETS[3];
+static uint16_t SUB100, SUB200; /* up0.100 and up0.200 (uplink suite), 0: none */
 
 static void setup(void)
 {
@@ -64,6 +69,8 @@ static void setup(void)
 	CNT = calloc(1, sizeof(*CNT));
 	CU_ASSERT_FATAL(CNT != NULL);
 	F = NULL;
+	memset(SOCKETS, 0, sizeof(SOCKETS));
+	SUB100 = SUB200 = 0;
 }
 
 /* Every buffer back in the pool: the fast path neither leaks nor keeps a packet. */
@@ -186,6 +193,26 @@ static void run_pipeline(const struct vxp *x, unsigned n)
 	gw_input_underlay(L.gw, pk, n);
 }
 
+/* The index of netdev `name` in snapshot f's ports (0: none), found as gw/worker.c does. */
+static uint16_t port_by_name(const struct gw_fwd *f, const char *name)
+{
+	for (uint16_t i = 1; i <= GW_IF_MAX; i++)
+		if (!strcmp(f->cfg->ports[i].name, name))
+			return i;
+	return 0;
+}
+
+/* A worker at time now reading snapshot f, with a socket on each netdev of SOCKETS. */
+static void worker_init(struct gw_fast *w, const struct gw_fwd *f, uint64_t now)
+{
+	*w = (struct gw_fast){.cnt = CNT, .now_ms = now};
+	for (unsigned i = 0; i < sizeof(SOCKETS) / sizeof(SOCKETS[0]) && SOCKETS[i]; i++) {
+		uint16_t port = port_by_name(f, SOCKETS[i]);
+		CU_ASSERT_FATAL(port != 0);
+		w->port_tx[port] = &L; /* the fast path only asks whether there is one */
+	}
+}
+
 /* The fast path over x[0..n) in one vector at time now, reading snapshot f. */
 static void run_fast(struct gw_fast *w, const struct gw_fwd *f, const struct vxp *x, unsigned n,
                      uint64_t now)
@@ -193,7 +220,7 @@ static void run_fast(struct gw_fast *w, const struct gw_fwd *f, const struct vxp
 	struct gw_pkt *pk[GW_VEC_MAX];
 	for (unsigned i = 0; i < n; i++)
 		pk[i] = mk_pkt(x[i].vtep, LAB_VTEP, x[i].b, x[i].len);
-	*w = (struct gw_fast){.cnt = CNT, .now_ms = now};
+	worker_init(w, f, now);
 	gw_fast_underlay(w, f, pk, n);
 }
 
@@ -202,9 +229,11 @@ static void fast_release(struct gw_fast *w)
 {
 	for (unsigned i = 0; i < w->n_tx; i++)
 		gw_pkt_free(gw_pool(L.gw), w->tx[i]);
+	for (unsigned i = 0; i < w->n_tx_eth; i++)
+		gw_pkt_free(gw_pool(L.gw), w->tx_eth[i]);
 	for (unsigned i = 0; i < w->n_punt; i++)
 		gw_pkt_free(gw_pool(L.gw), w->punt[i]);
-	w->n_tx = w->n_punt = 0;
+	w->n_tx = w->n_tx_eth = w->n_punt = 0;
 }
 
 static void snap_at(uint64_t now)
@@ -402,14 +431,16 @@ static bool punted_raw(const char *what, uint32_t vtep, uint32_t outer_dst, cons
 	struct gw_pkt *p = mk_pkt(vtep, outer_dst, b, len);
 	const uint8_t *data = p->data;
 	uint64_t rx = CNT->c.rx_underlay;
-	struct gw_fast w = {.cnt = CNT, .now_ms = now};
+	struct gw_fast w;
+	worker_init(&w, F, now);
 	gw_fast_underlay(&w, F, &p, 1);
-	bool ok = w.n_tx == 0 && w.n_punt == 1 && w.punt[0] == p && p->data == data &&
-	          p->len == len && memcmp(p->data, b, len) == 0 && p->outer_src == vtep &&
-	          p->outer_dst == outer_dst && p->outer_sport == 55555 && CNT->c.rx_underlay == rx;
+	bool ok = w.n_tx == 0 && w.n_tx_eth == 0 && w.n_punt == 1 && w.punt[0] == p &&
+	          p->data == data && p->len == len && memcmp(p->data, b, len) == 0 &&
+	          p->outer_src == vtep && p->outer_dst == outer_dst && p->outer_sport == 55555 &&
+	          CNT->c.rx_underlay == rx;
 	if (!ok)
-		fprintf(stderr, "\n  not punted as received: %s (tx %u, punt %u)\n", what, w.n_tx,
-		        w.n_punt);
+		fprintf(stderr, "\n  not punted as received: %s (tx %u, tx_eth %u, punt %u)\n",
+		        what, w.n_tx, w.n_tx_eth, w.n_punt);
 	fast_release(&w);
 	return ok;
 }
@@ -939,7 +970,7 @@ static void test_stale(void)
 #define MAX_ROWS 8
 struct cnt_view {
 	struct gw_counters c;
-	struct gw_if_counters if10, if20;
+	struct gw_if_counters if10, if20, up0, v100, v200;
 	unsigned n_bd, n_peer;
 	struct gw_bd_stats bd[MAX_ROWS];
 	struct gw_peer_stats peer[MAX_ROWS];
@@ -962,16 +993,26 @@ static int peer_row(const struct gw_peer_stats *s, void *arg)
 	return 0;
 }
 
+/* Interface ifx's counters; none for ifx 0 (a sub-interface the suite did not make). */
+static struct gw_if_counters if_cnt(uint16_t ifx)
+{
+	struct gw_if_info i;
+	if (!ifx)
+		return (struct gw_if_counters){0};
+	CU_ASSERT_FATAL(gw_if_get(L.gw, ifx, &i));
+	return i.cnt;
+}
+
 /* What `show counters` would print, rates left out. */
 static void read_counters(struct cnt_view *v)
 {
-	struct gw_if_info i;
 	memset(v, 0, sizeof(*v));
 	gw_get_counters(L.gw, &v->c);
-	CU_ASSERT_FATAL(gw_if_get(L.gw, L.bdif10, &i));
-	v->if10 = i.cnt;
-	CU_ASSERT_FATAL(gw_if_get(L.gw, L.bdif20, &i));
-	v->if20 = i.cnt;
+	v->if10 = if_cnt(L.bdif10);
+	v->if20 = if_cnt(L.bdif20);
+	v->up0 = if_cnt(L.up0);
+	v->v100 = if_cnt(SUB100);
+	v->v200 = if_cnt(SUB200);
 	gw_bd_stats_walk(L.gw, bd_row, v);
 	gw_peer_stats_walk(L.gw, peer_row, v);
 }
@@ -980,7 +1021,10 @@ static bool same_view(const struct cnt_view *a, const struct cnt_view *b)
 {
 	bool same = memcmp(&a->c, &b->c, sizeof(a->c)) == 0 &&
 	            memcmp(&a->if10, &b->if10, sizeof(a->if10)) == 0 &&
-	            memcmp(&a->if20, &b->if20, sizeof(a->if20)) == 0 && a->n_bd == b->n_bd &&
+	            memcmp(&a->if20, &b->if20, sizeof(a->if20)) == 0 &&
+	            memcmp(&a->up0, &b->up0, sizeof(a->up0)) == 0 &&
+	            memcmp(&a->v100, &b->v100, sizeof(a->v100)) == 0 &&
+	            memcmp(&a->v200, &b->v200, sizeof(a->v200)) == 0 && a->n_bd == b->n_bd &&
 	            a->n_peer == b->n_peer;
 	for (unsigned i = 0; same && i < a->n_bd; i++)
 		same = memcmp(&a->bd[i], &b->bd[i], sizeof(a->bd[i])) == 0;
@@ -1213,6 +1257,741 @@ static void test_ring_threads(void)
 	gw_ring_destroy(s.r);
 }
 
+/* ---------------------------------------------------------------- 7. uplinks */
+
+/*
+ * The lab's up0 (203.0.113.2/30, the router R at .1, a network beyond R by a static route)
+ * and two 802.1Q sub-interfaces of its netdev: up0.100 (VLAN 100, up0's MAC) and up0.200
+ * (VLAN 200, a MAC of its own), a host on each. Every neighbour is learned the way the
+ * pipeline learns it, and the worker has a socket on up0 (SOCKETS).
+ */
+#define IP_FARNET 0x64400000u /* 100.64.0.0/10 via R */
+#define IP_FAR    0x64400101u /* 100.64.1.1 */
+#define IP_V100GW 0xc6126401u /* 198.18.100.1 on up0.100 */
+#define IP_V100H  0xc612640au
+#define IP_V200GW 0xc612c801u /* 198.18.200.1 on up0.200 */
+#define IP_V200H  0xc612c80au
+
+/* A host on up0's netdev: what it puts in the frames it sends. */
+struct uphost {
+	uint32_t ip;
+	const uint8_t *mac;
+	uint16_t vlan; /* the VLAN of its (sub-)interface, 0: untagged (up0) */
+};
+
+static const uint8_t MAC200[6] = {2, 0, 0, 0, 0x99, 0x20}; /* up0.200's own */
+static const uint8_t MAC_V100H[6] = {2, 0, 0, 0x10, 1, 0x0a};
+static const uint8_t MAC_V200H[6] = {2, 0, 0, 0x20, 1, 0x0a};
+
+static const struct uphost R = {LAB_UPNH, lab_upnh_mac, 0};
+static const struct uphost FAR = {IP_FAR, lab_upnh_mac, 0}; /* beyond R: R's MAC */
+static const struct uphost V1 = {IP_V100H, MAC_V100H, 100};
+static const struct uphost V2 = {IP_V200H, MAC_V200H, 200};
+
+/* A frame as up0's netdev delivers it, 802.1Q tag included. */
+struct upf {
+	unsigned len;
+	uint8_t b[GW_PKT_DATA];
+};
+
+static struct upf U[LAB_CAP_MAX];
+
+static const uint8_t *up_mac(uint16_t vlan)
+{
+	return vlan == 200 ? MAC200 : lab_up0_mac;
+}
+
+/* Inserts an 802.1Q tag (TPID 0x8100, TCI tci) after the MACs of frame f (n bytes). */
+static unsigned tag_frame(uint8_t *f, unsigned n, uint16_t tci)
+{
+	memmove(f + 16, f + 12, n - 12);
+	f[12] = 0x81, f[13] = 0x00;
+	f[14] = (uint8_t)(tci >> 8), f[15] = (uint8_t)tci;
+	return n + NET_VLAN_HLEN;
+}
+
+/* Sets the VLAN id of the tagged frame f, keeping the priority bits. */
+static void set_vid(uint8_t *f, uint16_t vid)
+{
+	f[14] = (uint8_t)((f[14] & 0xf0) | vid >> 8), f[15] = (uint8_t)vid;
+}
+
+/* A frame from uplink host `from` to dst through its interface, as frame_l4 builds one for
+ * a host behind a VTEP (padded untagged, then tagged with the host's VLAN). */
+static void upf_flow(struct upf *u, const struct uphost *from, uint32_t dst, uint8_t proto,
+                     uint16_t sport, uint16_t dport, uint16_t plen, uint8_t ttl)
+{
+	struct host h = {.ip = from->ip};
+	memcpy(h.mac, from->mac, 6);
+	u->len = frame_l4(u->b, &h, dst, proto, sport, dport, plen, ttl);
+	memcpy(u->b, up_mac(from->vlan), 6); /* to its interface, not to a BDIF */
+	if (from->vlan)
+		u->len = tag_frame(u->b, u->len, from->vlan);
+}
+
+/* The IPv4 header of frame b, tagged or not. */
+static const uint8_t *frame_ip(const uint8_t *b)
+{
+	return b + (lab_rd16(b + 12) == 0x8100 ? 18 : 14);
+}
+
+/* Makes an uplink host known as the pipeline learns it: its ARP request for gw_ip. */
+static void learn_up(const struct uphost *h, uint32_t gw_ip)
+{
+	uint8_t f[80];
+	unsigned n = lab_arp_frame(f, ARP_OP_REQUEST, NULL, h->mac, h->ip, NULL, gw_ip);
+	if (h->vlan)
+		n = tag_frame(f, n, h->vlan);
+	lab_reset_capture(&L);
+	lab_from_uplink(&L, L.up0, f, n);
+	CU_ASSERT_EQUAL(L.n_cap, 1); /* answered, so learned */
+	lab_reset_capture(&L);
+}
+
+static void setup_uplinks(void)
+{
+	setup_hosts();
+	struct gw *gw = L.gw;
+	CU_ASSERT_FATAL(gw_eth_add(gw, "up0.100", lab_up0_mac, &SUB100) == GW_OK &&
+	                gw_if_set_dot1q(gw, SUB100, 100) == GW_OK &&
+	                gw_if_addr_add(gw, SUB100, IP_V100GW, 24) == GW_OK);
+	CU_ASSERT_FATAL(gw_eth_add(gw, "up0.200", MAC200, &SUB200) == GW_OK &&
+	                gw_if_set_dot1q(gw, SUB200, 200) == GW_OK &&
+	                gw_if_addr_add(gw, SUB200, IP_V200GW, 24) == GW_OK);
+	struct fib_nh nh = {.kind = FIB_NH_IP, .ip = R.ip};
+	CU_ASSERT_FATAL(fib_route_add(gw_fib(gw), IP_FARNET, 10, &nh) == 0);
+	learn_up(&R, LAB_UP);
+	learn_up(&V1, IP_V100GW);
+	learn_up(&V2, IP_V200GW);
+	SOCKETS[0] = "up0";
+}
+
+/* The pipeline over frames u[0..n) received on up0's netdev, in one vector. */
+static void run_pipeline_eth(const struct upf *u, unsigned n)
+{
+	struct gw_pkt *pk[GW_VEC_MAX];
+	for (unsigned i = 0; i < n; i++)
+		pk[i] = mk_pkt(0, 0, u[i].b, u[i].len);
+	lab_reset_capture(&L);
+	gw_input_eth(L.gw, L.up0, pk, n);
+}
+
+/* The fast path over frames u[0..n) from the worker's socket on `netdev`, in one vector. */
+static void run_fast_eth(struct gw_fast *w, const char *netdev, const struct upf *u, unsigned n)
+{
+	struct gw_pkt *pk[GW_VEC_MAX];
+	uint16_t port = port_by_name(F, netdev);
+	for (unsigned i = 0; i < n; i++) {
+		pk[i] = mk_pkt(0, 0, u[i].b, u[i].len);
+		pk[i]->rx_ifx = F->cfg->ports[port].any_ifx; /* as the worker sets it */
+	}
+	worker_init(w, F, L.now);
+	gw_fast_eth(w, F, port, pk, n);
+}
+
+/*
+ * What the fast path sent (w) against what the pipeline sent for the same input (L.cap):
+ * frame for frame, to the same VTEP or out of the same uplink interface. Each path keeps
+ * input order within its underlay and its uplink outputs. Returns how many matched.
+ */
+static unsigned same_outputs(const struct gw_fast *w)
+{
+	unsigned same = 0, t = 0, e = 0;
+	for (unsigned i = 0; i < L.n_cap; i++) {
+		const struct lab_frame *c = &L.cap[i];
+		const struct gw_pkt *p = NULL;
+		if (c->ifx && e < w->n_tx_eth)
+			p = w->tx_eth[e++];
+		else if (!c->ifx && t < w->n_tx)
+			p = w->tx[t++];
+		bool ok = p && p->len == c->len && memcmp(p->data, c->bytes, c->len) == 0 &&
+		          (c->ifx ? p->tx_ifx == c->ifx : p->outer_dst == c->outer_dst);
+		if (!ok)
+			fprintf(stderr,
+			        "\n  output %u: pipeline %u bytes to %s %08x, fast path %u\n", i,
+			        c->len, c->ifx ? "ifx" : "VTEP", c->ifx ? c->ifx : c->outer_dst,
+			        p ? p->len : 0);
+		same += ok;
+	}
+	return same;
+}
+
+/* Frames u[0..n) on up0's netdev through both paths: the fast path forwards them all, as
+ * the pipeline does. Returns how many matched. */
+static unsigned check_same_eth(const struct upf *u, unsigned n)
+{
+	struct gw_fast w;
+	CU_ASSERT_FATAL(n <= LAB_CAP_MAX);
+	run_pipeline_eth(u, n);
+	CU_ASSERT_EQUAL(L.n_cap, n);
+	run_fast_eth(&w, "up0", u, n);
+	CU_ASSERT_EQUAL(w.n_punt, 0);
+	CU_ASSERT_EQUAL(w.n_tx + w.n_tx_eth, n);
+	unsigned same = same_outputs(&w);
+	CU_ASSERT_EQUAL(same, n);
+	fast_release(&w);
+	return same;
+}
+
+/* The same for VXLAN packets x[0..n) from the underlay, to uplinks and BDIFs. */
+static unsigned check_same_vx(const struct vxp *x, unsigned n)
+{
+	struct gw_fast w;
+	CU_ASSERT_FATAL(n <= LAB_CAP_MAX);
+	run_pipeline(x, n);
+	CU_ASSERT_EQUAL(L.n_cap, n);
+	run_fast(&w, F, x, n, L.now);
+	CU_ASSERT_EQUAL(w.n_punt, 0);
+	CU_ASSERT_EQUAL(w.n_tx + w.n_tx_eth, n);
+	unsigned same = same_outputs(&w);
+	CU_ASSERT_EQUAL(same, n);
+	fast_release(&w);
+	return same;
+}
+
+/* Checks captured uplink frame c: out of ifx, from its MAC to dst, with 802.1Q tag vlan (0:
+ * none), an IPv4 packet with TTL ttl and a good checksum. */
+static void expect_up(const struct lab_frame *c, uint16_t ifx, const uint8_t *dst, uint16_t vlan,
+                      uint8_t ttl)
+{
+	unsigned hl = vlan ? 18 : 14;
+	CU_ASSERT_EQUAL(c->ifx, ifx);
+	CU_ASSERT_EQUAL(memcmp(c->bytes, dst, 6), 0);
+	CU_ASSERT_EQUAL(memcmp(c->bytes + 6, up_mac(vlan), 6), 0);
+	if (vlan)
+		CU_ASSERT_EQUAL(lab_rd32(c->bytes + 12), 0x81000000u | vlan); /* PCP 0 */
+	CU_ASSERT_EQUAL(lab_rd16(c->bytes + hl - 2), 0x0800);
+	CU_ASSERT_EQUAL(c->len, hl + lab_rd16(c->bytes + hl + 2)); /* no padding, no tag left */
+	CU_ASSERT_EQUAL(c->bytes[hl + 8], ttl);
+	CU_ASSERT_EQUAL(net_csum(c->bytes + hl, 20), 0);
+}
+
+/* (a) up0 -> BDIFs, (c) up0.100 <-> up0.200, sub-interfaces -> BDIFs and up0, up0 -> a
+ * sub-interface; priority bits and priority tags. */
+static void test_up_equiv_from_uplink(void)
+{
+	snap();
+	unsigned n = 0;
+	upf_flow(&U[n++], &FAR, H1.ip, PROTO_ICMP, 0, 0, 56, 64); /* 0 */
+	upf_flow(&U[n++], &FAR, H2.ip, PROTO_TCP, 443, 40000, 1460, 60);
+	upf_flow(&U[n++], &R, H4.ip, PROTO_UDP, 53, 5353, 2, 64);  /* padded */
+	upf_flow(&U[n++], &FAR, H5.ip, PROTO_ICMP, 0, 0, 1472, 2); /* bdif10's MTU, TTL 2 */
+	upf_flow(&U[n++], &V1, V2.ip, PROTO_ICMP, 0, 0, 0, 64);    /* 4: retagged */
+	upf_flow(&U[n++], &V1, V2.ip, PROTO_TCP, 80, 1000, 1000, 64);
+	upf_flow(&U[n++], &V1, IP_FAR, PROTO_UDP, 4000, 53, 100, 64); /* 6: untagged out */
+	upf_flow(&U[n++], &V1, H1.ip, PROTO_UDP, 1, 2, 300, 64);      /* 7: into VXLAN */
+	upf_flow(&U[n++], &V2, V1.ip, PROTO_UDP, 9, 9, 2, 33);        /* padded, tagged */
+	upf_flow(&U[n++], &V2, H2.ip, PROTO_ICMP, 0, 0, 1472, 64);    /* 1514 + the tag */
+	upf_flow(&U[n++], &FAR, V2.ip, PROTO_TCP, 22, 2222, 10, 64);  /* 10: tagged out */
+	upf_flow(&U[n], &V1, V2.ip, PROTO_UDP, 7, 7, 20, 64);
+	U[n++].b[14] |= 0xb0; /* 11: PCP 5 and DEI: not the VLAN, not copied out */
+	upf_flow(&U[n], &FAR, H1.ip, PROTO_UDP, 7, 7, 20, 64);
+	U[n].len = tag_frame(U[n].b, U[n].len, 0xe000); /* 12: priority-tagged: up0's */
+	n++;
+	upf_flow(&U[n++], &R, IP_FAR, PROTO_UDP, 5, 6, 40, 64); /* back out of up0 */
+	CU_ASSERT_EQUAL(check_same_eth(U, n), n);
+
+	/* spot checks of the reference, one frame at a time */
+	run_pipeline_eth(&U[0], 1);
+	CU_ASSERT_EQUAL_FATAL(L.n_cap, 1);
+	expect_to(&L.cap[0], H1.vtep, H1.mac, 5000);
+	CU_ASSERT_EQUAL(L.cap[0].len, 36 + U[0].len);
+	run_pipeline_eth(&U[4], 1);
+	CU_ASSERT_EQUAL_FATAL(L.n_cap, 1);
+	expect_up(&L.cap[0], SUB200, V2.mac, 200, 63);
+	run_pipeline_eth(&U[6], 1);
+	CU_ASSERT_EQUAL_FATAL(L.n_cap, 1);
+	expect_up(&L.cap[0], L.up0, R.mac, 0, 63);
+	CU_ASSERT_EQUAL(L.cap[0].len, U[6].len - 4);
+	run_pipeline_eth(&U[7], 1);
+	CU_ASSERT_EQUAL_FATAL(L.n_cap, 1);
+	expect_to(&L.cap[0], H1.vtep, H1.mac, 5000);
+	CU_ASSERT_EQUAL(L.cap[0].len, 36 + U[7].len - 4); /* the tag stays on the uplink */
+	run_pipeline_eth(&U[8], 1);
+	CU_ASSERT_EQUAL_FATAL(L.n_cap, 1);
+	expect_up(&L.cap[0], SUB100, V1.mac, 100, 32);
+	run_pipeline_eth(&U[10], 1);
+	CU_ASSERT_EQUAL_FATAL(L.n_cap, 1);
+	expect_up(&L.cap[0], SUB200, V2.mac, 200, 63);
+	run_pipeline_eth(&U[11], 1);
+	CU_ASSERT_EQUAL_FATAL(L.n_cap, 1);
+	expect_up(&L.cap[0], SUB200, V2.mac, 200, 63);
+	run_pipeline_eth(&U[12], 1);
+	CU_ASSERT_EQUAL_FATAL(L.n_cap, 1);
+	expect_to(&L.cap[0], H1.vtep, H1.mac, 5000);
+
+	/* one at a time too */
+	for (unsigned i = 0; i < n; i++)
+		CU_ASSERT_EQUAL(check_same_eth(&U[i], 1), 1);
+}
+
+/* (b) BDIFs -> up0 by the static route via R and to R itself, (d) -> sub-interfaces, in one
+ * vector with traffic between BDIFs. */
+static void test_up_equiv_to_uplink(void)
+{
+	snap();
+	unsigned n = 0;
+	vxp_flow(&X[n++], &H1, IP_FAR, PROTO_ICMP, 0, 0, 56, 64); /* 0 */
+	vxp_flow(&X[n++], &H2, IP_FAR | 0x7700, PROTO_TCP, 40000, 443, 1460, 64);
+	vxp_flow(&X[n++], &H1, R.ip, PROTO_UDP, 1, 2, 2, 64);       /* 2: connected, padded */
+	vxp_flow(&X[n++], &H4, IP_FAR, PROTO_ICMP, 0, 0, 1472, 2);  /* up0's MTU, TTL 2 */
+	vxp_flow(&X[n++], &H1, V1.ip, PROTO_UDP, 5000, 53, 40, 64); /* 4: tagged 100 */
+	vxp_flow(&X[n++], &H5, V2.ip, PROTO_TCP, 1, 2, 0, 64);
+	vxp_flow(&X[n++], &H2, V2.ip, PROTO_ICMP, 0, 0, 1472, 64); /* 6: 1514 + the tag */
+	vxp_flow(&X[n++], &H1, H2.ip, PROTO_UDP, 3, 4, 10, 64);    /* BDIF to BDIF */
+	vxp_flow(&X[n++], &H4, V1.ip, PROTO_UDP, 3, 4, 10, 64);
+	CU_ASSERT_EQUAL(check_same_vx(X, n), n);
+
+	run_pipeline(&X[0], 1);
+	CU_ASSERT_EQUAL_FATAL(L.n_cap, 1);
+	expect_up(&L.cap[0], L.up0, R.mac, 0, 63);
+	run_pipeline(&X[2], 1);
+	CU_ASSERT_EQUAL_FATAL(L.n_cap, 1);
+	expect_up(&L.cap[0], L.up0, R.mac, 0, 63);
+	run_pipeline(&X[3], 1);
+	CU_ASSERT_EQUAL_FATAL(L.n_cap, 1);
+	expect_up(&L.cap[0], L.up0, R.mac, 0, 1);
+	CU_ASSERT_EQUAL(L.cap[0].len, 1514);
+	run_pipeline(&X[4], 1);
+	CU_ASSERT_EQUAL_FATAL(L.n_cap, 1);
+	expect_up(&L.cap[0], SUB100, V1.mac, 100, 63);
+	run_pipeline(&X[6], 1);
+	CU_ASSERT_EQUAL_FATAL(L.n_cap, 1);
+	expect_up(&L.cap[0], SUB200, V2.mac, 200, 63);
+	CU_ASSERT_EQUAL(L.cap[0].len, 1518);
+
+	for (unsigned i = 0; i < n; i++)
+		CU_ASSERT_EQUAL(check_same_vx(&X[i], 1), 1);
+}
+
+/* Frame b (len bytes) received on netdev `port` must be punted as received (buffer
+ * position, bytes, the worker's rx_ifx), nothing sent and nothing counted. */
+static bool up_punted_port(const char *what, uint16_t port, const uint8_t *b, unsigned len)
+{
+	struct gw_pkt *p = mk_pkt(0, 0, b, len);
+	const uint8_t *data = p->data;
+	uint16_t any = F->cfg->ports[port].any_ifx;
+	uint64_t rx = CNT->c.rx_eth, routed = CNT->c.routed, tx = CNT->c.tx_eth;
+	p->rx_ifx = any;
+	struct gw_fast w;
+	worker_init(&w, F, L.now);
+	gw_fast_eth(&w, F, port, &p, 1);
+	bool ok = w.n_tx == 0 && w.n_tx_eth == 0 && w.n_punt == 1 && w.punt[0] == p &&
+	          p->data == data && p->len == len && memcmp(p->data, b, len) == 0 &&
+	          p->rx_ifx == any && CNT->c.rx_eth == rx && CNT->c.routed == routed &&
+	          CNT->c.tx_eth == tx;
+	if (!ok)
+		fprintf(stderr, "\n  not punted as received: %s (tx %u, tx_eth %u, punt %u)\n",
+		        what, w.n_tx, w.n_tx_eth, w.n_punt);
+	fast_release(&w);
+	return ok;
+}
+
+static bool up_punted(const char *what, const struct upf *u)
+{
+	return up_punted_port(what, port_by_name(F, "up0"), u->b, u->len);
+}
+
+static bool up_punted_frame(const char *what, const uint8_t *f, unsigned n)
+{
+	return up_punted_port(what, port_by_name(F, "up0"), f, n);
+}
+
+/* Frame u from netdev `netdev` is forwarded by the fast path (the control of a punt case). */
+static bool up_forwarded_on(const char *netdev, const struct upf *u)
+{
+	struct gw_fast w;
+	run_fast_eth(&w, netdev, u, 1);
+	bool ok = w.n_tx + w.n_tx_eth == 1 && w.n_punt == 0;
+	fast_release(&w);
+	return ok;
+}
+
+static bool up_forwarded(const struct upf *u)
+{
+	return up_forwarded_on("up0", u);
+}
+
+/* VXLAN packet x is sent out of an uplink by the fast path. */
+static bool forwarded_up(const struct vxp *x)
+{
+	struct gw_fast w;
+	run_fast(&w, F, x, 1, L.now);
+	bool ok = w.n_tx_eth == 1 && w.n_tx == 0 && w.n_punt == 0;
+	fast_release(&w);
+	return ok;
+}
+
+/* A copy of frame u to change; its length. */
+static unsigned upf_copy(uint8_t *f, const struct upf *u)
+{
+	memcpy(f, u->b, u->len);
+	return u->len;
+}
+
+/* The L2 stage: VLANs, MACs, ethertypes, interface state. */
+static void test_up_punt_l2(void)
+{
+	snap();
+	struct upf tagged, untagged;
+	upf_flow(&tagged, &V1, H1.ip, PROTO_UDP, 1234, 80, 64, 64);
+	upf_flow(&untagged, &FAR, H1.ip, PROTO_UDP, 1234, 80, 64, 64);
+	CU_ASSERT_FATAL(up_forwarded(&tagged));
+	CU_ASSERT_FATAL(up_forwarded(&untagged));
+	uint8_t f[200];
+	unsigned n;
+
+	n = upf_copy(f, &tagged);
+	set_vid(f, 300);
+	CU_ASSERT(up_punted_frame("unknown VLAN", f, n));
+	set_vid(f, 4095);
+	CU_ASSERT(up_punted_frame("VLAN 4095", f, n));
+	n = upf_copy(f, &tagged);
+	f[12] = 0x88, f[13] = 0xa8;
+	CU_ASSERT(up_punted_frame("802.1ad outer tag", f, n));
+	n = upf_copy(f, &tagged);
+	n = tag_frame(f, n, 100); /* VLAN 100 outside, 100 inside */
+	CU_ASSERT(up_punted_frame("QinQ", f, n));
+
+	n = upf_copy(f, &tagged);
+	f[5] ^= 0x55;
+	CU_ASSERT(up_punted_frame("to another MAC", f, n));
+	upf_flow(&U[0], &V2, H1.ip, PROTO_UDP, 1, 2, 8, 64);
+	CU_ASSERT_FATAL(up_forwarded(&U[0]));
+	memcpy(U[0].b, lab_up0_mac, 6);
+	CU_ASSERT(up_punted("VLAN 200 to the netdev's MAC, not up0.200's", &U[0]));
+	n = upf_copy(f, &untagged);
+	memcpy(f, MAC200, 6);
+	CU_ASSERT(up_punted_frame("untagged to up0.200's MAC", f, n));
+	memset(f, 0xff, 6);
+	CU_ASSERT(up_punted_frame("broadcast IPv4", f, n));
+	n = upf_copy(f, &untagged);
+	f[6] |= 1;
+	CU_ASSERT(up_punted_frame("multicast source MAC", f, n));
+	memset(f + 6, 0, 6);
+	CU_ASSERT(up_punted_frame("zero source MAC", f, n));
+
+	n = lab_arp_frame(f, ARP_OP_REQUEST, NULL, R.mac, R.ip, NULL, LAB_UP);
+	CU_ASSERT(up_punted_frame("broadcast ARP", f, n));
+	n = lab_arp_frame(f, ARP_OP_REQUEST, NULL, V1.mac, V1.ip, NULL, IP_V100GW);
+	CU_ASSERT(up_punted_frame("broadcast ARP in VLAN 100", f, tag_frame(f, n, 100)));
+	n = lab_arp_frame(f, ARP_OP_REPLY, lab_up0_mac, R.mac, R.ip, lab_up0_mac, LAB_UP);
+	CU_ASSERT(up_punted_frame("ARP to up0's MAC", f, n));
+	n = upf_copy(f, &untagged);
+	f[12] = 0x86, f[13] = 0xdd;
+	CU_ASSERT(up_punted_frame("IPv6", f, n));
+	n = upf_copy(f, &tagged);
+	f[16] = 0x86, f[17] = 0xdd;
+	CU_ASSERT(up_punted_frame("IPv6 in VLAN 100", f, n));
+
+	CU_ASSERT_EQUAL(gw_if_set_up(L.gw, SUB100, false), GW_OK);
+	snap();
+	CU_ASSERT(up_punted("sub-interface shut down", &tagged));
+	CU_ASSERT(up_forwarded(&untagged));
+	CU_ASSERT_EQUAL(gw_if_set_up(L.gw, SUB100, true), GW_OK);
+	snap();
+	CU_ASSERT_FATAL(up_forwarded(&tagged));
+	CU_ASSERT_EQUAL(gw_if_set_dot1q(L.gw, SUB100, 0), GW_OK);
+	snap();
+	CU_ASSERT(up_punted("sub-interface without encapsulation", &tagged));
+	CU_ASSERT_EQUAL(gw_if_set_dot1q(L.gw, SUB100, 100), GW_OK);
+	CU_ASSERT_EQUAL(gw_if_set_up(L.gw, L.up0, false), GW_OK);
+	snap();
+	CU_ASSERT(up_punted("main interface shut down", &untagged));
+	CU_ASSERT(up_forwarded(&tagged));
+}
+
+/*
+ * Another netdev, up1, with one sub-interface and no main interface: up1.300 (VLAN 300,
+ * 198.18.30.1/24, a MAC of its own) and a host V3 on it. Returns up1.300's ifx.
+ */
+#define IP_V300H 0xc6121e0au
+static const uint8_t MAC_UP1[6] = {2, 0, 0, 0, 0x98, 1};
+static const uint8_t MAC_V300H[6] = {2, 0, 0, 0x30, 1, 0x0a};
+
+static uint16_t add_up1(void)
+{
+	uint16_t s300;
+	CU_ASSERT_FATAL(gw_eth_add(L.gw, "up1.300", MAC_UP1, &s300) == GW_OK &&
+	                gw_if_set_dot1q(L.gw, s300, 300) == GW_OK &&
+	                gw_if_addr_add(L.gw, s300, 0xc6121e01u, 24) == GW_OK);
+	CU_ASSERT_EQUAL(arp_static_add(gw_arp(L.gw), s300, IP_V300H, MAC_V300H), 0);
+	return s300;
+}
+
+/* A netdev with sub-interfaces only, an unknown netdev, and frames cut short. */
+static void test_up_punt_netdev(void)
+{
+	add_up1();
+	snap();
+	uint16_t up1 = port_by_name(F, "up1");
+	CU_ASSERT_FATAL(up1 != 0 && up1 != port_by_name(F, "up0"));
+	CU_ASSERT_EQUAL(F->cfg->ports[up1].untagged, 0);
+	struct upf u;
+	const struct uphost v3 = {IP_V300H, MAC_V300H, 300};
+	upf_flow(&u, &v3, H1.ip, PROTO_UDP, 1, 2, 8, 64);
+	memcpy(u.b, MAC_UP1, 6); /* to up1.300 */
+	CU_ASSERT_FATAL(up_forwarded_on("up1", &u));
+	uint8_t f[200]; /* the same frame untagged */
+	unsigned n = u.len - NET_VLAN_HLEN;
+	memcpy(f, u.b, 12);
+	memcpy(f + 12, u.b + 16, n - 12);
+	CU_ASSERT(up_punted_port("untagged, no main interface", up1, f, n));
+	CU_ASSERT(up_punted_port("port 0 (netdev not in the snapshot)", 0, u.b, u.len));
+
+	/* up0's control frame, cut: shorter than the tag, the header, anything */
+	upf_flow(&u, &V1, H1.ip, PROTO_UDP, 1234, 80, 64, 64);
+	CU_ASSERT_FATAL(up_forwarded(&u));
+	static const unsigned cut[] = {0, 1, 13, 14, 17, 18, 37};
+	for (unsigned i = 0; i < sizeof(cut) / sizeof(cut[0]); i++)
+		CU_ASSERT(up_punted_frame("frame cut short", u.b, cut[i]));
+}
+
+/* The IPv4 and routing stages of frames from the uplink. */
+static void test_up_punt_ip(void)
+{
+	snap();
+	struct upf base, u;
+	upf_flow(&base, &V1, H1.ip, PROTO_UDP, 1234, 80, 64, 64);
+	CU_ASSERT_FATAL(up_forwarded(&base));
+	uint8_t *ip = u.b + 18;
+	u = base;
+	ip[10] ^= 0x5a;
+	CU_ASSERT(up_punted("bad IPv4 checksum", &u));
+	u = base;
+	ip[8] = 1;
+	ip_fix_csum(ip);
+	CU_ASSERT(up_punted("TTL 1", &u));
+	ip[8] = 0;
+	ip_fix_csum(ip);
+	CU_ASSERT(up_punted("TTL 0", &u));
+	upf_flow(&u, &V1, IP_V100GW, PROTO_ICMP, 0, 0, 8, 64);
+	CU_ASSERT(up_punted("to the sub-interface's address", &u));
+	upf_flow(&u, &FAR, LAB_UP, PROTO_ICMP, 0, 0, 8, 64);
+	CU_ASSERT(up_punted("to up0's address", &u));
+	upf_flow(&u, &V1, LAB_GW10, PROTO_UDP, 1, 2, 8, 64);
+	CU_ASSERT(up_punted("to a BDIF's address", &u));
+	upf_flow(&u, &V1, 0xc612c8ffu, PROTO_UDP, 1, 2, 8, 64);
+	CU_ASSERT(up_punted("subnet broadcast of up0.200", &u));
+	upf_flow(&u, &V1, IP_EXT, PROTO_UDP, 1, 2, 8, 64);
+	CU_ASSERT(up_punted("no route", &u));
+	upf_flow(&u, &V1, IP_UNRES, PROTO_UDP, 1, 2, 8, 64);
+	CU_ASSERT(up_punted("neighbour unresolved", &u));
+	upf_flow(&u, &V1, 0xc612c863u, PROTO_UDP, 1, 2, 8, 64);
+	CU_ASSERT(up_punted("neighbour unresolved on a sub-interface", &u));
+	gw_debug_set(L.gw, GW_DEBUG_IP, true);
+	snap();
+	CU_ASSERT(up_punted("debug on", &base));
+}
+
+/* The egress: no socket of this worker on its netdev, MTU, interface down. */
+static void test_up_punt_egress(void)
+{
+	uint16_t s300 = add_up1();
+	snap();
+	/* to up1.300: forwarded while the worker has a socket on up1 too, as the pipeline */
+	struct upf u;
+	struct vxp x;
+	upf_flow(&u, &V1, IP_V300H, PROTO_UDP, 1, 2, 8, 64);
+	vxp_flow(&x, &H1, IP_V300H, PROTO_UDP, 1, 2, 8, 64);
+	SOCKETS[1] = "up1";
+	CU_ASSERT_EQUAL(check_same_eth(&u, 1), 1);
+	CU_ASSERT_EQUAL(check_same_vx(&x, 1), 1);
+	run_pipeline(&x, 1);
+	CU_ASSERT_EQUAL_FATAL(L.n_cap, 1);
+	CU_ASSERT_EQUAL(L.cap[0].ifx, s300);
+	CU_ASSERT_EQUAL(lab_rd32(L.cap[0].bytes + 12), 0x8100012cu);
+	SOCKETS[1] = NULL;
+	CU_ASSERT(up_punted("egress netdev without a socket of this worker", &u));
+	CU_ASSERT(punted("egress netdev without a socket of this worker (underlay)", &x));
+	vxp_flow(&x, &H1, IP_FAR, PROTO_UDP, 1, 2, 8, 64);
+	CU_ASSERT_FATAL(forwarded_up(&x));
+	SOCKETS[0] = NULL;
+	CU_ASSERT(punted("no socket at all", &x));
+	SOCKETS[0] = "up0";
+
+	/* up0.200's IP MTU 1000: the tag is extra on the wire */
+	CU_ASSERT_EQUAL(gw_if_set_mtu(L.gw, SUB200, 1000), GW_OK);
+	snap();
+	upf_flow(&u, &V1, V2.ip, PROTO_ICMP, 0, 0, 1000 - 28, 64);
+	CU_ASSERT_EQUAL(check_same_eth(&u, 1), 1);
+	CU_ASSERT_EQUAL(L.cap[0].len, 1018);
+	upf_flow(&u, &V1, V2.ip, PROTO_ICMP, 0, 0, 1000 - 27, 64);
+	CU_ASSERT(up_punted("larger than the egress MTU (DF)", &u));
+	set_frag(u.b + NET_VLAN_HLEN, 0); /* its IPv4 header is past the tag */
+	CU_ASSERT(up_punted("larger than the egress MTU (fragment)", &u));
+	vxp_flow(&x, &H1, V2.ip, PROTO_ICMP, 0, 0, 1000 - 27, 64);
+	CU_ASSERT(punted("larger than the egress MTU (underlay)", &x));
+	vxp_flow(&x, &H1, V2.ip, PROTO_ICMP, 0, 0, 1000 - 28, 64);
+	CU_ASSERT(forwarded_up(&x));
+
+	/* V2 static: shutting up0.200 then only takes the interface down */
+	CU_ASSERT_EQUAL(arp_static_add(gw_arp(L.gw), SUB200, V2.ip, V2.mac), 0);
+	snap();
+	upf_flow(&u, &V1, V2.ip, PROTO_UDP, 1, 2, 8, 64);
+	CU_ASSERT_FATAL(forwarded_up(&x) && up_forwarded(&u));
+	CU_ASSERT_EQUAL(gw_if_set_up(L.gw, SUB200, false), GW_OK);
+	snap();
+	CU_ASSERT(punted("egress sub-interface shut down", &x));
+	CU_ASSERT(up_punted("egress sub-interface shut down (from up0.100)", &u));
+}
+
+/* Punts and forwards from the uplink in one vector. */
+static void test_up_punt_mixed_vector(void)
+{
+	snap();
+	unsigned n = 0;
+	bool fwd[LAB_CAP_MAX];
+	for (unsigned i = 0; i < 20; i++) {
+		switch (i % 4) {
+		case 0:
+			upf_flow(&U[n], &V1, V2.ip, PROTO_UDP, (uint16_t)i, 7, (uint16_t)i, 64);
+			break;
+		case 1: /* punted at L2 */
+			upf_flow(&U[n], &V1, V2.ip, PROTO_UDP, (uint16_t)i, 7, 8, 64);
+			set_vid(U[n].b, 300);
+			break;
+		case 2: /* punted at routing */
+			upf_flow(&U[n], &FAR, IP_UNRES, PROTO_UDP, (uint16_t)i, 7, 8, 64);
+			break;
+		default:
+			upf_flow(&U[n], &FAR, H4.ip, PROTO_TCP, (uint16_t)i, 7, (uint16_t)(i * 5),
+			         64);
+			break;
+		}
+		fwd[n++] = i % 4 == 0 || i % 4 == 3;
+	}
+	struct gw_fast w;
+	run_fast_eth(&w, "up0", U, n);
+	CU_ASSERT_EQUAL_FATAL(w.n_tx, 5);
+	CU_ASSERT_EQUAL_FATAL(w.n_tx_eth, 5);
+	CU_ASSERT_EQUAL_FATAL(w.n_punt, 10);
+	/* forwards in input order, each as the pipeline sends it alone */
+	unsigned t = 0, e = 0, matched = 0;
+	for (unsigned i = 0; i < n; i++) {
+		if (!fwd[i])
+			continue;
+		run_pipeline_eth(&U[i], 1);
+		CU_ASSERT_EQUAL_FATAL(L.n_cap, 1);
+		const struct gw_pkt *p = L.cap[0].ifx ? w.tx_eth[e++] : w.tx[t++];
+		CU_ASSERT_EQUAL(p->len, L.cap[0].len);
+		CU_ASSERT_EQUAL(memcmp(p->data, L.cap[0].bytes, L.cap[0].len), 0);
+	}
+	/* punts: each one of the others, untouched (frames differ by their source port) */
+	for (unsigned k = 0; k < w.n_punt; k++) {
+		const struct gw_pkt *q = w.punt[k];
+		for (unsigned i = 0; i < n; i++) {
+			if (fwd[i] || q->len != U[i].len || memcmp(q->data, U[i].b, U[i].len) != 0)
+				continue;
+			matched += gw_pkt_headroom(q) == GW_PKT_HEADROOM;
+			break;
+		}
+	}
+	CU_ASSERT_EQUAL(matched, 10);
+	fast_release(&w);
+}
+
+/* Frames through the fast path, sent as a worker sends them (it counts tx_underlay), and
+ * folded. */
+static void fast_fold_up(const struct upf *u, unsigned nu, const struct vxp *x, unsigned nx,
+                         struct gw_fast_cnt *seen)
+{
+	struct gw_fast w;
+	run_fast_eth(&w, "up0", u, nu);
+	CU_ASSERT_EQUAL(w.n_punt, 0);
+	CNT->c.tx_underlay += w.n_tx;
+	fast_release(&w);
+	run_fast(&w, F, x, nx, L.now);
+	CU_ASSERT_EQUAL(w.n_punt, 0);
+	CNT->c.tx_underlay += w.n_tx;
+	fast_release(&w);
+	gw_fast_fold(L.gw, CNT, seen);
+}
+
+/*
+ * rx_eth, tx_eth and the uplinks' counters as the pipeline counts them: a frame in by its
+ * length after the tag is taken off (padding included), a frame out with its tag.
+ */
+static void test_up_counters(void)
+{
+	unsigned nu = 0, nx = 0, to_up = 0;
+	uint64_t rx100 = 0, rx0 = 0, tx200 = 0, tx0 = 0;
+	for (unsigned i = 0; i < 8; i++) {
+		const struct uphost *from = i & 1 ? &V1 : &FAR;
+		uint32_t dst = i % 4 == 0   ? H1.ip
+		               : i % 4 == 1 ? V2.ip
+		               : i % 4 == 2 ? V2.ip
+		                            : IP_FAR;
+		upf_flow(&U[nu], from, dst, i & 2 ? PROTO_TCP : PROTO_UDP, (uint16_t)i, 9,
+		         (uint16_t)(i * 91), 64);
+		unsigned ipl = lab_rd16(frame_ip(U[nu].b) + 2);
+		if (from->vlan)
+			rx100 += U[nu].len - NET_VLAN_HLEN;
+		else
+			rx0 += U[nu].len;
+		if (dst == V2.ip)
+			tx200 += 18 + ipl;
+		else if (dst == IP_FAR)
+			tx0 += 14 + ipl;
+		to_up += dst != H1.ip;
+		nu++;
+	}
+	/* priority-tagged: up0's, counted without its tag too */
+	upf_flow(&U[nu], &FAR, H1.ip, PROTO_UDP, 8, 9, 100, 64);
+	U[nu].len = tag_frame(U[nu].b, U[nu].len, 0x6000);
+	rx0 += U[nu++].len - NET_VLAN_HLEN;
+	for (unsigned i = 0; i < 6; i++) {
+		const struct host *from = i & 1 ? &H2 : &H1;
+		uint32_t dst = i % 3 == 0 ? IP_FAR : i % 3 == 1 ? V2.ip : H4.ip;
+		vxp_flow(&X[nx], from, dst, PROTO_UDP, (uint16_t)i, 9, (uint16_t)(i * 77), 64);
+		unsigned ipl = lab_rd16(X[nx].b + VX_HDR_LEN + 14 + 2);
+		if (dst == V2.ip)
+			tx200 += 18 + ipl;
+		else if (dst == IP_FAR)
+			tx0 += 14 + ipl;
+		to_up += dst != H4.ip;
+		nx++;
+	}
+	gw_clear_counters(L.gw);
+	run_pipeline_eth(U, nu);
+	CU_ASSERT_EQUAL(L.n_cap, nu);
+	run_pipeline(X, nx);
+	CU_ASSERT_EQUAL(L.n_cap, nx);
+	struct cnt_view by_pipeline, by_fast, again;
+	read_counters(&by_pipeline);
+	/* what the pipeline counted, independently */
+	CU_ASSERT_EQUAL(by_pipeline.c.rx_eth, nu);
+	CU_ASSERT_EQUAL(by_pipeline.c.rx_underlay, nx);
+	CU_ASSERT_EQUAL(by_pipeline.c.routed, nu + nx);
+	CU_ASSERT_EQUAL(by_pipeline.c.tx_eth, to_up);
+	CU_ASSERT_EQUAL(by_pipeline.c.tx_underlay, nu + nx - to_up);
+	CU_ASSERT_EQUAL(by_pipeline.v100.rx_bytes, rx100);
+	CU_ASSERT_EQUAL(by_pipeline.up0.rx_bytes, rx0);
+	CU_ASSERT_EQUAL(by_pipeline.v200.tx_bytes, tx200);
+	CU_ASSERT_EQUAL(by_pipeline.up0.tx_bytes, tx0);
+	CU_ASSERT_EQUAL(by_pipeline.v200.rx_pkts + by_pipeline.v100.tx_pkts, 0);
+
+	gw_clear_counters(L.gw);
+	snap();
+	struct gw_fast_cnt *seen = calloc(1, sizeof(*seen));
+	CU_ASSERT_FATAL(seen != NULL);
+	fast_fold_up(U, nu, X, nx, seen);
+	read_counters(&by_fast);
+	CU_ASSERT(same_view(&by_pipeline, &by_fast));
+	CU_ASSERT_EQUAL(by_fast.c.rx_eth, nu);
+	CU_ASSERT_EQUAL(by_fast.c.tx_eth, to_up);
+	CU_ASSERT_EQUAL(by_fast.v100.rx_bytes, rx100);
+	CU_ASSERT_EQUAL(by_fast.v200.tx_bytes, tx200);
+	/* again: only what moved since the last fold */
+	fast_fold_up(U, nu, X, nx, seen);
+	read_counters(&again);
+	CU_ASSERT_EQUAL(again.c.rx_eth, 2 * nu);
+	CU_ASSERT_EQUAL(again.c.tx_eth, 2 * to_up);
+	CU_ASSERT_EQUAL(again.up0.tx_bytes, 2 * tx0);
+	CU_ASSERT_EQUAL(again.v100.rx_bytes, 2 * rx100);
+	free(seen);
+}
+
 /* ---------------------------------------------------------------- registry */
 
 static CU_TestInfo equiv_tests[] = {
@@ -1245,10 +2024,23 @@ static CU_TestInfo ring_tests[] = {
     CU_TEST_INFO_NULL,
 };
 
+static CU_TestInfo uplink_tests[] = {
+    {"uplink = pipeline: up0, sub-interfaces -> BDIFs, uplinks", test_up_equiv_from_uplink},
+    {"uplink = pipeline: BDIFs -> up0, sub-interfaces", test_up_equiv_to_uplink},
+    {"uplink punt: VLANs, MACs, ethertypes, interface state", test_up_punt_l2},
+    {"uplink punt: netdev without main interface, port 0, runts", test_up_punt_netdev},
+    {"uplink punt: IPv4 checks, TTL, local, no route, neighbours", test_up_punt_ip},
+    {"uplink punt: no socket on the egress netdev, MTU, shut", test_up_punt_egress},
+    {"uplink punt: forwards and punts in one vector", test_up_punt_mixed_vector},
+    {"uplink counters: fold = what the pipeline counts (tags)", test_up_counters},
+    CU_TEST_INFO_NULL,
+};
+
 static CU_SuiteInfo suites[] = {
     {"fast", NULL, NULL, setup_hosts, teardown, equiv_tests},
     {"punt", NULL, NULL, setup_hosts, teardown, punt_tests},
     {"ring", NULL, NULL, NULL, NULL, ring_tests},
+    {"uplink", NULL, NULL, setup_uplinks, teardown, uplink_tests},
     CU_SUITE_INFO_NULL,
 };
 
