@@ -480,7 +480,9 @@ bool gw_workers_info(const struct gw_workers *ws, unsigned i, struct gw_worker_i
 		return false;
 	const struct worker *w = &ws->w[i];
 	const struct gw_fast_cnt *c = w->cnt;
-	uint64_t fwd = __atomic_load_n(&c->c.rx_underlay, __ATOMIC_RELAXED);
+	/* what the fast path took in is what it forwarded (it drops nothing itself) */
+	uint64_t fwd = __atomic_load_n(&c->c.rx_underlay, __ATOMIC_RELAXED) +
+	               __atomic_load_n(&c->c.rx_eth, __ATOMIC_RELAXED);
 	uint64_t punted = __atomic_load_n(&c->punted, __ATOMIC_RELAXED);
 	uint64_t pdrops = __atomic_load_n(&c->c.drops[GW_DROP_PUNT_FULL], __ATOMIC_RELAXED);
 	*wi = (struct gw_worker_info){
