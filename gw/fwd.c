@@ -149,7 +149,9 @@ static int bd_copy_one(const struct bd_info *bi, void *arg)
 	b->vni = bi->vni;
 	b->group = bi->flood_group;
 	b->n_peers = bi->n_flood_peers;
-	memcpy(bc->c->peer_pool + bc->n_peers, bi->flood_peers, bi->n_flood_peers * 4u);
+	/* a flood-group-only bridge domain has no list (NULL), and the pool may be none yet */
+	if (bi->n_flood_peers)
+		memcpy(bc->c->peer_pool + bc->n_peers, bi->flood_peers, bi->n_flood_peers * 4u);
 	b->peers = (uint32_t *)(uintptr_t)bc->n_peers; /* an offset until the pool is final */
 	bc->n_peers += bi->n_flood_peers;
 	b->fresh_ms = bi->mac_aging * 1000u / 3;
