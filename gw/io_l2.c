@@ -124,7 +124,7 @@ int gw_l2_parse_neigh(const void *buf, size_t len, uint32_t seq, struct gw_l2_ne
 	const struct ndmsg *nd = NLMSG_DATA(h);
 	if (nd->ndm_family != AF_INET)
 		return -EBADMSG;
-	*out = (struct gw_l2_neigh){.state = nd->ndm_state};
+	*out = (struct gw_l2_neigh){.state = nd->ndm_state, .ifindex = nd->ndm_ifindex};
 	int alen = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof(*nd)));
 	const struct rtattr *a =
 	    (const struct rtattr *)((const char *)nd + NLMSG_ALIGN(sizeof(*nd)));
@@ -132,6 +132,10 @@ int gw_l2_parse_neigh(const void *buf, size_t len, uint32_t seq, struct gw_l2_ne
 		if (a->rta_type == NDA_LLADDR && RTA_PAYLOAD(a) == 6) {
 			memcpy(out->mac, RTA_DATA(a), 6);
 			out->has_mac = true;
+		} else if (a->rta_type == NDA_DST && RTA_PAYLOAD(a) == 4) {
+			uint32_t v;
+			memcpy(&v, RTA_DATA(a), 4);
+			out->dst = ntohl(v);
 		}
 	}
 	return 0;
@@ -193,7 +197,11 @@ static int ask_neigh(struct gw_l2 *l, int ifindex, uint32_t ip, struct gw_l2_nei
 	uint32_t a = htonl(ip);
 	put_attr(&req.h, NDA_DST, &a, 4);
 	ssize_t n = nl_ask(l, &req.h);
-	return n < 0 ? -1 : gw_l2_parse_neigh(l->buf, (size_t)n, l->seq, nb);
+	if (n < 0 || gw_l2_parse_neigh(l->buf, (size_t)n, l->seq, nb) != 0)
+		return -1;
+	/* the answer must be about the question: a MAC for another neighbour would send a
+	 * peer's frames to the wrong host until the next refresh */
+	return nb->ifindex == ifindex && nb->dst == ip ? 0 : -1;
 }
 
 /* The netdev's MAC, if it is an Ethernet device that is up. */

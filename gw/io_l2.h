@@ -43,6 +43,8 @@ struct gw_l2_neigh {
 	uint16_t state; /* NUD_* */
 	bool has_mac;
 	uint8_t mac[6];
+	int ifindex;  /* what the answer is about: checked against the question */
+	uint32_t dst; /* NDA_DST, host order; 0: none */
 };
 
 /*

@@ -164,6 +164,9 @@ static void test_neigh(void)
 	CU_ASSERT_EQUAL(n.state, NUD_REACHABLE);
 	CU_ASSERT(n.has_mac);
 	CU_ASSERT_EQUAL(memcmp(n.mac, mac, 6), 0);
+	/* what the answer is about, for the caller to check against its question */
+	CU_ASSERT_EQUAL(n.ifindex, 7);
+	CU_ASSERT_EQUAL(n.dst, 0xc0000216u);
 	for (size_t cut = 0; cut < m.len; cut++)
 		CU_ASSERT(gw_l2_parse_neigh(m.b, cut, SEQ, &n) < 0 || !n.has_mac);
 }
