@@ -162,9 +162,9 @@ struct fast_out {
 	uint16_t ifx;
 	uint32_t bdx;
 	uint32_t nh;
-	uint64_t nb_key;
+	uint64_t nb_key, nb_hash;
 	const struct gw_fwd_nb_slot *nb;
-	uint64_t mac_key;
+	uint64_t mac_key, mac_hash;
 	uint32_t vtep;
 };
 
@@ -190,20 +190,20 @@ static bool fast_route(const struct gw_fast *w, const struct gw_fwd *f, const st
 	o->bdx = oif->bdx;
 	o->nh = nh;
 	o->nb_key = gw_fwd_nb_key(path->ifx, nh);
-	gw_fwd_prefetch(f->nb, o->nb_key);
+	o->nb_hash = gw_fwd_prefetch(f->nb, o->nb_key);
 	return true;
 }
 
 /* The next hop is a usable neighbour (REACHABLE still, or static). */
 static bool fast_neigh(const struct gw_fwd *f, struct fast_out *o, uint64_t now_ms)
 {
-	o->nb = gw_fwd_nb_find(f->nb, o->nb_key);
+	o->nb = gw_fwd_nb_find_hashed(f->nb, o->nb_key, o->nb_hash);
 	if (!o->nb || now_ms >= o->nb->until_ms)
 		return false;
 	if (o->bdx == BD_NONE)
 		return true; /* an uplink: the neighbour's MAC is all it needs */
 	o->mac_key = gw_fwd_mac_key(o->bdx, o->nb->mac);
-	gw_fwd_prefetch(f->mac, o->mac_key);
+	o->mac_hash = gw_fwd_prefetch(f->mac, o->mac_key);
 	return true;
 }
 
@@ -212,7 +212,7 @@ static bool fast_vtep(const struct gw_fwd *f, struct fast_out *o)
 {
 	if (o->bdx == BD_NONE)
 		return true;
-	const struct gw_fwd_mac_slot *m = gw_fwd_mac_find(f->mac, o->mac_key);
+	const struct gw_fwd_mac_slot *m = gw_fwd_mac_find_hashed(f->mac, o->mac_key, o->mac_hash);
 	if (!m)
 		return false;
 	o->vtep = m->vtep;

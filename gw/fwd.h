@@ -171,16 +171,37 @@ static inline uint64_t gw_fwd_mac_key(uint32_t bdx, const uint8_t *mac)
 	return 1ull << 63 | (uint64_t)bdx << 48 | net_mac_to_u64(mac);
 }
 
-/* Starts loading the slot a lookup of key will read first, a stage ahead. */
-static inline void gw_fwd_prefetch(const struct gw_fwd_hash *h, uint64_t key)
+/* Starts loading the slot a lookup of key will read first, a stage ahead; returns the
+ * key's hash for the lookup (a packet hashes each key once). */
+static inline uint64_t gw_fwd_prefetch(const struct gw_fwd_hash *h, uint64_t key)
 {
-	__builtin_prefetch((const uint8_t *)h->slots + (net_hash64(key) & h->mask) * h->slot_size);
+	uint64_t hash = net_hash64(key);
+	__builtin_prefetch((const uint8_t *)h->slots + (hash & h->mask) * h->slot_size);
+	return hash;
+}
+
+static inline const struct gw_fwd_nb_slot *gw_fwd_nb_find_hashed(const struct gw_fwd_hash *h,
+                                                                 uint64_t key, uint64_t hash)
+{
+	const struct gw_fwd_nb_slot *s = h->slots;
+	for (uint64_t i = hash & h->mask;; i = (i + 1) & h->mask) {
+		if (s[i].key == key)
+			return &s[i];
+		if (!s[i].key)
+			return NULL;
+	}
 }
 
 static inline const struct gw_fwd_nb_slot *gw_fwd_nb_find(const struct gw_fwd_hash *h, uint64_t key)
 {
-	const struct gw_fwd_nb_slot *s = h->slots;
-	for (uint64_t i = net_hash64(key) & h->mask;; i = (i + 1) & h->mask) {
+	return gw_fwd_nb_find_hashed(h, key, net_hash64(key));
+}
+
+static inline struct gw_fwd_mac_slot *gw_fwd_mac_find_hashed(const struct gw_fwd_hash *h,
+                                                             uint64_t key, uint64_t hash)
+{
+	struct gw_fwd_mac_slot *s = h->slots;
+	for (uint64_t i = hash & h->mask;; i = (i + 1) & h->mask) {
 		if (s[i].key == key)
 			return &s[i];
 		if (!s[i].key)
@@ -190,13 +211,7 @@ static inline const struct gw_fwd_nb_slot *gw_fwd_nb_find(const struct gw_fwd_ha
 
 static inline struct gw_fwd_mac_slot *gw_fwd_mac_find(const struct gw_fwd_hash *h, uint64_t key)
 {
-	struct gw_fwd_mac_slot *s = h->slots;
-	for (uint64_t i = net_hash64(key) & h->mask;; i = (i + 1) & h->mask) {
-		if (s[i].key == key)
-			return &s[i];
-		if (!s[i].key)
-			return NULL;
-	}
+	return gw_fwd_mac_find_hashed(h, key, net_hash64(key));
 }
 
 #endif
