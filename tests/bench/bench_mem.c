@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "gw/fwd.h"
 #include "pktlab.h"
 
 static uint64_t rng = 0x243f6a8885a308d3ull;
@@ -117,7 +118,16 @@ int main(int argc, char **argv)
 		added++;
 	}
 	row("routes added", before, now_s() - t);
+
+	/* what worker threads add: the forwarding snapshot they read (gw/fwd.h) */
+	before = rss_kib();
+	t = now_s();
+	struct gw_fwd *fwd = gw_fwd_build(gw, NULL, true, lab.now);
+	if (!fwd)
+		return fprintf(stderr, "forwarding snapshot: out of memory\n"), 1;
+	row("workers' forwarding snapshot built", before, now_s() - t);
 	long total = rss_kib();
+	gw_fwd_free(fwd);
 	printf("| **total** (%u routes via 10,000 next hops, %u MACs, %u ARP entries) | **%.1f** | "
 	       "| |\n",
 	       n_routes, n_macs, n_nbr, total / 1024.0);
