@@ -453,18 +453,32 @@ static unsigned workers_uplinks(const struct gwd *d, struct gw_worker_uplink *up
 static void workers_settle(struct gwd *d)
 {
 	unsigned n = workers_wanted(d->running);
-	struct gw_worker_uplink now[GW_WORKER_UPLINKS_MAX];
-	if (d->workers && !gw_workers_same_uplinks(d->workers, now, workers_uplinks(d, now)))
-		workers_stop(d); /* an uplink netdev came or went: the workers' sockets follow */
-	if (n == 0 || d->workers || !d->udp)
-		return;
-	char ioerr[GW_IO_ERRLEN];
 	struct gw_worker_uplink ups[GW_WORKER_UPLINKS_MAX];
 	unsigned n_ups = workers_uplinks(d, ups);
+	/* Another count, or an uplink netdev came or went: a new set of workers replaces the
+	 * old one. The new sockets join the SO_REUSEPORT and fanout groups before the old ones
+	 * leave (each old worker drains its sockets as it stops), so that no traffic finds
+	 * the groups empty. */
+	struct gw_workers *old = d->workers;
+	if (old && gw_workers_count(old) == n && gw_workers_same_uplinks(old, ups, n_ups))
+		return;
+	d->workers = NULL;
+	if (n == 0 || !d->udp) {
+		gw_workers_stop(old, d->gw);
+		return;
+	}
+	char ioerr[GW_IO_ERRLEN];
 	d->workers = gw_workers_start(d->gw, n, d->udp_vtep, d->udp_port, ups, n_ups,
 	                              workers_notify, d, ioerr);
 	if (d->workers) {
+		gw_workers_stop(old, d->gw);
 		gw_log(LOG_INFO, "%u data-plane worker%s started", n, n == 1 ? "" : "s");
+		return;
+	}
+	if (old) {
+		d->workers = old;
+		gw_log(LOG_ERR, "data-plane workers: %s; the %u running ones stay", ioerr,
+		       gw_workers_count(old));
 		return;
 	}
 	gw_log(LOG_ERR, "data-plane workers: %s; the main thread forwards", ioerr);
@@ -484,12 +498,16 @@ static void workers_settle(struct gwd *d)
 	udp_watchers_rebuild(d);
 }
 
-/* Does cand need other workers than those running (count, address, port)? */
+/*
+ * Must the workers stop before cand is applied? When their sockets' address or port
+ * changes, or none are wanted (the main thread takes the underlay socket back). A new
+ * count is handled after the commit, by a handover (workers_settle).
+ */
 static bool workers_restart_needed(const struct gwd *d, const struct gw_cfg *cand)
 {
 	if (!d->workers)
 		return false;
-	return workers_wanted(cand) != gw_workers_count(d->workers) || cand->vtep != d->udp_vtep ||
+	return workers_wanted(cand) == 0 || cand->vtep != d->udp_vtep ||
 	       cand->udp_port != d->udp_port;
 }
 

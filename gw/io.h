@@ -39,6 +39,9 @@ struct gw_udp *gw_udp_open(uint32_t vtep, uint16_t port, char err[GW_IO_ERRLEN])
 struct gw_udp *gw_udp_open_opt(uint32_t vtep, uint16_t port, unsigned flags,
                                char err[GW_IO_ERRLEN]);
 void gw_udp_close(struct gw_udp *u);
+/* Takes the unicast socket out of its SO_REUSEPORT group's choice for new datagrams (what
+ * it holds can still be read): a worker leaving hands its share to the others first. */
+int gw_udp_quiesce(struct gw_udp *u);
 /* Groups one driver can join; gw_udp_fds never returns more than 1 + this. */
 #define GW_UDP_GROUPS_MAX 256
 /* Descriptors to watch for reading: the unicast socket and one per joined group; returns

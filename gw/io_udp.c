@@ -185,6 +185,16 @@ struct gw_udp *gw_udp_open_opt(uint32_t vtep, uint16_t port, unsigned flags, cha
 	return u;
 }
 
+int gw_udp_quiesce(struct gw_udp *u)
+{
+	if (u->rx_fd < 0)
+		return 0;
+	/* Connected to its own address, port 1: no datagram matches that peer, so the kernel
+	 * stops choosing this socket in its SO_REUSEPORT group, while what it queued stays. */
+	struct sockaddr_in sa = sin_of(u->vtep, 1);
+	return connect(u->rx_fd, (struct sockaddr *)&sa, sizeof(sa));
+}
+
 void gw_udp_close(struct gw_udp *u)
 {
 	if (!u)

@@ -54,6 +54,7 @@ struct worker {
 	_Atomic uint64_t tx_l2, tx_raw; /* its driver's totals, published for the main thread */
 	uint64_t tx_l2_seen, tx_raw_seen, rx_drops_seen; /* main thread's */
 	uint64_t oversize_seen;                          /* the worker's */
+	uint64_t final_rx_drops; /* its socket's drop count when it closed it */
 };
 
 struct gw_workers {
@@ -208,6 +209,28 @@ static void worker_rx(struct worker *w, struct wport *wp)
 	}
 }
 
+/*
+ * Stopping: what waits in the sockets is forwarded, then they are closed at once, so that
+ * the kernel gives this worker's share to the sockets left in the groups (a new set of
+ * workers, or the main thread's uplink sockets).
+ */
+static void worker_leave(struct worker *w)
+{
+	(void)gw_udp_quiesce(w->udp); /* best effort: else the drain below narrows the gap */
+	worker_rx(w, NULL);
+	for (unsigned k = 0; k < w->n_ports; k++)
+		worker_rx(w, &w->ports[k]);
+	for (unsigned k = 0; k < w->n_ports; k++) {
+		w->fast->port_tx[w->ports[k].port] = NULL;
+		gw_eth_close(w->ports[k].eth);
+		w->ports[k].eth = NULL;
+	}
+	w->n_ports = 0;
+	w->final_rx_drops = gw_udp_rx_dropped(w->udp);
+	gw_udp_close(w->udp);
+	w->udp = NULL;
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
@@ -230,6 +253,7 @@ static void *worker_main(void *arg)
 			if (pfd[2 + k].revents & POLLIN)
 				worker_rx(w, &w->ports[k]);
 	}
+	worker_leave(w);
 	rcu_unregister_thread();
 	return NULL;
 }
@@ -466,8 +490,9 @@ void gw_workers_fold(struct gw_workers *ws, struct gw *gw)
 		gw_count_underlay_paths(gw, l2 - w->tx_l2_seen, raw - w->tx_raw_seen);
 		w->tx_l2_seen = l2;
 		w->tx_raw_seen = raw;
-		/* the kernel's count, asked from here: SO_MEMINFO on the worker's socket */
-		uint64_t d = gw_udp_rx_dropped(w->udp);
+		/* the kernel's count, asked from here: SO_MEMINFO on the worker's socket (once
+		 * the worker has closed it, what it read last) */
+		uint64_t d = w->udp ? gw_udp_rx_dropped(w->udp) : w->final_rx_drops;
 		if (d > w->rx_drops_seen)
 			gw_count_drop(gw, GW_DROP_RX_OVERFLOW, d - w->rx_drops_seen);
 		w->rx_drops_seen = d;
