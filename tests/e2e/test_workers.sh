@@ -381,6 +381,21 @@ check "dataplane workers 2 again is accepted" set_workers 2
 check "show dataplane json: 2 workers; 2 threads" workers_is 2
 check "h1 -> h2 with 2 workers again" lab_ping h1 "$H2"
 check "h1 -> h3 with 2 workers again" lab_ping h1 10.1.30.70
+HANDOVER_PING=$LAB_TMP/handover.ping
+handover_run() { # a new count while a 100/s ping runs: the new workers join before the old leave
+  local ppid
+  lab_exec h1 timeout 30 ping -n -q -i 0.01 -c 600 -W 2 "$H2" >"$HANDOVER_PING" 2>&1 &
+  ppid=$!
+  sleep 1
+  set_workers 1 >/dev/null && sleep 1 && set_workers 2 >/dev/null && sleep 1 &&
+    set_workers 1 >/dev/null && sleep 1 && set_workers 2 >/dev/null || { wait "$ppid"; return 1; }
+  wait "$ppid"
+  cat "$HANDOVER_PING"
+  workers_is 2
+}
+check "2 -> 1 -> 2 -> 1 -> 2 workers during a 100/s ping" handover_run
+check "the ping through the handovers: 600 sent, 600 answered (0% loss)" \
+  eval 'cat "$HANDOVER_PING"; grep -Eq "^600 packets transmitted, 600 received, 0% packet loss" "$HANDOVER_PING"'
 check "the same vxgwd process all along (pid $GW_PID0)" \
   eval '[ "$GW_PID" = "$GW_PID0" ] && gw_alive && [ "$(cat /proc/$GW_PID/comm)" = vxgwd ]'
 check "its log has no restart" eval '[ "$(grep -c "^=== gw_start" "$GW_LOG")" = 1 ]'
