@@ -11,8 +11,9 @@
  *
  * The main thread alone calls these functions. Configuration changes never stop the
  * workers: the main thread publishes a new snapshot and frees the old one after a grace
- * period. Starting or stopping workers (a new worker count, a new VTEP address or port)
- * does stop them for the few milliseconds it takes.
+ * period. A new worker count starts the new set before the old one stops (each stopping
+ * worker leaves its socket groups, then drains and closes its sockets); a new VTEP
+ * address or port stops them for the few milliseconds it takes.
  */
 #ifndef GW_WORKER_H
 #define GW_WORKER_H
