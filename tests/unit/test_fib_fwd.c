@@ -13,6 +13,7 @@
 #include "common/net.h"
 #include "cu_main.h"
 #include "fib/fib.h"
+#include "fib_testlib.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -20,47 +21,6 @@
 #include <string.h>
 
 /* ---------------------------------------------------------------- helpers */
-
-static uint64_t rng_state;
-
-static size_t env_size(const char *name, size_t dflt)
-{
-	const char *s = getenv(name);
-	if (!s || !*s)
-		return dflt;
-	char *end;
-	unsigned long v = strtoul(s, &end, 10);
-	return *end || v == 0 ? dflt : (size_t)v;
-}
-
-static void rng_seed(uint64_t seed)
-{
-	seed ^= net_hash64(env_size("FIB_TEST_SEED", 0));
-	rng_state = seed ? seed : 1;
-}
-
-static uint32_t rnd(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return (uint32_t)(rng_state >> 16);
-}
-
-static uint32_t ip(unsigned a, unsigned b, unsigned c, unsigned d)
-{
-	return (uint32_t)a << 24 | b << 16 | c << 8 | d;
-}
-
-static struct fib_nh nh_ip(uint32_t a)
-{
-	return (struct fib_nh){.kind = FIB_NH_IP, .ip = a};
-}
-
-static struct fib_nh nh_null0(void)
-{
-	return (struct fib_nh){.kind = FIB_NH_NULL0};
-}
 
 /* Same path, or both NULL. */
 static bool path_same(const struct fib_path *a, const struct fib_path *b)
