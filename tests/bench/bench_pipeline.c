@@ -114,6 +114,20 @@ static void build_templates(uint8_t (*tpl)[VX_HDR_LEN + FRAME_LEN], const uint32
 	}
 }
 
+/* A vector of buffers from pool filled with the next templates, as VTEP1 sends them (what
+ * a NIC's DMA would have done). */
+static void refill(struct gw_pool *pool, uint8_t (*tpl)[VX_HDR_LEN + FRAME_LEN], uint32_t *next,
+                   struct gw_pkt **vec)
+{
+	for (unsigned i = 0; i < GW_VEC_MAX; i++) {
+		struct gw_pkt *p = gw_pkt_alloc(pool);
+		gw_pkt_set(p, tpl[(*next)++ % N_TEMPLATES], VX_HDR_LEN + FRAME_LEN);
+		p->outer_src = LAB_VTEP11;
+		p->outer_dst = LAB_VTEP;
+		vec[i] = p;
+	}
+}
+
 /* One fast-path thread: what a worker does per vector, minus the sockets. */
 struct fast_thread {
 	pthread_t th;
@@ -140,13 +154,7 @@ static void *fast_thread_main(void *arg)
 	double end = now_s() + t->secs;
 	while (now_s() < end) {
 		for (int round = 0; round < 64; round++) {
-			for (unsigned i = 0; i < GW_VEC_MAX; i++) {
-				struct gw_pkt *p = gw_pkt_alloc(pool);
-				gw_pkt_set(p, t->tpl[next++ % N_TEMPLATES], VX_HDR_LEN + FRAME_LEN);
-				p->outer_src = LAB_VTEP11;
-				p->outer_dst = LAB_VTEP;
-				vec[i] = p;
-			}
+			refill(pool, t->tpl, &next, vec);
 			uint64_t c0 = __rdtsc();
 			gw_fast_underlay(w, t->fwd, vec, GW_VEC_MAX);
 			t->cycles += __rdtsc() - c0;
@@ -248,17 +256,6 @@ int main(int argc, char **argv)
 		lab_fini(&lab);
 		return r;
 	}
-	if (threads) {
-		printf("| metric | value |\n|---|---|\n");
-		printf("| routes / neighbours | %u / %u |\n", n_routes, n_nbr);
-		int r = bench_fast(&lab, tpl, (unsigned)threads, secs);
-		if (r)
-			fprintf(stderr, "FAIL: the fast path punted some packets\n");
-		free(dsts);
-		free(tpl);
-		lab_fini(&lab);
-		return r;
-	}
 
 	struct gw_pool *pool = gw_pool(lab.gw);
 	struct gw_pkt *vec[GW_VEC_MAX];
@@ -268,13 +265,7 @@ int main(int argc, char **argv)
 	uint64_t tsc_start = __rdtsc();
 	while (now_s() < end) {
 		for (int round = 0; round < 64; round++) {
-			for (unsigned i = 0; i < GW_VEC_MAX; i++) {
-				struct gw_pkt *p = gw_pkt_alloc(pool);
-				gw_pkt_set(p, tpl[next++ % N_TEMPLATES], VX_HDR_LEN + FRAME_LEN);
-				p->outer_src = LAB_VTEP11;
-				p->outer_dst = LAB_VTEP;
-				vec[i] = p;
-			}
+			refill(pool, tpl, &next, vec);
 			uint64_t c0 = __rdtsc();
 			gw_input_underlay(lab.gw, vec, GW_VEC_MAX);
 			cycles += __rdtsc() - c0;
