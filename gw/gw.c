@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/net.h"
 
@@ -157,6 +158,13 @@ uint32_t gw_vtep(const struct gw *gw)
 uint16_t gw_udp_port(const struct gw *gw)
 {
 	return gw->udp_port;
+}
+
+uint64_t gw_clock_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
 void gw_set_time(struct gw *gw, uint64_t now_ms)

@@ -184,6 +184,8 @@ void gw_bdif_default_mac(uint32_t bd_id, uint8_t mac[6]);
  * The daemon sets it once per loop iteration; tests set it explicitly.
  */
 void gw_set_time(struct gw *gw, uint64_t now_ms);
+/* The monotonic clock in milliseconds: what the daemon and its workers stamp with. */
+uint64_t gw_clock_ms(void);
 
 /*
  * VXLAN from the underlay: each packet's data is the VXLAN header (what a UDP socket

@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
-#include <time.h>
 #include <unistd.h>
 #include <urcu-qsbr.h>
 
@@ -69,13 +68,6 @@ struct gw_workers {
 	struct gw_worker_uplink ups[PORTS_MAX];
 	struct worker w[];
 };
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 /* ---------------------------------------------------------------- the worker thread */
 
@@ -178,7 +170,7 @@ static unsigned worker_vector(struct worker *w, struct wport *wp)
 	}
 	if (!n)
 		return 0;
-	w->fast->now_ms = now_ms();
+	w->fast->now_ms = gw_clock_ms();
 	const struct gw_fwd *fwd = rcu_dereference(w->ws->fwd);
 	map_ports(w, fwd->cfg);
 	if (!wp) {
@@ -347,8 +339,8 @@ struct gw_workers *gw_workers_start(struct gw *gw, unsigned n, uint32_t vtep, ui
 	for (unsigned i = 0; ok && i < n; i++)
 		ok = worker_init(ws, i, vtep, port, ups, n_ups, err) == 0;
 	if (ok) {
-		ws->fwd = gw_fwd_build(gw, NULL, true, now_ms());
-		ws->last_publish_ms = now_ms();
+		ws->last_publish_ms = gw_clock_ms();
+		ws->fwd = gw_fwd_build(gw, NULL, true, ws->last_publish_ms);
 		ok = ws->fwd != NULL;
 		if (!ok)
 			snprintf(err, GW_IO_ERRLEN, "forwarding snapshot: out of memory");
@@ -408,7 +400,7 @@ uint64_t gw_workers_publish(struct gw_workers *ws, struct gw *gw, bool cfg_chang
 		return GW_FWD_MIN_GAP_MS; /* out of memory: the old one stays, try again */
 	struct gw_fwd *old = ws->fwd;
 	rcu_assign_pointer(ws->fwd, f);
-	uint64_t built = now_ms();
+	uint64_t built = gw_clock_ms();
 	ws->last_build_ms = built > now ? built - now : 0;
 	ws->last_publish_ms = built;
 	ws->publications++;
