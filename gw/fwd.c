@@ -6,6 +6,7 @@
  */
 #include "gw/fwd.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -260,6 +261,26 @@ static struct gw_fwd_hash *hash_new(size_t n, size_t slot_size, uint64_t gen)
 	return h;
 }
 
+/*
+ * The slot for a new key (every slot type starts with its 64-bit key): the first empty one
+ * on the key's probe sequence, its key set. NULL when the table is half full already (it
+ * grew between counting and walking: the rest are punted until the next snapshot).
+ */
+_Static_assert(offsetof(struct gw_fwd_nb_slot, key) == 0, "slots start with their key");
+_Static_assert(offsetof(struct gw_fwd_mac_slot, key) == 0, "slots start with their key");
+
+static void *hash_claim(struct gw_fwd_hash *h, uint64_t key)
+{
+	if (h->n >= (h->mask + 1) / 2)
+		return NULL;
+	uint64_t i = net_hash64(key) & h->mask, *k;
+	while (*(k = (uint64_t *)((char *)h->slots + i * h->slot_size)))
+		i = (i + 1) & h->mask;
+	*k = key;
+	h->n++;
+	return k;
+}
+
 struct nb_fill {
 	struct gw_fwd_hash *h;
 	uint64_t now_ms;
@@ -282,16 +303,11 @@ static int nb_add(const struct arp_entry_info *e, void *arg)
 		until = nf->now_ms - e->age_ms + nf->reachable_ms;
 	else
 		return 0;
-	if (h->n >= (h->mask + 1) / 2)
-		return 0; /* the table grew between counting and walking: the rest are punted */
-	struct gw_fwd_nb_slot *s = h->slots;
-	uint64_t key = gw_fwd_nb_key(e->ifx, e->ip), i = net_hash64(key) & h->mask;
-	while (s[i].key)
-		i = (i + 1) & h->mask;
-	s[i].key = key;
-	s[i].until_ms = until;
-	memcpy(s[i].mac, e->mac, 6);
-	h->n++;
+	struct gw_fwd_nb_slot *s = hash_claim(h, gw_fwd_nb_key(e->ifx, e->ip));
+	if (s) {
+		s->until_ms = until;
+		memcpy(s->mac, e->mac, 6);
+	}
 	return 0;
 }
 
@@ -322,17 +338,14 @@ static int mac_add(const struct bd_mac_info *mi, void *arg)
 	struct mac_fill *mf = arg;
 	struct gw_fwd_hash *h = mf->h;
 	uint32_t bdx = bd_index(mf->gw->bd, mi->bd_id);
-	if (bdx == BD_NONE || h->n >= (h->mask + 1) / 2)
-		return 0;
-	struct gw_fwd_mac_slot *s = h->slots;
-	uint64_t key = gw_fwd_mac_key(bdx, mi->mac), i = net_hash64(key) & h->mask;
-	while (s[i].key)
-		i = (i + 1) & h->mask;
-	s[i].key = key;
-	s[i].vtep = mi->vtep;
-	s[i].is_static = mi->is_static;
-	atomic_init(&s[i].refreshed_ms, mf->now_ms > mi->age_ms ? mf->now_ms - mi->age_ms : 0);
-	h->n++;
+	struct gw_fwd_mac_slot *s =
+	    bdx == BD_NONE ? NULL : hash_claim(h, gw_fwd_mac_key(bdx, mi->mac));
+	if (s) {
+		s->vtep = mi->vtep;
+		s->is_static = mi->is_static;
+		atomic_init(&s->refreshed_ms,
+		            mf->now_ms > mi->age_ms ? mf->now_ms - mi->age_ms : 0);
+	}
 	return 0;
 }
 
