@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -301,6 +302,15 @@ int main(int argc, char **argv)
 	if (check)
 		return check_config(opts.config_path);
 
+	/*
+	 * Every published forwarding snapshot is a few large blocks (its FIB copies, its
+	 * configuration copy) freed a grace period later. glibc raises its mmap threshold to
+	 * the size of each large block freed, after which such blocks come from the brk heap,
+	 * where a small long-lived allocation above them pins their pages: the RSS of a
+	 * daemon under config churn then wanders by tens of MiB. A fixed threshold keeps
+	 * large blocks in their own mappings, returned to the kernel when freed.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 	gw_log_init("vxgwd", foreground);
 	signal(SIGPIPE, SIG_IGN);
 	if (!foreground && daemonize() != 0) {
