@@ -30,7 +30,7 @@ struct uplink {
 	char name[GW_IF_NAMELEN]; /* the netdev */
 	struct gw_eth *eth;
 	uint16_t fanout; /* its PACKET_FANOUT group, which the workers' sockets join */
-	uint64_t drops_seen;
+	uint64_t drops_seen, oversize_seen;
 	uint16_t ifx; /* an interface on the netdev, for gw_input_eth */
 	ev_io w;
 };
@@ -191,6 +191,10 @@ static void count_socket_drops(struct gwd *d)
 		if (n > u->drops_seen)
 			gw_count_drop(d->gw, GW_DROP_RX_OVERFLOW, n - u->drops_seen);
 		u->drops_seen = n;
+		n = gw_eth_rx_oversize(u->eth);
+		if (n > u->oversize_seen)
+			gw_count_drop(d->gw, GW_DROP_RX_OVERSIZE, n - u->oversize_seen);
+		u->oversize_seen = n;
 	}
 }
 

@@ -94,6 +94,8 @@ uint32_t gw_eth_mtu(const struct gw_eth *e);
 unsigned gw_eth_recv(struct gw_eth *e, struct gw_pool *pool, struct gw_pkt **pkts, unsigned max);
 /* Frames the kernel dropped before we read them (socket buffer full): a running total. */
 uint64_t gw_eth_rx_dropped(struct gw_eth *e);
+/* Frames larger than a packet buffer, dropped by gw_eth_recv: a running total. */
+uint64_t gw_eth_rx_oversize(const struct gw_eth *e);
 /* Sends frames and frees them; returns how many were refused. */
 unsigned gw_eth_send(struct gw_eth *e, struct gw_pool *pool, struct gw_pkt **pkts, unsigned n);
 

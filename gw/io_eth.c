@@ -54,7 +54,8 @@ struct gw_eth {
 	struct iovec iov[GW_VEC_MAX];
 	struct sockaddr_ll addrs[GW_VEC_MAX];
 	union aux_cmsg cmsgs[GW_VEC_MAX];
-	uint64_t drops; /* PACKET_STATISTICS resets on every read: the running total */
+	uint64_t drops;    /* PACKET_STATISTICS resets on every read: the running total */
+	uint64_t oversize; /* frames larger than a buffer (e.g. GRO-merged): dropped */
 };
 
 static int eth_err(char *err, const char *name, const char *why)
@@ -268,10 +269,14 @@ static void rx_prepare(struct gw_eth *e, struct gw_pkt **pkts, unsigned n)
 	}
 }
 
-static int frame_wanted(const struct gw_eth *e, unsigned i)
+/* A frame we can forward: not one of our own (the socket sees what it sends), and whole. */
+static bool frame_wanted(struct gw_eth *e, unsigned i)
 {
-	return !(e->msgs[i].msg_hdr.msg_flags & MSG_TRUNC) &&
-	       e->addrs[i].sll_pkttype != PACKET_OUTGOING;
+	if (e->addrs[i].sll_pkttype == PACKET_OUTGOING)
+		return false;
+	bool trunc = e->msgs[i].msg_hdr.msg_flags & MSG_TRUNC;
+	e->oversize += trunc; /* counted, never half-forwarded */
+	return !trunc;
 }
 
 unsigned gw_eth_recv(struct gw_eth *e, struct gw_pool *pool, struct gw_pkt **pkts, unsigned max)
@@ -315,6 +320,11 @@ unsigned gw_eth_send(struct gw_eth *e, struct gw_pool *pool, struct gw_pkt **pkt
 	for (unsigned i = 0; i < n; i++)
 		gw_pkt_free(pool, pkts[i]);
 	return refused;
+}
+
+uint64_t gw_eth_rx_oversize(const struct gw_eth *e)
+{
+	return e->oversize;
 }
 
 uint64_t gw_eth_rx_dropped(struct gw_eth *e)

@@ -31,6 +31,7 @@ struct wport {
 	struct gw_eth *eth;
 	uint16_t port;    /* its index in the snapshot's ports (0: not there) */
 	uint16_t any_ifx; /* an interface on it, for the main thread's gw_input_eth */
+	uint64_t drops_seen, oversize_seen; /* its socket's totals, counted so far */
 };
 
 struct worker {
@@ -54,6 +55,7 @@ struct worker {
 	uint64_t tx_l2_seen, tx_raw_seen, rx_drops_seen; /* main thread's */
 	uint64_t oversize_seen;                          /* the worker's */
 	uint64_t final_rx_drops; /* its socket's drop count when it closed it */
+	uint64_t eth_stats_ms;   /* when it last asked its uplink sockets for their drops */
 };
 
 struct gw_workers {
@@ -167,6 +169,9 @@ static unsigned worker_vector(struct worker *w, struct wport *wp)
 		w->oversize_seen = big;
 	} else {
 		n = gw_eth_recv(wp->eth, w->pool, pkts, GW_VEC_MAX);
+		uint64_t big = gw_eth_rx_oversize(wp->eth);
+		w->cnt->c.drops[GW_DROP_RX_OVERSIZE] += big - wp->oversize_seen;
+		wp->oversize_seen = big;
 	}
 	if (!n)
 		return 0;
@@ -191,6 +196,22 @@ static unsigned worker_vector(struct worker *w, struct wport *wp)
 	return n;
 }
 
+/*
+ * What the kernel dropped at the worker's uplink sockets (their buffers full) counts as
+ * drops of the worker. Only the worker may ask (PACKET_STATISTICS resets on every read,
+ * and the socket is the worker's), about once a second and when it leaves.
+ */
+static void worker_eth_drops(struct worker *w)
+{
+	for (unsigned k = 0; k < w->n_ports; k++) {
+		struct wport *wp = &w->ports[k];
+		uint64_t d = gw_eth_rx_dropped(wp->eth);
+		w->cnt->c.drops[GW_DROP_RX_OVERFLOW] += d - wp->drops_seen;
+		wp->drops_seen = d;
+	}
+	w->eth_stats_ms = gw_clock_ms();
+}
+
 /* Up to RX_ROUNDS vectors from one socket. */
 static void worker_rx(struct worker *w, struct wport *wp)
 {
@@ -212,6 +233,7 @@ static void worker_leave(struct worker *w)
 	worker_rx(w, NULL);
 	for (unsigned k = 0; k < w->n_ports; k++)
 		worker_rx(w, &w->ports[k]);
+	worker_eth_drops(w);
 	for (unsigned k = 0; k < w->n_ports; k++) {
 		w->fast->port_tx[w->ports[k].port] = NULL;
 		gw_eth_close(w->ports[k].eth);
@@ -244,6 +266,8 @@ static void *worker_main(void *arg)
 		for (unsigned k = 0; r > 0 && k < w->n_ports; k++)
 			if (pfd[2 + k].revents & POLLIN)
 				worker_rx(w, &w->ports[k]);
+		if (w->n_ports && gw_clock_ms() - w->eth_stats_ms >= 1000)
+			worker_eth_drops(w);
 	}
 	worker_leave(w);
 	rcu_unregister_thread();

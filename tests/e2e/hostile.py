@@ -343,6 +343,9 @@ def eth_cases(a):
     c["ip_bad_checksum"] = [bytes(Ether(dst=gw, src=src) / IP(src=a.peer_ip, dst=a.gw_ip, chksum=0x4321) / ICMP())]
     c["unknown_ethertype"] = [bytes(Ether(dst=gw, src=src, type=0x88B5) / Raw(b"z" * 46))]
     c["arp_source_offlink"] = [bytes(Ether(dst=BCAST, src=src) / ARP(op=1, hwsrc=src, psrc="198.51.100.10", pdst=a.gw_ip))]
+    # frames larger than a packet buffer (9,216 bytes); the netdevs' MTU must let them through
+    icmp = bytes(Ether(dst=gw, src=src) / IP(src=a.peer_ip, dst=a.gw_ip) / ICMP())
+    c["oversize"] = [icmp + b"\0" * (n - len(icmp)) for n in (9300, 12000, 15000)]
     return c
 
 

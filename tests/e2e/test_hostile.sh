@@ -377,6 +377,17 @@ check "ext sends 4 ARP claiming 203.0.113.2: arp_source_conflict +4" \
 check "ext sends 1 ARP from 198.51.100.10 (off up0's subnet): arp_source_offlink +1" \
   ext_case arp_source_offlink arp_source_offlink 1
 check "ext sends 1 IPv4 with a bad checksum: ip_bad_checksum +1" ext_case ip_bad_checksum ip_bad_checksum 1
+# up0 and ext0 get an MTU that lets such frames through for this case only
+ext_oversize() {
+  local rc
+  lab_exec gw ip link set up0 mtu 16000 && lab_exec ext ip link set ext0 mtu 16000 || return 1
+  ext_case oversize rx_oversize 3
+  rc=$?
+  lab_exec ext ip link set ext0 mtu 1500
+  lab_exec gw ip link set up0 mtu 1500
+  return $rc
+}
+check "ext sends 3 frames of 9,300..15,000 bytes (> a packet buffer): rx_oversize +3" ext_oversize
 uplink_arp_ok() {
   local m
   m=$(gw_arp_mac 203.0.113.2)
