@@ -194,9 +194,17 @@ static void process_input(struct conn *c)
 static void conn_readable(EV_P_ ev_io *w, int revents)
 {
 	struct conn *c = w->data;
-	(void)loop;
 	(void)revents;
-	ssize_t n = recv(c->fd, c->in + c->in_len, sizeof(c->in) - 1 - c->in_len, MSG_DONTWAIT);
+	size_t room = sizeof(c->in) - 1 - c->in_len;
+	if (room == 0) {
+		/* A client that sends ahead while a command runs (or while its reply waits to
+		 * be written) fills the buffer: stop reading until the lines in it are handled
+		 * (conn_flush starts reading again after each reply). A recv of 0 bytes here
+		 * would look like the end of the connection. */
+		ev_io_stop(EV_A_ w);
+		return;
+	}
+	ssize_t n = recv(c->fd, c->in + c->in_len, room, MSG_DONTWAIT);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n <= 0) {

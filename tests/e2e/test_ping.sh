@@ -58,6 +58,33 @@ check "ping 198.51.100.10 (via the uplink) count 3 size 1400" \
 check "ping its own address 10.1.20.1 count 2" ping_ok "ping 10.1.20.1 count 2" 2
 check "ping vrf default 10.1.20.60 count 2" ping_ok "ping vrf default 10.1.20.60 count 2" 2
 
+# A client of the control socket that sends ahead while a ping runs: 400 requests (6 KB,
+# more than the daemon's input buffer) right behind the ping. Each gets its reply after
+# the ping's (every reply ends with a NUL and the status).
+send_ahead() {
+  timeout 30 python3 - "$GW_SOCK" <<'EOF'
+import socket, sys, time
+n = 400
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(sys.argv[1])
+s.sendall(b"x ping 10.1.20.60 count 3\n" + b"x show version\n" * n)
+s.settimeout(1)
+buf, end = b"", time.time() + 20
+while buf.count(b"\0") < n + 1 and time.time() < end:
+    try:
+        d = s.recv(65536)
+    except socket.timeout:
+        continue
+    if not d:
+        break
+    buf += d
+got, ok = buf.count(b"\0"), b"Success rate is 100 percent (3/3)" in buf
+print("replies %d of %d, ping summary %s" % (got, n + 1, "seen" if ok else "missing"))
+sys.exit(0 if got == n + 1 and ok else 1)
+EOF
+}
+check "400 requests sent behind a running ping (6 KB): the ping's reply, then all 400" send_ahead
+
 # with a source: h1 sees the requests from that address, and answers them
 source_test() { # SOURCE ADDRESS
   local txt=$LAB_TMP/src.txt err=$LAB_TMP/src.err pid srcs
