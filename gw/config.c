@@ -263,16 +263,11 @@ int gw_cfg_set_udp_port(struct gw_cfg *c, uint32_t port, char *err)
 
 /* ---------------------------------------------------------------- VRFs */
 
-static bool vrf_is_default(const char *vrf)
-{
-	return !vrf || !vrf[0] || !strcmp(vrf, "default");
-}
-
 /* Zero-filled, so that gw_cfg_equal's whole-struct comparison sees equal names equal. */
 static void vrf_name_set(char dst[GW_VRF_NAMELEN], const char *vrf)
 {
 	memset(dst, 0, GW_VRF_NAMELEN);
-	if (!vrf_is_default(vrf))
+	if (!gw_vrf_name_is_default(vrf))
 		snprintf(dst, GW_VRF_NAMELEN, "%s", vrf);
 }
 
@@ -757,7 +752,7 @@ int gw_cfg_if_set_vrf(struct gw_cfg *c, const char *name, const char *vrf, char 
 	struct gw_cfg_if *i = cfg_if_get(c, name, err);
 	if (!i)
 		return GW_CFG_ERR;
-	if (!vrf_is_default(vrf) && !gw_cfg_vrf_find(c, vrf))
+	if (!gw_vrf_name_is_default(vrf) && !gw_cfg_vrf_find(c, vrf))
 		return fail(err, "vrf %s does not exist", vrf);
 	char to[GW_VRF_NAMELEN];
 	vrf_name_set(to, vrf);
@@ -842,7 +837,7 @@ int gw_cfg_route(struct gw_cfg *c, uint32_t pfx, uint8_t len, const struct fib_n
 int gw_cfg_vrf_route(struct gw_cfg *c, const char *vrf, uint32_t pfx, uint8_t len,
                      const struct fib_nh *nh, bool add, char *err)
 {
-	if (!vrf_is_default(vrf) && !gw_cfg_vrf_find(c, vrf))
+	if (!gw_vrf_name_is_default(vrf) && !gw_cfg_vrf_find(c, vrf))
 		return fail(err, "vrf %s does not exist", vrf);
 	struct gw_cfg_route key = {.pfx = pfx, .len = len};
 	vrf_name_set(key.vrf, vrf);

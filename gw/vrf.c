@@ -10,14 +10,14 @@
 #include <stdio.h>
 #include <string.h>
 
-static bool vrf_is_default_name(const char *name)
+bool gw_vrf_name_is_default(const char *name)
 {
-	return name[0] == '\0' || !strcmp(name, "default");
+	return !name || !name[0] || !strcmp(name, "default");
 }
 
 bool gw_vrf_find(const struct gw *gw, const char *name, uint16_t *vrfx)
 {
-	if (vrf_is_default_name(name)) {
+	if (gw_vrf_name_is_default(name)) {
 		*vrfx = GW_VRF_DEFAULT;
 		return true;
 	}
@@ -33,7 +33,7 @@ bool gw_vrf_find(const struct gw *gw, const char *name, uint16_t *vrfx)
 int gw_vrf_add(struct gw *gw, const char *name, uint16_t *vrfx)
 {
 	size_t n = strlen(name);
-	if (n == 0 || n >= GW_VRF_NAMELEN || vrf_is_default_name(name))
+	if (n == 0 || n >= GW_VRF_NAMELEN || gw_vrf_name_is_default(name))
 		return GW_E_INVAL;
 	if (gw_vrf_find(gw, name, vrfx))
 		return GW_E_EXISTS;
