@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli/cli_int.h"
+#include "common/json.h"
 #include "common/net.h"
 #include "gw/stats.h"
 #include "gw/worker.h"
@@ -43,19 +44,13 @@ static uint64_t now_ms(const struct cli_sess *s)
 	return s->env->now_ms ? s->env->now_ms(s->env->ctx) : 0;
 }
 
-/* A JSON string literal (names here are validated, but escape anyway). */
+/* A JSON string literal. */
 static void jstr(struct cli_out *o, const char *s)
 {
+	char b[8];
 	cli_printf(o, "\"");
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\')
-			cli_printf(o, "\\%c", ch);
-		else if (ch < 0x20)
-			cli_printf(o, "\\u%04x", ch);
-		else
-			cli_printf(o, "%c", ch);
-	}
+	for (; *s; s++)
+		cli_printf(o, "%s", json_char((unsigned char)*s, b));
 	cli_printf(o, "\"");
 }
 

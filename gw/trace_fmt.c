@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/json.h"
 #include "common/net.h"
 
 struct fmt {
@@ -61,16 +62,10 @@ static void f_str(struct fmt *f, const char *k, const char *v)
 		put(f, "%s", v);
 		return;
 	}
+	char b[8];
 	put(f, "\"");
-	for (; *v; v++) {
-		unsigned char ch = (unsigned char)*v;
-		if (ch == '"' || ch == '\\')
-			put(f, "\\%c", ch);
-		else if (ch < 0x20)
-			put(f, "\\u%04x", ch);
-		else
-			put(f, "%c", ch);
-	}
+	for (; *v; v++)
+		put(f, "%s", json_char((unsigned char)*v, b));
 	put(f, "\"");
 }
 
