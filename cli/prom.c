@@ -66,25 +66,35 @@ static unsigned long long pick(const struct gw_if_counters *k, enum which w)
 
 struct walk {
 	struct cli_out *o;
+	struct gw *gw;
 	const char *name;
 	enum which w;
 };
 
+/* An interface's labels: its name and its VRF, so that a tenant's traffic sums by VRF. */
+static void if_labels(const struct walk *w, const struct gw_if_info *i)
+{
+	const char *vrf = gw_vrf_name(w->gw, i->vrfx);
+	cli_printf(w->o, "%s{interface=", w->name);
+	cli_prom_label(w->o, i->name);
+	cli_printf(w->o, ",vrf=");
+	cli_prom_label(w->o, vrf ? vrf : "default");
+	cli_printf(w->o, "}");
+}
+
 static int if_sample(const struct gw_if_info *i, void *arg)
 {
 	struct walk *w = arg;
-	cli_printf(w->o, "%s{interface=", w->name);
-	cli_prom_label(w->o, i->name);
-	cli_printf(w->o, "} %llu\n", pick(&i->cnt, w->w));
+	if_labels(w, i);
+	cli_printf(w->o, " %llu\n", pick(&i->cnt, w->w));
 	return 0;
 }
 
 static int if_up_sample(const struct gw_if_info *i, void *arg)
 {
 	struct walk *w = arg;
-	cli_printf(w->o, "%s{interface=", w->name);
-	cli_prom_label(w->o, i->name);
-	cli_printf(w->o, "} %d\n", i->up ? 1 : 0);
+	if_labels(w, i);
+	cli_printf(w->o, " %d\n", i->up ? 1 : 0);
 	return 0;
 }
 
@@ -116,14 +126,14 @@ static void per_object(struct gw *gw, struct cli_out *o)
 {
 	char name[96], help[160];
 	for (enum which k = 0; k < WHICH_MAX; k++) {
-		struct walk w = {.o = o, .name = name, .w = k};
+		struct walk w = {.o = o, .gw = gw, .name = name, .w = k};
 		snprintf(name, sizeof(name), "vxgw_interface_%s", which_names[k].suffix);
 		snprintf(help, sizeof(help), "%s, by L3 interface (Ethernet frames).",
 		         which_names[k].help);
 		family(o, name, "counter", help);
 		gw_if_walk(gw, if_sample, &w);
 	}
-	struct walk up = {.o = o, .name = "vxgw_interface_up"};
+	struct walk up = {.o = o, .gw = gw, .name = "vxgw_interface_up"};
 	family(o, up.name, "gauge",
 	       "1 when the interface forwards: not shut down and, for a sub-interface, given a "
 	       "VLAN.");
@@ -214,8 +224,36 @@ static void gateway(struct gw *gw, struct cli_out *o)
 	}
 }
 
+/* Each VRF's routes: what an operator alarms on when a table empties or explodes. */
+static void vrf_routes(struct gw *gw, struct cli_out *o)
+{
+	static const struct {
+		const char *name, *help;
+	} fam[2] = {
+	    {"vxgw_routes", "Prefixes in the VRF's FIB (any source)."},
+	    {"vxgw_routes_active", "Prefixes of the VRF's FIB installed for lookup."},
+	};
+	struct fib_stats st[GW_VRF_MAX];
+	for (uint16_t v = 0; v < GW_VRF_MAX; v++) {
+		const struct fib *fib = gw_vrf_fib(gw, v);
+		if (fib)
+			fib_get_stats(fib, &st[v]);
+	}
+	for (int active = 0; active < 2; active++) {
+		family(o, fam[active].name, "gauge", fam[active].help);
+		for (uint16_t v = 0; v < GW_VRF_MAX; v++) {
+			if (!gw_vrf_fib(gw, v))
+				continue;
+			cli_printf(o, "%s{vrf=", fam[active].name);
+			cli_prom_label(o, gw_vrf_name(gw, v));
+			cli_printf(o, "} %zu\n", active ? st[v].active : st[v].routes);
+		}
+	}
+}
+
 void cli_prom_render(struct gw *gw, struct cli_out *o)
 {
 	per_object(gw, o);
+	vrf_routes(gw, o);
 	gateway(gw, o);
 }

@@ -208,6 +208,9 @@ check "scraped counters of bdif10/20, BDs 10/20, peers .11/.12 = show counters j
 check "the scrape has drops by reason and the ARP table size" \
   eval "grep -q '^vxgw_drops_total{reason=\"no_such_peer\"} [0-9]' '$LAB_TMP/metrics' &&
         grep -Eq '^vxgw_arp_entries [1-9]' '$LAB_TMP/metrics'"
+check "the scrape labels interfaces with their VRF and counts each VRF's routes" \
+  eval "grep -Eq '^vxgw_interface_rx_packets_total\\{interface=\"bdif10\",vrf=\"default\"\\} [1-9]' '$LAB_TMP/metrics' &&
+        grep -Eq '^vxgw_routes\\{vrf=\"default\"\\} [1-9]' '$LAB_TMP/metrics'"
 status_of() { scrape -o /dev/null -w '%{http_code}' "$@"; }
 check "GET /other: 404" eval "[ \"\$(status_of http://127.0.0.1:$PORT/other)\" = 404 ]"
 check "POST /metrics: 405" eval "[ \"\$(status_of -X POST -d x $URL)\" = 405 ]"

@@ -363,8 +363,8 @@ static void test_prom_render(void)
 	cli_out_init(&o);
 	cli_prom_render(L.gw, &o);
 	CU_ASSERT_FATAL(o.buf != NULL);
-	snprintf(want, sizeof(want), "\nvxgw_interface_rx_packets_total{interface=\"bdif10\"} %d\n",
-	         N);
+	snprintf(want, sizeof(want),
+	         "\nvxgw_interface_rx_packets_total{interface=\"bdif10\",vrf=\"default\"} %d\n", N);
 	CU_ASSERT(has(o.buf, want));
 	snprintf(want, sizeof(want),
 	         "\nvxgw_bridge_domain_rx_bytes_total{bd=\"10\",vni=\"5000\"} %u\n", N * FRAME_LEN);
@@ -374,6 +374,14 @@ static void test_prom_render(void)
 	CU_ASSERT(has(o.buf, "\nvxgw_drops_total{reason=\"no_such_peer\"} 0\n"));
 	CU_ASSERT(has(o.buf, "# TYPE vxgw_arp_entries gauge\nvxgw_arp_entries 2\n"));
 	CU_ASSERT(has(o.buf, "# TYPE vxgw_interface_rx_packets_total counter\n"));
+	struct fib_stats fs;
+	fib_get_stats(gw_vrf_fib(L.gw, GW_VRF_DEFAULT), &fs);
+	CU_ASSERT(fs.routes > 0);
+	snprintf(want, sizeof(want), "# TYPE vxgw_routes gauge\nvxgw_routes{vrf=\"default\"} %zu\n",
+	         fs.routes);
+	CU_ASSERT(has(o.buf, want));
+	snprintf(want, sizeof(want), "\nvxgw_routes_active{vrf=\"default\"} %zu\n", fs.active);
+	CU_ASSERT(has(o.buf, want));
 	CU_ASSERT(prom_valid(o.buf));
 	cli_out_free(&o);
 	lab_fini(&L);
