@@ -920,6 +920,26 @@ int arp_walk(const struct arp_table *t, uint64_t now_ms,
 	return rc;
 }
 
+/* The chunks in memory order, not the hash chains: sequential reads, no pointer chasing. */
+int arp_foreach(const struct arp_table *t, uint64_t now_ms,
+                int (*cb)(const struct arp_entry_info *e, void *arg), void *arg)
+{
+	if (!cb)
+		return ARP_E_INVAL;
+	for (uint32_t c = 0; c < t->nchunks; c++) {
+		for (const struct arp_ent *e = t->chunks[c]; e < t->chunks[c] + CHUNK_SIZE; e++) {
+			if (e->state == NO_STATE)
+				continue;
+			struct arp_entry_info info;
+			fill_info(e, now_ms, &info);
+			int rc = cb(&info, arg);
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
+}
+
 bool arp_get(const struct arp_table *t, uint16_t ifx, uint32_t ip, uint64_t now_ms,
              struct arp_entry_info *e)
 {

@@ -212,6 +212,13 @@ struct arp_entry_info {
  */
 int arp_walk(const struct arp_table *t, uint64_t now_ms,
              int (*cb)(const struct arp_entry_info *e, void *arg), void *arg);
+/*
+ * Every entry once, in no particular order and without arp_walk's copy and sort: for
+ * whoever copies the whole table (the workers' forwarding snapshot). cb must not change
+ * the table; non-zero stops the walk and is returned (ARP_E_INVAL for a NULL cb).
+ */
+int arp_foreach(const struct arp_table *t, uint64_t now_ms,
+                int (*cb)(const struct arp_entry_info *e, void *arg), void *arg);
 bool arp_get(const struct arp_table *t, uint16_t ifx, uint32_t ip, uint64_t now_ms,
              struct arp_entry_info *e);
 

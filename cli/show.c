@@ -306,7 +306,7 @@ static void show_dataplane(struct show_ctx *c, const struct gw_workers *ws)
 	struct gw_worker_info wi;
 	if (c->json) {
 		cli_printf(c->out, "{\"workers\":%u,\"snapshots\":%llu,\"threads\":[", n,
-		           (unsigned long long)gw_workers_publications(ws));
+		           (unsigned long long)gw_workers_publications(c->gw));
 		for (unsigned i = 0; gw_workers_info(ws, i, &wi); i++)
 			cli_printf(c->out,
 			           "%s{\"id\":%u,\"rx\":%llu,\"forwarded\":%llu,\"punted\":%llu,"
@@ -323,7 +323,7 @@ static void show_dataplane(struct show_ctx *c, const struct gw_workers *ws)
 		return;
 	}
 	cli_printf(c->out, "Workers: %u, forwarding snapshots published: %llu\n", n,
-	           (unsigned long long)gw_workers_publications(ws));
+	           (unsigned long long)gw_workers_publications(c->gw));
 	cli_printf(c->out, "%-8s %-14s %-14s %-14s %-12s %s\n", "Worker", "Received", "Forwarded",
 	           "To main", "Queue drops", "Tx failed");
 	for (unsigned i = 0; gw_workers_info(ws, i, &wi); i++)

@@ -597,4 +597,5 @@ void gw_clear_counters(struct gw *gw)
 	for (uint16_t i = 1; i <= GW_IF_MAX; i++)
 		memset(&gw->ifs[i].cnt, 0, sizeof(gw->ifs[i].cnt));
 	gw_stats_clear(gw);
+	gw->counter_clears++; /* the workers' own counts (show dataplane) at their next fold */
 }

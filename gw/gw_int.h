@@ -122,6 +122,9 @@ struct gw {
 	/* last: the fields above keep their places (and cache lines) */
 	struct gw_trace_state trace;
 	struct gw_debug_state debug;
+	/* For the data-plane workers (worker.c), here because they outlive any set of them: */
+	uint64_t counter_clears; /* gw_clear_counters calls: the workers' own counts restart */
+	uint64_t fwd_published;  /* forwarding snapshots published to workers, every set */
 };
 
 /* Every drop of a packet comes here: the trace and the debug log see each one. */

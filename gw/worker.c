@@ -54,8 +54,9 @@ struct worker {
 	_Atomic uint64_t tx_l2, tx_raw; /* its driver's totals, published for the main thread */
 	uint64_t tx_l2_seen, tx_raw_seen, rx_drops_seen; /* main thread's */
 	uint64_t oversize_seen;                          /* the worker's */
-	uint64_t final_rx_drops; /* its socket's drop count when it closed it */
-	uint64_t eth_stats_ms;   /* when it last asked its uplink sockets for their drops */
+	uint64_t final_rx_drops;    /* its socket's drop count when it closed it */
+	uint64_t eth_stats_ms;      /* when it last asked its uplink sockets for their drops */
+	struct gw_worker_info base; /* main thread's: its counts at the last clear counters */
 };
 
 struct gw_workers {
@@ -63,7 +64,8 @@ struct gw_workers {
 	atomic_bool stop;
 	int wake_fd;        /* eventfd: wakes every worker's poll at stop */
 	struct gw_fwd *fwd; /* RCU-protected: rcu_dereference by workers */
-	uint64_t last_publish_ms, last_build_ms, publications;
+	uint64_t last_publish_ms, last_build_ms;
+	uint64_t counter_clears; /* gw's, at the last fold */
 	void (*notify)(void *ctx);
 	void *notify_ctx;
 	unsigned n_ups;
@@ -357,6 +359,7 @@ struct gw_workers *gw_workers_start(struct gw *gw, unsigned n, uint32_t vtep, ui
 	memcpy(ws->ups, ups, ws->n_ups * sizeof(*ups));
 	ws->notify = notify;
 	ws->notify_ctx = ctx;
+	ws->counter_clears = gw->counter_clears;
 	atomic_init(&ws->stop, false);
 	ws->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	bool ok = ws->wake_fd >= 0;
@@ -366,6 +369,7 @@ struct gw_workers *gw_workers_start(struct gw *gw, unsigned n, uint32_t vtep, ui
 		ws->last_publish_ms = gw_clock_ms();
 		ws->fwd = gw_fwd_build(gw, NULL, true, ws->last_publish_ms);
 		ok = ws->fwd != NULL;
+		gw->fwd_published += ok;
 		if (!ok)
 			snprintf(err, GW_IO_ERRLEN, "forwarding snapshot: out of memory");
 	}
@@ -427,7 +431,7 @@ uint64_t gw_workers_publish(struct gw_workers *ws, struct gw *gw, bool cfg_chang
 	uint64_t built = gw_clock_ms();
 	ws->last_build_ms = built > now ? built - now : 0;
 	ws->last_publish_ms = built;
-	ws->publications++;
+	gw->fwd_published++;
 	/* The main thread is no reader: waiting here is at most one vector of each worker. */
 	synchronize_rcu();
 	gw_fwd_free(old);
@@ -496,10 +500,37 @@ bool gw_workers_drain(struct gw_workers *ws, struct gw *gw, unsigned budget)
 	return more;
 }
 
+/* A worker's counts in c (its live ones or the main thread's copy) as show dataplane has
+ * them. */
+static void info_of(const struct gw_fast_cnt *c, uint64_t tx_l2, uint64_t tx_raw,
+                    struct gw_worker_info *wi)
+{
+	/* what the fast path took in is what it forwarded (it drops nothing itself) */
+	uint64_t fwd = __atomic_load_n(&c->c.rx_underlay, __ATOMIC_RELAXED) +
+	               __atomic_load_n(&c->c.rx_eth, __ATOMIC_RELAXED);
+	uint64_t punted = __atomic_load_n(&c->punted, __ATOMIC_RELAXED);
+	uint64_t pdrops = __atomic_load_n(&c->c.drops[GW_DROP_PUNT_FULL], __ATOMIC_RELAXED);
+	*wi = (struct gw_worker_info){
+	    .rx = fwd + punted + pdrops,
+	    .forwarded = fwd,
+	    .punted = punted,
+	    .punt_drops = pdrops,
+	    .tx_failed = __atomic_load_n(&c->c.drops[GW_DROP_TX_FAILED], __ATOMIC_RELAXED),
+	    .tx_l2 = tx_l2,
+	    .tx_raw = tx_raw,
+	};
+}
+
 void gw_workers_fold(struct gw_workers *ws, struct gw *gw)
 {
+	/* Counters cleared since the last fold: the totals lost what the workers had counted
+	 * up to it, which is what their copies (seen) hold; their own counts restart there. */
+	bool cleared = ws->counter_clears != gw->counter_clears;
+	ws->counter_clears = gw->counter_clears;
 	for (unsigned i = 0; i < ws->n; i++) {
 		struct worker *w = &ws->w[i];
+		if (cleared)
+			info_of(w->seen, w->tx_l2_seen, w->tx_raw_seen, &w->base);
 		gw_fast_fold(gw, w->cnt, w->seen);
 		uint64_t l2 = atomic_load_explicit(&w->tx_l2, memory_order_relaxed);
 		uint64_t raw = atomic_load_explicit(&w->tx_raw, memory_order_relaxed);
@@ -520,22 +551,17 @@ bool gw_workers_info(const struct gw_workers *ws, unsigned i, struct gw_worker_i
 	if (!ws || i >= ws->n)
 		return false;
 	const struct worker *w = &ws->w[i];
-	const struct gw_fast_cnt *c = w->cnt;
-	/* what the fast path took in is what it forwarded (it drops nothing itself) */
-	uint64_t fwd = __atomic_load_n(&c->c.rx_underlay, __ATOMIC_RELAXED) +
-	               __atomic_load_n(&c->c.rx_eth, __ATOMIC_RELAXED);
-	uint64_t punted = __atomic_load_n(&c->punted, __ATOMIC_RELAXED);
-	uint64_t pdrops = __atomic_load_n(&c->c.drops[GW_DROP_PUNT_FULL], __ATOMIC_RELAXED);
-	*wi = (struct gw_worker_info){
-	    .id = i,
-	    .rx = fwd + punted + pdrops,
-	    .forwarded = fwd,
-	    .punted = punted,
-	    .punt_drops = pdrops,
-	    .tx_failed = __atomic_load_n(&c->c.drops[GW_DROP_TX_FAILED], __ATOMIC_RELAXED),
-	    .tx_l2 = atomic_load_explicit(&w->tx_l2, memory_order_relaxed),
-	    .tx_raw = atomic_load_explicit(&w->tx_raw, memory_order_relaxed),
-	};
+	const struct gw_worker_info *b = &w->base;
+	info_of(w->cnt, atomic_load_explicit(&w->tx_l2, memory_order_relaxed),
+	        atomic_load_explicit(&w->tx_raw, memory_order_relaxed), wi);
+	wi->id = i;
+	wi->rx -= b->rx;
+	wi->forwarded -= b->forwarded;
+	wi->punted -= b->punted;
+	wi->punt_drops -= b->punt_drops;
+	wi->tx_failed -= b->tx_failed;
+	wi->tx_l2 -= b->tx_l2;
+	wi->tx_raw -= b->tx_raw;
 	return true;
 }
 
@@ -552,7 +578,7 @@ bool gw_workers_same_uplinks(const struct gw_workers *ws, const struct gw_worker
 	return true;
 }
 
-uint64_t gw_workers_publications(const struct gw_workers *ws)
+uint64_t gw_workers_publications(const struct gw *gw)
 {
-	return ws ? ws->publications : 0;
+	return gw->fwd_published;
 }

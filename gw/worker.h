@@ -63,7 +63,11 @@ uint64_t gw_workers_publish(struct gw_workers *ws, struct gw *gw, bool cfg_chang
 /* Feeds what the workers punted through gw's pipeline (at most `budget` packets); true when
  * some remain. */
 bool gw_workers_drain(struct gw_workers *ws, struct gw *gw, unsigned budget);
-/* Adds what the workers counted since the last fold to gw's counters. */
+/*
+ * Adds what the workers counted since the last fold to gw's counters. After a
+ * gw_clear_counters, each worker's own counts (gw_workers_info) restart from what it had
+ * counted at the previous fold: what the cleared totals held.
+ */
 void gw_workers_fold(struct gw_workers *ws, struct gw *gw);
 
 struct gw_worker_info {
@@ -71,9 +75,11 @@ struct gw_worker_info {
 	uint64_t rx, forwarded, punted, punt_drops, tx_failed;
 	uint64_t tx_l2, tx_raw; /* how its underlay driver sent */
 };
-/* Worker i (0..count-1); false when there is none. */
+/* Worker i (0..count-1), counted since it started or since the last clear counters;
+ * false when there is none. */
 bool gw_workers_info(const struct gw_workers *ws, unsigned i, struct gw_worker_info *wi);
-/* Snapshots published so far and the age of the current one. */
-uint64_t gw_workers_publications(const struct gw_workers *ws);
+/* Forwarding snapshots published to workers since gw was created, over every set of
+ * workers (a new count does not restart it; clear counters does not either). */
+uint64_t gw_workers_publications(const struct gw *gw);
 
 #endif

@@ -872,6 +872,7 @@ static void mac_fill_info(const struct bd_table *t, const struct mac_slot *s, ui
 {
 	*mi = (struct bd_mac_info){
 	    .bd_id = t->bds[key_bdx(s->key)].id,
+	    .bdx = key_bdx(s->key),
 	    .vtep = s->vtep,
 	    .is_static = s->seen_s == SEEN_STATIC,
 	};
@@ -918,6 +919,23 @@ int bd_mac_walk(const struct bd_table *t, uint32_t id, uint64_t now_ms,
 		rc = cb(&list[i], arg);
 	free(list);
 	return rc;
+}
+
+int bd_mac_foreach(const struct bd_table *t, uint64_t now_ms,
+                   int (*cb)(const struct bd_mac_info *mi, void *arg), void *arg)
+{
+	if (!cb)
+		return BD_E_INVAL;
+	for (size_t i = 0; i <= t->mask; i++) {
+		if (t->slots[i].key == 0)
+			continue;
+		struct bd_mac_info mi;
+		mac_fill_info(t, &t->slots[i], now_ms, &mi);
+		int rc = cb(&mi, arg);
+		if (rc)
+			return rc;
+	}
+	return 0;
 }
 
 static int cmp_peer_info(const void *a, const void *b)

@@ -142,6 +142,7 @@ int bd_walk(const struct bd_table *t, int (*cb)(const struct bd_info *bi, void *
 
 struct bd_mac_info {
 	uint32_t bd_id;
+	uint32_t bdx;
 	uint8_t mac[6];
 	uint32_t vtep;
 	bool is_static;
@@ -154,6 +155,15 @@ struct bd_mac_info {
  */
 int bd_mac_walk(const struct bd_table *t, uint32_t id, uint64_t now_ms,
                 int (*cb)(const struct bd_mac_info *mi, void *arg), void *arg);
+
+/*
+ * Every MAC of every bridge domain once, in no particular order and without
+ * bd_mac_walk's copy and sort: for whoever copies the whole table (the workers'
+ * forwarding snapshot). cb must not change the table; non-zero stops the walk and is
+ * returned (BD_E_INVAL for a NULL cb).
+ */
+int bd_mac_foreach(const struct bd_table *t, uint64_t now_ms,
+                   int (*cb)(const struct bd_mac_info *mi, void *arg), void *arg);
 
 struct bd_peer_info {
 	uint32_t bd_id;

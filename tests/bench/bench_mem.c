@@ -45,7 +45,7 @@ static double now_s(void)
 static void row(const char *what, long before, double secs)
 {
 	long now = rss_kib();
-	printf("| %s | %.1f | %.1f | %.2f |\n", what, now / 1024.0, (now - before) / 1024.0, secs);
+	printf("| %s | %.1f | %.1f | %.3f |\n", what, now / 1024.0, (now - before) / 1024.0, secs);
 }
 
 int main(int argc, char **argv)
@@ -80,8 +80,8 @@ int main(int argc, char **argv)
 	t = now_s();
 	for (uint32_t i = 0; i < n_nbr; i++) {
 		uint8_t mac[6] = {0x02, 0xaa, 0, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i};
-		if (arp_learn(gw_arp(gw), bdif30, 0x0a800002u + i, mac, ARP_LEARN_CREATE, 1000) !=
-		    ARP_LEARN_NEW)
+		if (arp_learn(gw_arp(gw), bdif30, 0x0a800002u + i, mac, ARP_LEARN_CREATE,
+		              lab.now) != ARP_LEARN_NEW)
 			return fprintf(stderr, "ARP entry %u not learned\n", i), 1;
 	}
 	row("ARP entries learned", before, now_s() - t);
@@ -93,7 +93,7 @@ int main(int argc, char **argv)
 		uint8_t mac[6] = {
 		    0x02,      0xbb, (uint8_t)(i >> 24), (uint8_t)(i >> 16), (uint8_t)(i >> 8),
 		    (uint8_t)i};
-		if (bd_mac_learn(bd, bdx, mac, 0xc6120000u + i % 64, 1000) != BD_MAC_NEW)
+		if (bd_mac_learn(bd, bdx, mac, 0xc6120000u + i % 64, lab.now) != BD_MAC_NEW)
 			return fprintf(stderr, "MAC %u not learned\n", i), 1;
 	}
 	row("MACs learned", before, now_s() - t);
@@ -126,6 +126,11 @@ int main(int argc, char **argv)
 	if (!fwd)
 		return fprintf(stderr, "forwarding snapshot: out of memory\n"), 1;
 	row("workers' forwarding snapshot built", before, now_s() - t);
+	/* every neighbour is REACHABLE and every MAC known: the copies must hold them all */
+	if (fwd->nb->n != n_nbr || fwd->mac->n != n_macs) {
+		fprintf(stderr, "snapshot holds %u neighbours, %u MACs\n", fwd->nb->n, fwd->mac->n);
+		return 1;
+	}
 	long total = rss_kib();
 	gw_fwd_free(fwd);
 	printf("| **total** (%u routes via 10,000 next hops, %u MACs, %u ARP entries) | **%.1f** | "

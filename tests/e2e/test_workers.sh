@@ -7,12 +7,13 @@
 #   2. 50 configuration commits through vxgw-cli during a 100/s ping h1 -> h2: no ping lost,
 #      a snapshot published per commit, the workers kept forwarding.
 #   3. exact counters: after clear counters, exactly N datagrams h1 -> h2 are exactly N
-#      received on bdif10 and N sent on bdif20 (the workers' counters are folded in).
+#      received on bdif10 and N sent on bdif20 (the workers' counters are folded in); show
+#      dataplane's per-worker counts restart at clear counters too.
 #   4. exceptions with workers: pings to the gateway's addresses and TTL 1 (punted), a trace
 #      (everything punted while it is armed, then the fast path again), hosts the gateway
 #      has never seen (h3, and h2 after clear mac/arp) reachable at once.
 #   5. the worker count changed at run time (1, 0 = none, 2): threads follow, pings pass,
-#      same vxgwd process.
+#      same vxgwd process, the count of snapshots published goes on (never restarts).
 #   6. vxgwd alive, no punt_queue_full or tx_failed drops.
 #
 # usage: test_workers.sh [BUILD_DIR]      (default <repo>/build; needs root)
@@ -259,6 +260,13 @@ check "show counters interface bdif20 json: tx_packets == $NX exactly" \
   eval '[ "$(if_field bdif20 tx_packets)" = $NX ] || { cat "$LAB_TMP/x.bdif20"; false; }'
 check "both workers took part and forwarded them (>= 90% on the fast path, none lost)" \
   dp_cmp x0 x1 'sum(rx) == N and all(x > 0 for x in fwd) and sum(fwd) >= N * 9 // 10' N=$NX
+# what show dataplane says, not only its deltas: clear counters restarted each worker's
+# counts (a few packets may arrive between the clear and the first show)
+check "show dataplane json right after clear counters: every worker's counters 0 or small" \
+  dp_cmp x0 x0 'all(t[k] <= 5 for t in a["threads"]
+                    for k in ("rx", "forwarded", "punted", "punt_drops", "tx_failed"))'
+check "then they grew with the $NX datagrams: received in all $NX..$NX+10" \
+  dp_cmp x0 x1 'N <= sum(t["rx"] for t in b["threads"]) <= N + 10' N=$NX
 exact_objects() {
   timeout 10 python3 - "$LAB_TMP/x.all" $NX <<'PYEOF'
 import json, sys
@@ -350,13 +358,29 @@ h3_fast() {
 check "then h1 <-> h3 takes the fast path" h3_fast
 
 # ------------------------------------------------------------------ 5. the count at run time
+snaps_now() {
+  gw_cli "show dataplane json" |
+    timeout 10 python3 -c 'import json, sys; print(json.load(sys.stdin)["snapshots"])'
+}
+# snaps_go_on BEFORE: show dataplane json's snapshots is not below BEFORE
+snaps_go_on() {
+  local n
+  n=$(snaps_now) || return 1
+  echo "snapshots published: $1 before, $n now"
+  [ "$n" -ge "$1" ]
+}
 workers_is() { # N: show dataplane json and the threads agree on N
   gw_json "show dataplane json" "d['workers'] == $1 and len(d['threads']) == $1" &&
     wait_until 5 worker_threads "$1"
 }
 set_workers() { gw_cli "configure terminal" "dataplane workers $1" "end"; }
+SNAPS2=$(snaps_now)
+check "show dataplane json: snapshots published so far (2 workers) >= 50" \
+  eval '[ "${SNAPS2:-0}" -ge 50 ] || { echo "snapshots: $SNAPS2"; false; }'
 check "dataplane workers 1 is accepted" set_workers 1
 check "show dataplane json: 1 worker; 1 thread" workers_is 1
+check "the count of snapshots published went on with the new worker (not restarted)" \
+  snaps_go_on "${SNAPS2:-0}"
 check "h1 -> h2 with 1 worker" lab_ping h1 "$H2"
 one_fwd() {
   dp_snap o0 && PING_COUNT=3 lab_ping h1 "$H2" >/dev/null && dp_snap o1 &&
@@ -379,6 +403,8 @@ main_routes() {
 check "the main thread routed them (show counters json: routed grew by >= 6)" main_routes
 check "dataplane workers 2 again is accepted" set_workers 2
 check "show dataplane json: 2 workers; 2 threads" workers_is 2
+check "the count of snapshots published went on through 0 workers and back to 2" \
+  snaps_go_on "${SNAPS2:-0}"
 check "h1 -> h2 with 2 workers again" lab_ping h1 "$H2"
 check "h1 -> h3 with 2 workers again" lab_ping h1 10.1.30.70
 HANDOVER_PING=$LAB_TMP/handover.ping

@@ -268,6 +268,7 @@ static void test_bad_config_and_arguments(void)
 	CU_ASSERT_EQUAL(arp_static_add(t, 1, good, mcast), ARP_E_INVAL);
 	CU_ASSERT_EQUAL(arp_static_add(t, 1, good, NULL), ARP_E_INVAL);
 	CU_ASSERT_EQUAL(arp_walk(t, 0, NULL, NULL), ARP_E_INVAL);
+	CU_ASSERT_EQUAL(arp_foreach(t, 0, NULL, NULL), ARP_E_INVAL);
 
 	/* Nothing above created an entry or called out. */
 	struct arp_stats st;
@@ -892,6 +893,103 @@ static void test_walk_order(void)
 	arp_table_destroy(t);
 }
 
+/* arp_foreach: which keys it visited, how often, and in what state. Key i is
+ * (7 + i % 2, 10.1.0.0 + i), so that the entries of interfaces 7 and 8 interleave. */
+#define FE_IPS 1000 /* several chunks of entries */
+
+static uint16_t fe_ifx(uint32_t i)
+{
+	return (uint16_t)(7 + i % 2);
+}
+
+struct foreach_acc {
+	uint8_t visits[FE_IPS];
+	uint8_t state[FE_IPS];
+	unsigned n, bad, stop_at;
+};
+
+static int foreach_count(const struct arp_entry_info *e, void *arg)
+{
+	struct foreach_acc *a = arg;
+	uint32_t i = e->ip - IP(10, 1, 0, 0);
+	if (i >= FE_IPS || e->ifx != fe_ifx(i)) {
+		a->bad++;
+		return 0;
+	}
+	a->visits[i]++;
+	a->state[i] = e->state;
+	a->n++;
+	return a->n == a->stop_at ? 42 : 0;
+}
+
+static void test_foreach_visits_each_once(void)
+{
+	struct arp_config cfg = test_config();
+	cfg.max_entries = FE_IPS;
+	struct arp_table *t = new_table(&cfg);
+	uint8_t want[FE_IPS] = {0}; /* state, 0: absent */
+	for (uint32_t i = 0; i < FE_IPS; i++) {
+		uint32_t ip = IP(10, 1, 0, 0) + i;
+		if (i % 5 == 0) {
+			CU_ASSERT_EQUAL(arp_static_add(t, fe_ifx(i), ip, MAC_A), ARP_OK);
+			want[i] = ARP_STATIC;
+		} else if (i % 5 == 1) {
+			CU_ASSERT_EQUAL(arp_resolve(t, fe_ifx(i), ip, NULL, 0), ARP_RES_QUEUED);
+			want[i] = ARP_INCOMPLETE;
+		} else {
+			CU_ASSERT_EQUAL(arp_learn(t, fe_ifx(i), ip, MAC_B, ARP_LEARN_CREATE, 0),
+			                ARP_LEARN_NEW);
+			want[i] = ARP_REACHABLE;
+		}
+	}
+	/* Holes all over the chunks: every third static entry deleted, every dynamic entry
+	 * of interface 8 cleared; then some keys come back, into freed entries. */
+	for (uint32_t i = 0; i < FE_IPS; i += 15) {
+		CU_ASSERT_EQUAL(arp_static_del(t, fe_ifx(i), IP(10, 1, 0, 0) + i), ARP_OK);
+		want[i] = 0;
+	}
+	arp_clear_dynamic(t, 8);
+	for (uint32_t i = 1; i < FE_IPS; i += 2)
+		if (want[i] != ARP_STATIC)
+			want[i] = 0;
+	for (uint32_t i = 1; i < FE_IPS; i += 14) {
+		bool is_static = want[i] == ARP_STATIC; /* learning never overwrites it */
+		CU_ASSERT_EQUAL(arp_learn(t, 8, IP(10, 1, 0, 0) + i, MAC_B, ARP_LEARN_CREATE, 0),
+		                is_static ? ARP_LEARN_IGNORED : ARP_LEARN_NEW);
+		want[i] = is_static ? ARP_STATIC : ARP_REACHABLE;
+	}
+
+	static struct foreach_acc a;
+	memset(&a, 0, sizeof(a));
+	CU_ASSERT_EQUAL(arp_foreach(t, 0, foreach_count, &a), 0);
+	unsigned want_n = 0, wrong = 0;
+	for (uint32_t i = 0; i < FE_IPS; i++) {
+		want_n += want[i] != 0;
+		wrong += a.visits[i] != (want[i] != 0) || (want[i] && a.state[i] != want[i]);
+	}
+	struct arp_stats st;
+	arp_get_stats(t, &st);
+	CU_ASSERT(want_n > 500 && want_n < FE_IPS);
+	CU_ASSERT_EQUAL(st.entries, want_n);
+	CU_ASSERT_EQUAL(a.n, want_n);
+	CU_ASSERT_EQUAL(a.bad, 0);
+	CU_ASSERT_EQUAL(wrong, 0);
+
+	/* A non-zero return stops the walk and is passed back. */
+	memset(&a, 0, sizeof(a));
+	a.stop_at = 5;
+	CU_ASSERT_EQUAL(arp_foreach(t, 0, foreach_count, &a), 42);
+	CU_ASSERT_EQUAL(a.n, 5);
+
+	/* Emptied: no visit. */
+	arp_flush_if(t, 7);
+	arp_flush_if(t, 8);
+	memset(&a, 0, sizeof(a));
+	CU_ASSERT_EQUAL(arp_foreach(t, 0, foreach_count, &a), 0);
+	CU_ASSERT_EQUAL(a.n, 0);
+	arp_table_destroy(t);
+}
+
 static void test_next_deadline(void)
 {
 	struct arp_config c = test_config();
@@ -1203,10 +1301,34 @@ static int model_walk_cb(const struct arp_entry_info *i, void *arg)
 	return 0;
 }
 
+/* arp_foreach visits each key once, in no order: counted per key. */
+static int model_foreach_cb(const struct arp_entry_info *i, void *arg)
+{
+	uint8_t *visits = arg;
+	unsigned k = (i->ifx - 1) / 1000 * M_IPS + (i->ip - IP(10, 0, 0, 1)) / 257;
+	if (k < M_KEYS && M.e[k].present && entry_agrees(i, k))
+		visits[k]++;
+	else
+		visits[M_KEYS]++; /* a key the model does not hold */
+	return 0;
+}
+
+static bool foreach_agrees(struct arp_table *t)
+{
+	uint8_t visits[M_KEYS + 1] = {0};
+	arp_foreach(t, M.now, model_foreach_cb, visits);
+	for (unsigned k = 0; k < M_KEYS; k++)
+		if (visits[k] != M.e[k].present)
+			return false;
+	return visits[M_KEYS] == 0;
+}
+
 static bool table_agrees(struct arp_table *t)
 {
 	struct model_walk w = {0};
 	arp_walk(t, M.now, model_walk_cb, &w);
+	if (!foreach_agrees(t))
+		return false;
 	unsigned present = 0, statics = 0, incomplete = 0;
 	for (unsigned k = 0; k < M_KEYS; k++) {
 		present += M.e[k].present;
@@ -1454,6 +1576,7 @@ static CU_TestInfo table_tests[] = {
     {"clear dynamic and flush interface", test_clear_dynamic_and_flush_if},
     {"max entries and eviction", test_max_entries_and_eviction},
     {"walk order", test_walk_order},
+    {"foreach visits each entry once", test_foreach_visits_each_once},
     {"next deadline", test_next_deadline},
     {"callbacks may re-enter", test_callbacks_may_reenter},
     CU_TEST_INFO_NULL,

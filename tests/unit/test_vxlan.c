@@ -1012,6 +1012,88 @@ static void test_mac_walk_stop(void)
 	bd_table_destroy(t);
 }
 
+/* bd_mac_foreach: visits per (bridge domain id / 10 - 1, n of mac_n). */
+#define FE_MACS 600
+
+struct foreach_rec {
+	const struct bd_table *t;
+	uint8_t visits[3][FE_MACS];
+	unsigned n, bad, stop_at;
+};
+
+static int foreach_mac(const struct bd_mac_info *mi, void *arg)
+{
+	struct foreach_rec *r = arg;
+	uint32_t b = mi->bd_id / 10 - 1, n = (uint32_t)mi->mac[4] << 8 | mi->mac[5];
+	if (mi->bd_id % 10 || b >= 3 || n >= FE_MACS || mi->bdx != bd_index(r->t, mi->bd_id) ||
+	    mi->is_static != (n % 4 == 0) || mi->vtep != (mi->is_static ? VTEP3 : VTEP1 + b))
+		r->bad++;
+	else
+		r->visits[b][n]++;
+	r->n++;
+	return r->n == r->stop_at ? 9 : 0;
+}
+
+static void test_mac_foreach(void)
+{
+	struct bd_table *t = table_with_bds(4096, 3); /* ids 10, 20, 30 */
+	bool want[3][FE_MACS] = {{0}};
+	uint8_t m[6];
+	for (uint32_t b = 0; b < 3; b++)
+		for (uint32_t n = 0; n < FE_MACS; n++) {
+			mac_n(m, n);
+			int rc = n % 4 == 0 ? bd_mac_static_add(t, (b + 1) * 10, m, VTEP3)
+			                    : bd_mac_learn(t, b, m, VTEP1 + b, 1000);
+			CU_ASSERT_EQUAL(rc, n % 4 == 0 ? BD_OK : BD_MAC_NEW);
+			want[b][n] = true;
+		}
+	/* Deletions of every kind, which shift entries back in the open-addressed table. */
+	for (uint32_t n = 0; n < FE_MACS; n += 8) {
+		mac_n(m, n);
+		CU_ASSERT_EQUAL(bd_mac_static_del(t, 10, m), BD_OK);
+		want[0][n] = false;
+	}
+	bd_mac_clear_dynamic(t, 20);
+	for (uint32_t n = 0; n < FE_MACS; n++)
+		want[1][n] = want[1][n] && n % 4 == 0;
+	CU_ASSERT_EQUAL(bd_del(t, 30), BD_OK);
+	memset(want[2], 0, sizeof(want[2]));
+	/* bridge domain 30 again, at a bdx that may differ, with a few MACs */
+	CU_ASSERT_EQUAL(bd_add(t, 30), BD_OK);
+	for (uint32_t n = 1; n < FE_MACS; n += 10) {
+		mac_n(m, n);
+		CU_ASSERT_EQUAL(bd_mac_learn(t, bd_index(t, 30), m, VTEP1 + 2, 1000), BD_MAC_NEW);
+		want[2][n] = true;
+	}
+
+	static struct foreach_rec r;
+	memset(&r, 0, sizeof(r));
+	r.t = t;
+	CU_ASSERT_EQUAL(bd_mac_foreach(t, 5000, foreach_mac, &r), 0);
+	unsigned want_n = 0, wrong = 0;
+	for (uint32_t b = 0; b < 3; b++)
+		for (uint32_t n = 0; n < FE_MACS; n++) {
+			want_n += want[b][n];
+			wrong += r.visits[b][n] != want[b][n];
+		}
+	struct bd_mac_stats st;
+	bd_mac_get_stats(t, &st);
+	CU_ASSERT(want_n > FE_MACS);
+	CU_ASSERT_EQUAL(st.entries, want_n);
+	CU_ASSERT_EQUAL(r.n, want_n);
+	CU_ASSERT_EQUAL(r.bad, 0);
+	CU_ASSERT_EQUAL(wrong, 0);
+
+	/* A non-zero return stops the walk and is passed back; no callback is refused. */
+	memset(&r, 0, sizeof(r));
+	r.t = t;
+	r.stop_at = 3;
+	CU_ASSERT_EQUAL(bd_mac_foreach(t, 5000, foreach_mac, &r), 9);
+	CU_ASSERT_EQUAL(r.n, 3);
+	CU_ASSERT_EQUAL(bd_mac_foreach(t, 5000, NULL, NULL), BD_E_INVAL);
+	bd_table_destroy(t);
+}
+
 /* ---------------------------------------------------------------- randomized stress */
 
 #define ST_BDS   5
@@ -1187,6 +1269,39 @@ static void st_op_age(struct stress *s)
 	st_expect(s, bd_mac_age(s->t, s->now_ms) == want);
 }
 
+/* bd_mac_foreach visits each entry once, in no order: counted per (bridge domain, MAC). */
+struct st_visits {
+	struct stress *s;
+	uint8_t n[ST_BDS][ST_MACS];
+	unsigned bad;
+};
+
+static int st_foreach_cb(const struct bd_mac_info *mi, void *arg)
+{
+	struct st_visits *v = arg;
+	uint32_t b = (mi->bd_id - st_id(0)) / 3, i = (uint32_t)mi->mac[4] << 8 | mi->mac[5];
+	const struct ref_mac *e = b < ST_BDS && i < ST_MACS ? &v->s->ref.m[b][i] : NULL;
+	if (!e || mi->bd_id != st_id((int)b) || memcmp(mi->mac, v->s->macs[i], 6) || !e->present ||
+	    e->vtep != mi->vtep || e->is_static != mi->is_static ||
+	    mi->bdx != bd_index(v->s->t, mi->bd_id))
+		v->bad++;
+	else
+		v->n[b][i]++;
+	return 0;
+}
+
+static void st_verify_foreach(struct stress *s)
+{
+	static struct st_visits v;
+	memset(&v, 0, sizeof(v));
+	v.s = s;
+	st_expect(s, bd_mac_foreach(s->t, s->now_ms, st_foreach_cb, &v) == 0);
+	st_expect(s, v.bad == 0);
+	for (int b = 0; b < ST_BDS; b++)
+		for (int i = 0; i < ST_MACS; i++)
+			st_expect(s, v.n[b][i] == s->ref.m[b][i].present);
+}
+
 static void st_verify_all(struct stress *s)
 {
 	for (int b = 0; b < ST_BDS; b++) {
@@ -1203,6 +1318,7 @@ static void st_verify_all(struct stress *s)
 	struct bd_mac_stats st;
 	bd_mac_get_stats(s->t, &st);
 	st_expect(s, st.entries == s->ref.n_total);
+	st_verify_foreach(s);
 }
 
 static void st_setup(struct stress *s)
@@ -1314,6 +1430,7 @@ static CU_TestInfo mac_tests[] = {
     {"bd_del flushes", test_bd_del_flushes},
     {"walk order", test_mac_walk},
     {"walk stop", test_mac_walk_stop},
+    {"foreach visits each entry once", test_mac_foreach},
     {"randomized vs reference model", test_stress_random},
     CU_TEST_INFO_NULL,
 };
