@@ -19,6 +19,29 @@
 #include "gw/gw_int.h"
 #include "gw/ring.h"
 
+/*
+ * ThreadSanitizer does not see liburcu's ordering (its barriers and grace periods are
+ * plain and volatile accesses), so under it the publication of a snapshot and the end of
+ * its readers are told to it: the main thread releases before rcu_assign_pointer and
+ * acquires from every worker after synchronize_rcu; a worker acquires after
+ * rcu_dereference and releases at each quiescent state. Nothing without the sanitizer.
+ */
+#if defined(__SANITIZE_THREAD__)
+#define WORKER_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define WORKER_TSAN 1
+#endif
+#endif
+#ifdef WORKER_TSAN
+#include <sanitizer/tsan_interface.h>
+#define tsan_release(a) __tsan_release((void *)(a))
+#define tsan_acquire(a) __tsan_acquire((void *)(a))
+#else
+#define tsan_release(a) ((void)(a))
+#define tsan_acquire(a) ((void)(a))
+#endif
+
 #define WORKER_POOL_BUFS 4096 /* per worker; also the return ring, so it can never fill */
 #define PUNT_RING        1024 /* packets waiting for the main thread, per worker */
 #define RX_ROUNDS        16   /* vectors per wake-up before looking at the stop flag */
@@ -179,6 +202,7 @@ static unsigned worker_vector(struct worker *w, struct wport *wp)
 		return 0;
 	w->fast->now_ms = gw_clock_ms();
 	const struct gw_fwd *fwd = rcu_dereference(w->ws->fwd);
+	tsan_acquire(&w->ws->fwd);
 	map_ports(w, fwd->cfg);
 	if (!wp) {
 		gw_fast_underlay(w->fast, fwd, pkts, n);
@@ -194,6 +218,7 @@ static unsigned worker_vector(struct worker *w, struct wport *wp)
 	}
 	send_forwarded(w, fwd);
 	punt_to_main(w);
+	tsan_release(w);
 	rcu_quiescent_state(); /* done with fwd */
 	return n;
 }
@@ -259,6 +284,7 @@ static void *worker_main(void *arg)
 	pthread_setname_np(pthread_self(), name);
 	rcu_register_thread();
 	while (!atomic_load_explicit(&w->ws->stop, memory_order_acquire)) {
+		tsan_release(w);
 		rcu_thread_offline(); /* asleep: grace periods need not wait for us */
 		int r = poll(pfd, 2 + w->n_ports, POLL_MS);
 		rcu_thread_online();
@@ -427,6 +453,7 @@ uint64_t gw_workers_publish(struct gw_workers *ws, struct gw *gw, bool cfg_chang
 	if (!f)
 		return GW_FWD_MIN_GAP_MS; /* out of memory: the old one stays, try again */
 	struct gw_fwd *old = ws->fwd;
+	tsan_release(&ws->fwd);
 	rcu_assign_pointer(ws->fwd, f);
 	uint64_t built = gw_clock_ms();
 	ws->last_build_ms = built > now ? built - now : 0;
@@ -434,6 +461,8 @@ uint64_t gw_workers_publish(struct gw_workers *ws, struct gw *gw, bool cfg_chang
 	gw->fwd_published++;
 	/* The main thread is no reader: waiting here is at most one vector of each worker. */
 	synchronize_rcu();
+	for (unsigned i = 0; i < ws->n; i++)
+		tsan_acquire(&ws->w[i]);
 	gw_fwd_free(old);
 	return 0;
 }
