@@ -181,13 +181,12 @@ struct fast_out {
 
 /* The routing decision: false when the packet is not plain transit toward a BDIF. */
 static bool fast_route(const struct gw_fast *w, const struct gw_fwd *f, const struct gw_pkt *p,
-                       uint32_t res, struct fast_out *o)
+                       const struct fib_path *path, struct fast_out *o)
 {
 	const struct gw_fwd_cfg *c = f->cfg;
 	const struct net_ip *ip = (const struct net_ip *)p->data;
-	if (res == FIB_LOOKUP_MISS || ip->ttl <= 1 || !c->fib[p->vrfx])
+	if (!path || ip->ttl <= 1)
 		return false;
-	const struct fib_path *path = fib_fwd_path_select(c->fib[p->vrfx]->fib, res, p->flow_hash);
 	if (path->type != FIB_PATH_ATTACHED && path->type != FIB_PATH_GATEWAY)
 		return false;
 	const struct gw_fwd_if *oif = &c->ifs[path->ifx];
@@ -307,25 +306,29 @@ static void fast_punt(struct gw_fast *w, struct gw_pkt *p, const struct fast_in 
 }
 
 /* One batched FIB lookup per VRF present in the vector (almost always one). */
-static void fast_lookup(const struct gw_fwd_cfg *c, struct gw_pkt **v, unsigned n, uint32_t *res)
+static void fast_lookup(const struct gw_fwd_cfg *c, struct gw_pkt **v, unsigned n,
+                        const struct fib_path **path)
 {
-	uint32_t dst[GW_VEC_MAX];
+	uint32_t dst[GW_VEC_MAX], hash[GW_VEC_MAX];
 	uint16_t vrfx = n ? v[0]->vrfx : 0;
 	bool mixed = false;
 	for (unsigned i = 0; i < n; i++) {
 		dst[i] = ntohl(((const struct net_ip *)v[i]->data)->dst);
+		hash[i] = v[i]->flow_hash;
 		mixed |= v[i]->vrfx != vrfx;
 	}
 	if (!mixed) {
 		if (c->fib[vrfx])
-			fib_fwd_lookup_batch(c->fib[vrfx]->fib, dst, res, n);
+			fib_fwd_route_batch(c->fib[vrfx]->fib, dst, hash, path, n);
 		else
-			memset(res, 0, n * sizeof(*res));
+			memset(path, 0, n * sizeof(*path));
 		return;
 	}
 	for (unsigned i = 0; i < n; i++) {
 		const struct gw_fwd_fib *ff = c->fib[v[i]->vrfx];
-		res[i] = ff ? fib_fwd_lookup(ff->fib, dst[i]) : FIB_LOOKUP_MISS;
+		path[i] = NULL;
+		if (ff)
+			fib_fwd_route_batch(ff->fib, &dst[i], &hash[i], &path[i], 1);
 	}
 }
 
@@ -335,11 +338,11 @@ static void fast_route_vec(struct gw_fast *w, const struct gw_fwd *f, struct gw_
                            uint16_t *at, unsigned nv, struct fast_in *in)
 {
 	struct fast_out out[GW_VEC_MAX];
-	uint32_t res[GW_VEC_MAX];
-	fast_lookup(f->cfg, v, nv, res);
+	const struct fib_path *path[GW_VEC_MAX];
+	fast_lookup(f->cfg, v, nv, path);
 	unsigned k = 0;
 	for (unsigned i = 0; i < nv; i++) {
-		if (fast_route(w, f, v[i], res[i], &out[k])) {
+		if (fast_route(w, f, v[i], path[i], &out[k])) {
 			at[k] = at[i];
 			v[k++] = v[i];
 		} else {
