@@ -353,7 +353,8 @@ static void fast_route_vec(struct gw_fast *w, const struct gw_fwd *f, struct gw_
 	k = 0;
 	for (unsigned i = 0; i < nv; i++) {
 		if (fast_neigh(f, &out[i], w->now_ms)) {
-			out[k] = out[i];
+			if (k != i) /* almost never: copying the whole entry costs a dozen cycles */
+				out[k] = out[i];
 			at[k] = at[i];
 			v[k++] = v[i];
 		} else {
