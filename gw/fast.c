@@ -338,41 +338,58 @@ static void fast_punt(struct gw_fast *w, struct gw_pkt *p, const struct fast_in 
 	w->punt[w->n_punt++] = p;
 }
 
+/* What the L2 step hands to routing: the packets it kept, with the FIB's keys. */
+struct fast_l3 {
+	unsigned n;
+	bool mixed; /* packets of more than one VRF */
+	struct gw_pkt *v[GW_VEC_MAX];
+	uint16_t at[GW_VEC_MAX]; /* v[i] is packet at[i] of the input (in[]) */
+	/* IPv4 destination (host order) and flow hash, taken while the L2 step has the headers
+	 * in cache: gathering them again here cost a pass over every packet's two lines. */
+	uint32_t dst[GW_VEC_MAX];
+	uint32_t hash[GW_VEC_MAX];
+};
+
+static void l3_add(struct fast_l3 *l3, struct gw_pkt *p, unsigned i)
+{
+	l3->mixed |= l3->n && p->vrfx != l3->v[0]->vrfx;
+	l3->at[l3->n] = (uint16_t)i;
+	l3->dst[l3->n] = ntohl(((const struct net_ip *)p->data)->dst);
+	l3->hash[l3->n] = p->flow_hash;
+	l3->v[l3->n++] = p;
+}
+
 /* One batched FIB lookup per VRF present in the vector (almost always one). */
-static void fast_lookup(const struct gw_fwd_cfg *c, struct gw_pkt **v, unsigned n,
+static void fast_lookup(const struct gw_fwd_cfg *c, const struct fast_l3 *l3,
                         const struct fib_path **path)
 {
-	uint32_t dst[GW_VEC_MAX], hash[GW_VEC_MAX];
-	uint16_t vrfx = n ? v[0]->vrfx : 0;
-	bool mixed = false;
-	for (unsigned i = 0; i < n; i++) {
-		dst[i] = ntohl(((const struct net_ip *)v[i]->data)->dst);
-		hash[i] = v[i]->flow_hash;
-		mixed |= v[i]->vrfx != vrfx;
-	}
-	if (!mixed) {
-		if (c->fib[vrfx])
-			fib_fwd_route_batch(c->fib[vrfx]->fib, dst, hash, path, n);
+	unsigned n = l3->n;
+	if (!l3->mixed) {
+		const struct gw_fwd_fib *ff = n ? c->fib[l3->v[0]->vrfx] : NULL;
+		if (ff)
+			fib_fwd_route_batch(ff->fib, l3->dst, l3->hash, path, n);
 		else
 			memset(path, 0, n * sizeof(*path));
 		return;
 	}
 	for (unsigned i = 0; i < n; i++) {
-		const struct gw_fwd_fib *ff = c->fib[v[i]->vrfx];
+		const struct gw_fwd_fib *ff = c->fib[l3->v[i]->vrfx];
 		path[i] = NULL;
 		if (ff)
-			fib_fwd_route_batch(ff->fib, &dst[i], &hash[i], &path[i], 1);
+			fib_fwd_route_batch(ff->fib, &l3->dst[i], &l3->hash[i], &path[i], 1);
 	}
 }
 
-/* Route, neighbour, VTEP, commit over the packets that passed the L2 stage: v[i] is
- * packet at[i] of in[]. */
-static void fast_route_vec(struct gw_fast *w, const struct gw_fwd *f, struct gw_pkt **v,
-                           uint16_t *at, unsigned nv, struct fast_in *in)
+/* Route, neighbour, VTEP, commit over the packets that passed the L2 stage. */
+static void fast_route_vec(struct gw_fast *w, const struct gw_fwd *f, struct fast_l3 *l3,
+                           struct fast_in *in)
 {
+	struct gw_pkt **v = l3->v;
+	uint16_t *at = l3->at;
+	unsigned nv = l3->n;
 	struct fast_out out[GW_VEC_MAX];
 	const struct fib_path *path[GW_VEC_MAX];
-	fast_lookup(f->cfg, v, nv, path);
+	fast_lookup(f->cfg, l3, path);
 	unsigned k = 0;
 	for (unsigned i = 0; i < nv; i++) {
 		if (fast_route(w, f, v[i], path[i], &out[k])) {
@@ -439,11 +456,11 @@ fast_input(struct gw_fast *w, const struct gw_fwd *f, struct gw_pkt **pkts, unsi
            struct fast_l2 *l2)
 {
 	struct fast_in in[GW_VEC_MAX];
-	struct gw_pkt *v[GW_VEC_MAX];
-	uint16_t at[GW_VEC_MAX];
-	unsigned nv = 0;
+	struct fast_l3 l3;
 	if (punt_all(w, f, pkts, n))
 		return;
+	l3.n = 0;
+	l3.mixed = false;
 	for (unsigned i = 0; i < n; i++) {
 		struct gw_pkt *p = pkts[i];
 		fast_prefetch_pkts(pkts, i, n);
@@ -453,10 +470,9 @@ fast_input(struct gw_fast *w, const struct gw_fwd *f, struct gw_pkt **pkts, unsi
 			fast_punt(w, p, &in[i]);
 			continue;
 		}
-		at[nv] = (uint16_t)i;
-		v[nv++] = p;
+		l3_add(&l3, p, i);
 	}
-	fast_route_vec(w, f, v, at, nv, in);
+	fast_route_vec(w, f, &l3, in);
 }
 
 void gw_fast_underlay(struct gw_fast *w, const struct gw_fwd *f, struct gw_pkt **pkts, unsigned n)
