@@ -180,20 +180,17 @@ struct fast_out {
 };
 
 /* The routing decision: false when the packet is not plain transit toward a BDIF. */
-static bool fast_route(const struct gw_fast *w, const struct gw_fwd *f, const struct gw_pkt *p,
-                       const struct fib_path *path, struct fast_out *o)
+static bool fast_route(const struct gw_fast *w, const struct gw_fwd *f, const struct fib_path *path,
+                       uint32_t dst, uint32_t len, struct fast_out *o)
 {
 	const struct gw_fwd_cfg *c = f->cfg;
-	const struct net_ip *ip = (const struct net_ip *)p->data;
-	if (!path || ip->ttl <= 1)
-		return false;
-	if (path->type != FIB_PATH_ATTACHED && path->type != FIB_PATH_GATEWAY)
+	if (!path || (path->type != FIB_PATH_ATTACHED && path->type != FIB_PATH_GATEWAY))
 		return false;
 	const struct gw_fwd_if *oif = &c->ifs[path->ifx];
-	uint32_t nh = path->type == FIB_PATH_GATEWAY ? path->nh : ntohl(ip->dst);
+	uint32_t nh = path->type == FIB_PATH_GATEWAY ? path->nh : dst;
 	bool ok = oif->kind == GW_IF_BDIF ? oif->bdx != BD_NONE
 	                                  : oif->kind == GW_IF_ETH && w->port_tx[oif->port];
-	if (!ok || !oif->up || p->len > oif->mtu ||
+	if (!ok || !oif->up || len > oif->mtu ||
 	    gw_ip4_is_subnet_bcast(oif->addr, oif->plen, oif->n_addrs, nh))
 		return false;
 	o->ifx = path->ifx;
@@ -338,25 +335,33 @@ static void fast_punt(struct gw_fast *w, struct gw_pkt *p, const struct fast_in 
 	w->punt[w->n_punt++] = p;
 }
 
-/* What the L2 step hands to routing: the packets it kept, with the FIB's keys. */
+/* What the L2 step hands to routing: the packets it kept, with what routing reads. */
 struct fast_l3 {
 	unsigned n;
 	bool mixed; /* packets of more than one VRF */
 	struct gw_pkt *v[GW_VEC_MAX];
 	uint16_t at[GW_VEC_MAX]; /* v[i] is packet at[i] of the input (in[]) */
-	/* IPv4 destination (host order) and flow hash, taken while the L2 step has the headers
-	 * in cache: gathering them again here cost a pass over every packet's two lines. */
+	/* IPv4 destination (host order), flow hash and length, taken while the L2 step has the
+	 * headers in cache: reading them again when routing cost another pass over two lines
+	 * of every packet. */
 	uint32_t dst[GW_VEC_MAX];
 	uint32_t hash[GW_VEC_MAX];
+	uint32_t len[GW_VEC_MAX];
 };
 
-static void l3_add(struct fast_l3 *l3, struct gw_pkt *p, unsigned i)
+/* Keeps packet i (p) for routing; false: its TTL expires here, the main thread's case. */
+static bool l3_add(struct fast_l3 *l3, struct gw_pkt *p, unsigned i)
 {
+	const struct net_ip *ip = (const struct net_ip *)p->data;
+	if (ip->ttl <= 1)
+		return false;
 	l3->mixed |= l3->n && p->vrfx != l3->v[0]->vrfx;
 	l3->at[l3->n] = (uint16_t)i;
-	l3->dst[l3->n] = ntohl(((const struct net_ip *)p->data)->dst);
+	l3->dst[l3->n] = ntohl(ip->dst);
 	l3->hash[l3->n] = p->flow_hash;
+	l3->len[l3->n] = p->len;
 	l3->v[l3->n++] = p;
+	return true;
 }
 
 /* One batched FIB lookup per VRF present in the vector (almost always one). */
@@ -392,7 +397,7 @@ static void fast_route_vec(struct gw_fast *w, const struct gw_fwd *f, struct fas
 	fast_lookup(f->cfg, l3, path);
 	unsigned k = 0;
 	for (unsigned i = 0; i < nv; i++) {
-		if (fast_route(w, f, v[i], path[i], &out[k])) {
+		if (fast_route(w, f, path[i], l3->dst[i], l3->len[i], &out[k])) {
 			at[k] = at[i];
 			v[k++] = v[i];
 		} else {
@@ -466,11 +471,8 @@ fast_input(struct gw_fast *w, const struct gw_fwd *f, struct gw_pkt **pkts, unsi
 		fast_prefetch_pkts(pkts, i, n);
 		in[i].data = p->data;
 		in[i].len = p->len;
-		if (!step(f, p, &in[i], l2)) {
+		if (!step(f, p, &in[i], l2) || !l3_add(&l3, p, i))
 			fast_punt(w, p, &in[i]);
-			continue;
-		}
-		l3_add(&l3, p, i);
 	}
 	fast_route_vec(w, f, &l3, in);
 }
