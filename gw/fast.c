@@ -174,7 +174,7 @@ struct fast_out {
 	uint32_t bdx;
 	uint32_t nh;
 	uint64_t nb_key, nb_hash;
-	const struct gw_fwd_nb_slot *nb;
+	uint8_t mac[6]; /* the neighbour's: copied, as its slot has left L1 by the commit */
 	uint64_t mac_key, mac_hash;
 	uint32_t vtep;
 };
@@ -204,12 +204,13 @@ static bool fast_route(const struct gw_fast *w, const struct gw_fwd *f, const st
 /* The next hop is a usable neighbour (REACHABLE still, or static). */
 static bool fast_neigh(const struct gw_fwd *f, struct fast_out *o, uint64_t now_ms)
 {
-	o->nb = gw_fwd_nb_find_hashed(f->nb, o->nb_key, o->nb_hash);
-	if (!o->nb || now_ms >= o->nb->until_ms)
+	const struct gw_fwd_nb_slot *nb = gw_fwd_nb_find_hashed(f->nb, o->nb_key, o->nb_hash);
+	if (!nb || now_ms >= nb->until_ms)
 		return false;
+	memcpy(o->mac, nb->mac, 6);
 	if (o->bdx == BD_NONE)
 		return true; /* an uplink: the neighbour's MAC is all it needs */
-	o->mac_key = gw_fwd_mac_key(o->bdx, o->nb->mac);
+	o->mac_key = gw_fwd_mac_key(o->bdx, nb->mac);
 	o->mac_hash = gw_fwd_prefetch(f->mac, o->mac_key);
 	return true;
 }
@@ -309,7 +310,7 @@ static void fast_commit(struct gw_fast *w, const struct gw_fwd *f, struct gw_pkt
 	run_add(k, c, rx, in->bdif, in->bdx, in->bdx == BD_NONE ? 0 : p->outer_src, in->frame_len,
 	        false);
 	gw_ip4_ttl_dec((struct net_ip *)p->data);
-	eth_rewrite(p, &c->ifs[o->ifx], o->nb->mac);
+	eth_rewrite(p, &c->ifs[o->ifx], o->mac);
 	uint32_t len = p->len;
 	run_add(k, c, tx, o->ifx, o->bdx, 0, len, true);
 	p->tx_ifx = o->ifx;
