@@ -4,8 +4,8 @@
  *   decap: outer dst is the VTEP -> VXLAN header -> VNI -> bridge domain -> peer
  *          -> inner source MAC known behind that peer -> inner dst is the BDIF's MAC
  *   or uplink: 802.1Q tag -> (sub-)interface up -> dst is its MAC
- *   route: IPv4 checks (shared with the pipeline) -> one FIB lookup per vector
- *          -> transit path, TTL, egress up, MTU -> usable neighbour
+ *   route: IPv4 checks (shared with the pipeline), TTL -> one FIB lookup per vector
+ *          -> transit path, egress up, MTU -> usable neighbour
  *          -> BDIF: its MAC's VTEP | uplink: a socket of this worker on its netdev
  *   commit: TTL, Ethernet rewrite (802.1Q tag), VXLAN encap, counters
  *
