@@ -124,6 +124,9 @@ uint32_t fib_fwd_lookup(const struct fib_fwd *f, uint32_t dst);
 void fib_fwd_lookup_batch(const struct fib_fwd *f, const uint32_t *dst, uint32_t *res, size_t n);
 /* As fib_path_select: never NULL for a non-miss result of this copy. */
 const struct fib_path *fib_fwd_path_select(const struct fib_fwd *f, uint32_t res, uint32_t hash);
+/* Both at once for n packets: path[i] for dst[i] and flow hash[i], NULL for a miss. */
+void fib_fwd_route_batch(const struct fib_fwd *f, const uint32_t *dst, const uint32_t *hash,
+                         const struct fib_path **path, size_t n);
 size_t fib_fwd_bytes(const struct fib_fwd *f); /* memory it holds */
 /* Incremented by every change that can alter a lookup or path selection (route / connected
  * add and del, recursive re-resolution, ...): the owner rebuilds its copy when this moved. */

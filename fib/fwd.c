@@ -14,20 +14,25 @@
  * ids are reused, never compacted), and the FIB's group table also holds hash chains and
  * reference counts that lookups never read. The copy numbers the live groups densely in id
  * order and keeps only their paths: a result of the copy indexes groups[], which says where
- * the group's paths start in paths[] and how many there are. Paths keep their order, so
- * "hash % n" picks the same path as fib_path_select() does. A value naming no live group
- * becomes a miss: that only happens after a commit that ran out of memory, whose old table
- * may still name a group the call released (fib_path_select() gives NULL for it).
+ * the group's paths start in paths[] and how many there are (and holds the first one, all
+ * a single-path group needs). Paths keep their order, so "hash % n" picks the same path as
+ * fib_path_select() does. A value naming no live group becomes a miss: that only happens
+ * after a commit that ran out of memory, whose old table may still name a group the call
+ * released (fib_path_select() gives NULL for it).
  */
 #include "fib/fwd.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+/* A single-path group (nearly all of them) holds its path: selecting it reads one entry,
+ * not the entry and then paths[]. Sixteen bytes, so an entry never straddles a line. */
 struct fwd_group {
-	uint32_t first; /* index of the group's first path in paths[] */
-	uint32_t n;     /* paths, 1..FIB_ECMP_MAX */
+	struct fib_path path0; /* paths[first] */
+	uint32_t first;        /* index of the group's first path in paths[] */
+	uint32_t n;            /* paths, 1..FIB_ECMP_MAX */
 };
+_Static_assert(sizeof(struct fwd_group) == 16, "four group entries per cache line");
 
 struct fib_fwd {
 	struct fib_lpm_view lpm;        /* values: indexes into groups[] */
@@ -76,12 +81,12 @@ static void copy_groups(const struct fib_groups *gs, struct fwd_group *groups,
                         struct fib_path *paths)
 {
 	uint32_t k = 1, first = 0;
-	groups[0] = (struct fwd_group){0, 0};
+	groups[0] = (struct fwd_group){.n = 0};
 	for (uint32_t id = 1; id < gs->hw; id++) {
 		const struct fib_group *g = fib_group_at(gs, id);
 		if (!g)
 			continue;
-		groups[k++] = (struct fwd_group){first, g->n};
+		groups[k++] = (struct fwd_group){g->paths[0], first, g->n};
 		memcpy(&paths[first], g->paths, g->n * sizeof(*paths));
 		first += g->n;
 	}
@@ -142,7 +147,29 @@ const struct fib_path *fib_fwd_path_select(const struct fib_fwd *f, uint32_t res
 	if (res == FIB_LOOKUP_MISS || res > f->n_groups)
 		return NULL;
 	const struct fwd_group *g = &f->groups[res];
-	return &f->paths[g->first + (g->n == 1 ? 0 : hash % g->n)];
+	return g->n == 1 ? &g->path0 : &f->paths[g->first + hash % g->n];
+}
+
+/*
+ * What the data plane wants from a vector: the LPM batch (prefetched, lpm.c), then each
+ * packet's group entry and path. A group entry is read right after its lookup, and the
+ * groups are too many to stay in L1, so each is prefetched a few packets ahead; selecting
+ * here rather than per packet through fib_fwd_path_select() also saves a call per packet.
+ */
+void fib_fwd_route_batch(const struct fib_fwd *f, const uint32_t *dst, const uint32_t *hash,
+                         const struct fib_path **path, size_t n)
+{
+	enum { CHUNK = 256, D = 8 };
+	uint32_t res[CHUNK];
+	for (size_t off = 0; off < n; off += CHUNK) {
+		size_t m = n - off < CHUNK ? n - off : CHUNK;
+		fib_lpm_view_lookup_batch(&f->lpm, dst + off, res, m);
+		for (size_t i = 0; i < m; i++) {
+			if (i + D < m)
+				__builtin_prefetch(&f->groups[res[i + D]]);
+			path[off + i] = fib_fwd_path_select(f, res[i], hash[off + i]);
+		}
+	}
 }
 
 size_t fib_fwd_bytes(const struct fib_fwd *f)

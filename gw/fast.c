@@ -4,8 +4,8 @@
  *   decap: outer dst is the VTEP -> VXLAN header -> VNI -> bridge domain -> peer
  *          -> inner source MAC known behind that peer -> inner dst is the BDIF's MAC
  *   or uplink: 802.1Q tag -> (sub-)interface up -> dst is its MAC
- *   route: IPv4 checks (shared with the pipeline) -> one FIB lookup per vector
- *          -> transit path, TTL, egress up, MTU -> usable neighbour
+ *   route: IPv4 checks (shared with the pipeline), TTL -> one FIB lookup per vector
+ *          -> transit path, egress up, MTU -> usable neighbour
  *          -> BDIF: its MAC's VTEP | uplink: a socket of this worker on its netdev
  *   commit: TTL, Ethernet rewrite (802.1Q tag), VXLAN encap, counters
  *
@@ -174,27 +174,23 @@ struct fast_out {
 	uint32_t bdx;
 	uint32_t nh;
 	uint64_t nb_key, nb_hash;
-	const struct gw_fwd_nb_slot *nb;
+	uint8_t mac[6]; /* the neighbour's: copied, as its slot has left L1 by the commit */
 	uint64_t mac_key, mac_hash;
 	uint32_t vtep;
 };
 
 /* The routing decision: false when the packet is not plain transit toward a BDIF. */
-static bool fast_route(const struct gw_fast *w, const struct gw_fwd *f, const struct gw_pkt *p,
-                       uint32_t res, struct fast_out *o)
+static bool fast_route(const struct gw_fast *w, const struct gw_fwd *f, const struct fib_path *path,
+                       uint32_t dst, uint32_t len, struct fast_out *o)
 {
 	const struct gw_fwd_cfg *c = f->cfg;
-	const struct net_ip *ip = (const struct net_ip *)p->data;
-	if (res == FIB_LOOKUP_MISS || ip->ttl <= 1 || !c->fib[p->vrfx])
-		return false;
-	const struct fib_path *path = fib_fwd_path_select(c->fib[p->vrfx]->fib, res, p->flow_hash);
-	if (path->type != FIB_PATH_ATTACHED && path->type != FIB_PATH_GATEWAY)
+	if (!path || (path->type != FIB_PATH_ATTACHED && path->type != FIB_PATH_GATEWAY))
 		return false;
 	const struct gw_fwd_if *oif = &c->ifs[path->ifx];
-	uint32_t nh = path->type == FIB_PATH_GATEWAY ? path->nh : ntohl(ip->dst);
+	uint32_t nh = path->type == FIB_PATH_GATEWAY ? path->nh : dst;
 	bool ok = oif->kind == GW_IF_BDIF ? oif->bdx != BD_NONE
 	                                  : oif->kind == GW_IF_ETH && w->port_tx[oif->port];
-	if (!ok || !oif->up || p->len > oif->mtu ||
+	if (!ok || !oif->up || len > oif->mtu ||
 	    gw_ip4_is_subnet_bcast(oif->addr, oif->plen, oif->n_addrs, nh))
 		return false;
 	o->ifx = path->ifx;
@@ -208,12 +204,13 @@ static bool fast_route(const struct gw_fast *w, const struct gw_fwd *f, const st
 /* The next hop is a usable neighbour (REACHABLE still, or static). */
 static bool fast_neigh(const struct gw_fwd *f, struct fast_out *o, uint64_t now_ms)
 {
-	o->nb = gw_fwd_nb_find_hashed(f->nb, o->nb_key, o->nb_hash);
-	if (!o->nb || now_ms >= o->nb->until_ms)
+	const struct gw_fwd_nb_slot *nb = gw_fwd_nb_find_hashed(f->nb, o->nb_key, o->nb_hash);
+	if (!nb || now_ms >= nb->until_ms)
 		return false;
+	memcpy(o->mac, nb->mac, 6);
 	if (o->bdx == BD_NONE)
 		return true; /* an uplink: the neighbour's MAC is all it needs */
-	o->mac_key = gw_fwd_mac_key(o->bdx, o->nb->mac);
+	o->mac_key = gw_fwd_mac_key(o->bdx, nb->mac);
 	o->mac_hash = gw_fwd_prefetch(f->mac, o->mac_key);
 	return true;
 }
@@ -230,28 +227,61 @@ static bool fast_vtep(const struct gw_fwd *f, struct fast_out *o)
 	return true;
 }
 
-static void count(struct gw_if_counters *c, uint32_t len, bool tx)
+static void count(struct gw_if_counters *c, uint64_t pkts, uint64_t bytes, bool tx)
 {
 	if (tx) {
-		c->tx_pkts++;
-		c->tx_bytes += len;
+		c->tx_pkts += pkts;
+		c->tx_bytes += bytes;
 	} else {
-		c->rx_pkts++;
-		c->rx_bytes += len;
+		c->rx_pkts += pkts;
+		c->rx_bytes += bytes;
 	}
 }
 
-static void count_in(struct gw_fast_cnt *k, const struct gw_fwd_cfg *c, const struct gw_pkt *p,
-                     const struct fast_in *in)
+/*
+ * Forwarded packets in a row that count alike: on input the same interface, bridge domain
+ * and sending VTEP, on output the same interface and bridge domain (the VTEPs differ). A
+ * vector is mostly one run on input and a few on output, so the counters of a run are
+ * updated once, not per packet: a dozen counters and a peer lookup per packet otherwise.
+ */
+struct fast_run {
+	uint16_t ifx; /* 0: empty */
+	uint32_t bdx; /* BD_NONE: an uplink */
+	uint32_t vtep;
+	uint32_t pkts;
+	uint64_t bytes;
+};
+
+static void run_flush(struct gw_fast_cnt *k, const struct gw_fwd_cfg *c, struct fast_run *r,
+                      bool tx)
 {
-	count(&k->ifs[in->bdif], in->frame_len, false);
-	if (in->bdx == BD_NONE) {
-		k->c.rx_eth++;
+	if (!r->pkts)
 		return;
+	count(&k->ifs[r->ifx], r->pkts, r->bytes, tx);
+	if (r->bdx == BD_NONE) {
+		*(tx ? &k->c.tx_eth : &k->c.rx_eth) += r->pkts;
+	} else {
+		count(gw_bd_cnt_claim(k->bd, r->bdx, c->bd[r->bdx].id), r->pkts, r->bytes, tx);
+		if (!tx) { /* out: each packet counts its own VTEP */
+			count(gw_peer_cnt(&k->peers, r->vtep), r->pkts, r->bytes, false);
+			k->c.rx_underlay += r->pkts;
+		}
 	}
-	count(gw_bd_cnt_claim(k->bd, in->bdx, c->bd[in->bdx].id), in->frame_len, false);
-	count(gw_peer_cnt(&k->peers, p->outer_src), in->frame_len, false);
-	k->c.rx_underlay++;
+	if (!tx)
+		k->c.routed += r->pkts;
+	r->pkts = 0;
+	r->bytes = 0;
+}
+
+static void run_add(struct gw_fast_cnt *k, const struct gw_fwd_cfg *c, struct fast_run *r,
+                    uint16_t ifx, uint32_t bdx, uint32_t vtep, uint32_t len, bool tx)
+{
+	if (r->ifx != ifx || r->bdx != bdx || r->vtep != vtep) {
+		run_flush(k, c, r, tx);
+		*r = (struct fast_run){.ifx = ifx, .bdx = bdx, .vtep = vtep};
+	}
+	r->pkts++;
+	r->bytes += len;
 }
 
 /* Prepends the egress interface's Ethernet header (and 802.1Q tag) for the neighbour. */
@@ -269,27 +299,27 @@ static void eth_rewrite(struct gw_pkt *p, const struct gw_fwd_if *oif, const uin
 	p->len += hl;
 }
 
-/* Rewrite, and encapsulate toward a BDIF: the first write to the packet. */
+/* Rewrite, and encapsulate toward a BDIF: the first write to the packet. Counted in the
+ * runs rx and tx (flushed by the caller). */
 static void fast_commit(struct gw_fast *w, const struct gw_fwd *f, struct gw_pkt *p,
-                        const struct fast_in *in, const struct fast_out *o)
+                        const struct fast_in *in, const struct fast_out *o, struct fast_run *rx,
+                        struct fast_run *tx)
 {
 	const struct gw_fwd_cfg *c = f->cfg;
 	struct gw_fast_cnt *k = w->cnt;
-	count_in(k, c, p, in);
-	k->c.routed++;
+	run_add(k, c, rx, in->bdif, in->bdx, in->bdx == BD_NONE ? 0 : p->outer_src, in->frame_len,
+	        false);
 	gw_ip4_ttl_dec((struct net_ip *)p->data);
-	eth_rewrite(p, &c->ifs[o->ifx], o->nb->mac);
+	eth_rewrite(p, &c->ifs[o->ifx], o->mac);
 	uint32_t len = p->len;
-	count(&k->ifs[o->ifx], len, true);
+	run_add(k, c, tx, o->ifx, o->bdx, 0, len, true);
 	p->tx_ifx = o->ifx;
 	if (o->bdx == BD_NONE) {
-		k->c.tx_eth++;
 		w->tx_eth[w->n_tx_eth++] = p;
 		return;
 	}
 	const struct gw_fwd_bd *ob = &c->bd[o->bdx];
-	count(gw_bd_cnt_claim(k->bd, o->bdx, ob->id), len, true);
-	count(gw_peer_cnt(&k->peers, o->vtep), len, true);
+	count(gw_peer_cnt(&k->peers, o->vtep), 1, len, true);
 	p->data -= VX_ENCAP_LEN;
 	vx_encap_write_dst(&ob->e, p->data, (uint16_t)len, vx_sport(p->flow_hash), o->vtep);
 	p->len += VX_ENCAP_LEN;
@@ -306,40 +336,69 @@ static void fast_punt(struct gw_fast *w, struct gw_pkt *p, const struct fast_in 
 	w->punt[w->n_punt++] = p;
 }
 
-/* One batched FIB lookup per VRF present in the vector (almost always one). */
-static void fast_lookup(const struct gw_fwd_cfg *c, struct gw_pkt **v, unsigned n, uint32_t *res)
-{
+/* What the L2 step hands to routing: the packets it kept, with what routing reads. */
+struct fast_l3 {
+	unsigned n;
+	bool mixed; /* packets of more than one VRF */
+	struct gw_pkt *v[GW_VEC_MAX];
+	uint16_t at[GW_VEC_MAX]; /* v[i] is packet at[i] of the input (in[]) */
+	/* IPv4 destination (host order), flow hash and length, taken while the L2 step has the
+	 * headers in cache: reading them again when routing cost another pass over two lines
+	 * of every packet. */
 	uint32_t dst[GW_VEC_MAX];
-	uint16_t vrfx = n ? v[0]->vrfx : 0;
-	bool mixed = false;
-	for (unsigned i = 0; i < n; i++) {
-		dst[i] = ntohl(((const struct net_ip *)v[i]->data)->dst);
-		mixed |= v[i]->vrfx != vrfx;
-	}
-	if (!mixed) {
-		if (c->fib[vrfx])
-			fib_fwd_lookup_batch(c->fib[vrfx]->fib, dst, res, n);
+	uint32_t hash[GW_VEC_MAX];
+	uint32_t len[GW_VEC_MAX];
+};
+
+/* Keeps packet i (p) for routing; false: its TTL expires here, the main thread's case. */
+static bool l3_add(struct fast_l3 *l3, struct gw_pkt *p, unsigned i)
+{
+	const struct net_ip *ip = (const struct net_ip *)p->data;
+	if (ip->ttl <= 1)
+		return false;
+	l3->mixed |= l3->n && p->vrfx != l3->v[0]->vrfx;
+	l3->at[l3->n] = (uint16_t)i;
+	l3->dst[l3->n] = ntohl(ip->dst);
+	l3->hash[l3->n] = p->flow_hash;
+	l3->len[l3->n] = p->len;
+	l3->v[l3->n++] = p;
+	return true;
+}
+
+/* One batched FIB lookup per VRF present in the vector (almost always one). */
+static void fast_lookup(const struct gw_fwd_cfg *c, const struct fast_l3 *l3,
+                        const struct fib_path **path)
+{
+	unsigned n = l3->n;
+	if (!l3->mixed) {
+		const struct gw_fwd_fib *ff = n ? c->fib[l3->v[0]->vrfx] : NULL;
+		if (ff)
+			fib_fwd_route_batch(ff->fib, l3->dst, l3->hash, path, n);
 		else
-			memset(res, 0, n * sizeof(*res));
+			memset(path, 0, n * sizeof(*path));
 		return;
 	}
 	for (unsigned i = 0; i < n; i++) {
-		const struct gw_fwd_fib *ff = c->fib[v[i]->vrfx];
-		res[i] = ff ? fib_fwd_lookup(ff->fib, dst[i]) : FIB_LOOKUP_MISS;
+		const struct gw_fwd_fib *ff = c->fib[l3->v[i]->vrfx];
+		path[i] = NULL;
+		if (ff)
+			fib_fwd_route_batch(ff->fib, &l3->dst[i], &l3->hash[i], &path[i], 1);
 	}
 }
 
-/* Route, neighbour, VTEP, commit over the packets that passed the L2 stage: v[i] is
- * packet at[i] of in[]. */
-static void fast_route_vec(struct gw_fast *w, const struct gw_fwd *f, struct gw_pkt **v,
-                           uint16_t *at, unsigned nv, struct fast_in *in)
+/* Route, neighbour, VTEP, commit over the packets that passed the L2 stage. */
+static void fast_route_vec(struct gw_fast *w, const struct gw_fwd *f, struct fast_l3 *l3,
+                           struct fast_in *in)
 {
+	struct gw_pkt **v = l3->v;
+	uint16_t *at = l3->at;
+	unsigned nv = l3->n;
 	struct fast_out out[GW_VEC_MAX];
-	uint32_t res[GW_VEC_MAX];
-	fast_lookup(f->cfg, v, nv, res);
+	const struct fib_path *path[GW_VEC_MAX];
+	fast_lookup(f->cfg, l3, path);
 	unsigned k = 0;
 	for (unsigned i = 0; i < nv; i++) {
-		if (fast_route(w, f, v[i], res[i], &out[k])) {
+		if (fast_route(w, f, path[i], l3->dst[i], l3->len[i], &out[k])) {
 			at[k] = at[i];
 			v[k++] = v[i];
 		} else {
@@ -350,19 +409,28 @@ static void fast_route_vec(struct gw_fast *w, const struct gw_fwd *f, struct gw_
 	k = 0;
 	for (unsigned i = 0; i < nv; i++) {
 		if (fast_neigh(f, &out[i], w->now_ms)) {
-			out[k] = out[i];
+			if (k != i) /* almost never: copying the whole entry costs a dozen cycles */
+				out[k] = out[i];
 			at[k] = at[i];
 			v[k++] = v[i];
 		} else {
 			fast_punt(w, v[i], &in[at[i]]);
 		}
 	}
+	/* The MAC lookups get a pass of their own: in the commit loop, which brings in three
+	 * lines of every packet, the slots they prefetched no longer stayed in L1. */
+	bool known[GW_VEC_MAX];
+	for (unsigned i = 0; i < k; i++)
+		known[i] = fast_vtep(f, &out[i]);
+	struct fast_run rx = {0}, tx = {0};
 	for (unsigned i = 0; i < k; i++) {
-		if (fast_vtep(f, &out[i]))
-			fast_commit(w, f, v[i], &in[at[i]], &out[i]);
+		if (known[i])
+			fast_commit(w, f, v[i], &in[at[i]], &out[i], &rx, &tx);
 		else
 			fast_punt(w, v[i], &in[at[i]]);
 	}
+	run_flush(w->cnt, f->cfg, &rx, false);
+	run_flush(w->cnt, f->cfg, &tx, true);
 }
 
 static bool punt_all(struct gw_fast *w, const struct gw_fwd *f, struct gw_pkt **pkts, unsigned n)
@@ -372,6 +440,20 @@ static bool punt_all(struct gw_fast *w, const struct gw_fwd *f, struct gw_pkt **
 	for (unsigned i = 0; i < n; i++)
 		w->punt[w->n_punt++] = pkts[i];
 	return true;
+}
+
+/*
+ * A vector's buffers are more than L1 holds (three lines each: metadata, headers, and the
+ * headroom the encap writes), so the L2 step loads each packet's lines a few packets ahead:
+ * the metadata first, then, once that is in, the headers it points to.
+ */
+static inline void fast_prefetch_pkts(struct gw_pkt **pkts, unsigned i, unsigned n)
+{
+	enum { D = 4 };
+	if (i + 2 * D < n)
+		__builtin_prefetch(pkts[i + 2 * D]);
+	if (i + D < n)
+		__builtin_prefetch(pkts[i + D]->data);
 }
 
 /*
@@ -385,23 +467,20 @@ fast_input(struct gw_fast *w, const struct gw_fwd *f, struct gw_pkt **pkts, unsi
            struct fast_l2 *l2)
 {
 	struct fast_in in[GW_VEC_MAX];
-	struct gw_pkt *v[GW_VEC_MAX];
-	uint16_t at[GW_VEC_MAX];
-	unsigned nv = 0;
+	struct fast_l3 l3;
 	if (punt_all(w, f, pkts, n))
 		return;
+	l3.n = 0;
+	l3.mixed = false;
 	for (unsigned i = 0; i < n; i++) {
 		struct gw_pkt *p = pkts[i];
+		fast_prefetch_pkts(pkts, i, n);
 		in[i].data = p->data;
 		in[i].len = p->len;
-		if (!step(f, p, &in[i], l2)) {
+		if (!step(f, p, &in[i], l2) || !l3_add(&l3, p, i))
 			fast_punt(w, p, &in[i]);
-			continue;
-		}
-		at[nv] = (uint16_t)i;
-		v[nv++] = p;
 	}
-	fast_route_vec(w, f, v, at, nv, in);
+	fast_route_vec(w, f, &l3, in);
 }
 
 void gw_fast_underlay(struct gw_fast *w, const struct gw_fwd *f, struct gw_pkt **pkts, unsigned n)

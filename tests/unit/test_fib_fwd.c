@@ -192,21 +192,27 @@ struct cmp_stats {
 /*
  * Compare the copy with the FIB at every address, for hashes 0..15 (every choice in a group
  * of up to FIB_ECMP_MAX paths), all-ones and a random one. The copy's results come from
- * batches of odd sizes (the pipeline's fill and drain) and must equal its single lookups.
+ * batches of odd sizes (the pipeline's fill and drain) and must equal its single lookups;
+ * so must the paths of fib_fwd_route_batch() (a hash of its own per address).
  */
 static void compare(const struct fib *fib, const struct fib_fwd *f, const uint32_t *a, size_t n,
                     struct cmp_stats *cs)
 {
-	static const size_t sizes[] = {1, 7, 16, 31, 33, 256};
-	uint32_t res[256];
+	static const size_t sizes[] = {1, 7, 16, 31, 33, 256, 600};
+	uint32_t res[600], hashes[600];
+	const struct fib_path *paths[600];
 	memset(cs, 0, sizeof(*cs));
 	for (size_t i = 0, k = 0; i < n; k++) {
-		size_t m = sizes[k % 6] < n - i ? sizes[k % 6] : n - i;
+		size_t m = sizes[k % 7] < n - i ? sizes[k % 7] : n - i;
 		fib_fwd_lookup_batch(f, &a[i], res, m);
+		for (size_t j = 0; j < m; j++)
+			hashes[j] = rnd();
+		fib_fwd_route_batch(f, &a[i], hashes, paths, m);
 		for (size_t j = 0; j < m; j++) {
 			uint32_t d = a[i + j], r1 = fib_lookup(fib, d), r2 = fib_fwd_lookup(f, d);
 			bool ok =
-			    res[j] == r2 && (r1 == FIB_LOOKUP_MISS) == (r2 == FIB_LOOKUP_MISS);
+			    res[j] == r2 && (r1 == FIB_LOOKUP_MISS) == (r2 == FIB_LOOKUP_MISS) &&
+			    path_same(paths[j], r1 ? fib_path_select(fib, r1, hashes[j]) : NULL);
 			for (uint32_t h = 0; h < 18 && ok; h++) {
 				uint32_t hash = h < 16 ? h : h == 16 ? 0xffffffffu : rnd();
 				const struct fib_path *p1 =
