@@ -222,14 +222,16 @@ note "churn: ${CHURN_INFO:-}; $(dp_cmp c0 c1 True); ping: $(grep -E 'packets tra
 
 # ------------------------------------------------------------------ 3. exact counters
 check "no punt_queue_full, no tx_failed so far" errors_clean
-# fresh neighbours on both sides (the gateway's REACHABLE lasts 30 s, h1's >= 15 s): no ARP
-# on bdif10/bdif20 while the datagrams are counted
+# fresh neighbours on all sides (the gateway's REACHABLE lasts 30 s, the hosts' >= 15 s): no
+# ARP on bdif10/bdif20 while the datagrams are counted. h2 too: its entry for the gateway,
+# STALE since the churn, would turn DELAY with the ping replies and probe 5 s later.
 fresh_neigh() {
   lab_exec h1 ip neigh flush all
+  lab_exec h2 ip neigh flush all
   gw_cli "clear ip arp" || return 1
   PING_COUNT=3 lab_ping h1 "$H2"
 }
-check "neighbours re-resolved (h1 and the gateway) just before counting" fresh_neigh
+check "neighbours re-resolved (h1, h2 and the gateway) just before counting" fresh_neigh
 fwd_again() {
   dp_snap w0 && PING_COUNT=2 lab_ping h1 "$H2" >/dev/null && dp_snap w1 && dp_cmp w0 w1 'sum(fwd) >= 4'
 }
