@@ -230,11 +230,11 @@ static bool fast_vtep(const struct gw_fwd *f, struct fast_out *o)
 static void count(struct gw_if_counters *c, uint64_t pkts, uint64_t bytes, bool tx)
 {
 	if (tx) {
-		c->tx_pkts += pkts;
-		c->tx_bytes += bytes;
+		gw_cnt_add(&c->tx_pkts, pkts);
+		gw_cnt_add(&c->tx_bytes, bytes);
 	} else {
-		c->rx_pkts += pkts;
-		c->rx_bytes += bytes;
+		gw_cnt_add(&c->rx_pkts, pkts);
+		gw_cnt_add(&c->rx_bytes, bytes);
 	}
 }
 
@@ -259,16 +259,16 @@ static void run_flush(struct gw_fast_cnt *k, const struct gw_fwd_cfg *c, struct 
 		return;
 	count(&k->ifs[r->ifx], r->pkts, r->bytes, tx);
 	if (r->bdx == BD_NONE) {
-		*(tx ? &k->c.tx_eth : &k->c.rx_eth) += r->pkts;
+		gw_cnt_add(tx ? &k->c.tx_eth : &k->c.rx_eth, r->pkts);
 	} else {
 		count(gw_bd_cnt_claim(k->bd, r->bdx, c->bd[r->bdx].id), r->pkts, r->bytes, tx);
 		if (!tx) { /* out: each packet counts its own VTEP */
 			count(gw_peer_cnt(&k->peers, r->vtep), r->pkts, r->bytes, false);
-			k->c.rx_underlay += r->pkts;
+			gw_cnt_add(&k->c.rx_underlay, r->pkts);
 		}
 	}
 	if (!tx)
-		k->c.routed += r->pkts;
+		gw_cnt_add(&k->c.routed, r->pkts);
 	r->pkts = 0;
 	r->bytes = 0;
 }

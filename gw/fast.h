@@ -19,10 +19,10 @@
 #include "gw/stats_int.h"
 
 /*
- * A worker's counters. The worker alone writes them (plain increments, as VPP's per-thread
- * counters); the main thread reads them with relaxed atomic loads and adds what moved
- * since its last look to the gateway's own counters (gw_fast_fold), so every show
- * command and the metrics see one total.
+ * A worker's counters. The worker alone writes them (gw_cnt_add: relaxed atomic stores,
+ * on x86-64 the plain adds of VPP's per-thread counters); the main thread reads them with
+ * relaxed atomic loads and adds what moved since its last look to the gateway's own
+ * counters (gw_fast_fold), so every show command and the metrics see one total.
  */
 struct gw_fast_cnt {
 	struct gw_counters c; /* rx_underlay, routed, tx_underlay, drops (punt_full, tx_failed) */

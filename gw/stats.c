@@ -61,16 +61,20 @@ struct gw_if_counters *gw_peer_cnt_find(struct gw_peer_table *t, uint32_t vtep)
 		if (t->n >= GW_PEER_STATS_MAX)
 			break;
 		t->n++;
-		s->vtep = vtep;
+		__atomic_store_n(&s->vtep, vtep, __ATOMIC_RELAXED); /* see gw_bd_cnt_reset */
 		return &s->c;
 	}
 	return &t->other;
 }
 
+/* (Atomic stores: a worker's slots are read by the main thread while the worker writes.) */
 void gw_bd_cnt_reset(struct gw_bd_cnt *b, uint32_t id)
 {
-	memset(&b->c, 0, sizeof(b->c));
-	b->id = id;
+	__atomic_store_n(&b->c.rx_pkts, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&b->c.rx_bytes, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&b->c.tx_pkts, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&b->c.tx_bytes, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&b->id, id, __ATOMIC_RELAXED);
 }
 
 /* Rounded to the nearest: 6 packets in 10 s is 1 packet/sec, not 0. */

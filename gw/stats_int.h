@@ -51,6 +51,16 @@ void gw_stats_tick(struct gw *gw);
 /* From gw_clear_counters: bridge-domain and peer counters, rates, a new interval. */
 void gw_stats_clear(struct gw *gw);
 
+/*
+ * Adds n to a counter that another thread may read at the same time (a worker's, folded
+ * by the main thread). One writer, so load-add-store is exact; relaxed atomics make the
+ * concurrent read well-defined and cost what a plain add does.
+ */
+static inline void gw_cnt_add(uint64_t *c, uint64_t n)
+{
+	__atomic_store_n(c, __atomic_load_n(c, __ATOMIC_RELAXED) + n, __ATOMIC_RELAXED);
+}
+
 /* The counters of bdx, restarted from zero when the slot counted another bridge domain. */
 static inline struct gw_if_counters *gw_bd_cnt_claim(struct gw_bd_cnt *slots, uint32_t bdx,
                                                      uint32_t id)

@@ -118,8 +118,9 @@ static void send_eth(struct worker *w, const struct gw_fwd *fwd)
 		unsigned end = start + 1;
 		while (end < f->n_tx_eth && fwd->cfg->ifs[f->tx_eth[end]->tx_ifx].port == port)
 			end++;
-		w->cnt->c.drops[GW_DROP_TX_FAILED] +=
+		unsigned refused =
 		    gw_eth_send(f->port_tx[port], w->pool, &f->tx_eth[start], end - start);
+		gw_cnt_add(&w->cnt->c.drops[GW_DROP_TX_FAILED], refused);
 		start = end;
 	}
 	f->n_tx_eth = 0;
@@ -132,8 +133,9 @@ static void send_forwarded(struct worker *w, const struct gw_fwd *fwd)
 		send_eth(w, fwd);
 	if (!f->n_tx)
 		return;
-	w->cnt->c.tx_underlay += f->n_tx;
-	w->cnt->c.drops[GW_DROP_TX_FAILED] += gw_udp_send(w->udp, w->pool, f->tx, f->n_tx);
+	gw_cnt_add(&w->cnt->c.tx_underlay, f->n_tx);
+	unsigned refused = gw_udp_send(w->udp, w->pool, f->tx, f->n_tx);
+	gw_cnt_add(&w->cnt->c.drops[GW_DROP_TX_FAILED], refused);
 	f->n_tx = 0;
 	uint64_t l2, raw;
 	gw_udp_tx_paths(w->udp, &l2, &raw);
@@ -149,11 +151,11 @@ static void punt_to_main(struct worker *w)
 		if (gw_ring_push(w->punt, f->punt[i])) {
 			sent++;
 		} else {
-			w->cnt->c.drops[GW_DROP_PUNT_FULL]++;
+			gw_cnt_add(&w->cnt->c.drops[GW_DROP_PUNT_FULL], 1);
 			gw_pkt_free(w->pool, f->punt[i]);
 		}
 	}
-	w->cnt->punted += sent;
+	gw_cnt_add(&w->cnt->punted, sent);
 	f->n_punt = 0;
 	if (sent)
 		w->ws->notify(w->ws->notify_ctx);
@@ -190,12 +192,12 @@ static unsigned worker_vector(struct worker *w, struct wport *wp)
 	if (!wp) {
 		n = gw_udp_recv(w->udp, w->rx_fd, w->pool, pkts, GW_VEC_MAX);
 		uint64_t big = gw_udp_rx_oversize(w->udp);
-		w->cnt->c.drops[GW_DROP_RX_OVERSIZE] += big - w->oversize_seen;
+		gw_cnt_add(&w->cnt->c.drops[GW_DROP_RX_OVERSIZE], big - w->oversize_seen);
 		w->oversize_seen = big;
 	} else {
 		n = gw_eth_recv(wp->eth, w->pool, pkts, GW_VEC_MAX);
 		uint64_t big = gw_eth_rx_oversize(wp->eth);
-		w->cnt->c.drops[GW_DROP_RX_OVERSIZE] += big - wp->oversize_seen;
+		gw_cnt_add(&w->cnt->c.drops[GW_DROP_RX_OVERSIZE], big - wp->oversize_seen);
 		wp->oversize_seen = big;
 	}
 	if (!n)
@@ -210,7 +212,7 @@ static unsigned worker_vector(struct worker *w, struct wport *wp)
 		/* its netdev left the configuration; the restart that follows closes the socket */
 		for (unsigned i = 0; i < n; i++)
 			gw_pkt_free(w->pool, pkts[i]);
-		w->cnt->c.drops[GW_DROP_IF_DOWN] += n;
+		gw_cnt_add(&w->cnt->c.drops[GW_DROP_IF_DOWN], n);
 	} else {
 		for (unsigned i = 0; i < n; i++)
 			pkts[i]->rx_ifx = wp->any_ifx; /* what the main thread needs if punted */
@@ -233,7 +235,7 @@ static void worker_eth_drops(struct worker *w)
 	for (unsigned k = 0; k < w->n_ports; k++) {
 		struct wport *wp = &w->ports[k];
 		uint64_t d = gw_eth_rx_dropped(wp->eth);
-		w->cnt->c.drops[GW_DROP_RX_OVERFLOW] += d - wp->drops_seen;
+		gw_cnt_add(&w->cnt->c.drops[GW_DROP_RX_OVERFLOW], d - wp->drops_seen);
 		wp->drops_seen = d;
 	}
 	w->eth_stats_ms = gw_clock_ms();

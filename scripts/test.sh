@@ -1,23 +1,27 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what is missing, builds, runs every test with ctest.
 #
-# Three phases, each timed:
+# Four phases, each timed:
 #   1. build/       Release build, every test (unit + end-to-end) with ctest;
 #   2. build-asan/  the same tests built with ASan + UBSan (-DVXGW_SANITIZE=ON): vxgwd and
 #                   vxgw-cli run sanitized in the netns lab. A sanitizer report from any
 #                   process (LeakSanitizer at vxgwd's clean exit on SIGTERM included) fails
 #                   the phase, also when the test that ran it did not look at its exit status:
 #                   every report is written under build-asan/sanitizer/ and listed;
-#   3. build-fuzz/  clang + libFuzzer (-DVXGW_FUZZ=ON): tests/fuzz/run.sh runs each fuzz target
+#   3. build-tsan/  ThreadSanitizer (-DVXGW_TSAN=ON) on what has threads: test_fast (the
+#                   worker rings), test_workers (real worker threads) and e2e_workers
+#                   (vxgwd with workers in the lab, its snapshot republished under traffic);
+#                   any report fails the phase (files under build-tsan/sanitizer/);
+#   4. build-fuzz/  clang + libFuzzer (-DVXGW_FUZZ=ON): tests/fuzz/run.sh runs each fuzz target
 #                   for VXGW_FUZZ_SECONDS (default 60) on a copy of its seed corpus; anything
 #                   found fails the phase (the input is kept in build-fuzz/fuzz-out/).
 # Extra arguments go to each ctest run (e.g. -R test_cli, -L e2e).
-# VXGW_TEST_PHASES picks phases (default "main asan fuzz").
+# VXGW_TEST_PHASES picks phases (default "main asan tsan fuzz").
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 scripts/deps.sh test || exit 1
-phases=${VXGW_TEST_PHASES:-main asan fuzz}
+phases=${VXGW_TEST_PHASES:-main asan tsan fuzz}
 jobs=$(nproc)
 t_all=$SECONDS
 failed=()
@@ -84,14 +88,33 @@ phase_asan() {
 			tee build-asan/ctest-soak.log || rc=1
 	fi
 	unset ASAN_OPTIONS UBSAN_OPTIONS
-	if [ -n "$(ls -A "$san")" ]; then
-		echo "sanitizer reports ($san):"
-		for f in "$san"/*; do
-			echo "---- $f"
-			head -n 60 "$f"
-		done
-		rc=1
-	fi
+	sanitizer_reports "$san" || rc=1
+	return $rc
+}
+
+# sanitizer_reports DIR: lists the reports in DIR; fails when there is one.
+sanitizer_reports() {
+	[ -z "$(ls -A "$1")" ] && return 0
+	echo "sanitizer reports ($1):"
+	for f in "$1"/*; do
+		echo "---- $f"
+		head -n 60 "$f"
+	done
+	return 1
+}
+
+phase_tsan() {
+	rm -f build-tsan/ctest.log
+	cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVXGW_TSAN=ON >/dev/null &&
+		cmake --build build-tsan -j"$jobs" --target vxgwd vxgw-cli test_fast test_workers ||
+		return 1
+	local san=$root/build-tsan/sanitizer rc=0
+	rm -rf "$san"
+	mkdir -p "$san"
+	(cd build-tsan && TSAN_OPTIONS=halt_on_error=1:log_path=$san/tsan \
+		ctest --output-on-failure --timeout 1800 -R '^(test_fast|test_workers|e2e_workers)$') 2>&1 |
+		tee build-tsan/ctest.log || rc=1
+	sanitizer_reports "$san" || rc=1
 	return $rc
 }
 
@@ -106,8 +129,9 @@ for p in $phases; do
 	case $p in
 	main) run_phase main phase_main "$@" ;;
 	asan) run_phase asan phase_asan "$@" ;;
+	tsan) run_phase tsan phase_tsan ;;
 	fuzz) run_phase fuzz phase_fuzz ;;
-	*) echo "unknown phase $p (main, asan, fuzz)" >&2; exit 2 ;;
+	*) echo "unknown phase $p (main, asan, tsan, fuzz)" >&2; exit 2 ;;
 	esac
 done
 
@@ -121,6 +145,10 @@ if [[ " $phases " == *" asan "* ]] && [ -f build-asan/ctest.log ]; then
 		echo "--- ctest, ASan + UBSan (build-asan), e2e_soak with a 1 MiB quarantine:"
 		ctest_summary build-asan/ctest-soak.log
 	fi
+fi
+if [[ " $phases " == *" tsan "* ]] && [ -f build-tsan/ctest.log ]; then
+	echo "--- ctest, ThreadSanitizer (build-tsan):"
+	ctest_summary build-tsan/ctest.log
 fi
 if [[ " $phases " == *" main "* ]] && [ -f build/ctest.log ]; then
 	echo "--- ctest (build):"
