@@ -4,6 +4,7 @@
 #include "gw/gw_int.h"
 
 #include <stdio.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -598,4 +599,18 @@ void gw_clear_counters(struct gw *gw)
 		memset(&gw->ifs[i].cnt, 0, sizeof(gw->ifs[i].cnt));
 	gw_stats_clear(gw);
 	gw->counter_clears++; /* the workers' own counts (show dataplane) at their next fold */
+}
+
+/*
+ * Every published forwarding snapshot is a few large blocks (its FIB copies, its
+ * configuration copy) freed a grace period later. glibc raises its mmap threshold to the
+ * size of each large block freed, after which such blocks come from the brk heap, where a
+ * small long-lived allocation above them pins their pages: the RSS of a daemon under
+ * config churn then wanders by tens of MiB. A fixed threshold keeps large blocks in their
+ * own mappings, returned to the kernel when freed (the price: a fresh copy's pages fault
+ * in, about 3 ms for a 1M-route FIB copy).
+ */
+void gw_malloc_setup(void)
+{
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 }

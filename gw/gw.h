@@ -105,6 +105,9 @@ const char *gw_strerror(int err);
 int gw_vrf_add(struct gw *gw, const char *name, uint16_t *vrfx);
 /* Deletes a VRF and its FIB; GW_E_BUSY while an interface is in it. */
 int gw_vrf_del(struct gw *gw, uint16_t vrfx);
+/* The process's malloc policy for a gateway with workers (vxgwd, the benchmarks): gw.c. */
+void gw_malloc_setup(void);
+
 /* "default", "" and NULL all name VRF 0, in the config language and in the tables. */
 bool gw_vrf_name_is_default(const char *name);
 /* "default" (or "") is VRF 0; false when no VRF has that name. */

@@ -8,7 +8,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
-#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +20,7 @@
 #include "cli/metrics.h"
 #include "cli/vty.h"
 #include "gw/daemon.h"
+#include "gw/gw.h"
 #include "gw/log.h"
 
 #define DEFAULT_CONFIG "/etc/vxgw/vxgw.conf"
@@ -302,15 +302,7 @@ int main(int argc, char **argv)
 	if (check)
 		return check_config(opts.config_path);
 
-	/*
-	 * Every published forwarding snapshot is a few large blocks (its FIB copies, its
-	 * configuration copy) freed a grace period later. glibc raises its mmap threshold to
-	 * the size of each large block freed, after which such blocks come from the brk heap,
-	 * where a small long-lived allocation above them pins their pages: the RSS of a
-	 * daemon under config churn then wanders by tens of MiB. A fixed threshold keeps
-	 * large blocks in their own mappings, returned to the kernel when freed.
-	 */
-	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+	gw_malloc_setup();
 	gw_log_init("vxgwd", foreground);
 	signal(SIGPIPE, SIG_IGN);
 	if (!foreground && daemonize() != 0) {

@@ -24,6 +24,7 @@
 #include "fib/lpm.h"
 
 #include <inttypes.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -431,6 +432,8 @@ static void print_table(const struct result *lpm, const struct result *fib,
 
 int main(int argc, char **argv)
 {
+	/* malloc as in vxgwd (gw_malloc_setup, gw/gw.c): each FIB copy is a fresh mapping */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 	size_t n = DEFAULT_PREFIXES;
 	if (argc > 1) {
 		char *end;

@@ -50,6 +50,7 @@ static void row(const char *what, long before, double secs)
 
 int main(int argc, char **argv)
 {
+	gw_malloc_setup(); /* as vxgwd */
 	uint32_t n_routes = argc > 1 ? (uint32_t)atoi(argv[1]) : 1000000;
 	uint32_t n_macs = argc > 2 ? (uint32_t)atoi(argv[2]) : 100000;
 	uint32_t n_nbr = argc > 3 ? (uint32_t)atoi(argv[3]) : 100000;

@@ -212,6 +212,7 @@ static int bench_fast(struct lab *lab, uint8_t (*tpl)[VX_HDR_LEN + FRAME_LEN], u
 
 int main(int argc, char **argv)
 {
+	gw_malloc_setup(); /* as vxgwd */
 	uint32_t n_routes = argc > 1 ? (uint32_t)atoi(argv[1]) : 1000000;
 	uint32_t n_nbr = argc > 2 ? (uint32_t)atoi(argv[2]) : 10000;
 	double secs = argc > 3 ? atof(argv[3]) : 3.0;
