@@ -384,7 +384,8 @@ struct gw_workers *gw_workers_start(struct gw *gw, unsigned n, uint32_t vtep, ui
 	}
 	ws->n = n;
 	ws->n_ups = n_ups < PORTS_MAX ? n_ups : PORTS_MAX;
-	memcpy(ws->ups, ups, ws->n_ups * sizeof(*ups));
+	if (ws->n_ups) /* ups may be NULL without uplinks: no memcpy from NULL */
+		memcpy(ws->ups, ups, ws->n_ups * sizeof(*ups));
 	ws->notify = notify;
 	ws->notify_ctx = ctx;
 	ws->counter_clears = gw->counter_clears;
