@@ -435,49 +435,110 @@ struct filter {
 static const char *const filter_names[] = {"include", "exclude", "begin", "count"};
 
 /*
- * glibc's regcomp expands a{m,n} into n copies of a, nested repetitions multiplied, and its
- * regexec backtracks on back-references: `(a{1,1000}){1,1000}` took 23 s and 8 GB to
- * compile, `(.*)(.*)(.*)(.*)(.*)\5\4\3\2\1x` 17 s to match one 60-character line - in the
- * main loop, which also forwards the packets. So back-references are refused (POSIX EREs
- * have none), and the repetition counts of a pattern may multiply to FILTER_REPEAT_MAX.
+ * glibc's regcomp expands a{m,n} into n copies of a and x+ into x x*, nested and stacked
+ * repetitions multiplied, and its regexec backtracks on back-references:
+ * `(a{1,1000}){1,1000}` took 23 s and 8 GB to compile, `x` followed by 29 `+` exhausted
+ * 2 GB, `(.*)(.*)(.*)(.*)(.*)\5\4\3\2\1x` took 17 s to match one 60-character line - in
+ * the main loop, which also forwards the packets. So back-references are refused (POSIX
+ * EREs have none), a count may be at most FILTER_REPEAT_MAX, and the pattern, expanded
+ * as regcomp does, at most FILTER_SIZE_MAX items (a 1,024-character literal fits).
  */
 #define FILTER_REPEAT_MAX 1000
+#define FILTER_SIZE_MAX   2048
+#define FILTER_DEPTH_MAX  32
+#define FILTER_TOO_COSTLY (FILTER_SIZE_MAX + 1ul)
+
+/* Past a bracket expression starting at p ('['): no repetition or escape inside. */
+static const char *filter_skip_bracket(const char *p)
+{
+	p += p[1] == '^' ? 2 : 1;
+	if (*p == ']')
+		p++;
+	while (*p && *p != ']') {
+		if (*p == '[' && (p[1] == ':' || p[1] == '.' || p[1] == '=')) {
+			const char *e = strchr(p + 2, p[1]);
+			p = e && e[1] == ']' ? e + 1 : p;
+		}
+		p++;
+	}
+	return *p ? p + 1 : p; /* unterminated: regcomp refuses it */
+}
+
+/* How many copies a repetition operator at *p makes of what precedes it (1 for * and ?),
+ * 0 when *p is none; advances *p past it. FILTER_TOO_COSTLY: a count too large. */
+static unsigned long filter_dup_factor(const char **pp)
+{
+	const char *p = *pp;
+	if (*p == '*' || *p == '?' || *p == '+') {
+		*pp = p + 1;
+		return *p == '+' ? 2 : 1;
+	}
+	if (*p != '{' || !isdigit((unsigned char)p[1]))
+		return 0;
+	char *e;
+	unsigned long m = strtoul(p + 1, &e, 10), n = m;
+	if (*e == ',' && isdigit((unsigned char)e[1]))
+		n = strtoul(e + 1, &e, 10);
+	*pp = *e == '}' ? e + 1 : e;
+	if (m > FILTER_REPEAT_MAX || n > FILTER_REPEAT_MAX)
+		return FILTER_TOO_COSTLY;
+	return n > m ? n : m > 0 ? m : 1;
+}
+
+/*
+ * The size of the pattern from *pp to the ')' closing this group (or the end), expanded
+ * as regcomp expands it: items add up, a repetition multiplies what it applies to.
+ * FILTER_TOO_COSTLY once past FILTER_SIZE_MAX or with a back-reference.
+ */
+static unsigned long filter_size(const char **pp, int depth)
+{
+	const char *p = *pp;
+	unsigned long total = 0, last = 0; /* last: the item a repetition would apply to */
+	if (depth > FILTER_DEPTH_MAX)
+		return FILTER_TOO_COSTLY;
+	while (*p && *p != ')' && total <= FILTER_SIZE_MAX) {
+		unsigned long f = filter_dup_factor(&p), item = 1;
+		if (f) {
+			if (f == FILTER_TOO_COSTLY || last * f > FILTER_SIZE_MAX)
+				return FILTER_TOO_COSTLY;
+			total += last * (f - 1);
+			last *= f;
+			continue;
+		}
+		if (*p == '(') {
+			p++;
+			item = filter_size(&p, depth + 1);
+			if (item == FILTER_TOO_COSTLY)
+				return item;
+			p += *p == ')';
+		} else if (*p == '[') {
+			p = filter_skip_bracket(p);
+		} else if (*p == '\\') {
+			if (p[1] >= '1' && p[1] <= '9')
+				return FILTER_TOO_COSTLY;
+			p += p[1] ? 2 : 1;
+		} else {
+			item = *p == '|' || *p == '^' || *p == '$' ? 0 : 1;
+			p++;
+		}
+		total += item;
+		last = item;
+	}
+	*pp = p;
+	return total <= FILTER_SIZE_MAX ? total : FILTER_TOO_COSTLY;
+}
 
 static bool filter_regex_cheap(const char *re)
 {
-	unsigned long product = 1;
-	for (const char *p = re; *p; p++) {
-		if (*p == '\\') {
-			if (p[1] >= '1' && p[1] <= '9')
-				return false;
-			if (p[1])
-				p++;
-		} else if (*p == '[') { /* a bracket expression: no repetition, no escape */
-			p += p[1] == '^' ? 2 : 1;
-			if (*p == ']')
-				p++;
-			while (*p && *p != ']') {
-				if (*p == '[' && (p[1] == ':' || p[1] == '.' || p[1] == '=')) {
-					const char *e = strchr(p + 2, p[1]);
-					p = e && e[1] == ']' ? e + 1 : p;
-				}
-				p++;
-			}
-			if (!*p)
-				return true; /* unterminated: regcomp refuses it */
-		} else if (*p == '{' && isdigit((unsigned char)p[1])) {
-			char *e;
-			unsigned long m = strtoul(p + 1, &e, 10), n = m;
-			if (*e == ',' && isdigit((unsigned char)e[1]))
-				n = strtoul(e + 1, &e, 10);
-			if (m > FILTER_REPEAT_MAX || n > FILTER_REPEAT_MAX)
-				return false;
-			product *= n > m ? n : m > 0 ? m : 1;
-			if (product > FILTER_REPEAT_MAX)
-				return false;
-		}
+	unsigned long total = 0;
+	for (;;) { /* an unbalanced ')' is an ordinary character to us; regcomp judges it */
+		unsigned long n = filter_size(&re, 0);
+		if (n == FILTER_TOO_COSTLY || (total += n) > FILTER_SIZE_MAX)
+			return false;
+		if (!*re)
+			return true;
+		re++;
 	}
-	return true;
 }
 
 static int filter_parse(char *spec, struct filter *f, struct cli_out *out)
@@ -510,9 +571,9 @@ static int filter_parse(char *spec, struct filter *f, struct cli_out *out)
 		               filter_names[kind]);
 	if (!filter_regex_cheap(arg))
 		return cli_err(out,
-		               "Regular expression \"%s\" too costly: no back-references, "
-		               "repetition counts multiplying to at most %d",
-		               arg, FILTER_REPEAT_MAX);
+		               "Regular expression \"%s\" too costly: no back-references, counts "
+		               "up to %d, at most %d items once repetitions are expanded",
+		               arg, FILTER_REPEAT_MAX, FILTER_SIZE_MAX);
 	if (regcomp(&f->re, arg, REG_EXTENDED | REG_NOSUB))
 		return cli_err(out, "Invalid regular expression \"%s\"", arg);
 	return CLI_R_OK;

@@ -212,6 +212,11 @@ static void test_costly_filter_refused(void)
 	    "show version | include (.*)(.*)(.*)(.*)(.*)\\5\\4\\3\\2\\1x",
 	    "show version | include ((a{1,20}){1,20}){1,20}",
 	    "show version | exclude a{1001}",
+	    /* stacked repetitions double the tree each (found by fuzz_config: 2 GB) */
+	    "show running-config | include (.*)(.*)nfig+++++++++++++++++++++++++++++",
+	    "show version | include ((((((((((((x+)+)+)+)+)+)+)+)+)+)+)+)+",
+	    "show version | include a{1000}b{1000}c{1000}",
+	    "show version | include a{1000})b{1000})c{1000}",
 	};
 	for (unsigned i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
 		cli_out_reset(&o);
@@ -224,6 +229,8 @@ static void test_costly_filter_refused(void)
 	    "show version | include [{1,99999}]|x{1000}",
 	    "show version | include [[:alpha:]]{1,999}",
 	    "show version | exclude \\{",
+	    "show version | include ^vxgw|x+y+z+w+v+u+t+s+r+q+p+o+n+m+l+",
+	    "show version | include a{1000}b{1000}|vxgw",
 	};
 	for (unsigned i = 0; i < sizeof(fine) / sizeof(fine[0]); i++) {
 		cli_out_reset(&o);
