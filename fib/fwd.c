@@ -22,11 +22,10 @@
  */
 #include "fib/fwd.h"
 
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
+
+#include "common/mem.h"
 
 /* A single-path group (nearly all of them) holds its path: selecting it reads one entry,
  * not the entry and then paths[]. Sixteen bytes, so an entry never straddles a line. */
@@ -95,24 +94,6 @@ static void copy_groups(const struct fib_groups *gs, struct fwd_group *groups,
 	}
 }
 
-/*
- * The copy's memory: megabytes that are written whole at once. A large block is a fresh
- * mapping (vxgwd keeps them out of the heap), whose pages would each fault on first touch;
- * faulting them in one call costs a fraction of that. Best effort: without
- * MADV_POPULATE_WRITE (Linux 5.14) they fault on use.
- */
-static char *copy_alloc(size_t bytes)
-{
-	char *m = aligned_alloc(64, bytes);
-#ifdef MADV_POPULATE_WRITE
-	uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
-	uintptr_t a = ((uintptr_t)m + pg - 1) & ~(pg - 1), e = ((uintptr_t)m + bytes) & ~(pg - 1);
-	if (m && e > a)
-		(void)madvise((void *)a, e - a, MADV_POPULATE_WRITE);
-#endif
-	return m;
-}
-
 struct fib_fwd *fib_fwd_copy(const struct fib_lpm *lpm, const struct fib_groups *gs)
 {
 	uint32_t *remap = malloc((size_t)gs->hw * sizeof(*remap));
@@ -122,7 +103,8 @@ struct fib_fwd *fib_fwd_copy(const struct fib_lpm *lpm, const struct fib_groups 
 	fib_lpm_copy_size(lpm, &n_units, &n_vals);
 	struct fwd_layout l;
 	fwd_layout(&l, n_units, n_vals, n_groups, n_paths);
-	char *mem = copy_alloc(l.total);
+	char *mem = aligned_alloc(64, l.total);
+	mem_populate(mem, l.total); /* megabytes written whole right below */
 	if (!mem) {
 		free(remap);
 		return NULL;
