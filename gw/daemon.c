@@ -68,11 +68,6 @@ struct gwd {
 
 #define fail gw_cfg_fail
 
-uint64_t gwd_now_ms(void)
-{
-	return gw_clock_ms();
-}
-
 const struct gw_cfg *gwd_running(const struct gwd *d)
 {
 	return d->running;
@@ -143,7 +138,7 @@ static void udp_readable(EV_P_ ev_io *w, int revents)
 		unsigned n = gw_udp_recv(d->udp, w->fd, gw_pool(d->gw), pkts, GW_VEC_MAX);
 		if (!n)
 			break;
-		gw_set_time(d->gw, gwd_now_ms());
+		gw_set_time(d->gw, gw_clock_ms());
 		gw_input_underlay(d->gw, pkts, n);
 		if (n < GW_VEC_MAX)
 			break;
@@ -160,7 +155,7 @@ static void eth_readable(EV_P_ ev_io *w, int revents)
 		unsigned n = gw_eth_recv(u->eth, gw_pool(u->d->gw), pkts, GW_VEC_MAX);
 		if (!n)
 			break;
-		gw_set_time(u->d->gw, gwd_now_ms());
+		gw_set_time(u->d->gw, gw_clock_ms());
 		gw_input_eth(u->d->gw, u->ifx, pkts, n);
 		if (n < GW_VEC_MAX)
 			break;
@@ -203,7 +198,7 @@ static void tick(EV_P_ ev_timer *w, int revents)
 	struct gwd *d = w->data;
 	(void)loop;
 	(void)revents;
-	gw_set_time(d->gw, gwd_now_ms());
+	gw_set_time(d->gw, gw_clock_ms());
 	if (d->workers)
 		gw_workers_fold(d->workers, d->gw);
 	gw_tick(d->gw);
@@ -394,7 +389,7 @@ static void workers_punted(EV_P_ ev_async *w, int revents)
 	(void)revents;
 	if (!d->workers)
 		return;
-	gw_set_time(d->gw, gwd_now_ms());
+	gw_set_time(d->gw, gw_clock_ms());
 	/* a bounded share per turn, so that the CLI and timers keep their turns under a flood
 	 * of exceptions; the rest waits on the rings (which then fill and count punt drops) */
 	if (gw_workers_drain(d->workers, d->gw, 4 * GW_VEC_MAX))
@@ -405,7 +400,7 @@ static void workers_publish(struct gwd *d, bool cfg_changed)
 {
 	if (!d->workers)
 		return;
-	uint64_t later = gw_workers_publish(d->workers, d->gw, cfg_changed, gwd_now_ms());
+	uint64_t later = gw_workers_publish(d->workers, d->gw, cfg_changed, gw_clock_ms());
 	if (later && !ev_is_active(&d->publish_later)) {
 		ev_timer_set(&d->publish_later, (double)later / 1000.0, 0.);
 		ev_timer_start(d->loop, &d->publish_later);
@@ -770,7 +765,7 @@ struct gwd *gwd_create(struct ev_loop *loop, const struct gwd_opts *opts,
 		gwd_destroy(d);
 		return NULL;
 	}
-	gw_set_time(d->gw, gwd_now_ms());
+	gw_set_time(d->gw, gw_clock_ms());
 	ev_async_init(&d->punted, workers_punted);
 	d->punted.data = d;
 	ev_async_start(loop, &d->punted);

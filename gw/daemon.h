@@ -50,7 +50,6 @@ int gwd_save(struct gwd *d, char *err);
 
 const struct gw_cfg *gwd_running(const struct gwd *d);
 struct gw *gwd_gw(struct gwd *d);
-uint64_t gwd_now_ms(void);
 /* The workers' counters added to the gateway's now (show commands, scrapes). */
 void gwd_sync(struct gwd *d);
 /* The data-plane workers, NULL when the main thread forwards everything. */

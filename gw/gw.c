@@ -3,8 +3,8 @@
  */
 #include "gw/gw_int.h"
 
-#include <stdio.h>
 #include <malloc.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>

@@ -126,7 +126,7 @@ static int env_save(void *ctx, char *err)
 static uint64_t env_now(void *ctx)
 {
 	(void)ctx;
-	return gwd_now_ms();
+	return gw_clock_ms();
 }
 
 static void env_sync(void *ctx)
