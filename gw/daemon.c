@@ -166,14 +166,10 @@ static void eth_readable(EV_P_ ev_io *w, int revents)
 static void count_socket_drops(struct gwd *d)
 {
 	if (d->udp) {
-		uint64_t n = gw_udp_rx_dropped(d->udp);
-		if (n > d->udp_drops_seen)
-			gw_count_drop(d->gw, GW_DROP_RX_OVERFLOW, n - d->udp_drops_seen);
-		d->udp_drops_seen = n;
-		n = gw_udp_rx_oversize(d->udp);
-		if (n > d->udp_oversize_seen)
-			gw_count_drop(d->gw, GW_DROP_RX_OVERSIZE, n - d->udp_oversize_seen);
-		d->udp_oversize_seen = n;
+		gw_count_drop_total(d->gw, GW_DROP_RX_OVERFLOW, gw_udp_rx_dropped(d->udp),
+		                    &d->udp_drops_seen);
+		gw_count_drop_total(d->gw, GW_DROP_RX_OVERSIZE, gw_udp_rx_oversize(d->udp),
+		                    &d->udp_oversize_seen);
 		uint64_t l2, raw;
 		gw_udp_tx_paths(d->udp, &l2, &raw);
 		gw_count_underlay_paths(d->gw, l2 - d->udp_l2_seen, raw - d->udp_raw_seen);
@@ -182,14 +178,10 @@ static void count_socket_drops(struct gwd *d)
 	}
 	for (int i = 0; i < d->n_uplinks; i++) {
 		struct uplink *u = d->uplinks[i];
-		uint64_t n = gw_eth_rx_dropped(u->eth);
-		if (n > u->drops_seen)
-			gw_count_drop(d->gw, GW_DROP_RX_OVERFLOW, n - u->drops_seen);
-		u->drops_seen = n;
-		n = gw_eth_rx_oversize(u->eth);
-		if (n > u->oversize_seen)
-			gw_count_drop(d->gw, GW_DROP_RX_OVERSIZE, n - u->oversize_seen);
-		u->oversize_seen = n;
+		gw_count_drop_total(d->gw, GW_DROP_RX_OVERFLOW, gw_eth_rx_dropped(u->eth),
+		                    &u->drops_seen);
+		gw_count_drop_total(d->gw, GW_DROP_RX_OVERSIZE, gw_eth_rx_oversize(u->eth),
+		                    &u->oversize_seen);
 	}
 }
 

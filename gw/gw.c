@@ -586,6 +586,13 @@ void gw_count_drop(struct gw *gw, enum gw_drop why, uint64_t n)
 		gw->cnt.drops[why] += n;
 }
 
+void gw_count_drop_total(struct gw *gw, enum gw_drop why, uint64_t total, uint64_t *seen)
+{
+	if (total > *seen)
+		gw_count_drop(gw, why, total - *seen);
+	*seen = total;
+}
+
 void gw_count_underlay_paths(struct gw *gw, uint64_t l2, uint64_t raw)
 {
 	gw->cnt.tx_underlay_l2 += l2;

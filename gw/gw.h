@@ -216,6 +216,9 @@ struct gw_counters {
 void gw_get_counters(const struct gw *gw, struct gw_counters *c);
 /* Drops the I/O drivers see (refused sends) are counted with the pipeline's. */
 void gw_count_drop(struct gw *gw, enum gw_drop why, uint64_t n);
+/* What a running total kept elsewhere (a socket's drop count) grew by since *seen,
+ * counted as drops; *seen becomes total. */
+void gw_count_drop_total(struct gw *gw, enum gw_drop why, uint64_t total, uint64_t *seen);
 void gw_clear_counters(struct gw *gw);
 /* The underlay driver's transmit paths, added as the daemon reads them. */
 void gw_count_underlay_paths(struct gw *gw, uint64_t l2, uint64_t raw);

@@ -183,6 +183,13 @@ static void map_ports(struct worker *w, const struct gw_fwd_cfg *c)
 	}
 }
 
+/* What a socket's running total (total) grew by since *seen, as the worker's drops. */
+static void worker_drop_total(struct worker *w, enum gw_drop why, uint64_t total, uint64_t *seen)
+{
+	gw_cnt_add(&w->cnt->c.drops[why], total - *seen);
+	*seen = total;
+}
+
 /* One vector from the underlay socket (wp NULL) or an uplink, through the fast path; the
  * count received. */
 static unsigned worker_vector(struct worker *w, struct wport *wp)
@@ -191,14 +198,12 @@ static unsigned worker_vector(struct worker *w, struct wport *wp)
 	unsigned n;
 	if (!wp) {
 		n = gw_udp_recv(w->udp, w->rx_fd, w->pool, pkts, GW_VEC_MAX);
-		uint64_t big = gw_udp_rx_oversize(w->udp);
-		gw_cnt_add(&w->cnt->c.drops[GW_DROP_RX_OVERSIZE], big - w->oversize_seen);
-		w->oversize_seen = big;
+		worker_drop_total(w, GW_DROP_RX_OVERSIZE, gw_udp_rx_oversize(w->udp),
+		                  &w->oversize_seen);
 	} else {
 		n = gw_eth_recv(wp->eth, w->pool, pkts, GW_VEC_MAX);
-		uint64_t big = gw_eth_rx_oversize(wp->eth);
-		gw_cnt_add(&w->cnt->c.drops[GW_DROP_RX_OVERSIZE], big - wp->oversize_seen);
-		wp->oversize_seen = big;
+		worker_drop_total(w, GW_DROP_RX_OVERSIZE, gw_eth_rx_oversize(wp->eth),
+		                  &wp->oversize_seen);
 	}
 	if (!n)
 		return 0;
@@ -234,9 +239,8 @@ static void worker_eth_drops(struct worker *w)
 {
 	for (unsigned k = 0; k < w->n_ports; k++) {
 		struct wport *wp = &w->ports[k];
-		uint64_t d = gw_eth_rx_dropped(wp->eth);
-		gw_cnt_add(&w->cnt->c.drops[GW_DROP_RX_OVERFLOW], d - wp->drops_seen);
-		wp->drops_seen = d;
+		worker_drop_total(w, GW_DROP_RX_OVERFLOW, gw_eth_rx_dropped(wp->eth),
+		                  &wp->drops_seen);
 	}
 	w->eth_stats_ms = gw_clock_ms();
 }
@@ -571,10 +575,9 @@ void gw_workers_fold(struct gw_workers *ws, struct gw *gw)
 		w->tx_raw_seen = raw;
 		/* the kernel's count, asked from here: SO_MEMINFO on the worker's socket (once
 		 * the worker has closed it, what it read last) */
-		uint64_t d = w->udp ? gw_udp_rx_dropped(w->udp) : w->final_rx_drops;
-		if (d > w->rx_drops_seen)
-			gw_count_drop(gw, GW_DROP_RX_OVERFLOW, d - w->rx_drops_seen);
-		w->rx_drops_seen = d;
+		gw_count_drop_total(gw, GW_DROP_RX_OVERFLOW,
+		                    w->udp ? gw_udp_rx_dropped(w->udp) : w->final_rx_drops,
+		                    &w->rx_drops_seen);
 	}
 }
 
