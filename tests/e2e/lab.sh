@@ -437,12 +437,16 @@ lab_has_line() {
 # packet captures (tcpdump in a namespace, bounded to 120 s)
 cap_file() { echo "$LAB_TMP/cap-$1.pcap"; }
 
+# --immediate-mode: without it libpcap's TPACKET_V3 ring hands a block of packets to
+# tcpdump only when its 1 s retire timer fires, and SIGTERM before that loses them all;
+# a capture stopped within 1 s of its start then saw nothing although the packets came.
 cap_start() { # NAME NS IFACE FILTER...
   local name=$1 ns=$2 ifc=$3 err
   shift 3
   err=$LAB_TMP/cap-$name.err
   rm -f "$(cap_file "$name")" "$err"
-  lab_exec "$ns" timeout 120 tcpdump -Z root -U -n -s 256 -i "$ifc" -w "$(cap_file "$name")" "$@" \
+  lab_exec "$ns" timeout 120 tcpdump --immediate-mode -Z root -U -n -s 256 -i "$ifc" \
+    -w "$(cap_file "$name")" "$@" \
     </dev/null >/dev/null 2>"$err" &
   CAP_PID[$name]=$!
   wait_until 5 grep -q "listening on" "$err" || { cat "$err"; return 1; }
