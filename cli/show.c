@@ -304,9 +304,15 @@ static void show_dataplane(struct show_ctx *c, const struct gw_workers *ws)
 {
 	unsigned n = gw_workers_count(ws);
 	struct gw_worker_info wi;
+	/* what the packet pools hold in memory: touched buffers stay resident */
+	size_t main_kib = gw_pool_resident(gw_pool(c->gw)) >> 10;
+	size_t workers_kib = gw_workers_pool_resident(ws) >> 10;
 	if (c->json) {
-		cli_printf(c->out, "{\"workers\":%u,\"snapshots\":%llu,\"threads\":[", n,
-		           (unsigned long long)gw_workers_publications(c->gw));
+		cli_printf(
+		    c->out,
+		    "{\"workers\":%u,\"snapshots\":%llu,\"buffers_resident_kib\":{\"main\":%zu,"
+		    "\"workers\":%zu},\"threads\":[",
+		    n, (unsigned long long)gw_workers_publications(c->gw), main_kib, workers_kib);
 		for (unsigned i = 0; gw_workers_info(ws, i, &wi); i++)
 			cli_printf(c->out,
 			           "%s{\"id\":%u,\"rx\":%llu,\"forwarded\":%llu,\"punted\":%llu,"
@@ -318,6 +324,8 @@ static void show_dataplane(struct show_ctx *c, const struct gw_workers *ws)
 		cli_printf(c->out, "]}\n");
 		return;
 	}
+	cli_printf(c->out, "Packet buffers resident: %zu KiB (main thread), %zu KiB (workers)\n",
+	           main_kib, workers_kib);
 	if (!n) {
 		cli_printf(c->out, "Workers: none (the main thread forwards every packet)\n");
 		return;

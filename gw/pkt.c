@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #define HUGE_2M (2u << 20)
 
@@ -87,6 +88,24 @@ uint32_t gw_pool_avail(const struct gw_pool *pool)
 uint32_t gw_pool_size(const struct gw_pool *pool)
 {
 	return pool->size;
+}
+
+size_t gw_pool_resident(const struct gw_pool *pool)
+{
+	/* mincore, a chunk at a time: one byte per page, bit 0 set when resident */
+	enum { CHUNK_PAGES = 4096 };
+	unsigned char vec[CHUNK_PAGES];
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), resident = 0;
+	uint8_t *base = (uint8_t *)pool->slab;
+	for (size_t off = 0; off < pool->slab_bytes; off += CHUNK_PAGES * page) {
+		size_t len = pool->slab_bytes - off < CHUNK_PAGES * page ? pool->slab_bytes - off
+		                                                         : CHUNK_PAGES * page;
+		if (mincore(base + off, len, vec) != 0)
+			return 0;
+		for (size_t i = 0; i < (len + page - 1) / page; i++)
+			resident += (vec[i] & 1) * page;
+	}
+	return resident;
 }
 
 void gw_pkt_set(struct gw_pkt *p, const void *bytes, uint32_t len)

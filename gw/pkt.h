@@ -50,6 +50,9 @@ struct gw_pkt *gw_pkt_alloc(struct gw_pool *pool);
 void gw_pkt_free(struct gw_pool *pool, struct gw_pkt *p);
 uint32_t gw_pool_avail(const struct gw_pool *pool);
 uint32_t gw_pool_size(const struct gw_pool *pool);
+/* Bytes of the pool the kernel has made resident: buffers are touched on first use, so
+ * this grows to the most ever in use at once, never beyond the pool. Any thread may ask. */
+size_t gw_pool_resident(const struct gw_pool *pool);
 
 /* Resets data to the headroom and copies len bytes in; len must be <= GW_PKT_DATA. */
 void gw_pkt_set(struct gw_pkt *p, const void *bytes, uint32_t len);

@@ -450,6 +450,14 @@ unsigned gw_workers_count(const struct gw_workers *ws)
 	return ws ? ws->n : 0;
 }
 
+size_t gw_workers_pool_resident(const struct gw_workers *ws)
+{
+	size_t sum = 0;
+	for (unsigned i = 0; ws && i < ws->n; i++)
+		sum += ws->w[i].pool ? gw_pool_resident(ws->w[i].pool) : 0;
+	return sum;
+}
+
 uint64_t gw_workers_publish(struct gw_workers *ws, struct gw *gw, bool cfg_changed, uint64_t now)
 {
 	if (!cfg_changed && !gw_fwd_stale(gw, ws->fwd))

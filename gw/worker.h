@@ -51,6 +51,8 @@ bool gw_workers_same_uplinks(const struct gw_workers *ws, const struct gw_worker
  * dropped (counted), their counters are folded in a last time. */
 void gw_workers_stop(struct gw_workers *ws, struct gw *gw);
 unsigned gw_workers_count(const struct gw_workers *ws);
+/* Bytes of the workers' packet pools made resident (gw_pool_resident), summed. */
+size_t gw_workers_pool_resident(const struct gw_workers *ws);
 
 /*
  * Publishes a new snapshot when gw's tables moved since the last one (cfg_changed: a commit

@@ -784,6 +784,16 @@ gw_rss_kib() {
   awk '$1 == "VmRSS:" { print $2; f = 1 } END { exit !f }' "/proc/${GW_PID:?}/status" 2>/dev/null
 }
 
+# gw_pool_kib: KiB of vxgwd's packet pools made resident (main thread + workers); the pools
+# are touched as buffers are first used, up to their preallocated size (huge pages: 2 MiB
+# at a time), so a storm's peak of buffers in use shows in RSS without being a leak.
+gw_pool_kib() {
+  gw_cli "show dataplane json" | python3 -c '
+import json, sys
+b = json.loads(sys.stdin.readline())["buffers_resident_kib"]
+print(b["main"] + b["workers"])'
+}
+
 gw_snap() {
   gw_cli "show errors json" "show counters json" >"$1" 2>&1
 }

@@ -593,22 +593,27 @@ after "the TTL storm"
 note "vxgwd RSS after the TTL storm: $(gw_rss_kib) KiB"
 note "TTL storm: $(($(date +%s) - T0)) s"
 
-# A second round of the storms that touch the most memory: the packet pool and the tables
-# are bounded, so what the first round made resident is reused, not added to.
+# A second round of the storms that touch the most memory: the tables are bounded, so what
+# the first round made resident is reused, not added to. The packet pools are bounded too,
+# but how many buffers a storm holds at its peak depends on timing, and a pool grows its
+# resident part to the highest peak yet (2 MiB at a time with huge pages): their part is
+# left out (show dataplane: buffers resident).
 T0=$(date +%s)
 second_round() {
-  local r0 r1
+  local r0 r1 p0 p1
+  p0=$(gw_pool_kib) || return 1
   r0=$(gw_rss_kib)
   hostile vtep1 macflood --src 192.0.2.11 --vni 5000 --count 30000 --seconds 20 --pace 128 || return 1
   vx vtep1 192.0.2.11 neigh_miss --count 20000 --pace 128 || return 1
   wait_until 10 no_incomplete || { echo "incomplete ARP entries left after 10 s"; return 1; }
   gw_cli "clear mac address-table dynamic bridge-domain 10" >/dev/null
   r1=$(gw_rss_kib)
-  SECOND_NOTE="second round of MAC flood + neighbour-miss storm: RSS $r0 -> $r1 KiB ($((r1 - r0)) KiB)"
+  p1=$(gw_pool_kib) || return 1
+  SECOND_NOTE="second round of MAC flood + neighbour-miss storm: RSS $r0 -> $r1 KiB ($((r1 - r0)) KiB), of which packet pools $p0 -> $p1 KiB; the rest +$((r1 - p1 - r0 + p0)) KiB"
   echo "$SECOND_NOTE"
-  [ $((r1 - r0)) -lt 2048 ]
+  [ $((r1 - p1 - (r0 - p0))) -lt 2048 ]
 }
-check "a second MAC flood + neighbour-miss storm adds < 2 MiB of RSS (no leak)" second_round
+check "a second MAC flood + neighbour-miss storm adds < 2 MiB of RSS besides the packet pools (no leak)" second_round
 note "${SECOND_NOTE:-}"
 after "the second round"
 note "second round: $(($(date +%s) - T0)) s"

@@ -762,7 +762,26 @@ static void test_eth_name_split(void)
 	CU_ASSERT(!gw_eth_name_split("a-very-long-name.1", dev, &sub));
 }
 
+/* A pool's resident part: none before use, a buffer's worth after one is written, never
+ * more than the pool, and it stays when the buffer is freed (the pages remain). */
+static void test_pool_resident(void)
+{
+	struct gw_pool *pool = gw_pool_create(64);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pool);
+	size_t before = gw_pool_resident(pool);
+	struct gw_pkt *p = gw_pkt_alloc(pool);
+	memset(p->buf, 0xab, sizeof(p->buf));
+	size_t after = gw_pool_resident(pool);
+	CU_ASSERT(after >= before + sizeof(p->buf) - 4096);
+	CU_ASSERT(after <=
+	          ((64 * sizeof(struct gw_pkt) + (2u << 20) - 1) & ~(size_t)((2u << 20) - 1)));
+	gw_pkt_free(pool, p);
+	CU_ASSERT_EQUAL(gw_pool_resident(pool), after);
+	gw_pool_destroy(pool);
+}
+
 static CU_TestInfo tests[] = {
+    {"pool: resident part follows what buffers were touched", test_pool_resident},
     {"ARP reply for a BDIF address", test_arp_reply_for_bdif},
     {"echo reply", test_echo_reply},
     {"VNI 5000 -> VNI 6000 routed, with ARP", test_route_between_vnis},
