@@ -329,11 +329,12 @@ static void rx_prepare(struct gw_udp *u, struct gw_pkt **pkts, unsigned n)
 
 /* ---------------------------------------------------------------- UDP GRO receive */
 
-/* Up to room messages from the GRO socket into g (which holds none); how many came. */
-static unsigned gro_fill(struct gw_udp *u, struct gw_pool *pool, unsigned room)
+/* Up to n (<= GRO_MSGS) messages from the GRO socket into g (which holds none); how many
+ * came (fewer also when the pool is short). */
+static unsigned gro_fill(struct gw_udp *u, struct gw_pool *pool, unsigned n)
 {
 	struct gro *g = u->gro;
-	unsigned n = alloc_bufs(pool, g->pkts, room < GRO_MSGS ? room : GRO_MSGS);
+	n = alloc_bufs(pool, g->pkts, n);
 	for (unsigned i = 0; i < n; i++) {
 		g->iov[i][0] = (struct iovec){.iov_base = g->pkts[i]->data, .iov_len = GW_PKT_DATA};
 		g->iov[i][1] = (struct iovec){.iov_base = g->spill + (size_t)i * GRO_SPILL,
@@ -454,9 +455,15 @@ static unsigned gro_recv(struct gw_udp *u, struct gw_pool *pool, struct gw_pkt *
 {
 	struct gro *g = u->gro;
 	unsigned k = 0;
-	for (unsigned round = 0; round < GRO_ROUNDS && k < max; round++) {
-		if (g->next == g->count && gro_fill(u, pool, max - k) == 0)
-			break;
+	bool dry = false; /* the socket gave fewer than asked for: it is empty */
+	for (unsigned round = 0; round < GRO_ROUNDS && k < max && !dry; round++) {
+		if (g->next == g->count) {
+			unsigned ask = max - k < GRO_MSGS ? max - k : GRO_MSGS;
+			unsigned got = gro_fill(u, pool, ask);
+			if (got == 0)
+				break;
+			dry = got < ask;
+		}
 		k = gro_drain(u, pkts, k, max);
 		if (g->next < g->count)
 			break; /* held back: the vector is full, or the pool is short */
