@@ -178,6 +178,8 @@ static void gateway(struct gw *gw, struct cli_out *o)
 	} c[] = {
 	    {"vxgw_underlay_rx_packets_total", "VXLAN packets received from the underlay.",
 	     k.rx_underlay},
+	    {"vxgw_underlay_rx_gro_packets_total",
+	     "Of those, handed over coalesced by the kernel (UDP GRO).", k.rx_underlay_gro},
 	    {"vxgw_underlay_tx_packets_total", "VXLAN packets sent to the underlay.",
 	     k.tx_underlay},
 	    {"vxgw_underlay_tx_l2_packets_total",

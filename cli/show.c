@@ -492,6 +492,7 @@ static int peer_rate_line(const struct gw_peer_stats *p, void *arg)
 
 #define COUNTER_FIELDS(_)                                                                          \
 	_(rx_underlay)                                                                             \
+	_(rx_underlay_gro)                                                                         \
 	_(tx_underlay)                                                                             \
 	_(tx_underlay_l2)                                                                          \
 	_(tx_underlay_raw)                                                                         \

@@ -58,7 +58,7 @@ struct gwd {
 	struct gw_eth *eth_of[GW_IF_MAX + 1]; /* by ifx, for transmit */
 	ev_timer tick;
 	uint64_t udp_drops_seen, udp_oversize_seen;
-	uint64_t udp_l2_seen, udp_raw_seen;
+	uint64_t udp_l2_seen, udp_raw_seen, udp_gro_seen;
 	bool udp_rx;                /* d->udp has the unicast socket (no workers) */
 	struct gw_workers *workers; /* NULL: the main thread forwards everything */
 	ev_async punted;            /* a worker handed packets over */
@@ -140,9 +140,13 @@ static void udp_readable(EV_P_ ev_io *w, int revents)
 			break;
 		gw_set_time(d->gw, gw_clock_ms());
 		gw_input_underlay(d->gw, pkts, n);
-		if (n < GW_VEC_MAX)
+		if (n < GW_VEC_MAX && !gw_udp_rx_pending(d->udp))
 			break;
 	}
+	/* Coalesced datagrams held back (rounds used up, pool short) are already off the
+	 * socket, which may stay quiet: come back at the next turn of the loop. */
+	if (d->udp && gw_udp_rx_pending(d->udp))
+		ev_feed_event(EV_A_ w, EV_READ);
 }
 
 static void eth_readable(EV_P_ ev_io *w, int revents)
@@ -175,6 +179,7 @@ static void count_socket_drops(struct gwd *d)
 		gw_count_underlay_paths(d->gw, l2 - d->udp_l2_seen, raw - d->udp_raw_seen);
 		d->udp_l2_seen = l2;
 		d->udp_raw_seen = raw;
+		gw_count_underlay_gro(d->gw, gw_udp_rx_gro(d->udp), &d->udp_gro_seen);
 	}
 	for (int i = 0; i < d->n_uplinks; i++) {
 		struct uplink *u = d->uplinks[i];
@@ -482,7 +487,7 @@ static void workers_settle(struct gwd *d)
 	d->udp = u;
 	d->udp_rx = true;
 	d->udp_drops_seen = gw_udp_rx_dropped(u);
-	d->udp_oversize_seen = d->udp_l2_seen = d->udp_raw_seen = 0;
+	d->udp_oversize_seen = d->udp_l2_seen = d->udp_raw_seen = d->udp_gro_seen = 0;
 	udp_watchers_rebuild(d);
 }
 
@@ -533,7 +538,7 @@ static void underlay_settle(struct gwd *d, struct gw_udp *u, const struct gw_cfg
 		d->udp = u;
 		d->udp_drops_seen = u ? gw_udp_rx_dropped(u) : 0;
 		d->udp_oversize_seen = 0;
-		d->udp_l2_seen = d->udp_raw_seen = 0;
+		d->udp_l2_seen = d->udp_raw_seen = d->udp_gro_seen = 0;
 		d->udp_vtep = cand->vtep;
 		d->udp_port = cand->udp_port;
 		d->udp_rx = workers_wanted(cand) == 0;
@@ -795,7 +800,10 @@ void gwd_destroy(struct gwd *d)
 		ev_io_stop(d->loop, &d->udp_w[i].w);
 	while (d->n_uplinks)
 		uplink_close(d, d->n_uplinks - 1);
-	/* the gateway first: its pending packets go out (or back to the pool) via the io */
+	/* the gateway first: its pending packets go out (or back to the pool) via the io;
+	 * the underlay's held datagrams back to the pool before it goes */
+	if (d->udp)
+		gw_udp_rx_discard(d->udp);
 	gw_destroy(d->gw);
 	if (d->udp)
 		gw_udp_close(d->udp);

@@ -599,6 +599,13 @@ void gw_count_underlay_paths(struct gw *gw, uint64_t l2, uint64_t raw)
 	gw->cnt.tx_underlay_raw += raw;
 }
 
+void gw_count_underlay_gro(struct gw *gw, uint64_t total, uint64_t *seen)
+{
+	if (total > *seen)
+		gw->cnt.rx_underlay_gro += total - *seen;
+	*seen = total;
+}
+
 void gw_clear_counters(struct gw *gw)
 {
 	memset(&gw->cnt, 0, sizeof(gw->cnt));

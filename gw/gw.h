@@ -212,6 +212,8 @@ struct gw_counters {
 	uint64_t routed, local, arp_replies, arp_requests, icmp_errors, fragments, flooded;
 	/* How the underlay driver sent tx_underlay: direct Ethernet frames, raw socket. */
 	uint64_t tx_underlay_l2, tx_underlay_raw;
+	/* Of rx_underlay, what the kernel handed over coalesced (UDP GRO). */
+	uint64_t rx_underlay_gro;
 };
 void gw_get_counters(const struct gw *gw, struct gw_counters *c);
 /* Drops the I/O drivers see (refused sends) are counted with the pipeline's. */
@@ -222,5 +224,7 @@ void gw_count_drop_total(struct gw *gw, enum gw_drop why, uint64_t total, uint64
 void gw_clear_counters(struct gw *gw);
 /* The underlay driver's transmit paths, added as the daemon reads them. */
 void gw_count_underlay_paths(struct gw *gw, uint64_t l2, uint64_t raw);
+/* What the underlay driver's running total of coalesced datagrams grew by since *seen. */
+void gw_count_underlay_gro(struct gw *gw, uint64_t total, uint64_t *seen);
 
 #endif

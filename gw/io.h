@@ -15,6 +15,7 @@
 #ifndef GW_IO_H
 #define GW_IO_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "gw/pkt.h"
@@ -54,6 +55,17 @@ int gw_udp_fds(const struct gw_udp *u, int *fds, int max);
  */
 unsigned gw_udp_recv(struct gw_udp *u, int fd, struct gw_pool *pool, struct gw_pkt **pkts,
                      unsigned max);
+/*
+ * On the unicast socket the kernel may coalesce a flow's datagrams (UDP GRO); gw_udp_recv
+ * splits them, and holds back whole coalesced datagrams that do not fit in max. Held:
+ * call gw_udp_recv again without waiting for the socket to be readable.
+ */
+bool gw_udp_rx_pending(const struct gw_udp *u);
+/* Returns what is held to its pool: only needed when the pool goes before the driver
+ * (gw_udp_close does it too). */
+void gw_udp_rx_discard(struct gw_udp *u);
+/* Datagrams that arrived coalesced (in datagrams of more than one segment): a running total. */
+uint64_t gw_udp_rx_gro(const struct gw_udp *u);
 /*
  * Sends complete outer IPv4 packets (data at the IPv4 header) to each pkt->outer_dst,
  * in as few system calls as possible, and frees them to the pool. Returns how many the

@@ -20,6 +20,7 @@
 #include <linux/if_packet.h>
 #include <linux/sock_diag.h>
 #include <net/ethernet.h>
+#include <netinet/udp.h>
 
 #include "common/net.h"
 
@@ -35,6 +36,37 @@
 
 /* Big socket buffers absorb bursts between two turns of the event loop. */
 #define SOCK_BUF_BYTES (4 << 20)
+
+/*
+ * UDP GRO on the unicast socket: the kernel hands over a run of same-size datagrams of one
+ * flow (one VTEP, one outer source port: one tenant flow) as one coalesced datagram with
+ * its segment size, after one pass through its IP and UDP receive code instead of one per
+ * datagram. It coalesces at most 64 segments and 64 KiB, which may exceed a packet buffer,
+ * so each message gets a packet buffer and a spill area behind it; the segments are split
+ * into packet buffers (the first stays where it landed) before the vector is handed on.
+ */
+#define GRO_MSGS   32                      /* messages per recvmmsg on the GRO socket */
+#define GRO_SPILL  (64 << 10)              /* bytes a message may hold beyond its packet buffer */
+#define GRO_SEGS   64                      /* the kernel's most segments per coalesced datagram */
+#define GRO_ROUNDS (GW_VEC_MAX / GRO_MSGS) /* recvmmsg calls per gw_udp_recv, at most */
+
+_Static_assert(GRO_SEGS <= GW_VEC_MAX, "a whole coalesced datagram fits in a vector");
+
+/* Messages received on the GRO socket and not yet split into the caller's vector. */
+struct gro {
+	uint8_t *spill;       /* GRO_MSGS * GRO_SPILL, its pages touched only as far as used */
+	unsigned next, count; /* messages [next, count) wait to be handed out */
+	struct gw_pool *pool; /* where their buffers came from */
+	uint64_t segments;    /* running total: segments of datagrams of more than one */
+	struct gw_pkt *pkts[GRO_MSGS]; /* each message's buffer: it keeps the first segment */
+	struct mmsghdr msgs[GRO_MSGS];
+	struct iovec iov[GRO_MSGS][2];
+	struct sockaddr_in addrs[GRO_MSGS];
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} ctl[GRO_MSGS];
+};
 
 struct group {
 	uint32_t addr;
@@ -53,6 +85,7 @@ struct gw_udp {
 	struct iovec iov[GW_VEC_MAX];
 	struct sockaddr_in addrs[GW_VEC_MAX];
 	uint64_t oversize;
+	struct gro *gro; /* NULL: the kernel has no UDP GRO; rx_fd is read as the groups are */
 	/* Direct Ethernet transmit (NULL: everything goes raw) and its vector. */
 	struct gw_l2 *l2;
 	struct mmsghdr l2_msgs[GW_VEC_MAX];
@@ -156,6 +189,31 @@ static int raw_open(uint32_t vtep, char *err)
 	return fd;
 }
 
+/* GRO state for socket fd, or NULL (the kernel refuses UDP_GRO, or no memory): then the
+ * socket gets one datagram per message, as the group sockets do. */
+static struct gro *gro_open(int fd)
+{
+	struct gro *g = calloc(1, sizeof(*g));
+	if (!g)
+		return NULL;
+	g->spill = malloc((size_t)GRO_MSGS * GRO_SPILL);
+	int one = 1;
+	if (!g->spill || setsockopt(fd, SOL_UDP, UDP_GRO, &one, sizeof(one)) < 0) {
+		free(g->spill);
+		free(g);
+		return NULL;
+	}
+	return g;
+}
+
+static void gro_close(struct gro *g)
+{
+	if (!g)
+		return;
+	free(g->spill);
+	free(g);
+}
+
 struct gw_udp *gw_udp_open(uint32_t vtep, uint16_t port, char err[GW_IO_ERRLEN])
 {
 	return gw_udp_open_opt(vtep, port, 0, err);
@@ -182,6 +240,8 @@ struct gw_udp *gw_udp_open_opt(uint32_t vtep, uint16_t port, unsigned flags, cha
 	}
 	/* Without it (no AF_PACKET, no rtnetlink) the raw socket carries everything. */
 	u->l2 = gw_l2_open();
+	if (u->rx_fd >= 0)
+		u->gro = gro_open(u->rx_fd);
 	return u;
 }
 
@@ -205,6 +265,8 @@ void gw_udp_close(struct gw_udp *u)
 		close(u->rx_fd);
 	close(u->tx_fd);
 	gw_l2_close(u->l2);
+	gw_udp_rx_discard(u);
+	gro_close(u->gro);
 	free(u);
 }
 
@@ -265,12 +327,177 @@ static void rx_prepare(struct gw_udp *u, struct gw_pkt **pkts, unsigned n)
 	}
 }
 
+/* ---------------------------------------------------------------- UDP GRO receive */
+
+/* Up to n (<= GRO_MSGS) messages from the GRO socket into g (which holds none); how many
+ * came (fewer also when the pool is short). */
+static unsigned gro_fill(struct gw_udp *u, struct gw_pool *pool, unsigned n)
+{
+	struct gro *g = u->gro;
+	n = alloc_bufs(pool, g->pkts, n);
+	for (unsigned i = 0; i < n; i++) {
+		g->iov[i][0] = (struct iovec){.iov_base = g->pkts[i]->data, .iov_len = GW_PKT_DATA};
+		g->iov[i][1] = (struct iovec){.iov_base = g->spill + (size_t)i * GRO_SPILL,
+		                              .iov_len = GRO_SPILL};
+		g->msgs[i].msg_hdr = (struct msghdr){
+		    .msg_name = &g->addrs[i],
+		    .msg_namelen = sizeof(g->addrs[i]),
+		    .msg_iov = g->iov[i],
+		    .msg_iovlen = 2,
+		    .msg_control = g->ctl[i].buf,
+		    .msg_controllen = sizeof(g->ctl[i].buf),
+		};
+		g->msgs[i].msg_len = 0;
+	}
+	int r = n ? recvmmsg(u->rx_fd, g->msgs, n, MSG_DONTWAIT, NULL) : 0;
+	unsigned got = r > 0 ? (unsigned)r : 0;
+	for (unsigned i = got; i < n; i++)
+		gw_pkt_free(pool, g->pkts[i]);
+	g->next = 0;
+	g->count = got;
+	g->pool = pool;
+	return got;
+}
+
+/* The segment size of a message of len bytes: the kernel's UDP_GRO value, else len. */
+static uint32_t gro_seg_size(struct msghdr *h, uint32_t len)
+{
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(h); c; c = CMSG_NXTHDR(h, c)) {
+		if (c->cmsg_level != SOL_UDP || c->cmsg_type != UDP_GRO ||
+		    c->cmsg_len < CMSG_LEN(sizeof(int)))
+			continue;
+		int v;
+		memcpy(&v, CMSG_DATA(c), sizeof(v));
+		if (v > 0 && (uint32_t)v < len)
+			return (uint32_t)v;
+	}
+	return len;
+}
+
+/* Copies n bytes at offset off of a message: its packet buffer, then its spill area. */
+static void gro_copy(uint8_t *to, const uint8_t *head, const uint8_t *spill, uint32_t off,
+                     uint32_t n)
+{
+	if (off < GW_PKT_DATA) {
+		uint32_t a = n < GW_PKT_DATA - off ? n : GW_PKT_DATA - off;
+		memcpy(to, head + off, a);
+		to += a;
+		off += a;
+		n -= a;
+	}
+	if (n)
+		memcpy(to, spill + (off - GW_PKT_DATA), n);
+}
+
+static void rx_meta(struct gw_pkt *p, uint32_t len, const struct sockaddr_in *from, uint32_t dst)
+{
+	p->len = len;
+	p->outer_src = ntohl(from->sin_addr.s_addr);
+	p->outer_sport = ntohs(from->sin_port);
+	p->outer_dst = dst;
+}
+
+/*
+ * Splits message i, of nseg segments of seg bytes (the last one maybe shorter), into out:
+ * in order, the first one in the message's own buffer. false when the pool is short of
+ * buffers for the others (the message is kept).
+ */
+static bool gro_split(struct gw_udp *u, unsigned i, uint32_t seg, unsigned nseg,
+                      struct gw_pkt **out)
+{
+	struct gro *g = u->gro;
+	struct gw_pkt *p = g->pkts[i];
+	uint32_t len = g->msgs[i].msg_len;
+	for (unsigned k = 1; k < nseg; k++) {
+		if (!(out[k] = gw_pkt_alloc(g->pool))) {
+			while (--k > 0)
+				gw_pkt_free(g->pool, out[k]);
+			return false;
+		}
+		uint32_t off = k * seg, n = len - off < seg ? len - off : seg;
+		gro_copy(out[k]->data, p->data, g->spill + (size_t)i * GRO_SPILL, off, n);
+		rx_meta(out[k], n, &g->addrs[i], u->vtep);
+	}
+	rx_meta(p, seg, &g->addrs[i], u->vtep);
+	out[0] = p;
+	if (nseg > 1)
+		g->segments += nseg;
+	return true;
+}
+
+/*
+ * Hands out the held messages' segments into out[k..max) while they fit; returns the new
+ * k. A message that cannot fit (no room left, the pool short) waits for the next call.
+ */
+static unsigned gro_drain(struct gw_udp *u, struct gw_pkt **out, unsigned k, unsigned max)
+{
+	struct gro *g = u->gro;
+	for (; g->next < g->count; g->next++) {
+		unsigned i = g->next;
+		uint32_t len = g->msgs[i].msg_len, seg = gro_seg_size(&g->msgs[i].msg_hdr, len);
+		unsigned nseg = seg ? (len + seg - 1) / seg : 1;
+		/* Larger than a packet buffer (or than buffer and spill): not a frame we could
+		 * route. More segments than the caller ever takes (a vector holds GRO_SEGS):
+		 * dropped as well, or it would wait forever. */
+		if ((g->msgs[i].msg_hdr.msg_flags & MSG_TRUNC) || seg > GW_PKT_DATA || nseg > max) {
+			u->oversize += nseg;
+			gw_pkt_free(g->pool, g->pkts[i]);
+			continue;
+		}
+		if (nseg > max - k || !gro_split(u, i, seg, nseg, out + k))
+			break;
+		k += nseg;
+	}
+	return k;
+}
+
+static unsigned gro_recv(struct gw_udp *u, struct gw_pool *pool, struct gw_pkt **pkts, unsigned max)
+{
+	struct gro *g = u->gro;
+	unsigned k = 0;
+	bool dry = false; /* the socket gave fewer than asked for: it is empty */
+	for (unsigned round = 0; round < GRO_ROUNDS && k < max && !dry; round++) {
+		if (g->next == g->count) {
+			unsigned ask = max - k < GRO_MSGS ? max - k : GRO_MSGS;
+			unsigned got = gro_fill(u, pool, ask);
+			if (got == 0)
+				break;
+			dry = got < ask;
+		}
+		k = gro_drain(u, pkts, k, max);
+		if (g->next < g->count)
+			break; /* held back: the vector is full, or the pool is short */
+	}
+	return k;
+}
+
+bool gw_udp_rx_pending(const struct gw_udp *u)
+{
+	return u->gro && u->gro->next < u->gro->count;
+}
+
+void gw_udp_rx_discard(struct gw_udp *u)
+{
+	struct gro *g = u->gro;
+	for (; g && g->next < g->count; g->next++)
+		gw_pkt_free(g->pool, g->pkts[g->next]);
+}
+
+uint64_t gw_udp_rx_gro(const struct gw_udp *u)
+{
+	return u->gro ? u->gro->segments : 0;
+}
+
+/* ---------------------------------------------------------------- receive */
+
 unsigned gw_udp_recv(struct gw_udp *u, int fd, struct gw_pool *pool, struct gw_pkt **pkts,
                      unsigned max)
 {
 	uint32_t dst;
 	if (fd_dst(u, fd, &dst) < 0)
 		return 0;
+	if (fd == u->rx_fd && u->gro)
+		return gro_recv(u, pool, pkts, max);
 	unsigned n = alloc_bufs(pool, pkts, max < GW_VEC_MAX ? max : GW_VEC_MAX);
 	if (n == 0)
 		return 0;

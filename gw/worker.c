@@ -74,9 +74,10 @@ struct worker {
 	struct gw_fast_cnt *cnt;  /* written by the worker */
 	struct gw_fast_cnt *seen; /* the main thread's copy at the last fold */
 	uint64_t punt_drops_seen;
-	_Atomic uint64_t tx_l2, tx_raw; /* its driver's totals, published for the main thread */
-	uint64_t tx_l2_seen, tx_raw_seen, rx_drops_seen; /* main thread's */
-	uint64_t oversize_seen;                          /* the worker's */
+	/* its driver's totals, published for the main thread */
+	_Atomic uint64_t tx_l2, tx_raw, rx_gro;
+	uint64_t tx_l2_seen, tx_raw_seen, rx_gro_seen, rx_drops_seen; /* main thread's */
+	uint64_t oversize_seen;                                       /* the worker's */
 	uint64_t final_rx_drops;    /* its socket's drop count when it closed it */
 	uint64_t eth_stats_ms;      /* when it last asked its uplink sockets for their drops */
 	struct gw_worker_info base; /* main thread's: its counts at the last clear counters */
@@ -198,6 +199,7 @@ static unsigned worker_vector(struct worker *w, struct wport *wp)
 	unsigned n;
 	if (!wp) {
 		n = gw_udp_recv(w->udp, w->rx_fd, w->pool, pkts, GW_VEC_MAX);
+		atomic_store_explicit(&w->rx_gro, gw_udp_rx_gro(w->udp), memory_order_relaxed);
 		worker_drop_total(w, GW_DROP_RX_OVERSIZE, gw_udp_rx_oversize(w->udp),
 		                  &w->oversize_seen);
 	} else {
@@ -250,7 +252,7 @@ static void worker_rx(struct worker *w, struct wport *wp)
 {
 	for (int round = 0; round < RX_ROUNDS; round++) {
 		reclaim(w);
-		if (worker_vector(w, wp) < GW_VEC_MAX)
+		if (worker_vector(w, wp) < GW_VEC_MAX && (wp || !gw_udp_rx_pending(w->udp)))
 			return;
 	}
 }
@@ -292,10 +294,12 @@ static void *worker_main(void *arg)
 	while (!atomic_load_explicit(&w->ws->stop, memory_order_acquire)) {
 		tsan_release(w);
 		rcu_thread_offline(); /* asleep: grace periods need not wait for us */
-		int r = poll(pfd, 2 + w->n_ports, POLL_MS);
+		/* coalesced datagrams held back are off the socket: do not wait for it */
+		bool held = gw_udp_rx_pending(w->udp);
+		int r = poll(pfd, 2 + w->n_ports, held ? 0 : POLL_MS);
 		rcu_thread_online();
 		reclaim(w);
-		if (r > 0 && (pfd[1].revents & POLLIN))
+		if (held || (r > 0 && (pfd[1].revents & POLLIN)))
 			worker_rx(w, NULL);
 		for (unsigned k = 0; r > 0 && k < w->n_ports; k++)
 			if (pfd[2 + k].revents & POLLIN)
@@ -581,6 +585,8 @@ void gw_workers_fold(struct gw_workers *ws, struct gw *gw)
 		gw_count_underlay_paths(gw, l2 - w->tx_l2_seen, raw - w->tx_raw_seen);
 		w->tx_l2_seen = l2;
 		w->tx_raw_seen = raw;
+		gw_count_underlay_gro(gw, atomic_load_explicit(&w->rx_gro, memory_order_relaxed),
+		                      &w->rx_gro_seen);
 		/* the kernel's count, asked from here: SO_MEMINFO on the worker's socket (once
 		 * the worker has closed it, what it read last) */
 		gw_count_drop_total(gw, GW_DROP_RX_OVERFLOW,

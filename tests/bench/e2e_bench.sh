@@ -43,7 +43,9 @@
 # Environment: MEAS (5) WARM (2) TRIAL (2) seconds; FIX_PPS (100000); LOSS_MAX (0.001);
 # WORKERS (1): vxgwd's `dataplane workers` (0: the main thread forwards; all of vxgwd's threads
 # share GW_CPU, so more than 1 only shows the cost of sharing a core);
-# LOAD_CPU (0) GW_CPU (1); SINK_AT (port | vtep2); WAIT_QUIET (60): wait up to that many s (max 120)
+# LOAD_CPU (0) GW_CPU (1); LAB_GRO (1: GRO on the gateway's ul0, run in a NAPI thread pinned
+# to GW_CPU, for both gateways; 0: off, every datagram its own trip through the stack);
+# SINK_AT (port | vtep2); WAIT_QUIET (60): wait up to that many s (max 120)
 # before starting until other processes leave the CPUs alone; E2E_BENCH_PERF=1 also records
 # `perf record -g -C GW_CPU` for 3 s of vxgwd at its loss-free rate with 64-byte frames
 # (BUILD_DIR/bench/e2e_perf_vxgwd.{data,txt}).
@@ -232,7 +234,10 @@ disturbed() { # PREFIX: note a window in which other processes used the CPUs
 }
 
 # --- frames, generator, sink --------------------------------------------------------------------
-# mkframe FILE INNER_LEN INNER_DST_MAC: the VXLAN frame VTEP1 would send for h1 -> h2
+# mkframe FILE INNER_LEN INNER_DST_MAC: the VXLAN frame VTEP1 would send for h1 -> h2. Like
+# the Linux VTEP it stands for, with an outer UDP checksum (the kernel's UDP GRO merges only
+# datagrams that have one); every frame is the same, DF set and IP ID 0 (GRO takes a fixed
+# ID with DF as one flow).
 mkframe() {
   local outer_dst outer_src
   outer_dst=$(lab_host_mac gw ul0)
@@ -251,11 +256,18 @@ def ipv4(src, dst, payload):  # DF set, TTL 64, UDP
                     socket.inet_aton(src), socket.inet_aton(dst))
     return h[:10] + struct.pack("!H", csum(h)) + h[12:] + payload
 udp = lambda sp, dp, p: struct.pack("!HHHH", sp, dp, 8 + len(p), 0) + p
+def udp_csum(src, dst, sp, dp, p):  # with the IPv4 pseudo-header; 0 is sent as 0xffff
+    u = udp(sp, dp, p)
+    pseudo = socket.inet_aton(src) + socket.inet_aton(dst) + struct.pack("!BBH", 0, 17, len(u))
+    data = pseudo + u + (b"\0" if len(u) % 2 else b"")
+    c = csum(data) or 0xffff
+    return u[:6] + struct.pack("!H", c) + u[8:]
 inner = mac(idst) + mac(isrc) + b"\x08\x00" + ipv4(
     "10.1.10.50", "10.1.20.60", udp(40000, 9, bytes(inner_len - 14 - 20 - 8)))
 assert len(inner) == inner_len
 vxlan = struct.pack("!II", 0x08000000, 5000 << 8) + inner
-frame = mac(odst) + mac(osrc) + b"\x08\x00" + ipv4("192.0.2.11", "192.0.2.1", udp(50000, 4789, vxlan))
+frame = mac(odst) + mac(osrc) + b"\x08\x00" + ipv4(
+    "192.0.2.11", "192.0.2.1", udp_csum("192.0.2.11", "192.0.2.1", 50000, 4789, vxlan))
 open(out, "wb").write(frame)
 EOF
 }
@@ -300,14 +312,32 @@ frames_reach_h2() {
 
 # --- measurements -------------------------------------------------------------------------------
 # overload MODE SIZE FRAME: vxgen at full speed
+# gro_counts MODE: vxgwd's "rx_underlay rx_underlay_gro" (what came coalesced by UDP GRO)
+gro_counts() {
+  [ "$1" = vxgwd ] || return 0
+  gw_cli "show counters json" | python3 -c '
+import json, sys
+g = json.loads(sys.stdin.readline())["gateway"]
+print(g["rx_underlay"], g["rx_underlay_gro"])'
+}
+
+# gro_note MODE BEFORE AFTER: "; UDP GRO: ..." for a say line (nothing for the kernel)
+gro_note() {
+  [ "$1" = vxgwd ] || return 0
+  awk -v a="$2" -v b="$3" 'BEGIN { split(a, x, " "); split(b, y, " "); r = y[1] - x[1]; g = y[2] - x[2]
+    printf "; UDP GRO: %.0f %% of the %d datagrams vxgwd received came coalesced", (r > 0 ? 100 * g / r : 0), r }'
+}
+
 overload() {
-  local mode=$1 size=$2 frame=$3 a b pre="$1.$2.ovl" pid
+  local mode=$1 size=$2 frame=$3 a b pre="$1.$2.ovl" pid g0 g1
   vxgen_run -f "$frame" -d $((WARM + MEAS + 1)) >"$LAB_TMP/vxgen.out" 2>&1 &
   pid=$!
   sleep "$WARM"
+  g0=$(gro_counts "$mode")
   a=$(snap)
   sleep "$MEAS"
   b=$(snap)
+  g1=$(gro_counts "$mode")
   wait "$pid"
   window "$pre" "$a" "$b"
   put "$pre.vxgen" "\"$(cat "$LAB_TMP/vxgen.out")\""
@@ -315,7 +345,7 @@ overload() {
     "(input queue drops $(kpps "$(get "$pre.input_drop_pps")"), UDP socket drops" \
     "$(kpps "$(get "$pre.udp_rcvbuf_errors_ps")")), delivered $(kpps "$(get "$pre.delivered_pps")") kpps;" \
     "gateway core $(pct "$(get "$pre.gwcore_busy")") busy (ticks: softirq $(pct "$(get "$pre.gwcore_softirq")")," \
-    "vxgwd $(pct "$(get "$pre.vxgwd_cpu")")), load core $(pct "$(get "$pre.loadcore_busy")")"
+    "vxgwd $(pct "$(get "$pre.vxgwd_cpu")")), load core $(pct "$(get "$pre.loadcore_busy")")$(gro_note "$mode" "$g0" "$g1")"
   sleep 0.5 # let the queues drain
 }
 
@@ -389,15 +419,17 @@ search() {
 
 # fixed MODE SIZE FRAME: gateway-core CPU at a paced FIX_PPS (a MEAS-s window inside the run)
 fixed() {
-  local mode=$1 size=$2 frame=$3 pre="$1.$2.fix" pid n c0 c1 a b sent
+  local mode=$1 size=$2 frame=$3 pre="$1.$2.fix" pid n c0 c1 a b sent g0 g1
   n=$((FIX_PPS * (MEAS + 1)))
   c0=$(sink_count)
   vxgen_run -f "$frame" -n "$n" -r "$FIX_PPS" -d $((MEAS + 5)) >"$LAB_TMP/vxgen.out" 2>&1 &
   pid=$!
   sleep 0.5
+  g0=$(gro_counts "$mode")
   a=$(snap)
   sleep "$MEAS"
   b=$(snap)
+  g1=$(gro_counts "$mode")
   wait "$pid"
   sleep 0.3
   c1=$(sink_count)
@@ -410,7 +442,7 @@ fixed() {
     'BEGIN { printf "%.1f", (r > 0 ? b * 1e9 / r : 0) }')"
   say "$mode $size B paced at $(kpps "$FIX_PPS") kpps: delivered $((c1 - c0)) of $sent;" \
     "gateway core $(pct "$(get "$pre.gwcore_busy")") busy = $(get "$pre.gwcore_ns_per_pkt") ns/packet" \
-    "(vxgwd process $(pct "$(get "$pre.vxgwd_cpu")"))"
+    "(vxgwd process $(pct "$(get "$pre.vxgwd_cpu")"))$(gro_note "$mode" "$g0" "$g1")"
 }
 
 iperf_run() { # MODE
@@ -541,6 +573,16 @@ if [ "$PINNED" = 1 ]; then
   lab_exec ul sh -c "echo $LOAD_MASK > /sys/class/net/p-gw/queues/rx-0/rps_cpus" || die "RPS on p-gw"
   CPUS="generator, sink, iperf3, VTEPs and hosts on CPU $LOAD_CPU; the gateway on CPU $GW_CPU"
   CPUS="$CPUS (vxgwd pinned with taskset; RPS of the gateway's ul0 -> CPU $GW_CPU, of p-gw -> CPU $LOAD_CPU)"
+  if [ "${LAB_GRO:-1}" != 0 ]; then
+    # GRO runs in ul0's NAPI poll, which a veth schedules on the sender's CPU: threaded
+    # NAPI with its thread on GW_CPU puts it on the gateway's core, as a NIC's queue would
+    lab_exec gw sh -c "echo 1 > /sys/class/net/ul0/threaded" || die "threaded NAPI on ul0"
+    NAPI_PID=$(lab_exec gw cat /sys/class/net/ul0/threaded >/dev/null &&
+      ps -eo pid=,comm= | awk '$2 ~ /^napi\/ul0-/ { print $1 }' | tail -n 1)
+    [ -n "$NAPI_PID" ] || die "no NAPI thread for the gateway's ul0"
+    taskset -p "$GW_MASK" "$NAPI_PID" >/dev/null || die "pinning the NAPI thread"
+    CPUS="$CPUS; GRO on the gateway's ul0, in its NAPI thread on CPU $GW_CPU"
+  fi
 else
   CPUS="only one CPU: nothing pinned"
 fi

@@ -20,6 +20,7 @@
 #   IPv6 is disabled in every namespace; tx checksum offload (and so TSO) is off on every
 #   veth, so that frames seen by a user-space gateway (UDP socket, AF_PACKET) carry complete
 #   checksums and are never bigger than the MTU (set LAB_OFFLOAD=1 to keep offloads on).
+#   The gateway's ul0 has GRO on, as a NIC would (LAB_GRO=0: off).
 #
 # GATEWAY MODES (in $P-gw):
 #   daemon (state after lab_up): ul0 192.0.2.1/24, up0 up with NO address, ip_forward=0;
@@ -64,7 +65,7 @@
 #   not CMD...                 negation usable in check
 #   lab_finish                 cleanup, print "N passed, M failed", exit 0/1
 #
-# Variables: VXGW_BUILD (default <repo>/build), VXGWD, VXGW_CLI, LAB_OFFLOAD, PING_COUNT.
+# Variables: VXGW_BUILD (default <repo>/build), VXGWD, VXGW_CLI, LAB_OFFLOAD, LAB_GRO, PING_COUNT.
 # Safety: all traffic stays inside the lab namespaces; every command is bounded by timeout.
 
 LAB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -228,6 +229,24 @@ for name in sys.argv[1:]:
 EOF
 }
 
+# Turns GRO on for the given interfaces of NS (ETHTOOL_SGRO; on a veth it also gives the
+# receive side a NAPI context, where GRO runs), as a NIC has it: the kernel may then hand a
+# UDP socket with UDP_GRO (vxgwd's) a run of one flow's datagrams coalesced. LAB_GRO=0: off.
+_lab_gro() {
+  local ns=$1
+  shift
+  [ "${LAB_GRO:-1}" = 0 ] && return 0
+  ip netns exec "$ns" python3 - "$@" <<'EOF'
+import array, fcntl, socket, struct, sys
+SIOCETHTOOL, ETHTOOL_SGRO = 0x8946, 0x2c
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for name in sys.argv[1:]:
+    val = array.array('B', struct.pack('II', ETHTOOL_SGRO, 1))
+    ifr = struct.pack('16sP16x', name.encode(), val.buffer_info()[0])
+    fcntl.ioctl(s, SIOCETHTOOL, ifr)
+EOF
+}
+
 _lab_sysctl() { # NS key=value...
   local ns=$1
   shift
@@ -277,6 +296,7 @@ _lab_up_body() {
     _lab_nooffload "$P-ul" "p-$n"
     _lab_nooffload "$P-$n" ul0
   done
+  _lab_gro "$P-gw" ul0
   ip -n "$P-gw" addr add $LAB_GW_UL/24 dev ul0
   ip -n "$P-gw" link set ul0 up
   # Lets a daemon's multicast socket find the underlay without a default route.

@@ -111,6 +111,7 @@ check "ping -M do -s 1400 h1 -> 198.51.100.10: 'Frag needed and DF set (mtu = 14
 # --- TCP ------------------------------------------------------------------------------------
 iperf_test() {
   local json=$LAB_TMP/iperf.json
+  [ "$KERNEL" = 1 ] || gw_snap "$LAB_TMP/iperf.snap" || return 1
   lab_exec h2 timeout 40 iperf3 -s -1 -p 5201 >"$LAB_TMP/iperf-server.log" 2>&1 &
   wait_until 5 eval "lab_exec h2 ss -ltnH | grep -q ':5201 '" || { echo "iperf3 -s not listening"; return 1; }
   lab_exec h1 timeout 30 iperf3 -c 10.1.20.60 -p 5201 -t 5 -J >"$json" || { tail -n 20 "$json"; return 1; }
@@ -125,6 +126,16 @@ EOF
 }
 check "iperf3 TCP h1 -> h2 for 5 s, throughput > 0" iperf_test &&
   note "iperf3 TCP h1 -> h2: $(cat "$LAB_TMP/iperf.json.txt")"
+# ul0 has GRO on (lab.sh): runs of a TCP flow's datagrams come coalesced, split by vxgwd
+gro_used() {
+  local rx gro
+  rx=$(gw_delta "$LAB_TMP/iperf.snap" rx_underlay)
+  gro=$(gw_delta "$LAB_TMP/iperf.snap" rx_underlay_gro)
+  echo "during iperf3: rx_underlay +$rx, of which coalesced by the kernel (UDP GRO) +$gro"
+  [ "$gro" != x ] && [ "$gro" -gt 0 ] && [ "$gro" -le "$rx" ]
+}
+daemon_only "...the kernel handed part of the flow to vxgwd coalesced (rx_underlay_gro > 0)" &&
+  check "...the kernel handed part of the flow to vxgwd coalesced (rx_underlay_gro > 0)" gro_used
 
 # --- outer headers on the wire --------------------------------------------------------------
 wire_test() {

@@ -24,6 +24,7 @@
 #include <net/ethernet.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <poll.h>
 #include <sched.h>
 #include <stdarg.h>
@@ -346,6 +347,182 @@ static void test_udp_recv_pool_empty(void)
 	}
 	CU_ASSERT_EQUAL(total, 10);
 	CU_ASSERT_EQUAL(gw_pool_avail(pool), 4);
+	close(s);
+	gw_udp_close(u);
+	gw_pool_destroy(pool);
+}
+
+/* ---------------------------------------------------------------- UDP GRO */
+
+/*
+ * One send of nseg datagrams of seg bytes, the last one of last bytes (0: seg), with
+ * UDP_SEGMENT: over loopback the kernel hands it to a socket with UDP_GRO as one coalesced
+ * datagram, as GRO on a NIC would. Segment k is filled with byte tag + k and starts with
+ * k as a 32-bit number.
+ */
+static bool send_gso(int s, uint16_t port, uint16_t seg, unsigned nseg, uint16_t last, uint8_t tag)
+{
+	static uint8_t b[65536];
+	size_t len = 0;
+	for (unsigned k = 0; k < nseg; k++) {
+		uint16_t n = k + 1 == nseg && last ? last : seg;
+		memset(b + len, tag + k, n);
+		uint32_t kk = k;
+		memcpy(b + len, &kk, sizeof(kk));
+		len += n;
+	}
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(sizeof(uint16_t))];
+	} ctl = {0};
+	struct sockaddr_in to = sin_of(LO_IP, port);
+	struct iovec iov = {.iov_base = b, .iov_len = len};
+	struct msghdr m = {.msg_name = &to,
+	                   .msg_namelen = sizeof(to),
+	                   .msg_iov = &iov,
+	                   .msg_iovlen = 1,
+	                   .msg_control = ctl.buf,
+	                   .msg_controllen = sizeof(ctl.buf)};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+	c->cmsg_level = SOL_UDP;
+	c->cmsg_type = UDP_SEGMENT;
+	c->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+	memcpy(CMSG_DATA(c), &seg, sizeof(seg));
+	return sendmsg(s, &m, 0) == (ssize_t)len;
+}
+
+/* pkts[from..from+nseg) are the segments of send_gso(seg, nseg, last, tag), in order. */
+static void check_segments(struct gw_pkt **pkts, unsigned from, uint16_t seg, unsigned nseg,
+                           uint16_t last, uint8_t tag, uint16_t sport)
+{
+	for (unsigned k = 0; k < nseg; k++) {
+		const struct gw_pkt *p = pkts[from + k];
+		uint16_t n = k + 1 == nseg && last ? last : seg;
+		uint32_t kk;
+		memcpy(&kk, p->data, sizeof(kk));
+		CU_ASSERT_EQUAL(p->len, n);
+		CU_ASSERT_EQUAL(kk, k);
+		CU_ASSERT_EQUAL(p->outer_src, LO_IP);
+		CU_ASSERT_EQUAL(p->outer_sport, sport);
+		CU_ASSERT_EQUAL(p->outer_dst, LO_IP);
+		CU_ASSERT_EQUAL(gw_pkt_headroom(p), GW_PKT_HEADROOM);
+		bool same = true;
+		for (uint16_t i = sizeof(kk); i < n; i++)
+			same &= p->data[i] == (uint8_t)(tag + k);
+		CU_ASSERT(same);
+	}
+}
+
+/* A coalesced datagram larger than a packet buffer comes out as its segments, in order,
+ * segment boundaries across the buffer's end included; single datagrams still pass. */
+static void test_udp_gro_split(void)
+{
+	NEED_LAB();
+	enum { SEG = 1000, NSEG = 40, LAST = 300 }; /* 39,300 bytes: 9216 + spill */
+	uint16_t port = (uint16_t)(port_base + 20), sport = (uint16_t)(port_base + 21);
+	struct gw_pool *pool = gw_pool_create(POOL_SIZE);
+	char err[GW_IO_ERRLEN];
+	struct gw_udp *u = gw_udp_open(LO_IP, port, err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(u);
+	int fd, s = udp_sock(LO_IP, sport);
+	gw_udp_fds(u, &fd, 1);
+	CU_ASSERT_FATAL(send_gso(s, port, SEG, NSEG, LAST, 0x10));
+	send_seq(s, port, 1); /* a plain datagram behind it */
+	CU_ASSERT(readable(fd, WAIT_MS));
+	struct gw_pkt *pkts[GW_VEC_MAX];
+	unsigned n = gw_udp_recv(u, fd, pool, pkts, GW_VEC_MAX);
+	CU_ASSERT_EQUAL_FATAL(n, NSEG + 1);
+	check_segments(pkts, 0, SEG, NSEG, LAST, 0x10, sport);
+	CU_ASSERT_EQUAL(pkts[NSEG]->len, 64);
+	CU_ASSERT_EQUAL(gw_udp_rx_gro(u), NSEG);
+	CU_ASSERT_FALSE(gw_udp_rx_pending(u));
+	CU_ASSERT_EQUAL(gw_udp_rx_oversize(u), 0);
+	free_all(pool, pkts, n);
+	CU_ASSERT_EQUAL(gw_pool_avail(pool), POOL_SIZE);
+	close(s);
+	gw_udp_close(u);
+	gw_pool_destroy(pool);
+}
+
+/* A whole coalesced datagram that does not fit in what is left of a vector waits for the
+ * next call; one that could never fit is dropped and counted; closing returns held
+ * buffers to the pool. */
+static void test_udp_gro_hold(void)
+{
+	NEED_LAB();
+	enum { SEG = 100, NSEG = 60, MAX = 100 };
+	uint16_t port = (uint16_t)(port_base + 22), sport = (uint16_t)(port_base + 23);
+	struct gw_pool *pool = gw_pool_create(POOL_SIZE);
+	char err[GW_IO_ERRLEN];
+	struct gw_udp *u = gw_udp_open(LO_IP, port, err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(u);
+	int fd, s = udp_sock(LO_IP, sport);
+	gw_udp_fds(u, &fd, 1);
+	CU_ASSERT_FATAL(send_gso(s, port, SEG, NSEG, 0, 0x20));
+	CU_ASSERT_FATAL(send_gso(s, port, SEG, NSEG, 0, 0x40));
+	CU_ASSERT(readable(fd, WAIT_MS));
+	struct gw_pkt *pkts[GW_VEC_MAX];
+	unsigned n = gw_udp_recv(u, fd, pool, pkts, MAX);
+	CU_ASSERT_EQUAL_FATAL(n, NSEG);
+	check_segments(pkts, 0, SEG, NSEG, 0, 0x20, sport);
+	CU_ASSERT(gw_udp_rx_pending(u));
+	free_all(pool, pkts, n);
+	n = gw_udp_recv(u, fd, pool, pkts, MAX);
+	CU_ASSERT_EQUAL_FATAL(n, NSEG);
+	check_segments(pkts, 0, SEG, NSEG, 0, 0x40, sport);
+	CU_ASSERT_FALSE(gw_udp_rx_pending(u));
+	free_all(pool, pkts, n);
+
+	/* never fits in a vector of 10: dropped as oversize, the plain one behind it read */
+	CU_ASSERT_FATAL(send_gso(s, port, SEG, 20, 0, 0x60));
+	send_seq(s, port, 1);
+	CU_ASSERT(readable(fd, WAIT_MS));
+	n = gw_udp_recv(u, fd, pool, pkts, 10);
+	CU_ASSERT_EQUAL(n, 1);
+	CU_ASSERT_EQUAL(gw_udp_rx_oversize(u), 20);
+	free_all(pool, pkts, n);
+
+	/* held when the driver closes: back to the pool */
+	CU_ASSERT_FATAL(send_gso(s, port, SEG, NSEG, 0, 0x70));
+	CU_ASSERT_FATAL(send_gso(s, port, SEG, NSEG, 0, 0x71));
+	CU_ASSERT(readable(fd, WAIT_MS));
+	n = gw_udp_recv(u, fd, pool, pkts, MAX);
+	CU_ASSERT_EQUAL(n, NSEG);
+	CU_ASSERT(gw_udp_rx_pending(u));
+	free_all(pool, pkts, n);
+	close(s);
+	gw_udp_close(u);
+	CU_ASSERT_EQUAL(gw_pool_avail(pool), POOL_SIZE);
+	gw_pool_destroy(pool);
+}
+
+/* With the pool short of buffers for a coalesced datagram's segments, it waits; nothing is
+ * lost once buffers return. */
+static void test_udp_gro_pool_short(void)
+{
+	NEED_LAB();
+	enum { SEG = 200, NSEG = 30 };
+	uint16_t port = (uint16_t)(port_base + 24), sport = (uint16_t)(port_base + 25);
+	struct gw_pool *pool = gw_pool_create(40);
+	char err[GW_IO_ERRLEN];
+	struct gw_udp *u = gw_udp_open(LO_IP, port, err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(u);
+	int fd, s = udp_sock(LO_IP, sport);
+	gw_udp_fds(u, &fd, 1);
+	CU_ASSERT_FATAL(send_gso(s, port, SEG, NSEG, 0, 0x30));
+	CU_ASSERT_FATAL(send_gso(s, port, SEG, NSEG, 0, 0x50));
+	CU_ASSERT(readable(fd, WAIT_MS));
+	struct gw_pkt *a[GW_VEC_MAX], *b[GW_VEC_MAX];
+	unsigned na = gw_udp_recv(u, fd, pool, a, GW_VEC_MAX);
+	CU_ASSERT_EQUAL_FATAL(na, NSEG); /* the second needs 30 buffers, 10 are left */
+	CU_ASSERT(gw_udp_rx_pending(u));
+	CU_ASSERT_EQUAL(gw_udp_recv(u, fd, pool, b, GW_VEC_MAX), 0);
+	free_all(pool, a, na);
+	unsigned nb = gw_udp_recv(u, fd, pool, b, GW_VEC_MAX);
+	CU_ASSERT_EQUAL_FATAL(nb, NSEG);
+	check_segments(b, 0, SEG, NSEG, 0, 0x50, sport);
+	free_all(pool, b, nb);
+	CU_ASSERT_EQUAL(gw_pool_avail(pool), 40);
 	close(s);
 	gw_udp_close(u);
 	gw_pool_destroy(pool);
@@ -777,6 +954,9 @@ static CU_TestInfo tests[] = {
     {"udp recv: one datagram, outer fields", test_udp_recv_one},
     {"udp recv: 300 datagrams over several calls", test_udp_recv_batch},
     {"udp recv: pool runs dry", test_udp_recv_pool_empty},
+    {"udp gro: coalesced datagram split, across the buffer's end", test_udp_gro_split},
+    {"udp gro: held when the vector is full, dropped if it never fits", test_udp_gro_hold},
+    {"udp gro: held while the pool is short", test_udp_gro_pool_short},
     {"udp send: raw IPv4, chosen source port, one refused", test_udp_send},
     {"udp send: vector longer than one batch", test_udp_send_long_vector},
     {"udp groups: join/leave and fds", test_udp_groups},
