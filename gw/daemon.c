@@ -140,12 +140,12 @@ static void udp_readable(EV_P_ ev_io *w, int revents)
 			break;
 		gw_set_time(d->gw, gw_clock_ms());
 		gw_input_underlay(d->gw, pkts, n);
-		if (n < GW_VEC_MAX && !gw_udp_rx_pending(d->udp))
+		if (n < GW_VEC_MAX && !gw_udp_rx_pending(d->udp, w->fd))
 			break;
 	}
 	/* Coalesced datagrams held back (rounds used up, pool short) are already off the
 	 * socket, which may stay quiet: come back at the next turn of the loop. */
-	if (d->udp && gw_udp_rx_pending(d->udp))
+	if (d->udp && gw_udp_rx_pending(d->udp, w->fd))
 		ev_feed_event(EV_A_ w, EV_READ);
 }
 

@@ -57,10 +57,11 @@ unsigned gw_udp_recv(struct gw_udp *u, int fd, struct gw_pool *pool, struct gw_p
                      unsigned max);
 /*
  * On the unicast socket the kernel may coalesce a flow's datagrams (UDP GRO); gw_udp_recv
- * splits them, and holds back whole coalesced datagrams that do not fit in max. Held:
- * call gw_udp_recv again without waiting for the socket to be readable.
+ * splits them, and holds back whole coalesced datagrams that do not fit in max. Held (for
+ * socket fd: only the unicast one ever holds any): call gw_udp_recv on fd again without
+ * waiting for it to be readable.
  */
-bool gw_udp_rx_pending(const struct gw_udp *u);
+bool gw_udp_rx_pending(const struct gw_udp *u, int fd);
 /* Returns what is held to its pool: only needed when the pool goes before the driver
  * (gw_udp_close does it too). */
 void gw_udp_rx_discard(struct gw_udp *u);

@@ -471,9 +471,9 @@ static unsigned gro_recv(struct gw_udp *u, struct gw_pool *pool, struct gw_pkt *
 	return k;
 }
 
-bool gw_udp_rx_pending(const struct gw_udp *u)
+bool gw_udp_rx_pending(const struct gw_udp *u, int fd)
 {
-	return u->gro && u->gro->next < u->gro->count;
+	return fd == u->rx_fd && u->gro && u->gro->next < u->gro->count;
 }
 
 void gw_udp_rx_discard(struct gw_udp *u)

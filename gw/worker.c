@@ -252,7 +252,8 @@ static void worker_rx(struct worker *w, struct wport *wp)
 {
 	for (int round = 0; round < RX_ROUNDS; round++) {
 		reclaim(w);
-		if (worker_vector(w, wp) < GW_VEC_MAX && (wp || !gw_udp_rx_pending(w->udp)))
+		if (worker_vector(w, wp) < GW_VEC_MAX &&
+		    (wp || !gw_udp_rx_pending(w->udp, w->rx_fd)))
 			return;
 	}
 }
@@ -295,7 +296,7 @@ static void *worker_main(void *arg)
 		tsan_release(w);
 		rcu_thread_offline(); /* asleep: grace periods need not wait for us */
 		/* coalesced datagrams held back are off the socket: do not wait for it */
-		bool held = gw_udp_rx_pending(w->udp);
+		bool held = gw_udp_rx_pending(w->udp, w->rx_fd);
 		int r = poll(pfd, 2 + w->n_ports, held ? 0 : POLL_MS);
 		rcu_thread_online();
 		reclaim(w);

@@ -435,7 +435,7 @@ static void test_udp_gro_split(void)
 	check_segments(pkts, 0, SEG, NSEG, LAST, 0x10, sport);
 	CU_ASSERT_EQUAL(pkts[NSEG]->len, 64);
 	CU_ASSERT_EQUAL(gw_udp_rx_gro(u), NSEG);
-	CU_ASSERT_FALSE(gw_udp_rx_pending(u));
+	CU_ASSERT_FALSE(gw_udp_rx_pending(u, fd));
 	CU_ASSERT_EQUAL(gw_udp_rx_oversize(u), 0);
 	free_all(pool, pkts, n);
 	CU_ASSERT_EQUAL(gw_pool_avail(pool), POOL_SIZE);
@@ -465,12 +465,13 @@ static void test_udp_gro_hold(void)
 	unsigned n = gw_udp_recv(u, fd, pool, pkts, MAX);
 	CU_ASSERT_EQUAL_FATAL(n, NSEG);
 	check_segments(pkts, 0, SEG, NSEG, 0, 0x20, sport);
-	CU_ASSERT(gw_udp_rx_pending(u));
+	CU_ASSERT(gw_udp_rx_pending(u, fd));
+	CU_ASSERT_FALSE(gw_udp_rx_pending(u, fd + 1000)); /* held for the unicast socket only */
 	free_all(pool, pkts, n);
 	n = gw_udp_recv(u, fd, pool, pkts, MAX);
 	CU_ASSERT_EQUAL_FATAL(n, NSEG);
 	check_segments(pkts, 0, SEG, NSEG, 0, 0x40, sport);
-	CU_ASSERT_FALSE(gw_udp_rx_pending(u));
+	CU_ASSERT_FALSE(gw_udp_rx_pending(u, fd));
 	free_all(pool, pkts, n);
 
 	/* never fits in a vector of 10: dropped as oversize, the plain one behind it read */
@@ -488,7 +489,7 @@ static void test_udp_gro_hold(void)
 	CU_ASSERT(readable(fd, WAIT_MS));
 	n = gw_udp_recv(u, fd, pool, pkts, MAX);
 	CU_ASSERT_EQUAL(n, NSEG);
-	CU_ASSERT(gw_udp_rx_pending(u));
+	CU_ASSERT(gw_udp_rx_pending(u, fd));
 	free_all(pool, pkts, n);
 	close(s);
 	gw_udp_close(u);
@@ -515,7 +516,7 @@ static void test_udp_gro_pool_short(void)
 	struct gw_pkt *a[GW_VEC_MAX], *b[GW_VEC_MAX];
 	unsigned na = gw_udp_recv(u, fd, pool, a, GW_VEC_MAX);
 	CU_ASSERT_EQUAL_FATAL(na, NSEG); /* the second needs 30 buffers, 10 are left */
-	CU_ASSERT(gw_udp_rx_pending(u));
+	CU_ASSERT(gw_udp_rx_pending(u, fd));
 	CU_ASSERT_EQUAL(gw_udp_recv(u, fd, pool, b, GW_VEC_MAX), 0);
 	free_all(pool, a, na);
 	unsigned nb = gw_udp_recv(u, fd, pool, b, GW_VEC_MAX);
