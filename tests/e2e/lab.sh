@@ -212,21 +212,30 @@ LAB_GROUP=239.1.1.70
 LAB_GW_UL=192.0.2.1
 LAB_EXT_HOST=198.51.100.10
 
-# Turns tx checksum offload off (which also turns TSO off) on the given interfaces of NS,
-# through the legacy ETHTOOL_STXCSUM ioctl (ethtool(8) is not needed).
+# _lab_ethtool_set NS CMD VALUE IFACE...: one legacy ethtool "set" ioctl (struct
+# ethtool_value) on each interface of NS; ethtool(8) is not needed.
+_lab_ethtool_set() {
+  local ns=$1
+  shift
+  ip netns exec "$ns" python3 - "$@" <<'EOF'
+import array, fcntl, socket, struct, sys
+SIOCETHTOOL = 0x8946
+cmd, value = int(sys.argv[1], 0), int(sys.argv[2], 0)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for name in sys.argv[3:]:
+    val = array.array('B', struct.pack('II', cmd, value))
+    ifr = struct.pack('16sP16x', name.encode(), val.buffer_info()[0])
+    fcntl.ioctl(s, SIOCETHTOOL, ifr)
+EOF
+}
+
+# Turns tx checksum offload off (which also turns TSO off) on the given interfaces of NS
+# (ETHTOOL_STXCSUM).
 _lab_nooffload() {
   local ns=$1
   shift
   [ "${LAB_OFFLOAD:-0}" = 1 ] && return 0
-  ip netns exec "$ns" python3 - "$@" <<'EOF'
-import array, fcntl, socket, struct, sys
-SIOCETHTOOL, ETHTOOL_STXCSUM = 0x8946, 0x17
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-for name in sys.argv[1:]:
-    val = array.array('B', struct.pack('II', ETHTOOL_STXCSUM, 0))
-    ifr = struct.pack('16sP16x', name.encode(), val.buffer_info()[0])
-    fcntl.ioctl(s, SIOCETHTOOL, ifr)
-EOF
+  _lab_ethtool_set "$ns" 0x17 0 "$@"
 }
 
 # Turns GRO on for the given interfaces of NS (ETHTOOL_SGRO; on a veth it also gives the
@@ -236,15 +245,7 @@ _lab_gro() {
   local ns=$1
   shift
   [ "${LAB_GRO:-1}" = 0 ] && return 0
-  ip netns exec "$ns" python3 - "$@" <<'EOF'
-import array, fcntl, socket, struct, sys
-SIOCETHTOOL, ETHTOOL_SGRO = 0x8946, 0x2c
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-for name in sys.argv[1:]:
-    val = array.array('B', struct.pack('II', ETHTOOL_SGRO, 1))
-    ifr = struct.pack('16sP16x', name.encode(), val.buffer_info()[0])
-    fcntl.ioctl(s, SIOCETHTOOL, ifr)
-EOF
+  _lab_ethtool_set "$ns" 0x2c 1 "$@"
 }
 
 _lab_sysctl() { # NS key=value...
