@@ -389,6 +389,7 @@ static void gro_copy(uint8_t *to, const uint8_t *head, const uint8_t *spill, uin
 		memcpy(to, spill + (off - GW_PKT_DATA), n);
 }
 
+/* A received datagram's length and outer addresses (dst: what the socket is bound to). */
 static void rx_meta(struct gw_pkt *p, uint32_t len, const struct sockaddr_in *from, uint32_t dst)
 {
 	p->len = len;
@@ -515,10 +516,7 @@ unsigned gw_udp_recv(struct gw_udp *u, int fd, struct gw_pool *pool, struct gw_p
 			gw_pkt_free(pool, p);
 			continue;
 		}
-		p->len = u->msgs[i].msg_len;
-		p->outer_src = ntohl(u->addrs[i].sin_addr.s_addr);
-		p->outer_sport = ntohs(u->addrs[i].sin_port);
-		p->outer_dst = dst;
+		rx_meta(p, u->msgs[i].msg_len, &u->addrs[i], dst);
 		pkts[k++] = p;
 	}
 	return k;
