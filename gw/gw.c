@@ -586,11 +586,18 @@ void gw_count_drop(struct gw *gw, enum gw_drop why, uint64_t n)
 		gw->cnt.drops[why] += n;
 }
 
+/* What a running total kept elsewhere grew by since *seen (0 if it went back, e.g. a new
+ * socket); *seen becomes total. */
+static uint64_t total_growth(uint64_t total, uint64_t *seen)
+{
+	uint64_t grew = total > *seen ? total - *seen : 0;
+	*seen = total;
+	return grew;
+}
+
 void gw_count_drop_total(struct gw *gw, enum gw_drop why, uint64_t total, uint64_t *seen)
 {
-	if (total > *seen)
-		gw_count_drop(gw, why, total - *seen);
-	*seen = total;
+	gw_count_drop(gw, why, total_growth(total, seen));
 }
 
 void gw_count_underlay_paths(struct gw *gw, uint64_t l2, uint64_t raw)
@@ -601,9 +608,7 @@ void gw_count_underlay_paths(struct gw *gw, uint64_t l2, uint64_t raw)
 
 void gw_count_underlay_gro(struct gw *gw, uint64_t total, uint64_t *seen)
 {
-	if (total > *seen)
-		gw->cnt.rx_underlay_gro += total - *seen;
-	*seen = total;
+	gw->cnt.rx_underlay_gro += total_growth(total, seen);
 }
 
 void gw_clear_counters(struct gw *gw)
