@@ -413,35 +413,61 @@ static void check_segments(struct gw_pkt **pkts, unsigned from, uint16_t seg, un
 	}
 }
 
+/* A GRO test's pieces: the driver on LO_IP:port with its socket fd, a pool, and a sender
+ * socket s bound to sport. */
+struct gro_lab {
+	struct gw_pool *pool;
+	struct gw_udp *u;
+	int fd, s;
+	uint16_t port, sport;
+};
+
+static void gro_lab_open(struct gro_lab *g, uint16_t port_offset, uint32_t pool_bufs)
+{
+	char err[GW_IO_ERRLEN];
+	*g = (struct gro_lab){.port = (uint16_t)(port_base + port_offset),
+	                      .sport = (uint16_t)(port_base + port_offset + 1)};
+	g->pool = gw_pool_create(pool_bufs);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(g->pool);
+	g->u = gw_udp_open(LO_IP, g->port, err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(g->u);
+	g->s = udp_sock(LO_IP, g->sport);
+	CU_ASSERT_FATAL(g->s >= 0);
+	gw_udp_fds(g->u, &g->fd, 1);
+}
+
+/* Closes everything; returns the buffers the pool had once the driver was closed. */
+static uint32_t gro_lab_close(struct gro_lab *g)
+{
+	close(g->s);
+	gw_udp_close(g->u);
+	uint32_t avail = gw_pool_avail(g->pool);
+	gw_pool_destroy(g->pool);
+	return avail;
+}
+
 /* A coalesced datagram larger than a packet buffer comes out as its segments, in order,
  * segment boundaries across the buffer's end included; single datagrams still pass. */
 static void test_udp_gro_split(void)
 {
 	NEED_LAB();
 	enum { SEG = 1000, NSEG = 40, LAST = 300 }; /* 39,300 bytes: 9216 + spill */
-	uint16_t port = (uint16_t)(port_base + 20), sport = (uint16_t)(port_base + 21);
-	struct gw_pool *pool = gw_pool_create(POOL_SIZE);
-	char err[GW_IO_ERRLEN];
-	struct gw_udp *u = gw_udp_open(LO_IP, port, err);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(u);
-	int fd, s = udp_sock(LO_IP, sport);
-	gw_udp_fds(u, &fd, 1);
-	CU_ASSERT_FATAL(send_gso(s, port, SEG, NSEG, LAST, 0x10));
-	send_seq(s, port, 1); /* a plain datagram behind it */
-	CU_ASSERT(readable(fd, WAIT_MS));
+	struct gro_lab g;
+	gro_lab_open(&g, 20, POOL_SIZE);
+	CU_ASSERT_FATAL(send_gso(g.s, g.port, SEG, NSEG, LAST, 0x10));
+	send_seq(g.s, g.port, 1); /* a plain datagram behind it */
+	CU_ASSERT(readable(g.fd, WAIT_MS));
 	struct gw_pkt *pkts[GW_VEC_MAX];
-	unsigned n = gw_udp_recv(u, fd, pool, pkts, GW_VEC_MAX);
+	unsigned n = gw_udp_recv(g.u, g.fd, g.pool, pkts, GW_VEC_MAX);
 	CU_ASSERT_EQUAL_FATAL(n, NSEG + 1);
-	check_segments(pkts, 0, SEG, NSEG, LAST, 0x10, sport);
+	check_segments(pkts, 0, SEG, NSEG, LAST, 0x10, g.sport);
 	CU_ASSERT_EQUAL(pkts[NSEG]->len, 64);
-	CU_ASSERT_EQUAL(gw_udp_rx_gro(u), NSEG);
-	CU_ASSERT_FALSE(gw_udp_rx_pending(u, fd));
-	CU_ASSERT_EQUAL(gw_udp_rx_oversize(u), 0);
-	free_all(pool, pkts, n);
-	CU_ASSERT_EQUAL(gw_pool_avail(pool), POOL_SIZE);
-	close(s);
-	gw_udp_close(u);
-	gw_pool_destroy(pool);
+	CU_ASSERT_EQUAL(gw_udp_rx_gro(g.u), NSEG);
+	CU_ASSERT_FALSE(gw_udp_rx_pending(g.u, g.fd));
+	CU_ASSERT_EQUAL(gw_udp_rx_oversize(g.u), 0);
+	free_all(g.pool, pkts, n);
+	CU_ASSERT_EQUAL(gw_pool_avail(g.pool), POOL_SIZE);
+	CU_ASSERT_EQUAL(gro_lab_close(&g), POOL_SIZE);
 }
 
 /* A whole coalesced datagram that does not fit in what is left of a vector waits for the
@@ -451,50 +477,42 @@ static void test_udp_gro_hold(void)
 {
 	NEED_LAB();
 	enum { SEG = 100, NSEG = 60, MAX = 100 };
-	uint16_t port = (uint16_t)(port_base + 22), sport = (uint16_t)(port_base + 23);
-	struct gw_pool *pool = gw_pool_create(POOL_SIZE);
-	char err[GW_IO_ERRLEN];
-	struct gw_udp *u = gw_udp_open(LO_IP, port, err);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(u);
-	int fd, s = udp_sock(LO_IP, sport);
-	gw_udp_fds(u, &fd, 1);
-	CU_ASSERT_FATAL(send_gso(s, port, SEG, NSEG, 0, 0x20));
-	CU_ASSERT_FATAL(send_gso(s, port, SEG, NSEG, 0, 0x40));
-	CU_ASSERT(readable(fd, WAIT_MS));
+	struct gro_lab g;
+	gro_lab_open(&g, 22, POOL_SIZE);
+	CU_ASSERT_FATAL(send_gso(g.s, g.port, SEG, NSEG, 0, 0x20));
+	CU_ASSERT_FATAL(send_gso(g.s, g.port, SEG, NSEG, 0, 0x40));
+	CU_ASSERT(readable(g.fd, WAIT_MS));
 	struct gw_pkt *pkts[GW_VEC_MAX];
-	unsigned n = gw_udp_recv(u, fd, pool, pkts, MAX);
+	unsigned n = gw_udp_recv(g.u, g.fd, g.pool, pkts, MAX);
 	CU_ASSERT_EQUAL_FATAL(n, NSEG);
-	check_segments(pkts, 0, SEG, NSEG, 0, 0x20, sport);
-	CU_ASSERT(gw_udp_rx_pending(u, fd));
-	CU_ASSERT_FALSE(gw_udp_rx_pending(u, fd + 1000)); /* held for the unicast socket only */
-	free_all(pool, pkts, n);
-	n = gw_udp_recv(u, fd, pool, pkts, MAX);
+	check_segments(pkts, 0, SEG, NSEG, 0, 0x20, g.sport);
+	CU_ASSERT(gw_udp_rx_pending(g.u, g.fd));
+	CU_ASSERT_FALSE(gw_udp_rx_pending(g.u, g.fd + 1000)); /* held for the unicast socket only */
+	free_all(g.pool, pkts, n);
+	n = gw_udp_recv(g.u, g.fd, g.pool, pkts, MAX);
 	CU_ASSERT_EQUAL_FATAL(n, NSEG);
-	check_segments(pkts, 0, SEG, NSEG, 0, 0x40, sport);
-	CU_ASSERT_FALSE(gw_udp_rx_pending(u, fd));
-	free_all(pool, pkts, n);
+	check_segments(pkts, 0, SEG, NSEG, 0, 0x40, g.sport);
+	CU_ASSERT_FALSE(gw_udp_rx_pending(g.u, g.fd));
+	free_all(g.pool, pkts, n);
 
 	/* never fits in a vector of 10: dropped as oversize, the plain one behind it read */
-	CU_ASSERT_FATAL(send_gso(s, port, SEG, 20, 0, 0x60));
-	send_seq(s, port, 1);
-	CU_ASSERT(readable(fd, WAIT_MS));
-	n = gw_udp_recv(u, fd, pool, pkts, 10);
+	CU_ASSERT_FATAL(send_gso(g.s, g.port, SEG, 20, 0, 0x60));
+	send_seq(g.s, g.port, 1);
+	CU_ASSERT(readable(g.fd, WAIT_MS));
+	n = gw_udp_recv(g.u, g.fd, g.pool, pkts, 10);
 	CU_ASSERT_EQUAL(n, 1);
-	CU_ASSERT_EQUAL(gw_udp_rx_oversize(u), 20);
-	free_all(pool, pkts, n);
+	CU_ASSERT_EQUAL(gw_udp_rx_oversize(g.u), 20);
+	free_all(g.pool, pkts, n);
 
-	/* held when the driver closes: back to the pool */
-	CU_ASSERT_FATAL(send_gso(s, port, SEG, NSEG, 0, 0x70));
-	CU_ASSERT_FATAL(send_gso(s, port, SEG, NSEG, 0, 0x71));
-	CU_ASSERT(readable(fd, WAIT_MS));
-	n = gw_udp_recv(u, fd, pool, pkts, MAX);
+	/* held when the driver closes: back to the g.pool */
+	CU_ASSERT_FATAL(send_gso(g.s, g.port, SEG, NSEG, 0, 0x70));
+	CU_ASSERT_FATAL(send_gso(g.s, g.port, SEG, NSEG, 0, 0x71));
+	CU_ASSERT(readable(g.fd, WAIT_MS));
+	n = gw_udp_recv(g.u, g.fd, g.pool, pkts, MAX);
 	CU_ASSERT_EQUAL(n, NSEG);
-	CU_ASSERT(gw_udp_rx_pending(u, fd));
-	free_all(pool, pkts, n);
-	close(s);
-	gw_udp_close(u);
-	CU_ASSERT_EQUAL(gw_pool_avail(pool), POOL_SIZE);
-	gw_pool_destroy(pool);
+	CU_ASSERT(gw_udp_rx_pending(g.u, g.fd));
+	free_all(g.pool, pkts, n);
+	CU_ASSERT_EQUAL(gro_lab_close(&g), POOL_SIZE); /* the held one back to the g.pool */
 }
 
 /* With the pool short of buffers for a coalesced datagram's segments, it waits; nothing is
@@ -503,30 +521,23 @@ static void test_udp_gro_pool_short(void)
 {
 	NEED_LAB();
 	enum { SEG = 200, NSEG = 30 };
-	uint16_t port = (uint16_t)(port_base + 24), sport = (uint16_t)(port_base + 25);
-	struct gw_pool *pool = gw_pool_create(40);
-	char err[GW_IO_ERRLEN];
-	struct gw_udp *u = gw_udp_open(LO_IP, port, err);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(u);
-	int fd, s = udp_sock(LO_IP, sport);
-	gw_udp_fds(u, &fd, 1);
-	CU_ASSERT_FATAL(send_gso(s, port, SEG, NSEG, 0, 0x30));
-	CU_ASSERT_FATAL(send_gso(s, port, SEG, NSEG, 0, 0x50));
-	CU_ASSERT(readable(fd, WAIT_MS));
+	struct gro_lab g;
+	gro_lab_open(&g, 24, 40);
+	CU_ASSERT_FATAL(send_gso(g.s, g.port, SEG, NSEG, 0, 0x30));
+	CU_ASSERT_FATAL(send_gso(g.s, g.port, SEG, NSEG, 0, 0x50));
+	CU_ASSERT(readable(g.fd, WAIT_MS));
 	struct gw_pkt *a[GW_VEC_MAX], *b[GW_VEC_MAX];
-	unsigned na = gw_udp_recv(u, fd, pool, a, GW_VEC_MAX);
+	unsigned na = gw_udp_recv(g.u, g.fd, g.pool, a, GW_VEC_MAX);
 	CU_ASSERT_EQUAL_FATAL(na, NSEG); /* the second needs 30 buffers, 10 are left */
-	CU_ASSERT(gw_udp_rx_pending(u, fd));
-	CU_ASSERT_EQUAL(gw_udp_recv(u, fd, pool, b, GW_VEC_MAX), 0);
-	free_all(pool, a, na);
-	unsigned nb = gw_udp_recv(u, fd, pool, b, GW_VEC_MAX);
+	CU_ASSERT(gw_udp_rx_pending(g.u, g.fd));
+	CU_ASSERT_EQUAL(gw_udp_recv(g.u, g.fd, g.pool, b, GW_VEC_MAX), 0);
+	free_all(g.pool, a, na);
+	unsigned nb = gw_udp_recv(g.u, g.fd, g.pool, b, GW_VEC_MAX);
 	CU_ASSERT_EQUAL_FATAL(nb, NSEG);
-	check_segments(b, 0, SEG, NSEG, 0, 0x50, sport);
-	free_all(pool, b, nb);
-	CU_ASSERT_EQUAL(gw_pool_avail(pool), 40);
-	close(s);
-	gw_udp_close(u);
-	gw_pool_destroy(pool);
+	check_segments(b, 0, SEG, NSEG, 0, 0x50, g.sport);
+	free_all(g.pool, b, nb);
+	CU_ASSERT_EQUAL(gw_pool_avail(g.pool), 40);
+	CU_ASSERT_EQUAL(gro_lab_close(&g), 40);
 }
 
 static unsigned recv_vx(int s, uint16_t *sports, uint16_t inner_len, uint8_t fill, unsigned max)
