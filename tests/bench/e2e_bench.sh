@@ -537,7 +537,7 @@ offloads() { # NS IFACE: the offloads that matter here (ethtool -k), or what lab
       $1 ~ /^(tx-checksumming|tx-tcp-segmentation|generic-segmentation-offload|generic-receive-offload)$/ {
         split($2, v, " "); printf "%s%s %s", sep, $1, v[1]; sep = ", " } END { print "" }'
   else
-    echo "LAB_OFFLOAD=${LAB_OFFLOAD:-0} (ethtool not installed)"
+    echo "LAB_OFFLOAD=${LAB_OFFLOAD:-1} (ethtool not installed)"
   fi
 }
 
@@ -591,7 +591,7 @@ say "sink: vxsink (XDP) on $SINK_IF in $P-$SINK_NS (SINK_AT=$SINK_AT)"
 put cpus "\"$CPUS\""
 put sink_at "$SINK_AT"
 OFFL="h1 eth0: $(offloads h1 eth0); gateway ul0: $(offloads gw ul0)"
-say "offloads (lab.sh turns tx checksum offload off on every veth unless LAB_OFFLOAD=1): $OFFL"
+say "offloads (lab.sh keeps the kernel's defaults on every veth unless LAB_OFFLOAD=0): $OFFL"
 put offloads "\"$OFFL\""
 
 # 1. the kernel as the gateway

@@ -17,10 +17,14 @@
 #   Hosts: MTU 1450, default route via 10.1.X.1; MACs 02:00:00:01:0X:0Y (see LAB_HOST_MAC).
 #   VTEP1/2 are `nolearning` with one static all-zero FDB entry to 192.0.2.1 (head-end
 #   replication toward the gateway); VTEP3 is flood-and-learn on the multicast group.
-#   IPv6 is disabled in every namespace; tx checksum offload (and so TSO) is off on every
-#   veth, so that frames seen by a user-space gateway (UDP socket, AF_PACKET) carry complete
-#   checksums and are never bigger than the MTU (set LAB_OFFLOAD=1 to keep offloads on).
-#   The gateway's ul0 has GRO on, as a NIC would (LAB_GRO=0: off).
+#   IPv6 is disabled in every namespace. Every veth keeps the kernel's defaults, as the
+#   veths of the users' containers and VMs do: tx checksum offload, TSO and GSO on, GRO off.
+#   So the hosts hand their VTEPs CHECKSUM_PARTIAL frames and TCP super-packets of up to
+#   64 KiB, the VTEPs encapsulate them as they are, and a user-space gateway receives inner
+#   checksums to complete and super-packets to segment (uplink frames too, on AF_PACKET).
+#   The gateway's ul0 has GRO on, as a NIC would (LAB_GRO=0: off). LAB_OFFLOAD=0 turns tx
+#   checksum offload (and so TSO) off on every veth: only for a test that needs it and says
+#   why where it sets it.
 #
 # GATEWAY MODES (in $P-gw):
 #   daemon (state after lab_up): ul0 192.0.2.1/24, up0 up with NO address, ip_forward=0;
@@ -229,12 +233,13 @@ for name in sys.argv[3:]:
 EOF
 }
 
-# Turns tx checksum offload off (which also turns TSO off) on the given interfaces of NS
-# (ETHTOOL_STXCSUM).
-_lab_nooffload() {
+# The lab's offload setting for the given interfaces of NS: by default nothing changes (the
+# kernel's defaults); LAB_OFFLOAD=0 turns tx checksum offload off, and with it TSO
+# (ETHTOOL_STXCSUM). Every script that makes veths calls it on them.
+_lab_offload() {
   local ns=$1
   shift
-  [ "${LAB_OFFLOAD:-0}" = 1 ] && return 0
+  [ "${LAB_OFFLOAD:-1}" = 0 ] || return 0
   _lab_ethtool_set "$ns" 0x17 0 "$@"
 }
 
@@ -294,8 +299,8 @@ _lab_up_body() {
   for n in gw vtep1 vtep2 vtep3; do
     ip -n "$P-ul" link add "p-$n" type veth peer name ul0 netns "$P-$n"
     ip -n "$P-ul" link set "p-$n" master br0 up
-    _lab_nooffload "$P-ul" "p-$n"
-    _lab_nooffload "$P-$n" ul0
+    _lab_offload "$P-ul" "p-$n"
+    _lab_offload "$P-$n" ul0
   done
   _lab_gro "$P-gw" ul0
   ip -n "$P-gw" addr add $LAB_GW_UL/24 dev ul0
@@ -325,17 +330,17 @@ _lab_up_body() {
     if [ "$i" != 3 ]; then
       bridge -n "$vt" fdb append 00:00:00:00:00:00 dev "vxlan${LAB_VNI[i]}" dst $LAB_GW_UL
     fi
-    _lab_nooffload "$vt" "h$i"
+    _lab_offload "$vt" "h$i"
     ip -n "$h" link set eth0 address "${LAB_HOST_MAC[i]}" mtu 1450 up
     ip -n "$h" addr add "${LAB_HOST[i]}/24" dev eth0
     ip -n "$h" route add default via "10.1.${LAB_BD[i]}.1"
-    _lab_nooffload "$h" eth0
+    _lab_offload "$h" eth0
   done
 
   # uplink and "internet"
   ip -n "$P-gw" link add up0 type veth peer name ext0 netns "$P-ext"
   ip -n "$P-gw" link set up0 up
-  _lab_nooffload "$P-gw" up0
+  _lab_offload "$P-gw" up0
   ip -n "$P-ext" addr add 203.0.113.1/30 dev ext0
   ip -n "$P-ext" link set ext0 up
   ip -n "$P-ext" link add inet0 type veth peer name inet1
@@ -343,7 +348,7 @@ _lab_up_body() {
   ip -n "$P-ext" link set inet0 up
   ip -n "$P-ext" link set inet1 up
   ip -n "$P-ext" route add 10.0.0.0/8 via 203.0.113.2
-  _lab_nooffload "$P-ext" ext0 inet0 inet1
+  _lab_offload "$P-ext" ext0 inet0 inet1
 }
 
 lab_up() {

@@ -53,8 +53,8 @@ anycast_lab_up() {
   for n in gw1 gw2 vtep1 vtep2 vtep3; do
     ip -n "$P-ul" link add "p-$n" type veth peer name ul0 netns "$P-$n"
     ip -n "$P-ul" link set "p-$n" master br0 up
-    _lab_nooffload "$P-ul" "p-$n"
-    _lab_nooffload "$P-$n" ul0
+    _lab_offload "$P-ul" "p-$n"
+    _lab_offload "$P-$n" ul0
     ip -n "$P-$n" link set ul0 up
   done
   for i in 1 2; do
@@ -79,9 +79,9 @@ anycast_lab_up() {
       bridge -n "$vt" fdb append 00:00:00:00:00:00 dev "$vx" dst "${GWUL[1]}"
       bridge -n "$vt" fdb append 00:00:00:00:00:00 dev "$vx" dst "${GWUL[2]}"
     fi
-    _lab_nooffload "$vt" "h$i"
+    _lab_offload "$vt" "h$i"
     ip -n "$h" link set eth0 address "${LAB_HOST_MAC[i]}" mtu 1450 up
-    _lab_nooffload "$h" eth0
+    _lab_offload "$h" eth0
     ip -n "$h" addr add "${LAB_HOST[i]}/24" dev eth0
     ip -n "$h" route add default via "10.1.${LAB_BD[i]}.1"
     _lab_sysctl "$h" net.ipv4.neigh.eth0.base_reachable_time_ms=600000

@@ -43,11 +43,11 @@ blue_up() {
       ip -n "$vt" link set "b$i" mtu 1450 master br1 up
       ip -n "$vt" link set br1 up
       bridge -n "$vt" fdb append 00:00:00:00:00:00 dev "vxlan$vni" dst $LAB_GW_UL
-      _lab_nooffload "$vt" "b$i"
+      _lab_offload "$vt" "b$i"
       ip -n "$P-b$i" link set eth0 address "${BLUE_MAC[i]}" mtu 1450 up
       ip -n "$P-b$i" addr add "$addr/24" dev eth0
       ip -n "$P-b$i" route add default via "${addr%.*}.1"
-      _lab_nooffload "$P-b$i" eth0
+      _lab_offload "$P-b$i" eth0
     done
     ip -n "$P-b2" addr add 10.1.120.60/24 dev eth0
   )
