@@ -43,6 +43,8 @@
 #   lab_exec NS CMD...         run CMD in namespace NS (short name h1, gw, ... or full name)
 #   lab_ping FROM DST [ARGS]   ping; succeeds once $PING_COUNT (3) replies came back within
 #                              10 s (ping -c N -w 10 sends more if one is lost)
+#   lab_ping_exact, lab_udp_exact, lab_tcp_exact, lab_iperf_udp, lab_iperf_tcp: exact
+#                              delivery, see "exact delivery" below
 #   lab_has_line TOK...        stdin has a line holding every TOK as a whole word
 #   lab_flush_neigh            flush ARP caches and route caches of hosts and ext
 #   lab_tshark NAME ARGS...    tshark -r on a capture (no IP reassembly)
@@ -467,24 +469,43 @@ cap_file() { echo "$LAB_TMP/cap-$1.pcap"; }
 # tcpdump only when its 1 s retire timer fires, and SIGTERM before that loses them all;
 # a capture stopped within 1 s of its start then saw nothing although the packets came.
 cap_start() { # NAME NS IFACE FILTER...
-  local name=$1 ns=$2 ifc=$3 err
+  local name=$1 ns=$2 ifc=$3
   shift 3
+  _cap_run "$name" "$ns" "$ifc" "-s 256" "$@"
+}
+
+# cap_start_rx NAME NS IFACE COUNT FILTER...: frames IFACE received (-Q in: not the ones NS
+# sent, whose checksums may still be partial), whole (-s 0), the first COUNT of them.
+cap_start_rx() {
+  local name=$1 ns=$2 ifc=$3 count=$4
+  shift 4
+  _cap_run "$name" "$ns" "$ifc" "-Q in -s 0 -c $count" "$@"
+}
+
+_cap_run() { # NAME NS IFACE "TCPDUMP OPTIONS" FILTER...
+  local name=$1 ns=$2 ifc=$3 opts=$4 err
+  shift 4
   err=$LAB_TMP/cap-$name.err
   rm -f "$(cap_file "$name")" "$err"
-  lab_exec "$ns" timeout 120 tcpdump --immediate-mode -Z root -U -n -s 256 -i "$ifc" \
+  # shellcheck disable=SC2086
+  lab_exec "$ns" timeout 120 tcpdump --immediate-mode -Z root -U -n $opts -i "$ifc" \
     -w "$(cap_file "$name")" "$@" \
     </dev/null >/dev/null 2>"$err" &
   CAP_PID[$name]=$!
   wait_until 5 grep -q "listening on" "$err" || { cat "$err"; return 1; }
 }
 
+# cap_stop NAME...: 0.3 s for the last frames to land, then stops each capture.
 cap_stop() {
-  local name=$1 pid=${CAP_PID[$1]:-}
-  [ -n "$pid" ] || return 0
+  local name pid
   sleep 0.3
-  kill -TERM "$pid" 2>/dev/null
-  wait "$pid" 2>/dev/null
-  unset "CAP_PID[$name]"
+  for name in "$@"; do
+    pid=${CAP_PID[$name]:-}
+    [ -n "$pid" ] || continue
+    kill -TERM "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    unset "CAP_PID[$name]"
+  done
   return 0
 }
 
@@ -494,6 +515,245 @@ lab_tshark() {
   f=$(cap_file "$1")
   shift
   timeout 60 tshark -n -o ip.defragment:FALSE -r "$f" "$@" 2>/dev/null
+}
+
+# ---------------------------------------------------------------------------------------------
+# exact delivery (SPEC 5: every forwarded packet delivered exactly once, with valid checksums)
+#
+#   lab_ping_exact FROM DST N [ping args]   N echo requests 50 ms apart (ping -c N -i 0.05
+#       -W 2): exactly N replies and no duplicate; prints "N sent, M received, D duplicates"
+#   lab_udp_exact FROM TO DST [N] [SIZE]    N (default 200) numbered datagrams of 12..SIZE
+#       (1300) bytes over 8 flows, from namespace FROM to DST:9100 in namespace TO
+#       (udpflows.py seq-*): each received exactly once and intact; the checksum-error
+#       counters of FROM and TO unchanged; at TO's receive point exactly N of them seen, all
+#       with valid IP and UDP checksums, none bigger than the MTU there
+#   lab_tcp_exact FROM TO DST [BYTES]       one TCP connection FROM -> DST:9200, BYTES
+#       (default 8 MiB) each way at once (tcpxfer.py): exactly BYTES arrive intact at each
+#       end; checksum-error counters unchanged; at both receive points the connection's
+#       first frames (up to 3000) have valid IP and TCP checksums and fit the MTU
+#   lab_iperf_udp FROM TO DST               iperf3 -u --bidir at 50 Mbit/s each way for 2 s
+#       (1300-byte datagrams): datagrams both ways, none lost, none out of order (iperf3
+#       counts a duplicate as out of order); checksum-error counters unchanged
+#   lab_iperf_tcp FROM TO DST               iperf3 --bidir for 3 s: completes without error,
+#       data both ways; checksum-error counters unchanged; the rates in $LAB_TMP/iperf-tcp.txt
+#   (iperf3's byte totals are not compared: its receiver stops counting when the test time
+#   is up, with data still in flight. lab_tcp_exact counts bytes exactly.)
+#   lab_csum_errors NS      the sum of NS's kernel InCsumErrors counters (IpExt, Tcp, Udp,
+#       UdpLite, Icmp; nstat shows them), which count every received packet with a bad
+#       checksum
+#   LAB_RX_AT[NS]="CAPNS IFACE MTU"   where frames for NS arrive from the gateway as it sent
+#       them: for a host behind a VTEP, the VTEP's ul0 (VXLAN, checked inside; past it the
+#       VTEP's vxlan device merges a TCP flow's segments by GRO and rewrites the checksum
+#       field of what it merged); for ext, its ext0. Unset: no capture for NS.
+# The system's python3 for the helpers' scripts (standard library only): a python3 first on
+# PATH may be a version manager's shim, which costs half a second per start.
+LAB_PY=/usr/bin/python3
+[ -x $LAB_PY ] || LAB_PY=python3
+declare -gA LAB_RX_AT=([h1]="vtep1 ul0 1500" [h2]="vtep2 ul0 1500" [h3]="vtep3 ul0 1500"
+  [ext]="ext ext0 1500")
+LAB_UDP_PORT=9100
+LAB_TCP_PORT=9200
+LAB_IPERF_PORT=5201
+
+lab_ping_exact() {
+  local from=$1 dst=$2 n=$3 out tx rx dup
+  shift 3
+  out=$(lab_exec "$from" timeout $((n / 20 + 15)) ping -n -q -c "$n" -i 0.05 -W 2 "$@" "$dst" 2>&1)
+  echo "$out" | tail -n 3
+  tx=$(echo "$out" | sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p')
+  rx=$(echo "$out" | sed -n 's/.* \([0-9]*\) received.*/\1/p')
+  dup=$(echo "$out" | sed -n 's/.* +\([0-9]*\) duplicates.*/\1/p')
+  echo "${tx:-?} sent, ${rx:-?} received, ${dup:-0} duplicates (expected $n, $n, 0)"
+  [ "$tx" = "$n" ] && [ "$rx" = "$n" ] && [ -z "$dup" ]
+}
+
+# (read from /proc/net/snmp and /proc/net/netstat: pairs of a header line and a value line)
+lab_csum_errors() {
+  lab_exec "$1" cat /proc/net/snmp /proc/net/netstat | awk '
+    $1 == prev { for (i = 2; i <= NF; i++) if (h[i] == "InCsumErrors") s += $i; prev = ""; next }
+    { prev = $1; for (i = 2; i <= NF; i++) h[i] = $i }
+    END { print s + 0 }'
+}
+
+# _lab_csum_snap NS...: remembers the counters; _lab_csum_same NS...: prints them, succeeds
+# when none grew
+declare -gA _LAB_CSUM=()
+_lab_csum_snap() {
+  local ns
+  for ns in "$@"; do _LAB_CSUM[$ns]=$(lab_csum_errors "$ns"); done
+}
+_lab_csum_same() {
+  local ns now ok=0
+  for ns in "$@"; do
+    now=$(lab_csum_errors "$ns")
+    echo "$ns: packets with a bad checksum received (InCsumErrors) +$((now - ${_LAB_CSUM[$ns]:-0}))"
+    [ "$now" = "${_LAB_CSUM[$ns]:-0}" ] || ok=1
+  done
+  return $ok
+}
+
+# _lab_reap PID SECONDS: waits up to SECONDS for background job PID (a receiver whose sender
+# is done), then ends it; returns its exit status (143 if it had to be ended)
+_lab_reap() {
+  local pid=$1 end=$(($(date +%s%N) + $2 * 1000000000))
+  while kill -0 "$pid" 2>/dev/null && [ "$(date +%s%N)" -lt "$end" ]; do sleep 0.05; done
+  kill -TERM "$pid" 2>/dev/null
+  wait "$pid"
+}
+
+# _lab_rx_start NAME NS COUNT: capture of what arrives for NS at LAB_RX_AT[NS] (none if unset)
+_lab_rx_start() {
+  local name=$1 at=${LAB_RX_AT[$2]:-} capns ifc mtu
+  [ -n "$at" ] || return 0
+  read -r capns ifc mtu <<<"$at"
+  case $ifc in
+    ul0) cap_start_rx "$name" "$capns" "$ifc" "$3" udp dst port 4789 ;;
+    *) cap_start_rx "$name" "$capns" "$ifc" "$3" ;;
+  esac
+}
+
+# _lab_rx_check NAME NS DISPLAY-FILTER MIN [EXACT]: of the frames captured by _lab_rx_start
+# that match the filter: at least MIN (exactly EXACT if given), no bad IP, TCP, UDP or ICMP
+# checksum (inner headers of VXLAN included), no IP packet bigger than the MTU there.
+_lab_rx_check() {
+  local name=$1 at=${LAB_RX_AT[$2]:-} filter=$3 min=$4 exact=${5:-} capns ifc mtu
+  [ -n "$at" ] || { echo "no receive point for $2: frames not checked"; return 0; }
+  read -r capns ifc mtu <<<"$at"
+  lab_tshark "$name" -o tcp.check_checksum:TRUE -o udp.check_checksum:TRUE \
+    -o ip.check_checksum:TRUE -Y "$filter" -T fields -E occurrence=a -E aggregator=' ' \
+    -e ip.len -e ip.checksum.status -e tcp.checksum.status -e udp.checksum.status \
+    -e icmp.checksum.status |
+    awk -F'\t' -v mtu="$mtu" -v min="$min" -v exact="$exact" -v at="$capns $ifc" '
+      { n++
+        k = split($1, len, " "); for (i = 1; i <= k; i++) if (len[i] + 0 > mtu) big++
+        for (f = 2; f <= 5; f++) { k = split($f, st, " ")
+          for (i = 1; i <= k; i++) if (st[i] == "0") { bad++; if (bad <= 5) print "bad checksum:", $0; break } } }
+      END { printf "%s: %d frames, %d with a bad checksum, %d IP packets above MTU %d\n",
+              at, n, bad, big, mtu
+            if (exact != "" && n != exact) { print "expected exactly " exact; exit 1 }
+            exit !(n >= min && !bad && !big) }'
+}
+
+lab_udp_exact() {
+  local from=$1 to=$2 dst=$3 n=${4:-200} size=${5:-1300} tag rpid rc=0 sent
+  local out=$LAB_TMP/udp-exact.json cap=udpx-$to
+  tag=$((RANDOM * 32768 + RANDOM))
+  _lab_csum_snap "$from" "$to"
+  _lab_rx_start "$cap" "$to" $((n + 100)) || return 1
+  lab_exec "$to" timeout 40 $LAB_PY "$LAB_ROOT/tests/e2e/udpflows.py" seq-recv $LAB_UDP_PORT \
+    "$n" 30 "$tag" >"$out" 2>&1 &
+  rpid=$!
+  wait_until 5 eval "lab_exec $to ss -Hluan 'sport = :$LAB_UDP_PORT' | grep -q ." ||
+    { echo "the receiver in $to does not listen"; kill "$rpid"; cap_stop "$cap"; return 1; }
+  sent=$(lab_exec "$from" timeout 30 $LAB_PY "$LAB_ROOT/tests/e2e/udpflows.py" seq-send "$dst" \
+    $LAB_UDP_PORT "$n" "$size" 8 "$tag") || rc=1
+  _lab_reap "$rpid" 5 || rc=1
+  cap_stop "$cap"
+  echo "$from -> $dst ($to): sent ${sent:-?} datagrams of 12..$size bytes over 8 flows; received: $(cat "$out")"
+  _lab_csum_same "$from" "$to" || rc=1
+  _lab_rx_check "$cap" "$to" "udp.dstport == $LAB_UDP_PORT && ip.dst == $dst" "$n" "$n" || rc=1
+  return $rc
+}
+
+lab_tcp_exact() {
+  local from=$1 to=$2 dst=$3 bytes=${4:-8388608} spid rc=0
+  local out=$LAB_TMP/tcp-exact
+  _lab_csum_snap "$from" "$to"
+  _lab_rx_start tcpx-to "$to" 3000 || return 1
+  _lab_rx_start tcpx-from "$from" 3000 || { cap_stop tcpx-to; return 1; }
+  lab_exec "$to" timeout 40 $LAB_PY "$LAB_ROOT/tests/e2e/tcpxfer.py" serve $LAB_TCP_PORT \
+    "$bytes" 30 >"$out.serve" 2>&1 &
+  spid=$!
+  wait_until 5 gw_listening "$to" $LAB_TCP_PORT ||
+    { echo "the server in $to does not listen"; kill "$spid"; cap_stop tcpx-to tcpx-from; return 1; }
+  lab_exec "$from" timeout 40 $LAB_PY "$LAB_ROOT/tests/e2e/tcpxfer.py" send "$dst" $LAB_TCP_PORT \
+    "$bytes" 30 >"$out.send" 2>&1 || rc=1
+  _lab_reap "$spid" 3 || rc=1
+  cap_stop tcpx-to tcpx-from
+  echo "$from -> $dst ($to), $bytes bytes each way on one connection"
+  echo "  at $from (sent, and received from $to): $(cat "$out.send")"
+  echo "  at $to (sent, and received from $from): $(cat "$out.serve")"
+  _lab_csum_same "$from" "$to" || rc=1
+  # both captures read at once (tshark takes most of a second to start)
+  _lab_rx_check tcpx-to "$to" "tcp.port == $LAB_TCP_PORT" 1 >"$out.rx" 2>&1 &
+  spid=$!
+  _lab_rx_check tcpx-from "$from" "tcp.port == $LAB_TCP_PORT" 1 || rc=1
+  wait "$spid" || rc=1
+  cat "$out.rx"
+  return $rc
+}
+
+# _lab_iperf FROM TO DST NAME ARGS...: iperf3 --bidir FROM -> DST (a one-off server bound to
+# DST in TO, so that it answers from that address), JSON in $LAB_TMP/NAME.json
+_lab_iperf() {
+  local from=$1 to=$2 dst=$3 name=$4 spid rc=0
+  shift 4
+  lab_exec "$to" timeout 30 iperf3 -s -1 -B "$dst" -p $LAB_IPERF_PORT \
+    >"$LAB_TMP/$name.server" 2>&1 &
+  spid=$!
+  wait_until 5 gw_listening "$to" $LAB_IPERF_PORT ||
+    { echo "iperf3 -s in $to does not listen"; kill "$spid"; return 1; }
+  lab_exec "$from" timeout 20 iperf3 -c "$dst" -p $LAB_IPERF_PORT --bidir -J --connect-timeout 3000 \
+    "$@" >"$LAB_TMP/$name.json" 2>&1 || rc=1
+  _lab_reap "$spid" 3
+  return $rc
+}
+
+lab_iperf_udp() {
+  local from=$1 to=$2 dst=$3 rc=0
+  _lab_csum_snap "$from" "$to"
+  _lab_iperf "$from" "$to" "$dst" iperf-udp -u -b 50M -l 1300 -w 2M -t 2 || rc=1
+  timeout 10 $LAB_PY - "$LAB_TMP/iperf-udp.json" "$from" "$dst" <<'PYEOF' || rc=1
+import json, sys
+try:
+    r = json.load(open(sys.argv[1]))
+except ValueError:
+    sys.exit("iperf3 gave no JSON: " + open(sys.argv[1]).read()[-2000:])
+if r.get("error"):
+    sys.exit("iperf3: " + r["error"])
+e, ok = r["end"], True
+for st in e["streams"]:
+    u = st["udp"]
+    way = ("%s -> %s" if u["sender"] else "%s <- %s") % (sys.argv[2], sys.argv[3])
+    print("UDP %s: %d datagrams sent, %d lost, %d out of order" %
+          (way, u["packets"], u["lost_packets"], u["out_of_order"]))
+    ok = ok and u["lost_packets"] == 0 and u["out_of_order"] == 0
+for k in ("sum_received", "sum_received_bidir_reverse"):
+    print("%s: %d datagrams, %d lost" % (k, e[k]["packets"], e[k]["lost_packets"]))
+    ok = ok and e[k]["packets"] > 0 and e[k]["lost_packets"] == 0
+sys.exit(0 if ok else 1)
+PYEOF
+  _lab_csum_same "$from" "$to" || rc=1
+  return $rc
+}
+
+lab_iperf_tcp() {
+  local from=$1 to=$2 dst=$3 rc=0
+  _lab_csum_snap "$from" "$to"
+  _lab_iperf "$from" "$to" "$dst" iperf-tcp -t 3 || rc=1
+  timeout 10 $LAB_PY - "$LAB_TMP/iperf-tcp.json" "$from" "$dst" <<'PYEOF' || rc=1
+import json, sys
+try:
+    r = json.load(open(sys.argv[1]))
+except ValueError:
+    sys.exit("iperf3 gave no JSON: " + open(sys.argv[1]).read()[-2000:])
+if r.get("error"):
+    sys.exit("iperf3: " + r["error"])
+e, ok, summary = r["end"], True, []
+for sent, recv, way in (("sum_sent", "sum_received", "%s -> %s"),
+                        ("sum_sent_bidir_reverse", "sum_received_bidir_reverse", "%s <- %s")):
+    s, v = e[sent], e[recv]
+    line = "TCP %s: %.1f Mbit/s, %d bytes sent, %d received, %d retransmits" % (
+        way % (sys.argv[2], sys.argv[3]), v["bits_per_second"] / 1e6, s["bytes"], v["bytes"],
+        s.get("retransmits", -1))
+    print(line)
+    summary.append(line)
+    ok = ok and s["bytes"] > 0 and v["bytes"] > 0
+open(sys.argv[1][:-5] + ".txt", "w").write("\n".join(summary) + "\n")
+sys.exit(0 if ok else 1)
+PYEOF
+  _lab_csum_same "$from" "$to" || rc=1
+  return $rc
 }
 
 # ---------------------------------------------------------------------------------------------
