@@ -29,11 +29,15 @@
 # GATEWAY MODES (in $P-gw):
 #   daemon (state after lab_up): ul0 192.0.2.1/24, up0 up with NO address, ip_forward=0;
 #          gw_start CONFIG runs $VXGWD -f CONFIG -s SOCKET -F there.
-#   kernel: kernel_gw_up [--up0-mtu N] builds the same gateway from Linux parts: vxlan5000/
-#          6000/7000 (srcport 49152-65535, df set, learning) in bridges br10/br20/br30 holding
-#          10.1.X.1/24, up0 203.0.113.2/30, default via 203.0.113.1, ip_forward=1.
-#          kernel_gw_down returns to the daemon state. It is the lab's plumbing check and the
-#          benchmark baseline.
+#   kernel: kernel_gw_up [--up0-mtu N] [--wire] builds the same gateway from Linux parts:
+#          vxlan5000/6000/7000 (srcport 49152-65535, df set, learning) in bridges br10/br20/
+#          br30 holding 10.1.X.1/24, up0 203.0.113.2/30, default via 203.0.113.1,
+#          ip_forward=1. --wire: its ul0 and up0 send what a NIC puts on a wire, complete
+#          checksums and frames within the MTU (tx checksum and segmentation offloads off, so
+#          the kernel completes and segments in software); without it the twin hands the
+#          hosts' partial checksums and super-packets on as they came, which a capture cannot
+#          check. kernel_gw_down returns to the daemon state. It is the lab's plumbing check
+#          and the benchmark baseline.
 #
 # FUNCTIONS
 #   lab_init PREFIX [TMPDIR]   set $P, $LAB_TMP (created; default mktemp -d), binaries
@@ -56,7 +60,7 @@
 #   gw_alive                   vxgwd still running?
 #   gw_has_line "SHOW" TOK...  run a show command; succeed if one line has all TOKs as words
 #   lab_gw_config [--bds "10 20 30"] [--up0-mtu N]   print a vxgwd config for this lab
-#   kernel_gw_up [--up0-mtu N] / kernel_gw_down
+#   kernel_gw_up [--up0-mtu N] [--wire] / kernel_gw_down
 #   gw_cli_stdin               vxgw-cli -s $GW_SOCK with the commands on stdin (in $P-gw)
 #   gw_json "SHOW ... json" [PYEXPR]   the output is one JSON object and PYEXPR (Python, the
 #                              object is `d`, has(o, k...) tests keys) is true; prints it
@@ -186,7 +190,7 @@ lab_require_daemon() {
 # Fails (not skips) when a tool is missing: scripts/deps.sh installs them all.
 lab_require_tools() {
   local t missing=
-  for t in ip bridge sysctl ping tcpdump tshark iperf3 python3 timeout ss awk; do
+  for t in ip bridge sysctl ping tcpdump tshark iperf3 python3 timeout ss awk ethtool; do
     command -v "$t" >/dev/null 2>&1 || missing="$missing $t"
   done
   [ -z "$missing" ] || { echo "missing tools:$missing (run scripts/deps.sh test)"; return 1; }
@@ -880,11 +884,25 @@ gw_errors_count() { gw_cli "show errors" | awk -v n="$1" '$1 == n { c = $2 } END
 
 # ---------------------------------------------------------------------------------------------
 # the same gateway, done by the Linux kernel
+# the offloads --wire turns off on the kernel twin's ul0 and up0 (tx checksum, and with it
+# TSO and UDP GSO; VXLAN and fraglist segmentation), and kernel_gw_down turns on again
+LAB_WIRE_FEATURES="tx-udp_tnl-segmentation tx-udp_tnl-csum-segmentation tx-gso-list"
+_lab_wire() { # on|off (on: back to the lab's setting, see _lab_offload)
+  local ifc f args
+  for ifc in ul0 up0; do
+    args=()
+    [ "$1" = on ] && [ "${LAB_OFFLOAD:-1}" = 0 ] || args=(tx "$1")
+    for f in $LAB_WIRE_FEATURES; do args+=("$f" "$1"); done
+    lab_exec gw ethtool -K "$ifc" "${args[@]}" || return 1
+  done
+}
+
 kernel_gw_up() {
-  local up0_mtu='' i vx br g
+  local up0_mtu='' wire=0 i vx br g
   while [ $# -gt 0 ]; do
     case $1 in
       --up0-mtu) up0_mtu=$2; shift 2 ;;
+      --wire) wire=1; shift ;;
       *) echo "kernel_gw_up: unknown option $1" >&2; return 1 ;;
     esac
   done
@@ -918,9 +936,11 @@ kernel_gw_up() {
     fi
     ip -n "$g" addr add 203.0.113.2/30 dev up0
     ip -n "$g" route add default via 203.0.113.1
+    [ "$wire" = 0 ] || _lab_wire off
     _lab_sysctl "$g" net.ipv4.ip_forward=1
   )
   rc=$?  # (not `( ... ) || ...`: set -e would be ignored inside)
+  LAB_KERNEL_WIRE=$wire
   [ $rc -eq 0 ] || { kernel_gw_down; return 1; }
   LAB_KERNEL_GW=1
   lab_flush_neigh
@@ -937,6 +957,8 @@ kernel_gw_down() {
   ip -n "$g" addr flush dev up0 2>/dev/null
   ip -n "$g" link set up0 mtu 1500 2>/dev/null
   ip -n "$P-ext" link set ext0 mtu 1500 2>/dev/null
+  [ "${LAB_KERNEL_WIRE:-0}" = 0 ] || _lab_wire on >/dev/null 2>&1
+  LAB_KERNEL_WIRE=0
   LAB_KERNEL_GW=0
   lab_flush_neigh
   return 0
