@@ -58,9 +58,12 @@
 #   gw_cli CMD...              vxgw-cli -s $GW_SOCK -c CMD1 -c CMD2 ... (in $P-gw)
 #   gw_reload                  SIGHUP, then wait until the CLI answers again
 #   gw_alive                   vxgwd still running?
+#   gw_running                 the same, printing how it ended and its log's end if not
 #   gw_has_line "SHOW" TOK...  run a show command; succeed if one line has all TOKs as words
 #   lab_gw_config [--bds "10 20 30"] [--up0-mtu N]   print a vxgwd config for this lab
 #   kernel_gw_up [--up0-mtu N] [--wire] / kernel_gw_down
+#   lab_workers_line           "dataplane workers N" when VXGW_E2E_WORKERS=N is set (else
+#                              nothing: the default, one worker per CPU)
 #   gw_cli_stdin               vxgw-cli -s $GW_SOCK with the commands on stdin (in $P-gw)
 #   gw_json "SHOW ... json" [PYEXPR]   the output is one JSON object and PYEXPR (Python, the
 #                              object is `d`, has(o, k...) tests keys) is true; prints it
@@ -75,7 +78,8 @@
 #   not CMD...                 negation usable in check
 #   lab_finish                 cleanup, print "N passed, M failed", exit 0/1
 #
-# Variables: VXGW_BUILD (default <repo>/build), VXGWD, VXGW_CLI, LAB_OFFLOAD, LAB_GRO, PING_COUNT.
+# Variables: VXGW_BUILD (default <repo>/build), VXGWD, VXGW_CLI, LAB_OFFLOAD, LAB_GRO, PING_COUNT,
+#   VXGW_E2E_WORKERS (lab_gw_config; scripts writing their own config add lab_workers_line).
 # Safety: all traffic stays inside the lab namespaces; every command is bounded by timeout.
 
 LAB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -794,9 +798,25 @@ lab_gw_config() {
   [ -n "$up0_mtu" ] && echo " mtu $up0_mtu"
   echo "!"
   echo "ip route 0.0.0.0/0 203.0.113.1"
+  lab_workers_line
+}
+
+lab_workers_line() {
+  [ -z "${VXGW_E2E_WORKERS:-}" ] || echo "dataplane workers $VXGW_E2E_WORKERS"
 }
 
 gw_alive() { [ -n "${GW_PID:-}" ] && kill -0 "$GW_PID" 2>/dev/null; }
+
+# gw_running: gw_alive, and if vxgwd is gone, how it ended and the end of its log
+gw_running() {
+  local rc
+  gw_alive && return 0
+  wait "${GW_PID:-0}" 2>/dev/null
+  rc=$?
+  echo "vxgwd (pid ${GW_PID:-?}) is not running; exit status $rc$([ $rc -gt 128 ] && echo " (signal $((rc - 128)))")"
+  tail -n 30 "$GW_LOG"
+  return 1
+}
 
 gw_cli() {
   local a=() c
