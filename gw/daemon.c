@@ -30,7 +30,8 @@ struct uplink {
 	char name[GW_IF_NAMELEN]; /* the netdev */
 	struct gw_eth *eth;
 	uint16_t fanout; /* its PACKET_FANOUT group, which the workers' sockets join */
-	uint64_t drops_seen, oversize_seen;
+	uint64_t drops_seen;
+	struct gw_io_rx_stats rx_seen;
 	uint16_t ifx; /* an interface on the netdev, for gw_input_eth */
 	ev_io w;
 };
@@ -57,8 +58,8 @@ struct gwd {
 	struct uplink *uplinks[GW_IF_MAX];
 	struct gw_eth *eth_of[GW_IF_MAX + 1]; /* by ifx, for transmit */
 	ev_timer tick;
-	uint64_t udp_drops_seen, udp_oversize_seen;
-	uint64_t udp_l2_seen, udp_raw_seen, udp_gro_seen;
+	uint64_t udp_drops_seen, udp_l2_seen, udp_raw_seen;
+	struct gw_io_rx_stats udp_rx_seen;
 	bool udp_rx;                /* d->udp has the unicast socket (no workers) */
 	struct gw_workers *workers; /* NULL: the main thread forwards everything */
 	ev_async punted;            /* a worker handed packets over */
@@ -172,21 +173,22 @@ static void count_socket_drops(struct gwd *d)
 	if (d->udp) {
 		gw_count_drop_total(d->gw, GW_DROP_RX_OVERFLOW, gw_udp_rx_dropped(d->udp),
 		                    &d->udp_drops_seen);
-		gw_count_drop_total(d->gw, GW_DROP_RX_OVERSIZE, gw_udp_rx_oversize(d->udp),
-		                    &d->udp_oversize_seen);
+		struct gw_io_rx_stats rx;
+		gw_udp_rx_stats(d->udp, &rx);
+		gw_count_rx(d->gw, &rx, &d->udp_rx_seen);
 		uint64_t l2, raw;
 		gw_udp_tx_paths(d->udp, &l2, &raw);
 		gw_count_underlay_paths(d->gw, l2 - d->udp_l2_seen, raw - d->udp_raw_seen);
 		d->udp_l2_seen = l2;
 		d->udp_raw_seen = raw;
-		gw_count_underlay_gro(d->gw, gw_udp_rx_gro(d->udp), &d->udp_gro_seen);
 	}
 	for (int i = 0; i < d->n_uplinks; i++) {
 		struct uplink *u = d->uplinks[i];
 		gw_count_drop_total(d->gw, GW_DROP_RX_OVERFLOW, gw_eth_rx_dropped(u->eth),
 		                    &u->drops_seen);
-		gw_count_drop_total(d->gw, GW_DROP_RX_OVERSIZE, gw_eth_rx_oversize(u->eth),
-		                    &u->oversize_seen);
+		struct gw_io_rx_stats rx;
+		gw_eth_rx_stats(u->eth, &rx);
+		gw_count_rx(d->gw, &rx, &u->rx_seen);
 	}
 }
 
@@ -487,7 +489,8 @@ static void workers_settle(struct gwd *d)
 	d->udp = u;
 	d->udp_rx = true;
 	d->udp_drops_seen = gw_udp_rx_dropped(u);
-	d->udp_oversize_seen = d->udp_l2_seen = d->udp_raw_seen = d->udp_gro_seen = 0;
+	d->udp_l2_seen = d->udp_raw_seen = 0;
+	d->udp_rx_seen = (struct gw_io_rx_stats){0};
 	udp_watchers_rebuild(d);
 }
 
@@ -537,8 +540,8 @@ static void underlay_settle(struct gwd *d, struct gw_udp *u, const struct gw_cfg
 		}
 		d->udp = u;
 		d->udp_drops_seen = u ? gw_udp_rx_dropped(u) : 0;
-		d->udp_oversize_seen = 0;
-		d->udp_l2_seen = d->udp_raw_seen = d->udp_gro_seen = 0;
+		d->udp_l2_seen = d->udp_raw_seen = 0;
+		d->udp_rx_seen = (struct gw_io_rx_stats){0};
 		d->udp_vtep = cand->vtep;
 		d->udp_port = cand->udp_port;
 		d->udp_rx = workers_wanted(cand) == 0;

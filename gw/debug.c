@@ -133,6 +133,7 @@ static uint32_t drop_area(enum gw_drop why)
 	case GW_DROP_TTL_EXPIRED:
 	case GW_DROP_MTU_DF:
 	case GW_DROP_FRAG_FAILED:
+	case GW_DROP_GSO_UNSUPPORTED:
 		return GW_DEBUG_IP;
 	}
 	return 0;

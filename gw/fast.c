@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "common/net.h"
+#include "gw/gso.h"
 #include "gw/gw_int.h"
 #include "gw/ip4_inl.h"
 #include "vxlan/vxlan.h"
@@ -28,6 +29,7 @@ struct fast_in {
 	uint32_t bdx;       /* BD_NONE: from an uplink */
 	uint16_t bdif;      /* the L3 interface it came in on */
 	uint32_t frame_len; /* its Ethernet frame, as the pipeline counts it (no VXLAN, tag) */
+	uint32_t super_mtu; /* a super-packet (gw_ip4_is_super): its link's MTU; 0: not one */
 };
 
 static bool peer_listed(const struct gw_fwd_bd *b, uint32_t vtep)
@@ -129,7 +131,10 @@ static bool fast_decap(const struct gw_fwd *f, struct gw_pkt *p, struct fast_in 
 	p->data += VX_HDR_LEN + NET_ETH_HLEN;
 	p->len -= VX_HDR_LEN + NET_ETH_HLEN;
 	p->vrfx = bif->vrfx;
-	return gw_ip4_validate(p) == 0;
+	if (gw_ip4_validate(p) != 0)
+		return false;
+	in->super_mtu = gw_ip4_is_super(p, bif->mtu) ? bif->mtu : 0;
+	return true;
 }
 
 /* The pipeline's uplink L2 checks (eth_demux, eth_header, l2_dispatch) on a frame from
@@ -161,6 +166,7 @@ static bool fast_eth_in(const struct gw_fwd *f, struct gw_pkt *p, struct fast_in
 	in->bdx = BD_NONE;
 	in->bdif = ifx;
 	in->frame_len = p->len - (hl - NET_ETH_HLEN);
+	in->super_mtu = 0;
 	p->data += hl;
 	p->len -= hl;
 	p->vrfx = gif->vrfx;
@@ -173,15 +179,20 @@ struct fast_out {
 	uint16_t ifx;
 	uint32_t bdx;
 	uint32_t nh;
+	uint32_t seg_mtu; /* a super-packet longer than this is cut to it; 0: not one */
 	uint64_t nb_key, nb_hash;
 	uint8_t mac[6]; /* the neighbour's: copied, as its slot has left L1 by the commit */
 	uint64_t mac_key, mac_hash;
 	uint32_t vtep;
 };
 
-/* The routing decision: false when the packet is not plain transit toward a BDIF. */
+/*
+ * The routing decision: false when the packet is not plain transit toward a BDIF. Within
+ * the egress MTU, or a super-packet (super_mtu: its link's MTU, as the pipeline's
+ * ip4_output_check), which is cut to the smaller of the two.
+ */
 static bool fast_route(const struct gw_fast *w, const struct gw_fwd *f, const struct fib_path *path,
-                       uint32_t dst, uint32_t len, struct fast_out *o)
+                       uint32_t dst, uint32_t len, uint32_t super_mtu, struct fast_out *o)
 {
 	const struct gw_fwd_cfg *c = f->cfg;
 	if (!path || (path->type != FIB_PATH_ATTACHED && path->type != FIB_PATH_GATEWAY))
@@ -190,7 +201,10 @@ static bool fast_route(const struct gw_fast *w, const struct gw_fwd *f, const st
 	uint32_t nh = path->type == FIB_PATH_GATEWAY ? path->nh : dst;
 	bool ok = oif->kind == GW_IF_BDIF ? oif->bdx != BD_NONE
 	                                  : oif->kind == GW_IF_ETH && w->port_tx[oif->port];
-	if (!ok || !oif->up || len > oif->mtu ||
+	o->seg_mtu = super_mtu < oif->mtu ? super_mtu : oif->mtu;
+	if (!super_mtu || len <= o->seg_mtu)
+		o->seg_mtu = 0;
+	if (!ok || !oif->up || (len > oif->mtu && !o->seg_mtu) ||
 	    gw_ip4_is_subnet_bcast(oif->addr, oif->plen, oif->n_addrs, nh))
 		return false;
 	o->ifx = path->ifx;
@@ -299,17 +313,13 @@ static void eth_rewrite(struct gw_pkt *p, const struct gw_fwd_if *oif, const uin
 	p->len += hl;
 }
 
-/* Rewrite, and encapsulate toward a BDIF: the first write to the packet. Counted in the
- * runs rx and tx (flushed by the caller). */
-static void fast_commit(struct gw_fast *w, const struct gw_fwd *f, struct gw_pkt *p,
-                        const struct fast_in *in, const struct fast_out *o, struct fast_run *rx,
-                        struct fast_run *tx)
+/* The Ethernet rewrite and, toward a BDIF, the encap of a routed packet (TTL done): queued
+ * for sending, counted in run tx (flushed by the caller). */
+static void fast_output(struct gw_fast *w, const struct gw_fwd *f, struct gw_pkt *p,
+                        const struct fast_out *o, struct fast_run *tx)
 {
 	const struct gw_fwd_cfg *c = f->cfg;
 	struct gw_fast_cnt *k = w->cnt;
-	run_add(k, c, rx, in->bdif, in->bdx, in->bdx == BD_NONE ? 0 : p->outer_src, in->frame_len,
-	        false);
-	gw_ip4_ttl_dec((struct net_ip *)p->data);
 	eth_rewrite(p, &c->ifs[o->ifx], o->mac);
 	uint32_t len = p->len;
 	run_add(k, c, tx, o->ifx, o->bdx, 0, len, true);
@@ -325,6 +335,47 @@ static void fast_commit(struct gw_fast *w, const struct gw_fwd *f, struct gw_pkt
 	p->len += VX_ENCAP_LEN;
 	p->outer_dst = o->vtep;
 	w->tx[w->n_tx++] = p;
+}
+
+/*
+ * A super-packet cut into segments of at most o->seg_mtu bytes (gw/gso.h), each sent as a
+ * routed packet. False, nothing changed, when that cannot be done here (no room in the
+ * transmit vectors or the pool: rare), to punt it.
+ */
+static bool fast_segment(struct gw_fast *w, const struct gw_fwd *f, struct gw_pkt *p,
+                         const struct fast_out *o, struct fast_run *tx)
+{
+	struct gw_pkt *seg[GW_VEC_MAX];
+	unsigned room = GW_FAST_TX_MAX - (o->bdx == BD_NONE ? w->n_tx_eth : w->n_tx);
+	struct gw_gso_src src = {.p = p, .len = p->len, .head_len = p->len};
+	uint32_t payload = gw_gso_payload_for_mtu(p->data, o->seg_mtu);
+	enum gw_drop why;
+	unsigned n = gw_gso_segment(&src, payload, w->pool, seg,
+	                            room < GW_VEC_MAX ? room : GW_VEC_MAX, &why);
+	for (unsigned i = 0; i < n; i++) {
+		seg[i]->flags &= (uint8_t)~GW_PKT_GSO;
+		gw_ip4_ttl_dec((struct net_ip *)seg[i]->data);
+		fast_output(w, f, seg[i], o, tx);
+	}
+	return n != 0;
+}
+
+/* Rewrite, and encapsulate toward a BDIF: the first write to the packet. Counted in the
+ * runs rx and tx (flushed by the caller). False: punt it, untouched. */
+static bool fast_commit(struct gw_fast *w, const struct gw_fwd *f, struct gw_pkt *p,
+                        const struct fast_in *in, const struct fast_out *o, struct fast_run *rx,
+                        struct fast_run *tx)
+{
+	if (o->seg_mtu) {
+		if (!fast_segment(w, f, p, o, tx))
+			return false;
+	} else {
+		gw_ip4_ttl_dec((struct net_ip *)p->data);
+		fast_output(w, f, p, o, tx);
+	}
+	run_add(w->cnt, f->cfg, rx, in->bdif, in->bdx, in->bdx == BD_NONE ? 0 : p->outer_src,
+	        in->frame_len, false);
+	return true;
 }
 
 static void fast_punt(struct gw_fast *w, struct gw_pkt *p, const struct fast_in *in)
@@ -398,7 +449,8 @@ static void fast_route_vec(struct gw_fast *w, const struct gw_fwd *f, struct fas
 	fast_lookup(f->cfg, l3, path);
 	unsigned k = 0;
 	for (unsigned i = 0; i < nv; i++) {
-		if (fast_route(w, f, path[i], l3->dst[i], l3->len[i], &out[k])) {
+		if (fast_route(w, f, path[i], l3->dst[i], l3->len[i], in[at[i]].super_mtu,
+		               &out[k])) {
 			at[k] = at[i];
 			v[k++] = v[i];
 		} else {
@@ -424,9 +476,7 @@ static void fast_route_vec(struct gw_fast *w, const struct gw_fwd *f, struct fas
 		known[i] = fast_vtep(f, &out[i]);
 	struct fast_run rx = {0}, tx = {0};
 	for (unsigned i = 0; i < k; i++) {
-		if (known[i])
-			fast_commit(w, f, v[i], &in[at[i]], &out[i], &rx, &tx);
-		else
+		if (!known[i] || !fast_commit(w, f, v[i], &in[at[i]], &out[i], &rx, &tx))
 			fast_punt(w, v[i], &in[at[i]]);
 	}
 	run_flush(w->cnt, f->cfg, &rx, false);
@@ -540,6 +590,9 @@ static void fold_gw(struct gw_counters *to, const struct gw_counters *cur, struc
 	to->rx_eth += moved(&cur->rx_eth, &seen->rx_eth);
 	to->tx_eth += moved(&cur->tx_eth, &seen->tx_eth);
 	to->routed += moved(&cur->routed, &seen->routed);
+	to->rx_underlay_gro += moved(&cur->rx_underlay_gro, &seen->rx_underlay_gro);
+	to->rx_gso += moved(&cur->rx_gso, &seen->rx_gso);
+	to->rx_csum_completed += moved(&cur->rx_csum_completed, &seen->rx_csum_completed);
 	for (unsigned d = 0; d < GW_DROP_MAX; d++)
 		to->drops[d] += moved(&cur->drops[d], &seen->drops[d]);
 }

@@ -32,13 +32,21 @@ struct gw_fast_cnt {
 	struct gw_peer_table peers;
 };
 
+/*
+ * Packets one input vector may send: a sender's super-packet is cut into segments that fit
+ * the path (gw/gso.h) on the fast path too, in order with the rest of its flow; a piece of
+ * at most a buffer cut to the smallest MTU (576) makes at most 21 of them.
+ */
+#define GW_FAST_TX_MAX (GW_VEC_MAX * 24)
+
 struct gw_fast {
 	struct gw_fast_cnt *cnt;
+	struct gw_pool *pool; /* the worker's: segments of super-packets come from it */
 	uint64_t now_ms;
 	unsigned n_tx, n_tx_eth, n_punt;
-	struct gw_pkt *tx[GW_VEC_MAX];     /* to the underlay, outer IPv4 header built */
-	struct gw_pkt *tx_eth[GW_VEC_MAX]; /* to uplink tx_ifx, Ethernet frame built */
-	struct gw_pkt *punt[GW_VEC_MAX];   /* as received: to the main thread */
+	struct gw_pkt *tx[GW_FAST_TX_MAX];     /* to the underlay, outer IPv4 header built */
+	struct gw_pkt *tx_eth[GW_FAST_TX_MAX]; /* to uplink tx_ifx, Ethernet frame built */
+	struct gw_pkt *punt[GW_VEC_MAX];       /* as received: to the main thread */
 	/* The worker's socket on each netdev of the snapshot's ports (by port index); NULL:
 	 * none, so traffic toward it goes to the main thread. Kept by the worker. */
 	void *port_tx[GW_IF_MAX + 1];

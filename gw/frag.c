@@ -1,13 +1,20 @@
 /*
- * gw/frag.c - IPv4 fragmentation (RFC 791) for packets larger than the egress MTU
- * without DF. Only options with the "copied" bit go into the second and later
- * fragments; an incoming fragment is split further keeping its offset and MF.
+ * gw/frag.c - cutting packets to fit the egress MTU.
+ *
+ * IPv4 fragmentation (RFC 791) for packets larger than the egress MTU without DF. Only
+ * options with the "copied" bit go into the second and later fragments; an incoming
+ * fragment is split further keeping its offset and MF.
+ *
+ * TCP segmentation for a sender's super-packets (gw/gso.h, gw_ip4_is_super): they are cut
+ * into segments that fit both the link they came from and the egress, which is what the
+ * sender's NIC would have put on its link; DF does not apply, as nothing is fragmented.
  */
 #include "gw/gw_int.h"
 
 #include <string.h>
 
 #include "common/net.h"
+#include "gw/gso.h"
 
 #define IPOPT_EOL    0
 #define IPOPT_NOP    1
@@ -103,4 +110,24 @@ void gw_ip4_fragment(struct gw *gw, struct gw_pkt *p, uint16_t ifx, uint32_t nh,
 		off += len;
 	}
 	gw_pkt_free(gw->pool, p);
+}
+
+void gw_ip4_segment(struct gw *gw, struct gw_pkt *p, uint16_t ifx, uint32_t nh, uint32_t mtu)
+{
+	struct gw_pkt *seg[GW_VEC_MAX];
+	struct gw_gso_src src = {.p = p, .len = p->len, .head_len = p->len};
+	uint32_t payload = gw_gso_payload_for_mtu(p->data, mtu);
+	enum gw_drop why = GW_DROP_GSO_UNSUPPORTED;
+	unsigned n = gw_gso_segment(&src, payload, gw->pool, seg, GW_VEC_MAX, &why);
+	if (n == 0) {
+		gw_drop(gw, p, why);
+		return;
+	}
+	p->flags &= (uint8_t)~GW_PKT_GSO;
+	for (unsigned i = 0; i < n; i++) {
+		seg[i]->flags &= (uint8_t)~GW_PKT_GSO;
+		if (gw_traced(seg[i]))
+			gw_trace_segment(gw, seg[i], payload);
+		gw_ip4_neigh_output(gw, seg[i], ifx, nh);
+	}
 }

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "common/net.h"
+#include "gw/io.h"
 
 static const char *const drop_names[] = {
 #define GW_DROP_NAME(e, n, d) [GW_DROP_##e] = n,
@@ -606,9 +607,20 @@ void gw_count_underlay_paths(struct gw *gw, uint64_t l2, uint64_t raw)
 	gw->cnt.tx_underlay_raw += raw;
 }
 
-void gw_count_underlay_gro(struct gw *gw, uint64_t total, uint64_t *seen)
+void gw_count_rx(struct gw *gw, const struct gw_io_rx_stats *now, struct gw_io_rx_stats *seen)
 {
-	gw->cnt.rx_underlay_gro += total_growth(total, seen);
+	gw_counters_add_rx(&gw->cnt, now, seen);
+}
+
+void gw_counters_add_rx(struct gw_counters *c, const struct gw_io_rx_stats *now,
+                        struct gw_io_rx_stats *seen)
+{
+	gw_cnt_add(&c->drops[GW_DROP_RX_OVERSIZE], total_growth(now->oversize, &seen->oversize));
+	gw_cnt_add(&c->drops[GW_DROP_GSO_UNSUPPORTED],
+	           total_growth(now->gso_unsupported, &seen->gso_unsupported));
+	gw_cnt_add(&c->rx_underlay_gro, total_growth(now->gro, &seen->gro));
+	gw_cnt_add(&c->rx_gso, total_growth(now->gso, &seen->gso));
+	gw_cnt_add(&c->rx_csum_completed, total_growth(now->csum, &seen->csum));
 }
 
 void gw_clear_counters(struct gw *gw)

@@ -214,6 +214,9 @@ struct gw_counters {
 	uint64_t tx_underlay_l2, tx_underlay_raw;
 	/* Of rx_underlay, what the kernel handed over coalesced (UDP GRO). */
 	uint64_t rx_underlay_gro;
+	/* What senders left to their NICs, done by the receive side (gw/gso.h): super-packets
+	 * (TSO/GSO) cut, TCP/UDP checksums completed. */
+	uint64_t rx_gso, rx_csum_completed;
 };
 void gw_get_counters(const struct gw *gw, struct gw_counters *c);
 /* Drops the I/O drivers see (refused sends) are counted with the pipeline's. */
@@ -224,7 +227,14 @@ void gw_count_drop_total(struct gw *gw, enum gw_drop why, uint64_t total, uint64
 void gw_clear_counters(struct gw *gw);
 /* The underlay driver's transmit paths, added as the daemon reads them. */
 void gw_count_underlay_paths(struct gw *gw, uint64_t l2, uint64_t raw);
-/* What the underlay driver's running total of coalesced datagrams grew by since *seen. */
-void gw_count_underlay_gro(struct gw *gw, uint64_t total, uint64_t *seen);
+struct gw_io_rx_stats;
+/*
+ * What a driver's receive totals (gw/io.h) grew by since *seen, added to the gateway's
+ * counters (gw_count_rx) or to a worker's own (gw_counters_add_rx: relaxed atomic stores,
+ * its single writer's); *seen becomes now.
+ */
+void gw_count_rx(struct gw *gw, const struct gw_io_rx_stats *now, struct gw_io_rx_stats *seen);
+void gw_counters_add_rx(struct gw_counters *c, const struct gw_io_rx_stats *now,
+                        struct gw_io_rx_stats *seen);
 
 #endif

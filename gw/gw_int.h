@@ -198,5 +198,8 @@ void gw_ping_free(struct gw *gw);
 
 /* frag.c: split p (data at IPv4, no DF) to fit mtu and send each piece; consumes p. */
 void gw_ip4_fragment(struct gw *gw, struct gw_pkt *p, uint16_t ifx, uint32_t nh, uint32_t mtu);
+/* frag.c: cut TCP super-packet p (data at IPv4, gw_ip4_is_super) into segments that fit
+ * mtu, as the sender's NIC would have, and send each; consumes p. */
+void gw_ip4_segment(struct gw *gw, struct gw_pkt *p, uint16_t ifx, uint32_t nh, uint32_t mtu);
 
 #endif

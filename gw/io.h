@@ -22,6 +22,18 @@
 
 #define GW_IO_ERRLEN 256
 
+/*
+ * What a driver's receive side did before the pipeline saw the packets: running totals,
+ * which the daemon and the workers add to the gateway's counters as they grow.
+ */
+struct gw_io_rx_stats {
+	uint64_t oversize;        /* dropped: larger than a buffer and not a packet we can cut */
+	uint64_t gso_unsupported; /* dropped: super-packets that cannot be cut (gw/gso.h) */
+	uint64_t gro;             /* packets that came coalesced by the kernel (UDP GRO) */
+	uint64_t gso;             /* super-packets (TSO/GSO) a sender left whole, cut here */
+	uint64_t csum;            /* TCP/UDP checksums a sender left to its NIC, completed */
+};
+
 /* ---- VXLAN underlay ---- */
 struct gw_udp;
 
@@ -65,8 +77,8 @@ bool gw_udp_rx_pending(const struct gw_udp *u, int fd);
 /* Returns what is held to its pool: only needed when the pool goes before the driver
  * (gw_udp_close does it too). */
 void gw_udp_rx_discard(struct gw_udp *u);
-/* Datagrams that arrived coalesced (in datagrams of more than one segment): a running total. */
-uint64_t gw_udp_rx_gro(const struct gw_udp *u);
+/* What the receive side did (datagrams that came coalesced, super-packets, checksums). */
+void gw_udp_rx_stats(const struct gw_udp *u, struct gw_io_rx_stats *s);
 /*
  * Sends complete outer IPv4 packets (data at the IPv4 header) to each pkt->outer_dst,
  * in as few system calls as possible, and frees them to the pool. Returns how many the
@@ -78,8 +90,6 @@ unsigned gw_udp_send(struct gw_udp *u, struct gw_pool *pool, struct gw_pkt **pkt
  * tables, see gw/io_l2.h) and to the raw socket: running totals.
  */
 void gw_udp_tx_paths(const struct gw_udp *u, uint64_t *l2, uint64_t *raw);
-/* Datagrams larger than a packet buffer, dropped unread: a running total. */
-uint64_t gw_udp_rx_oversize(const struct gw_udp *u);
 /* Datagrams the kernel dropped (receive buffers full) over every socket: a running total. */
 uint64_t gw_udp_rx_dropped(const struct gw_udp *u);
 /* Joins/leaves an IPv4 multicast group on the interface that holds the VTEP address. */
@@ -107,8 +117,8 @@ uint32_t gw_eth_mtu(const struct gw_eth *e);
 unsigned gw_eth_recv(struct gw_eth *e, struct gw_pool *pool, struct gw_pkt **pkts, unsigned max);
 /* Frames the kernel dropped before we read them (socket buffer full): a running total. */
 uint64_t gw_eth_rx_dropped(struct gw_eth *e);
-/* Frames larger than a packet buffer, dropped by gw_eth_recv: a running total. */
-uint64_t gw_eth_rx_oversize(const struct gw_eth *e);
+/* What the receive side did (super-packets cut, checksums completed, drops). */
+void gw_eth_rx_stats(const struct gw_eth *e, struct gw_io_rx_stats *s);
 /* Sends frames and frees them; returns how many were refused. */
 unsigned gw_eth_send(struct gw_eth *e, struct gw_pool *pool, struct gw_pkt **pkts, unsigned n);
 

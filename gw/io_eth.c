@@ -2,30 +2,36 @@
  * gw/io_eth.c - Ethernet uplinks: one AF_PACKET SOCK_RAW socket per netdev, whole frames
  * in and out, a vector per recvmmsg/sendmmsg.
  *
- * Two things the kernel does to a frame before a packet socket sees it are undone here,
+ * Three things the kernel does to a frame before a packet socket sees it are undone here,
  * so that the pipeline sees the frame as it was (or will be) on the wire:
  *  - VLAN: the receive path moves an 802.1Q/802.1ad tag out of the frame into metadata,
  *    reported through PACKET_AUXDATA; we put the tag back in the 4 bytes of headroom, so
  *    that the pipeline hands the frame to the sub-interface of its VLAN (or drops it)
  *    instead of routing it as untagged. The tags we send are in the frame already.
- *  - Checksum offload: a frame the local stack sent through a veth (a netns lab) still
- *    carries CHECKSUM_PARTIAL, i.e. a TCP/UDP checksum field holding only the
- *    pseudo-header sum, left for a NIC to finish. We forward such frames, so we finish
- *    the checksum as the kernel's skb_checksum_help() would.
- * Frames larger than a buffer (GSO super-frames from a veth peer with TSO on, jumbo
- * frames over GW_PKT_DATA) are dropped; a lab peer should use gso_max_segs 1 or MTU-sized
- * frames.
+ *  - Checksum offload: a frame the local stack sent through a veth (a container, a netns
+ *    lab) still carries CHECKSUM_PARTIAL, i.e. a TCP/UDP checksum field holding only the
+ *    pseudo-header sum, left for a NIC to finish. We forward such frames, so we finish the
+ *    checksum as the kernel's skb_checksum_help() would.
+ *  - Segmentation offload: the same sender hands over TCP (TSO) and UDP (USO) super-frames
+ *    of up to 64 KiB, to be cut into segments on the wire. We cut them, as the NIC would.
+ * The kernel tells us which is which in a virtio-net header before each frame
+ * (PACKET_VNET_HDR: "needs checksum" with where it starts and goes, the GSO type and
+ * segment size); every frame we send starts with an empty one. Frames up to 64 KiB beyond
+ * a buffer arrive whole (gw_rxb, io_int.h); larger ones are dropped and counted.
  *
  * PACKET_QDISC_BYPASS is deliberately not used: it would also hide our frames from
  * tcpdump on the uplink, and the qdisc is what gives us back-pressure (ENOBUFS).
  */
+#include "gw/gso.h"
 #include "gw/io.h"
 #include "gw/io_int.h"
 
 #include "common/net.h"
 
+#include <endian.h>
 #include <errno.h>
 #include <linux/if_packet.h>
+#include <linux/virtio_net.h>
 #include <net/ethernet.h>
 #include <net/if.h>
 #include <net/if_arp.h>
@@ -39,24 +45,30 @@
 #define SOCK_BUF_BYTES (4 << 20)
 #define VLAN_HLEN      4
 
-union aux_cmsg {
-	struct cmsghdr align;
-	uint8_t buf[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
-};
+#define VNET_HLEN sizeof(struct virtio_net_hdr)
+#ifndef VIRTIO_NET_HDR_GSO_UDP_L4
+#define VIRTIO_NET_HDR_GSO_UDP_L4 5 /* USO: in the kernel since 5.18, in older headers not */
+#endif
+
+_Static_assert(VNET_HLEN <= GW_RXB_PRE, "the virtio-net header fits before the packet");
+_Static_assert(CMSG_SPACE(sizeof(struct tpacket_auxdata)) <= sizeof(((struct gw_rxb *)0)->ctl[0]),
+               "PACKET_AUXDATA fits the control buffer");
 
 struct gw_eth {
 	int fd;
 	int ifindex;
 	uint32_t mtu;
 	uint8_t mac[NET_ETH_ALEN];
-	/* Scratch for one recvmmsg/sendmmsg vector, kept off the stack. */
+	struct gw_rxb *rxb;
+	/* Scratch for one sendmmsg vector, kept off the stack: header, frame. */
 	struct mmsghdr msgs[GW_VEC_MAX];
-	struct iovec iov[GW_VEC_MAX];
-	struct sockaddr_ll addrs[GW_VEC_MAX];
-	union aux_cmsg cmsgs[GW_VEC_MAX];
-	uint64_t drops;    /* PACKET_STATISTICS resets on every read: the running total */
-	uint64_t oversize; /* frames larger than a buffer (e.g. GRO-merged): dropped */
+	struct iovec iov[GW_VEC_MAX][2];
+	uint64_t drops; /* PACKET_STATISTICS resets on every read: the running total */
+	struct gw_io_rx_stats rx;
 };
+
+/* What each frame we send starts with: no offload asked for. */
+static const struct virtio_net_hdr vnet_none;
 
 static int eth_err(char *err, const char *name, const char *why)
 {
@@ -99,7 +111,8 @@ static int query_dev(struct gw_eth *e, const char *name, char *err)
 static int setup_socket(struct gw_eth *e, const char *name, char *err)
 {
 	int one = 1;
-	if (setsockopt(e->fd, SOL_PACKET, PACKET_AUXDATA, &one, sizeof(one)) < 0)
+	if (setsockopt(e->fd, SOL_PACKET, PACKET_AUXDATA, &one, sizeof(one)) < 0 ||
+	    setsockopt(e->fd, SOL_PACKET, PACKET_VNET_HDR, &one, sizeof(one)) < 0)
 		return eth_err(err, name, strerror(errno));
 	/*
 	 * The kernel already never hands a packet socket its own transmissions; this also
@@ -140,7 +153,11 @@ struct gw_eth *gw_eth_open(const char *name, char err[GW_IO_ERRLEN])
 		free(e);
 		return NULL;
 	}
-	if (query_dev(e, name, err) < 0 || setup_socket(e, name, err) < 0) {
+	e->rxb = gw_rxb_open(VNET_HLEN);
+	if (!e->rxb)
+		eth_err(err, name, strerror(ENOMEM));
+	if (!e->rxb || query_dev(e, name, err) < 0 || setup_socket(e, name, err) < 0) {
+		gw_rxb_close(e->rxb);
 		close(e->fd);
 		free(e);
 		return NULL;
@@ -171,6 +188,7 @@ void gw_eth_close(struct gw_eth *e)
 	if (!e)
 		return;
 	close(e->fd);
+	gw_rxb_close(e->rxb);
 	free(e);
 }
 
@@ -189,33 +207,6 @@ uint32_t gw_eth_mtu(const struct gw_eth *e)
 	return e->mtu;
 }
 
-/*
- * Finishes a CHECKSUM_PARTIAL TCP/UDP checksum of an untagged IPv4 frame: the field
- * holds the pseudo-header sum, so summing the L4 header and payload with it gives the
- * full checksum (0 is sent as 0xffff, which UDP needs and TCP treats the same).
- */
-static void csum_finish(uint8_t *f, uint32_t len)
-{
-	uint16_t type;
-	if (len < NET_ETH_HLEN + NET_IP_HLEN)
-		return;
-	memcpy(&type, f + 12, 2);
-	uint8_t *ip = f + NET_ETH_HLEN;
-	uint32_t ihl = (ip[0] & 0xfu) * 4;
-	if (type != htons(NET_ETHERTYPE_IP) || (ip[0] >> 4) != 4 || ihl < NET_IP_HLEN)
-		return;
-	uint16_t tot_n;
-	memcpy(&tot_n, ip + 2, 2);
-	uint32_t tot = ntohs(tot_n);
-	uint32_t field = ip[9] == 6 ? 16 : ip[9] == NET_IPPROTO_UDP ? 6 : 0;
-	if (!field || tot + NET_ETH_HLEN > len || tot < ihl + field + 2)
-		return;
-	uint16_t sum = net_csum(ip + ihl, tot - ihl);
-	if (sum == 0)
-		sum = 0xffff;
-	memcpy(ip + ihl + field, &sum, 2);
-}
-
 /* Puts a tag the kernel moved into metadata back after the MAC addresses. */
 static void vlan_reinsert(struct gw_pkt *p, const struct tpacket_auxdata *aux)
 {
@@ -230,84 +221,122 @@ static void vlan_reinsert(struct gw_pkt *p, const struct tpacket_auxdata *aux)
 	p->len += VLAN_HLEN;
 }
 
-static void frame_fixup(struct gw_pkt *p, struct msghdr *mh)
+/* The frame's VLAN metadata, if the kernel took a tag out of it. */
+static bool frame_tag(struct msghdr *mh, struct tpacket_auxdata *aux)
 {
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
 		if (c->cmsg_level != SOL_PACKET || c->cmsg_type != PACKET_AUXDATA)
 			continue;
-		struct tpacket_auxdata aux;
-		memcpy(&aux, CMSG_DATA(c), sizeof(aux));
-		/* Before the tag goes back: csum_finish reads the untagged layout. */
-		if (aux.tp_status & TP_STATUS_CSUMNOTREADY)
-			csum_finish(p->data, p->len);
-		if (aux.tp_status & TP_STATUS_VLAN_VALID)
-			vlan_reinsert(p, &aux);
+		memcpy(aux, CMSG_DATA(c), sizeof(*aux));
+		return aux->tp_status & TP_STATUS_VLAN_VALID;
 	}
+	return false;
 }
 
-static unsigned alloc_bufs(struct gw_pool *pool, struct gw_pkt **pkts, unsigned max)
+/* Offset of the IPv4 header of a frame (one 802.1Q tag may still be in it), 0: none. */
+static uint32_t frame_l3(const uint8_t *f, uint32_t len)
 {
+	uint16_t type;
+	if (len < NET_ETH_HLEN + NET_IP_HLEN)
+		return 0;
+	memcpy(&type, f + 12, 2);
+	if (type == htons(NET_ETHERTYPE_IP))
+		return NET_ETH_HLEN;
+	if (type != htons(NET_ETHERTYPE_VLAN) || len < NET_ETH_HLEN + VLAN_HLEN + NET_IP_HLEN)
+		return 0;
+	memcpy(&type, f + 16, 2);
+	return type == htons(NET_ETHERTYPE_IP) ? NET_ETH_HLEN + VLAN_HLEN : 0;
+}
+
+static unsigned drop_msg(struct gw_rxb *b, unsigned i, uint64_t *count)
+{
+	(*count)++;
+	gw_pkt_free(b->pool, b->pkts[i]);
+	return 0;
+}
+
+/* A super-frame (TSO/USO) cut at the sender's segment size, as its NIC would have. */
+static unsigned take_gso(struct gw_eth *e, struct gw_rxb *b, unsigned i,
+                         const struct virtio_net_hdr *vh, struct gw_pkt **out, unsigned room,
+                         unsigned max)
+{
+	struct gw_pkt *p = b->pkts[i];
+	uint32_t len = gw_rxb_len(b, i);
+	uint8_t type = vh->gso_type & (uint8_t)~VIRTIO_NET_HDR_GSO_ECN;
+	struct gw_gso_src src = {.p = p,
+	                         .len = len,
+	                         .head_len = len < GW_PKT_DATA ? len : GW_PKT_DATA,
+	                         .tail = gw_rxb_tail(b, i),
+	                         .l3 = frame_l3(p->data, len)};
 	unsigned n = 0;
-	while (n < max && (pkts[n] = gw_pkt_alloc(pool)) != NULL)
-		n++;
+	/* IPv4 only, as the rest of the data plane */
+	if (src.l3 && (type == VIRTIO_NET_HDR_GSO_TCPV4 || type == VIRTIO_NET_HDR_GSO_UDP_L4))
+		n = gw_gso_count(&src, le16toh(vh->gso_size));
+	if (n == 0 || n > max)
+		return drop_msg(b, i, &e->rx.gso_unsupported);
+	if (n > room)
+		return GW_RXB_WAIT;
+	enum gw_drop why;
+	if (gw_gso_segment(&src, le16toh(vh->gso_size), b->pool, out, n, &why) == 0)
+		return why == GW_DROP_NO_BUFFER ? GW_RXB_WAIT
+		                                : drop_msg(b, i, &e->rx.gso_unsupported);
+	e->rx.gso++;
 	return n;
 }
 
-static void rx_prepare(struct gw_eth *e, struct gw_pkt **pkts, unsigned n)
+/* What message i of the batch becomes (see gw_rxb_take_fn). */
+static unsigned eth_take(void *drv, struct gw_rxb *b, unsigned i, struct gw_pkt **out,
+                         unsigned room, unsigned max)
 {
-	for (unsigned i = 0; i < n; i++) {
-		e->iov[i] = (struct iovec){.iov_base = pkts[i]->data, .iov_len = GW_PKT_DATA};
-		e->msgs[i].msg_hdr = (struct msghdr){
-		    .msg_name = &e->addrs[i],
-		    .msg_namelen = sizeof(e->addrs[i]),
-		    .msg_iov = &e->iov[i],
-		    .msg_iovlen = 1,
-		    .msg_control = e->cmsgs[i].buf,
-		    .msg_controllen = sizeof(e->cmsgs[i].buf),
-		};
-		e->msgs[i].msg_len = 0;
+	struct gw_eth *e = drv;
+	struct msghdr *mh = &b->msgs[i].msg_hdr;
+	const struct sockaddr_ll *from = (const struct sockaddr_ll *)&b->addrs[i];
+	struct virtio_net_hdr vh;
+	memcpy(&vh, b->pre_buf[i], sizeof(vh));
+	uint32_t len = gw_rxb_len(b, i);
+	/* not one of our own (the socket sees what it sends), whole, and with its header */
+	if (from->sll_pkttype == PACKET_OUTGOING) {
+		gw_pkt_free(b->pool, b->pkts[i]);
+		return 0;
 	}
-}
-
-/* A frame we can forward: not one of our own (the socket sees what it sends), and whole. */
-static bool frame_wanted(struct gw_eth *e, unsigned i)
-{
-	if (e->addrs[i].sll_pkttype == PACKET_OUTGOING)
-		return false;
-	bool trunc = e->msgs[i].msg_hdr.msg_flags & MSG_TRUNC;
-	e->oversize += trunc; /* counted, never half-forwarded */
-	return !trunc;
+	if ((mh->msg_flags & MSG_TRUNC) || b->msgs[i].msg_len < VNET_HLEN)
+		return drop_msg(b, i, &e->rx.oversize);
+	unsigned n = 1;
+	if (vh.gso_type != VIRTIO_NET_HDR_GSO_NONE) {
+		n = take_gso(e, b, i, &vh, out, room, max);
+		if (n == 0 || n == GW_RXB_WAIT)
+			return n;
+	} else if (len > GW_PKT_DATA) {
+		return drop_msg(b, i, &e->rx.oversize);
+	} else if (room == 0) {
+		return GW_RXB_WAIT;
+	} else {
+		out[0] = b->pkts[i];
+		out[0]->len = len;
+		if ((vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) &&
+		    gw_gso_csum_at(out[0]->data, len, le16toh(vh.csum_start),
+		                   le16toh(vh.csum_offset)))
+			e->rx.csum++;
+	}
+	struct tpacket_auxdata aux;
+	if (frame_tag(mh, &aux))
+		for (unsigned k = 0; k < n; k++)
+			vlan_reinsert(out[k], &aux);
+	return n;
 }
 
 unsigned gw_eth_recv(struct gw_eth *e, struct gw_pool *pool, struct gw_pkt **pkts, unsigned max)
 {
-	unsigned n = alloc_bufs(pool, pkts, max < GW_VEC_MAX ? max : GW_VEC_MAX);
-	if (n == 0)
-		return 0;
-	rx_prepare(e, pkts, n);
-	/* EAGAIN means nothing more; other errors (ENETDOWN) are one-shot socket errors the
-	 * kernel clears on report, so both just end this batch. */
-	int r = recvmmsg(e->fd, e->msgs, n, MSG_DONTWAIT, NULL);
-	unsigned got = r > 0 ? (unsigned)r : 0, k = 0;
-	for (unsigned i = 0; i < n; i++) {
-		struct gw_pkt *p = pkts[i];
-		if (i >= got || !frame_wanted(e, i)) {
-			gw_pkt_free(pool, p);
-			continue;
-		}
-		p->len = e->msgs[i].msg_len;
-		frame_fixup(p, &e->msgs[i].msg_hdr);
-		pkts[k++] = p;
-	}
-	return k;
+	return gw_rxb_recv(e->rxb, e->fd, 0, pool, eth_take, e, pkts, max);
 }
 
 static unsigned send_chunk(struct gw_eth *e, struct gw_pkt **pkts, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++) {
-		e->iov[i] = (struct iovec){.iov_base = pkts[i]->data, .iov_len = pkts[i]->len};
+		e->iov[i][0] = (struct iovec){.iov_base = (void *)&vnet_none, .iov_len = VNET_HLEN};
+		e->iov[i][1] = (struct iovec){.iov_base = pkts[i]->data, .iov_len = pkts[i]->len};
 		/* No msg_name: a bound packet socket sends on its netdev. */
-		e->msgs[i].msg_hdr = (struct msghdr){.msg_iov = &e->iov[i], .msg_iovlen = 1};
+		e->msgs[i].msg_hdr = (struct msghdr){.msg_iov = e->iov[i], .msg_iovlen = 2};
 	}
 	return gw_io_send_vec(e->fd, e->msgs, n);
 }
@@ -322,9 +351,9 @@ unsigned gw_eth_send(struct gw_eth *e, struct gw_pool *pool, struct gw_pkt **pkt
 	return refused;
 }
 
-uint64_t gw_eth_rx_oversize(const struct gw_eth *e)
+void gw_eth_rx_stats(const struct gw_eth *e, struct gw_io_rx_stats *s)
 {
-	return e->oversize;
+	*s = e->rx;
 }
 
 uint64_t gw_eth_rx_dropped(struct gw_eth *e)

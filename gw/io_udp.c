@@ -13,9 +13,11 @@
  * routes it, resolves the underlay next hop and transmits. Both put the same IPv4 packet
  * on the wire: the kernel leaves a raw DF packet's ID 0 and its checksum as we wrote it.
  */
+#include "gw/gso.h"
 #include "gw/io.h"
 #include "gw/io_int.h"
 #include "gw/io_l2.h"
+#include "vxlan/vxlan.h"
 
 #include <linux/if_packet.h>
 #include <linux/sock_diag.h>
@@ -38,35 +40,20 @@
 #define SOCK_BUF_BYTES (4 << 20)
 
 /*
- * UDP GRO on the unicast socket: the kernel hands over a run of same-size datagrams of one
- * flow (one VTEP, one outer source port: one tenant flow) as one coalesced datagram with
- * its segment size, after one pass through its IP and UDP receive code instead of one per
- * datagram. It coalesces at most 64 segments and 64 KiB, which may exceed a packet buffer,
- * so each message gets a packet buffer and a spill area behind it; the segments are split
- * into packet buffers (the first stays where it landed) before the vector is handed on.
+ * UDP GRO on every receive socket: the kernel hands over a run of same-size datagrams of
+ * one flow (one VTEP, one outer source port: one tenant flow) as one coalesced datagram
+ * with its segment size, after one pass through its IP and UDP receive code instead of
+ * one per datagram; the run is split into packet buffers (the first segment stays where it
+ * landed) before the vector is handed on. A datagram without a segment size but larger
+ * than a packet buffer is a sender's TCP super-packet that a kernel VTEP encapsulated
+ * whole (gw/gso.h): it is cut into pieces that fit, which the pipeline cuts to the path.
  */
-#define GRO_MSGS   32                      /* messages per recvmmsg on the GRO socket */
-#define GRO_SPILL  (64 << 10)              /* bytes a message may hold beyond its packet buffer */
-#define GRO_SEGS   64                      /* the kernel's most segments per coalesced datagram */
-#define GRO_ROUNDS (GW_VEC_MAX / GRO_MSGS) /* recvmmsg calls per gw_udp_recv, at most */
+#define GRO_SEGS 64 /* the kernel's most segments per coalesced datagram */
 
 _Static_assert(GRO_SEGS <= GW_VEC_MAX, "a whole coalesced datagram fits in a vector");
 
-/* Messages received on the GRO socket and not yet split into the caller's vector. */
-struct gro {
-	uint8_t *spill;       /* GRO_MSGS * GRO_SPILL, its pages touched only as far as used */
-	unsigned next, count; /* messages [next, count) wait to be handed out */
-	struct gw_pool *pool; /* where their buffers came from */
-	uint64_t segments;    /* running total: segments of datagrams of more than one */
-	struct gw_pkt *pkts[GRO_MSGS]; /* each message's buffer: it keeps the first segment */
-	struct mmsghdr msgs[GRO_MSGS];
-	struct iovec iov[GRO_MSGS][2];
-	struct sockaddr_in addrs[GRO_MSGS];
-	union {
-		struct cmsghdr align;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} ctl[GRO_MSGS];
-};
+/* The inner IPv4 header of a datagram: after the VXLAN and the inner Ethernet header. */
+#define INNER_L3 (VX_HDR_LEN + NET_ETH_HLEN)
 
 struct group {
 	uint32_t addr;
@@ -84,8 +71,8 @@ struct gw_udp {
 	struct mmsghdr msgs[GW_VEC_MAX];
 	struct iovec iov[GW_VEC_MAX];
 	struct sockaddr_in addrs[GW_VEC_MAX];
-	uint64_t oversize;
-	struct gro *gro; /* NULL: the kernel has no UDP GRO; rx_fd is read as the groups are */
+	struct gw_rxb *rxb;       /* every receive socket's messages, one socket's at a time */
+	struct gw_io_rx_stats rx; /* running totals */
 	/* Direct Ethernet transmit (NULL: everything goes raw) and its vector. */
 	struct gw_l2 *l2;
 	struct mmsghdr l2_msgs[GW_VEC_MAX];
@@ -189,29 +176,11 @@ static int raw_open(uint32_t vtep, char *err)
 	return fd;
 }
 
-/* GRO state for socket fd, or NULL (the kernel refuses UDP_GRO, or no memory): then the
- * socket gets one datagram per message, as the group sockets do. */
-static struct gro *gro_open(int fd)
+/* Best effort: without UDP GRO (kernels before 5.0) every datagram comes on its own. */
+static void gro_enable(int fd)
 {
-	struct gro *g = calloc(1, sizeof(*g));
-	if (!g)
-		return NULL;
-	g->spill = malloc((size_t)GRO_MSGS * GRO_SPILL);
 	int one = 1;
-	if (!g->spill || setsockopt(fd, SOL_UDP, UDP_GRO, &one, sizeof(one)) < 0) {
-		free(g->spill);
-		free(g);
-		return NULL;
-	}
-	return g;
-}
-
-static void gro_close(struct gro *g)
-{
-	if (!g)
-		return;
-	free(g->spill);
-	free(g);
+	(void)setsockopt(fd, SOL_UDP, UDP_GRO, &one, sizeof(one));
 }
 
 struct gw_udp *gw_udp_open(uint32_t vtep, uint16_t port, char err[GW_IO_ERRLEN])
@@ -232,16 +201,22 @@ struct gw_udp *gw_udp_open_opt(uint32_t vtep, uint16_t port, unsigned flags, cha
 	if (!(flags & GW_UDP_NO_RX))
 		u->rx_fd = udp_bound(vtep, port, flags & GW_UDP_REUSEPORT, err);
 	u->tx_fd = u->rx_fd < 0 && !(flags & GW_UDP_NO_RX) ? -1 : raw_open(vtep, err);
-	if (u->tx_fd < 0) {
+	u->rxb = gw_rxb_open(0);
+	if (u->tx_fd < 0 || !u->rxb) {
+		if (!u->rxb && err)
+			set_err(err, "receive buffers for", vtep, port, ENOMEM);
 		if (u->rx_fd >= 0)
 			close(u->rx_fd);
+		if (u->tx_fd >= 0)
+			close(u->tx_fd);
+		gw_rxb_close(u->rxb);
 		free(u);
 		return NULL;
 	}
+	if (u->rx_fd >= 0)
+		gro_enable(u->rx_fd);
 	/* Without it (no AF_PACKET, no rtnetlink) the raw socket carries everything. */
 	u->l2 = gw_l2_open();
-	if (u->rx_fd >= 0)
-		u->gro = gro_open(u->rx_fd);
 	return u;
 }
 
@@ -265,8 +240,7 @@ void gw_udp_close(struct gw_udp *u)
 		close(u->rx_fd);
 	close(u->tx_fd);
 	gw_l2_close(u->l2);
-	gw_udp_rx_discard(u);
-	gro_close(u->gro);
+	gw_rxb_close(u->rxb);
 	free(u);
 }
 
@@ -304,60 +278,7 @@ static int fd_dst(const struct gw_udp *u, int fd, uint32_t *dst)
 	return -1;
 }
 
-/* Takes up to max buffers; fewer (maybe 0) when the pool runs low. */
-static unsigned alloc_bufs(struct gw_pool *pool, struct gw_pkt **pkts, unsigned max)
-{
-	unsigned n = 0;
-	while (n < max && (pkts[n] = gw_pkt_alloc(pool)) != NULL)
-		n++;
-	return n;
-}
-
-static void rx_prepare(struct gw_udp *u, struct gw_pkt **pkts, unsigned n)
-{
-	for (unsigned i = 0; i < n; i++) {
-		u->iov[i] = (struct iovec){.iov_base = pkts[i]->data, .iov_len = GW_PKT_DATA};
-		u->msgs[i].msg_hdr = (struct msghdr){
-		    .msg_name = &u->addrs[i],
-		    .msg_namelen = sizeof(u->addrs[i]),
-		    .msg_iov = &u->iov[i],
-		    .msg_iovlen = 1,
-		};
-		u->msgs[i].msg_len = 0;
-	}
-}
-
-/* ---------------------------------------------------------------- UDP GRO receive */
-
-/* Up to n (<= GRO_MSGS) messages from the GRO socket into g (which holds none); how many
- * came (fewer also when the pool is short). */
-static unsigned gro_fill(struct gw_udp *u, struct gw_pool *pool, unsigned n)
-{
-	struct gro *g = u->gro;
-	n = alloc_bufs(pool, g->pkts, n);
-	for (unsigned i = 0; i < n; i++) {
-		g->iov[i][0] = (struct iovec){.iov_base = g->pkts[i]->data, .iov_len = GW_PKT_DATA};
-		g->iov[i][1] = (struct iovec){.iov_base = g->spill + (size_t)i * GRO_SPILL,
-		                              .iov_len = GRO_SPILL};
-		g->msgs[i].msg_hdr = (struct msghdr){
-		    .msg_name = &g->addrs[i],
-		    .msg_namelen = sizeof(g->addrs[i]),
-		    .msg_iov = g->iov[i],
-		    .msg_iovlen = 2,
-		    .msg_control = g->ctl[i].buf,
-		    .msg_controllen = sizeof(g->ctl[i].buf),
-		};
-		g->msgs[i].msg_len = 0;
-	}
-	int r = n ? recvmmsg(u->rx_fd, g->msgs, n, MSG_DONTWAIT, NULL) : 0;
-	unsigned got = r > 0 ? (unsigned)r : 0;
-	for (unsigned i = got; i < n; i++)
-		gw_pkt_free(pool, g->pkts[i]);
-	g->next = 0;
-	g->count = got;
-	g->pool = pool;
-	return got;
-}
+/* ---------------------------------------------------------------- receive */
 
 /* The segment size of a message of len bytes: the kernel's UDP_GRO value, else len. */
 static uint32_t gro_seg_size(struct msghdr *h, uint32_t len)
@@ -374,122 +295,141 @@ static uint32_t gro_seg_size(struct msghdr *h, uint32_t len)
 	return len;
 }
 
-/* Copies n bytes at offset off of a message: its packet buffer, then its spill area. */
-static void gro_copy(uint8_t *to, const uint8_t *head, const uint8_t *spill, uint32_t off,
-                     uint32_t n)
+/* Copies n bytes at offset off of message i: its packet buffer, then its spill area. */
+static void msg_copy(uint8_t *to, const struct gw_rxb *b, unsigned i, uint32_t off, uint32_t n)
 {
 	if (off < GW_PKT_DATA) {
 		uint32_t a = n < GW_PKT_DATA - off ? n : GW_PKT_DATA - off;
-		memcpy(to, head + off, a);
+		memcpy(to, b->pkts[i]->data + off, a);
 		to += a;
 		off += a;
 		n -= a;
 	}
 	if (n)
-		memcpy(to, spill + (off - GW_PKT_DATA), n);
+		memcpy(to, gw_rxb_tail(b, i) + (off - GW_PKT_DATA), n);
 }
 
-/* A received datagram's length and outer addresses (dst: what the socket is bound to). */
-static void rx_meta(struct gw_pkt *p, uint32_t len, const struct sockaddr_in *from, uint32_t dst)
+/* A received datagram's outer addresses (dst: what its socket is bound to). */
+static void rx_addrs(struct gw_pkt *p, const struct gw_rxb *b, unsigned i)
 {
-	p->len = len;
+	const struct sockaddr_in *from = (const struct sockaddr_in *)&b->addrs[i];
 	p->outer_src = ntohl(from->sin_addr.s_addr);
 	p->outer_sport = ntohs(from->sin_port);
-	p->outer_dst = dst;
+	p->outer_dst = b->tag;
+}
+
+/* An inner TCP/UDP checksum the sender left to its NIC is completed (gw/gso.h). */
+static void inner_csum(struct gw_udp *u, struct gw_pkt *p)
+{
+	const uint8_t *eth = p->data + VX_HDR_LEN;
+	if (p->len > INNER_L3 && eth[12] == (NET_ETHERTYPE_IP >> 8) &&
+	    eth[13] == (NET_ETHERTYPE_IP & 0xff) &&
+	    gw_gso_csum_complete(p->data + INNER_L3, p->len - INNER_L3))
+		u->rx.csum++;
+}
+
+static unsigned drop_msg(struct gw_rxb *b, unsigned i, uint64_t *count, uint64_t n)
+{
+	*count += n;
+	gw_pkt_free(b->pool, b->pkts[i]);
+	return 0;
 }
 
 /*
- * Splits message i, of nseg segments of seg bytes (the last one maybe shorter), into out:
- * in order, the first one in the message's own buffer. false when the pool is short of
- * buffers for the others (the message is kept).
+ * A UDP GRO run of nseg datagrams of seg bytes (the last maybe shorter) into out, in
+ * order, the first in the message's own buffer. GW_RXB_WAIT when the pool is short.
  */
-static bool gro_split(struct gw_udp *u, unsigned i, uint32_t seg, unsigned nseg,
-                      struct gw_pkt **out)
+static unsigned take_gro(struct gw_udp *u, struct gw_rxb *b, unsigned i, uint32_t seg,
+                         unsigned nseg, struct gw_pkt **out)
 {
-	struct gro *g = u->gro;
-	struct gw_pkt *p = g->pkts[i];
-	uint32_t len = g->msgs[i].msg_len;
+	uint32_t len = gw_rxb_len(b, i);
 	for (unsigned k = 1; k < nseg; k++) {
-		if (!(out[k] = gw_pkt_alloc(g->pool))) {
+		if (!(out[k] = gw_pkt_alloc(b->pool))) {
 			while (--k > 0)
-				gw_pkt_free(g->pool, out[k]);
-			return false;
+				gw_pkt_free(b->pool, out[k]);
+			return GW_RXB_WAIT;
 		}
 		uint32_t off = k * seg, n = len - off < seg ? len - off : seg;
-		gro_copy(out[k]->data, p->data, g->spill + (size_t)i * GRO_SPILL, off, n);
-		rx_meta(out[k], n, &g->addrs[i], u->vtep);
+		msg_copy(out[k]->data, b, i, off, n);
+		out[k]->len = n;
 	}
-	rx_meta(p, seg, &g->addrs[i], u->vtep);
-	out[0] = p;
-	if (nseg > 1)
-		g->segments += nseg;
-	return true;
+	out[0] = b->pkts[i];
+	out[0]->len = seg;
+	for (unsigned k = 0; k < nseg; k++) {
+		rx_addrs(out[k], b, i);
+		inner_csum(u, out[k]);
+	}
+	u->rx.gro += nseg;
+	return nseg;
 }
 
 /*
- * Hands out the held messages' segments into out[k..max) while they fit; returns the new
- * k. A message that cannot fit (no room left, the pool short) waits for the next call.
+ * A datagram larger than a packet buffer: one inner TCP super-packet (TSO) that a kernel
+ * VTEP encapsulated whole. It is cut into pieces that fit a buffer, each marked GW_PKT_GSO
+ * for the pipeline, which cuts them to the path's MTU (the sender's segment size is not
+ * reported). Other protocols cannot be cut without knowing the sender's size: a UDP
+ * super-packet (UDP_SEGMENT) is several datagrams whose boundaries are lost.
  */
-static unsigned gro_drain(struct gw_udp *u, struct gw_pkt **out, unsigned k, unsigned max)
+static unsigned take_super(struct gw_udp *u, struct gw_rxb *b, unsigned i, struct gw_pkt **out,
+                           unsigned room, unsigned max)
 {
-	struct gro *g = u->gro;
-	for (; g->next < g->count; g->next++) {
-		unsigned i = g->next;
-		uint32_t len = g->msgs[i].msg_len, seg = gro_seg_size(&g->msgs[i].msg_hdr, len);
-		unsigned nseg = seg ? (len + seg - 1) / seg : 1;
-		/* Larger than a packet buffer (or than buffer and spill): not a frame we could
-		 * route. More segments than the caller ever takes (a vector holds GRO_SEGS):
-		 * dropped as well, or it would wait forever. */
-		if ((g->msgs[i].msg_hdr.msg_flags & MSG_TRUNC) || seg > GW_PKT_DATA || nseg > max) {
-			u->oversize += nseg;
-			gw_pkt_free(g->pool, g->pkts[i]);
-			continue;
-		}
-		if (nseg > max - k || !gro_split(u, i, seg, nseg, out + k))
-			break;
-		k += nseg;
+	struct gw_pkt *p = b->pkts[i];
+	const uint8_t *eth = p->data + VX_HDR_LEN, *ip = p->data + INNER_L3;
+	struct gw_gso_src src = {.p = p,
+	                         .len = gw_rxb_len(b, i),
+	                         .head_len = GW_PKT_DATA,
+	                         .tail = gw_rxb_tail(b, i),
+	                         .l3 = INNER_L3};
+	/* one IPv4 packet filling the datagram, or not a super-packet at all */
+	if (eth[12] != (NET_ETHERTYPE_IP >> 8) || eth[13] != (NET_ETHERTYPE_IP & 0xff) ||
+	    (ip[0] >> 4) != 4 || (uint32_t)(ip[2] << 8 | ip[3]) != src.len - INNER_L3)
+		return drop_msg(b, i, &u->rx.oversize, 1);
+	if (ip[9] != 6)
+		return drop_msg(b, i, &u->rx.gso_unsupported, 1);
+	uint32_t payload = gw_gso_payload_for_mtu(ip, GW_PKT_DATA - INNER_L3);
+	unsigned n = gw_gso_count(&src, payload);
+	if (n == 0 || n > max)
+		return drop_msg(b, i, n ? &u->rx.gso_unsupported : &u->rx.oversize, 1);
+	if (n > room)
+		return GW_RXB_WAIT;
+	rx_addrs(p, b, i);
+	p->flags |= GW_PKT_GSO;
+	enum gw_drop why;
+	if (gw_gso_segment(&src, payload, b->pool, out, n, &why) == 0)
+		return why == GW_DROP_NO_BUFFER ? GW_RXB_WAIT
+		                                : drop_msg(b, i, &u->rx.gso_unsupported, 1);
+	u->rx.gso++;
+	return n;
+}
+
+/* What message i of the batch becomes (see gw_rxb_take_fn). */
+static unsigned udp_take(void *drv, struct gw_rxb *b, unsigned i, struct gw_pkt **out,
+                         unsigned room, unsigned max)
+{
+	struct gw_udp *u = drv;
+	struct msghdr *h = &b->msgs[i].msg_hdr;
+	uint32_t len = gw_rxb_len(b, i), seg = gro_seg_size(h, len);
+	unsigned nseg = seg ? (len + seg - 1) / seg : 1;
+	if (h->msg_flags & MSG_TRUNC)
+		return drop_msg(b, i, &u->rx.oversize, 1);
+	if (nseg > 1) {
+		/* a segment larger than a buffer, or more than a vector ever takes: it would wait
+		 * forever */
+		if (seg > GW_PKT_DATA || nseg > max)
+			return drop_msg(b, i, &u->rx.oversize, nseg);
+		return nseg > room ? GW_RXB_WAIT : take_gro(u, b, i, seg, nseg, out);
 	}
-	return k;
+	if (len > GW_PKT_DATA)
+		return take_super(u, b, i, out, room, max);
+	if (room == 0)
+		return GW_RXB_WAIT;
+	struct gw_pkt *p = b->pkts[i];
+	p->len = len;
+	rx_addrs(p, b, i);
+	inner_csum(u, p);
+	out[0] = p;
+	return 1;
 }
-
-static unsigned gro_recv(struct gw_udp *u, struct gw_pool *pool, struct gw_pkt **pkts, unsigned max)
-{
-	struct gro *g = u->gro;
-	unsigned k = 0;
-	bool dry = false; /* the socket gave fewer than asked for: it is empty */
-	for (unsigned round = 0; round < GRO_ROUNDS && k < max && !dry; round++) {
-		if (g->next == g->count) {
-			unsigned ask = max - k < GRO_MSGS ? max - k : GRO_MSGS;
-			unsigned got = gro_fill(u, pool, ask);
-			if (got == 0)
-				break;
-			dry = got < ask;
-		}
-		k = gro_drain(u, pkts, k, max);
-		if (g->next < g->count)
-			break; /* held back: the vector is full, or the pool is short */
-	}
-	return k;
-}
-
-bool gw_udp_rx_pending(const struct gw_udp *u, int fd)
-{
-	return fd == u->rx_fd && u->gro && u->gro->next < u->gro->count;
-}
-
-void gw_udp_rx_discard(struct gw_udp *u)
-{
-	struct gro *g = u->gro;
-	for (; g && g->next < g->count; g->next++)
-		gw_pkt_free(g->pool, g->pkts[g->next]);
-}
-
-uint64_t gw_udp_rx_gro(const struct gw_udp *u)
-{
-	return u->gro ? u->gro->segments : 0;
-}
-
-/* ---------------------------------------------------------------- receive */
 
 unsigned gw_udp_recv(struct gw_udp *u, int fd, struct gw_pool *pool, struct gw_pkt **pkts,
                      unsigned max)
@@ -497,29 +437,23 @@ unsigned gw_udp_recv(struct gw_udp *u, int fd, struct gw_pool *pool, struct gw_p
 	uint32_t dst;
 	if (fd_dst(u, fd, &dst) < 0)
 		return 0;
-	if (fd == u->rx_fd && u->gro)
-		return gro_recv(u, pool, pkts, max);
-	unsigned n = alloc_bufs(pool, pkts, max < GW_VEC_MAX ? max : GW_VEC_MAX);
-	if (n == 0)
-		return 0;
-	rx_prepare(u, pkts, n);
-	/* EAGAIN is the normal "nothing more"; any other error concerns one datagram at most
-	 * (recvmmsg reports it after the ones it got), so both simply end this batch. */
-	int r = recvmmsg(fd, u->msgs, n, MSG_DONTWAIT, NULL);
-	unsigned got = r > 0 ? (unsigned)r : 0, k = 0;
-	for (unsigned i = 0; i < n; i++) {
-		struct gw_pkt *p = pkts[i];
-		/* A datagram larger than a buffer cannot be a valid VXLAN frame we could route. */
-		bool trunc = i < got && (u->msgs[i].msg_hdr.msg_flags & MSG_TRUNC);
-		u->oversize += trunc; /* larger than a buffer: counted, never half-read */
-		if (i >= got || trunc) {
-			gw_pkt_free(pool, p);
-			continue;
-		}
-		rx_meta(p, u->msgs[i].msg_len, &u->addrs[i], dst);
-		pkts[k++] = p;
-	}
-	return k;
+	return gw_rxb_recv(u->rxb, fd, dst, pool, udp_take, u, pkts, max);
+}
+
+bool gw_udp_rx_pending(const struct gw_udp *u, int fd)
+{
+	uint32_t dst;
+	return gw_rxb_held(u->rxb) && fd_dst(u, fd, &dst) == 0;
+}
+
+void gw_udp_rx_discard(struct gw_udp *u)
+{
+	gw_rxb_discard(u->rxb);
+}
+
+void gw_udp_rx_stats(const struct gw_udp *u, struct gw_io_rx_stats *s)
+{
+	*s = u->rx;
 }
 
 static uint64_t now_ms(void)
@@ -656,11 +590,6 @@ static uint64_t socket_drops(int fd)
 	    len < sizeof(uint32_t) * (SK_MEMINFO_DROPS + 1))
 		return 0;
 	return mem[SK_MEMINFO_DROPS];
-}
-
-uint64_t gw_udp_rx_oversize(const struct gw_udp *u)
-{
-	return u->oversize;
 }
 
 uint64_t gw_udp_rx_dropped(const struct gw_udp *u)

@@ -91,6 +91,18 @@ static inline enum gw_drop gw_ip4_validate(struct gw_pkt *p)
 }
 
 /*
+ * A validated packet that came in over a BDIF of MTU in_mtu is a sender's super-packet
+ * (TSO), or a piece of one, when its driver cut it (GW_PKT_GSO) or when it is longer than
+ * that link lets a host send (a super-packet that fits a buffer arrives uncut): its NIC was
+ * to cut it, so the gateway cuts it to the path (gw_ip4_segment), TCP only.
+ */
+static inline bool gw_ip4_is_super(const struct gw_pkt *p, uint32_t in_mtu)
+{
+	return (p->flags & GW_PKT_GSO) ||
+	       (p->len > in_mtu && ((const struct net_ip *)p->data)->proto == 6);
+}
+
+/*
  * TTL decrement with the RFC 1624 incremental checksum update. The (TTL, protocol) word is
  * computed in a register and stored whole: a byte store followed by a word load of the
  * same bytes defeats store forwarding and stalls the core for a dozen cycles.

@@ -336,6 +336,14 @@ static inline bool ip4_output_check(struct gw *gw, struct gw_pkt *p, uint16_t if
 		gw_drop(gw, p, GW_DROP_IP_BCAST);
 		return false;
 	}
+	const struct gw_if *in = &gw->ifs[p->rx_ifx];
+	if (in->kind == GW_IF_BDIF && gw_ip4_is_super(p, in->mtu)) {
+		uint32_t mtu = in->mtu < gif->mtu ? in->mtu : gif->mtu;
+		if (p->len > mtu) {
+			gw_ip4_segment(gw, p, ifx, nh, mtu);
+			return false;
+		}
+	}
 	if (p->len > gif->mtu) {
 		if (ip->off & htons(NET_IP_DF)) {
 			gw_icmp_error(gw, p, GW_ICMP_FRAG_NEEDED, gif->mtu);

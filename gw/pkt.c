@@ -70,6 +70,7 @@ struct gw_pkt *gw_pkt_alloc(struct gw_pool *pool)
 	p->l3_off = 0;
 	p->flow_hash = 0;
 	p->vrfx = 0;
+	p->flags = 0;
 	p->trace = 0;
 	p->next = NULL;
 	return p;

@@ -31,6 +31,7 @@ struct gw_pkt {
 	uint16_t l3_off; /* offset of the IPv4 header from data, once known */
 	uint32_t flow_hash;
 	uint16_t vrfx;       /* VRF it is routed in: the ingress interface's, 0 = default */
+	uint8_t flags;       /* GW_PKT_* */
 	uint32_t trace;      /* id of its packet-trace entry, 0: not traced (gw/trace.h) */
 	struct gw_pkt *next; /* pool free list, ARP queue, trace */
 	/* Line-aligned: the metadata above is one cache line in every buffer of the pool
@@ -38,6 +39,13 @@ struct gw_pkt {
 	 * a line boundary. */
 	_Alignas(64) uint8_t buf[GW_PKT_HEADROOM + GW_PKT_DATA];
 };
+
+/*
+ * A piece of a sender's super-packet (TSO) that arrived whole over the underlay, cut to fit
+ * a buffer (gw/gso.h): the pipeline cuts it further to fit the path (gw_ip4_segment), and
+ * the workers' fast path leaves it to the main thread.
+ */
+#define GW_PKT_GSO 0x01
 
 _Static_assert(offsetof(struct gw_pkt, buf) == 64, "packet metadata fits one cache line");
 

@@ -282,6 +282,15 @@ void gw_trace_fragment(struct gw *gw, const struct gw_pkt *p)
 	r->code = (ntohs(ip->off) & NET_IP_MF) != 0;
 }
 
+void gw_trace_segment(struct gw *gw, const struct gw_pkt *p, uint32_t mss)
+{
+	struct gw_trace_rec *r = rec_new(gw, p, GW_TR_IP4_SEGMENT, 0);
+	if (!r || p->len < NET_IP_HLEN)
+		return;
+	r->u.seg.len = ntohs(((const struct net_ip *)p->data)->len);
+	r->u.seg.mss = (uint16_t)mss;
+}
+
 void gw_trace_local(struct gw *gw, const struct gw_pkt *p, enum gw_trace_local_code what,
                     uint8_t type, uint8_t code)
 {

@@ -55,6 +55,7 @@ enum gw_trace_input {
 	_(IP4_ARP, "ip4-arp")                                                                      \
 	_(IP4_REWRITE, "ip4-rewrite")                                                              \
 	_(IP4_FRAGMENT, "ip4-fragment")                                                            \
+	_(IP4_SEGMENT, "ip4-segment")                                                              \
 	_(IP4_LOCAL, "ip4-local")                                                                  \
 	_(BD_MAC_LOOKUP, "bd-mac-lookup")                                                          \
 	_(VXLAN_ENCAP, "vxlan-encap")                                                              \
@@ -138,6 +139,9 @@ struct gw_trace_rec {
 		struct { /* ip4-fragment */
 			uint16_t off, len;
 		} frag;
+		struct { /* ip4-segment: a segment cut from a super-packet */
+			uint16_t len, mss;
+		} seg;
 		struct { /* tx */
 			uint32_t len;
 		} tx;
@@ -216,6 +220,8 @@ GW_TRACE_HOOK void gw_trace_arp(struct gw *gw, const struct gw_pkt *p, uint16_t 
                                 const uint8_t *mac, enum gw_trace_arp_code code);
 GW_TRACE_HOOK void gw_trace_rewrite(struct gw *gw, const struct gw_pkt *p, uint16_t ifx);
 GW_TRACE_HOOK void gw_trace_fragment(struct gw *gw, const struct gw_pkt *p);
+/* p: one segment cut from a super-packet with at most mss bytes of payload each. */
+GW_TRACE_HOOK void gw_trace_segment(struct gw *gw, const struct gw_pkt *p, uint32_t mss);
 /* type/code: the ICMP message for ECHO_REPLY, ICMP_ERROR and ICMP_QUIET. */
 GW_TRACE_HOOK void gw_trace_local(struct gw *gw, const struct gw_pkt *p,
                                   enum gw_trace_local_code what, uint8_t type, uint8_t code);

@@ -270,6 +270,10 @@ static void fmt_rec(struct fmt *f, const struct gw_trace_rec *r)
 		f_num(f, "len", r->u.frag.len);
 		f_str(f, "more", r->code ? "yes" : "no");
 		break;
+	case GW_TR_IP4_SEGMENT:
+		f_num(f, "len", r->u.seg.len);
+		f_num(f, "mss", r->u.seg.mss);
+		break;
 	case GW_TR_IP4_LOCAL:
 		fmt_local(f, r);
 		break;

@@ -52,9 +52,10 @@
 struct wport {
 	char name[GW_IF_NAMELEN];
 	struct gw_eth *eth;
-	uint16_t port;    /* its index in the snapshot's ports (0: not there) */
-	uint16_t any_ifx; /* an interface on it, for the main thread's gw_input_eth */
-	uint64_t drops_seen, oversize_seen; /* its socket's totals, counted so far */
+	uint16_t port;                 /* its index in the snapshot's ports (0: not there) */
+	uint16_t any_ifx;              /* an interface on it, for the main thread's gw_input_eth */
+	uint64_t drops_seen;           /* its socket's totals, counted so far */
+	struct gw_io_rx_stats rx_seen; /* its driver's */
 };
 
 struct worker {
@@ -75,9 +76,9 @@ struct worker {
 	struct gw_fast_cnt *seen; /* the main thread's copy at the last fold */
 	uint64_t punt_drops_seen;
 	/* its driver's totals, published for the main thread */
-	_Atomic uint64_t tx_l2, tx_raw, rx_gro;
-	uint64_t tx_l2_seen, tx_raw_seen, rx_gro_seen, rx_drops_seen; /* main thread's */
-	uint64_t oversize_seen;                                       /* the worker's */
+	_Atomic uint64_t tx_l2, tx_raw;
+	uint64_t tx_l2_seen, tx_raw_seen, rx_drops_seen; /* main thread's */
+	struct gw_io_rx_stats rx_seen;                   /* the worker's: its driver's */
 	uint64_t final_rx_drops;    /* its socket's drop count when it closed it */
 	uint64_t eth_stats_ms;      /* when it last asked its uplink sockets for their drops */
 	struct gw_worker_info base; /* main thread's: its counts at the last clear counters */
@@ -196,16 +197,16 @@ static void worker_drop_total(struct worker *w, enum gw_drop why, uint64_t total
 static unsigned worker_vector(struct worker *w, struct wport *wp)
 {
 	struct gw_pkt *pkts[GW_VEC_MAX];
+	struct gw_io_rx_stats rx;
 	unsigned n;
 	if (!wp) {
 		n = gw_udp_recv(w->udp, w->rx_fd, w->pool, pkts, GW_VEC_MAX);
-		atomic_store_explicit(&w->rx_gro, gw_udp_rx_gro(w->udp), memory_order_relaxed);
-		worker_drop_total(w, GW_DROP_RX_OVERSIZE, gw_udp_rx_oversize(w->udp),
-		                  &w->oversize_seen);
+		gw_udp_rx_stats(w->udp, &rx);
+		gw_counters_add_rx(&w->cnt->c, &rx, &w->rx_seen);
 	} else {
 		n = gw_eth_recv(wp->eth, w->pool, pkts, GW_VEC_MAX);
-		worker_drop_total(w, GW_DROP_RX_OVERSIZE, gw_eth_rx_oversize(wp->eth),
-		                  &wp->oversize_seen);
+		gw_eth_rx_stats(wp->eth, &rx);
+		gw_counters_add_rx(&w->cnt->c, &rx, &wp->rx_seen);
 	}
 	if (!n)
 		return 0;
@@ -374,6 +375,7 @@ static int worker_init(struct gw_workers *ws, unsigned id, uint32_t vtep, uint16
 		return -1;
 	}
 	w->fast->cnt = w->cnt;
+	w->fast->pool = w->pool;
 	w->rx_drops_seen = gw_udp_rx_dropped(w->udp);
 	return 0;
 }
@@ -526,6 +528,7 @@ static unsigned drain_one(struct worker *w, struct gw *gw, unsigned budget)
 				q->outer_dst = p->outer_dst;
 				q->outer_sport = p->outer_sport;
 				q->rx_ifx = p->rx_ifx;
+				q->flags = p->flags;
 				v[nv++] = q;
 			} else {
 				gw_count_drop(gw, GW_DROP_NO_BUFFER, 1);
@@ -586,8 +589,6 @@ void gw_workers_fold(struct gw_workers *ws, struct gw *gw)
 		gw_count_underlay_paths(gw, l2 - w->tx_l2_seen, raw - w->tx_raw_seen);
 		w->tx_l2_seen = l2;
 		w->tx_raw_seen = raw;
-		gw_count_underlay_gro(gw, atomic_load_explicit(&w->rx_gro, memory_order_relaxed),
-		                      &w->rx_gro_seen);
 		/* the kernel's count, asked from here: SO_MEMINFO on the worker's socket (once
 		 * the worker has closed it, what it read last) */
 		gw_count_drop_total(gw, GW_DROP_RX_OVERFLOW,

@@ -25,6 +25,9 @@
  *   3  VXLAN payload to a wrong destination (another group, another address, 0)
  *   4  Ethernet frame on up0;  6  on up2;  7  on up1 (down) or on a BDIF's index
  *   5  Ethernet frame on up0, after a configuration change (sel >> 3 & 7, see config_op())
+ * On the underlay entries (0-2), sel bit 6 marks the packet a piece of a super-packet
+ * (GW_PKT_GSO, as the driver does), and sel bit 7 first completes its inner checksum as the
+ * driver does (gw_gso_csum_complete).
  * ctl: bits 0-2 move the clock (0, 1, 50, 100 ms, 1, 3, 30, 700 s) before the packet;
  * 0x08 runs gw_tick; 0x10 joins the packet to the previous one's vector (same entry
  * kind: one gw_input_* call with several packets); 0x20 clears the dynamic ARP entries,
@@ -47,6 +50,7 @@
 #include <string.h>
 
 #include "common/net.h"
+#include "gw/gso.h"
 #include "gw/gw.h"
 #include "gw/trace.h"
 #include "pktlab.h"
@@ -433,6 +437,11 @@ static void add_packet(struct batch *b, uint8_t sel, const uint8_t *bytes, size_
 	gw_pkt_set(p, bytes, (uint32_t)len);
 	if (kind == 1) {
 		p->outer_sport = 55555;
+		if (entry <= 2 && (var & 8))
+			p->flags |= GW_PKT_GSO;
+		if (entry <= 2 && (var & 16) && len > VX_HDR_LEN + NET_ETH_HLEN)
+			gw_gso_csum_complete(p->data + VX_HDR_LEN + NET_ETH_HLEN,
+			                     (uint32_t)len - VX_HDR_LEN - NET_ETH_HLEN);
 		switch (entry) {
 		case 0:
 			p->outer_src = vteps[var & 7];

@@ -100,6 +100,11 @@ def tcp_syn(sport, dport):
     return struct.pack("!HHIIBBHHH", sport, dport, 1, 0, 0x50, 0x02, 65535, 0, 0)
 
 
+def tcp_data(sport, dport, n, flags=0x18, seq=1000):
+    data = bytes((i * 7) & 0xFF for i in range(n))
+    return struct.pack("!HHIIBBHHH", sport, dport, seq, 1, 0x50, flags, 65535, 0, 0) + data
+
+
 def arp(op, sha, spa, tha, tpa):
     return struct.pack("!HHBBH6s4s6s4s", 1, 0x0800, 6, 4, op, sha, ip(spa), tha, ip(tpa))
 
@@ -346,6 +351,22 @@ SEEDS["arp_table_full"] = b"".join(
 SEEDS["icmp_rate_limit"] = b"".join(
     from_uplink(ping(UP0, UPNH, "8.8.8.8", "10.1.10.50", ttl=1), ctl=JOIN if i else ADV_1MS)
     for i in range(60))
+
+# ---- senders' offloads: super-packets (TSO) and pieces of them (GW_PKT_GSO, sel bit 6), and
+# the driver's checksum completion first (sel bit 7)
+GSO, CSUM = 8, 16  # var bits
+SEEDS["tso_super_packet_to_uplink"] = from11(
+    VNI10, eth(BDIF10, H50, 0x0800, ipv4("10.1.10.50", "8.8.8.8", 6, tcp_data(40000, 443, 4000),
+                                         df=True)))
+SEEDS["tso_piece_to_small_mtu"] = rec(
+    E_VTEP11, ADV_1MS,
+    vxlan(VNI10, eth(BDIF10, H50, 0x0800,
+                     ipv4("10.1.10.50", "10.9.1.1", 6, tcp_data(40000, 443, 1300, flags=0x99),
+                          df=True))), var=GSO | CSUM)
+SEEDS["tso_super_packet_udp"] = rec(
+    E_VTEP11, ADV_1MS,
+    vxlan(VNI10, eth(BDIF10, H50, 0x0800, ipv4("10.1.10.50", "8.8.8.8", 17, udp(5000, 53, 3000),
+                                               df=True))), var=CSUM)
 
 # ---- configuration changes between packets
 def cfg(op, frame, ctl=ADV_1MS):

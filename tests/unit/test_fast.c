@@ -205,7 +205,7 @@ static uint16_t port_by_name(const struct gw_fwd *f, const char *name)
 /* A worker at time now reading snapshot f, with a socket on each netdev of SOCKETS. */
 static void worker_init(struct gw_fast *w, const struct gw_fwd *f, uint64_t now)
 {
-	*w = (struct gw_fast){.cnt = CNT, .now_ms = now};
+	*w = (struct gw_fast){.cnt = CNT, .pool = gw_pool(L.gw), .now_ms = now};
 	for (unsigned i = 0; i < sizeof(SOCKETS) / sizeof(SOCKETS[0]) && SOCKETS[i]; i++) {
 		uint16_t port = port_by_name(f, SOCKETS[i]);
 		CU_ASSERT_FATAL(port != 0);
@@ -368,6 +368,59 @@ static void test_equivalence(void)
 	/* one at a time too: a vector of one takes no path shared with its neighbours */
 	for (unsigned i = 0; i < n; i++)
 		CU_ASSERT_EQUAL(check_same(&X[i], 1), 1);
+}
+
+/*
+ * A sender's super-packets (TSO) are cut to the path on the fast path as in the pipeline,
+ * byte for byte and in order: one longer than its link's MTU (it arrived in one buffer),
+ * a piece the driver marked GW_PKT_GSO that fits its link but not the egress (cut further,
+ * not refused with an ICMP error), and a plain DF packet too big for the egress (punted:
+ * the main thread sends "fragmentation needed").
+ */
+static bool punted(const char *what, const struct vxp *x);
+
+static void test_equivalence_super(void)
+{
+	CU_ASSERT_EQUAL(gw_if_set_mtu(L.gw, L.bdif20, 1000), GW_OK);
+	snap();
+	struct vxp x[2];
+	vxp_flow(&x[0], &H1, H2.ip, PROTO_TCP, 40000, 443, 5000, 64); /* > bdif10's 1500 */
+	vxp_flow(&x[1], &H1, H2.ip, PROTO_UDP, 40000, 443, 100, 64);  /* behind it, in order */
+	unsigned want = 6 + 1; /* 4960 bytes of payload, 960 a segment; the UDP */
+	run_pipeline(x, 2);
+	CU_ASSERT_EQUAL_FATAL(L.n_cap, want);
+	struct gw_fast w;
+	run_fast(&w, F, x, 2, L.now);
+	CU_ASSERT_EQUAL(w.n_punt, 0);
+	CU_ASSERT_EQUAL_FATAL(w.n_tx, want);
+	for (unsigned i = 0; i < want; i++) {
+		const struct lab_frame *c = &L.cap[i];
+		CU_ASSERT(w.tx[i]->len == c->len && memcmp(w.tx[i]->data, c->bytes, c->len) == 0);
+		CU_ASSERT(c->len <= 36 + 14 + 1000);
+		CU_ASSERT_EQUAL(w.tx[i]->outer_dst, LAB_VTEP12);
+	}
+	CU_ASSERT_EQUAL(CNT->c.routed, 2);
+	fast_release(&w);
+
+	/* 1400 bytes, within bdif10's MTU: cut when marked, punted when not */
+	vxp_flow(&x[0], &H1, H2.ip, PROTO_TCP, 40000, 443, 1360, 64);
+	struct gw_pkt *p = mk_pkt(x[0].vtep, LAB_VTEP, x[0].b, x[0].len);
+	p->flags = GW_PKT_GSO;
+	lab_reset_capture(&L);
+	gw_input_underlay(L.gw, &p, 1);
+	CU_ASSERT_EQUAL(L.n_cap, 2);
+	CU_ASSERT_EQUAL(lab_drops(&L, GW_DROP_MTU_DF), 0);
+	p = mk_pkt(x[0].vtep, LAB_VTEP, x[0].b, x[0].len);
+	p->flags = GW_PKT_GSO;
+	worker_init(&w, F, L.now);
+	gw_fast_underlay(&w, F, &p, 1);
+	CU_ASSERT_EQUAL(w.n_punt, 0);
+	CU_ASSERT_EQUAL_FATAL(w.n_tx, 2);
+	for (unsigned i = 0; i < 2; i++)
+		CU_ASSERT(w.tx[i]->len == L.cap[i].len &&
+		          memcmp(w.tx[i]->data, L.cap[i].bytes, L.cap[i].len) == 0);
+	fast_release(&w);
+	CU_ASSERT(punted("1400-byte DF TCP, not a super-packet, egress MTU 1000", &x[0]));
 }
 
 /* Packets of two VRFs in one vector: each routed in its own table, as the pipeline does. */
@@ -1997,6 +2050,7 @@ static void test_up_counters(void)
 static CU_TestInfo equiv_tests[] = {
     {"fast path = pipeline: sizes, protocols, fragments, options, ECMP", test_equivalence},
     {"fast path = pipeline: a vector of two VRFs", test_equivalence_vrfs},
+    {"fast path = pipeline: super-packets cut to the path", test_equivalence_super},
     {"counters: fold = what the pipeline counts, once", test_counters_fold},
     {"counters: fold after a bridge domain's slot is reused", test_counters_fold_bd_reused},
     {"snapshot: stale after each change, unchanged parts shared", test_stale},

@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if_packet.h>
+#include <linux/virtio_net.h>
 #include <net/ethernet.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -436,6 +437,13 @@ static void gro_lab_open(struct gro_lab *g, uint16_t port_offset, uint32_t pool_
 	gw_udp_fds(g->u, &g->fd, 1);
 }
 
+static struct gw_io_rx_stats udp_rx(const struct gw_udp *u)
+{
+	struct gw_io_rx_stats s;
+	gw_udp_rx_stats(u, &s);
+	return s;
+}
+
 /* Closes everything; returns the buffers the pool had once the driver was closed. */
 static uint32_t gro_lab_close(struct gro_lab *g)
 {
@@ -462,9 +470,9 @@ static void test_udp_gro_split(void)
 	CU_ASSERT_EQUAL_FATAL(n, NSEG + 1);
 	check_segments(pkts, 0, SEG, NSEG, LAST, 0x10, g.sport);
 	CU_ASSERT_EQUAL(pkts[NSEG]->len, 64);
-	CU_ASSERT_EQUAL(gw_udp_rx_gro(g.u), NSEG);
+	CU_ASSERT_EQUAL(udp_rx(g.u).gro, NSEG);
 	CU_ASSERT_FALSE(gw_udp_rx_pending(g.u, g.fd));
-	CU_ASSERT_EQUAL(gw_udp_rx_oversize(g.u), 0);
+	CU_ASSERT_EQUAL(udp_rx(g.u).oversize, 0);
 	free_all(g.pool, pkts, n);
 	CU_ASSERT_EQUAL(gw_pool_avail(g.pool), POOL_SIZE);
 	CU_ASSERT_EQUAL(gro_lab_close(&g), POOL_SIZE);
@@ -487,7 +495,7 @@ static void test_udp_gro_hold(void)
 	CU_ASSERT_EQUAL_FATAL(n, NSEG);
 	check_segments(pkts, 0, SEG, NSEG, 0, 0x20, g.sport);
 	CU_ASSERT(gw_udp_rx_pending(g.u, g.fd));
-	CU_ASSERT_FALSE(gw_udp_rx_pending(g.u, g.fd + 1000)); /* held for the unicast socket only */
+	CU_ASSERT_FALSE(gw_udp_rx_pending(g.u, g.fd + 1000)); /* not a socket of the driver */
 	free_all(g.pool, pkts, n);
 	n = gw_udp_recv(g.u, g.fd, g.pool, pkts, MAX);
 	CU_ASSERT_EQUAL_FATAL(n, NSEG);
@@ -501,7 +509,7 @@ static void test_udp_gro_hold(void)
 	CU_ASSERT(readable(g.fd, WAIT_MS));
 	n = gw_udp_recv(g.u, g.fd, g.pool, pkts, 10);
 	CU_ASSERT_EQUAL(n, 1);
-	CU_ASSERT_EQUAL(gw_udp_rx_oversize(g.u), 20);
+	CU_ASSERT_EQUAL(udp_rx(g.u).oversize, 20);
 	free_all(g.pool, pkts, n);
 
 	/* held when the driver closes: back to the g.pool */
@@ -961,6 +969,236 @@ static void test_eth_csum_offload(void)
 	gw_pool_destroy(pool);
 }
 
+/* ---------------------------------------------------------------- offloads (gw/gso.h) */
+
+#define T_SRC IP4(10, 1, 10, 50)
+#define T_DST IP4(10, 1, 20, 60)
+
+/* RFC 1071 over big-endian 16-bit words, folded (not complemented). */
+static uint32_t ref_sum(const uint8_t *p, uint32_t len, uint32_t sum)
+{
+	for (uint32_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (len & 1)
+		sum += (uint32_t)p[len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return sum;
+}
+
+static uint32_t ref_l4_sum(const uint8_t *ip)
+{
+	uint32_t hl = (ip[0] & 0xfu) * 4, l4len = (uint32_t)(ip[2] << 8 | ip[3]) - hl;
+	return ref_sum(ip + hl, l4len, ref_sum(ip + 12, 8, ip[9] + l4len));
+}
+
+/*
+ * An Ethernet frame (untagged) holding an IPv4 TCP packet (seq 7000, ACK|PSH) with plen
+ * bytes of pattern, its checksum left partial as a Linux sender leaves it for its NIC.
+ * Returns the frame's length.
+ */
+static uint32_t tcp_frame(uint8_t *f, uint32_t plen)
+{
+	memset(f, 0, 54);
+	memcpy(f, ea_mac, 6);
+	memcpy(f + 6, eb_mac, 6);
+	f[12] = 0x08;
+	uint8_t *ip = f + 14, *t = ip + 20;
+	uint32_t tot = 40 + plen;
+	ip[0] = 0x45;
+	ip[2] = (uint8_t)(tot >> 8), ip[3] = (uint8_t)tot;
+	ip[6] = 0x40;
+	ip[8] = 64;
+	ip[9] = 6;
+	uint32_t a = htonl(T_SRC), b = htonl(T_DST);
+	memcpy(ip + 12, &a, 4);
+	memcpy(ip + 16, &b, 4);
+	uint16_t s = net_csum(ip, 20);
+	memcpy(ip + 10, &s, 2);
+	t[0] = 0x9c, t[1] = 0x40, t[2] = 0x14, t[3] = 0x51; /* 40000 -> 5201 */
+	t[6] = 0x1b, t[7] = 0x58;                           /* seq 7000 */
+	t[12] = 0x50, t[13] = 0x18, t[14] = 0xff;
+	for (uint32_t i = 0; i < plen; i++)
+		t[20 + i] = (uint8_t)(i * 7 + i / 253);
+	uint32_t ps = ref_sum(ip + 12, 8, 6 + 20 + plen);
+	t[16] = (uint8_t)(ps >> 8), t[17] = (uint8_t)ps;
+	return 14 + tot;
+}
+
+/* A VXLAN payload (header, then frame f of n bytes) sent as one datagram to port on lo. */
+static bool send_vx_frame(int s, uint16_t port, const uint8_t *f, uint32_t n)
+{
+	static uint8_t d[70000];
+	vx_hdr_build(d, TEST_VNI);
+	memcpy(d + VX_HDR_LEN, f, n);
+	struct sockaddr_in to = sin_of(LO_IP, port);
+	return sendto(s, d, VX_HDR_LEN + n, 0, (struct sockaddr *)&to, sizeof(to)) ==
+	       (ssize_t)(VX_HDR_LEN + n);
+}
+
+/* The TCP segments in pkts (each starting off bytes before the IPv4 header): checksums
+ * valid, sequence numbers back to back from 7000, payload the pattern; their count. */
+static unsigned check_tcp_run(struct gw_pkt **pkts, unsigned n, uint32_t off, uint32_t plen,
+                              uint32_t max_ip)
+{
+	uint32_t seq = 7000, got = 0;
+	for (unsigned i = 0; i < n; i++) {
+		const uint8_t *ip = pkts[i]->data + off, *t = ip + 20;
+		uint32_t tot = (uint32_t)(ip[2] << 8 | ip[3]), len = tot - 40;
+		CU_ASSERT_EQUAL(pkts[i]->len, off + tot);
+		CU_ASSERT(tot <= max_ip);
+		CU_ASSERT_EQUAL(ref_sum(ip, 20, 0), 0xffff);
+		CU_ASSERT_EQUAL(ref_l4_sum(ip), 0xffff);
+		CU_ASSERT_EQUAL((uint32_t)(t[4] << 24 | t[5] << 16 | t[6] << 8 | t[7]), seq);
+		bool same = true;
+		for (uint32_t k = 0; k < len; k++)
+			same &= t[20 + k] == (uint8_t)((got + k) * 7 + (got + k) / 253);
+		CU_ASSERT(same);
+		seq += len;
+		got += len;
+	}
+	CU_ASSERT_EQUAL(got, plen);
+	return n;
+}
+
+/*
+ * The underlay: an inner checksum a Linux sender left partial is completed; a TCP
+ * super-packet a kernel VTEP encapsulated whole (one datagram of ~20 KiB, no segment size)
+ * comes out as pieces that fit a buffer, marked GW_PKT_GSO, checksums complete; a UDP one
+ * is dropped as gso_unsupported, a datagram that is no packet as rx_oversize.
+ */
+static void test_udp_offloads(void)
+{
+	NEED_LAB();
+	static uint8_t f[70000];
+	struct gro_lab g;
+	gro_lab_open(&g, 26, POOL_SIZE);
+	struct gw_pkt *pkts[GW_VEC_MAX];
+	uint32_t n = tcp_frame(f, 1000);
+	CU_ASSERT_FATAL(send_vx_frame(g.s, g.port, f, n));
+	CU_ASSERT(readable(g.fd, WAIT_MS));
+	unsigned k = gw_udp_recv(g.u, g.fd, g.pool, pkts, GW_VEC_MAX);
+	CU_ASSERT_EQUAL_FATAL(k, 1);
+	CU_ASSERT_EQUAL(check_tcp_run(pkts, k, VX_HDR_LEN + 14, 1000, 1040), 1);
+	CU_ASSERT_EQUAL(pkts[0]->flags, 0);
+	CU_ASSERT_EQUAL(udp_rx(g.u).csum, 1);
+	free_all(g.pool, pkts, k);
+
+	enum { BIG = 20000 };
+	n = tcp_frame(f, BIG);
+	CU_ASSERT_FATAL(send_vx_frame(g.s, g.port, f, n));
+	CU_ASSERT(readable(g.fd, WAIT_MS));
+	k = gw_udp_recv(g.u, g.fd, g.pool, pkts, GW_VEC_MAX);
+	CU_ASSERT_EQUAL_FATAL(k, 3); /* 20000 bytes in pieces of 9154 */
+	check_tcp_run(pkts, k, VX_HDR_LEN + 14, BIG, GW_PKT_DATA - VX_HDR_LEN - 14);
+	for (unsigned i = 0; i < k; i++) {
+		CU_ASSERT_EQUAL(pkts[i]->flags, GW_PKT_GSO);
+		CU_ASSERT_EQUAL(pkts[i]->outer_sport, g.sport);
+		CU_ASSERT_EQUAL(pkts[i]->outer_src, LO_IP);
+	}
+	CU_ASSERT_EQUAL(udp_rx(g.u).gso, 1);
+	free_all(g.pool, pkts, k);
+
+	f[14 + 9] = NET_IPPROTO_UDP; /* a UDP super-packet: its datagrams' sizes are lost */
+	CU_ASSERT_FATAL(send_vx_frame(g.s, g.port, f, n));
+	f[14 + 2] = 0; /* IPv4 length not the datagram's: no packet at all */
+	CU_ASSERT_FATAL(send_vx_frame(g.s, g.port, f, n));
+	CU_ASSERT(readable(g.fd, WAIT_MS));
+	usleep(100 * 1000);
+	CU_ASSERT_EQUAL(gw_udp_recv(g.u, g.fd, g.pool, pkts, GW_VEC_MAX), 0);
+	CU_ASSERT_EQUAL(udp_rx(g.u).gso_unsupported, 1);
+	CU_ASSERT_EQUAL(udp_rx(g.u).oversize, 1);
+	CU_ASSERT_EQUAL(gro_lab_close(&g), POOL_SIZE);
+}
+
+/* Sends frame f (n bytes) on netdev name with a virtio-net header asking for TSO of
+ * gso_size (0: none) and the checksum at TCP's offsets; the frame may be VLAN-tagged. */
+static bool send_vnet(const char *name, const uint8_t *f, uint32_t n, uint16_t gso_size,
+                      uint32_t l3)
+{
+	int fd = pkt_sock(name), one = 1;
+	if (fd < 0 || setsockopt(fd, SOL_PACKET, PACKET_VNET_HDR, &one, sizeof(one)) < 0)
+		return false;
+	struct virtio_net_hdr vh = {.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
+	                            .gso_type = gso_size ? VIRTIO_NET_HDR_GSO_TCPV4 : 0,
+	                            .hdr_len = (uint16_t)(l3 + 40),
+	                            .gso_size = gso_size,
+	                            .csum_start = (uint16_t)(l3 + 20),
+	                            .csum_offset = 16};
+	struct iovec iov[2] = {{&vh, sizeof(vh)}, {(void *)f, n}};
+	struct msghdr m = {.msg_iov = iov, .msg_iovlen = 2};
+	bool ok = sendmsg(fd, &m, 0) == (ssize_t)(sizeof(vh) + n);
+	close(fd);
+	return ok;
+}
+
+/* Frames from e until one TCP segment to port 5201 came, then what follows: their count. */
+static unsigned recv_tcp(struct gw_eth *e, struct gw_pool *pool, struct gw_pkt **pkts, uint32_t l3)
+{
+	struct gw_pkt *got[GW_VEC_MAX];
+	unsigned n = 0;
+	while (n < GW_VEC_MAX && readable(gw_eth_fd(e), n ? 200 : WAIT_MS)) {
+		unsigned k = gw_eth_recv(e, pool, got, GW_VEC_MAX - n);
+		for (unsigned i = 0; i < k; i++) {
+			struct gw_pkt *p = got[i];
+			if (p->len > l3 + 40 && p->data[l3 + 9] == 6 && p->data[l3 + 23] == 0x51)
+				pkts[n++] = p;
+			else
+				gw_pkt_free(pool, p);
+		}
+	}
+	return n;
+}
+
+/*
+ * An uplink: a TSO super-frame from a Linux stack (here a packet socket with a virtio-net
+ * header on the veth peer) is cut at the sender's segment size, with a VLAN tag put back
+ * on each segment; a frame whose checksum is left partial is finished.
+ */
+static void test_eth_offloads(void)
+{
+	NEED_LAB();
+	static uint8_t f[70000];
+	struct gw_pool *pool = gw_pool_create(POOL_SIZE);
+	char err[GW_IO_ERRLEN];
+	struct gw_eth *e = gw_eth_open("ea", err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	struct gw_pkt *pkts[GW_VEC_MAX];
+	enum { BIG = 30000, MSS = 1346 };
+	uint32_t n = tcp_frame(f, BIG);
+	CU_ASSERT_FATAL(send_vnet("eb", f, n, MSS, 14));
+	unsigned k = recv_tcp(e, pool, pkts, 14);
+	CU_ASSERT_EQUAL(k, (BIG + MSS - 1) / MSS);
+	check_tcp_run(pkts, k, 14, BIG, 40 + MSS);
+	free_all(pool, pkts, k);
+
+	/* tagged: the same with VLAN 100, the tag in each segment */
+	memmove(f + 16, f + 12, n - 12);
+	f[12] = 0x81, f[13] = 0x00, f[14] = 0x00, f[15] = 100;
+	CU_ASSERT_FATAL(send_vnet("eb", f, n + 4, MSS, 18));
+	k = recv_tcp(e, pool, pkts, 18);
+	CU_ASSERT_EQUAL(k, (BIG + MSS - 1) / MSS);
+	check_tcp_run(pkts, k, 18, BIG, 40 + MSS);
+	for (unsigned i = 0; i < k; i++)
+		CU_ASSERT(pkts[i]->data[12] == 0x81 && pkts[i]->data[15] == 100);
+	free_all(pool, pkts, k);
+
+	/* one frame with a partial checksum */
+	n = tcp_frame(f, 700);
+	CU_ASSERT_FATAL(send_vnet("eb", f, n, 0, 14));
+	k = recv_tcp(e, pool, pkts, 14);
+	CU_ASSERT_EQUAL(k, 1);
+	check_tcp_run(pkts, k, 14, 700, 740);
+	free_all(pool, pkts, k);
+	struct gw_io_rx_stats st;
+	gw_eth_rx_stats(e, &st);
+	CU_ASSERT_EQUAL(st.gso, 2);
+	CU_ASSERT(st.csum >= 1);
+	CU_ASSERT_EQUAL(gw_pool_avail(pool), POOL_SIZE);
+	gw_eth_close(e);
+	gw_pool_destroy(pool);
+}
+
 static CU_TestInfo tests[] = {
     {"udp open: address not on the host", test_udp_open_bad_addr},
     {"udp recv: one datagram, outer fields", test_udp_recv_one},
@@ -980,6 +1218,8 @@ static CU_TestInfo tests[] = {
     {"eth recv: VLAN tag put back", test_eth_recv_vlan},
     {"eth send: frames reach the peer, too big refused", test_eth_send},
     {"eth recv: offloaded checksum finished", test_eth_csum_offload},
+    {"udp recv: partial inner checksum, TSO super-packet cut, UDP one dropped", test_udp_offloads},
+    {"eth recv: TSO super-frame cut at its size (tagged too), partial checksum", test_eth_offloads},
     CU_TEST_INFO_NULL,
 };
 
