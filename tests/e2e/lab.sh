@@ -622,7 +622,10 @@ _lab_rx_start() {
 
 # _lab_rx_check NAME NS DISPLAY-FILTER MIN [EXACT]: of the frames captured by _lab_rx_start
 # that match the filter: at least MIN (exactly EXACT if given), no bad IP, TCP, UDP or ICMP
-# checksum (inner headers of VXLAN included), no IP packet bigger than the MTU there.
+# checksum (inner headers of VXLAN included), no IP packet bigger than the MTU there. An
+# ICMP error that matches (it quotes such a packet) is counted apart: its own IP and ICMP
+# checksums are checked and its size, not the quoted packet's TCP or UDP checksum (a quote
+# of a sender's partial checksum stays partial, the kernel's quotes too) nor its length.
 _lab_rx_check() {
   local name=$1 at=${LAB_RX_AT[$2]:-} filter=$3 min=$4 exact=${5:-} capns ifc mtu
   [ -n "$at" ] || { echo "no receive point for $2: frames not checked"; return 0; }
@@ -630,14 +633,21 @@ _lab_rx_check() {
   lab_tshark "$name" -o tcp.check_checksum:TRUE -o udp.check_checksum:TRUE \
     -o ip.check_checksum:TRUE -Y "$filter" -T fields -E occurrence=a -E aggregator=' ' \
     -e ip.len -e ip.checksum.status -e tcp.checksum.status -e udp.checksum.status \
-    -e icmp.checksum.status |
+    -e icmp.checksum.status -e icmp.type |
     awk -F'\t' -v mtu="$mtu" -v min="$min" -v exact="$exact" -v at="$capns $ifc" '
-      { n++
-        k = split($1, len, " "); for (i = 1; i <= k; i++) if (len[i] + 0 > mtu) big++
-        for (f = 2; f <= 5; f++) { k = split($f, st, " ")
-          for (i = 1; i <= k; i++) if (st[i] == "0") { bad++; if (bad <= 5) print "bad checksum:", $0; break } } }
-      END { printf "%s: %d frames, %d with a bad checksum, %d IP packets above MTU %d\n",
-              at, n, bad, big, mtu
+      function badf(f, first,   k, i, st) {
+        k = split($f, st, " "); if (first && k > 1) k = 1
+        for (i = 1; i <= k; i++) if (st[i] == "0") return 1
+        return 0 }
+      { k = split($1, len, " ")
+        if ($6 != "") { icmp++; if (len[1] + 0 > mtu) big++
+                        b = badf(2, 0) || badf(5, 1) }
+        else { n++; for (i = 1; i <= k; i++) if (len[i] + 0 > mtu) big++
+               b = badf(2, 0) || badf(3, 0) || badf(4, 0) || badf(5, 0) }
+        if (b) { bad++; if (bad <= 5) print "bad checksum:", $0 } }
+      END { printf "%s: %d frames, %d with a bad checksum, %d IP packets above MTU %d", at, n, bad, big, mtu
+            if (icmp) printf " (and %d ICMP errors quoting them)", icmp
+            print ""
             if (exact != "" && n != exact) { print "expected exactly " exact; exit 1 }
             exit !(n >= min && !bad && !big) }'
 }
