@@ -539,11 +539,13 @@ lab_tshark() {
 #       (default 8 MiB) each way at once (tcpxfer.py): exactly BYTES arrive intact at each
 #       end; checksum-error counters unchanged; at both receive points the connection's
 #       first frames (up to 3000) have valid IP and TCP checksums and fit the MTU
-#   lab_iperf_udp FROM TO DST               iperf3 -u --bidir at 50 Mbit/s each way for 2 s
-#       (1300-byte datagrams): datagrams both ways, none lost, none out of order (iperf3
-#       counts a duplicate as out of order); checksum-error counters unchanged
-#   lab_iperf_tcp FROM TO DST               iperf3 --bidir for 3 s: completes without error,
-#       data both ways; checksum-error counters unchanged; the rates in $LAB_TMP/iperf-tcp.txt
+#   lab_iperf_udp FROM TO DST               iperf3 -u at 50 Mbit/s each way at once for 2 s
+#       (1300-byte datagrams): datagrams both ways, none lost, none out of order at the
+#       receiving ends (iperf3 counts a duplicate as out of order); checksum-error counters
+#       unchanged
+#   lab_iperf_tcp FROM TO DST               iperf3 each way at once for 3 s: completes
+#       without error, data both ways; checksum-error counters unchanged; the rates in
+#       $LAB_TMP/iperf-tcp.txt
 #   (iperf3's byte totals are not compared: its receiver stops counting when the test time
 #   is up, with data still in flight. lab_tcp_exact counts bytes exactly.)
 #   lab_csum_errors NS      the sum of NS's kernel InCsumErrors counters (IpExt, Tcp, Udp,
@@ -701,46 +703,73 @@ lab_tcp_exact() {
   return $rc
 }
 
-# _lab_iperf FROM TO DST NAME ARGS...: iperf3 --bidir FROM -> DST (a one-off server bound to
-# DST in TO, so that it answers from that address), JSON in $LAB_TMP/NAME.json
+# _lab_iperf FROM TO DST NAME ARGS...: two iperf3 tests at once, FROM -> DST and, with -R,
+# DST -> FROM, each against a one-off server bound to DST in TO (so that it answers from
+# that address); JSON in $LAB_TMP/NAME-fwd.json and NAME-rev.json. (Not --bidir: iperf3
+# tells its two data connections apart by the order the server accepts them, and
+# connections of different flows may be reordered on the way, by the gateway's workers
+# too, which leaves both ends sending on one connection and neither reading.)
 _lab_iperf() {
-  local from=$1 to=$2 dst=$3 name=$4 spid rc=0
+  local from=$1 to=$2 dst=$3 name=$4 port spid=() cpid=() rc=0 i
   shift 4
-  lab_exec "$to" timeout 30 iperf3 -s -1 -B "$dst" -p $LAB_IPERF_PORT \
-    >"$LAB_TMP/$name.server" 2>&1 &
-  spid=$!
-  wait_until 5 gw_listening "$to" $LAB_IPERF_PORT ||
-    { echo "iperf3 -s in $to does not listen"; kill "$spid"; return 1; }
-  lab_exec "$from" timeout 20 iperf3 -c "$dst" -p $LAB_IPERF_PORT --bidir -J --connect-timeout 3000 \
-    "$@" >"$LAB_TMP/$name.json" 2>&1 || rc=1
-  _lab_reap "$spid" 3
+  for i in 0 1; do
+    port=$((LAB_IPERF_PORT + i))
+    lab_exec "$to" timeout 30 iperf3 -s -1 -J -B "$dst" -p $port >"$LAB_TMP/$name-$i.server" 2>&1 &
+    spid+=($!)
+  done
+  for i in 0 1; do
+    wait_until 5 gw_listening "$to" $((LAB_IPERF_PORT + i)) ||
+      { echo "iperf3 -s in $to does not listen"; kill "${spid[@]}"; return 1; }
+  done
+  lab_exec "$from" timeout 20 iperf3 -c "$dst" -p $LAB_IPERF_PORT -J --connect-timeout 3000 \
+    --get-server-output "$@" >"$LAB_TMP/$name-fwd.json" 2>&1 &
+  cpid+=($!)
+  lab_exec "$from" timeout 20 iperf3 -c "$dst" -p $((LAB_IPERF_PORT + 1)) -R -J \
+    --connect-timeout 3000 --get-server-output "$@" >"$LAB_TMP/$name-rev.json" 2>&1 &
+  cpid+=($!)
+  for i in 0 1; do wait "${cpid[i]}" || rc=1; done
+  for i in 0 1; do _lab_reap "${spid[i]}" 3; done
   return $rc
 }
+
+# The checks of _lab_iperf's two results (python, from stdin): load(way) gives the client's
+# JSON of way "fwd" or "rev" and the server's (the first error fails), udp(j) the UDP streams
+# of one, tcp_line(way, j) a summary line and whether data went each way.
+_LAB_IPERF_PY='
+import json, sys
+base, src, dst = sys.argv[1], sys.argv[2], sys.argv[3]
+def load(way):
+    try:
+        c = json.load(open("%s-%s.json" % (base, way)))
+    except ValueError:
+        sys.exit("iperf3 %s gave no JSON: %s" % (way, open("%s-%s.json" % (base, way)).read()[-2000:]))
+    if c.get("error"):
+        sys.exit("iperf3 %s: %s" % (way, c["error"]))
+    return c, c.get("server_output_json") or {}
+def arrow(way):
+    return ("%s -> %s" if way == "fwd" else "%s <- %s") % (src, dst)
+'
 
 lab_iperf_udp() {
   local from=$1 to=$2 dst=$3 rc=0
   _lab_csum_snap "$from" "$to"
   _lab_iperf "$from" "$to" "$dst" iperf-udp -u -b 50M -l 1300 -w 2M -t 2 || rc=1
-  timeout 10 $LAB_PY - "$LAB_TMP/iperf-udp.json" "$from" "$dst" <<'PYEOF' || rc=1
-import json, sys
-try:
-    r = json.load(open(sys.argv[1]))
-except ValueError:
-    sys.exit("iperf3 gave no JSON: " + open(sys.argv[1]).read()[-2000:])
-if r.get("error"):
-    sys.exit("iperf3: " + r["error"])
-e, ok = r["end"], True
-for st in e["streams"]:
-    u = st["udp"]
-    way = ("%s -> %s" if u["sender"] else "%s <- %s") % (sys.argv[2], sys.argv[3])
-    print("UDP %s: %d datagrams sent, %d lost, %d out of order" %
-          (way, u["packets"], u["lost_packets"], u["out_of_order"]))
-    ok = ok and u["lost_packets"] == 0 and u["out_of_order"] == 0
-for k in ("sum_received", "sum_received_bidir_reverse"):
-    print("%s: %d datagrams, %d lost" % (k, e[k]["packets"], e[k]["lost_packets"]))
-    ok = ok and e[k]["packets"] > 0 and e[k]["lost_packets"] == 0
+  timeout 10 $LAB_PY -c "$_LAB_IPERF_PY"'
+ok = True
+for way in ("fwd", "rev"):
+    c, srv = load(way)
+    # the receiving end counts loss and reordering: the server forward, the client reverse
+    recv = srv if way == "fwd" else c
+    for st in recv.get("end", {}).get("streams", []):
+        u = st["udp"]
+        print("UDP %s: %d datagrams received, %d lost, %d out of order" %
+              (arrow(way), u["packets"], u["lost_packets"], u["out_of_order"]))
+        ok = ok and u["packets"] > 0 and u["lost_packets"] == 0 and u["out_of_order"] == 0
+    if not recv.get("end", {}).get("streams"):
+        print("UDP %s: no result from the receiving end" % arrow(way))
+        ok = False
 sys.exit(0 if ok else 1)
-PYEOF
+' "$LAB_TMP/iperf-udp" "$from" "$dst" || rc=1
   _lab_csum_same "$from" "$to" || rc=1
   return $rc
 }
@@ -749,27 +778,19 @@ lab_iperf_tcp() {
   local from=$1 to=$2 dst=$3 rc=0
   _lab_csum_snap "$from" "$to"
   _lab_iperf "$from" "$to" "$dst" iperf-tcp -t 3 || rc=1
-  timeout 10 $LAB_PY - "$LAB_TMP/iperf-tcp.json" "$from" "$dst" <<'PYEOF' || rc=1
-import json, sys
-try:
-    r = json.load(open(sys.argv[1]))
-except ValueError:
-    sys.exit("iperf3 gave no JSON: " + open(sys.argv[1]).read()[-2000:])
-if r.get("error"):
-    sys.exit("iperf3: " + r["error"])
-e, ok, summary = r["end"], True, []
-for sent, recv, way in (("sum_sent", "sum_received", "%s -> %s"),
-                        ("sum_sent_bidir_reverse", "sum_received_bidir_reverse", "%s <- %s")):
-    s, v = e[sent], e[recv]
+  timeout 10 $LAB_PY -c "$_LAB_IPERF_PY"'
+ok, summary = True, []
+for way in ("fwd", "rev"):
+    c, _ = load(way)
+    s, v = c["end"]["sum_sent"], c["end"]["sum_received"]
     line = "TCP %s: %.1f Mbit/s, %d bytes sent, %d received, %d retransmits" % (
-        way % (sys.argv[2], sys.argv[3]), v["bits_per_second"] / 1e6, s["bytes"], v["bytes"],
-        s.get("retransmits", -1))
+        arrow(way), v["bits_per_second"] / 1e6, s["bytes"], v["bytes"], s.get("retransmits", -1))
     print(line)
     summary.append(line)
     ok = ok and s["bytes"] > 0 and v["bytes"] > 0
-open(sys.argv[1][:-5] + ".txt", "w").write("\n".join(summary) + "\n")
+open(base + ".txt", "w").write("\n".join(summary) + "\n")
 sys.exit(0 if ok else 1)
-PYEOF
+' "$LAB_TMP/iperf-tcp" "$from" "$dst" || rc=1
   _lab_csum_same "$from" "$to" || rc=1
   return $rc
 }
