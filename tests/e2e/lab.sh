@@ -62,6 +62,8 @@
 #   gw_has_line "SHOW" TOK...  run a show command; succeed if one line has all TOKs as words
 #   lab_gw_config [--bds "10 20 30"] [--up0-mtu N]   print a vxgwd config for this lab
 #   kernel_gw_up [--up0-mtu N] [--wire] / kernel_gw_down
+#   lab_wire NS off|on IFACE...  the interfaces send complete frames, as a NIC does on its
+#                              wire (offloads done in software) / back to the lab's setting
 #   lab_workers_line           "dataplane workers N" when VXGW_E2E_WORKERS=N is set (else
 #                              nothing: the default, one worker per CPU)
 #   gw_cli_stdin               vxgw-cli -s $GW_SOCK with the commands on stdin (in $P-gw)
@@ -935,16 +937,19 @@ gw_errors_count() { gw_cli "show errors" | awk -v n="$1" '$1 == n { c = $2 } END
 
 # ---------------------------------------------------------------------------------------------
 # the same gateway, done by the Linux kernel
-# the offloads --wire turns off on the kernel twin's ul0 and up0 (tx checksum, and with it
-# TSO and UDP GSO; VXLAN and fraglist segmentation), and kernel_gw_down turns on again
+# lab_wire NS off|on IFACE...: off: the interfaces put what a NIC would on its wire,
+# complete checksums and frames within the MTU (tx checksum offload off, and with it TSO and
+# UDP GSO; VXLAN and fraglist segmentation off), so the kernel completes and segments in
+# software what a NIC does in hardware. on: back to the lab's setting (see _lab_offload).
 LAB_WIRE_FEATURES="tx-udp_tnl-segmentation tx-udp_tnl-csum-segmentation tx-gso-list"
-_lab_wire() { # on|off (on: back to the lab's setting, see _lab_offload)
-  local ifc f args
-  for ifc in ul0 up0; do
+lab_wire() {
+  local ns=$1 how=$2 ifc f args
+  shift 2
+  for ifc in "$@"; do
     args=()
-    [ "$1" = on ] && [ "${LAB_OFFLOAD:-1}" = 0 ] || args=(tx "$1")
-    for f in $LAB_WIRE_FEATURES; do args+=("$f" "$1"); done
-    lab_exec gw ethtool -K "$ifc" "${args[@]}" || return 1
+    [ "$how" = on ] && [ "${LAB_OFFLOAD:-1}" = 0 ] || args=(tx "$how")
+    for f in $LAB_WIRE_FEATURES; do args+=("$f" "$how"); done
+    lab_exec "$ns" ethtool -K "$ifc" "${args[@]}" || return 1
   done
 }
 
@@ -987,7 +992,7 @@ kernel_gw_up() {
     fi
     ip -n "$g" addr add 203.0.113.2/30 dev up0
     ip -n "$g" route add default via 203.0.113.1
-    [ "$wire" = 0 ] || _lab_wire off
+    [ "$wire" = 0 ] || lab_wire gw off ul0 up0
     _lab_sysctl "$g" net.ipv4.ip_forward=1
   )
   rc=$?  # (not `( ... ) || ...`: set -e would be ignored inside)
@@ -1008,7 +1013,7 @@ kernel_gw_down() {
   ip -n "$g" addr flush dev up0 2>/dev/null
   ip -n "$g" link set up0 mtu 1500 2>/dev/null
   ip -n "$P-ext" link set ext0 mtu 1500 2>/dev/null
-  [ "${LAB_KERNEL_WIRE:-0}" = 0 ] || _lab_wire on >/dev/null 2>&1
+  [ "${LAB_KERNEL_WIRE:-0}" = 0 ] || lab_wire gw on ul0 up0 >/dev/null 2>&1
   LAB_KERNEL_WIRE=0
   LAB_KERNEL_GW=0
   lab_flush_neigh
