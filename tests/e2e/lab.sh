@@ -276,7 +276,8 @@ _lab_sysctl() { # NS key=value...
 lab_gc_stale() {
   local ns pid
   for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
-    [[ $ns =~ ^vxt([0-9]+)-(ul|gw|vtep[123]|h[123]|ext)$ ]] || continue
+    # (the standard names, and those of test_anycast, test_vrf and test_dot1q)
+    [[ $ns =~ ^vxt([0-9]+)-(ul|gw[12]?|vtep[123]|h[123]|ext|b[12]|v[0-9]+)$ ]] || continue
     pid=${BASH_REMATCH[1]}
     # alive unless gone or a zombie (state Z: killed, not yet reaped)
     [ -d "/proc/$pid" ] && [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ] && continue
