@@ -8,11 +8,16 @@
 #             b2 also has 10.1.120.60/24 (bdif120 10.1.120.1/24 secondary): blue only
 #   default:  up0 203.0.113.2/30, 0.0.0.0/0 via ext
 #
+# Forwarding is checked for exact delivery (lab.sh) in each tenant: ICMP with exactly N
+# replies and no duplicate, numbered UDP datagrams each received once, exact TCP bytes both
+# ways, iperf3; and the other tenant's host receives none of it.
+#
 # usage: test_vrf.sh [BUILD_DIR]     (default <repo>/build; needs root)
+#        VXGW_E2E_WORKERS=N test_vrf.sh   vxgwd with `dataplane workers N`
 # exit: 0 all passed, 1 a check failed, 77 skipped (not root, or vxgwd not built).
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lab.sh"
-lab_run_under_timeout 200 "$0" "$@"
+lab_run_under_timeout 300 "$0" "$@"
 
 [ -n "${1:-}" ] && VXGW_BUILD=$1
 lab_init "vxt$$"
@@ -22,6 +27,9 @@ lab_trap
 # the blue hosts live in namespaces of their own, removed with the lab's
 LAB_NAMES="$LAB_NAMES b1 b2"
 BLUE_MAC=(x 02:00:00:02:10:50 02:00:00:02:20:60)
+LAB_RX_AT[b1]="vtep1 ul0 1500"
+LAB_RX_AT[b2]="vtep2 ul0 1500"
+N_PING=20
 
 # Blue tenant: a second VXLAN device and bridge on vtep1/vtep2, a host behind each, with
 # the addresses of h1/h2 (the namespaces b1/b2 were made by lab_up with LAB_NAMES).
@@ -97,6 +105,7 @@ ip route 0.0.0.0/0 203.0.113.1
 ip route vrf red 10.99.0.0/16 10.1.20.60
 ip route vrf blue 10.99.0.0/16 10.1.20.60
 EOF
+  lab_workers_line
 }
 
 # lab_gc_stale knows the standard names only: the blue hosts of killed runs go here
@@ -124,13 +133,35 @@ for n in b1 b2; do
 done
 
 # --- each tenant reaches its own hosts through the same addresses -----------------------------
-check "red h1 pings its gateway 10.1.10.1" lab_ping h1 10.1.10.1
-check "blue b1 pings its gateway 10.1.10.1" lab_ping b1 10.1.10.1
-check "red h1 -> 10.1.20.60 (h2) across VNIs 5000 -> 6000" lab_ping h1 10.1.20.60
-check "blue b1 -> 10.1.20.60 (b2) across VNIs 5110 -> 6120" lab_ping b1 10.1.20.60
-check "red h2 -> 10.1.10.50 (h1)" lab_ping h2 10.1.10.50
-check "blue b2 -> 10.1.10.50 (b1)" lab_ping b2 10.1.10.50
-check "blue b1 -> 10.1.120.60 (b2's blue-only subnet)" lab_ping b1 10.1.120.60
+check "red h1 pings its gateway 10.1.10.1 exactly" lab_ping_exact h1 10.1.10.1 10
+check "blue b1 pings its gateway 10.1.10.1 exactly" lab_ping_exact b1 10.1.10.1 10
+check "ICMP red h1 -> 10.1.20.60 (h2) across VNIs 5000 -> 6000: $N_PING replies exactly" \
+  lab_ping_exact h1 10.1.20.60 $N_PING
+check "ICMP blue b1 -> 10.1.20.60 (b2) across VNIs 5110 -> 6120: $N_PING replies exactly" \
+  lab_ping_exact b1 10.1.20.60 $N_PING
+check "ICMP red h2 -> 10.1.10.50 (h1): $N_PING replies exactly" lab_ping_exact h2 10.1.10.50 $N_PING
+check "ICMP blue b2 -> 10.1.10.50 (b1): $N_PING replies exactly" lab_ping_exact b2 10.1.10.50 $N_PING
+check "ICMP blue b1 -> 10.1.120.60 (b2's blue-only subnet): $N_PING replies exactly" \
+  lab_ping_exact b1 10.1.120.60 $N_PING
+
+# UDP and TCP in each tenant, to the same addresses: the other tenant's host gets none of it
+# (the receive point counts exactly what arrived for the address)
+check "UDP red h1 -> h2 10.1.20.60: 200 datagrams exactly once, valid checksums" \
+  lab_udp_exact h1 h2 10.1.20.60
+check "UDP red h2 -> h1 10.1.10.50: 200 datagrams exactly once, valid checksums" \
+  lab_udp_exact h2 h1 10.1.10.50
+check "UDP blue b1 -> b2 10.1.20.60: 200 datagrams exactly once, valid checksums" \
+  lab_udp_exact b1 b2 10.1.20.60
+check "UDP blue b2 -> b1 10.1.10.50: 200 datagrams exactly once, valid checksums" \
+  lab_udp_exact b2 b1 10.1.10.50
+check "UDP blue b1 -> b2 10.1.120.60 (blue only): 200 datagrams exactly once, valid checksums" \
+  lab_udp_exact b1 b2 10.1.120.60
+check "TCP red h1 <-> h2: 8 MiB each way, exactly, valid checksums" lab_tcp_exact h1 h2 10.1.20.60
+check "TCP blue b1 <-> b2: 8 MiB each way, exactly, valid checksums" lab_tcp_exact b1 b2 10.1.20.60
+check "iperf3 UDP red h1 <-> h2, 50 Mbit/s each way: none lost, none out of order" \
+  lab_iperf_udp h1 h2 10.1.20.60
+check "iperf3 TCP blue b1 <-> b2 for 3 s: completes, data both ways" \
+  lab_iperf_tcp b1 b2 10.1.20.60
 
 # The same address resolved to each tenant's own host in each VRF's neighbour table.
 arp_mac_in() { # VRF ADDR: MAC of ADDR in show ip arp vrf VRF json
@@ -152,21 +183,20 @@ check "show ip arp vrf blue: 10.1.20.60 is b2 (${BLUE_MAC[2]})" arp_is blue 10.1
 check "show ip arp (default VRF) holds no tenant neighbour" \
   gw_json "show ip arp json" 'd["vrf"] == "default" and not any(e["address"].startswith("10.1.") for e in d["entries"])'
 
-# Red's pings to 10.1.20.60 reach h2 and never b2.
+# Red's pings to 10.1.20.60 reach h2, each exactly once, and never b2.
 no_leak() {
   cap_start leak-b2 b2 eth0 "icmp and src host 10.1.10.50" || return 1
   cap_start leak-h2 h2 eth0 "icmp and src host 10.1.10.50" || return 1
-  PING_COUNT=5 lab_ping h1 10.1.20.60
+  lab_ping_exact h1 10.1.20.60 10
   local rc=$?
-  cap_stop leak-b2
-  cap_stop leak-h2
+  cap_stop leak-b2 leak-h2
   local at_b2 at_h2
   at_b2=$(lab_tshark leak-b2 -Y "icmp.type == 8" | wc -l)
   at_h2=$(lab_tshark leak-h2 -Y "icmp.type == 8" | wc -l)
-  echo "echo requests from 10.1.10.50: at h2 $at_h2, at b2 $at_b2"
-  [ $rc = 0 ] && [ "$at_h2" -ge 3 ] && [ "$at_b2" = 0 ]
+  echo "echo requests from 10.1.10.50: at h2 $at_h2 (expected 10), at b2 $at_b2 (expected 0)"
+  [ $rc = 0 ] && [ "$at_h2" = 10 ] && [ "$at_b2" = 0 ]
 }
-check "h1's pings to 10.1.20.60 arrive at h2 (red), none at b2 (blue)" no_leak
+check "h1's 10 pings to 10.1.20.60 arrive at h2 (red) exactly once each, none at b2 (blue)" no_leak
 
 # --- isolation: another VRF's prefix is unreachable, ICMP net unreachable, no_route counted ----
 unreachable() { # FROM DST GATEWAY: ping fails with "Destination Net Unreachable" from GATEWAY
@@ -189,7 +219,7 @@ check "red h1 -> external 198.51.100.10 (default VRF route only): net unreachabl
 # (the default VRF's 0.0.0.0/0 points back at ext: the packets loop until their TTL ends)
 check "ext -> 10.1.10.50 (no tenant subnet in the default VRF): no reply" \
   not lab_exec ext timeout 10 ping -n -c 2 -i 0.3 -W 2 10.1.10.50
-check "blue b1 still reaches b2 afterwards" lab_ping b1 10.1.120.60
+check "blue b1 still reaches b2 afterwards, exactly" lab_ping_exact b1 10.1.120.60 10
 
 # --- the gateway's own ping in a VRF -----------------------------------------------------------
 # 10.1.120.60 is b2 in blue only: blue's ping reaches it, red's has no route; the same
@@ -251,7 +281,8 @@ green() {
   ! gw_cli "show ip route vrf green"
 }
 check "vrf green made, routed, removed at run time" green
-check "red and blue still forward after the changes" eval 'lab_ping h1 10.1.20.60 && lab_ping b1 10.1.20.60'
+check "red and blue still forward after the changes, exactly" \
+  eval 'lab_ping_exact h1 10.1.20.60 10 && lab_ping_exact b1 10.1.20.60 10'
 
 # SIGHUP with blue's interfaces and route moved into a new VRF "green" and blue gone: a
 # diff; red is not touched and the blue hosts go on reaching each other, now in green.
@@ -264,10 +295,12 @@ d["vrfs"][1]["interfaces"] == ["bdif110", "bdif120"]' || return 1
   gw_has_line "show ip route vrf green" S 10.99.0.0/16 10.1.20.60 bdif120
 }
 check "reload: blue's interfaces and routes moved to vrf green, blue removed" reload_green
-check "after the reload: b1 -> b2 (10.1.120.60) in green, h1 -> h2 in red" \
-  eval 'lab_ping b1 10.1.120.60 && lab_ping h1 10.1.20.60'
+check "after the reload: b1 -> b2 (10.1.120.60) in green, h1 -> h2 in red, exactly" \
+  eval 'lab_ping_exact b1 10.1.120.60 10 && lab_ping_exact h1 10.1.20.60 10'
 check "after the reload: red h1 -> 10.1.120.60 still unreachable" \
   unreachable h1 10.1.120.60 10.1.10.1
-check "vxgwd is still running" gw_alive
+check "after the reload: UDP green b1 -> b2 10.1.120.60, 200 datagrams exactly once" \
+  lab_udp_exact b1 b2 10.1.120.60
+check "vxgwd is still running" gw_running
 
 lab_finish
