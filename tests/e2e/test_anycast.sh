@@ -22,10 +22,15 @@
 # be none. The VTEPs keep the kernel's default fdb ageing (300 s): without the gratuitous
 # ARP, a VTEP would send the anycast MAC to the dead gateway until then.
 #
+# With both gateways up, forwarding is checked for exact delivery (lab.sh): ICMP with exactly
+# N replies and no duplicate, numbered UDP datagrams each received once, exact TCP bytes both
+# ways, iperf3; no reply is duplicated during a failover either.
+#
 # usage: test_anycast.sh [BUILD_DIR]   (needs root; exit 0 passed, 1 failed, 77 skipped)
+#        VXGW_E2E_WORKERS=N test_anycast.sh   both vxgwd with `dataplane workers N`
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lab.sh"
-lab_run_under_timeout 200 "$0" "$@"
+lab_run_under_timeout 300 "$0" "$@"
 
 [ -n "${1:-}" ] && VXGW_BUILD=$1
 lab_init "vxt$$"
@@ -122,6 +127,7 @@ interface bdif 30
  fabric forwarding mode anycast-gateway
 !
 EOF
+  lab_workers_line
 }
 
 gwc() { # N CMD...: vxgw-cli against gateway N
@@ -276,13 +282,30 @@ check "gw1: 'no fabric anycast-gateway-mac' refused while bdifs use it (names bd
 check "gw1: a multicast anycast MAC refused (names it)" \
   refused_on 1 01:00:5e:00:00:01 "configure terminal" "fabric anycast-gateway-mac 01:00:5e:00:00:01"
 
-check "h1 pings its gateway 10.1.10.1" lab_ping h1 10.1.10.1
-check "h2 pings its gateway 10.1.20.1" lab_ping h2 10.1.20.1
-check "h1 -> h2 across VNIs" lab_ping h1 "${LAB_HOST[2]}"
-check "h2 -> h1 across VNIs" lab_ping h2 "${LAB_HOST[1]}"
-check "h3 (flood-group BD) pings its gateway 10.1.30.1" lab_ping h3 10.1.30.1
-check "h3 -> h1 (flood-group BD to head-end BD)" lab_ping h3 "${LAB_HOST[1]}"
-check "h1 -> h3 (head-end BD to flood-group BD)" lab_ping h1 "${LAB_HOST[3]}"
+N_PING=20
+check "h1 pings its gateway 10.1.10.1 exactly" lab_ping_exact h1 10.1.10.1 10
+check "h2 pings its gateway 10.1.20.1 exactly" lab_ping_exact h2 10.1.20.1 10
+check "ICMP h1 -> h2 across VNIs: $N_PING replies exactly" lab_ping_exact h1 "${LAB_HOST[2]}" $N_PING
+check "ICMP h2 -> h1 across VNIs: $N_PING replies exactly" lab_ping_exact h2 "${LAB_HOST[1]}" $N_PING
+check "h3 (flood-group BD) pings its gateway 10.1.30.1 exactly" lab_ping_exact h3 10.1.30.1 10
+check "ICMP h3 -> h1 (flood-group BD to head-end BD): $N_PING replies exactly" \
+  lab_ping_exact h3 "${LAB_HOST[1]}" $N_PING
+check "ICMP h1 -> h3 (head-end BD to flood-group BD): $N_PING replies exactly" \
+  lab_ping_exact h1 "${LAB_HOST[3]}" $N_PING
+check "UDP h1 -> h2: 200 datagrams exactly once, valid checksums" \
+  lab_udp_exact h1 h2 "${LAB_HOST[2]}"
+check "UDP h2 -> h1: 200 datagrams exactly once, valid checksums" \
+  lab_udp_exact h2 h1 "${LAB_HOST[1]}"
+check "UDP h3 -> h1 (flood-group BD): 200 datagrams exactly once, valid checksums" \
+  lab_udp_exact h3 h1 "${LAB_HOST[1]}"
+check "UDP h1 -> h3 (to the flood-group BD): 200 datagrams exactly once, valid checksums" \
+  lab_udp_exact h1 h3 "${LAB_HOST[3]}"
+check "TCP h1 <-> h2: 8 MiB each way, exactly, valid checksums" lab_tcp_exact h1 h2 "${LAB_HOST[2]}"
+check "TCP h3 <-> h1 (flood-group BD): 8 MiB each way, exactly, valid checksums" \
+  lab_tcp_exact h3 h1 "${LAB_HOST[1]}"
+check "iperf3 UDP h1 <-> h2, 50 Mbit/s each way: none lost, none out of order" \
+  lab_iperf_udp h1 h2 "${LAB_HOST[2]}"
+check "iperf3 TCP h1 <-> h2 for 3 s: completes, data both ways" lab_iperf_tcp h1 h2 "${LAB_HOST[2]}"
 for n in 1 2 3; do
   check "h$n has the anycast MAC for its gateway" host_gw_mac_is_anycast $n
 done
@@ -305,8 +328,11 @@ for round in 1 2; do
   check "round $round: h1 -> h2 interrupted for at most $FAILOVER_MAX_MS ms (was ${FAILOVER_MS:-?} ms)" \
     eval '[ "${FAILOVER_MS:-x}" != x ] && [ "$FAILOVER_MS" -le "$FAILOVER_MAX_MS" ]'
   [ "${FAILOVER_MS:-x}" != x ] && note "round $round: failover to gw$SURVIVOR took $FAILOVER_MS ms"
-  check "round $round: h2 -> h1 through gw$SURVIVOR" lab_ping h2 "${LAB_HOST[1]}"
-  check "round $round: h3 (flood group) -> h1 through gw$SURVIVOR" lab_ping h3 "${LAB_HOST[1]}"
+  check "round $round: no reply duplicated across the failover" \
+    eval '! grep -F "(DUP!)" "$LAB_TMP/ping-$round.log"'
+  check "round $round: h2 -> h1 through gw$SURVIVOR, exactly" lab_ping_exact h2 "${LAB_HOST[1]}" 10
+  check "round $round: h3 (flood group) -> h1 through gw$SURVIVOR, exactly" \
+    lab_ping_exact h3 "${LAB_HOST[1]}" 10
   check "round $round: the three VTEPs moved the anycast MAC to gw$SURVIVOR" \
     eval '[ "$(vtep_gw_of_amac 1)" = $SURVIVOR ] && [ "$(vtep_gw_of_amac 2)" = $SURVIVOR ] &&
           [ "$(vtep_gw_of_amac 3)" = $SURVIVOR ]'
@@ -315,7 +341,8 @@ for round in 1 2; do
   done
   check "round $round: the hosts sent no ARP request (no re-ARP needed)" no_host_arp "$round"
   check "round $round: gw$VICTIM restarts" gw_up "$VICTIM"
-  check "round $round: h1 -> h2 with both gateways up again" lab_ping h1 "${LAB_HOST[2]}"
+  check "round $round: h1 -> h2 with both gateways up again, exactly" \
+    lab_ping_exact h1 "${LAB_HOST[2]}" 10
   VICTIM=$SURVIVOR
 done
 
