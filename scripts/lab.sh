@@ -4,7 +4,8 @@
 #
 # usage: scripts/lab.sh up [--kernel] [--build DIR]   build the lab; start vxgwd with
 #                                                    etc/vxgw.conf (or, with --kernel, let the
-#                                                    Linux kernel be the gateway); show pings
+#                                                    Linux kernel be the gateway); show a ping,
+#                                                    check exactly-once delivery (exit 1 if not)
 #        scripts/lab.sh down                         stop everything, remove the namespaces
 #        scripts/lab.sh status                       list the lab's namespaces and processes
 # Needs root. Everything stays inside the vxdemo-* namespaces.
@@ -65,7 +66,25 @@ case $cmd in
     echo
     show h1 ping -n -c 3 -i 0.2 -w 10 10.1.20.60
     echo
-    show h1 ping -n -c 3 -i 0.2 -w 10 $LAB_EXT_HOST
+    # Exactly-once delivery, checked on each kind of path: N echo requests 50 ms apart, each
+    # answered once (lab_ping_exact: no loss, no "(DUP!)").
+    echo "Exactly-once delivery (10 echo requests per path, 50 ms apart):"
+    bad=0
+    for path in "h1 10.1.20.60 across VNIs 5000 -> 6000" "h3 10.1.10.50 flood-group VNI 7000 -> 5000" \
+      "h1 $LAB_EXT_HOST VNI 5000 -> uplink host" "ext 10.1.10.50 uplink host -> VNI 5000"; do
+      read -r from dst what <<<"$path"
+      args=()
+      [ "$from" = ext ] && args=(-I "$LAB_EXT_HOST")
+      res=$(lab_ping_exact "$from" "$dst" 10 "${args[@]}" | tail -n 1)
+      rc=$?
+      printf '  %-4s -> %-14s %-28s %s\n' "$from" "$dst" "($what)" "${res% (expected*}"
+      [ $rc = 0 ] || bad=1
+    done
+    if [ $bad = 0 ]; then
+      echo "  every request answered exactly once: delivery is exact on every path"
+    else
+      echo "  FAILED: a reply was lost or duplicated (the lab stays up to look into it)"
+    fi
     echo
     cat <<EOF
 The lab is up. Namespaces: vxdemo-{h1,h2,h3} hosts 10.1.10.50 / 10.1.20.60 / 10.1.30.70,
@@ -91,6 +110,7 @@ EOF
     fi
     echo
     echo "Tear down with: scripts/lab.sh down"
+    exit $bad
     ;;
   down)
     demo_down

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds vxgw, and starts the gateway in the demo lab: network
 # namespaces with Linux-kernel VTEPs and hosts behind them, an uplink to an external host,
-# vxgwd running etc/vxgw.conf. The lab stays up; `scripts/lab.sh down` removes it.
+# vxgwd running etc/vxgw.conf; it ends by checking exactly-once delivery (scripts/lab.sh up).
+# The lab stays up; `scripts/lab.sh down` removes it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh test
