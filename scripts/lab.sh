@@ -77,7 +77,7 @@ case $cmd in
       [ "$from" = ext ] && args=(-I "$LAB_EXT_HOST")
       res=$(lab_ping_exact "$from" "$dst" 10 "${args[@]}" | tail -n 1)
       rc=$?
-      printf '  %-4s -> %-14s %-28s %s\n' "$from" "$dst" "($what)" "${res% (expected*}"
+      printf '  %-4s -> %-14s %-32s %s\n' "$from" "$dst" "($what)" "${res% (expected*}"
       [ $rc = 0 ] || bad=1
     done
     if [ $bad = 0 ]; then
