@@ -29,7 +29,7 @@ struct uplink {
 	struct gwd *d;
 	char name[GW_IF_NAMELEN]; /* the netdev */
 	struct gw_eth *eth;
-	uint16_t fanout; /* its PACKET_FANOUT group, which the workers' sockets join */
+	uint16_t fanout; /* the PACKET_FANOUT group its socket created, for the workers' to join */
 	uint64_t drops_seen, oversize_seen;
 	uint16_t ifx; /* an interface on the netdev, for gw_input_eth */
 	ev_io w;
@@ -257,7 +257,7 @@ static int uplinks_open(struct gwd *d, const struct gw_cfg *cand, char *err)
 			u->eth = gw_eth_open(dev, ioerr);
 		else
 			snprintf(ioerr, sizeof(ioerr), "out of memory");
-		if (u && u->eth && gw_eth_fanout(u->eth, &u->fanout, ioerr) < 0) {
+		if (u && u->eth && gw_eth_fanout_create(u->eth, &u->fanout, ioerr) < 0) {
 			gw_eth_close(u->eth);
 			u->eth = NULL;
 		}

@@ -93,13 +93,18 @@ struct gw_eth;
 struct gw_eth *gw_eth_open(const char *name, char err[GW_IO_ERRLEN]);
 void gw_eth_close(struct gw_eth *e);
 /*
- * Joins the netdev's frames to a PACKET_FANOUT group (hash of the flow, fragments
- * reassembled for the hash): each frame goes to one socket of the group, a flow always
- * to the same. *id 0: a new group with an id the kernel picks, stored in *id for the
- * other sockets to join with (the main thread's socket first, then the workers').
+ * PACKET_FANOUT groups (hash of the flow, fragments reassembled for the hash) share a
+ * netdev's frames between sockets: each frame goes to one socket of the group, a flow
+ * always to the same. gw_eth_fanout_create makes a new group with e in it, with an id
+ * the kernel picks and stores in *id (any u16, 0 included: ids are not "unset" at 0);
+ * gw_eth_fanout_join puts e in the group `id` that a socket on the same netdev created.
+ * The main thread's socket creates, the workers' join.
  */
-int gw_eth_fanout(struct gw_eth *e, uint16_t *id, char err[GW_IO_ERRLEN]);
+int gw_eth_fanout_create(struct gw_eth *e, uint16_t *id, char err[GW_IO_ERRLEN]);
+int gw_eth_fanout_join(struct gw_eth *e, uint16_t id, char err[GW_IO_ERRLEN]);
 int gw_eth_fd(const struct gw_eth *e);
+/* The index of the netdev the socket is bound to (a netdev created again gets another). */
+int gw_eth_ifindex(const struct gw_eth *e);
 /* The netdev's MAC address and MTU, as the kernel reports them. */
 void gw_eth_hwaddr(const struct gw_eth *e, uint8_t mac[6]);
 uint32_t gw_eth_mtu(const struct gw_eth *e);

@@ -336,12 +336,11 @@ static int worker_ports(struct worker *w, const struct gw_worker_uplink *ups, un
 {
 	for (unsigned k = 0; k < n && k < PORTS_MAX; k++) {
 		struct wport *wp = &w->ports[w->n_ports];
-		uint16_t id = ups[k].fanout;
 		wp->eth = gw_eth_open(ups[k].name, err);
 		if (!wp->eth)
 			return -1;
 		w->n_ports++;
-		if (gw_eth_fanout(wp->eth, &id, err) < 0)
+		if (gw_eth_fanout_join(wp->eth, ups[k].fanout, err) < 0)
 			return -1;
 		snprintf(wp->name, sizeof(wp->name), "%s", ups[k].name);
 	}
