@@ -302,8 +302,10 @@ static void *worker_main(void *arg)
 		reclaim(w);
 		if (held || (r > 0 && (pfd[1].revents & POLLIN)))
 			worker_rx(w, NULL);
+		/* POLLERR: the netdev went down (ENETDOWN). The error stays pending, and poll
+		 * returns at once, until a read reports it: read, or the thread spins. */
 		for (unsigned k = 0; r > 0 && k < w->n_ports; k++)
-			if (pfd[2 + k].revents & POLLIN)
+			if (pfd[2 + k].revents & (POLLIN | POLLERR))
 				worker_rx(w, &w->ports[k]);
 		if (w->n_ports && gw_clock_ms() - w->eth_stats_ms >= 1000)
 			worker_eth_drops(w);
