@@ -117,4 +117,40 @@ uint64_t gw_eth_rx_oversize(const struct gw_eth *e);
 /* Sends frames and frees them; returns how many were refused. */
 unsigned gw_eth_send(struct gw_eth *e, struct gw_pool *pool, struct gw_pkt **pkts, unsigned n);
 
+/* ---- netdev events ---- */
+/*
+ * What happens to the netdevs: an uplink's socket is bound to a netdev by its index, and
+ * a netdev deleted and created again (a veth pair re-made) is another one, which the old
+ * socket never hears; a netdev that goes down takes its interfaces' traffic with it. The
+ * daemon watches the kernel's link events (rtnetlink, RTMGRP_LINK) on its loop and,
+ * for each one about an uplink, asks the kernel by name what the netdev is now.
+ */
+struct gw_netdevs;
+
+#define GW_NETDEV_NAMELEN 16 /* IFNAMSIZ, NUL included */
+
+struct gw_netdev_event {
+	bool gone;                    /* RTM_DELLINK; else RTM_NEWLINK (created or changed) */
+	int ifindex;                  /* the netdev's index */
+	unsigned flags;               /* its IFF_* flags */
+	char name[GW_NETDEV_NAMELEN]; /* its name, "" when the message had none */
+};
+
+struct gw_netdevs *gw_netdevs_open(char err[GW_IO_ERRLEN]);
+void gw_netdevs_close(struct gw_netdevs *n);
+int gw_netdevs_fd(const struct gw_netdevs *n);
+/*
+ * Reads the events queued (a bounded number of datagrams: call again while the socket is
+ * readable) and calls cb for each. Returns 1 when the kernel dropped some (the receive
+ * buffer overflowed): every netdev of interest must be looked at again; else 0.
+ */
+int gw_netdevs_read(struct gw_netdevs *n, void (*cb)(void *ctx, const struct gw_netdev_event *ev),
+                    void *ctx);
+/* The link events in a buffer of rtnetlink messages (what gw_netdevs_read does with each
+ * datagram; for the tests); returns how many. */
+unsigned gw_netdevs_parse(const void *buf, size_t len,
+                          void (*cb)(void *ctx, const struct gw_netdev_event *ev), void *ctx);
+/* What netdev `name` is now: 0 with its index and IFF_* flags, -1 when none has that name. */
+int gw_netdevs_query(struct gw_netdevs *n, const char *name, int *ifindex, unsigned *flags);
+
 #endif

@@ -1032,6 +1032,101 @@ static void test_eth_fanout_group0(void)
 	gw_pool_destroy(pool);
 }
 
+/* ---------------------------------------------------------------- netdev events */
+
+struct nd_seen {
+	int ifindex; /* of the netdev looked for (-1: any named so) */
+	const char *name;
+	bool gone, up, named;
+	unsigned n;
+};
+
+static void nd_event(void *ctx, const struct gw_netdev_event *ev)
+{
+	struct nd_seen *w = ctx;
+	if (strcmp(ev->name, w->name) != 0 && ev->ifindex != w->ifindex)
+		return;
+	w->n++;
+	w->gone = ev->gone;
+	w->up = (ev->flags & IFF_UP) != 0;
+	w->named = !strcmp(ev->name, w->name);
+	if (w->ifindex < 0)
+		w->ifindex = ev->ifindex;
+}
+
+/* Reads events until one about w's netdev satisfies `done` (or WAIT_MS passes). */
+static bool nd_wait(struct gw_netdevs *n, struct nd_seen *w, bool (*done)(const struct nd_seen *))
+{
+	w->n = 0;
+	while (readable(gw_netdevs_fd(n), WAIT_MS)) {
+		CU_ASSERT_EQUAL(gw_netdevs_read(n, nd_event, w), 0);
+		if (w->n && done(w))
+			return true;
+	}
+	return false;
+}
+
+static bool nd_created_up(const struct nd_seen *w)
+{
+	return !w->gone && w->up && w->named;
+}
+
+static bool nd_down(const struct nd_seen *w)
+{
+	return !w->gone && !w->up;
+}
+
+static bool nd_gone(const struct nd_seen *w)
+{
+	return w->gone;
+}
+
+/*
+ * The kernel's link events for a netdev created, taken down, deleted and created again
+ * (another index), and what gw_netdevs_query says of it each time.
+ */
+static void test_netdev_events(void)
+{
+	NEED_LAB();
+	char err[GW_IO_ERRLEN];
+	struct gw_netdevs *n = gw_netdevs_open(err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(n);
+	struct nd_seen w = {.ifindex = -1, .name = "nd0"};
+	int idx = 0, idx2 = 0;
+	unsigned flags = 0;
+	CU_ASSERT_EQUAL(gw_netdevs_query(n, "nd0", &idx, &flags), -1);
+	CU_ASSERT_FATAL(sh("ip link add nd0 type veth peer name nd1 && ip link set nd0 up"));
+	CU_ASSERT(nd_wait(n, &w, nd_created_up));
+	CU_ASSERT_EQUAL(gw_netdevs_query(n, "nd0", &idx, &flags), 0);
+	CU_ASSERT_EQUAL(idx, w.ifindex);
+	CU_ASSERT_EQUAL(idx, (int)if_nametoindex("nd0"));
+	CU_ASSERT(flags & IFF_UP);
+	CU_ASSERT(!(flags & IFF_RUNNING)); /* its peer is down: no carrier */
+	/* the carrier comes with the peer, reported once the kernel's link watch ran */
+	CU_ASSERT(sh("ip link set nd1 up"));
+	for (int i = 0; i < WAIT_MS / 10 && gw_netdevs_query(n, "nd0", &idx, &flags) == 0 &&
+	                !(flags & IFF_RUNNING);
+	     i++)
+		poll(NULL, 0, 10);
+	CU_ASSERT(flags & IFF_RUNNING);
+	CU_ASSERT(sh("ip link set nd0 down"));
+	CU_ASSERT(nd_wait(n, &w, nd_down));
+	CU_ASSERT_EQUAL(gw_netdevs_query(n, "nd0", &idx, &flags), 0);
+	CU_ASSERT(!(flags & IFF_UP));
+	CU_ASSERT(sh("ip link del nd0"));
+	CU_ASSERT(nd_wait(n, &w, nd_gone));
+	CU_ASSERT_EQUAL(gw_netdevs_query(n, "nd0", &idx2, &flags), -1);
+	w.ifindex = -1;
+	CU_ASSERT_FATAL(sh("ip link add nd0 type veth peer name nd1 && ip link set nd0 up"));
+	CU_ASSERT(nd_wait(n, &w, nd_created_up));
+	CU_ASSERT_EQUAL(gw_netdevs_query(n, "nd0", &idx2, &flags), 0);
+	CU_ASSERT_NOT_EQUAL(idx2, idx); /* another netdev: a socket bound to idx hears nothing */
+	CU_ASSERT(sh("ip link del nd0"));
+	CU_ASSERT_EQUAL(gw_netdevs_query(n, "", &idx, &flags), -1);
+	CU_ASSERT_EQUAL(gw_netdevs_query(n, "a-name-too-long-for-linux", &idx, &flags), -1);
+	gw_netdevs_close(n);
+}
+
 static bool udp_csum_ok(const uint8_t *ip)
 {
 	uint32_t ihl = (ip[0] & 0xfu) * 4;
@@ -1117,6 +1212,7 @@ static CU_TestInfo tests[] = {
     {"eth recv: VLAN tag put back", test_eth_recv_vlan},
     {"eth send: frames reach the peer, too big refused", test_eth_send},
     {"eth fanout: one group, joined by id (0 included), each frame once", test_eth_fanout_group0},
+    {"netdev events: created, down, deleted, created again", test_netdev_events},
     {"eth recv: offloaded checksum finished", test_eth_csum_offload},
     CU_TEST_INFO_NULL,
 };
