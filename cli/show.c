@@ -504,6 +504,7 @@ static int peer_rate_line(const struct gw_peer_stats *p, void *arg)
 	_(fragments)                                                                               \
 	_(arp_requests)                                                                            \
 	_(arp_replies)                                                                             \
+	_(arp_offlink_replies)                                                                     \
 	_(flooded)
 
 static void show_counters_json(struct show_ctx *c, const struct gw_counters *k)

@@ -230,6 +230,8 @@ struct gw_counters {
 	uint64_t tx_underlay_l2, tx_underlay_raw;
 	/* Of rx_underlay, what the kernel handed over coalesced (UDP GRO). */
 	uint64_t rx_underlay_gro;
+	/* Of arp_replies, the answers to senders off the interface's subnets (not learned). */
+	uint64_t arp_offlink_replies;
 };
 void gw_get_counters(const struct gw *gw, struct gw_counters *c);
 /* Drops the I/O drivers see (refused sends) are counted with the pipeline's. */
