@@ -624,7 +624,8 @@ bool gw_workers_same_uplinks(const struct gw_workers *ws, const struct gw_worker
 	if (ws->n_ups != n)
 		return false;
 	for (unsigned k = 0; k < n; k++)
-		if (strcmp(ws->ups[k].name, ups[k].name) || ws->ups[k].fanout != ups[k].fanout)
+		if (strcmp(ws->ups[k].name, ups[k].name) || ws->ups[k].fanout != ups[k].fanout ||
+		    ws->ups[k].serial != ups[k].serial)
 			return false;
 	return true;
 }
