@@ -42,6 +42,7 @@ struct uplink {
 	uint64_t serial;        /* which opening of the socket: the workers' sockets follow it */
 	uint8_t link;           /* enum gw_link, as last told to the gateway */
 	bool check;             /* a link event named it: look at the netdev again */
+	bool opened;            /* eth is new: its interfaces' MTU not compared with it yet */
 	char why[GW_IO_ERRLEN]; /* the last reopen failure, logged once */
 	uint64_t drops_seen, oversize_seen;
 	uint16_t ifx; /* an interface on the netdev, for gw_input_eth */
@@ -267,6 +268,7 @@ static int uplink_sock_open(struct gwd *d, struct uplink *u, char *ioerr)
 	gw_eth_hwaddr(e, u->mac);
 	u->mtu = gw_eth_mtu(e);
 	u->serial = ++d->uplink_opens;
+	u->opened = true;
 	u->drops_seen = u->oversize_seen = 0;
 	u->why[0] = '\0';
 	return 0;
@@ -300,6 +302,17 @@ static void uplink_log_open(const struct uplink *u, const char *what)
 	char mac[NET_MAC_STRLEN];
 	gw_log(LOG_INFO, "uplink %s: %snetdev index %d, MAC %s, MTU %u, fanout group %u", u->name,
 	       what, u->ifindex, net_mac_fmt(u->mac, mac), u->mtu, u->fanout);
+}
+
+/* An interface whose IP MTU the netdev cannot carry: the kernel refuses the larger packets
+ * (tx_failed). Said once per opening of the netdev (a re-created one may have another). */
+static int mtu_warn(const struct gw_if_info *i, void *arg)
+{
+	const struct uplink *u = arg;
+	if (i->kind == GW_IF_ETH && !strcmp(i->netdev, u->name) && i->mtu > u->mtu)
+		gw_log(LOG_WARNING, "uplink %s: interface %s has mtu %u, its netdev only %u",
+		       u->name, i->name, i->mtu, u->mtu);
+	return 0;
 }
 
 /* Opens the netdevs cand names that are not open yet; on failure closes what it opened. */
@@ -476,6 +489,9 @@ static bool uplinks_check(struct gwd *d, bool all)
 			socks |= uplink_check(d, u, all, &changed);
 		link |= changed;
 		u->check = false;
+		if (u->eth && u->opened)
+			gw_if_walk(d->gw, mtu_warn, u);
+		u->opened = false;
 	}
 	if (socks)
 		uplinks_bind(d);
