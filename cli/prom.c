@@ -200,6 +200,9 @@ static void gateway(struct gw *gw, struct cli_out *o)
 	    {"vxgw_fragments_sent_total", "IPv4 fragments sent.", k.fragments},
 	    {"vxgw_arp_requests_sent_total", "ARP requests sent.", k.arp_requests},
 	    {"vxgw_arp_replies_sent_total", "ARP replies sent.", k.arp_replies},
+	    {"vxgw_arp_offlink_replies_sent_total",
+	     "Of those, to senders outside the interface's subnets (answered, not learned).",
+	     k.arp_offlink_replies},
 	    {"vxgw_flooded_packets_total", "Frames flooded to a bridge domain's peers or group.",
 	     k.flooded},
 	};

@@ -506,6 +506,7 @@ static int peer_rate_line(const struct gw_peer_stats *p, void *arg)
 	_(fragments)                                                                               \
 	_(arp_requests)                                                                            \
 	_(arp_replies)                                                                             \
+	_(arp_offlink_replies)                                                                     \
 	_(flooded)
 
 static void show_counters_json(struct show_ctx *c, const struct gw_counters *k)
@@ -588,14 +589,30 @@ static int if_line_brief(const struct gw_if_info *i, void *arg)
 	return 0;
 }
 
+/* Why an interface is not forwarding, as `show interfaces` words it. */
+static const char *if_state_text(const struct gw_if_info *i)
+{
+	if (i->up)
+		return "up";
+	if (!i->admin_up)
+		return "administratively down";
+	if (i->link == GW_LINK_MISSING)
+		return "down (netdev missing)";
+	if (i->link == GW_LINK_DOWN)
+		return "down (netdev down)";
+	return "down (no encapsulation)";
+}
+
+static const char *link_name(uint8_t link)
+{
+	return link == GW_LINK_UP ? "up" : link == GW_LINK_DOWN ? "down" : "missing";
+}
+
 static int if_line_full(const struct gw_if_info *i, void *arg)
 {
 	struct show_ctx *c = arg;
 	char ip[NET_IP_STRLEN], mac[NET_MAC_STRLEN];
-	cli_printf(c->out, "%s is %s\n", i->name,
-	           i->up         ? "up"
-	           : i->admin_up ? "down (no encapsulation)"
-	                         : "administratively down");
+	cli_printf(c->out, "%s is %s\n", i->name, if_state_text(i));
 	if (i->kind == GW_IF_BDIF)
 		cli_printf(c->out, "  L3 interface of bridge-domain %u\n", i->bd_id);
 	else if (!i->subif)
@@ -643,10 +660,12 @@ static int if_line_json(const struct gw_if_info *i, void *arg)
 	cli_printf(c->out, ",\"vrf\":");
 	jstr(c->out, gw_vrf_name(c->gw, i->vrfx));
 	cli_printf(c->out, ",\"netdev\":");
-	if (i->kind == GW_IF_ETH)
+	if (i->kind == GW_IF_ETH) {
 		jstr(c->out, i->netdev);
-	else
-		cli_printf(c->out, "null");
+		cli_printf(c->out, ",\"link\":\"%s\"", link_name(i->link));
+	} else {
+		cli_printf(c->out, "null,\"link\":null");
+	}
 	cli_printf(c->out, ",\"encapsulation\":");
 	if (i->subif && i->vlan)
 		cli_printf(c->out, "{\"type\":\"dot1q\",\"vlan\":%u}", i->vlan);

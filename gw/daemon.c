@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,12 +25,25 @@
 #define TICK_S     0.1
 #define CONFIG_MAX (64u << 20)
 
-/* One Linux netdev: its socket serves its main interface and all its sub-interfaces. */
+/*
+ * One Linux netdev: its socket serves its main interface and all its sub-interfaces. The
+ * socket is bound to the netdev's index; while no netdev of that name is up (deleted,
+ * created again but not up yet) there is none, and the interfaces are down.
+ */
 struct uplink {
 	struct gwd *d;
 	char name[GW_IF_NAMELEN]; /* the netdev */
-	struct gw_eth *eth;
-	uint16_t fanout; /* its PACKET_FANOUT group, which the workers' sockets join */
+	struct gw_eth *eth;       /* NULL: no socket (see uplink_check) */
+	/* of the netdev eth is bound to (the last one, while eth is NULL) */
+	int ifindex;
+	uint8_t mac[6];
+	uint32_t mtu;
+	uint16_t fanout;        /* the PACKET_FANOUT group eth created, for the workers' to join */
+	uint64_t serial;        /* which opening of the socket: the workers' sockets follow it */
+	uint8_t link;           /* enum gw_link, as last told to the gateway */
+	bool check;             /* a link event named it: look at the netdev again */
+	bool opened;            /* eth is new: its interfaces' MTU not compared with it yet */
+	char why[GW_IO_ERRLEN]; /* the last reopen failure, logged once */
 	uint64_t drops_seen;
 	struct gw_io_rx_stats rx_seen;
 	uint16_t ifx; /* an interface on the netdev, for gw_input_eth */
@@ -57,6 +71,9 @@ struct gwd {
 	int n_uplinks;
 	struct uplink *uplinks[GW_IF_MAX];
 	struct gw_eth *eth_of[GW_IF_MAX + 1]; /* by ifx, for transmit */
+	uint64_t uplink_opens;                /* uplink sockets opened so far (their serials) */
+	struct gw_netdevs *netdevs;           /* link events; NULL if they cannot be had */
+	ev_io netdevs_w;
 	ev_timer tick;
 	uint64_t udp_drops_seen, udp_l2_seen, udp_raw_seen;
 	struct gw_io_rx_stats udp_rx_seen;
@@ -167,6 +184,16 @@ static void eth_readable(EV_P_ ev_io *w, int revents)
 	}
 }
 
+static void uplink_count_drops(struct gwd *d, struct uplink *u)
+{
+	if (!u->eth)
+		return;
+	struct gw_io_rx_stats rx;
+	gw_count_drop_total(d->gw, GW_DROP_RX_OVERFLOW, gw_eth_rx_dropped(u->eth), &u->drops_seen);
+	gw_eth_rx_stats(u->eth, &rx);
+	gw_count_rx(d->gw, &rx, &u->rx_seen);
+}
+
 /* What the kernel dropped before we could read it counts as a drop of ours. */
 static void count_socket_drops(struct gwd *d)
 {
@@ -182,14 +209,8 @@ static void count_socket_drops(struct gwd *d)
 		d->udp_l2_seen = l2;
 		d->udp_raw_seen = raw;
 	}
-	for (int i = 0; i < d->n_uplinks; i++) {
-		struct uplink *u = d->uplinks[i];
-		gw_count_drop_total(d->gw, GW_DROP_RX_OVERFLOW, gw_eth_rx_dropped(u->eth),
-		                    &u->drops_seen);
-		struct gw_io_rx_stats rx;
-		gw_eth_rx_stats(u->eth, &rx);
-		gw_count_rx(d->gw, &rx, &u->rx_seen);
-	}
+	for (int i = 0; i < d->n_uplinks; i++)
+		uplink_count_drops(d, d->uplinks[i]);
 }
 
 static void tick(EV_P_ ev_timer *w, int revents)
@@ -231,16 +252,70 @@ static struct uplink *uplink_find(struct gwd *d, const char *name)
 	return NULL;
 }
 
-static void uplink_close(struct gwd *d, int i)
+/*
+ * Opens u's socket on the netdev named u->name, creating its fanout group, and takes the
+ * netdev's index, MAC and MTU. -1 with a message in ioerr.
+ */
+static int uplink_sock_open(struct gwd *d, struct uplink *u, char *ioerr)
 {
-	struct uplink *u = d->uplinks[i];
+	struct gw_eth *e = gw_eth_open(u->name, ioerr);
+	uint16_t id;
+	if (!e || gw_eth_fanout_create(e, &id, ioerr) < 0) {
+		gw_eth_close(e);
+		return -1;
+	}
+	u->eth = e;
+	u->fanout = id;
+	u->ifindex = gw_eth_ifindex(e);
+	gw_eth_hwaddr(e, u->mac);
+	u->mtu = gw_eth_mtu(e);
+	u->serial = ++d->uplink_opens;
+	u->opened = true;
+	u->drops_seen = 0;
+	u->rx_seen = (struct gw_io_rx_stats){0};
+	u->why[0] = '\0';
+	return 0;
+}
+
+/* Closes u's socket (what it counted is counted first); its interfaces lose their
+ * transmit path until uplinks_bind runs again. */
+static void uplink_sock_close(struct gwd *d, struct uplink *u)
+{
+	if (!u->eth)
+		return;
+	uplink_count_drops(d, u);
 	for (int k = 1; k <= GW_IF_MAX; k++)
 		if (d->eth_of[k] == u->eth)
 			d->eth_of[k] = NULL;
 	ev_io_stop(d->loop, &u->w);
 	gw_eth_close(u->eth);
+	u->eth = NULL;
+}
+
+static void uplink_close(struct gwd *d, int i)
+{
+	struct uplink *u = d->uplinks[i];
+	uplink_sock_close(d, u);
 	free(u);
 	d->uplinks[i] = d->uplinks[--d->n_uplinks];
+}
+
+static void uplink_log_open(const struct uplink *u, const char *what)
+{
+	char mac[NET_MAC_STRLEN];
+	gw_log(LOG_INFO, "uplink %s: %snetdev index %d, MAC %s, MTU %u, fanout group %u", u->name,
+	       what, u->ifindex, net_mac_fmt(u->mac, mac), u->mtu, u->fanout);
+}
+
+/* An interface whose IP MTU the netdev cannot carry: the kernel refuses the larger packets
+ * (tx_failed). Said once per opening of the netdev (a re-created one may have another). */
+static int mtu_warn(const struct gw_if_info *i, void *arg)
+{
+	const struct uplink *u = arg;
+	if (i->kind == GW_IF_ETH && !strcmp(i->netdev, u->name) && i->mtu > u->mtu)
+		gw_log(LOG_WARNING, "uplink %s: interface %s has mtu %u, its netdev only %u",
+		       u->name, i->name, i->mtu, u->mtu);
+	return 0;
 }
 
 /* Opens the netdevs cand names that are not open yet; on failure closes what it opened. */
@@ -255,23 +330,22 @@ static int uplinks_open(struct gwd *d, const struct gw_cfg *cand, char *err)
 		    uplink_find(d, dev))
 			continue;
 		struct uplink *u = calloc(1, sizeof(*u));
-		if (u)
-			u->eth = gw_eth_open(dev, ioerr);
-		else
-			snprintf(ioerr, sizeof(ioerr), "out of memory");
-		if (u && u->eth && gw_eth_fanout(u->eth, &u->fanout, ioerr) < 0) {
-			gw_eth_close(u->eth);
-			u->eth = NULL;
+		if (u) {
+			u->d = d;
+			snprintf(u->name, sizeof(u->name), "%s", dev);
 		}
-		if (!u || !u->eth) {
+		if (!u || uplink_sock_open(d, u, ioerr) < 0) {
+			if (!u)
+				snprintf(ioerr, sizeof(ioerr), "out of memory");
 			free(u);
 			while (d->n_uplinks > first_new)
 				uplink_close(d, d->n_uplinks - 1);
 			return fail(err, "interface ethernet %s: %s", c->name, ioerr);
 		}
-		u->d = d;
-		snprintf(u->name, sizeof(u->name), "%s", dev);
+		u->link = GW_LINK_UP; /* as the gateway starts it; uplink_check looks */
+		u->check = true;
 		d->uplinks[d->n_uplinks++] = u;
+		uplink_log_open(u, "");
 	}
 	return GW_CFG_OK;
 }
@@ -289,6 +363,22 @@ static int uplink_bind(const struct gw_if_info *i, void *arg)
 	return 0;
 }
 
+/* Every uplink interface to its netdev's socket (if it has one), and the sockets watched. */
+static void uplinks_bind(struct gwd *d)
+{
+	memset(d->eth_of, 0, sizeof(d->eth_of));
+	for (int i = 0; i < d->n_uplinks; i++)
+		d->uplinks[i]->ifx = 0;
+	gw_if_walk(d->gw, uplink_bind, d);
+	for (int i = 0; i < d->n_uplinks; i++) {
+		struct uplink *u = d->uplinks[i];
+		if (u->eth && !ev_is_active(&u->w)) {
+			ev_io_init(&u->w, eth_readable, gw_eth_fd(u->eth), EV_READ);
+			ev_io_start(d->loop, &u->w);
+		}
+	}
+}
+
 /* After apply: close netdevs cand no longer uses, bind the rest to their interfaces,
  * start watching. */
 static void uplinks_settle(struct gwd *d, const struct gw_cfg *cand)
@@ -304,26 +394,111 @@ static void uplinks_settle(struct gwd *d, const struct gw_cfg *cand)
 		if (!used)
 			uplink_close(d, i);
 	}
-	memset(d->eth_of, 0, sizeof(d->eth_of));
-	for (int i = 0; i < d->n_uplinks; i++)
-		d->uplinks[i]->ifx = 0;
-	gw_if_walk(d->gw, uplink_bind, d);
-	for (int i = 0; i < d->n_uplinks; i++) {
-		struct uplink *u = d->uplinks[i];
-		if (!ev_is_active(&u->w)) {
-			ev_io_init(&u->w, eth_readable, gw_eth_fd(u->eth), EV_READ);
-			ev_io_start(d->loop, &u->w);
-		}
-	}
+	uplinks_bind(d);
 }
 
+/* The netdev's MAC (the last one known while it is missing). */
 static int eth_mac(void *ctx, const char *name, uint8_t mac[6], char *err)
 {
 	struct uplink *u = uplink_find(ctx, name);
 	if (!u)
 		return fail(err, "netdev %s is not open", name);
-	gw_eth_hwaddr(u->eth, mac);
+	memcpy(mac, u->mac, 6);
 	return GW_CFG_OK;
+}
+
+/*
+ * A netdev opened again may have another MAC: the interfaces on it that have no
+ * mac-address of their own take it (config_apply's rule: an uplink without mac-address,
+ * sub-interfaces included, has its netdev's).
+ */
+static void uplink_take_mac(struct gwd *d, const struct uplink *u)
+{
+	for (size_t i = 0; i < d->running->ifs.n; i++) {
+		const struct gw_cfg_if *c = &d->running->ifs.v[i];
+		char dev[GW_IF_NAMELEN];
+		uint32_t sub;
+		uint16_t ifx;
+		if (c->kind == GW_IF_ETH && !c->mac_set && gw_eth_name_split(c->name, dev, &sub) &&
+		    !strcmp(dev, u->name) && (ifx = gw_if_by_name(d->gw, c->name)) != 0)
+			gw_if_set_mac(d->gw, ifx, u->mac);
+	}
+}
+
+static const char *link_word(uint8_t link)
+{
+	return link == GW_LINK_UP ? "up" : link == GW_LINK_DOWN ? "down" : "missing";
+}
+
+/*
+ * Brings u in line with what the kernel says of the netdev named u->name now: a socket
+ * bound to a netdev that is gone or was replaced (another index) is closed; when a netdev
+ * of that name is up and u has no socket, one is opened (a fanout group can only be
+ * created on an up netdev); the gateway learns the link state (told again when `retell`:
+ * a commit may have made the netdev's interfaces anew). Returns true when the sockets
+ * changed (the workers must follow).
+ */
+static bool uplink_check(struct gwd *d, struct uplink *u, bool retell, bool *link_changed)
+{
+	int ifindex = u->ifindex;
+	unsigned flags = IFF_UP | IFF_RUNNING;
+	bool exists = u->eth != NULL; /* without link events, the socket is all we know */
+	if (d->netdevs)
+		exists = gw_netdevs_query(d->netdevs, u->name, &ifindex, &flags) == 0;
+	bool socks = false;
+	if (u->eth && (!exists || ifindex != u->ifindex)) {
+		gw_log(LOG_WARNING, "uplink %s: netdev index %d %s: its sockets closed", u->name,
+		       u->ifindex, exists ? "replaced by another netdev" : "is gone");
+		uplink_sock_close(d, u);
+		socks = true;
+	}
+	if (!u->eth && exists && (flags & IFF_UP)) {
+		char ioerr[GW_IO_ERRLEN];
+		if (uplink_sock_open(d, u, ioerr) == 0) {
+			uplink_take_mac(d, u);
+			uplink_log_open(u, "sockets reopened: ");
+			socks = true;
+		} else if (strcmp(ioerr, u->why) != 0) {
+			snprintf(u->why, sizeof(u->why), "%s", ioerr);
+			gw_log(LOG_ERR, "uplink %s: cannot reopen: %s", u->name, ioerr);
+		}
+	}
+	uint8_t link = !exists                                               ? GW_LINK_MISSING
+	               : u->eth && (flags & IFF_UP) && (flags & IFF_RUNNING) ? GW_LINK_UP
+	                                                                     : GW_LINK_DOWN;
+	if (link != u->link) {
+		gw_log(link == GW_LINK_UP ? LOG_NOTICE : LOG_WARNING, "uplink %s: link %s (was %s)",
+		       u->name, link_word(link), link_word(u->link));
+		u->link = link;
+		*link_changed = true;
+	}
+	if (*link_changed || retell)
+		gw_eth_set_link(d->gw, u->name, (enum gw_link)link);
+	return socks;
+}
+
+/*
+ * Looks at the netdevs of the uplinks a link event named (every uplink when `all`, which
+ * also tells the gateway each one's link state again); returns true when something
+ * changed for the data plane: the caller settles the workers and publishes a snapshot.
+ */
+static bool uplinks_check(struct gwd *d, bool all)
+{
+	bool socks = false, link = false;
+	for (int i = 0; i < d->n_uplinks; i++) {
+		struct uplink *u = d->uplinks[i];
+		bool changed = false;
+		if (all || u->check)
+			socks |= uplink_check(d, u, all, &changed);
+		link |= changed;
+		u->check = false;
+		if (u->eth && u->opened)
+			gw_if_walk(d->gw, mtu_warn, u);
+		u->opened = false;
+	}
+	if (socks)
+		uplinks_bind(d);
+	return socks || link;
 }
 
 static bool group_wanted(const struct gw_cfg *c, uint32_t g)
@@ -429,13 +604,19 @@ static void workers_stop(struct gwd *d)
 	gw_log(LOG_INFO, "data-plane workers stopped");
 }
 
-/* The uplink netdevs the workers receive from, with their fanout groups. */
+/* The uplink netdevs the workers receive from (those the main thread has a socket on),
+ * with their fanout groups. */
 static unsigned workers_uplinks(const struct gwd *d, struct gw_worker_uplink *ups)
 {
 	unsigned n = 0;
-	for (int i = 0; i < d->n_uplinks && n < GW_WORKER_UPLINKS_MAX; i++, n++) {
-		snprintf(ups[n].name, sizeof(ups[n].name), "%s", d->uplinks[i]->name);
-		ups[n].fanout = d->uplinks[i]->fanout;
+	for (int i = 0; i < d->n_uplinks && n < GW_WORKER_UPLINKS_MAX; i++) {
+		const struct uplink *u = d->uplinks[i];
+		if (!u->eth)
+			continue;
+		snprintf(ups[n].name, sizeof(ups[n].name), "%s", u->name);
+		ups[n].fanout = u->fanout;
+		ups[n].serial = u->serial;
+		n++;
 	}
 	return n;
 }
@@ -582,6 +763,36 @@ static void hooks_settle(struct gwd *d, bool committed)
 		d->hooks.settle(d->hooks.ctx, committed);
 }
 
+/* ---------------------------------------------------------------- netdev events */
+
+static void netdev_event(void *ctx, const struct gw_netdev_event *ev)
+{
+	struct gwd *d = ctx;
+	/* by name (created, renamed to it, up, down) or by the index its socket is bound to
+	 * (deleted, renamed away) */
+	for (int i = 0; i < d->n_uplinks; i++) {
+		struct uplink *u = d->uplinks[i];
+		if (!strcmp(u->name, ev->name) || (u->eth && ev->ifindex == u->ifindex))
+			u->check = true;
+	}
+}
+
+static void netdevs_readable(EV_P_ ev_io *w, int revents)
+{
+	struct gwd *d = w->data;
+	(void)loop;
+	(void)revents;
+	bool lost = gw_netdevs_read(d->netdevs, netdev_event, d) != 0;
+	if (lost)
+		gw_log(LOG_WARNING,
+		       "netdev events lost (receive buffer full): every uplink looked at");
+	gw_set_time(d->gw, gw_clock_ms());
+	if (uplinks_check(d, lost)) {
+		workers_settle(d);
+		workers_publish(d, true);
+	}
+}
+
 int gwd_commit(struct gwd *d, struct gw_cfg *cand, char *err)
 {
 	struct gw_udp *u;
@@ -615,6 +826,9 @@ int gwd_commit(struct gwd *d, struct gw_cfg *cand, char *err)
 	uplinks_settle(d, cand);
 	gw_cfg_free(d->running);
 	d->running = cand;
+	/* the new netdevs' link state (carrier), and the others' told to interfaces the
+	 * commit made anew */
+	uplinks_check(d, true);
 	workers_settle(d);
 	workers_publish(d, true);
 	return GW_CFG_OK;
@@ -773,6 +987,17 @@ struct gwd *gwd_create(struct ev_loop *loop, const struct gwd_opts *opts,
 	d->publish.data = d;
 	ev_prepare_start(loop, &d->publish);
 	ev_timer_init(&d->publish_later, publish_timer, 0., 0.);
+	/* before the uplinks open: no event about them can fall in between */
+	char ioerr[GW_IO_ERRLEN];
+	d->netdevs = gw_netdevs_open(ioerr);
+	if (d->netdevs) {
+		ev_io_init(&d->netdevs_w, netdevs_readable, gw_netdevs_fd(d->netdevs), EV_READ);
+		d->netdevs_w.data = d;
+		ev_io_start(loop, &d->netdevs_w);
+	} else {
+		gw_log(LOG_ERR, "%s: uplink netdevs that go away or come back are not followed",
+		       ioerr);
+	}
 	struct gw_cfg *cfg = load_config(opts->config_path);
 	if (!cfg) {
 		gwd_destroy(d);
@@ -803,6 +1028,10 @@ void gwd_destroy(struct gwd *d)
 		ev_io_stop(d->loop, &d->udp_w[i].w);
 	while (d->n_uplinks)
 		uplink_close(d, d->n_uplinks - 1);
+	if (d->netdevs) {
+		ev_io_stop(d->loop, &d->netdevs_w);
+		gw_netdevs_close(d->netdevs);
+	}
 	/* the gateway first: its pending packets go out (or back to the pool) via the io;
 	 * the underlay's held datagrams back to the pool before it goes */
 	if (d->udp)

@@ -36,7 +36,8 @@
 	_(ETHERTYPE, "unknown_ethertype", "neither IPv4 nor ARP")                                  \
 	_(ARP_MALFORMED, "arp_malformed", "ARP packet malformed")                                  \
 	_(ARP_NOT_FOR_US, "arp_not_for_us", "ARP for another address")                             \
-	_(ARP_OFFLINK, "arp_source_offlink", "ARP sender outside the interface subnets")           \
+	_(ARP_OFFLINK, "arp_source_offlink",                                                       \
+	  "ARP sender outside the interface subnets (other than a request for us)")                \
 	_(ARP_SPOOF, "arp_source_conflict", "ARP sender claims a gateway address")                 \
 	_(IP_SHORT, "ip_short", "IPv4 header truncated")                                           \
 	_(IP_VERSION, "ip_version", "IP version not 4")                                            \

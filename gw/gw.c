@@ -276,6 +276,8 @@ static uint16_t port_get(struct gw *gw, const char *name)
 		free(port->by_vlan);
 		memset(port, 0, sizeof(*port));
 		snprintf(port->name, sizeof(port->name), "%s", name);
+		/* the daemon adds an uplink once it holds a socket on an up netdev */
+		port->link = GW_LINK_UP;
 	}
 	return free_slot;
 }
@@ -290,10 +292,11 @@ static void port_put(struct gw *gw, uint16_t i)
 }
 
 /* A sub-interface forwards only once it has a VLAN: untagged, it would steal the
- * main interface's frames. */
+ * main interface's frames. An uplink whose netdev is gone or down forwards nothing. */
 static void if_update_up(struct gw *gw, uint16_t ifx, struct gw_if *gif)
 {
-	bool up = gif->admin_up && (!gif->subif || gif->vlan);
+	bool up = gif->admin_up && (!gif->subif || gif->vlan) &&
+	          (gif->kind != GW_IF_ETH || gw->ports[gif->port].link == GW_LINK_UP);
 	if (gif->up && !up)
 		arp_clear_dynamic(gw->arp, ifx);
 	gif->up = up;
@@ -321,6 +324,25 @@ int gw_eth_add(struct gw *gw, const char *name, const uint8_t *mac, uint16_t *if
 	memcpy(gif->mac, mac, 6);
 	gif->admin_up = true;
 	if_update_up(gw, *ifx, gif);
+	return GW_OK;
+}
+
+int gw_eth_set_link(struct gw *gw, const char *netdev, enum gw_link link)
+{
+	if (link != GW_LINK_UP && link != GW_LINK_DOWN && link != GW_LINK_MISSING)
+		return GW_E_INVAL;
+	uint16_t port = 0;
+	for (uint16_t i = 1; i <= GW_IF_MAX && !port; i++)
+		if (gw->ports[i].refs && !strcmp(gw->ports[i].name, netdev))
+			port = i;
+	if (!port)
+		return GW_E_NOENT;
+	gw->ports[port].link = (uint8_t)link;
+	for (uint16_t ifx = 1; ifx <= GW_IF_MAX; ifx++) {
+		struct gw_if *gif = &gw->ifs[ifx];
+		if (gif->used && gif->kind == GW_IF_ETH && gif->port == port)
+			if_update_up(gw, ifx, gif);
+	}
 	return GW_OK;
 }
 
@@ -528,8 +550,10 @@ static void if_fill_info(const struct gw *gw, const struct gw_if *gif, uint16_t 
 	info->admin_up = gif->admin_up;
 	info->subif = gif->subif;
 	info->vlan = gif->vlan;
-	if (gif->kind == GW_IF_ETH)
+	if (gif->kind == GW_IF_ETH) {
 		memcpy(info->netdev, gw->ports[gif->port].name, sizeof(info->netdev));
+		info->link = gw->ports[gif->port].link;
+	}
 	info->anycast = gif->anycast;
 	info->n_addrs = gif->n_addrs;
 	memcpy(info->addr, gif->addr, sizeof(info->addr));

@@ -131,6 +131,21 @@ int gw_eth_add(struct gw *gw, const char *name, const uint8_t *mac, uint16_t *if
  * number 1-999999999 without leading zero). False when the name is empty or too long.
  */
 bool gw_eth_name_split(const char *name, char netdev[GW_IF_NAMELEN], uint32_t *sub);
+/*
+ * The state of an uplink netdev as the daemon sees it; its interfaces (the main one and
+ * the sub-interfaces) forward only while it is GW_LINK_UP.
+ */
+enum gw_link {
+	GW_LINK_UP = 1,  /* it exists, is up and has a carrier: frames come and go */
+	GW_LINK_DOWN,    /* it exists but is down or has no carrier */
+	GW_LINK_MISSING, /* no netdev has that name (deleted, renamed, moved away) */
+};
+/*
+ * Sets the link state of netdev `netdev` (GW_LINK_UP when its first uplink is added).
+ * Leaving GW_LINK_UP takes its interfaces down as shutdown does (learned neighbours
+ * forgotten, waiting packets dropped). GW_E_NOENT when no uplink is on that netdev.
+ */
+int gw_eth_set_link(struct gw *gw, const char *netdev, enum gw_link link);
 /* The VLAN (1..GW_VLAN_MAX, 0: none) of sub-interface ifx; GW_E_EXISTS when another
  * sub-interface of the same netdev has it. */
 int gw_if_set_dot1q(struct gw *gw, uint16_t ifx, uint16_t vlan);
@@ -165,11 +180,12 @@ struct gw_if_info {
 	uint16_t vrfx;  /* the VRF it routes in (0: default) */
 	uint8_t mac[6];
 	uint32_t mtu;
-	bool up;       /* forwarding: administratively up and, for a sub-interface, tagged */
+	bool up;       /* forwarding: not shut down, link up (uplinks), tagged (sub-ifs) */
 	bool admin_up; /* not shut down */
 	bool subif;    /* an 802.1Q sub-interface of netdev `netdev` */
 	uint16_t vlan; /* its VLAN, 0: none */
 	char netdev[GW_IF_NAMELEN]; /* uplinks: the Linux netdev */
+	uint8_t link;               /* uplinks: enum gw_link of the netdev; BDIFs: 0 */
 	bool anycast;               /* BDIF in anycast-gateway mode */
 	uint8_t n_addrs;
 	uint32_t addr[GW_IF_ADDRS_MAX];
@@ -217,6 +233,8 @@ struct gw_counters {
 	/* What senders left to their NICs, done by the receive side (gw/gso.h): super-packets
 	 * (TSO/GSO) cut, TCP/UDP checksums completed. */
 	uint64_t rx_gso, rx_csum_completed;
+	/* Of arp_replies, the answers to senders off the interface's subnets (not learned). */
+	uint64_t arp_offlink_replies;
 };
 void gw_get_counters(const struct gw *gw, struct gw_counters *c);
 /* Drops the I/O drivers see (refused sends) are counted with the pipeline's. */

@@ -13,7 +13,7 @@
 struct gw_if {
 	bool used;
 	uint8_t kind;
-	bool up;        /* forwarding: admin_up and, for a sub-interface, a VLAN set */
+	bool up;        /* forwarding: admin_up, link up (uplinks), a VLAN set (sub-ifs) */
 	bool admin_up;  /* not shut down */
 	bool subif;     /* 802.1Q sub-interface of its port */
 	uint16_t port;  /* uplinks: the netdev (gw->ports) */
@@ -41,6 +41,7 @@ struct gw_port {
 	uint16_t refs;     /* interfaces on this netdev; 0 = slot free */
 	uint16_t untagged; /* ifx of the main interface, 0 = not configured */
 	uint16_t *by_vlan; /* [GW_VLAN_IDS] ifx by VLAN id; allocated with the first VLAN */
+	uint8_t link;      /* enum gw_link: its interfaces forward only while GW_LINK_UP */
 };
 
 /* A token bucket: `rate` tokens a second, `burst` deep, in thousandths of a token. */

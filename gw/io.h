@@ -103,13 +103,18 @@ struct gw_eth;
 struct gw_eth *gw_eth_open(const char *name, char err[GW_IO_ERRLEN]);
 void gw_eth_close(struct gw_eth *e);
 /*
- * Joins the netdev's frames to a PACKET_FANOUT group (hash of the flow, fragments
- * reassembled for the hash): each frame goes to one socket of the group, a flow always
- * to the same. *id 0: a new group with an id the kernel picks, stored in *id for the
- * other sockets to join with (the main thread's socket first, then the workers').
+ * PACKET_FANOUT groups (hash of the flow, fragments reassembled for the hash) share a
+ * netdev's frames between sockets: each frame goes to one socket of the group, a flow
+ * always to the same. gw_eth_fanout_create makes a new group with e in it, with an id
+ * the kernel picks and stores in *id (any u16, 0 included: ids are not "unset" at 0);
+ * gw_eth_fanout_join puts e in the group `id` that a socket on the same netdev created.
+ * The main thread's socket creates, the workers' join.
  */
-int gw_eth_fanout(struct gw_eth *e, uint16_t *id, char err[GW_IO_ERRLEN]);
+int gw_eth_fanout_create(struct gw_eth *e, uint16_t *id, char err[GW_IO_ERRLEN]);
+int gw_eth_fanout_join(struct gw_eth *e, uint16_t id, char err[GW_IO_ERRLEN]);
 int gw_eth_fd(const struct gw_eth *e);
+/* The index of the netdev the socket is bound to (a netdev created again gets another). */
+int gw_eth_ifindex(const struct gw_eth *e);
 /* The netdev's MAC address and MTU, as the kernel reports them. */
 void gw_eth_hwaddr(const struct gw_eth *e, uint8_t mac[6]);
 uint32_t gw_eth_mtu(const struct gw_eth *e);
@@ -121,5 +126,41 @@ uint64_t gw_eth_rx_dropped(struct gw_eth *e);
 void gw_eth_rx_stats(const struct gw_eth *e, struct gw_io_rx_stats *s);
 /* Sends frames and frees them; returns how many were refused. */
 unsigned gw_eth_send(struct gw_eth *e, struct gw_pool *pool, struct gw_pkt **pkts, unsigned n);
+
+/* ---- netdev events ---- */
+/*
+ * What happens to the netdevs: an uplink's socket is bound to a netdev by its index, and
+ * a netdev deleted and created again (a veth pair re-made) is another one, which the old
+ * socket never hears; a netdev that goes down takes its interfaces' traffic with it. The
+ * daemon watches the kernel's link events (rtnetlink, RTMGRP_LINK) on its loop and,
+ * for each one about an uplink, asks the kernel by name what the netdev is now.
+ */
+struct gw_netdevs;
+
+#define GW_NETDEV_NAMELEN 16 /* IFNAMSIZ, NUL included */
+
+struct gw_netdev_event {
+	bool gone;                    /* RTM_DELLINK; else RTM_NEWLINK (created or changed) */
+	int ifindex;                  /* the netdev's index */
+	unsigned flags;               /* its IFF_* flags */
+	char name[GW_NETDEV_NAMELEN]; /* its name, "" when the message had none */
+};
+
+struct gw_netdevs *gw_netdevs_open(char err[GW_IO_ERRLEN]);
+void gw_netdevs_close(struct gw_netdevs *n);
+int gw_netdevs_fd(const struct gw_netdevs *n);
+/*
+ * Reads the events queued (a bounded number of datagrams: call again while the socket is
+ * readable) and calls cb for each. Returns 1 when the kernel dropped some (the receive
+ * buffer overflowed): every netdev of interest must be looked at again; else 0.
+ */
+int gw_netdevs_read(struct gw_netdevs *n, void (*cb)(void *ctx, const struct gw_netdev_event *ev),
+                    void *ctx);
+/* The link events in a buffer of rtnetlink messages (what gw_netdevs_read does with each
+ * datagram; for the tests); returns how many. */
+unsigned gw_netdevs_parse(const void *buf, size_t len,
+                          void (*cb)(void *ctx, const struct gw_netdev_event *ev), void *ctx);
+/* What netdev `name` is now: 0 with its index and IFF_* flags, -1 when none has that name. */
+int gw_netdevs_query(struct gw_netdevs *n, const char *name, int *ifindex, unsigned *flags);
 
 #endif

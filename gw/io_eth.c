@@ -165,21 +165,29 @@ struct gw_eth *gw_eth_open(const char *name, char err[GW_IO_ERRLEN])
 	return e;
 }
 
-int gw_eth_fanout(struct gw_eth *e, uint16_t *id, char err[GW_IO_ERRLEN])
+/* hash: a flow stays on one socket, in order; defrag: fragments hash as their whole */
+#define FANOUT_MODE (PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG)
+
+int gw_eth_fanout_create(struct gw_eth *e, uint16_t *id, char err[GW_IO_ERRLEN])
 {
-	/* hash: a flow stays on one socket, in order; defrag: fragments hash as their whole */
-	uint32_t mode = PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG;
-	if (*id == 0)
-		mode |= PACKET_FANOUT_FLAG_UNIQUEID; /* the first one's only */
-	uint32_t arg = mode << 16 | *id;
+	/* The kernel picks a free id from a counter that runs over every u16, 0 included:
+	 * what it picked is only known by asking back. */
+	uint32_t arg = (uint32_t)(FANOUT_MODE | PACKET_FANOUT_FLAG_UNIQUEID) << 16;
+	socklen_t len = sizeof(arg);
+	if (setsockopt(e->fd, SOL_PACKET, PACKET_FANOUT, &arg, sizeof(arg)) < 0 ||
+	    getsockopt(e->fd, SOL_PACKET, PACKET_FANOUT, &arg, &len) < 0)
+		return eth_err(err, "PACKET_FANOUT", strerror(errno));
+	*id = (uint16_t)(arg & 0xffff);
+	return 0;
+}
+
+int gw_eth_fanout_join(struct gw_eth *e, uint16_t id, char err[GW_IO_ERRLEN])
+{
+	/* The same mode and flags as the group's creator, or the kernel refuses (EINVAL):
+	 * the unique-id flag is the creator's alone and not kept in the group. */
+	uint32_t arg = (uint32_t)FANOUT_MODE << 16 | id;
 	if (setsockopt(e->fd, SOL_PACKET, PACKET_FANOUT, &arg, sizeof(arg)) < 0)
 		return eth_err(err, "PACKET_FANOUT", strerror(errno));
-	if (*id == 0) {
-		socklen_t len = sizeof(arg);
-		if (getsockopt(e->fd, SOL_PACKET, PACKET_FANOUT, &arg, &len) < 0)
-			return eth_err(err, "PACKET_FANOUT", strerror(errno));
-		*id = (uint16_t)(arg & 0xffff);
-	}
 	return 0;
 }
 
@@ -195,6 +203,11 @@ void gw_eth_close(struct gw_eth *e)
 int gw_eth_fd(const struct gw_eth *e)
 {
 	return e->fd;
+}
+
+int gw_eth_ifindex(const struct gw_eth *e)
+{
+	return e->ifindex;
 }
 
 void gw_eth_hwaddr(const struct gw_eth *e, uint8_t mac[6])

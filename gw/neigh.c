@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common/net.h"
+#include "gw/ip4_inl.h"
 
 #define ARP_FRAME_MIN 60 /* minimum Ethernet frame (without FCS): ARP is padded to it */
 
@@ -166,10 +167,35 @@ static enum arp_learn_mode anycast_reply_mode(const struct gw_if *gif, const str
 }
 
 /*
+ * A request for one of our addresses from a sender outside the interface's subnets. RFC
+ * 826 answers whoever asks on the link: a router pinging from a loopback address (Linux
+ * with arp_announce 0 asks with the packet's source as sender) or an RFC 5227 probe
+ * (sender 0.0.0.0) gets its answer, as from the Linux kernel, but such a sender is never
+ * learned (we would never send to it directly, and nobody fills the table that way). The
+ * answer goes back to the asker's MAC, one for one, no larger than the request: nothing
+ * to amplify. Senders no host can have (loopback, multicast, 0/8 other than the probe's
+ * 0.0.0.0) or that are the gateway's own addresses (of another interface of the VRF) are
+ * not answered, as the kernel's route check of the sender refuses them.
+ */
+static bool offlink_answered(struct gw *gw, const struct gw_if *gif, const struct arp_msg *m,
+                             bool for_us)
+{
+	if (m->op != ARP_OP_REQUEST || !for_us)
+		return false;
+	if (m->spa == 0)
+		return true;
+	if (gw_ip4_src_is_martian(m->spa))
+		return false;
+	struct fib *fib = gw_vrf_fib(gw, gif->vrfx);
+	uint32_t res = fib ? fib_lookup(fib, m->spa) : FIB_LOOKUP_MISS;
+	return res == FIB_LOOKUP_MISS || fib_path_select(fib, res, 0)->type != FIB_PATH_LOCAL;
+}
+
+/*
  * An ARP frame on ifx (data at the Ethernet header). We answer requests for our own
- * addresses and learn only from messages addressed to us (plus gratuitous ARP refreshing
- * an entry we already have), only for senders on the interface's subnets, and never for
- * senders claiming one of our addresses.
+ * addresses from any sender on the link, and learn only from messages addressed to us
+ * (plus gratuitous ARP refreshing an entry we already have), only for senders on the
+ * interface's subnets, and never for senders claiming one of our addresses.
  */
 void gw_arp_input(struct gw *gw, struct gw_pkt *p, uint16_t ifx)
 {
@@ -187,11 +213,16 @@ void gw_arp_input(struct gw *gw, struct gw_pkt *p, uint16_t ifx)
 		gw_drop(gw, p, GW_DROP_ARP_SPOOF);
 		return;
 	}
+	bool for_us = gw_if_has_addr(gif, m.tpa);
 	if (!on_link(gif, m.spa)) {
-		gw_drop(gw, p, GW_DROP_ARP_OFFLINK);
+		if (!offlink_answered(gw, gif, &m, for_us)) {
+			gw_drop(gw, p, GW_DROP_ARP_OFFLINK);
+			return;
+		}
+		gw->cnt.arp_offlink_replies++; /* answered, not learned */
+		arp_reply(gw, p, ifx, &m);
 		return;
 	}
-	bool for_us = gw_if_has_addr(gif, m.tpa);
 	if (!for_us) {
 		if (m.spa == m.tpa) /* gratuitous: refresh, never create */
 			arp_learn(gw->arp, ifx, m.spa, m.sha, ARP_LEARN_UPDATE, gw->now_ms);

@@ -303,8 +303,10 @@ static void *worker_main(void *arg)
 		reclaim(w);
 		if (held || (r > 0 && (pfd[1].revents & POLLIN)))
 			worker_rx(w, NULL);
+		/* POLLERR: the netdev went down (ENETDOWN). The error stays pending, and poll
+		 * returns at once, until a read reports it: read, or the thread spins. */
 		for (unsigned k = 0; r > 0 && k < w->n_ports; k++)
-			if (pfd[2 + k].revents & POLLIN)
+			if (pfd[2 + k].revents & (POLLIN | POLLERR))
 				worker_rx(w, &w->ports[k]);
 		if (w->n_ports && gw_clock_ms() - w->eth_stats_ms >= 1000)
 			worker_eth_drops(w);
@@ -337,12 +339,11 @@ static int worker_ports(struct worker *w, const struct gw_worker_uplink *ups, un
 {
 	for (unsigned k = 0; k < n && k < PORTS_MAX; k++) {
 		struct wport *wp = &w->ports[w->n_ports];
-		uint16_t id = ups[k].fanout;
 		wp->eth = gw_eth_open(ups[k].name, err);
 		if (!wp->eth)
 			return -1;
 		w->n_ports++;
-		if (gw_eth_fanout(wp->eth, &id, err) < 0)
+		if (gw_eth_fanout_join(wp->eth, ups[k].fanout, err) < 0)
 			return -1;
 		snprintf(wp->name, sizeof(wp->name), "%s", ups[k].name);
 	}
@@ -624,7 +625,8 @@ bool gw_workers_same_uplinks(const struct gw_workers *ws, const struct gw_worker
 	if (ws->n_ups != n)
 		return false;
 	for (unsigned k = 0; k < n; k++)
-		if (strcmp(ws->ups[k].name, ups[k].name) || ws->ups[k].fanout != ups[k].fanout)
+		if (strcmp(ws->ups[k].name, ups[k].name) || ws->ups[k].fanout != ups[k].fanout ||
+		    ws->ups[k].serial != ups[k].serial)
 			return false;
 	return true;
 }

@@ -31,6 +31,9 @@
 struct gw_worker_uplink {
 	char name[GW_IF_NAMELEN];
 	uint16_t fanout;
+	/* which socket of the main thread's on that netdev: another one (the netdev deleted
+	 * and created again, same name, maybe the same group id) needs new workers' sockets */
+	uint64_t serial;
 };
 
 struct gw_workers;
@@ -44,7 +47,8 @@ struct gw_workers;
 struct gw_workers *gw_workers_start(struct gw *gw, unsigned n, uint32_t vtep, uint16_t port,
                                     const struct gw_worker_uplink *ups, unsigned n_ups,
                                     void (*notify)(void *ctx), void *ctx, char err[GW_IO_ERRLEN]);
-/* Were the workers started with these uplinks (same order)? Else they need a restart. */
+/* Were the workers started with these uplinks (same order, same sockets of the main
+ * thread)? Else they need a restart. */
 bool gw_workers_same_uplinks(const struct gw_workers *ws, const struct gw_worker_uplink *ups,
                              unsigned n);
 /* Stops and joins the workers; what they punted and the main thread did not take yet is

@@ -190,8 +190,9 @@ def inner_cases(a):
         bytes(Ether(dst=BCAST, src=host) / ARP(op=1, hwsrc=host, psrc=gw_ip, pdst=gw_ip)),
         bytes(Ether(dst=gw, src=host) / ARP(op=2, hwsrc=host, psrc=gw_ip, hwdst=gw, pdst=gw_ip)),
     ]
+    # (a request from there for the gateway's address is answered, never learned)
     c["arp_source_offlink"] = [
-        bytes(Ether(dst=BCAST, src=host) / ARP(op=1, hwsrc=host, psrc="10.99.99.99", pdst=gw_ip)),
+        bytes(Ether(dst=gw, src=host) / ARP(op=2, hwsrc=host, psrc="10.99.99.99", hwdst=gw, pdst=gw_ip)),
     ]
     # spoofing h1 (sent from a VTEP that is no peer of the bridge domain): ARP replies,
     # gratuitous ARP and requests mapping host_ip to spoof, frames with host's MAC as source
@@ -342,7 +343,7 @@ def eth_cases(a):
     ]
     c["ip_bad_checksum"] = [bytes(Ether(dst=gw, src=src) / IP(src=a.peer_ip, dst=a.gw_ip, chksum=0x4321) / ICMP())]
     c["unknown_ethertype"] = [bytes(Ether(dst=gw, src=src, type=0x88B5) / Raw(b"z" * 46))]
-    c["arp_source_offlink"] = [bytes(Ether(dst=BCAST, src=src) / ARP(op=1, hwsrc=src, psrc="198.51.100.10", pdst=a.gw_ip))]
+    c["arp_source_offlink"] = [bytes(Ether(dst=gw, src=src) / ARP(op=2, hwsrc=src, psrc="198.51.100.10", hwdst=gw, pdst=a.gw_ip))]
     # frames larger than a packet buffer (9,216 bytes); the netdevs' MTU must let them through
     icmp = bytes(Ether(dst=gw, src=src) / IP(src=a.peer_ip, dst=a.gw_ip) / ICMP())
     c["oversize"] = [icmp + b"\0" * (n - len(icmp)) for n in (9300, 12000, 15000)]

@@ -182,7 +182,7 @@ check "7 ARP (hlen 8, plen 6, truncated, empty, op 7, htype 6, ptype IPv6): arp_
   vx_case arp_malformed arp_malformed 7
 check "2 ARP claiming 10.1.10.1 (the gateway's own): arp_source_conflict +2" \
   vx_case arp_source_conflict arp_source_conflict 2
-check "1 ARP from 10.99.99.99 (off the subnet): arp_source_offlink +1" \
+check "1 ARP reply from 10.99.99.99 (off the subnet): arp_source_offlink +1" \
   vx_case arp_source_offlink arp_source_offlink 1
 garbage_inner() {
   local s=0 n i
@@ -374,7 +374,7 @@ check "ext sends 3 frames of VLANs with no sub-interface: vlan_unknown +3" \
   ext_case vlan_unknown vlan_unknown 3
 check "ext sends 4 ARP claiming 203.0.113.2: arp_source_conflict +4" \
   ext_case arp_source_conflict arp_source_conflict 4
-check "ext sends 1 ARP from 198.51.100.10 (off up0's subnet): arp_source_offlink +1" \
+check "ext sends 1 ARP reply from 198.51.100.10 (off up0's subnet): arp_source_offlink +1" \
   ext_case arp_source_offlink arp_source_offlink 1
 check "ext sends 1 IPv4 with a bad checksum: ip_bad_checksum +1" ext_case ip_bad_checksum ip_bad_checksum 1
 # up0 and ext0 get an MTU that lets such frames through for this case only

@@ -903,6 +903,238 @@ static void test_eth_send(void)
 	gw_pool_destroy(pool);
 }
 
+/*
+ * Moves the kernel's counter of fanout group ids (one for the whole host, see
+ * tests/e2e/fanout_id.py) so that the next group created with a kernel-chosen id gets
+ * `next`: a socket bound to a protocol reads it (and moves it on), an unbound one moves it
+ * on by a refused request. False when another process took ids meanwhile.
+ */
+static int fanout_probe(void)
+{
+	uint32_t arg = (uint32_t)(PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_UNIQUEID) << 16;
+	socklen_t len = sizeof(arg);
+	int s = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETYPE_TEST));
+	int id = s >= 0 && setsockopt(s, SOL_PACKET, PACKET_FANOUT, &arg, sizeof(arg)) == 0 &&
+	                 getsockopt(s, SOL_PACKET, PACKET_FANOUT, &arg, &len) == 0
+	             ? (int)(arg & 0xffff)
+	             : -1;
+	if (s >= 0)
+		close(s);
+	return id;
+}
+
+static bool fanout_counter_to(uint16_t next)
+{
+	uint32_t arg = (uint32_t)(PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_UNIQUEID) << 16;
+	int got = fanout_probe();
+	int idle = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+	if (got < 0 || idle < 0) {
+		if (idle >= 0)
+			close(idle);
+		return false;
+	}
+	/* the last probe below must take next - 1 */
+	uint16_t steps = (uint16_t)(next - 1 - (got + 1));
+	bool ok = true;
+	for (unsigned i = 0; ok && i < steps; i++)
+		ok = setsockopt(idle, SOL_PACKET, PACKET_FANOUT, &arg, sizeof(arg)) < 0 &&
+		     errno == EINVAL;
+	close(idle);
+	return ok && fanout_probe() == (uint16_t)(next - 1);
+}
+
+/* An IPv4/UDP frame to ea from eb, flow `sport` (ea has no address: the stack drops it). */
+static uint32_t udp_flow_frame(uint8_t *f, uint16_t sport)
+{
+	/* IPv4, 28 bytes, TTL 64, UDP, 10.9.8.1 -> 10.9.8.2 (checksum below) */
+	static const uint8_t hdr[] = {0x45, 0, 0,  28, 0, 0, 0,  0, 64, NET_IPPROTO_UDP,
+	                              0,    0, 10, 9,  8, 1, 10, 9, 8,  2};
+	memset(f, 0, 60);
+	memcpy(f, ea_mac, 6);
+	memcpy(f + 6, eb_mac, 6);
+	f[12] = 0x08;
+	memcpy(f + 14, hdr, sizeof(hdr));
+	uint16_t sum = net_csum(f + 14, sizeof(hdr));
+	memcpy(f + 24, &sum, 2);
+	uint16_t ports[4] = {htons(sport), htons(9), htons(8), 0};
+	memcpy(f + 34, ports, sizeof(ports));
+	return 60;
+}
+
+/*
+ * The first socket creates a group with the id the kernel picks, the others join it: each
+ * frame is received by exactly one of them, also when that id is 0 (which once meant "no
+ * group yet": each worker then made a group of its own and every frame came once per
+ * socket).
+ */
+static void test_eth_fanout_group0(void)
+{
+	NEED_LAB();
+	enum { SOCKS = 3, FLOWS = 64, SPORT = 40000 };
+	struct gw_pool *pool = gw_pool_create(POOL_SIZE);
+	char err[GW_IO_ERRLEN];
+	struct gw_eth *e[SOCKS] = {NULL};
+	uint16_t id = 1;
+	for (int attempt = 0; attempt < 5 && id != 0; attempt++) {
+		gw_eth_close(e[0]);
+		e[0] = NULL;
+		if (!fanout_counter_to(0))
+			continue;
+		e[0] = gw_eth_open("ea", err);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(e[0]);
+		CU_ASSERT_EQUAL_FATAL(gw_eth_fanout_create(e[0], &id, err), 0);
+	}
+	CU_ASSERT_EQUAL_FATAL(id, 0);
+	CU_ASSERT_EQUAL(gw_eth_ifindex(e[0]), (int)if_nametoindex("ea"));
+	for (int k = 1; k < SOCKS; k++) {
+		e[k] = gw_eth_open("ea", err);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(e[k]);
+		CU_ASSERT_EQUAL(gw_eth_fanout_join(e[k], id, err), 0);
+	}
+	int s = pkt_sock("eb");
+	CU_ASSERT_FATAL(s >= 0);
+	uint8_t f[60];
+	for (uint16_t i = 0; i < FLOWS; i++) {
+		uint32_t len = udp_flow_frame(f, (uint16_t)(SPORT + i));
+		CU_ASSERT_EQUAL(send(s, f, len, 0), (ssize_t)len);
+	}
+	unsigned times[FLOWS] = {0}, per_sock[SOCKS] = {0}, total = 0;
+	struct gw_pkt *pkts[GW_VEC_MAX];
+	bool quiet = false;
+	while (!quiet) {
+		quiet = true;
+		for (int k = 0; k < SOCKS; k++) {
+			if (!readable(gw_eth_fd(e[k]), total < FLOWS ? 200 : 50))
+				continue;
+			quiet = false;
+			unsigned n = gw_eth_recv(e[k], pool, pkts, GW_VEC_MAX);
+			for (unsigned i = 0; i < n; i++) {
+				uint16_t sp;
+				if (pkts[i]->len < 42 || pkts[i]->data[23] != NET_IPPROTO_UDP)
+					continue;
+				memcpy(&sp, pkts[i]->data + 34, 2);
+				sp = ntohs(sp);
+				if (sp < SPORT || sp >= SPORT + FLOWS)
+					continue;
+				times[sp - SPORT]++;
+				per_sock[k]++;
+				total++;
+			}
+			free_all(pool, pkts, n);
+		}
+	}
+	unsigned once = 0, used = 0;
+	for (unsigned i = 0; i < FLOWS; i++)
+		once += times[i] == 1;
+	for (int k = 0; k < SOCKS; k++)
+		used += per_sock[k] > 0;
+	printf("\n  group %u: %u frames received for %u sent, per socket %u/%u/%u ", id, total,
+	       FLOWS, per_sock[0], per_sock[1], per_sock[2]);
+	CU_ASSERT_EQUAL(once, FLOWS);
+	CU_ASSERT_EQUAL(total, FLOWS);
+	CU_ASSERT(used >= 2); /* 64 flows hashed over 3 sockets: the joined ones take part */
+	CU_ASSERT_EQUAL(gw_pool_avail(pool), POOL_SIZE);
+	close(s);
+	for (int k = 0; k < SOCKS; k++)
+		gw_eth_close(e[k]);
+	gw_pool_destroy(pool);
+}
+
+/* ---------------------------------------------------------------- netdev events */
+
+struct nd_seen {
+	int ifindex; /* of the netdev looked for (-1: any named so) */
+	const char *name;
+	bool gone, up, named;
+	unsigned n;
+};
+
+static void nd_event(void *ctx, const struct gw_netdev_event *ev)
+{
+	struct nd_seen *w = ctx;
+	if (strcmp(ev->name, w->name) != 0 && ev->ifindex != w->ifindex)
+		return;
+	w->n++;
+	w->gone = ev->gone;
+	w->up = (ev->flags & IFF_UP) != 0;
+	w->named = !strcmp(ev->name, w->name);
+	if (w->ifindex < 0)
+		w->ifindex = ev->ifindex;
+}
+
+/* Reads events until one about w's netdev satisfies `done` (or WAIT_MS passes). */
+static bool nd_wait(struct gw_netdevs *n, struct nd_seen *w, bool (*done)(const struct nd_seen *))
+{
+	w->n = 0;
+	while (readable(gw_netdevs_fd(n), WAIT_MS)) {
+		CU_ASSERT_EQUAL(gw_netdevs_read(n, nd_event, w), 0);
+		if (w->n && done(w))
+			return true;
+	}
+	return false;
+}
+
+static bool nd_created_up(const struct nd_seen *w)
+{
+	return !w->gone && w->up && w->named;
+}
+
+static bool nd_down(const struct nd_seen *w)
+{
+	return !w->gone && !w->up;
+}
+
+static bool nd_gone(const struct nd_seen *w)
+{
+	return w->gone;
+}
+
+/*
+ * The kernel's link events for a netdev created, taken down, deleted and created again
+ * (another index), and what gw_netdevs_query says of it each time.
+ */
+static void test_netdev_events(void)
+{
+	NEED_LAB();
+	char err[GW_IO_ERRLEN];
+	struct gw_netdevs *n = gw_netdevs_open(err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(n);
+	struct nd_seen w = {.ifindex = -1, .name = "nd0"};
+	int idx = 0, idx2 = 0;
+	unsigned flags = 0;
+	CU_ASSERT_EQUAL(gw_netdevs_query(n, "nd0", &idx, &flags), -1);
+	CU_ASSERT_FATAL(sh("ip link add nd0 type veth peer name nd1 && ip link set nd0 up"));
+	CU_ASSERT(nd_wait(n, &w, nd_created_up));
+	CU_ASSERT_EQUAL(gw_netdevs_query(n, "nd0", &idx, &flags), 0);
+	CU_ASSERT_EQUAL(idx, w.ifindex);
+	CU_ASSERT_EQUAL(idx, (int)if_nametoindex("nd0"));
+	CU_ASSERT(flags & IFF_UP);
+	CU_ASSERT(!(flags & IFF_RUNNING)); /* its peer is down: no carrier */
+	/* the carrier comes with the peer, reported once the kernel's link watch ran */
+	CU_ASSERT(sh("ip link set nd1 up"));
+	for (int i = 0; i < WAIT_MS / 10 && gw_netdevs_query(n, "nd0", &idx, &flags) == 0 &&
+	                !(flags & IFF_RUNNING);
+	     i++)
+		poll(NULL, 0, 10);
+	CU_ASSERT(flags & IFF_RUNNING);
+	CU_ASSERT(sh("ip link set nd0 down"));
+	CU_ASSERT(nd_wait(n, &w, nd_down));
+	CU_ASSERT_EQUAL(gw_netdevs_query(n, "nd0", &idx, &flags), 0);
+	CU_ASSERT(!(flags & IFF_UP));
+	CU_ASSERT(sh("ip link del nd0"));
+	CU_ASSERT(nd_wait(n, &w, nd_gone));
+	CU_ASSERT_EQUAL(gw_netdevs_query(n, "nd0", &idx2, &flags), -1);
+	w.ifindex = -1;
+	CU_ASSERT_FATAL(sh("ip link add nd0 type veth peer name nd1 && ip link set nd0 up"));
+	CU_ASSERT(nd_wait(n, &w, nd_created_up));
+	CU_ASSERT_EQUAL(gw_netdevs_query(n, "nd0", &idx2, &flags), 0);
+	CU_ASSERT_NOT_EQUAL(idx2, idx); /* another netdev: a socket bound to idx hears nothing */
+	CU_ASSERT(sh("ip link del nd0"));
+	CU_ASSERT_EQUAL(gw_netdevs_query(n, "", &idx, &flags), -1);
+	CU_ASSERT_EQUAL(gw_netdevs_query(n, "a-name-too-long-for-linux", &idx, &flags), -1);
+	gw_netdevs_close(n);
+}
+
 static bool udp_csum_ok(const uint8_t *ip)
 {
 	uint32_t ihl = (ip[0] & 0xfu) * 4;
@@ -1217,6 +1449,8 @@ static CU_TestInfo tests[] = {
     {"eth recv: frame from the peer", test_eth_recv},
     {"eth recv: VLAN tag put back", test_eth_recv_vlan},
     {"eth send: frames reach the peer, too big refused", test_eth_send},
+    {"eth fanout: one group, joined by id (0 included), each frame once", test_eth_fanout_group0},
+    {"netdev events: created, down, deleted, created again", test_netdev_events},
     {"eth recv: offloaded checksum finished", test_eth_csum_offload},
     {"udp recv: partial inner checksum, TSO super-packet cut, UDP one dropped", test_udp_offloads},
     {"eth recv: TSO super-frame cut at its size (tagged too), partial checksum", test_eth_offloads},

@@ -1,11 +1,13 @@
 /*
  * test_io_l2.c - parsing the kernel's rtnetlink answers for the underlay's direct
- * Ethernet transmit (gw/io_l2.h), from canned messages built here the way the kernel
- * lays them out: route and neighbour answers, errors, answers to other requests, and
- * truncated or foreign messages. No kernel needed.
+ * Ethernet transmit (gw/io_l2.h), and its link events for the uplinks (gw_netdevs_parse,
+ * gw/io.h), from canned messages built here the way the kernel lays them out: route and
+ * neighbour answers, errors, answers to other requests, link events, and truncated or
+ * foreign messages. No kernel needed.
  */
 #include "cu_main.h"
 
+#include "gw/io.h"
 #include "gw/io_l2.h"
 
 /* net/if.h first: see gw/io_l2.c */
@@ -199,6 +201,81 @@ static void test_neigh_incomplete(void)
 	CU_ASSERT_EQUAL(gw_l2_parse_neigh(e.b, e.len, SEQ, &n), -ENOENT);
 }
 
+/* ---------------------------------------------------------------- link events */
+
+struct events {
+	unsigned n;
+	struct gw_netdev_event ev[8];
+};
+
+static void collect(void *ctx, const struct gw_netdev_event *ev)
+{
+	struct events *e = ctx;
+	if (e->n < 8)
+		e->ev[e->n] = *ev;
+	e->n++;
+}
+
+static struct nlmsghdr *link_msg(struct msg *m, uint16_t type, int ifindex, unsigned flags,
+                                 const char *name)
+{
+	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC, .ifi_index = ifindex, .ifi_flags = flags};
+	struct nlmsghdr *h = msg_start(m, type, 0, &ifi, sizeof(ifi));
+	if (name)
+		msg_attr(m, h, IFLA_IFNAME, name, (uint16_t)(strlen(name) + 1));
+	msg_u32(m, h, IFLA_MTU, 1500);
+	return h;
+}
+
+/* New, changed and deleted links in one datagram, other messages between them ignored. */
+static void test_link_events(void)
+{
+	struct msg m = {0};
+	link_msg(&m, RTM_NEWLINK, 17, IFF_UP | IFF_RUNNING, "up0");
+	route_msg(&m, 0, RTN_UNICAST);
+	link_msg(&m, RTM_NEWLINK, 18, 0, NULL);
+	link_msg(&m, RTM_DELLINK, 9, IFF_UP, "ext0");
+	struct events e = {0};
+	CU_ASSERT_EQUAL(gw_netdevs_parse(m.b, m.len, collect, &e), 3);
+	CU_ASSERT_EQUAL_FATAL(e.n, 3);
+	CU_ASSERT(!e.ev[0].gone);
+	CU_ASSERT_EQUAL(e.ev[0].ifindex, 17);
+	CU_ASSERT_EQUAL(e.ev[0].flags, IFF_UP | IFF_RUNNING);
+	CU_ASSERT_STRING_EQUAL(e.ev[0].name, "up0");
+	CU_ASSERT_EQUAL(e.ev[1].ifindex, 18);
+	CU_ASSERT_STRING_EQUAL(e.ev[1].name, ""); /* no name in the message */
+	CU_ASSERT(e.ev[2].gone);
+	CU_ASSERT_EQUAL(e.ev[2].ifindex, 9);
+	CU_ASSERT_STRING_EQUAL(e.ev[2].name, "ext0");
+}
+
+/* Names without their NUL or too long for a netdev are no names; cut messages end it. */
+static void test_link_events_malformed(void)
+{
+	struct msg m = {0};
+	struct nlmsghdr *h = link_msg(&m, RTM_NEWLINK, 5, 0, NULL);
+	msg_attr(&m, h, IFLA_IFNAME, "up0", 3); /* no NUL */
+	h = link_msg(&m, RTM_NEWLINK, 6, 0, NULL);
+	msg_attr(&m, h, IFLA_IFNAME, "a-name-longer-than-ifnamsiz", 28);
+	struct events e = {0};
+	CU_ASSERT_EQUAL(gw_netdevs_parse(m.b, m.len, collect, &e), 2);
+	CU_ASSERT_STRING_EQUAL(e.ev[0].name, "");
+	CU_ASSERT_STRING_EQUAL(e.ev[1].name, "");
+	/* an ifinfomsg cut short is no event; a buffer cut anywhere is never read past */
+	struct msg c = {0};
+	struct nlmsghdr *hc = msg_start(&c, RTM_NEWLINK, 0, "ab", 2);
+	(void)hc;
+	struct events e2 = {0};
+	CU_ASSERT_EQUAL(gw_netdevs_parse(c.b, c.len, collect, &e2), 0);
+	struct msg one = {0};
+	link_msg(&one, RTM_NEWLINK, 7, IFF_UP, "up0");
+	for (size_t cut = 0; cut < one.len; cut++) {
+		struct events e3 = {0};
+		unsigned n = gw_netdevs_parse(one.b, cut, collect, &e3);
+		CU_ASSERT(n == 0 || (n == 1 && e3.ev[0].ifindex == 7));
+	}
+}
+
 static CU_TestInfo tests[] = {
     {"route: via a gateway", test_route_via_gateway},
     {"route: on-link, local", test_route_onlink_and_local},
@@ -207,6 +284,8 @@ static CU_TestInfo tests[] = {
     {"route: truncated or foreign messages", test_route_malformed},
     {"neigh: resolved entry", test_neigh},
     {"neigh: incomplete, odd address, absent", test_neigh_incomplete},
+    {"link events: new, changed, deleted", test_link_events},
+    {"link events: bad names, cut messages", test_link_events_malformed},
     CU_TEST_INFO_NULL,
 };
 
