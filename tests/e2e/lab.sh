@@ -558,6 +558,7 @@ lab_tshark() {
 #       them: for a host behind a VTEP, the VTEP's ul0 (VXLAN, checked inside; past it the
 #       VTEP's vxlan device merges a TCP flow's segments by GRO and rewrites the checksum
 #       field of what it merged); for ext, its ext0. Unset: no capture for NS.
+
 # The system's python3 for the helpers' scripts (standard library only): a python3 first on
 # PATH may be a version manager's shim, which costs half a second per start.
 LAB_PY=/usr/bin/python3

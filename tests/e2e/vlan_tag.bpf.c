@@ -29,8 +29,8 @@
 
 #define SEC(name) __attribute__((section(name), used))
 
-static long (*bpf_skb_vlan_push)(struct __sk_buff *skb, __be16 proto, __u16 tci) =
-	(void *)BPF_FUNC_skb_vlan_push;
+static long (*bpf_skb_vlan_push)(struct __sk_buff *skb, __be16 proto,
+                                 __u16 tci) = (void *)BPF_FUNC_skb_vlan_push;
 static long (*bpf_skb_vlan_pop)(struct __sk_buff *skb) = (void *)BPF_FUNC_skb_vlan_pop;
 static long (*bpf_redirect)(__u32 ifindex, __u64 flags) = (void *)BPF_FUNC_redirect;
 
