@@ -277,7 +277,7 @@ lab_gc_stale() {
   local ns pid
   for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
     # (the standard names, and those of test_anycast, test_vrf and test_dot1q)
-    [[ $ns =~ ^vxt([0-9]+)-(ul|gw[12]?|vtep[123]|h[123]|ext|b[12]|v[0-9]+)$ ]] || continue
+    [[ $ns =~ ^vxt([0-9]+)-(ul|gw[12]?|vtep[123]|h[123]|ext|b[12]|v[0-9]+|rred|rblue)$ ]] || continue
     pid=${BASH_REMATCH[1]}
     # alive unless gone or a zombie (state Z: killed, not yet reaped)
     [ -d "/proc/$pid" ] && [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ] && continue
@@ -955,8 +955,43 @@ lab_wire() {
   done
 }
 
+# lab_must CMD...: runs CMD; if it fails, says which and fails. For set-up steps, written
+# `lab_must CMD || return 1`: check runs its command in an `if`, and there bash ignores
+# set -e, even in a subshell that sets it again.
+lab_must() { "$@" || { echo "failed: $*" >&2; return 1; }; }
+
+_kernel_gw_build() { # NS UP0_MTU WIRE
+  local g=$1 up0_mtu=$2 wire=$3 i vx br
+  for i in 1 2 3; do
+    vx=vxlan${LAB_VNI[i]}
+    br=br${LAB_BD[i]}
+    if [ "$i" = 3 ]; then
+      lab_must ip -n "$g" link add "$vx" type vxlan id "${LAB_VNI[i]}" dstport 4789 local $LAB_GW_UL \
+        group $LAB_GROUP dev ul0 srcport 49152 65535 df set || return 1
+    else
+      lab_must ip -n "$g" link add "$vx" type vxlan id "${LAB_VNI[i]}" dstport 4789 local $LAB_GW_UL \
+        srcport 49152 65535 df set || return 1
+      lab_must bridge -n "$g" fdb append 00:00:00:00:00:00 dev "$vx" dst "${LAB_VTEP[i]}" || return 1
+    fi
+    lab_must ip -n "$g" link set "$vx" mtu 1450 || return 1
+    lab_must ip -n "$g" link add "$br" type bridge stp_state 0 mcast_snooping 0 || return 1
+    lab_must ip -n "$g" link set "$vx" master "$br" up || return 1
+    lab_must ip -n "$g" link set "$br" mtu 1450 up || return 1
+    lab_must ip -n "$g" addr add "10.1.${LAB_BD[i]}.1/24" dev "$br" || return 1
+  done
+  if [ -n "$up0_mtu" ]; then
+    # a real link of that MTU: both ends (veth drops frames bigger than the receiver's MTU)
+    lab_must ip -n "$g" link set up0 mtu "$up0_mtu" || return 1
+    lab_must ip -n "$P-ext" link set ext0 mtu "$up0_mtu" || return 1
+  fi
+  lab_must ip -n "$g" addr add 203.0.113.2/30 dev up0 || return 1
+  lab_must ip -n "$g" route add default via 203.0.113.1 || return 1
+  if [ "$wire" = 1 ]; then lab_must lab_wire gw off ul0 up0 || return 1; fi
+  lab_must _lab_sysctl "$g" net.ipv4.ip_forward=1 || return 1
+}
+
 kernel_gw_up() {
-  local up0_mtu='' wire=0 i vx br g
+  local up0_mtu='' wire=0 g rc
   while [ $# -gt 0 ]; do
     case $1 in
       --up0-mtu) up0_mtu=$2; shift 2 ;;
@@ -966,38 +1001,8 @@ kernel_gw_up() {
   done
   if gw_alive; then echo "kernel_gw_up: vxgwd is running"; return 1; fi
   g=$P-gw
-  local rc
-  (
-    set -eE
-    trap 'echo "kernel_gw_up: failed: $BASH_COMMAND" >&2' ERR
-    for i in 1 2 3; do
-      vx=vxlan${LAB_VNI[i]}
-      br=br${LAB_BD[i]}
-      if [ "$i" = 3 ]; then
-        ip -n "$g" link add "$vx" type vxlan id "${LAB_VNI[i]}" dstport 4789 local $LAB_GW_UL \
-          group $LAB_GROUP dev ul0 srcport 49152 65535 df set
-      else
-        ip -n "$g" link add "$vx" type vxlan id "${LAB_VNI[i]}" dstport 4789 local $LAB_GW_UL \
-          srcport 49152 65535 df set
-        bridge -n "$g" fdb append 00:00:00:00:00:00 dev "$vx" dst "${LAB_VTEP[i]}"
-      fi
-      ip -n "$g" link set "$vx" mtu 1450
-      ip -n "$g" link add "$br" type bridge stp_state 0 mcast_snooping 0
-      ip -n "$g" link set "$vx" master "$br" up
-      ip -n "$g" link set "$br" mtu 1450 up
-      ip -n "$g" addr add "10.1.${LAB_BD[i]}.1/24" dev "$br"
-    done
-    if [ -n "$up0_mtu" ]; then
-      # a real link of that MTU: both ends (veth drops frames bigger than the receiver's MTU)
-      ip -n "$g" link set up0 mtu "$up0_mtu"
-      ip -n "$P-ext" link set ext0 mtu "$up0_mtu"
-    fi
-    ip -n "$g" addr add 203.0.113.2/30 dev up0
-    ip -n "$g" route add default via 203.0.113.1
-    [ "$wire" = 0 ] || lab_wire gw off ul0 up0
-    _lab_sysctl "$g" net.ipv4.ip_forward=1
-  )
-  rc=$?  # (not `( ... ) || ...`: set -e would be ignored inside)
+  _kernel_gw_build "$g" "$up0_mtu" "$wire"
+  rc=$?
   LAB_KERNEL_WIRE=$wire
   [ $rc -eq 0 ] || { kernel_gw_down; return 1; }
   LAB_KERNEL_GW=1
