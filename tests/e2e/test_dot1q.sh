@@ -70,60 +70,52 @@ tc_bpf() {
   lab_exec "$1" tc filter add dev "$2" "$3" bpf da obj "$4" sec "$5"
 }
 
-# The VLAN hosts behind bridge sw0 in $P-ext, ext0 moved into sw0 with its address.
+# The VLAN hosts behind bridge sw0 in $P-ext, ext0 moved into sw0 with its address (the
+# namespaces v100 and v200 were made by lab_up, from LAB_NAMES).
 vlan_hosts_up() {
-  (
-    set -eE
-    trap 'echo "vlan_hosts_up: failed: $BASH_COMMAND" >&2' ERR
-    local e=$P-ext i h
-    ip -n "$e" link add sw0 type bridge stp_state 0 mcast_snooping 0
-    ip -n "$e" link set sw0 address "$(lab_host_mac ext ext0)"
-    ip -n "$e" addr del 203.0.113.1/30 dev ext0
-    ip -n "$e" link set ext0 master sw0
-    ip -n "$e" link set sw0 up
-    ip -n "$e" addr add 203.0.113.1/30 dev sw0
-    ip -n "$e" route add 10.0.0.0/8 via 203.0.113.2
-    _lab_ns_add v100 v200
-    for i in 1 2; do
-      h=$P-v${VID[i]}
-      ip -n "$e" link add "vh${VID[i]}" type veth peer name eth0 netns "$h"
-      ip -n "$e" link set "vh${VID[i]}" master sw0 up
-      _lab_offload "$e" "vh${VID[i]}"
-      ip -n "$h" link set eth0 address "${VMAC[i]}" up
-      _lab_offload "$h" eth0
-      ip -n "$h" addr add "${VHOST[i]}/24" dev eth0
-      ip -n "$h" route add default via "172.16.${VID[i]}.1"
-      vlan_obj "host${VID[i]}" -DVID="${VID[i]}"
-      tc_bpf "$h" eth0 egress "$LAB_TMP/host${VID[i]}.o" push
-      tc_bpf "$h" eth0 ingress "$LAB_TMP/host${VID[i]}.o" pop
-    done
-  )
+  local e=$P-ext i h
+  lab_must ip -n "$e" link add sw0 type bridge stp_state 0 mcast_snooping 0 || return 1
+  lab_must ip -n "$e" link set sw0 address "$(lab_host_mac ext ext0)" || return 1
+  lab_must ip -n "$e" addr del 203.0.113.1/30 dev ext0 || return 1
+  lab_must ip -n "$e" link set ext0 master sw0 || return 1
+  lab_must ip -n "$e" link set sw0 up || return 1
+  lab_must ip -n "$e" addr add 203.0.113.1/30 dev sw0 || return 1
+  lab_must ip -n "$e" route add 10.0.0.0/8 via 203.0.113.2 || return 1
+  for i in 1 2; do
+    h=$P-v${VID[i]}
+    lab_must ip -n "$e" link add "vh${VID[i]}" type veth peer name eth0 netns "$h" || return 1
+    lab_must ip -n "$e" link set "vh${VID[i]}" master sw0 up || return 1
+    lab_must _lab_offload "$e" "vh${VID[i]}" || return 1
+    lab_must ip -n "$h" link set eth0 address "${VMAC[i]}" up || return 1
+    lab_must _lab_offload "$h" eth0 || return 1
+    lab_must ip -n "$h" addr add "${VHOST[i]}/24" dev eth0 || return 1
+    lab_must ip -n "$h" route add default via "172.16.${VID[i]}.1" || return 1
+    lab_must vlan_obj "host${VID[i]}" -DVID="${VID[i]}" || return 1
+    lab_must tc_bpf "$h" eth0 egress "$LAB_TMP/host${VID[i]}.o" push || return 1
+    lab_must tc_bpf "$h" eth0 ingress "$LAB_TMP/host${VID[i]}.o" pop || return 1
+  done
 }
 
 # The kernel gateway's sub-interfaces: per VLAN a veth pair in $P-gw, sN (the interface the
 # kernel routes on, with up0's MAC) and sNp; what the kernel sends out of sN arrives at sNp
 # and leaves up0 tagged; up0's frames of the VLAN lose the tag and go out of sNp into sN.
 kernel_subifs_up() {
-  (
-    set -eE
-    trap 'echo "kernel_subifs_up: failed: $BASH_COMMAND" >&2' ERR
-    local g=$P-gw i v up0_if peer_if mac
-    up0_if=$(lab_exec gw cat /sys/class/net/up0/ifindex)
-    mac=$(lab_host_mac gw up0)
-    for i in 1 2; do
-      v=${VID[i]}
-      ip -n "$g" link add "s$v" type veth peer name "s${v}p"
-      ip -n "$g" link set "s$v" address "$mac"
-      ip -n "$g" link set "s$v" up
-      ip -n "$g" link set "s${v}p" up
-      ip -n "$g" addr add "172.16.$v.1/24" dev "s$v"
-      peer_if=$(lab_exec gw cat "/sys/class/net/s${v}p/ifindex")
-      vlan_obj "gwtx$v" -DVID="$v" -DTO_IF="$up0_if"
-      vlan_obj "gwrx$v" -DVID="$v" -DTO_IF="$peer_if" -DOTHERS=TC_ACT_UNSPEC
-      tc_bpf gw "s${v}p" ingress "$LAB_TMP/gwtx$v.o" push
-      tc_bpf gw up0 ingress "$LAB_TMP/gwrx$v.o" pop
-    done
-  )
+  local g=$P-gw i v up0_if peer_if mac
+  up0_if=$(lab_exec gw cat /sys/class/net/up0/ifindex)
+  mac=$(lab_host_mac gw up0)
+  for i in 1 2; do
+    v=${VID[i]}
+    lab_must ip -n "$g" link add "s$v" type veth peer name "s${v}p" || return 1
+    lab_must ip -n "$g" link set "s$v" address "$mac" || return 1
+    lab_must ip -n "$g" link set "s$v" up || return 1
+    lab_must ip -n "$g" link set "s${v}p" up || return 1
+    lab_must ip -n "$g" addr add "172.16.$v.1/24" dev "s$v" || return 1
+    peer_if=$(lab_exec gw cat "/sys/class/net/s${v}p/ifindex")
+    lab_must vlan_obj "gwtx$v" -DVID="$v" -DTO_IF="$up0_if" || return 1
+    lab_must vlan_obj "gwrx$v" -DVID="$v" -DTO_IF="$peer_if" -DOTHERS=TC_ACT_UNSPEC || return 1
+    lab_must tc_bpf gw "s${v}p" ingress "$LAB_TMP/gwtx$v.o" push || return 1
+    lab_must tc_bpf gw up0 ingress "$LAB_TMP/gwrx$v.o" pop || return 1
+  done
 }
 
 check "test tools are installed" eval 'lab_require_tools && lab_require_cmds clang tc'
