@@ -14,18 +14,30 @@
 #
 # usage: test_vrf.sh [BUILD_DIR]     (default <repo>/build; needs root)
 #        VXGW_E2E_WORKERS=N test_vrf.sh   vxgwd with `dataplane workers N`
+#        VXGW_E2E_KERNEL=1 test_vrf.sh    the Linux kernel as the gateway, a namespace per
+#                                         tenant as its VRF (kernel_vrf_up): the forwarding,
+#                                         leak and isolation checks; the vxgwd-only ones
+#                                         (tables, its own ping, configuration) are skipped
 # exit: 0 all passed, 1 a check failed, 77 skipped (not root, or vxgwd not built).
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lab.sh"
 lab_run_under_timeout 300 "$0" "$@"
 
 [ -n "${1:-}" ] && VXGW_BUILD=$1
+KERNEL=${VXGW_E2E_KERNEL:-0}
 lab_init "vxt$$"
 lab_require_root
-lab_require_daemon
+[ "$KERNEL" = 1 ] || lab_require_daemon
 lab_trap
-# the blue hosts live in namespaces of their own, removed with the lab's
-LAB_NAMES="$LAB_NAMES b1 b2"
+# the blue hosts live in namespaces of their own, removed with the lab's; so do the kernel
+# twin's tenant routers
+LAB_NAMES="$LAB_NAMES b1 b2 rred rblue"
+
+daemon_only() { # DESC: true in daemon mode; in kernel mode records a skip
+  [ "$KERNEL" = 1 ] || return 0
+  skip "$1" "needs vxgwd (kernel mode)"
+  return 1
+}
 BLUE_MAC=(x 02:00:00:02:10:50 02:00:00:02:20:60)
 LAB_RX_AT[b1]="vtep1 ul0 1500"
 LAB_RX_AT[b2]="vtep2 ul0 1500"
@@ -120,14 +132,62 @@ blue_gc_stale() {
   return 0
 }
 
+# The same tenants with the Linux kernel as the gateway. The kernel has no VRF devices here
+# (CONFIG_NET_VRF is off), and policy routing cannot keep the gateway's own replies in a
+# tenant when both tenants' gateway addresses are the same; so a namespace per tenant is its
+# VRF. $P-gw terminates the four VNIs into bridges (as kernel_gw_up does, without addresses)
+# and each bridge has a veth into its tenant's router, $P-rred or $P-rblue, which holds the
+# BDIF addresses and routes between them, and nothing else: no route to the uplink. The
+# default VRF -- up0 203.0.113.2/30, 0.0.0.0/0 via ext -- stays in $P-gw and knows no tenant
+# subnet. ul0 and up0 send complete frames (lab_wire), as with kernel_gw_up --wire. (The
+# namespaces rred and rblue were made by lab_up, from LAB_NAMES.)
+kernel_vrf_up() {
+  local g=$P-gw t vrf bd vni peer addrs a rt
+  # (icmp_ratelimit 0: the isolation checks draw "net unreachable" a few times a second,
+  # more than the kernel's default of one a second per destination after a short burst)
+  lab_must _lab_sysctl "$P-rred" net.ipv4.ip_forward=1 net.ipv4.icmp_ratelimit=0 || return 1
+  lab_must _lab_sysctl "$P-rblue" net.ipv4.ip_forward=1 net.ipv4.icmp_ratelimit=0 || return 1
+  for t in "red 10 5000 192.0.2.11 10.1.10.1/24" "red 20 6000 192.0.2.12 10.1.20.1/24" \
+    "blue 110 5110 192.0.2.11 10.1.10.1/24" \
+    "blue 120 6120 192.0.2.12 10.1.20.1/24,10.1.120.1/24"; do
+    read -r vrf bd vni peer addrs <<<"$t"
+    rt=$P-r$vrf
+    lab_must ip -n "$g" link add "vxlan$vni" type vxlan id "$vni" dstport 4789 local $LAB_GW_UL \
+      srcport 49152 65535 df set || return 1
+    lab_must bridge -n "$g" fdb append 00:00:00:00:00:00 dev "vxlan$vni" dst "$peer" || return 1
+    lab_must ip -n "$g" link set "vxlan$vni" mtu 1450 || return 1
+    lab_must ip -n "$g" link add "br$bd" type bridge stp_state 0 mcast_snooping 0 || return 1
+    lab_must ip -n "$g" link set "vxlan$vni" master "br$bd" up || return 1
+    lab_must ip -n "$g" link add "g$bd" type veth peer name "bdif$bd" netns "$rt" || return 1
+    lab_must _lab_offload "$g" "g$bd" || return 1
+    lab_must ip -n "$g" link set "g$bd" mtu 1450 master "br$bd" up || return 1
+    lab_must ip -n "$g" link set "br$bd" mtu 1450 up || return 1
+    lab_must ip -n "$rt" link set "bdif$bd" mtu 1450 up || return 1
+    lab_must _lab_offload "$rt" "bdif$bd" || return 1
+    for a in ${addrs//,/ }; do lab_must ip -n "$rt" addr add "$a" dev "bdif$bd" || return 1; done
+  done
+  lab_must ip -n "$g" addr add 203.0.113.2/30 dev up0 || return 1
+  lab_must ip -n "$g" route add default via 203.0.113.1 || return 1
+  lab_must _lab_sysctl "$g" net.ipv4.ip_forward=1 || return 1
+  lab_must lab_wire gw off ul0 up0 >/dev/null || return 1
+}
+
 blue_gc_stale
 check "test tools are installed" lab_require_tools || lab_finish
 check "lab comes up" lab_up || lab_finish
 check "blue tenant hosts b1, b2 come up behind vtep1, vtep2" blue_up || lab_finish
-CONF=$LAB_TMP/vxgw.conf
-write_config >"$CONF"
-check "vxgwd -n accepts the config" "$VXGWD" -n -f "$CONF"
-check "vxgwd starts and answers the CLI" gw_start "$CONF" || lab_finish
+if [ "$KERNEL" = 1 ]; then
+  note "gateway: the Linux kernel, a router namespace per tenant (rred, rblue) as its VRF"
+  check "kernel gateway comes up: VNIs in $P-gw, tenant routers rred and rblue" kernel_vrf_up ||
+    lab_finish
+else
+  CONF=$LAB_TMP/vxgw.conf
+  write_config >"$CONF"
+  note "gateway: vxgwd, $(grep '^dataplane workers' "$CONF" || echo "dataplane workers: default (one per CPU)")"
+  check "vxgwd -n accepts the config" "$VXGWD" -n -f "$CONF"
+  check "vxgwd starts and answers the CLI" gw_start "$CONF" || lab_finish
+fi
+lab_flush_neigh
 for n in b1 b2; do
   ip -n "$P-$n" neigh flush all 2>/dev/null
 done
@@ -178,10 +238,16 @@ arp_is() { # VRF ADDR MAC
   [ "${got,,}" = "${3,,}" ]
 }
 MAC_H2=$(lab_host_mac h2)
-check "show ip arp vrf red: 10.1.20.60 is h2 ($MAC_H2)" arp_is red 10.1.20.60 "$MAC_H2"
-check "show ip arp vrf blue: 10.1.20.60 is b2 (${BLUE_MAC[2]})" arp_is blue 10.1.20.60 "${BLUE_MAC[2]}"
-check "show ip arp (default VRF) holds no tenant neighbour" \
-  gw_json "show ip arp json" 'd["vrf"] == "default" and not any(e["address"].startswith("10.1.") for e in d["entries"])'
+if [ "$KERNEL" = 1 ]; then
+  kneigh() { lab_exec "$1" ip neigh show "$2" | tee /dev/stderr | lab_has_line "$2" lladdr "$3"; }
+  check "(kernel) rred: 10.1.20.60 is h2 ($MAC_H2)" kneigh rred 10.1.20.60 "$MAC_H2"
+  check "(kernel) rblue: 10.1.20.60 is b2 (${BLUE_MAC[2]})" kneigh rblue 10.1.20.60 "${BLUE_MAC[2]}"
+else
+  check "show ip arp vrf red: 10.1.20.60 is h2 ($MAC_H2)" arp_is red 10.1.20.60 "$MAC_H2"
+  check "show ip arp vrf blue: 10.1.20.60 is b2 (${BLUE_MAC[2]})" arp_is blue 10.1.20.60 "${BLUE_MAC[2]}"
+  check "show ip arp (default VRF) holds no tenant neighbour" \
+    gw_json "show ip arp json" 'd["vrf"] == "default" and not any(e["address"].startswith("10.1.") for e in d["entries"])'
+fi
 
 # Red's pings to 10.1.20.60 reach h2, each exactly once, and never b2.
 no_leak() {
@@ -199,14 +265,15 @@ no_leak() {
 check "h1's 10 pings to 10.1.20.60 arrive at h2 (red) exactly once each, none at b2 (blue)" no_leak
 
 # --- isolation: another VRF's prefix is unreachable, ICMP net unreachable, no_route counted ----
+# (with the kernel as the gateway there is no no_route counter: the ICMP errors only)
 unreachable() { # FROM DST GATEWAY: ping fails with "Destination Net Unreachable" from GATEWAY
-  local out before after
-  before=$(gw_errors_count no_route)
+  local out before=0 after=2
+  [ "$KERNEL" = 1 ] || before=$(gw_errors_count no_route)
   out=$(lab_exec "$1" timeout 10 ping -n -c 2 -i 0.3 -W 2 "$2")
   local rc=$?
-  after=$(gw_errors_count no_route)
+  [ "$KERNEL" = 1 ] || after=$(gw_errors_count no_route)
   echo "$out"
-  echo "no_route: $before before, $after after"
+  [ "$KERNEL" = 1 ] || echo "no_route: $before before, $after after"
   [ $rc != 0 ] && echo "$out" | grep -Eq "^From $3 icmp_seq=[0-9]+ Destination Net Unreachable" &&
     [ "$after" -ge $((before + 2)) ]
 }
@@ -220,6 +287,7 @@ check "red h1 -> external 198.51.100.10 (default VRF route only): net unreachabl
 check "ext -> 10.1.10.50 (no tenant subnet in the default VRF): no reply" \
   not lab_exec ext timeout 10 ping -n -c 2 -i 0.3 -W 2 10.1.10.50
 check "blue b1 still reaches b2 afterwards, exactly" lab_ping_exact b1 10.1.120.60 10
+[ "$KERNEL" = 1 ] && lab_finish
 
 # --- the gateway's own ping in a VRF -----------------------------------------------------------
 # 10.1.120.60 is b2 in blue only: blue's ping reaches it, red's has no route; the same
