@@ -292,76 +292,78 @@ _lab_ns_add() {
   local n ns
   for n in "$@"; do
     ns=$P-$n
-    ip netns add "$ns"
-    _lab_sysctl "$ns" net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 \
-      net.ipv6.conf.lo.disable_ipv6=1 net.ipv4.conf.all.rp_filter=0 \
-      net.ipv4.conf.default.rp_filter=0 net.ipv4.ip_forward=0
-    ip -n "$ns" link set lo up
+    lab_must ip netns add "$ns" || return 1
+    lab_must _lab_sysctl "$ns" net.ipv6.conf.all.disable_ipv6=1 \
+      net.ipv6.conf.default.disable_ipv6=1 net.ipv6.conf.lo.disable_ipv6=1 \
+      net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
+      net.ipv4.ip_forward=0 || return 1
+    lab_must ip -n "$ns" link set lo up || return 1
   done
 }
 
+# Each step is `lab_must CMD || return 1`: lab_up is mostly called from check, whose `if`
+# makes bash ignore set -e (see lab_must).
 _lab_up_body() {
-  set -eE
-  trap 'echo "lab_up: failed: $BASH_COMMAND" >&2' ERR
   local n i vt h
-  _lab_ns_add $LAB_NAMES
+  lab_must _lab_ns_add $LAB_NAMES || return 1
 
   # underlay segment
-  ip -n "$P-ul" link add br0 type bridge stp_state 0 mcast_snooping 0
-  ip -n "$P-ul" link set br0 up
+  lab_must ip -n "$P-ul" link add br0 type bridge stp_state 0 mcast_snooping 0 || return 1
+  lab_must ip -n "$P-ul" link set br0 up || return 1
   for n in gw vtep1 vtep2 vtep3; do
-    ip -n "$P-ul" link add "p-$n" type veth peer name ul0 netns "$P-$n"
-    ip -n "$P-ul" link set "p-$n" master br0 up
-    _lab_offload "$P-ul" "p-$n"
-    _lab_offload "$P-$n" ul0
+    lab_must ip -n "$P-ul" link add "p-$n" type veth peer name ul0 netns "$P-$n" || return 1
+    lab_must ip -n "$P-ul" link set "p-$n" master br0 up || return 1
+    lab_must _lab_offload "$P-ul" "p-$n" || return 1
+    lab_must _lab_offload "$P-$n" ul0 || return 1
   done
-  _lab_gro "$P-gw" ul0
-  ip -n "$P-gw" addr add $LAB_GW_UL/24 dev ul0
-  ip -n "$P-gw" link set ul0 up
+  lab_must _lab_gro "$P-gw" ul0 || return 1
+  lab_must ip -n "$P-gw" addr add $LAB_GW_UL/24 dev ul0 || return 1
+  lab_must ip -n "$P-gw" link set ul0 up || return 1
   # Lets a daemon's multicast socket find the underlay without a default route.
-  ip -n "$P-gw" route add 224.0.0.0/4 dev ul0
+  lab_must ip -n "$P-gw" route add 224.0.0.0/4 dev ul0 || return 1
 
   # tenants: VTEP + host
   for i in 1 2 3; do
     vt=$P-vtep$i
     h=$P-h$i
-    ip -n "$vt" addr add "${LAB_VTEP[i]}/24" dev ul0
-    ip -n "$vt" link set ul0 up
+    lab_must ip -n "$vt" addr add "${LAB_VTEP[i]}/24" dev ul0 || return 1
+    lab_must ip -n "$vt" link set ul0 up || return 1
     if [ "$i" = 3 ]; then
-      ip -n "$vt" link add "vxlan${LAB_VNI[i]}" type vxlan id "${LAB_VNI[i]}" \
-        group $LAB_GROUP dev ul0 dstport 4789 local "${LAB_VTEP[i]}"
+      lab_must ip -n "$vt" link add "vxlan${LAB_VNI[i]}" type vxlan id "${LAB_VNI[i]}" \
+        group $LAB_GROUP dev ul0 dstport 4789 local "${LAB_VTEP[i]}" || return 1
     else
-      ip -n "$vt" link add "vxlan${LAB_VNI[i]}" type vxlan id "${LAB_VNI[i]}" \
-        dstport 4789 local "${LAB_VTEP[i]}" nolearning
+      lab_must ip -n "$vt" link add "vxlan${LAB_VNI[i]}" type vxlan id "${LAB_VNI[i]}" \
+        dstport 4789 local "${LAB_VTEP[i]}" nolearning || return 1
     fi
-    ip -n "$vt" link set "vxlan${LAB_VNI[i]}" mtu 1450
-    ip -n "$vt" link add br0 type bridge stp_state 0 mcast_snooping 0
-    ip -n "$vt" link set "vxlan${LAB_VNI[i]}" master br0 up
-    ip -n "$vt" link add "h$i" type veth peer name eth0 netns "$h"
-    ip -n "$vt" link set "h$i" mtu 1450 master br0 up
-    ip -n "$vt" link set br0 up
+    lab_must ip -n "$vt" link set "vxlan${LAB_VNI[i]}" mtu 1450 || return 1
+    lab_must ip -n "$vt" link add br0 type bridge stp_state 0 mcast_snooping 0 || return 1
+    lab_must ip -n "$vt" link set "vxlan${LAB_VNI[i]}" master br0 up || return 1
+    lab_must ip -n "$vt" link add "h$i" type veth peer name eth0 netns "$h" || return 1
+    lab_must ip -n "$vt" link set "h$i" mtu 1450 master br0 up || return 1
+    lab_must ip -n "$vt" link set br0 up || return 1
     if [ "$i" != 3 ]; then
-      bridge -n "$vt" fdb append 00:00:00:00:00:00 dev "vxlan${LAB_VNI[i]}" dst $LAB_GW_UL
+      lab_must bridge -n "$vt" fdb append 00:00:00:00:00:00 dev "vxlan${LAB_VNI[i]}" \
+        dst $LAB_GW_UL || return 1
     fi
-    _lab_offload "$vt" "h$i"
-    ip -n "$h" link set eth0 address "${LAB_HOST_MAC[i]}" mtu 1450 up
-    ip -n "$h" addr add "${LAB_HOST[i]}/24" dev eth0
-    ip -n "$h" route add default via "10.1.${LAB_BD[i]}.1"
-    _lab_offload "$h" eth0
+    lab_must _lab_offload "$vt" "h$i" || return 1
+    lab_must ip -n "$h" link set eth0 address "${LAB_HOST_MAC[i]}" mtu 1450 up || return 1
+    lab_must ip -n "$h" addr add "${LAB_HOST[i]}/24" dev eth0 || return 1
+    lab_must ip -n "$h" route add default via "10.1.${LAB_BD[i]}.1" || return 1
+    lab_must _lab_offload "$h" eth0 || return 1
   done
 
   # uplink and "internet"
-  ip -n "$P-gw" link add up0 type veth peer name ext0 netns "$P-ext"
-  ip -n "$P-gw" link set up0 up
-  _lab_offload "$P-gw" up0
-  ip -n "$P-ext" addr add 203.0.113.1/30 dev ext0
-  ip -n "$P-ext" link set ext0 up
-  ip -n "$P-ext" link add inet0 type veth peer name inet1
-  ip -n "$P-ext" addr add $LAB_EXT_HOST/24 dev inet0
-  ip -n "$P-ext" link set inet0 up
-  ip -n "$P-ext" link set inet1 up
-  ip -n "$P-ext" route add 10.0.0.0/8 via 203.0.113.2
-  _lab_offload "$P-ext" ext0 inet0 inet1
+  lab_must ip -n "$P-gw" link add up0 type veth peer name ext0 netns "$P-ext" || return 1
+  lab_must ip -n "$P-gw" link set up0 up || return 1
+  lab_must _lab_offload "$P-gw" up0 || return 1
+  lab_must ip -n "$P-ext" addr add 203.0.113.1/30 dev ext0 || return 1
+  lab_must ip -n "$P-ext" link set ext0 up || return 1
+  lab_must ip -n "$P-ext" link add inet0 type veth peer name inet1 || return 1
+  lab_must ip -n "$P-ext" addr add $LAB_EXT_HOST/24 dev inet0 || return 1
+  lab_must ip -n "$P-ext" link set inet0 up || return 1
+  lab_must ip -n "$P-ext" link set inet1 up || return 1
+  lab_must ip -n "$P-ext" route add 10.0.0.0/8 via 203.0.113.2 || return 1
+  lab_must _lab_offload "$P-ext" ext0 inet0 inet1 || return 1
 }
 
 lab_up() {

@@ -48,48 +48,49 @@ AMAC=02:00:5e:00:aa:01
 GWUL=(x 192.0.2.1 192.0.2.2)
 declare -a GPID=(x '' '')
 
+# (each step `lab_must CMD || return 1`: check's `if` makes bash ignore set -e)
 anycast_lab_up() {
-  set -eE
-  trap 'echo "anycast_lab_up: failed: $BASH_COMMAND" >&2' ERR
   local n i vt h vx
-  _lab_ns_add $LAB_NAMES
-  ip -n "$P-ul" link add br0 type bridge stp_state 0 mcast_snooping 0
-  ip -n "$P-ul" link set br0 up
+  lab_must _lab_ns_add $LAB_NAMES || return 1
+  lab_must ip -n "$P-ul" link add br0 type bridge stp_state 0 mcast_snooping 0 || return 1
+  lab_must ip -n "$P-ul" link set br0 up || return 1
   for n in gw1 gw2 vtep1 vtep2 vtep3; do
-    ip -n "$P-ul" link add "p-$n" type veth peer name ul0 netns "$P-$n"
-    ip -n "$P-ul" link set "p-$n" master br0 up
-    _lab_offload "$P-ul" "p-$n"
-    _lab_offload "$P-$n" ul0
-    ip -n "$P-$n" link set ul0 up
+    lab_must ip -n "$P-ul" link add "p-$n" type veth peer name ul0 netns "$P-$n" || return 1
+    lab_must ip -n "$P-ul" link set "p-$n" master br0 up || return 1
+    lab_must _lab_offload "$P-ul" "p-$n" || return 1
+    lab_must _lab_offload "$P-$n" ul0 || return 1
+    lab_must ip -n "$P-$n" link set ul0 up || return 1
   done
   for i in 1 2; do
-    ip -n "$P-gw$i" addr add "${GWUL[i]}/24" dev ul0
-    ip -n "$P-gw$i" route add 224.0.0.0/4 dev ul0 # the flood group's socket
+    lab_must ip -n "$P-gw$i" addr add "${GWUL[i]}/24" dev ul0 || return 1
+    # the flood group's socket
+    lab_must ip -n "$P-gw$i" route add 224.0.0.0/4 dev ul0 || return 1
   done
   for i in 1 2 3; do
     vt=$P-vtep$i
     h=$P-h$i
     vx=vxlan${LAB_VNI[i]}
-    ip -n "$vt" addr add "${LAB_VTEP[i]}/24" dev ul0
+    lab_must ip -n "$vt" addr add "${LAB_VTEP[i]}/24" dev ul0 || return 1
     # shellcheck disable=SC2046
-    ip -n "$vt" link add "$vx" type vxlan id "${LAB_VNI[i]}" dstport 4789 local "${LAB_VTEP[i]}" \
-      ${VTEP_AGEING:+ageing "$VTEP_AGEING"} $([ "$i" = 3 ] && echo group "$LAB_GROUP" dev ul0)
-    ip -n "$vt" link set "$vx" mtu 1450
-    ip -n "$vt" link add br0 type bridge stp_state 0 mcast_snooping 0
-    ip -n "$vt" link set "$vx" master br0 up
-    ip -n "$vt" link add "h$i" type veth peer name eth0 netns "$h"
-    ip -n "$vt" link set "h$i" mtu 1450 master br0 up
-    ip -n "$vt" link set br0 up
+    lab_must ip -n "$vt" link add "$vx" type vxlan id "${LAB_VNI[i]}" dstport 4789 \
+      local "${LAB_VTEP[i]}" ${VTEP_AGEING:+ageing "$VTEP_AGEING"} \
+      $([ "$i" = 3 ] && echo group "$LAB_GROUP" dev ul0) || return 1
+    lab_must ip -n "$vt" link set "$vx" mtu 1450 || return 1
+    lab_must ip -n "$vt" link add br0 type bridge stp_state 0 mcast_snooping 0 || return 1
+    lab_must ip -n "$vt" link set "$vx" master br0 up || return 1
+    lab_must ip -n "$vt" link add "h$i" type veth peer name eth0 netns "$h" || return 1
+    lab_must ip -n "$vt" link set "h$i" mtu 1450 master br0 up || return 1
+    lab_must ip -n "$vt" link set br0 up || return 1
     if [ "$i" != 3 ]; then
-      bridge -n "$vt" fdb append 00:00:00:00:00:00 dev "$vx" dst "${GWUL[1]}"
-      bridge -n "$vt" fdb append 00:00:00:00:00:00 dev "$vx" dst "${GWUL[2]}"
+      lab_must bridge -n "$vt" fdb append 00:00:00:00:00:00 dev "$vx" dst "${GWUL[1]}" || return 1
+      lab_must bridge -n "$vt" fdb append 00:00:00:00:00:00 dev "$vx" dst "${GWUL[2]}" || return 1
     fi
-    _lab_offload "$vt" "h$i"
-    ip -n "$h" link set eth0 address "${LAB_HOST_MAC[i]}" mtu 1450 up
-    _lab_offload "$h" eth0
-    ip -n "$h" addr add "${LAB_HOST[i]}/24" dev eth0
-    ip -n "$h" route add default via "10.1.${LAB_BD[i]}.1"
-    _lab_sysctl "$h" net.ipv4.neigh.eth0.base_reachable_time_ms=600000
+    lab_must _lab_offload "$vt" "h$i" || return 1
+    lab_must ip -n "$h" link set eth0 address "${LAB_HOST_MAC[i]}" mtu 1450 up || return 1
+    lab_must _lab_offload "$h" eth0 || return 1
+    lab_must ip -n "$h" addr add "${LAB_HOST[i]}/24" dev eth0 || return 1
+    lab_must ip -n "$h" route add default via "10.1.${LAB_BD[i]}.1" || return 1
+    lab_must _lab_sysctl "$h" net.ipv4.neigh.eth0.base_reachable_time_ms=600000 || return 1
   done
 }
 

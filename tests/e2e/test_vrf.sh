@@ -46,31 +46,28 @@ N_PING=20
 # Blue tenant: a second VXLAN device and bridge on vtep1/vtep2, a host behind each, with
 # the addresses of h1/h2 (the namespaces b1/b2 were made by lab_up with LAB_NAMES).
 blue_up() {
-  (
-    set -eE
-    trap 'echo "blue_up: failed: $BASH_COMMAND" >&2' ERR
-    local i vt vni addr
-    for i in 1 2; do
-      vt=$P-vtep$i
-      vni=$([ $i = 1 ] && echo 5110 || echo 6120)
-      addr=$([ $i = 1 ] && echo 10.1.10.50 || echo 10.1.20.60)
-      ip -n "$vt" link add "vxlan$vni" type vxlan id "$vni" dstport 4789 \
-        local "${LAB_VTEP[i]}" nolearning
-      ip -n "$vt" link set "vxlan$vni" mtu 1450
-      ip -n "$vt" link add br1 type bridge stp_state 0 mcast_snooping 0
-      ip -n "$vt" link set "vxlan$vni" master br1 up
-      ip -n "$vt" link add "b$i" type veth peer name eth0 netns "$P-b$i"
-      ip -n "$vt" link set "b$i" mtu 1450 master br1 up
-      ip -n "$vt" link set br1 up
-      bridge -n "$vt" fdb append 00:00:00:00:00:00 dev "vxlan$vni" dst $LAB_GW_UL
-      _lab_offload "$vt" "b$i"
-      ip -n "$P-b$i" link set eth0 address "${BLUE_MAC[i]}" mtu 1450 up
-      ip -n "$P-b$i" addr add "$addr/24" dev eth0
-      ip -n "$P-b$i" route add default via "${addr%.*}.1"
-      _lab_offload "$P-b$i" eth0
-    done
-    ip -n "$P-b2" addr add 10.1.120.60/24 dev eth0
-  )
+  local i vt vni addr
+  for i in 1 2; do
+    vt=$P-vtep$i
+    vni=$([ $i = 1 ] && echo 5110 || echo 6120)
+    addr=$([ $i = 1 ] && echo 10.1.10.50 || echo 10.1.20.60)
+    lab_must ip -n "$vt" link add "vxlan$vni" type vxlan id "$vni" dstport 4789 \
+      local "${LAB_VTEP[i]}" nolearning || return 1
+    lab_must ip -n "$vt" link set "vxlan$vni" mtu 1450 || return 1
+    lab_must ip -n "$vt" link add br1 type bridge stp_state 0 mcast_snooping 0 || return 1
+    lab_must ip -n "$vt" link set "vxlan$vni" master br1 up || return 1
+    lab_must ip -n "$vt" link add "b$i" type veth peer name eth0 netns "$P-b$i" || return 1
+    lab_must ip -n "$vt" link set "b$i" mtu 1450 master br1 up || return 1
+    lab_must ip -n "$vt" link set br1 up || return 1
+    lab_must bridge -n "$vt" fdb append 00:00:00:00:00:00 dev "vxlan$vni" \
+      dst $LAB_GW_UL || return 1
+    lab_must _lab_offload "$vt" "b$i" || return 1
+    lab_must ip -n "$P-b$i" link set eth0 address "${BLUE_MAC[i]}" mtu 1450 up || return 1
+    lab_must ip -n "$P-b$i" addr add "$addr/24" dev eth0 || return 1
+    lab_must ip -n "$P-b$i" route add default via "${addr%.*}.1" || return 1
+    lab_must _lab_offload "$P-b$i" eth0 || return 1
+  done
+  lab_must ip -n "$P-b2" addr add 10.1.120.60/24 dev eth0 || return 1
 }
 
 write_config() {
