@@ -634,6 +634,15 @@ _lab_rx_start() {
 # ICMP error that matches (it quotes such a packet) is counted apart: its own IP and ICMP
 # checksums are checked and its size, not the quoted packet's TCP or UDP checksum (a quote
 # of a sender's partial checksum stays partial, the kernel's quotes too) nor its length.
+# _lab_rx_wait NAME TO COUNT: gives the receive point's capture up to 5 s to have written
+# COUNT frames. tcpdump reads the kernel's ring at its own pace; on a busy machine it can be
+# behind the receiving socket, and what is still in the ring when it is stopped is lost.
+_lab_rx_wait() {
+  [ -n "${LAB_RX_AT[$2]:-}" ] || return 0
+  wait_until 5 _cap_has "$(cap_file "$1")" "$3"
+  return 0
+}
+_cap_has() { [ "$(tcpdump -r "$1" 2>/dev/null | wc -l)" -ge "$2" ]; } # FILE COUNT
 _lab_rx_check() {
   local name=$1 at=${LAB_RX_AT[$2]:-} filter=$3 min=$4 exact=${5:-} capns ifc mtu
   [ -n "$at" ] || { echo "no receive point for $2: frames not checked"; return 0; }
@@ -674,6 +683,7 @@ lab_udp_exact() {
   sent=$(lab_exec "$from" timeout 30 $LAB_PY "$LAB_ROOT/tests/e2e/udpflows.py" seq-send "$dst" \
     $LAB_UDP_PORT "$n" "$size" 8 "$tag") || rc=1
   _lab_reap "$rpid" 5 || rc=1
+  _lab_rx_wait "$cap" "$to" "$n"
   cap_stop "$cap"
   echo "$from -> $dst ($to): sent ${sent:-?} datagrams of 12..$size bytes over 8 flows; received: $(cat "$out")"
   _lab_csum_same "$from" "$to" || rc=1
@@ -715,12 +725,18 @@ lab_tcp_exact() {
 # tells its two data connections apart by the order the server accepts them, and
 # connections of different flows may be reordered on the way, by the gateway's workers
 # too, which leaves both ends sending on one connection and neither reading.)
+# Each sending iperf3 stays on one CPU (-A): a veth queues what a process sends on the backlog
+# of the CPU it runs on, so a sender that migrates mid-stream can reorder its own datagrams
+# before they reach any gateway (a NIC has no such per-CPU queue). The reordering left to
+# count is then what happens after the sender.
 _lab_iperf() {
-  local from=$1 to=$2 dst=$3 name=$4 port spid=() cpid=() rc=0 i
+  local from=$1 to=$2 dst=$3 name=$4 port spid=() cpid=() rc=0 i cpu=(0 0)
   shift 4
+  [ "$(nproc)" -gt 1 ] && cpu=(0 1)
   for i in 0 1; do
     port=$((LAB_IPERF_PORT + i))
-    lab_exec "$to" timeout 30 iperf3 -s -1 -J -B "$dst" -p $port >"$LAB_TMP/$name-$i.server" 2>&1 &
+    lab_exec "$to" timeout 30 iperf3 -s -1 -J -B "$dst" -p $port -A "${cpu[i]}" \
+      >"$LAB_TMP/$name-$i.server" 2>&1 &
     spid+=($!)
   done
   for i in 0 1; do
@@ -728,10 +744,10 @@ _lab_iperf() {
       { echo "iperf3 -s in $to does not listen"; kill "${spid[@]}"; return 1; }
   done
   lab_exec "$from" timeout 20 iperf3 -c "$dst" -p $LAB_IPERF_PORT -J --connect-timeout 3000 \
-    --get-server-output "$@" >"$LAB_TMP/$name-fwd.json" 2>&1 &
+    -A "${cpu[0]}" --get-server-output "$@" >"$LAB_TMP/$name-fwd.json" 2>&1 &
   cpid+=($!)
   lab_exec "$from" timeout 20 iperf3 -c "$dst" -p $((LAB_IPERF_PORT + 1)) -R -J \
-    --connect-timeout 3000 --get-server-output "$@" >"$LAB_TMP/$name-rev.json" 2>&1 &
+    -A "${cpu[1]}" --connect-timeout 3000 --get-server-output "$@" >"$LAB_TMP/$name-rev.json" 2>&1 &
   cpid+=($!)
   for i in 0 1; do wait "${cpid[i]}" || rc=1; done
   for i in 0 1; do _lab_reap "${spid[i]}" 3; done
