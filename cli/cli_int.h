@@ -43,24 +43,32 @@ struct cli_cmd {
 	const char *no_syntax;
 };
 
+/*
+ * What the engine may do to a command still running (CLI_R_PENDING): set by that
+ * command when it starts, so that the engine knows no command by name.
+ */
+struct cli_pending {
+	void (*cancel)(struct cli_sess *s); /* stop it; its sink is not called */
+	void (*abort)(struct cli_sess *s);  /* end it early, through its sink as usual */
+};
+
 struct cli_sess {
 	const struct cli_env *env;
 	int mode;
 	bool enabled;
-	bool loading;               /* reading a config file: edit cand, never commit */
-	uint32_t bd_id;             /* CLI_MODE_BD */
-	char ifname[GW_IF_NAMELEN]; /* CLI_MODE_IF */
-	struct gw_cfg *cand;        /* candidate under edit by the running command */
-	struct cli_sink sink;       /* for CLI_R_PENDING commands; write NULL: none */
-	uint32_t ping_id;           /* the running ping (gw/ping.h), 0: none */
-	uint32_t ping_marks;        /* probe marks printed, for the line breaks */
+	bool loading;                      /* reading a config file: edit cand, never commit */
+	uint32_t bd_id;                    /* CLI_MODE_BD */
+	char ifname[GW_IF_NAMELEN];        /* CLI_MODE_IF */
+	struct gw_cfg *cand;               /* candidate under edit by the running command */
+	struct cli_sink sink;              /* for CLI_R_PENDING commands; write NULL: none */
+	const struct cli_pending *pending; /* of the last command that ran on, or NULL */
+	uint32_t ping_id;                  /* the running ping (gw/ping.h), 0: none */
+	uint32_t ping_marks;               /* probe marks printed, for the line breaks */
 };
 
 extern const struct cli_cmd cli_commands[];
 extern const size_t cli_n_commands;
 
-/* Error helpers: print "% message" and return CLI_R_ERROR. */
-int cli_err(struct cli_out *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *cli_hostname(const struct cli_sess *s);
 
 /* Value parsers for words that already matched their placeholder. */
@@ -73,8 +81,6 @@ int cli_tcp_listen(uint32_t addr, uint16_t port, const char *what, char *err, si
 
 /* ping.c */
 int cli_ping_cmd(struct cli_sess *s, const struct cli_args *a, struct cli_out *out);
-void cli_ping_cancel(struct cli_sess *s);
-void cli_ping_abort(struct cli_sess *s);
 
 /* show.c */
 int cli_show_dispatch(struct cli_sess *s, const struct cli_args *a, struct cli_out *out);

@@ -173,6 +173,21 @@ static const struct gw_ping_ops ping_ops = {.probe = on_probe, .done = on_done};
 
 /* ---------------------------------------------------------------- the command */
 
+static void ping_abort(struct cli_sess *s)
+{
+	if (s->ping_id && s->env->gw)
+		gw_ping_stop(s->env->gw, s->ping_id);
+}
+
+static void ping_cancel(struct cli_sess *s)
+{
+	if (s->ping_id && s->env->gw)
+		gw_ping_cancel(s->env->gw, s->ping_id);
+	s->ping_id = 0;
+}
+
+static const struct cli_pending ping_pending = {.cancel = ping_cancel, .abort = ping_abort};
+
 int cli_ping_cmd(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
 	struct gw *gw = s->env->gw;
@@ -202,6 +217,7 @@ int cli_ping_cmd(struct cli_sess *s, const struct cli_args *a, struct cli_out *o
 	}
 	s->ping_id = id;
 	s->ping_marks = 0;
+	s->pending = &ping_pending;
 	cli_printf(out, "Type escape sequence to abort.\n");
 	cli_printf(out, "Sending %u, %u-byte ICMP Echos to %s, timeout is %u seconds:\n", r.count,
 	           r.size, dst, timeout_s);
@@ -209,17 +225,4 @@ int cli_ping_cmd(struct cli_sess *s, const struct cli_args *a, struct cli_out *o
 		cli_printf(out, "Packet sent with a source address of %s\n",
 		           net_ip_fmt(gw_ping_source(gw, &r), src));
 	return CLI_R_PENDING;
-}
-
-void cli_ping_abort(struct cli_sess *s)
-{
-	if (s->ping_id && s->env->gw)
-		gw_ping_stop(s->env->gw, s->ping_id);
-}
-
-void cli_ping_cancel(struct cli_sess *s)
-{
-	if (s->ping_id && s->env->gw)
-		gw_ping_cancel(s->env->gw, s->ping_id);
-	s->ping_id = 0;
 }
