@@ -26,7 +26,7 @@ struct tok {
 	char text[32];
 	uint32_t lo, hi;
 	struct tok *alt; /* T_ALT: nalt sub-tokens */
-	char help[80];
+	char help[CLI_HELP_MAX];
 };
 
 struct form {
@@ -38,13 +38,33 @@ struct form {
 /* Parsed syntax of each command: [0] positive, [1] `no` form. */
 static struct form *forms;
 
-static void tok_parse_one(struct tok *t, const char *s, size_t len)
+/* The ranges of a command, taken in order by its "<%u-%u>" tokens. */
+struct range_cursor {
+	const struct cli_range *range;
+	int next;
+};
+
+static void tok_parse_range(struct tok *t, struct range_cursor *rc)
+{
+	t->kind = T_RANGE;
+	if (strcmp(t->text, "<%u-%u>")) { /* a literal: refused by the grammar's own test */
+		sscanf(t->text, "<%u-%u>", &t->lo, &t->hi);
+		return;
+	}
+	if (rc->next < CLI_RANGES_MAX) {
+		t->lo = rc->range[rc->next].lo;
+		t->hi = rc->range[rc->next].hi;
+	}
+	rc->next++;
+	snprintf(t->text, sizeof(t->text), "<%u-%u>", t->lo, t->hi);
+}
+
+static void tok_parse_one(struct tok *t, const char *s, size_t len, struct range_cursor *rc)
 {
 	memset(t, 0, sizeof(*t));
 	snprintf(t->text, sizeof(t->text), "%.*s", (int)len, s);
 	if (t->text[0] == '<') {
-		t->kind = T_RANGE;
-		sscanf(t->text, "<%u-%u>", &t->lo, &t->hi);
+		tok_parse_range(t, rc);
 	} else if (!strcmp(t->text, "A.B.C.D")) {
 		t->kind = T_IP;
 	} else if (!strcmp(t->text, "A.B.C.D/M")) {
@@ -60,9 +80,11 @@ static void tok_parse_one(struct tok *t, const char *s, size_t len)
 	}
 }
 
-static void form_parse(struct form *f, const char *syntax, const char *help)
+static void form_parse(struct form *f, const char *syntax, const char *help,
+                       const struct cli_range *range)
 {
 	const char *p = syntax, *h = help ? help : "";
+	struct range_cursor rc = {range, 0};
 	f->n = 0;
 	while (*p && f->n < MAX_TOKS) {
 		while (*p == ' ')
@@ -83,12 +105,12 @@ static void form_parse(struct form *f, const char *syntax, const char *help)
 				const char *b = a;
 				while (b < e && *b != '|' && *b != ')')
 					b++;
-				tok_parse_one(&t->alt[t->nalt++], a, (size_t)(b - a));
+				tok_parse_one(&t->alt[t->nalt++], a, (size_t)(b - a), &rc);
 				a = b + 1;
 			}
 			snprintf(t->text, sizeof(t->text), "%.*s", (int)(e - s), s);
 		} else {
-			tok_parse_one(t, s, (size_t)(e - s));
+			tok_parse_one(t, s, (size_t)(e - s), &rc);
 		}
 		t->optional = opt;
 		const char *he = strchr(h, '|');
@@ -100,21 +122,25 @@ static void form_parse(struct form *f, const char *syntax, const char *help)
 	}
 }
 
-static const struct form *cmd_form(const struct cli_cmd *c, bool neg)
+/* The parsed syntax of command i of the grammar, its `no` form when neg. */
+static const struct form *cmd_form(size_t i, bool neg)
 {
 	if (!forms) {
-		forms = calloc(cli_n_commands * 2, sizeof(*forms));
+		size_t n;
+		const struct cli_cmd *const *cmds = cli_grammar(&n);
+		forms = calloc(n * 2, sizeof(*forms));
 		if (!forms)
 			abort(); /* at start-up only: nothing works without the tree */
-		for (size_t i = 0; i < cli_n_commands; i++) {
-			const struct cli_cmd *k = &cli_commands[i];
-			form_parse(&forms[2 * i], k->syntax, k->help);
-			if (k->flags & CLI_F_NO)
-				form_parse(&forms[2 * i + 1],
-				           k->no_syntax ? k->no_syntax : k->syntax, k->help);
+		for (size_t k = 0; k < n; k++) {
+			const struct cli_cmd *c = cmds[k];
+			form_parse(&forms[2 * k], c->syntax, c->help, c->range);
+			if (c->flags & CLI_F_NO)
+				form_parse(&forms[2 * k + 1],
+				           c->no_syntax ? c->no_syntax : c->syntax, c->help,
+				           c->range);
 		}
 	}
-	return &forms[2 * (size_t)(c - cli_commands) + neg];
+	return &forms[2 * i + neg];
 }
 
 /* ---------------------------------------------------------------- word matching */
@@ -226,16 +252,17 @@ static void matcher_init(struct matcher *m, struct cli_sess *s, int mode, const 
 	m->nw = nw;
 	m->bad_word = -1;
 	bool neg = nw > 0 && !strcmp(w[0], "no");
-	for (size_t i = 0; i < cli_n_commands && m->ncand < (int)(sizeof(m->c) / sizeof(m->c[0]));
-	     i++) {
-		const struct cli_cmd *c = &cli_commands[i];
+	size_t n;
+	const struct cli_cmd *const *cmds = cli_grammar(&n);
+	for (size_t i = 0; i < n && m->ncand < (int)(sizeof(m->c) / sizeof(m->c[0])); i++) {
+		const struct cli_cmd *c = cmds[i];
 		if (!cmd_allowed(s, c, mode) || (neg && !(c->flags & CLI_F_NO)))
 			continue;
 		struct cand *k = &m->c[m->ncand++];
 		memset(k, 0, sizeof(*k));
 		k->cmd = c;
 		k->neg = neg;
-		k->f = cmd_form(c, neg);
+		k->f = cmd_form(i, neg);
 	}
 }
 

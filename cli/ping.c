@@ -188,7 +188,7 @@ static void ping_cancel(struct cli_sess *s)
 
 static const struct cli_pending ping_pending = {.cancel = ping_cancel, .abort = ping_abort};
 
-int cli_ping_cmd(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+static int cmd_ping(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
 	struct gw *gw = s->env->gw;
 	if (!gw || !s->sink.write || !s->sink.done)
@@ -226,3 +226,14 @@ int cli_ping_cmd(struct cli_sess *s, const struct cli_args *a, struct cli_out *o
 		           net_ip_fmt(gw_ping_source(gw, &r), src));
 	return CLI_R_PENDING;
 }
+
+/* LINE: the words after `ping` are parsed here, their options in any order */
+static const struct cli_cmd ping_cmd = {
+    .syntax = "ping LINE",
+    .help = "Send ICMP echo requests from the gateway|[vrf NAME] A.B.C.D [source INTERFACE or "
+            "A.B.C.D] [count N] [size N] [timeout SECONDS]",
+    .modes = CLI_M(CLI_MODE_EXEC),
+    .fn = cmd_ping,
+};
+
+const struct cli_cmd *const cli_ping_cmds[] = {&ping_cmd, NULL};

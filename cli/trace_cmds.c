@@ -27,7 +27,7 @@ static bool is_json(const struct cli_args *a)
 
 /* ---------------------------------------------------------------- trace */
 
-int cli_cmd_trace_add(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+static int cmd_trace_add(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
 	struct gw *gw = need_gw(s, "trace", out);
 	if (!gw)
@@ -49,7 +49,16 @@ int cli_cmd_trace_add(struct cli_sess *s, const struct cli_args *a, struct cli_o
 	return CLI_R_OK;
 }
 
-int cli_cmd_trace_clear(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+static const struct cli_cmd trace_add_cmd = {
+    .syntax = "trace add <%u-%u> [(underlay|ethernet)]",
+    .help = "Packet trace|Trace the next packets|How many|Only those arriving from that input",
+    .range = {{1, GW_TRACE_MAX_PKTS}},
+    .modes = CLI_M(CLI_MODE_EXEC),
+    .flags = CLI_F_ENABLE,
+    .fn = cmd_trace_add,
+};
+
+static int cmd_trace_clear(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
 	(void)a;
 	struct gw *gw = need_gw(s, "clear trace", out);
@@ -58,6 +67,14 @@ int cli_cmd_trace_clear(struct cli_sess *s, const struct cli_args *a, struct cli
 	gw_trace_clear(gw);
 	return CLI_R_OK;
 }
+
+static const struct cli_cmd trace_clear_cmd = {
+    .syntax = "clear trace",
+    .help = "Reset|Traced packets and the rest of the trace budget",
+    .modes = CLI_MODES_ALL,
+    .flags = CLI_F_ENABLE,
+    .fn = cmd_trace_clear,
+};
 
 static void trace_pkt_text(struct gw *gw, const struct gw_trace_pkt *e, uint32_t k,
                            struct cli_out *out)
@@ -95,7 +112,7 @@ static void trace_pkt_json(struct gw *gw, const struct gw_trace_pkt *e, uint32_t
 	cli_printf(out, "]}");
 }
 
-int cli_show_trace(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+static int cmd_show_trace(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
 	struct gw *gw = need_gw(s, "show trace", out);
 	if (!gw)
@@ -116,6 +133,14 @@ int cli_show_trace(struct cli_sess *s, const struct cli_args *a, struct cli_out 
 	return CLI_R_OK;
 }
 
+static const struct cli_cmd show_trace_cmd = {
+    .syntax = "show trace [json]",
+    .help =
+        "Show running system information|Traced packets, stage by stage|Machine-readable output",
+    .modes = CLI_MODES_ALL,
+    .fn = cmd_show_trace,
+};
+
 /* ---------------------------------------------------------------- debug */
 
 /* The flags a `debug ...` line names: its last word. */
@@ -131,7 +156,7 @@ static uint32_t debug_flags_of(const struct cli_args *a)
 	return GW_DEBUG_ALL;
 }
 
-int cli_cmd_debug(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+static int cmd_debug(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
 	struct gw *gw = need_gw(s, "debug", out);
 	if (!gw)
@@ -141,9 +166,41 @@ int cli_cmd_debug(struct cli_sess *s, const struct cli_args *a, struct cli_out *
 	return CLI_R_OK;
 }
 
+static const struct cli_cmd debug_cmd = {
+    .syntax = "debug (arp|vxlan|all)",
+    .help = "Debug logging|ARP, VXLAN and bridging, or everything",
+    .modes = CLI_M(CLI_MODE_EXEC),
+    .flags = CLI_F_ENABLE | CLI_F_NO,
+    .fn = cmd_debug,
+};
+
+static const struct cli_cmd debug_ip_cmd = {
+    .syntax = "debug ip packet",
+    .help = "Debug logging|IP|Drops, ICMP sent",
+    .modes = CLI_M(CLI_MODE_EXEC),
+    .flags = CLI_F_ENABLE | CLI_F_NO,
+    .fn = cmd_debug,
+};
+
+static const struct cli_cmd undebug_cmd = {
+    .syntax = "undebug (arp|vxlan|all)",
+    .help = "Turn off debug logging|ARP, VXLAN and bridging, or everything",
+    .modes = CLI_M(CLI_MODE_EXEC),
+    .flags = CLI_F_ENABLE,
+    .fn = cmd_debug,
+};
+
+static const struct cli_cmd undebug_ip_cmd = {
+    .syntax = "undebug ip packet",
+    .help = "Turn off debug logging|IP|Drops, ICMP sent",
+    .modes = CLI_M(CLI_MODE_EXEC),
+    .flags = CLI_F_ENABLE,
+    .fn = cmd_debug,
+};
+
 static const enum gw_debug_flag debug_all[] = {GW_DEBUG_ARP, GW_DEBUG_VXLAN, GW_DEBUG_IP};
 
-int cli_show_debugging(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+static int cmd_show_debugging(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
 	struct gw *gw = need_gw(s, "show debugging", out);
 	if (!gw)
@@ -171,3 +228,17 @@ int cli_show_debugging(struct cli_sess *s, const struct cli_args *a, struct cli_
 		cli_printf(out, "  %llu lines suppressed by the rate limit\n", lost);
 	return CLI_R_OK;
 }
+
+static const struct cli_cmd show_debugging_cmd = {
+    .syntax = "show debugging [json]",
+    .help = "Show running system information|Debug toggles that are on|Machine-readable output",
+    .modes = CLI_MODES_ALL,
+    .fn = cmd_show_debugging,
+};
+
+/* ---------------------------------------------------------------- the section */
+
+const struct cli_cmd *const cli_trace_cmds[] = {
+    &trace_add_cmd, &show_trace_cmd, &trace_clear_cmd,    &debug_cmd, &debug_ip_cmd,
+    &undebug_cmd,   &undebug_ip_cmd, &show_debugging_cmd, NULL,
+};
