@@ -91,8 +91,11 @@ struct cli_sess {
 	struct gw_cfg *cand;               /* candidate under edit by the running command */
 	struct cli_sink sink;              /* for CLI_R_PENDING commands; write NULL: none */
 	const struct cli_pending *pending; /* of the last command that ran on, or NULL */
-	uint32_t ping_id;                  /* the running ping (gw/ping.h), 0: none */
-	uint32_t ping_marks;               /* probe marks printed, for the line breaks */
+	/* told of each command that ran and its result (which commands a file uses) */
+	void (*on_run)(void *arg, const struct cli_cmd *cmd, bool neg, int result);
+	void *on_run_arg;
+	uint32_t ping_id;    /* the running ping (gw/ping.h), 0: none */
+	uint32_t ping_marks; /* probe marks printed, for the line breaks */
 };
 
 const char *cli_hostname(const struct cli_sess *s);
@@ -100,6 +103,13 @@ const char *cli_hostname(const struct cli_sess *s);
 /* Value parsers for words that already matched their placeholder. */
 uint32_t cli_u32(const char *w);
 uint32_t cli_ip(const char *w);
+
+/* render.c: cli_load_config, with on_run (may be NULL) told of each command it ran. */
+int cli_load_config_observed(const char *text, struct gw_cfg **out,
+                             void (*report)(void *arg, unsigned line, const char *msg), void *arg,
+                             void (*on_run)(void *arg, const struct cli_cmd *cmd, bool neg,
+                                            int result),
+                             void *on_run_arg);
 
 /* listen.c: a non-blocking TCP socket listening on addr:port, or -1 with err set to
  * "WHAT listen ADDR PORT: reason". */

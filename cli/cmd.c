@@ -695,9 +695,11 @@ static int exec_words(struct cli_sess *s, const char **w, int nw, struct cli_out
 	}
 	static struct cli_args a;
 	args_fill(&a, &pick, w, nw);
-	if (pick.cmd->flags & CLI_F_CONFIG)
-		return run_config(s, pick.cmd, &a, out);
-	return pick.cmd->fn(s, &a, out);
+	int r = pick.cmd->flags & CLI_F_CONFIG ? run_config(s, pick.cmd, &a, out)
+	                                       : pick.cmd->fn(s, &a, out);
+	if (s->on_run)
+		s->on_run(s->on_run_arg, pick.cmd, pick.neg, r);
+	return r;
 }
 
 int cli_exec(struct cli_sess *s, const char *line, struct cli_out *out)
