@@ -103,6 +103,8 @@ const char *cli_hostname(const struct cli_sess *s);
 /* Value parsers for words that already matched their placeholder. */
 uint32_t cli_u32(const char *w);
 uint32_t cli_ip(const char *w);
+/* A show command's machine-readable form: the line ends in `json` (after `show WHAT`). */
+bool cli_json(const struct cli_args *a);
 
 /* render.c: cli_load_config, with on_run (may be NULL) told of each command it ran. */
 int cli_load_config_observed(const char *text, struct gw_cfg **out,

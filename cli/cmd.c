@@ -169,6 +169,11 @@ uint32_t cli_ip(const char *w)
 	return ip;
 }
 
+bool cli_json(const struct cli_args *a)
+{
+	return a->argc > 2 && !strcmp(a->argv[a->argc - 1], "json");
+}
+
 static enum wmatch match_value(const struct tok *t, const char *w)
 {
 	uint32_t ip;

@@ -64,18 +64,12 @@ static const char *jsep(struct show_ctx *c)
 	return c->n++ ? "," : "";
 }
 
-/* Shows and clears: the JSON form when the line ends in `json`. */
-static bool is_json(const struct cli_args *a)
-{
-	return a->argc > 2 && !strcmp(a->argv[a->argc - 1], "json");
-}
-
 /* The context of a show or clear command on the running gateway, its counters brought up
  * to date; false (error printed) without a gateway. */
 static bool show_begin(struct show_ctx *c, struct cli_sess *s, const struct cli_args *a,
                        struct cli_out *out)
 {
-	*c = (struct show_ctx){.s = s, .gw = s->env->gw, .out = out, .json = is_json(a)};
+	*c = (struct show_ctx){.s = s, .gw = s->env->gw, .out = out, .json = cli_json(a)};
 	if (!c->gw) {
 		cli_err(out, "\"%s\" needs a running gateway", a->argv[1]);
 		return false;
@@ -1349,7 +1343,7 @@ static int cmd_show_running(struct cli_sess *s, const struct cli_args *a, struct
 	const struct gw_cfg *cfg = s->env->running ? s->env->running(s->env->ctx) : NULL;
 	if (!cfg)
 		return cli_err(out, "no running configuration");
-	struct show_ctx c = {.s = s, .out = out, .json = is_json(a)};
+	struct show_ctx c = {.s = s, .out = out, .json = cli_json(a)};
 	show_running(&c, cfg);
 	return CLI_R_OK;
 }
@@ -1367,7 +1361,7 @@ static const struct cli_cmd show_running_cmd = {
 static int cmd_show_version(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
 	(void)s;
-	cli_printf(out, is_json(a) ? "{\"version\":\"%s\"}\n" : "vxgw %s, a VXLAN L3 gateway\n",
+	cli_printf(out, cli_json(a) ? "{\"version\":\"%s\"}\n" : "vxgw %s, a VXLAN L3 gateway\n",
 	           VXGW_VERSION);
 	return CLI_R_OK;
 }

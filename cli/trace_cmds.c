@@ -20,11 +20,6 @@ static struct gw *need_gw(struct cli_sess *s, const char *what, struct cli_out *
 	return s->env->gw;
 }
 
-static bool is_json(const struct cli_args *a)
-{
-	return a->argc > 2 && !strcmp(a->argv[a->argc - 1], "json");
-}
-
 /* ---------------------------------------------------------------- trace */
 
 static int cmd_trace_add(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
@@ -118,7 +113,7 @@ static int cmd_show_trace(struct cli_sess *s, const struct cli_args *a, struct c
 	if (!gw)
 		return CLI_R_ERROR;
 	uint32_t n = gw_trace_count(gw), budget = gw_trace_budget(gw);
-	if (is_json(a)) {
+	if (cli_json(a)) {
 		cli_printf(out, "{\"pending\":%u,\"packets\":[", budget);
 		for (uint32_t k = 0; k < n; k++)
 			trace_pkt_json(gw, gw_trace_get(gw, k), k, out);
@@ -208,7 +203,7 @@ static int cmd_show_debugging(struct cli_sess *s, const struct cli_args *a, stru
 	uint32_t on = gw_debug_flags(gw);
 	unsigned long long lost = gw_debug_suppressed(gw);
 	size_t n = sizeof(debug_all) / sizeof(debug_all[0]);
-	if (is_json(a)) {
+	if (cli_json(a)) {
 		cli_printf(out, "{\"debugging\":{");
 		static const char *const keys[] = {"arp", "vxlan", "ip_packet"};
 		for (size_t i = 0; i < n; i++)
