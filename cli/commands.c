@@ -750,11 +750,13 @@ static const struct cli_cmd dataplane_workers_cmd = {
 
 /* ---------------------------------------------------------------- the sections */
 
+/* in the order `?` lists them (cli/grammar.c puts the sections in order) */
 const struct cli_cmd *const cli_mode_cmds[] = {
     &enable_cmd, &disable_cmd, &configure_cmd, &exit_cmd, &quit_cmd,
     &end_cmd,    &write_cmd,   &copy_cmd,      NULL,
 };
 
+/* in the order `?` lists them (cli/grammar.c puts the sections in order) */
 const struct cli_cmd *const cli_config_cmds[] = {
     &hostname_cmd,
     &vxlan_source_cmd,

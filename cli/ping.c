@@ -236,4 +236,5 @@ static const struct cli_cmd ping_cmd = {
     .fn = cmd_ping,
 };
 
+/* in the order `?` lists them (cli/grammar.c puts the sections in order) */
 const struct cli_cmd *const cli_ping_cmds[] = {&ping_cmd, NULL};

@@ -1375,6 +1375,7 @@ static const struct cli_cmd show_version_cmd = {
 
 /* ---------------------------------------------------------------- the section */
 
+/* in the order `?` lists them (cli/grammar.c puts the sections in order) */
 const struct cli_cmd *const cli_show_cmds[] = {
     &show_version_cmd,
     &show_running_cmd,

@@ -233,6 +233,7 @@ static const struct cli_cmd show_debugging_cmd = {
 
 /* ---------------------------------------------------------------- the section */
 
+/* in the order `?` lists them (cli/grammar.c puts the sections in order) */
 const struct cli_cmd *const cli_trace_cmds[] = {
     &trace_add_cmd, &show_trace_cmd, &trace_clear_cmd,    &debug_cmd, &debug_ip_cmd,
     &undebug_cmd,   &undebug_ip_cmd, &show_debugging_cmd, NULL,
