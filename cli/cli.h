@@ -16,18 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cli/out.h"
 #include "gw/config.h"
-
-/* ---- output buffer ---- */
-struct cli_out {
-	char *buf;
-	size_t len, cap;
-	bool oom;
-};
-void cli_out_init(struct cli_out *o);
-void cli_out_free(struct cli_out *o);
-void cli_out_reset(struct cli_out *o);
-void cli_printf(struct cli_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* ---- what the command tree needs from its host (the daemon, or a test) ---- */
 struct gw_workers;

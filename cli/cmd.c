@@ -5,7 +5,6 @@
  */
 #include <ctype.h>
 #include <regex.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,71 +14,6 @@
 
 #define MAX_TOKS 16
 #define MAX_ALTS 4
-
-/* ---------------------------------------------------------------- output */
-
-void cli_out_init(struct cli_out *o)
-{
-	memset(o, 0, sizeof(*o));
-}
-
-void cli_out_free(struct cli_out *o)
-{
-	free(o->buf);
-	cli_out_init(o);
-}
-
-void cli_out_reset(struct cli_out *o)
-{
-	o->len = 0;
-	if (o->buf)
-		o->buf[0] = '\0';
-}
-
-/* format(printf, 2, 0): clang's -Wformat-nonliteral (in -Wformat=2) then checks the callers. */
-static __attribute__((format(printf, 2, 0))) void out_vprintf(struct cli_out *o, const char *fmt,
-                                                              va_list ap)
-{
-	va_list cp;
-	va_copy(cp, ap);
-	int n = vsnprintf(NULL, 0, fmt, cp);
-	va_end(cp);
-	if (n < 0 || o->oom)
-		return;
-	if (o->len + (size_t)n + 1 > o->cap) {
-		size_t cap = o->cap ? o->cap : 1024;
-		while (cap < o->len + (size_t)n + 1)
-			cap *= 2;
-		char *b = realloc(o->buf, cap);
-		if (!b) {
-			o->oom = true;
-			return;
-		}
-		o->buf = b;
-		o->cap = cap;
-	}
-	vsnprintf(o->buf + o->len, (size_t)n + 1, fmt, ap);
-	o->len += (size_t)n;
-}
-
-void cli_printf(struct cli_out *o, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	out_vprintf(o, fmt, ap);
-	va_end(ap);
-}
-
-int cli_err(struct cli_out *out, const char *fmt, ...)
-{
-	va_list ap;
-	cli_printf(out, "%% ");
-	va_start(ap, fmt);
-	out_vprintf(out, fmt, ap);
-	va_end(ap);
-	cli_printf(out, "\n");
-	return CLI_R_ERROR;
-}
 
 /* ---------------------------------------------------------------- tokens */
 
@@ -92,7 +26,7 @@ struct tok {
 	char text[32];
 	uint32_t lo, hi;
 	struct tok *alt; /* T_ALT: nalt sub-tokens */
-	char help[80];
+	char help[CLI_HELP_MAX];
 };
 
 struct form {
@@ -104,13 +38,33 @@ struct form {
 /* Parsed syntax of each command: [0] positive, [1] `no` form. */
 static struct form *forms;
 
-static void tok_parse_one(struct tok *t, const char *s, size_t len)
+/* The ranges of a command, taken in order by its "<%u-%u>" tokens. */
+struct range_cursor {
+	const struct cli_range *range;
+	int next;
+};
+
+static void tok_parse_range(struct tok *t, struct range_cursor *rc)
+{
+	t->kind = T_RANGE;
+	if (strcmp(t->text, "<%u-%u>")) { /* a literal: refused by the grammar's own test */
+		sscanf(t->text, "<%u-%u>", &t->lo, &t->hi);
+		return;
+	}
+	if (rc->next < CLI_RANGES_MAX) {
+		t->lo = rc->range[rc->next].lo;
+		t->hi = rc->range[rc->next].hi;
+	}
+	rc->next++;
+	snprintf(t->text, sizeof(t->text), "<%u-%u>", t->lo, t->hi);
+}
+
+static void tok_parse_one(struct tok *t, const char *s, size_t len, struct range_cursor *rc)
 {
 	memset(t, 0, sizeof(*t));
 	snprintf(t->text, sizeof(t->text), "%.*s", (int)len, s);
 	if (t->text[0] == '<') {
-		t->kind = T_RANGE;
-		sscanf(t->text, "<%u-%u>", &t->lo, &t->hi);
+		tok_parse_range(t, rc);
 	} else if (!strcmp(t->text, "A.B.C.D")) {
 		t->kind = T_IP;
 	} else if (!strcmp(t->text, "A.B.C.D/M")) {
@@ -126,9 +80,11 @@ static void tok_parse_one(struct tok *t, const char *s, size_t len)
 	}
 }
 
-static void form_parse(struct form *f, const char *syntax, const char *help)
+static void form_parse(struct form *f, const char *syntax, const char *help,
+                       const struct cli_range *range)
 {
 	const char *p = syntax, *h = help ? help : "";
+	struct range_cursor rc = {range, 0};
 	f->n = 0;
 	while (*p && f->n < MAX_TOKS) {
 		while (*p == ' ')
@@ -149,12 +105,12 @@ static void form_parse(struct form *f, const char *syntax, const char *help)
 				const char *b = a;
 				while (b < e && *b != '|' && *b != ')')
 					b++;
-				tok_parse_one(&t->alt[t->nalt++], a, (size_t)(b - a));
+				tok_parse_one(&t->alt[t->nalt++], a, (size_t)(b - a), &rc);
 				a = b + 1;
 			}
 			snprintf(t->text, sizeof(t->text), "%.*s", (int)(e - s), s);
 		} else {
-			tok_parse_one(t, s, (size_t)(e - s));
+			tok_parse_one(t, s, (size_t)(e - s), &rc);
 		}
 		t->optional = opt;
 		const char *he = strchr(h, '|');
@@ -166,21 +122,25 @@ static void form_parse(struct form *f, const char *syntax, const char *help)
 	}
 }
 
-static const struct form *cmd_form(const struct cli_cmd *c, bool neg)
+/* The parsed syntax of command i of the grammar, its `no` form when neg. */
+static const struct form *cmd_form(size_t i, bool neg)
 {
 	if (!forms) {
-		forms = calloc(cli_n_commands * 2, sizeof(*forms));
+		size_t n;
+		const struct cli_cmd *const *cmds = cli_grammar(&n);
+		forms = calloc(n * 2, sizeof(*forms));
 		if (!forms)
 			abort(); /* at start-up only: nothing works without the tree */
-		for (size_t i = 0; i < cli_n_commands; i++) {
-			const struct cli_cmd *k = &cli_commands[i];
-			form_parse(&forms[2 * i], k->syntax, k->help);
-			if (k->flags & CLI_F_NO)
-				form_parse(&forms[2 * i + 1],
-				           k->no_syntax ? k->no_syntax : k->syntax, k->help);
+		for (size_t k = 0; k < n; k++) {
+			const struct cli_cmd *c = cmds[k];
+			form_parse(&forms[2 * k], c->syntax, c->help, c->range);
+			if (c->flags & CLI_F_NO)
+				form_parse(&forms[2 * k + 1],
+				           c->no_syntax ? c->no_syntax : c->syntax, c->help,
+				           c->range);
 		}
 	}
-	return &forms[2 * (size_t)(c - cli_commands) + neg];
+	return &forms[2 * i + neg];
 }
 
 /* ---------------------------------------------------------------- word matching */
@@ -207,6 +167,11 @@ uint32_t cli_ip(const char *w)
 	uint32_t ip = 0;
 	net_ip_parse(w, &ip);
 	return ip;
+}
+
+bool cli_json(const struct cli_args *a)
+{
+	return a->argc > 2 && !strcmp(a->argv[a->argc - 1], "json");
 }
 
 static enum wmatch match_value(const struct tok *t, const char *w)
@@ -292,16 +257,17 @@ static void matcher_init(struct matcher *m, struct cli_sess *s, int mode, const 
 	m->nw = nw;
 	m->bad_word = -1;
 	bool neg = nw > 0 && !strcmp(w[0], "no");
-	for (size_t i = 0; i < cli_n_commands && m->ncand < (int)(sizeof(m->c) / sizeof(m->c[0]));
-	     i++) {
-		const struct cli_cmd *c = &cli_commands[i];
+	size_t n;
+	const struct cli_cmd *const *cmds = cli_grammar(&n);
+	for (size_t i = 0; i < n && m->ncand < (int)(sizeof(m->c) / sizeof(m->c[0])); i++) {
+		const struct cli_cmd *c = cmds[i];
 		if (!cmd_allowed(s, c, mode) || (neg && !(c->flags & CLI_F_NO)))
 			continue;
 		struct cand *k = &m->c[m->ncand++];
 		memset(k, 0, sizeof(*k));
 		k->cmd = c;
 		k->neg = neg;
-		k->f = cmd_form(c, neg);
+		k->f = cmd_form(i, neg);
 	}
 }
 
@@ -635,12 +601,14 @@ void cli_sess_set_sink(struct cli_sess *s, const struct cli_sink *sink)
 
 void cli_cancel(struct cli_sess *s)
 {
-	cli_ping_cancel(s);
+	if (s->pending)
+		s->pending->cancel(s);
 }
 
 void cli_abort(struct cli_sess *s)
 {
-	cli_ping_abort(s);
+	if (s->pending)
+		s->pending->abort(s);
 }
 
 int cli_mode(const struct cli_sess *s)
@@ -732,9 +700,11 @@ static int exec_words(struct cli_sess *s, const char **w, int nw, struct cli_out
 	}
 	static struct cli_args a;
 	args_fill(&a, &pick, w, nw);
-	if (pick.cmd->flags & CLI_F_CONFIG)
-		return run_config(s, pick.cmd, &a, out);
-	return pick.cmd->fn(s, &a, out);
+	int r = pick.cmd->flags & CLI_F_CONFIG ? run_config(s, pick.cmd, &a, out)
+	                                       : pick.cmd->fn(s, &a, out);
+	if (s->on_run)
+		s->on_run(s->on_run_arg, pick.cmd, pick.neg, r);
+	return r;
 }
 
 int cli_exec(struct cli_sess *s, const char *line, struct cli_out *out)

@@ -1,5 +1,6 @@
 /*
- * cli/commands.c - the command tree: every command, its modes, its help, its handler.
+ * cli/commands.c - the commands of the session (modes) and of the configuration: each
+ * handler followed by its entry (syntax, help, modes); the sections at the end.
  *
  * Configuration handlers only translate words into gw_cfg_* calls on the session's
  * candidate; validation lives in the model (gw/config.c), so the file, the CLI and a
@@ -10,16 +11,18 @@
 
 #include "cli/cli_int.h"
 #include "common/net.h"
+#include "vxlan/bd.h"
+#include "vxlan/vxlan.h"
 
-#define CFG_MODES                                                                                  \
-	(CLI_M(CLI_MODE_CONFIG) | CLI_M(CLI_MODE_BD) | CLI_M(CLI_MODE_IF) | CLI_M(CLI_MODE_VTY))
-#define ALL_MODES (CLI_M(CLI_MODE_EXEC) | CFG_MODES)
+#define CFG_MODES CLI_MODES_CFG
+#define ALL_MODES CLI_MODES_ALL
 #define EXEC      CLI_M(CLI_MODE_EXEC)
 #define CONFIG    CLI_M(CLI_MODE_CONFIG)
 #define BD        CLI_M(CLI_MODE_BD)
 #define IF        CLI_M(CLI_MODE_IF)
 #define VTY       CLI_M(CLI_MODE_VTY)
 #define CFG       (CLI_F_CONFIG | CLI_F_ENABLE | CLI_F_NO)
+#define MINUTE    60 /* seconds: exec-timeout MINUTES [SECONDS] */
 
 /* A model error becomes the command's error. */
 static int cfg_result(int r, const char *err, struct cli_out *out)
@@ -37,6 +40,13 @@ static int cmd_enable(struct cli_sess *s, const struct cli_args *a, struct cli_o
 	return CLI_R_OK;
 }
 
+static const struct cli_cmd enable_cmd = {
+    .syntax = "enable",
+    .help = "Turn on privileged commands",
+    .modes = EXEC,
+    .fn = cmd_enable,
+};
+
 static int cmd_disable(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
 	(void)a;
@@ -46,6 +56,13 @@ static int cmd_disable(struct cli_sess *s, const struct cli_args *a, struct cli_
 	return CLI_R_OK;
 }
 
+static const struct cli_cmd disable_cmd = {
+    .syntax = "disable",
+    .help = "Turn off privileged commands",
+    .modes = EXEC,
+    .fn = cmd_disable,
+};
+
 static int cmd_configure(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
 	(void)a;
@@ -53,6 +70,14 @@ static int cmd_configure(struct cli_sess *s, const struct cli_args *a, struct cl
 	s->mode = CLI_MODE_CONFIG;
 	return CLI_R_OK;
 }
+
+static const struct cli_cmd configure_cmd = {
+    .syntax = "configure terminal",
+    .help = "Enter configuration mode|From the terminal",
+    .modes = EXEC,
+    .flags = CLI_F_ENABLE,
+    .fn = cmd_configure,
+};
 
 static int cmd_exit(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
@@ -70,6 +95,13 @@ static int cmd_exit(struct cli_sess *s, const struct cli_args *a, struct cli_out
 	}
 }
 
+static const struct cli_cmd exit_cmd = {
+    .syntax = "exit",
+    .help = "Leave this mode",
+    .modes = ALL_MODES,
+    .fn = cmd_exit,
+};
+
 static int cmd_end(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
 	(void)a;
@@ -78,6 +110,13 @@ static int cmd_end(struct cli_sess *s, const struct cli_args *a, struct cli_out 
 	return CLI_R_OK;
 }
 
+static const struct cli_cmd end_cmd = {
+    .syntax = "end",
+    .help = "Back to exec mode",
+    .modes = CFG_MODES,
+    .fn = cmd_end,
+};
+
 static int cmd_quit(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
 	(void)s;
@@ -85,6 +124,13 @@ static int cmd_quit(struct cli_sess *s, const struct cli_args *a, struct cli_out
 	(void)out;
 	return CLI_R_QUIT;
 }
+
+static const struct cli_cmd quit_cmd = {
+    .syntax = "quit",
+    .help = "End the session",
+    .modes = EXEC,
+    .fn = cmd_quit,
+};
 
 static int cmd_write(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
@@ -98,6 +144,22 @@ static int cmd_write(struct cli_sess *s, const struct cli_args *a, struct cli_ou
 	return CLI_R_OK;
 }
 
+static const struct cli_cmd write_cmd = {
+    .syntax = "write memory",
+    .help = "Save the configuration|To the startup configuration file",
+    .modes = ALL_MODES,
+    .flags = CLI_F_ENABLE,
+    .fn = cmd_write,
+};
+
+static const struct cli_cmd copy_cmd = {
+    .syntax = "copy running-config startup-config",
+    .help = "Copy a configuration|The running configuration|To the startup configuration file",
+    .modes = ALL_MODES,
+    .flags = CLI_F_ENABLE,
+    .fn = cmd_write,
+};
+
 /* ---------------------------------------------------------------- global config */
 
 static int cmd_hostname(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
@@ -107,11 +169,29 @@ static int cmd_hostname(struct cli_sess *s, const struct cli_args *a, struct cli
 	return cfg_result(gw_cfg_set_hostname(s->cand, name, err), err, out);
 }
 
+static const struct cli_cmd hostname_cmd = {
+    .syntax = "hostname WORD",
+    .no_syntax = "hostname [WORD]",
+    .help = "Name of this gateway|Host name",
+    .modes = CONFIG,
+    .flags = CFG,
+    .fn = cmd_hostname,
+};
+
 static int cmd_vxlan_source(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
 	char err[GW_CFG_ERRLEN];
 	return cfg_result(gw_cfg_set_vtep(s->cand, a->neg ? 0 : cli_ip(a->val[0]), err), err, out);
 }
+
+static const struct cli_cmd vxlan_source_cmd = {
+    .syntax = "vxlan source A.B.C.D",
+    .no_syntax = "vxlan source [A.B.C.D]",
+    .help = "VXLAN underlay|Local VTEP address|Address of this host",
+    .modes = CONFIG,
+    .flags = CFG,
+    .fn = cmd_vxlan_source,
+};
 
 static int cmd_vxlan_port(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
@@ -119,6 +199,16 @@ static int cmd_vxlan_port(struct cli_sess *s, const struct cli_args *a, struct c
 	return cfg_result(gw_cfg_set_udp_port(s->cand, a->neg ? 0 : cli_u32(a->val[0]), err), err,
 	                  out);
 }
+
+static const struct cli_cmd vxlan_port_cmd = {
+    .syntax = "vxlan udp-port <%u-%u>",
+    .no_syntax = "vxlan udp-port [<%u-%u>]",
+    .help = "VXLAN underlay|UDP destination port|Port (default 4789)",
+    .range = {{1, GW_CFG_PORT_MAX}},
+    .modes = CONFIG,
+    .flags = CFG,
+    .fn = cmd_vxlan_port,
+};
 
 static int cmd_anycast_mac(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
@@ -128,6 +218,16 @@ static int cmd_anycast_mac(struct cli_sess *s, const struct cli_args *a, struct 
 		net_mac_parse(a->val[0], mac);
 	return cfg_result(gw_cfg_set_anycast_mac(s->cand, a->neg ? NULL : mac, err), err, out);
 }
+
+static const struct cli_cmd anycast_mac_cmd = {
+    .syntax = "fabric anycast-gateway-mac H:H:H:H:H:H",
+    .no_syntax = "fabric anycast-gateway-mac [H:H:H:H:H:H]",
+    .help = "Fabric settings|Gateway MAC shared by the anycast-gateway BDIFs of all gateways|MAC "
+            "address",
+    .modes = CONFIG,
+    .flags = CFG,
+    .fn = cmd_anycast_mac,
+};
 
 static int cmd_bridge_domain(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
@@ -141,6 +241,15 @@ static int cmd_bridge_domain(struct cli_sess *s, const struct cli_args *a, struc
 	s->bd_id = id;
 	return CLI_R_OK;
 }
+
+static const struct cli_cmd bridge_domain_cmd = {
+    .syntax = "bridge-domain <%u-%u>",
+    .help = "Bridge domain configuration|Bridge-domain id",
+    .range = {{1, BD_ID_MAX}},
+    .modes = CONFIG,
+    .flags = CFG,
+    .fn = cmd_bridge_domain,
+};
 
 static int enter_interface(struct cli_sess *s, uint8_t kind, const char *name, uint32_t bd,
                            bool neg, struct cli_out *out)
@@ -163,6 +272,15 @@ static int cmd_if_bdif(struct cli_sess *s, const struct cli_args *a, struct cli_
 	return enter_interface(s, GW_IF_BDIF, NULL, cli_u32(a->val[0]), a->neg, out);
 }
 
+static const struct cli_cmd if_bdif_cmd = {
+    .syntax = "interface bdif <%u-%u>",
+    .help = "Interface configuration|L3 interface of a bridge domain|Bridge-domain id",
+    .range = {{1, BD_ID_MAX}},
+    .modes = CONFIG,
+    .flags = CFG,
+    .fn = cmd_if_bdif,
+};
+
 static int cmd_if_eth(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
 	if (strlen(a->val[0]) >= GW_IF_NAMELEN)
@@ -170,6 +288,15 @@ static int cmd_if_eth(struct cli_sess *s, const struct cli_args *a, struct cli_o
 		               a->val[0], GW_IF_NAMELEN - 1);
 	return enter_interface(s, GW_IF_ETH, a->val[0], 0, a->neg, out);
 }
+
+static const struct cli_cmd if_eth_cmd = {
+    .syntax = "interface ethernet WORD",
+    .help = "Interface configuration|Ethernet uplink|Linux netdev name, or NETDEV.N for an 802.1Q "
+            "sub-interface",
+    .modes = CONFIG,
+    .flags = CFG,
+    .fn = cmd_if_eth,
+};
 
 /* ip route [vrf NAME] P/L (A.B.C.D|null0): the prefix is value `at`, the next hop after it. */
 static int ip_route(struct cli_sess *s, const struct cli_args *a, const char *vrf, int at,
@@ -194,16 +321,42 @@ static int cmd_ip_route(struct cli_sess *s, const struct cli_args *a, struct cli
 	return ip_route(s, a, NULL, 0, out);
 }
 
+static const struct cli_cmd ip_route_cmd = {
+    .syntax = "ip route A.B.C.D/M (A.B.C.D|null0)",
+    .no_syntax = "ip route A.B.C.D/M [(A.B.C.D|null0)]",
+    .help = "IP|Static route|Destination prefix|Next hop or null0",
+    .modes = CONFIG,
+    .flags = CFG,
+    .fn = cmd_ip_route,
+};
+
 static int cmd_ip_route_vrf(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
 	return ip_route(s, a, a->val[0], 1, out);
 }
+
+static const struct cli_cmd ip_route_vrf_cmd = {
+    .syntax = "ip route vrf WORD A.B.C.D/M (A.B.C.D|null0)",
+    .no_syntax = "ip route vrf WORD A.B.C.D/M [(A.B.C.D|null0)]",
+    .help = "IP|Static route|In a VRF|VRF name|Destination prefix|Next hop (in that VRF) or null0",
+    .modes = CONFIG,
+    .flags = CFG,
+    .fn = cmd_ip_route_vrf,
+};
 
 static int cmd_vrf(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
 	char err[GW_CFG_ERRLEN];
 	return cfg_result(gw_cfg_vrf(s->cand, a->val[0], !a->neg, err), err, out);
 }
+
+static const struct cli_cmd vrf_cmd = {
+    .syntax = "vrf WORD",
+    .help = "Tenant routing table (VRF)|VRF name",
+    .modes = CONFIG,
+    .flags = CFG,
+    .fn = cmd_vrf,
+};
 
 static int cmd_arp(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
@@ -226,6 +379,15 @@ static int cmd_arp(struct cli_sess *s, const struct cli_args *a, struct cli_out 
 	return any ? CLI_R_OK : cli_err(out, "no static arp for %s", a->val[0]);
 }
 
+static const struct cli_cmd arp_cmd = {
+    .syntax = "arp A.B.C.D H:H:H:H:H:H WORD",
+    .no_syntax = "arp A.B.C.D [H:H:H:H:H:H] [WORD]",
+    .help = "Static ARP entry|IPv4 address|MAC address|Interface",
+    .modes = CONFIG,
+    .flags = CFG,
+    .fn = cmd_arp,
+};
+
 static int cmd_mac_static(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
 	char err[GW_CFG_ERRLEN];
@@ -236,6 +398,17 @@ static int cmd_mac_static(struct cli_sess *s, const struct cli_args *a, struct c
 	                  out);
 }
 
+static const struct cli_cmd mac_static_cmd = {
+    .syntax = "mac-address-table static H:H:H:H:H:H bridge-domain <%u-%u> peer A.B.C.D",
+    .no_syntax = "mac-address-table static H:H:H:H:H:H bridge-domain <%u-%u> [peer] [A.B.C.D]",
+    .help = "MAC table|Static entry|MAC address|In bridge domain|Bridge-domain id|Behind VTEP|VTEP "
+            "address",
+    .range = {{1, BD_ID_MAX}},
+    .modes = CONFIG,
+    .flags = CFG,
+    .fn = cmd_mac_static,
+};
+
 /* ---------------------------------------------------------------- bridge-domain mode */
 
 static int cmd_vni(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
@@ -245,12 +418,30 @@ static int cmd_vni(struct cli_sess *s, const struct cli_args *a, struct cli_out 
 	return cfg_result(gw_cfg_bd_set_vni(s->cand, s->bd_id, vni, err), err, out);
 }
 
+static const struct cli_cmd vni_cmd = {
+    .syntax = "vni <%u-%u>",
+    .no_syntax = "vni [<%u-%u>]",
+    .help = "VXLAN network identifier|VNI",
+    .range = {{1, VX_VNI_MAX}},
+    .modes = BD,
+    .flags = CFG,
+    .fn = cmd_vni,
+};
+
 static int cmd_flood_peer(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
 	char err[GW_CFG_ERRLEN];
 	return cfg_result(gw_cfg_bd_peer(s->cand, s->bd_id, cli_ip(a->val[0]), !a->neg, err), err,
 	                  out);
 }
+
+static const struct cli_cmd flood_peer_cmd = {
+    .syntax = "flood-peer A.B.C.D",
+    .help = "Head-end replication peer (and allowed VTEP)|VTEP address",
+    .modes = BD,
+    .flags = CFG,
+    .fn = cmd_flood_peer,
+};
 
 static int cmd_flood_group(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
@@ -259,6 +450,15 @@ static int cmd_flood_group(struct cli_sess *s, const struct cli_args *a, struct 
 	return cfg_result(gw_cfg_bd_set_group(s->cand, s->bd_id, g, err), err, out);
 }
 
+static const struct cli_cmd flood_group_cmd = {
+    .syntax = "flood-group A.B.C.D",
+    .no_syntax = "flood-group [A.B.C.D]",
+    .help = "Underlay multicast group for BUM traffic|Group address",
+    .modes = BD,
+    .flags = CFG,
+    .fn = cmd_flood_group,
+};
+
 static int cmd_mac_aging(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
 	char err[GW_CFG_ERRLEN];
@@ -266,12 +466,32 @@ static int cmd_mac_aging(struct cli_sess *s, const struct cli_args *a, struct cl
 	return cfg_result(gw_cfg_bd_set_aging(s->cand, s->bd_id, v, err), err, out);
 }
 
+static const struct cli_cmd mac_aging_cmd = {
+    .syntax = "mac-aging <%u-%u>",
+    .no_syntax = "mac-aging [<%u-%u>]",
+    .help = "MAC ageing time|Seconds (0: never)",
+    .range = {{0, BD_MAC_AGING_MAX}},
+    .modes = BD,
+    .flags = CFG,
+    .fn = cmd_mac_aging,
+};
+
 static int cmd_mac_limit(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
 	char err[GW_CFG_ERRLEN];
 	uint32_t v = a->neg ? BD_MAC_LIMIT_DEFAULT : cli_u32(a->val[0]);
 	return cfg_result(gw_cfg_bd_set_limit(s->cand, s->bd_id, v, err), err, out);
 }
+
+static const struct cli_cmd mac_limit_cmd = {
+    .syntax = "mac-limit <%u-%u>",
+    .no_syntax = "mac-limit [<%u-%u>]",
+    .help = "Most MACs learned in this bridge domain|Entries",
+    .range = {{1, BD_MAC_LIMIT_MAX}},
+    .modes = BD,
+    .flags = CFG,
+    .fn = cmd_mac_limit,
+};
 
 /* ---------------------------------------------------------------- interface mode */
 
@@ -289,6 +509,15 @@ static int cmd_ip_address(struct cli_sess *s, const struct cli_args *a, struct c
 	return cfg_result(gw_cfg_if_addr(s->cand, s->ifname, addr, len, op, err), err, out);
 }
 
+static const struct cli_cmd ip_address_cmd = {
+    .syntax = "ip address A.B.C.D/M [secondary]",
+    .no_syntax = "ip address [A.B.C.D/M] [secondary]",
+    .help = "IP|Interface address|Address/length|Another address",
+    .modes = IF,
+    .flags = CFG,
+    .fn = cmd_ip_address,
+};
+
 static int cmd_if_mac(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
 	char err[GW_CFG_ERRLEN];
@@ -299,6 +528,15 @@ static int cmd_if_mac(struct cli_sess *s, const struct cli_args *a, struct cli_o
 	                  out);
 }
 
+static const struct cli_cmd if_mac_cmd = {
+    .syntax = "mac-address H:H:H:H:H:H",
+    .no_syntax = "mac-address [H:H:H:H:H:H]",
+    .help = "Interface MAC address|MAC",
+    .modes = IF,
+    .flags = CFG,
+    .fn = cmd_if_mac,
+};
+
 static int cmd_mtu(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
 	char err[GW_CFG_ERRLEN];
@@ -306,11 +544,29 @@ static int cmd_mtu(struct cli_sess *s, const struct cli_args *a, struct cli_out 
 	return cfg_result(gw_cfg_if_set_mtu(s->cand, s->ifname, mtu, err), err, out);
 }
 
+static const struct cli_cmd mtu_cmd = {
+    .syntax = "mtu <%u-%u>",
+    .no_syntax = "mtu [<%u-%u>]",
+    .help = "IP MTU|Bytes",
+    .range = {{GW_MTU_MIN, GW_MTU_MAX}},
+    .modes = IF,
+    .flags = CFG,
+    .fn = cmd_mtu,
+};
+
 static int cmd_shutdown(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
 	char err[GW_CFG_ERRLEN];
 	return cfg_result(gw_cfg_if_set_shutdown(s->cand, s->ifname, !a->neg, err), err, out);
 }
+
+static const struct cli_cmd shutdown_cmd = {
+    .syntax = "shutdown",
+    .help = "Disable the interface",
+    .modes = IF,
+    .flags = CFG,
+    .fn = cmd_shutdown,
+};
 
 static int cmd_encapsulation(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
@@ -318,6 +574,16 @@ static int cmd_encapsulation(struct cli_sess *s, const struct cli_args *a, struc
 	uint32_t vlan = a->neg ? 0 : cli_u32(a->val[0]);
 	return cfg_result(gw_cfg_if_set_dot1q(s->cand, s->ifname, vlan, err), err, out);
 }
+
+static const struct cli_cmd encapsulation_cmd = {
+    .syntax = "encapsulation dot1q <%u-%u>",
+    .no_syntax = "encapsulation dot1q [<%u-%u>]",
+    .help = "Sub-interface encapsulation|IEEE 802.1Q VLAN tagging|VLAN id",
+    .range = {{1, GW_VLAN_MAX}},
+    .modes = IF,
+    .flags = CFG,
+    .fn = cmd_encapsulation,
+};
 
 static int cmd_if_vrf(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
@@ -331,11 +597,29 @@ static int cmd_if_vrf(struct cli_sess *s, const struct cli_args *a, struct cli_o
 	return cfg_result(gw_cfg_if_set_vrf(s->cand, s->ifname, vrf, err), err, out);
 }
 
+static const struct cli_cmd if_vrf_cmd = {
+    .syntax = "vrf WORD",
+    .no_syntax = "vrf [WORD]",
+    .help = "Put the interface in a VRF|VRF name",
+    .modes = IF,
+    .flags = CFG,
+    .fn = cmd_if_vrf,
+};
+
 static int cmd_if_anycast(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
 	char err[GW_CFG_ERRLEN];
 	return cfg_result(gw_cfg_if_set_anycast(s->cand, s->ifname, !a->neg, err), err, out);
 }
+
+static const struct cli_cmd if_anycast_cmd = {
+    .syntax = "fabric forwarding mode anycast-gateway",
+    .help = "Fabric settings|Forwarding of this interface|Mode|Distributed anycast gateway (BDIF): "
+            "the fabric anycast-gateway-mac",
+    .modes = IF,
+    .flags = CFG,
+    .fn = cmd_if_anycast,
+};
 
 /* ---------------------------------------------------------------- management */
 
@@ -346,12 +630,30 @@ static int cmd_username(struct cli_sess *s, const struct cli_args *a, struct cli
 	return cfg_result(gw_cfg_user(s->cand, a->val[0], hash, !a->neg, err), err, out);
 }
 
+static const struct cli_cmd username_cmd = {
+    .syntax = "username WORD secret WORD",
+    .no_syntax = "username WORD [secret] [WORD]",
+    .help = "A telnet login|User name|Its password as a hash|crypt(3) SHA-512 hash ($6$...)",
+    .modes = CONFIG,
+    .flags = CFG,
+    .fn = cmd_username,
+};
+
 static int cmd_enable_secret(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
 	char err[GW_CFG_ERRLEN];
 	return cfg_result(gw_cfg_set_enable_secret(s->cand, a->neg ? NULL : a->val[0], err), err,
 	                  out);
 }
+
+static const struct cli_cmd enable_secret_cmd = {
+    .syntax = "enable secret WORD",
+    .no_syntax = "enable secret [WORD]",
+    .help = "Privileged level password|As a hash|crypt(3) SHA-512 hash ($6$...)",
+    .modes = CONFIG,
+    .flags = CFG,
+    .fn = cmd_enable_secret,
+};
 
 static int cmd_line_vty(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
@@ -363,6 +665,14 @@ static int cmd_line_vty(struct cli_sess *s, const struct cli_args *a, struct cli
 	return CLI_R_OK;
 }
 
+static const struct cli_cmd line_vty_cmd = {
+    .syntax = "line vty",
+    .help = "Terminal lines|Virtual terminals (telnet)",
+    .modes = CONFIG,
+    .flags = CFG,
+    .fn = cmd_line_vty,
+};
+
 static int cmd_telnet_listen(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
 	char err[GW_CFG_ERRLEN];
@@ -371,14 +681,34 @@ static int cmd_telnet_listen(struct cli_sess *s, const struct cli_args *a, struc
 	return cfg_result(gw_cfg_set_telnet(s->cand, addr, port, err), err, out);
 }
 
+static const struct cli_cmd telnet_listen_cmd = {
+    .syntax = "telnet listen A.B.C.D <%u-%u>",
+    .no_syntax = "telnet listen [A.B.C.D] [<%u-%u>]",
+    .help = "Telnet server|Listen for connections|Local address|TCP port",
+    .range = {{1, GW_CFG_PORT_MAX}},
+    .modes = VTY,
+    .flags = CFG,
+    .fn = cmd_telnet_listen,
+};
+
 static int cmd_exec_timeout(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
 	char err[GW_CFG_ERRLEN];
 	uint32_t secs = GW_CFG_VTY_TIMEOUT_DEFAULT;
 	if (!a->neg)
-		secs = cli_u32(a->val[0]) * 60 + (a->nval > 1 ? cli_u32(a->val[1]) : 0);
+		secs = cli_u32(a->val[0]) * MINUTE + (a->nval > 1 ? cli_u32(a->val[1]) : 0);
 	return cfg_result(gw_cfg_set_vty_timeout(s->cand, secs, err), err, out);
 }
+
+static const struct cli_cmd exec_timeout_cmd = {
+    .syntax = "exec-timeout <%u-%u> [<%u-%u>]",
+    .no_syntax = "exec-timeout [<%u-%u>] [<%u-%u>]",
+    .help = "Idle session timeout|Minutes (0: never)|Seconds",
+    .range = {{0, GW_CFG_VTY_TIMEOUT_MAX / MINUTE}, {0, MINUTE - 1}},
+    .modes = VTY,
+    .flags = CFG,
+    .fn = cmd_exec_timeout,
+};
 
 static int cmd_metrics_listen(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
@@ -388,199 +718,76 @@ static int cmd_metrics_listen(struct cli_sess *s, const struct cli_args *a, stru
 	return cfg_result(gw_cfg_set_metrics(s->cand, addr, port, err), err, out);
 }
 
+static const struct cli_cmd metrics_listen_cmd = {
+    .syntax = "metrics listen A.B.C.D <%u-%u>",
+    .no_syntax = "metrics listen [A.B.C.D] [<%u-%u>]",
+    .help = "Prometheus metrics endpoint (HTTP GET /metrics)|Listen for scrapes|Local address "
+            "(0.0.0.0: any)|TCP port",
+    .range = {{1, GW_CFG_PORT_MAX}},
+    .modes = CONFIG,
+    .flags = CFG,
+    .fn = cmd_metrics_listen,
+};
+
 static int cmd_dataplane_workers(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
 	char err[GW_CFG_ERRLEN];
-	/* the word is <0-32> already; the model checks the range again for other callers */
+	/* the word is in range already; the model checks it again for other callers */
 	int n = a->neg ? GW_CFG_WORKERS_AUTO : (int)cli_u32(a->val[0]);
 	return cfg_result(gw_cfg_set_workers(s->cand, n, err), err, out);
 }
 
-/* ---------------------------------------------------------------- the table */
-
-#define SHOW(syntax, help)                                                                         \
-	{                                                                                          \
-		syntax, help, ALL_MODES, 0, cli_show_dispatch, NULL                                \
-	}
-
-const struct cli_cmd cli_commands[] = {
-    {"enable", "Turn on privileged commands", EXEC, 0, cmd_enable, NULL},
-    {"disable", "Turn off privileged commands", EXEC, 0, cmd_disable, NULL},
-    {"configure terminal", "Enter configuration mode|From the terminal", EXEC, CLI_F_ENABLE,
-     cmd_configure, NULL},
-    {"exit", "Leave this mode", ALL_MODES, 0, cmd_exit, NULL},
-    {"quit", "End the session", EXEC, 0, cmd_quit, NULL},
-    {"end", "Back to exec mode", CFG_MODES, 0, cmd_end, NULL},
-    {"write memory", "Save the configuration|To the startup configuration file", ALL_MODES,
-     CLI_F_ENABLE, cmd_write, NULL},
-    {"copy running-config startup-config",
-     "Copy a configuration|The running configuration|To the startup configuration file", ALL_MODES,
-     CLI_F_ENABLE, cmd_write, NULL},
-
-    SHOW("show version [json]",
-         "Show running system information|Software version|Machine-readable output"),
-    {"show running-config [json]",
-     "Show running system information|The running configuration|Machine-readable output", ALL_MODES,
-     CLI_F_ENABLE, cli_show_dispatch, NULL},
-    SHOW("show interfaces [json]",
-         "Show running system information|Interfaces|Machine-readable output"),
-    SHOW("show interfaces brief [json]", "Show running system information|Interfaces|One line per "
-                                         "interface|Machine-readable output"),
-    SHOW("show bridge-domain [json]",
-         "Show running system information|Bridge domains|Machine-readable output"),
-    SHOW("show bridge-domain <1-16777215> [json]",
-         "Show running system information|Bridge domains|Bridge-domain id|Machine-readable output"),
-    SHOW("show vxlan (peers|vni) [json]",
-         "Show running system information|VXLAN|Peers or VNIs|Machine-readable output"),
-    SHOW("show mac address-table [json]",
-         "Show running system information|MAC|Address table|Machine-readable output"),
-    SHOW("show mac address-table bridge-domain <1-16777215> [json]",
-         "Show running system information|MAC|Address table|Of one bridge domain|Bridge-domain "
-         "id|Machine-readable output"),
-    SHOW("show ip route [json]",
-         "Show running system information|IP|Routing table|Machine-readable output"),
-    SHOW("show ip route (A.B.C.D/M|A.B.C.D) [json]",
-         "Show running system information|IP|Routing table|Prefix (exact) or address (longest "
-         "match)|Machine-readable output"),
-    SHOW("show ip route vrf WORD [json]",
-         "Show running system information|IP|Routing table|Of a VRF|VRF name|Machine-readable "
-         "output"),
-    SHOW("show ip route vrf WORD (A.B.C.D/M|A.B.C.D) [json]",
-         "Show running system information|IP|Routing table|Of a VRF|VRF name|Prefix (exact) or "
-         "address (longest match)|Machine-readable output"),
-    SHOW("show ip arp [json]",
-         "Show running system information|IP|Neighbour table|Machine-readable output"),
-    SHOW("show ip arp vrf WORD [json]", "Show running system information|IP|Neighbour table|Of "
-                                        "the interfaces of a VRF|VRF name|Machine-readable output"),
-    SHOW("show vrf [json]",
-         "Show running system information|VRFs and their interfaces|Machine-readable output"),
-    SHOW("show vrf WORD [json]", "Show running system information|VRFs and their "
-                                 "interfaces|VRF name|Machine-readable output"),
-    SHOW("show counters [json]",
-         "Show running system information|Packet counters|Machine-readable output"),
-    SHOW("show counters interface WORD [json]",
-         "Show running system information|Packet counters|Of one interface|Interface "
-         "name|Machine-readable output"),
-    SHOW("show counters bridge-domain <1-16777215> [json]",
-         "Show running system information|Packet counters|Of one bridge domain|Bridge-domain "
-         "id|Machine-readable output"),
-    SHOW("show counters peer A.B.C.D [json]",
-         "Show running system information|Packet counters|Of one VTEP peer|VTEP "
-         "address|Machine-readable output"),
-    SHOW("show dataplane [json]",
-         "Show running system information|Data-plane worker threads|Machine-readable output"),
-    SHOW("show errors [json]",
-         "Show running system information|Drops by reason|Machine-readable output"),
-    SHOW("show errors all [json]", "Show running system information|Drops by reason|Every "
-                                   "reason, zeros included|Machine-readable output"),
-    {"clear mac address-table dynamic [bridge-domain] [<1-16777215>]",
-     "Reset|MAC|Address table|Learned entries|Of one bridge domain|Bridge-domain id", ALL_MODES,
-     CLI_F_ENABLE, cli_show_dispatch, NULL},
-    {"clear ip arp", "Reset|IP|Learned neighbours", ALL_MODES, CLI_F_ENABLE, cli_show_dispatch,
-     NULL},
-    {"clear counters", "Reset|Packet counters", ALL_MODES, CLI_F_ENABLE, cli_show_dispatch, NULL},
-    {"ping LINE",
-     "Send ICMP echo requests from the gateway|[vrf NAME] A.B.C.D [source INTERFACE|A.B.C.D] "
-     "[count N] [size N] [timeout SECONDS]",
-     EXEC, 0, cli_ping_cmd, NULL},
-
-    {"trace add <1-1000> [(underlay|ethernet)]",
-     "Packet trace|Trace the next packets|How many|Only those arriving from that input", EXEC,
-     CLI_F_ENABLE, cli_cmd_trace_add, NULL},
-    {"show trace [json]",
-     "Show running system information|Traced packets, stage by stage|Machine-readable output",
-     ALL_MODES, 0, cli_show_trace, NULL},
-    {"clear trace", "Reset|Traced packets and the rest of the trace budget", ALL_MODES,
-     CLI_F_ENABLE, cli_cmd_trace_clear, NULL},
-    {"debug (arp|vxlan|all)", "Debug logging|ARP, VXLAN and bridging, or everything", EXEC,
-     CLI_F_ENABLE | CLI_F_NO, cli_cmd_debug, NULL},
-    {"debug ip packet", "Debug logging|IP|Drops, ICMP sent", EXEC, CLI_F_ENABLE | CLI_F_NO,
-     cli_cmd_debug, NULL},
-    {"undebug (arp|vxlan|all)", "Turn off debug logging|ARP, VXLAN and bridging, or everything",
-     EXEC, CLI_F_ENABLE, cli_cmd_debug, NULL},
-    {"undebug ip packet", "Turn off debug logging|IP|Drops, ICMP sent", EXEC, CLI_F_ENABLE,
-     cli_cmd_debug, NULL},
-    {"show debugging [json]",
-     "Show running system information|Debug toggles that are "
-     "on|Machine-readable output",
-     ALL_MODES, 0, cli_show_debugging, NULL},
-
-    {"hostname WORD", "Name of this gateway|Host name", CONFIG, CFG, cmd_hostname,
-     "hostname [WORD]"},
-    {"vxlan source A.B.C.D", "VXLAN underlay|Local VTEP address|Address of this host", CONFIG, CFG,
-     cmd_vxlan_source, "vxlan source [A.B.C.D]"},
-    {"vxlan udp-port <1-65535>", "VXLAN underlay|UDP destination port|Port (default 4789)", CONFIG,
-     CFG, cmd_vxlan_port, "vxlan udp-port [<1-65535>]"},
-    {"fabric anycast-gateway-mac H:H:H:H:H:H",
-     "Fabric settings|Gateway MAC shared by the anycast-gateway BDIFs of all gateways|MAC address",
-     CONFIG, CFG, cmd_anycast_mac, "fabric anycast-gateway-mac [H:H:H:H:H:H]"},
-    {"bridge-domain <1-16777215>", "Bridge domain configuration|Bridge-domain id", CONFIG, CFG,
-     cmd_bridge_domain, NULL},
-    {"interface bdif <1-16777215>",
-     "Interface configuration|L3 interface of a bridge domain|Bridge-domain id", CONFIG, CFG,
-     cmd_if_bdif, NULL},
-    {"interface ethernet WORD",
-     "Interface configuration|Ethernet uplink|Linux netdev name, or NETDEV.N for an 802.1Q "
-     "sub-interface",
-     CONFIG, CFG, cmd_if_eth, NULL},
-    {"ip route A.B.C.D/M (A.B.C.D|null0)", "IP|Static route|Destination prefix|Next hop or null0",
-     CONFIG, CFG, cmd_ip_route, "ip route A.B.C.D/M [(A.B.C.D|null0)]"},
-    {"ip route vrf WORD A.B.C.D/M (A.B.C.D|null0)",
-     "IP|Static route|In a VRF|VRF name|Destination prefix|Next hop (in that VRF) or null0", CONFIG,
-     CFG, cmd_ip_route_vrf, "ip route vrf WORD A.B.C.D/M [(A.B.C.D|null0)]"},
-    {"vrf WORD", "Tenant routing table (VRF)|VRF name", CONFIG, CFG, cmd_vrf, NULL},
-    {"arp A.B.C.D H:H:H:H:H:H WORD", "Static ARP entry|IPv4 address|MAC address|Interface", CONFIG,
-     CFG, cmd_arp, "arp A.B.C.D [H:H:H:H:H:H] [WORD]"},
-    {"mac-address-table static H:H:H:H:H:H bridge-domain <1-16777215> peer A.B.C.D",
-     "MAC table|Static entry|MAC address|In bridge domain|Bridge-domain id|Behind VTEP|VTEP "
-     "address",
-     CONFIG, CFG, cmd_mac_static,
-     "mac-address-table static H:H:H:H:H:H bridge-domain <1-16777215> [peer] [A.B.C.D]"},
-
-    {"username WORD secret WORD",
-     "A telnet login|User name|Its password as a hash|crypt(3) SHA-512 hash ($6$...)", CONFIG, CFG,
-     cmd_username, "username WORD [secret] [WORD]"},
-    {"enable secret WORD", "Privileged level password|As a hash|crypt(3) SHA-512 hash ($6$...)",
-     CONFIG, CFG, cmd_enable_secret, "enable secret [WORD]"},
-    {"line vty", "Terminal lines|Virtual terminals (telnet)", CONFIG, CFG, cmd_line_vty, NULL},
-    {"telnet listen A.B.C.D <1-65535>",
-     "Telnet server|Listen for connections|Local address|TCP port", VTY, CFG, cmd_telnet_listen,
-     "telnet listen [A.B.C.D] [<1-65535>]"},
-    {"exec-timeout <0-35791> [<0-59>]", "Idle session timeout|Minutes (0: never)|Seconds", VTY, CFG,
-     cmd_exec_timeout, "exec-timeout [<0-35791>] [<0-59>]"},
-
-    {"metrics listen A.B.C.D <1-65535>",
-     "Prometheus metrics endpoint (HTTP GET /metrics)|Listen for scrapes|Local address (0.0.0.0: "
-     "any)|TCP port",
-     CONFIG, CFG, cmd_metrics_listen, "metrics listen [A.B.C.D] [<1-65535>]"},
-    {"dataplane workers <0-32>",
-     "Data plane (packet forwarding)|Forwarding threads sharing the traffic (default and no: one "
-     "per online CPU)|Threads (0: none, the main thread forwards every packet)",
-     CONFIG, CFG, cmd_dataplane_workers, "dataplane workers [<0-32>]"},
-
-    {"vni <1-16777215>", "VXLAN network identifier|VNI", BD, CFG, cmd_vni, "vni [<1-16777215>]"},
-    {"flood-peer A.B.C.D", "Head-end replication peer (and allowed VTEP)|VTEP address", BD, CFG,
-     cmd_flood_peer, NULL},
-    {"flood-group A.B.C.D", "Underlay multicast group for BUM traffic|Group address", BD, CFG,
-     cmd_flood_group, "flood-group [A.B.C.D]"},
-    {"mac-aging <0-1000000>", "MAC ageing time|Seconds (0: never)", BD, CFG, cmd_mac_aging,
-     "mac-aging [<0-1000000>]"},
-    {"mac-limit <1-1048576>", "Most MACs learned in this bridge domain|Entries", BD, CFG,
-     cmd_mac_limit, "mac-limit [<1-1048576>]"},
-
-    {"ip address A.B.C.D/M [secondary]", "IP|Interface address|Address/length|Another address", IF,
-     CFG, cmd_ip_address, "ip address [A.B.C.D/M] [secondary]"},
-    {"mac-address H:H:H:H:H:H", "Interface MAC address|MAC", IF, CFG, cmd_if_mac,
-     "mac-address [H:H:H:H:H:H]"},
-    {"mtu <576-9000>", "IP MTU|Bytes", IF, CFG, cmd_mtu, "mtu [<576-9000>]"},
-    {"shutdown", "Disable the interface", IF, CFG, cmd_shutdown, NULL},
-    {"encapsulation dot1q <1-4094>", "Sub-interface encapsulation|IEEE 802.1Q VLAN tagging|VLAN id",
-     IF, CFG, cmd_encapsulation, "encapsulation dot1q [<1-4094>]"},
-    {"vrf WORD", "Put the interface in a VRF|VRF name", IF, CFG, cmd_if_vrf, "vrf [WORD]"},
-    {"fabric forwarding mode anycast-gateway",
-     "Fabric settings|Forwarding of this interface|Mode|Distributed anycast gateway (BDIF): "
-     "the fabric anycast-gateway-mac",
-     IF, CFG, cmd_if_anycast, NULL},
+static const struct cli_cmd dataplane_workers_cmd = {
+    .syntax = "dataplane workers <%u-%u>",
+    .no_syntax = "dataplane workers [<%u-%u>]",
+    .help = "Data plane (packet forwarding)|Forwarding threads sharing the traffic (default and "
+            "no: one per online CPU)|Threads (0: none, the main thread forwards every packet)",
+    .range = {{0, GW_CFG_WORKERS_MAX}},
+    .modes = CONFIG,
+    .flags = CFG,
+    .fn = cmd_dataplane_workers,
 };
 
-const size_t cli_n_commands = sizeof(cli_commands) / sizeof(cli_commands[0]);
+/* ---------------------------------------------------------------- the sections */
+
+/* in the order `?` lists them (cli/grammar.c puts the sections in order) */
+const struct cli_cmd *const cli_mode_cmds[] = {
+    &enable_cmd, &disable_cmd, &configure_cmd, &exit_cmd, &quit_cmd,
+    &end_cmd,    &write_cmd,   &copy_cmd,      NULL,
+};
+
+/* in the order `?` lists them (cli/grammar.c puts the sections in order) */
+const struct cli_cmd *const cli_config_cmds[] = {
+    &hostname_cmd,
+    &vxlan_source_cmd,
+    &vxlan_port_cmd,
+    &anycast_mac_cmd,
+    &bridge_domain_cmd,
+    &if_bdif_cmd,
+    &if_eth_cmd,
+    &ip_route_cmd,
+    &ip_route_vrf_cmd,
+    &vrf_cmd,
+    &arp_cmd,
+    &mac_static_cmd,
+    &username_cmd,
+    &enable_secret_cmd,
+    &line_vty_cmd,
+    &telnet_listen_cmd,
+    &exec_timeout_cmd,
+    &metrics_listen_cmd,
+    &dataplane_workers_cmd,
+    &vni_cmd,
+    &flood_peer_cmd,
+    &flood_group_cmd,
+    &mac_aging_cmd,
+    &mac_limit_cmd,
+    &ip_address_cmd,
+    &if_mac_cmd,
+    &mtu_cmd,
+    &shutdown_cmd,
+    &encapsulation_cmd,
+    &if_vrf_cmd,
+    &if_anycast_cmd,
+    NULL,
+};

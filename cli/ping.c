@@ -173,7 +173,22 @@ static const struct gw_ping_ops ping_ops = {.probe = on_probe, .done = on_done};
 
 /* ---------------------------------------------------------------- the command */
 
-int cli_ping_cmd(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+static void ping_abort(struct cli_sess *s)
+{
+	if (s->ping_id && s->env->gw)
+		gw_ping_stop(s->env->gw, s->ping_id);
+}
+
+static void ping_cancel(struct cli_sess *s)
+{
+	if (s->ping_id && s->env->gw)
+		gw_ping_cancel(s->env->gw, s->ping_id);
+	s->ping_id = 0;
+}
+
+static const struct cli_pending ping_pending = {.cancel = ping_cancel, .abort = ping_abort};
+
+static int cmd_ping(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
 	struct gw *gw = s->env->gw;
 	if (!gw || !s->sink.write || !s->sink.done)
@@ -202,6 +217,7 @@ int cli_ping_cmd(struct cli_sess *s, const struct cli_args *a, struct cli_out *o
 	}
 	s->ping_id = id;
 	s->ping_marks = 0;
+	s->pending = &ping_pending;
 	cli_printf(out, "Type escape sequence to abort.\n");
 	cli_printf(out, "Sending %u, %u-byte ICMP Echos to %s, timeout is %u seconds:\n", r.count,
 	           r.size, dst, timeout_s);
@@ -211,15 +227,14 @@ int cli_ping_cmd(struct cli_sess *s, const struct cli_args *a, struct cli_out *o
 	return CLI_R_PENDING;
 }
 
-void cli_ping_abort(struct cli_sess *s)
-{
-	if (s->ping_id && s->env->gw)
-		gw_ping_stop(s->env->gw, s->ping_id);
-}
+/* LINE: the words after `ping` are parsed here, their options in any order */
+static const struct cli_cmd ping_cmd = {
+    .syntax = "ping LINE",
+    .help = "Send ICMP echo requests from the gateway|[vrf NAME] A.B.C.D [source INTERFACE or "
+            "A.B.C.D] [count N] [size N] [timeout SECONDS]",
+    .modes = CLI_M(CLI_MODE_EXEC),
+    .fn = cmd_ping,
+};
 
-void cli_ping_cancel(struct cli_sess *s)
-{
-	if (s->ping_id && s->env->gw)
-		gw_ping_cancel(s->env->gw, s->ping_id);
-	s->ping_id = 0;
-}
+/* in the order `?` lists them (cli/grammar.c puts the sections in order) */
+const struct cli_cmd *const cli_ping_cmds[] = {&ping_cmd, NULL};

@@ -164,6 +164,15 @@ static const char *last_error(struct cli_out *o)
 int cli_load_config(const char *text, struct gw_cfg **out_cfg,
                     void (*report)(void *arg, unsigned line, const char *msg), void *arg)
 {
+	return cli_load_config_observed(text, out_cfg, report, arg, NULL, NULL);
+}
+
+int cli_load_config_observed(const char *text, struct gw_cfg **out_cfg,
+                             void (*report)(void *arg, unsigned line, const char *msg), void *arg,
+                             void (*on_run)(void *arg, const struct cli_cmd *cmd, bool neg,
+                                            int result),
+                             void *on_run_arg)
+{
 	static const struct cli_env env = {.running = loader_running};
 	struct cli_sess *s = cli_sess_new(&env, true);
 	struct gw_cfg *cfg = gw_cfg_new();
@@ -180,6 +189,8 @@ int cli_load_config(const char *text, struct gw_cfg **out_cfg,
 	struct cli_out o;
 	cli_out_init(&o);
 	s->loading = true;
+	s->on_run = on_run;
+	s->on_run_arg = on_run_arg;
 	s->cand = cfg;
 	s->mode = CLI_MODE_CONFIG;
 	unsigned lineno = 0;

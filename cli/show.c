@@ -4,6 +4,9 @@
  *
  * Text is one entry per line in fixed columns, addresses in their usual notation, so
  * that both a person and `| include` find what they look for.
+ *
+ * Each command's handler is followed by its entry in the tree; the words it matched are
+ * its arguments, so no word is looked at twice.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +17,7 @@
 #include "common/net.h"
 #include "gw/stats.h"
 #include "gw/worker.h"
+#include "vxlan/bd.h"
 
 #ifndef VXGW_VERSION
 #define VXGW_VERSION "0.0.0"
@@ -58,6 +62,30 @@ static void jstr(struct cli_out *o, const char *s)
 static const char *jsep(struct show_ctx *c)
 {
 	return c->n++ ? "," : "";
+}
+
+/* The context of a show or clear command on the running gateway, its counters brought up
+ * to date; false (error printed) without a gateway. */
+static bool show_begin(struct show_ctx *c, struct cli_sess *s, const struct cli_args *a,
+                       struct cli_out *out)
+{
+	*c = (struct show_ctx){.s = s, .gw = s->env->gw, .out = out, .json = cli_json(a)};
+	if (!c->gw) {
+		cli_err(out, "\"%s\" needs a running gateway", a->argv[1]);
+		return false;
+	}
+	if (s->env->sync)
+		s->env->sync(s->env->ctx);
+	return true;
+}
+
+/* The VRF named in `show ... vrf NAME`; false (error printed) when there is none. */
+static bool show_vrf_arg(struct show_ctx *c, const char *name)
+{
+	if (gw_vrf_find(c->gw, name, &c->vrfx))
+		return true;
+	cli_err(c->out, "vrf %s does not exist", name);
+	return false;
 }
 
 /* ---------------------------------------------------------------- ip arp */
@@ -110,6 +138,58 @@ static void show_ip_arp(struct show_ctx *c)
 	cli_printf(c->out, "Total: %u\n", c->n);
 }
 
+static int cmd_show_ip_arp(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+{
+	struct show_ctx c;
+	if (!show_begin(&c, s, a, out))
+		return CLI_R_ERROR;
+	show_ip_arp(&c);
+	return CLI_R_OK;
+}
+
+static const struct cli_cmd show_ip_arp_cmd = {
+    .syntax = "show ip arp [json]",
+    .help = "Show running system information|IP|Neighbour table|Machine-readable output",
+    .modes = CLI_MODES_ALL,
+    .fn = cmd_show_ip_arp,
+};
+
+static int cmd_show_ip_arp_vrf(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+{
+	struct show_ctx c;
+	if (!show_begin(&c, s, a, out))
+		return CLI_R_ERROR;
+	if (!show_vrf_arg(&c, a->val[0]))
+		return CLI_R_ERROR;
+	show_ip_arp(&c);
+	return CLI_R_OK;
+}
+
+static const struct cli_cmd show_ip_arp_vrf_cmd = {
+    .syntax = "show ip arp vrf WORD [json]",
+    .help = "Show running system information|IP|Neighbour table|Of the interfaces of a VRF|VRF "
+            "name|Machine-readable output",
+    .modes = CLI_MODES_ALL,
+    .fn = cmd_show_ip_arp_vrf,
+};
+
+static int cmd_clear_ip_arp(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+{
+	struct show_ctx c;
+	if (!show_begin(&c, s, a, out))
+		return CLI_R_ERROR;
+	arp_clear_dynamic(gw_arp(c.gw), 0);
+	return CLI_R_OK;
+}
+
+static const struct cli_cmd clear_ip_arp_cmd = {
+    .syntax = "clear ip arp",
+    .help = "Reset|IP|Learned neighbours",
+    .modes = CLI_MODES_ALL,
+    .flags = CLI_F_ENABLE,
+    .fn = cmd_clear_ip_arp,
+};
+
 /* ---------------------------------------------------------------- mac address-table */
 
 static int mac_line(const struct bd_mac_info *m, void *arg)
@@ -145,6 +225,51 @@ static void show_mac_table(struct show_ctx *c)
 	bd_mac_walk(gw_bd(c->gw), c->filter, now_ms(c->s), mac_line, c);
 	cli_printf(c->out, "Total: %u\n", c->n);
 }
+
+static int cmd_show_mac(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+{
+	struct show_ctx c;
+	if (!show_begin(&c, s, a, out))
+		return CLI_R_ERROR;
+	c.filter = a->nval ? cli_u32(a->val[0]) : 0;
+	show_mac_table(&c);
+	return CLI_R_OK;
+}
+
+static const struct cli_cmd show_mac_cmd = {
+    .syntax = "show mac address-table [json]",
+    .help = "Show running system information|MAC|Address table|Machine-readable output",
+    .modes = CLI_MODES_ALL,
+    .fn = cmd_show_mac,
+};
+
+static const struct cli_cmd show_mac_bd_cmd = {
+    .syntax = "show mac address-table bridge-domain <%u-%u> [json]",
+    .help = "Show running system information|MAC|Address table|Of one bridge domain|Bridge-domain "
+            "id|Machine-readable output",
+    .range = {{1, BD_ID_MAX}},
+    .modes = CLI_MODES_ALL,
+    .fn = cmd_show_mac,
+};
+
+/* the bridge-domain id is the last value, with or without its keyword */
+static int cmd_clear_mac(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+{
+	struct show_ctx c;
+	if (!show_begin(&c, s, a, out))
+		return CLI_R_ERROR;
+	bd_mac_clear_dynamic(gw_bd(c.gw), a->nval ? cli_u32(a->val[a->nval - 1]) : 0);
+	return CLI_R_OK;
+}
+
+static const struct cli_cmd clear_mac_cmd = {
+    .syntax = "clear mac address-table dynamic [bridge-domain] [<%u-%u>]",
+    .help = "Reset|MAC|Address table|Learned entries|Of one bridge domain|Bridge-domain id",
+    .range = {{1, BD_ID_MAX}},
+    .modes = CLI_MODES_ALL,
+    .flags = CLI_F_ENABLE,
+    .fn = cmd_clear_mac,
+};
 
 /* ---------------------------------------------------------------- ip route */
 
@@ -272,6 +397,57 @@ static void show_ip_route(struct show_ctx *c, const char *arg)
 	}
 }
 
+static int cmd_show_ip_route(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+{
+	struct show_ctx c;
+	if (!show_begin(&c, s, a, out))
+		return CLI_R_ERROR;
+	show_ip_route(&c, a->nval ? a->val[0] : NULL);
+	return CLI_R_OK;
+}
+
+static const struct cli_cmd show_ip_route_cmd = {
+    .syntax = "show ip route [json]",
+    .help = "Show running system information|IP|Routing table|Machine-readable output",
+    .modes = CLI_MODES_ALL,
+    .fn = cmd_show_ip_route,
+};
+
+static const struct cli_cmd show_ip_route_to_cmd = {
+    .syntax = "show ip route (A.B.C.D/M|A.B.C.D) [json]",
+    .help = "Show running system information|IP|Routing table|Prefix (exact) or address (longest "
+            "match)|Machine-readable output",
+    .modes = CLI_MODES_ALL,
+    .fn = cmd_show_ip_route,
+};
+
+static int cmd_show_ip_route_vrf(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+{
+	struct show_ctx c;
+	if (!show_begin(&c, s, a, out))
+		return CLI_R_ERROR;
+	if (!show_vrf_arg(&c, a->val[0]))
+		return CLI_R_ERROR;
+	show_ip_route(&c, a->nval > 1 ? a->val[1] : NULL);
+	return CLI_R_OK;
+}
+
+static const struct cli_cmd show_ip_route_vrf_cmd = {
+    .syntax = "show ip route vrf WORD [json]",
+    .help = "Show running system information|IP|Routing table|Of a VRF|VRF name|Machine-readable "
+            "output",
+    .modes = CLI_MODES_ALL,
+    .fn = cmd_show_ip_route_vrf,
+};
+
+static const struct cli_cmd show_ip_route_vrf_to_cmd = {
+    .syntax = "show ip route vrf WORD (A.B.C.D/M|A.B.C.D) [json]",
+    .help = "Show running system information|IP|Routing table|Of a VRF|VRF name|Prefix (exact) or "
+            "address (longest match)|Machine-readable output",
+    .modes = CLI_MODES_ALL,
+    .fn = cmd_show_ip_route_vrf,
+};
+
 /* ---------------------------------------------------------------- errors, counters */
 
 static void show_errors(struct show_ctx *c)
@@ -297,6 +473,31 @@ static void show_errors(struct show_ctx *c)
 	if (!c->n)
 		cli_printf(c->out, "No drops.\n");
 }
+
+static int cmd_show_errors(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+{
+	struct show_ctx c;
+	if (!show_begin(&c, s, a, out))
+		return CLI_R_ERROR;
+	c.all = a->argc > 2 && !strcmp(a->argv[2], "all");
+	show_errors(&c);
+	return CLI_R_OK;
+}
+
+static const struct cli_cmd show_errors_cmd = {
+    .syntax = "show errors [json]",
+    .help = "Show running system information|Drops by reason|Machine-readable output",
+    .modes = CLI_MODES_ALL,
+    .fn = cmd_show_errors,
+};
+
+static const struct cli_cmd show_errors_all_cmd = {
+    .syntax = "show errors all [json]",
+    .help = "Show running system information|Drops by reason|Every reason, zeros "
+            "included|Machine-readable output",
+    .modes = CLI_MODES_ALL,
+    .fn = cmd_show_errors,
+};
 
 /* ---------------------------------------------------------------- dataplane */
 
@@ -340,6 +541,22 @@ static void show_dataplane(struct show_ctx *c, const struct gw_workers *ws)
 		           (unsigned long long)wi.punted, (unsigned long long)wi.punt_drops,
 		           (unsigned long long)wi.tx_failed);
 }
+
+static int cmd_show_dataplane(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+{
+	struct show_ctx c;
+	if (!show_begin(&c, s, a, out))
+		return CLI_R_ERROR;
+	show_dataplane(&c, s->env->workers ? s->env->workers(s->env->ctx) : NULL);
+	return CLI_R_OK;
+}
+
+static const struct cli_cmd show_dataplane_cmd = {
+    .syntax = "show dataplane [json]",
+    .help = "Show running system information|Data-plane worker threads|Machine-readable output",
+    .modes = CLI_MODES_ALL,
+    .fn = cmd_show_dataplane,
+};
 
 /* The counter and rate fields every counted object has in JSON. */
 static void counters_json(struct cli_out *o, const struct gw_if_counters *k,
@@ -576,6 +793,96 @@ static void show_counters(struct show_ctx *c)
 #undef COUNTER_TEXT
 }
 
+static int cmd_show_counters(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+{
+	struct show_ctx c;
+	if (!show_begin(&c, s, a, out))
+		return CLI_R_ERROR;
+	show_counters(&c);
+	return CLI_R_OK;
+}
+
+static const struct cli_cmd show_counters_cmd = {
+    .syntax = "show counters [json]",
+    .help = "Show running system information|Packet counters|Machine-readable output",
+    .modes = CLI_MODES_ALL,
+    .fn = cmd_show_counters,
+};
+
+static int cmd_show_counters_if(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+{
+	struct show_ctx c;
+	if (!show_begin(&c, s, a, out))
+		return CLI_R_ERROR;
+	c.only = a->val[0];
+	return show_counters_one(&c, "interfaces");
+}
+
+static const struct cli_cmd show_counters_if_cmd = {
+    .syntax = "show counters interface WORD [json]",
+    .help = "Show running system information|Packet counters|Of one interface|Interface "
+            "name|Machine-readable output",
+    .modes = CLI_MODES_ALL,
+    .fn = cmd_show_counters_if,
+};
+
+/* names as the tables print them: "10" for "010" */
+static int cmd_show_counters_bd(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+{
+	struct show_ctx c;
+	if (!show_begin(&c, s, a, out))
+		return CLI_R_ERROR;
+	char name[16];
+	snprintf(name, sizeof(name), "%u", cli_u32(a->val[0]));
+	c.only = name;
+	return show_counters_one(&c, "bridge_domains");
+}
+
+static const struct cli_cmd show_counters_bd_cmd = {
+    .syntax = "show counters bridge-domain <%u-%u> [json]",
+    .help = "Show running system information|Packet counters|Of one bridge domain|Bridge-domain "
+            "id|Machine-readable output",
+    .range = {{1, BD_ID_MAX}},
+    .modes = CLI_MODES_ALL,
+    .fn = cmd_show_counters_bd,
+};
+
+/* as the table prints it: 192.0.2.1 for "192.0.2.01" */
+static int cmd_show_counters_peer(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+{
+	struct show_ctx c;
+	if (!show_begin(&c, s, a, out))
+		return CLI_R_ERROR;
+	char name[NET_IP_STRLEN];
+	c.only = net_ip_fmt(cli_ip(a->val[0]), name);
+	return show_counters_one(&c, "peers");
+}
+
+static const struct cli_cmd show_counters_peer_cmd = {
+    .syntax = "show counters peer A.B.C.D [json]",
+    .help = "Show running system information|Packet counters|Of one VTEP peer|VTEP "
+            "address|Machine-readable output",
+    .modes = CLI_MODES_ALL,
+    .fn = cmd_show_counters_peer,
+};
+
+static int cmd_clear_counters(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+{
+	struct show_ctx c;
+	if (!show_begin(&c, s, a, out))
+		return CLI_R_ERROR;
+	gw_clear_counters(c.gw);
+	return CLI_R_OK;
+}
+
+static const struct cli_cmd clear_counters_cmd = {
+    .syntax = "clear counters",
+    .help = "Reset|Packet counters",
+    .modes = CLI_MODES_ALL,
+    .flags = CLI_F_ENABLE,
+    .fn = cmd_clear_counters,
+};
+
 /* ---------------------------------------------------------------- interfaces */
 
 static int if_line_brief(const struct gw_if_info *i, void *arg)
@@ -698,6 +1005,40 @@ static void show_interfaces(struct show_ctx *c, bool brief)
 		           "MTU", "VRF");
 	gw_if_walk(c->gw, brief ? if_line_brief : if_line_full, c);
 }
+
+static int cmd_show_interfaces(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+{
+	struct show_ctx c;
+	if (!show_begin(&c, s, a, out))
+		return CLI_R_ERROR;
+	show_interfaces(&c, false);
+	return CLI_R_OK;
+}
+
+static const struct cli_cmd show_interfaces_cmd = {
+    .syntax = "show interfaces [json]",
+    .help = "Show running system information|Interfaces|Machine-readable output",
+    .modes = CLI_MODES_ALL,
+    .fn = cmd_show_interfaces,
+};
+
+static int cmd_show_interfaces_brief(struct cli_sess *s, const struct cli_args *a,
+                                     struct cli_out *out)
+{
+	struct show_ctx c;
+	if (!show_begin(&c, s, a, out))
+		return CLI_R_ERROR;
+	show_interfaces(&c, true);
+	return CLI_R_OK;
+}
+
+static const struct cli_cmd show_interfaces_brief_cmd = {
+    .syntax = "show interfaces brief [json]",
+    .help =
+        "Show running system information|Interfaces|One line per interface|Machine-readable output",
+    .modes = CLI_MODES_ALL,
+    .fn = cmd_show_interfaces_brief,
+};
 
 /* ---------------------------------------------------------------- bridge domains, vxlan */
 
@@ -829,6 +1170,47 @@ static void show_vxlan(struct show_ctx *c, bool peers)
 	}
 }
 
+static int cmd_show_bd(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+{
+	struct show_ctx c;
+	if (!show_begin(&c, s, a, out))
+		return CLI_R_ERROR;
+	c.filter = a->nval ? cli_u32(a->val[0]) : 0;
+	return show_bridge_domains(&c);
+}
+
+static const struct cli_cmd show_bd_cmd = {
+    .syntax = "show bridge-domain [json]",
+    .help = "Show running system information|Bridge domains|Machine-readable output",
+    .modes = CLI_MODES_ALL,
+    .fn = cmd_show_bd,
+};
+
+static const struct cli_cmd show_bd_one_cmd = {
+    .syntax = "show bridge-domain <%u-%u> [json]",
+    .help =
+        "Show running system information|Bridge domains|Bridge-domain id|Machine-readable output",
+    .range = {{1, BD_ID_MAX}},
+    .modes = CLI_MODES_ALL,
+    .fn = cmd_show_bd,
+};
+
+static int cmd_show_vxlan(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+{
+	struct show_ctx c;
+	if (!show_begin(&c, s, a, out))
+		return CLI_R_ERROR;
+	show_vxlan(&c, !strcmp(a->val[0], "peers"));
+	return CLI_R_OK;
+}
+
+static const struct cli_cmd show_vxlan_cmd = {
+    .syntax = "show vxlan (peers|vni) [json]",
+    .help = "Show running system information|VXLAN|Peers or VNIs|Machine-readable output",
+    .modes = CLI_MODES_ALL,
+    .fn = cmd_show_vxlan,
+};
+
 /* ---------------------------------------------------------------- vrf */
 
 /* Interfaces of the VRF c->vrfx, as a text list or JSON strings. */
@@ -901,14 +1283,40 @@ static void show_vrf(struct show_ctx *c, int only)
 		cli_printf(c->out, "]}\n");
 }
 
-/* The VRF named in `show ... vrf NAME`; false (error printed) when there is none. */
-static bool show_vrf_arg(struct show_ctx *c, const char *name)
+static int cmd_show_vrf(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
-	if (gw_vrf_find(c->gw, name, &c->vrfx))
-		return true;
-	cli_err(c->out, "vrf %s does not exist", name);
-	return false;
+	struct show_ctx c;
+	if (!show_begin(&c, s, a, out))
+		return CLI_R_ERROR;
+	show_vrf(&c, -1);
+	return CLI_R_OK;
 }
+
+static const struct cli_cmd show_vrf_cmd = {
+    .syntax = "show vrf [json]",
+    .help = "Show running system information|VRFs and their interfaces|Machine-readable output",
+    .modes = CLI_MODES_ALL,
+    .fn = cmd_show_vrf,
+};
+
+static int cmd_show_vrf_one(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+{
+	struct show_ctx c;
+	if (!show_begin(&c, s, a, out))
+		return CLI_R_ERROR;
+	if (!show_vrf_arg(&c, a->val[0]))
+		return CLI_R_ERROR;
+	show_vrf(&c, c.vrfx);
+	return CLI_R_OK;
+}
+
+static const struct cli_cmd show_vrf_one_cmd = {
+    .syntax = "show vrf WORD [json]",
+    .help = "Show running system information|VRFs and their interfaces|VRF name|Machine-readable "
+            "output",
+    .modes = CLI_MODES_ALL,
+    .fn = cmd_show_vrf_one,
+};
 
 /* ---------------------------------------------------------------- running-config */
 
@@ -930,85 +1338,71 @@ static void show_running(struct show_ctx *c, const struct gw_cfg *cfg)
 	cli_out_free(&text);
 }
 
-/* ---------------------------------------------------------------- dispatch */
-
-static int do_clear(struct show_ctx *c, const struct cli_args *a)
+static int cmd_show_running(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
-	const char *what = a->argv[1];
-	if (!strcmp(what, "mac"))
-		bd_mac_clear_dynamic(gw_bd(c->gw), a->nval ? cli_u32(a->val[a->nval - 1]) : 0);
-	else if (!strcmp(what, "ip"))
-		arp_clear_dynamic(gw_arp(c->gw), 0);
-	else
-		gw_clear_counters(c->gw);
+	const struct gw_cfg *cfg = s->env->running ? s->env->running(s->env->ctx) : NULL;
+	if (!cfg)
+		return cli_err(out, "no running configuration");
+	struct show_ctx c = {.s = s, .out = out, .json = cli_json(a)};
+	show_running(&c, cfg);
 	return CLI_R_OK;
 }
 
-int cli_show_dispatch(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+static const struct cli_cmd show_running_cmd = {
+    .syntax = "show running-config [json]",
+    .help = "Show running system information|The running configuration|Machine-readable output",
+    .modes = CLI_MODES_ALL,
+    .flags = CLI_F_ENABLE,
+    .fn = cmd_show_running,
+};
+
+/* ---------------------------------------------------------------- version */
+
+static int cmd_show_version(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
-	struct show_ctx c = {.s = s, .gw = s->env->gw, .out = out};
-	const char *w1 = a->argv[1], *w2 = a->argc > 2 ? a->argv[2] : "";
-	c.json = a->argc > 2 && !strcmp(a->argv[a->argc - 1], "json");
-	if (!strcmp(w1, "version")) {
-		cli_printf(out, c.json ? "{\"version\":\"%s\"}\n" : "vxgw %s, a VXLAN L3 gateway\n",
-		           VXGW_VERSION);
-		return CLI_R_OK;
-	}
-	if (!strcmp(w1, "running-config")) {
-		const struct gw_cfg *cfg = s->env->running ? s->env->running(s->env->ctx) : NULL;
-		if (!cfg)
-			return cli_err(out, "no running configuration");
-		show_running(&c, cfg);
-		return CLI_R_OK;
-	}
-	if (!c.gw)
-		return cli_err(out, "\"%s\" needs a running gateway", w1);
-	if (s->env->sync)
-		s->env->sync(s->env->ctx);
-	if (!strcmp(a->argv[0], "clear"))
-		return do_clear(&c, a);
-	/* show ip (route|arp) vrf NAME ...: the VRF name is the first value */
-	bool vrf = !strcmp(w1, "ip") && a->argc > 4 && !strcmp(a->argv[3], "vrf");
-	if (vrf && !show_vrf_arg(&c, a->val[0]))
-		return CLI_R_ERROR;
-	int at = vrf ? 1 : 0;
-	if (!strcmp(w1, "vrf")) {
-		if (a->nval && !show_vrf_arg(&c, a->val[0]))
-			return CLI_R_ERROR;
-		show_vrf(&c, a->nval ? c.vrfx : -1);
-	} else if (!strcmp(w1, "ip") && !strcmp(w2, "arp"))
-		show_ip_arp(&c);
-	else if (!strcmp(w1, "ip"))
-		show_ip_route(&c, a->nval > at ? a->val[at] : NULL);
-	else if (!strcmp(w1, "mac")) {
-		c.filter = a->nval ? cli_u32(a->val[0]) : 0;
-		show_mac_table(&c);
-	} else if (!strcmp(w1, "errors")) {
-		c.all = !strcmp(w2, "all");
-		show_errors(&c);
-	} else if (!strcmp(w1, "dataplane")) {
-		show_dataplane(&c, s->env->workers ? s->env->workers(s->env->ctx) : NULL);
-	} else if (!strcmp(w1, "counters") && a->nval) {
-		/* names as the tables print them: "10" for "010", 192.0.2.1 for "192.0.2.01" */
-		char name[NET_IP_STRLEN];
-		if (!strcmp(w2, "bridge-domain"))
-			snprintf(name, sizeof(name), "%u", cli_u32(a->val[0]));
-		else if (!strcmp(w2, "peer"))
-			net_ip_fmt(cli_ip(a->val[0]), name);
-		else
-			snprintf(name, sizeof(name), "%s", a->val[0]);
-		c.only = name;
-		return show_counters_one(&c, !strcmp(w2, "interface")       ? "interfaces"
-		                             : !strcmp(w2, "bridge-domain") ? "bridge_domains"
-		                                                            : "peers");
-	} else if (!strcmp(w1, "counters"))
-		show_counters(&c);
-	else if (!strcmp(w1, "interfaces"))
-		show_interfaces(&c, !strcmp(w2, "brief"));
-	else if (!strcmp(w1, "bridge-domain")) {
-		c.filter = a->nval ? cli_u32(a->val[0]) : 0;
-		return show_bridge_domains(&c);
-	} else if (!strcmp(w1, "vxlan"))
-		show_vxlan(&c, !strcmp(a->val[0], "peers"));
+	(void)s;
+	cli_printf(out, cli_json(a) ? "{\"version\":\"%s\"}\n" : "vxgw %s, a VXLAN L3 gateway\n",
+	           VXGW_VERSION);
 	return CLI_R_OK;
 }
+
+static const struct cli_cmd show_version_cmd = {
+    .syntax = "show version [json]",
+    .help = "Show running system information|Software version|Machine-readable output",
+    .modes = CLI_MODES_ALL,
+    .fn = cmd_show_version,
+};
+
+/* ---------------------------------------------------------------- the section */
+
+/* in the order `?` lists them (cli/grammar.c puts the sections in order) */
+const struct cli_cmd *const cli_show_cmds[] = {
+    &show_version_cmd,
+    &show_running_cmd,
+    &show_interfaces_cmd,
+    &show_interfaces_brief_cmd,
+    &show_bd_cmd,
+    &show_bd_one_cmd,
+    &show_vxlan_cmd,
+    &show_mac_cmd,
+    &show_mac_bd_cmd,
+    &show_ip_route_cmd,
+    &show_ip_route_to_cmd,
+    &show_ip_route_vrf_cmd,
+    &show_ip_route_vrf_to_cmd,
+    &show_ip_arp_cmd,
+    &show_ip_arp_vrf_cmd,
+    &show_vrf_cmd,
+    &show_vrf_one_cmd,
+    &show_counters_cmd,
+    &show_counters_if_cmd,
+    &show_counters_bd_cmd,
+    &show_counters_peer_cmd,
+    &show_dataplane_cmd,
+    &show_errors_cmd,
+    &show_errors_all_cmd,
+    &clear_mac_cmd,
+    &clear_ip_arp_cmd,
+    &clear_counters_cmd,
+    NULL,
+};

@@ -20,14 +20,9 @@ static struct gw *need_gw(struct cli_sess *s, const char *what, struct cli_out *
 	return s->env->gw;
 }
 
-static bool is_json(const struct cli_args *a)
-{
-	return a->argc > 2 && !strcmp(a->argv[a->argc - 1], "json");
-}
-
 /* ---------------------------------------------------------------- trace */
 
-int cli_cmd_trace_add(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+static int cmd_trace_add(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
 	struct gw *gw = need_gw(s, "trace", out);
 	if (!gw)
@@ -49,7 +44,16 @@ int cli_cmd_trace_add(struct cli_sess *s, const struct cli_args *a, struct cli_o
 	return CLI_R_OK;
 }
 
-int cli_cmd_trace_clear(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+static const struct cli_cmd trace_add_cmd = {
+    .syntax = "trace add <%u-%u> [(underlay|ethernet)]",
+    .help = "Packet trace|Trace the next packets|How many|Only those arriving from that input",
+    .range = {{1, GW_TRACE_MAX_PKTS}},
+    .modes = CLI_M(CLI_MODE_EXEC),
+    .flags = CLI_F_ENABLE,
+    .fn = cmd_trace_add,
+};
+
+static int cmd_trace_clear(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
 	(void)a;
 	struct gw *gw = need_gw(s, "clear trace", out);
@@ -58,6 +62,14 @@ int cli_cmd_trace_clear(struct cli_sess *s, const struct cli_args *a, struct cli
 	gw_trace_clear(gw);
 	return CLI_R_OK;
 }
+
+static const struct cli_cmd trace_clear_cmd = {
+    .syntax = "clear trace",
+    .help = "Reset|Traced packets and the rest of the trace budget",
+    .modes = CLI_MODES_ALL,
+    .flags = CLI_F_ENABLE,
+    .fn = cmd_trace_clear,
+};
 
 static void trace_pkt_text(struct gw *gw, const struct gw_trace_pkt *e, uint32_t k,
                            struct cli_out *out)
@@ -95,13 +107,13 @@ static void trace_pkt_json(struct gw *gw, const struct gw_trace_pkt *e, uint32_t
 	cli_printf(out, "]}");
 }
 
-int cli_show_trace(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+static int cmd_show_trace(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
 	struct gw *gw = need_gw(s, "show trace", out);
 	if (!gw)
 		return CLI_R_ERROR;
 	uint32_t n = gw_trace_count(gw), budget = gw_trace_budget(gw);
-	if (is_json(a)) {
+	if (cli_json(a)) {
 		cli_printf(out, "{\"pending\":%u,\"packets\":[", budget);
 		for (uint32_t k = 0; k < n; k++)
 			trace_pkt_json(gw, gw_trace_get(gw, k), k, out);
@@ -115,6 +127,14 @@ int cli_show_trace(struct cli_sess *s, const struct cli_args *a, struct cli_out 
 		trace_pkt_text(gw, gw_trace_get(gw, k), k, out);
 	return CLI_R_OK;
 }
+
+static const struct cli_cmd show_trace_cmd = {
+    .syntax = "show trace [json]",
+    .help =
+        "Show running system information|Traced packets, stage by stage|Machine-readable output",
+    .modes = CLI_MODES_ALL,
+    .fn = cmd_show_trace,
+};
 
 /* ---------------------------------------------------------------- debug */
 
@@ -131,7 +151,7 @@ static uint32_t debug_flags_of(const struct cli_args *a)
 	return GW_DEBUG_ALL;
 }
 
-int cli_cmd_debug(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+static int cmd_debug(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
 	struct gw *gw = need_gw(s, "debug", out);
 	if (!gw)
@@ -141,9 +161,41 @@ int cli_cmd_debug(struct cli_sess *s, const struct cli_args *a, struct cli_out *
 	return CLI_R_OK;
 }
 
+static const struct cli_cmd debug_cmd = {
+    .syntax = "debug (arp|vxlan|all)",
+    .help = "Debug logging|ARP, VXLAN and bridging, or everything",
+    .modes = CLI_M(CLI_MODE_EXEC),
+    .flags = CLI_F_ENABLE | CLI_F_NO,
+    .fn = cmd_debug,
+};
+
+static const struct cli_cmd debug_ip_cmd = {
+    .syntax = "debug ip packet",
+    .help = "Debug logging|IP|Drops, ICMP sent",
+    .modes = CLI_M(CLI_MODE_EXEC),
+    .flags = CLI_F_ENABLE | CLI_F_NO,
+    .fn = cmd_debug,
+};
+
+static const struct cli_cmd undebug_cmd = {
+    .syntax = "undebug (arp|vxlan|all)",
+    .help = "Turn off debug logging|ARP, VXLAN and bridging, or everything",
+    .modes = CLI_M(CLI_MODE_EXEC),
+    .flags = CLI_F_ENABLE,
+    .fn = cmd_debug,
+};
+
+static const struct cli_cmd undebug_ip_cmd = {
+    .syntax = "undebug ip packet",
+    .help = "Turn off debug logging|IP|Drops, ICMP sent",
+    .modes = CLI_M(CLI_MODE_EXEC),
+    .flags = CLI_F_ENABLE,
+    .fn = cmd_debug,
+};
+
 static const enum gw_debug_flag debug_all[] = {GW_DEBUG_ARP, GW_DEBUG_VXLAN, GW_DEBUG_IP};
 
-int cli_show_debugging(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+static int cmd_show_debugging(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
 	struct gw *gw = need_gw(s, "show debugging", out);
 	if (!gw)
@@ -151,7 +203,7 @@ int cli_show_debugging(struct cli_sess *s, const struct cli_args *a, struct cli_
 	uint32_t on = gw_debug_flags(gw);
 	unsigned long long lost = gw_debug_suppressed(gw);
 	size_t n = sizeof(debug_all) / sizeof(debug_all[0]);
-	if (is_json(a)) {
+	if (cli_json(a)) {
 		cli_printf(out, "{\"debugging\":{");
 		static const char *const keys[] = {"arp", "vxlan", "ip_packet"};
 		for (size_t i = 0; i < n; i++)
@@ -171,3 +223,18 @@ int cli_show_debugging(struct cli_sess *s, const struct cli_args *a, struct cli_
 		cli_printf(out, "  %llu lines suppressed by the rate limit\n", lost);
 	return CLI_R_OK;
 }
+
+static const struct cli_cmd show_debugging_cmd = {
+    .syntax = "show debugging [json]",
+    .help = "Show running system information|Debug toggles that are on|Machine-readable output",
+    .modes = CLI_MODES_ALL,
+    .fn = cmd_show_debugging,
+};
+
+/* ---------------------------------------------------------------- the section */
+
+/* in the order `?` lists them (cli/grammar.c puts the sections in order) */
+const struct cli_cmd *const cli_trace_cmds[] = {
+    &trace_add_cmd, &show_trace_cmd, &trace_clear_cmd,    &debug_cmd, &debug_ip_cmd,
+    &undebug_cmd,   &undebug_ip_cmd, &show_debugging_cmd, NULL,
+};

@@ -203,7 +203,7 @@ static int forward_cb(struct cli_def *cli, const char *command, char *argv[], in
 	return r.rc == CLI_R_QUIT ? CLI_QUIT : r.rc == CLI_R_ERROR ? CLI_ERROR : CLI_OK;
 }
 
-/* ---- the command tree, registered into libcli from cli_commands ---- */
+/* ---- the command tree, registered into libcli from cli_grammar() ---- */
 
 struct node_key {
 	struct cli_command *parent;
@@ -315,8 +315,10 @@ static void register_tree(struct cli_def *cli)
 	pthread_mutex_lock(&mu);
 	memset(&t, 0, sizeof(t));
 	t.cli = cli;
-	for (size_t i = 0; i < cli_n_commands; i++) {
-		const struct cli_cmd *c = &cli_commands[i];
+	size_t n;
+	const struct cli_cmd *const *cmds = cli_grammar(&n);
+	for (size_t i = 0; i < n; i++) {
+		const struct cli_cmd *c = cmds[i];
 		if (libcli_builtin(c->syntax))
 			continue;
 		int priv = c->flags & CLI_F_ENABLE ? PRIVILEGE_PRIVILEGED : PRIVILEGE_UNPRIVILEGED;

@@ -22,6 +22,7 @@
 #define GW_CFG_ERRLEN           256
 #define GW_CFG_HOSTLEN          64
 #define GW_CFG_HOSTNAME_DEFAULT "vxgw"
+#define GW_CFG_PORT_MAX         65535 /* udp-port, telnet listen, metrics listen */
 
 /* dataplane workers: a sentinel, not a count, so that the daemon can size "auto" to the
  * host it starts on and a saved configuration does not carry one machine's CPU count. */
@@ -90,6 +91,8 @@ struct gw_cfg_mac {
 #define GW_CFG_USERLEN             32
 #define GW_CFG_HASHLEN             128
 #define GW_CFG_VTY_TIMEOUT_DEFAULT 600 /* seconds */
+/* 35791 minutes, as on IOS: the longest whose milliseconds fit in a signed 32-bit int */
+#define GW_CFG_VTY_TIMEOUT_MAX (35791u * 60) /* seconds */
 
 struct gw_cfg_user {
 	char name[GW_CFG_USERLEN];
