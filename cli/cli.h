@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "gw/config.h"
+#include "gw/config/config.h"
 
 /* ---- output buffer ---- */
 struct cli_out {

@@ -13,7 +13,7 @@
 #include "common/json.h"
 #include "common/net.h"
 #include "gw/stats.h"
-#include "gw/worker.h"
+#include "gw/workers/worker.h"
 
 #ifndef VXGW_VERSION
 #define VXGW_VERSION "0.0.0"

@@ -10,7 +10,7 @@
 #include <time.h>
 
 #include "common/net.h"
-#include "gw/io.h"
+#include "gw/io/io.h"
 
 static const char *const drop_names[] = {
 #define GW_DROP_NAME(e, n, d) [GW_DROP_##e] = n,

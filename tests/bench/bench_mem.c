@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "gw/fwd.h"
+#include "gw/workers/fwd.h"
 #include "pktlab.h"
 
 static uint64_t rng = 0x243f6a8885a308d3ull;

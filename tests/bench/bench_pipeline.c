@@ -22,8 +22,8 @@
 #include <time.h>
 #include <x86intrin.h>
 
-#include "gw/fast.h"
-#include "gw/fwd.h"
+#include "gw/workers/fast.h"
+#include "gw/workers/fwd.h"
 #include "pktlab.h"
 #include "vxlan/vxlan.h"
 

@@ -28,7 +28,7 @@
 
 #include "cli/cli.h"
 #include "common/net.h"
-#include "gw/config.h"
+#include "gw/config/config.h"
 #include "gw/gw.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);

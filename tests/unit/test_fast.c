@@ -16,10 +16,10 @@
 #include <time.h>
 
 #include "cu_main.h"
-#include "gw/fast.h"
-#include "gw/fwd.h"
+#include "gw/workers/fast.h"
+#include "gw/workers/fwd.h"
 #include "gw/gw_int.h"
-#include "gw/ring.h"
+#include "gw/workers/ring.h"
 #include "gw/stats.h"
 #include "pktlab.h"
 #include "vxlan/vxlan.h"

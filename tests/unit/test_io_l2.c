@@ -7,8 +7,8 @@
  */
 #include "cu_main.h"
 
-#include "gw/io.h"
-#include "gw/io_l2.h"
+#include "gw/io/io.h"
+#include "gw/io/l2.h"
 
 /* net/if.h first: see gw/io_l2.c */
 #include <net/if.h>

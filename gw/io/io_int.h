@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-#include "gw/io.h"
+#include "gw/io/io.h"
 
 /*
  * sendmmsg stops at the first datagram the kernel refuses and returns how many went

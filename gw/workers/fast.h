@@ -14,7 +14,7 @@
 
 #include <stdint.h>
 
-#include "gw/fwd.h"
+#include "gw/workers/fwd.h"
 #include "gw/gw.h"
 #include "gw/stats_int.h"
 

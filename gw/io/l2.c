@@ -6,7 +6,7 @@
  * and a missing one is a failed query (the packet goes the raw way, the peer is asked
  * again GW_L2_RETRY_MS later).
  */
-#include "gw/io_l2.h"
+#include "gw/io/l2.h"
 
 /* net/if.h before the linux headers: its libc-compat guards then keep out linux/if.h. */
 #include <net/if.h>

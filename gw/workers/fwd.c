@@ -4,7 +4,7 @@
  * Runs on the main thread only, which owns the tables it copies. The hash tables are
  * built at most half full, so that a lookup ends at an empty slot after a probe or two.
  */
-#include "gw/fwd.h"
+#include "gw/workers/fwd.h"
 
 #include <stddef.h>
 #include <stdlib.h>

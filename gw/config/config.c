@@ -2,7 +2,7 @@
  * gw/config.c - the configuration model: validated setters, whole-config checks, and
  * the diff that moves a running gateway from one configuration to the next.
  */
-#include "gw/config.h"
+#include "gw/config/config.h"
 
 #include <ctype.h>
 #include <stdarg.h>

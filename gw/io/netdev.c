@@ -7,7 +7,7 @@
  * reordered event costs nothing but the look it would have caused, and a receive buffer
  * that overflowed (ENOBUFS) is answered by looking at every uplink.
  */
-#include "gw/io.h"
+#include "gw/io/io.h"
 
 /* net/if.h before the linux headers: its libc-compat guards then keep out linux/if.h. */
 #include <net/if.h>

@@ -4,7 +4,7 @@
  * reconciles the host resources (underlay socket, multicast groups, uplink netdevs) with
  * each new configuration before applying it.
  */
-#include "gw/daemon.h"
+#include "gw/daemon/daemon.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -19,7 +19,7 @@
 #include "cli/cli.h"
 #include "common/net.h"
 #include "gw/log.h"
-#include "gw/worker.h"
+#include "gw/workers/worker.h"
 
 #define RX_ROUNDS  16 /* vectors per readable event before yielding to other sockets */
 #define TICK_S     0.1

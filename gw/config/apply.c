@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include "common/net.h"
-#include "gw/config.h"
+#include "gw/config/config.h"
 
 #define fail gw_cfg_fail
 

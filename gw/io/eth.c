@@ -23,8 +23,8 @@
  * tcpdump on the uplink, and the qdisc is what gives us back-pressure (ENOBUFS).
  */
 #include "gw/gso.h"
-#include "gw/io.h"
-#include "gw/io_int.h"
+#include "gw/io/io.h"
+#include "gw/io/io_int.h"
 
 #include "common/net.h"
 

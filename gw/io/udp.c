@@ -14,9 +14,9 @@
  * on the wire: the kernel leaves a raw DF packet's ID 0 and its checksum as we wrote it.
  */
 #include "gw/gso.h"
-#include "gw/io.h"
-#include "gw/io_int.h"
-#include "gw/io_l2.h"
+#include "gw/io/io.h"
+#include "gw/io/io_int.h"
+#include "gw/io/l2.h"
 #include "vxlan/vxlan.h"
 
 #include <linux/if_packet.h>

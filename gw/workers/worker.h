@@ -22,7 +22,7 @@
 #include <stdint.h>
 
 #include "gw/gw.h"
-#include "gw/io.h"
+#include "gw/io/io.h"
 
 #define GW_WORKERS_MAX        32
 #define GW_WORKER_UPLINKS_MAX 64 /* netdevs a worker receives from; the rest: main thread */

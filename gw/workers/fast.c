@@ -12,7 +12,7 @@
  * Every test before "commit" only reads; a packet that fails one is restored to how it was
  * received and punted.
  */
-#include "gw/fast.h"
+#include "gw/workers/fast.h"
 
 #include <string.h>
 

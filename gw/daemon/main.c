@@ -19,7 +19,7 @@
 #include "cli/ctl.h"
 #include "cli/metrics.h"
 #include "cli/vty.h"
-#include "gw/daemon.h"
+#include "gw/daemon/daemon.h"
 #include "gw/gw.h"
 #include "gw/log.h"
 

@@ -8,8 +8,8 @@
 #include <ev.h>
 #include <stdbool.h>
 
-#include "gw/config.h"
-#include "gw/io.h"
+#include "gw/config/config.h"
+#include "gw/io/io.h"
 
 struct gwd;
 struct gw_workers;
