@@ -247,7 +247,7 @@ void gw_clear_counters(struct gw *gw);
 void gw_count_underlay_paths(struct gw *gw, uint64_t l2, uint64_t raw);
 struct gw_io_rx_stats;
 /*
- * What a driver's receive totals (gw/io.h) grew by since *seen, added to the gateway's
+ * What a driver's receive totals (gw/io/io.h) grew by since *seen, added to the gateway's
  * counters (gw_count_rx) or to a worker's own (gw_counters_add_rx: relaxed atomic stores,
  * its single writer's); *seen becomes now.
  */

@@ -1,5 +1,5 @@
 /*
- * gw/config_apply.c - moving a running gateway from one configuration to another.
+ * gw/config/apply.c - moving a running gateway from one configuration to another.
  *
  * The diff runs in three passes so that a change never collides with what it replaces:
  * removals (static entries, routes, addresses, interfaces, bridge domains), then the

@@ -1,5 +1,5 @@
 /*
- * gw/config.c - the configuration model: validated setters, whole-config checks, and
+ * gw/config/config.c - the configuration model: validated setters, whole-config checks, and
  * the diff that moves a running gateway from one configuration to the next.
  */
 #include "gw/config/config.h"

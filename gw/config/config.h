@@ -1,5 +1,5 @@
 /*
- * gw/config.h - the configuration model and the one API that changes it.
+ * gw/config/config.h - the configuration model and the one API that changes it.
  *
  * A struct gw_cfg is a complete desired configuration, a plain value: the config file,
  * the CLI and a SIGHUP reload all build one (a candidate) and hand it to gw_cfg_apply(),

@@ -1,5 +1,5 @@
 /*
- * gw/daemon.c - the gateway on real sockets: receive watchers feeding the pipeline a
+ * gw/daemon/daemon.c - the gateway on real sockets: receive watchers feeding the pipeline a
  * vector at a time, a 100 ms timer for ARP and MAC ageing, and the commit path that
  * reconciles the host resources (underlay socket, multicast groups, uplink netdevs) with
  * each new configuration before applying it.

@@ -1,5 +1,5 @@
 /*
- * gw/daemon.h - vxgwd: the gateway on real sockets, driven by one libev loop that owns
+ * gw/daemon/daemon.h - vxgwd: the gateway on real sockets, driven by one libev loop that owns
  * every table and the configuration.
  */
 #ifndef GW_DAEMON_H

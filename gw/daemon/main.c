@@ -1,5 +1,5 @@
 /*
- * gw/main.c - vxgwd: command line, daemonising, signals, and wiring the gateway to the
+ * gw/daemon/main.c - vxgwd: command line, daemonising, signals, and wiring the gateway to the
  * control socket. Everything runs on one libev loop that owns all state.
  *
  *   vxgwd [-f CONFIG] [-s CONTROL_SOCKET] [-g GROUP] [-F] [-n]

@@ -1,5 +1,5 @@
 /*
- * gw/io_eth.c - Ethernet uplinks: one AF_PACKET SOCK_RAW socket per netdev, whole frames
+ * gw/io/eth.c - Ethernet uplinks: one AF_PACKET SOCK_RAW socket per netdev, whole frames
  * in and out, a vector per recvmmsg/sendmmsg.
  *
  * Three things the kernel does to a frame before a packet socket sees it are undone here,

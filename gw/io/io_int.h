@@ -1,5 +1,5 @@
 /*
- * gw/io_int.h - what the I/O drivers share.
+ * gw/io/io_int.h - what the I/O drivers share.
  */
 #ifndef GW_IO_INT_H
 #define GW_IO_INT_H

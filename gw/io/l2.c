@@ -1,5 +1,5 @@
 /*
- * gw/io_l2.c - next-hop cache for the underlay's direct Ethernet transmit (see io_l2.h).
+ * gw/io/l2.c - next-hop cache for the underlay's direct Ethernet transmit (see l2.h).
  *
  * The kernel answers a non-dump rtnetlink request within the sendto() that carries it,
  * so a query is two system calls and never waits: the answer is read with MSG_DONTWAIT

@@ -1,5 +1,5 @@
 /*
- * gw/io_netdev.c - netdev events (see "netdev events" in gw/io.h).
+ * gw/io/netdev.c - netdev events (see "netdev events" in gw/io/io.h).
  *
  * An rtnetlink socket in the RTMGRP_LINK group hears every RTM_NEWLINK (created, up,
  * down, carrier, renamed) and RTM_DELLINK of the daemon's namespace. The events only say

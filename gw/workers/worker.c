@@ -1,5 +1,5 @@
 /*
- * gw/worker.c - data-plane worker threads (see gw/worker.h).
+ * gw/workers/worker.c - data-plane worker threads (see gw/workers/worker.h).
  */
 #include "gw/workers/worker.h"
 
