@@ -341,6 +341,8 @@ int gw_cfg_apply(struct gw *gw, const struct gw_cfg *old, const struct gw_cfg *n
 		old = &empty_cfg;
 	if (gw_cfg_check(new_, err))
 		return GW_CFG_ERR;
+	if (env && env->prepare && env->prepare(env->ctx, new_, err) != GW_CFG_OK)
+		return GW_CFG_ERR;
 	if (apply_diff(gw, old, new_, env, err) == GW_CFG_OK)
 		return GW_CFG_OK;
 	/* half-way: put back what we had; the error of the forward step is what counts */

@@ -84,6 +84,14 @@ struct gwd {
 	ev_timer publish_later;     /* a snapshot due after the minimum gap */
 };
 
+/* One commit under way: what the host took for the candidate, to settle or give back. */
+struct commit {
+	struct gwd *d;
+	struct gw_udp *udp; /* the underlay socket the candidate needs */
+	int first_new;      /* uplinks from this index on were opened for the candidate */
+	bool prepared;      /* host_prepare went through: a failed apply gives it all back */
+};
+
 #define fail gw_cfg_fail
 
 const struct gw_cfg *gwd_running(const struct gwd *d)
@@ -397,10 +405,11 @@ static void uplinks_settle(struct gwd *d, const struct gw_cfg *cand)
 	uplinks_bind(d);
 }
 
-/* The netdev's MAC (the last one known while it is missing). */
+/* The netdev's MAC (the last one known while it is missing); ctx: the commit under way. */
 static int eth_mac(void *ctx, const char *name, uint8_t mac[6], char *err)
 {
-	struct uplink *u = uplink_find(ctx, name);
+	const struct commit *c = ctx;
+	struct uplink *u = uplink_find(c->d, name);
 	if (!u)
 		return fail(err, "netdev %s is not open", name);
 	memcpy(mac, u->mac, 6);
@@ -793,36 +802,56 @@ static void netdevs_readable(EV_P_ ev_io *w, int revents)
 	}
 }
 
-int gwd_commit(struct gwd *d, struct gw_cfg *cand, char *err)
+/* The commit failed after host_prepare: what it took for cand goes back. */
+static void host_abort(struct commit *c, const struct gw_cfg *cand)
 {
-	struct gw_udp *u;
-	int first_new = d->n_uplinks;
-	if (gw_cfg_check(cand, err) != GW_CFG_OK)
-		return GW_CFG_ERR;
+	struct gwd *d = c->d;
+	hooks_settle(d, false);
+	while (d->n_uplinks > c->first_new)
+		uplink_close(d, d->n_uplinks - 1);
+	underlay_abort(d, c->udp, cand);
+	workers_settle(d);
+}
+
+/*
+ * What cand needs from the host (underlay socket, uplink netdevs, the hooks' listeners),
+ * taken by gw_cfg_apply once cand has passed its check and before the gateway changes.
+ */
+static int host_prepare(void *ctx, const struct gw_cfg *cand, char *err)
+{
+	struct commit *c = ctx;
+	struct gwd *d = c->d;
 	/* workers hold sockets on the old address: stopped first, started again after */
 	if (workers_restart_needed(d, cand))
 		workers_stop(d);
-	if (underlay_prepare(d, cand, &u, err) != GW_CFG_OK) {
+	if (underlay_prepare(d, cand, &c->udp, err) != GW_CFG_OK) {
 		workers_settle(d);
 		return GW_CFG_ERR;
 	}
 	if (uplinks_open(d, cand, err) != GW_CFG_OK) {
-		underlay_abort(d, u, cand);
+		underlay_abort(d, c->udp, cand);
 		workers_settle(d);
 		return GW_CFG_ERR;
 	}
-	struct gw_cfg_env env = {.eth_mac = eth_mac, .ctx = d};
-	if (hooks_prepare(d, cand, err) != GW_CFG_OK ||
-	    gw_cfg_apply(d->gw, d->running, cand, &env, err) != GW_CFG_OK) {
-		hooks_settle(d, false);
-		while (d->n_uplinks > first_new)
-			uplink_close(d, d->n_uplinks - 1);
-		underlay_abort(d, u, cand);
-		workers_settle(d);
+	if (hooks_prepare(d, cand, err) != GW_CFG_OK) {
+		host_abort(c, cand);
+		return GW_CFG_ERR;
+	}
+	c->prepared = true;
+	return GW_CFG_OK;
+}
+
+int gwd_commit(struct gwd *d, struct gw_cfg *cand, char *err)
+{
+	struct commit c = {.d = d, .first_new = d->n_uplinks};
+	struct gw_cfg_env env = {.eth_mac = eth_mac, .prepare = host_prepare, .ctx = &c};
+	if (gw_cfg_apply(d->gw, d->running, cand, &env, err) != GW_CFG_OK) {
+		if (c.prepared)
+			host_abort(&c, cand);
 		return GW_CFG_ERR;
 	}
 	hooks_settle(d, true);
-	underlay_settle(d, u, cand);
+	underlay_settle(d, c.udp, cand);
 	uplinks_settle(d, cand);
 	gw_cfg_free(d->running);
 	d->running = cand;
