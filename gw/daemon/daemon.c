@@ -21,9 +21,8 @@
 #include "gw/log.h"
 #include "gw/workers/worker.h"
 
-#define RX_ROUNDS  16 /* vectors per readable event before yielding to other sockets */
-#define TICK_S     0.1
-#define CONFIG_MAX (64u << 20)
+#define RX_ROUNDS 16 /* vectors per readable event before yielding to other sockets */
+#define TICK_S    0.1
 
 /*
  * One Linux netdev: its socket serves its main interface and all its sub-interfaces. The
@@ -911,37 +910,36 @@ int gwd_save(struct gwd *d, char *err)
 	return GW_CFG_OK;
 }
 
-static char *read_file(const char *path, char *err)
+char *gwd_config_read(const char *path, char *err)
 {
 	FILE *f = fopen(path, "r");
 	if (!f) {
 		fail(err, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	size_t cap = 4096, len = 0;
+	size_t cap = 4096, len = 0, n;
 	char *buf = malloc(cap);
-	while (buf) {
-		size_t n = fread(buf + len, 1, cap - len - 1, f);
+	bool too_large = false;
+	while (buf && (n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
 		len += n;
-		if (n == 0)
-			break;
-		if (len + 1 == cap) {
-			char *nb = cap < CONFIG_MAX ? realloc(buf, cap * 2) : NULL;
-			if (!nb) {
-				free(buf);
-				buf = NULL;
-				fail(err, "%s: too large (at most %u bytes)", path, CONFIG_MAX);
-				break;
-			}
-			buf = nb;
-			cap *= 2;
-		}
+		if (len + 1 < cap)
+			continue;
+		too_large = cap >= GWD_CONFIG_MAX;
+		char *nb = too_large ? NULL : realloc(buf, cap * 2);
+		if (!nb)
+			free(buf);
+		buf = nb;
+		cap *= 2;
 	}
-	if (buf)
-		buf[len] = '\0';
-	else if (!err[0])
-		fail(err, "%s: out of memory", path);
 	fclose(f);
+	if (!buf) {
+		if (too_large)
+			fail(err, "%s: too large (at most %u bytes)", path, GWD_CONFIG_MAX);
+		else
+			fail(err, "%s: out of memory", path);
+		return NULL;
+	}
+	buf[len] = '\0';
 	return buf;
 }
 
@@ -958,7 +956,7 @@ static void log_config_error(void *arg, unsigned line, const char *msg)
 static struct gw_cfg *load_config(const char *path)
 {
 	char err[GW_CFG_ERRLEN] = "";
-	char *text = read_file(path, err);
+	char *text = gwd_config_read(path, err);
 	if (!text) {
 		gw_log(LOG_ERR, "%s", err);
 		return NULL;

@@ -45,6 +45,14 @@ void gwd_reload(struct gwd *d);
  */
 int gwd_commit(struct gwd *d, struct gw_cfg *cand, char *err);
 
+/* The largest config file read: a bound on what a mistaken path can make us allocate. */
+#define GWD_CONFIG_MAX (64u << 20)
+/*
+ * The text of config file path, NUL-terminated (vxgwd and vxgwd -n read it alike); NULL
+ * with a message naming path in err (GW_CFG_ERRLEN bytes). The caller frees it.
+ */
+char *gwd_config_read(const char *path, char *err);
+
 /* write memory: save the running config to the config file atomically. */
 int gwd_save(struct gwd *d, char *err);
 
