@@ -10,7 +10,6 @@
 #include <time.h>
 
 #include "common/net.h"
-#include "gw/io/io.h"
 
 const char *gw_strerror(int err)
 {

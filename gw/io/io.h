@@ -18,21 +18,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "gw/gw.h" /* struct gw_io_rx_stats, the totals the drivers keep */
 #include "gw/pkt.h"
 
 #define GW_IO_ERRLEN 256
-
-/*
- * What a driver's receive side did before the pipeline saw the packets: running totals,
- * which the daemon and the workers add to the gateway's counters as they grow.
- */
-struct gw_io_rx_stats {
-	uint64_t oversize;        /* dropped: larger than a buffer and not a packet we can cut */
-	uint64_t gso_unsupported; /* dropped: super-packets that cannot be cut (gw/gso.h) */
-	uint64_t gro;             /* packets that came coalesced by the kernel (UDP GRO) */
-	uint64_t gso;             /* super-packets (TSO/GSO) a sender left whole, cut here */
-	uint64_t csum;            /* TCP/UDP checksums a sender left to its NIC, completed */
-};
 
 /* ---- VXLAN underlay ---- */
 struct gw_udp;
