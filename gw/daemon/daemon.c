@@ -417,8 +417,8 @@ static int eth_mac(void *ctx, const char *name, uint8_t mac[6], char *err)
 
 /*
  * A netdev opened again may have another MAC: the interfaces on it that have no
- * mac-address of their own take it (config_apply's rule: an uplink without mac-address,
- * sub-interfaces included, has its netdev's).
+ * mac-address of their own take it (the rule of gw/config/apply.c: an uplink without
+ * mac-address, sub-interfaces included, has its netdev's).
  */
 static void uplink_take_mac(struct gwd *d, const struct uplink *u)
 {
