@@ -17,7 +17,7 @@
 #include <stdint.h>
 
 #include "cli/out.h"
-#include "gw/config.h"
+#include "gw/config/config.h"
 
 /* ---- what the command tree needs from its host (the daemon, or a test) ---- */
 struct gw_workers;

@@ -3,7 +3,7 @@
  * handler followed by its entry (syntax, help, modes); the sections at the end.
  *
  * Configuration handlers only translate words into gw_cfg_* calls on the session's
- * candidate; validation lives in the model (gw/config.c), so the file, the CLI and a
+ * candidate; validation lives in the model (gw/config/config.c), so the file, the CLI and a
  * reload all apply the same rules.
  */
 #include <stdio.h>

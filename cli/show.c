@@ -16,7 +16,7 @@
 #include "common/json.h"
 #include "common/net.h"
 #include "gw/stats.h"
-#include "gw/worker.h"
+#include "gw/workers/worker.h"
 #include "vxlan/bd.h"
 
 #ifndef VXGW_VERSION

@@ -10,29 +10,6 @@
 #include <time.h>
 
 #include "common/net.h"
-#include "gw/io.h"
-
-static const char *const drop_names[] = {
-#define GW_DROP_NAME(e, n, d) [GW_DROP_##e] = n,
-    GW_DROP_REASONS(GW_DROP_NAME)
-#undef GW_DROP_NAME
-};
-
-static const char *const drop_descs[] = {
-#define GW_DROP_DESC(e, n, d) [GW_DROP_##e] = d,
-    GW_DROP_REASONS(GW_DROP_DESC)
-#undef GW_DROP_DESC
-};
-
-const char *gw_drop_name(enum gw_drop d)
-{
-	return d < GW_DROP_MAX ? drop_names[d] : "?";
-}
-
-const char *gw_drop_desc(enum gw_drop d)
-{
-	return d < GW_DROP_MAX ? drop_descs[d] : "?";
-}
 
 const char *gw_strerror(int err)
 {

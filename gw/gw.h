@@ -245,11 +245,21 @@ void gw_count_drop_total(struct gw *gw, enum gw_drop why, uint64_t total, uint64
 void gw_clear_counters(struct gw *gw);
 /* The underlay driver's transmit paths, added as the daemon reads them. */
 void gw_count_underlay_paths(struct gw *gw, uint64_t l2, uint64_t raw);
-struct gw_io_rx_stats;
 /*
- * What a driver's receive totals (gw/io.h) grew by since *seen, added to the gateway's
- * counters (gw_count_rx) or to a worker's own (gw_counters_add_rx: relaxed atomic stores,
- * its single writer's); *seen becomes now.
+ * What a driver's receive side did before the pipeline saw the packets: running totals,
+ * which the daemon and the workers add to the gateway's counters as they grow.
+ */
+struct gw_io_rx_stats {
+	uint64_t oversize;        /* dropped: larger than a buffer and not a packet we can cut */
+	uint64_t gso_unsupported; /* dropped: super-packets that cannot be cut (gw/gso.h) */
+	uint64_t gro;             /* packets that came coalesced by the kernel (UDP GRO) */
+	uint64_t gso;             /* super-packets (TSO/GSO) a sender left whole, cut here */
+	uint64_t csum;            /* TCP/UDP checksums a sender left to its NIC, completed */
+};
+/*
+ * What a driver's receive totals (the drivers of gw/io/) grew by since *seen, added to the
+ * gateway's counters (gw_count_rx) or to a worker's own (gw_counters_add_rx: relaxed atomic
+ * stores, its single writer's); *seen becomes now.
  */
 void gw_count_rx(struct gw *gw, const struct gw_io_rx_stats *now, struct gw_io_rx_stats *seen);
 void gw_counters_add_rx(struct gw_counters *c, const struct gw_io_rx_stats *now,

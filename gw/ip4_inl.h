@@ -1,6 +1,6 @@
 /*
  * gw/ip4_inl.h - the IPv4 checks and rewrites every forwarding path shares: the main
- * pipeline (gw/pipeline.c) and the workers' fast path (gw/fast.c) must agree on them bit
+ * pipeline (gw/pipeline.c) and the workers' fast path (gw/workers/fast.c) must agree on them bit
  * for bit, so they live here once, inline.
  */
 #ifndef GW_IP4_INL_H

@@ -63,9 +63,9 @@ void gw_ping_free(struct gw *gw)
 /* ---------------------------------------------------------------- sending */
 
 /* The routing table of the ping's VRF (NULL: no such VRF). */
-static struct fib *ping_fib(struct gw *gw, uint32_t vrf)
+static const struct fib *ping_fib(const struct gw *gw, uint32_t vrf)
 {
-	return vrf < GW_VRF_MAX ? gw_vrf_fib(gw, (uint16_t)vrf) : NULL;
+	return vrf < GW_VRF_MAX ? gw_vrf_fib_of(gw, (uint16_t)vrf) : NULL;
 }
 
 /* One ECMP path for all the probes, the one the source address was chosen for. */
@@ -87,7 +87,7 @@ static struct gw_if *vrf_if(struct gw *gw, uint32_t vrf, uint16_t ifx)
  */
 static bool vrf_local(struct gw *gw, uint32_t vrf, uint32_t ip)
 {
-	struct fib *fib = ping_fib(gw, vrf);
+	const struct fib *fib = ping_fib(gw, vrf);
 	uint32_t res = fib ? fib_lookup(fib, ip) : FIB_LOOKUP_MISS;
 	return res != FIB_LOOKUP_MISS && fib_path_select(fib, res, 0)->type == FIB_PATH_LOCAL;
 }
@@ -100,7 +100,7 @@ uint32_t gw_ping_source(struct gw *gw, const struct gw_ping_req *req)
 		struct gw_if *gif = vrf_if(gw, req->vrf, req->src_ifx);
 		return gif ? gw_if_src_for(gif, req->dst) : 0;
 	}
-	struct fib *fib = ping_fib(gw, req->vrf);
+	const struct fib *fib = ping_fib(gw, req->vrf);
 	uint32_t res = fib ? fib_lookup(fib, req->dst) : FIB_LOOKUP_MISS;
 	if (res == FIB_LOOKUP_MISS)
 		return 0;

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "gw/fwd.h"
+#include "gw/workers/fwd.h"
 #include "pktlab.h"
 
 static uint64_t rng = 0x243f6a8885a308d3ull;
@@ -120,7 +120,7 @@ int main(int argc, char **argv)
 	}
 	row("routes added", before, now_s() - t);
 
-	/* what worker threads add: the forwarding snapshot they read (gw/fwd.h) */
+	/* what worker threads add: the forwarding snapshot they read (gw/workers/fwd.h) */
 	before = rss_kib();
 	t = now_s();
 	struct gw_fwd *fwd = gw_fwd_build(gw, NULL, true, lab.now);

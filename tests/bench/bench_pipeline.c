@@ -8,9 +8,9 @@
  * returns them to the pool. Cycles are TSC cycles (rdtsc), the fair unit across machines
  * whose clocks differ.
  *
- * With a thread count T >= 1 it measures the workers' fast path instead (gw/fast.h): T
+ * With a thread count T >= 1 it measures the workers' fast path instead (gw/workers/fast.h): T
  * threads, each with its own pool and counters as a worker has, forward from one shared
- * forwarding snapshot (gw/fwd.h) with no lock and no write to shared memory, so the figure
+ * forwarding snapshot (gw/workers/fwd.h) with no lock and no write to shared memory, so the figure
  * for T = 1 -> 2 shows how the data plane scales with cores (up to the machine's).
  *
  * usage: bench_pipeline [routes] [neighbours] [seconds] [threads]
@@ -22,8 +22,8 @@
 #include <time.h>
 #include <x86intrin.h>
 
-#include "gw/fast.h"
-#include "gw/fwd.h"
+#include "gw/workers/fast.h"
+#include "gw/workers/fwd.h"
 #include "pktlab.h"
 #include "vxlan/vxlan.h"
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# End-to-end: the underlay's direct Ethernet transmit (gw/io_l2.h) in the netns lab
+# End-to-end: the underlay's direct Ethernet transmit (gw/io/l2.h) in the netns lab
 # (tests/e2e/lab.sh). With the gateway namespace's neighbour cache empty, the first packets
 # toward VTEP2 go through the raw socket (the kernel resolves 192.0.2.12 with ARP); once the
 # kernel knows it, they go as Ethernet frames on the AF_PACKET socket: `show counters json`

@@ -1,6 +1,6 @@
 /*
  * fuzz_config.c - libFuzzer target for the configuration language: the config-file loader,
- * the rendering of the running-config, the apply-as-a-diff of gw/config.h, and the
+ * the rendering of the running-config, the apply-as-a-diff of gw/config/config.h, and the
  * interactive command engine (cli_exec, `?` help, TAB completion), under ASan + UBSan.
  *
  * Input: configuration text.
@@ -28,7 +28,7 @@
 
 #include "cli/cli.h"
 #include "common/net.h"
-#include "gw/config.h"
+#include "gw/config/config.h"
 #include "gw/gw.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);

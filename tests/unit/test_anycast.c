@@ -9,7 +9,7 @@
 
 #include "cli/cli.h"
 #include "cu_main.h"
-#include "gw/config.h"
+#include "gw/config/config.h"
 #include "pktlab.h"
 
 static const uint8_t AMAC[6] = {0x02, 0x00, 0x5e, 0x00, 0xaa, 0x01};

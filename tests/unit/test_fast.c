@@ -1,6 +1,7 @@
 /*
- * test_fast.c - the workers' fast path (gw/fast.c) against the main pipeline, its
- * forwarding snapshot (gw/fwd.c), the fold of its counters and the punt ring (gw/ring.h).
+ * test_fast.c - the workers' fast path (gw/workers/fast.c) against the main pipeline, its
+ * forwarding snapshot (gw/workers/fwd.c), the fold of its counters and the punt ring
+ * (gw/workers/ring.h).
  *
  * The pipeline is the reference: a packet the fast path forwards must leave it with the
  * bytes the pipeline would have sent, and a packet it cannot handle completely must reach
@@ -16,10 +17,10 @@
 #include <time.h>
 
 #include "cu_main.h"
-#include "gw/fast.h"
-#include "gw/fwd.h"
+#include "gw/workers/fast.h"
+#include "gw/workers/fwd.h"
 #include "gw/gw_int.h"
-#include "gw/ring.h"
+#include "gw/workers/ring.h"
 #include "gw/stats.h"
 #include "pktlab.h"
 #include "vxlan/vxlan.h"
@@ -193,7 +194,7 @@ static void run_pipeline(const struct vxp *x, unsigned n)
 	gw_input_underlay(L.gw, pk, n);
 }
 
-/* The index of netdev `name` in snapshot f's ports (0: none), found as gw/worker.c does. */
+/* The index of netdev `name` in snapshot f's ports (0: none), found as gw/workers/worker.c does. */
 static uint16_t port_by_name(const struct gw_fwd *f, const char *name)
 {
 	for (uint16_t i = 1; i <= GW_IF_MAX; i++)

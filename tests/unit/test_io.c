@@ -14,7 +14,7 @@
 #include "cu_main.h"
 
 #include "common/net.h"
-#include "gw/io.h"
+#include "gw/io/io.h"
 #include "gw/pkt.h"
 #include "vxlan/vxlan.h"
 

@@ -1,16 +1,16 @@
 /*
  * test_io_l2.c - parsing the kernel's rtnetlink answers for the underlay's direct
- * Ethernet transmit (gw/io_l2.h), and its link events for the uplinks (gw_netdevs_parse,
- * gw/io.h), from canned messages built here the way the kernel lays them out: route and
+ * Ethernet transmit (gw/io/l2.h), and its link events for the uplinks (gw_netdevs_parse,
+ * gw/io/io.h), from canned messages built here the way the kernel lays them out: route and
  * neighbour answers, errors, answers to other requests, link events, and truncated or
  * foreign messages. No kernel needed.
  */
 #include "cu_main.h"
 
-#include "gw/io.h"
-#include "gw/io_l2.h"
+#include "gw/io/io.h"
+#include "gw/io/l2.h"
 
-/* net/if.h first: see gw/io_l2.c */
+/* net/if.h first: see gw/io/l2.c */
 #include <net/if.h>
 
 #include <errno.h>

@@ -12,7 +12,7 @@
 
 #include "cli/cli.h"
 #include "cu_main.h"
-#include "gw/config.h"
+#include "gw/config/config.h"
 #include "gw/ping.h"
 #include "gw/trace.h"
 #include "pktlab.h"

@@ -9,7 +9,7 @@
  */
 #include "cu_main.h"
 
-#include "gw/worker.h"
+#include "gw/workers/worker.h"
 #include "pktlab.h"
 
 #include <arpa/inet.h>

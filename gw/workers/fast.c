@@ -1,5 +1,5 @@
 /*
- * gw/fast.c - the workers' fast path (see gw/fast.h).
+ * gw/workers/fast.c - the workers' fast path (see gw/workers/fast.h).
  *
  *   decap: outer dst is the VTEP -> VXLAN header -> VNI -> bridge domain -> peer
  *          -> inner source MAC known behind that peer -> inner dst is the BDIF's MAC
@@ -12,7 +12,7 @@
  * Every test before "commit" only reads; a packet that fails one is restored to how it was
  * received and punted.
  */
-#include "gw/fast.h"
+#include "gw/workers/fast.h"
 
 #include <string.h>
 

@@ -1,5 +1,5 @@
 /*
- * gw/fwd.h - the forwarding snapshot: what the data-plane workers read.
+ * gw/workers/fwd.h - the forwarding snapshot: what the data-plane workers read.
  *
  * The main thread owns every table and changes them in place (gw.c, the modules). Workers
  * must never see a table half-changed, and must never wait for the main thread, so they

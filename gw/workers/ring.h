@@ -1,5 +1,5 @@
 /*
- * gw/ring.h - a single-producer single-consumer ring of pointers between two threads.
+ * gw/workers/ring.h - a single-producer single-consumer ring of pointers between two threads.
  *
  * Each side owns one index and only reads the other's (acquire) to know how far it may go,
  * so neither ever waits or takes a lock: a full ring is the producer's to handle (count a

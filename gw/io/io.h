@@ -1,5 +1,5 @@
 /*
- * gw/io.h - the daemon's packet I/O drivers: the VXLAN underlay (UDP in, raw IPv4 out)
+ * gw/io/io.h - the daemon's packet I/O drivers: the VXLAN underlay (UDP in, raw IPv4 out)
  * and Ethernet uplinks (AF_PACKET). Each moves a vector of gw_pkt per system call.
  *
  * Why raw IPv4 out: RFC 7348 wants the outer UDP source port to carry a hash of the inner
@@ -8,7 +8,7 @@
  * IPv4/UDP header itself (prebuilt, see vxlan/vxlan.h) and the driver sends it through
  * a raw socket with IP_HDRINCL; the kernel only routes it and resolves the underlay next
  * hop. Once the kernel knows a peer's next hop, the driver builds the Ethernet header too
- * and sends the frame on an AF_PACKET socket (gw/io_l2.h). Receiving stays on an ordinary UDP
+ * and sends the frame on an AF_PACKET socket (gw/io/l2.h). Receiving stays on an ordinary UDP
  * socket bound to VTEP:port (recvmmsg), which keeps the kernel's demultiplexing and lets UDP GRO
  * batch later.
  */
@@ -18,21 +18,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "gw/gw.h" /* struct gw_io_rx_stats, the totals the drivers keep */
 #include "gw/pkt.h"
 
 #define GW_IO_ERRLEN 256
-
-/*
- * What a driver's receive side did before the pipeline saw the packets: running totals,
- * which the daemon and the workers add to the gateway's counters as they grow.
- */
-struct gw_io_rx_stats {
-	uint64_t oversize;        /* dropped: larger than a buffer and not a packet we can cut */
-	uint64_t gso_unsupported; /* dropped: super-packets that cannot be cut (gw/gso.h) */
-	uint64_t gro;             /* packets that came coalesced by the kernel (UDP GRO) */
-	uint64_t gso;             /* super-packets (TSO/GSO) a sender left whole, cut here */
-	uint64_t csum;            /* TCP/UDP checksums a sender left to its NIC, completed */
-};
 
 /* ---- VXLAN underlay ---- */
 struct gw_udp;
@@ -87,7 +76,7 @@ void gw_udp_rx_stats(const struct gw_udp *u, struct gw_io_rx_stats *s);
 unsigned gw_udp_send(struct gw_udp *u, struct gw_pool *pool, struct gw_pkt **pkts, unsigned n);
 /*
  * Packets handed to the direct Ethernet path (AF_PACKET, next hop from the kernel's
- * tables, see gw/io_l2.h) and to the raw socket: running totals.
+ * tables, see gw/io/l2.h) and to the raw socket: running totals.
  */
 void gw_udp_tx_paths(const struct gw_udp *u, uint64_t *l2, uint64_t *raw);
 /* Datagrams the kernel dropped (receive buffers full) over every socket: a running total. */

@@ -1,7 +1,7 @@
 /*
- * gw/worker.c - data-plane worker threads (see gw/worker.h).
+ * gw/workers/worker.c - data-plane worker threads (see gw/workers/worker.h).
  */
-#include "gw/worker.h"
+#include "gw/workers/worker.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -14,10 +14,10 @@
 #include <unistd.h>
 #include <urcu-qsbr.h>
 
-#include "gw/fast.h"
-#include "gw/fwd.h"
+#include "gw/workers/fast.h"
+#include "gw/workers/fwd.h"
 #include "gw/gw_int.h"
-#include "gw/ring.h"
+#include "gw/workers/ring.h"
 
 /*
  * ThreadSanitizer does not see liburcu's ordering (its barriers and grace periods are

@@ -1,5 +1,5 @@
-/* gw/io_common.c - see io_int.h. */
-#include "gw/io_int.h"
+/* gw/io/common.c - see io_int.h. */
+#include "gw/io/io_int.h"
 
 #include <errno.h>
 #include <stdlib.h>

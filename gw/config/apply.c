@@ -1,5 +1,5 @@
 /*
- * gw/config_apply.c - moving a running gateway from one configuration to another.
+ * gw/config/apply.c - moving a running gateway from one configuration to another.
  *
  * The diff runs in three passes so that a change never collides with what it replaces:
  * removals (static entries, routes, addresses, interfaces, bridge domains), then the
@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include "common/net.h"
-#include "gw/config.h"
+#include "gw/config/config.h"
 
 #define fail gw_cfg_fail
 
@@ -340,6 +340,8 @@ int gw_cfg_apply(struct gw *gw, const struct gw_cfg *old, const struct gw_cfg *n
 	if (!old)
 		old = &empty_cfg;
 	if (gw_cfg_check(new_, err))
+		return GW_CFG_ERR;
+	if (env && env->prepare && env->prepare(env->ctx, new_, err) != GW_CFG_OK)
 		return GW_CFG_ERR;
 	if (apply_diff(gw, old, new_, env, err) == GW_CFG_OK)
 		return GW_CFG_OK;

@@ -1,5 +1,5 @@
 /*
- * gw/daemon.h - vxgwd: the gateway on real sockets, driven by one libev loop that owns
+ * gw/daemon/daemon.h - vxgwd: the gateway on real sockets, driven by one libev loop that owns
  * every table and the configuration.
  */
 #ifndef GW_DAEMON_H
@@ -8,8 +8,8 @@
 #include <ev.h>
 #include <stdbool.h>
 
-#include "gw/config.h"
-#include "gw/io.h"
+#include "gw/config/config.h"
+#include "gw/io/io.h"
 
 struct gwd;
 struct gw_workers;
@@ -44,6 +44,14 @@ void gwd_reload(struct gwd *d);
  * adopts cand as the running config (taking ownership) or leaves everything as it was.
  */
 int gwd_commit(struct gwd *d, struct gw_cfg *cand, char *err);
+
+/* The largest config file read: a bound on what a mistaken path can make us allocate. */
+#define GWD_CONFIG_MAX (64u << 20)
+/*
+ * The text of config file path, NUL-terminated (vxgwd and vxgwd -n read it alike); NULL
+ * with a message naming path in err (GW_CFG_ERRLEN bytes). The caller frees it.
+ */
+char *gwd_config_read(const char *path, char *err);
 
 /* write memory: save the running config to the config file atomically. */
 int gwd_save(struct gwd *d, char *err);

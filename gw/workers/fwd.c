@@ -1,10 +1,11 @@
 /*
- * gw/fwd.c - building the workers' forwarding snapshot (see gw/fwd.h for why a snapshot).
+ * gw/workers/fwd.c - building the workers' forwarding snapshot (see gw/workers/fwd.h for why a
+ * snapshot).
  *
  * Runs on the main thread only, which owns the tables it copies. The hash tables are
  * built at most half full, so that a lookup ends at an empty slot after a probe or two.
  */
-#include "gw/fwd.h"
+#include "gw/workers/fwd.h"
 
 #include <stddef.h>
 #include <stdlib.h>

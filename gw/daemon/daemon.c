@@ -1,10 +1,10 @@
 /*
- * gw/daemon.c - the gateway on real sockets: receive watchers feeding the pipeline a
+ * gw/daemon/daemon.c - the gateway on real sockets: receive watchers feeding the pipeline a
  * vector at a time, a 100 ms timer for ARP and MAC ageing, and the commit path that
  * reconciles the host resources (underlay socket, multicast groups, uplink netdevs) with
  * each new configuration before applying it.
  */
-#include "gw/daemon.h"
+#include "gw/daemon/daemon.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -19,11 +19,10 @@
 #include "cli/cli.h"
 #include "common/net.h"
 #include "gw/log.h"
-#include "gw/worker.h"
+#include "gw/workers/worker.h"
 
-#define RX_ROUNDS  16 /* vectors per readable event before yielding to other sockets */
-#define TICK_S     0.1
-#define CONFIG_MAX (64u << 20)
+#define RX_ROUNDS 16 /* vectors per readable event before yielding to other sockets */
+#define TICK_S    0.1
 
 /*
  * One Linux netdev: its socket serves its main interface and all its sub-interfaces. The
@@ -82,6 +81,14 @@ struct gwd {
 	ev_async punted;            /* a worker handed packets over */
 	ev_prepare publish;         /* before each sleep: a new snapshot for the workers? */
 	ev_timer publish_later;     /* a snapshot due after the minimum gap */
+};
+
+/* One commit under way: what the host took for the candidate, to settle or give back. */
+struct commit {
+	struct gwd *d;
+	struct gw_udp *udp; /* the underlay socket the candidate needs */
+	int first_new;      /* uplinks from this index on were opened for the candidate */
+	bool prepared;      /* host_prepare went through: a failed apply gives it all back */
 };
 
 #define fail gw_cfg_fail
@@ -397,10 +404,11 @@ static void uplinks_settle(struct gwd *d, const struct gw_cfg *cand)
 	uplinks_bind(d);
 }
 
-/* The netdev's MAC (the last one known while it is missing). */
+/* The netdev's MAC (the last one known while it is missing); ctx: the commit under way. */
 static int eth_mac(void *ctx, const char *name, uint8_t mac[6], char *err)
 {
-	struct uplink *u = uplink_find(ctx, name);
+	const struct commit *c = ctx;
+	struct uplink *u = uplink_find(c->d, name);
 	if (!u)
 		return fail(err, "netdev %s is not open", name);
 	memcpy(mac, u->mac, 6);
@@ -409,8 +417,8 @@ static int eth_mac(void *ctx, const char *name, uint8_t mac[6], char *err)
 
 /*
  * A netdev opened again may have another MAC: the interfaces on it that have no
- * mac-address of their own take it (config_apply's rule: an uplink without mac-address,
- * sub-interfaces included, has its netdev's).
+ * mac-address of their own take it (the rule of gw/config/apply.c: an uplink without
+ * mac-address, sub-interfaces included, has its netdev's).
  */
 static void uplink_take_mac(struct gwd *d, const struct uplink *u)
 {
@@ -793,36 +801,56 @@ static void netdevs_readable(EV_P_ ev_io *w, int revents)
 	}
 }
 
-int gwd_commit(struct gwd *d, struct gw_cfg *cand, char *err)
+/* The commit failed after host_prepare: what it took for cand goes back. */
+static void host_abort(struct commit *c, const struct gw_cfg *cand)
 {
-	struct gw_udp *u;
-	int first_new = d->n_uplinks;
-	if (gw_cfg_check(cand, err) != GW_CFG_OK)
-		return GW_CFG_ERR;
+	struct gwd *d = c->d;
+	hooks_settle(d, false);
+	while (d->n_uplinks > c->first_new)
+		uplink_close(d, d->n_uplinks - 1);
+	underlay_abort(d, c->udp, cand);
+	workers_settle(d);
+}
+
+/*
+ * What cand needs from the host (underlay socket, uplink netdevs, the hooks' listeners),
+ * taken by gw_cfg_apply once cand has passed its check and before the gateway changes.
+ */
+static int host_prepare(void *ctx, const struct gw_cfg *cand, char *err)
+{
+	struct commit *c = ctx;
+	struct gwd *d = c->d;
 	/* workers hold sockets on the old address: stopped first, started again after */
 	if (workers_restart_needed(d, cand))
 		workers_stop(d);
-	if (underlay_prepare(d, cand, &u, err) != GW_CFG_OK) {
+	if (underlay_prepare(d, cand, &c->udp, err) != GW_CFG_OK) {
 		workers_settle(d);
 		return GW_CFG_ERR;
 	}
 	if (uplinks_open(d, cand, err) != GW_CFG_OK) {
-		underlay_abort(d, u, cand);
+		underlay_abort(d, c->udp, cand);
 		workers_settle(d);
 		return GW_CFG_ERR;
 	}
-	struct gw_cfg_env env = {.eth_mac = eth_mac, .ctx = d};
-	if (hooks_prepare(d, cand, err) != GW_CFG_OK ||
-	    gw_cfg_apply(d->gw, d->running, cand, &env, err) != GW_CFG_OK) {
-		hooks_settle(d, false);
-		while (d->n_uplinks > first_new)
-			uplink_close(d, d->n_uplinks - 1);
-		underlay_abort(d, u, cand);
-		workers_settle(d);
+	if (hooks_prepare(d, cand, err) != GW_CFG_OK) {
+		host_abort(c, cand);
+		return GW_CFG_ERR;
+	}
+	c->prepared = true;
+	return GW_CFG_OK;
+}
+
+int gwd_commit(struct gwd *d, struct gw_cfg *cand, char *err)
+{
+	struct commit c = {.d = d, .first_new = d->n_uplinks};
+	struct gw_cfg_env env = {.eth_mac = eth_mac, .prepare = host_prepare, .ctx = &c};
+	if (gw_cfg_apply(d->gw, d->running, cand, &env, err) != GW_CFG_OK) {
+		if (c.prepared)
+			host_abort(&c, cand);
 		return GW_CFG_ERR;
 	}
 	hooks_settle(d, true);
-	underlay_settle(d, u, cand);
+	underlay_settle(d, c.udp, cand);
 	uplinks_settle(d, cand);
 	gw_cfg_free(d->running);
 	d->running = cand;
@@ -882,37 +910,36 @@ int gwd_save(struct gwd *d, char *err)
 	return GW_CFG_OK;
 }
 
-static char *read_file(const char *path, char *err)
+char *gwd_config_read(const char *path, char *err)
 {
 	FILE *f = fopen(path, "r");
 	if (!f) {
 		fail(err, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	size_t cap = 4096, len = 0;
+	size_t cap = 4096, len = 0, n;
 	char *buf = malloc(cap);
-	while (buf) {
-		size_t n = fread(buf + len, 1, cap - len - 1, f);
+	bool too_large = false;
+	while (buf && (n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
 		len += n;
-		if (n == 0)
-			break;
-		if (len + 1 == cap) {
-			char *nb = cap < CONFIG_MAX ? realloc(buf, cap * 2) : NULL;
-			if (!nb) {
-				free(buf);
-				buf = NULL;
-				fail(err, "%s: too large (at most %u bytes)", path, CONFIG_MAX);
-				break;
-			}
-			buf = nb;
-			cap *= 2;
-		}
+		if (len + 1 < cap)
+			continue;
+		too_large = cap >= GWD_CONFIG_MAX;
+		char *nb = too_large ? NULL : realloc(buf, cap * 2);
+		if (!nb)
+			free(buf);
+		buf = nb;
+		cap *= 2;
 	}
-	if (buf)
-		buf[len] = '\0';
-	else if (!err[0])
-		fail(err, "%s: out of memory", path);
 	fclose(f);
+	if (!buf) {
+		if (too_large)
+			fail(err, "%s: too large (at most %u bytes)", path, GWD_CONFIG_MAX);
+		else
+			fail(err, "%s: out of memory", path);
+		return NULL;
+	}
+	buf[len] = '\0';
 	return buf;
 }
 
@@ -929,7 +956,7 @@ static void log_config_error(void *arg, unsigned line, const char *msg)
 static struct gw_cfg *load_config(const char *path)
 {
 	char err[GW_CFG_ERRLEN] = "";
-	char *text = read_file(path, err);
+	char *text = gwd_config_read(path, err);
 	if (!text) {
 		gw_log(LOG_ERR, "%s", err);
 		return NULL;

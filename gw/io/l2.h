@@ -1,5 +1,5 @@
 /*
- * gw/io_l2.h - the underlay's direct Ethernet transmit: which netdev and which next-hop
+ * gw/io/l2.h - the underlay's direct Ethernet transmit: which netdev and which next-hop
  * MAC a remote VTEP is reached by, learned from the kernel's own tables.
  *
  * Why: an outer packet sent on the raw IPv4 socket costs the kernel a route lookup, the

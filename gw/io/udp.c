@@ -1,5 +1,5 @@
 /*
- * gw/io_udp.c - the VXLAN underlay driver (see gw/io.h for why: UDP in, raw IPv4 out).
+ * gw/io/udp.c - the VXLAN underlay driver (see gw/io/io.h for why: UDP in, raw IPv4 out).
  *
  * Receive: one UDP socket bound to VTEP:port, plus one per joined flood group bound to
  * GROUP:port. Binding each to its own address (not INADDR_ANY) lets the kernel's socket
@@ -7,16 +7,16 @@
  * arrived on and no IP_PKTINFO control message is needed.
  *
  * Send: the pipeline wrote the whole outer header. A packet to a unicast VTEP whose next
- * hop the cache of gw/io_l2.h knows gets an Ethernet header in its headroom and goes
+ * hop the cache of gw/io/l2.h knows gets an Ethernet header in its headroom and goes
  * straight to the netdev on an AF_PACKET socket; any other one (a flood group, a peer
  * being resolved) goes on one IPPROTO_RAW socket (IP_HDRINCL implied), where the kernel
  * routes it, resolves the underlay next hop and transmits. Both put the same IPv4 packet
  * on the wire: the kernel leaves a raw DF packet's ID 0 and its checksum as we wrote it.
  */
 #include "gw/gso.h"
-#include "gw/io.h"
-#include "gw/io_int.h"
-#include "gw/io_l2.h"
+#include "gw/io/io.h"
+#include "gw/io/io_int.h"
+#include "gw/io/l2.h"
 #include "vxlan/vxlan.h"
 
 #include <linux/if_packet.h>

@@ -1,5 +1,5 @@
 /*
- * gw/io_netdev.c - netdev events (see "netdev events" in gw/io.h).
+ * gw/io/netdev.c - netdev events (see "netdev events" in gw/io/io.h).
  *
  * An rtnetlink socket in the RTMGRP_LINK group hears every RTM_NEWLINK (created, up,
  * down, carrier, renamed) and RTM_DELLINK of the daemon's namespace. The events only say
@@ -7,7 +7,7 @@
  * reordered event costs nothing but the look it would have caused, and a receive buffer
  * that overflowed (ENOBUFS) is answered by looking at every uplink.
  */
-#include "gw/io.h"
+#include "gw/io/io.h"
 
 /* net/if.h before the linux headers: its libc-compat guards then keep out linux/if.h. */
 #include <net/if.h>

@@ -1,12 +1,12 @@
 /*
- * gw/io_l2.c - next-hop cache for the underlay's direct Ethernet transmit (see io_l2.h).
+ * gw/io/l2.c - next-hop cache for the underlay's direct Ethernet transmit (see l2.h).
  *
  * The kernel answers a non-dump rtnetlink request within the sendto() that carries it,
  * so a query is two system calls and never waits: the answer is read with MSG_DONTWAIT
  * and a missing one is a failed query (the packet goes the raw way, the peer is asked
  * again GW_L2_RETRY_MS later).
  */
-#include "gw/io_l2.h"
+#include "gw/io/l2.h"
 
 /* net/if.h before the linux headers: its libc-compat guards then keep out linux/if.h. */
 #include <net/if.h>

@@ -1,5 +1,5 @@
 /*
- * gw/config.h - the configuration model and the one API that changes it.
+ * gw/config/config.h - the configuration model and the one API that changes it.
  *
  * A struct gw_cfg is a complete desired configuration, a plain value: the config file,
  * the CLI and a SIGHUP reload all build one (a candidate) and hand it to gw_cfg_apply(),
@@ -228,13 +228,19 @@ int gw_cfg_check(const struct gw_cfg *c, char *err);
 /*
  * Moves gw from configuration `old` (what it runs now; NULL = empty) to `new`: removals
  * first, then changes, then additions, each through the module APIs. Checks `new` first
- * and changes nothing when it fails. On a failure half-way (a table full), applies
- * `old` back as well as it can and reports the error.
+ * (gw_cfg_check: the one check of every commit, whether from the CLI, the config file or
+ * a reload), then lets env->prepare take what the host must provide, and changes nothing
+ * when either fails. On a failure half-way (a table full), applies `old` back as well as
+ * it can and reports the error.
  */
 struct gw_cfg_env {
 	/* MAC of Linux netdev `name`, for an uplink without `mac-address`. NULL: a MAC
 	 * derived from the name (tests, config checks). */
 	int (*eth_mac)(void *ctx, const char *name, uint8_t mac[6], char *err);
+	/* Called once `new` has passed the check, before gw changes: the host takes what `new`
+	 * needs (sockets, netdevs, listeners) or refuses it with a message in err. NULL: the
+	 * host has nothing to take (tests, config checks). */
+	int (*prepare)(void *ctx, const struct gw_cfg *new_, char *err);
 	void *ctx;
 };
 int gw_cfg_apply(struct gw *gw, const struct gw_cfg *old, const struct gw_cfg *new_,

@@ -1,5 +1,5 @@
 /*
- * gw/io_int.h - what the I/O drivers share.
+ * gw/io/io_int.h - what the I/O drivers share.
  */
 #ifndef GW_IO_INT_H
 #define GW_IO_INT_H
@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-#include "gw/io.h"
+#include "gw/io/io.h"
 
 /*
  * sendmmsg stops at the first datagram the kernel refuses and returns how many went

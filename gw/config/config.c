@@ -1,8 +1,8 @@
 /*
- * gw/config.c - the configuration model: validated setters, whole-config checks, and
+ * gw/config/config.c - the configuration model: validated setters, whole-config checks, and
  * the diff that moves a running gateway from one configuration to the next.
  */
-#include "gw/config.h"
+#include "gw/config/config.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -255,8 +255,8 @@ int gw_cfg_set_vtep(struct gw_cfg *c, uint32_t src, char *err)
 
 int gw_cfg_set_udp_port(struct gw_cfg *c, uint32_t port, char *err)
 {
-	if (port > 65535)
-		return fail(err, "udp-port %u out of range 1-65535", port);
+	if (port > GW_CFG_PORT_MAX)
+		return fail(err, "udp-port %u out of range 1-%u", port, GW_CFG_PORT_MAX);
 	c->udp_port = port ? (uint16_t)port : VX_UDP_PORT;
 	return GW_CFG_OK;
 }
@@ -1063,8 +1063,8 @@ int gw_cfg_set_telnet(struct gw_cfg *c, uint32_t addr, uint32_t port, char *err)
 {
 	if (addr && (net_ip_is_mcast(addr) || addr >= 0xf0000000u))
 		return fail(err, "telnet listen %s: not a unicast address", ipstr(addr));
-	if (addr && (port == 0 || port > 65535))
-		return fail(err, "telnet listen port %u out of range 1-65535", port);
+	if (addr && (port == 0 || port > GW_CFG_PORT_MAX))
+		return fail(err, "telnet listen port %u out of range 1-%u", port, GW_CFG_PORT_MAX);
 	c->vty = true;
 	c->vty_addr = addr;
 	c->vty_port = addr ? (uint16_t)port : 0;
@@ -1073,7 +1073,7 @@ int gw_cfg_set_telnet(struct gw_cfg *c, uint32_t addr, uint32_t port, char *err)
 
 int gw_cfg_set_vty_timeout(struct gw_cfg *c, uint32_t secs, char *err)
 {
-	if (secs > 35791u * 60)
+	if (secs > GW_CFG_VTY_TIMEOUT_MAX)
 		return fail(err, "exec-timeout of %u seconds is too long", secs);
 	c->vty = true;
 	c->vty_timeout = secs;
@@ -1084,8 +1084,8 @@ int gw_cfg_set_metrics(struct gw_cfg *c, uint32_t addr, uint32_t port, char *err
 {
 	if (port && (net_ip_is_mcast(addr) || addr >= 0xf0000000u))
 		return fail(err, "metrics listen %s: not a unicast address", ipstr(addr));
-	if (port > 65535)
-		return fail(err, "metrics listen port %u out of range 1-65535", port);
+	if (port > GW_CFG_PORT_MAX)
+		return fail(err, "metrics listen port %u out of range 1-%u", port, GW_CFG_PORT_MAX);
 	c->metrics_addr = port ? addr : 0;
 	c->metrics_port = (uint16_t)port;
 	return GW_CFG_OK;

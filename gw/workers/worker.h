@@ -1,13 +1,13 @@
 /*
- * gw/worker.h - data-plane worker threads.
+ * gw/workers/worker.h - data-plane worker threads.
  *
  * Each worker has its own underlay socket in one SO_REUSEPORT group (the kernel spreads
  * VXLAN datagrams over them by their outer ports, i.e. by the tenant's flow), its own
  * packet pool, its own counters and its own transmit sockets, and runs the fast path
- * (gw/fast.h) over a forwarding snapshot (gw/fwd.h) it reads under RCU (liburcu, QSBR
- * flavour: a worker announces a quiescent state after each vector and goes offline while
- * it sleeps in poll, so reading costs nothing). What the fast path does not handle it
- * punts on a ring to the main thread, which runs the full pipeline on it.
+ * (gw/workers/fast.h) over a forwarding snapshot (gw/workers/fwd.h) it reads under RCU (liburcu,
+ * QSBR flavour: a worker announces a quiescent state after each vector and goes offline while it
+ * sleeps in poll, so reading costs nothing). What the fast path does not handle it punts on a ring
+ * to the main thread, which runs the full pipeline on it.
  *
  * The main thread alone calls these functions. Configuration changes never stop the
  * workers: the main thread publishes a new snapshot and frees the old one after a grace
@@ -22,7 +22,7 @@
 #include <stdint.h>
 
 #include "gw/gw.h"
-#include "gw/io.h"
+#include "gw/io/io.h"
 
 #define GW_WORKERS_MAX        32
 #define GW_WORKER_UPLINKS_MAX 64 /* netdevs a worker receives from; the rest: main thread */

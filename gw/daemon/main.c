@@ -1,5 +1,5 @@
 /*
- * gw/main.c - vxgwd: command line, daemonising, signals, and wiring the gateway to the
+ * gw/daemon/main.c - vxgwd: command line, daemonising, signals, and wiring the gateway to the
  * control socket. Everything runs on one libev loop that owns all state.
  *
  *   vxgwd [-f CONFIG] [-s CONTROL_SOCKET] [-g GROUP] [-F] [-n]
@@ -19,7 +19,7 @@
 #include "cli/ctl.h"
 #include "cli/metrics.h"
 #include "cli/vty.h"
-#include "gw/daemon.h"
+#include "gw/daemon/daemon.h"
 #include "gw/gw.h"
 #include "gw/log.h"
 
@@ -47,32 +47,12 @@ static void print_config_error(void *arg, unsigned line, const char *msg)
 /* -n: syntax and semantics only; the host's interfaces and addresses are not needed. */
 static int check_config(const char *path)
 {
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		fprintf(stderr, "%s: %s\n", path, strerror(errno));
-		return 1;
-	}
-	size_t cap = 1 << 16, len = 0, n;
-	char *text = malloc(cap);
-	while (text && (n = fread(text + len, 1, cap - len - 1, f)) > 0) {
-		len += n;
-		if (len + 1 == cap) {
-			char *t = cap < (64u << 20) ? realloc(text, cap * 2) : NULL;
-			if (!t) {
-				free(text);
-				text = NULL;
-				break;
-			}
-			text = t;
-			cap *= 2;
-		}
-	}
-	fclose(f);
+	char err[GW_CFG_ERRLEN];
+	char *text = gwd_config_read(path, err);
 	if (!text) {
-		fprintf(stderr, "%s: too large or out of memory\n", path);
+		fprintf(stderr, "%s\n", err);
 		return 1;
 	}
-	text[len] = '\0';
 	struct gw_cfg *cfg;
 	int errors = cli_load_config(text, &cfg, print_config_error, (void *)path);
 	gw_cfg_free(cfg);

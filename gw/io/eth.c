@@ -1,5 +1,5 @@
 /*
- * gw/io_eth.c - Ethernet uplinks: one AF_PACKET SOCK_RAW socket per netdev, whole frames
+ * gw/io/eth.c - Ethernet uplinks: one AF_PACKET SOCK_RAW socket per netdev, whole frames
  * in and out, a vector per recvmmsg/sendmmsg.
  *
  * Three things the kernel does to a frame before a packet socket sees it are undone here,
@@ -23,8 +23,8 @@
  * tcpdump on the uplink, and the qdisc is what gives us back-pressure (ENOBUFS).
  */
 #include "gw/gso.h"
-#include "gw/io.h"
-#include "gw/io_int.h"
+#include "gw/io/io.h"
+#include "gw/io/io_int.h"
 
 #include "common/net.h"
 

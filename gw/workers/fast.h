@@ -1,6 +1,6 @@
 /*
- * gw/fast.h - the workers' fast path: routed unicast between bridge domains, read from a
- * forwarding snapshot (gw/fwd.h), everything else handed to the main thread untouched.
+ * gw/workers/fast.h - the workers' fast path: routed unicast between bridge domains, read from a
+ * forwarding snapshot (gw/workers/fwd.h), everything else handed to the main thread untouched.
  *
  * For one VXLAN packet the fast path makes the decisions the main pipeline would make
  * (same checks, gw/ip4_inl.h) and either forwards it completely (decap, route, rewrite,
@@ -14,7 +14,7 @@
 
 #include <stdint.h>
 
-#include "gw/fwd.h"
+#include "gw/workers/fwd.h"
 #include "gw/gw.h"
 #include "gw/stats_int.h"
 
