@@ -491,33 +491,57 @@ static const struct gw_l2_nh *l2_next_hop(struct gw_udp *u, const struct gw_pkt 
 	return gw_l2_lookup(u->l2, p->outer_dst);
 }
 
+/* Queues p as message i of the raw socket's vector. */
+static void raw_queue(struct gw_udp *u, unsigned i, struct gw_pkt *p)
+{
+	u->addrs[i] = sin_of(p->outer_dst, 0);
+	u->iov[i] = (struct iovec){.iov_base = p->data, .iov_len = p->len};
+	u->msgs[i].msg_hdr = (struct msghdr){
+	    .msg_name = &u->addrs[i],
+	    .msg_namelen = sizeof(u->addrs[i]),
+	    .msg_iov = &u->iov[i],
+	    .msg_iovlen = 1,
+	};
+}
+
+/* Sends what is queued on one of the two paths; 0 when nothing is. */
+static unsigned flush_run(struct gw_udp *u, bool l2, unsigned n)
+{
+	if (n == 0)
+		return 0;
+	if (l2) {
+		u->tx_l2 += n;
+		return gw_io_send_vec(gw_l2_fd(u->l2), u->l2_msgs, n);
+	}
+	u->tx_raw += n;
+	return gw_io_send_vec(u->tx_fd, u->msgs, n);
+}
+
+/*
+ * Sends a vector in order: consecutive packets on the same path go in one call, and a
+ * change of path sends what is queued first. Most vectors take one path; one packet sent
+ * the raw way among direct ones (a peer's stale next hop being confirmed, a cache miss)
+ * must not overtake or fall behind its neighbours, or the receiver sees the flow
+ * reordered.
+ */
 static unsigned send_chunk(struct gw_udp *u, struct gw_pkt **pkts, unsigned n)
 {
-	unsigned n_raw = 0, n_l2 = 0;
+	unsigned refused = 0, run = 0;
+	bool run_l2 = false;
 	for (unsigned i = 0; i < n; i++) {
 		const struct gw_l2_nh *nh = l2_next_hop(u, pkts[i]);
-		if (nh) {
-			l2_queue(u, n_l2++, pkts[i], nh);
-			continue;
+		bool l2 = nh != NULL;
+		if (l2 != run_l2) {
+			refused += flush_run(u, run_l2, run);
+			run = 0;
+			run_l2 = l2;
 		}
-		u->addrs[n_raw] = sin_of(pkts[i]->outer_dst, 0);
-		u->iov[n_raw] = (struct iovec){.iov_base = pkts[i]->data, .iov_len = pkts[i]->len};
-		u->msgs[n_raw].msg_hdr = (struct msghdr){
-		    .msg_name = &u->addrs[n_raw],
-		    .msg_namelen = sizeof(u->addrs[n_raw]),
-		    .msg_iov = &u->iov[n_raw],
-		    .msg_iovlen = 1,
-		};
-		n_raw++;
+		if (l2)
+			l2_queue(u, run++, pkts[i], nh);
+		else
+			raw_queue(u, run++, pkts[i]);
 	}
-	u->tx_l2 += n_l2;
-	u->tx_raw += n_raw;
-	unsigned refused = 0;
-	if (n_l2)
-		refused += gw_io_send_vec(gw_l2_fd(u->l2), u->l2_msgs, n_l2);
-	if (n_raw)
-		refused += gw_io_send_vec(u->tx_fd, u->msgs, n_raw);
-	return refused;
+	return refused + flush_run(u, run_l2, run);
 }
 
 unsigned gw_udp_send(struct gw_udp *u, struct gw_pool *pool, struct gw_pkt **pkts, unsigned n)
