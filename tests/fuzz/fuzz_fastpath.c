@@ -27,8 +27,9 @@
  * refreshes a MAC (and a flood group's learned peer) once every third of the ageing time
  * (300 s here), not with every packet as the pipeline does, so only after that long can
  * the two gateways age a table apart, by design.
- * ctl bit 0x80 (which flips bdif20 in both) also takes away the worker's sockets on the
- * uplinks' netdevs for the packets until the next flip: traffic toward them is punted.
+ * ctl bit 0x80 (which flips bdif20 in both) also makes bdif10 an anycast gateway (or no
+ * longer one) in both, and takes away the worker's sockets on the uplinks' netdevs for the
+ * packets until the next flip: traffic toward them is punted.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,7 +67,7 @@ static struct fuzz_gw R, W;
 static struct gw_fwd *F;               /* W's snapshot, what the worker reads */
 static struct gw_fast_cnt *CNT, *SEEN; /* the worker's counters, W's copy at the last fold */
 static struct gw_fast WK;              /* the worker */
-static bool cfg_changed, no_sockets;
+static bool cfg_changed, no_sockets, anycast10;
 static uint64_t now, elapsed;
 static bool verbose;
 static uint64_t n_forwarded, n_punted;
@@ -445,6 +446,9 @@ static void control(struct batch *b, uint8_t ctl)
 	if (ctl & CTL_FLIP) {
 		fuzz_gw_flip_bdif20(&R);
 		fuzz_gw_flip_bdif20(&W);
+		anycast10 = !anycast10;
+		gw_if_set_anycast(R.L.gw, R.L.bdif10, anycast10);
+		gw_if_set_anycast(W.L.gw, W.L.bdif10, anycast10);
 		cfg_changed = true;
 		no_sockets = !no_sockets;
 	}
@@ -513,7 +517,10 @@ static void restart(void)
 {
 	/* a new configuration copy only when the input changed it: copying the FIBs (what
 	 * a commit does) took most of an input's time */
-	cfg_changed |= R.toggled || R.bdif20_down;
+	cfg_changed |= R.toggled || R.bdif20_down || anycast10;
+	anycast10 = false;
+	gw_if_set_anycast(R.L.gw, R.L.bdif10, false);
+	gw_if_set_anycast(W.L.gw, W.L.bdif10, false);
 	reset_captures();
 	fuzz_gw_restore(&R);
 	fuzz_gw_restore(&W);

@@ -14,7 +14,7 @@ import os
 import sys
 
 from gen_pipeline_corpus import (ADV_1MS, ADV_30S, ARP_REQ_H51, BCAST, BDIF10, BDIF20,
-                                 E_GROUP, E_UP2, E_VTEP11, GSO, CSUM, H50, H51, H60,
+                                 E_GROUP, E_UP2, E_VTEP11, FLIP, GSO, CSUM, H50, H51, H60,
                                  JOIN, LEARN_H60, PEER2, UP0, UPNH, UP2, V11, V12, V13, V99,
                                  VNI10, VNI20, VNI30, arp_frame, eth, from11, from_uplink,
                                  from_vtep, icmp_echo, ipv4, ping, rec, tcp_data, udp, vlan,
@@ -75,6 +75,14 @@ SEEDS["super_packet_cut"] = LEARN_H60 + rec(
 SEEDS["mac_refresh_over_time"] = LEARN_H51 + b"".join(
     from_vtep(V12, VNI10, ping(BDIF10, H51, "10.1.10.51", "8.8.8.8"), ctl=ADV_30S)
     for _ in range(5))
+
+# the BDIF's own MAC learned behind a VTEP, then bdif10 made an anycast gateway (ctl 0x80):
+# another gateway of the fabric, dropped (anycast_gateway_peer), never forwarded (to a
+# BDIF: the flip takes the uplink sockets away)
+SEEDS["anycast_peer_after_flip"] = (
+    from11(VNI10, ping(BDIF10, BDIF10, "10.1.10.77", "10.1.10.50")) +
+    from11(VNI10, ping(BDIF10, BDIF10, "10.1.10.77", "10.1.10.50"), ctl=FLIP | ADV_1MS) +
+    from11(VNI10, ping(BDIF10, BDIF10, "10.1.10.77", "10.1.10.50"), ctl=FLIP | ADV_1MS))
 
 # ---- left to the main thread: drops, alone and amid forwards
 SEEDS["drops_vxlan"] = b"".join([
