@@ -102,6 +102,12 @@ static inline bool gw_ip4_is_super(const struct gw_pkt *p, uint32_t in_mtu)
 	       (p->len > in_mtu && ((const struct net_ip *)p->data)->proto == 6);
 }
 
+/* A packet in transit whose TTL would reach 0 here expires (RFC 1812 5.3.1). */
+static inline enum gw_drop gw_ip4_ttl_drop(const struct net_ip *ip)
+{
+	return ip->ttl <= 1 ? GW_DROP_TTL_EXPIRED : 0;
+}
+
 /*
  * TTL decrement with the RFC 1624 incremental checksum update. The (TTL, protocol) word is
  * computed in a register and stored whole: a byte store followed by a word load of the
@@ -128,6 +134,34 @@ static inline bool gw_ip4_is_subnet_bcast(const uint32_t *addr, const uint8_t *p
 			return true;
 	}
 	return false;
+}
+
+/*
+ * The egress checks toward next hop nh out of an interface (up; its n subnets addr/plen):
+ * the interface forwards, and nh is no subnet's broadcast address.
+ */
+static inline enum gw_drop gw_ip4_egress_drop(bool up, const uint32_t *addr, const uint8_t *plen,
+                                              unsigned n, uint32_t nh)
+{
+	if (!up)
+		return GW_DROP_IF_DOWN;
+	if (gw_ip4_is_subnet_bcast(addr, plen, n, nh))
+		return GW_DROP_IP_BCAST;
+	return 0;
+}
+
+/*
+ * The size a packet of len bytes is cut to on its way out of an interface of MTU mtu when
+ * it is a super-packet (super_mtu: the MTU of the link it came in on, gw_ip4_is_super; 0:
+ * not one): the smaller of the two MTUs, when it is longer than that. 0: not cut, so a
+ * packet longer than mtu is fragmented or refused (DF).
+ */
+static inline uint32_t gw_ip4_seg_mtu(uint32_t len, uint32_t super_mtu, uint32_t mtu)
+{
+	if (!super_mtu)
+		return 0;
+	uint32_t m = super_mtu < mtu ? super_mtu : mtu;
+	return len > m ? m : 0;
 }
 
 #endif

@@ -14,11 +14,16 @@
  * inside fib_lookup_batch). Packets leave in vectors too: outputs collect in a tx queue
  * per kind and go to the driver in one call.
  *
+ * The checks that decide a drop are the ones the workers' fast path (gw/fast.c) applies
+ * too: written once in gw/vxlan_inl.h (decap), gw/l2_inl.h (Ethernet) and gw/ip4_inl.h.
+ *
  * Data position convention: from IPv4 input until the L2 rewrite, pkt->data points at
  * the IPv4 header; the rewrite prepends the Ethernet header, the encap the outer one.
  */
 #include "gw/gw_int.h"
 #include "gw/ip4_inl.h"
+#include "gw/l2_inl.h"
+#include "gw/vxlan_inl.h"
 
 #include <string.h>
 
@@ -276,11 +281,6 @@ uint32_t gw_if_src_for(const struct gw_if *gif, uint32_t dst)
 	return gif->n_addrs ? gif->addr[0] : 0;
 }
 
-static bool is_subnet_broadcast(const struct gw_if *gif, uint32_t dst)
-{
-	return gw_ip4_is_subnet_bcast(gif->addr, gif->plen, gif->n_addrs, dst);
-}
-
 /* No MAC for next hop nh on ifx yet: ARP holds p while it asks (or says it failed). */
 static void neigh_miss(struct gw *gw, struct gw_pkt *p, uint16_t ifx, uint32_t nh)
 {
@@ -328,21 +328,17 @@ static inline bool ip4_output_check(struct gw *gw, struct gw_pkt *p, uint16_t if
 {
 	struct gw_if *gif = &gw->ifs[ifx];
 	const struct net_ip *ip = (const struct net_ip *)p->data;
-	if (!gif->up) {
-		gw_drop(gw, p, GW_DROP_IF_DOWN);
-		return false;
-	}
-	if (is_subnet_broadcast(gif, nh)) {
-		gw_drop(gw, p, GW_DROP_IP_BCAST);
+	enum gw_drop why = gw_ip4_egress_drop(gif->up, gif->addr, gif->plen, gif->n_addrs, nh);
+	if (why) {
+		gw_drop(gw, p, why);
 		return false;
 	}
 	const struct gw_if *in = &gw->ifs[p->rx_ifx];
-	if (in->kind == GW_IF_BDIF && gw_ip4_is_super(p, in->mtu)) {
-		uint32_t mtu = in->mtu < gif->mtu ? in->mtu : gif->mtu;
-		if (p->len > mtu) {
-			gw_ip4_segment(gw, p, ifx, nh, mtu);
-			return false;
-		}
+	uint32_t super_mtu = in->kind == GW_IF_BDIF && gw_ip4_is_super(p, in->mtu) ? in->mtu : 0;
+	uint32_t seg_mtu = gw_ip4_seg_mtu(p->len, super_mtu, gif->mtu);
+	if (seg_mtu) {
+		gw_ip4_segment(gw, p, ifx, nh, seg_mtu);
+		return false;
 	}
 	if (p->len > gif->mtu) {
 		if (ip->off & htons(NET_IP_DF)) {
@@ -427,9 +423,10 @@ static bool ip4_forward(struct gw *gw, const struct fib *fib, struct gw_pkt *p, 
 		gw_drop(gw, p, GW_DROP_NULL_ROUTE);
 		return false;
 	}
-	if (ip->ttl <= 1) {
+	enum gw_drop why = gw_ip4_ttl_drop(ip);
+	if (why) {
 		gw_icmp_error(gw, p, GW_ICMP_TTL_EXCEEDED, 0);
-		gw_drop(gw, p, GW_DROP_TTL_EXPIRED);
+		gw_drop(gw, p, why);
 		return false;
 	}
 	gw_ip4_ttl_dec(ip);
@@ -576,42 +573,34 @@ struct ip4_vec {
 static inline void l3_input(struct gw *gw, struct gw_pkt *p, uint16_t ifx, struct ip4_vec *v)
 {
 	struct gw_if *gif = &gw->ifs[ifx];
-	uint16_t type = ntohs(((const struct net_eth *)p->data)->type);
+	uint16_t type = ((const struct net_eth *)p->data)->type;
 	gif->cnt.rx_pkts++;
 	gif->cnt.rx_bytes += p->len;
 	p->rx_ifx = ifx;
 	p->vrfx = gif->vrfx;
 	if (gw_traced(p))
 		gw_trace_l2(gw, p, ifx);
-	if (type == NET_ETHERTYPE_ARP) {
-		gw_arp_input(gw, p, ifx);
-	} else if (type == NET_ETHERTYPE_IP) {
+	enum gw_drop why = gw_l2_ethertype_drop(type);
+	if (why) {
+		gw_drop(gw, p, why);
+	} else if (type == htons(NET_ETHERTYPE_IP)) {
 		p->data += NET_ETH_HLEN;
 		p->len -= NET_ETH_HLEN;
 		v->pkts[v->n++] = p;
 	} else {
-		gw_drop(gw, p, GW_DROP_ETHERTYPE);
+		gw_arp_input(gw, p, ifx);
 	}
-}
-
-static bool is_vlan_type(uint16_t type_be)
-{
-	return type_be == htons(NET_ETHERTYPE_VLAN) || type_be == htons(NET_ETHERTYPE_QINQ);
 }
 
 /* The Ethernet header every frame needs before anything reads it: whole, untagged. */
 static const struct net_eth *eth_header(struct gw *gw, struct gw_pkt *p)
 {
-	if (p->len < NET_ETH_HLEN) {
-		gw_drop(gw, p, GW_DROP_FRAME_SHORT);
+	enum gw_drop why = gw_l2_eth_drop(p->len, p->data + 2 * NET_ETH_ALEN);
+	if (why) {
+		gw_drop(gw, p, why);
 		return NULL;
 	}
-	const struct net_eth *eth = (const struct net_eth *)p->data;
-	if (is_vlan_type(eth->type)) {
-		gw_drop(gw, p, GW_DROP_VLAN_TAGGED);
-		return NULL;
-	}
-	return eth;
+	return (const struct net_eth *)p->data;
 }
 
 /*
@@ -621,18 +610,11 @@ static const struct net_eth *eth_header(struct gw *gw, struct gw_pkt *p)
 static inline void l2_dispatch(struct gw *gw, struct gw_pkt *p, uint16_t ifx, struct ip4_vec *v)
 {
 	const struct net_eth *eth = (const struct net_eth *)p->data;
-	if (ifx && net_mac_eq(eth->dst, gw->ifs[ifx].mac)) {
+	enum gw_drop why = gw_l2_dispatch_drop(eth, ifx, gw->ifs[ifx].mac);
+	if (why)
+		gw_drop(gw, p, why);
+	else
 		l3_input(gw, p, ifx, v);
-	} else if (net_mac_is_mcast(eth->dst)) {
-		if (eth->type != htons(NET_ETHERTYPE_ARP) || !net_mac_is_bcast(eth->dst))
-			gw_drop(gw, p, GW_DROP_BUM_IGNORED);
-		else if (!ifx)
-			gw_drop(gw, p, GW_DROP_NO_BDIF);
-		else
-			l3_input(gw, p, ifx, v);
-	} else {
-		gw_drop(gw, p, GW_DROP_NOT_FOR_US);
-	}
 }
 
 /* The BDIF that routes for bridge domain bdx, if it exists and is up; 0 otherwise. */
@@ -658,8 +640,9 @@ static bool bd_learn_source(struct gw *gw, struct gw_pkt *p, const struct net_et
 			gw_trace_learn(gw, p, eth->src, GW_TR_LEARN_MEMO);
 		return true;
 	}
-	if (net_mac_is_mcast(eth->src) || net_mac_is_zero(eth->src)) {
-		gw_drop(gw, p, GW_DROP_BAD_SRC_MAC);
+	enum gw_drop why = gw_l2_src_drop(eth->src);
+	if (why) {
+		gw_drop(gw, p, why);
 		return false;
 	}
 	int r = bd_mac_learn(gw->bd, p->bdx, eth->src, p->outer_src, gw->now_ms);
@@ -667,13 +650,13 @@ static bool bd_learn_source(struct gw *gw, struct gw_pkt *p, const struct net_et
 		gw_trace_learn(gw, p, eth->src, r);
 	if (GW_DEBUG_ON(gw, GW_DEBUG_VXLAN))
 		gw_debug_learn(gw, p, eth->src, r);
-	if (r == BD_MAC_STATIC) {
-		uint32_t vtep = 0;
-		bd_mac_lookup(gw->bd, p->bdx, eth->src, &vtep);
-		if (vtep != p->outer_src) {
-			gw_drop(gw, p, GW_DROP_MAC_STATIC_CONFLICT);
-			return false;
-		}
+	uint32_t static_vtep = 0;
+	if (r == BD_MAC_STATIC)
+		bd_mac_lookup(gw->bd, p->bdx, eth->src, &static_vtep);
+	why = gw_l2_learn_drop(r, static_vtep, p->outer_src);
+	if (why) {
+		gw_drop(gw, p, why);
+		return false;
 	}
 	m->mac_ok = true;
 	m->mac = mac;
@@ -690,16 +673,12 @@ static bool underlay_bd(struct gw *gw, struct gw_pkt *p, uint32_t vni, struct de
 		return true;
 	}
 	uint32_t bdx = bd_by_vni(gw->bd, vni);
-	if (bdx == BD_NONE) {
-		gw_drop(gw, p, GW_DROP_NO_SUCH_VNI);
-		return false;
-	}
-	if (net_ip_is_mcast(p->outer_dst) && p->outer_dst != bd_flood_group(gw->bd, bdx)) {
-		gw_drop(gw, p, GW_DROP_OUTER_DST);
-		return false;
-	}
-	if (!bd_peer_accept(gw->bd, bdx, p->outer_src, gw->now_ms)) {
-		gw_drop(gw, p, GW_DROP_NO_SUCH_PEER);
+	uint32_t group = bdx != BD_NONE ? bd_flood_group(gw->bd, bdx) : 0;
+	enum gw_drop why = gw_vx_bd_drop(bdx, p->outer_dst, group);
+	if (!why)
+		why = gw_vx_peer_drop(bd_peer_accept(gw->bd, bdx, p->outer_src, gw->now_ms));
+	if (why) {
+		gw_drop(gw, p, why);
 		return false;
 	}
 	m->bd_ok = true;
@@ -714,33 +693,16 @@ static bool underlay_bd(struct gw *gw, struct gw_pkt *p, uint32_t vni, struct de
 	return true;
 }
 
-/* Map a VXLAN header problem to its drop reason. */
-static enum gw_drop vxlan_parse_drop(int err)
-{
-	switch (err) {
-	case VX_PARSE_SHORT:
-		return GW_DROP_VXLAN_SHORT;
-	case VX_PARSE_NO_I:
-		return GW_DROP_VXLAN_NO_I;
-	case VX_PARSE_FLAGS:
-		return GW_DROP_VXLAN_FLAGS;
-	default:
-		return GW_DROP_VXLAN_RESERVED;
-	}
-}
-
 /* Decap: checks of spec section 4, then the inner frame into its bridge domain. */
 static void underlay_input_one(struct gw *gw, struct gw_pkt *p, uint16_t ifx, struct ip4_vec *v)
 {
 	(void)ifx; /* the underlay is no L3 interface */
 	uint32_t vni;
-	if (!net_ip_is_mcast(p->outer_dst) && (p->outer_dst != gw->vtep || !gw->vtep)) {
-		gw_drop(gw, p, GW_DROP_OUTER_DST);
-		return;
-	}
-	int err = vx_hdr_parse(p->data, p->len, gw->params.vxlan_strict, &vni);
-	if (err != VX_PARSE_OK) {
-		gw_drop(gw, p, vxlan_parse_drop(err));
+	enum gw_drop why = gw_vx_outer_dst_drop(p->outer_dst, gw->vtep);
+	if (!why)
+		why = gw_vx_hdr_drop(p->data, p->len, gw->params.vxlan_strict, &vni);
+	if (why) {
+		gw_drop(gw, p, why);
 		return;
 	}
 	if (!underlay_bd(gw, p, vni, &v->memo))
@@ -758,10 +720,9 @@ static void underlay_input_one(struct gw *gw, struct gw_pkt *p, uint16_t ifx, st
 	if (!eth)
 		return;
 	uint16_t bdif = v->memo.bdif; /* interfaces do not change within a vector */
-	/* Our own anycast MAC as source: another gateway of the fabric (its announcements and
-	 * requests reach us through a flood group). Learning it would point our MAC at it. */
-	if (bdif && gw->ifs[bdif].anycast && net_mac_eq(eth->src, gw->ifs[bdif].mac)) {
-		gw_drop(gw, p, GW_DROP_ANYCAST_PEER);
+	why = gw_l2_anycast_drop(eth->src, bdif && gw->ifs[bdif].anycast, gw->ifs[bdif].mac);
+	if (why) {
+		gw_drop(gw, p, why);
 		return;
 	}
 	if (!bd_learn_source(gw, p, eth, &v->memo))
@@ -808,22 +769,15 @@ void gw_input_underlay(struct gw *gw, struct gw_pkt **pkts, unsigned n)
  */
 static enum gw_drop eth_demux(struct gw_pkt *p, const struct gw_port *port, uint16_t *ifx)
 {
-	if (p->len < NET_ETH_HLEN)
-		return GW_DROP_FRAME_SHORT;
-	*ifx = port->untagged;
-	if (((const struct net_eth *)p->data)->type != htons(NET_ETHERTYPE_VLAN))
-		return *ifx ? 0 : GW_DROP_VLAN_UNKNOWN;
-	if (p->len < NET_ETH_HLEN + NET_VLAN_HLEN)
-		return GW_DROP_FRAME_SHORT;
-	uint16_t vid = (uint16_t)((p->data[14] & 0x0f) << 8 | p->data[15]);
-	if (vid)
-		*ifx = port->by_vlan ? port->by_vlan[vid] : 0;
-	if (!*ifx)
-		return GW_DROP_VLAN_UNKNOWN;
-	memmove(p->data + NET_VLAN_HLEN, p->data, 2 * NET_ETH_ALEN);
-	p->data += NET_VLAN_HLEN;
-	p->len -= NET_VLAN_HLEN;
-	return 0;
+	uint32_t tag_len;
+	enum gw_drop why =
+	    gw_l2_vlan_demux(p->data, p->len, port->untagged, port->by_vlan, ifx, &tag_len);
+	if (!why && tag_len) {
+		memmove(p->data + tag_len, p->data, 2 * NET_ETH_ALEN);
+		p->data += tag_len;
+		p->len -= tag_len;
+	}
+	return why;
 }
 
 static void eth_input_one(struct gw *gw, struct gw_pkt *p, uint16_t port_ifx, struct ip4_vec *v)
@@ -837,14 +791,12 @@ static void eth_input_one(struct gw *gw, struct gw_pkt *p, uint16_t port_ifx, st
 	const struct net_eth *eth = eth_header(gw, p);
 	if (!eth)
 		return;
-	/* As on the underlay (bd_learn_source): no host sends from a group or zero MAC, and
-	 * an ARP reply to one went out to a multicast MAC (found by tests/fuzz/fuzz_pipeline). */
-	if (net_mac_is_mcast(eth->src) || net_mac_is_zero(eth->src)) {
-		gw_drop(gw, p, GW_DROP_BAD_SRC_MAC);
-		return;
-	}
-	if (!gw->ifs[ifx].up) {
-		gw_drop(gw, p, GW_DROP_IF_DOWN);
+	/* As on the underlay (bd_learn_source): no host sends from a group or zero MAC. */
+	why = gw_l2_src_drop(eth->src);
+	if (!why)
+		why = gw_l2_if_down_drop(gw->ifs[ifx].up);
+	if (why) {
+		gw_drop(gw, p, why);
 		return;
 	}
 	l2_dispatch(gw, p, ifx, v);

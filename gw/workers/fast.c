@@ -10,7 +10,10 @@
  *   commit: TTL, Ethernet rewrite (802.1Q tag), VXLAN encap, counters
  *
  * Every test before "commit" only reads; a packet that fails one is restored to how it was
- * received and punted.
+ * received and punted. The tests that decide a drop on the main thread are the pipeline's
+ * own (gw/vxlan_inl.h, gw/l2_inl.h, gw/ip4_inl.h), so a packet either path would refuse is
+ * refused here too, and the main thread drops it with the pipeline's reason;
+ * tests/fuzz/fuzz_fastpath checks both paths against each other.
  */
 #include "gw/workers/fast.h"
 
@@ -20,6 +23,8 @@
 #include "gw/gso.h"
 #include "gw/gw_int.h"
 #include "gw/ip4_inl.h"
+#include "gw/l2_inl.h"
+#include "gw/vxlan_inl.h"
 #include "vxlan/vxlan.h"
 
 /* What the decap stage found, for the route and commit stages. */
@@ -54,7 +59,7 @@ static bool fast_source_ok(const struct gw_fwd *f, const struct gw_fwd_bd *b, ui
                            const uint8_t *src, uint32_t vtep, uint64_t now_ms)
 {
 	struct gw_fwd_mac_slot *m = gw_fwd_mac_find(f->mac, gw_fwd_mac_key(bdx, src));
-	if (!m || m->vtep != vtep)
+	if (!gw_l2_learn_settled(m != NULL, m ? m->vtep : 0, vtep))
 		return false;
 	if (m->is_static || !b->fresh_ms)
 		return true;
@@ -82,42 +87,48 @@ struct fast_l2 {
 	uint64_t now_ms;
 };
 
-/* The bridge domain of VNI vni, if src may send into it and it has a BDIF; BD_NONE else. */
-static uint32_t fast_bd(const struct gw_fwd_cfg *c, uint32_t vni, uint32_t src, struct fast_memo *m)
+/*
+ * The bridge domain of VNI vni, if src may send into it (gw/vxlan_inl.h); BD_NONE else.
+ * Only packets to the VTEP address get here: one to a flood group is punted before, as
+ * its learned peer is the main thread's.
+ */
+static uint32_t fast_bd(const struct gw_fwd_cfg *c, uint32_t vni, uint32_t src, uint32_t dst,
+                        struct fast_memo *m)
 {
 	if (m->bdx != BD_NONE && m->vni == vni && m->src == src)
 		return m->bdx;
 	uint32_t bdx = gw_fwd_vni_bdx(c, vni);
-	if (bdx == BD_NONE)
-		return BD_NONE;
-	const struct gw_fwd_bd *b = &c->bd[bdx];
-	if (!b->bdif || (!b->group && !peer_listed(b, src)))
+	uint32_t group = bdx != BD_NONE ? c->bd[bdx].group : 0;
+	if (gw_vx_bd_drop(bdx, dst, group) ||
+	    !gw_vx_peer_may_send(peer_listed(&c->bd[bdx], src), group))
 		return BD_NONE;
 	*m = (struct fast_memo){.vni = vni, .src = src, .bdx = bdx};
 	return bdx;
 }
 
-/* The checks of the pipeline's decap and L2 stages; true: an IPv4 packet for the BDIF,
- * data now at its IPv4 header. */
+/*
+ * The checks of the pipeline's decap and L2 stages, in its order: true when the packet is
+ * an IPv4 packet for the bridge domain's BDIF that the pipeline would route (and learning
+ * its source would change nothing), data now at its IPv4 header.
+ */
 static bool fast_decap(const struct gw_fwd *f, struct gw_pkt *p, struct fast_in *in,
                        struct fast_l2 *l2)
 {
 	const struct gw_fwd_cfg *c = f->cfg;
 	struct fast_memo *m = &l2->memo;
 	uint32_t vni;
-	if (p->outer_dst != c->vtep || !c->vtep ||
-	    vx_hdr_parse(p->data, p->len, c->vxlan_strict, &vni) != VX_PARSE_OK ||
-	    p->len < VX_HDR_LEN + NET_ETH_HLEN)
+	if (p->outer_dst != c->vtep || gw_vx_outer_dst_drop(p->outer_dst, c->vtep) ||
+	    gw_vx_hdr_drop(p->data, p->len, c->vxlan_strict, &vni))
 		return false;
-	uint32_t bdx = fast_bd(c, vni, p->outer_src, m);
+	uint32_t bdx = fast_bd(c, vni, p->outer_src, p->outer_dst, m);
 	if (bdx == BD_NONE)
 		return false;
 	const struct gw_fwd_bd *b = &c->bd[bdx];
 	const struct net_eth *eth = (const struct net_eth *)(p->data + VX_HDR_LEN);
 	const struct gw_fwd_if *bif = &c->ifs[b->bdif];
-	if (eth->type != htons(NET_ETHERTYPE_IP) || !net_mac_eq(eth->dst, bif->mac) ||
-	    net_mac_is_mcast(eth->src) || net_mac_is_zero(eth->src) ||
-	    (bif->anycast && net_mac_eq(eth->src, bif->mac)))
+	if (gw_l2_eth_drop(p->len - VX_HDR_LEN, p->data + VX_HDR_LEN + 2 * NET_ETH_ALEN) ||
+	    gw_l2_anycast_drop(eth->src, b->bdif && bif->anycast, bif->mac) ||
+	    gw_l2_src_drop(eth->src)) /* per packet: the memo's "none" is the zero MAC */
 		return false;
 	uint64_t src_mac = net_mac_to_u64(eth->src);
 	if (m->mac != src_mac) {
@@ -125,6 +136,8 @@ static bool fast_decap(const struct gw_fwd *f, struct gw_pkt *p, struct fast_in 
 			return false;
 		m->mac = src_mac;
 	}
+	if (gw_l2_dispatch_drop(eth, b->bdif, bif->mac) || eth->type != htons(NET_ETHERTYPE_IP))
+		return false;
 	in->bdx = bdx;
 	in->bdif = b->bdif;
 	in->frame_len = p->len - VX_HDR_LEN;
@@ -137,8 +150,12 @@ static bool fast_decap(const struct gw_fwd *f, struct gw_pkt *p, struct fast_in 
 	return true;
 }
 
-/* The pipeline's uplink L2 checks (eth_demux, eth_header, l2_dispatch) on a frame from
- * netdev `port`; true: an IPv4 packet for the interface, data now at its IPv4 header. */
+/*
+ * The pipeline's uplink L2 checks (eth_demux, eth_header, l2_dispatch) on a frame from
+ * netdev `port`, in its order; true: an IPv4 packet for the interface, data now at its
+ * IPv4 header. The tag stays in place (read past, not taken off): a punted frame is
+ * the one received.
+ */
 static bool fast_eth_in(const struct gw_fwd *f, struct gw_pkt *p, struct fast_in *in,
                         struct fast_l2 *l2)
 {
@@ -146,22 +163,18 @@ static bool fast_eth_in(const struct gw_fwd *f, struct gw_pkt *p, struct fast_in
 		return false;
 	const struct gw_fwd_cfg *c = f->cfg;
 	const struct gw_fwd_port *pt = &c->ports[l2->port];
-	if (p->len < NET_ETH_HLEN + NET_VLAN_HLEN) /* the shortest IPv4 frame is longer */
-		return false;
 	const struct net_eth *eth = (const struct net_eth *)p->data;
-	uint16_t ifx = pt->untagged, type = eth->type;
-	uint32_t hl = NET_ETH_HLEN;
-	if (type == htons(NET_ETHERTYPE_VLAN)) {
-		uint16_t vid = (uint16_t)((p->data[14] & 0x0f) << 8 | p->data[15]);
-		if (vid)
-			ifx = pt->by_vlan ? pt->by_vlan[vid] : 0;
-		memcpy(&type, p->data + 16, 2);
-		hl += NET_VLAN_HLEN;
-	}
+	uint16_t ifx;
+	uint32_t tag_len;
+	if (gw_l2_vlan_demux(p->data, p->len, pt->untagged, pt->by_vlan, &ifx, &tag_len))
+		return false;
+	uint32_t hl = NET_ETH_HLEN + tag_len;
+	uint16_t type;
+	memcpy(&type, p->data + hl - 2, 2);
 	const struct gw_fwd_if *gif = &c->ifs[ifx];
-	if (!ifx || type != htons(NET_ETHERTYPE_IP) || !gif->up ||
-	    !net_mac_eq(eth->dst, gif->mac) || net_mac_is_mcast(eth->src) ||
-	    net_mac_is_zero(eth->src))
+	if (gw_l2_eth_drop(p->len - tag_len, p->data + hl - 2) || gw_l2_src_drop(eth->src) ||
+	    gw_l2_if_down_drop(gif->up) || gw_l2_dispatch_drop(eth, ifx, gif->mac) ||
+	    type != htons(NET_ETHERTYPE_IP))
 		return false;
 	in->bdx = BD_NONE;
 	in->bdif = ifx;
@@ -201,11 +214,9 @@ static bool fast_route(const struct gw_fast *w, const struct gw_fwd *f, const st
 	uint32_t nh = path->type == FIB_PATH_GATEWAY ? path->nh : dst;
 	bool ok = oif->kind == GW_IF_BDIF ? oif->bdx != BD_NONE
 	                                  : oif->kind == GW_IF_ETH && w->port_tx[oif->port];
-	o->seg_mtu = super_mtu < oif->mtu ? super_mtu : oif->mtu;
-	if (!super_mtu || len <= o->seg_mtu)
-		o->seg_mtu = 0;
-	if (!ok || !oif->up || (len > oif->mtu && !o->seg_mtu) ||
-	    gw_ip4_is_subnet_bcast(oif->addr, oif->plen, oif->n_addrs, nh))
+	o->seg_mtu = gw_ip4_seg_mtu(len, super_mtu, oif->mtu);
+	if (!ok || (len > oif->mtu && !o->seg_mtu) ||
+	    gw_ip4_egress_drop(oif->up, oif->addr, oif->plen, oif->n_addrs, nh))
 		return false;
 	o->ifx = path->ifx;
 	o->bdx = oif->bdx;
@@ -405,7 +416,7 @@ struct fast_l3 {
 static bool l3_add(struct fast_l3 *l3, struct gw_pkt *p, unsigned i)
 {
 	const struct net_ip *ip = (const struct net_ip *)p->data;
-	if (ip->ttl <= 1)
+	if (gw_ip4_ttl_drop(ip))
 		return false;
 	l3->mixed |= l3->n && p->vrfx != l3->v[0]->vrfx;
 	l3->at[l3->n] = (uint16_t)i;

@@ -5,7 +5,7 @@
 #   BUILD_DIR  a build configured with CC=clang -DVXGW_FUZZ=ON   (default: build-fuzz)
 #   SECONDS    per target                                (default: $VXGW_FUZZ_SECONDS or 60)
 #   OUT_DIR    work corpora, logs and any crashing input  (default: BUILD_DIR/fuzz-out)
-#   TARGET     fuzz_pipeline, fuzz_config                 (default: both)
+#   TARGET     fuzz_pipeline, fuzz_fastpath, fuzz_config  (default: all three)
 # Exits non-zero if a target fails: a crash, a sanitizer report, a failed check, a leak,
 # a timeout (an input running longer than 10 s) or running out of memory. The input is
 # left in OUT_DIR/TARGET/ (crash-*, leak-*, timeout-*, oom-*); replay it with
@@ -28,7 +28,7 @@ done
 shift $((OPTIND - 1))
 out=${out:-$build/fuzz-out}
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_pipeline fuzz_config)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_pipeline fuzz_fastpath fuzz_config)
 
 # halt on the first report; LeakSanitizer on (libFuzzer also checks each input for leaks)
 export ASAN_OPTIONS=${ASAN_OPTIONS:-halt_on_error=1:abort_on_error=0:detect_leaks=1}
@@ -55,6 +55,12 @@ for t in "${targets[@]}"; do
 		opts+=(-max_len=8192) ;;
 	fuzz_pipeline)
 		opts+=(-max_len=12000) ;;
+	fuzz_fastpath)
+		# the same records: the pipeline's seeds and regressions are seeds here too
+		cp "$here"/corpus/pipeline/* "$work/corpus/"
+		find "$here/regressions/pipeline" -maxdepth 1 -type f ! -name '.*' \
+			-exec cp {} "$work/corpus/" \;
+		opts=("${opts[@]/#-dict=*/-dict=$here/pipeline.dict}" -max_len=12000) ;;
 	esac
 	n=$(find "$work/corpus" -type f | wc -l)
 	echo "== $t: ${secs}s on $n seeds ($work)"

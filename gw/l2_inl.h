@@ -1,0 +1,138 @@
+/*
+ * gw/l2_inl.h - the Ethernet rules of every path that receives a frame: the inner frame of
+ * a VXLAN packet (after gw/vxlan_inl.h) and a frame from an uplink. The main pipeline
+ * (gw/pipeline.c) drops a frame with the reason a check returns; the workers' fast path
+ * (gw/fast.c) hands any frame a check refuses to the main thread, which then drops it for
+ * that same reason. Written once, inline, as gw/ip4_inl.h does for IPv4.
+ *
+ *   uplink: 802.1Q demux (gw_l2_vlan_demux) -> header -> source MAC -> interface up
+ *   VXLAN:  header -> anycast peer -> source MAC -> learning
+ *   both:   destination (gw_l2_dispatch_drop) -> EtherType
+ */
+#ifndef GW_L2_INL_H
+#define GW_L2_INL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "common/net.h"
+#include "gw/drop.h"
+#include "vxlan/bd.h"
+
+/*
+ * The L3 interface of a frame (data, len bytes) from a netdev whose main interface is
+ * untagged (0: none) and sub-interfaces by_vlan[VLAN id] (NULL: none): *ifx, and in
+ * *tag_len the bytes of the 802.1Q tag to take off (0 or 4). An untagged or
+ * priority-tagged (VLAN 0) frame is the main interface's; a second tag (QinQ) is left
+ * for gw_l2_eth_drop. Reads only: the caller takes the tag off, or reads past it.
+ */
+static inline enum gw_drop gw_l2_vlan_demux(const uint8_t *data, uint32_t len, uint16_t untagged,
+                                            const uint16_t *by_vlan, uint16_t *ifx,
+                                            uint32_t *tag_len)
+{
+	if (len < NET_ETH_HLEN)
+		return GW_DROP_FRAME_SHORT;
+	*ifx = untagged;
+	*tag_len = 0;
+	if (((const struct net_eth *)data)->type != htons(NET_ETHERTYPE_VLAN))
+		return untagged ? 0 : GW_DROP_VLAN_UNKNOWN;
+	if (len < NET_ETH_HLEN + NET_VLAN_HLEN)
+		return GW_DROP_FRAME_SHORT;
+	uint16_t vid = (uint16_t)((data[14] & 0x0f) << 8 | data[15]);
+	if (vid)
+		*ifx = by_vlan ? by_vlan[vid] : 0;
+	if (!*ifx)
+		return GW_DROP_VLAN_UNKNOWN;
+	*tag_len = NET_VLAN_HLEN;
+	return 0;
+}
+
+/*
+ * The Ethernet header every frame needs before anything reads it: whole (len: the
+ * frame's bytes without the tag the demux took off) and untagged (type: where its
+ * EtherType is, read only when the header is whole).
+ */
+static inline enum gw_drop gw_l2_eth_drop(uint32_t len, const uint8_t *type)
+{
+	if (len < NET_ETH_HLEN)
+		return GW_DROP_FRAME_SHORT;
+	uint16_t t;
+	memcpy(&t, type, 2);
+	if (t == htons(NET_ETHERTYPE_VLAN) || t == htons(NET_ETHERTYPE_QINQ))
+		return GW_DROP_VLAN_TAGGED;
+	return 0;
+}
+
+/* No host sends from a group (multicast, broadcast) or zero MAC: answering or learning it
+ * would send to a group (found by tests/fuzz/fuzz_pipeline). */
+static inline enum gw_drop gw_l2_src_drop(const uint8_t *src)
+{
+	return net_mac_is_mcast(src) || net_mac_is_zero(src) ? GW_DROP_BAD_SRC_MAC : 0;
+}
+
+/*
+ * Our own anycast MAC as the source of a VXLAN frame (anycast: the bridge domain's BDIF
+ * bdif_mac is the fabric's anycast gateway; false when it has no usable BDIF): another
+ * gateway of the fabric, whose announcements and requests reach us through a flood group.
+ * Learning it would point our own MAC at it.
+ */
+static inline enum gw_drop gw_l2_anycast_drop(const uint8_t *src, bool anycast,
+                                              const uint8_t *bdif_mac)
+{
+	return anycast && net_mac_eq(src, bdif_mac) ? GW_DROP_ANYCAST_PEER : 0;
+}
+
+/*
+ * What learning the source MAC behind vtep decided (learned: bd_mac_learn's result): a MAC
+ * statically bound to another VTEP (static_vtep) drops the frame.
+ */
+static inline enum gw_drop gw_l2_learn_drop(int learned, uint32_t static_vtep, uint32_t vtep)
+{
+	return learned == BD_MAC_STATIC && static_vtep != vtep ? GW_DROP_MAC_STATIC_CONFLICT : 0;
+}
+
+/*
+ * Learning the source MAC behind vtep would change nothing: it is known (static or
+ * dynamic) behind that VTEP (entry_vtep) already. A reader of the forwarding snapshot
+ * forwards only such frames; any other learning, or a drop by gw_l2_learn_drop, is the
+ * main thread's.
+ */
+static inline bool gw_l2_learn_settled(bool known, uint32_t entry_vtep, uint32_t vtep)
+{
+	return known && entry_vtep == vtep;
+}
+
+/* A frame for an interface that is shut down (or its link, or no VLAN set) goes no further. */
+static inline enum gw_drop gw_l2_if_down_drop(bool up)
+{
+	return up ? 0 : GW_DROP_IF_DOWN;
+}
+
+/*
+ * Whether a frame arriving on L3 interface ifx (0: its bridge domain has no usable BDIF)
+ * whose MAC is if_mac is for that interface: unicast to its MAC, or a broadcast ARP.
+ * Other broadcast and multicast is not flooded back (split horizon), unicast to another
+ * MAC is not ours. 0: for the interface.
+ */
+static inline enum gw_drop gw_l2_dispatch_drop(const struct net_eth *eth, uint16_t ifx,
+                                               const uint8_t *if_mac)
+{
+	if (ifx && net_mac_eq(eth->dst, if_mac))
+		return 0;
+	if (!net_mac_is_mcast(eth->dst))
+		return GW_DROP_NOT_FOR_US;
+	if (eth->type != htons(NET_ETHERTYPE_ARP) || !net_mac_is_bcast(eth->dst))
+		return GW_DROP_BUM_IGNORED;
+	return ifx ? 0 : GW_DROP_NO_BDIF;
+}
+
+/* A frame for an L3 interface is IPv4 or ARP (type: its EtherType, network order). */
+static inline enum gw_drop gw_l2_ethertype_drop(uint16_t type)
+{
+	return type == htons(NET_ETHERTYPE_IP) || type == htons(NET_ETHERTYPE_ARP)
+	           ? 0
+	           : GW_DROP_ETHERTYPE;
+}
+
+#endif

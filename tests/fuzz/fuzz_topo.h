@@ -1,0 +1,227 @@
+/*
+ * tests/fuzz/fuzz_topo.h - the gateway the packet fuzz targets (fuzz_pipeline, fuzz_fastpath)
+ * run, and the configuration changes their inputs make between packets. A header of static
+ * functions, as fuzz_check.h, so that each target (and its replay build) stays one file.
+ *
+ * The pktlab topology (tests/unit/pktlab.h) plus
+ *   - routes: 0.0.0.0/0 via 203.0.113.1 (up0), 198.18.0.0/15 null0, 10.9.0.0/16 via
+ *     10.1.20.10, ECMP 10.8.0.0/16 via 10.1.10.20 and 10.1.20.20, 198.51.0.0/16 via up1;
+ *   - static ARP 203.0.113.1 (up0) and 10.1.10.50 (bdif10); static MAC 02:11:22:33:44:55
+ *     in bridge domain 10 behind VTEP 192.0.2.11;
+ *   - bridge domain 30 / VNI 7000 with flood group 239.1.1.70 (VTEPs learned), bdif30,
+ *     a MAC limit of 4; bridge domain 40 / VNI 8000 without a BDIF; bridge domain 50 /
+ *     VNI 9000 without flood peers; bridge domain 60 / VNI 9100 whose bdif60 is shut down;
+ *   - MTUs: bdif10 1450, bdif20 576 (fragmentation and frag-needed), a secondary address
+ *     on bdif10; uplinks up1 (down) and up2 (a /31);
+ *   - 802.1Q sub-interfaces of up0, with its MAC: up0.100 (VLAN 100, 172.16.100.1/24,
+ *     10.7.0.0/16 via 172.16.100.9 behind it) and up0.200 (no encapsulation: down,
+ *     172.16.200.1/24);
+ *   - a small neighbour table (16 entries) and pool (1024 buffers).
+ */
+#ifndef TESTS_FUZZ_TOPO_H
+#define TESTS_FUZZ_TOPO_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "gw/gw.h"
+#include "pktlab.h"
+#include "pool_guard.h"
+
+#define FUZZ_IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
+
+#define FUZZ_GROUP30    FUZZ_IP(239, 1, 1, 70)
+#define FUZZ_POOL_BUFS  1024
+#define FUZZ_CONFIG_OPS 8 /* fuzz_gw_config_op 1..7 */
+
+/* One gateway of the topology and the configuration changes in effect on it. */
+struct fuzz_gw {
+	struct lab L;
+	uint16_t bdif30, bdif50, bdif60, up1, up2;
+	bool bdif20_down;
+	unsigned toggled; /* configuration changes in effect (1 << op), see fuzz_gw_config_op */
+};
+
+static const uint8_t fuzz_host50[6] = {0x02, 0x11, 0x22, 0x33, 0x44, 0x55};
+
+static void fuzz_must(int r, const char *what)
+{
+	if (r != 0) {
+		fprintf(stderr, "fuzz: set-up failed: %s (%d)\n", what, r);
+		abort();
+	}
+}
+
+static void fuzz_add_bd(struct fuzz_gw *g, uint32_t id, uint32_t vni)
+{
+	fuzz_must(bd_add(gw_bd(g->L.gw), id), "bd_add");
+	fuzz_must(bd_set_vni(gw_bd(g->L.gw), id, vni), "bd_set_vni");
+}
+
+static uint16_t fuzz_add_bdif(struct fuzz_gw *g, uint32_t bd, uint32_t addr, uint8_t len)
+{
+	uint16_t ifx;
+	fuzz_must(gw_bdif_add(g->L.gw, bd, &ifx), "gw_bdif_add");
+	fuzz_must(gw_if_addr_add(g->L.gw, ifx, addr, len), "gw_if_addr_add");
+	return ifx;
+}
+
+static uint16_t fuzz_add_eth(struct fuzz_gw *g, const char *name, uint8_t last, uint32_t addr,
+                             uint8_t len)
+{
+	uint8_t mac[6] = {0x02, 0x00, 0x00, 0x00, 0x98, last};
+	uint16_t ifx;
+	fuzz_must(gw_eth_add(g->L.gw, name, mac, &ifx), "gw_eth_add");
+	fuzz_must(gw_if_addr_add(g->L.gw, ifx, addr, len), "gw_if_addr_add");
+	return ifx;
+}
+
+static void fuzz_add_route(struct fuzz_gw *g, uint32_t pfx, uint8_t len, uint8_t kind, uint32_t nh)
+{
+	struct fib_nh n = {.kind = kind, .ip = nh};
+	fuzz_must(fib_route_add(gw_fib(g->L.gw), pfx, len, &n), "fib_route_add");
+}
+
+/* Builds the topology into g, its pool poisoned for ASan (pool_guard.c). */
+static void fuzz_gw_init(struct fuzz_gw *g)
+{
+	struct gw_params p;
+	gw_params_default(&p);
+	p.pool_bufs = FUZZ_POOL_BUFS;
+	p.mac_capacity = 256;
+	p.arp.max_entries = 16;
+	if (!lab_init(&g->L, &p)) {
+		fprintf(stderr, "fuzz: lab_init failed\n");
+		abort();
+	}
+	pool_guard_arm(gw_pool(g->L.gw));
+	struct gw *gw = g->L.gw;
+	struct bd_table *bd = gw_bd(gw);
+
+	fuzz_must(gw_if_addr_add(gw, g->L.bdif10, FUZZ_IP(10, 1, 11, 1), 24), "secondary");
+	fuzz_must(gw_if_set_mtu(gw, g->L.bdif10, 1450), "mtu bdif10");
+	fuzz_must(gw_if_set_mtu(gw, g->L.bdif20, GW_MTU_MIN), "mtu bdif20");
+
+	fuzz_add_bd(g, 30, 7000);
+	fuzz_must(bd_set_flood_group(bd, 30, FUZZ_GROUP30), "flood group");
+	fuzz_must(bd_set_mac_limit(bd, 30, 4), "mac limit");
+	g->bdif30 = fuzz_add_bdif(g, 30, FUZZ_IP(10, 1, 30, 1), 24);
+	fuzz_add_bd(g, 40, 8000);
+	fuzz_must(bd_flood_peer_add(bd, 40, LAB_VTEP11), "peer bd40");
+	fuzz_add_bd(g, 50, 9000);
+	g->bdif50 = fuzz_add_bdif(g, 50, FUZZ_IP(10, 1, 50, 1), 24);
+	fuzz_add_bd(g, 60, 9100);
+	fuzz_must(bd_flood_peer_add(bd, 60, LAB_VTEP13), "peer bd60");
+	g->bdif60 = fuzz_add_bdif(g, 60, FUZZ_IP(10, 1, 60, 1), 24);
+	fuzz_must(gw_if_set_up(gw, g->bdif60, false), "bdif60 down");
+
+	g->up1 = fuzz_add_eth(g, "up1", 1, FUZZ_IP(198, 51, 100, 1), 24);
+	fuzz_must(gw_if_set_up(gw, g->up1, false), "up1 down");
+	g->up2 = fuzz_add_eth(g, "up2", 2, FUZZ_IP(100, 64, 0, 0), 31);
+
+	fuzz_add_route(g, 0, 0, FIB_NH_IP, LAB_UPNH);
+	fuzz_add_route(g, FUZZ_IP(198, 18, 0, 0), 15, FIB_NH_NULL0, 0);
+	fuzz_add_route(g, FUZZ_IP(10, 9, 0, 0), 16, FIB_NH_IP, FUZZ_IP(10, 1, 20, 10));
+	fuzz_add_route(g, FUZZ_IP(10, 8, 0, 0), 16, FIB_NH_IP, FUZZ_IP(10, 1, 10, 20));
+	fuzz_add_route(g, FUZZ_IP(10, 8, 0, 0), 16, FIB_NH_IP, FUZZ_IP(10, 1, 20, 20));
+	fuzz_add_route(g, FUZZ_IP(198, 51, 0, 0), 16, FIB_NH_IP, FUZZ_IP(198, 51, 100, 9));
+
+	uint16_t sub100 = fuzz_add_eth(g, "up0.100", 0x10, FUZZ_IP(172, 16, 100, 1), 24);
+	uint16_t sub200 = fuzz_add_eth(g, "up0.200", 0x20, FUZZ_IP(172, 16, 200, 1), 24);
+	fuzz_must(gw_if_set_dot1q(gw, sub100, 100), "up0.100 dot1q");
+	/* as the daemon gives them: the MAC of their netdev */
+	fuzz_must(gw_if_set_mac(gw, sub100, lab_up0_mac), "up0.100 mac");
+	fuzz_must(gw_if_set_mac(gw, sub200, lab_up0_mac), "up0.200 mac");
+	fuzz_add_route(g, FUZZ_IP(10, 7, 0, 0), 16, FIB_NH_IP, FUZZ_IP(172, 16, 100, 9));
+
+	fuzz_must(arp_static_add(gw_arp(gw), g->L.up0, LAB_UPNH, lab_upnh_mac), "arp up0");
+	fuzz_must(arp_static_add(gw_arp(gw), g->L.bdif10, FUZZ_IP(10, 1, 10, 50), fuzz_host50),
+	          "arp bdif10");
+	fuzz_must(bd_mac_static_add(bd, 10, fuzz_host50, LAB_VTEP11), "static mac");
+	g->bdif20_down = false;
+	g->toggled = 0;
+}
+
+/*
+ * Configuration changes between packets (op 1..7), each a toggle: 1 bdif20 deleted /
+ * added back, 2 bridge domain 20 deleted / added back, 3 bdif10's MTU 1450 / 9000, 4 the
+ * static ARP entry of 10.1.10.50 removed / back, 5 the static MAC removed / back, 6 UDP
+ * port 4789 / 4790, 7 the flood group of bridge domain 30 removed / back. Other values do
+ * nothing.
+ */
+static void fuzz_gw_config_op(struct fuzz_gw *g, unsigned op)
+{
+	struct gw *gw = g->L.gw;
+	struct bd_table *bd = gw_bd(gw);
+	bool undo = g->toggled & (1u << op);
+	switch (op) {
+	case 1:
+		if (!undo) {
+			fuzz_must(gw_if_del(gw, g->L.bdif20), "del bdif20");
+		} else {
+			g->L.bdif20 = fuzz_add_bdif(g, 20, LAB_GW20, 24);
+			fuzz_must(gw_if_set_mtu(gw, g->L.bdif20, GW_MTU_MIN), "mtu bdif20");
+			g->bdif20_down = false;
+		}
+		break;
+	case 2:
+		if (!undo) {
+			fuzz_must(bd_del(bd, 20), "del bd 20");
+		} else {
+			fuzz_add_bd(g, 20, 6000);
+			fuzz_must(bd_flood_peer_add(bd, 20, LAB_VTEP12), "peer");
+			fuzz_must(bd_flood_peer_add(bd, 20, LAB_VTEP13), "peer");
+		}
+		break;
+	case 3:
+		fuzz_must(gw_if_set_mtu(gw, g->L.bdif10, undo ? 1450 : GW_MTU_MAX), "mtu bdif10");
+		break;
+	case 4:
+		fuzz_must(undo ? arp_static_add(gw_arp(gw), g->L.bdif10, FUZZ_IP(10, 1, 10, 50),
+		                                fuzz_host50)
+		               : arp_static_del(gw_arp(gw), g->L.bdif10, FUZZ_IP(10, 1, 10, 50)),
+		          "static arp");
+		break;
+	case 5:
+		fuzz_must(undo ? bd_mac_static_add(bd, 10, fuzz_host50, LAB_VTEP11)
+		               : bd_mac_static_del(bd, 10, fuzz_host50),
+		          "static mac");
+		break;
+	case 6:
+		fuzz_must(gw_set_vtep(gw, LAB_VTEP, undo ? 4789 : 4790), "udp port");
+		break;
+	case 7:
+		fuzz_must(bd_set_flood_group(bd, 30, undo ? FUZZ_GROUP30 : 0), "flood group");
+		break;
+	default:
+		return;
+	}
+	g->toggled ^= 1u << op;
+}
+
+/* bdif20 shut down or back up, unless it is deleted (config op 1). */
+static void fuzz_gw_flip_bdif20(struct fuzz_gw *g)
+{
+	if (g->toggled & (1u << 1))
+		return;
+	g->bdif20_down = !g->bdif20_down;
+	gw_if_set_up(g->L.gw, g->L.bdif20, !g->bdif20_down);
+}
+
+/* Every configuration change of the input undone, dynamic ARP and MACs cleared, bdif20
+ * up: as built. */
+static void fuzz_gw_restore(struct fuzz_gw *g)
+{
+	for (unsigned op = 1; op < FUZZ_CONFIG_OPS; op++)
+		if (g->toggled & (1u << op))
+			fuzz_gw_config_op(g, op);
+	arp_clear_dynamic(gw_arp(g->L.gw), 0);
+	bd_mac_clear_dynamic(gw_bd(g->L.gw), 0);
+	if (g->bdif20_down) {
+		g->bdif20_down = false;
+		gw_if_set_up(g->L.gw, g->L.bdif20, true);
+	}
+}
+
+#endif
