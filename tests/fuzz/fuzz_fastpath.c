@@ -36,8 +36,8 @@
 #include <string.h>
 
 #include "common/net.h"
-#include "gw/fast.h"
-#include "gw/fwd.h"
+#include "gw/workers/fast.h"
+#include "gw/workers/fwd.h"
 #include "gw/gso.h"
 #include "gw/gw.h"
 #include "gw/gw_int.h"
