@@ -285,12 +285,16 @@ static bool cmd_allowed(const struct cli_sess *s, const struct cli_cmd *c, int m
 
 static void matcher_init(struct matcher *m, struct cli_sess *s, int mode, const char **w, int nw)
 {
-	memset(m, 0, sizeof(*m));
+	/* no memset of the whole (c[] is ~140 KiB, and this runs at every command, `?` and
+	 * TAB): the header here, each candidate taken below */
 	m->s = s;
 	m->mode = mode;
 	m->w = w;
 	m->nw = nw;
+	m->ncand = 0;
 	m->bad_word = -1;
+	m->bad_tok = NULL;
+	m->ambiguous[0] = '\0';
 	bool neg = nw > 0 && !strcmp(w[0], "no");
 	for (size_t i = 0; i < cli_n_commands && m->ncand < (int)(sizeof(m->c) / sizeof(m->c[0]));
 	     i++) {
@@ -298,10 +302,12 @@ static void matcher_init(struct matcher *m, struct cli_sess *s, int mode, const 
 		if (!cmd_allowed(s, c, mode) || (neg && !(c->flags & CLI_F_NO)))
 			continue;
 		struct cand *k = &m->c[m->ncand++];
-		memset(k, 0, sizeof(*k));
 		k->cmd = c;
-		k->neg = neg;
 		k->f = cmd_form(c, neg);
+		k->neg = neg;
+		k->line = false;
+		/* picked[] past the words typed is never read */
+		memset(k->picked, 0, (size_t)nw * sizeof(k->picked[0]));
 	}
 }
 
