@@ -245,6 +245,11 @@ static void test_costly_filter_refused(void)
 	    "show version | include ((((((((((((x+)+)+)+)+)+)+)+)+)+)+)+)+",
 	    "show version | include a{1000}b{1000}c{1000}",
 	    "show version | include a{1000})b{1000})c{1000}",
+	    /* {,N} is {0,N}; repetitions after an unbalanced ')' apply to it (found by
+	     * fuzz_config_model: 2 and 24 GB; regressions/config/filter_regex_unbounded.conf) */
+	    "show version | include (a{0,1000}){,10100}",
+	    "show running-config | include (.*)(.*)nfig++)++++++++++++++++++++++++++",
+	    "show version | include x)+++++++++++++++++++++++++++++",
 	};
 	for (unsigned i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
 		cli_out_reset(&o);
