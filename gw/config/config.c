@@ -650,6 +650,12 @@ int gw_cfg_if_addr(struct gw_cfg *c, const char *name, uint32_t addr, uint8_t le
 		return fail(err, "%s/%u overlaps %s/%u on %s", ipstr(addr), len, ipstr(o->addr[k]),
 		            o->plen[k], o->name);
 	if (op == GW_CFG_ADDR_PRIMARY && i->n_addrs) {
+		/* a new length for the primary is fine, a secondary's address twice is not: the
+		 * rendering did not load back (found by tests/fuzz/fuzz_config_model) */
+		for (k = 1; k < i->n_addrs; k++)
+			if (i->addr[k] == addr)
+				return fail(err, "%s is already configured on %s", ipstr(addr),
+				            name);
 		i->addr[0] = addr;
 		i->plen[0] = len;
 		return GW_CFG_OK;

@@ -5,7 +5,9 @@
 #   BUILD_DIR  a build configured with CC=clang -DVXGW_FUZZ=ON   (default: build-fuzz)
 #   SECONDS    per target                                (default: $VXGW_FUZZ_SECONDS or 60)
 #   OUT_DIR    work corpora, logs and any crashing input  (default: BUILD_DIR/fuzz-out)
-#   TARGET     fuzz_pipeline, fuzz_fastpath, fuzz_config  (default: all three)
+#   TARGET     fuzz_pipeline, fuzz_fastpath, fuzz_config, fuzz_config_model  (default: all)
+#              fuzz_config and fuzz_config_model, run together, share one slot of SECONDS
+#              (half each): the same language, the one with the gateway, the other alone.
 # Exits non-zero if a target fails: a crash, a sanitizer report, a failed check, a leak,
 # a timeout (an input running longer than 10 s) or running out of memory. The input is
 # left in OUT_DIR/TARGET/ (crash-*, leak-*, timeout-*, oom-*); replay it with
@@ -22,13 +24,18 @@ while getopts b:t:o: opt; do
 	b) build=$(cd "$OPTARG" && pwd) ;;
 	t) secs=$OPTARG ;;
 	o) out=$OPTARG ;;
-	*) sed -n '2,13p' "$0" >&2; exit 2 ;;
+	*) sed -n '2,15p' "$0" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
 out=${out:-$build/fuzz-out}
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(fuzz_pipeline fuzz_fastpath fuzz_config)
+[ $# -gt 0 ] || targets+=(fuzz_config_model)
+config_slots=0 # both config targets in this run: they share one slot of $secs
+for t in "${targets[@]}"; do
+	case $t in fuzz_config | fuzz_config_model) config_slots=$((config_slots + 1)) ;; esac
+done
 
 # halt on the first report; LeakSanitizer on (libFuzzer also checks each input for leaks)
 export ASAN_OPTIONS=${ASAN_OPTIONS:-halt_on_error=1:abort_on_error=0:detect_leaks=1}
@@ -39,6 +46,7 @@ for t in "${targets[@]}"; do
 	bin=$build/tests/fuzz/$t
 	[ -x "$bin" ] || { echo "$t: $bin not built (CC=clang cmake -DVXGW_FUZZ=ON)" >&2; exit 2; }
 	name=${t#fuzz_}
+	[ "$t" != fuzz_config_model ] || name=config # the same language: the same seeds and dict
 	work=$out/$t
 	rm -rf "$work"
 	mkdir -p "$work/corpus"
@@ -47,12 +55,19 @@ for t in "${targets[@]}"; do
 		find "$here/regressions/$name" -maxdepth 1 -type f ! -name '.*' \
 			-exec cp {} "$work/corpus/" \;
 	fi
-	opts=(-max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
+	tsecs=$secs
+	if [ $config_slots -eq 2 ]; then
+		case $t in fuzz_config | fuzz_config_model) tsecs=$(((secs + 1) / 2)) ;; esac
+	fi
+	opts=(-max_total_time="$tsecs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
 	      -artifact_prefix="$work/" -dict="$here/$name.dict")
 	case $t in
 	fuzz_config)
 		cp "$root"/tests/config/*.conf "$root"/etc/vxgw.conf "$work/corpus/"
 		opts+=(-max_len=8192) ;;
+	fuzz_config_model) # ~30 lines: enough to relate them, short enough for ~1000/s
+		cp "$root"/tests/config/*.conf "$root"/etc/vxgw.conf "$work/corpus/"
+		opts+=(-max_len=1024) ;;
 	fuzz_pipeline)
 		opts+=(-max_len=12000) ;;
 	fuzz_fastpath)
@@ -63,7 +78,7 @@ for t in "${targets[@]}"; do
 		opts=("${opts[@]/#-dict=*/-dict=$here/pipeline.dict}" -max_len=12000) ;;
 	esac
 	n=$(find "$work/corpus" -type f | wc -l)
-	echo "== $t: ${secs}s on $n seeds ($work)"
+	echo "== $t: ${tsecs}s on $n seeds ($work)"
 	start=$SECONDS
 	if "$bin" "${opts[@]}" "$work/corpus" >"$work/log" 2>&1; then
 		grep -E '^stat::(number_of_executed_units|average_exec_per_sec|new_units_added)|DONE' \

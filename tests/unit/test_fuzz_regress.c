@@ -196,6 +196,34 @@ static void test_new_primary_stays_first(void)
 }
 
 /*
+ * A new primary address equal to one of the secondaries (another length) was taken: the
+ * interface held the address twice, and its rendering did not load back ("already
+ * configured"). It is refused, and the configuration stays as it was.
+ * (regressions/config/primary_equals_secondary.conf)
+ */
+static void test_primary_equal_to_secondary_refused(void)
+{
+	char err[GW_CFG_ERRLEN] = "";
+	struct gw_cfg *c = load("interface bdif 10\n"
+	                        " ip address 10.1.10.1/24\n"
+	                        " ip address 10.1.11.1/24 secondary\n");
+	CU_ASSERT_FATAL(c != NULL);
+	CU_ASSERT_EQUAL(gw_cfg_if_addr(c, "bdif10", 0x0a010b01u, 23, GW_CFG_ADDR_PRIMARY, err),
+	                GW_CFG_ERR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "already configured"));
+	const struct gw_cfg_if *i = gw_cfg_if_find(c, "bdif10");
+	CU_ASSERT_FATAL(i != NULL);
+	CU_ASSERT_EQUAL(i->n_addrs, 2);
+	CU_ASSERT_EQUAL(i->addr[0], 0x0a010a01u);
+	CU_ASSERT_EQUAL(i->plen[0], 24);
+	/* the primary's own address with another length is still a change of its length */
+	CU_ASSERT_EQUAL(gw_cfg_if_addr(c, "bdif10", 0x0a010a01u, 25, GW_CFG_ADDR_PRIMARY, err),
+	                GW_CFG_OK);
+	CU_ASSERT_EQUAL(i->plen[0], 25);
+	gw_cfg_free(c);
+}
+
+/*
  * Output filters whose regular expression glibc takes seconds and gigabytes to compile, or
  * exponential time to match (back-references), are refused with a message - the main loop
  * that runs the command also forwards the packets. Found while writing fuzz_config.
@@ -217,6 +245,11 @@ static void test_costly_filter_refused(void)
 	    "show version | include ((((((((((((x+)+)+)+)+)+)+)+)+)+)+)+)+",
 	    "show version | include a{1000}b{1000}c{1000}",
 	    "show version | include a{1000})b{1000})c{1000}",
+	    /* {,N} is {0,N}; repetitions after an unbalanced ')' apply to it (found by
+	     * fuzz_config_model: 2 and 24 GB; regressions/config/filter_regex_unbounded.conf) */
+	    "show version | include (a{0,1000}){,10100}",
+	    "show running-config | include (.*)(.*)nfig++)++++++++++++++++++++++++++",
+	    "show version | include x)+++++++++++++++++++++++++++++",
 	};
 	for (unsigned i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
 		cli_out_reset(&o);
@@ -251,6 +284,7 @@ static CU_TestInfo config_tests[] = {
     {"equal after removals", test_equal_after_removals},
     {"a new primary address stays first", test_new_primary_stays_first},
     {"costly output filters refused", test_costly_filter_refused},
+    {"a primary equal to a secondary refused", test_primary_equal_to_secondary_refused},
     CU_TEST_INFO_NULL,
 };
 
