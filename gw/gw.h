@@ -115,7 +115,7 @@ bool gw_vrf_find(const struct gw *gw, const char *name, uint16_t *vrfx);
 const char *gw_vrf_name(const struct gw *gw, uint16_t vrfx); /* NULL: none */
 struct fib *gw_vrf_fib(struct gw *gw, uint16_t vrfx);        /* NULL: none */
 
-/* ---- interfaces ---- */
+/* ---- interfaces (iface.c) ---- */
 /* BDIF of bridge domain bd_id (which need not exist yet); *ifx receives its index. */
 int gw_bdif_add(struct gw *gw, uint32_t bd_id, uint16_t *ifx);
 /*

@@ -186,7 +186,7 @@ static bool offlink_answered(struct gw *gw, const struct gw_if *gif, const struc
 		return true;
 	if (gw_ip4_src_is_martian(m->spa))
 		return false;
-	struct fib *fib = gw_vrf_fib(gw, gif->vrfx);
+	const struct fib *fib = gw_vrf_fib_of(gw, gif->vrfx);
 	uint32_t res = fib ? fib_lookup(fib, m->spa) : FIB_LOOKUP_MISS;
 	return res == FIB_LOOKUP_MISS || fib_path_select(fib, res, 0)->type != FIB_PATH_LOCAL;
 }

@@ -337,10 +337,16 @@ static int apply_diff(struct gw *gw, const struct gw_cfg *old, const struct gw_c
 int gw_cfg_apply(struct gw *gw, const struct gw_cfg *old, const struct gw_cfg *new_,
                  const struct gw_cfg_env *env, char *err)
 {
-	if (!old)
-		old = &empty_cfg;
 	if (gw_cfg_check(new_, err))
 		return GW_CFG_ERR;
+	return gw_cfg_apply_checked(gw, old, new_, env, err);
+}
+
+int gw_cfg_apply_checked(struct gw *gw, const struct gw_cfg *old, const struct gw_cfg *new_,
+                         const struct gw_cfg_env *env, char *err)
+{
+	if (!old)
+		old = &empty_cfg;
 	if (env && env->prepare && env->prepare(env->ctx, new_, err) != GW_CFG_OK)
 		return GW_CFG_ERR;
 	if (apply_diff(gw, old, new_, env, err) == GW_CFG_OK)

@@ -3,8 +3,9 @@
  *
  * A struct gw_cfg is a complete desired configuration, a plain value: the config file,
  * the CLI and a SIGHUP reload all build one (a candidate) and hand it to gw_cfg_apply(),
- * which checks it and moves the running gateway from the old configuration to the new
- * one as a diff, touching only what changed, so that traffic not concerned keeps flowing.
+ * which checks it (gw_cfg_apply_checked() when the file's loader did) and moves the
+ * running gateway from the old configuration to the new one as a diff, touching only what
+ * changed, so that traffic not concerned keeps flowing.
  * `show running-config` is rendered from the model (cli/render.c).
  *
  * Setters validate their arguments and return GW_CFG_OK or an error with a message in
@@ -228,10 +229,9 @@ int gw_cfg_check(const struct gw_cfg *c, char *err);
 /*
  * Moves gw from configuration `old` (what it runs now; NULL = empty) to `new`: removals
  * first, then changes, then additions, each through the module APIs. Checks `new` first
- * (gw_cfg_check: the one check of every commit, whether from the CLI, the config file or
- * a reload), then lets env->prepare take what the host must provide, and changes nothing
- * when either fails. On a failure half-way (a table full), applies `old` back as well as
- * it can and reports the error.
+ * (gw_cfg_check: the one check of a commit of CLI commands), then lets env->prepare take
+ * what the host must provide, and changes nothing when either fails. On a failure
+ * half-way (a table full), applies `old` back as well as it can and reports the error.
  */
 struct gw_cfg_env {
 	/* MAC of Linux netdev `name`, for an uplink without `mac-address`. NULL: a MAC
@@ -245,5 +245,12 @@ struct gw_cfg_env {
 };
 int gw_cfg_apply(struct gw *gw, const struct gw_cfg *old, const struct gw_cfg *new_,
                  const struct gw_cfg_env *env, char *err);
+/*
+ * gw_cfg_apply for a `new` that has passed gw_cfg_check already and not changed since: a
+ * config file loaded without errors (cli_load_config checks it whole, and vxgwd -n
+ * reports what that check finds), so that a load-and-apply checks once.
+ */
+int gw_cfg_apply_checked(struct gw *gw, const struct gw_cfg *old, const struct gw_cfg *new_,
+                         const struct gw_cfg_env *env, char *err);
 
 #endif

@@ -840,11 +840,15 @@ static int host_prepare(void *ctx, const struct gw_cfg *cand, char *err)
 	return GW_CFG_OK;
 }
 
-int gwd_commit(struct gwd *d, struct gw_cfg *cand, char *err)
+/* checked: cand comes from load_config, which checked it whole (a file is checked once);
+ * the candidates of CLI commands are checked by gw_cfg_apply. */
+static int commit_cand(struct gwd *d, struct gw_cfg *cand, bool checked, char *err)
 {
 	struct commit c = {.d = d, .first_new = d->n_uplinks};
 	struct gw_cfg_env env = {.eth_mac = eth_mac, .prepare = host_prepare, .ctx = &c};
-	if (gw_cfg_apply(d->gw, d->running, cand, &env, err) != GW_CFG_OK) {
+	int r = checked ? gw_cfg_apply_checked(d->gw, d->running, cand, &env, err)
+	                : gw_cfg_apply(d->gw, d->running, cand, &env, err);
+	if (r != GW_CFG_OK) {
 		if (c.prepared)
 			host_abort(&c, cand);
 		return GW_CFG_ERR;
@@ -860,6 +864,11 @@ int gwd_commit(struct gwd *d, struct gw_cfg *cand, char *err)
 	workers_settle(d);
 	workers_publish(d, true);
 	return GW_CFG_OK;
+}
+
+int gwd_commit(struct gwd *d, struct gw_cfg *cand, char *err)
+{
+	return commit_cand(d, cand, false, err);
 }
 
 /* ---------------------------------------------------------------- config file */
@@ -952,7 +961,8 @@ static void log_config_error(void *arg, unsigned line, const char *msg)
 		gw_log(LOG_ERR, "%s: %s", path, msg);
 }
 
-/* Reads and parses the config file; NULL (errors logged) when it has any error. */
+/* Reads, parses and checks the config file (cli_load_config); NULL (errors logged) when
+ * it has any error. */
 static struct gw_cfg *load_config(const char *path)
 {
 	char err[GW_CFG_ERRLEN] = "";
@@ -980,7 +990,7 @@ void gwd_reload(struct gwd *d)
 		gw_log(LOG_ERR, "reload failed: keeping the running configuration");
 		return;
 	}
-	if (gwd_commit(d, cfg, err) != GW_CFG_OK) {
+	if (commit_cand(d, cfg, true, err) != GW_CFG_OK) {
 		gw_log(LOG_ERR, "reload failed: %s; keeping the running configuration", err);
 		gw_cfg_free(cfg);
 		return;
@@ -1030,7 +1040,7 @@ struct gwd *gwd_create(struct ev_loop *loop, const struct gwd_opts *opts,
 		gwd_destroy(d);
 		return NULL;
 	}
-	if (gwd_commit(d, cfg, err) != GW_CFG_OK) {
+	if (commit_cand(d, cfg, true, err) != GW_CFG_OK) {
 		gw_log(LOG_ERR, "%s: %s", opts->config_path, err);
 		gw_cfg_free(cfg);
 		gwd_destroy(d);
