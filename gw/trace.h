@@ -94,8 +94,8 @@ _Static_assert(sizeof(struct gw_trace_rec) == 24, "trace records stay small");
 	_Static_assert(sizeof(type) <= GW_TRACE_DATA_LEN && _Alignof(type) <= 4,                   \
 	               #type " fits a trace record")
 
-/* The payload of r. The entries are heap memory, written and read only through the one
- * payload type of the record's stage. */
+/* The payload of r, to be cast to its stage's payload type: each record is written and
+ * read only through that one type (and the build has -fno-strict-aliasing). */
 static inline void *gw_trace_data(struct gw_trace_rec *r)
 {
 	return r->data;
