@@ -7,6 +7,8 @@
 #ifndef GW_DROP_H
 #define GW_DROP_H
 
+#include <stdint.h>
+
 /* _(ENUM, "name", "description") */
 #define GW_DROP_REASONS(_)                                                                         \
 	_(NO_BUFFER, "no_buffer", "packet buffer pool empty")                                      \
@@ -75,5 +77,14 @@ enum gw_drop {
 
 const char *gw_drop_name(enum gw_drop d);
 const char *gw_drop_desc(enum gw_drop d);
+
+/* The drop stage's trace record (drop.c), written by gw_drop (gw_int.h) for a traced
+ * packet only, hence cold. */
+struct gw_tr_drop {
+	uint16_t reason; /* enum gw_drop */
+};
+struct gw;
+struct gw_pkt;
+__attribute__((cold)) void gw_trace_drop(struct gw *gw, const struct gw_pkt *p, enum gw_drop why);
 
 #endif

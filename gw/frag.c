@@ -20,6 +20,58 @@
 #define IPOPT_NOP    1
 #define IPOPT_COPIED 0x80
 
+/* ---------------------------------------------------------------- trace records */
+
+struct gw_tr_frag { /* ip4-fragment (code: more fragments follow) */
+	uint16_t off, len;
+};
+GW_TRACE_PAYLOAD_FITS(struct gw_tr_frag);
+
+struct gw_tr_seg { /* ip4-segment: a segment cut from a super-packet */
+	uint16_t len, mss;
+};
+GW_TRACE_PAYLOAD_FITS(struct gw_tr_seg);
+
+GW_TRACE_HOOK static void trace_fragment(struct gw *gw, const struct gw_pkt *p)
+{
+	struct gw_trace_rec *r = gw_trace_rec_new(gw, p, GW_TR_IP4_FRAGMENT, 0);
+	if (!r || p->len < NET_IP_HLEN)
+		return;
+	const struct net_ip *ip = (const struct net_ip *)p->data;
+	struct gw_tr_frag *d = gw_trace_data(r);
+	d->off = (uint16_t)((ntohs(ip->off) & NET_IP_OFFMASK) * 8u);
+	d->len = ntohs(ip->len);
+	r->code = (ntohs(ip->off) & NET_IP_MF) != 0;
+}
+
+void gw_tr_fmt_ip4_fragment(struct gw_trace_fmt *f, const struct gw_trace_rec *r)
+{
+	const struct gw_tr_frag *d = gw_trace_cdata(r);
+	gw_trace_put_num(f, "offset", d->off);
+	gw_trace_put_num(f, "len", d->len);
+	gw_trace_put_str(f, "more", r->code ? "yes" : "no");
+}
+
+/* p: one segment cut from a super-packet with at most mss bytes of payload each. */
+GW_TRACE_HOOK static void trace_segment(struct gw *gw, const struct gw_pkt *p, uint32_t mss)
+{
+	struct gw_trace_rec *r = gw_trace_rec_new(gw, p, GW_TR_IP4_SEGMENT, 0);
+	if (!r || p->len < NET_IP_HLEN)
+		return;
+	struct gw_tr_seg *d = gw_trace_data(r);
+	d->len = ntohs(((const struct net_ip *)p->data)->len);
+	d->mss = (uint16_t)mss;
+}
+
+void gw_tr_fmt_ip4_segment(struct gw_trace_fmt *f, const struct gw_trace_rec *r)
+{
+	const struct gw_tr_seg *d = gw_trace_cdata(r);
+	gw_trace_put_num(f, "len", d->len);
+	gw_trace_put_num(f, "mss", d->mss);
+}
+
+/* ---------------------------------------------------------------- fragmentation */
+
 /*
  * Builds the header of the later fragments from the original's: the fixed part plus the
  * copied options, padded to a multiple of 4. Returns its length, or 0 when the options
@@ -105,7 +157,7 @@ void gw_ip4_fragment(struct gw *gw, struct gw_pkt *p, uint16_t ifx, uint32_t nh,
 		}
 		gw->cnt.fragments++;
 		if (gw_traced(q))
-			gw_trace_fragment(gw, q);
+			trace_fragment(gw, q);
 		gw_ip4_neigh_output(gw, q, ifx, nh);
 		off += len;
 	}
@@ -127,7 +179,7 @@ void gw_ip4_segment(struct gw *gw, struct gw_pkt *p, uint16_t ifx, uint32_t nh, 
 	for (unsigned i = 0; i < n; i++) {
 		seg[i]->flags &= (uint8_t)~GW_PKT_GSO;
 		if (gw_traced(seg[i]))
-			gw_trace_segment(gw, seg[i], payload);
+			trace_segment(gw, seg[i], payload);
 		gw_ip4_neigh_output(gw, seg[i], ifx, nh);
 	}
 }

@@ -185,6 +185,22 @@ void gw_icmp_error(struct gw *gw, const struct gw_pkt *p, enum gw_icmp_kind kind
 /* An IPv4 packet addressed to the gateway (data at IPv4 header); consumed. */
 void gw_ip4_local_input(struct gw *gw, struct gw_pkt *p);
 
+/* ip4-local: what the gateway answered or generated (icmp.c, also for neigh.c's ARP). */
+enum gw_trace_local_code {
+	GW_TR_LOCAL_ECHO_REPLY = 0,
+	GW_TR_LOCAL_ARP_REPLY,   /* request for our address answered */
+	GW_TR_LOCAL_ARP_LEARNED, /* reply to us: neighbour learned */
+	GW_TR_LOCAL_ICMP_ERROR,  /* ICMP error generated (type, code) */
+	GW_TR_LOCAL_ICMP_QUIET,  /* ICMP error suppressed (rule or rate limit) */
+};
+struct gw_tr_local {
+	uint32_t src, dst;
+	uint8_t type, code; /* ICMP */
+};
+/* type/code: the ICMP message for ECHO_REPLY, ICMP_ERROR and ICMP_QUIET. */
+GW_TRACE_HOOK void gw_trace_local(struct gw *gw, const struct gw_pkt *p,
+                                  enum gw_trace_local_code what, uint8_t type, uint8_t code);
+
 /* ping.c */
 /* ICMP to the gateway (data at IPv4, ICMP header checked): a reply or an error for one of
  * its own probes? Then it is handled (the caller frees p). */

@@ -21,6 +21,55 @@
 /* RFC 1812 4.3.2.3: quote as much of the original as fits in a 576-byte error. */
 #define ICMP_ERR_MAX 576
 
+/* ---------------------------------------------------------------- trace record */
+
+GW_TRACE_PAYLOAD_FITS(struct gw_tr_local);
+
+void gw_trace_local(struct gw *gw, const struct gw_pkt *p, enum gw_trace_local_code what,
+                    uint8_t type, uint8_t code)
+{
+	struct gw_trace_rec *r = gw_trace_rec_new(gw, p, GW_TR_IP4_LOCAL, p->rx_ifx);
+	if (!r)
+		return;
+	struct gw_tr_local *d = gw_trace_data(r);
+	r->code = (uint8_t)what;
+	d->type = type;
+	d->code = code;
+	if (what == GW_TR_LOCAL_ARP_REPLY || what == GW_TR_LOCAL_ARP_LEARNED)
+		return;
+	if (p->len >= NET_IP_HLEN) {
+		const struct net_ip *ip = (const struct net_ip *)p->data;
+		d->src = ntohl(ip->src);
+		d->dst = ntohl(ip->dst);
+	}
+}
+
+static const char *local_what(uint8_t code)
+{
+	static const char *const names[] = {[GW_TR_LOCAL_ECHO_REPLY] = "echo-reply",
+	                                    [GW_TR_LOCAL_ARP_REPLY] = "arp-reply",
+	                                    [GW_TR_LOCAL_ARP_LEARNED] = "arp-learned",
+	                                    [GW_TR_LOCAL_ICMP_ERROR] = "icmp-error",
+	                                    [GW_TR_LOCAL_ICMP_QUIET] = "icmp-error-suppressed"};
+	return code < sizeof(names) / sizeof(names[0]) ? names[code] : "?";
+}
+
+void gw_tr_fmt_ip4_local(struct gw_trace_fmt *f, const struct gw_trace_rec *r)
+{
+	const struct gw_tr_local *d = gw_trace_cdata(r);
+	gw_trace_put_str(f, "action", local_what(r->code));
+	if (r->code == GW_TR_LOCAL_ARP_REPLY || r->code == GW_TR_LOCAL_ARP_LEARNED)
+		return;
+	gw_trace_put_ip(f, "src", d->src);
+	gw_trace_put_ip(f, "dst", d->dst);
+	if (r->code != GW_TR_LOCAL_ECHO_REPLY) {
+		gw_trace_put_num(f, "icmp-type", d->type);
+		gw_trace_put_num(f, "icmp-code", d->code);
+	}
+}
+
+/* ---------------------------------------------------------------- ICMP */
+
 static const struct {
 	uint8_t type, code;
 } icmp_kinds[] = {

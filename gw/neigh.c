@@ -8,8 +8,40 @@
 
 #include "common/net.h"
 #include "gw/ip4_inl.h"
+#include "gw/pipeline_trace.h"
 
 #define ARP_FRAME_MIN 60 /* minimum Ethernet frame (without FCS): ARP is padded to it */
+
+/* ---------------------------------------------------------------- arp-input trace */
+
+struct gw_tr_arp_input { /* code: the ARP operation */
+	uint32_t spa;
+	uint8_t sha[6];
+};
+GW_TRACE_PAYLOAD_FITS(struct gw_tr_arp_input);
+
+GW_TRACE_HOOK static void trace_arp_input(struct gw *gw, const struct gw_pkt *p,
+                                          const struct arp_msg *m)
+{
+	struct gw_trace_rec *r = gw_trace_rec_new(gw, p, GW_TR_ARP_INPUT, p->rx_ifx);
+	if (!r)
+		return;
+	struct gw_tr_arp_input *d = gw_trace_data(r);
+	r->code = (uint8_t)m->op;
+	d->spa = m->spa;
+	memcpy(d->sha, m->sha, 6);
+}
+
+void gw_tr_fmt_arp_input(struct gw_trace_fmt *f, const struct gw_trace_rec *r)
+{
+	const struct gw_tr_arp_input *d = gw_trace_cdata(r);
+	gw_trace_put_if(f, "interface", r->ifx);
+	gw_trace_put_str(f, "op", r->code == ARP_OP_REQUEST ? "request" : "reply");
+	gw_trace_put_ip(f, "sender", d->spa);
+	gw_trace_put_mac(f, "sender-mac", d->sha);
+}
+
+/* ---------------------------------------------------------------- ARP glue */
 
 static const uint8_t mac_bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 
@@ -206,7 +238,7 @@ void gw_arp_input(struct gw *gw, struct gw_pkt *p, uint16_t ifx)
 		return;
 	}
 	if (gw_traced(p))
-		gw_trace_arp_input(gw, p, m.op, m.spa, m.sha);
+		trace_arp_input(gw, p, &m);
 	if (GW_DEBUG_ON(gw, GW_DEBUG_ARP))
 		debug_arp_input(gw, gif, &m);
 	if (gw_if_has_addr(gif, m.spa)) {

@@ -23,6 +23,7 @@
 #include "gw/gw_int.h"
 #include "gw/ip4_inl.h"
 #include "gw/l2_inl.h"
+#include "gw/pipeline_trace.h"
 #include "gw/vxlan_inl.h"
 
 #include <string.h>

@@ -2,8 +2,8 @@
  * gw/trace.h - packet trace, as in VPP: `trace add N` marks the next N packets that
  * arrive, and every stage they pass through appends one fixed-size record of what it
  * decided (VNI, bridge domain, MAC, FIB entry, ARP entry, rewrite, encap, drop reason).
- * Records hold numbers only; text (or JSON) is made at `show trace` time by the format
- * functions here, so a traced packet costs a few stores per stage.
+ * Records hold numbers only; text (or JSON) is made at `show trace` time by each stage's
+ * formatter, so a traced packet costs a few stores per stage.
  *
  * Cost when tracing is off: one branch per input vector (is there a budget?) and, per
  * stage, a test of the packet's own `trace` field (gw_traced(), predicted not taken).
@@ -42,115 +42,69 @@ enum gw_trace_input {
 	GW_TRACE_IN_ETHERNET,
 };
 
-/* _(ENUM, "name as shown") */
+/*
+ * The registry of stages: _(ENUM, "name as shown", formatter). Each stage's payload, the
+ * hook that fills it and its formatter live in the file that emits the stage (VPP style:
+ * the node owns its trace record); this list only gives the order, the names and the
+ * formatter `show trace` calls for each.
+ */
 #define GW_TRACE_STAGES(_)                                                                         \
-	_(UNDERLAY_RX, "underlay-rx")                                                              \
-	_(VXLAN_DECAP, "vxlan-decap")                                                              \
-	_(MAC_LEARN, "mac-learn")                                                                  \
-	_(UPLINK_RX, "uplink-rx")                                                                  \
-	_(L2_INPUT, "l2-input")                                                                    \
-	_(ARP_INPUT, "arp-input")                                                                  \
-	_(IP4_INPUT, "ip4-input")                                                                  \
-	_(IP4_LOOKUP, "ip4-lookup")                                                                \
-	_(IP4_ARP, "ip4-arp")                                                                      \
-	_(IP4_REWRITE, "ip4-rewrite")                                                              \
-	_(IP4_FRAGMENT, "ip4-fragment")                                                            \
-	_(IP4_SEGMENT, "ip4-segment")                                                              \
-	_(IP4_LOCAL, "ip4-local")                                                                  \
-	_(BD_MAC_LOOKUP, "bd-mac-lookup")                                                          \
-	_(VXLAN_ENCAP, "vxlan-encap")                                                              \
-	_(TX, "tx")                                                                                \
-	_(DROP, "drop")
+	_(UNDERLAY_RX, "underlay-rx", gw_tr_fmt_underlay_rx)       /* pipeline_trace.c */          \
+	_(VXLAN_DECAP, "vxlan-decap", gw_tr_fmt_decap)             /* pipeline_trace.c */          \
+	_(MAC_LEARN, "mac-learn", gw_tr_fmt_learn)                 /* pipeline_trace.c */          \
+	_(UPLINK_RX, "uplink-rx", gw_tr_fmt_uplink_rx)             /* pipeline_trace.c */          \
+	_(L2_INPUT, "l2-input", gw_tr_fmt_l2_input)                /* pipeline_trace.c */          \
+	_(ARP_INPUT, "arp-input", gw_tr_fmt_arp_input)             /* neigh.c */                   \
+	_(IP4_INPUT, "ip4-input", gw_tr_fmt_ip4_input)             /* pipeline_trace.c */          \
+	_(IP4_LOOKUP, "ip4-lookup", gw_tr_fmt_ip4_lookup)          /* pipeline_trace.c */          \
+	_(IP4_ARP, "ip4-arp", gw_tr_fmt_ip4_arp)                   /* pipeline_trace.c */          \
+	_(IP4_REWRITE, "ip4-rewrite", gw_tr_fmt_ip4_rewrite)       /* pipeline_trace.c */          \
+	_(IP4_FRAGMENT, "ip4-fragment", gw_tr_fmt_ip4_fragment)    /* frag.c */                    \
+	_(IP4_SEGMENT, "ip4-segment", gw_tr_fmt_ip4_segment)       /* frag.c */                    \
+	_(IP4_LOCAL, "ip4-local", gw_tr_fmt_ip4_local)             /* icmp.c */                    \
+	_(BD_MAC_LOOKUP, "bd-mac-lookup", gw_tr_fmt_bd_mac_lookup) /* pipeline_trace.c */          \
+	_(VXLAN_ENCAP, "vxlan-encap", gw_tr_fmt_encap)             /* pipeline_trace.c */          \
+	_(TX, "tx", gw_tr_fmt_tx)                                  /* pipeline_trace.c */          \
+	_(DROP, "drop", gw_tr_fmt_drop)                            /* drop.c */
 
 enum gw_trace_stage {
-#define GW_TRACE_STAGE_ENUM(e, n) GW_TR_##e,
+#define GW_TRACE_STAGE_ENUM(e, n, fmt) GW_TR_##e,
 	GW_TRACE_STAGES(GW_TRACE_STAGE_ENUM)
 #undef GW_TRACE_STAGE_ENUM
 	    GW_TR_MAX
 };
 
-/* Outcomes (gw_trace_rec.code) of the stages that have more than one. */
-enum gw_trace_arp_code {
-	GW_TR_ARP_HIT = 0,  /* entry found: MAC and state */
-	GW_TR_ARP_MISS,     /* no MAC: handed to ARP (a drop record follows if it is not held) */
-	GW_TR_ARP_RESOLVED, /* held packet released by the reply */
-};
+#define GW_TRACE_DATA_LEN 16
 
-enum gw_trace_local_code {
-	GW_TR_LOCAL_ECHO_REPLY = 0,
-	GW_TR_LOCAL_ARP_REPLY,   /* request for our address answered */
-	GW_TR_LOCAL_ARP_LEARNED, /* reply to us: neighbour learned */
-	GW_TR_LOCAL_ICMP_ERROR,  /* ICMP error generated (type, code) */
-	GW_TR_LOCAL_ICMP_QUIET,  /* ICMP error suppressed (rule or rate limit) */
-};
-
-#define GW_TR_LEARN_MEMO 0xff /* mac-learn: same source as the packet before (not looked up) */
-
-/* One stage's decision. 24 bytes; the union member is chosen by stage. */
+/*
+ * One stage's decision: a common header and the stage's payload, whose layout only the
+ * stage's own files know (read it with gw_trace_cdata()). 24 bytes.
+ */
 struct gw_trace_rec {
 	uint8_t stage; /* enum gw_trace_stage */
-	uint8_t code;  /* outcome, per stage (see above) */
+	uint8_t code;  /* outcome, per stage */
 	uint16_t ifx;  /* interface concerned, 0 none */
 	uint32_t ms;   /* since the packet arrived */
-	union {
-		struct { /* underlay-rx */
-			uint32_t src, dst, vni;
-			uint16_t sport, len;
-		} rx;
-		struct { /* vxlan-decap */
-			uint32_t vni, bd_id;
-		} decap;
-		struct { /* mac-learn (code: bd_mac_learn result) */
-			uint8_t mac[6];
-			uint32_t vtep, bd_id;
-		} learn;
-		struct { /* uplink-rx, l2-input, ip4-rewrite (ttl after, IPv4 only) */
-			uint8_t dst[6], src[6];
-			uint16_t type;
-			uint8_t ttl;
-		} eth;
-		struct { /* ip4-input */
-			uint32_t src, dst;
-			uint16_t len;
-			uint8_t ttl, proto;
-		} ip4;
-		struct { /* ip4-local: what the gateway answered or generated */
-			uint32_t src, dst;
-			uint8_t type, code; /* ICMP */
-		} local;
-		struct { /* ip4-lookup (code: fib path type, 0 miss) in the FIB of VRF vrfx */
-			uint32_t dst, pfx, nh;
-			uint8_t plen;
-			uint16_t vrfx;
-		} fib;
-		struct { /* ip4-arp, arp-input */
-			uint32_t ip;
-			uint8_t mac[6];
-			uint8_t state;
-		} arp;
-		struct { /* bd-mac-lookup (vtep 0: unknown, flooded) */
-			uint8_t mac[6];
-			uint32_t bd_id, vtep;
-		} bdmac;
-		struct { /* vxlan-encap */
-			uint32_t vtep, vni;
-			uint16_t sport, len;
-		} encap;
-		struct { /* ip4-fragment */
-			uint16_t off, len;
-		} frag;
-		struct { /* ip4-segment: a segment cut from a super-packet */
-			uint16_t len, mss;
-		} seg;
-		struct { /* tx */
-			uint32_t len;
-		} tx;
-		struct { /* drop: reason is an enum gw_drop */
-			uint16_t reason;
-		} drop;
-	} u;
+	_Alignas(4) uint8_t data[GW_TRACE_DATA_LEN];
 };
 _Static_assert(sizeof(struct gw_trace_rec) == 24, "trace records stay small");
+
+/* A stage's payload type must fit the record: put this beside its definition. */
+#define GW_TRACE_PAYLOAD_FITS(type)                                                                \
+	_Static_assert(sizeof(type) <= GW_TRACE_DATA_LEN && _Alignof(type) <= 4,                   \
+	               #type " fits a trace record")
+
+/* The payload of r, to be cast to its stage's payload type: each record is written and
+ * read only through that one type (and the build has -fno-strict-aliasing). */
+static inline void *gw_trace_data(struct gw_trace_rec *r)
+{
+	return r->data;
+}
+
+static inline const void *gw_trace_cdata(const struct gw_trace_rec *r)
+{
+	return r->data;
+}
 
 /* One traced packet. */
 struct gw_trace_pkt {
@@ -188,12 +142,36 @@ const struct gw_trace_pkt *gw_trace_get(const struct gw *gw, uint32_t i);
 const char *gw_trace_stage_name(enum gw_trace_stage s);
 const char *gw_trace_input_name(enum gw_trace_input in);
 /* One record as text ("vni 5000 -> bridge-domain 10") or as the members of a JSON object
- * ("\"vni\":5000,\"bridge_domain\":10"), stage name not included; returns buf. */
+ * ("\"vni\":5000,\"bridge_domain\":10"), stage name not included; returns buf. Each stage's
+ * formatter (GW_TRACE_STAGES) lists its fields once, so the two outputs cannot disagree. */
 const char *gw_trace_format(struct gw *gw, const struct gw_trace_rec *r, char *buf, size_t len);
 const char *gw_trace_format_json(struct gw *gw, const struct gw_trace_rec *r, char *buf,
                                  size_t len);
 
-/* ---- for the pipeline: each hook only under gw_traced(p) ---- */
+/* ---- for the stages' formatters: each field once, out as text or as JSON ---- */
+struct gw_trace_fmt {
+	struct gw *gw;
+	char *buf;
+	size_t len, used;
+	bool json;
+	unsigned n; /* fields so far */
+};
+
+/* Keys are written as in text ("bridge-domain"), with '_' for '-' in JSON. */
+void gw_trace_put_num(struct gw_trace_fmt *f, const char *key, unsigned long v);
+/* A string value: names from the configuration and fixed words, escaped for JSON. */
+void gw_trace_put_str(struct gw_trace_fmt *f, const char *key, const char *v);
+void gw_trace_put_ip(struct gw_trace_fmt *f, const char *key, uint32_t ip);
+void gw_trace_put_mac(struct gw_trace_fmt *f, const char *key, const uint8_t *mac);
+/* The interface's name; ifx 0 is the underlay. */
+void gw_trace_put_if(struct gw_trace_fmt *f, const char *key, uint16_t ifx);
+
+#define GW_TRACE_STAGE_FMT(e, n, fmt)                                                              \
+	void fmt(struct gw_trace_fmt *f, const struct gw_trace_rec *r);
+GW_TRACE_STAGES(GW_TRACE_STAGE_FMT)
+#undef GW_TRACE_STAGE_FMT
+
+/* ---- for the stages' hooks: each hook only under gw_traced(p) ---- */
 /* Cold: the compiler keeps the calls out of the hot code and out of its inlining budget. */
 #define GW_TRACE_HOOK __attribute__((cold))
 
@@ -202,35 +180,14 @@ static inline bool gw_traced(const struct gw_pkt *p)
 	return __builtin_expect(p->trace != 0, 0);
 }
 
-/* Marks packets of a vector arriving on ifx (0: the underlay) while budget lasts. */
+/* A new record of stage for p, payload zeroed, or NULL when there is nowhere to put it
+ * (entry cleared since, or full). */
+struct gw_trace_rec *gw_trace_rec_new(struct gw *gw, const struct gw_pkt *p,
+                                      enum gw_trace_stage stage, uint16_t ifx);
+
+/* Marks packets of a vector arriving on ifx (0: the underlay) while budget lasts; each
+ * one's first record is its arrival (gw_trace_rx, pipeline_trace.c). */
 GW_TRACE_HOOK void gw_trace_input(struct gw *gw, struct gw_pkt **pkts, unsigned n, uint16_t ifx);
-GW_TRACE_HOOK void gw_trace_decap(struct gw *gw, const struct gw_pkt *p, uint32_t vni);
-GW_TRACE_HOOK void gw_trace_learn(struct gw *gw, const struct gw_pkt *p, const uint8_t *mac,
-                                  int result);
-GW_TRACE_HOOK void gw_trace_l2(struct gw *gw, const struct gw_pkt *p, uint16_t ifx);
-GW_TRACE_HOOK void gw_trace_arp_input(struct gw *gw, const struct gw_pkt *p, uint16_t op,
-                                      uint32_t spa, const uint8_t *sha);
-GW_TRACE_HOOK void gw_trace_ip4(struct gw *gw, const struct gw_pkt *p);
-struct fib;
-/* res: the lookup result for the packet's destination (data at its IPv4 header). */
-GW_TRACE_HOOK void gw_trace_fib(struct gw *gw, const struct gw_pkt *p, const struct fib *fib,
-                                uint32_t res);
-/* mac NULL for GW_TR_ARP_MISS. */
-GW_TRACE_HOOK void gw_trace_arp(struct gw *gw, const struct gw_pkt *p, uint16_t ifx, uint32_t nh,
-                                const uint8_t *mac, enum gw_trace_arp_code code);
-GW_TRACE_HOOK void gw_trace_rewrite(struct gw *gw, const struct gw_pkt *p, uint16_t ifx);
-GW_TRACE_HOOK void gw_trace_fragment(struct gw *gw, const struct gw_pkt *p);
-/* p: one segment cut from a super-packet with at most mss bytes of payload each. */
-GW_TRACE_HOOK void gw_trace_segment(struct gw *gw, const struct gw_pkt *p, uint32_t mss);
-/* type/code: the ICMP message for ECHO_REPLY, ICMP_ERROR and ICMP_QUIET. */
-GW_TRACE_HOOK void gw_trace_local(struct gw *gw, const struct gw_pkt *p,
-                                  enum gw_trace_local_code what, uint8_t type, uint8_t code);
-/* In p's egress bridge domain (p->bdx); vtep 0: unknown, flooded. */
-GW_TRACE_HOOK void gw_trace_bd_mac(struct gw *gw, const struct gw_pkt *p, uint32_t vtep);
-GW_TRACE_HOOK void gw_trace_encap(struct gw *gw, const struct gw_pkt *p, uint32_t vtep,
-                                  uint32_t vni);
-GW_TRACE_HOOK void gw_trace_tx(struct gw *gw, const struct gw_pkt *p, uint16_t ifx);
-GW_TRACE_HOOK void gw_trace_drop(struct gw *gw, const struct gw_pkt *p, enum gw_drop why);
 
 /* internal: frees the buffer (gw_destroy). */
 void gw_trace_fini(struct gw *gw);

@@ -12,6 +12,8 @@
 #include "cli/cli.h"
 #include "cu_main.h"
 #include "gw/debug.h"
+#include "gw/gw_int.h"
+#include "gw/pipeline_trace.h"
 #include "gw/trace.h"
 #include "pktlab.h"
 
@@ -20,6 +22,9 @@ static const uint8_t H2[6] = {0x02, 0x11, 0x22, 0x33, 0x44, 0x60}; /* 10.1.20.60
 #define IP_H1  0x0a010a32u
 #define IP_H2  0x0a01143cu
 #define IP_EXT 0xc6336401u /* 198.51.100.1: no route */
+
+/* The payload of trace record r, of the stage whose payload is struct gw_tr_<stage>. */
+#define PAYLOAD(r, stage) ((const struct gw_tr_##stage *)gw_trace_cdata(r))
 
 static struct lab L;
 static uint8_t BDIF10_MAC[6], BDIF20_MAC[6];
@@ -81,46 +86,47 @@ static void test_routed_vxlan_to_vxlan(void)
 	                                  "vxlan-encap tx");
 	CU_ASSERT_EQUAL(e->input, GW_TRACE_IN_UNDERLAY);
 	const struct gw_trace_rec *r = find(e, GW_TR_UNDERLAY_RX, 0);
-	CU_ASSERT_EQUAL(r->u.rx.src, LAB_VTEP11);
-	CU_ASSERT_EQUAL(r->u.rx.dst, LAB_VTEP);
-	CU_ASSERT_EQUAL(r->u.rx.vni, 5000);
+	CU_ASSERT_EQUAL(PAYLOAD(r, rx)->src, LAB_VTEP11);
+	CU_ASSERT_EQUAL(PAYLOAD(r, rx)->dst, LAB_VTEP);
+	CU_ASSERT_EQUAL(PAYLOAD(r, rx)->vni, 5000);
 	r = find(e, GW_TR_VXLAN_DECAP, 0);
-	CU_ASSERT_EQUAL(r->u.decap.vni, 5000);
-	CU_ASSERT_EQUAL(r->u.decap.bd_id, 10);
+	CU_ASSERT_EQUAL(PAYLOAD(r, decap)->vni, 5000);
+	CU_ASSERT_EQUAL(PAYLOAD(r, decap)->bd_id, 10);
 	r = find(e, GW_TR_MAC_LEARN, 0);
-	CU_ASSERT_EQUAL(memcmp(r->u.learn.mac, H1, 6), 0);
-	CU_ASSERT_EQUAL(r->u.learn.vtep, LAB_VTEP11);
+	CU_ASSERT_EQUAL(memcmp(PAYLOAD(r, learn)->mac, H1, 6), 0);
+	CU_ASSERT_EQUAL(PAYLOAD(r, learn)->vtep, LAB_VTEP11);
 	r = find(e, GW_TR_L2_INPUT, 0);
 	CU_ASSERT_EQUAL(r->ifx, L.bdif10);
-	CU_ASSERT_EQUAL(r->u.eth.type, 0x0800);
+	CU_ASSERT_EQUAL(PAYLOAD(r, eth)->type, 0x0800);
 	r = find(e, GW_TR_IP4_INPUT, 0);
-	CU_ASSERT_EQUAL(r->u.ip4.src, IP_H1);
-	CU_ASSERT_EQUAL(r->u.ip4.dst, IP_H2);
-	CU_ASSERT_EQUAL(r->u.ip4.ttl, 64);
+	CU_ASSERT_EQUAL(PAYLOAD(r, ip4)->src, IP_H1);
+	CU_ASSERT_EQUAL(PAYLOAD(r, ip4)->dst, IP_H2);
+	CU_ASSERT_EQUAL(PAYLOAD(r, ip4)->ttl, 64);
 	r = find(e, GW_TR_IP4_LOOKUP, 0);
 	CU_ASSERT_EQUAL(r->code, FIB_PATH_ATTACHED);
-	CU_ASSERT_EQUAL(r->u.fib.pfx, 0x0a011400u);
-	CU_ASSERT_EQUAL(r->u.fib.plen, 24);
+	CU_ASSERT_EQUAL(PAYLOAD(r, fib)->pfx, 0x0a011400u);
+	CU_ASSERT_EQUAL(PAYLOAD(r, fib)->plen, 24);
 	CU_ASSERT_EQUAL(r->ifx, L.bdif20);
 	r = find(e, GW_TR_IP4_ARP, 0);
 	CU_ASSERT_EQUAL(r->code, GW_TR_ARP_HIT);
-	CU_ASSERT_EQUAL(r->u.arp.ip, IP_H2);
-	CU_ASSERT_EQUAL(memcmp(r->u.arp.mac, H2, 6), 0);
-	CU_ASSERT_EQUAL(r->u.arp.state, ARP_REACHABLE);
+	CU_ASSERT_EQUAL(PAYLOAD(r, arp)->ip, IP_H2);
+	CU_ASSERT_EQUAL(memcmp(PAYLOAD(r, arp)->mac, H2, 6), 0);
+	CU_ASSERT_EQUAL(PAYLOAD(r, arp)->state, ARP_REACHABLE);
 	r = find(e, GW_TR_IP4_REWRITE, 0);
-	CU_ASSERT_EQUAL(memcmp(r->u.eth.dst, H2, 6), 0);
-	CU_ASSERT_EQUAL(memcmp(r->u.eth.src, BDIF20_MAC, 6), 0);
-	CU_ASSERT_EQUAL(r->u.eth.ttl, 63);
+	CU_ASSERT_EQUAL(memcmp(PAYLOAD(r, eth)->dst, H2, 6), 0);
+	CU_ASSERT_EQUAL(memcmp(PAYLOAD(r, eth)->src, BDIF20_MAC, 6), 0);
+	CU_ASSERT_EQUAL(PAYLOAD(r, eth)->ttl, 63);
 	r = find(e, GW_TR_BD_MAC_LOOKUP, 0);
-	CU_ASSERT_EQUAL(r->u.bdmac.bd_id, 20);
-	CU_ASSERT_EQUAL(r->u.bdmac.vtep, LAB_VTEP12);
+	CU_ASSERT_EQUAL(PAYLOAD(r, bdmac)->bd_id, 20);
+	CU_ASSERT_EQUAL(PAYLOAD(r, bdmac)->vtep, LAB_VTEP12);
 	r = find(e, GW_TR_VXLAN_ENCAP, 0);
-	CU_ASSERT_EQUAL(r->u.encap.vtep, LAB_VTEP12);
-	CU_ASSERT_EQUAL(r->u.encap.vni, 6000);
+	CU_ASSERT_EQUAL(PAYLOAD(r, encap)->vtep, LAB_VTEP12);
+	CU_ASSERT_EQUAL(PAYLOAD(r, encap)->vni, 6000);
 	const uint8_t *o = L.cap[0].bytes;
-	CU_ASSERT_EQUAL(r->u.encap.sport, (uint16_t)(o[20] << 8 | o[21])); /* what went out */
+	CU_ASSERT_EQUAL(PAYLOAD(r, encap)->sport,
+	                (uint16_t)(o[20] << 8 | o[21])); /* what went out */
 	r = find(e, GW_TR_TX, 0);
-	CU_ASSERT_EQUAL(r->u.tx.len, L.cap[0].len);
+	CU_ASSERT_EQUAL(PAYLOAD(r, tx)->len, L.cap[0].len);
 	/* formatted at show time */
 	char line[512];
 	CU_ASSERT_STRING_EQUAL(
@@ -153,7 +159,7 @@ static void test_arp_miss_then_resolved(void)
 	                                  "ip4-lookup ip4-arp");
 	const struct gw_trace_rec *r = find(e, GW_TR_IP4_ARP, 0);
 	CU_ASSERT_EQUAL(r->code, GW_TR_ARP_MISS);
-	CU_ASSERT_EQUAL(r->u.arp.ip, IP_H2);
+	CU_ASSERT_EQUAL(PAYLOAD(r, arp)->ip, IP_H2);
 	CU_ASSERT_EQUAL(r->ifx, L.bdif20);
 	lab_advance(&L, 300);
 	lab_reset_capture(&L);
@@ -168,9 +174,9 @@ static void test_arp_miss_then_resolved(void)
 	                                  "vxlan-encap tx");
 	r = find(e, GW_TR_IP4_ARP, 1);
 	CU_ASSERT_EQUAL(r->code, GW_TR_ARP_RESOLVED);
-	CU_ASSERT_EQUAL(memcmp(r->u.arp.mac, H2, 6), 0);
+	CU_ASSERT_EQUAL(memcmp(PAYLOAD(r, arp)->mac, H2, 6), 0);
 	CU_ASSERT_EQUAL(r->ms, 300);
-	CU_ASSERT_EQUAL(find(e, GW_TR_VXLAN_ENCAP, 0)->u.encap.vtep, LAB_VTEP12);
+	CU_ASSERT_EQUAL(PAYLOAD(find(e, GW_TR_VXLAN_ENCAP, 0), encap)->vtep, LAB_VTEP12);
 }
 
 static const struct gw_trace_rec *last(const struct gw_trace_pkt *e)
@@ -190,28 +196,28 @@ static void test_drops_name_their_reason(void)
 	const struct gw_trace_rec *r = find(e, GW_TR_IP4_LOCAL, 0);
 	CU_ASSERT_FATAL(r != NULL);
 	CU_ASSERT_EQUAL(r->code, GW_TR_LOCAL_ICMP_ERROR);
-	CU_ASSERT_EQUAL(r->u.local.src, LAB_GW10);
-	CU_ASSERT_EQUAL(r->u.local.dst, IP_H1);
-	CU_ASSERT_EQUAL(r->u.local.type, 3); /* unreachable, net */
-	CU_ASSERT_EQUAL(r->u.local.code, 0);
+	CU_ASSERT_EQUAL(PAYLOAD(r, local)->src, LAB_GW10);
+	CU_ASSERT_EQUAL(PAYLOAD(r, local)->dst, IP_H1);
+	CU_ASSERT_EQUAL(PAYLOAD(r, local)->type, 3); /* unreachable, net */
+	CU_ASSERT_EQUAL(PAYLOAD(r, local)->code, 0);
 	/* the error went out */
 	CU_ASSERT_PTR_NOT_NULL(find(e, GW_TR_VXLAN_ENCAP, 0));
 	r = last(e);
 	CU_ASSERT_EQUAL(r->stage, GW_TR_DROP);
-	CU_ASSERT_EQUAL(r->u.drop.reason, GW_DROP_NO_ROUTE);
+	CU_ASSERT_EQUAL(PAYLOAD(r, drop)->reason, GW_DROP_NO_ROUTE);
 	char line[256];
 	CU_ASSERT_STRING_EQUAL(gw_trace_format(L.gw, r, line, sizeof(line)), "reason no_route");
 	/* TTL 1 */
 	ping(IP_H2, 1);
 	e = gw_trace_get(L.gw, 1);
-	CU_ASSERT_EQUAL(last(e)->u.drop.reason, GW_DROP_TTL_EXPIRED);
+	CU_ASSERT_EQUAL(PAYLOAD(last(e), drop)->reason, GW_DROP_TTL_EXPIRED);
 	/* a VTEP that is no peer of VNI 5000: dropped at decap */
 	uint8_t f[200];
 	unsigned n = lab_ping_frame(f, BDIF10_MAC, H1, IP_H1, IP_H2, 64, 32, true);
 	lab_from_vtep(&L, LAB_VTEP13, 5000, f, n);
 	e = gw_trace_get(L.gw, 2);
 	CU_ASSERT_STRING_EQUAL(stages(e), "underlay-rx drop");
-	CU_ASSERT_EQUAL(last(e)->u.drop.reason, GW_DROP_NO_SUCH_PEER);
+	CU_ASSERT_EQUAL(PAYLOAD(last(e), drop)->reason, GW_DROP_NO_SUCH_PEER);
 }
 
 static void test_budget_and_filter(void)
@@ -315,11 +321,12 @@ static void test_flood_copies(void)
 	ping(0x0a011446u, 64);
 	const struct gw_trace_pkt *e = gw_trace_get(L.gw, 0);
 	CU_ASSERT_FATAL(e != NULL);
-	CU_ASSERT_EQUAL(find(e, GW_TR_BD_MAC_LOOKUP, 0)->u.bdmac.vtep, 0); /* unknown: flood */
+	CU_ASSERT_EQUAL(PAYLOAD(find(e, GW_TR_BD_MAC_LOOKUP, 0), bdmac)->vtep,
+	                0); /* unknown: flood */
 	const struct gw_trace_rec *a = find(e, GW_TR_VXLAN_ENCAP, 0);
 	const struct gw_trace_rec *b = find(e, GW_TR_VXLAN_ENCAP, 1);
 	CU_ASSERT_FATAL(a && b);
-	CU_ASSERT_EQUAL(a->u.encap.vtep ^ b->u.encap.vtep, LAB_VTEP12 ^ LAB_VTEP13);
+	CU_ASSERT_EQUAL(PAYLOAD(a, encap)->vtep ^ PAYLOAD(b, encap)->vtep, LAB_VTEP12 ^ LAB_VTEP13);
 }
 
 /* ---------------------------------------------------------------- debug */
