@@ -489,10 +489,13 @@ cap_start() { # NAME NS IFACE FILTER...
 
 # cap_start_rx NAME NS IFACE COUNT FILTER...: frames IFACE received (-Q in: not the ones NS
 # sent, whose checksums may still be partial), whole (-s 0), the first COUNT of them.
+# -B: with offloads on, libpcap sizes each slot of its ring for a 256 KiB frame (a GRO'd
+# one may be that large), so the default 2 MiB ring holds 8 frames and a tcpdump that is
+# slow to be scheduled loses some; 64 MiB holds 256.
 cap_start_rx() {
   local name=$1 ns=$2 ifc=$3 count=$4
   shift 4
-  _cap_run "$name" "$ns" "$ifc" "-Q in -s 0 -c $count" "$@"
+  _cap_run "$name" "$ns" "$ifc" "-Q in -s 0 -B 65536 -c $count" "$@"
 }
 
 _cap_run() { # NAME NS IFACE "TCPDUMP OPTIONS" FILTER...
