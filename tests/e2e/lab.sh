@@ -650,6 +650,7 @@ _lab_rx_check() {
   local name=$1 at=${LAB_RX_AT[$2]:-} filter=$3 min=$4 exact=${5:-} capns ifc mtu
   [ -n "$at" ] || { echo "no receive point for $2: frames not checked"; return 0; }
   read -r capns ifc mtu <<<"$at"
+  local rc=0
   lab_tshark "$name" -o tcp.check_checksum:TRUE -o udp.check_checksum:TRUE \
     -o ip.check_checksum:TRUE -Y "$filter" -T fields -E occurrence=a -E aggregator=' ' \
     -e ip.len -e ip.checksum.status -e tcp.checksum.status -e udp.checksum.status \
@@ -669,7 +670,12 @@ _lab_rx_check() {
             if (icmp) printf " (and %d ICMP errors quoting them)", icmp
             print ""
             if (exact != "" && n != exact) { print "expected exactly " exact; exit 1 }
-            exit !(n >= min && !bad && !big) }'
+            exit !(n >= min && !bad && !big) }' || rc=1
+  # the bytes of the first frames with a bad checksum, for whoever reads the log
+  [ $rc = 0 ] || lab_tshark "$name" -o tcp.check_checksum:TRUE -o udp.check_checksum:TRUE \
+    -o ip.check_checksum:TRUE -x -Y "($filter) && (tcp.checksum.status == 0 ||
+      udp.checksum.status == 0 || ip.checksum.status == 0) && !icmp" | head -30
+  return $rc
 }
 
 lab_udp_exact() {
