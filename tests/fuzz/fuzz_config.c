@@ -44,6 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define MAX_QUERY_PER_LN 8
 
 #include "fuzz_check.h"
+#include "fuzz_cli.h"
 
 /* A rich base configuration: every kind of statement, as a gateway in service has. */
 static const char base_rich[] = "hostname base\n"
@@ -119,22 +120,6 @@ static void no_tx_eth(void *ctx, uint16_t ifx, struct gw_pkt **pkts, unsigned n)
 }
 
 static const struct gw_io_ops io = {.tx_underlay = no_tx_underlay, .tx_eth = no_tx_eth};
-
-static void count_report(void *arg, unsigned line, const char *msg)
-{
-	(void)line;
-	CHECK(msg && msg[0], "empty error message at line %u", line);
-	(*(int *)arg)++;
-}
-
-static char *render(const struct gw_cfg *c)
-{
-	struct cli_out o;
-	cli_out_init(&o);
-	cli_render_config(c, &o);
-	CHECK(!o.oom && o.buf, "render");
-	return o.buf;
-}
 
 /* ---------------------------------------------------------------- the gateway's state */
 
@@ -423,14 +408,6 @@ static void fuzz_load(const char *text)
 
 /* ---------------------------------------------------------------- (b) a session */
 
-static struct gw_cfg *running;
-
-static const struct gw_cfg *env_running(void *ctx)
-{
-	(void)ctx;
-	return running;
-}
-
 static int env_commit(void *ctx, struct gw_cfg *cand, char *err)
 {
 	(void)ctx;
@@ -447,32 +424,6 @@ static int env_commit(void *ctx, struct gw_cfg *cand, char *err)
 	gw_cfg_free(running);
 	running = cand;
 	return GW_CFG_OK;
-}
-
-static int env_save(void *ctx, char *err)
-{
-	(void)ctx;
-	(void)err;
-	free(render(running));
-	return GW_CFG_OK;
-}
-
-static uint64_t env_now(void *ctx)
-{
-	(void)ctx;
-	return 123456789;
-}
-
-static struct cli_env ENV = {
-    .running = env_running, .commit = env_commit, .save = env_save, .now_ms = env_now};
-
-static struct cli_sess *new_session(struct cli_out *o)
-{
-	struct cli_sess *s = cli_sess_new(&ENV, true);
-	CHECK(s, "cli_sess_new");
-	cli_out_reset(o);
-	CHECK(cli_exec(s, "configure terminal", o) == CLI_R_OK, "configure terminal: %s", o->buf);
-	return s;
 }
 
 static void queries(struct cli_sess *s, const char *line, struct cli_out *o)
@@ -512,18 +463,7 @@ static void fuzz_session(char *text)
 		if (next)
 			*next++ = '\0';
 		queries(s, line, &o);
-		cli_out_reset(&o);
-		int r = cli_exec(s, line, &o);
-		CHECK(r == CLI_R_OK || r == CLI_R_ERROR || r == CLI_R_QUIT, "result %d", r);
-		CHECK(r != CLI_R_ERROR || (o.buf && strstr(o.buf, "% ")),
-		      "an error without a message");
-		CHECK(!o.oom, "output");
-		char prompt[128];
-		cli_prompt(s, prompt, sizeof(prompt));
-		if (r == CLI_R_QUIT) {
-			cli_sess_free(s);
-			s = new_session(&o);
-		}
+		s = type_line(s, line, &o);
 	}
 	cli_sess_free(s);
 	cli_out_free(&o);
