@@ -54,10 +54,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SHORT_SLOTS   (1u << FIB_LPM6_DBITS) /* (1 << len | bits) for len 0..DBITS-1 */
-#define DIRTY_MAX     (FIB_LPM6_CHUNKS / 16)
-#define STACK_MAX     (128 - FIB_LPM6_DBITS + 3) /* cover + one prefix per length DBITS..128 */
-#define PREFETCH_DIST 8
+#define SHORT_SLOTS    (1u << FIB_LPM6_DBITS) /* (1 << len | bits) for len 0..DBITS-1 */
+#define DIRTY_MAX      (FIB_LPM6_CHUNKS / 16)
+#define STACK_MAX      (128 - FIB_LPM6_DBITS + 3) /* cover + one prefix per length DBITS..128 */
+#define PREFETCH_DIST  24
+#define PREFETCH_LINES 8
 
 _Static_assert(FIB_LPM6_DBITS >= 8 && FIB_LPM6_DBITS <= 24, "direct table size");
 
@@ -252,6 +253,7 @@ int fib_lpm6_set(struct fib_lpm6 *lpm, struct fib_lpm6_addr pfx, unsigned len, u
 		if (*slot == val)
 			return 0;
 		lpm->count += *slot == 0;
+		lpm->short_count[len] += *slot == 0;
 		*slot = val;
 		mark_short_dirty(lpm, pfx.hi, len);
 		return 0;
@@ -286,6 +288,7 @@ int fib_lpm6_del(struct fib_lpm6 *lpm, struct fib_lpm6_addr pfx, unsigned len)
 			return FIB_E_NOENT;
 		*slot = 0;
 		lpm->count--;
+		lpm->short_count[len]--;
 		mark_short_dirty(lpm, pfx.hi, len);
 		return 0;
 	}
@@ -330,6 +333,8 @@ static uint32_t chunk_cover(const struct fib_lpm6 *lpm, uint32_t c)
 {
 	uint64_t hi = (uint64_t)c << (64 - FIB_LPM6_DBITS);
 	for (int len = FIB_LPM6_DBITS - 1; len >= 0; len--) {
+		if (!lpm->short_count[len])
+			continue;
 		uint32_t v = lpm->short_val[short_index(hi, (unsigned)len)];
 		if (v)
 			return v;
@@ -553,6 +558,15 @@ int fib_lpm6_commit(struct fib_lpm6 *lpm)
 
 /* ---------------------------------------------------------------- lookups / memory */
 
+/* A block's lines, up to PREFETCH_LINES: the search touches log2(n) of them one after the
+ * other, and the value's one last; fetched together, they cost one memory latency. */
+static inline void prefetch_block(const uint64_t *w, uint64_t words)
+{
+	const char *p = (const char *)w, *end = (const char *)(w + words);
+	for (int k = 0; k < PREFETCH_LINES && p < end; k++, p += 64)
+		__builtin_prefetch(p);
+}
+
 /*
  * A software pipeline: the direct entry of lookup i + 2D is prefetched, the block of
  * lookup i + D (its first and middle lines), and lookup i is done, by then mostly from
@@ -567,11 +581,9 @@ void fib_lpm6_lookup_batch(const struct fib_lpm6 *lpm, const struct fib_lpm6_add
 		if (i + PREFETCH_DIST < n) {
 			uint64_t e = lpm->direct[chunk_of(addr[i + PREFETCH_DIST].hi)];
 			uint32_t m = (uint32_t)(e >> FIB_LPM6_E_N_SHIFT) & FIB_LPM6_E_N_MASK;
-			if (m) {
-				const uint64_t *k = lpm->pool + (uint32_t)e;
-				__builtin_prefetch(k);
-				__builtin_prefetch(k + m / 2 * (e & FIB_LPM6_E_WIDE ? 2 : 1));
-			}
+			if (m)
+				prefetch_block(lpm->pool + (uint32_t)e,
+				               block_words(m, e & FIB_LPM6_E_WIDE));
 		}
 		out[i] = fib_lpm6_lookup(lpm, addr[i]);
 	}

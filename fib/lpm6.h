@@ -73,8 +73,9 @@ struct fib_lpm6 {
 	uint64_t pool_cap, pool_used, pool_live; /* in words */
 
 	/* The prefix set (the source the chunks are rebuilt from). */
-	struct fib_lpm6_bucket *buckets; /* per chunk: prefixes /DBITS../128 */
-	uint32_t *short_val;             /* /0../DBITS-1 by (1 << len | top len bits) */
+	struct fib_lpm6_bucket *buckets;      /* per chunk: prefixes /DBITS../128 */
+	uint32_t *short_val;                  /* /0../DBITS-1 by (1 << len | top len bits) */
+	uint32_t short_count[FIB_LPM6_DBITS]; /* of those, per length (covers skip empty ones) */
 	size_t count;
 	size_t bucket_bytes;
 
