@@ -593,21 +593,42 @@ static inline void prefetch_block(const uint64_t *w, uint64_t words)
  * lookup i + D (its first and middle lines), and lookup i is done, by then mostly from
  * the cache.
  */
-void fib_lpm6_lookup_batch(const struct fib_lpm6 *lpm, const struct fib_lpm6_addr *addr,
-                           uint32_t *out, size_t n)
+void fib_lpm6_view_lookup_batch(const struct fib_lpm6_view *v, const struct fib_lpm6_addr *addr,
+                                uint32_t *out, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (i + 2 * PREFETCH_DIST < n)
-			__builtin_prefetch(&lpm->direct[chunk_of(addr[i + 2 * PREFETCH_DIST].hi)]);
+			__builtin_prefetch(&v->direct[chunk_of(addr[i + 2 * PREFETCH_DIST].hi)]);
 		if (i + PREFETCH_DIST < n) {
-			uint64_t e = lpm->direct[chunk_of(addr[i + PREFETCH_DIST].hi)];
+			uint64_t e = v->direct[chunk_of(addr[i + PREFETCH_DIST].hi)];
 			uint32_t m = (uint32_t)(e >> FIB_LPM6_E_N_SHIFT) & FIB_LPM6_E_N_MASK;
 			if (m)
-				prefetch_block(lpm->pool + (uint32_t)e,
+				prefetch_block(v->pool + (uint32_t)e,
 				               block_words(m, e & FIB_LPM6_E_WIDE));
 		}
-		out[i] = fib_lpm6_lookup(lpm, addr[i]);
+		out[i] = fib_lpm6_view_lookup(v, addr[i]);
 	}
+}
+
+void fib_lpm6_lookup_batch(const struct fib_lpm6 *lpm, const struct fib_lpm6_addr *addr,
+                           uint32_t *out, size_t n)
+{
+	const struct fib_lpm6_view v = {lpm->direct, lpm->pool};
+	fib_lpm6_view_lookup_batch(&v, addr, out, n);
+}
+
+/* ---------------------------------------------------------------- lookup-only copies */
+
+size_t fib_lpm6_copy_words(const struct fib_lpm6 *lpm)
+{
+	return lpm->pool_used;
+}
+
+void fib_lpm6_copy(const struct fib_lpm6 *lpm, uint64_t *direct, uint64_t *pool)
+{
+	memcpy(direct, lpm->direct, FIB_LPM6_CHUNKS * sizeof(*direct));
+	if (lpm->pool_used)
+		memcpy(pool, lpm->pool, lpm->pool_used * sizeof(*pool));
 }
 
 void fib_lpm6_mem(const struct fib_lpm6 *lpm, size_t *lookup_bytes, size_t *total_bytes)

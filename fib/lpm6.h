@@ -108,6 +108,23 @@ void fib_lpm6_mem(const struct fib_lpm6 *lpm, size_t *lookup_bytes, size_t *tota
 void fib_lpm6_lookup_batch(const struct fib_lpm6 *lpm, const struct fib_lpm6_addr *addr,
                            uint32_t *out, size_t n);
 
+/*
+ * The two arrays a lookup reads, apart from everything else: a lookup-only copy of the
+ * committed table (for other threads) runs the very same code as the LPM itself.
+ * fib_lpm6_copy_words() tells how many pool words to make room for; fib_lpm6_copy() then
+ * fills direct (FIB_LPM6_CHUNKS entries) and pool with two memcpy()s. The values are the
+ * LPM's own (they sit in the blocks, so a renumbering would mean rewriting every block).
+ */
+struct fib_lpm6_view {
+	const uint64_t *direct;
+	const uint64_t *pool;
+};
+
+size_t fib_lpm6_copy_words(const struct fib_lpm6 *lpm);
+void fib_lpm6_copy(const struct fib_lpm6 *lpm, uint64_t *direct, uint64_t *pool);
+void fib_lpm6_view_lookup_batch(const struct fib_lpm6_view *v, const struct fib_lpm6_addr *addr,
+                                uint32_t *out, size_t n);
+
 static inline struct fib_lpm6_addr fib_lpm6_addr_from_in6(const struct in6_addr *a)
 {
 	uint64_t hi = 0, lo = 0;
@@ -169,12 +186,18 @@ static inline uint32_t fib_lpm6_block_lookup(const uint64_t *pool, uint64_t e,
 	return ((const uint32_t *)(keys + n))[fib_lpm6_index_narrow(keys, n, a.hi)];
 }
 
-static inline uint32_t fib_lpm6_lookup(const struct fib_lpm6 *lpm, struct fib_lpm6_addr a)
+static inline uint32_t fib_lpm6_view_lookup(const struct fib_lpm6_view *v, struct fib_lpm6_addr a)
 {
-	uint64_t e = lpm->direct[a.hi >> (64 - FIB_LPM6_DBITS)];
+	uint64_t e = v->direct[a.hi >> (64 - FIB_LPM6_DBITS)];
 	if (!(e >> FIB_LPM6_E_N_SHIFT))
 		return (uint32_t)e;
-	return fib_lpm6_block_lookup(lpm->pool, e, a);
+	return fib_lpm6_block_lookup(v->pool, e, a);
+}
+
+static inline uint32_t fib_lpm6_lookup(const struct fib_lpm6 *lpm, struct fib_lpm6_addr a)
+{
+	const struct fib_lpm6_view v = {lpm->direct, lpm->pool};
+	return fib_lpm6_view_lookup(&v, a);
 }
 
 #endif

@@ -311,6 +311,26 @@ static void check_all(const struct fib_lpm6 *lpm, const struct ref *r, size_t n_
 			if (out[i] != fib_lpm6_lookup(lpm, addr[i]) && bad++ < 5)
 				CU_FAIL("batch lookup differs from single lookup");
 	}
+	/* a lookup-only copy gives what the reference gives */
+	size_t words = fib_lpm6_copy_words(lpm);
+	uint64_t *direct = malloc(FIB_LPM6_CHUNKS * sizeof(*direct));
+	uint64_t *pool = malloc((words + 1) * sizeof(*pool));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(direct);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pool);
+	fib_lpm6_copy(lpm, direct, pool);
+	const struct fib_lpm6_view view = {direct, pool};
+	for (int k = 0; k < 20; k++) {
+		for (int i = 0; i < B; i++)
+			addr[i] = random_addr();
+		fib_lpm6_view_lookup_batch(&view, addr, out, B);
+		for (int i = 0; i < B; i++)
+			if ((out[i] != ref_lookup(r, addr[i]) ||
+			     fib_lpm6_view_lookup(&view, addr[i]) != out[i]) &&
+			    bad++ < 5)
+				CU_FAIL("lookup in the copy differs from the reference");
+	}
+	free(direct);
+	free(pool);
 	CU_ASSERT_EQUAL(bad, 0);
 }
 
