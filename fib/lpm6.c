@@ -492,11 +492,13 @@ static int chunk_build(struct fib_lpm6 *lpm, uint32_t c)
 	return 0;
 }
 
-/* Copy the live blocks into a fresh, packed pool. */
+/* Copy the live blocks into a fresh, packed pool (sized by a first pass over them). */
 static int pool_repack(struct fib_lpm6 *lpm)
 {
-	uint64_t cap = lpm->pool_live + 4096;
-	uint64_t *p = malloc(cap * sizeof(*p)), used = 0;
+	uint64_t cap = 4096, used = 0;
+	for (uint32_t c = 0; c < FIB_LPM6_CHUNKS; c++)
+		cap += entry_words(lpm->direct[c]);
+	uint64_t *p = malloc(cap * sizeof(*p));
 	if (!p)
 		return FIB_E_NOMEM;
 	for (uint32_t c = 0; c < FIB_LPM6_CHUNKS; c++) {
@@ -510,7 +512,7 @@ static int pool_repack(struct fib_lpm6 *lpm)
 	free(lpm->pool);
 	lpm->pool = p;
 	lpm->pool_cap = cap;
-	lpm->pool_used = used;
+	lpm->pool_used = lpm->pool_live = used;
 	return 0;
 }
 
