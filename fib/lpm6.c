@@ -45,8 +45,8 @@
  * prefix, then commit once).
  *
  * Measured (bench_lpm6, the length mix in its header, on the project's shared 2-core VM):
- * 200k prefixes 0.24 s to build, 14.8 MiB read by lookups, ~50 M batched lookups/s; 1M
- * prefixes 0.7 s, 40.6 MiB, ~23-26 M/s - the ranges no longer fit the cache, and each
+ * 200k prefixes 0.22-0.27 s to build, 14.8 MiB read by lookups, 49-58 M batched lookups/s; 1M
+ * prefixes 0.7-0.8 s, 40.6 MiB, 23-26 M/s - the ranges no longer fit the cache, and each
  * lookup then pays about one memory latency, which the batch's prefetches overlap.
  *
  * Pool. Blocks live in one array of 64-bit words. A rebuilt chunk goes in place when it
