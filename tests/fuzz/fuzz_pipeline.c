@@ -366,15 +366,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	b.n = 0;
 	b.kind = 0;
 	while (off + 4 <= size && recs++ < MAX_RECS) {
-		uint8_t sel = data[off], ctl = data[off + 1];
-		size_t len = (size_t)data[off + 2] << 8 | data[off + 3];
-		off += 4;
-		if (len > size - off)
-			len = size - off;
-		const uint8_t *pkt = data + off;
-		off += len;
-		if (len > GW_PKT_DATA)
-			len = GW_PKT_DATA;
+		struct fuzz_rec r = fuzz_rec_take(data, size, &off);
+		uint8_t sel = r.sel, ctl = r.ctl;
+		const uint8_t *pkt = r.pkt;
+		size_t len = r.len;
 		if ((sel & 7) == 5 && (sel >> 3 & 7)) {
 			batch_flush(&b);
 			fuzz_gw_config_op(&G, sel >> 3 & 7);

@@ -224,4 +224,29 @@ static void fuzz_gw_restore(struct fuzz_gw *g)
 	}
 }
 
+/*
+ * One record of the packet targets' input, whose format they share (fuzz_fastpath runs on
+ * fuzz_pipeline's seeds): sel, ctl, a 16-bit big-endian length and that many bytes, cut at
+ * the input's end; a packet longer than a buffer keeps its first GW_PKT_DATA bytes. The
+ * caller has checked that the 4-byte head is there.
+ */
+struct fuzz_rec {
+	uint8_t sel, ctl;
+	const uint8_t *pkt;
+	size_t len;
+};
+
+static inline struct fuzz_rec fuzz_rec_take(const uint8_t *data, size_t size, size_t *off)
+{
+	struct fuzz_rec r = {.sel = data[*off], .ctl = data[*off + 1]};
+	size_t len = (size_t)data[*off + 2] << 8 | data[*off + 3];
+	*off += 4;
+	if (len > size - *off)
+		len = size - *off;
+	r.pkt = data + *off;
+	*off += len;
+	r.len = len > GW_PKT_DATA ? GW_PKT_DATA : len;
+	return r;
+}
+
 #endif
