@@ -24,6 +24,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <netinet/in.h>
+
 /* ---- ARP wire format ---- */
 
 #define ARP_PKT_LEN    28 /* Ethernet/IPv4 ARP payload */
@@ -65,6 +67,7 @@ enum arp_state {
 	ARP_STALE,
 	ARP_PROBE,
 	ARP_STATIC,
+	ARP_DELAY, /* IPv6 tables only (below) */
 };
 
 struct arp_config {
@@ -75,6 +78,7 @@ struct arp_config {
 	uint8_t queue_len;       /* packets held per INCOMPLETE neighbour (default 4, max 64) */
 	uint32_t max_entries;    /* dynamic entries; static ones do not count (default 65536) */
 	uint32_t failed_hold_ms; /* after giving up, new packets fail fast for this long (1000) */
+	uint32_t delay_ms;       /* IPv6 tables: DELAY before PROBE (5000); IPv4: 0 */
 };
 void arp_config_default(struct arp_config *cfg);
 
@@ -239,5 +243,84 @@ void arp_get_stats(const struct arp_table *t, struct arp_stats *st);
  */
 uint64_t arp_generation(const struct arp_table *t);
 const char *arp_state_name(enum arp_state s);
+
+/* ---- IPv6: the same table and state machine for neighbour discovery (RFC 4861) ----
+ *
+ * A table is of one family for its life: arp_table_create makes an IPv4 table,
+ * arp6_table_create an IPv6 one (a function of the other family on it is a no-op that
+ * fails: NULL, ARP_E_INVAL, ARP_RES_FAILED, ARP_LEARN_IGNORED). The shared functions
+ * (arp_tick, arp_next_deadline, arp_clear_dynamic, arp_flush_if, arp_get_stats,
+ * arp_generation, arp_table_destroy, arp_state_name) take either.
+ *
+ * An IPv6 table adds RFC 4861's DELAY state: a STALE entry used for forwarding becomes
+ * DELAY and, after cfg.delay_ms (default 5000 for IPv6; IPv4 tables use 0, i.e. straight
+ * to PROBE as today), PROBE with unicast solicitations. Keys are (ifx, address) with the
+ * address a struct in6_addr; valid neighbour addresses are unicast (not unspecified,
+ * loopback or multicast); link-local ones are fine (they are per interface anyway).
+ */
+struct arp6_ops {
+	/* Send a neighbour solicitation for ip out of ifx; dst_mac NULL = to the solicited-node
+	 * multicast group, else a unicast probe to that MAC. */
+	void (*solicit)(void *ctx, uint16_t ifx, const struct in6_addr *ip, const uint8_t *dst_mac);
+	void (*resolved)(void *ctx, uint16_t ifx, const struct in6_addr *ip, const uint8_t *mac,
+	                 void *pkt);
+	void (*drop)(void *ctx, uint16_t ifx, const struct in6_addr *ip, void *pkt,
+	             enum arp_drop_reason why);
+};
+
+struct arp_table *arp6_table_create(const struct arp_config *cfg, const struct arp6_ops *ops,
+                                    void *ctx);
+/* As arp_config_default, with IPv6's DELAY (delay_ms 5000). */
+void arp6_config_default(struct arp_config *cfg);
+
+const uint8_t *arp6_lookup(struct arp_table *t, uint16_t ifx, const struct in6_addr *ip,
+                           uint64_t now_ms);
+int arp6_resolve(struct arp_table *t, uint16_t ifx, const struct in6_addr *ip, void *pkt,
+                 uint64_t now_ms);
+
+/*
+ * What a received ND message says about its sender (RFC 4861 7.2.3-7.2.5), as the caller
+ * read it from the message:
+ *  - ARP6_LEARN_SOLICIT: an NS or RS with a source link-layer address option: create or
+ *    update the entry; a new entry or a changed MAC is STALE; an INCOMPLETE one resolves
+ *    (queued packets sent) and becomes STALE.
+ *  - ARP6_LEARN_ADVERT: an NA for target ip, with its S (solicited) and O (override) flags
+ *    (struct arp6_na_flags) and its target link-layer address (mac NULL when absent). Never
+ *    creates an entry. INCOMPLETE: needs mac; REACHABLE if S else STALE; queue resolved.
+ *    Otherwise with O clear and a different MAC: a REACHABLE entry becomes STALE, the MAC
+ *    stays; else (O set, or same MAC, or no MAC): MAC updated when given, REACHABLE if S,
+ *    STALE if the MAC changed without S, state unchanged otherwise.
+ * Static entries are never changed. Returns enum arp_learn_result.
+ */
+enum arp6_learn_kind {
+	ARP6_LEARN_SOLICIT = 1,
+	ARP6_LEARN_ADVERT,
+};
+struct arp6_na_flags {
+	bool solicited, override;
+};
+int arp6_learn(struct arp_table *t, uint16_t ifx, const struct in6_addr *ip, const uint8_t *mac,
+               enum arp6_learn_kind kind, const struct arp6_na_flags *na, uint64_t now_ms);
+
+int arp6_static_add(struct arp_table *t, uint16_t ifx, const struct in6_addr *ip,
+                    const uint8_t *mac);
+int arp6_static_del(struct arp_table *t, uint16_t ifx, const struct in6_addr *ip);
+
+struct arp6_entry_info {
+	uint16_t ifx;
+	struct in6_addr ip;
+	uint8_t mac[6];
+	uint8_t state; /* enum arp_state */
+	uint64_t age_ms;
+	uint8_t queued;
+	uint8_t retries;
+};
+/* As arp_walk (ascending (ifx, ip) with ip compared as bytes) and arp_foreach. */
+int arp6_walk(const struct arp_table *t, uint64_t now_ms,
+              int (*cb)(const struct arp6_entry_info *e, void *arg), void *arg);
+int arp6_foreach(const struct arp_table *t, uint64_t now_ms,
+                 int (*cb)(const struct arp6_entry_info *e, void *arg), void *arg);
+bool arp6_get(const struct arp_table *t, uint16_t ifx, const struct in6_addr *ip, uint64_t now_ms,
+              struct arp6_entry_info *e);
 
 #endif

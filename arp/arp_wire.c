@@ -112,6 +112,8 @@ const char *arp_state_name(enum arp_state s)
 		return "probe";
 	case ARP_STATIC:
 		return "static";
+	case ARP_DELAY:
+		return "delay";
 	}
 	return "unknown";
 }

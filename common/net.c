@@ -115,3 +115,38 @@ bool net_mac_parse(const char *s, uint8_t mac[NET_ETH_ALEN])
 		mac[i] = (uint8_t)(digits[2 * i] << 4 | digits[2 * i + 1]);
 	return true;
 }
+
+const char *net_ip6_fmt(const struct in6_addr *a, char buf[NET_IP6_STRLEN])
+{
+	if (!inet_ntop(AF_INET6, a, buf, NET_IP6_STRLEN))
+		snprintf(buf, NET_IP6_STRLEN, "?");
+	return buf;
+}
+
+bool net_ip6_parse(const char *s, struct in6_addr *a)
+{
+	/* inet_pton accepts exactly RFC 4291 text forms, including an embedded IPv4 tail. */
+	return strlen(s) < NET_IP6_STRLEN && inet_pton(AF_INET6, s, a) == 1;
+}
+
+bool net_ip6_prefix_parse(const char *s, struct in6_addr *a, uint8_t *len)
+{
+	const char *slash = strchr(s, '/');
+	char addr[NET_IP6_STRLEN];
+	size_t n = slash ? (size_t)(slash - s) : 0;
+	if (!slash || n == 0 || n >= sizeof addr)
+		return false;
+	memcpy(addr, s, n);
+	addr[n] = '\0';
+	const char *l = slash + 1;
+	unsigned v = 0;
+	size_t digits = strspn(l, "0123456789");
+	if (digits == 0 || digits > 3 || l[digits] != '\0' || (digits > 1 && l[0] == '0'))
+		return false;
+	for (size_t i = 0; i < digits; i++)
+		v = v * 10 + (unsigned)(l[i] - '0');
+	if (v > 128 || !net_ip6_parse(addr, a))
+		return false;
+	*len = (uint8_t)v;
+	return true;
+}

@@ -13,6 +13,7 @@
 #define VXGW_NET_H
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -22,6 +23,7 @@
 #define NET_ETH_HLEN       14
 #define NET_ETHERTYPE_IP   0x0800
 #define NET_ETHERTYPE_ARP  0x0806
+#define NET_ETHERTYPE_IP6  0x86dd
 #define NET_ETHERTYPE_VLAN 0x8100
 #define NET_ETHERTYPE_QINQ 0x88a8
 #define NET_VLAN_HLEN      4 /* an 802.1Q tag: TPID, TCI */
@@ -30,6 +32,9 @@
 #define NET_ICMP_HLEN      8
 #define NET_IPPROTO_ICMP   1
 #define NET_IPPROTO_UDP    17
+#define NET_IP6_HLEN       40
+#define NET_IPPROTO_TCP    6
+#define NET_IPPROTO_ICMP6  58
 #define NET_IP_DF          0x4000
 #define NET_IP_MF          0x2000
 #define NET_IP_OFFMASK     0x1fff
@@ -67,6 +72,37 @@ struct net_icmp {
 	uint16_t id; /* or unused, or (unused, next-hop MTU) for frag-needed */
 	uint16_t seq;
 } __attribute__((packed));
+
+/* The fixed IPv6 header (RFC 8200). */
+struct net_ip6 {
+	uint32_t vtcfl; /* version << 28 | traffic class << 20 | flow label */
+	uint16_t plen;  /* payload length: what follows this header */
+	uint8_t nxt;    /* next header */
+	uint8_t hlim;   /* hop limit */
+	struct in6_addr src;
+	struct in6_addr dst;
+} __attribute__((packed));
+
+/* ICMPv6 (RFC 4443): the first 8 bytes of every message. */
+struct net_icmp6 {
+	uint8_t type;
+	uint8_t code;
+	uint16_t sum;
+	uint32_t data; /* id/seq of an echo, MTU of a packet too big, pointer, or unused */
+} __attribute__((packed));
+
+#define NET_ICMP6_DST_UNREACH   1
+#define NET_ICMP6_PKT_TOO_BIG   2
+#define NET_ICMP6_TIME_EXCEEDED 3
+#define NET_ICMP6_PARAM_PROB    4
+#define NET_ICMP6_ECHO_REQUEST  128
+#define NET_ICMP6_ECHO_REPLY    129
+#define NET_ICMP6_RS            133
+#define NET_ICMP6_RA            134
+#define NET_ICMP6_NS            135
+#define NET_ICMP6_NA            136
+#define NET_ICMP6_REDIRECT      137
+#define NET_IP6_MTU_MIN         1280 /* every IPv6 link carries this much (RFC 8200) */
 
 /* One's-complement sum of a buffer, not folded: add several, then fold once. */
 static inline uint32_t net_csum_partial(const void *buf, size_t len, uint32_t sum)
@@ -186,6 +222,74 @@ static inline uint64_t net_hash64(uint64_t h)
 	return h;
 }
 
+/* ---- IPv6 addresses (struct in6_addr, network order as on the wire) ---- */
+
+static inline bool net_ip6_eq(const struct in6_addr *a, const struct in6_addr *b)
+{
+	return memcmp(a, b, 16) == 0;
+}
+
+static inline bool net_ip6_is_zero(const struct in6_addr *a)
+{
+	static const struct in6_addr zero;
+	return net_ip6_eq(a, &zero);
+}
+
+static inline bool net_ip6_is_mcast(const struct in6_addr *a)
+{
+	return a->s6_addr[0] == 0xff;
+}
+
+/* fe80::/10 */
+static inline bool net_ip6_is_linklocal(const struct in6_addr *a)
+{
+	return a->s6_addr[0] == 0xfe && (a->s6_addr[1] & 0xc0) == 0x80;
+}
+
+static inline bool net_ip6_is_loopback(const struct in6_addr *a)
+{
+	static const struct in6_addr lo = {{{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}}};
+	return net_ip6_eq(a, &lo);
+}
+
+/* a with the bits past len cleared (len 0..128). */
+static inline struct in6_addr net_ip6_prefix(const struct in6_addr *a, unsigned len)
+{
+	struct in6_addr r = *a;
+	for (unsigned i = 0; i < 16; i++) {
+		unsigned keep = len >= 8 * (i + 1) ? 8 : len > 8 * i ? len - 8 * i : 0;
+		r.s6_addr[i] &= (uint8_t)(0xff00u >> keep);
+	}
+	return r;
+}
+
+/* Is a inside pfx/len? */
+static inline bool net_ip6_in_prefix(const struct in6_addr *a, const struct in6_addr *pfx,
+                                     unsigned len)
+{
+	struct in6_addr m = net_ip6_prefix(a, len);
+	return net_ip6_eq(&m, pfx);
+}
+
+/* The unfolded one's-complement sum of the IPv6 pseudo-header (RFC 8200 8.1). */
+static inline uint32_t net_ip6_pseudo_sum(const struct in6_addr *src, const struct in6_addr *dst,
+                                          uint32_t upper_len, uint8_t nxt)
+{
+	uint32_t sum = net_csum_partial(src, 16, 0);
+	sum = net_csum_partial(dst, 16, sum);
+	sum += htons((uint16_t)(upper_len >> 16)) + htons((uint16_t)upper_len);
+	sum += htons(nxt);
+	return sum;
+}
+
+static inline uint64_t net_hash_ip6(const struct in6_addr *a)
+{
+	uint64_t hi, lo;
+	memcpy(&hi, a->s6_addr, 8);
+	memcpy(&lo, a->s6_addr + 8, 8);
+	return net_hash64(hi ^ net_hash64(lo));
+}
+
 /* Formatting helpers: buffers of these sizes always suffice. */
 #define NET_IP_STRLEN  16
 #define NET_MAC_STRLEN 18
@@ -195,5 +299,13 @@ const char *net_mac_fmt(const uint8_t *mac, char buf[NET_MAC_STRLEN]);
 bool net_ip_parse(const char *s, uint32_t *ip);
 bool net_prefix_parse(const char *s, uint32_t *pfx, uint8_t *len);
 bool net_mac_parse(const char *s, uint8_t mac[NET_ETH_ALEN]);
+#define NET_IP6_STRLEN 46 /* INET6_ADDRSTRLEN */
+/* RFC 5952 text (inet_ntop). */
+const char *net_ip6_fmt(const struct in6_addr *a, char buf[NET_IP6_STRLEN]);
+/* X:X::X (no zone, no prefix); strict like the IPv4 parsers. */
+bool net_ip6_parse(const char *s, struct in6_addr *a);
+/* X:X::X/L with L 0..128; host bits may be set (the caller decides whether that is an
+ * address with its subnet or a malformed prefix). */
+bool net_ip6_prefix_parse(const char *s, struct in6_addr *a, uint8_t *len);
 
 #endif

@@ -18,6 +18,7 @@
 
 #include "arp/arp.h"
 #include "fib/fib.h"
+#include "fib/fib6.h"
 #include "gw/drop.h"
 #include "gw/pkt.h"
 #include "vxlan/bd.h"
@@ -72,6 +73,7 @@ void gw_destroy(struct gw *gw);
 /* The module tables, for configuration and show commands. gw_fib: the default VRF's. */
 struct fib *gw_fib(struct gw *gw);
 struct arp_table *gw_arp(struct gw *gw);
+struct arp_table *gw_nd(struct gw *gw); /* the IPv6 neighbour table (arp6_*) */
 struct bd_table *gw_bd(struct gw *gw);
 struct gw_pool *gw_pool(struct gw *gw);
 
@@ -114,6 +116,7 @@ bool gw_vrf_name_is_default(const char *name);
 bool gw_vrf_find(const struct gw *gw, const char *name, uint16_t *vrfx);
 const char *gw_vrf_name(const struct gw *gw, uint16_t vrfx); /* NULL: none */
 struct fib *gw_vrf_fib(struct gw *gw, uint16_t vrfx);        /* NULL: none */
+struct fib6 *gw_vrf_fib6(struct gw *gw, uint16_t vrfx);      /* NULL: none */
 
 /* ---- interfaces (iface.c) ---- */
 /* BDIF of bridge domain bd_id (which need not exist yet); *ifx receives its index. */
@@ -154,6 +157,47 @@ uint16_t gw_if_by_name(const struct gw *gw, const char *name); /* "bdif10", "up0
 uint16_t gw_bdif_of(const struct gw *gw, uint32_t bd_id);      /* 0 = none */
 int gw_if_addr_add(struct gw *gw, uint16_t ifx, uint32_t addr, uint8_t len);
 int gw_if_addr_del(struct gw *gw, uint16_t ifx, uint32_t addr, uint8_t len);
+/*
+ * IPv6 (nd.c, icmp6.c, the ip6 nodes of pipeline.c). An interface routes IPv6 once it has
+ * a global address; its link-local address is derived from its MAC (EUI-64) unless set.
+ * Global addresses: up to GW_IF_ADDRS_MAX; not link-local, multicast or unspecified;
+ * GW_E_CONFLICT when the subnet overlaps another interface's in the VRF.
+ */
+int gw_if_addr6_add(struct gw *gw, uint16_t ifx, const struct in6_addr *addr, uint8_t len);
+int gw_if_addr6_del(struct gw *gw, uint16_t ifx, const struct in6_addr *addr, uint8_t len);
+/* ` ipv6 address X link-local`; NULL: back to the derived one. */
+int gw_if_set_ll6(struct gw *gw, uint16_t ifx, const struct in6_addr *ll);
+
+/* Router advertisements of an interface (` ipv6 nd ...`). */
+#define GW_ND_PREFIX_MAX       8
+#define GW_ND_RA_INTERVAL_MIN  4 /* seconds (RFC 4861 MaxRtrAdvInterval bounds) */
+#define GW_ND_RA_INTERVAL_MAX  1800
+#define GW_ND_RA_INTERVAL_DEF  200 /* as IOS and NX-OS */
+#define GW_ND_RA_LIFETIME_MAX  9000
+#define GW_ND_RA_LIFETIME_DEF  1800
+#define GW_ND_PREFIX_VALID_DEF 2592000 /* 30 days, RFC 4861 AdvValidLifetime */
+#define GW_ND_PREFIX_PREF_DEF  604800  /* 7 days */
+enum gw_nd_ra_mode {
+	GW_ND_RA_DEFAULT = 0, /* on for BDIFs with a global address, off on uplinks */
+	GW_ND_RA_SUPPRESS,    /* ipv6 nd suppress-ra */
+	GW_ND_RA_SEND,        /* no ipv6 nd suppress-ra: also on an uplink */
+};
+struct gw_nd_prefix {
+	struct in6_addr pfx;
+	uint8_t len;
+	bool no_autoconfig, off_link, no_advertise;
+};
+struct gw_nd_cfg {
+	uint8_t ra;             /* enum gw_nd_ra_mode */
+	uint32_t ra_interval_s; /* 0: GW_ND_RA_INTERVAL_DEF */
+	bool ra_lifetime_set;   /* ra_lifetime_s as configured (0 allowed: not a default router) */
+	uint32_t ra_lifetime_s;
+	bool managed, other; /* M and O flags */
+	uint8_t n_prefixes;  /* per-prefix settings, sorted by (pfx, len) */
+	struct gw_nd_prefix prefixes[GW_ND_PREFIX_MAX];
+};
+int gw_if_set_nd(struct gw *gw, uint16_t ifx, const struct gw_nd_cfg *nd);
+
 int gw_if_set_mac(struct gw *gw, uint16_t ifx, const uint8_t *mac);
 int gw_if_set_mtu(struct gw *gw, uint16_t ifx, uint32_t mtu);
 int gw_if_set_up(struct gw *gw, uint16_t ifx, bool up);
@@ -190,6 +234,13 @@ struct gw_if_info {
 	uint8_t n_addrs;
 	uint32_t addr[GW_IF_ADDRS_MAX];
 	uint8_t plen[GW_IF_ADDRS_MAX];
+	uint8_t n_addrs6;
+	struct in6_addr addr6[GW_IF_ADDRS_MAX];
+	uint8_t plen6[GW_IF_ADDRS_MAX];
+	struct in6_addr ll6; /* the link-local address in use */
+	bool ll6_set;        /* configured, not derived */
+	bool ra_on;          /* sending router advertisements now */
+	struct gw_nd_cfg nd;
 	struct gw_if_counters cnt;
 };
 bool gw_if_get(const struct gw *gw, uint16_t ifx, struct gw_if_info *info);
@@ -235,6 +286,9 @@ struct gw_counters {
 	uint64_t rx_gso, rx_csum_completed;
 	/* Of arp_replies, the answers to senders off the interface's subnets (not learned). */
 	uint64_t arp_offlink_replies;
+	/* IPv6: packets routed, addressed to the gateway; ND messages and RAs sent; ICMPv6
+	 * errors sent (apart from icmp_errors, which counts ICMPv4). */
+	uint64_t routed6, local6, nd_solicits, nd_adverts, ra_sent, icmp6_errors;
 };
 void gw_get_counters(const struct gw *gw, struct gw_counters *c);
 /* Drops the I/O drivers see (refused sends) are counted with the pipeline's. */
