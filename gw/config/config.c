@@ -1242,6 +1242,18 @@ int gw_cfg_vrf_route(struct gw_cfg *c, const char *vrf, uint32_t pfx, uint8_t le
 	return GW_CFG_OK;
 }
 
+/* A static neighbour of either family (`what` its command, ip its address as text): a
+ * unicast address and a unicast MAC. */
+static int neighbour_check(const char *what, const char *ip, bool unicast, const uint8_t *mac,
+                           char *err)
+{
+	if (!unicast)
+		return fail(err, "%s %s: not a unicast address", what, ip);
+	if (net_mac_is_mcast(mac) || net_mac_is_zero(mac))
+		return fail(err, "%s %s: %s is not a unicast MAC", what, ip, macstr(mac));
+	return GW_CFG_OK;
+}
+
 int gw_cfg_arp(struct gw_cfg *c, uint32_t ip, const uint8_t *mac, const char *ifname, bool add,
                char *err)
 {
@@ -1255,10 +1267,8 @@ int gw_cfg_arp(struct gw_cfg *c, uint32_t ip, const uint8_t *mac, const char *if
 		VEC_REMOVE(c->arps, at);
 		return GW_CFG_OK;
 	}
-	if (!ip_is_unicast(ip))
-		return fail(err, "arp %s: not a unicast address", ipstr(ip));
-	if (net_mac_is_mcast(mac) || net_mac_is_zero(mac))
-		return fail(err, "arp %s: %s is not a unicast MAC", ipstr(ip), macstr(mac));
+	if (neighbour_check("arp", ipstr(ip), ip_is_unicast(ip), mac, err))
+		return GW_CFG_ERR;
 	if (!found) {
 		struct gw_cfg_arp *a = VEC_INSERT(c->arps, at);
 		if (!a)
@@ -1449,11 +1459,8 @@ int gw_cfg_nbr6(struct gw_cfg *c, const struct in6_addr *ip, const uint8_t *mac,
 		VEC_REMOVE(c->nbrs6, at);
 		return GW_CFG_OK;
 	}
-	if (!ip6_is_unicast(ip))
-		return fail(err, "ipv6 neighbor %s: not a unicast address", ip6str(ip));
-	if (net_mac_is_mcast(mac) || net_mac_is_zero(mac))
-		return fail(err, "ipv6 neighbor %s: %s is not a unicast MAC", ip6str(ip),
-		            macstr(mac));
+	if (neighbour_check("ipv6 neighbor", ip6str(ip), ip6_is_unicast(ip), mac, err))
+		return GW_CFG_ERR;
 	struct gw_cfg_nbr6 *e = found ? &c->nbrs6.v[at] : VEC_INSERT(c->nbrs6, at);
 	if (!e)
 		return fail(err, "out of memory");

@@ -310,12 +310,15 @@ static void test_ipv6_session(void)
 		CU_ASSERT_EQUAL(r, CLI_R_OK);
 	}
 	int before = commits;
-	CU_ASSERT_EQUAL(run(s, "ipv6 route 2001:db8:99::1/48 2001:db8:60::9", &o), CLI_R_ERROR);
-	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "2001:db8:99::1/48"));
-	CU_ASSERT_EQUAL(run(s, "ipv6 route 2001:db8:99::/48 fe80::9", &o), CLI_R_ERROR);
-	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "fe80::9"));
-	CU_ASSERT_EQUAL(run(s, "ipv6 route 2001:db8:99::/48 2001:db8::zz", &o), CLI_R_ERROR);
-	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "2001:db8::zz"));
+	static const char *const refused[][2] = {
+	    {"ipv6 route 2001:db8:99::1/48 2001:db8:60::9", "2001:db8:99::1/48"},
+	    {"ipv6 route 2001:db8:99::/48 fe80::9", "fe80::9"},
+	    {"ipv6 route 2001:db8:99::/48 2001:db8::zz", "2001:db8::zz"},
+	};
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		CU_ASSERT_EQUAL(run(s, refused[i][0], &o), CLI_R_ERROR);
+		CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, refused[i][1]));
+	}
 	CU_ASSERT_EQUAL(commits, before);
 	CU_ASSERT_EQUAL(run(s, "end", &o), CLI_R_OK);
 	SHOWS(s, "show ipv6 interface", "bdif60 is up", "fe80::1 (configured)",

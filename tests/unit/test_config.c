@@ -259,6 +259,14 @@ static const char *BASE6 = "vrf red\n"
                            "interface bdif 20\n vrf red\n ipv6 address 2001:db8:20::1/64\n"
                            "interface ethernet up0\n ipv6 address 2001:db8:ffff::2/64\n";
 
+/* BASE6 and then text, loaded. */
+static struct gw_cfg *load6(const char *text)
+{
+	char all[2048];
+	snprintf(all, sizeof(all), "%s%s", BASE6, text);
+	return load(all);
+}
+
 /* text after BASE6 fails to load with a message naming word. */
 static void refused(const char *text, const char *word)
 {
@@ -376,7 +384,7 @@ static void addr6(const char *s, struct in6_addr *a)
 /* Addresses, link-local and RA settings reach the interface; a diff removes what left. */
 static void test_ipv6_apply_interfaces(void)
 {
-	char err[GW_CFG_ERRLEN], text[2048];
+	char err[GW_CFG_ERRLEN];
 	struct gw_if_info info;
 	struct in6_addr ll, a1;
 	struct gw *gw = new_gw();
@@ -386,13 +394,11 @@ static void test_ipv6_apply_interfaces(void)
 	CU_ASSERT_FATAL(gw_if_get(gw, ifx10, &info));
 	CU_ASSERT_EQUAL(info.n_addrs6, 1);
 	CU_ASSERT(!info.ll6_set && net_ip6_is_linklocal(&info.ll6));
-	snprintf(text, sizeof(text),
-	         "%sinterface bdif 10\n no ipv6 address 2001:db8:10::1/64\n"
-	         " ipv6 address 2001:db8:11::1/64\n ipv6 address 2001:db8:12::1/64\n"
-	         " ipv6 address fe80::1 link-local\n ipv6 nd suppress-ra\n ipv6 nd ra-interval 30\n"
-	         " ipv6 nd managed-config-flag\n ipv6 nd prefix 2001:db8:11::/64 no-autoconfig\n",
-	         BASE6);
-	struct gw_cfg *b = load(text);
+	struct gw_cfg *b = load6(
+	    "interface bdif 10\n no ipv6 address 2001:db8:10::1/64\n"
+	    " ipv6 address 2001:db8:11::1/64\n ipv6 address 2001:db8:12::1/64\n"
+	    " ipv6 address fe80::1 link-local\n ipv6 nd suppress-ra\n ipv6 nd ra-interval 30\n"
+	    " ipv6 nd managed-config-flag\n ipv6 nd prefix 2001:db8:11::/64 no-autoconfig\n");
 	CU_ASSERT_EQUAL_FATAL(gw_cfg_apply(gw, a, b, NULL, err), GW_CFG_OK);
 	CU_ASSERT_EQUAL(gw_if_by_name(gw, "bdif10"), ifx10); /* changed in place */
 	CU_ASSERT_FATAL(gw_if_get(gw, ifx10, &info));
@@ -411,8 +417,7 @@ static void test_ipv6_apply_interfaces(void)
 	CU_ASSERT(!info.ll6_set);
 	CU_ASSERT(gw_cfg_nd_equal(&info.nd, &gw_cfg_if_find(a, "bdif10")->nd));
 	/* a move to another VRF takes the IPv6 addresses along */
-	snprintf(text, sizeof(text), "%sinterface bdif 10\n vrf red\n", BASE6);
-	struct gw_cfg *c = load(text);
+	struct gw_cfg *c = load6("interface bdif 10\n vrf red\n");
 	CU_ASSERT_EQUAL_FATAL(gw_cfg_apply(gw, a, c, NULL, err), GW_CFG_OK);
 	CU_ASSERT_FATAL(gw_if_get(gw, ifx10, &info));
 	CU_ASSERT_EQUAL(info.n_addrs6, 1);
@@ -427,18 +432,15 @@ static void test_ipv6_apply_interfaces(void)
  * neighbours go in through a diff and leave through the next. */
 static void test_ipv6_apply_statics(void)
 {
-	char err[GW_CFG_ERRLEN], text[2048];
+	char err[GW_CFG_ERRLEN];
 	struct gw *gw = new_gw();
 	struct gw_cfg *a = load(BASE6);
 	CU_ASSERT_EQUAL_FATAL(gw_cfg_apply(gw, NULL, a, NULL, err), GW_CFG_OK);
-	snprintf(text, sizeof(text),
-	         "%sipv6 route 2001:db8:99::/48 2001:db8:10::9\n"
-	         "ipv6 route 2001:db8:99::/48 fe80::9 bdif10\n"
-	         "ipv6 route 2001:db8:dead::/48 null0\n"
-	         "ipv6 route vrf red ::/0 2001:db8:20::fe\n"
-	         "ipv6 neighbor 2001:db8:10::50 02:11:22:33:44:55 bdif10\n",
-	         BASE6);
-	struct gw_cfg *b = load(text);
+	struct gw_cfg *b = load6("ipv6 route 2001:db8:99::/48 2001:db8:10::9\n"
+	                         "ipv6 route 2001:db8:99::/48 fe80::9 bdif10\n"
+	                         "ipv6 route 2001:db8:dead::/48 null0\n"
+	                         "ipv6 route vrf red ::/0 2001:db8:20::fe\n"
+	                         "ipv6 neighbor 2001:db8:10::50 02:11:22:33:44:55 bdif10\n");
 	CU_ASSERT_EQUAL_FATAL(gw_cfg_apply(gw, a, b, NULL, err), GW_CFG_OK);
 	uint16_t ifx10 = gw_if_by_name(gw, "bdif10"), red;
 	CU_ASSERT_FATAL(gw_vrf_find(gw, "red", &red));
@@ -459,12 +461,9 @@ static void test_ipv6_apply_statics(void)
 	struct arp6_entry_info ne;
 	CU_ASSERT(arp6_get(gw_nd(gw), ifx10, &n50, 0, &ne) && ne.state == ARP_STATIC);
 	/* one next hop of the ECMP pair and the neighbour leave */
-	snprintf(text, sizeof(text),
-	         "%sipv6 route 2001:db8:99::/48 2001:db8:10::9\n"
-	         "ipv6 route 2001:db8:dead::/48 null0\n"
-	         "ipv6 route vrf red ::/0 2001:db8:20::fe\n",
-	         BASE6);
-	struct gw_cfg *c = load(text);
+	struct gw_cfg *c = load6("ipv6 route 2001:db8:99::/48 2001:db8:10::9\n"
+	                         "ipv6 route 2001:db8:dead::/48 null0\n"
+	                         "ipv6 route vrf red ::/0 2001:db8:20::fe\n");
 	CU_ASSERT_EQUAL_FATAL(gw_cfg_apply(gw, b, c, NULL, err), GW_CFG_OK);
 	CU_ASSERT(fib6_route_get(gw_vrf_fib6(gw, GW_VRF_DEFAULT), &p99, 48, &ri) && ri.n_nh == 1);
 	CU_ASSERT(!arp6_get(gw_nd(gw), ifx10, &n50, 0, &ne));
