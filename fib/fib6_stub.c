@@ -109,3 +109,42 @@ void fib6_get_stats(const struct fib6 *f, struct fib_stats *st)
 	(void)f;
 	*st = (struct fib_stats){0};
 }
+struct fib6_fwd {
+	int unused;
+};
+struct fib6_fwd *fib6_fwd_build(const struct fib6 *f)
+{
+	(void)f;
+	return calloc(1, sizeof(struct fib6_fwd));
+}
+void fib6_fwd_free(struct fib6_fwd *f)
+{
+	free(f);
+}
+uint32_t fib6_fwd_lookup(const struct fib6_fwd *f, const struct in6_addr *d)
+{
+	(void)f;
+	(void)d;
+	return 0;
+}
+const struct fib6_path *fib6_fwd_path_select(const struct fib6_fwd *f, uint32_t r, uint32_t h)
+{
+	(void)f;
+	(void)r;
+	(void)h;
+	return NULL;
+}
+void fib6_fwd_route_batch(const struct fib6_fwd *f, const struct in6_addr *const *d,
+                          const uint32_t *h, const struct fib6_path **p, size_t n)
+{
+	(void)f;
+	(void)d;
+	(void)h;
+	for (size_t i = 0; i < n; i++)
+		p[i] = NULL;
+}
+size_t fib6_fwd_bytes(const struct fib6_fwd *f)
+{
+	(void)f;
+	return 0;
+}
