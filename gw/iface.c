@@ -139,7 +139,10 @@ static void if_update_up(struct gw *gw, uint16_t ifx, struct gw_if *gif)
 		arp_clear_dynamic(gw->arp, ifx);
 		arp_clear_dynamic(gw->nd, ifx);
 	}
+	bool changed = gif->up != up;
 	gif->up = up;
+	if (changed)
+		gw_nd_if_changed(gw, ifx); /* RAs start or stop with the interface */
 }
 
 int gw_eth_add(struct gw *gw, const char *name, const uint8_t *mac, uint16_t *ifx)
