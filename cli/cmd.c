@@ -23,7 +23,7 @@ struct tok {
 	uint8_t kind;
 	bool optional;
 	uint8_t nalt;
-	char text[32];
+	char text[48]; /* the longest: an alternative of keywords, "(a|b|c)" */
 	uint32_t lo, hi;
 	struct tok *alt; /* T_ALT: nalt sub-tokens */
 	char help[CLI_HELP_MAX];
@@ -832,7 +832,7 @@ static void list_next(struct cli_sess *s, const char **w, int nw, const char *pr
 			if (prefix[0] &&
 			    (x->kind != T_KEY || strncmp(x->text, prefix, strlen(prefix))))
 				continue;
-			char key[40];
+			char key[sizeof(x->text) + 2];
 			snprintf(key, sizeof(key), "|%s|", x->text);
 			if (strstr(seen, key))
 				continue;
