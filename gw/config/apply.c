@@ -11,6 +11,12 @@
  * (an interface changing VRF drops its addresses there and waits in the default VRF),
  * created in pass 2, before pass 3 puts interfaces and routes into them.
  *
+ * IPv6 rides the same passes: static neighbours and routes leave in pass 1 before the
+ * interfaces they name, addresses that go (all of them when the interface changes VRF)
+ * leave with the IPv4 ones, and pass 3 sets the link-local address and the RA settings
+ * (each only when it changed: a change makes the gateway advertise) before it adds
+ * addresses, then routes and neighbours.
+ *
  * Each step is idempotent (an add of what exists, a removal of what is gone, succeed), so
  * that a failed apply can be undone by applying the old configuration the same way.
  */
