@@ -633,6 +633,21 @@ void fib_lpm6_copy(const struct fib_lpm6 *lpm, uint64_t *direct, uint64_t *pool)
 		memcpy(pool, lpm->pool, lpm->pool_used * sizeof(*pool));
 }
 
+/* A run per 4 KiB page: a chunk's entry is zero when no prefix covers it. */
+void fib_lpm6_copy_sparse(const struct fib_lpm6 *lpm, uint64_t *direct, uint64_t *pool)
+{
+	enum { RUN = 4096 / sizeof(uint64_t) };
+	for (uint32_t c = 0; c < FIB_LPM6_CHUNKS; c += RUN) {
+		uint64_t any = 0;
+		for (uint32_t i = 0; i < RUN; i++)
+			any |= lpm->direct[c + i];
+		if (any)
+			memcpy(&direct[c], &lpm->direct[c], RUN * sizeof(*direct));
+	}
+	if (lpm->pool_used)
+		memcpy(pool, lpm->pool, lpm->pool_used * sizeof(*pool));
+}
+
 void fib_lpm6_mem(const struct fib_lpm6 *lpm, size_t *lookup_bytes, size_t *total_bytes)
 {
 	size_t direct = FIB_LPM6_CHUNKS * sizeof(*lpm->direct);

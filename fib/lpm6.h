@@ -122,6 +122,9 @@ struct fib_lpm6_view {
 
 size_t fib_lpm6_copy_words(const struct fib_lpm6 *lpm);
 void fib_lpm6_copy(const struct fib_lpm6 *lpm, uint64_t *direct, uint64_t *pool);
+/* As fib_lpm6_copy() into a zero-filled direct table, writing only the pages' worth of
+ * entries that are not zero: untouched pages of a fresh mapping stay unmapped. */
+void fib_lpm6_copy_sparse(const struct fib_lpm6 *lpm, uint64_t *direct, uint64_t *pool);
 void fib_lpm6_view_lookup_batch(const struct fib_lpm6_view *v, const struct fib_lpm6_addr *addr,
                                 uint32_t *out, size_t n);
 
