@@ -134,33 +134,53 @@ const struct fib6_path *fib6_fwd_path_select(const struct fib6_fwd *f, uint32_t 
 
 enum { BATCH_CHUNK = 256 };
 
+static size_t chunk_len(size_t n, size_t off)
+{
+	return n - off < BATCH_CHUNK ? n - off : BATCH_CHUNK;
+}
+
+/* The LPM's key once per packet (lpm6.h says why host order). */
+static void keys_of(const struct in6_addr *const *dst, struct fib_lpm6_addr *key, size_t m)
+{
+	for (size_t i = 0; i < m; i++)
+		key[i] = fib_lpm6_addr_from_in6(dst[i]);
+}
+
 void fib6_view_lookup_in6(const struct fib_lpm6_view *v, const struct in6_addr *const *dst,
                           uint32_t *res, size_t n)
 {
-	struct fib_lpm6_addr a[BATCH_CHUNK];
+	struct fib_lpm6_addr key[BATCH_CHUNK];
 	for (size_t off = 0; off < n; off += BATCH_CHUNK) {
-		size_t m = n - off < BATCH_CHUNK ? n - off : BATCH_CHUNK;
-		for (size_t i = 0; i < m; i++)
-			a[i] = fib_lpm6_addr_from_in6(dst[off + i]);
-		fib_lpm6_view_lookup_batch(v, a, res + off, m);
+		size_t m = chunk_len(n, off);
+		keys_of(dst + off, key, m);
+		fib_lpm6_view_lookup_batch(v, key, res + off, m);
 	}
 }
 
-/* As fib_fwd_route_batch (fwd.c): the LPM batch, then each packet's group entry, prefetched
- * a few packets ahead, and its path. */
+/* Each result's group entry, prefetched a few packets ahead (they are too many to stay in
+ * L1), and its path. */
+static void select_paths(const struct fib6_fwd *f, const uint32_t *res, const uint32_t *hash,
+                         const struct fib6_path **path, size_t m)
+{
+	enum { D = 8 };
+	for (size_t i = 0; i < m; i++) {
+		if (i + D < m)
+			__builtin_prefetch(&f->groups[res[i + D]]);
+		path[i] = fib6_fwd_path_select(f, res[i], hash[i]);
+	}
+}
+
+/* As fib_fwd_route_batch (fwd.c): the LPM's prefetching batch, then the paths. */
 void fib6_fwd_route_batch(const struct fib6_fwd *f, const struct in6_addr *const *dst,
                           const uint32_t *hash, const struct fib6_path **path, size_t n)
 {
-	enum { D = 8 };
+	struct fib_lpm6_addr key[BATCH_CHUNK];
 	uint32_t res[BATCH_CHUNK];
 	for (size_t off = 0; off < n; off += BATCH_CHUNK) {
-		size_t m = n - off < BATCH_CHUNK ? n - off : BATCH_CHUNK;
-		fib6_view_lookup_in6(&f->lpm, dst + off, res, m);
-		for (size_t i = 0; i < m; i++) {
-			if (i + D < m)
-				__builtin_prefetch(&f->groups[res[i + D]]);
-			path[off + i] = fib6_fwd_path_select(f, res[i], hash[off + i]);
-		}
+		size_t m = chunk_len(n, off);
+		keys_of(dst + off, key, m);
+		fib_lpm6_view_lookup_batch(&f->lpm, key, res, m);
+		select_paths(f, res, hash + off, path + off, m);
 	}
 }
 

@@ -79,6 +79,14 @@ static bool path_is(const struct fib6_path *p, uint8_t type, uint16_t ifx, const
 	return net_ip6_eq(&p->nh, &want);
 }
 
+/* The length of the longest active route for addr, -1 on a miss. */
+static int match_len(const struct fib6 *fib, const char *addr)
+{
+	struct fib6_route_info ri;
+	struct in6_addr a = a6(addr);
+	return fib6_route_match(fib, &a, &ri) ? ri.len : -1;
+}
+
 static struct fib6 *fib_new(void)
 {
 	struct fib6 *fib = fib6_create();
@@ -278,15 +286,10 @@ static void test_default_and_host(void)
 	CU_ASSERT(
 	    path_is(path_to(fib, "2001:db8:abcd::41"), FIB_PATH_GATEWAY, 1, "2001:db8:1::fe"));
 	CU_ASSERT(path_is(path_to(fib, "2001:db8:1::77"), FIB_PATH_ATTACHED, 1, NULL));
-	struct fib6_route_info ri;
-	struct in6_addr a = a6("2001:db8:abcd::42");
-	CU_ASSERT_FATAL(fib6_route_match(fib, &a, &ri));
-	CU_ASSERT_EQUAL(ri.len, 128);
-	a = a6("3000::");
-	CU_ASSERT_FATAL(fib6_route_match(fib, &a, &ri));
-	CU_ASSERT_EQUAL(ri.len, 0);
+	CU_ASSERT_EQUAL(match_len(fib, "2001:db8:abcd::42"), 128);
+	CU_ASSERT_EQUAL(match_len(fib, "3000::"), 0);
 	CU_ASSERT_EQUAL(route_del(fib, "::", 0, NULL), FIB_OK);
-	CU_ASSERT_FALSE(fib6_route_match(fib, &a, &ri));
+	CU_ASSERT_EQUAL(match_len(fib, "3000::"), -1);
 	fib6_destroy(fib);
 }
 
@@ -329,14 +332,10 @@ static void test_walk_get_match(void)
 	}
 	int calls = 0;
 	CU_ASSERT_EQUAL(fib6_walk(fib, walk_stop, &calls), 7);
+	CU_ASSERT_EQUAL(match_len(fib, "2001:db8:1::5"), 64);
+	CU_ASSERT_EQUAL(match_len(fib, "2001:db8:1:1::5"), 48);
 	struct fib6_route_info ri;
-	struct in6_addr a = a6("2001:db8:1::5");
-	CU_ASSERT_FATAL(fib6_route_match(fib, &a, &ri));
-	CU_ASSERT_EQUAL(ri.len, 64);
-	a = a6("2001:db8:1:1::5");
-	CU_ASSERT_FATAL(fib6_route_match(fib, &a, &ri));
-	CU_ASSERT_EQUAL(ri.len, 48);
-	a = a6("2001:db8:1::");
+	struct in6_addr a = a6("2001:db8:1::");
 	CU_ASSERT_FALSE(fib6_route_get(fib, &a, 56, &ri));
 	CU_ASSERT_FALSE(fib6_route_get(fib, &a, 129, &ri));
 	a = a6("2001:db8:1::1");
@@ -473,7 +472,9 @@ static void test_fwd_empty_rss(void)
 	size_t after = rss_bytes();
 	printf("\n  empty fib6_fwd: %zu bytes mapped, RSS +%zu KiB ", fib6_fwd_bytes(f),
 	       (after - before) / 1024);
+#ifndef __SANITIZE_ADDRESS__ /* its shadow and allocator touch pages of their own */
 	CU_ASSERT(after - before < 1024 * 1024);
+#endif
 	struct in6_addr d = a6("2001:db8::1");
 	CU_ASSERT_EQUAL(fib6_fwd_lookup(f, &d), FIB_LOOKUP_MISS);
 	CU_ASSERT_PTR_NULL(fib6_fwd_path_select(f, 0, 0));
