@@ -94,10 +94,12 @@ struct RT_FIB {
 	uint32_t active_len_n[RT_MAXLEN + 1]; /* active routes per length */
 	struct rt_ref *rec;                   /* the recursive set */
 	uint32_t n_rec, rec_cap;
-	uint64_t if_down[(FIB_IFX_MAX + 64) / 64]; /* rule 0: interfaces without the family */
 	struct GT_(groups) groups;
 	struct RT_LPM *lpm;
 	uint64_t generation;
+#ifdef RT_NH_IFX
+	uint64_t if_down[(FIB_IFX_MAX + 64) / 64]; /* rule 0: interfaces without the family */
+#endif
 };
 
 /* ---------------------------------------------------------------- route storage */
@@ -319,7 +321,13 @@ enum direct_res { DIRECT_NONE, DIRECT_OK, DIRECT_NEVER };
 
 static bool ifx_is_down(const struct RT_FIB *fib, uint16_t ifx)
 {
+#ifdef RT_NH_IFX
 	return fib->if_down[ifx / 64] >> (ifx % 64) & 1;
+#else
+	(void)fib;
+	(void)ifx;
+	return false;
+#endif
 }
 
 static bool is_local_addr(const struct RT_FIB *fib, RT_KEY a)
