@@ -1,5 +1,5 @@
 /*
- * fib/lpm6.h - internal to fib/: IPv6 longest-prefix match (/0../128), standalone for now.
+ * fib/lpm6.h - internal to fib/: IPv6 longest-prefix match (/0../128) under the IPv6 FIB.
  *
  * The IPv4 LPM's scheme (fib/lpm.h) carried to 128 bits: a direct table indexed by the top
  * FIB_LPM6_DBITS bits of the address, and per chunk a sorted array of address ranges

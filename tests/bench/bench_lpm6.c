@@ -1,6 +1,6 @@
 /*
  * bench_lpm6 - IPv6 LPM (fib/lpm6.h) build time, memory, update rate and lookup rate on
- * random prefixes. The standalone structure only: it is not in the forwarding path yet.
+ * random prefixes, then the IPv6 FIB (fib/fib6.h) over the same prefixes.
  *
  * Usage: bench_lpm6 [PREFIXES]   (default 1000000)
  *
