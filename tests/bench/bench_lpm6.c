@@ -20,6 +20,7 @@
  * (fib6_fwd_build(), median of 5) and fib6_fwd_route_batch() - lookup and path - over 256
  * packets at a time, as the workers call it.
  */
+#include "common/mem.h"
 #include "fib/fib6.h"
 #include "fib/lpm6.h"
 
@@ -27,7 +28,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #define DEFAULT_PREFIXES 1000000u
 #define MAX_PREFIXES     4000000u
@@ -207,18 +207,6 @@ static double median(double *v)
 
 #define FIB_IFS 4
 
-static size_t rss_bytes(void)
-{
-	long pages = 0, resident = 0;
-	FILE *f = fopen("/proc/self/statm", "r");
-	if (f) {
-		if (fscanf(f, "%ld %ld", &pages, &resident) != 2)
-			resident = 0;
-		fclose(f);
-	}
-	return (size_t)resident * (size_t)sysconf(_SC_PAGESIZE);
-}
-
 /* fd00:0:0:IF::/64 on interface IF + 1: outside 2000::/3, so no prefix of the table. */
 static struct in6_addr fib_subnet_addr(unsigned ifi, unsigned host)
 {
@@ -298,9 +286,9 @@ static int bench_fib(const struct pfx *v, size_t n, const struct fib_lpm6_addr *
 		dst[i] = &a6[i];
 	}
 	double copy = time_fwd_build(fib);
-	size_t rss0 = rss_bytes();
+	size_t rss0 = mem_rss_bytes();
 	struct fib6_fwd *f = fib6_fwd_build(fib);
-	size_t rss_copy = rss_bytes() - rss0;
+	size_t rss_copy = mem_rss_bytes() - rss0;
 	double batched[RUNS];
 	uint32_t misses = 0;
 	for (int r = 0; f && r < RUNS; r++)

@@ -8,6 +8,7 @@
  * FIB_TEST_PREFIXES (default 20000) and FIB_TEST_ADDRS (default 200000) size the
  * differential test; FIB_TEST_SEED perturbs its seed.
  */
+#include "common/mem.h"
 #include "common/net.h"
 #include "cu_main.h"
 #include "fib/fib6.h"
@@ -15,7 +16,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -451,25 +451,13 @@ static bool same_path(const struct fib6_path *a, const struct fib6_path *b)
 	return a->type == b->type && a->ifx == b->ifx && net_ip6_eq(&a->nh, &b->nh);
 }
 
-static size_t rss_bytes(void)
-{
-	long pages = 0, resident = 0;
-	FILE *f = fopen("/proc/self/statm", "r");
-	if (f) {
-		if (fscanf(f, "%ld %ld", &pages, &resident) != 2)
-			resident = 0;
-		fclose(f);
-	}
-	return (size_t)resident * (size_t)sysconf(_SC_PAGESIZE);
-}
-
 static void test_fwd_empty_rss(void)
 {
 	struct fib6 *fib = fib_new();
-	size_t before = rss_bytes();
+	size_t before = mem_rss_bytes();
 	struct fib6_fwd *f = fib6_fwd_build(fib);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-	size_t after = rss_bytes();
+	size_t after = mem_rss_bytes();
 	printf("\n  empty fib6_fwd: %zu bytes mapped, RSS +%zu KiB ", fib6_fwd_bytes(f),
 	       (after - before) / 1024);
 #ifndef __SANITIZE_ADDRESS__ /* its shadow and allocator touch pages of their own */
