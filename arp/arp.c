@@ -867,6 +867,7 @@ static void settle(struct arp_table *t, struct arp_ent *e, const uint8_t *mac, u
 static int learn_new(struct arp_table *t, struct arp_key k, const uint8_t *mac, uint8_t state,
                      uint64_t now)
 {
+	/* a placeholder deadline: settle sets the state's own */
 	struct arp_ent *e = dynamic_new(t, k, state, UINT64_MAX - 1, now);
 	if (!e) {
 		t->st.full_drops++;
