@@ -357,9 +357,24 @@ static void write_hex(FILE *f, const uint8_t *p, size_t len)
 	fputc('\n', f);
 }
 
+/* The first python3 that has scapy: the one on PATH, else the system's (Debian's
+ * python3-scapy when PATH leads to another interpreter), else NULL. */
+static const char *python_with_scapy(void)
+{
+	static const char *const cands[] = {"python3", "/usr/bin/python3"};
+	for (unsigned i = 0; i < 2; i++) {
+		char cmd[128];
+		snprintf(cmd, sizeof(cmd), "%s -c 'import scapy' 2>/dev/null", cands[i]);
+		if (system(cmd) == 0)
+			return cands[i];
+	}
+	return NULL;
+}
+
 static void test_scapy_cross_check(void)
 {
-	if (system("python3 -c 'import scapy' 2>/dev/null") != 0) {
+	const char *py = python_with_scapy();
+	if (!py) {
 		printf("(scapy not installed: skipped) ");
 		return;
 	}
@@ -377,7 +392,7 @@ static void test_scapy_cross_check(void)
 	fclose(f);
 	char cmd[512];
 	snprintf(cmd, sizeof(cmd),
-	         "python3 - %s <<'EOF'\n"
+	         "%s - %s <<'EOF'\n"
 	         "import sys\n"
 	         "from scapy.layers.inet6 import IPv6\n"
 	         "want = ['ICMPv6ND_NS', 'ICMPv6ND_NA', 'ICMPv6ND_RA']\n"
@@ -389,7 +404,7 @@ static void test_scapy_cross_check(void)
 	         "    ok = IPv6(bytes(p)).payload.cksum == got and type(l4).__name__ == w\n"
 	         "    if not ok: sys.exit(1)\n"
 	         "EOF",
-	         path);
+	         py, path);
 	CU_ASSERT_EQUAL(system(cmd), 0);
 	unlink(path);
 }
