@@ -143,7 +143,9 @@ static void test_resolve_queue_then_advert(void)
 	arp_tick(t, 1000); /* a second multicast solicitation */
 	CU_ASSERT_EQUAL(count(EV_SOLICIT, false), 2);
 
+	uint64_t gen = arp_generation(t);
 	CU_ASSERT_EQUAL(advert(t, 1, "2001:db8::10", MAC_A, true, false), ARP_LEARN_RESOLVED);
+	CU_ASSERT(arp_generation(t) > gen); /* the workers' snapshot must see it */
 	CU_ASSERT_EQUAL(R.n, 4);
 	CU_ASSERT_EQUAL(R.ev[2].kind, EV_RESOLVED);
 	CU_ASSERT_PTR_EQUAL(R.ev[2].pkt, PKT(1));
@@ -152,6 +154,21 @@ static void test_resolve_queue_then_advert(void)
 	CU_ASSERT_EQUAL(state6(t, 1, "2001:db8::10"), ARP_REACHABLE);
 	const uint8_t *mac = arp6_lookup(t, 1, &nb, 1000);
 	CU_ASSERT(mac && net_mac_eq(mac, MAC_A));
+	arp_table_destroy(t);
+}
+
+/* Past queue_len (4), the oldest packet goes back as QUEUE_FULL. */
+static void test_queue_full(void)
+{
+	struct arp_table *t = table6(-1);
+	struct in6_addr nb = A6("fe80::12");
+	for (uintptr_t i = 1; i <= 5; i++)
+		CU_ASSERT_EQUAL(arp6_resolve(t, 1, &nb, PKT(i), 0), ARP_RES_QUEUED);
+	CU_ASSERT_EQUAL(count(EV_DROP, false), 1);
+	CU_ASSERT_PTR_EQUAL(R.ev[R.n - 1].pkt, PKT(1));
+	CU_ASSERT_EQUAL(R.ev[R.n - 1].why, ARP_DROP_QUEUE_FULL);
+	struct arp6_entry_info e;
+	CU_ASSERT(arp6_get(t, 1, &nb, 0, &e) && e.queued == 4);
 	arp_table_destroy(t);
 }
 
@@ -532,6 +549,7 @@ static void test_walk_order_and_link_local(void)
 
 static CU_TestInfo nud_tests[] = {
     {"resolve, queue, advert", test_resolve_queue_then_advert},
+    {"queue full drops the oldest", test_queue_full},
     {"resolution gives up", test_resolve_gives_up},
     {"stale used: delay, probe, confirmed", test_delay_probe_confirmed},
     {"stale used: delay, probe, gone", test_delay_probe_gone},
