@@ -60,7 +60,8 @@ enum gw_trace_input {
 	_(IP4_ARP, "ip4-arp", gw_tr_fmt_ip4_arp)                   /* pipeline_trace.c */          \
 	_(IP4_REWRITE, "ip4-rewrite", gw_tr_fmt_ip4_rewrite)       /* pipeline_trace.c */          \
 	_(IP4_FRAGMENT, "ip4-fragment", gw_tr_fmt_ip4_fragment)    /* frag.c */                    \
-	_(IP4_SEGMENT, "ip4-segment", gw_tr_fmt_ip4_segment)       /* frag.c */                    \
+	_(IP4_SEGMENT, "ip4-segment", gw_tr_fmt_segment)           /* frag.c */                    \
+	_(IP6_SEGMENT, "ip6-segment", gw_tr_fmt_segment)           /* frag.c */                    \
 	_(IP4_LOCAL, "ip4-local", gw_tr_fmt_ip4_local)             /* icmp.c */                    \
 	_(BD_MAC_LOOKUP, "bd-mac-lookup", gw_tr_fmt_bd_mac_lookup) /* pipeline_trace.c */          \
 	_(VXLAN_ENCAP, "vxlan-encap", gw_tr_fmt_encap)             /* pipeline_trace.c */          \
