@@ -76,7 +76,7 @@ struct l3_hdr {
 	uint32_t hl;   /* bytes up to the L4 header (IPv6: extension headers included) */
 	uint32_t tot;  /* the packet's length by its header */
 	uint8_t proto; /* the L4 protocol */
-	uint8_t ver;   /* 4 or 6 */
+	uint8_t ver;   /* 4 or 6; 0: not a packet to complete or cut */
 };
 
 /* The pseudo-header sum of an L4 segment of l4len bytes of the packet at ip (native words). */
@@ -102,15 +102,14 @@ static uint32_t csum_field(uint8_t proto)
 
 /* The IPv4 header at ip (at least NET_IP_HLEN bytes readable, len bytes of packet) of an
  * unfragmented packet wholly within len. */
-static bool ip4_whole(const uint8_t *ip, uint32_t len, struct l3_hdr *l)
+static struct l3_hdr ip4_whole(const uint8_t *ip, uint32_t len)
 {
-	l->hl = (ip[0] & 0xfu) * 4u;
-	l->tot = get16(ip + 2);
-	l->proto = ip[9];
-	l->ver = 4;
+	struct l3_hdr l = {.hl = (ip[0] & 0xfu) * 4u, .tot = get16(ip + 2), .proto = ip[9]};
 	uint16_t off = get16(ip + 6);
-	return l->hl >= NET_IP_HLEN && l->tot >= l->hl && l->tot <= len &&
-	       !(off & (NET_IP_MF | NET_IP_OFFMASK));
+	if (l.hl >= NET_IP_HLEN && l.tot >= l.hl && l.tot <= len &&
+	    !(off & (NET_IP_MF | NET_IP_OFFMASK)))
+		l.ver = 4;
+	return l;
 }
 
 /* Whether the extension header at h (nxt its type, first of the chain or not) is one to
@@ -140,6 +139,7 @@ static bool ip6_upper(const uint8_t *ip, uint32_t end, struct l3_hdr *l)
 		if (!ext) {
 			l->proto = nxt;
 			l->hl = o;
+			l->ver = 6;
 			return true;
 		}
 		if (i == IP6_EXT_MAX || end - o < 8 || !ip6_ext_walkable(nxt, ip + o, i == 0))
@@ -152,35 +152,42 @@ static bool ip6_upper(const uint8_t *ip, uint32_t end, struct l3_hdr *l)
 	}
 }
 
-/* The IPv6 header at ip (head bytes readable, len bytes of packet) of a packet wholly
+/*
+ * The IPv6 header at ip (head bytes readable, len bytes of packet) of a packet wholly
  * within len, its extension headers within head. A payload length of 0 (a jumbogram's) is
- * not one of ours. */
-static bool ip6_whole(const uint8_t *ip, uint32_t head, uint32_t len, struct l3_hdr *l)
+ * not one of ours.
+ */
+static struct l3_hdr ip6_whole(const uint8_t *ip, uint32_t head, uint32_t len)
 {
+	struct l3_hdr l = {.ver = 0};
 	if (head < NET_IP6_HLEN || (ip[0] >> 4) != 6)
-		return false;
+		return l;
 	uint32_t plen = get16(ip + 4);
-	l->tot = NET_IP6_HLEN + plen;
-	l->ver = 6;
-	return plen && l->tot <= len && ip6_upper(ip, head < l->tot ? head : l->tot, l);
+	l.tot = NET_IP6_HLEN + plen;
+	if (!plen || l.tot > len || !ip6_upper(ip, head < l.tot ? head : l.tot, &l))
+		l.ver = 0;
+	return l;
 }
 
 /*
  * The IP header at ip (head bytes readable, len >= head bytes of packet from there) of an
- * unfragmented IPv4 or IPv6 packet wholly within len. IPv4 first: one compare more for it.
+ * unfragmented IPv4 or IPv6 packet wholly within len (ver 0: not one). IPv4 first: one
+ * compare more for it.
  */
-static bool l3_whole(const uint8_t *ip, uint32_t head, uint32_t len, struct l3_hdr *l)
+static struct l3_hdr l3_whole(const uint8_t *ip, uint32_t head, uint32_t len)
 {
 	if (head >= NET_IP_HLEN && (ip[0] >> 4) == 4)
-		return ip4_whole(ip, len, l);
-	return ip6_whole(ip, head, len, l);
+		return ip4_whole(ip, len);
+	return ip6_whole(ip, head, len);
 }
 
-bool gw_gso_csum_complete(uint8_t *ip, uint32_t len)
+/*
+ * Completes the checksum of the packet at ip with header l when it is partial (see
+ * gw/gso.h). Inlined into each family's call with l.ver a constant, so that IPv4 pays for
+ * no IPv6 branch.
+ */
+static inline __attribute__((always_inline)) bool l4_complete(uint8_t *ip, struct l3_hdr l)
 {
-	struct l3_hdr l;
-	if (!l3_whole(ip, len, len, &l))
-		return false;
 	uint32_t field = csum_field(l.proto);
 	uint32_t l4len = l.tot - l.hl;
 	if (!field || l4len < (l.proto == NET_IPPROTO_TCP ? TCP_HLEN_MIN : NET_UDP_HLEN))
@@ -201,6 +208,21 @@ bool gw_gso_csum_complete(uint8_t *ip, uint32_t len)
 		c = 0xffff; /* 0 means "no checksum" in UDP */
 	memcpy(l4 + field, &c, 2);
 	return true;
+}
+
+/* IPv6's completion, out of line: IPv4's path keeps no frame for it. */
+__attribute__((noinline)) static bool csum_complete6(uint8_t *ip, uint32_t len)
+{
+	struct l3_hdr l = ip6_whole(ip, len, len);
+	return l.ver && l4_complete(ip, (struct l3_hdr){l.hl, l.tot, l.proto, 6});
+}
+
+bool gw_gso_csum_complete(uint8_t *ip, uint32_t len)
+{
+	if (len < NET_IP_HLEN || (ip[0] >> 4) != 4)
+		return csum_complete6(ip, len);
+	struct l3_hdr l = ip4_whole(ip, len);
+	return l.ver && l4_complete(ip, (struct l3_hdr){l.hl, l.tot, l.proto, 4});
 }
 
 bool gw_gso_csum_at(uint8_t *frame, uint32_t len, uint32_t start, uint32_t off)
@@ -230,7 +252,8 @@ struct seg_hdrs {
  */
 static bool seg_parse_ip(const uint8_t *ip, uint32_t head, uint32_t len, struct seg_hdrs *h)
 {
-	if (!l3_whole(ip, head, len, &h->ip))
+	h->ip = l3_whole(ip, head, len);
+	if (!h->ip.ver)
 		return false;
 	uint32_t l4 = h->ip.hl;
 	if (h->ip.proto == NET_IPPROTO_TCP) {
@@ -291,10 +314,10 @@ uint32_t gw_gso_src_payload_for_mtu(const struct gw_gso_src *s, uint32_t mtu)
 
 uint8_t gw_gso_l4_proto(const uint8_t *ip, uint32_t len)
 {
-	struct l3_hdr l;
 	if (len >= NET_IP_HLEN && (ip[0] >> 4) == 4)
 		return ip[9];
-	return ip6_whole(ip, len, UINT32_MAX, &l) ? l.proto : 0;
+	struct l3_hdr l = ip6_whole(ip, len, UINT32_MAX);
+	return l.ver ? l.proto : 0;
 }
 
 /* Copies n bytes at offset off of the source: from its head, then its tail. */
