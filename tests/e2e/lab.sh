@@ -41,6 +41,8 @@
 #
 # FUNCTIONS
 #   lab_init PREFIX [TMPDIR]   set $P, $LAB_TMP (created; default mktemp -d), binaries
+#   lab_start SECONDS "$0" "$@"  a script's start: timeout, build dir, KERNEL, lab_init,
+#                              root (and vxgwd unless KERNEL=1) required, cleanup trap
 #   lab_up / lab_down          build / remove the lab (lab_down is idempotent: kills every
 #                              process in the lab namespaces, deletes them)
 #   lab_cleanup                lab_down + remove $LAB_TMP (lab_trap installs it on EXIT/INT/TERM)
@@ -80,6 +82,7 @@
 #   check "DESC" CMD...        TAP-style assertion: ok N - DESC / not ok N - DESC (+ output)
 #   skip "DESC" REASON         ok N - DESC # SKIP REASON (counted apart)
 #   not CMD...                 negation usable in check
+#   daemon_only DESC           true with vxgwd; with KERNEL=1 records DESC skipped, false
 #   lab_finish                 cleanup, print "N passed, M failed", exit 0/1
 #
 # Variables: VXGW_BUILD (default <repo>/build), VXGWD, VXGW_CLI, LAB_OFFLOAD, LAB_GRO, PING_COUNT,
@@ -127,6 +130,14 @@ note() { echo "# $*"; }
 # not CMD...: succeeds when CMD fails (check "..." not CMD; a bare `!` is not a command).
 not() { ! "$@"; }
 
+# daemon_only DESC: true with vxgwd as the gateway; with the kernel as the gateway
+# (KERNEL=1, the scripts' VXGW_E2E_KERNEL) records DESC as skipped and is false.
+daemon_only() {
+  [ "${KERNEL:-0}" = 1 ] || return 0
+  skip "$1" "needs vxgwd (kernel mode)"
+  return 1
+}
+
 lab_summary() {
   [ "$T_SKIP" -gt 0 ] && echo "# $T_SKIP skipped"
   echo "$T_PASS passed, $T_FAIL failed"
@@ -150,6 +161,23 @@ lab_run_under_timeout() {
     export VXGW_E2E_UNDER_TIMEOUT=$secs
     exec timeout -k 30 "$secs" bash "$@"
   fi
+}
+
+# lab_start SECONDS "$0" "$@": how a test script with a kernel twin starts: again under
+# `timeout SECONDS` (lab_run_under_timeout); VXGW_BUILD from its first argument, KERNEL from
+# VXGW_E2E_KERNEL; lab_init with prefix vxt<PID>; root needed, and vxgwd unless KERNEL=1
+# (else exit 77); lab_cleanup on exit.
+lab_start() {
+  local secs=$1
+  shift
+  lab_run_under_timeout "$secs" "$@"
+  shift
+  [ -n "${1:-}" ] && VXGW_BUILD=$1
+  KERNEL=${VXGW_E2E_KERNEL:-0}
+  lab_init "vxt$$"
+  lab_require_root
+  [ "$KERNEL" = 1 ] || lab_require_daemon
+  lab_trap
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -303,10 +331,39 @@ _lab_ns_add() {
   done
 }
 
+# _lab_vxlan_bridge NS VNI BR HEADEND [VXLAN ARGS...]: in NS, vxlanVNI (UDP port 4789, MTU
+# 1450, with the extra ARGS) as a port of a new bridge BR (no STP, no multicast snooping, MTU
+# 1450), both up; HEADEND: where the all-zero FDB entry sends BUM frames (head-end
+# replication), "-" for none (a flood group).
+_lab_vxlan_bridge() {
+  local ns=$1 vni=$2 br=$3 headend=$4
+  shift 4
+  lab_must ip -n "$ns" link add "vxlan$vni" type vxlan id "$vni" dstport 4789 "$@" || return 1
+  lab_must ip -n "$ns" link set "vxlan$vni" mtu 1450 || return 1
+  lab_must ip -n "$ns" link add "$br" type bridge stp_state 0 mcast_snooping 0 || return 1
+  lab_must ip -n "$ns" link set "vxlan$vni" master "$br" up || return 1
+  lab_must ip -n "$ns" link set "$br" mtu 1450 up || return 1
+  [ "$headend" = - ] ||
+    lab_must bridge -n "$ns" fdb append 00:00:00:00:00:00 dev "vxlan$vni" dst "$headend"
+}
+
+# _lab_host_behind VT PORT HOSTNS MAC ADDR BR: host HOSTNS (eth0: MAC, ADDR/24, MTU 1450,
+# default route via ADDR's .1) on veth PORT of bridge BR in the VTEP's namespace VT.
+_lab_host_behind() {
+  local vt=$1 port=$2 h=$3 mac=$4 addr=$5 br=$6
+  lab_must ip -n "$vt" link add "$port" type veth peer name eth0 netns "$h" || return 1
+  lab_must ip -n "$vt" link set "$port" mtu 1450 master "$br" up || return 1
+  lab_must _lab_offload "$vt" "$port" || return 1
+  lab_must ip -n "$h" link set eth0 address "$mac" mtu 1450 up || return 1
+  lab_must ip -n "$h" addr add "$addr/24" dev eth0 || return 1
+  lab_must ip -n "$h" route add default via "${addr%.*}.1" || return 1
+  lab_must _lab_offload "$h" eth0 || return 1
+}
+
 # Each step is `lab_must CMD || return 1`: lab_up is mostly called from check, whose `if`
 # makes bash ignore set -e (see lab_must).
 _lab_up_body() {
-  local n i vt h
+  local n i vt
   lab_must _lab_ns_add $LAB_NAMES || return 1
 
   # underlay segment
@@ -327,31 +384,16 @@ _lab_up_body() {
   # tenants: VTEP + host
   for i in 1 2 3; do
     vt=$P-vtep$i
-    h=$P-h$i
     lab_must ip -n "$vt" addr add "${LAB_VTEP[i]}/24" dev ul0 || return 1
     lab_must ip -n "$vt" link set ul0 up || return 1
     if [ "$i" = 3 ]; then
-      lab_must ip -n "$vt" link add "vxlan${LAB_VNI[i]}" type vxlan id "${LAB_VNI[i]}" \
-        group $LAB_GROUP dev ul0 dstport 4789 local "${LAB_VTEP[i]}" || return 1
+      _lab_vxlan_bridge "$vt" "${LAB_VNI[i]}" br0 - local "${LAB_VTEP[i]}" group $LAB_GROUP \
+        dev ul0 || return 1
     else
-      lab_must ip -n "$vt" link add "vxlan${LAB_VNI[i]}" type vxlan id "${LAB_VNI[i]}" \
-        dstport 4789 local "${LAB_VTEP[i]}" nolearning || return 1
+      _lab_vxlan_bridge "$vt" "${LAB_VNI[i]}" br0 $LAB_GW_UL local "${LAB_VTEP[i]}" nolearning ||
+        return 1
     fi
-    lab_must ip -n "$vt" link set "vxlan${LAB_VNI[i]}" mtu 1450 || return 1
-    lab_must ip -n "$vt" link add br0 type bridge stp_state 0 mcast_snooping 0 || return 1
-    lab_must ip -n "$vt" link set "vxlan${LAB_VNI[i]}" master br0 up || return 1
-    lab_must ip -n "$vt" link add "h$i" type veth peer name eth0 netns "$h" || return 1
-    lab_must ip -n "$vt" link set "h$i" mtu 1450 master br0 up || return 1
-    lab_must ip -n "$vt" link set br0 up || return 1
-    if [ "$i" != 3 ]; then
-      lab_must bridge -n "$vt" fdb append 00:00:00:00:00:00 dev "vxlan${LAB_VNI[i]}" \
-        dst $LAB_GW_UL || return 1
-    fi
-    lab_must _lab_offload "$vt" "h$i" || return 1
-    lab_must ip -n "$h" link set eth0 address "${LAB_HOST_MAC[i]}" mtu 1450 up || return 1
-    lab_must ip -n "$h" addr add "${LAB_HOST[i]}/24" dev eth0 || return 1
-    lab_must ip -n "$h" route add default via "10.1.${LAB_BD[i]}.1" || return 1
-    lab_must _lab_offload "$h" eth0 || return 1
+    _lab_host_behind "$vt" "h$i" "$P-h$i" "${LAB_HOST_MAC[i]}" "${LAB_HOST[i]}" br0 || return 1
   done
 
   # uplink and "internet"
@@ -1010,24 +1052,21 @@ lab_wire() {
 # set -e, even in a subshell that sets it again.
 lab_must() { "$@" || { echo "failed: $*" >&2; return 1; }; }
 
+# the kernel twin's VXLAN devices: as vxgwd sends (source ports 49152-65535, DF set)
+LAB_GW_VXLAN_ARGS="local $LAB_GW_UL srcport 49152 65535 df set"
 _kernel_gw_build() { # NS UP0_MTU WIRE
-  local g=$1 up0_mtu=$2 wire=$3 i vx br
+  local g=$1 up0_mtu=$2 wire=$3 i
   for i in 1 2 3; do
-    vx=vxlan${LAB_VNI[i]}
-    br=br${LAB_BD[i]}
     if [ "$i" = 3 ]; then
-      lab_must ip -n "$g" link add "$vx" type vxlan id "${LAB_VNI[i]}" dstport 4789 local $LAB_GW_UL \
-        group $LAB_GROUP dev ul0 srcport 49152 65535 df set || return 1
+      # shellcheck disable=SC2086
+      _lab_vxlan_bridge "$g" "${LAB_VNI[i]}" "br${LAB_BD[i]}" - $LAB_GW_VXLAN_ARGS \
+        group $LAB_GROUP dev ul0 || return 1
     else
-      lab_must ip -n "$g" link add "$vx" type vxlan id "${LAB_VNI[i]}" dstport 4789 local $LAB_GW_UL \
-        srcport 49152 65535 df set || return 1
-      lab_must bridge -n "$g" fdb append 00:00:00:00:00:00 dev "$vx" dst "${LAB_VTEP[i]}" || return 1
+      # shellcheck disable=SC2086
+      _lab_vxlan_bridge "$g" "${LAB_VNI[i]}" "br${LAB_BD[i]}" "${LAB_VTEP[i]}" $LAB_GW_VXLAN_ARGS ||
+        return 1
     fi
-    lab_must ip -n "$g" link set "$vx" mtu 1450 || return 1
-    lab_must ip -n "$g" link add "$br" type bridge stp_state 0 mcast_snooping 0 || return 1
-    lab_must ip -n "$g" link set "$vx" master "$br" up || return 1
-    lab_must ip -n "$g" link set "$br" mtu 1450 up || return 1
-    lab_must ip -n "$g" addr add "10.1.${LAB_BD[i]}.1/24" dev "$br" || return 1
+    lab_must ip -n "$g" addr add "10.1.${LAB_BD[i]}.1/24" dev "br${LAB_BD[i]}" || return 1
   done
   if [ -n "$up0_mtu" ]; then
     # a real link of that MTU: both ends (veth drops frames bigger than the receiver's MTU)
@@ -1221,41 +1260,21 @@ LAB_RX_AT[b1]="vtep1 ul0 1500"
 LAB_RX_AT[b2]="vtep2 ul0 1500"
 
 lab_blue_up() {
-  local i vt vni addr
+  local i
   for i in 1 2; do
-    vt=$P-vtep$i
-    vni=${LAB_BLUE_VNI[i]}
-    addr=${LAB_HOST[i]}
-    lab_must ip -n "$vt" link add "vxlan$vni" type vxlan id "$vni" dstport 4789 \
-      local "${LAB_VTEP[i]}" nolearning || return 1
-    lab_must ip -n "$vt" link set "vxlan$vni" mtu 1450 || return 1
-    lab_must ip -n "$vt" link add br1 type bridge stp_state 0 mcast_snooping 0 || return 1
-    lab_must ip -n "$vt" link set "vxlan$vni" master br1 up || return 1
-    lab_must ip -n "$vt" link add "b$i" type veth peer name eth0 netns "$P-b$i" || return 1
-    lab_must ip -n "$vt" link set "b$i" mtu 1450 master br1 up || return 1
-    lab_must ip -n "$vt" link set br1 up || return 1
-    lab_must bridge -n "$vt" fdb append 00:00:00:00:00:00 dev "vxlan$vni" \
-      dst $LAB_GW_UL || return 1
-    lab_must _lab_offload "$vt" "b$i" || return 1
-    lab_must ip -n "$P-b$i" link set eth0 address "${LAB_BLUE_MAC[i]}" mtu 1450 up || return 1
-    lab_must ip -n "$P-b$i" addr add "$addr/24" dev eth0 || return 1
-    lab_must ip -n "$P-b$i" route add default via "${addr%.*}.1" || return 1
-    lab_must _lab_offload "$P-b$i" eth0 || return 1
+    _lab_vxlan_bridge "$P-vtep$i" "${LAB_BLUE_VNI[i]}" br1 $LAB_GW_UL local "${LAB_VTEP[i]}" \
+      nolearning || return 1
+    _lab_host_behind "$P-vtep$i" "b$i" "$P-b$i" "${LAB_BLUE_MAC[i]}" "${LAB_HOST[i]}" br1 || return 1
   done
 }
 
 lab_kernel_tenant_bd() {
   local vni=$1 bd=$2 peer=$3 g=$P-gw rt=$P-$4
-  lab_must ip -n "$g" link add "vxlan$vni" type vxlan id "$vni" dstport 4789 local $LAB_GW_UL \
-    srcport 49152 65535 df set || return 1
-  lab_must bridge -n "$g" fdb append 00:00:00:00:00:00 dev "vxlan$vni" dst "$peer" || return 1
-  lab_must ip -n "$g" link set "vxlan$vni" mtu 1450 || return 1
-  lab_must ip -n "$g" link add "br$bd" type bridge stp_state 0 mcast_snooping 0 || return 1
-  lab_must ip -n "$g" link set "vxlan$vni" master "br$bd" up || return 1
+  # shellcheck disable=SC2086
+  _lab_vxlan_bridge "$g" "$vni" "br$bd" "$peer" $LAB_GW_VXLAN_ARGS || return 1
   lab_must ip -n "$g" link add "g$bd" type veth peer name "bdif$bd" netns "$rt" || return 1
   lab_must _lab_offload "$g" "g$bd" || return 1
   lab_must ip -n "$g" link set "g$bd" mtu 1450 master "br$bd" up || return 1
-  lab_must ip -n "$g" link set "br$bd" mtu 1450 up || return 1
   lab_must ip -n "$rt" link set "bdif$bd" mtu 1450 up || return 1
   lab_must _lab_offload "$rt" "bdif$bd" || return 1
 }

@@ -40,21 +40,8 @@
 # exit: 0 all passed, 1 a check failed, 77 skipped (not root, or vxgwd not built).
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lab.sh"
-lab_run_under_timeout 300 "$0" "$@"
-
-[ -n "${1:-}" ] && VXGW_BUILD=$1
-KERNEL=${VXGW_E2E_KERNEL:-0}
-lab_init "vxt$$"
-lab_require_root
-[ "$KERNEL" = 1 ] || lab_require_daemon
-lab_trap
+lab_start 300 "$0" "$@"
 LAB_NAMES="$LAB_NAMES b1 b2 rblue ext2"
-
-daemon_only() { # DESC: true in daemon mode; in kernel mode records a skip
-  [ "$KERNEL" = 1 ] || return 0
-  skip "$1" "needs vxgwd (kernel mode)"
-  return 1
-}
 
 N_PING=20
 UP0_MTU=1400
@@ -102,73 +89,47 @@ kernel_blue_up() {
 
 kernel_up() {
   lab_must kernel_gw_up --up0-mtu $UP0_MTU --wire --ipv6 || return 1
-  # ECMP over ext and ext2, flows told apart by their ports (as vxgwd hashes them)
+  # ECMP over ext and ext2, flows told apart by their ports
   lab_must ip -n "$P-gw" -6 route add $ECMP_PFX nexthop via $LAB_EXT6_UP dev up0 \
     nexthop via $EXT2_UP dev up0 || return 1
   lab_must _lab_sysctl "$P-gw" net.ipv6.fib_multipath_hash_policy=1 || return 1
   kernel_blue_up
 }
 
-# Every IPv6 line the gateway takes (issue 14), the IPv4 ones of the lab beside them.
-write_config() {
+# The lab's IPv4 configuration (lab_gw_config) with every IPv6 line the gateway takes (issue
+# 14) added under the line it belongs to ("LINE|ADDED LINE" below), then VRF blue.
+config_ipv6_lines() {
+  local i
+  echo "vxlan source $LAB_GW_UL|vrf blue"
+  for i in 1 2; do
+    echo "interface bdif ${LAB_BD[i]}| ipv6 address ${LAB_PFX6[i]}1/64"
+    echo "interface bdif ${LAB_BD[i]}| ipv6 nd ra-interval $LAB_RA_INTERVAL"
+    echo "interface bdif ${LAB_BD[i]}| ipv6 nd ra-lifetime $LAB_RA_LIFETIME"
+  done
   cat <<EOF
-hostname vxgw-ipv6
-vxlan source $LAB_GW_UL
-vrf blue
-!
-bridge-domain 10
- vni 5000
- flood-peer 192.0.2.11
-bridge-domain 20
- vni 6000
- flood-peer 192.0.2.12
-bridge-domain 30
- vni 7000
- flood-group $LAB_GROUP
-bridge-domain 110
- vni 5110
- flood-peer 192.0.2.11
-bridge-domain 120
- vni 6120
- flood-peer 192.0.2.12
-!
-interface bdif 10
- ip address 10.1.10.1/24
- ipv6 address ${LAB_PFX6[1]}1/64
- ipv6 nd ra-interval $LAB_RA_INTERVAL
- ipv6 nd ra-lifetime $LAB_RA_LIFETIME
- mtu 1450
-interface bdif 20
- ip address 10.1.20.1/24
- ipv6 address ${LAB_PFX6[2]}1/64
- ipv6 nd ra-interval $LAB_RA_INTERVAL
- ipv6 nd ra-lifetime $LAB_RA_LIFETIME
- mtu 1450
-interface bdif 30
- ip address 10.1.30.1/24
- ipv6 address ${LAB_PFX6[3]}1/64
- ipv6 address fe80::1 link-local
- ipv6 nd suppress-ra
- ipv6 nd prefix ${LAB_PFX6[3]}/64 no-autoconfig
- ipv6 nd managed-config-flag
- ipv6 nd other-config-flag
- mtu 1450
-interface bdif 110
- vrf blue
- ipv6 address ${LAB_PFX6[1]}1/64
- ipv6 nd ra-lifetime $LAB_RA_LIFETIME
- mtu 1450
-interface bdif 120
- vrf blue
- ipv6 address ${LAB_PFX6[2]}1/64
- ipv6 nd ra-lifetime $LAB_RA_LIFETIME
- mtu 1450
-interface ethernet up0
- ip address 203.0.113.2/30
- ipv6 address $LAB_GW6_UP/64
- mtu $UP0_MTU
-!
-ip route 0.0.0.0/0 203.0.113.1
+interface bdif 30| ipv6 address ${LAB_PFX6[3]}1/64
+interface bdif 30| ipv6 address fe80::1 link-local
+interface bdif 30| ipv6 nd suppress-ra
+interface bdif 30| ipv6 nd prefix ${LAB_PFX6[3]}/64 no-autoconfig
+interface bdif 30| ipv6 nd managed-config-flag
+interface bdif 30| ipv6 nd other-config-flag
+interface ethernet up0| ipv6 address $LAB_GW6_UP/64
+EOF
+}
+write_config() {
+  local i
+  lab_gw_config --up0-mtu $UP0_MTU | awk '
+    NR == FNR { i = index($0, "|"); k = substr($0, 1, i - 1); add[k] = add[k] substr($0, i + 1) "\n"; next }
+    { print; if ($0 in add) printf "%s", add[$0] }' <(config_ipv6_lines) - || return 1
+  for i in 1 2; do
+    printf 'bridge-domain %s\n vni %s\n flood-peer %s\n' $((LAB_BD[i] + 100)) \
+      "${LAB_BLUE_VNI[i]}" "${LAB_VTEP[i]}"
+  done
+  for i in 1 2; do
+    printf 'interface bdif %s\n vrf blue\n ipv6 address %s1/64\n ipv6 nd ra-lifetime %s\n mtu 1450\n' \
+      $((LAB_BD[i] + 100)) "${LAB_PFX6[i]}" $LAB_RA_LIFETIME
+  done
+  cat <<EOF
 ipv6 route ::/0 $LAB_EXT6_UP
 ipv6 route $ECMP_PFX $LAB_EXT6_UP
 ipv6 route $ECMP_PFX $EXT2_UP
@@ -177,7 +138,6 @@ ipv6 route 2001:db8:dead::/48 null0
 ipv6 route vrf blue 2001:db8:77::/48 null0
 ipv6 neighbor ${LAB_PFX6[3]}99 02:00:00:00:30:99 bdif30
 EOF
-  lab_workers_line
 }
 
 # the gateway's link-local address on bridge domain BD

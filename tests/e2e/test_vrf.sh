@@ -21,23 +21,11 @@
 # exit: 0 all passed, 1 a check failed, 77 skipped (not root, or vxgwd not built).
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lab.sh"
-lab_run_under_timeout 300 "$0" "$@"
-
-[ -n "${1:-}" ] && VXGW_BUILD=$1
-KERNEL=${VXGW_E2E_KERNEL:-0}
-lab_init "vxt$$"
-lab_require_root
-[ "$KERNEL" = 1 ] || lab_require_daemon
-lab_trap
+lab_start 300 "$0" "$@"
 # the blue hosts live in namespaces of their own, removed with the lab's; so do the kernel
 # twin's tenant routers
 LAB_NAMES="$LAB_NAMES b1 b2 rred rblue"
 
-daemon_only() { # DESC: true in daemon mode; in kernel mode records a skip
-  [ "$KERNEL" = 1 ] || return 0
-  skip "$1" "needs vxgwd (kernel mode)"
-  return 1
-}
 N_PING=20
 
 # Blue tenant: lab_blue_up (b1, b2 with the addresses of h1, h2), and 10.1.120.60 on b2.
