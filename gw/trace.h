@@ -61,7 +61,8 @@ enum gw_trace_input {
 	_(IP4_ARP, "ip4-arp", gw_tr_fmt_ip4_arp)                   /* pipeline_trace.c */          \
 	_(IP4_REWRITE, "ip4-rewrite", gw_tr_fmt_ip4_rewrite)       /* pipeline_trace.c */          \
 	_(IP4_FRAGMENT, "ip4-fragment", gw_tr_fmt_ip4_fragment)    /* frag.c */                    \
-	_(IP4_SEGMENT, "ip4-segment", gw_tr_fmt_ip4_segment)       /* frag.c */                    \
+	_(IP4_SEGMENT, "ip4-segment", gw_tr_fmt_segment)           /* frag.c */                    \
+	_(IP6_SEGMENT, "ip6-segment", gw_tr_fmt_segment)           /* frag.c */                    \
 	_(IP4_LOCAL, "ip4-local", gw_tr_fmt_ip4_local)             /* icmp.c */                    \
 	_(IP6_INPUT, "ip6-input", gw_tr_fmt_ip6_input)             /* ip6.c */                     \
 	_(IP6_LOOKUP, "ip6-lookup", gw_tr_fmt_ip6_lookup)          /* ip6.c */                     \
