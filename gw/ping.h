@@ -7,7 +7,8 @@
  * gateway's own ARP or ND for the next hop fails, or the route vanished), 'M' could not
  * fragment (IPv4) or packet too big (IPv6), '&' TTL or hop limit exceeded, 'Q' source
  * quench (IPv4 only), '?' another error (IPv6: parameter problem). IPv6 keeps IPv4's
- * marks, so that one reading serves both families; IOS's `ping ipv6` letters differ.
+ * marks, as issue 14 asks, so that one reading serves both families (IOS's `ping ipv6`
+ * has letters of its own for these errors).
  *
  * Replies are matched by identifier (one per session, over both families) and sequence
  * number (the probe's number), and time-stamped on arrival with the gateway's clock
