@@ -299,7 +299,6 @@ static bool self6(struct gw *gw, const struct ping_sess *s)
 
 static void send6(struct gw *gw, const struct ping_sess *s, struct gw_pkt *p, uint16_t seq)
 {
-	(void)gw;
 	uint32_t plen = s->req.size - NET_IP6_HLEN;
 	struct net_ip6 *ip = (struct net_ip6 *)p->data;
 	ip->vtcfl = htonl(6u << 28);
