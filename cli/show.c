@@ -1197,9 +1197,9 @@ static void prefix6_text(char *buf, size_t len, const struct in6_addr *a, uint8_
 static int if6_line_brief(const struct gw_if_info *i, void *arg)
 {
 	struct show_ctx *c = arg;
-	char ll[NET_IP6_STRLEN], a[NET_IP6_STRLEN + 4] = "unassigned";
-	if (i->n_addrs6)
-		prefix6_text(a, sizeof(a), &i->addr6[0], i->plen6[0]);
+	char ll[NET_IP6_STRLEN], a[NET_IP6_STRLEN] = "unassigned";
+	if (i->n_addrs6) /* bare, as IOS's brief form: the full form gives the subnets */
+		net_ip6_fmt(&i->addr6[0], a);
 	cli_printf(c->out, "%-12s %-26s %-6s %-3s %s%s\n", i->name, net_ip6_fmt(&i->ll6, ll),
 	           i->up ? "up" : "down", i->ra_on ? "on" : "off", a,
 	           i->n_addrs6 > 1 ? " (+more)" : "");

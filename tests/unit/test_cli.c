@@ -324,7 +324,8 @@ static void test_ipv6_session(void)
 	SHOWS(s, "show ipv6 interface", "bdif60 is up", "fe80::1 (configured)",
 	      "2001:db8:60::1, subnet is 2001:db8:60::/64", "every 30 seconds",
 	      "2001:db8:60::/64 no-autoconfig");
-	SHOWS(s, "show ipv6 interface brief", "bdif60", "fe80::1", "2001:db8:60::1/64");
+	SHOWS(s, "show ipv6 interface brief", "bdif60       fe80::1",
+	      "up     on  2001:db8:60::1\n");
 	SHOWS(s, "show ipv6 interface json", "\"link_local\":\"fe80::1\"", "\"interval\":30",
 	      "\"autoconfig\":false", "\"addresses\":[\"2001:db8:60::1/64\"]");
 	SHOWS(s, "show ipv6 route", "C  2001:db8:60::/64", "is directly connected, bdif60",
