@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arp/nd.h"
 #include "vxlan/vxlan.h"
 
 const uint8_t lab_up0_mac[6] = {0x02, 0x00, 0x00, 0x00, 0x99, 0x01};
@@ -202,4 +203,110 @@ bool lab_pool_full(struct lab *lab)
 {
 	struct gw_pool *pool = gw_pool(lab->gw);
 	return gw_pool_avail(pool) == gw_pool_size(pool);
+}
+
+/* ---------------------------------------------------------------- IPv6 */
+
+struct in6_addr lab_a6(const char *s)
+{
+	struct in6_addr a;
+	if (!net_ip6_parse(s, &a))
+		abort(); /* a test's typo */
+	return a;
+}
+
+bool lab_init6(struct lab *lab, const struct gw_params *params)
+{
+	if (!lab_init(lab, params))
+		return false;
+	struct gw *gw = lab->gw;
+	struct in6_addr g10 = lab_a6("2001:db8:10::1"), g20 = lab_a6("2001:db8:20::1"),
+	                up = lab_a6("2001:db8:f0::2");
+	return gw_if_addr6_add(gw, lab->bdif10, &g10, 64) == GW_OK &&
+	       gw_if_addr6_add(gw, lab->bdif20, &g20, 64) == GW_OK &&
+	       gw_if_addr6_add(gw, lab->up0, &up, 64) == GW_OK &&
+	       gw_if_set_mtu(gw, lab->up0, 1280) == GW_OK;
+}
+
+/* Ethernet + IPv6 + ICMPv6 (checksum set) with body (after the 4-byte type/code/sum). */
+unsigned lab_icmp6_frame(uint8_t *buf, const uint8_t *dmac, const uint8_t *smac,
+                         const struct in6_addr *src, const struct in6_addr *dst, uint8_t hlim,
+                         uint8_t type, const uint8_t *body, unsigned blen)
+{
+	unsigned n = lab_eth(buf, dmac, smac, NET_ETHERTYPE_IP6);
+	struct net_ip6 ip = {.vtcfl = htonl(6u << 28),
+	                     .plen = htons((uint16_t)(4 + blen)),
+	                     .nxt = NET_IPPROTO_ICMP6,
+	                     .hlim = hlim,
+	                     .src = *src,
+	                     .dst = *dst};
+	memcpy(buf + n, &ip, sizeof(ip));
+	uint8_t *icmp = buf + n + NET_IP6_HLEN;
+	icmp[0] = type;
+	icmp[1] = 0;
+	icmp[2] = icmp[3] = 0;
+	memcpy(icmp + 4, body, blen);
+	uint16_t sum = net_csum_fold(
+	    net_csum_partial(icmp, 4 + blen, net_ip6_pseudo_sum(src, dst, 4 + blen, 58)));
+	memcpy(icmp + 2, &sum, 2);
+	return n + NET_IP6_HLEN + 4 + blen;
+}
+
+/* An echo request of plen bytes of payload. */
+unsigned lab_echo6_frame(uint8_t *buf, const uint8_t *dmac, const uint8_t *smac,
+                         const struct in6_addr *src, const struct in6_addr *dst, uint8_t hlim,
+                         unsigned plen)
+{
+	uint8_t body[1600] = {0x12, 0x34, 0x00, 0x01};
+	for (unsigned i = 4; i < 4 + plen; i++)
+		body[i] = (uint8_t)i;
+	return lab_icmp6_frame(buf, dmac, smac, src, dst, hlim, NET_ICMP6_ECHO_REQUEST, body,
+	                       4 + plen);
+}
+
+/* NS for target from src (with the source link-layer option). */
+unsigned lab_ns_frame(uint8_t *buf, const uint8_t *smac, const struct in6_addr *src,
+                      const struct in6_addr *target)
+{
+	struct in6_addr group;
+	uint8_t gmac[6], body[4 + 16 + 8] = {0};
+	nd_solicited_node(target, &group);
+	nd_mcast_mac(&group, gmac);
+	memcpy(body + 4, target, 16);
+	body[20] = ND_OPT_SLLA;
+	body[21] = 1;
+	memcpy(body + 22, smac, 6);
+	return lab_icmp6_frame(buf, gmac, smac, src, &group, 255, NET_ICMP6_NS, body, sizeof(body));
+}
+
+/* Solicited NA for target (ours to claim: the host's) with the target link-layer option. */
+unsigned lab_na_frame(uint8_t *buf, const uint8_t *dmac, const uint8_t *smac,
+                      const struct in6_addr *src, const struct in6_addr *dst,
+                      const struct in6_addr *target)
+{
+	uint8_t body[4 + 16 + 8] = {ND_NA_SOLICITED | ND_NA_OVERRIDE};
+	memcpy(body + 4, target, 16);
+	body[20] = ND_OPT_TLLA;
+	body[21] = 1;
+	memcpy(body + 22, smac, 6);
+	return lab_icmp6_frame(buf, dmac, smac, src, dst, 255, NET_ICMP6_NA, body, sizeof(body));
+}
+
+/* The ICMPv6 checksum of the message after ip6 verifies. */
+bool lab_icmp6_ok(const uint8_t *ip6)
+{
+	struct net_ip6 h;
+	memcpy(&h, ip6, sizeof(h));
+	uint32_t len = ntohs(h.plen);
+	struct in6_addr src = h.src, dst = h.dst;
+	uint32_t sum = net_ip6_pseudo_sum(&src, &dst, len, 58);
+	return net_csum_fold(net_csum_partial(ip6 + NET_IP6_HLEN, len, sum)) == 0;
+}
+
+const uint8_t *lab_frame_ip6(const struct lab_frame *f)
+{
+	unsigned off = f->ifx ? NET_ETH_HLEN : LAB_OUTER_HLEN + NET_ETH_HLEN;
+	if (f->len < off + NET_IP6_HLEN || lab_rd16(f->bytes + off - 2) != NET_ETHERTYPE_IP6)
+		return NULL;
+	return f->bytes + off;
 }

@@ -17,15 +17,17 @@
 #include "common/net.h"
 #include "gw/gw.h"
 
-#define LAB_VTEP    0xc0000201u /* 192.0.2.1 */
-#define LAB_VTEP11  0xc000020bu
-#define LAB_VTEP12  0xc000020cu
-#define LAB_VTEP13  0xc000020du
-#define LAB_GW10    0x0a010a01u /* 10.1.10.1 */
-#define LAB_GW20    0x0a011401u /* 10.1.20.1 */
-#define LAB_UP      0xcb007102u /* 203.0.113.2 */
-#define LAB_UPNH    0xcb007101u /* 203.0.113.1 */
-#define LAB_CAP_MAX 64
+#define LAB_VTEP       0xc0000201u /* 192.0.2.1 */
+#define LAB_VTEP11     0xc000020bu
+#define LAB_VTEP12     0xc000020cu
+#define LAB_VTEP13     0xc000020du
+#define LAB_GW10       0x0a010a01u /* 10.1.10.1 */
+#define LAB_GW20       0x0a011401u /* 10.1.20.1 */
+#define LAB_UP         0xcb007102u /* 203.0.113.2 */
+#define LAB_UPNH       0xcb007101u /* 203.0.113.1 */
+#define LAB_CAP_MAX    64
+#define LAB_OUTER_HLEN (NET_IP_HLEN + NET_UDP_HLEN + 8) /* captured underlay: outer IPv4.. VXLAN   \
+	                                                 */
 
 struct lab_frame {
 	uint16_t ifx;       /* uplink ifx, 0 for underlay */
@@ -94,5 +96,31 @@ void lab_host_arp(struct lab *lab, uint32_t vtep, uint32_t vni, uint32_t ip, con
                   uint32_t gw_ip);
 
 uint64_t lab_drops(const struct lab *lab, enum gw_drop why);
+
+/*
+ * IPv6 on the standard topology: bdif10 2001:db8:10::1/64, bdif20 2001:db8:20::1/64,
+ * up0 2001:db8:f0::2/64 with MTU 1280.
+ */
+bool lab_init6(struct lab *lab, const struct gw_params *params);
+struct in6_addr lab_a6(const char *s); /* a valid address literal (aborts otherwise) */
+/* Ethernet + IPv6 + ICMPv6 (checksum set) with body (after the 4-byte type/code/sum). */
+unsigned lab_icmp6_frame(uint8_t *buf, const uint8_t *dmac, const uint8_t *smac,
+                         const struct in6_addr *src, const struct in6_addr *dst, uint8_t hlim,
+                         uint8_t type, const uint8_t *body, unsigned blen);
+/* An echo request of plen bytes of payload. */
+unsigned lab_echo6_frame(uint8_t *buf, const uint8_t *dmac, const uint8_t *smac,
+                         const struct in6_addr *src, const struct in6_addr *dst, uint8_t hlim,
+                         unsigned plen);
+/* NS for target from src to its solicited-node group (with the source link-layer option). */
+unsigned lab_ns_frame(uint8_t *buf, const uint8_t *smac, const struct in6_addr *src,
+                      const struct in6_addr *target);
+/* Solicited NA (override) for target from src, with the target link-layer option smac. */
+unsigned lab_na_frame(uint8_t *buf, const uint8_t *dmac, const uint8_t *smac,
+                      const struct in6_addr *src, const struct in6_addr *dst,
+                      const struct in6_addr *target);
+/* The inner IPv6 header of a captured frame (underlay: after VXLAN and Ethernet), or NULL. */
+const uint8_t *lab_frame_ip6(const struct lab_frame *f);
+/* The ICMPv6 checksum of the message after the IPv6 header ip6 verifies. */
+bool lab_icmp6_ok(const uint8_t *ip6);
 
 #endif
