@@ -280,8 +280,10 @@ void gw_nd_input(struct gw *gw, struct gw_pkt *p, uint16_t ifx, const uint8_t *i
 void gw_nd_tick(struct gw *gw);
 /* Interface ifx's IPv6 or RA settings changed: RAs rescheduled (fast initial ones). */
 void gw_nd_if_changed(struct gw *gw, uint16_t ifx);
-/* Unsolicited NA for every address of ifx (MAC change, anycast takeover). */
+/* Unsolicited NA for every address of ifx (a MAC change). */
 void gw_nd_announce(struct gw *gw, uint16_t ifx);
+/* The anycast round's announcement: one unsolicited NA, for the link-local address. */
+void gw_nd_anycast_announce(struct gw *gw, uint16_t ifx);
 
 /* icmp6.c */
 enum gw_icmp6_kind {

@@ -137,16 +137,36 @@ static void nd_advertise(struct gw *gw, uint16_t ifx, const struct in6_addr *tar
 	nd_xmit(gw, q, len, ifx, dst_mac);
 }
 
-void gw_nd_announce(struct gw *gw, uint16_t ifx)
+/* Unsolicited NAs to all-nodes from ifx: for its link-local address and, when all, for
+ * each of its global ones. */
+static void nd_announce(struct gw *gw, uint16_t ifx, bool all)
 {
 	struct gw_if *gif = gw_if_ptr(gw, ifx);
 	if (!gif || !gif->up || !gw_if6_enabled(gif))
 		return;
 	uint8_t flags = ND_NA_ROUTER | ND_NA_OVERRIDE;
 	nd_advertise(gw, ifx, &gif->v6.ll, &nd_all_nodes, NULL, flags);
-	for (unsigned k = 0; k < gif->v6.n_addrs; k++)
+	for (unsigned k = 0; all && k < gif->v6.n_addrs; k++)
 		nd_advertise(gw, ifx, &gif->v6.addr[k], &nd_all_nodes, NULL, flags);
 	gw_flush(gw);
+}
+
+void gw_nd_announce(struct gw *gw, uint16_t ifx)
+{
+	nd_announce(gw, ifx, true);
+}
+
+/*
+ * The anycast round (gw_anycast_announce, every anycast_garp_ms): its only job is to make
+ * the VTEPs learn the shared MAC here, which any one frame from it does. The hosts' entries
+ * for our addresses already hold that MAC (it never changes on a failover), so one NA, for
+ * the link-local address the hosts route through, is enough: an NA for every address at
+ * every round would cost up to GW_IF_ADDRS_MAX + 1 frames per flood peer per second, each
+ * processed by every host of the segment, for nothing.
+ */
+void gw_nd_anycast_announce(struct gw *gw, uint16_t ifx)
+{
+	nd_announce(gw, ifx, false);
 }
 
 /* ---------------------------------------------------------------- router advertisements */

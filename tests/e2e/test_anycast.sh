@@ -114,16 +114,19 @@ bridge-domain 30
 !
 interface bdif 10
  ip address 10.1.10.1/24
+ ipv6 address ${LAB_PFX6[1]}1/64
  mtu 1450
  fabric forwarding mode anycast-gateway
 !
 interface bdif 20
  ip address 10.1.20.1/24
+ ipv6 address ${LAB_PFX6[2]}1/64
  mtu 1450
  fabric forwarding mode anycast-gateway
 !
 interface bdif 30
  ip address 10.1.30.1/24
+ ipv6 address ${LAB_PFX6[3]}1/64
  mtu 1450
  fabric forwarding mode anycast-gateway
 !
@@ -211,15 +214,35 @@ running_config_has_anycast() {
     [ "$(echo "$rc" | grep -cx " fabric forwarding mode anycast-gateway")" = 3 ]
 }
 
-# failover VICTIM ROUND: h1 pings h2 every 100 ms for PING_SECONDS; gateway VICTIM is killed after
-# 2 s. FAILOVER_MS = the longest time without a reply, measured from the reply timestamps.
+# longest_gap LOG T_KILL: the longest time (ms) between two replies in ping -D's LOG; "x"
+# when too few replies came, before or after the kill at T_KILL
+longest_gap() {
+  awk -v tk="$2" '
+    / bytes from / { t = substr($1, 2, length($1) - 2) + 0
+                     if (prev && (t - prev) * 1000 > gap) gap = (t - prev) * 1000
+                     prev = t; n++; if (t > tk) after++ }
+    END { if (n < 20 || after < 10) { print "x"; exit } printf "%d\n", gap }' "$1"
+}
+
+# ping_log LOG: what a failover's ping saw
+ping_log() {
+  grep -c " bytes from " "$1" | sed 's/^/replies: /'
+  tail -n 3 "$1"
+}
+
+# failover VICTIM ROUND: h1 pings h2 every 100 ms for PING_SECONDS, over IPv4 and IPv6 at
+# once; gateway VICTIM is killed after 2 s. FAILOVER_MS, FAILOVER6_MS = the longest time
+# without a reply, measured from the reply timestamps.
 failover() {
-  local victim=$1 round=$2 log=$LAB_TMP/ping-$2.log
-  cap_start "arp-h1-$round" vtep1 h1 "arp and ether src ${LAB_HOST_MAC[1]} and arp[6:2] = 1" || return 1
-  cap_start "arp-h2-$round" vtep2 h2 "arp and ether src ${LAB_HOST_MAC[2]} and arp[6:2] = 1" || return 1
+  local victim=$1 round=$2 log=$LAB_TMP/ping-$2.log log6=$LAB_TMP/ping6-$2.log
+  cap_start "arp-h1-$round" vtep1 h1 "ether src ${LAB_HOST_MAC[1]} and ($HOST_ASKS)" || return 1
+  cap_start "arp-h2-$round" vtep2 h2 "ether src ${LAB_HOST_MAC[2]} and ($HOST_ASKS)" || return 1
   lab_exec h1 timeout $((PING_SECONDS + 10)) ping -n -D -i 0.1 -w "$PING_SECONDS" -W 1 \
     "${LAB_HOST[2]}" >"$log" 2>&1 &
   local ping_pid=$!
+  lab_exec h1 timeout $((PING_SECONDS + 10)) ping -6 -n -D -i 0.1 -w "$PING_SECONDS" -W 1 \
+    "${HOST6[2]}" >"$log6" 2>&1 &
+  local ping6_pid=$!
   sleep 2
   # the worst moment: just after the victim taught VTEP1 the anycast MAC (the gateways'
   # gratuitous ARPs alternate, so within one period or two)
@@ -229,27 +252,83 @@ failover() {
   t_kill=$(date +%s.%N)
   gw_kill "$victim"
   wait "$ping_pid"
+  wait "$ping6_pid"
   cap_stop "arp-h1-$round"
   cap_stop "arp-h2-$round"
-  FAILOVER_MS=$(awk -v tk="$t_kill" '
-    / bytes from / { t = substr($1, 2, length($1) - 2) + 0
-                     if (prev && (t - prev) * 1000 > gap) gap = (t - prev) * 1000
-                     prev = t; n++; if (t > tk) after++ }
-    END { if (n < 20 || after < 10) { print "x"; exit } printf "%d\n", gap }' "$log")
-  echo "kill at $t_kill (VTEP1 -> gw$victim); longest gap between replies: $FAILOVER_MS ms"
-  grep -c " bytes from " "$log" | sed 's/^/replies: /'
-  tail -n 3 "$log"
-  [ "$FAILOVER_MS" != x ]
+  FAILOVER_MS=$(longest_gap "$log" "$t_kill")
+  FAILOVER6_MS=$(longest_gap "$log6" "$t_kill")
+  echo "kill at $t_kill (VTEP1 -> gw$victim); longest gap between replies: IPv4 $FAILOVER_MS ms, IPv6 $FAILOVER6_MS ms"
+  ping_log "$log"
+  ping_log "$log6"
+  [ "$FAILOVER_MS" != x ] && [ "$FAILOVER6_MS" != x ]
 }
 
-no_host_arp() { # ROUND: neither host sent an ARP request during the failover
+# what a host sends when it asks for a neighbour: an ARP request, an IPv6 neighbour
+# solicitation (DAD aside: the hosts' addresses are configured before)
+HOST_ASKS="(arp and arp[6:2] = 1) or (icmp6 and ip6[40] = 135)"
+
+no_host_arp() { # ROUND: neither host sent an ARP request or NS during the failover
   local n1 n2
   n1=$(lab_tshark "arp-h1-$1" | wc -l)
   n2=$(lab_tshark "arp-h2-$1" | wc -l)
-  echo "ARP requests sent by h1: $n1, by h2: $n2"
+  echo "ARP requests and neighbour solicitations sent by h1: $n1, by h2: $n2"
   lab_tshark "arp-h1-$1"
   lab_tshark "arp-h2-$1"
   [ "$n1" = 0 ] && [ "$n2" = 0 ]
+}
+
+# --- IPv6: the same addresses on both gateways, the hosts autoconfigure from their RAs
+GW_LL=$(lab_eui64 fe80:: $AMAC) # the link-local both gateways derive from the shared MAC
+declare -a HOST6=(x '' '' '')
+
+hosts6_on() {
+  local i
+  # every RA h1 gets, from either gateway
+  lab_must cap_start ra-h1 vtep1 h1 "icmp6 and ip6[40] = 134" || return 1
+  for i in 1 2 3; do
+    HOST6[i]=$(lab_eui64 "${LAB_PFX6[i]}" "${LAB_HOST_MAC[i]}")
+    lab_must lab_host6_on "h$i" || return 1
+    # as for ARP: any NS for the gateway during a failover would be a real one
+    lab_must _lab_sysctl "$P-h$i" net.ipv6.neigh.eth0.base_reachable_time_ms=600000 || return 1
+  done
+}
+
+slaac6_ok() { # I: host i has its EUI-64 address in its tenant's /64, default via GW_LL
+  local got
+  wait_until 20 lab_slaac "h$1" "${LAB_PFX6[$1]}" >/dev/null
+  got=$(lab_slaac "h$1" "${LAB_PFX6[$1]}")
+  lab_exec "h$1" ip -6 addr show dev eth0
+  lab_exec "h$1" ip -6 route show
+  echo "h$1: '$got' (expected '${HOST6[$1]} $GW_LL')"
+  [ "$got" = "${HOST6[$1]} $GW_LL" ]
+}
+
+# The RAs h1 received (the gateways' periodic ones and their answers to its RS): at least
+# one from each gateway's first ones, and all the same (one router for the host): the
+# shared link-local and MAC, the prefix, MTU, lifetime.
+ras_identical() {
+  local fields n u
+  cap_stop ra-h1
+  fields=$(lab_tshark ra-h1 -T fields -e eth.src -e ipv6.src -e icmpv6.nd.ra.cur_hop_limit \
+    -e icmpv6.nd.ra.flag -e icmpv6.nd.ra.router_lifetime -e icmpv6.nd.ra.reachable_time \
+    -e icmpv6.nd.ra.retrans_timer -e icmpv6.opt.linkaddr -e icmpv6.opt.mtu \
+    -e icmpv6.opt.prefix -e icmpv6.opt.prefix.length -e icmpv6.opt.prefix.flag \
+    -e icmpv6.opt.prefix.valid_lifetime -e icmpv6.opt.prefix.preferred_lifetime)
+  n=$(echo "$fields" | grep -c .)
+  u=$(echo "$fields" | sort -u)
+  echo "$n RAs, distinct:"
+  echo "$u"
+  [ "$n" -ge 2 ] && [ "$(echo "$u" | wc -l)" = 1 ] &&
+    echo "$u" | lab_has_line "$AMAC" "$GW_LL" 1800 1450 "${LAB_PFX6[1]}" 64
+}
+
+# host_gw6_neigh I: host i's neighbour entry for the gateway's link-local: the shared MAC,
+# a router, resolved
+host_gw6_mac_is_anycast() {
+  local out
+  out=$(ip -n "$P-h$1" -6 neigh show "$GW_LL" dev eth0)
+  echo "h$1: $out"
+  echo "$out" | grep -q "lladdr $AMAC router" && ! echo "$out" | grep -qE "FAILED|INCOMPLETE"
 }
 
 check "test tools are installed" lab_require_tools || lab_finish
@@ -257,6 +336,11 @@ check "lab comes up (two gateways, three learning VTEPs flooding to both)" anyca
   lab_finish
 check "gateway 1 starts" gw_up 1 || lab_finish
 check "gateway 2 starts (same tenant configuration)" gw_up 2 || lab_finish
+check "IPv6 on at the hosts (RAs accepted, SLAAC)" hosts6_on || lab_finish
+for n in 1 2 3; do
+  check "h$n autoconfigures from the gateways' RAs: ${LAB_PFX6[n]}/64 + EUI-64, default via the shared link-local $GW_LL" \
+    slaac6_ok $n
+done
 
 for n in 1 2; do
   check "gw$n: show interfaces: bdifs in anycast-gateway mode with MAC $AMAC" \
@@ -307,8 +391,24 @@ check "TCP h3 <-> h1 (flood-group BD): 8 MiB each way, exactly, valid checksums"
 check "iperf3 UDP h1 <-> h2, 50 Mbit/s each way: none lost, none out of order" \
   lab_iperf_udp h1 h2 "${LAB_HOST[2]}"
 check "iperf3 TCP h1 <-> h2 for 3 s: completes, data both ways" lab_iperf_tcp h1 h2 "${LAB_HOST[2]}"
+check "h1 pings its gateway's link-local $GW_LL exactly" lab_ping_exact h1 "$GW_LL%eth0" 10
+check "h2 pings its gateway ${LAB_PFX6[2]}1 exactly" lab_ping_exact h2 "${LAB_PFX6[2]}1" 10
+check "ICMPv6 h1 -> h2 across VNIs: $N_PING replies exactly" lab_ping_exact h1 "${HOST6[2]}" $N_PING
+check "ICMPv6 h2 -> h1 across VNIs: $N_PING replies exactly" lab_ping_exact h2 "${HOST6[1]}" $N_PING
+check "ICMPv6 h3 -> h1 (flood-group BD to head-end BD): $N_PING replies exactly" \
+  lab_ping_exact h3 "${HOST6[1]}" $N_PING
+check "ICMPv6 h1 -> h3 (head-end BD to flood-group BD): $N_PING replies exactly" \
+  lab_ping_exact h1 "${HOST6[3]}" $N_PING
+check "UDP over IPv6 h1 -> h2: 200 datagrams exactly once, valid checksums" \
+  lab_udp_exact h1 h2 "${HOST6[2]}"
+check "TCP over IPv6 h3 <-> h1 (flood-group BD): 8 MiB each way, exactly, valid checksums" \
+  lab_tcp_exact h3 h1 "${HOST6[1]}"
+check "h1 got RAs from both gateways, all the same (one router: shared link-local and MAC)" \
+  ras_identical
 for n in 1 2 3; do
   check "h$n has the anycast MAC for its gateway" host_gw_mac_is_anycast $n
+  check "h$n has the anycast MAC for its gateway's link-local, as a router" \
+    host_gw6_mac_is_anycast $n
 done
 check "the three VTEPs learned the anycast MAC at a gateway" \
   eval '[ -n "$(vtep_gw_of_amac 1)" ] && [ -n "$(vtep_gw_of_amac 2)" ] && [ -n "$(vtep_gw_of_amac 3)" ]'
@@ -329,21 +429,33 @@ for round in 1 2; do
   check "round $round: h1 -> h2 interrupted for at most $FAILOVER_MAX_MS ms (was ${FAILOVER_MS:-?} ms)" \
     eval '[ "${FAILOVER_MS:-x}" != x ] && [ "$FAILOVER_MS" -le "$FAILOVER_MAX_MS" ]'
   [ "${FAILOVER_MS:-x}" != x ] && note "round $round: failover to gw$SURVIVOR took $FAILOVER_MS ms"
-  check "round $round: no reply duplicated across the failover" \
-    eval '! grep -F "(DUP!)" "$LAB_TMP/ping-$round.log"'
+  check "round $round: ping -6 h1 -> h2 interrupted for at most $FAILOVER_MAX_MS ms (was ${FAILOVER6_MS:-?} ms)" \
+    eval '[ "${FAILOVER6_MS:-x}" != x ] && [ "$FAILOVER6_MS" -le "$FAILOVER_MAX_MS" ]'
+  [ "${FAILOVER6_MS:-x}" != x ] && note "round $round: IPv6 failover to gw$SURVIVOR took $FAILOVER6_MS ms"
+  check "round $round: no reply duplicated across the failover (IPv4, IPv6)" \
+    eval '! grep -F "(DUP!)" "$LAB_TMP/ping-$round.log" "$LAB_TMP/ping6-$round.log"'
   check "round $round: h2 -> h1 through gw$SURVIVOR, exactly" lab_ping_exact h2 "${LAB_HOST[1]}" 10
   check "round $round: h3 (flood group) -> h1 through gw$SURVIVOR, exactly" \
     lab_ping_exact h3 "${LAB_HOST[1]}" 10
+  check "round $round: ICMPv6 h2 -> h1 through gw$SURVIVOR, exactly" \
+    lab_ping_exact h2 "${HOST6[1]}" 10
+  check "round $round: ICMPv6 h3 (flood group) -> h1 through gw$SURVIVOR, exactly" \
+    lab_ping_exact h3 "${HOST6[1]}" 10
   check "round $round: the three VTEPs moved the anycast MAC to gw$SURVIVOR" \
     eval '[ "$(vtep_gw_of_amac 1)" = $SURVIVOR ] && [ "$(vtep_gw_of_amac 2)" = $SURVIVOR ] &&
           [ "$(vtep_gw_of_amac 3)" = $SURVIVOR ]'
   for n in 1 2 3; do
     check "round $round: h$n still has the anycast MAC for its gateway" host_gw_mac_is_anycast $n
+    check "round $round: h$n still has the anycast MAC for its gateway's link-local" \
+      host_gw6_mac_is_anycast $n
   done
-  check "round $round: the hosts sent no ARP request (no re-ARP needed)" no_host_arp "$round"
+  check "round $round: the hosts sent no ARP request or NS (no re-ARP, no ND needed)" \
+    no_host_arp "$round"
   check "round $round: gw$VICTIM restarts" gw_up "$VICTIM"
   check "round $round: h1 -> h2 with both gateways up again, exactly" \
     lab_ping_exact h1 "${LAB_HOST[2]}" 10
+  check "round $round: ICMPv6 h1 -> h2 with both gateways up again, exactly" \
+    lab_ping_exact h1 "${HOST6[2]}" 10
   VICTIM=$SURVIVOR
 done
 

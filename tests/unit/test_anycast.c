@@ -2,11 +2,14 @@
  * test_anycast.c - the distributed anycast gateway: the configuration model and its
  * commands, and the in-memory gateway with anycast BDIFs (ARP replies, routed frames and
  * accepted frames use the shared MAC; replies to the shared MAC are learned unasked;
- * periodic gratuitous ARP to every flood peer).
+ * periodic gratuitous ARP to every flood peer), the same with IPv6 on two gateways side by
+ * side (NAs, RAs and ND answers from the shared MAC and link-local, byte for byte alike), and
+ * the configuration model and its commands.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "arp/nd.h"
 #include "cli/cli.h"
 #include "cu_main.h"
 #include "gw/config/config.h"
@@ -24,10 +27,15 @@ static const uint8_t BCAST[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 
 static struct lab L;
 
+static void anycast_on_at(struct lab *lab, uint16_t ifx)
+{
+	CU_ASSERT_EQUAL_FATAL(gw_if_set_mac(lab->gw, ifx, AMAC), GW_OK);
+	CU_ASSERT_EQUAL_FATAL(gw_if_set_anycast(lab->gw, ifx, true), GW_OK);
+}
+
 static void anycast_on(uint16_t ifx)
 {
-	CU_ASSERT_EQUAL_FATAL(gw_if_set_mac(L.gw, ifx, AMAC), GW_OK);
-	CU_ASSERT_EQUAL_FATAL(gw_if_set_anycast(L.gw, ifx, true), GW_OK);
+	anycast_on_at(&L, ifx);
 }
 
 static void setup(void)
@@ -261,6 +269,285 @@ static void test_gratuitous_arp_off(void)
 	CU_ASSERT_EQUAL(L.n_cap, 0);
 }
 
+/* ================================================================ IPv6, two gateways */
+
+/*
+ * L and M are two gateways of one fabric: the same tenants (lab_init6), bdif10 and bdif20
+ * in anycast mode on both. What one sends for the shared addresses, the other would send
+ * alike, so that the hosts see one router whichever of them answers.
+ */
+static struct lab M;
+static const uint8_t H1_6[6] = {0x02, 0x11, 0x00, 0x00, 0x00, 0x51}; /* 2001:db8:10::51 */
+static const uint8_t H2_6[6] = {0x02, 0x22, 0x00, 0x00, 0x00, 0x52}; /* 2001:db8:20::52 */
+#define NA_FRAME_LEN (NET_ETH_HLEN + NET_IP6_HLEN + 32)              /* NA with the TLLA option */
+
+static void setup6(void)
+{
+	CU_ASSERT_FATAL(lab_init6(&L, NULL));
+	CU_ASSERT_FATAL(lab_init6(&M, NULL));
+	anycast_on_at(&L, L.bdif10);
+	anycast_on_at(&L, L.bdif20);
+	anycast_on_at(&M, M.bdif10);
+	anycast_on_at(&M, M.bdif20);
+	lab_reset_capture(&L);
+	lab_reset_capture(&M);
+}
+
+static void teardown6(void)
+{
+	CU_ASSERT(lab_pool_full(&L));
+	CU_ASSERT(lab_pool_full(&M));
+	lab_fini(&L);
+	lab_fini(&M);
+}
+
+static struct in6_addr shared_ll(void)
+{
+	struct in6_addr ll;
+	nd_eui64_linklocal(AMAC, &ll);
+	return ll;
+}
+
+/* The ICMPv6 type of captured frame i of lab, 0 if it is not ICMPv6. */
+static uint8_t icmp6_type(const struct lab *lab, unsigned i)
+{
+	const uint8_t *ip = lab_frame_ip6(&lab->cap[i]);
+	return ip && ip[6] == NET_IPPROTO_ICMP6 ? ip[NET_IP6_HLEN] : 0;
+}
+
+/* The index of the k-th captured frame of lab with ICMPv6 type t (-1: none). */
+static int nth_of_type(const struct lab *lab, uint8_t t, unsigned k)
+{
+	for (unsigned i = 0; i < lab->n_cap; i++)
+		if (icmp6_type(lab, i) == t && k-- == 0)
+			return (int)i;
+	return -1;
+}
+
+static unsigned count_of_type(const struct lab *lab, uint8_t t)
+{
+	unsigned n = 0;
+	while (nth_of_type(lab, t, n) >= 0)
+		n++;
+	return n;
+}
+
+/* Captured frame i's inner Ethernet frame, and its length. */
+static const uint8_t *inner_of(const struct lab *lab, unsigned i, unsigned *len)
+{
+	const struct lab_frame *f = &lab->cap[i];
+	CU_ASSERT_FATAL(f->ifx == 0 && f->len > LAB_OUTER_HLEN + NET_ETH_HLEN);
+	*len = f->len - LAB_OUTER_HLEN;
+	return f->bytes + LAB_OUTER_HLEN;
+}
+
+/* The k-th frames of ICMPv6 type t from L and M are byte for byte the same. */
+static void same_from_both(uint8_t t, unsigned k)
+{
+	int i = nth_of_type(&L, t, k), j = nth_of_type(&M, t, k);
+	CU_ASSERT_FATAL(i >= 0 && j >= 0);
+	unsigned n, m;
+	const uint8_t *a = inner_of(&L, (unsigned)i, &n), *b = inner_of(&M, (unsigned)j, &m);
+	CU_ASSERT_EQUAL(L.cap[i].outer_dst, M.cap[j].outer_dst);
+	CU_ASSERT(n == m && memcmp(a, b, n) == 0);
+}
+
+/* The round's unsolicited NA, as it must be to the byte: for the shared link-local, from
+ * the shared MAC, router and override flags, to all-nodes. */
+static void check_round_na(const struct lab *lab, unsigned i)
+{
+	struct in6_addr ll = shared_ll(), all = lab_a6("ff02::1");
+	uint8_t body[4 + 16 + 8] = {ND_NA_ROUTER | ND_NA_OVERRIDE}, want[NA_FRAME_LEN];
+	static const uint8_t all_nodes_mac[6] = {0x33, 0x33, 0, 0, 0, 1};
+	memcpy(body + 4, &ll, 16);
+	body[20] = ND_OPT_TLLA;
+	body[21] = 1;
+	memcpy(body + 22, AMAC, 6);
+	unsigned wn = lab_icmp6_frame(want, all_nodes_mac, AMAC, &ll, &all, 255, NET_ICMP6_NA, body,
+	                              sizeof(body));
+	unsigned n;
+	const uint8_t *got = inner_of(lab, i, &n);
+	CU_ASSERT_EQUAL(wn, NA_FRAME_LEN);
+	CU_ASSERT(n == wn && memcmp(got, want, wn) == 0);
+}
+
+/* Which (BDIF, VTEP) pairs the round's NAs went to, as in garp_mask. */
+static unsigned na_mask(const struct lab *lab)
+{
+	unsigned m = 0;
+	for (unsigned k = 0; nth_of_type(lab, NET_ICMP6_NA, k) >= 0; k++) {
+		unsigned i = (unsigned)nth_of_type(lab, NET_ICMP6_NA, k);
+		uint32_t vni = lab_rd32(lab->cap[i].bytes + LAB_OUTER_HLEN - 4) >> 8,
+		         d = lab->cap[i].outer_dst;
+		check_round_na(lab, i);
+		if (vni == 5000)
+			m |= d == LAB_VTEP11 ? 1 : d == LAB_VTEP12 ? 2 : 0x100;
+		else if (vni == 6000)
+			m |= d == LAB_VTEP12 ? 4 : d == LAB_VTEP13 ? 8 : 0x100;
+		else
+			m |= 0x100;
+	}
+	return m;
+}
+
+/*
+ * Every round (with the gratuitous ARP): one NA per anycast BDIF and flood peer, for the
+ * link-local only (the hosts' entries for the global addresses hold the shared MAC
+ * already), whatever the number of addresses; the same bytes from either gateway.
+ */
+static void test6_round_announcement(void)
+{
+	struct in6_addr extra = lab_a6("2001:db8:11::1");
+	CU_ASSERT_EQUAL(gw_if_addr6_add(L.gw, L.bdif10, &extra, 64), GW_OK);
+	CU_ASSERT_EQUAL(gw_if_addr6_add(M.gw, M.bdif10, &extra, 64), GW_OK);
+	for (int round = 0; round < 3; round++) {
+		lab_advance(&L, round ? 1000 : 100);
+		lab_advance(&M, round ? 1000 : 100);
+		CU_ASSERT_EQUAL(count_of_type(&L, NET_ICMP6_NA), 4);
+		CU_ASSERT_EQUAL(na_mask(&L), 0xf);
+		CU_ASSERT_EQUAL(count_of_type(&M, NET_ICMP6_NA), 4);
+		for (unsigned k = 0; k < 4; k++)
+			same_from_both(NET_ICMP6_NA, k);
+		lab_reset_capture(&L);
+		lab_reset_capture(&M);
+	}
+	/* a BDIF shut down is silent, in IPv6 too */
+	CU_ASSERT_EQUAL(gw_if_set_up(L.gw, L.bdif20, false), GW_OK);
+	lab_reset_capture(&L);
+	lab_advance(&L, 1000);
+	CU_ASSERT_EQUAL(count_of_type(&L, NET_ICMP6_NA), 2);
+	CU_ASSERT_EQUAL(na_mask(&L), 0x3);
+}
+
+/* An IPv6-only anycast BDIF (no gratuitous ARP) still teaches the VTEPs every round. */
+static void test6_round_ipv6_only(void)
+{
+	CU_ASSERT_EQUAL(gw_if_addr_del(L.gw, L.bdif20, LAB_GW20, 24), GW_OK);
+	lab_advance(&L, 100);
+	CU_ASSERT_EQUAL(count_of_type(&L, NET_ICMP6_NA), 4);
+	CU_ASSERT_EQUAL(na_mask(&L), 0xf);
+	CU_ASSERT_EQUAL(L.n_cap, 6); /* and bdif10's two gratuitous ARPs */
+}
+
+/* RAs: from the shared link-local and MAC, the shared MAC as source link-layer address:
+ * the same RA, to the byte, from either gateway (one router for the hosts). */
+static void test6_ra_shared(void)
+{
+	lab_advance(&L, 600);
+	lab_advance(&M, 600);
+	CU_ASSERT_EQUAL_FATAL(count_of_type(&L, NET_ICMP6_RA), 4);
+	CU_ASSERT_EQUAL_FATAL(count_of_type(&M, NET_ICMP6_RA), 4);
+	struct in6_addr ll = shared_ll();
+	for (unsigned k = 0; k < 4; k++) {
+		same_from_both(NET_ICMP6_RA, k);
+		const uint8_t *ip = lab_frame_ip6(&L.cap[nth_of_type(&L, NET_ICMP6_RA, k)]);
+		CU_ASSERT(net_mac_eq(ip - NET_ETH_HLEN + 6, AMAC));
+		CU_ASSERT_EQUAL(memcmp(ip + 8, &ll, 16), 0);
+		CU_ASSERT(lab_icmp6_ok(ip));
+		struct nd_msg m;
+		CU_ASSERT_EQUAL_FATAL(
+		    nd_parse((const struct net_ip6 *)ip, ip + NET_IP6_HLEN, lab_rd16(ip + 4), &m),
+		    ND_PARSE_OK);
+		CU_ASSERT(m.has_slla && net_mac_eq(m.slla, AMAC));
+		CU_ASSERT_EQUAL(m.router_lifetime_s, 1800);
+		CU_ASSERT_EQUAL(m.n_prefixes, 1);
+	}
+}
+
+/* A host's NS for a shared address (global or link-local): each gateway answers with the
+ * shared MAC, the same NA. */
+static void test6_ns_answered_with_shared_mac(void)
+{
+	struct in6_addr h1 = lab_a6("2001:db8:10::51"),
+	                targets[2] = {lab_a6("2001:db8:10::1"), shared_ll()};
+	uint8_t f[200];
+	for (unsigned t = 0; t < 2; t++) {
+		unsigned n = lab_ns_frame(f, H1_6, &h1, &targets[t]);
+		lab_from_vtep(&L, LAB_VTEP11, 5000, f, n);
+		lab_from_vtep(&M, LAB_VTEP11, 5000, f, n);
+	}
+	CU_ASSERT_EQUAL_FATAL(count_of_type(&L, NET_ICMP6_NA), 2);
+	for (unsigned k = 0; k < 2; k++) {
+		same_from_both(NET_ICMP6_NA, k);
+		const uint8_t *ip = lab_frame_ip6(&L.cap[nth_of_type(&L, NET_ICMP6_NA, k)]);
+		struct nd_msg m;
+		CU_ASSERT_EQUAL_FATAL(
+		    nd_parse((const struct net_ip6 *)ip, ip + NET_IP6_HLEN, lab_rd16(ip + 4), &m),
+		    ND_PARSE_OK);
+		CU_ASSERT(net_mac_eq(ip - NET_ETH_HLEN, H1_6));
+		CU_ASSERT(net_mac_eq(ip - NET_ETH_HLEN + 6, AMAC));
+		CU_ASSERT(net_ip6_eq(&m.target, &targets[k]));
+		CU_ASSERT_EQUAL(m.flags, ND_NA_ROUTER | ND_NA_SOLICITED | ND_NA_OVERRIDE);
+		CU_ASSERT(m.has_tlla && net_mac_eq(m.tlla, AMAC));
+	}
+}
+
+/* An NA from h2 to the shared MAC and our shared address, as h2 answers a gateway's NS. */
+static unsigned h2_answers(uint8_t *f, uint8_t flags)
+{
+	struct in6_addr h2 = lab_a6("2001:db8:20::52"), g = lab_a6("2001:db8:20::1");
+	unsigned n = lab_na_frame(f, AMAC, H2_6, &h2, &g, &h2);
+	/* the flags byte and the checksum it is in */
+	uint8_t *icmp = f + NET_ETH_HLEN + NET_IP6_HLEN;
+	icmp[4] = flags;
+	icmp[2] = icmp[3] = 0;
+	uint16_t sum = net_csum_fold(
+	    net_csum_partial(icmp, n - NET_ETH_HLEN - NET_IP6_HLEN,
+	                     net_ip6_pseudo_sum(&h2, &g, n - NET_ETH_HLEN - NET_IP6_HLEN, 58)));
+	memcpy(icmp + 2, &sum, 2);
+	return n;
+}
+
+/*
+ * M routes h1 -> h2 and solicits h2 from the shared MAC; h2's answer, to the shared MAC,
+ * reaches L (its VTEP learned the MAC there): L learns h2 though it did not ask, and routes
+ * to h2 without asking. An unsolicited NA, or one on a BDIF not in anycast mode, creates
+ * nothing.
+ */
+static void test6_na_learned_when_other_asked(void)
+{
+	struct in6_addr h1 = lab_a6("2001:db8:10::51"), h2 = lab_a6("2001:db8:20::52");
+	uint8_t f[300];
+	unsigned n = lab_echo6_frame(f, AMAC, H1_6, &h1, &h2, 64, 16);
+	lab_from_vtep(&M, LAB_VTEP11, 5000, f, n);
+	CU_ASSERT_EQUAL_FATAL(count_of_type(&M, NET_ICMP6_NS), 2); /* to BD 20's two peers */
+	const uint8_t *ip = lab_frame_ip6(&M.cap[nth_of_type(&M, NET_ICMP6_NS, 0)]);
+	struct nd_msg m;
+	CU_ASSERT_EQUAL_FATAL(
+	    nd_parse((const struct net_ip6 *)ip, ip + NET_IP6_HLEN, lab_rd16(ip + 4), &m),
+	    ND_PARSE_OK);
+	CU_ASSERT(net_mac_eq(ip - NET_ETH_HLEN + 6, AMAC));
+	CU_ASSERT(m.has_slla && net_mac_eq(m.slla, AMAC));
+	CU_ASSERT(net_ip6_eq(&m.target, &h2));
+
+	struct arp6_entry_info e;
+	n = h2_answers(f, ND_NA_OVERRIDE); /* unsolicited: only refreshes */
+	lab_from_vtep(&L, LAB_VTEP12, 6000, f, n);
+	CU_ASSERT(!arp6_get(gw_nd(L.gw), L.bdif20, &h2, L.now, &e));
+	n = h2_answers(f, ND_NA_SOLICITED | ND_NA_OVERRIDE);
+	lab_from_vtep(&L, LAB_VTEP12, 6000, f, n);
+	CU_ASSERT_FATAL(arp6_get(gw_nd(L.gw), L.bdif20, &h2, L.now, &e));
+	CU_ASSERT(net_mac_eq(e.mac, H2_6));
+	CU_ASSERT_EQUAL(L.n_cap, 0); /* nothing sent back */
+
+	n = lab_echo6_frame(f, AMAC, H1_6, &h1, &h2, 64, 16);
+	lab_from_vtep(&L, LAB_VTEP11, 5000, f, n);
+	CU_ASSERT_EQUAL_FATAL(L.n_cap, 1);
+	CU_ASSERT_EQUAL(L.cap[0].outer_dst, LAB_VTEP12); /* where h2's answer came from */
+	unsigned len;
+	const uint8_t *in = inner_of(&L, 0, &len);
+	CU_ASSERT(net_mac_eq(in, H2_6) && net_mac_eq(in + 6, AMAC));
+	CU_ASSERT_EQUAL(in[NET_ETH_HLEN + 7], 63); /* routed: hop limit - 1 */
+
+	/* standard mode: the same answer creates nothing */
+	lab_fini(&M);
+	CU_ASSERT_FATAL(lab_init6(&M, NULL));
+	CU_ASSERT_EQUAL(gw_if_set_mac(M.gw, M.bdif20, AMAC), GW_OK);
+	n = h2_answers(f, ND_NA_SOLICITED | ND_NA_OVERRIDE);
+	lab_from_vtep(&M, LAB_VTEP12, 6000, f, n);
+	CU_ASSERT(!arp6_get(gw_nd(M.gw), M.bdif20, &h2, M.now, &e));
+}
+
 /* ================================================================ configuration */
 
 static struct lab E; /* holds G, an empty gateway (lab_gw_empty) */
@@ -408,6 +695,16 @@ static CU_TestInfo dataplane_tests[] = {
     CU_TEST_INFO_NULL,
 };
 
+static CU_TestInfo ipv6_tests[] = {
+    {"every round: one NA per BDIF and peer, the same bytes on both", test6_round_announcement},
+    {"every round: an IPv6-only BDIF announces too", test6_round_ipv6_only},
+    {"RAs from the shared link-local and MAC, alike on both", test6_ra_shared},
+    {"NS for shared addresses answered with the shared MAC", test6_ns_answered_with_shared_mac},
+    {"NA to the shared MAC learned when the other gateway asked",
+     test6_na_learned_when_other_asked},
+    CU_TEST_INFO_NULL,
+};
+
 static CU_TestInfo config_tests[] = {
     {"setters and the whole-config check", test_cfg_setters},
     {"config file errors name the word and line", test_cfg_load_errors},
@@ -417,6 +714,7 @@ static CU_TestInfo config_tests[] = {
 
 static CU_SuiteInfo suites[] = {
     {"anycast data plane", NULL, NULL, setup, teardown, dataplane_tests},
+    {"anycast IPv6, two gateways", NULL, NULL, setup6, teardown6, ipv6_tests},
     {"anycast configuration", NULL, NULL, NULL, NULL, config_tests},
     CU_SUITE_INFO_NULL,
 };
