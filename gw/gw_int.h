@@ -264,6 +264,8 @@ bool gw_if6_has_addr(const struct gw_if *gif, const struct in6_addr *a);
  * else a global one on dst's subnet, else the first global one, else the link-local. */
 const struct in6_addr *gw_if6_src_for(const struct gw_if *gif, const struct in6_addr *dst);
 void gw_if6_mac_changed(struct gw_if *gif);
+/* ifx's MAC is about to become mac: the derived link-local address changes with it. */
+void gw_if6_mac_changing(struct gw *gw, uint16_t ifx, const uint8_t *mac);
 int gw_if6_move_vrf(struct gw *gw, uint16_t ifx, uint16_t from, uint16_t to);
 void gw_if6_remove(struct gw *gw, uint16_t ifx);
 void gw_if6_fill_info(const struct gw_if *gif, struct gw_if_info *info);
@@ -280,6 +282,8 @@ void gw_nd_input(struct gw *gw, struct gw_pkt *p, uint16_t ifx, const uint8_t *i
 void gw_nd_tick(struct gw *gw);
 /* Interface ifx's IPv6 or RA settings changed: RAs rescheduled (fast initial ones). */
 void gw_nd_if_changed(struct gw *gw, uint16_t ifx);
+/* ifx's link-local address becomes new_ll: the old one withdrawn, the new one advertised. */
+void gw_nd_ll_change(struct gw *gw, uint16_t ifx, const struct in6_addr *new_ll);
 /* Unsolicited NA for every address of ifx (a MAC change). */
 void gw_nd_announce(struct gw *gw, uint16_t ifx);
 /* The anycast round's announcement: one unsolicited NA, for the link-local address. */

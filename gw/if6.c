@@ -40,6 +40,16 @@ void gw_if6_mac_changed(struct gw_if *gif)
 		nd_eui64_linklocal(gif->mac, &gif->v6.ll);
 }
 
+void gw_if6_mac_changing(struct gw *gw, uint16_t ifx, const uint8_t *mac)
+{
+	struct gw_if *gif = gw_if_ptr(gw, ifx);
+	struct in6_addr ll;
+	if (!gif || gif->v6.ll_set)
+		return;
+	nd_eui64_linklocal(mac, &ll);
+	gw_nd_ll_change(gw, ifx, &ll);
+}
+
 /* A global unicast address an interface may carry. */
 static bool addr6_is_valid_host(const struct in6_addr *a, uint8_t len)
 {
@@ -129,11 +139,13 @@ int gw_if_set_ll6(struct gw *gw, uint16_t ifx, const struct in6_addr *ll)
 		return GW_E_NOENT;
 	if (ll && !net_ip6_is_linklocal(ll))
 		return GW_E_INVAL;
-	gif->v6.ll_set = ll != NULL;
+	struct in6_addr new_ll;
 	if (ll)
-		gif->v6.ll = *ll;
+		new_ll = *ll;
 	else
-		gw_if6_mac_changed(gif);
+		nd_eui64_linklocal(gif->mac, &new_ll);
+	gw_nd_ll_change(gw, ifx, &new_ll);
+	gif->v6.ll_set = ll != NULL;
 	gw_nd_if_changed(gw, ifx);
 	return GW_OK;
 }

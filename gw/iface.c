@@ -317,6 +317,8 @@ int gw_if_set_mac(struct gw *gw, uint16_t ifx, const uint8_t *mac)
 	if (net_mac_is_mcast(mac) || net_mac_is_zero(mac))
 		return GW_E_INVAL;
 	bool changed = !net_mac_eq(gif->mac, mac);
+	if (changed)
+		gw_if6_mac_changing(gw, ifx, mac);
 	memcpy(gif->mac, mac, 6);
 	gw_if6_mac_changed(gif);
 	if (changed)

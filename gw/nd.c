@@ -286,6 +286,28 @@ void gw_nd_if_changed(struct gw *gw, uint16_t ifx)
 	}
 }
 
+/*
+ * ifx's link-local address becomes new_ll (a MAC change, on anycast BDIFs the fabric's MAC
+ * taking over, or one configured). The hosts route through the old one, learnt from our
+ * RAs, until its router lifetime (30 min by default) runs out, and nothing answers for it
+ * any more: so the old one says goodbye with a final RA (lifetime 0, from the old address
+ * and MAC: RFC 4861 6.2.5) and the new one is advertised within ND_FIRST_RA_MS.
+ */
+void gw_nd_ll_change(struct gw *gw, uint16_t ifx, const struct in6_addr *new_ll)
+{
+	struct gw_if *gif = gw_if_ptr(gw, ifx);
+	if (!gif || net_ip6_eq(&gif->v6.ll, new_ll))
+		return;
+	bool advertising = gif->v6.next_ra_ms != 0;
+	if (advertising) {
+		ra_send(gw, ifx, &nd_all_nodes, NULL, true);
+		gw_flush(gw);
+	}
+	gif->v6.ll = *new_ll;
+	if (advertising)
+		gw_nd_if_changed(gw, ifx);
+}
+
 void gw_nd_tick(struct gw *gw)
 {
 	for (uint16_t ifx = 1; ifx <= GW_IF_MAX; ifx++) {

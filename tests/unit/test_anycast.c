@@ -695,6 +695,55 @@ static CU_TestInfo dataplane_tests[] = {
     CU_TEST_INFO_NULL,
 };
 
+/* The RA among lab's captured frames k-th: its source address and what it says. */
+static struct in6_addr ra_of(const struct lab *lab, unsigned k, struct nd_msg *m)
+{
+	int i = nth_of_type(lab, NET_ICMP6_RA, k);
+	CU_ASSERT_FATAL(i >= 0);
+	const uint8_t *ip = lab_frame_ip6(&lab->cap[i]);
+	CU_ASSERT_EQUAL_FATAL(
+	    nd_parse((const struct net_ip6 *)ip, ip + NET_IP6_HLEN, lab_rd16(ip + 4), m),
+	    ND_PARSE_OK);
+	return ((const struct net_ip6 *)ip)->src;
+}
+
+/*
+ * A BDIF going into anycast mode on a running gateway changes its MAC, so its derived
+ * link-local: the hosts' default router. The old one is withdrawn at once (final RA, from
+ * the old address and MAC), the shared one advertised within half a second, so that the
+ * hosts' default route follows instead of pointing at an address nobody answers for until
+ * its lifetime (30 min) runs out.
+ */
+static void test6_turned_anycast_ll_follows(void)
+{
+	lab_fini(&L);
+	CU_ASSERT_FATAL(lab_init6(&L, NULL));
+	uint8_t own[6];
+	struct in6_addr old_ll, ll = shared_ll();
+	gw_bdif_default_mac(10, own);
+	nd_eui64_linklocal(own, &old_ll);
+	lab_advance(&L, 600); /* advertising from the old link-local */
+	lab_reset_capture(&L);
+	anycast_on_at(&L, L.bdif10);
+	struct nd_msg m;
+	CU_ASSERT_EQUAL_FATAL(count_of_type(&L, NET_ICMP6_RA), 2); /* to both flood peers */
+	struct in6_addr src = ra_of(&L, 0, &m);
+	CU_ASSERT(net_ip6_eq(&src, &old_ll));
+	CU_ASSERT_EQUAL(m.router_lifetime_s, 0);
+	CU_ASSERT(m.has_slla && net_mac_eq(m.slla, own));
+	lab_reset_capture(&L);
+	lab_advance(&L, 500);
+	CU_ASSERT_EQUAL_FATAL(count_of_type(&L, NET_ICMP6_RA), 2);
+	src = ra_of(&L, 0, &m);
+	CU_ASSERT(net_ip6_eq(&src, &ll));
+	CU_ASSERT_EQUAL(m.router_lifetime_s, 1800);
+	CU_ASSERT(m.has_slla && net_mac_eq(m.slla, AMAC));
+	/* the same MAC again changes nothing: no goodbye */
+	lab_reset_capture(&L);
+	anycast_on_at(&L, L.bdif10);
+	CU_ASSERT_EQUAL(L.n_cap, 0);
+}
+
 static CU_TestInfo ipv6_tests[] = {
     {"every round: one NA per BDIF and peer, the same bytes on both", test6_round_announcement},
     {"every round: an IPv6-only BDIF announces too", test6_round_ipv6_only},
@@ -702,6 +751,8 @@ static CU_TestInfo ipv6_tests[] = {
     {"NS for shared addresses answered with the shared MAC", test6_ns_answered_with_shared_mac},
     {"NA to the shared MAC learned when the other gateway asked",
      test6_na_learned_when_other_asked},
+    {"turned anycast: the old link-local withdrawn, the shared one advertised",
+     test6_turned_anycast_ll_follows},
     CU_TEST_INFO_NULL,
 };
 
