@@ -15,11 +15,18 @@
 #   $P-gw1 vxgwd, vxlan source 192.0.2.1 ─────────────────────────────────────┤
 #   $P-gw2 vxgwd, vxlan source 192.0.2.2 ─────────────────────────────────────┘
 #   both: bdif10 10.1.10.1/24, bdif20 10.1.20.1/24, bdif30 10.1.30.1/24 (BD 30: flood-group,
-#   where the gateways also hear each other), fabric anycast-gateway-mac 02:00:5e:00:aa:01
+#   where the gateways also hear each other), fabric anycast-gateway-mac 02:00:5e:00:aa:01;
+#   dual stack: 2001:db8:10::1/64, 2001:db8:20::1/64, 2001:db8:30::1/64 on the same BDIFs
 #
-# The hosts' base_reachable_time is raised (600 s) so that their ARP entries stay REACHABLE
-# during the test: any ARP request a host sends would then be a real re-ARP, and there must
-# be none. The VTEPs keep the kernel's default fdb ageing (300 s): without the gratuitous
+# IPv6: the hosts configure nothing; they take their address (prefix + EUI-64) and default
+# route (via the link-local both gateways derive from the shared MAC) from the gateways'
+# RAs, which must all be the same (one router). Each failover is measured in IPv6 at the
+# same kill (h1 pings h2 over both families at once), with the same bounds and checks, and
+# no neighbour solicitation from the hosts either.
+#
+# The hosts' base_reachable_time (ARP and ND) is raised (600 s) so that their entries stay
+# REACHABLE during the test: any ARP request or NS a host sends would then be a real re-ARP,
+# and there must be none. The VTEPs keep the kernel's default fdb ageing (300 s): without the gratuitous
 # ARP, a VTEP would send the anycast MAC to the dead gateway until then.
 #
 # With both gateways up, forwarding is checked for exact delivery (lab.sh): ICMP with exactly
