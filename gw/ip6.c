@@ -55,8 +55,9 @@ static bool ip6_output_check(struct gw *gw, struct gw_pkt *p, uint16_t ifx,
                              const struct in6_addr *nh)
 {
 	struct gw_if *gif = &gw->ifs[ifx];
-	if (!gif->up || !gw_if6_enabled(gif)) {
-		gw_drop(gw, p, GW_DROP_IF_DOWN);
+	enum gw_drop why = gw_ip6_egress_drop(gif->up, gw_if6_enabled(gif));
+	if (why) {
+		gw_drop(gw, p, why);
 		return false;
 	}
 	const struct gw_if *in = gw_if_ptr(gw, p->rx_ifx);
@@ -67,9 +68,10 @@ static bool ip6_output_check(struct gw *gw, struct gw_pkt *p, uint16_t ifx,
 		gw_ip6_segment(gw, p, ifx, nh, seg_mtu);
 		return false;
 	}
-	if (p->len > gif->mtu) {
+	why = gw_ip6_mtu_drop(p->len, gif->mtu);
+	if (why) {
 		gw_icmp6_error(gw, p, GW_ICMP6_PKT_TOO_BIG, gif->mtu);
-		gw_drop(gw, p, GW_DROP_IP6_TOO_BIG);
+		gw_drop(gw, p, why);
 		return false;
 	}
 	return true;
