@@ -2259,49 +2259,62 @@ static bool punted6(const char *what, const uint8_t *f, unsigned n)
 	return punted_frame(what, H1.vtep, 5000, f, n);
 }
 
+/* A destination H1 sends a packet to (UDP, hop limit 64), which must be punted. */
+struct v6_dst {
+	const char *what;
+	struct in6_addr dst;
+};
+
+static void punted_dsts(const struct v6_dst *d, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		struct vxp x;
+		vxp_flow6(&x, &H1, d[i].dst, NET_IPPROTO_UDP, 1, 8, 64);
+		CU_ASSERT(punted(d[i].what, &x));
+	}
+}
+
+/* One change to the IPv6 header of the base frame: n bytes from off, v[0], v[1], then 0. */
+struct v6_change {
+	const char *what;
+	uint8_t off, n;
+	uint8_t v[2];
+};
+
+static const struct v6_change V6_CHANGES[] = {
+    {"IPv6 version 4", 0, 1, {0x40}},
+    {"IPv6 payload length beyond the frame", 4, 1, {0x05}},
+    {"multicast source", 8, 1, {0xff}},
+    {"unspecified source", 8, 16, {0}},
+    {"link-local source", 8, 2, {0xfe, 0x80}},
+    {"hop limit 1", 7, 1, {1}},
+    {"hop limit 0", 7, 1, {0}},
+};
+
 /* The IPv6 header checks and scopes of ip6-input, the hop limit. */
 static void test_v6_punt_header(void)
 {
 	snap();
 	CU_ASSERT_FATAL(forwarded(&BASE6));
 	uint8_t f[200];
-	uint8_t *ip = f + NET_ETH_HLEN;
-	unsigned n = base6_frame(f);
-	ip[0] = 0x40;
-	CU_ASSERT(punted6("IPv6 version", f, n));
-	n = base6_frame(f);
-	ip[4] = 0x05; /* payload length beyond the frame */
-	CU_ASSERT(punted6("IPv6 payload length", f, n));
+	unsigned n;
+	for (unsigned i = 0; i < sizeof(V6_CHANGES) / sizeof(V6_CHANGES[0]); i++) {
+		const struct v6_change *c = &V6_CHANGES[i];
+		n = base6_frame(f);
+		for (unsigned k = 0; k < c->n; k++)
+			f[NET_ETH_HLEN + c->off + k] = k < 2 ? c->v[k] : 0;
+		CU_ASSERT(punted6(c->what, f, n));
+	}
 	CU_ASSERT(punted6("IPv6 header cut", f, NET_ETH_HLEN + 39));
-	n = base6_frame(f);
-	ip[8] = 0xff; /* multicast source */
-	CU_ASSERT(punted6("multicast source", f, n));
-	n = base6_frame(f);
-	memset(ip + 8, 0, 16);
-	CU_ASSERT(punted6("unspecified source", f, n));
-	n = base6_frame(f);
-	ip[8] = 0xfe, ip[9] = 0x80;
-	memset(ip + 10, 0, 6);
-	CU_ASSERT(punted6("link-local source", f, n));
-	n = base6_frame(f);
-	ip[7] = 1;
-	CU_ASSERT(punted6("hop limit 1", f, n));
-	ip[7] = 0;
-	CU_ASSERT(punted6("hop limit 0", f, n));
 
-	struct vxp x;
-	struct in6_addr ll = {.s6_addr = {0xfe, 0x80, [15] = 1}};
-	struct in6_addr mc = {.s6_addr = {0xff, 0x02, [15] = 1}};
-	struct in6_addr mc_global = {.s6_addr = {0xff, 0x0e, [15] = 0x42}};
-	struct in6_addr lo = {.s6_addr = {[15] = 1}};
-	vxp_flow6(&x, &H1, ll, NXT_ICMP6, 1, 8, 255);
-	CU_ASSERT(punted("to a link-local address", &x));
-	vxp_flow6(&x, &H1, mc, NXT_ICMP6, 1, 8, 255);
-	CU_ASSERT(punted("to all nodes, at the BDIF's MAC", &x));
-	vxp_flow6(&x, &H1, mc_global, NET_IPPROTO_UDP, 1, 8, 64);
-	CU_ASSERT(punted("to a global multicast group", &x));
-	vxp_flow6(&x, &H1, lo, NET_IPPROTO_UDP, 1, 8, 64);
-	CU_ASSERT(punted("to the loopback address", &x));
+	const struct v6_dst dsts[] = {
+	    {"to a link-local address", {.s6_addr = {0xfe, 0x80, [15] = 1}}},
+	    {"to all nodes, at the BDIF's MAC", {.s6_addr = {0xff, 0x02, [15] = 1}}},
+	    {"to a global multicast group", {.s6_addr = {0xff, 0x0e, [15] = 0x42}}},
+	    {"to the loopback address", {.s6_addr = {[15] = 1}}},
+	    {"to the unspecified address", {.s6_addr = {0}}},
+	};
+	punted_dsts(dsts, sizeof(dsts) / sizeof(dsts[0]));
 	n = base6_frame(f);
 	memcpy(f, (const uint8_t[]){0x33, 0x33, 0, 0, 0, 1}, 6);
 	CU_ASSERT(punted6("to a multicast MAC", f, n));
@@ -2326,21 +2339,18 @@ static void test_v6_punt_route(void)
 	CU_ASSERT_EQUAL(arp6_static_add(gw_nd(L.gw), L.bdif20, &h3ip, h3), 0);
 	snap();
 	CU_ASSERT_FATAL(forwarded(&BASE6));
+	const struct v6_dst dsts[] = {
+	    {"to the gateway's address (local)", a6(0x10, 1)},
+	    {"to the gateway's other address", a6(0x20, 1)},
+	    {"to the uplink's address", a6(NET6_UP, 2)},
+	    {"no route", a6(0x7777, 1)},
+	    {"null0 route", a6(0xdead, 1)},
+	    {"egress without IPv6", a6(0x200, 1)},
+	    {"neighbour unresolved", a6(0x20, 0x99)},
+	    {"neighbour MAC unknown (flood)", h3ip},
+	};
+	punted_dsts(dsts, sizeof(dsts) / sizeof(dsts[0]));
 	struct vxp x;
-	vxp_flow6(&x, &H1, a6(0x10, 1), NXT_ICMP6, 1, 8, 64);
-	CU_ASSERT(punted("to the gateway's address (local)", &x));
-	vxp_flow6(&x, &H1, a6(0x20, 1), NXT_ICMP6, 1, 8, 64);
-	CU_ASSERT(punted("to the gateway's other address", &x));
-	vxp_flow6(&x, &H1, a6(0x7777, 1), NET_IPPROTO_UDP, 1, 8, 64);
-	CU_ASSERT(punted("no route", &x));
-	vxp_flow6(&x, &H1, a6(0xdead, 1), NET_IPPROTO_UDP, 1, 8, 64);
-	CU_ASSERT(punted("null0 route", &x));
-	vxp_flow6(&x, &H1, a6(0x200, 1), NET_IPPROTO_UDP, 1, 8, 64);
-	CU_ASSERT(punted("egress without IPv6", &x));
-	vxp_flow6(&x, &H1, a6(0x20, 0x99), NET_IPPROTO_UDP, 1, 8, 64);
-	CU_ASSERT(punted("neighbour unresolved", &x));
-	vxp_flow6(&x, &H1, h3ip, NET_IPPROTO_UDP, 1, 8, 64);
-	CU_ASSERT(punted("neighbour MAC unknown (flood)", &x));
 	/* a neighbour that became usable after the snapshot: punted until the next one */
 	static const struct host h6 = {0x0a011406u, {2, 0, 0, 0, 0, 6}, LAB_VTEP13, 6000};
 	learn(&h6);
