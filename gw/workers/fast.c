@@ -7,12 +7,14 @@
  *   route: IPv4 checks (shared with the pipeline), TTL -> one FIB lookup per vector
  *          -> transit path, egress up, MTU -> usable neighbour
  *          -> BDIF: its MAC's VTEP | uplink: a socket of this worker on its netdev
- *   commit: TTL, Ethernet rewrite (802.1Q tag), VXLAN encap, counters
+ *   or IPv6 (an interface with IPv6): header checks, scopes, hop limit -> one FIB6 lookup
+ *          per vector -> transit path, egress up with IPv6, MTU -> usable neighbour -> as IPv4
+ *   commit: TTL or hop limit, Ethernet rewrite (802.1Q tag), VXLAN encap, counters
  *
  * Every test before "commit" only reads; a packet that fails one is restored to how it was
  * received and punted. The tests that decide a drop on the main thread are the pipeline's
- * own (gw/vxlan_inl.h, gw/l2_inl.h, gw/ip4_inl.h), so a packet either path would refuse is
- * refused here too, and the main thread drops it with the pipeline's reason;
+ * own (gw/vxlan_inl.h, gw/l2_inl.h, gw/ip4_inl.h, gw/ip6_inl.h), so a packet either path would
+ * refuse is refused here too, and the main thread drops it with the pipeline's reason;
  * tests/fuzz/fuzz_fastpath checks both paths against each other.
  */
 #include "gw/workers/fast.h"
