@@ -461,6 +461,14 @@ static void block_write(uint64_t *w, const struct fib_lpm6_range *r, uint32_t n,
 		vals[n] = 0; /* the last word's unused half */
 }
 
+static void direct_set(struct fib_lpm6 *lpm, uint32_t c, uint64_t e)
+{
+	lpm->direct[c] = e;
+	uint32_t page = c / FIB_LPM6_PAGE_ENTRIES;
+	if (e)
+		lpm->direct_pages[page / 64] |= 1ull << (page % 64);
+}
+
 static int chunk_build(struct fib_lpm6 *lpm, uint32_t c)
 {
 	if (scratch_reserve(lpm, 2 * (size_t)lpm->buckets[c].n + 1))
@@ -469,7 +477,7 @@ static int chunk_build(struct fib_lpm6 *lpm, uint32_t c)
 	uint64_t old = lpm->direct[c];
 	if (n == 1) {
 		lpm->pool_live -= entry_words(old);
-		lpm->direct[c] = lpm->scratch[0].val;
+		direct_set(lpm, c, lpm->scratch[0].val);
 		return 0;
 	}
 	if (n > FIB_LPM6_N_MAX)
@@ -488,7 +496,7 @@ static int chunk_build(struct fib_lpm6 *lpm, uint32_t c)
 	}
 	block_write(lpm->pool + base, lpm->scratch, n, wide);
 	lpm->pool_live += words - entry_words(old);
-	lpm->direct[c] = (wide ? FIB_LPM6_E_WIDE : 0) | (uint64_t)n << FIB_LPM6_E_N_SHIFT | base;
+	direct_set(lpm, c, (wide ? FIB_LPM6_E_WIDE : 0) | (uint64_t)n << FIB_LPM6_E_N_SHIFT | base);
 	return 0;
 }
 
@@ -538,9 +546,12 @@ static int rebuild_all(struct fib_lpm6 *lpm)
 		return FIB_E_NOMEM;
 	memcpy(old_direct, lpm->direct, FIB_LPM6_CHUNKS * sizeof(*old_direct));
 	uint64_t cap = lpm->pool_cap, used = lpm->pool_used, live = lpm->pool_live;
+	uint64_t pages[sizeof(lpm->direct_pages) / sizeof(uint64_t)];
+	memcpy(pages, lpm->direct_pages, sizeof(pages));
 	lpm->pool = NULL;
 	lpm->pool_cap = lpm->pool_used = lpm->pool_live = 0;
 	memset(lpm->direct, 0, FIB_LPM6_CHUNKS * sizeof(*lpm->direct));
+	memset(lpm->direct_pages, 0, sizeof(lpm->direct_pages));
 	for (uint32_t c = 0; c < FIB_LPM6_CHUNKS; c++) {
 		if (chunk_build(lpm, c)) {
 			free(lpm->pool);
@@ -549,6 +560,7 @@ static int rebuild_all(struct fib_lpm6 *lpm)
 			lpm->pool_used = used;
 			lpm->pool_live = live;
 			memcpy(lpm->direct, old_direct, FIB_LPM6_CHUNKS * sizeof(*old_direct));
+			memcpy(lpm->direct_pages, pages, sizeof(pages));
 			free(old_direct);
 			return FIB_E_NOMEM;
 		}
@@ -629,6 +641,18 @@ size_t fib_lpm6_copy_words(const struct fib_lpm6 *lpm)
 void fib_lpm6_copy(const struct fib_lpm6 *lpm, uint64_t *direct, uint64_t *pool)
 {
 	memcpy(direct, lpm->direct, FIB_LPM6_CHUNKS * sizeof(*direct));
+	if (lpm->pool_used)
+		memcpy(pool, lpm->pool, lpm->pool_used * sizeof(*pool));
+}
+
+void fib_lpm6_copy_sparse(const struct fib_lpm6 *lpm, uint64_t *direct, uint64_t *pool)
+{
+	for (uint32_t page = 0; page < FIB_LPM6_CHUNKS / FIB_LPM6_PAGE_ENTRIES; page++) {
+		if (!(lpm->direct_pages[page / 64] >> (page % 64) & 1))
+			continue;
+		size_t c = (size_t)page * FIB_LPM6_PAGE_ENTRIES;
+		memcpy(&direct[c], &lpm->direct[c], FIB_LPM6_PAGE_ENTRIES * sizeof(*direct));
+	}
 	if (lpm->pool_used)
 		memcpy(pool, lpm->pool, lpm->pool_used * sizeof(*pool));
 }

@@ -11,6 +11,62 @@
 #include "gw/ip4_inl.h"
 #include "gw/ip6_inl.h"
 
+/* ---------------------------------------------------------------- trace records */
+
+/*
+ * A record's 16 bytes hold one IPv6 address: ip6-input keeps the destination (code: next
+ * header), ip6-lookup the next hop (code: path type, ifx: egress; the destination is in
+ * ip6-input's), ip6-nd the neighbour (code: hit, miss; ifx: egress).
+ */
+struct gw_tr_ip6 {
+	struct in6_addr a;
+};
+GW_TRACE_PAYLOAD_FITS(struct gw_tr_ip6);
+
+enum { TR_ND_HIT = 0, TR_ND_MISS };
+
+GW_TRACE_HOOK static void trace_ip6(struct gw *gw, const struct gw_pkt *p,
+                                    enum gw_trace_stage stage, uint8_t code, uint16_t ifx,
+                                    const struct in6_addr *a)
+{
+	struct gw_trace_rec *r = gw_trace_rec_new(gw, p, stage, ifx);
+	if (!r)
+		return;
+	r->code = code;
+	((struct gw_tr_ip6 *)gw_trace_data(r))->a = *a;
+}
+
+void gw_tr_fmt_ip6_input(struct gw_trace_fmt *f, const struct gw_trace_rec *r)
+{
+	gw_trace_put_if(f, "interface", r->ifx);
+	gw_trace_put_ip6(f, "dst", &((const struct gw_tr_ip6 *)gw_trace_cdata(r))->a);
+	gw_trace_put_num(f, "next-header", r->code);
+}
+
+void gw_tr_fmt_ip6_lookup(struct gw_trace_fmt *f, const struct gw_trace_rec *r)
+{
+	static const char *const types[] = {[FIB_PATH_DROP] = "null0",
+	                                    [FIB_PATH_LOCAL] = "local",
+	                                    [FIB_PATH_ATTACHED] = "attached",
+	                                    [FIB_PATH_GATEWAY] = "gateway"};
+	if (r->code == 0 || r->code > FIB_PATH_GATEWAY) {
+		gw_trace_put_str(f, "result", "miss");
+		return;
+	}
+	gw_trace_put_str(f, "result", types[r->code]);
+	if (r->code == FIB_PATH_GATEWAY)
+		gw_trace_put_ip6(f, "via", &((const struct gw_tr_ip6 *)gw_trace_cdata(r))->a);
+	if (r->code != FIB_PATH_DROP)
+		gw_trace_put_if(f, "interface", r->ifx);
+}
+
+void gw_tr_fmt_ip6_nd(struct gw_trace_fmt *f, const struct gw_trace_rec *r)
+{
+	gw_trace_put_if(f, "interface", r->ifx);
+	gw_trace_put_ip6(f, "neighbour", &((const struct gw_tr_ip6 *)gw_trace_cdata(r))->a);
+	gw_trace_put_str(f, "result", r->code == TR_ND_HIT ? "hit" : "miss: solicited");
+}
+
 /* ---------------------------------------------------------------- output */
 
 /* No MAC for nh on ifx yet: the ND table holds p while it solicits (or says it failed). */
@@ -39,6 +95,8 @@ static void neigh6_miss(struct gw *gw, struct gw_pkt *p, uint16_t ifx, const str
 void gw_ip6_neigh_output(struct gw *gw, struct gw_pkt *p, uint16_t ifx, const struct in6_addr *nh)
 {
 	const uint8_t *mac = arp6_lookup(gw->nd, ifx, nh, gw->now_ms);
+	if (gw_traced(p))
+		trace_ip6(gw, p, GW_TR_IP6_ND, mac ? TR_ND_HIT : TR_ND_MISS, ifx, nh);
 	if (!mac) {
 		neigh6_miss(gw, p, ifx, nh);
 		return;
@@ -197,12 +255,17 @@ static bool ip6_forward(struct gw *gw, const struct fib6 *fib, struct gw_pkt *p,
                         struct in6_addr *nh)
 {
 	struct net_ip6 *ip = (struct net_ip6 *)p->data;
-	if (res == FIB_LOOKUP_MISS) {
+	const struct fib6_path *path = res ? fib6_path_select(fib, res, p->flow_hash) : NULL;
+	if (gw_traced(p)) {
+		struct in6_addr via = path ? path->nh : (struct in6_addr){0};
+		trace_ip6(gw, p, GW_TR_IP6_LOOKUP, path ? path->type : 0, path ? path->ifx : 0,
+		          &via);
+	}
+	if (!path) {
 		gw_icmp6_error(gw, p, GW_ICMP6_NO_ROUTE, 0);
 		gw_drop(gw, p, GW_DROP_NO_ROUTE);
 		return false;
 	}
-	const struct fib6_path *path = fib6_path_select(fib, res, p->flow_hash);
 	if (path->type == FIB_PATH_LOCAL) {
 		gw->cnt.local6++;
 		gw_ip6_local_input(gw, p);
@@ -269,6 +332,11 @@ void gw_ip6_input_vec(struct gw *gw, struct gw_pkt **pkts, unsigned n)
 		if (why) {
 			gw_drop(gw, pkts[i], why);
 			continue;
+		}
+		if (gw_traced(pkts[i])) {
+			const struct net_ip6 *ip = (const struct net_ip6 *)pkts[i]->data;
+			struct in6_addr dst = ip->dst;
+			trace_ip6(gw, pkts[i], GW_TR_IP6_INPUT, ip->nxt, pkts[i]->rx_ifx, &dst);
 		}
 		if (!ip6_input_scoped(gw, pkts[i]))
 			v[nv++] = pkts[i];
