@@ -102,9 +102,10 @@ static struct in6_addr fuzz_ip6(uint16_t net, uint16_t host)
 
 static const uint8_t fuzz_host60[6] = {0x02, 0xaa, 0x00, 0x00, 0x00, 0x60};
 
+/* 2001:db8:net::1/64 on ifx (up0: ::2, its next hop is ::1) */
 static void fuzz_add_addr6(struct fuzz_gw *g, uint16_t ifx, uint16_t net)
 {
-	struct in6_addr a = fuzz_ip6(net, 1);
+	struct in6_addr a = fuzz_ip6(net, net == 0xff ? 2 : 1);
 	fuzz_must(gw_if_addr6_add(g->L.gw, ifx, &a, 64), "gw_if_addr6_add");
 }
 
