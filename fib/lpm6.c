@@ -168,6 +168,19 @@ static int bucket_grow(struct fib_lpm6 *lpm, struct fib_lpm6_bucket *b)
 	return 0;
 }
 
+static bool bucket_in_use(const struct fib_lpm6 *lpm, uint32_t c)
+{
+	return lpm->bucket_used[c >> 6] >> (c & 63) & 1;
+}
+
+/* Empty buckets hold no allocation (bucket_shrink()), so "in use" is "has prefixes". */
+static void bucket_mark(struct fib_lpm6 *lpm, uint32_t c)
+{
+	uint64_t bit = 1ull << (c & 63);
+	lpm->bucket_used[c >> 6] =
+	    lpm->buckets[c].n ? lpm->bucket_used[c >> 6] | bit : lpm->bucket_used[c >> 6] & ~bit;
+}
+
 static void bucket_shrink(struct fib_lpm6 *lpm, struct fib_lpm6_bucket *b)
 {
 	if (b->n == 0) {
@@ -224,8 +237,10 @@ struct fib_lpm6 *fib_lpm6_create(void)
 	lpm->buckets = calloc(FIB_LPM6_CHUNKS, sizeof(*lpm->buckets));
 	lpm->short_val = calloc(SHORT_SLOTS, sizeof(*lpm->short_val));
 	lpm->dirty_bits = calloc(FIB_LPM6_CHUNKS / 64, sizeof(*lpm->dirty_bits));
+	lpm->bucket_used = calloc(FIB_LPM6_CHUNKS / 64, sizeof(*lpm->bucket_used));
 	lpm->dirty = malloc(DIRTY_MAX * sizeof(*lpm->dirty));
-	if (!lpm->direct || !lpm->buckets || !lpm->short_val || !lpm->dirty_bits || !lpm->dirty) {
+	if (!lpm->direct || !lpm->buckets || !lpm->short_val || !lpm->dirty_bits ||
+	    !lpm->bucket_used || !lpm->dirty) {
 		fib_lpm6_destroy(lpm);
 		return NULL;
 	}
@@ -236,10 +251,12 @@ void fib_lpm6_destroy(struct fib_lpm6 *lpm)
 {
 	if (!lpm)
 		return;
-	if (lpm->buckets)
+	if (lpm->buckets && lpm->bucket_used)
 		for (uint32_t c = 0; c < FIB_LPM6_CHUNKS; c++)
-			free(lpm->buckets[c].v);
+			if (bucket_in_use(lpm, c))
+				free(lpm->buckets[c].v);
 	free(lpm->buckets);
+	free(lpm->bucket_used);
 	free(lpm->direct);
 	free(lpm->pool);
 	free(lpm->short_val);
@@ -280,6 +297,7 @@ int fib_lpm6_set(struct fib_lpm6 *lpm, struct fib_lpm6_addr pfx, unsigned len, u
 	memmove(&b->v[i + 1], &b->v[i], (b->n - i) * sizeof(*b->v));
 	b->v[i] = (struct fib_lpm6_pfx){.start = pfx, .val = val, .len = (uint8_t)len};
 	b->n++;
+	bucket_mark(lpm, c);
 	lpm->count++;
 	mark_dirty(lpm, c);
 	return 0;
@@ -308,6 +326,7 @@ int fib_lpm6_del(struct fib_lpm6 *lpm, struct fib_lpm6_addr pfx, unsigned len)
 	memmove(&b->v[i], &b->v[i + 1], (b->n - i - 1) * sizeof(*b->v));
 	b->n--;
 	bucket_shrink(lpm, b);
+	bucket_mark(lpm, c);
 	lpm->count--;
 	mark_dirty(lpm, c);
 	return 0;
@@ -471,6 +490,11 @@ static void direct_set(struct fib_lpm6 *lpm, uint32_t c, uint64_t e)
 
 static int chunk_build(struct fib_lpm6 *lpm, uint32_t c)
 {
+	if (!bucket_in_use(lpm, c)) { /* one range, the cover: its header need not be read */
+		lpm->pool_live -= entry_words(lpm->direct[c]);
+		direct_set(lpm, c, chunk_cover(lpm, c));
+		return 0;
+	}
 	if (scratch_reserve(lpm, 2 * (size_t)lpm->buckets[c].n + 1))
 		return FIB_E_NOMEM;
 	uint32_t n = chunk_ranges(lpm, c);
@@ -666,7 +690,7 @@ void fib_lpm6_mem(const struct fib_lpm6 *lpm, size_t *lookup_bytes, size_t *tota
 	if (total_bytes)
 		*total_bytes = sizeof(*lpm) + direct + lpm->pool_cap * sizeof(*lpm->pool) +
 		               FIB_LPM6_CHUNKS * sizeof(*lpm->buckets) + lpm->bucket_bytes +
-		               SHORT_SLOTS * sizeof(*lpm->short_val) + FIB_LPM6_CHUNKS / 8 +
+		               SHORT_SLOTS * sizeof(*lpm->short_val) + 2 * (FIB_LPM6_CHUNKS / 8) +
 		               DIRTY_MAX * sizeof(*lpm->dirty) +
 		               lpm->scratch_cap * sizeof(*lpm->scratch);
 }

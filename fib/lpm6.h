@@ -79,7 +79,10 @@ struct fib_lpm6 {
 	uint64_t direct_pages[FIB_LPM6_CHUNKS / FIB_LPM6_PAGE_ENTRIES / 64];
 
 	/* The prefix set (the source the chunks are rebuilt from). */
-	struct fib_lpm6_bucket *buckets;      /* per chunk: prefixes /DBITS../128 */
+	struct fib_lpm6_bucket *buckets; /* per chunk: prefixes /DBITS../128 */
+	/* Chunks whose bucket holds prefixes: a rebuild of all and the destroy visit only
+	 * those, and leave the 16 MiB of bucket headers of a sparse table untouched. */
+	uint64_t *bucket_used;
 	uint32_t *short_val;                  /* /0../DBITS-1 by (1 << len | top len bits) */
 	uint32_t short_count[FIB_LPM6_DBITS]; /* of those, per length (covers skip empty ones) */
 	size_t count;

@@ -146,6 +146,7 @@ void gw_nd_announce(struct gw *gw, uint16_t ifx)
 	nd_advertise(gw, ifx, &gif->v6.ll, &nd_all_nodes, NULL, flags);
 	for (unsigned k = 0; k < gif->v6.n_addrs; k++)
 		nd_advertise(gw, ifx, &gif->v6.addr[k], &nd_all_nodes, NULL, flags);
+	gw_flush(gw);
 }
 
 /* ---------------------------------------------------------------- router advertisements */
@@ -257,6 +258,7 @@ void gw_nd_if_changed(struct gw *gw, uint16_t ifx)
 	if (!want && gif->v6.next_ra_ms) {
 		ra_send(gw, ifx, &nd_all_nodes, NULL, true);
 		gif->v6.next_ra_ms = 0;
+		gw_flush(gw); /* a configuration change, not a packet vector: sent now */
 	} else if (want) {
 		/* a change is announced soon: hosts learn new prefixes and flags at once */
 		gif->v6.initial_ras = ND_INITIAL_RAS;

@@ -8,6 +8,7 @@ build_pkgs=(build-essential cmake pkg-config libev-dev libcli-dev libreadline-de
 test_pkgs=(iproute2 iputils-ping arping iperf3 tcpdump tshark python3 python3-scapy expect telnet
            openssh-server openssh-client valgrind clang hyperfine procps psmisc ethtool
            netsniff-ng openssl curl
+           radvd ndisc6 traceroute iputils-tracepath # IPv6: RAs of the kernel twin, rdisc6, paths
            libclang-rt-dev) # libFuzzer and the sanitizer runtimes of clang (tests/fuzz)
 pkgs=("${build_pkgs[@]}")
 [ "$what" = test ] && pkgs+=("${test_pkgs[@]}")
@@ -21,3 +22,9 @@ SUDO=; [ "$(id -u)" -eq 0 ] || SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# The tests run radvd themselves, in their namespaces: the system's radvd service must not
+# advertise on the host's own interfaces (Debian's starts only with an /etc/radvd.conf, which
+# nothing here writes; disabled all the same).
+if [[ " ${missing[*]} " == *" radvd "* ]] && command -v systemctl >/dev/null 2>&1; then
+  $SUDO systemctl disable --now radvd.service >/dev/null 2>&1 || true
+fi

@@ -29,10 +29,10 @@
 # GATEWAY MODES (in $P-gw):
 #   daemon (state after lab_up): ul0 192.0.2.1/24, up0 up with NO address, ip_forward=0;
 #          gw_start CONFIG runs $VXGWD -f CONFIG -s SOCKET -F there.
-#   kernel: kernel_gw_up [--up0-mtu N] [--wire] builds the same gateway from Linux parts:
-#          vxlan5000/6000/7000 (srcport 49152-65535, df set, learning) in bridges br10/br20/
-#          br30 holding 10.1.X.1/24, up0 203.0.113.2/30, default via 203.0.113.1,
-#          ip_forward=1. --wire: its ul0 and up0 send what a NIC puts on a wire, complete
+#   kernel: kernel_gw_up [--up0-mtu N] [--wire] [--ipv6] builds the same gateway from Linux
+#          parts: vxlan5000/6000/7000 (srcport 49152-65535, df set, learning) in bridges br10/
+#          br20/br30 holding 10.1.X.1/24, up0 203.0.113.2/30, default via 203.0.113.1,
+#          ip_forward=1 (--ipv6: the same in IPv6, with radvd, see "IPv6"). --wire: its ul0 and up0 send what a NIC puts on a wire, complete
 #          checksums and frames within the MTU (tx checksum and segmentation offloads off, so
 #          the kernel completes and segments in software); without it the twin hands the
 #          hosts' partial checksums and super-packets on as they came, which a capture cannot
@@ -41,6 +41,8 @@
 #
 # FUNCTIONS
 #   lab_init PREFIX [TMPDIR]   set $P, $LAB_TMP (created; default mktemp -d), binaries
+#   lab_start SECONDS "$0" "$@"  a script's start: timeout, build dir, KERNEL, lab_init,
+#                              root (and vxgwd unless KERNEL=1) required, cleanup trap
 #   lab_up / lab_down          build / remove the lab (lab_down is idempotent: kills every
 #                              process in the lab namespaces, deletes them)
 #   lab_cleanup                lab_down + remove $LAB_TMP (lab_trap installs it on EXIT/INT/TERM)
@@ -61,7 +63,9 @@
 #   gw_running                 the same, printing how it ended and its log's end if not
 #   gw_has_line "SHOW" TOK...  run a show command; succeed if one line has all TOKs as words
 #   lab_gw_config [--bds "10 20 30"] [--up0-mtu N]   print a vxgwd config for this lab
-#   kernel_gw_up [--up0-mtu N] [--wire] / kernel_gw_down
+#   kernel_gw_up [--up0-mtu N] [--wire] [--ipv6] / kernel_gw_down
+#   IPv6: lab_ipv6_on, lab_host6_on, lab_ext6_up, lab_eui64, lab_slaac, lab_radvd: see
+#   "IPv6" below; a second tenant: lab_blue_up, lab_kernel_tenant_bd (below)
 #   lab_wire NS off|on IFACE...  the interfaces send complete frames, as a NIC does on its
 #                              wire (offloads done in software) / back to the lab's setting
 #   lab_workers_line           "dataplane workers N" when VXGW_E2E_WORKERS=N is set (else
@@ -78,6 +82,7 @@
 #   check "DESC" CMD...        TAP-style assertion: ok N - DESC / not ok N - DESC (+ output)
 #   skip "DESC" REASON         ok N - DESC # SKIP REASON (counted apart)
 #   not CMD...                 negation usable in check
+#   daemon_only DESC           true with vxgwd; with KERNEL=1 records DESC skipped, false
 #   lab_finish                 cleanup, print "N passed, M failed", exit 0/1
 #
 # Variables: VXGW_BUILD (default <repo>/build), VXGWD, VXGW_CLI, LAB_OFFLOAD, LAB_GRO, PING_COUNT,
@@ -125,6 +130,14 @@ note() { echo "# $*"; }
 # not CMD...: succeeds when CMD fails (check "..." not CMD; a bare `!` is not a command).
 not() { ! "$@"; }
 
+# daemon_only DESC: true with vxgwd as the gateway; with the kernel as the gateway
+# (KERNEL=1, the scripts' VXGW_E2E_KERNEL) records DESC as skipped and is false.
+daemon_only() {
+  [ "${KERNEL:-0}" = 1 ] || return 0
+  skip "$1" "needs vxgwd (kernel mode)"
+  return 1
+}
+
 lab_summary() {
   [ "$T_SKIP" -gt 0 ] && echo "# $T_SKIP skipped"
   echo "$T_PASS passed, $T_FAIL failed"
@@ -148,6 +161,23 @@ lab_run_under_timeout() {
     export VXGW_E2E_UNDER_TIMEOUT=$secs
     exec timeout -k 30 "$secs" bash "$@"
   fi
+}
+
+# lab_start SECONDS "$0" "$@": how a test script with a kernel twin starts: again under
+# `timeout SECONDS` (lab_run_under_timeout); VXGW_BUILD from its first argument, KERNEL from
+# VXGW_E2E_KERNEL; lab_init with prefix vxt<PID>; root needed, and vxgwd unless KERNEL=1
+# (else exit 77); lab_cleanup on exit.
+lab_start() {
+  local secs=$1
+  shift
+  lab_run_under_timeout "$secs" "$@"
+  shift
+  [ -n "${1:-}" ] && VXGW_BUILD=$1
+  KERNEL=${VXGW_E2E_KERNEL:-0}
+  lab_init "vxt$$"
+  lab_require_root
+  [ "$KERNEL" = 1 ] || lab_require_daemon
+  lab_trap
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -276,8 +306,8 @@ _lab_sysctl() { # NS key=value...
 lab_gc_stale() {
   local ns pid
   for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
-    # (the standard names, and those of test_anycast, test_vrf and test_dot1q)
-    [[ $ns =~ ^vxt([0-9]+)-(ul|gw[12]?|vtep[123]|h[123]|ext|b[12]|v[0-9]+|rred|rblue)$ ]] || continue
+    # (the standard names, and those of test_anycast, test_vrf, test_dot1q and test_ipv6)
+    [[ $ns =~ ^vxt([0-9]+)-(ul|gw[12]?|vtep[123]|h[123]|ext2?|b[12]|v[0-9]+|rred|rblue)$ ]] || continue
     pid=${BASH_REMATCH[1]}
     # alive unless gone or a zombie (state Z: killed, not yet reaped)
     [ -d "/proc/$pid" ] && [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ] && continue
@@ -301,10 +331,39 @@ _lab_ns_add() {
   done
 }
 
+# _lab_vxlan_bridge NS VNI BR HEADEND [VXLAN ARGS...]: in NS, vxlanVNI (UDP port 4789, MTU
+# 1450, with the extra ARGS) as a port of a new bridge BR (no STP, no multicast snooping, MTU
+# 1450), both up; HEADEND: where the all-zero FDB entry sends BUM frames (head-end
+# replication), "-" for none (a flood group).
+_lab_vxlan_bridge() {
+  local ns=$1 vni=$2 br=$3 headend=$4
+  shift 4
+  lab_must ip -n "$ns" link add "vxlan$vni" type vxlan id "$vni" dstport 4789 "$@" || return 1
+  lab_must ip -n "$ns" link set "vxlan$vni" mtu 1450 || return 1
+  lab_must ip -n "$ns" link add "$br" type bridge stp_state 0 mcast_snooping 0 || return 1
+  lab_must ip -n "$ns" link set "vxlan$vni" master "$br" up || return 1
+  lab_must ip -n "$ns" link set "$br" mtu 1450 up || return 1
+  [ "$headend" = - ] ||
+    lab_must bridge -n "$ns" fdb append 00:00:00:00:00:00 dev "vxlan$vni" dst "$headend"
+}
+
+# _lab_host_behind VT PORT HOSTNS MAC ADDR BR: host HOSTNS (eth0: MAC, ADDR/24, MTU 1450,
+# default route via ADDR's .1) on veth PORT of bridge BR in the VTEP's namespace VT.
+_lab_host_behind() {
+  local vt=$1 port=$2 h=$3 mac=$4 addr=$5 br=$6
+  lab_must ip -n "$vt" link add "$port" type veth peer name eth0 netns "$h" || return 1
+  lab_must ip -n "$vt" link set "$port" mtu 1450 master "$br" up || return 1
+  lab_must _lab_offload "$vt" "$port" || return 1
+  lab_must ip -n "$h" link set eth0 address "$mac" mtu 1450 up || return 1
+  lab_must ip -n "$h" addr add "$addr/24" dev eth0 || return 1
+  lab_must ip -n "$h" route add default via "${addr%.*}.1" || return 1
+  lab_must _lab_offload "$h" eth0 || return 1
+}
+
 # Each step is `lab_must CMD || return 1`: lab_up is mostly called from check, whose `if`
 # makes bash ignore set -e (see lab_must).
 _lab_up_body() {
-  local n i vt h
+  local n i vt
   lab_must _lab_ns_add $LAB_NAMES || return 1
 
   # underlay segment
@@ -325,31 +384,16 @@ _lab_up_body() {
   # tenants: VTEP + host
   for i in 1 2 3; do
     vt=$P-vtep$i
-    h=$P-h$i
     lab_must ip -n "$vt" addr add "${LAB_VTEP[i]}/24" dev ul0 || return 1
     lab_must ip -n "$vt" link set ul0 up || return 1
     if [ "$i" = 3 ]; then
-      lab_must ip -n "$vt" link add "vxlan${LAB_VNI[i]}" type vxlan id "${LAB_VNI[i]}" \
-        group $LAB_GROUP dev ul0 dstport 4789 local "${LAB_VTEP[i]}" || return 1
+      _lab_vxlan_bridge "$vt" "${LAB_VNI[i]}" br0 - local "${LAB_VTEP[i]}" group $LAB_GROUP \
+        dev ul0 || return 1
     else
-      lab_must ip -n "$vt" link add "vxlan${LAB_VNI[i]}" type vxlan id "${LAB_VNI[i]}" \
-        dstport 4789 local "${LAB_VTEP[i]}" nolearning || return 1
+      _lab_vxlan_bridge "$vt" "${LAB_VNI[i]}" br0 $LAB_GW_UL local "${LAB_VTEP[i]}" nolearning ||
+        return 1
     fi
-    lab_must ip -n "$vt" link set "vxlan${LAB_VNI[i]}" mtu 1450 || return 1
-    lab_must ip -n "$vt" link add br0 type bridge stp_state 0 mcast_snooping 0 || return 1
-    lab_must ip -n "$vt" link set "vxlan${LAB_VNI[i]}" master br0 up || return 1
-    lab_must ip -n "$vt" link add "h$i" type veth peer name eth0 netns "$h" || return 1
-    lab_must ip -n "$vt" link set "h$i" mtu 1450 master br0 up || return 1
-    lab_must ip -n "$vt" link set br0 up || return 1
-    if [ "$i" != 3 ]; then
-      lab_must bridge -n "$vt" fdb append 00:00:00:00:00:00 dev "vxlan${LAB_VNI[i]}" \
-        dst $LAB_GW_UL || return 1
-    fi
-    lab_must _lab_offload "$vt" "h$i" || return 1
-    lab_must ip -n "$h" link set eth0 address "${LAB_HOST_MAC[i]}" mtu 1450 up || return 1
-    lab_must ip -n "$h" addr add "${LAB_HOST[i]}/24" dev eth0 || return 1
-    lab_must ip -n "$h" route add default via "10.1.${LAB_BD[i]}.1" || return 1
-    lab_must _lab_offload "$h" eth0 || return 1
+    _lab_host_behind "$vt" "h$i" "$P-h$i" "${LAB_HOST_MAC[i]}" "${LAB_HOST[i]}" br0 || return 1
   done
 
   # uplink and "internet"
@@ -530,7 +574,7 @@ lab_tshark() {
   local f
   f=$(cap_file "$1")
   shift
-  timeout 60 tshark -n -o ip.defragment:FALSE -r "$f" "$@" 2>/dev/null
+  timeout 60 tshark -n -o ip.defragment:FALSE -o ipv6.defragment:FALSE -r "$f" "$@" 2>/dev/null
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -538,6 +582,9 @@ lab_tshark() {
 #
 #   lab_ping_exact FROM DST N [ping args]   N echo requests 50 ms apart (ping -c N -i 0.05
 #       -W 2): exactly N replies and no duplicate; prints "N sent, M received, D duplicates"
+#   lab_ping_expect FROM DST N R [ping args]   the same, exactly R replies (0: isolation)
+#   (DST: IPv4 or IPv6, fe80::X%IFACE for a link-local one, in every helper here; an IPv6
+#   receiver binds to ::, the checks read the IPv6 headers and the kernel's IPv6 counters)
 #   lab_udp_exact FROM TO DST [N] [SIZE]    N (default 200) numbered datagrams of 12..SIZE
 #       (1300) bytes over 8 flows, from namespace FROM to DST:9100 in namespace TO
 #       (udpflows.py seq-*): each received exactly once and intact; the checksum-error
@@ -557,8 +604,8 @@ lab_tshark() {
 #   (iperf3's byte totals are not compared: its receiver stops counting when the test time
 #   is up, with data still in flight. lab_tcp_exact counts bytes exactly.)
 #   lab_csum_errors NS      the sum of NS's kernel InCsumErrors counters (IpExt, Tcp, Udp,
-#       UdpLite, Icmp; nstat shows them), which count every received packet with a bad
-#       checksum
+#       UdpLite, Icmp, and IPv6's Udp6, UdpLite6, Icmp6; nstat shows them), which count
+#       every received packet with a bad checksum
 #   LAB_RX_AT[NS]="CAPNS IFACE MTU"   where frames for NS arrive from the gateway as it sent
 #       them: for a host behind a VTEP, the VTEP's ul0 (VXLAN, checked inside; past it the
 #       VTEP's vxlan device merges a TCP flow's segments by GRO and rewrites the checksum
@@ -575,20 +622,28 @@ LAB_TCP_PORT=9200
 LAB_IPERF_PORT=5201
 
 lab_ping_exact() {
-  local from=$1 dst=$2 n=$3 out tx rx dup
+  local from=$1 dst=$2 n=$3
   shift 3
+  lab_ping_expect "$from" "$dst" "$n" "$n" "$@"
+}
+
+lab_ping_expect() {
+  local from=$1 dst=$2 n=$3 want=$4 out tx rx dup
+  shift 4
   out=$(lab_exec "$from" timeout $((n / 20 + 15)) ping -n -q -c "$n" -i 0.05 -W 2 "$@" "$dst" 2>&1)
   echo "$out" | tail -n 3
   tx=$(echo "$out" | sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p')
   rx=$(echo "$out" | sed -n 's/.* \([0-9]*\) received.*/\1/p')
   dup=$(echo "$out" | sed -n 's/.* +\([0-9]*\) duplicates.*/\1/p')
-  echo "${tx:-?} sent, ${rx:-?} received, ${dup:-0} duplicates (expected $n, $n, 0)"
-  [ "$tx" = "$n" ] && [ "$rx" = "$n" ] && [ -z "$dup" ]
+  echo "${tx:-?} sent, ${rx:-?} received, ${dup:-0} duplicates (expected $n, $want, 0)"
+  [ "$tx" = "$n" ] && [ "$rx" = "$want" ] && [ -z "$dup" ]
 }
 
-# (read from /proc/net/snmp and /proc/net/netstat: pairs of a header line and a value line)
+# (read from /proc/net/snmp and /proc/net/netstat: pairs of a header line and a value line;
+# and /proc/net/snmp6: a name and a value a line, Udp6InCsumErrors, Icmp6InCsumErrors...)
 lab_csum_errors() {
-  lab_exec "$1" cat /proc/net/snmp /proc/net/netstat | awk '
+  lab_exec "$1" cat /proc/net/snmp /proc/net/netstat /proc/net/snmp6 2>/dev/null | awk '
+    NF == 2 && $1 ~ /6InCsumErrors$/ { s += $2; next }
     $1 == prev { for (i = 2; i <= NF; i++) if (h[i] == "InCsumErrors") s += $i; prev = ""; next }
     { prev = $1; for (i = 2; i <= NF; i++) h[i] = $i }
     END { print s + 0 }'
@@ -651,20 +706,24 @@ _lab_rx_check() {
   [ -n "$at" ] || { echo "no receive point for $2: frames not checked"; return 0; }
   read -r capns ifc mtu <<<"$at"
   local rc=0
+  # fields: 1 IPv4 lengths, 2 IPv6 payload lengths, 3-5 IPv4, TCP, UDP checksum status,
+  # 6-7 ICMP and ICMPv6 checksum status, 8-9 ICMP and ICMPv6 type (every occurrence: the
+  # outer headers of VXLAN come first)
   lab_tshark "$name" -o tcp.check_checksum:TRUE -o udp.check_checksum:TRUE \
     -o ip.check_checksum:TRUE -Y "$filter" -T fields -E occurrence=a -E aggregator=' ' \
-    -e ip.len -e ip.checksum.status -e tcp.checksum.status -e udp.checksum.status \
-    -e icmp.checksum.status -e icmp.type |
+    -e ip.len -e ipv6.plen -e ip.checksum.status -e tcp.checksum.status -e udp.checksum.status \
+    -e icmp.checksum.status -e icmpv6.checksum.status -e icmp.type -e icmpv6.type |
     awk -F'\t' -v mtu="$mtu" -v min="$min" -v exact="$exact" -v at="$capns $ifc" '
       function badf(f, first,   k, i, st) {
         k = split($f, st, " "); if (first && k > 1) k = 1
         for (i = 1; i <= k; i++) if (st[i] == "0") return 1
         return 0 }
-      { k = split($1, len, " ")
-        if ($6 != "") { icmp++; if (len[1] + 0 > mtu) big++
-                        b = badf(2, 0) || badf(5, 1) }
-        else { n++; for (i = 1; i <= k; i++) if (len[i] + 0 > mtu) big++
-               b = badf(2, 0) || badf(3, 0) || badf(4, 0) || badf(5, 0) }
+      { k = split($1, len, " "); k6 = split($2, len6, " ")
+        for (i = 1; i <= k6; i++) len[k + i] = len6[i] + 40
+        if ($8 != "" || $9 != "") { icmp++; if (len[1] + 0 > mtu) big++
+                                    b = badf(3, 0) || badf(6, 1) || badf(7, 1) }
+        else { n++; for (i = 1; i <= k + k6; i++) if (len[i] + 0 > mtu) big++
+               b = badf(3, 0) || badf(4, 0) || badf(5, 0) || badf(6, 0) || badf(7, 0) }
         if (b) { bad++; if (bad <= 5) print "bad checksum:", $0 } }
       END { printf "%s: %d frames, %d with a bad checksum, %d IP packets above MTU %d", at, n, bad, big, mtu
             if (icmp) printf " (and %d ICMP errors quoting them)", icmp
@@ -674,9 +733,14 @@ _lab_rx_check() {
   # the bytes of the first frames with a bad checksum, for whoever reads the log
   [ $rc = 0 ] || lab_tshark "$name" -o tcp.check_checksum:TRUE -o udp.check_checksum:TRUE \
     -o ip.check_checksum:TRUE -x -Y "($filter) && (tcp.checksum.status == 0 ||
-      udp.checksum.status == 0 || ip.checksum.status == 0) && !icmp" | head -30
+      udp.checksum.status == 0 || ip.checksum.status == 0) && !icmp && !icmpv6" | head -30
   return $rc
 }
+
+# _lab_ip_field ADDR: the display-filter protocol of ADDR's family (ip or ipv6);
+# _lab_any_addr ADDR: the wildcard address of that family, for a receiver to bind to.
+_lab_ip_field() { case $1 in *:*) echo ipv6 ;; *) echo ip ;; esac; }
+_lab_any_addr() { case $1 in *:*) echo :: ;; *) echo 0.0.0.0 ;; esac; }
 
 lab_udp_exact() {
   local from=$1 to=$2 dst=$3 n=${4:-200} size=${5:-1300} tag rpid rc=0 sent
@@ -685,7 +749,7 @@ lab_udp_exact() {
   _lab_csum_snap "$from" "$to"
   _lab_rx_start "$cap" "$to" $((n + 100)) || return 1
   lab_exec "$to" timeout 40 $LAB_PY "$LAB_ROOT/tests/e2e/udpflows.py" seq-recv $LAB_UDP_PORT \
-    "$n" 30 "$tag" >"$out" 2>&1 &
+    "$n" 30 "$tag" "$(_lab_any_addr "$dst")" >"$out" 2>&1 &
   rpid=$!
   wait_until 5 eval "lab_exec $to ss -Hluan 'sport = :$LAB_UDP_PORT' | grep -q ." ||
     { echo "the receiver in $to does not listen"; kill "$rpid"; cap_stop "$cap"; return 1; }
@@ -696,7 +760,8 @@ lab_udp_exact() {
   cap_stop "$cap"
   echo "$from -> $dst ($to): sent ${sent:-?} datagrams of 12..$size bytes over 8 flows; received: $(cat "$out")"
   _lab_csum_same "$from" "$to" || rc=1
-  _lab_rx_check "$cap" "$to" "udp.dstport == $LAB_UDP_PORT && ip.dst == $dst" "$n" "$n" || rc=1
+  _lab_rx_check "$cap" "$to" "udp.dstport == $LAB_UDP_PORT && $(_lab_ip_field "$dst").dst == $dst" \
+    "$n" "$n" || rc=1
   return $rc
 }
 
@@ -707,7 +772,7 @@ lab_tcp_exact() {
   _lab_rx_start tcpx-to "$to" 3000 || return 1
   _lab_rx_start tcpx-from "$from" 3000 || { cap_stop tcpx-to; return 1; }
   lab_exec "$to" timeout 40 $LAB_PY "$LAB_ROOT/tests/e2e/tcpxfer.py" serve $LAB_TCP_PORT \
-    "$bytes" 30 >"$out.serve" 2>&1 &
+    "$bytes" 30 "$(_lab_any_addr "$dst")" >"$out.serve" 2>&1 &
   spid=$!
   wait_until 5 gw_listening "$to" $LAB_TCP_PORT ||
     { echo "the server in $to does not listen"; kill "$spid"; cap_stop tcpx-to tcpx-from; return 1; }
@@ -987,24 +1052,21 @@ lab_wire() {
 # set -e, even in a subshell that sets it again.
 lab_must() { "$@" || { echo "failed: $*" >&2; return 1; }; }
 
+# the kernel twin's VXLAN devices: as vxgwd sends (source ports 49152-65535, DF set)
+LAB_GW_VXLAN_ARGS="local $LAB_GW_UL srcport 49152 65535 df set"
 _kernel_gw_build() { # NS UP0_MTU WIRE
-  local g=$1 up0_mtu=$2 wire=$3 i vx br
+  local g=$1 up0_mtu=$2 wire=$3 i
   for i in 1 2 3; do
-    vx=vxlan${LAB_VNI[i]}
-    br=br${LAB_BD[i]}
     if [ "$i" = 3 ]; then
-      lab_must ip -n "$g" link add "$vx" type vxlan id "${LAB_VNI[i]}" dstport 4789 local $LAB_GW_UL \
-        group $LAB_GROUP dev ul0 srcport 49152 65535 df set || return 1
+      # shellcheck disable=SC2086
+      _lab_vxlan_bridge "$g" "${LAB_VNI[i]}" "br${LAB_BD[i]}" - $LAB_GW_VXLAN_ARGS \
+        group $LAB_GROUP dev ul0 || return 1
     else
-      lab_must ip -n "$g" link add "$vx" type vxlan id "${LAB_VNI[i]}" dstport 4789 local $LAB_GW_UL \
-        srcport 49152 65535 df set || return 1
-      lab_must bridge -n "$g" fdb append 00:00:00:00:00:00 dev "$vx" dst "${LAB_VTEP[i]}" || return 1
+      # shellcheck disable=SC2086
+      _lab_vxlan_bridge "$g" "${LAB_VNI[i]}" "br${LAB_BD[i]}" "${LAB_VTEP[i]}" $LAB_GW_VXLAN_ARGS ||
+        return 1
     fi
-    lab_must ip -n "$g" link set "$vx" mtu 1450 || return 1
-    lab_must ip -n "$g" link add "$br" type bridge stp_state 0 mcast_snooping 0 || return 1
-    lab_must ip -n "$g" link set "$vx" master "$br" up || return 1
-    lab_must ip -n "$g" link set "$br" mtu 1450 up || return 1
-    lab_must ip -n "$g" addr add "10.1.${LAB_BD[i]}.1/24" dev "$br" || return 1
+    lab_must ip -n "$g" addr add "10.1.${LAB_BD[i]}.1/24" dev "br${LAB_BD[i]}" || return 1
   done
   if [ -n "$up0_mtu" ]; then
     # a real link of that MTU: both ends (veth drops frames bigger than the receiver's MTU)
@@ -1018,17 +1080,18 @@ _kernel_gw_build() { # NS UP0_MTU WIRE
 }
 
 kernel_gw_up() {
-  local up0_mtu='' wire=0 g rc
+  local up0_mtu='' wire=0 ipv6=0 g rc
   while [ $# -gt 0 ]; do
     case $1 in
       --up0-mtu) up0_mtu=$2; shift 2 ;;
       --wire) wire=1; shift ;;
+      --ipv6) ipv6=1; shift ;;
       *) echo "kernel_gw_up: unknown option $1" >&2; return 1 ;;
     esac
   done
   if gw_alive; then echo "kernel_gw_up: vxgwd is running"; return 1; fi
   g=$P-gw
-  _kernel_gw_build "$g" "$up0_mtu" "$wire"
+  _kernel_gw_build "$g" "$up0_mtu" "$wire" && { [ $ipv6 = 0 ] || _kernel_gw6_build "$g"; }
   rc=$?
   LAB_KERNEL_WIRE=$wire
   [ $rc -eq 0 ] || { kernel_gw_down; return 1; }
@@ -1039,6 +1102,8 @@ kernel_gw_up() {
 kernel_gw_down() {
   local g=$P-gw i
   _lab_sysctl "$g" net.ipv4.ip_forward=0 2>/dev/null
+  lab_radvd_stop gw
+  _lab_sysctl "$g" net.ipv6.conf.all.forwarding=0 net.ipv6.conf.up0.disable_ipv6=1 2>/dev/null
   for i in 1 2 3; do
     ip -n "$g" link del "vxlan${LAB_VNI[i]}" 2>/dev/null
     ip -n "$g" link del "br${LAB_BD[i]}" 2>/dev/null
@@ -1052,6 +1117,166 @@ kernel_gw_down() {
   LAB_KERNEL_GW=0
   lab_flush_neigh
   return 0
+}
+
+# ---------------------------------------------------------------------------------------------
+# IPv6 (tests/e2e/test_ipv6.sh). lab_up leaves IPv6 off everywhere; these turn it on where a
+# test wants it. Addressing: tenant i has the /64 ${LAB_PFX6[i]}/64 with the gateway at ::1
+# (its link-local derived from its MAC); the uplink 2001:db8:f0::/64 has the gateway at ::2
+# and ext at ::1; ext's own host address LAB_EXT6_HOST sits on inet0 (as LAB_EXT_HOST), and
+# ext routes 2001:db8::/32 via the gateway. The hosts configure nothing: SLAAC from the
+# gateway's router advertisements (every LAB_RA_INTERVAL s at most, router lifetime
+# LAB_RA_LIFETIME s, MTU option LAB_RA_MTU).
+#   lab_ipv6_on NS [--nodad] IFACE...   IPv6 on lo, on interfaces made from now on and on
+#                              each IFACE (--nodad: no duplicate address detection on them,
+#                              for routers whose addresses must be usable at once)
+#   lab_host6_on NS            a host's eth0: IPv6 on, accepting RAs, SLAAC (the kernel's
+#                              defaults for a host, written out)
+#   lab_ext6_up                ext's IPv6 side (above)
+#   lab_eui64 PREFIX MAC       PREFIX (a /64) with the modified EUI-64 identifier of MAC
+#   lab_slaac NS PREFIX        prints "ADDRESS ROUTER" once NS's eth0 has a usable (not
+#                              tentative) SLAAC address in PREFIX and a default route learnt
+#                              from an RA via a link-local ROUTER; fails before
+#   lab_radvd NAME NS IFACE=PREFIX...   radvd in NS advertising PREFIX/64 on each IFACE;
+#                              lab_radvd_stop NAME (lab_down ends it anyway)
+#   kernel_gw_up --ipv6        the kernel twin routes IPv6 too: the tenants' ::1 on br10/
+#                              br20/br30, LAB_GW6_UP on up0, ::/0 via LAB_EXT6_UP,
+#                              forwarding, radvd on the bridges, ICMPv6 errors not rate-limited
+LAB_PFX6=(x 2001:db8:10:: 2001:db8:20:: 2001:db8:30::)
+LAB_GW6_UP=2001:db8:f0::2
+LAB_EXT6_UP=2001:db8:f0::1
+LAB_EXT6_HOST=2001:db8:ff::10
+LAB_RA_INTERVAL=30
+LAB_RA_LIFETIME=1800
+LAB_RA_MTU=1450
+declare -gA LAB_RADVD_PID=()
+
+lab_ipv6_on() {
+  local ns keys ifc nodad=0
+  ns=$(lab_ns "$1")
+  shift
+  [ "${1:-}" = --nodad ] && { nodad=1; shift; }
+  keys=(net.ipv6.conf.default.disable_ipv6=0 net.ipv6.conf.lo.disable_ipv6=0)
+  for ifc in "$@"; do
+    [ $nodad = 0 ] || keys+=("net.ipv6.conf.$ifc.accept_dad=0")
+    keys+=("net.ipv6.conf.$ifc.disable_ipv6=0")
+  done
+  _lab_sysctl "$ns" "${keys[@]}"
+}
+
+lab_host6_on() {
+  _lab_sysctl "$(lab_ns "$1")" net.ipv6.conf.eth0.accept_ra=1 net.ipv6.conf.eth0.autoconf=1 &&
+    lab_ipv6_on "$1" eth0
+}
+
+lab_ext6_up() {
+  local e=$P-ext
+  lab_must lab_ipv6_on ext --nodad ext0 inet0 inet1 || return 1
+  lab_must ip -n "$e" -6 addr add $LAB_EXT6_UP/64 dev ext0 nodad || return 1
+  lab_must ip -n "$e" -6 addr add $LAB_EXT6_HOST/64 dev inet0 nodad || return 1
+  lab_must ip -n "$e" -6 route add 2001:db8::/32 via $LAB_GW6_UP dev ext0 || return 1
+  # (the port-unreachable answers to traceroute's probes, a few at once)
+  lab_must _lab_sysctl "$e" net.ipv6.icmp.ratelimit=0 || return 1
+}
+
+lab_eui64() {
+  $LAB_PY -c '
+import ipaddress, sys
+m = bytes.fromhex(sys.argv[2].replace(":", ""))
+iid = bytes([m[0] ^ 2]) + m[1:3] + b"\xff\xfe" + m[3:]
+net = ipaddress.IPv6Network(sys.argv[1].split("/")[0] + "/64")
+print(ipaddress.IPv6Address(int(net.network_address) | int.from_bytes(iid, "big")))' "$1" "$2"
+}
+
+lab_slaac() {
+  local ns=$1 pfx=${2%::} addr router
+  addr=$(lab_exec "$ns" ip -6 -o addr show dev eth0 scope global -tentative |
+    awk -v p="$pfx:" '{ split($4, a, "/"); if (index(a[1], p) == 1 && a[2] == 64) print a[1] }')
+  router=$(lab_exec "$ns" ip -6 route show default dev eth0 proto ra |
+    awk '$1 == "default" && $2 == "via" && $3 ~ /^fe80:/ { print $3; exit }')
+  [ -n "$addr" ] && [ -n "$router" ] || return 1
+  echo "$addr $router"
+}
+
+lab_radvd() {
+  local name=$1 ns conf log ifc pfx
+  ns=$(lab_ns "$2")
+  shift 2
+  conf=$LAB_TMP/radvd-$name.conf
+  log=$LAB_TMP/radvd-$name.log
+  for ifc in "$@"; do
+    pfx=${ifc#*=}
+    cat <<EOF
+interface ${ifc%%=*} {
+  AdvSendAdvert on;
+  MaxRtrAdvInterval $LAB_RA_INTERVAL;
+  AdvDefaultLifetime $LAB_RA_LIFETIME;
+  AdvLinkMTU $LAB_RA_MTU;
+  prefix ${pfx%/*}/64 { AdvOnLink on; AdvAutonomous on; };
+};
+EOF
+  done >"$conf"
+  ip netns exec "$ns" timeout 900 radvd -n -C "$conf" -p "$LAB_TMP/radvd-$name.pid" -m logfile \
+    -l "$log" </dev/null >>"$log" 2>&1 &
+  LAB_RADVD_PID[$name]=$!
+  wait_until 5 test -s "$LAB_TMP/radvd-$name.pid" ||
+    { echo "radvd $name did not start:"; cat "$log"; return 1; }
+}
+
+lab_radvd_stop() {
+  local pid=${LAB_RADVD_PID[$1]:-}
+  [ -n "$pid" ] || return 0
+  kill -TERM "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  unset "LAB_RADVD_PID[$1]"
+  return 0
+}
+
+_kernel_gw6_build() { # NS
+  local g=$1 i args=()
+  lab_must lab_ipv6_on "$g" --nodad up0 br10 br20 br30 || return 1
+  for i in 1 2 3; do
+    lab_must ip -n "$g" -6 addr add "${LAB_PFX6[i]}1/64" dev "br${LAB_BD[i]}" nodad || return 1
+    args+=("br${LAB_BD[i]}=${LAB_PFX6[i]}")
+  done
+  lab_must ip -n "$g" -6 addr add $LAB_GW6_UP/64 dev up0 nodad || return 1
+  lab_must ip -n "$g" -6 route add default via $LAB_EXT6_UP dev up0 || return 1
+  lab_must _lab_sysctl "$g" net.ipv6.conf.all.forwarding=1 net.ipv6.icmp.ratelimit=0 || return 1
+  lab_must lab_radvd gw "$g" "${args[@]}" || return 1
+}
+
+# ---------------------------------------------------------------------------------------------
+# a second tenant (tests/e2e/test_vrf.sh, test_ipv6.sh), for a VRF of its own
+#   lab_blue_up                hosts b1, b2 (namespaces $P-b1, $P-b2: add "b1 b2" to
+#                              LAB_NAMES before lab_up) with the IPv4 addresses of h1 and h2,
+#                              MACs LAB_BLUE_MAC, behind vtep1 and vtep2 on VNIs 5110 and 6120
+#                              (bridge br1 there, head-end to the gateway): BDs 110 and 120
+#   lab_kernel_tenant_bd VNI BD PEER RT   the kernel twin's bridge domain for it: in $P-gw
+#                              vxlanVNI (head-end to PEER) in bridge brBD, and a veth from
+#                              it into the tenant's router namespace $P-RT, named bdifBD there
+LAB_BLUE_VNI=(x 5110 6120)
+LAB_BLUE_MAC=(x 02:00:00:02:10:50 02:00:00:02:20:60)
+LAB_RX_AT[b1]="vtep1 ul0 1500"
+LAB_RX_AT[b2]="vtep2 ul0 1500"
+
+lab_blue_up() {
+  local i
+  for i in 1 2; do
+    _lab_vxlan_bridge "$P-vtep$i" "${LAB_BLUE_VNI[i]}" br1 $LAB_GW_UL local "${LAB_VTEP[i]}" \
+      nolearning || return 1
+    _lab_host_behind "$P-vtep$i" "b$i" "$P-b$i" "${LAB_BLUE_MAC[i]}" "${LAB_HOST[i]}" br1 || return 1
+  done
+}
+
+lab_kernel_tenant_bd() {
+  local vni=$1 bd=$2 peer=$3 g=$P-gw rt=$P-$4
+  # shellcheck disable=SC2086
+  _lab_vxlan_bridge "$g" "$vni" "br$bd" "$peer" $LAB_GW_VXLAN_ARGS || return 1
+  lab_must ip -n "$g" link add "g$bd" type veth peer name "bdif$bd" netns "$rt" || return 1
+  lab_must _lab_offload "$g" "g$bd" || return 1
+  lab_must ip -n "$g" link set "g$bd" mtu 1450 master "br$bd" up || return 1
+  lab_must ip -n "$rt" link set "bdif$bd" mtu 1450 up || return 1
+  lab_must _lab_offload "$rt" "bdif$bd" || return 1
 }
 
 # ---------------------------------------------------------------------------------------------

@@ -2,8 +2,9 @@
 """tests/e2e/tcpxfer.py - one TCP connection, a known byte stream each way, counted exactly
 (lab.sh's lab_tcp_exact).
 
-  tcpxfer.py serve PORT NBYTES MAX_S     accept one connection on PORT
-  tcpxfer.py send DST PORT NBYTES MAX_S  connect to DST:PORT
+  tcpxfer.py serve PORT NBYTES MAX_S [BIND]  accept one connection on PORT (BIND: 0.0.0.0
+                                             by default, :: for IPv6)
+  tcpxfer.py send DST PORT NBYTES MAX_S      connect to DST:PORT (IPv4 or IPv6)
 
 Both ends do the same once connected: one thread writes NBYTES of a fixed pseudo-random
 stream and then shuts its side down (FIN); the other reads until the peer's FIN and
@@ -79,8 +80,9 @@ def run(sock, nbytes, deadline):
 
 
 def main(argv):
-    if len(argv) == 4 and argv[0] == "serve":
+    if len(argv) in (4, 5) and argv[0] == "serve":
         port, nbytes, max_s = int(argv[1]), int(argv[2]), float(argv[3])
+        bind = (argv[4:] or ["0.0.0.0"])[0]
     elif len(argv) == 5 and argv[0] == "send":
         dst, port, nbytes, max_s = argv[1], int(argv[2]), int(argv[3]), float(argv[4])
     else:
@@ -89,9 +91,9 @@ def main(argv):
         sys.exit("NBYTES 1..1 GiB, MAX_S up to 300")
     deadline = time.monotonic() + max_s
     if argv[0] == "serve":
-        ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        ls = socket.socket(socket.AF_INET6 if ":" in bind else socket.AF_INET, socket.SOCK_STREAM)
         ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        ls.bind(("0.0.0.0", port))
+        ls.bind((bind, port))
         ls.listen(1)
         ls.settimeout(max_s)
         try:

@@ -33,21 +33,8 @@
 # exit: 0 all passed, 1 a check failed, 77 skipped (not root, or vxgwd not built).
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lab.sh"
-lab_run_under_timeout 300 "$0" "$@"
-
-[ -n "${1:-}" ] && VXGW_BUILD=$1
-KERNEL=${VXGW_E2E_KERNEL:-0}
-lab_init "vxt$$"
-lab_require_root
-[ "$KERNEL" = 1 ] || lab_require_daemon
+lab_start 300 "$0" "$@"
 LAB_NAMES="$LAB_NAMES v100 v200" # the VLAN hosts, removed with the lab
-lab_trap
-
-daemon_only() { # DESC: true in daemon mode; in kernel mode records a skip
-  [ "$KERNEL" = 1 ] || return 0
-  skip "$1" "needs vxgwd (kernel mode)"
-  return 1
-}
 
 VMAC=(x 02:00:00:16:01:0a 02:00:00:16:02:0a)
 VID=(x 100 200)

@@ -22,20 +22,7 @@
 # exit: 0 all passed, 1 a check failed, 77 skipped (not root, or vxgwd not built).
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lab.sh"
-lab_run_under_timeout 420 "$0" "$@"
-
-[ -n "${1:-}" ] && VXGW_BUILD=$1
-KERNEL=${VXGW_E2E_KERNEL:-0}
-lab_init "vxt$$"
-lab_require_root
-[ "$KERNEL" = 1 ] || lab_require_daemon
-lab_trap
-
-daemon_only() { # DESC: true in daemon mode; in kernel mode records a skip
-  [ "$KERNEL" = 1 ] || return 0
-  skip "$1" "needs vxgwd (kernel mode)"
-  return 1
-}
+lab_start 420 "$0" "$@"
 
 check "test tools are installed" lab_require_tools || lab_finish
 check "lab comes up" lab_up || lab_finish

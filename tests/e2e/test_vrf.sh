@@ -21,52 +21,16 @@
 # exit: 0 all passed, 1 a check failed, 77 skipped (not root, or vxgwd not built).
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lab.sh"
-lab_run_under_timeout 300 "$0" "$@"
-
-[ -n "${1:-}" ] && VXGW_BUILD=$1
-KERNEL=${VXGW_E2E_KERNEL:-0}
-lab_init "vxt$$"
-lab_require_root
-[ "$KERNEL" = 1 ] || lab_require_daemon
-lab_trap
+lab_start 300 "$0" "$@"
 # the blue hosts live in namespaces of their own, removed with the lab's; so do the kernel
 # twin's tenant routers
 LAB_NAMES="$LAB_NAMES b1 b2 rred rblue"
 
-daemon_only() { # DESC: true in daemon mode; in kernel mode records a skip
-  [ "$KERNEL" = 1 ] || return 0
-  skip "$1" "needs vxgwd (kernel mode)"
-  return 1
-}
-BLUE_MAC=(x 02:00:00:02:10:50 02:00:00:02:20:60)
-LAB_RX_AT[b1]="vtep1 ul0 1500"
-LAB_RX_AT[b2]="vtep2 ul0 1500"
 N_PING=20
 
-# Blue tenant: a second VXLAN device and bridge on vtep1/vtep2, a host behind each, with
-# the addresses of h1/h2 (the namespaces b1/b2 were made by lab_up with LAB_NAMES).
+# Blue tenant: lab_blue_up (b1, b2 with the addresses of h1, h2), and 10.1.120.60 on b2.
 blue_up() {
-  local i vt vni addr
-  for i in 1 2; do
-    vt=$P-vtep$i
-    vni=$([ $i = 1 ] && echo 5110 || echo 6120)
-    addr=$([ $i = 1 ] && echo 10.1.10.50 || echo 10.1.20.60)
-    lab_must ip -n "$vt" link add "vxlan$vni" type vxlan id "$vni" dstport 4789 \
-      local "${LAB_VTEP[i]}" nolearning || return 1
-    lab_must ip -n "$vt" link set "vxlan$vni" mtu 1450 || return 1
-    lab_must ip -n "$vt" link add br1 type bridge stp_state 0 mcast_snooping 0 || return 1
-    lab_must ip -n "$vt" link set "vxlan$vni" master br1 up || return 1
-    lab_must ip -n "$vt" link add "b$i" type veth peer name eth0 netns "$P-b$i" || return 1
-    lab_must ip -n "$vt" link set "b$i" mtu 1450 master br1 up || return 1
-    lab_must ip -n "$vt" link set br1 up || return 1
-    lab_must bridge -n "$vt" fdb append 00:00:00:00:00:00 dev "vxlan$vni" \
-      dst $LAB_GW_UL || return 1
-    lab_must _lab_offload "$vt" "b$i" || return 1
-    lab_must ip -n "$P-b$i" link set eth0 address "${BLUE_MAC[i]}" mtu 1450 up || return 1
-    lab_must ip -n "$P-b$i" addr add "$addr/24" dev eth0 || return 1
-    lab_must ip -n "$P-b$i" route add default via "${addr%.*}.1" || return 1
-    lab_must _lab_offload "$P-b$i" eth0 || return 1
-  done
+  lab_blue_up || return 1
   lab_must ip -n "$P-b2" addr add 10.1.120.60/24 dev eth0 || return 1
 }
 
@@ -149,18 +113,7 @@ kernel_vrf_up() {
     "blue 120 6120 192.0.2.12 10.1.20.1/24,10.1.120.1/24"; do
     read -r vrf bd vni peer addrs <<<"$t"
     rt=$P-r$vrf
-    lab_must ip -n "$g" link add "vxlan$vni" type vxlan id "$vni" dstport 4789 local $LAB_GW_UL \
-      srcport 49152 65535 df set || return 1
-    lab_must bridge -n "$g" fdb append 00:00:00:00:00:00 dev "vxlan$vni" dst "$peer" || return 1
-    lab_must ip -n "$g" link set "vxlan$vni" mtu 1450 || return 1
-    lab_must ip -n "$g" link add "br$bd" type bridge stp_state 0 mcast_snooping 0 || return 1
-    lab_must ip -n "$g" link set "vxlan$vni" master "br$bd" up || return 1
-    lab_must ip -n "$g" link add "g$bd" type veth peer name "bdif$bd" netns "$rt" || return 1
-    lab_must _lab_offload "$g" "g$bd" || return 1
-    lab_must ip -n "$g" link set "g$bd" mtu 1450 master "br$bd" up || return 1
-    lab_must ip -n "$g" link set "br$bd" mtu 1450 up || return 1
-    lab_must ip -n "$rt" link set "bdif$bd" mtu 1450 up || return 1
-    lab_must _lab_offload "$rt" "bdif$bd" || return 1
+    lab_must lab_kernel_tenant_bd "$vni" "$bd" "$peer" "r$vrf" || return 1
     for a in ${addrs//,/ }; do lab_must ip -n "$rt" addr add "$a" dev "bdif$bd" || return 1; done
   done
   lab_must ip -n "$g" addr add 203.0.113.2/30 dev up0 || return 1
@@ -238,10 +191,10 @@ MAC_H2=$(lab_host_mac h2)
 if [ "$KERNEL" = 1 ]; then
   kneigh() { lab_exec "$1" ip neigh show "$2" | tee /dev/stderr | lab_has_line "$2" lladdr "$3"; }
   check "(kernel) rred: 10.1.20.60 is h2 ($MAC_H2)" kneigh rred 10.1.20.60 "$MAC_H2"
-  check "(kernel) rblue: 10.1.20.60 is b2 (${BLUE_MAC[2]})" kneigh rblue 10.1.20.60 "${BLUE_MAC[2]}"
+  check "(kernel) rblue: 10.1.20.60 is b2 (${LAB_BLUE_MAC[2]})" kneigh rblue 10.1.20.60 "${LAB_BLUE_MAC[2]}"
 else
   check "show ip arp vrf red: 10.1.20.60 is h2 ($MAC_H2)" arp_is red 10.1.20.60 "$MAC_H2"
-  check "show ip arp vrf blue: 10.1.20.60 is b2 (${BLUE_MAC[2]})" arp_is blue 10.1.20.60 "${BLUE_MAC[2]}"
+  check "show ip arp vrf blue: 10.1.20.60 is b2 (${LAB_BLUE_MAC[2]})" arp_is blue 10.1.20.60 "${LAB_BLUE_MAC[2]}"
   check "show ip arp (default VRF) holds no tenant neighbour" \
     gw_json "show ip arp json" 'd["vrf"] == "default" and not any(e["address"].startswith("10.1.") for e in d["entries"])'
 fi
