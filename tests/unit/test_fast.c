@@ -2415,6 +2415,49 @@ static void test_v6_punt_ingress(void)
 	CU_ASSERT(punted("debug on", &BASE6));
 }
 
+/* A snapshot after each IPv6 change (a neighbour, a route) shares what did not change: the
+ * IPv4 neighbours and FIB, the IPv6 FIB or neighbours. */
+static void test_v6_stale(void)
+{
+	struct gw_fwd *f0 = gw_fwd_build(L.gw, NULL, true, L.now);
+	CU_ASSERT_FATAL(f0 != NULL);
+	CU_ASSERT(!gw_fwd_stale(L.gw, f0));
+	CU_ASSERT(f0->cfg->fib6[0] != NULL && f0->cfg->fib6[0]->fib6 != NULL);
+	CU_ASSERT(f0->cfg->ifs[L.bdif10].ip6 && !f0->cfg->ifs[SUB200].ip6);
+	CU_ASSERT_EQUAL(f0->nb6->n, 6); /* H1, H2, H4, H5, R, V1 */
+
+	/* an IPv6 neighbour: only the IPv6 neighbour copy is new */
+	static const uint8_t h7[6] = {2, 0, 0, 0, 0, 7};
+	nd_reachable(L.bdif20, a6(0x20, 7), h7);
+	CU_ASSERT(gw_fwd_stale(L.gw, f0));
+	struct gw_fwd *f1 = gw_fwd_build(L.gw, f0, false, L.now);
+	CU_ASSERT_FATAL(f1 != NULL);
+	CU_ASSERT(!gw_fwd_stale(L.gw, f1));
+	CU_ASSERT(f1->nb6 != f0->nb6 && f1->nb == f0->nb && f1->mac == f0->mac &&
+	          f1->cfg == f0->cfg);
+	CU_ASSERT_EQUAL(f1->nb6->n, 7);
+
+	/* an IPv6 route: a new configuration copy with a new FIB6, the IPv4 FIB shared */
+	route6(a6(0x4242, 0), 48, host6(&H2));
+	CU_ASSERT(gw_fwd_stale(L.gw, f1));
+	struct gw_fwd *f2 = gw_fwd_build(L.gw, f1, false, L.now);
+	CU_ASSERT_FATAL(f2 != NULL);
+	CU_ASSERT(!gw_fwd_stale(L.gw, f2));
+	CU_ASSERT(f2->cfg != f1->cfg && f2->nb6 == f1->nb6 && f2->nb == f1->nb);
+	CU_ASSERT(f2->cfg->fib6[0] != f1->cfg->fib6[0] && f2->cfg->fib[0] == f1->cfg->fib[0]);
+
+	/* an IPv4 route: the FIB6 copy is shared */
+	struct fib_nh nh = {.kind = FIB_NH_IP, .ip = H2.ip};
+	CU_ASSERT_EQUAL(fib_route_add(gw_fib(L.gw), IP_ECMP, 16, &nh), 0);
+	struct gw_fwd *f3 = gw_fwd_build(L.gw, f2, false, L.now);
+	CU_ASSERT_FATAL(f3 != NULL);
+	CU_ASSERT(f3->cfg->fib6[0] == f2->cfg->fib6[0] && f3->cfg->fib[0] != f2->cfg->fib[0]);
+	gw_fwd_free(f0);
+	gw_fwd_free(f1);
+	gw_fwd_free(f2);
+	gw_fwd_free(f3);
+}
+
 /* What the workers count for IPv6 (routed6, interfaces, bridge domains, peers) folds into
  * the pipeline's numbers for the same traffic. */
 static void test_v6_counters(void)
@@ -2506,6 +2549,7 @@ static CU_TestInfo ipv6_tests[] = {
      test_v6_punt_route},
     {"IPv6 punt: ingress without IPv6, debug on", test_v6_punt_ingress},
     {"IPv6 counters: fold = what the pipeline counts (routed6)", test_v6_counters},
+    {"IPv6 snapshot: stale after a neighbour or route, the rest shared", test_v6_stale},
     CU_TEST_INFO_NULL,
 };
 
