@@ -34,6 +34,7 @@
 #include <endian.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #define CHUNK_SHIFT 8
 #define CHUNK_SIZE  (1u << CHUNK_SHIFT)
@@ -84,6 +85,7 @@ struct arp_table {
 
 	struct arp_ent **buckets;
 	uint32_t bucket_mask;
+	uint64_t seed; /* key_hash's secret */
 
 	struct arp_ent **chunks;
 	uint32_t nchunks, max_chunks;
@@ -160,10 +162,12 @@ static int key_cmp(struct arp_key a, struct arp_key b)
 /*
  * For an IPv4 key hi is 0 and net_hash64(0) is 0, which the compiler folds: one hash, as
  * when the key was ifx << 32 | ip. ifx goes into bits the v4-mapped low half leaves 0.
+ * seed: the table's secret, so that a host choosing its addresses (an IPv6 host has a
+ * whole /64 to choose from) cannot aim them all at one bucket: net_hash64 is invertible.
  */
-static inline uint64_t key_hash(struct arp_key k)
+static inline uint64_t key_hash(uint64_t seed, struct arp_key k)
 {
-	return net_hash64(k.lo ^ (uint64_t)k.ifx << 48 ^ net_hash64(k.hi));
+	return net_hash64(k.lo ^ (uint64_t)k.ifx << 48 ^ net_hash64(k.hi) ^ seed);
 }
 
 static bool valid_ifx(uint16_t ifx)
@@ -243,7 +247,7 @@ static void hand_drops(const struct arp_table *t, struct arp_key k, void *const 
 
 static struct arp_ent **bucket_of(const struct arp_table *t, struct arp_key k)
 {
-	return &t->buckets[key_hash(k) & t->bucket_mask];
+	return &t->buckets[key_hash(t->seed, k) & t->bucket_mask];
 }
 
 static struct arp_ent *find(const struct arp_table *t, struct arp_key k)
@@ -606,6 +610,9 @@ static struct arp_table *table_new(const struct arp_config *cfg, void *ctx)
 		return NULL;
 	t->cfg = *cfg;
 	t->ctx = ctx;
+	if (getrandom(&t->seed, sizeof(t->seed), GRND_NONBLOCK) != sizeof(t->seed))
+		t->seed =
+		    (uint64_t)(uintptr_t)t ^ 0x9e3779b97f4a7c15ull; /* no entropy yet: ASLR's */
 	t->stale_head = t->stale_tail = NO_ID;
 	t->max_chunks = (cfg->max_entries + ARP_MAX_STATIC + CHUNK_SIZE - 1) / CHUNK_SIZE;
 	t->chunks = calloc(t->max_chunks, sizeof(*t->chunks));
@@ -725,7 +732,7 @@ static void stale_used(struct arp_table *t, struct arp_ent *e, uint64_t now)
 /* The full hash, not the bucket: it stays right when the table grows between stages. */
 uint64_t arp_prefetch(const struct arp_table *t, uint16_t ifx, uint32_t ip)
 {
-	uint64_t hash = key_hash(key4(ifx, ip));
+	uint64_t hash = key_hash(t->seed, key4(ifx, ip));
 	__builtin_prefetch(&t->buckets[hash & t->bucket_mask]);
 	return hash;
 }

@@ -299,4 +299,11 @@ void gw_icmp6_error(struct gw *gw, const struct gw_pkt *p, enum gw_icmp6_kind ki
 /* An IPv6 packet to one of the gateway's addresses or groups (data at IPv6); consumed. */
 void gw_ip6_local_input(struct gw *gw, struct gw_pkt *p);
 
+/* ping.c, IPv6 (the IPv4 calls above): ICMPv6 to the gateway (data at IPv6, the ICMPv6
+ * message at off, its header and checksum checked): an echo reply or an error (types 1-4)
+ * for one of its own probes? Then it is handled (the caller frees p). */
+bool gw_ping6_input(struct gw *gw, const struct gw_pkt *p, uint32_t off);
+/* The gateway could not send its own packet p (data at IPv6): a probe fails with `kind`. */
+bool gw_ping6_local_error(struct gw *gw, const struct gw_pkt *p, enum gw_icmp6_kind kind);
+
 #endif

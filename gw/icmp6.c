@@ -66,6 +66,9 @@ static uint16_t icmp6_csum(const struct net_ip6 *ip)
 
 void gw_icmp6_error(struct gw *gw, const struct gw_pkt *p, enum gw_icmp6_kind kind, uint32_t mtu)
 {
+	/* the gateway's own ping: the error goes straight to it */
+	if (!p->rx_ifx && gw_ping6_local_error(gw, p, kind))
+		return;
 	struct in6_addr to = ((const struct net_ip6 *)p->data)->src;
 	struct gw_if *gif = gw_if_ptr(gw, p->rx_ifx);
 	if (!gif || !icmp6_error_allowed(p, kind) ||
@@ -169,6 +172,11 @@ void gw_ip6_local_input(struct gw *gw, struct gw_pkt *p)
 	}
 	if (type == NET_ICMP6_ECHO_REQUEST && !net_ip6_is_mcast(&dst)) {
 		icmp6_echo_reply(gw, p, off);
+		return;
+	}
+	/* echo replies and errors for the gateway's own ping */
+	if (gw_ping6_input(gw, p, off)) {
+		gw_pkt_free(gw->pool, p);
 		return;
 	}
 	gw_drop(gw, p, GW_DROP_LOCAL_PROTO);

@@ -173,6 +173,7 @@ void gw_ip6_local_output(struct gw *gw, struct gw_pkt *p)
 	const struct fib6 *fib = gw_vrf_fib6_of(gw, p->vrfx);
 	uint32_t res = fib ? fib6_lookup(fib, &dst) : FIB_LOOKUP_MISS;
 	if (res == FIB_LOOKUP_MISS) {
+		gw_ping6_local_error(gw, p, GW_ICMP6_NO_ROUTE); /* the gateway's own ping: 'U' */
 		gw_drop(gw, p, GW_DROP_NO_ROUTE);
 		return;
 	}
