@@ -638,10 +638,27 @@ static void fast_route_vec6(struct gw_fast *w, const struct gw_fwd *f, struct fa
 		l6->at[k] = l6->at[i];
 		l6->v[k++] = p;
 	}
+	/* As fast_route_vec: each lookup in a pass of its own, so that what one pass prefetched
+	 * (neighbour slots, then MAC slots) has arrived when the next reads it. */
+	unsigned nk = k;
+	k = 0;
+	for (unsigned i = 0; i < nk; i++) {
+		if (fast_neigh6(f, &out[i], w->now_ms)) {
+			if (k != i)
+				out[k] = out[i];
+			l6->at[k] = l6->at[i];
+			l6->v[k++] = l6->v[i];
+		} else {
+			fast_punt(w, l6->v[i], &in[l6->at[i]]);
+		}
+	}
+	bool known[GW_VEC_MAX];
+	for (unsigned i = 0; i < k; i++)
+		known[i] = fast_vtep(f, &out[i]);
 	struct fast_run rx = {0}, tx = {0};
 	for (unsigned i = 0; i < k; i++) {
 		const struct fast_in *pin = &in[l6->at[i]];
-		if (fast_neigh6(f, &out[i], w->now_ms) && fast_vtep(f, &out[i]))
+		if (known[i])
 			fast_commit6(w, f, l6->v[i], pin, &out[i], &rx, &tx);
 		else
 			fast_punt(w, l6->v[i], pin);
