@@ -73,23 +73,12 @@ void gw_tr_fmt_ip6_nd(struct gw_trace_fmt *f, const struct gw_trace_rec *r)
 static void neigh6_miss(struct gw *gw, struct gw_pkt *p, uint16_t ifx, const struct in6_addr *nh)
 {
 	p->tx_ifx = ifx;
-	/* as for ARP: packets held for ND must never starve reception */
-	if (gw_pool_avail(gw->pool) < gw_pool_size(gw->pool) / 4) {
+	if (!gw_neigh_may_hold(gw)) {
 		arp6_resolve(gw->nd, ifx, nh, NULL, gw->now_ms);
 		gw_drop(gw, p, GW_DROP_ND_QUEUE_FULL);
 		return;
 	}
-	switch (arp6_resolve(gw->nd, ifx, nh, p, gw->now_ms)) {
-	case ARP_RES_QUEUED:
-		return;
-	case ARP_RES_FAILED:
-		gw_icmp6_error(gw, p, GW_ICMP6_ADDR_UNREACH, 0);
-		gw_drop(gw, p, GW_DROP_ND_UNRESOLVED);
-		return;
-	default:
-		gw_drop(gw, p, GW_DROP_ND_TABLE_FULL);
-		return;
-	}
+	gw_neigh_resolve_result(gw, p, arp6_resolve(gw->nd, ifx, nh, p, gw->now_ms), &gw_neigh_ip6);
 }
 
 void gw_ip6_neigh_output(struct gw *gw, struct gw_pkt *p, uint16_t ifx, const struct in6_addr *nh)
