@@ -166,6 +166,11 @@ else
   # a link of MTU 1400 at both ends, as kernel_gw_up --up0-mtu makes it
   check "uplink MTU $UP0_MTU at both ends" eval 'ip -n "$P-gw" link set up0 mtu $UP0_MTU &&
     ip -n "$P-ext" link set ext0 mtu $UP0_MTU'
+  gw_ns_no_ipv6() { # the kernel of the gateway namespace must not route or answer IPv6: vxgwd does
+    [ "$(lab_exec gw sysctl -n net.ipv6.conf.all.forwarding)" = 0 ] &&
+      [ -z "$(lab_exec gw ip -6 -o addr show)" ]
+  }
+  check "gateway namespace: no kernel IPv6 address, no IPv6 forwarding" gw_ns_no_ipv6
   check "vxgwd -n accepts the configuration" "$VXGWD" -n -f "$CONF"
   check "vxgwd starts and answers the CLI" gw_start "$CONF" || lab_finish
 fi
