@@ -1,13 +1,20 @@
 /*
  * arp/arp.c - the neighbour table.
  *
+ * One table serves either family (fixed at create): a key is (ifx, 128-bit address) with
+ * an IPv4 address stored v4-mapped (::ffff:a.b.c.d). An IPv6 table refuses v4-mapped
+ * neighbours, so an IPv4 lookup on it always misses, and the two APIs share everything
+ * below their entry points: hash, state machine, queues, timers, walks.
+ *
  * Layout, chosen for the packet path (one arp_lookup per routed packet):
- *  - Entries live in fixed-size chunks that never move, so a MAC pointer returned by
+ *  - Entries are 64 bytes, one cache line, with what a lookup reads first. They live in
+ *    fixed-size, line-aligned chunks that never move, so a MAC pointer returned by
  *    arp_lookup stays valid as long as its entry exists. A chunk is allocated only when a
  *    create finds the free list empty (never on lookup) and is kept until destroy, so memory
- *    follows the peak number of neighbours instead of max_entries.
- *  - A chained hash keyed by ifx << 32 | ip (net_hash64), power-of-two buckets doubled on
- *    create when the load passes 1; a lookup is one hash plus a short chain walk.
+ *    follows the peak number of neighbours instead of max_entries. Its queue slots follow
+ *    its entries, found from the entry's id.
+ *  - A chained hash over the key (one net_hash64 for an IPv4 key), power-of-two buckets
+ *    doubled on create when the load passes 1; a lookup is one hash plus a short chain walk.
  *  - Every dynamic entry sits in a binary min-heap on its next deadline (retransmit, ageing
  *    or expiry), so arp_tick touches only due entries and arp_next_deadline is O(1).
  *  - STALE entries are also on an LRU list, so a full table evicts the oldest unused one
@@ -24,29 +31,42 @@
 
 #include "common/net.h"
 
+#include <endian.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #define CHUNK_SHIFT 8
 #define CHUNK_SIZE  (1u << CHUNK_SHIFT)
 #define MIN_BUCKETS 256u
 #define MIN_HEAP    64u
 #define NO_HEAP     UINT32_MAX
-#define NO_STATE    0 /* an entry on the free list */
+#define NO_ID       UINT32_MAX /* end of the stale list */
+#define NO_STATE    0          /* an entry on the free list */
+
+/* The address as two host-order halves (so that comparing them compares the bytes). */
+struct arp_key {
+	uint64_t hi, lo;
+	uint16_t ifx;
+};
 
 struct arp_ent {
-	uint64_t key;                  /* ifx << 32 | ip */
-	struct arp_ent *hnext;         /* hash chain; free list link while free */
-	struct arp_ent *sprev, *snext; /* stale LRU list, only while STALE */
-	void **q;                      /* cfg.queue_len slots, part of the entry's chunk */
-	uint64_t confirmed_ms;         /* last confirmation (creation while INCOMPLETE) */
-	uint32_t heap_idx;             /* NO_HEAP for static entries */
-	uint8_t mac[NET_ETH_ALEN];     /* zero while INCOMPLETE */
-	uint8_t state;                 /* enum arp_state, NO_STATE while free */
-	bool failed;                   /* INCOMPLETE that gave up: fail fast until expiry */
-	uint8_t retries;               /* requests sent in this resolution or probe */
-	uint8_t qhead, qcount;         /* ring of queued packets: oldest at q[qhead] */
+	/* what a lookup reads */
+	uint64_t hi, lo;           /* struct arp_key, kept unpadded */
+	struct arp_ent *hnext;     /* hash chain; free list link while free */
+	uint16_t ifx;              /* of the key */
+	uint8_t mac[NET_ETH_ALEN]; /* zero while INCOMPLETE */
+	uint8_t state;             /* enum arp_state, NO_STATE while free */
+	/* the rest */
+	bool failed;           /* INCOMPLETE that gave up: fail fast until expiry */
+	uint8_t retries;       /* requests sent in this resolution or probe */
+	uint8_t qhead, qcount; /* ring of queued packets: oldest at slot qhead */
+	uint32_t id;           /* chunk << CHUNK_SHIFT | index: finds the queue slots */
+	uint32_t heap_idx;     /* NO_HEAP for static entries */
+	uint32_t sprev, snext; /* ids on the stale LRU list, only while STALE */
+	uint64_t confirmed_ms; /* last confirmation (creation while INCOMPLETE) */
 };
+_Static_assert(sizeof(struct arp_ent) == 64, "an entry is one cache line");
 
 /* The deadline is kept in the heap slot so that sifting does not touch the entries. */
 struct heap_item {
@@ -56,11 +76,16 @@ struct heap_item {
 
 struct arp_table {
 	struct arp_config cfg;
-	struct arp_ops ops;
+	bool v6; /* the family, for the table's life */
+	union {
+		struct arp_ops v4;
+		struct arp6_ops v6;
+	} ops;
 	void *ctx;
 
 	struct arp_ent **buckets;
 	uint32_t bucket_mask;
+	uint64_t seed; /* key_hash's secret */
 
 	struct arp_ent **chunks;
 	uint32_t nchunks, max_chunks;
@@ -69,7 +94,7 @@ struct arp_table {
 	struct heap_item *heap;
 	uint32_t heap_n, heap_cap;
 
-	struct arp_ent *stale_head, *stale_tail; /* head = longest stale, evicted first */
+	uint32_t stale_head, stale_tail; /* ids; head = longest stale, evicted first */
 
 	uint32_t ndyn, nstatic, nincomplete;
 	uint64_t gen;        /* arp_generation */
@@ -84,19 +109,65 @@ static uint64_t after(uint64_t now, uint32_t ms)
 	return now < UINT64_MAX - 1 - ms ? now + ms : UINT64_MAX - 1;
 }
 
-static uint64_t make_key(uint16_t ifx, uint32_t ip)
+#define V4_MAPPED 0x0000ffff00000000ull /* the low half of ::ffff:0.0.0.0 */
+
+static struct arp_key key4(uint16_t ifx, uint32_t ip)
 {
-	return (uint64_t)ifx << 32 | ip;
+	return (struct arp_key){.hi = 0, .lo = V4_MAPPED | ip, .ifx = ifx};
 }
 
-static uint16_t key_ifx(uint64_t key)
+static struct arp_key key6(uint16_t ifx, const struct in6_addr *ip)
 {
-	return (uint16_t)(key >> 32);
+	uint64_t hi, lo;
+	memcpy(&hi, ip->s6_addr, 8);
+	memcpy(&lo, ip->s6_addr + 8, 8);
+	return (struct arp_key){.hi = be64toh(hi), .lo = be64toh(lo), .ifx = ifx};
 }
 
-static uint32_t key_ip(uint64_t key)
+static struct in6_addr key_ip6(struct arp_key k)
 {
-	return (uint32_t)key;
+	struct in6_addr a;
+	uint64_t hi = htobe64(k.hi), lo = htobe64(k.lo);
+	memcpy(a.s6_addr, &hi, 8);
+	memcpy(a.s6_addr + 8, &lo, 8);
+	return a;
+}
+
+static uint32_t key_ip4(struct arp_key k)
+{
+	return (uint32_t)k.lo;
+}
+
+static struct arp_key entry_key(const struct arp_ent *e)
+{
+	return (struct arp_key){.hi = e->hi, .lo = e->lo, .ifx = e->ifx};
+}
+
+/* lo first: it tells the entries of a chain apart at once. */
+static bool entry_is(const struct arp_ent *e, struct arp_key k)
+{
+	return e->lo == k.lo && e->hi == k.hi && e->ifx == k.ifx;
+}
+
+/* Ascending (ifx, address bytes): the walks' order for both families. */
+static int key_cmp(struct arp_key a, struct arp_key b)
+{
+	if (a.ifx != b.ifx)
+		return a.ifx < b.ifx ? -1 : 1;
+	if (a.hi != b.hi)
+		return a.hi < b.hi ? -1 : 1;
+	return (a.lo > b.lo) - (a.lo < b.lo);
+}
+
+/*
+ * For an IPv4 key hi is 0 and net_hash64(0) is 0, which the compiler folds: one hash, as
+ * when the key was ifx << 32 | ip. ifx goes into bits the v4-mapped low half leaves 0.
+ * seed: the table's secret, so that a host choosing its addresses (an IPv6 host has a
+ * whole /64 to choose from) cannot aim them all at one bucket: net_hash64 is invertible.
+ */
+static inline uint64_t key_hash(uint64_t seed, struct arp_key k)
+{
+	return net_hash64(k.lo ^ (uint64_t)k.ifx << 48 ^ net_hash64(k.hi) ^ seed);
 }
 
 static bool valid_ifx(uint16_t ifx)
@@ -109,61 +180,94 @@ static bool valid_neighbour_ip(uint32_t ip)
 	return ip != 0 && ip != 0xffffffffu && !net_ip_is_mcast(ip);
 }
 
+/* v4-mapped addresses never appear on the wire, and refusing them keeps IPv4 keys out of
+ * an IPv6 table. */
+static bool valid_neighbour_ip6(const struct in6_addr *ip)
+{
+	struct arp_key k = key6(0, ip);
+	return !net_ip6_is_zero(ip) && !net_ip6_is_loopback(ip) && !net_ip6_is_mcast(ip) &&
+	       !(k.hi == 0 && (k.lo >> 32) == 0xffff);
+}
+
 static bool valid_neighbour_mac(const uint8_t *mac)
 {
 	return mac && !net_mac_is_zero(mac) && !net_mac_is_mcast(mac);
 }
 
+/* The checks of an IPv4 call: the table's family, the interface and the neighbour. */
+static bool args_ok4(const struct arp_table *t, uint16_t ifx, uint32_t ip)
+{
+	return !t->v6 && valid_ifx(ifx) && valid_neighbour_ip(ip);
+}
+
+static bool args_ok6(const struct arp_table *t, uint16_t ifx, const struct in6_addr *ip)
+{
+	return t->v6 && valid_ifx(ifx) && ip && valid_neighbour_ip6(ip);
+}
+
 /* ---- callbacks: always called with stack copies, after the table is consistent ---- */
 
-static void send_request(struct arp_table *t, uint64_t key, const uint8_t *dst_mac)
+static void send_request(struct arp_table *t, struct arp_key k, const uint8_t *dst_mac)
 {
 	t->st.requests_sent++;
-	if (t->ops.solicit)
-		t->ops.solicit(t->ctx, key_ifx(key), key_ip(key), dst_mac);
+	if (t->v6) {
+		struct in6_addr ip = key_ip6(k);
+		if (t->ops.v6.solicit)
+			t->ops.v6.solicit(t->ctx, k.ifx, &ip, dst_mac);
+	} else if (t->ops.v4.solicit) {
+		t->ops.v4.solicit(t->ctx, k.ifx, key_ip4(k), dst_mac);
+	}
 }
 
-static void hand_resolved(const struct arp_table *t, uint64_t key, const uint8_t *mac,
+static void hand_resolved(const struct arp_table *t, struct arp_key k, const uint8_t *mac,
                           void *const *pkts, unsigned n)
 {
-	for (unsigned i = 0; i < n; i++)
-		if (t->ops.resolved)
-			t->ops.resolved(t->ctx, key_ifx(key), key_ip(key), mac, pkts[i]);
+	struct in6_addr ip = key_ip6(k);
+	for (unsigned i = 0; i < n; i++) {
+		if (t->v6 && t->ops.v6.resolved)
+			t->ops.v6.resolved(t->ctx, k.ifx, &ip, mac, pkts[i]);
+		else if (!t->v6 && t->ops.v4.resolved)
+			t->ops.v4.resolved(t->ctx, k.ifx, key_ip4(k), mac, pkts[i]);
+	}
 }
 
-static void hand_drops(const struct arp_table *t, uint64_t key, void *const *pkts, unsigned n,
+static void hand_drops(const struct arp_table *t, struct arp_key k, void *const *pkts, unsigned n,
                        enum arp_drop_reason why)
 {
-	for (unsigned i = 0; i < n; i++)
-		if (t->ops.drop)
-			t->ops.drop(t->ctx, key_ifx(key), key_ip(key), pkts[i], why);
+	struct in6_addr ip = key_ip6(k);
+	for (unsigned i = 0; i < n; i++) {
+		if (t->v6 && t->ops.v6.drop)
+			t->ops.v6.drop(t->ctx, k.ifx, &ip, pkts[i], why);
+		else if (!t->v6 && t->ops.v4.drop)
+			t->ops.v4.drop(t->ctx, k.ifx, key_ip4(k), pkts[i], why);
+	}
 }
 
 /* ---- hash ---- */
 
-static struct arp_ent **bucket_of(const struct arp_table *t, uint64_t key)
+static struct arp_ent **bucket_of(const struct arp_table *t, struct arp_key k)
 {
-	return &t->buckets[net_hash64(key) & t->bucket_mask];
+	return &t->buckets[key_hash(t->seed, k) & t->bucket_mask];
 }
 
-static struct arp_ent *find(const struct arp_table *t, uint64_t key)
+static struct arp_ent *find(const struct arp_table *t, struct arp_key k)
 {
-	struct arp_ent *e = *bucket_of(t, key);
-	while (e && e->key != key)
+	struct arp_ent *e = *bucket_of(t, k);
+	while (e && !entry_is(e, k))
 		e = e->hnext;
 	return e;
 }
 
 static void hash_insert(struct arp_table *t, struct arp_ent *e)
 {
-	struct arp_ent **b = bucket_of(t, e->key);
+	struct arp_ent **b = bucket_of(t, entry_key(e));
 	e->hnext = *b;
 	*b = e;
 }
 
 static void hash_unlink(struct arp_table *t, struct arp_ent *e)
 {
-	struct arp_ent **pp = bucket_of(t, e->key);
+	struct arp_ent **pp = bucket_of(t, entry_key(e));
 	while (*pp != e)
 		pp = &(*pp)->hnext;
 	*pp = e->hnext;
@@ -276,30 +380,44 @@ static bool heap_reserve(struct arp_table *t)
 	return true;
 }
 
+/* ---- entries by id ---- */
+
+static struct arp_ent *entry_by_id(const struct arp_table *t, uint32_t id)
+{
+	return t->chunks[id >> CHUNK_SHIFT] + (id & (CHUNK_SIZE - 1));
+}
+
+/* The chunk's queue slots follow its entries, cfg.queue_len per entry. */
+static void **queue_slots(const struct arp_table *t, const struct arp_ent *e)
+{
+	void **slots = (void **)(t->chunks[e->id >> CHUNK_SHIFT] + CHUNK_SIZE);
+	return slots + (size_t)(e->id & (CHUNK_SIZE - 1)) * t->cfg.queue_len;
+}
+
 /* ---- stale LRU list ---- */
 
 static void stale_append(struct arp_table *t, struct arp_ent *e)
 {
-	e->snext = NULL;
+	e->snext = NO_ID;
 	e->sprev = t->stale_tail;
-	if (t->stale_tail)
-		t->stale_tail->snext = e;
+	if (t->stale_tail != NO_ID)
+		entry_by_id(t, t->stale_tail)->snext = e->id;
 	else
-		t->stale_head = e;
-	t->stale_tail = e;
+		t->stale_head = e->id;
+	t->stale_tail = e->id;
 }
 
 static void stale_unlink(struct arp_table *t, struct arp_ent *e)
 {
-	if (e->sprev)
-		e->sprev->snext = e->snext;
+	if (e->sprev != NO_ID)
+		entry_by_id(t, e->sprev)->snext = e->snext;
 	else
 		t->stale_head = e->snext;
-	if (e->snext)
-		e->snext->sprev = e->sprev;
+	if (e->snext != NO_ID)
+		entry_by_id(t, e->snext)->sprev = e->sprev;
 	else
 		t->stale_tail = e->sprev;
-	e->sprev = e->snext = NULL;
+	e->sprev = e->snext = NO_ID;
 }
 
 /* Every state change goes through here so the stale list and counters cannot drift. */
@@ -322,13 +440,14 @@ static void set_state(struct arp_table *t, struct arp_ent *e, uint8_t s)
 static void *queue_push(const struct arp_table *t, struct arp_ent *e, void *pkt)
 {
 	uint8_t len = t->cfg.queue_len;
+	void **q = queue_slots(t, e);
 	if (e->qcount < len) {
-		e->q[(e->qhead + e->qcount) % len] = pkt;
+		q[(e->qhead + e->qcount) % len] = pkt;
 		e->qcount++;
 		return NULL;
 	}
-	void *oldest = e->q[e->qhead];
-	e->q[e->qhead] = pkt;
+	void *oldest = q[e->qhead];
+	q[e->qhead] = pkt;
 	e->qhead = (uint8_t)((e->qhead + 1) % len);
 	return oldest;
 }
@@ -337,27 +456,29 @@ static void *queue_push(const struct arp_table *t, struct arp_ent *e, void *pkt)
 static unsigned queue_take(const struct arp_table *t, struct arp_ent *e, void **out)
 {
 	unsigned n = e->qcount;
+	void **q = queue_slots(t, e);
 	for (unsigned i = 0; i < n; i++)
-		out[i] = e->q[(e->qhead + i) % t->cfg.queue_len];
+		out[i] = q[(e->qhead + i) % t->cfg.queue_len];
 	e->qhead = e->qcount = 0;
 	return n;
 }
 
 /* ---- entry pool ---- */
 
+/* Line-aligned, so that each entry is exactly one cache line. */
 static bool pool_grow(struct arp_table *t)
 {
 	if (t->nchunks == t->max_chunks)
 		return false;
-	size_t qbytes = (size_t)CHUNK_SIZE * t->cfg.queue_len * sizeof(void *);
-	struct arp_ent *c = malloc(CHUNK_SIZE * sizeof(*c) + qbytes);
+	size_t bytes = CHUNK_SIZE * sizeof(struct arp_ent) +
+	               (size_t)CHUNK_SIZE * t->cfg.queue_len * sizeof(void *);
+	size_t line = sizeof(struct arp_ent);
+	struct arp_ent *c = aligned_alloc(line, (bytes + line - 1) / line * line);
 	if (!c)
 		return false;
-	void **slots = (void **)(c + CHUNK_SIZE);
+	uint32_t base = t->nchunks << CHUNK_SHIFT;
 	for (uint32_t i = CHUNK_SIZE; i-- > 0;) {
-		c[i] = (struct arp_ent){.q = slots + (size_t)i * t->cfg.queue_len,
-		                        .hnext = t->free,
-		                        .heap_idx = NO_HEAP};
+		c[i] = (struct arp_ent){.id = base | i, .hnext = t->free, .heap_idx = NO_HEAP};
 		t->free = &c[i];
 	}
 	t->chunks[t->nchunks++] = c;
@@ -380,12 +501,18 @@ static bool reserve_room(struct arp_table *t, bool dynamic)
 }
 
 /* Takes a free entry and hashes it in; room must have been reserved. */
-static struct arp_ent *entry_new(struct arp_table *t, uint64_t key, uint8_t state, uint64_t now)
+static struct arp_ent *entry_new(struct arp_table *t, struct arp_key k, uint8_t state, uint64_t now)
 {
 	struct arp_ent *e = t->free;
 	t->free = e->hnext;
-	void **q = e->q;
-	*e = (struct arp_ent){.key = key, .q = q, .confirmed_ms = now, .heap_idx = NO_HEAP};
+	*e = (struct arp_ent){.hi = k.hi,
+	                      .lo = k.lo,
+	                      .ifx = k.ifx,
+	                      .id = e->id,
+	                      .confirmed_ms = now,
+	                      .heap_idx = NO_HEAP,
+	                      .sprev = NO_ID,
+	                      .snext = NO_ID};
 	set_state(t, e, state);
 	if (state == ARP_STATIC)
 		t->nstatic++;
@@ -427,19 +554,19 @@ static bool dynamic_room(struct arp_table *t)
 {
 	if (t->ndyn < t->cfg.max_entries)
 		return true;
-	if (!t->stale_head)
+	if (t->stale_head == NO_ID)
 		return false;
 	t->st.expired++;
-	entry_remove(t, t->stale_head); /* STALE entries hold no packets */
+	entry_remove(t, entry_by_id(t, t->stale_head)); /* STALE entries hold no packets */
 	return true;
 }
 
-static struct arp_ent *dynamic_new(struct arp_table *t, uint64_t key, uint8_t state,
+static struct arp_ent *dynamic_new(struct arp_table *t, struct arp_key k, uint8_t state,
                                    uint64_t deadline, uint64_t now)
 {
 	if (!dynamic_room(t) || !reserve_room(t, true))
 		return NULL;
-	struct arp_ent *e = entry_new(t, key, state, now);
+	struct arp_ent *e = entry_new(t, k, state, now);
 	heap_insert(t, e, deadline);
 	return e;
 }
@@ -459,6 +586,12 @@ void arp_config_default(struct arp_config *cfg)
 	};
 }
 
+void arp6_config_default(struct arp_config *cfg)
+{
+	arp_config_default(cfg);
+	cfg->delay_ms = 5000;
+}
+
 /* Values that would make the state machine spin or the bounds meaningless. */
 static bool config_ok(const struct arp_config *c)
 {
@@ -467,22 +600,20 @@ static bool config_ok(const struct arp_config *c)
 	       c->max_entries <= ARP_MAX_ENTRIES;
 }
 
-struct arp_table *arp_table_create(const struct arp_config *cfg, const struct arp_ops *ops,
-                                   void *ctx)
+/* The table without its family: cfg already defaulted, ops and family set by the caller. */
+static struct arp_table *table_new(const struct arp_config *cfg, void *ctx)
 {
-	struct arp_config def;
-	arp_config_default(&def);
-	if (!cfg)
-		cfg = &def;
 	if (!config_ok(cfg))
 		return NULL;
 	struct arp_table *t = calloc(1, sizeof(*t));
 	if (!t)
 		return NULL;
 	t->cfg = *cfg;
-	if (ops)
-		t->ops = *ops;
 	t->ctx = ctx;
+	if (getrandom(&t->seed, sizeof(t->seed), GRND_NONBLOCK) != sizeof(t->seed))
+		t->seed =
+		    (uint64_t)(uintptr_t)t ^ 0x9e3779b97f4a7c15ull; /* no entropy yet: ASLR's */
+	t->stale_head = t->stale_tail = NO_ID;
 	t->max_chunks = (cfg->max_entries + ARP_MAX_STATIC + CHUNK_SIZE - 1) / CHUNK_SIZE;
 	t->chunks = calloc(t->max_chunks, sizeof(*t->chunks));
 	t->buckets = calloc(MIN_BUCKETS, sizeof(*t->buckets));
@@ -496,9 +627,37 @@ struct arp_table *arp_table_create(const struct arp_config *cfg, const struct ar
 	return t;
 }
 
+struct arp_table *arp_table_create(const struct arp_config *cfg, const struct arp_ops *ops,
+                                   void *ctx)
+{
+	struct arp_config def;
+	arp_config_default(&def);
+	struct arp_table *t = table_new(cfg ? cfg : &def, ctx);
+	if (!t)
+		return NULL;
+	t->cfg.delay_ms = 0; /* DELAY is IPv6's: an IPv4 entry goes from STALE to PROBE */
+	if (ops)
+		t->ops.v4 = *ops;
+	return t;
+}
+
+struct arp_table *arp6_table_create(const struct arp_config *cfg, const struct arp6_ops *ops,
+                                    void *ctx)
+{
+	struct arp_config def;
+	arp6_config_default(&def);
+	struct arp_table *t = table_new(cfg ? cfg : &def, ctx);
+	if (!t)
+		return NULL;
+	t->v6 = true;
+	if (ops)
+		t->ops.v6 = *ops;
+	return t;
+}
+
 static bool entry_matches(const struct arp_ent *e, uint16_t ifx, bool statics_too)
 {
-	if (ifx && key_ifx(e->key) != ifx)
+	if (ifx && e->ifx != ifx)
 		return false;
 	return statics_too || e->state != ARP_STATIC;
 }
@@ -529,9 +688,9 @@ static void remove_matching(struct arp_table *t, uint16_t ifx, bool statics_too)
 		void *pkts[ARP_MAX_QUEUE];
 		dying = e->hnext;
 		unsigned n = queue_take(t, e, pkts);
-		uint64_t key = e->key;
+		struct arp_key k = entry_key(e);
 		entry_free(t, e);
-		hand_drops(t, key, pkts, n, ARP_DROP_FLUSHED);
+		hand_drops(t, k, pkts, n, ARP_DROP_FLUSHED);
 	}
 }
 
@@ -550,7 +709,7 @@ void arp_table_destroy(struct arp_table *t)
 
 /* ---- data plane ---- */
 
-/* A STALE entry was used: confirm it with unicast requests, the first on the next tick. */
+/* Confirm a neighbour with unicast requests, the first on the next tick. */
 static void start_probe(struct arp_table *t, struct arp_ent *e, uint64_t now)
 {
 	set_state(t, e, ARP_PROBE);
@@ -558,10 +717,22 @@ static void start_probe(struct arp_table *t, struct arp_ent *e, uint64_t now)
 	heap_reschedule(t, e, after(now, 0));
 }
 
+/* A STALE entry was used: IPv6 waits delay_ms for an upper-layer confirmation (RFC 4861
+ * 7.3.3) before probing; IPv4 (delay_ms 0) probes at once. */
+static void stale_used(struct arp_table *t, struct arp_ent *e, uint64_t now)
+{
+	if (!t->cfg.delay_ms) {
+		start_probe(t, e, now);
+		return;
+	}
+	set_state(t, e, ARP_DELAY);
+	heap_reschedule(t, e, after(now, t->cfg.delay_ms));
+}
+
 /* The full hash, not the bucket: it stays right when the table grows between stages. */
 uint64_t arp_prefetch(const struct arp_table *t, uint16_t ifx, uint32_t ip)
 {
-	uint64_t hash = net_hash64(make_key(ifx, ip));
+	uint64_t hash = key_hash(t->seed, key4(ifx, ip));
 	__builtin_prefetch(&t->buckets[hash & t->bucket_mask]);
 	return hash;
 }
@@ -571,29 +742,42 @@ void arp_prefetch_entry(const struct arp_table *t, uint64_t hash)
 	__builtin_prefetch(t->buckets[hash & t->bucket_mask]);
 }
 
-/* No separate argument check: an invalid ifx or ip never gets an entry, so it misses. */
-static const uint8_t *lookup_at(struct arp_table *t, uint64_t key, struct arp_ent *e,
+/*
+ * No separate argument check: an invalid ifx or ip never gets an entry, so it misses. Nor
+ * a family check: an IPv6 table holds no v4-mapped key, so an IPv4 key misses there too.
+ */
+static const uint8_t *lookup_at(struct arp_table *t, struct arp_key k, struct arp_ent *e,
                                 uint64_t now_ms)
 {
-	while (e && e->key != key)
+	while (e && !entry_is(e, k))
 		e = e->hnext;
 	if (!e || e->state == ARP_INCOMPLETE)
 		return NULL;
 	if (e->state == ARP_STALE)
-		start_probe(t, e, now_ms);
+		stale_used(t, e, now_ms);
 	return e->mac;
 }
 
 const uint8_t *arp_lookup(struct arp_table *t, uint16_t ifx, uint32_t ip, uint64_t now_ms)
 {
-	uint64_t key = make_key(ifx, ip);
-	return lookup_at(t, key, *bucket_of(t, key), now_ms);
+	struct arp_key k = key4(ifx, ip);
+	return lookup_at(t, k, *bucket_of(t, k), now_ms);
 }
 
 const uint8_t *arp_lookup_hashed(struct arp_table *t, uint16_t ifx, uint32_t ip, uint64_t hash,
                                  uint64_t now_ms)
 {
-	return lookup_at(t, make_key(ifx, ip), t->buckets[hash & t->bucket_mask], now_ms);
+	return lookup_at(t, key4(ifx, ip), t->buckets[hash & t->bucket_mask], now_ms);
+}
+
+/* An IPv4 table may hold the v4-mapped form of ip: the family is checked here. */
+const uint8_t *arp6_lookup(struct arp_table *t, uint16_t ifx, const struct in6_addr *ip,
+                           uint64_t now_ms)
+{
+	if (!t->v6 || !ip)
+		return NULL;
+	struct arp_key k = key6(ifx, ip);
+	return lookup_at(t, k, *bucket_of(t, k), now_ms);
 }
 
 static void queue_packet(struct arp_table *t, struct arp_ent *e, void *pkt)
@@ -603,13 +787,13 @@ static void queue_packet(struct arp_table *t, struct arp_ent *e, void *pkt)
 	void *oldest = queue_push(t, e, pkt);
 	if (oldest) {
 		t->st.queue_drops++;
-		hand_drops(t, e->key, &oldest, 1, ARP_DROP_QUEUE_FULL);
+		hand_drops(t, entry_key(e), &oldest, 1, ARP_DROP_QUEUE_FULL);
 	}
 }
 
-static int resolve_new(struct arp_table *t, uint64_t key, void *pkt, uint64_t now)
+static int resolve_new(struct arp_table *t, struct arp_key k, void *pkt, uint64_t now)
 {
-	struct arp_ent *e = dynamic_new(t, key, ARP_INCOMPLETE, after(now, t->cfg.retrans_ms), now);
+	struct arp_ent *e = dynamic_new(t, k, ARP_INCOMPLETE, after(now, t->cfg.retrans_ms), now);
 	if (!e) {
 		t->st.full_drops++;
 		return ARP_RES_NOMEM;
@@ -617,7 +801,7 @@ static int resolve_new(struct arp_table *t, uint64_t key, void *pkt, uint64_t no
 	e->retries = 1;
 	if (pkt)
 		queue_push(t, e, pkt); /* a new ring is never full */
-	send_request(t, key, NULL);
+	send_request(t, k, NULL);
 	return ARP_RES_QUEUED;
 }
 
@@ -626,21 +810,18 @@ static int resolve_usable(struct arp_table *t, struct arp_ent *e, void *pkt, uin
 {
 	uint8_t mac[NET_ETH_ALEN];
 	if (e->state == ARP_STALE)
-		start_probe(t, e, now);
+		stale_used(t, e, now);
 	memcpy(mac, e->mac, sizeof(mac));
 	if (pkt)
-		hand_resolved(t, e->key, mac, &pkt, 1);
+		hand_resolved(t, entry_key(e), mac, &pkt, 1);
 	return ARP_RES_QUEUED;
 }
 
-int arp_resolve(struct arp_table *t, uint16_t ifx, uint32_t ip, void *pkt, uint64_t now_ms)
+static int resolve(struct arp_table *t, struct arp_key k, void *pkt, uint64_t now_ms)
 {
-	if (!valid_ifx(ifx) || !valid_neighbour_ip(ip))
-		return ARP_RES_FAILED;
-	uint64_t key = make_key(ifx, ip);
-	struct arp_ent *e = find(t, key);
+	struct arp_ent *e = find(t, k);
 	if (!e)
-		return resolve_new(t, key, pkt, now_ms);
+		return resolve_new(t, k, pkt, now_ms);
 	if (e->state != ARP_INCOMPLETE)
 		return resolve_usable(t, e, pkt, now_ms);
 	if (e->failed)
@@ -649,68 +830,154 @@ int arp_resolve(struct arp_table *t, uint16_t ifx, uint32_t ip, void *pkt, uint6
 	return ARP_RES_QUEUED;
 }
 
+int arp_resolve(struct arp_table *t, uint16_t ifx, uint32_t ip, void *pkt, uint64_t now_ms)
+{
+	if (!args_ok4(t, ifx, ip))
+		return ARP_RES_FAILED;
+	return resolve(t, key4(ifx, ip), pkt, now_ms);
+}
+
+int arp6_resolve(struct arp_table *t, uint16_t ifx, const struct in6_addr *ip, void *pkt,
+                 uint64_t now_ms)
+{
+	if (!args_ok6(t, ifx, ip))
+		return ARP_RES_FAILED;
+	return resolve(t, key6(ifx, ip), pkt, now_ms);
+}
+
 /* ---- learning ---- */
 
-static void confirm(struct arp_table *t, struct arp_ent *e, const uint8_t *mac, uint64_t now)
+/* No longer known reachable: removed unless used within stale_ms of since. */
+static void go_stale(struct arp_table *t, struct arp_ent *e, uint64_t since)
 {
-	memcpy(e->mac, mac, NET_ETH_ALEN);
-	set_state(t, e, ARP_REACHABLE);
+	set_state(t, e, ARP_STALE);
+	heap_reschedule(t, e, after(since, t->cfg.stale_ms));
+}
+
+/*
+ * The entry takes mac (when given) and a dynamic state with its timer: REACHABLE for
+ * reachable_ms, STALE for stale_ms. A resolution in progress or failed ends.
+ */
+static void settle(struct arp_table *t, struct arp_ent *e, const uint8_t *mac, uint8_t state,
+                   uint64_t now)
+{
+	if (mac)
+		memcpy(e->mac, mac, NET_ETH_ALEN);
+	set_state(t, e, state);
 	e->failed = false;
 	e->retries = 0;
 	e->confirmed_ms = now;
-	heap_reschedule(t, e, after(now, t->cfg.reachable_ms));
+	uint32_t ms = state == ARP_REACHABLE ? t->cfg.reachable_ms : t->cfg.stale_ms;
+	heap_reschedule(t, e, after(now, ms));
 }
 
-static int learn_new(struct arp_table *t, uint64_t key, const uint8_t *mac, uint64_t now)
+static int learn_new(struct arp_table *t, struct arp_key k, const uint8_t *mac, uint8_t state,
+                     uint64_t now)
 {
-	struct arp_ent *e =
-	    dynamic_new(t, key, ARP_REACHABLE, after(now, t->cfg.reachable_ms), now);
+	/* a placeholder deadline: settle sets the state's own */
+	struct arp_ent *e = dynamic_new(t, k, state, UINT64_MAX - 1, now);
 	if (!e) {
 		t->st.full_drops++;
 		return ARP_LEARN_FULL;
 	}
-	memcpy(e->mac, mac, NET_ETH_ALEN);
+	settle(t, e, mac, state, now);
 	t->st.learned++;
 	return ARP_LEARN_NEW;
 }
 
-static int learn_resolve(struct arp_table *t, struct arp_ent *e, const uint8_t *mac, uint64_t now)
+/* An INCOMPLETE entry got its MAC: its queued packets leave. */
+static int learn_resolve(struct arp_table *t, struct arp_ent *e, const uint8_t *mac, uint8_t state,
+                         uint64_t now)
 {
 	void *pkts[ARP_MAX_QUEUE];
 	uint8_t mac_copy[NET_ETH_ALEN];
-	uint64_t key = e->key;
-	confirm(t, e, mac, now);
+	settle(t, e, mac, state, now);
 	unsigned n = queue_take(t, e, pkts);
 	memcpy(mac_copy, mac, sizeof(mac_copy));
 	t->st.learned++;
-	hand_resolved(t, key, mac_copy, pkts, n);
+	hand_resolved(t, entry_key(e), mac_copy, pkts, n);
 	return ARP_LEARN_RESOLVED;
 }
 
-static int learn_refresh(struct arp_table *t, struct arp_ent *e, const uint8_t *mac, uint64_t now)
+/* A usable entry takes mac in state; says whether the MAC changed. */
+static int learn_update(struct arp_table *t, struct arp_ent *e, const uint8_t *mac, uint8_t state,
+                        uint64_t now)
 {
-	bool changed = !net_mac_eq(e->mac, mac);
+	bool changed = mac && !net_mac_eq(e->mac, mac);
 	if (changed)
 		t->st.changed++;
-	confirm(t, e, mac, now);
+	settle(t, e, mac, state, now);
 	return changed ? ARP_LEARN_CHANGED : ARP_LEARN_REFRESHED;
 }
 
-static int learn(struct arp_table *t, uint16_t ifx, uint32_t ip, const uint8_t *mac,
-                 enum arp_learn_mode mode, uint64_t now_ms)
+static int learn4(struct arp_table *t, uint16_t ifx, uint32_t ip, const uint8_t *mac,
+                  enum arp_learn_mode mode, uint64_t now_ms)
 {
-	if (!valid_ifx(ifx) || !valid_neighbour_ip(ip) || !valid_neighbour_mac(mac))
+	if (!args_ok4(t, ifx, ip) || !valid_neighbour_mac(mac))
 		return ARP_LEARN_IGNORED;
-	uint64_t key = make_key(ifx, ip);
-	struct arp_ent *e = find(t, key);
+	struct arp_key k = key4(ifx, ip);
+	struct arp_ent *e = find(t, k);
 	if (!e)
-		return mode == ARP_LEARN_CREATE ? learn_new(t, key, mac, now_ms)
+		return mode == ARP_LEARN_CREATE ? learn_new(t, k, mac, ARP_REACHABLE, now_ms)
 		                                : ARP_LEARN_IGNORED;
 	if (e->state == ARP_STATIC)
 		return ARP_LEARN_IGNORED;
 	if (e->state == ARP_INCOMPLETE)
-		return learn_resolve(t, e, mac, now_ms);
-	return learn_refresh(t, e, mac, now_ms);
+		return learn_resolve(t, e, mac, ARP_REACHABLE, now_ms);
+	return learn_update(t, e, mac, ARP_REACHABLE, now_ms);
+}
+
+/* RFC 4861 7.2.3 / 6.2.6: a solicitation's source link-layer address, STALE until
+ * confirmed. The same MAC changes nothing. */
+static int learn6_solicit(struct arp_table *t, struct arp_key k, struct arp_ent *e,
+                          const uint8_t *mac, uint64_t now)
+{
+	if (!e)
+		return learn_new(t, k, mac, ARP_STALE, now);
+	if (e->state == ARP_INCOMPLETE)
+		return learn_resolve(t, e, mac, ARP_STALE, now);
+	if (net_mac_eq(e->mac, mac))
+		return ARP_LEARN_IGNORED;
+	return learn_update(t, e, mac, ARP_STALE, now);
+}
+
+/* RFC 4861 7.2.5: an advertisement for an entry that is not INCOMPLETE. */
+static int learn6_advert(struct arp_table *t, struct arp_ent *e, const uint8_t *mac,
+                         struct arp6_na_flags na, uint64_t now)
+{
+	bool differs = mac && !net_mac_eq(e->mac, mac);
+	if (differs && !na.override) {
+		/* someone else's claim: only doubt the one we have */
+		if (e->state == ARP_REACHABLE)
+			go_stale(t, e, now);
+		return ARP_LEARN_IGNORED;
+	}
+	if (na.solicited)
+		return learn_update(t, e, mac, ARP_REACHABLE, now);
+	if (differs)
+		return learn_update(t, e, mac, ARP_STALE, now);
+	return ARP_LEARN_IGNORED;
+}
+
+static int learn6(struct arp_table *t, uint16_t ifx, const struct in6_addr *ip, const uint8_t *mac,
+                  enum arp6_learn_kind kind, const struct arp6_na_flags *na, uint64_t now_ms)
+{
+	if (!args_ok6(t, ifx, ip) || (mac && !valid_neighbour_mac(mac)))
+		return ARP_LEARN_IGNORED;
+	struct arp_key k = key6(ifx, ip);
+	struct arp_ent *e = find(t, k);
+	if (e && e->state == ARP_STATIC)
+		return ARP_LEARN_IGNORED;
+	if (kind == ARP6_LEARN_SOLICIT)
+		return mac ? learn6_solicit(t, k, e, mac, now_ms) : ARP_LEARN_IGNORED;
+	if (kind != ARP6_LEARN_ADVERT || !e)
+		return ARP_LEARN_IGNORED; /* an advertisement never creates an entry */
+	struct arp6_na_flags flags = na ? *na : (struct arp6_na_flags){0};
+	if (e->state == ARP_INCOMPLETE)
+		return mac ? learn_resolve(t, e, mac, flags.solicited ? ARP_REACHABLE : ARP_STALE,
+		                           now_ms)
+		           : ARP_LEARN_IGNORED;
+	return learn6_advert(t, e, mac, flags, now_ms);
 }
 
 /* ---- timers ---- */
@@ -719,12 +986,11 @@ static int learn(struct arp_table *t, uint16_t ifx, uint32_t ip, const uint8_t *
 static void give_up(struct arp_table *t, struct arp_ent *e, uint64_t now)
 {
 	void *pkts[ARP_MAX_QUEUE];
-	uint64_t key = e->key;
 	unsigned n = queue_take(t, e, pkts);
 	e->failed = true;
 	heap_reschedule(t, e, after(now, t->cfg.failed_hold_ms));
 	t->st.failed++;
-	hand_drops(t, key, pkts, n, ARP_DROP_UNRESOLVED);
+	hand_drops(t, entry_key(e), pkts, n, ARP_DROP_UNRESOLVED);
 }
 
 static void fire_incomplete(struct arp_table *t, struct arp_ent *e, uint64_t now)
@@ -739,7 +1005,7 @@ static void fire_incomplete(struct arp_table *t, struct arp_ent *e, uint64_t now
 	}
 	e->retries++;
 	heap_reschedule(t, e, after(now, t->cfg.retrans_ms));
-	send_request(t, e->key, NULL);
+	send_request(t, entry_key(e), NULL);
 }
 
 static void fire_probe(struct arp_table *t, struct arp_ent *e, uint64_t now)
@@ -753,14 +1019,14 @@ static void fire_probe(struct arp_table *t, struct arp_ent *e, uint64_t now)
 	memcpy(mac, e->mac, sizeof(mac));
 	e->retries++;
 	heap_reschedule(t, e, after(now, t->cfg.retrans_ms));
-	send_request(t, e->key, mac);
+	send_request(t, entry_key(e), mac);
 }
 
 /*
  * One due entry. Each step either pushes the deadline past now or removes the entry, so
- * arp_tick terminates (retrans_ms > 0, and retries are bounded). Ageing counts from the
- * due time, so a late tick catches up; requests count from now, so a late tick never
- * sends a burst of them.
+ * arp_tick terminates (retrans_ms > 0, and retries are bounded; DELAY becomes PROBE, due
+ * at once). Ageing counts from the due time, so a late tick catches up; requests count
+ * from now, so a late tick never sends a burst of them.
  */
 static void fire(struct arp_table *t, struct arp_ent *e, uint64_t due, uint64_t now)
 {
@@ -769,8 +1035,10 @@ static void fire(struct arp_table *t, struct arp_ent *e, uint64_t due, uint64_t 
 		fire_incomplete(t, e, now);
 		break;
 	case ARP_REACHABLE:
-		set_state(t, e, ARP_STALE);
-		heap_reschedule(t, e, after(due, t->cfg.stale_ms));
+		go_stale(t, e, due);
+		break;
+	case ARP_DELAY:
+		start_probe(t, e, now);
 		break;
 	case ARP_PROBE:
 		fire_probe(t, e, now);
@@ -795,11 +1063,11 @@ uint64_t arp_next_deadline(const struct arp_table *t)
 
 /* ---- static entries and flushing ---- */
 
-static int static_new(struct arp_table *t, uint64_t key, const uint8_t *mac)
+static int static_new(struct arp_table *t, struct arp_key k, const uint8_t *mac)
 {
 	if (t->nstatic >= ARP_MAX_STATIC || !reserve_room(t, false))
 		return ARP_E_NOMEM;
-	struct arp_ent *e = entry_new(t, key, ARP_STATIC, 0);
+	struct arp_ent *e = entry_new(t, k, ARP_STATIC, 0);
 	memcpy(e->mac, mac, NET_ETH_ALEN);
 	return ARP_OK;
 }
@@ -820,45 +1088,78 @@ static int static_take_over(struct arp_table *t, struct arp_ent *e, const uint8_
 	memcpy(e->mac, mac, NET_ETH_ALEN);
 	unsigned n = queue_take(t, e, pkts);
 	memcpy(mac_copy, mac, sizeof(mac_copy));
-	hand_resolved(t, e->key, mac_copy, pkts, n);
+	hand_resolved(t, entry_key(e), mac_copy, pkts, n);
 	return ARP_OK;
 }
 
-int arp_learn(struct arp_table *t, uint16_t ifx, uint32_t ip, const uint8_t *mac,
-              enum arp_learn_mode mode, uint64_t now_ms)
+/* a refresh counts too: it extends how long the entry stays REACHABLE */
+static int count_learn(struct arp_table *t, int r)
 {
-	int r = learn(t, ifx, ip, mac, mode, now_ms);
-	/* a refresh counts too: it extends how long the entry stays REACHABLE */
 	if (r != ARP_LEARN_IGNORED && r != ARP_LEARN_FULL)
 		t->gen++;
 	return r;
 }
 
-int arp_static_add(struct arp_table *t, uint16_t ifx, uint32_t ip, const uint8_t *mac)
+int arp_learn(struct arp_table *t, uint16_t ifx, uint32_t ip, const uint8_t *mac,
+              enum arp_learn_mode mode, uint64_t now_ms)
+{
+	return count_learn(t, learn4(t, ifx, ip, mac, mode, now_ms));
+}
+
+int arp6_learn(struct arp_table *t, uint16_t ifx, const struct in6_addr *ip, const uint8_t *mac,
+               enum arp6_learn_kind kind, const struct arp6_na_flags *na, uint64_t now_ms)
+{
+	return count_learn(t, learn6(t, ifx, ip, mac, kind, na, now_ms));
+}
+
+/* args_ok: the caller's checks of family, ifx and address passed. */
+static int static_add(struct arp_table *t, bool args_ok, struct arp_key k, const uint8_t *mac)
 {
 	t->gen++;
-	if (!valid_ifx(ifx) || !valid_neighbour_ip(ip) || !valid_neighbour_mac(mac))
+	if (!args_ok || !valid_neighbour_mac(mac))
 		return ARP_E_INVAL;
-	uint64_t key = make_key(ifx, ip);
-	struct arp_ent *e = find(t, key);
+	struct arp_ent *e = find(t, k);
 	if (!e)
-		return static_new(t, key, mac);
+		return static_new(t, k, mac);
 	if (e->state != ARP_STATIC)
 		return static_take_over(t, e, mac);
 	memcpy(e->mac, mac, NET_ETH_ALEN);
 	return ARP_OK;
 }
 
-int arp_static_del(struct arp_table *t, uint16_t ifx, uint32_t ip)
+static int static_del(struct arp_table *t, bool args_ok, struct arp_key k)
 {
 	t->gen++;
-	if (!valid_ifx(ifx) || !valid_neighbour_ip(ip))
+	if (!args_ok)
 		return ARP_E_INVAL;
-	struct arp_ent *e = find(t, make_key(ifx, ip));
+	struct arp_ent *e = find(t, k);
 	if (!e || e->state != ARP_STATIC)
 		return ARP_E_NOENT;
 	entry_remove(t, e);
 	return ARP_OK;
+}
+
+int arp_static_add(struct arp_table *t, uint16_t ifx, uint32_t ip, const uint8_t *mac)
+{
+	return static_add(t, args_ok4(t, ifx, ip), key4(ifx, ip), mac);
+}
+
+int arp_static_del(struct arp_table *t, uint16_t ifx, uint32_t ip)
+{
+	return static_del(t, args_ok4(t, ifx, ip), key4(ifx, ip));
+}
+
+int arp6_static_add(struct arp_table *t, uint16_t ifx, const struct in6_addr *ip,
+                    const uint8_t *mac)
+{
+	bool ok = args_ok6(t, ifx, ip);
+	return static_add(t, ok, ok ? key6(ifx, ip) : (struct arp_key){0}, mac);
+}
+
+int arp6_static_del(struct arp_table *t, uint16_t ifx, const struct in6_addr *ip)
+{
+	bool ok = args_ok6(t, ifx, ip);
+	return static_del(t, ok, ok ? key6(ifx, ip) : (struct arp_key){0});
 }
 
 void arp_clear_dynamic(struct arp_table *t, uint16_t ifx)
@@ -877,62 +1178,89 @@ void arp_flush_if(struct arp_table *t, uint16_t ifx)
 
 /* ---- introspection ---- */
 
-static void fill_info(const struct arp_ent *e, uint64_t now, struct arp_entry_info *info)
+/* A walk's callback of either family, and its argument. */
+struct visitor {
+	int (*cb4)(const struct arp_entry_info *e, void *arg);
+	int (*cb6)(const struct arp6_entry_info *e, void *arg);
+	void *arg;
+};
+
+static uint64_t age_of(const struct arp_ent *e, uint64_t now)
+{
+	return e->state != ARP_STATIC && now > e->confirmed_ms ? now - e->confirmed_ms : 0;
+}
+
+static void fill_info4(const struct arp_ent *e, uint64_t now, struct arp_entry_info *info)
 {
 	*info = (struct arp_entry_info){
-	    .ifx = key_ifx(e->key),
-	    .ip = key_ip(e->key),
+	    .ifx = e->ifx,
+	    .ip = key_ip4(entry_key(e)),
 	    .state = e->state,
+	    .age_ms = age_of(e, now),
 	    .queued = e->qcount,
 	    .retries = e->retries,
 	};
 	memcpy(info->mac, e->mac, NET_ETH_ALEN);
-	if (e->state != ARP_STATIC && now > e->confirmed_ms)
-		info->age_ms = now - e->confirmed_ms;
 }
 
-static int info_cmp(const void *a, const void *b)
+static void fill_info6(const struct arp_ent *e, uint64_t now, struct arp6_entry_info *info)
 {
-	const struct arp_entry_info *x = a, *y = b;
-	uint64_t kx = make_key(x->ifx, x->ip), ky = make_key(y->ifx, y->ip);
-	return (kx > ky) - (kx < ky);
+	*info = (struct arp6_entry_info){
+	    .ifx = e->ifx,
+	    .ip = key_ip6(entry_key(e)),
+	    .state = e->state,
+	    .age_ms = age_of(e, now),
+	    .queued = e->qcount,
+	    .retries = e->retries,
+	};
+	memcpy(info->mac, e->mac, NET_ETH_ALEN);
 }
 
-int arp_walk(const struct arp_table *t, uint64_t now_ms,
-             int (*cb)(const struct arp_entry_info *e, void *arg), void *arg)
+static int visit(const struct arp_ent *e, uint64_t now, const struct visitor *v)
+{
+	if (v->cb6) {
+		struct arp6_entry_info info;
+		fill_info6(e, now, &info);
+		return v->cb6(&info, v->arg);
+	}
+	struct arp_entry_info info;
+	fill_info4(e, now, &info);
+	return v->cb4(&info, v->arg);
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+	return key_cmp(entry_key(a), entry_key(b));
+}
+
+/* The walk visits copies of the entries, so that a callback may change the table. */
+static int walk(const struct arp_table *t, uint64_t now_ms, const struct visitor *v)
 {
 	size_t n = (size_t)t->ndyn + t->nstatic, i = 0;
-	if (!cb)
-		return ARP_E_INVAL;
 	if (n == 0)
 		return 0;
-	struct arp_entry_info *v = malloc(n * sizeof(*v));
-	if (!v)
+	struct arp_ent *copy = malloc(n * sizeof(*copy));
+	if (!copy)
 		return ARP_E_NOMEM;
 	for (uint32_t b = 0; b <= t->bucket_mask; b++)
 		for (const struct arp_ent *e = t->buckets[b]; e; e = e->hnext)
-			fill_info(e, now_ms, &v[i++]);
-	qsort(v, n, sizeof(*v), info_cmp);
+			copy[i++] = *e;
+	qsort(copy, n, sizeof(*copy), entry_cmp);
 	int rc = 0;
 	for (i = 0; i < n && rc == 0; i++)
-		rc = cb(&v[i], arg);
-	free(v);
+		rc = visit(&copy[i], now_ms, v);
+	free(copy);
 	return rc;
 }
 
 /* The chunks in memory order, not the hash chains: sequential reads, no pointer chasing. */
-int arp_foreach(const struct arp_table *t, uint64_t now_ms,
-                int (*cb)(const struct arp_entry_info *e, void *arg), void *arg)
+static int foreach (const struct arp_table *t, uint64_t now_ms, const struct visitor *v)
 {
-	if (!cb)
-		return ARP_E_INVAL;
 	for (uint32_t c = 0; c < t->nchunks; c++) {
 		for (const struct arp_ent *e = t->chunks[c]; e < t->chunks[c] + CHUNK_SIZE; e++) {
 			if (e->state == NO_STATE)
 				continue;
-			struct arp_entry_info info;
-			fill_info(e, now_ms, &info);
-			int rc = cb(&info, arg);
+			int rc = visit(e, now_ms, v);
 			if (rc)
 				return rc;
 		}
@@ -940,14 +1268,57 @@ int arp_foreach(const struct arp_table *t, uint64_t now_ms,
 	return 0;
 }
 
+int arp_walk(const struct arp_table *t, uint64_t now_ms,
+             int (*cb)(const struct arp_entry_info *e, void *arg), void *arg)
+{
+	if (!cb || t->v6)
+		return ARP_E_INVAL;
+	return walk(t, now_ms, &(struct visitor){.cb4 = cb, .arg = arg});
+}
+
+int arp6_walk(const struct arp_table *t, uint64_t now_ms,
+              int (*cb)(const struct arp6_entry_info *e, void *arg), void *arg)
+{
+	if (!cb || !t->v6)
+		return ARP_E_INVAL;
+	return walk(t, now_ms, &(struct visitor){.cb6 = cb, .arg = arg});
+}
+
+int arp_foreach(const struct arp_table *t, uint64_t now_ms,
+                int (*cb)(const struct arp_entry_info *e, void *arg), void *arg)
+{
+	if (!cb || t->v6)
+		return ARP_E_INVAL;
+	return foreach (t, now_ms, &(struct visitor){.cb4 = cb, .arg = arg});
+}
+
+int arp6_foreach(const struct arp_table *t, uint64_t now_ms,
+                 int (*cb)(const struct arp6_entry_info *e, void *arg), void *arg)
+{
+	if (!cb || !t->v6)
+		return ARP_E_INVAL;
+	return foreach (t, now_ms, &(struct visitor){.cb6 = cb, .arg = arg});
+}
+
 bool arp_get(const struct arp_table *t, uint16_t ifx, uint32_t ip, uint64_t now_ms,
              struct arp_entry_info *e)
 {
-	const struct arp_ent *ent = find(t, make_key(ifx, ip));
+	const struct arp_ent *ent = t->v6 ? NULL : find(t, key4(ifx, ip));
 	if (!ent)
 		return false;
 	if (e)
-		fill_info(ent, now_ms, e);
+		fill_info4(ent, now_ms, e);
+	return true;
+}
+
+bool arp6_get(const struct arp_table *t, uint16_t ifx, const struct in6_addr *ip, uint64_t now_ms,
+              struct arp6_entry_info *e)
+{
+	const struct arp_ent *ent = t->v6 && ip ? find(t, key6(ifx, ip)) : NULL;
+	if (!ent)
+		return false;
+	if (e)
+		fill_info6(ent, now_ms, e);
 	return true;
 }
 

@@ -256,7 +256,8 @@ const char *arp_state_name(enum arp_state s);
  * DELAY and, after cfg.delay_ms (default 5000 for IPv6; IPv4 tables use 0, i.e. straight
  * to PROBE as today), PROBE with unicast solicitations. Keys are (ifx, address) with the
  * address a struct in6_addr; valid neighbour addresses are unicast (not unspecified,
- * loopback or multicast); link-local ones are fine (they are per interface anyway).
+ * loopback, multicast or v4-mapped); link-local ones are fine (they are per interface anyway).
+ * An IPv4 table ignores cfg.delay_ms.
  */
 struct arp6_ops {
 	/* Send a neighbour solicitation for ip out of ifx; dst_mac NULL = to the solicited-node
@@ -290,7 +291,8 @@ int arp6_resolve(struct arp_table *t, uint16_t ifx, const struct in6_addr *ip, v
  *    Otherwise with O clear and a different MAC: a REACHABLE entry becomes STALE, the MAC
  *    stays; else (O set, or same MAC, or no MAC): MAC updated when given, REACHABLE if S,
  *    STALE if the MAC changed without S, state unchanged otherwise.
- * Static entries are never changed. Returns enum arp_learn_result.
+ * Static entries are never changed. Returns enum arp_learn_result: IGNORED when the entry's
+ * MAC and state were left as they were (or only a REACHABLE entry became STALE).
  */
 enum arp6_learn_kind {
 	ARP6_LEARN_SOLICIT = 1,

@@ -1,8 +1,9 @@
 /*
- * cli/ping.c - `ping [vrf NAME] A.B.C.D [source INTERFACE|A.B.C.D] [count N] [size N]
- * [timeout SECONDS]`: echo requests sent by the gateway itself (gw/ping.h), reported the
- * way Cisco IOS does. The command returns CLI_R_PENDING; the marks and the summary go to
- * the session's sink as the probes settle.
+ * cli/ping.c - `ping [ipv6] [vrf NAME] (A.B.C.D|X:X::X) [vrf NAME] [source
+ * (INTERFACE|A.B.C.D|X:X::X)] [repeat|count N] [size N] [timeout SECONDS]`: echo requests
+ * sent by the gateway itself, either family (gw/ping.h), reported the way Cisco IOS does. The
+ * command returns CLI_R_PENDING; the marks and the summary go to the session's sink as the probes
+ * settle.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,9 +17,11 @@
 #define PING_MARKS_PER_LINE  70
 #define PING_TIMEOUT_DEFAULT 2
 
-/* The options after the address; keywords match by unique prefix. */
-enum { OPT_SOURCE, OPT_COUNT, OPT_SIZE, OPT_TIMEOUT, OPT_N };
-static const char *const opt_names[OPT_N] = {"source", "count", "size", "timeout"};
+/* The options after the address; keywords match by unique prefix. `repeat` is IOS's
+ * word for count. */
+enum { OPT_SOURCE, OPT_COUNT, OPT_REPEAT, OPT_SIZE, OPT_TIMEOUT, OPT_VRF, OPT_N };
+static const char *const opt_names[OPT_N] = {"source", "count", "repeat", "size", "timeout", "vrf"};
+#define OPT_LIST "source, count, repeat, size, timeout or vrf"
 
 static int opt_lookup(const char *w)
 {
@@ -43,85 +46,139 @@ static int parse_num(const char *w, const char *what, uint32_t lo, uint32_t hi, 
 	return CLI_R_OK;
 }
 
-/* `source`: an interface name (its address toward dst) or one of the gateway's addresses. */
+/* Can the request's source be used (the family's own check)? */
+static bool source_usable(struct gw *gw, const struct gw_ping_req *r)
+{
+	struct in6_addr a;
+	return r->family == GW_PING_IPV6 ? gw_ping_source6(gw, r, &a) : gw_ping_source(gw, r) != 0;
+}
+
+/* An address of the request's family. */
+static bool parse_addr(const char *w, uint8_t family, uint32_t *ip, struct in6_addr *ip6)
+{
+	return family == GW_PING_IPV6 ? net_ip6_parse(w, ip6) : net_ip_parse(w, ip);
+}
+
+/*
+ * `source`: an interface name (its address toward dst) or one of the gateway's addresses,
+ * checked once the VRF is known (it may come after).
+ */
 static int parse_source(struct cli_sess *s, const char *w, struct gw_ping_req *r,
                         struct cli_out *out)
 {
 	struct gw *gw = s->env->gw;
-	if (net_ip_parse(w, &r->src)) {
-		if (!gw_ping_source(gw, r))
+	if (parse_addr(w, r->family, &r->src, &r->src6)) {
+		if (!source_usable(gw, r))
 			return cli_err(out,
 			               "Invalid source address \"%s\": not an address of this "
 			               "gateway",
 			               w);
 		return CLI_R_OK;
 	}
-	r->src = 0;
 	r->src_ifx = strlen(w) < GW_IF_NAMELEN ? gw_if_by_name(gw, w) : 0;
 	if (!r->src_ifx)
 		return cli_err(out, "Invalid source \"%s\": no such interface", w);
-	if (!gw_ping_source(gw, r))
-		return cli_err(out, "Invalid source \"%s\": the interface has no IP address", w);
+	if (!source_usable(gw, r))
+		return cli_err(out, "Invalid source \"%s\": the interface has no %s address", w,
+		               r->family == GW_PING_IPV6 ? "IPv6" : "IP");
 	return CLI_R_OK;
 }
 
-static int parse_options(struct cli_sess *s, const struct cli_args *a, int i, struct gw_ping_req *r,
-                         uint32_t *timeout_s, struct cli_out *out)
+static int parse_vrf(struct cli_sess *s, const char *w, struct gw_ping_req *r, struct cli_out *out)
 {
-	for (; i < a->argc; i += 2) {
+	uint16_t vrfx;
+	if (!gw_vrf_find(s->env->gw, w, &vrfx))
+		return cli_err(out, "Invalid VRF \"%s\": no such VRF", w);
+	r->vrf = vrfx;
+	return CLI_R_OK;
+}
+
+/* One option's value. */
+static int parse_option(struct cli_sess *s, int opt, const char *v, struct gw_ping_req *r,
+                        uint32_t *timeout_s, struct cli_out *out)
+{
+	switch (opt) {
+	case OPT_COUNT:
+	case OPT_REPEAT:
+		return parse_num(v, opt_names[opt], 1, GW_PING_COUNT_MAX, &r->count, out);
+	case OPT_SIZE:
+		return parse_num(v, "size",
+		                 r->family == GW_PING_IPV6 ? GW_PING6_SIZE_MIN : GW_PING_SIZE_MIN,
+		                 GW_PING_SIZE_MAX, &r->size, out);
+	case OPT_TIMEOUT:
+		return parse_num(v, "timeout", 0, GW_PING_TIMEOUT_MAX, timeout_s, out);
+	default:
+		return parse_vrf(s, v, r, out);
+	}
+}
+
+/* The options, any order; the source is checked last, in the VRF chosen. */
+static int parse_options(struct cli_sess *s, const struct cli_args *a, int first,
+                         struct gw_ping_req *r, uint32_t *timeout_s, struct cli_out *out)
+{
+	const char *source = NULL;
+	for (int i = first; i < a->argc; i += 2) {
 		const char *w = a->argv[i];
 		int opt = opt_lookup(w);
 		if (opt == -2)
-			return cli_err(
-			    out, "Ambiguous option \"%s\": source, count, size or timeout", w);
+			return cli_err(out, "Ambiguous option \"%s\": " OPT_LIST, w);
 		if (opt < 0)
-			return cli_err(out, "Invalid option \"%s\": source, count, size or timeout",
-			               w);
+			return cli_err(out, "Invalid option \"%s\": " OPT_LIST, w);
 		if (i + 1 >= a->argc)
 			return cli_err(out, "Incomplete command: %s needs a value", opt_names[opt]);
-		const char *v = a->argv[i + 1];
-		int rc;
-		switch (opt) {
-		case OPT_SOURCE:
-			rc = parse_source(s, v, r, out);
-			break;
-		case OPT_COUNT:
-			rc = parse_num(v, "count", 1, GW_PING_COUNT_MAX, &r->count, out);
-			break;
-		case OPT_SIZE:
-			rc =
-			    parse_num(v, "size", GW_PING_SIZE_MIN, GW_PING_SIZE_MAX, &r->size, out);
-			break;
-		default:
-			rc = parse_num(v, "timeout", 0, GW_PING_TIMEOUT_MAX, timeout_s, out);
-			break;
+		if (opt == OPT_SOURCE) {
+			source = a->argv[i + 1];
+			continue;
 		}
+		int rc = parse_option(s, opt, a->argv[i + 1], r, timeout_s, out);
 		if (rc != CLI_R_OK)
 			return rc;
 	}
+	/* a link-local destination is on a link the operator must name */
+	if (r->family == GW_PING_IPV6 && net_ip6_is_linklocal(&r->dst6) &&
+	    (!source || parse_addr(source, r->family, &r->src, &r->src6)))
+		return cli_err(out,
+		               "Invalid address \"%s\": a link-local destination needs source "
+		               "INTERFACE",
+		               a->argv[first - 1]);
+	return source ? parse_source(s, source, r, out) : CLI_R_OK;
+}
+
+/* The destination, either family (`ipv6` before it: IPv6 only). */
+static int parse_dst(const char *w, bool v6_only, struct gw_ping_req *r, struct cli_out *out)
+{
+	if (!v6_only && net_ip_parse(w, &r->dst)) {
+		if (r->dst == 0 || r->dst == 0xffffffffu || net_ip_is_mcast(r->dst))
+			return cli_err(out, "Invalid address \"%s\": expected a unicast A.B.C.D",
+			               w);
+		return CLI_R_OK;
+	}
+	if (!net_ip6_parse(w, &r->dst6) || net_ip6_is_zero(&r->dst6) || net_ip6_is_mcast(&r->dst6))
+		return cli_err(out, "Invalid address \"%s\": expected a unicast %s", w,
+		               v6_only ? "X:X::X" : "A.B.C.D or X:X::X");
+	r->family = GW_PING_IPV6;
 	return CLI_R_OK;
 }
 
-/* [vrf NAME] A.B.C.D [options] */
+/* [ipv6] [vrf NAME] ADDRESS [options] */
 static int parse_ping(struct cli_sess *s, const struct cli_args *a, struct gw_ping_req *r,
                       uint32_t *timeout_s, struct cli_out *out)
 {
 	int i = 1;
+	bool v6_only = i < a->argc && !strcmp(a->argv[i], "ipv6");
+	i += v6_only;
 	if (i < a->argc && !strcmp(a->argv[i], "vrf")) {
 		if (i + 1 >= a->argc)
 			return cli_err(out, "Incomplete command: vrf needs a name");
-		uint16_t vrfx;
-		if (!gw_vrf_find(s->env->gw, a->argv[i + 1], &vrfx))
-			return cli_err(out, "Invalid VRF \"%s\": no such VRF", a->argv[i + 1]);
-		r->vrf = vrfx;
+		if (parse_vrf(s, a->argv[i + 1], r, out) != CLI_R_OK)
+			return CLI_R_ERROR;
 		i += 2;
 	}
 	if (i >= a->argc)
-		return cli_err(out, "Incomplete command: expected A.B.C.D");
-	const char *w = a->argv[i];
-	if (!net_ip_parse(w, &r->dst) || r->dst == 0 || r->dst == 0xffffffffu ||
-	    net_ip_is_mcast(r->dst))
-		return cli_err(out, "Invalid address \"%s\": expected a unicast A.B.C.D", w);
+		return cli_err(out, "Incomplete command: expected %s",
+		               v6_only ? "X:X::X" : "A.B.C.D or X:X::X");
+	if (parse_dst(a->argv[i], v6_only, r, out) != CLI_R_OK)
+		return CLI_R_ERROR;
 	return parse_options(s, a, i + 1, r, timeout_s, out);
 }
 
@@ -188,6 +245,21 @@ static void ping_cancel(struct cli_sess *s)
 
 static const struct cli_pending ping_pending = {.cancel = ping_cancel, .abort = ping_abort};
 
+static const char *ping_dst_fmt(const struct gw_ping_req *r, char buf[NET_IP6_STRLEN])
+{
+	return r->family == GW_PING_IPV6 ? net_ip6_fmt(&r->dst6, buf) : net_ip_fmt(r->dst, buf);
+}
+
+/* The source the ping uses ("none" when it has none). */
+static const char *ping_src_fmt(struct gw *gw, const struct gw_ping_req *r,
+                                char buf[NET_IP6_STRLEN])
+{
+	struct in6_addr a6;
+	if (r->family != GW_PING_IPV6)
+		return net_ip_fmt(gw_ping_source(gw, r), buf);
+	return gw_ping_source6(gw, r, &a6) ? net_ip6_fmt(&a6, buf) : strcpy(buf, "none");
+}
+
 static int cmd_ping(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
 	struct gw *gw = s->env->gw;
@@ -198,8 +270,8 @@ static int cmd_ping(struct cli_sess *s, const struct cli_args *a, struct cli_out
 	if (parse_ping(s, a, &r, &timeout_s, out) != CLI_R_OK)
 		return CLI_R_ERROR;
 	r.timeout_ms = timeout_s * 1000;
-	char dst[NET_IP_STRLEN], src[NET_IP_STRLEN];
-	net_ip_fmt(r.dst, dst);
+	char dst[NET_IP6_STRLEN], src[NET_IP6_STRLEN];
+	ping_dst_fmt(&r, dst);
 	if (s->env->now_ms) /* the send time stamps of the probes */
 		gw_set_time(gw, s->env->now_ms(s->env->ctx));
 	uint32_t id;
@@ -212,8 +284,7 @@ static int cmd_ping(struct cli_sess *s, const struct cli_args *a, struct cli_out
 		return cli_err(out, "Too many pings running (at most %d): try again later",
 		               GW_PING_SESSIONS_MAX);
 	default:
-		return cli_err(out, "Cannot ping %s from %s", dst,
-		               net_ip_fmt(gw_ping_source(gw, &r), src));
+		return cli_err(out, "Cannot ping %s from %s", dst, ping_src_fmt(gw, &r, src));
 	}
 	s->ping_id = id;
 	s->ping_marks = 0;
@@ -223,15 +294,15 @@ static int cmd_ping(struct cli_sess *s, const struct cli_args *a, struct cli_out
 	           r.size, dst, timeout_s);
 	if (r.src || r.src_ifx)
 		cli_printf(out, "Packet sent with a source address of %s\n",
-		           net_ip_fmt(gw_ping_source(gw, &r), src));
+		           ping_src_fmt(gw, &r, src));
 	return CLI_R_PENDING;
 }
 
 /* LINE: the words after `ping` are parsed here, their options in any order */
 static const struct cli_cmd ping_cmd = {
     .syntax = "ping LINE",
-    .help = "Send ICMP echo requests from the gateway|[vrf NAME] A.B.C.D [source INTERFACE or "
-            "A.B.C.D] [count N] [size N] [timeout SECONDS]",
+    .help = "Send ICMP or ICMPv6 echo requests from the gateway|[ipv6] [vrf NAME] A.B.C.D or "
+            "X:X::X [source IF or ADDRESS] [repeat N] [size N] [timeout S]",
     .modes = CLI_M(CLI_MODE_EXEC),
     .fn = cmd_ping,
 };

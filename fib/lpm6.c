@@ -168,6 +168,19 @@ static int bucket_grow(struct fib_lpm6 *lpm, struct fib_lpm6_bucket *b)
 	return 0;
 }
 
+static bool bucket_in_use(const struct fib_lpm6 *lpm, uint32_t c)
+{
+	return lpm->bucket_used[c >> 6] >> (c & 63) & 1;
+}
+
+/* Empty buckets hold no allocation (bucket_shrink()), so "in use" is "has prefixes". */
+static void bucket_mark(struct fib_lpm6 *lpm, uint32_t c)
+{
+	uint64_t bit = 1ull << (c & 63);
+	lpm->bucket_used[c >> 6] =
+	    lpm->buckets[c].n ? lpm->bucket_used[c >> 6] | bit : lpm->bucket_used[c >> 6] & ~bit;
+}
+
 static void bucket_shrink(struct fib_lpm6 *lpm, struct fib_lpm6_bucket *b)
 {
 	if (b->n == 0) {
@@ -224,8 +237,10 @@ struct fib_lpm6 *fib_lpm6_create(void)
 	lpm->buckets = calloc(FIB_LPM6_CHUNKS, sizeof(*lpm->buckets));
 	lpm->short_val = calloc(SHORT_SLOTS, sizeof(*lpm->short_val));
 	lpm->dirty_bits = calloc(FIB_LPM6_CHUNKS / 64, sizeof(*lpm->dirty_bits));
+	lpm->bucket_used = calloc(FIB_LPM6_CHUNKS / 64, sizeof(*lpm->bucket_used));
 	lpm->dirty = malloc(DIRTY_MAX * sizeof(*lpm->dirty));
-	if (!lpm->direct || !lpm->buckets || !lpm->short_val || !lpm->dirty_bits || !lpm->dirty) {
+	if (!lpm->direct || !lpm->buckets || !lpm->short_val || !lpm->dirty_bits ||
+	    !lpm->bucket_used || !lpm->dirty) {
 		fib_lpm6_destroy(lpm);
 		return NULL;
 	}
@@ -236,10 +251,12 @@ void fib_lpm6_destroy(struct fib_lpm6 *lpm)
 {
 	if (!lpm)
 		return;
-	if (lpm->buckets)
+	if (lpm->buckets && lpm->bucket_used)
 		for (uint32_t c = 0; c < FIB_LPM6_CHUNKS; c++)
-			free(lpm->buckets[c].v);
+			if (bucket_in_use(lpm, c))
+				free(lpm->buckets[c].v);
 	free(lpm->buckets);
+	free(lpm->bucket_used);
 	free(lpm->direct);
 	free(lpm->pool);
 	free(lpm->short_val);
@@ -280,6 +297,7 @@ int fib_lpm6_set(struct fib_lpm6 *lpm, struct fib_lpm6_addr pfx, unsigned len, u
 	memmove(&b->v[i + 1], &b->v[i], (b->n - i) * sizeof(*b->v));
 	b->v[i] = (struct fib_lpm6_pfx){.start = pfx, .val = val, .len = (uint8_t)len};
 	b->n++;
+	bucket_mark(lpm, c);
 	lpm->count++;
 	mark_dirty(lpm, c);
 	return 0;
@@ -308,6 +326,7 @@ int fib_lpm6_del(struct fib_lpm6 *lpm, struct fib_lpm6_addr pfx, unsigned len)
 	memmove(&b->v[i], &b->v[i + 1], (b->n - i - 1) * sizeof(*b->v));
 	b->n--;
 	bucket_shrink(lpm, b);
+	bucket_mark(lpm, c);
 	lpm->count--;
 	mark_dirty(lpm, c);
 	return 0;
@@ -461,15 +480,28 @@ static void block_write(uint64_t *w, const struct fib_lpm6_range *r, uint32_t n,
 		vals[n] = 0; /* the last word's unused half */
 }
 
+static void direct_set(struct fib_lpm6 *lpm, uint32_t c, uint64_t e)
+{
+	lpm->direct[c] = e;
+	uint32_t page = c / FIB_LPM6_PAGE_ENTRIES;
+	if (e)
+		lpm->direct_pages[page / 64] |= 1ull << (page % 64);
+}
+
 static int chunk_build(struct fib_lpm6 *lpm, uint32_t c)
 {
+	if (!bucket_in_use(lpm, c)) { /* one range, the cover: its header need not be read */
+		lpm->pool_live -= entry_words(lpm->direct[c]);
+		direct_set(lpm, c, chunk_cover(lpm, c));
+		return 0;
+	}
 	if (scratch_reserve(lpm, 2 * (size_t)lpm->buckets[c].n + 1))
 		return FIB_E_NOMEM;
 	uint32_t n = chunk_ranges(lpm, c);
 	uint64_t old = lpm->direct[c];
 	if (n == 1) {
 		lpm->pool_live -= entry_words(old);
-		lpm->direct[c] = lpm->scratch[0].val;
+		direct_set(lpm, c, lpm->scratch[0].val);
 		return 0;
 	}
 	if (n > FIB_LPM6_N_MAX)
@@ -488,7 +520,7 @@ static int chunk_build(struct fib_lpm6 *lpm, uint32_t c)
 	}
 	block_write(lpm->pool + base, lpm->scratch, n, wide);
 	lpm->pool_live += words - entry_words(old);
-	lpm->direct[c] = (wide ? FIB_LPM6_E_WIDE : 0) | (uint64_t)n << FIB_LPM6_E_N_SHIFT | base;
+	direct_set(lpm, c, (wide ? FIB_LPM6_E_WIDE : 0) | (uint64_t)n << FIB_LPM6_E_N_SHIFT | base);
 	return 0;
 }
 
@@ -538,9 +570,12 @@ static int rebuild_all(struct fib_lpm6 *lpm)
 		return FIB_E_NOMEM;
 	memcpy(old_direct, lpm->direct, FIB_LPM6_CHUNKS * sizeof(*old_direct));
 	uint64_t cap = lpm->pool_cap, used = lpm->pool_used, live = lpm->pool_live;
+	uint64_t pages[sizeof(lpm->direct_pages) / sizeof(uint64_t)];
+	memcpy(pages, lpm->direct_pages, sizeof(pages));
 	lpm->pool = NULL;
 	lpm->pool_cap = lpm->pool_used = lpm->pool_live = 0;
 	memset(lpm->direct, 0, FIB_LPM6_CHUNKS * sizeof(*lpm->direct));
+	memset(lpm->direct_pages, 0, sizeof(lpm->direct_pages));
 	for (uint32_t c = 0; c < FIB_LPM6_CHUNKS; c++) {
 		if (chunk_build(lpm, c)) {
 			free(lpm->pool);
@@ -549,6 +584,7 @@ static int rebuild_all(struct fib_lpm6 *lpm)
 			lpm->pool_used = used;
 			lpm->pool_live = live;
 			memcpy(lpm->direct, old_direct, FIB_LPM6_CHUNKS * sizeof(*old_direct));
+			memcpy(lpm->direct_pages, pages, sizeof(pages));
 			free(old_direct);
 			return FIB_E_NOMEM;
 		}
@@ -633,6 +669,18 @@ void fib_lpm6_copy(const struct fib_lpm6 *lpm, uint64_t *direct, uint64_t *pool)
 		memcpy(pool, lpm->pool, lpm->pool_used * sizeof(*pool));
 }
 
+void fib_lpm6_copy_sparse(const struct fib_lpm6 *lpm, uint64_t *direct, uint64_t *pool)
+{
+	for (uint32_t page = 0; page < FIB_LPM6_CHUNKS / FIB_LPM6_PAGE_ENTRIES; page++) {
+		if (!(lpm->direct_pages[page / 64] >> (page % 64) & 1))
+			continue;
+		size_t c = (size_t)page * FIB_LPM6_PAGE_ENTRIES;
+		memcpy(&direct[c], &lpm->direct[c], FIB_LPM6_PAGE_ENTRIES * sizeof(*direct));
+	}
+	if (lpm->pool_used)
+		memcpy(pool, lpm->pool, lpm->pool_used * sizeof(*pool));
+}
+
 void fib_lpm6_mem(const struct fib_lpm6 *lpm, size_t *lookup_bytes, size_t *total_bytes)
 {
 	size_t direct = FIB_LPM6_CHUNKS * sizeof(*lpm->direct);
@@ -642,7 +690,7 @@ void fib_lpm6_mem(const struct fib_lpm6 *lpm, size_t *lookup_bytes, size_t *tota
 	if (total_bytes)
 		*total_bytes = sizeof(*lpm) + direct + lpm->pool_cap * sizeof(*lpm->pool) +
 		               FIB_LPM6_CHUNKS * sizeof(*lpm->buckets) + lpm->bucket_bytes +
-		               SHORT_SLOTS * sizeof(*lpm->short_val) + FIB_LPM6_CHUNKS / 8 +
+		               SHORT_SLOTS * sizeof(*lpm->short_val) + 2 * (FIB_LPM6_CHUNKS / 8) +
 		               DIRTY_MAX * sizeof(*lpm->dirty) +
 		               lpm->scratch_cap * sizeof(*lpm->scratch);
 }

@@ -1,5 +1,5 @@
 /*
- * fib/lpm6.h - internal to fib/: IPv6 longest-prefix match (/0../128), standalone for now.
+ * fib/lpm6.h - internal to fib/: IPv6 longest-prefix match (/0../128) under the IPv6 FIB.
  *
  * The IPv4 LPM's scheme (fib/lpm.h) carried to 128 bits: a direct table indexed by the top
  * FIB_LPM6_DBITS bits of the address, and per chunk a sorted array of address ranges
@@ -29,6 +29,8 @@
 
 #define FIB_LPM6_DBITS  20 /* address bits resolved by the direct table */
 #define FIB_LPM6_CHUNKS (1u << FIB_LPM6_DBITS)
+/* Direct entries per 4 KiB page, the unit fib_lpm6_copy_sparse() skips. */
+#define FIB_LPM6_PAGE_ENTRIES 512u
 
 /* An IPv6 address or prefix: hi holds bits 127..64 (the first 8 bytes on the wire). */
 struct fib_lpm6_addr {
@@ -71,9 +73,16 @@ struct fib_lpm6 {
 	uint64_t *direct;                        /* FIB_LPM6_CHUNKS entries */
 	uint64_t *pool;                          /* range blocks */
 	uint64_t pool_cap, pool_used, pool_live; /* in words */
+	/* Pages of direct[] ever given a non-zero entry (since the last rebuild of all): the
+	 * others have never been touched, and a copy need not read them (reading would fault
+	 * them in where the kernel maps no shared zero page). */
+	uint64_t direct_pages[FIB_LPM6_CHUNKS / FIB_LPM6_PAGE_ENTRIES / 64];
 
 	/* The prefix set (the source the chunks are rebuilt from). */
-	struct fib_lpm6_bucket *buckets;      /* per chunk: prefixes /DBITS../128 */
+	struct fib_lpm6_bucket *buckets; /* per chunk: prefixes /DBITS../128 */
+	/* Chunks whose bucket holds prefixes: a rebuild of all and the destroy visit only
+	 * those, and leave the 16 MiB of bucket headers of a sparse table untouched. */
+	uint64_t *bucket_used;
 	uint32_t *short_val;                  /* /0../DBITS-1 by (1 << len | top len bits) */
 	uint32_t short_count[FIB_LPM6_DBITS]; /* of those, per length (covers skip empty ones) */
 	size_t count;
@@ -122,6 +131,9 @@ struct fib_lpm6_view {
 
 size_t fib_lpm6_copy_words(const struct fib_lpm6 *lpm);
 void fib_lpm6_copy(const struct fib_lpm6 *lpm, uint64_t *direct, uint64_t *pool);
+/* As fib_lpm6_copy() into a zero-filled direct table, reading and writing only the pages
+ * that hold non-zero entries: untouched pages of either table stay unmapped. */
+void fib_lpm6_copy_sparse(const struct fib_lpm6 *lpm, uint64_t *direct, uint64_t *pool);
 void fib_lpm6_view_lookup_batch(const struct fib_lpm6_view *v, const struct fib_lpm6_addr *addr,
                                 uint32_t *out, size_t n);
 

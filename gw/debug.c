@@ -86,6 +86,7 @@ static uint32_t drop_area(enum gw_drop why)
 	case GW_DROP_FRAME_SHORT:
 	case GW_DROP_ETHERTYPE:
 	case GW_DROP_ARP_RATE:
+	case GW_DROP_ND_RATE:
 	case GW_DROP_IF_DOWN:
 	case GW_DROP_ICMP_ERR_SUPPRESSED:
 	case GW_DROP_TX_FAILED:
@@ -117,6 +118,14 @@ static uint32_t drop_area(enum gw_drop why)
 	case GW_DROP_ARP_QUEUE_FULL:
 	case GW_DROP_ARP_TABLE_FULL:
 	case GW_DROP_ARP_FLUSHED:
+	/* neighbour discovery is IPv6's ARP: `debug arp` shows both */
+	case GW_DROP_ND_MALFORMED:
+	case GW_DROP_ND_NOT_FOR_US:
+	case GW_DROP_ND_SPOOF:
+	case GW_DROP_ND_UNRESOLVED:
+	case GW_DROP_ND_QUEUE_FULL:
+	case GW_DROP_ND_TABLE_FULL:
+	case GW_DROP_ND_FLUSHED:
 		return GW_DEBUG_ARP;
 	case GW_DROP_IP_SHORT:
 	case GW_DROP_IP_VERSION:
@@ -134,6 +143,16 @@ static uint32_t drop_area(enum gw_drop why)
 	case GW_DROP_MTU_DF:
 	case GW_DROP_FRAG_FAILED:
 	case GW_DROP_GSO_UNSUPPORTED:
+	case GW_DROP_IP6_SHORT:
+	case GW_DROP_IP6_VERSION:
+	case GW_DROP_IP6_LEN:
+	case GW_DROP_IP6_MARTIAN_SRC:
+	case GW_DROP_IP6_SCOPE:
+	case GW_DROP_IP6_EXT:
+	case GW_DROP_IP6_MCAST_IGNORED:
+	case GW_DROP_HLIM_EXPIRED:
+	case GW_DROP_IP6_TOO_BIG:
+	case GW_DROP_ICMP6_BAD:
 		return GW_DEBUG_IP;
 	}
 	return 0;

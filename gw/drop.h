@@ -35,7 +35,7 @@
 	  "broadcast/multicast not for the gateway (split horizon)")                               \
 	_(NOT_FOR_US, "not_for_gateway", "unicast frame to another MAC")                           \
 	_(NO_BDIF, "no_bdif", "bridge domain has no L3 interface, or it is down")                  \
-	_(ETHERTYPE, "unknown_ethertype", "neither IPv4 nor ARP")                                  \
+	_(ETHERTYPE, "unknown_ethertype", "not IPv4 or ARP, nor IPv6 on an interface with IPv6")   \
 	_(ARP_MALFORMED, "arp_malformed", "ARP packet malformed")                                  \
 	_(ARP_NOT_FOR_US, "arp_not_for_us", "ARP for another address")                             \
 	_(ARP_OFFLINK, "arp_source_offlink",                                                       \
@@ -65,6 +65,26 @@
 	_(NO_FLOOD, "no_flood_peers", "unknown destination and no flood peers or group")           \
 	_(ICMP_ERR_SUPPRESSED, "icmp_error_suppressed",                                            \
 	  "ICMP error not sent (rule or rate limit)")                                              \
+	_(IP6_SHORT, "ip6_short", "IPv6 header truncated")                                         \
+	_(IP6_VERSION, "ip6_version", "IP version not 6 in an IPv6 frame")                         \
+	_(IP6_LEN, "ip6_bad_length", "IPv6 payload length beyond the frame")                       \
+	_(IP6_MARTIAN_SRC, "ip6_martian_source", "IPv6 source multicast, loopback or unspecified") \
+	_(IP6_SCOPE, "ip6_not_forwarded",                                                          \
+	  "IPv6 link-local, multicast or loopback destination, or link-local source, in transit")  \
+	_(IP6_EXT, "ip6_ext_headers", "IPv6 extension headers malformed or too many")              \
+	_(IP6_MCAST_IGNORED, "ip6_multicast_ignored",                                              \
+	  "IPv6 multicast to a group the gateway is not in")                                       \
+	_(HLIM_EXPIRED, "hop_limit_expired", "IPv6 hop limit expired in transit")                  \
+	_(IP6_TOO_BIG, "ip6_too_big", "larger than the egress MTU (IPv6: packet too big sent)")    \
+	_(ICMP6_BAD, "icmp6_malformed", "ICMPv6 to the gateway truncated or bad checksum")         \
+	_(ND_MALFORMED, "nd_malformed", "neighbour discovery message invalid (RFC 4861 checks)")   \
+	_(ND_NOT_FOR_US, "nd_not_for_us", "neighbour solicitation for another address")            \
+	_(ND_SPOOF, "nd_source_conflict", "ND sender claims a gateway address")                    \
+	_(ND_UNRESOLVED, "nd_unresolved", "IPv6 next hop did not answer neighbour solicitations")  \
+	_(ND_QUEUE_FULL, "nd_queue_full", "too many packets waiting for one IPv6 next hop")        \
+	_(ND_TABLE_FULL, "nd_table_full", "IPv6 neighbour table full")                             \
+	_(ND_RATE, "nd_solicit_rate_limited", "neighbour solicitation not sent (rate limit)")      \
+	_(ND_FLUSHED, "nd_flushed", "waiting packet dropped when its IPv6 neighbour was cleared")  \
 	_(TX_FAILED, "tx_failed", "output driver refused the packet")                              \
 	_(PUNT_FULL, "punt_queue_full", "worker's queue to the main thread full (exceptions)")
 

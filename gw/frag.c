@@ -5,9 +5,10 @@
  * options with the "copied" bit go into the second and later fragments; an incoming
  * fragment is split further keeping its offset and MF.
  *
- * TCP segmentation for a sender's super-packets (gw/gso.h, gw_ip4_is_super): they are cut
- * into segments that fit both the link they came from and the egress, which is what the
- * sender's NIC would have put on its link; DF does not apply, as nothing is fragmented.
+ * TCP segmentation for a sender's super-packets (gw/gso.h, gw_ip4_is_super), IPv4 and IPv6
+ * alike: they are cut into segments that fit both the link they came from and the egress,
+ * which is what the sender's NIC would have put on its link; DF does not apply, and IPv6's
+ * "routers never fragment" neither, as nothing is fragmented.
  */
 #include "gw/gw_int.h"
 
@@ -27,7 +28,7 @@ struct gw_tr_frag { /* ip4-fragment (code: more fragments follow) */
 };
 GW_TRACE_PAYLOAD_FITS(struct gw_tr_frag);
 
-struct gw_tr_seg { /* ip4-segment: a segment cut from a super-packet */
+struct gw_tr_seg { /* ip4-segment, ip6-segment: a segment cut from a super-packet */
 	uint16_t len, mss;
 };
 GW_TRACE_PAYLOAD_FITS(struct gw_tr_seg);
@@ -52,18 +53,21 @@ void gw_tr_fmt_ip4_fragment(struct gw_trace_fmt *f, const struct gw_trace_rec *r
 	gw_trace_put_str(f, "more", r->code ? "yes" : "no");
 }
 
-/* p: one segment cut from a super-packet with at most mss bytes of payload each. */
+/* p: one segment cut from a super-packet with at most mss bytes of payload each; its
+ * length is the one its IP header gives (segments are whole packets). */
 GW_TRACE_HOOK static void trace_segment(struct gw *gw, const struct gw_pkt *p, uint32_t mss)
 {
-	struct gw_trace_rec *r = gw_trace_rec_new(gw, p, GW_TR_IP4_SEGMENT, 0);
+	bool v6 = p->len >= NET_IP6_HLEN && (p->data[0] >> 4) == 6;
+	struct gw_trace_rec *r =
+	    gw_trace_rec_new(gw, p, v6 ? GW_TR_IP6_SEGMENT : GW_TR_IP4_SEGMENT, 0);
 	if (!r || p->len < NET_IP_HLEN)
 		return;
 	struct gw_tr_seg *d = gw_trace_data(r);
-	d->len = ntohs(((const struct net_ip *)p->data)->len);
+	d->len = (uint16_t)p->len;
 	d->mss = (uint16_t)mss;
 }
 
-void gw_tr_fmt_ip4_segment(struct gw_trace_fmt *f, const struct gw_trace_rec *r)
+void gw_tr_fmt_segment(struct gw_trace_fmt *f, const struct gw_trace_rec *r)
 {
 	const struct gw_tr_seg *d = gw_trace_cdata(r);
 	gw_trace_put_num(f, "len", d->len);
@@ -164,7 +168,18 @@ void gw_ip4_fragment(struct gw *gw, struct gw_pkt *p, uint16_t ifx, uint32_t nh,
 	gw_pkt_free(gw->pool, p);
 }
 
-void gw_ip4_segment(struct gw *gw, struct gw_pkt *p, uint16_t ifx, uint32_t nh, uint32_t mtu)
+/* ---------------------------------------------------------------- segmentation */
+
+/* How a segment leaves: the family's output toward (ifx, the next hop at nh). */
+typedef void segment_out_fn(struct gw *gw, struct gw_pkt *q, uint16_t ifx, const void *nh);
+
+/*
+ * Cuts super-packet p (data at its IPv4 or IPv6 header) into segments of at most mtu bytes
+ * and sends each with out, no longer marked as a super-packet (it fits now); consumes p,
+ * dropped with the reason when it cannot be cut.
+ */
+static void segment_send(struct gw *gw, struct gw_pkt *p, uint32_t mtu, segment_out_fn *out,
+                         uint16_t ifx, const void *nh)
 {
 	struct gw_pkt *seg[GW_VEC_MAX];
 	struct gw_gso_src src = {.p = p, .len = p->len, .head_len = p->len};
@@ -175,11 +190,33 @@ void gw_ip4_segment(struct gw *gw, struct gw_pkt *p, uint16_t ifx, uint32_t nh, 
 		gw_drop(gw, p, why);
 		return;
 	}
-	p->flags &= (uint8_t)~GW_PKT_GSO;
 	for (unsigned i = 0; i < n; i++) {
 		seg[i]->flags &= (uint8_t)~GW_PKT_GSO;
 		if (gw_traced(seg[i]))
 			trace_segment(gw, seg[i], payload);
-		gw_ip4_neigh_output(gw, seg[i], ifx, nh);
+		out(gw, seg[i], ifx, nh);
 	}
+}
+
+static void ip4_segment_out(struct gw *gw, struct gw_pkt *q, uint16_t ifx, const void *nh)
+{
+	gw_ip4_neigh_output(gw, q, ifx, *(const uint32_t *)nh);
+}
+
+void gw_ip4_segment(struct gw *gw, struct gw_pkt *p, uint16_t ifx, uint32_t nh, uint32_t mtu)
+{
+	segment_send(gw, p, mtu, ip4_segment_out, ifx, &nh);
+}
+
+/* A segment goes through the whole egress as the routed packet it is now; it fits the MTU
+ * and is no super-packet, so it does not come back here. */
+static void ip6_segment_out(struct gw *gw, struct gw_pkt *q, uint16_t ifx, const void *nh)
+{
+	gw_ip6_output(gw, q, ifx, nh);
+}
+
+void gw_ip6_segment(struct gw *gw, struct gw_pkt *p, uint16_t ifx, const struct in6_addr *nh,
+                    uint32_t mtu)
+{
+	segment_send(gw, p, mtu, ip6_segment_out, ifx, nh);
 }

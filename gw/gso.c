@@ -7,7 +7,6 @@
 
 #include "common/net.h"
 
-#define IPPROTO_TCP_ 6
 #define TCP_HLEN_MIN 20
 #define TCP_OFF_SEQ  4
 #define TCP_OFF_FLG  13
@@ -17,6 +16,10 @@
 #define TCP_FIN      0x01
 #define TCP_PSH      0x08
 #define TCP_CWR      0x80
+#define IP6_HOPOPTS  0
+#define IP6_ROUTING  43
+#define IP6_DSTOPTS  60
+#define IP6_EXT_MAX  8 /* extension headers walked before a packet is left as it is */
 
 static uint16_t get16(const uint8_t *p)
 {
@@ -68,48 +71,129 @@ static uint16_t fold(uint64_t s)
 	return net_csum_fold((uint32_t)s);
 }
 
-/* The IPv4 pseudo-header sum of a proto segment of l4len bytes (as native words). */
-static uint64_t pseudo_sum(const uint8_t *ip, uint8_t proto, uint32_t l4len)
+/* The IP header of a packet, of either family, as far as its checksum and cutting go. */
+struct l3_hdr {
+	uint32_t hl;   /* bytes up to the L4 header (IPv6: extension headers included) */
+	uint32_t tot;  /* the packet's length by its header */
+	uint8_t proto; /* the L4 protocol */
+	uint8_t ver;   /* 4 or 6; 0: not a packet to complete or cut */
+};
+
+/* The pseudo-header sum of an L4 segment of l4len bytes of the packet at ip (native words). */
+static uint64_t pseudo_sum(const uint8_t *ip, const struct l3_hdr *l, uint32_t l4len)
 {
+	if (l->ver == 6) {
+		struct in6_addr src, dst; /* copied: ip need not be aligned for in6_addr */
+		memcpy(&src, ip + 8, 16);
+		memcpy(&dst, ip + 24, 16);
+		return net_ip6_pseudo_sum(&src, &dst, l4len, l->proto);
+	}
 	uint32_t src, dst;
 	memcpy(&src, ip + 12, 4);
 	memcpy(&dst, ip + 16, 4);
-	return (uint64_t)src + dst + htons(proto) + htons((uint16_t)l4len);
+	return (uint64_t)src + dst + htons(l->proto) + htons((uint16_t)l4len);
 }
 
 /* Offset of the checksum field in an L4 header of proto, 0 for one without. */
 static uint32_t csum_field(uint8_t proto)
 {
-	return proto == IPPROTO_TCP_ ? TCP_OFF_SUM : proto == NET_IPPROTO_UDP ? UDP_OFF_SUM : 0;
+	return proto == NET_IPPROTO_TCP ? TCP_OFF_SUM : proto == NET_IPPROTO_UDP ? UDP_OFF_SUM : 0;
+}
+
+/* The IPv4 header at ip (at least NET_IP_HLEN bytes readable, len bytes of packet) of an
+ * unfragmented packet wholly within len. */
+static struct l3_hdr ip4_whole(const uint8_t *ip, uint32_t len)
+{
+	struct l3_hdr l = {.hl = (ip[0] & 0xfu) * 4u, .tot = get16(ip + 2), .proto = ip[9]};
+	uint16_t off = get16(ip + 6);
+	if (l.hl >= NET_IP_HLEN && l.tot >= l.hl && l.tot <= len &&
+	    !(off & (NET_IP_MF | NET_IP_OFFMASK)))
+		l.ver = 4;
+	return l;
+}
+
+/* Whether the extension header at h (nxt its type, first of the chain or not) is one to
+ * walk past. A fragment header is not: the L4 header of a fragment is not whole. */
+static bool ip6_ext_walkable(uint8_t nxt, const uint8_t *h, bool first)
+{
+	if (nxt == IP6_HOPOPTS)
+		return first; /* only right after the fixed header (RFC 8200 4.3) */
+	/* With segments left, the pseudo-header's destination is the routing header's last
+	 * address, not the fixed header's (RFC 8200 8.1): such a packet is left as it is. */
+	if (nxt == IP6_ROUTING)
+		return h[3] == 0;
+	return nxt == IP6_DSTOPTS;
 }
 
 /*
- * The IPv4 header at ip (len bytes readable) of an unfragmented packet whose whole total
- * length is readable: its header length, total length and protocol. False otherwise.
+ * The upper-layer header of the IPv6 packet at ip, within its first end bytes: past at most
+ * IP6_EXT_MAX hop-by-hop, routing and destination options headers. False when one runs past
+ * end, there are more, or one cannot be walked.
  */
-static bool ip4_whole(const uint8_t *ip, uint32_t len, uint32_t *hl, uint32_t *tot)
+static bool ip6_upper(const uint8_t *ip, uint32_t end, struct l3_hdr *l)
 {
-	if (len < NET_IP_HLEN || (ip[0] >> 4) != 4)
-		return false;
-	*hl = (ip[0] & 0xfu) * 4u;
-	*tot = get16(ip + 2);
-	uint16_t off = get16(ip + 6);
-	return *hl >= NET_IP_HLEN && *tot >= *hl && *tot <= len &&
-	       !(off & (NET_IP_MF | NET_IP_OFFMASK));
+	uint8_t nxt = ip[6];
+	uint32_t o = NET_IP6_HLEN;
+	for (unsigned i = 0;; i++) {
+		bool ext = nxt == IP6_HOPOPTS || nxt == IP6_ROUTING || nxt == IP6_DSTOPTS;
+		if (!ext) {
+			l->proto = nxt;
+			l->hl = o;
+			l->ver = 6;
+			return true;
+		}
+		if (i == IP6_EXT_MAX || end - o < 8 || !ip6_ext_walkable(nxt, ip + o, i == 0))
+			return false;
+		uint32_t hl = 8u + 8u * ip[o + 1];
+		nxt = ip[o];
+		if (hl > end - o)
+			return false;
+		o += hl;
+	}
 }
 
-bool gw_gso_csum_complete(uint8_t *ip, uint32_t len)
+/*
+ * The IPv6 header at ip (head bytes readable, len bytes of packet) of a packet wholly
+ * within len, its extension headers within head. A payload length of 0 (a jumbogram's) is
+ * not one of ours.
+ */
+static struct l3_hdr ip6_whole(const uint8_t *ip, uint32_t head, uint32_t len)
 {
-	uint32_t hl, tot;
-	if (!ip4_whole(ip, len, &hl, &tot))
+	struct l3_hdr l = {.ver = 0};
+	if (head < NET_IP6_HLEN || (ip[0] >> 4) != 6)
+		return l;
+	uint32_t plen = get16(ip + 4);
+	l.tot = NET_IP6_HLEN + plen;
+	if (!plen || l.tot > len || !ip6_upper(ip, head < l.tot ? head : l.tot, &l))
+		l.ver = 0;
+	return l;
+}
+
+/*
+ * The IP header at ip (head bytes readable, len >= head bytes of packet from there) of an
+ * unfragmented IPv4 or IPv6 packet wholly within len (ver 0: not one). IPv4 first: one
+ * compare more for it.
+ */
+static struct l3_hdr l3_whole(const uint8_t *ip, uint32_t head, uint32_t len)
+{
+	if (head >= NET_IP_HLEN && (ip[0] >> 4) == 4)
+		return ip4_whole(ip, len);
+	return ip6_whole(ip, head, len);
+}
+
+/*
+ * Completes the checksum of the packet at ip with header l when it is partial (see
+ * gw/gso.h). Inlined into each family's call with l.ver a constant, so that IPv4 pays for
+ * no IPv6 branch.
+ */
+static inline __attribute__((always_inline)) bool l4_complete(uint8_t *ip, struct l3_hdr l)
+{
+	uint32_t field = csum_field(l.proto);
+	uint32_t l4len = l.tot - l.hl;
+	if (!field || l4len < (l.proto == NET_IPPROTO_TCP ? TCP_HLEN_MIN : NET_UDP_HLEN))
 		return false;
-	uint8_t proto = ip[9];
-	uint32_t field = csum_field(proto);
-	uint32_t l4len = tot - hl;
-	if (!field || l4len < (proto == IPPROTO_TCP_ ? TCP_HLEN_MIN : NET_UDP_HLEN))
-		return false;
-	uint8_t *l4 = ip + hl;
-	uint64_t ph = pseudo_sum(ip, proto, l4len);
+	uint8_t *l4 = ip + l.hl;
+	uint64_t ph = pseudo_sum(ip, &l, l4len);
 	uint16_t stored, partial = (uint16_t)~fold(ph);
 	memcpy(&stored, l4 + field, 2);
 	/* Complete already (the usual case, one compare), or wrong in some other way: a router
@@ -120,10 +204,25 @@ bool gw_gso_csum_complete(uint8_t *ip, uint32_t len)
 	if (fold(s + ph) == 0)
 		return false; /* it verifies as it is: a complete checksum that looks partial */
 	uint16_t c = fold(s);
-	if (proto == NET_IPPROTO_UDP && c == 0)
+	if (l.proto == NET_IPPROTO_UDP && c == 0)
 		c = 0xffff; /* 0 means "no checksum" in UDP */
 	memcpy(l4 + field, &c, 2);
 	return true;
+}
+
+/* IPv6's completion, out of line: IPv4's path keeps no frame for it. */
+__attribute__((noinline)) static bool csum_complete6(uint8_t *ip, uint32_t len)
+{
+	struct l3_hdr l = ip6_whole(ip, len, len);
+	return l.ver && l4_complete(ip, (struct l3_hdr){l.hl, l.tot, l.proto, 6});
+}
+
+bool gw_gso_csum_complete(uint8_t *ip, uint32_t len)
+{
+	if (len < NET_IP_HLEN || (ip[0] >> 4) != 4)
+		return csum_complete6(ip, len);
+	struct l3_hdr l = ip4_whole(ip, len);
+	return l.ver && l4_complete(ip, (struct l3_hdr){l.hl, l.tot, l.proto, 4});
 }
 
 bool gw_gso_csum_at(uint8_t *frame, uint32_t len, uint32_t start, uint32_t off)
@@ -141,36 +240,47 @@ bool gw_gso_csum_at(uint8_t *frame, uint32_t len, uint32_t start, uint32_t off)
 
 /* The headers of a super-packet: where they end and what kind it is. */
 struct seg_hdrs {
-	uint32_t l3, ip_hl, l4_hl, hdrs; /* hdrs: bytes up to the payload */
-	uint32_t payload;                /* L4 payload bytes in all */
-	uint8_t proto;
+	struct l3_hdr ip;
+	uint32_t l3, l4_hl, hdrs; /* hdrs: bytes up to the payload, from the frame's start */
+	uint32_t payload;         /* L4 payload bytes in all */
 };
 
-static bool seg_parse(const struct gw_gso_src *s, struct seg_hdrs *h)
+/*
+ * The headers of the packet at ip (head bytes readable, len bytes of packet) that can be
+ * cut: unfragmented IPv4 or IPv6, TCP or UDP, all its headers in head, some payload.
+ * h->hdrs counts from ip.
+ */
+static bool seg_parse_ip(const uint8_t *ip, uint32_t head, uint32_t len, struct seg_hdrs *h)
 {
-	const uint8_t *ip = s->p->data + s->l3;
-	uint32_t tot;
-	if (s->l3 >= s->head_len || s->head_len > s->len ||
-	    !ip4_whole(ip, s->len - s->l3, &h->ip_hl, &tot))
+	h->ip = l3_whole(ip, head, len);
+	if (!h->ip.ver)
 		return false;
-	h->l3 = s->l3;
-	h->proto = ip[9];
-	uint32_t l4 = s->l3 + h->ip_hl;
-	if (h->proto == IPPROTO_TCP_) {
-		if (l4 + TCP_HLEN_MIN > s->head_len)
+	uint32_t l4 = h->ip.hl;
+	if (h->ip.proto == NET_IPPROTO_TCP) {
+		if (l4 + TCP_HLEN_MIN > head)
 			return false;
-		h->l4_hl = (uint32_t)(s->p->data[l4 + 12] >> 4) * 4u;
+		h->l4_hl = (uint32_t)(ip[l4 + 12] >> 4) * 4u;
 		if (h->l4_hl < TCP_HLEN_MIN)
 			return false;
-	} else if (h->proto == NET_IPPROTO_UDP) {
+	} else if (h->ip.proto == NET_IPPROTO_UDP) {
 		h->l4_hl = NET_UDP_HLEN;
 	} else {
 		return false;
 	}
 	h->hdrs = l4 + h->l4_hl;
-	if (h->hdrs > s->head_len || h->ip_hl + h->l4_hl >= tot)
+	if (h->hdrs > head || h->hdrs >= h->ip.tot)
 		return false;
-	h->payload = tot - h->ip_hl - h->l4_hl;
+	h->payload = h->ip.tot - h->hdrs;
+	return true;
+}
+
+static bool seg_parse(const struct gw_gso_src *s, struct seg_hdrs *h)
+{
+	if (s->l3 >= s->head_len || s->head_len > s->len ||
+	    !seg_parse_ip(s->p->data + s->l3, s->head_len - s->l3, s->len - s->l3, h))
+		return false;
+	h->l3 = s->l3;
+	h->hdrs += s->l3;
 	return true;
 }
 
@@ -182,16 +292,32 @@ unsigned gw_gso_count(const struct gw_gso_src *s, uint32_t payload)
 	return (h.payload + payload - 1) / payload;
 }
 
+/* The L4 payload left in mtu bytes after the headers of h (counted from the IP header). */
+static uint32_t payload_in(const struct seg_hdrs *h, uint32_t mtu)
+{
+	uint32_t hdrs = h->hdrs - h->l3;
+	return mtu > hdrs ? mtu - hdrs : 0;
+}
+
 uint32_t gw_gso_payload_for_mtu(const uint8_t *ip, uint32_t mtu)
 {
-	uint32_t hl = (ip[0] & 0xfu) * 4u, l4hl;
-	if (ip[9] == IPPROTO_TCP_)
-		l4hl = (uint32_t)(ip[hl + 12] >> 4) * 4u;
-	else if (ip[9] == NET_IPPROTO_UDP)
-		l4hl = NET_UDP_HLEN;
-	else
-		return 0;
-	return mtu > hl + l4hl ? mtu - hl - l4hl : 0;
+	struct seg_hdrs h = {.l3 = 0};
+	uint32_t len = (ip[0] >> 4) == 6 ? NET_IP6_HLEN + get16(ip + 4) : get16(ip + 2);
+	return seg_parse_ip(ip, len, len, &h) ? payload_in(&h, mtu) : 0;
+}
+
+uint32_t gw_gso_src_payload_for_mtu(const struct gw_gso_src *s, uint32_t mtu)
+{
+	struct seg_hdrs h;
+	return seg_parse(s, &h) ? payload_in(&h, mtu) : 0;
+}
+
+uint8_t gw_gso_l4_proto(const uint8_t *ip, uint32_t len)
+{
+	if (len >= NET_IP_HLEN && (ip[0] >> 4) == 4)
+		return ip[9];
+	struct l3_hdr l = ip6_whole(ip, len, UINT32_MAX);
+	return l.ver ? l.proto : 0;
 }
 
 /* Copies n bytes at offset off of the source: from its head, then its tail. */
@@ -208,22 +334,33 @@ static void src_copy(uint8_t *to, const struct gw_gso_src *s, uint32_t off, uint
 		memcpy(to, s->tail + (off - s->head_len), n);
 }
 
+/* The IP header of segment k carrying l4len bytes of L4 header and payload: its length;
+ * IPv4 also its ID (+1 a segment) and header checksum (IPv6 has neither). */
+static void seg_finish_ip(uint8_t *ip, const struct l3_hdr *l, unsigned k, uint32_t l4len)
+{
+	if (l->ver == 6) {
+		put16(ip + 4, (uint16_t)(l->hl - NET_IP6_HLEN + l4len));
+		return;
+	}
+	put16(ip + 2, (uint16_t)(l->hl + l4len));
+	put16(ip + 4, (uint16_t)(get16(ip + 4) + k));
+	ip[10] = ip[11] = 0;
+	uint16_t isum = net_csum(ip, l->hl);
+	memcpy(ip + 10, &isum, 2);
+}
+
 /*
  * Makes segment k (payload bytes [k * seg, k * seg + n)) of frame f, whose headers are in
- * place: IPv4 length, ID, checksum; TCP sequence, flags; UDP length; the L4 checksum.
+ * place: the IP header's fields; TCP sequence, flags; UDP length; the L4 checksum.
  */
 static void seg_finish(uint8_t *f, const struct seg_hdrs *h, unsigned k, uint32_t seg, uint32_t n,
                        bool last)
 {
-	uint8_t *ip = f + h->l3, *l4 = ip + h->ip_hl;
+	uint8_t *ip = f + h->l3, *l4 = ip + h->ip.hl;
 	uint32_t l4len = h->l4_hl + n;
-	put16(ip + 2, (uint16_t)(h->ip_hl + l4len));
-	put16(ip + 4, (uint16_t)(get16(ip + 4) + k));
-	ip[10] = ip[11] = 0;
-	uint16_t isum = net_csum(ip, h->ip_hl);
-	memcpy(ip + 10, &isum, 2);
+	seg_finish_ip(ip, &h->ip, k, l4len);
 	uint32_t field;
-	if (h->proto == IPPROTO_TCP_) {
+	if (h->ip.proto == NET_IPPROTO_TCP) {
 		uint32_t seq;
 		memcpy(&seq, l4 + TCP_OFF_SEQ, 4);
 		seq = htonl(ntohl(seq) + k * seg);
@@ -238,8 +375,8 @@ static void seg_finish(uint8_t *f, const struct seg_hdrs *h, unsigned k, uint32_
 		field = UDP_OFF_SUM;
 	}
 	l4[field] = l4[field + 1] = 0;
-	uint16_t c = fold(sum_bytes(l4, l4len, pseudo_sum(ip, h->proto, l4len)));
-	if (h->proto == NET_IPPROTO_UDP && c == 0)
+	uint16_t c = fold(sum_bytes(l4, l4len, pseudo_sum(ip, &h->ip, l4len)));
+	if (h->ip.proto == NET_IPPROTO_UDP && c == 0)
 		c = 0xffff;
 	memcpy(l4 + field, &c, 2);
 }

@@ -20,7 +20,11 @@
  *    virtio-net header: where the sum starts, where it goes).
  *  - gw_gso_segment: cuts a TCP (or, with a known size, UDP) super-packet as TSO/USO would.
  *
- * IPv4 only, as the rest of the data plane today.
+ * Both families: IPv4, and IPv6 with TCP or UDP after the fixed header or after up to 8
+ * hop-by-hop (first only), routing (with no segments left: else the pseudo-header's
+ * destination is not the fixed header's) and destination options headers. Fragments, and
+ * what has more or other extension headers, are left as they are (checksum) or refused
+ * (segmentation).
  */
 #ifndef GW_GSO_H
 #define GW_GSO_H
@@ -32,9 +36,10 @@
 #include "gw/pkt.h"
 
 /*
- * Completes the TCP or UDP checksum of the unfragmented IPv4 packet at ip (len bytes
- * readable from there) when its field holds the pseudo-header sum and the packet does not
- * verify as it is. Returns true when it wrote the checksum.
+ * Completes the TCP or UDP checksum of the unfragmented IPv4 or IPv6 packet at ip (len
+ * bytes readable from there; the family by its version) when its field holds the
+ * pseudo-header sum and the packet does not verify as it is. Returns true when it wrote the
+ * checksum.
  */
 bool gw_gso_csum_complete(uint8_t *ip, uint32_t len);
 
@@ -47,8 +52,9 @@ bool gw_gso_csum_at(uint8_t *frame, uint32_t len, uint32_t start, uint32_t off);
 
 /*
  * A super-packet as received: its first head_len bytes in p (from p->data), the rest (len -
- * head_len bytes) in tail. l3: offset of its IPv4 header; what comes before it (VXLAN and
- * Ethernet headers, an 802.1Q tag) is copied into every segment as it is.
+ * head_len bytes) in tail. l3: offset of its IPv4 or IPv6 header; what comes before it (VXLAN
+ * and Ethernet headers, an 802.1Q tag) is copied into every segment as it is. Every header
+ * up to the L4 payload must be in the head.
  */
 struct gw_gso_src {
 	struct gw_pkt *p;
@@ -59,14 +65,15 @@ struct gw_gso_src {
 
 /*
  * How many segments of at most `payload` bytes of L4 payload gw_gso_segment would make of
- * the packet, 0 when it cannot: not an unfragmented IPv4 TCP or UDP packet with its
- * headers in the head, its length not the frame's, no payload, or payload 0.
+ * the packet, 0 when it cannot: not an unfragmented IPv4 or IPv6 TCP or UDP packet with its
+ * headers in the head, its length beyond the frame's, no payload, or payload 0.
  */
 unsigned gw_gso_count(const struct gw_gso_src *s, uint32_t payload);
 
 /*
  * Cuts the packet into gw_gso_count segments, as TSO (TCP) or USO (UDP) would: the headers
- * copied into each, IPv4 length, ID (+1 a segment) and header checksum, TCP sequence number
+ * copied into each, IPv4 length, ID (+1 a segment) and header checksum or IPv6 payload
+ * length (extension headers copied as they are), TCP sequence number
  * and flags (FIN and PSH on the last segment only, CWR on the first only), UDP length, and
  * each L4 checksum computed in full. Segment 0 stays in p; the others come from pool and
  * inherit p's metadata. Returns the count written to out (at most max), or 0 with *why set
@@ -75,7 +82,21 @@ unsigned gw_gso_count(const struct gw_gso_src *s, uint32_t payload);
 unsigned gw_gso_segment(const struct gw_gso_src *s, uint32_t payload, struct gw_pool *pool,
                         struct gw_pkt **out, unsigned max, enum gw_drop *why);
 
-/* The L4 payload a segment of IPv4 packet ip may carry within mtu bytes (0: none fits). */
+/*
+ * The L4 payload a segment of the IPv4 or IPv6 packet at ip may carry within mtu bytes (IP
+ * header, IPv6 extension headers and L4 header off), the packet readable to the length its
+ * header gives (one in a buffer, as the pipeline has it). 0: none fits, or it cannot be cut.
+ */
 uint32_t gw_gso_payload_for_mtu(const uint8_t *ip, uint32_t mtu);
+
+/* The same for the packet of a source, reading its headers from the head only. */
+uint32_t gw_gso_src_payload_for_mtu(const struct gw_gso_src *s, uint32_t mtu);
+
+/*
+ * The L4 protocol of the IPv4 or IPv6 packet at ip (len bytes readable): IPv4's protocol,
+ * IPv6's next header past the extension headers walked as above (a fragment header's 44
+ * when one ends them); 0 when they cannot be walked within len, or no IP.
+ */
+uint8_t gw_gso_l4_proto(const uint8_t *ip, uint32_t len);
 
 #endif

@@ -41,6 +41,7 @@ void gw_params_default(struct gw_params *p)
 	p->pool_bufs = 4096;
 	p->mac_capacity = 65536;
 	arp_config_default(&p->arp);
+	arp6_config_default(&p->nd);
 	p->icmp_rate = 100;
 	p->icmp_burst = 50;
 	p->arp_rate = 1000;
@@ -68,9 +69,12 @@ struct gw *gw_create(const struct gw_params *params, const struct gw_io_ops *io,
 	gw->pool = gw_pool_create(params->pool_bufs);
 	gw->fib = fib_create();
 	gw->arp = arp_table_create(&params->arp, &gw_arp_ops, gw);
+	gw->nd = arp6_table_create(&params->nd, &gw_nd_ops, gw);
+	gw->vrfs[GW_VRF_DEFAULT].fib6 = fib6_create();
 	gw->bd = bd_table_create(params->mac_capacity);
 	gw->stats = gw_stats_create();
-	if (!gw->pool || !gw->fib || !gw->arp || !gw->bd || !gw->stats) {
+	if (!gw->pool || !gw->fib || !gw->arp || !gw->nd || !gw->vrfs[GW_VRF_DEFAULT].fib6 ||
+	    !gw->bd || !gw->stats) {
 		gw_destroy(gw);
 		return NULL;
 	}
@@ -86,12 +90,16 @@ void gw_destroy(struct gw *gw)
 	/* The ARP table hands its queued packets back to the pool through gw_arp_ops. */
 	if (gw->arp)
 		arp_table_destroy(gw->arp);
+	if (gw->nd)
+		arp_table_destroy(gw->nd);
 	if (gw->pool)
 		gw_flush(gw);
 	for (uint16_t i = 1; i <= GW_IF_MAX; i++)
 		free(gw->ports[i].by_vlan);
 	for (uint16_t v = 1; v < GW_VRF_MAX; v++)
 		fib_destroy(gw->vrfs[v].fib);
+	for (uint16_t v = 0; v < GW_VRF_MAX; v++)
+		fib6_destroy(gw->vrfs[v].fib6);
 	fib_destroy(gw->fib);
 	bd_table_destroy(gw->bd);
 	gw_ping_free(gw);
@@ -109,6 +117,11 @@ struct fib *gw_fib(struct gw *gw)
 struct arp_table *gw_arp(struct gw *gw)
 {
 	return gw->arp;
+}
+
+struct arp_table *gw_nd(struct gw *gw)
+{
+	return gw->nd;
 }
 
 struct bd_table *gw_bd(struct gw *gw)
@@ -155,6 +168,8 @@ void gw_set_time(struct gw *gw, uint64_t now_ms)
 void gw_tick(struct gw *gw)
 {
 	arp_tick(gw->arp, gw->now_ms);
+	arp_tick(gw->nd, gw->now_ms);
+	gw_nd_tick(gw);
 	if (gw->params.anycast_garp_ms &&
 	    gw->now_ms - gw->last_garp_ms >= gw->params.anycast_garp_ms) {
 		gw_anycast_announce(gw);

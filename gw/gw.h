@@ -54,6 +54,7 @@ struct gw_params {
 	uint32_t pool_bufs;    /* packet buffers (default 4096) */
 	size_t mac_capacity;   /* MAC table size over all bridge domains (default 65536) */
 	struct arp_config arp; /* neighbour table settings */
+	struct arp_config nd;  /* IPv6 neighbour table settings (arp6_config_default) */
 	uint32_t icmp_rate;    /* ICMP errors per second (default 100) */
 	uint32_t icmp_burst;   /* bucket depth (default 50) */
 	uint32_t arp_rate;     /* ARP requests sent per second (default 1000) */

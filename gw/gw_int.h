@@ -10,6 +10,19 @@
 #include "gw/trace.h"
 #include "vxlan/vxlan.h"
 
+/* The IPv6 side of an interface (if6.c, nd.c). */
+struct gw_if6 {
+	uint8_t n_addrs;
+	struct in6_addr addr[GW_IF_ADDRS_MAX];
+	uint8_t plen[GW_IF_ADDRS_MAX];
+	struct in6_addr ll; /* link-local in use: configured, or EUI-64 of the MAC */
+	bool ll_set;        /* configured */
+	struct gw_nd_cfg nd;
+	uint64_t next_ra_ms; /* next periodic RA (0: none scheduled) */
+	uint64_t last_ra_ms; /* last RA sent to all nodes (RS answers are rate-limited by it) */
+	uint8_t initial_ras; /* fast initial RAs still to send (RFC 4861 6.2.4) */
+};
+
 struct gw_if {
 	bool used;
 	uint8_t kind;
@@ -29,6 +42,7 @@ struct gw_if {
 	uint32_t addr[GW_IF_ADDRS_MAX];
 	uint8_t plen[GW_IF_ADDRS_MAX];
 	struct gw_if_counters cnt;
+	struct gw_if6 v6; /* last: the IPv4 fields above keep their cache lines */
 };
 
 /*
@@ -86,9 +100,10 @@ struct gw_txq {
 	struct gw_pkt *pkts[GW_VEC_MAX];
 };
 
-/* A VRF: a name and a FIB (fib NULL: the slot is free). */
+/* A VRF: a name and a FIB per family (fib NULL: the slot is free). */
 struct gw_vrf {
 	struct fib *fib;
+	struct fib6 *fib6;
 	char name[GW_VRF_NAMELEN];
 };
 
@@ -99,6 +114,7 @@ struct gw {
 	struct gw_pool *pool;
 	struct fib *fib; /* the default VRF's, also vrfs[0].fib */
 	struct arp_table *arp;
+	struct arp_table *nd; /* IPv6 neighbours */
 	struct bd_table *bd;
 	uint32_t vtep;
 	uint16_t udp_port;
@@ -154,6 +170,12 @@ static inline struct gw_if *gw_if_ptr(struct gw *gw, uint16_t ifx)
 static inline const struct fib *gw_vrf_fib_of(const struct gw *gw, uint16_t vrfx)
 {
 	return vrfx < GW_VRF_MAX ? gw->vrfs[vrfx].fib : NULL;
+}
+
+/* The IPv6 FIB of VRF vrfx for the data plane (NULL when the VRF is gone). */
+static inline const struct fib6 *gw_vrf_fib6_of(const struct gw *gw, uint16_t vrfx)
+{
+	return vrfx < GW_VRF_MAX ? gw->vrfs[vrfx].fib6 : NULL;
 }
 
 /* pipeline.c */
@@ -218,5 +240,70 @@ void gw_ip4_fragment(struct gw *gw, struct gw_pkt *p, uint16_t ifx, uint32_t nh,
 /* frag.c: cut TCP super-packet p (data at IPv4, gw_ip4_is_super) into segments that fit
  * mtu, as the sender's NIC would have, and send each; consumes p. */
 void gw_ip4_segment(struct gw *gw, struct gw_pkt *p, uint16_t ifx, uint32_t nh, uint32_t mtu);
+
+/* ---- IPv6 ---- */
+/* ip6.c: output of a routed or locally originated IPv6 packet (data at the IPv6 header)
+ * toward next hop nh on ifx: egress checks (up, MTU: packet too big), then the neighbour. */
+void gw_ip6_output(struct gw *gw, struct gw_pkt *p, uint16_t ifx, const struct in6_addr *nh);
+/* The neighbour step alone: rewrite and send when nh's MAC is known, else ND holds p. */
+void gw_ip6_neigh_output(struct gw *gw, struct gw_pkt *p, uint16_t ifx, const struct in6_addr *nh);
+/* A packet the gateway originates (data at IPv6, p->vrfx set): routed by its destination;
+ * a link-local or multicast destination goes out of p->tx_ifx. */
+void gw_ip6_local_output(struct gw *gw, struct gw_pkt *p);
+/* IPv6 packets from L3 input (data at the IPv6 header, rx_ifx and vrfx set); consumed. */
+void gw_ip6_input_vec(struct gw *gw, struct gw_pkt **pkts, unsigned n);
+
+/* frag.c: cut TCP super-packet p (data at IPv6) into segments that fit mtu, as the
+ * sender's NIC would have, and send each with gw_ip6_output; consumes p. */
+void gw_ip6_segment(struct gw *gw, struct gw_pkt *p, uint16_t ifx, const struct in6_addr *nh,
+                    uint32_t mtu);
+
+/* if6.c */
+bool gw_if6_has_addr(const struct gw_if *gif, const struct in6_addr *a);
+/* The address to source packets to dst from: link-local for a link-local or multicast dst,
+ * else a global one on dst's subnet, else the first global one, else the link-local. */
+const struct in6_addr *gw_if6_src_for(const struct gw_if *gif, const struct in6_addr *dst);
+void gw_if6_mac_changed(struct gw_if *gif);
+int gw_if6_move_vrf(struct gw *gw, uint16_t ifx, uint16_t from, uint16_t to);
+void gw_if6_remove(struct gw *gw, uint16_t ifx);
+void gw_if6_fill_info(const struct gw_if *gif, struct gw_if_info *info);
+static inline bool gw_if6_enabled(const struct gw_if *gif)
+{
+	return gif->v6.n_addrs != 0;
+}
+
+/* nd.c: ND glue (NS/NA/RS in, NS/NA/RA out, the neighbour table's callbacks, RA timers) */
+extern const struct arp6_ops gw_nd_ops;
+/* An ICMPv6 ND message to the gateway (data at IPv6; checksum and hop limit checked by
+ * nd_parse's caller); consumed. */
+void gw_nd_input(struct gw *gw, struct gw_pkt *p, uint16_t ifx, const uint8_t *icmp, uint32_t len);
+void gw_nd_tick(struct gw *gw);
+/* Interface ifx's IPv6 or RA settings changed: RAs rescheduled (fast initial ones). */
+void gw_nd_if_changed(struct gw *gw, uint16_t ifx);
+/* Unsolicited NA for every address of ifx (MAC change, anycast takeover). */
+void gw_nd_announce(struct gw *gw, uint16_t ifx);
+
+/* icmp6.c */
+enum gw_icmp6_kind {
+	GW_ICMP6_NO_ROUTE,      /* destination unreachable, code 0 */
+	GW_ICMP6_ADDR_UNREACH,  /* destination unreachable, code 3 (ND failed) */
+	GW_ICMP6_PKT_TOO_BIG,   /* with the egress MTU */
+	GW_ICMP6_HLIM_EXCEEDED, /* time exceeded, code 0 */
+	GW_ICMP6_PORT_UNREACH,  /* destination unreachable, code 4 (UDP to the gateway) */
+	GW_ICMP6_PARAM_PROBLEM, /* parameter problem, code 1 (next header unknown), pointer in mtu
+	                         */
+};
+/* p's data is at its IPv6 header; p is not consumed. Sourced from an address of the
+ * interface p came in on (p->rx_ifx), rate-limited with ICMP. */
+void gw_icmp6_error(struct gw *gw, const struct gw_pkt *p, enum gw_icmp6_kind kind, uint32_t mtu);
+/* An IPv6 packet to one of the gateway's addresses or groups (data at IPv6); consumed. */
+void gw_ip6_local_input(struct gw *gw, struct gw_pkt *p);
+
+/* ping.c, IPv6 (the IPv4 calls above): ICMPv6 to the gateway (data at IPv6, the ICMPv6
+ * message at off, its header and checksum checked): an echo reply or an error (types 1-4)
+ * for one of its own probes? Then it is handled (the caller frees p). */
+bool gw_ping6_input(struct gw *gw, const struct gw_pkt *p, uint32_t off);
+/* The gateway could not send its own packet p (data at IPv6): a probe fails with `kind`. */
+bool gw_ping6_local_error(struct gw *gw, const struct gw_pkt *p, enum gw_icmp6_kind kind);
 
 #endif

@@ -77,6 +77,7 @@ int gw_bdif_add(struct gw *gw, uint32_t bd_id, uint16_t *ifx)
 	gif->up = true;
 	gif->admin_up = true;
 	gw_bdif_default_mac(bd_id, gif->mac);
+	gw_if6_mac_changed(gif);
 	return GW_OK;
 }
 
@@ -134,9 +135,14 @@ static void if_update_up(struct gw *gw, uint16_t ifx, struct gw_if *gif)
 {
 	bool up = gif->admin_up && (!gif->subif || gif->vlan) &&
 	          (gif->kind != GW_IF_ETH || gw->ports[gif->port].link == GW_LINK_UP);
-	if (gif->up && !up)
+	if (gif->up && !up) {
 		arp_clear_dynamic(gw->arp, ifx);
+		arp_clear_dynamic(gw->nd, ifx);
+	}
+	bool changed = gif->up != up;
 	gif->up = up;
+	if (changed)
+		gw_nd_if_changed(gw, ifx); /* RAs start or stop with the interface */
 }
 
 int gw_eth_add(struct gw *gw, const char *name, const uint8_t *mac, uint16_t *ifx)
@@ -159,6 +165,7 @@ int gw_eth_add(struct gw *gw, const char *name, const uint8_t *mac, uint16_t *if
 	gif->port = port;
 	gif->subif = sub != 0;
 	memcpy(gif->mac, mac, 6);
+	gw_if6_mac_changed(gif);
 	gif->admin_up = true;
 	if_update_up(gw, *ifx, gif);
 	return GW_OK;
@@ -201,6 +208,7 @@ int gw_if_set_dot1q(struct gw *gw, uint16_t ifx, uint16_t vlan)
 		port->by_vlan[gif->vlan] = 0;
 	/* neighbours learned on the old VLAN are on another segment now */
 	arp_clear_dynamic(gw->arp, ifx);
+	arp_clear_dynamic(gw->nd, ifx);
 	gif->vlan = vlan;
 	if (vlan) {
 		uint16_t tag[2] = {htons(NET_ETHERTYPE_VLAN), htons(vlan)};
@@ -219,6 +227,7 @@ int gw_if_del(struct gw *gw, uint16_t ifx)
 	while (gif->n_addrs)
 		gw_if_addr_del(gw, ifx, gif->addr[0], gif->plen[0]);
 	arp_flush_if(gw->arp, ifx);
+	gw_if6_remove(gw, ifx);
 	if (gif->kind == GW_IF_ETH) {
 		struct gw_port *port = &gw->ports[gif->port];
 		if (gif->vlan)
@@ -307,7 +316,11 @@ int gw_if_set_mac(struct gw *gw, uint16_t ifx, const uint8_t *mac)
 		return GW_E_NOENT;
 	if (net_mac_is_mcast(mac) || net_mac_is_zero(mac))
 		return GW_E_INVAL;
+	bool changed = !net_mac_eq(gif->mac, mac);
 	memcpy(gif->mac, mac, 6);
+	gw_if6_mac_changed(gif);
+	if (changed)
+		gw_nd_announce(gw, ifx);
 	return GW_OK;
 }
 
@@ -344,12 +357,16 @@ int gw_if_set_vrf(struct gw *gw, uint16_t ifx, uint16_t vrfx)
 	for (unsigned k = 0; k < gif->n_addrs; k++)
 		if (subnet_conflicts(gw, vrfx, gif->addr[k], gif->plen[k]))
 			return GW_E_CONFLICT;
+	int r6 = gw_if6_move_vrf(gw, ifx, gif->vrfx, vrfx);
+	if (r6 != GW_OK)
+		return r6;
 	/* reserve the connected routes in the new FIB before giving up the old ones */
 	struct fib *from = gw->vrfs[gif->vrfx].fib, *to = gw->vrfs[vrfx].fib;
 	for (unsigned k = 0; k < gif->n_addrs; k++) {
 		if (fib_connected_add(to, gif->addr[k], gif->plen[k], ifx) != FIB_OK) {
 			while (k-- > 0)
 				fib_connected_del(to, gif->addr[k], gif->plen[k], ifx);
+			gw_if6_move_vrf(gw, ifx, vrfx, gif->vrfx);
 			return GW_E_NOMEM;
 		}
 	}
@@ -395,6 +412,7 @@ static void if_fill_info(const struct gw *gw, const struct gw_if *gif, uint16_t 
 	info->n_addrs = gif->n_addrs;
 	memcpy(info->addr, gif->addr, sizeof(info->addr));
 	memcpy(info->plen, gif->plen, sizeof(info->plen));
+	gw_if6_fill_info(gif, info);
 	info->cnt = gif->cnt;
 }
 

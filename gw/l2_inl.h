@@ -111,26 +111,33 @@ static inline enum gw_drop gw_l2_if_down_drop(bool up)
 
 /*
  * Whether a frame arriving on L3 interface ifx (0: its bridge domain has no usable BDIF)
- * whose MAC is if_mac is for that interface: unicast to its MAC, or a broadcast ARP.
+ * whose MAC is if_mac is for that interface: unicast to its MAC, a broadcast ARP, or
+ * IPv6 multicast when the interface has IPv6 (ip6).
  * Other broadcast and multicast is not flooded back (split horizon), unicast to another
  * MAC is not ours. 0: for the interface.
  */
 static inline enum gw_drop gw_l2_dispatch_drop(const struct net_eth *eth, uint16_t ifx,
-                                               const uint8_t *if_mac)
+                                               const uint8_t *if_mac, bool ip6)
 {
 	if (ifx && net_mac_eq(eth->dst, if_mac))
 		return 0;
 	if (!net_mac_is_mcast(eth->dst))
 		return GW_DROP_NOT_FOR_US;
-	if (eth->type != htons(NET_ETHERTYPE_ARP) || !net_mac_is_bcast(eth->dst))
+	/* IPv6 multicast (33:33:...) on an interface with IPv6: ND and RS to the gateway's
+	 * groups; the IPv6 input drops what is for other groups */
+	bool nd = ip6 && eth->type == htons(NET_ETHERTYPE_IP6) && eth->dst[0] == 0x33 &&
+	          eth->dst[1] == 0x33;
+	if (!nd && (eth->type != htons(NET_ETHERTYPE_ARP) || !net_mac_is_bcast(eth->dst)))
 		return GW_DROP_BUM_IGNORED;
 	return ifx ? 0 : GW_DROP_NO_BDIF;
 }
 
-/* A frame for an L3 interface is IPv4 or ARP (type: its EtherType, network order). */
-static inline enum gw_drop gw_l2_ethertype_drop(uint16_t type)
+/* A frame for an L3 interface is IPv4 or ARP, or IPv6 when the interface has IPv6 (type:
+ * its EtherType, network order). */
+static inline enum gw_drop gw_l2_ethertype_drop(uint16_t type, bool ip6)
 {
-	return type == htons(NET_ETHERTYPE_IP) || type == htons(NET_ETHERTYPE_ARP)
+	return type == htons(NET_ETHERTYPE_IP) || type == htons(NET_ETHERTYPE_ARP) ||
+	               (ip6 && type == htons(NET_ETHERTYPE_IP6))
 	           ? 0
 	           : GW_DROP_ETHERTYPE;
 }

@@ -304,4 +304,10 @@ void gw_anycast_announce(struct gw *gw)
 		gw->cnt.arp_requests++;
 		gw_eth_output(gw, q, ifx, mac_bcast, NET_ETHERTYPE_ARP);
 	}
+	/* IPv6: unsolicited NAs, for the same reason */
+	for (uint16_t ifx = 1; ifx <= GW_IF_MAX; ifx++) {
+		struct gw_if *gif = &gw->ifs[ifx];
+		if (gif->used && gif->anycast && gw_if6_enabled(gif) && bdif_can_flood(gw, gif))
+			gw_nd_announce(gw, ifx);
+	}
 }

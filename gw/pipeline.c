@@ -563,11 +563,12 @@ struct decap_memo {
 	struct gw_if_counters *bd_cnt, *peer_cnt; /* of bdx and src */
 };
 
-/* A vector of IPv4 packets gathered from L2 input, for the vectorised IPv4 stage. */
+/* The IPv4 and IPv6 packets gathered from L2 input, for the vectorised L3 stages. */
 struct ip4_vec {
-	unsigned n;
+	unsigned n, n6;
 	struct decap_memo memo;
 	struct gw_pkt *pkts[GW_VEC_MAX];
+	struct gw_pkt *pkts6[GW_VEC_MAX];
 };
 
 /* A frame for the gateway on L3 interface ifx (data at the Ethernet header). */
@@ -581,13 +582,17 @@ static inline void l3_input(struct gw *gw, struct gw_pkt *p, uint16_t ifx, struc
 	p->vrfx = gif->vrfx;
 	if (gw_traced(p))
 		gw_trace_l2(gw, p, ifx);
-	enum gw_drop why = gw_l2_ethertype_drop(type);
+	enum gw_drop why = gw_l2_ethertype_drop(type, gw_if6_enabled(gif));
 	if (why) {
 		gw_drop(gw, p, why);
 	} else if (type == htons(NET_ETHERTYPE_IP)) {
 		p->data += NET_ETH_HLEN;
 		p->len -= NET_ETH_HLEN;
 		v->pkts[v->n++] = p;
+	} else if (type == htons(NET_ETHERTYPE_IP6)) {
+		p->data += NET_ETH_HLEN;
+		p->len -= NET_ETH_HLEN;
+		v->pkts6[v->n6++] = p;
 	} else {
 		gw_arp_input(gw, p, ifx);
 	}
@@ -611,7 +616,8 @@ static const struct net_eth *eth_header(struct gw *gw, struct gw_pkt *p)
 static inline void l2_dispatch(struct gw *gw, struct gw_pkt *p, uint16_t ifx, struct ip4_vec *v)
 {
 	const struct net_eth *eth = (const struct net_eth *)p->data;
-	enum gw_drop why = gw_l2_dispatch_drop(eth, ifx, gw->ifs[ifx].mac);
+	enum gw_drop why =
+	    gw_l2_dispatch_drop(eth, ifx, gw->ifs[ifx].mac, gw_if6_enabled(&gw->ifs[ifx]));
 	if (why)
 		gw_drop(gw, p, why);
 	else
@@ -745,12 +751,14 @@ input_vectors(struct gw *gw, struct gw_pkt **pkts, unsigned n, uint64_t *rx,
 		gw_trace_input(gw, pkts, n, ifx);
 	while (n) {
 		unsigned chunk = n < GW_VEC_MAX ? n : GW_VEC_MAX;
-		v.n = 0;
+		v.n = v.n6 = 0;
 		v.memo = (struct decap_memo){0};
 		*rx += chunk;
 		for (unsigned i = 0; i < chunk; i++)
 			one(gw, pkts[i], ifx, &v);
 		ip4_input_vec(gw, v.pkts, v.n);
+		if (v.n6)
+			gw_ip6_input_vec(gw, v.pkts6, v.n6);
 		pkts += chunk;
 		n -= chunk;
 	}

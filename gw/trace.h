@@ -27,6 +27,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <netinet/in.h>
 #include <stdint.h>
 
 #include "gw/drop.h"
@@ -60,8 +61,12 @@ enum gw_trace_input {
 	_(IP4_ARP, "ip4-arp", gw_tr_fmt_ip4_arp)                   /* pipeline_trace.c */          \
 	_(IP4_REWRITE, "ip4-rewrite", gw_tr_fmt_ip4_rewrite)       /* pipeline_trace.c */          \
 	_(IP4_FRAGMENT, "ip4-fragment", gw_tr_fmt_ip4_fragment)    /* frag.c */                    \
-	_(IP4_SEGMENT, "ip4-segment", gw_tr_fmt_ip4_segment)       /* frag.c */                    \
+	_(IP4_SEGMENT, "ip4-segment", gw_tr_fmt_segment)           /* frag.c */                    \
+	_(IP6_SEGMENT, "ip6-segment", gw_tr_fmt_segment)           /* frag.c */                    \
 	_(IP4_LOCAL, "ip4-local", gw_tr_fmt_ip4_local)             /* icmp.c */                    \
+	_(IP6_INPUT, "ip6-input", gw_tr_fmt_ip6_input)             /* ip6.c */                     \
+	_(IP6_LOOKUP, "ip6-lookup", gw_tr_fmt_ip6_lookup)          /* ip6.c */                     \
+	_(IP6_ND, "ip6-nd", gw_tr_fmt_ip6_nd)                      /* ip6.c */                     \
 	_(BD_MAC_LOOKUP, "bd-mac-lookup", gw_tr_fmt_bd_mac_lookup) /* pipeline_trace.c */          \
 	_(VXLAN_ENCAP, "vxlan-encap", gw_tr_fmt_encap)             /* pipeline_trace.c */          \
 	_(TX, "tx", gw_tr_fmt_tx)                                  /* pipeline_trace.c */          \
@@ -162,6 +167,7 @@ void gw_trace_put_num(struct gw_trace_fmt *f, const char *key, unsigned long v);
 /* A string value: names from the configuration and fixed words, escaped for JSON. */
 void gw_trace_put_str(struct gw_trace_fmt *f, const char *key, const char *v);
 void gw_trace_put_ip(struct gw_trace_fmt *f, const char *key, uint32_t ip);
+void gw_trace_put_ip6(struct gw_trace_fmt *f, const char *key, const struct in6_addr *ip);
 void gw_trace_put_mac(struct gw_trace_fmt *f, const char *key, const uint8_t *mac);
 /* The interface's name; ifx 0 is the underlay. */
 void gw_trace_put_if(struct gw_trace_fmt *f, const char *key, uint16_t ifx);

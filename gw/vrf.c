@@ -43,9 +43,14 @@ int gw_vrf_add(struct gw *gw, const char *name, uint16_t *vrfx)
 	if (v == GW_VRF_MAX)
 		return GW_E_FULL;
 	struct fib *fib = fib_create();
-	if (!fib)
+	struct fib6 *fib6 = fib6_create();
+	if (!fib || !fib6) {
+		fib_destroy(fib);
+		fib6_destroy(fib6);
 		return GW_E_NOMEM;
+	}
 	gw->vrfs[v].fib = fib;
+	gw->vrfs[v].fib6 = fib6;
 	snprintf(gw->vrfs[v].name, GW_VRF_NAMELEN, "%s", name);
 	*vrfx = v;
 	return GW_OK;
@@ -61,6 +66,7 @@ int gw_vrf_del(struct gw *gw, uint16_t vrfx)
 			return GW_E_BUSY;
 	gw_ping_vrf_deleted(gw, vrfx);
 	fib_destroy(gw->vrfs[vrfx].fib);
+	fib6_destroy(gw->vrfs[vrfx].fib6);
 	memset(&gw->vrfs[vrfx], 0, sizeof(gw->vrfs[vrfx]));
 	return GW_OK;
 }
@@ -68,6 +74,11 @@ int gw_vrf_del(struct gw *gw, uint16_t vrfx)
 const char *gw_vrf_name(const struct gw *gw, uint16_t vrfx)
 {
 	return vrfx < GW_VRF_MAX && gw->vrfs[vrfx].fib ? gw->vrfs[vrfx].name : NULL;
+}
+
+struct fib6 *gw_vrf_fib6(struct gw *gw, uint16_t vrfx)
+{
+	return vrfx < GW_VRF_MAX ? gw->vrfs[vrfx].fib6 : NULL;
 }
 
 struct fib *gw_vrf_fib(struct gw *gw, uint16_t vrfx)

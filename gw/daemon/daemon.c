@@ -43,6 +43,7 @@ struct uplink {
 	bool check;             /* a link event named it: look at the netdev again */
 	bool opened;            /* eth is new: its interfaces' MTU not compared with it yet */
 	char why[GW_IO_ERRLEN]; /* the last reopen failure, logged once */
+	bool kernel_ip6_off;    /* the kernel's IPv6 turned off on it (vxgwd routes IPv6 there) */
 	uint64_t drops_seen;
 	struct gw_io_rx_stats rx_seen;
 	uint16_t ifx; /* an interface on the netdev, for gw_input_eth */
@@ -278,6 +279,7 @@ static int uplink_sock_open(struct gwd *d, struct uplink *u, char *ioerr)
 	u->mtu = gw_eth_mtu(e);
 	u->serial = ++d->uplink_opens;
 	u->opened = true;
+	u->kernel_ip6_off = false;
 	u->drops_seen = 0;
 	u->rx_seen = (struct gw_io_rx_stats){0};
 	u->why[0] = '\0';
@@ -388,6 +390,38 @@ static void uplinks_bind(struct gwd *d)
 
 /* After apply: close netdevs cand no longer uses, bind the rest to their interfaces,
  * start watching. */
+/* Does an interface of the gateway on netdev `dev` route IPv6? */
+static bool netdev_routes_ipv6(struct gwd *d, const char *dev)
+{
+	for (uint16_t ifx = 1; ifx <= GW_IF_MAX; ifx++) {
+		struct gw_if_info i;
+		if (gw_if_get(d->gw, ifx, &i) && i.kind == GW_IF_ETH && i.n_addrs6 &&
+		    !strcmp(i.netdev, dev))
+			return true;
+	}
+	return false;
+}
+
+/* Uplinks that route IPv6 now: the kernel's own IPv6 leaves them (gw_netdev_ipv6_disable). */
+static void uplinks_own_ipv6(struct gwd *d)
+{
+	for (int i = 0; i < d->n_uplinks; i++) {
+		struct uplink *u = d->uplinks[i];
+		char err[GW_IO_ERRLEN];
+		if (u->kernel_ip6_off || !netdev_routes_ipv6(d, u->name))
+			continue;
+		u->kernel_ip6_off = true;
+		if (gw_netdev_ipv6_disable(u->name, err) < 0)
+			gw_log(LOG_WARNING, "uplink %s: could not turn the kernel's IPv6 off: %s",
+			       u->name, err);
+		else
+			gw_log(LOG_INFO,
+			       "uplink %s: the kernel's IPv6 is off on it (vxgwd answers its "
+			       "neighbour discovery)",
+			       u->name);
+	}
+}
+
 static void uplinks_settle(struct gwd *d, const struct gw_cfg *cand)
 {
 	for (int i = d->n_uplinks - 1; i >= 0; i--) {
@@ -402,6 +436,7 @@ static void uplinks_settle(struct gwd *d, const struct gw_cfg *cand)
 			uplink_close(d, i);
 	}
 	uplinks_bind(d);
+	uplinks_own_ipv6(d);
 }
 
 /* The netdev's MAC (the last one known while it is missing); ctx: the commit under way. */
@@ -504,8 +539,10 @@ static bool uplinks_check(struct gwd *d, bool all)
 			gw_if_walk(d->gw, mtu_warn, u);
 		u->opened = false;
 	}
-	if (socks)
+	if (socks) {
 		uplinks_bind(d);
+		uplinks_own_ipv6(d); /* a netdev created again has the kernel's IPv6 on */
+	}
 	return socks || link;
 }
 

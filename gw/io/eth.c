@@ -246,19 +246,38 @@ static bool frame_tag(struct msghdr *mh, struct tpacket_auxdata *aux)
 	return false;
 }
 
-/* Offset of the IPv4 header of a frame (one 802.1Q tag may still be in it), 0: none. */
-static uint32_t frame_l3(const uint8_t *f, uint32_t len)
+/* The IP version of an EtherType (network order): 4, 6, or 0 for another one. */
+static unsigned ip_version(uint16_t type)
+{
+	return type == htons(NET_ETHERTYPE_IP) ? 4 : type == htons(NET_ETHERTYPE_IP6) ? 6 : 0;
+}
+
+/*
+ * Offset of the IPv4 or IPv6 header of a frame (one 802.1Q tag may still be in it) and in
+ * *ver its version, which the header's own must match; 0: none.
+ */
+static uint32_t frame_l3(const uint8_t *f, uint32_t len, unsigned *ver)
 {
 	uint16_t type;
+	uint32_t l3 = NET_ETH_HLEN;
 	if (len < NET_ETH_HLEN + NET_IP_HLEN)
 		return 0;
 	memcpy(&type, f + 12, 2);
-	if (type == htons(NET_ETHERTYPE_IP))
-		return NET_ETH_HLEN;
-	if (type != htons(NET_ETHERTYPE_VLAN) || len < NET_ETH_HLEN + VLAN_HLEN + NET_IP_HLEN)
-		return 0;
-	memcpy(&type, f + 16, 2);
-	return type == htons(NET_ETHERTYPE_IP) ? NET_ETH_HLEN + VLAN_HLEN : 0;
+	if (type == htons(NET_ETHERTYPE_VLAN)) {
+		l3 += VLAN_HLEN;
+		memcpy(&type, f + 16, 2);
+	}
+	*ver = ip_version(type);
+	uint32_t min = *ver == 6 ? NET_IP6_HLEN : NET_IP_HLEN;
+	return *ver && len >= l3 + min && (f[l3] >> 4) == *ver ? l3 : 0;
+}
+
+/* Whether a virtio-net GSO type (ECN bit off) fits a frame of IP version ver: TSO is per
+ * family, USO (UDP_L4) is for both. */
+static bool gso_type_fits(uint8_t type, unsigned ver)
+{
+	return (type == VIRTIO_NET_HDR_GSO_TCPV4 && ver == 4) ||
+	       (type == VIRTIO_NET_HDR_GSO_TCPV6 && ver == 6) || type == VIRTIO_NET_HDR_GSO_UDP_L4;
 }
 
 static unsigned drop_msg(struct gw_rxb *b, unsigned i, uint64_t *count)
@@ -276,14 +295,15 @@ static unsigned take_gso(struct gw_eth *e, struct gw_rxb *b, unsigned i,
 	struct gw_pkt *p = b->pkts[i];
 	uint32_t len = gw_rxb_len(b, i);
 	uint8_t type = vh->gso_type & (uint8_t)~VIRTIO_NET_HDR_GSO_ECN;
+	uint32_t head = len < GW_PKT_DATA ? len : GW_PKT_DATA;
+	unsigned ver = 0;
 	struct gw_gso_src src = {.p = p,
 	                         .len = len,
-	                         .head_len = len < GW_PKT_DATA ? len : GW_PKT_DATA,
+	                         .head_len = head,
 	                         .tail = gw_rxb_tail(b, i),
-	                         .l3 = frame_l3(p->data, len)};
+	                         .l3 = frame_l3(p->data, head, &ver)};
 	unsigned n = 0;
-	/* IPv4 only, as the rest of the data plane */
-	if (src.l3 && (type == VIRTIO_NET_HDR_GSO_TCPV4 || type == VIRTIO_NET_HDR_GSO_UDP_L4))
+	if (src.l3 && gso_type_fits(type, ver))
 		n = gw_gso_count(&src, le16toh(vh->gso_size));
 	if (n == 0 || n > max)
 		return drop_msg(b, i, &e->rx.gso_unsupported);

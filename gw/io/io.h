@@ -151,5 +151,13 @@ unsigned gw_netdevs_parse(const void *buf, size_t len,
                           void (*cb)(void *ctx, const struct gw_netdev_event *ev), void *ctx);
 /* What netdev `name` is now: 0 with its index and IFF_* flags, -1 when none has that name. */
 int gw_netdevs_query(struct gw_netdevs *n, const char *name, int *ifindex, unsigned *flags);
+/*
+ * Turns the kernel's own IPv6 off on netdev `name` (net.ipv6.conf.NAME.disable_ipv6 = 1):
+ * an uplink whose IPv6 vxgwd routes must not have a second IPv6 node on it, the kernel,
+ * answering neighbour discovery and echo requests for the same link-local address (both
+ * derive it from the netdev's MAC). The packet sockets still see every frame. 0, or -1
+ * with a message in err.
+ */
+int gw_netdev_ipv6_disable(const char *name, char err[GW_IO_ERRLEN]);
 
 #endif

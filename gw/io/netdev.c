@@ -176,3 +176,22 @@ int gw_netdevs_query(struct gw_netdevs *n, const char *name, int *ifindex, unsig
 	*flags = (unsigned)(unsigned short)ifr.ifr_flags;
 	return 0;
 }
+
+int gw_netdev_ipv6_disable(const char *name, char err[GW_IO_ERRLEN])
+{
+	char path[96];
+	if (!name[0] || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, "..") ||
+	    strlen(name) >= IFNAMSIZ) {
+		snprintf(err, GW_IO_ERRLEN, "%s: not a netdev name", name);
+		return -1;
+	}
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", name);
+	FILE *f = fopen(path, "w");
+	if (!f || fputs("1\n", f) < 0 || fclose(f) != 0) {
+		snprintf(err, GW_IO_ERRLEN, "%s: %s", path, strerror(errno));
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	return 0;
+}

@@ -52,7 +52,8 @@
 
 _Static_assert(GRO_SEGS <= GW_VEC_MAX, "a whole coalesced datagram fits in a vector");
 
-/* The inner IPv4 header of a datagram: after the VXLAN and the inner Ethernet header. */
+/* The inner IPv4 or IPv6 header of a datagram: after the VXLAN and the inner Ethernet
+ * header. */
 #define INNER_L3 (VX_HDR_LEN + NET_ETH_HLEN)
 
 struct group {
@@ -318,14 +319,32 @@ static void rx_addrs(struct gw_pkt *p, const struct gw_rxb *b, unsigned i)
 	p->outer_dst = b->tag;
 }
 
+/* The IP version the inner frame's EtherType announces (4, 6), 0 for another one. */
+static unsigned inner_ip_version(const struct gw_pkt *p)
+{
+	const uint8_t *eth = p->data + VX_HDR_LEN;
+	uint16_t type = (uint16_t)(eth[12] << 8 | eth[13]);
+	return type == NET_ETHERTYPE_IP ? 4 : type == NET_ETHERTYPE_IP6 ? 6 : 0;
+}
+
 /* An inner TCP/UDP checksum the sender left to its NIC is completed (gw/gso.h). */
 static void inner_csum(struct gw_udp *u, struct gw_pkt *p)
 {
-	const uint8_t *eth = p->data + VX_HDR_LEN;
-	if (p->len > INNER_L3 && eth[12] == (NET_ETHERTYPE_IP >> 8) &&
-	    eth[13] == (NET_ETHERTYPE_IP & 0xff) &&
+	if (p->len > INNER_L3 && inner_ip_version(p) &&
 	    gw_gso_csum_complete(p->data + INNER_L3, p->len - INNER_L3))
 		u->rx.csum++;
+}
+
+/* The length of the inner IPv4 or IPv6 packet by its header, if it is the version its
+ * EtherType announces; 0 otherwise. */
+static uint32_t inner_ip_len(const struct gw_pkt *p)
+{
+	const uint8_t *ip = p->data + INNER_L3;
+	unsigned v = inner_ip_version(p);
+	if (!v || (ip[0] >> 4) != v)
+		return 0;
+	return v == 4 ? (uint32_t)(ip[2] << 8 | ip[3])
+	              : NET_IP6_HLEN + (uint32_t)(ip[4] << 8 | ip[5]);
 }
 
 static unsigned drop_msg(struct gw_rxb *b, unsigned i, uint64_t *count, uint64_t n)
@@ -374,19 +393,17 @@ static unsigned take_super(struct gw_udp *u, struct gw_rxb *b, unsigned i, struc
                            unsigned room, unsigned max)
 {
 	struct gw_pkt *p = b->pkts[i];
-	const uint8_t *eth = p->data + VX_HDR_LEN, *ip = p->data + INNER_L3;
 	struct gw_gso_src src = {.p = p,
 	                         .len = gw_rxb_len(b, i),
 	                         .head_len = GW_PKT_DATA,
 	                         .tail = gw_rxb_tail(b, i),
 	                         .l3 = INNER_L3};
-	/* one IPv4 packet filling the datagram, or not a super-packet at all */
-	if (eth[12] != (NET_ETHERTYPE_IP >> 8) || eth[13] != (NET_ETHERTYPE_IP & 0xff) ||
-	    (ip[0] >> 4) != 4 || (uint32_t)(ip[2] << 8 | ip[3]) != src.len - INNER_L3)
+	/* one IPv4 or IPv6 packet filling the datagram, or not a super-packet at all */
+	if (inner_ip_len(p) != src.len - INNER_L3)
 		return drop_msg(b, i, &u->rx.oversize, 1);
-	if (ip[9] != 6)
+	if (gw_gso_l4_proto(p->data + INNER_L3, GW_PKT_DATA - INNER_L3) != NET_IPPROTO_TCP)
 		return drop_msg(b, i, &u->rx.gso_unsupported, 1);
-	uint32_t payload = gw_gso_payload_for_mtu(ip, GW_PKT_DATA - INNER_L3);
+	uint32_t payload = gw_gso_src_payload_for_mtu(&src, GW_PKT_DATA - INNER_L3);
 	unsigned n = gw_gso_count(&src, payload);
 	if (n == 0 || n > max)
 		return drop_msg(b, i, n ? &u->rx.gso_unsupported : &u->rx.oversize, 1);

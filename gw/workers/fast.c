@@ -136,7 +136,9 @@ static bool fast_decap(const struct gw_fwd *f, struct gw_pkt *p, struct fast_in 
 			return false;
 		m->mac = src_mac;
 	}
-	if (gw_l2_dispatch_drop(eth, b->bdif, bif->mac) || eth->type != htons(NET_ETHERTYPE_IP))
+	/* ip6 false: IPv6 (its multicast included) is the main thread's for now */
+	if (gw_l2_dispatch_drop(eth, b->bdif, bif->mac, false) ||
+	    eth->type != htons(NET_ETHERTYPE_IP))
 		return false;
 	in->bdx = bdx;
 	in->bdif = b->bdif;
@@ -173,7 +175,7 @@ static bool fast_eth_in(const struct gw_fwd *f, struct gw_pkt *p, struct fast_in
 	memcpy(&type, p->data + hl - 2, 2);
 	const struct gw_fwd_if *gif = &c->ifs[ifx];
 	if (gw_l2_eth_drop(p->len - tag_len, p->data + hl - 2) || gw_l2_src_drop(eth->src) ||
-	    gw_l2_if_down_drop(gif->up) || gw_l2_dispatch_drop(eth, ifx, gif->mac) ||
+	    gw_l2_if_down_drop(gif->up) || gw_l2_dispatch_drop(eth, ifx, gif->mac, false) ||
 	    type != htons(NET_ETHERTYPE_IP))
 		return false;
 	in->bdx = BD_NONE;

@@ -1,6 +1,6 @@
 /*
  * bench_lpm6 - IPv6 LPM (fib/lpm6.h) build time, memory, update rate and lookup rate on
- * random prefixes. The standalone structure only: it is not in the forwarding path yet.
+ * random prefixes, then the IPv6 FIB (fib/fib6.h) over the same prefixes.
  *
  * Usage: bench_lpm6 [PREFIXES]   (default 1000000)
  *
@@ -14,7 +14,14 @@
  * "independent" lookups do not depend on each other; "dependent" feeds each result into
  * the next address (latency); "batched" is fib_lpm6_lookup_batch() over 256 addresses at a
  * time. Each lookup figure is the median of 5 runs.
+ *
+ * Then the same prefixes through the IPv6 FIB (fib/fib6.h): fib6_route_add() of each (each
+ * applied at once), next hops on 4 connected /64s making 256 groups, a lookup-only copy
+ * (fib6_fwd_build(), median of 5) and fib6_fwd_route_batch() - lookup and path - over 256
+ * packets at a time, as the workers call it.
  */
+#include "common/mem.h"
+#include "fib/fib6.h"
 #include "fib/lpm6.h"
 
 #include <stdio.h>
@@ -196,6 +203,118 @@ static double median(double *v)
 	return v[RUNS / 2];
 }
 
+/* ---------------------------------------------------------------- the FIB on top */
+
+#define FIB_IFS 4
+
+/* fd00:0:0:IF::/64 on interface IF + 1: outside 2000::/3, so no prefix of the table. */
+static struct in6_addr fib_subnet_addr(unsigned ifi, unsigned host)
+{
+	struct in6_addr a = {{{0xfd, 0, 0, 0, 0, 0, 0, (uint8_t)ifi}}};
+	a.s6_addr[14] = (uint8_t)(host >> 8);
+	a.s6_addr[15] = (uint8_t)host;
+	return a;
+}
+
+static struct fib6 *fib_build(const struct pfx *v, size_t n, double *secs)
+{
+	struct fib6 *fib = fib6_create();
+	for (unsigned i = 0; fib && i < FIB_IFS; i++) {
+		struct in6_addr a = fib_subnet_addr(i, 1);
+		if (fib6_connected_add(fib, &a, 64, (uint16_t)(i + 1)))
+			return NULL;
+	}
+	double t0 = now();
+	for (size_t i = 0; fib && i < n; i++) {
+		struct fib6_nh nh = {
+		    .kind = FIB_NH_IP,
+		    .ip = fib_subnet_addr(v[i].val % FIB_IFS, 2 + v[i].val / FIB_IFS)};
+		struct in6_addr p = fib_lpm6_addr_to_in6(v[i].p);
+		if (fib6_route_add(fib, &p, v[i].len, &nh))
+			return NULL;
+	}
+	*secs = now() - t0;
+	return fib;
+}
+
+static double time_fwd_build(const struct fib6 *fib)
+{
+	double t[RUNS];
+	for (int r = 0; r < RUNS; r++) {
+		double t0 = now();
+		struct fib6_fwd *f = fib6_fwd_build(fib);
+		t[r] = now() - t0;
+		fib6_fwd_free(f);
+	}
+	return median(t);
+}
+
+static double time_route_batch(const struct fib6_fwd *f, const struct in6_addr *const *dst,
+                               uint32_t *misses)
+{
+	const struct fib6_path *path[BATCH];
+	uint32_t hash[BATCH];
+	for (uint32_t j = 0; j < BATCH; j++)
+		hash[j] = (uint32_t)rnd();
+	uintptr_t acc = 0;
+	double t0 = now();
+	for (uint32_t i = 0; i < N_LOOKUPS; i += BATCH) {
+		fib6_fwd_route_batch(f, dst + (i & (N_ADDRS - 1)), hash, path, BATCH);
+		acc ^= (uintptr_t)path[i / BATCH % BATCH];
+	}
+	double secs = now() - t0;
+	sink = (uint32_t)acc;
+	*misses = 0;
+	for (uint32_t i = 0; i < N_ADDRS; i += BATCH) {
+		fib6_fwd_route_batch(f, dst + i, hash, path, BATCH);
+		for (uint32_t j = 0; j < BATCH; j++)
+			*misses += path[j] == NULL;
+	}
+	return N_LOOKUPS / secs / 1e6;
+}
+
+static int bench_fib(const struct pfx *v, size_t n, const struct fib_lpm6_addr *addrs)
+{
+	struct in6_addr *a6 = malloc(N_ADDRS * sizeof(*a6));
+	const struct in6_addr **dst = malloc(N_ADDRS * sizeof(*dst));
+	double build;
+	struct fib6 *fib = a6 && dst ? fib_build(v, n, &build) : NULL;
+	if (!fib)
+		return 1;
+	for (uint32_t i = 0; i < N_ADDRS; i++) {
+		a6[i] = fib_lpm6_addr_to_in6(addrs[i]);
+		dst[i] = &a6[i];
+	}
+	/* the first copy's resident cost, before freed copies leave pages to reuse */
+	size_t rss0 = mem_rss_bytes();
+	struct fib6_fwd *f = fib6_fwd_build(fib);
+	size_t rss_copy = mem_rss_bytes() - rss0;
+	double copy = time_fwd_build(fib);
+	double batched[RUNS];
+	uint32_t misses = 0;
+	for (int r = 0; f && r < RUNS; r++)
+		batched[r] = time_route_batch(f, dst, &misses);
+	if (!f || misses) {
+		fprintf(stderr, "bench_lpm6: the FIB copy missed %u covered addresses\n", misses);
+		return 1;
+	}
+	struct fib_stats st;
+	fib6_get_stats(fib, &st);
+	printf("\n| FIB6 | build (s) | total MiB | groups | copy build (ms) | copy MiB (RSS MiB) | "
+	       "route batch x256 (M/s) |\n|---|---:|---:|---:|---:|---:|---:|\n");
+	printf("| %zu prefixes | %.3f | %.1f | %zu | %.1f | %.1f (%.1f) | %.1f |\n", n, build,
+	       (double)st.total_bytes / (1 << 20), st.groups, copy * 1e3,
+	       (double)fib6_fwd_bytes(f) / (1 << 20), (double)rss_copy / (1 << 20),
+	       median(batched));
+	printf("\nFIB6: fib6_route_add() x N, each applied at once; copy: fib6_fwd_build(); route "
+	       "batch: fib6_fwd_route_batch() on the copy, lookup + ECMP path.\n");
+	fib6_fwd_free(f);
+	fib6_destroy(fib);
+	free(dst);
+	free(a6);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	size_t n = DEFAULT_PREFIXES;
@@ -265,7 +384,8 @@ int main(int argc, char **argv)
 	       "prefixes of the table (all hit), median of %d runs.\n",
 	       RUNS);
 	fib_lpm6_destroy(lpm);
+	int rc = bench_fib(v, n, addrs);
 	free(addrs);
 	free(v);
-	return 0;
+	return rc;
 }

@@ -13,7 +13,10 @@
  * forwarding snapshot (gw/workers/fwd.h) with no lock and no write to shared memory, so the figure
  * for T = 1 -> 2 shows how the data plane scales with cores (up to the machine's).
  *
- * usage: bench_pipeline [routes] [neighbours] [seconds] [threads]
+ * With family 6 the same over IPv6: FIB6 of that many prefixes (most /32-/48, many /64,
+ * some /128: issue 14's mix), IPv6 neighbours (static ND entries), 64-byte IPv6/UDP frames.
+ *
+ * usage: bench_pipeline [routes] [neighbours] [seconds] [threads] [family 4|6]
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -96,6 +99,93 @@ static int add_routes(struct lab *lab, uint32_t n, uint32_t n_nbr, uint32_t *dst
 		added++;
 	}
 	return 0;
+}
+
+/* The IPv6 neighbour i of bdif30 (2001:db8:80::/64) and the bench's IPv6 source host. */
+static struct in6_addr nbr6(uint32_t i)
+{
+	struct in6_addr a = {{{0x20, 0x01, 0x0d, 0xb8, 0, 0x80}}};
+	uint32_t host = htonl(2 + i);
+	memcpy(a.s6_addr + 12, &host, 4);
+	return a;
+}
+static const struct in6_addr H1_IP6 = {
+    {{0x20, 0x01, 0x0d, 0xb8, 0, 0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x50}}};
+
+/* IPv6 on bdif10 and bdif30, and the neighbours as static ND entries. */
+static int add_neighbours6(struct lab *lab, uint32_t n, uint16_t bdif30)
+{
+	struct gw *gw = lab->gw;
+	struct in6_addr g10 = {{{0x20, 0x01, 0x0d, 0xb8, 0, 0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}}};
+	struct in6_addr g30 = nbr6(0);
+	g30.s6_addr[15] = 1;
+	if (gw_if_addr6_add(gw, lab->bdif10, &g10, 64) || gw_if_addr6_add(gw, bdif30, &g30, 64))
+		return -1;
+	for (uint32_t i = 0; i < n; i++) {
+		uint8_t mac[6] = {0x02, 0xbe, 0, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i};
+		struct in6_addr a = nbr6(i);
+		if (arp6_static_add(gw_nd(gw), bdif30, &a, mac))
+			return -1;
+	}
+	return 0;
+}
+
+/* n random prefixes (most /32-/48, many /64, some /128) each via a random neighbour. */
+static int add_routes6(struct lab *lab, uint32_t n, uint32_t n_nbr, struct in6_addr *dsts)
+{
+	struct fib6 *fib = gw_vrf_fib6(lab->gw, 0);
+	uint32_t added = 0;
+	while (added < n) {
+		uint32_t r = rnd() % 100;
+		uint8_t len = r < 60   ? (uint8_t)(32 + rnd() % 17)
+		              : r < 90 ? 64
+		              : r < 95 ? 128
+		                       : (uint8_t)(20 + rnd() % 12);
+		struct in6_addr a;
+		for (int i = 0; i < 16; i += 4) {
+			uint32_t w = rnd();
+			memcpy(a.s6_addr + i, &w, 4);
+		}
+		a.s6_addr[0] = 0x20 | (a.s6_addr[0] & 0x1f); /* 2000::/3 */
+		if (a.s6_addr[0] == 0x20 && a.s6_addr[1] == 0x01 && a.s6_addr[2] == 0x0d)
+			continue; /* keep clear of the lab's 2001:db8::/32 */
+		struct in6_addr pfx = net_ip6_prefix(&a, len);
+		struct fib6_route_info ri;
+		if (fib6_route_get(fib, &pfx, len, &ri))
+			continue;
+		struct fib6_nh nh = {.kind = FIB_NH_IP, .ip = nbr6(rnd() % n_nbr)};
+		int e = fib6_route_add(fib, &pfx, len, &nh);
+		if (e) {
+			fprintf(stderr, "route6 %u: %s\n", added, fib_strerror(e));
+			return -1;
+		}
+		if (added < N_TEMPLATES)
+			dsts[added] = a;
+		added++;
+	}
+	return 0;
+}
+
+static void build_templates6(uint8_t (*tpl)[VX_HDR_LEN + FRAME_LEN], const struct in6_addr *dsts,
+                             uint32_t n_dst)
+{
+	uint8_t mac[6];
+	gw_bdif_default_mac(10, mac);
+	for (uint32_t i = 0; i < N_TEMPLATES; i++) {
+		uint8_t *t = tpl[i];
+		vx_hdr_build(t, 5000);
+		unsigned n = lab_eth(t + VX_HDR_LEN, mac, H1, NET_ETHERTYPE_IP6);
+		struct net_ip6 ip = {.vtcfl = htonl(6u << 28),
+		                     .plen = htons(FRAME_LEN - 14 - 40),
+		                     .nxt = NET_IPPROTO_UDP,
+		                     .hlim = 64,
+		                     .src = H1_IP6,
+		                     .dst = dsts[i % n_dst]};
+		memcpy(t + VX_HDR_LEN + n, &ip, sizeof(ip));
+		n += NET_IP6_HLEN;
+		memset(t + VX_HDR_LEN + n, 0, FRAME_LEN - n); /* UDP header + payload */
+		t[VX_HDR_LEN + n + 1] = (uint8_t)i;           /* vary the source port: flow hash */
+	}
 }
 
 static void build_templates(uint8_t (*tpl)[VX_HDR_LEN + FRAME_LEN], const uint32_t *dsts,
@@ -217,32 +307,40 @@ int main(int argc, char **argv)
 	uint32_t n_nbr = argc > 2 ? (uint32_t)atoi(argv[2]) : 10000;
 	double secs = argc > 3 ? atof(argv[3]) : 3.0;
 	int threads = argc > 4 ? atoi(argv[4]) : 0;
+	int family = argc > 5 ? atoi(argv[5]) : 4;
 	if (n_routes < 1 || n_nbr < 1 || n_nbr > 60000 || secs <= 0 || threads < 0 ||
-	    threads > 64) {
+	    threads > 64 || (family != 4 && family != 6)) {
 		fprintf(stderr, "usage: bench_pipeline [routes] [neighbours 1..60000] [seconds] "
-		                "[threads 0..64]\n");
+		                "[threads 0..64] [family 4|6]\n");
 		return 2;
 	}
 	static struct lab lab;
 	struct gw_params params;
 	gw_params_default(&params);
 	params.arp.max_entries = n_nbr + 1024;
+	params.nd.max_entries = n_nbr + 1024;
 	params.mac_capacity = 2 * (size_t)n_nbr + 1024;
 	if (!lab_init(&lab, &params))
 		return 1;
 	lab.capture = false;
 	uint16_t bdif30;
 	uint32_t *dsts = calloc(N_TEMPLATES, sizeof(*dsts));
+	struct in6_addr *dsts6 = calloc(N_TEMPLATES, sizeof(*dsts6));
 	uint8_t(*tpl)[VX_HDR_LEN + FRAME_LEN] = malloc(N_TEMPLATES * sizeof(*tpl));
 	double t0 = now_s();
-	if (!dsts || !tpl || add_neighbours(&lab, n_nbr, &bdif30) ||
-	    add_routes(&lab, n_routes, n_nbr, dsts)) {
+	bool v6 = family == 6;
+	if (!dsts || !dsts6 || !tpl || add_neighbours(&lab, n_nbr, &bdif30) ||
+	    (v6 ? add_neighbours6(&lab, n_nbr, bdif30) || add_routes6(&lab, n_routes, n_nbr, dsts6)
+	        : add_routes(&lab, n_routes, n_nbr, dsts))) {
 		fprintf(stderr, "setup failed\n");
 		return 1;
 	}
 	double setup = now_s() - t0;
 	uint32_t n_dst = n_routes < N_TEMPLATES ? n_routes : N_TEMPLATES;
-	build_templates(tpl, dsts, n_dst);
+	if (v6)
+		build_templates6(tpl, dsts6, n_dst);
+	else
+		build_templates(tpl, dsts, n_dst);
 	/* the source host is known, as in steady state */
 	lab_host_arp(&lab, LAB_VTEP11, 5000, 0x0a010a32u, H1, LAB_GW10);
 	lab.n_tx = 0; /* the ARP reply */
@@ -252,6 +350,7 @@ int main(int argc, char **argv)
 		int r = bench_fast(&lab, tpl, (unsigned)threads, secs);
 		if (r)
 			fprintf(stderr, "FAIL: the fast path punted some packets\n");
+		free(dsts6);
 		free(dsts);
 		free(tpl);
 		lab_fini(&lab);
@@ -278,6 +377,7 @@ int main(int argc, char **argv)
 	struct gw_counters c;
 	gw_get_counters(lab.gw, &c);
 	printf("| metric | value |\n|---|---|\n");
+	printf("| family | IPv%d |\n", family);
 	printf("| routes / neighbours | %u / %u |\n", n_routes, n_nbr);
 	printf("| setup time (routes, ARP, MACs) | %.2f s |\n", setup);
 	printf("| packets | %llu |\n", (unsigned long long)pkts);
@@ -286,12 +386,14 @@ int main(int argc, char **argv)
 	printf("| wall clock incl. refill (Mpps, 1 core) | %.2f |\n", pkts / elapsed / 1e6);
 	printf("| pipeline only (Mpps, 1 core) | %.2f |\n", (double)pkts / (cycles / tsc_hz) / 1e6);
 	printf("| TSC rate | %.2f GHz |\n", tsc_hz / 1e9);
-	if (c.routed != pkts || lab.n_tx != pkts) {
+	uint64_t routed = v6 ? c.routed6 : c.routed;
+	if (routed != pkts || lab.n_tx != pkts) {
 		fprintf(stderr, "FAIL: %llu routed, %llu sent of %llu\n",
-		        (unsigned long long)c.routed, (unsigned long long)lab.n_tx,
+		        (unsigned long long)routed, (unsigned long long)lab.n_tx,
 		        (unsigned long long)pkts);
 		return 1;
 	}
+	free(dsts6);
 	free(dsts);
 	free(tpl);
 	lab_fini(&lab);

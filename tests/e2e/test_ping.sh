@@ -4,7 +4,8 @@
 # address, an address where nobody answers (0 percent, exit status 1), errors naming the
 # word; the output streamed while the ping runs; the daemon keeps forwarding and answering
 # other sessions meanwhile; Ctrl-C aborts; clients that go away mid-ping free their ping;
-# ping over telnet.
+# ping over telnet; IPv6: a host's global and link-local addresses, a source address, the
+# gateway's own, nobody there, no route.
 #
 # usage: test_ping.sh [BUILD_DIR]     (default <repo>/build; needs root)
 # exit: 0 all passed, 1 a check failed, 77 skipped (not root, or vxgwd not built).
@@ -34,6 +35,7 @@ CONF=$LAB_TMP/vxgw.conf
     echo "line vty"
     echo " telnet listen 127.0.0.1 $TEL_PORT"
   fi
+  printf 'interface bdif 10\n ipv6 address %s1/64\n!\n' "${LAB_PFX6[1]}"
 } >"$CONF"
 check "vxgwd starts" gw_start "$CONF" || lab_finish
 
@@ -45,7 +47,7 @@ ping_ok() {
   echo "$out"
   [ $rc = 0 ] || { echo "exit status $rc"; return 1; }
   grep -qx "Type escape sequence to abort." <<<"$out" &&
-    grep -Eq "^Sending $n, [0-9]+-byte ICMP Echos to [0-9.]+, timeout is [0-9]+ seconds:$" <<<"$out" &&
+    grep -Eq "^Sending $n, [0-9]+-byte ICMP Echos to [0-9a-f.:]+, timeout is [0-9]+ seconds:$" <<<"$out" &&
     grep -qx "$(printf '!%.0s' $(seq "$n"))" <<<"$out" &&
     grep -Eq "^Success rate is 100 percent \($n/$n\), round-trip min/avg/max = [0-9]+/[0-9]+/[0-9]+ ms$" <<<"$out"
 }
@@ -104,9 +106,9 @@ source_test() { # SOURCE ADDRESS
 check "ping 10.1.10.50 source up0: from 203.0.113.2" source_test up0 203.0.113.2
 check "ping 10.1.10.50 source 10.1.20.1: from 10.1.20.1" source_test 10.1.20.1 10.1.20.1
 
-nobody() {
+nobody() { # [ADDRESS]
   local out rc
-  out=$(gw_cli "ping 10.1.20.99 count 2 timeout 1" 2>&1)
+  out=$(gw_cli "ping ${1:-10.1.20.99} count 2 timeout 1" 2>&1)
   rc=$?
   echo "$out"
   echo "exit status $rc"
@@ -126,6 +128,26 @@ check "ping 10.1.20.60 source bdif99: refused, naming bdif99" \
   gw_cli_refused bdif99 "ping 10.1.20.60 source bdif99"
 check "ping 10.1.20.60 count 0: refused" gw_cli_refused 0 "ping 10.1.20.60 count 0"
 check "ping 10.1.20.60 size 9001: refused" gw_cli_refused 9001 "ping 10.1.20.60 size 9001"
+
+# IPv6: h1 gets 2001:db8:10::50 (static, no DAD) beside its link-local address.
+H1_6=${LAB_PFX6[1]}50
+h1_ipv6() {
+  lab_ipv6_on h1 --nodad eth0 &&
+    lab_exec h1 ip -6 addr add "$H1_6/64" dev eth0 nodad &&
+    H1_LL=$(lab_exec h1 ip -6 -o addr show dev eth0 scope link | awk '{ split($4, a, "/"); print a[1] }') &&
+    [ -n "$H1_LL" ] && echo "h1: $H1_6 and $H1_LL"
+}
+if check "h1 speaks IPv6" h1_ipv6; then
+  check "ping $H1_6 count 3: !!!" ping_ok "ping $H1_6 count 3" 3
+  check "ping ipv6 $H1_6 source ${LAB_PFX6[1]}1 size 48" \
+    ping_ok "ping ipv6 $H1_6 source ${LAB_PFX6[1]}1 size 48 repeat 2" 2
+  check "ping $H1_LL (link-local) source bdif10" ping_ok "ping $H1_LL source bdif10 count 2" 2
+  check "ping the gateway's own ${LAB_PFX6[1]}1" ping_ok "ping ${LAB_PFX6[1]}1 count 2" 2
+  check "ping ${LAB_PFX6[1]}99 (nobody there): 0 percent, exit status 1" nobody "${LAB_PFX6[1]}99"
+  check "ping 2001:db8:99::1: refused, no route" \
+    gw_cli_refused 2001:db8:99::1 "ping 2001:db8:99::1"
+  check "ping $H1_LL without source: refused, naming it" gw_cli_refused "$H1_LL" "ping $H1_LL"
+fi
 
 # A slow ping (4 probes to nobody, 1 s each) runs while other things happen.
 SLOW=$LAB_TMP/slow.out

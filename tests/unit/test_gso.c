@@ -80,6 +80,41 @@ static bool ip_ok(const uint8_t *ip)
 }
 
 /*
+ * The L4 header at l4 (TCP: seq 1000, flags, timestamps option; UDP) of l4hl bytes, zeroed
+ * before, then plen payload bytes of a pattern; its checksum over the pseudo-header sum ps
+ * complete, or partial (ps only) as a Linux sender leaves it.
+ */
+static void fill_l4(uint8_t *l4, uint8_t proto, uint32_t l4hl, uint32_t plen, uint8_t flags,
+                    uint32_t ps, bool partial)
+{
+	put16(l4, 40000);
+	put16(l4 + 2, 5201);
+	uint32_t field;
+	if (proto == TCP) {
+		put16(l4 + 6, 1000);
+		l4[12] = (uint8_t)((l4hl / 4) << 4);
+		l4[13] = flags;
+		put16(l4 + 14, 65535);
+		l4[20] = 1;
+		l4[21] = 1;
+		l4[22] = 8;
+		l4[23] = 10;
+		field = 16;
+	} else {
+		put16(l4 + 4, (uint16_t)(l4hl + plen));
+		field = 6;
+	}
+	for (uint32_t i = 0; i < plen; i++)
+		l4[l4hl + i] = (uint8_t)(i * 7 + i / 251);
+	if (partial) {
+		put16(l4 + field, (uint16_t)ps);
+	} else {
+		uint16_t c = (uint16_t)~ref_sum(l4, l4hl + plen, ps);
+		put16(l4 + field, proto == NET_IPPROTO_UDP && c == 0 ? 0xffff : c);
+	}
+}
+
+/*
  * pre bytes of 0xee, then an IPv4 packet (DF, ID 0x1000) of proto with an L4 header (TCP:
  * seq 1000, flags, timestamps option; UDP) and plen payload bytes of a pattern, its L4
  * checksum complete, or partial (pseudo-header sum only) as a Linux sender leaves it.
@@ -102,34 +137,7 @@ static uint32_t build(uint8_t *f, uint32_t pre, uint8_t proto, uint32_t plen, ui
 		ip[16 + i] = (uint8_t)(DST >> (24 - 8 * i));
 	}
 	put16(ip + 10, (uint16_t)~ref_sum(ip, 20, 0));
-	uint8_t *l4 = ip + 20;
-	put16(l4, 40000);
-	put16(l4 + 2, 5201);
-	uint32_t field;
-	if (proto == TCP) {
-		l4[4] = l4[5] = l4[6] = 0;
-		put16(l4 + 6, 1000);
-		l4[12] = (uint8_t)((l4hl / 4) << 4);
-		l4[13] = flags;
-		put16(l4 + 14, 65535);
-		l4[20] = 1;
-		l4[21] = 1;
-		l4[22] = 8;
-		l4[23] = 10;
-		field = 16;
-	} else {
-		put16(l4 + 4, (uint16_t)(l4hl + plen));
-		field = 6;
-	}
-	for (uint32_t i = 0; i < plen; i++)
-		l4[l4hl + i] = (uint8_t)(i * 7 + i / 251);
-	uint32_t ps = ref_pseudo(ip, proto, l4hl + plen);
-	if (partial) {
-		put16(l4 + field, (uint16_t)ps);
-	} else {
-		uint16_t c = (uint16_t)~ref_sum(l4, l4hl + plen, ps);
-		put16(l4 + field, proto == NET_IPPROTO_UDP && c == 0 ? 0xffff : c);
-	}
+	fill_l4(ip + 20, proto, l4hl, plen, flags, ref_pseudo(ip, proto, l4hl + plen), partial);
 	return pre + tot;
 }
 
@@ -372,6 +380,308 @@ static void test_segment_pool_short(void)
 	CU_ASSERT_EQUAL(gw_pool_avail(pool), 512);
 }
 
+/* ---------------------------------------------------------------- IPv6 */
+
+#define DSTOPTS 60
+#define HOPOPTS 0
+#define ROUTING 43
+#define FRAG6   44
+
+static const uint8_t SRC6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x50};
+static const uint8_t DST6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0x30, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x70};
+
+/* The IPv6 pseudo-header (RFC 8200 8.1) summed by the reference. */
+static uint32_t ref_pseudo6(const uint8_t *ip, uint8_t proto, uint32_t l4len)
+{
+	return ref_sum(ip + 8, 32, proto + (l4len >> 16) + (l4len & 0xffff));
+}
+
+/* The L4 header of the IPv6 packet at ip built by build6 with ext extension bytes. */
+static uint8_t proto6(const uint8_t *ip, uint32_t ext)
+{
+	return ext ? ip[40 + ext - 8] : ip[6];
+}
+
+/* The L4 checksum of the IPv6 packet at ip (ext bytes of extension headers) verifies. */
+static bool l4_ok6(const uint8_t *ip, uint32_t ext)
+{
+	uint32_t l4len = get16(ip + 4) - ext;
+	uint8_t pr = proto6(ip, ext);
+	if (pr == NET_IPPROTO_UDP && get16(ip + 40 + ext + 6) == 0)
+		return false;
+	return ref_sum(ip + 40 + ext, l4len, ref_pseudo6(ip, pr, l4len)) == 0xffff;
+}
+
+/*
+ * As build, for IPv6 (hop limit 64, flow label 0x12345): n_ext destination options headers
+ * of 8 bytes (PadN) between the fixed header and the L4 header (first_type: the first
+ * one's type, to make it hop-by-hop or routing). Returns the frame's length.
+ */
+static uint32_t build6(uint8_t *f, uint32_t pre, uint8_t proto, uint32_t plen, uint8_t flags,
+                       bool partial, unsigned n_ext, uint8_t first_type)
+{
+	memset(f, 0xee, pre);
+	uint8_t *ip = f + pre;
+	uint32_t ext = 8 * n_ext, l4hl = proto == TCP ? 20 + TCP_OPTS : 8, l4len = l4hl + plen;
+	memset(ip, 0, 40 + ext + l4hl);
+	ip[0] = 0x60;
+	ip[1] = 0x01;
+	put16(ip + 2, 0x2345);
+	put16(ip + 4, (uint16_t)(ext + l4len));
+	ip[6] = n_ext ? first_type : proto;
+	ip[7] = 64;
+	memcpy(ip + 8, SRC6, 16);
+	memcpy(ip + 24, DST6, 16);
+	for (unsigned i = 0; i < n_ext; i++) {
+		uint8_t *h = ip + 40 + 8 * i;
+		h[0] = i + 1 < n_ext ? DSTOPTS : proto;
+		h[1] = 0;
+		h[2] = 1; /* PadN of 4 bytes */
+		h[3] = 4;
+	}
+	fill_l4(ip + 40 + ext, proto, l4hl, plen, flags, ref_pseudo6(ip, proto, l4len), partial);
+	return pre + 40 + ext + l4len;
+}
+
+/* gw_gso_csum_complete on a heap copy of exactly n bytes (ASan sees any read beyond). */
+static bool csum_complete_exact(uint8_t *f, uint32_t n)
+{
+	uint8_t *c = malloc(n ? n : 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	memcpy(c, f, n);
+	bool r = gw_gso_csum_complete(c, n);
+	memcpy(f, c, n);
+	free(c);
+	return r;
+}
+
+static void test_csum6_complete(void)
+{
+	static const uint32_t sizes[] = {0, 1, 2, 3, 7, 1398, 1399, 8000};
+	for (unsigned k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++)
+		for (unsigned ext = 0; ext < 3; ext++)
+			for (int proto = 0; proto < 2; proto++) {
+				uint8_t pr = proto ? NET_IPPROTO_UDP : TCP;
+				uint32_t n =
+				    build6(frame, 0, pr, sizes[k], 0x18, true, ext, DSTOPTS);
+				CU_ASSERT(!l4_ok6(frame, 8 * ext));
+				CU_ASSERT(csum_complete_exact(frame, n));
+				CU_ASSERT(l4_ok6(frame, 8 * ext));
+				build6(ref, 0, pr, sizes[k], 0x18, false, ext, DSTOPTS);
+				CU_ASSERT_EQUAL(memcmp(frame, ref, n), 0);
+				/* complete now: a second pass leaves it */
+				CU_ASSERT_FALSE(csum_complete_exact(frame, n));
+				CU_ASSERT_EQUAL(memcmp(frame, ref, n), 0);
+			}
+	/* a hop-by-hop header first is walked too */
+	uint32_t n = build6(frame, 0, TCP, 100, 0x18, true, 2, HOPOPTS);
+	CU_ASSERT(csum_complete_exact(frame, n));
+	CU_ASSERT(l4_ok6(frame, 16));
+	/* a routing header with no segments left: the fixed header's destination is final */
+	n = build6(frame, 0, NET_IPPROTO_UDP, 100, 0, true, 1, ROUTING);
+	frame[40 + 3] = 0;
+	CU_ASSERT(csum_complete_exact(frame, n));
+	CU_ASSERT(l4_ok6(frame, 8));
+}
+
+static void test_csum6_leaves_alone(void)
+{
+	/* valid, and wrong in another way: forwarded as they are */
+	uint32_t n = build6(frame, 0, TCP, 500, 0x10, false, 0, 0);
+	memcpy(ref, frame, n);
+	CU_ASSERT_FALSE(csum_complete_exact(frame, n));
+	CU_ASSERT_EQUAL(memcmp(frame, ref, n), 0);
+	frame[100] ^= 0x55;
+	memcpy(ref, frame, n);
+	CU_ASSERT_FALSE(csum_complete_exact(frame, n));
+	CU_ASSERT_EQUAL(memcmp(frame, ref, n), 0);
+	/* partial, but: a fragment header, a routing header with segments left, hop-by-hop
+	 * not first, a payload length beyond the bytes or 0, ICMPv6 */
+	struct {
+		unsigned n_ext;
+		uint8_t first;
+		uint32_t at, val; /* byte at offset at set to val (at 0: none) */
+	} bad[] = {
+	    {1, FRAG6, 0, 0}, {1, ROUTING, 43, 1},          {2, DSTOPTS, 40, HOPOPTS},
+	    {0, 0, 5, 0xff},  {0, 0, 6, NET_IPPROTO_ICMP6},
+	};
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		n = build6(frame, 0, TCP, 500, 0x10, true, bad[i].n_ext, bad[i].first);
+		if (bad[i].at)
+			frame[bad[i].at] = (uint8_t)bad[i].val;
+		memcpy(ref, frame, n);
+		CU_ASSERT_FALSE(csum_complete_exact(frame, n));
+		CU_ASSERT_EQUAL(memcmp(frame, ref, n), 0);
+	}
+	n = build6(frame, 0, TCP, 500, 0x10, true, 0, 0);
+	put16(frame + 4, 0); /* a jumbogram's payload length */
+	CU_ASSERT_FALSE(csum_complete_exact(frame, n));
+}
+
+/* Truncated headers and too many extension headers: refused, nothing read beyond. */
+static void test_csum6_bounds(void)
+{
+	/* 8 extension headers are walked, 9 are too many */
+	uint32_t n = build6(frame, 0, TCP, 200, 0x10, true, 8, DSTOPTS);
+	CU_ASSERT(csum_complete_exact(frame, n));
+	n = build6(frame, 0, TCP, 200, 0x10, true, 9, DSTOPTS);
+	CU_ASSERT_FALSE(csum_complete_exact(frame, n));
+	CU_ASSERT_EQUAL(gw_gso_l4_proto(frame, n), 0);
+	/* every truncation of a packet with two extension headers: refused, in bounds */
+	n = build6(frame, 0, TCP, 0, 0x10, true, 2, DSTOPTS);
+	for (uint32_t len = 0; len < n; len++)
+		CU_ASSERT_FALSE(csum_complete_exact(frame, len));
+	/* an extension header whose length runs past the packet */
+	n = build6(frame, 0, TCP, 0, 0x10, true, 2, DSTOPTS);
+	frame[48 + 1] = 0xff;
+	CU_ASSERT_FALSE(csum_complete_exact(frame, n));
+	CU_ASSERT_EQUAL(gw_gso_l4_proto(frame, n), 0);
+	/* the L4 protocol past the extension headers, and what ends the walk */
+	n = build6(frame, 0, NET_IPPROTO_UDP, 10, 0, true, 3, DSTOPTS);
+	CU_ASSERT_EQUAL(gw_gso_l4_proto(frame, n), NET_IPPROTO_UDP);
+	CU_ASSERT_EQUAL(gw_gso_l4_proto(frame, 40 + 16), 0);
+	n = build6(frame, 0, TCP, 10, 0, true, 1, FRAG6);
+	CU_ASSERT_EQUAL(gw_gso_l4_proto(frame, n), FRAG6);
+}
+
+/*
+ * The segments of ref (an IPv6 super-packet built by build6, ext bytes of extension
+ * headers, pre bytes before it), each checked on its own: payload length, hop limit and
+ * flow label as sent, extension headers copied, sequence number, flags, L4 checksum by the
+ * reference, payload bytes in order.
+ */
+static void check_segments6(struct gw_pkt **s, unsigned n, uint32_t pre, uint32_t ext,
+                            uint32_t payload)
+{
+	const uint8_t *rip = ref + pre, *rl4 = rip + 40 + ext;
+	uint8_t proto = proto6(rip, ext);
+	uint32_t l4hl = proto == TCP ? (uint32_t)(rl4[12] >> 4) * 4 : 8;
+	uint32_t hdrs = pre + 40 + ext + l4hl, total = get16(rip + 4) - ext - l4hl, off = 0;
+	for (unsigned k = 0; k < n; k++) {
+		const uint8_t *ip = s[k]->data + pre, *l4 = ip + 40 + ext;
+		uint32_t len = total - off < payload ? total - off : payload;
+		CU_ASSERT_EQUAL(s[k]->len, hdrs + len);
+		CU_ASSERT_EQUAL(memcmp(s[k]->data, ref, pre + 4), 0); /* version, class, label */
+		CU_ASSERT_EQUAL(get16(ip + 4), ext + l4hl + len);
+		CU_ASSERT_EQUAL(memcmp(ip + 6, rip + 6, 34 + ext), 0);
+		CU_ASSERT(l4_ok6(ip, ext));
+		if (proto == TCP) {
+			CU_ASSERT_EQUAL(get32(l4 + 4), 1000 + off);
+			uint8_t want = rl4[13];
+			if (k)
+				want &= (uint8_t)~0x80;
+			if (k + 1 < n)
+				want &= (uint8_t)~0x09;
+			CU_ASSERT_EQUAL(l4[13], want);
+			CU_ASSERT_EQUAL(memcmp(l4 + 14, rl4 + 14, 2), 0);
+			CU_ASSERT_EQUAL(memcmp(l4 + 20, rl4 + 20, TCP_OPTS), 0);
+		} else {
+			CU_ASSERT_EQUAL(get16(l4 + 4), 8 + len);
+		}
+		CU_ASSERT_EQUAL(memcmp(s[k]->data + hdrs, ref + hdrs + off, len), 0);
+		CU_ASSERT_EQUAL(s[k]->flow_hash, 0x12345);
+		off += len;
+	}
+	CU_ASSERT_EQUAL(off, total);
+}
+
+/* TSO6: the largest super-packet (payload length 65535) in a buffer and its spill area. */
+static void test_segment6_tcp_64k(void)
+{
+	enum { MSS = 1500 - 40 - 20 - TCP_OPTS, PLEN = 65535 - 20 - TCP_OPTS };
+	uint32_t n = build6(frame, PRE, TCP, PLEN, 0x80 | 0x18 | 0x01, true, 0, 0);
+	CU_ASSERT_EQUAL(n, PRE + 40 + 65535);
+	memcpy(ref, frame, n);
+	struct gw_gso_src src = {
+	    .len = n, .head_len = GW_PKT_DATA, .tail = frame + GW_PKT_DATA, .l3 = PRE};
+	src.p = head_pkt(n, GW_PKT_DATA);
+	CU_ASSERT_EQUAL(gw_gso_src_payload_for_mtu(&src, 1500), MSS);
+	CU_ASSERT_EQUAL(gw_gso_payload_for_mtu(ref + PRE, 1500), MSS);
+	unsigned want = (PLEN + MSS - 1) / MSS;
+	CU_ASSERT_EQUAL(gw_gso_count(&src, MSS), want);
+	struct gw_pkt *s[GW_VEC_MAX];
+	enum gw_drop why = GW_DROP_MAX;
+	unsigned k = gw_gso_segment(&src, MSS, pool, s, GW_VEC_MAX, &why);
+	CU_ASSERT_EQUAL_FATAL(k, want);
+	CU_ASSERT_PTR_EQUAL(s[0], src.p);
+	for (unsigned i = 0; i < k; i++)
+		CU_ASSERT(s[i]->len - PRE <= 1500);
+	check_segments6(s, k, PRE, 0, MSS);
+	free_segs(s, k);
+	CU_ASSERT_EQUAL(gw_pool_avail(pool), 512);
+}
+
+/* A destination options header before TCP is copied into each segment and counted. */
+static void test_segment6_ext(void)
+{
+	struct gw_pkt *s[GW_VEC_MAX];
+	enum gw_drop why;
+	uint32_t n = build6(frame, 0, TCP, 5000, 0x18, true, 1, DSTOPTS);
+	memcpy(ref, frame, n);
+	uint32_t payload = gw_gso_payload_for_mtu(ref, 1280);
+	CU_ASSERT_EQUAL(payload, 1280 - 40 - 8 - 20 - TCP_OPTS);
+	struct gw_gso_src src = {.p = head_pkt(n, n), .len = n, .head_len = n};
+	unsigned k = gw_gso_segment(&src, payload, pool, s, GW_VEC_MAX, &why);
+	CU_ASSERT_EQUAL_FATAL(k, (5000 + payload - 1) / payload);
+	for (unsigned i = 0; i < k; i++)
+		CU_ASSERT(s[i]->len <= 1280);
+	check_segments6(s, k, 0, 8, payload);
+	free_segs(s, k);
+	CU_ASSERT_EQUAL(gw_pool_avail(pool), 512);
+}
+
+static void test_segment6_udp(void)
+{
+	struct gw_pkt *s[GW_VEC_MAX];
+	enum gw_drop why;
+	uint32_t n = build6(frame, 14, NET_IPPROTO_UDP, 3 * 1200 + 7, 0, true, 0, 0);
+	memcpy(ref, frame, n);
+	struct gw_gso_src src = {.p = head_pkt(n, n), .len = n, .head_len = n, .l3 = 14};
+	unsigned k = gw_gso_segment(&src, 1200, pool, s, GW_VEC_MAX, &why);
+	CU_ASSERT_EQUAL_FATAL(k, 4);
+	check_segments6(s, k, 14, 0, 1200);
+	free_segs(s, k);
+	CU_ASSERT_EQUAL(gw_pool_avail(pool), 512);
+}
+
+/* What cannot be cut is refused, p left as it was, nothing read beyond the head. */
+static void test_segment6_refused(void)
+{
+	struct gw_pkt *s[GW_VEC_MAX];
+	enum gw_drop why = GW_DROP_MAX;
+	uint32_t n = build6(frame, 0, TCP, 5000, 0x10, true, 2, DSTOPTS);
+	memcpy(ref, frame, n);
+	struct gw_gso_src src = {.p = head_pkt(n, n), .len = n, .head_len = n};
+	CU_ASSERT_EQUAL(gw_gso_count(&src, 1000), 5);
+	/* the headers (40 + 16 + 32) not all in the head */
+	for (src.head_len = 1; src.head_len < 88; src.head_len++)
+		CU_ASSERT_EQUAL(gw_gso_count(&src, 1000), 0);
+	src.head_len = 88;
+	CU_ASSERT_EQUAL(gw_gso_count(&src, 1000), 5);
+	src.head_len = n;
+	/* the payload length beyond the frame */
+	src.len = n - 1;
+	CU_ASSERT_EQUAL(gw_gso_count(&src, 1000), 0);
+	src.len = n;
+	/* an extension header running past the head */
+	src.p->data[48 + 1] = 200;
+	CU_ASSERT_EQUAL(gw_gso_count(&src, 1000), 0);
+	CU_ASSERT_EQUAL(gw_gso_src_payload_for_mtu(&src, 1500), 0);
+	src.p->data[48 + 1] = 0;
+	/* a fragment header; too many extension headers */
+	src.p->data[6] = FRAG6;
+	CU_ASSERT_EQUAL(gw_gso_segment(&src, 1000, pool, s, GW_VEC_MAX, &why), 0);
+	CU_ASSERT_EQUAL(why, GW_DROP_GSO_UNSUPPORTED);
+	CU_ASSERT_EQUAL(src.p->len, n);
+	gw_pkt_free(pool, src.p);
+	n = build6(frame, 0, TCP, 5000, 0x10, true, 9, DSTOPTS);
+	src = (struct gw_gso_src){.p = head_pkt(n, n), .len = n, .head_len = n};
+	CU_ASSERT_EQUAL(gw_gso_count(&src, 1000), 0);
+	CU_ASSERT_EQUAL(gw_gso_payload_for_mtu(src.p->data, 1500), 0);
+	gw_pkt_free(pool, src.p);
+	CU_ASSERT_EQUAL(gw_pool_avail(pool), 512);
+}
+
 static CU_TestInfo tests[] = {
     {"csum: partial TCP and UDP completed, every length parity", test_csum_complete_tcp_udp},
     {"csum: complete, corrupt, fragments, other protocols left alone",
@@ -382,6 +692,13 @@ static CU_TestInfo tests[] = {
     {"segment: UDP (USO) with its own lengths", test_segment_udp},
     {"segment: refused, p untouched", test_segment_refused},
     {"segment: pool short", test_segment_pool_short},
+    {"csum6: partial TCP and UDP completed, with extension headers", test_csum6_complete},
+    {"csum6: complete, corrupt, fragments, other headers left alone", test_csum6_leaves_alone},
+    {"csum6: truncated, too many extension headers: refused in bounds", test_csum6_bounds},
+    {"segment6: TSO6 super-packet of 64 KiB cut at the MSS", test_segment6_tcp_64k},
+    {"segment6: destination options before TCP", test_segment6_ext},
+    {"segment6: UDP (USO) with its own lengths", test_segment6_udp},
+    {"segment6: refused, p untouched, in bounds", test_segment6_refused},
     CU_TEST_INFO_NULL,
 };
 

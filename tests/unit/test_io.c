@@ -1206,6 +1206,11 @@ static void test_eth_csum_offload(void)
 #define T_SRC IP4(10, 1, 10, 50)
 #define T_DST IP4(10, 1, 20, 60)
 
+static const uint8_t T_SRC6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0x10, 0, 0,
+                                   0,    0,    0,    0,    0, 0,    0, 0x50};
+static const uint8_t T_DST6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0x20, 0, 0,
+                                   0,    0,    0,    0,    0, 0,    0, 0x60};
+
 /* RFC 1071 over big-endian 16-bit words, folded (not complemented). */
 static uint32_t ref_sum(const uint8_t *p, uint32_t len, uint32_t sum)
 {
@@ -1218,24 +1223,52 @@ static uint32_t ref_sum(const uint8_t *p, uint32_t len, uint32_t sum)
 	return sum;
 }
 
-static uint32_t ref_l4_sum(const uint8_t *ip)
+/* The test frames' IP headers, of either family (no IPv6 extension headers). */
+static bool is_ip6(const uint8_t *ip)
 {
-	uint32_t hl = (ip[0] & 0xfu) * 4, l4len = (uint32_t)(ip[2] << 8 | ip[3]) - hl;
-	return ref_sum(ip + hl, l4len, ref_sum(ip + 12, 8, ip[9] + l4len));
+	return (ip[0] >> 4) == 6;
 }
 
-/*
- * An Ethernet frame (untagged) holding an IPv4 TCP packet (seq 7000, ACK|PSH) with plen
- * bytes of pattern, its checksum left partial as a Linux sender leaves it for its NIC.
- * Returns the frame's length.
- */
-static uint32_t tcp_frame(uint8_t *f, uint32_t plen)
+static uint32_t ip_hlen(const uint8_t *ip)
 {
-	memset(f, 0, 54);
-	memcpy(f, ea_mac, 6);
-	memcpy(f + 6, eb_mac, 6);
-	f[12] = 0x08;
-	uint8_t *ip = f + 14, *t = ip + 20;
+	return is_ip6(ip) ? 40 : (ip[0] & 0xfu) * 4;
+}
+
+static uint32_t ip_total(const uint8_t *ip)
+{
+	return is_ip6(ip) ? 40u + (uint32_t)(ip[4] << 8 | ip[5]) : (uint32_t)(ip[2] << 8 | ip[3]);
+}
+
+static uint8_t ip_proto(const uint8_t *ip)
+{
+	return is_ip6(ip) ? ip[6] : ip[9];
+}
+
+/* The L4 sum with the pseudo-header of the packet's family (0xffff: it verifies). */
+static uint32_t ref_l4_sum(const uint8_t *ip)
+{
+	uint32_t hl = ip_hlen(ip), l4len = ip_total(ip) - hl;
+	uint32_t ps = is_ip6(ip) ? ref_sum(ip + 8, 32, ip_proto(ip) + l4len)
+	                         : ref_sum(ip + 12, 8, ip_proto(ip) + l4len);
+	return ref_sum(ip + hl, l4len, ps);
+}
+
+/* The IP header of tcp_frame: IPv4 (DF, TTL 64, its checksum) or IPv6 (hop limit 64). */
+static void tcp_frame_ip(uint8_t *f, uint32_t plen, bool v6)
+{
+	uint8_t *ip = f + 14;
+	f[12] = v6 ? 0x86 : 0x08;
+	f[13] = v6 ? 0xdd : 0x00;
+	if (v6) {
+		uint32_t pl = 20 + plen;
+		ip[0] = 0x60;
+		ip[4] = (uint8_t)(pl >> 8), ip[5] = (uint8_t)pl;
+		ip[6] = 6;
+		ip[7] = 64;
+		memcpy(ip + 8, T_SRC6, 16);
+		memcpy(ip + 24, T_DST6, 16);
+		return;
+	}
 	uint32_t tot = 40 + plen;
 	ip[0] = 0x45;
 	ip[2] = (uint8_t)(tot >> 8), ip[3] = (uint8_t)tot;
@@ -1247,14 +1280,30 @@ static uint32_t tcp_frame(uint8_t *f, uint32_t plen)
 	memcpy(ip + 16, &b, 4);
 	uint16_t s = net_csum(ip, 20);
 	memcpy(ip + 10, &s, 2);
+}
+
+/*
+ * An Ethernet frame (untagged) holding an IPv4 or IPv6 TCP packet (seq 7000, ACK|PSH) with
+ * plen bytes of pattern, its checksum left partial as a Linux sender leaves it for its NIC.
+ * Returns the frame's length.
+ */
+static uint32_t tcp_frame(uint8_t *f, uint32_t plen, bool v6)
+{
+	uint32_t hl = v6 ? 40 : 20;
+	memset(f, 0, 14 + hl + 20);
+	memcpy(f, ea_mac, 6);
+	memcpy(f + 6, eb_mac, 6);
+	tcp_frame_ip(f, plen, v6);
+	uint8_t *t = f + 14 + hl;
 	t[0] = 0x9c, t[1] = 0x40, t[2] = 0x14, t[3] = 0x51; /* 40000 -> 5201 */
 	t[6] = 0x1b, t[7] = 0x58;                           /* seq 7000 */
 	t[12] = 0x50, t[13] = 0x18, t[14] = 0xff;
 	for (uint32_t i = 0; i < plen; i++)
 		t[20 + i] = (uint8_t)(i * 7 + i / 253);
-	uint32_t ps = ref_sum(ip + 12, 8, 6 + 20 + plen);
+	const uint8_t *ip = f + 14;
+	uint32_t ps = v6 ? ref_sum(ip + 8, 32, 6 + 20 + plen) : ref_sum(ip + 12, 8, 6 + 20 + plen);
 	t[16] = (uint8_t)(ps >> 8), t[17] = (uint8_t)ps;
-	return 14 + tot;
+	return 14 + hl + 20 + plen;
 }
 
 /* A VXLAN payload (header, then frame f of n bytes) sent as one datagram to port on lo. */
@@ -1268,18 +1317,18 @@ static bool send_vx_frame(int s, uint16_t port, const uint8_t *f, uint32_t n)
 	       (ssize_t)(VX_HDR_LEN + n);
 }
 
-/* The TCP segments in pkts (each starting off bytes before the IPv4 header): checksums
+/* The TCP segments in pkts (each starting off bytes before the IP header): checksums
  * valid, sequence numbers back to back from 7000, payload the pattern; their count. */
 static unsigned check_tcp_run(struct gw_pkt **pkts, unsigned n, uint32_t off, uint32_t plen,
                               uint32_t max_ip)
 {
 	uint32_t seq = 7000, got = 0;
 	for (unsigned i = 0; i < n; i++) {
-		const uint8_t *ip = pkts[i]->data + off, *t = ip + 20;
-		uint32_t tot = (uint32_t)(ip[2] << 8 | ip[3]), len = tot - 40;
+		const uint8_t *ip = pkts[i]->data + off, *t = ip + ip_hlen(ip);
+		uint32_t tot = ip_total(ip), len = tot - ip_hlen(ip) - 20;
 		CU_ASSERT_EQUAL(pkts[i]->len, off + tot);
 		CU_ASSERT(tot <= max_ip);
-		CU_ASSERT_EQUAL(ref_sum(ip, 20, 0), 0xffff);
+		CU_ASSERT(is_ip6(ip) || ref_sum(ip, 20, 0) == 0xffff);
 		CU_ASSERT_EQUAL(ref_l4_sum(ip), 0xffff);
 		CU_ASSERT_EQUAL((uint32_t)(t[4] << 24 | t[5] << 16 | t[6] << 8 | t[7]), seq);
 		bool same = true;
@@ -1297,31 +1346,32 @@ static unsigned check_tcp_run(struct gw_pkt **pkts, unsigned n, uint32_t off, ui
  * The underlay: an inner checksum a Linux sender left partial is completed; a TCP
  * super-packet a kernel VTEP encapsulated whole (one datagram of ~20 KiB, no segment size)
  * comes out as pieces that fit a buffer, marked GW_PKT_GSO, checksums complete; a UDP one
- * is dropped as gso_unsupported, a datagram that is no packet as rx_oversize.
+ * is dropped as gso_unsupported, a datagram that is no packet as rx_oversize. Inner IPv4
+ * or IPv6 (v6), on the lab's port at port_offset.
  */
-static void test_udp_offloads(void)
+static void udp_offloads(bool v6, uint16_t port_offset)
 {
 	NEED_LAB();
 	static uint8_t f[70000];
 	struct gro_lab g;
-	gro_lab_open(&g, 26, POOL_SIZE);
+	gro_lab_open(&g, port_offset, POOL_SIZE);
 	struct gw_pkt *pkts[GW_VEC_MAX];
-	uint32_t n = tcp_frame(f, 1000);
+	uint32_t hl = v6 ? 40 : 20, n = tcp_frame(f, 1000, v6);
 	CU_ASSERT_FATAL(send_vx_frame(g.s, g.port, f, n));
 	CU_ASSERT(readable(g.fd, WAIT_MS));
 	unsigned k = gw_udp_recv(g.u, g.fd, g.pool, pkts, GW_VEC_MAX);
 	CU_ASSERT_EQUAL_FATAL(k, 1);
-	CU_ASSERT_EQUAL(check_tcp_run(pkts, k, VX_HDR_LEN + 14, 1000, 1040), 1);
+	CU_ASSERT_EQUAL(check_tcp_run(pkts, k, VX_HDR_LEN + 14, 1000, hl + 1020), 1);
 	CU_ASSERT_EQUAL(pkts[0]->flags, 0);
 	CU_ASSERT_EQUAL(udp_rx(g.u).csum, 1);
 	free_all(g.pool, pkts, k);
 
 	enum { BIG = 20000 };
-	n = tcp_frame(f, BIG);
+	n = tcp_frame(f, BIG, v6);
 	CU_ASSERT_FATAL(send_vx_frame(g.s, g.port, f, n));
 	CU_ASSERT(readable(g.fd, WAIT_MS));
 	k = gw_udp_recv(g.u, g.fd, g.pool, pkts, GW_VEC_MAX);
-	CU_ASSERT_EQUAL_FATAL(k, 3); /* 20000 bytes in pieces of 9154 */
+	CU_ASSERT_EQUAL_FATAL(k, 3); /* 20000 bytes in pieces of 9154 (IPv6: 9134) */
 	check_tcp_run(pkts, k, VX_HDR_LEN + 14, BIG, GW_PKT_DATA - VX_HDR_LEN - 14);
 	for (unsigned i = 0; i < k; i++) {
 		CU_ASSERT_EQUAL(pkts[i]->flags, GW_PKT_GSO);
@@ -1331,9 +1381,10 @@ static void test_udp_offloads(void)
 	CU_ASSERT_EQUAL(udp_rx(g.u).gso, 1);
 	free_all(g.pool, pkts, k);
 
-	f[14 + 9] = NET_IPPROTO_UDP; /* a UDP super-packet: its datagrams' sizes are lost */
+	/* a UDP super-packet: its datagrams' sizes are lost */
+	f[14 + (v6 ? 6 : 9)] = NET_IPPROTO_UDP;
 	CU_ASSERT_FATAL(send_vx_frame(g.s, g.port, f, n));
-	f[14 + 2] = 0; /* IPv4 length not the datagram's: no packet at all */
+	f[14 + (v6 ? 4 : 2)] = 0; /* IP length not the datagram's: no packet at all */
 	CU_ASSERT_FATAL(send_vx_frame(g.s, g.port, f, n));
 	CU_ASSERT(readable(g.fd, WAIT_MS));
 	usleep(100 * 1000);
@@ -1343,19 +1394,32 @@ static void test_udp_offloads(void)
 	CU_ASSERT_EQUAL(gro_lab_close(&g), POOL_SIZE);
 }
 
-/* Sends frame f (n bytes) on netdev name with a virtio-net header asking for TSO of
- * gso_size (0: none) and the checksum at TCP's offsets; the frame may be VLAN-tagged. */
+static void test_udp_offloads(void)
+{
+	udp_offloads(false, 26);
+}
+
+static void test_udp_offloads6(void)
+{
+	udp_offloads(true, 28);
+}
+
+/* Sends frame f (n bytes, its IP header at l3) on netdev name with a virtio-net header
+ * asking for TSO (TCPV4 or TCPV6 by the header's version) of gso_size (0: none) and the
+ * checksum at TCP's offsets; the frame may be VLAN-tagged. */
 static bool send_vnet(const char *name, const uint8_t *f, uint32_t n, uint16_t gso_size,
                       uint32_t l3)
 {
 	int fd = pkt_sock(name), one = 1;
 	if (fd < 0 || setsockopt(fd, SOL_PACKET, PACKET_VNET_HDR, &one, sizeof(one)) < 0)
 		return false;
+	uint32_t hl = ip_hlen(f + l3);
+	uint8_t tso = is_ip6(f + l3) ? VIRTIO_NET_HDR_GSO_TCPV6 : VIRTIO_NET_HDR_GSO_TCPV4;
 	struct virtio_net_hdr vh = {.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
-	                            .gso_type = gso_size ? VIRTIO_NET_HDR_GSO_TCPV4 : 0,
-	                            .hdr_len = (uint16_t)(l3 + 40),
+	                            .gso_type = gso_size ? tso : 0,
+	                            .hdr_len = (uint16_t)(l3 + hl + 20),
 	                            .gso_size = gso_size,
-	                            .csum_start = (uint16_t)(l3 + 20),
+	                            .csum_start = (uint16_t)(l3 + hl),
 	                            .csum_offset = 16};
 	struct iovec iov[2] = {{&vh, sizeof(vh)}, {(void *)f, n}};
 	struct msghdr m = {.msg_iov = iov, .msg_iovlen = 2};
@@ -1373,7 +1437,8 @@ static unsigned recv_tcp(struct gw_eth *e, struct gw_pool *pool, struct gw_pkt *
 		unsigned k = gw_eth_recv(e, pool, got, GW_VEC_MAX - n);
 		for (unsigned i = 0; i < k; i++) {
 			struct gw_pkt *p = got[i];
-			if (p->len > l3 + 40 && p->data[l3 + 9] == 6 && p->data[l3 + 23] == 0x51)
+			const uint8_t *ip = p->data + l3;
+			if (p->len > l3 + 60 && ip_proto(ip) == 6 && ip[ip_hlen(ip) + 3] == 0x51)
 				pkts[n++] = p;
 			else
 				gw_pkt_free(pool, p);
@@ -1385,9 +1450,9 @@ static unsigned recv_tcp(struct gw_eth *e, struct gw_pool *pool, struct gw_pkt *
 /*
  * An uplink: a TSO super-frame from a Linux stack (here a packet socket with a virtio-net
  * header on the veth peer) is cut at the sender's segment size, with a VLAN tag put back
- * on each segment; a frame whose checksum is left partial is finished.
+ * on each segment; a frame whose checksum is left partial is finished. IPv4 or IPv6 (v6).
  */
-static void test_eth_offloads(void)
+static void eth_offloads(bool v6)
 {
 	NEED_LAB();
 	static uint8_t f[70000];
@@ -1397,11 +1462,11 @@ static void test_eth_offloads(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
 	struct gw_pkt *pkts[GW_VEC_MAX];
 	enum { BIG = 30000, MSS = 1346 };
-	uint32_t n = tcp_frame(f, BIG);
+	uint32_t hl = v6 ? 40 : 20, n = tcp_frame(f, BIG, v6);
 	CU_ASSERT_FATAL(send_vnet("eb", f, n, MSS, 14));
 	unsigned k = recv_tcp(e, pool, pkts, 14);
 	CU_ASSERT_EQUAL(k, (BIG + MSS - 1) / MSS);
-	check_tcp_run(pkts, k, 14, BIG, 40 + MSS);
+	check_tcp_run(pkts, k, 14, BIG, hl + 20 + MSS);
 	free_all(pool, pkts, k);
 
 	/* tagged: the same with VLAN 100, the tag in each segment */
@@ -1410,17 +1475,17 @@ static void test_eth_offloads(void)
 	CU_ASSERT_FATAL(send_vnet("eb", f, n + 4, MSS, 18));
 	k = recv_tcp(e, pool, pkts, 18);
 	CU_ASSERT_EQUAL(k, (BIG + MSS - 1) / MSS);
-	check_tcp_run(pkts, k, 18, BIG, 40 + MSS);
+	check_tcp_run(pkts, k, 18, BIG, hl + 20 + MSS);
 	for (unsigned i = 0; i < k; i++)
 		CU_ASSERT(pkts[i]->data[12] == 0x81 && pkts[i]->data[15] == 100);
 	free_all(pool, pkts, k);
 
 	/* one frame with a partial checksum */
-	n = tcp_frame(f, 700);
+	n = tcp_frame(f, 700, v6);
 	CU_ASSERT_FATAL(send_vnet("eb", f, n, 0, 14));
 	k = recv_tcp(e, pool, pkts, 14);
 	CU_ASSERT_EQUAL(k, 1);
-	check_tcp_run(pkts, k, 14, 700, 740);
+	check_tcp_run(pkts, k, 14, 700, hl + 720);
 	free_all(pool, pkts, k);
 	struct gw_io_rx_stats st;
 	gw_eth_rx_stats(e, &st);
@@ -1429,6 +1494,16 @@ static void test_eth_offloads(void)
 	CU_ASSERT_EQUAL(gw_pool_avail(pool), POOL_SIZE);
 	gw_eth_close(e);
 	gw_pool_destroy(pool);
+}
+
+static void test_eth_offloads(void)
+{
+	eth_offloads(false);
+}
+
+static void test_eth_offloads6(void)
+{
+	eth_offloads(true);
 }
 
 static CU_TestInfo tests[] = {
@@ -1454,6 +1529,8 @@ static CU_TestInfo tests[] = {
     {"eth recv: offloaded checksum finished", test_eth_csum_offload},
     {"udp recv: partial inner checksum, TSO super-packet cut, UDP one dropped", test_udp_offloads},
     {"eth recv: TSO super-frame cut at its size (tagged too), partial checksum", test_eth_offloads},
+    {"udp recv: the same with inner IPv6", test_udp_offloads6},
+    {"eth recv: the same with IPv6 (TSO6)", test_eth_offloads6},
     CU_TEST_INFO_NULL,
 };
 

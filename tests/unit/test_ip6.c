@@ -1,0 +1,371 @@
+/*
+ * test_ip6.c - the IPv6 nodes of the pipeline on the in-memory lab (pktlab.h) with IPv6
+ * added: router advertisements, neighbour discovery both ways, echo, routing between
+ * bridge domains and to the uplink, and ICMPv6 errors (hop limit, no route, packet too
+ * big), each checked byte by byte and by its counters.
+ *
+ *   bdif10 2001:db8:10::1/64, bdif20 2001:db8:20::1/64, up0 2001:db8:f0::2/64 (MTU 1280)
+ *   h1 2001:db8:10::51 behind VTEP .11 (VNI 5000), h2 2001:db8:20::52 behind .13 (VNI 6000)
+ */
+#include <string.h>
+
+#include "arp/nd.h"
+#include "cu_main.h"
+#include "pktlab.h"
+
+#define OUTER_HLEN (NET_IP_HLEN + NET_UDP_HLEN + 8) /* captured underlay: outer IPv4.. VXLAN */
+
+static const uint8_t h1_mac[6] = {0x02, 0x11, 0x00, 0x00, 0x00, 0x51};
+static const uint8_t h2_mac[6] = {0x02, 0x22, 0x00, 0x00, 0x00, 0x52};
+static const uint8_t bdif10_mac[6] = {0x02, 0x76, 0x78, 0x00, 0x00, 0x0a};
+static const uint8_t bdif20_mac[6] = {0x02, 0x76, 0x78, 0x00, 0x00, 0x14};
+
+static struct in6_addr a6(const char *s)
+{
+	struct in6_addr a;
+	CU_ASSERT_FATAL(net_ip6_parse(s, &a));
+	return a;
+}
+
+static bool lab6_init(struct lab *lab)
+{
+	if (!lab_init(lab, NULL))
+		return false;
+	struct gw *gw = lab->gw;
+	struct in6_addr g10 = a6("2001:db8:10::1"), g20 = a6("2001:db8:20::1"),
+	                up = a6("2001:db8:f0::2");
+	return gw_if_addr6_add(gw, lab->bdif10, &g10, 64) == GW_OK &&
+	       gw_if_addr6_add(gw, lab->bdif20, &g20, 64) == GW_OK &&
+	       gw_if_addr6_add(gw, lab->up0, &up, 64) == GW_OK &&
+	       gw_if_set_mtu(gw, lab->up0, 1280) == GW_OK;
+}
+
+/* Ethernet + IPv6 + ICMPv6 (checksum set) with body (after the 4-byte type/code/sum). */
+static unsigned icmp6_frame(uint8_t *buf, const uint8_t *dmac, const uint8_t *smac,
+                            const struct in6_addr *src, const struct in6_addr *dst, uint8_t hlim,
+                            uint8_t type, const uint8_t *body, unsigned blen)
+{
+	unsigned n = lab_eth(buf, dmac, smac, NET_ETHERTYPE_IP6);
+	struct net_ip6 ip = {.vtcfl = htonl(6u << 28),
+	                     .plen = htons((uint16_t)(4 + blen)),
+	                     .nxt = NET_IPPROTO_ICMP6,
+	                     .hlim = hlim,
+	                     .src = *src,
+	                     .dst = *dst};
+	memcpy(buf + n, &ip, sizeof(ip));
+	uint8_t *icmp = buf + n + NET_IP6_HLEN;
+	icmp[0] = type;
+	icmp[1] = 0;
+	icmp[2] = icmp[3] = 0;
+	memcpy(icmp + 4, body, blen);
+	uint16_t sum = net_csum_fold(
+	    net_csum_partial(icmp, 4 + blen, net_ip6_pseudo_sum(src, dst, 4 + blen, 58)));
+	memcpy(icmp + 2, &sum, 2);
+	return n + NET_IP6_HLEN + 4 + blen;
+}
+
+/* An echo request of plen bytes of payload. */
+static unsigned echo6_frame(uint8_t *buf, const uint8_t *dmac, const uint8_t *smac,
+                            const struct in6_addr *src, const struct in6_addr *dst, uint8_t hlim,
+                            unsigned plen)
+{
+	uint8_t body[1600] = {0x12, 0x34, 0x00, 0x01};
+	for (unsigned i = 4; i < 4 + plen; i++)
+		body[i] = (uint8_t)i;
+	return icmp6_frame(buf, dmac, smac, src, dst, hlim, NET_ICMP6_ECHO_REQUEST, body, 4 + plen);
+}
+
+/* NS for target from src (with the source link-layer option). */
+static unsigned ns_frame(uint8_t *buf, const uint8_t *smac, const struct in6_addr *src,
+                         const struct in6_addr *target)
+{
+	struct in6_addr group;
+	uint8_t gmac[6], body[4 + 16 + 8] = {0};
+	nd_solicited_node(target, &group);
+	nd_mcast_mac(&group, gmac);
+	memcpy(body + 4, target, 16);
+	body[20] = ND_OPT_SLLA;
+	body[21] = 1;
+	memcpy(body + 22, smac, 6);
+	return icmp6_frame(buf, gmac, smac, src, &group, 255, NET_ICMP6_NS, body, sizeof(body));
+}
+
+/* Solicited NA for target (ours to claim: the host's) with the target link-layer option. */
+static unsigned na_frame(uint8_t *buf, const uint8_t *dmac, const uint8_t *smac,
+                         const struct in6_addr *src, const struct in6_addr *dst,
+                         const struct in6_addr *target)
+{
+	uint8_t body[4 + 16 + 8] = {ND_NA_SOLICITED | ND_NA_OVERRIDE};
+	memcpy(body + 4, target, 16);
+	body[20] = ND_OPT_TLLA;
+	body[21] = 1;
+	memcpy(body + 22, smac, 6);
+	return icmp6_frame(buf, dmac, smac, src, dst, 255, NET_ICMP6_NA, body, sizeof(body));
+}
+
+/* The inner IPv6 header of captured frame i (underlay: after VXLAN and Ethernet). */
+static const uint8_t *cap_ip6(const struct lab *lab, unsigned i)
+{
+	const struct lab_frame *f = &lab->cap[i];
+	unsigned off = f->ifx ? NET_ETH_HLEN : OUTER_HLEN + NET_ETH_HLEN;
+	CU_ASSERT_FATAL(f->len >= off + NET_IP6_HLEN);
+	CU_ASSERT_EQUAL(lab_rd16(f->bytes + off - 2), NET_ETHERTYPE_IP6);
+	return f->bytes + off;
+}
+
+/* The ICMPv6 checksum of the message after ip6 verifies. */
+static bool icmp6_ok(const uint8_t *ip6)
+{
+	struct net_ip6 h;
+	memcpy(&h, ip6, sizeof(h));
+	uint32_t len = ntohs(h.plen);
+	struct in6_addr src = h.src, dst = h.dst;
+	uint32_t sum = net_ip6_pseudo_sum(&src, &dst, len, 58);
+	return net_csum_fold(net_csum_partial(ip6 + NET_IP6_HLEN, len, sum)) == 0;
+}
+
+/* h1 known to the gateway through its NS for the gateway's address. */
+static void h1_solicits(struct lab *lab)
+{
+	uint8_t f[200];
+	struct in6_addr h1 = a6("2001:db8:10::51"), g = a6("2001:db8:10::1");
+	lab_from_vtep(lab, LAB_VTEP11, 5000, f, ns_frame(f, h1_mac, &h1, &g));
+}
+
+static void test_ra_periodic(void)
+{
+	struct lab lab;
+	CU_ASSERT_FATAL(lab6_init(&lab));
+	lab_reset_capture(&lab);
+	lab_advance(&lab, 600);
+	/* bdif10 and bdif20 each flood one RA to their two peers; up0 sends none */
+	CU_ASSERT_EQUAL(lab.n_cap, 4);
+	unsigned seen10 = 0;
+	for (unsigned i = 0; i < lab.n_cap; i++) {
+		CU_ASSERT_EQUAL(lab.cap[i].ifx, 0);
+		const uint8_t *ip = cap_ip6(&lab, i);
+		const uint8_t *eth = ip - NET_ETH_HLEN;
+		CU_ASSERT_EQUAL(eth[0], 0x33);
+		CU_ASSERT_EQUAL(eth[5], 0x01);
+		CU_ASSERT_EQUAL(ip[7], 255);
+		CU_ASSERT_EQUAL(ip[NET_IP6_HLEN], NET_ICMP6_RA);
+		CU_ASSERT(icmp6_ok(ip));
+		struct nd_msg m;
+		CU_ASSERT_EQUAL_FATAL(
+		    nd_parse((const struct net_ip6 *)ip, ip + NET_IP6_HLEN, lab_rd16(ip + 4), &m),
+		    ND_PARSE_OK);
+		CU_ASSERT_EQUAL(m.router_lifetime_s, 1800);
+		CU_ASSERT_EQUAL(m.mtu, 1500);
+		CU_ASSERT_EQUAL_FATAL(m.n_prefixes, 1);
+		CU_ASSERT_EQUAL(m.prefixes[0].len, 64);
+		CU_ASSERT_EQUAL(m.prefixes[0].flags, ND_PI_ONLINK | ND_PI_AUTO);
+		if (net_mac_eq(eth + 6, bdif10_mac)) {
+			struct in6_addr p = a6("2001:db8:10::");
+			CU_ASSERT(net_ip6_eq(&m.prefixes[0].pfx, &p));
+			seen10++;
+		}
+	}
+	CU_ASSERT_EQUAL(seen10, 2);
+	struct gw_counters c;
+	gw_get_counters(lab.gw, &c);
+	CU_ASSERT_EQUAL(c.ra_sent, 2);
+	/* suppressed: the next one never comes */
+	struct gw_nd_cfg nd = {.ra = GW_ND_RA_SUPPRESS};
+	CU_ASSERT_EQUAL(gw_if_set_nd(lab.gw, lab.bdif10, &nd), GW_OK);
+	CU_ASSERT_EQUAL(gw_if_set_nd(lab.gw, lab.bdif20, &nd), GW_OK);
+	lab_reset_capture(&lab);
+	lab_advance(&lab, 20000);
+	gw_get_counters(lab.gw, &c);
+	CU_ASSERT_EQUAL(c.ra_sent, 4); /* the two final RAs (lifetime 0) only */
+	CU_ASSERT(lab_pool_full(&lab));
+	lab_fini(&lab);
+}
+
+static void test_ns_answered_and_learned(void)
+{
+	struct lab lab;
+	CU_ASSERT_FATAL(lab6_init(&lab));
+	lab_reset_capture(&lab);
+	h1_solicits(&lab);
+	CU_ASSERT_EQUAL_FATAL(lab.n_cap, 1);
+	CU_ASSERT_EQUAL(lab.cap[0].outer_dst, LAB_VTEP11);
+	const uint8_t *ip = cap_ip6(&lab, 0);
+	CU_ASSERT(net_mac_eq(ip - NET_ETH_HLEN, h1_mac));
+	CU_ASSERT_EQUAL(ip[NET_IP6_HLEN], NET_ICMP6_NA);
+	CU_ASSERT_EQUAL(ip[NET_IP6_HLEN + 4], ND_NA_ROUTER | ND_NA_SOLICITED | ND_NA_OVERRIDE);
+	CU_ASSERT(icmp6_ok(ip));
+	struct arp6_entry_info e;
+	struct in6_addr h1 = a6("2001:db8:10::51");
+	CU_ASSERT_FATAL(arp6_get(gw_nd(lab.gw), lab.bdif10, &h1, lab.now, &e));
+	CU_ASSERT(net_mac_eq(e.mac, h1_mac));
+	CU_ASSERT_EQUAL(e.state, ARP_STALE);
+	CU_ASSERT(lab_pool_full(&lab));
+	lab_fini(&lab);
+}
+
+static void test_echo_to_gateway(void)
+{
+	struct lab lab;
+	CU_ASSERT_FATAL(lab6_init(&lab));
+	h1_solicits(&lab);
+	lab_reset_capture(&lab);
+	uint8_t f[300];
+	struct in6_addr h1 = a6("2001:db8:10::51"), g = a6("2001:db8:10::1");
+	lab_from_vtep(&lab, LAB_VTEP11, 5000, f,
+	              echo6_frame(f, bdif10_mac, h1_mac, &h1, &g, 64, 56));
+	CU_ASSERT_EQUAL_FATAL(lab.n_cap, 1);
+	const uint8_t *ip = cap_ip6(&lab, 0);
+	CU_ASSERT_EQUAL(ip[NET_IP6_HLEN], NET_ICMP6_ECHO_REPLY);
+	CU_ASSERT_EQUAL(memcmp(ip + 8, &g, 16), 0);
+	CU_ASSERT_EQUAL(memcmp(ip + 24, &h1, 16), 0);
+	CU_ASSERT(icmp6_ok(ip));
+	CU_ASSERT_EQUAL(lab_rd16(ip + 4), 4 + 4 + 56);
+	CU_ASSERT(lab_pool_full(&lab));
+	lab_fini(&lab);
+}
+
+static void test_routed_with_nd(void)
+{
+	struct lab lab;
+	CU_ASSERT_FATAL(lab6_init(&lab));
+	h1_solicits(&lab);
+	lab_reset_capture(&lab);
+	uint8_t f[300];
+	struct in6_addr h1 = a6("2001:db8:10::51"), h2 = a6("2001:db8:20::52"),
+	                g20 = a6("2001:db8:20::1");
+	unsigned n = echo6_frame(f, bdif10_mac, h1_mac, &h1, &h2, 64, 100);
+	lab_from_vtep(&lab, LAB_VTEP11, 5000, f, n);
+	/* held; an NS for h2 to its solicited-node group, flooded to bdif20's two peers */
+	CU_ASSERT_EQUAL_FATAL(lab.n_cap, 2);
+	const uint8_t *ns = cap_ip6(&lab, 0);
+	CU_ASSERT_EQUAL(ns[NET_IP6_HLEN], NET_ICMP6_NS);
+	CU_ASSERT_EQUAL(memcmp(ns + NET_IP6_HLEN + 8, &h2, 16), 0);
+	CU_ASSERT(icmp6_ok(ns));
+	lab_reset_capture(&lab);
+	uint8_t a[200];
+	lab_from_vtep(&lab, LAB_VTEP13, 6000, a, na_frame(a, bdif20_mac, h2_mac, &h2, &g20, &h2));
+	/* the held packet leaves, hop limit 63, to h2 (unknown MAC yet learned: VTEP .13) */
+	CU_ASSERT_EQUAL_FATAL(lab.n_cap, 1);
+	CU_ASSERT_EQUAL(lab.cap[0].outer_dst, LAB_VTEP13);
+	const uint8_t *ip = cap_ip6(&lab, 0);
+	CU_ASSERT(net_mac_eq(ip - NET_ETH_HLEN, h2_mac));
+	CU_ASSERT(net_mac_eq(ip - NET_ETH_HLEN + 6, bdif20_mac));
+	CU_ASSERT_EQUAL(ip[7], 63);
+	CU_ASSERT_EQUAL(memcmp(ip, f + NET_ETH_HLEN, 7), 0);
+	CU_ASSERT_EQUAL(memcmp(ip + 8, f + NET_ETH_HLEN + 8, n - NET_ETH_HLEN - 8), 0);
+	/* the next one goes at once */
+	lab_reset_capture(&lab);
+	lab_from_vtep(&lab, LAB_VTEP11, 5000, f, n);
+	CU_ASSERT_EQUAL(lab.n_cap, 1);
+	struct gw_counters c;
+	gw_get_counters(lab.gw, &c);
+	CU_ASSERT_EQUAL(c.routed6, 2);
+	CU_ASSERT(lab_pool_full(&lab));
+	lab_fini(&lab);
+}
+
+/* The ICMPv6 error captured as frame 0: its type, code and data word, quoting `orig`. */
+static void expect_error(struct lab *lab, uint8_t type, uint8_t code, uint32_t data,
+                         const struct in6_addr *from, const uint8_t *orig)
+{
+	CU_ASSERT_EQUAL_FATAL(lab->n_cap, 1);
+	const uint8_t *ip = cap_ip6(lab, 0);
+	CU_ASSERT_EQUAL(ip[NET_IP6_HLEN], type);
+	CU_ASSERT_EQUAL(ip[NET_IP6_HLEN + 1], code);
+	CU_ASSERT_EQUAL(lab_rd32(ip + NET_IP6_HLEN + 4), data);
+	CU_ASSERT_EQUAL(memcmp(ip + 8, from, 16), 0);
+	CU_ASSERT_EQUAL(memcmp(ip + NET_IP6_HLEN + 8, orig, NET_IP6_HLEN), 0);
+	CU_ASSERT(icmp6_ok(ip));
+	CU_ASSERT(lab_rd16(ip + 4) + NET_IP6_HLEN <= NET_IP6_MTU_MIN);
+}
+
+static void test_errors(void)
+{
+	struct lab lab;
+	CU_ASSERT_FATAL(lab6_init(&lab));
+	h1_solicits(&lab);
+	uint8_t f[1600];
+	struct in6_addr h1 = a6("2001:db8:10::51"), h2 = a6("2001:db8:20::52"),
+	                far = a6("2001:db8:99::1"), ext = a6("2001:db8:f0::1"),
+	                g10 = a6("2001:db8:10::1");
+	/* hop limit 1: time exceeded from bdif10's address */
+	lab_reset_capture(&lab);
+	lab_from_vtep(&lab, LAB_VTEP11, 5000, f,
+	              echo6_frame(f, bdif10_mac, h1_mac, &h1, &h2, 1, 8));
+	expect_error(&lab, NET_ICMP6_TIME_EXCEEDED, 0, 0, &g10, f + NET_ETH_HLEN);
+	CU_ASSERT_EQUAL(lab_drops(&lab, GW_DROP_HLIM_EXPIRED), 1);
+	/* no route */
+	lab_reset_capture(&lab);
+	lab_from_vtep(&lab, LAB_VTEP11, 5000, f,
+	              echo6_frame(f, bdif10_mac, h1_mac, &h1, &far, 9, 8));
+	expect_error(&lab, NET_ICMP6_DST_UNREACH, 0, 0, &g10, f + NET_ETH_HLEN);
+	CU_ASSERT_EQUAL(lab_drops(&lab, GW_DROP_NO_ROUTE), 1);
+	/* 1400 bytes toward up0 (MTU 1280): packet too big with 1280, never fragmented */
+	lab_reset_capture(&lab);
+	lab_from_vtep(&lab, LAB_VTEP11, 5000, f,
+	              echo6_frame(f, bdif10_mac, h1_mac, &h1, &ext, 9, 1400 - 48));
+	/* it was routed (hop limit 8) when the egress refused it: the quote says so, as for
+	 * IPv4's fragmentation needed */
+	f[NET_ETH_HLEN + 7]--;
+	expect_error(&lab, NET_ICMP6_PKT_TOO_BIG, 0, 1280, &g10, f + NET_ETH_HLEN);
+	CU_ASSERT_EQUAL(lab_drops(&lab, GW_DROP_IP6_TOO_BIG), 1);
+	CU_ASSERT(lab_pool_full(&lab));
+	lab_fini(&lab);
+}
+
+static void test_scopes(void)
+{
+	struct lab lab;
+	CU_ASSERT_FATAL(lab6_init(&lab));
+	uint8_t f[300];
+	struct in6_addr h1 = a6("2001:db8:10::51"), ll = a6("fe80::99"), grp = a6("ff02::fb"),
+	                g10 = a6("2001:db8:10::1");
+	uint8_t gmac[6];
+	lab_reset_capture(&lab);
+	/* another node's link-local address is never routed */
+	lab_from_vtep(&lab, LAB_VTEP11, 5000, f,
+	              echo6_frame(f, bdif10_mac, h1_mac, &h1, &ll, 9, 8));
+	CU_ASSERT_EQUAL(lab_drops(&lab, GW_DROP_IP6_SCOPE), 1);
+	/* a group the gateway is not in (mDNS) */
+	nd_mcast_mac(&grp, gmac);
+	lab_from_vtep(&lab, LAB_VTEP11, 5000, f, echo6_frame(f, gmac, h1_mac, &h1, &grp, 9, 8));
+	CU_ASSERT_EQUAL(lab_drops(&lab, GW_DROP_IP6_MCAST_IGNORED), 1);
+	/* an NA claiming the gateway's own address */
+	lab_from_vtep(&lab, LAB_VTEP11, 5000, f, na_frame(f, bdif10_mac, h1_mac, &h1, &g10, &g10));
+	CU_ASSERT_EQUAL(lab_drops(&lab, GW_DROP_ND_SPOOF), 1);
+	CU_ASSERT_EQUAL(lab.n_cap, 0);
+	CU_ASSERT(lab_pool_full(&lab));
+	lab_fini(&lab);
+}
+
+static void test_ipv4_only_interface_ignores_ipv6(void)
+{
+	struct lab lab;
+	CU_ASSERT_FATAL(lab_init(&lab, NULL)); /* no IPv6 anywhere */
+	uint8_t f[300];
+	struct in6_addr h1 = a6("2001:db8:10::51"), g = a6("2001:db8:10::1");
+	lab_from_vtep(&lab, LAB_VTEP11, 5000, f, echo6_frame(f, bdif10_mac, h1_mac, &h1, &g, 9, 8));
+	CU_ASSERT_EQUAL(lab_drops(&lab, GW_DROP_ETHERTYPE), 1);
+	lab_from_vtep(&lab, LAB_VTEP11, 5000, f, ns_frame(f, h1_mac, &h1, &g));
+	CU_ASSERT_EQUAL(lab_drops(&lab, GW_DROP_BUM_IGNORED), 1);
+	CU_ASSERT(lab_pool_full(&lab));
+	lab_fini(&lab);
+}
+
+static CU_TestInfo tests[] = {
+    {"router advertisements: periodic, suppressed", test_ra_periodic},
+    {"NS for our address: NA, sender learned STALE", test_ns_answered_and_learned},
+    {"echo request to the gateway answered", test_echo_to_gateway},
+    {"routed across VNIs after ND", test_routed_with_nd},
+    {"ICMPv6 errors: hop limit, no route, packet too big", test_errors},
+    {"scopes: link-local, foreign group, spoofed NA", test_scopes},
+    {"IPv4-only interfaces ignore IPv6", test_ipv4_only_interface_ignores_ipv6},
+    CU_TEST_INFO_NULL,
+};
+
+static CU_SuiteInfo suites[] = {
+    {"ip6", NULL, NULL, NULL, NULL, tests},
+    CU_SUITE_INFO_NULL,
+};
+
+CU_MAIN(suites)
