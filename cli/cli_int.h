@@ -6,6 +6,7 @@
  *   <%u-%u>         a decimal number in the next range of the command's `range` list:
  *                   its bounds are the model's constants, never literals here
  *   A.B.C.D         an IPv4 address;  A.B.C.D/M  an IPv4 prefix
+ *   X:X::X          an IPv6 address;  X:X::X/M   an IPv6 prefix
  *   H:H:H:H:H:H     a MAC address (also HHHH.HHHH.HHHH)
  *   WORD            any single word;  LINE  the rest of the line
  *   (a|b|c)         one of the alternatives (each a token above)
@@ -103,6 +104,7 @@ const char *cli_hostname(const struct cli_sess *s);
 /* Value parsers for words that already matched their placeholder. */
 uint32_t cli_u32(const char *w);
 uint32_t cli_ip(const char *w);
+struct in6_addr cli_ip6(const char *w);
 /* A show command's machine-readable form: the line ends in `json` (after `show WHAT`). */
 bool cli_json(const struct cli_args *a);
 

@@ -17,13 +17,13 @@
 
 /* ---------------------------------------------------------------- tokens */
 
-enum tok_kind { T_KEY, T_RANGE, T_IP, T_PREFIX, T_MAC, T_WORD, T_LINE, T_ALT };
+enum tok_kind { T_KEY, T_RANGE, T_IP, T_PREFIX, T_IP6, T_PREFIX6, T_MAC, T_WORD, T_LINE, T_ALT };
 
 struct tok {
 	uint8_t kind;
 	bool optional;
 	uint8_t nalt;
-	char text[32];
+	char text[48]; /* the longest: an alternative of keywords, "(a|b|c)" */
 	uint32_t lo, hi;
 	struct tok *alt; /* T_ALT: nalt sub-tokens */
 	char help[CLI_HELP_MAX];
@@ -69,6 +69,10 @@ static void tok_parse_one(struct tok *t, const char *s, size_t len, struct range
 		t->kind = T_IP;
 	} else if (!strcmp(t->text, "A.B.C.D/M")) {
 		t->kind = T_PREFIX;
+	} else if (!strcmp(t->text, "X:X::X")) {
+		t->kind = T_IP6;
+	} else if (!strcmp(t->text, "X:X::X/M")) {
+		t->kind = T_PREFIX6;
 	} else if (!strcmp(t->text, "H:H:H:H:H:H")) {
 		t->kind = T_MAC;
 	} else if (!strcmp(t->text, "WORD")) {
@@ -169,6 +173,13 @@ uint32_t cli_ip(const char *w)
 	return ip;
 }
 
+struct in6_addr cli_ip6(const char *w)
+{
+	struct in6_addr a = {0};
+	net_ip6_parse(w, &a);
+	return a;
+}
+
 bool cli_json(const struct cli_args *a)
 {
 	return a->argc > 2 && !strcmp(a->argv[a->argc - 1], "json");
@@ -177,6 +188,7 @@ bool cli_json(const struct cli_args *a)
 static enum wmatch match_value(const struct tok *t, const char *w)
 {
 	uint32_t ip;
+	struct in6_addr ip6;
 	uint8_t len, mac[6];
 	switch (t->kind) {
 	case T_RANGE: {
@@ -189,6 +201,10 @@ static enum wmatch match_value(const struct tok *t, const char *w)
 		return net_ip_parse(w, &ip) ? W_VALUE : W_BAD;
 	case T_PREFIX:
 		return net_prefix_parse(w, &ip, &len) ? W_VALUE : W_BAD;
+	case T_IP6:
+		return net_ip6_parse(w, &ip6) ? W_VALUE : W_BAD;
+	case T_PREFIX6:
+		return net_ip6_prefix_parse(w, &ip6, &len) ? W_VALUE : W_BAD;
 	case T_MAC:
 		return net_mac_parse(w, mac) ? W_VALUE : W_BAD;
 	default:
@@ -816,7 +832,7 @@ static void list_next(struct cli_sess *s, const char **w, int nw, const char *pr
 			if (prefix[0] &&
 			    (x->kind != T_KEY || strncmp(x->text, prefix, strlen(prefix))))
 				continue;
-			char key[40];
+			char key[sizeof(x->text) + 2];
 			snprintf(key, sizeof(key), "|%s|", x->text);
 			if (strstr(seen, key))
 				continue;

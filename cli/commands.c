@@ -344,6 +344,98 @@ static const struct cli_cmd ip_route_vrf_cmd = {
     .fn = cmd_ip_route_vrf,
 };
 
+/*
+ * ipv6 route [vrf NAME] P/L (X:X::X [INTERFACE] | null0): the prefix is value `at`, the next
+ * hop and its interface after it.
+ */
+static int ipv6_route(struct cli_sess *s, const struct cli_args *a, const char *vrf, int at,
+                      struct cli_out *out)
+{
+	char err[GW_CFG_ERRLEN];
+	struct in6_addr pfx;
+	uint8_t len;
+	net_ip6_prefix_parse(a->val[at], &pfx, &len);
+	struct gw_cfg_route6 nh;
+	memset(&nh, 0, sizeof(nh));
+	nh.kind = FIB_NH_NULL0;
+	if (a->nval > at + 1 && strcmp(a->val[at + 1], "null0")) {
+		nh.kind = FIB_NH_IP;
+		nh.nh = cli_ip6(a->val[at + 1]);
+	}
+	if (a->nval > at + 2) {
+		if (nh.kind == FIB_NH_NULL0)
+			return cli_err(out, "Invalid input \"%s\": null0 takes no interface",
+			               a->val[at + 2]);
+		if (strlen(a->val[at + 2]) >= GW_IF_NAMELEN)
+			return cli_err(out, "Invalid interface name \"%s\"", a->val[at + 2]);
+		snprintf(nh.ifname, sizeof(nh.ifname), "%s", a->val[at + 2]);
+	}
+	bool all = a->neg && a->nval == at + 1;
+	return cfg_result(gw_cfg_route6(s->cand, vrf, &pfx, len, all ? NULL : &nh, !a->neg, err),
+	                  err, out);
+}
+
+static int cmd_ipv6_route(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+{
+	return ipv6_route(s, a, NULL, 0, out);
+}
+
+static const struct cli_cmd ipv6_route_cmd = {
+    .syntax = "ipv6 route X:X::X/M (X:X::X|null0) [WORD]",
+    .no_syntax = "ipv6 route X:X::X/M [(X:X::X|null0)] [WORD]",
+    .help = "IPv6|Static route|Destination prefix|Next hop or null0|Interface of the next hop "
+            "(needed for a link-local one)",
+    .modes = CONFIG,
+    .flags = CFG,
+    .fn = cmd_ipv6_route,
+};
+
+static int cmd_ipv6_route_vrf(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+{
+	return ipv6_route(s, a, a->val[0], 1, out);
+}
+
+static const struct cli_cmd ipv6_route_vrf_cmd = {
+    .syntax = "ipv6 route vrf WORD X:X::X/M (X:X::X|null0) [WORD]",
+    .no_syntax = "ipv6 route vrf WORD X:X::X/M [(X:X::X|null0)] [WORD]",
+    .help = "IPv6|Static route|In a VRF|VRF name|Destination prefix|Next hop (in that VRF) or "
+            "null0|Interface of the next hop (needed for a link-local one)",
+    .modes = CONFIG,
+    .flags = CFG,
+    .fn = cmd_ipv6_route_vrf,
+};
+
+static int cmd_ipv6_neighbor(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+{
+	char err[GW_CFG_ERRLEN];
+	uint8_t mac[6] = {0};
+	struct in6_addr ip = cli_ip6(a->val[0]);
+	if (a->nval > 1)
+		net_mac_parse(a->val[1], mac);
+	if (!a->neg || a->nval == 3)
+		return cfg_result(gw_cfg_nbr6(s->cand, &ip, mac, a->val[2], !a->neg, err), err,
+		                  out);
+	/* no ipv6 neighbor X:X::X [MAC]: every static entry for that address */
+	bool any = false;
+	for (size_t i = s->cand->nbrs6.n; i-- > 0;) {
+		struct gw_cfg_nbr6 e = s->cand->nbrs6.v[i];
+		if (net_ip6_eq(&e.ip, &ip) && (a->nval < 2 || !memcmp(e.mac, mac, 6))) {
+			gw_cfg_nbr6(s->cand, &e.ip, e.mac, e.ifname, false, err);
+			any = true;
+		}
+	}
+	return any ? CLI_R_OK : cli_err(out, "no static ipv6 neighbor %s", a->val[0]);
+}
+
+static const struct cli_cmd ipv6_neighbor_cmd = {
+    .syntax = "ipv6 neighbor X:X::X H:H:H:H:H:H WORD",
+    .no_syntax = "ipv6 neighbor X:X::X [H:H:H:H:H:H] [WORD]",
+    .help = "IPv6|Static neighbour entry|IPv6 address|MAC address|Interface",
+    .modes = CONFIG,
+    .flags = CFG,
+    .fn = cmd_ipv6_neighbor,
+};
+
 static int cmd_vrf(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
 	char err[GW_CFG_ERRLEN];
@@ -516,6 +608,149 @@ static const struct cli_cmd ip_address_cmd = {
     .modes = IF,
     .flags = CFG,
     .fn = cmd_ip_address,
+};
+
+static int cmd_ipv6_address(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+{
+	char err[GW_CFG_ERRLEN];
+	struct in6_addr addr;
+	uint8_t len = 0;
+	if (a->nval > 0)
+		net_ip6_prefix_parse(a->val[0], &addr, &len);
+	const struct in6_addr *which = a->nval > 0 ? &addr : NULL;
+	return cfg_result(gw_cfg_if_addr6(s->cand, s->ifname, which, len, !a->neg, err), err, out);
+}
+
+static const struct cli_cmd ipv6_address_cmd = {
+    .syntax = "ipv6 address X:X::X/M",
+    .no_syntax = "ipv6 address [X:X::X/M]",
+    .help = "IPv6|Interface address (no without one: every IPv6 address)|Global address/length",
+    .modes = IF,
+    .flags = CFG,
+    .fn = cmd_ipv6_address,
+};
+
+static int cmd_ipv6_ll(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+{
+	char err[GW_CFG_ERRLEN];
+	struct in6_addr ll = cli_ip6(a->val[0]);
+	const struct gw_cfg_if *i = gw_cfg_if_find(s->cand, s->ifname);
+	if (a->neg && i && (!i->ll6_set || !net_ip6_eq(&i->ll6, &ll)))
+		return cli_err(out, "%s is not the link-local address of %s", a->val[0], s->ifname);
+	return cfg_result(gw_cfg_if_set_ll6(s->cand, s->ifname, a->neg ? NULL : &ll, err), err,
+	                  out);
+}
+
+static const struct cli_cmd ipv6_ll_cmd = {
+    .syntax = "ipv6 address X:X::X link-local",
+    .help = "IPv6|Interface address|Link-local address (fe80::/10)|Instead of the one derived "
+            "from the MAC",
+    .modes = IF,
+    .flags = CFG,
+    .fn = cmd_ipv6_ll,
+};
+
+static int cmd_suppress_ra(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+{
+	char err[GW_CFG_ERRLEN];
+	return cfg_result(gw_cfg_if_set_suppress_ra(s->cand, s->ifname, !a->neg, err), err, out);
+}
+
+static const struct cli_cmd suppress_ra_cmd = {
+    .syntax = "ipv6 nd suppress-ra",
+    .help = "IPv6|Neighbour discovery|No router advertisements (no: send them, also on an "
+            "uplink)",
+    .modes = IF,
+    .flags = CFG,
+    .fn = cmd_suppress_ra,
+};
+
+static int cmd_ra_interval(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+{
+	char err[GW_CFG_ERRLEN];
+	uint32_t secs = a->neg ? 0 : cli_u32(a->val[0]);
+	return cfg_result(gw_cfg_if_set_ra_interval(s->cand, s->ifname, secs, err), err, out);
+}
+
+static const struct cli_cmd ra_interval_cmd = {
+    .syntax = "ipv6 nd ra-interval <%u-%u>",
+    .no_syntax = "ipv6 nd ra-interval [<%u-%u>]",
+    .help = "IPv6|Neighbour discovery|Most time between router advertisements|Seconds",
+    .range = {{GW_ND_RA_INTERVAL_MIN, GW_ND_RA_INTERVAL_MAX}},
+    .modes = IF,
+    .flags = CFG,
+    .fn = cmd_ra_interval,
+};
+
+static int cmd_ra_lifetime(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+{
+	char err[GW_CFG_ERRLEN];
+	uint32_t secs = a->neg ? 0 : cli_u32(a->val[0]);
+	return cfg_result(gw_cfg_if_set_ra_lifetime(s->cand, s->ifname, !a->neg, secs, err), err,
+	                  out);
+}
+
+static const struct cli_cmd ra_lifetime_cmd = {
+    .syntax = "ipv6 nd ra-lifetime <%u-%u>",
+    .no_syntax = "ipv6 nd ra-lifetime [<%u-%u>]",
+    .help = "IPv6|Neighbour discovery|Router lifetime in the advertisements|Seconds (0: not a "
+            "default router)",
+    .range = {{0, GW_ND_RA_LIFETIME_MAX}},
+    .modes = IF,
+    .flags = CFG,
+    .fn = cmd_ra_lifetime,
+};
+
+/* ipv6 nd managed-config-flag | other-config-flag: the flag is the third word */
+static int cmd_nd_flag(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+{
+	char err[GW_CFG_ERRLEN];
+	const char *word = a->argv[a->neg ? 3 : 2];
+	enum gw_cfg_nd_flag f =
+	    !strcmp(word, "managed-config-flag") ? GW_CFG_ND_MANAGED : GW_CFG_ND_OTHER;
+	return cfg_result(gw_cfg_if_set_nd_flag(s->cand, s->ifname, f, !a->neg, err), err, out);
+}
+
+static const struct cli_cmd nd_managed_cmd = {
+    .syntax = "ipv6 nd managed-config-flag",
+    .help = "IPv6|Neighbour discovery|M flag: hosts get addresses by DHCPv6",
+    .modes = IF,
+    .flags = CFG,
+    .fn = cmd_nd_flag,
+};
+
+static const struct cli_cmd nd_other_cmd = {
+    .syntax = "ipv6 nd other-config-flag",
+    .help = "IPv6|Neighbour discovery|O flag: hosts get other settings by DHCPv6",
+    .modes = IF,
+    .flags = CFG,
+    .fn = cmd_nd_flag,
+};
+
+#define ND_PREFIX_FLAG "[(no-autoconfig|off-link|no-advertise)]"
+#define ND_PREFIX_HELP "no-autoconfig: no SLAAC, off-link: not on this link, no-advertise: left out"
+
+static int cmd_nd_prefix(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+{
+	char err[GW_CFG_ERRLEN];
+	struct gw_nd_prefix p;
+	memset(&p, 0, sizeof(p));
+	net_ip6_prefix_parse(a->val[0], &p.pfx, &p.len);
+	for (int k = 1; k < a->nval; k++) {
+		p.no_autoconfig |= !strcmp(a->val[k], "no-autoconfig");
+		p.off_link |= !strcmp(a->val[k], "off-link");
+		p.no_advertise |= !strcmp(a->val[k], "no-advertise");
+	}
+	return cfg_result(gw_cfg_if_nd_prefix(s->cand, s->ifname, &p, !a->neg, err), err, out);
+}
+
+static const struct cli_cmd nd_prefix_cmd = {
+    .syntax = "ipv6 nd prefix X:X::X/M " ND_PREFIX_FLAG " " ND_PREFIX_FLAG " " ND_PREFIX_FLAG,
+    .help = "IPv6|Neighbour discovery|Settings of an advertised prefix|Prefix|" ND_PREFIX_HELP
+            "|" ND_PREFIX_HELP "|" ND_PREFIX_HELP,
+    .modes = IF,
+    .flags = CFG,
+    .fn = cmd_nd_prefix,
 };
 
 static int cmd_if_mac(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
@@ -767,8 +1002,11 @@ const struct cli_cmd *const cli_config_cmds[] = {
     &if_eth_cmd,
     &ip_route_cmd,
     &ip_route_vrf_cmd,
+    &ipv6_route_cmd,
+    &ipv6_route_vrf_cmd,
     &vrf_cmd,
     &arp_cmd,
+    &ipv6_neighbor_cmd,
     &mac_static_cmd,
     &username_cmd,
     &enable_secret_cmd,
@@ -783,6 +1021,14 @@ const struct cli_cmd *const cli_config_cmds[] = {
     &mac_aging_cmd,
     &mac_limit_cmd,
     &ip_address_cmd,
+    &ipv6_address_cmd,
+    &ipv6_ll_cmd,
+    &suppress_ra_cmd,
+    &ra_interval_cmd,
+    &ra_lifetime_cmd,
+    &nd_managed_cmd,
+    &nd_other_cmd,
+    &nd_prefix_cmd,
     &if_mac_cmd,
     &mtu_cmd,
     &shutdown_cmd,

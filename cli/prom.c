@@ -205,6 +205,12 @@ static void gateway(struct gw *gw, struct cli_out *o)
 	     k.arp_offlink_replies},
 	    {"vxgw_flooded_packets_total", "Frames flooded to a bridge domain's peers or group.",
 	     k.flooded},
+	    {"vxgw_routed6_packets_total", "IPv6 packets forwarded.", k.routed6},
+	    {"vxgw_local6_packets_total", "IPv6 packets addressed to the gateway.", k.local6},
+	    {"vxgw_icmp6_errors_sent_total", "ICMPv6 errors sent.", k.icmp6_errors},
+	    {"vxgw_nd_solicits_sent_total", "IPv6 neighbour solicitations sent.", k.nd_solicits},
+	    {"vxgw_nd_adverts_sent_total", "IPv6 neighbour advertisements sent.", k.nd_adverts},
+	    {"vxgw_ra_sent_total", "IPv6 router advertisements sent.", k.ra_sent},
 	};
 	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
 		family(o, c[i].name, "counter", c[i].help);

@@ -31,6 +31,40 @@ static void render_bd(const struct gw_cfg_bd *b, struct cli_out *o)
 	cli_printf(o, "!\n");
 }
 
+static void render_nd(const struct gw_nd_cfg *nd, struct cli_out *o)
+{
+	char ip[NET_IP6_STRLEN];
+	/* GW_ND_RA_SEND is only ever set on an uplink: a BDIF sends by default */
+	if (nd->ra == GW_ND_RA_SUPPRESS)
+		cli_printf(o, " ipv6 nd suppress-ra\n");
+	else if (nd->ra == GW_ND_RA_SEND)
+		cli_printf(o, " no ipv6 nd suppress-ra\n");
+	if (nd->ra_interval_s)
+		cli_printf(o, " ipv6 nd ra-interval %u\n", nd->ra_interval_s);
+	if (nd->ra_lifetime_set)
+		cli_printf(o, " ipv6 nd ra-lifetime %u\n", nd->ra_lifetime_s);
+	if (nd->managed)
+		cli_printf(o, " ipv6 nd managed-config-flag\n");
+	if (nd->other)
+		cli_printf(o, " ipv6 nd other-config-flag\n");
+	for (unsigned k = 0; k < nd->n_prefixes; k++) {
+		const struct gw_nd_prefix *p = &nd->prefixes[k];
+		cli_printf(o, " ipv6 nd prefix %s/%u%s%s%s\n", net_ip6_fmt(&p->pfx, ip), p->len,
+		           p->no_autoconfig ? " no-autoconfig" : "", p->off_link ? " off-link" : "",
+		           p->no_advertise ? " no-advertise" : "");
+	}
+}
+
+static void render_if6(const struct gw_cfg_if *i, struct cli_out *o)
+{
+	char ip[NET_IP6_STRLEN];
+	for (unsigned k = 0; k < i->n_addrs6; k++)
+		cli_printf(o, " ipv6 address %s/%u\n", net_ip6_fmt(&i->addr6[k], ip), i->plen6[k]);
+	if (i->ll6_set)
+		cli_printf(o, " ipv6 address %s link-local\n", net_ip6_fmt(&i->ll6, ip));
+	render_nd(&i->nd, o);
+}
+
 static void render_if(const struct gw_cfg_if *i, struct cli_out *o)
 {
 	char ip[NET_IP_STRLEN], mac[NET_MAC_STRLEN];
@@ -46,6 +80,7 @@ static void render_if(const struct gw_cfg_if *i, struct cli_out *o)
 	for (unsigned k = 0; k < i->n_addrs; k++)
 		cli_printf(o, " ip address %s/%u%s\n", net_ip_fmt(i->addr[k], ip), i->plen[k],
 		           k ? " secondary" : "");
+	render_if6(i, o);
 	if (i->mac_set)
 		cli_printf(o, " mac-address %s\n", net_mac_fmt(i->mac, mac));
 	if (i->mtu)
@@ -57,19 +92,37 @@ static void render_if(const struct gw_cfg_if *i, struct cli_out *o)
 	cli_printf(o, "!\n");
 }
 
+static void render_routes6(const struct gw_cfg *c, struct cli_out *o)
+{
+	char ip[NET_IP6_STRLEN], nh[NET_IP6_STRLEN];
+	for (size_t i = 0; i < c->routes6.n; i++) {
+		const struct gw_cfg_route6 *r = &c->routes6.v[i];
+		cli_printf(o, "ipv6 route %s%s%s%s/%u %s%s%s\n", r->vrf[0] ? "vrf " : "", r->vrf,
+		           r->vrf[0] ? " " : "", net_ip6_fmt(&r->pfx, ip), r->len,
+		           r->kind == FIB_NH_NULL0 ? "null0" : net_ip6_fmt(&r->nh, nh),
+		           r->ifname[0] ? " " : "", r->ifname);
+	}
+}
+
 static void render_statics(const struct gw_cfg *c, struct cli_out *o)
 {
-	char ip[NET_IP_STRLEN], nh[NET_IP_STRLEN], mac[NET_MAC_STRLEN];
+	char ip[NET_IP_STRLEN], nh[NET_IP_STRLEN], mac[NET_MAC_STRLEN], ip6[NET_IP6_STRLEN];
 	for (size_t i = 0; i < c->routes.n; i++) {
 		const struct gw_cfg_route *r = &c->routes.v[i];
 		cli_printf(o, "ip route %s%s%s%s/%u %s\n", r->vrf[0] ? "vrf " : "", r->vrf,
 		           r->vrf[0] ? " " : "", net_ip_fmt(r->pfx, ip), r->len,
 		           r->kind == FIB_NH_NULL0 ? "null0" : net_ip_fmt(r->nh, nh));
 	}
+	render_routes6(c, o);
 	for (size_t i = 0; i < c->arps.n; i++) {
 		const struct gw_cfg_arp *a = &c->arps.v[i];
 		cli_printf(o, "arp %s %s %s\n", net_ip_fmt(a->ip, ip), net_mac_fmt(a->mac, mac),
 		           a->ifname);
+	}
+	for (size_t i = 0; i < c->nbrs6.n; i++) {
+		const struct gw_cfg_nbr6 *e = &c->nbrs6.v[i];
+		cli_printf(o, "ipv6 neighbor %s %s %s\n", net_ip6_fmt(&e->ip, ip6),
+		           net_mac_fmt(e->mac, mac), e->ifname);
 	}
 	for (size_t i = 0; i < c->macs.n; i++) {
 		const struct gw_cfg_mac *m = &c->macs.v[i];

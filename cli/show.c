@@ -88,43 +88,58 @@ static bool show_vrf_arg(struct show_ctx *c, const char *name)
 	return false;
 }
 
-/* ---------------------------------------------------------------- ip arp */
+/* ---------------------------------------------------------------- ip arp, ipv6 neighbors */
 
-static int arp_line(const struct arp_entry_info *e, void *arg)
+/* One neighbour of either family; ipw: the width of the address column. */
+static void neigh_line(struct show_ctx *c, uint16_t ifx, const char *ip, int ipw,
+                       const uint8_t *mac_addr, uint8_t state, uint64_t age_ms)
 {
-	struct show_ctx *c = arg;
-	char ip[NET_IP_STRLEN], mac[NET_MAC_STRLEN], ifn[GW_IF_NAMELEN];
+	char mac[NET_MAC_STRLEN], ifn[GW_IF_NAMELEN];
 	struct gw_if_info info;
-	if (gw_if_get(c->gw, e->ifx, &info) && info.vrfx != c->vrfx)
-		return 0; /* another VRF's neighbour */
-	bool incomplete = e->state == ARP_INCOMPLETE;
-	unsigned long long age = e->state == ARP_STATIC ? 0 : e->age_ms / 1000;
-	net_ip_fmt(e->ip, ip);
-	net_mac_fmt(e->mac, mac);
-	ifname(c->gw, e->ifx, ifn);
+	if (gw_if_get(c->gw, ifx, &info) && info.vrfx != c->vrfx)
+		return; /* another VRF's neighbour */
+	bool incomplete = state == ARP_INCOMPLETE;
+	unsigned long long age = state == ARP_STATIC ? 0 : age_ms / 1000;
+	net_mac_fmt(mac_addr, mac);
+	ifname(c->gw, ifx, ifn);
 	if (c->json) {
 		cli_printf(c->out, "%s{\"address\":\"%s\",\"mac\":", jsep(c), ip);
 		if (incomplete)
 			cli_printf(c->out, "null");
 		else
 			jstr(c->out, mac);
-		cli_printf(c->out, ",\"state\":\"%s\",\"age\":%llu,\"interface\":",
-		           arp_state_name(e->state), age);
+		cli_printf(c->out,
+		           ",\"state\":\"%s\",\"age\":%llu,\"interface\":", arp_state_name(state),
+		           age);
 		jstr(c->out, ifn);
 		cli_printf(c->out, "}");
-		return 0;
+		return;
 	}
-	cli_printf(c->out, "%-16s %-18s %-11s %-7llu %s\n", ip, incomplete ? "(incomplete)" : mac,
-	           arp_state_name(e->state), age, ifn);
+	cli_printf(c->out, "%-*s %-18s %-11s %-7llu %s\n", ipw, ip,
+	           incomplete ? "(incomplete)" : mac, arp_state_name(state), age, ifn);
 	c->n++;
+}
+
+static int arp_line(const struct arp_entry_info *e, void *arg)
+{
+	char ip[NET_IP_STRLEN];
+	neigh_line(arg, e->ifx, net_ip_fmt(e->ip, ip), 16, e->mac, e->state, e->age_ms);
 	return 0;
 }
 
-static void show_ip_arp(struct show_ctx *c)
+static int nd_line(const struct arp6_entry_info *e, void *arg)
+{
+	char ip[NET_IP6_STRLEN];
+	neigh_line(arg, e->ifx, net_ip6_fmt(&e->ip, ip), 28, e->mac, e->state, e->age_ms);
+	return 0;
+}
+
+/* The neighbour table of either family: walk(c) calls neigh_line for each entry. */
+static void show_neighbours(struct show_ctx *c, void (*walk)(struct show_ctx *c), int ipw)
 {
 	if (c->json) {
 		cli_printf(c->out, "{\"entries\":[");
-		arp_walk(gw_arp(c->gw), now_ms(c->s), arp_line, c);
+		walk(c);
 		cli_printf(c->out, "],\"vrf\":");
 		jstr(c->out, gw_vrf_name(c->gw, c->vrfx));
 		cli_printf(c->out, "}\n");
@@ -132,18 +147,33 @@ static void show_ip_arp(struct show_ctx *c)
 	}
 	if (c->vrfx != GW_VRF_DEFAULT)
 		cli_printf(c->out, "VRF %s\n", gw_vrf_name(c->gw, c->vrfx));
-	cli_printf(c->out, "%-16s %-18s %-11s %-7s %s\n", "Address", "MAC address", "State",
+	cli_printf(c->out, "%-*s %-18s %-11s %-7s %s\n", ipw, "Address", "MAC address", "State",
 	           "Age(s)", "Interface");
-	arp_walk(gw_arp(c->gw), now_ms(c->s), arp_line, c);
+	walk(c);
 	cli_printf(c->out, "Total: %u\n", c->n);
 }
 
-static int cmd_show_ip_arp(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+static void arp_walk_all(struct show_ctx *c)
+{
+	arp_walk(gw_arp(c->gw), now_ms(c->s), arp_line, c);
+}
+
+static void nd_walk_all(struct show_ctx *c)
+{
+	arp6_walk(gw_nd(c->gw), now_ms(c->s), nd_line, c);
+}
+
+/* show ip arp [vrf NAME] [json], show ipv6 neighbors [vrf NAME] [json]: the VRF is the value
+ * after `vrf` (argv[3], `json` is never a VRF name). */
+static int cmd_show_neighbours(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
 	struct show_ctx c;
 	if (!show_begin(&c, s, a, out))
 		return CLI_R_ERROR;
-	show_ip_arp(&c);
+	bool v6 = !strcmp(a->argv[1], "ipv6");
+	if (a->argc > 4 && !strcmp(a->argv[3], "vrf") && !show_vrf_arg(&c, a->argv[4]))
+		return CLI_R_ERROR;
+	show_neighbours(&c, v6 ? nd_walk_all : arp_walk_all, v6 ? 28 : 16);
 	return CLI_R_OK;
 }
 
@@ -151,26 +181,30 @@ static const struct cli_cmd show_ip_arp_cmd = {
     .syntax = "show ip arp [json]",
     .help = "Show running system information|IP|Neighbour table|Machine-readable output",
     .modes = CLI_MODES_ALL,
-    .fn = cmd_show_ip_arp,
+    .fn = cmd_show_neighbours,
 };
-
-static int cmd_show_ip_arp_vrf(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
-{
-	struct show_ctx c;
-	if (!show_begin(&c, s, a, out))
-		return CLI_R_ERROR;
-	if (!show_vrf_arg(&c, a->val[0]))
-		return CLI_R_ERROR;
-	show_ip_arp(&c);
-	return CLI_R_OK;
-}
 
 static const struct cli_cmd show_ip_arp_vrf_cmd = {
     .syntax = "show ip arp vrf WORD [json]",
     .help = "Show running system information|IP|Neighbour table|Of the interfaces of a VRF|VRF "
             "name|Machine-readable output",
     .modes = CLI_MODES_ALL,
-    .fn = cmd_show_ip_arp_vrf,
+    .fn = cmd_show_neighbours,
+};
+
+static const struct cli_cmd show_ipv6_nbr_cmd = {
+    .syntax = "show ipv6 neighbors [json]",
+    .help = "Show running system information|IPv6|Neighbour table (ND)|Machine-readable output",
+    .modes = CLI_MODES_ALL,
+    .fn = cmd_show_neighbours,
+};
+
+static const struct cli_cmd show_ipv6_nbr_vrf_cmd = {
+    .syntax = "show ipv6 neighbors vrf WORD [json]",
+    .help = "Show running system information|IPv6|Neighbour table (ND)|Of the interfaces of a "
+            "VRF|VRF name|Machine-readable output",
+    .modes = CLI_MODES_ALL,
+    .fn = cmd_show_neighbours,
 };
 
 static int cmd_clear_ip_arp(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
@@ -271,7 +305,7 @@ static const struct cli_cmd clear_mac_cmd = {
     .fn = cmd_clear_mac,
 };
 
-/* ---------------------------------------------------------------- ip route */
+/* ---------------------------------------------------------------- ip route, ipv6 route */
 
 static const char *const source_codes[] = {
     [FIB_SRC_LOCAL] = "L", [FIB_SRC_CONNECTED] = "C", [FIB_SRC_STATIC] = "S"};
@@ -282,61 +316,66 @@ static const char *const path_names[] = {[FIB_PATH_DROP] = "null0",
                                          [FIB_PATH_ATTACHED] = "connected",
                                          [FIB_PATH_GATEWAY] = "gateway"};
 
-static void route_paths_text(struct show_ctx *c, const struct fib_route_info *ri)
+/* One resolved path of either family (nh: the gateway's address as text). */
+static void path_text(struct show_ctx *c, unsigned k, uint8_t type, const char *nh, uint16_t ifx)
 {
-	char ip[NET_IP_STRLEN], ifn[GW_IF_NAMELEN];
-	if (!ri->active) {
-		for (unsigned k = 0; k < ri->n_nh; k++)
-			cli_printf(c->out, "%s via %s (unresolved)", k ? "," : "",
-			           ri->nh[k].kind == FIB_NH_NULL0 ? "null0"
-			                                          : net_ip_fmt(ri->nh[k].ip, ip));
-		return;
-	}
-	for (unsigned k = 0; k < ri->n_paths; k++) {
-		const struct fib_path *p = &ri->paths[k];
-		const char *sep = k ? "," : "";
-		switch (p->type) {
-		case FIB_PATH_DROP:
-			cli_printf(c->out, "%s null0", sep);
-			break;
-		case FIB_PATH_LOCAL:
-			cli_printf(c->out, "%s is local, %s", sep, ifname(c->gw, p->ifx, ifn));
-			break;
-		case FIB_PATH_ATTACHED:
-			cli_printf(c->out, "%s is directly connected, %s", sep,
-			           ifname(c->gw, p->ifx, ifn));
-			break;
-		default:
-			cli_printf(c->out, "%s via %s, %s", sep, net_ip_fmt(p->nh, ip),
-			           ifname(c->gw, p->ifx, ifn));
-		}
+	char ifn[GW_IF_NAMELEN];
+	const char *sep = k ? "," : "";
+	switch (type) {
+	case FIB_PATH_DROP:
+		cli_printf(c->out, "%s null0", sep);
+		break;
+	case FIB_PATH_LOCAL:
+		cli_printf(c->out, "%s is local, %s", sep, ifname(c->gw, ifx, ifn));
+		break;
+	case FIB_PATH_ATTACHED:
+		cli_printf(c->out, "%s is directly connected, %s", sep, ifname(c->gw, ifx, ifn));
+		break;
+	default:
+		cli_printf(c->out, "%s via %s, %s", sep, nh, ifname(c->gw, ifx, ifn));
 	}
 }
 
-static void route_paths_json(struct show_ctx *c, const struct fib_route_info *ri)
+static void path_json(struct show_ctx *c, unsigned k, uint8_t type, const char *nh, uint16_t ifx)
 {
-	char ip[NET_IP_STRLEN], ifn[GW_IF_NAMELEN];
-	cli_printf(c->out, "\"paths\":[");
-	for (unsigned k = 0; k < ri->n_paths; k++) {
-		const struct fib_path *p = &ri->paths[k];
-		cli_printf(c->out, "%s{\"type\":\"%s\",\"next_hop\":", k ? "," : "",
-		           path_names[p->type]);
-		if (p->type == FIB_PATH_GATEWAY)
-			cli_printf(c->out, "\"%s\"", net_ip_fmt(p->nh, ip));
-		else
-			cli_printf(c->out, "null");
-		cli_printf(c->out, ",\"interface\":");
-		if (p->type == FIB_PATH_DROP)
-			cli_printf(c->out, "null");
-		else
-			jstr(c->out, ifname(c->gw, p->ifx, ifn));
-		cli_printf(c->out, "}");
-	}
-	cli_printf(c->out, "],\"next_hops\":[");
-	for (unsigned k = 0; k < ri->n_nh; k++)
-		cli_printf(c->out, "%s\"%s\"", k ? "," : "",
-		           ri->nh[k].kind == FIB_NH_NULL0 ? "null0" : net_ip_fmt(ri->nh[k].ip, ip));
-	cli_printf(c->out, "]");
+	char ifn[GW_IF_NAMELEN];
+	cli_printf(c->out, "%s{\"type\":\"%s\",\"next_hop\":", k ? "," : "", path_names[type]);
+	if (type == FIB_PATH_GATEWAY)
+		cli_printf(c->out, "\"%s\"", nh);
+	else
+		cli_printf(c->out, "null");
+	cli_printf(c->out, ",\"interface\":");
+	if (type == FIB_PATH_DROP)
+		cli_printf(c->out, "null");
+	else
+		jstr(c->out, ifname(c->gw, ifx, ifn));
+	cli_printf(c->out, "}");
+}
+
+/* A route's first part: its code and prefix, or its JSON object up to the paths. */
+static void route_begin(struct show_ctx *c, const char *pfx, uint8_t source, bool active)
+{
+	if (c->json)
+		cli_printf(c->out,
+		           "%s{\"prefix\":\"%s\",\"source\":\"%s\",\"active\":%s,\"paths\":[",
+		           jsep(c), pfx, source_names[source], active ? "true" : "false");
+	else
+		cli_printf(c->out, "%s%s %-18s", source_codes[source], active ? " " : "*", pfx);
+}
+
+/* A configured next hop (text: of an inactive route, JSON: in next_hops). */
+static void route_nh(struct show_ctx *c, unsigned k, const char *nh)
+{
+	if (c->json)
+		cli_printf(c->out, "%s\"%s\"", k ? "," : "", nh);
+	else
+		cli_printf(c->out, "%s via %s (unresolved)", k ? "," : "", nh);
+}
+
+static void route_end(struct show_ctx *c)
+{
+	cli_printf(c->out, c->json ? "]}" : "\n");
+	c->n += !c->json;
 }
 
 static int route_line(const struct fib_route_info *ri, void *arg)
@@ -344,41 +383,104 @@ static int route_line(const struct fib_route_info *ri, void *arg)
 	struct show_ctx *c = arg;
 	char ip[NET_IP_STRLEN], pfx[24];
 	snprintf(pfx, sizeof(pfx), "%s/%u", net_ip_fmt(ri->pfx, ip), ri->len);
-	if (c->json) {
-		cli_printf(c->out, "%s{\"prefix\":\"%s\",\"source\":\"%s\",\"active\":%s,", jsep(c),
-		           pfx, source_names[ri->source], ri->active ? "true" : "false");
-		route_paths_json(c, ri);
-		cli_printf(c->out, "}");
-		return 0;
+	route_begin(c, pfx, ri->source, ri->active);
+	for (unsigned k = 0; (ri->active || c->json) && k < ri->n_paths; k++) {
+		const struct fib_path *p = &ri->paths[k];
+		(c->json ? path_json : path_text)(c, k, p->type, net_ip_fmt(p->nh, ip), p->ifx);
 	}
-	cli_printf(c->out, "%s%s %-18s", source_codes[ri->source], ri->active ? " " : "*", pfx);
-	route_paths_text(c, ri);
-	cli_printf(c->out, "\n");
-	c->n++;
+	if (c->json)
+		cli_printf(c->out, "],\"next_hops\":[");
+	for (unsigned k = 0; (!ri->active || c->json) && k < ri->n_nh; k++)
+		route_nh(c, k,
+		         ri->nh[k].kind == FIB_NH_NULL0 ? "null0" : net_ip_fmt(ri->nh[k].ip, ip));
+	route_end(c);
 	return 0;
 }
 
-static bool route_query(struct show_ctx *c, const char *arg, struct fib_route_info *ri)
+/* A configured IPv6 next hop as the operator wrote it ("X:X::X [INTERFACE]" or "null0"). */
+static const char *nh6_text(struct show_ctx *c, const struct fib6_nh *nh, char *buf, size_t len)
+{
+	char ip[NET_IP6_STRLEN], ifn[GW_IF_NAMELEN];
+	if (nh->kind == FIB_NH_NULL0)
+		return "null0";
+	snprintf(buf, len, "%s%s%s", net_ip6_fmt(&nh->ip, ip), nh->ifx ? " " : "",
+	         nh->ifx ? ifname(c->gw, nh->ifx, ifn) : "");
+	return buf;
+}
+
+static int route6_line(const struct fib6_route_info *ri, void *arg)
+{
+	struct show_ctx *c = arg;
+	char ip[NET_IP6_STRLEN], pfx[NET_IP6_STRLEN + 4], nh[NET_IP6_STRLEN + GW_IF_NAMELEN];
+	snprintf(pfx, sizeof(pfx), "%s/%u", net_ip6_fmt(&ri->pfx, ip), ri->len);
+	route_begin(c, pfx, ri->source, ri->active);
+	for (unsigned k = 0; (ri->active || c->json) && k < ri->n_paths; k++) {
+		const struct fib6_path *p = &ri->paths[k];
+		(c->json ? path_json : path_text)(c, k, p->type, net_ip6_fmt(&p->nh, ip), p->ifx);
+	}
+	if (c->json)
+		cli_printf(c->out, "],\"next_hops\":[");
+	for (unsigned k = 0; (!ri->active || c->json) && k < ri->n_nh; k++)
+		route_nh(c, k, nh6_text(c, &ri->nh[k], nh, sizeof(nh)));
+	route_end(c);
+	return 0;
+}
+
+/* What `show ip route` or `show ipv6 route` prints: one route (found by a query) or all. */
+struct route_view {
+	void (*all)(struct show_ctx *c);
+	bool (*query)(struct show_ctx *c, const char *arg); /* prints it; false: none */
+};
+
+static void route_all4(struct show_ctx *c)
+{
+	fib_walk(gw_vrf_fib(c->gw, c->vrfx), route_line, c);
+}
+
+static bool route_query4(struct show_ctx *c, const char *arg)
 {
 	uint32_t addr;
 	uint8_t len;
-	struct fib *fib = gw_vrf_fib(c->gw, c->vrfx);
-	if (net_prefix_parse(arg, &addr, &len))
-		return fib_route_get(fib, addr & net_mask(len), len, ri);
-	return net_ip_parse(arg, &addr) && fib_route_match(fib, addr, ri);
-}
-
-static void show_ip_route(struct show_ctx *c, const char *arg)
-{
 	struct fib_route_info ri;
 	struct fib *fib = gw_vrf_fib(c->gw, c->vrfx);
-	bool found = arg && route_query(c, arg, &ri);
+	bool found = net_prefix_parse(arg, &addr, &len)
+	                 ? fib_route_get(fib, addr & net_mask(len), len, &ri)
+	                 : net_ip_parse(arg, &addr) && fib_route_match(fib, addr, &ri);
+	return found && !route_line(&ri, c);
+}
+
+static void route_all6(struct show_ctx *c)
+{
+	fib6_walk(gw_vrf_fib6(c->gw, c->vrfx), route6_line, c);
+}
+
+static bool route_query6(struct show_ctx *c, const char *arg)
+{
+	struct in6_addr addr, net;
+	uint8_t len;
+	struct fib6_route_info ri;
+	struct fib6 *fib = gw_vrf_fib6(c->gw, c->vrfx);
+	bool found = false;
+	if (net_ip6_prefix_parse(arg, &addr, &len)) {
+		net = net_ip6_prefix(&addr, len);
+		found = fib6_route_get(fib, &net, len, &ri);
+	} else {
+		found = net_ip6_parse(arg, &addr) && fib6_route_match(fib, &addr, &ri);
+	}
+	return found && !route6_line(&ri, c);
+}
+
+static const struct route_view route_view4 = {route_all4, route_query4};
+static const struct route_view route_view6 = {route_all6, route_query6};
+
+static void show_routes(struct show_ctx *c, const struct route_view *v, const char *arg)
+{
 	if (c->json) {
 		cli_printf(c->out, "{\"routes\":[");
 		if (!arg)
-			fib_walk(fib, route_line, c);
-		else if (found)
-			route_line(&ri, c);
+			v->all(c);
+		else
+			v->query(c, arg);
 		cli_printf(c->out, "],\"vrf\":");
 		jstr(c->out, gw_vrf_name(c->gw, c->vrfx));
 		cli_printf(c->out, "}\n");
@@ -388,21 +490,26 @@ static void show_ip_route(struct show_ctx *c, const char *arg)
 		cli_printf(c->out, "VRF %s\n", gw_vrf_name(c->gw, c->vrfx));
 	cli_printf(c->out, "Codes: L local, C connected, S static, * inactive\n\n");
 	if (!arg) {
-		fib_walk(fib, route_line, c);
+		v->all(c);
 		cli_printf(c->out, "\nTotal: %u\n", c->n);
-	} else if (found) {
-		route_line(&ri, c);
-	} else {
+	} else if (!v->query(c, arg)) {
 		cli_printf(c->out, "%% Network not in table\n");
 	}
 }
 
-static int cmd_show_ip_route(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+/* show (ip|ipv6) route [vrf NAME] [P/L|A] [json]: the VRF follows `vrf` (argv[3]), the
+ * prefix or address is the value after it. */
+static int cmd_show_route(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
 	struct show_ctx c;
 	if (!show_begin(&c, s, a, out))
 		return CLI_R_ERROR;
-	show_ip_route(&c, a->nval ? a->val[0] : NULL);
+	bool vrf = a->argc > 4 && !strcmp(a->argv[3], "vrf");
+	if (vrf && !show_vrf_arg(&c, a->val[0]))
+		return CLI_R_ERROR;
+	int at = vrf ? 1 : 0;
+	const struct route_view *v = !strcmp(a->argv[1], "ipv6") ? &route_view6 : &route_view4;
+	show_routes(&c, v, a->nval > at ? a->val[at] : NULL);
 	return CLI_R_OK;
 }
 
@@ -410,7 +517,7 @@ static const struct cli_cmd show_ip_route_cmd = {
     .syntax = "show ip route [json]",
     .help = "Show running system information|IP|Routing table|Machine-readable output",
     .modes = CLI_MODES_ALL,
-    .fn = cmd_show_ip_route,
+    .fn = cmd_show_route,
 };
 
 static const struct cli_cmd show_ip_route_to_cmd = {
@@ -418,26 +525,15 @@ static const struct cli_cmd show_ip_route_to_cmd = {
     .help = "Show running system information|IP|Routing table|Prefix (exact) or address (longest "
             "match)|Machine-readable output",
     .modes = CLI_MODES_ALL,
-    .fn = cmd_show_ip_route,
+    .fn = cmd_show_route,
 };
-
-static int cmd_show_ip_route_vrf(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
-{
-	struct show_ctx c;
-	if (!show_begin(&c, s, a, out))
-		return CLI_R_ERROR;
-	if (!show_vrf_arg(&c, a->val[0]))
-		return CLI_R_ERROR;
-	show_ip_route(&c, a->nval > 1 ? a->val[1] : NULL);
-	return CLI_R_OK;
-}
 
 static const struct cli_cmd show_ip_route_vrf_cmd = {
     .syntax = "show ip route vrf WORD [json]",
     .help = "Show running system information|IP|Routing table|Of a VRF|VRF name|Machine-readable "
             "output",
     .modes = CLI_MODES_ALL,
-    .fn = cmd_show_ip_route_vrf,
+    .fn = cmd_show_route,
 };
 
 static const struct cli_cmd show_ip_route_vrf_to_cmd = {
@@ -445,7 +541,38 @@ static const struct cli_cmd show_ip_route_vrf_to_cmd = {
     .help = "Show running system information|IP|Routing table|Of a VRF|VRF name|Prefix (exact) or "
             "address (longest match)|Machine-readable output",
     .modes = CLI_MODES_ALL,
-    .fn = cmd_show_ip_route_vrf,
+    .fn = cmd_show_route,
+};
+
+static const struct cli_cmd show_ipv6_route_cmd = {
+    .syntax = "show ipv6 route [json]",
+    .help = "Show running system information|IPv6|Routing table|Machine-readable output",
+    .modes = CLI_MODES_ALL,
+    .fn = cmd_show_route,
+};
+
+static const struct cli_cmd show_ipv6_route_to_cmd = {
+    .syntax = "show ipv6 route (X:X::X/M|X:X::X) [json]",
+    .help = "Show running system information|IPv6|Routing table|Prefix (exact) or address "
+            "(longest match)|Machine-readable output",
+    .modes = CLI_MODES_ALL,
+    .fn = cmd_show_route,
+};
+
+static const struct cli_cmd show_ipv6_route_vrf_cmd = {
+    .syntax = "show ipv6 route vrf WORD [json]",
+    .help = "Show running system information|IPv6|Routing table|Of a VRF|VRF name|Machine-readable "
+            "output",
+    .modes = CLI_MODES_ALL,
+    .fn = cmd_show_route,
+};
+
+static const struct cli_cmd show_ipv6_route_vrf_to_cmd = {
+    .syntax = "show ipv6 route vrf WORD (X:X::X/M|X:X::X) [json]",
+    .help = "Show running system information|IPv6|Routing table|Of a VRF|VRF name|Prefix (exact) "
+            "or address (longest match)|Machine-readable output",
+    .modes = CLI_MODES_ALL,
+    .fn = cmd_show_route,
 };
 
 /* ---------------------------------------------------------------- errors, counters */
@@ -724,7 +851,13 @@ static int peer_rate_line(const struct gw_peer_stats *p, void *arg)
 	_(arp_requests)                                                                            \
 	_(arp_replies)                                                                             \
 	_(arp_offlink_replies)                                                                     \
-	_(flooded)
+	_(flooded)                                                                                 \
+	_(routed6)                                                                                 \
+	_(local6)                                                                                  \
+	_(icmp6_errors)                                                                            \
+	_(nd_solicits)                                                                             \
+	_(nd_adverts)                                                                              \
+	_(ra_sent)
 
 static void show_counters_json(struct show_ctx *c, const struct gw_counters *k)
 {
@@ -1038,6 +1171,161 @@ static const struct cli_cmd show_interfaces_brief_cmd = {
         "Show running system information|Interfaces|One line per interface|Machine-readable output",
     .modes = CLI_MODES_ALL,
     .fn = cmd_show_interfaces_brief,
+};
+
+/* ---------------------------------------------------------------- ipv6 interface */
+
+static uint32_t ra_interval(const struct gw_nd_cfg *nd)
+{
+	return nd->ra_interval_s ? nd->ra_interval_s : GW_ND_RA_INTERVAL_DEF;
+}
+
+static uint32_t ra_lifetime(const struct gw_nd_cfg *nd)
+{
+	return nd->ra_lifetime_set ? nd->ra_lifetime_s : GW_ND_RA_LIFETIME_DEF;
+}
+
+static const char *const ra_modes[] = {
+    [GW_ND_RA_DEFAULT] = "default", [GW_ND_RA_SUPPRESS] = "suppress", [GW_ND_RA_SEND] = "send"};
+
+static void prefix6_text(char *buf, size_t len, const struct in6_addr *a, uint8_t plen)
+{
+	char ip[NET_IP6_STRLEN];
+	snprintf(buf, len, "%s/%u", net_ip6_fmt(a, ip), plen);
+}
+
+static int if6_line_brief(const struct gw_if_info *i, void *arg)
+{
+	struct show_ctx *c = arg;
+	char ll[NET_IP6_STRLEN], a[NET_IP6_STRLEN] = "unassigned";
+	if (i->n_addrs6) /* bare, as IOS's brief form: the full form gives the subnets */
+		net_ip6_fmt(&i->addr6[0], a);
+	cli_printf(c->out, "%-12s %-26s %-6s %-3s %s%s\n", i->name, net_ip6_fmt(&i->ll6, ll),
+	           i->up ? "up" : "down", i->ra_on ? "on" : "off", a,
+	           i->n_addrs6 > 1 ? " (+more)" : "");
+	return 0;
+}
+
+static void if6_prefixes_text(struct show_ctx *c, const struct gw_nd_cfg *nd)
+{
+	char p[NET_IP6_STRLEN + 4];
+	for (unsigned k = 0; k < nd->n_prefixes; k++) {
+		const struct gw_nd_prefix *x = &nd->prefixes[k];
+		prefix6_text(p, sizeof(p), &x->pfx, x->len);
+		cli_printf(c->out, "    %s%s%s%s\n", p, x->no_autoconfig ? " no-autoconfig" : "",
+		           x->off_link ? " off-link" : "", x->no_advertise ? " no-advertise" : "");
+	}
+}
+
+static int if6_line_full(const struct gw_if_info *i, void *arg)
+{
+	struct show_ctx *c = arg;
+	char ip[NET_IP6_STRLEN], p[NET_IP6_STRLEN + 4];
+	cli_printf(c->out, "%s is %s\n", i->name, if_state_text(i));
+	if (i->vrfx != GW_VRF_DEFAULT)
+		cli_printf(c->out, "  VRF %s\n", gw_vrf_name(c->gw, i->vrfx));
+	cli_printf(c->out, "  IPv6 is %s, link-local address is %s%s\n",
+	           i->n_addrs6 ? "routed" : "not routed (no global address)",
+	           net_ip6_fmt(&i->ll6, ip), i->ll6_set ? " (configured)" : "");
+	cli_printf(c->out, "  Global unicast address(es):%s\n", i->n_addrs6 ? "" : " none");
+	for (unsigned k = 0; k < i->n_addrs6; k++) {
+		struct in6_addr net = net_ip6_prefix(&i->addr6[k], i->plen6[k]);
+		prefix6_text(p, sizeof(p), &net, i->plen6[k]);
+		cli_printf(c->out, "    %s, subnet is %s\n", net_ip6_fmt(&i->addr6[k], ip), p);
+	}
+	cli_printf(c->out, "  MTU %u\n", i->mtu);
+	const struct gw_nd_cfg *nd = &i->nd;
+	cli_printf(c->out,
+	           "  ND router advertisements are %s (%s), every %u seconds, lifetime %u "
+	           "seconds\n",
+	           i->ra_on ? "sent" : "not sent", ra_modes[nd->ra], ra_interval(nd),
+	           ra_lifetime(nd));
+	cli_printf(c->out, "  Managed address configuration flag %s, other configuration flag %s\n",
+	           nd->managed ? "on" : "off", nd->other ? "on" : "off");
+	if (nd->n_prefixes)
+		cli_printf(c->out, "  Prefix settings:\n");
+	if6_prefixes_text(c, nd);
+	return 0;
+}
+
+static void if6_nd_json(struct show_ctx *c, const struct gw_if_info *i)
+{
+	char p[NET_IP6_STRLEN + 4];
+	const struct gw_nd_cfg *nd = &i->nd;
+	cli_printf(c->out,
+	           ",\"ra\":{\"sending\":%s,\"mode\":\"%s\",\"interval\":%u,\"lifetime\":%u,"
+	           "\"managed\":%s,\"other\":%s,\"prefixes\":[",
+	           i->ra_on ? "true" : "false", ra_modes[nd->ra], ra_interval(nd), ra_lifetime(nd),
+	           nd->managed ? "true" : "false", nd->other ? "true" : "false");
+	for (unsigned k = 0; k < nd->n_prefixes; k++) {
+		const struct gw_nd_prefix *x = &nd->prefixes[k];
+		prefix6_text(p, sizeof(p), &x->pfx, x->len);
+		cli_printf(
+		    c->out,
+		    "%s{\"prefix\":\"%s\",\"autoconfig\":%s,\"on_link\":%s,\"advertise\":%s}",
+		    k ? "," : "", p, x->no_autoconfig ? "false" : "true",
+		    x->off_link ? "false" : "true", x->no_advertise ? "false" : "true");
+	}
+	cli_printf(c->out, "]}");
+}
+
+static int if6_line_json(const struct gw_if_info *i, void *arg)
+{
+	struct show_ctx *c = arg;
+	char ip[NET_IP6_STRLEN], p[NET_IP6_STRLEN + 4];
+	cli_printf(c->out, "%s{\"name\":", jsep(c));
+	jstr(c->out, i->name);
+	cli_printf(c->out, ",\"vrf\":");
+	jstr(c->out, gw_vrf_name(c->gw, i->vrfx));
+	cli_printf(c->out,
+	           ",\"up\":%s,\"mtu\":%u,\"link_local\":\"%s\",\"link_local_configured\":%s,"
+	           "\"addresses\":[",
+	           i->up ? "true" : "false", i->mtu, net_ip6_fmt(&i->ll6, ip),
+	           i->ll6_set ? "true" : "false");
+	for (unsigned k = 0; k < i->n_addrs6; k++) {
+		prefix6_text(p, sizeof(p), &i->addr6[k], i->plen6[k]);
+		cli_printf(c->out, "%s\"%s\"", k ? "," : "", p);
+	}
+	cli_printf(c->out, "]");
+	if6_nd_json(c, i);
+	cli_printf(c->out, "}");
+	return 0;
+}
+
+/* show ipv6 interface [brief] [json] */
+static int cmd_show_ipv6_if(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+{
+	struct show_ctx c;
+	if (!show_begin(&c, s, a, out))
+		return CLI_R_ERROR;
+	bool brief = a->argc > 3 && !strcmp(a->argv[3], "brief");
+	if (c.json) {
+		cli_printf(out, "{\"interfaces\":[");
+		gw_if_walk(c.gw, if6_line_json, &c);
+		cli_printf(out, "]}\n");
+		return CLI_R_OK;
+	}
+	if (brief)
+		cli_printf(out, "%-12s %-26s %-6s %-3s %s\n", "Interface", "Link-local", "State",
+		           "RA", "Global address");
+	gw_if_walk(c.gw, brief ? if6_line_brief : if6_line_full, &c);
+	return CLI_R_OK;
+}
+
+static const struct cli_cmd show_ipv6_if_cmd = {
+    .syntax = "show ipv6 interface [json]",
+    .help = "Show running system information|IPv6|IPv6 of the interfaces, ND and router "
+            "advertisements|Machine-readable output",
+    .modes = CLI_MODES_ALL,
+    .fn = cmd_show_ipv6_if,
+};
+
+static const struct cli_cmd show_ipv6_if_brief_cmd = {
+    .syntax = "show ipv6 interface brief [json]",
+    .help = "Show running system information|IPv6|IPv6 of the interfaces, ND and router "
+            "advertisements|One line per interface|Machine-readable output",
+    .modes = CLI_MODES_ALL,
+    .fn = cmd_show_ipv6_if,
 };
 
 /* ---------------------------------------------------------------- bridge domains, vxlan */
@@ -1381,6 +1669,8 @@ const struct cli_cmd *const cli_show_cmds[] = {
     &show_running_cmd,
     &show_interfaces_cmd,
     &show_interfaces_brief_cmd,
+    &show_ipv6_if_cmd,
+    &show_ipv6_if_brief_cmd,
     &show_bd_cmd,
     &show_bd_one_cmd,
     &show_vxlan_cmd,
@@ -1390,8 +1680,14 @@ const struct cli_cmd *const cli_show_cmds[] = {
     &show_ip_route_to_cmd,
     &show_ip_route_vrf_cmd,
     &show_ip_route_vrf_to_cmd,
+    &show_ipv6_route_cmd,
+    &show_ipv6_route_to_cmd,
+    &show_ipv6_route_vrf_cmd,
+    &show_ipv6_route_vrf_to_cmd,
     &show_ip_arp_cmd,
     &show_ip_arp_vrf_cmd,
+    &show_ipv6_nbr_cmd,
+    &show_ipv6_nbr_vrf_cmd,
     &show_vrf_cmd,
     &show_vrf_one_cmd,
     &show_counters_cmd,

@@ -49,8 +49,10 @@ case $cmd in
     demo_down
     mkdir -p "$DEMO_DIR"
     lab_up || { echo "lab_up failed" >&2; exit 1; }
+    # dual stack: h1 and h2 take an IPv6 address from the gateway's router advertisements
+    lab_host6_on h1 && lab_host6_on h2 && lab_ext6_up || { demo_down; exit 1; }
     if [ "$kernel" = 1 ]; then
-      kernel_gw_up || { demo_down; exit 1; }
+      kernel_gw_up --ipv6 || { demo_down; exit 1; }
       echo "kernel" >"$DEMO_DIR/mode"
       echo "gateway: the Linux kernel in vxdemo-gw (vxlan5000/6000/7000 + br10/br20/br30)"
     else
@@ -66,18 +68,29 @@ case $cmd in
     echo
     show h1 ping -n -c 3 -i 0.2 -w 10 10.1.20.60
     echo
+    # SLAAC: each host's address and default router come from the gateway's RAs
+    h1v6='' h2v6=''
+    wait_until 30 lab_slaac h1 "${LAB_PFX6[1]}" >/dev/null && h1v6=$(lab_slaac h1 "${LAB_PFX6[1]}")
+    wait_until 30 lab_slaac h2 "${LAB_PFX6[2]}" >/dev/null && h2v6=$(lab_slaac h2 "${LAB_PFX6[2]}")
+    echo "SLAAC: h1 ${h1v6:-(none)}, h2 ${h2v6:-(none)}   (address, default router)"
+    h1v6=${h1v6%% *} h2v6=${h2v6%% *}
+    [ -n "$h2v6" ] && show h1 ping -6 -n -c 3 -i 0.2 -w 10 "$h2v6"
+    echo
     # Exactly-once delivery, checked on each kind of path: N echo requests 50 ms apart, each
     # answered once (lab_ping_exact: no loss, no "(DUP!)").
     echo "Exactly-once delivery (10 echo requests per path, 50 ms apart):"
     bad=0
     for path in "h1 10.1.20.60 across VNIs 5000 -> 6000" "h3 10.1.10.50 flood-group VNI 7000 -> 5000" \
-      "h1 $LAB_EXT_HOST VNI 5000 -> uplink host" "ext 10.1.10.50 uplink host -> VNI 5000"; do
+      "h1 $LAB_EXT_HOST VNI 5000 -> uplink host" "ext 10.1.10.50 uplink host -> VNI 5000" \
+      "h1 ${h2v6:-no-slaac-address} IPv6 VNI 5000 -> 6000" "h1 $LAB_EXT6_HOST IPv6 VNI 5000 -> uplink host" \
+      "ext ${h1v6:-no-slaac-address} IPv6 uplink host -> VNI 5000"; do
       read -r from dst what <<<"$path"
       args=()
       [ "$from" = ext ] && args=(-I "$LAB_EXT_HOST")
+      [ "$from" = ext ] && [[ $dst == *:* ]] && args=(-I "$LAB_EXT6_HOST")
       res=$(lab_ping_exact "$from" "$dst" 10 "${args[@]}" | tail -n 1)
       rc=$?
-      printf '  %-4s -> %-14s %-32s %s\n' "$from" "$dst" "($what)" "${res% (expected*}"
+      printf '  %-4s -> %-28s %-34s %s\n' "$from" "$dst" "($what)" "${res% (expected*}"
       [ $rc = 0 ] || bad=1
     done
     if [ $bad = 0 ]; then
@@ -94,11 +107,15 @@ underlay bridge, vxdemo-gw the gateway (192.0.2.1, uplink up0), vxdemo-ext the "
 
   ip netns exec vxdemo-h1 ping 10.1.20.60
   ip netns exec vxdemo-h3 ping 198.51.100.10
+  ip netns exec vxdemo-h1 ping -6 $LAB_EXT6_HOST
+  ip netns exec vxdemo-h1 tracepath -6 -n $LAB_EXT6_HOST
   ip netns exec vxdemo-ul tcpdump -ni br0 udp port 4789
 EOF
     if [ "$kernel" = 0 ]; then
       cat <<EOF
   ip netns exec vxdemo-gw $VXGW_CLI -s $GW_SOCK -c "show ip arp"
+  ip netns exec vxdemo-gw $VXGW_CLI -s $GW_SOCK -c "show ipv6 neighbors"
+  ip netns exec vxdemo-gw $VXGW_CLI -s $GW_SOCK -c "show ipv6 interface brief"
   ip netns exec vxdemo-gw $VXGW_CLI -s $GW_SOCK -c "show mac address-table"
   ip netns exec vxdemo-gw $VXGW_CLI -s $GW_SOCK          (interactive shell)
   edit $DEMO_DIR/vxgw.conf, then: kill -HUP \$(cat $DEMO_DIR/vxgwd.pid)

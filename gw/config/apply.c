@@ -11,6 +11,12 @@
  * (an interface changing VRF drops its addresses there and waits in the default VRF),
  * created in pass 2, before pass 3 puts interfaces and routes into them.
  *
+ * IPv6 rides the same passes: static neighbours and routes leave in pass 1 before the
+ * interfaces they name, addresses that go (all of them when the interface changes VRF)
+ * leave with the IPv4 ones, and pass 3 sets the link-local address and the RA settings
+ * (each only when it changed: a change makes the gateway advertise) before it adds
+ * addresses, then routes and neighbours.
+ *
  * Each step is idempotent (an add of what exists, a removal of what is gone, succeed), so
  * that a failed apply can be undone by applying the old configuration the same way.
  */
@@ -29,6 +35,14 @@ static const char *ipstr(uint32_t ip)
 	static int i;
 	i ^= 1;
 	return net_ip_fmt(ip, buf[i]);
+}
+
+static const char *ip6str(const struct in6_addr *a)
+{
+	static char buf[2][NET_IP6_STRLEN];
+	static int i;
+	i ^= 1;
+	return net_ip6_fmt(a, buf[i]);
 }
 
 static const struct gw_cfg empty_cfg;
@@ -61,7 +75,41 @@ static struct fib *vrf_fib(struct gw *gw, const char *vrf)
 	return gw_vrf_find(gw, vrf, &vrfx) ? gw_vrf_fib(gw, vrfx) : NULL;
 }
 
+/* The IPv6 FIB of a VRF of the configuration; NULL: not there. */
+static struct fib6 *vrf_fib6(struct gw *gw, const char *vrf)
+{
+	uint16_t vrfx;
+	return gw_vrf_find(gw, vrf, &vrfx) ? gw_vrf_fib6(gw, vrfx) : NULL;
+}
+
+/* A configured IPv6 next hop as the FIB takes it; false: its interface is not there. */
+static bool route6_nh(struct gw *gw, const struct gw_cfg_route6 *r, struct fib6_nh *nh)
+{
+	memset(nh, 0, sizeof(*nh));
+	nh->kind = r->kind;
+	nh->ip = r->nh;
+	nh->ifx = r->ifname[0] ? gw_if_by_name(gw, r->ifname) : 0;
+	return !r->ifname[0] || nh->ifx;
+}
+
 /* ---------------------------------------------------------------- pass 1: removals */
+
+static void remove_statics6(struct gw *gw, const struct gw_cfg *old, const struct gw_cfg *new_)
+{
+	for (size_t i = 0; i < old->nbrs6.n; i++) {
+		const struct gw_cfg_nbr6 *e = &old->nbrs6.v[i];
+		uint16_t ifx = gw_if_by_name(gw, e->ifname);
+		if (ifx && !gw_cfg_nbr6_find(new_, &e->ip, e->ifname))
+			arp6_static_del(gw_nd(gw), ifx, &e->ip);
+	}
+	for (size_t i = 0; i < old->routes6.n; i++) {
+		const struct gw_cfg_route6 *r = &old->routes6.v[i];
+		struct fib6_nh nh;
+		struct fib6 *fib = vrf_fib6(gw, r->vrf);
+		if (fib && !gw_cfg_route6_find(new_, r) && route6_nh(gw, r, &nh))
+			fib6_route_del(fib, &r->pfx, r->len, &nh);
+	}
+}
 
 static void remove_statics(struct gw *gw, const struct gw_cfg *old, const struct gw_cfg *new_)
 {
@@ -81,6 +129,24 @@ static void remove_statics(struct gw *gw, const struct gw_cfg *old, const struct
 		if (fib && !has_route(new_, r))
 			fib_route_del(fib, r->pfx, r->len, &nh);
 	}
+	remove_statics6(gw, old, new_);
+}
+
+static bool has_addr6(const struct gw_cfg_if *f, const struct in6_addr *a, uint8_t len)
+{
+	for (unsigned k = 0; k < f->n_addrs6; k++)
+		if (net_ip6_eq(&f->addr6[k], a) && f->plen6[k] == len)
+			return true;
+	return false;
+}
+
+/* The IPv6 addresses of o that n does not have (n NULL: all of them) leave ifx. */
+static void remove_addrs6(struct gw *gw, uint16_t ifx, const struct gw_cfg_if *o,
+                          const struct gw_cfg_if *n)
+{
+	for (unsigned k = 0; k < o->n_addrs6; k++)
+		if (!n || !has_addr6(n, &o->addr6[k], o->plen6[k]))
+			gw_if_addr6_del(gw, ifx, &o->addr6[k], o->plen6[k]);
 }
 
 static void remove_interfaces(struct gw *gw, const struct gw_cfg *old, const struct gw_cfg *new_)
@@ -106,6 +172,7 @@ static void remove_interfaces(struct gw *gw, const struct gw_cfg *old, const str
 			same++;
 		for (unsigned k = same; k < o->n_addrs; k++)
 			gw_if_addr_del(gw, ifx, o->addr[k], o->plen[k]);
+		remove_addrs6(gw, ifx, o, moves ? NULL : n);
 		/* without addresses it can wait in the default VRF: its own may be going away */
 		if (moves)
 			gw_if_set_vrf(gw, ifx, GW_VRF_DEFAULT);
@@ -243,6 +310,30 @@ static void release_dot1q(struct gw *gw, const struct gw_cfg *new_)
 	}
 }
 
+/* The link-local address and the RA settings, each only when it changes (a change sends
+ * advertisements), then the global addresses that are missing. */
+static int apply_if6(struct gw *gw, uint16_t ifx, const struct gw_cfg_if *n, char *err)
+{
+	struct gw_if_info info;
+	if (!gw_if_get(gw, ifx, &info))
+		return fail(err, "interface %s: %s", n->name, gw_strerror(GW_E_NOENT));
+	int r = GW_OK;
+	if (info.ll6_set != n->ll6_set || (n->ll6_set && !net_ip6_eq(&info.ll6, &n->ll6)))
+		r = gw_if_set_ll6(gw, ifx, n->ll6_set ? &n->ll6 : NULL);
+	if (r != GW_OK)
+		return fail(err, "interface %s: ipv6 address %s link-local: %s", n->name,
+		            ip6str(&n->ll6), gw_strerror(r));
+	if (!gw_cfg_nd_equal(&info.nd, &n->nd) && (r = gw_if_set_nd(gw, ifx, &n->nd)) != GW_OK)
+		return fail(err, "interface %s: ipv6 nd: %s", n->name, gw_strerror(r));
+	for (unsigned k = 0; k < n->n_addrs6; k++) {
+		r = gw_if_addr6_add(gw, ifx, &n->addr6[k], n->plen6[k]);
+		if (r != GW_OK && r != GW_E_EXISTS)
+			return fail(err, "interface %s: ipv6 address %s/%u: %s", n->name,
+			            ip6str(&n->addr6[k]), n->plen6[k], gw_strerror(r));
+	}
+	return GW_CFG_OK;
+}
+
 static int apply_if(struct gw *gw, const struct gw_cfg *c, const struct gw_cfg_if *n,
                     const struct gw_cfg_env *env, char *err)
 {
@@ -269,6 +360,8 @@ static int apply_if(struct gw *gw, const struct gw_cfg *c, const struct gw_cfg_i
 		r = gw_if_set_up(gw, ifx, !n->shutdown);
 	if (r == GW_OK && n->dot1q)
 		r = gw_if_set_dot1q(gw, ifx, n->dot1q);
+	if (r == GW_OK && apply_if6(gw, ifx, n, err))
+		return GW_CFG_ERR;
 	for (unsigned k = 0; r == GW_OK && k < n->n_addrs; k++) {
 		r = gw_if_addr_add(gw, ifx, n->addr[k], n->plen[k]);
 		if (r == GW_E_EXISTS)
@@ -279,6 +372,37 @@ static int apply_if(struct gw *gw, const struct gw_cfg *c, const struct gw_cfg_i
 	}
 	if (r != GW_OK)
 		return fail(err, "interface %s: %s", n->name, gw_strerror(r));
+	return GW_CFG_OK;
+}
+
+static int add_route6(struct gw *gw, const struct gw_cfg_route6 *r, char *err)
+{
+	struct fib6_nh nh;
+	struct fib6 *fib = vrf_fib6(gw, r->vrf);
+	int e =
+	    fib && route6_nh(gw, r, &nh) ? fib6_route_add(fib, &r->pfx, r->len, &nh) : FIB_E_INVAL;
+	if (e == FIB_OK || e == FIB_E_EXISTS)
+		return GW_CFG_OK;
+	return fail(err, "ipv6 route %s%s%s%s/%u: %s", r->vrf[0] ? "vrf " : "", r->vrf,
+	            r->vrf[0] ? " " : "", ip6str(&r->pfx), r->len, fib_strerror(e));
+}
+
+static int add_statics6(struct gw *gw, const struct gw_cfg *old, const struct gw_cfg *new_,
+                        char *err)
+{
+	for (size_t i = 0; i < new_->routes6.n; i++)
+		if (add_route6(gw, &new_->routes6.v[i], err))
+			return GW_CFG_ERR;
+	for (size_t i = 0; i < new_->nbrs6.n; i++) {
+		const struct gw_cfg_nbr6 *e = &new_->nbrs6.v[i];
+		const struct gw_cfg_nbr6 *o = gw_cfg_nbr6_find(old, &e->ip, e->ifname);
+		if (o && !memcmp(o->mac, e->mac, 6))
+			continue;
+		uint16_t ifx = gw_if_by_name(gw, e->ifname);
+		if (!ifx || arp6_static_add(gw_nd(gw), ifx, &e->ip, e->mac) != ARP_OK)
+			return fail(err, "ipv6 neighbor %s on %s: could not install",
+			            ip6str(&e->ip), e->ifname);
+	}
 	return GW_CFG_OK;
 }
 
@@ -304,6 +428,8 @@ static int add_statics(struct gw *gw, const struct gw_cfg *old, const struct gw_
 			return fail(err, "arp %s on %s: could not install", ipstr(a->ip),
 			            a->ifname);
 	}
+	if (add_statics6(gw, old, new_, err))
+		return GW_CFG_ERR;
 	for (size_t i = 0; i < new_->macs.n; i++) {
 		const struct gw_cfg_mac *m = &new_->macs.v[i], *o = find_mac(old, m);
 		if (o && o->vtep == m->vtep)

@@ -129,6 +129,53 @@ static int cmp_mac(const void *k, const void *e)
 	return r ? r : memcmp(a->mac, b->mac, 6);
 }
 
+static int cmp_ip6(const struct in6_addr *a, const struct in6_addr *b)
+{
+	return memcmp(a, b, sizeof(*a));
+}
+
+static int cmp_route6(const void *k, const void *e)
+{
+	const struct gw_cfg_route6 *a = k, *b = e;
+	int r = strcmp(a->vrf, b->vrf);
+	if (!r)
+		r = cmp_ip6(&a->pfx, &b->pfx);
+	if (!r)
+		r = cmp_u32(a->len, b->len);
+	if (!r)
+		r = cmp_u32(a->kind, b->kind);
+	if (!r)
+		r = cmp_ip6(&a->nh, &b->nh);
+	return r ? r : strcmp(a->ifname, b->ifname);
+}
+
+static int cmp_nbr6(const void *k, const void *e)
+{
+	const struct gw_cfg_nbr6 *a = k, *b = e;
+	int r = strcmp(a->ifname, b->ifname);
+	return r ? r : cmp_ip6(&a->ip, &b->ip);
+}
+
+static const char *ip6str(const struct in6_addr *a)
+{
+	static char buf[4][NET_IP6_STRLEN];
+	static int i;
+	i = (i + 1) % 4;
+	return net_ip6_fmt(a, buf[i]);
+}
+
+static const char *nh6str(const struct gw_cfg_route6 *r)
+{
+	static char buf[2][NET_IP6_STRLEN + GW_IF_NAMELEN + 1];
+	static int i;
+	i ^= 1;
+	if (r->kind == FIB_NH_NULL0)
+		return "null0";
+	snprintf(buf[i], sizeof(buf[i]), "%s%s%s", ip6str(&r->nh), r->ifname[0] ? " " : "",
+	         r->ifname);
+	return buf[i];
+}
+
 static const char *ipstr(uint32_t ip)
 {
 	static char buf[4][NET_IP_STRLEN];
@@ -174,6 +221,8 @@ void gw_cfg_free(struct gw_cfg *c)
 	free(c->arps.v);
 	free(c->macs.v);
 	free(c->users.v);
+	free(c->routes6.v);
+	free(c->nbrs6.v);
 	free(c);
 }
 
@@ -205,6 +254,8 @@ struct gw_cfg *gw_cfg_clone(const struct gw_cfg *c)
 	ok = VEC_DUP(d->arps, c->arps) && ok;
 	ok = VEC_DUP(d->macs, c->macs) && ok;
 	ok = VEC_DUP(d->users, c->users) && ok;
+	ok = VEC_DUP(d->routes6, c->routes6) && ok;
+	ok = VEC_DUP(d->nbrs6, c->nbrs6) && ok;
 	if (!ok) {
 		gw_cfg_free(d);
 		return NULL;
@@ -220,6 +271,7 @@ bool gw_cfg_equal(const struct gw_cfg *a, const struct gw_cfg *b)
 	       a->udp_port == b->udp_port && VEC_EQ(a->vrfs, b->vrfs) && VEC_EQ(a->bds, b->bds) &&
 	       VEC_EQ(a->ifs, b->ifs) && VEC_EQ(a->routes, b->routes) && VEC_EQ(a->arps, b->arps) &&
 	       VEC_EQ(a->macs, b->macs) && VEC_EQ(a->users, b->users) &&
+	       VEC_EQ(a->routes6, b->routes6) && VEC_EQ(a->nbrs6, b->nbrs6) &&
 	       !strcmp(a->enable_secret, b->enable_secret) && a->vty == b->vty &&
 	       a->vty_addr == b->vty_addr && a->vty_port == b->vty_port &&
 	       a->vty_timeout == b->vty_timeout && a->anycast_mac_set == b->anycast_mac_set &&
@@ -311,6 +363,12 @@ static const char *vrf_user(const struct gw_cfg *c, const char *name, char *buf,
 			         c->routes.v[i].len);
 			return buf;
 		}
+	for (size_t i = 0; i < c->routes6.n; i++)
+		if (!strcmp(c->routes6.v[i].vrf, name)) {
+			snprintf(buf, len, "ipv6 route vrf %s %s/%u", name,
+			         ip6str(&c->routes6.v[i].pfx), c->routes6.v[i].len);
+			return buf;
+		}
 	return NULL;
 }
 
@@ -325,7 +383,7 @@ int gw_cfg_vrf(struct gw_cfg *c, const char *name, bool add, char *err)
 	bool found;
 	size_t at = VEC_FIND(c->vrfs, &key, cmp_vrf, &found);
 	if (!add) {
-		char user[96];
+		char user[128];
 		if (!found)
 			return fail(err, "vrf %s does not exist", name);
 		if (vrf_user(c, name, user, sizeof(user)))
@@ -566,11 +624,33 @@ int gw_cfg_if_add(struct gw_cfg *c, uint8_t kind, const char *name, uint32_t bd_
 	return GW_CFG_OK;
 }
 
+/* A static IPv6 entry that names interface `name`: NULL when none does. */
+static const char *if_user6(const struct gw_cfg *c, const char *name, char *buf, size_t len)
+{
+	for (size_t i = 0; i < c->routes6.n; i++) {
+		const struct gw_cfg_route6 *r = &c->routes6.v[i];
+		if (!strcmp(r->ifname, name)) {
+			snprintf(buf, len, "ipv6 route %s%s%s%s/%u %s", r->vrf[0] ? "vrf " : "",
+			         r->vrf, r->vrf[0] ? " " : "", ip6str(&r->pfx), r->len, nh6str(r));
+			return buf;
+		}
+	}
+	for (size_t i = 0; i < c->nbrs6.n; i++)
+		if (!strcmp(c->nbrs6.v[i].ifname, name)) {
+			snprintf(buf, len, "ipv6 neighbor %s", ip6str(&c->nbrs6.v[i].ip));
+			return buf;
+		}
+	return NULL;
+}
+
 int gw_cfg_if_del(struct gw_cfg *c, const char *name, char *err)
 {
 	struct gw_cfg_if *i = cfg_if_get(c, name, err);
+	char user[160];
 	if (!i)
 		return GW_CFG_ERR;
+	if (if_user6(c, name, user, sizeof(user)))
+		return fail(err, "interface %s is still used by %s", name, user);
 	VEC_REMOVE(c->ifs, (size_t)(i - c->ifs.v));
 	return GW_CFG_OK;
 }
@@ -753,6 +833,9 @@ int gw_cfg_if_set_dot1q(struct gw_cfg *c, const char *name, uint32_t vlan, char 
 	return GW_CFG_OK;
 }
 
+static int if_addrs6_fit(const struct gw_cfg *c, const struct gw_cfg_if *f, const char *vrf,
+                         char *err);
+
 int gw_cfg_if_set_vrf(struct gw_cfg *c, const char *name, const char *vrf, char *err)
 {
 	struct gw_cfg_if *i = cfg_if_get(c, name, err);
@@ -770,6 +853,8 @@ int gw_cfg_if_set_vrf(struct gw_cfg *c, const char *name, const char *vrf, char 
 			            ipstr(i->addr[k]), i->plen[k], name, ipstr(o->addr[w]),
 			            o->plen[w], o->name, to[0] ? to : "default");
 	}
+	if (if_addrs6_fit(c, i, to, err))
+		return GW_CFG_ERR;
 	memcpy(i->vrf, to, sizeof(i->vrf));
 	return GW_CFG_OK;
 }
@@ -784,6 +869,288 @@ int gw_cfg_if_set_anycast(struct gw_cfg *c, const char *name, bool on, char *err
 		            name);
 	i->anycast = on;
 	return GW_CFG_OK;
+}
+
+/* ---------------------------------------------------------------- interfaces: IPv6 */
+
+/* A unicast address a neighbour or next hop can have: not unspecified, loopback or
+ * multicast (link-local is fine: it names its interface). */
+static bool ip6_is_unicast(const struct in6_addr *a)
+{
+	return !net_ip6_is_zero(a) && !net_ip6_is_loopback(a) && !net_ip6_is_mcast(a);
+}
+
+/* A global address an interface may carry: below /127 not the subnet's all-zero address
+ * (the subnet-router anycast address, RFC 4291 2.6.1), a frequent slip for the prefix. */
+static bool addr6_host_ok(const struct in6_addr *a, uint8_t len)
+{
+	if (len == 0 || len > 128 || !ip6_is_unicast(a) || net_ip6_is_linklocal(a))
+		return false;
+	struct in6_addr net = net_ip6_prefix(a, len);
+	return len >= 127 || !net_ip6_eq(&net, a);
+}
+
+/* Do two IPv6 subnets overlap? */
+static bool subnet6_overlaps(const struct in6_addr *a, uint8_t alen, const struct in6_addr *b,
+                             uint8_t blen)
+{
+	uint8_t l = alen < blen ? alen : blen;
+	struct in6_addr na = net_ip6_prefix(a, l), nb = net_ip6_prefix(b, l);
+	return net_ip6_eq(&na, &nb);
+}
+
+/*
+ * The interface (and in *which its address) whose IPv6 subnet addr/len overlaps, in VRF
+ * vrf, other than address addr itself on `self`; NULL when none. Tenants in different
+ * VRFs may use the same subnets.
+ */
+static const struct gw_cfg_if *addr6_overlap(const struct gw_cfg *c, const struct gw_cfg_if *self,
+                                             const char *vrf, const struct in6_addr *addr,
+                                             uint8_t len, unsigned *which)
+{
+	for (size_t i = 0; i < c->ifs.n; i++) {
+		const struct gw_cfg_if *o = &c->ifs.v[i];
+		if (strcmp(o->vrf, vrf))
+			continue;
+		for (unsigned k = 0; k < o->n_addrs6; k++) {
+			if (o == self && net_ip6_eq(&o->addr6[k], addr))
+				continue;
+			if (subnet6_overlaps(addr, len, &o->addr6[k], o->plen6[k])) {
+				*which = k;
+				return o;
+			}
+		}
+	}
+	return NULL;
+}
+
+/* The IPv6 subnets of interface f would overlap others in VRF vrf: the message in err. */
+static int if_addrs6_fit(const struct gw_cfg *c, const struct gw_cfg_if *f, const char *vrf,
+                         char *err)
+{
+	for (unsigned k = 0; k < f->n_addrs6; k++) {
+		unsigned w;
+		const struct gw_cfg_if *o = addr6_overlap(c, f, vrf, &f->addr6[k], f->plen6[k], &w);
+		if (o)
+			return fail(err, "%s/%u on %s overlaps %s/%u on %s in vrf %s",
+			            ip6str(&f->addr6[k]), f->plen6[k], f->name,
+			            ip6str(&o->addr6[w]), o->plen6[w], o->name,
+			            vrf[0] ? vrf : "default");
+	}
+	return GW_CFG_OK;
+}
+
+static void if_addrs6_clear(struct gw_cfg_if *i)
+{
+	i->n_addrs6 = 0;
+	memset(i->addr6, 0, sizeof(i->addr6));
+	memset(i->plen6, 0, sizeof(i->plen6));
+	i->ll6_set = false;
+	memset(&i->ll6, 0, sizeof(i->ll6));
+}
+
+/* The slot of addr/len in the sorted list (found: it is there). */
+static unsigned if_addr6_slot(const struct gw_cfg_if *i, const struct in6_addr *addr, uint8_t len,
+                              bool *found)
+{
+	unsigned k = 0;
+	while (k < i->n_addrs6) {
+		int r = cmp_ip6(&i->addr6[k], addr);
+		if (r > 0 || (r == 0 && i->plen6[k] >= len))
+			break;
+		k++;
+	}
+	*found = k < i->n_addrs6 && net_ip6_eq(&i->addr6[k], addr) && i->plen6[k] == len;
+	return k;
+}
+
+static int if_addr6_del(struct gw_cfg_if *i, const struct in6_addr *addr, uint8_t len, char *err)
+{
+	bool found;
+	unsigned k = if_addr6_slot(i, addr, len, &found);
+	if (!found)
+		return fail(err, "%s/%u is not configured on %s", ip6str(addr), len, i->name);
+	unsigned rest = i->n_addrs6 - k - 1;
+	memmove(&i->addr6[k], &i->addr6[k + 1], rest * sizeof(*addr));
+	memmove(&i->plen6[k], &i->plen6[k + 1], rest);
+	i->n_addrs6--;
+	/* zeroed: gw_cfg_equal compares whole structs */
+	memset(&i->addr6[i->n_addrs6], 0, sizeof(*addr));
+	i->plen6[i->n_addrs6] = 0;
+	return GW_CFG_OK;
+}
+
+int gw_cfg_if_addr6(struct gw_cfg *c, const char *name, const struct in6_addr *addr, uint8_t len,
+                    bool add, char *err)
+{
+	struct gw_cfg_if *i = cfg_if_get(c, name, err);
+	if (!i)
+		return GW_CFG_ERR;
+	if (!add && !addr) {
+		if_addrs6_clear(i);
+		return GW_CFG_OK;
+	}
+	if (!add)
+		return if_addr6_del(i, addr, len, err);
+	if (!addr6_host_ok(addr, len))
+		return fail(err, "%s/%u is not a usable global IPv6 host address", ip6str(addr),
+		            len);
+	bool found;
+	unsigned k = if_addr6_slot(i, addr, len, &found), w;
+	if (found)
+		return GW_CFG_OK;
+	const struct gw_cfg_if *o = addr6_overlap(c, NULL, i->vrf, addr, len, &w);
+	if (o)
+		return fail(err, "%s/%u overlaps %s/%u on %s", ip6str(addr), len,
+		            ip6str(&o->addr6[w]), o->plen6[w], o->name);
+	if (i->n_addrs6 >= GW_IF_ADDRS_MAX)
+		return fail(err, "%s: at most %d IPv6 addresses", name, GW_IF_ADDRS_MAX);
+	unsigned rest = i->n_addrs6 - k;
+	memmove(&i->addr6[k + 1], &i->addr6[k], rest * sizeof(*addr));
+	memmove(&i->plen6[k + 1], &i->plen6[k], rest);
+	i->addr6[k] = *addr;
+	i->plen6[k] = len;
+	i->n_addrs6++;
+	return GW_CFG_OK;
+}
+
+int gw_cfg_if_set_ll6(struct gw_cfg *c, const char *name, const struct in6_addr *ll, char *err)
+{
+	struct gw_cfg_if *i = cfg_if_get(c, name, err);
+	if (!i)
+		return GW_CFG_ERR;
+	if (ll && (!net_ip6_is_linklocal(ll) || !ip6_is_unicast(ll)))
+		return fail(err, "%s is not a link-local address (fe80::/10)", ip6str(ll));
+	i->ll6_set = ll != NULL;
+	memset(&i->ll6, 0, sizeof(i->ll6));
+	if (ll)
+		i->ll6 = *ll;
+	return GW_CFG_OK;
+}
+
+int gw_cfg_if_set_suppress_ra(struct gw_cfg *c, const char *name, bool suppress, char *err)
+{
+	struct gw_cfg_if *i = cfg_if_get(c, name, err);
+	if (!i)
+		return GW_CFG_ERR;
+	/* a BDIF sends RAs by default: its `no ipv6 nd suppress-ra` is the default itself */
+	i->nd.ra = suppress                ? GW_ND_RA_SUPPRESS
+	           : i->kind == GW_IF_BDIF ? GW_ND_RA_DEFAULT
+	                                   : GW_ND_RA_SEND;
+	return GW_CFG_OK;
+}
+
+int gw_cfg_if_set_ra_interval(struct gw_cfg *c, const char *name, uint32_t secs, char *err)
+{
+	struct gw_cfg_if *i = cfg_if_get(c, name, err);
+	if (!i)
+		return GW_CFG_ERR;
+	if (secs && (secs < GW_ND_RA_INTERVAL_MIN || secs > GW_ND_RA_INTERVAL_MAX))
+		return fail(err, "ipv6 nd ra-interval %u out of range %d-%d", secs,
+		            GW_ND_RA_INTERVAL_MIN, GW_ND_RA_INTERVAL_MAX);
+	i->nd.ra_interval_s = secs;
+	return GW_CFG_OK;
+}
+
+int gw_cfg_if_set_ra_lifetime(struct gw_cfg *c, const char *name, bool set, uint32_t secs,
+                              char *err)
+{
+	struct gw_cfg_if *i = cfg_if_get(c, name, err);
+	if (!i)
+		return GW_CFG_ERR;
+	if (set && secs > GW_ND_RA_LIFETIME_MAX)
+		return fail(err, "ipv6 nd ra-lifetime %u out of range 0-%d", secs,
+		            GW_ND_RA_LIFETIME_MAX);
+	i->nd.ra_lifetime_set = set;
+	i->nd.ra_lifetime_s = set ? secs : 0;
+	return GW_CFG_OK;
+}
+
+int gw_cfg_if_set_nd_flag(struct gw_cfg *c, const char *name, enum gw_cfg_nd_flag flag, bool on,
+                          char *err)
+{
+	struct gw_cfg_if *i = cfg_if_get(c, name, err);
+	if (!i)
+		return GW_CFG_ERR;
+	if (flag == GW_CFG_ND_MANAGED)
+		i->nd.managed = on;
+	else
+		i->nd.other = on;
+	return GW_CFG_OK;
+}
+
+static int cmp_nd_prefix(const struct gw_nd_prefix *a, const struct in6_addr *pfx, uint8_t len)
+{
+	int r = cmp_ip6(&a->pfx, pfx);
+	return r ? r : cmp_u32(a->len, len);
+}
+
+static int nd_prefix_del(struct gw_nd_cfg *nd, unsigned k)
+{
+	memmove(&nd->prefixes[k], &nd->prefixes[k + 1],
+	        (nd->n_prefixes - k - 1) * sizeof(nd->prefixes[0]));
+	nd->n_prefixes--;
+	memset(&nd->prefixes[nd->n_prefixes], 0, sizeof(nd->prefixes[0]));
+	return GW_CFG_OK;
+}
+
+/* Copied field by field onto a zeroed slot: gw_cfg_equal compares the bytes. */
+static void nd_prefix_set(struct gw_nd_prefix *dst, const struct gw_nd_prefix *p)
+{
+	memset(dst, 0, sizeof(*dst));
+	dst->pfx = p->pfx;
+	dst->len = p->len;
+	dst->no_autoconfig = p->no_autoconfig;
+	dst->off_link = p->off_link;
+	dst->no_advertise = p->no_advertise;
+}
+
+int gw_cfg_if_nd_prefix(struct gw_cfg *c, const char *name, const struct gw_nd_prefix *p, bool add,
+                        char *err)
+{
+	struct gw_cfg_if *i = cfg_if_get(c, name, err);
+	if (!i)
+		return GW_CFG_ERR;
+	struct gw_nd_cfg *nd = &i->nd;
+	unsigned k = 0;
+	while (k < nd->n_prefixes && cmp_nd_prefix(&nd->prefixes[k], &p->pfx, p->len) < 0)
+		k++;
+	bool found = k < nd->n_prefixes && !cmp_nd_prefix(&nd->prefixes[k], &p->pfx, p->len);
+	if (!add)
+		return found ? nd_prefix_del(nd, k)
+		             : fail(err, "ipv6 nd prefix %s/%u is not configured on %s",
+		                    ip6str(&p->pfx), p->len, name);
+	struct in6_addr net = net_ip6_prefix(&p->pfx, p->len);
+	if (p->len == 0 || p->len > 128 || !net_ip6_eq(&net, &p->pfx))
+		return fail(err, "ipv6 nd prefix %s/%u: not a prefix (network is %s/%u)",
+		            ip6str(&p->pfx), p->len, ip6str(&net), p->len);
+	if (net_ip6_is_linklocal(&p->pfx) || net_ip6_is_mcast(&p->pfx))
+		return fail(err, "ipv6 nd prefix %s/%u: not a global unicast prefix",
+		            ip6str(&p->pfx), p->len);
+	if (!found && nd->n_prefixes >= GW_ND_PREFIX_MAX)
+		return fail(err, "%s: at most %d ipv6 nd prefixes", name, GW_ND_PREFIX_MAX);
+	if (!found) {
+		memmove(&nd->prefixes[k + 1], &nd->prefixes[k],
+		        (nd->n_prefixes - k) * sizeof(nd->prefixes[0]));
+		nd->n_prefixes++;
+	}
+	nd_prefix_set(&nd->prefixes[k], p);
+	return GW_CFG_OK;
+}
+
+bool gw_cfg_nd_equal(const struct gw_nd_cfg *a, const struct gw_nd_cfg *b)
+{
+	if (a->ra != b->ra || a->ra_interval_s != b->ra_interval_s ||
+	    a->ra_lifetime_set != b->ra_lifetime_set || a->ra_lifetime_s != b->ra_lifetime_s ||
+	    a->managed != b->managed || a->other != b->other || a->n_prefixes != b->n_prefixes)
+		return false;
+	for (unsigned k = 0; k < a->n_prefixes; k++) {
+		const struct gw_nd_prefix *x = &a->prefixes[k], *y = &b->prefixes[k];
+		if (cmp_nd_prefix(x, &y->pfx, y->len) || x->no_autoconfig != y->no_autoconfig ||
+		    x->off_link != y->off_link || x->no_advertise != y->no_advertise)
+			return false;
+	}
+	return true;
 }
 
 /* ---------------------------------------------------------------- static entries */
@@ -875,6 +1242,18 @@ int gw_cfg_vrf_route(struct gw_cfg *c, const char *vrf, uint32_t pfx, uint8_t le
 	return GW_CFG_OK;
 }
 
+/* A static neighbour of either family (`what` its command, ip its address as text): a
+ * unicast address and a unicast MAC. */
+static int neighbour_check(const char *what, const char *ip, bool unicast, const uint8_t *mac,
+                           char *err)
+{
+	if (!unicast)
+		return fail(err, "%s %s: not a unicast address", what, ip);
+	if (net_mac_is_mcast(mac) || net_mac_is_zero(mac))
+		return fail(err, "%s %s: %s is not a unicast MAC", what, ip, macstr(mac));
+	return GW_CFG_OK;
+}
+
 int gw_cfg_arp(struct gw_cfg *c, uint32_t ip, const uint8_t *mac, const char *ifname, bool add,
                char *err)
 {
@@ -888,10 +1267,8 @@ int gw_cfg_arp(struct gw_cfg *c, uint32_t ip, const uint8_t *mac, const char *if
 		VEC_REMOVE(c->arps, at);
 		return GW_CFG_OK;
 	}
-	if (!ip_is_unicast(ip))
-		return fail(err, "arp %s: not a unicast address", ipstr(ip));
-	if (net_mac_is_mcast(mac) || net_mac_is_zero(mac))
-		return fail(err, "arp %s: %s is not a unicast MAC", ipstr(ip), macstr(mac));
+	if (neighbour_check("arp", ipstr(ip), ip_is_unicast(ip), mac, err))
+		return GW_CFG_ERR;
 	if (!found) {
 		struct gw_cfg_arp *a = VEC_INSERT(c->arps, at);
 		if (!a)
@@ -956,6 +1333,157 @@ const struct gw_cfg_mac *gw_cfg_mac_find(const struct gw_cfg *c, uint32_t bd_id,
 	bool found;
 	size_t at = VEC_FIND(c->macs, &key, cmp_mac, &found);
 	return found ? &c->macs.v[at] : NULL;
+}
+
+/* ---------------------------------------------------------------- static entries: IPv6 */
+
+/* The next hops of (vrf, pfx, len): how many, from which index, null0 among them. */
+static size_t route6_hops(const struct gw_cfg *c, const struct gw_cfg_route6 *key, size_t *first,
+                          bool *has_null)
+{
+	struct gw_cfg_route6 k;
+	memset(&k, 0, sizeof(k));
+	k.pfx = key->pfx;
+	k.len = key->len;
+	memcpy(k.vrf, key->vrf, sizeof(k.vrf));
+	bool found;
+	size_t at = VEC_FIND(c->routes6, &k, cmp_route6, &found), n = 0;
+	*first = at;
+	*has_null = false;
+	for (; at < c->routes6.n && !strcmp(c->routes6.v[at].vrf, k.vrf) &&
+	       net_ip6_eq(&c->routes6.v[at].pfx, &k.pfx) && c->routes6.v[at].len == k.len;
+	     at++) {
+		n++;
+		*has_null |= c->routes6.v[at].kind == FIB_NH_NULL0;
+	}
+	return n;
+}
+
+/* Removes the next hops of key's prefix that nh names (NULL: all; an ifname "": any). */
+static int route6_del(struct gw_cfg *c, const struct gw_cfg_route6 *key,
+                      const struct gw_cfg_route6 *nh, char *err)
+{
+	size_t first, removed = 0;
+	bool has_null;
+	size_t n = route6_hops(c, key, &first, &has_null);
+	for (size_t at = first + n; at-- > first;) {
+		const struct gw_cfg_route6 *r = &c->routes6.v[at];
+		if (nh && (r->kind != nh->kind ||
+		           (nh->kind == FIB_NH_IP && !net_ip6_eq(&r->nh, &nh->nh)) ||
+		           (nh->ifname[0] && strcmp(r->ifname, nh->ifname))))
+			continue;
+		VEC_REMOVE(c->routes6, at);
+		removed++;
+	}
+	if (removed)
+		return GW_CFG_OK;
+	if (!nh)
+		return fail(err, "no ipv6 route %s/%u is configured%s%s", ip6str(&key->pfx),
+		            key->len, key->vrf[0] ? " in vrf " : "", key->vrf);
+	return fail(err, "ipv6 route %s/%u via %s is not configured%s%s", ip6str(&key->pfx),
+	            key->len, nh6str(nh), key->vrf[0] ? " in vrf " : "", key->vrf);
+}
+
+/* A next hop as a route can use it; the message names the bad word. */
+static int route6_nh_check(const struct gw_cfg_route6 *nh, char *err)
+{
+	if (nh->kind != FIB_NH_IP)
+		return GW_CFG_OK;
+	if (!ip6_is_unicast(&nh->nh))
+		return fail(err, "next hop %s is not a unicast address", ip6str(&nh->nh));
+	if (net_ip6_is_linklocal(&nh->nh) && !nh->ifname[0])
+		return fail(err, "next hop %s is link-local: name its interface", ip6str(&nh->nh));
+	return GW_CFG_OK;
+}
+
+int gw_cfg_route6(struct gw_cfg *c, const char *vrf, const struct in6_addr *pfx, uint8_t len,
+                  const struct gw_cfg_route6 *nh, bool add, char *err)
+{
+	if (!gw_vrf_name_is_default(vrf) && !gw_cfg_vrf_find(c, vrf))
+		return fail(err, "vrf %s does not exist", vrf);
+	if (len > 128)
+		return fail(err, "prefix length %u out of range 0-128", len);
+	struct in6_addr net = net_ip6_prefix(pfx, len);
+	if (!net_ip6_eq(&net, pfx))
+		return fail(err, "%s/%u has host bits set (network is %s/%u)", ip6str(pfx), len,
+		            ip6str(&net), len);
+	struct gw_cfg_route6 key;
+	memset(&key, 0, sizeof(key));
+	key.pfx = *pfx;
+	key.len = len;
+	vrf_name_set(key.vrf, vrf);
+	if (!add)
+		return route6_del(c, &key, nh, err);
+	if (route6_nh_check(nh, err))
+		return GW_CFG_ERR;
+	key.kind = nh->kind;
+	if (nh->kind == FIB_NH_IP) {
+		key.nh = nh->nh;
+		snprintf(key.ifname, sizeof(key.ifname), "%s", nh->ifname);
+	}
+	bool found, has_null;
+	size_t first, at = VEC_FIND(c->routes6, &key, cmp_route6, &found);
+	if (found)
+		return GW_CFG_OK;
+	size_t n = route6_hops(c, &key, &first, &has_null);
+	if (n && (has_null || nh->kind == FIB_NH_NULL0))
+		return fail(err, "%s/%u: null0 cannot be combined with other next hops",
+		            ip6str(pfx), len);
+	if (n >= FIB_ECMP_MAX)
+		return fail(err, "%s/%u: at most %d next hops", ip6str(pfx), len, FIB_ECMP_MAX);
+	struct gw_cfg_route6 *r = VEC_INSERT(c->routes6, at);
+	if (!r)
+		return fail(err, "out of memory");
+	memcpy(r, &key, sizeof(key));
+	return GW_CFG_OK;
+}
+
+static struct gw_cfg_nbr6 nbr6_key(const struct in6_addr *ip, const char *ifname)
+{
+	struct gw_cfg_nbr6 k;
+	memset(&k, 0, sizeof(k));
+	k.ip = *ip;
+	snprintf(k.ifname, sizeof(k.ifname), "%s", ifname);
+	return k;
+}
+
+int gw_cfg_nbr6(struct gw_cfg *c, const struct in6_addr *ip, const uint8_t *mac, const char *ifname,
+                bool add, char *err)
+{
+	struct gw_cfg_nbr6 key = nbr6_key(ip, ifname);
+	bool found;
+	size_t at = VEC_FIND(c->nbrs6, &key, cmp_nbr6, &found);
+	if (!add) {
+		if (!found)
+			return fail(err, "no ipv6 neighbor %s on %s", ip6str(ip), ifname);
+		VEC_REMOVE(c->nbrs6, at);
+		return GW_CFG_OK;
+	}
+	if (neighbour_check("ipv6 neighbor", ip6str(ip), ip6_is_unicast(ip), mac, err))
+		return GW_CFG_ERR;
+	struct gw_cfg_nbr6 *e = found ? &c->nbrs6.v[at] : VEC_INSERT(c->nbrs6, at);
+	if (!e)
+		return fail(err, "out of memory");
+	memcpy(e, &key, sizeof(key));
+	memcpy(e->mac, mac, 6);
+	return GW_CFG_OK;
+}
+
+const struct gw_cfg_route6 *gw_cfg_route6_find(const struct gw_cfg *c,
+                                               const struct gw_cfg_route6 *r)
+{
+	bool found;
+	size_t at = VEC_FIND(c->routes6, r, cmp_route6, &found);
+	return found ? &c->routes6.v[at] : NULL;
+}
+
+const struct gw_cfg_nbr6 *gw_cfg_nbr6_find(const struct gw_cfg *c, const struct in6_addr *ip,
+                                           const char *ifname)
+{
+	struct gw_cfg_nbr6 key = nbr6_key(ip, ifname);
+	bool found;
+	size_t at = VEC_FIND(c->nbrs6, &key, cmp_nbr6, &found);
+	return found ? &c->nbrs6.v[at] : NULL;
 }
 
 /* ---------------------------------------------------------------- management */
@@ -1124,9 +1652,56 @@ static int check_vrfs(const struct gw_cfg *c, char *err)
 	return GW_CFG_OK;
 }
 
+/* An IPv6 route's VRF exists; the interface it names exists, in that VRF. */
+static int check_route6(const struct gw_cfg *c, const struct gw_cfg_route6 *r, char *err)
+{
+	const char *vrf = r->vrf[0] ? r->vrf : "default";
+	if (r->vrf[0] && !gw_cfg_vrf_find(c, r->vrf))
+		return fail(err, "ipv6 route vrf %s %s/%u: vrf %s does not exist", r->vrf,
+		            ip6str(&r->pfx), r->len, r->vrf);
+	if (!r->ifname[0])
+		return GW_CFG_OK;
+	const struct gw_cfg_if *f = gw_cfg_if_find(c, r->ifname);
+	if (!f)
+		return fail(err, "ipv6 route %s/%u via %s: interface %s does not exist",
+		            ip6str(&r->pfx), r->len, nh6str(r), r->ifname);
+	if (strcmp(f->vrf, r->vrf))
+		return fail(err, "ipv6 route %s/%u via %s: interface %s is not in vrf %s",
+		            ip6str(&r->pfx), r->len, nh6str(r), r->ifname, vrf);
+	return GW_CFG_OK;
+}
+
+/* RFC 4861 6.2.1: a router lifetime is 0 or at least the advertisement interval. */
+static int check_nd(const struct gw_cfg_if *f, char *err)
+{
+	uint32_t interval = f->nd.ra_interval_s ? f->nd.ra_interval_s : GW_ND_RA_INTERVAL_DEF;
+	if (f->nd.ra_lifetime_set && f->nd.ra_lifetime_s && f->nd.ra_lifetime_s < interval)
+		return fail(err,
+		            "interface %s: ipv6 nd ra-lifetime %u is shorter than ra-interval %u",
+		            f->name, f->nd.ra_lifetime_s, interval);
+	return GW_CFG_OK;
+}
+
+/* The IPv6 parts: routes, neighbours, subnets and RA settings of the interfaces. */
+static int check_ipv6(const struct gw_cfg *c, char *err)
+{
+	for (size_t i = 0; i < c->routes6.n; i++)
+		if (check_route6(c, &c->routes6.v[i], err))
+			return GW_CFG_ERR;
+	for (size_t i = 0; i < c->nbrs6.n; i++)
+		if (!gw_cfg_if_find(c, c->nbrs6.v[i].ifname))
+			return fail(err, "ipv6 neighbor %s: interface %s does not exist",
+			            ip6str(&c->nbrs6.v[i].ip), c->nbrs6.v[i].ifname);
+	for (size_t i = 0; i < c->ifs.n; i++)
+		if (if_addrs6_fit(c, &c->ifs.v[i], c->ifs.v[i].vrf, err) ||
+		    check_nd(&c->ifs.v[i], err))
+			return GW_CFG_ERR;
+	return GW_CFG_OK;
+}
+
 int gw_cfg_check(const struct gw_cfg *c, char *err)
 {
-	if (check_vrfs(c, err))
+	if (check_vrfs(c, err) || check_ipv6(c, err))
 		return GW_CFG_ERR;
 	for (size_t i = 0; i < c->arps.n; i++)
 		if (!gw_cfg_if_find(c, c->arps.v[i].ifname))

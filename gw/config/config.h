@@ -67,6 +67,13 @@ struct gw_cfg_if {
 	uint32_t addr[GW_IF_ADDRS_MAX];
 	uint8_t plen[GW_IF_ADDRS_MAX];
 	char vrf[GW_VRF_NAMELEN]; /* "" = default, zero-filled */
+	/* IPv6: global addresses sorted by (address, length), all equal (no primary) */
+	uint8_t n_addrs6;
+	struct in6_addr addr6[GW_IF_ADDRS_MAX];
+	uint8_t plen6[GW_IF_ADDRS_MAX];
+	bool ll6_set; /* ipv6 address X link-local; else derived from the MAC */
+	struct in6_addr ll6;
+	struct gw_nd_cfg nd; /* ipv6 nd ...: all zero = the defaults */
 };
 
 struct gw_cfg_route {
@@ -75,6 +82,23 @@ struct gw_cfg_route {
 	uint8_t kind; /* enum fib_nh_kind */
 	uint32_t nh;
 	char vrf[GW_VRF_NAMELEN]; /* "" = default, zero-filled; sorted on first */
+};
+
+/* ipv6 route [vrf NAME] P/L (X:X::X [INTERFACE] | null0) */
+struct gw_cfg_route6 {
+	struct in6_addr pfx;
+	struct in6_addr nh;         /* FIB_NH_IP */
+	char vrf[GW_VRF_NAMELEN];   /* "" = default, zero-filled; sorted on first */
+	char ifname[GW_IF_NAMELEN]; /* "" = resolved through the FIB (not for a link-local nh) */
+	uint8_t len;
+	uint8_t kind; /* enum fib_nh_kind */
+};
+
+/* ipv6 neighbor X:X::X H:H:H:H:H:H INTERFACE */
+struct gw_cfg_nbr6 {
+	struct in6_addr ip;
+	char ifname[GW_IF_NAMELEN];
+	uint8_t mac[6];
 };
 
 struct gw_cfg_arp {
@@ -109,14 +133,16 @@ struct gw_cfg_user {
 
 struct gw_cfg {
 	char hostname[GW_CFG_HOSTLEN];
-	uint32_t vtep;                          /* vxlan source, 0 = none */
-	uint16_t udp_port;                      /* default 4789 */
-	GW_CFG_VEC(struct gw_cfg_vrf) vrfs;     /* by name */
-	GW_CFG_VEC(struct gw_cfg_bd) bds;       /* by id */
-	GW_CFG_VEC(struct gw_cfg_if) ifs;       /* bdifs by bd id, then ethernet by name */
-	GW_CFG_VEC(struct gw_cfg_route) routes; /* by (vrf, pfx, len, kind, nh) */
-	GW_CFG_VEC(struct gw_cfg_arp) arps;     /* by (ifname, ip) */
-	GW_CFG_VEC(struct gw_cfg_mac) macs;     /* by (bd, mac) */
+	uint32_t vtep;                            /* vxlan source, 0 = none */
+	uint16_t udp_port;                        /* default 4789 */
+	GW_CFG_VEC(struct gw_cfg_vrf) vrfs;       /* by name */
+	GW_CFG_VEC(struct gw_cfg_bd) bds;         /* by id */
+	GW_CFG_VEC(struct gw_cfg_if) ifs;         /* bdifs by bd id, then ethernet by name */
+	GW_CFG_VEC(struct gw_cfg_route) routes;   /* by (vrf, pfx, len, kind, nh) */
+	GW_CFG_VEC(struct gw_cfg_arp) arps;       /* by (ifname, ip) */
+	GW_CFG_VEC(struct gw_cfg_mac) macs;       /* by (bd, mac) */
+	GW_CFG_VEC(struct gw_cfg_route6) routes6; /* by (vrf, pfx, len, kind, nh, ifname) */
+	GW_CFG_VEC(struct gw_cfg_nbr6) nbrs6;     /* by (ifname, ip) */
 	/* management */
 	GW_CFG_VEC(struct gw_cfg_user) users; /* by name */
 	char enable_secret[GW_CFG_HASHLEN];   /* "" = none: enable refused on vty */
@@ -187,6 +213,33 @@ int gw_cfg_if_set_vrf(struct gw_cfg *c, const char *name, const char *vrf, char 
 /* fabric forwarding mode anycast-gateway: BDIFs only; needs gw_cfg_set_anycast_mac. */
 int gw_cfg_if_set_anycast(struct gw_cfg *c, const char *name, bool on, char *err);
 
+/*
+ * IPv6 of an interface. ipv6 address X:X::X/L: a global address (not link-local,
+ * multicast, unspecified or loopback, not the subnet's all-zero address below /127); its
+ * subnet may not overlap another in the VRF. addr NULL on delete: every global address
+ * and the link-local override (`no ipv6 address`).
+ */
+int gw_cfg_if_addr6(struct gw_cfg *c, const char *name, const struct in6_addr *addr, uint8_t len,
+                    bool add, char *err);
+/* ipv6 address X link-local (fe80::/10); NULL: back to the derived one. */
+int gw_cfg_if_set_ll6(struct gw_cfg *c, const char *name, const struct in6_addr *ll, char *err);
+/* ipv6 nd suppress-ra (suppress) / no ipv6 nd suppress-ra (send: the default on a BDIF). */
+int gw_cfg_if_set_suppress_ra(struct gw_cfg *c, const char *name, bool suppress, char *err);
+/* ipv6 nd ra-interval (GW_ND_RA_INTERVAL_MIN-MAX seconds; 0 = the default). */
+int gw_cfg_if_set_ra_interval(struct gw_cfg *c, const char *name, uint32_t secs, char *err);
+/* ipv6 nd ra-lifetime (0-GW_ND_RA_LIFETIME_MAX seconds); set false = the default. */
+int gw_cfg_if_set_ra_lifetime(struct gw_cfg *c, const char *name, bool set, uint32_t secs,
+                              char *err);
+enum gw_cfg_nd_flag {
+	GW_CFG_ND_MANAGED, /* ipv6 nd managed-config-flag */
+	GW_CFG_ND_OTHER,   /* ipv6 nd other-config-flag */
+};
+int gw_cfg_if_set_nd_flag(struct gw_cfg *c, const char *name, enum gw_cfg_nd_flag flag, bool on,
+                          char *err);
+/* ipv6 nd prefix P/L [flags]: added or its flags replaced; on delete the flags are ignored. */
+int gw_cfg_if_nd_prefix(struct gw_cfg *c, const char *name, const struct gw_nd_prefix *p, bool add,
+                        char *err);
+
 /* nh NULL on delete = every next hop of the prefix. */
 int gw_cfg_route(struct gw_cfg *c, uint32_t pfx, uint8_t len, const struct fib_nh *nh, bool add,
                  char *err);
@@ -197,12 +250,30 @@ int gw_cfg_arp(struct gw_cfg *c, uint32_t ip, const uint8_t *mac, const char *if
                char *err);
 int gw_cfg_mac(struct gw_cfg *c, const uint8_t *mac, uint32_t bd_id, uint32_t vtep, bool add,
                char *err);
+/*
+ * ipv6 route [vrf NAME] P/L (X:X::X [INTERFACE] | null0) in VRF vrf (NULL or "default": the
+ * default VRF), which must exist. nh->ip with ifname "" resolves through the FIB; a
+ * link-local next hop needs its interface. Several next hops: ECMP (not with null0). On
+ * delete, nh NULL = every next hop of the prefix, an ifname "" matches any interface.
+ */
+int gw_cfg_route6(struct gw_cfg *c, const char *vrf, const struct in6_addr *pfx, uint8_t len,
+                  const struct gw_cfg_route6 *nh, bool add, char *err);
+/* ipv6 neighbor X:X::X H:H:H:H:H:H INTERFACE (a static entry; not multicast, unspecified
+ * or loopback). mac is ignored on delete. */
+int gw_cfg_nbr6(struct gw_cfg *c, const struct in6_addr *ip, const uint8_t *mac, const char *ifname,
+                bool add, char *err);
 
 /* Exact lookups (binary search) of static entries; NULL when absent. */
 const struct gw_cfg_route *gw_cfg_route_find(const struct gw_cfg *c, const struct gw_cfg_route *r);
 const struct gw_cfg_arp *gw_cfg_arp_find(const struct gw_cfg *c, uint32_t ip, const char *ifname);
 const struct gw_cfg_mac *gw_cfg_mac_find(const struct gw_cfg *c, uint32_t bd_id,
                                          const uint8_t *mac);
+const struct gw_cfg_route6 *gw_cfg_route6_find(const struct gw_cfg *c,
+                                               const struct gw_cfg_route6 *r);
+const struct gw_cfg_nbr6 *gw_cfg_nbr6_find(const struct gw_cfg *c, const struct in6_addr *ip,
+                                           const char *ifname);
+/* Do two router-advertisement settings say the same (field by field, not padding)? */
+bool gw_cfg_nd_equal(const struct gw_nd_cfg *a, const struct gw_nd_cfg *b);
 
 /* ---- management: users, secrets, line vty ---- */
 /* True for a crypt(3) SHA-512 hash ($6$...); plain text is never accepted. */

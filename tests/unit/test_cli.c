@@ -266,6 +266,100 @@ static void test_modes_and_commit(void)
 	cli_sess_free(s);
 }
 
+/* Runs line and checks that it succeeds and its output holds each of want (NULL-ended). */
+static void shows(struct cli_sess *s, const char *line, const char *const *want)
+{
+	struct cli_out o;
+	cli_out_init(&o);
+	CU_ASSERT_EQUAL(run(s, line, &o), CLI_R_OK);
+	for (; *want; want++) {
+		if (!o.buf || !strstr(o.buf, *want))
+			fprintf(stderr, "\n  \"%s\" does not show \"%s\" in:\n%s", line, *want,
+			        o.buf ? o.buf : "");
+		CU_ASSERT_PTR_NOT_NULL(o.buf ? strstr(o.buf, *want) : NULL);
+	}
+	cli_out_free(&o);
+}
+
+#define SHOWS(s, line, ...) shows(s, line, (const char *const[]){__VA_ARGS__, NULL})
+
+/* IPv6 through a session: the lines commit, refused ones name the word, and the show
+ * commands display the interface, routes (connected, local, ECMP, null0) and neighbours. */
+static void test_ipv6_session(void)
+{
+	struct cli_sess *s = cli_sess_new(&ENV, false);
+	struct cli_out o;
+	cli_out_init(&o);
+	const char *const setup[] = {"enable",
+	                             "configure terminal",
+	                             "bridge-domain 60",
+	                             "vni 6060",
+	                             "interface bdif 60",
+	                             "ipv6 address 2001:db8:60::1/64",
+	                             "ipv6 address fe80::1 link-local",
+	                             "ipv6 nd ra-interval 30",
+	                             "ipv6 nd prefix 2001:db8:60::/64 no-autoconfig",
+	                             "ipv6 route 2001:db8:99::/48 2001:db8:60::9",
+	                             "ipv6 route 2001:db8:99::/48 2001:db8:60::a",
+	                             "ipv6 route 2001:db8:dead::/48 null0",
+	                             "ipv6 neighbor 2001:db8:60::50 02:11:22:33:44:55 bdif60"};
+	for (size_t i = 0; i < sizeof(setup) / sizeof(setup[0]); i++) {
+		int r = run(s, setup[i], &o);
+		if (r != CLI_R_OK)
+			fprintf(stderr, "\n  %s: %s", setup[i], o.buf ? o.buf : "");
+		CU_ASSERT_EQUAL(r, CLI_R_OK);
+	}
+	int before = commits;
+	static const char *const refused[][2] = {
+	    {"ipv6 route 2001:db8:99::1/48 2001:db8:60::9", "2001:db8:99::1/48"},
+	    {"ipv6 route 2001:db8:99::/48 fe80::9", "fe80::9"},
+	    {"ipv6 route 2001:db8:99::/48 2001:db8::zz", "2001:db8::zz"},
+	};
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		CU_ASSERT_EQUAL(run(s, refused[i][0], &o), CLI_R_ERROR);
+		CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, refused[i][1]));
+	}
+	CU_ASSERT_EQUAL(commits, before);
+	CU_ASSERT_EQUAL(run(s, "end", &o), CLI_R_OK);
+	SHOWS(s, "show ipv6 interface", "bdif60 is up", "fe80::1 (configured)",
+	      "2001:db8:60::1, subnet is 2001:db8:60::/64", "every 30 seconds",
+	      "2001:db8:60::/64 no-autoconfig");
+	SHOWS(s, "show ipv6 interface brief", "bdif60       fe80::1",
+	      "up     on  2001:db8:60::1\n");
+	SHOWS(s, "show ipv6 interface json", "\"link_local\":\"fe80::1\"", "\"interval\":30",
+	      "\"autoconfig\":false", "\"addresses\":[\"2001:db8:60::1/64\"]");
+	SHOWS(s, "show ipv6 route", "C  2001:db8:60::/64", "is directly connected, bdif60",
+	      "L  2001:db8:60::1/128", "via 2001:db8:60::9, bdif60, via 2001:db8:60::a, bdif60",
+	      "2001:db8:dead::/48 null0");
+	SHOWS(s, "show ipv6 route 2001:db8:99::5", "S  2001:db8:99::/48");
+	SHOWS(s, "show ipv6 route 2001:db8:99::/48 json", "\"source\":\"static\"",
+	      "\"next_hops\":[\"2001:db8:60::9\",\"2001:db8:60::a\"]");
+	SHOWS(s, "show ipv6 route 2001:db8:77::/48", "Network not in table");
+	SHOWS(s, "show ipv6 route vrf default json", "\"vrf\":\"default\"");
+	SHOWS(s, "show ipv6 neighbors", "2001:db8:60::50", "02:11:22:33:44:55", "static", "bdif60");
+	SHOWS(s, "show ipv6 neighbors json", "\"address\":\"2001:db8:60::50\"",
+	      "\"state\":\"static\"");
+	SHOWS(s, "show counters", "routed6", "ra_sent");
+	SHOWS(s, "show running-config", "ipv6 route 2001:db8:99::/48 2001:db8:60::a\n",
+	      " ipv6 nd prefix 2001:db8:60::/64 no-autoconfig\n");
+	CU_ASSERT_EQUAL(run(s, "show ipv6 route vrf nosuch", &o), CLI_R_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "nosuch"));
+	/* the no forms: every next hop of a prefix; the interface after its users */
+	const char *const teardown[] = {"configure terminal",
+	                                "no ipv6 route 2001:db8:99::/48",
+	                                "no ipv6 route 2001:db8:dead::/48 null0",
+	                                "no ipv6 neighbor 2001:db8:60::50",
+	                                "no interface bdif 60",
+	                                "no bridge-domain 60",
+	                                "end"};
+	for (size_t i = 0; i < sizeof(teardown) / sizeof(teardown[0]); i++)
+		CU_ASSERT_EQUAL(run(s, teardown[i], &o), CLI_R_OK);
+	CU_ASSERT_EQUAL(run(s, "show ipv6 route", &o), CLI_R_OK);
+	CU_ASSERT_PTR_NULL(strstr(o.buf, "2001:db8"));
+	cli_out_free(&o);
+	cli_sess_free(s);
+}
+
 static void test_help_and_complete(void)
 {
 	struct cli_sess *s = cli_sess_new(&ENV, true);
@@ -370,6 +464,7 @@ static CU_TestInfo file_tests[] = {
 static CU_TestInfo sess_tests[] = {
     {"modes, commit, errors, filters", test_modes_and_commit},
     {"help and completion", test_help_and_complete},
+    {"IPv6: lines, errors, show commands", test_ipv6_session},
     CU_TEST_INFO_NULL,
 };
 

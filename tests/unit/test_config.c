@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "common/net.h"
 #include "cu_main.h"
 #include "pktlab.h"
 
@@ -249,6 +250,233 @@ static void test_workers_lines(void)
 	}
 }
 
+/* ---- IPv6 ---- */
+
+static const char *BASE6 = "vrf red\n"
+                           "bridge-domain 10\n vni 5000\n"
+                           "bridge-domain 20\n vni 6000\n"
+                           "interface bdif 10\n ipv6 address 2001:db8:10::1/64\n"
+                           "interface bdif 20\n vrf red\n ipv6 address 2001:db8:20::1/64\n"
+                           "interface ethernet up0\n ipv6 address 2001:db8:ffff::2/64\n";
+
+/* BASE6 and then text, loaded. */
+static struct gw_cfg *load6(const char *text)
+{
+	char all[2048];
+	snprintf(all, sizeof(all), "%s%s", BASE6, text);
+	return load(all);
+}
+
+/* text after BASE6 fails to load with a message naming word. */
+static void refused(const char *text, const char *word)
+{
+	char all[2048], msg[256] = "";
+	struct gw_cfg *c;
+	snprintf(all, sizeof(all), "%s%s\n", BASE6, text);
+	int errors = cli_load_config(all, &c, keep_msg, msg);
+	if (!errors || !strstr(msg, word))
+		fprintf(stderr, "\n  \"%s\": %d errors, \"%s\" does not name %s", text, errors, msg,
+		        word);
+	CU_ASSERT(errors > 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, word));
+	gw_cfg_free(c);
+}
+
+static void test_ipv6_lines_refused(void)
+{
+	static const char *const cases[][2] = {
+	    {"interface bdif 10\n ipv6 address 2001:db8:30::/64", "2001:db8:30::/64"},
+	    {"interface bdif 10\n ipv6 address fe80::5/64", "fe80::5/64"},
+	    {"interface bdif 10\n ipv6 address ff02::1/64", "ff02::1/64"},
+	    {"interface bdif 10\n ipv6 address ::/0", "::/0"},
+	    {"interface bdif 10\n ipv6 address 2001:db8:10::2/64", "2001:db8:10::2/64"},
+	    {"interface bdif 10\n ipv6 address 2001:db8:ffff::7/120", "2001:db8:ffff::7/120"},
+	    {"interface bdif 10\n ipv6 address 2001:db8:10::1/129", "2001:db8:10::1/129"},
+	    {"interface bdif 10\n ipv6 address 2001:db8:99::1 link-local", "2001:db8:99::1"},
+	    {"interface bdif 10\n no ipv6 address fe80::7 link-local", "fe80::7"},
+	    {"interface bdif 10\n no ipv6 address 2001:db8:55::1/64", "2001:db8:55::1/64"},
+	    {"interface bdif 10\n ipv6 nd ra-interval 3", "3"},
+	    {"interface bdif 10\n ipv6 nd ra-interval 1801", "1801"},
+	    {"interface bdif 10\n ipv6 nd ra-lifetime 9001", "9001"},
+	    {"interface bdif 10\n ipv6 nd prefix 2001:db8:10::1/64", "2001:db8:10::1/64"},
+	    {"interface bdif 10\n ipv6 nd prefix fe80::/64", "fe80::/64"},
+	    {"interface bdif 10\n ipv6 nd prefix 2001:db8:10::/64 on-link", "on-link"},
+	    {"interface bdif 10\n no ipv6 nd prefix 2001:db8:55::/64", "2001:db8:55::/64"},
+	    {"interface bdif 10\n ipv6 nd ra-lifetime 10", "ra-lifetime 10"},
+	    {"interface bdif 20\n ipv6 address 2001:db8:10::5/64\n vrf default",
+	     "2001:db8:10::5/64"},
+	    {"ipv6 route 2001:db8:99::1/48 2001:db8:10::9", "2001:db8:99::1/48"},
+	    {"ipv6 route 2001:db8:99::/48 fe80::9", "fe80::9"},
+	    {"ipv6 route 2001:db8:99::/48 ff02::9", "ff02::9"},
+	    {"ipv6 route 2001:db8:99::/48 ::1", "::1"},
+	    {"ipv6 route 2001:db8:99::/48 null0 bdif10", "bdif10"},
+	    {"ipv6 route vrf blue ::/0 null0", "blue"},
+	    {"ipv6 route ::/0 null0\nipv6 route ::/0 2001:db8:10::9", "null0"},
+	    {"no ipv6 route ::/0 2001:db8:10::9", "2001:db8:10::9"},
+	    {"ipv6 route 2001:db8:99::/48 fe80::9 bdif77", "bdif77"},
+	    {"ipv6 route vrf red ::/0 2001:db8:ffff::1 up0", "up0"},
+	    {"ipv6 neighbor ff02::1 02:00:00:00:00:01 bdif10", "ff02::1"},
+	    {"ipv6 neighbor :: 02:00:00:00:00:01 bdif10", "::"},
+	    {"ipv6 neighbor 2001:db8:10::5 01:00:00:00:00:01 bdif10", "01:00:00:00:00:01"},
+	    {"ipv6 neighbor 2001:db8:10::5 02:00:00:00:00:01 bdif77", "bdif77"},
+	    {"no ipv6 neighbor 2001:db8:10::5", "2001:db8:10::5"},
+	    {"ipv6 route 2001:db8:99::/48 fe80::9 bdif10\nno interface bdif 10", "ipv6 route"},
+	    {"ipv6 neighbor fe80::9 02:00:00:00:00:01 up0\nno interface ethernet up0",
+	     "ipv6 neighbor fe80::9"},
+	    {"vrf blue\nipv6 route vrf blue ::/0 null0\nno vrf blue", "ipv6 route vrf blue"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		refused(cases[i][0], cases[i][1]);
+}
+
+/* A refused setter leaves the model as it was. */
+static void test_ipv6_setters_change_nothing(void)
+{
+	char err[GW_CFG_ERRLEN];
+	struct gw_cfg *a = load(BASE6), *b = gw_cfg_clone(a);
+	struct in6_addr x, ll;
+	uint8_t len;
+	CU_ASSERT_FATAL(net_ip6_prefix_parse("2001:db8:10::9/64", &x, &len));
+	CU_ASSERT_EQUAL(gw_cfg_if_addr6(b, "bdif10", &x, len, true, err), GW_CFG_ERR);
+	CU_ASSERT_EQUAL(gw_cfg_if_addr6(b, "bdif99", &x, len, true, err), GW_CFG_ERR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "bdif99"));
+	CU_ASSERT_FATAL(net_ip6_parse("2001:db8::1", &ll));
+	CU_ASSERT_EQUAL(gw_cfg_if_set_ll6(b, "bdif10", &ll, err), GW_CFG_ERR);
+	CU_ASSERT_EQUAL(gw_cfg_if_set_ra_interval(b, "bdif10", 2000, err), GW_CFG_ERR);
+	CU_ASSERT_EQUAL(gw_cfg_if_set_ra_lifetime(b, "bdif10", true, 9001, err), GW_CFG_ERR);
+	struct gw_nd_prefix p = {.pfx = x, .len = len};
+	CU_ASSERT_EQUAL(gw_cfg_if_nd_prefix(b, "bdif10", &p, true, err), GW_CFG_ERR);
+	CU_ASSERT(gw_cfg_equal(a, b));
+	/* up to GW_ND_PREFIX_MAX prefixes, then refused */
+	for (unsigned k = 0; k <= GW_ND_PREFIX_MAX; k++) {
+		memset(&p, 0, sizeof(p));
+		p.pfx.s6_addr[0] = 0x20;
+		p.pfx.s6_addr[1] = (uint8_t)k;
+		p.len = 64;
+		int want = k < GW_ND_PREFIX_MAX ? GW_CFG_OK : GW_CFG_ERR;
+		CU_ASSERT_EQUAL(gw_cfg_if_nd_prefix(b, "bdif10", &p, true, err), want);
+	}
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "at most"));
+	/* the BDIF's `no ipv6 nd suppress-ra` is its default, the uplink's is not */
+	CU_ASSERT_EQUAL(gw_cfg_if_set_suppress_ra(b, "bdif10", false, err), GW_CFG_OK);
+	CU_ASSERT_EQUAL(gw_cfg_if_find(b, "bdif10")->nd.ra, GW_ND_RA_DEFAULT);
+	CU_ASSERT_EQUAL(gw_cfg_if_set_suppress_ra(b, "up0", false, err), GW_CFG_OK);
+	CU_ASSERT_EQUAL(gw_cfg_if_find(b, "up0")->nd.ra, GW_ND_RA_SEND);
+	/* `no ipv6 address`: every address and the link-local override */
+	struct gw_cfg *c =
+	    load("interface bdif 10\n ipv6 address 2001:db8:10::1/64\n"
+	         " ipv6 address 2001:db8:11::1/64\n ipv6 address fe80::1 link-local\n"
+	         " no ipv6 address\n"
+	         "interface bdif 10\n");
+	struct gw_cfg *d = load("interface bdif 10\n");
+	CU_ASSERT(gw_cfg_equal(c, d));
+	gw_cfg_free(a);
+	gw_cfg_free(b);
+	gw_cfg_free(c);
+	gw_cfg_free(d);
+}
+
+static void addr6(const char *s, struct in6_addr *a)
+{
+	CU_ASSERT_FATAL(net_ip6_parse(s, a));
+}
+
+/* Addresses, link-local and RA settings reach the interface; a diff removes what left. */
+static void test_ipv6_apply_interfaces(void)
+{
+	char err[GW_CFG_ERRLEN];
+	struct gw_if_info info;
+	struct in6_addr ll, a1;
+	struct gw *gw = new_gw();
+	struct gw_cfg *a = load(BASE6);
+	CU_ASSERT_EQUAL_FATAL(gw_cfg_apply(gw, NULL, a, NULL, err), GW_CFG_OK);
+	uint16_t ifx10 = gw_if_by_name(gw, "bdif10");
+	CU_ASSERT_FATAL(gw_if_get(gw, ifx10, &info));
+	CU_ASSERT_EQUAL(info.n_addrs6, 1);
+	CU_ASSERT(!info.ll6_set && net_ip6_is_linklocal(&info.ll6));
+	struct gw_cfg *b = load6(
+	    "interface bdif 10\n no ipv6 address 2001:db8:10::1/64\n"
+	    " ipv6 address 2001:db8:11::1/64\n ipv6 address 2001:db8:12::1/64\n"
+	    " ipv6 address fe80::1 link-local\n ipv6 nd suppress-ra\n ipv6 nd ra-interval 30\n"
+	    " ipv6 nd managed-config-flag\n ipv6 nd prefix 2001:db8:11::/64 no-autoconfig\n");
+	CU_ASSERT_EQUAL_FATAL(gw_cfg_apply(gw, a, b, NULL, err), GW_CFG_OK);
+	CU_ASSERT_EQUAL(gw_if_by_name(gw, "bdif10"), ifx10); /* changed in place */
+	CU_ASSERT_FATAL(gw_if_get(gw, ifx10, &info));
+	CU_ASSERT_EQUAL(info.n_addrs6, 2);
+	addr6("fe80::1", &ll);
+	addr6("2001:db8:11::1", &a1);
+	CU_ASSERT(info.ll6_set && net_ip6_eq(&info.ll6, &ll));
+	CU_ASSERT(net_ip6_eq(&info.addr6[0], &a1) || net_ip6_eq(&info.addr6[1], &a1));
+	CU_ASSERT(gw_cfg_nd_equal(&info.nd, &gw_cfg_if_find(b, "bdif10")->nd));
+	CU_ASSERT_EQUAL(info.nd.ra, GW_ND_RA_SUPPRESS);
+	CU_ASSERT_EQUAL(info.nd.n_prefixes, 1);
+	/* and back */
+	CU_ASSERT_EQUAL_FATAL(gw_cfg_apply(gw, b, a, NULL, err), GW_CFG_OK);
+	CU_ASSERT_FATAL(gw_if_get(gw, ifx10, &info));
+	CU_ASSERT_EQUAL(info.n_addrs6, 1);
+	CU_ASSERT(!info.ll6_set);
+	CU_ASSERT(gw_cfg_nd_equal(&info.nd, &gw_cfg_if_find(a, "bdif10")->nd));
+	/* a move to another VRF takes the IPv6 addresses along */
+	struct gw_cfg *c = load6("interface bdif 10\n vrf red\n");
+	CU_ASSERT_EQUAL_FATAL(gw_cfg_apply(gw, a, c, NULL, err), GW_CFG_OK);
+	CU_ASSERT_FATAL(gw_if_get(gw, ifx10, &info));
+	CU_ASSERT_EQUAL(info.n_addrs6, 1);
+	CU_ASSERT_STRING_EQUAL(gw_vrf_name(gw, info.vrfx), "red");
+	gw_cfg_free(a);
+	gw_cfg_free(b);
+	gw_cfg_free(c);
+	gw_destroy(gw);
+}
+
+/* Static routes (ECMP, a link-local next hop on its interface, null0, in a VRF) and
+ * neighbours go in through a diff and leave through the next. */
+static void test_ipv6_apply_statics(void)
+{
+	char err[GW_CFG_ERRLEN];
+	struct gw *gw = new_gw();
+	struct gw_cfg *a = load(BASE6);
+	CU_ASSERT_EQUAL_FATAL(gw_cfg_apply(gw, NULL, a, NULL, err), GW_CFG_OK);
+	struct gw_cfg *b = load6("ipv6 route 2001:db8:99::/48 2001:db8:10::9\n"
+	                         "ipv6 route 2001:db8:99::/48 fe80::9 bdif10\n"
+	                         "ipv6 route 2001:db8:dead::/48 null0\n"
+	                         "ipv6 route vrf red ::/0 2001:db8:20::fe\n"
+	                         "ipv6 neighbor 2001:db8:10::50 02:11:22:33:44:55 bdif10\n");
+	CU_ASSERT_EQUAL_FATAL(gw_cfg_apply(gw, a, b, NULL, err), GW_CFG_OK);
+	uint16_t ifx10 = gw_if_by_name(gw, "bdif10"), red;
+	CU_ASSERT_FATAL(gw_vrf_find(gw, "red", &red));
+	struct fib6_route_info ri;
+	struct in6_addr p99, pdead, any, n50;
+	addr6("2001:db8:99::", &p99);
+	addr6("2001:db8:dead::", &pdead);
+	addr6("::", &any);
+	addr6("2001:db8:10::50", &n50);
+	CU_ASSERT(fib6_route_get(gw_vrf_fib6(gw, GW_VRF_DEFAULT), &p99, 48, &ri) && ri.n_nh == 2);
+	bool on_if = false;
+	for (unsigned k = 0; k < ri.n_nh; k++)
+		on_if |= ri.nh[k].ifx == ifx10 && net_ip6_is_linklocal(&ri.nh[k].ip);
+	CU_ASSERT(on_if);
+	CU_ASSERT(fib6_route_get(gw_vrf_fib6(gw, GW_VRF_DEFAULT), &pdead, 48, &ri));
+	CU_ASSERT(fib6_route_get(gw_vrf_fib6(gw, red), &any, 0, &ri));
+	CU_ASSERT(!fib6_route_get(gw_vrf_fib6(gw, GW_VRF_DEFAULT), &any, 0, &ri));
+	struct arp6_entry_info ne;
+	CU_ASSERT(arp6_get(gw_nd(gw), ifx10, &n50, 0, &ne) && ne.state == ARP_STATIC);
+	/* one next hop of the ECMP pair and the neighbour leave */
+	struct gw_cfg *c = load6("ipv6 route 2001:db8:99::/48 2001:db8:10::9\n"
+	                         "ipv6 route 2001:db8:dead::/48 null0\n"
+	                         "ipv6 route vrf red ::/0 2001:db8:20::fe\n");
+	CU_ASSERT_EQUAL_FATAL(gw_cfg_apply(gw, b, c, NULL, err), GW_CFG_OK);
+	CU_ASSERT(fib6_route_get(gw_vrf_fib6(gw, GW_VRF_DEFAULT), &p99, 48, &ri) && ri.n_nh == 1);
+	CU_ASSERT(!arp6_get(gw_nd(gw), ifx10, &n50, 0, &ne));
+	/* and everything static goes */
+	CU_ASSERT_EQUAL_FATAL(gw_cfg_apply(gw, c, a, NULL, err), GW_CFG_OK);
+	CU_ASSERT(!fib6_route_get(gw_vrf_fib6(gw, GW_VRF_DEFAULT), &p99, 48, &ri));
+	CU_ASSERT(!fib6_route_get(gw_vrf_fib6(gw, red), &any, 0, &ri));
+	gw_cfg_free(a);
+	gw_cfg_free(b);
+	gw_cfg_free(c);
+	gw_destroy(gw);
+}
+
 static CU_TestInfo tests[] = {
     {"untouched state survives a diff", test_untouched_state_survives},
     {"VNI swap and subnet move", test_vni_swap_and_address_move},
@@ -256,6 +484,10 @@ static CU_TestInfo tests[] = {
     {"802.1Q VLAN swap between sub-interfaces", test_dot1q_swap},
     {"dataplane workers: range, default, a diff of its own", test_workers},
     {"dataplane workers lines: errors name the word, no = auto", test_workers_lines},
+    {"IPv6 lines: refused, naming the word", test_ipv6_lines_refused},
+    {"IPv6 setters: a refused one changes nothing", test_ipv6_setters_change_nothing},
+    {"IPv6 of interfaces: applied and removed as a diff", test_ipv6_apply_interfaces},
+    {"IPv6 routes and neighbours: applied and removed as a diff", test_ipv6_apply_statics},
     CU_TEST_INFO_NULL,
 };
 
