@@ -371,8 +371,8 @@ else
       [('$LAB_EXT6_UP', 'up0'), ('$EXT2_UP', 'up0')] for r in d['routes'])"
   check "show ipv6 route vrf blue: ${LAB_PFX6[1]}/64 on bdif110" \
     gw_has_line "show ipv6 route vrf blue" "${LAB_PFX6[1]}/64" bdif110
-  check "show ipv6 interface brief: bdif10 with ${LAB_PFX6[1]}1/64 and its link-local $GWLL1" \
-    gw_has_line "show ipv6 interface brief" bdif10 "${LAB_PFX6[1]}1/64" "$GWLL1"
+  check "show ipv6 interface brief: bdif10 with ${LAB_PFX6[1]}1 and its link-local $GWLL1" \
+    gw_has_line "show ipv6 interface brief" bdif10 "${LAB_PFX6[1]}1" "$GWLL1"
   check "show ipv6 interface json: RA settings of bdif10 and bdif30, bdif30's link-local" \
     gw_json "show ipv6 interface json" "(lambda i: i['bdif10']['ra']['sending'] and
       i['bdif10']['ra']['interval'] == $LAB_RA_INTERVAL and i['bdif10']['ra']['lifetime'] == $LAB_RA_LIFETIME and
