@@ -190,6 +190,23 @@ bool gw_if_has_addr(const struct gw_if *gif, uint32_t ip);
 uint32_t gw_if_src_for(const struct gw_if *gif, uint32_t dst);
 
 /* arp glue (neigh.c) */
+/* What each family calls its neighbour drops, and the error it answers a failed
+ * resolution with (host / address unreachable). */
+struct gw_neigh_fam {
+	enum gw_drop unresolved, queue_full, table_full, flushed;
+	void (*unreachable)(struct gw *gw, const struct gw_pkt *p);
+};
+extern const struct gw_neigh_fam gw_neigh_ip4, gw_neigh_ip6;
+/* Packets held for resolution must never starve reception: a quarter of the pool stays
+ * free. False: do not hold one more. */
+bool gw_neigh_may_hold(const struct gw *gw);
+/* What arp_resolve / arp6_resolve's result means for p: held, or dropped with its reason
+ * (and the unreachable error when the neighbour failed). */
+void gw_neigh_resolve_result(struct gw *gw, struct gw_pkt *p, int res,
+                             const struct gw_neigh_fam *f);
+/* A held packet the neighbour table gives up on (its ops->drop), for either family. */
+void gw_neigh_give_up(struct gw *gw, struct gw_pkt *p, enum arp_drop_reason why,
+                      const struct gw_neigh_fam *f);
 extern const struct arp_ops gw_arp_ops;
 void gw_arp_input(struct gw *gw, struct gw_pkt *p, uint16_t ifx);
 void gw_anycast_announce(struct gw *gw);

@@ -73,23 +73,12 @@ void gw_tr_fmt_ip6_nd(struct gw_trace_fmt *f, const struct gw_trace_rec *r)
 static void neigh6_miss(struct gw *gw, struct gw_pkt *p, uint16_t ifx, const struct in6_addr *nh)
 {
 	p->tx_ifx = ifx;
-	/* as for ARP: packets held for ND must never starve reception */
-	if (gw_pool_avail(gw->pool) < gw_pool_size(gw->pool) / 4) {
+	if (!gw_neigh_may_hold(gw)) {
 		arp6_resolve(gw->nd, ifx, nh, NULL, gw->now_ms);
 		gw_drop(gw, p, GW_DROP_ND_QUEUE_FULL);
 		return;
 	}
-	switch (arp6_resolve(gw->nd, ifx, nh, p, gw->now_ms)) {
-	case ARP_RES_QUEUED:
-		return;
-	case ARP_RES_FAILED:
-		gw_icmp6_error(gw, p, GW_ICMP6_ADDR_UNREACH, 0);
-		gw_drop(gw, p, GW_DROP_ND_UNRESOLVED);
-		return;
-	default:
-		gw_drop(gw, p, GW_DROP_ND_TABLE_FULL);
-		return;
-	}
+	gw_neigh_resolve_result(gw, p, arp6_resolve(gw->nd, ifx, nh, p, gw->now_ms), &gw_neigh_ip6);
 }
 
 void gw_ip6_neigh_output(struct gw *gw, struct gw_pkt *p, uint16_t ifx, const struct in6_addr *nh)
@@ -113,8 +102,9 @@ static bool ip6_output_check(struct gw *gw, struct gw_pkt *p, uint16_t ifx,
                              const struct in6_addr *nh)
 {
 	struct gw_if *gif = &gw->ifs[ifx];
-	if (!gif->up || !gw_if6_enabled(gif)) {
-		gw_drop(gw, p, GW_DROP_IF_DOWN);
+	enum gw_drop why = gw_ip6_egress_drop(gif->up, gw_if6_enabled(gif));
+	if (why) {
+		gw_drop(gw, p, why);
 		return false;
 	}
 	const struct gw_if *in = gw_if_ptr(gw, p->rx_ifx);
@@ -125,9 +115,10 @@ static bool ip6_output_check(struct gw *gw, struct gw_pkt *p, uint16_t ifx,
 		gw_ip6_segment(gw, p, ifx, nh, seg_mtu);
 		return false;
 	}
-	if (p->len > gif->mtu) {
+	why = gw_ip6_mtu_drop(p->len, gif->mtu);
+	if (why) {
 		gw_icmp6_error(gw, p, GW_ICMP6_PKT_TOO_BIG, gif->mtu);
-		gw_drop(gw, p, GW_DROP_IP6_TOO_BIG);
+		gw_drop(gw, p, why);
 		return false;
 	}
 	return true;

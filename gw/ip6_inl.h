@@ -117,6 +117,19 @@ static inline enum gw_drop gw_ip6_hlim_drop(const struct net_ip6 *ip)
 	return ip->hlim <= 1 ? GW_DROP_HLIM_EXPIRED : 0;
 }
 
+/* The egress of a routed packet must be up and route IPv6 (has an IPv6 address). */
+static inline enum gw_drop gw_ip6_egress_drop(bool up, bool ip6)
+{
+	return up && ip6 ? 0 : GW_DROP_IF_DOWN;
+}
+
+/* Routers never fragment IPv6: a packet longer than the egress MTU is refused (packet too
+ * big, RFC 8200 5), unless it is a super-packet that is cut (gw_ip6_is_super). */
+static inline enum gw_drop gw_ip6_mtu_drop(uint32_t len, uint32_t mtu)
+{
+	return len > mtu ? GW_DROP_IP6_TOO_BIG : 0;
+}
+
 /* No checksum in the IPv6 header: the decrement is one byte store. */
 static inline void gw_ip6_hlim_dec(struct net_ip6 *ip)
 {

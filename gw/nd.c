@@ -99,22 +99,9 @@ static void nd_resolved(void *ctx, uint16_t ifx, const struct in6_addr *ip, cons
 static void nd_drop(void *ctx, uint16_t ifx, const struct in6_addr *ip, void *pkt,
                     enum arp_drop_reason why)
 {
-	struct gw *gw = ctx;
-	struct gw_pkt *p = pkt;
 	(void)ifx;
 	(void)ip;
-	switch (why) {
-	case ARP_DROP_UNRESOLVED:
-		gw_icmp6_error(gw, p, GW_ICMP6_ADDR_UNREACH, 0);
-		gw_drop(gw, p, GW_DROP_ND_UNRESOLVED);
-		break;
-	case ARP_DROP_QUEUE_FULL:
-		gw_drop(gw, p, GW_DROP_ND_QUEUE_FULL);
-		break;
-	default:
-		gw_drop(gw, p, GW_DROP_ND_FLUSHED);
-		break;
-	}
+	gw_neigh_give_up(ctx, pkt, why, &gw_neigh_ip6);
 }
 
 const struct arp6_ops gw_nd_ops = {

@@ -100,25 +100,77 @@ static void neigh_resolved(void *ctx, uint16_t ifx, uint32_t ip, const uint8_t *
 	gw_eth_output(gw, pkt, ifx, mac, NET_ETHERTYPE_IP);
 }
 
+/* ---------------------------------------------------------------- both families */
+
+static void ip4_unreachable(struct gw *gw, const struct gw_pkt *p)
+{
+	gw_icmp_error(gw, p, GW_ICMP_HOST_UNREACH, 0);
+}
+
+static void ip6_unreachable(struct gw *gw, const struct gw_pkt *p)
+{
+	gw_icmp6_error(gw, p, GW_ICMP6_ADDR_UNREACH, 0);
+}
+
+const struct gw_neigh_fam gw_neigh_ip4 = {
+    .unresolved = GW_DROP_ARP_UNRESOLVED,
+    .queue_full = GW_DROP_ARP_QUEUE_FULL,
+    .table_full = GW_DROP_ARP_TABLE_FULL,
+    .flushed = GW_DROP_ARP_FLUSHED,
+    .unreachable = ip4_unreachable,
+};
+
+const struct gw_neigh_fam gw_neigh_ip6 = {
+    .unresolved = GW_DROP_ND_UNRESOLVED,
+    .queue_full = GW_DROP_ND_QUEUE_FULL,
+    .table_full = GW_DROP_ND_TABLE_FULL,
+    .flushed = GW_DROP_ND_FLUSHED,
+    .unreachable = ip6_unreachable,
+};
+
+bool gw_neigh_may_hold(const struct gw *gw)
+{
+	return gw_pool_avail(gw->pool) >= gw_pool_size(gw->pool) / 4;
+}
+
+void gw_neigh_resolve_result(struct gw *gw, struct gw_pkt *p, int res, const struct gw_neigh_fam *f)
+{
+	switch (res) {
+	case ARP_RES_QUEUED:
+		return;
+	case ARP_RES_FAILED:
+		f->unreachable(gw, p);
+		gw_drop(gw, p, f->unresolved);
+		return;
+	default:
+		gw_drop(gw, p, f->table_full);
+		return;
+	}
+}
+
+void gw_neigh_give_up(struct gw *gw, struct gw_pkt *p, enum arp_drop_reason why,
+                      const struct gw_neigh_fam *f)
+{
+	switch (why) {
+	case ARP_DROP_UNRESOLVED:
+		f->unreachable(gw, p);
+		gw_drop(gw, p, f->unresolved);
+		break;
+	case ARP_DROP_QUEUE_FULL:
+		gw_drop(gw, p, f->queue_full);
+		break;
+	default:
+		gw_drop(gw, p, f->flushed);
+		break;
+	}
+}
+
 /* ops->drop: the table gives up on a held packet. */
 static void neigh_drop(void *ctx, uint16_t ifx, uint32_t ip, void *pkt, enum arp_drop_reason why)
 {
-	struct gw *gw = ctx;
-	struct gw_pkt *p = pkt;
 	(void)ifx;
 	(void)ip;
-	switch (why) {
-	case ARP_DROP_UNRESOLVED:
-		gw_icmp_error(gw, p, GW_ICMP_HOST_UNREACH, 0);
-		gw_drop(gw, p, GW_DROP_ARP_UNRESOLVED);
-		break;
-	case ARP_DROP_QUEUE_FULL:
-		gw_drop(gw, p, GW_DROP_ARP_QUEUE_FULL);
-		break;
-	default:
-		gw_drop(gw, p, GW_DROP_ARP_FLUSHED);
-		break;
-	}
+	gw_neigh_give_up(ctx, pkt, why, &gw_neigh_ip4);
 }
 
 const struct arp_ops gw_arp_ops = {

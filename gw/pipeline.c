@@ -288,23 +288,12 @@ static void neigh_miss(struct gw *gw, struct gw_pkt *p, uint16_t ifx, uint32_t n
 	p->tx_ifx = ifx;
 	if (gw_traced(p))
 		gw_trace_arp(gw, p, ifx, nh, NULL, GW_TR_ARP_MISS);
-	/* Packets held for ARP must never starve reception: keep a quarter of the pool free. */
-	if (gw_pool_avail(gw->pool) < gw_pool_size(gw->pool) / 4) {
+	if (!gw_neigh_may_hold(gw)) {
 		arp_resolve(gw->arp, ifx, nh, NULL, gw->now_ms);
 		gw_drop(gw, p, GW_DROP_ARP_QUEUE_FULL);
 		return;
 	}
-	switch (arp_resolve(gw->arp, ifx, nh, p, gw->now_ms)) {
-	case ARP_RES_QUEUED:
-		return;
-	case ARP_RES_FAILED:
-		gw_icmp_error(gw, p, GW_ICMP_HOST_UNREACH, 0);
-		gw_drop(gw, p, GW_DROP_ARP_UNRESOLVED);
-		return;
-	default:
-		gw_drop(gw, p, GW_DROP_ARP_TABLE_FULL);
-		return;
-	}
+	gw_neigh_resolve_result(gw, p, arp_resolve(gw->arp, ifx, nh, p, gw->now_ms), &gw_neigh_ip4);
 }
 
 /* Next hop nh on ifx is known: rewrite and send; unknown: ask ARP and let it hold p. */

@@ -7,12 +7,14 @@
  *   route: IPv4 checks (shared with the pipeline), TTL -> one FIB lookup per vector
  *          -> transit path, egress up, MTU -> usable neighbour
  *          -> BDIF: its MAC's VTEP | uplink: a socket of this worker on its netdev
- *   commit: TTL, Ethernet rewrite (802.1Q tag), VXLAN encap, counters
+ *   or IPv6 (an interface with IPv6): header checks, scopes, hop limit -> one FIB6 lookup
+ *          per vector -> transit path, egress up with IPv6, MTU -> usable neighbour -> as IPv4
+ *   commit: TTL or hop limit, Ethernet rewrite (802.1Q tag), VXLAN encap, counters
  *
  * Every test before "commit" only reads; a packet that fails one is restored to how it was
  * received and punted. The tests that decide a drop on the main thread are the pipeline's
- * own (gw/vxlan_inl.h, gw/l2_inl.h, gw/ip4_inl.h), so a packet either path would refuse is
- * refused here too, and the main thread drops it with the pipeline's reason;
+ * own (gw/vxlan_inl.h, gw/l2_inl.h, gw/ip4_inl.h, gw/ip6_inl.h), so a packet either path would
+ * refuse is refused here too, and the main thread drops it with the pipeline's reason;
  * tests/fuzz/fuzz_fastpath checks both paths against each other.
  */
 #include "gw/workers/fast.h"
@@ -23,6 +25,7 @@
 #include "gw/gso.h"
 #include "gw/gw_int.h"
 #include "gw/ip4_inl.h"
+#include "gw/ip6_inl.h"
 #include "gw/l2_inl.h"
 #include "gw/vxlan_inl.h"
 #include "vxlan/vxlan.h"
@@ -35,6 +38,7 @@ struct fast_in {
 	uint16_t bdif;      /* the L3 interface it came in on */
 	uint32_t frame_len; /* its Ethernet frame, as the pipeline counts it (no VXLAN, tag) */
 	uint32_t super_mtu; /* a super-packet (gw_ip4_is_super): its link's MTU; 0: not one */
+	bool ip6;           /* an IPv6 packet (else IPv4) */
 };
 
 static bool peer_listed(const struct gw_fwd_bd *b, uint32_t vtep)
@@ -107,9 +111,27 @@ static uint32_t fast_bd(const struct gw_fwd_cfg *c, uint32_t vni, uint32_t src, 
 }
 
 /*
+ * The pipeline's EtherType and IP header checks on a frame of EtherType type for interface
+ * gif (data now at the IP header): IPv4, or IPv6 when gif routes it. A super-packet of
+ * IPv4 from a bridge domain (from_bd) is cut here as by the pipeline; one of IPv6 is the
+ * main thread's. False: punt.
+ */
+static inline bool fast_ip_in(struct gw_pkt *p, struct fast_in *in, uint16_t type,
+                              const struct gw_fwd_if *gif, bool from_bd)
+{
+	in->ip6 = type == htons(NET_ETHERTYPE_IP6);
+	if (in->ip6)
+		return gif->ip6 && gw_ip6_validate(p) == 0 && !gw_ip6_is_super(p, gif->mtu);
+	if (type != htons(NET_ETHERTYPE_IP) || gw_ip4_validate(p) != 0)
+		return false;
+	in->super_mtu = from_bd && gw_ip4_is_super(p, gif->mtu) ? gif->mtu : 0;
+	return true;
+}
+
+/*
  * The checks of the pipeline's decap and L2 stages, in its order: true when the packet is
- * an IPv4 packet for the bridge domain's BDIF that the pipeline would route (and learning
- * its source would change nothing), data now at its IPv4 header.
+ * an IPv4 or IPv6 packet for the bridge domain's BDIF that the pipeline would route (and
+ * learning its source would change nothing), data now at its IP header.
  */
 static bool fast_decap(const struct gw_fwd *f, struct gw_pkt *p, struct fast_in *in,
                        struct fast_l2 *l2)
@@ -136,26 +158,23 @@ static bool fast_decap(const struct gw_fwd *f, struct gw_pkt *p, struct fast_in 
 			return false;
 		m->mac = src_mac;
 	}
-	/* ip6 false: IPv6 (its multicast included) is the main thread's for now */
-	if (gw_l2_dispatch_drop(eth, b->bdif, bif->mac, false) ||
-	    eth->type != htons(NET_ETHERTYPE_IP))
+	/* ip6 false: IPv6 multicast (ND, RS) is the main thread's, unicast to the BDIF is not */
+	if (gw_l2_dispatch_drop(eth, b->bdif, bif->mac, false))
 		return false;
+	uint16_t type = eth->type;
 	in->bdx = bdx;
 	in->bdif = b->bdif;
 	in->frame_len = p->len - VX_HDR_LEN;
 	p->data += VX_HDR_LEN + NET_ETH_HLEN;
 	p->len -= VX_HDR_LEN + NET_ETH_HLEN;
 	p->vrfx = bif->vrfx;
-	if (gw_ip4_validate(p) != 0)
-		return false;
-	in->super_mtu = gw_ip4_is_super(p, bif->mtu) ? bif->mtu : 0;
-	return true;
+	return fast_ip_in(p, in, type, bif, true);
 }
 
 /*
  * The pipeline's uplink L2 checks (eth_demux, eth_header, l2_dispatch) on a frame from
- * netdev `port`, in its order; true: an IPv4 packet for the interface, data now at its
- * IPv4 header. The tag stays in place (read past, not taken off): a punted frame is
+ * netdev `port`, in its order; true: an IPv4 or IPv6 packet for the interface, data now at
+ * its IP header. The tag stays in place (read past, not taken off): a punted frame is
  * the one received.
  */
 static bool fast_eth_in(const struct gw_fwd *f, struct gw_pkt *p, struct fast_in *in,
@@ -175,31 +194,47 @@ static bool fast_eth_in(const struct gw_fwd *f, struct gw_pkt *p, struct fast_in
 	memcpy(&type, p->data + hl - 2, 2);
 	const struct gw_fwd_if *gif = &c->ifs[ifx];
 	if (gw_l2_eth_drop(p->len - tag_len, p->data + hl - 2) || gw_l2_src_drop(eth->src) ||
-	    gw_l2_if_down_drop(gif->up) || gw_l2_dispatch_drop(eth, ifx, gif->mac, false) ||
-	    type != htons(NET_ETHERTYPE_IP))
+	    gw_l2_if_down_drop(gif->up) || gw_l2_dispatch_drop(eth, ifx, gif->mac, false))
 		return false;
 	in->bdx = BD_NONE;
 	in->bdif = ifx;
 	in->frame_len = p->len - (hl - NET_ETH_HLEN);
-	in->super_mtu = 0;
 	p->data += hl;
 	p->len -= hl;
 	p->vrfx = gif->vrfx;
-	return gw_ip4_validate(p) == 0;
+	return fast_ip_in(p, in, type, gif, false);
 }
 
 /* Where a routed packet goes: the next hop on an egress BDIF, then its MAC and that MAC's
  * VTEP. Each stage runs over the vector before the next, which loads what it prefetched. */
 struct fast_out {
 	uint16_t ifx;
-	uint32_t bdx;
-	uint32_t nh;
-	uint32_t seg_mtu; /* a super-packet longer than this is cut to it; 0: not one */
-	uint64_t nb_key, nb_hash;
 	uint8_t mac[6]; /* the neighbour's: copied, as its slot has left L1 by the commit */
+	uint32_t bdx;
+	uint32_t seg_mtu;           /* a super-packet longer than this is cut to it; 0: not one */
+	const struct in6_addr *nh6; /* IPv6: the next hop (in the FIB copy or fast_l3_6) */
+	uint64_t nb_key, nb_hash;
 	uint64_t mac_key, mac_hash;
 	uint32_t vtep;
 };
+
+/* The egress can be reached from here: a BDIF whose bridge domain has a VNI, or an uplink
+ * on whose netdev this worker has a socket. */
+static inline bool fast_egress_usable(const struct gw_fast *w, const struct gw_fwd_if *oif)
+{
+	return oif->kind == GW_IF_BDIF ? oif->bdx != BD_NONE
+	                               : oif->kind == GW_IF_ETH && w->port_tx[oif->port];
+}
+
+/* The egress ifx and its neighbour's key in nb (the hash table's first slot prefetched). */
+static inline void fast_out_set(struct fast_out *o, uint16_t ifx, uint32_t bdx,
+                                const struct gw_fwd_hash *nb, uint64_t nb_key)
+{
+	o->ifx = ifx;
+	o->bdx = bdx;
+	o->nb_key = nb_key;
+	o->nb_hash = gw_fwd_prefetch(nb, nb_key);
+}
 
 /*
  * The routing decision: false when the packet is not plain transit toward a BDIF. Within
@@ -214,24 +249,39 @@ static bool fast_route(const struct gw_fast *w, const struct gw_fwd *f, const st
 		return false;
 	const struct gw_fwd_if *oif = &c->ifs[path->ifx];
 	uint32_t nh = path->type == FIB_PATH_GATEWAY ? path->nh : dst;
-	bool ok = oif->kind == GW_IF_BDIF ? oif->bdx != BD_NONE
-	                                  : oif->kind == GW_IF_ETH && w->port_tx[oif->port];
 	o->seg_mtu = gw_ip4_seg_mtu(len, super_mtu, oif->mtu);
-	if (!ok || (len > oif->mtu && !o->seg_mtu) ||
+	if (!fast_egress_usable(w, oif) || (len > oif->mtu && !o->seg_mtu) ||
 	    gw_ip4_egress_drop(oif->up, oif->addr, oif->plen, oif->n_addrs, nh))
 		return false;
-	o->ifx = path->ifx;
-	o->bdx = oif->bdx;
-	o->nh = nh;
-	o->nb_key = gw_fwd_nb_key(path->ifx, nh);
-	o->nb_hash = gw_fwd_prefetch(f->nb, o->nb_key);
+	fast_out_set(o, path->ifx, oif->bdx, f->nb, gw_fwd_nb_key(path->ifx, nh));
 	return true;
 }
 
-/* The next hop is a usable neighbour (REACHABLE still, or static). */
-static bool fast_neigh(const struct gw_fwd *f, struct fast_out *o, uint64_t now_ms)
+/*
+ * The IPv6 routing decision (header checks done by l3_add6), as ip6_forward and
+ * ip6_output_check: a transit path whose egress is up with IPv6 and within its MTU (a
+ * super-packet never gets here).
+ */
+static bool fast_route6(const struct gw_fast *w, const struct gw_fwd *f,
+                        const struct fib6_path *path, const struct in6_addr *dst, uint32_t len,
+                        struct fast_out *o)
 {
-	const struct gw_fwd_nb_slot *nb = gw_fwd_nb_find_hashed(f->nb, o->nb_key, o->nb_hash);
+	if (!path || (path->type != FIB_PATH_ATTACHED && path->type != FIB_PATH_GATEWAY))
+		return false;
+	const struct gw_fwd_if *oif = &f->cfg->ifs[path->ifx];
+	if (!fast_egress_usable(w, oif) || gw_ip6_egress_drop(oif->up, oif->ip6) ||
+	    gw_ip6_mtu_drop(len, oif->mtu))
+		return false;
+	o->seg_mtu = 0;
+	o->nh6 = path->type == FIB_PATH_GATEWAY ? &path->nh : dst;
+	fast_out_set(o, path->ifx, oif->bdx, f->nb6, gw_fwd_nb6_key(path->ifx, o->nh6));
+	return true;
+}
+
+/* The next hop's entry nb (NULL: none) is usable (REACHABLE still, or static). */
+static inline bool fast_neigh_usable(const struct gw_fwd *f, struct fast_out *o,
+                                     const struct gw_fwd_nb_slot *nb, uint64_t now_ms)
+{
 	if (!nb || now_ms >= nb->until_ms)
 		return false;
 	memcpy(o->mac, nb->mac, 6);
@@ -240,6 +290,18 @@ static bool fast_neigh(const struct gw_fwd *f, struct fast_out *o, uint64_t now_
 	o->mac_key = gw_fwd_mac_key(o->bdx, nb->mac);
 	o->mac_hash = gw_fwd_prefetch(f->mac, o->mac_key);
 	return true;
+}
+
+static bool fast_neigh(const struct gw_fwd *f, struct fast_out *o, uint64_t now_ms)
+{
+	return fast_neigh_usable(f, o, gw_fwd_nb_find_hashed(f->nb, o->nb_key, o->nb_hash), now_ms);
+}
+
+static bool fast_neigh6(const struct gw_fwd *f, struct fast_out *o, uint64_t now_ms)
+{
+	const struct gw_fwd_nb6_slot *nb =
+	    gw_fwd_nb6_find_hashed(f->nb6, o->nb_key, o->nb_hash, o->ifx, o->nh6);
+	return fast_neigh_usable(f, o, nb ? &nb->nb : NULL, now_ms);
 }
 
 /* Its MAC's VTEP; unknown unicast is flooded by the main thread. */
@@ -279,9 +341,11 @@ struct fast_run {
 	uint64_t bytes;
 };
 
+/* routed: the input run's routed counter (routed, routed6); NULL for an output run */
 static void run_flush(struct gw_fast_cnt *k, const struct gw_fwd_cfg *c, struct fast_run *r,
-                      bool tx)
+                      uint64_t *routed)
 {
+	bool tx = !routed;
 	if (!r->pkts)
 		return;
 	count(&k->ifs[r->ifx], r->pkts, r->bytes, tx);
@@ -294,28 +358,30 @@ static void run_flush(struct gw_fast_cnt *k, const struct gw_fwd_cfg *c, struct 
 			gw_cnt_add(&k->c.rx_underlay, r->pkts);
 		}
 	}
-	if (!tx)
-		gw_cnt_add(&k->c.routed, r->pkts);
+	if (routed)
+		gw_cnt_add(routed, r->pkts);
 	r->pkts = 0;
 	r->bytes = 0;
 }
 
 static void run_add(struct gw_fast_cnt *k, const struct gw_fwd_cfg *c, struct fast_run *r,
-                    uint16_t ifx, uint32_t bdx, uint32_t vtep, uint32_t len, bool tx)
+                    uint16_t ifx, uint32_t bdx, uint32_t vtep, uint32_t len, uint64_t *routed)
 {
 	if (r->ifx != ifx || r->bdx != bdx || r->vtep != vtep) {
-		run_flush(k, c, r, tx);
+		run_flush(k, c, r, routed);
 		*r = (struct fast_run){.ifx = ifx, .bdx = bdx, .vtep = vtep};
 	}
 	r->pkts++;
 	r->bytes += len;
 }
 
-/* Prepends the egress interface's Ethernet header (and 802.1Q tag) for the neighbour. */
-static void eth_rewrite(struct gw_pkt *p, const struct gw_fwd_if *oif, const uint8_t *dst)
+/* Prepends the egress interface's Ethernet header (and 802.1Q tag) for the neighbour;
+ * ethertype: host order. */
+static inline void eth_rewrite(struct gw_pkt *p, const struct gw_fwd_if *oif, const uint8_t *dst,
+                               uint16_t ethertype)
 {
 	uint32_t hl = oif->vlan ? NET_ETH_HLEN + NET_VLAN_HLEN : NET_ETH_HLEN;
-	uint16_t type = htons(NET_ETHERTYPE_IP);
+	uint16_t type = htons(ethertype);
 	uint8_t *d = p->data - hl;
 	memcpy(d, dst, 6);
 	memcpy(d + 6, oif->mac, 6);
@@ -328,14 +394,14 @@ static void eth_rewrite(struct gw_pkt *p, const struct gw_fwd_if *oif, const uin
 
 /* The Ethernet rewrite and, toward a BDIF, the encap of a routed packet (TTL done): queued
  * for sending, counted in run tx (flushed by the caller). */
-static void fast_output(struct gw_fast *w, const struct gw_fwd *f, struct gw_pkt *p,
-                        const struct fast_out *o, struct fast_run *tx)
+static inline void fast_output(struct gw_fast *w, const struct gw_fwd *f, struct gw_pkt *p,
+                               const struct fast_out *o, uint16_t ethertype, struct fast_run *tx)
 {
 	const struct gw_fwd_cfg *c = f->cfg;
 	struct gw_fast_cnt *k = w->cnt;
-	eth_rewrite(p, &c->ifs[o->ifx], o->mac);
+	eth_rewrite(p, &c->ifs[o->ifx], o->mac, ethertype);
 	uint32_t len = p->len;
-	run_add(k, c, tx, o->ifx, o->bdx, 0, len, true);
+	run_add(k, c, tx, o->ifx, o->bdx, 0, len, NULL);
 	p->tx_ifx = o->ifx;
 	if (o->bdx == BD_NONE) {
 		w->tx_eth[w->n_tx_eth++] = p;
@@ -368,7 +434,7 @@ static bool fast_segment(struct gw_fast *w, const struct gw_fwd *f, struct gw_pk
 	for (unsigned i = 0; i < n; i++) {
 		seg[i]->flags &= (uint8_t)~GW_PKT_GSO;
 		gw_ip4_ttl_dec((struct net_ip *)seg[i]->data);
-		fast_output(w, f, seg[i], o, tx);
+		fast_output(w, f, seg[i], o, NET_ETHERTYPE_IP, tx);
 	}
 	return n != 0;
 }
@@ -384,11 +450,22 @@ static bool fast_commit(struct gw_fast *w, const struct gw_fwd *f, struct gw_pkt
 			return false;
 	} else {
 		gw_ip4_ttl_dec((struct net_ip *)p->data);
-		fast_output(w, f, p, o, tx);
+		fast_output(w, f, p, o, NET_ETHERTYPE_IP, tx);
 	}
 	run_add(w->cnt, f->cfg, rx, in->bdif, in->bdx, in->bdx == BD_NONE ? 0 : p->outer_src,
-	        in->frame_len, false);
+	        in->frame_len, &w->cnt->c.routed);
 	return true;
+}
+
+/* As fast_commit for IPv6: the hop limit (no checksum), the rewrite and encap. */
+static void fast_commit6(struct gw_fast *w, const struct gw_fwd *f, struct gw_pkt *p,
+                         const struct fast_in *in, const struct fast_out *o, struct fast_run *rx,
+                         struct fast_run *tx)
+{
+	gw_ip6_hlim_dec((struct net_ip6 *)p->data);
+	fast_output(w, f, p, o, NET_ETHERTYPE_IP6, tx);
+	run_add(w->cnt, f->cfg, rx, in->bdif, in->bdx, in->bdx == BD_NONE ? 0 : p->outer_src,
+	        in->frame_len, &w->cnt->c.routed6);
 }
 
 static void fast_punt(struct gw_fast *w, struct gw_pkt *p, const struct fast_in *in)
@@ -492,8 +569,102 @@ static void fast_route_vec(struct gw_fast *w, const struct gw_fwd *f, struct fas
 		if (!known[i] || !fast_commit(w, f, v[i], &in[at[i]], &out[i], &rx, &tx))
 			fast_punt(w, v[i], &in[at[i]]);
 	}
-	run_flush(w->cnt, f->cfg, &rx, false);
-	run_flush(w->cnt, f->cfg, &tx, true);
+	run_flush(w->cnt, f->cfg, &rx, &w->cnt->c.routed);
+	run_flush(w->cnt, f->cfg, &tx, NULL);
+}
+
+/* The IPv6 packets the L2 step kept, their destinations copied out of the packed headers
+ * (the FIB6 reads aligned addresses). */
+struct fast_l3_6 {
+	unsigned n;
+	struct gw_pkt *v[GW_VEC_MAX];
+	uint16_t at[GW_VEC_MAX]; /* v[i] is packet at[i] of the input (in[]) */
+	struct in6_addr dst[GW_VEC_MAX];
+};
+
+/*
+ * Keeps IPv6 packet i (p) for routing; false: the main thread's. gw_ip6_transit_drop
+ * covers what the pipeline's ip6-input treats before its lookup (multicast and link-local
+ * destinations, the unspecified source) and what it refuses after; both, and a hop
+ * limit that expires here, are punted.
+ */
+static bool l3_add6(struct fast_l3_6 *l6, struct gw_pkt *p, unsigned i)
+{
+	const struct net_ip6 *ip = (const struct net_ip6 *)p->data;
+	if (gw_ip6_transit_drop(ip) || gw_ip6_hlim_drop(ip))
+		return false;
+	l6->at[l6->n] = (uint16_t)i;
+	l6->dst[l6->n] = ip->dst;
+	l6->v[l6->n++] = p;
+	return true;
+}
+
+/* One batched FIB6 lookup per run of packets of one VRF (a vector is almost always one). */
+static void fast_lookup6(const struct gw_fwd_cfg *c, const struct fast_l3_6 *l6,
+                         const struct fib6_path **path)
+{
+	const struct in6_addr *dst[GW_VEC_MAX];
+	uint32_t hash[GW_VEC_MAX];
+	for (unsigned i = 0; i < l6->n; i++) {
+		dst[i] = &l6->dst[i];
+		hash[i] = l6->v[i]->flow_hash;
+	}
+	for (unsigned i = 0, j; i < l6->n; i = j) {
+		uint16_t vrfx = l6->v[i]->vrfx;
+		for (j = i + 1; j < l6->n && l6->v[j]->vrfx == vrfx; j++)
+			;
+		const struct gw_fwd_fib *ff = c->fib6[vrfx];
+		if (ff)
+			fib6_fwd_route_batch(ff->fib6, dst + i, hash + i, path + i, j - i);
+		else
+			memset(path + i, 0, (j - i) * sizeof(*path));
+	}
+}
+
+/* Route, neighbour, VTEP, commit over the IPv6 packets that passed the L2 stage. */
+static void fast_route_vec6(struct gw_fast *w, const struct gw_fwd *f, struct fast_l3_6 *l6,
+                            struct fast_in *in)
+{
+	const struct fib6_path *path[GW_VEC_MAX];
+	struct fast_out out[GW_VEC_MAX];
+	unsigned k = 0;
+	fast_lookup6(f->cfg, l6, path);
+	for (unsigned i = 0; i < l6->n; i++) {
+		struct gw_pkt *p = l6->v[i];
+		if (!fast_route6(w, f, path[i], &l6->dst[i], p->len, &out[k])) {
+			fast_punt(w, p, &in[l6->at[i]]);
+			continue;
+		}
+		l6->at[k] = l6->at[i];
+		l6->v[k++] = p;
+	}
+	/* As fast_route_vec: each lookup in a pass of its own, so that what one pass prefetched
+	 * (neighbour slots, then MAC slots) has arrived when the next reads it. */
+	unsigned nk = k;
+	k = 0;
+	for (unsigned i = 0; i < nk; i++) {
+		if (fast_neigh6(f, &out[i], w->now_ms)) {
+			if (k != i)
+				out[k] = out[i];
+			l6->at[k] = l6->at[i];
+			l6->v[k++] = l6->v[i];
+		} else {
+			fast_punt(w, l6->v[i], &in[l6->at[i]]);
+		}
+	}
+	bool known[GW_VEC_MAX];
+	for (unsigned i = 0; i < k; i++)
+		known[i] = fast_vtep(f, &out[i]);
+	struct fast_run rx = {0}, tx = {0};
+	for (unsigned i = 0; i < k; i++) {
+		const struct fast_in *pin = &in[l6->at[i]];
+		if (known[i])
+			fast_commit6(w, f, l6->v[i], pin, &out[i], &rx, &tx);
+		else
+			fast_punt(w, l6->v[i], pin);
+	}
+	run_flush(w->cnt, f->cfg, &rx, &w->cnt->c.routed6);
+	run_flush(w->cnt, f->cfg, &tx, NULL);
 }
 
 static bool punt_all(struct gw_fast *w, const struct gw_fwd *f, struct gw_pkt **pkts, unsigned n)
@@ -531,19 +702,25 @@ fast_input(struct gw_fast *w, const struct gw_fwd *f, struct gw_pkt **pkts, unsi
 {
 	struct fast_in in[GW_VEC_MAX];
 	struct fast_l3 l3;
+	struct fast_l3_6 l6;
 	if (punt_all(w, f, pkts, n))
 		return;
 	l3.n = 0;
 	l3.mixed = false;
+	l6.n = 0;
 	for (unsigned i = 0; i < n; i++) {
 		struct gw_pkt *p = pkts[i];
 		fast_prefetch_pkts(pkts, i, n);
 		in[i].data = p->data;
 		in[i].len = p->len;
-		if (!step(f, p, &in[i], l2) || !l3_add(&l3, p, i))
+		if (!step(f, p, &in[i], l2) ||
+		    !(in[i].ip6 ? l3_add6(&l6, p, i) : l3_add(&l3, p, i)))
 			fast_punt(w, p, &in[i]);
 	}
+	/* the pipeline's order: its IPv4 stage over the vector, then its IPv6 stage */
 	fast_route_vec(w, f, &l3, in);
+	if (l6.n)
+		fast_route_vec6(w, f, &l6, in);
 }
 
 void gw_fast_underlay(struct gw_fast *w, const struct gw_fwd *f, struct gw_pkt **pkts, unsigned n)
@@ -603,6 +780,7 @@ static void fold_gw(struct gw_counters *to, const struct gw_counters *cur, struc
 	to->rx_eth += moved(&cur->rx_eth, &seen->rx_eth);
 	to->tx_eth += moved(&cur->tx_eth, &seen->tx_eth);
 	to->routed += moved(&cur->routed, &seen->routed);
+	to->routed6 += moved(&cur->routed6, &seen->routed6);
 	to->rx_underlay_gro += moved(&cur->rx_underlay_gro, &seen->rx_underlay_gro);
 	to->rx_gso += moved(&cur->rx_gso, &seen->rx_gso);
 	to->rx_csum_completed += moved(&cur->rx_csum_completed, &seen->rx_csum_completed);

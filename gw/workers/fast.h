@@ -3,9 +3,9 @@
  * forwarding snapshot (gw/workers/fwd.h), everything else handed to the main thread untouched.
  *
  * For one VXLAN packet the fast path makes the decisions the main pipeline would make
- * (the same checks: gw/vxlan_inl.h, gw/l2_inl.h, gw/ip4_inl.h; tests/fuzz/fuzz_fastpath
- * compares the two paths) and either forwards it completely (decap, route, rewrite,
- * encap, counted) or "punts" it exactly as it was received, before changing a byte. The
+ * (the same checks: gw/vxlan_inl.h, gw/l2_inl.h, gw/ip4_inl.h, gw/ip6_inl.h;
+ * tests/fuzz/fuzz_fastpath compares the two paths) and either forwards it completely (decap, route,
+ * rewrite, encap, counted) or "punts" it exactly as it was received, before changing a byte. The
  * main thread's pipeline then treats it as if it had received it itself, which covers
  * every exception: drops with their reasons, ARP, learning, ICMP errors, fragments,
  * traffic to the gateway, flooding, tracing and debug logs.

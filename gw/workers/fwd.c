@@ -47,22 +47,38 @@ static void fib_destroy_obj(struct gw_fwd_obj *o)
 {
 	struct gw_fwd_fib *f = (struct gw_fwd_fib *)o;
 	fib_fwd_free(f->fib);
+	fib6_fwd_free(f->fib6);
 	free(f);
 }
 
-static struct gw_fwd_fib *fib_copy(const struct fib *fib)
+/* A FIB copy of generation gen; NULL (nothing left) when either allocation failed. */
+static struct gw_fwd_fib *fib_obj(uint64_t gen, struct fib_fwd *fib, struct fib6_fwd *fib6)
 {
-	struct gw_fwd_fib *f = calloc(1, sizeof(*f));
-	if (!f)
-		return NULL;
-	obj_init(&f->obj, fib_destroy_obj);
-	f->gen = fib_generation(fib);
-	f->fib = fib_fwd_build(fib);
-	if (!f->fib) {
-		free(f);
+	struct gw_fwd_fib *f = (fib || fib6) ? calloc(1, sizeof(*f)) : NULL;
+	if (!f) {
+		fib_fwd_free(fib);
+		fib6_fwd_free(fib6);
 		return NULL;
 	}
+	obj_init(&f->obj, fib_destroy_obj);
+	f->gen = gen;
+	f->fib = fib;
+	f->fib6 = fib6;
 	return f;
+}
+
+/* The copy prev holds while its FIB's generation has not moved (a new reference), else a
+ * new copy of fib (IPv4) or fib6. */
+static struct gw_fwd_fib *fib_share_or_copy(struct gw_fwd_fib *old, const struct fib *fib,
+                                            const struct fib6 *fib6)
+{
+	uint64_t gen = fib ? fib_generation(fib) : fib6_generation(fib6);
+	if (old && old->gen == gen) {
+		obj_ref(&old->obj);
+		return old;
+	}
+	return fib ? fib_obj(gen, fib_fwd_build(fib), NULL)
+	           : fib_obj(gen, NULL, fib6_fwd_build(fib6));
 }
 
 /* ---------------------------------------------------------------- configuration */
@@ -70,9 +86,12 @@ static struct gw_fwd_fib *fib_copy(const struct fib *fib)
 static void cfg_destroy_obj(struct gw_fwd_obj *o)
 {
 	struct gw_fwd_cfg *c = (struct gw_fwd_cfg *)o;
-	for (unsigned v = 0; v < GW_VRF_MAX; v++)
+	for (unsigned v = 0; v < GW_VRF_MAX; v++) {
 		if (c->fib[v])
 			obj_unref(&c->fib[v]->obj);
+		if (c->fib6[v])
+			obj_unref(&c->fib6[v]->obj);
+	}
 	for (unsigned i = 0; i <= GW_IF_MAX; i++)
 		free(c->ports[i].by_vlan);
 	free(c->vni_slots);
@@ -95,6 +114,7 @@ static void cfg_copy_ifs(struct gw *gw, struct gw_fwd_cfg *c)
 		f->vlan = g->vlan;
 		memcpy(f->mac, g->mac, 6);
 		memcpy(f->tag, g->tag, 4);
+		f->ip6 = gw_if6_enabled(g);
 		f->mtu = g->mtu;
 		f->port = g->port;
 		if (g->kind == GW_IF_ETH && g->port <= GW_IF_MAX)
@@ -197,16 +217,11 @@ static int cfg_copy_fibs(struct gw *gw, struct gw_fwd_cfg *c, const struct gw_fw
 {
 	for (unsigned v = 0; v < GW_VRF_MAX; v++) {
 		const struct fib *fib = gw->vrfs[v].fib;
-		if (!fib)
-			continue;
-		struct gw_fwd_fib *old = prev ? prev->fib[v] : NULL;
-		if (old && old->gen == fib_generation(fib)) {
-			obj_ref(&old->obj);
-			c->fib[v] = old;
-			continue;
-		}
-		c->fib[v] = fib_copy(fib);
-		if (!c->fib[v])
+		const struct fib6 *fib6 = gw->vrfs[v].fib6;
+		if (fib && !(c->fib[v] = fib_share_or_copy(prev ? prev->fib[v] : NULL, fib, NULL)))
+			return -1;
+		if (fib6 &&
+		    !(c->fib6[v] = fib_share_or_copy(prev ? prev->fib6[v] : NULL, NULL, fib6)))
 			return -1;
 	}
 	return 0;
@@ -273,6 +288,7 @@ static struct gw_fwd_hash *hash_new(size_t n, size_t slot_size, uint64_t gen)
  */
 _Static_assert(offsetof(struct gw_fwd_nb_slot, key) == 0, "slots start with their key");
 _Static_assert(offsetof(struct gw_fwd_mac_slot, key) == 0, "slots start with their key");
+_Static_assert(offsetof(struct gw_fwd_nb6_slot, nb.key) == 0, "slots start with their key");
 
 static void *hash_claim(struct gw_fwd_hash *h, uint64_t key)
 {
@@ -295,37 +311,57 @@ struct nb_fill {
 /*
  * Only REACHABLE and static entries: a STALE one must go through arp_lookup on the main
  * thread, which starts the probe (the reason the workers never see it), and a PROBE one
- * is being re-checked (punting its few seconds of traffic keeps that on one path).
+ * is being re-checked (punting its few seconds of traffic keeps that on one path). The
+ * slot of a usable entry under key, until and MAC set; NULL: not usable (or no room).
  */
-static int nb_add(const struct arp_entry_info *e, void *arg)
+static struct gw_fwd_nb_slot *nb_put(struct nb_fill *nf, uint64_t key, uint8_t state,
+                                     uint64_t age_ms, const uint8_t *mac)
 {
-	struct nb_fill *nf = arg;
-	struct gw_fwd_hash *h = nf->h;
 	uint64_t until;
-	if (e->state == ARP_STATIC)
+	if (state == ARP_STATIC)
 		until = UINT64_MAX;
-	else if (e->state == ARP_REACHABLE && e->age_ms < nf->reachable_ms)
-		until = nf->now_ms - e->age_ms + nf->reachable_ms;
+	else if (state == ARP_REACHABLE && age_ms < nf->reachable_ms)
+		until = nf->now_ms - age_ms + nf->reachable_ms;
 	else
-		return 0;
-	struct gw_fwd_nb_slot *s = hash_claim(h, gw_fwd_nb_key(e->ifx, e->ip));
+		return NULL;
+	struct gw_fwd_nb_slot *s = hash_claim(nf->h, key);
 	if (s) {
 		s->until_ms = until;
-		memcpy(s->mac, e->mac, 6);
+		memcpy(s->mac, mac, 6);
+	}
+	return s;
+}
+
+static int nb_add(const struct arp_entry_info *e, void *arg)
+{
+	nb_put(arg, gw_fwd_nb_key(e->ifx, e->ip), e->state, e->age_ms, e->mac);
+	return 0;
+}
+
+static int nb6_add(const struct arp6_entry_info *e, void *arg)
+{
+	struct gw_fwd_nb6_slot *s = (struct gw_fwd_nb6_slot *)nb_put(
+	    arg, gw_fwd_nb6_key(e->ifx, &e->ip), e->state, e->age_ms, e->mac);
+	if (s) {
+		s->ifx = e->ifx;
+		s->ip = e->ip;
 	}
 	return 0;
 }
 
-static struct gw_fwd_hash *nb_build(struct gw *gw, uint64_t now_ms)
+/* The usable neighbours of table t (IPv4: gw->arp, IPv6: gw->nd, its settings cfg). */
+static struct gw_fwd_hash *nb_build(struct arp_table *t, const struct arp_config *cfg, bool v6,
+                                    uint64_t now_ms)
 {
 	struct arp_stats st;
-	arp_get_stats(gw->arp, &st);
-	struct gw_fwd_hash *h =
-	    hash_new(st.entries, sizeof(struct gw_fwd_nb_slot), arp_generation(gw->arp));
+	arp_get_stats(t, &st);
+	size_t slot = v6 ? sizeof(struct gw_fwd_nb6_slot) : sizeof(struct gw_fwd_nb_slot);
+	struct gw_fwd_hash *h = hash_new(st.entries, slot, arp_generation(t));
 	if (!h)
 		return NULL;
-	struct nb_fill nf = {.h = h, .now_ms = now_ms, .reachable_ms = gw->params.arp.reachable_ms};
-	if (arp_foreach(gw->arp, now_ms, nb_add, &nf) != 0) {
+	struct nb_fill nf = {.h = h, .now_ms = now_ms, .reachable_ms = cfg->reachable_ms};
+	if ((v6 ? arp6_foreach(t, now_ms, nb6_add, &nf) : arp_foreach(t, now_ms, nb_add, &nf)) !=
+	    0) {
 		obj_unref(&h->obj);
 		return NULL;
 	}
@@ -377,7 +413,10 @@ static bool fibs_moved(struct gw *gw, const struct gw_fwd_cfg *c)
 {
 	for (unsigned v = 0; v < GW_VRF_MAX; v++) {
 		const struct fib *fib = gw->vrfs[v].fib;
+		const struct fib6 *fib6 = gw->vrfs[v].fib6;
 		if (!fib != !c->fib[v] || (fib && fib_generation(fib) != c->fib[v]->gen))
+			return true;
+		if (!fib6 != !c->fib6[v] || (fib6 && fib6_generation(fib6) != c->fib6[v]->gen))
 			return true;
 	}
 	return false;
@@ -386,7 +425,8 @@ static bool fibs_moved(struct gw *gw, const struct gw_fwd_cfg *c)
 bool gw_fwd_stale(struct gw *gw, const struct gw_fwd *f)
 {
 	return !f || f->punt_all != want_punt_all(gw) || f->nb->gen != arp_generation(gw->arp) ||
-	       f->mac->gen != bd_mac_generation(gw->bd) || fibs_moved(gw, f->cfg);
+	       f->nb6->gen != arp_generation(gw->nd) || f->mac->gen != bd_mac_generation(gw->bd) ||
+	       fibs_moved(gw, f->cfg);
 }
 
 /* The component prev holds when its source has not moved (a new reference), else NULL. */
@@ -414,11 +454,14 @@ struct gw_fwd *gw_fwd_build(struct gw *gw, const struct gw_fwd *prev, bool cfg_c
 	}
 	f->nb = hash_reuse(prev ? prev->nb : NULL, arp_generation(gw->arp));
 	if (!f->nb)
-		f->nb = nb_build(gw, now_ms);
+		f->nb = nb_build(gw->arp, &gw->params.arp, false, now_ms);
+	f->nb6 = hash_reuse(prev ? prev->nb6 : NULL, arp_generation(gw->nd));
+	if (!f->nb6)
+		f->nb6 = nb_build(gw->nd, &gw->params.nd, true, now_ms);
 	f->mac = hash_reuse(prev ? prev->mac : NULL, bd_mac_generation(gw->bd));
 	if (!f->mac)
 		f->mac = mac_build(gw, now_ms);
-	if (!f->cfg || !f->nb || !f->mac) {
+	if (!f->cfg || !f->nb || !f->nb6 || !f->mac) {
 		gw_fwd_free(f);
 		return NULL;
 	}
@@ -433,6 +476,8 @@ void gw_fwd_free(struct gw_fwd *f)
 		obj_unref(&f->cfg->obj);
 	if (f->nb)
 		obj_unref(&f->nb->obj);
+	if (f->nb6)
+		obj_unref(&f->nb6->obj);
 	if (f->mac)
 		obj_unref(&f->mac->obj);
 	free(f);

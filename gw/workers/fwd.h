@@ -25,9 +25,11 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "common/net.h"
 #include "fib/fib.h"
+#include "fib/fib6.h"
 #include "gw/gw.h"
 #include "vxlan/bd.h"
 #include "vxlan/vxlan.h"
@@ -52,6 +54,7 @@ struct gw_fwd_if {
 	uint16_t vlan;
 	uint8_t mac[6];
 	uint8_t tag[4];
+	bool ip6; /* routes IPv6 (gw_if6_enabled) */
 	uint32_t mtu;
 	uint32_t bdx;  /* BDIF: its bridge domain when that has a VNI, else BD_NONE */
 	uint16_t port; /* uplink: its netdev (ports[]) */
@@ -79,10 +82,12 @@ struct gw_fwd_port {
 	uint16_t *by_vlan;        /* [4096] ifx by VLAN id; NULL: no sub-interface */
 };
 
+/* A VRF's lookup-only FIB of one family: fib (IPv4) or fib6 (IPv6), the other NULL. */
 struct gw_fwd_fib {
 	struct gw_fwd_obj obj;
-	uint64_t gen; /* fib_generation of what it copies */
+	uint64_t gen; /* fib_generation / fib6_generation of what it copies */
 	struct fib_fwd *fib;
+	struct fib6_fwd *fib6;
 };
 
 /* Configuration: interfaces, bridge domains, VNIs, FIBs. Rebuilt at commit. */
@@ -92,7 +97,8 @@ struct gw_fwd_cfg {
 	uint32_t vtep;
 	uint16_t udp_port;
 	bool vxlan_strict;
-	struct gw_fwd_fib *fib[GW_VRF_MAX]; /* NULL: no such VRF */
+	struct gw_fwd_fib *fib[GW_VRF_MAX];  /* NULL: no such VRF */
+	struct gw_fwd_fib *fib6[GW_VRF_MAX]; /* its IPv6 FIB; NULL: none */
 	struct gw_fwd_if ifs[GW_IF_MAX + 1];
 	struct gw_fwd_bd bd[BD_MAX];
 	struct gw_fwd_port ports[GW_IF_MAX + 1];
@@ -106,6 +112,14 @@ struct gw_fwd_nb_slot {
 	uint64_t key; /* ifx << 32 | ip, 0: empty */
 	uint64_t until_ms;
 	uint8_t mac[6];
+};
+
+/* Usable IPv6 neighbours: (ifx, address) -> MAC, until when. The key is a hash of the two
+ * (never 0), which a lookup confirms against them. */
+struct gw_fwd_nb6_slot {
+	struct gw_fwd_nb_slot nb; /* nb.key: gw_fwd_nb6_key */
+	uint16_t ifx;
+	struct in6_addr ip;
 };
 
 /* Known MACs: (bdx, MAC) -> VTEP. */
@@ -134,6 +148,7 @@ struct gw_fwd {
 	bool punt_all;
 	struct gw_fwd_cfg *cfg;
 	struct gw_fwd_hash *nb;
+	struct gw_fwd_hash *nb6;
 	struct gw_fwd_hash *mac;
 };
 
@@ -166,6 +181,13 @@ static inline uint64_t gw_fwd_nb_key(uint16_t ifx, uint32_t ip)
 	return (uint64_t)ifx << 32 | ip;
 }
 
+static inline uint64_t gw_fwd_nb6_key(uint16_t ifx, const struct in6_addr *ip)
+{
+	uint64_t a[2];
+	memcpy(a, ip, sizeof(a));
+	return net_hash64(a[0] ^ net_hash64(a[1] ^ ifx)) | 1;
+}
+
 static inline uint64_t gw_fwd_mac_key(uint32_t bdx, const uint8_t *mac)
 {
 	return 1ull << 63 | (uint64_t)bdx << 48 | net_mac_to_u64(mac);
@@ -195,6 +217,18 @@ static inline const struct gw_fwd_nb_slot *gw_fwd_nb_find_hashed(const struct gw
 static inline const struct gw_fwd_nb_slot *gw_fwd_nb_find(const struct gw_fwd_hash *h, uint64_t key)
 {
 	return gw_fwd_nb_find_hashed(h, key, net_hash64(key));
+}
+
+static inline const struct gw_fwd_nb6_slot *gw_fwd_nb6_find_hashed(const struct gw_fwd_hash *h,
+                                                                   uint64_t key, uint64_t hash,
+                                                                   uint16_t ifx,
+                                                                   const struct in6_addr *ip)
+{
+	const struct gw_fwd_nb6_slot *s = h->slots;
+	uint64_t i = hash & h->mask;
+	while (s[i].nb.key && (s[i].nb.key != key || s[i].ifx != ifx || !net_ip6_eq(&s[i].ip, ip)))
+		i = (i + 1) & h->mask;
+	return s[i].nb.key ? &s[i] : NULL;
 }
 
 static inline struct gw_fwd_mac_slot *gw_fwd_mac_find_hashed(const struct gw_fwd_hash *h,

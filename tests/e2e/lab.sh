@@ -1135,8 +1135,9 @@ kernel_gw_down() {
 #   lab_ext6_up                ext's IPv6 side (above)
 #   lab_eui64 PREFIX MAC       PREFIX (a /64) with the modified EUI-64 identifier of MAC
 #   lab_slaac NS PREFIX        prints "ADDRESS ROUTER" once NS's eth0 has a usable (not
-#                              tentative) SLAAC address in PREFIX and a default route learnt
-#                              from an RA via a link-local ROUTER; fails before
+#                              tentative) SLAAC address in PREFIX (dynamic: with the RA's
+#                              lifetimes) and a default route learnt from an RA via a
+#                              link-local ROUTER; fails before
 #   lab_radvd NAME NS IFACE=PREFIX...   radvd in NS advertising PREFIX/64 on each IFACE;
 #                              lab_radvd_stop NAME (lab_down ends it anyway)
 #   kernel_gw_up --ipv6        the kernel twin routes IPv6 too: the tenants' ::1 on br10/
@@ -1191,7 +1192,7 @@ print(ipaddress.IPv6Address(int(net.network_address) | int.from_bytes(iid, "big"
 lab_slaac() {
   local ns=$1 pfx=${2%::} addr router
   addr=$(lab_exec "$ns" ip -6 -o addr show dev eth0 scope global -tentative |
-    awk -v p="$pfx:" '{ split($4, a, "/"); if (index(a[1], p) == 1 && a[2] == 64) print a[1] }')
+    awk -v p="$pfx:" '/ dynamic / { split($4, a, "/"); if (index(a[1], p) == 1 && a[2] == 64) print a[1] }')
   router=$(lab_exec "$ns" ip -6 route show default dev eth0 proto ra |
     awk '$1 == "default" && $2 == "via" && $3 ~ /^fe80:/ { print $3; exit }')
   [ -n "$addr" ] && [ -n "$router" ] || return 1

@@ -166,6 +166,11 @@ else
   # a link of MTU 1400 at both ends, as kernel_gw_up --up0-mtu makes it
   check "uplink MTU $UP0_MTU at both ends" eval 'ip -n "$P-gw" link set up0 mtu $UP0_MTU &&
     ip -n "$P-ext" link set ext0 mtu $UP0_MTU'
+  gw_ns_no_ipv6() { # the kernel of the gateway namespace must not route or answer IPv6: vxgwd does
+    [ "$(lab_exec gw sysctl -n net.ipv6.conf.all.forwarding)" = 0 ] &&
+      [ -z "$(lab_exec gw ip -6 -o addr show)" ]
+  }
+  check "gateway namespace: no kernel IPv6 address, no IPv6 forwarding" gw_ns_no_ipv6
   check "vxgwd -n accepts the configuration" "$VXGWD" -n -f "$CONF"
   check "vxgwd starts and answers the CLI" gw_start "$CONF" || lab_finish
 fi
@@ -360,15 +365,22 @@ if [ "$KERNEL" = 1 ]; then
   check "(kernel) $ECMP_PFX has two next hops" eval 'ip -n "$P-gw" -6 route show $ECMP_PFX |
     tee /dev/stderr | grep -c "nexthop via" | grep -qx 2'
 else
-  check "show ipv6 route $ECMP_PFX: via $LAB_EXT6_UP and via $EXT2_UP" eval '
-    gw_has_line "show ipv6 route" $LAB_EXT6_UP && gw_has_line "show ipv6 route" $EXT2_UP &&
-    gw_has_line "show ipv6 route" $ECMP_PFX'
-  check "show ipv6 route json: one JSON object" gw_json "show ipv6 route json"
+  check "show ipv6 route json: $ECMP_PFX active via $LAB_EXT6_UP and $EXT2_UP on up0" \
+    gw_json "show ipv6 route json" "any(r['prefix'] == '$ECMP_PFX' and r['active'] and
+      sorted((p['next_hop'], p['interface']) for p in r['paths']) ==
+      [('$LAB_EXT6_UP', 'up0'), ('$EXT2_UP', 'up0')] for r in d['routes'])"
   check "show ipv6 route vrf blue: ${LAB_PFX6[1]}/64 on bdif110" \
     gw_has_line "show ipv6 route vrf blue" "${LAB_PFX6[1]}/64" bdif110
-  check "show ipv6 interface brief: bdif10 with ${LAB_PFX6[1]}1" \
-    gw_has_line "show ipv6 interface brief" bdif10 "${LAB_PFX6[1]}1"
-  check "show ipv6 interface json: one JSON object" gw_json "show ipv6 interface json"
+  check "show ipv6 interface brief: bdif10 with ${LAB_PFX6[1]}1 and its link-local $GWLL1" \
+    gw_has_line "show ipv6 interface brief" bdif10 "${LAB_PFX6[1]}1" "$GWLL1"
+  check "show ipv6 interface json: RA settings of bdif10 and bdif30, bdif30's link-local" \
+    gw_json "show ipv6 interface json" "(lambda i: i['bdif10']['ra']['sending'] and
+      i['bdif10']['ra']['interval'] == $LAB_RA_INTERVAL and i['bdif10']['ra']['lifetime'] == $LAB_RA_LIFETIME and
+      i['bdif10']['link_local'] == '$GWLL1' and i['bdif30']['ra']['mode'] == 'suppress' and
+      i['bdif30']['ra']['managed'] and i['bdif30']['ra']['other'] and
+      i['bdif30']['link_local'] == 'fe80::1' and i['bdif30']['link_local_configured'] and
+      any(p['prefix'] == '${LAB_PFX6[3]}/64' and not p['autoconfig'] for p in i['bdif30']['ra']['prefixes']))(
+      {x['name']: x for x in d['interfaces']})"
   check "show ipv6 neighbors json: one JSON object" gw_json "show ipv6 neighbors json"
 fi
 

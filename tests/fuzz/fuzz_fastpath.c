@@ -2,8 +2,8 @@
  * fuzz_fastpath.c - differential libFuzzer target: the workers' fast path (gw/fast.c)
  * against the main pipeline (gw/pipeline.c), run under ASan + UBSan.
  *
- * Two gateways built alike (the topology of fuzz_topo.h): R, the reference, runs every
- * packet through the pipeline; W is a gateway with a worker, whose forwarding snapshot
+ * Two gateways built alike (the topology of fuzz_topo.h, with its IPv6): R, the reference, runs
+ * every packet through the pipeline; W is a gateway with a worker, whose forwarding snapshot
  * (gw/fwd.h) is rebuilt whenever it is stale, as the daemon republishes it. A vector goes
  * through the fast path over W's snapshot first; what it punts then goes through W's
  * pipeline, as the main thread does with it. Then:
@@ -92,6 +92,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argv;
 	fuzz_gw_init(&R);
 	fuzz_gw_init(&W);
+	fuzz_gw_init_ip6(&R);
+	fuzz_gw_init_ip6(&W);
 	CNT = calloc(1, sizeof(*CNT));
 	SEEN = calloc(1, sizeof(*SEEN));
 	CHECK(CNT && SEEN, "no memory for the worker's counters");

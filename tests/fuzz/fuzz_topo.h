@@ -16,7 +16,13 @@
  *   - 802.1Q sub-interfaces of up0, with its MAC: up0.100 (VLAN 100, 172.16.100.1/24,
  *     10.7.0.0/16 via 172.16.100.9 behind it) and up0.200 (no encapsulation: down,
  *     172.16.200.1/24);
- *   - a small neighbour table (16 entries) and pool (1024 buffers).
+ *   - a small neighbour table (16 entries) and pool (1024 buffers);
+ *   - IPv6, where the target asks for it (fuzz_gw_init_ip6: fuzz_fastpath; fuzz_pipeline's
+ *     checks know IPv4 only): bdif10 2001:db8:10::1/64, bdif20 2001:db8:20::1/64, bdif30
+ *     2001:db8:30::1/64, up0 2001:db8:ff::2/64, up0.100 2001:db8:100::1/64; ::/0 via
+ *     2001:db8:ff::1 (up0), 2001:db8:99::/48 via 2001:db8:20::10, 2001:db8:dead::/48
+ *     null0; static neighbours 2001:db8:ff::1 (up0, the ARP one's MAC), 2001:db8:10::50
+ *     (bdif10, the static MAC) and 2001:db8:20::60 (bdif20, 02:aa:00:00:00:60).
  */
 #ifndef TESTS_FUZZ_TOPO_H
 #define TESTS_FUZZ_TOPO_H
@@ -25,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "fib/fib6.h"
 #include "gw/gw.h"
 #include "pktlab.h"
 #include "pool_guard.h"
@@ -40,6 +47,7 @@ struct fuzz_gw {
 	struct lab L;
 	uint16_t bdif30, bdif50, bdif60, up1, up2;
 	bool bdif20_down;
+	bool ip6;         /* fuzz_gw_init_ip6 ran: configuration ops restore IPv6 too */
 	unsigned toggled; /* configuration changes in effect (1 << op), see fuzz_gw_config_op */
 };
 
@@ -81,6 +89,66 @@ static void fuzz_add_route(struct fuzz_gw *g, uint32_t pfx, uint8_t len, uint8_t
 {
 	struct fib_nh n = {.kind = kind, .ip = nh};
 	fuzz_must(fib_route_add(gw_fib(g->L.gw), pfx, len, &n), "fib_route_add");
+}
+
+/* 2001:db8:net::host */
+static struct in6_addr fuzz_ip6(uint16_t net, uint16_t host)
+{
+	struct in6_addr a = {.s6_addr = {0x20, 0x01, 0x0d, 0xb8}};
+	a.s6_addr[4] = (uint8_t)(net >> 8), a.s6_addr[5] = (uint8_t)net;
+	a.s6_addr[14] = (uint8_t)(host >> 8), a.s6_addr[15] = (uint8_t)host;
+	return a;
+}
+
+static const uint8_t fuzz_host60[6] = {0x02, 0xaa, 0x00, 0x00, 0x00, 0x60};
+
+/* 2001:db8:net::1/64 on ifx (up0: ::2, its next hop is ::1) */
+static void fuzz_add_addr6(struct fuzz_gw *g, uint16_t ifx, uint16_t net)
+{
+	struct in6_addr a = fuzz_ip6(net, net == 0xff ? 2 : 1);
+	fuzz_must(gw_if_addr6_add(g->L.gw, ifx, &a, 64), "gw_if_addr6_add");
+}
+
+/* Static IPv6 neighbour 2001:db8:net::host on ifx at mac (del: removed). */
+static void fuzz_nd6_static(struct fuzz_gw *g, uint16_t ifx, uint16_t net, uint16_t host,
+                            const uint8_t *mac, bool del)
+{
+	struct in6_addr a = fuzz_ip6(net, host);
+	fuzz_must(del ? arp6_static_del(gw_nd(g->L.gw), ifx, &a)
+	              : arp6_static_add(gw_nd(g->L.gw), ifx, &a, mac),
+	          "arp6_static");
+}
+
+static inline void fuzz_add_route6(struct fuzz_gw *g, uint16_t net, uint8_t len, uint8_t kind,
+                                   uint16_t nh_net, uint16_t nh_host)
+{
+	struct in6_addr pfx = net ? fuzz_ip6(net, 0) : (struct in6_addr){0};
+	struct fib6_nh n = {.kind = kind, .ip = fuzz_ip6(nh_net, nh_host)};
+	fuzz_must(fib6_route_add(gw_vrf_fib6(g->L.gw, 0), &pfx, len, &n), "fib6_route_add");
+}
+
+/* bdif20's IPv6 address and static neighbour (again, after config op 1). */
+static void fuzz_bdif20_ip6(struct fuzz_gw *g)
+{
+	fuzz_add_addr6(g, g->L.bdif20, 0x20);
+	fuzz_nd6_static(g, g->L.bdif20, 0x20, 0x60, fuzz_host60, false);
+}
+
+/* The topology's IPv6 (see the top of this file), after fuzz_gw_init. */
+static inline void fuzz_gw_init_ip6(struct fuzz_gw *g)
+{
+	struct gw *gw = g->L.gw;
+	fuzz_add_addr6(g, g->L.bdif10, 0x10);
+	fuzz_add_addr6(g, g->bdif30, 0x30);
+	fuzz_add_addr6(g, g->L.up0, 0xff);
+	fuzz_add_addr6(g, gw_if_by_name(gw, "up0.100"), 0x100);
+	fuzz_bdif20_ip6(g);
+	fuzz_nd6_static(g, g->L.up0, 0xff, 1, lab_upnh_mac, false);
+	fuzz_nd6_static(g, g->L.bdif10, 0x10, 0x50, fuzz_host50, false);
+	fuzz_add_route6(g, 0, 0, FIB_NH_IP, 0xff, 1);
+	fuzz_add_route6(g, 0x99, 48, FIB_NH_IP, 0x20, 0x10);
+	fuzz_add_route6(g, 0xdead, 48, FIB_NH_NULL0, 0, 0);
+	g->ip6 = true;
 }
 
 /* Builds the topology into g, its pool poisoned for ASan (pool_guard.c). */
@@ -140,15 +208,16 @@ static void fuzz_gw_init(struct fuzz_gw *g)
 	          "arp bdif10");
 	fuzz_must(bd_mac_static_add(bd, 10, fuzz_host50, LAB_VTEP11), "static mac");
 	g->bdif20_down = false;
+	g->ip6 = false;
 	g->toggled = 0;
 }
 
 /*
  * Configuration changes between packets (op 1..7), each a toggle: 1 bdif20 deleted /
  * added back, 2 bridge domain 20 deleted / added back, 3 bdif10's MTU 1450 / 9000, 4 the
- * static ARP entry of 10.1.10.50 removed / back, 5 the static MAC removed / back, 6 UDP
- * port 4789 / 4790, 7 the flood group of bridge domain 30 removed / back. Other values do
- * nothing.
+ * static ARP entry of 10.1.10.50 (and the IPv6 one of 2001:db8:10::50) removed / back, 5 the static
+ * MAC removed / back, 6 UDP port 4789 / 4790, 7 the flood group of bridge domain 30 removed / back.
+ * Other values do nothing.
  */
 static void fuzz_gw_config_op(struct fuzz_gw *g, unsigned op)
 {
@@ -162,6 +231,8 @@ static void fuzz_gw_config_op(struct fuzz_gw *g, unsigned op)
 		} else {
 			g->L.bdif20 = fuzz_add_bdif(g, 20, LAB_GW20, 24);
 			fuzz_must(gw_if_set_mtu(gw, g->L.bdif20, GW_MTU_MIN), "mtu bdif20");
+			if (g->ip6)
+				fuzz_bdif20_ip6(g);
 			g->bdif20_down = false;
 		}
 		break;
@@ -182,6 +253,8 @@ static void fuzz_gw_config_op(struct fuzz_gw *g, unsigned op)
 		                                fuzz_host50)
 		               : arp_static_del(gw_arp(gw), g->L.bdif10, FUZZ_IP(10, 1, 10, 50)),
 		          "static arp");
+		if (g->ip6)
+			fuzz_nd6_static(g, g->L.bdif10, 0x10, 0x50, fuzz_host50, !undo);
 		break;
 	case 5:
 		fuzz_must(undo ? bd_mac_static_add(bd, 10, fuzz_host50, LAB_VTEP11)
@@ -217,6 +290,7 @@ static void fuzz_gw_restore(struct fuzz_gw *g)
 		if (g->toggled & (1u << op))
 			fuzz_gw_config_op(g, op);
 	arp_clear_dynamic(gw_arp(g->L.gw), 0);
+	arp_clear_dynamic(gw_nd(g->L.gw), 0);
 	bd_mac_clear_dynamic(gw_bd(g->L.gw), 0);
 	if (g->bdif20_down) {
 		g->bdif20_down = false;

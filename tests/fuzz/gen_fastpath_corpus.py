@@ -6,19 +6,22 @@ so the frames and addresses are that script's. Its seeds are a few frames per pa
 workers' fast path forwards (VNI -> VNI, VNI -> uplink, uplink -> VNI, uplink -> uplink,
 802.1Q sub-interface -> VNI, super-packets cut), in vectors of several packets, once the
 hosts are learned, and the drops each of those paths must leave to the main thread with
-the pipeline's reason, alone and mixed into a vector of forwards.
+the pipeline's reason, alone and mixed into a vector of forwards. The same for IPv6 (the
+addresses of fuzz_gw_init_ip6 in fuzz_topo.h), with IPv4 in the same vectors.
 
 usage: tests/fuzz/gen_fastpath_corpus.py [OUTDIR]   (default: next to this script)
 """
 import os
+import socket
+import struct
 import sys
 
 from gen_pipeline_corpus import (ADV_1MS, ADV_30S, ARP_REQ_H51, BCAST, BDIF10, BDIF20,
                                  E_GROUP, E_UP2, E_VTEP11, FLIP, GSO, CSUM, H50, H51, H60,
                                  JOIN, LEARN_H60, PEER2, UP0, UPNH, UP2, V11, V12, V13, V99,
-                                 VNI10, VNI20, VNI30, arp_frame, eth, from11, from_uplink,
-                                 from_vtep, icmp_echo, ipv4, ping, rec, tcp_data, udp, vlan,
-                                 vxlan)
+                                 VNI10, VNI20, VNI30, arp_frame, csum, eth, from11,
+                                 from_uplink, from_vtep, icmp_echo, ipv4, ping, rec, tcp_data,
+                                 udp, vlan, vxlan)
 
 H62 = bytes.fromhex("02aa00000062")
 LEARN_H62 = from_vtep(V13, VNI20, arp_frame(1, BCAST, H62, "10.1.20.62", b"\0" * 6,
@@ -38,6 +41,57 @@ def vector(recs):
 
 def h50_to(dst, n=32, **kw):
     return ping(BDIF10, H50, "10.1.10.50", dst, n=n, **kw)
+
+
+# ---------------------------------------------------------------- IPv6
+def ip6(s):
+    return socket.inet_pton(socket.AF_INET6, s)
+
+
+def ipv6(src, dst, nxt, payload, hlim=64, plen=None, ver=6):
+    plen = len(payload) if plen is None else plen
+    return struct.pack("!IHBB16s16s", ver << 28 | 0xabc, plen, nxt, hlim, ip6(src),
+                       ip6(dst)) + payload
+
+
+def with_sum6(src, dst, nxt, h, at):
+    """Upper-layer header h with its checksum (at byte at) over the IPv6 pseudo-header."""
+    c = csum(ip6(src) + ip6(dst) + struct.pack("!IxxxB", len(h), nxt) + h) or 0xFFFF
+    return h[:at] + struct.pack("!H", c) + h[at + 2:]
+
+
+def icmp6(src, dst, typ, body):
+    return with_sum6(src, dst, 58, struct.pack("!BBH", typ, 0, 0) + body, 2)
+
+
+def ping6(dst_mac, src_mac, src, dst, n=32, **kw):
+    body = struct.pack("!HH", 0x77, 1) + bytes((i * 7 + 3) & 0xFF for i in range(n))
+    return eth(dst_mac, src_mac, 0x86dd, ipv6(src, dst, 58, icmp6(src, dst, 128, body), **kw))
+
+
+def udp6(dst_mac, src_mac, src, dst, sport=4000, dport=53, n=16, **kw):
+    h = with_sum6(src, dst, 17, udp(sport, dport, n), 6)
+    return eth(dst_mac, src_mac, 0x86dd, ipv6(src, dst, 17, h, **kw))
+
+
+def tcp6(dst_mac, src_mac, src, dst, n, **kw):
+    h = with_sum6(src, dst, 6, tcp_data(40000, 443, n), 16)
+    return eth(dst_mac, src_mac, 0x86dd, ipv6(src, dst, 6, h, **kw))
+
+
+def na6(src_mac, src, dst_mac, dst):
+    """A solicited neighbour advertisement (override) for src with its MAC."""
+    body = struct.pack("!B3x16sBB6s", 0x60, ip6(src), 2, 1, src_mac)
+    return eth(dst_mac, src_mac, 0x86dd, ipv6(src, dst, 58, icmp6(src, dst, 136, body),
+                                              hlim=255))
+
+
+H50_6, H60_6, H62_6 = "2001:db8:10::50", "2001:db8:20::60", "2001:db8:20::62"
+UPNH_6, FAR_6 = "2001:db8:ff::1", "2001:4860::8888"
+
+
+def h50_to6(dst, n=32, **kw):
+    return ping6(BDIF10, H50, H50_6, dst, n=n, **kw)
 
 
 SEEDS = {}
@@ -125,6 +179,56 @@ SEEDS["forwards_then_too_big"] = LEARN_H60 + vector(
     [(from11, (VNI10, h50_to("10.1.20.60", n=1000, df=True)), {}),
      (from11, (VNI10, h50_to("10.1.20.60", n=400)), {}),
      (from11, (VNI10, h50_to("10.1.20.60", n=1000)), {})])
+
+# ---- IPv6: forwarded on each path, IPv4 among it; left to the main thread
+SEEDS["v6_vni_to_vni"] = LEARN_H60 + vector(
+    [(from11, (VNI10, h50_to6(H60_6, n=8 * i)), {}) for i in range(5)] +
+    [(from11, (VNI10, udp6(BDIF10, H50, H50_6, H60_6, n=300)), {}),
+     (from11, (VNI10, h50_to("10.1.20.60")), {}),
+     (from_vtep, (V12, VNI20, udp6(BDIF20, H60, H60_6, H50_6, hlim=2)), {})])
+SEEDS["v6_vni_to_uplink"] = vector(
+    [(from11, (VNI10, h50_to6("2001:4860::%x" % i, n=20 * i)), {}) for i in range(1, 5)] +
+    [(from11, (VNI10, tcp6(BDIF10, H50, H50_6, FAR_6, 500)), {}),
+     (from11, (VNI10, h50_to("8.8.8.8")), {})])
+SEEDS["v6_uplink_to_vni"] = LEARN_H60 + vector(
+    [(from_uplink, (ping6(UP0, UPNH, FAR_6, H50_6, n=10 * i),), {}) for i in range(3)] +
+    [(from_uplink, (udp6(UP0, UPNH, FAR_6, H60_6),), {}),
+     (from_uplink, (ping(UP0, UPNH, "8.8.8.8", "10.1.10.50"),), {}),
+     (from_uplink, (ping6(UP0, UPNH, FAR_6, UPNH_6),), {})])
+# a neighbour resolved by ND (NS from the gateway, H62's solicited NA), then forwarded
+LEARN_H62_6 = from_vtep(V13, VNI20, na6(H62, H62_6, BDIF20, "2001:db8:20::1"))
+SEEDS["v6_nd_then_forward"] = LEARN_H62 + from11(VNI10, h50_to6(H62_6)) + LEARN_H62_6 + \
+    vector([(from11, (VNI10, h50_to6(H62_6, n=4 * i)), {}) for i in range(4)] +
+           [(from_vtep, (V13, VNI20, ping6(BDIF20, H62, H62_6, H50_6)), {})])
+SEEDS["v6_drops"] = LEARN_H60 + vector([
+    (from11, (VNI10, h50_to6(H60_6)), {}),
+    (from11, (VNI10, h50_to6(H60_6, hlim=1)), {}),
+    (from11, (VNI10, h50_to6("fe80::1", hlim=255)), {}),
+    (from11, (VNI10, ping6(BDIF10, H50, "::", H60_6)), {}),
+    (from11, (VNI10, ping6(BDIF10, H50, "fe80::5", H60_6)), {}),
+    (from11, (VNI10, ping6(bytes.fromhex("333300000001"), H50, H50_6, "ff02::1")), {}),
+    (from11, (VNI10, h50_to6("ff0e::42")), {}),
+    (from11, (VNI10, h50_to6("2001:db8:10::1")), {}),
+    (from11, (VNI10, h50_to6("2001:db8:dead::1")), {}),
+    (from11, (VNI10, h50_to6("2001:db8:99::1")), {}),
+    (from11, (VNI10, h50_to6(H60_6, n=1000)), {}),
+    (from11, (VNI10, h50_to6(H60_6, ver=4)), {}),
+    (from11, (VNI10, h50_to6(H60_6, plen=400)), {}),
+    (from11, (VNI10, h50_to6("::1")), {}),
+    (from11, (VNI10, h50_to6(H60_6)), {}),
+])
+SEEDS["v6_super_packet"] = LEARN_H60 + rec(
+    E_VTEP11, ADV_1MS, vxlan(VNI10, tcp6(BDIF10, H50, H50_6, FAR_6, 2800)), var=GSO | CSUM)
+SEEDS["v6_uplink_drops"] = vector([
+    (from_uplink, (ping6(UP0, UPNH, FAR_6, H50_6),), {}),
+    (from_uplink, (ping6(UP0, UPNH, FAR_6, H50_6, hlim=1),), {}),
+    (from_uplink, (ping6(UP0, UPNH, FAR_6, "2001:db8:ff::2"),), {}),
+    (from_uplink, (ping6(UP2, UPNH, FAR_6, H50_6),), {}),
+    (from_uplink, (vlan(UP0, H51, 100, 0x86dd, ipv6("2001:db8:100::9", H50_6, 17,
+                                                    udp(1, 2))),), {}),
+    (from_uplink, (ping6(UP0, UPNH, FAR_6, "2001:db8:dead::9"),), {}),
+    (from_uplink, (ping6(UP0, UPNH, FAR_6, H50_6),), {}),
+])
 
 
 def main():

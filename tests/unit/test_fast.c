@@ -8,7 +8,8 @@
  * the main thread exactly as it was received. Each punt case starts from a packet the
  * fast path does forward and changes one thing, so that a punt for another reason (or a
  * forward) cannot pass for the one under test. The last suite does the same for frames
- * from an Ethernet uplink and for traffic routed to one (802.1Q sub-interfaces included).
+ * from an Ethernet uplink and for traffic routed to one (802.1Q sub-interfaces included),
+ * and the IPv6 suite for IPv6 between all of them.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -2046,6 +2047,456 @@ static void test_up_counters(void)
 	free(seen);
 }
 
+/* ---------------------------------------------------------------- 5. IPv6 */
+
+#define NXT_ICMP6 58
+
+/* 2001:db8:net::host */
+static struct in6_addr a6(uint16_t net, uint16_t host)
+{
+	struct in6_addr a = {0};
+	static const uint8_t doc[4] = {0x20, 0x01, 0x0d, 0xb8};
+	memcpy(a.s6_addr, doc, 4);
+	a.s6_addr[4] = (uint8_t)(net >> 8), a.s6_addr[5] = (uint8_t)net;
+	a.s6_addr[14] = (uint8_t)(host >> 8), a.s6_addr[15] = (uint8_t)host;
+	return a;
+}
+
+/* A host's IPv6 address: its IPv4 one's last byte on its bridge domain's /64. */
+static struct in6_addr host6(const struct host *h)
+{
+	return a6(h->vni == 6000 ? 0x20 : 0x10, h->ip & 0xff);
+}
+
+#define NET6_V100 0x100 /* up0.100's /64 */
+#define NET6_UP   0xff  /* up0's /64 */
+#define NET6_FAR  0x99  /* 2001:db8:99::/48 via R */
+#define NET6_ECMP 0x9   /* 2001:db8:9::/48 via H2 and H4 */
+
+/*
+ * An Ethernet + IPv6 frame from smac/src to dmac/dst: plen bytes of UDP, TCP (ports
+ * first) or an ICMPv6 echo request, hop limit hlim, padded to the Ethernet minimum.
+ */
+static unsigned frame6(uint8_t *b, const uint8_t *dmac, const uint8_t *smac,
+                       const struct in6_addr *src, const struct in6_addr *dst, uint8_t nxt,
+                       uint16_t sport, uint16_t plen, uint8_t hlim)
+{
+	unsigned n = lab_eth(b, dmac, smac, NET_ETHERTYPE_IP6);
+	uint8_t *ip = b + n;
+	memset(ip, 0, NET_IP6_HLEN);
+	ip[0] = 0x60, ip[1] = 0x0a, ip[2] = 0xbc, ip[3] = (uint8_t)sport; /* flow label */
+	ip[4] = (uint8_t)(plen >> 8), ip[5] = (uint8_t)plen;
+	ip[6] = nxt, ip[7] = hlim;
+	memcpy(ip + 8, src, 16);
+	memcpy(ip + 24, dst, 16);
+	n += NET_IP6_HLEN;
+	for (unsigned i = 0; i < plen; i++)
+		b[n + i] = (uint8_t)(i * 7 + nxt);
+	if (plen >= 4 && nxt != NXT_ICMP6)
+		b[n] = (uint8_t)(sport >> 8), b[n + 1] = (uint8_t)sport, b[n + 2] = 0,
+		b[n + 3] = 80;
+	if (plen >= 8 && nxt == NXT_ICMP6)
+		b[n] = 128, b[n + 1] = 0;
+	n += plen;
+	while (n < 60)
+		b[n++] = 0;
+	return n;
+}
+
+static void vxp_flow6(struct vxp *x, const struct host *from, struct in6_addr dst, uint8_t nxt,
+                      uint16_t sport, uint16_t plen, uint8_t hlim)
+{
+	uint8_t f[GW_PKT_DATA];
+	struct in6_addr src = host6(from);
+	unsigned n = frame6(f, bdif_mac(from->vni), from->mac, &src, &dst, nxt, sport, plen, hlim);
+	vxp_set(x, from->vtep, from->vni, f, n);
+}
+
+/* An uplink host's IPv6 address: R on up0's /64, V1 on up0.100's, FAR beyond R. */
+static struct in6_addr up6(const struct uphost *h)
+{
+	return h == &FAR ? a6(NET6_FAR, 1) : a6(h->vlan ? NET6_V100 : NET6_UP, h == &R ? 1 : 0xa);
+}
+
+static void upf_flow6(struct upf *u, const struct uphost *from, struct in6_addr dst, uint8_t nxt,
+                      uint16_t sport, uint16_t plen, uint8_t hlim)
+{
+	struct in6_addr src = up6(from);
+	u->len = frame6(u->b, up_mac(from->vlan), from->mac, &src, &dst, nxt, sport, plen, hlim);
+	if (from->vlan)
+		u->len = tag_frame(u->b, u->len, from->vlan);
+}
+
+/* Neighbour h (address a on ifx) REACHABLE, as after an NS answered by a solicited NA. */
+static void nd_reachable(uint16_t ifx, struct in6_addr a, const uint8_t *mac)
+{
+	struct arp6_na_flags na = {.solicited = true, .override = true};
+	arp6_resolve(gw_nd(L.gw), ifx, &a, NULL, L.now);
+	CU_ASSERT_EQUAL(arp6_learn(gw_nd(L.gw), ifx, &a, mac, ARP6_LEARN_ADVERT, &na, L.now),
+	                ARP_LEARN_RESOLVED);
+	gw_tick(L.gw); /* the solicitation goes out (and its buffer back) */
+	lab_reset_capture(&L);
+}
+
+static void route6(struct in6_addr pfx, uint8_t len, struct in6_addr nh)
+{
+	struct fib6_nh n = {.kind = FIB_NH_IP, .ip = nh};
+	CU_ASSERT_EQUAL(fib6_route_add(gw_vrf_fib6(L.gw, 0), &pfx, len, &n), 0);
+}
+
+static void addr6(uint16_t ifx, struct in6_addr a, uint8_t len)
+{
+	CU_ASSERT_EQUAL_FATAL(gw_if_addr6_add(L.gw, ifx, &a, len), GW_OK);
+}
+
+static struct vxp BASE6;
+
+/*
+ * The uplink suite's interfaces with IPv6 too (up0.200 without), their neighbours static
+ * (H1, H4, R, V1) or REACHABLE (H2, H5), a /48 via R and an ECMP /48 via H2 and H4.
+ */
+static void setup_v6(void)
+{
+	setup_uplinks();
+	addr6(L.bdif10, a6(0x10, 1), 64);
+	addr6(L.bdif20, a6(0x20, 1), 64);
+	addr6(L.up0, a6(NET6_UP, 2), 64);
+	addr6(SUB100, a6(NET6_V100, 1), 64);
+	struct arp_table *nd = gw_nd(L.gw);
+	struct in6_addr h1 = host6(&H1), h4 = host6(&H4), r = up6(&R), v1 = up6(&V1);
+	CU_ASSERT_FATAL(arp6_static_add(nd, L.bdif10, &h1, H1.mac) == 0 &&
+	                arp6_static_add(nd, L.bdif20, &h4, H4.mac) == 0 &&
+	                arp6_static_add(nd, L.up0, &r, R.mac) == 0 &&
+	                arp6_static_add(nd, SUB100, &v1, V1.mac) == 0);
+	nd_reachable(L.bdif20, host6(&H2), H2.mac);
+	nd_reachable(L.bdif10, host6(&H5), H5.mac);
+	route6(a6(NET6_FAR, 0), 48, r);
+	route6(a6(NET6_ECMP, 0), 48, host6(&H2));
+	route6(a6(NET6_ECMP, 0), 48, host6(&H4));
+	vxp_flow6(&BASE6, &H1, host6(&H2), NET_IPPROTO_UDP, 1234, 64, 64);
+}
+
+/* Checks captured frame c is an IPv6 packet (after hl bytes of Ethernet) with hop limit
+ * hlim. */
+static void expect_ip6(const struct lab_frame *c, unsigned hl, uint8_t hlim)
+{
+	CU_ASSERT_EQUAL(lab_rd16(c->bytes + hl - 2), NET_ETHERTYPE_IP6);
+	CU_ASSERT_EQUAL(c->bytes[hl] >> 4, 6);
+	CU_ASSERT_EQUAL(c->bytes[hl + 7], hlim);
+	CU_ASSERT_EQUAL(c->len, hl + NET_IP6_HLEN + lab_rd16(c->bytes + hl + 4)); /* no padding */
+}
+
+/* The one frame the pipeline sends for x. */
+static const struct lab_frame *pipeline1(const struct vxp *x)
+{
+	run_pipeline(x, 1);
+	CU_ASSERT_EQUAL_FATAL(L.n_cap, 1);
+	return &L.cap[0];
+}
+
+/* BDIFs <-> BDIFs and uplinks (tagged), ECMP, sizes, hop limits, both families in one
+ * vector: the fast path forwards them all, byte for byte as the pipeline. */
+static void test_v6_equiv(void)
+{
+	CU_ASSERT_EQUAL(gw_if_set_mtu(L.gw, L.bdif20, 9000), GW_OK);
+	snap();
+	unsigned n = 0;
+	vxp_flow6(&X[n++], &H1, host6(&H2), NET_IPPROTO_UDP, 1, 0, 64);   /* 0: padded */
+	vxp_flow6(&X[n++], &H1, host6(&H4), NET_IPPROTO_TCP, 2, 1000, 2); /* lowest hop limit */
+	vxp_flow6(&X[n++], &H2, host6(&H1), NXT_ICMP6, 3, 1460, 255);     /* 2: bdif10's MTU */
+	vxp_flow6(&X[n++], &H1, host6(&H2), NXT_ICMP6, 4, 8000, 64);      /* jumbo to bdif20 */
+	vxp_flow6(&X[n++], &H4, host6(&H5), NET_IPPROTO_UDP, 5, 300, 17);
+	vxp_flow(&X[n++], &H1, H2.ip, PROTO_UDP, 6, 7, 40, 64); /* 5: IPv4 among them */
+	vxp_flow6(&X[n++], &H5, host6(&H4), NET_IPPROTO_TCP, 7, 0, 64);
+	vxp_flow6(&X[n++], &H1, a6(NET6_FAR, 0x77), NET_IPPROTO_UDP, 8, 100, 64); /* 7: up0 */
+	vxp_flow6(&X[n++], &H2, up6(&V1), NET_IPPROTO_TCP, 9, 1400, 64); /* 8: tagged 100 */
+	vxp_flow6(&X[n++], &H2, up6(&R), NXT_ICMP6, 10, 56, 64);
+	unsigned ecmp = n;
+	for (uint16_t i = 0; i < 16; i++)
+		vxp_flow6(&X[n++], i & 1 ? &H5 : &H1, a6(NET6_ECMP, (uint16_t)(i * 37 + 1)),
+		          i & 2 ? NET_IPPROTO_TCP : NET_IPPROTO_UDP, (uint16_t)(3000 + i), i, 64);
+	CU_ASSERT_EQUAL(check_same_vx(X, n), n);
+
+	/* spot checks of the reference, one packet at a time (in a vector, the pipeline sends
+	 * its IPv4 packets first, as the fast path does) */
+	expect_to(pipeline1(&X[0]), LAB_VTEP12, H2.mac, 6000);
+	expect_ip6(&L.cap[0], 36 + 14, 63);
+	expect_to(pipeline1(&X[1]), LAB_VTEP13, H4.mac, 6000);
+	expect_ip6(&L.cap[0], 36 + 14, 1);
+	expect_to(pipeline1(&X[2]), LAB_VTEP11, H1.mac, 5000);
+	expect_to(pipeline1(&X[4]), LAB_VTEP12, H5.mac, 5000);
+	CU_ASSERT_EQUAL(pipeline1(&X[7])->ifx, L.up0);
+	CU_ASSERT_EQUAL(memcmp(L.cap[0].bytes, R.mac, 6), 0);
+	expect_ip6(&L.cap[0], 14, 63);
+	CU_ASSERT_EQUAL(pipeline1(&X[8])->ifx, SUB100);
+	CU_ASSERT_EQUAL(lab_rd32(L.cap[0].bytes + 12), 0x81000064u);
+	expect_ip6(&L.cap[0], 18, 63);
+	unsigned to12 = 0;
+	for (unsigned i = ecmp; i < n; i++)
+		to12 += pipeline1(&X[i])->outer_dst == LAB_VTEP12;
+	CU_ASSERT(to12 > 0 && to12 < n - ecmp); /* both paths of the group */
+	for (unsigned i = 0; i < n; i++)
+		CU_ASSERT_EQUAL(check_same_vx(&X[i], 1), 1);
+
+	/* from the uplinks: up0 and up0.100 -> BDIFs, up0.100 -> up0 */
+	unsigned m = 0;
+	upf_flow6(&U[m++], &FAR, host6(&H1), NXT_ICMP6, 1, 56, 64);
+	upf_flow6(&U[m++], &R, host6(&H2), NET_IPPROTO_TCP, 2, 1440, 60);
+	upf_flow6(&U[m++], &V1, host6(&H4), NET_IPPROTO_UDP, 3, 2, 64); /* tagged, padded */
+	upf_flow6(&U[m++], &V1, a6(NET6_FAR, 5), NET_IPPROTO_UDP, 4, 100, 2);
+	upf_flow(&U[m++], &FAR, H1.ip, PROTO_UDP, 5, 6, 20, 64);        /* IPv4 among them */
+	upf_flow6(&U[m++], &FAR, up6(&V1), NET_IPPROTO_TCP, 6, 10, 64); /* up0 -> up0.100 */
+	CU_ASSERT_EQUAL(check_same_eth(U, m), m);
+	run_pipeline_eth(&U[3], 1);
+	CU_ASSERT_EQUAL_FATAL(L.n_cap, 1);
+	CU_ASSERT_EQUAL(L.cap[0].ifx, L.up0);
+	expect_ip6(&L.cap[0], 14, 1);
+	for (unsigned i = 0; i < m; i++)
+		CU_ASSERT_EQUAL(check_same_eth(&U[i], 1), 1);
+}
+
+/* A copy of the IPv6 base frame (H1 -> H2) to change; its IPv6 header at f + 14. */
+static unsigned base6_frame(uint8_t *f)
+{
+	memcpy(f, BASE6.b + VX_HDR_LEN, BASE6.len - VX_HDR_LEN);
+	return BASE6.len - VX_HDR_LEN;
+}
+
+static bool punted6(const char *what, const uint8_t *f, unsigned n)
+{
+	return punted_frame(what, H1.vtep, 5000, f, n);
+}
+
+/* A destination H1 sends a packet to (UDP, hop limit 64), which must be punted. */
+struct v6_dst {
+	const char *what;
+	struct in6_addr dst;
+};
+
+static void punted_dsts(const struct v6_dst *d, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		struct vxp x;
+		vxp_flow6(&x, &H1, d[i].dst, NET_IPPROTO_UDP, 1, 8, 64);
+		CU_ASSERT(punted(d[i].what, &x));
+	}
+}
+
+/* One change to the IPv6 header of the base frame: n bytes from off, v[0], v[1], then 0. */
+struct v6_change {
+	const char *what;
+	uint8_t off, n;
+	uint8_t v[2];
+};
+
+static const struct v6_change V6_CHANGES[] = {
+    {"IPv6 version 4", 0, 1, {0x40}},
+    {"IPv6 payload length beyond the frame", 4, 1, {0x05}},
+    {"multicast source", 8, 1, {0xff}},
+    {"unspecified source", 8, 16, {0}},
+    {"link-local source", 8, 2, {0xfe, 0x80}},
+    {"hop limit 1", 7, 1, {1}},
+    {"hop limit 0", 7, 1, {0}},
+};
+
+/* The IPv6 header checks and scopes of ip6-input, the hop limit. */
+static void test_v6_punt_header(void)
+{
+	snap();
+	CU_ASSERT_FATAL(forwarded(&BASE6));
+	uint8_t f[200];
+	unsigned n;
+	for (unsigned i = 0; i < sizeof(V6_CHANGES) / sizeof(V6_CHANGES[0]); i++) {
+		const struct v6_change *c = &V6_CHANGES[i];
+		n = base6_frame(f);
+		for (unsigned k = 0; k < c->n; k++)
+			f[NET_ETH_HLEN + c->off + k] = k < 2 ? c->v[k] : 0;
+		CU_ASSERT(punted6(c->what, f, n));
+	}
+	CU_ASSERT(punted6("IPv6 header cut", f, NET_ETH_HLEN + 39));
+
+	const struct v6_dst dsts[] = {
+	    {"to a link-local address", {.s6_addr = {0xfe, 0x80, [15] = 1}}},
+	    {"to all nodes, at the BDIF's MAC", {.s6_addr = {0xff, 0x02, [15] = 1}}},
+	    {"to a global multicast group", {.s6_addr = {0xff, 0x0e, [15] = 0x42}}},
+	    {"to the loopback address", {.s6_addr = {[15] = 1}}},
+	    {"to the unspecified address", {.s6_addr = {0}}},
+	};
+	punted_dsts(dsts, sizeof(dsts) / sizeof(dsts[0]));
+	n = base6_frame(f);
+	memcpy(f, (const uint8_t[]){0x33, 0x33, 0, 0, 0, 1}, 6);
+	CU_ASSERT(punted6("to a multicast MAC", f, n));
+	n = base6_frame(f);
+	memset(f, 0xff, 6);
+	CU_ASSERT(punted6("to the broadcast MAC", f, n));
+}
+
+/* FIB results, the egress and its MTU, the neighbour. */
+static void test_v6_punt_route(void)
+{
+	struct fib6_nh null0 = {.kind = FIB_NH_NULL0};
+	struct in6_addr blackhole = a6(0xdead, 0);
+	CU_ASSERT_EQUAL(fib6_route_add(gw_vrf_fib6(L.gw, 0), &blackhole, 48, &null0), 0);
+	/* a route out of up0.200, which has no IPv6: the pipeline drops it (interface down) */
+	struct in6_addr v2ll = {.s6_addr = {0xfe, 0x80, [15] = 0x0a}}, no6 = a6(0x200, 0);
+	struct fib6_nh via200 = {.kind = FIB_NH_IP, .ip = v2ll, .ifx = SUB200};
+	CU_ASSERT_EQUAL(fib6_route_add(gw_vrf_fib6(L.gw, 0), &no6, 64, &via200), 0);
+	/* H3: a static neighbour on bdif20 whose MAC no VTEP ever sent from */
+	static const uint8_t h3[6] = {2, 0x11, 0x22, 0x33, 0x44, 0x33};
+	struct in6_addr h3ip = a6(0x20, 0x21);
+	CU_ASSERT_EQUAL(arp6_static_add(gw_nd(L.gw), L.bdif20, &h3ip, h3), 0);
+	snap();
+	CU_ASSERT_FATAL(forwarded(&BASE6));
+	const struct v6_dst dsts[] = {
+	    {"to the gateway's address (local)", a6(0x10, 1)},
+	    {"to the gateway's other address", a6(0x20, 1)},
+	    {"to the uplink's address", a6(NET6_UP, 2)},
+	    {"no route", a6(0x7777, 1)},
+	    {"null0 route", a6(0xdead, 1)},
+	    {"egress without IPv6", a6(0x200, 1)},
+	    {"neighbour unresolved", a6(0x20, 0x99)},
+	    {"neighbour MAC unknown (flood)", h3ip},
+	};
+	punted_dsts(dsts, sizeof(dsts) / sizeof(dsts[0]));
+	struct vxp x;
+	/* a neighbour that became usable after the snapshot: punted until the next one */
+	static const struct host h6 = {0x0a011406u, {2, 0, 0, 0, 0, 6}, LAB_VTEP13, 6000};
+	learn(&h6);
+	nd_reachable(L.bdif20, host6(&h6), h6.mac);
+	CU_ASSERT(gw_fwd_stale(L.gw, F));
+	vxp_flow6(&x, &H1, host6(&h6), NET_IPPROTO_UDP, 1, 8, 64);
+	CU_ASSERT(punted("neighbour newer than the snapshot", &x));
+	snap();
+	CU_ASSERT(forwarded(&x));
+	/* REACHABLE only for reachable_ms; then STALE: the main thread's */
+	CU_ASSERT(
+	    punted_at("neighbour past reachable_ms", &x, L.now + L.gw->params.nd.reachable_ms));
+
+	/* egress MTU: bdif20 at 1280 */
+	CU_ASSERT_EQUAL(gw_if_set_mtu(L.gw, L.bdif20, 1280), GW_OK);
+	snap();
+	vxp_flow6(&x, &H1, host6(&H2), NET_IPPROTO_UDP, 1, 1280 - 40, 64);
+	CU_ASSERT(forwarded(&x));
+	vxp_flow6(&x, &H1, host6(&H2), NET_IPPROTO_UDP, 1, 1280 - 39, 64);
+	CU_ASSERT(punted("larger than the egress MTU", &x));
+	/* a TCP super-packet (longer than bdif10's MTU): the main thread cuts it */
+	vxp_flow6(&x, &H1, host6(&H5), NET_IPPROTO_TCP, 1, 1500 - 39, 64);
+	CU_ASSERT(punted("super-packet", &x));
+	/* egress shut down */
+	CU_ASSERT_EQUAL(gw_if_set_up(L.gw, L.bdif20, false), GW_OK);
+	snap();
+	CU_ASSERT(punted("egress shut down", &BASE6));
+}
+
+/* The ingress side: an interface without IPv6, trace and debug. */
+static void test_v6_punt_ingress(void)
+{
+	struct upf u;
+	upf_flow6(&u, &V1, host6(&H1), NET_IPPROTO_UDP, 1, 8, 64);
+	snap();
+	CU_ASSERT_FATAL(forwarded(&BASE6) && up_forwarded(&u));
+	/* from up0.200, which has no IPv6 */
+	struct upf u2;
+	struct in6_addr v2 = a6(0x200, 0xa), h1 = host6(&H1);
+	u2.len = frame6(u2.b, MAC200, V2.mac, &v2, &h1, NET_IPPROTO_UDP, 1, 8, 64);
+	u2.len = tag_frame(u2.b, u2.len, 200);
+	CU_ASSERT(up_punted("from an interface without IPv6", &u2));
+	/* bdif10 loses IPv6 */
+	struct in6_addr gw10 = a6(0x10, 1);
+	CU_ASSERT_EQUAL(gw_if_addr6_del(L.gw, L.bdif10, &gw10, 64), GW_OK);
+	snap();
+	CU_ASSERT(punted("BDIF without IPv6", &BASE6));
+	CU_ASSERT(up_punted("to a BDIF without IPv6", &u));
+	CU_ASSERT_EQUAL(gw_if_addr6_add(L.gw, L.bdif10, &gw10, 64), GW_OK);
+	snap();
+	CU_ASSERT_FATAL(forwarded(&BASE6));
+	gw_debug_set(L.gw, GW_DEBUG_IP, true);
+	snap();
+	CU_ASSERT(punted("debug on", &BASE6));
+}
+
+/* A snapshot after each IPv6 change (a neighbour, a route) shares what did not change: the
+ * IPv4 neighbours and FIB, the IPv6 FIB or neighbours. */
+static void test_v6_stale(void)
+{
+	struct gw_fwd *f0 = gw_fwd_build(L.gw, NULL, true, L.now);
+	CU_ASSERT_FATAL(f0 != NULL);
+	CU_ASSERT(!gw_fwd_stale(L.gw, f0));
+	CU_ASSERT(f0->cfg->fib6[0] != NULL && f0->cfg->fib6[0]->fib6 != NULL);
+	CU_ASSERT(f0->cfg->ifs[L.bdif10].ip6 && !f0->cfg->ifs[SUB200].ip6);
+	CU_ASSERT_EQUAL(f0->nb6->n, 6); /* H1, H2, H4, H5, R, V1 */
+
+	/* an IPv6 neighbour: only the IPv6 neighbour copy is new */
+	static const uint8_t h7[6] = {2, 0, 0, 0, 0, 7};
+	nd_reachable(L.bdif20, a6(0x20, 7), h7);
+	CU_ASSERT(gw_fwd_stale(L.gw, f0));
+	struct gw_fwd *f1 = gw_fwd_build(L.gw, f0, false, L.now);
+	CU_ASSERT_FATAL(f1 != NULL);
+	CU_ASSERT(!gw_fwd_stale(L.gw, f1));
+	CU_ASSERT(f1->nb6 != f0->nb6 && f1->nb == f0->nb && f1->mac == f0->mac &&
+	          f1->cfg == f0->cfg);
+	CU_ASSERT_EQUAL(f1->nb6->n, 7);
+
+	/* an IPv6 route: a new configuration copy with a new FIB6, the IPv4 FIB shared */
+	route6(a6(0x4242, 0), 48, host6(&H2));
+	CU_ASSERT(gw_fwd_stale(L.gw, f1));
+	struct gw_fwd *f2 = gw_fwd_build(L.gw, f1, false, L.now);
+	CU_ASSERT_FATAL(f2 != NULL);
+	CU_ASSERT(!gw_fwd_stale(L.gw, f2));
+	CU_ASSERT(f2->cfg != f1->cfg && f2->nb6 == f1->nb6 && f2->nb == f1->nb);
+	CU_ASSERT(f2->cfg->fib6[0] != f1->cfg->fib6[0] && f2->cfg->fib[0] == f1->cfg->fib[0]);
+
+	/* an IPv4 route: the FIB6 copy is shared */
+	struct fib_nh nh = {.kind = FIB_NH_IP, .ip = H2.ip};
+	CU_ASSERT_EQUAL(fib_route_add(gw_fib(L.gw), IP_ECMP, 16, &nh), 0);
+	struct gw_fwd *f3 = gw_fwd_build(L.gw, f2, false, L.now);
+	CU_ASSERT_FATAL(f3 != NULL);
+	CU_ASSERT(f3->cfg->fib6[0] == f2->cfg->fib6[0] && f3->cfg->fib[0] != f2->cfg->fib[0]);
+	gw_fwd_free(f0);
+	gw_fwd_free(f1);
+	gw_fwd_free(f2);
+	gw_fwd_free(f3);
+}
+
+/* What the workers count for IPv6 (routed6, interfaces, bridge domains, peers) folds into
+ * the pipeline's numbers for the same traffic. */
+static void test_v6_counters(void)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < 12; i++) {
+		const struct host *from = i % 3 == 0 ? &H1 : i % 3 == 1 ? &H2 : &H5;
+		const struct host *to = i % 3 == 0 ? &H4 : i % 3 == 1 ? &H5 : &H2;
+		vxp_flow6(&X[n++], from, host6(to), i & 1 ? NET_IPPROTO_TCP : NET_IPPROTO_UDP,
+		          (uint16_t)i, (uint16_t)(i * 97), 64);
+	}
+	vxp_flow6(&X[n++], &H1, up6(&V1), NET_IPPROTO_UDP, 1, 100, 64); /* to up0.100 */
+	vxp_flow(&X[n++], &H1, H2.ip, PROTO_UDP, 1, 2, 100, 64);        /* and IPv4 */
+	gw_clear_counters(L.gw);
+	run_pipeline(X, n);
+	CU_ASSERT_EQUAL(L.n_cap, n);
+	struct cnt_view by_pipeline, by_fast;
+	read_counters(&by_pipeline);
+	CU_ASSERT_EQUAL(by_pipeline.c.routed6, n - 1);
+	CU_ASSERT_EQUAL(by_pipeline.c.routed, 1);
+	CU_ASSERT_EQUAL(by_pipeline.c.rx_underlay, n);
+
+	gw_clear_counters(L.gw);
+	snap();
+	struct gw_fast_cnt *seen = calloc(1, sizeof(*seen));
+	CU_ASSERT_FATAL(seen != NULL);
+	struct gw_fast w;
+	run_fast(&w, F, X, n, L.now);
+	CU_ASSERT_EQUAL(w.n_tx + w.n_tx_eth, n);
+	CU_ASSERT_EQUAL(w.n_punt, 0);
+	CNT->c.tx_underlay += w.n_tx;
+	fast_release(&w);
+	gw_fast_fold(L.gw, CNT, seen);
+	read_counters(&by_fast);
+	CU_ASSERT(same_view(&by_pipeline, &by_fast));
+	CU_ASSERT_EQUAL(by_fast.c.routed6, n - 1);
+	free(seen);
+}
+
 /* ---------------------------------------------------------------- registry */
 
 static CU_TestInfo equiv_tests[] = {
@@ -2091,11 +2542,23 @@ static CU_TestInfo uplink_tests[] = {
     CU_TEST_INFO_NULL,
 };
 
+static CU_TestInfo ipv6_tests[] = {
+    {"IPv6 = pipeline: BDIFs, uplinks, tags, ECMP, with IPv4 in the vector", test_v6_equiv},
+    {"IPv6 punt: header, scopes, hop limit, multicast", test_v6_punt_header},
+    {"IPv6 punt: local, no route, null0, egress, MTU, super-packet, neighbours",
+     test_v6_punt_route},
+    {"IPv6 punt: ingress without IPv6, debug on", test_v6_punt_ingress},
+    {"IPv6 counters: fold = what the pipeline counts (routed6)", test_v6_counters},
+    {"IPv6 snapshot: stale after a neighbour or route, the rest shared", test_v6_stale},
+    CU_TEST_INFO_NULL,
+};
+
 static CU_SuiteInfo suites[] = {
     {"fast", NULL, NULL, setup_hosts, teardown, equiv_tests},
     {"punt", NULL, NULL, setup_hosts, teardown, punt_tests},
     {"ring", NULL, NULL, NULL, NULL, ring_tests},
     {"uplink", NULL, NULL, setup_uplinks, teardown, uplink_tests},
+    {"ipv6", NULL, NULL, setup_v6, teardown, ipv6_tests},
     CU_SUITE_INFO_NULL,
 };
 
