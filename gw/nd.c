@@ -312,8 +312,10 @@ static void nd_ns_input(struct gw *gw, struct gw_pkt *p, uint16_t ifx, const str
 		return;
 	}
 	if (net_ip6_is_zero(&src)) {
-		/* someone's duplicate address detection for our address: defend it */
-		nd_advertise(gw, ifx, &m->target, &nd_all_nodes, NULL,
+		/* someone's duplicate address detection for our address: defended with the NA to
+		 * all-nodes that RFC 4861 7.2.4 asks for, in one frame to the prober's MAC (RFC
+		 * 6085) rather than flooded to every VTEP of the segment for each probe */
+		nd_advertise(gw, ifx, &m->target, &nd_all_nodes, frame_src_mac(p),
 		             ND_NA_ROUTER | ND_NA_OVERRIDE);
 		gw_pkt_free(gw->pool, p);
 		return;
@@ -354,6 +356,10 @@ static void nd_rs_input(struct gw *gw, struct gw_pkt *p, uint16_t ifx, const str
 	struct gw_if *gif = &gw->ifs[ifx];
 	if (!ra_wanted(gif)) {
 		gw_drop(gw, p, GW_DROP_LOCAL_PROTO);
+		return;
+	}
+	if (gw_if6_has_addr(gif, &src)) { /* never learned nor answered, as for an NS */
+		gw_drop(gw, p, GW_DROP_ND_SPOOF);
 		return;
 	}
 	bool known_src = !net_ip6_is_zero(&src) && m->has_slla;

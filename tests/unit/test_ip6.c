@@ -352,6 +352,73 @@ static void test_ipv4_only_interface_ignores_ipv6(void)
 	lab_fini(&lab);
 }
 
+/* A DAD probe (NS from ::, no source link-layer option) for the gateway's address. */
+static unsigned dad_frame(uint8_t *buf, const uint8_t *smac, const struct in6_addr *target)
+{
+	struct in6_addr group, zero = {0};
+	uint8_t gmac[6], body[4 + 16] = {0};
+	nd_solicited_node(target, &group);
+	nd_mcast_mac(&group, gmac);
+	memcpy(body + 4, target, 16);
+	return icmp6_frame(buf, gmac, smac, &zero, &group, 255, NET_ICMP6_NS, body, sizeof(body));
+}
+
+/* The address is defended with an NA to all-nodes, in one frame to the prober's MAC
+ * (RFC 6085): a probe is never turned into a flood to every VTEP of the segment. */
+static void test_dad_defended_without_flood(void)
+{
+	struct lab lab;
+	CU_ASSERT_FATAL(lab6_init(&lab));
+	uint8_t f[300];
+	struct in6_addr g10 = a6("2001:db8:10::1");
+	lab_reset_capture(&lab);
+	for (int i = 0; i < 3; i++)
+		lab_from_vtep(&lab, LAB_VTEP11, 5000, f, dad_frame(f, h1_mac, &g10));
+	CU_ASSERT_EQUAL_FATAL(lab.n_cap, 3);
+	for (unsigned i = 0; i < lab.n_cap; i++) {
+		CU_ASSERT_EQUAL(lab.cap[i].outer_dst, LAB_VTEP11);
+		const uint8_t *ip = cap_ip6(&lab, i);
+		CU_ASSERT(net_mac_eq(ip - NET_ETH_HLEN, h1_mac));
+		CU_ASSERT_EQUAL(memcmp(ip + 24, &nd_all_nodes, 16), 0);
+		CU_ASSERT_EQUAL(ip[NET_IP6_HLEN], NET_ICMP6_NA);
+		CU_ASSERT_EQUAL(ip[NET_IP6_HLEN + 4], ND_NA_ROUTER | ND_NA_OVERRIDE);
+		CU_ASSERT_EQUAL(memcmp(ip + NET_IP6_HLEN + 8, &g10, 16), 0);
+		CU_ASSERT(icmp6_ok(ip));
+	}
+	CU_ASSERT(lab_pool_full(&lab));
+	lab_fini(&lab);
+}
+
+/* An RS whose source is one of the gateway's addresses is a spoof: not learned (the
+ * neighbour table never holds the gateway's own addresses), not answered. */
+static void test_rs_from_own_address(void)
+{
+	struct lab lab;
+	CU_ASSERT_FATAL(lab6_init(&lab));
+	uint8_t f[300], body[4 + 8] = {0};
+	struct in6_addr g10 = a6("2001:db8:10::1"), ll10;
+	nd_eui64_linklocal(bdif10_mac, &ll10);
+	uint8_t rmac[6];
+	nd_mcast_mac(&nd_all_routers, rmac);
+	body[4] = ND_OPT_SLLA;
+	body[5] = 1;
+	memcpy(body + 6, h1_mac, 6);
+	lab_reset_capture(&lab);
+	lab_from_vtep(&lab, LAB_VTEP11, 5000, f,
+	              icmp6_frame(f, rmac, h1_mac, &g10, &nd_all_routers, 255, NET_ICMP6_RS, body,
+	                          sizeof(body)));
+	lab_from_vtep(&lab, LAB_VTEP11, 5000, f,
+	              icmp6_frame(f, rmac, h1_mac, &ll10, &nd_all_routers, 255, NET_ICMP6_RS, body,
+	                          sizeof(body)));
+	struct arp6_entry_info e;
+	CU_ASSERT_FALSE(arp6_get(gw_nd(lab.gw), lab.bdif10, &g10, lab.now, &e));
+	CU_ASSERT_FALSE(arp6_get(gw_nd(lab.gw), lab.bdif10, &ll10, lab.now, &e));
+	CU_ASSERT_EQUAL(lab_drops(&lab, GW_DROP_ND_SPOOF), 2);
+	CU_ASSERT_EQUAL(lab.n_cap, 0);
+	CU_ASSERT(lab_pool_full(&lab));
+	lab_fini(&lab);
+}
+
 static CU_TestInfo tests[] = {
     {"router advertisements: periodic, suppressed", test_ra_periodic},
     {"NS for our address: NA, sender learned STALE", test_ns_answered_and_learned},
@@ -360,6 +427,8 @@ static CU_TestInfo tests[] = {
     {"ICMPv6 errors: hop limit, no route, packet too big", test_errors},
     {"scopes: link-local, foreign group, spoofed NA", test_scopes},
     {"IPv4-only interfaces ignore IPv6", test_ipv4_only_interface_ignores_ipv6},
+    {"DAD probe for our address: one NA, not flooded", test_dad_defended_without_flood},
+    {"RS from the gateway's own address: spoof", test_rs_from_own_address},
     CU_TEST_INFO_NULL,
 };
 
