@@ -40,7 +40,16 @@ static bool icmp6_error_allowed(const struct gw_pkt *p, enum gw_icmp6_kind kind)
 	uint32_t off;
 	if (!gw_ip6_upper(p->data, p->len, &proto, &off))
 		return true;
-	return proto != NET_IPPROTO_ICMP6 || off >= p->len || p->data[off] >= 128;
+	if (proto == GW_IP6_FRAGMENT) {
+		/* a later fragment hides what it carries (an error, maybe): none, as for IPv4;
+		 * the first one shows it after its fragment header */
+		if (off + 8 > p->len || (p->data[off + 2] << 8 | (p->data[off + 3] & 0xf8)))
+			return false;
+		proto = p->data[off];
+		off += 8;
+	}
+	/* an ICMPv6 message too short to show its type may be an error */
+	return proto != NET_IPPROTO_ICMP6 || (off < p->len && p->data[off] >= 128);
 }
 
 /* Writes the IPv6 header of a message the gateway sends, payload plen bytes after it. */
@@ -168,6 +177,10 @@ void gw_ip6_local_input(struct gw *gw, struct gw_pkt *p)
 	uint8_t type = p->data[off];
 	if (type >= NET_ICMP6_RS && type <= NET_ICMP6_REDIRECT) {
 		gw_nd_input(gw, p, p->rx_ifx, p->data + off, len);
+		return;
+	}
+	if (net_ip6_is_zero(&src)) { /* only ND speaks from it (DAD): nothing to answer */
+		gw_drop(gw, p, GW_DROP_IP6_MARTIAN_SRC);
 		return;
 	}
 	if (type == NET_ICMP6_ECHO_REQUEST && !net_ip6_is_mcast(&dst)) {

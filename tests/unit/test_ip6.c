@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "arp/nd.h"
+#include "fib/fib6.h"
 #include "cu_main.h"
 #include "pktlab.h"
 
@@ -122,6 +123,32 @@ static bool icmp6_ok(const uint8_t *ip6)
 	struct in6_addr src = h.src, dst = h.dst;
 	uint32_t sum = net_ip6_pseudo_sum(&src, &dst, len, 58);
 	return net_csum_fold(net_csum_partial(ip6 + NET_IP6_HLEN, len, sum)) == 0;
+}
+
+/* ::/0 via 2001:db8:f0::1 on up0, a static neighbour: anything routed can leave. */
+static void default_route6(struct lab *lab)
+{
+	struct in6_addr any = {0}, nh = a6("2001:db8:f0::1");
+	struct fib6_nh n = {.kind = FIB_NH_IP, .ip = nh};
+	CU_ASSERT_FATAL(fib6_route_add(gw_vrf_fib6(lab->gw, 0), &any, 0, &n) == FIB_OK);
+	CU_ASSERT_FATAL(arp6_static_add(gw_nd(lab->gw), lab->up0, &nh, lab_upnh_mac) == ARP_OK);
+}
+
+/* Ethernet + IPv6 with next header nxt and plen bytes of payload (copied). */
+static unsigned ip6_frame(uint8_t *buf, const uint8_t *dmac, const uint8_t *smac,
+                          const struct in6_addr *src, const struct in6_addr *dst, uint8_t hlim,
+                          uint8_t nxt, const uint8_t *payload, unsigned plen)
+{
+	unsigned n = lab_eth(buf, dmac, smac, NET_ETHERTYPE_IP6);
+	struct net_ip6 ip = {.vtcfl = htonl(6u << 28),
+	                     .plen = htons((uint16_t)plen),
+	                     .nxt = nxt,
+	                     .hlim = hlim,
+	                     .src = *src,
+	                     .dst = *dst};
+	memcpy(buf + n, &ip, sizeof(ip));
+	memcpy(buf + n + NET_IP6_HLEN, payload, plen);
+	return n + NET_IP6_HLEN + plen;
 }
 
 /* h1 known to the gateway through its NS for the gateway's address. */
@@ -352,6 +379,26 @@ static void test_ipv4_only_interface_ignores_ipv6(void)
 	lab_fini(&lab);
 }
 
+/* Nothing may be sent to the unspecified address (RFC 4291 2.5.2): an echo request from it
+ * (to the gateway's link-local address, which takes it before the source check) is dropped,
+ * not answered toward the default route. */
+static void test_echo_from_unspecified_dropped(void)
+{
+	struct lab lab;
+	CU_ASSERT_FATAL(lab6_init(&lab));
+	default_route6(&lab);
+	uint8_t f[300];
+	struct in6_addr zero = {0}, ll10;
+	nd_eui64_linklocal(bdif10_mac, &ll10);
+	lab_reset_capture(&lab);
+	lab_from_vtep(&lab, LAB_VTEP11, 5000, f,
+	              echo6_frame(f, bdif10_mac, h1_mac, &zero, &ll10, 64, 8));
+	CU_ASSERT_EQUAL(lab.n_cap, 0);
+	CU_ASSERT_EQUAL(lab_drops(&lab, GW_DROP_IP6_MARTIAN_SRC), 1);
+	CU_ASSERT(lab_pool_full(&lab));
+	lab_fini(&lab);
+}
+
 /* A DAD probe (NS from ::, no source link-layer option) for the gateway's address. */
 static unsigned dad_frame(uint8_t *buf, const uint8_t *smac, const struct in6_addr *target)
 {
@@ -419,6 +466,41 @@ static void test_rs_from_own_address(void)
 	lab_fini(&lab);
 }
 
+/* A transit packet with a fragment header and hop limit 1 (payload: ICMPv6 of type). */
+static unsigned frag6_frame(uint8_t *buf, const struct in6_addr *src, const struct in6_addr *dst,
+                            uint16_t frag_off, uint8_t type)
+{
+	uint8_t pl[8 + 16] = {
+	    NET_IPPROTO_ICMP6, 0, (uint8_t)(frag_off >> 8), (uint8_t)(frag_off | 1), 0, 0, 0, 7};
+	pl[8] = type;
+	return ip6_frame(buf, bdif10_mac, h1_mac, src, dst, 1, 44, pl, sizeof(pl));
+}
+
+/* RFC 4443 2.4 (e) through a fragment header, and the rule of the threat model: no error
+ * about the first fragment of an ICMPv6 error nor about a non-first fragment (whose upper
+ * layer cannot be seen); the first fragment of an echo request still gets its error. */
+static void test_no_error_about_error_fragments(void)
+{
+	struct lab lab;
+	CU_ASSERT_FATAL(lab6_init(&lab));
+	h1_solicits(&lab);
+	uint8_t f[300];
+	struct in6_addr h1 = a6("2001:db8:10::51"), h2 = a6("2001:db8:20::52");
+	lab_reset_capture(&lab);
+	lab_from_vtep(&lab, LAB_VTEP11, 5000, f,
+	              frag6_frame(f, &h1, &h2, 0, NET_ICMP6_DST_UNREACH));
+	lab_from_vtep(&lab, LAB_VTEP11, 5000, f,
+	              frag6_frame(f, &h1, &h2, 1480, NET_ICMP6_ECHO_REQUEST));
+	CU_ASSERT_EQUAL(lab.n_cap, 0);
+	CU_ASSERT_EQUAL(lab_drops(&lab, GW_DROP_ICMP_ERR_SUPPRESSED), 2);
+	lab_from_vtep(&lab, LAB_VTEP11, 5000, f,
+	              frag6_frame(f, &h1, &h2, 0, NET_ICMP6_ECHO_REQUEST));
+	CU_ASSERT_EQUAL(lab.n_cap, 1);
+	CU_ASSERT_EQUAL(lab_drops(&lab, GW_DROP_HLIM_EXPIRED), 3);
+	CU_ASSERT(lab_pool_full(&lab));
+	lab_fini(&lab);
+}
+
 static CU_TestInfo tests[] = {
     {"router advertisements: periodic, suppressed", test_ra_periodic},
     {"NS for our address: NA, sender learned STALE", test_ns_answered_and_learned},
@@ -427,8 +509,10 @@ static CU_TestInfo tests[] = {
     {"ICMPv6 errors: hop limit, no route, packet too big", test_errors},
     {"scopes: link-local, foreign group, spoofed NA", test_scopes},
     {"IPv4-only interfaces ignore IPv6", test_ipv4_only_interface_ignores_ipv6},
+    {"echo from the unspecified address dropped", test_echo_from_unspecified_dropped},
     {"DAD probe for our address: one NA, not flooded", test_dad_defended_without_flood},
     {"RS from the gateway's own address: spoof", test_rs_from_own_address},
+    {"no ICMPv6 error about error fragments", test_no_error_about_error_fragments},
     CU_TEST_INFO_NULL,
 };
 
