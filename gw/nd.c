@@ -378,8 +378,10 @@ static void nd_rs_input(struct gw *gw, struct gw_pkt *p, uint16_t ifx, const str
 void gw_nd_input(struct gw *gw, struct gw_pkt *p, uint16_t ifx, const uint8_t *icmp, uint32_t len)
 {
 	struct nd_msg m;
-	if (nd_parse((const struct net_ip6 *)p->data, icmp, len, &m) != ND_PARSE_OK) {
-		gw_drop(gw, p, GW_DROP_ND_MALFORMED);
+	int rc = nd_parse((const struct net_ip6 *)p->data, icmp, len, &m);
+	if (rc != ND_PARSE_OK) {
+		/* a redirect (nd_parse knows the four others) is for hosts: ignored, not bad */
+		gw_drop(gw, p, rc == ND_PARSE_TYPE ? GW_DROP_LOCAL_PROTO : GW_DROP_ND_MALFORMED);
 		return;
 	}
 	switch (m.type) {

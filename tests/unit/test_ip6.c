@@ -501,6 +501,28 @@ static void test_no_error_about_error_fragments(void)
 	lab_fini(&lab);
 }
 
+/* A redirect is for hosts: a router ignores it (RFC 4861 8.1), counted as unhandled, not as
+ * a malformed ND message. */
+static void test_redirect_ignored(void)
+{
+	struct lab lab;
+	CU_ASSERT_FATAL(lab6_init(&lab));
+	uint8_t f[300], body[4 + 32] = {0};
+	struct in6_addr ll = a6("fe80::51"), ll10, h1 = a6("2001:db8:10::51");
+	nd_eui64_linklocal(bdif10_mac, &ll10);
+	memcpy(body + 4, &h1, 16);
+	memcpy(body + 20, &h1, 16);
+	lab_reset_capture(&lab);
+	lab_from_vtep(&lab, LAB_VTEP11, 5000, f,
+	              icmp6_frame(f, bdif10_mac, h1_mac, &ll, &ll10, 255, NET_ICMP6_REDIRECT, body,
+	                          sizeof(body)));
+	CU_ASSERT_EQUAL(lab_drops(&lab, GW_DROP_ND_MALFORMED), 0);
+	CU_ASSERT_EQUAL(lab_drops(&lab, GW_DROP_LOCAL_PROTO), 1);
+	CU_ASSERT_EQUAL(lab.n_cap, 0);
+	CU_ASSERT(lab_pool_full(&lab));
+	lab_fini(&lab);
+}
+
 static CU_TestInfo tests[] = {
     {"router advertisements: periodic, suppressed", test_ra_periodic},
     {"NS for our address: NA, sender learned STALE", test_ns_answered_and_learned},
@@ -513,6 +535,7 @@ static CU_TestInfo tests[] = {
     {"DAD probe for our address: one NA, not flooded", test_dad_defended_without_flood},
     {"RS from the gateway's own address: spoof", test_rs_from_own_address},
     {"no ICMPv6 error about error fragments", test_no_error_about_error_fragments},
+    {"redirects ignored, not malformed", test_redirect_ignored},
     CU_TEST_INFO_NULL,
 };
 
