@@ -22,6 +22,7 @@ static const struct {
     [GW_ICMP6_HLIM_EXCEEDED] = {NET_ICMP6_TIME_EXCEEDED, 0},
     [GW_ICMP6_PORT_UNREACH] = {NET_ICMP6_DST_UNREACH, 4},
     [GW_ICMP6_PARAM_PROBLEM] = {NET_ICMP6_PARAM_PROB, 1},
+    [GW_ICMP6_PARAM_HEADER] = {NET_ICMP6_PARAM_PROB, 0},
 };
 
 /*
@@ -101,8 +102,10 @@ void gw_icmp6_error(struct gw *gw, const struct gw_pkt *p, enum gw_icmp6_kind ki
 	icmp->type = icmp6_kinds[kind].type;
 	icmp->code = icmp6_kinds[kind].code;
 	icmp->sum = 0;
-	icmp->data =
-	    htonl(kind == GW_ICMP6_PKT_TOO_BIG || kind == GW_ICMP6_PARAM_PROBLEM ? mtu : 0);
+	icmp->data = htonl(kind == GW_ICMP6_PKT_TOO_BIG || kind == GW_ICMP6_PARAM_PROBLEM ||
+	                           kind == GW_ICMP6_PARAM_HEADER
+	                       ? mtu
+	                       : 0);
 	memcpy(icmp + 1, p->data, quote);
 	ip6_header_init(ip, gw_if6_src_for(gif, &to), &to, (uint16_t)plen, NET_IPPROTO_ICMP6,
 	                ICMP6_LOCAL_HLIM);
@@ -155,6 +158,13 @@ void gw_ip6_local_input(struct gw *gw, struct gw_pkt *p)
 	}
 	if (proto == GW_IP6_FRAGMENT) {
 		gw_drop(gw, p, GW_DROP_IP_FRAG_LOCAL);
+		return;
+	}
+	if (proto == GW_IP6_ROUTING) {
+		/* segments left, and no routing type the gateway processes: RFC 8200 4.4 (RFC
+		 * 5095 for type 0) says discard, pointing at the routing type */
+		gw_icmp6_error(gw, p, GW_ICMP6_PARAM_HEADER, off + 2);
+		gw_drop(gw, p, GW_DROP_IP6_EXT);
 		return;
 	}
 	if (proto == NET_IPPROTO_UDP && !net_ip6_is_mcast(&dst)) {

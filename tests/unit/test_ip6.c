@@ -523,6 +523,38 @@ static void test_redirect_ignored(void)
 	lab_fini(&lab);
 }
 
+/* A routing header with segments left to the gateway, which processes no routing type
+ * (RFC 8200 4.4, RFC 5095): parameter problem pointing at the type, no echo reply; with
+ * no segments left the header is ignored and the echo answered. */
+static void test_routing_header_segments_left(void)
+{
+	struct lab lab;
+	CU_ASSERT_FATAL(lab6_init(&lab));
+	h1_solicits(&lab);
+	uint8_t f[300], pl[24 + 16] = {NET_IPPROTO_ICMP6, 2, 0, 1};
+	struct in6_addr h1 = a6("2001:db8:10::51"), g10 = a6("2001:db8:10::1"),
+	                h2 = a6("2001:db8:20::52");
+	memcpy(pl + 8, &h2, 16);
+	uint8_t *icmp = pl + 24;
+	icmp[0] = NET_ICMP6_ECHO_REQUEST;
+	uint16_t sum = net_csum_fold(
+	    net_csum_partial(icmp, 16, net_ip6_pseudo_sum(&h1, &g10, 16, NET_IPPROTO_ICMP6)));
+	memcpy(icmp + 2, &sum, 2);
+	lab_reset_capture(&lab);
+	unsigned n = ip6_frame(f, bdif10_mac, h1_mac, &h1, &g10, 64, 43, pl, sizeof(pl));
+	lab_from_vtep(&lab, LAB_VTEP11, 5000, f, n);
+	expect_error(&lab, NET_ICMP6_PARAM_PROB, 0, NET_IP6_HLEN + 2, &g10, f + NET_ETH_HLEN);
+	CU_ASSERT_EQUAL(lab_drops(&lab, GW_DROP_IP6_EXT), 1);
+	/* segments left 0: the last hop, the header ignored */
+	lab_reset_capture(&lab);
+	f[NET_ETH_HLEN + NET_IP6_HLEN + 3] = 0;
+	lab_from_vtep(&lab, LAB_VTEP11, 5000, f, n);
+	CU_ASSERT_EQUAL_FATAL(lab.n_cap, 1);
+	CU_ASSERT_EQUAL(cap_ip6(&lab, 0)[NET_IP6_HLEN], NET_ICMP6_ECHO_REPLY);
+	CU_ASSERT(lab_pool_full(&lab));
+	lab_fini(&lab);
+}
+
 static CU_TestInfo tests[] = {
     {"router advertisements: periodic, suppressed", test_ra_periodic},
     {"NS for our address: NA, sender learned STALE", test_ns_answered_and_learned},
@@ -536,6 +568,7 @@ static CU_TestInfo tests[] = {
     {"RS from the gateway's own address: spoof", test_rs_from_own_address},
     {"no ICMPv6 error about error fragments", test_no_error_about_error_fragments},
     {"redirects ignored, not malformed", test_redirect_ignored},
+    {"routing header with segments left to the gateway", test_routing_header_segments_left},
     CU_TEST_INFO_NULL,
 };
 
