@@ -231,8 +231,8 @@ static void check_ip6(const uint8_t *b, uint32_t len, const struct gw_if_info *i
 	struct net_ip6 h;
 	memcpy(&h, b, sizeof(h));
 	CHECK(ntohl(h.vtcfl) >> 28 == 6, "IPv6 version");
-	CHECK(NET_IP6_HLEN + ntohs(h.plen) == len, "payload length %u in a packet of %u bytes",
-	      ntohs(h.plen), len);
+	CHECK(NET_IP6_HLEN + (uint32_t)ntohs(h.plen) == len,
+	      "payload length %u in a packet of %u bytes", ntohs(h.plen), len);
 	CHECK(len <= info->mtu, "%u bytes out of an interface with MTU %u", len, info->mtu);
 	CHECK(h.hlim > 0, "hop limit 0 sent");
 	struct in6_addr src = h.src, dst = h.dst;
