@@ -315,6 +315,8 @@ enum gw_icmp6_kind {
 	GW_ICMP6_PORT_UNREACH,  /* destination unreachable, code 4 (UDP to the gateway) */
 	GW_ICMP6_PARAM_PROBLEM, /* parameter problem, code 1 (next header unknown), pointer in mtu
 	                         */
+	GW_ICMP6_PARAM_HEADER,  /* parameter problem, code 0 (erroneous header field), pointer in
+	                           mtu */
 };
 /* p's data is at its IPv6 header; p is not consumed. Sourced from an address of the
  * interface p came in on (p->rx_ifx), rate-limited with ICMP. */

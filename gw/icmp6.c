@@ -22,6 +22,7 @@ static const struct {
     [GW_ICMP6_HLIM_EXCEEDED] = {NET_ICMP6_TIME_EXCEEDED, 0},
     [GW_ICMP6_PORT_UNREACH] = {NET_ICMP6_DST_UNREACH, 4},
     [GW_ICMP6_PARAM_PROBLEM] = {NET_ICMP6_PARAM_PROB, 1},
+    [GW_ICMP6_PARAM_HEADER] = {NET_ICMP6_PARAM_PROB, 0},
 };
 
 /*
@@ -40,7 +41,16 @@ static bool icmp6_error_allowed(const struct gw_pkt *p, enum gw_icmp6_kind kind)
 	uint32_t off;
 	if (!gw_ip6_upper(p->data, p->len, &proto, &off))
 		return true;
-	return proto != NET_IPPROTO_ICMP6 || off >= p->len || p->data[off] >= 128;
+	if (proto == GW_IP6_FRAGMENT) {
+		/* a later fragment hides what it carries (an error, maybe): none, as for IPv4;
+		 * the first one shows it after its fragment header */
+		if (off + 8 > p->len || (p->data[off + 2] << 8 | (p->data[off + 3] & 0xf8)))
+			return false;
+		proto = p->data[off];
+		off += 8;
+	}
+	/* an ICMPv6 message too short to show its type may be an error */
+	return proto != NET_IPPROTO_ICMP6 || (off < p->len && p->data[off] >= 128);
 }
 
 /* Writes the IPv6 header of a message the gateway sends, payload plen bytes after it. */
@@ -92,8 +102,10 @@ void gw_icmp6_error(struct gw *gw, const struct gw_pkt *p, enum gw_icmp6_kind ki
 	icmp->type = icmp6_kinds[kind].type;
 	icmp->code = icmp6_kinds[kind].code;
 	icmp->sum = 0;
-	icmp->data =
-	    htonl(kind == GW_ICMP6_PKT_TOO_BIG || kind == GW_ICMP6_PARAM_PROBLEM ? mtu : 0);
+	icmp->data = htonl(kind == GW_ICMP6_PKT_TOO_BIG || kind == GW_ICMP6_PARAM_PROBLEM ||
+	                           kind == GW_ICMP6_PARAM_HEADER
+	                       ? mtu
+	                       : 0);
 	memcpy(icmp + 1, p->data, quote);
 	ip6_header_init(ip, gw_if6_src_for(gif, &to), &to, (uint16_t)plen, NET_IPPROTO_ICMP6,
 	                ICMP6_LOCAL_HLIM);
@@ -148,6 +160,13 @@ void gw_ip6_local_input(struct gw *gw, struct gw_pkt *p)
 		gw_drop(gw, p, GW_DROP_IP_FRAG_LOCAL);
 		return;
 	}
+	if (proto == GW_IP6_ROUTING) {
+		/* segments left, and no routing type the gateway processes: RFC 8200 4.4 (RFC
+		 * 5095 for type 0) says discard, pointing at the routing type */
+		gw_icmp6_error(gw, p, GW_ICMP6_PARAM_HEADER, off + 2);
+		gw_drop(gw, p, GW_DROP_IP6_EXT);
+		return;
+	}
 	if (proto == NET_IPPROTO_UDP && !net_ip6_is_mcast(&dst)) {
 		/* traceroute's last hop: tell the sender nothing listens there */
 		gw_icmp6_error(gw, p, GW_ICMP6_PORT_UNREACH, 0);
@@ -168,6 +187,10 @@ void gw_ip6_local_input(struct gw *gw, struct gw_pkt *p)
 	uint8_t type = p->data[off];
 	if (type >= NET_ICMP6_RS && type <= NET_ICMP6_REDIRECT) {
 		gw_nd_input(gw, p, p->rx_ifx, p->data + off, len);
+		return;
+	}
+	if (net_ip6_is_zero(&src)) { /* only ND speaks from it (DAD): nothing to answer */
+		gw_drop(gw, p, GW_DROP_IP6_MARTIAN_SRC);
 		return;
 	}
 	if (type == NET_ICMP6_ECHO_REQUEST && !net_ip6_is_mcast(&dst)) {

@@ -26,8 +26,9 @@
  * The upper-layer header of the IPv6 packet at ip (len bytes): its protocol in *proto and
  * its offset in *off, past at most GW_IP6_EXT_MAX extension headers (hop-by-hop, routing,
  * destination options; a fragment header ends the walk with proto GW_IP6_FRAGMENT, which
- * tells a caller the ports are not there). False when a header runs past the packet or
- * there are too many.
+ * tells a caller the ports are not there, and a routing header with segments left with
+ * proto GW_IP6_ROUTING: the packet is not at its last hop). False when a header runs past
+ * the packet or there are too many.
  */
 static inline bool gw_ip6_upper(const uint8_t *ip, uint32_t len, uint8_t *proto, uint32_t *off)
 {
@@ -41,6 +42,11 @@ static inline bool gw_ip6_upper(const uint8_t *ip, uint32_t len, uint8_t *proto,
 		}
 		if (len < o + 8)
 			return false;
+		if (nxt == GW_IP6_ROUTING && ip[o + 3]) {
+			*proto = nxt;
+			*off = o;
+			return true;
+		}
 		uint32_t hl = 8u + 8u * ip[o + 1];
 		nxt = ip[o];
 		o += hl;

@@ -341,8 +341,10 @@ static void nd_ns_input(struct gw *gw, struct gw_pkt *p, uint16_t ifx, const str
 		return;
 	}
 	if (net_ip6_is_zero(&src)) {
-		/* someone's duplicate address detection for our address: defend it */
-		nd_advertise(gw, ifx, &m->target, &nd_all_nodes, NULL,
+		/* someone's duplicate address detection for our address: defended with the NA to
+		 * all-nodes that RFC 4861 7.2.4 asks for, in one frame to the prober's MAC (RFC
+		 * 6085) rather than flooded to every VTEP of the segment for each probe */
+		nd_advertise(gw, ifx, &m->target, &nd_all_nodes, frame_src_mac(p),
 		             ND_NA_ROUTER | ND_NA_OVERRIDE);
 		gw_pkt_free(gw->pool, p);
 		return;
@@ -385,6 +387,10 @@ static void nd_rs_input(struct gw *gw, struct gw_pkt *p, uint16_t ifx, const str
 		gw_drop(gw, p, GW_DROP_LOCAL_PROTO);
 		return;
 	}
+	if (gw_if6_has_addr(gif, &src)) { /* never learned nor answered, as for an NS */
+		gw_drop(gw, p, GW_DROP_ND_SPOOF);
+		return;
+	}
 	bool known_src = !net_ip6_is_zero(&src) && m->has_slla;
 	if (known_src && nd_on_link(gif, &src))
 		arp6_learn(gw->nd, ifx, &src, m->slla, ARP6_LEARN_SOLICIT, NULL, gw->now_ms);
@@ -401,8 +407,10 @@ static void nd_rs_input(struct gw *gw, struct gw_pkt *p, uint16_t ifx, const str
 void gw_nd_input(struct gw *gw, struct gw_pkt *p, uint16_t ifx, const uint8_t *icmp, uint32_t len)
 {
 	struct nd_msg m;
-	if (nd_parse((const struct net_ip6 *)p->data, icmp, len, &m) != ND_PARSE_OK) {
-		gw_drop(gw, p, GW_DROP_ND_MALFORMED);
+	int rc = nd_parse((const struct net_ip6 *)p->data, icmp, len, &m);
+	if (rc != ND_PARSE_OK) {
+		/* a redirect (nd_parse knows the four others) is for hosts: ignored, not bad */
+		gw_drop(gw, p, rc == ND_PARSE_TYPE ? GW_DROP_LOCAL_PROTO : GW_DROP_ND_MALFORMED);
 		return;
 	}
 	switch (m.type) {

@@ -21,11 +21,21 @@
  * kind: one gw_input_* call with several packets); 0x20 clears the dynamic ARP entries,
  * 0x40 the dynamic MACs; 0x80 flips bdif20 down/up.
  *
+ * IPv6 on top of that topology (pipe6_init, until fuzz_topo.h carries it): bdif10
+ * 2001:db8:10::1/64, bdif20 2001:db8:20::1/64 (MTU 576: below IPv6's minimum), bdif30
+ * 2001:db8:30::1/64, up0 2001:db8:ff::2/64, up0.100 2001:db8:100::1/64; ::/0 via
+ * 2001:db8:ff::1 (up0, a static neighbour), 2001:db8:99::/48 via 2001:db8:20::10,
+ * 2001:db8:dead::/48 null0; a static neighbour 2001:db8:10::50 (the static MAC's host).
+ *
  * Checked after every call into the gateway: everything sent is well formed (outer
  * IPv4/UDP/VXLAN of the underlay: checksum, lengths, DF, TTL, source, port; inner or
- * uplink frames only IPv4 or ARP from the interface's MAC; IPv4 header valid, within the
- * egress MTU, fragments within 64 KiB; nothing out of an interface that is down or of a
- * bridge domain without a usable BDIF; multicast only to the flood group). After each
+ * uplink frames only IPv4, IPv6 or ARP from the interface's MAC; IPv4 header valid, within
+ * the egress MTU, fragments within 64 KiB; IPv6 header valid, within the egress MTU, no
+ * unspecified, loopback or foreign link-local address, multicast only to link-scope groups
+ * at their MACs (or a unicast MAC), the gateway's own ND messages (hop limit 255) parsed
+ * by nd_parse with a valid checksum and sourced from the interface; nothing out of an
+ * interface that is down or of a bridge domain without a usable BDIF; multicast only to
+ * the flood group). After each
  * input: the ARP timers alone release every held packet (the clock is run on), then with
  * dynamic ARP and MACs cleared every buffer is back in the pool. Free buffers are poisoned
  * for ASan (pool_guard.c). Any violation abort()s, which libFuzzer reports.
@@ -37,7 +47,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arp/nd.h"
 #include "common/net.h"
+#include "fib/fib6.h"
 #include "gw/gso.h"
 #include "gw/gw.h"
 #include "gw/trace.h"
@@ -80,11 +92,76 @@ static const uint64_t advance_ms[8] = {0, 1, 50, 100, 1000, 3000, 30000, 700000}
 
 /* ---------------------------------------------------------------- set-up */
 
+/* 2001:db8:net::host */
+static struct in6_addr pipe6_addr(uint16_t net, uint16_t host)
+{
+	struct in6_addr a = {
+	    .s6_addr = {0x20, 0x01, 0x0d, 0xb8, (uint8_t)(net >> 8), (uint8_t)net}};
+	a.s6_addr[14] = (uint8_t)(host >> 8);
+	a.s6_addr[15] = (uint8_t)host;
+	return a;
+}
+
+/* 2001:db8:net::1/64 on ifx (up0: ::2, its next hop is ::1), unless it has IPv6 already. */
+static void pipe6_addr_add(uint16_t ifx, uint16_t net)
+{
+	struct gw_if_info info;
+	if (!ifx || !gw_if_get(G.L.gw, ifx, &info) || info.n_addrs6)
+		return;
+	struct in6_addr a = pipe6_addr(net, net == 0xff ? 2 : 1);
+	fuzz_must(gw_if_addr6_add(G.L.gw, ifx, &a, 64), "gw_if_addr6_add");
+}
+
+static void pipe6_route(uint16_t net, uint8_t len, uint8_t kind, uint16_t nh_net, uint16_t host)
+{
+	struct in6_addr pfx = net ? pipe6_addr(net, 0) : (struct in6_addr){0};
+	struct fib6_nh n = {.kind = kind, .ip = pipe6_addr(nh_net, host)};
+	fuzz_must(fib6_route_add(gw_vrf_fib6(G.L.gw, 0), &pfx, len, &n), "fib6_route_add");
+}
+
+static void pipe6_static(uint16_t ifx, uint16_t net, uint16_t host, const uint8_t *mac)
+{
+	struct in6_addr a = pipe6_addr(net, host);
+	fuzz_must(arp6_static_add(gw_nd(G.L.gw), ifx, &a, mac), "arp6_static_add");
+}
+
+/* bdif20 gets its IPv6 address back after configuration op 1 re-created it. */
+static void pipe6_refresh(void)
+{
+	pipe6_addr_add(G.L.bdif20, 0x20);
+}
+
+/* Before configuration op 1 deletes bdif20 (or brings it back): its IPv6 address goes
+ * first, with the final RA it sends checked while bdif20 still exists (check_tx). */
+static void check_tx(void);
+static void pipe6_before_op(unsigned op)
+{
+	struct in6_addr a = pipe6_addr(0x20, 1);
+	if (op == 1 && G.L.bdif20 && gw_if_addr6_del(G.L.gw, G.L.bdif20, &a, 64) == GW_OK)
+		check_tx();
+}
+
+/* The topology's IPv6 (the comment at the top). */
+static void pipe6_init(void)
+{
+	pipe6_addr_add(G.L.bdif10, 0x10);
+	pipe6_addr_add(G.bdif30, 0x30);
+	pipe6_addr_add(G.L.up0, 0xff);
+	pipe6_addr_add(gw_if_by_name(G.L.gw, "up0.100"), 0x100);
+	pipe6_refresh();
+	pipe6_static(G.L.up0, 0xff, 1, lab_upnh_mac);
+	pipe6_static(G.L.bdif10, 0x10, 0x50, fuzz_host50);
+	pipe6_route(0, 0, FIB_NH_IP, 0xff, 1);
+	pipe6_route(0x99, 48, FIB_NH_IP, 0x20, 0x10);
+	pipe6_route(0xdead, 48, FIB_NH_NULL0, 0, 0);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
 	fuzz_gw_init(&G);
+	pipe6_init();
 	now = G.L.now;
 	gw_set_time(G.L.gw, now);
 	verbose = getenv("VXGW_FUZZ_VERBOSE") != NULL;
@@ -119,6 +196,64 @@ static void check_ip(const uint8_t *b, uint32_t len, uint32_t mtu)
 	CHECK(is_unicast(dst), "destination %#x", dst);
 }
 
+/* Is a an address of the interface (its link-local or a global one)? */
+static bool if6_has(const struct gw_if_info *info, const struct in6_addr *a)
+{
+	bool ours = net_ip6_eq(a, &info->ll6);
+	for (unsigned k = 0; k < info->n_addrs6; k++)
+		ours |= net_ip6_eq(a, &info->addr6[k]);
+	return ours;
+}
+
+/* An ND message of the gateway's own (hop limit 255: nothing forwarded keeps it). */
+static void check_nd(const uint8_t *b, uint32_t len, const struct gw_if_info *info)
+{
+	struct net_ip6 h;
+	memcpy(&h, b, sizeof(h));
+	struct in6_addr src = h.src, dst = h.dst;
+	uint32_t sum = net_ip6_pseudo_sum(&src, &dst, len - NET_IP6_HLEN, NET_IPPROTO_ICMP6);
+	CHECK(net_csum_fold(net_csum_partial(b + NET_IP6_HLEN, len - NET_IP6_HLEN, sum)) == 0,
+	      "ICMPv6 checksum of an ND message");
+	struct nd_msg m;
+	int rc = nd_parse((const struct net_ip6 *)b, b + NET_IP6_HLEN, len - NET_IP6_HLEN, &m);
+	CHECK(rc == ND_PARSE_OK, "ND message sent that nd_parse refuses: %s",
+	      nd_parse_err_name(rc));
+	CHECK(m.type != NET_ICMP6_RS, "a router sent an RS");
+	CHECK(if6_has(info, &src), "ND message out of %s from another interface's address",
+	      info->name);
+}
+
+/* An IPv6 packet the gateway sends out of info's interface, in a frame to eth_dst. */
+static void check_ip6(const uint8_t *b, uint32_t len, const struct gw_if_info *info,
+                      const uint8_t *eth_dst)
+{
+	CHECK(len >= NET_IP6_HLEN, "IPv6 packet of %u bytes", len);
+	struct net_ip6 h;
+	memcpy(&h, b, sizeof(h));
+	CHECK(ntohl(h.vtcfl) >> 28 == 6, "IPv6 version");
+	CHECK(NET_IP6_HLEN + (uint32_t)ntohs(h.plen) == len,
+	      "payload length %u in a packet of %u bytes", ntohs(h.plen), len);
+	CHECK(len <= info->mtu, "%u bytes out of an interface with MTU %u", len, info->mtu);
+	CHECK(h.hlim > 0, "hop limit 0 sent");
+	struct in6_addr src = h.src, dst = h.dst;
+	CHECK(!net_ip6_is_zero(&src) && !net_ip6_is_mcast(&src) && !net_ip6_is_loopback(&src),
+	      "IPv6 source");
+	CHECK(!net_ip6_is_zero(&dst) && !net_ip6_is_loopback(&dst), "IPv6 destination");
+	CHECK(!net_ip6_is_linklocal(&src) || net_ip6_eq(&src, &info->ll6),
+	      "a link-local source not %s's", info->name);
+	if (net_ip6_is_mcast(&dst)) {
+		uint8_t gmac[6];
+		nd_mcast_mac(&dst, gmac);
+		CHECK((dst.s6_addr[1] & 0xf) == 2, "IPv6 multicast beyond the link");
+		CHECK(net_mac_eq(eth_dst, gmac) || !net_mac_is_mcast(eth_dst),
+		      "IPv6 group at another group's MAC");
+	} else {
+		CHECK(!net_mac_is_mcast(eth_dst), "unicast IPv6 to a multicast MAC");
+	}
+	if (h.nxt == NET_IPPROTO_ICMP6 && h.hlim == ND_HOP_LIMIT)
+		check_nd(b, len, info);
+}
+
 /* A frame (Ethernet header first) that left L3 interface ifx. */
 static void check_frame(const uint8_t *b, uint32_t len, uint16_t ifx)
 {
@@ -137,11 +272,12 @@ static void check_frame(const uint8_t *b, uint32_t len, uint16_t ifx)
 		len -= NET_VLAN_HLEN;
 	}
 	const struct net_eth *eth = (const struct net_eth *)b;
-	CHECK(net_mac_eq(eth->src, info.mac), "source MAC is not %s's", info.name);
-	CHECK(!net_mac_is_zero(eth->dst) &&
-	          (!net_mac_is_mcast(eth->dst) || net_mac_is_bcast(eth->dst)),
-	      "destination MAC");
 	uint16_t type = ntohs(eth->type);
+	bool group_ok = type == NET_ETHERTYPE_IP6 ? eth->dst[0] == 0x33 && eth->dst[1] == 0x33
+	                                          : net_mac_is_bcast(eth->dst);
+	CHECK(net_mac_eq(eth->src, info.mac), "source MAC is not %s's", info.name);
+	CHECK(!net_mac_is_zero(eth->dst) && (!net_mac_is_mcast(eth->dst) || group_ok),
+	      "destination MAC");
 	if (type == NET_ETHERTYPE_ARP) {
 		struct arp_msg m;
 		CHECK(len == 60, "ARP frame of %u bytes", len);
@@ -154,6 +290,14 @@ static void check_frame(const uint8_t *b, uint32_t len, uint16_t ifx)
 		CHECK(m.op == ARP_OP_REPLY || net_mac_is_bcast(eth->dst) ||
 		          net_mac_eq(eth->dst, m.tha),
 		      "ARP request");
+	} else if (type == NET_ETHERTYPE_IP6) {
+		/* the last address gone, its final RA (lifetime 0) is all that may leave */
+		CHECK(info.n_addrs6 || (len >= NET_ETH_HLEN + NET_IP6_HLEN + 8 &&
+		                        b[NET_ETH_HLEN + NET_IP6_HLEN] == NET_ICMP6_RA &&
+		                        !b[NET_ETH_HLEN + NET_IP6_HLEN + 6] &&
+		                        !b[NET_ETH_HLEN + NET_IP6_HLEN + 7]),
+		      "IPv6 out of %s, which has no IPv6 address", info.name);
+		check_ip6(b + NET_ETH_HLEN, len - NET_ETH_HLEN, &info, eth->dst);
 	} else {
 		CHECK(type == NET_ETHERTYPE_IP, "ethertype %#x sent out of %s", type, info.name);
 		check_ip(b + NET_ETH_HLEN, len - NET_ETH_HLEN, info.mtu);
@@ -240,8 +384,10 @@ static void control(struct batch *b, uint8_t ctl)
 	if (ctl & CTL_JOIN)
 		return; /* same vector: same time stamp, no control in between */
 	batch_flush(b);
-	if (ctl & CTL_CLRARP)
+	if (ctl & CTL_CLRARP) {
 		arp_clear_dynamic(gw_arp(G.L.gw), 0);
+		arp_clear_dynamic(gw_nd(G.L.gw), 0);
+	}
 	if (ctl & CTL_CLRMAC)
 		bd_mac_clear_dynamic(gw_bd(G.L.gw), 0);
 	if (ctl & CTL_FLIP)
@@ -372,7 +518,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t len = r.len;
 		if ((sel & 7) == 5 && (sel >> 3 & 7)) {
 			batch_flush(&b);
+			pipe6_before_op(sel >> 3 & 7);
 			fuzz_gw_config_op(&G, sel >> 3 & 7);
+			pipe6_refresh();
 		}
 		control(&b, ctl);
 		add_packet(&b, sel, pkt, len);
@@ -383,6 +531,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* back to the initial state, so that every input runs alike */
 	struct gw_pool *pool = gw_pool(G.L.gw);
 	fuzz_gw_restore(&G);
+	pipe6_refresh();
+	arp_clear_dynamic(gw_nd(G.L.gw), 0);
 	CHECK(gw_pool_avail(pool) == gw_pool_size(pool), "%u buffers leaked",
 	      gw_pool_size(pool) - gw_pool_avail(pool));
 	set_time(now + 3600 * 1000); /* token buckets full, learned VTEPs forgotten */

@@ -404,6 +404,236 @@ SEEDS["cfg_flood_group_removed"] = (
     rec(E_GROUP, ADV_1MS, vxlan(VNI30, ARP_REQ_H51), var=V11))
 
 
+# ---------------------------------------------------------------- IPv6 (fuzz_pipeline.c's pipe6_init)
+def ip6(s):
+    import ipaddress
+    return ipaddress.IPv6Address(s).packed
+
+
+def eui64_ll(m):
+    return ip6("fe80::") [:8] + bytes([m[0] ^ 2]) + m[1:3] + b"\xff\xfe" + m[3:6]
+
+
+def sn_group(a):
+    return ip6("ff02::1:ff00:0")[:13] + a[13:]
+
+
+def mcast_mac(g):
+    return b"\x33\x33" + g[12:]
+
+
+ALL_NODES, ALL_ROUTERS = ip6("ff02::1"), ip6("ff02::2")
+G6_10, G6_20, G6_UP = ip6("2001:db8:10::1"), ip6("2001:db8:20::1"), ip6("2001:db8:ff::2")
+H6_50, H6_51, H6_60 = ip6("2001:db8:10::50"), ip6("2001:db8:10::51"), ip6("2001:db8:20::60")
+H6_UPNH, H6_FAR = ip6("2001:db8:ff::1"), ip6("2001:db8:77::7")
+LL10, LL_H51 = eui64_ll(BDIF10), eui64_ll(H51)
+
+
+def ipv6(src, dst, nxt, payload, hlim=64, plen=None, tc=0, flow=0):
+    plen = len(payload) if plen is None else plen
+    return struct.pack("!IHBB16s16s", 6 << 28 | tc << 20 | flow, plen, nxt, hlim, src,
+                       dst) + payload
+
+
+def icmp6(src, dst, typ, code, body):
+    ln = 4 + len(body)
+    pseudo = src + dst + struct.pack("!IxxxB", ln, 58)
+    c = csum(pseudo + bytes([typ, code, 0, 0]) + body)
+    return bytes([typ, code]) + struct.pack("!H", c) + body
+
+
+def ip6_icmp(src, dst, typ, code, body, hlim=64, ext=b"", ext_nxt=None):
+    """IPv6 + optional extension headers (ext, whose first is ext_nxt) + ICMPv6."""
+    m = icmp6(src, dst, typ, code, body)
+    return ipv6(src, dst, ext_nxt if ext else 58, ext + m, hlim=hlim)
+
+
+def echo6_body(n=32, ident=0x66, seq=1):
+    return struct.pack("!HH", ident, seq) + bytes((i * 5 + 1) & 0xFF for i in range(n))
+
+
+def ping6(dmac, smac, src, dst, n=32, hlim=64, **kw):
+    return eth(dmac, smac, 0x86DD, ip6_icmp(src, dst, 128, 0, echo6_body(n), hlim=hlim, **kw))
+
+
+def opt_lla(typ, m):
+    return bytes([typ, 1]) + m
+
+
+def ns6(smac, src, target, dst=None, slla=True, hlim=255):
+    dst = dst or sn_group(target)
+    body = b"\0" * 4 + target + (opt_lla(1, smac) if slla else b"")
+    return eth(mcast_mac(dst) if dst[0] == 0xFF else BDIF10, smac, 0x86DD,
+               ip6_icmp(src, dst, 135, 0, body, hlim=hlim))
+
+
+def na6(dmac, smac, src, dst, target, flags=0x60, tlla=True):
+    body = bytes([flags, 0, 0, 0]) + target + (opt_lla(2, smac) if tlla else b"")
+    return eth(dmac, smac, 0x86DD, ip6_icmp(src, dst, 136, 0, body, hlim=255))
+
+
+def rs6(smac, src, slla=True, extra=b""):
+    body = b"\0" * 4 + (opt_lla(1, smac) if slla else b"") + extra
+    return eth(mcast_mac(ALL_ROUTERS), smac, 0x86DD,
+               ip6_icmp(src, ALL_ROUTERS, 133, 0, body, hlim=255))
+
+
+def ra6(smac, src):
+    pi = bytes([3, 4, 64, 0xC0]) + struct.pack("!IIxxxx", 86400, 3600) + ip6("2001:db8:10::")
+    body = bytes([64, 0]) + struct.pack("!HII", 1800, 0, 0) + opt_lla(1, smac) + \
+        bytes([5, 1, 0, 0]) + struct.pack("!I", 1500) + pi
+    return eth(mcast_mac(ALL_NODES), smac, 0x86DD,
+               ip6_icmp(src, ALL_NODES, 134, 0, body, hlim=255))
+
+
+def ext_hdr(nxt, n_units=0, fill=0):
+    """A hop-by-hop / routing / destination options header of 8 * (1 + n_units) bytes."""
+    return bytes([nxt, n_units]) + bytes([fill]) * (6 + 8 * n_units)
+
+
+def frag_hdr(nxt, off=0, more=False, ident=0x1234):
+    return struct.pack("!BBHI", nxt, 0, off << 3 | (1 if more else 0), ident)
+
+
+def udp6(src, dst, sport, dport, n=16):
+    return ipv6(src, dst, 17, struct.pack("!HHHH", sport, dport, 8 + n, 0) + b"u" * n)
+
+
+# ---- IPv6: ND with the gateway
+LEARN6_H51 = from11(VNI10, ns6(H51, H6_51, G6_10))
+SEEDS["ip6_ns_for_gateway"] = LEARN6_H51
+SEEDS["ip6_ns_link_local"] = from11(VNI10, ns6(H51, LL_H51, LL10))
+SEEDS["ip6_ns_unicast_probe"] = from11(VNI10, ns6(H51, H6_51, G6_10, dst=G6_10))
+SEEDS["ip6_ns_dad"] = from11(VNI10, ns6(H51, bytes(16), G6_10, slla=False))
+SEEDS["ip6_ns_dad_with_slla"] = from11(VNI10, ns6(H51, bytes(16), G6_10))
+SEEDS["ip6_ns_hop_limit_64"] = from11(VNI10, ns6(H51, H6_51, G6_10, hlim=64))
+SEEDS["ip6_ns_other_target"] = from11(VNI10, ns6(H51, H6_51, ip6("2001:db8:10::77")))
+SEEDS["ip6_ns_spoof_own_source"] = from11(VNI10, ns6(H51, G6_10, G6_10))
+SEEDS["ip6_ns_offlink_source"] = from11(VNI10, ns6(H51, H6_FAR, G6_10))
+SEEDS["ip6_ns_uplink"] = from_uplink(ns6(UPNH, H6_UPNH, G6_UP))
+SEEDS["ip6_ns_bad_option_len0"] = from11(VNI10, eth(
+    mcast_mac(sn_group(G6_10)), H51, 0x86DD,
+    ip6_icmp(H6_51, sn_group(G6_10), 135, 0, b"\0" * 4 + G6_10 + b"\1\0" + H51, hlim=255)))
+SEEDS["ip6_ns_many_options"] = from11(VNI10, eth(
+    mcast_mac(sn_group(G6_10)), H51, 0x86DD,
+    ip6_icmp(H6_51, sn_group(G6_10), 135, 0,
+             b"\0" * 4 + G6_10 + b"".join(bytes([9, 1]) + b"\0" * 6 for _ in range(70)),
+             hlim=255)))
+SEEDS["ip6_na_resolves_held_packet"] = (
+    from_uplink(ping6(UP0, UPNH, H6_FAR, H6_51)) +
+    from11(VNI10, na6(BDIF10, H51, H6_51, G6_10, H6_51), ctl=ADV_100MS))
+SEEDS["ip6_na_unsolicited_override"] = LEARN6_H51 + from11(
+    VNI10, na6(mcast_mac(ALL_NODES), H52, H6_51, ALL_NODES, H6_51, flags=0x20))
+SEEDS["ip6_na_multicast_solicited"] = from11(
+    VNI10, na6(mcast_mac(ALL_NODES), H51, H6_51, ALL_NODES, H6_51, flags=0x40))
+SEEDS["ip6_na_spoof_gateway"] = from11(VNI10, na6(BDIF10, H51, H6_51, G6_10, G6_10))
+SEEDS["ip6_na_no_tlla"] = from11(VNI10, na6(BDIF10, H51, H6_51, G6_10, H6_51, tlla=False))
+SEEDS["ip6_rs_with_slla"] = from11(VNI10, rs6(H51, LL_H51))
+SEEDS["ip6_rs_unspecified"] = from11(VNI10, rs6(H51, bytes(16), slla=False))
+SEEDS["ip6_rs_storm"] = b"".join(from11(VNI10, rs6(H51, LL_H51, slla=bool(i & 1)),
+                                        ctl=JOIN if i else ADV_1MS) for i in range(40))
+SEEDS["ip6_rs_uplink_suppressed"] = from_uplink(rs6(UPNH, eui64_ll(UPNH)))
+SEEDS["ip6_rs_spoof_gateway"] = from11(VNI10, rs6(H51, LL10))
+SEEDS["ip6_ra_from_other_router"] = from11(VNI10, ra6(H51, LL_H51))
+SEEDS["ip6_redirect"] = from11(VNI10, eth(BDIF10, H51, 0x86DD, ip6_icmp(
+    LL_H51, LL10, 137, 0, b"\0" * 4 + H6_50 + H6_50, hlim=255)))
+SEEDS["ip6_ra_timer_and_ticks"] = (from_uplink(b"", ctl=ADV_1S | TICK) +
+                                   from_uplink(b"", ctl=ADV_30S | TICK) +
+                                   from_uplink(b"", ctl=ADV_700S | TICK))
+SEEDS["ip6_nd_unanswered"] = (
+    from_uplink(ping6(UP0, UPNH, H6_FAR, ip6("2001:db8:10::99"))) +
+    from_uplink(ping6(UP0, UPNH, H6_FAR, ip6("2001:db8:10::99")), ctl=ADV_1S | TICK) +
+    from_uplink(ping6(UP0, UPNH, H6_FAR, ip6("2001:db8:10::99")), ctl=ADV_3S | TICK))
+SEEDS["ip6_nd_queue_and_table_full"] = b"".join(
+    from_uplink(ping6(UP0, UPNH, H6_FAR, ip6("2001:db8:10::%x" % (0x100 + i // 2))),
+                ctl=JOIN if i else ADV_1MS) for i in range(40))
+
+# ---- IPv6: to the gateway
+SEEDS["ip6_echo_gateway"] = LEARN6_H51 + from11(VNI10, ping6(BDIF10, H51, H6_51, G6_10))
+SEEDS["ip6_echo_link_local"] = from11(VNI10, ping6(BDIF10, H51, LL_H51, LL10))
+SEEDS["ip6_echo_from_unspecified"] = from11(VNI10, ping6(BDIF10, H51, bytes(16), LL10))
+SEEDS["ip6_echo_all_nodes"] = from11(VNI10, ping6(mcast_mac(ALL_NODES), H51, H6_51, ALL_NODES))
+SEEDS["ip6_echo_uplink_other_address"] = from_uplink(ping6(UP0, UPNH, H6_FAR, G6_20))
+SEEDS["ip6_echo_with_ext_headers"] = from11(VNI10, ping6(
+    BDIF10, H50, H6_50, G6_10, ext=ext_hdr(60, 1) + ext_hdr(43, 0) + ext_hdr(58, 2),
+    ext_nxt=0))
+SEEDS["ip6_echo_routing_header_segments_left"] = from11(VNI10, ping6(
+    BDIF10, H50, H6_50, G6_10, ext=bytes([58, 2, 0, 1]) + b"\0" * 4 + H6_60, ext_nxt=43))
+SEEDS["ip6_too_many_ext_headers"] = from11(VNI10, ping6(
+    BDIF10, H50, H6_50, G6_10, ext=b"".join(ext_hdr(60) for _ in range(9)) + ext_hdr(58),
+    ext_nxt=60))
+SEEDS["ip6_ext_header_truncated"] = from11(VNI10, eth(BDIF10, H50, 0x86DD, ipv6(
+    H6_50, G6_10, 60, bytes([58, 200]) + b"\0" * 6)))
+SEEDS["ip6_fragment_to_gateway"] = from11(VNI10, ping6(
+    BDIF10, H50, H6_50, G6_10, ext=frag_hdr(58, 0, True), ext_nxt=44))
+SEEDS["ip6_udp_to_gateway_traceroute"] = from11(VNI10, eth(BDIF10, H50, 0x86DD, udp6(
+    H6_50, G6_10, 33434, 33434)))
+SEEDS["ip6_tcp_to_gateway"] = from_uplink(eth(UP0, UPNH, 0x86DD, ipv6(
+    H6_FAR, G6_UP, 6, tcp_syn(1234, 22))))
+SEEDS["ip6_bad_icmp_checksum"] = from11(VNI10, eth(BDIF10, H50, 0x86DD, ipv6(
+    H6_50, G6_10, 58, b"\x80\0\0\0\0\1\0\1")))
+SEEDS["ip6_icmp_error_to_gateway"] = from_uplink(eth(UP0, UPNH, 0x86DD, ip6_icmp(
+    H6_UPNH, G6_UP, 1, 3, b"\0" * 4 + ipv6(G6_UP, H6_FAR, 58, b"\x80\0\0\0\0\1\0\1"))))
+
+# ---- IPv6: routing and errors
+SEEDS["ip6_routed_between_vnis"] = from_vtep(V12, VNI20, ns6(H60, H6_60, G6_20)) + from11(
+    VNI10, ping6(BDIF10, H50, H6_50, H6_60))
+SEEDS["ip6_routed_to_uplink_vector"] = b"".join(
+    from11(VNI10, ping6(BDIF10, H50, H6_50, ip6("2001:db8:77::%x" % i)),
+           ctl=JOIN if i else ADV_1MS) for i in range(8))
+SEEDS["ip6_routed_from_uplink"] = from_uplink(ping6(UP0, UPNH, H6_FAR, H6_50))
+SEEDS["ip6_routed_recursive"] = from_uplink(ping6(UP0, UPNH, H6_FAR, ip6("2001:db8:99::9")))
+SEEDS["ip6_null_route"] = from11(VNI10, ping6(BDIF10, H50, H6_50, ip6("2001:db8:dead::1")))
+SEEDS["ip6_hop_limit_1"] = from11(VNI10, ping6(BDIF10, H50, H6_50, H6_FAR, hlim=1))
+SEEDS["ip6_hop_limit_0"] = from_uplink(ping6(UP0, UPNH, H6_FAR, H6_50, hlim=0))
+SEEDS["ip6_too_big_for_bdif20"] = from_vtep(V12, VNI20, ns6(H60, H6_60, G6_20)) + from11(
+    VNI10, ping6(BDIF10, H50, H6_50, H6_60, n=1200))
+SEEDS["ip6_jumbo_from_uplink"] = from_uplink(ping6(UP0, UPNH, H6_FAR, H6_50, n=8900))
+SEEDS["ip6_link_local_transit"] = from11(VNI10, ping6(BDIF10, H51, LL_H51, H6_FAR))
+SEEDS["ip6_to_foreign_link_local"] = from11(VNI10, ping6(BDIF10, H51, H6_51, ip6("fe80::99")))
+SEEDS["ip6_multicast_source"] = from11(VNI10, ping6(BDIF10, H51, ALL_NODES, G6_10))
+SEEDS["ip6_loopback_destination"] = from_uplink(ping6(UP0, UPNH, H6_FAR, ip6("::1")))
+SEEDS["ip6_unspecified_destination"] = from_uplink(ping6(UP0, UPNH, H6_FAR, bytes(16)))
+SEEDS["ip6_foreign_group"] = from11(VNI10, ping6(mcast_mac(ip6("ff02::fb")), H51, H6_51,
+                                                 ip6("ff02::fb")))
+SEEDS["ip6_site_scope_group"] = from11(VNI10, ping6(mcast_mac(ip6("ff05::2")), H51, H6_51,
+                                                    ip6("ff05::2")))
+SEEDS["ip6_error_about_error_fragment"] = from11(VNI10, eth(BDIF10, H50, 0x86DD, ipv6(
+    H6_50, H6_FAR, 44, frag_hdr(58, 0, True) + b"\x01\0\0\0" + b"\0" * 12, hlim=1)))
+SEEDS["ip6_later_fragment_hop_limit_1"] = from11(VNI10, eth(BDIF10, H50, 0x86DD, ipv6(
+    H6_50, H6_FAR, 44, frag_hdr(17, 185, False) + b"z" * 64, hlim=1)))
+SEEDS["ip6_icmp_rate_limit"] = b"".join(
+    from11(VNI10, ping6(BDIF10, H50, H6_50, H6_FAR, hlim=1), ctl=JOIN if i else ADV_1MS)
+    for i in range(60))
+SEEDS["ip6_tso_super_packet_to_uplink"] = from11(VNI10, eth(BDIF10, H50, 0x86DD, ipv6(
+    H6_50, H6_FAR, 6, tcp_data(40000, 443, 4000))))
+SEEDS["ip6_gso_piece"] = rec(E_VTEP11, ADV_1MS, vxlan(VNI10, eth(BDIF10, H50, 0x86DD, ipv6(
+    H6_50, H6_60, 6, tcp_data(40000, 443, 1300, flags=0x99)))), var=GSO | CSUM)
+
+# ---- IPv6: malformed
+SEEDS["ip6_short"] = from11(VNI10, eth(BDIF10, H50, 0x86DD, b"\x60\0\0\0\0\0"))
+SEEDS["ip6_bad_version"] = from11(VNI10, eth(BDIF10, H50, 0x86DD, b"\x40" + b"\0" * 39))
+SEEDS["ip6_payload_length_lies"] = from11(VNI10, eth(BDIF10, H50, 0x86DD, ipv6(
+    H6_50, G6_10, 58, icmp6(H6_50, G6_10, 128, 0, echo6_body(8)), plen=1400)))
+SEEDS["ip6_jumbogram_hbh"] = from11(VNI10, eth(BDIF10, H50, 0x86DD, ipv6(
+    H6_50, H6_FAR, 0, bytes([58, 0, 0xC2, 4]) + struct.pack("!I", 70000) + b"\0" * 16,
+    plen=0)))
+SEEDS["ip6_padding_after_payload"] = from11(VNI10, eth(BDIF10, H50, 0x86DD, ip6_icmp(
+    H6_50, G6_10, 128, 0, echo6_body(2)) + b"\0" * 20))
+SEEDS["ip6_nd_truncated"] = from11(VNI10, eth(
+    mcast_mac(sn_group(G6_10)), H51, 0x86DD,
+    ip6_icmp(H6_51, sn_group(G6_10), 135, 0, b"\0" * 4 + G6_10[:6], hlim=255)))
+SEEDS["ip6_on_dot1q"] = from_uplink(vlan(UP0, H51, 100, 0x86DD, ip6_icmp(
+    ip6("2001:db8:100::9"), ip6("2001:db8:100::1"), 128, 0, echo6_body(8))))
+SEEDS["ip6_cfg_delete_bdif20_held"] = (
+    from_uplink(ping6(UP0, UPNH, H6_FAR, ip6("2001:db8:20::62"))) +
+    cfg(OP_BDIF20, ping6(UP0, UPNH, H6_FAR, H6_60)) +
+    cfg(OP_BDIF20, ping6(UP0, UPNH, H6_FAR, ip6("2001:db8:20::62")), ctl=FLIP))
+SEEDS["ip6_clear_nd_with_held"] = (
+    from_uplink(ping6(UP0, UPNH, H6_FAR, ip6("2001:db8:10::52"))) +
+    from_uplink(ping6(UP0, UPNH, H6_FAR, ip6("2001:db8:10::52")), ctl=CLRARP | CLRMAC))
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(
         os.path.abspath(__file__)), "corpus", "pipeline")

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "arp/nd.h"
+#include "fib/fib6.h"
 #include "cu_main.h"
 #include "pktlab.h"
 
@@ -24,6 +25,32 @@ static const uint8_t *cap_ip6(const struct lab *lab, unsigned i)
 	const uint8_t *ip = lab_frame_ip6(&lab->cap[i]);
 	CU_ASSERT_FATAL(ip != NULL);
 	return ip;
+}
+
+/* ::/0 via 2001:db8:f0::1 on up0, a static neighbour: anything routed can leave. */
+static void default_route6(struct lab *lab)
+{
+	struct in6_addr any = {0}, nh = a6("2001:db8:f0::1");
+	struct fib6_nh n = {.kind = FIB_NH_IP, .ip = nh};
+	CU_ASSERT_FATAL(fib6_route_add(gw_vrf_fib6(lab->gw, 0), &any, 0, &n) == FIB_OK);
+	CU_ASSERT_FATAL(arp6_static_add(gw_nd(lab->gw), lab->up0, &nh, lab_upnh_mac) == ARP_OK);
+}
+
+/* Ethernet + IPv6 with next header nxt and plen bytes of payload (copied). */
+static unsigned ip6_frame(uint8_t *buf, const uint8_t *dmac, const uint8_t *smac,
+                          const struct in6_addr *src, const struct in6_addr *dst, uint8_t hlim,
+                          uint8_t nxt, const uint8_t *payload, unsigned plen)
+{
+	unsigned n = lab_eth(buf, dmac, smac, NET_ETHERTYPE_IP6);
+	struct net_ip6 ip = {.vtcfl = htonl(6u << 28),
+	                     .plen = htons((uint16_t)plen),
+	                     .nxt = nxt,
+	                     .hlim = hlim,
+	                     .src = *src,
+	                     .dst = *dst};
+	memcpy(buf + n, &ip, sizeof(ip));
+	memcpy(buf + n + NET_IP6_HLEN, payload, plen);
+	return n + NET_IP6_HLEN + plen;
 }
 
 /* h1 known to the gateway through its NS for the gateway's address. */
@@ -257,6 +284,182 @@ static void test_ipv4_only_interface_ignores_ipv6(void)
 	lab_fini(&lab);
 }
 
+/* Nothing may be sent to the unspecified address (RFC 4291 2.5.2): an echo request from it
+ * (to the gateway's link-local address, which takes it before the source check) is dropped,
+ * not answered toward the default route. */
+static void test_echo_from_unspecified_dropped(void)
+{
+	struct lab lab;
+	CU_ASSERT_FATAL(lab6_init(&lab));
+	default_route6(&lab);
+	uint8_t f[300];
+	struct in6_addr zero = {0}, ll10;
+	nd_eui64_linklocal(bdif10_mac, &ll10);
+	lab_reset_capture(&lab);
+	lab_from_vtep(&lab, LAB_VTEP11, 5000, f,
+	              echo6_frame(f, bdif10_mac, h1_mac, &zero, &ll10, 64, 8));
+	CU_ASSERT_EQUAL(lab.n_cap, 0);
+	CU_ASSERT_EQUAL(lab_drops(&lab, GW_DROP_IP6_MARTIAN_SRC), 1);
+	CU_ASSERT(lab_pool_full(&lab));
+	lab_fini(&lab);
+}
+
+/* A DAD probe (NS from ::, no source link-layer option) for the gateway's address. */
+static unsigned dad_frame(uint8_t *buf, const uint8_t *smac, const struct in6_addr *target)
+{
+	struct in6_addr group, zero = {0};
+	uint8_t gmac[6], body[4 + 16] = {0};
+	nd_solicited_node(target, &group);
+	nd_mcast_mac(&group, gmac);
+	memcpy(body + 4, target, 16);
+	return icmp6_frame(buf, gmac, smac, &zero, &group, 255, NET_ICMP6_NS, body, sizeof(body));
+}
+
+/* The address is defended with an NA to all-nodes, in one frame to the prober's MAC
+ * (RFC 6085): a probe is never turned into a flood to every VTEP of the segment. */
+static void test_dad_defended_without_flood(void)
+{
+	struct lab lab;
+	CU_ASSERT_FATAL(lab6_init(&lab));
+	uint8_t f[300];
+	struct in6_addr g10 = a6("2001:db8:10::1");
+	lab_reset_capture(&lab);
+	for (int i = 0; i < 3; i++)
+		lab_from_vtep(&lab, LAB_VTEP11, 5000, f, dad_frame(f, h1_mac, &g10));
+	CU_ASSERT_EQUAL_FATAL(lab.n_cap, 3);
+	for (unsigned i = 0; i < lab.n_cap; i++) {
+		CU_ASSERT_EQUAL(lab.cap[i].outer_dst, LAB_VTEP11);
+		const uint8_t *ip = cap_ip6(&lab, i);
+		CU_ASSERT(net_mac_eq(ip - NET_ETH_HLEN, h1_mac));
+		CU_ASSERT_EQUAL(memcmp(ip + 24, &nd_all_nodes, 16), 0);
+		CU_ASSERT_EQUAL(ip[NET_IP6_HLEN], NET_ICMP6_NA);
+		CU_ASSERT_EQUAL(ip[NET_IP6_HLEN + 4], ND_NA_ROUTER | ND_NA_OVERRIDE);
+		CU_ASSERT_EQUAL(memcmp(ip + NET_IP6_HLEN + 8, &g10, 16), 0);
+		CU_ASSERT(icmp6_ok(ip));
+	}
+	CU_ASSERT(lab_pool_full(&lab));
+	lab_fini(&lab);
+}
+
+/* An RS whose source is one of the gateway's addresses is a spoof: not learned (the
+ * neighbour table never holds the gateway's own addresses), not answered. */
+static void test_rs_from_own_address(void)
+{
+	struct lab lab;
+	CU_ASSERT_FATAL(lab6_init(&lab));
+	uint8_t f[300], body[4 + 8] = {0};
+	struct in6_addr g10 = a6("2001:db8:10::1"), ll10;
+	nd_eui64_linklocal(bdif10_mac, &ll10);
+	uint8_t rmac[6];
+	nd_mcast_mac(&nd_all_routers, rmac);
+	body[4] = ND_OPT_SLLA;
+	body[5] = 1;
+	memcpy(body + 6, h1_mac, 6);
+	lab_reset_capture(&lab);
+	lab_from_vtep(&lab, LAB_VTEP11, 5000, f,
+	              icmp6_frame(f, rmac, h1_mac, &g10, &nd_all_routers, 255, NET_ICMP6_RS, body,
+	                          sizeof(body)));
+	lab_from_vtep(&lab, LAB_VTEP11, 5000, f,
+	              icmp6_frame(f, rmac, h1_mac, &ll10, &nd_all_routers, 255, NET_ICMP6_RS, body,
+	                          sizeof(body)));
+	struct arp6_entry_info e;
+	CU_ASSERT_FALSE(arp6_get(gw_nd(lab.gw), lab.bdif10, &g10, lab.now, &e));
+	CU_ASSERT_FALSE(arp6_get(gw_nd(lab.gw), lab.bdif10, &ll10, lab.now, &e));
+	CU_ASSERT_EQUAL(lab_drops(&lab, GW_DROP_ND_SPOOF), 2);
+	CU_ASSERT_EQUAL(lab.n_cap, 0);
+	CU_ASSERT(lab_pool_full(&lab));
+	lab_fini(&lab);
+}
+
+/* A transit packet with a fragment header and hop limit 1 (payload: ICMPv6 of type). */
+static unsigned frag6_frame(uint8_t *buf, const struct in6_addr *src, const struct in6_addr *dst,
+                            uint16_t frag_off, uint8_t type)
+{
+	uint8_t pl[8 + 16] = {
+	    NET_IPPROTO_ICMP6, 0, (uint8_t)(frag_off >> 8), (uint8_t)(frag_off | 1), 0, 0, 0, 7};
+	pl[8] = type;
+	return ip6_frame(buf, bdif10_mac, h1_mac, src, dst, 1, 44, pl, sizeof(pl));
+}
+
+/* RFC 4443 2.4 (e) through a fragment header, and the rule of the threat model: no error
+ * about the first fragment of an ICMPv6 error nor about a non-first fragment (whose upper
+ * layer cannot be seen); the first fragment of an echo request still gets its error. */
+static void test_no_error_about_error_fragments(void)
+{
+	struct lab lab;
+	CU_ASSERT_FATAL(lab6_init(&lab));
+	h1_solicits(&lab);
+	uint8_t f[300];
+	struct in6_addr h1 = a6("2001:db8:10::51"), h2 = a6("2001:db8:20::52");
+	lab_reset_capture(&lab);
+	lab_from_vtep(&lab, LAB_VTEP11, 5000, f,
+	              frag6_frame(f, &h1, &h2, 0, NET_ICMP6_DST_UNREACH));
+	lab_from_vtep(&lab, LAB_VTEP11, 5000, f,
+	              frag6_frame(f, &h1, &h2, 1480, NET_ICMP6_ECHO_REQUEST));
+	CU_ASSERT_EQUAL(lab.n_cap, 0);
+	CU_ASSERT_EQUAL(lab_drops(&lab, GW_DROP_ICMP_ERR_SUPPRESSED), 2);
+	lab_from_vtep(&lab, LAB_VTEP11, 5000, f,
+	              frag6_frame(f, &h1, &h2, 0, NET_ICMP6_ECHO_REQUEST));
+	CU_ASSERT_EQUAL(lab.n_cap, 1);
+	CU_ASSERT_EQUAL(lab_drops(&lab, GW_DROP_HLIM_EXPIRED), 3);
+	CU_ASSERT(lab_pool_full(&lab));
+	lab_fini(&lab);
+}
+
+/* A redirect is for hosts: a router ignores it (RFC 4861 8.1), counted as unhandled, not as
+ * a malformed ND message. */
+static void test_redirect_ignored(void)
+{
+	struct lab lab;
+	CU_ASSERT_FATAL(lab6_init(&lab));
+	uint8_t f[300], body[4 + 32] = {0};
+	struct in6_addr ll = a6("fe80::51"), ll10, h1 = a6("2001:db8:10::51");
+	nd_eui64_linklocal(bdif10_mac, &ll10);
+	memcpy(body + 4, &h1, 16);
+	memcpy(body + 20, &h1, 16);
+	lab_reset_capture(&lab);
+	lab_from_vtep(&lab, LAB_VTEP11, 5000, f,
+	              icmp6_frame(f, bdif10_mac, h1_mac, &ll, &ll10, 255, NET_ICMP6_REDIRECT, body,
+	                          sizeof(body)));
+	CU_ASSERT_EQUAL(lab_drops(&lab, GW_DROP_ND_MALFORMED), 0);
+	CU_ASSERT_EQUAL(lab_drops(&lab, GW_DROP_LOCAL_PROTO), 1);
+	CU_ASSERT_EQUAL(lab.n_cap, 0);
+	CU_ASSERT(lab_pool_full(&lab));
+	lab_fini(&lab);
+}
+
+/* A routing header with segments left to the gateway, which processes no routing type
+ * (RFC 8200 4.4, RFC 5095): parameter problem pointing at the type, no echo reply; with
+ * no segments left the header is ignored and the echo answered. */
+static void test_routing_header_segments_left(void)
+{
+	struct lab lab;
+	CU_ASSERT_FATAL(lab6_init(&lab));
+	h1_solicits(&lab);
+	uint8_t f[300], pl[24 + 16] = {NET_IPPROTO_ICMP6, 2, 0, 1};
+	struct in6_addr h1 = a6("2001:db8:10::51"), g10 = a6("2001:db8:10::1"),
+	                h2 = a6("2001:db8:20::52");
+	memcpy(pl + 8, &h2, 16);
+	uint8_t *icmp = pl + 24;
+	icmp[0] = NET_ICMP6_ECHO_REQUEST;
+	uint16_t sum = net_csum_fold(
+	    net_csum_partial(icmp, 16, net_ip6_pseudo_sum(&h1, &g10, 16, NET_IPPROTO_ICMP6)));
+	memcpy(icmp + 2, &sum, 2);
+	lab_reset_capture(&lab);
+	unsigned n = ip6_frame(f, bdif10_mac, h1_mac, &h1, &g10, 64, 43, pl, sizeof(pl));
+	lab_from_vtep(&lab, LAB_VTEP11, 5000, f, n);
+	expect_error(&lab, NET_ICMP6_PARAM_PROB, 0, NET_IP6_HLEN + 2, &g10, f + NET_ETH_HLEN);
+	CU_ASSERT_EQUAL(lab_drops(&lab, GW_DROP_IP6_EXT), 1);
+	/* segments left 0: the last hop, the header ignored */
+	lab_reset_capture(&lab);
+	f[NET_ETH_HLEN + NET_IP6_HLEN + 3] = 0;
+	lab_from_vtep(&lab, LAB_VTEP11, 5000, f, n);
+	CU_ASSERT_EQUAL_FATAL(lab.n_cap, 1);
+	CU_ASSERT_EQUAL(cap_ip6(&lab, 0)[NET_IP6_HLEN], NET_ICMP6_ECHO_REPLY);
+	CU_ASSERT(lab_pool_full(&lab));
+	lab_fini(&lab);
+}
+
 static CU_TestInfo tests[] = {
     {"router advertisements: periodic, suppressed", test_ra_periodic},
     {"NS for our address: NA, sender learned STALE", test_ns_answered_and_learned},
@@ -265,6 +468,12 @@ static CU_TestInfo tests[] = {
     {"ICMPv6 errors: hop limit, no route, packet too big", test_errors},
     {"scopes: link-local, foreign group, spoofed NA", test_scopes},
     {"IPv4-only interfaces ignore IPv6", test_ipv4_only_interface_ignores_ipv6},
+    {"echo from the unspecified address dropped", test_echo_from_unspecified_dropped},
+    {"DAD probe for our address: one NA, not flooded", test_dad_defended_without_flood},
+    {"RS from the gateway's own address: spoof", test_rs_from_own_address},
+    {"no ICMPv6 error about error fragments", test_no_error_about_error_fragments},
+    {"redirects ignored, not malformed", test_redirect_ignored},
+    {"routing header with segments left to the gateway", test_routing_header_segments_left},
     CU_TEST_INFO_NULL,
 };
 
