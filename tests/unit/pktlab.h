@@ -17,17 +17,18 @@
 #include "common/net.h"
 #include "gw/gw.h"
 
-#define LAB_VTEP       0xc0000201u /* 192.0.2.1 */
-#define LAB_VTEP11     0xc000020bu
-#define LAB_VTEP12     0xc000020cu
-#define LAB_VTEP13     0xc000020du
-#define LAB_GW10       0x0a010a01u /* 10.1.10.1 */
-#define LAB_GW20       0x0a011401u /* 10.1.20.1 */
-#define LAB_UP         0xcb007102u /* 203.0.113.2 */
-#define LAB_UPNH       0xcb007101u /* 203.0.113.1 */
-#define LAB_CAP_MAX    64
-#define LAB_OUTER_HLEN (NET_IP_HLEN + NET_UDP_HLEN + 8) /* captured underlay: outer IPv4.. VXLAN   \
-	                                                 */
+#define LAB_VTEP    0xc0000201u /* 192.0.2.1 */
+#define LAB_VTEP11  0xc000020bu
+#define LAB_VTEP12  0xc000020cu
+#define LAB_VTEP13  0xc000020du
+#define LAB_GW10    0x0a010a01u /* 10.1.10.1 */
+#define LAB_GW20    0x0a011401u /* 10.1.20.1 */
+#define LAB_UP      0xcb007102u /* 203.0.113.2 */
+#define LAB_UPNH    0xcb007101u /* 203.0.113.1 */
+#define LAB_CAP_MAX 64
+#define LAB_OUTER_HLEN                                                                             \
+	(NET_IP_HLEN + NET_UDP_HLEN + 8) /* captured underlay: outer IPv4.. VXLAN                  \
+	                                  */
 
 struct lab_frame {
 	uint16_t ifx;       /* uplink ifx, 0 for underlay */

@@ -30,7 +30,7 @@ static const uint8_t *cap_ip6(const struct lab *lab, unsigned i)
 /* ::/0 via 2001:db8:f0::1 on up0, a static neighbour: anything routed can leave. */
 static void default_route6(struct lab *lab)
 {
-	struct in6_addr any = {0}, nh = a6("2001:db8:f0::1");
+	struct in6_addr any = {0}, nh = lab_a6("2001:db8:f0::1");
 	struct fib6_nh n = {.kind = FIB_NH_IP, .ip = nh};
 	CU_ASSERT_FATAL(fib6_route_add(gw_vrf_fib6(lab->gw, 0), &any, 0, &n) == FIB_OK);
 	CU_ASSERT_FATAL(arp6_static_add(gw_nd(lab->gw), lab->up0, &nh, lab_upnh_mac) == ARP_OK);
@@ -290,14 +290,14 @@ static void test_ipv4_only_interface_ignores_ipv6(void)
 static void test_echo_from_unspecified_dropped(void)
 {
 	struct lab lab;
-	CU_ASSERT_FATAL(lab6_init(&lab));
+	CU_ASSERT_FATAL(lab_init6(&lab, NULL));
 	default_route6(&lab);
 	uint8_t f[300];
 	struct in6_addr zero = {0}, ll10;
 	nd_eui64_linklocal(bdif10_mac, &ll10);
 	lab_reset_capture(&lab);
 	lab_from_vtep(&lab, LAB_VTEP11, 5000, f,
-	              echo6_frame(f, bdif10_mac, h1_mac, &zero, &ll10, 64, 8));
+	              lab_echo6_frame(f, bdif10_mac, h1_mac, &zero, &ll10, 64, 8));
 	CU_ASSERT_EQUAL(lab.n_cap, 0);
 	CU_ASSERT_EQUAL(lab_drops(&lab, GW_DROP_IP6_MARTIAN_SRC), 1);
 	CU_ASSERT(lab_pool_full(&lab));
@@ -312,7 +312,8 @@ static unsigned dad_frame(uint8_t *buf, const uint8_t *smac, const struct in6_ad
 	nd_solicited_node(target, &group);
 	nd_mcast_mac(&group, gmac);
 	memcpy(body + 4, target, 16);
-	return icmp6_frame(buf, gmac, smac, &zero, &group, 255, NET_ICMP6_NS, body, sizeof(body));
+	return lab_icmp6_frame(buf, gmac, smac, &zero, &group, 255, NET_ICMP6_NS, body,
+	                       sizeof(body));
 }
 
 /* The address is defended with an NA to all-nodes, in one frame to the prober's MAC
@@ -320,9 +321,9 @@ static unsigned dad_frame(uint8_t *buf, const uint8_t *smac, const struct in6_ad
 static void test_dad_defended_without_flood(void)
 {
 	struct lab lab;
-	CU_ASSERT_FATAL(lab6_init(&lab));
+	CU_ASSERT_FATAL(lab_init6(&lab, NULL));
 	uint8_t f[300];
-	struct in6_addr g10 = a6("2001:db8:10::1");
+	struct in6_addr g10 = lab_a6("2001:db8:10::1");
 	lab_reset_capture(&lab);
 	for (int i = 0; i < 3; i++)
 		lab_from_vtep(&lab, LAB_VTEP11, 5000, f, dad_frame(f, h1_mac, &g10));
@@ -335,7 +336,7 @@ static void test_dad_defended_without_flood(void)
 		CU_ASSERT_EQUAL(ip[NET_IP6_HLEN], NET_ICMP6_NA);
 		CU_ASSERT_EQUAL(ip[NET_IP6_HLEN + 4], ND_NA_ROUTER | ND_NA_OVERRIDE);
 		CU_ASSERT_EQUAL(memcmp(ip + NET_IP6_HLEN + 8, &g10, 16), 0);
-		CU_ASSERT(icmp6_ok(ip));
+		CU_ASSERT(lab_icmp6_ok(ip));
 	}
 	CU_ASSERT(lab_pool_full(&lab));
 	lab_fini(&lab);
@@ -346,9 +347,9 @@ static void test_dad_defended_without_flood(void)
 static void test_rs_from_own_address(void)
 {
 	struct lab lab;
-	CU_ASSERT_FATAL(lab6_init(&lab));
+	CU_ASSERT_FATAL(lab_init6(&lab, NULL));
 	uint8_t f[300], body[4 + 8] = {0};
-	struct in6_addr g10 = a6("2001:db8:10::1"), ll10;
+	struct in6_addr g10 = lab_a6("2001:db8:10::1"), ll10;
 	nd_eui64_linklocal(bdif10_mac, &ll10);
 	uint8_t rmac[6];
 	nd_mcast_mac(&nd_all_routers, rmac);
@@ -357,11 +358,11 @@ static void test_rs_from_own_address(void)
 	memcpy(body + 6, h1_mac, 6);
 	lab_reset_capture(&lab);
 	lab_from_vtep(&lab, LAB_VTEP11, 5000, f,
-	              icmp6_frame(f, rmac, h1_mac, &g10, &nd_all_routers, 255, NET_ICMP6_RS, body,
-	                          sizeof(body)));
+	              lab_icmp6_frame(f, rmac, h1_mac, &g10, &nd_all_routers, 255, NET_ICMP6_RS,
+	                              body, sizeof(body)));
 	lab_from_vtep(&lab, LAB_VTEP11, 5000, f,
-	              icmp6_frame(f, rmac, h1_mac, &ll10, &nd_all_routers, 255, NET_ICMP6_RS, body,
-	                          sizeof(body)));
+	              lab_icmp6_frame(f, rmac, h1_mac, &ll10, &nd_all_routers, 255, NET_ICMP6_RS,
+	                              body, sizeof(body)));
 	struct arp6_entry_info e;
 	CU_ASSERT_FALSE(arp6_get(gw_nd(lab.gw), lab.bdif10, &g10, lab.now, &e));
 	CU_ASSERT_FALSE(arp6_get(gw_nd(lab.gw), lab.bdif10, &ll10, lab.now, &e));
@@ -387,10 +388,10 @@ static unsigned frag6_frame(uint8_t *buf, const struct in6_addr *src, const stru
 static void test_no_error_about_error_fragments(void)
 {
 	struct lab lab;
-	CU_ASSERT_FATAL(lab6_init(&lab));
+	CU_ASSERT_FATAL(lab_init6(&lab, NULL));
 	h1_solicits(&lab);
 	uint8_t f[300];
-	struct in6_addr h1 = a6("2001:db8:10::51"), h2 = a6("2001:db8:20::52");
+	struct in6_addr h1 = lab_a6("2001:db8:10::51"), h2 = lab_a6("2001:db8:20::52");
 	lab_reset_capture(&lab);
 	lab_from_vtep(&lab, LAB_VTEP11, 5000, f,
 	              frag6_frame(f, &h1, &h2, 0, NET_ICMP6_DST_UNREACH));
@@ -411,16 +412,16 @@ static void test_no_error_about_error_fragments(void)
 static void test_redirect_ignored(void)
 {
 	struct lab lab;
-	CU_ASSERT_FATAL(lab6_init(&lab));
+	CU_ASSERT_FATAL(lab_init6(&lab, NULL));
 	uint8_t f[300], body[4 + 32] = {0};
-	struct in6_addr ll = a6("fe80::51"), ll10, h1 = a6("2001:db8:10::51");
+	struct in6_addr ll = lab_a6("fe80::51"), ll10, h1 = lab_a6("2001:db8:10::51");
 	nd_eui64_linklocal(bdif10_mac, &ll10);
 	memcpy(body + 4, &h1, 16);
 	memcpy(body + 20, &h1, 16);
 	lab_reset_capture(&lab);
 	lab_from_vtep(&lab, LAB_VTEP11, 5000, f,
-	              icmp6_frame(f, bdif10_mac, h1_mac, &ll, &ll10, 255, NET_ICMP6_REDIRECT, body,
-	                          sizeof(body)));
+	              lab_icmp6_frame(f, bdif10_mac, h1_mac, &ll, &ll10, 255, NET_ICMP6_REDIRECT,
+	                              body, sizeof(body)));
 	CU_ASSERT_EQUAL(lab_drops(&lab, GW_DROP_ND_MALFORMED), 0);
 	CU_ASSERT_EQUAL(lab_drops(&lab, GW_DROP_LOCAL_PROTO), 1);
 	CU_ASSERT_EQUAL(lab.n_cap, 0);
@@ -434,11 +435,11 @@ static void test_redirect_ignored(void)
 static void test_routing_header_segments_left(void)
 {
 	struct lab lab;
-	CU_ASSERT_FATAL(lab6_init(&lab));
+	CU_ASSERT_FATAL(lab_init6(&lab, NULL));
 	h1_solicits(&lab);
 	uint8_t f[300], pl[24 + 16] = {NET_IPPROTO_ICMP6, 2, 0, 1};
-	struct in6_addr h1 = a6("2001:db8:10::51"), g10 = a6("2001:db8:10::1"),
-	                h2 = a6("2001:db8:20::52");
+	struct in6_addr h1 = lab_a6("2001:db8:10::51"), g10 = lab_a6("2001:db8:10::1"),
+	                h2 = lab_a6("2001:db8:20::52");
 	memcpy(pl + 8, &h2, 16);
 	uint8_t *icmp = pl + 24;
 	icmp[0] = NET_ICMP6_ECHO_REQUEST;
