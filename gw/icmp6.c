@@ -74,6 +74,18 @@ static uint16_t icmp6_csum(const struct net_ip6 *ip)
 	return net_csum_fold(net_csum_partial((const uint8_t *)(ip + 1), len, sum));
 }
 
+/*
+ * The source of an error to `to`: an address of the interface the packet came in on, its
+ * global one (on to's subnet when there is one) else its link-local (SPEC 4b), also for a
+ * sender that used its link-local address: traceroute and tracepath name the hop by it.
+ */
+static const struct in6_addr *icmp6_error_source(const struct gw_if *gif, const struct in6_addr *to)
+{
+	if (!gif->v6.n_addrs || !net_ip6_is_linklocal(to))
+		return gw_if6_src_for(gif, to);
+	return &gif->v6.addr[0];
+}
+
 void gw_icmp6_error(struct gw *gw, const struct gw_pkt *p, enum gw_icmp6_kind kind, uint32_t mtu)
 {
 	/* the gateway's own ping: the error goes straight to it */
@@ -107,7 +119,7 @@ void gw_icmp6_error(struct gw *gw, const struct gw_pkt *p, enum gw_icmp6_kind ki
 	                       ? mtu
 	                       : 0);
 	memcpy(icmp + 1, p->data, quote);
-	ip6_header_init(ip, gw_if6_src_for(gif, &to), &to, (uint16_t)plen, NET_IPPROTO_ICMP6,
+	ip6_header_init(ip, icmp6_error_source(gif, &to), &to, (uint16_t)plen, NET_IPPROTO_ICMP6,
 	                ICMP6_LOCAL_HLIM);
 	icmp->sum = icmp6_csum(ip);
 	q->flow_hash = p->flow_hash;

@@ -243,6 +243,35 @@ static void test_errors(void)
 	lab_fini(&lab);
 }
 
+/* UDP to the gateway's link-local address from a host's link-local one: the port
+ * unreachable comes from bdif10's global address (SPEC 4b: global, else link-local). */
+static void test_error_to_linklocal_sender(void)
+{
+	struct lab lab;
+	CU_ASSERT_FATAL(lab_init6(&lab, NULL));
+	uint8_t f[200];
+	struct in6_addr ll = lab_a6("fe80::51"), g10 = lab_a6("2001:db8:10::1"), ll10;
+	nd_eui64_linklocal(bdif10_mac, &ll10);
+	/* the host is known first, by its NS for the gateway's link-local */
+	lab_from_vtep(&lab, LAB_VTEP11, 5000, f, lab_ns_frame(f, h1_mac, &ll, &ll10));
+	lab_reset_capture(&lab);
+	unsigned n = lab_eth(f, bdif10_mac, h1_mac, NET_ETHERTYPE_IP6);
+	struct net_ip6 ip = {.vtcfl = htonl(6u << 28),
+	                     .plen = htons(NET_UDP_HLEN),
+	                     .nxt = NET_IPPROTO_UDP,
+	                     .hlim = 1,
+	                     .src = ll,
+	                     .dst = ll10};
+	memcpy(f + n, &ip, sizeof(ip));
+	uint8_t udp[NET_UDP_HLEN] = {0x80, 0x00, 0x82, 0x9b, 0x00, NET_UDP_HLEN};
+	memcpy(f + n + NET_IP6_HLEN, udp, sizeof(udp));
+	lab_from_vtep(&lab, LAB_VTEP11, 5000, f, n + NET_IP6_HLEN + NET_UDP_HLEN);
+	expect_error(&lab, NET_ICMP6_DST_UNREACH, 4, 0, &g10, f + NET_ETH_HLEN);
+	CU_ASSERT_EQUAL(memcmp(cap_ip6(&lab, 0) + 24, &ll, 16), 0);
+	CU_ASSERT(lab_pool_full(&lab));
+	lab_fini(&lab);
+}
+
 static void test_scopes(void)
 {
 	struct lab lab;
@@ -467,6 +496,7 @@ static CU_TestInfo tests[] = {
     {"echo request to the gateway answered", test_echo_to_gateway},
     {"routed across VNIs after ND", test_routed_with_nd},
     {"ICMPv6 errors: hop limit, no route, packet too big", test_errors},
+    {"an error to a link-local sender comes from a global address", test_error_to_linklocal_sender},
     {"scopes: link-local, foreign group, spoofed NA", test_scopes},
     {"IPv4-only interfaces ignore IPv6", test_ipv4_only_interface_ignores_ipv6},
     {"echo from the unspecified address dropped", test_echo_from_unspecified_dropped},
