@@ -333,7 +333,10 @@ int gw_if_set_mtu(struct gw *gw, uint16_t ifx, uint32_t mtu)
 		return GW_E_NOENT;
 	if (mtu < GW_MTU_MIN || mtu > GW_MTU_MAX)
 		return GW_E_INVAL;
+	bool changed = gif->mtu != mtu;
 	gif->mtu = mtu;
+	if (changed)
+		gw_nd_if_changed(gw, ifx); /* the RAs' MTU option: hosts hear it soon */
 	return GW_OK;
 }
 

@@ -1674,6 +1674,11 @@ static int check_route6(const struct gw_cfg *c, const struct gw_cfg_route6 *r, c
 /* RFC 4861 6.2.1: a router lifetime is 0 or at least the advertisement interval. */
 static int check_nd(const struct gw_cfg_if *f, char *err)
 {
+	/* RFC 8200 5: every link that carries IPv6 carries 1280-byte packets */
+	if (f->n_addrs6 && f->mtu && f->mtu < NET_IP6_MTU_MIN)
+		return fail(err,
+		            "interface %s: mtu %u is below IPv6's minimum of %u (ipv6 address)",
+		            f->name, f->mtu, NET_IP6_MTU_MIN);
 	uint32_t interval = f->nd.ra_interval_s ? f->nd.ra_interval_s : GW_ND_RA_INTERVAL_DEF;
 	if (f->nd.ra_lifetime_set && f->nd.ra_lifetime_s && f->nd.ra_lifetime_s < interval)
 		return fail(err,

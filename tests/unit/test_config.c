@@ -303,6 +303,7 @@ static void test_ipv6_lines_refused(void)
 	    {"interface bdif 10\n ipv6 nd prefix 2001:db8:10::/64 on-link", "on-link"},
 	    {"interface bdif 10\n no ipv6 nd prefix 2001:db8:55::/64", "2001:db8:55::/64"},
 	    {"interface bdif 10\n ipv6 nd ra-lifetime 10", "ra-lifetime 10"},
+	    {"interface bdif 10\n mtu 1000", "mtu 1000"},
 	    {"interface bdif 20\n ipv6 address 2001:db8:10::5/64\n vrf default",
 	     "2001:db8:10::5/64"},
 	    {"ipv6 route 2001:db8:99::1/48 2001:db8:10::9", "2001:db8:99::1/48"},
