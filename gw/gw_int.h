@@ -313,6 +313,7 @@ enum gw_icmp6_kind {
 	GW_ICMP6_PKT_TOO_BIG,   /* with the egress MTU */
 	GW_ICMP6_HLIM_EXCEEDED, /* time exceeded, code 0 */
 	GW_ICMP6_PORT_UNREACH,  /* destination unreachable, code 4 (UDP to the gateway) */
+	GW_ICMP6_BEYOND_SCOPE,  /* destination unreachable, code 2 (a link-local source) */
 	GW_ICMP6_PARAM_PROBLEM, /* parameter problem, code 1 (next header unknown), pointer in mtu
 	                         */
 	GW_ICMP6_PARAM_HEADER,  /* parameter problem, code 0 (erroneous header field), pointer in

@@ -267,6 +267,11 @@ static bool ip6_forward(struct gw *gw, const struct fib6 *fib, struct gw_pkt *p,
 	}
 	enum gw_drop why = gw_ip6_transit_drop(ip);
 	if (why) {
+		/* RFC 4443 3.1: a link-local source cannot be forwarded to a global destination:
+		 * the sender is told (code 2), as Linux does */
+		struct in6_addr src = ip->src;
+		if (net_ip6_is_linklocal(&src))
+			gw_icmp6_error(gw, p, GW_ICMP6_BEYOND_SCOPE, 0);
 		gw_drop(gw, p, why);
 		return false;
 	}

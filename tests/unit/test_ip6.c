@@ -272,6 +272,26 @@ static void test_error_to_linklocal_sender(void)
 	lab_fini(&lab);
 }
 
+/* A link-local source toward a global destination is not forwarded, and the sender is
+ * told: destination unreachable, beyond the scope of the source address (RFC 4443 3.1). */
+static void test_linklocal_source_beyond_scope(void)
+{
+	struct lab lab;
+	CU_ASSERT_FATAL(lab_init6(&lab, NULL));
+	uint8_t f[200];
+	struct in6_addr ll = lab_a6("fe80::51"), h2 = lab_a6("2001:db8:20::52"),
+	                g10 = lab_a6("2001:db8:10::1"), ll10;
+	nd_eui64_linklocal(bdif10_mac, &ll10);
+	lab_from_vtep(&lab, LAB_VTEP11, 5000, f, lab_ns_frame(f, h1_mac, &ll, &ll10));
+	lab_reset_capture(&lab);
+	lab_from_vtep(&lab, LAB_VTEP11, 5000, f,
+	              lab_echo6_frame(f, bdif10_mac, h1_mac, &ll, &h2, 9, 8));
+	expect_error(&lab, NET_ICMP6_DST_UNREACH, 2, 0, &g10, f + NET_ETH_HLEN);
+	CU_ASSERT_EQUAL(lab_drops(&lab, GW_DROP_IP6_SCOPE), 1);
+	CU_ASSERT(lab_pool_full(&lab));
+	lab_fini(&lab);
+}
+
 static void test_scopes(void)
 {
 	struct lab lab;
@@ -497,6 +517,8 @@ static CU_TestInfo tests[] = {
     {"routed across VNIs after ND", test_routed_with_nd},
     {"ICMPv6 errors: hop limit, no route, packet too big", test_errors},
     {"an error to a link-local sender comes from a global address", test_error_to_linklocal_sender},
+    {"a link-local source is beyond scope: not forwarded, told",
+     test_linklocal_source_beyond_scope},
     {"scopes: link-local, foreign group, spoofed NA", test_scopes},
     {"IPv4-only interfaces ignore IPv6", test_ipv4_only_interface_ignores_ipv6},
     {"echo from the unspecified address dropped", test_echo_from_unspecified_dropped},
