@@ -771,6 +771,21 @@ const uint8_t *arp_lookup_hashed(struct arp_table *t, uint16_t ifx, uint32_t ip,
 }
 
 /* An IPv4 table may hold the v4-mapped form of ip: the family is checked here. */
+uint64_t arp6_prefetch(const struct arp_table *t, uint16_t ifx, const struct in6_addr *ip)
+{
+	uint64_t hash = key_hash(t->seed, key6(ifx, ip));
+	__builtin_prefetch(&t->buckets[hash & t->bucket_mask]);
+	return hash;
+}
+
+const uint8_t *arp6_lookup_hashed(struct arp_table *t, uint16_t ifx, const struct in6_addr *ip,
+                                  uint64_t hash, uint64_t now_ms)
+{
+	if (!t->v6)
+		return NULL;
+	return lookup_at(t, key6(ifx, ip), t->buckets[hash & t->bucket_mask], now_ms);
+}
+
 const uint8_t *arp6_lookup(struct arp_table *t, uint16_t ifx, const struct in6_addr *ip,
                            uint64_t now_ms)
 {

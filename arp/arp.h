@@ -276,6 +276,10 @@ void arp6_config_default(struct arp_config *cfg);
 
 const uint8_t *arp6_lookup(struct arp_table *t, uint16_t ifx, const struct in6_addr *ip,
                            uint64_t now_ms);
+/* The vector forms, as arp_prefetch / arp_prefetch_entry / arp_lookup_hashed. */
+uint64_t arp6_prefetch(const struct arp_table *t, uint16_t ifx, const struct in6_addr *ip);
+const uint8_t *arp6_lookup_hashed(struct arp_table *t, uint16_t ifx, const struct in6_addr *ip,
+                                  uint64_t hash, uint64_t now_ms);
 int arp6_resolve(struct arp_table *t, uint16_t ifx, const struct in6_addr *ip, void *pkt,
                  uint64_t now_ms);
 

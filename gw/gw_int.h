@@ -186,6 +186,10 @@ void gw_ip4_local_output(struct gw *gw, struct gw_pkt *p);
 void gw_eth_output(struct gw *gw, struct gw_pkt *p, uint16_t ifx, const uint8_t *dst_mac,
                    uint16_t ethertype);
 void gw_flush(struct gw *gw);
+/* Routed packets whose neighbours' MACs are known (mac[i] for v[i], egress v[i]->tx_ifx):
+ * rewritten with that EtherType and sent, the MAC table lookups of the vector overlapped. */
+void gw_l3_tx_vec(struct gw *gw, struct gw_pkt **v, const uint8_t (*mac)[NET_ETH_ALEN], unsigned n,
+                  uint16_t ethertype);
 bool gw_if_has_addr(const struct gw_if *gif, uint32_t ip);
 uint32_t gw_if_src_for(const struct gw_if *gif, uint32_t dst);
 

@@ -317,6 +317,43 @@ static void ip6_lookup_vec(const struct gw *gw, struct gw_pkt **v, uint32_t *res
 	}
 }
 
+/*
+ * Routing decisions, then the neighbours and the output, each a pass over the vector as in
+ * ip4_input_vec: the decisions prefetch the neighbour buckets, a second pass their entries,
+ * the lookups copy the MACs (a miss solicits, which may change the table under a pointer),
+ * and gw_l3_tx_vec rewrites and sends with the MAC table lookups overlapped.
+ */
+static void ip6_forward_vec(struct gw *gw, struct gw_pkt **v, const uint32_t *res, unsigned n)
+{
+	struct in6_addr nh[GW_VEC_MAX];
+	uint64_t ah[GW_VEC_MAX];
+	uint8_t mac[GW_VEC_MAX][NET_ETH_ALEN];
+	unsigned nf = 0, nt = 0;
+	for (unsigned i = 0; i < n; i++) {
+		const struct fib6 *fib = gw_vrf_fib6_of(gw, v[i]->vrfx);
+		if (!ip6_forward(gw, fib, v[i], res[i], &nh[nf]))
+			continue;
+		ah[nf] = arp6_prefetch(gw->nd, v[i]->tx_ifx, &nh[nf]);
+		v[nf++] = v[i];
+	}
+	for (unsigned i = 0; i < nf; i++)
+		arp_prefetch_entry(gw->nd, ah[i]);
+	for (unsigned i = 0; i < nf; i++) {
+		struct gw_pkt *p = v[i];
+		const uint8_t *m = arp6_lookup_hashed(gw->nd, p->tx_ifx, &nh[i], ah[i], gw->now_ms);
+		if (gw_traced(p))
+			trace_ip6(gw, p, GW_TR_IP6_ND, m ? TR_ND_HIT : TR_ND_MISS, p->tx_ifx,
+			          &nh[i]);
+		if (!m) {
+			neigh6_miss(gw, p, p->tx_ifx, &nh[i]);
+			continue;
+		}
+		memcpy(mac[nt], m, NET_ETH_ALEN);
+		v[nt++] = p;
+	}
+	gw_l3_tx_vec(gw, v, (const uint8_t(*)[NET_ETH_ALEN])mac, nt, NET_ETHERTYPE_IP6);
+}
+
 void gw_ip6_input_vec(struct gw *gw, struct gw_pkt **pkts, unsigned n)
 {
 	struct gw_pkt *v[GW_VEC_MAX];
@@ -339,10 +376,5 @@ void gw_ip6_input_vec(struct gw *gw, struct gw_pkt **pkts, unsigned n)
 	if (!nv)
 		return;
 	ip6_lookup_vec(gw, v, res, nv);
-	for (unsigned i = 0; i < nv; i++) {
-		struct in6_addr nh;
-		const struct fib6 *fib = gw_vrf_fib6_of(gw, v[i]->vrfx);
-		if (ip6_forward(gw, fib, v[i], res[i], &nh))
-			gw_ip6_neigh_output(gw, v[i], v[i]->tx_ifx, &nh);
-	}
+	ip6_forward_vec(gw, v, res, nv);
 }

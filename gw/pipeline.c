@@ -383,6 +383,39 @@ void gw_ip4_local_output(struct gw *gw, struct gw_pkt *p)
 	}
 }
 
+/* ---------------------------------------------------------------- L3 output, a vector */
+
+/*
+ * A routed packet with its neighbour's MAC: rewritten and counted out of p->tx_ifx; one for
+ * a BDIF goes on to v[*nb] (v may be the caller's vector: *nb never passes the packet's own
+ * index) with its MAC table slot prefetched, for l3_tx_finish.
+ */
+static inline void l3_tx_begin(struct gw *gw, struct gw_pkt *p, const uint8_t *mac, uint16_t type,
+                               struct out_memo *om, struct gw_pkt **v, uint64_t *mh, unsigned *nb)
+{
+	eth_push(gw, p, p->tx_ifx, mac, type);
+	if (!if_output_begin(gw, p, p->tx_ifx, om))
+		return;
+	mh[*nb] = bd_mac_prefetch(gw->bd, p->bdx, p->data);
+	v[(*nb)++] = p;
+}
+
+/* The bridge-domain output of what l3_tx_begin kept: its MAC's VTEP, or flooded. */
+static inline void l3_tx_finish(struct gw *gw, struct gw_pkt **v, const uint64_t *mh, unsigned nb)
+{
+	const struct vx_encap *e = NULL;
+	uint32_t ebdx = BD_NONE;
+	for (unsigned i = 0; i < nb; i++) {
+		if (v[i]->bdx != ebdx) {
+			ebdx = v[i]->bdx;
+			e = bd_encap(gw, ebdx);
+		}
+		uint32_t vtep = 0;
+		bool known = bd_mac_lookup_hashed(gw->bd, ebdx, v[i]->data, mh[i], &vtep);
+		bdif_output(gw, v[i], e, known, vtep);
+	}
+}
+
 /* ---------------------------------------------------------------- IPv4 input */
 
 /*
@@ -517,23 +550,20 @@ static void ip4_input_vec(struct gw *gw, struct gw_pkt **pkts, unsigned n)
 		}
 		if (gw_traced(p))
 			gw_trace_arp(gw, p, p->tx_ifx, nh[i], mac, GW_TR_ARP_HIT);
-		eth_push(gw, p, p->tx_ifx, mac, NET_ETHERTYPE_IP);
-		if (!if_output_begin(gw, p, p->tx_ifx, &om))
-			continue;
-		mh[nb] = bd_mac_prefetch(gw->bd, p->bdx, p->data);
-		v[nb++] = p;
+		l3_tx_begin(gw, p, mac, NET_ETHERTYPE_IP, &om, v, mh, &nb);
 	}
-	const struct vx_encap *e = NULL;
-	uint32_t ebdx = BD_NONE;
-	for (unsigned i = 0; i < nb; i++) {
-		if (v[i]->bdx != ebdx) {
-			ebdx = v[i]->bdx;
-			e = bd_encap(gw, ebdx);
-		}
-		uint32_t vtep = 0;
-		bool known = bd_mac_lookup_hashed(gw->bd, ebdx, v[i]->data, mh[i], &vtep);
-		bdif_output(gw, v[i], e, known, vtep);
-	}
+	l3_tx_finish(gw, v, mh, nb);
+}
+
+void gw_l3_tx_vec(struct gw *gw, struct gw_pkt **v, const uint8_t (*mac)[NET_ETH_ALEN], unsigned n,
+                  uint16_t ethertype)
+{
+	uint64_t mh[GW_VEC_MAX];
+	unsigned nb = 0;
+	struct out_memo om = {0};
+	for (unsigned i = 0; i < n; i++)
+		l3_tx_begin(gw, v[i], mac[i], ethertype, &om, v, mh, &nb);
+	l3_tx_finish(gw, v, mh, nb);
 }
 
 /* ---------------------------------------------------------------- L2 input */
