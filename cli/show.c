@@ -360,7 +360,9 @@ static void route_begin(struct show_ctx *c, const char *pfx, uint8_t source, boo
 		           "%s{\"prefix\":\"%s\",\"source\":\"%s\",\"active\":%s,\"paths\":[",
 		           jsep(c), pfx, source_names[source], active ? "true" : "false");
 	else
-		cli_printf(c->out, "%s%s %-18s", source_codes[source], active ? " " : "*", pfx);
+		/* IPv6 prefixes get a wider column: 2001:db8:abcd:12::/64 still lines up */
+		cli_printf(c->out, "%s%s %-*s", source_codes[source], active ? " " : "*",
+		           strchr(pfx, ':') ? 26 : 18, pfx);
 }
 
 /* A configured next hop (text: of an inactive route, JSON: in next_hops). */
