@@ -330,7 +330,7 @@ static void test_ipv6_session(void)
 	      "\"autoconfig\":false", "\"addresses\":[\"2001:db8:60::1/64\"]");
 	SHOWS(s, "show ipv6 route", "C  2001:db8:60::/64", "is directly connected, bdif60",
 	      "L  2001:db8:60::1/128", "via 2001:db8:60::9, bdif60, via 2001:db8:60::a, bdif60",
-	      "2001:db8:dead::/48 null0");
+	      "S  2001:db8:dead::/48         null0");
 	SHOWS(s, "show ipv6 route 2001:db8:99::5", "S  2001:db8:99::/48");
 	SHOWS(s, "show ipv6 route 2001:db8:99::/48 json", "\"source\":\"static\"",
 	      "\"next_hops\":[\"2001:db8:60::9\",\"2001:db8:60::a\"]");
