@@ -928,6 +928,12 @@ lab_gw_config() {
   lab_workers_line
 }
 
+# lab_conf_ipv4 FILE: etc/vxgw.conf without its IPv6 lines, printed. The demo config is
+# dual stack; the IPv4 tests count frames on the underlay and per interface exactly, and
+# the router advertisements an IPv6 BDIF sends (at start and every ra-interval) would be
+# traffic they did not send (test_ipv6.sh has the IPv6 side).
+lab_conf_ipv4() { sed -e '/^ *ipv6 /d' "$1"; }
+
 lab_workers_line() {
   [ -z "${VXGW_E2E_WORKERS:-}" ] || echo "dataplane workers $VXGW_E2E_WORKERS"
 }

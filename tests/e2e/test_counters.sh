@@ -25,7 +25,7 @@ check "test tools are installed" lab_require_tools || lab_finish
 check "curl is installed" lab_require_cmds curl || lab_finish
 check "lab comes up" lab_up || lab_finish
 CONF=$LAB_TMP/vxgw.conf
-cp "$LAB_ROOT/etc/vxgw.conf" "$CONF"
+lab_conf_ipv4 "$LAB_ROOT/etc/vxgw.conf" >"$CONF"
 check "vxgwd starts and answers the CLI" gw_start "$CONF" || lab_finish
 check "h1 -> h2 (ARP and MACs learned)" lab_ping h1 10.1.20.60
 

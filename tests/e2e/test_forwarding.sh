@@ -34,7 +34,7 @@ if [ "$KERNEL" = 1 ]; then
   check "kernel gateway comes up" kernel_gw_up --up0-mtu 1400 --wire || lab_finish
 else
   CONF=$LAB_TMP/vxgw.conf
-  { sed '/^interface ethernet up0$/a\ mtu 1400' "$LAB_ROOT/etc/vxgw.conf"; lab_workers_line; } >"$CONF"
+  { lab_conf_ipv4 "$LAB_ROOT/etc/vxgw.conf" | sed '/^interface ethernet up0$/a\ mtu 1400'; lab_workers_line; } >"$CONF"
   grep -q '^ mtu 1400$' "$CONF" || { echo "could not add mtu 1400 to $CONF"; lab_finish; }
   note "gateway: vxgwd with etc/vxgw.conf plus 'mtu 1400' on interface ethernet up0," \
     "$(grep '^dataplane workers' "$CONF" || echo "dataplane workers: default (one per CPU)")"

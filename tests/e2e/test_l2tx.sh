@@ -26,7 +26,7 @@ N=20 # pings h1 -> h2 once the neighbour is known
 check "test tools are installed" lab_require_tools || lab_finish
 check "lab comes up" lab_up || lab_finish
 CONF=$LAB_TMP/vxgw.conf
-cp "$LAB_ROOT/etc/vxgw.conf" "$CONF"
+lab_conf_ipv4 "$LAB_ROOT/etc/vxgw.conf" >"$CONF"
 # 192.0.2.99 is a flood peer of BD 10 that does not exist: ARP for it never succeeds.
 sed -i '/^ flood-peer 192.0.2.11$/a\ flood-peer 192.0.2.99' "$CONF"
 grep -q '^ flood-peer 192.0.2.99$' "$CONF" || { echo "could not add flood-peer to $CONF"; lab_finish; }
