@@ -281,6 +281,8 @@ void gw_ip6_segment(struct gw *gw, struct gw_pkt *p, uint16_t ifx, const struct 
 
 /* if6.c */
 bool gw_if6_has_addr(const struct gw_if *gif, const struct in6_addr *a);
+/* The global address of gif whose subnet holds a, NULL when none does. */
+const struct in6_addr *gw_if6_subnet_addr(const struct gw_if *gif, const struct in6_addr *a);
 /* The address to source packets to dst from: link-local for a link-local or multicast dst,
  * else a global one on dst's subnet, else the first global one, else the link-local. */
 const struct in6_addr *gw_if6_src_for(const struct gw_if *gif, const struct in6_addr *dst);

@@ -20,17 +20,24 @@ bool gw_if6_has_addr(const struct gw_if *gif, const struct in6_addr *a)
 	return false;
 }
 
+const struct in6_addr *gw_if6_subnet_addr(const struct gw_if *gif, const struct in6_addr *a)
+{
+	const struct gw_if6 *v6 = &gif->v6;
+	for (unsigned k = 0; k < v6->n_addrs; k++) {
+		struct in6_addr net = net_ip6_prefix(&v6->addr[k], v6->plen[k]);
+		if (net_ip6_in_prefix(a, &net, v6->plen[k]))
+			return &v6->addr[k];
+	}
+	return NULL;
+}
+
 const struct in6_addr *gw_if6_src_for(const struct gw_if *gif, const struct in6_addr *dst)
 {
 	const struct gw_if6 *v6 = &gif->v6;
 	if (net_ip6_is_linklocal(dst) || net_ip6_is_mcast(dst) || !v6->n_addrs)
 		return &v6->ll;
-	for (unsigned k = 0; k < v6->n_addrs; k++) {
-		struct in6_addr net = net_ip6_prefix(&v6->addr[k], v6->plen[k]);
-		if (net_ip6_in_prefix(dst, &net, v6->plen[k]))
-			return &v6->addr[k];
-	}
-	return &v6->addr[0];
+	const struct in6_addr *own = gw_if6_subnet_addr(gif, dst);
+	return own ? own : &v6->addr[0];
 }
 
 /* The derived link-local address follows the MAC unless one is configured. */

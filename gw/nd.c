@@ -316,14 +316,7 @@ void gw_nd_tick(struct gw *gw)
 /* Is ip on gif's link: link-local, or inside one of its prefixes? */
 static bool nd_on_link(const struct gw_if *gif, const struct in6_addr *ip)
 {
-	if (net_ip6_is_linklocal(ip))
-		return true;
-	for (unsigned k = 0; k < gif->v6.n_addrs; k++) {
-		struct in6_addr net = net_ip6_prefix(&gif->v6.addr[k], gif->v6.plen[k]);
-		if (net_ip6_in_prefix(ip, &net, gif->v6.plen[k]))
-			return true;
-	}
-	return false;
+	return net_ip6_is_linklocal(ip) || gw_if6_subnet_addr(gif, ip) != NULL;
 }
 
 /* The Ethernet source of a frame whose data was moved to its IPv6 header. */
