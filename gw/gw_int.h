@@ -178,6 +178,24 @@ static inline const struct fib6 *gw_vrf_fib6_of(const struct gw *gw, uint16_t vr
 	return vrfx < GW_VRF_MAX ? gw->vrfs[vrfx].fib6 : NULL;
 }
 
+/*
+ * The packets of a vector in the VRF of v[i] that no earlier call took (done[]): their
+ * indexes into at[], in order, marked done; returns how many. A vector's lookups run one
+ * batch per VRF with it (IPv4 and IPv6 alike).
+ */
+static inline unsigned gw_vec_vrf_group(struct gw_pkt *const *v, unsigned i, unsigned n, bool *done,
+                                        uint16_t *at)
+{
+	unsigned k = 0;
+	for (unsigned j = i; j < n; j++) {
+		if (done[j] || v[j]->vrfx != v[i]->vrfx)
+			continue;
+		done[j] = true;
+		at[k++] = (uint16_t)j;
+	}
+	return k;
+}
+
 /* pipeline.c */
 uint16_t gw_bdif_for_bdx(struct gw *gw, uint32_t bdx);
 void gw_ip4_output(struct gw *gw, struct gw_pkt *p, uint16_t ifx, uint32_t nh);

@@ -300,14 +300,10 @@ static void ip6_lookup_vec(const struct gw *gw, struct gw_pkt **v, uint32_t *res
 		if (done[i])
 			continue;
 		uint16_t vrfx = v[i]->vrfx;
-		unsigned k = 0;
-		for (unsigned j = i; j < n; j++) {
-			if (done[j] || v[j]->vrfx != vrfx)
-				continue;
-			done[j] = true;
-			addr[k] = ((const struct net_ip6 *)v[j]->data)->dst;
-			dst[k] = &addr[k];
-			at[k++] = (uint16_t)j;
+		unsigned k = gw_vec_vrf_group(v, i, n, done, at);
+		for (unsigned j = 0; j < k; j++) {
+			addr[j] = ((const struct net_ip6 *)v[at[j]]->data)->dst;
+			dst[j] = &addr[j];
 		}
 		const struct fib6 *fib = gw_vrf_fib6_of(gw, vrfx);
 		if (fib)

@@ -473,14 +473,9 @@ static void fib_lookup_vrfs(const struct gw *gw, struct gw_pkt **v, const uint32
 		if (done[i])
 			continue;
 		uint16_t vrfx = v[i]->vrfx;
-		unsigned k = 0;
-		for (unsigned j = i; j < n; j++) {
-			if (done[j] || v[j]->vrfx != vrfx)
-				continue;
-			done[j] = true;
-			d[k] = dst[j];
-			at[k++] = (uint16_t)j;
-		}
+		unsigned k = gw_vec_vrf_group(v, i, n, done, at);
+		for (unsigned j = 0; j < k; j++)
+			d[j] = dst[at[j]];
 		const struct fib *fib = gw_vrf_fib_of(gw, vrfx);
 		if (fib)
 			fib_lookup_batch(fib, d, r, k);
