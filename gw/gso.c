@@ -230,9 +230,11 @@ bool gw_gso_csum_at(uint8_t *frame, uint32_t len, uint32_t start, uint32_t off)
 	if (start >= len || off > len - start || len - start - off < 2)
 		return false;
 	uint16_t c = fold(sum_bytes(frame + start, len - start, 0));
-	/* Only UDP turns a 0 into 0xffff, and 0xffff means the same to TCP: as the kernel's
-	 * skb_checksum_help, which writes CSUM_MANGLED_0 for either. */
-	if (c == 0)
+	/* Only UDP (the one sum at offset 6 here) turns a 0 into 0xffff, 0 meaning "no checksum"
+	 * to it. TCP keeps the computed 0x0000: 0xffff would verify too (the kernel's
+	 * skb_checksum_help writes it for either), but no sender computes it (RFC 1624), and
+	 * analysers flag it. */
+	if (c == 0 && off == UDP_OFF_SUM)
 		c = 0xffff;
 	memcpy(frame + start + off, &c, 2);
 	return true;

@@ -206,6 +206,26 @@ static void test_csum_at(void)
 	CU_ASSERT_EQUAL(memcmp(frame, ref, n), 0);
 }
 
+/* A TCP segment whose sum comes to 0 gets 0x0000, as its sender would compute it (RFC 1624:
+ * never 0xffff, which analysers flag); UDP's 0 becomes 0xffff. */
+static void test_csum_at_zero(void)
+{
+	for (int udp = 0; udp <= 1; udp++) {
+		uint8_t proto = udp ? NET_IPPROTO_UDP : TCP;
+		uint32_t l4 = PRE + 20, field = l4 + (udp ? 6 : 16), pay = l4 + (udp ? 8 : 20);
+		uint32_t n = build(frame, PRE, proto, 64, 0x10, true);
+		uint16_t partial = get16(frame + field);
+		CU_ASSERT(gw_gso_csum_at(frame, n, l4, field - l4));
+		/* add the checksum to a payload word: the sum becomes 0xffff, the checksum 0 */
+		uint32_t w = get16(frame + pay) + get16(frame + field);
+		put16(frame + pay, (uint16_t)((w & 0xffff) + (w >> 16)));
+		put16(frame + field, partial);
+		CU_ASSERT(gw_gso_csum_at(frame, n, l4, field - l4));
+		CU_ASSERT_EQUAL(get16(frame + field), udp ? 0xffff : 0);
+		CU_ASSERT(l4_ok(frame + PRE));
+	}
+}
+
 /* ---------------------------------------------------------------- segmentation */
 
 /* A packet buffer holding the first head bytes of frame[0..len). */
@@ -687,6 +707,7 @@ static CU_TestInfo tests[] = {
     {"csum: complete, corrupt, fragments, other protocols left alone",
      test_csum_complete_leaves_alone},
     {"csum: at the kernel's offsets, bounds", test_csum_at},
+    {"csum: TCP keeps a computed 0, UDP writes 0xffff", test_csum_at_zero},
     {"segment: TSO super-packet across buffer and spill", test_segment_tcp_split_source},
     {"segment: contiguous, even, one segment, payload for an MTU", test_segment_tcp_contiguous},
     {"segment: UDP (USO) with its own lengths", test_segment_udp},
