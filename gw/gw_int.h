@@ -42,7 +42,14 @@ struct gw_if {
 	uint32_t addr[GW_IF_ADDRS_MAX];
 	uint8_t plen[GW_IF_ADDRS_MAX];
 	struct gw_if_counters cnt;
-	struct gw_if6 v6; /* last: the IPv4 fields above keep their cache lines */
+	struct gw_if6 v6; /* the IPv4 fields above keep their cache lines */
+	/* anycast BDIF: who announces the shared MAC on its bridge domain (neigh.c) */
+	struct gw_anycast_elect {
+		uint32_t lower;    /* lowest gateway VTEP below ours heard on the BD, 0: none */
+		uint64_t lower_ms; /* when it was last heard */
+		uint64_t sent_ms;  /* our last announcement */
+		bool announcing;   /* we announced at the last round */
+	} elect;
 };
 
 /*
@@ -120,7 +127,6 @@ struct gw {
 	uint16_t udp_port;
 	uint64_t now_ms;
 	uint64_t last_mac_age_ms;
-	uint64_t last_garp_ms;        /* anycast BDIFs last announced */
 	struct gw_bucket icmp_bucket; /* ICMP errors sent */
 	struct gw_bucket arp_bucket;  /* ARP requests sent */
 	/* bdx -> BDIF ifx cache, validated on use against the bridge domain's id. */
@@ -231,7 +237,14 @@ void gw_neigh_give_up(struct gw *gw, struct gw_pkt *p, enum arp_drop_reason why,
                       const struct gw_neigh_fam *f);
 extern const struct arp_ops gw_arp_ops;
 void gw_arp_input(struct gw *gw, struct gw_pkt *p, uint16_t ifx);
-void gw_anycast_announce(struct gw *gw);
+/* gw_tick: each anycast BDIF whose gateway is the announcer of its BD announces the shared
+ * MAC when its period is due. */
+void gw_anycast_tick(struct gw *gw);
+/* A frame from the shared MAC (another anycast gateway) came from VTEP vtep into the BD of
+ * anycast BDIF bdif. */
+void gw_anycast_heard(struct gw *gw, uint16_t bdif, uint32_t vtep);
+/* Anycast BDIF gif is quiet: a lower-addressed gateway announces on its bridge domain. */
+bool gw_anycast_quiet(const struct gw *gw, const struct gw_if *gif);
 
 /* icmp.c */
 enum gw_icmp_kind {

@@ -144,12 +144,13 @@ void gw_nd_announce(struct gw *gw, uint16_t ifx)
 }
 
 /*
- * The anycast round (gw_anycast_announce, every anycast_garp_ms): its only job is to make
- * the VTEPs learn the shared MAC here, which any one frame from it does. The hosts' entries
- * for our addresses already hold that MAC (it never changes on a failover), so one NA, for
- * the link-local address the hosts route through, is enough: an NA for every address at
- * every round would cost up to GW_IF_ADDRS_MAX + 1 frames per flood peer per second, each
- * processed by every host of the segment, for nothing.
+ * The anycast round (gw_anycast_tick, every anycast_garp_ms on the bridge domain's
+ * announcing gateway): its only job is to make the VTEPs learn the shared MAC here, which
+ * any one frame from it does. The hosts' entries for our addresses already hold that MAC
+ * (it never changes on a failover), so one NA, for the link-local address the hosts route
+ * through, is enough: an NA for every address at every round would cost up to
+ * GW_IF_ADDRS_MAX + 1 frames per flood peer per second, each processed by every host of
+ * the segment, for nothing.
  */
 void gw_nd_anycast_announce(struct gw *gw, uint16_t ifx)
 {
@@ -305,8 +306,12 @@ void gw_nd_tick(struct gw *gw)
 			gif->v6.next_ra_ms = 0;
 			continue;
 		}
-		ra_send(gw, ifx, &nd_all_nodes, NULL, false);
-		gif->v6.last_ra_ms = gw->now_ms;
+		/* an anycast BDIF's periodic RAs are the announcer's (they teach the VTEPs the
+		 * shared MAC too; the RAs of every gateway are the same) */
+		if (!gw_anycast_quiet(gw, gif)) {
+			ra_send(gw, ifx, &nd_all_nodes, NULL, false);
+			gif->v6.last_ra_ms = gw->now_ms;
+		}
 		ra_schedule(gw, gif);
 	}
 }

@@ -235,11 +235,27 @@ static void arp_reply(struct gw *gw, struct gw_pkt *p, uint16_t ifx, const struc
  * 2. When a gateway dies, the VTEPs keep sending the shared MAC to it until their entry
  *    ages out (kernel vxlan: `ageing`, 300 s by default) unless another gateway sends
  *    from that MAC first. Traffic to the hosts may not pass through the survivor at all,
- *    so each anycast BDIF announces itself: a gratuitous ARP (request, sender = target =
- *    its primary address, sender MAC the shared one) every anycast_garp_ms to every flood
- *    peer or the flood group. A VTEP moves the MAC to the survivor within one period of
- *    the failure, and the hosts keep their ARP entry: the MAC did not change. The cost is
- *    bounded: one frame per anycast BDIF and flood peer per period.
+ *    so the gateways announce the shared MAC: a gratuitous ARP (request, sender = target =
+ *    the BDIF's primary address, sender MAC the shared one) and an unsolicited NA every
+ *    anycast_garp_ms to every flood peer or the flood group (gw_anycast_tick below). The
+ *    hosts keep their ARP entry: the MAC does not change.
+ *
+ * 3. But every announcement moves the VTEPs' entry to its sender: with every gateway
+ *    announcing, the entry flips between them every period, and a flip in the middle of a
+ *    flow reorders it (the old path still holds packets when the new one delivers). So
+ *    only one gateway per bridge domain announces, the one with the lowest VTEP address
+ *    among those alive (a VRRP-like election without a protocol of its own): any frame
+ *    from the shared MAC that reaches us from another gateway (gw_anycast_heard, from the
+ *    pipeline's anycast-peer drop) says that gateway is alive on that BD. We stay quiet on
+ *    a BD while we have heard a lower-addressed gateway on it within the hold time, two
+ *    periods and a half (one lost announcement is no takeover), and announce at the first
+ *    tick after that: a failover takes at most the hold time plus one tick (gw_tick,
+ *    100 ms in vxgwd). A restarted lower gateway takes the role back at once (preemption:
+ *    one move of the entry). A quiet gateway sends no periodic RA either (nd.c): an RA
+ *    from the shared MAC moves the entry as well. Gateways that do not hear each other on
+ *    a BD (not in each other's flood list, no common flood group) all announce there, as
+ *    before: safe, but the entry flips again. Routed data teaches the VTEPs its gateway
+ *    too; in a steady fabric that is the announcer, to which the VTEPs send.
  */
 static enum arp_learn_mode anycast_reply_mode(const struct gw_if *gif, const struct gw_pkt *p,
                                               const struct arp_msg *m)
@@ -336,31 +352,80 @@ static bool bdif_can_flood(struct gw *gw, const struct gw_if *gif)
 	       (bd_flood_group(gw->bd, bdx) || bd_flood_peers(gw->bd, bdx, &peers) > 0);
 }
 
-/* gw_tick, every anycast_garp_ms: one gratuitous ARP per anycast BDIF that is up. */
-void gw_anycast_announce(struct gw *gw)
+/* How long a quiet gateway waits for a lower-addressed one before it announces itself:
+ * two periods and a half, so that one lost announcement is no takeover (3 above). */
+static uint64_t anycast_hold_ms(const struct gw *gw)
+{
+	return (uint64_t)gw->params.anycast_garp_ms * 5 / 2;
+}
+
+static bool anycast_lower_alive(const struct gw *gw, const struct gw_if *gif)
+{
+	return gif->elect.lower && gw->now_ms - gif->elect.lower_ms < anycast_hold_ms(gw);
+}
+
+bool gw_anycast_quiet(const struct gw *gw, const struct gw_if *gif)
+{
+	return gif->anycast && anycast_lower_alive(gw, gif);
+}
+
+void gw_anycast_heard(struct gw *gw, uint16_t bdif, uint32_t vtep)
+{
+	struct gw_anycast_elect *e = &gw->ifs[bdif].elect;
+	if (vtep >= gw->vtep) /* a higher gateway defers to us (equal: a misconfiguration) */
+		return;
+	if (anycast_lower_alive(gw, &gw->ifs[bdif]) && vtep > e->lower)
+		return; /* an even lower one is alive: that one announces */
+	e->lower = vtep;
+	e->lower_ms = gw->now_ms;
+}
+
+/* Whether anycast BDIF gif announces at this tick: its gateway is the announcer of the BD
+ * and the period is due (at once when it just became the announcer). */
+static bool anycast_due(struct gw *gw, struct gw_if *gif)
+{
+	struct gw_anycast_elect *e = &gif->elect;
+	if (anycast_lower_alive(gw, gif)) {
+		e->announcing = false;
+		return false;
+	}
+	if (e->announcing && gw->now_ms - e->sent_ms < gw->params.anycast_garp_ms)
+		return false;
+	e->announcing = true;
+	e->sent_ms = gw->now_ms;
+	return true;
+}
+
+/* The gratuitous ARP of BDIF ifx: for its primary address, from the shared MAC. */
+static void anycast_garp(struct gw *gw, uint16_t ifx)
+{
+	struct gw_if *gif = &gw->ifs[ifx];
+	struct gw_pkt *q = gw_pkt_alloc(gw->pool);
+	if (!q) {
+		gw->cnt.drops[GW_DROP_NO_BUFFER]++;
+		return;
+	}
+	struct arp_msg m = {.op = ARP_OP_REQUEST, .spa = gif->addr[0], .tpa = gif->addr[0]};
+	memcpy(m.sha, gif->mac, 6);
+	arp_frame_payload(q, &m);
+	q->flow_hash = net_hash32(gif->addr[0]);
+	gw->cnt.arp_requests++;
+	gw_eth_output(gw, q, ifx, mac_bcast, NET_ETHERTYPE_ARP);
+}
+
+/* gw_tick (every tick): the announcements of the anycast BDIFs that are up and can flood,
+ * where this gateway is the announcer (3 above): a gratuitous ARP and, with IPv6, an
+ * unsolicited NA (an IPv6-only BDIF sends no gratuitous ARP). */
+void gw_anycast_tick(struct gw *gw)
 {
 	for (uint16_t ifx = 1; ifx <= GW_IF_MAX; ifx++) {
 		struct gw_if *gif = &gw->ifs[ifx];
-		if (!gif->used || !gif->anycast || !gif->up || !gif->n_addrs ||
-		    !bdif_can_flood(gw, gif))
+		if (!gif->used || !gif->anycast || !gif->up || !bdif_can_flood(gw, gif) ||
+		    !anycast_due(gw, gif))
 			continue;
-		struct gw_pkt *q = gw_pkt_alloc(gw->pool);
-		if (!q) {
-			gw->cnt.drops[GW_DROP_NO_BUFFER]++;
-			return;
-		}
-		struct arp_msg m = {.op = ARP_OP_REQUEST, .spa = gif->addr[0], .tpa = gif->addr[0]};
-		memcpy(m.sha, gif->mac, 6);
-		arp_frame_payload(q, &m);
-		q->flow_hash = net_hash32(gif->addr[0]);
-		gw->cnt.arp_requests++;
-		gw_eth_output(gw, q, ifx, mac_bcast, NET_ETHERTYPE_ARP);
-	}
-	/* IPv6: an unsolicited NA, for the same reason (an IPv6-only BDIF sends no gratuitous
-	 * ARP) */
-	for (uint16_t ifx = 1; ifx <= GW_IF_MAX; ifx++) {
-		struct gw_if *gif = &gw->ifs[ifx];
-		if (gif->used && gif->anycast && gw_if6_enabled(gif) && bdif_can_flood(gw, gif))
+		if (gif->n_addrs)
+			anycast_garp(gw, ifx);
+		if (gw_if6_enabled(gif))
 			gw_nd_anycast_announce(gw, ifx);
 	}
 }

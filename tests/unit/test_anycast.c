@@ -2,7 +2,8 @@
  * test_anycast.c - the distributed anycast gateway: the configuration model and its
  * commands, and the in-memory gateway with anycast BDIFs (ARP replies, routed frames and
  * accepted frames use the shared MAC; replies to the shared MAC are learned unasked;
- * periodic gratuitous ARP to every flood peer), the same with IPv6 on two gateways side by
+ * periodic gratuitous ARP to every flood peer, by the lowest-addressed gateway heard on the
+ * bridge domain only), the same with IPv6 on two gateways side by
  * side (NAs, RAs and ND answers from the shared MAC and link-local, byte for byte alike), and
  * the configuration model and its commands.
  */
@@ -269,6 +270,125 @@ static void test_gratuitous_arp_off(void)
 	CU_ASSERT_EQUAL(L.n_cap, 0);
 }
 
+/* ------------------------------------------------ one announcer per bridge domain */
+
+#define LAB_LOWER  0xc00001fau /* 192.0.1.250: a gateway below LAB_VTEP (192.0.2.1) */
+#define LAB_LOWEST 0xc0000101u /* 192.0.1.1 */
+
+/* lab hears, on VNI vni, a gratuitous ARP of the other anycast gateway at VTEP vtep (a
+ * flood peer of that bridge domain): its drop reason, and that gateway is alive there. */
+static void hear_gateway(struct lab *lab, uint32_t vtep, uint32_t vni, uint32_t gw_ip)
+{
+	uint8_t f[64];
+	unsigned n = lab_arp_frame(f, ARP_OP_REQUEST, NULL, AMAC, gw_ip, NULL, gw_ip);
+	uint64_t before = lab_drops(lab, GW_DROP_ANYCAST_PEER);
+	lab_from_vtep(lab, vtep, vni, f, n);
+	CU_ASSERT_EQUAL(lab_drops(lab, GW_DROP_ANYCAST_PEER), before + 1);
+}
+
+/* How many captured gratuitous ARPs announce BDIF address ip. */
+static unsigned garps_of(uint32_t ip)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < L.n_cap; i++) {
+		const uint8_t *in = inner(&L.cap[i]);
+		if (lab_rd16(in + 12) == 0x0806 && lab_rd32(in + 28) == ip) {
+			check_garp(&L.cap[i], ip);
+			n++;
+		}
+	}
+	return n;
+}
+
+/* The lab gateway and a lower-addressed one, both flood peers of each other on BD 10. */
+static void peer_lower_on_bd10(void)
+{
+	CU_ASSERT_EQUAL_FATAL(bd_flood_peer_add(gw_bd(L.gw), 10, LAB_LOWER), BD_OK);
+	lab_advance(&L, 100); /* nobody heard yet: both BDIFs announce, to the new peer too */
+	CU_ASSERT_EQUAL(garps_of(LAB_GW10), 3);
+	CU_ASSERT_EQUAL(garps_of(LAB_GW20), 2);
+	lab_reset_capture(&L);
+}
+
+/*
+ * A lower-addressed gateway heard on BD 10: this one stops announcing there at once and
+ * stays quiet while it hears it, not on BD 20 where it is not heard. Silent for 2.5
+ * periods, it takes over at the first tick after that, then every period.
+ */
+static void test_quiet_while_lower_gateway_heard(void)
+{
+	peer_lower_on_bd10();
+	for (int i = 0; i < 5; i++) {
+		hear_gateway(&L, LAB_LOWER, 5000, LAB_GW10);
+		lab_advance(&L, 1000);
+		CU_ASSERT_EQUAL(garps_of(LAB_GW10), 0);
+		CU_ASSERT_EQUAL(garps_of(LAB_GW20), 2);
+		lab_reset_capture(&L);
+	}
+	/* last heard 1000 ms ago: quiet up to 2500 ms after it, then announces */
+	lab_advance(&L, 1400);
+	CU_ASSERT_EQUAL(garps_of(LAB_GW10), 0);
+	lab_advance(&L, 100);
+	CU_ASSERT_EQUAL(garps_of(LAB_GW10), 3);
+	lab_reset_capture(&L);
+	lab_advance(&L, 900);
+	CU_ASSERT_EQUAL(garps_of(LAB_GW10), 0);
+	lab_advance(&L, 100);
+	CU_ASSERT_EQUAL(garps_of(LAB_GW10), 3);
+	/* the lower one back (restarted): it announces again, this one goes quiet at once */
+	lab_reset_capture(&L);
+	hear_gateway(&L, LAB_LOWER, 5000, LAB_GW10);
+	lab_advance(&L, 2000);
+	CU_ASSERT_EQUAL(garps_of(LAB_GW10), 0);
+}
+
+/* One lost announcement of the lower gateway (heard 2 periods apart): no takeover. */
+static void test_one_lost_announcement_no_takeover(void)
+{
+	peer_lower_on_bd10();
+	for (int i = 0; i < 3; i++) {
+		hear_gateway(&L, LAB_LOWER, 5000, LAB_GW10);
+		lab_advance(&L, 2000);
+		CU_ASSERT_EQUAL(garps_of(LAB_GW10), 0);
+	}
+}
+
+/* Higher-addressed gateways defer to this one: hearing them changes nothing. */
+static void test_higher_gateway_heard_ignored(void)
+{
+	lab_advance(&L, 100);
+	lab_reset_capture(&L);
+	for (int i = 0; i < 3; i++) {
+		hear_gateway(&L, LAB_VTEP12, 5000, LAB_GW10);
+		lab_advance(&L, 1000);
+		CU_ASSERT_EQUAL(garps_of(LAB_GW10), 2);
+		lab_reset_capture(&L);
+	}
+}
+
+/* Two lower gateways: the lowest is the one that holds us quiet; the other one's frames
+ * count once the lowest is lost (then it is the announcer). */
+static void test_lowest_of_those_heard(void)
+{
+	peer_lower_on_bd10();
+	CU_ASSERT_EQUAL_FATAL(bd_flood_peer_add(gw_bd(L.gw), 10, LAB_LOWEST), BD_OK);
+	hear_gateway(&L, LAB_LOWEST, 5000, LAB_GW10);
+	lab_advance(&L, 1000);
+	hear_gateway(&L, LAB_LOWER, 5000, LAB_GW10); /* alive, but not the announcer */
+	lab_advance(&L, 1400);
+	CU_ASSERT_EQUAL(garps_of(LAB_GW10), 0);
+	lab_advance(&L, 100);                   /* the lowest lost */
+	CU_ASSERT_EQUAL(garps_of(LAB_GW10), 4); /* to both lower ones too */
+	lab_reset_capture(&L);
+	for (int i = 0; i < 3; i++) {
+		hear_gateway(&L, LAB_LOWER, 5000, LAB_GW10);
+		lab_advance(&L, 1000);
+		CU_ASSERT_EQUAL(garps_of(LAB_GW10), 0);
+	}
+	lab_advance(&L, 1500);
+	CU_ASSERT_EQUAL(garps_of(LAB_GW10), 4);
+}
+
 /* ================================================================ IPv6, two gateways */
 
 /*
@@ -427,6 +547,30 @@ static void test6_round_ipv6_only(void)
 	CU_ASSERT_EQUAL(count_of_type(&L, NET_ICMP6_NA), 4);
 	CU_ASSERT_EQUAL(na_mask(&L), 0xf);
 	CU_ASSERT_EQUAL(L.n_cap, 6); /* and bdif10's two gratuitous ARPs */
+}
+
+/* Quiet while a lower-addressed gateway is heard on the BD: no NA either. */
+static void test6_quiet_no_na(void)
+{
+	CU_ASSERT_EQUAL_FATAL(bd_flood_peer_add(gw_bd(L.gw), 10, LAB_LOWER), BD_OK);
+	hear_gateway(&L, LAB_LOWER, 5000, LAB_GW10);
+	lab_advance(&L, 1000);
+	CU_ASSERT_EQUAL(count_of_type(&L, NET_ICMP6_NA), 2);
+	CU_ASSERT_EQUAL(na_mask(&L), 0xc); /* bdif20's only */
+}
+
+/* Quiet while a lower-addressed gateway is heard on the BD: no periodic RA there either. */
+static void test6_quiet_no_ra(void)
+{
+	CU_ASSERT_EQUAL_FATAL(bd_flood_peer_add(gw_bd(L.gw), 10, LAB_LOWER), BD_OK);
+	hear_gateway(&L, LAB_LOWER, 5000, LAB_GW10);
+	lab_advance(&L, 600);
+	CU_ASSERT_EQUAL(count_of_type(&L, NET_ICMP6_RA), 2); /* bdif20's, to its two peers */
+	for (unsigned k = 0; k < 2; k++)
+		CU_ASSERT_EQUAL(
+		    lab_rd32(L.cap[nth_of_type(&L, NET_ICMP6_RA, k)].bytes + LAB_OUTER_HLEN - 4) >>
+		        8,
+		    6000);
 }
 
 /* RAs: from the shared link-local and MAC, the shared MAC as source link-layer address:
@@ -692,6 +836,11 @@ static CU_TestInfo dataplane_tests[] = {
     {"periodic gratuitous ARP to every flood peer", test_periodic_gratuitous_arp},
     {"no gratuitous ARP where nothing floods", test_gratuitous_arp_nowhere_to_flood},
     {"gratuitous ARP off with period 0", test_gratuitous_arp_off},
+    {"quiet while a lower gateway is heard on the BD, takeover after 2.5 periods",
+     test_quiet_while_lower_gateway_heard},
+    {"one lost announcement of the announcer: no takeover", test_one_lost_announcement_no_takeover},
+    {"higher-addressed gateways heard: still the announcer", test_higher_gateway_heard_ignored},
+    {"the lowest of the gateways heard announces", test_lowest_of_those_heard},
     CU_TEST_INFO_NULL,
 };
 
@@ -747,6 +896,8 @@ static void test6_turned_anycast_ll_follows(void)
 static CU_TestInfo ipv6_tests[] = {
     {"every round: one NA per BDIF and peer, the same bytes on both", test6_round_announcement},
     {"every round: an IPv6-only BDIF announces too", test6_round_ipv6_only},
+    {"no NA either while a lower gateway is heard", test6_quiet_no_na},
+    {"no periodic RA either while a lower gateway is heard", test6_quiet_no_ra},
     {"RAs from the shared link-local and MAC, alike on both", test6_ra_shared},
     {"NS for shared addresses answered with the shared MAC", test6_ns_answered_with_shared_mac},
     {"NA to the shared MAC learned when the other gateway asked",
