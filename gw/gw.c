@@ -169,9 +169,9 @@ void gw_tick(struct gw *gw)
 {
 	arp_tick(gw->arp, gw->now_ms);
 	arp_tick(gw->nd, gw->now_ms);
-	gw_nd_tick(gw);
-	if (gw->params.anycast_garp_ms)
+	if (gw->params.anycast_garp_ms) /* first: the RAs of a new announcer go out with it */
 		gw_anycast_tick(gw);
+	gw_nd_tick(gw);
 	if (gw->now_ms - gw->last_mac_age_ms >= 1000) {
 		bd_mac_age(gw->bd, gw->now_ms);
 		gw->last_mac_age_ms = gw->now_ms;

@@ -45,10 +45,12 @@ struct gw_if {
 	struct gw_if6 v6; /* the IPv4 fields above keep their cache lines */
 	/* anycast BDIF: who announces the shared MAC on its bridge domain (neigh.c) */
 	struct gw_anycast_elect {
-		uint32_t lower;    /* lowest gateway VTEP below ours heard on the BD, 0: none */
-		uint64_t lower_ms; /* when it was last heard */
+		uint32_t heard;    /* lowest other gateway heard announcing on the BD, 0: none */
+		uint64_t heard_ms; /* when it was last heard */
+		uint64_t since_ms; /* since when the BDIF can announce (listening first) */
 		uint64_t sent_ms;  /* our last announcement */
-		bool announcing;   /* we announced at the last round */
+		bool able;         /* it could announce at the last tick */
+		bool active;       /* we are the BD's announcer */
 	} elect;
 };
 
@@ -240,10 +242,11 @@ void gw_arp_input(struct gw *gw, struct gw_pkt *p, uint16_t ifx);
 /* gw_tick: each anycast BDIF whose gateway is the announcer of its BD announces the shared
  * MAC when its period is due. */
 void gw_anycast_tick(struct gw *gw);
-/* A frame from the shared MAC (another anycast gateway) came from VTEP vtep into the BD of
- * anycast BDIF bdif. */
-void gw_anycast_heard(struct gw *gw, uint16_t bdif, uint32_t vtep);
-/* Anycast BDIF gif is quiet: a lower-addressed gateway announces on its bridge domain. */
+/* A frame from the shared MAC (another anycast gateway: Ethernet header at frame) came
+ * from VTEP vtep into the BD of anycast BDIF bdif; its announcements count. */
+void gw_anycast_heard(struct gw *gw, uint16_t bdif, uint32_t vtep, const uint8_t *frame,
+                      uint32_t len);
+/* Anycast BDIF gif is quiet: another gateway is the announcer of its BD, or none yet. */
 bool gw_anycast_quiet(const struct gw *gw, const struct gw_if *gif);
 
 /* icmp.c */
@@ -342,6 +345,8 @@ void gw_nd_ll_change(struct gw *gw, uint16_t ifx, const struct in6_addr *new_ll)
 void gw_nd_announce(struct gw *gw, uint16_t ifx);
 /* The anycast round's announcement: one unsolicited NA, for the link-local address. */
 void gw_nd_anycast_announce(struct gw *gw, uint16_t ifx);
+/* Whether the IPv6 packet at ip6 is such an announcement (of another gateway). */
+bool gw_nd_is_anycast_announcement(const uint8_t *ip6, uint32_t len);
 
 /* icmp6.c */
 enum gw_icmp6_kind {

@@ -11,6 +11,7 @@
  */
 #include "gw/gw_int.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -157,6 +158,22 @@ void gw_nd_anycast_announce(struct gw *gw, uint16_t ifx)
 	nd_announce(gw, ifx, false);
 }
 
+/* The announcement as nd_announce builds it: an NA to all-nodes, not solicited, for a
+ * link-local target (an NA after a MAC change looks alike: a one-off). */
+bool gw_nd_is_anycast_announcement(const uint8_t *ip6, uint32_t len)
+{
+	const uint8_t *icmp = ip6 + NET_IP6_HLEN;
+	struct in6_addr dst, target;
+	if (len < NET_IP6_HLEN + 24 || ((const struct net_ip6 *)ip6)->nxt != NET_IPPROTO_ICMP6)
+		return false;
+	memcpy(&dst, ip6 + offsetof(struct net_ip6, dst), 16);
+	if (!net_ip6_eq(&dst, &nd_all_nodes) || icmp[0] != NET_ICMP6_NA ||
+	    (icmp[4] & ND_NA_SOLICITED))
+		return false;
+	memcpy(&target, icmp + 8, 16);
+	return net_ip6_is_linklocal(&target);
+}
+
 /* ---------------------------------------------------------------- router advertisements */
 
 static const struct gw_nd_prefix *nd_prefix_cfg(const struct gw_nd_cfg *nd,
@@ -279,7 +296,8 @@ void gw_nd_if_changed(struct gw *gw, uint16_t ifx)
  * taking over, or one configured). The hosts route through the old one, learnt from our
  * RAs, until its router lifetime (30 min by default) runs out, and nothing answers for it
  * any more: so the old one says goodbye with a final RA (lifetime 0, from the old address
- * and MAC: RFC 4861 6.2.5) and the new one is advertised within ND_FIRST_RA_MS.
+ * and MAC: RFC 4861 6.2.5) and the new one is advertised within ND_FIRST_RA_MS (on an
+ * anycast BDIF, by its bridge domain's announcer: this gateway after it listened, alone).
  */
 void gw_nd_ll_change(struct gw *gw, uint16_t ifx, const struct in6_addr *new_ll)
 {
@@ -306,12 +324,13 @@ void gw_nd_tick(struct gw *gw)
 			gif->v6.next_ra_ms = 0;
 			continue;
 		}
-		/* an anycast BDIF's periodic RAs are the announcer's (they teach the VTEPs the
-		 * shared MAC too; the RAs of every gateway are the same) */
-		if (!gw_anycast_quiet(gw, gif)) {
-			ra_send(gw, ifx, &nd_all_nodes, NULL, false);
-			gif->v6.last_ra_ms = gw->now_ms;
-		}
+		/* an anycast BDIF's RAs are its BD's announcer's (an RA teaches the VTEPs the
+		 * shared MAC too; all gateways' RAs are the same): a quiet one keeps its RA due
+		 * for when it becomes the announcer (neigh.c) */
+		if (gw_anycast_quiet(gw, gif))
+			continue;
+		ra_send(gw, ifx, &nd_all_nodes, NULL, false);
+		gif->v6.last_ra_ms = gw->now_ms;
 		ra_schedule(gw, gif);
 	}
 }

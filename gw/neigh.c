@@ -352,47 +352,92 @@ static bool bdif_can_flood(struct gw *gw, const struct gw_if *gif)
 	       (bd_flood_group(gw->bd, bdx) || bd_flood_peers(gw->bd, bdx, &peers) > 0);
 }
 
-/* How long a quiet gateway waits for a lower-addressed one before it announces itself:
- * two periods and a half, so that one lost announcement is no takeover (3 above). */
+/* How long a quiet gateway waits without hearing an announcement before it announces
+ * itself: two periods and a half, so that one lost announcement is no takeover (3 above). */
 static uint64_t anycast_hold_ms(const struct gw *gw)
 {
 	return (uint64_t)gw->params.anycast_garp_ms * 5 / 2;
 }
 
-static bool anycast_lower_alive(const struct gw *gw, const struct gw_if *gif)
+static bool announcer_heard(const struct gw *gw, const struct gw_anycast_elect *e)
 {
-	return gif->elect.lower && gw->now_ms - gif->elect.lower_ms < anycast_hold_ms(gw);
+	return e->heard && gw->now_ms - e->heard_ms < anycast_hold_ms(gw);
 }
 
 bool gw_anycast_quiet(const struct gw *gw, const struct gw_if *gif)
 {
-	return gif->anycast && anycast_lower_alive(gw, gif);
+	return gif->anycast && gw->params.anycast_garp_ms && !gif->elect.active;
 }
 
-void gw_anycast_heard(struct gw *gw, uint16_t bdif, uint32_t vtep)
+/* Whether frame (from the shared MAC) is an announcement of the anycast round: a
+ * gratuitous ARP (nothing else sends one) or the unsolicited NA for the link-local. */
+static bool anycast_is_announcement(const uint8_t *frame, uint32_t len)
+{
+	struct arp_msg m;
+	if (len < NET_ETH_HLEN)
+		return false;
+	uint16_t type = (uint16_t)(frame[12] << 8 | frame[13]);
+	if (type == NET_ETHERTYPE_ARP)
+		return arp_parse(frame + NET_ETH_HLEN, len - NET_ETH_HLEN, &m) == ARP_PARSE_OK &&
+		       m.op == ARP_OP_REQUEST && m.spa == m.tpa;
+	return type == NET_ETHERTYPE_IP6 &&
+	       gw_nd_is_anycast_announcement(frame + NET_ETH_HLEN, len - NET_ETH_HLEN);
+}
+
+void gw_anycast_heard(struct gw *gw, uint16_t bdif, uint32_t vtep, const uint8_t *frame,
+                      uint32_t len)
 {
 	struct gw_anycast_elect *e = &gw->ifs[bdif].elect;
-	if (vtep >= gw->vtep) /* a higher gateway defers to us (equal: a misconfiguration) */
+	if (vtep == gw->vtep || !anycast_is_announcement(frame, len))
 		return;
-	if (anycast_lower_alive(gw, &gw->ifs[bdif]) && vtep > e->lower)
-		return; /* an even lower one is alive: that one announces */
-	e->lower = vtep;
-	e->lower_ms = gw->now_ms;
+	if (announcer_heard(gw, e) && vtep > e->heard)
+		return; /* a lower one announces too: that one stays (3 above) */
+	e->heard = vtep;
+	e->heard_ms = gw->now_ms;
 }
 
-/* Whether anycast BDIF gif announces at this tick: its gateway is the announcer of the BD
- * and the period is due (at once when it just became the announcer). */
+/*
+ * The election on anycast BDIF gif at this tick (3 above): the announcer stays so unless
+ * it hears a lower-addressed one (two announcers: the lower stays); a quiet gateway
+ * takes over when it has heard no announcement for the hold time, and has listened that
+ * long since it could announce (a starting gateway does not take the role from a live one).
+ */
+static void anycast_elect(struct gw *gw, struct gw_if *gif)
+{
+	struct gw_anycast_elect *e = &gif->elect;
+	bool heard = announcer_heard(gw, e);
+	if (e->active)
+		e->active = !(heard && e->heard < gw->vtep);
+	else
+		e->active = !heard && gw->now_ms - e->since_ms >= anycast_hold_ms(gw);
+}
+
+/* Whether anycast BDIF gif announces at this tick: it is the announcer of its BD and the
+ * period is due (at once when it just became the announcer). */
 static bool anycast_due(struct gw *gw, struct gw_if *gif)
 {
 	struct gw_anycast_elect *e = &gif->elect;
-	if (anycast_lower_alive(gw, gif)) {
-		e->announcing = false;
+	bool was = e->active;
+	anycast_elect(gw, gif);
+	if (!e->active || (was && gw->now_ms - e->sent_ms < gw->params.anycast_garp_ms))
+		return false;
+	e->sent_ms = gw->now_ms;
+	return true;
+}
+
+/* Whether anycast BDIF gif can announce (up, able to flood); one that just became able
+ * starts listening. */
+static bool anycast_can_announce(struct gw *gw, struct gw_if *gif)
+{
+	struct gw_anycast_elect *e = &gif->elect;
+	if (!gif->used || !gif->anycast || !gif->up || !bdif_can_flood(gw, gif)) {
+		e->able = e->active = false;
 		return false;
 	}
-	if (e->announcing && gw->now_ms - e->sent_ms < gw->params.anycast_garp_ms)
-		return false;
-	e->announcing = true;
-	e->sent_ms = gw->now_ms;
+	if (!e->able) {
+		e->able = true;
+		e->since_ms = gw->now_ms;
+	}
 	return true;
 }
 
@@ -420,8 +465,7 @@ void gw_anycast_tick(struct gw *gw)
 {
 	for (uint16_t ifx = 1; ifx <= GW_IF_MAX; ifx++) {
 		struct gw_if *gif = &gw->ifs[ifx];
-		if (!gif->used || !gif->anycast || !gif->up || !bdif_can_flood(gw, gif) ||
-		    !anycast_due(gw, gif))
+		if (!anycast_can_announce(gw, gif) || !anycast_due(gw, gif))
 			continue;
 		if (gif->n_addrs)
 			anycast_garp(gw, ifx);

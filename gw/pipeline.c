@@ -743,7 +743,7 @@ static void underlay_input_one(struct gw *gw, struct gw_pkt *p, uint16_t ifx, st
 	uint16_t bdif = v->memo.bdif; /* interfaces do not change within a vector */
 	why = gw_l2_anycast_drop(eth->src, bdif && gw->ifs[bdif].anycast, gw->ifs[bdif].mac);
 	if (why) {
-		gw_anycast_heard(gw, bdif, p->outer_src);
+		gw_anycast_heard(gw, bdif, p->outer_src, p->data, p->len);
 		gw_drop(gw, p, why);
 		return;
 	}

@@ -1,16 +1,23 @@
 #!/usr/bin/env bash
 # Distributed anycast gateway, end to end: two vxgwd instances with the same tenant
-# configuration (only `vxlan source` and the hostname differ) serve the same hosts behind
-# kernel VTEPs whose flood lists (or flood group) hold both gateways. Each gateway in turn
-# is killed (SIGKILL: a crash, no goodbye) at the moment VTEP1 has just learned the anycast
-# MAC at it, and restarted. The hosts must keep reaching each other through the survivor
-# within FAILOVER_MAX_MS, with the same gateway MAC in their ARP caches and without sending
-# a single ARP request (the path is restored by the VTEPs relearning the anycast MAC from
-# the survivor's periodic gratuitous ARP, not by the hosts).
+# configuration (only `vxlan source`, the hostname and the other gateway in the flood lists
+# differ) serve the same hosts behind kernel VTEPs whose flood lists (or flood group) hold
+# both gateways. The gateways hear each other on every bridge domain (each is in the other's
+# flood list, or they share the flood group), so only gw1, the lowest VTEP address, announces
+# the anycast MAC: with both up, the VTEPs' entry for it stays at gw1 (no flip, no reordered
+# flow). Then each gateway in turn is killed (SIGKILL: a crash, no goodbye) while it is the
+# announcer, just after the other one heard it announce (the worst moment: the other one
+# takes over 2.5 periods later), and restarted: it stays quiet while the survivor announces
+# (not preemptive), so the VTEPs' entry stays put. The hosts must keep reaching each other
+# through the survivor within FAILOVER_MAX_MS, with the
+# same gateway MAC in their ARP caches and without sending a single ARP request (the path is
+# restored by the VTEPs relearning the anycast MAC from the survivor's periodic gratuitous
+# ARP, not by the hosts).
 #
 #   $P-h1 10.1.10.50/24 ── $P-vtep1 br0 ─ vxlan5000 (192.0.2.11, learning) ──┐
 #   $P-h2 10.1.20.60/24 ── $P-vtep2 br0 ─ vxlan6000 (192.0.2.12, learning) ──┤ $P-ul br0
 #          flood list of VTEP1 and VTEP2: 192.0.2.1 and 192.0.2.2            │ 192.0.2.0/24
+#          flood list of gw1 (gw2) for BD 10, 20: the VTEP and gw2 (gw1)       │
 #   $P-h3 10.1.30.70/24 ── $P-vtep3 br0 ─ vxlan7000 (192.0.2.13, group 239.1.1.70) ─┤
 #   $P-gw1 vxgwd, vxlan source 192.0.2.1 ─────────────────────────────────────┤
 #   $P-gw2 vxgwd, vxlan source 192.0.2.2 ─────────────────────────────────────┘
@@ -46,7 +53,9 @@ lab_require_daemon
 LAB_NAMES="ul gw1 gw2 vtep1 vtep2 vtep3 h1 h2 h3" # what lab_down removes
 lab_trap
 
-FAILOVER_MAX_MS=${FAILOVER_MAX_MS:-3000}
+# the survivor announces 2.5 s (2.5 periods of 1 s) after it last heard the announcer, at
+# its next 100 ms tick; then the next ping (every 100 ms) gets through: at most 2.7 s
+FAILOVER_MAX_MS=${FAILOVER_MAX_MS:-3500}
 # for measurements: the VTEPs' fdb ageing (seconds; default: the kernel's, 300) and how
 # long h1 pings across each failover
 VTEP_AGEING=${VTEP_AGEING:-}
@@ -101,7 +110,10 @@ anycast_lab_up() {
   done
 }
 
-gw_conf() { # N: the configuration of gateway N; only the first two lines differ
+# gw_conf N: the configuration of gateway N; only the first two lines and the other gateway
+# as a flood peer differ (the gateways of a fabric must hear each other on every bridge
+# domain: then only one of them announces the anycast MAC)
+gw_conf() {
   cat <<EOF
 hostname anycast-gw$1
 vxlan source ${GWUL[$1]}
@@ -110,10 +122,12 @@ fabric anycast-gateway-mac $AMAC
 bridge-domain 10
  vni 5000
  flood-peer ${LAB_VTEP[1]}
+ flood-peer ${GWUL[3 - $1]}
 !
 bridge-domain 20
  vni 6000
  flood-peer ${LAB_VTEP[2]}
+ flood-peer ${GWUL[3 - $1]}
 !
 bridge-domain 30
  vni 7000
@@ -237,11 +251,39 @@ ping_log() {
   tail -n 3 "$1"
 }
 
+# vteps_at N: the three VTEPs send the anycast MAC to gateway N
+vteps_at() {
+  [ "$(vtep_gw_of_amac 1)" = "$1" ] && [ "$(vtep_gw_of_amac 2)" = "$1" ] &&
+    [ "$(vtep_gw_of_amac 3)" = "$1" ]
+}
+
+# amac_steady N SECONDS: within 3 s, the three VTEPs have the anycast MAC at gateway N (the
+# announcer) and keep it there for SECONDS, sampled every 100 ms
+amac_steady() {
+  local end n=0
+  wait_until 3 vteps_at "$1" || { echo "not at gw$1 within 3 s"; return 1; }
+  end=$(($(date +%s%N) + $2 * 1000000000))
+  while [ "$(date +%s%N)" -lt "$end" ]; do
+    vteps_at "$1" || {
+      echo "moved after $n samples: VTEP1 gw$(vtep_gw_of_amac 1), VTEP2 gw$(vtep_gw_of_amac 2), VTEP3 gw$(vtep_gw_of_amac 3)"
+      return 1
+    }
+    n=$((n + 1))
+    sleep 0.1
+  done
+  echo "$n samples, all at gw$1"
+}
+
+# gw_heard_more N COUNT: gateway N dropped more frames from the other gateway than COUNT
+gw_heard_more() {
+  [ "$(gw_drop_count "$1" anycast_gateway_peer)" -gt "$2" ]
+}
+
 # failover VICTIM ROUND: h1 pings h2 every 100 ms for PING_SECONDS, over IPv4 and IPv6 at
 # once; gateway VICTIM is killed after 2 s. FAILOVER_MS, FAILOVER6_MS = the longest time
 # without a reply, measured from the reply timestamps.
 failover() {
-  local victim=$1 round=$2 log=$LAB_TMP/ping-$2.log log6=$LAB_TMP/ping6-$2.log
+  local victim=$1 round=$2 log=$LAB_TMP/ping-$2.log log6=$LAB_TMP/ping6-$2.log heard
   cap_start "arp-h1-$round" vtep1 h1 "ether src ${LAB_HOST_MAC[1]} and ($HOST_ASKS)" || return 1
   cap_start "arp-h2-$round" vtep2 h2 "ether src ${LAB_HOST_MAC[2]} and ($HOST_ASKS)" || return 1
   lab_exec h1 timeout $((PING_SECONDS + 10)) ping -n -D -i 0.1 -w "$PING_SECONDS" -W 1 \
@@ -251,10 +293,13 @@ failover() {
     "${HOST6[2]}" >"$log6" 2>&1 &
   local ping6_pid=$!
   sleep 2
-  # the worst moment: just after the victim taught VTEP1 the anycast MAC (the gateways'
-  # gratuitous ARPs alternate, so within one period or two)
-  LAB_POLL_S=0.02 wait_until 3 eval '[ "$(vtep_gw_of_amac 1)" = "$victim" ]' ||
-    echo "VTEP1 did not point at gw$victim within 3 s; killing it anyway"
+  # the announcer's worst moment: just after the survivor heard it (the survivor takes over
+  # 2.5 periods after the last frame it heard from it); a quiet victim carries no traffic
+  if [ "$(vtep_gw_of_amac 1)" = "$victim" ]; then
+    heard=$(gw_drop_count $((3 - victim)) anycast_gateway_peer)
+    LAB_POLL_S=0.02 wait_until 3 gw_heard_more $((3 - victim)) "$heard" ||
+      echo "gw$((3 - victim)) heard nothing from gw$victim within 3 s; killing it anyway"
+  fi
   local t_kill
   t_kill=$(date +%s.%N)
   gw_kill "$victim"
@@ -264,7 +309,7 @@ failover() {
   cap_stop "arp-h2-$round"
   FAILOVER_MS=$(longest_gap "$log" "$t_kill")
   FAILOVER6_MS=$(longest_gap "$log6" "$t_kill")
-  echo "kill at $t_kill (VTEP1 -> gw$victim); longest gap between replies: IPv4 $FAILOVER_MS ms, IPv6 $FAILOVER6_MS ms"
+  echo "kill at $t_kill (VTEP1 -> gw$(vtep_gw_of_amac 1) just after); longest gap between replies: IPv4 $FAILOVER_MS ms, IPv6 $FAILOVER6_MS ms"
   ping_log "$log"
   ping_log "$log6"
   [ "$FAILOVER_MS" != x ] && [ "$FAILOVER6_MS" != x ]
@@ -310,8 +355,8 @@ slaac6_ok() { # I: host i has its EUI-64 address in its tenant's /64, default vi
   [ "$got" = "${HOST6[$1]} $GW_LL" ]
 }
 
-# The RAs h1 received (the gateways' periodic ones and their answers to its RS): at least
-# one from each gateway's first ones, and all the same (one router for the host): the
+# The RAs h1 received (the announcer's periodic ones, both gateways' answers to its RS): at
+# least two, and all the same (one router for the host): the
 # shared link-local and MAC, the prefix, MTU, lifetime.
 ras_identical() {
   local fields n u
@@ -395,6 +440,9 @@ check "UDP h1 -> h3 (to the flood-group BD): 200 datagrams exactly once, valid c
 check "TCP h1 <-> h2: 8 MiB each way, exactly, valid checksums" lab_tcp_exact h1 h2 "${LAB_HOST[2]}"
 check "TCP h3 <-> h1 (flood-group BD): 8 MiB each way, exactly, valid checksums" \
   lab_tcp_exact h3 h1 "${LAB_HOST[1]}"
+# gw1 started first: it is the announcer (it would be as the lowest address anyway)
+check "steady fabric: the VTEPs keep the anycast MAC at gw1, the announcer, for 5 s (no flip)" \
+  amac_steady 1 5
 check "iperf3 UDP h1 <-> h2, 50 Mbit/s each way: none lost, none out of order" \
   lab_iperf_udp h1 h2 "${LAB_HOST[2]}"
 check "iperf3 TCP h1 <-> h2 for 3 s: completes, data both ways" lab_iperf_tcp h1 h2 "${LAB_HOST[2]}"
@@ -410,7 +458,7 @@ check "UDP over IPv6 h1 -> h2: 200 datagrams exactly once, valid checksums" \
   lab_udp_exact h1 h2 "${HOST6[2]}"
 check "TCP over IPv6 h3 <-> h1 (flood-group BD): 8 MiB each way, exactly, valid checksums" \
   lab_tcp_exact h3 h1 "${HOST6[1]}"
-check "h1 got RAs from both gateways, all the same (one router: shared link-local and MAC)" \
+check "h1's RAs (the announcer's, both gateways' answers to its RS) all the same (one router: shared link-local and MAC)" \
   ras_identical
 for n in 1 2 3; do
   check "h$n has the anycast MAC for its gateway" host_gw_mac_is_anycast $n
@@ -419,15 +467,15 @@ for n in 1 2 3; do
 done
 check "the three VTEPs learned the anycast MAC at a gateway" \
   eval '[ -n "$(vtep_gw_of_amac 1)" ] && [ -n "$(vtep_gw_of_amac 2)" ] && [ -n "$(vtep_gw_of_amac 3)" ]'
+check "gw2 (quiet) hears gw1's announcements on its flood peers and group: dropped as anycast_gateway_peer" \
+  eval '[ "$(gw_drop_count 2 anycast_gateway_peer)" -gt 0 ]'
 for n in 1 2; do
-  check "gw$n: the other gateway's announcements (flood group) dropped as anycast_gateway_peer, no ARP conflict" \
-    eval '[ "$(gw_drop_count $n anycast_gateway_peer)" -gt 0 ] && [ "$(gw_drop_count $n arp_source_conflict)" = 0 ]'
+  check "gw$n: no ARP conflict counted" eval '[ "$(gw_drop_count $n arp_source_conflict)" = 0 ]'
 done
 
-# Round 1: kill the gateway VTEP1 sends the anycast MAC to; round 2: bring it back, kill
-# the other one.
-VICTIM=$(vtep_gw_of_amac 1)
-[ -n "$VICTIM" ] || VICTIM=1
+# Round 1: kill gw1, the announcer; round 2: bring it back (quiet), kill gw2, the announcer
+# since round 1.
+VICTIM=1
 for round in 1 2; do
   SURVIVOR=$((3 - VICTIM))
   note "round $round: killing gateway $VICTIM"
@@ -463,6 +511,8 @@ for round in 1 2; do
     lab_ping_exact h1 "${LAB_HOST[2]}" 10
   check "round $round: ICMPv6 h1 -> h2 with both gateways up again, exactly" \
     lab_ping_exact h1 "${HOST6[2]}" 10
+  check "round $round: gw$VICTIM, restarted, leaves the role to gw$SURVIVOR: the VTEPs keep the anycast MAC there for 5 s" \
+    amac_steady $SURVIVOR 5
   VICTIM=$SURVIVOR
 done
 

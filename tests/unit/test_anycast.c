@@ -218,10 +218,28 @@ static unsigned garp_mask(void)
 	return m;
 }
 
+/* The hold time, 2.5 default periods: a BDIF that can announce listens that long first (the
+ * first tick, at 100 ms, finds it able), as a quiet one waits that long for the announcer. */
+#define HOLD_MS 2500
+
+/* Past the listening of a fresh lab: nothing sent from the shared MAC until then, and
+ * this gateway, alone, becomes the announcer at 100 + HOLD_MS. */
+static void listen_out_at(struct lab *lab)
+{
+	lab_advance(lab, HOLD_MS);
+	CU_ASSERT_EQUAL(lab->n_cap, 0);
+	lab_advance(lab, 100);
+}
+
+static void listen_out(void)
+{
+	listen_out_at(&L);
+}
+
 static void test_periodic_gratuitous_arp(void)
 {
-	/* first tick: both BDIFs to every flood peer of their bridge domain */
-	lab_advance(&L, 100);
+	/* after listening: both BDIFs to every flood peer of their bridge domain */
+	listen_out();
 	CU_ASSERT_EQUAL(L.n_cap, 4);
 	CU_ASSERT_EQUAL(garp_mask(), 0xf);
 	lab_reset_capture(&L);
@@ -251,7 +269,7 @@ static void test_gratuitous_arp_nowhere_to_flood(void)
 	CU_ASSERT_EQUAL(bd_flood_peer_del(t, 20, LAB_VTEP12), BD_OK);
 	CU_ASSERT_EQUAL(bd_flood_peer_del(t, 20, LAB_VTEP13), BD_OK);
 	uint64_t before = lab_drops(&L, GW_DROP_NO_FLOOD);
-	lab_advance(&L, 100);
+	listen_out();
 	CU_ASSERT_EQUAL(L.n_cap, 2);
 	CU_ASSERT_EQUAL(garp_mask(), 0x3);
 	CU_ASSERT_EQUAL(lab_drops(&L, GW_DROP_NO_FLOOD), before);
@@ -304,16 +322,17 @@ static unsigned garps_of(uint32_t ip)
 static void peer_lower_on_bd10(void)
 {
 	CU_ASSERT_EQUAL_FATAL(bd_flood_peer_add(gw_bd(L.gw), 10, LAB_LOWER), BD_OK);
-	lab_advance(&L, 100); /* nobody heard yet: both BDIFs announce, to the new peer too */
+	listen_out(); /* nobody heard: both BDIFs announce, to the new peer too */
 	CU_ASSERT_EQUAL(garps_of(LAB_GW10), 3);
 	CU_ASSERT_EQUAL(garps_of(LAB_GW20), 2);
 	lab_reset_capture(&L);
 }
 
 /*
- * A lower-addressed gateway heard on BD 10: this one stops announcing there at once and
- * stays quiet while it hears it, not on BD 20 where it is not heard. Silent for 2.5
- * periods, it takes over at the first tick after that, then every period.
+ * A lower-addressed gateway heard announcing on BD 10 (two announcers): this one stops
+ * there at once and stays quiet while it hears it, not on BD 20 where it is not heard.
+ * When that one has been silent for 2.5 periods, this one takes over at the first tick
+ * after that, then announces every period.
  */
 static void test_quiet_while_lower_gateway_heard(void)
 {
@@ -335,11 +354,44 @@ static void test_quiet_while_lower_gateway_heard(void)
 	CU_ASSERT_EQUAL(garps_of(LAB_GW10), 0);
 	lab_advance(&L, 100);
 	CU_ASSERT_EQUAL(garps_of(LAB_GW10), 3);
-	/* the lower one back (restarted): it announces again, this one goes quiet at once */
-	lab_reset_capture(&L);
-	hear_gateway(&L, LAB_LOWER, 5000, LAB_GW10);
-	lab_advance(&L, 2000);
+}
+
+/*
+ * Not preemptive: a gateway that starts (listening) next to a live announcer leaves it the
+ * role, even when its own address is lower, and takes over only once the announcer is
+ * silent for 2.5 periods (so a restarted gateway, its neighbours not resolved yet, does
+ * not pull the traffic to itself, and the VTEPs' entry does not move).
+ */
+static void test_starting_gateway_not_preemptive(void)
+{
+	for (int i = 0; i < 6; i++) {
+		hear_gateway(&L, LAB_VTEP12, 5000, LAB_GW10); /* higher than LAB_VTEP */
+		lab_advance(&L, 1000);
+		CU_ASSERT_EQUAL(garps_of(LAB_GW10), 0);
+		CU_ASSERT_EQUAL(garps_of(LAB_GW20),
+		                i >= 2 ? 2 : 0); /* alone there after listening */
+		lab_reset_capture(&L);
+	}
+	lab_advance(&L, 1400);
 	CU_ASSERT_EQUAL(garps_of(LAB_GW10), 0);
+	lab_advance(&L, 100);
+	CU_ASSERT_EQUAL(garps_of(LAB_GW10), 2);
+}
+
+/* Only announcements count: other frames from the shared MAC (another gateway's ARP
+ * request for a host) are dropped alike but keep nobody quiet. */
+static void test_only_announcements_count(void)
+{
+	peer_lower_on_bd10();
+	uint8_t f[64];
+	unsigned n = lab_arp_frame(f, ARP_OP_REQUEST, NULL, AMAC, LAB_GW10, NULL, IP_H1);
+	for (int i = 0; i < 3; i++) {
+		lab_from_vtep(&L, LAB_LOWER, 5000, f, n);
+		lab_advance(&L, 1000);
+		CU_ASSERT_EQUAL(garps_of(LAB_GW10), 3);
+		lab_reset_capture(&L);
+	}
+	CU_ASSERT_EQUAL(lab_drops(&L, GW_DROP_ANYCAST_PEER), 3);
 }
 
 /* One lost announcement of the lower gateway (heard 2 periods apart): no takeover. */
@@ -356,7 +408,7 @@ static void test_one_lost_announcement_no_takeover(void)
 /* Higher-addressed gateways defer to this one: hearing them changes nothing. */
 static void test_higher_gateway_heard_ignored(void)
 {
-	lab_advance(&L, 100);
+	listen_out();
 	lab_reset_capture(&L);
 	for (int i = 0; i < 3; i++) {
 		hear_gateway(&L, LAB_VTEP12, 5000, LAB_GW10);
@@ -521,8 +573,13 @@ static void test6_round_announcement(void)
 	CU_ASSERT_EQUAL(gw_if_addr6_add(L.gw, L.bdif10, &extra, 64), GW_OK);
 	CU_ASSERT_EQUAL(gw_if_addr6_add(M.gw, M.bdif10, &extra, 64), GW_OK);
 	for (int round = 0; round < 3; round++) {
-		lab_advance(&L, round ? 1000 : 100);
-		lab_advance(&M, round ? 1000 : 100);
+		if (round) {
+			lab_advance(&L, 1000);
+			lab_advance(&M, 1000);
+		} else {
+			listen_out_at(&L);
+			listen_out_at(&M);
+		}
 		CU_ASSERT_EQUAL(count_of_type(&L, NET_ICMP6_NA), 4);
 		CU_ASSERT_EQUAL(na_mask(&L), 0xf);
 		CU_ASSERT_EQUAL(count_of_type(&M, NET_ICMP6_NA), 4);
@@ -543,30 +600,48 @@ static void test6_round_announcement(void)
 static void test6_round_ipv6_only(void)
 {
 	CU_ASSERT_EQUAL(gw_if_addr_del(L.gw, L.bdif20, LAB_GW20, 24), GW_OK);
-	lab_advance(&L, 100);
+	listen_out_at(&L);
 	CU_ASSERT_EQUAL(count_of_type(&L, NET_ICMP6_NA), 4);
 	CU_ASSERT_EQUAL(na_mask(&L), 0xf);
-	CU_ASSERT_EQUAL(L.n_cap, 6); /* and bdif10's two gratuitous ARPs */
+	/* and bdif10's two gratuitous ARPs, and the first RAs, kept for the announcer */
+	CU_ASSERT_EQUAL(count_of_type(&L, NET_ICMP6_RA), 4);
+	CU_ASSERT_EQUAL(L.n_cap, 10);
 }
 
-/* Quiet while a lower-addressed gateway is heard on the BD: no NA either. */
-static void test6_quiet_no_na(void)
+/* L hears M's round NA (an IPv6-only announcement) from a lower VTEP on BD 10. */
+static void hear_na_of_m(void)
 {
 	CU_ASSERT_EQUAL_FATAL(bd_flood_peer_add(gw_bd(L.gw), 10, LAB_LOWER), BD_OK);
-	hear_gateway(&L, LAB_LOWER, 5000, LAB_GW10);
+	listen_out_at(&L);
+	listen_out_at(&M);
+	const struct lab_frame *na = &M.cap[nth_of_type(&M, NET_ICMP6_NA, 0)];
+	CU_ASSERT_EQUAL_FATAL(lab_rd32(na->bytes + LAB_OUTER_HLEN - 4) >> 8, 5000);
+	uint64_t before = lab_drops(&L, GW_DROP_ANYCAST_PEER);
+	lab_from_vtep(&L, LAB_LOWER, 5000, inner(na), na->len - LAB_OUTER_HLEN);
+	CU_ASSERT_EQUAL(lab_drops(&L, GW_DROP_ANYCAST_PEER), before + 1);
+	lab_reset_capture(&L);
+}
+
+/* The other gateway's NA counts as its announcement: quiet on that BD, no NA either. */
+static void test6_quiet_no_na(void)
+{
+	hear_na_of_m();
 	lab_advance(&L, 1000);
 	CU_ASSERT_EQUAL(count_of_type(&L, NET_ICMP6_NA), 2);
 	CU_ASSERT_EQUAL(na_mask(&L), 0xc); /* bdif20's only */
 }
 
-/* Quiet while a lower-addressed gateway is heard on the BD: no periodic RA there either. */
+/* Quiet on a BD: no RA there either; bdif20's go on. */
 static void test6_quiet_no_ra(void)
 {
-	CU_ASSERT_EQUAL_FATAL(bd_flood_peer_add(gw_bd(L.gw), 10, LAB_LOWER), BD_OK);
-	hear_gateway(&L, LAB_LOWER, 5000, LAB_GW10);
-	lab_advance(&L, 600);
-	CU_ASSERT_EQUAL(count_of_type(&L, NET_ICMP6_RA), 2); /* bdif20's, to its two peers */
-	for (unsigned k = 0; k < 2; k++)
+	hear_na_of_m();
+	for (int i = 0; i < 20; i++) {
+		hear_gateway(&L, LAB_LOWER, 5000, LAB_GW10);
+		lab_advance(&L, 1000);
+	}
+	unsigned n = count_of_type(&L, NET_ICMP6_RA);
+	CU_ASSERT(n >= 2);
+	for (unsigned k = 0; k < n; k++)
 		CU_ASSERT_EQUAL(
 		    lab_rd32(L.cap[nth_of_type(&L, NET_ICMP6_RA, k)].bytes + LAB_OUTER_HLEN - 4) >>
 		        8,
@@ -577,8 +652,8 @@ static void test6_quiet_no_ra(void)
  * the same RA, to the byte, from either gateway (one router for the hosts). */
 static void test6_ra_shared(void)
 {
-	lab_advance(&L, 600);
-	lab_advance(&M, 600);
+	listen_out_at(&L);
+	listen_out_at(&M);
 	CU_ASSERT_EQUAL_FATAL(count_of_type(&L, NET_ICMP6_RA), 4);
 	CU_ASSERT_EQUAL_FATAL(count_of_type(&M, NET_ICMP6_RA), 4);
 	struct in6_addr ll = shared_ll();
@@ -836,10 +911,14 @@ static CU_TestInfo dataplane_tests[] = {
     {"periodic gratuitous ARP to every flood peer", test_periodic_gratuitous_arp},
     {"no gratuitous ARP where nothing floods", test_gratuitous_arp_nowhere_to_flood},
     {"gratuitous ARP off with period 0", test_gratuitous_arp_off},
-    {"quiet while a lower gateway is heard on the BD, takeover after 2.5 periods",
+    {"quiet while a lower announcer is heard on the BD, takeover after 2.5 periods",
      test_quiet_while_lower_gateway_heard},
     {"one lost announcement of the announcer: no takeover", test_one_lost_announcement_no_takeover},
     {"higher-addressed gateways heard: still the announcer", test_higher_gateway_heard_ignored},
+    {"a starting gateway leaves the role to a live announcer (not preemptive)",
+     test_starting_gateway_not_preemptive},
+    {"only announcements count, not other frames from the shared MAC",
+     test_only_announcements_count},
     {"the lowest of the gateways heard announces", test_lowest_of_those_heard},
     CU_TEST_INFO_NULL,
 };
@@ -859,7 +938,8 @@ static struct in6_addr ra_of(const struct lab *lab, unsigned k, struct nd_msg *m
 /*
  * A BDIF going into anycast mode on a running gateway changes its MAC, so its derived
  * link-local: the hosts' default router. The old one is withdrawn at once (final RA, from
- * the old address and MAC), the shared one advertised within half a second, so that the
+ * the old address and MAC), the shared one advertised by the announcer (this gateway once
+ * it listened, alone; else the other one, already), so that the
  * hosts' default route follows instead of pointing at an address nobody answers for until
  * its lifetime (30 min) runs out.
  */
@@ -881,7 +961,7 @@ static void test6_turned_anycast_ll_follows(void)
 	CU_ASSERT_EQUAL(m.router_lifetime_s, 0);
 	CU_ASSERT(m.has_slla && net_mac_eq(m.slla, own));
 	lab_reset_capture(&L);
-	lab_advance(&L, 500);
+	lab_advance(&L, 100 + HOLD_MS); /* alone: the announcer after listening */
 	CU_ASSERT_EQUAL_FATAL(count_of_type(&L, NET_ICMP6_RA), 2);
 	src = ra_of(&L, 0, &m);
 	CU_ASSERT(net_ip6_eq(&src, &ll));
