@@ -201,6 +201,13 @@ import json, sys
 print(json.load(sys.stdin)["drops"][sys.argv[1]])' "$2"
 }
 
+gw_drops_nonzero() { # N: gateway N's drop counters that are not 0 (for the log)
+  gwc "$1" "show errors json" | timeout 10 python3 -c '
+import json, sys
+d = json.load(sys.stdin)["drops"]
+print("# gw%s drops: %s" % (sys.argv[1], {k: v for k, v in d.items() if v}))' "$1"
+}
+
 # The MAC host i has for its gateway, and the entry's state.
 host_gw_neigh() {
   ip -n "$P-h$1" neigh show "10.1.${LAB_BD[$1]}.1" dev eth0
@@ -274,16 +281,19 @@ amac_steady() {
   echo "$n samples, all at gw$1"
 }
 
-# gw_heard_more N COUNT: gateway N dropped more frames from the other gateway than COUNT
-gw_heard_more() {
-  [ "$(gw_drop_count "$1" anycast_gateway_peer)" -gt "$2" ]
+# announcement_seen FROM TO: waits (max 3 s) until gateway TO receives a gratuitous ARP of
+# gateway FROM (VXLAN from its address; inner ARP, udp[16] on, sender address = target)
+announcement_seen() {
+  timeout 3 ip netns exec "$P-gw$2" tcpdump --immediate-mode -c 1 -n -i ul0 -Q in \
+    "udp dst port 4789 and src host ${GWUL[$1]} and udp[28:2] = 0x0806 and udp[44:4] = udp[54:4]" \
+    >/dev/null 2>&1
 }
 
 # failover VICTIM ROUND: h1 pings h2 every 100 ms for PING_SECONDS, over IPv4 and IPv6 at
 # once; gateway VICTIM is killed after 2 s. FAILOVER_MS, FAILOVER6_MS = the longest time
 # without a reply, measured from the reply timestamps.
 failover() {
-  local victim=$1 round=$2 log=$LAB_TMP/ping-$2.log log6=$LAB_TMP/ping6-$2.log heard
+  local victim=$1 round=$2 log=$LAB_TMP/ping-$2.log log6=$LAB_TMP/ping6-$2.log
   cap_start "arp-h1-$round" vtep1 h1 "ether src ${LAB_HOST_MAC[1]} and ($HOST_ASKS)" || return 1
   cap_start "arp-h2-$round" vtep2 h2 "ether src ${LAB_HOST_MAC[2]} and ($HOST_ASKS)" || return 1
   lab_exec h1 timeout $((PING_SECONDS + 10)) ping -n -D -i 0.1 -w "$PING_SECONDS" -W 1 \
@@ -295,10 +305,11 @@ failover() {
   sleep 2
   # the announcer's worst moment: just after the survivor heard it (the survivor takes over
   # 2.5 periods after the last frame it heard from it); a quiet victim carries no traffic
-  if [ "$(vtep_gw_of_amac 1)" = "$victim" ]; then
-    heard=$(gw_drop_count $((3 - victim)) anycast_gateway_peer)
-    LAB_POLL_S=0.02 wait_until 3 gw_heard_more $((3 - victim)) "$heard" ||
-      echo "gw$((3 - victim)) heard nothing from gw$victim within 3 s; killing it anyway"
+  local was_at
+  was_at=$(vtep_gw_of_amac 1)
+  if [ "$was_at" = "$victim" ]; then
+    announcement_seen "$victim" $((3 - victim)) ||
+      echo "gw$((3 - victim)) got no announcement from gw$victim within 3 s; killing it anyway"
   fi
   local t_kill
   t_kill=$(date +%s.%N)
@@ -309,7 +320,7 @@ failover() {
   cap_stop "arp-h2-$round"
   FAILOVER_MS=$(longest_gap "$log" "$t_kill")
   FAILOVER6_MS=$(longest_gap "$log6" "$t_kill")
-  echo "kill at $t_kill (VTEP1 -> gw$(vtep_gw_of_amac 1) just after); longest gap between replies: IPv4 $FAILOVER_MS ms, IPv6 $FAILOVER6_MS ms"
+  echo "kill at $t_kill (VTEP1 -> gw$was_at before); longest gap between replies: IPv4 $FAILOVER_MS ms, IPv6 $FAILOVER6_MS ms"
   ping_log "$log"
   ping_log "$log6"
   [ "$FAILOVER_MS" != x ] && [ "$FAILOVER6_MS" != x ]
@@ -513,6 +524,7 @@ for round in 1 2; do
     lab_ping_exact h1 "${HOST6[2]}" 10
   check "round $round: gw$VICTIM, restarted, leaves the role to gw$SURVIVOR: the VTEPs keep the anycast MAC there for 5 s" \
     amac_steady $SURVIVOR 5
+  gw_drops_nonzero "$SURVIVOR"
   VICTIM=$SURVIVOR
 done
 
