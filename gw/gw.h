@@ -63,7 +63,7 @@ struct gw_params {
 
 	/* announcement period of anycast-gateway BDIFs, gratuitous ARP and NA (default
 	 * 1000 ms; 0: off); a quiet gateway takes over after 2.5 periods without hearing the
-	 * lower-addressed announcer */
+	 * announcer */
 	uint32_t anycast_garp_ms;
 };
 void gw_params_default(struct gw_params *p);
@@ -209,11 +209,11 @@ int gw_if_set_up(struct gw *gw, uint16_t ifx, bool up);
 int gw_if_set_vrf(struct gw *gw, uint16_t ifx, uint16_t vrfx);
 /*
  * Distributed anycast gateway (BDIFs only): the interface's MAC (gw_if_set_mac) is the one
- * shared with the other gateways serving the same tenants. On each bridge domain, the live
- * gateway with the lowest VTEP address among those it hears announces the shared MAC (a
- * gratuitous ARP and an NA every anycast_garp_ms), so that the VTEPs learn it at a live
- * gateway without flipping between them. The BDIF learns ARP replies sent to the shared
- * MAC even if it did not ask.
+ * shared with the other gateways serving the same tenants. On each bridge domain one
+ * gateway, the announcer, announces the shared MAC (a gratuitous ARP and an NA every
+ * anycast_garp_ms), so that the VTEPs learn it at a live gateway without flipping between
+ * gateways; the others stay quiet while they hear it (neigh.c). The BDIF learns ARP
+ * replies sent to the shared MAC even if it did not ask.
  */
 int gw_if_set_anycast(struct gw *gw, uint16_t ifx, bool on);
 

@@ -243,19 +243,22 @@ static void arp_reply(struct gw *gw, struct gw_pkt *p, uint16_t ifx, const struc
  * 3. But every announcement moves the VTEPs' entry to its sender: with every gateway
  *    announcing, the entry flips between them every period, and a flip in the middle of a
  *    flow reorders it (the old path still holds packets when the new one delivers). So
- *    only one gateway per bridge domain announces, the one with the lowest VTEP address
- *    among those alive (a VRRP-like election without a protocol of its own): any frame
- *    from the shared MAC that reaches us from another gateway (gw_anycast_heard, from the
- *    pipeline's anycast-peer drop) says that gateway is alive on that BD. We stay quiet on
- *    a BD while we have heard a lower-addressed gateway on it within the hold time, two
- *    periods and a half (one lost announcement is no takeover), and announce at the first
- *    tick after that: a failover takes at most the hold time plus one tick (gw_tick,
- *    100 ms in vxgwd). A restarted lower gateway takes the role back at once (preemption:
- *    one move of the entry). A quiet gateway sends no periodic RA either (nd.c): an RA
- *    from the shared MAC moves the entry as well. Gateways that do not hear each other on
- *    a BD (not in each other's flood list, no common flood group) all announce there, as
- *    before: safe, but the entry flips again. Routed data teaches the VTEPs its gateway
- *    too; in a steady fabric that is the announcer, to which the VTEPs send.
+ *    only one gateway per bridge domain, the announcer, announces (a VRRP-like election
+ *    without a protocol of its own): the others hear its announcements (gw_anycast_heard,
+ *    from the pipeline's anycast-peer drop: gratuitous ARPs and NAs for the link-local
+ *    from the shared MAC) and stay quiet. A quiet gateway that has heard none for the
+ *    hold time, two periods and a half (one lost announcement is no takeover), becomes
+ *    the announcer at its next tick: a failover takes at most the hold time plus one tick
+ *    (gw_tick, 100 ms in vxgwd) after the dead one's last announcement. The role is not
+ *    preemptive: a gateway that can start announcing listens for the hold time first, so
+ *    a restarted one, its neighbours not resolved yet, does not pull the traffic from a
+ *    live announcer. Two announcers (two quiet ones taking over at once, a healed
+ *    partition) hear each other: the higher VTEP address falls quiet. A quiet gateway
+ *    sends no periodic RA either (nd.c): an RA from the shared MAC moves the entry as
+ *    well. Gateways that do not hear each other on a BD (not in each other's flood list,
+ *    no common flood group) all announce there: safe, but the entry flips again. Routed
+ *    data teaches the VTEPs its gateway too; in a steady fabric that is the announcer, to
+ *    which the VTEPs send.
  */
 static enum arp_learn_mode anycast_reply_mode(const struct gw_if *gif, const struct gw_pkt *p,
                                               const struct arp_msg *m)
