@@ -111,6 +111,7 @@ static uint32_t drop_area(enum gw_drop why)
 	case GW_DROP_NO_FLOOD:
 		return GW_DEBUG_VXLAN;
 	case GW_DROP_ARP_MALFORMED:
+	case GW_DROP_ANYCAST_QUIET: /* an ARP request, NS or RS: the neighbour areas' business */
 	case GW_DROP_ARP_NOT_FOR_US:
 	case GW_DROP_ARP_OFFLINK:
 	case GW_DROP_ARP_SPOOF:

@@ -29,6 +29,8 @@
 	_(BAD_SRC_MAC, "bad_src_mac", "source MAC multicast or zero")                              \
 	_(ANYCAST_PEER, "anycast_gateway_peer",                                                    \
 	  "from another anycast gateway (our MAC as source)")                                      \
+	_(ANYCAST_QUIET, "anycast_gateway_quiet",                                                  \
+	  "asks the anycast gateway: its bridge domain's announcer answers")                       \
 	_(MAC_STATIC_CONFLICT, "mac_static_conflict",                                              \
 	  "source MAC statically bound to another VTEP")                                           \
 	_(BUM_IGNORED, "bum_not_flooded",                                                          \

@@ -248,6 +248,9 @@ void gw_anycast_heard(struct gw *gw, uint16_t bdif, uint32_t vtep, const uint8_t
                       uint32_t len);
 /* Anycast BDIF gif is quiet: another gateway is the announcer of its BD, or none yet. */
 bool gw_anycast_quiet(const struct gw *gw, const struct gw_if *gif);
+/* A host's request to the gateway (ARP, NS, RS) on gif: when gif is quiet, p is dropped
+ * (true), the announcer answers. */
+bool gw_anycast_leaves_answer(struct gw *gw, const struct gw_if *gif, struct gw_pkt *p);
 
 /* icmp.c */
 enum gw_icmp_kind {

@@ -357,6 +357,8 @@ static void nd_ns_input(struct gw *gw, struct gw_pkt *p, uint16_t ifx, const str
 		gw_drop(gw, p, GW_DROP_ND_NOT_FOR_US);
 		return;
 	}
+	if (gw_anycast_leaves_answer(gw, gif, p))
+		return;
 	if (net_ip6_is_zero(&src)) {
 		/* someone's duplicate address detection for our address: defended with the NA to
 		 * all-nodes that RFC 4861 7.2.4 asks for, in one frame to the prober's MAC (RFC
@@ -411,6 +413,8 @@ static void nd_rs_input(struct gw *gw, struct gw_pkt *p, uint16_t ifx, const str
 	bool known_src = !net_ip6_is_zero(&src) && m->has_slla;
 	if (known_src && nd_on_link(gif, &src))
 		arp6_learn(gw->nd, ifx, &src, m->slla, ARP6_LEARN_SOLICIT, NULL, gw->now_ms);
+	if (gw_anycast_leaves_answer(gw, gif, p))
+		return;
 	if (known_src && gw_bucket_take(&gw->icmp_bucket, gw->now_ms)) {
 		/* answered to the host that asked (RFC 4861 6.2.6 allows unicast) */
 		ra_send(gw, ifx, &src, m->slla, false);

@@ -254,11 +254,12 @@ static void arp_reply(struct gw *gw, struct gw_pkt *p, uint16_t ifx, const struc
  *    a restarted one, its neighbours not resolved yet, does not pull the traffic from a
  *    live announcer. Two announcers (two quiet ones taking over at once, a healed
  *    partition) hear each other: the higher VTEP address falls quiet. A quiet gateway
- *    sends no periodic RA either (nd.c): an RA from the shared MAC moves the entry as
- *    well. Gateways that do not hear each other on a BD (not in each other's flood list,
- *    no common flood group) all announce there: safe, but the entry flips again. Routed
- *    data teaches the VTEPs its gateway too; in a steady fabric that is the announcer, to
- *    which the VTEPs send.
+ *    sends no periodic RA either (nd.c), and leaves the answers to the hosts' ARP
+ *    requests, NS and RS to the announcer (as a VRRP backup router): any frame from the
+ *    shared MAC moves the entry, to a gateway whose neighbours are not resolved. Gateways that do
+ * not hear each other on a BD (not in each other's flood list, no common flood group) all announce
+ * there: safe, but the entry flips again. Routed data teaches the VTEPs its gateway too; in a
+ * steady fabric that is the announcer, to which the VTEPs send.
  */
 static enum arp_learn_mode anycast_reply_mode(const struct gw_if *gif, const struct gw_pkt *p,
                                               const struct arp_msg *m)
@@ -322,6 +323,8 @@ void gw_arp_input(struct gw *gw, struct gw_pkt *p, uint16_t ifx)
 			gw_drop(gw, p, GW_DROP_ARP_OFFLINK);
 			return;
 		}
+		if (gw_anycast_leaves_answer(gw, gif, p))
+			return;
 		gw->cnt.arp_offlink_replies++; /* answered, not learned */
 		arp_reply(gw, p, ifx, &m);
 		return;
@@ -334,7 +337,8 @@ void gw_arp_input(struct gw *gw, struct gw_pkt *p, uint16_t ifx)
 	}
 	if (m.op == ARP_OP_REQUEST) {
 		arp_learn(gw->arp, ifx, m.spa, m.sha, ARP_LEARN_CREATE, gw->now_ms);
-		arp_reply(gw, p, ifx, &m);
+		if (!gw_anycast_leaves_answer(gw, gif, p))
+			arp_reply(gw, p, ifx, &m);
 		return;
 	}
 	/* A reply to us: confirms (and resolves) what we asked for; unsolicited ones only
@@ -370,6 +374,14 @@ static bool announcer_heard(const struct gw *gw, const struct gw_anycast_elect *
 bool gw_anycast_quiet(const struct gw *gw, const struct gw_if *gif)
 {
 	return gif->anycast && gw->params.anycast_garp_ms && !gif->elect.active;
+}
+
+bool gw_anycast_leaves_answer(struct gw *gw, const struct gw_if *gif, struct gw_pkt *p)
+{
+	if (!gw_anycast_quiet(gw, gif))
+		return false;
+	gw_drop(gw, p, GW_DROP_ANYCAST_QUIET);
+	return true;
 }
 
 /* Whether frame (from the shared MAC) is an announcement of the anycast round: a

@@ -59,6 +59,24 @@ static const uint8_t *inner(const struct lab_frame *f)
 	return f->bytes + 36;
 }
 
+/* The hold time, 2.5 default periods: a BDIF that can announce listens that long first (the
+ * first tick, at 100 ms, finds it able), as a quiet one waits that long for the announcer. */
+#define HOLD_MS 2500
+
+/* Past the listening of a fresh lab: nothing sent from the shared MAC until then, and
+ * this gateway, alone, becomes the announcer at 100 + HOLD_MS. */
+static void listen_out_at(struct lab *lab)
+{
+	lab_advance(lab, HOLD_MS);
+	CU_ASSERT_EQUAL(lab->n_cap, 0);
+	lab_advance(lab, 100);
+}
+
+static void listen_out(void)
+{
+	listen_out_at(&L);
+}
+
 static void test_uplink_refused(void)
 {
 	CU_ASSERT_EQUAL(gw_if_set_anycast(L.gw, L.up0, true), GW_E_INVAL);
@@ -74,6 +92,8 @@ static void test_uplink_refused(void)
 static void test_arp_reply_from_anycast_mac(void)
 {
 	uint8_t f[64];
+	listen_out(); /* the announcer answers */
+	lab_reset_capture(&L);
 	unsigned n = lab_arp_frame(f, ARP_OP_REQUEST, NULL, H1, IP_H1, NULL, LAB_GW10);
 	lab_from_vtep(&L, LAB_VTEP11, 5000, f, n);
 	CU_ASSERT_EQUAL_FATAL(L.n_cap, 1);
@@ -216,24 +236,6 @@ static unsigned garp_mask(void)
 			m |= 0x100;
 	}
 	return m;
-}
-
-/* The hold time, 2.5 default periods: a BDIF that can announce listens that long first (the
- * first tick, at 100 ms, finds it able), as a quiet one waits that long for the announcer. */
-#define HOLD_MS 2500
-
-/* Past the listening of a fresh lab: nothing sent from the shared MAC until then, and
- * this gateway, alone, becomes the announcer at 100 + HOLD_MS. */
-static void listen_out_at(struct lab *lab)
-{
-	lab_advance(lab, HOLD_MS);
-	CU_ASSERT_EQUAL(lab->n_cap, 0);
-	lab_advance(lab, 100);
-}
-
-static void listen_out(void)
-{
-	listen_out_at(&L);
 }
 
 static void test_periodic_gratuitous_arp(void)
@@ -403,6 +405,32 @@ static void test_one_lost_announcement_no_takeover(void)
 		lab_advance(&L, 2000);
 		CU_ASSERT_EQUAL(garps_of(LAB_GW10), 0);
 	}
+}
+
+/* A quiet gateway (listening, or hearing the announcer) leaves the answers to the hosts'
+ * ARP requests to the announcer, as a VRRP backup router: its answer would move the VTEPs'
+ * entry to it. It learns the asker all the same (ready when it becomes the announcer). */
+static void test_quiet_leaves_arp_answer(void)
+{
+	uint8_t f[64];
+	struct arp_entry_info ai;
+	unsigned n = lab_arp_frame(f, ARP_OP_REQUEST, NULL, H1, IP_H1, NULL, LAB_GW10);
+	lab_from_vtep(&L, LAB_VTEP11, 5000, f, n); /* listening */
+	CU_ASSERT_EQUAL(L.n_cap, 0);
+	CU_ASSERT_EQUAL(lab_drops(&L, GW_DROP_ANYCAST_QUIET), 1);
+	CU_ASSERT(arp_get(gw_arp(L.gw), L.bdif10, IP_H1, L.now, &ai));
+	peer_lower_on_bd10();
+	hear_gateway(&L, LAB_LOWER, 5000, LAB_GW10); /* the lower one announces: */
+	lab_advance(&L, 100);                        /* quiet from the next tick */
+	CU_ASSERT_EQUAL(L.n_cap, 0);
+	lab_from_vtep(&L, LAB_VTEP11, 5000, f, n);
+	CU_ASSERT_EQUAL(L.n_cap, 0);
+	CU_ASSERT_EQUAL(lab_drops(&L, GW_DROP_ANYCAST_QUIET), 2);
+	lab_from_vtep(&L, LAB_VTEP12, 6000, f, n); /* BD 20: this one announces there */
+	CU_ASSERT_EQUAL(L.n_cap, 0);               /* (for 10.1.10.1: not on that link) */
+	n = lab_arp_frame(f, ARP_OP_REQUEST, NULL, H2, IP_H2, NULL, LAB_GW20);
+	lab_from_vtep(&L, LAB_VTEP12, 6000, f, n);
+	CU_ASSERT_EQUAL(L.n_cap, 1);
 }
 
 /* Higher-addressed gateways defer to this one: hearing them changes nothing. */
@@ -631,6 +659,21 @@ static void test6_quiet_no_na(void)
 	CU_ASSERT_EQUAL(na_mask(&L), 0xc); /* bdif20's only */
 }
 
+/* Quiet on a BD: a host's NS for the gateway is left to the announcer (learned though). */
+static void test6_quiet_leaves_ns_answer(void)
+{
+	hear_na_of_m();
+	lab_advance(&L, 100); /* quiet from the next tick */
+	lab_reset_capture(&L);
+	struct in6_addr h1 = lab_a6("2001:db8:10::51"), gw10 = lab_a6("2001:db8:10::1");
+	uint8_t f[200];
+	unsigned n = lab_ns_frame(f, H1_6, &h1, &gw10);
+	uint64_t before = lab_drops(&L, GW_DROP_ANYCAST_QUIET);
+	lab_from_vtep(&L, LAB_VTEP11, 5000, f, n);
+	CU_ASSERT_EQUAL(count_of_type(&L, NET_ICMP6_NA), 0);
+	CU_ASSERT_EQUAL(lab_drops(&L, GW_DROP_ANYCAST_QUIET), before + 1);
+}
+
 /* Quiet on a BD: no RA there either; bdif20's go on. */
 static void test6_quiet_no_ra(void)
 {
@@ -673,13 +716,17 @@ static void test6_ra_shared(void)
 	}
 }
 
-/* A host's NS for a shared address (global or link-local): each gateway answers with the
- * shared MAC, the same NA. */
+/* A host's NS for a shared address (global or link-local): each gateway answers (as the
+ * announcer) with the shared MAC, the same NA. */
 static void test6_ns_answered_with_shared_mac(void)
 {
 	struct in6_addr h1 = lab_a6("2001:db8:10::51"),
 	                targets[2] = {lab_a6("2001:db8:10::1"), shared_ll()};
 	uint8_t f[200];
+	listen_out_at(&L);
+	listen_out_at(&M);
+	lab_reset_capture(&L);
+	lab_reset_capture(&M);
 	for (unsigned t = 0; t < 2; t++) {
 		unsigned n = lab_ns_frame(f, H1_6, &h1, &targets[t]);
 		lab_from_vtep(&L, LAB_VTEP11, 5000, f, n);
@@ -915,6 +962,7 @@ static CU_TestInfo dataplane_tests[] = {
      test_quiet_while_lower_gateway_heard},
     {"one lost announcement of the announcer: no takeover", test_one_lost_announcement_no_takeover},
     {"higher-addressed gateways heard: still the announcer", test_higher_gateway_heard_ignored},
+    {"a quiet gateway leaves the ARP answers to the announcer", test_quiet_leaves_arp_answer},
     {"a starting gateway leaves the role to a live announcer (not preemptive)",
      test_starting_gateway_not_preemptive},
     {"only announcements count, not other frames from the shared MAC",
@@ -978,6 +1026,7 @@ static CU_TestInfo ipv6_tests[] = {
     {"every round: an IPv6-only BDIF announces too", test6_round_ipv6_only},
     {"no NA either while a lower gateway is heard", test6_quiet_no_na},
     {"no periodic RA either while a lower gateway is heard", test6_quiet_no_ra},
+    {"a quiet gateway leaves the NS answers to the announcer", test6_quiet_leaves_ns_answer},
     {"RAs from the shared link-local and MAC, alike on both", test6_ra_shared},
     {"NS for shared addresses answered with the shared MAC", test6_ns_answered_with_shared_mac},
     {"NA to the shared MAC learned when the other gateway asked",
