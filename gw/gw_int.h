@@ -246,7 +246,8 @@ void gw_anycast_tick(struct gw *gw);
  * from VTEP vtep into the BD of anycast BDIF bdif; its announcements count. */
 void gw_anycast_heard(struct gw *gw, uint16_t bdif, uint32_t vtep, const uint8_t *frame,
                       uint32_t len);
-/* Anycast BDIF gif is quiet: another gateway is the announcer of its BD, or none yet. */
+/* Anycast BDIF gif is quiet: it could announce, but another gateway is the announcer of
+ * its BD, or it listens first. */
 bool gw_anycast_quiet(const struct gw *gw, const struct gw_if *gif);
 /* A host's request to the gateway (ARP, NS, RS) on gif: when gif is quiet, p is dropped
  * (true), the announcer answers. */

@@ -256,10 +256,12 @@ static void arp_reply(struct gw *gw, struct gw_pkt *p, uint16_t ifx, const struc
  *    partition) hear each other: the higher VTEP address falls quiet. A quiet gateway
  *    sends no periodic RA either (nd.c), and leaves the answers to the hosts' ARP
  *    requests, NS and RS to the announcer (as a VRRP backup router): any frame from the
- *    shared MAC moves the entry, to a gateway whose neighbours are not resolved. Gateways that do
- * not hear each other on a BD (not in each other's flood list, no common flood group) all announce
- * there: safe, but the entry flips again. Routed data teaches the VTEPs its gateway too; in a
- * steady fabric that is the announcer, to which the VTEPs send.
+ *    shared MAC moves the entry, here to a gateway whose neighbours are not resolved.
+ *    Gateways that do not hear each other on a BD (not in each other's flood list, no
+ *    common flood group) all announce there: safe, but the entry flips again. Routed data
+ *    teaches the VTEPs its gateway too; in a steady fabric that is the announcer, to
+ *    which the VTEPs send. A BDIF that cannot announce (nowhere to flood) takes no part:
+ *    it answers as any BDIF.
  */
 static enum arp_learn_mode anycast_reply_mode(const struct gw_if *gif, const struct gw_pkt *p,
                                               const struct arp_msg *m)
@@ -373,7 +375,7 @@ static bool announcer_heard(const struct gw *gw, const struct gw_anycast_elect *
 
 bool gw_anycast_quiet(const struct gw *gw, const struct gw_if *gif)
 {
-	return gif->anycast && gw->params.anycast_garp_ms && !gif->elect.active;
+	return gif->anycast && gw->params.anycast_garp_ms && gif->elect.able && !gif->elect.active;
 }
 
 bool gw_anycast_leaves_answer(struct gw *gw, const struct gw_if *gif, struct gw_pkt *p)

@@ -415,11 +415,15 @@ static void test_quiet_leaves_arp_answer(void)
 	uint8_t f[64];
 	struct arp_entry_info ai;
 	unsigned n = lab_arp_frame(f, ARP_OP_REQUEST, NULL, H1, IP_H1, NULL, LAB_GW10);
-	lab_from_vtep(&L, LAB_VTEP11, 5000, f, n); /* listening */
+	lab_advance(&L, 100); /* the first tick: it could announce, it listens first */
+	lab_from_vtep(&L, LAB_VTEP11, 5000, f, n);
 	CU_ASSERT_EQUAL(L.n_cap, 0);
 	CU_ASSERT_EQUAL(lab_drops(&L, GW_DROP_ANYCAST_QUIET), 1);
 	CU_ASSERT(arp_get(gw_arp(L.gw), L.bdif10, IP_H1, L.now, &ai));
-	peer_lower_on_bd10();
+	CU_ASSERT_EQUAL_FATAL(bd_flood_peer_add(gw_bd(L.gw), 10, LAB_LOWER), BD_OK);
+	lab_advance(&L, HOLD_MS); /* alone: the announcer */
+	CU_ASSERT_EQUAL(garps_of(LAB_GW10), 3);
+	lab_reset_capture(&L);
 	hear_gateway(&L, LAB_LOWER, 5000, LAB_GW10); /* the lower one announces: */
 	lab_advance(&L, 100);                        /* quiet from the next tick */
 	CU_ASSERT_EQUAL(L.n_cap, 0);
