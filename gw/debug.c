@@ -105,6 +105,9 @@ static uint32_t drop_area(enum gw_drop why)
 	case GW_DROP_BAD_SRC_MAC:
 	case GW_DROP_ANYCAST_PEER:
 	case GW_DROP_MAC_STATIC_CONFLICT:
+	case GW_DROP_L2_NO_BD:
+	case GW_DROP_L2_SAME_PORT:
+	case GW_DROP_L2_MTU:
 	case GW_DROP_BUM_IGNORED:
 	case GW_DROP_NOT_FOR_US:
 	case GW_DROP_NO_BDIF:

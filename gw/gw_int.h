@@ -36,6 +36,7 @@ struct gw_if {
 	uint8_t n_addrs;
 	uint32_t mtu;
 	uint32_t bd_id; /* BDIF: the bridge domain it routes for */
+	uint32_t l2_bd; /* uplink: the bridge domain it is a port of (L2 gateway), 0: none */
 	uint16_t vrfx;  /* its VRF */
 	uint8_t mac[6];
 	char name[GW_IF_NAMELEN];
