@@ -1379,6 +1379,430 @@ static void test_stress_random(void)
 	bd_table_destroy(s.t);
 }
 
+/* ---------------------------------------------------------------- L2 ports */
+
+/* Ports of the L2 gateway tests; VTEPs are never in 0/8, so no port equals a VTEP. */
+#define PORT1 1
+#define PORT2 2
+#define PORT3 3
+
+static uint32_t dest_of(const struct bd_table *t, uint32_t bdx, const uint8_t *mac)
+{
+	uint32_t v = 0;
+	return bd_mac_lookup(t, bdx, mac, &v) ? v : 0;
+}
+
+static uint32_t macs_in(const struct bd_table *t, uint32_t id)
+{
+	struct bd_info bi;
+	return bd_get(t, id, &bi) ? bi.n_macs : UINT32_MAX;
+}
+
+static void test_dest_is_port(void)
+{
+	CU_ASSERT_FALSE(bd_dest_is_port(0));
+	CU_ASSERT_TRUE(bd_dest_is_port(1));
+	CU_ASSERT_TRUE(bd_dest_is_port(BD_PORT_MAX));
+	CU_ASSERT_FALSE(bd_dest_is_port(BD_PORT_MAX + 1));
+	CU_ASSERT_FALSE(bd_dest_is_port(VTEP1));
+	CU_ASSERT_FALSE(bd_dest_is_port(IP4(1, 0, 0, 0))); /* the lowest address out of 0/8 */
+}
+
+static void test_port_add_del(void)
+{
+	struct bd_table *t = table_with_bds(64, 2); /* ids 10, 20 at bdx 0, 1 */
+	CU_ASSERT_EQUAL(bd_port_add(t, 10, 0), BD_E_INVAL);
+	CU_ASSERT_EQUAL(bd_port_add(t, 0, PORT1), BD_E_INVAL);
+	CU_ASSERT_EQUAL(bd_port_add(t, 99, PORT1), BD_E_NOENT);
+	CU_ASSERT_EQUAL(bd_port_add(t, 10, 7), BD_OK);
+	CU_ASSERT_EQUAL(bd_port_add(t, 10, BD_PORT_MAX), BD_OK);
+	CU_ASSERT_EQUAL(bd_port_add(t, 10, 3), BD_OK);
+	CU_ASSERT_EQUAL(bd_port_add(t, 10, 3), BD_OK);       /* again, same BD: no-op */
+	CU_ASSERT_EQUAL(bd_port_add(t, 20, 3), BD_E_EXISTS); /* one BD per port */
+	CU_ASSERT_EQUAL(bd_port_bdx(t, 3), 0);
+	CU_ASSERT_EQUAL(bd_port_bdx(t, 4), BD_NONE);
+	CU_ASSERT_EQUAL(bd_port_bdx(t, 0), BD_NONE);
+	const uint16_t *p = NULL;
+	CU_ASSERT_EQUAL_FATAL(bd_ports(t, 0, &p), 3);
+	CU_ASSERT_EQUAL(p[0], 3);
+	CU_ASSERT_EQUAL(p[1], 7);
+	CU_ASSERT_EQUAL(p[2], BD_PORT_MAX);
+	CU_ASSERT_EQUAL(bd_ports(t, 1, &p), 0);
+	CU_ASSERT_EQUAL(bd_ports(t, 2, &p), 0); /* no such bdx */
+	CU_ASSERT_PTR_NULL(p);
+	struct bd_info bi;
+	CU_ASSERT_TRUE(bd_get(t, 10, &bi));
+	CU_ASSERT_EQUAL_FATAL(bi.n_ports, 3);
+	CU_ASSERT_EQUAL(bi.ports[0], 3);
+	CU_ASSERT_EQUAL(bi.ports[2], BD_PORT_MAX);
+
+	CU_ASSERT_EQUAL(bd_port_del(t, 20, 3), BD_E_NOENT); /* in the other BD */
+	CU_ASSERT_EQUAL(bd_port_del(t, 10, 4), BD_E_NOENT);
+	CU_ASSERT_EQUAL(bd_port_del(t, 10, 0), BD_E_NOENT);
+	CU_ASSERT_EQUAL(bd_port_del(t, 99, 3), BD_E_NOENT);
+	CU_ASSERT_EQUAL(bd_port_del(t, 0, 3), BD_E_INVAL);
+	CU_ASSERT_EQUAL(bd_port_del(t, 10, 7), BD_OK); /* the middle one */
+	CU_ASSERT_EQUAL(bd_port_del(t, 10, 7), BD_E_NOENT);
+	CU_ASSERT_EQUAL_FATAL(bd_ports(t, 0, &p), 2);
+	CU_ASSERT_EQUAL(p[0], 3);
+	CU_ASSERT_EQUAL(p[1], BD_PORT_MAX);
+	CU_ASSERT_EQUAL(bd_port_bdx(t, 7), BD_NONE);
+	CU_ASSERT_EQUAL(bd_port_del(t, 10, 3), BD_OK);
+	CU_ASSERT_EQUAL(bd_port_add(t, 20, 3), BD_OK); /* free to join another BD now */
+	CU_ASSERT_EQUAL(bd_port_bdx(t, 3), 1);
+	bd_table_destroy(t);
+}
+
+static void test_port_sorted_bounded(void)
+{
+	struct bd_table *t = table_with_bds(64, 2);
+	/* a scrambled order: 37 is coprime with 64 */
+	for (uint32_t i = 0; i < BD_PORTS_MAX; i++)
+		CU_ASSERT_EQUAL(bd_port_add(t, 10, (uint16_t)(100 + (i * 37) % BD_PORTS_MAX)),
+		                BD_OK);
+	CU_ASSERT_EQUAL(bd_port_add(t, 10, 99), BD_E_FULL);
+	CU_ASSERT_EQUAL(bd_port_add(t, 10, 100), BD_OK); /* a member, even when full */
+	CU_ASSERT_EQUAL(bd_port_add(t, 20, 99), BD_OK);  /* the bound is per bridge domain */
+	const uint16_t *p;
+	CU_ASSERT_EQUAL_FATAL(bd_ports(t, 0, &p), BD_PORTS_MAX);
+	int wrong = 0;
+	for (uint32_t i = 0; i < BD_PORTS_MAX; i++)
+		wrong += p[i] != 100 + i;
+	CU_ASSERT_EQUAL(wrong, 0);
+	CU_ASSERT_EQUAL(bd_port_del(t, 10, 100 + BD_PORTS_MAX - 1), BD_OK); /* the last */
+	CU_ASSERT_EQUAL(bd_port_del(t, 10, 100), BD_OK);                    /* the first */
+	CU_ASSERT_EQUAL(bd_port_add(t, 10, 1), BD_OK);
+	CU_ASSERT_EQUAL(bd_port_add(t, 10, 60000), BD_OK);
+	CU_ASSERT_EQUAL(bd_port_add(t, 10, 2), BD_E_FULL);
+	CU_ASSERT_EQUAL_FATAL(bd_ports(t, 0, &p), BD_PORTS_MAX);
+	CU_ASSERT_EQUAL(p[0], 1);
+	CU_ASSERT_EQUAL(p[1], 101);
+	CU_ASSERT_EQUAL(p[BD_PORTS_MAX - 2], 100 + BD_PORTS_MAX - 2);
+	CU_ASSERT_EQUAL(p[BD_PORTS_MAX - 1], 60000);
+	bd_table_destroy(t);
+}
+
+/*
+ * Every port of the 16-bit range may be added somewhere as long as bridge domains have
+ * room: more ports than the port -> BD map can hold must be refused, not loop forever.
+ */
+static void test_port_table_bound(void)
+{
+	struct bd_table *t = bd_table_create(64);
+	uint32_t added = 0, full = 0, port = 1;
+	for (uint32_t id = 1; id <= BD_MAX && port <= BD_PORT_MAX; id++) {
+		bd_add(t, id);
+		for (uint32_t i = 0; i < BD_PORTS_MAX && port <= BD_PORT_MAX; i++, port++) {
+			int rc = bd_port_add(t, id, (uint16_t)port);
+			added += rc == BD_OK;
+			full += rc == BD_E_FULL;
+		}
+	}
+	CU_ASSERT_EQUAL(added + full, BD_PORT_MAX);
+	CU_ASSERT(added >= BD_MAX); /* one per interface of the gateway at least */
+	/* each one added is found, each one refused is not */
+	uint32_t found = 0;
+	for (port = 1; port <= BD_PORT_MAX; port++)
+		found += bd_port_bdx(t, (uint16_t)port) != BD_NONE;
+	CU_ASSERT_EQUAL(found, added);
+	if (full) {
+		/* room made by a delete is usable again */
+		uint32_t bdx = bd_port_bdx(t, 1);
+		CU_ASSERT_EQUAL(bd_port_del(t, bd_id(t, bdx), 1), BD_OK);
+		CU_ASSERT_EQUAL(bd_port_add(t, bd_id(t, bdx), 1), BD_OK);
+		/* and so is the room a deleted bridge domain leaves */
+		CU_ASSERT_EQUAL(bd_del(t, bd_id(t, bdx)), BD_OK);
+		CU_ASSERT_EQUAL(bd_add(t, BD_ID_MAX), BD_OK);
+		uint32_t readded = 0;
+		for (port = BD_PORT_MAX; port > 0 && readded < BD_PORTS_MAX; port--)
+			if (bd_port_bdx(t, (uint16_t)port) == BD_NONE)
+				readded += bd_port_add(t, BD_ID_MAX, (uint16_t)port) == BD_OK;
+		CU_ASSERT_EQUAL(readded, BD_PORTS_MAX);
+	}
+	bd_table_destroy(t);
+}
+
+static void test_port_learn_move(void)
+{
+	struct bd_table *t = table_with_bds(64, 2);
+	bd_port_add(t, 10, PORT1);
+	bd_port_add(t, 10, PORT2);
+	CU_ASSERT_EQUAL(bd_mac_learn(t, 0, MAC_A, PORT1, 1000), BD_MAC_NEW);
+	CU_ASSERT_EQUAL(dest_of(t, 0, MAC_A), PORT1);
+	CU_ASSERT_EQUAL(bd_mac_learn(t, 0, MAC_A, PORT1, 2000), BD_MAC_REFRESHED);
+	CU_ASSERT_EQUAL(bd_mac_learn(t, 0, MAC_A, VTEP1, 3000), BD_MAC_MOVED); /* port -> VTEP */
+	CU_ASSERT_EQUAL(dest_of(t, 0, MAC_A), VTEP1);
+	CU_ASSERT_EQUAL(bd_mac_learn(t, 0, MAC_A, PORT2, 4000), BD_MAC_MOVED); /* VTEP -> port */
+	CU_ASSERT_EQUAL(dest_of(t, 0, MAC_A), PORT2);
+	CU_ASSERT_EQUAL(bd_mac_learn(t, 0, MAC_A, PORT1, 5000), BD_MAC_MOVED); /* port -> port */
+	uint32_t v = 0;
+	CU_ASSERT_TRUE(bd_mac_lookup_hashed(t, 0, MAC_A, bd_mac_prefetch(t, 0, MAC_A), &v));
+	CU_ASSERT_EQUAL(v, PORT1);
+	CU_ASSERT_EQUAL(dest_of(t, 1, MAC_A), 0); /* per bridge domain */
+	struct bd_mac_stats st;
+	bd_mac_get_stats(t, &st);
+	CU_ASSERT_EQUAL(st.learned, 1);
+	CU_ASSERT_EQUAL(st.moved, 3);
+	CU_ASSERT_EQUAL(st.entries, 1);
+	/* port-learned entries age like the others */
+	bd_set_mac_aging(t, 10, 10);
+	CU_ASSERT_EQUAL(bd_mac_age(t, 15000), 0);
+	CU_ASSERT_EQUAL(bd_mac_age(t, 16000), 1);
+	CU_ASSERT_EQUAL(dest_of(t, 0, MAC_A), 0);
+	bd_table_destroy(t);
+}
+
+static void test_port_static(void)
+{
+	struct bd_table *t = table_with_bds(64, 2);
+	bd_port_add(t, 10, PORT1);
+	bd_port_add(t, 10, PORT2);
+	bd_port_add(t, 20, PORT3);
+	/* only a port of that bridge domain */
+	CU_ASSERT_EQUAL(bd_mac_static_add(t, 10, MAC_A, PORT3), BD_E_INVAL);
+	CU_ASSERT_EQUAL(bd_mac_static_add(t, 10, MAC_A, 9), BD_E_INVAL);
+	CU_ASSERT_EQUAL(bd_mac_static_add(t, 10, MAC_A, BD_PORT_MAX + 1), BD_E_INVAL); /* 0/8 */
+	CU_ASSERT_EQUAL(macs_in(t, 10), 0);
+	CU_ASSERT_EQUAL(bd_mac_static_add(t, 10, MAC_A, PORT1), BD_OK);
+	CU_ASSERT_EQUAL(dest_of(t, 0, MAC_A), PORT1);
+	/* learned elsewhere: not moved */
+	CU_ASSERT_EQUAL(bd_mac_learn(t, 0, MAC_A, VTEP1, 1000), BD_MAC_STATIC);
+	CU_ASSERT_EQUAL(bd_mac_learn(t, 0, MAC_A, PORT2, 1000), BD_MAC_STATIC);
+	CU_ASSERT_EQUAL(bd_mac_learn(t, 0, MAC_A, PORT1, 1000), BD_MAC_STATIC); /* no conflict */
+	CU_ASSERT_EQUAL(dest_of(t, 0, MAC_A), PORT1);
+	struct bd_mac_stats st;
+	bd_mac_get_stats(t, &st);
+	CU_ASSERT_EQUAL(st.static_conflicts, 2);
+	CU_ASSERT_EQUAL(st.moved, 0);
+	/* re-configured: VTEP <-> port; a port-learned dynamic entry promoted */
+	CU_ASSERT_EQUAL(bd_mac_static_add(t, 10, MAC_A, VTEP2), BD_OK);
+	CU_ASSERT_EQUAL(dest_of(t, 0, MAC_A), VTEP2);
+	CU_ASSERT_EQUAL(bd_mac_static_add(t, 10, MAC_A, PORT2), BD_OK);
+	CU_ASSERT_EQUAL(dest_of(t, 0, MAC_A), PORT2);
+	CU_ASSERT_EQUAL(bd_mac_learn(t, 0, MAC_B, PORT1, 1000), BD_MAC_NEW);
+	CU_ASSERT_EQUAL(bd_mac_static_add(t, 10, MAC_B, PORT2), BD_OK);
+	CU_ASSERT_EQUAL(bd_mac_static_add(t, 10, MAC_B, PORT3), BD_E_INVAL); /* stays on PORT2 */
+	CU_ASSERT_EQUAL(dest_of(t, 0, MAC_B), PORT2);
+	struct bd_info bi;
+	bd_get(t, 10, &bi);
+	CU_ASSERT_EQUAL(bi.n_macs, 2);
+	CU_ASSERT_EQUAL(bi.n_static_macs, 2);
+	/* a port that left the bridge domain is no longer a valid destination */
+	CU_ASSERT_EQUAL(bd_port_del(t, 10, PORT1), BD_OK);
+	CU_ASSERT_EQUAL(bd_mac_static_add(t, 10, MAC_C, PORT1), BD_E_INVAL);
+	CU_ASSERT_EQUAL(bd_mac_static_add(t, 20, MAC_C, PORT3), BD_OK);
+	CU_ASSERT_EQUAL(dest_of(t, 1, MAC_C), PORT3);
+	bd_table_destroy(t);
+}
+
+/* Learns n MACs numbered from first (mac_n) in bdx behind dest; static ones in BD id. */
+static void learn_range(struct bd_table *t, uint32_t bdx, uint32_t first, uint32_t n, uint32_t dest)
+{
+	uint8_t m[6];
+	for (uint32_t i = first; i < first + n; i++) {
+		mac_n(m, i);
+		CU_ASSERT_EQUAL(bd_mac_learn(t, bdx, m, dest, 1000), BD_MAC_NEW);
+	}
+}
+
+static void static_range(struct bd_table *t, uint32_t id, uint32_t first, uint32_t n, uint32_t dest)
+{
+	uint8_t m[6];
+	for (uint32_t i = first; i < first + n; i++) {
+		mac_n(m, i);
+		CU_ASSERT_EQUAL(bd_mac_static_add(t, id, m, dest), BD_OK);
+	}
+}
+
+/* How many of the n MACs from first are in bdx behind dest. */
+static uint32_t count_range(const struct bd_table *t, uint32_t bdx, uint32_t first, uint32_t n,
+                            uint32_t dest)
+{
+	uint8_t m[6];
+	uint32_t found = 0;
+	for (uint32_t i = first; i < first + n; i++) {
+		mac_n(m, i);
+		found += dest_of(t, bdx, m) == dest;
+	}
+	return found;
+}
+
+/*
+ * BD 10 (bdx 0): ports 1 and 2; BD 20 (bdx 1): port 3. Per BD 10 destination, 100 dynamic
+ * and 20 static MACs; BD 20's port 3 the same. A small table, so that clusters are long and
+ * the sweeps shift entries back.
+ */
+#define PF_DYN  100
+#define PF_STAT 20
+
+static struct bd_table *ports_with_macs(void)
+{
+	struct bd_table *t = table_with_bds(1024, 2);
+	bd_port_add(t, 10, PORT1);
+	bd_port_add(t, 10, PORT2);
+	bd_port_add(t, 20, PORT3);
+	const uint32_t dests[] = {PORT1, PORT2, VTEP1};
+	for (uint32_t d = 0; d < 3; d++) {
+		learn_range(t, 0, d * 1000, PF_DYN, dests[d]);
+		static_range(t, 10, d * 1000 + 500, PF_STAT, dests[d]);
+	}
+	learn_range(t, 1, 0, PF_DYN, PORT3); /* the same MACs as port 1's, in the other BD */
+	static_range(t, 20, 500, PF_STAT, PORT3);
+	return t;
+}
+
+static void test_port_del_flushes(void)
+{
+	struct bd_table *t = ports_with_macs();
+	CU_ASSERT_EQUAL(macs_in(t, 10), 3 * (PF_DYN + PF_STAT));
+	CU_ASSERT_EQUAL(bd_port_del(t, 10, PORT1), BD_OK);
+	/* port 1's dynamic and static entries are gone, nothing else */
+	CU_ASSERT_EQUAL(count_range(t, 0, 0, PF_DYN, PORT1), 0);
+	CU_ASSERT_EQUAL(count_range(t, 0, 500, PF_STAT, PORT1), 0);
+	CU_ASSERT_EQUAL(count_range(t, 0, 1000, PF_DYN, PORT2), PF_DYN);
+	CU_ASSERT_EQUAL(count_range(t, 0, 1500, PF_STAT, PORT2), PF_STAT);
+	CU_ASSERT_EQUAL(count_range(t, 0, 2000, PF_DYN, VTEP1), PF_DYN);
+	CU_ASSERT_EQUAL(count_range(t, 0, 2500, PF_STAT, VTEP1), PF_STAT);
+	CU_ASSERT_EQUAL(count_range(t, 1, 0, PF_DYN, PORT3), PF_DYN);
+	CU_ASSERT_EQUAL(count_range(t, 1, 500, PF_STAT, PORT3), PF_STAT);
+	struct bd_info bi;
+	bd_get(t, 10, &bi);
+	CU_ASSERT_EQUAL(bi.n_macs, 2 * (PF_DYN + PF_STAT));
+	CU_ASSERT_EQUAL(bi.n_static_macs, 2 * PF_STAT);
+	struct bd_mac_stats st;
+	bd_mac_get_stats(t, &st);
+	CU_ASSERT_EQUAL(st.entries, 3 * (PF_DYN + PF_STAT));
+	/* what a flushed entry counted is free again: relearned as new */
+	learn_range(t, 0, 0, 1, PORT2);
+	bd_table_destroy(t);
+}
+
+static void test_port_flush(void)
+{
+	struct bd_table *t = ports_with_macs();
+	CU_ASSERT_EQUAL(bd_mac_flush_port(t, 0), 0);
+	CU_ASSERT_EQUAL(bd_mac_flush_port(t, 9), 0); /* in no bridge domain */
+	CU_ASSERT_EQUAL(bd_mac_flush_port(t, PORT2), PF_DYN);
+	CU_ASSERT_EQUAL(bd_mac_flush_port(t, PORT2), 0);
+	CU_ASSERT_EQUAL(count_range(t, 0, 1000, PF_DYN, PORT2), 0);
+	CU_ASSERT_EQUAL(count_range(t, 0, 1500, PF_STAT, PORT2), PF_STAT); /* statics stay */
+	CU_ASSERT_EQUAL(count_range(t, 0, 0, PF_DYN, PORT1), PF_DYN);
+	CU_ASSERT_EQUAL(count_range(t, 0, 2000, PF_DYN, VTEP1), PF_DYN);
+	CU_ASSERT_EQUAL(count_range(t, 1, 0, PF_DYN, PORT3), PF_DYN);
+	CU_ASSERT_EQUAL(bd_mac_flush_port(t, PORT3), PF_DYN);
+	CU_ASSERT_EQUAL(count_range(t, 0, 0, PF_DYN, PORT1), PF_DYN); /* same MACs, other BD */
+	CU_ASSERT_EQUAL(count_range(t, 1, 500, PF_STAT, PORT3), PF_STAT);
+	struct bd_mac_stats st;
+	bd_mac_get_stats(t, &st);
+	CU_ASSERT_EQUAL(st.port_flushed, 2 * PF_DYN);
+	CU_ASSERT_EQUAL(st.aged, 0);
+	CU_ASSERT_EQUAL(st.entries, 4 * PF_STAT + 2 * PF_DYN);
+	struct bd_info bi;
+	bd_get(t, 10, &bi);
+	CU_ASSERT_EQUAL(bi.n_macs, 3 * PF_STAT + 2 * PF_DYN);
+	CU_ASSERT_EQUAL(bi.n_static_macs, 3 * PF_STAT);
+	/* relearned wherever they show up next */
+	learn_range(t, 0, 1000, PF_DYN, VTEP2);
+	CU_ASSERT_EQUAL(bd_port_bdx(t, PORT2), 0); /* a flush keeps the membership */
+	bd_table_destroy(t);
+}
+
+static void test_port_bd_del(void)
+{
+	struct bd_table *t = ports_with_macs();
+	CU_ASSERT_EQUAL(bd_del(t, 10), BD_OK);
+	CU_ASSERT_EQUAL(bd_port_bdx(t, PORT1), BD_NONE);
+	CU_ASSERT_EQUAL(bd_port_bdx(t, PORT2), BD_NONE);
+	CU_ASSERT_EQUAL(bd_port_bdx(t, PORT3), 1);
+	CU_ASSERT_EQUAL(bd_mac_flush_port(t, PORT1), 0);
+	const uint16_t *p;
+	CU_ASSERT_EQUAL(bd_ports(t, 0, &p), 0);
+	struct bd_mac_stats st;
+	bd_mac_get_stats(t, &st);
+	CU_ASSERT_EQUAL(st.entries, PF_DYN + PF_STAT);
+	/* a port of the deleted BD may join another one; a new BD at that bdx has no port */
+	CU_ASSERT_EQUAL(bd_port_add(t, 20, PORT1), BD_OK);
+	CU_ASSERT_EQUAL(bd_add(t, 30), BD_OK);
+	CU_ASSERT_EQUAL(bd_index(t, 30), 0);
+	struct bd_info bi;
+	bd_get(t, 30, &bi);
+	CU_ASSERT_EQUAL(bi.n_ports, 0);
+	CU_ASSERT_EQUAL(bi.n_macs, 0);
+	CU_ASSERT_EQUAL(bd_port_add(t, 30, PORT2), BD_OK);
+	CU_ASSERT_EQUAL(bd_port_del(t, 30, PORT1), BD_E_NOENT);
+	CU_ASSERT_EQUAL_FATAL(bd_ports(t, 1, &p), 2);
+	CU_ASSERT_EQUAL(p[0], PORT1);
+	CU_ASSERT_EQUAL(p[1], PORT3);
+	bd_table_destroy(t);
+}
+
+static void test_port_mac_limit(void)
+{
+	struct bd_table *t = table_with_bds(64, 1);
+	bd_port_add(t, 10, PORT1);
+	bd_port_add(t, 10, PORT2);
+	bd_set_mac_limit(t, 10, 3);
+	static_range(t, 10, 100, 2, PORT1); /* statics don't count */
+	learn_range(t, 0, 0, 2, PORT1);
+	learn_range(t, 0, 2, 1, VTEP1);
+	uint8_t m[6];
+	mac_n(m, 3);
+	CU_ASSERT_EQUAL(bd_mac_learn(t, 0, m, PORT2, 0), BD_MAC_LIMIT);
+	CU_ASSERT_EQUAL(bd_mac_learn(t, 0, m, VTEP1, 0), BD_MAC_LIMIT);
+	mac_n(m, 0);
+	CU_ASSERT_EQUAL(bd_mac_learn(t, 0, m, PORT2, 0), BD_MAC_MOVED); /* a move needs no room */
+	/* a flush of port 1 makes room for one; deleting port 2 for the moved one */
+	CU_ASSERT_EQUAL(bd_mac_flush_port(t, PORT1), 1);
+	learn_range(t, 0, 3, 1, PORT2);
+	mac_n(m, 4);
+	CU_ASSERT_EQUAL(bd_mac_learn(t, 0, m, PORT1, 0), BD_MAC_LIMIT);
+	CU_ASSERT_EQUAL(bd_port_del(t, 10, PORT2), BD_OK);
+	learn_range(t, 0, 4, 2, VTEP1);
+	struct bd_mac_stats st;
+	bd_mac_get_stats(t, &st);
+	CU_ASSERT_EQUAL(st.limit_drops, 3);
+	struct bd_info bi;
+	bd_get(t, 10, &bi);
+	CU_ASSERT_EQUAL(bi.n_macs, 5);
+	CU_ASSERT_EQUAL(bi.n_static_macs, 2);
+	bd_table_destroy(t);
+}
+
+static int check_port_dest(const struct bd_mac_info *mi, void *arg)
+{
+	unsigned *bad = arg;
+	/* mac_n numbering: 0 on port 1, 1 static on port 2, 2 on VTEP1 */
+	static const uint32_t want[] = {PORT1, PORT2, VTEP1};
+	uint32_t n = mi->mac[5];
+	if (n > 2 || mi->vtep != want[n] || mi->is_static != (n == 1) ||
+	    bd_dest_is_port(mi->vtep) != (n < 2))
+		(*bad)++;
+	return 0;
+}
+
+static void test_port_walk(void)
+{
+	struct bd_table *t = table_with_bds(64, 1);
+	bd_port_add(t, 10, PORT1);
+	bd_port_add(t, 10, PORT2);
+	learn_range(t, 0, 0, 1, PORT1);
+	static_range(t, 10, 1, 1, PORT2);
+	learn_range(t, 0, 2, 1, VTEP1);
+	struct mac_rec r = {.n = 0};
+	CU_ASSERT_EQUAL(bd_mac_walk(t, 10, 3000, collect_mac, &r), 0);
+	CU_ASSERT_EQUAL_FATAL(r.n, 3);
+	CU_ASSERT_EQUAL(r.m[0].vtep, PORT1);
+	CU_ASSERT_EQUAL(r.m[0].age_ms, 2000);
+	CU_ASSERT_EQUAL(r.m[1].vtep, PORT2);
+	CU_ASSERT_TRUE(r.m[1].is_static);
+	CU_ASSERT_EQUAL(r.m[2].vtep, VTEP1);
+	unsigned bad = 0;
+	CU_ASSERT_EQUAL(bd_mac_walk(t, 0, 3000, check_port_dest, &bad), 0);
+	CU_ASSERT_EQUAL(bd_mac_foreach(t, 3000, check_port_dest, &bad), 0);
+	CU_ASSERT_EQUAL(bad, 0);
+	bd_table_destroy(t);
+}
+
 static CU_TestInfo hdr_tests[] = {
     {"parse: short", test_hdr_parse_short},
     {"parse: I flag clear", test_hdr_parse_no_i},
@@ -1435,12 +1859,28 @@ static CU_TestInfo mac_tests[] = {
     CU_TEST_INFO_NULL,
 };
 
+static CU_TestInfo port_tests[] = {
+    {"bd_dest_is_port", test_dest_is_port},
+    {"add/del, one bridge domain per port", test_port_add_del},
+    {"sorted, BD_PORTS_MAX", test_port_sorted_bounded},
+    {"every 16-bit port: refused or found", test_port_table_bound},
+    {"learn on a port, move to a VTEP and back", test_port_learn_move},
+    {"static MAC on a port", test_port_static},
+    {"port del flushes its MACs only", test_port_del_flushes},
+    {"flush port: dynamic only", test_port_flush},
+    {"bd_del releases its ports", test_port_bd_del},
+    {"mac_limit counts port-learned MACs", test_port_mac_limit},
+    {"walk and foreach report the port", test_port_walk},
+    CU_TEST_INFO_NULL,
+};
+
 static CU_SuiteInfo suites[] = {
     {"vxlan header", NULL, NULL, NULL, NULL, hdr_tests},
     {"encap", NULL, NULL, NULL, NULL, encap_tests},
     {"bridge domain", NULL, NULL, NULL, NULL, bd_tests},
     {"peers", NULL, NULL, NULL, NULL, peer_tests},
     {"mac table", NULL, NULL, NULL, NULL, mac_tests},
+    {"l2 ports", NULL, NULL, NULL, NULL, port_tests},
     CU_SUITE_INFO_NULL,
 };
 
