@@ -1101,6 +1101,7 @@ static void test_mac_foreach(void)
 #define ST_CAP   2048
 #define ST_VTEPS 4
 #define ST_OPS   250000
+#define ST_PORTS 8 /* local ports 1..ST_PORTS, joining and leaving the bridge domains */
 
 struct ref_mac {
 	bool present, is_static;
@@ -1112,6 +1113,7 @@ struct ref_model {
 	uint32_t n_dyn[ST_BDS];
 	uint32_t limit[ST_BDS], aging[ST_BDS];
 	uint32_t n_total;
+	int port_b[ST_PORTS + 1]; /* the bridge domain of each port, -1: none */
 };
 
 struct stress {
@@ -1120,6 +1122,7 @@ struct stress {
 	uint8_t macs[ST_MACS][6];
 	uint64_t now_ms;
 	int mismatches;
+	size_t port_del_flushed; /* entries a port's leaving took along */
 };
 
 static uint32_t st_id(int b)
@@ -1183,18 +1186,37 @@ static size_t ref_age(struct ref_model *r, uint32_t now_s)
 	return n;
 }
 
-static void ref_clear(struct ref_model *r, int only_b, bool statics_too)
+/* Removes the entries of only_b (-1: all), those behind dest only unless it is 0. */
+static size_t ref_clear(struct ref_model *r, int only_b, bool statics_too, uint32_t dest)
 {
+	size_t n = 0;
 	for (int b = 0; b < ST_BDS; b++)
-		for (int i = 0; i < ST_MACS; i++)
-			if ((only_b < 0 || b == only_b) && r->m[b][i].present &&
-			    (statics_too || !r->m[b][i].is_static))
+		for (int i = 0; i < ST_MACS; i++) {
+			const struct ref_mac *e = &r->m[b][i];
+			if ((only_b < 0 || b == only_b) && e->present &&
+			    (statics_too || !e->is_static) && (!dest || e->vtep == dest)) {
 				ref_remove(r, b, i);
+				n++;
+			}
+		}
+	return n;
+}
+
+static uint32_t st_port(void)
+{
+	return 1 + rng_below(ST_PORTS);
+}
+
+/* Where the data plane learns from: a VTEP, or a port of that bridge domain. */
+static uint32_t st_learn_dest(const struct stress *s, int b)
+{
+	uint32_t port = st_port();
+	return rng_below(2) && s->ref.port_b[port] == b ? port : st_vtep(rng_below(ST_VTEPS));
 }
 
 static void st_op_learn(struct stress *s, int b, int mi)
 {
-	uint32_t vtep = st_vtep(rng_below(ST_VTEPS));
+	uint32_t vtep = st_learn_dest(s, b);
 	int want = ref_learn(&s->ref, b, mi, vtep, (uint32_t)(s->now_ms / 1000));
 	int got = bd_mac_learn(s->t, bd_index(s->t, st_id(b)), s->macs[mi], vtep, s->now_ms);
 	st_expect(s, got == want);
@@ -1213,9 +1235,12 @@ static void st_op_static(struct stress *s, int b, int mi)
 	struct ref_model *r = &s->ref;
 	struct ref_mac *e = &r->m[b][mi];
 	if (rng_below(2)) {
-		uint32_t vtep = st_vtep(rng_below(ST_VTEPS));
+		/* any port: only one of that bridge domain is accepted */
+		uint32_t vtep = rng_below(3) ? st_vtep(rng_below(ST_VTEPS)) : st_port();
 		int want = BD_OK;
-		if (e->present && !e->is_static) {
+		if (bd_dest_is_port(vtep) && r->port_b[vtep] != b) {
+			want = BD_E_INVAL;
+		} else if (e->present && !e->is_static) {
 			r->n_dyn[b]--;
 		} else if (!e->present) {
 			if (r->n_total >= ST_CAP)
@@ -1247,7 +1272,10 @@ static void st_op_config(struct stress *s, int b)
 		st_expect(s, bd_set_mac_limit(s->t, st_id(b), r->limit[b]) == BD_OK);
 		break;
 	default: /* delete and re-create: flushes everything, settings back to default */
-		ref_clear(r, b, true);
+		ref_clear(r, b, true, 0);
+		for (int p = 1; p <= ST_PORTS; p++)
+			if (r->port_b[p] == b)
+				r->port_b[p] = -1;
 		r->aging[b] = BD_MAC_AGING_DEFAULT;
 		r->limit[b] = BD_MAC_LIMIT_DEFAULT;
 		st_expect(s, bd_del(s->t, st_id(b)) == BD_OK);
@@ -1259,8 +1287,61 @@ static void st_op_config(struct stress *s, int b)
 static void st_op_clear(struct stress *s)
 {
 	int b = rng_below(2) ? -1 : (int)rng_below(ST_BDS);
-	ref_clear(&s->ref, b, false);
+	ref_clear(&s->ref, b, false, 0);
 	bd_mac_clear_dynamic(s->t, b < 0 ? 0 : st_id(b));
+}
+
+static int ref_port_add(struct ref_model *r, int b, uint32_t port)
+{
+	if (r->port_b[port] >= 0)
+		return r->port_b[port] == b ? BD_OK : BD_E_EXISTS;
+	r->port_b[port] = b;
+	return BD_OK;
+}
+
+/* A port joins or leaves bridge domain b, or its link goes down (a flush). */
+static void st_op_port(struct stress *s, int b)
+{
+	struct ref_model *r = &s->ref;
+	uint32_t port = st_port();
+	int pb = r->port_b[port];
+	switch (rng_below(3)) {
+	case 0:
+		st_expect(s,
+		          bd_port_add(s->t, st_id(b), (uint16_t)port) == ref_port_add(r, b, port));
+		break;
+	case 1:
+		if (pb == b) {
+			r->port_b[port] = -1;
+			s->port_del_flushed += ref_clear(r, b, true, port);
+		}
+		st_expect(s, bd_port_del(s->t, st_id(b), (uint16_t)port) ==
+		                 (pb == b ? BD_OK : BD_E_NOENT));
+		break;
+	default: {
+		size_t want = pb < 0 ? 0 : ref_clear(r, pb, false, port);
+		st_expect(s, bd_mac_flush_port(s->t, (uint16_t)port) == want);
+		break;
+	}
+	}
+}
+
+/* Membership both ways: each port's bridge domain, each bridge domain's sorted ports. */
+static void st_verify_ports(struct stress *s)
+{
+	for (int b = 0; b < ST_BDS; b++) {
+		const uint16_t *ports;
+		size_t n = bd_ports(s->t, bd_index(s->t, st_id(b)), &ports), k = 0;
+		for (uint32_t p = 1; p <= ST_PORTS; p++)
+			if (s->ref.port_b[p] == b)
+				st_expect(s, k < n && ports[k++] == p);
+		st_expect(s, k == n);
+	}
+	for (uint32_t p = 1; p <= ST_PORTS; p++) {
+		int b = s->ref.port_b[p];
+		uint32_t want = b < 0 ? BD_NONE : bd_index(s->t, st_id(b));
+		st_expect(s, bd_port_bdx(s->t, (uint16_t)p) == want);
+	}
 }
 
 static void st_op_age(struct stress *s)
@@ -1319,6 +1400,7 @@ static void st_verify_all(struct stress *s)
 	bd_mac_get_stats(s->t, &st);
 	st_expect(s, st.entries == s->ref.n_total);
 	st_verify_foreach(s);
+	st_verify_ports(s);
 }
 
 static void st_setup(struct stress *s)
@@ -1332,6 +1414,8 @@ static void st_setup(struct stress *s)
 	/* Random unicast MACs; distinct by construction (index in the low bits). */
 	for (uint32_t i = 0; i < ST_MACS; i++)
 		mac_set(s->macs[i], (rng() & 0xfcffffff0000ull) | 0x020000000000ull | i);
+	for (int p = 0; p <= ST_PORTS; p++)
+		s->ref.port_b[p] = -1;
 	s->now_ms = 5000;
 }
 
@@ -1348,8 +1432,10 @@ static void test_stress_random(void)
 		s.now_ms += rng_below(20);
 		if (r < 6000)
 			st_op_learn(&s, b, mi);
-		else if (r < 9300)
+		else if (r < 9260)
 			st_op_lookup(&s, b, mi);
+		else if (r < 9300)
+			st_op_port(&s, b);
 		else if (r < 9940)
 			st_op_static(&s, b, mi);
 		else if (r < 9946)
@@ -1366,15 +1452,19 @@ static void test_stress_random(void)
 	bd_mac_get_stats(s.t, &st);
 	/* the run must have hit the interesting paths, or it proves little */
 	if (getenv("VX_STRESS_VERBOSE"))
-		printf("\nlearned %llu moved %llu conflicts %llu limit %llu full %llu aged %llu\n",
+		printf("\nlearned %llu moved %llu conflicts %llu limit %llu full %llu aged %llu "
+		       "port flushed %llu port del flushed %zu\n",
 		       (unsigned long long)st.learned, (unsigned long long)st.moved,
 		       (unsigned long long)st.static_conflicts, (unsigned long long)st.limit_drops,
-		       (unsigned long long)st.full_drops, (unsigned long long)st.aged);
+		       (unsigned long long)st.full_drops, (unsigned long long)st.aged,
+		       (unsigned long long)st.port_flushed, s.port_del_flushed);
 	CU_ASSERT(st.limit_drops > 0);
 	CU_ASSERT(st.full_drops > 0);
 	CU_ASSERT(st.aged > 0);
 	CU_ASSERT(st.moved > 0);
 	CU_ASSERT(st.static_conflicts > 0);
+	CU_ASSERT(st.port_flushed > 0);
+	CU_ASSERT(s.port_del_flushed > 0);
 	CU_ASSERT_EQUAL(s.mismatches, 0);
 	bd_table_destroy(s.t);
 }
