@@ -615,7 +615,7 @@ static const struct {
 } l3_parts[] = {
     [L3_ADDR] = {"ip address", "IP address", "has them"},
     [L3_ADDR6] = {"ipv6 address", "IPv6 address", "has them"},
-    [L3_VRF] = {"vrf", "vrf", "routes in one"},
+    [L3_VRF] = {"vrf", "vrf", "is in one"},
     [L3_ND] = {"ipv6 nd", "ipv6 nd settings", "advertises"},
 };
 
