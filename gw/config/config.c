@@ -1856,9 +1856,49 @@ static int check_ipv6(const struct gw_cfg *c, char *err)
 	return GW_CFG_OK;
 }
 
+/* A static entry (`what`, its words) on interface ifname: refused when that is a port. */
+static int check_not_port(const struct gw_cfg *c, const char *ifname, const char *what, char *err)
+{
+	const struct gw_cfg_if *f = gw_cfg_if_find(c, ifname);
+	if (!f || !f->l2_bd)
+		return GW_CFG_OK;
+	return fail(err,
+	            "%s: %s is a port of bridge-domain %u: an L2 port has no neighbours or routes "
+	            "(the BDIF of bridge-domain %u has them)",
+	            what, f->name, f->l2_bd, f->l2_bd);
+}
+
+/* Static neighbours and IPv6 routes that name an interface: not on a port. */
+static int check_port_statics(const struct gw_cfg *c, char *err)
+{
+	char what[160];
+	for (size_t i = 0; i < c->arps.n; i++) {
+		const struct gw_cfg_arp *a = &c->arps.v[i];
+		snprintf(what, sizeof(what), "arp %s %s", ipstr(a->ip), a->ifname);
+		if (check_not_port(c, a->ifname, what, err))
+			return GW_CFG_ERR;
+	}
+	for (size_t i = 0; i < c->nbrs6.n; i++) {
+		const struct gw_cfg_nbr6 *e = &c->nbrs6.v[i];
+		snprintf(what, sizeof(what), "ipv6 neighbor %s %s", ip6str(&e->ip), e->ifname);
+		if (check_not_port(c, e->ifname, what, err))
+			return GW_CFG_ERR;
+	}
+	for (size_t i = 0; i < c->routes6.n; i++) {
+		const struct gw_cfg_route6 *r = &c->routes6.v[i];
+		snprintf(what, sizeof(what), "ipv6 route %s/%u %s", ip6str(&r->pfx), r->len,
+		         nh6str(r));
+		if (r->ifname[0] && check_not_port(c, r->ifname, what, err))
+			return GW_CFG_ERR;
+	}
+	return GW_CFG_OK;
+}
+
 /* L2 ports: in a bridge domain that exists, without L3 settings; static MACs on ports. */
 static int check_l2(const struct gw_cfg *c, char *err)
 {
+	if (check_port_statics(c, err))
+		return GW_CFG_ERR;
 	for (size_t i = 0; i < c->ifs.n; i++) {
 		const struct gw_cfg_if *f = &c->ifs.v[i];
 		if (!f->l2_bd)

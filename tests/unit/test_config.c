@@ -522,6 +522,12 @@ static void test_l2_lines_refused(void)
 	    {MAC_ON_PORT "up0.100\ninterface ethernet up0.100\n no bridge-domain",
 	     "mac-address-table static 02:00:00:00:00:aa bridge-domain 10 interface up0.100"},
 	    {MAC_ON_PORT "up0.100\nno interface ethernet up0.100", "up0.100 is still used by"},
+	    {"arp 10.1.10.9 02:00:00:00:00:09 up1",
+	     "arp 10.1.10.9 up1: up1 is a port of bridge-domain 20: an L2 port has no neighbours"},
+	    {"ipv6 neighbor fe80::9 02:00:00:00:00:09 up1",
+	     "ipv6 neighbor fe80::9 up1: up1 is a port"},
+	    {"ipv6 route 2001:db8:9::/48 fe80::9 up0.100",
+	     "ipv6 route 2001:db8:9::/48 fe80::9 up0.100: up0.100 is a port"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		refused_after(BASE_L2, cases[i][0], cases[i][1]);
