@@ -186,6 +186,17 @@ static inline bool gw_l2_fits(uint32_t len, uint32_t mtu)
 	return len <= NET_ETH_HLEN + mtu;
 }
 
+/*
+ * The MTU a sender's super-packet switched out of a port of MTU port_mtu is cut to: the
+ * segment's, which its BDIF's MTU (bdif_mtu, 0: no BDIF) states when smaller, as the hosts
+ * of the segment use it (a VTEP's super-packet arrives without its segment size); else
+ * the port's.
+ */
+static inline uint32_t gw_l2_seg_mtu(uint32_t port_mtu, uint32_t bdif_mtu)
+{
+	return bdif_mtu && bdif_mtu < port_mtu ? bdif_mtu : port_mtu;
+}
+
 /* The flow hash of a switched frame (data at its Ethernet header, len bytes) for the VXLAN
  * source port: its IP flow (as routed packets), else its MACs. */
 static inline uint32_t gw_l2_flow_hash(const uint8_t *frame, uint32_t len)

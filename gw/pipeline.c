@@ -315,9 +315,11 @@ void gw_l2_port_output(struct gw *gw, struct gw_pkt *p, uint16_t ifx)
 {
 	struct gw_if *gif = &gw->ifs[ifx];
 	enum gw_drop why = gw_l2_if_down_drop(gif->up);
-	if (!why && (!gw_l2_fits(p->len, gif->mtu) || (p->flags & GW_PKT_GSO))) {
-		if (l2_is_super(p, gif->mtu)) {
-			gw_l2_segment(gw, p, ifx, gif->mtu);
+	uint16_t bdif = gw_bdif_for_bdx(gw, p->bdx);
+	uint32_t seg_mtu = gw_l2_seg_mtu(gif->mtu, bdif ? gw->ifs[bdif].mtu : 0);
+	if (!why && (!gw_l2_fits(p->len, seg_mtu) || (p->flags & GW_PKT_GSO))) {
+		if (l2_is_super(p, seg_mtu)) {
+			gw_l2_segment(gw, p, ifx, seg_mtu);
 			return;
 		}
 		why = gw_l2_fits(p->len, gif->mtu) ? 0 : GW_DROP_L2_MTU;

@@ -111,11 +111,13 @@ struct fast_sw {
 	uint16_t from_port;
 };
 
+/* bdif_mtu: the bridge domain's BDIF's (0: none); a frame beyond the segment's MTU may be
+ * a super-packet to cut (gw_l2_seg_mtu): the main thread's */
 static bool fast_sw_port_ok(const struct gw_fast *w, const struct gw_fwd_if *oif,
-                            const struct gw_pkt *p, uint32_t len)
+                            const struct gw_pkt *p, uint32_t len, uint32_t bdif_mtu)
 {
 	return oif->up && oif->l2_port && w->port_tx[oif->port] && !(p->flags & GW_PKT_GSO) &&
-	       gw_l2_fits(len, oif->mtu) && w->n_tx_eth < GW_FAST_TX_MAX;
+	       gw_l2_fits(len, gw_l2_seg_mtu(oif->mtu, bdif_mtu)) && w->n_tx_eth < GW_FAST_TX_MAX;
 }
 
 /* The frame starts at p->data now, its tag gone: the first write to the packet. */
@@ -186,7 +188,8 @@ static bool fast_switch(struct gw_fast *w, const struct gw_fwd *f, struct gw_pkt
 	switch (
 	    gw_l2_switch(eth, b->bdif, c->ifs[b->bdif].mac, true, m->vtep, sw->from_port, &why)) {
 	case GW_L2_TO_PORT:
-		if (!fast_sw_port_ok(w, &c->ifs[m->vtep], p, len))
+		if (!fast_sw_port_ok(w, &c->ifs[m->vtep], p, len,
+		                     b->bdif ? c->ifs[b->bdif].mtu : 0))
 			return false;
 		fast_sw_to_port(w, c, p, sw, (uint16_t)m->vtep);
 		return true;

@@ -281,6 +281,36 @@ static void test_port_has_no_address(void)
 	CU_ASSERT(gw_if_get(L.gw, P1, &info) && info.l2_bd == 10);
 }
 
+/*
+ * A sender's TCP super-packet from a VTEP is cut to its segment's MTU (the BDIF's, 1450
+ * here) on the way out of a port of MTU 1500, as its NIC would have; a UDP datagram of
+ * that size is no super-packet and leaves whole.
+ */
+static void test_super_packet_to_port(void)
+{
+	CU_ASSERT_EQUAL(gw_if_set_mtu(L.gw, L.bdif10, 1450), GW_OK);
+	from_p1(F, udp_frame(F, BCAST, H4, IP_H4, 0x0a010aff, 10));
+	lab_reset_capture(&L);
+	unsigned n = udp_frame(F, H4, H1, IP_H1, IP_H4, 1480 - 28);
+	lab_from_vtep(&L, LAB_VTEP11, 5000, F, n);
+	CU_ASSERT_EQUAL(L.n_cap, 1);
+	CU_ASSERT_EQUAL(L.cap[0].len, n + 4);
+	/* TCP, 1900 bytes of payload in one IP packet */
+	lab_reset_capture(&L);
+	n = lab_eth(F, H4, H1, NET_ETHERTYPE_IP);
+	n += lab_ip(F + n, IP_H1, IP_H4, 6, 64, 20 + 1900, true);
+	uint8_t *t = F + n;
+	memset(t, 0, 20 + 1900);
+	t[0] = 0x30, t[1] = 0x39, t[3] = 80, t[12] = 5 << 4, t[13] = 0x10;
+	n += 20 + 1900;
+	lab_from_vtep(&L, LAB_VTEP11, 5000, F, n);
+	CU_ASSERT_EQUAL(L.n_cap, 2); /* 1410 + 490 bytes of payload */
+	for (unsigned i = 0; i < L.n_cap; i++) {
+		CU_ASSERT(L.cap[i].len <= 14 + 4 + 1450);
+		CU_ASSERT_EQUAL(L.cap[i].ifx, P1);
+	}
+}
+
 /* A bridge domain of ports alone (no VNI), with a BDIF: a VLAN's plain SVI. */
 static void test_ports_only_bd(void)
 {
@@ -327,6 +357,7 @@ static CU_TestInfo tests[] = {
     {"port MTU; a port going down forgets its MACs", test_mtu_and_down},
     {"a port carries no address", test_port_has_no_address},
     {"a bridge domain of ports alone, with a BDIF", test_ports_only_bd},
+    {"a TCP super-packet from a VTEP cut to the segment's MTU", test_super_packet_to_port},
     CU_TEST_INFO_NULL,
 };
 
