@@ -201,12 +201,13 @@ void gw_debug_drop(struct gw *gw, const struct gw_pkt *p, enum gw_drop why)
 	}
 }
 
-void gw_debug_learn(struct gw *gw, const struct gw_pkt *p, const uint8_t *mac, int r)
+void gw_debug_learn(struct gw *gw, const struct gw_pkt *p, const uint8_t *mac, uint32_t dest, int r)
 {
 	char m[NET_MAC_STRLEN], v[NET_IP_STRLEN];
 	if (r != BD_MAC_NEW && r != BD_MAC_MOVED)
 		return;
-	gw_debug_log(gw, "vxlan: bridge-domain %u: %s %s behind VTEP %s", bd_id(gw->bd, p->bdx),
-	             r == BD_MAC_NEW ? "learned" : "moved", net_mac_fmt(mac, m),
-	             net_ip_fmt(p->outer_src, v));
+	const char *where = bd_dest_is_port(dest) ? "on port" : "behind VTEP";
+	const char *name = bd_dest_is_port(dest) ? gw->ifs[dest].name : net_ip_fmt(dest, v);
+	gw_debug_log(gw, "vxlan: bridge-domain %u: %s %s %s %s", bd_id(gw->bd, p->bdx),
+	             r == BD_MAC_NEW ? "learned" : "moved", net_mac_fmt(mac, m), where, name);
 }

@@ -281,6 +281,13 @@ void gw_ip4_fragment(struct gw *gw, struct gw_pkt *p, uint16_t ifx, uint32_t nh,
  * mtu, as the sender's NIC would have, and send each; consumes p. */
 void gw_ip4_segment(struct gw *gw, struct gw_pkt *p, uint16_t ifx, uint32_t nh, uint32_t mtu);
 
+/* frag.c: cut TCP super-packet p (data at its Ethernet header, an IPv4 or IPv6 frame) into
+ * frames whose IP packets fit mtu, and send each out of L2 port ifx; consumes p. */
+void gw_l2_segment(struct gw *gw, struct gw_pkt *p, uint16_t ifx, uint32_t mtu);
+/* pipeline.c: frame p (data at its untagged Ethernet header, p->bdx its bridge domain)
+ * leaves L2 port ifx: its VLAN tag pushed, a super-packet cut, counted; consumes p. */
+void gw_l2_port_output(struct gw *gw, struct gw_pkt *p, uint16_t ifx);
+
 /* ---- IPv6 ---- */
 /* ip6.c: output of a routed or locally originated IPv6 packet (data at the IPv6 header)
  * toward next hop nh on ifx: egress checks (up, MTU: packet too big), then the neighbour. */

@@ -157,6 +157,7 @@ struct bd_table {
 	struct idx_map by_id;
 	struct idx_map by_vni;
 	struct idx_map by_port; /* local port -> its bridge domain */
+	uint32_t n_ports;       /* in by_port: at most BD_MAX, which keeps it half empty */
 };
 
 static uint64_t mac_key(uint32_t bdx, const uint8_t *mac)
@@ -433,6 +434,7 @@ int bd_del(struct bd_table *t, uint32_t id)
 	mac_flush_bd(t, bdx);
 	for (uint32_t i = 0; i < bd->n_ports; i++)
 		idx_map_del(&t->by_port, bd->ports[i]);
+	t->n_ports -= bd->n_ports;
 	idx_map_del(&t->by_id, id);
 	if (bd->vni)
 		idx_map_del(&t->by_vni, bd->vni);
@@ -670,7 +672,8 @@ int bd_port_add(struct bd_table *t, uint32_t id, uint16_t port)
 	uint32_t bdx = (uint32_t)(bd - t->bds), at = idx_map_get(&t->by_port, port);
 	if (at != BD_NONE)
 		return at == bdx ? BD_OK : BD_E_EXISTS;
-	if (bd->n_ports == BD_PORTS_MAX)
+	/* by_port is sized for BD_MAX keys: a full one would never end a probe */
+	if (bd->n_ports == BD_PORTS_MAX || t->n_ports == BD_MAX)
 		return BD_E_FULL;
 	if (!bd->ports && !(bd->ports = malloc(BD_PORTS_MAX * sizeof(*bd->ports))))
 		return BD_E_NOMEM;
@@ -678,6 +681,7 @@ int bd_port_add(struct bd_table *t, uint32_t id, uint16_t port)
 	memmove(&bd->ports[i + 1], &bd->ports[i], (bd->n_ports - i) * sizeof(*bd->ports));
 	bd->ports[i] = port;
 	bd->n_ports++;
+	t->n_ports++;
 	idx_map_put(&t->by_port, port, bdx);
 	return BD_OK;
 }
@@ -694,6 +698,7 @@ int bd_port_del(struct bd_table *t, uint32_t id, uint16_t port)
 	uint32_t i = lower_bound_u16(bd->ports, bd->n_ports, port);
 	memmove(&bd->ports[i], &bd->ports[i + 1], (bd->n_ports - i - 1) * sizeof(*bd->ports));
 	bd->n_ports--;
+	t->n_ports--;
 	idx_map_del(&t->by_port, port);
 	mac_sweep(t, &(struct mac_sweep){.bdx = bdx, .statics_too = true, .dest = port});
 	return BD_OK;

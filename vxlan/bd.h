@@ -104,7 +104,8 @@ size_t bd_flood_peers(const struct bd_table *t, uint32_t bdx, const uint32_t **p
  * Local L2 ports (port: 1..BD_PORT_MAX, the caller's index): the other end of head-end
  * replication for what a VTEP or the BDIF floods, and where frames from one port are
  * flooded besides the VTEPs. A port is in at most one bridge domain (BD_E_EXISTS names the
- * case where it is in another). Removing a port flushes the MACs bound to it.
+ * case where it is in another). Removing a port flushes the MACs bound to it. BD_E_FULL:
+ * BD_PORTS_MAX in that bridge domain, or BD_MAX in all (more than the gateway's ifxs).
  */
 int bd_port_add(struct bd_table *t, uint32_t id, uint16_t port);
 /* BD_E_NOENT when port is not in bridge domain id; dynamic MACs on it are flushed, static

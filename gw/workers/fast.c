@@ -193,6 +193,8 @@ static bool fast_eth_in(const struct gw_fwd *f, struct gw_pkt *p, struct fast_in
 	uint16_t type;
 	memcpy(&type, p->data + hl - 2, 2);
 	const struct gw_fwd_if *gif = &c->ifs[ifx];
+	if (gif->l2_port) /* switched, with learning and flooding: the main thread's */
+		return false;
 	if (gw_l2_eth_drop(p->len - tag_len, p->data + hl - 2) || gw_l2_src_drop(eth->src) ||
 	    gw_l2_if_down_drop(gif->up) || gw_l2_dispatch_drop(eth, ifx, gif->mac, false))
 		return false;
@@ -304,13 +306,14 @@ static bool fast_neigh6(const struct gw_fwd *f, struct fast_out *o, uint64_t now
 	return fast_neigh_usable(f, o, nb ? &nb->nb : NULL, now_ms);
 }
 
-/* Its MAC's VTEP; unknown unicast is flooded by the main thread. */
+/* Its MAC's VTEP; unknown unicast (flooded) and a MAC on a local port are the main
+ * thread's. */
 static bool fast_vtep(const struct gw_fwd *f, struct fast_out *o)
 {
 	if (o->bdx == BD_NONE)
 		return true;
 	const struct gw_fwd_mac_slot *m = gw_fwd_mac_find_hashed(f->mac, o->mac_key, o->mac_hash);
-	if (!m)
+	if (!m || bd_dest_is_port(m->vtep)) /* a local port's: the main thread switches it */
 		return false;
 	o->vtep = m->vtep;
 	return true;

@@ -115,6 +115,7 @@ static void cfg_copy_ifs(struct gw *gw, struct gw_fwd_cfg *c)
 		memcpy(f->mac, g->mac, 6);
 		memcpy(f->tag, g->tag, 4);
 		f->ip6 = gw_if6_enabled(g);
+		f->l2_port = g->l2_bd != 0;
 		f->mtu = g->mtu;
 		f->port = g->port;
 		if (g->kind == GW_IF_ETH && g->port <= GW_IF_MAX)

@@ -54,7 +54,8 @@ struct gw_fwd_if {
 	uint16_t vlan;
 	uint8_t mac[6];
 	uint8_t tag[4];
-	bool ip6; /* routes IPv6 (gw_if6_enabled) */
+	bool ip6;     /* routes IPv6 (gw_if6_enabled) */
+	bool l2_port; /* a port of a bridge domain (L2 gateway): not routed here */
 	uint32_t mtu;
 	uint32_t bdx;  /* BDIF: its bridge domain when that has a VNI, else BD_NONE */
 	uint16_t port; /* uplink: its netdev (ports[]) */
