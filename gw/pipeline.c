@@ -151,6 +151,7 @@ static void bd_flood(struct gw *gw, struct gw_pkt *p, uint32_t bdx, const struct
 	const uint16_t *ports;
 	const uint32_t *peers = NULL;
 	size_t n_ports = bd_ports(gw->bd, bdx, &ports);
+	to_vteps = to_vteps && bd_vni(gw->bd, bdx) != 0; /* without a VNI, ports alone */
 	uint32_t group = to_vteps ? bd_flood_group(gw->bd, bdx) : 0;
 	size_t n_vteps = !to_vteps ? 0 : group ? 1 : bd_flood_peers(gw->bd, bdx, &peers);
 	size_t n_out = n_vteps + n_ports - (from_port && bd_port_bdx(gw->bd, from_port) == bdx);
@@ -193,6 +194,8 @@ static inline void bdif_output(struct gw *gw, struct gw_pkt *p, const struct vx_
 		bd_flood(gw, p, p->bdx, e, 0, true);
 	else if (bd_dest_is_port(vtep))
 		gw_l2_port_output(gw, p, (uint16_t)vtep);
+	else if (__builtin_expect(!gw->encap[p->bdx].vni, 0)) /* ports only: no VTEP to reach */
+		gw_drop(gw, p, GW_DROP_NO_SUCH_VNI);
 	else
 		vxlan_encap_send(gw, p, p->bdx, e, vtep);
 }
@@ -226,8 +229,9 @@ static inline bool if_output_begin(struct gw *gw, struct gw_pkt *p, uint16_t ifx
 		return true;
 	}
 	uint32_t bdx = bd_index(gw->bd, gif->bd_id);
-	if (bdx == BD_NONE || bd_vni(gw->bd, bdx) == 0) {
-		gw_drop(gw, p, GW_DROP_NO_BDIF);
+	const uint16_t *ports;
+	if (bdx == BD_NONE || (bd_vni(gw->bd, bdx) == 0 && !bd_ports(gw->bd, bdx, &ports))) {
+		gw_drop(gw, p, GW_DROP_NO_BDIF); /* a bridge domain of neither VTEPs nor ports */
 		return false;
 	}
 	gw_bd_cnt_claim(gw->bd_cnt, bdx, gif->bd_id); /* for vxlan_encap_send */
@@ -772,7 +776,11 @@ static void l2_switch(struct gw *gw, struct gw_pkt *p, uint16_t bdif, uint16_t f
 	case GW_L2_TO_PORT:
 		gw_l2_port_output(gw, p, (uint16_t)dest);
 		break;
-	case GW_L2_TO_VTEP:
+	case GW_L2_TO_VTEP: /* a static MAC behind a VTEP in a bridge domain without a VNI: none */
+		if (!bd_vni(gw->bd, p->bdx)) {
+			gw_drop(gw, p, GW_DROP_NO_SUCH_VNI);
+			break;
+		}
 		p->flow_hash = gw_l2_flow_hash(p->data, p->len);
 		vxlan_encap_send(gw, p, p->bdx, bd_encap(gw, p->bdx), dest);
 		break;

@@ -281,6 +281,42 @@ static void test_port_has_no_address(void)
 	CU_ASSERT(gw_if_get(L.gw, P1, &info) && info.l2_bd == 10);
 }
 
+/* A bridge domain of ports alone (no VNI), with a BDIF: a VLAN's plain SVI. */
+static void test_ports_only_bd(void)
+{
+	struct bd_table *bd = gw_bd(L.gw);
+	uint16_t bdif40, q1, q2;
+	CU_ASSERT_FATAL(bd_add(bd, 40) == BD_OK);
+	CU_ASSERT_FATAL(gw_bdif_add(L.gw, 40, &bdif40) == GW_OK);
+	CU_ASSERT_FATAL(gw_if_addr_add(L.gw, bdif40, 0x0a012801, 24) == GW_OK);
+	CU_ASSERT_FATAL(gw_eth_add(L.gw, "q1", P1_MAC, &q1) == GW_OK);
+	CU_ASSERT_FATAL(gw_eth_add(L.gw, "q2", P2_MAC, &q2) == GW_OK);
+	CU_ASSERT_FATAL(gw_if_set_l2_bd(L.gw, q1, 40) == GW_OK);
+	CU_ASSERT_FATAL(gw_if_set_l2_bd(L.gw, q2, 40) == GW_OK);
+	uint8_t mac40[6];
+	gw_bdif_default_mac(40, mac40);
+	/* h4 on q1 asks for 10.1.40.1: flooded to q2 only (no VTEPs), answered on q1 */
+	unsigned n = lab_arp_frame(F, ARP_OP_REQUEST, BCAST, H4, 0x0a012844, (const uint8_t[6]){0},
+	                           0x0a012801);
+	lab_from_uplink(&L, q1, F, n);
+	CU_ASSERT_EQUAL(L.n_cap, 2);
+	CU_ASSERT_EQUAL(count_to(q1, 0), 1);
+	CU_ASSERT_EQUAL(count_to(q2, 0), 1);
+	/* h2 (BD 20) pings h4: routed out of bdif40 to q1 */
+	lab_reset_capture(&L);
+	lab_from_vtep(&L, LAB_VTEP12, 6000, F,
+	              lab_ping_frame(F, BDIF20_MAC, H2, IP_H2, 0x0a012844, 64, 56, true));
+	CU_ASSERT_EQUAL(L.n_cap, 1);
+	CU_ASSERT_EQUAL(count_to(q1, 0), 1);
+	/* a static MAC behind a VTEP there has no VNI to be reached by */
+	CU_ASSERT_EQUAL(bd_mac_static_add(bd, 40, H5, LAB_VTEP11), BD_OK);
+	lab_reset_capture(&L);
+	uint64_t novni = lab_drops(&L, GW_DROP_NO_SUCH_VNI);
+	lab_from_uplink(&L, q1, F, udp_frame(F, H5, H4, 0x0a012844, 0x0a012845, 10));
+	CU_ASSERT_EQUAL(L.n_cap, 0);
+	CU_ASSERT_EQUAL(lab_drops(&L, GW_DROP_NO_SUCH_VNI), novni + 1);
+}
+
 static CU_TestInfo tests[] = {
     {"port: broadcast flooded to peers and ports once, ARP answered tagged",
      test_broadcast_from_port},
@@ -290,6 +326,7 @@ static CU_TestInfo tests[] = {
     {"MAC moves both ways; static MACs never move; leaving flushes", test_mac_move_and_static},
     {"port MTU; a port going down forgets its MACs", test_mtu_and_down},
     {"a port carries no address", test_port_has_no_address},
+    {"a bridge domain of ports alone, with a BDIF", test_ports_only_bd},
     CU_TEST_INFO_NULL,
 };
 
