@@ -236,10 +236,12 @@ check "TCP h4 <-> external host: 2 MiB each way, exactly, valid checksums" \
 
 # --- a MAC move: port -> VTEP2 -> port ------------------------------------------------------
 # h4 falls silent (no address, link up) and h6 behind VTEP2 takes its MAC and address,
-# announcing itself with a gratuitous ARP as a moved VM does; then back.
+# announcing itself with a gratuitous ARP as a moved VM does; then back. (h6's link was down,
+# which took its default route.)
 move_to_vtep2() {
   lab_exec h4 ip addr flush dev eth0 &&
     lab_exec h6 ip link set eth0 up &&
+    lab_exec h6 ip route replace default via 10.1.10.1 &&
     lab_arp_send h6 eth0 1 $H4 &&
     wait_until 5 mac_at $H4_MAC "$VTEP2" >/dev/null
   mac_at $H4_MAC "$VTEP2"
