@@ -133,7 +133,7 @@ flood_counts() {
   done
   for dst in ${dst//,/ }; do lab_arp_send "$from" eth0 "$count" "$target" "$dst" || rc=1; done
   sleep 0.7
-  for at in $FLOOD_AT; do cap_stop "fl-${at%%:*}"; done
+  cap_stop fl-v1 fl-v2 fl-h4 fl-h5
   for want in "$@"; do
     name=${want%=*}
     read -r n tags < <(lab_cap_arp "fl-$name" "$src" "$target")
