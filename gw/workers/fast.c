@@ -40,6 +40,7 @@ struct fast_in {
 	uint32_t super_mtu; /* a super-packet (gw_ip4_is_super): its link's MTU; 0: not one */
 	bool ip6;           /* an IPv6 packet (else IPv4) */
 	bool switched;      /* the L2 step sent it (L2 gateway): neither routed nor punted */
+	uint32_t from;      /* into a bridge domain: from this VTEP or L2 port (bd_dest_is_port) */
 };
 
 static bool peer_listed(const struct gw_fwd_bd *b, uint32_t vtep)
@@ -204,18 +205,24 @@ static bool fast_switch(struct gw_fast *w, const struct gw_fwd *f, struct gw_pkt
  * pipeline's checks (eth_input_one, l2_port_input), its source settled on the port, then
  * switched. True: sent.
  */
-static bool fast_port_in(const struct gw_fwd *f, struct gw_pkt *p, uint16_t ifx, uint32_t tag_len,
-                         struct fast_l2 *l2)
+static bool fast_port_checks(const struct gw_fwd *f, const struct gw_pkt *p, uint16_t ifx,
+                             uint32_t tag_len, uint64_t now_ms)
 {
 	const struct gw_fwd_cfg *c = f->cfg;
 	const struct gw_fwd_if *gif = &c->ifs[ifx];
 	const struct net_eth *eth = (const struct net_eth *)p->data;
 	uint32_t bdx = gif->l2_bdx;
-	if (gw_l2_eth_drop(p->len - tag_len, p->data + NET_ETH_HLEN + tag_len - 2) ||
-	    gw_l2_src_drop(eth->src) || gw_l2_if_down_drop(gif->up) || bdx == BD_NONE ||
-	    !fast_source_ok(f, &c->bd[bdx], bdx, eth->src, ifx, l2->now_ms))
+	return !gw_l2_eth_drop(p->len - tag_len, p->data + NET_ETH_HLEN + tag_len - 2) &&
+	       !gw_l2_src_drop(eth->src) && !gw_l2_if_down_drop(gif->up) && bdx != BD_NONE &&
+	       fast_source_ok(f, &c->bd[bdx], bdx, eth->src, ifx, now_ms);
+}
+
+static bool fast_port_in(const struct gw_fwd *f, struct gw_pkt *p, uint16_t ifx, uint32_t tag_len,
+                         struct fast_l2 *l2)
+{
+	if (!fast_port_checks(f, p, ifx, tag_len, l2->now_ms))
 		return false;
-	struct fast_sw sw = {.bdx = bdx, .tag_len = tag_len, .from_port = ifx};
+	struct fast_sw sw = {.bdx = f->cfg->ifs[ifx].l2_bdx, .tag_len = tag_len, .from_port = ifx};
 	return fast_switch(l2->w, f, p, &sw);
 }
 
@@ -297,9 +304,33 @@ static bool fast_decap(const struct gw_fwd *f, struct gw_pkt *p, struct fast_in 
 	uint16_t type = eth->type;
 	in->bdx = bdx;
 	in->bdif = b->bdif;
+	in->from = p->outer_src;
 	in->frame_len = p->len - VX_HDR_LEN;
 	p->data += VX_HDR_LEN + NET_ETH_HLEN;
 	p->len -= VX_HDR_LEN + NET_ETH_HLEN;
+	p->vrfx = bif->vrfx;
+	return fast_ip_in(p, in, type, bif, true);
+}
+
+/*
+ * A frame from L2 port ifx to its bridge domain's BDIF (the host's gateway), after
+ * fast_port_checks: routed as one from a VTEP would be (data now at its IP header); false:
+ * punt. The tag stays in place, read past.
+ */
+static bool fast_port_to_bdif(const struct gw_fwd_cfg *c, struct gw_pkt *p, struct fast_in *in,
+                              uint16_t ifx, uint32_t tag_len)
+{
+	uint32_t bdx = c->ifs[ifx].l2_bdx;
+	const struct gw_fwd_if *bif = &c->ifs[c->bd[bdx].bdif];
+	uint32_t hl = NET_ETH_HLEN + tag_len;
+	uint16_t type;
+	memcpy(&type, p->data + hl - 2, 2);
+	in->bdx = bdx;
+	in->bdif = c->bd[bdx].bdif;
+	in->from = ifx;
+	in->frame_len = p->len - tag_len;
+	p->data += hl;
+	p->len -= hl;
 	p->vrfx = bif->vrfx;
 	return fast_ip_in(p, in, type, bif, true);
 }
@@ -327,8 +358,15 @@ static bool fast_eth_in(const struct gw_fwd *f, struct gw_pkt *p, struct fast_in
 	memcpy(&type, p->data + hl - 2, 2);
 	const struct gw_fwd_if *gif = &c->ifs[ifx];
 	if (gif->l2_port) {
-		in->switched = fast_port_in(f, p, ifx, tag_len, l2);
-		return false;
+		/* known unicast is switched here, what is for the BDIF routed, the rest punted */
+		uint32_t bdx = gif->l2_bdx;
+		uint16_t bdif = bdx != BD_NONE ? c->bd[bdx].bdif : 0;
+		if (!bdif || !net_mac_eq(eth->dst, c->ifs[bdif].mac)) {
+			in->switched = fast_port_in(f, p, ifx, tag_len, l2);
+			return false;
+		}
+		return fast_port_checks(f, p, ifx, tag_len, l2->now_ms) &&
+		       fast_port_to_bdif(c, p, in, ifx, tag_len);
 	}
 	if (gw_l2_eth_drop(p->len - tag_len, p->data + hl - 2) || gw_l2_src_drop(eth->src) ||
 	    gw_l2_if_down_drop(gif->up) || gw_l2_dispatch_drop(eth, ifx, gif->mac, false))
@@ -491,7 +529,10 @@ static void run_flush(struct gw_fast_cnt *k, const struct gw_fwd_cfg *c, struct 
 		gw_cnt_add(tx ? &k->c.tx_eth : &k->c.rx_eth, r->pkts);
 	} else {
 		count(gw_bd_cnt_claim(k->bd, r->bdx, c->bd[r->bdx].id), r->pkts, r->bytes, tx);
-		if (!tx) { /* out: each packet counts its own VTEP */
+		if (!tx && bd_dest_is_port(r->vtep)) { /* from an L2 port to its BDIF */
+			count(&k->ifs[r->vtep], r->pkts, r->bytes, false);
+			gw_cnt_add(&k->c.rx_eth, r->pkts);
+		} else if (!tx) { /* out: each packet counts its own VTEP */
 			count(gw_peer_cnt(&k->peers, r->vtep), r->pkts, r->bytes, false);
 			gw_cnt_add(&k->c.rx_underlay, r->pkts);
 		}
@@ -590,7 +631,7 @@ static bool fast_commit(struct gw_fast *w, const struct gw_fwd *f, struct gw_pkt
 		gw_ip4_ttl_dec((struct net_ip *)p->data);
 		fast_output(w, f, p, o, NET_ETHERTYPE_IP, tx);
 	}
-	run_add(w->cnt, f->cfg, rx, in->bdif, in->bdx, in->bdx == BD_NONE ? 0 : p->outer_src,
+	run_add(w->cnt, f->cfg, rx, in->bdif, in->bdx, in->bdx == BD_NONE ? 0 : in->from,
 	        in->frame_len, &w->cnt->c.routed);
 	return true;
 }
@@ -602,7 +643,7 @@ static void fast_commit6(struct gw_fast *w, const struct gw_fwd *f, struct gw_pk
 {
 	gw_ip6_hlim_dec((struct net_ip6 *)p->data);
 	fast_output(w, f, p, o, NET_ETHERTYPE_IP6, tx);
-	run_add(w->cnt, f->cfg, rx, in->bdif, in->bdx, in->bdx == BD_NONE ? 0 : p->outer_src,
+	run_add(w->cnt, f->cfg, rx, in->bdif, in->bdx, in->bdx == BD_NONE ? 0 : in->from,
 	        in->frame_len, &w->cnt->c.routed6);
 }
 

@@ -2051,20 +2051,27 @@ static void test_up_counters(void)
  * L2 gateway: up0.300 and up0.301, ports of bridge domain 10 beside its VTEPs. Hosts P3 and
  * P4 are learned on them by the pipeline; known unicast between the ports and to and from
  * hosts behind VTEPs takes the fast path, byte for byte and counter for counter as the
- * pipeline switches it; what needs learning or flooding, or is for the BDIF, is punted.
+ * pipeline switches it, and what a port sends to its BDIF is routed there; what needs
+ * learning or flooding is punted.
  */
 static const uint8_t MACP3[6] = {2, 0, 0, 0, 0x30, 0x03}, MACP4[6] = {2, 0, 0, 0, 0x30, 0x04};
 static uint16_t P300, P301;
 
-static void l2_frame(struct upf *u, const uint8_t *dst, const uint8_t *src, uint16_t vlan,
-                     uint16_t sport, uint16_t plen)
+static void l2_frame_to(struct upf *u, const uint8_t *dst, const uint8_t *src, uint16_t vlan,
+                        uint32_t dst_ip, uint16_t sport, uint16_t plen)
 {
 	struct host h = {.ip = 0x0a010a03u};
 	memcpy(h.mac, src, 6);
-	u->len = frame_l4(u->b, &h, 0x0a010a04u, PROTO_UDP, sport, 9, plen, 64);
+	u->len = frame_l4(u->b, &h, dst_ip, PROTO_UDP, sport, 9, plen, 64);
 	memcpy(u->b, dst, 6);
 	if (vlan)
 		u->len = tag_frame(u->b, u->len, vlan);
+}
+
+static void l2_frame(struct upf *u, const uint8_t *dst, const uint8_t *src, uint16_t vlan,
+                     uint16_t sport, uint16_t plen)
+{
+	l2_frame_to(u, dst, src, vlan, 0x0a010a04u, sport, plen);
 }
 
 static void l2_setup_ports(void)
@@ -2096,6 +2103,8 @@ static void test_l2_switch(void)
 		l2_frame(&U[nu++], MACP4, MACP3, 300, (uint16_t)i, 100);  /* 300 -> 301 */
 		l2_frame(&U[nu++], MACP3, MACP4, 301, (uint16_t)i, 200);  /* 301 -> 300 */
 		l2_frame(&U[nu++], H5.mac, MACP4, 301, (uint16_t)i, 300); /* to .12 */
+		/* to its gateway, routed to h2 in VNI 6000 */
+		l2_frame_to(&U[nu++], MAC10, MACP3, 300, H2.ip, (uint16_t)i, 400);
 	}
 	for (unsigned i = 0; i < 4; i++) {
 		struct upf u;
@@ -2109,7 +2118,8 @@ static void test_l2_switch(void)
 	struct cnt_view by_pipeline, by_fast;
 	read_counters(&by_pipeline);
 	struct gw_if_counters p3 = if_cnt(P300), p4 = if_cnt(P301);
-	CU_ASSERT_EQUAL(p3.rx_pkts, 8);
+	CU_ASSERT_EQUAL(p3.rx_pkts, 12);
+	CU_ASSERT_EQUAL(by_pipeline.c.routed, 4);
 	CU_ASSERT_EQUAL(p3.tx_pkts, 4 + 2);
 	gw_clear_counters(L.gw);
 	snap();
@@ -2138,7 +2148,7 @@ static void test_l2_switch(void)
 	l2_frame(&u, MACP4, MACP3, 301, 1, 10);
 	CU_ASSERT(up_punted("a MAC moving to another port", &u));
 	l2_frame(&u, MAC10, MACP3, 300, 1, 10);
-	CU_ASSERT(up_punted("to the BDIF", &u));
+	CU_ASSERT(up_punted("to the BDIF, for an unresolved neighbour", &u));
 	l2_frame(&u, H5.mac, H1.mac, 0, 1, 10);
 	CU_ASSERT(punted_frame("VTEP to a MAC behind a VTEP", H1.vtep, 5000, u.b, u.len));
 	CU_ASSERT(gw_if_set_up(L.gw, P301, false) == GW_OK);
