@@ -62,7 +62,9 @@
 #   gw_alive                   vxgwd still running?
 #   gw_running                 the same, printing how it ended and its log's end if not
 #   gw_has_line "SHOW" TOK...  run a show command; succeed if one line has all TOKs as words
-#   lab_gw_config [--bds "10 20 30"] [--up0-mtu N]   print a vxgwd config for this lab
+#   lab_gw_config [--bds "10 20 30"] [--up0-mtu N] [--ipv6]   print a vxgwd config for this
+#                              lab (--ipv6: dual stack as kernel_gw_up --ipv6: the tenants'
+#                              ::1 on the BDIFs, LAB_GW6_UP on up0, ::/0 via LAB_EXT6_UP)
 #   kernel_gw_up [--up0-mtu N] [--wire] [--ipv6] / kernel_gw_down
 #   IPv6: lab_ipv6_on, lab_host6_on, lab_ext6_up, lab_eui64, lab_slaac, lab_radvd: see
 #   "IPv6" below; a second tenant: lab_blue_up, lab_kernel_tenant_bd (below)
@@ -895,11 +897,12 @@ sys.exit(0 if ok else 1)
 # ---------------------------------------------------------------------------------------------
 # vxgwd
 lab_gw_config() {
-  local bds="10 20 30" up0_mtu='' i
+  local bds="10 20 30" up0_mtu='' ipv6=0 i
   while [ $# -gt 0 ]; do
     case $1 in
       --bds) bds=$2; shift 2 ;;
       --up0-mtu) up0_mtu=$2; shift 2 ;;
+      --ipv6) ipv6=1; shift ;;
       *) echo "lab_gw_config: unknown option $1" >&2; return 1 ;;
     esac
   done
@@ -918,14 +921,17 @@ lab_gw_config() {
     [[ " $bds " == *" ${LAB_BD[i]} "* ]] || continue
     echo "interface bdif ${LAB_BD[i]}"
     echo " ip address 10.1.${LAB_BD[i]}.1/24"
+    [ $ipv6 = 0 ] || echo " ipv6 address ${LAB_PFX6[i]}1/64"
     echo " mtu 1450"
     echo "!"
   done
   echo "interface ethernet up0"
   echo " ip address 203.0.113.2/30"
+  [ $ipv6 = 0 ] || echo " ipv6 address $LAB_GW6_UP/64"
   [ -n "$up0_mtu" ] && echo " mtu $up0_mtu"
   echo "!"
   echo "ip route 0.0.0.0/0 203.0.113.1"
+  [ $ipv6 = 0 ] || echo "ipv6 route ::/0 $LAB_EXT6_UP"
   lab_workers_line
 }
 
