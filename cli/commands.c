@@ -501,6 +501,27 @@ static const struct cli_cmd mac_static_cmd = {
     .fn = cmd_mac_static,
 };
 
+static int cmd_mac_static_if(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+{
+	char err[GW_CFG_ERRLEN];
+	uint8_t mac[6];
+	net_mac_parse(a->val[0], mac);
+	const char *ifname = a->nval > 2 ? a->val[2] : "";
+	return cfg_result(gw_cfg_mac_if(s->cand, mac, cli_u32(a->val[1]), ifname, !a->neg, err),
+	                  err, out);
+}
+
+static const struct cli_cmd mac_static_if_cmd = {
+    .syntax = "mac-address-table static H:H:H:H:H:H bridge-domain <%u-%u> interface WORD",
+    .no_syntax = "mac-address-table static H:H:H:H:H:H bridge-domain <%u-%u> interface [WORD]",
+    .help = "MAC table|Static entry|MAC address|In bridge domain|Bridge-domain id|On a port of "
+            "the bridge domain|Interface (bridge-domain N under it)",
+    .range = {{1, BD_ID_MAX}},
+    .modes = CONFIG,
+    .flags = CFG,
+    .fn = cmd_mac_static_if,
+};
+
 /* ---------------------------------------------------------------- bridge-domain mode */
 
 static int cmd_vni(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
@@ -820,6 +841,27 @@ static const struct cli_cmd encapsulation_cmd = {
     .fn = cmd_encapsulation,
 };
 
+static int cmd_if_bridge_domain(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+{
+	char err[GW_CFG_ERRLEN];
+	uint32_t bd = a->neg ? 0 : cli_u32(a->val[0]);
+	/* `no bridge-domain [N]`: an L3 interface again; a number given must be the current one */
+	const struct gw_cfg_if *i = gw_cfg_if_find(s->cand, s->ifname);
+	if (a->neg && a->nval && i && i->l2_bd != cli_u32(a->val[0]))
+		return cli_err(out, "%s is not a port of bridge-domain %s", s->ifname, a->val[0]);
+	return cfg_result(gw_cfg_if_set_l2_bd(s->cand, s->ifname, bd, err), err, out);
+}
+
+static const struct cli_cmd if_bridge_domain_cmd = {
+    .syntax = "bridge-domain <%u-%u>",
+    .no_syntax = "bridge-domain [<%u-%u>]",
+    .help = "Make this interface an L2 port of a bridge domain (L2 gateway)|Bridge-domain id",
+    .range = {{1, BD_ID_MAX}},
+    .modes = IF,
+    .flags = CFG,
+    .fn = cmd_if_bridge_domain,
+};
+
 static int cmd_if_vrf(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
 	char err[GW_CFG_ERRLEN];
@@ -1008,6 +1050,7 @@ const struct cli_cmd *const cli_config_cmds[] = {
     &arp_cmd,
     &ipv6_neighbor_cmd,
     &mac_static_cmd,
+    &mac_static_if_cmd,
     &username_cmd,
     &enable_secret_cmd,
     &line_vty_cmd,
@@ -1033,6 +1076,7 @@ const struct cli_cmd *const cli_config_cmds[] = {
     &mtu_cmd,
     &shutdown_cmd,
     &encapsulation_cmd,
+    &if_bridge_domain_cmd,
     &if_vrf_cmd,
     &if_anycast_cmd,
     NULL,

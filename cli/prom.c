@@ -128,7 +128,8 @@ static void per_object(struct gw *gw, struct cli_out *o)
 	for (enum which k = 0; k < WHICH_MAX; k++) {
 		struct walk w = {.o = o, .gw = gw, .name = name, .w = k};
 		snprintf(name, sizeof(name), "vxgw_interface_%s", which_names[k].suffix);
-		snprintf(help, sizeof(help), "%s, by L3 interface (Ethernet frames).",
+		snprintf(help, sizeof(help),
+		         "%s, by interface: L3 interfaces and L2 ports (Ethernet frames).",
 		         which_names[k].help);
 		family(o, name, "counter", help);
 		gw_if_walk(gw, if_sample, &w);

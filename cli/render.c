@@ -77,6 +77,8 @@ static void render_if(const struct gw_cfg_if *i, struct cli_out *o)
 		cli_printf(o, " vrf %s\n", i->vrf);
 	if (i->dot1q)
 		cli_printf(o, " encapsulation dot1q %u\n", i->dot1q);
+	if (i->l2_bd)
+		cli_printf(o, " bridge-domain %u\n", i->l2_bd);
 	for (unsigned k = 0; k < i->n_addrs; k++)
 		cli_printf(o, " ip address %s/%u%s\n", net_ip_fmt(i->addr[k], ip), i->plen[k],
 		           k ? " secondary" : "");
@@ -126,8 +128,12 @@ static void render_statics(const struct gw_cfg *c, struct cli_out *o)
 	}
 	for (size_t i = 0; i < c->macs.n; i++) {
 		const struct gw_cfg_mac *m = &c->macs.v[i];
-		cli_printf(o, "mac-address-table static %s bridge-domain %u peer %s\n",
-		           net_mac_fmt(m->mac, mac), m->bd_id, net_ip_fmt(m->vtep, ip));
+		cli_printf(o, "mac-address-table static %s bridge-domain %u ",
+		           net_mac_fmt(m->mac, mac), m->bd_id);
+		if (m->ifname[0])
+			cli_printf(o, "interface %s\n", m->ifname);
+		else
+			cli_printf(o, "peer %s\n", net_ip_fmt(m->vtep, ip));
 	}
 }
 

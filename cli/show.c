@@ -226,22 +226,37 @@ static const struct cli_cmd clear_ip_arp_cmd = {
 
 /* ---------------------------------------------------------------- mac address-table */
 
+/* JSON: "vtep" and "interface", one of them null (a MAC is behind a VTEP or on a port). */
+static void mac_dest_json(struct show_ctx *c, uint32_t dest, const char *where)
+{
+	if (bd_dest_is_port(dest)) {
+		cli_printf(c->out, "\"vtep\":null,\"interface\":");
+		jstr(c->out, where);
+	} else {
+		cli_printf(c->out, "\"vtep\":\"%s\",\"interface\":null", where);
+	}
+}
+
 static int mac_line(const struct bd_mac_info *m, void *arg)
 {
 	struct show_ctx *c = arg;
-	char mac[NET_MAC_STRLEN], ip[NET_IP_STRLEN];
+	char mac[NET_MAC_STRLEN],
+	    where[GW_IF_NAMELEN > NET_IP_STRLEN ? GW_IF_NAMELEN : NET_IP_STRLEN];
 	const char *type = m->is_static ? "static" : "dynamic";
 	unsigned long long age = m->is_static ? 0 : m->age_ms / 1000;
 	net_mac_fmt(m->mac, mac);
-	net_ip_fmt(m->vtep, ip);
+	if (bd_dest_is_port(m->vtep))
+		ifname(c->gw, (uint16_t)m->vtep, where);
+	else
+		net_ip_fmt(m->vtep, where);
 	if (c->json) {
-		cli_printf(c->out,
-		           "%s{\"bridge_domain\":%u,\"mac\":\"%s\",\"type\":\"%s\",\"vtep\":\"%s\","
-		           "\"age\":%llu}",
-		           jsep(c), m->bd_id, mac, type, ip, age);
+		cli_printf(c->out, "%s{\"bridge_domain\":%u,\"mac\":\"%s\",\"type\":\"%s\",",
+		           jsep(c), m->bd_id, mac, type);
+		mac_dest_json(c, m->vtep, where);
+		cli_printf(c->out, ",\"age\":%llu}", age);
 		return 0;
 	}
-	cli_printf(c->out, "%-9u %-18s %-8s %-16s %llu\n", m->bd_id, mac, type, ip, age);
+	cli_printf(c->out, "%-9u %-18s %-8s %-16s %llu\n", m->bd_id, mac, type, where, age);
 	c->n++;
 	return 0;
 }
@@ -254,7 +269,7 @@ static void show_mac_table(struct show_ctx *c)
 		cli_printf(c->out, "]}\n");
 		return;
 	}
-	cli_printf(c->out, "%-9s %-18s %-8s %-16s %s\n", "BD", "MAC address", "Type", "VTEP",
+	cli_printf(c->out, "%-9s %-18s %-8s %-16s %s\n", "BD", "MAC address", "Type", "VTEP/Port",
 	           "Age(s)");
 	bd_mac_walk(gw_bd(c->gw), c->filter, now_ms(c->s), mac_line, c);
 	cli_printf(c->out, "Total: %u\n", c->n);
@@ -1023,8 +1038,10 @@ static const struct cli_cmd clear_counters_cmd = {
 static int if_line_brief(const struct gw_if_info *i, void *arg)
 {
 	struct show_ctx *c = arg;
-	char ip[NET_IP_STRLEN], a[24] = "unassigned";
-	if (i->n_addrs)
+	char ip[NET_IP_STRLEN], a[32] = "unassigned";
+	if (i->l2_bd) /* a port has no address: where it switches instead */
+		snprintf(a, sizeof(a), "bridge-domain %u", i->l2_bd);
+	else if (i->n_addrs)
 		snprintf(a, sizeof(a), "%s/%u", net_ip_fmt(i->addr[0], ip), i->plen[0]);
 	cli_printf(c->out, "%-12s %-20s %-6s %-5u %s\n", i->name, a, i->up ? "up" : "down", i->mtu,
 	           gw_vrf_name(c->gw, i->vrfx));
@@ -1066,6 +1083,10 @@ static int if_line_full(const struct gw_if_info *i, void *arg)
 	else
 		cli_printf(c->out, "  Sub-interface of Linux netdev %s, no encapsulation\n",
 		           i->netdev);
+	if (i->l2_bd)
+		cli_printf(c->out,
+		           "  L2 port of bridge-domain %u (mode l2: switched, no addresses)\n",
+		           i->l2_bd);
 	if (i->vrfx != GW_VRF_DEFAULT)
 		cli_printf(c->out, "  VRF %s\n", gw_vrf_name(c->gw, i->vrfx));
 	cli_printf(c->out, "  MAC address %s%s, MTU %u\n", net_mac_fmt(i->mac, mac),
@@ -1097,6 +1118,12 @@ static int if_line_json(const struct gw_if_info *i, void *arg)
 	           i->kind == GW_IF_BDIF ? "bdif" : "ethernet");
 	if (i->kind == GW_IF_BDIF)
 		cli_printf(c->out, "%u", i->bd_id);
+	else
+		cli_printf(c->out, "null");
+	/* mode l2: a port of l2_bridge_domain; l3: it routes (its addresses) */
+	cli_printf(c->out, ",\"mode\":\"%s\",\"l2_bridge_domain\":", i->l2_bd ? "l2" : "l3");
+	if (i->l2_bd)
+		cli_printf(c->out, "%u", i->l2_bd);
 	else
 		cli_printf(c->out, "null");
 	cli_printf(c->out, ",\"vrf\":");
@@ -1343,6 +1370,12 @@ static void bd_json(struct show_ctx *c, const struct bd_info *b)
 	cli_printf(c->out, ",\"flood_peers\":[");
 	for (uint32_t k = 0; k < b->n_flood_peers; k++)
 		cli_printf(c->out, "%s\"%s\"", k ? "," : "", net_ip_fmt(b->flood_peers[k], ip));
+	cli_printf(c->out, "],\"ports\":[");
+	for (uint32_t k = 0; k < b->n_ports; k++) {
+		char name[GW_IF_NAMELEN];
+		cli_printf(c->out, "%s", k ? "," : "");
+		jstr(c->out, ifname(c->gw, b->ports[k], name));
+	}
 	cli_printf(c->out,
 	           "],\"mac_aging\":%u,\"mac_limit\":%u,\"macs\":%u,\"static_macs\":%u,"
 	           "\"learned_peers\":%u,\"bdif\":",
@@ -1372,6 +1405,10 @@ static int bd_block(const struct bd_info *b, void *arg)
 		           net_ip_fmt(b->flood_group, ip), b->n_learned_peers);
 	for (uint32_t k = 0; k < b->n_flood_peers; k++)
 		cli_printf(c->out, "  flood peer %s\n", net_ip_fmt(b->flood_peers[k], ip));
+	for (uint32_t k = 0; k < b->n_ports; k++) {
+		char name[GW_IF_NAMELEN];
+		cli_printf(c->out, "  port %s\n", ifname(c->gw, b->ports[k], name));
+	}
 	if (gw_bdif_of(c->gw, b->id))
 		cli_printf(c->out, "  L3 interface bdif%u\n", b->id);
 	else

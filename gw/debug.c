@@ -105,6 +105,9 @@ static uint32_t drop_area(enum gw_drop why)
 	case GW_DROP_BAD_SRC_MAC:
 	case GW_DROP_ANYCAST_PEER:
 	case GW_DROP_MAC_STATIC_CONFLICT:
+	case GW_DROP_L2_NO_BD:
+	case GW_DROP_L2_SAME_PORT:
+	case GW_DROP_L2_MTU:
 	case GW_DROP_BUM_IGNORED:
 	case GW_DROP_NOT_FOR_US:
 	case GW_DROP_NO_BDIF:
@@ -199,12 +202,13 @@ void gw_debug_drop(struct gw *gw, const struct gw_pkt *p, enum gw_drop why)
 	}
 }
 
-void gw_debug_learn(struct gw *gw, const struct gw_pkt *p, const uint8_t *mac, int r)
+void gw_debug_learn(struct gw *gw, const struct gw_pkt *p, const uint8_t *mac, uint32_t dest, int r)
 {
 	char m[NET_MAC_STRLEN], v[NET_IP_STRLEN];
 	if (r != BD_MAC_NEW && r != BD_MAC_MOVED)
 		return;
-	gw_debug_log(gw, "vxlan: bridge-domain %u: %s %s behind VTEP %s", bd_id(gw->bd, p->bdx),
-	             r == BD_MAC_NEW ? "learned" : "moved", net_mac_fmt(mac, m),
-	             net_ip_fmt(p->outer_src, v));
+	const char *where = bd_dest_is_port(dest) ? "on port" : "behind VTEP";
+	const char *name = bd_dest_is_port(dest) ? gw->ifs[dest].name : net_ip_fmt(dest, v);
+	gw_debug_log(gw, "vxlan: bridge-domain %u: %s %s %s %s", bd_id(gw->bd, p->bdx),
+	             r == BD_MAC_NEW ? "learned" : "moved", net_mac_fmt(mac, m), where, name);
 }

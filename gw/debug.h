@@ -50,8 +50,9 @@ const char *gw_debug_name(enum gw_debug_flag f);
 void gw_debug_log(struct gw *gw, const char *fmt, ...) __attribute__((cold, format(printf, 2, 3)));
 /* A drop, logged when its reason's area (vxlan or ip) is being debugged. */
 __attribute__((cold)) void gw_debug_drop(struct gw *gw, const struct gw_pkt *p, enum gw_drop why);
-/* A MAC learned (r: bd_mac_learn's result; only new and moved entries are logged). */
+/* A MAC learned behind dest, a VTEP or a port (r: bd_mac_learn's result; only new and
+ * moved entries are logged). */
 __attribute__((cold)) void gw_debug_learn(struct gw *gw, const struct gw_pkt *p, const uint8_t *mac,
-                                          int r);
+                                          uint32_t dest, int r);
 
 #endif

@@ -55,9 +55,10 @@ void gw_tr_fmt_ip4_fragment(struct gw_trace_fmt *f, const struct gw_trace_rec *r
 
 /* p: one segment cut from a super-packet with at most mss bytes of payload each; its
  * length is the one its IP header gives (segments are whole packets). */
-GW_TRACE_HOOK static void trace_segment(struct gw *gw, const struct gw_pkt *p, uint32_t mss)
+GW_TRACE_HOOK static void trace_segment(struct gw *gw, const struct gw_pkt *p, uint32_t l3,
+                                        uint32_t mss)
 {
-	bool v6 = p->len >= NET_IP6_HLEN && (p->data[0] >> 4) == 6;
+	bool v6 = p->len >= l3 + NET_IP6_HLEN && (p->data[l3] >> 4) == 6;
 	struct gw_trace_rec *r =
 	    gw_trace_rec_new(gw, p, v6 ? GW_TR_IP6_SEGMENT : GW_TR_IP4_SEGMENT, 0);
 	if (!r || p->len < NET_IP_HLEN)
@@ -174,16 +175,17 @@ void gw_ip4_fragment(struct gw *gw, struct gw_pkt *p, uint16_t ifx, uint32_t nh,
 typedef void segment_out_fn(struct gw *gw, struct gw_pkt *q, uint16_t ifx, const void *nh);
 
 /*
- * Cuts super-packet p (data at its IPv4 or IPv6 header) into segments of at most mtu bytes
+ * Cuts super-packet p (data l3 bytes before its IPv4 or IPv6 header: 0, or an Ethernet
+ * header copied into every segment) into segments whose IP packets have at most mtu bytes
  * and sends each with out, no longer marked as a super-packet (it fits now); consumes p,
  * dropped with the reason when it cannot be cut.
  */
-static void segment_send(struct gw *gw, struct gw_pkt *p, uint32_t mtu, segment_out_fn *out,
-                         uint16_t ifx, const void *nh)
+static void segment_send(struct gw *gw, struct gw_pkt *p, uint32_t l3, uint32_t mtu,
+                         segment_out_fn *out, uint16_t ifx, const void *nh)
 {
 	struct gw_pkt *seg[GW_VEC_MAX];
-	struct gw_gso_src src = {.p = p, .len = p->len, .head_len = p->len};
-	uint32_t payload = gw_gso_payload_for_mtu(p->data, mtu);
+	struct gw_gso_src src = {.p = p, .len = p->len, .head_len = p->len, .l3 = l3};
+	uint32_t payload = gw_gso_payload_for_mtu(p->data + l3, mtu);
 	enum gw_drop why = GW_DROP_GSO_UNSUPPORTED;
 	unsigned n = gw_gso_segment(&src, payload, gw->pool, seg, GW_VEC_MAX, &why);
 	if (n == 0) {
@@ -193,7 +195,7 @@ static void segment_send(struct gw *gw, struct gw_pkt *p, uint32_t mtu, segment_
 	for (unsigned i = 0; i < n; i++) {
 		seg[i]->flags &= (uint8_t)~GW_PKT_GSO;
 		if (gw_traced(seg[i]))
-			trace_segment(gw, seg[i], payload);
+			trace_segment(gw, seg[i], l3, payload);
 		out(gw, seg[i], ifx, nh);
 	}
 }
@@ -205,7 +207,7 @@ static void ip4_segment_out(struct gw *gw, struct gw_pkt *q, uint16_t ifx, const
 
 void gw_ip4_segment(struct gw *gw, struct gw_pkt *p, uint16_t ifx, uint32_t nh, uint32_t mtu)
 {
-	segment_send(gw, p, mtu, ip4_segment_out, ifx, &nh);
+	segment_send(gw, p, 0, mtu, ip4_segment_out, ifx, &nh);
 }
 
 /* A segment goes through the whole egress as the routed packet it is now; it fits the MTU
@@ -218,5 +220,18 @@ static void ip6_segment_out(struct gw *gw, struct gw_pkt *q, uint16_t ifx, const
 void gw_ip6_segment(struct gw *gw, struct gw_pkt *p, uint16_t ifx, const struct in6_addr *nh,
                     uint32_t mtu)
 {
-	segment_send(gw, p, mtu, ip6_segment_out, ifx, nh);
+	segment_send(gw, p, 0, mtu, ip6_segment_out, ifx, nh);
+}
+
+/* A switched frame's segment fits its port now: the port's output sends it as it is. */
+static void l2_segment_out(struct gw *gw, struct gw_pkt *q, uint16_t ifx, const void *bdx)
+{
+	q->bdx = *(const uint32_t *)bdx;
+	gw_l2_port_output(gw, q, ifx);
+}
+
+void gw_l2_segment(struct gw *gw, struct gw_pkt *p, uint16_t ifx, uint32_t mtu)
+{
+	uint32_t bdx = p->bdx;
+	segment_send(gw, p, NET_ETH_HLEN, mtu, l2_segment_out, ifx, &bdx);
 }

@@ -155,6 +155,17 @@ int gw_eth_set_link(struct gw *gw, const char *netdev, enum gw_link link);
 /* The VLAN (1..GW_VLAN_MAX, 0: none) of sub-interface ifx; GW_E_EXISTS when another
  * sub-interface of the same netdev has it. */
 int gw_if_set_dot1q(struct gw *gw, uint16_t ifx, uint16_t vlan);
+/*
+ * L2 gateway: uplink ifx (a netdev, or one VLAN of it as a sub-interface) becomes a port of
+ * bridge domain bd_id, which must exist (GW_E_NOENT); 0 makes it an L3 interface again.
+ * A port switches: it learns source MACs, sends frames to the port or VTEP of their
+ * destination MAC, floods what is unknown or BUM to the bridge domain's other ports and by
+ * head-end replication to its flood peers (or group), and hands frames for the BDIF's MAC
+ * to the BDIF. A port carries no addresses: GW_E_BUSY while it has IPv4 or IPv6 ones, and
+ * gw_if_addr_add / gw_if_addr6_add refuse a port likewise. Leaving the bridge domain (or
+ * the interface's deletion) forgets the MACs on it, static ones too.
+ */
+int gw_if_set_l2_bd(struct gw *gw, uint16_t ifx, uint32_t bd_id);
 int gw_if_del(struct gw *gw, uint16_t ifx);
 uint16_t gw_if_by_name(const struct gw *gw, const char *name); /* "bdif10", "up0"; 0 = none */
 uint16_t gw_bdif_of(const struct gw *gw, uint32_t bd_id);      /* 0 = none */
@@ -226,6 +237,7 @@ struct gw_if_info {
 	uint8_t kind; /* enum gw_if_kind */
 	char name[GW_IF_NAMELEN];
 	uint32_t bd_id; /* BDIF */
+	uint32_t l2_bd; /* uplink: the bridge domain it is a port of (L2 gateway), 0: none */
 	uint16_t vrfx;  /* the VRF it routes in (0: default) */
 	uint8_t mac[6];
 	uint32_t mtu;

@@ -36,6 +36,7 @@ struct gw_if {
 	uint8_t n_addrs;
 	uint32_t mtu;
 	uint32_t bd_id; /* BDIF: the bridge domain it routes for */
+	uint32_t l2_bd; /* uplink: the bridge domain it is a port of (L2 gateway), 0: none */
 	uint16_t vrfx;  /* its VRF */
 	uint8_t mac[6];
 	char name[GW_IF_NAMELEN];
@@ -299,6 +300,13 @@ void gw_ip4_fragment(struct gw *gw, struct gw_pkt *p, uint16_t ifx, uint32_t nh,
 /* frag.c: cut TCP super-packet p (data at IPv4, gw_ip4_is_super) into segments that fit
  * mtu, as the sender's NIC would have, and send each; consumes p. */
 void gw_ip4_segment(struct gw *gw, struct gw_pkt *p, uint16_t ifx, uint32_t nh, uint32_t mtu);
+
+/* frag.c: cut TCP super-packet p (data at its Ethernet header, an IPv4 or IPv6 frame) into
+ * frames whose IP packets fit mtu, and send each out of L2 port ifx; consumes p. */
+void gw_l2_segment(struct gw *gw, struct gw_pkt *p, uint16_t ifx, uint32_t mtu);
+/* pipeline.c: frame p (data at its untagged Ethernet header, p->bdx its bridge domain)
+ * leaves L2 port ifx: its VLAN tag pushed, a super-packet cut, counted; consumes p. */
+void gw_l2_port_output(struct gw *gw, struct gw_pkt *p, uint16_t ifx);
 
 /* ---- IPv6 ---- */
 /* ip6.c: output of a routed or locally originated IPv6 packet (data at the IPv6 header)

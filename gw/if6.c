@@ -94,6 +94,8 @@ int gw_if_addr6_add(struct gw *gw, uint16_t ifx, const struct in6_addr *addr, ui
 		return GW_E_NOENT;
 	if (!addr6_is_valid_host(addr, len))
 		return GW_E_INVAL;
+	if (gif->l2_bd)
+		return GW_E_BUSY; /* as gw_if_addr_add */
 	struct gw_if6 *v6 = &gif->v6;
 	for (unsigned k = 0; k < v6->n_addrs; k++)
 		if (net_ip6_eq(&v6->addr[k], addr) && v6->plen[k] == len)

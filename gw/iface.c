@@ -138,6 +138,7 @@ static void if_update_up(struct gw *gw, uint16_t ifx, struct gw_if *gif)
 	if (gif->up && !up) {
 		arp_clear_dynamic(gw->arp, ifx);
 		arp_clear_dynamic(gw->nd, ifx);
+		bd_mac_flush_port(gw->bd, ifx); /* the hosts may be anywhere when it comes back */
 	}
 	bool changed = gif->up != up;
 	gif->up = up;
@@ -219,11 +220,43 @@ int gw_if_set_dot1q(struct gw *gw, uint16_t ifx, uint16_t vlan)
 	return GW_OK;
 }
 
+int gw_if_set_l2_bd(struct gw *gw, uint16_t ifx, uint32_t bd_id)
+{
+	struct gw_if *gif = gw_if_ptr(gw, ifx);
+	if (!gif)
+		return GW_E_NOENT;
+	if (gif->kind != GW_IF_ETH)
+		return GW_E_INVAL;
+	if (bd_id == gif->l2_bd)
+		return GW_OK;
+	if (bd_id && (gif->n_addrs || gif->v6.n_addrs))
+		return GW_E_BUSY;
+	if (bd_id && bd_index(gw->bd, bd_id) == BD_NONE)
+		return GW_E_NOENT;
+	if (gif->l2_bd)
+		bd_port_del(gw->bd, gif->l2_bd, ifx); /* NOENT: its bridge domain went first */
+	gif->l2_bd = 0;
+	if (bd_id) {
+		int r = bd_port_add(gw->bd, bd_id, ifx);
+		if (r != BD_OK)
+			return r == BD_E_FULL    ? GW_E_FULL
+			       : r == BD_E_NOMEM ? GW_E_NOMEM
+			                         : GW_E_INVAL;
+		gif->l2_bd = bd_id;
+		/* what the kernel or we resolved on it as an L3 interface is another segment now */
+		arp_clear_dynamic(gw->arp, ifx);
+		arp_clear_dynamic(gw->nd, ifx);
+	}
+	gw_nd_if_changed(gw, ifx);
+	return GW_OK;
+}
+
 int gw_if_del(struct gw *gw, uint16_t ifx)
 {
 	struct gw_if *gif = gw_if_ptr(gw, ifx);
 	if (!gif)
 		return GW_E_NOENT;
+	gw_if_set_l2_bd(gw, ifx, 0);
 	while (gif->n_addrs)
 		gw_if_addr_del(gw, ifx, gif->addr[0], gif->plen[0]);
 	arp_flush_if(gw->arp, ifx);
@@ -276,6 +309,8 @@ int gw_if_addr_add(struct gw *gw, uint16_t ifx, uint32_t addr, uint8_t len)
 		return GW_E_NOENT;
 	if (!addr_is_valid_host(addr, len))
 		return GW_E_INVAL;
+	if (gif->l2_bd)
+		return GW_E_BUSY; /* a port switches: its bridge domain's BDIF has the addresses */
 	for (unsigned k = 0; k < gif->n_addrs; k++)
 		if (gif->addr[k] == addr && gif->plen[k] == len)
 			return GW_E_EXISTS;
@@ -402,6 +437,7 @@ static void if_fill_info(const struct gw *gw, const struct gw_if *gif, uint16_t 
 	info->kind = gif->kind;
 	memcpy(info->name, gif->name, sizeof(info->name));
 	info->bd_id = gif->bd_id;
+	info->l2_bd = gif->l2_bd;
 	info->vrfx = gif->vrfx;
 	memcpy(info->mac, gif->mac, 6);
 	info->mtu = gif->mtu;

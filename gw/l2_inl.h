@@ -18,6 +18,8 @@
 
 #include "common/net.h"
 #include "gw/drop.h"
+#include "gw/ip4_inl.h"
+#include "gw/ip6_inl.h"
 #include "vxlan/bd.h"
 
 /*
@@ -140,6 +142,73 @@ static inline enum gw_drop gw_l2_ethertype_drop(uint16_t type, bool ip6)
 	               (ip6 && type == htons(NET_ETHERTYPE_IP6))
 	           ? 0
 	           : GW_DROP_ETHERTYPE;
+}
+
+/*
+ * L2 gateway: how a frame from a port (or from a VTEP, to the ports) is switched. From the
+ * MAC table lookup of its destination (known, dest) and where it came from (from_port: the
+ * ingress port, 0 for a VTEP):
+ */
+enum gw_l2_fwd {
+	GW_L2_TO_BDIF, /* unicast to the BDIF's MAC: routed */
+	GW_L2_FLOOD,   /* BUM or unknown unicast: to the other ports (and VTEPs from a port) */
+	GW_L2_TO_PORT, /* known behind another port */
+	GW_L2_TO_VTEP, /* known behind a VTEP (from a port only) */
+	GW_L2_DROP,    /* see the reason */
+};
+static inline enum gw_l2_fwd gw_l2_switch(const struct net_eth *eth, uint16_t bdif,
+                                          const uint8_t *bdif_mac, bool known, uint32_t dest,
+                                          uint16_t from_port, enum gw_drop *why)
+{
+	if (bdif && net_mac_eq(eth->dst, bdif_mac))
+		return GW_L2_TO_BDIF;
+	if (net_mac_is_mcast(eth->dst) || !known)
+		return GW_L2_FLOOD;
+	if (bd_dest_is_port(dest)) {
+		if (dest != from_port)
+			return GW_L2_TO_PORT;
+		*why = GW_DROP_L2_SAME_PORT;
+		return GW_L2_DROP;
+	}
+	if (from_port)
+		return GW_L2_TO_VTEP;
+	*why = GW_DROP_NOT_FOR_US; /* VTEP to VTEP: split horizon */
+	return GW_L2_DROP;
+}
+
+/*
+ * Whether a frame for a port of MTU mtu fits (len: its bytes from the Ethernet header,
+ * untagged): its payload is at most the MTU, as on any Ethernet switch port. A sender's
+ * super-packet that arrived whole over the underlay is cut instead (gw_l2_segment).
+ */
+static inline bool gw_l2_fits(uint32_t len, uint32_t mtu)
+{
+	return len <= NET_ETH_HLEN + mtu;
+}
+
+/*
+ * The MTU a sender's super-packet switched out of a port of MTU port_mtu is cut to: the
+ * segment's, which its BDIF's MTU (bdif_mtu, 0: no BDIF) states when smaller, as the hosts
+ * of the segment use it (a VTEP's super-packet arrives without its segment size); else
+ * the port's.
+ */
+static inline uint32_t gw_l2_seg_mtu(uint32_t port_mtu, uint32_t bdif_mtu)
+{
+	return bdif_mtu && bdif_mtu < port_mtu ? bdif_mtu : port_mtu;
+}
+
+/* The flow hash of a switched frame (data at its Ethernet header, len bytes) for the VXLAN
+ * source port: its IP flow (as routed packets), else its MACs. */
+static inline uint32_t gw_l2_flow_hash(const uint8_t *frame, uint32_t len)
+{
+	const struct net_eth *eth = (const struct net_eth *)frame;
+	if (eth->type == htons(NET_ETHERTYPE_IP) && len >= NET_ETH_HLEN + NET_IP_HLEN)
+		return gw_ip4_flow_hash((const struct net_ip *)(frame + NET_ETH_HLEN),
+		                        len - NET_ETH_HLEN);
+	if (eth->type == htons(NET_ETHERTYPE_IP6) && len >= NET_ETH_HLEN + NET_IP6_HLEN)
+		return gw_ip6_flow_hash((const struct net_ip6 *)(frame + NET_ETH_HLEN),
+		                        len - NET_ETH_HLEN);
+	return net_hash32((uint32_t)(net_mac_to_u64(eth->dst) ^ net_mac_to_u64(eth->src) >> 16));
 }
 
 #endif

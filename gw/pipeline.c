@@ -133,53 +133,71 @@ static struct gw_pkt *pkt_clone(struct gw *gw, const struct gw_pkt *p)
 	gw_pkt_set(c, p->data, p->len);
 	c->flow_hash = p->flow_hash;
 	c->tx_ifx = p->tx_ifx;
+	c->bdx = p->bdx;
+	c->flags = p->flags;
 	c->trace = p->trace; /* a flood copy writes into its original's trace entry */
 	return c;
 }
 
 /*
- * Unknown unicast and broadcast out of a BDIF: the flood group when the bridge domain
- * has one, else a copy to every flood peer (head-end replication).
+ * Flooding in bridge domain bdx (unknown unicast, broadcast, multicast): a copy to every
+ * local port but the one the frame came from (from_port, 0: none), and, unless it came
+ * from a VTEP (split horizon: the VTEPs replicate themselves), to the flood group or by
+ * head-end replication to every flood peer. e is bd_encap(gw, bdx). Consumes p.
  */
-static void bd_flood(struct gw *gw, struct gw_pkt *p, uint32_t bdx, const struct vx_encap *e)
+static void bd_flood(struct gw *gw, struct gw_pkt *p, uint32_t bdx, const struct vx_encap *e,
+                     uint16_t from_port, bool to_vteps)
 {
-	uint32_t group = bd_flood_group(gw->bd, bdx);
-	if (group) {
-		gw->cnt.flooded++;
-		vxlan_encap_send(gw, p, bdx, e, group);
-		return;
-	}
-	const uint32_t *peers;
-	size_t n = bd_flood_peers(gw->bd, bdx, &peers);
-	if (n == 0) {
+	const uint16_t *ports;
+	const uint32_t *peers = NULL;
+	size_t n_ports = bd_ports(gw->bd, bdx, &ports);
+	to_vteps = to_vteps && bd_vni(gw->bd, bdx) != 0; /* without a VNI, ports alone */
+	uint32_t group = to_vteps ? bd_flood_group(gw->bd, bdx) : 0;
+	size_t n_vteps = !to_vteps ? 0 : group ? 1 : bd_flood_peers(gw->bd, bdx, &peers);
+	size_t n_out = n_vteps + n_ports - (from_port && bd_port_bdx(gw->bd, from_port) == bdx);
+	if (n_out == 0) {
 		gw_drop(gw, p, GW_DROP_NO_FLOOD);
 		return;
 	}
 	gw->cnt.flooded++;
-	for (size_t i = 0; i + 1 < n; i++) {
-		struct gw_pkt *c = pkt_clone(gw, p);
-		if (!c) {
-			gw->cnt.drops[GW_DROP_NO_BUFFER]++;
+	if (gw_traced(p))
+		gw_trace_l2_flood(gw, p, bdx, (uint32_t)(n_out - n_vteps), (uint32_t)n_vteps);
+	/* every target but the last gets a copy, the last one p itself */
+	for (size_t i = 0; i < n_ports; i++) {
+		if (ports[i] == from_port)
 			continue;
-		}
-		vxlan_encap_send(gw, c, bdx, e, peers[i]);
+		struct gw_pkt *c = --n_out ? pkt_clone(gw, p) : p;
+		if (c)
+			gw_l2_port_output(gw, c, ports[i]);
+		else
+			gw->cnt.drops[GW_DROP_NO_BUFFER]++;
 	}
-	vxlan_encap_send(gw, p, bdx, e, peers[n - 1]);
+	for (size_t i = 0; i < n_vteps; i++) {
+		struct gw_pkt *c = --n_out ? pkt_clone(gw, p) : p;
+		if (c)
+			vxlan_encap_send(gw, c, bdx, e, group ? group : peers[i]);
+		else
+			gw->cnt.drops[GW_DROP_NO_BUFFER]++;
+	}
 }
 
 /*
- * The last step out of a BDIF: the destination MAC's VTEP (known, vtep: the caller's MAC
- * table lookup), or every flood peer; e is bd_encap(gw, p->bdx).
+ * The last step out of a BDIF: the destination MAC's VTEP or port (known, vtep: the
+ * caller's MAC table lookup), or flooded; e is bd_encap(gw, p->bdx).
  */
 static inline void bdif_output(struct gw *gw, struct gw_pkt *p, const struct vx_encap *e,
                                bool known, uint32_t vtep)
 {
 	if (gw_traced(p))
 		gw_trace_bd_mac(gw, p, known ? vtep : 0);
-	if (known)
-		vxlan_encap_send(gw, p, p->bdx, e, vtep);
+	if (!known)
+		bd_flood(gw, p, p->bdx, e, 0, true);
+	else if (bd_dest_is_port(vtep))
+		gw_l2_port_output(gw, p, (uint16_t)vtep);
+	else if (__builtin_expect(!gw->encap[p->bdx].vni, 0)) /* ports only: no VTEP to reach */
+		gw_drop(gw, p, GW_DROP_NO_SUCH_VNI);
 	else
-		bd_flood(gw, p, p->bdx, e);
+		vxlan_encap_send(gw, p, p->bdx, e, vtep);
 }
 
 /* The BDIF and bridge domain an output vector last went through (ifx 0: none yet). */
@@ -211,8 +229,9 @@ static inline bool if_output_begin(struct gw *gw, struct gw_pkt *p, uint16_t ifx
 		return true;
 	}
 	uint32_t bdx = bd_index(gw->bd, gif->bd_id);
-	if (bdx == BD_NONE || bd_vni(gw->bd, bdx) == 0) {
-		gw_drop(gw, p, GW_DROP_NO_BDIF);
+	const uint16_t *ports;
+	if (bdx == BD_NONE || (bd_vni(gw->bd, bdx) == 0 && !bd_ports(gw->bd, bdx, &ports))) {
+		gw_drop(gw, p, GW_DROP_NO_BDIF); /* a bridge domain of neither VTEPs nor ports */
 		return false;
 	}
 	gw_bd_cnt_claim(gw->bd_cnt, bdx, gif->bd_id); /* for vxlan_encap_send */
@@ -261,6 +280,65 @@ void gw_eth_output(struct gw *gw, struct gw_pkt *p, uint16_t ifx, const uint8_t 
 {
 	eth_push(gw, p, ifx, dst_mac, ethertype);
 	if_output(gw, p, ifx);
+}
+
+/* ---------------------------------------------------------------- L2 port output */
+
+/* Pushes the 802.1Q tag of sub-interface gif after the MAC addresses (headroom: the
+ * encapsulation's, far more than 4 bytes). */
+static inline void l2_tag_push(struct gw_pkt *p, const struct gw_if *gif)
+{
+	p->data -= NET_VLAN_HLEN;
+	p->len += NET_VLAN_HLEN;
+	memmove(p->data, p->data + NET_VLAN_HLEN, 2 * NET_ETH_ALEN);
+	memcpy(p->data + 2 * NET_ETH_ALEN, gif->tag, NET_VLAN_HLEN);
+}
+
+/* A sender's TCP super-packet, or a piece of one, in frame p: cut, not dropped, when it
+ * does not fit a port (as the routed path does, gw_ip4_is_super). */
+static bool l2_is_super(struct gw_pkt *p, uint32_t mtu)
+{
+	uint16_t type = ((const struct net_eth *)p->data)->type;
+	if (type != htons(NET_ETHERTYPE_IP) && type != htons(NET_ETHERTYPE_IP6))
+		return false;
+	p->data += NET_ETH_HLEN;
+	p->len -= NET_ETH_HLEN;
+	bool super = type == htons(NET_ETHERTYPE_IP)
+	                 ? p->len >= NET_IP_HLEN && gw_ip4_is_super(p, mtu)
+	                 : p->len >= NET_IP6_HLEN && gw_ip6_is_super(p, mtu);
+	p->data -= NET_ETH_HLEN;
+	p->len += NET_ETH_HLEN;
+	return super;
+}
+
+void gw_l2_port_output(struct gw *gw, struct gw_pkt *p, uint16_t ifx)
+{
+	struct gw_if *gif = &gw->ifs[ifx];
+	enum gw_drop why = gw_l2_if_down_drop(gif->up);
+	uint16_t bdif = gw_bdif_for_bdx(gw, p->bdx);
+	uint32_t seg_mtu = gw_l2_seg_mtu(gif->mtu, bdif ? gw->ifs[bdif].mtu : 0);
+	if (!why && (!gw_l2_fits(p->len, seg_mtu) || (p->flags & GW_PKT_GSO))) {
+		if (l2_is_super(p, seg_mtu)) {
+			gw_l2_segment(gw, p, ifx, seg_mtu);
+			return;
+		}
+		why = gw_l2_fits(p->len, gif->mtu) ? 0 : GW_DROP_L2_MTU;
+	}
+	if (why) {
+		gw_drop(gw, p, why);
+		return;
+	}
+	struct gw_if_counters *bc = gw_bd_cnt_claim(gw->bd_cnt, p->bdx, bd_id(gw->bd, p->bdx));
+	bc->tx_pkts++;
+	bc->tx_bytes += p->len;
+	if (gif->vlan)
+		l2_tag_push(p, gif);
+	gif->cnt.tx_pkts++;
+	gif->cnt.tx_bytes += p->len;
+	p->tx_ifx = ifx;
+	if (gw_traced(p))
+		gw_trace_l2_output(gw, p, ifx);
+	txq_push_eth(gw, p);
 }
 
 /* ---------------------------------------------------------------- IPv4 output */
@@ -574,6 +652,7 @@ struct decap_memo {
 	uint32_t vni, src, dst, bdx;
 	uint64_t mac;
 	uint32_t mac_bdx, mac_vtep;
+	uint32_t n_ports; /* local L2 ports of bdx: its frames are switched to them */
 	struct gw_if_counters *bd_cnt, *peer_cnt; /* of bdx and src */
 };
 
@@ -651,6 +730,71 @@ uint16_t gw_bdif_for_bdx(struct gw *gw, uint32_t bdx)
 	return ifx && gw->ifs[ifx].up ? ifx : 0;
 }
 
+/*
+ * BUM or unknown unicast in a bridge domain with ports: flooded, and a copy to the BDIF when
+ * it is for the gateway (gw_l2_dispatch_drop: ARP broadcast, ND multicast); other BUM is
+ * not the BDIF's and is not counted as a drop there, since the ports got it.
+ */
+static void l2_flood_and_dispatch(struct gw *gw, struct gw_pkt *p, uint16_t bdif,
+                                  uint16_t from_port, struct ip4_vec *v)
+{
+	const struct net_eth *eth = (const struct net_eth *)p->data;
+	const struct gw_if *bif = &gw->ifs[bdif];
+	bool for_gw = net_mac_is_mcast(eth->dst) && bdif &&
+	              !gw_l2_dispatch_drop(eth, bdif, bif->mac, gw_if6_enabled(bif));
+	uint32_t bdx = p->bdx;
+	struct gw_pkt *c = for_gw ? pkt_clone(gw, p) : p;
+	if (for_gw)
+		l2_dispatch(gw, p, bdif, v);
+	if (!c) {
+		gw->cnt.drops[GW_DROP_NO_BUFFER]++;
+		return;
+	}
+	/* from a VTEP, copies go to ports only: no VXLAN source port to choose */
+	c->flow_hash = from_port ? gw_l2_flow_hash(c->data, c->len) : 0;
+	bd_flood(gw, c, bdx, bd_encap(gw, bdx), from_port, from_port != 0);
+}
+
+/*
+ * L2 gateway: frame p (data at its Ethernet header, p->bdx its bridge domain, its source
+ * learned) from port from_port, or from a VTEP (from_port 0), in a bridge domain with
+ * ports: to the BDIF (bdif, 0: none usable), to a port, to a VTEP, or flooded. BUM for the
+ * gateway (a broadcast ARP, ND) is flooded and handed to the BDIF too.
+ */
+static void l2_switch(struct gw *gw, struct gw_pkt *p, uint16_t bdif, uint16_t from_port,
+                      struct ip4_vec *v)
+{
+	const struct net_eth *eth = (const struct net_eth *)p->data;
+	const struct gw_if *bif = &gw->ifs[bdif];
+	uint32_t dest = 0;
+	bool known = !net_mac_is_mcast(eth->dst) && bd_mac_lookup(gw->bd, p->bdx, eth->dst, &dest);
+	enum gw_drop why = 0;
+	if (gw_traced(p))
+		gw_trace_bd_mac(gw, p, known ? dest : 0);
+	switch (gw_l2_switch(eth, bdif, bif->mac, known, dest, from_port, &why)) {
+	case GW_L2_TO_BDIF:
+		l2_dispatch(gw, p, bdif, v);
+		break;
+	case GW_L2_TO_PORT:
+		gw_l2_port_output(gw, p, (uint16_t)dest);
+		break;
+	case GW_L2_TO_VTEP: /* a static MAC behind a VTEP in a bridge domain without a VNI: none */
+		if (!bd_vni(gw->bd, p->bdx)) {
+			gw_drop(gw, p, GW_DROP_NO_SUCH_VNI);
+			break;
+		}
+		p->flow_hash = gw_l2_flow_hash(p->data, p->len);
+		vxlan_encap_send(gw, p, p->bdx, bd_encap(gw, p->bdx), dest);
+		break;
+	case GW_L2_FLOOD:
+		l2_flood_and_dispatch(gw, p, bdif, from_port, v);
+		break;
+	case GW_L2_DROP:
+		gw_drop(gw, p, why);
+		break;
+	}
+}
+
 /* Learns the inner source MAC; false when the frame must be dropped (reason counted). */
 static bool bd_learn_source(struct gw *gw, struct gw_pkt *p, const struct net_eth *eth,
                             struct decap_memo *m)
@@ -658,7 +802,7 @@ static bool bd_learn_source(struct gw *gw, struct gw_pkt *p, const struct net_et
 	uint64_t mac = net_mac_to_u64(eth->src);
 	if (m->mac_ok && m->mac == mac && m->mac_bdx == p->bdx && m->mac_vtep == p->outer_src) {
 		if (gw_traced(p))
-			gw_trace_learn(gw, p, eth->src, GW_TR_LEARN_MEMO);
+			gw_trace_learn(gw, p, eth->src, p->outer_src, GW_TR_LEARN_MEMO);
 		return true;
 	}
 	enum gw_drop why = gw_l2_src_drop(eth->src);
@@ -668,9 +812,9 @@ static bool bd_learn_source(struct gw *gw, struct gw_pkt *p, const struct net_et
 	}
 	int r = bd_mac_learn(gw->bd, p->bdx, eth->src, p->outer_src, gw->now_ms);
 	if (gw_traced(p))
-		gw_trace_learn(gw, p, eth->src, r);
+		gw_trace_learn(gw, p, eth->src, p->outer_src, r);
 	if (GW_DEBUG_ON(gw, GW_DEBUG_VXLAN))
-		gw_debug_learn(gw, p, eth->src, r);
+		gw_debug_learn(gw, p, eth->src, p->outer_src, r);
 	uint32_t static_vtep = 0;
 	if (r == BD_MAC_STATIC)
 		bd_mac_lookup(gw->bd, p->bdx, eth->src, &static_vtep);
@@ -710,6 +854,8 @@ static bool underlay_bd(struct gw *gw, struct gw_pkt *p, uint32_t vni, struct de
 	m->bd_cnt = gw_bd_cnt_claim(gw->bd_cnt, bdx, bd_id(gw->bd, bdx));
 	m->peer_cnt = gw_peer_cnt(&gw->peers, p->outer_src);
 	m->bdif = gw_bdif_for_bdx(gw, bdx);
+	const uint16_t *ports;
+	m->n_ports = (uint32_t)bd_ports(gw->bd, bdx, &ports);
 	p->bdx = bdx;
 	return true;
 }
@@ -749,7 +895,10 @@ static void underlay_input_one(struct gw *gw, struct gw_pkt *p, uint16_t ifx, st
 	}
 	if (!bd_learn_source(gw, p, eth, &v->memo))
 		return;
-	l2_dispatch(gw, p, bdif, v);
+	if (v->memo.n_ports)
+		l2_switch(gw, p, bdif, 0, v);
+	else
+		l2_dispatch(gw, p, bdif, v);
 }
 
 /*
@@ -804,6 +953,44 @@ static enum gw_drop eth_demux(struct gw_pkt *p, const struct gw_port *port, uint
 	return why;
 }
 
+/*
+ * A frame from L2 port ifx (its tag taken off, its Ethernet header checked): into the
+ * port's bridge domain, its source learned on the port, then switched.
+ */
+static void l2_port_input(struct gw *gw, struct gw_pkt *p, uint16_t ifx, struct ip4_vec *v)
+{
+	struct gw_if *gif = &gw->ifs[ifx];
+	const struct net_eth *eth = (const struct net_eth *)p->data;
+	uint32_t bdx = bd_index(gw->bd, gif->l2_bd);
+	if (bdx == BD_NONE) {
+		gw_drop(gw, p, GW_DROP_L2_NO_BD);
+		return;
+	}
+	gif->cnt.rx_pkts++;
+	gif->cnt.rx_bytes += p->len;
+	struct gw_if_counters *bc = gw_bd_cnt_claim(gw->bd_cnt, bdx, gif->l2_bd);
+	bc->rx_pkts++;
+	bc->rx_bytes += p->len;
+	p->rx_ifx = ifx;
+	p->bdx = bdx;
+	if (gw_traced(p))
+		gw_trace_l2(gw, p, ifx);
+	int r = bd_mac_learn(gw->bd, bdx, eth->src, ifx, gw->now_ms);
+	if (gw_traced(p))
+		gw_trace_learn(gw, p, eth->src, ifx, r);
+	if (GW_DEBUG_ON(gw, GW_DEBUG_VXLAN))
+		gw_debug_learn(gw, p, eth->src, ifx, r);
+	uint32_t static_dest = 0;
+	if (r == BD_MAC_STATIC)
+		bd_mac_lookup(gw->bd, bdx, eth->src, &static_dest);
+	enum gw_drop why = gw_l2_learn_drop(r, static_dest, ifx);
+	if (why) {
+		gw_drop(gw, p, why);
+		return;
+	}
+	l2_switch(gw, p, gw_bdif_for_bdx(gw, bdx), ifx, v);
+}
+
 static void eth_input_one(struct gw *gw, struct gw_pkt *p, uint16_t port_ifx, struct ip4_vec *v)
 {
 	uint16_t ifx;
@@ -823,7 +1010,10 @@ static void eth_input_one(struct gw *gw, struct gw_pkt *p, uint16_t port_ifx, st
 		gw_drop(gw, p, why);
 		return;
 	}
-	l2_dispatch(gw, p, ifx, v);
+	if (gw->ifs[ifx].l2_bd)
+		l2_port_input(gw, p, ifx, v);
+	else
+		l2_dispatch(gw, p, ifx, v);
 }
 
 void gw_input_eth(struct gw *gw, uint16_t ifx, struct gw_pkt **pkts, unsigned n)

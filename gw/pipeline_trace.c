@@ -116,16 +116,26 @@ void gw_tr_fmt_decap(struct gw_trace_fmt *f, const struct gw_trace_rec *r)
 	gw_trace_put_num(f, "bridge-domain", d->bd_id);
 }
 
-void gw_trace_learn(struct gw *gw, const struct gw_pkt *p, const uint8_t *mac, int result)
+void gw_trace_learn(struct gw *gw, const struct gw_pkt *p, const uint8_t *mac, uint32_t dest,
+                    int result)
 {
-	struct gw_trace_rec *r = gw_trace_rec_new(gw, p, GW_TR_MAC_LEARN, 0);
+	struct gw_trace_rec *r = gw_trace_rec_new(gw, p, GW_TR_L2_LEARN, 0);
 	if (!r)
 		return;
 	struct gw_tr_learn *d = gw_trace_data(r);
 	r->code = (uint8_t)result;
 	memcpy(d->mac, mac, 6);
-	d->vtep = p->outer_src;
+	d->dest = dest;
 	d->bd_id = bd_id(gw->bd, p->bdx);
+}
+
+/* A MAC's destination: the port's name or the VTEP's address. */
+static void put_dest(struct gw_trace_fmt *f, uint32_t dest)
+{
+	if (bd_dest_is_port(dest))
+		gw_trace_put_if(f, "port", (uint16_t)dest);
+	else
+		gw_trace_put_ip(f, "vtep", dest);
 }
 
 static const char *learn_result(uint8_t code)
@@ -145,7 +155,7 @@ void gw_tr_fmt_learn(struct gw_trace_fmt *f, const struct gw_trace_rec *r)
 	const struct gw_tr_learn *d = gw_trace_cdata(r);
 	gw_trace_put_mac(f, "mac", d->mac);
 	gw_trace_put_num(f, "bridge-domain", d->bd_id);
-	gw_trace_put_ip(f, "vtep", d->vtep);
+	put_dest(f, d->dest);
 	gw_trace_put_str(f, "result", learn_result(r->code));
 }
 
@@ -345,9 +355,48 @@ void gw_tr_fmt_bd_mac_lookup(struct gw_trace_fmt *f, const struct gw_trace_rec *
 	gw_trace_put_mac(f, "dst", d->mac);
 	gw_trace_put_num(f, "bridge-domain", d->bd_id);
 	if (d->vtep)
-		gw_trace_put_ip(f, "vtep", d->vtep);
+		put_dest(f, d->vtep);
 	else
 		gw_trace_put_str(f, "result", "unknown-flood");
+}
+
+void gw_trace_l2_flood(struct gw *gw, const struct gw_pkt *p, uint32_t bdx, uint32_t ports,
+                       uint32_t vteps)
+{
+	struct gw_trace_rec *r = gw_trace_rec_new(gw, p, GW_TR_L2_FLOOD, 0);
+	if (!r)
+		return;
+	struct gw_tr_flood *d = gw_trace_data(r);
+	d->bd_id = bd_id(gw->bd, bdx);
+	d->ports = ports;
+	d->vteps = vteps;
+}
+
+void gw_tr_fmt_l2_flood(struct gw_trace_fmt *f, const struct gw_trace_rec *r)
+{
+	const struct gw_tr_flood *d = gw_trace_cdata(r);
+	gw_trace_put_num(f, "bridge-domain", d->bd_id);
+	gw_trace_put_num(f, "ports", d->ports);
+	gw_trace_put_num(f, "vteps", d->vteps);
+}
+
+void gw_trace_l2_output(struct gw *gw, const struct gw_pkt *p, uint16_t ifx)
+{
+	struct gw_trace_rec *r = gw_trace_rec_new(gw, p, GW_TR_L2_OUTPUT, ifx);
+	if (!r)
+		return;
+	struct gw_tr_l2out *d = gw_trace_data(r);
+	d->vlan = gw->ifs[ifx].vlan;
+	d->len = p->len;
+}
+
+void gw_tr_fmt_l2_output(struct gw_trace_fmt *f, const struct gw_trace_rec *r)
+{
+	const struct gw_tr_l2out *d = gw_trace_cdata(r);
+	gw_trace_put_if(f, "port", r->ifx);
+	if (d->vlan)
+		gw_trace_put_num(f, "vlan", d->vlan);
+	gw_trace_put_num(f, "len", d->len);
 }
 
 void gw_trace_encap(struct gw *gw, const struct gw_pkt *p, uint32_t vtep, uint32_t vni)

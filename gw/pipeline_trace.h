@@ -18,7 +18,7 @@ enum gw_trace_arp_code {
 	GW_TR_ARP_RESOLVED, /* held packet released by the reply */
 };
 
-/* mac-learn code: bd_mac_learn's result, or this for the same source as the packet before
+/* l2-learn code: bd_mac_learn's result, or this for the same source as the packet before
  * (not looked up) */
 #define GW_TR_LEARN_MEMO 0xff
 
@@ -29,9 +29,16 @@ struct gw_tr_rx { /* underlay-rx */
 struct gw_tr_decap { /* vxlan-decap */
 	uint32_t vni, bd_id;
 };
-struct gw_tr_learn { /* mac-learn */
+struct gw_tr_learn { /* l2-learn */
 	uint8_t mac[6];
-	uint32_t vtep, bd_id;
+	uint32_t dest, bd_id; /* dest: a VTEP or a port (bd_dest_is_port) */
+};
+struct gw_tr_flood {                  /* l2-flood */
+	uint32_t bd_id, ports, vteps; /* copies to local ports and to VTEPs (or the group) */
+};
+struct gw_tr_l2out { /* l2-output (the record's ifx: the port) */
+	uint16_t vlan;
+	uint32_t len;
 };
 struct gw_tr_eth { /* uplink-rx, l2-input, ip4-rewrite (ttl after, IPv4 only) */
 	uint8_t dst[6], src[6];
@@ -53,7 +60,7 @@ struct gw_tr_arp { /* ip4-arp */
 	uint8_t mac[6];
 	uint8_t state;
 };
-struct gw_tr_bdmac { /* bd-mac-lookup (vtep 0: unknown, flooded) */
+struct gw_tr_bdmac { /* bd-mac-lookup (vtep 0: unknown, flooded; or a port) */
 	uint8_t mac[6];
 	uint32_t bd_id, vtep;
 };
@@ -72,7 +79,10 @@ struct fib;
 GW_TRACE_HOOK void gw_trace_rx(struct gw *gw, const struct gw_pkt *p, uint16_t ifx);
 GW_TRACE_HOOK void gw_trace_decap(struct gw *gw, const struct gw_pkt *p, uint32_t vni);
 GW_TRACE_HOOK void gw_trace_learn(struct gw *gw, const struct gw_pkt *p, const uint8_t *mac,
-                                  int result);
+                                  uint32_t dest, int result);
+GW_TRACE_HOOK void gw_trace_l2_flood(struct gw *gw, const struct gw_pkt *p, uint32_t bdx,
+                                     uint32_t ports, uint32_t vteps);
+GW_TRACE_HOOK void gw_trace_l2_output(struct gw *gw, const struct gw_pkt *p, uint16_t ifx);
 GW_TRACE_HOOK void gw_trace_l2(struct gw *gw, const struct gw_pkt *p, uint16_t ifx);
 GW_TRACE_HOOK void gw_trace_ip4(struct gw *gw, const struct gw_pkt *p);
 /* res: the lookup result for the packet's destination (data at its IPv4 header). */

@@ -52,9 +52,9 @@ enum gw_trace_input {
 #define GW_TRACE_STAGES(_)                                                                         \
 	_(UNDERLAY_RX, "underlay-rx", gw_tr_fmt_underlay_rx)       /* pipeline_trace.c */          \
 	_(VXLAN_DECAP, "vxlan-decap", gw_tr_fmt_decap)             /* pipeline_trace.c */          \
-	_(MAC_LEARN, "mac-learn", gw_tr_fmt_learn)                 /* pipeline_trace.c */          \
 	_(UPLINK_RX, "uplink-rx", gw_tr_fmt_uplink_rx)             /* pipeline_trace.c */          \
 	_(L2_INPUT, "l2-input", gw_tr_fmt_l2_input)                /* pipeline_trace.c */          \
+	_(L2_LEARN, "l2-learn", gw_tr_fmt_learn)                   /* pipeline_trace.c */          \
 	_(ARP_INPUT, "arp-input", gw_tr_fmt_arp_input)             /* neigh.c */                   \
 	_(IP4_INPUT, "ip4-input", gw_tr_fmt_ip4_input)             /* pipeline_trace.c */          \
 	_(IP4_LOOKUP, "ip4-lookup", gw_tr_fmt_ip4_lookup)          /* pipeline_trace.c */          \
@@ -68,6 +68,8 @@ enum gw_trace_input {
 	_(IP6_LOOKUP, "ip6-lookup", gw_tr_fmt_ip6_lookup)          /* ip6.c */                     \
 	_(IP6_ND, "ip6-nd", gw_tr_fmt_ip6_nd)                      /* ip6.c */                     \
 	_(BD_MAC_LOOKUP, "bd-mac-lookup", gw_tr_fmt_bd_mac_lookup) /* pipeline_trace.c */          \
+	_(L2_FLOOD, "l2-flood", gw_tr_fmt_l2_flood)                /* pipeline_trace.c */          \
+	_(L2_OUTPUT, "l2-output", gw_tr_fmt_l2_output)             /* pipeline_trace.c */          \
 	_(VXLAN_ENCAP, "vxlan-encap", gw_tr_fmt_encap)             /* pipeline_trace.c */          \
 	_(TX, "tx", gw_tr_fmt_tx)                                  /* pipeline_trace.c */          \
 	_(DROP, "drop", gw_tr_fmt_drop)                            /* drop.c */

@@ -138,6 +138,8 @@ struct bd {
 	uint32_t n_learned;
 	uint32_t *learned;      /* BD_LEARNED_PEERS_MAX slots while a flood group is set */
 	uint64_t *learned_seen; /* parallel to learned: last packet, ms */
+	uint32_t n_ports;
+	uint16_t *ports; /* BD_PORTS_MAX slots once the first port is added, sorted */
 };
 
 struct bd_table {
@@ -154,6 +156,8 @@ struct bd_table {
 	uint32_t n_free;
 	struct idx_map by_id;
 	struct idx_map by_vni;
+	struct idx_map by_port; /* local port -> its bridge domain */
+	uint32_t n_ports;       /* in by_port: at most BD_MAX, which keeps it half empty */
 };
 
 static uint64_t mac_key(uint32_t bdx, const uint8_t *mac)
@@ -224,6 +228,7 @@ static void bd_free_arrays(struct bd *bd)
 	free(bd->peers);
 	free(bd->learned);
 	free(bd->learned_seen);
+	free(bd->ports);
 }
 
 void bd_table_destroy(struct bd_table *t)
@@ -311,6 +316,7 @@ struct mac_sweep {
 	bool statics_too; /* bd_del: everything goes */
 	bool by_age;      /* only dynamic entries idle for longer than their BD's aging */
 	uint32_t now_s;
+	uint32_t dest; /* 0, or only the entries bound to this port */
 };
 
 /*
@@ -329,6 +335,8 @@ static bool sweep_matches(const struct bd_table *t, const struct mac_sweep *sw,
 	if (s->key == 0)
 		return false;
 	if (sw->bdx != BD_NONE && key_bdx(s->key) != sw->bdx)
+		return false;
+	if (sw->dest && s->vtep != sw->dest)
 		return false;
 	if (s->seen_s == SEEN_STATIC)
 		return sw->statics_too;
@@ -424,6 +432,9 @@ int bd_del(struct bd_table *t, uint32_t id)
 		return err;
 	uint32_t bdx = (uint32_t)(bd - t->bds);
 	mac_flush_bd(t, bdx);
+	for (uint32_t i = 0; i < bd->n_ports; i++)
+		idx_map_del(&t->by_port, bd->ports[i]);
+	t->n_ports -= bd->n_ports;
 	idx_map_del(&t->by_id, id);
 	if (bd->vni)
 		idx_map_del(&t->by_vni, bd->vni);
@@ -635,6 +646,86 @@ size_t bd_flood_peers(const struct bd_table *t, uint32_t bdx, const uint32_t **p
 	return bd->n_peers;
 }
 
+/* ---- local ports ---- */
+
+static uint32_t lower_bound_u16(const uint16_t *a, uint32_t n, uint16_t v)
+{
+	uint32_t lo = 0, hi = n;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (a[mid] < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+int bd_port_add(struct bd_table *t, uint32_t id, uint16_t port)
+{
+	struct bd *bd;
+	int err = bd_of_id(t, id, &bd);
+	if (err)
+		return err;
+	if (port == 0)
+		return BD_E_INVAL;
+	uint32_t bdx = (uint32_t)(bd - t->bds), at = idx_map_get(&t->by_port, port);
+	if (at != BD_NONE)
+		return at == bdx ? BD_OK : BD_E_EXISTS;
+	/* by_port is sized for BD_MAX keys: a full one would never end a probe */
+	if (bd->n_ports == BD_PORTS_MAX || t->n_ports == BD_MAX)
+		return BD_E_FULL;
+	if (!bd->ports && !(bd->ports = malloc(BD_PORTS_MAX * sizeof(*bd->ports))))
+		return BD_E_NOMEM;
+	uint32_t i = lower_bound_u16(bd->ports, bd->n_ports, port);
+	memmove(&bd->ports[i + 1], &bd->ports[i], (bd->n_ports - i) * sizeof(*bd->ports));
+	bd->ports[i] = port;
+	bd->n_ports++;
+	t->n_ports++;
+	idx_map_put(&t->by_port, port, bdx);
+	return BD_OK;
+}
+
+int bd_port_del(struct bd_table *t, uint32_t id, uint16_t port)
+{
+	struct bd *bd;
+	int err = bd_of_id(t, id, &bd);
+	if (err)
+		return err;
+	uint32_t bdx = (uint32_t)(bd - t->bds);
+	if (port == 0 || idx_map_get(&t->by_port, port) != bdx)
+		return BD_E_NOENT;
+	uint32_t i = lower_bound_u16(bd->ports, bd->n_ports, port);
+	memmove(&bd->ports[i], &bd->ports[i + 1], (bd->n_ports - i - 1) * sizeof(*bd->ports));
+	bd->n_ports--;
+	t->n_ports--;
+	idx_map_del(&t->by_port, port);
+	mac_sweep(t, &(struct mac_sweep){.bdx = bdx, .statics_too = true, .dest = port});
+	return BD_OK;
+}
+
+size_t bd_ports(const struct bd_table *t, uint32_t bdx, const uint16_t **ports)
+{
+	const struct bd *bd = bd_of_bdx(t, bdx);
+	*ports = bd ? bd->ports : NULL;
+	return bd ? bd->n_ports : 0;
+}
+
+uint32_t bd_port_bdx(const struct bd_table *t, uint16_t port)
+{
+	return port ? idx_map_get(&t->by_port, port) : BD_NONE;
+}
+
+size_t bd_mac_flush_port(struct bd_table *t, uint16_t port)
+{
+	uint32_t bdx = bd_port_bdx(t, port);
+	if (bdx == BD_NONE)
+		return 0;
+	size_t n = mac_sweep(t, &(struct mac_sweep){.bdx = bdx, .dest = port});
+	t->stats.port_flushed += n;
+	return n;
+}
+
 /* ---- MAC table ---- */
 
 static int mac_refresh(struct bd_table *t, struct mac_slot *s, uint32_t vtep, uint32_t now_s)
@@ -727,9 +818,11 @@ int bd_mac_static_add(struct bd_table *t, uint32_t id, const uint8_t *mac, uint3
 	int err = bd_of_id(t, id, &bd);
 	if (err)
 		return err;
-	if (!mac_is_learnable(mac) || !vtep_is_valid(vtep))
+	uint32_t bdx = (uint32_t)(bd - t->bds);
+	bool port_ok = bd_dest_is_port(vtep) && idx_map_get(&t->by_port, vtep) == bdx;
+	if (!mac_is_learnable(mac) || !(vtep_is_valid(vtep) || port_ok))
 		return BD_E_INVAL;
-	uint64_t key = mac_key((uint32_t)(bd - t->bds), mac);
+	uint64_t key = mac_key(bdx, mac);
 	struct mac_slot *s = &t->slots[mac_find(t, key)];
 	if (s->key == key) {
 		/* Re-configured static (new VTEP) or a dynamic entry promoted to static. */
@@ -816,6 +909,8 @@ static void bd_fill_info(const struct bd_table *t, const struct bd *bd, struct b
 	    .flood_peers = bd->peers,
 	    .n_macs = bd->n_dynamic + bd->n_static,
 	    .n_static_macs = bd->n_static,
+	    .n_ports = bd->n_ports,
+	    .ports = bd->ports,
 	    .n_learned_peers = bd->n_learned,
 	};
 }

@@ -6,8 +6,9 @@
  * plane, by a dense index "bdx" (0..BD_MAX-1) that stays stable for the bridge domain's
  * lifetime, so that per-BD arrays (counters, BDIF binding) are plain arrays.
  *
- * MAC entries point at a remote VTEP (host-order IPv4). Learning rules (spec section 4):
- * a dynamic entry moves to the newest VTEP; a static entry never moves; a bridge domain
+ * MAC entries point at a destination (bd_dest): a remote VTEP (host-order IPv4) or a local
+ * port of the bridge domain (L2 gateway). Learning rules (spec section 4): a dynamic entry
+ * moves to the newest VTEP or port; a static entry never moves; a bridge domain
  * holds at most mac_limit dynamic entries; dynamic entries age after mac_aging seconds
  * without being refreshed (0 = never).
  */
@@ -28,6 +29,19 @@
 #define BD_MAC_AGING_MAX     1000000    /* seconds (about 11.5 days), as on common routers */
 #define BD_MAC_CAPACITY_MAX  (1u << 26) /* bd_table_create refuses more */
 #define BD_NONE              0xffffffffu
+#define BD_PORTS_MAX         64     /* local L2 ports per bridge domain */
+#define BD_PORT_MAX          0xffff /* a port is named by a 16-bit index (the gateway's ifx) */
+
+/*
+ * Where a MAC is: a remote VTEP, by its IPv4 address (host order), or a local port, by
+ * its index 1..BD_PORT_MAX. A VTEP is never in 0.0.0.0/8, so one 32-bit value names
+ * either, and the MAC table slot stays 16 bytes. (VPP names both by sw_if_index, its
+ * tunnels being interfaces; our VTEPs are addresses.)
+ */
+static inline bool bd_dest_is_port(uint32_t dest)
+{
+	return dest != 0 && dest <= BD_PORT_MAX;
+}
 
 enum bd_err {
 	BD_OK = 0,
@@ -86,35 +100,56 @@ bool bd_peer_accept(struct bd_table *t, uint32_t bdx, uint32_t vtep, uint64_t no
  */
 size_t bd_flood_peers(const struct bd_table *t, uint32_t bdx, const uint32_t **peers);
 
+/*
+ * Local L2 ports (port: 1..BD_PORT_MAX, the caller's index): the other end of head-end
+ * replication for what a VTEP or the BDIF floods, and where frames from one port are
+ * flooded besides the VTEPs. A port is in at most one bridge domain (BD_E_EXISTS names the
+ * case where it is in another). Removing a port flushes the MACs bound to it. BD_E_FULL:
+ * BD_PORTS_MAX in that bridge domain, or BD_MAX in all (more than the gateway's ifxs).
+ */
+int bd_port_add(struct bd_table *t, uint32_t id, uint16_t port);
+/* BD_E_NOENT when port is not in bridge domain id; dynamic MACs on it are flushed, static
+ * ones too (the configuration removes them first; a stale one would black-hole). */
+int bd_port_del(struct bd_table *t, uint32_t id, uint16_t port);
+/* The ports of bdx, sorted; *ports valid until the next configuration call. */
+size_t bd_ports(const struct bd_table *t, uint32_t bdx, const uint16_t **ports);
+/* The bridge domain (bdx) port is in, or BD_NONE. */
+uint32_t bd_port_bdx(const struct bd_table *t, uint16_t port);
+/* Forgets the dynamic MACs learned on port (its link went down): they are relearned
+ * wherever they show up next. Returns how many. */
+size_t bd_mac_flush_port(struct bd_table *t, uint16_t port);
+
 /* ---- MAC table ---- */
 enum bd_mac_result {
 	BD_MAC_NEW = 0,
 	BD_MAC_REFRESHED,
-	BD_MAC_MOVED,   /* dynamic entry now points at another VTEP */
-	BD_MAC_STATIC,  /* static entry: not touched (a move attempt when VTEP differs) */
+	BD_MAC_MOVED,   /* dynamic entry now points at another VTEP or port */
+	BD_MAC_STATIC,  /* static entry: not touched (a move attempt when the dest differs) */
 	BD_MAC_LIMIT,   /* bridge domain's mac_limit reached: not learned */
 	BD_MAC_FULL,    /* table capacity reached: not learned */
 	BD_MAC_INVALID, /* multicast/broadcast/zero source MAC: never learned */
 };
 
 /*
- * Learns mac (6 bytes) behind vtep in bdx at time now_ms. Returns an enum bd_mac_result,
- * or BD_E_INVAL when bdx names no bridge domain or vtep is 0.
+ * Learns mac (6 bytes) behind dest (a VTEP or a port: bd_dest_is_port) in bdx at time
+ * now_ms. Returns an enum bd_mac_result, or BD_E_INVAL when bdx names no bridge domain or
+ * dest is 0.
  */
-int bd_mac_learn(struct bd_table *t, uint32_t bdx, const uint8_t *mac, uint32_t vtep,
+int bd_mac_learn(struct bd_table *t, uint32_t bdx, const uint8_t *mac, uint32_t dest,
                  uint64_t now_ms);
 /*
  * For vectors: start loading the slot bd_mac_lookup will read, a stage ahead. Returns the
  * hash of (bdx, mac) for bd_mac_lookup_hashed, so that a packet hashes its MAC once.
  */
 uint64_t bd_mac_prefetch(const struct bd_table *t, uint32_t bdx, const uint8_t *mac);
-/* VTEP of mac in bdx: true and *vtep set when known. Hot path. */
+/* Destination (VTEP or port) of mac in bdx: true and *vtep set when known. Hot path. */
 bool bd_mac_lookup(const struct bd_table *t, uint32_t bdx, const uint8_t *mac, uint32_t *vtep);
 /* bd_mac_lookup with hash from bd_mac_prefetch of the same bdx and mac. */
 bool bd_mac_lookup_hashed(const struct bd_table *t, uint32_t bdx, const uint8_t *mac, uint64_t hash,
                           uint32_t *vtep);
 
-int bd_mac_static_add(struct bd_table *t, uint32_t id, const uint8_t *mac, uint32_t vtep);
+/* dest: a unicast VTEP, or a port of bridge domain id (else BD_E_INVAL). */
+int bd_mac_static_add(struct bd_table *t, uint32_t id, const uint8_t *mac, uint32_t dest);
 int bd_mac_static_del(struct bd_table *t, uint32_t id, const uint8_t *mac);
 /* Clear dynamic entries; id 0 = every bridge domain. */
 void bd_mac_clear_dynamic(struct bd_table *t, uint32_t id);
@@ -135,6 +170,8 @@ struct bd_info {
 	const uint32_t *flood_peers;    /* sorted ascending */
 	uint32_t n_macs, n_static_macs; /* n_macs counts static ones too */
 	uint32_t n_learned_peers;
+	uint32_t n_ports;
+	const uint16_t *ports; /* sorted ascending */
 };
 bool bd_get(const struct bd_table *t, uint32_t id, struct bd_info *bi);
 /* Bridge domains in ascending id order; cb non-zero stops (and is returned). */
@@ -144,7 +181,7 @@ struct bd_mac_info {
 	uint32_t bd_id;
 	uint32_t bdx;
 	uint8_t mac[6];
-	uint32_t vtep;
+	uint32_t vtep; /* its destination: a VTEP, or a port (bd_dest_is_port) */
 	bool is_static;
 	uint64_t age_ms;
 };
@@ -176,7 +213,7 @@ int bd_peer_walk(const struct bd_table *t, uint64_t now_ms,
                  int (*cb)(const struct bd_peer_info *pi, void *arg), void *arg);
 
 struct bd_mac_stats {
-	uint64_t learned, moved, static_conflicts, limit_drops, full_drops, aged;
+	uint64_t learned, moved, static_conflicts, limit_drops, full_drops, aged, port_flushed;
 	size_t entries, capacity;
 };
 void bd_mac_get_stats(const struct bd_table *t, struct bd_mac_stats *st);

@@ -17,6 +17,12 @@
  * (each only when it changed: a change makes the gateway advertise) before it adds
  * addresses, then routes and neighbours.
  *
+ * L2 ports (` bridge-domain N` on an uplink) leave their bridge domain in pass 1, after
+ * the static MACs on them and before bridge domains are deleted, and join in pass 3, once
+ * their addresses are gone (pass 1) and their bridge domain exists (pass 2); a port that
+ * moves leaves and joins, so that a reload can swap ports between bridge domains. Static
+ * MACs on a port come last, naming the port by its interface index.
+ *
  * Each step is idempotent (an add of what exists, a removal of what is gone, succeed), so
  * that a failed apply can be undone by applying the old configuration the same way.
  */
@@ -176,6 +182,10 @@ static void remove_interfaces(struct gw *gw, const struct gw_cfg *old, const str
 		/* without addresses it can wait in the default VRF: its own may be going away */
 		if (moves)
 			gw_if_set_vrf(gw, ifx, GW_VRF_DEFAULT);
+		/* a port that moves leaves first: its new bridge domain may be its old one's
+		 * neighbour in a swap, or the old one may be deleted below */
+		if (o->l2_bd && o->l2_bd != n->l2_bd)
+			gw_if_set_l2_bd(gw, ifx, 0);
 	}
 }
 
@@ -360,6 +370,8 @@ static int apply_if(struct gw *gw, const struct gw_cfg *c, const struct gw_cfg_i
 		r = gw_if_set_up(gw, ifx, !n->shutdown);
 	if (r == GW_OK && n->dot1q)
 		r = gw_if_set_dot1q(gw, ifx, n->dot1q);
+	if (r == GW_OK && n->kind == GW_IF_ETH)
+		r = gw_if_set_l2_bd(gw, ifx, n->l2_bd);
 	if (r == GW_OK && apply_if6(gw, ifx, n, err))
 		return GW_CFG_ERR;
 	for (unsigned k = 0; r == GW_OK && k < n->n_addrs; k++) {
@@ -406,6 +418,22 @@ static int add_statics6(struct gw *gw, const struct gw_cfg *old, const struct gw
 	return GW_CFG_OK;
 }
 
+/* Static MACs that are new or point elsewhere: behind a VTEP, or on a port (its ifx). */
+static int add_macs(struct gw *gw, const struct gw_cfg *old, const struct gw_cfg *new_, char *err)
+{
+	for (size_t i = 0; i < new_->macs.n; i++) {
+		const struct gw_cfg_mac *m = &new_->macs.v[i], *o = find_mac(old, m);
+		if (o && o->vtep == m->vtep && !strcmp(o->ifname, m->ifname))
+			continue;
+		uint32_t dest = m->ifname[0] ? gw_if_by_name(gw, m->ifname) : m->vtep;
+		int e = dest ? bd_mac_static_add(gw_bd(gw), m->bd_id, m->mac, dest) : BD_E_INVAL;
+		if (e != BD_OK && e != BD_E_EXISTS)
+			return fail(err, "static MAC in bridge-domain %u: %s", m->bd_id,
+			            bd_strerror(e));
+	}
+	return GW_CFG_OK;
+}
+
 static int add_statics(struct gw *gw, const struct gw_cfg *old, const struct gw_cfg *new_,
                        char *err)
 {
@@ -430,16 +458,7 @@ static int add_statics(struct gw *gw, const struct gw_cfg *old, const struct gw_
 	}
 	if (add_statics6(gw, old, new_, err))
 		return GW_CFG_ERR;
-	for (size_t i = 0; i < new_->macs.n; i++) {
-		const struct gw_cfg_mac *m = &new_->macs.v[i], *o = find_mac(old, m);
-		if (o && o->vtep == m->vtep)
-			continue;
-		int e = bd_mac_static_add(gw_bd(gw), m->bd_id, m->mac, m->vtep);
-		if (e != BD_OK && e != BD_E_EXISTS)
-			return fail(err, "static MAC in bridge-domain %u: %s", m->bd_id,
-			            bd_strerror(e));
-	}
-	return GW_CFG_OK;
+	return add_macs(gw, old, new_, err);
 }
 
 static int apply_diff(struct gw *gw, const struct gw_cfg *old, const struct gw_cfg *new_,

@@ -462,6 +462,12 @@ int gw_cfg_bd_del(struct gw_cfg *c, uint32_t id, char *err)
 	size_t at = VEC_FIND(c->bds, &key, cmp_bd, &found);
 	if (!found)
 		return fail(err, "bridge-domain %u does not exist", id);
+	for (size_t i = 0; i < c->ifs.n; i++)
+		if (c->ifs.v[i].l2_bd == id)
+			return fail(err,
+			            "bridge-domain %u still has port %s (no bridge-domain under "
+			            "interface ethernet %s first)",
+			            id, c->ifs.v[i].name, c->ifs.v[i].name);
 	VEC_REMOVE(c->bds, at);
 	return GW_CFG_OK;
 }
@@ -599,6 +605,56 @@ static struct gw_cfg_if *cfg_if_get(const struct gw_cfg *c, const char *name, ch
 	return i;
 }
 
+/*
+ * What an L2 port (` bridge-domain N`) cannot have: the word that configures it, what it
+ * is, and what the BDIF of the bridge domain does instead (it routes for the port).
+ */
+enum l3_part { L3_ADDR, L3_ADDR6, L3_VRF, L3_ND, L3_NONE };
+static const struct {
+	const char *word, *what, *bdif_does;
+} l3_parts[] = {
+    [L3_ADDR] = {"ip address", "IP address", "has them"},
+    [L3_ADDR6] = {"ipv6 address", "IPv6 address", "has them"},
+    [L3_VRF] = {"vrf", "vrf", "is in one"},
+    [L3_ND] = {"ipv6 nd", "ipv6 nd settings", "advertises"},
+};
+
+/* The first L3 setting interface f has, L3_NONE when it has none. */
+static enum l3_part if_l3_part(const struct gw_cfg_if *f)
+{
+	static const struct gw_nd_cfg nd_default;
+	if (f->n_addrs)
+		return L3_ADDR;
+	if (f->n_addrs6 || f->ll6_set)
+		return L3_ADDR6;
+	if (f->vrf[0])
+		return L3_VRF;
+	if (!gw_cfg_nd_equal(&f->nd, &nd_default))
+		return L3_ND;
+	return L3_NONE;
+}
+
+/* Port f cannot have part: the message says why and what has it instead. */
+static int port_refuses(const struct gw_cfg_if *f, enum l3_part part, char *err)
+{
+	return fail(err,
+	            "%s is a port of bridge-domain %u: an L2 port has no %s (the BDIF of "
+	            "bridge-domain %u %s)",
+	            f->name, f->l2_bd, l3_parts[part].what, f->l2_bd, l3_parts[part].bdif_does);
+}
+
+/* cfg_if_get for a setter of an L3 part: refused on a port when it sets (not clears) it. */
+static struct gw_cfg_if *cfg_l3_if_get(const struct gw_cfg *c, const char *name, bool sets,
+                                       enum l3_part part, char *err)
+{
+	struct gw_cfg_if *i = cfg_if_get(c, name, err);
+	if (i && sets && i->l2_bd) {
+		port_refuses(i, part, err);
+		return NULL;
+	}
+	return i;
+}
+
 int gw_cfg_if_add(struct gw_cfg *c, uint8_t kind, const char *name, uint32_t bd_id, char *err)
 {
 	struct gw_cfg_if key = {.kind = kind, .bd_id = bd_id};
@@ -622,6 +678,15 @@ int gw_cfg_if_add(struct gw_cfg *c, uint8_t kind, const char *name, uint32_t bd_
 		return fail(err, "out of memory");
 	*i = key;
 	return GW_CFG_OK;
+}
+
+/* A static MAC on port `name`, NULL when none names it. */
+static const struct gw_cfg_mac *port_static_mac(const struct gw_cfg *c, const char *name)
+{
+	for (size_t i = 0; i < c->macs.n; i++)
+		if (!strcmp(c->macs.v[i].ifname, name))
+			return &c->macs.v[i];
+	return NULL;
 }
 
 /* A static IPv6 entry that names interface `name`: NULL when none does. */
@@ -651,6 +716,12 @@ int gw_cfg_if_del(struct gw_cfg *c, const char *name, char *err)
 		return GW_CFG_ERR;
 	if (if_user6(c, name, user, sizeof(user)))
 		return fail(err, "interface %s is still used by %s", name, user);
+	const struct gw_cfg_mac *m = port_static_mac(c, name);
+	if (m)
+		return fail(err,
+		            "interface %s is still used by mac-address-table static %s "
+		            "bridge-domain %u interface %s",
+		            name, macstr(m->mac), m->bd_id, name);
 	VEC_REMOVE(c->ifs, (size_t)(i - c->ifs.v));
 	return GW_CFG_OK;
 }
@@ -717,7 +788,7 @@ static int if_addr_del(struct gw_cfg_if *i, uint32_t addr, uint8_t len, char *er
 int gw_cfg_if_addr(struct gw_cfg *c, const char *name, uint32_t addr, uint8_t len,
                    enum gw_cfg_addr_op op, char *err)
 {
-	struct gw_cfg_if *i = cfg_if_get(c, name, err);
+	struct gw_cfg_if *i = cfg_l3_if_get(c, name, op != GW_CFG_ADDR_DEL, L3_ADDR, err);
 	if (!i)
 		return GW_CFG_ERR;
 	if (op == GW_CFG_ADDR_DEL)
@@ -838,7 +909,7 @@ static int if_addrs6_fit(const struct gw_cfg *c, const struct gw_cfg_if *f, cons
 
 int gw_cfg_if_set_vrf(struct gw_cfg *c, const char *name, const char *vrf, char *err)
 {
-	struct gw_cfg_if *i = cfg_if_get(c, name, err);
+	struct gw_cfg_if *i = cfg_l3_if_get(c, name, !gw_vrf_name_is_default(vrf), L3_VRF, err);
 	if (!i)
 		return GW_CFG_ERR;
 	if (!gw_vrf_name_is_default(vrf) && !gw_cfg_vrf_find(c, vrf))
@@ -868,6 +939,51 @@ int gw_cfg_if_set_anycast(struct gw_cfg *c, const char *name, bool on, char *err
 		return fail(err, "%s: anycast-gateway forwarding is for bdif interfaces only",
 		            name);
 	i->anycast = on;
+	return GW_CFG_OK;
+}
+
+/* May interface f become a port of bridge domain bd_id (0: an L3 interface again)? */
+static int l2_bd_check(const struct gw_cfg *c, const struct gw_cfg_if *f, uint32_t bd_id, char *err)
+{
+	if (f->kind != GW_IF_ETH)
+		return fail(err,
+		            "bridge-domain %u: %s is a BDIF: only an ethernet interface can be a "
+		            "port of a bridge domain",
+		            bd_id, f->name);
+	if (bd_id && !cfg_bd_get(c, bd_id, err))
+		return GW_CFG_ERR;
+	unsigned ports = 0;
+	for (size_t i = 0; bd_id && i < c->ifs.n; i++)
+		ports += &c->ifs.v[i] != f && c->ifs.v[i].l2_bd == bd_id;
+	if (ports >= BD_PORTS_MAX)
+		return fail(err, "bridge-domain %u: at most %d ports (%s is one too many)", bd_id,
+		            BD_PORTS_MAX, f->name);
+	enum l3_part part = if_l3_part(f);
+	if (bd_id && part != L3_NONE)
+		return fail(err,
+		            "bridge-domain %u: %s still has %s configured: an L2 port has no %s "
+		            "(no %s first)",
+		            bd_id, f->name, l3_parts[part].word, l3_parts[part].what,
+		            l3_parts[part].word);
+	const struct gw_cfg_mac *m = port_static_mac(c, f->name);
+	if (m && m->bd_id != bd_id)
+		return fail(err,
+		            "bridge-domain: mac-address-table static %s bridge-domain %u interface "
+		            "%s is on %s (remove it first)",
+		            macstr(m->mac), m->bd_id, f->name, f->name);
+	return GW_CFG_OK;
+}
+
+int gw_cfg_if_set_l2_bd(struct gw_cfg *c, const char *name, uint32_t bd_id, char *err)
+{
+	struct gw_cfg_if *i = cfg_if_get(c, name, err);
+	if (!i)
+		return GW_CFG_ERR;
+	if (bd_id == i->l2_bd)
+		return GW_CFG_OK;
+	if (l2_bd_check(c, i, bd_id, err))
+		return GW_CFG_ERR;
+	i->l2_bd = bd_id;
 	return GW_CFG_OK;
 }
 
@@ -983,7 +1099,7 @@ static int if_addr6_del(struct gw_cfg_if *i, const struct in6_addr *addr, uint8_
 int gw_cfg_if_addr6(struct gw_cfg *c, const char *name, const struct in6_addr *addr, uint8_t len,
                     bool add, char *err)
 {
-	struct gw_cfg_if *i = cfg_if_get(c, name, err);
+	struct gw_cfg_if *i = cfg_l3_if_get(c, name, add, L3_ADDR6, err);
 	if (!i)
 		return GW_CFG_ERR;
 	if (!add && !addr) {
@@ -1016,7 +1132,7 @@ int gw_cfg_if_addr6(struct gw_cfg *c, const char *name, const struct in6_addr *a
 
 int gw_cfg_if_set_ll6(struct gw_cfg *c, const char *name, const struct in6_addr *ll, char *err)
 {
-	struct gw_cfg_if *i = cfg_if_get(c, name, err);
+	struct gw_cfg_if *i = cfg_l3_if_get(c, name, ll != NULL, L3_ADDR6, err);
 	if (!i)
 		return GW_CFG_ERR;
 	if (ll && (!net_ip6_is_linklocal(ll) || !ip6_is_unicast(ll)))
@@ -1030,7 +1146,7 @@ int gw_cfg_if_set_ll6(struct gw_cfg *c, const char *name, const struct in6_addr 
 
 int gw_cfg_if_set_suppress_ra(struct gw_cfg *c, const char *name, bool suppress, char *err)
 {
-	struct gw_cfg_if *i = cfg_if_get(c, name, err);
+	struct gw_cfg_if *i = cfg_l3_if_get(c, name, true, L3_ND, err);
 	if (!i)
 		return GW_CFG_ERR;
 	/* a BDIF sends RAs by default: its `no ipv6 nd suppress-ra` is the default itself */
@@ -1042,7 +1158,7 @@ int gw_cfg_if_set_suppress_ra(struct gw_cfg *c, const char *name, bool suppress,
 
 int gw_cfg_if_set_ra_interval(struct gw_cfg *c, const char *name, uint32_t secs, char *err)
 {
-	struct gw_cfg_if *i = cfg_if_get(c, name, err);
+	struct gw_cfg_if *i = cfg_l3_if_get(c, name, secs != 0, L3_ND, err);
 	if (!i)
 		return GW_CFG_ERR;
 	if (secs && (secs < GW_ND_RA_INTERVAL_MIN || secs > GW_ND_RA_INTERVAL_MAX))
@@ -1055,7 +1171,7 @@ int gw_cfg_if_set_ra_interval(struct gw_cfg *c, const char *name, uint32_t secs,
 int gw_cfg_if_set_ra_lifetime(struct gw_cfg *c, const char *name, bool set, uint32_t secs,
                               char *err)
 {
-	struct gw_cfg_if *i = cfg_if_get(c, name, err);
+	struct gw_cfg_if *i = cfg_l3_if_get(c, name, set, L3_ND, err);
 	if (!i)
 		return GW_CFG_ERR;
 	if (set && secs > GW_ND_RA_LIFETIME_MAX)
@@ -1069,7 +1185,7 @@ int gw_cfg_if_set_ra_lifetime(struct gw_cfg *c, const char *name, bool set, uint
 int gw_cfg_if_set_nd_flag(struct gw_cfg *c, const char *name, enum gw_cfg_nd_flag flag, bool on,
                           char *err)
 {
-	struct gw_cfg_if *i = cfg_if_get(c, name, err);
+	struct gw_cfg_if *i = cfg_l3_if_get(c, name, on, L3_ND, err);
 	if (!i)
 		return GW_CFG_ERR;
 	if (flag == GW_CFG_ND_MANAGED)
@@ -1108,7 +1224,7 @@ static void nd_prefix_set(struct gw_nd_prefix *dst, const struct gw_nd_prefix *p
 int gw_cfg_if_nd_prefix(struct gw_cfg *c, const char *name, const struct gw_nd_prefix *p, bool add,
                         char *err)
 {
-	struct gw_cfg_if *i = cfg_if_get(c, name, err);
+	struct gw_cfg_if *i = cfg_l3_if_get(c, name, add, L3_ND, err);
 	if (!i)
 		return GW_CFG_ERR;
 	struct gw_nd_cfg *nd = &i->nd;
@@ -1281,33 +1397,69 @@ int gw_cfg_arp(struct gw_cfg *c, uint32_t ip, const uint8_t *mac, const char *if
 	return GW_CFG_OK;
 }
 
-int gw_cfg_mac(struct gw_cfg *c, const uint8_t *mac, uint32_t bd_id, uint32_t vtep, bool add,
-               char *err)
+/* Is the interface of a static MAC a port of its bridge domain? */
+static int mac_port_check(const struct gw_cfg *c, const struct gw_cfg_mac *m, char *err)
 {
-	struct gw_cfg_mac key = {.bd_id = bd_id, .vtep = vtep};
-	memcpy(key.mac, mac, 6);
+	const struct gw_cfg_if *f = gw_cfg_if_find(c, m->ifname);
+	if (!f)
+		return fail(err, "static MAC %s: interface %s does not exist", macstr(m->mac),
+		            m->ifname);
+	if (f->l2_bd != m->bd_id)
+		return fail(err, "static MAC %s: interface %s is not a port of bridge-domain %u",
+		            macstr(m->mac), m->ifname, m->bd_id);
+	return GW_CFG_OK;
+}
+
+/* Adds (or re-points) or removes the static MAC of key; a removal ignores its destination. */
+static int mac_static(struct gw_cfg *c, const struct gw_cfg_mac *key, bool add, char *err)
+{
 	bool found;
-	size_t at = VEC_FIND(c->macs, &key, cmp_mac, &found);
+	size_t at = VEC_FIND(c->macs, key, cmp_mac, &found);
 	if (!add) {
 		if (!found)
-			return fail(err, "no static MAC %s in bridge-domain %u", macstr(mac),
-			            bd_id);
+			return fail(err, "no static MAC %s in bridge-domain %u", macstr(key->mac),
+			            key->bd_id);
 		VEC_REMOVE(c->macs, at);
 		return GW_CFG_OK;
 	}
-	if (net_mac_is_mcast(mac) || net_mac_is_zero(mac))
-		return fail(err, "%s is not a unicast MAC", macstr(mac));
-	if (!ip_is_unicast(vtep))
-		return fail(err, "peer %s is not a unicast address", ipstr(vtep));
-	if (found) {
-		c->macs.v[at].vtep = vtep;
-		return GW_CFG_OK;
-	}
-	struct gw_cfg_mac *m = VEC_INSERT(c->macs, at);
+	if (net_mac_is_mcast(key->mac) || net_mac_is_zero(key->mac))
+		return fail(err, "%s is not a unicast MAC", macstr(key->mac));
+	if (!key->ifname[0] && !ip_is_unicast(key->vtep))
+		return fail(err, "peer %s is not a unicast address", ipstr(key->vtep));
+	if (key->ifname[0] && mac_port_check(c, key, err))
+		return GW_CFG_ERR;
+	struct gw_cfg_mac *m = found ? &c->macs.v[at] : VEC_INSERT(c->macs, at);
 	if (!m)
 		return fail(err, "out of memory");
-	*m = key;
+	*m = *key;
 	return GW_CFG_OK;
+}
+
+static struct gw_cfg_mac mac_key(const uint8_t *mac, uint32_t bd_id)
+{
+	struct gw_cfg_mac k;
+	memset(&k, 0, sizeof(k)); /* the name zero-filled: gw_cfg_equal compares bytes */
+	k.bd_id = bd_id;
+	memcpy(k.mac, mac, 6);
+	return k;
+}
+
+int gw_cfg_mac(struct gw_cfg *c, const uint8_t *mac, uint32_t bd_id, uint32_t vtep, bool add,
+               char *err)
+{
+	struct gw_cfg_mac key = mac_key(mac, bd_id);
+	key.vtep = vtep;
+	return mac_static(c, &key, add, err);
+}
+
+int gw_cfg_mac_if(struct gw_cfg *c, const uint8_t *mac, uint32_t bd_id, const char *ifname,
+                  bool add, char *err)
+{
+	struct gw_cfg_mac key = mac_key(mac, bd_id);
+	if (strlen(ifname) >= sizeof(key.ifname))
+		return fail(err, "interface %s does not exist", ifname);
+	memcpy(key.ifname, ifname, strlen(ifname));
+	return mac_static(c, &key, add, err);
 }
 
 const struct gw_cfg_route *gw_cfg_route_find(const struct gw_cfg *c, const struct gw_cfg_route *r)
@@ -1704,9 +1856,71 @@ static int check_ipv6(const struct gw_cfg *c, char *err)
 	return GW_CFG_OK;
 }
 
+/* A static entry (`what`, its words) on interface ifname: refused when that is a port. */
+static int check_not_port(const struct gw_cfg *c, const char *ifname, const char *what, char *err)
+{
+	const struct gw_cfg_if *f = gw_cfg_if_find(c, ifname);
+	if (!f || !f->l2_bd)
+		return GW_CFG_OK;
+	return fail(err,
+	            "%s: %s is a port of bridge-domain %u: an L2 port has no neighbours or routes "
+	            "(the BDIF of bridge-domain %u has them)",
+	            what, f->name, f->l2_bd, f->l2_bd);
+}
+
+/* Static neighbours and IPv6 routes that name an interface: not on a port. */
+static int check_port_statics(const struct gw_cfg *c, char *err)
+{
+	char what[160];
+	for (size_t i = 0; i < c->arps.n; i++) {
+		const struct gw_cfg_arp *a = &c->arps.v[i];
+		snprintf(what, sizeof(what), "arp %s %s", ipstr(a->ip), a->ifname);
+		if (check_not_port(c, a->ifname, what, err))
+			return GW_CFG_ERR;
+	}
+	for (size_t i = 0; i < c->nbrs6.n; i++) {
+		const struct gw_cfg_nbr6 *e = &c->nbrs6.v[i];
+		snprintf(what, sizeof(what), "ipv6 neighbor %s %s", ip6str(&e->ip), e->ifname);
+		if (check_not_port(c, e->ifname, what, err))
+			return GW_CFG_ERR;
+	}
+	for (size_t i = 0; i < c->routes6.n; i++) {
+		const struct gw_cfg_route6 *r = &c->routes6.v[i];
+		snprintf(what, sizeof(what), "ipv6 route %s/%u %s", ip6str(&r->pfx), r->len,
+		         nh6str(r));
+		if (r->ifname[0] && check_not_port(c, r->ifname, what, err))
+			return GW_CFG_ERR;
+	}
+	return GW_CFG_OK;
+}
+
+/* L2 ports: in a bridge domain that exists, without L3 settings; static MACs on ports. */
+static int check_l2(const struct gw_cfg *c, char *err)
+{
+	if (check_port_statics(c, err))
+		return GW_CFG_ERR;
+	for (size_t i = 0; i < c->ifs.n; i++) {
+		const struct gw_cfg_if *f = &c->ifs.v[i];
+		if (!f->l2_bd)
+			continue;
+		if (!gw_cfg_bd_find(c, f->l2_bd))
+			return fail(err, "interface %s: bridge-domain %u does not exist", f->name,
+			            f->l2_bd);
+		enum l3_part part = if_l3_part(f);
+		if (part != L3_NONE)
+			return port_refuses(f, part, err);
+		if (l2_bd_check(c, f, f->l2_bd, err))
+			return GW_CFG_ERR;
+	}
+	for (size_t i = 0; i < c->macs.n; i++)
+		if (c->macs.v[i].ifname[0] && mac_port_check(c, &c->macs.v[i], err))
+			return GW_CFG_ERR;
+	return GW_CFG_OK;
+}
+
 int gw_cfg_check(const struct gw_cfg *c, char *err)
 {
-	if (check_vrfs(c, err) || check_ipv6(c, err))
+	if (check_vrfs(c, err) || check_ipv6(c, err) || check_l2(c, err))
 		return GW_CFG_ERR;
 	for (size_t i = 0; i < c->arps.n; i++)
 		if (!gw_cfg_if_find(c, c->arps.v[i].ifname))

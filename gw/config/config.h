@@ -74,6 +74,7 @@ struct gw_cfg_if {
 	bool ll6_set; /* ipv6 address X link-local; else derived from the MAC */
 	struct in6_addr ll6;
 	struct gw_nd_cfg nd; /* ipv6 nd ...: all zero = the defaults */
+	uint32_t l2_bd;      /* uplink: ` bridge-domain N`, a port of that BD (L2 gateway); 0: L3 */
 };
 
 struct gw_cfg_route {
@@ -107,10 +108,13 @@ struct gw_cfg_arp {
 	char ifname[GW_IF_NAMELEN];
 };
 
+/* mac-address-table static MAC bridge-domain N (peer A.B.C.D | interface IF): behind a
+ * VTEP (ifname "") or on a port of the bridge domain (vtep 0). */
 struct gw_cfg_mac {
 	uint32_t bd_id;
 	uint8_t mac[6];
 	uint32_t vtep;
+	char ifname[GW_IF_NAMELEN]; /* zero-filled */
 };
 
 #define GW_CFG_USERLEN             32
@@ -210,6 +214,13 @@ int gw_cfg_if_set_shutdown(struct gw_cfg *c, const char *name, bool shut, char *
 int gw_cfg_if_set_dot1q(struct gw_cfg *c, const char *name, uint32_t vlan, char *err);
 /* ` vrf NAME` of an interface; vrf NULL or "default": the default VRF. */
 int gw_cfg_if_set_vrf(struct gw_cfg *c, const char *name, const char *vrf, char *err);
+/*
+ * ` bridge-domain N` of an uplink (a netdev or NETDEV.N): it becomes a port of bridge domain
+ * N, which must exist (L2 gateway); 0 = `no bridge-domain`, an L3 interface again. A port
+ * carries no ip address, ipv6 address, vrf or ipv6 nd settings (its BD's BDIF routes):
+ * refused both ways, naming the word.
+ */
+int gw_cfg_if_set_l2_bd(struct gw_cfg *c, const char *name, uint32_t bd_id, char *err);
 /* fabric forwarding mode anycast-gateway: BDIFs only; needs gw_cfg_set_anycast_mac. */
 int gw_cfg_if_set_anycast(struct gw_cfg *c, const char *name, bool on, char *err);
 
@@ -250,6 +261,10 @@ int gw_cfg_arp(struct gw_cfg *c, uint32_t ip, const uint8_t *mac, const char *if
                char *err);
 int gw_cfg_mac(struct gw_cfg *c, const uint8_t *mac, uint32_t bd_id, uint32_t vtep, bool add,
                char *err);
+/* The same on port ifname of bridge domain bd_id (gw_cfg_check: it is one). On delete, as
+ * gw_cfg_mac's, the destination is not compared. */
+int gw_cfg_mac_if(struct gw_cfg *c, const uint8_t *mac, uint32_t bd_id, const char *ifname,
+                  bool add, char *err);
 /*
  * ipv6 route [vrf NAME] P/L (X:X::X [INTERFACE] | null0) in VRF vrf (NULL or "default": the
  * default VRF), which must exist. nh->ip with ifname "" resolves through the FIB; a

@@ -44,6 +44,7 @@ struct uplink {
 	bool opened;            /* eth is new: its interfaces' MTU not compared with it yet */
 	char why[GW_IO_ERRLEN]; /* the last reopen failure, logged once */
 	bool kernel_ip6_off;    /* the kernel's IPv6 turned off on it (vxgwd routes IPv6 there) */
+	bool promisc;           /* eth receives frames to any MAC: an interface on it is a port */
 	uint64_t drops_seen;
 	struct gw_io_rx_stats rx_seen;
 	uint16_t ifx; /* an interface on the netdev, for gw_input_eth */
@@ -280,6 +281,7 @@ static int uplink_sock_open(struct gwd *d, struct uplink *u, char *ioerr)
 	u->serial = ++d->uplink_opens;
 	u->opened = true;
 	u->kernel_ip6_off = false;
+	u->promisc = false;
 	u->drops_seen = 0;
 	u->rx_seen = (struct gw_io_rx_stats){0};
 	u->why[0] = '\0';
@@ -390,25 +392,61 @@ static void uplinks_bind(struct gwd *d)
 
 /* After apply: close netdevs cand no longer uses, bind the rest to their interfaces,
  * start watching. */
-/* Does an interface of the gateway on netdev `dev` route IPv6? */
-static bool netdev_routes_ipv6(struct gwd *d, const char *dev)
+/* An interface whose netdev vxgwd speaks IPv6 on, or switches a tenant's segment on: the
+ * kernel's own IPv6 would be a second node there (its RS, NS and MLD, its answers). */
+static bool if_owns_ipv6(const struct gw_if_info *i)
+{
+	return i->n_addrs6 || i->l2_bd;
+}
+
+/* An L2 port: its netdev must hand over frames to any MAC. */
+static bool if_is_port(const struct gw_if_info *i)
+{
+	return i->l2_bd != 0;
+}
+
+/* Does an interface of the gateway on netdev `dev` satisfy `what`? */
+static bool netdev_has_if(struct gwd *d, const char *dev, bool (*what)(const struct gw_if_info *))
 {
 	for (uint16_t ifx = 1; ifx <= GW_IF_MAX; ifx++) {
 		struct gw_if_info i;
-		if (gw_if_get(d->gw, ifx, &i) && i.kind == GW_IF_ETH && i.n_addrs6 &&
+		if (gw_if_get(d->gw, ifx, &i) && i.kind == GW_IF_ETH && what(&i) &&
 		    !strcmp(i.netdev, dev))
 			return true;
 	}
 	return false;
 }
 
-/* Uplinks that route IPv6 now: the kernel's own IPv6 leaves them (gw_netdev_ipv6_disable). */
-static void uplinks_own_ipv6(struct gwd *d)
+/* Uplinks with an L2 port receive frames to any MAC (PACKET_MR_PROMISC on the main
+ * thread's socket makes the netdev promiscuous for the workers' sockets too); the others
+ * give it up. */
+static void uplinks_promisc(struct gwd *d)
 {
 	for (int i = 0; i < d->n_uplinks; i++) {
 		struct uplink *u = d->uplinks[i];
 		char err[GW_IO_ERRLEN];
-		if (u->kernel_ip6_off || !netdev_routes_ipv6(d, u->name))
+		bool want = netdev_has_if(d, u->name, if_is_port);
+		if (!u->eth || u->promisc == want)
+			continue;
+		if (gw_eth_set_promisc(u->eth, want, err) < 0) {
+			gw_log(LOG_WARNING, "uplink %s: %s", u->name, err);
+			continue;
+		}
+		u->promisc = want;
+		gw_log(LOG_INFO, "uplink %s: %s", u->name,
+		       want ? "promiscuous (an L2 port is on it)" : "no longer promiscuous");
+	}
+}
+
+/* Uplinks that route IPv6 or switch now: the kernel's own IPv6 leaves them
+ * (gw_netdev_ipv6_disable); and the L2 ports' netdevs receive every frame. */
+static void uplinks_own_ipv6(struct gwd *d)
+{
+	uplinks_promisc(d);
+	for (int i = 0; i < d->n_uplinks; i++) {
+		struct uplink *u = d->uplinks[i];
+		char err[GW_IO_ERRLEN];
+		if (u->kernel_ip6_off || !netdev_has_if(d, u->name, if_owns_ipv6))
 			continue;
 		u->kernel_ip6_off = true;
 		if (gw_netdev_ipv6_disable(u->name, err) < 0)
@@ -417,7 +455,7 @@ static void uplinks_own_ipv6(struct gwd *d)
 		else
 			gw_log(LOG_INFO,
 			       "uplink %s: the kernel's IPv6 is off on it (vxgwd answers its "
-			       "neighbour discovery)",
+			       "neighbour discovery, or switches a tenant's segment there)",
 			       u->name);
 	}
 }

@@ -191,6 +191,15 @@ int gw_eth_fanout_join(struct gw_eth *e, uint16_t id, char err[GW_IO_ERRLEN])
 	return 0;
 }
 
+int gw_eth_set_promisc(struct gw_eth *e, bool on, char err[GW_IO_ERRLEN])
+{
+	struct packet_mreq mr = {.mr_ifindex = e->ifindex, .mr_type = PACKET_MR_PROMISC};
+	int op = on ? PACKET_ADD_MEMBERSHIP : PACKET_DROP_MEMBERSHIP;
+	if (setsockopt(e->fd, SOL_PACKET, op, &mr, sizeof(mr)) < 0)
+		return eth_err(err, "PACKET_MR_PROMISC", strerror(errno));
+	return 0;
+}
+
 void gw_eth_close(struct gw_eth *e)
 {
 	if (!e)

@@ -113,6 +113,14 @@ unsigned gw_eth_recv(struct gw_eth *e, struct gw_pool *pool, struct gw_pkt **pkt
 uint64_t gw_eth_rx_dropped(struct gw_eth *e);
 /* What the receive side did (super-packets cut, checksums completed, drops). */
 void gw_eth_rx_stats(const struct gw_eth *e, struct gw_io_rx_stats *s);
+/*
+ * Makes the netdev receive frames to any MAC (on) or only its own (off): an L2 port
+ * switches a tenant's segment, whose frames are for the hosts behind it. The socket holds
+ * a PACKET_MR_PROMISC membership: the kernel counts promiscuity per device, so every
+ * packet socket bound to the netdev (the workers' too) sees those frames, and the count
+ * drops when the membership goes or the socket closes. 0, or -1 with a message in err.
+ */
+int gw_eth_set_promisc(struct gw_eth *e, bool on, char err[GW_IO_ERRLEN]);
 /* Sends frames and frees them; returns how many were refused. */
 unsigned gw_eth_send(struct gw_eth *e, struct gw_pool *pool, struct gw_pkt **pkts, unsigned n);
 

@@ -39,6 +39,8 @@ struct fast_in {
 	uint32_t frame_len; /* its Ethernet frame, as the pipeline counts it (no VXLAN, tag) */
 	uint32_t super_mtu; /* a super-packet (gw_ip4_is_super): its link's MTU; 0: not one */
 	bool ip6;           /* an IPv6 packet (else IPv4) */
+	bool switched;      /* the L2 step sent it (L2 gateway): neither routed nor punted */
+	uint32_t from;      /* into a bridge domain: from this VTEP or L2 port (bd_dest_is_port) */
 };
 
 static bool peer_listed(const struct gw_fwd_bd *b, uint32_t vtep)
@@ -89,7 +91,143 @@ struct fast_l2 {
 	struct fast_memo memo; /* underlay */
 	uint16_t port;         /* uplink: the netdev, in the snapshot's ports */
 	uint64_t now_ms;
+	struct gw_fast *w; /* where a frame the step switches goes (L2 gateway) */
 };
+
+static void count(struct gw_if_counters *c, uint64_t pkts, uint64_t bytes, bool tx);
+
+/* ---------------------------------------------------------------- L2 gateway */
+
+/*
+ * Known unicast in a bridge domain with ports, as the pipeline's l2_switch: the frame (at
+ * p->data + off, untagged, the tag_len bytes of an 802.1Q tag after its MACs taken off on
+ * commit) from port from_port, or from VTEP vtep (from_port 0), goes to the port or VTEP its
+ * destination MAC is at. Everything else is the main thread's (flooding, a port down or
+ * without this worker's socket, too small for the frame, a super-packet, no room). True:
+ * sent and counted, as the pipeline counts it.
+ */
+struct fast_sw {
+	uint32_t bdx, off, tag_len, vtep;
+	uint16_t from_port;
+};
+
+/* bdif_mtu: the bridge domain's BDIF's (0: none); a frame beyond the segment's MTU may be
+ * a super-packet to cut (gw_l2_seg_mtu): the main thread's */
+static bool fast_sw_port_ok(const struct gw_fast *w, const struct gw_fwd_if *oif,
+                            const struct gw_pkt *p, uint32_t len, uint32_t bdif_mtu)
+{
+	return oif->up && oif->l2_port && w->port_tx[oif->port] && !(p->flags & GW_PKT_GSO) &&
+	       gw_l2_fits(len, gw_l2_seg_mtu(oif->mtu, bdif_mtu)) && w->n_tx_eth < GW_FAST_TX_MAX;
+}
+
+/* The frame starts at p->data now, its tag gone: the first write to the packet. */
+static void fast_sw_take(struct gw_fast *w, const struct gw_fwd_cfg *c, struct gw_pkt *p,
+                         const struct fast_sw *sw)
+{
+	if (sw->tag_len)
+		memmove(p->data + sw->tag_len, p->data, 2 * NET_ETH_ALEN);
+	p->data += sw->off + sw->tag_len;
+	p->len -= sw->off + sw->tag_len;
+	struct gw_fast_cnt *k = w->cnt;
+	count(gw_bd_cnt_claim(k->bd, sw->bdx, c->bd[sw->bdx].id), 1, p->len, false);
+	count(gw_bd_cnt_claim(k->bd, sw->bdx, c->bd[sw->bdx].id), 1, p->len, true);
+	if (sw->from_port) {
+		count(&k->ifs[sw->from_port], 1, p->len, false);
+		gw_cnt_add(&k->c.rx_eth, 1);
+	} else {
+		count(gw_peer_cnt(&k->peers, sw->vtep), 1, p->len, false);
+		gw_cnt_add(&k->c.rx_underlay, 1);
+	}
+}
+
+static void fast_sw_to_port(struct gw_fast *w, const struct gw_fwd_cfg *c, struct gw_pkt *p,
+                            const struct fast_sw *sw, uint16_t ifx)
+{
+	const struct gw_fwd_if *oif = &c->ifs[ifx];
+	fast_sw_take(w, c, p, sw);
+	if (oif->vlan) {
+		p->data -= NET_VLAN_HLEN;
+		p->len += NET_VLAN_HLEN;
+		memmove(p->data, p->data + NET_VLAN_HLEN, 2 * NET_ETH_ALEN);
+		memcpy(p->data + 2 * NET_ETH_ALEN, oif->tag, NET_VLAN_HLEN);
+	}
+	count(&w->cnt->ifs[ifx], 1, p->len, true);
+	gw_cnt_add(&w->cnt->c.tx_eth, 1);
+	p->tx_ifx = ifx;
+	w->tx_eth[w->n_tx_eth++] = p;
+}
+
+static void fast_sw_to_vtep(struct gw_fast *w, const struct gw_fwd_cfg *c, struct gw_pkt *p,
+                            const struct fast_sw *sw, uint32_t vtep)
+{
+	fast_sw_take(w, c, p, sw);
+	uint32_t len = p->len;
+	p->flow_hash = gw_l2_flow_hash(p->data, len);
+	count(gw_peer_cnt(&w->cnt->peers, vtep), 1, len, true);
+	p->data -= VX_ENCAP_LEN;
+	vx_encap_write_dst(&c->bd[sw->bdx].e, p->data, (uint16_t)len, vx_sport(p->flow_hash), vtep);
+	p->len += VX_ENCAP_LEN;
+	p->outer_dst = vtep;
+	w->tx[w->n_tx++] = p;
+}
+
+static bool fast_switch(struct gw_fast *w, const struct gw_fwd *f, struct gw_pkt *p,
+                        const struct fast_sw *sw)
+{
+	const struct gw_fwd_cfg *c = f->cfg;
+	const struct gw_fwd_bd *b = &c->bd[sw->bdx];
+	const struct net_eth *eth = (const struct net_eth *)(p->data + sw->off);
+	if (net_mac_is_mcast(eth->dst))
+		return false;
+	const struct gw_fwd_mac_slot *m =
+	    gw_fwd_mac_find(f->mac, gw_fwd_mac_key(sw->bdx, eth->dst));
+	enum gw_drop why = 0;
+	if (!m)
+		return false;
+	uint32_t len = p->len - sw->off - sw->tag_len;
+	switch (
+	    gw_l2_switch(eth, b->bdif, c->ifs[b->bdif].mac, true, m->vtep, sw->from_port, &why)) {
+	case GW_L2_TO_PORT:
+		if (!fast_sw_port_ok(w, &c->ifs[m->vtep], p, len,
+		                     b->bdif ? c->ifs[b->bdif].mtu : 0))
+			return false;
+		fast_sw_to_port(w, c, p, sw, (uint16_t)m->vtep);
+		return true;
+	case GW_L2_TO_VTEP:
+		if (!b->vni || w->n_tx == GW_FAST_TX_MAX)
+			return false;
+		fast_sw_to_vtep(w, c, p, sw, m->vtep);
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * A frame from L2 port ifx of the netdev (tag_len: its 802.1Q tag, still in place): the
+ * pipeline's checks (eth_input_one, l2_port_input), its source settled on the port, then
+ * switched. True: sent.
+ */
+static bool fast_port_checks(const struct gw_fwd *f, const struct gw_pkt *p, uint16_t ifx,
+                             uint32_t tag_len, uint64_t now_ms)
+{
+	const struct gw_fwd_cfg *c = f->cfg;
+	const struct gw_fwd_if *gif = &c->ifs[ifx];
+	const struct net_eth *eth = (const struct net_eth *)p->data;
+	uint32_t bdx = gif->l2_bdx;
+	return !gw_l2_eth_drop(p->len - tag_len, p->data + NET_ETH_HLEN + tag_len - 2) &&
+	       !gw_l2_src_drop(eth->src) && !gw_l2_if_down_drop(gif->up) && bdx != BD_NONE &&
+	       fast_source_ok(f, &c->bd[bdx], bdx, eth->src, ifx, now_ms);
+}
+
+static bool fast_port_in(const struct gw_fwd *f, struct gw_pkt *p, uint16_t ifx, uint32_t tag_len,
+                         struct fast_l2 *l2)
+{
+	if (!fast_port_checks(f, p, ifx, tag_len, l2->now_ms))
+		return false;
+	struct fast_sw sw = {.bdx = f->cfg->ifs[ifx].l2_bdx, .tag_len = tag_len, .from_port = ifx};
+	return fast_switch(l2->w, f, p, &sw);
+}
 
 /*
  * The bridge domain of VNI vni, if src may send into it (gw/vxlan_inl.h); BD_NONE else.
@@ -158,15 +296,44 @@ static bool fast_decap(const struct gw_fwd *f, struct gw_pkt *p, struct fast_in 
 			return false;
 		m->mac = src_mac;
 	}
+	if (b->n_ports && !(b->bdif && net_mac_eq(eth->dst, bif->mac))) {
+		struct fast_sw sw = {.bdx = bdx, .off = VX_HDR_LEN, .vtep = p->outer_src};
+		in->switched = fast_switch(l2->w, f, p, &sw);
+		return false;
+	}
 	/* ip6 false: IPv6 multicast (ND, RS) is the main thread's, unicast to the BDIF is not */
 	if (gw_l2_dispatch_drop(eth, b->bdif, bif->mac, false))
 		return false;
 	uint16_t type = eth->type;
 	in->bdx = bdx;
 	in->bdif = b->bdif;
+	in->from = p->outer_src;
 	in->frame_len = p->len - VX_HDR_LEN;
 	p->data += VX_HDR_LEN + NET_ETH_HLEN;
 	p->len -= VX_HDR_LEN + NET_ETH_HLEN;
+	p->vrfx = bif->vrfx;
+	return fast_ip_in(p, in, type, bif, true);
+}
+
+/*
+ * A frame from L2 port ifx to its bridge domain's BDIF (the host's gateway), after
+ * fast_port_checks: routed as one from a VTEP would be (data now at its IP header); false:
+ * punt. The tag stays in place, read past.
+ */
+static bool fast_port_to_bdif(const struct gw_fwd_cfg *c, struct gw_pkt *p, struct fast_in *in,
+                              uint16_t ifx, uint32_t tag_len)
+{
+	uint32_t bdx = c->ifs[ifx].l2_bdx;
+	const struct gw_fwd_if *bif = &c->ifs[c->bd[bdx].bdif];
+	uint32_t hl = NET_ETH_HLEN + tag_len;
+	uint16_t type;
+	memcpy(&type, p->data + hl - 2, 2);
+	in->bdx = bdx;
+	in->bdif = c->bd[bdx].bdif;
+	in->from = ifx;
+	in->frame_len = p->len - tag_len;
+	p->data += hl;
+	p->len -= hl;
 	p->vrfx = bif->vrfx;
 	return fast_ip_in(p, in, type, bif, true);
 }
@@ -193,6 +360,17 @@ static bool fast_eth_in(const struct gw_fwd *f, struct gw_pkt *p, struct fast_in
 	uint16_t type;
 	memcpy(&type, p->data + hl - 2, 2);
 	const struct gw_fwd_if *gif = &c->ifs[ifx];
+	if (gif->l2_port) {
+		/* known unicast is switched here, what is for the BDIF routed, the rest punted */
+		uint32_t bdx = gif->l2_bdx;
+		uint16_t bdif = bdx != BD_NONE ? c->bd[bdx].bdif : 0;
+		if (!bdif || !net_mac_eq(eth->dst, c->ifs[bdif].mac)) {
+			in->switched = fast_port_in(f, p, ifx, tag_len, l2);
+			return false;
+		}
+		return fast_port_checks(f, p, ifx, tag_len, l2->now_ms) &&
+		       fast_port_to_bdif(c, p, in, ifx, tag_len);
+	}
 	if (gw_l2_eth_drop(p->len - tag_len, p->data + hl - 2) || gw_l2_src_drop(eth->src) ||
 	    gw_l2_if_down_drop(gif->up) || gw_l2_dispatch_drop(eth, ifx, gif->mac, false))
 		return false;
@@ -304,13 +482,14 @@ static bool fast_neigh6(const struct gw_fwd *f, struct fast_out *o, uint64_t now
 	return fast_neigh_usable(f, o, nb ? &nb->nb : NULL, now_ms);
 }
 
-/* Its MAC's VTEP; unknown unicast is flooded by the main thread. */
+/* Its MAC's VTEP; unknown unicast (flooded) and a MAC on a local port are the main
+ * thread's. */
 static bool fast_vtep(const struct gw_fwd *f, struct fast_out *o)
 {
 	if (o->bdx == BD_NONE)
 		return true;
 	const struct gw_fwd_mac_slot *m = gw_fwd_mac_find_hashed(f->mac, o->mac_key, o->mac_hash);
-	if (!m)
+	if (!m || bd_dest_is_port(m->vtep)) /* a local port's: the main thread switches it */
 		return false;
 	o->vtep = m->vtep;
 	return true;
@@ -353,7 +532,10 @@ static void run_flush(struct gw_fast_cnt *k, const struct gw_fwd_cfg *c, struct 
 		gw_cnt_add(tx ? &k->c.tx_eth : &k->c.rx_eth, r->pkts);
 	} else {
 		count(gw_bd_cnt_claim(k->bd, r->bdx, c->bd[r->bdx].id), r->pkts, r->bytes, tx);
-		if (!tx) { /* out: each packet counts its own VTEP */
+		if (!tx && bd_dest_is_port(r->vtep)) { /* from an L2 port to its BDIF */
+			count(&k->ifs[r->vtep], r->pkts, r->bytes, false);
+			gw_cnt_add(&k->c.rx_eth, r->pkts);
+		} else if (!tx) { /* out: each packet counts its own VTEP */
 			count(gw_peer_cnt(&k->peers, r->vtep), r->pkts, r->bytes, false);
 			gw_cnt_add(&k->c.rx_underlay, r->pkts);
 		}
@@ -452,7 +634,7 @@ static bool fast_commit(struct gw_fast *w, const struct gw_fwd *f, struct gw_pkt
 		gw_ip4_ttl_dec((struct net_ip *)p->data);
 		fast_output(w, f, p, o, NET_ETHERTYPE_IP, tx);
 	}
-	run_add(w->cnt, f->cfg, rx, in->bdif, in->bdx, in->bdx == BD_NONE ? 0 : p->outer_src,
+	run_add(w->cnt, f->cfg, rx, in->bdif, in->bdx, in->bdx == BD_NONE ? 0 : in->from,
 	        in->frame_len, &w->cnt->c.routed);
 	return true;
 }
@@ -464,7 +646,7 @@ static void fast_commit6(struct gw_fast *w, const struct gw_fwd *f, struct gw_pk
 {
 	gw_ip6_hlim_dec((struct net_ip6 *)p->data);
 	fast_output(w, f, p, o, NET_ETHERTYPE_IP6, tx);
-	run_add(w->cnt, f->cfg, rx, in->bdif, in->bdx, in->bdx == BD_NONE ? 0 : p->outer_src,
+	run_add(w->cnt, f->cfg, rx, in->bdif, in->bdx, in->bdx == BD_NONE ? 0 : in->from,
 	        in->frame_len, &w->cnt->c.routed6);
 }
 
@@ -713,9 +895,13 @@ fast_input(struct gw_fast *w, const struct gw_fwd *f, struct gw_pkt **pkts, unsi
 		fast_prefetch_pkts(pkts, i, n);
 		in[i].data = p->data;
 		in[i].len = p->len;
-		if (!step(f, p, &in[i], l2) ||
-		    !(in[i].ip6 ? l3_add6(&l6, p, i) : l3_add(&l3, p, i)))
+		in[i].switched = false;
+		if (!step(f, p, &in[i], l2)) {
+			if (!in[i].switched)
+				fast_punt(w, p, &in[i]);
+		} else if (!(in[i].ip6 ? l3_add6(&l6, p, i) : l3_add(&l3, p, i))) {
 			fast_punt(w, p, &in[i]);
+		}
 	}
 	/* the pipeline's order: its IPv4 stage over the vector, then its IPv6 stage */
 	fast_route_vec(w, f, &l3, in);
@@ -725,14 +911,14 @@ fast_input(struct gw_fast *w, const struct gw_fwd *f, struct gw_pkt **pkts, unsi
 
 void gw_fast_underlay(struct gw_fast *w, const struct gw_fwd *f, struct gw_pkt **pkts, unsigned n)
 {
-	struct fast_l2 l2 = {.memo = {.bdx = BD_NONE}, .now_ms = w->now_ms};
+	struct fast_l2 l2 = {.memo = {.bdx = BD_NONE}, .now_ms = w->now_ms, .w = w};
 	fast_input(w, f, pkts, n, fast_decap, &l2);
 }
 
 void gw_fast_eth(struct gw_fast *w, const struct gw_fwd *f, uint16_t port, struct gw_pkt **pkts,
                  unsigned n)
 {
-	struct fast_l2 l2 = {.port = port, .now_ms = w->now_ms};
+	struct fast_l2 l2 = {.port = port, .now_ms = w->now_ms, .w = w};
 	fast_input(w, f, pkts, n, fast_eth_in, &l2);
 }
 

@@ -115,6 +115,8 @@ static void cfg_copy_ifs(struct gw *gw, struct gw_fwd_cfg *c)
 		memcpy(f->mac, g->mac, 6);
 		memcpy(f->tag, g->tag, 4);
 		f->ip6 = gw_if6_enabled(g);
+		f->l2_port = g->l2_bd != 0;
+		f->l2_bdx = g->l2_bd ? bd_index(gw->bd, g->l2_bd) : BD_NONE;
 		f->mtu = g->mtu;
 		f->port = g->port;
 		if (g->kind == GW_IF_ETH && g->port <= GW_IF_MAX)
@@ -178,6 +180,7 @@ static int bd_copy_one(const struct bd_info *bi, void *arg)
 	b->peers = (uint32_t *)(uintptr_t)bc->n_peers; /* an offset until the pool is final */
 	bc->n_peers += bi->n_flood_peers;
 	b->fresh_ms = bi->mac_aging * 1000u / 3;
+	b->n_ports = bi->n_ports;
 	b->bdif = gw_bdif_for_bdx(bc->gw, bi->bdx);
 	vx_encap_init(&b->e, bc->gw->vtep, 0, bc->gw->udp_port, bi->vni);
 	return 0;

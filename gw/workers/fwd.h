@@ -54,7 +54,9 @@ struct gw_fwd_if {
 	uint16_t vlan;
 	uint8_t mac[6];
 	uint8_t tag[4];
-	bool ip6; /* routes IPv6 (gw_if6_enabled) */
+	bool ip6;        /* routes IPv6 (gw_if6_enabled) */
+	bool l2_port;    /* a port of a bridge domain (L2 gateway): switched, not routed */
+	uint32_t l2_bdx; /* its bridge domain, BD_NONE: none (gone) */
 	uint32_t mtu;
 	uint32_t bdx;  /* BDIF: its bridge domain when that has a VNI, else BD_NONE */
 	uint16_t port; /* uplink: its netdev (ports[]) */
@@ -71,6 +73,7 @@ struct gw_fwd_bd {
 	uint32_t *peers;   /* into the configuration component */
 	uint32_t group;    /* flood group (its senders are learned peers: any MAC hit will do) */
 	uint32_t fresh_ms; /* a MAC is re-learned by the main thread this often (aging / 3) */
+	uint32_t n_ports;  /* local L2 ports: frames for other MACs than the BDIF's are switched */
 	struct vx_encap e; /* the prebuilt outer header, destination patched per packet */
 };
 

@@ -16,7 +16,14 @@
  * With family 6 the same over IPv6: FIB6 of that many prefixes (most /32-/48, many /64,
  * some /128: issue 14's mix), IPv6 neighbours (static ND entries), 64-byte IPv6/UDP frames.
  *
- * usage: bench_pipeline [routes] [neighbours] [seconds] [threads] [family 4|6]
+ * With family l2 or l2port it measures L2 switching in bridge domain 10 (VNI 5000) with
+ * BENCH_PORTS L2 ports, 802.1Q sub-interfaces of up0, instead (no routes, no neighbours):
+ * l2: known unicast from VTEP1 to `neighbours` MACs learned on the ports (decap, switch,
+ * tag, out of the port); l2port: frames from the ports (tagged, from BENCH_SRCS hosts
+ * learned on them) to `neighbours` MACs behind BENCH_VTEPS VTEPs (untag, switch, encap),
+ * through gw_input_eth() or the fast path's gw_fast_eth(). 64-byte frames untagged.
+ *
+ * usage: bench_pipeline [routes] [neighbours] [seconds] [threads] [family 4|6|l2|l2port]
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -33,6 +40,21 @@
 #define N_TEMPLATES 8192
 #define FRAME_LEN   64 /* inner Ethernet frame without FCS */
 #define BENCH_VTEPS 64
+#define BENCH_PORTS 4   /* L2 modes: up0.300 .. up0.303 in bridge domain 10 */
+#define BENCH_SRCS  256 /* l2port: hosts sending on the ports, BENCH_SRCS / BENCH_PORTS each */
+#define L2_BD       10
+#define L2_VLAN     300 /* the first port's */
+
+enum bench_mode { MODE_IP4, MODE_IP6, MODE_L2, MODE_L2PORT };
+
+/* What a round hands to the input: frames of len bytes from the underlay, or (eth) from
+ * netdev up0, whose index in the forwarding snapshot's ports is port. */
+struct bench_in {
+	uint8_t (*tpl)[VX_HDR_LEN + FRAME_LEN];
+	uint32_t len;
+	bool eth;
+	uint16_t port, any_ifx;
+};
 
 static const uint8_t H1[6] = {0x02, 0x11, 0x22, 0x33, 0x44, 0x50};
 
@@ -188,34 +210,153 @@ static void build_templates6(uint8_t (*tpl)[VX_HDR_LEN + FRAME_LEN], const struc
 	}
 }
 
+/* A FRAME_LEN-byte Ethernet + IPv4/UDP frame at f from H1's address to dst, the UDP
+ * source port varied by i (the flow hash). */
+static void udp_frame(uint8_t *f, const uint8_t *dst_mac, const uint8_t *src_mac, uint32_t dst,
+                      uint32_t i)
+{
+	unsigned n = lab_eth(f, dst_mac, src_mac, NET_ETHERTYPE_IP);
+	n += lab_ip(f + n, 0x0a010a32u, dst, 17, 64, FRAME_LEN - 14 - 20, false);
+	memset(f + n, 0, FRAME_LEN - n); /* UDP header + payload */
+	f[n + 1] = (uint8_t)i;
+}
+
 static void build_templates(uint8_t (*tpl)[VX_HDR_LEN + FRAME_LEN], const uint32_t *dsts,
                             uint32_t n_dst)
 {
 	uint8_t mac[6];
 	gw_bdif_default_mac(10, mac);
 	for (uint32_t i = 0; i < N_TEMPLATES; i++) {
-		uint8_t *t = tpl[i];
-		vx_hdr_build(t, 5000);
-		unsigned n = lab_eth(t + VX_HDR_LEN, mac, H1, NET_ETHERTYPE_IP);
-		n += lab_ip(t + VX_HDR_LEN + n, 0x0a010a32u, dsts[i % n_dst], 17, 64,
-		            FRAME_LEN - 14 - 20, false);
-		memset(t + VX_HDR_LEN + n, 0, FRAME_LEN - n); /* UDP header + payload */
-		t[VX_HDR_LEN + n + 1] = (uint8_t)i;           /* vary the source port: flow hash */
+		vx_hdr_build(tpl[i], 5000);
+		udp_frame(tpl[i] + VX_HDR_LEN, mac, H1, dsts[i % n_dst], i);
 	}
+}
+
+/* ---------------------------------------------------------------- L2 modes */
+
+/* The L2 modes' hosts: i-th of a kind (0xbe: destinations, 0x5c: senders on the ports). */
+static void l2_mac(uint8_t kind, uint32_t i, uint8_t *mac)
+{
+	const uint8_t m[6] = {0x02, kind, 0, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i};
+	memcpy(mac, m, 6);
+}
+
+/* BENCH_PORTS L2 ports of bridge domain L2_BD: up0.300 and on, 802.1Q sub-interfaces. */
+static int add_l2_ports(struct lab *lab, uint16_t *ports)
+{
+	struct gw *gw = lab->gw;
+	for (unsigned i = 0; i < BENCH_PORTS; i++) {
+		char name[16];
+		snprintf(name, sizeof(name), "up0.%u", L2_VLAN + i);
+		if (gw_eth_add(gw, name, lab_up0_mac, &ports[i]) ||
+		    gw_if_set_dot1q(gw, ports[i], (uint16_t)(L2_VLAN + i)) ||
+		    gw_if_set_l2_bd(gw, ports[i], L2_BD))
+			return -1;
+	}
+	return 0;
+}
+
+/* The MACs to switch to: l2, n learned on the ports (as the pipeline learns a port's hosts);
+ * l2port, n static behind BENCH_VTEPS VTEPs and the BENCH_SRCS senders learned on the ports. */
+static int add_l2(struct lab *lab, enum bench_mode mode, uint32_t n)
+{
+	struct bd_table *bd = gw_bd(lab->gw);
+	uint32_t bdx = bd_index(bd, L2_BD);
+	uint16_t ports[BENCH_PORTS];
+	uint8_t mac[6];
+	if (add_l2_ports(lab, ports) || bd_set_mac_limit(bd, L2_BD, n + BENCH_SRCS))
+		return -1; /* the limit: the default (8192) is below the bench's 10,000 hosts */
+	for (uint32_t i = 0; i < n; i++) {
+		l2_mac(0xbe, i, mac);
+		int r = mode == MODE_L2
+		            ? bd_mac_learn(bd, bdx, mac, ports[i % BENCH_PORTS], lab->now)
+		            : bd_mac_static_add(bd, L2_BD, mac, 0xc6120000u + i % BENCH_VTEPS);
+		if (r != 0)
+			return -1;
+	}
+	for (uint32_t i = 0; mode == MODE_L2PORT && i < BENCH_SRCS; i++) {
+		l2_mac(0x5c, i, mac);
+		if (bd_mac_learn(bd, bdx, mac, ports[i % BENCH_PORTS], lab->now) != BD_MAC_NEW)
+			return -1;
+	}
+	return 0;
+}
+
+/* Inserts an 802.1Q tag of vlan after the MACs of the len-byte frame f. */
+static void vlan_tag(uint8_t *f, uint32_t len, uint16_t vlan)
+{
+	const uint8_t tag[4] = {0x81, 0x00, (uint8_t)(vlan >> 8), (uint8_t)vlan};
+	memmove(f + 2 * NET_ETH_ALEN + NET_VLAN_HLEN, f + 2 * NET_ETH_ALEN, len - 2 * NET_ETH_ALEN);
+	memcpy(f + 2 * NET_ETH_ALEN, tag, NET_VLAN_HLEN);
+}
+
+/*
+ * l2: VXLAN from H1 behind VTEP1 to the n MACs on the ports; l2port: tagged frames from the
+ * senders, each on its port's VLAN, to the n MACs behind VTEPs. The templates spread over
+ * all n MACs. Returns their length.
+ */
+static uint32_t build_templates_l2(uint8_t (*tpl)[VX_HDR_LEN + FRAME_LEN], enum bench_mode mode,
+                                   uint32_t n)
+{
+	uint8_t dst[6], src[6];
+	for (uint32_t i = 0; i < N_TEMPLATES; i++) {
+		uint8_t *t = tpl[i];
+		l2_mac(0xbe, n > N_TEMPLATES ? (uint32_t)((uint64_t)i * n / N_TEMPLATES) : i % n,
+		       dst);
+		if (mode == MODE_L2) {
+			vx_hdr_build(t, 5000);
+			udp_frame(t + VX_HDR_LEN, dst, H1, 0x0a010a04u, i);
+			continue;
+		}
+		uint32_t s = i % BENCH_SRCS;
+		l2_mac(0x5c, s, src);
+		udp_frame(t, dst, src, 0x0a010a04u, i);
+		vlan_tag(t, FRAME_LEN, (uint16_t)(L2_VLAN + s % BENCH_PORTS));
+	}
+	return mode == MODE_L2 ? VX_HDR_LEN + FRAME_LEN : FRAME_LEN + NET_VLAN_HLEN;
 }
 
 /* A vector of buffers from pool filled with the next templates, as VTEP1 sends them (what
  * a NIC's DMA would have done). */
-static void refill(struct gw_pool *pool, uint8_t (*tpl)[VX_HDR_LEN + FRAME_LEN], uint32_t *next,
+static void refill(struct gw_pool *pool, const struct bench_in *in, uint32_t *next,
                    struct gw_pkt **vec)
 {
 	for (unsigned i = 0; i < GW_VEC_MAX; i++) {
 		struct gw_pkt *p = gw_pkt_alloc(pool);
-		gw_pkt_set(p, tpl[(*next)++ % N_TEMPLATES], VX_HDR_LEN + FRAME_LEN);
+		gw_pkt_set(p, in->tpl[(*next)++ % N_TEMPLATES], in->len);
 		p->outer_src = LAB_VTEP11;
 		p->outer_dst = LAB_VTEP;
+		if (in->eth)
+			p->rx_ifx = in->any_ifx; /* as the worker sets it */
 		vec[i] = p;
 	}
+}
+
+/*
+ * Vectors by their cycles per packet: on a shared machine the mean takes in every vector
+ * during which the thread was preempted or interrupted (TSC cycles are wall time); the
+ * median vector leaves those out.
+ */
+#define HIST_MAX 4096
+struct vec_hist {
+	uint64_t n[HIST_MAX]; /* vectors of i cycles/packet; the last: that many or more */
+};
+
+static void hist_add(struct vec_hist *h, uint64_t cycles)
+{
+	uint64_t per_pkt = cycles / GW_VEC_MAX;
+	h->n[per_pkt < HIST_MAX ? per_pkt : HIST_MAX - 1]++;
+}
+
+static unsigned hist_median(const struct vec_hist *h)
+{
+	uint64_t total = 0, seen = 0;
+	for (unsigned i = 0; i < HIST_MAX; i++)
+		total += h->n[i];
+	for (unsigned i = 0; i < HIST_MAX; i++)
+		if ((seen += h->n[i]) * 2 >= total)
+			return i;
+	return HIST_MAX - 1;
 }
 
 /* One fast-path thread: what a worker does per vector, minus the sockets. */
@@ -223,10 +364,11 @@ struct fast_thread {
 	pthread_t th;
 	unsigned id;
 	const struct gw_fwd *fwd;
-	uint8_t (*tpl)[VX_HDR_LEN + FRAME_LEN];
+	struct bench_in in;
 	uint64_t now_ms;
 	double secs;
 	uint64_t pkts, cycles, forwarded;
+	struct vec_hist hist;
 };
 
 static void *fast_thread_main(void *arg)
@@ -240,21 +382,30 @@ static void *fast_thread_main(void *arg)
 		return NULL;
 	w->cnt = cnt;
 	w->now_ms = t->now_ms;
+	if (t->in.port)
+		w->port_tx[t->in.port] = w; /* a socket on up0: the fast path only asks */
 	uint32_t next = t->id * (N_TEMPLATES / 2);
 	double end = now_s() + t->secs;
 	while (now_s() < end) {
 		for (int round = 0; round < 64; round++) {
-			refill(pool, t->tpl, &next, vec);
+			refill(pool, &t->in, &next, vec);
 			uint64_t c0 = __rdtsc();
-			gw_fast_underlay(w, t->fwd, vec, GW_VEC_MAX);
-			t->cycles += __rdtsc() - c0;
+			if (t->in.eth)
+				gw_fast_eth(w, t->fwd, t->in.port, vec, GW_VEC_MAX);
+			else
+				gw_fast_underlay(w, t->fwd, vec, GW_VEC_MAX);
+			uint64_t c = __rdtsc() - c0;
+			t->cycles += c;
+			hist_add(&t->hist, c);
 			t->pkts += GW_VEC_MAX;
-			t->forwarded += w->n_tx;
+			t->forwarded += w->n_tx + w->n_tx_eth;
 			for (unsigned i = 0; i < w->n_tx; i++)
 				gw_pkt_free(pool, w->tx[i]);
+			for (unsigned i = 0; i < w->n_tx_eth; i++)
+				gw_pkt_free(pool, w->tx_eth[i]);
 			for (unsigned i = 0; i < w->n_punt; i++)
 				gw_pkt_free(pool, w->punt[i]);
-			w->n_tx = w->n_punt = 0;
+			w->n_tx = w->n_tx_eth = w->n_punt = 0;
 		}
 	}
 	free(cnt);
@@ -264,24 +415,30 @@ static void *fast_thread_main(void *arg)
 }
 
 /* T threads over one snapshot; returns non-zero when a packet was not forwarded. */
-static int bench_fast(struct lab *lab, uint8_t (*tpl)[VX_HDR_LEN + FRAME_LEN], unsigned n,
-                      double secs)
+static int bench_fast(struct lab *lab, struct bench_in in, bool l2, unsigned n, double secs)
 {
 	struct gw_fwd *fwd = gw_fwd_build(lab->gw, NULL, true, lab->now);
 	struct fast_thread *t = calloc(n, sizeof(*t));
-	if (!fwd || !t)
+	struct vec_hist *hist = calloc(1, sizeof(*hist));
+	if (!fwd || !t || !hist)
 		return 1;
+	if (l2) {
+		in.port = fwd->cfg->ifs[lab->up0].port; /* up0's netdev, the ports' too */
+		in.any_ifx = fwd->cfg->ports[in.port].any_ifx;
+	}
 	double start = now_s();
 	uint64_t tsc_start = __rdtsc();
 	for (unsigned i = 0; i < n; i++) {
 		t[i] = (struct fast_thread){
-		    .id = i, .fwd = fwd, .tpl = tpl, .now_ms = lab->now, .secs = secs};
+		    .id = i, .fwd = fwd, .in = in, .now_ms = lab->now, .secs = secs};
 		pthread_create(&t[i].th, NULL, fast_thread_main, &t[i]);
 	}
 	uint64_t pkts = 0, cycles = 0, fwded = 0;
 	for (unsigned i = 0; i < n; i++) {
 		pthread_join(t[i].th, NULL);
 		pkts += t[i].pkts;
+		for (unsigned j = 0; j < HIST_MAX; j++)
+			hist->n[j] += t[i].hist.n[j];
 		cycles += t[i].cycles;
 		fwded += t[i].forwarded;
 	}
@@ -290,15 +447,74 @@ static int bench_fast(struct lab *lab, uint8_t (*tpl)[VX_HDR_LEN + FRAME_LEN], u
 	printf("| threads (workers' fast path, one shared snapshot) | %u |\n", n);
 	printf("| packets / forwarded | %llu / %llu |\n", (unsigned long long)pkts,
 	       (unsigned long long)fwded);
+	printf("| fast path only, median vector (TSC cycles/packet, per thread) | %u |\n",
+	       hist_median(hist));
 	printf("| fast path only (TSC cycles/packet, per thread) | %.1f |\n",
 	       (double)cycles / (double)pkts);
 	printf("| wall clock incl. refill (Mpps, all threads) | %.2f |\n", pkts / elapsed / 1e6);
 	printf("| fast path only (Mpps, all threads) | %.2f |\n",
 	       (double)pkts / (cycles / tsc_hz / n) / 1e6);
 	gw_fwd_free(fwd);
+	free(hist);
 	free(t);
 	return fwded == pkts ? 0 : 1;
 }
+
+static bool parse_mode(const char *s, enum bench_mode *mode)
+{
+	static const char *const names[] = {"4", "6", "l2", "l2port"};
+	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(s, names[i])) {
+			*mode = (enum bench_mode)i;
+			return true;
+		}
+	return false;
+}
+
+/* Routes and neighbours (IPv4, IPv6) or the L2 modes' ports and MACs, then the templates;
+ * returns their length, 0 on failure. */
+static uint32_t setup(struct lab *lab, enum bench_mode mode, uint32_t n_routes, uint32_t n_nbr,
+                      uint8_t (*tpl)[VX_HDR_LEN + FRAME_LEN])
+{
+	if (mode == MODE_L2 || mode == MODE_L2PORT)
+		return add_l2(lab, mode, n_nbr) ? 0 : build_templates_l2(tpl, mode, n_nbr);
+	uint16_t bdif30;
+	uint32_t *dsts = calloc(N_TEMPLATES, sizeof(*dsts));
+	struct in6_addr *dsts6 = calloc(N_TEMPLATES, sizeof(*dsts6));
+	bool v6 = mode == MODE_IP6;
+	uint32_t len = VX_HDR_LEN + FRAME_LEN;
+	if (!dsts || !dsts6 || add_neighbours(lab, n_nbr, &bdif30) ||
+	    (v6 ? add_neighbours6(lab, n_nbr, bdif30) || add_routes6(lab, n_routes, n_nbr, dsts6)
+	        : add_routes(lab, n_routes, n_nbr, dsts)))
+		len = 0;
+	uint32_t n_dst = n_routes < N_TEMPLATES ? n_routes : N_TEMPLATES;
+	if (len && v6)
+		build_templates6(tpl, dsts6, n_dst);
+	else if (len)
+		build_templates(tpl, dsts, n_dst);
+	free(dsts6);
+	free(dsts);
+	return len;
+}
+
+/* What the main pipeline must have done with every packet: routed (and encapsulated), or
+ * switched out of a port (l2) or to a VTEP (l2port). */
+static uint64_t pipeline_done(enum bench_mode mode, const struct gw_counters *c)
+{
+	switch (mode) {
+	case MODE_IP4:
+		return c->routed;
+	case MODE_IP6:
+		return c->routed6;
+	case MODE_L2:
+		return c->tx_eth;
+	default:
+		return c->tx_underlay;
+	}
+}
+
+static const char *const MODE_NAMES[] = {"IPv4", "IPv6", "L2: VTEP -> port (tagged)",
+                                         "L2: port (tagged) -> VTEP"};
 
 int main(int argc, char **argv)
 {
@@ -307,13 +523,14 @@ int main(int argc, char **argv)
 	uint32_t n_nbr = argc > 2 ? (uint32_t)atoi(argv[2]) : 10000;
 	double secs = argc > 3 ? atof(argv[3]) : 3.0;
 	int threads = argc > 4 ? atoi(argv[4]) : 0;
-	int family = argc > 5 ? atoi(argv[5]) : 4;
+	enum bench_mode mode = MODE_IP4;
 	if (n_routes < 1 || n_nbr < 1 || n_nbr > 60000 || secs <= 0 || threads < 0 ||
-	    threads > 64 || (family != 4 && family != 6)) {
+	    threads > 64 || (argc > 5 && !parse_mode(argv[5], &mode))) {
 		fprintf(stderr, "usage: bench_pipeline [routes] [neighbours 1..60000] [seconds] "
-		                "[threads 0..64] [family 4|6]\n");
+		                "[threads 0..64] [family 4|6|l2|l2port]\n");
 		return 2;
 	}
+	bool l2 = mode == MODE_L2 || mode == MODE_L2PORT;
 	static struct lab lab;
 	struct gw_params params;
 	gw_params_default(&params);
@@ -323,52 +540,50 @@ int main(int argc, char **argv)
 	if (!lab_init(&lab, &params))
 		return 1;
 	lab.capture = false;
-	uint16_t bdif30;
-	uint32_t *dsts = calloc(N_TEMPLATES, sizeof(*dsts));
-	struct in6_addr *dsts6 = calloc(N_TEMPLATES, sizeof(*dsts6));
 	uint8_t(*tpl)[VX_HDR_LEN + FRAME_LEN] = malloc(N_TEMPLATES * sizeof(*tpl));
 	double t0 = now_s();
-	bool v6 = family == 6;
-	if (!dsts || !dsts6 || !tpl || add_neighbours(&lab, n_nbr, &bdif30) ||
-	    (v6 ? add_neighbours6(&lab, n_nbr, bdif30) || add_routes6(&lab, n_routes, n_nbr, dsts6)
-	        : add_routes(&lab, n_routes, n_nbr, dsts))) {
+	struct bench_in in = {.tpl = tpl, .eth = mode == MODE_L2PORT};
+	if (!tpl || !(in.len = setup(&lab, mode, n_routes, n_nbr, tpl))) {
 		fprintf(stderr, "setup failed\n");
 		return 1;
 	}
-	double setup = now_s() - t0;
-	uint32_t n_dst = n_routes < N_TEMPLATES ? n_routes : N_TEMPLATES;
-	if (v6)
-		build_templates6(tpl, dsts6, n_dst);
-	else
-		build_templates(tpl, dsts, n_dst);
+	double setup_s = now_s() - t0;
 	/* the source host is known, as in steady state */
 	lab_host_arp(&lab, LAB_VTEP11, 5000, 0x0a010a32u, H1, LAB_GW10);
-	lab.n_tx = 0; /* the ARP reply */
+	lab.n_tx = 0; /* the ARP reply (and in the L2 modes its request, flooded to the ports) */
 	if (threads) {
 		printf("| metric | value |\n|---|---|\n");
-		printf("| routes / neighbours | %u / %u |\n", n_routes, n_nbr);
-		int r = bench_fast(&lab, tpl, (unsigned)threads, secs);
+		if (l2)
+			printf("| mode / MACs | %s / %u |\n", MODE_NAMES[mode], n_nbr);
+		else
+			printf("| routes / neighbours | %u / %u |\n", n_routes, n_nbr);
+		int r = bench_fast(&lab, in, l2, (unsigned)threads, secs);
 		if (r)
 			fprintf(stderr, "FAIL: the fast path punted some packets\n");
-		free(dsts6);
-		free(dsts);
 		free(tpl);
 		lab_fini(&lab);
 		return r;
 	}
 
 	struct gw_pool *pool = gw_pool(lab.gw);
+	static struct vec_hist hist[1];
 	struct gw_pkt *vec[GW_VEC_MAX];
 	uint64_t pkts = 0, cycles = 0;
 	uint32_t next = 0;
+	gw_clear_counters(lab.gw);
 	double start = now_s(), end = start + secs;
 	uint64_t tsc_start = __rdtsc();
 	while (now_s() < end) {
 		for (int round = 0; round < 64; round++) {
-			refill(pool, tpl, &next, vec);
+			refill(pool, &in, &next, vec);
 			uint64_t c0 = __rdtsc();
-			gw_input_underlay(lab.gw, vec, GW_VEC_MAX);
-			cycles += __rdtsc() - c0;
+			if (in.eth)
+				gw_input_eth(lab.gw, lab.up0, vec, GW_VEC_MAX);
+			else
+				gw_input_underlay(lab.gw, vec, GW_VEC_MAX);
+			uint64_t c = __rdtsc() - c0;
+			cycles += c;
+			hist_add(hist, c);
 			pkts += GW_VEC_MAX;
 		}
 	}
@@ -377,24 +592,30 @@ int main(int argc, char **argv)
 	struct gw_counters c;
 	gw_get_counters(lab.gw, &c);
 	printf("| metric | value |\n|---|---|\n");
-	printf("| family | IPv%d |\n", family);
-	printf("| routes / neighbours | %u / %u |\n", n_routes, n_nbr);
-	printf("| setup time (routes, ARP, MACs) | %.2f s |\n", setup);
+	if (l2) {
+		printf("| mode | %s |\n", MODE_NAMES[mode]);
+		printf("| MACs / ports | %u / %u |\n", n_nbr, BENCH_PORTS);
+		printf("| setup time (ports, MACs) | %.2f s |\n", setup_s);
+	} else {
+		printf("| family | %s |\n", MODE_NAMES[mode]);
+		printf("| routes / neighbours | %u / %u |\n", n_routes, n_nbr);
+		printf("| setup time (routes, ARP, MACs) | %.2f s |\n", setup_s);
+	}
 	printf("| packets | %llu |\n", (unsigned long long)pkts);
-	printf("| routed and encapsulated | %llu |\n", (unsigned long long)lab.n_tx);
+	printf("| %s | %llu |\n", l2 ? "switched" : "routed and encapsulated",
+	       (unsigned long long)lab.n_tx);
+	printf("| pipeline only, median vector (TSC cycles/packet) | %u |\n", hist_median(hist));
 	printf("| pipeline only (TSC cycles/packet) | %.1f |\n", (double)cycles / (double)pkts);
 	printf("| wall clock incl. refill (Mpps, 1 core) | %.2f |\n", pkts / elapsed / 1e6);
 	printf("| pipeline only (Mpps, 1 core) | %.2f |\n", (double)pkts / (cycles / tsc_hz) / 1e6);
 	printf("| TSC rate | %.2f GHz |\n", tsc_hz / 1e9);
-	uint64_t routed = v6 ? c.routed6 : c.routed;
-	if (routed != pkts || lab.n_tx != pkts) {
-		fprintf(stderr, "FAIL: %llu routed, %llu sent of %llu\n",
-		        (unsigned long long)routed, (unsigned long long)lab.n_tx,
+	uint64_t done = pipeline_done(mode, &c);
+	if (done != pkts || lab.n_tx != pkts) {
+		fprintf(stderr, "FAIL: %llu %s, %llu sent of %llu\n", (unsigned long long)done,
+		        l2 ? "switched" : "routed", (unsigned long long)lab.n_tx,
 		        (unsigned long long)pkts);
 		return 1;
 	}
-	free(dsts6);
-	free(dsts);
 	free(tpl);
 	lab_fini(&lab);
 	return 0;

@@ -9,10 +9,21 @@
 # gateway namespace is checked back in the state vxgwd expects (ip_forward=0, no address on up0,
 # no leftover device or address), vxgwd is started and measured; the lab is removed on every
 # exit path. Printed at the end, and written with the raw figures and the log to
-# BUILD_DIR/bench/e2e_results.md: | test | vxgwd | kernel | ratio vxgwd/kernel |.
+# BUILD_DIR/bench/e2e_results.md: | test | IP | vxgwd | kernel | ratio vxgwd/kernel |.
 #
-# For each gateway:
-#  1. packets/s of 64-byte and 1400-byte inner frames (Ethernet, without FCS). vxgen (AF_PACKET
+# IP versions (FAMILY=4, 6 or both, the default): each gateway is measured in IPv4, then in
+# IPv6, the same way. For IPv6, h1 and h2 get static addresses (the EUI-64 address of their
+# MAC in 2001:db8:10::/64 and 2001:db8:20::/64, 2001:db8::/32 via the gateway's ::1 of their
+# /64; no router advertisement taken), the kernel gateway is kernel_gw_up --ipv6 and vxgwd's
+# config lab_gw_config --ipv6 (bdif10/bdif20 hold those ::1); the inner frames are IPv6 UDP
+# from h1 to h2, hop limit 64, with a valid UDP checksum, and vxsink -6 counts exactly those
+# after routing. Before the frames, pings h1 -> h2 make the gateway resolve h2 (ARP; ND, which
+# is checked in the gateway's neighbour table). With both, the IPv4 figures are taken with
+# the gateways dual stack (their router advertisements go to the VTEPs; nothing counts them).
+#
+# For each gateway and IP version:
+#  1. packets/s of 64-byte and 1400-byte inner frames (Ethernet, without FCS; 64 bytes hold the
+#     62 of Ethernet, IPv6 and UDP headers, so both versions use the same sizes). vxgen (AF_PACKET
 #     TX ring) puts VXLAN frames on the underlay's gateway port (p-gw in $P-ul, the veth whose
 #     peer is the gateway's ul0), exactly as VTEP1 would send them: 192.0.2.11 ->
 #     192.0.2.1:4789, VNI 5000, inner h1's MAC -> the gateway's BDIF MAC (vxgwd: bdif10 from
@@ -26,7 +37,8 @@
 #     b. throughput at <= LOSS_MAX loss: binary search over paced rates, TRIAL s each, exact
 #        counts (frames vxgen sent vs frames vxsink counted); a failed trial is retried once.
 #     c. CPU of the gateway core per packet at a paced FIX_PPS that both gateways sustain.
-#  2. TCP: iperf3 -c in h1 to iperf3 -s in h2, 10 s after 1 s omitted, through the gateway.
+#  2. TCP: iperf3 -c in h1 to iperf3 -s in h2 (-4 or -6), 10 s after 1 s omitted, through the
+#     gateway.
 #
 # CPUs (2 or more): this script and all it starts (generator, sink, iperf3, the VTEPs' and
 # hosts' kernel work) run on LOAD_CPU (0); the gateway gets GW_CPU (1): vxgwd is pinned there,
@@ -40,7 +52,8 @@
 # bounded in time and count; the lab is deleted on every exit path (trap); the whole run is
 # under `timeout`.
 #
-# Environment: MEAS (5) WARM (2) TRIAL (2) seconds; FIX_PPS (100000); LOSS_MAX (0.001);
+# Environment: FAMILY (both; 4 or 6: one IP version, about half the time); MEAS (5) WARM (2)
+# TRIAL (2) seconds; FIX_PPS (100000); LOSS_MAX (0.001);
 # WORKERS (1): vxgwd's `dataplane workers` (0: the main thread forwards; all of vxgwd's threads
 # share GW_CPU, so more than 1 only shows the cost of sharing a core);
 # LOAD_CPU (0) GW_CPU (1); LAB_GRO (1: GRO on the gateway's ul0, run in a NAPI thread pinned
@@ -48,10 +61,17 @@
 # SINK_AT (port | vtep2); WAIT_QUIET (60): wait up to that many s (max 120)
 # before starting until other processes leave the CPUs alone; E2E_BENCH_PERF=1 also records
 # `perf record -g -C GW_CPU` for 3 s of vxgwd at its loss-free rate with 64-byte frames
-# (BUILD_DIR/bench/e2e_perf_vxgwd.{data,txt}).
+# (BUILD_DIR/bench/e2e_perf_vxgwd.{data,txt}; IPv6: e2e_perf_vxgwd.v6.{data,txt}).
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../e2e/lab.sh"
-lab_run_under_timeout 480 "$0" "$@"
+FAMILY=${FAMILY:-both}
+case $FAMILY in
+  4 | 6) FAMILIES=$FAMILY ;;
+  both) FAMILIES="4 6" ;;
+  *) echo "e2e_bench: FAMILY must be 4, 6 or both" >&2; exit 2 ;;
+esac
+# about 3 min per IP version (plus the wait for quiet CPUs); the bound leaves room for a slow run
+lab_run_under_timeout $((180 + 300 * $(wc -w <<<"$FAMILIES"))) "$0" "$@"
 
 [ -n "${1:-}" ] && VXGW_BUILD=$(realpath "$1")
 lab_init "vxt$$"
@@ -63,6 +83,8 @@ for b in "$VXGEN" "$VXSINK"; do
   [ -x "$b" ] || { echo "e2e_bench: $b is not built (cmake --build $VXGW_BUILD)"; exit 1; }
 done
 lab_require_cmds ip bridge python3 iperf3 taskset timeout awk ss || exit 1
+has_ipv6() { [[ " $FAMILIES " == *" 6 "* ]]; }
+if has_ipv6; then lab_require_cmds radvd || exit 1; fi # (kernel_gw_up --ipv6)
 
 WORKERS=${WORKERS:-1}
 case $WORKERS in *[!0-9]* | "") echo "e2e_bench: WORKERS must be a number" >&2; exit 2 ;; esac
@@ -83,6 +105,7 @@ OUT_DIR=$VXGW_BUILD/bench
 RESULTS=$OUT_DIR/e2e_results.md
 mkdir -p "$OUT_DIR"
 rm -f "$OUT_DIR/e2e_results.failed.log"
+[ "${E2E_BENCH_PERF:-0}" = 1 ] && rm -f "$OUT_DIR"/e2e_perf_vxgwd*.txt # (only this run's)
 case $SINK_AT in
   port) SINK_NS=ul SINK_IF=p-gw ;;
   vtep2) SINK_NS=vtep2 SINK_IF=ul0 ;;
@@ -97,6 +120,7 @@ LOG=$LAB_TMP/log.txt  # what was printed (copied into the results file)
 say() { echo "# $*" | tee -a "$LOG"; }
 put() { echo "$1=$2" >>"$RAW"; }
 get() { awk -F= -v k="$1" '$1 == k { v = $2 } END { print v }' "$RAW"; }
+label() { case $1 in *.v6) echo "${1%.v6} IPv6" ;; *) echo "$1 IPv4" ;; esac; } # KEY
 kpps() { awk -v v="$1" 'BEGIN { printf "%.1f", v / 1000 }'; }
 pct() { awk -v v="$1" -v d="${2:-0}" 'BEGIN { printf "%.*f %%", d, v * 100 }'; }
 die() {
@@ -234,17 +258,20 @@ disturbed() { # PREFIX: note a window in which other processes used the CPUs
 }
 
 # --- frames, generator, sink --------------------------------------------------------------------
-# mkframe FILE INNER_LEN INNER_DST_MAC: the VXLAN frame VTEP1 would send for h1 -> h2. Like
-# the Linux VTEP it stands for, with an outer UDP checksum (the kernel's UDP GRO merges only
-# datagrams that have one); every frame is the same, DF set and IP ID 0 (GRO takes a fixed
-# ID with DF as one flow).
+# mkframe FILE INNER_LEN INNER_DST_MAC [FAMILY]: the VXLAN frame VTEP1 would send for h1 -> h2
+# (FAMILY 4, the default: 10.1.10.50 -> 10.1.20.60 UDP; 6: $H1_6 -> $H2_6 UDP, hop limit 64,
+# with the UDP checksum IPv6 requires; both to port 9). Like the Linux VTEP it stands for,
+# with an outer UDP checksum (the kernel's UDP GRO merges only datagrams that have one); every
+# frame is the same, DF set and IP ID 0 (GRO takes a fixed ID with DF as one flow). INNER_LEN
+# must hold the headers and fit the hosts' MTU.
 mkframe() {
   local outer_dst outer_src
   outer_dst=$(lab_host_mac gw ul0)
   outer_src=$(lab_host_mac vtep1 ul0)
-  python3 - "$1" "$2" "$outer_dst" "$outer_src" "$3" "${LAB_HOST_MAC[1]}" <<'EOF'
+  python3 - "$1" "$2" "$outer_dst" "$outer_src" "$3" "${LAB_HOST_MAC[1]}" "${4:-4}" \
+    "${H1_6:-}" "${H2_6:-}" <<'EOF'
 import socket, struct, sys
-out, inner_len, odst, osrc, idst, isrc = sys.argv[1], int(sys.argv[2]), *sys.argv[3:7]
+out, inner_len, odst, osrc, idst, isrc, fam, src6, dst6 = sys.argv[1], int(sys.argv[2]), *sys.argv[3:10]
 mac = lambda s: bytes.fromhex(s.replace(":", ""))
 def csum(h):
     s = sum(struct.unpack("!%dH" % (len(h) // 2), h))
@@ -255,19 +282,37 @@ def ipv4(src, dst, payload):  # DF set, TTL 64, UDP
     h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(payload), 0, 0x4000, 64, 17, 0,
                     socket.inet_aton(src), socket.inet_aton(dst))
     return h[:10] + struct.pack("!H", csum(h)) + h[12:] + payload
+def ipv6(src, dst, payload):  # hop limit 64, UDP
+    return struct.pack("!IHBB16s16s", 6 << 28, len(payload), 17, 64,
+                       socket.inet_pton(socket.AF_INET6, src),
+                       socket.inet_pton(socket.AF_INET6, dst)) + payload
 udp = lambda sp, dp, p: struct.pack("!HHHH", sp, dp, 8 + len(p), 0) + p
-def udp_csum(src, dst, sp, dp, p):  # with the IPv4 pseudo-header; 0 is sent as 0xffff
+def udp_csum(af, src, dst, sp, dp, p):  # with the pseudo-header of AF; 0 is sent as 0xffff
     u = udp(sp, dp, p)
-    pseudo = socket.inet_aton(src) + socket.inet_aton(dst) + struct.pack("!BBH", 0, 17, len(u))
+    a, b = socket.inet_pton(af, src), socket.inet_pton(af, dst)
+    if af == socket.AF_INET:
+        pseudo = a + b + struct.pack("!BBH", 0, 17, len(u))
+    else:
+        pseudo = a + b + struct.pack("!IxxxB", len(u), 17)
     data = pseudo + u + (b"\0" if len(u) % 2 else b"")
     c = csum(data) or 0xffff
     return u[:6] + struct.pack("!H", c) + u[8:]
-inner = mac(idst) + mac(isrc) + b"\x08\x00" + ipv4(
-    "10.1.10.50", "10.1.20.60", udp(40000, 9, bytes(inner_len - 14 - 20 - 8)))
+ETH, MTU = 14, 1450  # MTU: the hosts' and the BDIFs'
+hdr = ETH + (20 if fam == "4" else 40) + 8
+if not hdr <= inner_len <= ETH + MTU:
+    sys.exit("mkframe: an inner frame of %d bytes: want %d..%d" % (inner_len, hdr, ETH + MTU))
+pad = bytes(inner_len - hdr)
+if fam == "4":  # (no inner UDP checksum, as the IPv4 frames always had)
+    inner = mac(idst) + mac(isrc) + b"\x08\x00" + ipv4(
+        "10.1.10.50", "10.1.20.60", udp(40000, 9, pad))
+else:
+    inner = mac(idst) + mac(isrc) + b"\x86\xdd" + ipv6(
+        src6, dst6, udp_csum(socket.AF_INET6, src6, dst6, 40000, 9, pad))
 assert len(inner) == inner_len
 vxlan = struct.pack("!II", 0x08000000, 5000 << 8) + inner
 frame = mac(odst) + mac(osrc) + b"\x08\x00" + ipv4(
-    "192.0.2.11", "192.0.2.1", udp_csum("192.0.2.11", "192.0.2.1", 50000, 4789, vxlan))
+    "192.0.2.11", "192.0.2.1",
+    udp_csum(socket.AF_INET, "192.0.2.11", "192.0.2.1", 50000, 4789, vxlan))
 open(out, "wb").write(frame)
 EOF
 }
@@ -277,12 +322,14 @@ vxgen_run() {
   lab_exec ul timeout -k 2 70 taskset -c "$LOAD_CPU" "$VXGEN" -i p-gw "$@"
 }
 
-sink_start() {
+sink_start() { # 4|6: the routed frames of the generator's IPv4 or IPv6 flow
+  local inner=()
+  [ "$1" = 4 ] || inner=(-6 "$H2_6")
   SINK_FILE=$LAB_TMP/sink.count
   rm -f "$SINK_FILE"
   # not through lab_exec (a function, so a subshell): $! must be the process itself
-  ip netns exec "$P-$SINK_NS" timeout -k 2 250 "$VXSINK" -i "$SINK_IF" -a "${LAB_VTEP[2]}" -d 240 \
-    -c "$SINK_FILE" >"$LAB_TMP/sink.out" 2>&1 &
+  ip netns exec "$P-$SINK_NS" timeout -k 2 250 "$VXSINK" -i "$SINK_IF" -a "${LAB_VTEP[2]}" \
+    "${inner[@]}" -d 240 -c "$SINK_FILE" >"$LAB_TMP/sink.out" 2>&1 &
   SINK_PID=$!
   wait_until 5 test -s "$SINK_FILE" || { cat "$LAB_TMP/sink.out"; return 1; }
 }
@@ -329,7 +376,7 @@ gro_note() {
 }
 
 overload() {
-  local mode=$1 size=$2 frame=$3 a b pre="$1.$2.ovl" pid g0 g1
+  local key=$1 mode=${1%%.*} size=$2 frame=$3 a b pre="$1.$2.ovl" pid g0 g1
   vxgen_run -f "$frame" -d $((WARM + MEAS + 1)) >"$LAB_TMP/vxgen.out" 2>&1 &
   pid=$!
   sleep "$WARM"
@@ -341,7 +388,7 @@ overload() {
   wait "$pid"
   window "$pre" "$a" "$b"
   put "$pre.vxgen" "\"$(cat "$LAB_TMP/vxgen.out")\""
-  say "$mode $size B overload: offered $(kpps "$(get "$pre.offered_pps")") kpps" \
+  say "$(label "$key") $size B overload: offered $(kpps "$(get "$pre.offered_pps")") kpps" \
     "(input queue drops $(kpps "$(get "$pre.input_drop_pps")"), UDP socket drops" \
     "$(kpps "$(get "$pre.udp_rcvbuf_errors_ps")")), delivered $(kpps "$(get "$pre.delivered_pps")") kpps;" \
     "gateway core $(pct "$(get "$pre.gwcore_busy")") busy (ticks: softirq $(pct "$(get "$pre.gwcore_softirq")")," \
@@ -351,7 +398,7 @@ overload() {
 
 # trial MODE SIZE FRAME RATE SECONDS: exact loss at a paced rate; sets T_PASS and T_RATE
 trial() {
-  local mode=$1 size=$2 frame=$3 rate=$4 secs=$5 n a b s0 s1 sent got loss out sdrop gb lb fc
+  local key=$1 size=$2 frame=$3 rate=$4 secs=$5 n a b s0 s1 sent got loss out sdrop gb lb fc
   n=$((rate * secs))
   s0=$(snap)
   a=$(sink_count)
@@ -365,17 +412,17 @@ trial() {
   loss=$(awk -v s="$sent" -v g="$got" 'BEGIN { printf "%.6f", (s > 0 ? (s - g) / s : 1) }')
   T_PASS=$(awk -v l="$loss" -v m="$LOSS_MAX" 'BEGIN { print ((l + 0 <= m + 0) ? 1 : 0) }')
   read -r sdrop gb lb fc <<<"$(python3 "$LAB_TMP/delta.py" brief "$s0" "$s1" "$CLK_TCK")"
-  echo "$mode $size B paced $rate pps: sent $sent ($T_RATE pps), delivered $got, loss $(pct "$loss" 3)" \
+  echo "$(label "$key") $size B paced $rate pps: sent $sent ($T_RATE pps), delivered $got, loss $(pct "$loss" 3)" \
     "$([ "$T_PASS" = 1 ] && echo pass || echo FAIL); busy: gateway core $gb, load core $lb," \
     "other processes $fc$([ "$sdrop" != 0 ] && echo "; $sdrop lost after the gateway's ul0 (not its fault)")" |
     tee -a "$LOG"
-  put "$mode.$size.trial.$rate" "sent=$sent,delivered=$got,loss=$loss,pass=$T_PASS,after_gw_drops=$sdrop,gwcore_busy=$gb,loadcore_busy=$lb,foreign_cpu=$fc"
+  put "$key.$size.trial.$rate" "sent=$sent,delivered=$got,loss=$loss,pass=$T_PASS,after_gw_drops=$sdrop,gwcore_busy=$gb,loadcore_busy=$lb,foreign_cpu=$fc"
 }
 
 # search MODE SIZE FRAME: highest paced rate with loss <= LOSS_MAX (binary search); a failed
 # trial is repeated once (other load on the machine makes single failures)
 search() {
-  local mode=$1 size=$2 frame=$3 pre="$1.$2" hi lo=0 r i=0 dov ach
+  local key=$1 size=$2 frame=$3 pre="$1.$2" hi lo=0 r i=0 dov ach
   hi=$(printf '%.0f' "$(get "$pre.ovl.offered_pps")")
   dov=$(printf '%.0f' "$(get "$pre.ovl.delivered_pps")")
   [ "$hi" -gt 1000 ] || hi=1000000
@@ -387,10 +434,10 @@ search() {
   [ "$r" -le "$hi" ] || r=$hi
   while [ $i -lt $SEARCH_STEPS ]; do
     i=$((i + 1))
-    trial "$mode" "$size" "$frame" "$r" "$TRIAL"
+    trial "$key" "$size" "$frame" "$r" "$TRIAL"
     if [ "$T_PASS" != 1 ]; then
       sleep 0.3
-      trial "$mode" "$size" "$frame" "$r" "$TRIAL"
+      trial "$key" "$size" "$frame" "$r" "$TRIAL"
     fi
     ach=$(printf '%.0f' "$T_RATE")
     if [ "$T_PASS" = 1 ]; then
@@ -399,7 +446,7 @@ search() {
         # vxgen could not send at the rate asked for: the result is a lower bound
         lo=$ach
         put "$pre.ndr_genlimited" 1
-        say "$mode $size B: the generator reached only $(kpps "$ach") of $(kpps "$r") kpps paced:" \
+        say "$(label "$key") $size B: the generator reached only $(kpps "$ach") of $(kpps "$r") kpps paced:" \
           "the gateway forwards at least that; search ends"
         break
       fi
@@ -413,13 +460,13 @@ search() {
     sleep 0.3
   done
   put "$pre.ndr_bracket" "$lo-$hi"
-  say "$mode $size B: throughput at <= $(pct "$LOSS_MAX" 1) loss: $(kpps "$(get "$pre.ndr_pps")") kpps" \
+  say "$(label "$key") $size B: throughput at <= $(pct "$LOSS_MAX" 1) loss: $(kpps "$(get "$pre.ndr_pps")") kpps" \
     "(lowest failing rate tried: $(kpps "$hi") kpps)"
 }
 
 # fixed MODE SIZE FRAME: gateway-core CPU at a paced FIX_PPS (a MEAS-s window inside the run)
 fixed() {
-  local mode=$1 size=$2 frame=$3 pre="$1.$2.fix" pid n c0 c1 a b sent g0 g1
+  local key=$1 mode=${1%%.*} size=$2 frame=$3 pre="$1.$2.fix" pid n c0 c1 a b sent g0 g1
   n=$((FIX_PPS * (MEAS + 1)))
   c0=$(sink_count)
   vxgen_run -f "$frame" -n "$n" -r "$FIX_PPS" -d $((MEAS + 5)) >"$LAB_TMP/vxgen.out" 2>&1 &
@@ -440,41 +487,42 @@ fixed() {
   # ns of the gateway core per packet: busy share x 1e9 / packets forwarded per second
   put "$pre.gwcore_ns_per_pkt" "$(awk -v b="$(get "$pre.gwcore_busy")" -v r="$(get "$pre.delivered_pps")" \
     'BEGIN { printf "%.1f", (r > 0 ? b * 1e9 / r : 0) }')"
-  say "$mode $size B paced at $(kpps "$FIX_PPS") kpps: delivered $((c1 - c0)) of $sent;" \
+  say "$(label "$key") $size B paced at $(kpps "$FIX_PPS") kpps: delivered $((c1 - c0)) of $sent;" \
     "gateway core $(pct "$(get "$pre.gwcore_busy")") busy = $(get "$pre.gwcore_ns_per_pkt") ns/packet" \
     "(vxgwd process $(pct "$(get "$pre.vxgwd_cpu")"))$(gro_note "$mode" "$g0" "$g1")"
 }
 
-iperf_run() { # MODE
-  local mode=$1 json=$LAB_TMP/iperf-$1.json a b spid
-  lab_exec h2 timeout 40 iperf3 -s -1 -p 5201 >"$LAB_TMP/iperf-server-$mode.log" 2>&1 &
+iperf_run() { # KEY DST: one TCP stream from h1 to h2's address DST (IPv4 or IPv6)
+  local key=$1 dst=$2 json=$LAB_TMP/iperf-$1.json a b spid af=-4
+  [[ $dst == *:* ]] && af=-6
+  lab_exec h2 timeout 40 iperf3 -s -1 -p 5201 >"$LAB_TMP/iperf-server-$key.log" 2>&1 &
   spid=$!
   wait_until 5 gw_listening h2 5201 || { echo "iperf3 -s not listening"; return 1; }
   a=$(snap)
-  lab_exec h1 timeout 30 iperf3 -c "${LAB_HOST[2]}" -p 5201 -t 10 -O 1 -J >"$json" ||
+  lab_exec h1 timeout 30 iperf3 "$af" -c "$dst" -p 5201 -t 10 -O 1 -J >"$json" ||
     { tail -n 20 "$json"; return 1; }
   b=$(snap)
   wait "$spid"
-  window "$mode.tcp" "$a" "$b"
-  python3 - "$json" "$mode" >>"$RAW" <<'EOF'
+  window "$key.tcp" "$a" "$b"
+  python3 - "$json" "$key" >>"$RAW" <<'EOF'
 import json, sys
 e = json.load(open(sys.argv[1]))["end"]
 print("%s.tcp.gbps=%.4f" % (sys.argv[2], e["sum_received"]["bits_per_second"] / 1e9))
 print("%s.tcp.retransmits=%d" % (sys.argv[2], e["sum_sent"].get("retransmits", -1)))
 EOF
-  say "$mode TCP h1 -> h2: $(get "$mode.tcp.gbps") Gbit/s, $(get "$mode.tcp.retransmits") retransmits;" \
-    "gateway core $(pct "$(get "$mode.tcp.gwcore_busy")") busy, load core $(pct "$(get "$mode.tcp.loadcore_busy")");" \
-    "$(get "$mode.tcp.sinkside_drops") frames the gateway sent were dropped by the veth/RPS queue toward CPU $LOAD_CPU"
+  say "$(label "$key") TCP h1 -> h2: $(get "$key.tcp.gbps") Gbit/s, $(get "$key.tcp.retransmits") retransmits;" \
+    "gateway core $(pct "$(get "$key.tcp.gwcore_busy")") busy, load core $(pct "$(get "$key.tcp.loadcore_busy")");" \
+    "$(get "$key.tcp.sinkside_drops") frames the gateway sent were dropped by the veth/RPS queue toward CPU $LOAD_CPU"
 }
 
 gw_json_counters() { # FILE: vxgwd's show counters json + show errors json
   { gw_cli "show counters json"; gw_cli "show errors json"; } >"$1" 2>&1
 }
 
-perf_record() { # FRAME: perf record -C GW_CPU while vxgwd forwards at its loss-free rate
-  local rate f=$1 data=$OUT_DIR/e2e_perf_vxgwd.data pid
+perf_record() { # KEY FRAME: perf record -C GW_CPU while vxgwd forwards at its loss-free rate
+  local key=$1 rate f=$2 data=$OUT_DIR/e2e_perf_$1.data pid
   command -v perf >/dev/null || { say "perf is not installed"; return 0; }
-  rate=$(printf '%.0f' "$(get vxgwd.64.ndr_pps)")
+  rate=$(printf '%.0f' "$(get "$key.64.ndr_pps")")
   [ "$rate" -gt 0 ] || rate=$FIX_PPS
   vxgen_run -f "$f" -n $((rate * 5)) -r "$rate" -d 9 >/dev/null &
   pid=$!
@@ -491,44 +539,83 @@ perf_record() { # FRAME: perf record -C GW_CPU while vxgwd forwards at its loss-
     echo "--- top symbols"
     timeout 60 perf report -i "$data" --stdio --no-children --sort comm,sym -g none 2>/dev/null |
       grep -v '^#' | grep '%' | head -n 25
-  } >"$OUT_DIR/e2e_perf_vxgwd.txt"
-  say "perf: CPU $GW_CPU, vxgwd at $(kpps "$rate") kpps of 64-byte frames -> $OUT_DIR/e2e_perf_vxgwd.txt"
+  } >"$OUT_DIR/e2e_perf_$key.txt"
+  say "perf: CPU $GW_CPU, $(label "$key") at $(kpps "$rate") kpps of 64-byte frames -> $OUT_DIR/e2e_perf_$key.txt"
 }
 
-# measure MODE BDIF_MAC: everything for one gateway
+# measure MODE BDIF_MAC: everything for one gateway, each IP version of FAMILY in turn
 measure() {
-  local mode=$1 bdmac=$2 size f
-  PING_COUNT=3 lab_ping h1 "${LAB_HOST[2]}" >/dev/null || die "$mode: h1 cannot ping h2"
+  local fam
+  for fam in $FAMILIES; do measure_family "$1" "$fam" "$2"; done
+}
+
+# measure_family MODE 4|6 BDIF_MAC: the raw figures go under KEY (MODE, or MODE.v6 for IPv6)
+measure_family() {
+  local mode=$1 fam=$2 bdmac=$3 key=$1 dst=${LAB_HOST[2]} size f
+  [ "$fam" = 4 ] || { key=$mode.v6; dst=$H2_6; }
+  # the pings make the gateway resolve h2 (ARP, ND) before the paced frames below
+  PING_COUNT=3 lab_ping h1 "$dst" >/dev/null || die "$(label "$key"): h1 cannot ping h2"
+  if [ "$fam" = 6 ]; then
+    wait_until 5 h2_neighbour6 "$mode" ||
+      die "$mode: the gateway has not resolved h2's IPv6 address $H2_6 (ND)"
+  fi
   for size in 64 1400; do
-    f=$LAB_TMP/frame-$mode-$size.bin
-    mkframe "$f" "$size" "$bdmac" || die "mkframe"
+    f=$LAB_TMP/frame-$key-$size.bin
+    mkframe "$f" "$size" "$bdmac" "$fam" || die "mkframe"
     frames_reach_h2 "$f" 1000 >"$LAB_TMP/check.out" 2>&1 ||
-      { cat "$LAB_TMP/check.out"; die "$mode: the generator's $size-byte frames do not reach h2"; }
-    say "$mode: $(cat "$LAB_TMP/check.out") ($size-byte inner frames)"
+      { cat "$LAB_TMP/check.out"; die "$(label "$key"): the generator's $size-byte frames do not reach h2"; }
+    say "$(label "$key"): $(cat "$LAB_TMP/check.out") ($size-byte inner frames)"
   done
-  sink_start || die "vxsink did not start"
+  sink_start "$fam" || die "vxsink did not start"
   for size in 64 1400; do
-    f=$LAB_TMP/frame-$mode-$size.bin
-    [ "$mode" = vxgwd ] && [ "$size" = 64 ] && gw_json_counters "$LAB_TMP/ctr-before.json"
-    overload "$mode" "$size" "$f"
-    [ "$mode" = vxgwd ] && [ "$size" = 64 ] && gw_json_counters "$LAB_TMP/ctr-after.json"
-    search "$mode" "$size" "$f"
-    fixed "$mode" "$size" "$f"
+    f=$LAB_TMP/frame-$key-$size.bin
+    [ "$mode" = vxgwd ] && [ "$size" = 64 ] && gw_json_counters "$LAB_TMP/ctr-$key-before.json"
+    overload "$key" "$size" "$f"
+    [ "$mode" = vxgwd ] && [ "$size" = 64 ] && gw_json_counters "$LAB_TMP/ctr-$key-after.json"
+    search "$key" "$size" "$f"
+    fixed "$key" "$size" "$f"
     if [ "$mode" = vxgwd ] && [ "$size" = 64 ] && [ "${E2E_BENCH_PERF:-0}" = 1 ]; then
-      perf_record "$f"
+      perf_record "$key" "$f"
     fi
   done
   sink_stop || die "the XDP sink is still attached"
-  iperf_run "$mode" || die "$mode: iperf3 failed"
+  iperf_run "$key" "$dst" || die "$(label "$key"): iperf3 failed"
+}
+
+# h2_neighbour6 MODE: the gateway has resolved h2's IPv6 address to h2's MAC
+h2_neighbour6() {
+  if [ "$1" = vxgwd ]; then
+    gw_has_line "show ipv6 neighbors" "$H2_6" "${LAB_HOST_MAC[2],,}" bdif20 >/dev/null
+  else
+    ip -n "$P-gw" -6 neigh show "$H2_6" dev br20 | grep -qi "lladdr ${LAB_HOST_MAC[2]}"
+  fi
 }
 
 gw_ns_is_daemon_state() { # the gateway namespace as vxgwd expects it (lab.sh "daemon" state)
-  local links addrs fwd
+  local links addrs fwd fwd6 addrs6
   fwd=$(lab_exec gw sysctl -n net.ipv4.ip_forward)
+  fwd6=$(lab_exec gw sysctl -n net.ipv6.conf.all.forwarding)
   links=$(ip -n "$P-gw" -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | sort | tr '\n' ' ')
   addrs=$(ip -n "$P-gw" -4 -o addr show | awk '{ print $2, $4 }' | sort | tr '\n' ' ')
-  echo "ip_forward=$fwd, links: $links, addresses: $addrs"
-  [ "$fwd" = 0 ] && [ "$links" = "lo ul0 up0 " ] && [ "$addrs" = "lo 127.0.0.1/8 ul0 192.0.2.1/24 " ]
+  # (kernel_gw_up --ipv6 leaves lo's ::1: the kernel of this namespace routes no IPv6 then)
+  addrs6=$(ip -n "$P-gw" -6 -o addr show | awk '$2 != "lo" { print $2, $4 }' | sort | tr '\n' ' ')
+  echo "ip_forward=$fwd, IPv6 forwarding=$fwd6, links: $links, addresses: $addrs${addrs6:+, IPv6: $addrs6}"
+  [ "$fwd" = 0 ] && [ "$fwd6" = 0 ] && [ "$links" = "lo ul0 up0 " ] &&
+    [ "$addrs" = "lo 127.0.0.1/8 ul0 192.0.2.1/24 " ] && [ -z "$addrs6" ]
+}
+
+# host6_static HOST I: HOST (h1, h2) gets IPv6 on eth0: the EUI-64 address of its MAC in
+# tenant I's /64, and 2001:db8::/32 via the gateway's ::1 there, statically (no router
+# advertisement taken: both gateways send them, from different link-local addresses, and
+# the hosts must not keep a default router of the kernel gateway once vxgwd runs)
+host6_static() {
+  local h=$1 i=$2 addr
+  addr=$(lab_eui64 "${LAB_PFX6[i]}" "${LAB_HOST_MAC[i]}") || return 1
+  lab_exec "$h" sysctl -qw net.ipv6.conf.eth0.accept_ra=0 net.ipv6.conf.eth0.autoconf=0 &&
+    lab_ipv6_on "$h" --nodad eth0 &&
+    ip -n "$P-$h" -6 addr add "$addr/64" dev eth0 nodad &&
+    ip -n "$P-$h" -6 route add 2001:db8::/32 via "${LAB_PFX6[i]}1" dev eth0 &&
+    echo "$addr"
 }
 
 offloads() { # NS IFACE: the offloads that matter here (ethtool -k), or what lab.sh did
@@ -568,6 +655,10 @@ say "before the run, other processes used $QUIET % of a core (1 s sample)"
 put quiet "$QUIET %"
 
 lab_up >"$LAB_TMP/lab_up.log" 2>&1 || { cat "$LAB_TMP/lab_up.log"; die "lab_up"; }
+if has_ipv6; then
+  H1_6=$(host6_static h1 1) && H2_6=$(host6_static h2 2) || die "IPv6 on h1 and h2"
+  say "IPv6: h1 $H1_6, h2 $H2_6 (static, EUI-64), each via the gateway's ::1 of its /64"
+fi
 if [ "$PINNED" = 1 ]; then
   lab_exec gw sh -c "echo $GW_MASK > /sys/class/net/ul0/queues/rx-0/rps_cpus" || die "RPS on ul0"
   lab_exec ul sh -c "echo $LOAD_MASK > /sys/class/net/p-gw/queues/rx-0/rps_cpus" || die "RPS on p-gw"
@@ -596,8 +687,10 @@ put offloads "\"$OFFL\""
 
 # 1. the kernel as the gateway
 gw_alive && die "vxgwd is running"
-kernel_gw_up >"$LAB_TMP/kgw.log" 2>&1 || { cat "$LAB_TMP/kgw.log"; die "kernel_gw_up"; }
-say "gateway: the Linux kernel (vxlan + bridge + ip_forward, lab.sh kernel_gw_up)"
+GW6=()
+has_ipv6 && GW6=(--ipv6)
+kernel_gw_up "${GW6[@]}" >"$LAB_TMP/kgw.log" 2>&1 || { cat "$LAB_TMP/kgw.log"; die "kernel_gw_up"; }
+say "gateway: the Linux kernel (vxlan + bridge + ip_forward, lab.sh kernel_gw_up ${GW6[*]})"
 measure kernel "$(lab_host_mac gw br10)"
 kernel_gw_down
 state=$(gw_ns_is_daemon_state) || die "the gateway namespace is not clean after kernel_gw_down: $state"
@@ -605,7 +698,7 @@ say "gateway namespace back to the daemon state: $state"
 
 # 2. vxgwd
 CONF=$LAB_TMP/vxgw.conf
-{ lab_gw_config; echo "dataplane workers $WORKERS"; } >"$CONF"
+{ lab_gw_config "${GW6[@]}"; echo "dataplane workers $WORKERS"; } >"$CONF"
 gw_start "$CONF" >"$LAB_TMP/gw_start.log" 2>&1 || { cat "$LAB_TMP/gw_start.log"; die "gw_start"; }
 if [ "$PINNED" = 1 ]; then
   taskset -a -pc "$GW_CPU" "$GW_PID" >/dev/null || die "taskset vxgwd"
@@ -614,7 +707,7 @@ BDMAC=$(gw_cli "show interfaces json" | python3 -c '
 import json, sys
 print([i["mac"] for i in json.load(sys.stdin)["interfaces"] if i["name"] == "bdif10"][0])') ||
   die "no bdif10 MAC from show interfaces json"
-say "gateway: $(gw_cli "show version" | head -n 1) (pid $GW_PID), config from lab_gw_config, dataplane workers $WORKERS, bdif10 $BDMAC"
+say "gateway: $(gw_cli "show version" | head -n 1) (pid $GW_PID), config from lab_gw_config ${GW6[*]}, dataplane workers $WORKERS, bdif10 $BDMAC"
 measure vxgwd "$BDMAC"
 gw_alive || die "vxgwd died during the benchmark"
 gw_cli "show errors" >"$LAB_TMP/errors.txt" 2>&1
@@ -624,13 +717,17 @@ lab_down
 say "total time $(($(date +%s) - T0)) s"
 
 # --- the table ----------------------------------------------------------------------------------
-python3 - "$RAW" "$LOSS_MAX" "$FIX_PPS" "$MEAS" "$TRIAL" "$LOAD_CPU" "$SINK_AT" >"$LAB_TMP/table.md" <<'EOF'
+python3 - "$RAW" "$LOSS_MAX" "$FIX_PPS" "$MEAS" "$TRIAL" "$LOAD_CPU" "$SINK_AT" "$FAMILIES" \
+  >"$LAB_TMP/table.md" <<'EOF'
 import sys
 raw = {}
 for line in open(sys.argv[1]):
     k, _, v = line.rstrip("\n").partition("=")
     raw[k] = v.strip('"')
-loss, fix, meas, trial, lcpu, sink_at = sys.argv[2:8]
+loss, fix, meas, trial, lcpu, sink_at, families = sys.argv[2:9]
+# (family, the raw figures' key prefix of vxgwd and of the kernel)
+fams = [("IPv4", "vxgwd", "kernel"), ("IPv6", "vxgwd.v6", "kernel.v6")]
+fams = [x for x in fams if x[0][-1] in families.split()]
 def f(k):
     try:
         return float(raw[k])
@@ -648,13 +745,14 @@ def cell(m, key, fmt):
     return fmt(v, m, key) + dist(m, key.rsplit(".", 1)[0])
 rows = []
 def row(name, key, fmt, note):
-    v, k = f("vxgwd." + key), f("kernel." + key)
-    r = "%.2f" % (v / k) if v == v and k == k and k > 0 else "—"
-    if key.endswith("ndr_pps") and raw.get("kernel." + key.replace("ndr_pps", "ndr_genlimited")) == "1":
-        r = "≤ " + r
-    if key.endswith("ndr_pps") and raw.get("vxgwd." + key.replace("ndr_pps", "ndr_genlimited")) == "1":
-        r = "≥ " + r
-    rows.append((name + " " + note, cell("vxgwd", key, fmt), cell("kernel", key, fmt), r))
+    for fam, vm, km in fams:
+        v, k = f(vm + "." + key), f(km + "." + key)
+        r = "%.2f" % (v / k) if v == v and k == k and k > 0 else "—"
+        if key.endswith("ndr_pps") and raw.get(km + "." + key.replace("ndr_pps", "ndr_genlimited")) == "1":
+            r = "≤ " + r
+        if key.endswith("ndr_pps") and raw.get(vm + "." + key.replace("ndr_pps", "ndr_genlimited")) == "1":
+            r = "≥ " + r
+        rows.append((name + " " + note, fam, cell(vm, key, fmt), cell(km, key, fmt), r))
 def ndr(v, m, key):
     gl = raw.get(m + "." + key.replace("ndr_pps", "ndr_genlimited")) == "1"
     return ("≥ " if gl else "") + "%.1f kpps" % (v / 1e3)
@@ -672,17 +770,19 @@ row("packets/s under overload, 1400-byte", "1400.ovl.delivered_pps", ovl, "²")
 row("gateway-core CPU per packet, 64-byte, at %.0f kpps" % (float(fix) / 1e3), "64.fix.gwcore_ns_per_pkt", ns, "³")
 row("gateway-core CPU per packet, 1400-byte, at %.0f kpps" % (float(fix) / 1e3), "1400.fix.gwcore_ns_per_pkt", ns, "³")
 row("TCP h1 → h2, iperf3, 1 stream, 10 s", "tcp.gbps", gb, "⁴")
-print("| test | vxgwd | kernel | ratio vxgwd/kernel |")
-print("|---|---|---|---|")
+print("| test | IP | vxgwd | kernel | ratio vxgwd/kernel |")
+print("|---|---|---|---|---|")
 for r in rows:
-    print("| %s | %s | %s | %s |" % r)
+    print("| %s | %s | %s | %s | %s |" % r)
 print()
 where = ("as they leave the gateway, on the underlay port facing it (p-gw)" if sink_at == "port"
          else "on VTEP2's underlay veth")
 print("¹ Highest paced rate (binary search, %s s trials, exact counts; a failed trial is repeated once) "
       "at which ≤ %s of the frames that tests/bench/vxgen (AF_PACKET TX ring) put on the gateway's "
       "underlay port were missing in the count of tests/bench/vxsink (XDP), which takes the routed frames "
-      "(VXLAN to 192.0.2.12, VNI 6000, inner 10.1.10.50 → 10.1.20.60 UDP) %s. Frames as VTEP1 sends them: "
+      "(VXLAN to 192.0.2.12, VNI 6000, inner 10.1.10.50 → 10.1.20.60 UDP, or in IPv6 h1's → h2's "
+      "EUI-64 address in 2001:db8:10::/64 → 2001:db8:20::/64, UDP with its checksum, hop limit "
+      "64; both to port 9) %s. Frames as VTEP1 sends them: "
       "VNI 5000 from 192.0.2.11, inner h1 → the gateway's BDIF MAC; inner frame length without FCS. "
       "“≥”: vxgen could not go faster paced, the gateway was not the limit. CPUs: %s."
       % (trial, pl, where, raw.get("cpus", "?")))
@@ -703,7 +803,7 @@ EOF
 {
   echo "# vxgw end-to-end benchmark results"
   echo
-  echo "Command: \`tests/bench/e2e_bench.sh $VXGW_BUILD\` (MEAS=$MEAS WARM=$WARM TRIAL=$TRIAL" \
+  echo "Command: \`tests/bench/e2e_bench.sh $VXGW_BUILD\` (FAMILY=$FAMILY MEAS=$MEAS WARM=$WARM TRIAL=$TRIAL" \
     "FIX_PPS=$FIX_PPS LOSS_MAX=$LOSS_MAX SINK_AT=$SINK_AT WORKERS=$WORKERS)"
   echo
   cat "$LAB_TMP/table.md"
@@ -719,26 +819,34 @@ EOF
   echo '```'
   cat "$RAW"
   echo '```'
-  if [ -s "$LAB_TMP/ctr-before.json" ]; then
+  for key in vxgwd vxgwd.v6; do
+    [ -s "$LAB_TMP/ctr-$key-before.json" ] || continue
     echo
-    echo "## vxgwd show counters / show errors json before and after the 64-byte overload run"
+    echo "## $(label "$key"): vxgwd show counters / show errors json before and after the 64-byte overload run"
     echo
     echo '```'
-    cat "$LAB_TMP/ctr-before.json"
+    cat "$LAB_TMP/ctr-$key-before.json"
     echo "--- after"
-    cat "$LAB_TMP/ctr-after.json"
-    echo "--- show errors at the end"
+    cat "$LAB_TMP/ctr-$key-after.json"
+    echo '```'
+  done
+  if [ -s "$LAB_TMP/errors.txt" ]; then
+    echo
+    echo "## vxgwd show errors at the end"
+    echo
+    echo '```'
     cat "$LAB_TMP/errors.txt"
     echo '```'
   fi
-  if [ "${E2E_BENCH_PERF:-0}" = 1 ] && [ -s "$OUT_DIR/e2e_perf_vxgwd.txt" ]; then
+  for key in vxgwd vxgwd.v6; do
+    [ "${E2E_BENCH_PERF:-0}" = 1 ] && [ -s "$OUT_DIR/e2e_perf_$key.txt" ] || continue
     echo
-    echo "## perf record -g -C $GW_CPU: vxgwd at its loss-free rate, 64-byte frames"
+    echo "## perf record -g -C $GW_CPU: $(label "$key") at its loss-free rate, 64-byte frames"
     echo
     echo '```'
-    cat "$OUT_DIR/e2e_perf_vxgwd.txt"
+    cat "$OUT_DIR/e2e_perf_$key.txt"
     echo '```'
-  fi
+  done
 } >"$RESULTS"
 
 echo

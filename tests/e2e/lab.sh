@@ -62,7 +62,9 @@
 #   gw_alive                   vxgwd still running?
 #   gw_running                 the same, printing how it ended and its log's end if not
 #   gw_has_line "SHOW" TOK...  run a show command; succeed if one line has all TOKs as words
-#   lab_gw_config [--bds "10 20 30"] [--up0-mtu N]   print a vxgwd config for this lab
+#   lab_gw_config [--bds "10 20 30"] [--up0-mtu N] [--ipv6]   print a vxgwd config for this
+#                              lab (--ipv6: dual stack as kernel_gw_up --ipv6: the tenants'
+#                              ::1 on the BDIFs, LAB_GW6_UP on up0, ::/0 via LAB_EXT6_UP)
 #   kernel_gw_up [--up0-mtu N] [--wire] [--ipv6] / kernel_gw_down
 #   IPv6: lab_ipv6_on, lab_host6_on, lab_ext6_up, lab_eui64, lab_slaac, lab_radvd: see
 #   "IPv6" below; a second tenant: lab_blue_up, lab_kernel_tenant_bd (below)
@@ -306,8 +308,9 @@ _lab_sysctl() { # NS key=value...
 lab_gc_stale() {
   local ns pid
   for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
-    # (the standard names, and those of test_anycast, test_vrf, test_dot1q and test_ipv6)
-    [[ $ns =~ ^vxt([0-9]+)-(ul|gw[12]?|vtep[123]|h[123]|ext2?|b[12]|v[0-9]+|rred|rblue)$ ]] || continue
+    # (the standard names, and those of test_anycast, test_vrf, test_dot1q, test_ipv6 and
+    # test_l2gw)
+    [[ $ns =~ ^vxt([0-9]+)-(ul|gw[12]?|vtep[123]|h[1-6]|ext2?|b[12]|v[0-9]+|rred|rblue)$ ]] || continue
     pid=${BASH_REMATCH[1]}
     # alive unless gone or a zombie (state Z: killed, not yet reaped)
     [ -d "/proc/$pid" ] && [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ] && continue
@@ -894,11 +897,12 @@ sys.exit(0 if ok else 1)
 # ---------------------------------------------------------------------------------------------
 # vxgwd
 lab_gw_config() {
-  local bds="10 20 30" up0_mtu='' i
+  local bds="10 20 30" up0_mtu='' ipv6=0 i
   while [ $# -gt 0 ]; do
     case $1 in
       --bds) bds=$2; shift 2 ;;
       --up0-mtu) up0_mtu=$2; shift 2 ;;
+      --ipv6) ipv6=1; shift ;;
       *) echo "lab_gw_config: unknown option $1" >&2; return 1 ;;
     esac
   done
@@ -917,14 +921,17 @@ lab_gw_config() {
     [[ " $bds " == *" ${LAB_BD[i]} "* ]] || continue
     echo "interface bdif ${LAB_BD[i]}"
     echo " ip address 10.1.${LAB_BD[i]}.1/24"
+    [ $ipv6 = 0 ] || echo " ipv6 address ${LAB_PFX6[i]}1/64"
     echo " mtu 1450"
     echo "!"
   done
   echo "interface ethernet up0"
   echo " ip address 203.0.113.2/30"
+  [ $ipv6 = 0 ] || echo " ipv6 address $LAB_GW6_UP/64"
   [ -n "$up0_mtu" ] && echo " mtu $up0_mtu"
   echo "!"
   echo "ip route 0.0.0.0/0 203.0.113.1"
+  [ $ipv6 = 0 ] || echo "ipv6 route ::/0 $LAB_EXT6_UP"
   lab_workers_line
 }
 
@@ -1469,4 +1476,117 @@ gw_bd_field() {
   gw_cli "show bridge-domain $1 json" | timeout 10 python3 -c '
 import json, sys
 print(json.load(sys.stdin)["bridge_domains"][0][sys.argv[1]])' "$2"
+}
+
+# ---------------------------------------------------------------------------------------------
+# VLANs and raw L2 frames (tests/e2e/test_l2gw.sh). The lab's kernel has no 802.1Q devices
+# (LAB.md): tags are pushed and popped in tc by tests/e2e/vlan_tag.bpf.c, built with clang.
+#   lab_vlan_host NS IFACE VID   IFACE of NS sends every frame tagged VID and takes in only
+#                              frames tagged VID, untagged: a host on VLAN VID
+#   lab_vlan_subif NS TRUNK VID SUB   in NS, a veth pair SUB / SUBp that stands for TRUNK's
+#                              VLAN VID as an 802.1Q device would: what leaves SUB goes out of
+#                              TRUNK tagged VID; TRUNK's frames tagged VID come in on SUB
+#                              untagged; TRUNK's other frames go on as they were
+#   lab_arp_send NS IFACE COUNT TARGET [DSTMAC]   COUNT ARP requests for TARGET from IFACE's
+#                              MAC and first IPv4 address (0.0.0.0 if none) to DSTMAC (default
+#                              ff:ff:ff:ff:ff:ff), 20 ms apart, sent raw: no neighbour table
+#                              decides whether or how often they go
+#   lab_cap_count NAME DISPLAY-FILTER   how many frames of capture NAME match (tshark)
+#   lab_cap_arp NAME SRCMAC TARGET   "N TAGS": N ARP requests from SRCMAC for TARGET in
+#                              capture NAME, VXLAN's inner frames included; TAGS: the VLAN ids
+#                              they carried, comma-separated ("-": untagged; none: "")
+#                              (a few lines of Python: tshark takes seconds to start)
+
+# _lab_vlan_obj VID TO_IF OTHERS: prints the path of vlan_tag.bpf.c built with these
+# parameters (once per set of them)
+_lab_vlan_obj() {
+  local obj=$LAB_TMP/vlan-$1-$2-$3.o
+  [ -s "$obj" ] || clang -O2 -g0 -target bpf -I"/usr/include/$(clang -print-multiarch)" \
+    -DVID="$1" -DTO_IF="$2" -DOTHERS="$3" -c "$LAB_ROOT/tests/e2e/vlan_tag.bpf.c" -o "$obj" ||
+    return 1
+  echo "$obj"
+}
+
+# _lab_tc_bpf NS DEV ingress|egress SEC VID TO_IF OTHERS: that program as a direct-action
+# cls_bpf filter of DEV (its clsact qdisc made on first use)
+_lab_tc_bpf() {
+  local ns=$1 dev=$2 hook=$3 sec=$4 obj
+  obj=$(_lab_vlan_obj "$5" "$6" "$7") || return 1
+  ip netns exec "$ns" tc qdisc show dev "$dev" | grep -q clsact ||
+    ip netns exec "$ns" tc qdisc add dev "$dev" clsact || return 1
+  ip netns exec "$ns" tc filter add dev "$dev" "$hook" bpf da obj "$obj" sec "$sec"
+}
+
+lab_vlan_host() {
+  local ns
+  ns=$(lab_ns "$1")
+  lab_must _lab_tc_bpf "$ns" "$2" egress push "$3" 0 TC_ACT_SHOT || return 1
+  lab_must _lab_tc_bpf "$ns" "$2" ingress pop "$3" 0 TC_ACT_SHOT
+}
+
+lab_vlan_subif() {
+  local ns trunk=$2 vid=$3 sub=$4 trunk_if peer_if
+  ns=$(lab_ns "$1")
+  lab_must ip -n "$ns" link add "$sub" type veth peer name "${sub}p" || return 1
+  lab_must _lab_offload "$ns" "$sub" "${sub}p" || return 1
+  lab_must ip -n "$ns" link set "${sub}p" up || return 1
+  lab_must ip -n "$ns" link set "$sub" up || return 1
+  trunk_if=$(ip netns exec "$ns" cat "/sys/class/net/$trunk/ifindex") || return 1
+  peer_if=$(ip netns exec "$ns" cat "/sys/class/net/${sub}p/ifindex") || return 1
+  lab_must _lab_tc_bpf "$ns" "${sub}p" ingress push "$vid" "$trunk_if" TC_ACT_SHOT || return 1
+  lab_must _lab_tc_bpf "$ns" "$trunk" ingress pop "$vid" "$peer_if" TC_ACT_UNSPEC
+}
+
+lab_arp_send() {
+  local ns=$1 ifc=$2 count=$3 target=$4 dst=${5:-ff:ff:ff:ff:ff:ff} sip
+  sip=$(lab_exec "$ns" ip -4 -o addr show dev "$ifc" | awk '{ split($4, a, "/"); print a[1]; exit }')
+  lab_exec "$ns" timeout 20 $LAB_PY - "$ifc" "$count" "${sip:-0.0.0.0}" "$target" "$dst" <<'PYEOF'
+import socket, struct, sys, time
+ifc, count, sip, tip, dst = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+mac = bytes.fromhex(open("/sys/class/net/%s/address" % ifc).read().strip().replace(":", ""))
+arp = struct.pack("!HHBBH", 1, 0x0800, 6, 4, 1) + mac + socket.inet_aton(sip) + bytes(6) + \
+    socket.inet_aton(tip)
+frame = bytes.fromhex(dst.replace(":", "")) + mac + b"\x08\x06" + arp
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind((ifc, 0))
+for i in range(count):
+    s.send(frame.ljust(60, b"\0"))
+    time.sleep(0.02)
+print("%s: %d ARP requests for %s from %s to %s" % (ifc, count, tip, sip, dst))
+PYEOF
+}
+
+lab_cap_count() {
+  lab_tshark "$1" -Y "$2" -T fields -e frame.number | wc -l
+}
+
+lab_cap_arp() {
+  timeout 20 $LAB_PY - "$(cap_file "$1")" "$2" "$3" <<'PYEOF'
+import socket, struct, sys
+path, mac, target = sys.argv[1], bytes.fromhex(sys.argv[2].replace(":", "")), socket.inet_aton(sys.argv[3])
+
+def arp_vlan(f, vid="-"):
+    """(VLAN id or "-") of frame f if it is, or carries in VXLAN, the ARP request sought"""
+    etype, rest = struct.unpack("!H", f[12:14])[0], f[14:]
+    if etype == 0x8100:
+        vid, etype, rest = str(struct.unpack("!H", rest[:2])[0] & 0xFFF), struct.unpack("!H", rest[2:4])[0], rest[4:]
+    if etype == 0x0806 and rest[6:8] == b"\0\1" and rest[8:14] == mac and rest[24:28] == target:
+        return vid
+    if etype == 0x0800 and len(rest) > 20 and rest[9] == 17:
+        udp = rest[(rest[0] & 15) * 4:]
+        if struct.unpack("!H", udp[2:4])[0] == 4789:
+            return arp_vlan(udp[16:])
+    return None
+
+data = open(path, "rb").read()
+endian = "<" if data[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
+off, found = 24, []
+while off + 16 <= len(data):
+    caplen = struct.unpack(endian + "I", data[off + 8:off + 12])[0]
+    vid = arp_vlan(data[off + 16:off + 16 + caplen])
+    if vid is not None:
+        found.append(vid)
+    off += 16 + caplen
+print(len(found), ",".join(sorted(set(found))))
+PYEOF
 }

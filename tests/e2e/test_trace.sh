@@ -50,8 +50,8 @@ check "trace add 5 underlay, ping h1 -> h2, show trace" traced_ping
 check "underlay-rx: from VTEP 192.0.2.11 to 192.0.2.1, VNI 5000" \
   trace_has "underlay-rx +src 192\.0\.2\.11 sport [0-9]+ dst 192\.0\.2\.1 vni 5000 len [0-9]+"
 check "vxlan-decap: VNI 5000 -> bridge-domain 10" trace_has "vxlan-decap +vni 5000 bridge-domain 10$"
-check "mac-learn: h1's MAC in BD 10 behind 192.0.2.11" \
-  trace_has "mac-learn +mac $H1_MAC bridge-domain 10 vtep 192\.0\.2\.11 result "
+check "l2-learn: h1's MAC in BD 10 behind 192.0.2.11" \
+  trace_has "l2-learn +mac $H1_MAC bridge-domain 10 vtep 192\.0\.2\.11 result "
 check "l2-input: to bdif10, IPv4" trace_has "l2-input +interface bdif10 src $H1_MAC dst [0-9a-f:]+ type 0x0800"
 check "ip4-input: 10.1.10.50 -> 10.1.20.60 icmp ttl 64" \
   trace_has "ip4-input +interface bdif10 src 10\.1\.10\.50 dst 10\.1\.20\.60 proto icmp ttl 64"

@@ -167,8 +167,9 @@ static int snap_if(const struct gw_if_info *i, void *arg)
 		snprintf(addrs + n, sizeof(addrs) - n, " %s/%u", net_ip_fmt(i->addr[k], ip),
 		         i->plen[k]);
 	}
-	addf(w->l, "if %s kind %u bd %u vrf %s mac %s mtu %u up %d addrs%s", i->name, i->kind,
-	     i->bd_id, gw_vrf_name(w->gw, i->vrfx), net_mac_fmt(i->mac, mac), i->mtu, i->up, addrs);
+	addf(w->l, "if %s kind %u bd %u l2 %u vrf %s mac %s mtu %u up %d addrs%s", i->name, i->kind,
+	     i->bd_id, i->l2_bd, gw_vrf_name(w->gw, i->vrfx), net_mac_fmt(i->mac, mac), i->mtu,
+	     i->up, addrs);
 	return 0;
 }
 
@@ -229,12 +230,16 @@ static int snap_bd(const struct bd_info *b, void *arg)
 	return 0;
 }
 
+/* A MAC on a port by the port's name: interface indexes depend on the history of the
+ * configuration (a session's commits), names do not. */
 static int snap_mac(const struct bd_mac_info *m, void *arg)
 {
 	struct walk *w = arg;
-	char ip[NET_IP_STRLEN], mac[NET_MAC_STRLEN];
-	addf(w->l, "mac %u %s %s static %d", m->bd_id, net_mac_fmt(m->mac, mac),
-	     net_ip_fmt(m->vtep, ip), m->is_static);
+	char ip[NET_IP_STRLEN], mac[NET_MAC_STRLEN], ifn[GW_IF_NAMELEN];
+	const char *dest = bd_dest_is_port(m->vtep) ? ifname(w->gw, (uint16_t)m->vtep, ifn)
+	                                            : net_ip_fmt(m->vtep, ip);
+	addf(w->l, "mac %u %s %s static %d", m->bd_id, net_mac_fmt(m->mac, mac), dest,
+	     m->is_static);
 	return 0;
 }
 

@@ -254,7 +254,24 @@ static void check_ip6(const uint8_t *b, uint32_t len, const struct gw_if_info *i
 		check_nd(b, len, info);
 }
 
-/* A frame (Ethernet header first) that left L3 interface ifx. */
+/*
+ * A frame the gateway switched (L2 gateway) rather than built: a host's, in bridge domain
+ * bdx, which has ports; out of a port (port: its info, else to a VTEP) it fits the MTU.
+ */
+static void check_switched(const uint8_t *b, uint32_t len, uint32_t bdx,
+                           const struct gw_if_info *port)
+{
+	const uint16_t *ports;
+	CHECK(bd_ports(gw_bd(G.L.gw), bdx, &ports) > 0,
+	      "a host's frame switched in a bridge domain without ports");
+	CHECK(!net_mac_is_mcast(b + 6) && !net_mac_is_zero(b + 6),
+	      "switched frame from a group or zero MAC");
+	if (port)
+		CHECK(len <= NET_ETH_HLEN + port->mtu, "frame of %u bytes out of %s (MTU %u)", len,
+		      port->name, port->mtu);
+}
+
+/* A frame (Ethernet header first) that left L3 interface (or L2 port) ifx. */
 static void check_frame(const uint8_t *b, uint32_t len, uint16_t ifx)
 {
 	struct gw_if_info info;
@@ -270,6 +287,10 @@ static void check_frame(const uint8_t *b, uint32_t len, uint16_t ifx)
 		memcpy(untagged + 12, b + 16, len - 16);
 		b = untagged;
 		len -= NET_VLAN_HLEN;
+	}
+	if (info.l2_bd) {
+		check_switched(b, len, bd_index(gw_bd(G.L.gw), info.l2_bd), &info);
+		return;
 	}
 	const struct net_eth *eth = (const struct net_eth *)b;
 	uint16_t type = ntohs(eth->type);
@@ -328,7 +349,12 @@ static void check_underlay(const struct lab_frame *f)
 	uint32_t bdx = bd_by_vni(gw_bd(G.L.gw), vni);
 	CHECK(bdx != BD_NONE, "VXLAN to VNI %u of no bridge domain", vni);
 	uint16_t ifx = gw_bdif_of(G.L.gw, bd_id(gw_bd(G.L.gw), bdx));
-	CHECK(ifx, "VNI %u has no BDIF", vni);
+	struct gw_if_info bdif;
+	const uint8_t *inner = vx + VX_HDR_LEN;
+	if (!ifx || !gw_if_get(G.L.gw, ifx, &bdif) || !net_mac_eq(inner + 6, bdif.mac)) {
+		check_switched(inner, f->len - VX_ENCAP_LEN, bdx, NULL);
+		return;
+	}
 	if (net_ip_is_mcast(dst))
 		CHECK(dst == bd_flood_group(gw_bd(G.L.gw), bdx), "VXLAN to group %#x for VNI %u",
 		      dst, vni);

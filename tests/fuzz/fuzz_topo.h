@@ -202,6 +202,11 @@ static void fuzz_gw_init(struct fuzz_gw *g)
 	fuzz_must(gw_if_set_mac(gw, sub100, lab_up0_mac), "up0.100 mac");
 	fuzz_must(gw_if_set_mac(gw, sub200, lab_up0_mac), "up0.200 mac");
 	fuzz_add_route(g, FUZZ_IP(10, 7, 0, 0), 16, FIB_NH_IP, FUZZ_IP(172, 16, 100, 9));
+	/* an L2 port of bridge domain 10 beside them (L2 gateway): VLAN 300 of up0 */
+	uint16_t port300;
+	fuzz_must(gw_eth_add(gw, "up0.300", lab_up0_mac, &port300), "up0.300");
+	fuzz_must(gw_if_set_dot1q(gw, port300, 300), "up0.300 dot1q");
+	fuzz_must(gw_if_set_l2_bd(gw, port300, 10), "up0.300 port of bd 10");
 
 	fuzz_must(arp_static_add(gw_arp(gw), g->L.up0, LAB_UPNH, lab_upnh_mac), "arp up0");
 	fuzz_must(arp_static_add(gw_arp(gw), g->L.bdif10, FUZZ_IP(10, 1, 10, 50), fuzz_host50),

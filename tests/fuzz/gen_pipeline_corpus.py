@@ -271,6 +271,17 @@ SEEDS["dot1q_routed_to_vlan"] = (
     from11(VNI10, ping(BDIF10, H50, "10.1.10.50", "10.7.1.1")) +
     from_uplink(vlan(UP0, H51, 100, 0x0806, arp_frame(
         2, UP0, H51, "172.16.100.9", UP0, "172.16.100.1")[14:])))
+# L2 gateway: up0.300 (VLAN 300) is a port of bridge domain 10: a host there asks for the
+# gateway (flooded, answered), talks to h50 behind VTEP .11 and to the BDIF; h50 answers
+SEEDS["l2_port_switch_and_route"] = (
+    from_uplink(vlan(BCAST, H52, 300, 0x0806, arp_frame(
+        1, BCAST, H52, "10.1.10.52", b"\0" * 6, "10.1.10.1")[14:])) +
+    from_uplink(vlan(H50, H52, 300, 0x0800, ipv4("10.1.10.52", "10.1.10.50", 17,
+                                                 udp(1, 2, 100)))) +
+    from11(VNI10, ping(H52, H50, "10.1.10.50", "10.1.10.52")) +
+    from_uplink(vlan(BDIF10, H52, 300, 0x0800, ipv4("10.1.10.52", "10.1.20.60", 1,
+                                                    icmp_echo()))) +
+    from11(VNI10, ping(BCAST, H51, "10.1.10.51", "10.1.10.255")))
 SEEDS["dot1q_vlan_without_encapsulation"] = from_uplink(vlan(UP0, H51, 200, 0x0800, ipv4(
     "172.16.200.9", "172.16.200.1", 1, icmp_echo())))
 SEEDS["dot1q_priority_tag"] = from_uplink(vlan(UP0, UPNH, 0, 0x0800, ipv4(

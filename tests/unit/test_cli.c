@@ -453,6 +453,94 @@ static void test_dot1q_errors(void)
 	gw_cfg_free(c);
 }
 
+/* Runs each line of lines (n of them), each expected to succeed. */
+static void run_all(struct cli_sess *s, const char *const *lines, size_t n)
+{
+	struct cli_out o;
+	cli_out_init(&o);
+	for (size_t i = 0; i < n; i++) {
+		int r = run(s, lines[i], &o);
+		if (r != CLI_R_OK)
+			fprintf(stderr, "\n  %s: %s", lines[i], o.buf ? o.buf : "");
+		CU_ASSERT_EQUAL(r, CLI_R_OK);
+	}
+	cli_out_free(&o);
+}
+
+/* L2 gateway ports through a session: the lines commit, a port refuses an address and
+ * says why, and the show commands name the port (interfaces, bridge domain, MAC table). */
+static void test_l2_session(void)
+{
+	struct cli_sess *s = cli_sess_new(&ENV, false);
+	struct cli_out o;
+	cli_out_init(&o);
+	const char *const setup[] = {
+	    "enable",
+	    "configure terminal",
+	    "bridge-domain 70",
+	    "vni 7070",
+	    "interface ethernet eth1.100",
+	    "encapsulation dot1q 100",
+	    "bridge-domain 70",
+	    "interface ethernet eth2",
+	    "bridge-domain 70",
+	    "mac-address-table static 02:00:00:00:70:01 bridge-domain 70 interface eth1.100",
+	    "mac-address-table static 02:00:00:00:70:02 bridge-domain 70 peer 192.0.2.70",
+	};
+	run_all(s, setup, sizeof(setup) / sizeof(setup[0]));
+	int before = commits;
+	static const char *const refused[][2] = {
+	    {"interface ethernet eth2", NULL},
+	    {"ip address 10.70.0.1/24", "eth2 is a port of bridge-domain 70: an L2 port has no IP "
+	                                "address (the BDIF of bridge-domain 70 has them)"},
+	    {"vrf nosuch", "an L2 port has no vrf (the BDIF of bridge-domain 70 is in one)"},
+	    {"no bridge-domain 71", "eth2 is not a port of bridge-domain 71"},
+	    {"exit", NULL},
+	    {"no bridge-domain 70", "bridge-domain 70 still has port eth1.100"},
+	};
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		CU_ASSERT_EQUAL(run(s, refused[i][0], &o), refused[i][1] ? CLI_R_ERROR : CLI_R_OK);
+		if (refused[i][1] && (!o.buf || !strstr(o.buf, refused[i][1])))
+			fprintf(stderr, "\n  %s: %s", refused[i][0], o.buf ? o.buf : "");
+		CU_ASSERT_PTR_NOT_NULL(refused[i][1] ? strstr(o.buf, refused[i][1]) : "");
+	}
+	CU_ASSERT_EQUAL(commits, before);
+	CU_ASSERT_EQUAL(run(s, "end", &o), CLI_R_OK);
+	SHOWS(s, "show interfaces brief", "eth1.100     bridge-domain 70",
+	      "eth2         bridge-domain 70");
+	SHOWS(s, "show interfaces", "L2 port of bridge-domain 70 (mode l2");
+	SHOWS(s, "show interfaces json",
+	      "\"name\":\"eth2\",\"kind\":\"ethernet\",\"bridge_domain\":null,"
+	      "\"mode\":\"l2\",\"l2_bridge_domain\":70");
+	SHOWS(s, "show bridge-domain 70", "  port eth1.100\n  port eth2\n");
+	SHOWS(s, "show bridge-domain 70 json", "\"ports\":[\"eth1.100\",\"eth2\"]");
+	SHOWS(s, "show mac address-table bridge-domain 70", "VTEP/Port",
+	      "02:00:00:00:70:01  static   eth1.100", "02:00:00:00:70:02  static   192.0.2.70");
+	SHOWS(s, "show mac address-table json",
+	      "\"mac\":\"02:00:00:00:70:01\",\"type\":\"static\",\"vtep\":null,"
+	      "\"interface\":\"eth1.100\"",
+	      "\"vtep\":\"192.0.2.70\",\"interface\":null");
+	SHOWS(s, "show running-config", "interface ethernet eth2\n bridge-domain 70\n",
+	      "bridge-domain 70 interface eth1.100\n");
+	const char *const teardown[] = {
+	    "configure terminal",
+	    "no mac-address-table static 02:00:00:00:70:01 bridge-domain 70 interface",
+	    "interface ethernet eth1.100",
+	    "no bridge-domain",
+	    "ip address 10.71.0.1/24",
+	    "no interface ethernet eth2",
+	    "no interface ethernet eth1.100",
+	    "no mac-address-table static 02:00:00:00:70:02 bridge-domain 70",
+	    "no bridge-domain 70",
+	    "end",
+	};
+	run_all(s, teardown, sizeof(teardown) / sizeof(teardown[0]));
+	CU_ASSERT_EQUAL(run(s, "show interfaces brief", &o), CLI_R_OK);
+	CU_ASSERT_PTR_NULL(strstr(o.buf, "eth"));
+	cli_out_free(&o);
+	cli_sess_free(s);
+}
+
 static CU_TestInfo file_tests[] = {
     {"secrets only as SHA-512 hashes", test_secrets},
     {"golden config files round-trip", test_golden},
@@ -465,6 +553,7 @@ static CU_TestInfo sess_tests[] = {
     {"modes, commit, errors, filters", test_modes_and_commit},
     {"help and completion", test_help_and_complete},
     {"IPv6: lines, errors, show commands", test_ipv6_session},
+    {"L2 ports: lines, errors, show commands", test_l2_session},
     CU_TEST_INFO_NULL,
 };
 

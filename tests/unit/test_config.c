@@ -267,12 +267,12 @@ static struct gw_cfg *load6(const char *text)
 	return load(all);
 }
 
-/* text after BASE6 fails to load with a message naming word. */
-static void refused(const char *text, const char *word)
+/* text after base fails to load with a message naming word. */
+static void refused_after(const char *base, const char *text, const char *word)
 {
 	char all[2048], msg[256] = "";
 	struct gw_cfg *c;
-	snprintf(all, sizeof(all), "%s%s\n", BASE6, text);
+	snprintf(all, sizeof(all), "%s%s\n", base, text);
 	int errors = cli_load_config(all, &c, keep_msg, msg);
 	if (!errors || !strstr(msg, word))
 		fprintf(stderr, "\n  \"%s\": %d errors, \"%s\" does not name %s", text, errors, msg,
@@ -280,6 +280,12 @@ static void refused(const char *text, const char *word)
 	CU_ASSERT(errors > 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(msg, word));
 	gw_cfg_free(c);
+}
+
+/* text after BASE6 fails to load with a message naming word. */
+static void refused(const char *text, const char *word)
+{
+	refused_after(BASE6, text, word);
 }
 
 static void test_ipv6_lines_refused(void)
@@ -478,6 +484,161 @@ static void test_ipv6_apply_statics(void)
 	gw_destroy(gw);
 }
 
+/* ---------------------------------------------------------------- L2 gateway ports */
+
+static const char *BASE_L2 = "vxlan source 192.0.2.1\nvrf red\n"
+                             "bridge-domain 10\n vni 5000\n flood-peer 192.0.2.11\n"
+                             "bridge-domain 20\n vni 6000\n"
+                             "interface bdif 10\n ip address 10.1.10.1/24\n"
+                             "interface ethernet up0.100\n encapsulation dot1q 100\n"
+                             " bridge-domain 10\n"
+                             "interface ethernet up1\n bridge-domain 20\n"
+                             "interface ethernet up2\n ip address 10.2.0.1/24\n";
+
+#define MAC_ON_PORT "mac-address-table static 02:00:00:00:00:aa bridge-domain 10 interface "
+
+static void test_l2_lines_refused(void)
+{
+	static const char *const cases[][2] = {
+	    {"interface ethernet up0.100\n ip address 10.5.0.1/24",
+	     "up0.100 is a port of bridge-domain 10: an L2 port has no IP address (the BDIF of "
+	     "bridge-domain 10 has them)"},
+	    {"interface ethernet up1\n ipv6 address 2001:db8:5::1/64",
+	     "up1 is a port of bridge-domain 20: an L2 port has no IPv6 address"},
+	    {"interface ethernet up1\n ipv6 address fe80::1 link-local", "no IPv6 address"},
+	    {"interface ethernet up1\n vrf red", "an L2 port has no vrf"},
+	    {"interface ethernet up1\n ipv6 nd suppress-ra", "no ipv6 nd settings"},
+	    {"interface ethernet up1\n ipv6 nd prefix 2001:db8:5::/64", "no ipv6 nd settings"},
+	    {"interface ethernet up2\n bridge-domain 10",
+	     "bridge-domain 10: up2 still has ip address configured"},
+	    {"interface ethernet up3\n vrf red\n bridge-domain 10", "up3 still has vrf"},
+	    {"interface ethernet up3\n bridge-domain 30", "bridge-domain 30 does not exist"},
+	    {"interface bdif 10\n bridge-domain 10", "bdif10 is a BDIF"},
+	    {"no bridge-domain 20", "bridge-domain 20 still has port up1"},
+	    {"interface ethernet up1\n no bridge-domain 10",
+	     "up1 is not a port of bridge-domain 10"},
+	    {MAC_ON_PORT "up1", "interface up1 is not a port of bridge-domain 10"},
+	    {MAC_ON_PORT "up9", "interface up9 does not exist"},
+	    {MAC_ON_PORT "up0.100\ninterface ethernet up0.100\n no bridge-domain",
+	     "mac-address-table static 02:00:00:00:00:aa bridge-domain 10 interface up0.100"},
+	    {MAC_ON_PORT "up0.100\nno interface ethernet up0.100", "up0.100 is still used by"},
+	    {"arp 10.1.10.9 02:00:00:00:00:09 up1",
+	     "arp 10.1.10.9 up1: up1 is a port of bridge-domain 20: an L2 port has no neighbours"},
+	    {"ipv6 neighbor fe80::9 02:00:00:00:00:09 up1",
+	     "ipv6 neighbor fe80::9 up1: up1 is a port"},
+	    {"ipv6 route 2001:db8:9::/48 fe80::9 up0.100",
+	     "ipv6 route 2001:db8:9::/48 fe80::9 up0.100: up0.100 is a port"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		refused_after(BASE_L2, cases[i][0], cases[i][1]);
+}
+
+/* What the setters cannot see, the whole-configuration check does, naming the word. */
+static void test_l2_check(void)
+{
+	char err[GW_CFG_ERRLEN];
+	struct gw_cfg *c = load(BASE_L2);
+	CU_ASSERT_EQUAL(gw_cfg_check(c, err), GW_CFG_OK);
+	gw_cfg_if_find(c, "up2")->l2_bd = 20;
+	CU_ASSERT_EQUAL(gw_cfg_check(c, err), GW_CFG_ERR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "up2 is a port of bridge-domain 20"));
+	gw_cfg_if_find(c, "up2")->l2_bd = 99;
+	CU_ASSERT_EQUAL(gw_cfg_check(c, err), GW_CFG_ERR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "bridge-domain 99 does not exist"));
+	gw_cfg_if_find(c, "up2")->l2_bd = 0;
+	/* a bad setter changes nothing */
+	struct gw_cfg *d = gw_cfg_clone(c);
+	CU_ASSERT_EQUAL(gw_cfg_if_set_l2_bd(d, "up2", 10, err), GW_CFG_ERR);
+	CU_ASSERT_EQUAL(gw_cfg_if_set_l2_bd(d, "bdif10", 10, err), GW_CFG_ERR);
+	CU_ASSERT_EQUAL(gw_cfg_if_addr(d, "up1", 0x0a050001u, 24, GW_CFG_ADDR_PRIMARY, err),
+	                GW_CFG_ERR);
+	CU_ASSERT_EQUAL(gw_cfg_mac_if(d, MAC1, 10, "up1", true, err), GW_CFG_ERR);
+	CU_ASSERT(gw_cfg_equal(c, d));
+	gw_cfg_free(c);
+	gw_cfg_free(d);
+}
+
+static uint16_t ifx_of(struct gw *gw, const char *name)
+{
+	uint16_t ifx = gw_if_by_name(gw, name);
+	CU_ASSERT(ifx != 0);
+	return ifx;
+}
+
+/* The gateway's bridge domain of interface name (0: an L3 interface). */
+static uint32_t l2_bd_of(struct gw *gw, const char *name)
+{
+	struct gw_if_info i;
+	CU_ASSERT_FATAL(gw_if_get(gw, ifx_of(gw, name), &i));
+	return i.l2_bd;
+}
+
+/* The one port of bridge domain id, 0 when it has none (or several). */
+static uint16_t only_port(struct gw *gw, uint32_t id)
+{
+	struct bd_info bi;
+	CU_ASSERT_FATAL(bd_get(gw_bd(gw), id, &bi));
+	return bi.n_ports == 1 ? bi.ports[0] : 0;
+}
+
+static uint32_t mac_dest(struct gw *gw, uint32_t id, const char *mac)
+{
+	uint8_t m[6];
+	uint32_t dest = 0;
+	CU_ASSERT_FATAL(net_mac_parse(mac, m));
+	bd_mac_lookup(gw_bd(gw), bd_index(gw_bd(gw), id), m, &dest);
+	return dest;
+}
+
+/* Ports join after their bridge domain exists and their addresses left, swap bridge
+ * domains on a reload, leave before their bridge domain goes; static MACs follow them. */
+static void test_l2_apply(void)
+{
+	char err[GW_CFG_ERRLEN], text[2048];
+	struct gw *gw = new_gw();
+	snprintf(text, sizeof(text), "%s" MAC_ON_PORT "up0.100\n", BASE_L2);
+	struct gw_cfg *a = load(text);
+	CU_ASSERT_EQUAL_FATAL(gw_cfg_apply(gw, NULL, a, NULL, err), GW_CFG_OK);
+	CU_ASSERT_EQUAL(l2_bd_of(gw, "up0.100"), 10);
+	CU_ASSERT_EQUAL(l2_bd_of(gw, "up1"), 20);
+	CU_ASSERT_EQUAL(only_port(gw, 10), ifx_of(gw, "up0.100"));
+	CU_ASSERT_EQUAL(only_port(gw, 20), ifx_of(gw, "up1"));
+	CU_ASSERT_EQUAL(mac_dest(gw, 10, "02:00:00:00:00:aa"), ifx_of(gw, "up0.100"));
+	/* swap, and up2 gives its address up to become a port; the static MAC moves along */
+	struct gw_cfg *b = load("vxlan source 192.0.2.1\nvrf red\n"
+	                        "bridge-domain 10\n vni 5000\n flood-peer 192.0.2.11\n"
+	                        "bridge-domain 20\n vni 6000\n"
+	                        "interface bdif 10\n ip address 10.1.10.1/24\n"
+	                        "interface ethernet up0.100\n encapsulation dot1q 100\n"
+	                        " bridge-domain 20\n"
+	                        "interface ethernet up1\n bridge-domain 10\n"
+	                        "interface ethernet up2\n bridge-domain 10\n" MAC_ON_PORT "up1\n");
+	CU_ASSERT_EQUAL_FATAL(gw_cfg_apply(gw, a, b, NULL, err), GW_CFG_OK);
+	CU_ASSERT_EQUAL(l2_bd_of(gw, "up0.100"), 20);
+	CU_ASSERT_EQUAL(l2_bd_of(gw, "up1"), 10);
+	CU_ASSERT_EQUAL(l2_bd_of(gw, "up2"), 10);
+	CU_ASSERT_EQUAL(only_port(gw, 20), ifx_of(gw, "up0.100"));
+	CU_ASSERT_EQUAL(mac_dest(gw, 10, "02:00:00:00:00:aa"), ifx_of(gw, "up1"));
+	struct gw_if_info i;
+	CU_ASSERT(gw_if_get(gw, ifx_of(gw, "up2"), &i) && i.n_addrs == 0);
+	/* and back, as a failed apply would: up2 routes again */
+	CU_ASSERT_EQUAL_FATAL(gw_cfg_apply(gw, b, a, NULL, err), GW_CFG_OK);
+	CU_ASSERT_EQUAL(l2_bd_of(gw, "up2"), 0);
+	CU_ASSERT(gw_if_get(gw, ifx_of(gw, "up2"), &i) && i.n_addrs == 1);
+	CU_ASSERT_EQUAL(mac_dest(gw, 10, "02:00:00:00:00:aa"), ifx_of(gw, "up0.100"));
+	/* bridge domain 20 goes with its port in one diff */
+	struct gw_cfg *c = gw_cfg_clone(a);
+	CU_ASSERT_EQUAL(gw_cfg_if_set_l2_bd(c, "up1", 0, err), GW_CFG_OK);
+	CU_ASSERT_EQUAL(gw_cfg_bd_del(c, 20, err), GW_CFG_OK);
+	CU_ASSERT_EQUAL_FATAL(gw_cfg_apply(gw, a, c, NULL, err), GW_CFG_OK);
+	CU_ASSERT_EQUAL(bd_index(gw_bd(gw), 20), BD_NONE);
+	CU_ASSERT_EQUAL(l2_bd_of(gw, "up1"), 0);
+	gw_cfg_free(a);
+	gw_cfg_free(b);
+	gw_cfg_free(c);
+	gw_destroy(gw);
+}
+
 static CU_TestInfo tests[] = {
     {"untouched state survives a diff", test_untouched_state_survives},
     {"VNI swap and subnet move", test_vni_swap_and_address_move},
@@ -489,6 +650,9 @@ static CU_TestInfo tests[] = {
     {"IPv6 setters: a refused one changes nothing", test_ipv6_setters_change_nothing},
     {"IPv6 of interfaces: applied and removed as a diff", test_ipv6_apply_interfaces},
     {"IPv6 routes and neighbours: applied and removed as a diff", test_ipv6_apply_statics},
+    {"L2 ports: refused lines name the word", test_l2_lines_refused},
+    {"L2 ports: the whole-configuration check", test_l2_check},
+    {"L2 ports: applied as a diff, swapped, static MACs on them", test_l2_apply},
     CU_TEST_INFO_NULL,
 };
 

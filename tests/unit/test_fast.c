@@ -2047,6 +2047,116 @@ static void test_up_counters(void)
 	free(seen);
 }
 
+/*
+ * L2 gateway: up0.300 and up0.301, ports of bridge domain 10 beside its VTEPs. Hosts P3 and
+ * P4 are learned on them by the pipeline; known unicast between the ports and to and from
+ * hosts behind VTEPs takes the fast path, byte for byte and counter for counter as the
+ * pipeline switches it, and what a port sends to its BDIF is routed there; what needs
+ * learning or flooding is punted.
+ */
+static const uint8_t MACP3[6] = {2, 0, 0, 0, 0x30, 0x03}, MACP4[6] = {2, 0, 0, 0, 0x30, 0x04};
+static uint16_t P300, P301;
+
+static void l2_frame_to(struct upf *u, const uint8_t *dst, const uint8_t *src, uint16_t vlan,
+                        uint32_t dst_ip, uint16_t sport, uint16_t plen)
+{
+	struct host h = {.ip = 0x0a010a03u};
+	memcpy(h.mac, src, 6);
+	u->len = frame_l4(u->b, &h, dst_ip, PROTO_UDP, sport, 9, plen, 64);
+	memcpy(u->b, dst, 6);
+	if (vlan)
+		u->len = tag_frame(u->b, u->len, vlan);
+}
+
+static void l2_frame(struct upf *u, const uint8_t *dst, const uint8_t *src, uint16_t vlan,
+                     uint16_t sport, uint16_t plen)
+{
+	l2_frame_to(u, dst, src, vlan, 0x0a010a04u, sport, plen);
+}
+
+static void l2_setup_ports(void)
+{
+	struct gw *gw = L.gw;
+	CU_ASSERT_FATAL(gw_eth_add(gw, "up0.300", lab_up0_mac, &P300) == GW_OK &&
+	                gw_if_set_dot1q(gw, P300, 300) == GW_OK &&
+	                gw_if_set_l2_bd(gw, P300, 10) == GW_OK);
+	CU_ASSERT_FATAL(gw_eth_add(gw, "up0.301", lab_up0_mac, &P301) == GW_OK &&
+	                gw_if_set_dot1q(gw, P301, 301) == GW_OK &&
+	                gw_if_set_l2_bd(gw, P301, 10) == GW_OK);
+	static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+	struct upf u;
+	l2_frame(&u, bcast, MACP3, 300, 1, 10);
+	lab_from_uplink(&L, L.up0, u.b, u.len);
+	l2_frame(&u, bcast, MACP4, 301, 1, 10);
+	lab_from_uplink(&L, L.up0, u.b, u.len);
+	lab_reset_capture(&L);
+	snap();
+}
+
+static void test_l2_switch(void)
+{
+	l2_setup_ports();
+	unsigned nu = 0, nx = 0;
+	for (unsigned i = 0; i < 4; i++) {
+		l2_frame(&U[nu++], H1.mac, MACP3, 300, (uint16_t)i,
+		         (uint16_t)(20 + i));                             /* to .11 */
+		l2_frame(&U[nu++], MACP4, MACP3, 300, (uint16_t)i, 100);  /* 300 -> 301 */
+		l2_frame(&U[nu++], MACP3, MACP4, 301, (uint16_t)i, 200);  /* 301 -> 300 */
+		l2_frame(&U[nu++], H5.mac, MACP4, 301, (uint16_t)i, 300); /* to .12 */
+		/* to its gateway, routed to h2 in VNI 6000 */
+		l2_frame_to(&U[nu++], MAC10, MACP3, 300, H2.ip, (uint16_t)i, 400);
+	}
+	for (unsigned i = 0; i < 4; i++) {
+		struct upf u;
+		l2_frame(&u, i & 1 ? MACP4 : MACP3, i & 2 ? H5.mac : H1.mac, 0, (uint16_t)i, 50);
+		vxp_set(&X[nx++], i & 2 ? H5.vtep : H1.vtep, 5000, u.b, u.len);
+	}
+	/* counters first (CNT still holds no other run): ports, bridge domains, peers, totals */
+	gw_clear_counters(L.gw);
+	run_pipeline_eth(U, nu);
+	run_pipeline(X, nx);
+	struct cnt_view by_pipeline, by_fast;
+	read_counters(&by_pipeline);
+	struct gw_if_counters p3 = if_cnt(P300), p4 = if_cnt(P301);
+	CU_ASSERT_EQUAL(p3.rx_pkts, 12);
+	CU_ASSERT_EQUAL(by_pipeline.c.routed, 4);
+	CU_ASSERT_EQUAL(p3.tx_pkts, 4 + 2);
+	gw_clear_counters(L.gw);
+	snap();
+	struct gw_fast_cnt *seen = calloc(1, sizeof(*seen));
+	CU_ASSERT_FATAL(seen != NULL);
+	fast_fold_up(U, nu, X, nx, seen);
+	read_counters(&by_fast);
+	CU_ASSERT(same_view(&by_pipeline, &by_fast));
+	struct gw_if_counters f3 = if_cnt(P300), f4 = if_cnt(P301);
+	CU_ASSERT_EQUAL(memcmp(&p3, &f3, sizeof(p3)), 0);
+	CU_ASSERT_EQUAL(memcmp(&p4, &f4, sizeof(p4)), 0);
+	free(seen);
+	CU_ASSERT_EQUAL(check_same_eth(U, nu), nu);
+	CU_ASSERT_EQUAL(check_same_vx(X, nx), nx);
+
+	/* the main thread's: BUM, unknown unicast, the same port, the BDIF, a MAC behind a VTEP
+	 * from a VTEP, a source not (yet) on this port */
+	static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+	struct upf u;
+	l2_frame(&u, bcast, MACP3, 300, 1, 10);
+	CU_ASSERT(up_punted("broadcast from a port", &u));
+	l2_frame(&u, H9.mac, MACP3, 300, 1, 10);
+	CU_ASSERT(up_punted("unknown unicast from a port", &u));
+	l2_frame(&u, MACP3, (const uint8_t[6]){2, 0, 0, 0, 0x30, 0x13}, 300, 1, 10);
+	CU_ASSERT(up_punted("to the port it came from (and a new source)", &u));
+	l2_frame(&u, MACP4, MACP3, 301, 1, 10);
+	CU_ASSERT(up_punted("a MAC moving to another port", &u));
+	l2_frame(&u, MAC10, MACP3, 300, 1, 10);
+	CU_ASSERT(up_punted("to the BDIF, for an unresolved neighbour", &u));
+	l2_frame(&u, H5.mac, H1.mac, 0, 1, 10);
+	CU_ASSERT(punted_frame("VTEP to a MAC behind a VTEP", H1.vtep, 5000, u.b, u.len));
+	CU_ASSERT(gw_if_set_up(L.gw, P301, false) == GW_OK);
+	snap();
+	l2_frame(&u, MACP4, MACP3, 300, 1, 10);
+	CU_ASSERT(up_punted("to a port that is down", &u));
+}
+
 /* ---------------------------------------------------------------- 5. IPv6 */
 
 #define NXT_ICMP6 58
@@ -2539,6 +2649,8 @@ static CU_TestInfo uplink_tests[] = {
     {"uplink punt: no socket on the egress netdev, MTU, shut", test_up_punt_egress},
     {"uplink punt: forwards and punts in one vector", test_up_punt_mixed_vector},
     {"uplink counters: fold = what the pipeline counts (tags)", test_up_counters},
+    {"L2 ports: known unicast switched = pipeline, bytes and counters; the rest punted",
+     test_l2_switch},
     CU_TEST_INFO_NULL,
 };
 

@@ -758,6 +758,24 @@ static void test_eth_attrs(void)
 	gw_eth_close(e);
 }
 
+/* An L2 port's netdev: promiscuous while the socket holds the membership, not after it
+ * drops it or closes (the kernel counts it per device: `ip -d link` shows the count). */
+static void test_eth_promisc(void)
+{
+	NEED_LAB();
+	char err[GW_IO_ERRLEN];
+	struct gw_eth *e = gw_eth_open("ea", err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT(sh("ip -d link show ea | grep -q 'promiscuity 0'"));
+	CU_ASSERT_EQUAL(gw_eth_set_promisc(e, true, err), 0);
+	CU_ASSERT(sh("ip -d link show ea | grep -q 'promiscuity 1'"));
+	CU_ASSERT_EQUAL(gw_eth_set_promisc(e, false, err), 0);
+	CU_ASSERT(sh("ip -d link show ea | grep -q 'promiscuity 0'"));
+	CU_ASSERT_EQUAL(gw_eth_set_promisc(e, true, err), 0);
+	gw_eth_close(e);
+	CU_ASSERT(sh("ip -d link show ea | grep -q 'promiscuity 0'"));
+}
+
 /* The test's own packet socket on a netdev (receives everything, sends raw frames). */
 static int pkt_sock(const char *name)
 {
@@ -1521,6 +1539,7 @@ static CU_TestInfo tests[] = {
     {"udp groups: send leaves via the VTEP interface", test_udp_group_send},
     {"eth open: errors name the interface", test_eth_open_errors},
     {"eth: MAC and MTU", test_eth_attrs},
+    {"eth: promiscuous while an L2 port asks, not after", test_eth_promisc},
     {"eth recv: frame from the peer", test_eth_recv},
     {"eth recv: VLAN tag put back", test_eth_recv_vlan},
     {"eth send: frames reach the peer, too big refused", test_eth_send},

@@ -81,7 +81,7 @@ static void test_routed_vxlan_to_vxlan(void)
 	CU_ASSERT_EQUAL_FATAL(L.n_cap, 1);
 	CU_ASSERT_EQUAL_FATAL(gw_trace_count(L.gw), 1);
 	const struct gw_trace_pkt *e = gw_trace_get(L.gw, 0);
-	CU_ASSERT_STRING_EQUAL(stages(e), "underlay-rx vxlan-decap mac-learn l2-input ip4-input "
+	CU_ASSERT_STRING_EQUAL(stages(e), "underlay-rx vxlan-decap l2-learn l2-input ip4-input "
 	                                  "ip4-lookup ip4-arp ip4-rewrite bd-mac-lookup "
 	                                  "vxlan-encap tx");
 	CU_ASSERT_EQUAL(e->input, GW_TRACE_IN_UNDERLAY);
@@ -92,9 +92,9 @@ static void test_routed_vxlan_to_vxlan(void)
 	r = find(e, GW_TR_VXLAN_DECAP, 0);
 	CU_ASSERT_EQUAL(PAYLOAD(r, decap)->vni, 5000);
 	CU_ASSERT_EQUAL(PAYLOAD(r, decap)->bd_id, 10);
-	r = find(e, GW_TR_MAC_LEARN, 0);
+	r = find(e, GW_TR_L2_LEARN, 0);
 	CU_ASSERT_EQUAL(memcmp(PAYLOAD(r, learn)->mac, H1, 6), 0);
-	CU_ASSERT_EQUAL(PAYLOAD(r, learn)->vtep, LAB_VTEP11);
+	CU_ASSERT_EQUAL(PAYLOAD(r, learn)->dest, LAB_VTEP11);
 	r = find(e, GW_TR_L2_INPUT, 0);
 	CU_ASSERT_EQUAL(r->ifx, L.bdif10);
 	CU_ASSERT_EQUAL(PAYLOAD(r, eth)->type, 0x0800);
@@ -155,7 +155,7 @@ static void test_arp_miss_then_resolved(void)
 	CU_ASSERT_EQUAL(L.n_cap, 2); /* the ARP request, to .12 and .13 */
 	const struct gw_trace_pkt *e = gw_trace_get(L.gw, 0);
 	CU_ASSERT_FATAL(e != NULL);
-	CU_ASSERT_STRING_EQUAL(stages(e), "underlay-rx vxlan-decap mac-learn l2-input ip4-input "
+	CU_ASSERT_STRING_EQUAL(stages(e), "underlay-rx vxlan-decap l2-learn l2-input ip4-input "
 	                                  "ip4-lookup ip4-arp");
 	const struct gw_trace_rec *r = find(e, GW_TR_IP4_ARP, 0);
 	CU_ASSERT_EQUAL(r->code, GW_TR_ARP_MISS);
@@ -169,7 +169,7 @@ static void test_arp_miss_then_resolved(void)
 	CU_ASSERT_EQUAL(L.n_cap, 1);
 	CU_ASSERT_EQUAL(gw_trace_count(L.gw), 1); /* the reply itself is not traced */
 	e = gw_trace_get(L.gw, 0);
-	CU_ASSERT_STRING_EQUAL(stages(e), "underlay-rx vxlan-decap mac-learn l2-input ip4-input "
+	CU_ASSERT_STRING_EQUAL(stages(e), "underlay-rx vxlan-decap l2-learn l2-input ip4-input "
 	                                  "ip4-lookup ip4-arp ip4-arp ip4-rewrite bd-mac-lookup "
 	                                  "vxlan-encap tx");
 	r = find(e, GW_TR_IP4_ARP, 1);
@@ -477,7 +477,7 @@ static void test_cli_trace_and_debug(void)
 	CU_ASSERT_EQUAL(cli_exec(s, "show trace", &o), CLI_R_OK);
 	CU_ASSERT(has(&o, "1 traced, 1 more to trace"));
 	CU_ASSERT(has(&o, "vxlan-decap    vni 5000 bridge-domain 10"));
-	CU_ASSERT(has(&o, "mac-learn      mac 02:11:22:33:44:50 bridge-domain 10 vtep 192.0.2.11"));
+	CU_ASSERT(has(&o, "l2-learn       mac 02:11:22:33:44:50 bridge-domain 10 vtep 192.0.2.11"));
 	CU_ASSERT(has(&o, "ip4-arp        next-hop 10.1.20.60 interface bdif20 result hit mac "
 	                  "02:11:22:33:44:60 state reachable"));
 	CU_ASSERT(has(&o, "ip4-rewrite    interface bdif20"));

@@ -1101,6 +1101,7 @@ static void test_mac_foreach(void)
 #define ST_CAP   2048
 #define ST_VTEPS 4
 #define ST_OPS   250000
+#define ST_PORTS 8 /* local ports 1..ST_PORTS, joining and leaving the bridge domains */
 
 struct ref_mac {
 	bool present, is_static;
@@ -1112,6 +1113,7 @@ struct ref_model {
 	uint32_t n_dyn[ST_BDS];
 	uint32_t limit[ST_BDS], aging[ST_BDS];
 	uint32_t n_total;
+	int port_b[ST_PORTS + 1]; /* the bridge domain of each port, -1: none */
 };
 
 struct stress {
@@ -1120,6 +1122,7 @@ struct stress {
 	uint8_t macs[ST_MACS][6];
 	uint64_t now_ms;
 	int mismatches;
+	size_t port_del_flushed; /* entries a port's leaving took along */
 };
 
 static uint32_t st_id(int b)
@@ -1183,18 +1186,37 @@ static size_t ref_age(struct ref_model *r, uint32_t now_s)
 	return n;
 }
 
-static void ref_clear(struct ref_model *r, int only_b, bool statics_too)
+/* Removes the entries of only_b (-1: all), those behind dest only unless it is 0. */
+static size_t ref_clear(struct ref_model *r, int only_b, bool statics_too, uint32_t dest)
 {
+	size_t n = 0;
 	for (int b = 0; b < ST_BDS; b++)
-		for (int i = 0; i < ST_MACS; i++)
-			if ((only_b < 0 || b == only_b) && r->m[b][i].present &&
-			    (statics_too || !r->m[b][i].is_static))
+		for (int i = 0; i < ST_MACS; i++) {
+			const struct ref_mac *e = &r->m[b][i];
+			if ((only_b < 0 || b == only_b) && e->present &&
+			    (statics_too || !e->is_static) && (!dest || e->vtep == dest)) {
 				ref_remove(r, b, i);
+				n++;
+			}
+		}
+	return n;
+}
+
+static uint32_t st_port(void)
+{
+	return 1 + rng_below(ST_PORTS);
+}
+
+/* Where the data plane learns from: a VTEP, or a port of that bridge domain. */
+static uint32_t st_learn_dest(const struct stress *s, int b)
+{
+	uint32_t port = st_port();
+	return rng_below(2) && s->ref.port_b[port] == b ? port : st_vtep(rng_below(ST_VTEPS));
 }
 
 static void st_op_learn(struct stress *s, int b, int mi)
 {
-	uint32_t vtep = st_vtep(rng_below(ST_VTEPS));
+	uint32_t vtep = st_learn_dest(s, b);
 	int want = ref_learn(&s->ref, b, mi, vtep, (uint32_t)(s->now_ms / 1000));
 	int got = bd_mac_learn(s->t, bd_index(s->t, st_id(b)), s->macs[mi], vtep, s->now_ms);
 	st_expect(s, got == want);
@@ -1213,9 +1235,12 @@ static void st_op_static(struct stress *s, int b, int mi)
 	struct ref_model *r = &s->ref;
 	struct ref_mac *e = &r->m[b][mi];
 	if (rng_below(2)) {
-		uint32_t vtep = st_vtep(rng_below(ST_VTEPS));
+		/* any port: only one of that bridge domain is accepted */
+		uint32_t vtep = rng_below(3) ? st_vtep(rng_below(ST_VTEPS)) : st_port();
 		int want = BD_OK;
-		if (e->present && !e->is_static) {
+		if (bd_dest_is_port(vtep) && r->port_b[vtep] != b) {
+			want = BD_E_INVAL;
+		} else if (e->present && !e->is_static) {
 			r->n_dyn[b]--;
 		} else if (!e->present) {
 			if (r->n_total >= ST_CAP)
@@ -1247,7 +1272,10 @@ static void st_op_config(struct stress *s, int b)
 		st_expect(s, bd_set_mac_limit(s->t, st_id(b), r->limit[b]) == BD_OK);
 		break;
 	default: /* delete and re-create: flushes everything, settings back to default */
-		ref_clear(r, b, true);
+		ref_clear(r, b, true, 0);
+		for (int p = 1; p <= ST_PORTS; p++)
+			if (r->port_b[p] == b)
+				r->port_b[p] = -1;
 		r->aging[b] = BD_MAC_AGING_DEFAULT;
 		r->limit[b] = BD_MAC_LIMIT_DEFAULT;
 		st_expect(s, bd_del(s->t, st_id(b)) == BD_OK);
@@ -1259,8 +1287,61 @@ static void st_op_config(struct stress *s, int b)
 static void st_op_clear(struct stress *s)
 {
 	int b = rng_below(2) ? -1 : (int)rng_below(ST_BDS);
-	ref_clear(&s->ref, b, false);
+	ref_clear(&s->ref, b, false, 0);
 	bd_mac_clear_dynamic(s->t, b < 0 ? 0 : st_id(b));
+}
+
+static int ref_port_add(struct ref_model *r, int b, uint32_t port)
+{
+	if (r->port_b[port] >= 0)
+		return r->port_b[port] == b ? BD_OK : BD_E_EXISTS;
+	r->port_b[port] = b;
+	return BD_OK;
+}
+
+/* A port joins or leaves bridge domain b, or its link goes down (a flush). */
+static void st_op_port(struct stress *s, int b)
+{
+	struct ref_model *r = &s->ref;
+	uint32_t port = st_port();
+	int pb = r->port_b[port];
+	switch (rng_below(3)) {
+	case 0:
+		st_expect(s,
+		          bd_port_add(s->t, st_id(b), (uint16_t)port) == ref_port_add(r, b, port));
+		break;
+	case 1:
+		if (pb == b) {
+			r->port_b[port] = -1;
+			s->port_del_flushed += ref_clear(r, b, true, port);
+		}
+		st_expect(s, bd_port_del(s->t, st_id(b), (uint16_t)port) ==
+		                 (pb == b ? BD_OK : BD_E_NOENT));
+		break;
+	default: {
+		size_t want = pb < 0 ? 0 : ref_clear(r, pb, false, port);
+		st_expect(s, bd_mac_flush_port(s->t, (uint16_t)port) == want);
+		break;
+	}
+	}
+}
+
+/* Membership both ways: each port's bridge domain, each bridge domain's sorted ports. */
+static void st_verify_ports(struct stress *s)
+{
+	for (int b = 0; b < ST_BDS; b++) {
+		const uint16_t *ports;
+		size_t n = bd_ports(s->t, bd_index(s->t, st_id(b)), &ports), k = 0;
+		for (uint32_t p = 1; p <= ST_PORTS; p++)
+			if (s->ref.port_b[p] == b)
+				st_expect(s, k < n && ports[k++] == p);
+		st_expect(s, k == n);
+	}
+	for (uint32_t p = 1; p <= ST_PORTS; p++) {
+		int b = s->ref.port_b[p];
+		uint32_t want = b < 0 ? BD_NONE : bd_index(s->t, st_id(b));
+		st_expect(s, bd_port_bdx(s->t, (uint16_t)p) == want);
+	}
 }
 
 static void st_op_age(struct stress *s)
@@ -1319,6 +1400,7 @@ static void st_verify_all(struct stress *s)
 	bd_mac_get_stats(s->t, &st);
 	st_expect(s, st.entries == s->ref.n_total);
 	st_verify_foreach(s);
+	st_verify_ports(s);
 }
 
 static void st_setup(struct stress *s)
@@ -1332,6 +1414,8 @@ static void st_setup(struct stress *s)
 	/* Random unicast MACs; distinct by construction (index in the low bits). */
 	for (uint32_t i = 0; i < ST_MACS; i++)
 		mac_set(s->macs[i], (rng() & 0xfcffffff0000ull) | 0x020000000000ull | i);
+	for (int p = 0; p <= ST_PORTS; p++)
+		s->ref.port_b[p] = -1;
 	s->now_ms = 5000;
 }
 
@@ -1348,8 +1432,10 @@ static void test_stress_random(void)
 		s.now_ms += rng_below(20);
 		if (r < 6000)
 			st_op_learn(&s, b, mi);
-		else if (r < 9300)
+		else if (r < 9260)
 			st_op_lookup(&s, b, mi);
+		else if (r < 9300)
+			st_op_port(&s, b);
 		else if (r < 9940)
 			st_op_static(&s, b, mi);
 		else if (r < 9946)
@@ -1366,17 +1452,445 @@ static void test_stress_random(void)
 	bd_mac_get_stats(s.t, &st);
 	/* the run must have hit the interesting paths, or it proves little */
 	if (getenv("VX_STRESS_VERBOSE"))
-		printf("\nlearned %llu moved %llu conflicts %llu limit %llu full %llu aged %llu\n",
+		printf("\nlearned %llu moved %llu conflicts %llu limit %llu full %llu aged %llu "
+		       "port flushed %llu port del flushed %zu\n",
 		       (unsigned long long)st.learned, (unsigned long long)st.moved,
 		       (unsigned long long)st.static_conflicts, (unsigned long long)st.limit_drops,
-		       (unsigned long long)st.full_drops, (unsigned long long)st.aged);
+		       (unsigned long long)st.full_drops, (unsigned long long)st.aged,
+		       (unsigned long long)st.port_flushed, s.port_del_flushed);
 	CU_ASSERT(st.limit_drops > 0);
 	CU_ASSERT(st.full_drops > 0);
 	CU_ASSERT(st.aged > 0);
 	CU_ASSERT(st.moved > 0);
 	CU_ASSERT(st.static_conflicts > 0);
+	CU_ASSERT(st.port_flushed > 0);
+	CU_ASSERT(s.port_del_flushed > 0);
 	CU_ASSERT_EQUAL(s.mismatches, 0);
 	bd_table_destroy(s.t);
+}
+
+/* ---------------------------------------------------------------- L2 ports */
+
+/* Ports of the L2 gateway tests; VTEPs are never in 0/8, so no port equals a VTEP. */
+#define PORT1 1
+#define PORT2 2
+#define PORT3 3
+
+static uint32_t dest_of(const struct bd_table *t, uint32_t bdx, const uint8_t *mac)
+{
+	uint32_t v = 0;
+	return bd_mac_lookup(t, bdx, mac, &v) ? v : 0;
+}
+
+static uint32_t macs_in(const struct bd_table *t, uint32_t id)
+{
+	struct bd_info bi;
+	return bd_get(t, id, &bi) ? bi.n_macs : UINT32_MAX;
+}
+
+static void test_dest_is_port(void)
+{
+	CU_ASSERT_FALSE(bd_dest_is_port(0));
+	CU_ASSERT_TRUE(bd_dest_is_port(1));
+	CU_ASSERT_TRUE(bd_dest_is_port(BD_PORT_MAX));
+	CU_ASSERT_FALSE(bd_dest_is_port(BD_PORT_MAX + 1));
+	CU_ASSERT_FALSE(bd_dest_is_port(VTEP1));
+	CU_ASSERT_FALSE(bd_dest_is_port(IP4(1, 0, 0, 0))); /* the lowest address out of 0/8 */
+}
+
+static void test_port_add_del(void)
+{
+	struct bd_table *t = table_with_bds(64, 2); /* ids 10, 20 at bdx 0, 1 */
+	CU_ASSERT_EQUAL(bd_port_add(t, 10, 0), BD_E_INVAL);
+	CU_ASSERT_EQUAL(bd_port_add(t, 0, PORT1), BD_E_INVAL);
+	CU_ASSERT_EQUAL(bd_port_add(t, 99, PORT1), BD_E_NOENT);
+	CU_ASSERT_EQUAL(bd_port_add(t, 10, 7), BD_OK);
+	CU_ASSERT_EQUAL(bd_port_add(t, 10, BD_PORT_MAX), BD_OK);
+	CU_ASSERT_EQUAL(bd_port_add(t, 10, 3), BD_OK);
+	CU_ASSERT_EQUAL(bd_port_add(t, 10, 3), BD_OK);       /* again, same BD: no-op */
+	CU_ASSERT_EQUAL(bd_port_add(t, 20, 3), BD_E_EXISTS); /* one BD per port */
+	CU_ASSERT_EQUAL(bd_port_bdx(t, 3), 0);
+	CU_ASSERT_EQUAL(bd_port_bdx(t, 4), BD_NONE);
+	CU_ASSERT_EQUAL(bd_port_bdx(t, 0), BD_NONE);
+	const uint16_t *p = NULL;
+	CU_ASSERT_EQUAL_FATAL(bd_ports(t, 0, &p), 3);
+	CU_ASSERT_EQUAL(p[0], 3);
+	CU_ASSERT_EQUAL(p[1], 7);
+	CU_ASSERT_EQUAL(p[2], BD_PORT_MAX);
+	CU_ASSERT_EQUAL(bd_ports(t, 1, &p), 0);
+	CU_ASSERT_EQUAL(bd_ports(t, 2, &p), 0); /* no such bdx */
+	CU_ASSERT_PTR_NULL(p);
+	struct bd_info bi;
+	CU_ASSERT_TRUE(bd_get(t, 10, &bi));
+	CU_ASSERT_EQUAL_FATAL(bi.n_ports, 3);
+	CU_ASSERT_EQUAL(bi.ports[0], 3);
+	CU_ASSERT_EQUAL(bi.ports[2], BD_PORT_MAX);
+
+	CU_ASSERT_EQUAL(bd_port_del(t, 20, 3), BD_E_NOENT); /* in the other BD */
+	CU_ASSERT_EQUAL(bd_port_del(t, 10, 4), BD_E_NOENT);
+	CU_ASSERT_EQUAL(bd_port_del(t, 10, 0), BD_E_NOENT);
+	CU_ASSERT_EQUAL(bd_port_del(t, 99, 3), BD_E_NOENT);
+	CU_ASSERT_EQUAL(bd_port_del(t, 0, 3), BD_E_INVAL);
+	CU_ASSERT_EQUAL(bd_port_del(t, 10, 7), BD_OK); /* the middle one */
+	CU_ASSERT_EQUAL(bd_port_del(t, 10, 7), BD_E_NOENT);
+	CU_ASSERT_EQUAL_FATAL(bd_ports(t, 0, &p), 2);
+	CU_ASSERT_EQUAL(p[0], 3);
+	CU_ASSERT_EQUAL(p[1], BD_PORT_MAX);
+	CU_ASSERT_EQUAL(bd_port_bdx(t, 7), BD_NONE);
+	CU_ASSERT_EQUAL(bd_port_del(t, 10, 3), BD_OK);
+	CU_ASSERT_EQUAL(bd_port_add(t, 20, 3), BD_OK); /* free to join another BD now */
+	CU_ASSERT_EQUAL(bd_port_bdx(t, 3), 1);
+	bd_table_destroy(t);
+}
+
+static void test_port_sorted_bounded(void)
+{
+	struct bd_table *t = table_with_bds(64, 2);
+	/* a scrambled order: 37 is coprime with 64 */
+	for (uint32_t i = 0; i < BD_PORTS_MAX; i++)
+		CU_ASSERT_EQUAL(bd_port_add(t, 10, (uint16_t)(100 + (i * 37) % BD_PORTS_MAX)),
+		                BD_OK);
+	CU_ASSERT_EQUAL(bd_port_add(t, 10, 99), BD_E_FULL);
+	CU_ASSERT_EQUAL(bd_port_add(t, 10, 100), BD_OK); /* a member, even when full */
+	CU_ASSERT_EQUAL(bd_port_add(t, 20, 99), BD_OK);  /* the bound is per bridge domain */
+	const uint16_t *p;
+	CU_ASSERT_EQUAL_FATAL(bd_ports(t, 0, &p), BD_PORTS_MAX);
+	int wrong = 0;
+	for (uint32_t i = 0; i < BD_PORTS_MAX; i++)
+		wrong += p[i] != 100 + i;
+	CU_ASSERT_EQUAL(wrong, 0);
+	CU_ASSERT_EQUAL(bd_port_del(t, 10, 100 + BD_PORTS_MAX - 1), BD_OK); /* the last */
+	CU_ASSERT_EQUAL(bd_port_del(t, 10, 100), BD_OK);                    /* the first */
+	CU_ASSERT_EQUAL(bd_port_add(t, 10, 1), BD_OK);
+	CU_ASSERT_EQUAL(bd_port_add(t, 10, 60000), BD_OK);
+	CU_ASSERT_EQUAL(bd_port_add(t, 10, 2), BD_E_FULL);
+	CU_ASSERT_EQUAL_FATAL(bd_ports(t, 0, &p), BD_PORTS_MAX);
+	CU_ASSERT_EQUAL(p[0], 1);
+	CU_ASSERT_EQUAL(p[1], 101);
+	CU_ASSERT_EQUAL(p[BD_PORTS_MAX - 2], 100 + BD_PORTS_MAX - 2);
+	CU_ASSERT_EQUAL(p[BD_PORTS_MAX - 1], 60000);
+	bd_table_destroy(t);
+}
+
+/*
+ * Every port of the 16-bit range may be added somewhere as long as bridge domains have
+ * room: more ports than the port -> BD map can hold must be refused, not loop forever.
+ */
+static void test_port_table_bound(void)
+{
+	struct bd_table *t = bd_table_create(64);
+	uint32_t added = 0, full = 0, port = 1;
+	for (uint32_t id = 1; id <= BD_MAX && port <= BD_PORT_MAX; id++) {
+		bd_add(t, id);
+		for (uint32_t i = 0; i < BD_PORTS_MAX && port <= BD_PORT_MAX; i++, port++) {
+			int rc = bd_port_add(t, id, (uint16_t)port);
+			added += rc == BD_OK;
+			full += rc == BD_E_FULL;
+		}
+	}
+	CU_ASSERT_EQUAL(added + full, BD_PORT_MAX);
+	CU_ASSERT(added >= BD_MAX); /* one per interface of the gateway at least */
+	/* each one added is found, each one refused is not */
+	uint32_t found = 0;
+	for (port = 1; port <= BD_PORT_MAX; port++)
+		found += bd_port_bdx(t, (uint16_t)port) != BD_NONE;
+	CU_ASSERT_EQUAL(found, added);
+	if (full) {
+		/* room made by a delete is usable again */
+		uint32_t bdx = bd_port_bdx(t, 1);
+		CU_ASSERT_EQUAL(bd_port_del(t, bd_id(t, bdx), 1), BD_OK);
+		CU_ASSERT_EQUAL(bd_port_add(t, bd_id(t, bdx), 1), BD_OK);
+		/* and so is the room a deleted bridge domain leaves */
+		CU_ASSERT_EQUAL(bd_del(t, bd_id(t, bdx)), BD_OK);
+		CU_ASSERT_EQUAL(bd_add(t, BD_ID_MAX), BD_OK);
+		uint32_t readded = 0;
+		for (port = BD_PORT_MAX; port > 0 && readded < BD_PORTS_MAX; port--)
+			if (bd_port_bdx(t, (uint16_t)port) == BD_NONE)
+				readded += bd_port_add(t, BD_ID_MAX, (uint16_t)port) == BD_OK;
+		CU_ASSERT_EQUAL(readded, BD_PORTS_MAX);
+	}
+	bd_table_destroy(t);
+}
+
+static void test_port_learn_move(void)
+{
+	struct bd_table *t = table_with_bds(64, 2);
+	bd_port_add(t, 10, PORT1);
+	bd_port_add(t, 10, PORT2);
+	CU_ASSERT_EQUAL(bd_mac_learn(t, 0, MAC_A, PORT1, 1000), BD_MAC_NEW);
+	CU_ASSERT_EQUAL(dest_of(t, 0, MAC_A), PORT1);
+	CU_ASSERT_EQUAL(bd_mac_learn(t, 0, MAC_A, PORT1, 2000), BD_MAC_REFRESHED);
+	CU_ASSERT_EQUAL(bd_mac_learn(t, 0, MAC_A, VTEP1, 3000), BD_MAC_MOVED); /* port -> VTEP */
+	CU_ASSERT_EQUAL(dest_of(t, 0, MAC_A), VTEP1);
+	CU_ASSERT_EQUAL(bd_mac_learn(t, 0, MAC_A, PORT2, 4000), BD_MAC_MOVED); /* VTEP -> port */
+	CU_ASSERT_EQUAL(dest_of(t, 0, MAC_A), PORT2);
+	CU_ASSERT_EQUAL(bd_mac_learn(t, 0, MAC_A, PORT1, 5000), BD_MAC_MOVED); /* port -> port */
+	uint32_t v = 0;
+	CU_ASSERT_TRUE(bd_mac_lookup_hashed(t, 0, MAC_A, bd_mac_prefetch(t, 0, MAC_A), &v));
+	CU_ASSERT_EQUAL(v, PORT1);
+	CU_ASSERT_EQUAL(dest_of(t, 1, MAC_A), 0); /* per bridge domain */
+	struct bd_mac_stats st;
+	bd_mac_get_stats(t, &st);
+	CU_ASSERT_EQUAL(st.learned, 1);
+	CU_ASSERT_EQUAL(st.moved, 3);
+	CU_ASSERT_EQUAL(st.entries, 1);
+	/* port-learned entries age like the others */
+	bd_set_mac_aging(t, 10, 10);
+	CU_ASSERT_EQUAL(bd_mac_age(t, 15000), 0);
+	CU_ASSERT_EQUAL(bd_mac_age(t, 16000), 1);
+	CU_ASSERT_EQUAL(dest_of(t, 0, MAC_A), 0);
+	bd_table_destroy(t);
+}
+
+static void test_port_static(void)
+{
+	struct bd_table *t = table_with_bds(64, 2);
+	bd_port_add(t, 10, PORT1);
+	bd_port_add(t, 10, PORT2);
+	bd_port_add(t, 20, PORT3);
+	/* only a port of that bridge domain */
+	CU_ASSERT_EQUAL(bd_mac_static_add(t, 10, MAC_A, PORT3), BD_E_INVAL);
+	CU_ASSERT_EQUAL(bd_mac_static_add(t, 10, MAC_A, 9), BD_E_INVAL);
+	CU_ASSERT_EQUAL(bd_mac_static_add(t, 10, MAC_A, BD_PORT_MAX + 1), BD_E_INVAL); /* 0/8 */
+	CU_ASSERT_EQUAL(macs_in(t, 10), 0);
+	CU_ASSERT_EQUAL(bd_mac_static_add(t, 10, MAC_A, PORT1), BD_OK);
+	CU_ASSERT_EQUAL(dest_of(t, 0, MAC_A), PORT1);
+	/* learned elsewhere: not moved */
+	CU_ASSERT_EQUAL(bd_mac_learn(t, 0, MAC_A, VTEP1, 1000), BD_MAC_STATIC);
+	CU_ASSERT_EQUAL(bd_mac_learn(t, 0, MAC_A, PORT2, 1000), BD_MAC_STATIC);
+	CU_ASSERT_EQUAL(bd_mac_learn(t, 0, MAC_A, PORT1, 1000), BD_MAC_STATIC); /* no conflict */
+	CU_ASSERT_EQUAL(dest_of(t, 0, MAC_A), PORT1);
+	struct bd_mac_stats st;
+	bd_mac_get_stats(t, &st);
+	CU_ASSERT_EQUAL(st.static_conflicts, 2);
+	CU_ASSERT_EQUAL(st.moved, 0);
+	/* re-configured: VTEP <-> port; a port-learned dynamic entry promoted */
+	CU_ASSERT_EQUAL(bd_mac_static_add(t, 10, MAC_A, VTEP2), BD_OK);
+	CU_ASSERT_EQUAL(dest_of(t, 0, MAC_A), VTEP2);
+	CU_ASSERT_EQUAL(bd_mac_static_add(t, 10, MAC_A, PORT2), BD_OK);
+	CU_ASSERT_EQUAL(dest_of(t, 0, MAC_A), PORT2);
+	CU_ASSERT_EQUAL(bd_mac_learn(t, 0, MAC_B, PORT1, 1000), BD_MAC_NEW);
+	CU_ASSERT_EQUAL(bd_mac_static_add(t, 10, MAC_B, PORT2), BD_OK);
+	CU_ASSERT_EQUAL(bd_mac_static_add(t, 10, MAC_B, PORT3), BD_E_INVAL); /* stays on PORT2 */
+	CU_ASSERT_EQUAL(dest_of(t, 0, MAC_B), PORT2);
+	struct bd_info bi;
+	bd_get(t, 10, &bi);
+	CU_ASSERT_EQUAL(bi.n_macs, 2);
+	CU_ASSERT_EQUAL(bi.n_static_macs, 2);
+	/* a port that left the bridge domain is no longer a valid destination */
+	CU_ASSERT_EQUAL(bd_port_del(t, 10, PORT1), BD_OK);
+	CU_ASSERT_EQUAL(bd_mac_static_add(t, 10, MAC_C, PORT1), BD_E_INVAL);
+	CU_ASSERT_EQUAL(bd_mac_static_add(t, 20, MAC_C, PORT3), BD_OK);
+	CU_ASSERT_EQUAL(dest_of(t, 1, MAC_C), PORT3);
+	bd_table_destroy(t);
+}
+
+/* Learns n MACs numbered from first (mac_n) in bdx behind dest; static ones in BD id. */
+static void learn_range(struct bd_table *t, uint32_t bdx, uint32_t first, uint32_t n, uint32_t dest)
+{
+	uint8_t m[6];
+	for (uint32_t i = first; i < first + n; i++) {
+		mac_n(m, i);
+		CU_ASSERT_EQUAL(bd_mac_learn(t, bdx, m, dest, 1000), BD_MAC_NEW);
+	}
+}
+
+static void static_range(struct bd_table *t, uint32_t id, uint32_t first, uint32_t n, uint32_t dest)
+{
+	uint8_t m[6];
+	for (uint32_t i = first; i < first + n; i++) {
+		mac_n(m, i);
+		CU_ASSERT_EQUAL(bd_mac_static_add(t, id, m, dest), BD_OK);
+	}
+}
+
+/* How many of the n MACs from first are in bdx behind dest. */
+static uint32_t count_range(const struct bd_table *t, uint32_t bdx, uint32_t first, uint32_t n,
+                            uint32_t dest)
+{
+	uint8_t m[6];
+	uint32_t found = 0;
+	for (uint32_t i = first; i < first + n; i++) {
+		mac_n(m, i);
+		found += dest_of(t, bdx, m) == dest;
+	}
+	return found;
+}
+
+/*
+ * BD 10 (bdx 0): ports 1 and 2; BD 20 (bdx 1): port 3. Per BD 10 destination, 100 dynamic
+ * and 20 static MACs; BD 20's port 3 the same. A small table, so that clusters are long and
+ * the sweeps shift entries back.
+ */
+#define PF_DYN  100
+#define PF_STAT 20
+
+static struct bd_table *ports_with_macs(void)
+{
+	struct bd_table *t = table_with_bds(1024, 2);
+	bd_port_add(t, 10, PORT1);
+	bd_port_add(t, 10, PORT2);
+	bd_port_add(t, 20, PORT3);
+	const uint32_t dests[] = {PORT1, PORT2, VTEP1};
+	for (uint32_t d = 0; d < 3; d++) {
+		learn_range(t, 0, d * 1000, PF_DYN, dests[d]);
+		static_range(t, 10, d * 1000 + 500, PF_STAT, dests[d]);
+	}
+	learn_range(t, 1, 0, PF_DYN, PORT3); /* the same MACs as port 1's, in the other BD */
+	static_range(t, 20, 500, PF_STAT, PORT3);
+	return t;
+}
+
+static void test_port_del_flushes(void)
+{
+	struct bd_table *t = ports_with_macs();
+	CU_ASSERT_EQUAL(macs_in(t, 10), 3 * (PF_DYN + PF_STAT));
+	CU_ASSERT_EQUAL(bd_port_del(t, 10, PORT1), BD_OK);
+	/* port 1's dynamic and static entries are gone, nothing else */
+	CU_ASSERT_EQUAL(count_range(t, 0, 0, PF_DYN, PORT1), 0);
+	CU_ASSERT_EQUAL(count_range(t, 0, 500, PF_STAT, PORT1), 0);
+	CU_ASSERT_EQUAL(count_range(t, 0, 1000, PF_DYN, PORT2), PF_DYN);
+	CU_ASSERT_EQUAL(count_range(t, 0, 1500, PF_STAT, PORT2), PF_STAT);
+	CU_ASSERT_EQUAL(count_range(t, 0, 2000, PF_DYN, VTEP1), PF_DYN);
+	CU_ASSERT_EQUAL(count_range(t, 0, 2500, PF_STAT, VTEP1), PF_STAT);
+	CU_ASSERT_EQUAL(count_range(t, 1, 0, PF_DYN, PORT3), PF_DYN);
+	CU_ASSERT_EQUAL(count_range(t, 1, 500, PF_STAT, PORT3), PF_STAT);
+	struct bd_info bi;
+	bd_get(t, 10, &bi);
+	CU_ASSERT_EQUAL(bi.n_macs, 2 * (PF_DYN + PF_STAT));
+	CU_ASSERT_EQUAL(bi.n_static_macs, 2 * PF_STAT);
+	struct bd_mac_stats st;
+	bd_mac_get_stats(t, &st);
+	CU_ASSERT_EQUAL(st.entries, 3 * (PF_DYN + PF_STAT));
+	/* what a flushed entry counted is free again: relearned as new */
+	learn_range(t, 0, 0, 1, PORT2);
+	bd_table_destroy(t);
+}
+
+static void test_port_flush(void)
+{
+	struct bd_table *t = ports_with_macs();
+	CU_ASSERT_EQUAL(bd_mac_flush_port(t, 0), 0);
+	CU_ASSERT_EQUAL(bd_mac_flush_port(t, 9), 0); /* in no bridge domain */
+	CU_ASSERT_EQUAL(bd_mac_flush_port(t, PORT2), PF_DYN);
+	CU_ASSERT_EQUAL(bd_mac_flush_port(t, PORT2), 0);
+	CU_ASSERT_EQUAL(count_range(t, 0, 1000, PF_DYN, PORT2), 0);
+	CU_ASSERT_EQUAL(count_range(t, 0, 1500, PF_STAT, PORT2), PF_STAT); /* statics stay */
+	CU_ASSERT_EQUAL(count_range(t, 0, 0, PF_DYN, PORT1), PF_DYN);
+	CU_ASSERT_EQUAL(count_range(t, 0, 2000, PF_DYN, VTEP1), PF_DYN);
+	CU_ASSERT_EQUAL(count_range(t, 1, 0, PF_DYN, PORT3), PF_DYN);
+	CU_ASSERT_EQUAL(bd_mac_flush_port(t, PORT3), PF_DYN);
+	CU_ASSERT_EQUAL(count_range(t, 0, 0, PF_DYN, PORT1), PF_DYN); /* same MACs, other BD */
+	CU_ASSERT_EQUAL(count_range(t, 1, 500, PF_STAT, PORT3), PF_STAT);
+	struct bd_mac_stats st;
+	bd_mac_get_stats(t, &st);
+	CU_ASSERT_EQUAL(st.port_flushed, 2 * PF_DYN);
+	CU_ASSERT_EQUAL(st.aged, 0);
+	CU_ASSERT_EQUAL(st.entries, 4 * PF_STAT + 2 * PF_DYN);
+	struct bd_info bi;
+	bd_get(t, 10, &bi);
+	CU_ASSERT_EQUAL(bi.n_macs, 3 * PF_STAT + 2 * PF_DYN);
+	CU_ASSERT_EQUAL(bi.n_static_macs, 3 * PF_STAT);
+	/* relearned wherever they show up next */
+	learn_range(t, 0, 1000, PF_DYN, VTEP2);
+	CU_ASSERT_EQUAL(bd_port_bdx(t, PORT2), 0); /* a flush keeps the membership */
+	bd_table_destroy(t);
+}
+
+static void test_port_bd_del(void)
+{
+	struct bd_table *t = ports_with_macs();
+	CU_ASSERT_EQUAL(bd_del(t, 10), BD_OK);
+	CU_ASSERT_EQUAL(bd_port_bdx(t, PORT1), BD_NONE);
+	CU_ASSERT_EQUAL(bd_port_bdx(t, PORT2), BD_NONE);
+	CU_ASSERT_EQUAL(bd_port_bdx(t, PORT3), 1);
+	CU_ASSERT_EQUAL(bd_mac_flush_port(t, PORT1), 0);
+	const uint16_t *p;
+	CU_ASSERT_EQUAL(bd_ports(t, 0, &p), 0);
+	struct bd_mac_stats st;
+	bd_mac_get_stats(t, &st);
+	CU_ASSERT_EQUAL(st.entries, PF_DYN + PF_STAT);
+	/* a port of the deleted BD may join another one; a new BD at that bdx has no port */
+	CU_ASSERT_EQUAL(bd_port_add(t, 20, PORT1), BD_OK);
+	CU_ASSERT_EQUAL(bd_add(t, 30), BD_OK);
+	CU_ASSERT_EQUAL(bd_index(t, 30), 0);
+	struct bd_info bi;
+	bd_get(t, 30, &bi);
+	CU_ASSERT_EQUAL(bi.n_ports, 0);
+	CU_ASSERT_EQUAL(bi.n_macs, 0);
+	CU_ASSERT_EQUAL(bd_port_add(t, 30, PORT2), BD_OK);
+	CU_ASSERT_EQUAL(bd_port_del(t, 30, PORT1), BD_E_NOENT);
+	CU_ASSERT_EQUAL_FATAL(bd_ports(t, 1, &p), 2);
+	CU_ASSERT_EQUAL(p[0], PORT1);
+	CU_ASSERT_EQUAL(p[1], PORT3);
+	bd_table_destroy(t);
+}
+
+static void test_port_mac_limit(void)
+{
+	struct bd_table *t = table_with_bds(64, 1);
+	bd_port_add(t, 10, PORT1);
+	bd_port_add(t, 10, PORT2);
+	bd_set_mac_limit(t, 10, 3);
+	static_range(t, 10, 100, 2, PORT1); /* statics don't count */
+	learn_range(t, 0, 0, 2, PORT1);
+	learn_range(t, 0, 2, 1, VTEP1);
+	uint8_t m[6];
+	mac_n(m, 3);
+	CU_ASSERT_EQUAL(bd_mac_learn(t, 0, m, PORT2, 0), BD_MAC_LIMIT);
+	CU_ASSERT_EQUAL(bd_mac_learn(t, 0, m, VTEP1, 0), BD_MAC_LIMIT);
+	mac_n(m, 0);
+	CU_ASSERT_EQUAL(bd_mac_learn(t, 0, m, PORT2, 0), BD_MAC_MOVED); /* a move needs no room */
+	/* a flush of port 1 makes room for one; deleting port 2 for the moved one */
+	CU_ASSERT_EQUAL(bd_mac_flush_port(t, PORT1), 1);
+	learn_range(t, 0, 3, 1, PORT2);
+	mac_n(m, 4);
+	CU_ASSERT_EQUAL(bd_mac_learn(t, 0, m, PORT1, 0), BD_MAC_LIMIT);
+	CU_ASSERT_EQUAL(bd_port_del(t, 10, PORT2), BD_OK);
+	learn_range(t, 0, 4, 2, VTEP1);
+	struct bd_mac_stats st;
+	bd_mac_get_stats(t, &st);
+	CU_ASSERT_EQUAL(st.limit_drops, 3);
+	struct bd_info bi;
+	bd_get(t, 10, &bi);
+	CU_ASSERT_EQUAL(bi.n_macs, 5);
+	CU_ASSERT_EQUAL(bi.n_static_macs, 2);
+	bd_table_destroy(t);
+}
+
+static int check_port_dest(const struct bd_mac_info *mi, void *arg)
+{
+	unsigned *bad = arg;
+	/* mac_n numbering: 0 on port 1, 1 static on port 2, 2 on VTEP1 */
+	static const uint32_t want[] = {PORT1, PORT2, VTEP1};
+	uint32_t n = mi->mac[5];
+	if (n > 2 || mi->vtep != want[n] || mi->is_static != (n == 1) ||
+	    bd_dest_is_port(mi->vtep) != (n < 2))
+		(*bad)++;
+	return 0;
+}
+
+static void test_port_walk(void)
+{
+	struct bd_table *t = table_with_bds(64, 1);
+	bd_port_add(t, 10, PORT1);
+	bd_port_add(t, 10, PORT2);
+	learn_range(t, 0, 0, 1, PORT1);
+	static_range(t, 10, 1, 1, PORT2);
+	learn_range(t, 0, 2, 1, VTEP1);
+	struct mac_rec r = {.n = 0};
+	CU_ASSERT_EQUAL(bd_mac_walk(t, 10, 3000, collect_mac, &r), 0);
+	CU_ASSERT_EQUAL_FATAL(r.n, 3);
+	CU_ASSERT_EQUAL(r.m[0].vtep, PORT1);
+	CU_ASSERT_EQUAL(r.m[0].age_ms, 2000);
+	CU_ASSERT_EQUAL(r.m[1].vtep, PORT2);
+	CU_ASSERT_TRUE(r.m[1].is_static);
+	CU_ASSERT_EQUAL(r.m[2].vtep, VTEP1);
+	unsigned bad = 0;
+	CU_ASSERT_EQUAL(bd_mac_walk(t, 0, 3000, check_port_dest, &bad), 0);
+	CU_ASSERT_EQUAL(bd_mac_foreach(t, 3000, check_port_dest, &bad), 0);
+	CU_ASSERT_EQUAL(bad, 0);
+	bd_table_destroy(t);
 }
 
 static CU_TestInfo hdr_tests[] = {
@@ -1435,12 +1949,28 @@ static CU_TestInfo mac_tests[] = {
     CU_TEST_INFO_NULL,
 };
 
+static CU_TestInfo port_tests[] = {
+    {"bd_dest_is_port", test_dest_is_port},
+    {"add/del, one bridge domain per port", test_port_add_del},
+    {"sorted, BD_PORTS_MAX", test_port_sorted_bounded},
+    {"every 16-bit port: refused or found", test_port_table_bound},
+    {"learn on a port, move to a VTEP and back", test_port_learn_move},
+    {"static MAC on a port", test_port_static},
+    {"port del flushes its MACs only", test_port_del_flushes},
+    {"flush port: dynamic only", test_port_flush},
+    {"bd_del releases its ports", test_port_bd_del},
+    {"mac_limit counts port-learned MACs", test_port_mac_limit},
+    {"walk and foreach report the port", test_port_walk},
+    CU_TEST_INFO_NULL,
+};
+
 static CU_SuiteInfo suites[] = {
     {"vxlan header", NULL, NULL, NULL, NULL, hdr_tests},
     {"encap", NULL, NULL, NULL, NULL, encap_tests},
     {"bridge domain", NULL, NULL, NULL, NULL, bd_tests},
     {"peers", NULL, NULL, NULL, NULL, peer_tests},
     {"mac table", NULL, NULL, NULL, NULL, mac_tests},
+    {"l2 ports", NULL, NULL, NULL, NULL, port_tests},
     CU_SUITE_INFO_NULL,
 };
 
