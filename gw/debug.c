@@ -106,6 +106,7 @@ static uint32_t drop_area(enum gw_drop why)
 	case GW_DROP_ANYCAST_PEER:
 	case GW_DROP_MAC_STATIC_CONFLICT:
 	case GW_DROP_L2_NO_BD:
+	case GW_DROP_L2_OWN_MAC:
 	case GW_DROP_L2_SAME_PORT:
 	case GW_DROP_L2_MTU:
 	case GW_DROP_BUM_IGNORED:

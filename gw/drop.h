@@ -34,6 +34,7 @@
 	_(MAC_STATIC_CONFLICT, "mac_static_conflict",                                              \
 	  "source MAC statically bound to another VTEP or port")                                   \
 	_(L2_NO_BD, "l2_no_bridge_domain", "frame from a port of a bridge domain that is gone")    \
+	_(L2_OWN_MAC, "l2_own_mac_source", "frame from a port with the BDIF's own MAC as source")  \
 	_(L2_SAME_PORT, "l2_same_port", "destination MAC on the port the frame came from")         \
 	_(L2_MTU, "l2_mtu_exceeded", "frame larger than the egress port's MTU")                    \
 	_(BUM_IGNORED, "bum_not_flooded",                                                          \

@@ -145,6 +145,17 @@ static inline enum gw_drop gw_l2_ethertype_drop(uint16_t type, bool ip6)
 }
 
 /*
+ * A frame from a port with its bridge domain's BDIF's MAC (bdif_mac; bdif 0: none) as
+ * source: a host impersonating the gateway. Learning it would put the gateway's MAC on the
+ * port, and switching it would show the VTEPs' hosts frames the gateway never sent.
+ */
+static inline enum gw_drop gw_l2_own_src_drop(const uint8_t *src, uint16_t bdif,
+                                              const uint8_t *bdif_mac)
+{
+	return bdif && net_mac_eq(src, bdif_mac) ? GW_DROP_L2_OWN_MAC : 0;
+}
+
+/*
  * L2 gateway: how a frame from a port (or from a VTEP, to the ports) is switched. From the
  * MAC table lookup of its destination (known, dest) and where it came from (from_port: the
  * ingress port, 0 for a VTEP):

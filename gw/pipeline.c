@@ -975,6 +975,12 @@ static void l2_port_input(struct gw *gw, struct gw_pkt *p, uint16_t ifx, struct 
 	p->bdx = bdx;
 	if (gw_traced(p))
 		gw_trace_l2(gw, p, ifx);
+	uint16_t bdif = gw_bdif_for_bdx(gw, bdx);
+	enum gw_drop why = gw_l2_own_src_drop(eth->src, bdif, gw->ifs[bdif].mac);
+	if (why) {
+		gw_drop(gw, p, why);
+		return;
+	}
 	int r = bd_mac_learn(gw->bd, bdx, eth->src, ifx, gw->now_ms);
 	if (gw_traced(p))
 		gw_trace_learn(gw, p, eth->src, ifx, r);
@@ -983,12 +989,12 @@ static void l2_port_input(struct gw *gw, struct gw_pkt *p, uint16_t ifx, struct 
 	uint32_t static_dest = 0;
 	if (r == BD_MAC_STATIC)
 		bd_mac_lookup(gw->bd, bdx, eth->src, &static_dest);
-	enum gw_drop why = gw_l2_learn_drop(r, static_dest, ifx);
+	why = gw_l2_learn_drop(r, static_dest, ifx);
 	if (why) {
 		gw_drop(gw, p, why);
 		return;
 	}
-	l2_switch(gw, p, gw_bdif_for_bdx(gw, bdx), ifx, v);
+	l2_switch(gw, p, bdif, ifx, v);
 }
 
 static void eth_input_one(struct gw *gw, struct gw_pkt *p, uint16_t port_ifx, struct ip4_vec *v)

@@ -215,8 +215,11 @@ static bool fast_port_checks(const struct gw_fwd *f, const struct gw_pkt *p, uin
 	const struct gw_fwd_if *gif = &c->ifs[ifx];
 	const struct net_eth *eth = (const struct net_eth *)p->data;
 	uint32_t bdx = gif->l2_bdx;
-	return !gw_l2_eth_drop(p->len - tag_len, p->data + NET_ETH_HLEN + tag_len - 2) &&
-	       !gw_l2_src_drop(eth->src) && !gw_l2_if_down_drop(gif->up) && bdx != BD_NONE &&
+	if (gw_l2_eth_drop(p->len - tag_len, p->data + NET_ETH_HLEN + tag_len - 2) ||
+	    gw_l2_src_drop(eth->src) || gw_l2_if_down_drop(gif->up) || bdx == BD_NONE)
+		return false;
+	uint16_t bdif = c->bd[bdx].bdif;
+	return !gw_l2_own_src_drop(eth->src, bdif, c->ifs[bdif].mac) &&
 	       fast_source_ok(f, &c->bd[bdx], bdx, eth->src, ifx, now_ms);
 }
 

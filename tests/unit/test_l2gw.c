@@ -235,6 +235,14 @@ static void test_mac_move_and_static(void)
 	CU_ASSERT_EQUAL(lab_drops(&L, GW_DROP_MAC_STATIC_CONFLICT), c + 2);
 	CU_ASSERT_EQUAL(dest_of(H1), LAB_VTEP11);
 	CU_ASSERT_EQUAL(dest_of(H5), P1);
+	/* a host on a port sending as the gateway (the BDIF's MAC) is dropped, not learned */
+	uint64_t own = lab_drops(&L, GW_DROP_L2_OWN_MAC);
+	lab_from_uplink(&L, P2, F,
+	                lab_arp_frame(F, ARP_OP_REQUEST, BCAST, BDIF10_MAC, LAB_GW10,
+	                              (const uint8_t[6]){0}, IP_H4));
+	CU_ASSERT_EQUAL(L.n_cap, 0);
+	CU_ASSERT_EQUAL(lab_drops(&L, GW_DROP_L2_OWN_MAC), own + 1);
+	CU_ASSERT_EQUAL(dest_of(BDIF10_MAC), 0);
 	/* leaving the bridge domain forgets the MACs on the port, static ones too */
 	CU_ASSERT_EQUAL(gw_if_set_l2_bd(L.gw, P1, 0), GW_OK);
 	CU_ASSERT_EQUAL(dest_of(H4), 0);
