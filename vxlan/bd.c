@@ -22,19 +22,23 @@
 
 /* ---- small sorted-array helpers ---- */
 
-/* Index of the first element >= v in the ascending array a[0..n). */
-static uint32_t lower_bound_u32(const uint32_t *a, uint32_t n, uint32_t v)
-{
-	uint32_t lo = 0, hi = n;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (a[mid] < v)
-			lo = mid + 1;
-		else
-			hi = mid;
+/* Index of the first element >= v in the ascending array a[0..n): for the sorted peer
+ * (u32) and port (u16) arrays. */
+#define BD_LOWER_BOUND(name, type)                                                                 \
+	static uint32_t name(const type *a, uint32_t n, type v)                                    \
+	{                                                                                          \
+		uint32_t lo = 0, hi = n;                                                           \
+		while (lo < hi) {                                                                  \
+			uint32_t mid = lo + (hi - lo) / 2;                                         \
+			if (a[mid] < v)                                                            \
+				lo = mid + 1;                                                      \
+			else                                                                       \
+				hi = mid;                                                          \
+		}                                                                                  \
+		return lo;                                                                         \
 	}
-	return lo;
-}
+BD_LOWER_BOUND(lower_bound_u32, uint32_t)
+BD_LOWER_BOUND(lower_bound_u16, uint16_t)
 
 static bool sorted_contains(const uint32_t *a, uint32_t n, uint32_t v)
 {
@@ -647,19 +651,6 @@ size_t bd_flood_peers(const struct bd_table *t, uint32_t bdx, const uint32_t **p
 }
 
 /* ---- local ports ---- */
-
-static uint32_t lower_bound_u16(const uint16_t *a, uint32_t n, uint16_t v)
-{
-	uint32_t lo = 0, hi = n;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (a[mid] < v)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
 
 int bd_port_add(struct bd_table *t, uint32_t id, uint16_t port)
 {
