@@ -129,8 +129,9 @@ static void fast_sw_take(struct gw_fast *w, const struct gw_fwd_cfg *c, struct g
 	p->data += sw->off + sw->tag_len;
 	p->len -= sw->off + sw->tag_len;
 	struct gw_fast_cnt *k = w->cnt;
-	count(gw_bd_cnt_claim(k->bd, sw->bdx, c->bd[sw->bdx].id), 1, p->len, false);
-	count(gw_bd_cnt_claim(k->bd, sw->bdx, c->bd[sw->bdx].id), 1, p->len, true);
+	struct gw_if_counters *bc = gw_bd_cnt_claim(k->bd, sw->bdx, c->bd[sw->bdx].id);
+	count(bc, 1, p->len, false);
+	count(bc, 1, p->len, true);
 	if (sw->from_port) {
 		count(&k->ifs[sw->from_port], 1, p->len, false);
 		gw_cnt_add(&k->c.rx_eth, 1);
