@@ -92,6 +92,16 @@ unsigned lab_eth(uint8_t *buf, const uint8_t *dst, const uint8_t *src, uint16_t 
 	return NET_ETH_HLEN;
 }
 
+unsigned lab_tag_frame(uint8_t *f, unsigned n, uint16_t tci)
+{
+	memmove(f + 16, f + 12, n - 12);
+	f[12] = 0x81;
+	f[13] = 0x00;
+	f[14] = (uint8_t)(tci >> 8);
+	f[15] = (uint8_t)tci;
+	return n + NET_VLAN_HLEN;
+}
+
 unsigned lab_ip(uint8_t *buf, uint32_t src, uint32_t dst, uint8_t proto, uint8_t ttl, uint16_t plen,
                 bool df)
 {

@@ -73,6 +73,9 @@ void lab_reset_capture(struct lab *lab);
 
 /* Frame builders: each writes into buf and returns the length. */
 unsigned lab_eth(uint8_t *buf, const uint8_t *dst, const uint8_t *src, uint16_t type);
+/* Inserts an 802.1Q tag (TPID 0x8100, TCI tci) after the MACs of the untagged frame f of n
+ * bytes, in place (f has room for 4 more); returns the new length. */
+unsigned lab_tag_frame(uint8_t *f, unsigned n, uint16_t tci);
 /* IPv4 header (20 bytes, valid checksum) for a payload of plen bytes. */
 unsigned lab_ip(uint8_t *buf, uint32_t src, uint32_t dst, uint8_t proto, uint8_t ttl, uint16_t plen,
                 bool df);

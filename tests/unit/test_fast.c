@@ -1356,15 +1356,6 @@ static const uint8_t *up_mac(uint16_t vlan)
 	return vlan == 200 ? MAC200 : lab_up0_mac;
 }
 
-/* Inserts an 802.1Q tag (TPID 0x8100, TCI tci) after the MACs of frame f (n bytes). */
-static unsigned tag_frame(uint8_t *f, unsigned n, uint16_t tci)
-{
-	memmove(f + 16, f + 12, n - 12);
-	f[12] = 0x81, f[13] = 0x00;
-	f[14] = (uint8_t)(tci >> 8), f[15] = (uint8_t)tci;
-	return n + NET_VLAN_HLEN;
-}
-
 /* Sets the VLAN id of the tagged frame f, keeping the priority bits. */
 static void set_vid(uint8_t *f, uint16_t vid)
 {
@@ -1381,7 +1372,7 @@ static void upf_flow(struct upf *u, const struct uphost *from, uint32_t dst, uin
 	u->len = frame_l4(u->b, &h, dst, proto, sport, dport, plen, ttl);
 	memcpy(u->b, up_mac(from->vlan), 6); /* to its interface, not to a BDIF */
 	if (from->vlan)
-		u->len = tag_frame(u->b, u->len, from->vlan);
+		u->len = lab_tag_frame(u->b, u->len, from->vlan);
 }
 
 /* The IPv4 header of frame b, tagged or not. */
@@ -1396,7 +1387,7 @@ static void learn_up(const struct uphost *h, uint32_t gw_ip)
 	uint8_t f[80];
 	unsigned n = lab_arp_frame(f, ARP_OP_REQUEST, NULL, h->mac, h->ip, NULL, gw_ip);
 	if (h->vlan)
-		n = tag_frame(f, n, h->vlan);
+		n = lab_tag_frame(f, n, h->vlan);
 	lab_reset_capture(&L);
 	lab_from_uplink(&L, L.up0, f, n);
 	CU_ASSERT_EQUAL(L.n_cap, 1); /* answered, so learned */
@@ -1541,7 +1532,7 @@ static void test_up_equiv_from_uplink(void)
 	upf_flow(&U[n], &V1, V2.ip, PROTO_UDP, 7, 7, 20, 64);
 	U[n++].b[14] |= 0xb0; /* 11: PCP 5 and DEI: not the VLAN, not copied out */
 	upf_flow(&U[n], &FAR, H1.ip, PROTO_UDP, 7, 7, 20, 64);
-	U[n].len = tag_frame(U[n].b, U[n].len, 0xe000); /* 12: priority-tagged: up0's */
+	U[n].len = lab_tag_frame(U[n].b, U[n].len, 0xe000); /* 12: priority-tagged: up0's */
 	n++;
 	upf_flow(&U[n++], &R, IP_FAR, PROTO_UDP, 5, 6, 40, 64); /* back out of up0 */
 	CU_ASSERT_EQUAL(check_same_eth(U, n), n);
@@ -1705,7 +1696,7 @@ static void test_up_punt_l2(void)
 	f[12] = 0x88, f[13] = 0xa8;
 	CU_ASSERT(up_punted_frame("802.1ad outer tag", f, n));
 	n = upf_copy(f, &tagged);
-	n = tag_frame(f, n, 100); /* VLAN 100 outside, 100 inside */
+	n = lab_tag_frame(f, n, 100); /* VLAN 100 outside, 100 inside */
 	CU_ASSERT(up_punted_frame("QinQ", f, n));
 
 	n = upf_copy(f, &tagged);
@@ -1729,7 +1720,7 @@ static void test_up_punt_l2(void)
 	n = lab_arp_frame(f, ARP_OP_REQUEST, NULL, R.mac, R.ip, NULL, LAB_UP);
 	CU_ASSERT(up_punted_frame("broadcast ARP", f, n));
 	n = lab_arp_frame(f, ARP_OP_REQUEST, NULL, V1.mac, V1.ip, NULL, IP_V100GW);
-	CU_ASSERT(up_punted_frame("broadcast ARP in VLAN 100", f, tag_frame(f, n, 100)));
+	CU_ASSERT(up_punted_frame("broadcast ARP in VLAN 100", f, lab_tag_frame(f, n, 100)));
 	n = lab_arp_frame(f, ARP_OP_REPLY, lab_up0_mac, R.mac, R.ip, lab_up0_mac, LAB_UP);
 	CU_ASSERT(up_punted_frame("ARP to up0's MAC", f, n));
 	n = upf_copy(f, &untagged);
@@ -1964,6 +1955,23 @@ static void fast_fold_up(const struct upf *u, unsigned nu, const struct vxp *x, 
 }
 
 /*
+ * What the fast path counts for the same input as the pipeline (u on up0's netdev, x from
+ * the underlay), folded into cleared totals and read into *view; returns the fold's state
+ * (free it), for a second fold of what moved since.
+ */
+static struct gw_fast_cnt *fast_view_up(const struct upf *u, unsigned nu, const struct vxp *x,
+                                        unsigned nx, struct cnt_view *view)
+{
+	gw_clear_counters(L.gw);
+	snap();
+	struct gw_fast_cnt *seen = calloc(1, sizeof(*seen));
+	CU_ASSERT_FATAL(seen != NULL);
+	fast_fold_up(u, nu, x, nx, seen);
+	read_counters(view);
+	return seen;
+}
+
+/*
  * rx_eth, tx_eth and the uplinks' counters as the pipeline counts them: a frame in by its
  * length after the tag is taken off (padding included), a frame out with its tag.
  */
@@ -1993,7 +2001,7 @@ static void test_up_counters(void)
 	}
 	/* priority-tagged: up0's, counted without its tag too */
 	upf_flow(&U[nu], &FAR, H1.ip, PROTO_UDP, 8, 9, 100, 64);
-	U[nu].len = tag_frame(U[nu].b, U[nu].len, 0x6000);
+	U[nu].len = lab_tag_frame(U[nu].b, U[nu].len, 0x6000);
 	rx0 += U[nu++].len - NET_VLAN_HLEN;
 	for (unsigned i = 0; i < 6; i++) {
 		const struct host *from = i & 1 ? &H2 : &H1;
@@ -2026,12 +2034,7 @@ static void test_up_counters(void)
 	CU_ASSERT_EQUAL(by_pipeline.up0.tx_bytes, tx0);
 	CU_ASSERT_EQUAL(by_pipeline.v200.rx_pkts + by_pipeline.v100.tx_pkts, 0);
 
-	gw_clear_counters(L.gw);
-	snap();
-	struct gw_fast_cnt *seen = calloc(1, sizeof(*seen));
-	CU_ASSERT_FATAL(seen != NULL);
-	fast_fold_up(U, nu, X, nx, seen);
-	read_counters(&by_fast);
+	struct gw_fast_cnt *seen = fast_view_up(U, nu, X, nx, &by_fast);
 	CU_ASSERT(same_view(&by_pipeline, &by_fast));
 	CU_ASSERT_EQUAL(by_fast.c.rx_eth, nu);
 	CU_ASSERT_EQUAL(by_fast.c.tx_eth, to_up);
@@ -2065,7 +2068,7 @@ static void l2_frame_to(struct upf *u, const uint8_t *dst, const uint8_t *src, u
 	u->len = frame_l4(u->b, &h, dst_ip, PROTO_UDP, sport, 9, plen, 64);
 	memcpy(u->b, dst, 6);
 	if (vlan)
-		u->len = tag_frame(u->b, u->len, vlan);
+		u->len = lab_tag_frame(u->b, u->len, vlan);
 }
 
 static void l2_frame(struct upf *u, const uint8_t *dst, const uint8_t *src, uint16_t vlan,
@@ -2121,17 +2124,11 @@ static void test_l2_switch(void)
 	CU_ASSERT_EQUAL(p3.rx_pkts, 12);
 	CU_ASSERT_EQUAL(by_pipeline.c.routed, 4);
 	CU_ASSERT_EQUAL(p3.tx_pkts, 4 + 2);
-	gw_clear_counters(L.gw);
-	snap();
-	struct gw_fast_cnt *seen = calloc(1, sizeof(*seen));
-	CU_ASSERT_FATAL(seen != NULL);
-	fast_fold_up(U, nu, X, nx, seen);
-	read_counters(&by_fast);
+	free(fast_view_up(U, nu, X, nx, &by_fast));
 	CU_ASSERT(same_view(&by_pipeline, &by_fast));
 	struct gw_if_counters f3 = if_cnt(P300), f4 = if_cnt(P301);
 	CU_ASSERT_EQUAL(memcmp(&p3, &f3, sizeof(p3)), 0);
 	CU_ASSERT_EQUAL(memcmp(&p4, &f4, sizeof(p4)), 0);
-	free(seen);
 	CU_ASSERT_EQUAL(check_same_eth(U, nu), nu);
 	CU_ASSERT_EQUAL(check_same_vx(X, nx), nx);
 
@@ -2234,7 +2231,7 @@ static void upf_flow6(struct upf *u, const struct uphost *from, struct in6_addr 
 	struct in6_addr src = up6(from);
 	u->len = frame6(u->b, up_mac(from->vlan), from->mac, &src, &dst, nxt, sport, plen, hlim);
 	if (from->vlan)
-		u->len = tag_frame(u->b, u->len, from->vlan);
+		u->len = lab_tag_frame(u->b, u->len, from->vlan);
 }
 
 /* Neighbour h (address a on ifx) REACHABLE, as after an NS answered by a solicited NA. */
@@ -2509,7 +2506,7 @@ static void test_v6_punt_ingress(void)
 	struct upf u2;
 	struct in6_addr v2 = a6(0x200, 0xa), h1 = host6(&H1);
 	u2.len = frame6(u2.b, MAC200, V2.mac, &v2, &h1, NET_IPPROTO_UDP, 1, 8, 64);
-	u2.len = tag_frame(u2.b, u2.len, 200);
+	u2.len = lab_tag_frame(u2.b, u2.len, 200);
 	CU_ASSERT(up_punted("from an interface without IPv6", &u2));
 	/* bdif10 loses IPv6 */
 	struct in6_addr gw10 = a6(0x10, 1);

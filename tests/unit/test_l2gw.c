@@ -49,17 +49,6 @@ static void teardown(void)
 	lab_fini(&L);
 }
 
-/* frame with an 802.1Q tag of vlan inserted after the MACs (in place, buf big enough) */
-static unsigned tag(uint8_t *buf, unsigned len, uint16_t vlan)
-{
-	memmove(buf + 16, buf + 12, len - 12);
-	buf[12] = 0x81;
-	buf[13] = 0x00;
-	buf[14] = (uint8_t)(vlan >> 8);
-	buf[15] = (uint8_t)vlan;
-	return len + 4;
-}
-
 /* a UDP frame of plen payload bytes (checksum 0: not checked on the way) */
 static unsigned udp_frame(uint8_t *buf, const uint8_t *dst, const uint8_t *src, uint32_t sip,
                           uint32_t dip, uint16_t plen)
@@ -77,7 +66,7 @@ static void from_p1(const uint8_t *frame, unsigned len)
 {
 	uint8_t b[2048];
 	memcpy(b, frame, len);
-	lab_from_uplink(&L, P1, b, tag(b, len, 100));
+	lab_from_uplink(&L, P1, b, lab_tag_frame(b, len, 100));
 }
 
 /* frames captured out of uplink ifx (underlay: 0 with outer_dst vtep) */

@@ -550,17 +550,6 @@ static void add_subifs(void)
 	CU_ASSERT_EQUAL(gw_if_addr_add(L.gw, SUB200, IP_V200GW, 24), GW_OK);
 }
 
-/* Writes an 802.1Q tag (TPID 0x8100, TCI) into an untagged frame f of n bytes. */
-static unsigned tag_frame(uint8_t *f, unsigned n, uint16_t tci)
-{
-	memmove(f + 16, f + 12, n - 12);
-	f[12] = 0x81;
-	f[13] = 0x00;
-	f[14] = (uint8_t)(tci >> 8);
-	f[15] = (uint8_t)tci;
-	return n + 4;
-}
-
 static uint64_t if_rx(uint16_t ifx)
 {
 	struct gw_if_info i;
@@ -574,7 +563,7 @@ static void test_dot1q_routed_between_vlans(void)
 	CU_ASSERT_EQUAL(arp_static_add(gw_arp(L.gw), SUB200, IP_V200H, HV200), 0);
 	uint8_t f[200];
 	unsigned n = lab_ping_frame(f, lab_up0_mac, HV100, IP_V100H, IP_V200H, 64, 16, true);
-	unsigned tn = tag_frame(f, n, 0x2000 | 100); /* PCP 1: ignored */
+	unsigned tn = lab_tag_frame(f, n, 0x2000 | 100); /* PCP 1: ignored */
 	lab_from_uplink(&L, L.up0, f, tn);
 	CU_ASSERT_EQUAL_FATAL(L.n_cap, 1);
 	const struct lab_frame *c = &L.cap[0];
@@ -603,7 +592,7 @@ static void test_dot1q_to_vxlan_and_back(void)
 	/* VLAN 100 -> H1 behind VTEP .11: the tag does not leak into the VXLAN frame */
 	uint8_t f[200];
 	unsigned n = lab_ping_frame(f, lab_up0_mac, HV100, IP_V100H, IP_H1, 64, 16, true);
-	lab_from_uplink(&L, L.up0, f, tag_frame(f, n, 100));
+	lab_from_uplink(&L, L.up0, f, lab_tag_frame(f, n, 100));
 	CU_ASSERT_EQUAL_FATAL(L.n_cap, 1);
 	const uint8_t *in = check_outer(&L.cap[0], LAB_VTEP11, 5000);
 	CU_ASSERT_EQUAL(L.cap[0].len, 36 + n);
@@ -628,7 +617,7 @@ static void test_dot1q_arp(void)
 	/* a request for 198.18.100.1 in VLAN 100: answered in VLAN 100 */
 	uint8_t f[200];
 	unsigned n = lab_arp_frame(f, ARP_OP_REQUEST, NULL, HV100, IP_V100H, NULL, IP_V100GW);
-	lab_from_uplink(&L, L.up0, f, tag_frame(f, n, 100));
+	lab_from_uplink(&L, L.up0, f, lab_tag_frame(f, n, 100));
 	CU_ASSERT_EQUAL_FATAL(L.n_cap, 1);
 	const struct lab_frame *c = &L.cap[0];
 	CU_ASSERT_EQUAL(c->ifx, SUB100);
@@ -643,7 +632,7 @@ static void test_dot1q_arp(void)
 	/* the same request in VLAN 200 is for none of its addresses: off-link there */
 	lab_reset_capture(&L);
 	n = lab_arp_frame(f, ARP_OP_REQUEST, NULL, HV100, IP_V100H, NULL, IP_V100GW);
-	lab_from_uplink(&L, L.up0, f, tag_frame(f, n, 200));
+	lab_from_uplink(&L, L.up0, f, lab_tag_frame(f, n, 200));
 	CU_ASSERT_EQUAL(L.n_cap, 0);
 	CU_ASSERT_EQUAL(lab_drops(&L, GW_DROP_ARP_OFFLINK), 1);
 	/* gateway-originated traffic (the ARP request for an unknown neighbour) is tagged */
@@ -678,20 +667,20 @@ static void test_dot1q_unknown_and_malformed(void)
 	unsigned n = lab_ping_frame(f, lab_up0_mac, HV100, IP_V100H, IP_V100GW, 64, 16, true);
 	memcpy(g, f, n);
 	/* a VLAN with no sub-interface */
-	expect_uplink_drop(L.up0, g, tag_frame(g, n, 300), GW_DROP_VLAN_UNKNOWN);
+	expect_uplink_drop(L.up0, g, lab_tag_frame(g, n, 300), GW_DROP_VLAN_UNKNOWN);
 	memcpy(g, f, n);
-	expect_uplink_drop(L.up0, g, tag_frame(g, n, 4095), GW_DROP_VLAN_UNKNOWN);
+	expect_uplink_drop(L.up0, g, lab_tag_frame(g, n, 4095), GW_DROP_VLAN_UNKNOWN);
 	/* QinQ: an 802.1ad outer tag, or a second 802.1Q tag inside VLAN 100 */
 	memcpy(g, f, n);
-	unsigned tn = tag_frame(g, n, 100);
+	unsigned tn = lab_tag_frame(g, n, 100);
 	g[12] = 0x88, g[13] = 0xa8;
 	expect_uplink_drop(L.up0, g, tn, GW_DROP_VLAN_TAGGED);
 	memcpy(g, f, n);
-	tn = tag_frame(g, tag_frame(g, n, 7), 100);
+	tn = lab_tag_frame(g, lab_tag_frame(g, n, 7), 100);
 	expect_uplink_drop(L.up0, g, tn, GW_DROP_VLAN_TAGGED);
 	/* a tag cut short */
 	memcpy(g, f, n);
-	tag_frame(g, n, 100);
+	lab_tag_frame(g, n, 100);
 	expect_uplink_drop(L.up0, g, 16, GW_DROP_FRAME_SHORT);
 	/* a sub-interface without encapsulation is down and gets nothing */
 	CU_ASSERT_EQUAL(gw_if_set_dot1q(L.gw, SUB100, 0), GW_OK);
@@ -699,13 +688,13 @@ static void test_dot1q_unknown_and_malformed(void)
 	CU_ASSERT_FATAL(gw_if_get(L.gw, SUB100, &info));
 	CU_ASSERT(!info.up && info.admin_up && info.subif && info.vlan == 0);
 	memcpy(g, f, n);
-	expect_uplink_drop(L.up0, g, tag_frame(g, n, 100), GW_DROP_VLAN_UNKNOWN);
+	expect_uplink_drop(L.up0, g, lab_tag_frame(g, n, 100), GW_DROP_VLAN_UNKNOWN);
 	/* priority-tagged (VLAN 0) is untagged: up0's, answered untagged */
 	memcpy(g, f, n);
 	unsigned m = lab_ping_frame(g, lab_up0_mac, lab_upnh_mac, LAB_UPNH, LAB_UP, 64, 16, true);
 	CU_ASSERT_EQUAL(arp_static_add(gw_arp(L.gw), L.up0, LAB_UPNH, lab_upnh_mac), 0);
 	lab_reset_capture(&L);
-	lab_from_uplink(&L, L.up0, g, tag_frame(g, m, 0xe000));
+	lab_from_uplink(&L, L.up0, g, lab_tag_frame(g, m, 0xe000));
 	CU_ASSERT_EQUAL_FATAL(L.n_cap, 1);
 	CU_ASSERT_EQUAL(L.cap[0].ifx, L.up0);
 	CU_ASSERT_EQUAL(L.cap[0].len, m);
@@ -728,14 +717,14 @@ static void test_dot1q_without_parent(void)
 	expect_uplink_drop(sub, f, n, GW_DROP_VLAN_UNKNOWN);
 	/* VLAN 5 of up9 is answered; VLAN 5 of up0 is another segment */
 	CU_ASSERT_EQUAL(arp_static_add(gw_arp(L.gw), sub, IP_V100H, HV100), 0);
-	unsigned tn = tag_frame(f, n, 5);
+	unsigned tn = lab_tag_frame(f, n, 5);
 	lab_reset_capture(&L);
 	lab_from_uplink(&L, sub, f, tn);
 	CU_ASSERT_EQUAL_FATAL(L.n_cap, 1);
 	CU_ASSERT_EQUAL(L.cap[0].ifx, sub);
 	CU_ASSERT_EQUAL(lab_rd32(L.cap[0].bytes + 12), 0x81000005u);
 	n = lab_ping_frame(f, lab_up0_mac, HV100, IP_V100H, IP_V100GW, 64, 16, true);
-	expect_uplink_drop(L.up0, f, tag_frame(f, n, 5), GW_DROP_VLAN_UNKNOWN);
+	expect_uplink_drop(L.up0, f, lab_tag_frame(f, n, 5), GW_DROP_VLAN_UNKNOWN);
 	/* deleting the sub-interface frees its VLAN and its netdev */
 	CU_ASSERT_EQUAL(gw_if_del(L.gw, sub), GW_OK);
 	CU_ASSERT_EQUAL_FATAL(gw_eth_add(L.gw, "up9.6", lab_up0_mac, &sub), GW_OK);
