@@ -144,6 +144,7 @@ static uint32_t drop_area(enum gw_drop why)
 	case GW_DROP_ICMP_BAD:
 	case GW_DROP_NO_ROUTE:
 	case GW_DROP_NULL_ROUTE:
+	case GW_DROP_ACL_DENY:
 	case GW_DROP_TTL_EXPIRED:
 	case GW_DROP_MTU_DF:
 	case GW_DROP_FRAG_FAILED:

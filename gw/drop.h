@@ -58,6 +58,7 @@
 	_(LOCAL_PROTO, "local_unhandled", "packet to the gateway it does not answer")              \
 	_(ICMP_BAD, "icmp_malformed", "ICMP to the gateway truncated or bad checksum")             \
 	_(NO_ROUTE, "no_route", "no route to destination")                                         \
+	_(ACL_DENY, "acl_deny", "denied by an access list (an entry or the implicit deny)")        \
 	_(NULL_ROUTE, "null_route", "route to null0")                                              \
 	_(TTL_EXPIRED, "ttl_expired", "TTL expired in transit")                                    \
 	_(MTU_DF, "mtu_exceeded_df", "larger than egress MTU with DF set")                         \

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "acl/acl.h"
 #include "arp/arp.h"
 #include "fib/fib.h"
 #include "fib/fib6.h"
@@ -167,6 +168,32 @@ int gw_if_set_dot1q(struct gw *gw, uint16_t ifx, uint16_t vlan);
  */
 int gw_if_set_l2_bd(struct gw *gw, uint16_t ifx, uint32_t bd_id);
 int gw_if_del(struct gw *gw, uint16_t ifx);
+/*
+ * Access lists (acl/acl.h). A list is named per family (IPv4 and IPv6 names are apart);
+ * gw_acl_set creates it or replaces its entries (sorted by sequence number) at once: the
+ * new classifier is built before anything changes, so no packet sees half a list, and
+ * entries that stay (acl_rule_same) keep their counters. GW_E_INVAL for a bad name or
+ * more than ACL_ENTRIES_MAX entries, GW_E_FULL past GW_ACL_MAX lists, GW_E_NOMEM.
+ * gw_acl_del: GW_E_BUSY while an interface uses the list, GW_E_NOENT when there is none.
+ */
+#define GW_ACL_MAX 512 /* lists, both families */
+int gw_acl_set(struct gw *gw, int fam, const char *name, const struct acl_rule *r, unsigned n);
+int gw_acl_del(struct gw *gw, int fam, const char *name);
+/*
+ * Applies list `name` (NULL: none) of family fam to interface ifx in direction dir (enum
+ * acl_dir): routed packets of that family arriving on ifx (ACL_IN) or leaving by it
+ * (ACL_OUT) are filtered; on an L2 port, the IP frames it receives or sends. Packets to
+ * and from the gateway itself (ping, ARP, ND, RAs) are not. GW_E_NOENT: no such list.
+ */
+int gw_if_set_acl(struct gw *gw, uint16_t ifx, int fam, int dir, const char *name);
+/* The list applied to ifx (NULL: none). */
+const char *gw_if_acl(const struct gw *gw, uint16_t ifx, int fam, int dir);
+/* The current classifier of a list (its entries, counters: acl/acl.h); NULL: no list. */
+const struct acl_cls *gw_acl_cls(const struct gw *gw, int fam, const char *name);
+/* The names of the lists of family fam in name order, at most max; returns how many exist. */
+unsigned gw_acl_names(const struct gw *gw, int fam, const char **names, unsigned max);
+/* Clears the counters of list `name` (NULL: every list of the family). GW_E_NOENT. */
+int gw_acl_clear(struct gw *gw, int fam, const char *name);
 uint16_t gw_if_by_name(const struct gw *gw, const char *name); /* "bdif10", "up0"; 0 = none */
 uint16_t gw_bdif_of(const struct gw *gw, uint32_t bd_id);      /* 0 = none */
 int gw_if_addr_add(struct gw *gw, uint16_t ifx, uint32_t addr, uint8_t len);
