@@ -54,6 +54,8 @@
 #   lab_has_line TOK...        stdin has a line holding every TOK as a whole word
 #   lab_flush_neigh            flush ARP caches and route caches of hosts and ext
 #   lab_tshark NAME ARGS...    tshark -r on a capture (no IP reassembly)
+#   lab_rx_snap NS FILE, lab_rx_expect NS FILE "KEY=N ..."   what NS's kernel received
+#                              (its SNMP counters) moved by exactly N: see "exact delivery"
 #   lab_host_mac h1            the MAC of h1's eth0
 #   gw_start CONFIG [ARGS]     start vxgwd in $P-gw, wait (max 10 s) until the CLI answers
 #   gw_stop                    SIGTERM, wait max 5 s (then SIGKILL); exit status in $GW_EXIT
@@ -667,6 +669,29 @@ _lab_csum_same() {
     [ "$now" = "${_LAB_CSUM[$ns]:-0}" ] || ok=1
   done
   return $ok
+}
+
+# lab_rx_snap NS FILE / lab_rx_expect NS FILE "KEY=N ...": what NS's kernel received since
+# the snapshot, by its counters (KEY: Proto.Name of /proc/net/snmp, e.g. Tcp.InSegs,
+# Icmp.InEchos, Udp.NoPorts, or a name of /proc/net/snmp6, e.g. Icmp6InEchos): each KEY moved
+# by exactly N; prints every one. (Tcp.* counts IPv4 and IPv6 alike.)
+lab_rx_counts() {
+  lab_exec "$1" cat /proc/net/snmp /proc/net/snmp6 | awk '
+    NF == 2 && $1 !~ /:$/ { print $1, $2; next }
+    $1 == prev { for (i = 2; i <= NF; i++) print p h[i], $i; prev = ""; next }
+    { prev = $1; p = substr($1, 1, length($1) - 1) "."; for (i = 2; i <= NF; i++) h[i] = $i }'
+}
+lab_rx_snap() { lab_rx_counts "$1" >"$2"; }
+lab_rx_expect() {
+  local ns=$1 snap=$2 want=$3
+  lab_rx_counts "$ns" | awk -v ns="$ns" -v want="$want" '
+    NR == FNR { was[$1] = $2; next }
+    { now[$1] = $2 }
+    END { n = split(want, w, " ")
+          for (i = 1; i <= n; i++) { split(w[i], kv, "="); d = now[kv[1]] - was[kv[1]]
+            printf "%s received: %s +%d (expected %s)\n", ns, kv[1], d, kv[2]
+            if (!(kv[1] in now) || d != kv[2]) bad = 1 }
+          exit bad }' "$snap" -
 }
 
 # _lab_reap PID SECONDS: waits up to SECONDS for background job PID (a receiver whose sender
