@@ -9,6 +9,7 @@ test_pkgs=(iproute2 iputils-ping arping iperf3 tcpdump tshark python3 python3-sc
            openssh-server openssh-client valgrind clang hyperfine procps psmisc ethtool
            netsniff-ng openssl curl
            radvd ndisc6 traceroute iputils-tracepath # IPv6: RAs of the kernel twin, rdisc6, paths
+           nftables # the kernel twin of the access-list tests (tests/e2e/test_acl.sh)
            libclang-rt-dev) # libFuzzer and the sanitizer runtimes of clang (tests/fuzz)
 pkgs=("${build_pkgs[@]}")
 [ "$what" = test ] && pkgs+=("${test_pkgs[@]}")
