@@ -15,11 +15,12 @@
 # it filters what h1 sends to h2 and nothing of what h2 sends to h1. Every count is exact:
 # each entry's and the implicit deny's matches move by exactly what was sent (those not named
 # by 0), `acl_deny` by the denied packets, and the hosts' kernels count what reached them:
-#   1. TCP 80 passes: iperf3 -s -p 80 on h2 (1 s), and an exact transfer on port 80
-#      (tcpxfer.py, lab_tcp_exact); N connects to a closed port 80 are refused by h2 (entry 10)
+#   1. TCP 80 passes: iperf3 -s -p 80 on h2 (1 s); an exact transfer to port 80 (tcpxfer.py,
+#      lab_tcp_exact: bytes, checksums where it arrives) with the list out; N connects to a
+#      closed port 80 are refused by h2 (entry 10)
 #   2. TCP 22 is dropped: N connects time out, h2 receives nothing (entry 50, `acl_deny`)
-#   3. N bare ACKs to port 22 pass (entry 20, established); a connection h2 -> h1 works, h1's
-#      side of it permitted by entry 20
+#   3. N bare ACKs to port 22 pass (entry 20, established); with the list in, an exact
+#      transfer on a connection opened by h2 (h1's side of it permitted by entry 20)
 #   4. ping h1 -> h2: N replies (entry 30 counts the N requests; the replies come back
 #      unfiltered); ping h2 -> h1: no reply (h1's echo replies: entry 50)
 #   5. UDP 5500 to h2: none arrives (entry 40); UDP 7000: none (entry 50)
@@ -43,7 +44,7 @@
 # exit: 0 all passed, 1 a check failed, 77 skipped (not root, or vxgwd not built).
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lab.sh"
-lab_start 150 "$0" "$@"
+lab_start 170 "$0" "$@"
 
 N=10 # probes of each kind
 declare -A H1=([4]=${LAB_HOST[1]} [6]=${LAB_PFX6[1]}50)
@@ -263,27 +264,6 @@ _acl_reached() { # FAM LIST WANT (stdin: _acl_moved): every named entry reached 
     BEGIN { n = split(want, w, " "); for (i = 1; i <= n; i++) { split(w[i], kv, "="); wantv[kv[1]] = kv[2] } }
     $1 == fam && $2 == list && ($3 in wantv) { v = wantv[$3] == "+" ? 1 : wantv[$3]; if ($4 < v) short = 1 }
     END { exit short }'
-}
-
-# the hosts' kernel counters: lab_rx_snap NS FILE; lab_rx_expect NS FILE "KEY=N ..." (keys
-# Proto.Name from /proc/net/snmp, e.g. Tcp.InSegs, and the names of /proc/net/snmp6)
-lab_rx_counts() {
-  lab_exec "$1" cat /proc/net/snmp /proc/net/snmp6 | awk '
-    NF == 2 && $1 !~ /:$/ { print $1, $2; next }
-    $1 == prev { for (i = 2; i <= NF; i++) print p h[i], $i; prev = ""; next }
-    { prev = $1; p = substr($1, 1, length($1) - 1) "."; for (i = 2; i <= NF; i++) h[i] = $i }'
-}
-lab_rx_snap() { lab_rx_counts "$1" >"$2"; }
-lab_rx_expect() {
-  local ns=$1 snap=$2 want=$3
-  lab_rx_counts "$ns" | awk -v ns="$ns" -v want="$want" '
-    NR == FNR { was[$1] = $2; next }
-    { now[$1] = $2 }
-    END { n = split(want, w, " ")
-          for (i = 1; i <= n; i++) { split(w[i], kv, "="); d = now[kv[1]] - was[kv[1]]
-            printf "%s received: %s +%d (expected %s)\n", ns, kv[1], d, kv[2]
-            if (d != kv[2]) bad = 1 }
-          exit bad }' "$snap" -
 }
 
 # --- traffic -------------------------------------------------------------------------------------
