@@ -540,9 +540,9 @@ acl_log() { # log lines of entry 50 for TCP h1 -> h2:22, IPv4 and IPv6, out on b
   for l in "ip WEB out bdif20 ${H1[4]} ${H2[4]}" "ip WEB in bdif10 ${H1[4]} ${H2[4]}" \
     "ipv6 WEB6 out bdif20 [${H1[6]}] [${H2[6]}]" "ipv6 WEB6 in bdif10 [${H1[6]}] [${H2[6]}]"; do
     read -r fam list dir ifc src dst <<<"$l"
-    grep -F "$fam access-list $list entry 50 denied $dir $ifc: proto 6 $src:" "$GW_LOG" |
+    grep -F "$fam access-list $list entry 50 denied $dir $ifc: tcp $src:" "$GW_LOG" |
       grep -F " -> $dst:22" | grep -E ':22$' | tail -n 1 | grep . ||
-      { echo "no log line: $fam access-list $list entry 50 denied $dir $ifc: proto 6 $src:PORT -> $dst:22"; rc=1; }
+      { echo "no log line: $fam access-list $list entry 50 denied $dir $ifc: tcp $src:PORT -> $dst:22"; rc=1; }
   done
   return $rc
 }
