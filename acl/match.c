@@ -28,16 +28,37 @@ enum { F_SRC, F_DST, F_SPORT, F_DPORT, F_RANGES }; /* the interval fields */
 #define BUCKETS_LG 12          /* the direct index: at most 2^12 buckets a field */
 #define CHUNK      16          /* keys a batch looks up together */
 
+/*
+ * A window of the index: 2^lg buckets of 2^shift keys from base << shift, over the
+ * boundaries of intervals first..last (keys below the window are in interval first,
+ * above it in last). A bucket's slot holds its bitmap when one interval covers the
+ * bucket (most do: one load less than going through the interval); else the first of the
+ * intervals it overlaps and how many boundaries follow inside it, up to PICK_MAX, which
+ * the key is compared with (a fixed number of comparisons, no loop to mispredict); else a
+ * window of its own.
+ */
+struct window {
+	u128 base;
+	uint32_t slots;        /* where its buckets' slots start */
+	uint16_t below, above; /* the bitmaps of keys below and above the window */
+	uint8_t shift, lg;
+};
+
+#define SLOT_BITMAP 0x80000000u /* | bitmap */
+#define SLOT_WINDOW 0x40000000u /* | window */
+#define SLOT_PICK   16          /* else: first interval | boundaries to compare << 16 */
+#define PICK_MAX    3           /* more boundaries in a bucket: a window of its own */
+#define SLOT_NONE   0xffffffffu /* out of memory while building */
+
 /* One interval field: the boundaries (the first is 0), their bitmaps and their index. */
 struct field {
-	unsigned nb;      /* intervals */
-	uint32_t *b32;    /* boundaries of a field of 32 bits or less */
-	u128 *b128;       /* or of 128 bits (IPv6 addresses) */
-	uint16_t *bitmap; /* interval -> bitmap */
-	uint16_t *top;    /* bucket -> the interval holding its start; buckets + 1 */
-	unsigned buckets; /* a power of two */
-	unsigned shift;   /* the bits below a bucket */
-	u128 base;        /* the first bucket, as key >> shift */
+	unsigned nb;        /* intervals */
+	uint32_t *b32;      /* boundaries of a field of 32 bits or less */
+	u128 *b128;         /* or of 128 bits (IPv6 addresses) */
+	uint16_t *bitmap;   /* interval -> bitmap */
+	struct window *win; /* the first one covers every key */
+	uint32_t *slot;
+	unsigned nwin, wcap, nslot, scap;
 };
 
 struct acl_match {
@@ -47,12 +68,10 @@ struct acl_match {
 	bool wide;       /* IPv6: 128-bit addresses */
 	uint64_t *pool;  /* the distinct bitmaps, stride words each */
 	unsigned pooled, pool_cap;
-	/* the fields the entries restrict (the others match every key) */
-	unsigned nranges;
-	uint8_t range_kind[F_RANGES];
+	/* every field, restricted or not: a field no entry restricts is one interval (its
+	 * lookup a few instructions), and a fixed set of fields makes straight code */
 	struct field range[F_RANGES];
-	bool by_proto, by_flags;
-	uint16_t proto[256], flags[4];
+	uint16_t proto_flags[256 * 4]; /* proto << 2 | flags -> bitmap */
 	/* building only: bitmaps by hash */
 	uint32_t *hash_slots; /* bitmap + 1, 0 free */
 	unsigned hash_cap;
@@ -263,9 +282,9 @@ static long field_events(const struct acl_match *m, const struct acl_rule *r, un
 static bool field_alloc(struct field *fd, bool wide, unsigned cap)
 {
 	if (wide)
-		fd->b128 = malloc(cap * sizeof *fd->b128);
+		fd->b128 = calloc(cap, sizeof *fd->b128);
 	else
-		fd->b32 = malloc(cap * sizeof *fd->b32);
+		fd->b32 = calloc(cap, sizeof *fd->b32);
 	fd->bitmap = malloc(cap * sizeof *fd->bitmap);
 	return (fd->b128 || fd->b32) && fd->bitmap;
 }
@@ -282,7 +301,8 @@ static bool field_sweep(struct acl_match *m, const struct acl_rule *r, unsigned 
 	struct event *ev = NULL;
 	long nev = field_events(m, r, f, &ev), i = 0;
 	bool wide = m->wide && (f == F_SRC || f == F_DST);
-	if (nev < 0 || !field_alloc(fd, wide, (unsigned)nev + 1)) {
+	/* the comparisons of a slot may read PICK_MAX boundaries past the last */
+	if (nev < 0 || !field_alloc(fd, wide, (unsigned)nev + 1 + PICK_MAX)) {
 		free(ev);
 		return false;
 	}
@@ -325,106 +345,183 @@ static unsigned interval_at(const struct field *fd, u128 x)
 	return lo;
 }
 
-/* The direct index: buckets of 2^shift keys over the span of the boundaries past 0. */
-static bool field_index(struct field *fd)
+static bool window_grow(struct field *fd, unsigned buckets)
 {
-	unsigned want = 1;
-	while (want < 2 * fd->nb && want < (1u << BUCKETS_LG))
-		want *= 2;
-	fd->buckets = want;
-	if (fd->nb < 2) {
-		fd->buckets = 1; /* one interval: every key is in it */
-	} else {
-		u128 lo = boundary(fd, 1), hi = boundary(fd, fd->nb - 1);
-		while ((hi >> fd->shift) - (lo >> fd->shift) >= fd->buckets)
-			fd->shift++;
-		fd->base = lo >> fd->shift;
+	if (fd->nwin == fd->wcap) {
+		unsigned cap = fd->wcap ? 2 * fd->wcap : 16;
+		struct window *w = realloc(fd->win, cap * sizeof *w);
+		if (!w)
+			return false;
+		fd->win = w;
+		fd->wcap = cap;
 	}
-	fd->top = malloc((fd->buckets + 1) * sizeof *fd->top);
-	if (!fd->top)
-		return false;
-	u128 last = ~(u128)0 >> fd->shift; /* the last bucket a key can fall in */
-	for (unsigned b = 0; b <= fd->buckets; b++)
-		fd->top[b] =
-		    (uint16_t)(fd->base + b > last ? fd->nb - 1
-		                                   : interval_at(fd, (fd->base + b) << fd->shift));
+	while (fd->nslot + buckets > fd->scap) {
+		unsigned cap = fd->scap ? 2 * fd->scap : 1024;
+		uint32_t *sl = realloc(fd->slot, cap * sizeof *sl);
+		if (!sl)
+			return false;
+		fd->slot = sl;
+		fd->scap = cap;
+	}
 	return true;
 }
 
-/* The interval of key x: its bucket, then a search among the boundaries inside it. */
-#define FIELD_FIND(name, type, bounds)                                                             \
-	static inline unsigned name(const struct field *fd, type x)                                \
-	{                                                                                          \
-		type q = x >> fd->shift;                                                           \
-		if (q < (type)fd->base)                                                            \
-			return 0;                                                                  \
-		if (q - (type)fd->base >= fd->buckets)                                             \
-			return fd->nb - 1;                                                         \
-		unsigned b = (unsigned)(q - (type)fd->base);                                       \
-		unsigned lo = fd->top[b], len = fd->top[b + 1] - lo;                               \
-		while (len > 0) {                                                                  \
-			unsigned half = (len + 1) / 2;                                             \
-			lo = fd->bounds[lo + half] <= x ? lo + half : lo;                          \
-			len -= half;                                                               \
-		}                                                                                  \
-		return lo;                                                                         \
-	}
-FIELD_FIND(find32, uint32_t, b32)
-FIELD_FIND(find128, u128, b128)
-
-static bool field_restricted(const struct acl_match *m, const struct acl_rule *r, unsigned f)
+static unsigned clamp(unsigned v, unsigned lo, unsigned hi)
 {
-	for (unsigned i = 0; i < m->n; i++) {
-		struct span s[2];
-		if (entry_spans(m->wide, &r[i], f, s) != 1 || s[0].lo != 0 ||
-		    s[0].hi != field_max(m->wide, f))
-			return true;
-	}
-	return false;
+	return v < lo ? lo : v > hi ? hi : v;
 }
+
+static long window_build(struct field *fd, unsigned first, unsigned last);
+
+/* The slot of a bucket whose keys are in intervals first..last; SLOT_NONE out of memory. */
+static uint32_t bucket_slot(struct field *fd, unsigned first, unsigned last)
+{
+	if (first == last)
+		return SLOT_BITMAP | fd->bitmap[first];
+	if (last - first <= PICK_MAX)
+		return first | (last - first) << SLOT_PICK;
+	long w = window_build(fd, first, last);
+	return w < 0 ? SLOT_NONE : SLOT_WINDOW | (uint32_t)w;
+}
+
+/*
+ * A window over the boundaries of intervals first+1..last: buckets enough for about two
+ * a boundary, as narrow as their span allows. Its index, or -1 out of memory.
+ */
+static long window_build(struct field *fd, unsigned first, unsigned last)
+{
+	unsigned lg = 1;
+	while ((1u << lg) < 2 * (last - first) && lg < BUCKETS_LG)
+		lg++;
+	if (!window_grow(fd, 1u << lg))
+		return -1;
+	unsigned id = fd->nwin++, slots = fd->nslot;
+	fd->nslot += 1u << lg;
+	u128 lo = boundary(fd, first + 1), hi = boundary(fd, last);
+	unsigned shift = 0;
+	while ((hi >> shift) - (lo >> shift) >= (1u << lg))
+		shift++;
+	fd->win[id] = (struct window){.base = lo >> shift,
+	                              .slots = slots,
+	                              .below = fd->bitmap[first],
+	                              .above = fd->bitmap[last],
+	                              .shift = (uint8_t)shift,
+	                              .lg = (uint8_t)lg};
+	u128 top = ~(u128)0 >> shift; /* the last bucket of the key space */
+	u128 ones = shift ? ((u128)1 << shift) - 1 : 0;
+	for (unsigned b = 0; b < (1u << lg); b++) {
+		u128 q = fd->win[id].base + b;
+		unsigned a = last, e = last;
+		if (q <= top) {
+			a = clamp(interval_at(fd, q << shift), first, last);
+			e = clamp(interval_at(fd, q << shift | ones), first, last);
+		}
+		uint32_t sl = bucket_slot(fd, a, e);
+		if (sl == SLOT_NONE)
+			return -1;
+		fd->slot[slots + b] = sl;
+	}
+	return id;
+}
+
+/* The index over every key: a window over all the boundaries (past the first, 0). */
+static bool field_index(struct field *fd)
+{
+	if (fd->nb > 1)
+		return window_build(fd, 0, fd->nb - 1) == 0;
+	/* one interval: a window every key is above */
+	if (!window_grow(fd, 1))
+		return false;
+	fd->win[0] = (struct window){.base = 0, .below = fd->bitmap[0], .above = fd->bitmap[0]};
+	fd->slot[0] = SLOT_BITMAP | fd->bitmap[0];
+	fd->nwin = fd->nslot = 1;
+	return true;
+}
+
+/*
+ * The lookups of a field, for keys of 32 and of 128 bits: the slot of x's bucket in window
+ * w (NULL when x is outside w: *bitmap is then its bitmap), the bitmap of x from its
+ * bucket's slot on, and both.
+ */
+#define FIELD_FIND(sfx, type, bounds)                                                              \
+	static inline const uint32_t *bucket##sfx(const struct field *fd, const struct window *w,  \
+	                                          type x, unsigned *bitmap)                        \
+	{                                                                                          \
+		type q = x >> w->shift;                                                            \
+		if (q < (type)w->base) {                                                           \
+			*bitmap = w->below;                                                        \
+			return NULL;                                                               \
+		}                                                                                  \
+		if (q - (type)w->base >= (1u << w->lg)) {                                          \
+			*bitmap = w->above;                                                        \
+			return NULL;                                                               \
+		}                                                                                  \
+		return &fd->slot[w->slots + (unsigned)(q - (type)w->base)];                        \
+	}                                                                                          \
+	static inline unsigned resolve##sfx(const struct field *fd, const uint32_t *s, type x)     \
+	{                                                                                          \
+		unsigned bitmap = 0;                                                               \
+		for (;;) {                                                                         \
+			uint32_t sl = *s;                                                          \
+			if (sl & SLOT_BITMAP)                                                      \
+				return sl & 0xffff;                                                \
+			if (!(sl & SLOT_WINDOW)) {                                                 \
+				unsigned first = sl & 0xffff, n = sl >> SLOT_PICK, i = first;      \
+				for (unsigned j = 1; j <= PICK_MAX; j++)                           \
+					i += (j <= n) & (fd->bounds[first + j] <= x);              \
+				return fd->bitmap[i];                                              \
+			}                                                                          \
+			if (!(s = bucket##sfx(fd, &fd->win[sl & ~SLOT_WINDOW], x, &bitmap)))       \
+				return bitmap;                                                     \
+		}                                                                                  \
+	}                                                                                          \
+	static inline unsigned find##sfx(const struct field *fd, type x)                           \
+	{                                                                                          \
+		unsigned bitmap = 0;                                                               \
+		const uint32_t *s = bucket##sfx(fd, fd->win, x, &bitmap);                          \
+		return s ? resolve##sfx(fd, s, x) : bitmap;                                        \
+	}
+FIELD_FIND(32, uint32_t, b32)
+FIELD_FIND(128, u128, b128)
 
 static bool build_ranges(struct acl_match *m, const struct acl_rule *r, uint64_t *cur)
 {
-	for (unsigned f = 0; f < F_RANGES; f++) {
-		if (!field_restricted(m, r, f))
-			continue;
-		struct field *fd = &m->range[m->nranges];
-		m->range_kind[m->nranges++] = (uint8_t)f;
-		if (!field_sweep(m, r, f, fd, cur) || !field_index(fd))
+	for (unsigned f = 0; f < F_RANGES; f++)
+		if (!field_sweep(m, r, f, &m->range[f], cur) || !field_index(&m->range[f]))
 			return false;
-	}
 	return true;
 }
 
-/* ---- the direct fields: protocol and flags ---- */
+/* ---- the direct field: protocol and flags, one table ---- */
 
+/* Each protocol's entries ANDed with each flag value's: 256 + 4 passes over the entries,
+ * not 1024. */
 static bool build_direct(struct acl_match *m, const struct acl_rule *r, uint64_t *cur)
 {
-	for (unsigned i = 0; i < m->n; i++) {
-		m->by_proto |= r[i].proto != ACL_PROTO_ANY;
-		for (unsigned fl = 0; fl < 4; fl++)
-			m->by_flags |= !flags_allow(&r[i], fl);
-	}
-	for (unsigned v = 0; m->by_proto && v < 256; v++) {
-		memset(cur, 0, m->words * sizeof *cur);
-		for (unsigned i = 0; i < m->n; i++)
-			if (r[i].proto == ACL_PROTO_ANY || r[i].proto == (int16_t)v)
-				cur[i / 64] |= 1ull << i % 64;
-		long id = bitmap_intern(m, cur);
-		if (id < 0)
-			return false;
-		m->proto[v] = (uint16_t)id;
-	}
-	for (unsigned fl = 0; m->by_flags && fl < 4; fl++) {
-		memset(cur, 0, m->words * sizeof *cur);
+	uint64_t *by_flags = calloc(4 * (size_t)m->words, sizeof *by_flags);
+	if (!by_flags)
+		return false;
+	for (unsigned fl = 0; fl < 4; fl++)
 		for (unsigned i = 0; i < m->n; i++)
 			if (flags_allow(&r[i], fl))
-				cur[i / 64] |= 1ull << i % 64;
-		long id = bitmap_intern(m, cur);
-		if (id < 0)
-			return false;
-		m->flags[fl] = (uint16_t)id;
+				by_flags[fl * m->words + i / 64] |= 1ull << i % 64;
+	for (unsigned v = 0; v < 256; v++) {
+		uint64_t proto[ACL_ENTRIES_MAX / 64] = {0};
+		for (unsigned i = 0; i < m->n; i++)
+			if (r[i].proto == ACL_PROTO_ANY || r[i].proto == (int16_t)v)
+				proto[i / 64] |= 1ull << i % 64;
+		for (unsigned fl = 0; fl < 4; fl++) {
+			for (unsigned w = 0; w < m->words; w++)
+				cur[w] = proto[w] & by_flags[fl * m->words + w];
+			long id = bitmap_intern(m, cur);
+			if (id < 0) {
+				free(by_flags);
+				return false;
+			}
+			m->proto_flags[v << 2 | fl] = (uint16_t)id;
+		}
 	}
+	free(by_flags);
 	return true;
 }
 
@@ -460,7 +557,8 @@ void acl_match_free(struct acl_match *m)
 		free(m->range[f].b32);
 		free(m->range[f].b128);
 		free(m->range[f].bitmap);
-		free(m->range[f].top);
+		free(m->range[f].win);
+		free(m->range[f].slot);
 	}
 	free(m->pool);
 	free(m->hash_slots);
@@ -470,65 +568,46 @@ void acl_match_free(struct acl_match *m)
 size_t acl_match_bytes(const struct acl_match *m)
 {
 	size_t b = sizeof *m + (size_t)m->pooled * m->stride * sizeof *m->pool;
-	for (unsigned f = 0; f < m->nranges; f++) {
+	for (unsigned f = 0; f < F_RANGES; f++) {
 		const struct field *fd = &m->range[f];
 		b +=
 		    fd->nb * ((fd->b128 ? sizeof *fd->b128 : sizeof *fd->b32) + sizeof *fd->bitmap);
-		b += (fd->buckets + 1) * sizeof *fd->top;
+		b += fd->nwin * sizeof *fd->win + fd->nslot * sizeof *fd->slot;
 	}
 	return b;
 }
 
 /* ---- lookups ---- */
 
-static unsigned range_interval(const struct acl_match *m, unsigned f, const struct acl_key *k)
+#define ROWS (F_RANGES + 1)
+
+/* The bitmaps of k's intervals in every field: addresses of 32 or 128 bits (wide: a
+ * constant where this is inlined, two straight versions). */
+static inline __attribute__((always_inline)) void
+key_rows(const struct acl_match *m, const struct acl_key *k, bool wide, const uint64_t *rows[ROWS])
 {
-	const struct field *fd = &m->range[f];
-	switch (m->range_kind[f]) {
-	case F_SRC:
-		return m->wide ? find128(fd, (u128)k->src_hi << 64 | k->src_lo)
-		               : find32(fd, (uint32_t)k->src_lo);
-	case F_DST:
-		return m->wide ? find128(fd, (u128)k->dst_hi << 64 | k->dst_lo)
-		               : find32(fd, (uint32_t)k->dst_lo);
-	case F_SPORT:
-		return find32(fd, k->sport);
-	default:
-		return find32(fd, k->dport);
+	const struct field *f = m->range;
+	if (wide) {
+		rows[F_SRC] = bitmap_at(m, find128(&f[F_SRC], (u128)k->src_hi << 64 | k->src_lo));
+		rows[F_DST] = bitmap_at(m, find128(&f[F_DST], (u128)k->dst_hi << 64 | k->dst_lo));
+	} else {
+		rows[F_SRC] = bitmap_at(m, find32(&f[F_SRC], (uint32_t)k->src_lo));
+		rows[F_DST] = bitmap_at(m, find32(&f[F_DST], (uint32_t)k->dst_lo));
 	}
-}
-
-#define ROWS_MAX (F_RANGES + 2)
-
-/* The bitmaps of k's intervals in the fields the list restricts; their number. */
-static unsigned key_rows(const struct acl_match *m, const struct acl_key *k,
-                         const uint64_t *rows[ROWS_MAX])
-{
-	unsigned nr = 0;
-	for (unsigned f = 0; f < m->nranges; f++)
-		rows[nr++] = bitmap_at(m, m->range[f].bitmap[range_interval(m, f, k)]);
-	if (m->by_proto)
-		rows[nr++] = bitmap_at(m, m->proto[k->proto]);
-	if (m->by_flags)
-		rows[nr++] = bitmap_at(m, m->flags[k->flags & 3]);
-	return nr;
+	rows[F_SPORT] = bitmap_at(m, find32(&f[F_SPORT], k->sport));
+	rows[F_DPORT] = bitmap_at(m, find32(&f[F_DPORT], k->dport));
+	rows[F_RANGES] = bitmap_at(m, m->proto_flags[(unsigned)k->proto << 2 | (k->flags & 3)]);
 }
 
 /* The first entry set in every row, n if none: the words where all summaries agree. */
-static uint32_t rows_first(const struct acl_match *m, const uint64_t *const *rows, unsigned nr)
+static inline uint32_t rows_first(const struct acl_match *m, const uint64_t *const rows[ROWS])
 {
-	if (nr == 0) /* no field restricted: the first entry takes every key */
-		return 0;
-	uint64_t cand = rows[0][0];
-	for (unsigned j = 1; j < nr; j++)
-		cand &= rows[j][0];
+	uint64_t cand = rows[0][0] & rows[1][0] & rows[2][0] & rows[3][0] & rows[4][0];
 	while (cand) {
-		unsigned w = (unsigned)__builtin_ctzll(cand);
-		uint64_t v = rows[0][1 + w];
-		for (unsigned j = 1; j < nr; j++)
-			v &= rows[j][1 + w];
+		unsigned w = 1 + (unsigned)__builtin_ctzll(cand);
+		uint64_t v = rows[0][w] & rows[1][w] & rows[2][w] & rows[3][w] & rows[4][w];
 		if (v)
-			return w * 64 + (uint32_t)__builtin_ctzll(v);
+			return (w - 1) * 64 + (uint32_t)__builtin_ctzll(v);
 		cand &= cand - 1;
 	}
 	return m->n;
@@ -536,26 +615,38 @@ static uint32_t rows_first(const struct acl_match *m, const uint64_t *const *row
 
 uint32_t acl_match_first(const struct acl_match *m, const struct acl_key *k)
 {
-	const uint64_t *rows[ROWS_MAX];
-	unsigned nr = key_rows(m, k, rows);
-	return rows_first(m, rows, nr);
+	const uint64_t *rows[ROWS];
+	if (m->wide)
+		key_rows(m, k, true, rows);
+	else
+		key_rows(m, k, false, rows);
+	return rows_first(m, rows);
 }
 
-/* All the keys' bitmaps first (their first lines prefetched), then the ANDs: the cache
- * misses of a chunk's keys overlap. */
+/* A chunk's bitmaps first (their first lines prefetched), then the ANDs: the cache misses
+ * of the chunk's keys overlap. */
+static inline __attribute__((always_inline)) void match_chunk(const struct acl_match *m,
+                                                              const struct acl_key *keys,
+                                                              uint32_t *res, unsigned n, bool wide)
+{
+	const uint64_t *rows[CHUNK][ROWS];
+	for (unsigned i = 0; i < n; i++) {
+		key_rows(m, &keys[i], wide, rows[i]);
+		for (unsigned j = 0; j < ROWS; j++)
+			__builtin_prefetch(rows[i][j]);
+	}
+	for (unsigned i = 0; i < n; i++)
+		res[i] = rows_first(m, rows[i]);
+}
+
 void acl_match_batch(const struct acl_match *m, const struct acl_key *keys, uint32_t *res,
                      unsigned n)
 {
-	const uint64_t *rows[CHUNK][ROWS_MAX];
-	unsigned nr = 0;
 	for (unsigned at = 0; at < n; at += CHUNK) {
 		unsigned c = n - at < CHUNK ? n - at : CHUNK;
-		for (unsigned i = 0; i < c; i++) {
-			nr = key_rows(m, &keys[at + i], rows[i]);
-			for (unsigned j = 0; j < nr; j++)
-				__builtin_prefetch(rows[i][j]);
-		}
-		for (unsigned i = 0; i < c; i++)
-			res[at + i] = rows_first(m, rows[i], nr);
+		if (m->wide)
+			match_chunk(m, keys + at, res + at, c, true);
+		else
+			match_chunk(m, keys + at, res + at, c, false);
 	}
 }
