@@ -15,21 +15,23 @@ static bool prefix_has(int fam, const struct acl_prefix *p, uint64_t hi, uint64_
 	return hi == p->hi && ((lo ^ p->lo) >> (128 - p->len)) == 0;
 }
 
+/* A port of a key; anything above 65535 is "no ports" (ACL_L4_NONE). */
 static bool port_has(const struct acl_ports *p, uint32_t port)
 {
+	bool none = port > 65535;
 	switch (p->op) {
 	case ACL_PORT_ANY:
 		return true;
 	case ACL_PORT_EQ:
-		return port == p->lo;
+		return !none && port == p->lo;
 	case ACL_PORT_NEQ:
-		return port != ACL_L4_NONE && port != p->lo;
+		return !none && port != p->lo;
 	case ACL_PORT_LT:
-		return port < p->lo;
+		return !none && port < p->lo;
 	case ACL_PORT_GT:
-		return port != ACL_L4_NONE && port > p->lo;
+		return !none && port > p->lo;
 	case ACL_PORT_RANGE:
-		return port >= p->lo && port <= p->hi;
+		return !none && port >= p->lo && port <= p->hi;
 	}
 	return false;
 }

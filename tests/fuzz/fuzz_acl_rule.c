@@ -8,6 +8,7 @@
  * entries each family accepted form a list whose classifier must agree with the entries
  * walked one by one (acl_rule_matches) on keys made from the entries' own edges and from
  * the input's bytes. Any violation abort()s, which libFuzzer reports.
+ * VXGW_FUZZ_VERBOSE=1: each line's words as accepted (rendered) or refused (why).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 
 #include "acl/acl.h"
 #include "acl/match.h"
+#include "fuzz_check.h"
 
 #define LIST_MAX  64 /* entries a family's list keeps from one input */
 #define WORDS_MAX 40
@@ -23,17 +25,14 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static bool verbose;
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
+	verbose = getenv("VXGW_FUZZ_VERBOSE") != NULL;
 	return 0;
-}
-
-static void check(bool ok)
-{
-	if (!ok)
-		abort();
 }
 
 struct list {
@@ -57,14 +56,20 @@ static void parse_line(struct list *l, int argc, const char *const *argv)
 	char err[ACL_ERRLEN], line[ACL_LINELEN + 8];
 	const char *args[WORDS_MAX];
 	if (acl_rule_parse(l->fam, argc, argv, &r, err) < 0) {
-		check(err[0] != '\0' && strlen(err) < ACL_ERRLEN);
+		CHECK(err[0] != '\0' && strlen(err) < ACL_ERRLEN, "no message");
+		if (verbose)
+			printf("ipv%d refused: %s\n", l->fam, err);
 		return;
 	}
 	acl_rule_format(l->fam, &r, line, sizeof line);
-	check(strlen(line) < ACL_LINELEN);
-	int n = words_of(line, args);
-	check(acl_rule_parse(l->fam, n, args, &back, err) == 0);
-	check(acl_rule_same(&r, &back) && r.seq == back.seq);
+	CHECK(strlen(line) < ACL_LINELEN, "%s", line);
+	if (verbose)
+		printf("ipv%d accepted: %s\n", l->fam, line);
+	char words[sizeof line];
+	memcpy(words, line, sizeof line);
+	int n = words_of(words, args);
+	CHECK(acl_rule_parse(l->fam, n, args, &back, err) == 0, "%s: %s", line, err);
+	CHECK(acl_rule_same(&r, &back) && r.seq == back.seq, "%s: not the same back", line);
 	if (l->n < LIST_MAX)
 		l->r[l->n++] = r;
 }
@@ -124,20 +129,20 @@ static void check_classifier(const struct list *l, uint64_t seed)
 	for (unsigned i = 0; i < l->n; i++)
 		ids[i] = i + 1;
 	struct acl_counts *counts = acl_counts_new();
-	check(counts != NULL);
-	struct acl_cls *c = acl_cls_build(l->fam, l->r, ids, l->n, counts);
-	check(c != NULL);
+	struct acl_cls *c = counts ? acl_cls_build(l->fam, l->r, ids, l->n, counts) : NULL;
+	CHECK(c != NULL, "out of memory");
 	struct acl_key keys[32];
 	uint32_t got[32];
 	for (unsigned i = 0; i < 32; i++) {
 		key_of(l, seed + i, &keys[i]);
-		uint32_t want = walk(l, &keys[i]);
-		check(acl_cls_match(c, &keys[i]) == want);
+		uint32_t want = walk(l, &keys[i]), got1 = acl_cls_match(c, &keys[i]);
+		CHECK(got1 == want, "ipv%d key %u: entry %u, not %u", l->fam, i, got1, want);
 		acl_cls_count(c, i % ACL_THREADS_MAX, want);
 	}
 	acl_cls_match_batch(c, keys, got, 32);
 	for (unsigned i = 0; i < 32; i++)
-		check(got[i] == walk(l, &keys[i]));
+		CHECK(got[i] == walk(l, &keys[i]), "ipv%d key %u batched: entry %u", l->fam, i,
+		      got[i]);
 	acl_cls_unref(c);
 	acl_counts_unref(counts);
 }
@@ -147,7 +152,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct list lists[2];
 	char *text = malloc(size + 1);
 	uint64_t seed = 0;
-	check(text != NULL);
+	CHECK(text != NULL, "out of memory");
 	memcpy(text, data, size);
 	text[size] = '\0';
 	for (size_t i = 0; i < size; i++)

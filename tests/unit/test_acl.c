@@ -320,6 +320,9 @@ static void test_field_semantics(void)
 	CU_ASSERT_EQUAL(acl_cls_match(c, &k), 4);
 	k.sport = ACL_L4_NONE; /* neq needs a port */
 	CU_ASSERT_EQUAL(acl_cls_match(c, &k), 6);
+	k.sport = 0x1ffff; /* past 65535: no ports either */
+	CU_ASSERT_EQUAL(acl_cls_match(c, &k), 6);
+	CU_ASSERT(!acl_rule_matches(ACL_IP4, &r[4], &k));
 	CU_ASSERT(!acl_cls_permits(c, 0));
 	CU_ASSERT(acl_cls_permits(c, 1));
 	CU_ASSERT(!acl_cls_permits(c, 6));
