@@ -132,6 +132,14 @@ static int fail(struct words *w, const char *word, const char *fmt, ...)
 	return -1;
 }
 
+/* -1: the line ended where `what` was expected, after its last word. */
+static int fail_end(struct words *w, const char *what)
+{
+	if (w->i == 0)
+		return fail(w, NULL, "an empty entry: %s expected", what);
+	return fail(w, w->argv[w->i - 1], "%s expected after it", what);
+}
+
 static int parse_seq(struct words *w, struct acl_rule *r)
 {
 	const char *s = peek(w);
@@ -149,7 +157,7 @@ static int parse_action(struct words *w, struct acl_rule *r)
 {
 	const char *s = next(w);
 	if (!s)
-		return fail(w, NULL, "incomplete entry: permit or deny expected");
+		return fail_end(w, "permit or deny");
 	if (strcmp(s, "permit") == 0)
 		r->action = ACL_PERMIT;
 	else if (strcmp(s, "deny") == 0)
@@ -171,7 +179,7 @@ static int parse_proto(struct words *w, struct acl_rule *r)
 	unsigned v;
 	unsigned long n;
 	if (!s)
-		return fail(w, NULL, "incomplete entry: a protocol expected");
+		return fail_end(w, "a protocol");
 	if (strcmp(s, any) == 0)
 		r->proto = ACL_PROTO_ANY;
 	else if (strcmp(s, "icmpv6") == 0 && w->fam == ACL_IP6)
@@ -248,7 +256,7 @@ static int parse_prefix(struct words *w, const char *what, struct acl_prefix *p)
 	const char *s = next(w);
 	const char *fam = w->fam == ACL_IP6 ? "IPv6" : "IPv4";
 	if (!s)
-		return fail(w, NULL, "incomplete entry: a %s (any, host A or A/L) expected", what);
+		return fail_end(w, what);
 	if (strcmp(s, "any") == 0) {
 		*p = (struct acl_prefix){0};
 		return 0;
@@ -415,9 +423,10 @@ int acl_rule_parse(int fam, int argc, const char *const *argv, struct acl_rule *
 	if (fam != ACL_IP4 && fam != ACL_IP6)
 		return fail(&w, NULL, "no such address family");
 	if (parse_seq(&w, r) < 0 || parse_action(&w, r) < 0 || parse_proto(&w, r) < 0 ||
-	    parse_prefix(&w, "source", &r->src) < 0 || parse_ports(&w, r, &r->sport) < 0 ||
-	    parse_prefix(&w, "destination", &r->dst) < 0 || parse_ports(&w, r, &r->dport) < 0 ||
-	    parse_icmp(&w, r) < 0 || parse_flags(&w, r) < 0)
+	    parse_prefix(&w, "a source (any, host A or A/L)", &r->src) < 0 ||
+	    parse_ports(&w, r, &r->sport) < 0 ||
+	    parse_prefix(&w, "a destination (any, host A or A/L)", &r->dst) < 0 ||
+	    parse_ports(&w, r, &r->dport) < 0 || parse_icmp(&w, r) < 0 || parse_flags(&w, r) < 0)
 		return -1;
 	return 0;
 }
