@@ -385,13 +385,15 @@ static uint32_t bucket_slot(struct field *fd, unsigned first, unsigned last)
 }
 
 /*
- * A window over the boundaries of intervals first+1..last: buckets enough for about two
- * a boundary, as narrow as their span allows. Its index, or -1 out of memory.
+ * A window over the boundaries of intervals first+1..last, as narrow as their span allows:
+ * the first window about two buckets a boundary, the inner ones (few boundaries, often
+ * clustered: nested prefixes, the edges of one port range) eight, which saves a level
+ * below them for a few kilobytes. Its index, or -1 out of memory.
  */
 static long window_build(struct field *fd, unsigned first, unsigned last)
 {
-	unsigned lg = 1;
-	while ((1u << lg) < 2 * (last - first) && lg < BUCKETS_LG)
+	unsigned lg = 1, per = first == 0 && last == fd->nb - 1 ? 2 : 8;
+	while ((1u << lg) < per * (last - first) && lg < BUCKETS_LG)
 		lg++;
 	if (!window_grow(fd, 1u << lg))
 		return -1;
