@@ -5,15 +5,18 @@
  * Per-field bit vectors (Lakshman-Stiliadis), aggregated (Baboescu-Varghese): each field
  * (source, destination, source and destination port, protocol, flags) cuts its key space
  * into elementary intervals, each with the bitmap of the entries whose field holds it.
- * A lookup finds the key's interval in every field the list restricts and ANDs their
- * bitmaps; the lowest set bit is the first matching entry. Every bitmap starts with a
+ * A lookup finds the key's interval in every field and ANDs their bitmaps (a field no
+ * entry restricts has one interval, all ones); the lowest set bit is the first matching
+ * entry. Every bitmap starts with a
  * summary word (bit w: word w has a bit set), so the AND only reads the words where every
  * field has candidates, and stops at the first non-zero one. Bitmaps are deduplicated
  * across intervals and fields.
  *
- * An interval is found by a direct index on the key's bits below the part that every
- * boundary shares (a window over the boundaries), then a binary search among the few
- * boundaries inside the index's bucket.
+ * An interval is found by nested direct indexes ("windows", below): a window indexes the
+ * bits of the key below those its boundaries share; a bucket with more than a few
+ * boundaries inside has a window of its own, so clustered boundaries (nested prefixes)
+ * cost a level more, not a search. IPv4 and IPv6 each have their own straight code (the
+ * family is a constant where the lookup is inlined).
  */
 #include "match.h"
 
