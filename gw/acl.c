@@ -67,7 +67,8 @@ static int acl_replace(struct gw *gw, struct gw_acl *a, const struct acl_rule *r
 	uint64_t *ids = malloc((n ? n : 1) * sizeof(*ids));
 	if (!rules || !ids)
 		goto nomem;
-	memcpy(rules, r, n * sizeof(*rules));
+	if (n)
+		memcpy(rules, r, n * sizeof(*rules));
 	uint64_t next = gw->acl_next_id;
 	acl_ids_assign(a->rules, a->ids, a->n, rules, ids, n, &next);
 	struct acl_cls *cls = acl_cls_build(a->fam, rules, ids, n, a->counts);
