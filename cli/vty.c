@@ -6,6 +6,7 @@
 
 #include <crypt.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <libcli.h>
 #include <poll.h>
 #include <pthread.h>
@@ -19,7 +20,7 @@
 #include "cli/cli_int.h"
 
 /* libcli's numbers for our sub-modes (MODE_EXEC 0 and MODE_CONFIG 1 are its own). */
-enum { LIB_MODE_BD = 10, LIB_MODE_IF = 11, LIB_MODE_VTY = 12 };
+enum { LIB_MODE_BD = 10, LIB_MODE_IF = 11, LIB_MODE_VTY = 12, LIB_MODE_ACL = 13 };
 
 enum vreq_kind { VREQ_SETUP, VREQ_EXEC, VREQ_USER, VREQ_ENABLE };
 
@@ -300,11 +301,10 @@ static bool libcli_builtin(const char *syntax)
 
 static int lib_mode_of(int m)
 {
-	static const int map[CLI_MODE_MAX] = {[CLI_MODE_EXEC] = MODE_EXEC,
-	                                      [CLI_MODE_CONFIG] = MODE_CONFIG,
-	                                      [CLI_MODE_BD] = LIB_MODE_BD,
-	                                      [CLI_MODE_IF] = LIB_MODE_IF,
-	                                      [CLI_MODE_VTY] = LIB_MODE_VTY};
+	static const int map[CLI_MODE_MAX] = {
+	    [CLI_MODE_EXEC] = MODE_EXEC,   [CLI_MODE_CONFIG] = MODE_CONFIG,
+	    [CLI_MODE_BD] = LIB_MODE_BD,   [CLI_MODE_IF] = LIB_MODE_IF,
+	    [CLI_MODE_VTY] = LIB_MODE_VTY, [CLI_MODE_ACL] = LIB_MODE_ACL};
 	return map[m];
 }
 
@@ -387,6 +387,8 @@ static int our_mode(int lib_mode)
 		return CLI_MODE_IF;
 	case LIB_MODE_VTY:
 		return CLI_MODE_VTY;
+	case LIB_MODE_ACL:
+		return CLI_MODE_ACL;
 	default:
 		return CLI_MODE_EXEC;
 	}
@@ -402,6 +404,9 @@ static void mode_out(struct cli_sess *s, struct vreq *r)
 		snprintf(r->mode_desc, sizeof(r->mode_desc), "if-%s", s->ifname);
 	else if (s->mode == CLI_MODE_VTY)
 		snprintf(r->mode_desc, sizeof(r->mode_desc), "line");
+	else if (s->mode == CLI_MODE_ACL)
+		snprintf(r->mode_desc, sizeof(r->mode_desc), "%sacl",
+		         s->acl_fam == ACL_IP6 ? "ipv6-" : "");
 }
 
 /* Answers r; false when its command runs on (the sink completes it later). */
@@ -550,9 +555,18 @@ static void on_accept(EV_P_ ev_io *w, int revents)
 	struct cli_vty *v = w->data;
 	(void)loop;
 	(void)revents;
-	int fd = accept4(v->fd, NULL, NULL, SOCK_CLOEXEC);
+	struct sockaddr_in peer, local;
+	socklen_t pl = sizeof(peer), ll = sizeof(local);
+	int fd = accept4(v->fd, (struct sockaddr *)&peer, &pl, SOCK_CLOEXEC);
 	if (fd < 0)
 		return;
+	/* line vty / access-class: a client it denies is closed without a word, as NX-OS does */
+	const struct gw_cfg *cfg = v->env->running(v->env->ctx);
+	if (getsockname(fd, (struct sockaddr *)&local, &ll) != 0 ||
+	    !cli_tcp_permitted(v->env->gw, cfg->vty_acl, &peer, &local)) {
+		close(fd);
+		return;
+	}
 	int slot = -1;
 	for (int i = 0; i < CLI_VTY_SESSIONS_MAX && slot < 0; i++)
 		if (!v->sess[i])
