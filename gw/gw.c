@@ -103,6 +103,7 @@ void gw_destroy(struct gw *gw)
 	fib_destroy(gw->fib);
 	bd_table_destroy(gw->bd);
 	gw_ping_free(gw);
+	gw_acl_fini(gw);
 	gw_pool_destroy(gw->pool);
 	gw_stats_destroy(gw->stats);
 	gw_trace_fini(gw);

@@ -172,9 +172,10 @@ int gw_if_del(struct gw *gw, uint16_t ifx);
  * Access lists (acl/acl.h). A list is named per family (IPv4 and IPv6 names are apart);
  * gw_acl_set creates it or replaces its entries (sorted by sequence number) at once: the
  * new classifier is built before anything changes, so no packet sees half a list, and
- * entries that stay (acl_rule_same) keep their counters. GW_E_INVAL for a bad name or
- * more than ACL_ENTRIES_MAX entries, GW_E_FULL past GW_ACL_MAX lists, GW_E_NOMEM.
- * gw_acl_del: GW_E_BUSY while an interface uses the list, GW_E_NOENT when there is none.
+ * entries that stay (acl_rule_same) keep their counters. GW_E_INVAL for a bad name, more
+ * than ACL_ENTRIES_MAX entries or entries not numbered in increasing order, GW_E_FULL past
+ * GW_ACL_MAX lists, GW_E_NOMEM. gw_acl_del: GW_E_BUSY while an interface uses the list, GW_E_NOENT
+ * when there is none.
  */
 #define GW_ACL_MAX 512 /* lists, both families */
 int gw_acl_set(struct gw *gw, int fam, const char *name, const struct acl_rule *r, unsigned n);

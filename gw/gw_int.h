@@ -43,6 +43,8 @@ struct gw_if {
 	uint32_t addr[GW_IF_ADDRS_MAX];
 	uint8_t plen[GW_IF_ADDRS_MAX];
 	struct gw_if_counters cnt;
+	/* access lists applied: [IPv6?][enum acl_dir], a slot of gw->acls, 0: none */
+	uint16_t acl[2][2];
 	struct gw_if6 v6; /* the IPv4 fields above keep their cache lines */
 	/* anycast BDIF: who announces the shared MAC on its bridge domain (neigh.c) */
 	struct gw_anycast_elect {
@@ -110,6 +112,22 @@ struct gw_txq {
 	struct gw_pkt *pkts[GW_VEC_MAX];
 };
 
+/*
+ * An access list (acl.c): its entries as configured and the classifier they compile to,
+ * which the pipeline and (through the forwarding snapshot) the workers use. Counters live
+ * in the classifier and its list's acl_counts.
+ */
+struct gw_acl {
+	char name[ACL_NAMELEN]; /* "": slot free */
+	uint8_t fam;            /* enum acl_family */
+	uint16_t users;         /* interface directions it is applied to */
+	unsigned n;
+	struct acl_rule *rules; /* n, sorted by sequence number */
+	uint64_t *ids;          /* their counter ids (acl_ids_assign) */
+	struct acl_cls *cls;
+	struct acl_counts *counts;
+};
+
 /* A VRF: a name and a FIB per family (fib NULL: the slot is free). */
 struct gw_vrf {
 	struct fib *fib;
@@ -145,6 +163,9 @@ struct gw {
 	struct gw_if ifs[GW_IF_MAX + 1];     /* index 0 unused: ifx 0 means none */
 	struct gw_port ports[GW_IF_MAX + 1]; /* netdevs of uplinks; index 0 unused */
 	struct gw_vrf vrfs[GW_VRF_MAX];
+	struct gw_acl *acls;      /* [GW_ACL_MAX + 1], slot 0 unused; NULL until the first */
+	uint64_t acl_next_id;     /* for acl_ids_assign */
+	struct gw_bucket acl_log; /* lines of `log` entries */
 	/* last: the fields above keep their places (and cache lines) */
 	struct gw_trace_state trace;
 	struct gw_debug_state debug;
@@ -152,6 +173,35 @@ struct gw {
 	uint64_t counter_clears; /* gw_clear_counters calls: the workers' own counts restart */
 	uint64_t fwd_published;  /* forwarding snapshots published to workers, every set */
 };
+
+/*
+ * The access-list check of routed packet p (data at its IP header) through interface ifx in
+ * direction dir (enum acl_dir): true when it may go on; false when a list denied it (dropped,
+ * counted on the entry and as acl_deny, traced, logged by a `log` entry). Packets to and
+ * from the gateway itself never come here.
+ */
+bool gw_acl_filter(struct gw *gw, struct gw_pkt *p, uint16_t ifx, bool ip6, int dir);
+static inline bool gw_acl_pass(struct gw *gw, struct gw_pkt *p, uint16_t ifx, bool ip6, int dir)
+{
+	return __builtin_expect(!gw->ifs[ifx].acl[ip6][dir], 1) ||
+	       gw_acl_filter(gw, p, ifx, ip6, dir);
+}
+/*
+ * The same for frame p (data at its untagged Ethernet header) through L2 port ifx: IPv4
+ * and IPv6 frames meet the port's lists of their family, other frames (ARP) pass. An IP
+ * frame too short for its header is denied when a list of its family is applied.
+ */
+bool gw_acl_frame_filter(struct gw *gw, struct gw_pkt *p, uint16_t ifx, int dir);
+static inline bool gw_acl_frame_pass(struct gw *gw, struct gw_pkt *p, uint16_t ifx, int dir)
+{
+	const struct gw_if *gif = &gw->ifs[ifx];
+	return __builtin_expect(!(gif->acl[0][dir] | gif->acl[1][dir]), 1) ||
+	       gw_acl_frame_filter(gw, p, ifx, dir);
+}
+/* Releases the lists interface ifx uses (its deletion). */
+void gw_if_acl_release(struct gw *gw, uint16_t ifx);
+/* Frees every list (the gateway's end). */
+void gw_acl_fini(struct gw *gw);
 
 /* Every drop of a packet comes here: the trace and the debug log see each one. */
 static inline void gw_drop(struct gw *gw, struct gw_pkt *p, enum gw_drop why)

@@ -261,6 +261,7 @@ int gw_if_del(struct gw *gw, uint16_t ifx)
 		gw_if_addr_del(gw, ifx, gif->addr[0], gif->plen[0]);
 	arp_flush_if(gw->arp, ifx);
 	gw_if6_remove(gw, ifx);
+	gw_if_acl_release(gw, ifx);
 	if (gif->kind == GW_IF_ETH) {
 		struct gw_port *port = &gw->ports[gif->port];
 		if (gif->vlan)

@@ -265,6 +265,9 @@ static bool ip6_forward(struct gw *gw, const struct fib6 *fib, struct gw_pkt *p,
 		gw_drop(gw, p, GW_DROP_NULL_ROUTE);
 		return false;
 	}
+	/* transit only: what is for the gateway itself (above) is not filtered */
+	if (!gw_acl_pass(gw, p, p->rx_ifx, true, ACL_IN))
+		return false;
 	enum gw_drop why = gw_ip6_transit_drop(ip);
 	if (why) {
 		/* RFC 4443 3.1: a link-local source cannot be forwarded to a global destination:
@@ -281,6 +284,8 @@ static bool ip6_forward(struct gw *gw, const struct fib6 *fib, struct gw_pkt *p,
 		gw_drop(gw, p, why);
 		return false;
 	}
+	if (!gw_acl_pass(gw, p, path->ifx, true, ACL_OUT))
+		return false;
 	gw_ip6_hlim_dec(ip);
 	gw->cnt.routed6++;
 	*nh = path->type == FIB_PATH_GATEWAY ? path->nh : ip->dst;

@@ -328,6 +328,8 @@ void gw_l2_port_output(struct gw *gw, struct gw_pkt *p, uint16_t ifx)
 		gw_drop(gw, p, why);
 		return;
 	}
+	if (!gw_acl_frame_pass(gw, p, ifx, ACL_OUT))
+		return;
 	struct gw_if_counters *bc = gw_bd_cnt_claim(gw->bd_cnt, p->bdx, bd_id(gw->bd, p->bdx));
 	bc->tx_pkts++;
 	bc->tx_bytes += p->len;
@@ -524,12 +526,17 @@ static bool ip4_forward(struct gw *gw, const struct fib *fib, struct gw_pkt *p, 
 		gw_drop(gw, p, GW_DROP_NULL_ROUTE);
 		return false;
 	}
+	/* transit only: what is for the gateway itself (above) is not filtered */
+	if (!gw_acl_pass(gw, p, p->rx_ifx, false, ACL_IN))
+		return false;
 	enum gw_drop why = gw_ip4_ttl_drop(ip);
 	if (why) {
 		gw_icmp_error(gw, p, GW_ICMP_TTL_EXCEEDED, 0);
 		gw_drop(gw, p, why);
 		return false;
 	}
+	if (!gw_acl_pass(gw, p, path->ifx, false, ACL_OUT))
+		return false;
 	gw_ip4_ttl_dec(ip);
 	gw->cnt.routed++;
 	*nh = path->type == FIB_PATH_GATEWAY ? path->nh : ntohl(ip->dst);
@@ -981,6 +988,9 @@ static void l2_port_input(struct gw *gw, struct gw_pkt *p, uint16_t ifx, struct 
 		gw_drop(gw, p, why);
 		return;
 	}
+	/* a denied frame teaches nothing: filtered before its source is learned */
+	if (!gw_acl_frame_pass(gw, p, ifx, ACL_IN))
+		return;
 	int r = bd_mac_learn(gw->bd, bdx, eth->src, ifx, gw->now_ms);
 	if (gw_traced(p))
 		gw_trace_learn(gw, p, eth->src, ifx, r);

@@ -91,6 +91,9 @@ GW_TRACE_HOOK void gw_trace_fib(struct gw *gw, const struct gw_pkt *p, const str
 /* mac NULL for GW_TR_ARP_MISS. */
 GW_TRACE_HOOK void gw_trace_arp(struct gw *gw, const struct gw_pkt *p, uint16_t ifx, uint32_t nh,
                                 const uint8_t *mac, enum gw_trace_arp_code code);
+/* The decision of list gw->acls[slot] on p through ifx in direction dir: entry i. */
+GW_TRACE_HOOK void gw_trace_acl(struct gw *gw, const struct gw_pkt *p, uint16_t ifx, uint16_t slot,
+                                int dir, uint32_t i);
 GW_TRACE_HOOK void gw_trace_rewrite(struct gw *gw, const struct gw_pkt *p, uint16_t ifx);
 /* In p's egress bridge domain (p->bdx); vtep 0: unknown, flooded. */
 GW_TRACE_HOOK void gw_trace_bd_mac(struct gw *gw, const struct gw_pkt *p, uint32_t vtep);

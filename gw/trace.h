@@ -67,6 +67,7 @@ enum gw_trace_input {
 	_(IP6_INPUT, "ip6-input", gw_tr_fmt_ip6_input)             /* ip6.c */                     \
 	_(IP6_LOOKUP, "ip6-lookup", gw_tr_fmt_ip6_lookup)          /* ip6.c */                     \
 	_(IP6_ND, "ip6-nd", gw_tr_fmt_ip6_nd)                      /* ip6.c */                     \
+	_(ACL, "acl", gw_tr_fmt_acl)                               /* acl.c */                     \
 	_(BD_MAC_LOOKUP, "bd-mac-lookup", gw_tr_fmt_bd_mac_lookup) /* pipeline_trace.c */          \
 	_(L2_FLOOD, "l2-flood", gw_tr_fmt_l2_flood)                /* pipeline_trace.c */          \
 	_(L2_OUTPUT, "l2-output", gw_tr_fmt_l2_output)             /* pipeline_trace.c */          \

@@ -9,6 +9,7 @@
  *          -> BDIF: its MAC's VTEP | uplink: a socket of this worker on its netdev
  *   or IPv6 (an interface with IPv6): header checks, scopes, hop limit -> one FIB6 lookup
  *          per vector -> transit path, egress up with IPv6, MTU -> usable neighbour -> as IPv4
+ *   access lists: the ingress interface's in, the egress's out (permitted, not logged)
  *   commit: TTL or hop limit, Ethernet rewrite (802.1Q tag), VXLAN encap, counters
  *
  * Every test before "commit" only reads; a packet that fails one is restored to how it was
@@ -22,6 +23,7 @@
 #include <string.h>
 
 #include "common/net.h"
+#include "gw/acl_inl.h"
 #include "gw/gso.h"
 #include "gw/gw_int.h"
 #include "gw/ip4_inl.h"
@@ -116,8 +118,9 @@ struct fast_sw {
 static bool fast_sw_port_ok(const struct gw_fast *w, const struct gw_fwd_if *oif,
                             const struct gw_pkt *p, uint32_t len, uint32_t bdif_mtu)
 {
-	return oif->up && oif->l2_port && w->port_tx[oif->port] && !(p->flags & GW_PKT_GSO) &&
-	       gw_l2_fits(len, gw_l2_seg_mtu(oif->mtu, bdif_mtu)) && w->n_tx_eth < GW_FAST_TX_MAX;
+	return oif->up && oif->l2_port && !oif->l2_acl && w->port_tx[oif->port] &&
+	       !(p->flags & GW_PKT_GSO) && gw_l2_fits(len, gw_l2_seg_mtu(oif->mtu, bdif_mtu)) &&
+	       w->n_tx_eth < GW_FAST_TX_MAX;
 }
 
 /* The frame starts at p->data now, its tag gone: the first write to the packet. */
@@ -216,7 +219,7 @@ static bool fast_port_checks(const struct gw_fwd *f, const struct gw_pkt *p, uin
 	const struct gw_fwd_if *gif = &c->ifs[ifx];
 	const struct net_eth *eth = (const struct net_eth *)p->data;
 	uint32_t bdx = gif->l2_bdx;
-	if (gw_l2_eth_drop(p->len - tag_len, p->data + NET_ETH_HLEN + tag_len - 2) ||
+	if (gif->l2_acl || gw_l2_eth_drop(p->len - tag_len, p->data + NET_ETH_HLEN + tag_len - 2) ||
 	    gw_l2_src_drop(eth->src) || gw_l2_if_down_drop(gif->up) || bdx == BD_NONE)
 		return false;
 	uint16_t bdif = c->bd[bdx].bdif;
@@ -398,6 +401,8 @@ struct fast_out {
 	uint64_t nb_key, nb_hash;
 	uint64_t mac_key, mac_hash;
 	uint32_t vtep;
+	struct acl_cls *acl[2]; /* the lists that permitted it, [enum acl_dir] (NULL: none) */
+	uint32_t acl_i[2];      /* and their entries, counted on commit */
 };
 
 /* The egress can be reached from here: a BDIF whose bridge domain has a VNI, or an uplink
@@ -458,6 +463,40 @@ static bool fast_route6(const struct gw_fast *w, const struct gw_fwd *f,
 	o->nh6 = path->type == FIB_PATH_GATEWAY ? &path->nh : dst;
 	fast_out_set(o, path->ifx, oif->bdx, f->nb6, gw_fwd_nb6_key(path->ifx, o->nh6));
 	return true;
+}
+
+/*
+ * The access lists of a routed packet p (data at its IP header), as the pipeline's
+ * gw_acl_pass: the in list of in_ifx, the out list of the egress o->ifx. True when each
+ * permits without `log`, the entries kept in o for fast_acl_count; false: punt (the main
+ * thread drops it as acl_deny, or logs it, and counts the entry).
+ */
+static bool fast_acl(const struct gw_fwd_cfg *c, const struct gw_pkt *p, uint16_t in_ifx, bool ip6,
+                     struct fast_out *o)
+{
+	o->acl[ACL_IN] = c->ifs[in_ifx].acl[ip6][ACL_IN];
+	o->acl[ACL_OUT] = c->ifs[o->ifx].acl[ip6][ACL_OUT];
+	if (__builtin_expect(!o->acl[ACL_IN] && !o->acl[ACL_OUT], 1))
+		return true;
+	struct acl_key k;
+	gw_acl_key(&k, p->data, p->len, ip6);
+	for (int d = ACL_IN; d <= ACL_OUT; d++) {
+		if (!o->acl[d])
+			continue;
+		uint32_t i = acl_cls_match(o->acl[d], &k);
+		if (!acl_cls_permits(o->acl[d], i) || acl_cls_logs(o->acl[d], i))
+			return false;
+		o->acl_i[d] = i;
+	}
+	return true;
+}
+
+/* The matches fast_acl found, once the packet is sent. */
+static inline void fast_acl_count(const struct gw_fast *w, const struct fast_out *o)
+{
+	for (int d = ACL_IN; d <= ACL_OUT; d++)
+		if (__builtin_expect(o->acl[d] != NULL, 0))
+			acl_cls_count(o->acl[d], w->acl_thread, o->acl_i[d]);
 }
 
 /* The next hop's entry nb (NULL: none) is usable (REACHABLE still, or static). */
@@ -638,6 +677,7 @@ static bool fast_commit(struct gw_fast *w, const struct gw_fwd *f, struct gw_pkt
 		gw_ip4_ttl_dec((struct net_ip *)p->data);
 		fast_output(w, f, p, o, NET_ETHERTYPE_IP, tx);
 	}
+	fast_acl_count(w, o);
 	run_add(w->cnt, f->cfg, rx, in->bdif, in->bdx, in->bdx == BD_NONE ? 0 : in->from,
 	        in->frame_len, &w->cnt->c.routed);
 	return true;
@@ -650,6 +690,7 @@ static void fast_commit6(struct gw_fast *w, const struct gw_fwd *f, struct gw_pk
 {
 	gw_ip6_hlim_dec((struct net_ip6 *)p->data);
 	fast_output(w, f, p, o, NET_ETHERTYPE_IP6, tx);
+	fast_acl_count(w, o);
 	run_add(w->cnt, f->cfg, rx, in->bdif, in->bdx, in->bdx == BD_NONE ? 0 : in->from,
 	        in->frame_len, &w->cnt->c.routed6);
 }
@@ -726,7 +767,8 @@ static void fast_route_vec(struct gw_fast *w, const struct gw_fwd *f, struct fas
 	unsigned k = 0;
 	for (unsigned i = 0; i < nv; i++) {
 		if (fast_route(w, f, path[i], l3->dst[i], l3->len[i], in[at[i]].super_mtu,
-		               &out[k])) {
+		               &out[k]) &&
+		    fast_acl(f->cfg, v[i], in[at[i]].bdif, false, &out[k])) {
 			at[k] = at[i];
 			v[k++] = v[i];
 		} else {
@@ -817,7 +859,8 @@ static void fast_route_vec6(struct gw_fast *w, const struct gw_fwd *f, struct fa
 	fast_lookup6(f->cfg, l6, path);
 	for (unsigned i = 0; i < l6->n; i++) {
 		struct gw_pkt *p = l6->v[i];
-		if (!fast_route6(w, f, path[i], &l6->dst[i], p->len, &out[k])) {
+		if (!fast_route6(w, f, path[i], &l6->dst[i], p->len, &out[k]) ||
+		    !fast_acl(f->cfg, p, in[l6->at[i]].bdif, true, &out[k])) {
 			fast_punt(w, p, &in[l6->at[i]]);
 			continue;
 		}

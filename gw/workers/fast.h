@@ -45,6 +45,7 @@ struct gw_fast {
 	struct gw_pool *pool; /* the worker's: segments of super-packets come from it */
 	uint64_t now_ms;
 	unsigned n_tx, n_tx_eth, n_punt;
+	unsigned acl_thread; /* its counter slot in access lists (acl_cls_count): 1.. */
 	struct gw_pkt *tx[GW_FAST_TX_MAX];     /* to the underlay, outer IPv4 header built */
 	struct gw_pkt *tx_eth[GW_FAST_TX_MAX]; /* to uplink tx_ifx, Ethernet frame built */
 	struct gw_pkt *punt[GW_VEC_MAX];       /* as received: to the main thread */

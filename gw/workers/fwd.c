@@ -92,11 +92,29 @@ static void cfg_destroy_obj(struct gw_fwd_obj *o)
 		if (c->fib6[v])
 			obj_unref(&c->fib6[v]->obj);
 	}
-	for (unsigned i = 0; i <= GW_IF_MAX; i++)
+	for (unsigned i = 0; i <= GW_IF_MAX; i++) {
 		free(c->ports[i].by_vlan);
+		for (int v = 0; v < 2; v++)
+			for (int d = 0; d < 2; d++)
+				if (c->ifs[i].acl[v][d])
+					acl_cls_unref(c->ifs[i].acl[v][d]);
+	}
 	free(c->vni_slots);
 	free(c->peer_pool);
 	free(c);
+}
+
+static void cfg_copy_acls(struct gw *gw, const struct gw_if *g, struct gw_fwd_if *f)
+{
+	for (int v = 0; v < 2; v++) {
+		for (int d = 0; d < 2; d++) {
+			uint16_t x = g->acl[v][d];
+			f->acl[v][d] = x ? gw->acls[x].cls : NULL;
+			if (x)
+				acl_cls_ref(f->acl[v][d]);
+			f->l2_acl |= x && g->l2_bd;
+		}
+	}
 }
 
 static void cfg_copy_ifs(struct gw *gw, struct gw_fwd_cfg *c)
@@ -123,6 +141,7 @@ static void cfg_copy_ifs(struct gw *gw, struct gw_fwd_cfg *c)
 			c->ports[g->port].any_ifx = (uint16_t)ifx;
 		memcpy(f->addr, g->addr, sizeof(f->addr));
 		memcpy(f->plen, g->plen, sizeof(f->plen));
+		cfg_copy_acls(gw, g, f);
 		f->bdx = BD_NONE;
 		if (g->kind == GW_IF_BDIF) {
 			uint32_t bdx = bd_index(gw->bd, g->bd_id);

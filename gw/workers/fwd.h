@@ -62,6 +62,10 @@ struct gw_fwd_if {
 	uint16_t port; /* uplink: its netdev (ports[]) */
 	uint32_t addr[GW_IF_ADDRS_MAX];
 	uint8_t plen[GW_IF_ADDRS_MAX];
+	/* access lists applied, [IPv6?][enum acl_dir] (NULL: none): the component holds a
+	 * reference to each */
+	struct acl_cls *acl[2][2];
+	bool l2_acl; /* an L2 port with a list: its frames are the main thread's */
 };
 
 /* A bridge domain as the fast path needs it (by bdx). */

@@ -361,6 +361,7 @@ static int worker_init(struct gw_workers *ws, unsigned id, uint32_t vtep, uint16
 		snprintf(err, GW_IO_ERRLEN, "worker %u: out of memory", id);
 		return -1;
 	}
+	w->fast->acl_thread = id + 1; /* access-list counter slot 0 is the main thread's */
 	w->udp = gw_udp_open_opt(vtep, port, GW_UDP_REUSEPORT, err);
 	if (!w->udp || worker_ports(w, ups, n_ups, err) < 0)
 		return -1;
