@@ -69,16 +69,32 @@ static const struct cli_cmd ipv6_access_list_cmd = {
     .fn = cmd_access_list,
 };
 
+/* `no SEQ [ENTRY]`: entry SEQ, which must be ENTRY when that is given too. */
+static int acl_entry_del_seq(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+{
+	char err[GW_CFG_ERRLEN > ACL_ERRLEN ? GW_CFG_ERRLEN : ACL_ERRLEN];
+	uint32_t seq = cli_u32(a->val[0]);
+	if (a->nval > 1) {
+		struct acl_rule r;
+		const struct gw_cfg_acl *l = gw_cfg_acl_find(s->cand, s->acl_fam, s->acl);
+		if (acl_rule_parse(s->acl_fam, a->nval, a->val, &r, err) != 0)
+			return cli_err(out, "%s", err);
+		for (unsigned k = 0; l && k < l->n; k++)
+			if (l->rules[k].seq == seq && !acl_rule_same(&l->rules[k], &r))
+				return cli_err(out, "entry %u of access list %s is another one",
+				               seq, s->acl);
+	}
+	return cfg_result(gw_cfg_acl_del(s->cand, s->acl_fam, s->acl, seq, NULL, err), err, out);
+}
+
 /* An entry in words (its number first or not): added, or with `no` deleted by content. */
 static int cmd_acl_entry(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
 	char err[GW_CFG_ERRLEN > ACL_ERRLEN ? GW_CFG_ERRLEN : ACL_ERRLEN];
 	struct acl_rule r;
 	bool numbered = a->nval && a->val[0][0] >= '0' && a->val[0][0] <= '9';
-	if (a->neg && numbered) /* no SEQ */
-		return cfg_result(
-		    gw_cfg_acl_del(s->cand, s->acl_fam, s->acl, cli_u32(a->val[0]), NULL, err), err,
-		    out);
+	if (a->neg && numbered)
+		return acl_entry_del_seq(s, a, out);
 	if (acl_rule_parse(s->acl_fam, a->nval, a->val, &r, err) != 0)
 		return cli_err(out, "%s", err);
 	if (a->neg)
@@ -89,12 +105,12 @@ static int cmd_acl_entry(struct cli_sess *s, const struct cli_args *a, struct cl
 
 #define ENTRY_HELP                                                                                 \
 	"permit: let matching packets through, deny: drop them|Protocol: ip (ipv6), tcp, udp, "    \
-	"icmp (icmpv6), sctp, gre, esp, ah or 0-255|Source (any, host A, A/L) [ports], "           \
-	"destination [ports], established, TYPE [CODE], fragments, log"
+	"icmp (icmpv6), sctp, gre, esp, ah or 0-255|SRC [PORTS] DST [PORTS] [established] [TYPE "  \
+	"[CODE]] [fragments] [log]"
 
 static const struct cli_cmd acl_seq_entry_cmd = {
     .syntax = "<%u-%u> (permit|deny) WORD [LINE]",
-    .no_syntax = "<%u-%u>",
+    .no_syntax = "<%u-%u> [(permit|deny)] [WORD] [LINE]",
     .help = "Sequence number|" ENTRY_HELP,
     .range = {{1, ACL_SEQ_MAX}},
     .modes = CLI_M(CLI_MODE_ACL),
