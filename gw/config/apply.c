@@ -245,7 +245,9 @@ static int set_acls(struct gw *gw, const struct gw_cfg *old, const struct gw_cfg
 		const struct gw_cfg_acl *o = gw_cfg_acl_find(old, l->fam, l->name);
 		if (o && gw_cfg_acl_equal(o, l) && gw_acl_cls(gw, l->fam, l->name))
 			continue;
-		int r = gw_acl_set(gw, l->fam, l->name, l->rules, l->n);
+		/* an empty list has no entry array; the API reads n of them from a pointer */
+		static const struct acl_rule none;
+		int r = gw_acl_set(gw, l->fam, l->name, l->n ? l->rules : &none, l->n);
 		if (r != GW_OK)
 			return fail(err, "%s access-list %s: %s", l->fam == ACL_IP6 ? "ipv6" : "ip",
 			            l->name, gw_strerror(r));
