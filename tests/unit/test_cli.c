@@ -4,12 +4,15 @@
  * that name the bad word and change nothing, abbreviations, modes, help and completion,
  * filters, and the show commands against an in-memory gateway.
  */
+#include <arpa/inet.h>
 #include <dirent.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cli_int.h"
 #include "cli/metrics.h"
 #include "cu_main.h"
 #include "pktlab.h"
