@@ -1072,6 +1072,34 @@ static const char *link_name(uint8_t link)
 	return link == GW_LINK_UP ? "up" : link == GW_LINK_DOWN ? "down" : "missing";
 }
 
+/* The access lists applied to an interface: text "  Access lists: ip in WEB, ..." (none:
+ * no line), or the JSON object {"ipv4_in","ipv4_out","ipv6_in","ipv6_out"} (null: none). */
+static void if_acls(struct show_ctx *c, uint16_t ifx)
+{
+	static const struct {
+		int fam, dir;
+		const char *word, *key;
+	} g[4] = {{ACL_IP4, ACL_IN, "ip in", "ipv4_in"},
+	          {ACL_IP4, ACL_OUT, "ip out", "ipv4_out"},
+	          {ACL_IP6, ACL_IN, "ipv6 in", "ipv6_in"},
+	          {ACL_IP6, ACL_OUT, "ipv6 out", "ipv6_out"}};
+	unsigned n = 0;
+	for (int k = 0; k < 4; k++) {
+		const char *name = gw_if_acl(c->gw, ifx, g[k].fam, g[k].dir);
+		if (c->json) {
+			cli_printf(c->out, "%s\"%s\":", k ? "," : "{", g[k].key);
+			if (name)
+				cli_jstr(c->out, name);
+			else
+				cli_printf(c->out, "null");
+		} else if (name) {
+			cli_printf(c->out, "%s %s %s", n++ ? "," : "  Access lists:", g[k].word,
+			           name);
+		}
+	}
+	cli_printf(c->out, "%s", c->json ? "}" : n ? "\n" : "");
+}
+
 static int if_line_full(const struct gw_if_info *i, void *arg)
 {
 	struct show_ctx *c = arg;
@@ -1101,6 +1129,7 @@ static int if_line_full(const struct gw_if_info *i, void *arg)
 	for (unsigned k = 0; k < i->n_addrs; k++)
 		cli_printf(c->out, "  Internet address %s/%u%s\n", net_ip_fmt(i->addr[k], ip),
 		           i->plen[k], k ? " secondary" : "");
+	if_acls(c, i->ifx);
 	cli_printf(c->out, "  %llu packets input, %llu bytes; %llu packets output, %llu bytes\n",
 	           (unsigned long long)i->cnt.rx_pkts, (unsigned long long)i->cnt.rx_bytes,
 	           (unsigned long long)i->cnt.tx_pkts, (unsigned long long)i->cnt.tx_bytes);
@@ -1152,8 +1181,10 @@ static int if_line_json(const struct gw_if_info *i, void *arg)
 	for (unsigned k = 0; k < i->n_addrs; k++)
 		cli_printf(c->out, "%s\"%s/%u\"", k ? "," : "", net_ip_fmt(i->addr[k], ip),
 		           i->plen[k]);
+	cli_printf(c->out, "],\"access_lists\":");
+	if_acls(c, i->ifx);
 	cli_printf(c->out,
-	           "],\"rx_packets\":%llu,\"rx_bytes\":%llu,\"tx_packets\":%llu,\"tx_bytes\":%llu}",
+	           ",\"rx_packets\":%llu,\"rx_bytes\":%llu,\"tx_packets\":%llu,\"tx_bytes\":%llu}",
 	           (unsigned long long)i->cnt.rx_pkts, (unsigned long long)i->cnt.rx_bytes,
 	           (unsigned long long)i->cnt.tx_pkts, (unsigned long long)i->cnt.tx_bytes);
 	return 0;

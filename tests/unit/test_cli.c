@@ -636,6 +636,10 @@ static void test_acl_session(void)
 	      "\"applied\":[{\"interface\":\"bdif80\",\"direction\":\"in\"},{\"interface\":\"line "
 	      "vty\",\"direction\":\"in\"}]}]}");
 	SHOWS(s, "show ip access-lists json", "\"name\":\"WEB\"");
+	SHOWS(s, "show interfaces", "  Access lists: ip in WEB, ipv6 out WEB6\n");
+	SHOWS(s, "show interfaces json",
+	      "\"access_lists\":{\"ipv4_in\":\"WEB\",\"ipv4_out\":null,\"ipv6_in\":null,"
+	      "\"ipv6_out\":\"WEB6\"}");
 	SHOWS(s, "show ipv6 access-lists", "IPv6 access list WEB6\n",
 	      "        10 permit tcp any any eq 443 [match=0]\n", "applied to: bdif80 out");
 	CU_ASSERT_EQUAL(run(s, "show ip access-lists WEB6", &o), CLI_R_ERROR);
