@@ -199,6 +199,25 @@ static const struct cli_cmd access_class_cmd = {
     .fn = cmd_access_class,
 };
 
+static int cmd_metrics_access_class(struct cli_sess *s, const struct cli_args *a,
+                                    struct cli_out *out)
+{
+	char err[GW_CFG_ERRLEN];
+	if (a->neg && strcmp(s->cand->metrics_acl, a->val[0]))
+		return cli_err(out, "metrics access-class %s is not configured", a->val[0]);
+	return cfg_result(gw_cfg_set_metrics_acl(s->cand, a->neg ? NULL : a->val[0], err), err,
+	                  out);
+}
+
+static const struct cli_cmd metrics_access_class_cmd = {
+    .syntax = "metrics access-class WORD",
+    .help = "Prometheus metrics endpoint|Scrapers allowed (an IPv4 access list on their address "
+            "and port)|IPv4 access list",
+    .modes = CLI_M(CLI_MODE_CONFIG),
+    .flags = CFG,
+    .fn = cmd_metrics_access_class,
+};
+
 /* ---------------------------------------------------------------- show and clear */
 
 struct acl_show {
@@ -258,12 +277,15 @@ static void show_applied(struct acl_show *c, const char *name)
 			}
 			n++;
 		}
-	if (c->fam == ACL_IP4 && c->cfg && !strcmp(c->cfg->vty_acl, name)) {
+	static const char *const servers[2] = {"line vty", "metrics"};
+	for (int k = 0; k < 2 && c->fam == ACL_IP4 && c->cfg; k++) {
+		if (strcmp(k ? c->cfg->metrics_acl : c->cfg->vty_acl, name))
+			continue;
 		if (c->json)
-			cli_printf(c->out, "%s{\"interface\":\"line vty\",\"direction\":\"in\"}",
-			           n ? "," : "");
+			cli_printf(c->out, "%s{\"interface\":\"%s\",\"direction\":\"in\"}",
+			           n ? "," : "", servers[k]);
 		else
-			cli_printf(c->out, "%s line vty in", n ? "," : "  applied to:");
+			cli_printf(c->out, "%s %s in", n ? "," : "  applied to:", servers[k]);
 		n++;
 	}
 	if (!c->json)
@@ -382,7 +404,9 @@ const struct cli_cmd *const cli_acl_show_cmds[] = {
 
 /* in the order `?` lists them (cli/grammar.c puts the sections in order) */
 const struct cli_cmd *const cli_acl_cmds[] = {
-    &ip_access_list_cmd,      &ipv6_access_list_cmd, &acl_seq_entry_cmd,
-    &acl_entry_cmd,           &resequence_cmd,       &ip_access_group_cmd,
-    &ipv6_traffic_filter_cmd, &access_class_cmd,     NULL,
+    &ip_access_list_cmd,       &ipv6_access_list_cmd,
+    &acl_seq_entry_cmd,        &acl_entry_cmd,
+    &resequence_cmd,           &ip_access_group_cmd,
+    &ipv6_traffic_filter_cmd,  &access_class_cmd,
+    &metrics_access_class_cmd, NULL,
 };

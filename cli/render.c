@@ -192,8 +192,12 @@ static void render_metrics(const struct gw_cfg *c, struct cli_out *o)
 {
 	char ip[NET_IP_STRLEN];
 	if (c->metrics_port)
-		cli_printf(o, "metrics listen %s %u\n!\n", net_ip_fmt(c->metrics_addr, ip),
+		cli_printf(o, "metrics listen %s %u\n", net_ip_fmt(c->metrics_addr, ip),
 		           c->metrics_port);
+	if (c->metrics_acl[0])
+		cli_printf(o, "metrics access-class %s\n", c->metrics_acl);
+	if (c->metrics_port || c->metrics_acl[0])
+		cli_printf(o, "!\n");
 }
 
 void cli_render_config(const struct gw_cfg *c, struct cli_out *o)

@@ -145,6 +145,10 @@ const char *gw_cfg_acl_user(const struct gw_cfg *c, int fam, const char *name, c
 		snprintf(buf, len, "line vty (access-class)");
 		return buf;
 	}
+	if (fam == ACL_IP4 && !strcmp(c->metrics_acl, name)) {
+		snprintf(buf, len, "metrics (access-class)");
+		return buf;
+	}
 	return NULL;
 }
 
@@ -324,12 +328,28 @@ int gw_cfg_if_set_acl(struct gw_cfg *c, const char *ifname, int fam, int dir, co
 	return GW_CFG_OK;
 }
 
-int gw_cfg_set_vty_acl(struct gw_cfg *c, const char *name, char *err)
+/* An access-class: an IPv4 list that exists, or NULL. */
+static int access_class_check(const struct gw_cfg *c, const char *name, char *err)
 {
 	if (name && !gw_cfg_acl_find(c, ACL_IP4, name))
 		return fail(err, "ip access-list %s does not exist", name);
+	return GW_CFG_OK;
+}
+
+int gw_cfg_set_vty_acl(struct gw_cfg *c, const char *name, char *err)
+{
+	if (access_class_check(c, name, err))
+		return GW_CFG_ERR;
 	c->vty = true;
 	acl_ref_set(c->vty_acl, name);
+	return GW_CFG_OK;
+}
+
+int gw_cfg_set_metrics_acl(struct gw_cfg *c, const char *name, char *err)
+{
+	if (access_class_check(c, name, err))
+		return GW_CFG_ERR;
+	acl_ref_set(c->metrics_acl, name);
 	return GW_CFG_OK;
 }
 
@@ -347,5 +367,8 @@ int gw_cfg_acls_check(const struct gw_cfg *c, char *err)
 			}
 	if (c->vty_acl[0] && !gw_cfg_acl_find(c, ACL_IP4, c->vty_acl))
 		return fail(err, "line vty: ip access-list %s does not exist", c->vty_acl);
+	if (c->metrics_acl[0] && !gw_cfg_acl_find(c, ACL_IP4, c->metrics_acl))
+		return fail(err, "metrics access-class: ip access-list %s does not exist",
+		            c->metrics_acl);
 	return GW_CFG_OK;
 }

@@ -269,6 +269,7 @@ bool gw_cfg_equal(const struct gw_cfg *a, const struct gw_cfg *b)
 	       VEC_EQ(a->macs, b->macs) && VEC_EQ(a->users, b->users) &&
 	       VEC_EQ(a->routes6, b->routes6) && VEC_EQ(a->nbrs6, b->nbrs6) &&
 	       gw_cfg_acls_equal(a, b) && !strcmp(a->vty_acl, b->vty_acl) &&
+	       !strcmp(a->metrics_acl, b->metrics_acl) &&
 	       !strcmp(a->enable_secret, b->enable_secret) && a->vty == b->vty &&
 	       a->vty_addr == b->vty_addr && a->vty_port == b->vty_port &&
 	       a->vty_timeout == b->vty_timeout && a->anycast_mac_set == b->anycast_mac_set &&

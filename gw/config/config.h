@@ -179,6 +179,7 @@ struct gw_cfg {
 	/* metrics listen: the Prometheus endpoint's address (0.0.0.0: any) and port (0: off) */
 	uint32_t metrics_addr;
 	uint16_t metrics_port;
+	char metrics_acl[ACL_NAMELEN]; /* metrics access-class NAME: IPv4 list of scrapers */
 	/* dataplane workers: forwarding threads. 0 = the main thread forwards everything;
 	 * GW_CFG_WORKERS_AUTO (the default) = one per online CPU, resolved by the daemon. */
 	int workers;
@@ -351,6 +352,8 @@ const char *gw_cfg_if_acl(const struct gw_cfg_if *f, int fam, int dir);
 /* line vty / ` access-class NAME in`: an IPv4 list that telnet clients must pass (NULL:
  * none). */
 int gw_cfg_set_vty_acl(struct gw_cfg *c, const char *name, char *err);
+/* metrics access-class NAME: an IPv4 list that scrapers must pass (NULL: none). */
+int gw_cfg_set_metrics_acl(struct gw_cfg *c, const char *name, char *err);
 /* Where list `name` is used ("bdif20 (in)", "line vty"), into buf; NULL: nowhere. */
 const char *gw_cfg_acl_user(const struct gw_cfg *c, int fam, const char *name, char *buf,
                             size_t len);

@@ -580,6 +580,9 @@ static void test_acl_session(void)
 	    "ipv6 traffic-filter WEB6 out",
 	    "line vty",
 	    "access-class WEB in",
+	    "ip access-list SCRAPERS",
+	    "permit tcp host 10.9.0.1 any eq 9100",
+	    "metrics access-class SCRAPERS",
 	};
 	run_all(s, setup, sizeof(setup) / sizeof(setup[0]));
 	CU_ASSERT_EQUAL(run(s, "ip access-list WEB", &o), CLI_R_OK);
@@ -607,6 +610,8 @@ static void test_acl_session(void)
 	CU_ASSERT_EQUAL(commits, before);
 	CU_ASSERT_PTR_NOT_NULL(
 	    strstr(cli_prompt(s, prompt, sizeof(prompt)), "(config-if-bdif80)#"));
+	CU_ASSERT_EQUAL(run(s, "no ip access-list SCRAPERS", &o), CLI_R_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "SCRAPERS is applied to metrics (access-class)"));
 	/* help and completion in the list's mode */
 	CU_ASSERT_EQUAL(run(s, "ipv6 access-list WEB6", &o), CLI_R_OK);
 	CU_ASSERT_PTR_NOT_NULL(strstr(cli_prompt(s, prompt, sizeof(prompt)), "(config-ipv6-acl)#"));
@@ -636,6 +641,7 @@ static void test_acl_session(void)
 	      "\"applied\":[{\"interface\":\"bdif80\",\"direction\":\"in\"},{\"interface\":\"line "
 	      "vty\",\"direction\":\"in\"}]}]}");
 	SHOWS(s, "show ip access-lists json", "\"name\":\"WEB\"");
+	SHOWS(s, "show ip access-lists SCRAPERS", "applied to: metrics in");
 	SHOWS(s, "show interfaces", "  Access lists: ip in WEB, ipv6 out WEB6\n");
 	SHOWS(s, "show interfaces json",
 	      "\"access_lists\":{\"ipv4_in\":\"WEB\",\"ipv4_out\":null,\"ipv6_in\":null,"
@@ -680,6 +686,8 @@ static void test_acl_session(void)
 	    "no interface bdif 80",
 	    "no bridge-domain 80",
 	    "no line vty",
+	    "no metrics access-class SCRAPERS",
+	    "no ip access-list SCRAPERS",
 	    "end",
 	};
 	run_all(s, teardown, sizeof(teardown) / sizeof(teardown[0]));
