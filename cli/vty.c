@@ -263,7 +263,27 @@ static void help_at(const char *help, int i, char *buf, size_t len)
 	snprintf(buf, len, "%.*s", (int)l, h ? h : "");
 }
 
-/* Registers the leading keywords of syntax (after `root`), the last one with forward_cb. */
+/* A syntax that starts with keyword alternatives, "(permit|deny) ...": each is a command. */
+static void register_alternatives(struct tree *t, struct cli_command *root, const char *alt,
+                                  const char *help, int help_off, int priv, int mode)
+{
+	char h[96];
+	help_at(help, help_off, h, sizeof(h));
+	for (const char *a = alt + 1; *a && *a != ')' && *a != ' ';) {
+		size_t len = strcspn(a, "|) ");
+		char name[32];
+		snprintf(name, sizeof(name), "%.*s", (int)len, a);
+		struct cli_command *node =
+		    is_keyword(a, len) ? node_get(t, root, name, h, priv, mode) : NULL;
+		if (node)
+			node->callback = forward_cb;
+		a += len + (a[len] == '|');
+	}
+}
+
+/* Registers the leading keywords of syntax (after `root`), the last one with forward_cb; a
+ * syntax that starts with alternatives of keywords registers each. One that starts with a
+ * number (an access-list entry's) cannot be registered: libcli matches command names. */
 static void register_syntax(struct tree *t, struct cli_command *root, const char *syntax,
                             const char *help, int help_off, int priv, int mode)
 {
@@ -287,6 +307,8 @@ static void register_syntax(struct tree *t, struct cli_command *root, const char
 	}
 	if (node != root)
 		node->callback = forward_cb;
+	else if (*p == '(')
+		register_alternatives(t, root, p, help, help_off, priv, mode);
 }
 
 /* libcli implements these itself (with the same meaning). */
