@@ -23,7 +23,14 @@
  * learned on them) to `neighbours` MACs behind BENCH_VTEPS VTEPs (untag, switch, encap),
  * through gw_input_eth() or the fast path's gw_fast_eth(). 64-byte frames untagged.
  *
+ * With acl N >= 1 (IPv4 and IPv6) an access list of N entries is applied in on bdif10 and out
+ * on every other interface: N - 1 random entries that the traffic never matches (sources in
+ * 172.16.0.0/12 or 2001:db8:ff00::/40, TCP or UDP, a port or a range: the worst case of a
+ * first-match list) and a final `permit ip any any` that every packet meets (issue 16's
+ * benchmark: 0, 10, 100, 1000 entries).
+ *
  * usage: bench_pipeline [routes] [neighbours] [seconds] [threads] [family 4|6|l2|l2port]
+ *        [acl entries]
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -91,6 +98,55 @@ static int add_neighbours(struct lab *lab, uint32_t n, uint16_t *ifx)
 			return -1;
 	}
 	return 0;
+}
+
+/* The benchmark's access list of n entries (above), applied in on bdif10 and out on the
+ * rest. */
+static int add_acl(struct lab *lab, uint32_t n, bool v6)
+{
+	struct acl_rule *r = calloc(n, sizeof(*r));
+	if (!r)
+		return -1;
+	for (uint32_t i = 0; i < n; i++) {
+		struct acl_rule *e = &r[i];
+		e->seq = (i + 1) * ACL_SEQ_STEP;
+		e->proto = ACL_PROTO_ANY;
+		e->icmp_type = e->icmp_code = ACL_ICMP_ANY;
+		if (i == n - 1)
+			break; /* permit ip any any */
+		e->action = rnd() % 2 ? ACL_DENY : ACL_PERMIT;
+		e->proto = rnd() % 2 ? NET_IPPROTO_TCP : NET_IPPROTO_UDP;
+		e->src.len = (uint8_t)(v6 ? 40 + rnd() % 89 : 12 + rnd() % 21);
+		if (v6) {
+			uint64_t a = 0x20010db8ff000000ull | (uint64_t)rnd() << 8;
+			uint64_t b = (uint64_t)rnd() << 32 | rnd();
+			e->src.hi = e->src.len >= 64 ? a : a & ~0ull << (64 - e->src.len);
+			e->src.lo = e->src.len <= 64    ? 0
+			            : e->src.len == 128 ? b
+			                                : b & ~0ull << (128 - e->src.len);
+		} else {
+			e->src.lo = (0xac100000u | (rnd() & 0xfffff)) & net_mask(e->src.len);
+		}
+		if (rnd() % 3) {
+			e->dst.len = v6 ? 48 : 16;
+			e->dst.hi =
+			    v6 ? 0x20010db800000000ull | (uint64_t)(rnd() & 0xffff) << 16 : 0;
+			e->dst.lo = v6 ? 0 : (rnd() & 0xffff0000u);
+		}
+		e->dport.op = rnd() % 2 ? ACL_PORT_EQ : ACL_PORT_RANGE;
+		e->dport.lo = (uint16_t)(rnd() % 60000);
+		e->dport.hi = (uint16_t)(e->dport.lo + rnd() % 1000);
+	}
+	int fam = v6 ? ACL_IP6 : ACL_IP4;
+	int rc = gw_acl_set(lab->gw, fam, "BENCH", r, n);
+	free(r);
+	for (uint16_t ifx = 1; !rc && ifx <= GW_IF_MAX; ifx++)
+		if (gw_if_by_name(lab->gw, "bdif10") == ifx)
+			rc = gw_if_set_acl(lab->gw, ifx, fam, ACL_IN, "BENCH");
+		else if (gw_if_acl(lab->gw, ifx, fam, ACL_OUT) == NULL)
+			(void)gw_if_set_acl(lab->gw, ifx, fam, ACL_OUT,
+			                    "BENCH"); /* NOENT: no such if */
+	return rc;
 }
 
 /* n random prefixes (/8../32, mostly /24) each via a random neighbour. */
@@ -524,10 +580,12 @@ int main(int argc, char **argv)
 	double secs = argc > 3 ? atof(argv[3]) : 3.0;
 	int threads = argc > 4 ? atoi(argv[4]) : 0;
 	enum bench_mode mode = MODE_IP4;
+	int n_acl = argc > 6 ? atoi(argv[6]) : 0;
 	if (n_routes < 1 || n_nbr < 1 || n_nbr > 60000 || secs <= 0 || threads < 0 ||
-	    threads > 64 || (argc > 5 && !parse_mode(argv[5], &mode))) {
+	    threads > 64 || (argc > 5 && !parse_mode(argv[5], &mode)) || n_acl < 0 ||
+	    n_acl > ACL_ENTRIES_MAX || (n_acl && mode != MODE_IP4 && mode != MODE_IP6)) {
 		fprintf(stderr, "usage: bench_pipeline [routes] [neighbours 1..60000] [seconds] "
-		                "[threads 0..64] [family 4|6|l2|l2port]\n");
+		                "[threads 0..64] [family 4|6|l2|l2port] [acl entries (4, 6)]\n");
 		return 2;
 	}
 	bool l2 = mode == MODE_L2 || mode == MODE_L2PORT;
@@ -543,7 +601,8 @@ int main(int argc, char **argv)
 	uint8_t(*tpl)[VX_HDR_LEN + FRAME_LEN] = malloc(N_TEMPLATES * sizeof(*tpl));
 	double t0 = now_s();
 	struct bench_in in = {.tpl = tpl, .eth = mode == MODE_L2PORT};
-	if (!tpl || !(in.len = setup(&lab, mode, n_routes, n_nbr, tpl))) {
+	if (!tpl || !(in.len = setup(&lab, mode, n_routes, n_nbr, tpl)) ||
+	    (n_acl && add_acl(&lab, (uint32_t)n_acl, mode == MODE_IP6))) {
 		fprintf(stderr, "setup failed\n");
 		return 1;
 	}
@@ -556,7 +615,8 @@ int main(int argc, char **argv)
 		if (l2)
 			printf("| mode / MACs | %s / %u |\n", MODE_NAMES[mode], n_nbr);
 		else
-			printf("| routes / neighbours | %u / %u |\n", n_routes, n_nbr);
+			printf("| routes / neighbours / acl entries | %u / %u / %d |\n", n_routes,
+			       n_nbr, n_acl);
 		int r = bench_fast(&lab, in, l2, (unsigned)threads, secs);
 		if (r)
 			fprintf(stderr, "FAIL: the fast path punted some packets\n");
@@ -599,6 +659,7 @@ int main(int argc, char **argv)
 	} else {
 		printf("| family | %s |\n", MODE_NAMES[mode]);
 		printf("| routes / neighbours | %u / %u |\n", n_routes, n_nbr);
+		printf("| access list entries (in and out) | %d |\n", n_acl);
 		printf("| setup time (routes, ARP, MACs) | %.2f s |\n", setup_s);
 	}
 	printf("| packets | %llu |\n", (unsigned long long)pkts);

@@ -16,6 +16,11 @@
  *   - 802.1Q sub-interfaces of up0, with its MAC: up0.100 (VLAN 100, 172.16.100.1/24,
  *     10.7.0.0/16 via 172.16.100.9 behind it) and up0.200 (no encapsulation: down,
  *     172.16.200.1/24);
+ *   - access lists (issue 16): on bdif10 in (telnet, UDP from source ports 5000-6000 and,
+ *     logged, SSH from 10.1.10.0/25 denied; established TCP and the rest permitted), on up0
+ *     out (echo replies and fragments to 198.51.100.0/24 denied), on the L2 port up0.300 in
+ *     and out (UDP 9999 denied); with IPv6, on bdif10 in (telnet and sources in
+ *     2001:db8:10::/120 denied, ICMPv6 permitted) and up0 out (UDP 1000-2000 denied);
  *   - a small neighbour table (16 entries) and pool (1024 buffers);
  *   - IPv6, where the target asks for it (fuzz_gw_init_ip6: fuzz_fastpath; fuzz_pipeline's
  *     checks know IPv4 only): bdif10 2001:db8:10::1/64, bdif20 2001:db8:20::1/64, bdif30
@@ -30,6 +35,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "fib/fib6.h"
 #include "gw/gw.h"
@@ -127,6 +133,58 @@ static inline void fuzz_add_route6(struct fuzz_gw *g, uint16_t net, uint8_t len,
 	fuzz_must(fib6_route_add(gw_vrf_fib6(g->L.gw, 0), &pfx, len, &n), "fib6_route_add");
 }
 
+/* List `name` of family fam from its entries' words, applied to ifx in direction dir. */
+static void fuzz_acl(struct fuzz_gw *g, int fam, const char *name, const char *const *lines,
+                     uint16_t ifx, int dir)
+{
+	struct acl_rule r[8];
+	unsigned n = 0;
+	for (; lines[n] && n < 8; n++) {
+		char buf[128], err[ACL_ERRLEN];
+		const char *argv[16];
+		int argc = 0;
+		snprintf(buf, sizeof(buf), "%s", lines[n]);
+		for (char *t = strtok(buf, " "); t && argc < 16; t = strtok(NULL, " "))
+			argv[argc++] = t;
+		fuzz_must(acl_rule_parse(fam, argc, argv, &r[n], err), lines[n]);
+		r[n].seq = (n + 1) * ACL_SEQ_STEP;
+	}
+	if (!gw_acl_cls(g->L.gw, fam, name))
+		fuzz_must(gw_acl_set(g->L.gw, fam, name, r, n), "gw_acl_set");
+	fuzz_must(gw_if_set_acl(g->L.gw, ifx, fam, dir, name), "gw_if_set_acl");
+}
+
+static void fuzz_acls(struct fuzz_gw *g, uint16_t port300)
+{
+	fuzz_acl(
+	    g, ACL_IP4, "IN10",
+	    (const char *const[]){"deny tcp any any eq telnet", "deny udp any range 5000 6000 any",
+	                          "permit tcp any any established",
+	                          "deny tcp 10.1.10.0/25 any eq 22 log", "permit ip any any", NULL},
+	    g->L.bdif10, ACL_IN);
+	fuzz_acl(g, ACL_IP4, "UP0",
+	         (const char *const[]){"deny icmp any any echo-reply",
+	                               "deny ip any 198.51.100.0/24 fragments", "permit ip any any",
+	                               NULL},
+	         g->L.up0, ACL_OUT);
+	const char *const port[] = {"deny udp any any eq 9999", "permit ip any any", NULL};
+	fuzz_acl(g, ACL_IP4, "PORT", port, port300, ACL_IN);
+	fuzz_acl(g, ACL_IP4, "PORT", port, port300, ACL_OUT);
+}
+
+static inline void fuzz_acls6(struct fuzz_gw *g)
+{
+	fuzz_acl(g, ACL_IP6, "IN10",
+	         (const char *const[]){"deny tcp any any eq telnet", "permit icmpv6 any any",
+	                               "deny ipv6 2001:db8:10::/120 any", "permit ipv6 any any",
+	                               NULL},
+	         g->L.bdif10, ACL_IN);
+	fuzz_acl(
+	    g, ACL_IP6, "UP0",
+	    (const char *const[]){"deny udp any any range 1000 2000", "permit ipv6 any any", NULL},
+	    g->L.up0, ACL_OUT);
+}
+
 /* bdif20's IPv6 address and static neighbour (again, after config op 1). */
 static void fuzz_bdif20_ip6(struct fuzz_gw *g)
 {
@@ -148,6 +206,7 @@ static inline void fuzz_gw_init_ip6(struct fuzz_gw *g)
 	fuzz_add_route6(g, 0, 0, FIB_NH_IP, 0xff, 1);
 	fuzz_add_route6(g, 0x99, 48, FIB_NH_IP, 0x20, 0x10);
 	fuzz_add_route6(g, 0xdead, 48, FIB_NH_NULL0, 0, 0);
+	fuzz_acls6(g);
 	g->ip6 = true;
 }
 
@@ -207,6 +266,7 @@ static void fuzz_gw_init(struct fuzz_gw *g)
 	fuzz_must(gw_eth_add(gw, "up0.300", lab_up0_mac, &port300), "up0.300");
 	fuzz_must(gw_if_set_dot1q(gw, port300, 300), "up0.300 dot1q");
 	fuzz_must(gw_if_set_l2_bd(gw, port300, 10), "up0.300 port of bd 10");
+	fuzz_acls(g, port300);
 
 	fuzz_must(arp_static_add(gw_arp(gw), g->L.up0, LAB_UPNH, lab_upnh_mac), "arp up0");
 	fuzz_must(arp_static_add(gw_arp(gw), g->L.bdif10, FUZZ_IP(10, 1, 10, 50), fuzz_host50),
