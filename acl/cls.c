@@ -206,8 +206,13 @@ struct acl_cls *acl_cls_build(int fam, const struct acl_rule *r, const uint64_t 
 		cls_free(c);
 		return NULL;
 	}
+	if (counts)
+		counts->refs++;
+	else if (!(counts = acl_counts_new())) { /* counters of its own */
+		cls_free(c);
+		return NULL;
+	}
 	c->counts = counts;
-	counts->refs++;
 	c->live_next = counts->live;
 	counts->live = c;
 	return c;

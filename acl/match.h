@@ -18,4 +18,8 @@ void acl_match_batch(const struct acl_match *m, const struct acl_key *keys, uint
                      unsigned n);
 size_t acl_match_bytes(const struct acl_match *m);
 
+/* Does entry r of a list of family fam match k? One entry alone, walked field by field:
+ * the reference the compiled matcher is tested against (acl/ref.c). */
+bool acl_rule_matches(int fam, const struct acl_rule *r, const struct acl_key *k);
+
 #endif

@@ -132,6 +132,14 @@ static int fail(struct words *w, const char *word, const char *fmt, ...)
 	return -1;
 }
 
+/* -1: the line ended where `what` was expected, after its last word. */
+static int fail_end(struct words *w, const char *what)
+{
+	if (w->i == 0)
+		return fail(w, NULL, "an empty entry: %s expected", what);
+	return fail(w, w->argv[w->i - 1], "%s expected after it", what);
+}
+
 static int parse_seq(struct words *w, struct acl_rule *r)
 {
 	const char *s = peek(w);
@@ -149,7 +157,7 @@ static int parse_action(struct words *w, struct acl_rule *r)
 {
 	const char *s = next(w);
 	if (!s)
-		return fail(w, NULL, "incomplete entry: permit or deny expected");
+		return fail_end(w, "permit or deny");
 	if (strcmp(s, "permit") == 0)
 		r->action = ACL_PERMIT;
 	else if (strcmp(s, "deny") == 0)
@@ -171,7 +179,7 @@ static int parse_proto(struct words *w, struct acl_rule *r)
 	unsigned v;
 	unsigned long n;
 	if (!s)
-		return fail(w, NULL, "incomplete entry: a protocol expected");
+		return fail_end(w, "a protocol");
 	if (strcmp(s, any) == 0)
 		r->proto = ACL_PROTO_ANY;
 	else if (strcmp(s, "icmpv6") == 0 && w->fam == ACL_IP6)
@@ -248,7 +256,7 @@ static int parse_prefix(struct words *w, const char *what, struct acl_prefix *p)
 	const char *s = next(w);
 	const char *fam = w->fam == ACL_IP6 ? "IPv6" : "IPv4";
 	if (!s)
-		return fail(w, NULL, "incomplete entry: a %s (any, host A or A/L) expected", what);
+		return fail_end(w, what);
 	if (strcmp(s, "any") == 0) {
 		*p = (struct acl_prefix){0};
 		return 0;
@@ -415,55 +423,64 @@ int acl_rule_parse(int fam, int argc, const char *const *argv, struct acl_rule *
 	if (fam != ACL_IP4 && fam != ACL_IP6)
 		return fail(&w, NULL, "no such address family");
 	if (parse_seq(&w, r) < 0 || parse_action(&w, r) < 0 || parse_proto(&w, r) < 0 ||
-	    parse_prefix(&w, "source", &r->src) < 0 || parse_ports(&w, r, &r->sport) < 0 ||
-	    parse_prefix(&w, "destination", &r->dst) < 0 || parse_ports(&w, r, &r->dport) < 0 ||
-	    parse_icmp(&w, r) < 0 || parse_flags(&w, r) < 0)
+	    parse_prefix(&w, "a source (any, host A or A/L)", &r->src) < 0 ||
+	    parse_ports(&w, r, &r->sport) < 0 ||
+	    parse_prefix(&w, "a destination (any, host A or A/L)", &r->dst) < 0 ||
+	    parse_ports(&w, r, &r->dport) < 0 || parse_icmp(&w, r) < 0 || parse_flags(&w, r) < 0)
 		return -1;
 	return 0;
 }
 
 /* ---- rendering ---- */
 
-/* Appends to a bounded buffer; the text is cut, never overrun. */
+/* The words of an entry, as the parser takes them, joined at the end. */
+#define OUT_WORDS   20 /* an entry has at most 17 */
+#define OUT_WORDLEN 52 /* the longest: an IPv6 prefix (NET_IP6_STRLEN + "/128") */
+
 struct out {
-	char *buf;
-	size_t len, used;
+	unsigned n;
+	char w[OUT_WORDS][OUT_WORDLEN];
 };
 
-static void put(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void put(struct out *o, const char *fmt, ...)
+/* The next word to write (the last one again when full: never past the array). */
+static char *next_word(struct out *o)
 {
-	if (o->used >= o->len)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(o->buf + o->used, o->len - o->used, fmt, ap);
-	va_end(ap);
-	o->used = n < 0 ? o->len : o->used + (size_t)n;
+	return o->w[o->n < OUT_WORDS ? o->n++ : OUT_WORDS - 1];
+}
+
+static void word(struct out *o, const char *s)
+{
+	snprintf(next_word(o), OUT_WORDLEN, "%s", s);
+}
+
+static void number(struct out *o, long v)
+{
+	snprintf(next_word(o), OUT_WORDLEN, "%ld", v);
+}
+
+static void name_or_number(struct out *o, const char *name, long v)
+{
+	if (name)
+		word(o, name);
+	else
+		number(o, v);
 }
 
 static void put_proto(struct out *o, int fam, const struct acl_rule *r)
 {
-	const char *name = NULL;
 	if (r->proto == ACL_PROTO_ANY)
-		name = fam == ACL_IP6 ? "ipv6" : "ip";
+		word(o, fam == ACL_IP6 ? "ipv6" : "ip");
 	else if (is_icmp(fam, r))
-		name = fam == ACL_IP6 ? "icmpv6" : "icmp";
+		word(o, fam == ACL_IP6 ? "icmpv6" : "icmp");
 	else
-		name = value_name(NAMES(protos), (unsigned)r->proto);
-	if (name)
-		put(o, " %s", name);
-	else
-		put(o, " %d", r->proto);
+		name_or_number(o, value_name(NAMES(protos), (unsigned)r->proto), r->proto);
 }
 
 static void put_prefix(struct out *o, int fam, const struct acl_prefix *p)
 {
-	unsigned host = fam == ACL_IP6 ? 128 : 32;
 	char a[NET_IP6_STRLEN];
 	if (p->len == 0) {
-		put(o, " any");
+		word(o, "any");
 		return;
 	}
 	if (fam == ACL_IP6) {
@@ -476,19 +493,22 @@ static void put_prefix(struct out *o, int fam, const struct acl_prefix *p)
 	} else {
 		net_ip_fmt((uint32_t)p->lo, a);
 	}
-	if (p->len == host)
-		put(o, " host %s", a);
-	else
-		put(o, " %s/%u", a, p->len);
+	if (p->len == (fam == ACL_IP6 ? 128 : 32)) {
+		word(o, "host");
+		word(o, a);
+	} else {
+		snprintf(next_word(o), OUT_WORDLEN, "%s/%u", a, p->len);
+	}
 }
 
 static void put_ports(struct out *o, const struct acl_ports *p)
 {
 	if (p->op == ACL_PORT_ANY || p->op > ACL_PORT_RANGE)
 		return;
-	put(o, " %s %u", port_ops[p->op - 1].name, p->lo);
+	word(o, port_ops[p->op - 1].name);
+	number(o, p->lo);
 	if (p->op == ACL_PORT_RANGE)
-		put(o, " %u", p->hi);
+		number(o, p->hi);
 }
 
 static void put_icmp(struct out *o, int fam, const struct acl_rule *r)
@@ -497,24 +517,17 @@ static void put_icmp(struct out *o, int fam, const struct acl_rule *r)
 	const struct acl_name *types = icmp_types(fam, &nt);
 	if (r->icmp_type == ACL_ICMP_ANY)
 		return;
-	const char *name = value_name(types, nt, (unsigned)r->icmp_type);
-	if (name)
-		put(o, " %s", name);
-	else
-		put(o, " %d", r->icmp_type);
+	name_or_number(o, value_name(types, nt, (unsigned)r->icmp_type), r->icmp_type);
 	if (r->icmp_code != ACL_ICMP_ANY)
-		put(o, " %d", r->icmp_code);
+		number(o, r->icmp_code);
 }
 
 void acl_rule_format(int fam, const struct acl_rule *r, char *buf, size_t len)
 {
-	struct out o = {.buf = buf, .len = len};
-	if (len == 0)
-		return;
-	buf[0] = '\0';
+	struct out o = {.n = 0};
 	if (r->seq)
-		put(&o, "%u ", r->seq);
-	put(&o, "%s", r->action == ACL_DENY ? "deny" : "permit");
+		number(&o, r->seq);
+	word(&o, r->action == ACL_DENY ? "deny" : "permit");
 	put_proto(&o, fam, r);
 	put_prefix(&o, fam, &r->src);
 	put_ports(&o, &r->sport);
@@ -522,11 +535,19 @@ void acl_rule_format(int fam, const struct acl_rule *r, char *buf, size_t len)
 	put_ports(&o, &r->dport);
 	put_icmp(&o, fam, r);
 	if (r->established)
-		put(&o, " established");
+		word(&o, "established");
 	if (r->fragments)
-		put(&o, " fragments");
+		word(&o, "fragments");
 	if (r->log)
-		put(&o, " log");
+		word(&o, "log");
+	/* joined with single blanks; a buffer too short cuts the line, never overruns */
+	size_t used = 0;
+	if (len > 0)
+		buf[0] = '\0';
+	for (unsigned i = 0; i < o.n && used + 1 < len; i++) {
+		int k = snprintf(buf + used, len - used, "%s%s", i ? " " : "", o.w[i]);
+		used = k < 0 ? len : used + (size_t)k;
+	}
 }
 
 /* ---- comparing ---- */
@@ -554,11 +575,10 @@ bool acl_rule_same(const struct acl_rule *a, const struct acl_rule *b)
 
 bool acl_name_ok(const char *name)
 {
+	static const char chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	                            "0123456789-_.";
 	size_t n = strlen(name);
-	if (n == 0 || n >= ACL_NAMELEN || !isalpha((unsigned char)name[0]))
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!isalnum((unsigned char)name[i]) && !strchr("-_.", name[i]))
-			return false;
-	return true;
+	/* letters (of the C locale only), digits, - _ . after a letter */
+	return n > 0 && n < ACL_NAMELEN && strspn(name, chars) == n &&
+	       strchr(chars, name[0]) < chars + 52;
 }

@@ -43,6 +43,7 @@ enum cli_mode {
 	CLI_MODE_BD,
 	CLI_MODE_IF,
 	CLI_MODE_VTY,
+	CLI_MODE_ACL, /* ip access-list NAME, ipv6 access-list NAME */
 	CLI_MODE_MAX
 };
 

@@ -32,7 +32,8 @@
 
 #define CLI_M(m) (1u << (m))
 #define CLI_MODES_CFG                                                                              \
-	(CLI_M(CLI_MODE_CONFIG) | CLI_M(CLI_MODE_BD) | CLI_M(CLI_MODE_IF) | CLI_M(CLI_MODE_VTY))
+	(CLI_M(CLI_MODE_CONFIG) | CLI_M(CLI_MODE_BD) | CLI_M(CLI_MODE_IF) | CLI_M(CLI_MODE_VTY) |  \
+	 CLI_M(CLI_MODE_ACL))
 #define CLI_MODES_ALL (CLI_M(CLI_MODE_EXEC) | CLI_MODES_CFG)
 #define CLI_F_CONFIG  0x01 /* changes the configuration: runs against a candidate */
 #define CLI_F_ENABLE  0x02 /* needs the privileged level */
@@ -64,11 +65,13 @@ struct cli_cmd {
 };
 
 /* The sections of the tree, each NULL-terminated, in the file of their handlers. */
-extern const struct cli_cmd *const cli_mode_cmds[];   /* commands.c: sessions and modes */
-extern const struct cli_cmd *const cli_show_cmds[];   /* show.c: show and clear */
-extern const struct cli_cmd *const cli_ping_cmds[];   /* ping.c */
-extern const struct cli_cmd *const cli_trace_cmds[];  /* trace_cmds.c: trace and debug */
-extern const struct cli_cmd *const cli_config_cmds[]; /* commands.c: the configuration */
+extern const struct cli_cmd *const cli_mode_cmds[];     /* commands.c: sessions and modes */
+extern const struct cli_cmd *const cli_show_cmds[];     /* show.c: show and clear */
+extern const struct cli_cmd *const cli_ping_cmds[];     /* ping.c */
+extern const struct cli_cmd *const cli_trace_cmds[];    /* trace_cmds.c: trace and debug */
+extern const struct cli_cmd *const cli_config_cmds[];   /* commands.c: the configuration */
+extern const struct cli_cmd *const cli_acl_show_cmds[]; /* acl_cmds.c: show and clear */
+extern const struct cli_cmd *const cli_acl_cmds[];      /* acl_cmds.c: the configuration */
 
 /* grammar.c: every command, in the order `?` lists them; n gets their number. */
 const struct cli_cmd *const *cli_grammar(size_t *n);
@@ -89,6 +92,8 @@ struct cli_sess {
 	bool loading;                      /* reading a config file: edit cand, never commit */
 	uint32_t bd_id;                    /* CLI_MODE_BD */
 	char ifname[GW_IF_NAMELEN];        /* CLI_MODE_IF */
+	int acl_fam;                       /* CLI_MODE_ACL: enum acl_family */
+	char acl[ACL_NAMELEN];             /* CLI_MODE_ACL: the list */
 	struct gw_cfg *cand;               /* candidate under edit by the running command */
 	struct cli_sink sink;              /* for CLI_R_PENDING commands; write NULL: none */
 	const struct cli_pending *pending; /* of the last command that ran on, or NULL */
@@ -108,6 +113,12 @@ struct in6_addr cli_ip6(const char *w);
 /* A show command's machine-readable form: the line ends in `json` (after `show WHAT`). */
 bool cli_json(const struct cli_args *a);
 
+/* show.c: a JSON string literal. */
+void cli_jstr(struct cli_out *o, const char *s);
+/* show.c: the gateway of a show or clear command, its counters brought up to date; NULL
+ * (error printed) without one. */
+struct gw *cli_show_gw(struct cli_sess *s, const struct cli_args *a, struct cli_out *out);
+
 /* render.c: cli_load_config, with on_run (may be NULL) told of each command it ran. */
 int cli_load_config_observed(const char *text, struct gw_cfg **out,
                              void (*report)(void *arg, unsigned line, const char *msg), void *arg,
@@ -118,5 +129,11 @@ int cli_load_config_observed(const char *text, struct gw_cfg **out,
 /* listen.c: a non-blocking TCP socket listening on addr:port, or -1 with err set to
  * "WHAT listen ADDR PORT: reason". */
 int cli_tcp_listen(uint32_t addr, uint16_t port, const char *what, char *err, size_t errlen);
+/* listen.c: does IPv4 access list `acl` ("": none, all pass) of gw permit a TCP client at
+ * peer connecting to local (its address and port)? Matched as the client's SYN: source the
+ * client's address and port, destination the listener's. A list gw lacks permits nothing. */
+struct sockaddr_in;
+bool cli_tcp_permitted(struct gw *gw, const char *acl, const struct sockaddr_in *peer,
+                       const struct sockaddr_in *local);
 
 #endif

@@ -668,10 +668,11 @@ static int run_config(struct cli_sess *s, const struct cli_cmd *cmd, const struc
 	s->cand = gw_cfg_clone(running);
 	if (!s->cand)
 		return cli_err(out, "out of memory");
-	int mode = s->mode;
+	int mode = s->mode, acl_fam = s->acl_fam;
 	uint32_t bd = s->bd_id;
-	char ifname[GW_IF_NAMELEN];
+	char ifname[GW_IF_NAMELEN], acl[ACL_NAMELEN];
 	memcpy(ifname, s->ifname, sizeof(ifname));
+	memcpy(acl, s->acl, sizeof(acl));
 	int r = cmd->fn(s, a, out);
 	char err[GW_CFG_ERRLEN];
 	if (r == CLI_R_OK && !gw_cfg_equal(running, s->cand)) {
@@ -684,6 +685,8 @@ static int run_config(struct cli_sess *s, const struct cli_cmd *cmd, const struc
 		s->mode = mode;
 		s->bd_id = bd;
 		memcpy(s->ifname, ifname, sizeof(ifname));
+		s->acl_fam = acl_fam;
+		memcpy(s->acl, acl, sizeof(acl));
 	}
 	gw_cfg_free(s->cand);
 	s->cand = NULL;
@@ -714,7 +717,7 @@ static int exec_words(struct cli_sess *s, const char **w, int nw, struct cli_out
 	size_t mark = out->len;
 	if (resolve(s, s->mode, w, nw, &pick, out) != CLI_R_OK) {
 		/* a configuration command typed in a sub-mode leaves the sub-mode (as IOS does) */
-		if (s->mode != CLI_MODE_BD && s->mode != CLI_MODE_IF && s->mode != CLI_MODE_VTY)
+		if (s->mode == CLI_MODE_EXEC || s->mode == CLI_MODE_CONFIG)
 			return CLI_R_ERROR;
 		if (resolve(s, CLI_MODE_CONFIG, w, nw, &pick, NULL) != CLI_R_OK)
 			return CLI_R_ERROR;
@@ -801,6 +804,9 @@ const char *cli_prompt(struct cli_sess *s, char *buf, size_t len)
 		break;
 	case CLI_MODE_VTY:
 		snprintf(buf, len, "%s(config-line)#", h);
+		break;
+	case CLI_MODE_ACL: /* as NX-OS */
+		snprintf(buf, len, "%s(config-%sacl)#", h, s->acl_fam == ACL_IP6 ? "ipv6-" : "");
 		break;
 	default:
 		snprintf(buf, len, "%s%s", h, s->enabled ? "#" : ">");

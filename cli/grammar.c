@@ -8,7 +8,8 @@
 #include "cli/cli_int.h"
 
 static const struct cli_cmd *const *const sections[] = {
-    cli_mode_cmds, cli_show_cmds, cli_ping_cmds, cli_trace_cmds, cli_config_cmds,
+    cli_mode_cmds,  cli_show_cmds,   cli_acl_show_cmds, cli_ping_cmds,
+    cli_trace_cmds, cli_config_cmds, cli_acl_cmds,
 };
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
 

@@ -1,7 +1,7 @@
 /*
  * cli/listen.c - the TCP listening socket of a management server (telnet, metrics),
  * bound when a configuration is prepared so that a bad address fails the commit before
- * anything changes.
+ * anything changes; and the access-class check of a client that connects to one.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -28,4 +28,23 @@ int cli_tcp_listen(uint32_t addr, uint16_t port, const char *what, char *err, si
 	if (fd >= 0)
 		close(fd);
 	return -1;
+}
+
+bool cli_tcp_permitted(struct gw *gw, const char *acl, const struct sockaddr_in *peer,
+                       const struct sockaddr_in *local)
+{
+	if (!acl[0])
+		return true;
+	const struct acl_cls *k = gw ? gw_acl_cls(gw, ACL_IP4, acl) : NULL;
+	if (!k || peer->sin_family != AF_INET)
+		return false; /* a list that cannot be read permits nothing, as an empty one */
+	/* the client's first segment: a SYN, neither established nor a fragment */
+	struct acl_key key = {
+	    .src_lo = ntohl(peer->sin_addr.s_addr),
+	    .dst_lo = ntohl(local->sin_addr.s_addr),
+	    .sport = ntohs(peer->sin_port),
+	    .dport = ntohs(local->sin_port),
+	    .proto = IPPROTO_TCP,
+	};
+	return acl_cls_permits(k, acl_cls_match(k, &key));
 }

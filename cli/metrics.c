@@ -14,7 +14,9 @@
  */
 #include "cli/metrics.h"
 
+#include <arpa/inet.h>
 #include <microhttpd.h>
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,6 +102,23 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	return reply_metrics(cls, c);
 }
 
+/* metrics access-class: a scraper the list does not permit is closed at once. Its
+ * connection is matched to the configured listen address and port. */
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen_t len)
+{
+	struct cli_metrics *m = cls;
+	const struct gw_cfg *cfg = m->env->running(m->env->ctx);
+	if (!cfg->metrics_acl[0])
+		return MHD_YES;
+	if (addr->sa_family != AF_INET || len < sizeof(struct sockaddr_in))
+		return MHD_NO;
+	struct sockaddr_in peer, local = {.sin_family = AF_INET};
+	memcpy(&peer, addr, sizeof(peer));
+	local.sin_addr.s_addr = htonl(cfg->metrics_addr);
+	local.sin_port = htons(cfg->metrics_port);
+	return cli_tcp_permitted(m->env->gw, cfg->metrics_acl, &peer, &local) ? MHD_YES : MHD_NO;
+}
+
 /* ---------------------------------------------------------------- the loop */
 
 /* Lets MHD do what is ready, then wakes up again when it says it must. */
@@ -161,12 +180,12 @@ int cli_metrics_prepare(struct cli_metrics *m, uint32_t addr, uint16_t port, cha
 		m->has_pending = false;
 		return -1;
 	}
-	m->pending =
-	    MHD_start_daemon(MHD_USE_EPOLL, 0, NULL, NULL, on_request, m, MHD_OPTION_LISTEN_SOCKET,
-	                     fd, MHD_OPTION_CONNECTION_LIMIT, (unsigned)CLI_METRICS_CONNECTIONS_MAX,
-	                     MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)CLI_METRICS_PER_IP_MAX,
-	                     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CLI_METRICS_TIMEOUT_S,
-	                     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768, MHD_OPTION_END);
+	m->pending = MHD_start_daemon(
+	    MHD_USE_EPOLL, 0, on_accept, m, on_request, m, MHD_OPTION_LISTEN_SOCKET, fd,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)CLI_METRICS_CONNECTIONS_MAX,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)CLI_METRICS_PER_IP_MAX,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CLI_METRICS_TIMEOUT_S,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768, MHD_OPTION_END);
 	if (!m->pending) {
 		close(fd);
 		snprintf(err, errlen, "metrics listen: the HTTP server did not start");

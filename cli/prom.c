@@ -268,9 +268,41 @@ static void vrf_routes(struct gw *gw, struct cli_out *o)
 	}
 }
 
+/* The matches of each entry of each access list, the implicit deny as seq="implicit". */
+static void acl_matches(struct gw *gw, struct cli_out *o)
+{
+	static const struct {
+		int fam;
+		const char *label;
+	} fams[2] = {{ACL_IP4, "ipv4"}, {ACL_IP6, "ipv6"}};
+	static const char *names[GW_ACL_MAX];
+	family(o, "vxgw_acl_matches_total", "counter",
+	       "Packets matched by each access-list entry (seq=\"implicit\": the implicit deny).");
+	for (int f = 0; f < 2; f++) {
+		unsigned n = gw_acl_names(gw, fams[f].fam, names, GW_ACL_MAX);
+		for (unsigned i = 0; i < n && i < GW_ACL_MAX; i++) {
+			const struct acl_cls *k = gw_acl_cls(gw, fams[f].fam, names[i]);
+			unsigned entries = k ? acl_cls_size(k) : 0;
+			for (uint32_t e = 0; k && e <= entries; e++) {
+				const struct acl_rule *r = acl_cls_rule(k, e);
+				char seq[16];
+				snprintf(seq, sizeof(seq), "%u", r ? r->seq : 0);
+				cli_printf(
+				    o, "vxgw_acl_matches_total{family=\"%s\",acl=", fams[f].label);
+				cli_prom_label(o, names[i]);
+				cli_printf(o, ",seq=\"%s\",action=\"%s\"} %llu\n",
+				           r ? seq : "implicit",
+				           acl_cls_permits(k, e) ? "permit" : "deny",
+				           (unsigned long long)acl_cls_hits(k, e));
+			}
+		}
+	}
+}
+
 void cli_prom_render(struct gw *gw, struct cli_out *o)
 {
 	per_object(gw, o);
 	vrf_routes(gw, o);
+	acl_matches(gw, o);
 	gateway(gw, o);
 }

@@ -65,6 +65,37 @@ static void render_if6(const struct gw_cfg_if *i, struct cli_out *o)
 	render_nd(&i->nd, o);
 }
 
+/* Access lists before the interfaces that name them: IPv4 lists, then IPv6 (their order). */
+static void render_acls(const struct gw_cfg *c, struct cli_out *o)
+{
+	char line[ACL_LINELEN];
+	for (size_t i = 0; i < c->acls.n; i++) {
+		const struct gw_cfg_acl *l = &c->acls.v[i];
+		cli_printf(o, "%s access-list %s\n", l->fam == ACL_IP6 ? "ipv6" : "ip", l->name);
+		for (unsigned k = 0; k < l->n; k++) {
+			acl_rule_format(l->fam, &l->rules[k], line, sizeof(line));
+			cli_printf(o, " %s\n", line);
+		}
+		cli_printf(o, "!\n");
+	}
+}
+
+/* ` ip access-group` then ` ipv6 traffic-filter`, each in then out. */
+static void render_if_acls(const struct gw_cfg_if *i, struct cli_out *o)
+{
+	static const struct {
+		int fam;
+		const char *cmd;
+	} groups[2] = {{ACL_IP4, "ip access-group"}, {ACL_IP6, "ipv6 traffic-filter"}};
+	for (int g = 0; g < 2; g++)
+		for (int dir = ACL_IN; dir <= ACL_OUT; dir++) {
+			const char *name = gw_cfg_if_acl(i, groups[g].fam, dir);
+			if (name)
+				cli_printf(o, " %s %s %s\n", groups[g].cmd, name,
+				           dir == ACL_OUT ? "out" : "in");
+		}
+}
+
 static void render_if(const struct gw_cfg_if *i, struct cli_out *o)
 {
 	char ip[NET_IP_STRLEN], mac[NET_MAC_STRLEN];
@@ -83,6 +114,7 @@ static void render_if(const struct gw_cfg_if *i, struct cli_out *o)
 		cli_printf(o, " ip address %s/%u%s\n", net_ip_fmt(i->addr[k], ip), i->plen[k],
 		           k ? " secondary" : "");
 	render_if6(i, o);
+	render_if_acls(i, o);
 	if (i->mac_set)
 		cli_printf(o, " mac-address %s\n", net_mac_fmt(i->mac, mac));
 	if (i->mtu)
@@ -151,6 +183,8 @@ static void render_vty(const struct gw_cfg *c, struct cli_out *o)
 			cli_printf(o, " %u", c->vty_timeout % 60);
 		cli_printf(o, "\n");
 	}
+	if (c->vty_acl[0])
+		cli_printf(o, " access-class %s in\n", c->vty_acl);
 	cli_printf(o, "!\n");
 }
 
@@ -158,8 +192,12 @@ static void render_metrics(const struct gw_cfg *c, struct cli_out *o)
 {
 	char ip[NET_IP_STRLEN];
 	if (c->metrics_port)
-		cli_printf(o, "metrics listen %s %u\n!\n", net_ip_fmt(c->metrics_addr, ip),
+		cli_printf(o, "metrics listen %s %u\n", net_ip_fmt(c->metrics_addr, ip),
 		           c->metrics_port);
+	if (c->metrics_acl[0])
+		cli_printf(o, "metrics access-class %s\n", c->metrics_acl);
+	if (c->metrics_port || c->metrics_acl[0])
+		cli_printf(o, "!\n");
 }
 
 void cli_render_config(const struct gw_cfg *c, struct cli_out *o)
@@ -188,6 +226,7 @@ void cli_render_config(const struct gw_cfg *c, struct cli_out *o)
 		cli_printf(o, "vrf %s\n", c->vrfs.v[i].name);
 	if (c->vrfs.n)
 		cli_printf(o, "!\n");
+	render_acls(c, o);
 	for (size_t i = 0; i < c->bds.n; i++)
 		render_bd(&c->bds.v[i], o);
 	for (size_t i = 0; i < c->ifs.n; i++)

@@ -48,8 +48,7 @@ static uint64_t now_ms(const struct cli_sess *s)
 	return s->env->now_ms ? s->env->now_ms(s->env->ctx) : 0;
 }
 
-/* A JSON string literal. */
-static void jstr(struct cli_out *o, const char *s)
+void cli_jstr(struct cli_out *o, const char *s)
 {
 	char b[8];
 	cli_printf(o, "\"");
@@ -69,14 +68,20 @@ static const char *jsep(struct show_ctx *c)
 static bool show_begin(struct show_ctx *c, struct cli_sess *s, const struct cli_args *a,
                        struct cli_out *out)
 {
-	*c = (struct show_ctx){.s = s, .gw = s->env->gw, .out = out, .json = cli_json(a)};
-	if (!c->gw) {
+	*c = (struct show_ctx){
+	    .s = s, .gw = cli_show_gw(s, a, out), .out = out, .json = cli_json(a)};
+	return c->gw != NULL;
+}
+
+struct gw *cli_show_gw(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+{
+	if (!s->env->gw) {
 		cli_err(out, "\"%s\" needs a running gateway", a->argv[1]);
-		return false;
+		return NULL;
 	}
 	if (s->env->sync)
 		s->env->sync(s->env->ctx);
-	return true;
+	return s->env->gw;
 }
 
 /* The VRF named in `show ... vrf NAME`; false (error printed) when there is none. */
@@ -107,11 +112,11 @@ static void neigh_line(struct show_ctx *c, uint16_t ifx, const char *ip, int ipw
 		if (incomplete)
 			cli_printf(c->out, "null");
 		else
-			jstr(c->out, mac);
+			cli_jstr(c->out, mac);
 		cli_printf(c->out,
 		           ",\"state\":\"%s\",\"age\":%llu,\"interface\":", arp_state_name(state),
 		           age);
-		jstr(c->out, ifn);
+		cli_jstr(c->out, ifn);
 		cli_printf(c->out, "}");
 		return;
 	}
@@ -141,7 +146,7 @@ static void show_neighbours(struct show_ctx *c, void (*walk)(struct show_ctx *c)
 		cli_printf(c->out, "{\"entries\":[");
 		walk(c);
 		cli_printf(c->out, "],\"vrf\":");
-		jstr(c->out, gw_vrf_name(c->gw, c->vrfx));
+		cli_jstr(c->out, gw_vrf_name(c->gw, c->vrfx));
 		cli_printf(c->out, "}\n");
 		return;
 	}
@@ -231,7 +236,7 @@ static void mac_dest_json(struct show_ctx *c, uint32_t dest, const char *where)
 {
 	if (bd_dest_is_port(dest)) {
 		cli_printf(c->out, "\"vtep\":null,\"interface\":");
-		jstr(c->out, where);
+		cli_jstr(c->out, where);
 	} else {
 		cli_printf(c->out, "\"vtep\":\"%s\",\"interface\":null", where);
 	}
@@ -363,7 +368,7 @@ static void path_json(struct show_ctx *c, unsigned k, uint8_t type, const char *
 	if (type == FIB_PATH_DROP)
 		cli_printf(c->out, "null");
 	else
-		jstr(c->out, ifname(c->gw, ifx, ifn));
+		cli_jstr(c->out, ifname(c->gw, ifx, ifn));
 	cli_printf(c->out, "}");
 }
 
@@ -499,7 +504,7 @@ static void show_routes(struct show_ctx *c, const struct route_view *v, const ch
 		else
 			v->query(c, arg);
 		cli_printf(c->out, "],\"vrf\":");
-		jstr(c->out, gw_vrf_name(c->gw, c->vrfx));
+		cli_jstr(c->out, gw_vrf_name(c->gw, c->vrfx));
 		cli_printf(c->out, "}\n");
 		return;
 	}
@@ -740,7 +745,7 @@ static int if_counter_line(const struct gw_if_info *i, void *arg)
 	gw_if_rate(c->gw, i->ifx, &r);
 	if (c->json) {
 		cli_printf(c->out, "%s{\"name\":", jsep(c));
-		jstr(c->out, i->name);
+		cli_jstr(c->out, i->name);
 		cli_printf(c->out, ",");
 		counters_json(c->out, &i->cnt, &r);
 		return 0;
@@ -1067,6 +1072,34 @@ static const char *link_name(uint8_t link)
 	return link == GW_LINK_UP ? "up" : link == GW_LINK_DOWN ? "down" : "missing";
 }
 
+/* The access lists applied to an interface: text "  Access lists: ip in WEB, ..." (none:
+ * no line), or the JSON object {"ipv4_in","ipv4_out","ipv6_in","ipv6_out"} (null: none). */
+static void if_acls(struct show_ctx *c, uint16_t ifx)
+{
+	static const struct {
+		int fam, dir;
+		const char *word, *key;
+	} g[4] = {{ACL_IP4, ACL_IN, "ip in", "ipv4_in"},
+	          {ACL_IP4, ACL_OUT, "ip out", "ipv4_out"},
+	          {ACL_IP6, ACL_IN, "ipv6 in", "ipv6_in"},
+	          {ACL_IP6, ACL_OUT, "ipv6 out", "ipv6_out"}};
+	unsigned n = 0;
+	for (int k = 0; k < 4; k++) {
+		const char *name = gw_if_acl(c->gw, ifx, g[k].fam, g[k].dir);
+		if (c->json) {
+			cli_printf(c->out, "%s\"%s\":", k ? "," : "{", g[k].key);
+			if (name)
+				cli_jstr(c->out, name);
+			else
+				cli_printf(c->out, "null");
+		} else if (name) {
+			cli_printf(c->out, "%s %s %s", n++ ? "," : "  Access lists:", g[k].word,
+			           name);
+		}
+	}
+	cli_printf(c->out, "%s", c->json ? "}" : n ? "\n" : "");
+}
+
 static int if_line_full(const struct gw_if_info *i, void *arg)
 {
 	struct show_ctx *c = arg;
@@ -1096,6 +1129,7 @@ static int if_line_full(const struct gw_if_info *i, void *arg)
 	for (unsigned k = 0; k < i->n_addrs; k++)
 		cli_printf(c->out, "  Internet address %s/%u%s\n", net_ip_fmt(i->addr[k], ip),
 		           i->plen[k], k ? " secondary" : "");
+	if_acls(c, i->ifx);
 	cli_printf(c->out, "  %llu packets input, %llu bytes; %llu packets output, %llu bytes\n",
 	           (unsigned long long)i->cnt.rx_pkts, (unsigned long long)i->cnt.rx_bytes,
 	           (unsigned long long)i->cnt.tx_pkts, (unsigned long long)i->cnt.tx_bytes);
@@ -1113,7 +1147,7 @@ static int if_line_json(const struct gw_if_info *i, void *arg)
 	struct show_ctx *c = arg;
 	char ip[NET_IP_STRLEN], mac[NET_MAC_STRLEN];
 	cli_printf(c->out, "%s{\"name\":", jsep(c));
-	jstr(c->out, i->name);
+	cli_jstr(c->out, i->name);
 	cli_printf(c->out, ",\"kind\":\"%s\",\"bridge_domain\":",
 	           i->kind == GW_IF_BDIF ? "bdif" : "ethernet");
 	if (i->kind == GW_IF_BDIF)
@@ -1127,10 +1161,10 @@ static int if_line_json(const struct gw_if_info *i, void *arg)
 	else
 		cli_printf(c->out, "null");
 	cli_printf(c->out, ",\"vrf\":");
-	jstr(c->out, gw_vrf_name(c->gw, i->vrfx));
+	cli_jstr(c->out, gw_vrf_name(c->gw, i->vrfx));
 	cli_printf(c->out, ",\"netdev\":");
 	if (i->kind == GW_IF_ETH) {
-		jstr(c->out, i->netdev);
+		cli_jstr(c->out, i->netdev);
 		cli_printf(c->out, ",\"link\":\"%s\"", link_name(i->link));
 	} else {
 		cli_printf(c->out, "null,\"link\":null");
@@ -1147,8 +1181,10 @@ static int if_line_json(const struct gw_if_info *i, void *arg)
 	for (unsigned k = 0; k < i->n_addrs; k++)
 		cli_printf(c->out, "%s\"%s/%u\"", k ? "," : "", net_ip_fmt(i->addr[k], ip),
 		           i->plen[k]);
+	cli_printf(c->out, "],\"access_lists\":");
+	if_acls(c, i->ifx);
 	cli_printf(c->out,
-	           "],\"rx_packets\":%llu,\"rx_bytes\":%llu,\"tx_packets\":%llu,\"tx_bytes\":%llu}",
+	           ",\"rx_packets\":%llu,\"rx_bytes\":%llu,\"tx_packets\":%llu,\"tx_bytes\":%llu}",
 	           (unsigned long long)i->cnt.rx_pkts, (unsigned long long)i->cnt.rx_bytes,
 	           (unsigned long long)i->cnt.tx_pkts, (unsigned long long)i->cnt.tx_bytes);
 	return 0;
@@ -1303,9 +1339,9 @@ static int if6_line_json(const struct gw_if_info *i, void *arg)
 	struct show_ctx *c = arg;
 	char ip[NET_IP6_STRLEN], p[NET_IP6_STRLEN + 4];
 	cli_printf(c->out, "%s{\"name\":", jsep(c));
-	jstr(c->out, i->name);
+	cli_jstr(c->out, i->name);
 	cli_printf(c->out, ",\"vrf\":");
-	jstr(c->out, gw_vrf_name(c->gw, i->vrfx));
+	cli_jstr(c->out, gw_vrf_name(c->gw, i->vrfx));
 	cli_printf(c->out,
 	           ",\"up\":%s,\"mtu\":%u,\"link_local\":\"%s\",\"link_local_configured\":%s,"
 	           "\"addresses\":[",
@@ -1374,7 +1410,7 @@ static void bd_json(struct show_ctx *c, const struct bd_info *b)
 	for (uint32_t k = 0; k < b->n_ports; k++) {
 		char name[GW_IF_NAMELEN];
 		cli_printf(c->out, "%s", k ? "," : "");
-		jstr(c->out, ifname(c->gw, b->ports[k], name));
+		cli_jstr(c->out, ifname(c->gw, b->ports[k], name));
 	}
 	cli_printf(c->out,
 	           "],\"mac_aging\":%u,\"mac_limit\":%u,\"macs\":%u,\"static_macs\":%u,"
@@ -1548,7 +1584,7 @@ static int vrf_if_item(const struct gw_if_info *i, void *arg)
 		return 0;
 	if (c->json) {
 		cli_printf(c->out, "%s", jsep(c));
-		jstr(c->out, i->name);
+		cli_jstr(c->out, i->name);
 	} else {
 		cli_printf(c->out, "%s%s", c->n++ ? ", " : "", i->name);
 	}
@@ -1564,7 +1600,7 @@ static void vrf_entry(struct show_ctx *c, uint16_t vrfx, bool first)
 	c->n = 0;
 	if (c->json) {
 		cli_printf(c->out, "%s{\"name\":", first ? "" : ",");
-		jstr(c->out, name);
+		cli_jstr(c->out, name);
 		cli_printf(c->out, ",\"routes\":%zu,\"active_routes\":%zu,\"interfaces\":[",
 		           st.routes, st.active);
 		gw_if_walk(c->gw, vrf_if_item, c);
@@ -1658,9 +1694,9 @@ static void show_running(struct show_ctx *c, const struct gw_cfg *cfg)
 	cli_out_init(&text);
 	cli_render_config(cfg, &text);
 	cli_printf(c->out, "{\"hostname\":");
-	jstr(c->out, cfg->hostname);
+	cli_jstr(c->out, cfg->hostname);
 	cli_printf(c->out, ",\"config\":");
-	jstr(c->out, text.buf ? text.buf : "");
+	cli_jstr(c->out, text.buf ? text.buf : "");
 	cli_printf(c->out, "}\n");
 	cli_out_free(&text);
 }

@@ -6,6 +6,7 @@
 
 #include <crypt.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <libcli.h>
 #include <poll.h>
 #include <pthread.h>
@@ -19,7 +20,7 @@
 #include "cli/cli_int.h"
 
 /* libcli's numbers for our sub-modes (MODE_EXEC 0 and MODE_CONFIG 1 are its own). */
-enum { LIB_MODE_BD = 10, LIB_MODE_IF = 11, LIB_MODE_VTY = 12 };
+enum { LIB_MODE_BD = 10, LIB_MODE_IF = 11, LIB_MODE_VTY = 12, LIB_MODE_ACL = 13 };
 
 enum vreq_kind { VREQ_SETUP, VREQ_EXEC, VREQ_USER, VREQ_ENABLE };
 
@@ -262,7 +263,27 @@ static void help_at(const char *help, int i, char *buf, size_t len)
 	snprintf(buf, len, "%.*s", (int)l, h ? h : "");
 }
 
-/* Registers the leading keywords of syntax (after `root`), the last one with forward_cb. */
+/* A syntax that starts with keyword alternatives, "(permit|deny) ...": each is a command. */
+static void register_alternatives(struct tree *t, struct cli_command *root, const char *alt,
+                                  const char *help, int help_off, int priv, int mode)
+{
+	char h[96];
+	help_at(help, help_off, h, sizeof(h));
+	for (const char *a = alt + 1; *a && *a != ')' && *a != ' ';) {
+		size_t len = strcspn(a, "|) ");
+		char name[32];
+		snprintf(name, sizeof(name), "%.*s", (int)len, a);
+		struct cli_command *node =
+		    is_keyword(a, len) ? node_get(t, root, name, h, priv, mode) : NULL;
+		if (node)
+			node->callback = forward_cb;
+		a += len + (a[len] == '|');
+	}
+}
+
+/* Registers the leading keywords of syntax (after `root`), the last one with forward_cb; a
+ * syntax that starts with alternatives of keywords registers each. One that starts with a
+ * number (an access-list entry's) cannot be registered: libcli matches command names. */
 static void register_syntax(struct tree *t, struct cli_command *root, const char *syntax,
                             const char *help, int help_off, int priv, int mode)
 {
@@ -286,6 +307,8 @@ static void register_syntax(struct tree *t, struct cli_command *root, const char
 	}
 	if (node != root)
 		node->callback = forward_cb;
+	else if (*p == '(')
+		register_alternatives(t, root, p, help, help_off, priv, mode);
 }
 
 /* libcli implements these itself (with the same meaning). */
@@ -300,11 +323,10 @@ static bool libcli_builtin(const char *syntax)
 
 static int lib_mode_of(int m)
 {
-	static const int map[CLI_MODE_MAX] = {[CLI_MODE_EXEC] = MODE_EXEC,
-	                                      [CLI_MODE_CONFIG] = MODE_CONFIG,
-	                                      [CLI_MODE_BD] = LIB_MODE_BD,
-	                                      [CLI_MODE_IF] = LIB_MODE_IF,
-	                                      [CLI_MODE_VTY] = LIB_MODE_VTY};
+	static const int map[CLI_MODE_MAX] = {
+	    [CLI_MODE_EXEC] = MODE_EXEC,   [CLI_MODE_CONFIG] = MODE_CONFIG,
+	    [CLI_MODE_BD] = LIB_MODE_BD,   [CLI_MODE_IF] = LIB_MODE_IF,
+	    [CLI_MODE_VTY] = LIB_MODE_VTY, [CLI_MODE_ACL] = LIB_MODE_ACL};
 	return map[m];
 }
 
@@ -387,6 +409,8 @@ static int our_mode(int lib_mode)
 		return CLI_MODE_IF;
 	case LIB_MODE_VTY:
 		return CLI_MODE_VTY;
+	case LIB_MODE_ACL:
+		return CLI_MODE_ACL;
 	default:
 		return CLI_MODE_EXEC;
 	}
@@ -402,6 +426,9 @@ static void mode_out(struct cli_sess *s, struct vreq *r)
 		snprintf(r->mode_desc, sizeof(r->mode_desc), "if-%s", s->ifname);
 	else if (s->mode == CLI_MODE_VTY)
 		snprintf(r->mode_desc, sizeof(r->mode_desc), "line");
+	else if (s->mode == CLI_MODE_ACL)
+		snprintf(r->mode_desc, sizeof(r->mode_desc), "%sacl",
+		         s->acl_fam == ACL_IP6 ? "ipv6-" : "");
 }
 
 /* Answers r; false when its command runs on (the sink completes it later). */
@@ -550,9 +577,18 @@ static void on_accept(EV_P_ ev_io *w, int revents)
 	struct cli_vty *v = w->data;
 	(void)loop;
 	(void)revents;
-	int fd = accept4(v->fd, NULL, NULL, SOCK_CLOEXEC);
+	struct sockaddr_in peer, local;
+	socklen_t pl = sizeof(peer), ll = sizeof(local);
+	int fd = accept4(v->fd, (struct sockaddr *)&peer, &pl, SOCK_CLOEXEC);
 	if (fd < 0)
 		return;
+	/* line vty / access-class: a client it denies is closed without a word, as NX-OS does */
+	const struct gw_cfg *cfg = v->env->running(v->env->ctx);
+	if (getsockname(fd, (struct sockaddr *)&local, &ll) != 0 ||
+	    !cli_tcp_permitted(v->env->gw, cfg->vty_acl, &peer, &local)) {
+		close(fd);
+		return;
+	}
 	int slot = -1;
 	for (int i = 0; i < CLI_VTY_SESSIONS_MAX && slot < 0; i++)
 		if (!v->sess[i])

@@ -67,7 +67,8 @@ static int acl_replace(struct gw *gw, struct gw_acl *a, const struct acl_rule *r
 	uint64_t *ids = malloc((n ? n : 1) * sizeof(*ids));
 	if (!rules || !ids)
 		goto nomem;
-	memcpy(rules, r, n * sizeof(*rules));
+	if (n)
+		memcpy(rules, r, n * sizeof(*rules));
 	uint64_t next = gw->acl_next_id;
 	acl_ids_assign(a->rules, a->ids, a->n, rules, ids, n, &next);
 	struct acl_cls *cls = acl_cls_build(a->fam, rules, ids, n, a->counts);
@@ -223,6 +224,24 @@ void gw_acl_fini(struct gw *gw)
 
 /* ---------------------------------------------------------------- the packet's check */
 
+/* The protocol as the entries name it ("tcp"), or "proto N". */
+static const char *proto_name(uint8_t proto, char *buf, size_t len)
+{
+	switch (proto) {
+	case NET_IPPROTO_TCP:
+		return "tcp";
+	case NET_IPPROTO_UDP:
+		return "udp";
+	case NET_IPPROTO_ICMP:
+		return "icmp";
+	case NET_IPPROTO_ICMP6:
+		return "icmpv6";
+	default:
+		snprintf(buf, len, "proto %u", proto);
+		return buf;
+	}
+}
+
 /* "tcp 10.1.10.5:40000 -> 10.1.20.5:22" of key k */
 static void key_format(const struct acl_key *k, bool ip6, char *buf, size_t len)
 {
@@ -238,12 +257,17 @@ static void key_format(const struct acl_key *k, bool ip6, char *buf, size_t len)
 		inet_ntop(AF_INET, &a[1], d, sizeof(d));
 	}
 	const char *br = ip6 ? "[" : "", *ket = ip6 ? "]" : "";
+	char pb[16];
+	const char *proto = proto_name(k->proto, pb, sizeof(pb));
+	bool icmp = k->proto == NET_IPPROTO_ICMP || k->proto == NET_IPPROTO_ICMP6;
 	if (k->sport == ACL_L4_NONE)
-		snprintf(buf, len, "proto %u %s -> %s%s", k->proto, s, d,
+		snprintf(buf, len, "%s %s -> %s%s", proto, s, d,
 		         k->flags & ACL_KEY_FRAG ? " (fragment)" : "");
+	else if (icmp)
+		snprintf(buf, len, "%s %s -> %s type %u code %u", proto, s, d, k->sport, k->dport);
 	else
-		snprintf(buf, len, "proto %u %s%s%s:%u -> %s%s%s:%u", k->proto, br, s, ket,
-		         k->sport, br, d, ket, k->dport);
+		snprintf(buf, len, "%s %s%s%s:%u -> %s%s%s:%u", proto, br, s, ket, k->sport, br, d,
+		         ket, k->dport);
 }
 
 static void acl_log_match(struct gw *gw, const struct gw_acl *a, uint32_t i, uint16_t ifx, int dir,

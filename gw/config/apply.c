@@ -23,6 +23,12 @@
  * moves leaves and joins, so that a reload can swap ports between bridge domains. Static
  * MACs on a port come last, naming the port by its interface index.
  *
+ * Access lists: a list that is new or changed is set (one gw_acl_set: the gateway swaps
+ * its classifier at once) in pass 2, before pass 3 applies lists to interfaces; a list
+ * that goes is deleted in pass 1 when nothing uses it any more and, failing that, after
+ * pass 3 has moved its interfaces to their new lists (a reload that renames a list in use).
+ * Unchanged lists are not touched, so their classifiers and counters stay.
+ *
  * Each step is idempotent (an add of what exists, a removal of what is gone, succeed), so
  * that a failed apply can be undone by applying the old configuration the same way.
  */
@@ -32,6 +38,7 @@
 
 #include "common/net.h"
 #include "gw/config/config.h"
+#include "gw/config/config_int.h"
 
 #define fail gw_cfg_fail
 
@@ -217,7 +224,36 @@ static void remove_bds(struct gw *gw, const struct gw_cfg *old, const struct gw_
 			bd_del(gw_bd(gw), old->bds.v[i].id);
 }
 
+/* Lists of old that new does not have; those still in use are refused (GW_E_BUSY) and
+ * deleted again after pass 3. */
+static void remove_acls(struct gw *gw, const struct gw_cfg *old, const struct gw_cfg *new_)
+{
+	for (size_t i = 0; i < old->acls.n; i++) {
+		const struct gw_cfg_acl *l = &old->acls.v[i];
+		if (!gw_cfg_acl_find(new_, l->fam, l->name))
+			gw_acl_del(gw, l->fam, l->name);
+	}
+}
+
 /* ---------------------------------------------------------------- pass 2: settings */
+
+/* New and changed lists, each in one step; unchanged ones that the gateway has are left. */
+static int set_acls(struct gw *gw, const struct gw_cfg *old, const struct gw_cfg *new_, char *err)
+{
+	for (size_t i = 0; i < new_->acls.n; i++) {
+		const struct gw_cfg_acl *l = &new_->acls.v[i];
+		const struct gw_cfg_acl *o = gw_cfg_acl_find(old, l->fam, l->name);
+		if (o && gw_cfg_acl_equal(o, l) && gw_acl_cls(gw, l->fam, l->name))
+			continue;
+		/* an empty list has no entry array; the API reads n of them from a pointer */
+		static const struct acl_rule none;
+		int r = gw_acl_set(gw, l->fam, l->name, l->n ? l->rules : &none, l->n);
+		if (r != GW_OK)
+			return fail(err, "%s access-list %s: %s", l->fam == ACL_IP6 ? "ipv6" : "ip",
+			            l->name, gw_strerror(r));
+	}
+	return GW_CFG_OK;
+}
 
 static int bd_check(int r, char *err, uint32_t id, const char *what)
 {
@@ -344,6 +380,26 @@ static int apply_if6(struct gw *gw, uint16_t ifx, const struct gw_cfg_if *n, cha
 	return GW_CFG_OK;
 }
 
+/* The access groups that changed (the lists exist: set_acls ran). */
+static int apply_if_acls(struct gw *gw, uint16_t ifx, const struct gw_cfg_if *n, char *err)
+{
+	static const int fams[2] = {ACL_IP4, ACL_IP6};
+	for (int fx = 0; fx < 2; fx++)
+		for (int dir = ACL_IN; dir <= ACL_OUT; dir++) {
+			const char *want = gw_cfg_if_acl(n, fams[fx], dir);
+			const char *have = gw_if_acl(gw, ifx, fams[fx], dir);
+			if (want == have || (want && have && !strcmp(want, have)))
+				continue;
+			int r = gw_if_set_acl(gw, ifx, fams[fx], dir, want);
+			if (r != GW_OK)
+				return fail(err, "interface %s: %s %s %s: %s", n->name,
+				            fx ? "ipv6 traffic-filter" : "ip access-group",
+				            want ? want : "(none)", dir == ACL_OUT ? "out" : "in",
+				            gw_strerror(r));
+		}
+	return GW_CFG_OK;
+}
+
 static int apply_if(struct gw *gw, const struct gw_cfg *c, const struct gw_cfg_if *n,
                     const struct gw_cfg_env *env, char *err)
 {
@@ -373,6 +429,8 @@ static int apply_if(struct gw *gw, const struct gw_cfg *c, const struct gw_cfg_i
 	if (r == GW_OK && n->kind == GW_IF_ETH)
 		r = gw_if_set_l2_bd(gw, ifx, n->l2_bd);
 	if (r == GW_OK && apply_if6(gw, ifx, n, err))
+		return GW_CFG_ERR;
+	if (r == GW_OK && apply_if_acls(gw, ifx, n, err))
 		return GW_CFG_ERR;
 	for (unsigned k = 0; r == GW_OK && k < n->n_addrs; k++) {
 		r = gw_if_addr_add(gw, ifx, n->addr[k], n->plen[k]);
@@ -468,14 +526,17 @@ static int apply_diff(struct gw *gw, const struct gw_cfg *old, const struct gw_c
 	remove_interfaces(gw, old, new_);
 	remove_bds(gw, old, new_);
 	remove_vrfs(gw, old, new_);
+	remove_acls(gw, old, new_);
 	if (new_->vtep != gw_vtep(gw) || new_->udp_port != gw_udp_port(gw))
 		gw_set_vtep(gw, new_->vtep, new_->udp_port);
-	if (add_vrfs(gw, new_, err) || apply_bds(gw, old, new_, err))
+	if (add_vrfs(gw, new_, err) || apply_bds(gw, old, new_, err) ||
+	    set_acls(gw, old, new_, err))
 		return GW_CFG_ERR;
 	release_dot1q(gw, new_);
 	for (size_t i = 0; i < new_->ifs.n; i++)
 		if (apply_if(gw, new_, &new_->ifs.v[i], env, err))
 			return GW_CFG_ERR;
+	remove_acls(gw, old, new_); /* those that interfaces used until pass 3 */
 	return add_statics(gw, old, new_, err);
 }
 

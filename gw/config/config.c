@@ -3,6 +3,7 @@
  * the diff that moves a running gateway from one configuration to the next.
  */
 #include "gw/config/config.h"
+#include "gw/config/config_int.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -27,10 +28,9 @@ int gw_cfg_fail(char *err, const char *fmt, ...)
 
 #define fail gw_cfg_fail
 
-/* Sorted-vector primitives: find by binary search, insert at a position, remove. */
-typedef int (*cmp_fn)(const void *key, const void *elem);
-
-static size_t vec_lower(const void *base, size_t n, size_t sz, const void *key, cmp_fn cmp,
+/* Sorted-vector primitives (gw/config/config_int.h): find by binary search, insert at a
+ * position, remove. */
+size_t gw_cfg_vec_lower(const void *base, size_t n, size_t sz, const void *key, gw_cfg_cmp_fn cmp,
                         bool *found)
 {
 	size_t lo = 0, hi = n;
@@ -45,7 +45,7 @@ static size_t vec_lower(const void *base, size_t n, size_t sz, const void *key, 
 	return lo;
 }
 
-static void *vec_insert(void **base, size_t *n, size_t *cap, size_t sz, size_t at)
+void *gw_cfg_vec_insert(void **base, size_t *n, size_t *cap, size_t sz, size_t at)
 {
 	if (*n == *cap) {
 		size_t ncap = *cap ? *cap * 2 : 8;
@@ -62,18 +62,12 @@ static void *vec_insert(void **base, size_t *n, size_t *cap, size_t sz, size_t a
 	return b + at * sz;
 }
 
-static void vec_remove(void *base, size_t *n, size_t sz, size_t at)
+void gw_cfg_vec_remove(void *base, size_t *n, size_t sz, size_t at)
 {
 	char *b = base;
 	memmove(b + at * sz, b + (at + 1) * sz, (*n - at - 1) * sz);
 	(*n)--;
 }
-
-#define VEC_FIND(vec, key, cmp, found)                                                             \
-	vec_lower((vec).v, (vec).n, sizeof(*(vec).v), key, cmp, found)
-#define VEC_INSERT(vec, at)                                                                        \
-	vec_insert((void **)&(vec).v, &(vec).n, &(vec).cap, sizeof(*(vec).v), at)
-#define VEC_REMOVE(vec, at) vec_remove((vec).v, &(vec).n, sizeof(*(vec).v), at)
 
 static int cmp_u32(uint32_t a, uint32_t b)
 {
@@ -223,6 +217,7 @@ void gw_cfg_free(struct gw_cfg *c)
 	free(c->users.v);
 	free(c->routes6.v);
 	free(c->nbrs6.v);
+	gw_cfg_acls_free(c);
 	free(c);
 }
 
@@ -256,6 +251,7 @@ struct gw_cfg *gw_cfg_clone(const struct gw_cfg *c)
 	ok = VEC_DUP(d->users, c->users) && ok;
 	ok = VEC_DUP(d->routes6, c->routes6) && ok;
 	ok = VEC_DUP(d->nbrs6, c->nbrs6) && ok;
+	ok = gw_cfg_acls_dup(d, c) && ok;
 	if (!ok) {
 		gw_cfg_free(d);
 		return NULL;
@@ -272,6 +268,8 @@ bool gw_cfg_equal(const struct gw_cfg *a, const struct gw_cfg *b)
 	       VEC_EQ(a->ifs, b->ifs) && VEC_EQ(a->routes, b->routes) && VEC_EQ(a->arps, b->arps) &&
 	       VEC_EQ(a->macs, b->macs) && VEC_EQ(a->users, b->users) &&
 	       VEC_EQ(a->routes6, b->routes6) && VEC_EQ(a->nbrs6, b->nbrs6) &&
+	       gw_cfg_acls_equal(a, b) && !strcmp(a->vty_acl, b->vty_acl) &&
+	       !strcmp(a->metrics_acl, b->metrics_acl) &&
 	       !strcmp(a->enable_secret, b->enable_secret) && a->vty == b->vty &&
 	       a->vty_addr == b->vty_addr && a->vty_port == b->vty_port &&
 	       a->vty_timeout == b->vty_timeout && a->anycast_mac_set == b->anycast_mac_set &&
@@ -1741,6 +1739,7 @@ int gw_cfg_set_vty(struct gw_cfg *c, bool present, char *err)
 		c->vty_addr = 0;
 		c->vty_port = 0;
 		c->vty_timeout = GW_CFG_VTY_TIMEOUT_DEFAULT;
+		memset(c->vty_acl, 0, sizeof(c->vty_acl));
 	}
 	return GW_CFG_OK;
 }
@@ -1920,7 +1919,8 @@ static int check_l2(const struct gw_cfg *c, char *err)
 
 int gw_cfg_check(const struct gw_cfg *c, char *err)
 {
-	if (check_vrfs(c, err) || check_ipv6(c, err) || check_l2(c, err))
+	if (check_vrfs(c, err) || check_ipv6(c, err) || check_l2(c, err) ||
+	    gw_cfg_acls_check(c, err))
 		return GW_CFG_ERR;
 	for (size_t i = 0; i < c->arps.n; i++)
 		if (!gw_cfg_if_find(c, c->arps.v[i].ifname))

@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "acl/acl.h"
 #include "gw/gw.h"
 
 #define GW_CFG_ERRLEN           256
@@ -75,6 +76,9 @@ struct gw_cfg_if {
 	struct in6_addr ll6;
 	struct gw_nd_cfg nd; /* ipv6 nd ...: all zero = the defaults */
 	uint32_t l2_bd;      /* uplink: ` bridge-domain N`, a port of that BD (L2 gateway); 0: L3 */
+	/* ` ip access-group` ([0]) / ` ipv6 traffic-filter` ([1]) by enum acl_dir; "" = none,
+	 * zero-filled (gw_cfg_equal compares whole structs) */
+	char acl[2][2][ACL_NAMELEN];
 };
 
 struct gw_cfg_route {
@@ -128,6 +132,18 @@ struct gw_cfg_user {
 	char hash[GW_CFG_HASHLEN]; /* crypt(3) SHA-512: $6$[rounds=N$]salt$hash */
 };
 
+/*
+ * An access list (` ip access-list NAME` / ` ipv6 access-list NAME`): its entries sorted by
+ * sequence number, owned by the list (gw_cfg_clone copies them, gw_cfg_equal compares
+ * them, gw_cfg_free frees them).
+ */
+struct gw_cfg_acl {
+	char name[ACL_NAMELEN]; /* zero-filled */
+	uint8_t fam;            /* enum acl_family */
+	unsigned n, cap;
+	struct acl_rule *rules;
+};
+
 /* Growable sorted arrays; each element type has its own comparison. */
 #define GW_CFG_VEC(type)                                                                           \
 	struct {                                                                                   \
@@ -147,13 +163,15 @@ struct gw_cfg {
 	GW_CFG_VEC(struct gw_cfg_mac) macs;       /* by (bd, mac) */
 	GW_CFG_VEC(struct gw_cfg_route6) routes6; /* by (vrf, pfx, len, kind, nh, ifname) */
 	GW_CFG_VEC(struct gw_cfg_nbr6) nbrs6;     /* by (ifname, ip) */
+	GW_CFG_VEC(struct gw_cfg_acl) acls;       /* by (family, name) */
 	/* management */
 	GW_CFG_VEC(struct gw_cfg_user) users; /* by name */
 	char enable_secret[GW_CFG_HASHLEN];   /* "" = none: enable refused on vty */
 	bool vty;                             /* a `line vty` section exists */
 	uint32_t vty_addr;                    /* telnet listen address, 0 = telnet off */
 	uint16_t vty_port;
-	uint32_t vty_timeout; /* idle seconds, 0 = never */
+	uint32_t vty_timeout;      /* idle seconds, 0 = never */
+	char vty_acl[ACL_NAMELEN]; /* ` access-class NAME in`: IPv4 list of telnet clients */
 
 	/* fabric anycast-gateway-mac: the MAC of every BDIF in anycast-gateway mode */
 	bool anycast_mac_set;
@@ -161,6 +179,7 @@ struct gw_cfg {
 	/* metrics listen: the Prometheus endpoint's address (0.0.0.0: any) and port (0: off) */
 	uint32_t metrics_addr;
 	uint16_t metrics_port;
+	char metrics_acl[ACL_NAMELEN]; /* metrics access-class NAME: IPv4 list of scrapers */
 	/* dataplane workers: forwarding threads. 0 = the main thread forwards everything;
 	 * GW_CFG_WORKERS_AUTO (the default) = one per online CPU, resolved by the daemon. */
 	int workers;
@@ -303,6 +322,41 @@ int gw_cfg_set_vty_timeout(struct gw_cfg *c, uint32_t secs, char *err);
 int gw_cfg_set_metrics(struct gw_cfg *c, uint32_t addr, uint32_t port, char *err);
 /* dataplane workers N (0-GW_CFG_WORKERS_MAX); GW_CFG_WORKERS_AUTO = no dataplane workers. */
 int gw_cfg_set_workers(struct gw_cfg *c, int n, char *err);
+
+/* ---- access lists (gw/config/acl.c) ---- */
+/*
+ * ip access-list NAME / ipv6 access-list NAME (fam ACL_IP4 / ACL_IP6; the families' names
+ * are apart): created empty (exists: fine, the CLI enters its mode), or deleted - refused
+ * while an interface or line vty uses it, naming where.
+ */
+int gw_cfg_acl(struct gw_cfg *c, int fam, const char *name, bool add, char *err);
+const struct gw_cfg_acl *gw_cfg_acl_find(const struct gw_cfg *c, int fam, const char *name);
+/* An entry of list `name`: r->seq 0 = the last entry's number + ACL_SEQ_STEP (ACL_SEQ_STEP
+ * for the first); a number that exists is refused. */
+int gw_cfg_acl_add(struct gw_cfg *c, int fam, const char *name, const struct acl_rule *r,
+                   char *err);
+/* Deletes entry number seq (`no 10`), or, r non-NULL, the first entry equal to r
+ * (acl_rule_same: `no permit tcp any any eq 80`). */
+int gw_cfg_acl_del(struct gw_cfg *c, int fam, const char *name, uint32_t seq,
+                   const struct acl_rule *r, char *err);
+/* resequence [START [STEP]]: the entries numbered START, START+STEP, ... in their order. */
+#define GW_CFG_ACL_RESEQ_DEF 10 /* START and STEP by default */
+int gw_cfg_acl_resequence(struct gw_cfg *c, int fam, const char *name, uint32_t start,
+                          uint32_t step, char *err);
+/* ` ip access-group NAME (in|out)` (fam ACL_IP4) / ` ipv6 traffic-filter NAME (in|out)`
+ * (ACL_IP6) of interface ifname; the list must exist. name NULL: none. */
+int gw_cfg_if_set_acl(struct gw_cfg *c, const char *ifname, int fam, int dir, const char *name,
+                      char *err);
+/* The list applied to f in that family and direction; NULL: none. */
+const char *gw_cfg_if_acl(const struct gw_cfg_if *f, int fam, int dir);
+/* line vty / ` access-class NAME in`: an IPv4 list that telnet clients must pass (NULL:
+ * none). */
+int gw_cfg_set_vty_acl(struct gw_cfg *c, const char *name, char *err);
+/* metrics access-class NAME: an IPv4 list that scrapers must pass (NULL: none). */
+int gw_cfg_set_metrics_acl(struct gw_cfg *c, const char *name, char *err);
+/* Where list `name` is used ("bdif20 (in)", "line vty"), into buf; NULL: nowhere. */
+const char *gw_cfg_acl_user(const struct gw_cfg *c, int fam, const char *name, char *buf,
+                            size_t len);
 
 /* ---- whole-configuration checks and application ---- */
 /*

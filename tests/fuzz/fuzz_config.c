@@ -77,6 +77,18 @@ static const char base_rich[] = "hostname base\n"
                                 "interface ethernet up1\n"
                                 " ip address 198.51.100.1/24\n"
                                 " mac-address 02:00:00:00:98:01\n"
+                                "ip access-list WEB\n"
+                                " 10 permit tcp 10.1.10.0/24 any eq 80\n"
+                                " 20 deny udp any range 5000 6000 host 10.1.20.9 log\n"
+                                "ip access-list MGMT\n"
+                                " permit tcp 10.9.0.0/16 any eq telnet\n"
+                                "ipv6 access-list WEB6\n"
+                                " permit icmpv6 any any echo-request\n"
+                                "interface bdif 10\n"
+                                " ip access-group WEB in\n"
+                                " ipv6 traffic-filter WEB6 out\n"
+                                "interface ethernet up0\n"
+                                " ip access-group WEB out\n"
                                 "ip route 0.0.0.0/0 203.0.113.1\n"
                                 "ip route 10.8.0.0/16 10.1.10.20\n"
                                 "ip route 10.8.0.0/16 10.1.30.20\n"
@@ -98,7 +110,8 @@ static const char base_rich[] = "hostname base\n"
                                 "KVohFM/QxBQZMynqUMUa6srSenAflNqRU1Vl47vj0\n"
                                 "line vty\n"
                                 " telnet listen 127.0.0.1 2323\n"
-                                " exec-timeout 5 30\n";
+                                " exec-timeout 5 30\n"
+                                " access-class MGMT in\n";
 
 static struct gw *G; /* moved between configurations by diffs */
 static struct gw_cfg *empty, *base;
@@ -170,7 +183,33 @@ static int snap_if(const struct gw_if_info *i, void *arg)
 	addf(w->l, "if %s kind %u bd %u l2 %u vrf %s mac %s mtu %u up %d addrs%s", i->name, i->kind,
 	     i->bd_id, i->l2_bd, gw_vrf_name(w->gw, i->vrfx), net_mac_fmt(i->mac, mac), i->mtu,
 	     i->up, addrs);
+	for (int fam = ACL_IP4; fam <= ACL_IP6; fam += ACL_IP6 - ACL_IP4)
+		for (int dir = ACL_IN; dir <= ACL_OUT; dir++) {
+			const char *acl = gw_if_acl(w->gw, i->ifx, fam, dir);
+			if (acl)
+				addf(w->l, "if %s acl%d dir %d %s", i->name, fam, dir, acl);
+		}
 	return 0;
+}
+
+/* Each access list with its entries, as acl/acl.h renders them. */
+static void snap_acls(struct gw *gw, struct lines *l)
+{
+	static const char *names[GW_ACL_MAX];
+	char line[ACL_LINELEN];
+	for (int fam = ACL_IP4; fam <= ACL_IP6; fam += ACL_IP6 - ACL_IP4) {
+		unsigned n = gw_acl_names(gw, fam, names, GW_ACL_MAX);
+		CHECK(n <= GW_ACL_MAX, "gw_acl_names");
+		for (unsigned i = 0; i < n; i++) {
+			const struct acl_cls *k = gw_acl_cls(gw, fam, names[i]);
+			CHECK(k, "a list named without a classifier");
+			addf(l, "acl%d %s", fam, names[i]);
+			for (uint32_t e = 0; e < acl_cls_size(k); e++) {
+				acl_rule_format(fam, acl_cls_rule(k, e), line, sizeof(line));
+				addf(l, "acl%d %s %s", fam, names[i], line);
+			}
+		}
+	}
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -269,6 +308,7 @@ static char *snapshot(struct gw *gw)
 	CHECK(bd_walk(gw_bd(gw), snap_bd, &w) == 0, "bd_walk");
 	CHECK(bd_mac_walk(gw_bd(gw), 0, 0, snap_mac, &w) == 0, "bd_mac_walk");
 	CHECK(bd_peer_walk(gw_bd(gw), 0, snap_peer, &w) == 0, "bd_peer_walk");
+	snap_acls(gw, &l);
 	qsort(l.v, l.n, sizeof(l.v[0]), cmp_str);
 	size_t len = 1;
 	for (size_t i = 0; i < l.n; i++)

@@ -5,8 +5,8 @@
 #   BUILD_DIR  a build configured with CC=clang -DVXGW_FUZZ=ON   (default: build-fuzz)
 #   SECONDS    per target                                (default: $VXGW_FUZZ_SECONDS or 60)
 #   OUT_DIR    work corpora, logs and any crashing input  (default: BUILD_DIR/fuzz-out)
-#   TARGET     fuzz_pipeline, fuzz_fastpath, fuzz_config, fuzz_config_model, fuzz_nd
-#              (default: all; fuzz_nd gets half a slot)
+#   TARGET     fuzz_pipeline, fuzz_fastpath, fuzz_config, fuzz_config_model, fuzz_nd,
+#              fuzz_acl_rule (default: all; fuzz_nd and fuzz_acl_rule get half a slot)
 #              fuzz_config and fuzz_config_model, run together, share one slot of SECONDS
 #              (half each): the same language, the one with the gateway, the other alone.
 # Exits non-zero if a target fails: a crash, a sanitizer report, a failed check, a leak,
@@ -31,7 +31,7 @@ done
 shift $((OPTIND - 1))
 out=${out:-$build/fuzz-out}
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_pipeline fuzz_fastpath fuzz_config fuzz_nd)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_pipeline fuzz_fastpath fuzz_config fuzz_nd fuzz_acl_rule)
 [ $# -gt 0 ] || targets+=(fuzz_config_model)
 config_slots=0 # both config targets in this run: they share one slot of $secs
 for t in "${targets[@]}"; do
@@ -60,6 +60,8 @@ for t in "${targets[@]}"; do
 	# the ND parser is a few hundred lines: half a slot covers it (its replay test holds
 	# the seeds and what was found)
 	[ "$t" != fuzz_nd ] || tsecs=$(((secs + 1) / 2))
+	# an entry is one line of words: half a slot too (its replay test holds the seeds)
+	[ "$t" != fuzz_acl_rule ] || tsecs=$(((secs + 1) / 2))
 	if [ $config_slots -eq 2 ]; then
 		case $t in fuzz_config | fuzz_config_model) tsecs=$(((secs + 1) / 2)) ;; esac
 	fi
@@ -75,6 +77,8 @@ for t in "${targets[@]}"; do
 	fuzz_pipeline)
 		opts+=(-max_len=12000) ;;
 	fuzz_nd)
+		opts+=(-max_len=2048) ;;
+	fuzz_acl_rule)
 		opts+=(-max_len=2048) ;;
 	fuzz_fastpath)
 		# the same records: the pipeline's seeds and regressions are seeds here too

@@ -4,12 +4,16 @@
  * that name the bad word and change nothing, abbreviations, modes, help and completion,
  * filters, and the show commands against an in-memory gateway.
  */
+#include <arpa/inet.h>
 #include <dirent.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cli_int.h"
+#include "cli/metrics.h"
 #include "cu_main.h"
 #include "pktlab.h"
 
@@ -541,6 +545,158 @@ static void test_l2_session(void)
 	cli_sess_free(s);
 }
 
+/* Matches of entry i of list `name` (the implicit deny: its size), counted as a worker
+ * would count them. */
+static void count_matches(int fam, const char *name, uint32_t i, unsigned times)
+{
+	struct acl_cls *k = (struct acl_cls *)gw_acl_cls(L.gw, fam, name);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(k);
+	for (unsigned n = 0; n < times; n++)
+		acl_cls_count(k, 1, i);
+}
+
+/* Access lists through a session: the mode and its prompt, entries numbered and deleted,
+ * errors naming the word, the groups of an interface and line vty; show with each entry's
+ * matches and the implicit deny's, as text, JSON and Prometheus; clear. */
+static void test_acl_session(void)
+{
+	struct cli_sess *s = cli_sess_new(&ENV, false);
+	struct cli_out o;
+	cli_out_init(&o);
+	char prompt[64];
+	const char *const setup[] = {
+	    "enable",
+	    "configure terminal",
+	    "ip access-list WEB",
+	    "10 permit tcp 10.1.10.0/24 any eq 80",
+	    "permit icmp any any echo",
+	    "5 deny tcp any any eq 22",
+	    "ipv6 access-list WEB6",
+	    "permit tcp any any eq https",
+	    "bridge-domain 80",
+	    "vni 8080",
+	    "interface bdif 80",
+	    "ip access-group WEB in",
+	    "ipv6 traffic-filter WEB6 out",
+	    "line vty",
+	    "access-class WEB in",
+	    "ip access-list SCRAPERS",
+	    "permit tcp host 10.9.0.1 any eq 9100",
+	    "metrics access-class SCRAPERS",
+	};
+	run_all(s, setup, sizeof(setup) / sizeof(setup[0]));
+	CU_ASSERT_EQUAL(run(s, "ip access-list WEB", &o), CLI_R_OK);
+	CU_ASSERT_PTR_NOT_NULL(strstr(cli_prompt(s, prompt, sizeof(prompt)), "(config-acl)#"));
+	int before = commits;
+	static const char *const refused[][2] = {
+	    {"30 permit tcp any anywhere", "anywhere"},
+	    {"10 permit ip any any", "sequence number 10 exists"},
+	    {"no 99", "no entry 99"},
+	    {"permit udp any any eq 1 2", "2"},
+	    {"no ip access-list WEB", "access list WEB is applied to bdif80 (in)"},
+	    {"ipv6 access-list WEB6", NULL},
+	    {"permit tcp 10.0.0.0/8 any", "10.0.0.0/8"},
+	    {"no ipv6 access-list WEB6", "access list WEB6 is applied to bdif80 (out)"},
+	    {"interface bdif 80", NULL},
+	    {"ip access-group NOPE out", "ip access-list NOPE does not exist"},
+	    {"no ip access-group WEB out", "access list WEB is not applied out on bdif80"},
+	};
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		CU_ASSERT_EQUAL(run(s, refused[i][0], &o), refused[i][1] ? CLI_R_ERROR : CLI_R_OK);
+		if (refused[i][1] && (!o.buf || !strstr(o.buf, refused[i][1])))
+			fprintf(stderr, "\n  %s: %s", refused[i][0], o.buf ? o.buf : "");
+		CU_ASSERT_PTR_NOT_NULL(refused[i][1] ? strstr(o.buf, refused[i][1]) : "");
+	}
+	CU_ASSERT_EQUAL(commits, before);
+	CU_ASSERT_PTR_NOT_NULL(
+	    strstr(cli_prompt(s, prompt, sizeof(prompt)), "(config-if-bdif80)#"));
+	CU_ASSERT_EQUAL(run(s, "no ip access-list SCRAPERS", &o), CLI_R_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "SCRAPERS is applied to metrics (access-class)"));
+	/* help and completion in the list's mode */
+	CU_ASSERT_EQUAL(run(s, "ipv6 access-list WEB6", &o), CLI_R_OK);
+	CU_ASSERT_PTR_NOT_NULL(strstr(cli_prompt(s, prompt, sizeof(prompt)), "(config-ipv6-acl)#"));
+	cli_out_reset(&o);
+	cli_query_help(s, "", &o);
+	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "resequence"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "permit"));
+	cli_out_reset(&o);
+	cli_query_complete(s, "res", &o);
+	CU_ASSERT_STRING_EQUAL(o.buf, "resequence\n");
+	CU_ASSERT_EQUAL(run(s, "end", &o), CLI_R_OK);
+	cli_out_reset(&o);
+	cli_query_complete(s, "show ip acc", &o);
+	CU_ASSERT_STRING_EQUAL(o.buf, "access-lists\n");
+
+	count_matches(ACL_IP4, "WEB", 1, 3); /* entry 10 */
+	count_matches(ACL_IP4, "WEB", 3, 2); /* the implicit deny */
+	SHOWS(s, "show ip access-lists", "IP access list WEB\n",
+	      "        5 deny tcp any any eq 22 [match=0]\n",
+	      "        10 permit tcp 10.1.10.0/24 any eq 80 [match=3]\n",
+	      "        20 permit icmp any any echo [match=0]\n",
+	      "        implicit deny ip any any [match=2]\n", "applied to: bdif80 in, line vty in");
+	SHOWS(s, "show ip access-lists WEB json", "{\"family\":\"ipv4\",\"access_lists\":[",
+	      "{\"name\":\"WEB\",\"entries\":[{\"seq\":5,\"rule\":\"deny tcp any any eq "
+	      "22\",\"action\":\"deny\",\"matches\":0},{\"seq\":10,",
+	      "\"action\":\"permit\",\"matches\":3}", "\"implicit_deny_matches\":2",
+	      "\"applied\":[{\"interface\":\"bdif80\",\"direction\":\"in\"},{\"interface\":\"line "
+	      "vty\",\"direction\":\"in\"}]}]}");
+	SHOWS(s, "show ip access-lists json", "\"name\":\"WEB\"");
+	SHOWS(s, "show ip access-lists SCRAPERS", "applied to: metrics in");
+	SHOWS(s, "show interfaces", "  Access lists: ip in WEB, ipv6 out WEB6\n");
+	SHOWS(s, "show interfaces json",
+	      "\"access_lists\":{\"ipv4_in\":\"WEB\",\"ipv4_out\":null,\"ipv6_in\":null,"
+	      "\"ipv6_out\":\"WEB6\"}");
+	SHOWS(s, "show ipv6 access-lists", "IPv6 access list WEB6\n",
+	      "        10 permit tcp any any eq 443 [match=0]\n", "applied to: bdif80 out");
+	CU_ASSERT_EQUAL(run(s, "show ip access-lists WEB6", &o), CLI_R_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "ip access-list WEB6 does not exist"));
+	cli_out_reset(&o);
+	cli_prom_render(L.gw, &o);
+	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "vxgw_acl_matches_total{family=\"ipv4\",acl=\"WEB\","
+	                                     "seq=\"10\",action=\"permit\"} 3\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "vxgw_acl_matches_total{family=\"ipv4\",acl=\"WEB\","
+	                                     "seq=\"implicit\",action=\"deny\"} 2\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "vxgw_acl_matches_total{family=\"ipv6\",acl=\"WEB6\","
+	                                     "seq=\"10\",action=\"permit\"} 0\n"));
+	/* an edit keeps the counters of the entries that stay; clear resets them */
+	const char *const edit[] = {"configure terminal", "ip access-list WEB", "no 5",
+	                            "resequence 100 10", "end"};
+	run_all(s, edit, sizeof(edit) / sizeof(edit[0]));
+	SHOWS(s, "show ip access-lists WEB",
+	      "        100 permit tcp 10.1.10.0/24 any eq 80 [match=3]",
+	      "        110 permit icmp any any echo [match=0]");
+	CU_ASSERT_EQUAL(run(s, "clear ip access-list counters WEB", &o), CLI_R_OK);
+	SHOWS(s, "show ip access-lists WEB", "eq 80 [match=0]",
+	      "implicit deny ip any any [match=0]");
+	CU_ASSERT_EQUAL(run(s, "clear ip access-list counters NOPE", &o), CLI_R_ERROR);
+	CU_ASSERT_EQUAL(run(s, "clear ipv6 access-list counters", &o), CLI_R_OK);
+	SHOWS(s, "show running-config",
+	      "ip access-list WEB\n 100 permit tcp 10.1.10.0/24 any eq 80\n",
+	      "ipv6 access-list WEB6\n 10 permit tcp any any eq 443\n",
+	      " ip access-group WEB in\n ipv6 traffic-filter WEB6 out\n", " access-class WEB in\n");
+	const char *const teardown[] = {
+	    "configure terminal",
+	    "line vty",
+	    "no access-class WEB in",
+	    "interface bdif 80",
+	    "no ip access-group WEB in",
+	    "no ipv6 traffic-filter WEB6 out",
+	    "no ip access-list WEB",
+	    "no ipv6 access-list WEB6",
+	    "no interface bdif 80",
+	    "no bridge-domain 80",
+	    "no line vty",
+	    "no metrics access-class SCRAPERS",
+	    "no ip access-list SCRAPERS",
+	    "end",
+	};
+	run_all(s, teardown, sizeof(teardown) / sizeof(teardown[0]));
+	CU_ASSERT_PTR_NULL(gw_acl_cls(L.gw, ACL_IP4, "WEB"));
+	CU_ASSERT_EQUAL(running->acls.n, 0);
+	cli_out_free(&o);
+	cli_sess_free(s);
+}
+
 static CU_TestInfo file_tests[] = {
     {"secrets only as SHA-512 hashes", test_secrets},
     {"golden config files round-trip", test_golden},
@@ -554,6 +710,7 @@ static CU_TestInfo sess_tests[] = {
     {"help and completion", test_help_and_complete},
     {"IPv6: lines, errors, show commands", test_ipv6_session},
     {"L2 ports: lines, errors, show commands", test_l2_session},
+    {"access lists: lines, errors, show and clear with counters", test_acl_session},
     CU_TEST_INFO_NULL,
 };
 

@@ -146,6 +146,8 @@ static const struct bound_case bound_cases[] = {
     {"", "metrics listen 127.0.0.1", 1, GW_CFG_PORT_MAX},
     {"line vty\n", " telnet listen 127.0.0.1", 1, GW_CFG_PORT_MAX},
     {"line vty\n", " exec-timeout", 0, GW_CFG_VTY_TIMEOUT_MAX / 60},
+    {"ip access-list A\n", " resequence", 1, ACL_SEQ_MAX},
+    {"ip access-list A\n", " resequence 1", 1, ACL_SEQ_MAX},
 };
 
 struct last_error {
@@ -279,6 +281,13 @@ static unsigned golden_coverage(struct coverage *cv, const char *suffix)
 	return files;
 }
 
+/* Commands whose effect renders as other commands: `resequence` (the entries with their new
+ * numbers) and an access-list entry typed without its number (rendered with it). */
+static bool rendered_as_others(const struct cli_cmd *c)
+{
+	return !strncmp(c->syntax, "resequence", 10) || !strncmp(c->syntax, "(permit|deny)", 13);
+}
+
 /* Each configuration command is loaded from some NAME.conf and, rendered, is in its
  * NAME.expected (test_cli checks that the one renders to the other). */
 static void test_config_commands_in_golden_files(void)
@@ -292,7 +301,8 @@ static void test_config_commands_in_golden_files(void)
 		memset(cv.used, 0, cv.n * sizeof(*cv.used));
 		CU_ASSERT(golden_coverage(&cv, suffixes[k]) > 0);
 		for (size_t i = 0; i < cv.n; i++) {
-			if (!(cv.cmds[i]->flags & CLI_F_CONFIG) || cv.used[i])
+			if (!(cv.cmds[i]->flags & CLI_F_CONFIG) || cv.used[i] ||
+			    (k == 1 && rendered_as_others(cv.cmds[i])))
 				continue;
 			fprintf(stderr, "\n  \"%s\" appears in no %s/*%s", cv.cmds[i]->syntax,
 			        CONFIG_DIR, suffixes[k]);

@@ -639,6 +639,211 @@ static void test_l2_apply(void)
 	gw_destroy(gw);
 }
 
+/* ---------------------------------------------------------------- access lists */
+
+static const char *BASE_ACL = "bridge-domain 10\n vni 5000\n"
+                              "bridge-domain 20\n vni 6000\n"
+                              "interface bdif 10\n ip address 10.1.10.1/24\n"
+                              "interface bdif 20\n ip address 10.1.20.1/24\n"
+                              "interface ethernet up0\n ip address 203.0.113.2/30\n";
+
+/* The entry of words (a list of family fam), parsed. */
+static struct acl_rule rule_of(int fam, const char *words)
+{
+	char buf[256], err[ACL_ERRLEN];
+	const char *w[32];
+	int n = 0;
+	snprintf(buf, sizeof(buf), "%s", words);
+	for (char *save, *t = strtok_r(buf, " ", &save); t && n < 32;
+	     t = strtok_r(NULL, " ", &save))
+		w[n++] = t;
+	struct acl_rule r;
+	CU_ASSERT_EQUAL_FATAL(acl_rule_parse(fam, n, w, &r, err), 0);
+	return r;
+}
+
+static uint32_t seq_at(const struct gw_cfg *c, const char *name, unsigned k)
+{
+	const struct gw_cfg_acl *l = gw_cfg_acl_find(c, ACL_IP4, name);
+	return l && k < l->n ? l->rules[k].seq : 0;
+}
+
+static void test_acl_entries(void)
+{
+	char err[GW_CFG_ERRLEN];
+	struct gw_cfg *c = gw_cfg_new();
+	struct acl_rule web = rule_of(ACL_IP4, "permit tcp any any eq 80");
+	struct acl_rule ssh = rule_of(ACL_IP4, "deny tcp any any eq 22");
+	struct acl_rule n15 = rule_of(ACL_IP4, "15 permit icmp any any echo");
+	CU_ASSERT_EQUAL(gw_cfg_acl_add(c, ACL_IP4, "WEB", &web, err), GW_CFG_ERR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "ip access-list WEB does not exist"));
+	CU_ASSERT_EQUAL(gw_cfg_acl(c, ACL_IP4, "WEB", true, err), GW_CFG_OK);
+	CU_ASSERT_EQUAL(gw_cfg_acl(c, ACL_IP4, "WEB", true, err), GW_CFG_OK); /* enters it */
+	CU_ASSERT_EQUAL(gw_cfg_acl_add(c, ACL_IP4, "WEB", &web, err), GW_CFG_OK);
+	CU_ASSERT_EQUAL(gw_cfg_acl_add(c, ACL_IP4, "WEB", &ssh, err), GW_CFG_OK);
+	CU_ASSERT_EQUAL(gw_cfg_acl_add(c, ACL_IP4, "WEB", &n15, err), GW_CFG_OK);
+	CU_ASSERT_EQUAL(seq_at(c, "WEB", 0), 10);
+	CU_ASSERT_EQUAL(seq_at(c, "WEB", 1), 15);
+	CU_ASSERT_EQUAL(seq_at(c, "WEB", 2), 20);
+	CU_ASSERT_EQUAL(gw_cfg_acl_add(c, ACL_IP4, "WEB", &n15, err), GW_CFG_ERR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "sequence number 15 exists"));
+	/* the families' names are apart */
+	CU_ASSERT_PTR_NULL(gw_cfg_acl_find(c, ACL_IP6, "WEB"));
+	/* resequence: defaults, then a start and a step; past the last number refused */
+	CU_ASSERT_EQUAL(gw_cfg_acl_resequence(c, ACL_IP4, "WEB", 10, 10, err), GW_CFG_OK);
+	CU_ASSERT_EQUAL(seq_at(c, "WEB", 1), 20);
+	CU_ASSERT_EQUAL(seq_at(c, "WEB", 2), 30);
+	CU_ASSERT_EQUAL(gw_cfg_acl_resequence(c, ACL_IP4, "WEB", 100, 5, err), GW_CFG_OK);
+	CU_ASSERT_EQUAL(seq_at(c, "WEB", 2), 110);
+	CU_ASSERT_EQUAL(gw_cfg_acl_resequence(c, ACL_IP4, "WEB", ACL_SEQ_MAX - 1, 1, err),
+	                GW_CFG_ERR);
+	CU_ASSERT_EQUAL(seq_at(c, "WEB", 0), 100); /* unchanged */
+	/* a clone owns its entries: equal until one of them changes */
+	struct gw_cfg *d = gw_cfg_clone(c);
+	CU_ASSERT_FATAL(d != NULL);
+	CU_ASSERT(gw_cfg_equal(c, d));
+	CU_ASSERT_EQUAL(gw_cfg_acl_del(d, ACL_IP4, "WEB", 105, NULL, err), GW_CFG_OK);
+	CU_ASSERT(!gw_cfg_equal(c, d));
+	CU_ASSERT_EQUAL(seq_at(c, "WEB", 1), 105);
+	CU_ASSERT_EQUAL(gw_cfg_acl_del(d, ACL_IP4, "WEB", 105, NULL, err), GW_CFG_ERR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "no entry 105"));
+	/* by content, sequence numbers aside */
+	CU_ASSERT_EQUAL(gw_cfg_acl_del(c, ACL_IP4, "WEB", 0, &n15, err), GW_CFG_OK);
+	CU_ASSERT(gw_cfg_equal(c, d));
+	CU_ASSERT_EQUAL(gw_cfg_acl_del(c, ACL_IP4, "WEB", 0, &n15, err), GW_CFG_ERR);
+	/* a resequenced list differs (its numbers are part of it) */
+	CU_ASSERT_EQUAL(gw_cfg_acl_resequence(d, ACL_IP4, "WEB", 10, 10, err), GW_CFG_OK);
+	CU_ASSERT(!gw_cfg_equal(c, d));
+	/* names: checked, `json` reserved for the show commands */
+	CU_ASSERT_EQUAL(gw_cfg_acl(c, ACL_IP4, "json", true, err), GW_CFG_ERR);
+	CU_ASSERT_EQUAL(gw_cfg_acl(c, ACL_IP4, "1abc", true, err), GW_CFG_ERR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "1abc"));
+	gw_cfg_free(c);
+	gw_cfg_free(d);
+}
+
+static void test_acl_users(void)
+{
+	char err[GW_CFG_ERRLEN];
+	struct gw_cfg *c = load("ip access-list WEB\n permit ip any any\nipv6 access-list WEB\n"
+	                        "bridge-domain 20\n vni 6000\ninterface bdif 20\n");
+	CU_ASSERT_EQUAL(gw_cfg_if_set_acl(c, "bdif20", ACL_IP4, ACL_IN, "NOPE", err), GW_CFG_ERR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "ip access-list NOPE does not exist"));
+	CU_ASSERT_EQUAL(gw_cfg_if_set_acl(c, "bdif20", ACL_IP4, ACL_IN, "WEB", err), GW_CFG_OK);
+	CU_ASSERT_EQUAL(gw_cfg_acl(c, ACL_IP4, "WEB", false, err), GW_CFG_ERR);
+	CU_ASSERT_STRING_EQUAL(err, "access list WEB is applied to bdif20 (in)");
+	/* the IPv6 list of that name is not in use */
+	CU_ASSERT_EQUAL(gw_cfg_acl(c, ACL_IP6, "WEB", false, err), GW_CFG_OK);
+	CU_ASSERT_EQUAL(gw_cfg_if_set_acl(c, "bdif20", ACL_IP4, ACL_IN, NULL, err), GW_CFG_OK);
+	CU_ASSERT_EQUAL(gw_cfg_set_vty_acl(c, "WEB", err), GW_CFG_OK);
+	CU_ASSERT_EQUAL(gw_cfg_acl(c, ACL_IP4, "WEB", false, err), GW_CFG_ERR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "line vty"));
+	CU_ASSERT_EQUAL(gw_cfg_set_vty_acl(c, NULL, err), GW_CFG_OK);
+	CU_ASSERT_EQUAL(gw_cfg_acl(c, ACL_IP4, "WEB", false, err), GW_CFG_OK);
+	CU_ASSERT_EQUAL(gw_cfg_check(c, err), GW_CFG_OK);
+	gw_cfg_free(c);
+}
+
+static void test_acl_lines_refused(void)
+{
+	static const char *const cases[][2] = {
+	    {"ip access-list WEB\n 10 permit tcp anyy any", "anyy"},
+	    {"ip access-list WEB\n permit tcp any any eq 99999", "99999"},
+	    {"ip access-list WEB\n permit icmpv6 any any", "icmpv6"},
+	    {"ipv6 access-list WEB6\n permit tcp 10.0.0.0/8 any", "10.0.0.0/8"},
+	    {"ip access-list WEB\n 10 permit ip any any\n 10 deny ip any any",
+	     "sequence number 10 exists"},
+	    {"ip access-list WEB\n no 30", "no entry 30"},
+	    {"ip access-list WEB\n 10 permit ip any any\n no 10 deny ip any any", "another one"},
+	    {"ip access-list WEB\n no permit udp any any", "no such entry"},
+	    {"ip access-list WEB\n resequence 0", "0"},
+	    {"ip access-list json", "json"},
+	    {"interface bdif 10\n ip access-group WEB in", "ip access-list WEB does not exist"},
+	    {"ip access-list WEB\ninterface bdif 10\n ipv6 traffic-filter WEB in",
+	     "ipv6 access-list WEB does not exist"},
+	    {"ip access-list WEB\ninterface bdif 10\n no ip access-group WEB out",
+	     "access list WEB is not applied out on bdif10"},
+	    {"ip access-list WEB\ninterface bdif 20\n ip access-group WEB out\nno ip access-list "
+	     "WEB",
+	     "access list WEB is applied to bdif20 (out)"},
+	    {"line vty\n access-class NOPE in", "ip access-list NOPE does not exist"},
+	    {"ipv6 access-list V6\nline vty\n access-class V6 in",
+	     "ip access-list V6 does not exist"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		refused_after(BASE_ACL, cases[i][0], cases[i][1]);
+}
+
+static const char *ACL_A = "ip access-list WEB\n 10 permit tcp any any eq 80\n"
+                           "ip access-list KEEP\n 10 permit ip any any\n"
+                           "ipv6 access-list WEB6\n 10 permit icmpv6 any any\n"
+                           "interface bdif 10\n ip access-group WEB in\n ip access-group KEEP out\n"
+                           " ipv6 traffic-filter WEB6 in\n"
+                           "interface ethernet up0\n ip access-group WEB out\n";
+
+static void test_acl_apply(void)
+{
+	char err[GW_CFG_ERRLEN], text[2048];
+	struct gw *gw = new_gw();
+	snprintf(text, sizeof(text), "%s%s", BASE_ACL, ACL_A);
+	struct gw_cfg *a = load(text);
+	CU_ASSERT_EQUAL_FATAL(gw_cfg_apply(gw, NULL, a, NULL, err), GW_CFG_OK);
+	uint16_t b10 = gw_if_by_name(gw, "bdif10"), up0 = gw_if_by_name(gw, "up0");
+	CU_ASSERT_STRING_EQUAL(gw_if_acl(gw, b10, ACL_IP4, ACL_IN), "WEB");
+	CU_ASSERT_STRING_EQUAL(gw_if_acl(gw, b10, ACL_IP4, ACL_OUT), "KEEP");
+	CU_ASSERT_STRING_EQUAL(gw_if_acl(gw, b10, ACL_IP6, ACL_IN), "WEB6");
+	CU_ASSERT_STRING_EQUAL(gw_if_acl(gw, up0, ACL_IP4, ACL_OUT), "WEB");
+	CU_ASSERT_PTR_NULL(gw_if_acl(gw, up0, ACL_IP4, ACL_IN));
+	const struct acl_cls *keep = gw_acl_cls(gw, ACL_IP4, "KEEP");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(keep);
+	CU_ASSERT_EQUAL(acl_cls_size(gw_acl_cls(gw, ACL_IP4, "WEB")), 1);
+
+	/* WEB changes (one more entry), KEEP is left alone (its classifier is the same) */
+	struct gw_cfg *b = gw_cfg_clone(a);
+	struct acl_rule ssh = rule_of(ACL_IP4, "deny tcp any any eq 22");
+	CU_ASSERT_EQUAL(gw_cfg_acl_add(b, ACL_IP4, "WEB", &ssh, err), GW_CFG_OK);
+	CU_ASSERT_EQUAL_FATAL(gw_cfg_apply(gw, a, b, NULL, err), GW_CFG_OK);
+	CU_ASSERT_EQUAL(acl_cls_size(gw_acl_cls(gw, ACL_IP4, "WEB")), 2);
+	CU_ASSERT_PTR_EQUAL(gw_acl_cls(gw, ACL_IP4, "KEEP"), keep);
+
+	/* a reload renames WEB to WEB2 where it is applied, and drops WEB6 with its use */
+	snprintf(text, sizeof(text),
+	         "%sip access-list WEB2\n 10 permit tcp any any eq 80\n"
+	         "ip access-list KEEP\n 10 permit ip any any\n"
+	         "interface bdif 10\n ip access-group WEB2 in\n ip access-group KEEP out\n"
+	         "interface ethernet up0\n ip access-group WEB2 out\n",
+	         BASE_ACL);
+	struct gw_cfg *c = load(text);
+	CU_ASSERT_EQUAL_FATAL(gw_cfg_apply(gw, b, c, NULL, err), GW_CFG_OK);
+	CU_ASSERT_PTR_NULL(gw_acl_cls(gw, ACL_IP4, "WEB"));
+	CU_ASSERT_PTR_NULL(gw_acl_cls(gw, ACL_IP6, "WEB6"));
+	CU_ASSERT_STRING_EQUAL(gw_if_acl(gw, b10, ACL_IP4, ACL_IN), "WEB2");
+	CU_ASSERT_STRING_EQUAL(gw_if_acl(gw, up0, ACL_IP4, ACL_OUT), "WEB2");
+	CU_ASSERT_PTR_NULL(gw_if_acl(gw, b10, ACL_IP6, ACL_IN));
+	CU_ASSERT_PTR_EQUAL(gw_acl_cls(gw, ACL_IP4, "KEEP"), keep);
+
+	/* and back, as a failed apply would */
+	CU_ASSERT_EQUAL_FATAL(gw_cfg_apply(gw, c, a, NULL, err), GW_CFG_OK);
+	CU_ASSERT_PTR_NULL(gw_acl_cls(gw, ACL_IP4, "WEB2"));
+	CU_ASSERT_EQUAL(acl_cls_size(gw_acl_cls(gw, ACL_IP4, "WEB")), 1);
+	CU_ASSERT_STRING_EQUAL(gw_if_acl(gw, b10, ACL_IP6, ACL_IN), "WEB6");
+
+	/* an interface deleted with its groups, and its lists with it, in one diff */
+	struct gw_cfg *d = gw_cfg_clone(a);
+	CU_ASSERT_EQUAL(gw_cfg_if_del(d, "up0", err), GW_CFG_OK);
+	CU_ASSERT_EQUAL(gw_cfg_if_del(d, "bdif10", err), GW_CFG_OK);
+	CU_ASSERT_EQUAL(gw_cfg_acl(d, ACL_IP4, "WEB", false, err), GW_CFG_OK);
+	CU_ASSERT_EQUAL(gw_cfg_acl(d, ACL_IP6, "WEB6", false, err), GW_CFG_OK);
+	CU_ASSERT_EQUAL_FATAL(gw_cfg_apply(gw, a, d, NULL, err), GW_CFG_OK);
+	CU_ASSERT_PTR_NULL(gw_acl_cls(gw, ACL_IP4, "WEB"));
+	CU_ASSERT_PTR_NOT_NULL(gw_acl_cls(gw, ACL_IP4, "KEEP"));
+	gw_cfg_free(a);
+	gw_cfg_free(b);
+	gw_cfg_free(c);
+	gw_cfg_free(d);
+	gw_destroy(gw);
+}
+
 static CU_TestInfo tests[] = {
     {"untouched state survives a diff", test_untouched_state_survives},
     {"VNI swap and subnet move", test_vni_swap_and_address_move},
@@ -653,6 +858,10 @@ static CU_TestInfo tests[] = {
     {"L2 ports: refused lines name the word", test_l2_lines_refused},
     {"L2 ports: the whole-configuration check", test_l2_check},
     {"L2 ports: applied as a diff, swapped, static MACs on them", test_l2_apply},
+    {"access lists: entries numbered, deleted, resequenced; clone and equal", test_acl_entries},
+    {"access lists: deleting one in use is refused, naming where", test_acl_users},
+    {"access lists: refused lines name the word", test_acl_lines_refused},
+    {"access lists: applied as a diff, replaced, renamed, deleted", test_acl_apply},
     CU_TEST_INFO_NULL,
 };
 
