@@ -465,9 +465,9 @@ web_checks 6 in10 0
 
 # --- 7. dataplane workers 0, set at run time ------------------------------------------------------
 if [ -n "${VXGW_E2E_WORKERS:-}" ]; then
-  skip "workers 0 at run time: denials, pings and the implicit deny again" \
+  skip "workers 0 at run time: the probes again (IPv4 out, IPv6 in)" \
     "dataplane workers $VXGW_E2E_WORKERS given"
-elif daemon_only "workers 0 at run time: denials, pings and the implicit deny again"; then
+elif daemon_only "workers 0 at run time: the probes again (IPv4 out, IPv6 in)"; then
   check "dataplane workers 0 at run time" \
     eval 'gw_cli "configure terminal" "dataplane workers 0" "end" && gw_has_line "show running-config" dataplane workers 0'
   web_checks 4 out20 0 "workers 0"
