@@ -147,6 +147,17 @@ bool acl_cls_logs(const struct acl_cls *c, uint32_t i);
 const struct acl_rule *acl_cls_rule(const struct acl_cls *c, uint32_t i);
 uint64_t acl_cls_id(const struct acl_cls *c, uint32_t i);
 
+/* What entry i (n: the implicit deny) decides, in one call: these bits. */
+#define ACL_VERDICT_PERMIT 0x1u
+#define ACL_VERDICT_LOG    0x2u
+unsigned acl_cls_verdict(const struct acl_cls *c, uint32_t i);
+/*
+ * The pipeline's one call per packet and list: the first entry matching k in *entry (n:
+ * the implicit deny), counted on thread's slot, and its verdict (ACL_VERDICT_*).
+ */
+unsigned acl_cls_classify(struct acl_cls *c, const struct acl_key *k, unsigned thread,
+                          uint32_t *entry);
+
 /* Counts a match of entry i by thread (0..ACL_THREADS_MAX-1): its own slot, no atomics
  * beyond a relaxed store. */
 void acl_cls_count(struct acl_cls *c, unsigned thread, uint32_t i);

@@ -270,6 +270,23 @@ bool acl_cls_logs(const struct acl_cls *c, uint32_t i)
 	return i < c->n && c->rules[i].log;
 }
 
+unsigned acl_cls_verdict(const struct acl_cls *c, uint32_t i)
+{
+	if (i >= c->n)
+		return 0;
+	const struct acl_rule *r = &c->rules[i];
+	return (r->action == ACL_PERMIT ? ACL_VERDICT_PERMIT : 0) | (r->log ? ACL_VERDICT_LOG : 0);
+}
+
+unsigned acl_cls_classify(struct acl_cls *c, const struct acl_key *k, unsigned thread,
+                          uint32_t *entry)
+{
+	uint32_t i = acl_match_first(c->match, k);
+	acl_cls_count(c, thread, i);
+	*entry = i;
+	return acl_cls_verdict(c, i);
+}
+
 const struct acl_rule *acl_cls_rule(const struct acl_cls *c, uint32_t i)
 {
 	return i < c->n ? &c->rules[i] : NULL;

@@ -290,12 +290,12 @@ bool gw_acl_filter(struct gw *gw, struct gw_pkt *p, uint16_t ifx, bool ip6, int 
 	struct gw_acl *a = &gw->acls[x];
 	struct acl_key k;
 	gw_acl_key(&k, p->data, p->len, ip6);
-	uint32_t i = acl_cls_match(a->cls, &k);
-	acl_cls_count(a->cls, 0, i);
-	bool permit = acl_cls_permits(a->cls, i);
+	uint32_t i;
+	unsigned v = acl_cls_classify(a->cls, &k, 0, &i);
+	bool permit = v & ACL_VERDICT_PERMIT;
 	if (gw_traced(p))
 		gw_trace_acl(gw, p, ifx, x, dir, i);
-	if (acl_cls_logs(a->cls, i))
+	if (v & ACL_VERDICT_LOG)
 		acl_log_match(gw, a, i, ifx, dir, &k);
 	if (!permit)
 		gw_drop(gw, p, GW_DROP_ACL_DENY);

@@ -484,7 +484,7 @@ static bool fast_acl(const struct gw_fwd_cfg *c, const struct gw_pkt *p, uint16_
 		if (!o->acl[d])
 			continue;
 		uint32_t i = acl_cls_match(o->acl[d], &k);
-		if (!acl_cls_permits(o->acl[d], i) || acl_cls_logs(o->acl[d], i))
+		if (acl_cls_verdict(o->acl[d], i) != ACL_VERDICT_PERMIT)
 			return false;
 		o->acl_i[d] = i;
 	}
