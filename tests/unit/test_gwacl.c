@@ -10,6 +10,7 @@
 #include "arp/arp.h"
 #include "cu_main.h"
 #include "gw/gw.h"
+#include "gw/trace.h"
 #include "pktlab.h"
 
 static const uint8_t H1[6] = {0x02, 0x11, 0x22, 0x33, 0x44, 0x50}; /* 10.1.10.50 via .11 */
@@ -291,6 +292,86 @@ static void test_ipv6(void)
 	down();
 }
 
+/* An IPv6 packet from h1 to h2 with a fragment header of offset off (8-byte units) before a
+ * TCP header to port 80. */
+static unsigned frag6(uint8_t *f, uint16_t off)
+{
+	struct in6_addr s = lab_a6("2001:db8:10::51"), d = lab_a6("2001:db8:20::60");
+	unsigned n = lab_eth(f, BDIF10_MAC, H1, NET_ETHERTYPE_IP6);
+	uint8_t *ip = f + n;
+	memset(ip, 0, NET_IP6_HLEN + 8 + 20);
+	ip[0] = 0x60;
+	ip[5] = 8 + 20;
+	ip[6] = 44; /* fragment header */
+	ip[7] = 64;
+	memcpy(ip + 8, &s, 16);
+	memcpy(ip + 24, &d, 16);
+	uint8_t *fh = ip + NET_IP6_HLEN;
+	fh[0] = NET_IPPROTO_TCP;
+	fh[2] = (uint8_t)(off >> 5);
+	fh[3] = (uint8_t)(off << 3 | 1); /* more fragments */
+	fh[7] = 1;                       /* identification */
+	uint8_t *t = fh + 8;
+	t[1] = 99, t[3] = 80, t[12] = 0x50, t[13] = 0x02;
+	return n + NET_IP6_HLEN + 8 + 20;
+}
+
+/* IPv6: the first fragment's ports are read past its fragment header; later fragments
+ * have none, as in IPv4. */
+static void test_ipv6_fragments(void)
+{
+	up(true);
+	struct in6_addr h2 = lab_a6("2001:db8:20::60");
+	CU_ASSERT_EQUAL_FATAL(arp6_static_add(gw_nd(L.gw), L.bdif20, &h2, H2), ARP_OK);
+	uint8_t f[256];
+	set_list(ACL_IP6, "F6", (const char *const[]){"10 permit tcp any any eq 80", NULL});
+	CU_ASSERT_EQUAL_FATAL(gw_if_set_acl(L.gw, L.bdif10, ACL_IP6, ACL_IN, "F6"), GW_OK);
+	CU_ASSERT_EQUAL(send_h1(f, frag6(f, 0), 2), 2);
+	CU_ASSERT_EQUAL(send_h1(f, frag6(f, 100), 3), 0);
+	CU_ASSERT_EQUAL(hits(ACL_IP6, "F6", 10), 2);
+	CU_ASSERT_EQUAL(hits(ACL_IP6, "F6", 0), 3);
+	set_list(ACL_IP6, "F6",
+	         (const char *const[]){"10 permit tcp any any eq 80",
+	                               "20 permit ipv6 any any fragments", NULL});
+	CU_ASSERT_EQUAL(send_h1(f, frag6(f, 100), 1), 1);
+	CU_ASSERT_EQUAL(hits(ACL_IP6, "F6", 20), 1);
+	down();
+}
+
+/* The trace shows each list's decision, then the drop. */
+static void test_trace(void)
+{
+	up(false);
+	uint8_t f[256];
+	set_list(ACL_IP4, "WEB", WEB);
+	CU_ASSERT_EQUAL_FATAL(gw_if_set_acl(L.gw, L.bdif20, ACL_IP4, ACL_OUT, "WEB"), GW_OK);
+	CU_ASSERT_EQUAL(gw_trace_add(L.gw, 2, GW_TRACE_IN_ANY), 2);
+	CU_ASSERT_EQUAL(send_h1(f, tcp_frame(f, IP_H2, 80, 0x02), 1), 1);
+	CU_ASSERT_EQUAL(send_h1(f, tcp_frame(f, IP_H2, 22, 0x02), 1), 0);
+	CU_ASSERT_EQUAL_FATAL(gw_trace_count(L.gw), 2);
+	const char *want[2] = {"list WEB family ip interface bdif20 direction out entry 10 action "
+	                       "permit",
+	                       "list WEB family ip interface bdif20 direction out entry 50 action "
+	                       "deny"};
+	for (uint32_t e = 0; e < 2; e++) {
+		const struct gw_trace_pkt *t = gw_trace_get(L.gw, e);
+		char line[256] = "";
+		bool acl = false, dropped = false;
+		for (unsigned i = 0; i < t->n_recs; i++) {
+			gw_trace_format(L.gw, &t->rec[i], line, sizeof(line));
+			if (t->rec[i].stage == GW_TR_ACL) {
+				acl = true;
+				CU_ASSERT_STRING_EQUAL(line, want[e]);
+			}
+			if (t->rec[i].stage == GW_TR_DROP)
+				dropped = strstr(line, "acl_deny") != NULL;
+		}
+		CU_ASSERT(acl);
+		CU_ASSERT_EQUAL(dropped, e == 1);
+	}
+	down();
+}
+
 static void test_api_refusals(void)
 {
 	up(false);
@@ -373,6 +454,8 @@ static CU_TestInfo tests[] = {
     {"a list replaced while applied keeps its counts", test_replace_keeps_counts},
     {"fragments", test_fragments},
     {"ipv6 traffic-filter", test_ipv6},
+    {"ipv6 fragments", test_ipv6_fragments},
+    {"trace", test_trace},
     {"api refusals", test_api_refusals},
     {"l2 port", test_l2_port},
     CU_TEST_INFO_NULL,
