@@ -9,14 +9,17 @@
  *          -> BDIF: its MAC's VTEP | uplink: a socket of this worker on its netdev
  *   or IPv6 (an interface with IPv6): header checks, scopes, hop limit -> one FIB6 lookup
  *          per vector -> transit path, egress up with IPv6, MTU -> usable neighbour -> as IPv4
- *   access lists: the ingress interface's in, the egress's out (permitted, not logged)
+ *   access lists: the ingress interface's in, the egress's out: permitted goes on, denied
+ *          is dropped here (acl_deny, counted as the pipeline counts it), `log` punted
  *   commit: TTL or hop limit, Ethernet rewrite (802.1Q tag), VXLAN encap, counters
  *
  * Every test before "commit" only reads; a packet that fails one is restored to how it was
- * received and punted. The tests that decide a drop on the main thread are the pipeline's
- * own (gw/vxlan_inl.h, gw/l2_inl.h, gw/ip4_inl.h, gw/ip6_inl.h), so a packet either path would
- * refuse is refused here too, and the main thread drops it with the pipeline's reason;
- * tests/fuzz/fuzz_fastpath checks both paths against each other.
+ * received and punted. The one drop made here is an access list's deny (the main thread
+ * would only drop it too, and a flood of denied traffic must not load it). The tests that decide a
+ * drop on the main thread are the pipeline's own (gw/vxlan_inl.h, gw/l2_inl.h, gw/ip4_inl.h,
+ * gw/ip6_inl.h), so a packet either path would refuse is refused here too, and the main thread
+ * drops it with the pipeline's reason; tests/fuzz/fuzz_fastpath checks both paths against each
+ * other.
  */
 #include "gw/workers/fast.h"
 
@@ -465,33 +468,45 @@ static bool fast_route6(const struct gw_fast *w, const struct gw_fwd *f,
 	return true;
 }
 
+enum fast_acl {
+	FAST_ACL_PASS, /* both lists permit without `log`: forward it */
+	FAST_ACL_PUNT, /* a `log` entry matched: the main thread logs (and decides) */
+	FAST_ACL_DROP, /* a list denies without `log`: dropped here (fast_acl_drop) */
+};
+
 /*
  * The access lists of a routed packet p (data at its IP header), as the pipeline's
- * gw_acl_pass: the in list of in_ifx, the out list of the egress o->ifx. True when each
- * permits without `log`, the entries kept in o for fast_acl_count; false: punt (the main
- * thread drops it as acl_deny, or logs it, and counts the entry).
+ * gw_acl_pass: the in list of in_ifx, then the out list of the egress o->ifx. The entries
+ * that matched are kept in o (o->acl[d] NULL: none), for fast_acl_count once the packet is
+ * sent or dropped.
  */
-static bool fast_acl(const struct gw_fwd_cfg *c, const struct gw_pkt *p, uint16_t in_ifx, bool ip6,
-                     struct fast_out *o)
+static enum fast_acl fast_acl(const struct gw_fwd_cfg *c, const struct gw_pkt *p, uint16_t in_ifx,
+                              bool ip6, struct fast_out *o)
 {
 	o->acl[ACL_IN] = c->ifs[in_ifx].acl[ip6][ACL_IN];
 	o->acl[ACL_OUT] = c->ifs[o->ifx].acl[ip6][ACL_OUT];
 	if (__builtin_expect(!o->acl[ACL_IN] && !o->acl[ACL_OUT], 1))
-		return true;
+		return FAST_ACL_PASS;
 	struct acl_key k;
 	gw_acl_key(&k, p->data, p->len, ip6);
 	for (int d = ACL_IN; d <= ACL_OUT; d++) {
 		if (!o->acl[d])
 			continue;
 		uint32_t i = acl_cls_match(o->acl[d], &k);
-		if (acl_cls_verdict(o->acl[d], i) != ACL_VERDICT_PERMIT)
-			return false;
+		unsigned v = acl_cls_verdict(o->acl[d], i);
 		o->acl_i[d] = i;
+		if (v & ACL_VERDICT_LOG)
+			return FAST_ACL_PUNT;
+		if (!(v & ACL_VERDICT_PERMIT)) {
+			if (d == ACL_IN)
+				o->acl[ACL_OUT] = NULL; /* the pipeline never gets to it */
+			return FAST_ACL_DROP;
+		}
 	}
-	return true;
+	return FAST_ACL_PASS;
 }
 
-/* The matches fast_acl found, once the packet is sent. */
+/* The matches fast_acl found, once the packet is sent or dropped. */
 static inline void fast_acl_count(const struct gw_fast *w, const struct fast_out *o)
 {
 	for (int d = ACL_IN; d <= ACL_OUT; d++)
@@ -664,6 +679,22 @@ static bool fast_segment(struct gw_fast *w, const struct gw_fwd *f, struct gw_pk
 	return n != 0;
 }
 
+/*
+ * A packet an access list denied (FAST_ACL_DROP): counted as the pipeline counts it, on
+ * its way in (interface, bridge domain, peer or port: the run rxd, flushed with the
+ * acl_deny counter) and on the entries that matched, then its buffer goes back to the
+ * worker's pool. Dropping here, not on the main thread, keeps a flood of denied traffic
+ * on the workers.
+ */
+static void fast_acl_drop(struct gw_fast *w, const struct gw_fwd *f, struct gw_pkt *p,
+                          const struct fast_in *in, const struct fast_out *o, struct fast_run *rxd)
+{
+	fast_acl_count(w, o);
+	run_add(w->cnt, f->cfg, rxd, in->bdif, in->bdx, in->bdx == BD_NONE ? 0 : in->from,
+	        in->frame_len, &w->cnt->c.drops[GW_DROP_ACL_DENY]);
+	gw_pkt_free(w->pool, p);
+}
+
 /* Rewrite, and encapsulate toward a BDIF: the first write to the packet. Counted in the
  * runs rx and tx (flushed by the caller). False: punt it, untouched. */
 static bool fast_commit(struct gw_fast *w, const struct gw_fwd *f, struct gw_pkt *p,
@@ -765,16 +796,21 @@ static void fast_route_vec(struct gw_fast *w, const struct gw_fwd *f, struct fas
 	const struct fib_path *path[GW_VEC_MAX];
 	fast_lookup(f->cfg, l3, path);
 	unsigned k = 0;
+	struct fast_run rxd = {0};
 	for (unsigned i = 0; i < nv; i++) {
-		if (fast_route(w, f, path[i], l3->dst[i], l3->len[i], in[at[i]].super_mtu,
-		               &out[k]) &&
-		    fast_acl(f->cfg, v[i], in[at[i]].bdif, false, &out[k])) {
+		enum fast_acl acl = FAST_ACL_PUNT;
+		if (fast_route(w, f, path[i], l3->dst[i], l3->len[i], in[at[i]].super_mtu, &out[k]))
+			acl = fast_acl(f->cfg, v[i], in[at[i]].bdif, false, &out[k]);
+		if (acl == FAST_ACL_PASS) {
 			at[k] = at[i];
 			v[k++] = v[i];
+		} else if (acl == FAST_ACL_DROP) {
+			fast_acl_drop(w, f, v[i], &in[at[i]], &out[k], &rxd);
 		} else {
 			fast_punt(w, v[i], &in[at[i]]);
 		}
 	}
+	run_flush(w->cnt, f->cfg, &rxd, &w->cnt->c.drops[GW_DROP_ACL_DENY]);
 	nv = k;
 	k = 0;
 	for (unsigned i = 0; i < nv; i++) {
@@ -857,16 +893,23 @@ static void fast_route_vec6(struct gw_fast *w, const struct gw_fwd *f, struct fa
 	struct fast_out out[GW_VEC_MAX];
 	unsigned k = 0;
 	fast_lookup6(f->cfg, l6, path);
+	struct fast_run rxd = {0};
 	for (unsigned i = 0; i < l6->n; i++) {
 		struct gw_pkt *p = l6->v[i];
-		if (!fast_route6(w, f, path[i], &l6->dst[i], p->len, &out[k]) ||
-		    !fast_acl(f->cfg, p, in[l6->at[i]].bdif, true, &out[k])) {
-			fast_punt(w, p, &in[l6->at[i]]);
+		enum fast_acl acl = FAST_ACL_PUNT;
+		if (fast_route6(w, f, path[i], &l6->dst[i], p->len, &out[k]))
+			acl = fast_acl(f->cfg, p, in[l6->at[i]].bdif, true, &out[k]);
+		if (acl == FAST_ACL_DROP)
+			fast_acl_drop(w, f, p, &in[l6->at[i]], &out[k], &rxd);
+		if (acl != FAST_ACL_PASS) {
+			if (acl == FAST_ACL_PUNT)
+				fast_punt(w, p, &in[l6->at[i]]);
 			continue;
 		}
 		l6->at[k] = l6->at[i];
 		l6->v[k++] = p;
 	}
+	run_flush(w->cnt, f->cfg, &rxd, &w->cnt->c.drops[GW_DROP_ACL_DENY]);
 	/* As fast_route_vec: each lookup in a pass of its own, so that what one pass prefetched
 	 * (neighbour slots, then MAC slots) has arrived when the next reads it. */
 	unsigned nk = k;

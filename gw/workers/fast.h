@@ -56,13 +56,14 @@ struct gw_fast {
 
 /*
  * VXLAN packets from the worker's underlay socket (data at the VXLAN header, outer
- * addresses set), at most GW_VEC_MAX: each lands in w->tx or w->punt.
+ * addresses set), at most GW_VEC_MAX: each lands in w->tx or w->punt, or is dropped (an
+ * access list's deny: counted, its buffer back in w->pool).
  */
 void gw_fast_underlay(struct gw_fast *w, const struct gw_fwd *f, struct gw_pkt **pkts, unsigned n);
 
 /* Frames from the worker's socket on netdev `port` (index in the snapshot's ports; 0:
  * unknown, all punted), data at the Ethernet header: each lands in w->tx, w->tx_eth or
- * w->punt. */
+ * w->punt, or is dropped as gw_fast_underlay's. */
 void gw_fast_eth(struct gw_fast *w, const struct gw_fwd *f, uint16_t port, struct gw_pkt **pkts,
                  unsigned n);
 
