@@ -35,7 +35,6 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "fib/fib6.h"
 #include "gw/gw.h"
@@ -137,20 +136,8 @@ static inline void fuzz_add_route6(struct fuzz_gw *g, uint16_t net, uint8_t len,
 static void fuzz_acl(struct fuzz_gw *g, int fam, const char *name, const char *const *lines,
                      uint16_t ifx, int dir)
 {
-	struct acl_rule r[8];
-	unsigned n = 0;
-	for (; lines[n] && n < 8; n++) {
-		char buf[128], err[ACL_ERRLEN];
-		const char *argv[16];
-		int argc = 0;
-		snprintf(buf, sizeof(buf), "%s", lines[n]);
-		for (char *t = strtok(buf, " "); t && argc < 16; t = strtok(NULL, " "))
-			argv[argc++] = t;
-		fuzz_must(acl_rule_parse(fam, argc, argv, &r[n], err), lines[n]);
-		r[n].seq = (n + 1) * ACL_SEQ_STEP;
-	}
 	if (!gw_acl_cls(g->L.gw, fam, name))
-		fuzz_must(gw_acl_set(g->L.gw, fam, name, r, n), "gw_acl_set");
+		fuzz_must(lab_acl_set(g->L.gw, fam, name, lines), name);
 	fuzz_must(gw_if_set_acl(g->L.gw, ifx, fam, dir, name), "gw_if_set_acl");
 }
 

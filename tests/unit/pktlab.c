@@ -1,6 +1,7 @@
 /* pktlab.c - see pktlab.h. */
 #include "pktlab.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -319,4 +320,41 @@ const uint8_t *lab_frame_ip6(const struct lab_frame *f)
 	if (f->len < off + NET_IP6_HLEN || lab_rd16(f->bytes + off - 2) != NET_ETHERTYPE_IP6)
 		return NULL;
 	return f->bytes + off;
+}
+
+/* ---------------------------------------------------------------- access lists */
+
+int lab_acl_rule(int fam, const char *line, struct acl_rule *r, char *err)
+{
+	char buf[256];
+	const char *argv[32];
+	int argc = 0;
+	snprintf(buf, sizeof(buf), "%s", line);
+	for (char *save, *t = strtok_r(buf, " ", &save); t && argc < 32;
+	     t = strtok_r(NULL, " ", &save))
+		argv[argc++] = t;
+	return acl_rule_parse(fam, argc, argv, r, err);
+}
+
+int lab_acl_rules(int fam, const char *const *lines, struct acl_rule *r)
+{
+	int n = 0;
+	for (; lines[n]; n++) {
+		char err[ACL_ERRLEN];
+		if (n == LAB_ACL_ENTRIES || lab_acl_rule(fam, lines[n], &r[n], err)) {
+			fprintf(stderr, "%s: %s\n", lines[n],
+			        n == LAB_ACL_ENTRIES ? "too many" : err);
+			return -1;
+		}
+		if (!r[n].seq)
+			r[n].seq = (uint32_t)(n + 1) * ACL_SEQ_STEP;
+	}
+	return n;
+}
+
+int lab_acl_set(struct gw *gw, int fam, const char *name, const char *const *lines)
+{
+	struct acl_rule r[LAB_ACL_ENTRIES];
+	int n = lab_acl_rules(fam, lines, r);
+	return n < 0 ? -1 : gw_acl_set(gw, fam, name, r, (unsigned)n);
 }

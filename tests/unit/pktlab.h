@@ -127,4 +127,16 @@ const uint8_t *lab_frame_ip6(const struct lab_frame *f);
 /* The ICMPv6 checksum of the message after the IPv6 header ip6 verifies. */
 bool lab_icmp6_ok(const uint8_t *ip6);
 
+/* Access lists from lines as an operator types them (acl/acl.h's words). */
+#define LAB_ACL_ENTRIES 32
+/* The entry `line` of a list of family fam: 0, or -1 with the message in err (ACL_ERRLEN). */
+int lab_acl_rule(int fam, const char *line, struct acl_rule *r, char *err);
+/* The entries lines[] (NULL-terminated, at most LAB_ACL_ENTRIES) into r, those without a
+ * number numbered 10, 20, ... by position, as the configuration numbers them; their
+ * count, or -1 when one does not parse (the line and message on stderr). */
+int lab_acl_rules(int fam, const char *const *lines, struct acl_rule *r);
+/* List `name` of family fam set to the entries lines[]: gw_acl_set's result, -1 when a line
+ * does not parse. */
+int lab_acl_set(struct gw *gw, int fam, const char *name, const char *const *lines);
+
 #endif

@@ -650,15 +650,9 @@ static const char *BASE_ACL = "bridge-domain 10\n vni 5000\n"
 /* The entry of words (a list of family fam), parsed. */
 static struct acl_rule rule_of(int fam, const char *words)
 {
-	char buf[256], err[ACL_ERRLEN];
-	const char *w[32];
-	int n = 0;
-	snprintf(buf, sizeof(buf), "%s", words);
-	for (char *save, *t = strtok_r(buf, " ", &save); t && n < 32;
-	     t = strtok_r(NULL, " ", &save))
-		w[n++] = t;
+	char err[ACL_ERRLEN];
 	struct acl_rule r;
-	CU_ASSERT_EQUAL_FATAL(acl_rule_parse(fam, n, w, &r, err), 0);
+	CU_ASSERT_EQUAL_FATAL(lab_acl_rule(fam, words, &r, err), 0);
 	return r;
 }
 

@@ -1088,22 +1088,10 @@ static bool same_view(const struct cnt_view *a, const struct cnt_view *b)
 	return same;
 }
 
-/* A list of entries (acl/acl.h's words), numbered 10, 20, ... */
+/* An IPv4 list of entries (acl/acl.h's words), numbered 10, 20, ... */
 static void acl_list(const char *name, const char *const *lines)
 {
-	struct acl_rule r[8];
-	unsigned n = 0;
-	for (; lines[n]; n++) {
-		char buf[128], err[ACL_ERRLEN];
-		const char *argv[16];
-		int argc = 0;
-		snprintf(buf, sizeof(buf), "%s", lines[n]);
-		for (char *t = strtok(buf, " "); t && argc < 16; t = strtok(NULL, " "))
-			argv[argc++] = t;
-		CU_ASSERT_EQUAL_FATAL(acl_rule_parse(ACL_IP4, argc, argv, &r[n], err), 0);
-		r[n].seq = (n + 1) * 10;
-	}
-	CU_ASSERT_EQUAL_FATAL(gw_acl_set(L.gw, ACL_IP4, name, r, n), GW_OK);
+	CU_ASSERT_EQUAL_FATAL(lab_acl_set(L.gw, ACL_IP4, name, lines), GW_OK);
 }
 
 static uint64_t acl_hits(const char *name, uint32_t i)

@@ -37,32 +37,9 @@ static void down(void)
 	lab_fini(&L);
 }
 
-/* The entries of one list from its lines (each parsed as the CLI does). */
-static unsigned rules(int fam, const char *const *lines, struct acl_rule *r)
-{
-	unsigned n = 0;
-	for (; lines[n]; n++) {
-		char buf[256], err[ACL_ERRLEN];
-		const char *argv[32];
-		int argc = 0;
-		snprintf(buf, sizeof(buf), "%s", lines[n]);
-		for (char *t = strtok(buf, " "); t && argc < 32; t = strtok(NULL, " "))
-			argv[argc++] = t;
-		int rc = acl_rule_parse(fam, argc, argv, &r[n], err);
-		if (rc)
-			fprintf(stderr, "%s: %s\n", lines[n], err);
-		CU_ASSERT_EQUAL_FATAL(rc, 0);
-		if (!r[n].seq) /* as the configuration numbers them */
-			r[n].seq = (n + 1) * ACL_SEQ_STEP;
-	}
-	return n;
-}
-
 static void set_list(int fam, const char *name, const char *const *lines)
 {
-	struct acl_rule r[32];
-	unsigned n = rules(fam, lines, r);
-	CU_ASSERT_EQUAL_FATAL(gw_acl_set(L.gw, fam, name, r, n), GW_OK);
+	CU_ASSERT_EQUAL_FATAL(lab_acl_set(L.gw, fam, name, lines), GW_OK);
 }
 
 static const char *const WEB[] = {
@@ -387,8 +364,8 @@ static void test_api_refusals(void)
 	CU_ASSERT_EQUAL(gw_acl_set(L.gw, ACL_IP4, "9bad", NULL, 0), GW_E_INVAL);
 	CU_ASSERT_EQUAL(gw_acl_set(L.gw, 5, "A", NULL, 0), GW_E_INVAL);
 	struct acl_rule r[2];
-	rules(ACL_IP4, (const char *const[]){"20 permit ip any any", "10 deny ip any any", NULL},
-	      r);
+	lab_acl_rules(ACL_IP4,
+	              (const char *const[]){"20 permit ip any any", "10 deny ip any any", NULL}, r);
 	CU_ASSERT_EQUAL(gw_acl_set(L.gw, ACL_IP4, "U", r, 2), GW_E_INVAL); /* not in order */
 	/* names in order; an interface's deletion lets its lists go */
 	set_list(ACL_IP4, "Z", WEB);
