@@ -202,6 +202,20 @@ static int run(struct cli_sess *s, const char *line, struct cli_out *o)
 	return cli_exec(s, line, o);
 }
 
+/* Each line lines[i][0] refused with a message holding lines[i][1], or (NULL) accepted. */
+static void run_refused(struct cli_sess *s, const char *const (*lines)[2], size_t n)
+{
+	struct cli_out o;
+	cli_out_init(&o);
+	for (size_t i = 0; i < n; i++) {
+		CU_ASSERT_EQUAL(run(s, lines[i][0], &o), lines[i][1] ? CLI_R_ERROR : CLI_R_OK);
+		if (lines[i][1] && (!o.buf || !strstr(o.buf, lines[i][1])))
+			fprintf(stderr, "\n  %s: %s", lines[i][0], o.buf ? o.buf : "");
+		CU_ASSERT_PTR_NOT_NULL(lines[i][1] ? strstr(o.buf, lines[i][1]) : "");
+	}
+	cli_out_free(&o);
+}
+
 static void test_modes_and_commit(void)
 {
 	struct cli_sess *s = cli_sess_new(&ENV, false);
@@ -319,10 +333,7 @@ static void test_ipv6_session(void)
 	    {"ipv6 route 2001:db8:99::/48 fe80::9", "fe80::9"},
 	    {"ipv6 route 2001:db8:99::/48 2001:db8::zz", "2001:db8::zz"},
 	};
-	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
-		CU_ASSERT_EQUAL(run(s, refused[i][0], &o), CLI_R_ERROR);
-		CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, refused[i][1]));
-	}
+	run_refused(s, refused, sizeof(refused) / sizeof(refused[0]));
 	CU_ASSERT_EQUAL(commits, before);
 	CU_ASSERT_EQUAL(run(s, "end", &o), CLI_R_OK);
 	SHOWS(s, "show ipv6 interface", "bdif60 is up", "fe80::1 (configured)",
@@ -502,12 +513,7 @@ static void test_l2_session(void)
 	    {"exit", NULL},
 	    {"no bridge-domain 70", "bridge-domain 70 still has port eth1.100"},
 	};
-	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
-		CU_ASSERT_EQUAL(run(s, refused[i][0], &o), refused[i][1] ? CLI_R_ERROR : CLI_R_OK);
-		if (refused[i][1] && (!o.buf || !strstr(o.buf, refused[i][1])))
-			fprintf(stderr, "\n  %s: %s", refused[i][0], o.buf ? o.buf : "");
-		CU_ASSERT_PTR_NOT_NULL(refused[i][1] ? strstr(o.buf, refused[i][1]) : "");
-	}
+	run_refused(s, refused, sizeof(refused) / sizeof(refused[0]));
 	CU_ASSERT_EQUAL(commits, before);
 	CU_ASSERT_EQUAL(run(s, "end", &o), CLI_R_OK);
 	SHOWS(s, "show interfaces brief", "eth1.100     bridge-domain 70",
@@ -601,12 +607,7 @@ static void test_acl_session(void)
 	    {"ip access-group NOPE out", "ip access-list NOPE does not exist"},
 	    {"no ip access-group WEB out", "access list WEB is not applied out on bdif80"},
 	};
-	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
-		CU_ASSERT_EQUAL(run(s, refused[i][0], &o), refused[i][1] ? CLI_R_ERROR : CLI_R_OK);
-		if (refused[i][1] && (!o.buf || !strstr(o.buf, refused[i][1])))
-			fprintf(stderr, "\n  %s: %s", refused[i][0], o.buf ? o.buf : "");
-		CU_ASSERT_PTR_NOT_NULL(refused[i][1] ? strstr(o.buf, refused[i][1]) : "");
-	}
+	run_refused(s, refused, sizeof(refused) / sizeof(refused[0]));
 	CU_ASSERT_EQUAL(commits, before);
 	CU_ASSERT_PTR_NOT_NULL(
 	    strstr(cli_prompt(s, prompt, sizeof(prompt)), "(config-if-bdif80)#"));
