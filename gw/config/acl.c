@@ -197,32 +197,16 @@ int gw_cfg_acl(struct gw_cfg *c, int fam, const char *name, bool add, char *err)
 
 /* ---------------------------------------------------------------- entries */
 
-/* The position of entry number seq in l (or where it would go); *found if it is there. */
-static unsigned rule_at(const struct gw_cfg_acl *l, uint32_t seq, bool *found)
+static int seq_cmp(const void *key, const void *elem)
 {
-	unsigned lo = 0, hi = l->n;
-	while (lo < hi) {
-		unsigned mid = (lo + hi) / 2;
-		if (l->rules[mid].seq < seq)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	*found = lo < l->n && l->rules[lo].seq == seq;
-	return lo;
+	uint32_t a = *(const uint32_t *)key, b = ((const struct acl_rule *)elem)->seq;
+	return a < b ? -1 : a > b;
 }
 
-static bool rules_reserve(struct gw_cfg_acl *l)
+/* The position of entry number seq in l (or where it would go); *found if it is there. */
+static size_t rule_at(const struct gw_cfg_acl *l, uint32_t seq, bool *found)
 {
-	if (l->n < l->cap)
-		return true;
-	unsigned ncap = l->cap ? l->cap * 2 : 8;
-	struct acl_rule *r = realloc(l->rules, ncap * sizeof(*r));
-	if (!r)
-		return false;
-	l->rules = r;
-	l->cap = ncap;
-	return true;
+	return gw_cfg_vec_lower(l->rules, l->n, sizeof(*l->rules), &seq, seq_cmp, found);
 }
 
 int gw_cfg_acl_add(struct gw_cfg *c, int fam, const char *name, const struct acl_rule *r, char *err)
@@ -242,15 +226,15 @@ int gw_cfg_acl_add(struct gw_cfg *c, int fam, const char *name, const struct acl
 	if (l->n >= ACL_ENTRIES_MAX)
 		return fail(err, "access list %s: at most %d entries", name, ACL_ENTRIES_MAX);
 	bool found;
-	unsigned at = rule_at(l, seq, &found);
+	size_t at = rule_at(l, seq, &found);
 	if (found)
 		return fail(err, "sequence number %u exists in access list %s", seq, name);
-	if (!rules_reserve(l))
+	struct acl_rule *e =
+	    gw_cfg_vec_insert((void **)&l->rules, &l->n, &l->cap, sizeof(*l->rules), at);
+	if (!e)
 		return fail(err, "out of memory");
-	memmove(&l->rules[at + 1], &l->rules[at], (l->n - at) * sizeof(*l->rules));
-	l->rules[at] = *r;
-	l->rules[at].seq = seq;
-	l->n++;
+	*e = *r;
+	e->seq = seq;
 	return GW_CFG_OK;
 }
 
@@ -261,7 +245,7 @@ int gw_cfg_acl_del(struct gw_cfg *c, int fam, const char *name, uint32_t seq,
 	if (!l)
 		return GW_CFG_ERR;
 	bool found = false;
-	unsigned at = 0;
+	size_t at = 0;
 	if (r) {
 		while (at < l->n && !acl_rule_same(&l->rules[at], r))
 			at++;
@@ -273,8 +257,7 @@ int gw_cfg_acl_del(struct gw_cfg *c, int fam, const char *name, uint32_t seq,
 		return fail(err, "access list %s has no such entry", name);
 	if (!found)
 		return fail(err, "access list %s has no entry %u", name, seq);
-	memmove(&l->rules[at], &l->rules[at + 1], (l->n - at - 1) * sizeof(*l->rules));
-	l->n--;
+	gw_cfg_vec_remove(l->rules, &l->n, sizeof(*l->rules), at);
 	return GW_CFG_OK;
 }
 

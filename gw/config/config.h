@@ -140,8 +140,8 @@ struct gw_cfg_user {
 struct gw_cfg_acl {
 	char name[ACL_NAMELEN]; /* zero-filled */
 	uint8_t fam;            /* enum acl_family */
-	unsigned n, cap;
-	struct acl_rule *rules;
+	size_t n, cap;          /* as a GW_CFG_VEC's: the sorted-vector primitives keep it */
+	struct acl_rule *rules; /* by sequence number */
 };
 
 /* Growable sorted arrays; each element type has its own comparison. */
