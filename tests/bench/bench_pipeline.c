@@ -140,12 +140,11 @@ static int add_acl(struct lab *lab, uint32_t n, bool v6)
 	int fam = v6 ? ACL_IP6 : ACL_IP4;
 	int rc = gw_acl_set(lab->gw, fam, "BENCH", r, n);
 	free(r);
+	if (!rc)
+		rc = gw_if_set_acl(lab->gw, lab->bdif10, fam, ACL_IN, "BENCH");
 	for (uint16_t ifx = 1; !rc && ifx <= GW_IF_MAX; ifx++)
-		if (gw_if_by_name(lab->gw, "bdif10") == ifx)
-			rc = gw_if_set_acl(lab->gw, ifx, fam, ACL_IN, "BENCH");
-		else if (gw_if_acl(lab->gw, ifx, fam, ACL_OUT) == NULL)
-			(void)gw_if_set_acl(lab->gw, ifx, fam, ACL_OUT,
-			                    "BENCH"); /* NOENT: no such if */
+		if (ifx != lab->bdif10) /* GW_E_NOENT: no such interface */
+			(void)gw_if_set_acl(lab->gw, ifx, fam, ACL_OUT, "BENCH");
 	return rc;
 }
 
