@@ -140,9 +140,8 @@ void acl_cls_match_batch(const struct acl_cls *c, const struct acl_key *keys, ui
                          unsigned n);
 
 unsigned acl_cls_size(const struct acl_cls *c); /* n: entries, the implicit deny is index n */
-/* Does entry i (n: the implicit deny) permit? Is it logged? */
+/* Does entry i (n: the implicit deny) permit? (acl_cls_verdict below: and log?) */
 bool acl_cls_permits(const struct acl_cls *c, uint32_t i);
-bool acl_cls_logs(const struct acl_cls *c, uint32_t i);
 /* Entry i's rule (NULL for n) and id (0 for n). */
 const struct acl_rule *acl_cls_rule(const struct acl_cls *c, uint32_t i);
 uint64_t acl_cls_id(const struct acl_cls *c, uint32_t i);

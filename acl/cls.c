@@ -262,12 +262,7 @@ unsigned acl_cls_size(const struct acl_cls *c)
 
 bool acl_cls_permits(const struct acl_cls *c, uint32_t i)
 {
-	return i < c->n && c->rules[i].action == ACL_PERMIT;
-}
-
-bool acl_cls_logs(const struct acl_cls *c, uint32_t i)
-{
-	return i < c->n && c->rules[i].log;
+	return acl_cls_verdict(c, i) & ACL_VERDICT_PERMIT;
 }
 
 unsigned acl_cls_verdict(const struct acl_cls *c, uint32_t i)

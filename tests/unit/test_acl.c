@@ -326,7 +326,7 @@ static void test_field_semantics(void)
 	CU_ASSERT(!acl_cls_permits(c, 0));
 	CU_ASSERT(acl_cls_permits(c, 1));
 	CU_ASSERT(!acl_cls_permits(c, 6));
-	CU_ASSERT(!acl_cls_logs(c, 6));
+	CU_ASSERT_EQUAL(acl_cls_verdict(c, 6), 0); /* the implicit deny: no permit, no log */
 	CU_ASSERT_PTR_NULL(acl_cls_rule(c, 6));
 	CU_ASSERT(acl_rule_same(acl_cls_rule(c, 2), &r[2]));
 	CU_ASSERT_EQUAL(acl_cls_id(c, 2), 3);
