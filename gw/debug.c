@@ -100,6 +100,7 @@ static uint32_t drop_area(enum gw_drop why)
 	case GW_DROP_VXLAN_RESERVED:
 	case GW_DROP_NO_SUCH_VNI:
 	case GW_DROP_NO_SUCH_PEER:
+	case GW_DROP_ECN_CE_NOT_ECT:
 	case GW_DROP_VLAN_TAGGED:
 	case GW_DROP_VLAN_UNKNOWN:
 	case GW_DROP_BAD_SRC_MAC:

@@ -23,6 +23,8 @@
 	_(VXLAN_RESERVED, "vxlan_reserved", "VXLAN reserved fields non-zero")                      \
 	_(NO_SUCH_VNI, "no_such_vni", "VNI of no bridge domain")                                   \
 	_(NO_SUCH_PEER, "no_such_peer", "outer source not a peer of the bridge domain")            \
+	_(ECN_CE_NOT_ECT, "ecn_ce_not_ect",                                                        \
+	  "outer ECN CE on a Not-ECT inner packet (RFC 6040: the sender cannot react)")            \
 	_(FRAME_SHORT, "frame_short", "Ethernet frame truncated")                                  \
 	_(VLAN_TAGGED, "vlan_tagged", "VLAN-tagged frame")                                         \
 	_(VLAN_UNKNOWN, "vlan_unknown", "uplink frame of a VLAN (or untagged) with no interface")  \

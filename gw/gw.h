@@ -87,6 +87,33 @@ int gw_set_vtep(struct gw *gw, uint32_t src, uint16_t udp_port);
 uint32_t gw_vtep(const struct gw *gw);
 uint16_t gw_udp_port(const struct gw *gw);
 
+/*
+ * IPv6 underlay (`vxlan source X:X::X`), beside the IPv4 VTEP: src NULL or :: = none;
+ * GW_E_INVAL for a multicast, loopback or link-local address, GW_E_FULL when the name
+ * table is. Remote VTEPs and groups of either family are 32-bit names (vxlan/vtep.h).
+ */
+int gw_set_vtep6(struct gw *gw, const struct in6_addr *src);
+const struct in6_addr *gw_vtep6(const struct gw *gw); /* NULL: none */
+uint32_t gw_vtep6_name(const struct gw *gw);          /* its name, 0: none */
+/* The IPv6 VTEP names (main thread's table): for the configuration and show commands. */
+struct vx_vteps *gw_vteps(struct gw *gw);
+/*
+ * The name of a remote VTEP or group given by its address (family AF_INET: addr points at
+ * a host-order uint32_t, the name itself; AF_INET6: a struct in6_addr, named in the
+ * table). 0 when it cannot be one (unspecified, loopback, link-local, table full).
+ */
+uint32_t gw_vtep_name(struct gw *gw, int family, const void *addr);
+
+/* `vxlan dscp`: the outer DSCP, 0..VX_DSCP_MAX or VX_DSCP_INHERIT (default 0). ECN is always
+ * carried per RFC 6040. GW_E_INVAL outside that. */
+int gw_set_vx_dscp(struct gw *gw, int dscp);
+int gw_vx_dscp(const struct gw *gw);
+/* `vxlan udp6-zero-checksum rx|tx` (RFC 6935/6936): tx sends IPv6 outer UDP checksums 0;
+ * rx accepts them (the driver's socket option; the daemon reads it). Default both off. */
+void gw_set_udp6_zero_csum(struct gw *gw, bool rx, bool tx);
+bool gw_udp6_zero_csum_rx(const struct gw *gw);
+bool gw_udp6_zero_csum_tx(const struct gw *gw);
+
 enum gw_err {
 	GW_OK = 0,
 	GW_E_INVAL = -1,

@@ -117,7 +117,7 @@ static inline void vxlan_encap_send(struct gw *gw, struct gw_pkt *p, uint32_t bd
 	pc->tx_pkts++;
 	pc->tx_bytes += len;
 	p->data -= VX_ENCAP_LEN;
-	vx_encap_write_dst(e, p->data, (uint16_t)p->len, vx_sport(p->flow_hash), vtep);
+	vx_encap_write_dst(e, p->data, (uint16_t)p->len, vx_sport(p->flow_hash), vtep, 0);
 	p->len += VX_ENCAP_LEN;
 	p->outer_dst = vtep;
 	if (gw_traced(p))

@@ -23,8 +23,10 @@ struct gw_pkt {
 	uint16_t rx_ifx; /* L3 interface the packet entered on (0: none yet / local) */
 	uint16_t tx_ifx; /* L3 interface chosen for output */
 	uint32_t bdx;    /* bridge domain (VXLAN side) */
-	/* Outer addresses of a packet from the underlay (host order), and the destination
-	 * VTEP of one going to it. */
+	/* Outer addresses of a packet from the underlay, and the destination VTEP of one
+	 * going to it: VTEP names (vxlan/vtep.h), an IPv4 address in host order or an IPv6
+	 * VTEP's name. A sender the IPv6 table does not name is VX_VTEP6_UNKNOWN, its
+	 * address kept by the driver at gw_pkt_outer6_src. */
 	uint32_t outer_src;
 	uint32_t outer_dst;
 	uint16_t outer_sport;
@@ -32,6 +34,7 @@ struct gw_pkt {
 	uint32_t flow_hash;
 	uint16_t vrfx;       /* VRF it is routed in: the ingress interface's, 0 = default */
 	uint8_t flags;       /* GW_PKT_* */
+	uint8_t outer_tos;   /* outer IPv4 TOS / IPv6 traffic class of a packet from the underlay */
 	uint32_t trace;      /* id of its packet-trace entry, 0: not traced (gw/trace.h) */
 	struct gw_pkt *next; /* pool free list, ARP queue, trace */
 	/* Line-aligned: the metadata above is one cache line in every buffer of the pool
@@ -64,6 +67,17 @@ size_t gw_pool_resident(const struct gw_pool *pool);
 
 /* Resets data to the headroom and copies len bytes in; len must be <= GW_PKT_DATA. */
 void gw_pkt_set(struct gw_pkt *p, const void *bytes, uint32_t len);
+
+/*
+ * The outer IPv6 source of a packet from the underlay, written by the driver for every
+ * IPv6 datagram: the first 16 bytes of the headroom, which no header prepended in front
+ * of the inner frame ever reaches (the deepest is Ethernet + outer IPv6/UDP/VXLAN, 70
+ * bytes, in front of the inner frame at GW_PKT_HEADROOM + 8).
+ */
+static inline uint8_t *gw_pkt_outer6_src(struct gw_pkt *p)
+{
+	return p->buf;
+}
 
 static inline uint32_t gw_pkt_headroom(const struct gw_pkt *p)
 {

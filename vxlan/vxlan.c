@@ -82,14 +82,16 @@ void vx_encap_init(struct vx_encap *e, uint32_t src, uint32_t dst, uint16_t dpor
  * Per packet: no branches. The sum is kept in the same (wire) byte representation as the
  * header words, so adding the stored tot_len and folding gives the stored checksum.
  */
-void vx_encap_write(const struct vx_encap *e, uint8_t *out, uint16_t inner_len, uint16_t sport)
+void vx_encap_write(const struct vx_encap *e, uint8_t *out, uint16_t inner_len, uint16_t sport,
+                    uint8_t tos)
 {
 	uint16_t tot_len = htons((uint16_t)(VX_ENCAP_LEN + inner_len));
 	uint16_t udp_len = htons((uint16_t)(VX_UDP_OVERHEAD + inner_len));
 	uint16_t sport_n = htons(sport);
-	uint16_t ip_sum = net_csum_fold(e->ip_sum_base + tot_len);
+	uint16_t ip_sum = net_csum_fold(e->ip_sum_base + tot_len + vx_tos_sum(tos));
 
 	memcpy(out, e->hdr, VX_ENCAP_LEN);
+	out[VX_IP_OFF + offsetof(struct net_ip, tos)] = tos;
 	memcpy(out + VX_IP_OFF + offsetof(struct net_ip, len), &tot_len, 2);
 	memcpy(out + VX_IP_OFF + offsetof(struct net_ip, sum), &ip_sum, 2);
 	memcpy(out + VX_UDP_OFF + offsetof(struct net_udp, sport), &sport_n, 2);

@@ -15,6 +15,7 @@
 #ifndef GW_IO_H
 #define GW_IO_H
 
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -40,6 +41,26 @@ struct gw_udp *gw_udp_open(uint32_t vtep, uint16_t port, char err[GW_IO_ERRLEN])
 #define GW_UDP_NO_RX     2u
 struct gw_udp *gw_udp_open_opt(uint32_t vtep, uint16_t port, unsigned flags,
                                char err[GW_IO_ERRLEN]);
+/*
+ * The same driver for both underlay families. A socket per family that has an address:
+ * the IPv4 one as gw_udp_open_opt's, and for IPv6 a receive socket bound to
+ * [vtep6]:port (same flags; UDP_NO_CHECK6_RX when udp6_zero_csum_rx) and a raw IPv6 send
+ * socket (IPV6_HDRINCL). Every datagram gets outer_tos (IP_RECVTOS / IPV6_RECVTCLASS);
+ * an IPv6 one gets its source address at gw_pkt_outer6_src and outer_src = name6(ctx,
+ * source) (VX_VTEP6_UNKNOWN when that answers 0), outer_dst = vtep6_name (or the joined
+ * group's name). vtep 0 and vtep6 :: together: GW_UDP_NO_RX must be set (groups only).
+ */
+struct gw_udp_cfg {
+	uint32_t vtep;         /* IPv4 VTEP, host order; 0: none */
+	struct in6_addr vtep6; /* IPv6 VTEP; :: none */
+	uint32_t vtep6_name;   /* its name (vxlan/vtep.h) */
+	uint16_t port;
+	unsigned flags; /* GW_UDP_* */
+	bool udp6_zero_csum_rx;
+	uint32_t (*name6)(void *ctx, const struct in6_addr *a); /* 0: not named */
+	void *name6_ctx;
+};
+struct gw_udp *gw_udp_open_cfg(const struct gw_udp_cfg *cfg, char err[GW_IO_ERRLEN]);
 void gw_udp_close(struct gw_udp *u);
 /* Takes the unicast socket out of its SO_REUSEPORT group's choice for new datagrams (what
  * it holds can still be read): a worker leaving hands its share to the others first. */
@@ -69,9 +90,10 @@ void gw_udp_rx_discard(struct gw_udp *u);
 /* What the receive side did (datagrams that came coalesced, super-packets, checksums). */
 void gw_udp_rx_stats(const struct gw_udp *u, struct gw_io_rx_stats *s);
 /*
- * Sends complete outer IPv4 packets (data at the IPv4 header) to each pkt->outer_dst,
- * in as few system calls as possible, and frees them to the pool. Returns how many the
- * kernel refused (counted by the caller as tx_failed).
+ * Sends complete outer IPv4 or IPv6 packets (data at the IP header, the version nibble
+ * says which) to each pkt->outer_dst (IPv4) or the IPv6 header's destination, in as few
+ * system calls as possible, and frees them to the pool. Returns how many the kernel
+ * refused (counted by the caller as tx_failed; an IPv6 packet without an IPv6 socket too).
  */
 unsigned gw_udp_send(struct gw_udp *u, struct gw_pool *pool, struct gw_pkt **pkts, unsigned n);
 /*
@@ -84,6 +106,11 @@ uint64_t gw_udp_rx_dropped(const struct gw_udp *u);
 /* Joins/leaves an IPv4 multicast group on the interface that holds the VTEP address. */
 int gw_udp_join(struct gw_udp *u, uint32_t group, char err[GW_IO_ERRLEN]);
 int gw_udp_leave(struct gw_udp *u, uint32_t group);
+/* The same for an IPv6 group (MLD through the kernel) on the interface that holds the IPv6
+ * VTEP; name: the group's name, the outer_dst of what arrives for it. */
+int gw_udp_join6(struct gw_udp *u, const struct in6_addr *group, uint32_t name,
+                 char err[GW_IO_ERRLEN]);
+int gw_udp_leave6(struct gw_udp *u, uint32_t name);
 
 /* ---- Ethernet uplinks ---- */
 struct gw_eth;

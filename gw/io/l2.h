@@ -15,6 +15,7 @@
 #ifndef GW_IO_L2_H
 #define GW_IO_L2_H
 
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -66,5 +67,7 @@ int gw_l2_fd(const struct gw_l2 *l);
 void gw_l2_begin(struct gw_l2 *l, uint64_t now_ms);
 /* The next hop for remote VTEP dst (host order), or NULL: send this one on the raw socket. */
 const struct gw_l2_nh *gw_l2_lookup(struct gw_l2 *l, uint32_t dst);
+/* The same for an IPv6 VTEP (route and ND neighbour from the kernel's tables). */
+const struct gw_l2_nh *gw_l2_lookup6(struct gw_l2 *l, const struct in6_addr *dst);
 
 #endif

@@ -206,7 +206,7 @@ static struct gw_pkt *vx_pkt(struct gw_pool *pool, uint32_t src, uint32_t dst, u
 	struct gw_pkt *p = gw_pkt_alloc(pool);
 	struct vx_encap enc;
 	vx_encap_init(&enc, src, dst, dport, TEST_VNI);
-	vx_encap_write(&enc, p->data, inner_len, sport);
+	vx_encap_write(&enc, p->data, inner_len, sport, 0);
 	memset(p->data + VX_ENCAP_LEN, fill, inner_len);
 	p->len = VX_ENCAP_LEN + inner_len;
 	p->outer_dst = dst;

@@ -124,7 +124,7 @@ static void test_encap_exact_bytes(void)
 	struct vx_encap e;
 	uint8_t out[VX_ENCAP_LEN];
 	vx_encap_init(&e, IP4(192, 0, 2, 1), IP4(192, 0, 2, 11), VX_UDP_PORT, 5000);
-	vx_encap_write(&e, out, 100, 50000);
+	vx_encap_write(&e, out, 100, 50000, 0);
 	CU_ASSERT_EQUAL(memcmp(out, want, sizeof(want)), 0);
 }
 
@@ -168,7 +168,7 @@ static void test_encap_fields_and_checksum(void)
 		struct vx_encap e;
 		uint8_t out[VX_ENCAP_LEN];
 		vx_encap_init(&e, src, dst, dport, vni);
-		vx_encap_write(&e, out, len, sport);
+		vx_encap_write(&e, out, len, sport, 0);
 		if (net_csum(out, NET_IP_HLEN) != 0)
 			bad++;
 		if (round < 50)
@@ -189,8 +189,8 @@ static void test_encap_write_dst(void)
 		uint32_t dst = x ^ (x << 7);
 		uint16_t len = (uint16_t)(x % 9000), sport = vx_sport(x >> 3);
 		vx_encap_init(&one, 0xc0000201u, dst, 4789, 5000);
-		vx_encap_write(&one, a, len, sport);
-		vx_encap_write_dst(&any, b, len, sport, dst);
+		vx_encap_write(&one, a, len, sport, 0);
+		vx_encap_write_dst(&any, b, len, sport, dst, 0);
 		CU_ASSERT_EQUAL(memcmp(a, b, VX_ENCAP_LEN), 0);
 		CU_ASSERT_EQUAL(net_csum(b, 20), 0);
 	}
@@ -202,9 +202,9 @@ static void test_encap_reuse(void)
 	struct vx_encap e;
 	uint8_t a[VX_ENCAP_LEN], b[VX_ENCAP_LEN];
 	vx_encap_init(&e, IP4(10, 0, 0, 1), IP4(10, 0, 0, 2), 4789, 42);
-	vx_encap_write(&e, a, 1000, 60000);
-	vx_encap_write(&e, b, 64, 50000);
-	vx_encap_write(&e, b, 1000, 60000);
+	vx_encap_write(&e, a, 1000, 60000, 0);
+	vx_encap_write(&e, b, 64, 50000, 0);
+	vx_encap_write(&e, b, 1000, 60000, 0);
 	CU_ASSERT_EQUAL(memcmp(a, b, VX_ENCAP_LEN), 0);
 	check_encap_fields(a, IP4(10, 0, 0, 1), IP4(10, 0, 0, 2), 4789, 42, 1000, 60000);
 }
