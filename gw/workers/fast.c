@@ -172,7 +172,8 @@ static void fast_sw_to_vtep(struct gw_fast *w, const struct gw_fwd_cfg *c, struc
 	p->flow_hash = gw_l2_flow_hash(p->data, len);
 	count(gw_peer_cnt(&w->cnt->peers, vtep), 1, len, true);
 	p->data -= VX_ENCAP_LEN;
-	vx_encap_write_dst(&c->bd[sw->bdx].e, p->data, (uint16_t)len, vx_sport(p->flow_hash), vtep, 0);
+	vx_encap_write_dst(&c->bd[sw->bdx].e, p->data, (uint16_t)len, vx_sport(p->flow_hash), vtep,
+	                   0);
 	p->len += VX_ENCAP_LEN;
 	p->outer_dst = vtep;
 	w->tx[w->n_tx++] = p;
