@@ -66,7 +66,7 @@ struct gwd {
 	uint32_t udp_vtep;
 	uint16_t udp_port;
 	int n_udp_w;
-	struct udp_watch udp_w[1 + GW_UDP_GROUPS_MAX];
+	struct udp_watch udp_w[GW_UDP_FDS_MAX];
 	uint32_t groups[GW_UDP_GROUPS_MAX];
 	int n_groups;
 	int n_uplinks;
@@ -241,8 +241,8 @@ static void udp_watchers_rebuild(struct gwd *d)
 	d->n_udp_w = 0;
 	if (!d->udp)
 		return;
-	int fds[1 + GW_UDP_GROUPS_MAX];
-	int n = gw_udp_fds(d->udp, fds, 1 + GW_UDP_GROUPS_MAX);
+	int fds[GW_UDP_FDS_MAX];
+	int n = gw_udp_fds(d->udp, fds, GW_UDP_FDS_MAX);
 	for (int i = 0; i < n; i++) {
 		struct udp_watch *uw = &d->udp_w[d->n_udp_w++];
 		uw->d = d;

@@ -65,8 +65,10 @@ void gw_udp_close(struct gw_udp *u);
 /* Takes the unicast socket out of its SO_REUSEPORT group's choice for new datagrams (what
  * it holds can still be read): a worker leaving hands its share to the others first. */
 int gw_udp_quiesce(struct gw_udp *u);
-/* Groups one driver can join; gw_udp_fds never returns more than 1 + this. */
+/* Groups one driver can join; gw_udp_fds never returns more than GW_UDP_FDS_MAX (a
+ * unicast socket per family and the groups). */
 #define GW_UDP_GROUPS_MAX 256
+#define GW_UDP_FDS_MAX    (2 + GW_UDP_GROUPS_MAX)
 /* Descriptors to watch for reading: the unicast socket and one per joined group; returns
  * how many were stored (at most max). */
 int gw_udp_fds(const struct gw_udp *u, int *fds, int max);

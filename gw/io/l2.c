@@ -29,8 +29,13 @@
 #define PROBE_MAX 8 /* slots looked at per peer: the table stays bounded, never rehashed */
 #define NL_BUF    8192
 
+/*
+ * A peer of either family is keyed by one IPv6 address: an IPv4 one as ::ffff:a.b.c.d
+ * (RFC 4291's IPv4-mapped form, never an IPv6 VTEP), so one table, one probe loop and one
+ * resolver serve both, and the family is read back from the key.
+ */
 struct entry {
-	uint32_t ip; /* 0: free */
+	struct in6_addr key; /* :: free */
 	bool usable;
 	/* The kernel's entry is stale: send one packet the raw way, so that the kernel's
 	 * neighbour state machine sees traffic and re-validates the MAC (delay, probe). */
@@ -82,6 +87,24 @@ static int find_answer(const void *buf, size_t len, uint32_t seq, const struct n
 	return -ENOMSG;
 }
 
+static bool family_ok(uint8_t family)
+{
+	return family == AF_INET || family == AF_INET6;
+}
+
+/* An address attribute of the family's size (4 bytes: host order into *v4; 16: *v6);
+ * other sizes are ignored. */
+static void attr_addr(const struct rtattr *a, uint8_t family, uint32_t *v4, struct in6_addr *v6)
+{
+	if (family == AF_INET && RTA_PAYLOAD(a) == 4) {
+		uint32_t v;
+		memcpy(&v, RTA_DATA(a), 4);
+		*v4 = ntohl(v);
+	} else if (family == AF_INET6 && RTA_PAYLOAD(a) == 16) {
+		memcpy(v6, RTA_DATA(a), 16);
+	}
+}
+
 int gw_l2_parse_route(const void *buf, size_t len, uint32_t seq, struct gw_l2_route *out)
 {
 	const struct nlmsghdr *h;
@@ -91,23 +114,19 @@ int gw_l2_parse_route(const void *buf, size_t len, uint32_t seq, struct gw_l2_ro
 	if (h->nlmsg_type != RTM_NEWROUTE || h->nlmsg_len < NLMSG_LENGTH(sizeof(struct rtmsg)))
 		return -EBADMSG;
 	const struct rtmsg *rt = NLMSG_DATA(h);
-	if (rt->rtm_family != AF_INET)
+	if (!family_ok(rt->rtm_family))
 		return -EBADMSG;
-	*out = (struct gw_l2_route){.type = rt->rtm_type};
+	*out = (struct gw_l2_route){.family = rt->rtm_family, .type = rt->rtm_type};
 	bool via = false;
 	int alen = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof(*rt)));
 	for (const struct rtattr *a = RTM_RTA(rt); RTA_OK(a, alen); a = RTA_NEXT(a, alen)) {
-		uint32_t v;
 		via |= a->rta_type == RTA_VIA;
-		if (RTA_PAYLOAD(a) != 4)
-			continue;
-		memcpy(&v, RTA_DATA(a), 4);
-		if (a->rta_type == RTA_OIF)
-			out->oif = (int)v;
+		if (a->rta_type == RTA_OIF && RTA_PAYLOAD(a) == 4)
+			memcpy(&out->oif, RTA_DATA(a), 4);
 		else if (a->rta_type == RTA_GATEWAY)
-			out->gateway = ntohl(v);
+			attr_addr(a, out->family, &out->gateway, &out->gateway6);
 	}
-	/* A next hop of another family (RTA_VIA) has no IPv4 neighbour to ask about. */
+	/* A next hop of another family (RTA_VIA) has no neighbour of ours to ask about. */
 	if (via)
 		out->oif = 0;
 	return 0;
@@ -122,9 +141,10 @@ int gw_l2_parse_neigh(const void *buf, size_t len, uint32_t seq, struct gw_l2_ne
 	if (h->nlmsg_type != RTM_NEWNEIGH || h->nlmsg_len < NLMSG_LENGTH(sizeof(struct ndmsg)))
 		return -EBADMSG;
 	const struct ndmsg *nd = NLMSG_DATA(h);
-	if (nd->ndm_family != AF_INET)
+	if (!family_ok(nd->ndm_family))
 		return -EBADMSG;
-	*out = (struct gw_l2_neigh){.state = nd->ndm_state, .ifindex = nd->ndm_ifindex};
+	*out = (struct gw_l2_neigh){
+	    .state = nd->ndm_state, .family = nd->ndm_family, .ifindex = nd->ndm_ifindex};
 	int alen = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof(*nd)));
 	const struct rtattr *a =
 	    (const struct rtattr *)((const char *)nd + NLMSG_ALIGN(sizeof(*nd)));
@@ -132,10 +152,8 @@ int gw_l2_parse_neigh(const void *buf, size_t len, uint32_t seq, struct gw_l2_ne
 		if (a->rta_type == NDA_LLADDR && RTA_PAYLOAD(a) == 6) {
 			memcpy(out->mac, RTA_DATA(a), 6);
 			out->has_mac = true;
-		} else if (a->rta_type == NDA_DST && RTA_PAYLOAD(a) == 4) {
-			uint32_t v;
-			memcpy(&v, RTA_DATA(a), 4);
-			out->dst = ntohl(v);
+		} else if (a->rta_type == NDA_DST) {
+			attr_addr(a, out->family, &out->dst, &out->dst6);
 		}
 	}
 	return 0;
@@ -172,36 +190,69 @@ static ssize_t nl_ask(struct gw_l2 *l, struct nlmsghdr *h)
 	return -1;
 }
 
-static int ask_route(struct gw_l2 *l, uint32_t dst, struct gw_l2_route *r)
+static struct in6_addr key4(uint32_t ip)
 {
+	struct in6_addr k = {.s6_addr = {[10] = 0xff, [11] = 0xff}};
+	uint32_t n = htonl(ip);
+	memcpy(k.s6_addr + 12, &n, 4);
+	return k;
+}
+
+/* The family of key k and its address as the kernel wants it (4 or 16 bytes). */
+static uint8_t key_addr(const struct in6_addr *k, const void **addr, uint16_t *len)
+{
+	bool v4 = IN6_IS_ADDR_V4MAPPED(k);
+	*addr = v4 ? k->s6_addr + 12 : k->s6_addr;
+	*len = v4 ? 4 : 16;
+	return v4 ? AF_INET : AF_INET6;
+}
+
+static int ask_route(struct gw_l2 *l, const struct in6_addr *dst, struct gw_l2_route *r)
+{
+	const void *addr;
+	uint16_t alen;
+	uint8_t family = key_addr(dst, &addr, &alen);
 	struct {
 		struct nlmsghdr h;
 		struct rtmsg rt;
 		char attrs[64];
 	} req = {.h = {.nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg)), .nlmsg_type = RTM_GETROUTE},
-	         .rt = {.rtm_family = AF_INET, .rtm_dst_len = 32}};
-	uint32_t d = htonl(dst);
-	put_attr(&req.h, RTA_DST, &d, 4);
+	         .rt = {.rtm_family = family, .rtm_dst_len = (uint8_t)(alen * 8)}};
+	put_attr(&req.h, RTA_DST, addr, alen);
 	ssize_t n = nl_ask(l, &req.h);
-	return n < 0 ? -1 : gw_l2_parse_route(l->buf, (size_t)n, l->seq, r);
+	if (n < 0 || gw_l2_parse_route(l->buf, (size_t)n, l->seq, r) != 0)
+		return -1;
+	return r->family == family ? 0 : -1;
 }
 
-static int ask_neigh(struct gw_l2 *l, int ifindex, uint32_t ip, struct gw_l2_neigh *nb)
+/* The neighbour a route sends dst's packets to: its gateway, or dst itself on-link. */
+static struct in6_addr route_next_hop(const struct gw_l2_route *r, const struct in6_addr *dst)
 {
+	if (r->family == AF_INET)
+		return r->gateway ? key4(r->gateway) : *dst;
+	return net_ip6_is_zero(&r->gateway6) ? *dst : r->gateway6;
+}
+
+static int ask_neigh(struct gw_l2 *l, int ifindex, const struct in6_addr *ip,
+                     struct gw_l2_neigh *nb)
+{
+	const void *addr;
+	uint16_t alen;
+	uint8_t family = key_addr(ip, &addr, &alen);
 	struct {
 		struct nlmsghdr h;
 		struct ndmsg nd;
 		char attrs[64];
 	} req = {.h = {.nlmsg_len = NLMSG_LENGTH(sizeof(struct ndmsg)), .nlmsg_type = RTM_GETNEIGH},
-	         .nd = {.ndm_family = AF_INET, .ndm_ifindex = ifindex}};
-	uint32_t a = htonl(ip);
-	put_attr(&req.h, NDA_DST, &a, 4);
+	         .nd = {.ndm_family = family, .ndm_ifindex = ifindex}};
+	put_attr(&req.h, NDA_DST, addr, alen);
 	ssize_t n = nl_ask(l, &req.h);
-	if (n < 0 || gw_l2_parse_neigh(l->buf, (size_t)n, l->seq, nb) != 0)
+	if (n < 0 || gw_l2_parse_neigh(l->buf, (size_t)n, l->seq, nb) != 0 || nb->family != family)
 		return -1;
 	/* the answer must be about the question: a MAC for another neighbour would send a
 	 * peer's frames to the wrong host until the next refresh */
-	return nb->ifindex == ifindex && nb->dst == ip ? 0 : -1;
+	struct in6_addr about = family == AF_INET ? key4(nb->dst) : nb->dst6;
+	return nb->ifindex == ifindex && net_ip6_eq(&about, ip) ? 0 : -1;
 }
 
 /* The netdev's MAC, if it is an Ethernet device that is up. */
@@ -217,7 +268,7 @@ static int link_mac(struct gw_l2 *l, int ifindex, uint8_t mac[6])
 }
 
 /* Asks the kernel where dst goes; fills e (usable or not). */
-static void resolve(struct gw_l2 *l, struct entry *e, uint32_t dst)
+static void resolve(struct gw_l2 *l, struct entry *e, const struct in6_addr *dst)
 {
 	struct gw_l2_route r;
 	struct gw_l2_neigh nb;
@@ -227,8 +278,8 @@ static void resolve(struct gw_l2 *l, struct entry *e, uint32_t dst)
 	if (ask_route(l, dst, &r) != 0 || r.type != RTN_UNICAST || r.oif <= 0 ||
 	    link_mac(l, r.oif, e->nh.src) != 0)
 		return;
-	uint32_t nh = r.gateway ? r.gateway : dst;
-	if (ask_neigh(l, r.oif, nh, &nb) != 0 || !nb.has_mac ||
+	struct in6_addr nh = route_next_hop(&r, dst);
+	if (ask_neigh(l, r.oif, &nh, &nb) != 0 || !nb.has_mac ||
 	    !(nb.state &
 	      (NUD_REACHABLE | NUD_PERMANENT | NUD_NOARP | NUD_STALE | NUD_DELAY | NUD_PROBE)))
 		return;
@@ -282,26 +333,26 @@ void gw_l2_begin(struct gw_l2 *l, uint64_t now_ms)
 	l->budget = GW_L2_RESOLVES;
 }
 
-static uint32_t slot_of(uint32_t ip)
+static uint32_t slot_of(const struct in6_addr *key)
 {
-	return (ip * 2654435761u) >> 22; /* top 10 bits: GW_L2_ENTRIES slots */
+	return (uint32_t)(net_hash_ip6(key) >> 54); /* top 10 bits: GW_L2_ENTRIES slots */
 }
 
 _Static_assert(GW_L2_ENTRIES == 1024, "slot_of takes 10 bits");
 
-const struct gw_l2_nh *gw_l2_lookup(struct gw_l2 *l, uint32_t dst)
+static const struct gw_l2_nh *lookup_key(struct gw_l2 *l, const struct in6_addr *dst)
 {
 	struct entry *e = NULL, *spare = NULL;
 	uint32_t s = slot_of(dst);
 	for (unsigned i = 0; i < PROBE_MAX; i++) {
 		struct entry *x = &l->tab[(s + i) & (GW_L2_ENTRIES - 1)];
-		if (x->ip == dst) {
+		if (net_ip6_eq(&x->key, dst)) {
 			e = x;
 			break;
 		}
 		/* A free or expired slot may take a new peer; an expired one is a peer not
 		 * sent to for a while, cheap to ask about again. */
-		if (!spare && (x->ip == 0 || x->expires_ms <= l->now_ms))
+		if (!spare && (net_ip6_is_zero(&x->key) || x->expires_ms <= l->now_ms))
 			spare = x;
 	}
 	if (!e || e->expires_ms <= l->now_ms) {
@@ -310,7 +361,7 @@ const struct gw_l2_nh *gw_l2_lookup(struct gw_l2 *l, uint32_t dst)
 		if (!e || l->budget == 0)
 			return NULL;
 		l->budget--;
-		e->ip = dst;
+		e->key = *dst;
 		resolve(l, e, dst);
 	}
 	if (!e->usable)
@@ -320,4 +371,15 @@ const struct gw_l2_nh *gw_l2_lookup(struct gw_l2 *l, uint32_t dst)
 		return NULL;
 	}
 	return &e->nh;
+}
+
+const struct gw_l2_nh *gw_l2_lookup(struct gw_l2 *l, uint32_t dst)
+{
+	struct in6_addr k = key4(dst);
+	return lookup_key(l, &k);
+}
+
+const struct gw_l2_nh *gw_l2_lookup6(struct gw_l2 *l, const struct in6_addr *dst)
+{
+	return lookup_key(l, dst);
 }

@@ -34,9 +34,11 @@ struct gw_l2_nh {
 
 /* The parts of an RTM_NEWROUTE answer we use. */
 struct gw_l2_route {
-	uint8_t type;     /* RTN_* */
-	int oif;          /* 0 when absent */
-	uint32_t gateway; /* host order, 0 when on-link */
+	uint8_t family;           /* AF_INET, AF_INET6 */
+	uint8_t type;             /* RTN_* */
+	int oif;                  /* 0 when absent */
+	uint32_t gateway;         /* AF_INET: host order, 0 when on-link */
+	struct in6_addr gateway6; /* AF_INET6: :: when on-link */
 };
 
 /* The parts of an RTM_NEWNEIGH answer we use. */
@@ -44,8 +46,10 @@ struct gw_l2_neigh {
 	uint16_t state; /* NUD_* */
 	bool has_mac;
 	uint8_t mac[6];
-	int ifindex;  /* what the answer is about: checked against the question */
-	uint32_t dst; /* NDA_DST, host order; 0: none */
+	uint8_t family;       /* AF_INET, AF_INET6 */
+	int ifindex;          /* what the answer is about: checked against the question */
+	uint32_t dst;         /* AF_INET: NDA_DST, host order; 0: none */
+	struct in6_addr dst6; /* AF_INET6: NDA_DST; :: none */
 };
 
 /*

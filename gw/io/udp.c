@@ -17,6 +17,7 @@
 #include "gw/io/io.h"
 #include "gw/io/io_int.h"
 #include "gw/io/l2.h"
+#include "vxlan/vtep.h"
 #include "vxlan/vxlan.h"
 
 #include <linux/if_packet.h>
@@ -26,7 +27,10 @@
 
 #include "common/net.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <ifaddrs.h>
+#include <net/if.h>
 #include <stdbool.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -56,22 +60,35 @@ _Static_assert(GRO_SEGS <= GW_VEC_MAX, "a whole coalesced datagram fits in a vec
  * header. */
 #define INNER_L3 (VX_HDR_LEN + NET_ETH_HLEN)
 
+/* An address and port of either family, as the socket calls take them. */
+union sa {
+	struct sockaddr sa;
+	struct sockaddr_in v4;
+	struct sockaddr_in6 v6;
+};
+
 struct group {
-	uint32_t addr;
+	uint32_t name; /* an IPv4 group's address (host order), an IPv6 group's name */
 	int fd;
 };
 
 struct gw_udp {
 	uint32_t vtep;
+	struct in6_addr vtep6;
+	uint32_t vtep6_name;
+	int ifindex6; /* the interface that holds vtep6: MLD joins and floods go there */
 	uint16_t port;
-	int rx_fd;
-	int tx_fd;
+	bool zcsum_rx;
+	uint32_t (*name6)(void *ctx, const struct in6_addr *a);
+	void *name6_ctx;
+	int rx_fd, rx6_fd; /* unicast receive sockets, -1: none */
+	int tx_fd, tx6_fd; /* raw send sockets, -1: none */
 	unsigned n_groups;
 	struct group groups[GW_UDP_GROUPS_MAX];
 	/* Scratch for one recvmmsg/sendmmsg vector: ~24 KiB, too much for every call's stack. */
 	struct mmsghdr msgs[GW_VEC_MAX];
 	struct iovec iov[GW_VEC_MAX];
-	struct sockaddr_in addrs[GW_VEC_MAX];
+	union sa addrs[GW_VEC_MAX];
 	struct gw_rxb *rxb;       /* every receive socket's messages, one socket's at a time */
 	struct gw_io_rx_stats rx; /* running totals */
 	/* Direct Ethernet transmit (NULL: everything goes raw) and its vector. */
@@ -82,23 +99,48 @@ struct gw_udp {
 	uint64_t tx_l2, tx_raw;
 };
 
-static void set_err(char *err, const char *what, uint32_t ip, uint16_t port, int e)
+static union sa sa4(uint32_t ip, uint16_t port)
 {
-	char ipb[NET_IP_STRLEN];
-	if (!err)
-		return;
-	if (port)
-		snprintf(err, GW_IO_ERRLEN, "%s %s:%u: %s", what, net_ip_fmt(ip, ipb), port,
-		         strerror(e));
-	else
-		snprintf(err, GW_IO_ERRLEN, "%s %s: %s", what, net_ip_fmt(ip, ipb), strerror(e));
+	union sa a = {.v4 = {.sin_family = AF_INET, .sin_port = htons(port)}};
+	a.v4.sin_addr.s_addr = htonl(ip);
+	return a;
 }
 
-static struct sockaddr_in sin_of(uint32_t ip, uint16_t port)
+/* scope: the interface a link-scoped address (an ff02:: group) is on; ignored otherwise. */
+static union sa sa6(const struct in6_addr *ip, uint16_t port, int scope)
 {
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port)};
-	sa.sin_addr.s_addr = htonl(ip);
-	return sa;
+	return (union sa){.v6 = {.sin6_family = AF_INET6,
+	                         .sin6_port = htons(port),
+	                         .sin6_addr = *ip,
+	                         .sin6_scope_id = (uint32_t)scope}};
+}
+
+static socklen_t sa_len(const union sa *a)
+{
+	return a->sa.sa_family == AF_INET6 ? sizeof(a->v6) : sizeof(a->v4);
+}
+
+/* "a.b.c.d:port", "[x::y]:port", or the address alone for port 0. */
+#define SA_STRLEN (INET6_ADDRSTRLEN + 8)
+static const char *sa_fmt(const union sa *a, char buf[SA_STRLEN])
+{
+	char ip[INET6_ADDRSTRLEN] = "?";
+	bool v6 = a->sa.sa_family == AF_INET6;
+	uint16_t port = ntohs(v6 ? a->v6.sin6_port : a->v4.sin_port);
+	inet_ntop(a->sa.sa_family, v6 ? (const void *)&a->v6.sin6_addr : &a->v4.sin_addr, ip,
+	          sizeof(ip));
+	if (!port)
+		snprintf(buf, SA_STRLEN, "%s", ip);
+	else
+		snprintf(buf, SA_STRLEN, v6 ? "[%s]:%u" : "%s:%u", ip, port);
+	return buf;
+}
+
+static void set_err(char *err, const char *what, const union sa *a, int e)
+{
+	char ab[SA_STRLEN];
+	if (err)
+		snprintf(err, GW_IO_ERRLEN, "%s %s: %s", what, sa_fmt(a, ab), strerror(e));
 }
 
 /*
@@ -113,34 +155,67 @@ static void sock_buf(int fd, int force_opt, int opt)
 		(void)setsockopt(fd, SOL_SOCKET, opt, &v, sizeof(v));
 }
 
-/*
- * A non-blocking UDP socket bound to ip:port; -1 with err set on failure. reuseport: one of
- * a group of sockets on the same address, each worker's, among which the kernel spreads
- * datagrams by a hash of their addresses and ports (the outer source port carries the
- * inner flow's hash, so a tenant flow stays on one worker and in order).
- */
-static int udp_bound(uint32_t ip, uint16_t port, bool reuseport, char *err)
+/* A socket option a socket needs; `what` names it in the error. */
+struct sockopt {
+	int level, name;
+	const void *val;
+	socklen_t len;
+	const char *what;
+};
+
+static const int ONE = 1, ZERO = 0;
+#define OPT_INT(level, name, v)                                                                    \
+	{                                                                                          \
+		level, name, &(v), sizeof(int), #name                                              \
+	}
+
+/* Sets the n options on fd: 0, or -1 with err set (about address a) and fd closed. */
+static int set_opts(int fd, const struct sockopt *o, unsigned n, const union sa *a, char *err)
 {
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	for (unsigned i = 0; i < n; i++) {
+		if (o[i].val && setsockopt(fd, o[i].level, o[i].name, o[i].val, o[i].len) < 0) {
+			char what[64];
+			snprintf(what, sizeof(what), "%s on", o[i].what);
+			set_err(err, what, a, errno);
+			close(fd);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * A non-blocking UDP socket bound to a (address and port); -1 with err set on failure.
+ * reuseport: one of a group of sockets on the same address, each worker's, among which
+ * the kernel spreads datagrams by a hash of their addresses and ports (the outer source
+ * port carries the inner flow's hash, so a tenant flow stays on one worker and in order).
+ * Every datagram comes with the outer TOS / traffic class (IP_RECVTOS, IPV6_RECVTCLASS),
+ * which RFC 6040 decapsulation needs. An IPv6 socket takes IPv6 only (an IPv4 VTEP has its
+ * own socket), and datagrams with UDP checksum 0 only when zcsum_rx: RFC 6936 makes
+ * accepting them an opt-in, and the kernel drops them by default.
+ */
+static int udp_bound(const union sa *a, bool reuseport, bool zcsum_rx, char *err)
+{
+	bool v6 = a->sa.sa_family == AF_INET6;
+	int fd = socket(a->sa.sa_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
-		set_err(err, "socket for", ip, port, errno);
+		set_err(err, "socket for", a, errno);
 		return -1;
 	}
-	/* Lets a restarted daemon (or a second one on another group) bind at once. */
-	int one = 1;
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0) {
-		set_err(err, "SO_REUSEADDR on", ip, port, errno);
-		close(fd);
+	/* SO_REUSEADDR lets a restarted daemon (or a second one on another group) bind at once. */
+	const struct sockopt opts[] = {
+	    OPT_INT(SOL_SOCKET, SO_REUSEADDR, ONE),
+	    {SOL_SOCKET, SO_REUSEPORT, reuseport ? &ONE : NULL, sizeof(int), "SO_REUSEPORT"},
+	    v6 ? (struct sockopt)OPT_INT(IPPROTO_IPV6, IPV6_V6ONLY, ONE)
+	       : (struct sockopt)OPT_INT(IPPROTO_IP, IP_RECVTOS, ONE),
+	    {IPPROTO_IPV6, IPV6_RECVTCLASS, v6 ? &ONE : NULL, sizeof(int), "IPV6_RECVTCLASS"},
+	    {SOL_UDP, UDP_NO_CHECK6_RX, v6 && zcsum_rx ? &ONE : NULL, sizeof(int),
+	     "UDP_NO_CHECK6_RX"},
+	};
+	if (set_opts(fd, opts, sizeof(opts) / sizeof(opts[0]), a, err) < 0)
 		return -1;
-	}
-	if (reuseport && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) < 0) {
-		set_err(err, "SO_REUSEPORT on", ip, port, errno);
-		close(fd);
-		return -1;
-	}
-	struct sockaddr_in sa = sin_of(ip, port);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		set_err(err, "bind", ip, port, errno);
+	if (bind(fd, &a->sa, sa_len(a)) < 0) {
+		set_err(err, "bind", a, errno);
 		close(fd);
 		return -1;
 	}
@@ -149,39 +224,86 @@ static int udp_bound(uint32_t ip, uint16_t port, bool reuseport, char *err)
 }
 
 /*
- * The raw send socket. IP_MULTICAST_IF by the VTEP address makes packets to a flood
- * group leave through the underlay interface even without a multicast route (the kernel
- * ignores the routing table's answer for a multicast destination when the socket names
- * an interface); loop off, or our own floods would come back on the group sockets.
+ * A raw send socket of vtep's family (IPPROTO_RAW: the header is ours, IP_HDRINCL /
+ * IPV6_HDRINCL implied) with the options opts. The kernel never fragments what such a
+ * socket sends: an IPv4 packet keeps the DF we set, an IPv6 one larger than the device's
+ * MTU is refused (EMSGSIZE), so no IPV6_DONTFRAG is needed (the kernel ignores it there).
  */
-static int raw_open(uint32_t vtep, char *err)
+static int raw_open(const union sa *vtep, const struct sockopt *opts, unsigned n, char *err)
 {
-	int fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_RAW);
+	int fd = socket(vtep->sa.sa_family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_RAW);
 	if (fd < 0) {
-		set_err(err, "raw socket for", vtep, 0, errno);
+		set_err(err, "raw socket for", vtep, errno);
 		return -1;
 	}
 	sock_buf(fd, SO_SNDBUFFORCE, SO_SNDBUF);
+	return set_opts(fd, opts, n, vtep, err) < 0 ? -1 : fd;
+}
+
+/*
+ * The IPv4 raw socket. IP_MULTICAST_IF by the VTEP address makes packets to a flood group
+ * leave through the underlay interface even without a multicast route (the kernel ignores
+ * the routing table's answer for a multicast destination when the socket names an
+ * interface); loop off, or our own floods would come back on the group sockets.
+ */
+static int raw_open4(uint32_t vtep, char *err)
+{
 	struct ip_mreqn mr = {.imr_address.s_addr = htonl(vtep)};
-	if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mr, sizeof(mr)) < 0) {
-		set_err(err, "IP_MULTICAST_IF", vtep, 0, errno);
-		close(fd);
-		return -1;
-	}
-	int zero = 0;
-	if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &zero, sizeof(zero)) < 0) {
-		set_err(err, "IP_MULTICAST_LOOP on", vtep, 0, errno);
-		close(fd);
-		return -1;
-	}
-	return fd;
+	const struct sockopt opts[] = {
+	    {IPPROTO_IP, IP_MULTICAST_IF, &mr, sizeof(mr), "IP_MULTICAST_IF"},
+	    OPT_INT(IPPROTO_IP, IP_MULTICAST_LOOP, ZERO),
+	};
+	union sa a = sa4(vtep, 0);
+	return raw_open(&a, opts, 2, err);
+}
+
+/* The IPv6 one: the same by the index of the interface that holds the VTEP. */
+static int raw_open6(const struct in6_addr *vtep, int ifindex, char *err)
+{
+	const struct sockopt opts[] = {
+	    OPT_INT(IPPROTO_IPV6, IPV6_MULTICAST_IF, ifindex),
+	    OPT_INT(IPPROTO_IPV6, IPV6_MULTICAST_LOOP, ZERO),
+	};
+	union sa a = sa6(vtep, 0, 0);
+	return raw_open(&a, opts, 2, err);
 }
 
 /* Best effort: without UDP GRO (kernels before 5.0) every datagram comes on its own. */
 static void gro_enable(int fd)
 {
-	int one = 1;
-	(void)setsockopt(fd, SOL_UDP, UDP_GRO, &one, sizeof(one));
+	(void)setsockopt(fd, SOL_UDP, UDP_GRO, &ONE, sizeof(ONE));
+}
+
+/* The index of the interface that holds IPv6 address a; 0 when none does. */
+static int ifindex_of6(const struct in6_addr *a)
+{
+	struct ifaddrs *ifs;
+	int idx = 0;
+	if (getifaddrs(&ifs) != 0)
+		return 0;
+	for (const struct ifaddrs *i = ifs; i && !idx; i = i->ifa_next)
+		if (i->ifa_addr && i->ifa_addr->sa_family == AF_INET6 &&
+		    net_ip6_eq(&((const struct sockaddr_in6 *)(const void *)i->ifa_addr)->sin6_addr,
+		               a))
+			idx = (int)if_nametoindex(i->ifa_name);
+	freeifaddrs(ifs);
+	return idx;
+}
+
+/* One family's sockets: the unicast receive socket (unless NO_RX) and the raw one. */
+static int family_open(int *rx_fd, int *tx_fd, const union sa *vtep, const struct gw_udp_cfg *cfg,
+                       int ifindex, char *err)
+{
+	if (!(cfg->flags & GW_UDP_NO_RX)) {
+		*rx_fd =
+		    udp_bound(vtep, cfg->flags & GW_UDP_REUSEPORT, cfg->udp6_zero_csum_rx, err);
+		if (*rx_fd < 0)
+			return -1;
+		gro_enable(*rx_fd);
+	}
+	*tx_fd = vtep->sa.sa_family == AF_INET6 ? raw_open6(&vtep->v6.sin6_addr, ifindex, err)
+	                                        : raw_open4(cfg->vtep, err);
+	return *tx_fd < 0 ? -1 : 0;
 }
 
 struct gw_udp *gw_udp_open(uint32_t vtep, uint16_t port, char err[GW_IO_ERRLEN])
@@ -191,44 +313,75 @@ struct gw_udp *gw_udp_open(uint32_t vtep, uint16_t port, char err[GW_IO_ERRLEN])
 
 struct gw_udp *gw_udp_open_opt(uint32_t vtep, uint16_t port, unsigned flags, char err[GW_IO_ERRLEN])
 {
+	struct gw_udp_cfg cfg = {.vtep = vtep, .port = port, .flags = flags};
+	return gw_udp_open_cfg(&cfg, err);
+}
+
+static struct gw_udp *udp_alloc(const struct gw_udp_cfg *cfg)
+{
 	struct gw_udp *u = calloc(1, sizeof(*u));
-	if (!u) {
-		set_err(err, "allocating driver for", vtep, port, ENOMEM);
+	if (!u)
 		return NULL;
-	}
-	u->vtep = vtep;
-	u->port = port;
-	u->rx_fd = -1;
-	if (!(flags & GW_UDP_NO_RX))
-		u->rx_fd = udp_bound(vtep, port, flags & GW_UDP_REUSEPORT, err);
-	u->tx_fd = u->rx_fd < 0 && !(flags & GW_UDP_NO_RX) ? -1 : raw_open(vtep, err);
+	u->vtep = cfg->vtep;
+	u->vtep6 = cfg->vtep6;
+	u->vtep6_name = cfg->vtep6_name;
+	u->port = cfg->port;
+	u->zcsum_rx = cfg->udp6_zero_csum_rx;
+	u->name6 = cfg->name6;
+	u->name6_ctx = cfg->name6_ctx;
+	u->rx_fd = u->rx6_fd = u->tx_fd = u->tx6_fd = -1;
 	u->rxb = gw_rxb_open(0);
-	if (u->tx_fd < 0 || !u->rxb) {
-		if (!u->rxb && err)
-			set_err(err, "receive buffers for", vtep, port, ENOMEM);
-		if (u->rx_fd >= 0)
-			close(u->rx_fd);
-		if (u->tx_fd >= 0)
-			close(u->tx_fd);
-		gw_rxb_close(u->rxb);
-		free(u);
+	return u;
+}
+
+/*
+ * The IPv4 side opens when there is an IPv4 VTEP, or no VTEP at all (a groups-only driver,
+ * as gw_udp_open_opt(0, port, GW_UDP_NO_RX) always was); the IPv6 side when there is an
+ * IPv6 VTEP.
+ */
+struct gw_udp *gw_udp_open_cfg(const struct gw_udp_cfg *cfg, char err[GW_IO_ERRLEN])
+{
+	bool has6 = !net_ip6_is_zero(&cfg->vtep6), has4 = cfg->vtep || !has6;
+	union sa a4 = sa4(cfg->vtep, cfg->port), a6 = sa6(&cfg->vtep6, cfg->port, 0);
+	struct gw_udp *u = udp_alloc(cfg);
+	if (!u || !u->rxb) {
+		set_err(err, "allocating driver for", has4 ? &a4 : &a6, ENOMEM);
+		gw_udp_close(u);
 		return NULL;
 	}
-	if (u->rx_fd >= 0)
-		gro_enable(u->rx_fd);
+	if (has6)
+		u->ifindex6 = ifindex_of6(&cfg->vtep6);
+	if ((has4 && family_open(&u->rx_fd, &u->tx_fd, &a4, cfg, 0, err) < 0) ||
+	    (has6 && family_open(&u->rx6_fd, &u->tx6_fd, &a6, cfg, u->ifindex6, err) < 0)) {
+		gw_udp_close(u);
+		return NULL;
+	}
 	/* Without it (no AF_PACKET, no rtnetlink) the raw socket carries everything. */
 	u->l2 = gw_l2_open();
 	return u;
 }
 
+/* Connected to its own address, port 1: no datagram matches that peer, so the kernel stops
+ * choosing the socket in its SO_REUSEPORT group, while what it queued stays. */
+static int quiesce_fd(int fd, union sa self)
+{
+	if (fd < 0)
+		return 0;
+	self.v4.sin_port = htons(1); /* sin_port and sin6_port share their place */
+	return connect(fd, &self.sa, sa_len(&self));
+}
+
 int gw_udp_quiesce(struct gw_udp *u)
 {
-	if (u->rx_fd < 0)
-		return 0;
-	/* Connected to its own address, port 1: no datagram matches that peer, so the kernel
-	 * stops choosing this socket in its SO_REUSEPORT group, while what it queued stays. */
-	struct sockaddr_in sa = sin_of(u->vtep, 1);
-	return connect(u->rx_fd, (struct sockaddr *)&sa, sizeof(sa));
+	int r4 = quiesce_fd(u->rx_fd, sa4(u->vtep, 0));
+	int r6 = quiesce_fd(u->rx6_fd, sa6(&u->vtep6, 0, 0));
+	return r4 < 0 || r6 < 0 ? -1 : 0;
+}
+
+static void close_fd(int fd)
+{
+	if (fd >= 0)
+		close(fd);
 }
 
 void gw_udp_close(struct gw_udp *u)
@@ -237,9 +390,10 @@ void gw_udp_close(struct gw_udp *u)
 		return;
 	for (unsigned i = 0; i < u->n_groups; i++)
 		close(u->groups[i].fd);
-	if (u->rx_fd >= 0)
-		close(u->rx_fd);
-	close(u->tx_fd);
+	close_fd(u->rx_fd);
+	close_fd(u->rx6_fd);
+	close_fd(u->tx_fd);
+	close_fd(u->tx6_fd);
 	gw_l2_close(u->l2);
 	gw_rxb_close(u->rxb);
 	free(u);
@@ -250,29 +404,33 @@ int gw_udp_fds(const struct gw_udp *u, int *fds, int max)
 	int n = 0;
 	if (n < max && u->rx_fd >= 0)
 		fds[n++] = u->rx_fd;
+	if (n < max && u->rx6_fd >= 0)
+		fds[n++] = u->rx6_fd;
 	for (unsigned i = 0; i < u->n_groups && n < max; i++)
 		fds[n++] = u->groups[i].fd;
 	return n;
 }
 
-static int group_find(const struct gw_udp *u, uint32_t group)
+static int group_find(const struct gw_udp *u, uint32_t name)
 {
 	for (unsigned i = 0; i < u->n_groups; i++)
-		if (u->groups[i].addr == group)
+		if (u->groups[i].name == name)
 			return (int)i;
 	return -1;
 }
 
-/* The outer destination of what arrives on fd: the VTEP, or the group it is bound to. */
+/* The outer destination of what arrives on fd: a VTEP, or the group it is bound to. */
 static int fd_dst(const struct gw_udp *u, int fd, uint32_t *dst)
 {
-	if (fd >= 0 && fd == u->rx_fd) {
-		*dst = u->vtep;
+	if (fd < 0)
+		return -1;
+	if (fd == u->rx_fd || fd == u->rx6_fd) {
+		*dst = fd == u->rx_fd ? u->vtep : u->vtep6_name;
 		return 0;
 	}
 	for (unsigned i = 0; i < u->n_groups; i++) {
 		if (u->groups[i].fd == fd) {
-			*dst = u->groups[i].addr;
+			*dst = u->groups[i].name;
 			return 0;
 		}
 	}
@@ -310,13 +468,58 @@ static void msg_copy(uint8_t *to, const struct gw_rxb *b, unsigned i, uint32_t o
 		memcpy(to, gw_rxb_tail(b, i) + (off - GW_PKT_DATA), n);
 }
 
-/* A received datagram's outer addresses (dst: what its socket is bound to). */
-static void rx_addrs(struct gw_pkt *p, const struct gw_rxb *b, unsigned i)
+/* The outer TOS / traffic class the kernel reported (IP_TOS: a byte; IPV6_TCLASS: an
+ * int); 0 when it did not. */
+static uint8_t msg_tos(struct msghdr *h)
 {
-	const struct sockaddr_in *from = (const struct sockaddr_in *)&b->addrs[i];
-	p->outer_src = ntohl(from->sin_addr.s_addr);
-	p->outer_sport = ntohs(from->sin_port);
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(h); c; c = CMSG_NXTHDR(h, c)) {
+		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TOS &&
+		    c->cmsg_len >= CMSG_LEN(1))
+			return *CMSG_DATA(c);
+		if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_TCLASS &&
+		    c->cmsg_len >= CMSG_LEN(sizeof(int))) {
+			int v;
+			memcpy(&v, CMSG_DATA(c), sizeof(v));
+			return (uint8_t)v;
+		}
+	}
+	return 0;
+}
+
+/* The name of an IPv6 sender: the table's, else VX_VTEP6_UNKNOWN (its address is kept at
+ * gw_pkt_outer6_src for whoever wants to name it). */
+static uint32_t src6_name(const struct gw_udp *u, const struct in6_addr *a)
+{
+	uint32_t name = u->name6 ? u->name6(u->name6_ctx, a) : 0;
+	return name ? name : VX_VTEP6_UNKNOWN;
+}
+
+/* A received datagram's outer header as far as the pipeline needs it (dst: what its socket
+ * is bound to). */
+static void rx_meta(const struct gw_udp *u, struct gw_pkt *p, struct gw_rxb *b, unsigned i)
+{
+	const union sa *from = (const union sa *)&b->addrs[i];
 	p->outer_dst = b->tag;
+	p->outer_tos = msg_tos(&b->msgs[i].msg_hdr);
+	if (from->sa.sa_family == AF_INET6) {
+		memcpy(gw_pkt_outer6_src(p), &from->v6.sin6_addr, 16);
+		p->outer_src = src6_name(u, &from->v6.sin6_addr);
+		p->outer_sport = ntohs(from->v6.sin6_port);
+	} else {
+		p->outer_src = ntohl(from->v4.sin_addr.s_addr);
+		p->outer_sport = ntohs(from->v4.sin_port);
+	}
+}
+
+/* The same for another datagram of the same coalesced run: the kernel coalesces only
+ * datagrams whose outer headers agree (addresses, ports, TOS / traffic class). */
+static void rx_meta_copy(struct gw_pkt *to, struct gw_pkt *from)
+{
+	to->outer_src = from->outer_src;
+	to->outer_dst = from->outer_dst;
+	to->outer_sport = from->outer_sport;
+	to->outer_tos = from->outer_tos;
+	memcpy(gw_pkt_outer6_src(to), gw_pkt_outer6_src(from), 16);
 }
 
 /* The IP version the inner frame's EtherType announces (4, 6), 0 for another one. */
@@ -374,8 +577,10 @@ static unsigned take_gro(struct gw_udp *u, struct gw_rxb *b, unsigned i, uint32_
 	}
 	out[0] = b->pkts[i];
 	out[0]->len = seg;
+	rx_meta(u, out[0], b, i);
 	for (unsigned k = 0; k < nseg; k++) {
-		rx_addrs(out[k], b, i);
+		if (k)
+			rx_meta_copy(out[k], out[0]);
 		inner_csum(u, out[k]);
 	}
 	u->rx.gro += nseg;
@@ -409,12 +614,15 @@ static unsigned take_super(struct gw_udp *u, struct gw_rxb *b, unsigned i, struc
 		return drop_msg(b, i, n ? &u->rx.gso_unsupported : &u->rx.oversize, 1);
 	if (n > room)
 		return GW_RXB_WAIT;
-	rx_addrs(p, b, i);
+	rx_meta(u, p, b, i);
 	p->flags |= GW_PKT_GSO;
 	enum gw_drop why;
 	if (gw_gso_segment(&src, payload, b->pool, out, n, &why) == 0)
 		return why == GW_DROP_NO_BUFFER ? GW_RXB_WAIT
 		                                : drop_msg(b, i, &u->rx.gso_unsupported, 1);
+	/* the segmenter copies the addresses, not what only this driver sets */
+	for (unsigned k = 1; k < n; k++)
+		rx_meta_copy(out[k], p);
 	u->rx.gso++;
 	return n;
 }
@@ -442,7 +650,7 @@ static unsigned udp_take(void *drv, struct gw_rxb *b, unsigned i, struct gw_pkt 
 		return GW_RXB_WAIT;
 	struct gw_pkt *p = b->pkts[i];
 	p->len = len;
-	rx_addrs(p, b, i);
+	rx_meta(u, p, b, i);
 	inner_csum(u, p);
 	out[0] = p;
 	return 1;
@@ -480,17 +688,36 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-/* Prepends the Ethernet header to p and queues it as message i of the L2 vector. */
-static void l2_queue(struct gw_udp *u, unsigned i, struct gw_pkt *p, const struct gw_l2_nh *nh)
+/* The IP version of an outer packet (4, 6), 0 when it is too short to be one. */
+static unsigned outer_version(const struct gw_pkt *p)
 {
+	unsigned v = p->len ? p->data[0] >> 4 : 0;
+	if (v == 4 && p->len >= sizeof(struct net_ip))
+		return 4;
+	return v == 6 && p->len >= NET_IP6_HLEN ? 6 : 0;
+}
+
+static struct in6_addr outer6_dst(const struct gw_pkt *p)
+{
+	struct in6_addr a;
+	memcpy(&a, p->data + offsetof(struct net_ip6, dst), sizeof(a));
+	return a;
+}
+
+/* Prepends the Ethernet header to p (an outer packet of version v) and queues it as
+ * message i of the L2 vector. */
+static void l2_queue(struct gw_udp *u, unsigned i, struct gw_pkt *p, unsigned v,
+                     const struct gw_l2_nh *nh)
+{
+	uint16_t type = v == 6 ? ETHERTYPE_IPV6 : ETHERTYPE_IP;
 	p->data -= ETH_HLEN;
 	p->len += ETH_HLEN;
 	memcpy(p->data, nh->dst, 6);
 	memcpy(p->data + 6, nh->src, 6);
-	p->data[12] = ETHERTYPE_IP >> 8;
-	p->data[13] = ETHERTYPE_IP & 0xff;
+	p->data[12] = (uint8_t)(type >> 8);
+	p->data[13] = type & 0xff;
 	u->l2_addrs[i] = (struct sockaddr_ll){
-	    .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_IP), .sll_ifindex = nh->ifindex};
+	    .sll_family = AF_PACKET, .sll_protocol = htons(type), .sll_ifindex = nh->ifindex};
 	u->l2_iov[i] = (struct iovec){.iov_base = p->data, .iov_len = p->len};
 	u->l2_msgs[i].msg_hdr = (struct msghdr){
 	    .msg_name = &u->l2_addrs[i],
@@ -500,38 +727,50 @@ static void l2_queue(struct gw_udp *u, unsigned i, struct gw_pkt *p, const struc
 	};
 }
 
-/* The next hop of a packet that may go the L2 way, or NULL. */
-static const struct gw_l2_nh *l2_next_hop(struct gw_udp *u, const struct gw_pkt *p)
+/* The next hop of a packet (of version v) that may go the L2 way, or NULL. */
+static const struct gw_l2_nh *l2_next_hop(struct gw_udp *u, const struct gw_pkt *p, unsigned v)
 {
-	if (!u->l2 || net_ip_is_mcast(p->outer_dst) || gw_pkt_headroom(p) < ETH_HLEN)
+	if (!u->l2 || gw_pkt_headroom(p) < ETH_HLEN)
 		return NULL;
-	return gw_l2_lookup(u->l2, p->outer_dst);
+	if (v == 4)
+		return net_ip_is_mcast(p->outer_dst) ? NULL : gw_l2_lookup(u->l2, p->outer_dst);
+	struct in6_addr dst = outer6_dst(p);
+	return net_ip6_is_mcast(&dst) ? NULL : gw_l2_lookup6(u->l2, &dst);
 }
 
-/* Queues p as message i of the raw socket's vector. */
-static void raw_queue(struct gw_udp *u, unsigned i, struct gw_pkt *p)
+/* Queues p (of version v) as message i of the raw sockets' vector: to its destination. */
+static void raw_queue(struct gw_udp *u, unsigned i, struct gw_pkt *p, unsigned v)
 {
-	u->addrs[i] = sin_of(p->outer_dst, 0);
+	if (v == 6) {
+		struct in6_addr dst = outer6_dst(p);
+		u->addrs[i] = sa6(&dst, 0, 0); /* port: the protocol, 0 for IPPROTO_RAW's own */
+	} else {
+		u->addrs[i] = sa4(p->outer_dst, 0);
+	}
 	u->iov[i] = (struct iovec){.iov_base = p->data, .iov_len = p->len};
 	u->msgs[i].msg_hdr = (struct msghdr){
 	    .msg_name = &u->addrs[i],
-	    .msg_namelen = sizeof(u->addrs[i]),
+	    .msg_namelen = sa_len(&u->addrs[i]),
 	    .msg_iov = &u->iov[i],
 	    .msg_iovlen = 1,
 	};
 }
 
-/* Sends what is queued on one of the two paths; 0 when nothing is. */
-static unsigned flush_run(struct gw_udp *u, bool l2, unsigned n)
+/* The ways out: the AF_PACKET socket (either family), a raw socket per family, or none
+ * (no socket for the packet's family, not an IP packet: refused). */
+enum path { PATH_L2, PATH_RAW4, PATH_RAW6, PATH_NONE };
+
+/* Sends what is queued on one path; 0 when nothing is. */
+static unsigned flush_run(struct gw_udp *u, enum path path, unsigned n)
 {
 	if (n == 0)
 		return 0;
-	if (l2) {
+	if (path == PATH_L2) {
 		u->tx_l2 += n;
 		return gw_io_send_vec(gw_l2_fd(u->l2), u->l2_msgs, n);
 	}
 	u->tx_raw += n;
-	return gw_io_send_vec(u->tx_fd, u->msgs, n);
+	return gw_io_send_vec(path == PATH_RAW6 ? u->tx6_fd : u->tx_fd, u->msgs, n);
 }
 
 /*
@@ -539,26 +778,36 @@ static unsigned flush_run(struct gw_udp *u, bool l2, unsigned n)
  * change of path sends what is queued first. Most vectors take one path; one packet sent
  * the raw way among direct ones (a peer's stale next hop being confirmed, a cache miss)
  * must not overtake or fall behind its neighbours, or the receiver sees the flow
- * reordered.
+ * reordered. Packets of the two families take the L2 path together, and a raw socket each.
  */
 static unsigned send_chunk(struct gw_udp *u, struct gw_pkt **pkts, unsigned n)
 {
 	unsigned refused = 0, run = 0;
-	bool run_l2 = false;
+	enum path run_path = PATH_L2;
 	for (unsigned i = 0; i < n; i++) {
-		const struct gw_l2_nh *nh = l2_next_hop(u, pkts[i]);
-		bool l2 = nh != NULL;
-		if (l2 != run_l2) {
-			refused += flush_run(u, run_l2, run);
-			run = 0;
-			run_l2 = l2;
+		struct gw_pkt *p = pkts[i];
+		unsigned v = outer_version(p);
+		const struct gw_l2_nh *nh = NULL;
+		enum path path = PATH_NONE;
+		if (v && (v == 4 ? u->tx_fd : u->tx6_fd) >= 0) {
+			nh = l2_next_hop(u, p, v);
+			path = nh ? PATH_L2 : v == 6 ? PATH_RAW6 : PATH_RAW4;
 		}
-		if (l2)
-			l2_queue(u, run++, pkts[i], nh);
+		if (path == PATH_NONE) {
+			refused++;
+			continue;
+		}
+		if (path != run_path) {
+			refused += flush_run(u, run_path, run);
+			run = 0;
+			run_path = path;
+		}
+		if (nh)
+			l2_queue(u, run++, p, v, nh);
 		else
-			raw_queue(u, run++, pkts[i]);
+			raw_queue(u, run++, p, v);
 	}
-	return refused + flush_run(u, run_l2, run);
+	return refused + flush_run(u, run_path, run);
 }
 
 unsigned gw_udp_send(struct gw_udp *u, struct gw_pool *pool, struct gw_pkt **pkts, unsigned n)
@@ -579,36 +828,67 @@ void gw_udp_tx_paths(const struct gw_udp *u, uint64_t *l2, uint64_t *raw)
 	*raw = u->tx_raw;
 }
 
-static int join_err(char *err, uint32_t group, uint32_t vtep, const char *why)
+static int join_err(char *err, const union sa *group, const union sa *vtep, const char *why)
 {
-	char gb[NET_IP_STRLEN], vb[NET_IP_STRLEN];
+	char gb[SA_STRLEN], vb[SA_STRLEN];
 	if (err)
-		snprintf(err, GW_IO_ERRLEN, "join %s on %s: %s", net_ip_fmt(group, gb),
-		         net_ip_fmt(vtep, vb), why);
+		snprintf(err, GW_IO_ERRLEN, "join %s on %s: %s", sa_fmt(group, gb),
+		         sa_fmt(vtep, vb), why);
 	return -1;
+}
+
+/*
+ * A socket for group `name` bound to the group's address a and the port, joined with
+ * membership option opt (value mr): what arrives on it is for that group.
+ */
+static int group_add(struct gw_udp *u, uint32_t name, const union sa *a, const union sa *vtep,
+                     const struct sockopt *opt, char *err)
+{
+	union sa ga = *a;
+	ga.v4.sin_port = 0; /* sin_port and sin6_port share their place */
+	if (group_find(u, name) >= 0)
+		return 0;
+	if (u->n_groups == GW_UDP_GROUPS_MAX)
+		return join_err(err, &ga, vtep, "too many groups");
+	int fd = udp_bound(a, false, u->zcsum_rx, err);
+	if (fd < 0)
+		return -1;
+	if (setsockopt(fd, opt->level, opt->name, opt->val, opt->len) < 0) {
+		int e = errno;
+		close(fd);
+		return join_err(err, &ga, vtep, strerror(e));
+	}
+	u->groups[u->n_groups++] = (struct group){.name = name, .fd = fd};
+	return 0;
 }
 
 int gw_udp_join(struct gw_udp *u, uint32_t group, char err[GW_IO_ERRLEN])
 {
-	if (!net_ip_is_mcast(group))
-		return join_err(err, group, u->vtep, "not a multicast address");
-	if (group_find(u, group) >= 0)
-		return 0;
-	if (u->n_groups == GW_UDP_GROUPS_MAX)
-		return join_err(err, group, u->vtep, "too many groups");
-	int fd = udp_bound(group, u->port, false, err);
-	if (fd < 0)
-		return -1;
+	union sa a = sa4(group, u->port), vtep = sa4(u->vtep, 0);
+	if (!net_ip_is_mcast(group)) {
+		a.v4.sin_port = 0;
+		return join_err(err, &a, &vtep, "not a multicast address");
+	}
 	/* imr_address = VTEP: the kernel joins on whichever interface holds that address. */
 	struct ip_mreqn mr = {.imr_multiaddr.s_addr = htonl(group),
 	                      .imr_address.s_addr = htonl(u->vtep)};
-	if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0) {
-		int e = errno;
-		close(fd);
-		return join_err(err, group, u->vtep, strerror(e));
+	const struct sockopt opt = {IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr), ""};
+	return group_add(u, group, &a, &vtep, &opt, err);
+}
+
+/* MLD through the kernel, on the interface that holds the IPv6 VTEP. */
+int gw_udp_join6(struct gw_udp *u, const struct in6_addr *group, uint32_t name,
+                 char err[GW_IO_ERRLEN])
+{
+	union sa a = sa6(group, u->port, u->ifindex6), vtep = sa6(&u->vtep6, 0, 0);
+	if (!net_ip6_is_mcast(group) || !vx_vtep_is_group(name) || !vx_vtep_is6(name)) {
+		a.v6.sin6_port = 0;
+		return join_err(err, &a, &vtep, "not an IPv6 multicast group");
 	}
-	u->groups[u->n_groups++] = (struct group){.addr = group, .fd = fd};
-	return 0;
+	struct ipv6_mreq mr = {.ipv6mr_multiaddr = *group,
+	                       .ipv6mr_interface = (unsigned)u->ifindex6};
+	const struct sockopt opt = {IPPROTO_IPV6, IPV6_JOIN_GROUP, &mr, sizeof(mr), ""};
+	return group_add(u, name, &a, &vtep, &opt, err);
 }
 
 int gw_udp_leave(struct gw_udp *u, uint32_t group)
@@ -620,6 +900,12 @@ int gw_udp_leave(struct gw_udp *u, uint32_t group)
 	close(u->groups[i].fd);
 	u->groups[i] = u->groups[--u->n_groups];
 	return 0;
+}
+
+/* IPv6 groups are found by their names, which no IPv4 group shares. */
+int gw_udp_leave6(struct gw_udp *u, uint32_t name)
+{
+	return vx_vtep_is6(name) ? gw_udp_leave(u, name) : -1;
 }
 
 /* Datagrams the kernel dropped on one socket because its receive buffer was full. */
@@ -635,8 +921,8 @@ static uint64_t socket_drops(int fd)
 
 uint64_t gw_udp_rx_dropped(const struct gw_udp *u)
 {
-	int fds[1 + GW_UDP_GROUPS_MAX];
-	int n = gw_udp_fds(u, fds, 1 + GW_UDP_GROUPS_MAX);
+	int fds[GW_UDP_FDS_MAX];
+	int n = gw_udp_fds(u, fds, GW_UDP_FDS_MAX);
 	uint64_t sum = 0;
 	for (int i = 0; i < n; i++)
 		sum += socket_drops(fds[i]);
