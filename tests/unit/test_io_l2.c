@@ -201,6 +201,82 @@ static void test_neigh_incomplete(void)
 	CU_ASSERT_EQUAL(gw_l2_parse_neigh(e.b, e.len, SEQ, &n), -ENOENT);
 }
 
+/* ---------------------------------------------------------------- IPv6 answers */
+
+static const struct in6_addr DST6 = {.s6_addr = {0x20, 0x01, 0x0d, 0xb8, [15] = 0x22}};
+static const struct in6_addr GW6 = {.s6_addr = {0xfe, 0x80, [15] = 0x01}};
+
+static struct nlmsghdr *route6_msg(struct msg *m, uint8_t type)
+{
+	struct rtmsg rt = {.rtm_family = AF_INET6, .rtm_dst_len = 128, .rtm_type = type};
+	struct nlmsghdr *h = msg_start(m, RTM_NEWROUTE, SEQ, &rt, sizeof(rt));
+	msg_u32(m, h, RTA_TABLE, RT_TABLE_MAIN);
+	msg_attr(m, h, RTA_DST, &DST6, 16);
+	return h;
+}
+
+static void test_route6(void)
+{
+	struct msg m = {0};
+	struct nlmsghdr *h = route6_msg(&m, RTN_UNICAST);
+	msg_u32(&m, h, RTA_OIF, 7);
+	msg_attr(&m, h, RTA_GATEWAY, &GW6, 16);
+	struct gw_l2_route r;
+	CU_ASSERT_EQUAL_FATAL(gw_l2_parse_route(m.b, m.len, SEQ, &r), 0);
+	CU_ASSERT_EQUAL(r.family, AF_INET6);
+	CU_ASSERT_EQUAL(r.type, RTN_UNICAST);
+	CU_ASSERT_EQUAL(r.oif, 7);
+	CU_ASSERT_EQUAL(memcmp(&r.gateway6, &GW6, 16), 0);
+	CU_ASSERT_EQUAL(r.gateway, 0);
+
+	/* on-link: no gateway; a 4-byte gateway is not an IPv6 one */
+	struct msg o = {0};
+	h = route6_msg(&o, RTN_UNICAST);
+	msg_u32(&o, h, RTA_OIF, 3);
+	msg_u32(&o, h, RTA_GATEWAY, htonl(0xc6336401));
+	CU_ASSERT_EQUAL_FATAL(gw_l2_parse_route(o.b, o.len, SEQ, &r), 0);
+	CU_ASSERT_EQUAL(r.oif, 3);
+	CU_ASSERT(IN6_IS_ADDR_UNSPECIFIED(&r.gateway6));
+	CU_ASSERT_EQUAL(r.gateway, 0);
+	for (size_t cut = 0; cut < m.len; cut++)
+		CU_ASSERT(gw_l2_parse_route(m.b, cut, SEQ, &r) < 0);
+
+	/* a family we never ask about */
+	struct msg x = {0};
+	struct rtmsg rt = {.rtm_family = AF_PACKET, .rtm_type = RTN_UNICAST};
+	msg_start(&x, RTM_NEWROUTE, SEQ, &rt, sizeof(rt));
+	CU_ASSERT_EQUAL(gw_l2_parse_route(x.b, x.len, SEQ, &r), -EBADMSG);
+}
+
+static void test_neigh6(void)
+{
+	static const uint8_t mac[6] = {0x02, 0x00, 0x00, 0x00, 0x0b, 0x06};
+	struct msg m = {0};
+	struct ndmsg nd = {.ndm_family = AF_INET6, .ndm_ifindex = 7, .ndm_state = NUD_STALE};
+	struct nlmsghdr *h = msg_start(&m, RTM_NEWNEIGH, SEQ, &nd, sizeof(nd));
+	msg_attr(&m, h, NDA_DST, &GW6, 16);
+	msg_attr(&m, h, NDA_LLADDR, mac, 6);
+	struct gw_l2_neigh n;
+	CU_ASSERT_EQUAL_FATAL(gw_l2_parse_neigh(m.b, m.len, SEQ, &n), 0);
+	CU_ASSERT_EQUAL(n.family, AF_INET6);
+	CU_ASSERT_EQUAL(n.state, NUD_STALE);
+	CU_ASSERT(n.has_mac);
+	CU_ASSERT_EQUAL(memcmp(n.mac, mac, 6), 0);
+	CU_ASSERT_EQUAL(n.ifindex, 7);
+	CU_ASSERT_EQUAL(memcmp(&n.dst6, &GW6, 16), 0);
+	CU_ASSERT_EQUAL(n.dst, 0);
+	for (size_t cut = 0; cut < m.len; cut++)
+		CU_ASSERT(gw_l2_parse_neigh(m.b, cut, SEQ, &n) < 0 || !n.has_mac);
+
+	/* an IPv4-sized NDA_DST in an IPv6 answer names nothing */
+	struct msg o = {0};
+	h = msg_start(&o, RTM_NEWNEIGH, SEQ, &nd, sizeof(nd));
+	msg_u32(&o, h, NDA_DST, htonl(0xc0000216));
+	CU_ASSERT_EQUAL_FATAL(gw_l2_parse_neigh(o.b, o.len, SEQ, &n), 0);
+	CU_ASSERT(IN6_IS_ADDR_UNSPECIFIED(&n.dst6));
+	CU_ASSERT_EQUAL(n.dst, 0);
+}
+
 /* ---------------------------------------------------------------- link events */
 
 struct events {
@@ -284,6 +360,8 @@ static CU_TestInfo tests[] = {
     {"route: truncated or foreign messages", test_route_malformed},
     {"neigh: resolved entry", test_neigh},
     {"neigh: incomplete, odd address, absent", test_neigh_incomplete},
+    {"route: IPv6 via a gateway, on-link, other families", test_route6},
+    {"neigh: IPv6 entry", test_neigh6},
     {"link events: new, changed, deleted", test_link_events},
     {"link events: bad names, cut messages", test_link_events_malformed},
     CU_TEST_INFO_NULL,
