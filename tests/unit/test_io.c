@@ -16,6 +16,7 @@
 #include "common/net.h"
 #include "gw/io/io.h"
 #include "gw/pkt.h"
+#include "vxlan/vtep.h"
 #include "vxlan/vxlan.h"
 
 #include <errno.h>
@@ -34,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -1524,6 +1526,420 @@ static void test_eth_offloads6(void)
 	eth_offloads(true);
 }
 
+/* ---------------------------------------------------------------- IPv6 underlay */
+
+#define VTEP6_NAME  0xf0000005u
+#define PEER6_NAME  0xf0000009u
+#define GROUP6_NAME 0xf8000001u
+#define TC_TEST     0xb9 /* DSCP 46, ECT(1) */
+
+/* fd00::77 the VTEP, fd00::78 a named peer, fd00::79 one the table does not know (all on
+ * lo); fd00:9::1 and fd00:9::2 on va and vb. */
+static const struct in6_addr LO6 = {.s6_addr = {0xfd, [15] = 0x77}};
+static const struct in6_addr PEER6 = {.s6_addr = {0xfd, [15] = 0x78}};
+static const struct in6_addr STRANGER6 = {.s6_addr = {0xfd, [15] = 0x79}};
+static const struct in6_addr NO_ROUTE6 = {.s6_addr = {0x20, 0x01, 0x0d, 0xb8, [15] = 1}};
+static const struct in6_addr VA6 = {.s6_addr = {0xfd, [3] = 9, [15] = 1}};
+static const struct in6_addr VB6 = {.s6_addr = {0xfd, [3] = 9, [15] = 2}};
+static const struct in6_addr GROUP6 = {.s6_addr = {0xff, 0x05, [13] = 1, [15] = 0x70}};
+
+/* IPv6 on lo and the veth pair (the lab turns it off), addresses without DAD; once. */
+static bool lab6(void)
+{
+	static int state; /* 0 not yet, 1 up, -1 failed */
+	if (state == 0)
+		state =
+		    sh("sysctl -qw net.ipv6.conf.lo.disable_ipv6=0 "
+		       "net.ipv6.conf.va.disable_ipv6=0") &&
+		            sh("for a in 77 78 79; do ip -6 addr add fd00::$a/128 dev lo nodad || "
+		               "exit 1; done") &&
+		            sh("ip -6 addr add fd00:9::1/64 dev va nodad") && enter(ns_peer) &&
+		            sh("sysctl -qw net.ipv6.conf.vb.disable_ipv6=0") &&
+		            sh("ip -6 addr add fd00:9::2/64 dev vb nodad") && enter(ns_main)
+		        ? 1
+		        : -1;
+	return state == 1;
+}
+
+#define NEED_LAB6()                                                                                \
+	do {                                                                                       \
+		NEED_LAB();                                                                        \
+		CU_ASSERT_FATAL(lab6());                                                           \
+	} while (0)
+
+static struct sockaddr_in6 sin6_of(const struct in6_addr *a, uint16_t port)
+{
+	return (struct sockaddr_in6){
+	    .sin6_family = AF_INET6, .sin6_port = htons(port), .sin6_addr = *a};
+}
+
+/* A plain IPv6 UDP socket bound to [a]:port, in the current namespace. */
+static int udp6_sock(const struct in6_addr *a, uint16_t port)
+{
+	int fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in6 sa = sin6_of(a, port);
+	if (fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int peer_udp6_sock(const struct in6_addr *a, uint16_t port)
+{
+	if (!enter(ns_peer))
+		return -1;
+	int fd = udp6_sock(a, port);
+	return enter(ns_main) ? fd : -1;
+}
+
+static uint32_t name_peer6(void *ctx, const struct in6_addr *a)
+{
+	CU_ASSERT_PTR_EQUAL(ctx, &PEER6);
+	return net_ip6_eq(a, &PEER6) ? PEER6_NAME : 0;
+}
+
+/* A driver with IPv6 VTEP vtep6 (and IPv4 VTEP vtep4, 0: none). */
+static struct gw_udp *open6(uint32_t vtep4, const struct in6_addr *vtep6, uint16_t port,
+                            bool zcsum_rx)
+{
+	struct gw_udp_cfg c = {.vtep = vtep4,
+	                       .vtep6 = *vtep6,
+	                       .vtep6_name = VTEP6_NAME,
+	                       .port = port,
+	                       .udp6_zero_csum_rx = zcsum_rx,
+	                       .name6 = name_peer6,
+	                       .name6_ctx = (void *)&PEER6};
+	char err[GW_IO_ERRLEN] = "";
+	struct gw_udp *u = gw_udp_open_cfg(&c, err);
+	if (!u)
+		fprintf(stderr, "gw_udp_open_cfg: %s\n", err);
+	return u;
+}
+
+static bool send6(int s, const struct in6_addr *dst, uint16_t port, const void *msg, size_t len)
+{
+	struct sockaddr_in6 to = sin6_of(dst, port);
+	return sendto(s, msg, len, 0, (struct sockaddr *)&to, sizeof(to)) == (ssize_t)len;
+}
+
+/* The one datagram waiting on fd, through the driver; NULL when not exactly one came. */
+static struct gw_pkt *recv_one(struct gw_udp *u, int fd, struct gw_pool *pool)
+{
+	struct gw_pkt *pkts[GW_VEC_MAX];
+	if (!readable(fd, WAIT_MS))
+		return NULL;
+	unsigned n = gw_udp_recv(u, fd, pool, pkts, GW_VEC_MAX);
+	if (n == 1)
+		return pkts[0];
+	free_all(pool, pkts, n);
+	return NULL;
+}
+
+/* Outer TOS on both families, IPv6 sender's address and name (known or not). */
+static void test_udp6_recv(void)
+{
+	NEED_LAB6();
+	uint16_t port = (uint16_t)(port_base + 20), sport = (uint16_t)(port_base + 21);
+	struct gw_pool *pool = gw_pool_create(POOL_SIZE);
+	struct gw_udp *u = open6(LO_IP, &LO6, port, false);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(u);
+	int fds[4];
+	CU_ASSERT_EQUAL_FATAL(gw_udp_fds(u, fds, 4), 2); /* IPv4, IPv6 */
+	const char msg[] = "vxlan over ipv6";
+	int tc = TC_TEST;
+
+	int s = udp6_sock(&PEER6, sport);
+	CU_ASSERT_EQUAL(setsockopt(s, IPPROTO_IPV6, IPV6_TCLASS, &tc, sizeof(tc)), 0);
+	CU_ASSERT(send6(s, &LO6, port, msg, sizeof(msg)));
+	struct gw_pkt *p = recv_one(u, fds[1], pool);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	CU_ASSERT_EQUAL(p->len, sizeof(msg));
+	CU_ASSERT_EQUAL(memcmp(p->data, msg, sizeof(msg)), 0);
+	CU_ASSERT_EQUAL(p->outer_tos, TC_TEST);
+	CU_ASSERT_EQUAL(memcmp(gw_pkt_outer6_src(p), &PEER6, 16), 0);
+	CU_ASSERT_EQUAL(p->outer_src, PEER6_NAME);
+	CU_ASSERT_EQUAL(p->outer_dst, VTEP6_NAME);
+	CU_ASSERT_EQUAL(p->outer_sport, sport);
+	gw_pkt_free(pool, p);
+	close(s);
+
+	s = udp6_sock(&STRANGER6, sport);
+	CU_ASSERT(send6(s, &LO6, port, msg, sizeof(msg)));
+	p = recv_one(u, fds[1], pool);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	CU_ASSERT_EQUAL(p->outer_src, VX_VTEP6_UNKNOWN);
+	CU_ASSERT_EQUAL(memcmp(gw_pkt_outer6_src(p), &STRANGER6, 16), 0);
+	CU_ASSERT_EQUAL(p->outer_tos, 0);
+	gw_pkt_free(pool, p);
+	close(s);
+
+	s = udp_sock(LO_IP, sport);
+	CU_ASSERT_EQUAL(setsockopt(s, IPPROTO_IP, IP_TOS, &tc, sizeof(tc)), 0);
+	struct sockaddr_in to = sin_of(LO_IP, port);
+	CU_ASSERT_EQUAL(sendto(s, msg, sizeof(msg), 0, (struct sockaddr *)&to, sizeof(to)),
+	                (ssize_t)sizeof(msg));
+	p = recv_one(u, fds[0], pool);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	CU_ASSERT_EQUAL(p->outer_tos, TC_TEST);
+	CU_ASSERT_EQUAL(p->outer_src, LO_IP);
+	CU_ASSERT_EQUAL(p->outer_dst, LO_IP);
+	gw_pkt_free(pool, p);
+	close(s);
+
+	CU_ASSERT_EQUAL(gw_pool_avail(pool), POOL_SIZE);
+	gw_udp_close(u);
+	gw_pool_destroy(pool);
+}
+
+/* UDP checksum 0 over IPv6 (RFC 6936): dropped unless the driver opted in. */
+static void zero_csum(bool accept, uint16_t port)
+{
+	struct gw_pool *pool = gw_pool_create(POOL_SIZE);
+	struct gw_udp *u = open6(0, &LO6, port, accept);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(u);
+	int fd = -1;
+	CU_ASSERT_EQUAL_FATAL(gw_udp_fds(u, &fd, 1), 1);
+	int z = udp6_sock(&PEER6, (uint16_t)(port + 1)),
+	    c = udp6_sock(&PEER6, (uint16_t)(port + 2));
+	int one = 1;
+	CU_ASSERT_EQUAL(setsockopt(z, SOL_UDP, UDP_NO_CHECK6_TX, &one, sizeof(one)), 0);
+	CU_ASSERT(send6(z, &LO6, port, "zero", 4));
+	CU_ASSERT(send6(c, &LO6, port, "csum", 4));
+	struct gw_pkt *pkts[GW_VEC_MAX];
+	CU_ASSERT(readable(fd, WAIT_MS));
+	usleep(50 * 1000);
+	unsigned n = gw_udp_recv(u, fd, pool, pkts, GW_VEC_MAX);
+	CU_ASSERT_EQUAL(n, accept ? 2 : 1);
+	if (n >= 1)
+		CU_ASSERT_EQUAL(pkts[n - 1]->outer_sport, port + 2);
+	free_all(pool, pkts, n);
+	close(z);
+	close(c);
+	gw_udp_close(u);
+	gw_pool_destroy(pool);
+}
+
+static void test_udp6_zero_csum(void)
+{
+	NEED_LAB6();
+	zero_csum(false, (uint16_t)(port_base + 22));
+	zero_csum(true, (uint16_t)(port_base + 25));
+}
+
+/* An outer IPv6/UDP/VXLAN packet as the pipeline makes: traffic class tc, a flow label,
+ * the UDP checksum computed. */
+static struct gw_pkt *vx6_pkt(struct gw_pool *pool, const struct in6_addr *src,
+                              const struct in6_addr *dst, uint16_t dport, uint16_t sport,
+                              uint16_t inner_len, uint8_t fill, uint8_t tc)
+{
+	struct gw_pkt *p = gw_pkt_alloc(pool);
+	uint8_t *ip = p->data, *udp = ip + NET_IP6_HLEN;
+	uint16_t plen = (uint16_t)(VX_UDP_OVERHEAD + inner_len);
+	memset(ip, 0, NET_IP6_HLEN + 8);
+	ip[0] = (uint8_t)(0x60 | tc >> 4);
+	ip[1] = (uint8_t)(tc << 4 | 0x1);
+	ip[2] = 0x23;
+	ip[3] = 0x45;
+	ip[4] = (uint8_t)(plen >> 8);
+	ip[5] = (uint8_t)plen;
+	ip[6] = NET_IPPROTO_UDP;
+	ip[7] = 64;
+	memcpy(ip + 8, src, 16);
+	memcpy(ip + 24, dst, 16);
+	udp[0] = (uint8_t)(sport >> 8);
+	udp[1] = (uint8_t)sport;
+	udp[2] = (uint8_t)(dport >> 8);
+	udp[3] = (uint8_t)dport;
+	udp[4] = ip[4];
+	udp[5] = ip[5];
+	vx_hdr_build(udp + 8, TEST_VNI);
+	memset(udp + 8 + VX_HDR_LEN, fill, inner_len);
+	uint16_t c = (uint16_t)~ref_l4_sum(ip);
+	c = c ? c : 0xffff;
+	udp[6] = (uint8_t)(c >> 8);
+	udp[7] = (uint8_t)c;
+	p->len = NET_IP6_HLEN + plen;
+	p->outer_dst = 0xf0000042u; /* a name: the driver reads the header's destination */
+	return p;
+}
+
+/* Datagrams on plain socket s of either family: their source ports (at most max). */
+static unsigned recv_vx_any(int s, uint16_t *sports, uint16_t inner_len, uint8_t fill, unsigned max)
+{
+	static uint8_t b[GW_PKT_DATA];
+	unsigned n = 0;
+	while (n < max && readable(s, n ? 200 : WAIT_MS)) {
+		struct sockaddr_in6 from; /* sin_port at the same place for IPv4 */
+		socklen_t fl = sizeof(from);
+		ssize_t len = recvfrom(s, b, sizeof(b), 0, (struct sockaddr *)&from, &fl);
+		check_vx_payload(b, len, inner_len, fill);
+		sports[n++] = ntohs(from.sin6_port);
+	}
+	return n;
+}
+
+/*
+ * A mixed vector: IPv4 and IPv6 packets interleaved, one IPv6 one without a route (refused
+ * alone), each family's in order at its receiver; and one looped back to the driver's own
+ * IPv6 socket keeps its traffic class.
+ */
+static void test_udp6_send_mixed(void)
+{
+	NEED_LAB6();
+	enum { N = 7, INNER = 60 };
+	uint16_t port = (uint16_t)(port_base + 28), dport = (uint16_t)(port_base + 29);
+	struct gw_pool *pool = gw_pool_create(POOL_SIZE);
+	struct gw_udp *u = open6(LO_IP, &LO6, port, false);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(u);
+	int r4 = udp_sock(LO_IP, dport), r6 = udp6_sock(&PEER6, dport);
+	CU_ASSERT_FATAL(r4 >= 0 && r6 >= 0);
+	struct gw_pkt *pkts[N];
+	static const bool v6[N] = {false, true, true, false, true, false, true};
+	for (unsigned i = 0; i < N; i++) {
+		uint16_t sport = (uint16_t)(50000 + i);
+		pkts[i] = v6[i] ? vx6_pkt(pool, &LO6, i == 4 ? &NO_ROUTE6 : &PEER6, dport, sport,
+		                          INNER, 0x5a, 0)
+		                : vx_pkt(pool, LO_IP, LO_IP, dport, sport, INNER, 0x5a);
+	}
+	CU_ASSERT_EQUAL(gw_udp_send(u, pool, pkts, N), 1);
+	CU_ASSERT_EQUAL(gw_pool_avail(pool), POOL_SIZE);
+	uint16_t sports[N];
+	CU_ASSERT_EQUAL_FATAL(recv_vx_any(r4, sports, INNER, 0x5a, N), 3);
+	CU_ASSERT(sports[0] == 50000 && sports[1] == 50003 && sports[2] == 50005);
+	CU_ASSERT_EQUAL_FATAL(recv_vx_any(r6, sports, INNER, 0x5a, N), 3);
+	CU_ASSERT(sports[0] == 50001 && sports[1] == 50002 && sports[2] == 50006);
+
+	/* To the driver's own socket, from the named peer's address, traffic class kept. */
+	int fds[2];
+	CU_ASSERT_EQUAL_FATAL(gw_udp_fds(u, fds, 2), 2);
+	struct gw_pkt *p = vx6_pkt(pool, &PEER6, &LO6, port, 51000, INNER, 0x6b, TC_TEST);
+	CU_ASSERT_EQUAL(gw_udp_send(u, pool, &p, 1), 0);
+	p = recv_one(u, fds[1], pool);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	check_vx_payload(p->data, p->len, INNER, 0x6b);
+	CU_ASSERT_EQUAL(p->outer_tos, TC_TEST);
+	CU_ASSERT_EQUAL(p->outer_src, PEER6_NAME);
+	CU_ASSERT_EQUAL(p->outer_sport, 51000);
+	gw_pkt_free(pool, p);
+	close(r4);
+	close(r6);
+	gw_udp_close(u);
+
+	/* A driver without an IPv6 VTEP refuses IPv6 packets, and sends the rest. */
+	char err[GW_IO_ERRLEN];
+	u = gw_udp_open(LO_IP, port, err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(u);
+	p = vx6_pkt(pool, &LO6, &PEER6, dport, 50000, INNER, 0x5a, 0);
+	CU_ASSERT_EQUAL(gw_udp_send(u, pool, &p, 1), 1);
+	CU_ASSERT_EQUAL(gw_pool_avail(pool), POOL_SIZE);
+	gw_udp_close(u);
+	gw_pool_destroy(pool);
+}
+
+/* vb's MAC, asked in the peer namespace. */
+static bool peer_mac(uint8_t mac[6])
+{
+	struct ifreq ifr = {0};
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "vb");
+	if (!enter(ns_peer))
+		return false;
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	bool ok = s >= 0 && ioctl(s, SIOCGIFHWADDR, &ifr) == 0;
+	if (s >= 0)
+		close(s);
+	memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+	return enter(ns_main) && ok;
+}
+
+/* A peer whose ND neighbour the kernel knows goes the direct Ethernet way, intact. */
+static void test_udp6_send_l2(void)
+{
+	NEED_LAB6();
+	enum { INNER = 80 };
+	uint16_t port = (uint16_t)(port_base + 30), dport = (uint16_t)(port_base + 31);
+	uint8_t mac[6];
+	char macs[NET_MAC_STRLEN];
+	CU_ASSERT_FATAL(peer_mac(mac));
+	CU_ASSERT_FATAL(sh("ip -6 neigh replace fd00:9::2 lladdr %s dev va nud permanent",
+	                   net_mac_fmt(mac, macs)));
+	struct gw_pool *pool = gw_pool_create(POOL_SIZE);
+	struct gw_udp *u = open6(0, &VA6, port, false);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(u);
+	int r = peer_udp6_sock(&VB6, dport);
+	CU_ASSERT_FATAL(r >= 0);
+	struct gw_pkt *pkts[2] = {vx6_pkt(pool, &VA6, &VB6, dport, 52000, INNER, 0x11, TC_TEST),
+	                          vx6_pkt(pool, &VA6, &VB6, dport, 52001, INNER, 0x11, 0)};
+	CU_ASSERT_EQUAL(gw_udp_send(u, pool, pkts, 2), 0);
+	uint16_t sports[2];
+	CU_ASSERT_EQUAL(recv_vx_any(r, sports, INNER, 0x11, 2), 2);
+	CU_ASSERT(sports[0] == 52000 && sports[1] == 52001);
+	uint64_t l2, raw;
+	gw_udp_tx_paths(u, &l2, &raw);
+	CU_ASSERT_EQUAL(l2, 2);
+	CU_ASSERT_EQUAL(raw, 0);
+	close(r);
+	gw_udp_close(u);
+	gw_pool_destroy(pool);
+	(void)sh("ip -6 neigh del fd00:9::2 dev va");
+}
+
+/* An IPv6 group: join/leave, a peer's flood arrives on the group socket named by the group,
+ * ours leaves through the VTEP's interface and does not come back. */
+static void test_udp6_groups(void)
+{
+	NEED_LAB6();
+	enum { INNER = 40 };
+	uint16_t port = (uint16_t)(port_base + 32);
+	struct gw_pool *pool = gw_pool_create(POOL_SIZE);
+	struct gw_udp *u = open6(0, &VA6, port, false);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(u);
+	char err[GW_IO_ERRLEN] = "";
+	CU_ASSERT_EQUAL(gw_udp_join6(u, &VB6, GROUP6_NAME, err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "fd00:9::2"));
+	CU_ASSERT_EQUAL(gw_udp_join6(u, &GROUP6, GROUP6_NAME, err), 0);
+	CU_ASSERT_EQUAL(gw_udp_join6(u, &GROUP6, GROUP6_NAME, err), 0);
+	int fds[4];
+	CU_ASSERT_EQUAL_FATAL(gw_udp_fds(u, fds, 4), 2);
+
+	/* the peer floods to the group */
+	int s = peer_udp6_sock(&VB6, (uint16_t)(port + 1));
+	CU_ASSERT_FATAL(s >= 0);
+	int vb = 0;
+	CU_ASSERT_FATAL(enter(ns_peer));
+	vb = (int)if_nametoindex("vb");
+	CU_ASSERT_FATAL(enter(ns_main));
+	CU_ASSERT_EQUAL(setsockopt(s, IPPROTO_IPV6, IPV6_MULTICAST_IF, &vb, sizeof(vb)), 0);
+	CU_ASSERT(send6(s, &GROUP6, port, "flooded", 8));
+	struct gw_pkt *p = recv_one(u, fds[1], pool);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	CU_ASSERT_EQUAL(p->outer_dst, GROUP6_NAME);
+	CU_ASSERT_EQUAL(p->outer_src, VX_VTEP6_UNKNOWN);
+	CU_ASSERT_EQUAL(memcmp(gw_pkt_outer6_src(p), &VB6, 16), 0);
+	gw_pkt_free(pool, p);
+	close(s);
+
+	/* we flood: the peer hears it, our group socket does not */
+	int r = peer_udp6_sock(&GROUP6, port);
+	CU_ASSERT_FATAL(r >= 0);
+	struct ipv6_mreq mr = {.ipv6mr_multiaddr = GROUP6, .ipv6mr_interface = (unsigned)vb};
+	CU_ASSERT_EQUAL(setsockopt(r, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mr, sizeof(mr)), 0);
+	p = vx6_pkt(pool, &VA6, &GROUP6, port, 61000, INNER, 0x77, 0);
+	CU_ASSERT_EQUAL(gw_udp_send(u, pool, &p, 1), 0);
+	uint16_t sport = 0;
+	CU_ASSERT_EQUAL(recv_vx_any(r, &sport, INNER, 0x77, 1), 1);
+	CU_ASSERT_EQUAL(sport, 61000);
+	CU_ASSERT(!readable(fds[1], 200));
+	close(r);
+
+	CU_ASSERT_EQUAL(gw_udp_leave6(u, GROUP6_NAME), 0);
+	CU_ASSERT_EQUAL(gw_udp_leave6(u, GROUP6_NAME), -1);
+	CU_ASSERT_EQUAL(gw_udp_fds(u, fds, 4), 1);
+	CU_ASSERT_EQUAL(gw_pool_avail(pool), POOL_SIZE);
+	gw_udp_close(u);
+	gw_pool_destroy(pool);
+}
+
 static CU_TestInfo tests[] = {
     {"udp open: address not on the host", test_udp_open_bad_addr},
     {"udp recv: one datagram, outer fields", test_udp_recv_one},
@@ -1537,6 +1953,11 @@ static CU_TestInfo tests[] = {
     {"udp groups: join/leave and fds", test_udp_groups},
     {"udp groups: receive from a peer VTEP", test_udp_group_recv},
     {"udp groups: send leaves via the VTEP interface", test_udp_group_send},
+    {"udp6 recv: outer TOS both families, sender named or unknown", test_udp6_recv},
+    {"udp6 recv: zero UDP checksum only when opted in", test_udp6_zero_csum},
+    {"udp6 send: mixed IPv4/IPv6 vector, one refused, traffic class kept", test_udp6_send_mixed},
+    {"udp6 send: direct Ethernet path to a known ND neighbour", test_udp6_send_l2},
+    {"udp6 groups: join, receive, send, leave", test_udp6_groups},
     {"eth open: errors name the interface", test_eth_open_errors},
     {"eth: MAC and MTU", test_eth_attrs},
     {"eth: promiscuous while an L2 port asks, not after", test_eth_promisc},
