@@ -20,6 +20,7 @@
 #include "common/net.h"
 #include "gw/log.h"
 #include "gw/workers/worker.h"
+#include "vxlan/vtep.h"
 
 #define RX_ROUNDS 16 /* vectors per readable event before yielding to other sockets */
 #define TICK_S    0.1
@@ -592,20 +593,76 @@ static bool group_wanted(const struct gw_cfg *c, uint32_t g)
 	return false;
 }
 
+/* Joins flood group g: an IPv4 group, or an IPv6 group's name (its address in the
+ * gateway's table). */
+static int group_join(struct gw *gw, struct gw_udp *udp, uint32_t g, char ioerr[GW_IO_ERRLEN])
+{
+	if (!vx_vtep_is6(g))
+		return gw_udp_join(udp, g, ioerr);
+	const struct in6_addr *a = vx_vteps_addr(gw_vteps(gw), g);
+	if (!a) {
+		snprintf(ioerr, GW_IO_ERRLEN, "no address for this group name");
+		return -1;
+	}
+	return gw_udp_join6(udp, a, g, ioerr);
+}
+
 /* Joins every group cand wants on udp (those in `have` are joined already). */
-static int groups_join(struct gw_udp *udp, const struct gw_cfg *cand, const uint32_t *have,
-                       int n_have, char *err)
+static int groups_join(struct gw *gw, struct gw_udp *udp, const struct gw_cfg *cand,
+                       const uint32_t *have, int n_have, char *err)
 {
 	for (size_t i = 0; i < cand->bds.n; i++) {
 		uint32_t g = cand->bds.v[i].flood_group;
 		bool joined = false;
 		for (int k = 0; k < n_have; k++)
 			joined |= have[k] == g;
-		char ioerr[GW_IO_ERRLEN], ip[NET_IP_STRLEN];
-		if (g && !joined && gw_udp_join(udp, g, ioerr) != 0)
-			return fail(err, "flood-group %s: %s", net_ip_fmt(g, ip), ioerr);
+		char ioerr[GW_IO_ERRLEN], name[VX_VTEP_STRLEN];
+		if (g && !joined && group_join(gw, udp, g, ioerr) != 0)
+			return fail(err, "flood-group %s: %s", vx_vtep_fmt(gw_vteps(gw), g, name),
+			            ioerr);
 	}
 	return GW_CFG_OK;
+}
+
+/* ---------------------------------------------------------------- underlay */
+
+/* The main thread names IPv6 senders by the gateway's own table. */
+static uint32_t main_name6(void *ctx, const struct in6_addr *a)
+{
+	return vx_vteps_find(gw_vteps(ctx), a);
+}
+
+/*
+ * The main thread's driver for vtep:port. Its IPv6 side is the gateway's (`vxlan source
+ * X:X::X`, `vxlan udp6-zero-checksum rx`), which a commit sets: underlay6_follow replaces
+ * a driver opened for other values.
+ */
+static struct gw_udp *underlay_open(struct gwd *d, uint32_t vtep, uint16_t port, unsigned flags,
+                                    char ioerr[GW_IO_ERRLEN])
+{
+	const struct in6_addr *v6 = gw_vtep6(d->gw);
+	const struct gw_udp_cfg c = {.vtep = vtep,
+	                             .vtep6 = v6 ? *v6 : in6addr_any,
+	                             .vtep6_name = gw_vtep6_name(d->gw),
+	                             .port = port,
+	                             .flags = flags,
+	                             .udp6_zero_csum_rx = gw_udp6_zero_csum_rx(d->gw),
+	                             .name6 = main_name6,
+	                             .name6_ctx = d->gw};
+	return gw_udp_open_cfg(&c, ioerr);
+}
+
+/* u (or none) takes the old driver's place; its totals start from what it has now. */
+static void underlay_replace(struct gwd *d, struct gw_udp *u)
+{
+	if (d->udp) {
+		count_socket_drops(d); /* what the old driver counted since the last tick */
+		gw_udp_close(d->udp);
+	}
+	d->udp = u;
+	d->udp_drops_seen = u ? gw_udp_rx_dropped(u) : 0;
+	d->udp_l2_seen = d->udp_raw_seen = 0;
+	d->udp_rx_seen = (struct gw_io_rx_stats){0};
 }
 
 static void groups_record(struct gwd *d, const struct gw_cfg *cand)
@@ -741,20 +798,15 @@ static void workers_settle(struct gwd *d)
 		return;
 	}
 	gw_log(LOG_ERR, "data-plane workers: %s; the main thread forwards", ioerr);
-	struct gw_udp *u = gw_udp_open(d->udp_vtep, d->udp_port, ioerr);
+	struct gw_udp *u = underlay_open(d, d->udp_vtep, d->udp_port, 0, ioerr);
 	if (!u) {
 		gw_log(LOG_ERR, "underlay: %s", ioerr);
 		return;
 	}
-	count_socket_drops(d);
 	for (int k = 0; k < d->n_groups; k++)
-		gw_udp_join(u, d->groups[k], ioerr);
-	gw_udp_close(d->udp);
-	d->udp = u;
+		group_join(d->gw, u, d->groups[k], ioerr);
+	underlay_replace(d, u);
 	d->udp_rx = true;
-	d->udp_drops_seen = gw_udp_rx_dropped(u);
-	d->udp_l2_seen = d->udp_raw_seen = 0;
-	d->udp_rx_seen = (struct gw_io_rx_stats){0};
 	udp_watchers_rebuild(d);
 }
 
@@ -779,15 +831,15 @@ static int underlay_prepare(struct gwd *d, const struct gw_cfg *cand, struct gw_
 	bool rx = workers_wanted(cand) == 0;
 	*out = d->udp;
 	if (cand->vtep == d->udp_vtep && cand->udp_port == d->udp_port && d->udp && rx == d->udp_rx)
-		return groups_join(d->udp, cand, d->groups, d->n_groups, err);
+		return groups_join(d->gw, d->udp, cand, d->groups, d->n_groups, err);
 	*out = NULL;
 	if (!cand->vtep)
 		return GW_CFG_OK;
 	struct gw_udp *u =
-	    gw_udp_open_opt(cand->vtep, cand->udp_port, rx ? 0 : GW_UDP_NO_RX, ioerr);
+	    underlay_open(d, cand->vtep, cand->udp_port, rx ? 0 : GW_UDP_NO_RX, ioerr);
 	if (!u)
 		return fail(err, "vxlan source %s: %s", net_ip_fmt(cand->vtep, ip), ioerr);
-	if (groups_join(u, cand, NULL, 0, err) != GW_CFG_OK) {
+	if (groups_join(d->gw, u, cand, NULL, 0, err) != GW_CFG_OK) {
 		gw_udp_close(u);
 		return GW_CFG_ERR;
 	}
@@ -798,14 +850,7 @@ static int underlay_prepare(struct gwd *d, const struct gw_cfg *cand, struct gw_
 static void underlay_settle(struct gwd *d, struct gw_udp *u, const struct gw_cfg *cand)
 {
 	if (u != d->udp) {
-		if (d->udp) {
-			count_socket_drops(d); /* what the old driver counted since the last tick */
-			gw_udp_close(d->udp);
-		}
-		d->udp = u;
-		d->udp_drops_seen = u ? gw_udp_rx_dropped(u) : 0;
-		d->udp_l2_seen = d->udp_raw_seen = 0;
-		d->udp_rx_seen = (struct gw_io_rx_stats){0};
+		underlay_replace(d, u);
 		d->udp_vtep = cand->vtep;
 		d->udp_port = cand->udp_port;
 		d->udp_rx = workers_wanted(cand) == 0;
@@ -815,6 +860,41 @@ static void underlay_settle(struct gwd *d, struct gw_udp *u, const struct gw_cfg
 				gw_udp_leave(u, d->groups[k]);
 	}
 	groups_record(d, cand);
+	udp_watchers_rebuild(d);
+}
+
+/* Has the gateway's IPv6 side changed since d->udp was opened? */
+static bool underlay6_changed(const struct gwd *d)
+{
+	const struct gw_udp_cfg *c = gw_udp_cfg(d->udp);
+	const struct in6_addr *v6 = gw_vtep6(d->gw);
+	struct in6_addr now = v6 ? *v6 : in6addr_any;
+	return !net_ip6_eq(&c->vtep6, &now) || c->vtep6_name != gw_vtep6_name(d->gw) ||
+	       c->udp6_zero_csum_rx != gw_udp6_zero_csum_rx(d->gw);
+}
+
+/*
+ * After a commit that changed the IPv6 VTEP or `udp6-zero-checksum rx`: the sockets are
+ * opened again for them, and the workers' with them (stopped here, workers_settle starts
+ * them again), as a new IPv4 VTEP has them before the commit; the IPv6 side is the
+ * gateway's, known once committed. If the new driver cannot be had, the old one stays.
+ */
+static void underlay6_follow(struct gwd *d)
+{
+	if (!d->udp || !underlay6_changed(d))
+		return;
+	workers_stop(d);
+	char ioerr[GW_IO_ERRLEN];
+	struct gw_udp *u =
+	    underlay_open(d, d->udp_vtep, d->udp_port, d->udp_rx ? 0 : GW_UDP_NO_RX, ioerr);
+	if (!u) {
+		gw_log(LOG_ERR, "underlay: %s", ioerr);
+		return;
+	}
+	for (int k = 0; k < d->n_groups; k++)
+		if (group_join(d->gw, u, d->groups[k], ioerr) != 0)
+			gw_log(LOG_ERR, "underlay: %s", ioerr);
+	underlay_replace(d, u);
 	udp_watchers_rebuild(d);
 }
 
@@ -930,6 +1010,7 @@ static int commit_cand(struct gwd *d, struct gw_cfg *cand, bool checked, char *e
 	}
 	hooks_settle(d, true);
 	underlay_settle(d, c.udp, cand);
+	underlay6_follow(d);
 	uplinks_settle(d, cand);
 	gw_cfg_free(d->running);
 	d->running = cand;

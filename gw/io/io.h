@@ -61,6 +61,8 @@ struct gw_udp_cfg {
 	void *name6_ctx;
 };
 struct gw_udp *gw_udp_open_cfg(const struct gw_udp_cfg *cfg, char err[GW_IO_ERRLEN]);
+/* What the driver was opened with (gw_udp_open and gw_udp_open_opt fill the IPv4 part). */
+const struct gw_udp_cfg *gw_udp_cfg(const struct gw_udp *u);
 void gw_udp_close(struct gw_udp *u);
 /* Takes the unicast socket out of its SO_REUSEPORT group's choice for new datagrams (what
  * it holds can still be read): a worker leaving hands its share to the others first. */
@@ -105,7 +107,8 @@ unsigned gw_udp_send(struct gw_udp *u, struct gw_pool *pool, struct gw_pkt **pkt
 void gw_udp_tx_paths(const struct gw_udp *u, uint64_t *l2, uint64_t *raw);
 /* Datagrams the kernel dropped (receive buffers full) over every socket: a running total. */
 uint64_t gw_udp_rx_dropped(const struct gw_udp *u);
-/* Joins/leaves an IPv4 multicast group on the interface that holds the VTEP address. */
+/* Joins/leaves an IPv4 multicast group on the interface that holds the VTEP address
+ * (gw_udp_leave takes an IPv6 group's name too). */
 int gw_udp_join(struct gw_udp *u, uint32_t group, char err[GW_IO_ERRLEN]);
 int gw_udp_leave(struct gw_udp *u, uint32_t group);
 /* The same for an IPv6 group (MLD through the kernel) on the interface that holds the IPv6

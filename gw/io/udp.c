@@ -73,14 +73,8 @@ struct group {
 };
 
 struct gw_udp {
-	uint32_t vtep;
-	struct in6_addr vtep6;
-	uint32_t vtep6_name;
-	int ifindex6; /* the interface that holds vtep6: MLD joins and floods go there */
-	uint16_t port;
-	bool zcsum_rx;
-	uint32_t (*name6)(void *ctx, const struct in6_addr *a);
-	void *name6_ctx;
+	struct gw_udp_cfg cfg;
+	int ifindex6;      /* the interface that holds vtep6: MLD joins and floods go there */
 	int rx_fd, rx6_fd; /* unicast receive sockets, -1: none */
 	int tx_fd, tx6_fd; /* raw send sockets, -1: none */
 	unsigned n_groups;
@@ -322,13 +316,7 @@ static struct gw_udp *udp_alloc(const struct gw_udp_cfg *cfg)
 	struct gw_udp *u = calloc(1, sizeof(*u));
 	if (!u)
 		return NULL;
-	u->vtep = cfg->vtep;
-	u->vtep6 = cfg->vtep6;
-	u->vtep6_name = cfg->vtep6_name;
-	u->port = cfg->port;
-	u->zcsum_rx = cfg->udp6_zero_csum_rx;
-	u->name6 = cfg->name6;
-	u->name6_ctx = cfg->name6_ctx;
+	u->cfg = *cfg;
 	u->rx_fd = u->rx6_fd = u->tx_fd = u->tx6_fd = -1;
 	u->rxb = gw_rxb_open(0);
 	return u;
@@ -371,10 +359,15 @@ static int quiesce_fd(int fd, union sa self)
 	return connect(fd, &self.sa, sa_len(&self));
 }
 
+const struct gw_udp_cfg *gw_udp_cfg(const struct gw_udp *u)
+{
+	return &u->cfg;
+}
+
 int gw_udp_quiesce(struct gw_udp *u)
 {
-	int r4 = quiesce_fd(u->rx_fd, sa4(u->vtep, 0));
-	int r6 = quiesce_fd(u->rx6_fd, sa6(&u->vtep6, 0, 0));
+	int r4 = quiesce_fd(u->rx_fd, sa4(u->cfg.vtep, 0));
+	int r6 = quiesce_fd(u->rx6_fd, sa6(&u->cfg.vtep6, 0, 0));
 	return r4 < 0 || r6 < 0 ? -1 : 0;
 }
 
@@ -425,7 +418,7 @@ static int fd_dst(const struct gw_udp *u, int fd, uint32_t *dst)
 	if (fd < 0)
 		return -1;
 	if (fd == u->rx_fd || fd == u->rx6_fd) {
-		*dst = fd == u->rx_fd ? u->vtep : u->vtep6_name;
+		*dst = fd == u->rx_fd ? u->cfg.vtep : u->cfg.vtep6_name;
 		return 0;
 	}
 	for (unsigned i = 0; i < u->n_groups; i++) {
@@ -490,7 +483,7 @@ static uint8_t msg_tos(struct msghdr *h)
  * gw_pkt_outer6_src for whoever wants to name it). */
 static uint32_t src6_name(const struct gw_udp *u, const struct in6_addr *a)
 {
-	uint32_t name = u->name6 ? u->name6(u->name6_ctx, a) : 0;
+	uint32_t name = u->cfg.name6 ? u->cfg.name6(u->cfg.name6_ctx, a) : 0;
 	return name ? name : VX_VTEP6_UNKNOWN;
 }
 
@@ -850,7 +843,7 @@ static int group_add(struct gw_udp *u, uint32_t name, const union sa *a, const u
 		return 0;
 	if (u->n_groups == GW_UDP_GROUPS_MAX)
 		return join_err(err, &ga, vtep, "too many groups");
-	int fd = udp_bound(a, false, u->zcsum_rx, err);
+	int fd = udp_bound(a, false, u->cfg.udp6_zero_csum_rx, err);
 	if (fd < 0)
 		return -1;
 	if (setsockopt(fd, opt->level, opt->name, opt->val, opt->len) < 0) {
@@ -864,14 +857,14 @@ static int group_add(struct gw_udp *u, uint32_t name, const union sa *a, const u
 
 int gw_udp_join(struct gw_udp *u, uint32_t group, char err[GW_IO_ERRLEN])
 {
-	union sa a = sa4(group, u->port), vtep = sa4(u->vtep, 0);
+	union sa a = sa4(group, u->cfg.port), vtep = sa4(u->cfg.vtep, 0);
 	if (!net_ip_is_mcast(group)) {
 		a.v4.sin_port = 0;
 		return join_err(err, &a, &vtep, "not a multicast address");
 	}
 	/* imr_address = VTEP: the kernel joins on whichever interface holds that address. */
 	struct ip_mreqn mr = {.imr_multiaddr.s_addr = htonl(group),
-	                      .imr_address.s_addr = htonl(u->vtep)};
+	                      .imr_address.s_addr = htonl(u->cfg.vtep)};
 	const struct sockopt opt = {IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr), ""};
 	return group_add(u, group, &a, &vtep, &opt, err);
 }
@@ -880,7 +873,7 @@ int gw_udp_join(struct gw_udp *u, uint32_t group, char err[GW_IO_ERRLEN])
 int gw_udp_join6(struct gw_udp *u, const struct in6_addr *group, uint32_t name,
                  char err[GW_IO_ERRLEN])
 {
-	union sa a = sa6(group, u->port, u->ifindex6), vtep = sa6(&u->vtep6, 0, 0);
+	union sa a = sa6(group, u->cfg.port, u->ifindex6), vtep = sa6(&u->cfg.vtep6, 0, 0);
 	if (!net_ip6_is_mcast(group) || !vx_vtep_is_group(name) || !vx_vtep_is6(name)) {
 		a.v6.sin6_port = 0;
 		return join_err(err, &a, &vtep, "not an IPv6 multicast group");

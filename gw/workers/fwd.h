@@ -104,6 +104,7 @@ struct gw_fwd_cfg {
 	uint32_t vtep;
 	uint16_t udp_port;
 	bool vxlan_strict;
+	const struct vx_vteps *vteps; /* the IPv6 VTEP names, a clone (vxlan/vtep.h); NULL: none */
 	struct gw_fwd_fib *fib[GW_VRF_MAX];  /* NULL: no such VRF */
 	struct gw_fwd_fib *fib6[GW_VRF_MAX]; /* its IPv6 FIB; NULL: none */
 	struct gw_fwd_if ifs[GW_IF_MAX + 1];

@@ -18,6 +18,7 @@
 #include "gw/workers/fwd.h"
 #include "gw/gw_int.h"
 #include "gw/workers/ring.h"
+#include "vxlan/vtep.h"
 
 /*
  * ThreadSanitizer does not see liburcu's ordering (its barriers and grace periods are
@@ -64,7 +65,8 @@ struct worker {
 	pthread_t th;
 	bool started;
 	struct gw_udp *udp;
-	int rx_fd;
+	int rx_fds[2]; /* the underlay's unicast sockets: one per family */
+	unsigned n_rx;
 	struct gw_pool *pool;
 	struct gw_ring *punt; /* worker -> main: packets as received */
 	struct gw_ring *ret;  /* main -> worker: their buffers, once copied */
@@ -192,15 +194,15 @@ static void worker_drop_total(struct worker *w, enum gw_drop why, uint64_t total
 	*seen = total;
 }
 
-/* One vector from the underlay socket (wp NULL) or an uplink, through the fast path; the
+/* One vector from underlay socket fd (wp NULL) or an uplink, through the fast path; the
  * count received. */
-static unsigned worker_vector(struct worker *w, struct wport *wp)
+static unsigned worker_vector(struct worker *w, struct wport *wp, int fd)
 {
 	struct gw_pkt *pkts[GW_VEC_MAX];
 	struct gw_io_rx_stats rx;
 	unsigned n;
 	if (!wp) {
-		n = gw_udp_recv(w->udp, w->rx_fd, w->pool, pkts, GW_VEC_MAX);
+		n = gw_udp_recv(w->udp, fd, w->pool, pkts, GW_VEC_MAX);
 		gw_udp_rx_stats(w->udp, &rx);
 		gw_counters_add_rx(&w->cnt->c, &rx, &w->rx_seen);
 	} else {
@@ -248,15 +250,23 @@ static void worker_eth_drops(struct worker *w)
 	w->eth_stats_ms = gw_clock_ms();
 }
 
-/* Up to RX_ROUNDS vectors from one socket. */
-static void worker_rx(struct worker *w, struct wport *wp)
+/* Up to RX_ROUNDS vectors from one socket (an uplink's, or underlay socket fd). */
+static void worker_rx(struct worker *w, struct wport *wp, int fd)
 {
 	for (int round = 0; round < RX_ROUNDS; round++) {
 		reclaim(w);
-		if (worker_vector(w, wp) < GW_VEC_MAX &&
-		    (wp || !gw_udp_rx_pending(w->udp, w->rx_fd)))
+		if (worker_vector(w, wp, fd) < GW_VEC_MAX && (wp || !gw_udp_rx_pending(w->udp, fd)))
 			return;
 	}
+}
+
+/* Coalesced datagrams held back by the driver are off their socket: do not wait for it. */
+static bool worker_rx_held(const struct worker *w)
+{
+	bool held = false;
+	for (unsigned i = 0; i < w->n_rx; i++)
+		held |= gw_udp_rx_pending(w->udp, w->rx_fds[i]);
+	return held;
 }
 
 /*
@@ -267,9 +277,10 @@ static void worker_rx(struct worker *w, struct wport *wp)
 static void worker_leave(struct worker *w)
 {
 	(void)gw_udp_quiesce(w->udp); /* best effort: else the drain below narrows the gap */
-	worker_rx(w, NULL);
+	for (unsigned i = 0; i < w->n_rx; i++)
+		worker_rx(w, NULL, w->rx_fds[i]);
 	for (unsigned k = 0; k < w->n_ports; k++)
-		worker_rx(w, &w->ports[k]);
+		worker_rx(w, &w->ports[k], -1);
 	worker_eth_drops(w);
 	for (unsigned k = 0; k < w->n_ports; k++) {
 		w->fast->port_tx[w->ports[k].port] = NULL;
@@ -285,10 +296,13 @@ static void worker_leave(struct worker *w)
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
-	struct pollfd pfd[2 + PORTS_MAX] = {{.fd = w->ws->wake_fd, .events = POLLIN},
-	                                    {.fd = w->rx_fd, .events = POLLIN}};
+	/* the wake-up, the underlay's sockets, the uplinks' */
+	struct pollfd pfd[1 + 2 + PORTS_MAX] = {{.fd = w->ws->wake_fd, .events = POLLIN}};
+	unsigned eth0 = 1 + w->n_rx;
+	for (unsigned i = 0; i < w->n_rx; i++)
+		pfd[1 + i] = (struct pollfd){.fd = w->rx_fds[i], .events = POLLIN};
 	for (unsigned k = 0; k < w->n_ports; k++)
-		pfd[2 + k] = (struct pollfd){.fd = gw_eth_fd(w->ports[k].eth), .events = POLLIN};
+		pfd[eth0 + k] = (struct pollfd){.fd = gw_eth_fd(w->ports[k].eth), .events = POLLIN};
 	char name[16];
 	snprintf(name, sizeof(name), "vxgw-w%u", w->id);
 	pthread_setname_np(pthread_self(), name);
@@ -296,18 +310,19 @@ static void *worker_main(void *arg)
 	while (!atomic_load_explicit(&w->ws->stop, memory_order_acquire)) {
 		tsan_release(w);
 		rcu_thread_offline(); /* asleep: grace periods need not wait for us */
-		/* coalesced datagrams held back are off the socket: do not wait for it */
-		bool held = gw_udp_rx_pending(w->udp, w->rx_fd);
-		int r = poll(pfd, 2 + w->n_ports, held ? 0 : POLL_MS);
+		bool held = worker_rx_held(w);
+		int r = poll(pfd, eth0 + w->n_ports, held ? 0 : POLL_MS);
 		rcu_thread_online();
 		reclaim(w);
-		if (held || (r > 0 && (pfd[1].revents & POLLIN)))
-			worker_rx(w, NULL);
+		for (unsigned i = 0; i < w->n_rx; i++)
+			if (gw_udp_rx_pending(w->udp, w->rx_fds[i]) ||
+			    (r > 0 && (pfd[1 + i].revents & POLLIN)))
+				worker_rx(w, NULL, w->rx_fds[i]);
 		/* POLLERR: the netdev went down (ENETDOWN). The error stays pending, and poll
 		 * returns at once, until a read reports it: read, or the thread spins. */
 		for (unsigned k = 0; r > 0 && k < w->n_ports; k++)
-			if (pfd[2 + k].revents & (POLLIN | POLLERR))
-				worker_rx(w, &w->ports[k]);
+			if (pfd[eth0 + k].revents & (POLLIN | POLLERR))
+				worker_rx(w, &w->ports[k], -1);
 		if (w->n_ports && gw_clock_ms() - w->eth_stats_ms >= 1000)
 			worker_eth_drops(w);
 	}
@@ -350,7 +365,19 @@ static int worker_ports(struct worker *w, const struct gw_worker_uplink *ups, un
 	return 0;
 }
 
-static int worker_init(struct gw_workers *ws, unsigned id, uint32_t vtep, uint16_t port,
+/*
+ * An IPv6 sender's name, asked by the driver while it receives (the worker is inside its
+ * read-side section then): from the table the current snapshot carries.
+ */
+static uint32_t worker_name6(void *ctx, const struct in6_addr *a)
+{
+	const struct worker *w = ctx;
+	const struct gw_fwd *fwd = rcu_dereference(w->ws->fwd);
+	tsan_acquire(&w->ws->fwd);
+	return fwd && fwd->cfg->vteps ? vx_vteps_find(fwd->cfg->vteps, a) : 0;
+}
+
+static int worker_init(struct gw_workers *ws, unsigned id, const struct gw_udp_cfg *ucfg,
                        const struct gw_worker_uplink *ups, unsigned n_ups, char *err)
 {
 	struct worker *w = &ws->w[id];
@@ -362,17 +389,20 @@ static int worker_init(struct gw_workers *ws, unsigned id, uint32_t vtep, uint16
 		return -1;
 	}
 	w->fast->acl_thread = id + 1; /* access-list counter slot 0 is the main thread's */
-	w->udp = gw_udp_open_opt(vtep, port, GW_UDP_REUSEPORT, err);
+	struct gw_udp_cfg c = *ucfg;
+	c.name6_ctx = w;
+	w->udp = gw_udp_open_cfg(&c, err);
 	if (!w->udp || worker_ports(w, ups, n_ups, err) < 0)
 		return -1;
-	int fds[1];
-	w->rx_fd = gw_udp_fds(w->udp, fds, 1) == 1 ? fds[0] : -1;
+	/* no group joined yet: the unicast sockets only */
+	int n = gw_udp_fds(w->udp, w->rx_fds, 2);
+	w->n_rx = n > 0 ? (unsigned)n : 0;
 	w->pool = gw_pool_create(WORKER_POOL_BUFS);
 	w->punt = gw_ring_create(PUNT_RING);
 	w->ret = gw_ring_create(WORKER_POOL_BUFS);
 	w->cnt = calloc(1, sizeof(*w->cnt));
 	w->seen = calloc(1, sizeof(*w->seen));
-	if (w->rx_fd < 0 || !w->pool || !w->punt || !w->ret || !w->cnt || !w->seen) {
+	if (!w->n_rx || !w->pool || !w->punt || !w->ret || !w->cnt || !w->seen) {
 		snprintf(err, GW_IO_ERRLEN, "worker %u: out of memory", id);
 		return -1;
 	}
@@ -405,8 +435,16 @@ struct gw_workers *gw_workers_start(struct gw *gw, unsigned n, uint32_t vtep, ui
 	atomic_init(&ws->stop, false);
 	ws->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	bool ok = ws->wake_fd >= 0;
+	const struct in6_addr *vtep6 = gw_vtep6(gw);
+	const struct gw_udp_cfg ucfg = {.vtep = vtep,
+	                                .vtep6 = vtep6 ? *vtep6 : in6addr_any,
+	                                .vtep6_name = gw_vtep6_name(gw),
+	                                .port = port,
+	                                .flags = GW_UDP_REUSEPORT,
+	                                .udp6_zero_csum_rx = gw_udp6_zero_csum_rx(gw),
+	                                .name6 = worker_name6};
 	for (unsigned i = 0; ok && i < n; i++)
-		ok = worker_init(ws, i, vtep, port, ups, n_ups, err) == 0;
+		ok = worker_init(ws, i, &ucfg, ups, n_ups, err) == 0;
 	if (ok) {
 		ws->last_publish_ms = gw_clock_ms();
 		ws->fwd = gw_fwd_build(gw, NULL, true, ws->last_publish_ms);
