@@ -1,16 +1,16 @@
 /*
- * gw/io/io.h - the daemon's packet I/O drivers: the VXLAN underlay (UDP in, raw IPv4 out)
+ * gw/io/io.h - the daemon's packet I/O drivers: the VXLAN underlay (UDP in, raw IP out)
  * and Ethernet uplinks (AF_PACKET). Each moves a vector of gw_pkt per system call.
  *
- * Why raw IPv4 out: RFC 7348 wants the outer UDP source port to carry a hash of the inner
- * flow (so the underlay's ECMP spreads tenants' flows), and the outer header to have DF
+ * Why raw IP out (IPv4 and IPv6 alike): RFC 7348 wants the outer UDP source port to carry a hash of
+ * the inner flow (so the underlay's ECMP spreads tenants' flows), and the outer header to have DF
  * set. A UDP socket sends from one fixed port, so the pipeline builds the whole outer
- * IPv4/UDP header itself (prebuilt, see vxlan/vxlan.h) and the driver sends it through
- * a raw socket with IP_HDRINCL; the kernel only routes it and resolves the underlay next
- * hop. Once the kernel knows a peer's next hop, the driver builds the Ethernet header too
- * and sends the frame on an AF_PACKET socket (gw/io/l2.h). Receiving stays on an ordinary UDP
- * socket bound to VTEP:port (recvmmsg), which keeps the kernel's demultiplexing and lets UDP GRO
- * batch later.
+ * IP/UDP header itself (prebuilt, see vxlan/vxlan.h) and the driver sends it through
+ * a raw socket with IP_HDRINCL (IPV6_HDRINCL); the kernel only routes it and resolves the underlay
+ * next hop. Once the kernel knows a peer's next hop, the driver builds the Ethernet header too and
+ * sends the frame on an AF_PACKET socket (gw/io/l2.h). Receiving stays on an ordinary UDP socket
+ * per family bound to VTEP:port (recvmmsg), which keeps the kernel's demultiplexing and lets UDP
+ * GRO batch later.
  */
 #ifndef GW_IO_H
 #define GW_IO_H

@@ -46,7 +46,8 @@ struct gw_rxb {
 	uint8_t pre_buf[GW_RXB_MSGS][GW_RXB_PRE];
 	union {
 		struct cmsghdr align;
-		uint8_t buf[64]; /* a UDP_GRO int, or a PACKET_AUXDATA */
+		uint8_t
+		    buf[64]; /* a UDP_GRO int and an IP_TOS / IPV6_TCLASS, or a PACKET_AUXDATA */
 	} ctl[GW_RXB_MSGS];
 };
 

@@ -2,7 +2,7 @@
  * gw/io/l2.h - the underlay's direct Ethernet transmit: which netdev and which next-hop
  * MAC a remote VTEP is reached by, learned from the kernel's own tables.
  *
- * Why: an outer packet sent on the raw IPv4 socket costs the kernel a route lookup, the
+ * Why: an outer packet sent on a raw IP socket costs the kernel a route lookup, the
  * netfilter output hooks and the neighbour output for every packet, most of the
  * daemon's core under load. The answer to "where does VTEP x go" changes rarely, so it
  * is asked once per peer (rtnetlink RTM_GETROUTE, then RTM_GETNEIGH for the next hop)
@@ -10,7 +10,8 @@
  * handed to the netdev through an AF_PACKET socket (PACKET_QDISC_BYPASS), as a
  * user-space router owning its port would. Whatever the cache cannot answer (no route,
  * not an Ethernet netdev, neighbour not resolved yet, table full) goes through the raw
- * socket as before, which also lets the kernel resolve the neighbour with ARP.
+ * socket as before, which also lets the kernel resolve the neighbour (ARP, ND). Peers of
+ * both families share the cache and its budget.
  */
 #ifndef GW_IO_L2_H
 #define GW_IO_L2_H

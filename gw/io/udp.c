@@ -1,17 +1,19 @@
 /*
- * gw/io/udp.c - the VXLAN underlay driver (see gw/io/io.h for why: UDP in, raw IPv4 out).
+ * gw/io/udp.c - the VXLAN underlay driver (see gw/io/io.h for why: UDP in, raw IP out).
  *
- * Receive: one UDP socket bound to VTEP:port, plus one per joined flood group bound to
- * GROUP:port. Binding each to its own address (not INADDR_ANY) lets the kernel's socket
- * lookup tell them apart, so the destination of a datagram is known from the socket it
- * arrived on and no IP_PKTINFO control message is needed.
+ * Receive: a UDP socket per family bound to VTEP:port ([VTEP6]:port), plus one per joined
+ * flood group bound to GROUP:port. Binding each to its own address (not the wildcard) lets
+ * the kernel's socket lookup tell them apart, so the destination of a datagram is known
+ * from the socket it arrived on and no IP_PKTINFO control message is needed; the outer
+ * TOS / traffic class comes as a control message with every datagram.
  *
- * Send: the pipeline wrote the whole outer header. A packet to a unicast VTEP whose next
- * hop the cache of gw/io/l2.h knows gets an Ethernet header in its headroom and goes
- * straight to the netdev on an AF_PACKET socket; any other one (a flood group, a peer
- * being resolved) goes on one IPPROTO_RAW socket (IP_HDRINCL implied), where the kernel
- * routes it, resolves the underlay next hop and transmits. Both put the same IPv4 packet
- * on the wire: the kernel leaves a raw DF packet's ID 0 and its checksum as we wrote it.
+ * Send: the pipeline wrote the whole outer header, IPv4 or IPv6 (its version nibble says
+ * which). A packet to a unicast VTEP whose next hop the cache of gw/io/l2.h knows gets an
+ * Ethernet header in its headroom and goes straight to the netdev on an AF_PACKET socket;
+ * any other one (a flood group, a peer being resolved) goes on its family's IPPROTO_RAW
+ * socket (IP_HDRINCL / IPV6_HDRINCL implied), where the kernel routes it, resolves the
+ * underlay next hop and transmits. Both put the same packet on the wire: the kernel leaves
+ * a raw DF packet's ID 0 and its checksum as we wrote it, and an IPv6 one as it is.
  */
 #include "gw/gso.h"
 #include "gw/io/io.h"
