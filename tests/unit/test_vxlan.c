@@ -1085,6 +1085,63 @@ static void test_mac_static(void)
 	bd_table_destroy(t);
 }
 
+/* IPv6 VTEP names (vxlan/vtep.h) beside IPv4 addresses: peers, groups, learning. */
+static void test_peers_ipv6_names(void)
+{
+	struct bd_table *t = bd_table_create(64);
+	bd_add(t, 10);
+	bd_add(t, 30);
+	uint32_t bdx10 = bd_index(t, 10), bdx30 = bd_index(t, 30);
+	const uint32_t v6a = VX_VTEP6_FIRST, v6b = VX_VTEP6_FIRST + 7, v6last = VX_VTEP6_LAST;
+	/* flood peers of both families in one bridge domain */
+	CU_ASSERT_EQUAL(bd_flood_peer_add(t, 10, v6a), BD_OK);
+	CU_ASSERT_EQUAL(bd_flood_peer_add(t, 10, v6last), BD_OK);
+	CU_ASSERT_EQUAL(bd_flood_peer_add(t, 10, IP4(192, 0, 2, 11)), BD_OK);
+	CU_ASSERT_EQUAL(bd_flood_peer_add(t, 10, v6a), BD_E_EXISTS);
+	CU_ASSERT_EQUAL(bd_flood_peer_add(t, 10, VX_VTEP6_UNKNOWN), BD_E_INVAL);
+	CU_ASSERT_EQUAL(bd_flood_peer_add(t, 10, VX_GROUP6_FIRST), BD_E_INVAL);
+	CU_ASSERT_EQUAL(bd_flood_peer_add(t, 10, VX_VTEP6_FIRST - 1), BD_E_INVAL);
+	CU_ASSERT_TRUE(bd_peer_accept(t, bdx10, v6a, 0));
+	CU_ASSERT_FALSE(bd_peer_accept(t, bdx10, v6b, 0));
+	CU_ASSERT_FALSE(bd_peer_accept(t, bdx10, VX_VTEP6_UNKNOWN, 0));
+	CU_ASSERT_EQUAL(bd_flood_peer_del(t, 10, v6last), BD_OK);
+	struct bd_info bi;
+	bd_get(t, 10, &bi);
+	CU_ASSERT_EQUAL_FATAL(bi.n_flood_peers, 2);
+	CU_ASSERT_EQUAL(bi.flood_peers[0], IP4(192, 0, 2, 11));
+	CU_ASSERT_EQUAL(bi.flood_peers[1], v6a);
+
+	/* flood groups: IPv6 group names, not VTEP names */
+	CU_ASSERT_EQUAL(bd_set_flood_group(t, 30, v6a), BD_E_INVAL);
+	CU_ASSERT_EQUAL(bd_set_flood_group(t, 30, VX_VTEP6_UNKNOWN), BD_E_INVAL);
+	CU_ASSERT_EQUAL(bd_set_flood_group(t, 30, VX_GROUP6_FIRST), BD_OK);
+	CU_ASSERT_EQUAL(bd_flood_group(t, bdx30), VX_GROUP6_FIRST);
+	CU_ASSERT_EQUAL(bd_set_flood_group(t, 30, VX_GROUP6_LAST), BD_OK);
+	CU_ASSERT_EQUAL(bd_set_flood_group(t, 30, 0xffffffffu), BD_E_INVAL);
+	/* learned from it: IPv6 names and IPv4 addresses, never the unknown sender */
+	CU_ASSERT_TRUE(bd_peer_accept(t, bdx30, v6b, 1000));
+	CU_ASSERT_TRUE(bd_peer_accept(t, bdx30, IP4(192, 0, 2, 21), 1000));
+	CU_ASSERT_FALSE(bd_peer_accept(t, bdx30, VX_VTEP6_UNKNOWN, 1000));
+	CU_ASSERT_FALSE(bd_peer_accept(t, bdx30, VX_GROUP6_FIRST, 1000));
+	bd_get(t, 30, &bi);
+	CU_ASSERT_EQUAL(bi.n_learned_peers, 2);
+	/* an IPv4 group after an IPv6 one forgets what was learned */
+	CU_ASSERT_EQUAL(bd_set_flood_group(t, 30, IP4(239, 1, 1, 70)), BD_OK);
+	bd_get(t, 30, &bi);
+	CU_ASSERT_EQUAL(bi.n_learned_peers, 0);
+
+	/* static MACs behind an IPv6 VTEP; learning behind one */
+	uint32_t v;
+	CU_ASSERT_EQUAL(bd_mac_static_add(t, 10, MAC_A, v6a), BD_OK);
+	CU_ASSERT_EQUAL(bd_mac_static_add(t, 10, MAC_B, VX_VTEP6_UNKNOWN), BD_E_INVAL);
+	CU_ASSERT_EQUAL(bd_mac_static_add(t, 10, MAC_B, VX_GROUP6_FIRST), BD_E_INVAL);
+	CU_ASSERT_TRUE(bd_mac_lookup(t, bdx10, MAC_A, &v));
+	CU_ASSERT_EQUAL(v, v6a);
+	CU_ASSERT_EQUAL(bd_mac_learn(t, bdx10, MAC_C, v6b, 0), BD_MAC_NEW);
+	CU_ASSERT_EQUAL(bd_mac_learn(t, bdx10, MAC_C, IP4(192, 0, 2, 11), 0), BD_MAC_MOVED);
+	bd_table_destroy(t);
+}
+
 static void mac_n(uint8_t *m, uint32_t n)
 {
 	mac_set(m, 0x020000000000ull | n);
@@ -2279,6 +2336,7 @@ static CU_TestInfo peer_tests[] = {
     {"accept: flood list", test_peer_accept_list},
     {"accept: flood group", test_peer_accept_group},
     {"learned peers age", test_learned_peers_age},
+    {"IPv6 VTEP and group names", test_peers_ipv6_names},
     {"walk", test_peer_walk},
     CU_TEST_INFO_NULL,
 };
