@@ -121,7 +121,7 @@ struct vx_vteps *vx_vteps_create(uint32_t capacity)
 	t->entry = calloc(capacity, sizeof(*t->entry));
 	t->free_stack = malloc(capacity * sizeof(*t->free_stack));
 	bool ok =
-	    index_alloc(&t->by_addr, capacity, false) & index_alloc(&t->by_name, capacity, true);
+	    index_alloc(&t->by_addr, capacity, false) && index_alloc(&t->by_name, capacity, true);
 	if (!t->entry || !t->free_stack || !ok) {
 		vx_vteps_destroy(t);
 		return NULL;
