@@ -213,7 +213,8 @@ void gw_debug_learn(struct gw *gw, const struct gw_pkt *p, const uint8_t *mac, u
 	if (r != BD_MAC_NEW && r != BD_MAC_MOVED)
 		return;
 	const char *where = bd_dest_is_port(dest) ? "on port" : "behind VTEP";
-	const char *name = bd_dest_is_port(dest) ? gw->ifs[dest].name : vx_vtep_fmt(gw->vteps, dest, v);
+	const char *name =
+	    bd_dest_is_port(dest) ? gw->ifs[dest].name : vx_vtep_fmt(gw->vteps, dest, v);
 	gw_debug_log(gw, "vxlan: bridge-domain %u: %s %s %s %s", bd_id(gw->bd, p->bdx),
 	             r == BD_MAC_NEW ? "learned" : "moved", net_mac_fmt(mac, m), where, name);
 }

@@ -4,8 +4,8 @@
  * Layout: the named addresses sit in a dense entry array (free slots on a stack), and two
  * open-addressing indexes with linear probing point into it, one hashed by address, one by
  * name; each is at most half full, and deletion is by backward shift (no tombstones), as
- * in vxlan/bd.c. A clone copies the arrays whole: it is built only when the generation
- * moved, and its readers need nothing but the two lookups.
+ * in vxlan/bd.c. A clone holds the names alone, in arrays sized for them: its readers
+ * need nothing but the two lookups.
  */
 #include "vxlan/vtep.h"
 
@@ -264,28 +264,28 @@ size_t vx_vteps_sweep(struct vx_vteps *t)
 
 /* ---- copies and text ---- */
 
-static void *dup_array(const void *src, size_t n, size_t size)
-{
-	void *p = malloc(n * size);
-	if (p)
-		memcpy(p, src, n * size);
-	return p;
-}
-
+/*
+ * A copy sized for what t holds (a few names, usually, in a table made for 65,536): the
+ * workers' snapshot copies it at every rebuild, so it stays small. Immutable: its free
+ * list is not kept.
+ */
 struct vx_vteps *vx_vteps_clone(const struct vx_vteps *t)
 {
-	struct vx_vteps *c = malloc(sizeof(*c));
+	struct vx_vteps *c = vx_vteps_create(t->n ? t->n : 1);
 	if (!c)
 		return NULL;
-	*c = *t;
-	c->entry = dup_array(t->entry, t->capacity, sizeof(*t->entry));
-	c->free_stack = dup_array(t->free_stack, t->capacity, sizeof(*t->free_stack));
-	c->by_addr.slot = dup_array(t->by_addr.slot, t->by_addr.mask + 1u, sizeof(uint32_t));
-	c->by_name.slot = dup_array(t->by_name.slot, t->by_name.mask + 1u, sizeof(uint32_t));
-	if (!c->entry || !c->free_stack || !c->by_addr.slot || !c->by_name.slot) {
-		vx_vteps_destroy(c);
-		return NULL;
+	for (uint32_t e = 0; e < t->capacity && c->n < t->n; e++) {
+		if (!t->entry[e].name)
+			continue;
+		uint32_t ce = c->n++;
+		c->entry[ce] = t->entry[e];
+		index_insert(c, &c->by_addr, ce);
+		index_insert(c, &c->by_name, ce);
 	}
+	c->next_unicast = t->next_unicast;
+	c->next_group = t->next_group;
+	c->epoch = t->epoch;
+	c->generation = t->generation;
 	return c;
 }
 

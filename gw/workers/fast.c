@@ -422,8 +422,8 @@ struct fast_out {
 	uint64_t mac_key, mac_hash;
 	uint32_t vtep;
 	const struct in6_addr *dst6; /* an IPv6 VTEP's address (in the names' copy) */
-	struct acl_cls *acl[2]; /* the lists that permitted it, [enum acl_dir] (NULL: none) */
-	uint32_t acl_i[2];      /* and their entries, counted on commit */
+	struct acl_cls *acl[2];      /* the lists that permitted it, [enum acl_dir] (NULL: none) */
+	uint32_t acl_i[2];           /* and their entries, counted on commit */
 };
 
 /* The egress can be reached from here: a BDIF whose bridge domain has a VNI, or an uplink

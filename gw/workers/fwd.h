@@ -108,9 +108,9 @@ struct gw_fwd_cfg {
 	uint32_t vtep6; /* the IPv6 VTEP's name, 0: none */
 	uint16_t udp_port;
 	bool vxlan_strict;
-	int dscp;                  /* `vxlan dscp` */
-	struct vx_vteps *vteps;    /* a copy of the IPv6 VTEP names (NULL: none named) */
-	uint64_t vteps_gen;        /* vx_vteps_generation of what it copies */
+	int dscp;                            /* `vxlan dscp` */
+	struct vx_vteps *vteps;              /* a copy of the IPv6 VTEP names (NULL: none named) */
+	uint64_t vteps_gen;                  /* vx_vteps_generation of what it copies */
 	struct gw_fwd_fib *fib[GW_VRF_MAX];  /* NULL: no such VRF */
 	struct gw_fwd_fib *fib6[GW_VRF_MAX]; /* its IPv6 FIB; NULL: none */
 	struct gw_fwd_if ifs[GW_IF_MAX + 1];

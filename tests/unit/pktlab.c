@@ -157,8 +157,8 @@ unsigned lab_arp_frame(uint8_t *buf, uint16_t op, const uint8_t *eth_dst, const 
 }
 
 /* A datagram's payload as the driver hands it over, outer fields set. */
-static struct gw_pkt *underlay_pkt(struct lab *lab, uint32_t vtep, uint32_t outer_dst,
-                                   uint8_t tos, const uint8_t *payload, unsigned len)
+static struct gw_pkt *underlay_pkt(struct lab *lab, uint32_t vtep, uint32_t outer_dst, uint8_t tos,
+                                   const uint8_t *payload, unsigned len)
 {
 	struct gw_pkt *p = gw_pkt_alloc(gw_pool(lab->gw));
 	if (!p)
@@ -190,7 +190,8 @@ void lab_from_vtep_tos(struct lab *lab, uint32_t vtep, uint32_t vni, uint8_t tos
 {
 	uint8_t buf[GW_PKT_DATA];
 	uint32_t dst = vx_vtep_is6(vtep) ? gw_vtep6_name(lab->gw) : LAB_VTEP;
-	struct gw_pkt *p = underlay_pkt(lab, vtep, dst, tos, buf, vxlan_payload(buf, vni, frame, len));
+	struct gw_pkt *p =
+	    underlay_pkt(lab, vtep, dst, tos, buf, vxlan_payload(buf, vni, frame, len));
 	gw_input_underlay(lab->gw, &p, 1);
 }
 
