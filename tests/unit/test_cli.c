@@ -551,6 +551,24 @@ static void test_l2_session(void)
 	cli_sess_free(s);
 }
 
+/* An IPv6 underlay beside the IPv4 one, typed into a session. */
+static const char *const underlay6_setup[] = {
+    "enable",
+    "configure terminal",
+    "vxlan source 192.0.2.1",
+    "vxlan source 2001:db8::1",
+    "vxlan dscp inherit",
+    "vxlan udp6-zero-checksum rx",
+    "bridge-domain 80",
+    "vni 8080",
+    "flood-peer 192.0.2.11",
+    "flood-peer 2001:db8::12",
+    "bridge-domain 81",
+    "vni 8181",
+    "flood-group ff05::1:70",
+    "mac-address-table static 02:00:00:00:80:02 bridge-domain 80 peer 2001:db8::12",
+};
+
 /* The IPv6 underlay through a session: the lines commit, refused ones name the word and
  * change nothing, and the show commands print IPv6 VTEPs and groups as IPv6 text. */
 static void test_underlay6_session(void)
@@ -558,23 +576,7 @@ static void test_underlay6_session(void)
 	struct cli_sess *s = cli_sess_new(&ENV, false);
 	struct cli_out o;
 	cli_out_init(&o);
-	const char *const setup[] = {
-	    "enable",
-	    "configure terminal",
-	    "vxlan source 192.0.2.1",
-	    "vxlan source 2001:db8::1",
-	    "vxlan dscp inherit",
-	    "vxlan udp6-zero-checksum rx",
-	    "bridge-domain 80",
-	    "vni 8080",
-	    "flood-peer 192.0.2.11",
-	    "flood-peer 2001:db8::12",
-	    "bridge-domain 81",
-	    "vni 8181",
-	    "flood-group ff05::1:70",
-	    "mac-address-table static 02:00:00:00:80:02 bridge-domain 80 peer 2001:db8::12",
-	};
-	run_all(s, setup, sizeof(setup) / sizeof(setup[0]));
+	run_all(s, underlay6_setup, sizeof(underlay6_setup) / sizeof(underlay6_setup[0]));
 	int before = commits;
 	static const char *const refused[][2] = {
 	    {"vxlan source fe80::1", "fe80::1 is link-local"},
