@@ -154,7 +154,7 @@ static void per_object(struct gw *gw, struct cli_out *o)
 	       "MAC addresses in the bridge domain's table, static included.");
 	bd_walk(gw_bd(gw), bd_macs_sample, &macs);
 	for (enum which k = 0; k < WHICH_MAX; k++) {
-		struct walk w = {.o = o, .name = name, .w = k};
+		struct walk w = {.o = o, .gw = gw, .name = name, .w = k};
 		snprintf(name, sizeof(name), "vxgw_peer_%s", which_names[k].suffix);
 		snprintf(help, sizeof(help),
 		         "%s over VXLAN, by VTEP peer " VXLAN_NOTE "; peer=\"other\": peers beyond "
