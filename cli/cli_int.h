@@ -110,6 +110,8 @@ const char *cli_hostname(const struct cli_sess *s);
 uint32_t cli_u32(const char *w);
 uint32_t cli_ip(const char *w);
 struct in6_addr cli_ip6(const char *w);
+/* Is a word that matched (A.B.C.D|X:X::X) the IPv6 one? */
+bool cli_word_is_ip6(const char *w);
 /* A show command's machine-readable form: the line ends in `json` (after `show WHAT`). */
 bool cli_json(const struct cli_args *a);
 

@@ -180,6 +180,11 @@ struct in6_addr cli_ip6(const char *w)
 	return a;
 }
 
+bool cli_word_is_ip6(const char *w)
+{
+	return strchr(w, ':') != NULL;
+}
+
 bool cli_json(const struct cli_args *a)
 {
 	return a->argc > 2 && !strcmp(a->argv[a->argc - 1], "json");
@@ -223,14 +228,19 @@ static enum wmatch match_tok(const struct tok *t, const char *w, const struct to
 	if (t->kind != T_ALT)
 		return match_value(t, w);
 	enum wmatch best = W_NONE;
+	int bad = 0;
 	for (int i = 0; i < t->nalt; i++) {
 		const struct tok *sub;
 		enum wmatch m = match_tok(&t->alt[i], w, &sub);
+		bad += m == W_BAD;
 		if (m > best) {
 			best = m;
 			*which = sub;
 		}
 	}
+	/* a value fitting none of several placeholders: the error names them all */
+	if (best == W_BAD && bad > 1)
+		*which = t;
 	return best;
 }
 

@@ -178,19 +178,81 @@ static const struct cli_cmd hostname_cmd = {
     .fn = cmd_hostname,
 };
 
+/* `no vxlan source [ADDRESS]`: an address given must be the source of its family. */
+static int vxlan_source_del(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+{
+	char err[GW_CFG_ERRLEN];
+	if (!a->nval) { /* both families; neither setter can refuse none */
+		gw_cfg_set_vtep6(s->cand, NULL, err);
+		return cfg_result(gw_cfg_set_vtep(s->cand, 0, err), err, out);
+	}
+	if (cli_word_is_ip6(a->val[0])) {
+		struct in6_addr src = cli_ip6(a->val[0]);
+		if (!net_ip6_eq(&src, &s->cand->vtep6))
+			return cli_err(out, "%s is not the vxlan source", a->val[0]);
+		return cfg_result(gw_cfg_set_vtep6(s->cand, NULL, err), err, out);
+	}
+	if (cli_ip(a->val[0]) != s->cand->vtep)
+		return cli_err(out, "%s is not the vxlan source", a->val[0]);
+	return cfg_result(gw_cfg_set_vtep(s->cand, 0, err), err, out);
+}
+
 static int cmd_vxlan_source(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
 	char err[GW_CFG_ERRLEN];
-	return cfg_result(gw_cfg_set_vtep(s->cand, a->neg ? 0 : cli_ip(a->val[0]), err), err, out);
+	if (a->neg)
+		return vxlan_source_del(s, a, out);
+	if (cli_word_is_ip6(a->val[0])) {
+		struct in6_addr src = cli_ip6(a->val[0]);
+		return cfg_result(gw_cfg_set_vtep6(s->cand, &src, err), err, out);
+	}
+	return cfg_result(gw_cfg_set_vtep(s->cand, cli_ip(a->val[0]), err), err, out);
 }
 
 static const struct cli_cmd vxlan_source_cmd = {
-    .syntax = "vxlan source A.B.C.D",
-    .no_syntax = "vxlan source [A.B.C.D]",
-    .help = "VXLAN underlay|Local VTEP address|Address of this host",
+    .syntax = "vxlan source (A.B.C.D|X:X::X)",
+    .no_syntax = "vxlan source [(A.B.C.D|X:X::X)]",
+    .help = "VXLAN underlay|Local VTEP address (one of each family)|Address of this host "
+            "(no without one: both)",
     .modes = CONFIG,
     .flags = CFG,
     .fn = cmd_vxlan_source,
+};
+
+static int cmd_vxlan_dscp(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+{
+	char err[GW_CFG_ERRLEN];
+	int dscp = 0;
+	if (!a->neg)
+		dscp = !strcmp(a->val[0], "inherit") ? VX_DSCP_INHERIT : (int)cli_u32(a->val[0]);
+	return cfg_result(gw_cfg_set_vx_dscp(s->cand, dscp, err), err, out);
+}
+
+static const struct cli_cmd vxlan_dscp_cmd = {
+    .syntax = "vxlan dscp (inherit|<%u-%u>)",
+    .no_syntax = "vxlan dscp [(inherit|<%u-%u>)]",
+    .help = "VXLAN underlay|Outer DSCP (ECN always follows the inner packet, RFC 6040)|inherit: "
+            "the inner packet's, or a fixed value (default 0)",
+    .range = {{0, VX_DSCP_MAX}},
+    .modes = CONFIG,
+    .flags = CFG,
+    .fn = cmd_vxlan_dscp,
+};
+
+static int cmd_vxlan_udp6_zero(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+{
+	char err[GW_CFG_ERRLEN];
+	enum gw_cfg_udp6_dir dir = !strcmp(a->val[0], "rx") ? GW_CFG_UDP6_RX : GW_CFG_UDP6_TX;
+	return cfg_result(gw_cfg_set_udp6_zero_csum(s->cand, dir, !a->neg, err), err, out);
+}
+
+static const struct cli_cmd vxlan_udp6_zero_cmd = {
+    .syntax = "vxlan udp6-zero-checksum (rx|tx)",
+    .help = "VXLAN underlay|IPv6 outer UDP checksum 0 (RFC 6935/6936; default: computed and "
+            "required)|rx: accept it, tx: send it",
+    .modes = CONFIG,
+    .flags = CFG,
+    .fn = cmd_vxlan_udp6_zero,
 };
 
 static int cmd_vxlan_port(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
@@ -485,16 +547,21 @@ static int cmd_mac_static(struct cli_sess *s, const struct cli_args *a, struct c
 	char err[GW_CFG_ERRLEN];
 	uint8_t mac[6];
 	net_mac_parse(a->val[0], mac);
+	uint32_t bd = cli_u32(a->val[1]);
+	if (a->nval > 2 && cli_word_is_ip6(a->val[2])) {
+		struct in6_addr vtep = cli_ip6(a->val[2]);
+		return cfg_result(gw_cfg_mac6(s->cand, mac, bd, &vtep, !a->neg, err), err, out);
+	}
 	uint32_t vtep = a->nval > 2 ? cli_ip(a->val[2]) : 0;
-	return cfg_result(gw_cfg_mac(s->cand, mac, cli_u32(a->val[1]), vtep, !a->neg, err), err,
-	                  out);
+	return cfg_result(gw_cfg_mac(s->cand, mac, bd, vtep, !a->neg, err), err, out);
 }
 
 static const struct cli_cmd mac_static_cmd = {
-    .syntax = "mac-address-table static H:H:H:H:H:H bridge-domain <%u-%u> peer A.B.C.D",
-    .no_syntax = "mac-address-table static H:H:H:H:H:H bridge-domain <%u-%u> [peer] [A.B.C.D]",
+    .syntax = "mac-address-table static H:H:H:H:H:H bridge-domain <%u-%u> peer (A.B.C.D|X:X::X)",
+    .no_syntax = "mac-address-table static H:H:H:H:H:H bridge-domain <%u-%u> [peer] "
+                 "[(A.B.C.D|X:X::X)]",
     .help = "MAC table|Static entry|MAC address|In bridge domain|Bridge-domain id|Behind VTEP|VTEP "
-            "address",
+            "address (IPv4 or IPv6)",
     .range = {{1, BD_ID_MAX}},
     .modes = CONFIG,
     .flags = CFG,
@@ -544,13 +611,18 @@ static const struct cli_cmd vni_cmd = {
 static int cmd_flood_peer(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
 	char err[GW_CFG_ERRLEN];
+	if (cli_word_is_ip6(a->val[0])) {
+		struct in6_addr vtep = cli_ip6(a->val[0]);
+		return cfg_result(gw_cfg_bd_peer6(s->cand, s->bd_id, &vtep, !a->neg, err), err,
+		                  out);
+	}
 	return cfg_result(gw_cfg_bd_peer(s->cand, s->bd_id, cli_ip(a->val[0]), !a->neg, err), err,
 	                  out);
 }
 
 static const struct cli_cmd flood_peer_cmd = {
-    .syntax = "flood-peer A.B.C.D",
-    .help = "Head-end replication peer (and allowed VTEP)|VTEP address",
+    .syntax = "flood-peer (A.B.C.D|X:X::X)",
+    .help = "Head-end replication peer (and allowed VTEP)|VTEP address (IPv4 or IPv6)",
     .modes = BD,
     .flags = CFG,
     .fn = cmd_flood_peer,
@@ -559,14 +631,19 @@ static const struct cli_cmd flood_peer_cmd = {
 static int cmd_flood_group(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
 	char err[GW_CFG_ERRLEN];
+	if (!a->neg && cli_word_is_ip6(a->val[0])) {
+		struct in6_addr g = cli_ip6(a->val[0]);
+		return cfg_result(gw_cfg_bd_set_group6(s->cand, s->bd_id, &g, err), err, out);
+	}
 	uint32_t g = a->neg ? 0 : cli_ip(a->val[0]);
 	return cfg_result(gw_cfg_bd_set_group(s->cand, s->bd_id, g, err), err, out);
 }
 
 static const struct cli_cmd flood_group_cmd = {
-    .syntax = "flood-group A.B.C.D",
-    .no_syntax = "flood-group [A.B.C.D]",
-    .help = "Underlay multicast group for BUM traffic|Group address",
+    .syntax = "flood-group (A.B.C.D|X:X::X)",
+    .no_syntax = "flood-group [(A.B.C.D|X:X::X)]",
+    .help = "Underlay multicast group for BUM traffic|Group address (IPv4, or IPv6 of scope "
+            "admin-local or wider)",
     .modes = BD,
     .flags = CFG,
     .fn = cmd_flood_group,
@@ -1038,6 +1115,8 @@ const struct cli_cmd *const cli_config_cmds[] = {
     &hostname_cmd,
     &vxlan_source_cmd,
     &vxlan_port_cmd,
+    &vxlan_dscp_cmd,
+    &vxlan_udp6_zero_cmd,
     &anycast_mac_cmd,
     &bridge_domain_cmd,
     &if_bdif_cmd,

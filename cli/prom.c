@@ -13,6 +13,7 @@
 #include "cli/metrics.h"
 #include "common/net.h"
 #include "gw/stats.h"
+#include "vxlan/vtep.h"
 
 void cli_prom_label(struct cli_out *o, const char *v)
 {
@@ -116,9 +117,10 @@ static int bd_macs_sample(const struct bd_info *b, void *arg)
 static int peer_sample(const struct gw_peer_stats *p, void *arg)
 {
 	struct walk *w = arg;
-	char ip[NET_IP_STRLEN];
+	char ip[VX_VTEP_STRLEN];
 	cli_printf(w->o, "%s{peer=\"%s\"} %llu\n", w->name,
-	           p->vtep ? net_ip_fmt(p->vtep, ip) : "other", pick(&p->cnt, w->w));
+	           p->vtep ? vx_vtep_fmt(gw_vteps(w->gw), p->vtep, ip) : "other",
+	           pick(&p->cnt, w->w));
 	return 0;
 }
 
@@ -152,7 +154,7 @@ static void per_object(struct gw *gw, struct cli_out *o)
 	       "MAC addresses in the bridge domain's table, static included.");
 	bd_walk(gw_bd(gw), bd_macs_sample, &macs);
 	for (enum which k = 0; k < WHICH_MAX; k++) {
-		struct walk w = {.o = o, .name = name, .w = k};
+		struct walk w = {.o = o, .gw = gw, .name = name, .w = k};
 		snprintf(name, sizeof(name), "vxgw_peer_%s", which_names[k].suffix);
 		snprintf(help, sizeof(help),
 		         "%s over VXLAN, by VTEP peer " VXLAN_NOTE "; peer=\"other\": peers beyond "

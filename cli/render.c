@@ -16,14 +16,18 @@
 
 static void render_bd(const struct gw_cfg_bd *b, struct cli_out *o)
 {
-	char ip[NET_IP_STRLEN];
+	char ip[NET_IP6_STRLEN];
 	cli_printf(o, "bridge-domain %u\n", b->id);
 	if (b->vni)
 		cli_printf(o, " vni %u\n", b->vni);
 	for (uint32_t k = 0; k < b->n_peers; k++)
 		cli_printf(o, " flood-peer %s\n", net_ip_fmt(b->peers[k], ip));
+	for (uint32_t k = 0; k < b->n_peers6; k++)
+		cli_printf(o, " flood-peer %s\n", net_ip6_fmt(&b->peers6[k], ip));
 	if (b->flood_group)
 		cli_printf(o, " flood-group %s\n", net_ip_fmt(b->flood_group, ip));
+	if (!net_ip6_is_zero(&b->flood_group6))
+		cli_printf(o, " flood-group %s\n", net_ip6_fmt(&b->flood_group6, ip));
 	if (b->mac_aging != BD_MAC_AGING_DEFAULT)
 		cli_printf(o, " mac-aging %u\n", b->mac_aging);
 	if (b->mac_limit != BD_MAC_LIMIT_DEFAULT)
@@ -164,6 +168,8 @@ static void render_statics(const struct gw_cfg *c, struct cli_out *o)
 		           net_mac_fmt(m->mac, mac), m->bd_id);
 		if (m->ifname[0])
 			cli_printf(o, "interface %s\n", m->ifname);
+		else if (!net_ip6_is_zero(&m->vtep6))
+			cli_printf(o, "peer %s\n", net_ip6_fmt(&m->vtep6, ip6));
 		else
 			cli_printf(o, "peer %s\n", net_ip_fmt(m->vtep, ip));
 	}
@@ -200,19 +206,35 @@ static void render_metrics(const struct gw_cfg *c, struct cli_out *o)
 		cli_printf(o, "!\n");
 }
 
+/* vxlan ...: the VTEP addresses, the port, the outer DSCP, the IPv6 checksum opt-ins. */
+static void render_underlay(const struct gw_cfg *c, struct cli_out *o)
+{
+	char ip[NET_IP6_STRLEN];
+	if (c->vtep)
+		cli_printf(o, "vxlan source %s\n", net_ip_fmt(c->vtep, ip));
+	if (!net_ip6_is_zero(&c->vtep6))
+		cli_printf(o, "vxlan source %s\n", net_ip6_fmt(&c->vtep6, ip));
+	if (c->udp_port != VX_UDP_PORT)
+		cli_printf(o, "vxlan udp-port %u\n", c->udp_port);
+	if (c->vx_dscp == VX_DSCP_INHERIT)
+		cli_printf(o, "vxlan dscp inherit\n");
+	else if (c->vx_dscp)
+		cli_printf(o, "vxlan dscp %d\n", c->vx_dscp);
+	if (c->udp6_zero_csum_rx)
+		cli_printf(o, "vxlan udp6-zero-checksum rx\n");
+	if (c->udp6_zero_csum_tx)
+		cli_printf(o, "vxlan udp6-zero-checksum tx\n");
+}
+
 void cli_render_config(const struct gw_cfg *c, struct cli_out *o)
 {
-	char ip[NET_IP_STRLEN];
 	if (strcmp(c->hostname, GW_CFG_HOSTNAME_DEFAULT))
 		cli_printf(o, "hostname %s\n", c->hostname);
 	if (c->enable_secret[0])
 		cli_printf(o, "enable secret %s\n", c->enable_secret);
 	for (size_t i = 0; i < c->users.n; i++)
 		cli_printf(o, "username %s secret %s\n", c->users.v[i].name, c->users.v[i].hash);
-	if (c->vtep)
-		cli_printf(o, "vxlan source %s\n", net_ip_fmt(c->vtep, ip));
-	if (c->udp_port != VX_UDP_PORT)
-		cli_printf(o, "vxlan udp-port %u\n", c->udp_port);
+	render_underlay(c, o);
 	if (c->anycast_mac_set) {
 		char mac[NET_MAC_STRLEN];
 		cli_printf(o, "fabric anycast-gateway-mac %s\n", net_mac_fmt(c->anycast_mac, mac));

@@ -18,6 +18,8 @@
 #include "gw/stats.h"
 #include "gw/workers/worker.h"
 #include "vxlan/bd.h"
+#include "vxlan/vtep.h"
+#include "vxlan/vxlan.h"
 
 #ifndef VXGW_VERSION
 #define VXGW_VERSION "0.0.0"
@@ -35,6 +37,12 @@ struct show_ctx {
 	bool all;
 	const char *only;
 };
+
+/* A VTEP or group of either family as text (its 32-bit name: vxlan/vtep.h). */
+static const char *vtep_str(struct gw *gw, uint32_t name, char buf[VX_VTEP_STRLEN])
+{
+	return vx_vtep_fmt(gw_vteps(gw), name, buf);
+}
 
 static const char *ifname(struct gw *gw, uint16_t ifx, char buf[GW_IF_NAMELEN])
 {
@@ -246,14 +254,14 @@ static int mac_line(const struct bd_mac_info *m, void *arg)
 {
 	struct show_ctx *c = arg;
 	char mac[NET_MAC_STRLEN],
-	    where[GW_IF_NAMELEN > NET_IP_STRLEN ? GW_IF_NAMELEN : NET_IP_STRLEN];
+	    where[GW_IF_NAMELEN > VX_VTEP_STRLEN ? GW_IF_NAMELEN : VX_VTEP_STRLEN];
 	const char *type = m->is_static ? "static" : "dynamic";
 	unsigned long long age = m->is_static ? 0 : m->age_ms / 1000;
 	net_mac_fmt(m->mac, mac);
 	if (bd_dest_is_port(m->vtep))
 		ifname(c->gw, (uint16_t)m->vtep, where);
 	else
-		net_ip_fmt(m->vtep, where);
+		vtep_str(c->gw, m->vtep, where);
 	if (c->json) {
 		cli_printf(c->out, "%s{\"bridge_domain\":%u,\"mac\":\"%s\",\"type\":\"%s\",",
 		           jsep(c), m->bd_id, mac, type);
@@ -790,16 +798,16 @@ static int bd_counter_line(const struct gw_bd_stats *b, void *arg)
 	return 0;
 }
 
-static const char *peer_name(const struct gw_peer_stats *p, char buf[NET_IP_STRLEN])
+static const char *peer_name(struct gw *gw, const struct gw_peer_stats *p, char buf[VX_VTEP_STRLEN])
 {
-	return p->vtep ? net_ip_fmt(p->vtep, buf) : "other";
+	return p->vtep ? vtep_str(gw, p->vtep, buf) : "other";
 }
 
 static int peer_counter_line(const struct gw_peer_stats *p, void *arg)
 {
 	struct show_ctx *c = arg;
-	char ip[NET_IP_STRLEN];
-	const char *name = peer_name(p, ip);
+	char ip[VX_VTEP_STRLEN];
+	const char *name = peer_name(c->gw, p, ip);
 	if (c->only && strcmp(c->only, name))
 		return 0;
 	if (c->json) {
@@ -851,8 +859,8 @@ static int bd_rate_line(const struct gw_bd_stats *b, void *arg)
 static int peer_rate_line(const struct gw_peer_stats *p, void *arg)
 {
 	struct show_ctx *c = arg;
-	char ip[NET_IP_STRLEN];
-	rate_line(c->out, "peer", peer_name(p, ip), &p->rate);
+	char ip[VX_VTEP_STRLEN];
+	rate_line(c->out, "peer", peer_name(c->gw, p, ip), &p->rate);
 	return 0;
 }
 
@@ -1008,15 +1016,19 @@ static int cmd_show_counters_peer(struct cli_sess *s, const struct cli_args *a, 
 	struct show_ctx c;
 	if (!show_begin(&c, s, a, out))
 		return CLI_R_ERROR;
-	char name[NET_IP_STRLEN];
-	c.only = net_ip_fmt(cli_ip(a->val[0]), name);
+	char name[NET_IP6_STRLEN];
+	struct in6_addr ip6;
+	if (cli_word_is_ip6(a->val[0]) && net_ip6_parse(a->val[0], &ip6))
+		c.only = net_ip6_fmt(&ip6, name);
+	else
+		c.only = net_ip_fmt(cli_ip(a->val[0]), name);
 	return show_counters_one(&c, "peers");
 }
 
 static const struct cli_cmd show_counters_peer_cmd = {
-    .syntax = "show counters peer A.B.C.D [json]",
+    .syntax = "show counters peer (A.B.C.D|X:X::X) [json]",
     .help = "Show running system information|Packet counters|Of one VTEP peer|VTEP "
-            "address|Machine-readable output",
+            "address (IPv4 or IPv6)|Machine-readable output",
     .modes = CLI_MODES_ALL,
     .fn = cmd_show_counters_peer,
 };
@@ -1395,17 +1407,25 @@ static const struct cli_cmd show_ipv6_if_brief_cmd = {
 
 /* ---------------------------------------------------------------- bridge domains, vxlan */
 
-static void bd_json(struct show_ctx *c, const struct bd_info *b)
+/* JSON: a bridge domain's flood group as a string, null without one. */
+static void flood_group_json(struct show_ctx *c, const struct bd_info *b)
 {
-	char ip[NET_IP_STRLEN];
-	cli_printf(c->out, "%s{\"id\":%u,\"vni\":%u,\"flood_group\":", jsep(c), b->id, b->vni);
+	char ip[VX_VTEP_STRLEN];
 	if (b->flood_group)
-		cli_printf(c->out, "\"%s\"", net_ip_fmt(b->flood_group, ip));
+		cli_printf(c->out, "\"%s\"", vtep_str(c->gw, b->flood_group, ip));
 	else
 		cli_printf(c->out, "null");
+}
+
+static void bd_json(struct show_ctx *c, const struct bd_info *b)
+{
+	char ip[VX_VTEP_STRLEN];
+	cli_printf(c->out, "%s{\"id\":%u,\"vni\":%u,\"flood_group\":", jsep(c), b->id, b->vni);
+	flood_group_json(c, b);
 	cli_printf(c->out, ",\"flood_peers\":[");
 	for (uint32_t k = 0; k < b->n_flood_peers; k++)
-		cli_printf(c->out, "%s\"%s\"", k ? "," : "", net_ip_fmt(b->flood_peers[k], ip));
+		cli_printf(c->out, "%s\"%s\"", k ? "," : "",
+		           vtep_str(c->gw, b->flood_peers[k], ip));
 	cli_printf(c->out, "],\"ports\":[");
 	for (uint32_t k = 0; k < b->n_ports; k++) {
 		char name[GW_IF_NAMELEN];
@@ -1425,7 +1445,7 @@ static void bd_json(struct show_ctx *c, const struct bd_info *b)
 static int bd_block(const struct bd_info *b, void *arg)
 {
 	struct show_ctx *c = arg;
-	char ip[NET_IP_STRLEN];
+	char ip[VX_VTEP_STRLEN];
 	if (c->filter && b->id != c->filter)
 		return 0;
 	if (c->json) {
@@ -1438,9 +1458,9 @@ static int bd_block(const struct bd_info *b, void *arg)
 	cli_printf(c->out, "  MACs %u (%u static)\n", b->n_macs, b->n_static_macs);
 	if (b->flood_group)
 		cli_printf(c->out, "  flood group %s, %u learned VTEPs\n",
-		           net_ip_fmt(b->flood_group, ip), b->n_learned_peers);
+		           vtep_str(c->gw, b->flood_group, ip), b->n_learned_peers);
 	for (uint32_t k = 0; k < b->n_flood_peers; k++)
-		cli_printf(c->out, "  flood peer %s\n", net_ip_fmt(b->flood_peers[k], ip));
+		cli_printf(c->out, "  flood peer %s\n", vtep_str(c->gw, b->flood_peers[k], ip));
 	for (uint32_t k = 0; k < b->n_ports; k++) {
 		char name[GW_IF_NAMELEN];
 		cli_printf(c->out, "  port %s\n", ifname(c->gw, b->ports[k], name));
@@ -1467,22 +1487,19 @@ static int show_bridge_domains(struct show_ctx *c)
 static int vni_line(const struct bd_info *b, void *arg)
 {
 	struct show_ctx *c = arg;
-	char ip[NET_IP_STRLEN], mode[40];
+	char ip[VX_VTEP_STRLEN], mode[16 + VX_VTEP_STRLEN];
 	if (!b->vni)
 		return 0;
 	if (c->json) {
 		cli_printf(c->out,
 		           "%s{\"vni\":%u,\"bridge_domain\":%u,\"macs\":%u,\"flood_group\":",
 		           jsep(c), b->vni, b->id, b->n_macs);
-		if (b->flood_group)
-			cli_printf(c->out, "\"%s\"", net_ip_fmt(b->flood_group, ip));
-		else
-			cli_printf(c->out, "null");
+		flood_group_json(c, b);
 		cli_printf(c->out, ",\"flood_peers\":%u}", b->n_flood_peers);
 		return 0;
 	}
 	if (b->flood_group)
-		snprintf(mode, sizeof(mode), "group %s", net_ip_fmt(b->flood_group, ip));
+		snprintf(mode, sizeof(mode), "group %s", vtep_str(c->gw, b->flood_group, ip));
 	else
 		snprintf(mode, sizeof(mode), "%u flood peers", b->n_flood_peers);
 	cli_printf(c->out, "%-10u %-8u %-7u %s\n", b->vni, b->id, b->n_macs, mode);
@@ -1492,10 +1509,10 @@ static int vni_line(const struct bd_info *b, void *arg)
 static int peer_line(const struct bd_peer_info *p, void *arg)
 {
 	struct show_ctx *c = arg;
-	char ip[NET_IP_STRLEN];
+	char ip[VX_VTEP_STRLEN];
 	const char *type = p->learned ? "learned" : "configured";
 	unsigned long long age = p->learned ? p->age_ms / 1000 : 0;
-	net_ip_fmt(p->vtep, ip);
+	vtep_str(c->gw, p->vtep, ip);
 	if (c->json) {
 		cli_printf(c->out,
 		           "%s{\"vtep\":\"%s\",\"bridge_domain\":%u,\"type\":\"%s\",\"age\":%llu}",
@@ -1509,13 +1526,54 @@ static int peer_line(const struct bd_peer_info *p, void *arg)
 	return 0;
 }
 
+/* JSON: the underlay settings after "vtep" and "udp_port": the IPv6 VTEP (null: none), the
+ * outer DSCP ("inherit" or a number), the IPv6 zero-checksum opt-ins. */
+static void vxlan_settings_json(struct show_ctx *c)
+{
+	char ip6[NET_IP6_STRLEN];
+	const struct in6_addr *src6 = gw_vtep6(c->gw);
+	int dscp = gw_vx_dscp(c->gw);
+	cli_printf(c->out, ",\"vtep6\":");
+	if (src6)
+		cli_printf(c->out, "\"%s\"", net_ip6_fmt(src6, ip6));
+	else
+		cli_printf(c->out, "null");
+	if (dscp == VX_DSCP_INHERIT)
+		cli_printf(c->out, ",\"dscp\":\"inherit\"");
+	else
+		cli_printf(c->out, ",\"dscp\":%d", dscp);
+	cli_printf(c->out, ",\"udp6_zero_checksum\":{\"rx\":%s,\"tx\":%s}",
+	           gw_udp6_zero_csum_rx(c->gw) ? "true" : "false",
+	           gw_udp6_zero_csum_tx(c->gw) ? "true" : "false");
+}
+
+/* The text header's second line: IPv6 VTEP, outer DSCP, zero checksums (when on). */
+static void vxlan_settings_text(struct show_ctx *c)
+{
+	char ip6[NET_IP6_STRLEN];
+	const struct in6_addr *src6 = gw_vtep6(c->gw);
+	int dscp = gw_vx_dscp(c->gw);
+	bool rx = gw_udp6_zero_csum_rx(c->gw), tx = gw_udp6_zero_csum_tx(c->gw);
+	cli_printf(c->out, "IPv6 VTEP %s, outer DSCP ", src6 ? net_ip6_fmt(src6, ip6) : "none");
+	if (dscp == VX_DSCP_INHERIT)
+		cli_printf(c->out, "inherit");
+	else
+		cli_printf(c->out, "%d", dscp);
+	cli_printf(c->out, ", IPv6 UDP zero checksum %s\n",
+	           rx && tx ? "rx tx"
+	           : rx     ? "rx"
+	           : tx     ? "tx"
+	                    : "off");
+}
+
 static void show_vxlan(struct show_ctx *c, bool peers)
 {
 	char ip[NET_IP_STRLEN];
 	net_ip_fmt(gw_vtep(c->gw), ip);
 	if (c->json) {
-		cli_printf(c->out, "{\"vtep\":\"%s\",\"udp_port\":%u,\"%s\":[", ip,
-		           gw_udp_port(c->gw), peers ? "peers" : "vnis");
+		cli_printf(c->out, "{\"vtep\":\"%s\",\"udp_port\":%u", ip, gw_udp_port(c->gw));
+		vxlan_settings_json(c);
+		cli_printf(c->out, ",\"%s\":[", peers ? "peers" : "vnis");
 		if (peers)
 			bd_peer_walk(gw_bd(c->gw), now_ms(c->s), peer_line, c);
 		else
@@ -1524,6 +1582,7 @@ static void show_vxlan(struct show_ctx *c, bool peers)
 		return;
 	}
 	cli_printf(c->out, "VTEP %s, UDP port %u\n", ip, gw_udp_port(c->gw));
+	vxlan_settings_text(c);
 	if (peers) {
 		cli_printf(c->out, "%-16s %-8s %-11s %s\n", "Peer", "BD", "Type", "Age(s)");
 		bd_peer_walk(gw_bd(c->gw), now_ms(c->s), peer_line, c);

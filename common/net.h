@@ -104,23 +104,54 @@ struct net_icmp6 {
 #define NET_ICMP6_REDIRECT      137
 #define NET_IP6_MTU_MIN         1280 /* every IPv6 link carries this much (RFC 8200) */
 
-/* One's-complement sum of a buffer, not folded: add several, then fold once. */
-static inline uint32_t net_csum_partial(const void *buf, size_t len, uint32_t sum)
+/*
+ * One's-complement sum of len bytes into a 64-bit accumulator (RFC 1071: any word size
+ * gives the same folded sum), 8 bytes a load on two independent carry chains: a 9000-byte
+ * payload costs about 1100 adds instead of the 4500 of a 16-bit loop. An odd tail is
+ * padded with zero bytes, as the 16-bit sum pads it. Fold with net_csum_fold64.
+ */
+static inline uint64_t net_csum_add64(const void *buf, size_t len, uint64_t sum)
 {
 	const uint8_t *p = buf;
-	while (len > 1) {
-		uint16_t w;
-		memcpy(&w, p, 2);
-		sum += w;
-		p += 2;
-		len -= 2;
+	uint64_t s2 = 0, carry = 0, carry2 = 0;
+	for (; len >= 16; p += 16, len -= 16) {
+		uint64_t a, b;
+		memcpy(&a, p, 8);
+		memcpy(&b, p + 8, 8);
+		sum += a;
+		carry += sum < a;
+		s2 += b;
+		carry2 += s2 < b;
 	}
-	if (len) {
-		uint16_t w = 0;
-		memcpy(&w, p, 1);
-		sum += w;
-	}
-	return sum;
+	uint64_t tail[2] = {0, 0};
+	memcpy(tail, p, len);
+	sum += tail[0];
+	carry += sum < tail[0];
+	s2 += tail[1];
+	carry2 += s2 < tail[1];
+	sum += s2;
+	carry += (sum < s2) + carry2;
+	/* 2^64 is 1 in one's complement (2^16 is): every carry out adds one back. */
+	sum += carry;
+	return sum + (sum < carry);
+}
+
+/* A 64-bit sum folded to at most 0xffff, still unfolded for net_csum_fold: congruent
+ * (mod 0xffff), and 0 only when it was 0, so that net_csum_fold gives what it gave. */
+static inline uint32_t net_csum_fold64(uint64_t s)
+{
+	s = (s & 0xffffffffu) + (s >> 32);
+	s = (s & 0xffffffffu) + (s >> 32);
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return (uint32_t)((s & 0xffff) + (s >> 16));
+}
+
+/* One's-complement sum of a buffer, not folded (at most 0xffff, so that several add up
+ * in 32 bits): add several, then fold once. */
+static inline uint32_t net_csum_partial(const void *buf, size_t len, uint32_t sum)
+{
+	return net_csum_fold64(net_csum_add64(buf, len, sum));
 }
 
 static inline uint16_t net_csum_fold(uint32_t sum)

@@ -101,6 +101,7 @@ static uint32_t drop_area(enum gw_drop why)
 	case GW_DROP_NO_SUCH_VNI:
 	case GW_DROP_NO_SUCH_PEER:
 	case GW_DROP_ECN_CE_NOT_ECT:
+	case GW_DROP_NO_VTEP_SOURCE:
 	case GW_DROP_VLAN_TAGGED:
 	case GW_DROP_VLAN_UNKNOWN:
 	case GW_DROP_BAD_SRC_MAC:
@@ -198,8 +199,9 @@ void gw_debug_drop(struct gw *gw, const struct gw_pkt *p, enum gw_drop why)
 		             net_ip_fmt(ntohl(ip->src), a), net_ip_fmt(ntohl(ip->dst), b),
 		             ip->proto);
 	} else if (area == GW_DEBUG_VXLAN && p->outer_src) {
+		char v[VX_VTEP_STRLEN];
 		gw_debug_log(gw, "%s: drop %s: from VTEP %s", name, gw_drop_name(why),
-		             net_ip_fmt(p->outer_src, a));
+		             vx_vtep_fmt(gw->vteps, p->outer_src, v));
 	} else {
 		gw_debug_log(gw, "%s: drop %s", name, gw_drop_name(why));
 	}
@@ -207,11 +209,12 @@ void gw_debug_drop(struct gw *gw, const struct gw_pkt *p, enum gw_drop why)
 
 void gw_debug_learn(struct gw *gw, const struct gw_pkt *p, const uint8_t *mac, uint32_t dest, int r)
 {
-	char m[NET_MAC_STRLEN], v[NET_IP_STRLEN];
+	char m[NET_MAC_STRLEN], v[VX_VTEP_STRLEN];
 	if (r != BD_MAC_NEW && r != BD_MAC_MOVED)
 		return;
 	const char *where = bd_dest_is_port(dest) ? "on port" : "behind VTEP";
-	const char *name = bd_dest_is_port(dest) ? gw->ifs[dest].name : net_ip_fmt(dest, v);
+	const char *name =
+	    bd_dest_is_port(dest) ? gw->ifs[dest].name : vx_vtep_fmt(gw->vteps, dest, v);
 	gw_debug_log(gw, "vxlan: bridge-domain %u: %s %s %s %s", bd_id(gw->bd, p->bdx),
 	             r == BD_MAC_NEW ? "learned" : "moved", net_mac_fmt(mac, m), where, name);
 }

@@ -23,6 +23,8 @@
 	_(VXLAN_RESERVED, "vxlan_reserved", "VXLAN reserved fields non-zero")                      \
 	_(NO_SUCH_VNI, "no_such_vni", "VNI of no bridge domain")                                   \
 	_(NO_SUCH_PEER, "no_such_peer", "outer source not a peer of the bridge domain")            \
+	_(NO_VTEP_SOURCE, "no_vtep_source",                                                        \
+	  "no vxlan source of the remote VTEP's family (or its IPv6 name is gone)")                \
 	_(ECN_CE_NOT_ECT, "ecn_ce_not_ect",                                                        \
 	  "outer ECN CE on a Not-ECT inner packet (RFC 6040: the sender cannot react)")            \
 	_(FRAME_SHORT, "frame_short", "Ethernet frame truncated")                                  \

@@ -102,6 +102,7 @@ void gw_destroy(struct gw *gw)
 		fib6_destroy(gw->vrfs[v].fib6);
 	fib_destroy(gw->fib);
 	bd_table_destroy(gw->bd);
+	vx_vteps_destroy(gw->vteps);
 	gw_ping_free(gw);
 	gw_acl_fini(gw);
 	gw_pool_destroy(gw->pool);
@@ -175,6 +176,7 @@ void gw_tick(struct gw *gw)
 	gw_nd_tick(gw);
 	if (gw->now_ms - gw->last_mac_age_ms >= 1000) {
 		bd_mac_age(gw->bd, gw->now_ms);
+		gw_vteps_tick(gw);
 		gw->last_mac_age_ms = gw->now_ms;
 	}
 	gw_ping_tick(gw);

@@ -8,6 +8,7 @@
 #include "gw/gw.h"
 #include "gw/stats_int.h"
 #include "gw/trace.h"
+#include "vxlan/vtep.h"
 #include "vxlan/vxlan.h"
 
 /* The IPv6 side of an interface (if6.c, nd.c). */
@@ -104,6 +105,9 @@ struct gw_bd_encap {
 	uint32_t vni, src;
 	uint16_t port;
 	struct vx_encap e;
+	struct in6_addr src6; /* what e6 was built from (:: none: no IPv6 source) */
+	bool csum6;
+	struct vx_encap6 e6;
 };
 
 /* A vector of packets waiting for one output call. */
@@ -146,6 +150,12 @@ struct gw {
 	struct bd_table *bd;
 	uint32_t vtep;
 	uint16_t udp_port;
+	/* the IPv6 underlay and the outer header's settings (gw/vtep.c) */
+	struct vx_vteps *vteps; /* names of IPv6 VTEPs and groups */
+	struct in6_addr vtep6;  /* :: none */
+	uint32_t vtep6_name;
+	int vx_dscp; /* 0..63 or VX_DSCP_INHERIT */
+	bool udp6_zero_rx, udp6_zero_tx;
 	uint64_t now_ms;
 	uint64_t last_mac_age_ms;
 	struct gw_bucket icmp_bucket; /* ICMP errors sent */
@@ -295,6 +305,13 @@ void gw_arp_input(struct gw *gw, struct gw_pkt *p, uint16_t ifx);
 void gw_anycast_tick(struct gw *gw);
 /* A frame from the shared MAC (another anycast gateway: Ethernet header at frame) came
  * from VTEP vtep into the BD of anycast BDIF bdif; its announcements count. */
+/* The names of the IPv6 VTEPs no bridge domain refers to any more are forgotten when the
+ * table fills (gw/vtep.c; from gw_tick, once a second). */
+void gw_vteps_tick(struct gw *gw);
+/* The name of the IPv6 sender of p (VX_VTEP6_UNKNOWN: its address at gw_pkt_outer6_src)
+ * for a bridge domain that learns its peers: a new name, 0 when the table is full. */
+uint32_t gw_vtep6_learn(struct gw *gw, struct gw_pkt *p);
+
 void gw_anycast_heard(struct gw *gw, uint16_t bdif, uint32_t vtep, const uint8_t *frame,
                       uint32_t len);
 /* Anycast BDIF gif is quiet: it could announce, but another gateway is the announcer of

@@ -87,39 +87,50 @@ static void txq_push_eth(struct gw *gw, struct gw_pkt *p)
 }
 
 /*
- * The prebuilt outer header of bridge domain bdx (destination patched per packet),
- * rebuilt only when the VTEP address, the port or the bridge domain's VNI changed.
+ * The prebuilt outer headers of bridge domain bdx (destination patched per packet), rebuilt
+ * only when a VTEP address, the port, the IPv6 checksum setting or the bridge domain's VNI
+ * changed.
  */
-static const struct vx_encap *bd_encap(struct gw *gw, uint32_t bdx)
+static struct gw_vx_encap bd_encap(struct gw *gw, uint32_t bdx)
 {
 	struct gw_bd_encap *c = &gw->encap[bdx];
 	uint32_t vni = bd_vni(gw->bd, bdx);
-	if (c->vni != vni || c->src != gw->vtep || c->port != gw->udp_port) {
+	bool csum6 = !gw->udp6_zero_tx;
+	if (c->vni != vni || c->src != gw->vtep || c->port != gw->udp_port ||
+	    !net_ip6_eq(&c->src6, &gw->vtep6) || c->csum6 != csum6) {
 		vx_encap_init(&c->e, gw->vtep, 0, gw->udp_port, vni);
+		vx_encap6_init(&c->e6, &gw->vtep6, gw->udp_port, vni, csum6);
 		c->vni = vni;
 		c->src = gw->vtep;
 		c->port = gw->udp_port;
+		c->src6 = gw->vtep6;
+		c->csum6 = csum6;
 	}
-	return &c->e;
+	return (struct gw_vx_encap){.e4 = &c->e,
+	                            .e6 = gw->vtep6_name ? &c->e6 : NULL,
+	                            .names = gw->vteps,
+	                            .dscp = gw->vx_dscp};
 }
 
 /*
- * Prepends the outer IPv4/UDP/VXLAN header (data at the inner Ethernet header); e is
- * bd_encap(gw, bdx), found once per vector or flood by the caller.
+ * Prepends the outer IPv4 or IPv6/UDP/VXLAN header (data at the inner Ethernet header);
+ * x is bd_encap(gw, bdx), found once per vector or flood by the caller.
  */
 static inline void vxlan_encap_send(struct gw *gw, struct gw_pkt *p, uint32_t bdx,
-                                    const struct vx_encap *e, uint32_t vtep)
+                                    const struct gw_vx_encap *x, uint32_t vtep)
 {
+	const struct in6_addr *dst6 = NULL;
+	if (vx_vtep_is6(vtep) && !(dst6 = gw_vx_dst6(x, vtep))) {
+		gw_drop(gw, p, GW_DROP_NO_VTEP_SOURCE);
+		return;
+	}
 	struct gw_if_counters *bc = &gw->bd_cnt[bdx].c, *pc = gw_peer_cnt(&gw->peers, vtep);
 	uint32_t len = p->len; /* once: the counter stores may alias it (no strict aliasing) */
 	bc->tx_pkts++;
 	bc->tx_bytes += len;
 	pc->tx_pkts++;
 	pc->tx_bytes += len;
-	p->data -= VX_ENCAP_LEN;
-	vx_encap_write_dst(e, p->data, (uint16_t)p->len, vx_sport(p->flow_hash), vtep, 0);
-	p->len += VX_ENCAP_LEN;
-	p->outer_dst = vtep;
+	gw_vx_encap(x, p, vtep, dst6);
 	if (gw_traced(p))
 		gw_trace_encap(gw, p, vtep, bd_vni(gw->bd, bdx));
 	txq_push_underlay(gw, p);
@@ -143,9 +154,9 @@ static struct gw_pkt *pkt_clone(struct gw *gw, const struct gw_pkt *p)
  * Flooding in bridge domain bdx (unknown unicast, broadcast, multicast): a copy to every
  * local port but the one the frame came from (from_port, 0: none), and, unless it came
  * from a VTEP (split horizon: the VTEPs replicate themselves), to the flood group or by
- * head-end replication to every flood peer. e is bd_encap(gw, bdx). Consumes p.
+ * head-end replication to every flood peer. x is bd_encap(gw, bdx). Consumes p.
  */
-static void bd_flood(struct gw *gw, struct gw_pkt *p, uint32_t bdx, const struct vx_encap *e,
+static void bd_flood(struct gw *gw, struct gw_pkt *p, uint32_t bdx, const struct gw_vx_encap *x,
                      uint16_t from_port, bool to_vteps)
 {
 	const uint16_t *ports;
@@ -175,7 +186,7 @@ static void bd_flood(struct gw *gw, struct gw_pkt *p, uint32_t bdx, const struct
 	for (size_t i = 0; i < n_vteps; i++) {
 		struct gw_pkt *c = --n_out ? pkt_clone(gw, p) : p;
 		if (c)
-			vxlan_encap_send(gw, c, bdx, e, group ? group : peers[i]);
+			vxlan_encap_send(gw, c, bdx, x, group ? group : peers[i]);
 		else
 			gw->cnt.drops[GW_DROP_NO_BUFFER]++;
 	}
@@ -183,21 +194,21 @@ static void bd_flood(struct gw *gw, struct gw_pkt *p, uint32_t bdx, const struct
 
 /*
  * The last step out of a BDIF: the destination MAC's VTEP or port (known, vtep: the
- * caller's MAC table lookup), or flooded; e is bd_encap(gw, p->bdx).
+ * caller's MAC table lookup), or flooded; x is bd_encap(gw, p->bdx).
  */
-static inline void bdif_output(struct gw *gw, struct gw_pkt *p, const struct vx_encap *e,
+static inline void bdif_output(struct gw *gw, struct gw_pkt *p, const struct gw_vx_encap *x,
                                bool known, uint32_t vtep)
 {
 	if (gw_traced(p))
 		gw_trace_bd_mac(gw, p, known ? vtep : 0);
 	if (!known)
-		bd_flood(gw, p, p->bdx, e, 0, true);
+		bd_flood(gw, p, p->bdx, x, 0, true);
 	else if (bd_dest_is_port(vtep))
 		gw_l2_port_output(gw, p, (uint16_t)vtep);
 	else if (__builtin_expect(!gw->encap[p->bdx].vni, 0)) /* ports only: no VTEP to reach */
 		gw_drop(gw, p, GW_DROP_NO_SUCH_VNI);
 	else
-		vxlan_encap_send(gw, p, p->bdx, e, vtep);
+		vxlan_encap_send(gw, p, p->bdx, x, vtep);
 }
 
 /* The BDIF and bridge domain an output vector last went through (ifx 0: none yet). */
@@ -249,7 +260,8 @@ static void if_output(struct gw *gw, struct gw_pkt *p, uint16_t ifx)
 		return;
 	uint32_t vtep = 0;
 	bool known = bd_mac_lookup(gw->bd, p->bdx, p->data, &vtep);
-	bdif_output(gw, p, bd_encap(gw, p->bdx), known, vtep);
+	struct gw_vx_encap x = bd_encap(gw, p->bdx);
+	bdif_output(gw, p, &x, known, vtep);
 }
 
 /* Prepends the Ethernet header of ifx: with its 802.1Q tag when it is a sub-interface. */
@@ -483,16 +495,16 @@ static inline void l3_tx_begin(struct gw *gw, struct gw_pkt *p, const uint8_t *m
 /* The bridge-domain output of what l3_tx_begin kept: its MAC's VTEP, or flooded. */
 static inline void l3_tx_finish(struct gw *gw, struct gw_pkt **v, const uint64_t *mh, unsigned nb)
 {
-	const struct vx_encap *e = NULL;
+	struct gw_vx_encap x = {0};
 	uint32_t ebdx = BD_NONE;
 	for (unsigned i = 0; i < nb; i++) {
 		if (v[i]->bdx != ebdx) {
 			ebdx = v[i]->bdx;
-			e = bd_encap(gw, ebdx);
+			x = bd_encap(gw, ebdx);
 		}
 		uint32_t vtep = 0;
 		bool known = bd_mac_lookup_hashed(gw->bd, ebdx, v[i]->data, mh[i], &vtep);
-		bdif_output(gw, v[i], e, known, vtep);
+		bdif_output(gw, v[i], &x, known, vtep);
 	}
 }
 
@@ -759,7 +771,8 @@ static void l2_flood_and_dispatch(struct gw *gw, struct gw_pkt *p, uint16_t bdif
 	}
 	/* from a VTEP, copies go to ports only: no VXLAN source port to choose */
 	c->flow_hash = from_port ? gw_l2_flow_hash(c->data, c->len) : 0;
-	bd_flood(gw, c, bdx, bd_encap(gw, bdx), from_port, from_port != 0);
+	struct gw_vx_encap x = bd_encap(gw, bdx);
+	bd_flood(gw, c, bdx, &x, from_port, from_port != 0);
 }
 
 /*
@@ -791,7 +804,8 @@ static void l2_switch(struct gw *gw, struct gw_pkt *p, uint16_t bdif, uint16_t f
 			break;
 		}
 		p->flow_hash = gw_l2_flow_hash(p->data, p->len);
-		vxlan_encap_send(gw, p, p->bdx, bd_encap(gw, p->bdx), dest);
+		struct gw_vx_encap x = bd_encap(gw, p->bdx);
+		vxlan_encap_send(gw, p, p->bdx, &x, dest);
 		break;
 	case GW_L2_FLOOD:
 		l2_flood_and_dispatch(gw, p, bdif, from_port, v);
@@ -847,8 +861,11 @@ static bool underlay_bd(struct gw *gw, struct gw_pkt *p, uint32_t vni, struct de
 	uint32_t bdx = bd_by_vni(gw->bd, vni);
 	uint32_t group = bdx != BD_NONE ? bd_flood_group(gw->bd, bdx) : 0;
 	enum gw_drop why = gw_vx_bd_drop(bdx, p->outer_dst, group);
+	if (!why && p->outer_src == VX_VTEP6_UNKNOWN && group) /* a new IPv6 sender to learn */
+		p->outer_src = gw_vtep6_learn(gw, p);
 	if (!why)
-		why = gw_vx_peer_drop(bd_peer_accept(gw->bd, bdx, p->outer_src, gw->now_ms));
+		why = gw_vx_peer_drop(p->outer_src != 0 &&
+		                      bd_peer_accept(gw->bd, bdx, p->outer_src, gw->now_ms));
 	if (why) {
 		gw_drop(gw, p, why);
 		return false;
@@ -872,7 +889,7 @@ static void underlay_input_one(struct gw *gw, struct gw_pkt *p, uint16_t ifx, st
 {
 	(void)ifx; /* the underlay is no L3 interface */
 	uint32_t vni;
-	enum gw_drop why = gw_vx_outer_dst_drop(p->outer_dst, gw->vtep);
+	enum gw_drop why = gw_vx_outer_dst_drop(p->outer_dst, gw->vtep, gw->vtep6_name);
 	if (!why)
 		why = gw_vx_hdr_drop(p->data, p->len, gw->params.vxlan_strict, &vni);
 	if (why) {
@@ -885,6 +902,11 @@ static void underlay_input_one(struct gw *gw, struct gw_pkt *p, uint16_t ifx, st
 		gw_trace_decap(gw, p, vni);
 	p->data += VX_HDR_LEN;
 	p->len -= VX_HDR_LEN;
+	why = gw_vx_ecn_decap(p->outer_tos, p->data, p->len);
+	if (why) {
+		gw_drop(gw, p, why);
+		return;
+	}
 	uint32_t len = p->len;
 	v->memo.bd_cnt->rx_pkts++;
 	v->memo.bd_cnt->rx_bytes += len;

@@ -71,9 +71,9 @@ void gw_trace_rx(struct gw *gw, const struct gw_pkt *p, uint16_t ifx)
 void gw_tr_fmt_underlay_rx(struct gw_trace_fmt *f, const struct gw_trace_rec *r)
 {
 	const struct gw_tr_rx *d = gw_trace_cdata(r);
-	gw_trace_put_ip(f, "src", d->src);
+	gw_trace_put_vtep(f, "src", d->src);
 	gw_trace_put_num(f, "sport", d->sport);
-	gw_trace_put_ip(f, "dst", d->dst);
+	gw_trace_put_vtep(f, "dst", d->dst);
 	gw_trace_put_num(f, "vni", d->vni);
 	gw_trace_put_num(f, "len", d->len);
 }
@@ -135,7 +135,7 @@ static void put_dest(struct gw_trace_fmt *f, uint32_t dest)
 	if (bd_dest_is_port(dest))
 		gw_trace_put_if(f, "port", (uint16_t)dest);
 	else
-		gw_trace_put_ip(f, "vtep", dest);
+		gw_trace_put_vtep(f, "vtep", dest);
 }
 
 static const char *learn_result(uint8_t code)
@@ -414,7 +414,7 @@ void gw_trace_encap(struct gw *gw, const struct gw_pkt *p, uint32_t vtep, uint32
 void gw_tr_fmt_encap(struct gw_trace_fmt *f, const struct gw_trace_rec *r)
 {
 	const struct gw_tr_encap *d = gw_trace_cdata(r);
-	gw_trace_put_ip(f, "vtep", d->vtep);
+	gw_trace_put_vtep(f, "vtep", d->vtep);
 	gw_trace_put_num(f, "vni", d->vni);
 	gw_trace_put_num(f, "sport", d->sport);
 	gw_trace_put_num(f, "len", d->len);

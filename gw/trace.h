@@ -170,6 +170,8 @@ void gw_trace_put_num(struct gw_trace_fmt *f, const char *key, unsigned long v);
 /* A string value: names from the configuration and fixed words, escaped for JSON. */
 void gw_trace_put_str(struct gw_trace_fmt *f, const char *key, const char *v);
 void gw_trace_put_ip(struct gw_trace_fmt *f, const char *key, uint32_t ip);
+/* A VTEP or group of either family, by its name (vxlan/vtep.h). */
+void gw_trace_put_vtep(struct gw_trace_fmt *f, const char *key, uint32_t vtep);
 void gw_trace_put_ip6(struct gw_trace_fmt *f, const char *key, const struct in6_addr *ip);
 void gw_trace_put_mac(struct gw_trace_fmt *f, const char *key, const uint8_t *mac);
 /* The interface's name; ifx 0 is the underlay. */

@@ -66,6 +66,12 @@ void gw_trace_put_ip(struct gw_trace_fmt *f, const char *k, uint32_t ip)
 	gw_trace_put_str(f, k, net_ip_fmt(ip, s));
 }
 
+void gw_trace_put_vtep(struct gw_trace_fmt *f, const char *k, uint32_t vtep)
+{
+	char s[VX_VTEP_STRLEN];
+	gw_trace_put_str(f, k, vx_vtep_fmt(f->gw->vteps, vtep, s));
+}
+
 void gw_trace_put_ip6(struct gw_trace_fmt *f, const char *k, const struct in6_addr *ip)
 {
 	char s[NET_IP6_STRLEN];

@@ -18,16 +18,19 @@
 
 #include "common/net.h"
 #include "gw/drop.h"
+#include "gw/pkt.h"
 #include "vxlan/bd.h"
+#include "vxlan/vtep.h"
 #include "vxlan/vxlan.h"
 
 /*
  * The outer destination is the VTEP address (one is set), or a multicast group: that one
  * must be the flood group of the VNI's bridge domain (gw_vx_bd_drop), known only later.
  */
-static inline enum gw_drop gw_vx_outer_dst_drop(uint32_t outer_dst, uint32_t vtep)
+static inline enum gw_drop gw_vx_outer_dst_drop(uint32_t outer_dst, uint32_t vtep, uint32_t vtep6)
 {
-	if (net_ip_is_mcast(outer_dst) || (outer_dst == vtep && vtep))
+	if (vx_vtep_is_group(outer_dst) || (outer_dst == vtep && vtep) ||
+	    (outer_dst == vtep6 && vtep6))
 		return 0;
 	return GW_DROP_OUTER_DST;
 }
@@ -71,7 +74,7 @@ static inline enum gw_drop gw_vx_bd_drop(uint32_t bdx, uint32_t outer_dst, uint3
 {
 	if (bdx == BD_NONE)
 		return GW_DROP_NO_SUCH_VNI;
-	if (net_ip_is_mcast(outer_dst) && outer_dst != group)
+	if (vx_vtep_is_group(outer_dst) && outer_dst != group)
 		return GW_DROP_OUTER_DST;
 	return 0;
 }
@@ -97,6 +100,69 @@ static inline enum gw_drop gw_vx_peer_drop(bool accepted)
 static inline bool gw_vx_peer_may_send(bool listed, uint32_t group)
 {
 	return listed || group != 0;
+}
+
+/*
+ * RFC 6040 section 4.2 on the inner frame (len bytes at frame) of a packet whose outer
+ * TOS / traffic class was outer_tos: an outer CE reaches an ECT inner packet (CE), an outer
+ * ECT(1) an ECT(0) one, and drops a Not-ECT one. The inner header is rewritten in place.
+ * A frame that carries no IP header is left alone (as Linux does). Most packets have
+ * outer Not-ECT or ECT(0), which change nothing: one test.
+ */
+static inline enum gw_drop gw_vx_ecn_decap(uint8_t outer_tos, uint8_t *frame, uint32_t len)
+{
+	if (__builtin_expect(!(outer_tos & VX_ECN_ECT1), 1))
+		return 0;
+	int inner = vx_inner_tclass(frame, len);
+	if (inner < 0)
+		return 0;
+	int ecn = vx_ecn_decap(outer_tos, (uint8_t)inner);
+	if (ecn < 0)
+		return GW_DROP_ECN_CE_NOT_ECT;
+	if (ecn != (inner & VX_ECN_MASK))
+		vx_inner_set_ecn(frame, len, (uint8_t)ecn);
+	return 0;
+}
+
+/* What the outer header of a packet to the underlay is built from (a bridge domain's). */
+struct gw_vx_encap {
+	const struct vx_encap *e4;  /* the IPv4 template (destination patched per packet) */
+	const struct vx_encap6 *e6; /* the IPv6 one; NULL: no IPv6 source */
+	const struct vx_vteps *names;
+	int dscp; /* `vxlan dscp`: 0..63 or VX_DSCP_INHERIT */
+};
+
+/*
+ * The address of IPv6 VTEP (or group) vtep when the packet can be sent to it: an IPv6
+ * source exists and the name is held. NULL: drop it (no_vtep_source).
+ */
+static inline const struct in6_addr *gw_vx_dst6(const struct gw_vx_encap *x, uint32_t vtep)
+{
+	return x->e6 ? vx_vteps_addr(x->names, vtep) : NULL;
+}
+
+/*
+ * Prepends the outer header toward VTEP vtep (either family) to the inner frame at
+ * p->data, with the DSCP of x and the inner packet's ECN (RFC 6040); an IPv6 one also
+ * gets the inner flow's label (RFC 6438). dst6: gw_vx_dst6 for an IPv6 VTEP (checked by
+ * the caller), unused for IPv4.
+ */
+static inline void gw_vx_encap(const struct gw_vx_encap *x, struct gw_pkt *p, uint32_t vtep,
+                               const struct in6_addr *dst6)
+{
+	uint8_t tc = vx_outer_tclass(x->dscp, vx_inner_tclass(p->data, p->len));
+	uint16_t sport = vx_sport(p->flow_hash);
+	if (__builtin_expect(!vx_vtep_is6(vtep), 1)) {
+		p->data -= VX_ENCAP_LEN;
+		vx_encap_write_dst(x->e4, p->data, (uint16_t)p->len, sport, vtep, tc);
+		p->len += VX_ENCAP_LEN;
+	} else {
+		p->data -= VX_ENCAP6_LEN;
+		vx_encap6_write(x->e6, p->data, (uint16_t)p->len, sport, dst6, tc,
+		                vx_flow_label(p->flow_hash));
+		p->len += VX_ENCAP6_LEN;
+	}
+	p->outer_dst = vtep;
 }
 
 #endif

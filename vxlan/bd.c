@@ -15,6 +15,7 @@
 #include "vxlan/bd.h"
 
 #include "common/net.h"
+#include "vxlan/vtep.h"
 #include "vxlan/vxlan.h"
 
 #include <stdlib.h>
@@ -46,10 +47,15 @@ static bool sorted_contains(const uint32_t *a, uint32_t n, uint32_t v)
 	return i < n && a[i] == v;
 }
 
-/* A VTEP address must be a unicast host: not 0/8, not multicast, not 240/4 (incl. bcast). */
-static bool vtep_is_valid(uint32_t ip)
+/*
+ * A VTEP: a unicast IPv4 host (not 0/8, not multicast, not 240/4, broadcast included) or an
+ * IPv6 VTEP's name (vxlan/vtep.h), but not VX_VTEP6_UNKNOWN: it names no one in particular.
+ */
+static bool vtep_is_valid(uint32_t v)
 {
-	return (ip >> 24) != 0 && !net_ip_is_mcast(ip) && (ip >> 28) != 0xf;
+	if (v >= VX_VTEP6_FIRST && v <= VX_VTEP6_LAST)
+		return true;
+	return (v >> 24) != 0 && !net_ip_is_mcast(v) && (v >> 28) != 0xf;
 }
 
 static bool mac_is_learnable(const uint8_t *mac)
@@ -536,7 +542,7 @@ int bd_set_flood_group(struct bd_table *t, uint32_t id, uint32_t group)
 	int err = bd_of_id(t, id, &bd);
 	if (err)
 		return err;
-	if (group != 0 && !net_ip_is_mcast(group))
+	if (group != 0 && !vx_vtep_is_group(group))
 		return BD_E_INVAL;
 	if (group == bd->flood_group)
 		return BD_OK; /* a config reload re-applying the same group keeps what was learned

@@ -33,10 +33,10 @@
 #define BD_PORT_MAX          0xffff /* a port is named by a 16-bit index (the gateway's ifx) */
 
 /*
- * Where a MAC is: a remote VTEP, by its IPv4 address (host order), or a local port, by
- * its index 1..BD_PORT_MAX. A VTEP is never in 0.0.0.0/8, so one 32-bit value names
- * either, and the MAC table slot stays 16 bytes. (VPP names both by sw_if_index, its
- * tunnels being interfaces; our VTEPs are addresses.)
+ * Where a MAC is: a remote VTEP, by its VTEP name (vxlan/vtep.h: an IPv4 address in host
+ * order, or an IPv6 VTEP's name), or a local port, by its index 1..BD_PORT_MAX. A VTEP is
+ * never in 0.0.0.0/8, so one 32-bit value names either, and the MAC table slot stays 16 bytes. (VPP
+ * names both by sw_if_index, its tunnels being interfaces; our VTEPs are addresses.)
  */
 static inline bool bd_dest_is_port(uint32_t dest)
 {
@@ -67,12 +67,15 @@ int bd_add(struct bd_table *t, uint32_t id); /* created without a VNI */
 int bd_del(struct bd_table *t, uint32_t id); /* also flushes its MACs */
 /* vni 1..VX_VNI_MAX, unique across bridge domains; 0 removes the VNI. */
 int bd_set_vni(struct bd_table *t, uint32_t id, uint32_t vni);
-/* Flood peers and static-MAC VTEPs must be unicast: not in 0/8, 224/4 or 240/4. */
+/*
+ * Flood peers and static-MAC VTEPs must be unicast VTEPs: an IPv4 address not in 0/8, 224/4
+ * or 240/4, or an IPv6 VTEP name (VX_VTEP6_FIRST..VX_VTEP6_LAST; not VX_VTEP6_UNKNOWN).
+ */
 int bd_flood_peer_add(struct bd_table *t, uint32_t id, uint32_t vtep);
 int bd_flood_peer_del(struct bd_table *t, uint32_t id, uint32_t vtep);
 /*
- * group: IPv4 multicast address, 0 = none. Setting the same group again keeps the learned
- * peers; another group (or none) forgets them.
+ * group: an IPv4 multicast address or an IPv6 group name (vx_vtep_is_group), 0 = none. Setting the
+ * same group again keeps the learned peers; another group (or none) forgets them.
  */
 int bd_set_flood_group(struct bd_table *t, uint32_t id, uint32_t group);
 /* 0 (never) .. BD_MAC_AGING_MAX; applies to the entries already learned too. */
@@ -89,8 +92,9 @@ uint32_t bd_flood_group(const struct bd_table *t, uint32_t bdx);
 
 /*
  * May vtep send into bridge domain bdx? With a flood-peer list: only listed VTEPs. With a
- * flood group: any VTEP, which is then recorded as a learned peer (bounded by
- * BD_LEARNED_PEERS_MAX; beyond that, refused) with its last-seen time.
+ * flood group: any VTEP (a unicast IPv4 address or an IPv6 VTEP name; never
+ * VX_VTEP6_UNKNOWN, which the caller must name first), which is then recorded as a learned
+ * peer (bounded by BD_LEARNED_PEERS_MAX; beyond that, refused) with its last-seen time.
  */
 bool bd_peer_accept(struct bd_table *t, uint32_t bdx, uint32_t vtep, uint64_t now_ms);
 
@@ -148,7 +152,8 @@ bool bd_mac_lookup(const struct bd_table *t, uint32_t bdx, const uint8_t *mac, u
 bool bd_mac_lookup_hashed(const struct bd_table *t, uint32_t bdx, const uint8_t *mac, uint64_t hash,
                           uint32_t *vtep);
 
-/* dest: a unicast VTEP, or a port of bridge domain id (else BD_E_INVAL). */
+/* dest: a unicast VTEP of either family (as for flood peers), or a port of bridge domain id
+ * (else BD_E_INVAL). */
 int bd_mac_static_add(struct bd_table *t, uint32_t id, const uint8_t *mac, uint32_t dest);
 int bd_mac_static_del(struct bd_table *t, uint32_t id, const uint8_t *mac);
 /* Clear dynamic entries; id 0 = every bridge domain. */

@@ -32,6 +32,7 @@
  * Each step is idempotent (an add of what exists, a removal of what is gone, succeed), so
  * that a failed apply can be undone by applying the old configuration the same way.
  */
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -39,6 +40,7 @@
 #include "common/net.h"
 #include "gw/config/config.h"
 #include "gw/config/config_int.h"
+#include "vxlan/vtep.h"
 
 #define fail gw_cfg_fail
 
@@ -262,8 +264,32 @@ static int bd_check(int r, char *err, uint32_t id, const char *what)
 	return fail(err, "bridge-domain %u: %s: %s", id, what, bd_strerror(r));
 }
 
-static int apply_bd_peers(struct gw *gw, const struct gw_cfg_bd *o, const struct gw_cfg_bd *n,
-                          char *err)
+/*
+ * Underlay addresses become the data plane's VTEP names here (vxlan/vtep.h): an IPv4
+ * address is its own name, an IPv6 one is named in the gateway's table (interned: a peer
+ * or group the configuration adds gets its name now). 0: no name (the table is full).
+ */
+static uint32_t vtep6_name(struct gw *gw, const struct in6_addr *a)
+{
+	return gw_vtep_name(gw, AF_INET6, a);
+}
+
+/* The name an IPv6 address has already, 0 when none (nothing to remove then). */
+static uint32_t vtep6_known(struct gw *gw, const struct in6_addr *a)
+{
+	return vx_vteps_find(gw_vteps(gw), a);
+}
+
+static bool has_peer6(const struct gw_cfg_bd *b, const struct in6_addr *a)
+{
+	for (uint32_t k = 0; k < b->n_peers6; k++)
+		if (net_ip6_eq(&b->peers6[k], a))
+			return true;
+	return false;
+}
+
+/* The peers of o that n does not have leave first (room for both families is shared). */
+static void remove_bd_peers(struct gw *gw, const struct gw_cfg_bd *o, const struct gw_cfg_bd *n)
 {
 	struct bd_table *t = gw_bd(gw);
 	for (uint32_t k = 0; o && k < o->n_peers; k++) {
@@ -273,10 +299,51 @@ static int apply_bd_peers(struct gw *gw, const struct gw_cfg_bd *o, const struct
 		if (!keep)
 			bd_flood_peer_del(t, n->id, o->peers[k]);
 	}
+	for (uint32_t k = 0; o && k < o->n_peers6; k++) {
+		uint32_t name = vtep6_known(gw, &o->peers6[k]);
+		if (name && !has_peer6(n, &o->peers6[k]))
+			bd_flood_peer_del(t, n->id, name);
+	}
+}
+
+static int apply_bd_peers(struct gw *gw, const struct gw_cfg_bd *o, const struct gw_cfg_bd *n,
+                          char *err)
+{
+	struct bd_table *t = gw_bd(gw);
+	remove_bd_peers(gw, o, n);
 	for (uint32_t k = 0; k < n->n_peers; k++)
 		if (bd_check(bd_flood_peer_add(t, n->id, n->peers[k]), err, n->id, "flood-peer"))
 			return GW_CFG_ERR;
+	for (uint32_t k = 0; k < n->n_peers6; k++) {
+		uint32_t name = vtep6_name(gw, &n->peers6[k]);
+		if (!name)
+			return fail(err, "bridge-domain %u: flood-peer %s: %s", n->id,
+			            ip6str(&n->peers6[k]), gw_strerror(GW_E_FULL));
+		if (bd_check(bd_flood_peer_add(t, n->id, name), err, n->id, "flood-peer"))
+			return GW_CFG_ERR;
+	}
 	return GW_CFG_OK;
+}
+
+/* The flood group's name (0: none); false when an IPv6 group cannot be named. */
+static bool bd_group_name(struct gw *gw, const struct gw_cfg_bd *n, uint32_t *name)
+{
+	*name = n->flood_group;
+	if (!net_ip6_is_zero(&n->flood_group6))
+		*name = vtep6_name(gw, &n->flood_group6);
+	return *name != 0 || net_ip6_is_zero(&n->flood_group6);
+}
+
+static int apply_bd_group(struct gw *gw, const struct gw_cfg_bd *n, char *err)
+{
+	struct bd_table *t = gw_bd(gw);
+	uint32_t name;
+	if (!bd_group_name(gw, n, &name))
+		return fail(err, "bridge-domain %u: flood-group %s: %s", n->id,
+		            ip6str(&n->flood_group6), gw_strerror(GW_E_FULL));
+	if (bd_flood_group(t, bd_index(t, n->id)) == name)
+		return GW_CFG_OK;
+	return bd_check(bd_set_flood_group(t, n->id, name), err, n->id, "flood-group");
 }
 
 static int apply_bd(struct gw *gw, const struct gw_cfg_bd *o, const struct gw_cfg_bd *n, char *err)
@@ -285,9 +352,7 @@ static int apply_bd(struct gw *gw, const struct gw_cfg_bd *o, const struct gw_cf
 	if (bd_check(bd_add(t, n->id), err, n->id, "create") ||
 	    (bd_vni(t, bd_index(t, n->id)) != n->vni &&
 	     bd_check(bd_set_vni(t, n->id, n->vni), err, n->id, "vni")) ||
-	    apply_bd_peers(gw, o, n, err) ||
-	    (bd_flood_group(t, bd_index(t, n->id)) != n->flood_group &&
-	     bd_check(bd_set_flood_group(t, n->id, n->flood_group), err, n->id, "flood-group")) ||
+	    apply_bd_peers(gw, o, n, err) || apply_bd_group(gw, n, err) ||
 	    bd_check(bd_set_mac_aging(t, n->id, n->mac_aging), err, n->id, "mac-aging") ||
 	    bd_check(bd_set_mac_limit(t, n->id, n->mac_limit), err, n->id, "mac-limit"))
 		return GW_CFG_ERR;
@@ -481,9 +546,12 @@ static int add_macs(struct gw *gw, const struct gw_cfg *old, const struct gw_cfg
 {
 	for (size_t i = 0; i < new_->macs.n; i++) {
 		const struct gw_cfg_mac *m = &new_->macs.v[i], *o = find_mac(old, m);
-		if (o && o->vtep == m->vtep && !strcmp(o->ifname, m->ifname))
+		if (o && o->vtep == m->vtep && net_ip6_eq(&o->vtep6, &m->vtep6) &&
+		    !strcmp(o->ifname, m->ifname))
 			continue;
-		uint32_t dest = m->ifname[0] ? gw_if_by_name(gw, m->ifname) : m->vtep;
+		uint32_t dest = m->ifname[0]                  ? gw_if_by_name(gw, m->ifname)
+		                : !net_ip6_is_zero(&m->vtep6) ? vtep6_name(gw, &m->vtep6)
+		                                              : m->vtep;
 		int e = dest ? bd_mac_static_add(gw_bd(gw), m->bd_id, m->mac, dest) : BD_E_INVAL;
 		if (e != BD_OK && e != BD_E_EXISTS)
 			return fail(err, "static MAC in bridge-domain %u: %s", m->bd_id,
@@ -519,6 +587,26 @@ static int add_statics(struct gw *gw, const struct gw_cfg *old, const struct gw_
 	return add_macs(gw, old, new_, err);
 }
 
+/* vxlan source (both families), udp-port, dscp and udp6-zero-checksum, where they changed. */
+static int apply_underlay(struct gw *gw, const struct gw_cfg *n, char *err)
+{
+	if (n->vtep != gw_vtep(gw) || n->udp_port != gw_udp_port(gw))
+		gw_set_vtep(gw, n->vtep, n->udp_port);
+	const struct in6_addr *have = gw_vtep6(gw);
+	bool want = !net_ip6_is_zero(&n->vtep6);
+	int r = GW_OK;
+	if (want != (have != NULL) || (want && !net_ip6_eq(have, &n->vtep6)))
+		r = gw_set_vtep6(gw, want ? &n->vtep6 : NULL);
+	if (r != GW_OK)
+		return fail(err, "vxlan source %s: %s", ip6str(&n->vtep6), gw_strerror(r));
+	if (n->vx_dscp != gw_vx_dscp(gw) && (r = gw_set_vx_dscp(gw, n->vx_dscp)) != GW_OK)
+		return fail(err, "vxlan dscp: %s", gw_strerror(r));
+	if (n->udp6_zero_csum_rx != gw_udp6_zero_csum_rx(gw) ||
+	    n->udp6_zero_csum_tx != gw_udp6_zero_csum_tx(gw))
+		gw_set_udp6_zero_csum(gw, n->udp6_zero_csum_rx, n->udp6_zero_csum_tx);
+	return GW_CFG_OK;
+}
+
 static int apply_diff(struct gw *gw, const struct gw_cfg *old, const struct gw_cfg *new_,
                       const struct gw_cfg_env *env, char *err)
 {
@@ -527,10 +615,8 @@ static int apply_diff(struct gw *gw, const struct gw_cfg *old, const struct gw_c
 	remove_bds(gw, old, new_);
 	remove_vrfs(gw, old, new_);
 	remove_acls(gw, old, new_);
-	if (new_->vtep != gw_vtep(gw) || new_->udp_port != gw_udp_port(gw))
-		gw_set_vtep(gw, new_->vtep, new_->udp_port);
-	if (add_vrfs(gw, new_, err) || apply_bds(gw, old, new_, err) ||
-	    set_acls(gw, old, new_, err))
+	if (apply_underlay(gw, new_, err) || add_vrfs(gw, new_, err) ||
+	    apply_bds(gw, old, new_, err) || set_acls(gw, old, new_, err))
 		return GW_CFG_ERR;
 	release_dot1q(gw, new_);
 	for (size_t i = 0; i < new_->ifs.n; i++)

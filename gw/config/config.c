@@ -190,6 +190,32 @@ static bool ip_is_unicast(uint32_t ip)
 	return (ip >> 24) != 0 && !net_ip_is_mcast(ip) && ip < 0xf0000000u;
 }
 
+/* An IPv4-mapped IPv6 address (::ffff:0:0/96): an IPv4 host written as IPv6. */
+static bool ip6_is_v4mapped(const struct in6_addr *a)
+{
+	static const uint8_t pfx[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	return !memcmp(a->s6_addr, pfx, sizeof(pfx));
+}
+
+/*
+ * Can IPv6 address a be a VTEP (ours or a peer), given to `word`? A routable unicast
+ * address: not unspecified, loopback, multicast or link-local (the data plane has no
+ * interface to scope it to), nor IPv4-mapped (an IPv4 VTEP is written as one).
+ */
+static int vtep6_check(const char *word, const struct in6_addr *a, char *err)
+{
+	const char *why = net_ip6_is_zero(a)        ? "is unspecified"
+	                  : net_ip6_is_loopback(a)  ? "is the loopback address"
+	                  : net_ip6_is_mcast(a)     ? "is not a unicast address"
+	                  : net_ip6_is_linklocal(a) ? "is link-local"
+	                  : ip6_is_v4mapped(a)      ? "is IPv4-mapped (write the IPv4 address)"
+	                                            : NULL;
+	if (why)
+		return fail(err, "%s %s %s: a VTEP needs a routable unicast address", word,
+		            ip6str(a), why);
+	return GW_CFG_OK;
+}
+
 /* ---------------------------------------------------------------- lifecycle */
 
 struct gw_cfg *gw_cfg_new(void)
@@ -264,8 +290,11 @@ struct gw_cfg *gw_cfg_clone(const struct gw_cfg *c)
 bool gw_cfg_equal(const struct gw_cfg *a, const struct gw_cfg *b)
 {
 	return !strcmp(a->hostname, b->hostname) && a->vtep == b->vtep &&
-	       a->udp_port == b->udp_port && VEC_EQ(a->vrfs, b->vrfs) && VEC_EQ(a->bds, b->bds) &&
-	       VEC_EQ(a->ifs, b->ifs) && VEC_EQ(a->routes, b->routes) && VEC_EQ(a->arps, b->arps) &&
+	       net_ip6_eq(&a->vtep6, &b->vtep6) && a->vx_dscp == b->vx_dscp &&
+	       a->udp6_zero_csum_rx == b->udp6_zero_csum_rx &&
+	       a->udp6_zero_csum_tx == b->udp6_zero_csum_tx && a->udp_port == b->udp_port &&
+	       VEC_EQ(a->vrfs, b->vrfs) && VEC_EQ(a->bds, b->bds) && VEC_EQ(a->ifs, b->ifs) &&
+	       VEC_EQ(a->routes, b->routes) && VEC_EQ(a->arps, b->arps) &&
 	       VEC_EQ(a->macs, b->macs) && VEC_EQ(a->users, b->users) &&
 	       VEC_EQ(a->routes6, b->routes6) && VEC_EQ(a->nbrs6, b->nbrs6) &&
 	       gw_cfg_acls_equal(a, b) && !strcmp(a->vty_acl, b->vty_acl) &&
@@ -300,6 +329,33 @@ int gw_cfg_set_vtep(struct gw_cfg *c, uint32_t src, char *err)
 	if (src && !ip_is_unicast(src))
 		return fail(err, "vxlan source %s is not a unicast address", ipstr(src));
 	c->vtep = src;
+	return GW_CFG_OK;
+}
+
+int gw_cfg_set_vtep6(struct gw_cfg *c, const struct in6_addr *src, char *err)
+{
+	static const struct in6_addr none;
+	if (src && !net_ip6_is_zero(src) && vtep6_check("vxlan source", src, err))
+		return GW_CFG_ERR;
+	c->vtep6 = src ? *src : none;
+	return GW_CFG_OK;
+}
+
+int gw_cfg_set_vx_dscp(struct gw_cfg *c, int dscp, char *err)
+{
+	if (dscp != VX_DSCP_INHERIT && (dscp < 0 || dscp > VX_DSCP_MAX))
+		return fail(err, "vxlan dscp %d out of range 0-%d", dscp, VX_DSCP_MAX);
+	c->vx_dscp = dscp;
+	return GW_CFG_OK;
+}
+
+int gw_cfg_set_udp6_zero_csum(struct gw_cfg *c, enum gw_cfg_udp6_dir dir, bool on, char *err)
+{
+	(void)err;
+	if (dir == GW_CFG_UDP6_RX)
+		c->udp6_zero_csum_rx = on;
+	else
+		c->udp6_zero_csum_tx = on;
 	return GW_CFG_OK;
 }
 
@@ -485,35 +541,71 @@ int gw_cfg_bd_set_vni(struct gw_cfg *c, uint32_t id, uint32_t vni, char *err)
 	return GW_CFG_OK;
 }
 
+static int cmp_u32_at(const void *k, const void *e)
+{
+	return cmp_u32(*(const uint32_t *)k, *(const uint32_t *)e);
+}
+
+static int cmp_ip6_at(const void *k, const void *e)
+{
+	return cmp_ip6(k, e);
+}
+
+/* One family's sorted peer array of a bridge domain: its elements, how many, their size. */
+struct peer_list {
+	void *v;
+	uint32_t *n;
+	size_t sz;
+	gw_cfg_cmp_fn cmp;
+};
+
+/* Adds or removes peer key (written `text`) in list l of bd; the room is shared by both
+ * families. A vacated slot is zeroed: gw_cfg_equal compares whole structs (found by
+ * tests/fuzz/fuzz_config). */
+static int bd_peer_edit(struct gw_cfg_bd *bd, const struct peer_list *l, const void *key,
+                        const char *text, bool add, char *err)
+{
+	bool found;
+	size_t at = gw_cfg_vec_lower(l->v, *l->n, l->sz, key, l->cmp, &found);
+	char *b = l->v;
+	if (!add) {
+		if (!found)
+			return fail(err, "flood-peer %s is not configured", text);
+		memmove(b + at * l->sz, b + (at + 1) * l->sz, (*l->n - at - 1) * l->sz);
+		(*l->n)--;
+		memset(b + *l->n * l->sz, 0, l->sz);
+		return GW_CFG_OK;
+	}
+	if (found)
+		return GW_CFG_OK;
+	if (bd->n_peers + bd->n_peers6 >= BD_PEERS_MAX)
+		return fail(err, "flood-peer %s: at most %d per bridge domain", text, BD_PEERS_MAX);
+	memmove(b + (at + 1) * l->sz, b + at * l->sz, (*l->n - at) * l->sz);
+	memcpy(b + at * l->sz, key, l->sz);
+	(*l->n)++;
+	return GW_CFG_OK;
+}
+
 int gw_cfg_bd_peer(struct gw_cfg *c, uint32_t id, uint32_t vtep, bool add, char *err)
 {
 	struct gw_cfg_bd *bd = cfg_bd_get(c, id, err);
 	if (!bd)
 		return GW_CFG_ERR;
-	uint32_t at = 0;
-	while (at < bd->n_peers && bd->peers[at] < vtep)
-		at++;
-	bool found = at < bd->n_peers && bd->peers[at] == vtep;
-	if (!add) {
-		if (!found)
-			return fail(err, "flood-peer %s is not configured", ipstr(vtep));
-		memmove(&bd->peers[at], &bd->peers[at + 1], (bd->n_peers - at - 1) * 4);
-		bd->n_peers--;
-		/* zeroed: gw_cfg_equal compares whole structs (found by tests/fuzz/fuzz_config) */
-		bd->peers[bd->n_peers] = 0;
-		return GW_CFG_OK;
-	}
-	if (!ip_is_unicast(vtep))
+	if (add && !ip_is_unicast(vtep))
 		return fail(err, "flood-peer %s is not a unicast address", ipstr(vtep));
-	if (found)
-		return GW_CFG_OK;
-	if (bd->n_peers >= BD_PEERS_MAX)
-		return fail(err, "flood-peer %s: at most %d per bridge domain", ipstr(vtep),
-		            BD_PEERS_MAX);
-	memmove(&bd->peers[at + 1], &bd->peers[at], (bd->n_peers - at) * 4);
-	bd->peers[at] = vtep;
-	bd->n_peers++;
-	return GW_CFG_OK;
+	struct peer_list l = {bd->peers, &bd->n_peers, sizeof(vtep), cmp_u32_at};
+	return bd_peer_edit(bd, &l, &vtep, ipstr(vtep), add, err);
+}
+
+int gw_cfg_bd_peer6(struct gw_cfg *c, uint32_t id, const struct in6_addr *vtep, bool add, char *err)
+{
+	struct gw_cfg_bd *bd = cfg_bd_get(c, id, err);
+	if (!bd)
+		return GW_CFG_ERR;
+	if (add && vtep6_check("flood-peer", vtep, err))
+		return GW_CFG_ERR;
+	struct peer_list l = {bd->peers6, &bd->n_peers6, sizeof(*vtep), cmp_ip6_at};
+	return bd_peer_edit(bd, &l, vtep, ip6str(vtep), add, err);
 }
 
 int gw_cfg_bd_set_group(struct gw_cfg *c, uint32_t id, uint32_t group, char *err)
@@ -527,6 +619,37 @@ int gw_cfg_bd_set_group(struct gw_cfg *c, uint32_t id, uint32_t group, char *err
 		    "flood-group %s is not a routable multicast group (224.0.1.0-239.255.255.255)",
 		    ipstr(group));
 	bd->flood_group = group;
+	memset(&bd->flood_group6, 0, sizeof(bd->flood_group6));
+	return GW_CFG_OK;
+}
+
+/* The scope of an IPv6 multicast address (RFC 4291 2.7): its fourth nibble. */
+#define MCAST6_SCOPE_ADMIN  0x4 /* admin-local: the narrowest an underlay group may have */
+#define MCAST6_SCOPE_GLOBAL 0xe
+
+static unsigned mcast6_scope(const struct in6_addr *a)
+{
+	return a->s6_addr[1] & 0x0fu;
+}
+
+int gw_cfg_bd_set_group6(struct gw_cfg *c, uint32_t id, const struct in6_addr *group, char *err)
+{
+	struct gw_cfg_bd *bd = cfg_bd_get(c, id, err);
+	if (!bd)
+		return GW_CFG_ERR;
+	if (!group || net_ip6_is_zero(group))
+		return gw_cfg_bd_set_group(c, id, 0, err);
+	if (!net_ip6_is_mcast(group))
+		return fail(err, "flood-group %s is not a multicast group (ff00::/8)",
+		            ip6str(group));
+	unsigned scope = mcast6_scope(group);
+	if (scope < MCAST6_SCOPE_ADMIN || scope > MCAST6_SCOPE_GLOBAL)
+		return fail(err,
+		            "flood-group %s has scope %x: an underlay group needs scope "
+		            "admin-local (ff04::/16) to global (ff0e::/16)",
+		            ip6str(group), scope);
+	bd->flood_group = 0;
+	bd->flood_group6 = *group;
 	return GW_CFG_OK;
 }
 
@@ -1422,7 +1545,8 @@ static int mac_static(struct gw_cfg *c, const struct gw_cfg_mac *key, bool add, 
 	}
 	if (net_mac_is_mcast(key->mac) || net_mac_is_zero(key->mac))
 		return fail(err, "%s is not a unicast MAC", macstr(key->mac));
-	if (!key->ifname[0] && !ip_is_unicast(key->vtep))
+	/* an IPv6 VTEP was checked by gw_cfg_mac6 */
+	if (!key->ifname[0] && net_ip6_is_zero(&key->vtep6) && !ip_is_unicast(key->vtep))
 		return fail(err, "peer %s is not a unicast address", ipstr(key->vtep));
 	if (key->ifname[0] && mac_port_check(c, key, err))
 		return GW_CFG_ERR;
@@ -1447,6 +1571,16 @@ int gw_cfg_mac(struct gw_cfg *c, const uint8_t *mac, uint32_t bd_id, uint32_t vt
 {
 	struct gw_cfg_mac key = mac_key(mac, bd_id);
 	key.vtep = vtep;
+	return mac_static(c, &key, add, err);
+}
+
+int gw_cfg_mac6(struct gw_cfg *c, const uint8_t *mac, uint32_t bd_id, const struct in6_addr *vtep,
+                bool add, char *err)
+{
+	struct gw_cfg_mac key = mac_key(mac, bd_id);
+	key.vtep6 = *vtep;
+	if (add && vtep6_check("peer", vtep, err))
+		return GW_CFG_ERR;
 	return mac_static(c, &key, add, err);
 }
 

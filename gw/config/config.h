@@ -39,14 +39,23 @@ enum {
 /* Writes a message to err (GW_CFG_ERRLEN bytes; may be NULL) and returns GW_CFG_ERR. */
 int gw_cfg_fail(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/*
+ * Underlay addresses are kept as configured, with their family: an IPv4 one as a host-order
+ * uint32_t, an IPv6 one as a struct in6_addr (0 / :: = none). The data plane's 32-bit VTEP
+ * names (vxlan/vtep.h) are made from them when the configuration is applied.
+ */
 struct gw_cfg_bd {
 	uint32_t id;
-	uint32_t vni;         /* 0 = none */
-	uint32_t flood_group; /* 0 = none */
-	uint32_t mac_aging;   /* seconds, 0 = never */
+	uint32_t vni;                 /* 0 = none */
+	uint32_t flood_group;         /* IPv4 group, 0 = none */
+	struct in6_addr flood_group6; /* IPv6 group, :: = none; at most one of the two is set */
+	uint32_t mac_aging;           /* seconds, 0 = never */
 	uint32_t mac_limit;
+	/* flood peers of both families, n_peers + n_peers6 <= BD_PEERS_MAX */
 	uint32_t n_peers;
-	uint32_t peers[BD_PEERS_MAX]; /* sorted */
+	uint32_t peers[BD_PEERS_MAX]; /* IPv4, sorted */
+	uint32_t n_peers6;
+	struct in6_addr peers6[BD_PEERS_MAX]; /* IPv6, sorted (memcmp), zero past n_peers6 */
 };
 
 /* A tenant VRF (the default VRF is implicit and never listed). */
@@ -112,12 +121,14 @@ struct gw_cfg_arp {
 	char ifname[GW_IF_NAMELEN];
 };
 
-/* mac-address-table static MAC bridge-domain N (peer A.B.C.D | interface IF): behind a
- * VTEP (ifname "") or on a port of the bridge domain (vtep 0). */
+/* mac-address-table static MAC bridge-domain N (peer (A.B.C.D | X:X::X) | interface IF):
+ * behind a VTEP of either family (vtep or vtep6; ifname "") or on a port of the bridge
+ * domain (vtep 0, vtep6 ::). Exactly one of the three is set. */
 struct gw_cfg_mac {
 	uint32_t bd_id;
 	uint8_t mac[6];
 	uint32_t vtep;
+	struct in6_addr vtep6;
 	char ifname[GW_IF_NAMELEN]; /* zero-filled */
 };
 
@@ -153,8 +164,12 @@ struct gw_cfg_acl {
 
 struct gw_cfg {
 	char hostname[GW_CFG_HOSTLEN];
-	uint32_t vtep;                            /* vxlan source, 0 = none */
-	uint16_t udp_port;                        /* default 4789 */
+	uint32_t vtep;          /* vxlan source A.B.C.D, 0 = none */
+	struct in6_addr vtep6;  /* vxlan source X:X::X, :: = none */
+	uint16_t udp_port;      /* default 4789 */
+	int vx_dscp;            /* vxlan dscp: 0..VX_DSCP_MAX or VX_DSCP_INHERIT; default 0 */
+	bool udp6_zero_csum_rx; /* vxlan udp6-zero-checksum rx */
+	bool udp6_zero_csum_tx; /* vxlan udp6-zero-checksum tx */
 	GW_CFG_VEC(struct gw_cfg_vrf) vrfs;       /* by name */
 	GW_CFG_VEC(struct gw_cfg_bd) bds;         /* by id */
 	GW_CFG_VEC(struct gw_cfg_if) ifs;         /* bdifs by bd id, then ethernet by name */
@@ -192,7 +207,15 @@ bool gw_cfg_equal(const struct gw_cfg *a, const struct gw_cfg *b);
 
 /* ---- setters (each with its `no` form) ---- */
 int gw_cfg_set_hostname(struct gw_cfg *c, const char *name, char *err);
-int gw_cfg_set_vtep(struct gw_cfg *c, uint32_t src, char *err);      /* 0 = no */
+int gw_cfg_set_vtep(struct gw_cfg *c, uint32_t src, char *err); /* 0 = no */
+/* vxlan source X:X::X: a unicast address, not link-local, loopback or IPv4-mapped; NULL or
+ * :: = no. */
+int gw_cfg_set_vtep6(struct gw_cfg *c, const struct in6_addr *src, char *err);
+/* vxlan dscp: 0..VX_DSCP_MAX, or VX_DSCP_INHERIT (the inner packet's). */
+int gw_cfg_set_vx_dscp(struct gw_cfg *c, int dscp, char *err);
+/* vxlan udp6-zero-checksum rx / tx (RFC 6935/6936), each on its own. */
+enum gw_cfg_udp6_dir { GW_CFG_UDP6_RX, GW_CFG_UDP6_TX };
+int gw_cfg_set_udp6_zero_csum(struct gw_cfg *c, enum gw_cfg_udp6_dir dir, bool on, char *err);
 int gw_cfg_set_udp_port(struct gw_cfg *c, uint32_t port, char *err); /* 0 = default */
 /* The gateway MAC every BDIF in anycast mode shares with the other gateways (NULL = no). */
 int gw_cfg_set_anycast_mac(struct gw_cfg *c, const uint8_t *mac, char *err);
@@ -211,6 +234,12 @@ struct gw_cfg_bd *gw_cfg_bd_find(const struct gw_cfg *c, uint32_t id);
 int gw_cfg_bd_set_vni(struct gw_cfg *c, uint32_t id, uint32_t vni, char *err); /* 0 = no */
 int gw_cfg_bd_peer(struct gw_cfg *c, uint32_t id, uint32_t vtep, bool add, char *err);
 int gw_cfg_bd_set_group(struct gw_cfg *c, uint32_t id, uint32_t group, char *err); /* 0 = no */
+/* IPv6 flood peers (unicast, not link-local, loopback or IPv4-mapped), beside the IPv4 ones. */
+int gw_cfg_bd_peer6(struct gw_cfg *c, uint32_t id, const struct in6_addr *vtep, bool add,
+                    char *err);
+/* An IPv6 flood group (multicast of scope admin-local or wider); replaces an IPv4 one.
+ * NULL or :: = no group (of either family). */
+int gw_cfg_bd_set_group6(struct gw_cfg *c, uint32_t id, const struct in6_addr *group, char *err);
 int gw_cfg_bd_set_aging(struct gw_cfg *c, uint32_t id, uint32_t secs, char *err);
 int gw_cfg_bd_set_limit(struct gw_cfg *c, uint32_t id, uint32_t limit, char *err);
 
@@ -280,6 +309,9 @@ int gw_cfg_arp(struct gw_cfg *c, uint32_t ip, const uint8_t *mac, const char *if
                char *err);
 int gw_cfg_mac(struct gw_cfg *c, const uint8_t *mac, uint32_t bd_id, uint32_t vtep, bool add,
                char *err);
+/* The same behind an IPv6 VTEP (the rules of gw_cfg_bd_peer6). */
+int gw_cfg_mac6(struct gw_cfg *c, const uint8_t *mac, uint32_t bd_id, const struct in6_addr *vtep,
+                bool add, char *err);
 /* The same on port ifname of bridge domain bd_id (gw_cfg_check: it is one). On delete, as
  * gw_cfg_mac's, the destination is not compared. */
 int gw_cfg_mac_if(struct gw_cfg *c, const uint8_t *mac, uint32_t bd_id, const char *ifname,

@@ -126,6 +126,20 @@ static bool fast_sw_port_ok(const struct gw_fast *w, const struct gw_fwd_if *oif
 	       w->n_tx_eth < GW_FAST_TX_MAX;
 }
 
+/*
+ * The outer header toward vtep can be built here: always for an IPv4 VTEP; for an IPv6
+ * one when there is an IPv6 source and the name is in the copy (*dst6 its address). Else
+ * the main thread drops it (no_vtep_source).
+ */
+static bool fast_vtep_reachable(const struct gw_fwd_cfg *c, const struct gw_fwd_bd *b,
+                                uint32_t vtep, const struct in6_addr **dst6)
+{
+	if (__builtin_expect(!vx_vtep_is6(vtep), 1))
+		return true;
+	struct gw_vx_encap x = gw_fwd_encap(c, b);
+	return (*dst6 = gw_vx_dst6(&x, vtep)) != NULL;
+}
+
 /* The frame starts at p->data now, its tag gone: the first write to the packet. */
 static void fast_sw_take(struct gw_fast *w, const struct gw_fwd_cfg *c, struct gw_pkt *p,
                          const struct fast_sw *sw)
@@ -165,17 +179,14 @@ static void fast_sw_to_port(struct gw_fast *w, const struct gw_fwd_cfg *c, struc
 }
 
 static void fast_sw_to_vtep(struct gw_fast *w, const struct gw_fwd_cfg *c, struct gw_pkt *p,
-                            const struct fast_sw *sw, uint32_t vtep)
+                            const struct fast_sw *sw, uint32_t vtep, const struct in6_addr *dst6)
 {
 	fast_sw_take(w, c, p, sw);
 	uint32_t len = p->len;
 	p->flow_hash = gw_l2_flow_hash(p->data, len);
 	count(gw_peer_cnt(&w->cnt->peers, vtep), 1, len, true);
-	p->data -= VX_ENCAP_LEN;
-	vx_encap_write_dst(&c->bd[sw->bdx].e, p->data, (uint16_t)len, vx_sport(p->flow_hash), vtep,
-	                   0);
-	p->len += VX_ENCAP_LEN;
-	p->outer_dst = vtep;
+	struct gw_vx_encap x = gw_fwd_encap(c, &c->bd[sw->bdx]);
+	gw_vx_encap(&x, p, vtep, dst6);
 	w->tx[w->n_tx++] = p;
 }
 
@@ -201,11 +212,14 @@ static bool fast_switch(struct gw_fast *w, const struct gw_fwd *f, struct gw_pkt
 			return false;
 		fast_sw_to_port(w, c, p, sw, (uint16_t)m->vtep);
 		return true;
-	case GW_L2_TO_VTEP:
-		if (!b->vni || w->n_tx == GW_FAST_TX_MAX)
+	case GW_L2_TO_VTEP: {
+		const struct in6_addr *dst6 = NULL;
+		if (!b->vni || w->n_tx == GW_FAST_TX_MAX ||
+		    !fast_vtep_reachable(c, b, m->vtep, &dst6))
 			return false;
-		fast_sw_to_vtep(w, c, p, sw, m->vtep);
+		fast_sw_to_vtep(w, c, p, sw, m->vtep, dst6);
 		return true;
+	}
 	default:
 		return false;
 	}
@@ -288,11 +302,13 @@ static bool fast_decap(const struct gw_fwd *f, struct gw_pkt *p, struct fast_in 
 	const struct gw_fwd_cfg *c = f->cfg;
 	struct fast_memo *m = &l2->memo;
 	uint32_t vni;
-	if (p->outer_dst != c->vtep || gw_vx_outer_dst_drop(p->outer_dst, c->vtep) ||
+	if ((p->outer_dst != c->vtep && p->outer_dst != c->vtep6) ||
+	    gw_vx_outer_dst_drop(p->outer_dst, c->vtep, c->vtep6) ||
 	    gw_vx_hdr_drop(p->data, p->len, c->vxlan_strict, &vni))
 		return false;
 	uint32_t bdx = fast_bd(c, vni, p->outer_src, p->outer_dst, m);
-	if (bdx == BD_NONE)
+	if (bdx == BD_NONE ||
+	    gw_vx_ecn_decap(p->outer_tos, p->data + VX_HDR_LEN, p->len - VX_HDR_LEN))
 		return false;
 	const struct gw_fwd_bd *b = &c->bd[bdx];
 	const struct net_eth *eth = (const struct net_eth *)(p->data + VX_HDR_LEN);
@@ -405,8 +421,9 @@ struct fast_out {
 	uint64_t nb_key, nb_hash;
 	uint64_t mac_key, mac_hash;
 	uint32_t vtep;
-	struct acl_cls *acl[2]; /* the lists that permitted it, [enum acl_dir] (NULL: none) */
-	uint32_t acl_i[2];      /* and their entries, counted on commit */
+	const struct in6_addr *dst6; /* an IPv6 VTEP's address (in the names' copy) */
+	struct acl_cls *acl[2];      /* the lists that permitted it, [enum acl_dir] (NULL: none) */
+	uint32_t acl_i[2];           /* and their entries, counted on commit */
 };
 
 /* The egress can be reached from here: a BDIF whose bridge domain has a VNI, or an uplink
@@ -551,7 +568,7 @@ static bool fast_vtep(const struct gw_fwd *f, struct fast_out *o)
 	if (!m || bd_dest_is_port(m->vtep)) /* a local port's: the main thread switches it */
 		return false;
 	o->vtep = m->vtep;
-	return true;
+	return fast_vtep_reachable(f->cfg, &f->cfg->bd[o->bdx], o->vtep, &o->dst6);
 }
 
 static void count(struct gw_if_counters *c, uint64_t pkts, uint64_t bytes, bool tx)
@@ -648,12 +665,9 @@ static inline void fast_output(struct gw_fast *w, const struct gw_fwd *f, struct
 		w->tx_eth[w->n_tx_eth++] = p;
 		return;
 	}
-	const struct gw_fwd_bd *ob = &c->bd[o->bdx];
+	struct gw_vx_encap x = gw_fwd_encap(c, &c->bd[o->bdx]);
 	count(gw_peer_cnt(&k->peers, o->vtep), 1, len, true);
-	p->data -= VX_ENCAP_LEN;
-	vx_encap_write_dst(&ob->e, p->data, (uint16_t)len, vx_sport(p->flow_hash), o->vtep, 0);
-	p->len += VX_ENCAP_LEN;
-	p->outer_dst = o->vtep;
+	gw_vx_encap(&x, p, o->vtep, o->dst6);
 	w->tx[w->n_tx++] = p;
 }
 

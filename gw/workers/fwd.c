@@ -101,6 +101,7 @@ static void cfg_destroy_obj(struct gw_fwd_obj *o)
 	}
 	free(c->vni_slots);
 	free(c->peer_pool);
+	vx_vteps_destroy(c->vteps);
 	free(c);
 }
 
@@ -202,6 +203,7 @@ static int bd_copy_one(const struct bd_info *bi, void *arg)
 	b->n_ports = bi->n_ports;
 	b->bdif = gw_bdif_for_bdx(bc->gw, bi->bdx);
 	vx_encap_init(&b->e, bc->gw->vtep, 0, bc->gw->udp_port, bi->vni);
+	vx_encap6_init(&b->e6, &bc->gw->vtep6, bc->gw->udp_port, bi->vni, !bc->gw->udp6_zero_tx);
 	return 0;
 }
 
@@ -262,10 +264,14 @@ static struct gw_fwd_cfg *cfg_build(struct gw *gw, const struct gw_fwd_cfg *prev
 	obj_init(&c->obj, cfg_destroy_obj);
 	c->serial = ++serial; /* the main thread alone builds */
 	c->vtep = gw->vtep;
+	c->vtep6 = gw->vtep6_name;
 	c->udp_port = gw->udp_port;
 	c->vxlan_strict = gw->params.vxlan_strict;
+	c->dscp = gw->vx_dscp;
+	c->vteps_gen = gw->vteps ? vx_vteps_generation(gw->vteps) : 0;
+	c->vteps = gw->vteps ? vx_vteps_clone(gw->vteps) : NULL;
 	cfg_copy_ifs(gw, c);
-	if (cfg_copy_ports(gw, c) < 0 || cfg_copy_bds(gw, c) < 0 ||
+	if ((gw->vteps && !c->vteps) || cfg_copy_ports(gw, c) < 0 || cfg_copy_bds(gw, c) < 0 ||
 	    cfg_copy_fibs(gw, c, prev) < 0) {
 		obj_unref(&c->obj);
 		return NULL;
@@ -431,8 +437,12 @@ static bool want_punt_all(const struct gw *gw)
 	return gw_trace_armed(gw) || gw->debug.flags != 0;
 }
 
-static bool fibs_moved(struct gw *gw, const struct gw_fwd_cfg *c)
+/* What the configuration component copies besides the configuration moved: a FIB, or
+ * the IPv6 VTEP names (a flood group's bridge domain learned a sender). */
+static bool copies_moved(struct gw *gw, const struct gw_fwd_cfg *c)
 {
+	if (gw->vteps && vx_vteps_generation(gw->vteps) != c->vteps_gen)
+		return true;
 	for (unsigned v = 0; v < GW_VRF_MAX; v++) {
 		const struct fib *fib = gw->vrfs[v].fib;
 		const struct fib6 *fib6 = gw->vrfs[v].fib6;
@@ -448,7 +458,7 @@ bool gw_fwd_stale(struct gw *gw, const struct gw_fwd *f)
 {
 	return !f || f->punt_all != want_punt_all(gw) || f->nb->gen != arp_generation(gw->arp) ||
 	       f->nb6->gen != arp_generation(gw->nd) || f->mac->gen != bd_mac_generation(gw->bd) ||
-	       fibs_moved(gw, f->cfg);
+	       copies_moved(gw, f->cfg);
 }
 
 /* The component prev holds when its source has not moved (a new reference), else NULL. */
@@ -468,7 +478,7 @@ struct gw_fwd *gw_fwd_build(struct gw *gw, const struct gw_fwd *prev, bool cfg_c
 		return NULL;
 	f->built_ms = now_ms;
 	f->punt_all = want_punt_all(gw);
-	if (prev && !cfg_changed && !fibs_moved(gw, prev->cfg)) {
+	if (prev && !cfg_changed && !copies_moved(gw, prev->cfg)) {
 		obj_ref(&prev->cfg->obj);
 		f->cfg = prev->cfg;
 	} else {

@@ -32,6 +32,8 @@
 #include "fib/fib6.h"
 #include "gw/gw.h"
 #include "vxlan/bd.h"
+#include "gw/vxlan_inl.h"
+#include "vxlan/vtep.h"
 #include "vxlan/vxlan.h"
 
 /* A snapshot whose tables moved is replaced at most this often (commits: at once), so
@@ -79,6 +81,7 @@ struct gw_fwd_bd {
 	uint32_t fresh_ms; /* a MAC is re-learned by the main thread this often (aging / 3) */
 	uint32_t n_ports;  /* local L2 ports: frames for other MACs than the BDIF's are switched */
 	struct vx_encap e; /* the prebuilt outer header, destination patched per packet */
+	struct vx_encap6 e6; /* the IPv6 one (when the configuration has an IPv6 source) */
 };
 
 /* A netdev of uplinks: its interfaces by 802.1Q VLAN (as gw_port). */
@@ -102,9 +105,12 @@ struct gw_fwd_cfg {
 	struct gw_fwd_obj obj;
 	uint64_t serial; /* a new one for every copy: readers notice a change by it */
 	uint32_t vtep;
+	uint32_t vtep6; /* the IPv6 VTEP's name, 0: none */
 	uint16_t udp_port;
 	bool vxlan_strict;
-	const struct vx_vteps *vteps; /* the IPv6 VTEP names, a clone (vxlan/vtep.h); NULL: none */
+	int dscp;                            /* `vxlan dscp` */
+	struct vx_vteps *vteps;              /* a copy of the IPv6 VTEP names (NULL: none named) */
+	uint64_t vteps_gen;                  /* vx_vteps_generation of what it copies */
 	struct gw_fwd_fib *fib[GW_VRF_MAX];  /* NULL: no such VRF */
 	struct gw_fwd_fib *fib6[GW_VRF_MAX]; /* its IPv6 FIB; NULL: none */
 	struct gw_fwd_if ifs[GW_IF_MAX + 1];
@@ -172,6 +178,13 @@ bool gw_fwd_stale(struct gw *gw, const struct gw_fwd *f);
 void gw_fwd_free(struct gw_fwd *f);
 
 /* ---- lookups (fast path) ---- */
+
+/* What the outer header toward a VTEP of bridge domain b is built from (gw/vxlan_inl.h). */
+static inline struct gw_vx_encap gw_fwd_encap(const struct gw_fwd_cfg *c, const struct gw_fwd_bd *b)
+{
+	return (struct gw_vx_encap){
+	    .e4 = &b->e, .e6 = c->vtep6 ? &b->e6 : NULL, .names = c->vteps, .dscp = c->dscp};
+}
 
 static inline uint32_t gw_fwd_vni_bdx(const struct gw_fwd_cfg *c, uint32_t vni)
 {

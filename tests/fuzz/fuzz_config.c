@@ -36,6 +36,7 @@
 #include "common/net.h"
 #include "gw/config/config.h"
 #include "gw/gw.h"
+#include "vxlan/vtep.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -255,17 +256,28 @@ static int snap_arp(const struct arp_entry_info *e, void *arg)
 	return 0;
 }
 
+static int cmp_text(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* Peers and groups by their addresses: the names of IPv6 ones depend on the order the
+ * gateway met them in (vxlan/vtep.h), so peer lists are sorted as text. */
 static int snap_bd(const struct bd_info *b, void *arg)
 {
 	struct walk *w = arg;
-	char ip[NET_IP_STRLEN], peers[BD_PEERS_MAX * 16 + 1] = "";
+	static char text[BD_PEERS_MAX][VX_VTEP_STRLEN];
+	char ip[VX_VTEP_STRLEN], peers[BD_PEERS_MAX * (VX_VTEP_STRLEN + 1) + 1] = "";
+	for (uint32_t k = 0; k < b->n_flood_peers; k++)
+		vx_vtep_fmt(gw_vteps(w->gw), b->flood_peers[k], text[k]);
+	qsort(text, b->n_flood_peers, sizeof(text[0]), cmp_text);
 	for (uint32_t k = 0; k < b->n_flood_peers; k++) {
 		size_t n = strlen(peers);
-		snprintf(peers + n, sizeof(peers) - n, " %s", net_ip_fmt(b->flood_peers[k], ip));
+		snprintf(peers + n, sizeof(peers) - n, " %s", text[k]);
 	}
 	addf(w->l, "bd %u vni %u group %s aging %u limit %u macs %u static %u learned %u peers%s",
-	     b->id, b->vni, net_ip_fmt(b->flood_group, ip), b->mac_aging, b->mac_limit, b->n_macs,
-	     b->n_static_macs, b->n_learned_peers, peers);
+	     b->id, b->vni, vx_vtep_fmt(gw_vteps(w->gw), b->flood_group, ip), b->mac_aging,
+	     b->mac_limit, b->n_macs, b->n_static_macs, b->n_learned_peers, peers);
 	return 0;
 }
 
@@ -274,9 +286,9 @@ static int snap_bd(const struct bd_info *b, void *arg)
 static int snap_mac(const struct bd_mac_info *m, void *arg)
 {
 	struct walk *w = arg;
-	char ip[NET_IP_STRLEN], mac[NET_MAC_STRLEN], ifn[GW_IF_NAMELEN];
+	char ip[VX_VTEP_STRLEN], mac[NET_MAC_STRLEN], ifn[GW_IF_NAMELEN];
 	const char *dest = bd_dest_is_port(m->vtep) ? ifname(w->gw, (uint16_t)m->vtep, ifn)
-	                                            : net_ip_fmt(m->vtep, ip);
+	                                            : vx_vtep_fmt(gw_vteps(w->gw), m->vtep, ip);
 	addf(w->l, "mac %u %s %s static %d", m->bd_id, net_mac_fmt(m->mac, mac), dest,
 	     m->is_static);
 	return 0;
@@ -285,8 +297,9 @@ static int snap_mac(const struct bd_mac_info *m, void *arg)
 static int snap_peer(const struct bd_peer_info *p, void *arg)
 {
 	struct walk *w = arg;
-	char ip[NET_IP_STRLEN];
-	addf(w->l, "peer %u %s learned %d", p->bd_id, net_ip_fmt(p->vtep, ip), p->learned);
+	char ip[VX_VTEP_STRLEN];
+	addf(w->l, "peer %u %s learned %d", p->bd_id, vx_vtep_fmt(gw_vteps(w->gw), p->vtep, ip),
+	     p->learned);
 	return 0;
 }
 
@@ -295,8 +308,11 @@ static char *snapshot(struct gw *gw)
 {
 	struct lines l = {0};
 	struct walk w = {.gw = gw, .l = &l};
-	char ip[NET_IP_STRLEN];
+	char ip[NET_IP_STRLEN], ip6[NET_IP6_STRLEN];
 	addf(&l, "vtep %s port %u", net_ip_fmt(gw_vtep(gw), ip), gw_udp_port(gw));
+	addf(&l, "vtep6 %s dscp %d udp6-zero-checksum rx %d tx %d",
+	     gw_vtep6(gw) ? net_ip6_fmt(gw_vtep6(gw), ip6) : "none", gw_vx_dscp(gw),
+	     gw_udp6_zero_csum_rx(gw), gw_udp6_zero_csum_tx(gw));
 	gw_if_walk(gw, snap_if, &w);
 	for (uint16_t v = 0; v < GW_VRF_MAX; v++) {
 		if (!(w.vrf = gw_vrf_name(gw, v)))

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "arp/nd.h"
+#include "vxlan/vtep.h"
 #include "vxlan/vxlan.h"
 
 const uint8_t lab_up0_mac[6] = {0x02, 0x00, 0x00, 0x00, 0x99, 0x01};
@@ -155,8 +156,9 @@ unsigned lab_arp_frame(uint8_t *buf, uint16_t op, const uint8_t *eth_dst, const 
 	return n + ARP_PKT_LEN;
 }
 
-void lab_from_vtep_raw(struct lab *lab, uint32_t vtep, uint32_t outer_dst, const uint8_t *payload,
-                       unsigned len)
+/* A datagram's payload as the driver hands it over, outer fields set. */
+static struct gw_pkt *underlay_pkt(struct lab *lab, uint32_t vtep, uint32_t outer_dst, uint8_t tos,
+                                   const uint8_t *payload, unsigned len)
 {
 	struct gw_pkt *p = gw_pkt_alloc(gw_pool(lab->gw));
 	if (!p)
@@ -165,15 +167,63 @@ void lab_from_vtep_raw(struct lab *lab, uint32_t vtep, uint32_t outer_dst, const
 	p->outer_src = vtep;
 	p->outer_dst = outer_dst;
 	p->outer_sport = 55555;
+	p->outer_tos = tos;
+	return p;
+}
+
+void lab_from_vtep_raw(struct lab *lab, uint32_t vtep, uint32_t outer_dst, const uint8_t *payload,
+                       unsigned len)
+{
+	struct gw_pkt *p = underlay_pkt(lab, vtep, outer_dst, 0, payload, len);
+	gw_input_underlay(lab->gw, &p, 1);
+}
+
+static unsigned vxlan_payload(uint8_t *buf, uint32_t vni, const uint8_t *frame, unsigned len)
+{
+	vx_hdr_build(buf, vni);
+	memcpy(buf + VX_HDR_LEN, frame, len);
+	return VX_HDR_LEN + len;
+}
+
+void lab_from_vtep_tos(struct lab *lab, uint32_t vtep, uint32_t vni, uint8_t tos,
+                       const uint8_t *frame, unsigned len)
+{
+	uint8_t buf[GW_PKT_DATA];
+	uint32_t dst = vx_vtep_is6(vtep) ? gw_vtep6_name(lab->gw) : LAB_VTEP;
+	struct gw_pkt *p =
+	    underlay_pkt(lab, vtep, dst, tos, buf, vxlan_payload(buf, vni, frame, len));
 	gw_input_underlay(lab->gw, &p, 1);
 }
 
 void lab_from_vtep(struct lab *lab, uint32_t vtep, uint32_t vni, const uint8_t *frame, unsigned len)
 {
+	lab_from_vtep_tos(lab, vtep, vni, 0, frame, len);
+}
+
+bool lab_underlay6(struct lab *lab)
+{
+	struct in6_addr a = lab_a6(LAB_VTEP6_ADDR);
+	return gw_set_vtep6(lab->gw, &a) == GW_OK;
+}
+
+uint32_t lab_vtep6(struct lab *lab, const char *addr)
+{
+	struct in6_addr a = lab_a6(addr);
+	return gw_vtep_name(lab->gw, AF_INET6, &a);
+}
+
+void lab_from_vtep6(struct lab *lab, const char *src, uint32_t group6, uint32_t vni, uint8_t tos,
+                    const uint8_t *frame, unsigned len)
+{
 	uint8_t buf[GW_PKT_DATA];
-	vx_hdr_build(buf, vni);
-	memcpy(buf + VX_HDR_LEN, frame, len);
-	lab_from_vtep_raw(lab, vtep, LAB_VTEP, buf, VX_HDR_LEN + len);
+	struct in6_addr a = lab_a6(src);
+	const struct vx_vteps *t = gw_vteps(lab->gw);
+	uint32_t name = t ? vx_vteps_find(t, &a) : 0;
+	uint32_t dst = group6 ? group6 : gw_vtep6_name(lab->gw);
+	struct gw_pkt *p = underlay_pkt(lab, name ? name : VX_VTEP6_UNKNOWN, dst, tos, buf,
+	                                vxlan_payload(buf, vni, frame, len));
+	memcpy(gw_pkt_outer6_src(p), &a, sizeof(a));
+	gw_input_underlay(lab->gw, &p, 1);
 }
 
 void lab_from_uplink(struct lab *lab, uint16_t ifx, const uint8_t *frame, unsigned len)

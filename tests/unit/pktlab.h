@@ -102,6 +102,21 @@ void lab_host_arp(struct lab *lab, uint32_t vtep, uint32_t vni, uint32_t ip, con
 uint64_t lab_drops(const struct lab *lab, enum gw_drop why);
 
 /*
+ * The IPv6 underlay beside the IPv4 one: the gateway's IPv6 VTEP LAB_VTEP6_ADDR, remote
+ * VTEPs named by their address (gw_vtep_name). lab_from_vtep_tos / lab_from_vtep6 inject a
+ * VXLAN frame with an outer TOS / traffic class, from an IPv4 VTEP or an IPv6 address
+ * (named as the driver names it: the table's name, else VX_VTEP6_UNKNOWN; to the group
+ * group6 when that is non-zero, else to the gateway's IPv6 VTEP).
+ */
+#define LAB_VTEP6_ADDR "2001:db8::1"
+bool lab_underlay6(struct lab *lab);
+uint32_t lab_vtep6(struct lab *lab, const char *addr);
+void lab_from_vtep_tos(struct lab *lab, uint32_t vtep, uint32_t vni, uint8_t tos,
+                       const uint8_t *frame, unsigned len);
+void lab_from_vtep6(struct lab *lab, const char *src, uint32_t group6, uint32_t vni, uint8_t tos,
+                    const uint8_t *frame, unsigned len);
+
+/*
  * IPv6 on the standard topology: bdif10 2001:db8:10::1/64, bdif20 2001:db8:20::1/64,
  * up0 2001:db8:f0::2/64 with MTU 1280.
  */

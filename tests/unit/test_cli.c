@@ -551,6 +551,98 @@ static void test_l2_session(void)
 	cli_sess_free(s);
 }
 
+/* An IPv6 underlay beside the IPv4 one, typed into a session. */
+static const char *const underlay6_setup[] = {
+    "enable",
+    "configure terminal",
+    "vxlan source 192.0.2.1",
+    "vxlan source 2001:db8::1",
+    "vxlan dscp inherit",
+    "vxlan udp6-zero-checksum rx",
+    "bridge-domain 80",
+    "vni 8080",
+    "flood-peer 192.0.2.11",
+    "flood-peer 2001:db8::12",
+    "bridge-domain 81",
+    "vni 8181",
+    "flood-group ff05::1:70",
+    "mac-address-table static 02:00:00:00:80:02 bridge-domain 80 peer 2001:db8::12",
+};
+
+/* The IPv6 underlay through a session: the lines commit, refused ones name the word and
+ * change nothing, and the show commands print IPv6 VTEPs and groups as IPv6 text. */
+static void test_underlay6_session(void)
+{
+	struct cli_sess *s = cli_sess_new(&ENV, false);
+	struct cli_out o;
+	cli_out_init(&o);
+	run_all(s, underlay6_setup, sizeof(underlay6_setup) / sizeof(underlay6_setup[0]));
+	int before = commits;
+	static const char *const refused[][2] = {
+	    {"vxlan source fe80::1", "fe80::1 is link-local"},
+	    {"no vxlan source 2001:db8::2", "2001:db8::2 is not the vxlan source"},
+	    {"vxlan dscp 64", "\"64\""},
+	    {"vxlan udp6-zero-checksum", "Incomplete command"},
+	    {"bridge-domain 80", NULL},
+	    {"flood-peer ff05::12", "ff05::12 is not a unicast address"},
+	    {"flood-peer 2001:db8::q", "\"2001:db8::q\": expected (A.B.C.D|X:X::X)"},
+	    {"flood-group ff02::1:70", "ff02::1:70 has scope 2"},
+	    {"flood-group 2001:db8::70", "2001:db8::70 is not a multicast group"},
+	    {"exit", NULL},
+	    {"mac-address-table static 02:00:00:00:80:03 bridge-domain 80 peer ::1",
+	     "peer ::1 is the loopback address"},
+	};
+	run_refused(s, refused, sizeof(refused) / sizeof(refused[0]));
+	CU_ASSERT_EQUAL(commits, before);
+	CU_ASSERT_EQUAL(run(s, "end", &o), CLI_R_OK);
+	SHOWS(s, "show vxlan peers", "VTEP 192.0.2.1, UDP port 4789\n",
+	      "IPv6 VTEP 2001:db8::1, outer DSCP inherit, IPv6 UDP zero checksum rx\n",
+	      "192.0.2.11       80", "2001:db8::12     80       configured");
+	SHOWS(s, "show vxlan peers json", "{\"vtep\":\"192.0.2.1\",\"udp_port\":4789,",
+	      "\"vtep6\":\"2001:db8::1\",\"dscp\":\"inherit\","
+	      "\"udp6_zero_checksum\":{\"rx\":true,\"tx\":false}",
+	      "{\"vtep\":\"2001:db8::12\",\"bridge_domain\":80,\"type\":\"configured\"");
+	SHOWS(s, "show vxlan vni", "group ff05::1:70");
+	SHOWS(s, "show vxlan vni json",
+	      "\"bridge_domain\":81,\"macs\":0,\"flood_group\":\"ff05::1:70\"");
+	SHOWS(s, "show bridge-domain 80", "  flood peer 192.0.2.11\n  flood peer 2001:db8::12\n");
+	SHOWS(s, "show bridge-domain 80 json", "\"flood_peers\":[\"192.0.2.11\",\"2001:db8::12\"]");
+	SHOWS(s, "show bridge-domain 81", "  flood group ff05::1:70, 0 learned VTEPs\n");
+	SHOWS(s, "show mac address-table bridge-domain 80",
+	      "02:00:00:00:80:02  static   2001:db8::12");
+	SHOWS(s, "show mac address-table json", "\"vtep\":\"2001:db8::12\",\"interface\":null");
+	SHOWS(s, "show running-config",
+	      "vxlan source 192.0.2.1\nvxlan source 2001:db8::1\nvxlan dscp inherit\n"
+	      "vxlan udp6-zero-checksum rx\n",
+	      " flood-peer 192.0.2.11\n flood-peer 2001:db8::12\n", " flood-group ff05::1:70\n",
+	      "bridge-domain 80 peer 2001:db8::12\n");
+	const char *const change[] = {
+	    "configure terminal",
+	    "vxlan dscp 46",
+	    "no vxlan udp6-zero-checksum rx",
+	    "vxlan udp6-zero-checksum tx",
+	    "no vxlan source 2001:db8::1",
+	    "end",
+	};
+	run_all(s, change, sizeof(change) / sizeof(change[0]));
+	SHOWS(s, "show vxlan vni", "IPv6 VTEP none, outer DSCP 46, IPv6 UDP zero checksum tx\n");
+	SHOWS(s, "show vxlan vni json", "\"vtep6\":null,\"dscp\":46,",
+	      "\"udp6_zero_checksum\":{\"rx\":false,\"tx\":true}");
+	const char *const teardown[] = {
+	    "configure terminal",  "no mac-address-table static 02:00:00:00:80:02 bridge-domain 80",
+	    "no bridge-domain 80", "no bridge-domain 81",
+	    "no vxlan dscp",       "no vxlan udp6-zero-checksum tx",
+	    "no vxlan source",     "end",
+	};
+	run_all(s, teardown, sizeof(teardown) / sizeof(teardown[0]));
+	SHOWS(s, "show vxlan vni", "VTEP 0.0.0.0, UDP port 4789\n",
+	      "IPv6 VTEP none, outer DSCP 0, IPv6 UDP zero checksum off\n");
+	CU_ASSERT_EQUAL(run(s, "show running-config", &o), CLI_R_OK);
+	CU_ASSERT_PTR_NULL(strstr(o.buf, "vxlan"));
+	cli_out_free(&o);
+	cli_sess_free(s);
+}
+
 /* Matches of entry i of list `name` (the implicit deny: its size), counted as a worker
  * would count them. */
 static void count_matches(int fam, const char *name, uint32_t i, unsigned times)
@@ -711,6 +803,7 @@ static CU_TestInfo sess_tests[] = {
     {"help and completion", test_help_and_complete},
     {"IPv6: lines, errors, show commands", test_ipv6_session},
     {"L2 ports: lines, errors, show commands", test_l2_session},
+    {"IPv6 underlay: lines, errors, show commands", test_underlay6_session},
     {"access lists: lines, errors, show and clear with counters", test_acl_session},
     CU_TEST_INFO_NULL,
 };

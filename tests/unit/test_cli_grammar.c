@@ -143,6 +143,7 @@ static const struct bound_case bound_cases[] = {
     {"bridge-domain 10\n", " mac-aging", 0, BD_MAC_AGING_MAX},
     {"bridge-domain 10\n", " mac-limit", 1, BD_MAC_LIMIT_MAX},
     {"", "vxlan udp-port", 1, GW_CFG_PORT_MAX},
+    {"", "vxlan dscp", 0, VX_DSCP_MAX},
     {"", "metrics listen 127.0.0.1", 1, GW_CFG_PORT_MAX},
     {"line vty\n", " telnet listen 127.0.0.1", 1, GW_CFG_PORT_MAX},
     {"line vty\n", " exec-timeout", 0, GW_CFG_VTY_TIMEOUT_MAX / 60},

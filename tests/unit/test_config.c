@@ -3,6 +3,7 @@
  * keeps its state (learned MACs, ARP entries, routes), swaps and moves work, a failed
  * apply leaves the gateway as it was, and applying back undoes everything.
  */
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -10,6 +11,8 @@
 #include "common/net.h"
 #include "cu_main.h"
 #include "pktlab.h"
+#include "vxlan/vtep.h"
+#include "vxlan/vxlan.h"
 
 static struct lab E; /* holds G, an empty gateway (lab_gw_empty) */
 static struct gw *G;
@@ -838,6 +841,202 @@ static void test_acl_apply(void)
 	gw_destroy(gw);
 }
 
+/* ---- IPv6 underlay, outer DSCP, IPv6 zero UDP checksums ---- */
+
+static void test_underlay6_lines_refused(void)
+{
+	static const char *const cases[][2] = {
+	    {"vxlan source fe80::1", "vxlan source fe80::1 is link-local"},
+	    {"vxlan source ::1", "::1 is the loopback address"},
+	    {"vxlan source ff05::1", "ff05::1 is not a unicast address"},
+	    {"vxlan source ::ffff:192.0.2.1", "::ffff:192.0.2.1 is IPv4-mapped"},
+	    {"vxlan source 2001:db8::zz", "2001:db8::zz"},
+	    {"no vxlan source 2001:db8::5", "2001:db8::5 is not the vxlan source"},
+	    {"vxlan source 2001:db8::1\nno vxlan source 192.0.2.9", "192.0.2.9"},
+	    {"bridge-domain 10\n flood-peer ff05::11", "flood-peer ff05::11 is not a unicast"},
+	    {"bridge-domain 10\n flood-peer fe80::11", "flood-peer fe80::11 is link-local"},
+	    {"bridge-domain 10\n flood-peer ::", "flood-peer :: is unspecified"},
+	    {"bridge-domain 10\n flood-peer ::1", "flood-peer ::1 is the loopback"},
+	    {"bridge-domain 10\n no flood-peer 2001:db8::77", "2001:db8::77 is not configured"},
+	    {"bridge-domain 10\n flood-peer 2001:db8::zz",
+	     "\"2001:db8::zz\": expected (A.B.C.D|X:X::X)"},
+	    {"bridge-domain 10\n flood-group 2001:db8::1", "flood-group 2001:db8::1 is not a "},
+	    {"bridge-domain 10\n flood-group ff02::1:70", "flood-group ff02::1:70 has scope 2"},
+	    {"bridge-domain 10\n flood-group ff01::70", "ff01::70 has scope 1"},
+	    {"bridge-domain 10\n flood-group ff13::70", "ff13::70 has scope 3"},
+	    {"bridge-domain 10\n flood-group ff0f::70", "ff0f::70 has scope f"},
+	    {"mac-address-table static 02:00:00:00:00:01 bridge-domain 10 peer fe80::1",
+	     "peer fe80::1 is link-local"},
+	    {"mac-address-table static 02:00:00:00:00:01 bridge-domain 10 peer ff0e::1",
+	     "peer ff0e::1 is not a unicast"},
+	    {"mac-address-table static 02:00:00:00:00:01 bridge-domain 99 peer 2001:db8::1",
+	     "bridge-domain 99 does not exist"},
+	    {"vxlan dscp 64", "\"64\": expected <0-63>"},
+	    {"vxlan dscp inherits", "inherits"},
+	    {"vxlan udp6-zero-checksum both", "both"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		refused_after(BASE, cases[i][0], cases[i][1]);
+}
+
+/* Both families share a bridge domain's BD_PEERS_MAX flood peers. */
+static void test_underlay6_peers_shared_room(void)
+{
+	char err[GW_CFG_ERRLEN];
+	struct gw_cfg *c = load(BASE);
+	for (uint32_t k = 1; c->bds.v[0].n_peers < BD_PEERS_MAX; k++)
+		CU_ASSERT_EQUAL_FATAL(gw_cfg_bd_peer(c, 10, 0xc6336400u + k, true, err), GW_CFG_OK);
+	struct in6_addr a;
+	net_ip6_parse("2001:db8::11", &a);
+	struct gw_cfg *before = gw_cfg_clone(c);
+	CU_ASSERT_EQUAL(gw_cfg_bd_peer6(c, 10, &a, true, err), GW_CFG_ERR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "flood-peer 2001:db8::11: at most 128"));
+	CU_ASSERT(gw_cfg_equal(c, before));
+	/* an IPv4 one leaves: room for the IPv6 one, and none for the IPv4 one again */
+	CU_ASSERT_EQUAL(gw_cfg_bd_peer(c, 10, 0xc6336401u, false, err), GW_CFG_OK);
+	CU_ASSERT_EQUAL(gw_cfg_bd_peer6(c, 10, &a, true, err), GW_CFG_OK);
+	CU_ASSERT_EQUAL(gw_cfg_bd_peer(c, 10, 0xc6336401u, true, err), GW_CFG_ERR);
+	gw_cfg_free(before);
+	gw_cfg_free(c);
+}
+
+/* The setters: a refused one changes nothing; added and removed again gives an equal
+ * model (vacated slots zeroed); one flood group, of either family. */
+static void test_underlay6_setters(void)
+{
+	char err[GW_CFG_ERRLEN];
+	struct gw_cfg *a = load(BASE), *b = gw_cfg_clone(a);
+	struct in6_addr p1, p2, g6, bad;
+	net_ip6_parse("2001:db8::11", &p1);
+	net_ip6_parse("2001:db8::12", &p2);
+	net_ip6_parse("ff05::1:70", &g6);
+	net_ip6_parse("ff02::1", &bad);
+	CU_ASSERT_EQUAL(gw_cfg_set_vx_dscp(b, VX_DSCP_MAX + 1, err), GW_CFG_ERR);
+	CU_ASSERT_EQUAL(gw_cfg_set_vx_dscp(b, -2, err), GW_CFG_ERR);
+	CU_ASSERT_EQUAL(gw_cfg_bd_set_group6(b, 10, &bad, err), GW_CFG_ERR);
+	CU_ASSERT_EQUAL(gw_cfg_set_vtep6(b, &g6, err), GW_CFG_ERR);
+	CU_ASSERT_EQUAL(gw_cfg_bd_peer6(b, 77, &p1, true, err), GW_CFG_ERR);
+	CU_ASSERT(gw_cfg_equal(a, b));
+	CU_ASSERT_EQUAL(gw_cfg_bd_peer6(b, 10, &p2, true, err), GW_CFG_OK);
+	CU_ASSERT_EQUAL(gw_cfg_bd_peer6(b, 10, &p1, true, err), GW_CFG_OK);
+	CU_ASSERT_EQUAL(gw_cfg_bd_peer6(b, 10, &p1, true, err), GW_CFG_OK); /* again: fine */
+	CU_ASSERT_EQUAL(b->bds.v[0].n_peers6, 2);
+	CU_ASSERT(net_ip6_eq(&b->bds.v[0].peers6[0], &p1)); /* sorted */
+	CU_ASSERT_FALSE(gw_cfg_equal(a, b));
+	CU_ASSERT_EQUAL(gw_cfg_bd_peer6(b, 10, &p1, false, err), GW_CFG_OK);
+	CU_ASSERT_EQUAL(gw_cfg_bd_peer6(b, 10, &p2, false, err), GW_CFG_OK);
+	CU_ASSERT(gw_cfg_equal(a, b));
+	/* one group: an IPv6 one replaces an IPv4 one and back; none clears either */
+	CU_ASSERT_EQUAL(gw_cfg_bd_set_group(b, 20, 0xef010146u, err), GW_CFG_OK);
+	CU_ASSERT_EQUAL(gw_cfg_bd_set_group6(b, 20, &g6, err), GW_CFG_OK);
+	CU_ASSERT_EQUAL(b->bds.v[1].flood_group, 0);
+	CU_ASSERT(net_ip6_eq(&b->bds.v[1].flood_group6, &g6));
+	CU_ASSERT_EQUAL(gw_cfg_bd_set_group(b, 20, 0, err), GW_CFG_OK);
+	CU_ASSERT(gw_cfg_equal(a, b));
+	CU_ASSERT_EQUAL(gw_cfg_bd_set_group6(b, 20, &g6, err), GW_CFG_OK);
+	CU_ASSERT_EQUAL(gw_cfg_bd_set_group(b, 20, 0xef010146u, err), GW_CFG_OK);
+	CU_ASSERT(net_ip6_is_zero(&b->bds.v[1].flood_group6));
+	CU_ASSERT_EQUAL(gw_cfg_bd_set_group6(b, 20, NULL, err), GW_CFG_OK);
+	CU_ASSERT(gw_cfg_equal(a, b));
+	/* the global settings, each in gw_cfg_equal */
+	CU_ASSERT_EQUAL(gw_cfg_set_vx_dscp(b, VX_DSCP_INHERIT, err), GW_CFG_OK);
+	CU_ASSERT_FALSE(gw_cfg_equal(a, b));
+	CU_ASSERT_EQUAL(gw_cfg_set_vx_dscp(b, 0, err), GW_CFG_OK);
+	CU_ASSERT_EQUAL(gw_cfg_set_udp6_zero_csum(b, GW_CFG_UDP6_TX, true, err), GW_CFG_OK);
+	CU_ASSERT(b->udp6_zero_csum_tx && !b->udp6_zero_csum_rx);
+	CU_ASSERT_FALSE(gw_cfg_equal(a, b));
+	CU_ASSERT_EQUAL(gw_cfg_set_udp6_zero_csum(b, GW_CFG_UDP6_TX, false, err), GW_CFG_OK);
+	CU_ASSERT_EQUAL(gw_cfg_set_vtep6(b, &p1, err), GW_CFG_OK);
+	CU_ASSERT_FALSE(gw_cfg_equal(a, b));
+	CU_ASSERT_EQUAL(gw_cfg_set_vtep6(b, NULL, err), GW_CFG_OK);
+	CU_ASSERT(gw_cfg_equal(a, b));
+	gw_cfg_free(a);
+	gw_cfg_free(b);
+}
+
+static bool bd_has_peer(struct gw *gw, uint32_t bd_id, uint32_t name)
+{
+	const uint32_t *peers;
+	size_t n = bd_flood_peers(gw_bd(gw), bd_index(gw_bd(gw), bd_id), &peers);
+	for (size_t k = 0; k < n; k++)
+		if (peers[k] == name)
+			return true;
+	return false;
+}
+
+static uint32_t name6(struct gw *gw, const char *text)
+{
+	struct in6_addr a;
+	CU_ASSERT_FATAL(net_ip6_parse(text, &a));
+	return gw_vtep_name(gw, AF_INET6, &a);
+}
+
+static const char *UNDERLAY6 = "vxlan source 192.0.2.1\nvxlan source 2001:db8::1\n"
+                               "vxlan dscp inherit\nvxlan udp6-zero-checksum rx\n"
+                               "bridge-domain 10\n vni 5000\n flood-peer 192.0.2.11\n"
+                               " flood-peer 2001:db8::12\n"
+                               "bridge-domain 20\n vni 6000\n flood-group ff05::1:70\n"
+                               "mac-address-table static 02:00:00:00:10:01 bridge-domain 10 "
+                               "peer 2001:db8::12\n";
+
+static const uint8_t MAC_STATIC6[6] = {0x02, 0, 0, 0, 0x10, 0x01};
+
+/* Applied: the addresses become names; a reload moves a bridge domain's peer and a static
+ * MAC from IPv4 to IPv6 and an IPv6 group to an IPv4 one, keeping what it does not name. */
+static void test_underlay6_apply(void)
+{
+	char err[GW_CFG_ERRLEN];
+	struct gw *gw = new_gw();
+	struct gw_cfg *a = load(UNDERLAY6);
+	CU_ASSERT_EQUAL_FATAL(gw_cfg_apply(gw, NULL, a, NULL, err), GW_CFG_OK);
+	struct in6_addr src;
+	net_ip6_parse("2001:db8::1", &src);
+	CU_ASSERT_FATAL(gw_vtep6(gw) != NULL);
+	CU_ASSERT(net_ip6_eq(gw_vtep6(gw), &src));
+	CU_ASSERT_EQUAL(gw_vtep(gw), 0xc0000201u);
+	CU_ASSERT_EQUAL(gw_vx_dscp(gw), VX_DSCP_INHERIT);
+	CU_ASSERT(gw_udp6_zero_csum_rx(gw) && !gw_udp6_zero_csum_tx(gw));
+	uint32_t p12 = name6(gw, "2001:db8::12"), g = name6(gw, "ff05::1:70");
+	CU_ASSERT(vx_vtep_is6(p12) && vx_vtep_is_group(g));
+	CU_ASSERT(bd_has_peer(gw, 10, 0xc000020bu) && bd_has_peer(gw, 10, p12));
+	CU_ASSERT_EQUAL(bd_flood_group(gw_bd(gw), bd_index(gw_bd(gw), 20)), g);
+	uint32_t bdx10 = bd_index(gw_bd(gw), 10), dest = 0;
+	CU_ASSERT(bd_mac_lookup(gw_bd(gw), bdx10, MAC_STATIC6, &dest));
+	CU_ASSERT_EQUAL(dest, p12);
+	CU_ASSERT_EQUAL(bd_mac_learn(gw_bd(gw), bdx10, MAC1, p12, 1000), BD_MAC_NEW);
+
+	/* reload: 192.0.2.11 becomes 2001:db8::11, the static MAC moves to it, bridge domain
+	 * 20 takes an IPv4 group, the IPv6 source and the settings go back to their defaults */
+	struct gw_cfg *b = load("vxlan source 192.0.2.1\n"
+	                        "bridge-domain 10\n vni 5000\n flood-peer 2001:db8::11\n"
+	                        " flood-peer 2001:db8::12\n"
+	                        "bridge-domain 20\n vni 6000\n flood-group 239.1.1.70\n"
+	                        "mac-address-table static 02:00:00:00:10:01 bridge-domain 10 "
+	                        "peer 2001:db8::11\n");
+	CU_ASSERT_EQUAL_FATAL(gw_cfg_apply(gw, a, b, NULL, err), GW_CFG_OK);
+	uint32_t p11 = name6(gw, "2001:db8::11");
+	CU_ASSERT_FALSE(bd_has_peer(gw, 10, 0xc000020bu));
+	CU_ASSERT(bd_has_peer(gw, 10, p11) && bd_has_peer(gw, 10, p12));
+	CU_ASSERT_EQUAL(bd_flood_group(gw_bd(gw), bd_index(gw_bd(gw), 20)), 0xef010146u);
+	CU_ASSERT(bd_mac_lookup(gw_bd(gw), bdx10, MAC_STATIC6, &dest));
+	CU_ASSERT_EQUAL(dest, p11);
+	CU_ASSERT(bd_mac_lookup(gw_bd(gw), bdx10, MAC1, &dest) && dest == p12); /* learned: kept */
+	CU_ASSERT_PTR_NULL(gw_vtep6(gw));
+	CU_ASSERT_EQUAL(gw_vx_dscp(gw), 0);
+	CU_ASSERT(!gw_udp6_zero_csum_rx(gw) && !gw_udp6_zero_csum_tx(gw));
+
+	/* and back */
+	CU_ASSERT_EQUAL_FATAL(gw_cfg_apply(gw, b, a, NULL, err), GW_CFG_OK);
+	CU_ASSERT(bd_has_peer(gw, 10, 0xc000020bu) && !bd_has_peer(gw, 10, p11));
+	CU_ASSERT_EQUAL(bd_flood_group(gw_bd(gw), bd_index(gw_bd(gw), 20)), g);
+	CU_ASSERT(bd_mac_lookup(gw_bd(gw), bdx10, MAC_STATIC6, &dest));
+	CU_ASSERT_EQUAL(dest, p12);
+	CU_ASSERT_EQUAL(gw_vx_dscp(gw), VX_DSCP_INHERIT);
+	gw_cfg_free(a);
+	gw_cfg_free(b);
+	gw_destroy(gw);
+}
+
 static CU_TestInfo tests[] = {
     {"untouched state survives a diff", test_untouched_state_survives},
     {"VNI swap and subnet move", test_vni_swap_and_address_move},
@@ -856,6 +1055,10 @@ static CU_TestInfo tests[] = {
     {"access lists: deleting one in use is refused, naming where", test_acl_users},
     {"access lists: refused lines name the word", test_acl_lines_refused},
     {"access lists: applied as a diff, replaced, renamed, deleted", test_acl_apply},
+    {"IPv6 underlay lines: refused, naming the word", test_underlay6_lines_refused},
+    {"IPv6 underlay: both families share the flood-peer room", test_underlay6_peers_shared_room},
+    {"IPv6 underlay, dscp, udp6-zero-checksum: setters", test_underlay6_setters},
+    {"IPv6 underlay: applied as names, moved between families", test_underlay6_apply},
     CU_TEST_INFO_NULL,
 };
 

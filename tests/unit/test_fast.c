@@ -24,6 +24,7 @@
 #include "gw/workers/ring.h"
 #include "gw/stats.h"
 #include "pktlab.h"
+#include "vxlan/vtep.h"
 #include "vxlan/vxlan.h"
 
 /* A host behind a VTEP: what it puts in the frames it sends. */
@@ -50,6 +51,7 @@ static const struct host H9 = {0x0a010a63u, {2, 0x11, 0x22, 0x33, 0x44, 0x99}, L
 /* One VXLAN packet as a VTEP sends it: the UDP payload (VXLAN header + inner frame). */
 struct vxp {
 	uint32_t vtep;
+	uint8_t tos; /* the outer TOS / traffic class */
 	unsigned len;
 	uint8_t b[GW_PKT_DATA];
 };
@@ -158,6 +160,7 @@ static void set_frag(uint8_t *f, uint16_t off)
 static void vxp_set(struct vxp *x, uint32_t vtep, uint32_t vni, const uint8_t *frame, unsigned n)
 {
 	x->vtep = vtep;
+	x->tos = 0;
 	vx_hdr_build(x->b, vni);
 	memcpy(x->b + VX_HDR_LEN, frame, n);
 	x->len = VX_HDR_LEN + n;
@@ -182,6 +185,18 @@ static struct gw_pkt *mk_pkt(uint32_t vtep, uint32_t outer_dst, const uint8_t *b
 	p->outer_src = vtep;
 	p->outer_dst = outer_dst;
 	p->outer_sport = 55555;
+	const struct in6_addr *a = vx_vtep_is6(vtep) ? vx_vteps_addr(gw_vteps(L.gw), vtep) : NULL;
+	if (a) /* as the driver keeps an IPv6 sender's address */
+		memcpy(gw_pkt_outer6_src(p), a, sizeof(*a));
+	return p;
+}
+
+/* Packet x as the driver hands it over: to the VTEP address of its sender's family. */
+static struct gw_pkt *mk_vxp(const struct vxp *x)
+{
+	uint32_t dst = vx_vtep_is6(x->vtep) ? gw_vtep6_name(L.gw) : LAB_VTEP;
+	struct gw_pkt *p = mk_pkt(x->vtep, dst, x->b, x->len);
+	p->outer_tos = x->tos;
 	return p;
 }
 
@@ -190,7 +205,7 @@ static void run_pipeline(const struct vxp *x, unsigned n)
 {
 	struct gw_pkt *pk[GW_VEC_MAX];
 	for (unsigned i = 0; i < n; i++)
-		pk[i] = mk_pkt(x[i].vtep, LAB_VTEP, x[i].b, x[i].len);
+		pk[i] = mk_vxp(&x[i]);
 	lab_reset_capture(&L);
 	gw_input_underlay(L.gw, pk, n);
 }
@@ -221,7 +236,7 @@ static void run_fast(struct gw_fast *w, const struct gw_fwd *f, const struct vxp
 {
 	struct gw_pkt *pk[GW_VEC_MAX];
 	for (unsigned i = 0; i < n; i++)
-		pk[i] = mk_pkt(x[i].vtep, LAB_VTEP, x[i].b, x[i].len);
+		pk[i] = mk_vxp(&x[i]);
 	worker_init(w, f, now);
 	gw_fast_underlay(w, f, pk, n);
 }
@@ -2705,6 +2720,71 @@ static CU_TestInfo punt_tests[] = {
     CU_TEST_INFO_NULL,
 };
 
+/* ---------------------------------------------------------------- IPv6 underlay, ECN */
+
+/* x with the inner IPv4 TOS tos (header checksum redone) and outer TOS outer. */
+static void vxp_tos(struct vxp *x, uint8_t tos, uint8_t outer)
+{
+	uint8_t *ip = x->b + VX_HDR_LEN + NET_ETH_HLEN;
+	ip[1] = tos;
+	ip_fix_csum(ip);
+	x->tos = outer;
+}
+
+/* x (from an IPv6 VTEP, with its outer TOS) punted as received, nothing counted. */
+static bool punted_tos(const char *what, const struct vxp *x)
+{
+	struct gw_pkt *p = mk_vxp(x);
+	uint32_t src = p->outer_src, dst = p->outer_dst;
+	uint64_t rx = CNT->c.rx_underlay;
+	struct gw_fast w;
+	worker_init(&w, F, L.now);
+	gw_fast_underlay(&w, F, &p, 1);
+	bool ok = w.n_tx == 0 && w.n_punt == 1 && w.punt[0] == p && p->len == x->len &&
+	          memcmp(p->data, x->b, x->len) == 0 && p->outer_src == src &&
+	          p->outer_dst == dst && p->outer_tos == x->tos && CNT->c.rx_underlay == rx;
+	if (!ok)
+		fprintf(stderr, "\n  not punted as received: %s (tx %u, punt %u)\n", what, w.n_tx,
+		        w.n_punt);
+	fast_release(&w);
+	return ok;
+}
+
+static void test_underlay6(void)
+{
+	CU_ASSERT_FATAL(lab_underlay6(&L));
+	uint32_t n6 = lab_vtep6(&L, "2001:db8::21");
+	CU_ASSERT_FATAL(bd_flood_peer_add(gw_bd(L.gw), 20, n6) == BD_OK);
+	const struct host h6 = {0x0a011450u, {2, 0x11, 0x22, 0x33, 0x44, 0x66}, n6, 6000};
+	learn(&h6);
+	CU_ASSERT_EQUAL(gw_set_vx_dscp(L.gw, VX_DSCP_INHERIT), GW_OK);
+	snap();
+	unsigned n = 0;
+	vxp_flow(&X[n++], &H1, h6.ip, PROTO_UDP, 1000, 80, 64, 64);
+	vxp_flow(&X[n++], &h6, H1.ip, PROTO_TCP, 80, 1000, 1400, 64);
+	vxp_flow(&X[n], &H1, h6.ip, PROTO_ICMP, 0, 0, 56, 64);
+	vxp_tos(&X[n++], 0xb8, 0);
+	vxp_flow(&X[n], &h6, H1.ip, PROTO_UDP, 80, 1000, 3, 64);
+	vxp_tos(&X[n++], 0xb8 | VX_ECN_ECT0, VX_ECN_CE); /* CE reaches the inner packet */
+	vxp_flow(&X[n], &h6, H4.ip, PROTO_UDP, 81, 1000, 300, 64);
+	vxp_tos(&X[n++], VX_ECN_ECT0, VX_ECN_ECT1);
+	vxp_flow(&X[n], &H2, h6.ip, PROTO_TCP, 82, 1000, 1, 64); /* IPv4 VTEP to IPv6 in BD 20 */
+	vxp_tos(&X[n++], VX_ECN_ECT1, 0x28);
+	CU_ASSERT_EQUAL(check_same(X, n), n);
+	/* the RFC 6040 drop is the main thread's; an unnamed sender and no IPv6 source too */
+	struct vxp x;
+	vxp_flow(&x, &h6, H1.ip, PROTO_UDP, 80, 1000, 3, 64);
+	vxp_tos(&x, 0, VX_ECN_CE);
+	CU_ASSERT(punted_tos("outer CE on Not-ECT", &x));
+	vxp_flow(&x, &h6, H1.ip, PROTO_UDP, 80, 1000, 3, 64);
+	x.vtep = VX_VTEP6_UNKNOWN;
+	CU_ASSERT(punted_tos("unnamed IPv6 sender", &x));
+	CU_ASSERT_EQUAL(gw_set_vtep6(L.gw, NULL), GW_OK);
+	snap();
+	vxp_flow(&x, &H1, h6.ip, PROTO_UDP, 1000, 80, 64, 64);
+	CU_ASSERT(punted_tos("IPv6 VTEP without an IPv6 source", &x));
+}
+
 static CU_TestInfo ring_tests[] = {
     {"ring: capacity, order, wrap", test_ring_basic},
     {"ring: two threads, 1e6 pointers in order", test_ring_threads},
@@ -2727,6 +2807,8 @@ static CU_TestInfo uplink_tests[] = {
 
 static CU_TestInfo ipv6_tests[] = {
     {"IPv6 = pipeline: BDIFs, uplinks, tags, ECMP, with IPv4 in the vector", test_v6_equiv},
+    {"IPv6 underlay = pipeline: IPv4 <-> IPv6 VTEPs, DSCP inherit, ECN; RFC 6040 drop punted",
+     test_underlay6},
     {"IPv6 punt: header, scopes, hop limit, multicast", test_v6_punt_header},
     {"IPv6 punt: local, no route, null0, egress, MTU, super-packet, neighbours",
      test_v6_punt_route},

@@ -5,6 +5,7 @@
 
 #include "common/net.h"
 #include "vxlan/bd.h"
+#include "vxlan/vtep.h"
 #include "vxlan/vxlan.h"
 
 #include <stdint.h>
@@ -227,6 +228,338 @@ static void test_sport_range(void)
 	CU_ASSERT_EQUAL(seen, 0x4000);
 }
 
+/* ---------------------------------------------------------------- IPv6 encapsulation */
+
+static struct in6_addr ip6_of(const char *text)
+{
+	struct in6_addr a;
+	CU_ASSERT_FATAL(net_ip6_parse(text, &a));
+	return a;
+}
+
+/*
+ * Verifies the UDP checksum of the IPv6/UDP packet at pkt (len bytes) the long way, byte
+ * by byte in big-endian words, on nothing but the finished packet: the pseudo-header
+ * (addresses, the UDP length as sent, next header 17) and the whole UDP datagram must sum
+ * to 0xffff. Written apart from common/net.h on purpose.
+ */
+static bool udp6_csum_verifies(const uint8_t *pkt, size_t len)
+{
+	uint64_t sum = 0;
+	for (size_t i = 8; i < NET_IP6_HLEN; i += 2)
+		sum += (uint32_t)pkt[i] << 8 | pkt[i + 1];
+	sum += len - NET_IP6_HLEN; /* the upper-layer length, < 65536 here */
+	sum += NET_IPPROTO_UDP;
+	for (size_t i = NET_IP6_HLEN; i < len; i++)
+		sum += (i - NET_IP6_HLEN) % 2 ? pkt[i] : (uint32_t)pkt[i] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return sum == 0xffff;
+}
+
+static void test_encap6_exact_bytes(void)
+{
+	/* 2001:db8::1 -> 2001:db8::11, port 4789, VNI 5000, inner 100 bytes, source port
+	 * 50000, traffic class 0xb8 (EF), flow label 0x12345, no checksum. */
+	static const uint8_t want[VX_ENCAP6_LEN] = {
+	    /* IPv6: version 6, TC 0xb8, label 0x12345; payload 116, next header UDP, hop 64 */
+	    0x6b, 0x81, 0x23, 0x45, 0x00, 0x74, 0x11, 0x40,
+	    /* source 2001:db8::1 */
+	    0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01,
+	    /* destination 2001:db8::11 */
+	    0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x11,
+	    /* UDP: sport 50000, dport 4789, len 116, checksum 0 */
+	    0xc3, 0x50, 0x12, 0xb5, 0x00, 0x74, 0x00, 0x00,
+	    /* VXLAN: I flag, VNI 0x001388 */
+	    0x08, 0x00, 0x00, 0x00, 0x00, 0x13, 0x88, 0x00};
+	struct in6_addr src = ip6_of("2001:db8::1"), dst = ip6_of("2001:db8::11");
+	uint8_t pkt[VX_ENCAP6_LEN + 100];
+	for (size_t i = 0; i < 100; i++)
+		pkt[VX_ENCAP6_LEN + i] = (uint8_t)(i * 37 + 1);
+	struct vx_encap6 e;
+	vx_encap6_init(&e, &src, VX_UDP_PORT, 5000, false);
+	vx_encap6_write(&e, pkt, 100, 50000, &dst, 0xb8, 0x12345);
+	CU_ASSERT_EQUAL(memcmp(pkt, want, sizeof(want)), 0);
+
+	/* with the checksum: the same bytes but for it, and it verifies */
+	vx_encap6_init(&e, &src, VX_UDP_PORT, 5000, true);
+	vx_encap6_write(&e, pkt, 100, 50000, &dst, 0xb8, 0x12345);
+	CU_ASSERT_EQUAL(memcmp(pkt, want, VX_UDP6_OFF + 6), 0);
+	CU_ASSERT_EQUAL(memcmp(pkt + VX_UDP6_OFF + 8, want + VX_UDP6_OFF + 8, VX_HDR_LEN), 0);
+	CU_ASSERT_NOT_EQUAL(pkt[VX_UDP6_OFF + 6] | pkt[VX_UDP6_OFF + 7], 0);
+	CU_ASSERT_TRUE(udp6_csum_verifies(pkt, sizeof(pkt)));
+}
+
+static void rng_fill(uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		p[i] = (uint8_t)rng();
+}
+
+/* Random addresses, ports, VNIs, lengths 0..9000 (odd ones and the edges first) and
+ * buffer alignments: every checksum verifies by the independent computation. */
+static void test_encap6_checksum_random(void)
+{
+	static const uint16_t lens[] = {0,  1,  2,  3,  7,    8,    9,    15,  16,
+	                                17, 63, 64, 65, 1499, 1500, 8999, 9000};
+	static uint8_t buf[8 + VX_ENCAP6_LEN + 9000];
+	int bad = 0, zero = 0;
+	for (int round = 0; round < 3000; round++) {
+		size_t nl = sizeof(lens) / sizeof(lens[0]);
+		uint16_t len = round < (int)nl ? lens[round] : (uint16_t)rng_below(9001);
+		if (round % 3 == 1)
+			len |= 1; /* odd lengths: a tail byte padded with zero */
+		if (len > 9000)
+			len = 8999;
+		uint8_t *pkt = buf + rng_below(8); /* any alignment of the loads */
+		struct in6_addr src, dst;
+		rng_fill(src.s6_addr, 16);
+		rng_fill(dst.s6_addr, 16);
+		rng_fill(pkt + VX_ENCAP6_LEN, len);
+		struct vx_encap6 e;
+		vx_encap6_init(&e, &src, (uint16_t)rng(), 1 + rng_below(VX_VNI_MAX), true);
+		vx_encap6_write(&e, pkt, len, vx_sport((uint32_t)rng()), &dst, (uint8_t)rng(),
+		                vx_flow_label((uint32_t)rng()));
+		bad += !udp6_csum_verifies(pkt, VX_ENCAP6_LEN + len);
+		zero += pkt[VX_UDP6_OFF + 6] == 0 && pkt[VX_UDP6_OFF + 7] == 0;
+	}
+	CU_ASSERT_EQUAL(bad, 0);
+	CU_ASSERT_EQUAL(zero, 0);
+}
+
+/* A payload whose checksum computes to 0 goes out as 0xffff (0 would mean "none"). */
+static void test_encap6_checksum_zero_is_ffff(void)
+{
+	struct in6_addr src = ip6_of("2001:db8::1"), dst = ip6_of("2001:db8::2");
+	uint8_t pkt[VX_ENCAP6_LEN + 2] = {0};
+	struct vx_encap6 e;
+	vx_encap6_init(&e, &src, VX_UDP_PORT, 5000, true);
+	vx_encap6_write(&e, pkt, 2, 50000, &dst, 0, 1);
+	/* make the sum 0xffff: add the checksum just computed as the inner frame's 2 bytes */
+	memcpy(pkt + VX_ENCAP6_LEN, pkt + VX_UDP6_OFF + 6, 2);
+	vx_encap6_write(&e, pkt, 2, 50000, &dst, 0, 1);
+	CU_ASSERT_EQUAL(pkt[VX_UDP6_OFF + 6], 0xff);
+	CU_ASSERT_EQUAL(pkt[VX_UDP6_OFF + 7], 0xff);
+	CU_ASSERT_TRUE(udp6_csum_verifies(pkt, sizeof(pkt)));
+}
+
+static void test_encap6_fields(void)
+{
+	struct in6_addr src = ip6_of("2001:db8:1::1"), dst = ip6_of("2001:db8:2::2");
+	uint8_t pkt[VX_ENCAP6_LEN + 1500];
+	memset(pkt, 0x5a, sizeof(pkt));
+	struct vx_encap6 e;
+	vx_encap6_init(&e, &src, 4790, 0xabcdef, false);
+	for (int round = 0; round < 2000; round++) {
+		uint8_t tc = (uint8_t)rng();
+		uint32_t label = (uint32_t)rng(); /* bits above 20 must not leak */
+		uint16_t len = (uint16_t)rng_below(1501), sport = vx_sport((uint32_t)rng());
+		vx_encap6_write(&e, pkt, len, sport, &dst, tc, label);
+		struct net_ip6 ip;
+		struct net_udp udp;
+		memcpy(&ip, pkt, sizeof(ip));
+		memcpy(&udp, pkt + VX_UDP6_OFF, sizeof(udp));
+		uint32_t v = ntohl(ip.vtcfl);
+		uint32_t vni = 0;
+		CU_ASSERT_EQUAL(v >> 28, 6);
+		CU_ASSERT_EQUAL((v >> 20) & 0xff, tc);
+		CU_ASSERT_EQUAL(v & 0xfffff, label & 0xfffff);
+		CU_ASSERT_EQUAL(ntohs(ip.plen), VX_UDP_OVERHEAD + len);
+		CU_ASSERT_EQUAL(ip.nxt, NET_IPPROTO_UDP);
+		CU_ASSERT_EQUAL(ip.hlim, VX_OUTER_TTL);
+		CU_ASSERT_EQUAL(memcmp(pkt + 8, &src, 16), 0);
+		CU_ASSERT_EQUAL(memcmp(pkt + 24, &dst, 16), 0);
+		CU_ASSERT_EQUAL(ntohs(udp.sport), sport);
+		CU_ASSERT_EQUAL(ntohs(udp.dport), 4790);
+		CU_ASSERT_EQUAL(ntohs(udp.len), VX_UDP_OVERHEAD + len);
+		CU_ASSERT_EQUAL(udp.sum, 0); /* udp_csum false: none */
+		CU_ASSERT_EQUAL(
+		    vx_hdr_parse(pkt + VX_UDP6_OFF + NET_UDP_HLEN, VX_HDR_LEN, true, &vni),
+		    VX_PARSE_OK);
+		CU_ASSERT_EQUAL(vni, 0xabcdef);
+		if (CU_get_number_of_failures())
+			break;
+	}
+	/* the inner frame is read, never written */
+	CU_ASSERT_EQUAL(pkt[VX_ENCAP6_LEN], 0x5a);
+	CU_ASSERT_EQUAL(pkt[sizeof(pkt) - 1], 0x5a);
+}
+
+static void test_flow_label(void)
+{
+	CU_ASSERT_EQUAL(vx_flow_label(0), 1); /* never 0 */
+	int bad = 0;
+	for (int i = 0; i < 100000; i++) {
+		uint32_t l = vx_flow_label((uint32_t)rng());
+		bad += l == 0 || l > 0xfffff;
+	}
+	CU_ASSERT_EQUAL(bad, 0);
+}
+
+/* ---------------------------------------------------------------- DSCP and ECN */
+
+/* RFC 6040 section 4.1, normal mode: the outer ECN field copies the inner one. */
+static void test_outer_tclass(void)
+{
+	for (int ecn = 0; ecn < 4; ecn++) {
+		for (int dscp = 0; dscp <= VX_DSCP_MAX; dscp++) {
+			int inner = 0x2e << 2 | ecn; /* inner EF */
+			CU_ASSERT_EQUAL(vx_outer_tclass(dscp, inner), dscp << 2 | ecn);
+		}
+		CU_ASSERT_EQUAL(vx_outer_tclass(VX_DSCP_INHERIT, 0xb8 | ecn), 0xb8 | ecn);
+		CU_ASSERT_EQUAL(vx_outer_tclass(VX_DSCP_INHERIT, ecn), ecn);
+	}
+	/* not IP: DSCP 0 when inherited, the configured one otherwise; Not-ECT */
+	CU_ASSERT_EQUAL(vx_outer_tclass(VX_DSCP_INHERIT, -1), 0);
+	CU_ASSERT_EQUAL(vx_outer_tclass(46, -1), 0xb8);
+	CU_ASSERT_EQUAL(vx_outer_tclass(0, -1), 0);
+}
+
+/* RFC 6040 section 4.2, figure 4: all 16 (inner, outer) combinations. */
+static void test_ecn_decap_table(void)
+{
+	enum { N = VX_ECN_NOT_ECT, E1 = VX_ECN_ECT1, E0 = VX_ECN_ECT0, CE = VX_ECN_CE, DROP = -1 };
+	static const struct {
+		int inner, outer, want;
+	} table[] = {
+	    {N, N, N},    {N, E0, N},   {N, E1, N},   {N, CE, DROP}, {E0, N, E0},  {E0, E0, E0},
+	    {E0, E1, E1}, {E0, CE, CE}, {E1, N, E1},  {E1, E0, E1},  {E1, E1, E1}, {E1, CE, CE},
+	    {CE, N, CE},  {CE, E0, CE}, {CE, E1, CE}, {CE, CE, CE},
+	};
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+		uint8_t in = (uint8_t)table[i].inner, out = (uint8_t)table[i].outer;
+		CU_ASSERT_EQUAL(vx_ecn_decap(out, in), table[i].want);
+		/* whole TOS bytes: the DSCP bits do not matter */
+		CU_ASSERT_EQUAL(vx_ecn_decap((uint8_t)(0xb8 | out), (uint8_t)(0x28 | in)),
+		                table[i].want);
+	}
+}
+
+/* An Ethernet frame (tagged when vlan) carrying an IPv4 header with TOS tos and a valid
+ * checksum, or an IPv6 header with traffic class tos and flow label 0xabcde. */
+static size_t inner_frame(uint8_t *f, int ver, bool vlan, uint8_t tos)
+{
+	size_t o = 12;
+	memset(f, 0, 128);
+	if (vlan) {
+		f[o++] = 0x81;
+		f[o++] = 0x00;
+		f[o++] = 0x00;
+		f[o++] = 0x0a;
+	}
+	f[o++] = ver == 4 ? 0x08 : 0x86;
+	f[o++] = ver == 4 ? 0x00 : 0xdd;
+	uint8_t *ip = f + o;
+	if (ver == 4) {
+		static const uint8_t h[NET_IP_HLEN] = {
+		    0x45, 0, 0, 60, 0x12, 0x34, 0x40, 0, 64, 6, 0, 0, 10, 1, 10, 50, 10, 1, 20, 60};
+		memcpy(ip, h, sizeof(h));
+		ip[1] = tos;
+		uint16_t sum = net_csum(ip, NET_IP_HLEN);
+		memcpy(ip + 10, &sum, 2);
+		return o + NET_IP_HLEN + 40;
+	}
+	ip[0] = (uint8_t)(0x60 | tos >> 4);
+	ip[1] = (uint8_t)((tos & 0x0f) << 4 | 0x0a);
+	ip[2] = 0xbc;
+	ip[3] = 0xde;
+	ip[5] = 20;
+	ip[6] = NET_IPPROTO_UDP;
+	ip[7] = 64;
+	return o + NET_IP6_HLEN + 20;
+}
+
+static void test_inner_tclass_ip4(void)
+{
+	uint8_t f[128];
+	for (int vlan = 0; vlan < 2; vlan++) {
+		for (int ecn = 0; ecn < 4; ecn++) {
+			size_t len = inner_frame(f, 4, vlan, (uint8_t)(0xb8 | ecn));
+			uint8_t *ip = f + NET_ETH_HLEN + (vlan ? NET_VLAN_HLEN : 0);
+			CU_ASSERT_EQUAL(vx_inner_tclass(f, len), 0xb8 | ecn);
+			for (int to = 0; to < 4; to++) {
+				vx_inner_set_ecn(f, len, (uint8_t)to);
+				CU_ASSERT_EQUAL(vx_inner_tclass(f, len), 0xb8 | to);
+				CU_ASSERT_EQUAL(net_csum(ip, NET_IP_HLEN), 0); /* still valid */
+				/* and the same as a full recomputation, not merely valid */
+				uint8_t h[NET_IP_HLEN];
+				memcpy(h, ip, NET_IP_HLEN);
+				h[10] = h[11] = 0;
+				uint16_t full = net_csum(h, NET_IP_HLEN);
+				CU_ASSERT_EQUAL(memcmp(&full, ip + 10, 2), 0);
+			}
+		}
+	}
+	/* a TOS whose checksum word wraps around: many random TOS bytes, each ECN */
+	int bad = 0;
+	for (int i = 0; i < 2000; i++) {
+		size_t len = inner_frame(f, 4, i & 1, (uint8_t)rng());
+		vx_inner_set_ecn(f, len, (uint8_t)rng_below(4));
+		bad += net_csum(f + NET_ETH_HLEN + (i & 1 ? NET_VLAN_HLEN : 0), NET_IP_HLEN) != 0;
+	}
+	CU_ASSERT_EQUAL(bad, 0);
+}
+
+static void test_inner_tclass_ip6(void)
+{
+	uint8_t f[128];
+	for (int vlan = 0; vlan < 2; vlan++) {
+		for (int tc = 0; tc < 256; tc++) {
+			size_t len = inner_frame(f, 6, vlan, (uint8_t)tc);
+			uint8_t *ip = f + NET_ETH_HLEN + (vlan ? NET_VLAN_HLEN : 0);
+			CU_ASSERT_EQUAL(vx_inner_tclass(f, len), tc);
+			uint8_t to = (uint8_t)(tc * 7 % 4);
+			vx_inner_set_ecn(f, len, to);
+			CU_ASSERT_EQUAL(vx_inner_tclass(f, len), (tc & ~VX_ECN_MASK) | to);
+			/* version and flow label untouched */
+			uint32_t w;
+			memcpy(&w, ip, 4);
+			w = ntohl(w);
+			CU_ASSERT_EQUAL(w >> 28, 6);
+			CU_ASSERT_EQUAL(w & 0xfffff, 0xabcde);
+		}
+	}
+}
+
+static void test_inner_tclass_short_and_other(void)
+{
+	uint8_t f[128], g[128];
+	/* every length short of a whole fixed header: -1, and set_ecn writes nothing */
+	for (int ver = 4; ver <= 6; ver += 2) {
+		for (int vlan = 0; vlan < 2; vlan++) {
+			inner_frame(f, ver, vlan, 0xbb);
+			size_t whole = NET_ETH_HLEN + (vlan ? NET_VLAN_HLEN : 0) +
+			               (ver == 4 ? NET_IP_HLEN : NET_IP6_HLEN);
+			for (size_t len = 0; len < whole; len++) {
+				CU_ASSERT_EQUAL(vx_inner_tclass(f, len), -1);
+				memcpy(g, f, sizeof(f));
+				vx_inner_set_ecn(g, len, VX_ECN_NOT_ECT);
+				CU_ASSERT_EQUAL(memcmp(f, g, sizeof(f)), 0);
+			}
+			CU_ASSERT_EQUAL(vx_inner_tclass(f, whole), 0xbb);
+		}
+	}
+	/* not IP: ARP, a QinQ outer tag, an IPv4 EtherType with another version, two tags */
+	size_t len = inner_frame(f, 4, false, 0xb8);
+	f[12] = 0x08;
+	f[13] = 0x06;
+	CU_ASSERT_EQUAL(vx_inner_tclass(f, len), -1);
+	len = inner_frame(f, 4, true, 0xb8);
+	f[12] = 0x88;
+	f[13] = 0xa8;
+	CU_ASSERT_EQUAL(vx_inner_tclass(f, len), -1);
+	len = inner_frame(f, 4, false, 0xb8);
+	f[NET_ETH_HLEN] = 0x65;
+	CU_ASSERT_EQUAL(vx_inner_tclass(f, len), -1);
+	len = inner_frame(f, 6, false, 0xb8);
+	f[NET_ETH_HLEN] = 0x4b;
+	CU_ASSERT_EQUAL(vx_inner_tclass(f, len), -1);
+	len = inner_frame(f, 4, true, 0xb8);
+	f[16] = 0x81; /* a second 802.1Q tag: only one is looked through */
+	f[17] = 0x00;
+	CU_ASSERT_EQUAL(vx_inner_tclass(f, len), -1);
+}
+
 /* ---------------------------------------------------------------- bridge domains */
 
 static void test_table_create(void)
@@ -376,8 +709,8 @@ static void test_flood_peers(void)
 	struct bd_table *t = bd_table_create(64);
 	bd_add(t, 10);
 	static const uint32_t bad[] = {
-	    0,          IP4(0, 1, 2, 3), IP4(224, 0, 0, 1), IP4(239, 1, 1, 1), IP4(240, 0, 0, 1),
-	    0xffffffffu};
+	    0,           IP4(0, 1, 2, 3),  IP4(224, 0, 0, 1), IP4(239, 1, 1, 1), IP4(240, 0, 0, 0),
+	    0xffffffffu, VX_VTEP6_UNKNOWN, VX_GROUP6_FIRST,   VX_GROUP6_LAST};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		CU_ASSERT_EQUAL(bd_flood_peer_add(t, 10, bad[i]), BD_E_INVAL);
 	CU_ASSERT_EQUAL(bd_flood_peer_add(t, 11, IP4(192, 0, 2, 11)), BD_E_NOENT);
@@ -749,6 +1082,63 @@ static void test_mac_static(void)
 	CU_ASSERT_EQUAL(bd_mac_static_del(t, 10, MAC_A), BD_E_NOENT);
 	CU_ASSERT_FALSE(bd_mac_lookup(t, 0, MAC_A, &v));
 	CU_ASSERT_EQUAL(bd_mac_learn(t, 0, MAC_A, VTEP1, 0), BD_MAC_NEW);
+	bd_table_destroy(t);
+}
+
+/* IPv6 VTEP names (vxlan/vtep.h) beside IPv4 addresses: peers, groups, learning. */
+static void test_peers_ipv6_names(void)
+{
+	struct bd_table *t = bd_table_create(64);
+	bd_add(t, 10);
+	bd_add(t, 30);
+	uint32_t bdx10 = bd_index(t, 10), bdx30 = bd_index(t, 30);
+	const uint32_t v6a = VX_VTEP6_FIRST, v6b = VX_VTEP6_FIRST + 7, v6last = VX_VTEP6_LAST;
+	/* flood peers of both families in one bridge domain */
+	CU_ASSERT_EQUAL(bd_flood_peer_add(t, 10, v6a), BD_OK);
+	CU_ASSERT_EQUAL(bd_flood_peer_add(t, 10, v6last), BD_OK);
+	CU_ASSERT_EQUAL(bd_flood_peer_add(t, 10, IP4(192, 0, 2, 11)), BD_OK);
+	CU_ASSERT_EQUAL(bd_flood_peer_add(t, 10, v6a), BD_E_EXISTS);
+	CU_ASSERT_EQUAL(bd_flood_peer_add(t, 10, VX_VTEP6_UNKNOWN), BD_E_INVAL);
+	CU_ASSERT_EQUAL(bd_flood_peer_add(t, 10, VX_GROUP6_FIRST), BD_E_INVAL);
+	CU_ASSERT_EQUAL(bd_flood_peer_add(t, 10, VX_VTEP6_FIRST - 1), BD_E_INVAL);
+	CU_ASSERT_TRUE(bd_peer_accept(t, bdx10, v6a, 0));
+	CU_ASSERT_FALSE(bd_peer_accept(t, bdx10, v6b, 0));
+	CU_ASSERT_FALSE(bd_peer_accept(t, bdx10, VX_VTEP6_UNKNOWN, 0));
+	CU_ASSERT_EQUAL(bd_flood_peer_del(t, 10, v6last), BD_OK);
+	struct bd_info bi;
+	bd_get(t, 10, &bi);
+	CU_ASSERT_EQUAL_FATAL(bi.n_flood_peers, 2);
+	CU_ASSERT_EQUAL(bi.flood_peers[0], IP4(192, 0, 2, 11));
+	CU_ASSERT_EQUAL(bi.flood_peers[1], v6a);
+
+	/* flood groups: IPv6 group names, not VTEP names */
+	CU_ASSERT_EQUAL(bd_set_flood_group(t, 30, v6a), BD_E_INVAL);
+	CU_ASSERT_EQUAL(bd_set_flood_group(t, 30, VX_VTEP6_UNKNOWN), BD_E_INVAL);
+	CU_ASSERT_EQUAL(bd_set_flood_group(t, 30, VX_GROUP6_FIRST), BD_OK);
+	CU_ASSERT_EQUAL(bd_flood_group(t, bdx30), VX_GROUP6_FIRST);
+	CU_ASSERT_EQUAL(bd_set_flood_group(t, 30, VX_GROUP6_LAST), BD_OK);
+	CU_ASSERT_EQUAL(bd_set_flood_group(t, 30, 0xffffffffu), BD_E_INVAL);
+	/* learned from it: IPv6 names and IPv4 addresses, never the unknown sender */
+	CU_ASSERT_TRUE(bd_peer_accept(t, bdx30, v6b, 1000));
+	CU_ASSERT_TRUE(bd_peer_accept(t, bdx30, IP4(192, 0, 2, 21), 1000));
+	CU_ASSERT_FALSE(bd_peer_accept(t, bdx30, VX_VTEP6_UNKNOWN, 1000));
+	CU_ASSERT_FALSE(bd_peer_accept(t, bdx30, VX_GROUP6_FIRST, 1000));
+	bd_get(t, 30, &bi);
+	CU_ASSERT_EQUAL(bi.n_learned_peers, 2);
+	/* an IPv4 group after an IPv6 one forgets what was learned */
+	CU_ASSERT_EQUAL(bd_set_flood_group(t, 30, IP4(239, 1, 1, 70)), BD_OK);
+	bd_get(t, 30, &bi);
+	CU_ASSERT_EQUAL(bi.n_learned_peers, 0);
+
+	/* static MACs behind an IPv6 VTEP; learning behind one */
+	uint32_t v;
+	CU_ASSERT_EQUAL(bd_mac_static_add(t, 10, MAC_A, v6a), BD_OK);
+	CU_ASSERT_EQUAL(bd_mac_static_add(t, 10, MAC_B, VX_VTEP6_UNKNOWN), BD_E_INVAL);
+	CU_ASSERT_EQUAL(bd_mac_static_add(t, 10, MAC_B, VX_GROUP6_FIRST), BD_E_INVAL);
+	CU_ASSERT_TRUE(bd_mac_lookup(t, bdx10, MAC_A, &v));
+	CU_ASSERT_EQUAL(v, v6a);
+	CU_ASSERT_EQUAL(bd_mac_learn(t, bdx10, MAC_C, v6b, 0), BD_MAC_NEW);
+	CU_ASSERT_EQUAL(bd_mac_learn(t, bdx10, MAC_C, IP4(192, 0, 2, 11), 0), BD_MAC_MOVED);
 	bd_table_destroy(t);
 }
 
@@ -1911,6 +2301,24 @@ static CU_TestInfo encap_tests[] = {
     CU_TEST_INFO_NULL,
 };
 
+static CU_TestInfo encap6_tests[] = {
+    {"exact bytes", test_encap6_exact_bytes},
+    {"UDP checksum, random lengths 0..9000 and alignments", test_encap6_checksum_random},
+    {"a computed 0 is sent as 0xffff", test_encap6_checksum_zero_is_ffff},
+    {"fields, traffic class, flow label, no checksum", test_encap6_fields},
+    {"flow label from the flow hash", test_flow_label},
+    CU_TEST_INFO_NULL,
+};
+
+static CU_TestInfo ecn_tests[] = {
+    {"outer traffic class (RFC 6040 4.1)", test_outer_tclass},
+    {"decap table (RFC 6040 4.2)", test_ecn_decap_table},
+    {"inner IPv4 TOS, set ECN, checksum", test_inner_tclass_ip4},
+    {"inner IPv6 traffic class, set ECN", test_inner_tclass_ip6},
+    {"short frames, not IP", test_inner_tclass_short_and_other},
+    CU_TEST_INFO_NULL,
+};
+
 static CU_TestInfo bd_tests[] = {
     {"table create", test_table_create},
     {"strerror", test_strerror},
@@ -1928,6 +2336,7 @@ static CU_TestInfo peer_tests[] = {
     {"accept: flood list", test_peer_accept_list},
     {"accept: flood group", test_peer_accept_group},
     {"learned peers age", test_learned_peers_age},
+    {"IPv6 VTEP and group names", test_peers_ipv6_names},
     {"walk", test_peer_walk},
     CU_TEST_INFO_NULL,
 };
@@ -1967,6 +2376,8 @@ static CU_TestInfo port_tests[] = {
 static CU_SuiteInfo suites[] = {
     {"vxlan header", NULL, NULL, NULL, NULL, hdr_tests},
     {"encap", NULL, NULL, NULL, NULL, encap_tests},
+    {"encap6", NULL, NULL, NULL, NULL, encap6_tests},
+    {"dscp and ecn", NULL, NULL, NULL, NULL, ecn_tests},
     {"bridge domain", NULL, NULL, NULL, NULL, bd_tests},
     {"peers", NULL, NULL, NULL, NULL, peer_tests},
     {"mac table", NULL, NULL, NULL, NULL, mac_tests},
