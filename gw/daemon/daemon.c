@@ -585,10 +585,22 @@ static bool uplinks_check(struct gwd *d, bool all)
 	return socks || link;
 }
 
-static bool group_wanted(const struct gw_cfg *c, uint32_t g)
+/*
+ * A bridge domain's flood group as the driver knows groups: an IPv4 group's address, an
+ * IPv6 group's name, 0 for none. A group new to the gateway is named here already, with
+ * the name its commit gives it (a name is never given to another address).
+ */
+static uint32_t bd_group(struct gw *gw, const struct gw_cfg_bd *b)
+{
+	if (b->flood_group || net_ip6_is_zero(&b->flood_group6))
+		return b->flood_group;
+	return gw_vtep_name(gw, AF_INET6, &b->flood_group6);
+}
+
+static bool group_wanted(struct gw *gw, const struct gw_cfg *c, uint32_t g)
 {
 	for (size_t i = 0; i < c->bds.n; i++)
-		if (c->bds.v[i].flood_group == g)
+		if (bd_group(gw, &c->bds.v[i]) == g)
 			return true;
 	return false;
 }
@@ -612,7 +624,7 @@ static int groups_join(struct gw *gw, struct gw_udp *udp, const struct gw_cfg *c
                        const uint32_t *have, int n_have, char *err)
 {
 	for (size_t i = 0; i < cand->bds.n; i++) {
-		uint32_t g = cand->bds.v[i].flood_group;
+		uint32_t g = bd_group(gw, &cand->bds.v[i]);
 		bool joined = false;
 		for (int k = 0; k < n_have; k++)
 			joined |= have[k] == g;
@@ -633,23 +645,33 @@ static uint32_t main_name6(void *ctx, const struct in6_addr *a)
 }
 
 /*
- * The main thread's driver for vtep:port. Its IPv6 side is the gateway's (`vxlan source
- * X:X::X`, `vxlan udp6-zero-checksum rx`), which a commit sets: underlay6_follow replaces
- * a driver opened for other values.
+ * The main thread's driver for configuration c's underlay (flags: GW_UDP_*). A new IPv6
+ * VTEP is named here already, with the name its commit gives it.
  */
-static struct gw_udp *underlay_open(struct gwd *d, uint32_t vtep, uint16_t port, unsigned flags,
+static struct gw_udp *underlay_open(struct gwd *d, const struct gw_cfg *c, unsigned flags,
                                     char ioerr[GW_IO_ERRLEN])
 {
-	const struct in6_addr *v6 = gw_vtep6(d->gw);
-	const struct gw_udp_cfg c = {.vtep = vtep,
-	                             .vtep6 = v6 ? *v6 : in6addr_any,
-	                             .vtep6_name = gw_vtep6_name(d->gw),
-	                             .port = port,
-	                             .flags = flags,
-	                             .udp6_zero_csum_rx = gw_udp6_zero_csum_rx(d->gw),
-	                             .name6 = main_name6,
-	                             .name6_ctx = d->gw};
-	return gw_udp_open_cfg(&c, ioerr);
+	bool has6 = !net_ip6_is_zero(&c->vtep6);
+	const struct gw_udp_cfg uc = {.vtep = c->vtep,
+	                              .vtep6 = c->vtep6,
+	                              .vtep6_name =
+	                                  has6 ? gw_vtep_name(d->gw, AF_INET6, &c->vtep6) : 0,
+	                              .port = c->udp_port,
+	                              .flags = flags,
+	                              .udp6_zero_csum_rx = c->udp6_zero_csum_rx,
+	                              .name6 = main_name6,
+	                              .name6_ctx = d->gw};
+	return gw_udp_open_cfg(&uc, ioerr);
+}
+
+/* Does the driver serve c's underlay as it is (addresses, port, zero checksums taken)? */
+static bool underlay_same(const struct gwd *d, const struct gw_cfg *c)
+{
+	if (!d->udp)
+		return false;
+	const struct gw_udp_cfg *uc = gw_udp_cfg(d->udp);
+	return uc->vtep == c->vtep && uc->port == c->udp_port &&
+	       net_ip6_eq(&uc->vtep6, &c->vtep6) && uc->udp6_zero_csum_rx == c->udp6_zero_csum_rx;
 }
 
 /* u (or none) takes the old driver's place; its totals start from what it has now. */
@@ -669,7 +691,7 @@ static void groups_record(struct gwd *d, const struct gw_cfg *cand)
 {
 	d->n_groups = 0;
 	for (size_t i = 0; i < cand->bds.n && d->n_groups < GW_UDP_GROUPS_MAX; i++) {
-		uint32_t g = cand->bds.v[i].flood_group;
+		uint32_t g = bd_group(d->gw, &cand->bds.v[i]);
 		bool dup = false;
 		for (int k = 0; k < d->n_groups; k++)
 			dup |= d->groups[k] == g;
@@ -683,7 +705,7 @@ static void groups_record(struct gwd *d, const struct gw_cfg *cand)
 /* The worker threads a configuration asks for: auto is one per online CPU. */
 static unsigned workers_wanted(const struct gw_cfg *c)
 {
-	if (!c->vtep)
+	if (!c->vtep && net_ip6_is_zero(&c->vtep6))
 		return 0;
 	if (c->workers != GW_CFG_WORKERS_AUTO)
 		return (unsigned)c->workers;
@@ -798,7 +820,7 @@ static void workers_settle(struct gwd *d)
 		return;
 	}
 	gw_log(LOG_ERR, "data-plane workers: %s; the main thread forwards", ioerr);
-	struct gw_udp *u = underlay_open(d, d->udp_vtep, d->udp_port, 0, ioerr);
+	struct gw_udp *u = underlay_open(d, d->running, 0, ioerr);
 	if (!u) {
 		gw_log(LOG_ERR, "underlay: %s", ioerr);
 		return;
@@ -811,34 +833,32 @@ static void workers_settle(struct gwd *d)
 }
 
 /*
- * Must the workers stop before cand is applied? When their sockets' address or port
- * changes, or none are wanted (the main thread takes the underlay socket back). A new
- * count is handled after the commit, by a handover (workers_settle).
+ * Must the workers stop before cand is applied? When their sockets' addresses, port or
+ * zero-checksum option change, or none are wanted (the main thread takes the underlay
+ * socket back). A new count is handled after the commit, by a handover (workers_settle).
  */
 static bool workers_restart_needed(const struct gwd *d, const struct gw_cfg *cand)
 {
 	if (!d->workers)
 		return false;
-	return workers_wanted(cand) == 0 || cand->vtep != d->udp_vtep ||
-	       cand->udp_port != d->udp_port;
+	return workers_wanted(cand) == 0 || !underlay_same(d, cand);
 }
 
 /* The underlay socket cand needs: the current one, a new one, or none. */
 static int underlay_prepare(struct gwd *d, const struct gw_cfg *cand, struct gw_udp **out,
                             char *err)
 {
-	char ioerr[GW_IO_ERRLEN], ip[NET_IP_STRLEN];
+	char ioerr[GW_IO_ERRLEN];
 	bool rx = workers_wanted(cand) == 0;
 	*out = d->udp;
-	if (cand->vtep == d->udp_vtep && cand->udp_port == d->udp_port && d->udp && rx == d->udp_rx)
+	if (underlay_same(d, cand) && rx == d->udp_rx)
 		return groups_join(d->gw, d->udp, cand, d->groups, d->n_groups, err);
 	*out = NULL;
-	if (!cand->vtep)
+	if (!cand->vtep && net_ip6_is_zero(&cand->vtep6))
 		return GW_CFG_OK;
-	struct gw_udp *u =
-	    underlay_open(d, cand->vtep, cand->udp_port, rx ? 0 : GW_UDP_NO_RX, ioerr);
+	struct gw_udp *u = underlay_open(d, cand, rx ? 0 : GW_UDP_NO_RX, ioerr);
 	if (!u)
-		return fail(err, "vxlan source %s: %s", net_ip_fmt(cand->vtep, ip), ioerr);
+		return fail(err, "vxlan source: %s", ioerr);
 	if (groups_join(d->gw, u, cand, NULL, 0, err) != GW_CFG_OK) {
 		gw_udp_close(u);
 		return GW_CFG_ERR;
@@ -856,45 +876,10 @@ static void underlay_settle(struct gwd *d, struct gw_udp *u, const struct gw_cfg
 		d->udp_rx = workers_wanted(cand) == 0;
 	} else if (u) {
 		for (int k = 0; k < d->n_groups; k++)
-			if (!group_wanted(cand, d->groups[k]))
+			if (!group_wanted(d->gw, cand, d->groups[k]))
 				gw_udp_leave(u, d->groups[k]);
 	}
 	groups_record(d, cand);
-	udp_watchers_rebuild(d);
-}
-
-/* Has the gateway's IPv6 side changed since d->udp was opened? */
-static bool underlay6_changed(const struct gwd *d)
-{
-	const struct gw_udp_cfg *c = gw_udp_cfg(d->udp);
-	const struct in6_addr *v6 = gw_vtep6(d->gw);
-	struct in6_addr now = v6 ? *v6 : in6addr_any;
-	return !net_ip6_eq(&c->vtep6, &now) || c->vtep6_name != gw_vtep6_name(d->gw) ||
-	       c->udp6_zero_csum_rx != gw_udp6_zero_csum_rx(d->gw);
-}
-
-/*
- * After a commit that changed the IPv6 VTEP or `udp6-zero-checksum rx`: the sockets are
- * opened again for them, and the workers' with them (stopped here, workers_settle starts
- * them again), as a new IPv4 VTEP has them before the commit; the IPv6 side is the
- * gateway's, known once committed. If the new driver cannot be had, the old one stays.
- */
-static void underlay6_follow(struct gwd *d)
-{
-	if (!d->udp || !underlay6_changed(d))
-		return;
-	workers_stop(d);
-	char ioerr[GW_IO_ERRLEN];
-	struct gw_udp *u =
-	    underlay_open(d, d->udp_vtep, d->udp_port, d->udp_rx ? 0 : GW_UDP_NO_RX, ioerr);
-	if (!u) {
-		gw_log(LOG_ERR, "underlay: %s", ioerr);
-		return;
-	}
-	for (int k = 0; k < d->n_groups; k++)
-		if (group_join(d->gw, u, d->groups[k], ioerr) != 0)
-			gw_log(LOG_ERR, "underlay: %s", ioerr);
-	underlay_replace(d, u);
 	udp_watchers_rebuild(d);
 }
 
@@ -906,7 +891,7 @@ static void underlay_abort(struct gwd *d, struct gw_udp *u, const struct gw_cfg 
 	}
 	/* same socket: leave the groups joined for cand only */
 	for (size_t i = 0; u && i < cand->bds.n; i++) {
-		uint32_t g = cand->bds.v[i].flood_group;
+		uint32_t g = bd_group(d->gw, &cand->bds.v[i]);
 		bool had = false;
 		for (int k = 0; k < d->n_groups; k++)
 			had |= d->groups[k] == g;
@@ -1010,7 +995,6 @@ static int commit_cand(struct gwd *d, struct gw_cfg *cand, bool checked, char *e
 	}
 	hooks_settle(d, true);
 	underlay_settle(d, c.udp, cand);
-	underlay6_follow(d);
 	uplinks_settle(d, cand);
 	gw_cfg_free(d->running);
 	d->running = cand;

@@ -416,7 +416,7 @@ struct gw_workers *gw_workers_start(struct gw *gw, unsigned n, uint32_t vtep, ui
                                     const struct gw_worker_uplink *ups, unsigned n_ups,
                                     void (*notify)(void *ctx), void *ctx, char err[GW_IO_ERRLEN])
 {
-	if (n < 1 || n > GW_WORKERS_MAX || !vtep) {
+	if (n < 1 || n > GW_WORKERS_MAX || (!vtep && !gw_vtep6(gw))) {
 		snprintf(err, GW_IO_ERRLEN, "bad worker count %u or no VTEP", n);
 		return NULL;
 	}
