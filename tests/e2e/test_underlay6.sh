@@ -18,7 +18,8 @@
 # 8, VXLAN 8), so the IPv6 VNIs' hosts, VTEP devices and BDIFs have 1430, VNI 10's 1450.
 #
 # Checks (exact: N sent, N received, no duplicate; numbered UDP each received once; TCP
-# byte counts both ways; checksums valid where frames arrive):
+# byte counts both ways; checksums valid where frames arrive; the IPv6 VTEPs keep Linux's
+# default of requiring outer UDP checksums, so they verify every one the gateway sends):
 #   1. ICMP h1 <-> h2 (IPv4 VTEP <-> IPv6 VTEP), h2 -> h3, h3 -> h1 (the IPv6 group BD);
 #      UDP h1 <-> h2 and h2 -> h3 (udpflows.py), TCP h1 <-> h2 (tcpxfer.py)
 #   2. the wire at the gateway's ul0 while h1 pings h2 with `ping -Q 0xb8` and h2 pings h3:
@@ -35,8 +36,9 @@
 #      -> ECT(0) outer). Then Not-ECT pings: none reaches h1; vxgwd counts each in
 #      `ecn_ce_not_ect`, the kernel in vxlan20's rx_frame_errors and rx_errors
 #      (vxlan_ecn_decapsulate: outer CE on Not-ECT is dropped there)
-#   4. vxgwd: `show vxlan peers` lists 2001:db8::12 (configured, BD 20) and 2001:db8::13
-#      (learned, BD 30); kernel: the bridges' fdb holds h2 behind 2001:db8::12 and h3
+#   4. vxgwd: `show vxlan peers` (text and JSON: vtep6 2001:db8::1, dscp inherit) lists
+#      2001:db8::12 (configured, BD 20) and 2001:db8::13 (learned, BD 30), the MAC table h3
+#      behind 2001:db8::13; kernel: the bridges' fdb holds h2 behind 2001:db8::12 and h3
 #      learned behind 2001:db8::13
 #
 # Non-defaults, and why: the kernel twin's ul0 sends what a NIC puts on the wire (tx
@@ -195,6 +197,18 @@ check "test tools are installed (and clang for the BPF marker)" lab_require_cmds
   ping tcpdump tshark python3 clang || lab_finish
 check "lab comes up: VTEPs on IPv4 (VNI 10) and IPv6 (VNI 20, group BD 30 over $U6_GROUP)" \
   u6_lab_up || lab_finish
+# Linux's default, which the VTEPs keep: IPv6 outer UDP checksums computed on send and
+# required on receive (RFC 8200), so every datagram the gateway sends them is checked there
+csum6_required() {
+  local i out
+  for i in 2 3; do
+    out=$(lab_exec "vtep$i" ip -d link show "vxlan${U6_VNI[i]}") || return 1
+    echo "$out" | grep -o 'udp6zerocsum[a-z]*'
+    echo "$out" | lab_has_line noudp6zerocsumtx noudp6zerocsumrx || return 1
+  done
+}
+check "vtep2, vtep3: outer IPv6 UDP checksums sent and required (noudp6zerocsumtx/rx, the default)" \
+  csum6_required
 CONF=$LAB_TMP/vxgw.conf
 if [ "$KERNEL" = 1 ]; then
   note "gateway: the Linux kernel (vxlan tos inherit ttl 64, IPv6 flowlabel $U6_KLABEL," \
@@ -457,7 +471,9 @@ else
   check "show vxlan peers: ${U6_VTEP[2]} BD 20 configured, ${U6_VTEP[3]} BD 30 learned" \
     eval "gw_has_line 'show vxlan peers' ${U6_VTEP[2]} 20 configured &&
       gw_has_line 'show vxlan peers' ${U6_VTEP[3]} 30 learned"
-  check "show vxlan peers json: the same, with ${U6_VTEP[1]} BD 10" gw_json "show vxlan peers json" '
+  check "show vxlan peers json: vtep6 $U6_GW6, dscp inherit, the same peers and ${U6_VTEP[1]} BD 10" \
+    gw_json "show vxlan peers json" '
+d["vtep6"] == "'"$U6_GW6"'" and d["dscp"] == "inherit" and
 any(p["vtep"] == "'"${U6_VTEP[1]}"'" and str(p["bridge_domain"]) == "10" and p["type"] == "configured" for p in d["peers"]) and
 any(p["vtep"] == "'"${U6_VTEP[2]}"'" and str(p["bridge_domain"]) == "20" and p["type"] == "configured" for p in d["peers"]) and
 any(p["vtep"] == "'"${U6_VTEP[3]}"'" and str(p["bridge_domain"]) == "30" and p["type"] == "learned" for p in d["peers"])'
