@@ -77,7 +77,7 @@ _u6_ipv6_on() {
 }
 
 _u6_up_body() {
-  local n i vt
+  local n i vt LAB_TENANT_MTU # (read by _lab_vxlan_bridge and _lab_host_behind)
   lab_must _lab_ns_add $LAB_NAMES || return 1
   lab_must ip -n "$P-ul" link add br0 type bridge stp_state 0 mcast_snooping 0 || return 1
   lab_must ip -n "$P-ul" link set br0 up || return 1
@@ -138,8 +138,9 @@ u6_gw_config() {
 }
 
 u6_kernel_gw_up() {
-  local g=$P-gw i common="srcport 49152 65535 tos inherit ttl 64"
-  # shellcheck disable=SC2086
+  local g=$P-gw i common="srcport 49152 65535 tos inherit ttl 64" LAB_TENANT_MTU
+  # (LAB_TENANT_MTU: read by _lab_vxlan_bridge, which this local is visible to)
+  # shellcheck disable=SC2086,SC2034
   {
     LAB_TENANT_MTU=${U6_MTU[1]}
     _lab_vxlan_bridge "$g" 10 br10 "${U6_VTEP[1]}" local $LAB_GW_UL $common df set || return 1
@@ -247,7 +248,7 @@ check "TCP h1 <-> h2: 4 MiB each way on one connection, exactly, valid checksums
 # vxlan devices' statistics as {"peers": [...]} named by device)
 counters_now() {
   if [ "$KERNEL" = 1 ]; then
-    local d sep= rx tx
+    local d sep='' rx tx
     printf '{"peers": ['
     for d in vxlan10 vxlan20 vxlan30; do
       rx=$(lab_exec gw cat "/sys/class/net/$d/statistics/rx_packets") || return 1
