@@ -22,8 +22,8 @@
 # default of requiring outer UDP checksums, so they verify every one the gateway sends):
 #   1. ICMP h1 <-> h2 (IPv4 VTEP <-> IPv6 VTEP), h2 -> h3, h3 -> h1 (the IPv6 group BD);
 #      UDP h1 <-> h2 and h2 -> h3 (udpflows.py), TCP h1 <-> h2 (tcpxfer.py)
-#   2. the wire at the gateway's ul0 while h1 pings h2 with `ping -Q 0xb8` and h2 pings h3:
-#      each echo request reaches h2 with TOS 0xb8 and left the gateway for 2001:db8::12 with
+#   2. the gateway's wire (the underlay bridge's port to it, p-gw) while h1 pings h2 with
+#      `ping -Q 0xb8` and h2 pings h3: each echo request reaches h2 with TOS 0xb8 and left the gateway for 2001:db8::12 with
 #      outer traffic class 0xb8 (DSCP 46, Not-ECT); every IPv6 VXLAN packet the gateway sent
 #      has a valid UDP checksum (tshark), hop limit 64, a non-zero flow label, the same one
 #      for every packet of a flow; the counters moved by exactly what was on the wire: vxgwd's
@@ -262,9 +262,12 @@ counters_now() {
   fi >"$1"
 }
 
+# The gateway's wire is captured at its link partner, the underlay bridge's port p-gw (both
+# directions): vxgwd's direct Ethernet transmit (PACKET_QDISC_BYPASS) passes no tap of its
+# own ul0, so tcpdump there would miss what it sends.
 wire_run() {
   counters_now "$LAB_TMP/cnt.0" || { echo "no counters"; return 1; }
-  _cap_run wire gw ul0 "-s 0 -B 16384" udp port 4789 || return 1
+  _cap_run wire ul p-gw "-s 0 -B 16384" udp port 4789 || return 1
   cap_start dscp-h2 h2 eth0 "icmp[icmptype] == icmp-echo" || { cap_stop wire; return 1; }
   local rc=0
   lab_ping_exact h1 10.1.20.60 $N -Q 0xb8 || rc=1
@@ -272,10 +275,10 @@ wire_run() {
   cap_stop wire dscp-h2
   counters_now "$LAB_TMP/cnt.1" || { echo "no counters"; return 1; }
   u6_fields wire >"$LAB_TMP/wire.txt"
-  echo "$(wc -l <"$LAB_TMP/wire.txt") VXLAN packets on the gateway's ul0"
+  echo "$(wc -l <"$LAB_TMP/wire.txt") VXLAN packets on the gateway's underlay port"
   return $rc
 }
-check "ping -Q 0xb8 h1 -> h2 and ping h2 -> h3 ($N each, exactly), captured at the gateway's ul0" \
+check "ping -Q 0xb8 h1 -> h2 and ping h2 -> h3 ($N each, exactly), captured at the gateway's underlay port" \
   wire_run
 
 dscp_at_h2() {
@@ -391,7 +394,7 @@ check "the CE marker (ecn_mark.bpf.c) on vtep2's underlay egress" ecn_mark_on
 kstat() { lab_exec gw cat "/sys/class/net/vxlan20/statistics/$1"; }
 
 ecn_ect_run() {
-  _cap_run ecn-wire gw ul0 "-s 0 -B 16384" udp port 4789 || return 1
+  _cap_run ecn-wire ul p-gw "-s 0 -B 16384" udp port 4789 || return 1
   cap_start ecn-h1 h1 eth0 "icmp[icmptype] == icmp-echo" || { cap_stop ecn-wire; return 1; }
   local rc=0
   lab_ping_exact h2 10.1.10.50 $N -Q 0x02 || rc=1
