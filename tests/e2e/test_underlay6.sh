@@ -23,12 +23,12 @@
 #   1. ICMP h1 <-> h2 (IPv4 VTEP <-> IPv6 VTEP), h2 -> h3, h3 -> h1 (the IPv6 group BD);
 #      UDP h1 <-> h2 and h2 -> h3 (udpflows.py), TCP h1 <-> h2 (tcpxfer.py)
 #   2. the gateway's wire (the underlay bridge's port to it, p-gw) while h1 pings h2 with
-#      `ping -Q 0xb8` and h2 pings h3: each echo request reaches h2 with TOS 0xb8 and left the gateway for 2001:db8::12 with
-#      outer traffic class 0xb8 (DSCP 46, Not-ECT); every IPv6 VXLAN packet the gateway sent
-#      has a valid UDP checksum (tshark), hop limit 64, a non-zero flow label, the same one
-#      for every packet of a flow; the counters moved by exactly what was on the wire: vxgwd's
-#      per-peer counters (2001:db8::12, the learned 2001:db8::13, 192.0.2.11), the kernel
-#      twin's vxlan devices' rx/tx packets
+#      `ping -Q 0xb8` and h2 pings h3: each echo request reaches h2 with TOS 0xb8 and left
+#      the gateway for 2001:db8::12 with outer traffic class 0xb8 (DSCP 46, Not-ECT); every
+#      IPv6 VXLAN packet the gateway sent has a valid UDP checksum (tshark), hop limit 64, a
+#      non-zero flow label, the same one for every packet of a flow; the counters moved by
+#      exactly what was on the wire: vxgwd's per-peer counters (2001:db8::12, the learned
+#      2001:db8::13, 192.0.2.11), the kernel twin's vxlan devices' rx/tx packets
 #   3. ECN (RFC 6040): tests/e2e/ecn_mark.bpf.c on vtep2's underlay egress sets outer CE on
 #      VXLAN packets that carry ICMP. h2 pings h1 with ECT(0) (`ping -Q 0x02`): every echo
 #      request reaches h1 as CE; toward vtep1 the gateway copies CE into the outer header
