@@ -90,6 +90,7 @@
 #   lab_finish                 cleanup, print "N passed, M failed", exit 0/1
 #
 # Variables: VXGW_BUILD (default <repo>/build), VXGWD, VXGW_CLI, LAB_OFFLOAD, LAB_GRO, PING_COUNT,
+#   LAB_TENANT_MTU (1450: hosts, VTEP vxlan devices and bridges),
 #   VXGW_E2E_WORKERS (lab_gw_config; scripts writing their own config add lab_workers_line).
 # Safety: all traffic stays inside the lab namespaces; every command is bounded by timeout.
 
@@ -260,6 +261,9 @@ LAB_HOST=(x 10.1.10.50 10.1.20.60 10.1.30.70)
 LAB_HOST_MAC=(x 02:00:00:01:10:50 02:00:00:01:20:60 02:00:00:01:30:70)
 LAB_GROUP=239.1.1.70
 LAB_GW_UL=192.0.2.1
+# the MTU of the tenants' side of a VTEP (hosts, vxlan devices, bridges); 1450 leaves room for
+# VXLAN over IPv4 on the 1500-byte underlay (a test over an IPv6 underlay sets 1430)
+LAB_TENANT_MTU=1450
 LAB_EXT_HOST=198.51.100.10
 
 # _lab_ethtool_set NS CMD VALUE IFACE...: one legacy ethtool "set" ioctl (struct
@@ -337,29 +341,30 @@ _lab_ns_add() {
 }
 
 # _lab_vxlan_bridge NS VNI BR HEADEND [VXLAN ARGS...]: in NS, vxlanVNI (UDP port 4789, MTU
-# 1450, with the extra ARGS) as a port of a new bridge BR (no STP, no multicast snooping, MTU
-# 1450), both up; HEADEND: where the all-zero FDB entry sends BUM frames (head-end
+# LAB_TENANT_MTU, with the extra ARGS) as a port of a new bridge BR (no STP, no multicast
+# snooping, MTU LAB_TENANT_MTU), both up; HEADEND: where the all-zero FDB entry sends BUM frames (head-end
 # replication), "-" for none (a flood group).
 _lab_vxlan_bridge() {
   local ns=$1 vni=$2 br=$3 headend=$4
   shift 4
   lab_must ip -n "$ns" link add "vxlan$vni" type vxlan id "$vni" dstport 4789 "$@" || return 1
-  lab_must ip -n "$ns" link set "vxlan$vni" mtu 1450 || return 1
+  lab_must ip -n "$ns" link set "vxlan$vni" mtu "$LAB_TENANT_MTU" || return 1
   lab_must ip -n "$ns" link add "$br" type bridge stp_state 0 mcast_snooping 0 || return 1
   lab_must ip -n "$ns" link set "vxlan$vni" master "$br" up || return 1
-  lab_must ip -n "$ns" link set "$br" mtu 1450 up || return 1
+  lab_must ip -n "$ns" link set "$br" mtu "$LAB_TENANT_MTU" up || return 1
   [ "$headend" = - ] ||
     lab_must bridge -n "$ns" fdb append 00:00:00:00:00:00 dev "vxlan$vni" dst "$headend"
 }
 
-# _lab_host_behind VT PORT HOSTNS MAC ADDR BR: host HOSTNS (eth0: MAC, ADDR/24, MTU 1450,
-# default route via ADDR's .1) on veth PORT of bridge BR in the VTEP's namespace VT.
+# _lab_host_behind VT PORT HOSTNS MAC ADDR BR: host HOSTNS (eth0: MAC, ADDR/24, MTU
+# LAB_TENANT_MTU, default route via ADDR's .1) on veth PORT of bridge BR in the VTEP's
+# namespace VT.
 _lab_host_behind() {
   local vt=$1 port=$2 h=$3 mac=$4 addr=$5 br=$6
   lab_must ip -n "$vt" link add "$port" type veth peer name eth0 netns "$h" || return 1
-  lab_must ip -n "$vt" link set "$port" mtu 1450 master "$br" up || return 1
+  lab_must ip -n "$vt" link set "$port" mtu "$LAB_TENANT_MTU" master "$br" up || return 1
   lab_must _lab_offload "$vt" "$port" || return 1
-  lab_must ip -n "$h" link set eth0 address "$mac" mtu 1450 up || return 1
+  lab_must ip -n "$h" link set eth0 address "$mac" mtu "$LAB_TENANT_MTU" up || return 1
   lab_must ip -n "$h" addr add "$addr/24" dev eth0 || return 1
   lab_must ip -n "$h" route add default via "${addr%.*}.1" || return 1
   lab_must _lab_offload "$h" eth0 || return 1
