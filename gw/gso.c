@@ -387,9 +387,7 @@ static void seg_meta(struct gw_pkt *q, const struct gw_pkt *p)
 {
 	q->rx_ifx = p->rx_ifx;
 	q->bdx = p->bdx;
-	q->outer_src = p->outer_src;
-	q->outer_dst = p->outer_dst;
-	q->outer_sport = p->outer_sport;
+	gw_pkt_copy_outer(q, p);
 	q->flow_hash = p->flow_hash;
 	q->vrfx = p->vrfx;
 	q->trace = p->trace;

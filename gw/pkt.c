@@ -67,6 +67,7 @@ struct gw_pkt *gw_pkt_alloc(struct gw_pool *pool)
 	p->outer_src = 0;
 	p->outer_dst = 0;
 	p->outer_sport = 0;
+	p->outer_tos = 0;
 	p->l3_off = 0;
 	p->flow_hash = 0;
 	p->vrfx = 0;

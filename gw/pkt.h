@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define GW_PKT_HEADROOM 128
 #define GW_PKT_DATA     9216 /* jumbo frame + slack */
@@ -77,6 +78,17 @@ void gw_pkt_set(struct gw_pkt *p, const void *bytes, uint32_t len);
 static inline uint8_t *gw_pkt_outer6_src(struct gw_pkt *p)
 {
 	return p->buf;
+}
+
+/* What a packet from the underlay carries besides its bytes (outer addresses, port and
+ * TOS, the IPv6 source kept in the headroom), for a copy of it in another buffer. */
+static inline void gw_pkt_copy_outer(struct gw_pkt *to, const struct gw_pkt *from)
+{
+	to->outer_src = from->outer_src;
+	to->outer_dst = from->outer_dst;
+	to->outer_sport = from->outer_sport;
+	to->outer_tos = from->outer_tos;
+	memcpy(gw_pkt_outer6_src(to), from->buf, 16); /* gw_pkt_outer6_src of from */
 }
 
 static inline uint32_t gw_pkt_headroom(const struct gw_pkt *p)

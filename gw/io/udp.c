@@ -506,17 +506,6 @@ static void rx_meta(const struct gw_udp *u, struct gw_pkt *p, struct gw_rxb *b, 
 	}
 }
 
-/* The same for another datagram of the same coalesced run: the kernel coalesces only
- * datagrams whose outer headers agree (addresses, ports, TOS / traffic class). */
-static void rx_meta_copy(struct gw_pkt *to, struct gw_pkt *from)
-{
-	to->outer_src = from->outer_src;
-	to->outer_dst = from->outer_dst;
-	to->outer_sport = from->outer_sport;
-	to->outer_tos = from->outer_tos;
-	memcpy(gw_pkt_outer6_src(to), gw_pkt_outer6_src(from), 16);
-}
-
 /* The IP version the inner frame's EtherType announces (4, 6), 0 for another one. */
 static unsigned inner_ip_version(const struct gw_pkt *p)
 {
@@ -575,7 +564,7 @@ static unsigned take_gro(struct gw_udp *u, struct gw_rxb *b, unsigned i, uint32_
 	rx_meta(u, out[0], b, i);
 	for (unsigned k = 0; k < nseg; k++) {
 		if (k)
-			rx_meta_copy(out[k], out[0]);
+			gw_pkt_copy_outer(out[k], out[0]);
 		inner_csum(u, out[k]);
 	}
 	u->rx.gro += nseg;
@@ -615,9 +604,6 @@ static unsigned take_super(struct gw_udp *u, struct gw_rxb *b, unsigned i, struc
 	if (gw_gso_segment(&src, payload, b->pool, out, n, &why) == 0)
 		return why == GW_DROP_NO_BUFFER ? GW_RXB_WAIT
 		                                : drop_msg(b, i, &u->rx.gso_unsupported, 1);
-	/* the segmenter copies the addresses, not what only this driver sets */
-	for (unsigned k = 1; k < n; k++)
-		rx_meta_copy(out[k], p);
 	u->rx.gso++;
 	return n;
 }

@@ -564,9 +564,7 @@ static unsigned drain_one(struct worker *w, struct gw *gw, unsigned budget)
 			struct gw_pkt *p = b[i], *q = gw_pkt_alloc(gw->pool);
 			if (q) {
 				gw_pkt_set(q, p->data, p->len);
-				q->outer_src = p->outer_src;
-				q->outer_dst = p->outer_dst;
-				q->outer_sport = p->outer_sport;
+				gw_pkt_copy_outer(q, p);
 				q->rx_ifx = p->rx_ifx;
 				q->flags = p->flags;
 				v[nv++] = q;
