@@ -333,6 +333,13 @@ static void *worker_main(void *arg)
 
 /* ---------------------------------------------------------------- main thread */
 
+/* worker_init went through for w: a start that failed half-way stops the others (a
+ * worker's socket could not be bound, say) and must not read what w never got. */
+static bool worker_made(const struct worker *w)
+{
+	return w->punt && w->ret && w->cnt && w->seen;
+}
+
 static void worker_free(struct worker *w)
 {
 	for (unsigned k = 0; k < w->n_ports; k++)
@@ -584,7 +591,7 @@ bool gw_workers_drain(struct gw_workers *ws, struct gw *gw, unsigned budget)
 	bool more = false;
 	for (unsigned i = 0; i < ws->n; i++) {
 		unsigned share = budget / ws->n ? budget / ws->n : 1;
-		if (drain_one(&ws->w[i], gw, share) == share)
+		if (worker_made(&ws->w[i]) && drain_one(&ws->w[i], gw, share) == share)
 			more = true;
 	}
 	return more;
@@ -619,6 +626,8 @@ void gw_workers_fold(struct gw_workers *ws, struct gw *gw)
 	ws->counter_clears = gw->counter_clears;
 	for (unsigned i = 0; i < ws->n; i++) {
 		struct worker *w = &ws->w[i];
+		if (!worker_made(w))
+			continue;
 		if (cleared)
 			info_of(w->seen, w->tx_l2_seen, w->tx_raw_seen, &w->base);
 		gw_fast_fold(gw, w->cnt, w->seen);
