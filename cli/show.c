@@ -36,6 +36,7 @@ struct show_ctx {
 	/* `show errors all`; `show counters OBJECT NAME`: the one object's name */
 	bool all;
 	const char *only;
+	int col; /* text: width of a column of addresses (16 fits IPv4, more for IPv6) */
 };
 
 /* A VTEP or group of either family as text (its 32-bit name: vxlan/vtep.h). */
@@ -1519,7 +1520,7 @@ static int peer_line(const struct bd_peer_info *p, void *arg)
 		           jsep(c), ip, p->bd_id, type, age);
 		return 0;
 	}
-	cli_printf(c->out, "%-16s %-8u %-11s", ip, p->bd_id, type);
+	cli_printf(c->out, "%-*s %-8u %-11s", c->col, ip, p->bd_id, type);
 	if (p->learned)
 		cli_printf(c->out, " %llu", age);
 	cli_printf(c->out, "\n");
@@ -1566,12 +1567,30 @@ static void vxlan_settings_text(struct show_ctx *c)
 	                    : "off");
 }
 
+/* The column of peers as wide as the longest address among them. */
+static int peer_width(const struct bd_peer_info *p, void *arg)
+{
+	struct show_ctx *c = arg;
+	char ip[VX_VTEP_STRLEN];
+	int n = (int)strlen(vtep_str(c->gw, p->vtep, ip));
+	if (n > c->col)
+		c->col = n;
+	return 0;
+}
+
 static void show_vxlan(struct show_ctx *c, bool peers)
 {
 	char ip[NET_IP_STRLEN];
-	net_ip_fmt(gw_vtep(c->gw), ip);
+	if (gw_vtep(c->gw))
+		net_ip_fmt(gw_vtep(c->gw), ip);
+	else
+		snprintf(ip, sizeof(ip), "none");
 	if (c->json) {
-		cli_printf(c->out, "{\"vtep\":\"%s\",\"udp_port\":%u", ip, gw_udp_port(c->gw));
+		if (gw_vtep(c->gw))
+			cli_printf(c->out, "{\"vtep\":\"%s\"", ip);
+		else
+			cli_printf(c->out, "{\"vtep\":null");
+		cli_printf(c->out, ",\"udp_port\":%u", gw_udp_port(c->gw));
 		vxlan_settings_json(c);
 		cli_printf(c->out, ",\"%s\":[", peers ? "peers" : "vnis");
 		if (peers)
@@ -1584,7 +1603,9 @@ static void show_vxlan(struct show_ctx *c, bool peers)
 	cli_printf(c->out, "VTEP %s, UDP port %u\n", ip, gw_udp_port(c->gw));
 	vxlan_settings_text(c);
 	if (peers) {
-		cli_printf(c->out, "%-16s %-8s %-11s %s\n", "Peer", "BD", "Type", "Age(s)");
+		c->col = 16;
+		bd_peer_walk(gw_bd(c->gw), now_ms(c->s), peer_width, c);
+		cli_printf(c->out, "%-*s %-8s %-11s %s\n", c->col, "Peer", "BD", "Type", "Age(s)");
 		bd_peer_walk(gw_bd(c->gw), now_ms(c->s), peer_line, c);
 	} else {
 		cli_printf(c->out, "%-10s %-8s %-7s %s\n", "VNI", "BD", "MACs", "BUM");

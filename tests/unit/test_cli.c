@@ -635,7 +635,7 @@ static void test_underlay6_session(void)
 	    "no vxlan source",     "end",
 	};
 	run_all(s, teardown, sizeof(teardown) / sizeof(teardown[0]));
-	SHOWS(s, "show vxlan vni", "VTEP 0.0.0.0, UDP port 4789\n",
+	SHOWS(s, "show vxlan vni", "VTEP none, UDP port 4789\n",
 	      "IPv6 VTEP none, outer DSCP 0, IPv6 UDP zero checksum off\n");
 	CU_ASSERT_EQUAL(run(s, "show running-config", &o), CLI_R_OK);
 	CU_ASSERT_PTR_NULL(strstr(o.buf, "vxlan"));
