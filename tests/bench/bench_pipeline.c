@@ -29,8 +29,11 @@
  * first-match list) and a final `permit ip any any` that every packet meets (issue 16's
  * benchmark: 0, 10, 100, 1000 entries).
  *
+ * With underlay 6 the remote VTEPs the traffic leaves for are IPv6 ones (issue 17): the
+ * outer IPv6 header with its flow label and its UDP checksum over the whole datagram.
+ *
  * usage: bench_pipeline [routes] [neighbours] [seconds] [threads] [family 4|6|l2|l2port]
- *        [acl entries]
+ *        [acl entries] [underlay 4|6]
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -81,6 +84,21 @@ static uint32_t rnd(void)
 	return (uint32_t)(rng_state >> 11);
 }
 
+/* The remote VTEPs' family (the 7th argument): IPv4 198.18.0.0/26 or IPv6 2001:db8:1::/122,
+ * whose outer header carries a UDP checksum over the whole packet. */
+static bool underlay6;
+
+/* VTEP i of the BENCH_VTEPS the MACs are behind. */
+static uint32_t bench_vtep(struct lab *lab, uint32_t i)
+{
+	i %= BENCH_VTEPS;
+	if (!underlay6)
+		return 0xc6120000u + i;
+	struct in6_addr a = lab_a6("2001:db8:1::");
+	a.s6_addr[15] = (uint8_t)(i + 1);
+	return gw_vtep_name(lab->gw, AF_INET6, &a);
+}
+
 /* BD 30 / VNI 7000 with bdif30 10.128.0.1/16: n neighbours, each a static ARP entry and a
  * static MAC behind one of BENCH_VTEPS VTEPs. */
 static int add_neighbours(struct lab *lab, uint32_t n, uint16_t *ifx)
@@ -94,7 +112,7 @@ static int add_neighbours(struct lab *lab, uint32_t n, uint16_t *ifx)
 		uint8_t mac[6] = {0x02, 0xbe, 0, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i};
 		uint32_t ip = 0x0a800002u + i;
 		if (arp_static_add(gw_arp(gw), *ifx, ip, mac) ||
-		    bd_mac_static_add(bd, 30, mac, 0xc6120000u + i % BENCH_VTEPS))
+		    bd_mac_static_add(bd, 30, mac, bench_vtep(lab, i)))
 			return -1;
 	}
 	return 0;
@@ -325,7 +343,7 @@ static int add_l2(struct lab *lab, enum bench_mode mode, uint32_t n)
 		l2_mac(0xbe, i, mac);
 		int r = mode == MODE_L2
 		            ? bd_mac_learn(bd, bdx, mac, ports[i % BENCH_PORTS], lab->now)
-		            : bd_mac_static_add(bd, L2_BD, mac, 0xc6120000u + i % BENCH_VTEPS);
+		            : bd_mac_static_add(bd, L2_BD, mac, bench_vtep(lab, i));
 		if (r != 0)
 			return -1;
 	}
@@ -580,11 +598,13 @@ int main(int argc, char **argv)
 	int threads = argc > 4 ? atoi(argv[4]) : 0;
 	enum bench_mode mode = MODE_IP4;
 	int n_acl = argc > 6 ? atoi(argv[6]) : 0;
+	underlay6 = argc > 7 && !strcmp(argv[7], "6");
 	if (n_routes < 1 || n_nbr < 1 || n_nbr > 60000 || secs <= 0 || threads < 0 ||
 	    threads > 64 || (argc > 5 && !parse_mode(argv[5], &mode)) || n_acl < 0 ||
 	    n_acl > ACL_ENTRIES_MAX || (n_acl && mode != MODE_IP4 && mode != MODE_IP6)) {
 		fprintf(stderr, "usage: bench_pipeline [routes] [neighbours 1..60000] [seconds] "
-		                "[threads 0..64] [family 4|6|l2|l2port] [acl entries (4, 6)]\n");
+		                "[threads 0..64] [family 4|6|l2|l2port] [acl entries (4, 6)] "
+		                "[underlay 4|6]\n");
 		return 2;
 	}
 	bool l2 = mode == MODE_L2 || mode == MODE_L2PORT;
@@ -594,7 +614,7 @@ int main(int argc, char **argv)
 	params.arp.max_entries = n_nbr + 1024;
 	params.nd.max_entries = n_nbr + 1024;
 	params.mac_capacity = 2 * (size_t)n_nbr + 1024;
-	if (!lab_init(&lab, &params))
+	if (!lab_init(&lab, &params) || (underlay6 && !lab_underlay6(&lab)))
 		return 1;
 	lab.capture = false;
 	uint8_t(*tpl)[VX_HDR_LEN + FRAME_LEN] = malloc(N_TEMPLATES * sizeof(*tpl));
