@@ -308,9 +308,11 @@ void gw_anycast_tick(struct gw *gw);
 /* The names of the IPv6 VTEPs no bridge domain refers to any more are forgotten when the
  * table fills (gw/vtep.c; from gw_tick, once a second). */
 void gw_vteps_tick(struct gw *gw);
-/* The name of the IPv6 sender of p (VX_VTEP6_UNKNOWN: its address at gw_pkt_outer6_src)
- * for a bridge domain that learns its peers: a new name, 0 when the table is full. */
-uint32_t gw_vtep6_learn(struct gw *gw, struct gw_pkt *p);
+/* The name of the IPv6 sender of p, which arrived unnamed (VX_VTEP6_UNKNOWN: its address at
+ * gw_pkt_outer6_src): the one it has by now (a worker's copy of the table was older), else,
+ * for a bridge domain that learns its peers (learn), a new one; 0: none, or the table is
+ * full, or p did not come over IPv6. */
+uint32_t gw_vtep6_sender(struct gw *gw, struct gw_pkt *p, bool learn);
 
 void gw_anycast_heard(struct gw *gw, uint16_t bdif, uint32_t vtep, const uint8_t *frame,
                       uint32_t len);

@@ -401,13 +401,47 @@ static bool anycast_is_announcement(const uint8_t *frame, uint32_t len)
 	       gw_nd_is_anycast_announcement(frame + NET_ETH_HLEN, len - NET_ETH_HLEN);
 }
 
+/*
+ * A VTEP as the election orders it: by its address, which every gateway sees alike (names
+ * of IPv6 VTEPs are each gateway's own), IPv4 as ::ffff:a.b.c.d, before any IPv6 VTEP. A
+ * name no longer held ranks last.
+ */
+static struct in6_addr elect_key(const struct gw *gw, uint32_t vtep)
+{
+	struct in6_addr k;
+	memset(&k, 0, sizeof(k));
+	if (vx_vtep_is6(vtep)) {
+		const struct in6_addr *a = gw->vteps ? vx_vteps_addr(gw->vteps, vtep) : NULL;
+		if (a)
+			return *a;
+		memset(&k, 0xff, sizeof(k));
+		return k;
+	}
+	uint32_t n = htonl(vtep);
+	k.s6_addr[10] = k.s6_addr[11] = 0xff;
+	memcpy(&k.s6_addr[12], &n, 4);
+	return k;
+}
+
+static bool elect_lower(const struct gw *gw, uint32_t a, uint32_t b)
+{
+	struct in6_addr ka = elect_key(gw, a), kb = elect_key(gw, b);
+	return memcmp(&ka, &kb, sizeof(ka)) < 0;
+}
+
+/* This gateway in the election: its IPv4 VTEP, or its IPv6 one when it has no IPv4 one. */
+static uint32_t elect_self(const struct gw *gw)
+{
+	return gw->vtep ? gw->vtep : gw->vtep6_name;
+}
+
 void gw_anycast_heard(struct gw *gw, uint16_t bdif, uint32_t vtep, const uint8_t *frame,
                       uint32_t len)
 {
 	struct gw_anycast_elect *e = &gw->ifs[bdif].elect;
-	if (vtep == gw->vtep || !anycast_is_announcement(frame, len))
+	if (vtep == gw->vtep || vtep == gw->vtep6_name || !anycast_is_announcement(frame, len))
 		return;
-	if (announcer_heard(gw, e) && vtep > e->heard)
+	if (announcer_heard(gw, e) && elect_lower(gw, e->heard, vtep))
 		return; /* a lower one announces too: that one stays (3 above) */
 	e->heard = vtep;
 	e->heard_ms = gw->now_ms;
@@ -424,7 +458,7 @@ static void anycast_elect(struct gw *gw, struct gw_if *gif)
 	struct gw_anycast_elect *e = &gif->elect;
 	bool heard = announcer_heard(gw, e);
 	if (e->active)
-		e->active = !(heard && e->heard < gw->vtep);
+		e->active = !(heard && elect_lower(gw, e->heard, elect_self(gw)));
 	else
 		e->active = !heard && gw->now_ms - e->since_ms >= anycast_hold_ms(gw);
 }

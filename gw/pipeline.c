@@ -106,7 +106,7 @@ static struct gw_vx_encap bd_encap(struct gw *gw, uint32_t bdx)
 		c->src6 = gw->vtep6;
 		c->csum6 = csum6;
 	}
-	return (struct gw_vx_encap){.e4 = &c->e,
+	return (struct gw_vx_encap){.e4 = gw->vtep ? &c->e : NULL,
 	                            .e6 = gw->vtep6_name ? &c->e6 : NULL,
 	                            .names = gw->vteps,
 	                            .dscp = gw->vx_dscp};
@@ -120,7 +120,7 @@ static inline void vxlan_encap_send(struct gw *gw, struct gw_pkt *p, uint32_t bd
                                     const struct gw_vx_encap *x, uint32_t vtep)
 {
 	const struct in6_addr *dst6 = NULL;
-	if (vx_vtep_is6(vtep) && !(dst6 = gw_vx_dst6(x, vtep))) {
+	if (!gw_vx_reachable(x, vtep, &dst6)) {
 		gw_drop(gw, p, GW_DROP_NO_VTEP_SOURCE);
 		return;
 	}
@@ -861,8 +861,8 @@ static bool underlay_bd(struct gw *gw, struct gw_pkt *p, uint32_t vni, struct de
 	uint32_t bdx = bd_by_vni(gw->bd, vni);
 	uint32_t group = bdx != BD_NONE ? bd_flood_group(gw->bd, bdx) : 0;
 	enum gw_drop why = gw_vx_bd_drop(bdx, p->outer_dst, group);
-	if (!why && p->outer_src == VX_VTEP6_UNKNOWN && group) /* a new IPv6 sender to learn */
-		p->outer_src = gw_vtep6_learn(gw, p);
+	if (!why && p->outer_src == VX_VTEP6_UNKNOWN) /* named since, or a new one to learn */
+		p->outer_src = gw_vtep6_sender(gw, p, group != 0);
 	if (!why)
 		why = gw_vx_peer_drop(p->outer_src != 0 &&
 		                      bd_peer_accept(gw->bd, bdx, p->outer_src, gw->now_ms));

@@ -73,12 +73,17 @@ uint32_t gw_vtep_name(struct gw *gw, int family, const void *addr)
 	return t ? vx_vteps_add(t, addr) : 0;
 }
 
-uint32_t gw_vtep6_learn(struct gw *gw, struct gw_pkt *p)
+uint32_t gw_vtep6_sender(struct gw *gw, struct gw_pkt *p, bool learn)
 {
+	if (!vx_vtep_is6(p->outer_dst)) /* to an IPv4 address: the headroom holds no source */
+		return 0;
 	struct in6_addr a;
 	memcpy(&a, gw_pkt_outer6_src(p), sizeof(a));
 	struct vx_vteps *t = vteps_get(gw);
-	return t && !net_ip6_is_mcast(&a) ? vx_vteps_add(t, &a) : 0;
+	if (!t || net_ip6_is_mcast(&a))
+		return 0;
+	uint32_t name = vx_vteps_find(t, &a);
+	return name || !learn ? name : vx_vteps_add(t, &a);
 }
 
 int gw_set_vx_dscp(struct gw *gw, int dscp)

@@ -126,26 +126,30 @@ static inline enum gw_drop gw_vx_ecn_decap(uint8_t outer_tos, uint8_t *frame, ui
 
 /* What the outer header of a packet to the underlay is built from (a bridge domain's). */
 struct gw_vx_encap {
-	const struct vx_encap *e4;  /* the IPv4 template (destination patched per packet) */
+	const struct vx_encap *e4;  /* the IPv4 template (destination patched); NULL: no source */
 	const struct vx_encap6 *e6; /* the IPv6 one; NULL: no IPv6 source */
 	const struct vx_vteps *names;
 	int dscp; /* `vxlan dscp`: 0..63 or VX_DSCP_INHERIT */
 };
 
 /*
- * The address of IPv6 VTEP (or group) vtep when the packet can be sent to it: an IPv6
- * source exists and the name is held. NULL: drop it (no_vtep_source).
+ * Whether a packet can be sent to VTEP (or group) vtep: there is a source of its family
+ * and, for an IPv6 one, its name is held (*dst6: its address). False: drop it
+ * (no_vtep_source).
  */
-static inline const struct in6_addr *gw_vx_dst6(const struct gw_vx_encap *x, uint32_t vtep)
+static inline bool gw_vx_reachable(const struct gw_vx_encap *x, uint32_t vtep,
+                                   const struct in6_addr **dst6)
 {
-	return x->e6 ? vx_vteps_addr(x->names, vtep) : NULL;
+	if (__builtin_expect(!vx_vtep_is6(vtep), 1))
+		return x->e4 != NULL;
+	return x->e6 && (*dst6 = vx_vteps_addr(x->names, vtep)) != NULL;
 }
 
 /*
  * Prepends the outer header toward VTEP vtep (either family) to the inner frame at
  * p->data, with the DSCP of x and the inner packet's ECN (RFC 6040); an IPv6 one also
- * gets the inner flow's label (RFC 6438). dst6: gw_vx_dst6 for an IPv6 VTEP (checked by
- * the caller), unused for IPv4.
+ * gets the inner flow's label (RFC 6438). The caller checked gw_vx_reachable, which gave
+ * dst6 for an IPv6 VTEP.
  */
 static inline void gw_vx_encap(const struct gw_vx_encap *x, struct gw_pkt *p, uint32_t vtep,
                                const struct in6_addr *dst6)

@@ -641,7 +641,8 @@ static int groups_join(struct gw *gw, struct gw_udp *udp, const struct gw_cfg *c
 /* The main thread names IPv6 senders by the gateway's own table. */
 static uint32_t main_name6(void *ctx, const struct in6_addr *a)
 {
-	return vx_vteps_find(gw_vteps(ctx), a);
+	const struct vx_vteps *t = gw_vteps(ctx);
+	return t ? vx_vteps_find(t, a) : 0;
 }
 
 /*

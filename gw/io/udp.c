@@ -489,6 +489,16 @@ static uint32_t src6_name(const struct gw_udp *u, const struct in6_addr *a)
 	return name ? name : VX_VTEP6_UNKNOWN;
 }
 
+/*
+ * An IPv4 sender's name is its address, except in 240.0.0.0/4: no VTEP can be there, and
+ * those values name IPv6 VTEPs (vxlan/vtep.h), which a spoofed IPv4 source must never pass
+ * for. 0 is no peer of any bridge domain (no_such_peer).
+ */
+static uint32_t src4_name(uint32_t src)
+{
+	return src >= 0xf0000000u ? 0 : src;
+}
+
 /* A received datagram's outer header as far as the pipeline needs it (dst: what its socket
  * is bound to). */
 static void rx_meta(const struct gw_udp *u, struct gw_pkt *p, struct gw_rxb *b, unsigned i)
@@ -501,7 +511,7 @@ static void rx_meta(const struct gw_udp *u, struct gw_pkt *p, struct gw_rxb *b, 
 		p->outer_src = src6_name(u, &from->v6.sin6_addr);
 		p->outer_sport = ntohs(from->v6.sin6_port);
 	} else {
-		p->outer_src = ntohl(from->v4.sin_addr.s_addr);
+		p->outer_src = src4_name(ntohl(from->v4.sin_addr.s_addr));
 		p->outer_sport = ntohs(from->v4.sin_port);
 	}
 }

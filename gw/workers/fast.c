@@ -127,17 +127,14 @@ static bool fast_sw_port_ok(const struct gw_fast *w, const struct gw_fwd_if *oif
 }
 
 /*
- * The outer header toward vtep can be built here: always for an IPv4 VTEP; for an IPv6
- * one when there is an IPv6 source and the name is in the copy (*dst6 its address). Else
- * the main thread drops it (no_vtep_source).
+ * The outer header toward vtep can be built here (gw_vx_reachable: *dst6 an IPv6 one's
+ * address). Else the main thread drops it (no_vtep_source).
  */
 static bool fast_vtep_reachable(const struct gw_fwd_cfg *c, const struct gw_fwd_bd *b,
                                 uint32_t vtep, const struct in6_addr **dst6)
 {
-	if (__builtin_expect(!vx_vtep_is6(vtep), 1))
-		return true;
 	struct gw_vx_encap x = gw_fwd_encap(c, b);
-	return (*dst6 = gw_vx_dst6(&x, vtep)) != NULL;
+	return gw_vx_reachable(&x, vtep, dst6);
 }
 
 /* The frame starts at p->data now, its tag gone: the first write to the packet. */

@@ -182,8 +182,10 @@ void gw_fwd_free(struct gw_fwd *f);
 /* What the outer header toward a VTEP of bridge domain b is built from (gw/vxlan_inl.h). */
 static inline struct gw_vx_encap gw_fwd_encap(const struct gw_fwd_cfg *c, const struct gw_fwd_bd *b)
 {
-	return (struct gw_vx_encap){
-	    .e4 = &b->e, .e6 = c->vtep6 ? &b->e6 : NULL, .names = c->vteps, .dscp = c->dscp};
+	return (struct gw_vx_encap){.e4 = c->vtep ? &b->e : NULL,
+	                            .e6 = c->vtep6 ? &b->e6 : NULL,
+	                            .names = c->vteps,
+	                            .dscp = c->dscp};
 }
 
 static inline uint32_t gw_fwd_vni_bdx(const struct gw_fwd_cfg *c, uint32_t vni)

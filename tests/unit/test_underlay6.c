@@ -236,6 +236,17 @@ static void test_group6(void)
 	CU_ASSERT_FATAL(L.n_cap == 1);
 	CU_ASSERT_EQUAL(L.cap[0].outer_dst, sender);
 	check_outer6(&L.cap[0], SENDER6, 7000);
+	/* "unknown IPv6" arriving over IPv4 (no driver names one so): nothing to learn from */
+	uint64_t nopeer = lab_drops(&L, GW_DROP_NO_SUCH_PEER);
+	lab_reset_capture(&L);
+	uint8_t vx[128];
+	vx_hdr_build(vx, 7000);
+	unsigned n =
+	    VX_HDR_LEN + lab_arp_frame(vx + VX_HDR_LEN, 1, NULL, H3, IP_H3, NULL, LAB_GW30);
+	lab_from_vtep_raw(&L, VX_VTEP6_UNKNOWN, LAB_VTEP, vx, n);
+	CU_ASSERT_EQUAL(L.n_cap, 0);
+	CU_ASSERT_EQUAL(lab_drops(&L, GW_DROP_NO_SUCH_PEER), nopeer + 1);
+	CU_ASSERT_EQUAL(vx_vteps_count(gw_vteps(L.gw)), named + 1);
 	/* the gateway's own broadcast (ARP for an unknown host) goes to the group */
 	lab_reset_capture(&L);
 	lab_from_vtep(&L, LAB_VTEP11, 5000, F, ping_tos(F, BDIF10_MAC, H1, IP_H1, IP_H3 + 1, 0));
