@@ -207,6 +207,9 @@ static int udp_bound(const union sa *a, bool reuseport, bool zcsum_rx, char *err
 	    {IPPROTO_IPV6, IPV6_RECVTCLASS, v6 ? &ONE : NULL, sizeof(int), "IPV6_RECVTCLASS"},
 	    {SOL_UDP, UDP_NO_CHECK6_RX, v6 && zcsum_rx ? &ONE : NULL, sizeof(int),
 	     "UDP_NO_CHECK6_RX"},
+	    /* an IPv6 address is tentative for a second or two after it is added (duplicate
+	     * address detection): bind to it then too, as to one the host holds (checked) */
+	    {IPPROTO_IPV6, IPV6_FREEBIND, v6 ? &ONE : NULL, sizeof(int), "IPV6_FREEBIND"},
 	};
 	if (set_opts(fd, opts, sizeof(opts) / sizeof(opts[0]), a, err) < 0)
 		return -1;
@@ -339,8 +342,11 @@ struct gw_udp *gw_udp_open_cfg(const struct gw_udp_cfg *cfg, char err[GW_IO_ERRL
 		gw_udp_close(u);
 		return NULL;
 	}
-	if (has6)
-		u->ifindex6 = ifindex_of6(&cfg->vtep6);
+	if (has6 && !(u->ifindex6 = ifindex_of6(&cfg->vtep6))) {
+		set_err(err, "no interface of this host holds", &a6, EADDRNOTAVAIL);
+		gw_udp_close(u);
+		return NULL;
+	}
 	if ((has4 && family_open(&u->rx_fd, &u->tx_fd, &a4, cfg, 0, err) < 0) ||
 	    (has6 && family_open(&u->rx6_fd, &u->tx6_fd, &a6, cfg, u->ifindex6, err) < 0)) {
 		gw_udp_close(u);
