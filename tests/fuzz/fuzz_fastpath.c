@@ -21,12 +21,13 @@
  * send the same.
  *
  * Input: the records of fuzz_pipeline.c (its seeds are seeds here too: IPv6 senders and
- * outer TOS included, fuzz_entry1_outer), with two differences. Entry 5 changes the configuration
- * of both gateways (a new snapshot) and sends its frame on up0, entry 7 sends on up1 (down) only: a
- * frame on a BDIF's index comes from no netdev. Clock moves stop once the input has run 150 s: the
- * fast path refreshes a MAC (and a flood group's learned peer) once every third of the ageing time
- * (300 s here), not with every packet as the pipeline does, so only after that long can
- * the two gateways age a table apart, by design.
+ * outer TOS included, fuzz_rec_outer in fuzz_topo.h), with two differences. Entry 5
+ * changes the configuration of both gateways (a new snapshot) and sends its frame on up0,
+ * entry 7 sends on up1 (down) only: a frame on a BDIF's index comes from no netdev. Clock
+ * moves stop once the input has run 150 s: the fast path refreshes a MAC (and a flood
+ * group's learned peer) once every third of the ageing time (300 s here), not with every
+ * packet as the pipeline does, so only after that long can the two gateways age a table
+ * apart, by design.
  * ctl bit 0x80 (which flips bdif20 in both) also makes bdif10 an anycast gateway (or no
  * longer one) in both, and takes away the worker's sockets on the uplinks' netdevs for the
  * packets until the next flip: traffic toward them is punted.
@@ -72,18 +73,6 @@ static uint64_t now, elapsed;
 static bool verbose;
 static uint64_t n_forwarded, n_punted;
 
-static const uint32_t vteps[8] = {
-    LAB_VTEP11,
-    LAB_VTEP12,
-    LAB_VTEP13,
-    FUZZ_IP(192, 0, 2, 99),
-    FUZZ_IP(10, 1, 10, 1),
-    LAB_VTEP,
-    FUZZ_IP(127, 0, 0, 1),
-    0,
-};
-static const uint32_t wrong_dst[4] = {FUZZ_IP(239, 1, 1, 71), FUZZ_IP(192, 0, 2, 2), 0,
-                                      FUZZ_IP(224, 0, 0, 1)};
 static const uint64_t advance_ms[8] = {0, 1, 50, 100, 1000, 3000, 30000, 700000};
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -480,13 +469,7 @@ static void add_packet(struct batch *b, uint8_t sel, const uint8_t *bytes, size_
 	}
 	if (b->kind != kind || b->n == VEC_MAX)
 		batch_flush(b);
-	struct fuzz_outer o = {.src = vteps[var & 7], .dst = LAB_VTEP};
-	if (entry == 1)
-		o = fuzz_entry1_outer(var, &bytes, &len);
-	else if (entry == 2)
-		o.dst = FUZZ_GROUP30;
-	else if (entry == 3)
-		o.dst = wrong_dst[(var >> 3) & 3];
+	struct fuzz_outer o = fuzz_rec_outer(entry, var, &bytes, &len);
 	struct inpkt *in = &b->in[b->n++];
 	*in = (struct inpkt){.bytes = bytes, .len = (uint32_t)len, .outer = o};
 	if (kind == 1) {

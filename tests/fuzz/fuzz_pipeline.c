@@ -6,11 +6,11 @@
  *
  * Input: a sequence of records  [sel] [ctl] [len_hi] [len_lo] [len bytes of packet]
  * (the last one may be cut short). sel & 7 is the entry:
- *   0  VXLAN payload from VTEP vteps[sel >> 3 & 7] to the gateway's VTEP address
+ *   0  VXLAN payload from VTEP fuzz_vteps[sel >> 3 & 7] to the gateway's VTEP address
  *   1  VXLAN payload from 192.0.2.11 to the VTEP address, or (sel >> 3 & 7 not 0) from an
  *      IPv4 or IPv6 sender to either VTEP or the IPv6 group, with an outer TOS: the
  *      record's first byte (fuzz_entry1_outer in fuzz_topo.h)
- *   2  VXLAN payload from vteps[...] to the flood group 239.1.1.70
+ *   2  VXLAN payload from fuzz_vteps[...] to the flood group 239.1.1.70
  *   3  VXLAN payload to a wrong destination (another group, another address, 0)
  *   4  Ethernet frame on up0;  6  on up2;  7  on up1 (down) or on a BDIF's index
  *   5  Ethernet frame on up0, after a configuration change (sel >> 3 & 7, see
@@ -75,20 +75,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static struct fuzz_gw G;
 static uint64_t now;
 static bool verbose; /* VXGW_FUZZ_VERBOSE set: what each input did, on stderr */
-
-static const uint32_t vteps[8] = {
-    LAB_VTEP11,
-    LAB_VTEP12,
-    LAB_VTEP13,
-    FUZZ_IP(192, 0, 2, 99),
-    FUZZ_IP(10, 1, 10, 1) /* an overlay address */,
-    LAB_VTEP /* ourselves */,
-    FUZZ_IP(127, 0, 0, 1),
-    0,
-};
-
-static const uint32_t wrong_dst[4] = {FUZZ_IP(239, 1, 1, 71), FUZZ_IP(192, 0, 2, 2), 0,
-                                      FUZZ_IP(224, 0, 0, 1)};
 
 static const uint64_t advance_ms[8] = {0, 1, 50, 100, 1000, 3000, 30000, 700000};
 
@@ -487,13 +473,7 @@ static void add_packet(struct batch *b, uint8_t sel, const uint8_t *bytes, size_
 	}
 	if (b->kind != kind || b->n == GW_VEC_MAX)
 		batch_flush(b);
-	struct fuzz_outer o = {.src = vteps[var & 7], .dst = LAB_VTEP};
-	if (entry == 1)
-		o = fuzz_entry1_outer(var, &bytes, &len);
-	else if (entry == 2)
-		o.dst = FUZZ_GROUP30;
-	else if (entry == 3)
-		o.dst = wrong_dst[(var >> 3) & 3];
+	struct fuzz_outer o = fuzz_rec_outer(entry, var, &bytes, &len);
 	struct gw_pkt *p = gw_pkt_alloc(gw_pool(G.L.gw));
 	if (!p)
 		return; /* cannot happen with MAX_RECS < a quarter of the pool, but harmless */

@@ -438,6 +438,35 @@ static inline struct fuzz_outer fuzz_entry1_outer(unsigned var, const uint8_t **
 	return o;
 }
 
+/* The senders of entries 0, 2 and 3 (sel >> 3 & 7), the wrong destinations of entry 3. */
+static const uint32_t fuzz_vteps[8] = {
+    LAB_VTEP11,
+    LAB_VTEP12,
+    LAB_VTEP13,
+    FUZZ_IP(192, 0, 2, 99),
+    FUZZ_IP(10, 1, 10, 1) /* an overlay address */,
+    LAB_VTEP /* ourselves */,
+    FUZZ_IP(127, 0, 0, 1),
+    0,
+};
+static const uint32_t fuzz_wrong_dst[4] = {FUZZ_IP(239, 1, 1, 71), FUZZ_IP(192, 0, 2, 2), 0,
+                                           FUZZ_IP(224, 0, 0, 1)};
+
+/* The outer header of a record of underlay entry 0..3 (variant var = sel >> 3): entry 1's
+ * variants may take the packet's first byte (fuzz_entry1_outer). */
+static inline struct fuzz_outer fuzz_rec_outer(unsigned entry, unsigned var, const uint8_t **pkt,
+                                               size_t *len)
+{
+	struct fuzz_outer o = {.src = fuzz_vteps[var & 7], .dst = LAB_VTEP};
+	if (entry == 1)
+		return fuzz_entry1_outer(var, pkt, len);
+	if (entry == 2)
+		o.dst = FUZZ_GROUP30;
+	else if (entry == 3)
+		o.dst = fuzz_wrong_dst[(var >> 3) & 3];
+	return o;
+}
+
 /* p's outer fields as the driver of g's gateway gives them (fuzz_outer). */
 static inline void fuzz_outer_set(struct fuzz_gw *g, struct gw_pkt *p, const struct fuzz_outer *o)
 {
