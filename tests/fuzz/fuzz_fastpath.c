@@ -20,13 +20,14 @@
  * differently, or a counter one of them forgets. Timers (gw_tick) run on both and must
  * send the same.
  *
- * Input: the records of fuzz_pipeline.c (its seeds are seeds here too), with two
- * differences. Entry 5 changes the configuration of both gateways (a new snapshot) and
- * sends its frame on up0, entry 7 sends on up1 (down) only: a frame on a BDIF's index
- * comes from no netdev. Clock moves stop once the input has run 150 s: the fast path
- * refreshes a MAC (and a flood group's learned peer) once every third of the ageing time
- * (300 s here), not with every packet as the pipeline does, so only after that long can
- * the two gateways age a table apart, by design.
+ * Input: the records of fuzz_pipeline.c (its seeds are seeds here too: IPv6 senders and
+ * outer TOS included, fuzz_rec_outer in fuzz_topo.h), with two differences. Entry 5
+ * changes the configuration of both gateways (a new snapshot) and sends its frame on up0,
+ * entry 7 sends on up1 (down) only: a frame on a BDIF's index comes from no netdev. Clock
+ * moves stop once the input has run 150 s: the fast path refreshes a MAC (and a flood
+ * group's learned peer) once every third of the ageing time (300 s here), not with every
+ * packet as the pipeline does, so only after that long can the two gateways age a table
+ * apart, by design.
  * ctl bit 0x80 (which flips bdif20 in both) also makes bdif10 an anycast gateway (or no
  * longer one) in both, and takes away the worker's sockets on the uplinks' netdevs for the
  * packets until the next flip: traffic toward them is punted.
@@ -72,18 +73,6 @@ static uint64_t now, elapsed;
 static bool verbose;
 static uint64_t n_forwarded, n_punted;
 
-static const uint32_t vteps[8] = {
-    LAB_VTEP11,
-    LAB_VTEP12,
-    LAB_VTEP13,
-    FUZZ_IP(192, 0, 2, 99),
-    FUZZ_IP(10, 1, 10, 1),
-    LAB_VTEP,
-    FUZZ_IP(127, 0, 0, 1),
-    0,
-};
-static const uint32_t wrong_dst[4] = {FUZZ_IP(239, 1, 1, 71), FUZZ_IP(192, 0, 2, 2), 0,
-                                      FUZZ_IP(224, 0, 0, 1)};
 static const uint64_t advance_ms[8] = {0, 1, 50, 100, 1000, 3000, 30000, 700000};
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -248,7 +237,7 @@ static void same_counters(void)
 struct inpkt {
 	const uint8_t *bytes;
 	uint32_t len;
-	uint32_t outer_src, outer_dst;
+	struct fuzz_outer outer;
 	uint8_t flags;
 	bool csum; /* its inner checksum completed first, as a driver does */
 };
@@ -269,9 +258,7 @@ static struct gw_pkt *make_pkt(struct fuzz_gw *g, const struct inpkt *in, uint16
 	if (in->csum)
 		gw_gso_csum_complete(p->data + VX_HDR_LEN + NET_ETH_HLEN,
 		                     in->len - VX_HDR_LEN - NET_ETH_HLEN);
-	p->outer_src = in->outer_src;
-	p->outer_dst = in->outer_dst;
-	p->outer_sport = 55555;
+	fuzz_outer_set(g, p, &in->outer);
 	p->flags = in->flags;
 	p->rx_ifx = rx_ifx;
 	return p;
@@ -346,6 +333,15 @@ static void same_as_pipeline(struct gw_pkt **tx, unsigned n, bool underlay)
 		      underlay ? "underlay" : "uplink", k);
 }
 
+/* A punted packet still knows its IPv6 sender's address (the main thread names it). */
+static bool same_sender(const struct gw_pkt *p, const struct fuzz_outer *o)
+{
+	if (!o->sender6)
+		return true;
+	struct in6_addr a = lab_a6(fuzz_senders6[o->sender6 - 1]);
+	return memcmp(p->buf, &a, sizeof(a)) == 0; /* gw_pkt_outer6_src */
+}
+
 static void release(struct gw_pkt **v, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++)
@@ -389,7 +385,8 @@ static void batch_flush(struct batch *b)
 		punted[i] = true;
 		at[k] = i;
 		const struct gw_pkt *p = WK.punt[k];
-		CHECK(gw_pkt_headroom(p) == GW_PKT_HEADROOM && p->len == b->in[i].len,
+		CHECK(gw_pkt_headroom(p) == GW_PKT_HEADROOM && p->len == b->in[i].len &&
+		          p->outer_tos == b->in[i].outer.tos && same_sender(p, &b->in[i].outer),
 		      "punted packet %u not as received", i);
 	}
 	unsigned nr = 0;
@@ -472,16 +469,13 @@ static void add_packet(struct batch *b, uint8_t sel, const uint8_t *bytes, size_
 	}
 	if (b->kind != kind || b->n == VEC_MAX)
 		batch_flush(b);
+	struct fuzz_outer o = fuzz_rec_outer(entry, var, &bytes, &len);
 	struct inpkt *in = &b->in[b->n++];
-	*in = (struct inpkt){.bytes = bytes, .len = (uint32_t)len};
+	*in = (struct inpkt){.bytes = bytes, .len = (uint32_t)len, .outer = o};
 	if (kind == 1) {
 		if (entry <= 2 && (var & 8))
 			in->flags = GW_PKT_GSO;
 		in->csum = entry <= 2 && (var & 16) && len > VX_HDR_LEN + NET_ETH_HLEN;
-		in->outer_src = entry == 1 ? LAB_VTEP11 : vteps[var & 7];
-		in->outer_dst = entry <= 1   ? LAB_VTEP
-		                : entry == 2 ? FUZZ_GROUP30
-		                             : wrong_dst[(var >> 3) & 3];
 	}
 	b->kind = kind;
 	b->ifx = ifx;
@@ -530,6 +524,8 @@ static void restart(void)
 	/* token buckets full; no tick: the two are alike without, and the rates it samples
 	 * (gw_stats_tick) cost as much as the input */
 	set_time(now + 3600 * 1000);
+	fuzz_gw_forget_senders(&R);
+	fuzz_gw_forget_senders(&W);
 	gw_clear_counters(R.L.gw);
 	gw_clear_counters(W.L.gw);
 	memset(CNT, 0, sizeof(*CNT));

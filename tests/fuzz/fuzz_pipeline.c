@@ -6,9 +6,11 @@
  *
  * Input: a sequence of records  [sel] [ctl] [len_hi] [len_lo] [len bytes of packet]
  * (the last one may be cut short). sel & 7 is the entry:
- *   0  VXLAN payload from VTEP vteps[sel >> 3 & 7] to the gateway's VTEP address
- *   1  VXLAN payload from 192.0.2.11 to the VTEP address
- *   2  VXLAN payload from vteps[...] to the flood group 239.1.1.70
+ *   0  VXLAN payload from VTEP fuzz_vteps[sel >> 3 & 7] to the gateway's VTEP address
+ *   1  VXLAN payload from 192.0.2.11 to the VTEP address, or (sel >> 3 & 7 not 0) from an
+ *      IPv4 or IPv6 sender to either VTEP or the IPv6 group, with an outer TOS: the
+ *      record's first byte (fuzz_entry1_outer in fuzz_topo.h)
+ *   2  VXLAN payload from fuzz_vteps[...] to the flood group 239.1.1.70
  *   3  VXLAN payload to a wrong destination (another group, another address, 0)
  *   4  Ethernet frame on up0;  6  on up2;  7  on up1 (down) or on a BDIF's index
  *   5  Ethernet frame on up0, after a configuration change (sel >> 3 & 7, see
@@ -28,7 +30,9 @@
  * 2001:db8:dead::/48 null0; a static neighbour 2001:db8:10::50 (the static MAC's host).
  *
  * Checked after every call into the gateway: everything sent is well formed (outer
- * IPv4/UDP/VXLAN of the underlay: checksum, lengths, DF, TTL, source, port; inner or
+ * IPv4/UDP/VXLAN of the underlay: checksum, lengths, DF, TTL, source, port; outer IPv6:
+ * lengths, hop limit, flow label, source, the destination's address, UDP checksum; the
+ * outer TOS the inner packet's, DSCP inherited and ECN copied (RFC 6040); inner or
  * uplink frames only IPv4, IPv6 or ARP from the interface's MAC; IPv4 header valid, within
  * the egress MTU, fragments within 64 KiB; IPv6 header valid, within the egress MTU, no
  * unspecified, loopback or foreign link-local address, multicast only to link-scope groups
@@ -71,20 +75,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static struct fuzz_gw G;
 static uint64_t now;
 static bool verbose; /* VXGW_FUZZ_VERBOSE set: what each input did, on stderr */
-
-static const uint32_t vteps[8] = {
-    LAB_VTEP11,
-    LAB_VTEP12,
-    LAB_VTEP13,
-    FUZZ_IP(192, 0, 2, 99),
-    FUZZ_IP(10, 1, 10, 1) /* an overlay address */,
-    LAB_VTEP /* ourselves */,
-    FUZZ_IP(127, 0, 0, 1),
-    0,
-};
-
-static const uint32_t wrong_dst[4] = {FUZZ_IP(239, 1, 1, 71), FUZZ_IP(192, 0, 2, 2), 0,
-                                      FUZZ_IP(224, 0, 0, 1)};
 
 static const uint64_t advance_ms[8] = {0, 1, 50, 100, 1000, 3000, 30000, 700000};
 
@@ -325,11 +315,11 @@ static void check_frame(const uint8_t *b, uint32_t len, uint16_t ifx)
 	}
 }
 
-static void check_underlay(const struct lab_frame *f)
+/* The outer IPv4 header of an underlay packet: from our VTEP to f->outer_dst, no UDP
+ * checksum. Returns its TOS. */
+static uint8_t check_outer4(const struct lab_frame *f)
 {
-	const uint8_t *b = f->bytes;
-	CHECK(f->len >= VX_ENCAP_LEN + NET_ETH_HLEN, "underlay packet of %u bytes", f->len);
-	const struct net_ip *ip = (const struct net_ip *)b;
+	const struct net_ip *ip = (const struct net_ip *)f->bytes;
 	CHECK(ip->vhl == 0x45 && ntohs(ip->len) == f->len && net_csum(ip, NET_IP_HLEN) == 0,
 	      "outer IPv4 header");
 	CHECK(ntohs(ip->off) == NET_IP_DF && ip->ttl == VX_OUTER_TTL && ip->proto == 17,
@@ -337,30 +327,76 @@ static void check_underlay(const struct lab_frame *f)
 	CHECK(ntohl(ip->src) == LAB_VTEP, "outer source");
 	uint32_t dst = ntohl(ip->dst);
 	CHECK(dst == f->outer_dst, "outer destination %#x, sent to %#x", dst, f->outer_dst);
-	const uint8_t *udp = b + NET_IP_HLEN;
+	const uint8_t *udp = f->bytes + NET_IP_HLEN;
+	CHECK(udp[6] == 0 && udp[7] == 0, "UDP checksum over IPv4");
+	return ip->tos;
+}
+
+/* The outer IPv6 header of an underlay packet: from our IPv6 VTEP to the address named
+ * f->outer_dst, a flow label (RFC 6438), the UDP checksum (RFC 8200) unless zero ones
+ * are sent. Returns its traffic class. */
+static uint8_t check_outer6(const struct lab_frame *f)
+{
+	struct net_ip6 h;
+	memcpy(&h, f->bytes, sizeof(h));
+	uint32_t vtcfl = ntohl(h.vtcfl);
+	CHECK(vtcfl >> 28 == 6 && NET_IP6_HLEN + (uint32_t)ntohs(h.plen) == f->len &&
+	          h.nxt == NET_IPPROTO_UDP && h.hlim == VX_OUTER_TTL,
+	      "outer IPv6 header");
+	CHECK(vtcfl & 0xfffff, "outer IPv6 header without a flow label");
+	const struct in6_addr *src6 = gw_vtep6(G.L.gw);
+	const struct in6_addr *dst6 = vx_vteps_addr(gw_vteps(G.L.gw), f->outer_dst);
+	struct in6_addr src = h.src, dst = h.dst;
+	CHECK(src6 && net_ip6_eq(&src, src6), "outer IPv6 source");
+	CHECK(dst6 && net_ip6_eq(&dst, dst6), "outer IPv6 destination, sent to %#x", f->outer_dst);
+	const uint8_t *udp = f->bytes + NET_IP6_HLEN;
+	uint32_t ulen = f->len - NET_IP6_HLEN;
+	if (gw_udp6_zero_csum_tx(G.L.gw)) {
+		CHECK(udp[6] == 0 && udp[7] == 0, "UDP checksum with zero checksums on");
+	} else {
+		uint32_t sum = net_ip6_pseudo_sum(&src, &dst, ulen, NET_IPPROTO_UDP);
+		CHECK((udp[6] || udp[7]) && net_csum_fold(net_csum_partial(udp, ulen, sum)) == 0,
+		      "UDP checksum over IPv6");
+	}
+	return (uint8_t)(vtcfl >> 20);
+}
+
+/* A packet sent to the underlay: outer header, UDP, VXLAN, the outer TOS that of the
+ * inner packet (`vxlan dscp inherit`, RFC 6040 normal mode), the inner frame. */
+static void check_underlay(const struct lab_frame *f)
+{
+	const uint8_t *b = f->bytes;
+	bool v6 = vx_vtep_is6(f->outer_dst);
+	uint32_t hlen = v6 ? NET_IP6_HLEN : NET_IP_HLEN;
+	uint32_t encap = hlen + NET_UDP_HLEN + VX_HDR_LEN;
+	CHECK(f->len >= encap + NET_ETH_HLEN, "underlay packet of %u bytes", f->len);
+	uint8_t tclass = v6 ? check_outer6(f) : check_outer4(f);
+	const uint8_t *udp = b + hlen;
 	uint16_t sport = (uint16_t)(udp[0] << 8 | udp[1]), dport = (uint16_t)(udp[2] << 8 | udp[3]);
 	uint16_t ulen = (uint16_t)(udp[4] << 8 | udp[5]);
-	CHECK(sport >= VX_SPORT_MIN && dport == gw_udp_port(G.L.gw) &&
-	          ulen == f->len - NET_IP_HLEN && udp[6] == 0 && udp[7] == 0,
+	CHECK(sport >= VX_SPORT_MIN && dport == gw_udp_port(G.L.gw) && ulen == f->len - hlen,
 	      "UDP header");
 	const uint8_t *vx = udp + NET_UDP_HLEN;
 	uint32_t vni;
 	CHECK(vx_hdr_parse(vx, VX_HDR_LEN, true, &vni) == VX_PARSE_OK, "VXLAN header");
+	const uint8_t *inner = vx + VX_HDR_LEN;
+	int in = vx_inner_tclass(inner, f->len - encap);
+	CHECK(tclass == (in < 0 ? 0 : in), "outer TOS %#x over an inner one of %#x", tclass,
+	      (unsigned)in);
 	uint32_t bdx = bd_by_vni(gw_bd(G.L.gw), vni);
 	CHECK(bdx != BD_NONE, "VXLAN to VNI %u of no bridge domain", vni);
 	uint16_t ifx = gw_bdif_of(G.L.gw, bd_id(gw_bd(G.L.gw), bdx));
 	struct gw_if_info bdif;
-	const uint8_t *inner = vx + VX_HDR_LEN;
 	if (!ifx || !gw_if_get(G.L.gw, ifx, &bdif) || !net_mac_eq(inner + 6, bdif.mac)) {
-		check_switched(inner, f->len - VX_ENCAP_LEN, bdx, NULL);
+		check_switched(inner, f->len - encap, bdx, NULL);
 		return;
 	}
-	if (net_ip_is_mcast(dst))
-		CHECK(dst == bd_flood_group(gw_bd(G.L.gw), bdx), "VXLAN to group %#x for VNI %u",
-		      dst, vni);
+	if (vx_vtep_is_group(f->outer_dst))
+		CHECK(f->outer_dst == bd_flood_group(gw_bd(G.L.gw), bdx),
+		      "VXLAN to group %#x for VNI %u", f->outer_dst, vni);
 	else
-		CHECK(dst != 0, "VXLAN to 0.0.0.0");
-	check_frame(vx + VX_HDR_LEN, f->len - VX_ENCAP_LEN, ifx);
+		CHECK(f->outer_dst != 0, "VXLAN to 0.0.0.0");
+	check_frame(inner, f->len - encap, ifx);
 }
 
 static void check_tx(void)
@@ -437,35 +473,18 @@ static void add_packet(struct batch *b, uint8_t sel, const uint8_t *bytes, size_
 	}
 	if (b->kind != kind || b->n == GW_VEC_MAX)
 		batch_flush(b);
+	struct fuzz_outer o = fuzz_rec_outer(entry, var, &bytes, &len);
 	struct gw_pkt *p = gw_pkt_alloc(gw_pool(G.L.gw));
 	if (!p)
 		return; /* cannot happen with MAX_RECS < a quarter of the pool, but harmless */
 	gw_pkt_set(p, bytes, (uint32_t)len);
 	if (kind == 1) {
-		p->outer_sport = 55555;
+		fuzz_outer_set(&G, p, &o);
 		if (entry <= 2 && (var & 8))
 			p->flags |= GW_PKT_GSO;
 		if (entry <= 2 && (var & 16) && len > VX_HDR_LEN + NET_ETH_HLEN)
 			gw_gso_csum_complete(p->data + VX_HDR_LEN + NET_ETH_HLEN,
 			                     (uint32_t)len - VX_HDR_LEN - NET_ETH_HLEN);
-		switch (entry) {
-		case 0:
-			p->outer_src = vteps[var & 7];
-			p->outer_dst = LAB_VTEP;
-			break;
-		case 1:
-			p->outer_src = LAB_VTEP11;
-			p->outer_dst = LAB_VTEP;
-			break;
-		case 2:
-			p->outer_src = vteps[var & 7];
-			p->outer_dst = FUZZ_GROUP30;
-			break;
-		default:
-			p->outer_src = vteps[var & 7];
-			p->outer_dst = wrong_dst[(var >> 3) & 3];
-			break;
-		}
 	}
 	b->kind = kind;
 	b->ifx = ifx;
@@ -564,6 +583,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	set_time(now + 3600 * 1000); /* token buckets full, learned VTEPs forgotten */
 	gw_tick(G.L.gw);
 	check_tx();
+	fuzz_gw_forget_senders(&G);
 	CHECK(gw_pool_avail(pool) == gw_pool_size(pool), "%u buffers held after a tick",
 	      gw_pool_size(pool) - gw_pool_avail(pool));
 	trace_check();

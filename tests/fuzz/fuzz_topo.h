@@ -22,6 +22,10 @@
  *     and out (UDP 9999 denied); with IPv6, on bdif10 in (telnet and sources in
  *     2001:db8:10::/120 denied, ICMPv6 permitted) and up0 out (UDP 1000-2000 denied);
  *   - a small neighbour table (16 entries) and pool (1024 buffers);
+ *   - the IPv6 underlay (issue 17): the gateway's IPv6 VTEP 2001:db8::1 (LAB_VTEP6_ADDR),
+ *     `vxlan dscp inherit`; flood peer 2001:db8::21 in bridge domain 20 with a static MAC
+ *     (02:11:22:33:66:60) behind it; bridge domain 70 / VNI 9200 with the IPv6 flood group
+ *     ff05::1:70 (senders learned by name) and bdif70 10.1.70.1/24;
  *   - IPv6, where the target asks for it (fuzz_gw_init_ip6: fuzz_fastpath; fuzz_pipeline's
  *     checks know IPv4 only): bdif10 2001:db8:10::1/64, bdif20 2001:db8:20::1/64, bdif30
  *     2001:db8:30::1/64, up0 2001:db8:ff::2/64, up0.100 2001:db8:100::1/64; ::/0 via
@@ -35,28 +39,35 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "fib/fib6.h"
 #include "gw/gw.h"
 #include "pktlab.h"
 #include "pool_guard.h"
+#include "vxlan/vtep.h"
+#include "vxlan/vxlan.h"
 
 #define FUZZ_IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
 
 #define FUZZ_GROUP30    FUZZ_IP(239, 1, 1, 70)
+#define FUZZ_PEER6      "2001:db8::21"
+#define FUZZ_GROUP6     "ff05::1:70"
 #define FUZZ_POOL_BUFS  1024
 #define FUZZ_CONFIG_OPS 8 /* fuzz_gw_config_op 1..7 */
 
 /* One gateway of the topology and the configuration changes in effect on it. */
 struct fuzz_gw {
 	struct lab L;
-	uint16_t bdif30, bdif50, bdif60, up1, up2;
+	uint16_t bdif30, bdif50, bdif60, up1, up2, bdif70;
+	uint32_t peer6, group6; /* the names of FUZZ_PEER6 and FUZZ_GROUP6 */
 	bool bdif20_down;
 	bool ip6;         /* fuzz_gw_init_ip6 ran: configuration ops restore IPv6 too */
 	unsigned toggled; /* configuration changes in effect (1 << op), see fuzz_gw_config_op */
 };
 
 static const uint8_t fuzz_host50[6] = {0x02, 0x11, 0x22, 0x33, 0x44, 0x55};
+static const uint8_t fuzz_host6[6] = {0x02, 0x11, 0x22, 0x33, 0x66, 0x60}; /* behind PEER6 */
 
 static void fuzz_must(int r, const char *what)
 {
@@ -197,6 +208,28 @@ static inline void fuzz_gw_init_ip6(struct fuzz_gw *g)
 	g->ip6 = true;
 }
 
+/* Bridge domain 20's IPv6 flood peer and the static MAC behind it (again, after op 2). */
+static void fuzz_bd20_peer6(struct fuzz_gw *g)
+{
+	fuzz_must(bd_flood_peer_add(gw_bd(g->L.gw), 20, g->peer6), "peer6 bd20");
+	fuzz_must(bd_mac_static_add(gw_bd(g->L.gw), 20, fuzz_host6, g->peer6), "static mac6");
+}
+
+/* The IPv6 underlay of the topology (see the top of this file). */
+static void fuzz_underlay6(struct fuzz_gw *g)
+{
+	struct gw *gw = g->L.gw;
+	fuzz_must(!lab_underlay6(&g->L), "vxlan source (IPv6)");
+	fuzz_must(gw_set_vx_dscp(gw, VX_DSCP_INHERIT), "vxlan dscp inherit");
+	g->peer6 = lab_vtep6(&g->L, FUZZ_PEER6);
+	g->group6 = lab_vtep6(&g->L, FUZZ_GROUP6);
+	fuzz_must(!g->peer6 || !g->group6, "IPv6 names");
+	fuzz_bd20_peer6(g);
+	fuzz_add_bd(g, 70, 9200);
+	fuzz_must(bd_set_flood_group(gw_bd(gw), 70, g->group6), "flood group bd70");
+	g->bdif70 = fuzz_add_bdif(g, 70, FUZZ_IP(10, 1, 70, 1), 24);
+}
+
 /* Builds the topology into g, its pool poisoned for ASan (pool_guard.c). */
 static void fuzz_gw_init(struct fuzz_gw *g)
 {
@@ -259,6 +292,7 @@ static void fuzz_gw_init(struct fuzz_gw *g)
 	fuzz_must(arp_static_add(gw_arp(gw), g->L.bdif10, FUZZ_IP(10, 1, 10, 50), fuzz_host50),
 	          "arp bdif10");
 	fuzz_must(bd_mac_static_add(bd, 10, fuzz_host50, LAB_VTEP11), "static mac");
+	fuzz_underlay6(g);
 	g->bdif20_down = false;
 	g->ip6 = false;
 	g->toggled = 0;
@@ -268,7 +302,8 @@ static void fuzz_gw_init(struct fuzz_gw *g)
  * Configuration changes between packets (op 1..7), each a toggle: 1 bdif20 deleted /
  * added back, 2 bridge domain 20 deleted / added back, 3 bdif10's MTU 1450 / 9000, 4 the
  * static ARP entry of 10.1.10.50 (and the IPv6 one of 2001:db8:10::50) removed / back, 5 the static
- * MAC removed / back, 6 UDP port 4789 / 4790, 7 the flood group of bridge domain 30 removed / back.
+ * MAC removed / back, 6 UDP port 4789 / 4790 and the IPv6 source removed / back (sending to
+ * IPv6 VTEPs then drops no_vtep_source), 7 the flood group of bridge domain 30 removed / back.
  * Other values do nothing.
  */
 static void fuzz_gw_config_op(struct fuzz_gw *g, unsigned op)
@@ -295,6 +330,7 @@ static void fuzz_gw_config_op(struct fuzz_gw *g, unsigned op)
 			fuzz_add_bd(g, 20, 6000);
 			fuzz_must(bd_flood_peer_add(bd, 20, LAB_VTEP12), "peer");
 			fuzz_must(bd_flood_peer_add(bd, 20, LAB_VTEP13), "peer");
+			fuzz_bd20_peer6(g);
 		}
 		break;
 	case 3:
@@ -315,6 +351,7 @@ static void fuzz_gw_config_op(struct fuzz_gw *g, unsigned op)
 		break;
 	case 6:
 		fuzz_must(gw_set_vtep(gw, LAB_VTEP, undo ? 4789 : 4790), "udp port");
+		fuzz_must(undo ? !lab_underlay6(&g->L) : gw_set_vtep6(gw, NULL), "IPv6 source");
 		break;
 	case 7:
 		fuzz_must(bd_set_flood_group(bd, 30, undo ? FUZZ_GROUP30 : 0), "flood group");
@@ -348,6 +385,102 @@ static void fuzz_gw_restore(struct fuzz_gw *g)
 		g->bdif20_down = false;
 		gw_if_set_up(g->L.gw, g->L.bdif20, true);
 	}
+}
+
+/*
+ * The IPv6 senders named during the input forgotten, so that the next input meets them
+ * unnamed as this one did (inputs run alike). Called once the clock has moved on past
+ * the ageing of what learned them (learned peers, MACs); only when some were named.
+ */
+static inline void fuzz_gw_forget_senders(struct fuzz_gw *g)
+{
+	struct vx_vteps *t = gw_vteps(g->L.gw);
+	if (vx_vteps_count(t) <= 3) /* the gateway's VTEP, PEER6, GROUP6 */
+		return;
+	vx_vteps_mark_begin(t);
+	vx_vteps_keep(t, gw_vtep6_name(g->L.gw));
+	vx_vteps_keep(t, g->peer6);
+	vx_vteps_keep(t, g->group6);
+	vx_vteps_sweep(t);
+}
+
+/*
+ * Who sent an underlay record, to whom, with which outer TOS: an IPv4 VTEP (src, dst), or
+ * the IPv6 sender fuzz_senders6[sender6 - 1] to the gateway's IPv6 VTEP or (group6) to
+ * FUZZ_GROUP6, named when the packet is made, as the driver names it on receipt.
+ */
+struct fuzz_outer {
+	uint32_t src, dst;
+	uint8_t tos, sender6;
+	bool group6;
+};
+
+static const char *const fuzz_senders6[] = {FUZZ_PEER6, "2001:db8::31", "2001:db8::32", "fe80::31"};
+
+/*
+ * Entry 1 (from 192.0.2.11 to the VTEP before issue 17) by its variant var & 7: 0 as
+ * before; 1 the same, 2 PEER6 to our IPv6 VTEP, 3 and 4 unnamed senders to the group,
+ * 5 one to our IPv6 VTEP, 6 PEER6 to the group, 7 a link-local sender to the group, each
+ * with the outer TOS of the record's first byte, which is taken off the packet.
+ */
+static inline struct fuzz_outer fuzz_entry1_outer(unsigned var, const uint8_t **pkt, size_t *len)
+{
+	static const uint8_t sender6[8] = {0, 0, 1, 2, 3, 2, 1, 4};
+	struct fuzz_outer o = {.src = LAB_VTEP11, .dst = LAB_VTEP};
+	var &= 7;
+	if (var && *len) {
+		o.tos = **pkt;
+		(*pkt)++;
+		(*len)--;
+	}
+	o.sender6 = sender6[var];
+	o.group6 = var == 3 || var == 4 || var >= 6;
+	return o;
+}
+
+/* The senders of entries 0, 2 and 3 (sel >> 3 & 7), the wrong destinations of entry 3. */
+static const uint32_t fuzz_vteps[8] = {
+    LAB_VTEP11,
+    LAB_VTEP12,
+    LAB_VTEP13,
+    FUZZ_IP(192, 0, 2, 99),
+    FUZZ_IP(10, 1, 10, 1) /* an overlay address */,
+    LAB_VTEP /* ourselves */,
+    FUZZ_IP(127, 0, 0, 1),
+    0,
+};
+static const uint32_t fuzz_wrong_dst[4] = {FUZZ_IP(239, 1, 1, 71), FUZZ_IP(192, 0, 2, 2), 0,
+                                           FUZZ_IP(224, 0, 0, 1)};
+
+/* The outer header of a record of underlay entry 0..3 (variant var = sel >> 3): entry 1's
+ * variants may take the packet's first byte (fuzz_entry1_outer). */
+static inline struct fuzz_outer fuzz_rec_outer(unsigned entry, unsigned var, const uint8_t **pkt,
+                                               size_t *len)
+{
+	struct fuzz_outer o = {.src = fuzz_vteps[var & 7], .dst = LAB_VTEP};
+	if (entry == 1)
+		return fuzz_entry1_outer(var, pkt, len);
+	if (entry == 2)
+		o.dst = FUZZ_GROUP30;
+	else if (entry == 3)
+		o.dst = fuzz_wrong_dst[(var >> 3) & 3];
+	return o;
+}
+
+/* p's outer fields as the driver of g's gateway gives them (fuzz_outer). */
+static inline void fuzz_outer_set(struct fuzz_gw *g, struct gw_pkt *p, const struct fuzz_outer *o)
+{
+	p->outer_src = o->src;
+	p->outer_dst = o->dst;
+	p->outer_sport = 55555;
+	p->outer_tos = o->tos;
+	if (!o->sender6)
+		return;
+	struct in6_addr a = lab_a6(fuzz_senders6[o->sender6 - 1]);
+	uint32_t name = vx_vteps_find(gw_vteps(g->L.gw), &a);
+	memcpy(gw_pkt_outer6_src(p), &a, sizeof(a));
+	p->outer_src = name ? name : VX_VTEP6_UNKNOWN;
+	p->outer_dst = o->group6 ? g->group6 : gw_vtep6_name(g->L.gw);
 }
 
 /*

@@ -231,6 +231,35 @@ SEEDS["v6_uplink_drops"] = vector([
 ])
 
 
+# ---------------------------------------------------------------- IPv6 underlay, DSCP/ECN
+from gen_pipeline_corpus import (BDIF70, CE, ECT0, ECT1, H66, H77, LEARN_H66, LEARN_H77,
+                                 NOT_ECT, U_LL_GROUP, U_NEW31_GROUP, U_NEW32_GROUP,
+                                 U_NEW31_VTEP6, U_PEER6, U_PEER6_GROUP, U_V4TOS, VNI70,
+                                 from6)
+
+SEEDS["u6_peer6_to_vni_tos"] = LEARN_H66 + LEARN_H51 + vector(
+    [(from6, (U_PEER6, VNI20, ping(BDIF20, H66, "10.1.20.66", "10.1.10.51", tos=t)),
+      {"tos": o}) for o, t in ((NOT_ECT, 0x48 | ECT0), (ECT0, ECT0), (ECT1, ECT0),
+                               (CE, 0xb8 | ECT1), (CE, NOT_ECT), (0xb8 | ECT1, 0x28))] +
+    [(from6, (U_V4TOS, VNI10, h50_to("10.1.20.66", tos=0xb8 | ECT0)), {"tos": CE})])
+SEEDS["u6_uplink_to_peer6"] = LEARN_H66 + vector(
+    [(from_uplink, (ping(UP0, UPNH, "8.8.8.%d" % i, "10.1.20.66", tos=i * 0x21 & 0xff),), {})
+     for i in range(6)])
+SEEDS["u6_group_sender_forwarded"] = LEARN_H77 + vector(
+    [(from6, (U_NEW31_GROUP, VNI70, ping(BDIF70, H77, "10.1.70.77", "8.8.8.8", tos=ECT0)),
+      {"tos": CE}),
+     (from_uplink, (ping(UP0, UPNH, "8.8.8.8", "10.1.70.77", tos=ECT1),), {}),
+     (from6, (U_NEW32_GROUP, VNI70, ping(BDIF70, H77, "10.1.70.77", "8.8.8.8")), {}),
+     (from6, (U_NEW31_VTEP6, VNI70, ping(BDIF70, H77, "10.1.70.77", "8.8.8.8")), {}),
+     (from6, (U_LL_GROUP, VNI70, ping(BDIF70, H77, "10.1.70.77", "8.8.8.8")), {}),
+     (from6, (U_PEER6_GROUP, VNI70, ping(BDIF70, H77, "10.1.70.77", "8.8.8.8")), {})])
+SEEDS["u6_ip6_over_peer6"] = LEARN_H66 + vector(
+    [(from6, (U_PEER6, VNI20, eth(BDIF20, H66, 0x86dd, ipv6("2001:db8:20::66", H50_6, 17,
+                                                          udp(1, 2)))), {"tos": o})
+     for o in range(4)] +
+    [(from_uplink, (ping6(UP0, UPNH, FAR_6, "2001:db8:20::66"),), {})])
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(
         os.path.abspath(__file__)), "corpus", "fastpath")

@@ -8,6 +8,8 @@ from 192.0.2.11, 2: VXLAN to the flood group, 3: VXLAN to a wrong address, 4: fr
 up0, 5: frame on up0 after configuration change sel >> 3 & 7 (fuzz_pipeline.c config_op),
 6: on up2, 7: on up1 (down) or a BDIF); ctl moves the clock (bits 0-2), ticks (0x08),
 joins the previous vector (0x10), clears ARP (0x20) / MACs (0x40), flips bdif20 (0x80).
+Entry 1 with sel >> 3 & 7 not 0 takes the packet's first byte as the outer TOS and sends
+from an IPv4 or IPv6 sender (U_* below, fuzz_entry1_outer in fuzz_topo.h).
 The addresses are those of fuzz_pipeline.c's topology (tests/unit/pktlab.h and more).
 
 usage: tests/fuzz/gen_pipeline_corpus.py [OUTDIR]   (default: next to this script)
@@ -643,6 +645,77 @@ SEEDS["ip6_cfg_delete_bdif20_held"] = (
 SEEDS["ip6_clear_nd_with_held"] = (
     from_uplink(ping6(UP0, UPNH, H6_FAR, ip6("2001:db8:10::52"))) +
     from_uplink(ping6(UP0, UPNH, H6_FAR, ip6("2001:db8:10::52")), ctl=CLRARP | CLRMAC))
+
+
+# ---------------------------------------------------------------- IPv6 underlay, DSCP/ECN (issue 17)
+# entry 1's variants (fuzz_entry1_outer in fuzz_topo.h): the record's first byte is the outer
+# TOS; the sender and destination by variant
+U_V4TOS, U_PEER6, U_NEW31_GROUP, U_NEW32_GROUP, U_NEW31_VTEP6, U_PEER6_GROUP, U_LL_GROUP = (
+    range(1, 8))
+VNI70 = 9200  # bridge domain 70: IPv6 flood group ff05::1:70, bdif70 10.1.70.1/24
+BDIF70 = mac("02:76:78:00:00:46")
+H66 = mac("02:aa:00:00:00:66")  # a host of bridge domain 20 behind 2001:db8::21
+H6STATIC = mac("02:11:22:33:66:60")  # the static MAC behind 2001:db8::21
+H77, H78 = mac("02:aa:00:00:00:77"), mac("02:aa:00:00:00:78")
+NOT_ECT, ECT1, ECT0, CE = 0, 1, 2, 3
+
+
+def from6(variant, vni, frame, tos=0, ctl=ADV_1MS):
+    return rec(E_VTEP11, ctl, bytes([tos]) + vxlan(vni, frame), var=variant)
+
+
+LEARN_H66 = from6(U_PEER6, VNI20, arp_frame(1, BCAST, H66, "10.1.20.66", b"\0" * 6,
+                                            "10.1.20.1"))
+LEARN_H77 = from6(U_NEW31_GROUP, VNI70, arp_frame(1, BCAST, H77, "10.1.70.77", b"\0" * 6,
+                                                  "10.1.70.1"))
+
+SEEDS["u6_peer_arp_and_routed_back"] = LEARN_H66 + from_uplink(
+    ping(UP0, UPNH, "8.8.8.8", "10.1.20.66", tos=0xb8 | ECT0)) + from_uplink(
+    ping(UP0, UPNH, "8.8.8.8", "10.1.20.67", tos=0x28 | CE))
+SEEDS["u6_static_mac_behind_peer6"] = from_uplink(
+    ping(UP0, UPNH, "8.8.8.8", "10.1.20.69")) + from6(
+    U_PEER6, VNI20, arp_frame(2, BDIF20, H6STATIC, "10.1.20.69", BDIF20, "10.1.20.1"))
+SEEDS["u6_group_sender_learned"] = LEARN_H77 + from_uplink(
+    ping(UP0, UPNH, "8.8.8.8", "10.1.70.77", tos=ECT1)) + from_uplink(
+    ping(UP0, UPNH, "8.8.8.8", "10.1.70.78")) + from6(
+    U_NEW31_GROUP, VNI70, ping(BDIF70, H77, "10.1.70.77", "8.8.8.8"), tos=CE)
+SEEDS["u6_two_senders_one_mac"] = LEARN_H77 + from6(
+    U_NEW32_GROUP, VNI70, arp_frame(1, BCAST, H77, "10.1.70.77", b"\0" * 6, "10.1.70.1")) + \
+    from6(U_NEW31_VTEP6, VNI70, ping(BDIF70, H78, "10.1.70.78", "10.1.70.1"))
+SEEDS["u6_unnamed_sender_not_a_peer"] = from6(
+    U_NEW31_VTEP6, VNI20, ping(BDIF20, H66, "10.1.20.66", "10.1.20.1")) + from6(
+    U_LL_GROUP, VNI70, ping(BDIF70, H78, "10.1.70.78", "10.1.70.1")) + from6(
+    U_PEER6_GROUP, VNI70, ping(BDIF70, H78, "10.1.70.78", "10.1.70.1")) + from6(
+    U_PEER6_GROUP, VNI20, ping(BDIF20, H66, "10.1.20.66", "10.1.20.1"))
+# RFC 6040 decapsulation: every outer ECN over every inner one, DSCP both sides
+SEEDS["u6_ecn_decap_matrix"] = b"".join(
+    from6(U_PEER6 if i % 2 else U_V4TOS, VNI20 if i % 2 else VNI10,
+          ping(BDIF20 if i % 2 else BDIF10, H66 if i % 2 else H50,
+               "10.1.20.66" if i % 2 else "10.1.10.50", "10.1.10.50" if i % 2 else
+               "10.1.20.60", tos=0x48 | inner), tos=0xb8 | outer, ctl=ADV_1MS)
+    for i, (outer, inner) in enumerate((o, n) for o in range(4) for n in range(4)))
+SEEDS["u6_ecn_inner_ip6"] = LEARN_H66 + b"".join(
+    from6(U_V4TOS if k else U_PEER6, VNI10 if k else VNI20, eth(
+        BDIF10 if k else BDIF20, H50 if k else H66, 0x86DD,
+        ipv6(src, dst, 58, icmp6(src, dst, 128, 0, echo6_body(8)), tc=0x88 | inner)),
+        tos=outer)
+    for outer in (ECT1, CE) for inner in range(4)
+    for k, (src, dst) in enumerate(((ip6("2001:db8:20::66"), H6_50), (H6_50, H6_60))))
+SEEDS["u6_ecn_switched_l2"] = from6(U_V4TOS, VNI10, ping(
+    mac("02:11:22:33:44:56"), H50, "10.1.10.50", "10.1.10.51", tos=NOT_ECT), tos=CE) + \
+    from6(U_V4TOS, VNI10, arp_frame(1, BCAST, H50, "10.1.10.50", b"\0" * 6, "10.1.10.9"),
+          tos=CE)
+SEEDS["u6_cfg_no_ipv6_source"] = LEARN_H66 + cfg(
+    OP_PORT, ping(UP0, UPNH, "8.8.8.8", "10.1.20.66")) + from_uplink(
+    ping(UP0, UPNH, "8.8.8.8", "10.1.70.77")) + cfg(
+    OP_PORT, ping(UP0, UPNH, "8.8.8.8", "10.1.20.66"))
+SEEDS["u6_flood_bd20"] = from_uplink(ping(UP0, UPNH, "8.8.8.8", "10.1.20.99")) + from6(
+    U_PEER6, VNI20, eth(BCAST, H66, 0x0800, ipv4("10.1.20.66", "10.1.20.255", 17,
+                                                   udp(68, 67))))
+SEEDS["u6_gso_piece_from_peer6"] = LEARN_H66 + rec(
+    E_VTEP11, ADV_1MS, bytes([ECT0]) + vxlan(VNI20, eth(BDIF20, H66, 0x0800, ipv4(
+        "10.1.20.66", "10.1.10.50", 6, tcp_data(40000, 443, 3000), df=True, tos=ECT0))),
+    var=U_PEER6 | GSO | CSUM)
 
 
 def main():
