@@ -370,13 +370,12 @@ _lab_host_behind() {
   lab_must _lab_offload "$h" eth0 || return 1
 }
 
-# Each step is `lab_must CMD || return 1`: lab_up is mostly called from check, whose `if`
-# makes bash ignore set -e (see lab_must).
-_lab_up_body() {
-  local n i vt
+# The lab's namespaces and its underlay segment: bridge br0 in $P-ul, a veth ul0 from it
+# into the gateway and each VTEP (the kernel's offloads, GRO on the gateway's), the
+# gateway's ul0 up with $LAB_GW_UL/24. The VTEPs' addresses are the caller's.
+_lab_underlay_segment() {
+  local n
   lab_must _lab_ns_add $LAB_NAMES || return 1
-
-  # underlay segment
   lab_must ip -n "$P-ul" link add br0 type bridge stp_state 0 mcast_snooping 0 || return 1
   lab_must ip -n "$P-ul" link set br0 up || return 1
   for n in gw vtep1 vtep2 vtep3; do
@@ -388,6 +387,13 @@ _lab_up_body() {
   lab_must _lab_gro "$P-gw" ul0 || return 1
   lab_must ip -n "$P-gw" addr add $LAB_GW_UL/24 dev ul0 || return 1
   lab_must ip -n "$P-gw" link set ul0 up || return 1
+}
+
+# Each step is `lab_must CMD || return 1`: lab_up is mostly called from check, whose `if`
+# makes bash ignore set -e (see lab_must).
+_lab_up_body() {
+  local i vt
+  _lab_underlay_segment || return 1
   # Lets a daemon's multicast socket find the underlay without a default route.
   lab_must ip -n "$P-gw" route add 224.0.0.0/4 dev ul0 || return 1
 

@@ -58,6 +58,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lab.sh"
 lab_start 180 "$0" "$@"
 
+# shellcheck disable=SC2034 # read by lab.sh (_lab_underlay_segment, lab_down)
 LAB_NAMES="ul gw vtep1 vtep2 vtep3 h1 h2 h3"
 N=20 # echo requests of each kind
 U6_GW6=2001:db8::1
@@ -78,20 +79,9 @@ _u6_ipv6_on() {
 
 _u6_up_body() {
   local n i vt LAB_TENANT_MTU # (read by _lab_vxlan_bridge and _lab_host_behind)
-  lab_must _lab_ns_add $LAB_NAMES || return 1
-  lab_must ip -n "$P-ul" link add br0 type bridge stp_state 0 mcast_snooping 0 || return 1
-  lab_must ip -n "$P-ul" link set br0 up || return 1
-  for n in gw vtep1 vtep2 vtep3; do
-    lab_must ip -n "$P-ul" link add "p-$n" type veth peer name ul0 netns "$P-$n" || return 1
-    lab_must ip -n "$P-ul" link set "p-$n" master br0 up || return 1
-    lab_must _lab_offload "$P-ul" "p-$n" || return 1
-    lab_must _lab_offload "$P-$n" ul0 || return 1
-  done
-  lab_must _lab_gro "$P-gw" ul0 || return 1
+  _lab_underlay_segment || return 1
   for n in gw vtep2 vtep3; do lab_must _u6_ipv6_on "$P-$n" || return 1; done
-  lab_must ip -n "$P-gw" addr add $LAB_GW_UL/24 dev ul0 || return 1
   lab_must ip -n "$P-gw" -6 addr add $U6_GW6/64 dev ul0 nodad || return 1
-  lab_must ip -n "$P-gw" link set ul0 up || return 1
   lab_must ip -n "$P-vtep1" addr add "${U6_VTEP[1]}/24" dev ul0 || return 1
   for i in 2 3; do
     lab_must ip -n "$P-vtep$i" -6 addr add "${U6_VTEP[i]}/64" dev ul0 nodad || return 1
@@ -281,12 +271,13 @@ wire_run() {
 check "ping -Q 0xb8 h1 -> h2 and ping h2 -> h3 ($N each, exactly), captured at the gateway's underlay port" \
   wire_run
 
-dscp_at_h2() {
-  lab_tshark dscp-h2 -T fields -e ip.src -e ip.dsfield | awk -v n=$N '
-    $1 == "10.1.10.50" { k++; if ($2 != "0xb8") { bad++; print "TOS", $2 } }
-    END { printf "%d echo requests from h1 at h2, %d without TOS 0xb8\n", k, bad; exit !(k == n && !bad) }'
+# tos_at CAPTURE SRC TOS: capture CAPTURE holds exactly $N packets from SRC, each with TOS.
+tos_at() {
+  lab_tshark "$1" -T fields -e ip.src -e ip.dsfield | awk -v n=$N -v src="$2" -v tos="$3" '
+    $1 == src { k++; if ($2 != tos) { bad++; print "TOS", $2 } }
+    END { printf "%d echo requests from %s, %d without TOS %s\n", k, src, bad, tos; exit !(k == n && !bad) }'
 }
-check "h2 received each of the $N echo requests with TOS 0xb8" dscp_at_h2
+check "h2 received each of the $N echo requests with TOS 0xb8" tos_at dscp-h2 10.1.10.50 0xb8
 
 outer_dscp() {
   timeout 20 $LAB_PY -c "$_U6_PY"'
@@ -404,12 +395,7 @@ ecn_ect_run() {
 }
 check "ping -Q 0x02 (ECT(0)) h2 -> h1 with outer CE on the way in: $N replies exactly" ecn_ect_run
 
-ce_at_h1() {
-  lab_tshark ecn-h1 -T fields -e ip.src -e ip.dsfield | awk -v n=$N '
-    $1 == "10.1.20.60" { k++; if ($2 != "0x03") { bad++; print "TOS", $2 } }
-    END { printf "%d echo requests from h2 at h1, %d not TOS 0x03 (ECN CE)\n", k, bad; exit !(k == n && !bad) }'
-}
-check "h1 received each of the $N echo requests with ECN CE (TOS 0x03)" ce_at_h1
+check "h1 received each of the $N echo requests with ECN CE (TOS 0x03)" tos_at ecn-h1 10.1.20.60 0x03
 
 # WANT: the outer TOS toward vtep1 (vxgwd 0x03: CE copied; Linux 0x02: ECT(0) for a CE inner)
 ecn_outer() {
