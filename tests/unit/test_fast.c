@@ -491,28 +491,36 @@ static void test_equivalence_vrfs(void)
 /* ---------------------------------------------------------------- 2. punts */
 
 /*
- * Packet (payload b, len bytes, from vtep to outer_dst) through the fast path at time now:
- * it must be punted as received (same buffer position, length, bytes and outer
- * addresses), nothing sent and nothing counted. Returns true when it was.
+ * Packet p (made of payload b, len bytes) through the fast path at time now: it must be
+ * punted as received (same buffer position, length, bytes and outer fields), nothing sent
+ * and nothing counted. Returns true when it was.
  */
-static bool punted_raw(const char *what, uint32_t vtep, uint32_t outer_dst, const uint8_t *b,
-                       unsigned len, uint64_t now)
+static bool punted_pkt(const char *what, struct gw_pkt *p, const uint8_t *b, unsigned len,
+                       uint64_t now)
 {
-	struct gw_pkt *p = mk_pkt(vtep, outer_dst, b, len);
 	const uint8_t *data = p->data;
+	uint32_t src = p->outer_src, dst = p->outer_dst;
+	uint8_t tos = p->outer_tos;
 	uint64_t rx = CNT->c.rx_underlay;
 	struct gw_fast w;
 	worker_init(&w, F, now);
 	gw_fast_underlay(&w, F, &p, 1);
 	bool ok = w.n_tx == 0 && w.n_tx_eth == 0 && w.n_punt == 1 && w.punt[0] == p &&
 	          p->data == data && p->len == len && memcmp(p->data, b, len) == 0 &&
-	          p->outer_src == vtep && p->outer_dst == outer_dst && p->outer_sport == 55555 &&
-	          CNT->c.rx_underlay == rx;
+	          p->outer_src == src && p->outer_dst == dst && p->outer_sport == 55555 &&
+	          p->outer_tos == tos && CNT->c.rx_underlay == rx;
 	if (!ok)
 		fprintf(stderr, "\n  not punted as received: %s (tx %u, tx_eth %u, punt %u)\n",
 		        what, w.n_tx, w.n_tx_eth, w.n_punt);
 	fast_release(&w);
 	return ok;
+}
+
+/* The packet (payload b, len bytes, from vtep to outer_dst) must be punted as received. */
+static bool punted_raw(const char *what, uint32_t vtep, uint32_t outer_dst, const uint8_t *b,
+                       unsigned len, uint64_t now)
+{
+	return punted_pkt(what, mk_pkt(vtep, outer_dst, b, len), b, len, now);
 }
 
 static bool punted_at(const char *what, const struct vxp *x, uint64_t now)
@@ -2731,23 +2739,10 @@ static void vxp_tos(struct vxp *x, uint8_t tos, uint8_t outer)
 	x->tos = outer;
 }
 
-/* x (from an IPv6 VTEP, with its outer TOS) punted as received, nothing counted. */
+/* x (from an IPv6 VTEP too, with its outer TOS) punted as received, nothing counted. */
 static bool punted_tos(const char *what, const struct vxp *x)
 {
-	struct gw_pkt *p = mk_vxp(x);
-	uint32_t src = p->outer_src, dst = p->outer_dst;
-	uint64_t rx = CNT->c.rx_underlay;
-	struct gw_fast w;
-	worker_init(&w, F, L.now);
-	gw_fast_underlay(&w, F, &p, 1);
-	bool ok = w.n_tx == 0 && w.n_punt == 1 && w.punt[0] == p && p->len == x->len &&
-	          memcmp(p->data, x->b, x->len) == 0 && p->outer_src == src &&
-	          p->outer_dst == dst && p->outer_tos == x->tos && CNT->c.rx_underlay == rx;
-	if (!ok)
-		fprintf(stderr, "\n  not punted as received: %s (tx %u, punt %u)\n", what, w.n_tx,
-		        w.n_punt);
-	fast_release(&w);
-	return ok;
+	return punted_pkt(what, mk_vxp(x), x->b, x->len, L.now);
 }
 
 static void test_underlay6(void)
