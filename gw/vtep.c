@@ -27,11 +27,6 @@ static struct vx_vteps *vteps_get(struct gw *gw)
 	return gw->vteps;
 }
 
-static bool vtep6_usable(const struct in6_addr *a)
-{
-	return !net_ip6_is_mcast(a) && !net_ip6_is_loopback(a) && !net_ip6_is_linklocal(a);
-}
-
 int gw_set_vtep6(struct gw *gw, const struct in6_addr *src)
 {
 	if (!src || net_ip6_is_zero(src)) {
@@ -39,7 +34,7 @@ int gw_set_vtep6(struct gw *gw, const struct in6_addr *src)
 		gw->vtep6_name = 0;
 		return GW_OK;
 	}
-	if (!vtep6_usable(src))
+	if (net_ip6_is_mcast(src) || !vx_vtep6_addr_ok(src)) /* our own: a unicast one */
 		return GW_E_INVAL;
 	struct vx_vteps *t = vteps_get(gw);
 	uint32_t name = t ? vx_vteps_add(t, src) : 0;

@@ -162,15 +162,14 @@ static uint32_t name_next(const struct vx_vteps *t, uint32_t *next, uint32_t fir
 	return name;
 }
 
-/* Never a VTEP: the unspecified address, loopback, link-local unicast. */
-static bool addr_is_vtep(const struct in6_addr *a)
+bool vx_vtep6_addr_ok(const struct in6_addr *a)
 {
 	return !net_ip6_is_zero(a) && !net_ip6_is_loopback(a) && !net_ip6_is_linklocal(a);
 }
 
 uint32_t vx_vteps_add(struct vx_vteps *t, const struct in6_addr *a)
 {
-	if (!addr_is_vtep(a))
+	if (!vx_vtep6_addr_ok(a))
 		return 0;
 	struct vtep_entry key = addr_key(a);
 	uint32_t i = index_probe(t, &t->by_addr, &key);

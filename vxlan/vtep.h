@@ -52,6 +52,9 @@ static inline bool vx_vtep_is_group(uint32_t name)
 
 struct vx_vteps;
 
+/* Whether a may be a VTEP or group: not the unspecified address, loopback or link-local. */
+bool vx_vtep6_addr_ok(const struct in6_addr *a);
+
 /* capacity: 1..VX_VTEPS_MAX names at once; NULL outside that or without memory. */
 struct vx_vteps *vx_vteps_create(uint32_t capacity);
 void vx_vteps_destroy(struct vx_vteps *t);
