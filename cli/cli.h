@@ -18,6 +18,7 @@
 
 #include "cli/out.h"
 #include "gw/config/config.h"
+#include "gw/io/xdp.h"
 
 /* ---- what the command tree needs from its host (the daemon, or a test) ---- */
 struct gw_workers;
@@ -34,6 +35,8 @@ struct cli_env {
 	void (*sync)(void *ctx);
 	/* The data-plane workers, for show dataplane; NULL or returning NULL: none. */
 	const struct gw_workers *(*workers)(void *ctx);
+	/* What the underlay's I/O is (dataplane io), for show dataplane; NULL: sockets. */
+	void (*io_info)(void *ctx, struct gw_xdp_info *out);
 	void *ctx;
 };
 

@@ -16,6 +16,8 @@
 	_(RX_OVERSIZE, "rx_oversize", "datagram or frame larger than a packet buffer")             \
 	_(GSO_UNSUPPORTED, "gso_unsupported",                                                      \
 	  "super-packet (TSO/GSO) that cannot be cut: not TCP, or UDP of unknown segment size")    \
+	_(OUTER_BAD, "outer_malformed",                                                            \
+	  "underlay IP/UDP header malformed or UDP checksum bad (AF_XDP receive)")                 \
 	_(OUTER_DST, "outer_dst_unknown", "outer destination neither the VTEP nor a flood group")  \
 	_(VXLAN_SHORT, "vxlan_short", "VXLAN header truncated")                                    \
 	_(VXLAN_NO_I, "vxlan_no_i_flag", "VXLAN I flag clear")                                     \

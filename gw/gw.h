@@ -381,6 +381,7 @@ struct gw_io_rx_stats {
 	uint64_t gro;             /* packets that came coalesced by the kernel (UDP GRO) */
 	uint64_t gso;             /* super-packets (TSO/GSO) a sender left whole, cut here */
 	uint64_t csum;            /* TCP/UDP checksums a sender left to its NIC, completed */
+	uint64_t outer_bad;       /* dropped: underlay frames the kernel did not check, bad */
 };
 /*
  * What a driver's receive totals (the drivers of gw/io/) grew by since *seen, added to the

@@ -29,6 +29,14 @@
 /* dataplane workers: a sentinel, not a count, so that the daemon can size "auto" to the
  * host it starts on and a saved configuration does not carry one machine's CPU count. */
 #define GW_CFG_WORKERS_AUTO (-1) /* no dataplane workers: one per online CPU */
+
+/*
+ * dataplane io: socket = the kernel's UDP sockets (the default, until every lab test passes
+ * in xdp mode); xdp = AF_XDP sockets fed by our XDP program on the VTEP's netdev, or an
+ * error when they cannot be had; auto = XDP where it works, else sockets with a log line
+ * that says why.
+ */
+enum gw_cfg_io { GW_CFG_IO_SOCKET = 0, GW_CFG_IO_AUTO, GW_CFG_IO_XDP };
 #define GW_CFG_WORKERS_MAX  32
 
 enum {
@@ -198,6 +206,8 @@ struct gw_cfg {
 	/* dataplane workers: forwarding threads. 0 = the main thread forwards everything;
 	 * GW_CFG_WORKERS_AUTO (the default) = one per online CPU, resolved by the daemon. */
 	int workers;
+	/* dataplane io: how the underlay's datagrams reach the gateway (gw/io/xdp.h). */
+	enum gw_cfg_io io;
 };
 
 struct gw_cfg *gw_cfg_new(void);
@@ -354,6 +364,8 @@ int gw_cfg_set_vty_timeout(struct gw_cfg *c, uint32_t secs, char *err);
 int gw_cfg_set_metrics(struct gw_cfg *c, uint32_t addr, uint32_t port, char *err);
 /* dataplane workers N (0-GW_CFG_WORKERS_MAX); GW_CFG_WORKERS_AUTO = no dataplane workers. */
 int gw_cfg_set_workers(struct gw_cfg *c, int n, char *err);
+/* dataplane io (auto|xdp|socket); `no dataplane io` sets GW_CFG_IO_SOCKET. */
+int gw_cfg_set_io(struct gw_cfg *c, enum gw_cfg_io io, char *err);
 
 /* ---- access lists (gw/config/acl.c) ---- */
 /*
