@@ -83,6 +83,7 @@ static uint32_t drop_area(enum gw_drop why)
 	case GW_DROP_NO_BUFFER:
 	case GW_DROP_RX_OVERFLOW:
 	case GW_DROP_RX_OVERSIZE:
+	case GW_DROP_OUTER_BAD:
 	case GW_DROP_FRAME_SHORT:
 	case GW_DROP_ETHERTYPE:
 	case GW_DROP_ARP_RATE:
