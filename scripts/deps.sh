@@ -4,7 +4,8 @@
 set -euo pipefail
 what=${1:-test}
 build_pkgs=(build-essential cmake pkg-config libev-dev libcli-dev libreadline-dev
-            libcunit1-dev liburcu-dev libmicrohttpd-dev clang-format git)
+            libcunit1-dev liburcu-dev libmicrohttpd-dev clang-format git
+            libxdp-dev libbpf-dev clang) # AF_XDP: libxdp, libbpf; clang builds the XDP program
 test_pkgs=(iproute2 iputils-ping arping iperf3 tcpdump tshark python3 python3-scapy expect telnet
            openssh-server openssh-client valgrind clang hyperfine procps psmisc ethtool
            netsniff-ng openssl curl

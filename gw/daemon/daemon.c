@@ -19,6 +19,7 @@
 #include "cli/cli.h"
 #include "common/net.h"
 #include "gw/log.h"
+#include "gw/io/xdp.h"
 #include "gw/workers/worker.h"
 #include "vxlan/vtep.h"
 
@@ -80,6 +81,9 @@ struct gwd {
 	uint64_t udp_drops_seen, udp_l2_seen, udp_raw_seen;
 	struct gw_io_rx_stats udp_rx_seen;
 	bool udp_rx;                /* d->udp has the unicast socket (no workers) */
+	enum gw_cfg_io udp_io;      /* the dataplane io d->udp was opened for */
+	struct gw_xdp *xdp;         /* dataplane io xdp|auto: the program attached, or NULL */
+	char xdp_why[GW_IO_ERRLEN]; /* no program though one was asked for: why */
 	struct gw_workers *workers; /* NULL: the main thread forwards everything */
 	ev_async punted;            /* a worker handed packets over */
 	ev_prepare publish;         /* before each sleep: a new snapshot for the workers? */
@@ -646,6 +650,50 @@ static uint32_t main_name6(void *ctx, const struct in6_addr *a)
 }
 
 /*
+ * The XDP program configuration c's dataplane io asks for: the one attached when it
+ * matches c's underlay, else a new one (the old one taken off its netdev first: one
+ * program per netdev; its sockets keep its maps until they close). NULL for socket, or
+ * when the program cannot be had (why in d->xdp_why). Returns d->xdp.
+ */
+static struct gw_xdp *xdp_for(struct gwd *d, const struct gw_cfg *c)
+{
+	const struct gw_xdp_cfg xc = {.vtep = c->vtep, .vtep6 = c->vtep6, .port = c->udp_port};
+	if (d->xdp && c->io != GW_CFG_IO_SOCKET) {
+		const struct gw_xdp_cfg *now = gw_xdp_cfg(d->xdp);
+		if (now->vtep == xc.vtep && now->port == xc.port &&
+		    net_ip6_eq(&now->vtep6, &xc.vtep6))
+			return d->xdp;
+	}
+	gw_xdp_detach(d->xdp);
+	d->xdp = NULL;
+	d->xdp_why[0] = 0;
+	if (c->io == GW_CFG_IO_SOCKET || (!c->vtep && net_ip6_is_zero(&c->vtep6)))
+		return NULL;
+	d->xdp = gw_xdp_attach(&xc, d->xdp_why);
+	if (d->xdp) {
+		struct gw_xdp_info i;
+		gw_xdp_info(d->xdp, &i);
+		gw_log(LOG_INFO, "dataplane io: XDP program on %s (%s mode), %u receive queue%s",
+		       i.ifname, i.native ? "native" : "generic", i.queues,
+		       i.queues == 1 ? "" : "s");
+	} else if (c->io == GW_CFG_IO_AUTO) {
+		gw_log(LOG_WARNING, "dataplane io auto: XDP not used: %s; the sockets receive",
+		       d->xdp_why);
+	}
+	return d->xdp;
+}
+
+void gwd_io_info(const struct gwd *d, struct gw_xdp_info *out)
+{
+	if (d->xdp)
+		gw_xdp_info(d->xdp, out);
+	else
+		*out = (struct gw_xdp_info){0};
+	if (!d->xdp)
+		snprintf(out->why, sizeof(out->why), "%s", d->xdp_why);
+}
+
+/*
  * The main thread's driver for configuration c's underlay (flags: GW_UDP_*). A new IPv6
  * VTEP is named here already, with the name its commit gives it.
  */
@@ -661,7 +709,9 @@ static struct gw_udp *underlay_open(struct gwd *d, const struct gw_cfg *c, unsig
 	                              .flags = flags,
 	                              .udp6_zero_csum_rx = c->udp6_zero_csum_rx,
 	                              .name6 = main_name6,
-	                              .name6_ctx = d->gw};
+	                              .name6_ctx = d->gw,
+	                              .xdp = d->xdp,
+	                              .xdp_queue = 0};
 	return gw_udp_open_cfg(&uc, ioerr);
 }
 
@@ -672,7 +722,8 @@ static bool underlay_same(const struct gwd *d, const struct gw_cfg *c)
 		return false;
 	const struct gw_udp_cfg *uc = gw_udp_cfg(d->udp);
 	return uc->vtep == c->vtep && uc->port == c->udp_port &&
-	       net_ip6_eq(&uc->vtep6, &c->vtep6) && uc->udp6_zero_csum_rx == c->udp6_zero_csum_rx;
+	       net_ip6_eq(&uc->vtep6, &c->vtep6) && uc->udp6_zero_csum_rx == c->udp6_zero_csum_rx &&
+	       d->udp_io == c->io;
 }
 
 /* u (or none) takes the old driver's place; its totals start from what it has now. */
@@ -806,8 +857,14 @@ static void workers_settle(struct gwd *d)
 		gw_workers_stop(old, d->gw);
 		return;
 	}
+	/* AF_XDP: a receive queue takes one socket, so the old workers leave first (their
+	 * queues' datagrams pass to the kernel's sockets meanwhile) */
+	if (old && d->xdp) {
+		gw_workers_stop(old, d->gw);
+		old = NULL;
+	}
 	char ioerr[GW_IO_ERRLEN];
-	d->workers = gw_workers_start(d->gw, n, d->udp_vtep, d->udp_port, ups, n_ups,
+	d->workers = gw_workers_start(d->gw, n, d->udp_vtep, d->udp_port, d->xdp, ups, n_ups,
 	                              workers_notify, d, ioerr);
 	if (d->workers) {
 		gw_workers_stop(old, d->gw);
@@ -855,6 +912,8 @@ static int underlay_prepare(struct gwd *d, const struct gw_cfg *cand, struct gw_
 	if (underlay_same(d, cand) && rx == d->udp_rx)
 		return groups_join(d->gw, d->udp, cand, d->groups, d->n_groups, err);
 	*out = NULL;
+	if (!xdp_for(d, cand) && cand->io == GW_CFG_IO_XDP)
+		return fail(err, "dataplane io xdp: %s", d->xdp_why);
 	if (!cand->vtep && net_ip6_is_zero(&cand->vtep6))
 		return GW_CFG_OK;
 	struct gw_udp *u = underlay_open(d, cand, rx ? 0 : GW_UDP_NO_RX, ioerr);
@@ -875,6 +934,7 @@ static void underlay_settle(struct gwd *d, struct gw_udp *u, const struct gw_cfg
 		d->udp_vtep = cand->vtep;
 		d->udp_port = cand->udp_port;
 		d->udp_rx = workers_wanted(cand) == 0;
+		d->udp_io = cand->io;
 	} else if (u) {
 		for (int k = 0; k < d->n_groups; k++)
 			if (!group_wanted(d->gw, cand, d->groups[k]))
@@ -1217,6 +1277,7 @@ void gwd_destroy(struct gwd *d)
 	gw_destroy(d->gw);
 	if (d->udp)
 		gw_udp_close(d->udp);
+	gw_xdp_detach(d->xdp);
 	gw_cfg_free(d->running);
 	free(d);
 }

@@ -62,5 +62,8 @@ struct gw *gwd_gw(struct gwd *d);
 void gwd_sync(struct gwd *d);
 /* The data-plane workers, NULL when the main thread forwards everything. */
 const struct gw_workers *gwd_workers(const struct gwd *d);
+/* What the underlay's I/O is (dataplane io), for show dataplane. */
+struct gw_xdp_info;
+void gwd_io_info(const struct gwd *d, struct gw_xdp_info *out);
 
 #endif

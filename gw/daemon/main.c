@@ -119,6 +119,11 @@ static const struct gw_workers *env_workers(void *ctx)
 	return gwd_workers(ctx);
 }
 
+static void env_io_info(void *ctx, struct gw_xdp_info *out)
+{
+	gwd_io_info(ctx, out);
+}
+
 /* ---- telnet: the listener follows each committed configuration ---- */
 
 struct vty_hook {
@@ -297,7 +302,8 @@ int main(int argc, char **argv)
 	                      .save = env_save,
 	                      .now_ms = env_now,
 	                      .sync = env_sync,
-	                      .workers = env_workers};
+	                      .workers = env_workers,
+	                      .io_info = env_io_info};
 	struct mgmt_hooks mh = {.vty = {.vty = cli_vty_new(loop, &env)},
 	                        .metrics = {.m = cli_metrics_new(loop, &env)}};
 	struct gwd_hooks hooks = {.prepare = mgmt_prepare, .settle = mgmt_settle, .ctx = &mh};

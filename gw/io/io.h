@@ -59,6 +59,13 @@ struct gw_udp_cfg {
 	bool udp6_zero_csum_rx;
 	uint32_t (*name6)(void *ctx, const struct in6_addr *a); /* 0: not named */
 	void *name6_ctx;
+	/* dataplane io xdp (gw/io/xdp.h): the program on the VTEP's netdev, NULL for sockets
+	 * only. Unless GW_UDP_NO_RX, the driver opens the AF_XDP socket of receive queue
+	 * xdp_queue (which must exist): its datagrams come from there, the rest (flood
+	 * groups, fragments, queues without a socket) from the sockets; frames to VTEPs
+	 * reached through that netdev leave through it. */
+	struct gw_xdp *xdp;
+	unsigned xdp_queue;
 };
 struct gw_udp *gw_udp_open_cfg(const struct gw_udp_cfg *cfg, char err[GW_IO_ERRLEN]);
 /* What the driver was opened with (gw_udp_open and gw_udp_open_opt fill the IPv4 part). */

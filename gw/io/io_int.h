@@ -95,4 +95,14 @@ typedef unsigned (*gw_rxb_take_fn)(void *drv, struct gw_rxb *b, unsigned i, stru
 unsigned gw_rxb_recv(struct gw_rxb *b, int fd, uint32_t tag, struct gw_pool *pool,
                      gw_rxb_take_fn take, void *drv, struct gw_pkt **pkts, unsigned max);
 
+/* ---- between the XDP program's owner and its sockets (gw/io/xdp.c, gw/io/xsk.c) ---- */
+struct gw_xdp;
+int gw_xdp_ifindex(const struct gw_xdp *x);
+const char *gw_xdp_ifname(const struct gw_xdp *x);
+/* Puts socket fd in the program's map at queue (fd -1: takes it out). 0 or -errno. */
+/* A socket keeps the program's object (and map) alive while it lives. */
+void gw_xdp_ref(struct gw_xdp *x);
+void gw_xdp_unref(struct gw_xdp *x);
+int gw_xdp_map_set(struct gw_xdp *x, unsigned queue, int fd, bool zerocopy);
+
 #endif

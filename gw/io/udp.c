@@ -18,7 +18,9 @@
 #include "gw/gso.h"
 #include "gw/io/io.h"
 #include "gw/io/io_int.h"
+#include "gw/io/frame.h"
 #include "gw/io/l2.h"
+#include "gw/io/xdp.h"
 #include "vxlan/vtep.h"
 #include "vxlan/vxlan.h"
 
@@ -93,6 +95,9 @@ struct gw_udp {
 	struct iovec l2_iov[GW_VEC_MAX];
 	struct sockaddr_ll l2_addrs[GW_VEC_MAX];
 	uint64_t tx_l2, tx_raw;
+	/* dataplane io xdp: the AF_XDP socket (NULL: none) and its transmit vector */
+	struct gw_xsk *xsk;
+	struct gw_pkt *xsk_tx[GW_VEC_MAX];
 };
 
 static union sa sa4(uint32_t ip, uint16_t port)
@@ -354,6 +359,11 @@ struct gw_udp *gw_udp_open_cfg(const struct gw_udp_cfg *cfg, char err[GW_IO_ERRL
 	}
 	/* Without it (no AF_PACKET, no rtnetlink) the raw socket carries everything. */
 	u->l2 = gw_l2_open();
+	if (cfg->xdp && !(cfg->flags & GW_UDP_NO_RX) &&
+	    !(u->xsk = gw_xsk_open(cfg->xdp, cfg->xdp_queue, err))) {
+		gw_udp_close(u);
+		return NULL;
+	}
 	return u;
 }
 
@@ -374,6 +384,8 @@ const struct gw_udp_cfg *gw_udp_cfg(const struct gw_udp *u)
 
 int gw_udp_quiesce(struct gw_udp *u)
 {
+	if (u->xsk) /* its queue's datagrams go to the kernel's sockets from now on */
+		gw_xsk_unmap(u->xsk);
 	int r4 = quiesce_fd(u->rx_fd, sa4(u->cfg.vtep, 0));
 	int r6 = quiesce_fd(u->rx6_fd, sa6(&u->cfg.vtep6, 0, 0));
 	return r4 < 0 || r6 < 0 ? -1 : 0;
@@ -395,6 +407,7 @@ void gw_udp_close(struct gw_udp *u)
 	close_fd(u->rx6_fd);
 	close_fd(u->tx_fd);
 	close_fd(u->tx6_fd);
+	gw_xsk_close(u->xsk);
 	gw_l2_close(u->l2);
 	gw_rxb_close(u->rxb);
 	free(u);
@@ -403,6 +416,8 @@ void gw_udp_close(struct gw_udp *u)
 int gw_udp_fds(const struct gw_udp *u, int *fds, int max)
 {
 	int n = 0;
+	if (n < max && u->xsk)
+		fds[n++] = gw_xsk_fd(u->xsk);
 	if (n < max && u->rx_fd >= 0)
 		fds[n++] = u->rx_fd;
 	if (n < max && u->rx6_fd >= 0)
@@ -653,9 +668,62 @@ static unsigned udp_take(void *drv, struct gw_rxb *b, unsigned i, struct gw_pkt 
 	return 1;
 }
 
+/* ---------------------------------------------------------------- receive: AF_XDP */
+
+/* Is f the gateway's datagram (the XDP program matched it; checked again here)? */
+static bool xsk_ours(const struct gw_udp *u, const struct gw_frame_udp *f)
+{
+	if (f->dport != u->cfg.port)
+		return false;
+	return f->family == 4 ? u->cfg.vtep && f->dst4 == u->cfg.vtep
+	                      : net_ip6_eq(&f->dst6, &u->cfg.vtep6);
+}
+
+/* Frame p as the socket would have delivered its datagram: data at the UDP payload, the
+ * outer header's fields in the packet; false when it is not a good datagram of ours. */
+static bool xsk_datagram(struct gw_udp *u, struct gw_pkt *p)
+{
+	struct gw_frame_udp f;
+	if (gw_frame_udp_parse(p->data, p->len, u->cfg.udp6_zero_csum_rx, &f) != GW_FRAME_UDP ||
+	    !xsk_ours(u, &f))
+		return false;
+	u->rx.csum += f.csum_done;
+	p->data += f.off;
+	p->len = f.len;
+	p->outer_tos = f.tos;
+	p->outer_sport = f.sport;
+	if (f.family == 6) {
+		memcpy(gw_pkt_outer6_src(p), &f.src6, 16);
+		p->outer_src = src6_name(u, &f.src6);
+		p->outer_dst = u->cfg.vtep6_name;
+	} else {
+		p->outer_src = src4_name(f.src4);
+		p->outer_dst = f.dst4;
+	}
+	return true;
+}
+
+static unsigned xsk_recv(struct gw_udp *u, struct gw_pool *pool, struct gw_pkt **pkts, unsigned max)
+{
+	unsigned n = gw_xsk_recv(u->xsk, pool, pkts, max), k = 0;
+	for (unsigned i = 0; i < n; i++) {
+		if (xsk_datagram(u, pkts[i])) {
+			pkts[k++] = pkts[i];
+			continue;
+		}
+		u->rx.outer_bad++;
+		gw_pkt_free(pool, pkts[i]);
+	}
+	return k;
+}
+
+/* ---------------------------------------------------------------- receive: the API */
+
 unsigned gw_udp_recv(struct gw_udp *u, int fd, struct gw_pool *pool, struct gw_pkt **pkts,
                      unsigned max)
 {
+	if (u->xsk && fd == gw_xsk_fd(u->xsk))
+		return xsk_recv(u, pool, pkts, max);
 	uint32_t dst;
 	if (fd_dst(u, fd, &dst) < 0)
 		return 0;
@@ -753,18 +821,20 @@ static void raw_queue(struct gw_udp *u, unsigned i, struct gw_pkt *p, unsigned v
 	};
 }
 
-/* The ways out: the AF_PACKET socket (either family), a raw socket per family, or none
- * (no socket for the packet's family, not an IP packet: refused). */
-enum path { PATH_L2, PATH_RAW4, PATH_RAW6, PATH_NONE };
+/* The ways out: the AF_PACKET socket (either family), the AF_XDP socket (either family,
+ * next hop on its netdev), a raw socket per family, or none (no socket for the packet's
+ * family, not an IP packet: refused). */
+enum path { PATH_L2, PATH_XSK, PATH_RAW4, PATH_RAW6, PATH_NONE };
 
 /* Sends what is queued on one path; 0 when nothing is. */
 static unsigned flush_run(struct gw_udp *u, enum path path, unsigned n)
 {
 	if (n == 0)
 		return 0;
-	if (path == PATH_L2) {
+	if (path == PATH_L2 || path == PATH_XSK) {
 		u->tx_l2 += n;
-		return gw_io_send_vec(gw_l2_fd(u->l2), u->l2_msgs, n);
+		return path == PATH_XSK ? gw_xsk_send(u->xsk, u->xsk_tx, n)
+		                        : gw_io_send_vec(gw_l2_fd(u->l2), u->l2_msgs, n);
 	}
 	u->tx_raw += n;
 	return gw_io_send_vec(path == PATH_RAW6 ? u->tx6_fd : u->tx_fd, u->msgs, n);
@@ -788,7 +858,9 @@ static unsigned send_chunk(struct gw_udp *u, struct gw_pkt **pkts, unsigned n)
 		enum path path = PATH_NONE;
 		if (v && (v == 4 ? u->tx_fd : u->tx6_fd) >= 0) {
 			nh = l2_next_hop(u, p, v);
-			path = nh ? PATH_L2 : v == 6 ? PATH_RAW6 : PATH_RAW4;
+			path = !nh ? v == 6 ? PATH_RAW6 : PATH_RAW4
+			       : u->xsk && nh->ifindex == gw_xsk_ifindex(u->xsk) ? PATH_XSK
+			                                                         : PATH_L2;
 		}
 		if (path == PATH_NONE) {
 			refused++;
@@ -799,6 +871,8 @@ static unsigned send_chunk(struct gw_udp *u, struct gw_pkt **pkts, unsigned n)
 			run = 0;
 			run_path = path;
 		}
+		if (nh)
+			u->xsk_tx[run] = p;
 		if (nh)
 			l2_queue(u, run++, p, v, nh);
 		else
@@ -920,8 +994,8 @@ uint64_t gw_udp_rx_dropped(const struct gw_udp *u)
 {
 	int fds[GW_UDP_FDS_MAX];
 	int n = gw_udp_fds(u, fds, GW_UDP_FDS_MAX);
-	uint64_t sum = 0;
-	for (int i = 0; i < n; i++)
+	uint64_t sum = u->xsk ? gw_xsk_rx_dropped(u->xsk) : 0;
+	for (int i = u->xsk ? 1 : 0; i < n; i++) /* the AF_XDP socket is fds[0] */
 		sum += socket_drops(fds[i]);
 	return sum;
 }

@@ -16,6 +16,7 @@
 
 #include "gw/workers/fast.h"
 #include "gw/workers/fwd.h"
+#include "gw/io/xdp.h"
 #include "gw/gw_int.h"
 #include "gw/workers/ring.h"
 #include "vxlan/vtep.h"
@@ -65,7 +66,7 @@ struct worker {
 	pthread_t th;
 	bool started;
 	struct gw_udp *udp;
-	int rx_fds[2]; /* the underlay's unicast sockets: one per family */
+	int rx_fds[3]; /* the underlay's unicast sockets: AF_XDP, one per family */
 	unsigned n_rx;
 	struct gw_pool *pool;
 	struct gw_ring *punt; /* worker -> main: packets as received */
@@ -296,8 +297,8 @@ static void worker_leave(struct worker *w)
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
-	/* the wake-up, the underlay's sockets, the uplinks' */
-	struct pollfd pfd[1 + 2 + PORTS_MAX] = {{.fd = w->ws->wake_fd, .events = POLLIN}};
+	/* the wake-up, the underlay's sockets (AF_XDP, IPv4, IPv6), the uplinks' */
+	struct pollfd pfd[1 + 3 + PORTS_MAX] = {{.fd = w->ws->wake_fd, .events = POLLIN}};
 	unsigned eth0 = 1 + w->n_rx;
 	for (unsigned i = 0; i < w->n_rx; i++)
 		pfd[1 + i] = (struct pollfd){.fd = w->rx_fds[i], .events = POLLIN};
@@ -398,11 +399,14 @@ static int worker_init(struct gw_workers *ws, unsigned id, const struct gw_udp_c
 	w->fast->acl_thread = id + 1; /* access-list counter slot 0 is the main thread's */
 	struct gw_udp_cfg c = *ucfg;
 	c.name6_ctx = w;
+	c.xdp_queue = id;
+	if (c.xdp && id >= gw_xdp_queues(c.xdp))
+		c.xdp = NULL; /* no queue of its own: the sockets only */
 	w->udp = gw_udp_open_cfg(&c, err);
 	if (!w->udp || worker_ports(w, ups, n_ups, err) < 0)
 		return -1;
 	/* no group joined yet: the unicast sockets only */
-	int n = gw_udp_fds(w->udp, w->rx_fds, 2);
+	int n = gw_udp_fds(w->udp, w->rx_fds, 3);
 	w->n_rx = n > 0 ? (unsigned)n : 0;
 	w->pool = gw_pool_create(WORKER_POOL_BUFS);
 	w->punt = gw_ring_create(PUNT_RING);
@@ -420,8 +424,9 @@ static int worker_init(struct gw_workers *ws, unsigned id, const struct gw_udp_c
 }
 
 struct gw_workers *gw_workers_start(struct gw *gw, unsigned n, uint32_t vtep, uint16_t port,
-                                    const struct gw_worker_uplink *ups, unsigned n_ups,
-                                    void (*notify)(void *ctx), void *ctx, char err[GW_IO_ERRLEN])
+                                    struct gw_xdp *xdp, const struct gw_worker_uplink *ups,
+                                    unsigned n_ups, void (*notify)(void *ctx), void *ctx,
+                                    char err[GW_IO_ERRLEN])
 {
 	if (n < 1 || n > GW_WORKERS_MAX || (!vtep && !gw_vtep6(gw))) {
 		snprintf(err, GW_IO_ERRLEN, "bad worker count %u or no VTEP", n);
@@ -449,7 +454,8 @@ struct gw_workers *gw_workers_start(struct gw *gw, unsigned n, uint32_t vtep, ui
 	                                .port = port,
 	                                .flags = GW_UDP_REUSEPORT,
 	                                .udp6_zero_csum_rx = gw_udp6_zero_csum_rx(gw),
-	                                .name6 = worker_name6};
+	                                .name6 = worker_name6,
+	                                .xdp = xdp};
 	for (unsigned i = 0; ok && i < n; i++)
 		ok = worker_init(ws, i, &ucfg, ups, n_ups, err) == 0;
 	if (ok) {

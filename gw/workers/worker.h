@@ -39,14 +39,18 @@ struct gw_worker_uplink {
 struct gw_workers;
 
 /*
- * Starts n workers (1..GW_WORKERS_MAX) receiving VXLAN on vtep:port and, on each of the
+ * Starts n workers (1..GW_WORKERS_MAX) receiving VXLAN on vtep:port (xdp: through the
+ * program's AF_XDP sockets too, worker i on receive queue i where the netdev has one;
+ * NULL: sockets only) and, on each of the
  * n_ups uplink netdevs, a share of its frames (joining its fanout group). notify(ctx) is called
  * from a worker when it punted packets (e.g. ev_async_send): the main thread then calls
  * gw_workers_drain. NULL with a message in err on failure.
  */
+struct gw_xdp;
 struct gw_workers *gw_workers_start(struct gw *gw, unsigned n, uint32_t vtep, uint16_t port,
-                                    const struct gw_worker_uplink *ups, unsigned n_ups,
-                                    void (*notify)(void *ctx), void *ctx, char err[GW_IO_ERRLEN]);
+                                    struct gw_xdp *xdp, const struct gw_worker_uplink *ups,
+                                    unsigned n_ups, void (*notify)(void *ctx), void *ctx,
+                                    char err[GW_IO_ERRLEN]);
 /* Were the workers started with these uplinks (same order, same sockets of the main
  * thread)? Else they need a restart. */
 bool gw_workers_same_uplinks(const struct gw_workers *ws, const struct gw_worker_uplink *ups,

@@ -55,7 +55,7 @@ static struct gw_workers *start(unsigned n)
 {
 	char err[GW_IO_ERRLEN] = "";
 	struct gw_workers *ws =
-	    gw_workers_start(L.gw, n, LOOPBACK, port, NULL, 0, no_notify, NULL, err);
+	    gw_workers_start(L.gw, n, LOOPBACK, port, NULL, NULL, 0, no_notify, NULL, err);
 	if (!ws)
 		printf("\nworkers: %s\n", err);
 	return ws;

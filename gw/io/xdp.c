@@ -1,0 +1,254 @@
+/*
+ * gw/io/xdp.c - the XDP program of `dataplane io xdp` on the VTEP's netdev (gw/io/xdp.h).
+ *
+ * The program is loaded from the object vxgwd carries (gw/io/xdp/embed.cmake), its match
+ * entry written, and it is attached in the driver's own (native) mode where the driver has
+ * one, in generic mode otherwise. The netdev is the one that holds the VTEP address: the
+ * gateway's datagrams arrive there (the underlay's route back to the VTEPs leaves there
+ * too, so that the sockets can also send).
+ */
+#include "gw/io/xdp.h"
+#include "gw/io/io_int.h"
+#include "gw/io/xdp/vxgw_xdp.h"
+
+#include "common/net.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <stdatomic.h>
+#include <ifaddrs.h>
+#include <linux/ethtool.h>
+#include <linux/if_link.h>
+#include <linux/sockios.h>
+#include <net/if.h>
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+_Static_assert(VXGW_XDP_QUEUES == GW_XDP_QUEUES_MAX, "one socket map slot per queue");
+
+extern const unsigned char gw_xdp_obj[];
+extern const size_t gw_xdp_obj_len;
+
+struct gw_xdp {
+	struct gw_xdp_cfg cfg;
+	struct bpf_object *obj;
+	int ifindex;
+	char ifname[IF_NAMESIZE];
+	unsigned queues;
+	unsigned attach_flags; /* XDP_FLAGS_DRV_MODE or XDP_FLAGS_SKB_MODE */
+	int xsks_fd;           /* the socket map */
+	atomic_uint sockets;   /* in the map (a worker takes its own out) */
+	atomic_uint refs;      /* the owner's (until gw_xdp_detach) and one per socket */
+	bool zerocopy;         /* the sockets bound zero-copy */
+};
+
+/* The netdev that holds address a (either family), 0 when none. */
+static int netdev_of(const struct gw_xdp_cfg *c, bool v6)
+{
+	struct ifaddrs *list, *i;
+	int ifindex = 0;
+	if (getifaddrs(&list) < 0)
+		return 0;
+	for (i = list; i && !ifindex; i = i->ifa_next) {
+		if (!i->ifa_addr || i->ifa_addr->sa_family != (v6 ? AF_INET6 : AF_INET))
+			continue;
+		bool same =
+		    v6 ? net_ip6_eq(&((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr, &c->vtep6)
+		       : ntohl(((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr) == c->vtep;
+		if (same)
+			ifindex = (int)if_nametoindex(i->ifa_name);
+	}
+	freeifaddrs(list);
+	return ifindex;
+}
+
+/* The netdev's receive queues (ethtool's channels; 1 when it does not say). */
+static unsigned rx_queues(const char *ifname)
+{
+	struct ethtool_channels ch = {.cmd = ETHTOOL_GCHANNELS};
+	struct ifreq ifr = {0};
+	unsigned n = 1;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	ifr.ifr_data = (void *)&ch;
+	if (fd >= 0 && ioctl(fd, SIOCETHTOOL, &ifr) == 0)
+		n = ch.rx_count + ch.combined_count;
+	if (fd >= 0)
+		close(fd);
+	return n < 1 ? 1 : n > GW_XDP_QUEUES_MAX ? GW_XDP_QUEUES_MAX : n;
+}
+
+/* Fails with "what: the error's text" (e an errno, 0: none) in err. */
+static struct gw_xdp *xdp_fail(struct gw_xdp *x, char *err, const char *what, int e)
+{
+	int n = snprintf(err, GW_IO_ERRLEN, "%s", what);
+	if (e && n >= 0 && n < GW_IO_ERRLEN)
+		snprintf(err + n, (size_t)(GW_IO_ERRLEN - n), ": %s", strerror(e));
+	gw_xdp_detach(x);
+	return NULL;
+}
+
+/* Picks the netdev: the one of each VTEP address there is, and the same for both. */
+static int xdp_netdev(struct gw_xdp *x, char *err)
+{
+	bool has4 = x->cfg.vtep != 0, has6 = !net_ip6_is_zero(&x->cfg.vtep6);
+	int i4 = has4 ? netdev_of(&x->cfg, false) : 0, i6 = has6 ? netdev_of(&x->cfg, true) : 0;
+	if ((has4 && !i4) || (has6 && !i6) || (!has4 && !has6)) {
+		snprintf(err, GW_IO_ERRLEN, "no netdev of this host holds the VTEP address");
+		return -1;
+	}
+	if (has4 && has6 && i4 != i6) {
+		snprintf(err, GW_IO_ERRLEN, "the IPv4 and IPv6 VTEP addresses are on two netdevs");
+		return -1;
+	}
+	x->ifindex = has4 ? i4 : i6;
+	if (!if_indextoname((unsigned)x->ifindex, x->ifname)) {
+		snprintf(err, GW_IO_ERRLEN, "netdev %d: %s", x->ifindex, strerror(errno));
+		return -1;
+	}
+	x->queues = rx_queues(x->ifname);
+	return 0;
+}
+
+static int write_match(struct gw_xdp *x)
+{
+	struct vxgw_xdp_match m = {.vtep4 = htonl(x->cfg.vtep),
+	                           .port = htons(x->cfg.port),
+	                           .has4 = x->cfg.vtep != 0,
+	                           .has6 = !net_ip6_is_zero(&x->cfg.vtep6)};
+	memcpy(m.vtep6, &x->cfg.vtep6, sizeof(m.vtep6));
+	struct bpf_map *map = bpf_object__find_map_by_name(x->obj, "vxgw_match");
+	uint32_t zero = 0;
+	return map ? bpf_map__update_elem(map, &zero, sizeof(zero), &m, sizeof(m), BPF_ANY)
+	           : -ENOENT;
+}
+
+/* Attaches the loaded program: native mode first, generic if the driver refuses. */
+static int xdp_attach_prog(struct gw_xdp *x)
+{
+	struct bpf_program *prog = bpf_object__find_program_by_name(x->obj, "vxgw_xdp");
+	if (!prog)
+		return -ENOENT;
+	int fd = bpf_program__fd(prog), e = 0;
+	const unsigned modes[] = {XDP_FLAGS_DRV_MODE, XDP_FLAGS_SKB_MODE};
+	for (unsigned i = 0; i < 2; i++) {
+		e = bpf_xdp_attach(x->ifindex, fd, modes[i] | XDP_FLAGS_UPDATE_IF_NOEXIST, NULL);
+		if (e == 0) {
+			x->attach_flags = modes[i];
+			return 0;
+		}
+		if (e == -EBUSY || e == -EEXIST) /* another program is there: leave it alone */
+			return e;
+	}
+	return e;
+}
+
+struct gw_xdp *gw_xdp_attach(const struct gw_xdp_cfg *cfg, char err[GW_IO_ERRLEN])
+{
+	struct gw_xdp *x = calloc(1, sizeof(*x));
+	if (!x)
+		return xdp_fail(x, err, "out of memory", 0);
+	x->cfg = *cfg;
+	x->xsks_fd = -1;
+	atomic_init(&x->refs, 1);
+	if (xdp_netdev(x, err) < 0) {
+		gw_xdp_detach(x);
+		return NULL;
+	}
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "vxgw_xdp");
+	x->obj = bpf_object__open_mem(gw_xdp_obj, gw_xdp_obj_len, &opts);
+	if (!x->obj)
+		return xdp_fail(x, err, "opening the XDP program", errno);
+	int e = bpf_object__load(x->obj);
+	if (e)
+		return xdp_fail(x, err, "loading the XDP program", -e);
+	if ((e = write_match(x)) < 0)
+		return xdp_fail(x, err, "writing the XDP program's match", -e);
+	x->xsks_fd = bpf_object__find_map_fd_by_name(x->obj, "vxgw_xsks");
+	if (x->xsks_fd < 0)
+		return xdp_fail(x, err, "the XDP program has no socket map", 0);
+	if ((e = xdp_attach_prog(x)) < 0) {
+		char what[GW_IO_ERRLEN];
+		snprintf(what, sizeof(what), "attaching the XDP program to %s", x->ifname);
+		x->attach_flags = 0; /* nothing of ours to detach */
+		return xdp_fail(x, err, what, -e);
+	}
+	return x;
+}
+
+/* The program is taken off its netdev at once; the object (its maps) lives on until its
+ * last socket is closed, which may be later, on another thread. */
+void gw_xdp_detach(struct gw_xdp *x)
+{
+	if (!x)
+		return;
+	if (x->attach_flags)
+		bpf_xdp_detach(x->ifindex, x->attach_flags, NULL);
+	x->attach_flags = 0;
+	gw_xdp_unref(x);
+}
+
+void gw_xdp_ref(struct gw_xdp *x)
+{
+	atomic_fetch_add(&x->refs, 1);
+}
+
+void gw_xdp_unref(struct gw_xdp *x)
+{
+	if (atomic_fetch_sub(&x->refs, 1) != 1)
+		return;
+	bpf_object__close(x->obj);
+	free(x);
+}
+
+const struct gw_xdp_cfg *gw_xdp_cfg(const struct gw_xdp *x)
+{
+	return &x->cfg;
+}
+
+unsigned gw_xdp_queues(const struct gw_xdp *x)
+{
+	return x->queues;
+}
+
+void gw_xdp_info(const struct gw_xdp *x, struct gw_xdp_info *out)
+{
+	*out = (struct gw_xdp_info){.on = true,
+	                            .native = x->attach_flags == XDP_FLAGS_DRV_MODE,
+	                            .zerocopy = x->zerocopy,
+	                            .queues = x->queues,
+	                            .sockets = atomic_load(&x->sockets)};
+	snprintf(out->ifname, sizeof(out->ifname), "%s", x->ifname);
+}
+
+/* ---- for gw/io/xsk.c ---- */
+
+int gw_xdp_ifindex(const struct gw_xdp *x)
+{
+	return x->ifindex;
+}
+
+const char *gw_xdp_ifname(const struct gw_xdp *x)
+{
+	return x->ifname;
+}
+
+int gw_xdp_map_set(struct gw_xdp *x, unsigned queue, int fd, bool zerocopy)
+{
+	uint32_t k = queue;
+	int e = fd >= 0 ? bpf_map_update_elem(x->xsks_fd, &k, &fd, BPF_ANY)
+	                : bpf_map_delete_elem(x->xsks_fd, &k);
+	if (e == 0 && fd >= 0) {
+		atomic_fetch_add(&x->sockets, 1);
+		x->zerocopy = zerocopy;
+	} else if (e == 0) {
+		atomic_fetch_sub(&x->sockets, 1);
+	}
+	return e;
+}
