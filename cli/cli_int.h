@@ -12,9 +12,12 @@
  *   (a|b|c)         one of the alternatives (each a token above)
  *   [tok]           an optional token (trailing only)
  * `help` gives each token's help text, separated by '|': one part per token, in both
- * forms (tests/unit/test_cli_grammar.c walks the tree for it). A command flagged
- * CLI_F_NO also has a `no` form, with `no_syntax` (or the same syntax) after the `no`;
- * its ranges are taken from the start of the list again.
+ * forms (tests/unit/test_cli_grammar.c walks the tree for it). The part of an (a|b|c)
+ * with exactly one ';' fewer than alternatives gives each its own text, in order
+ * ("a text;b text;c text"), which `?` shows beside it; any other part is shown beside
+ * every alternative. A command flagged CLI_F_NO also has a `no` form, with `no_syntax`
+ * (or the same syntax) after the `no`; its ranges are taken from the start of the list
+ * again.
  *
  * Each command's entry is written right after its handler, in the file of that handler
  * (as VPP's VLIB_CLI_COMMAND or BIRD's CF_CLI); each such file lists its entries in the
