@@ -76,6 +76,9 @@ extern const struct cli_cmd *const cli_config_cmds[];   /* commands.c: the confi
 extern const struct cli_cmd *const cli_acl_show_cmds[]; /* acl_cmds.c: show and clear */
 extern const struct cli_cmd *const cli_acl_cmds[];      /* acl_cmds.c: the configuration */
 
+/* commands.c: the word of a dataplane io mode, as the command takes it ("auto", ...). */
+const char *cli_io_word(enum gw_cfg_io io);
+
 /* grammar.c: every command, in the order `?` lists them; n gets their number. */
 const struct cli_cmd *const *cli_grammar(size_t *n);
 
