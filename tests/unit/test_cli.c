@@ -843,6 +843,59 @@ static void test_dataplane_io(void)
 	cli_sess_free(s);
 }
 
+/* What a daemon's io_info says, for show dataplane. */
+static struct gw_xdp_info io_now;
+
+static void env_io_info(void *ctx, struct gw_xdp_info *out)
+{
+	(void)ctx;
+	*out = io_now;
+}
+
+/* show dataplane, its first line and "io" object: XDP on, XDP wanted and not had, sockets
+ * (no io_info at all), the existing lines kept. */
+static void test_show_dataplane_io(void)
+{
+	struct cli_sess *s = cli_sess_new(&ENV, true);
+	running->io = GW_CFG_IO_AUTO;
+	ENV.io_info = env_io_info;
+	io_now = (struct gw_xdp_info){
+	    .on = true, .ifname = "up0", .native = true, .queues = 2, .sockets = 2};
+	SHOWS(s, "show dataplane",
+	      "I/O: xdp on up0 (native mode, copy), 2 receive queues, 2 "
+	      "AF_XDP sockets\nPacket buffers resident: ",
+	      "\nWorkers: none");
+	SHOWS(s, "show dataplane json", "{\"workers\":0,", "\"threads\":[],",
+	      "\"io\":{\"configured\":\"auto\",\"mode\":\"xdp\","
+	      "\"netdev\":\"up0\",\"xdp_mode\":\"native\",\"zerocopy\":false,"
+	      "\"queues\":2,\"sockets\":2,\"why\":null}}\n");
+	io_now.native = false;
+	io_now.zerocopy = true;
+	io_now.queues = io_now.sockets = 1;
+	SHOWS(s, "show dataplane",
+	      "I/O: xdp on up0 (generic mode, zero-copy), 1 receive queue, 1 "
+	      "AF_XDP socket\n");
+
+	running->io = GW_CFG_IO_XDP;
+	io_now = (struct gw_xdp_info){.why = "no netdev holds \"192.0.2.1\""};
+	SHOWS(s, "show dataplane",
+	      "I/O: socket (dataplane io xdp: XDP not used: no netdev holds \"192.0.2.1\")\n");
+	SHOWS(s, "show dataplane json",
+	      "\"io\":{\"configured\":\"xdp\",\"mode\":\"socket\","
+	      "\"netdev\":null,\"xdp_mode\":null,\"zerocopy\":false,"
+	      "\"queues\":0,\"sockets\":0,"
+	      "\"why\":\"no netdev holds \\\"192.0.2.1\\\"\"}}\n");
+
+	running->io = GW_CFG_IO_SOCKET;
+	ENV.io_info = NULL;
+	SHOWS(s, "show dataplane", "I/O: socket\nPacket buffers");
+	SHOWS(s, "show dataplane json",
+	      "\"io\":{\"configured\":\"socket\",\"mode\":\"socket\","
+	      "\"netdev\":null,\"xdp_mode\":null,\"zerocopy\":false,"
+	      "\"queues\":0,\"sockets\":0,\"why\":null}}\n");
+	cli_sess_free(s);
+}
+
 static CU_TestInfo file_tests[] = {
     {"secrets only as SHA-512 hashes", test_secrets},
     {"golden config files round-trip", test_golden},
@@ -859,6 +912,7 @@ static CU_TestInfo sess_tests[] = {
     {"IPv6 underlay: lines, errors, show commands", test_underlay6_session},
     {"access lists: lines, errors, show and clear with counters", test_acl_session},
     {"dataplane io: lines, running-config, help and completion", test_dataplane_io},
+    {"show dataplane: the underlay's I/O", test_show_dataplane_io},
     CU_TEST_INFO_NULL,
 };
 
