@@ -12,9 +12,12 @@
  *   (a|b|c)         one of the alternatives (each a token above)
  *   [tok]           an optional token (trailing only)
  * `help` gives each token's help text, separated by '|': one part per token, in both
- * forms (tests/unit/test_cli_grammar.c walks the tree for it). A command flagged
- * CLI_F_NO also has a `no` form, with `no_syntax` (or the same syntax) after the `no`;
- * its ranges are taken from the start of the list again.
+ * forms (tests/unit/test_cli_grammar.c walks the tree for it). The part of an (a|b|c)
+ * with exactly one ';' fewer than alternatives gives each its own text, in order
+ * ("a text;b text;c text"), which `?` shows beside it; any other part is shown beside
+ * every alternative. A command flagged CLI_F_NO also has a `no` form, with `no_syntax`
+ * (or the same syntax) after the `no`; its ranges are taken from the start of the list
+ * again.
  *
  * Each command's entry is written right after its handler, in the file of that handler
  * (as VPP's VLIB_CLI_COMMAND or BIRD's CF_CLI); each such file lists its entries in the
@@ -72,6 +75,9 @@ extern const struct cli_cmd *const cli_trace_cmds[];    /* trace_cmds.c: trace a
 extern const struct cli_cmd *const cli_config_cmds[];   /* commands.c: the configuration */
 extern const struct cli_cmd *const cli_acl_show_cmds[]; /* acl_cmds.c: show and clear */
 extern const struct cli_cmd *const cli_acl_cmds[];      /* acl_cmds.c: the configuration */
+
+/* commands.c: the word of a dataplane io mode, as the command takes it ("auto", ...). */
+const char *cli_io_word(enum gw_cfg_io io);
 
 /* grammar.c: every command, in the order `?` lists them; n gets their number. */
 const struct cli_cmd *const *cli_grammar(size_t *n);

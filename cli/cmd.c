@@ -84,6 +84,22 @@ static void tok_parse_one(struct tok *t, const char *s, size_t len, struct range
 	}
 }
 
+/* An alternative's own help: the group's part holds one text per alternative, separated by
+ * ';', when it has exactly one ';' fewer than alternatives (cli_int.h); else they share it. */
+static void alt_help_split(struct tok *t, const char *h, size_t hl)
+{
+	int semis = 0;
+	for (size_t i = 0; i < hl; i++)
+		semis += h[i] == ';';
+	if (semis != t->nalt - 1)
+		return;
+	for (int a = 0; a < t->nalt; a++) {
+		size_t l = strcspn(h, ";|");
+		snprintf(t->alt[a].help, sizeof(t->alt[a].help), "%.*s", (int)l, h);
+		h += l + 1;
+	}
+}
+
 static void form_parse(struct form *f, const char *syntax, const char *help,
                        const struct cli_range *range)
 {
@@ -120,6 +136,8 @@ static void form_parse(struct form *f, const char *syntax, const char *help,
 		const char *he = strchr(h, '|');
 		size_t hl = he ? (size_t)(he - h) : strlen(h);
 		snprintf(t->help, sizeof(t->help), "%.*s", (int)hl, h);
+		if (t->kind == T_ALT)
+			alt_help_split(t, h, hl);
 		h = he ? he + 1 : h + hl;
 		p = *e == ']' ? e + 1 : e;
 		f->n++;
@@ -855,7 +873,8 @@ static void list_next(struct cli_sess *s, const char **w, int nw, const char *pr
 			if (strlen(seen) + strlen(key) < sizeof(seen))
 				strcat(seen, key);
 			if (with_help)
-				cli_printf(out, "  %-22s %s\n", x->text, t->help);
+				cli_printf(out, "  %-22s %s\n", x->text,
+				           x->help[0] ? x->help : t->help);
 			else
 				cli_printf(out, "%s\n", x->text);
 		}

@@ -1102,6 +1102,45 @@ static const struct cli_cmd dataplane_workers_cmd = {
     .fn = cmd_dataplane_workers,
 };
 
+/* dataplane io's words, by enum gw_cfg_io (render.c and show.c print them too) */
+static const char *const io_words[] = {
+    [GW_CFG_IO_SOCKET] = "socket",
+    [GW_CFG_IO_AUTO] = "auto",
+    [GW_CFG_IO_XDP] = "xdp",
+};
+
+const char *cli_io_word(enum gw_cfg_io io)
+{
+	size_t n = sizeof(io_words) / sizeof(io_words[0]);
+	return (size_t)io < n && io_words[io] ? io_words[io] : "?";
+}
+
+static enum gw_cfg_io io_of_word(const char *w)
+{
+	for (size_t i = 0; i < sizeof(io_words) / sizeof(io_words[0]); i++)
+		if (io_words[i] && !strcmp(io_words[i], w))
+			return (enum gw_cfg_io)i;
+	return GW_CFG_IO_SOCKET; /* not reached: the grammar took one of the words */
+}
+
+static int cmd_dataplane_io(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+{
+	char err[GW_CFG_ERRLEN];
+	enum gw_cfg_io io = a->neg ? GW_CFG_IO_SOCKET : io_of_word(a->val[0]);
+	return cfg_result(gw_cfg_set_io(s->cand, io, err), err, out);
+}
+
+static const struct cli_cmd dataplane_io_cmd = {
+    .syntax = "dataplane io (auto|xdp|socket)",
+    .no_syntax = "dataplane io [(auto|xdp|socket)]",
+    .help = "Data plane (packet forwarding)|How the underlay's packets reach the gateway (default "
+            "and no: socket)|AF_XDP where the netdev takes it, else sockets;AF_XDP sockets fed by "
+            "vxgw's XDP program (an error when unavailable);The kernel's UDP and raw sockets",
+    .modes = CONFIG,
+    .flags = CFG,
+    .fn = cmd_dataplane_io,
+};
+
 /* ---------------------------------------------------------------- the sections */
 
 /* in the order `?` lists them (cli/grammar.c puts the sections in order) */
@@ -1137,6 +1176,7 @@ const struct cli_cmd *const cli_config_cmds[] = {
     &exec_timeout_cmd,
     &metrics_listen_cmd,
     &dataplane_workers_cmd,
+    &dataplane_io_cmd,
     &vni_cmd,
     &flood_peer_cmd,
     &flood_group_cmd,

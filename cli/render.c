@@ -242,6 +242,8 @@ void cli_render_config(const struct gw_cfg *c, struct cli_out *o)
 	/* auto (the default) is left out; 0 is not a default and is written */
 	if (c->workers != GW_CFG_WORKERS_AUTO)
 		cli_printf(o, "dataplane workers %d\n", c->workers);
+	if (c->io != GW_CFG_IO_SOCKET) /* the default, left out */
+		cli_printf(o, "dataplane io %s\n", cli_io_word(c->io));
 	cli_printf(o, "!\n");
 	/* before the interfaces and routes that name them */
 	for (size_t i = 0; i < c->vrfs.n; i++)

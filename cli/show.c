@@ -66,6 +66,15 @@ void cli_jstr(struct cli_out *o, const char *s)
 	cli_printf(o, "\"");
 }
 
+/* A JSON string, or null when s is. */
+static void jstr_or_null(struct cli_out *o, const char *s)
+{
+	if (s)
+		cli_jstr(o, s);
+	else
+		cli_printf(o, "null");
+}
+
 /* The separator before the next element of a JSON array. */
 static const char *jsep(struct show_ctx *c)
 {
@@ -118,10 +127,7 @@ static void neigh_line(struct show_ctx *c, uint16_t ifx, const char *ip, int ipw
 	ifname(c->gw, ifx, ifn);
 	if (c->json) {
 		cli_printf(c->out, "%s{\"address\":\"%s\",\"mac\":", jsep(c), ip);
-		if (incomplete)
-			cli_printf(c->out, "null");
-		else
-			cli_jstr(c->out, mac);
+		jstr_or_null(c->out, incomplete ? NULL : mac);
 		cli_printf(c->out,
 		           ",\"state\":\"%s\",\"age\":%llu,\"interface\":", arp_state_name(state),
 		           age);
@@ -374,10 +380,7 @@ static void path_json(struct show_ctx *c, unsigned k, uint8_t type, const char *
 	else
 		cli_printf(c->out, "null");
 	cli_printf(c->out, ",\"interface\":");
-	if (type == FIB_PATH_DROP)
-		cli_printf(c->out, "null");
-	else
-		cli_jstr(c->out, ifname(c->gw, ifx, ifn));
+	jstr_or_null(c->out, type == FIB_PATH_DROP ? NULL : ifname(c->gw, ifx, ifn));
 	cli_printf(c->out, "}");
 }
 
@@ -659,8 +662,60 @@ static const struct cli_cmd show_errors_all_cmd = {
 
 /* ---------------------------------------------------------------- dataplane */
 
+/* What the underlay's I/O is: the configured mode and what the daemon made of it. */
+struct show_io {
+	enum gw_cfg_io configured;
+	struct gw_xdp_info x; /* zero: sockets */
+};
+
+static void show_io_get(struct cli_sess *s, struct show_io *io)
+{
+	const struct gw_cfg *cfg = s->env->running ? s->env->running(s->env->ctx) : NULL;
+	memset(io, 0, sizeof(*io));
+	io->configured = cfg ? cfg->io : GW_CFG_IO_SOCKET;
+	if (s->env->io_info)
+		s->env->io_info(s->env->ctx, &io->x);
+}
+
+static const char *plural(unsigned n)
+{
+	return n == 1 ? "" : "s";
+}
+
+static void show_io_text(struct cli_out *o, const struct show_io *io)
+{
+	const struct gw_xdp_info *x = &io->x;
+	if (x->on) {
+		cli_printf(
+		    o, "I/O: xdp on %s (%s mode, %s), %u receive queue%s, %u AF_XDP socket%s\n",
+		    x->ifname, x->native ? "native" : "generic", x->zerocopy ? "zero-copy" : "copy",
+		    x->queues, plural(x->queues), x->sockets, plural(x->sockets));
+	} else if (io->configured != GW_CFG_IO_SOCKET) {
+		cli_printf(o, "I/O: socket (dataplane io %s: XDP not used%s%s)\n",
+		           cli_io_word(io->configured), x->why[0] ? ": " : "", x->why);
+	} else {
+		cli_printf(o, "I/O: socket\n");
+	}
+}
+
+static void show_io_json(struct cli_out *o, const struct show_io *io)
+{
+	const struct gw_xdp_info *x = &io->x;
+	cli_printf(o, "\"io\":{\"configured\":\"%s\",\"mode\":\"%s\",\"netdev\":",
+	           cli_io_word(io->configured), x->on ? "xdp" : "socket");
+	jstr_or_null(o, x->on ? x->ifname : NULL);
+	cli_printf(o, ",\"xdp_mode\":");
+	jstr_or_null(o, x->on ? (x->native ? "native" : "generic") : NULL);
+	cli_printf(o, ",\"zerocopy\":%s,\"queues\":%u,\"sockets\":%u,\"why\":",
+	           x->on && x->zerocopy ? "true" : "false", x->queues, x->sockets);
+	jstr_or_null(o, !x->on && x->why[0] ? x->why : NULL);
+	cli_printf(o, "}");
+}
+
 static void show_dataplane(struct show_ctx *c, const struct gw_workers *ws)
 {
+	struct show_io io;
+	show_io_get(c->s, &io);
 	unsigned n = gw_workers_count(ws);
 	struct gw_worker_info wi;
 	/* what the packet pools hold in memory: touched buffers stay resident */
@@ -680,9 +735,12 @@ static void show_dataplane(struct show_ctx *c, const struct gw_workers *ws)
 			           (unsigned long long)wi.forwarded, (unsigned long long)wi.punted,
 			           (unsigned long long)wi.punt_drops,
 			           (unsigned long long)wi.tx_failed);
-		cli_printf(c->out, "]}\n");
+		cli_printf(c->out, "],");
+		show_io_json(c->out, &io);
+		cli_printf(c->out, "}\n");
 		return;
 	}
+	show_io_text(c->out, &io);
 	cli_printf(c->out, "Packet buffers resident: %zu KiB (main thread), %zu KiB (workers)\n",
 	           main_kib, workers_kib);
 	if (!n) {

@@ -303,7 +303,7 @@ bool gw_cfg_equal(const struct gw_cfg *a, const struct gw_cfg *b)
 	       a->vty_addr == b->vty_addr && a->vty_port == b->vty_port &&
 	       a->vty_timeout == b->vty_timeout && a->anycast_mac_set == b->anycast_mac_set &&
 	       !memcmp(a->anycast_mac, b->anycast_mac, 6) && a->metrics_addr == b->metrics_addr &&
-	       a->metrics_port == b->metrics_port && a->workers == b->workers;
+	       a->metrics_port == b->metrics_port && a->workers == b->workers && a->io == b->io;
 }
 
 /* ---------------------------------------------------------------- global */
@@ -1915,6 +1915,15 @@ int gw_cfg_set_workers(struct gw_cfg *c, int n, char *err)
 	if (n != GW_CFG_WORKERS_AUTO && (n < 0 || n > GW_CFG_WORKERS_MAX))
 		return fail(err, "dataplane workers %d out of range 0-%d", n, GW_CFG_WORKERS_MAX);
 	c->workers = n;
+	return GW_CFG_OK;
+}
+
+int gw_cfg_set_io(struct gw_cfg *c, enum gw_cfg_io io, char *err)
+{
+	/* the CLI passes only its three words; a caller with a cast integer is told */
+	if (io != GW_CFG_IO_SOCKET && io != GW_CFG_IO_AUTO && io != GW_CFG_IO_XDP)
+		return fail(err, "dataplane io %d: not auto, xdp or socket", (int)io);
+	c->io = io;
 	return GW_CFG_OK;
 }
 

@@ -29,6 +29,7 @@
 /* dataplane workers: a sentinel, not a count, so that the daemon can size "auto" to the
  * host it starts on and a saved configuration does not carry one machine's CPU count. */
 #define GW_CFG_WORKERS_AUTO (-1) /* no dataplane workers: one per online CPU */
+#define GW_CFG_WORKERS_MAX  32
 
 /*
  * dataplane io: socket = the kernel's UDP sockets (the default, until every lab test passes
@@ -37,7 +38,6 @@
  * that says why.
  */
 enum gw_cfg_io { GW_CFG_IO_SOCKET = 0, GW_CFG_IO_AUTO, GW_CFG_IO_XDP };
-#define GW_CFG_WORKERS_MAX  32
 
 enum {
 	GW_CFG_OK = 0,

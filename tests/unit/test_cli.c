@@ -301,6 +301,34 @@ static void shows(struct cli_sess *s, const char *line, const char *const *want)
 
 #define SHOWS(s, line, ...) shows(s, line, (const char *const[]){__VA_ARGS__, NULL})
 
+/* TAB on partial offers exactly want (one word a line). */
+static void completes(struct cli_sess *s, const char *partial, const char *want)
+{
+	struct cli_out o;
+	cli_out_init(&o);
+	cli_query_complete(s, partial, &o);
+	if (!o.buf || strcmp(o.buf, want))
+		fprintf(stderr, "\n  TAB on \"%s\" offers:\n%s", partial, o.buf ? o.buf : "");
+	CU_ASSERT_STRING_EQUAL(o.buf ? o.buf : "", want);
+	cli_out_free(&o);
+}
+
+/* `?` on partial shows each of want (NULL-ended). */
+static void helps(struct cli_sess *s, const char *partial, const char *const *want)
+{
+	struct cli_out o;
+	cli_out_init(&o);
+	cli_query_help(s, partial, &o);
+	for (; *want; want++) {
+		if (!o.buf || !strstr(o.buf, *want))
+			fprintf(stderr, "\n  `?` on \"%s\" does not show \"%s\" in:\n%s", partial,
+			        *want, o.buf ? o.buf : "");
+		CU_ASSERT_PTR_NOT_NULL(o.buf ? strstr(o.buf, *want) : NULL);
+	}
+	cli_out_free(&o);
+}
+#define HELPS(s, partial, ...) helps(s, partial, (const char *const[]){__VA_ARGS__, NULL})
+
 /* IPv6 through a session: the lines commit, refused ones name the word, and the show
  * commands display the interface, routes (connected, local, ECMP, null0) and neighbours. */
 static void test_ipv6_session(void)
@@ -380,30 +408,15 @@ static void test_help_and_complete(void)
 	struct cli_sess *s = cli_sess_new(&ENV, true);
 	struct cli_out o;
 	cli_out_init(&o);
-	cli_query_help(s, "show ", &o);
-	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "ip"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "bridge-domain"));
-	cli_out_reset(&o);
-	cli_query_complete(s, "show ma", &o);
-	CU_ASSERT_STRING_EQUAL(o.buf, "mac\n");
-	cli_out_reset(&o);
-	cli_query_help(s, "show ip route ", &o);
-	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "A.B.C.D"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "<cr>"));
+	HELPS(s, "show ", "ip", "bridge-domain");
+	completes(s, "show ma", "mac\n");
+	HELPS(s, "show ip route ", "A.B.C.D", "<cr>");
 	/* a config-mode command: `?` shows its words and range, TAB completes */
 	CU_ASSERT_EQUAL(run(s, "configure terminal", &o), CLI_R_OK);
-	cli_out_reset(&o);
-	cli_query_complete(s, "datap", &o);
-	CU_ASSERT_STRING_EQUAL(o.buf, "dataplane\n");
-	cli_out_reset(&o);
-	cli_query_complete(s, "dataplane w", &o);
-	CU_ASSERT_STRING_EQUAL(o.buf, "workers\n");
-	cli_out_reset(&o);
-	cli_query_help(s, "dataplane workers ", &o);
-	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "<0-32>"));
-	cli_out_reset(&o);
-	cli_query_help(s, "no dataplane workers ", &o);
-	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "<cr>"));
+	completes(s, "datap", "dataplane\n");
+	completes(s, "dataplane w", "workers\n");
+	HELPS(s, "dataplane workers ", "<0-32>");
+	HELPS(s, "no dataplane workers ", "<cr>");
 	cli_out_free(&o);
 	cli_sess_free(s);
 }
@@ -708,17 +721,10 @@ static void test_acl_session(void)
 	/* help and completion in the list's mode */
 	CU_ASSERT_EQUAL(run(s, "ipv6 access-list WEB6", &o), CLI_R_OK);
 	CU_ASSERT_PTR_NOT_NULL(strstr(cli_prompt(s, prompt, sizeof(prompt)), "(config-ipv6-acl)#"));
-	cli_out_reset(&o);
-	cli_query_help(s, "", &o);
-	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "resequence"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "permit"));
-	cli_out_reset(&o);
-	cli_query_complete(s, "res", &o);
-	CU_ASSERT_STRING_EQUAL(o.buf, "resequence\n");
+	HELPS(s, "", "resequence", "permit");
+	completes(s, "res", "resequence\n");
 	CU_ASSERT_EQUAL(run(s, "end", &o), CLI_R_OK);
-	cli_out_reset(&o);
-	cli_query_complete(s, "show ip acc", &o);
-	CU_ASSERT_STRING_EQUAL(o.buf, "access-lists\n");
+	completes(s, "show ip acc", "access-lists\n");
 
 	count_matches(ACL_IP4, "WEB", 1, 3); /* entry 10 */
 	count_matches(ACL_IP4, "WEB", 3, 2); /* the implicit deny */
@@ -790,6 +796,106 @@ static void test_acl_session(void)
 	cli_sess_free(s);
 }
 
+/* dataplane io: each word commits and is written after dataplane workers, a bad one is
+ * named, `no` is socket (left out); `?` gives each word its own help, TAB completes. */
+static void test_dataplane_io(void)
+{
+	struct cli_sess *s = cli_sess_new(&ENV, true);
+	struct cli_out o;
+	cli_out_init(&o);
+	CU_ASSERT_EQUAL(run(s, "configure terminal", &o), CLI_R_OK);
+	int before = commits;
+	CU_ASSERT_EQUAL(run(s, "dataplane io xdp", &o), CLI_R_OK);
+	CU_ASSERT_EQUAL(commits, before + 1);
+	CU_ASSERT_EQUAL(running->io, GW_CFG_IO_XDP);
+	CU_ASSERT_EQUAL(run(s, "dataplane workers 2", &o), CLI_R_OK);
+	CU_ASSERT_EQUAL(run(s, "show running-config", &o), CLI_R_OK);
+	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "dataplane workers 2\ndataplane io xdp\n"));
+	CU_ASSERT_EQUAL(run(s, "dataplane io dpdk", &o), CLI_R_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "\"dpdk\""));
+	CU_ASSERT_EQUAL(running->io, GW_CFG_IO_XDP);
+	CU_ASSERT_EQUAL(run(s, "dataplane io", &o), CLI_R_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "Incomplete command"));
+	CU_ASSERT_EQUAL(run(s, "dataplane io auto", &o), CLI_R_OK);
+	CU_ASSERT_EQUAL(run(s, "show running-config", &o), CLI_R_OK);
+	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "dataplane io auto\n"));
+	CU_ASSERT_EQUAL(run(s, "no dataplane io", &o), CLI_R_OK);
+	CU_ASSERT_EQUAL(running->io, GW_CFG_IO_SOCKET);
+	CU_ASSERT_EQUAL(run(s, "dataplane io socket", &o), CLI_R_OK);
+	CU_ASSERT_EQUAL(run(s, "show running-config", &o), CLI_R_OK);
+	CU_ASSERT_PTR_NULL(strstr(o.buf, "dataplane io"));
+
+	completes(s, "dataplane ", "workers\nio\n");
+	completes(s, "dataplane io ", "auto\nxdp\nsocket\n");
+	completes(s, "dataplane io s", "socket\n");
+	/* each word with its own help; the word is required */
+	HELPS(s, "dataplane io ",
+	      "  auto                   AF_XDP where the netdev takes it, else sockets\n",
+	      "  xdp                    AF_XDP sockets fed by vxgw's XDP program (an error when "
+	      "unavailable)\n",
+	      "  socket                 The kernel's UDP and raw sockets\n");
+	cli_out_reset(&o);
+	cli_query_help(s, "dataplane io ", &o);
+	CU_ASSERT_PTR_NULL(strstr(o.buf, "<cr>"));
+	HELPS(s, "no dataplane io ", "<cr>", "The kernel's UDP and raw sockets");
+	CU_ASSERT_EQUAL(run(s, "end", &o), CLI_R_OK);
+	cli_out_free(&o);
+	cli_sess_free(s);
+}
+
+/* What a daemon's io_info says, for show dataplane. */
+static struct gw_xdp_info io_now;
+
+static void env_io_info(void *ctx, struct gw_xdp_info *out)
+{
+	(void)ctx;
+	*out = io_now;
+}
+
+/* show dataplane, its first line and "io" object: XDP on, XDP wanted and not had, sockets
+ * (no io_info at all), the existing lines kept. */
+static void test_show_dataplane_io(void)
+{
+	struct cli_sess *s = cli_sess_new(&ENV, true);
+	running->io = GW_CFG_IO_AUTO;
+	ENV.io_info = env_io_info;
+	io_now = (struct gw_xdp_info){
+	    .on = true, .ifname = "up0", .native = true, .queues = 2, .sockets = 2};
+	SHOWS(s, "show dataplane",
+	      "I/O: xdp on up0 (native mode, copy), 2 receive queues, 2 "
+	      "AF_XDP sockets\nPacket buffers resident: ",
+	      "\nWorkers: none");
+	SHOWS(s, "show dataplane json", "{\"workers\":0,", "\"threads\":[],",
+	      "\"io\":{\"configured\":\"auto\",\"mode\":\"xdp\","
+	      "\"netdev\":\"up0\",\"xdp_mode\":\"native\",\"zerocopy\":false,"
+	      "\"queues\":2,\"sockets\":2,\"why\":null}}\n");
+	io_now.native = false;
+	io_now.zerocopy = true;
+	io_now.queues = io_now.sockets = 1;
+	SHOWS(s, "show dataplane",
+	      "I/O: xdp on up0 (generic mode, zero-copy), 1 receive queue, 1 "
+	      "AF_XDP socket\n");
+
+	running->io = GW_CFG_IO_XDP;
+	io_now = (struct gw_xdp_info){.why = "no netdev holds \"192.0.2.1\""};
+	SHOWS(s, "show dataplane",
+	      "I/O: socket (dataplane io xdp: XDP not used: no netdev holds \"192.0.2.1\")\n");
+	SHOWS(s, "show dataplane json",
+	      "\"io\":{\"configured\":\"xdp\",\"mode\":\"socket\","
+	      "\"netdev\":null,\"xdp_mode\":null,\"zerocopy\":false,"
+	      "\"queues\":0,\"sockets\":0,"
+	      "\"why\":\"no netdev holds \\\"192.0.2.1\\\"\"}}\n");
+
+	running->io = GW_CFG_IO_SOCKET;
+	ENV.io_info = NULL;
+	SHOWS(s, "show dataplane", "I/O: socket\nPacket buffers");
+	SHOWS(s, "show dataplane json",
+	      "\"io\":{\"configured\":\"socket\",\"mode\":\"socket\","
+	      "\"netdev\":null,\"xdp_mode\":null,\"zerocopy\":false,"
+	      "\"queues\":0,\"sockets\":0,\"why\":null}}\n");
+	cli_sess_free(s);
+}
+
 static CU_TestInfo file_tests[] = {
     {"secrets only as SHA-512 hashes", test_secrets},
     {"golden config files round-trip", test_golden},
@@ -805,6 +911,8 @@ static CU_TestInfo sess_tests[] = {
     {"L2 ports: lines, errors, show commands", test_l2_session},
     {"IPv6 underlay: lines, errors, show commands", test_underlay6_session},
     {"access lists: lines, errors, show and clear with counters", test_acl_session},
+    {"dataplane io: lines, running-config, help and completion", test_dataplane_io},
+    {"show dataplane: the underlay's I/O", test_show_dataplane_io},
     CU_TEST_INFO_NULL,
 };
 

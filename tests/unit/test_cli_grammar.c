@@ -35,15 +35,48 @@ static int count_words(const char *syntax)
 	return n;
 }
 
-/* The parts of a help string between '|'; *longest gets the length of the longest. */
-static int count_parts(const char *help, size_t *longest, bool *empty)
+/* The alternatives of a syntax word ("(a|b)", "[(a|b)]"); 0 for any other word. */
+static int count_alternatives(const char *word, size_t len)
+{
+	if (!memchr(word, '(', len))
+		return 0;
+	int n = 1;
+	for (size_t i = 0; i < len; i++)
+		n += word[i] == '|';
+	return n;
+}
+
+/* What the engine keeps of a help part: the whole, or per alternative when split by ';'. */
+static size_t kept_len(const char *part, size_t len, int nalt)
+{
+	int semis = 0;
+	for (size_t i = 0; i < len; i++)
+		semis += part[i] == ';';
+	if (!nalt || semis != nalt - 1)
+		return len;
+	size_t longest = 0;
+	for (size_t i = 0, l; i < len; i += l + 1) {
+		l = strcspn(part + i, ";|");
+		longest = l > longest ? l : longest;
+	}
+	return longest;
+}
+
+/* The parts of a help string between '|'; *longest gets the length of the longest as the
+ * engine keeps it for the words of syntax. */
+static int count_parts(const char *help, const char *syntax, size_t *longest, bool *empty)
 {
 	int n = 0;
 	*longest = 0;
 	*empty = false;
+	const char *w = syntax;
 	for (const char *p = help;; p++) {
 		size_t l = strcspn(p, "|");
-		*longest = l > *longest ? l : *longest;
+		w += strspn(w, " ");
+		size_t wl = strcspn(w, " ");
+		size_t kept = kept_len(p, l, count_alternatives(w, wl));
+		w += wl;
+		*longest = kept > *longest ? kept : *longest;
 		*empty |= l == 0;
 		n++;
 		p += l;
@@ -68,7 +101,7 @@ static void test_help_one_part_per_word(void)
 		CU_ASSERT_PTR_NOT_NULL_FATAL(c->help);
 		size_t longest;
 		bool empty;
-		int parts = count_parts(c->help, &longest, &empty);
+		int parts = count_parts(c->help, c->syntax, &longest, &empty);
 		for (int neg = 0; neg <= 1; neg++) {
 			if (neg && !(c->flags & CLI_F_NO))
 				continue;

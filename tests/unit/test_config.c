@@ -231,6 +231,19 @@ static void test_workers(void)
 	gw_destroy(gw);
 }
 
+/* good, then the line "<command> <word>": one error, naming the word; the configuration. */
+static struct gw_cfg *load_bad_line(const char *good, const char *command, const char *word)
+{
+	char text[256], msg[256] = "";
+	struct gw_cfg *c;
+	snprintf(text, sizeof(text), "%s%s %s\n", good, command, word);
+	CU_ASSERT_EQUAL(cli_load_config(text, &c, keep_msg, msg), 1);
+	if (!strstr(msg, word))
+		fprintf(stderr, "\n  \"%s\" does not name %s", msg, word);
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, word));
+	return c;
+}
+
 /* The same rules through the language: the parser's range names the word, `no` is auto. */
 static void test_workers_lines(void)
 {
@@ -242,13 +255,63 @@ static void test_workers_lines(void)
 	gw_cfg_free(c);
 	const char *bad[] = {"33", "-1", "x"};
 	for (unsigned i = 0; i < 3; i++) {
-		char line[64], msg[256] = "";
-		snprintf(line, sizeof(line), "dataplane workers 5\ndataplane workers %s\n", bad[i]);
-		CU_ASSERT_EQUAL(cli_load_config(line, &c, keep_msg, msg), 1);
-		if (!strstr(msg, bad[i]))
-			fprintf(stderr, "\n  \"%s\" does not name %s", msg, bad[i]);
-		CU_ASSERT_PTR_NOT_NULL(strstr(msg, bad[i]));
+		c = load_bad_line("dataplane workers 5\n", "dataplane workers", bad[i]);
 		CU_ASSERT_EQUAL(c->workers, 5); /* the bad line changed nothing */
+		gw_cfg_free(c);
+	}
+}
+
+/* dataplane io: the default, the setter's check, equal and clone see it. */
+static void test_io(void)
+{
+	char err[GW_CFG_ERRLEN] = "";
+	struct gw_cfg *a = load(BASE);
+	CU_ASSERT_EQUAL(a->io, GW_CFG_IO_SOCKET); /* no line: socket */
+	struct gw_cfg *b = gw_cfg_clone(a);
+	CU_ASSERT_FATAL(b != NULL);
+	CU_ASSERT_EQUAL(gw_cfg_set_io(b, GW_CFG_IO_XDP, err), GW_CFG_OK);
+	CU_ASSERT(!gw_cfg_equal(a, b));
+	struct gw_cfg *c = gw_cfg_clone(b);
+	CU_ASSERT_FATAL(c != NULL);
+	CU_ASSERT_EQUAL(c->io, GW_CFG_IO_XDP); /* cloned with the rest */
+	CU_ASSERT(gw_cfg_equal(b, c));
+	CU_ASSERT_EQUAL(gw_cfg_set_io(c, GW_CFG_IO_AUTO, err), GW_CFG_OK);
+	CU_ASSERT(!gw_cfg_equal(b, c));
+	/* not one of the three: refused, naming the value, and the model keeps its own */
+	CU_ASSERT_EQUAL(gw_cfg_set_io(c, (enum gw_cfg_io)7, err), GW_CFG_ERR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "dataplane io 7"));
+	CU_ASSERT_EQUAL(c->io, GW_CFG_IO_AUTO);
+	/* no dataplane io: socket again, equal to never having said it */
+	CU_ASSERT_EQUAL(gw_cfg_set_io(b, GW_CFG_IO_SOCKET, err), GW_CFG_OK);
+	CU_ASSERT(gw_cfg_equal(a, b));
+	gw_cfg_free(a);
+	gw_cfg_free(b);
+	gw_cfg_free(c);
+}
+
+/* The same through the language: each word, `no` is socket, a bad word is named. */
+static void test_io_lines(void)
+{
+	static const struct {
+		const char *text;
+		enum gw_cfg_io io;
+	} ok[] = {
+	    {"dataplane io auto\n", GW_CFG_IO_AUTO},
+	    {"dataplane io xdp\n", GW_CFG_IO_XDP},
+	    {"dataplane io x\n", GW_CFG_IO_XDP}, /* a unique prefix, as every keyword */
+	    {"dataplane io xdp\ndataplane io socket\n", GW_CFG_IO_SOCKET},
+	    {"dataplane io xdp\nno dataplane io\n", GW_CFG_IO_SOCKET},
+	    {"dataplane io auto\nno dataplane io auto\n", GW_CFG_IO_SOCKET},
+	};
+	for (unsigned i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		struct gw_cfg *c = load(ok[i].text);
+		CU_ASSERT_EQUAL(c->io, ok[i].io);
+		gw_cfg_free(c);
+	}
+	const char *bad[] = {"dpdk", "sockets", "1"};
+	for (unsigned i = 0; i < 3; i++) {
+		struct gw_cfg *c = load_bad_line("dataplane io auto\n", "dataplane io", bad[i]);
+		CU_ASSERT_EQUAL(c->io, GW_CFG_IO_AUTO); /* the bad line changed nothing */
 		gw_cfg_free(c);
 	}
 }
@@ -1044,6 +1107,8 @@ static CU_TestInfo tests[] = {
     {"802.1Q VLAN swap between sub-interfaces", test_dot1q_swap},
     {"dataplane workers: range, default, a diff of its own", test_workers},
     {"dataplane workers lines: errors name the word, no = auto", test_workers_lines},
+    {"dataplane io: default socket, checked, compared, cloned", test_io},
+    {"dataplane io lines: each word, no = socket, errors name the word", test_io_lines},
     {"IPv6 lines: refused, naming the word", test_ipv6_lines_refused},
     {"IPv6 setters: a refused one changes nothing", test_ipv6_setters_change_nothing},
     {"IPv6 of interfaces: applied and removed as a diff", test_ipv6_apply_interfaces},
