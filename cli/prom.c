@@ -183,6 +183,8 @@ static void gateway(struct gw *gw, struct cli_out *o)
 	     k.rx_underlay},
 	    {"vxgw_underlay_rx_gro_packets_total",
 	     "Of those, handed over coalesced by the kernel (UDP GRO).", k.rx_underlay_gro},
+	    {"vxgw_underlay_rx_xdp_packets_total",
+	     "Of those, received through AF_XDP sockets (dataplane io xdp).", k.rx_underlay_xdp},
 	    {"vxgw_rx_gso_packets_total",
 	     "Super-packets (TSO/GSO) senders left whole, cut by the gateway.", k.rx_gso},
 	    {"vxgw_rx_checksums_completed_total",

@@ -926,6 +926,7 @@ static int peer_rate_line(const struct gw_peer_stats *p, void *arg)
 #define COUNTER_FIELDS(_)                                                                          \
 	_(rx_underlay)                                                                             \
 	_(rx_underlay_gro)                                                                         \
+	_(rx_underlay_xdp)                                                                         \
 	_(rx_gso)                                                                                  \
 	_(rx_csum_completed)                                                                       \
 	_(tx_underlay)                                                                             \

@@ -351,8 +351,9 @@ struct gw_counters {
 	uint64_t routed, local, arp_replies, arp_requests, icmp_errors, fragments, flooded;
 	/* How the underlay driver sent tx_underlay: direct Ethernet frames, raw socket. */
 	uint64_t tx_underlay_l2, tx_underlay_raw;
-	/* Of rx_underlay, what the kernel handed over coalesced (UDP GRO). */
-	uint64_t rx_underlay_gro;
+	/* Of rx_underlay, what the kernel handed over coalesced (UDP GRO), and what came
+	 * through AF_XDP sockets (dataplane io xdp). */
+	uint64_t rx_underlay_gro, rx_underlay_xdp;
 	/* What senders left to their NICs, done by the receive side (gw/gso.h): super-packets
 	 * (TSO/GSO) cut, TCP/UDP checksums completed. */
 	uint64_t rx_gso, rx_csum_completed;
@@ -382,6 +383,7 @@ struct gw_io_rx_stats {
 	uint64_t gso;             /* super-packets (TSO/GSO) a sender left whole, cut here */
 	uint64_t csum;            /* TCP/UDP checksums a sender left to its NIC, completed */
 	uint64_t outer_bad;       /* dropped: underlay frames the kernel did not check, bad */
+	uint64_t xdp;             /* packets that came through an AF_XDP socket */
 };
 /*
  * What a driver's receive totals (the drivers of gw/io/) grew by since *seen, added to the

@@ -709,6 +709,7 @@ static unsigned xsk_recv(struct gw_udp *u, struct gw_pool *pool, struct gw_pkt *
 	for (unsigned i = 0; i < n; i++) {
 		if (xsk_datagram(u, pkts[i])) {
 			pkts[k++] = pkts[i];
+			u->rx.xdp++;
 			continue;
 		}
 		u->rx.outer_bad++;

@@ -73,7 +73,8 @@
 #   lab_wire NS off|on IFACE...  the interfaces send complete frames, as a NIC does on its
 #                              wire (offloads done in software) / back to the lab's setting
 #   lab_workers_line           "dataplane workers N" when VXGW_E2E_WORKERS=N is set (else
-#                              nothing: the default, one worker per CPU)
+#                              nothing: the default, one worker per CPU), and "dataplane io
+#                              MODE" when VXGW_E2E_IO=MODE is (xdp: the _xdp runs)
 #   gw_cli_stdin               vxgw-cli -s $GW_SOCK with the commands on stdin (in $P-gw)
 #   gw_json "SHOW ... json" [PYEXPR]   the output is one JSON object and PYEXPR (Python, the
 #                              object is `d`, has(o, k...) tests keys) is true; prints it
@@ -91,7 +92,8 @@
 #
 # Variables: VXGW_BUILD (default <repo>/build), VXGWD, VXGW_CLI, LAB_OFFLOAD, LAB_GRO, PING_COUNT,
 #   LAB_TENANT_MTU (1450: hosts, VTEP vxlan devices and bridges),
-#   VXGW_E2E_WORKERS (lab_gw_config; scripts writing their own config add lab_workers_line).
+#   VXGW_E2E_WORKERS, VXGW_E2E_IO (lab_gw_config; scripts writing their own config add
+#   lab_workers_line).
 # Safety: all traffic stays inside the lab namespaces; every command is bounded by timeout.
 
 LAB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -986,6 +988,7 @@ lab_conf_ipv4() { sed -e '/^ *ipv6 /d' "$1"; }
 
 lab_workers_line() {
   [ -z "${VXGW_E2E_WORKERS:-}" ] || echo "dataplane workers $VXGW_E2E_WORKERS"
+  [ -z "${VXGW_E2E_IO:-}" ] || echo "dataplane io $VXGW_E2E_IO"
 }
 
 gw_alive() { [ -n "${GW_PID:-}" ] && kill -0 "$GW_PID" 2>/dev/null; }
