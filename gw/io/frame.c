@@ -18,6 +18,16 @@ struct frame_l3 {
 
 #define L3_OFF NET_ETH_HLEN
 
+/* The fixed IP header (size bytes) after the Ethernet header, copied to h (f need not be
+ * aligned for it); false when the frame is shorter. */
+static bool ip_hdr_copy(const uint8_t *f, uint32_t len, void *h, uint32_t size)
+{
+	if (len - L3_OFF < size)
+		return false;
+	memcpy(h, f + L3_OFF, size);
+	return true;
+}
+
 /*
  * The IPv4 header after the Ethernet header: whole, version 4, a good header checksum, a
  * total length within the frame (padding after it ignored), as the kernel's ip_rcv checks.
@@ -27,11 +37,9 @@ static enum gw_frame_verdict ip4_parse(const uint8_t *f, uint32_t len, struct gw
                                        struct frame_l3 *l)
 {
 	struct net_ip ip;
-	uint32_t avail = len - L3_OFF;
-	if (avail < NET_IP_HLEN)
+	if (!ip_hdr_copy(f, len, &ip, sizeof(ip)))
 		return GW_FRAME_MALFORMED;
-	memcpy(&ip, f + L3_OFF, sizeof(ip));
-	uint32_t hl = (ip.vhl & 0xfu) * 4u, tot = ntohs(ip.len);
+	uint32_t avail = len - L3_OFF, hl = (ip.vhl & 0xfu) * 4u, tot = ntohs(ip.len);
 	if (ip.vhl >> 4 != 4 || hl < NET_IP_HLEN || hl > avail || net_csum(f + L3_OFF, hl) != 0 ||
 	    tot < hl || tot > avail)
 		return GW_FRAME_MALFORMED;
@@ -45,27 +53,23 @@ static enum gw_frame_verdict ip4_parse(const uint8_t *f, uint32_t len, struct gw
 	return GW_FRAME_UDP;
 }
 
-/* The IPv6 header after the Ethernet header: whole, version 6, its payload within the frame,
- * UDP right after it (what has an extension header is not ours). */
+/* The IPv6 header after the Ethernet header: whole, version 6, its payload within the
+ * frame. */
 static enum gw_frame_verdict ip6_parse(const uint8_t *f, uint32_t len, struct gw_frame_udp *out,
                                        struct frame_l3 *l)
 {
 	struct net_ip6 ip;
-	uint32_t avail = len - L3_OFF;
-	if (avail < NET_IP6_HLEN)
+	if (!ip_hdr_copy(f, len, &ip, sizeof(ip)) || ntohl(ip.vtcfl) >> 28 != 6 ||
+	    ntohs(ip.plen) > len - L3_OFF - NET_IP6_HLEN)
 		return GW_FRAME_MALFORMED;
-	memcpy(&ip, f + L3_OFF, sizeof(ip));
-	uint32_t vtcfl = ntohl(ip.vtcfl), plen = ntohs(ip.plen);
-	if (vtcfl >> 28 != 6 || plen > avail - NET_IP6_HLEN)
-		return GW_FRAME_MALFORMED;
-	if (ip.nxt != NET_IPPROTO_UDP)
-		return GW_FRAME_NOT_UDP;
+	*l = (struct frame_l3){.hl = NET_IP6_HLEN, .room = ntohs(ip.plen)};
 	out->family = 6;
 	out->src6 = ip.src;
 	out->dst6 = ip.dst;
-	out->tos = (uint8_t)(vtcfl >> 20);
-	*l = (struct frame_l3){.hl = NET_IP6_HLEN, .room = plen};
-	return GW_FRAME_UDP;
+	out->tos = (uint8_t)(ntohl(ip.vtcfl) >> 20);
+	/* UDP right after the fixed header: what has an extension header (a fragment's too) is
+	 * not ours */
+	return ip.nxt == NET_IPPROTO_UDP ? GW_FRAME_UDP : GW_FRAME_NOT_UDP;
 }
 
 /* The UDP header within the IP payload; a UDP length short of it trims the datagram, as the
