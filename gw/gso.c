@@ -181,6 +181,34 @@ static struct l3_hdr l3_whole(const uint8_t *ip, uint32_t head, uint32_t len)
 	return ip6_whole(ip, head, len);
 }
 
+/* What a checksum field left for a NIC holds: the pseudo-header sum ph, folded, not
+ * complemented (Linux's ~csum_tcpudp_magic / ~csum_ipv6_magic for CHECKSUM_PARTIAL). */
+static uint16_t partial_of(uint64_t ph)
+{
+	return (uint16_t)~fold(ph);
+}
+
+/*
+ * The TCP or UDP checksum (field: its offset) of the l4len bytes at l4, ph their
+ * pseudo-header sum: verifies as it is, or was left for a NIC and is completed now, or is
+ * wrong (see gw_gso_csum_verify).
+ */
+static enum gw_gso_csum l4_fix(uint8_t *l4, uint32_t l4len, uint32_t field, bool udp, uint64_t ph)
+{
+	uint64_t s = sum_bytes(l4, l4len, 0);
+	if (fold(s + ph) == 0)
+		return GW_GSO_CSUM_OK; /* complete, even when it looks partial */
+	uint16_t stored;
+	memcpy(&stored, l4 + field, 2);
+	if (stored != partial_of(ph))
+		return GW_GSO_CSUM_BAD;
+	uint16_t c = fold(s); /* the field counts as the pseudo-header's sum */
+	if (udp && c == 0)
+		c = 0xffff; /* 0 means "no checksum" in UDP */
+	memcpy(l4 + field, &c, 2);
+	return GW_GSO_CSUM_COMPLETED;
+}
+
 /*
  * Completes the checksum of the packet at ip with header l when it is partial (see
  * gw/gso.h). Inlined into each family's call with l.ver a constant, so that IPv4 pays for
@@ -194,20 +222,13 @@ static inline __attribute__((always_inline)) bool l4_complete(uint8_t *ip, struc
 		return false;
 	uint8_t *l4 = ip + l.hl;
 	uint64_t ph = pseudo_sum(ip, &l, l4len);
-	uint16_t stored, partial = (uint16_t)~fold(ph);
+	uint16_t stored;
 	memcpy(&stored, l4 + field, 2);
-	/* Complete already (the usual case, one compare), or wrong in some other way: a router
-	 * forwards both as they are. */
-	if (stored != partial)
+	/* Complete already (the usual case, one compare, no sum), or wrong in some other way: a
+	 * router forwards both as they are. */
+	if (stored != partial_of(ph))
 		return false;
-	uint64_t s = sum_bytes(l4, l4len, 0); /* the field counts as the pseudo-header's sum */
-	if (fold(s + ph) == 0)
-		return false; /* it verifies as it is: a complete checksum that looks partial */
-	uint16_t c = fold(s);
-	if (l.proto == NET_IPPROTO_UDP && c == 0)
-		c = 0xffff; /* 0 means "no checksum" in UDP */
-	memcpy(l4 + field, &c, 2);
-	return true;
+	return l4_fix(l4, l4len, field, l.proto == NET_IPPROTO_UDP, ph) == GW_GSO_CSUM_COMPLETED;
 }
 
 /* IPv6's completion, out of line: IPv4's path keeps no frame for it. */
@@ -223,6 +244,14 @@ bool gw_gso_csum_complete(uint8_t *ip, uint32_t len)
 		return csum_complete6(ip, len);
 	struct l3_hdr l = ip4_whole(ip, len);
 	return l.ver && l4_complete(ip, (struct l3_hdr){l.hl, l.tot, l.proto, 4});
+}
+
+enum gw_gso_csum gw_gso_csum_verify(uint8_t *ip, unsigned ver, uint32_t hl, uint8_t proto,
+                                    uint32_t l4len)
+{
+	struct l3_hdr l = {.hl = hl, .tot = hl + l4len, .proto = proto, .ver = (uint8_t)ver};
+	return l4_fix(ip + hl, l4len, csum_field(proto), proto == NET_IPPROTO_UDP,
+	              pseudo_sum(ip, &l, l4len));
 }
 
 bool gw_gso_csum_at(uint8_t *frame, uint32_t len, uint32_t start, uint32_t off)

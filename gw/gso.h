@@ -43,6 +43,23 @@
  */
 bool gw_gso_csum_complete(uint8_t *ip, uint32_t len);
 
+/* A TCP or UDP checksum as gw_gso_csum_verify found it. */
+enum gw_gso_csum {
+	GW_GSO_CSUM_OK,        /* it verifies */
+	GW_GSO_CSUM_COMPLETED, /* it held the pseudo-header sum (left for a NIC): completed */
+	GW_GSO_CSUM_BAD,       /* neither: wrong */
+};
+
+/*
+ * Verifies the proto (TCP or UDP) checksum of the IPv4 or IPv6 (ver) packet at ip, whose L4
+ * header starts hl bytes in (IPv6: the pseudo-header's addresses are the fixed header's)
+ * and is, with its payload, l4len readable bytes (at least its header). A field holding the
+ * pseudo-header sum that does not verify is completed, as gw_gso_csum_complete does; a UDP
+ * checksum of 0 ("none") is the caller's to accept or not.
+ */
+enum gw_gso_csum gw_gso_csum_verify(uint8_t *ip, unsigned ver, uint32_t hl, uint8_t proto,
+                                    uint32_t l4len);
+
 /*
  * Finishes the checksum the kernel left for a NIC in a frame of len bytes: the one's
  * complement of the sum from byte `start` to the end, stored at start + off (the field

@@ -127,7 +127,7 @@ phase_tsan() {
 phase_fuzz() {
 	CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVXGW_FUZZ=ON \
 		>/dev/null && cmake --build build-fuzz -j"$jobs" --target fuzz_pipeline fuzz_fastpath fuzz_config fuzz_nd \
-		fuzz_acl_rule ||
+		fuzz_acl_rule fuzz_frame ||
 		return 1
 	tests/fuzz/run.sh -b build-fuzz -t "${VXGW_FUZZ_SECONDS:-60}"
 }

@@ -6,7 +6,8 @@
 #   SECONDS    per target                                (default: $VXGW_FUZZ_SECONDS or 60)
 #   OUT_DIR    work corpora, logs and any crashing input  (default: BUILD_DIR/fuzz-out)
 #   TARGET     fuzz_pipeline, fuzz_fastpath, fuzz_config, fuzz_config_model, fuzz_nd,
-#              fuzz_acl_rule (default: all; fuzz_nd and fuzz_acl_rule get half a slot)
+#              fuzz_acl_rule, fuzz_frame (default: all; fuzz_nd, fuzz_acl_rule and
+#              fuzz_frame get half a slot)
 #              fuzz_config and fuzz_config_model, run together, share one slot of SECONDS
 #              (half each): the same language, the one with the gateway, the other alone.
 # Exits non-zero if a target fails: a crash, a sanitizer report, a failed check, a leak,
@@ -25,13 +26,13 @@ while getopts b:t:o: opt; do
 	b) build=$(cd "$OPTARG" && pwd) ;;
 	t) secs=$OPTARG ;;
 	o) out=$OPTARG ;;
-	*) sed -n '2,15p' "$0" >&2; exit 2 ;;
+	*) sed -n '2,16p' "$0" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
 out=${out:-$build/fuzz-out}
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_pipeline fuzz_fastpath fuzz_config fuzz_nd fuzz_acl_rule)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_pipeline fuzz_fastpath fuzz_config fuzz_nd fuzz_acl_rule fuzz_frame)
 [ $# -gt 0 ] || targets+=(fuzz_config_model)
 config_slots=0 # both config targets in this run: they share one slot of $secs
 for t in "${targets[@]}"; do
@@ -62,6 +63,8 @@ for t in "${targets[@]}"; do
 	[ "$t" != fuzz_nd ] || tsecs=$(((secs + 1) / 2))
 	# an entry is one line of words: half a slot too (its replay test holds the seeds)
 	[ "$t" != fuzz_acl_rule ] || tsecs=$(((secs + 1) / 2))
+	# the frame parser is a few headers deep: half a slot too (its replay test holds the seeds)
+	[ "$t" != fuzz_frame ] || tsecs=$(((secs + 1) / 2))
 	if [ $config_slots -eq 2 ]; then
 		case $t in fuzz_config | fuzz_config_model) tsecs=$(((secs + 1) / 2)) ;; esac
 	fi
@@ -79,6 +82,8 @@ for t in "${targets[@]}"; do
 	fuzz_nd)
 		opts+=(-max_len=2048) ;;
 	fuzz_acl_rule)
+		opts+=(-max_len=2048) ;;
+	fuzz_frame) # a 1500-byte MTU's frames and then some: jumbo frames are the same code
 		opts+=(-max_len=2048) ;;
 	fuzz_fastpath)
 		# the same records: the pipeline's seeds and regressions are seeds here too
