@@ -701,17 +701,22 @@ static struct gw_udp *underlay_open(struct gwd *d, const struct gw_cfg *c, unsig
                                     char ioerr[GW_IO_ERRLEN])
 {
 	bool has6 = !net_ip6_is_zero(&c->vtep6);
-	const struct gw_udp_cfg uc = {.vtep = c->vtep,
-	                              .vtep6 = c->vtep6,
-	                              .vtep6_name =
-	                                  has6 ? gw_vtep_name(d->gw, AF_INET6, &c->vtep6) : 0,
-	                              .port = c->udp_port,
-	                              .flags = flags,
-	                              .udp6_zero_csum_rx = c->udp6_zero_csum_rx,
-	                              .name6 = main_name6,
-	                              .name6_ctx = d->gw,
-	                              .xdp = d->xdp,
-	                              .xdp_queue = 0};
+	struct gw_udp_cfg uc = {.vtep = c->vtep,
+	                        .vtep6 = c->vtep6,
+	                        .vtep6_name = has6 ? gw_vtep_name(d->gw, AF_INET6, &c->vtep6) : 0,
+	                        .port = c->udp_port,
+	                        .flags = flags,
+	                        .udp6_zero_csum_rx = c->udp6_zero_csum_rx,
+	                        .name6 = main_name6,
+	                        .name6_ctx = d->gw,
+	                        .xdp = d->xdp,
+	                        .xdp_queue = 0};
+	struct gw_udp *u = gw_udp_open_cfg(&uc, ioerr);
+	if (u || !uc.xdp || c->io == GW_CFG_IO_XDP)
+		return u;
+	/* auto: the sockets alone */
+	gw_log(LOG_WARNING, "dataplane io auto: %s; the sockets receive", ioerr);
+	uc.xdp = NULL;
 	return gw_udp_open_cfg(&uc, ioerr);
 }
 
@@ -866,6 +871,11 @@ static void workers_settle(struct gwd *d)
 	char ioerr[GW_IO_ERRLEN];
 	d->workers = gw_workers_start(d->gw, n, d->udp_vtep, d->udp_port, d->xdp, ups, n_ups,
 	                              workers_notify, d, ioerr);
+	if (!d->workers && d->xdp && d->running->io == GW_CFG_IO_AUTO) {
+		gw_log(LOG_WARNING, "dataplane io auto: %s; the workers' sockets receive", ioerr);
+		d->workers = gw_workers_start(d->gw, n, d->udp_vtep, d->udp_port, NULL, ups, n_ups,
+		                              workers_notify, d, ioerr);
+	}
 	if (d->workers) {
 		gw_workers_stop(old, d->gw);
 		gw_log(LOG_INFO, "%u data-plane worker%s started", n, n == 1 ? "" : "s");

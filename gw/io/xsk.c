@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <xdp/xsk.h>
 
 #define XSK_FRAMES     4096 /* per socket: 16 MiB of frame memory */
@@ -64,26 +65,39 @@ static int fill_all(struct gw_xsk *s)
 	return 0;
 }
 
-/* Binds zero-copy where the driver can, else copy mode; true when zero-copy. */
-static int bind_socket(struct gw_xsk *s, bool *zerocopy)
+/* A queue's last socket leaves it in the kernel's work queue, a moment after its close
+ * (the frame memory pool is released deferred): binding again at once finds it busy. */
+#define XSK_BUSY_TRIES 50
+#define XSK_BUSY_WAIT                                                                              \
+	(struct timespec)                                                                          \
+	{                                                                                          \
+		.tv_nsec = 20 * 1000 * 1000                                                        \
+	}
+
+static int create_socket(struct gw_xsk *s, uint16_t mode)
 {
-	const uint16_t modes[] = {XDP_ZEROCOPY, XDP_COPY};
-	int e = 0;
-	for (unsigned i = 0; i < 2; i++) {
-		struct xsk_socket_config c = {
-		    .rx_size = XSK_RING,
-		    .tx_size = XSK_RING,
-		    .libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD, /* ours is loaded */
-		    .bind_flags = modes[i] | XDP_USE_NEED_WAKEUP,
-		};
+	const struct xsk_socket_config c = {
+	    .rx_size = XSK_RING,
+	    .tx_size = XSK_RING,
+	    .libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD, /* ours is loaded */
+	    .bind_flags = mode | XDP_USE_NEED_WAKEUP,
+	};
+	int e = -EBUSY;
+	for (unsigned i = 0; i < XSK_BUSY_TRIES && e == -EBUSY; i++) {
+		if (i)
+			nanosleep(&XSK_BUSY_WAIT, NULL);
 		e = xsk_socket__create(&s->sock, gw_xdp_ifname(s->xdp), s->queue, s->umem, &s->rx,
 		                       &s->tx, &c);
-		if (e == 0) {
-			*zerocopy = modes[i] == XDP_ZEROCOPY;
-			return 0;
-		}
 	}
 	return e;
+}
+
+/* Binds zero-copy where the driver can, else copy mode. */
+static int bind_socket(struct gw_xsk *s, bool *zerocopy)
+{
+	int e = create_socket(s, XDP_ZEROCOPY);
+	*zerocopy = e == 0;
+	return e == 0 ? 0 : create_socket(s, XDP_COPY);
 }
 
 struct gw_xsk *gw_xsk_open(struct gw_xdp *x, unsigned queue, char err[GW_IO_ERRLEN])

@@ -210,6 +210,7 @@ else
   note "gateway: vxgwd with $(tr '\n' ' ' <"$CONF")"
   check "vxgwd takes the configuration (vxgwd -n)" "$VXGWD" -n -f "$CONF" || lab_finish
   check "vxgwd starts and answers the CLI" gw_start "$CONF" || lab_finish
+  gw_snap "$LAB_TMP/start.snap"
 fi
 
 # --- 1. exact delivery across the families -----------------------------------------------------------
@@ -469,6 +470,20 @@ any(p["vtep"] == "'"${U6_VTEP[2]}"'" and str(p["bridge_domain"]) == "20" and p["
 any(p["vtep"] == "'"${U6_VTEP[3]}"'" and str(p["bridge_domain"]) == "30" and p["type"] == "learned" for p in d["peers"])'
   check "show mac address-table: BD 30 $MAC3 ${U6_VTEP[3]} dynamic" \
     gw_has_line "show mac address-table" 30 "$MAC3" "${U6_VTEP[3]}" dynamic
+  if [ "${VXGW_E2E_IO:-}" = xdp ]; then
+    # the unicast datagrams of both families came through AF_XDP; the IPv6 group's pass to
+    # the kernel's socket (the program redirects only what is addressed to the VTEPs)
+    xdp_share() {
+      local rx xdp
+      rx=$(gw_delta "$LAB_TMP/start.snap" rx_underlay)
+      xdp=$(gw_delta "$LAB_TMP/start.snap" rx_underlay_xdp)
+      echo "since the start: rx_underlay +$rx, of which through AF_XDP +$xdp"
+      [ "$xdp" != x ] && [ "$xdp" -gt 0 ] && [ "$xdp" -lt "$rx" ]
+    }
+    check "show dataplane json: I/O xdp on ul0" \
+      gw_json "show dataplane json" 'd["io"]["mode"] == "xdp" and d["io"]["netdev"] == "ul0"'
+    check "the VTEPs' datagrams came through AF_XDP, the group's through the socket" xdp_share
+  fi
   check "vxgwd is still running" gw_running
 fi
 
