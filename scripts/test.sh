@@ -78,11 +78,13 @@ phase_asan() {
 	# ASan in e2e_cli, e2e_telnet and e2e_soak). e2e_anycast and e2e_dot1q add no code of
 	# their own to what runs sanitized: their forwarding (anycast BDIFs, sub-interfaces)
 	# runs under ASan in fuzz_pipeline and fuzz_fastpath, their drivers and configuration
-	# in e2e_forwarding, e2e_uplink and e2e_cli. The soak's churn runs 60 s here (180 s
+	# in e2e_forwarding, e2e_uplink and e2e_cli. The AF_XDP driver runs sanitized in
+	# e2e_forwarding_xdp; e2e_underlay6_xdp adds no code to it (its IPv6 frames' checks run
+	# under ASan in fuzz_frame). The soak's churn runs 60 s here (180 s
 	# in the main phase): its code paths, not its length, are what ASan checks.
 	local args=("$@") soak=()
 	if [ ${#args[@]} -eq 0 ]; then
-		args=(-LE 'kernel|w0' -E '^(e2e_soak|e2e_hostile|e2e_reload|e2e_anycast|e2e_dot1q)$')
+		args=(-LE 'kernel|w0' -E '^(e2e_soak|e2e_hostile|e2e_reload|e2e_anycast|e2e_dot1q|e2e_underlay6_xdp)$')
 		soak=(-R '^(e2e_soak|e2e_hostile)$')
 	fi
 	local rc=0

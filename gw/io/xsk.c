@@ -25,7 +25,8 @@
 #define XSK_FRAMES     4096 /* per socket: 16 MiB of frame memory */
 #define XSK_FRAME_SIZE XSK_UMEM__DEFAULT_FRAME_SIZE
 #define XSK_RX_FRAMES  (XSK_FRAMES / 2)
-#define XSK_RING       2048 /* each ring: rx, tx, fill, completion */
+#define XSK_RING       2048                /* each ring: rx, tx, fill, completion */
+#define XSK_KICKS_MAX  (XSK_RING / 32 + 1) /* enough to drain the transmit ring */
 
 _Static_assert(XSK_FRAME_SIZE <= GW_PKT_DATA, "a received frame fits a packet buffer");
 
@@ -211,6 +212,31 @@ static void reap(struct gw_xsk *s)
 	xsk_ring_cons__release(&s->comp, n);
 }
 
+/* Descriptors on the transmit ring the kernel has not taken yet. */
+static uint32_t tx_waiting(const struct gw_xsk *s)
+{
+	return *s->tx.producer - __atomic_load_n(s->tx.consumer, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * In copy mode a kick sends at most 32 frames (the kernel's TX_BATCH_SIZE) and answers
+ * EAGAIN while more wait: kick until the ring is empty, or until a kick takes nothing (the
+ * netdev's queue is full: what waits goes with the next vector's kick).
+ */
+static void kick_tx(struct gw_xsk *s)
+{
+	for (unsigned i = 0; i < XSK_KICKS_MAX && tx_waiting(s); i++) {
+		if (!xsk_ring_prod__needs_wakeup(&s->tx))
+			return;
+		uint32_t before = tx_waiting(s);
+		if (sendto(gw_xsk_fd(s), NULL, 0, MSG_DONTWAIT, NULL, 0) < 0 && errno != EAGAIN &&
+		    errno != EBUSY && errno != ENOBUFS)
+			return;
+		if (tx_waiting(s) == before)
+			return;
+	}
+}
+
 unsigned gw_xsk_send(struct gw_xsk *s, struct gw_pkt *const *pkts, unsigned n)
 {
 	uint32_t idx;
@@ -228,8 +254,8 @@ unsigned gw_xsk_send(struct gw_xsk *s, struct gw_pkt *const *pkts, unsigned n)
 		queued++;
 	}
 	xsk_ring_prod__submit(&s->tx, queued);
-	if (queued && xsk_ring_prod__needs_wakeup(&s->tx))
-		(void)sendto(gw_xsk_fd(s), NULL, 0, MSG_DONTWAIT, NULL, 0);
+	if (queued)
+		kick_tx(s);
 	return n - queued;
 }
 
