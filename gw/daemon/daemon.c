@@ -924,6 +924,14 @@ static int underlay_prepare(struct gwd *d, const struct gw_cfg *cand, struct gw_
 	*out = NULL;
 	if (!xdp_for(d, cand) && cand->io == GW_CFG_IO_XDP)
 		return fail(err, "dataplane io xdp: %s", d->xdp_why);
+	if (d->udp && d->udp_io != GW_CFG_IO_SOCKET) {
+		/* a receive queue takes one AF_XDP socket: the running driver's must go before the
+		 * new driver binds its own (its queue's datagrams reach the kernel's sockets) */
+		for (int i = 0; i < d->n_udp_w; i++)
+			ev_io_stop(d->loop, &d->udp_w[i].w);
+		gw_udp_xsk_release(d->udp);
+		udp_watchers_rebuild(d);
+	}
 	if (!cand->vtep && net_ip6_is_zero(&cand->vtep6))
 		return GW_CFG_OK;
 	struct gw_udp *u = underlay_open(d, cand, rx ? 0 : GW_UDP_NO_RX, ioerr);

@@ -74,10 +74,14 @@ void gw_udp_close(struct gw_udp *u);
 /* Takes the unicast socket out of its SO_REUSEPORT group's choice for new datagrams (what
  * it holds can still be read): a worker leaving hands its share to the others first. */
 int gw_udp_quiesce(struct gw_udp *u);
+/* Closes the driver's AF_XDP socket, if it has one: its receive queue is free for another
+ * driver's (the kernel's sockets take its datagrams meanwhile). The caller stops watching
+ * the descriptor first (gw_udp_fds no longer lists it). */
+void gw_udp_xsk_release(struct gw_udp *u);
 /* Groups one driver can join; gw_udp_fds never returns more than GW_UDP_FDS_MAX (a
  * unicast socket per family and the groups). */
 #define GW_UDP_GROUPS_MAX 256
-#define GW_UDP_FDS_MAX    (2 + GW_UDP_GROUPS_MAX)
+#define GW_UDP_FDS_MAX    (3 + GW_UDP_GROUPS_MAX) /* AF_XDP, IPv4, IPv6, groups */
 /* Descriptors to watch for reading: the unicast socket and one per joined group; returns
  * how many were stored (at most max). */
 int gw_udp_fds(const struct gw_udp *u, int *fds, int max);

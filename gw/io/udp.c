@@ -397,6 +397,12 @@ static void close_fd(int fd)
 		close(fd);
 }
 
+void gw_udp_xsk_release(struct gw_udp *u)
+{
+	gw_xsk_close(u->xsk);
+	u->xsk = NULL;
+}
+
 void gw_udp_close(struct gw_udp *u)
 {
 	if (!u)
