@@ -96,6 +96,10 @@ unsigned gw_rxb_recv(struct gw_rxb *b, int fd, uint32_t tag, struct gw_pool *poo
                      gw_rxb_take_fn take, void *drv, struct gw_pkt **pkts, unsigned max);
 
 /* ---- between the XDP program's owner and its sockets (gw/io/xdp.c, gw/io/xsk.c) ---- */
+/* An AF_XDP socket's frame: 4 KiB, less the kernel's headroom in front of what it writes
+ * (a longer frame is not redirected: it would be dropped). */
+#define GW_XSK_FRAME     4096
+#define GW_XSK_FRAME_MAX (GW_XSK_FRAME - 256) /* XDP_PACKET_HEADROOM */
 struct gw_xdp;
 int gw_xdp_ifindex(const struct gw_xdp *x);
 const char *gw_xdp_ifname(const struct gw_xdp *x);

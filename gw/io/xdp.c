@@ -121,7 +121,8 @@ static int write_match(struct gw_xdp *x)
 	struct vxgw_xdp_match m = {.vtep4 = htonl(x->cfg.vtep),
 	                           .port = htons(x->cfg.port),
 	                           .has4 = x->cfg.vtep != 0,
-	                           .has6 = !net_ip6_is_zero(&x->cfg.vtep6)};
+	                           .has6 = !net_ip6_is_zero(&x->cfg.vtep6),
+	                           .frame_max = GW_XSK_FRAME_MAX};
 	memcpy(m.vtep6, &x->cfg.vtep6, sizeof(m.vtep6));
 	struct bpf_map *map = bpf_object__find_map_by_name(x->obj, "vxgw_match");
 	uint32_t zero = 0;

@@ -23,10 +23,11 @@
 #include <xdp/xsk.h>
 
 #define XSK_FRAMES     4096 /* per socket: 16 MiB of frame memory */
-#define XSK_FRAME_SIZE XSK_UMEM__DEFAULT_FRAME_SIZE
-#define XSK_RX_FRAMES  (XSK_FRAMES / 2)
-#define XSK_RING       2048                /* each ring: rx, tx, fill, completion */
-#define XSK_KICKS_MAX  (XSK_RING / 32 + 1) /* enough to drain the transmit ring */
+#define XSK_FRAME_SIZE GW_XSK_FRAME
+_Static_assert(GW_XSK_FRAME == XSK_UMEM__DEFAULT_FRAME_SIZE, "the default frame");
+#define XSK_RX_FRAMES (XSK_FRAMES / 2)
+#define XSK_RING      2048                /* each ring: rx, tx, fill, completion */
+#define XSK_KICKS_MAX (XSK_RING / 32 + 1) /* enough to drain the transmit ring */
 
 _Static_assert(XSK_FRAME_SIZE <= GW_PKT_DATA, "a received frame fits a packet buffer");
 

@@ -78,7 +78,9 @@ int vxgw_xdp(struct xdp_md *ctx)
 	struct ethhdr *eth = data;
 	__u32 zero = 0;
 	const struct vxgw_xdp_match *m = bpf_map_lookup_elem(&vxgw_match, &zero);
-	if (!m || (void *)(eth + 1) > end)
+	/* a frame longer than a socket's frame would be dropped on redirect: the kernel's
+	 * sockets take it (a jumbo underlay) */
+	if (!m || (void *)(eth + 1) > end || end - data > m->frame_max)
 		return XDP_PASS;
 	struct udphdr *udp = NULL;
 	if (eth->h_proto == bpf_htons(ETH_P_IP))

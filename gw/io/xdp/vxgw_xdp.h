@@ -14,6 +14,7 @@ struct vxgw_xdp_match {
 	__u8 vtep6[16];  /* IPv6 VTEP */
 	__u16 port;      /* UDP destination port (network order) */
 	__u8 has4, has6; /* which of the two is set */
+	__u16 frame_max; /* longest frame an AF_XDP socket's frame holds (host order) */
 };
 
 #endif
