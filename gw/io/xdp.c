@@ -42,6 +42,7 @@ struct gw_xdp {
 	char ifname[IF_NAMESIZE];
 	unsigned queues;
 	unsigned attach_flags; /* XDP_FLAGS_DRV_MODE or XDP_FLAGS_SKB_MODE */
+	int link_fd;           /* the attachment: its close (ours, or our exit) detaches */
 	int xsks_fd;           /* the socket map */
 	atomic_uint sockets;   /* in the map (a worker takes its own out) */
 	atomic_uint refs;      /* the owner's (until gw_xdp_detach) and one per socket */
@@ -130,7 +131,9 @@ static int write_match(struct gw_xdp *x)
 	           : -ENOENT;
 }
 
-/* Attaches the loaded program: native mode first, generic if the driver refuses. */
+/* Attaches the loaded program: native mode first, generic if the driver refuses. A link,
+ * not a netlink attachment: a vxgwd that dies (SIGKILL, a crash) leaves no program behind
+ * that would refuse the next one's (and it never takes another's program off). */
 static int xdp_attach_prog(struct gw_xdp *x)
 {
 	struct bpf_program *prog = bpf_object__find_program_by_name(x->obj, "vxgw_xdp");
@@ -139,11 +142,14 @@ static int xdp_attach_prog(struct gw_xdp *x)
 	int fd = bpf_program__fd(prog), e = 0;
 	const unsigned modes[] = {XDP_FLAGS_DRV_MODE, XDP_FLAGS_SKB_MODE};
 	for (unsigned i = 0; i < 2; i++) {
-		e = bpf_xdp_attach(x->ifindex, fd, modes[i] | XDP_FLAGS_UPDATE_IF_NOEXIST, NULL);
-		if (e == 0) {
+		LIBBPF_OPTS(bpf_link_create_opts, o, .flags = modes[i]);
+		int link = bpf_link_create(fd, x->ifindex, BPF_XDP, &o);
+		if (link >= 0) {
+			x->link_fd = link;
 			x->attach_flags = modes[i];
 			return 0;
 		}
+		e = -errno;
 		if (e == -EBUSY || e == -EEXIST) /* another program is there: leave it alone */
 			return e;
 	}
@@ -157,6 +163,7 @@ struct gw_xdp *gw_xdp_attach(const struct gw_xdp_cfg *cfg, char err[GW_IO_ERRLEN
 		return xdp_fail(x, err, "out of memory", 0);
 	x->cfg = *cfg;
 	x->xsks_fd = -1;
+	x->link_fd = -1;
 	atomic_init(&x->refs, 1);
 	if (xdp_netdev(x, err) < 0) {
 		gw_xdp_detach(x);
@@ -189,9 +196,9 @@ void gw_xdp_detach(struct gw_xdp *x)
 {
 	if (!x)
 		return;
-	if (x->attach_flags)
-		bpf_xdp_detach(x->ifindex, x->attach_flags, NULL);
-	x->attach_flags = 0;
+	if (x->link_fd >= 0)
+		close(x->link_fd);
+	x->link_fd = -1;
 	gw_xdp_unref(x);
 }
 
