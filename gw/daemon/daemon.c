@@ -82,6 +82,7 @@ struct gwd {
 	struct gw_io_rx_stats udp_rx_seen;
 	bool udp_rx;                /* d->udp has the unicast socket (no workers) */
 	enum gw_cfg_io udp_io;      /* the dataplane io d->udp was opened for */
+	unsigned udp_workers;       /* and the workers (auto weighs queues against them) */
 	struct gw_xdp *xdp;         /* dataplane io xdp|auto: the program attached, or NULL */
 	char xdp_why[GW_IO_ERRLEN]; /* no program though one was asked for: why */
 	struct gw_workers *workers; /* NULL: the main thread forwards everything */
@@ -649,6 +650,36 @@ static uint32_t main_name6(void *ctx, const struct in6_addr *a)
 	return t ? vx_vteps_find(t, a) : 0;
 }
 
+static unsigned workers_wanted(const struct gw_cfg *c);
+
+/* Does program x (or none) serve configuration c's dataplane io and underlay as it is? */
+static bool xdp_serves(const struct gw_xdp *x, const struct gw_cfg *c)
+{
+	if (c->io == GW_CFG_IO_SOCKET || (!c->vtep && net_ip6_is_zero(&c->vtep6)))
+		return !x;
+	const struct gw_xdp_cfg *now = x ? gw_xdp_cfg(x) : NULL;
+	return now && now->vtep == c->vtep && now->port == c->udp_port &&
+	       net_ip6_eq(&now->vtep6, &c->vtep6);
+}
+
+/* The program for configuration c (NULL for socket mode, or with why when it cannot be had). */
+static struct gw_xdp *xdp_attach(const struct gw_cfg *c, char why[GW_IO_ERRLEN])
+{
+	why[0] = 0;
+	if (c->io == GW_CFG_IO_SOCKET || (!c->vtep && net_ip6_is_zero(&c->vtep6)))
+		return NULL;
+	const struct gw_xdp_cfg xc = {.vtep = c->vtep, .vtep6 = c->vtep6, .port = c->udp_port};
+	struct gw_xdp *x = gw_xdp_attach(&xc, why);
+	if (x) {
+		struct gw_xdp_info i;
+		gw_xdp_info(x, &i);
+		gw_log(LOG_INFO, "dataplane io: XDP program on %s (%s mode), %u receive queue%s",
+		       i.ifname, i.native ? "native" : "generic", i.queues,
+		       i.queues == 1 ? "" : "s");
+	}
+	return x;
+}
+
 /*
  * The XDP program configuration c's dataplane io asks for: the one attached when it
  * matches c's underlay, else a new one (the old one taken off its netdev first: one
@@ -657,30 +688,32 @@ static uint32_t main_name6(void *ctx, const struct in6_addr *a)
  */
 static struct gw_xdp *xdp_for(struct gwd *d, const struct gw_cfg *c)
 {
-	const struct gw_xdp_cfg xc = {.vtep = c->vtep, .vtep6 = c->vtep6, .port = c->udp_port};
-	if (d->xdp && c->io != GW_CFG_IO_SOCKET) {
-		const struct gw_xdp_cfg *now = gw_xdp_cfg(d->xdp);
-		if (now->vtep == xc.vtep && now->port == xc.port &&
-		    net_ip6_eq(&now->vtep6, &xc.vtep6))
-			return d->xdp;
+	if (!xdp_serves(d->xdp, c)) {
+		gw_xdp_detach(d->xdp);
+		d->xdp = xdp_attach(c, d->xdp_why);
 	}
-	gw_xdp_detach(d->xdp);
-	d->xdp = NULL;
-	d->xdp_why[0] = 0;
-	if (c->io == GW_CFG_IO_SOCKET || (!c->vtep && net_ip6_is_zero(&c->vtep6)))
-		return NULL;
-	d->xdp = gw_xdp_attach(&xc, d->xdp_why);
-	if (d->xdp) {
-		struct gw_xdp_info i;
-		gw_xdp_info(d->xdp, &i);
-		gw_log(LOG_INFO, "dataplane io: XDP program on %s (%s mode), %u receive queue%s",
-		       i.ifname, i.native ? "native" : "generic", i.queues,
-		       i.queues == 1 ? "" : "s");
-	} else if (c->io == GW_CFG_IO_AUTO) {
+	unsigned workers = workers_wanted(c);
+	if (d->xdp && c->io == GW_CFG_IO_AUTO && gw_xdp_queues(d->xdp) < workers) {
+		/* a queue feeds one socket: the workers without one would get only what passes
+		 * to the kernel, while SO_REUSEPORT spreads the sockets' datagrams over all */
+		snprintf(d->xdp_why, sizeof(d->xdp_why), "%u receive queue%s for %u workers",
+		         gw_xdp_queues(d->xdp), gw_xdp_queues(d->xdp) == 1 ? "" : "s", workers);
+		gw_xdp_detach(d->xdp);
+		d->xdp = NULL;
+	}
+	if (!d->xdp && c->io == GW_CFG_IO_AUTO && d->xdp_why[0])
 		gw_log(LOG_WARNING, "dataplane io auto: XDP not used: %s; the sockets receive",
 		       d->xdp_why);
-	}
 	return d->xdp;
+}
+
+/* dataplane io auto could not have a socket (why): the program goes, the sockets receive. */
+static void xdp_give_up(struct gwd *d, const char *why)
+{
+	gw_log(LOG_WARNING, "dataplane io auto: %s; the sockets receive", why);
+	snprintf(d->xdp_why, sizeof(d->xdp_why), "%s", why);
+	gw_xdp_detach(d->xdp);
+	d->xdp = NULL;
 }
 
 void gwd_io_info(const struct gwd *d, struct gw_xdp_info *out)
@@ -714,8 +747,8 @@ static struct gw_udp *underlay_open(struct gwd *d, const struct gw_cfg *c, unsig
 	struct gw_udp *u = gw_udp_open_cfg(&uc, ioerr);
 	if (u || !uc.xdp || c->io == GW_CFG_IO_XDP)
 		return u;
-	/* auto: the sockets alone */
-	gw_log(LOG_WARNING, "dataplane io auto: %s; the sockets receive", ioerr);
+	/* auto: the sockets alone, and the program off the netdev */
+	xdp_give_up(d, ioerr);
 	uc.xdp = NULL;
 	return gw_udp_open_cfg(&uc, ioerr);
 }
@@ -728,7 +761,8 @@ static bool underlay_same(const struct gwd *d, const struct gw_cfg *c)
 	const struct gw_udp_cfg *uc = gw_udp_cfg(d->udp);
 	return uc->vtep == c->vtep && uc->port == c->udp_port &&
 	       net_ip6_eq(&uc->vtep6, &c->vtep6) && uc->udp6_zero_csum_rx == c->udp6_zero_csum_rx &&
-	       d->udp_io == c->io;
+	       d->udp_io == c->io &&
+	       (c->io != GW_CFG_IO_AUTO || d->udp_workers == workers_wanted(c));
 }
 
 /* u (or none) takes the old driver's place; its totals start from what it has now. */
@@ -872,7 +906,7 @@ static void workers_settle(struct gwd *d)
 	d->workers = gw_workers_start(d->gw, n, d->udp_vtep, d->udp_port, d->xdp, ups, n_ups,
 	                              workers_notify, d, ioerr);
 	if (!d->workers && d->xdp && d->running->io == GW_CFG_IO_AUTO) {
-		gw_log(LOG_WARNING, "dataplane io auto: %s; the workers' sockets receive", ioerr);
+		xdp_give_up(d, ioerr);
 		d->workers = gw_workers_start(d->gw, n, d->udp_vtep, d->udp_port, NULL, ups, n_ups,
 		                              workers_notify, d, ioerr);
 	}
@@ -953,6 +987,7 @@ static void underlay_settle(struct gwd *d, struct gw_udp *u, const struct gw_cfg
 		d->udp_port = cand->udp_port;
 		d->udp_rx = workers_wanted(cand) == 0;
 		d->udp_io = cand->io;
+		d->udp_workers = workers_wanted(cand);
 	} else if (u) {
 		for (int k = 0; k < d->n_groups; k++)
 			if (!group_wanted(d->gw, cand, d->groups[k]))
@@ -1020,6 +1055,14 @@ static void netdevs_readable(EV_P_ ev_io *w, int revents)
 	}
 }
 
+/* A commit failed: the XDP program the running configuration had (the candidate's may
+ * have taken its place), then its workers. */
+static void workers_resettle(struct gwd *d)
+{
+	(void)xdp_for(d, d->running);
+	workers_settle(d);
+}
+
 /* The commit failed after host_prepare: what it took for cand goes back. */
 static void host_abort(struct commit *c, const struct gw_cfg *cand)
 {
@@ -1028,7 +1071,7 @@ static void host_abort(struct commit *c, const struct gw_cfg *cand)
 	while (d->n_uplinks > c->first_new)
 		uplink_close(d, d->n_uplinks - 1);
 	underlay_abort(d, c->udp, cand);
-	workers_settle(d);
+	workers_resettle(d);
 }
 
 /*
@@ -1043,12 +1086,12 @@ static int host_prepare(void *ctx, const struct gw_cfg *cand, char *err)
 	if (workers_restart_needed(d, cand))
 		workers_stop(d);
 	if (underlay_prepare(d, cand, &c->udp, err) != GW_CFG_OK) {
-		workers_settle(d);
+		workers_resettle(d);
 		return GW_CFG_ERR;
 	}
 	if (uplinks_open(d, cand, err) != GW_CFG_OK) {
 		underlay_abort(d, c->udp, cand);
-		workers_settle(d);
+		workers_resettle(d);
 		return GW_CFG_ERR;
 	}
 	if (hooks_prepare(d, cand, err) != GW_CFG_OK) {
