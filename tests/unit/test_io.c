@@ -1,6 +1,7 @@
 /*
  * test_io.c - the packet I/O drivers against the real kernel: the UDP underlay (recvmmsg
- * in, raw IPv4 sendmmsg out, multicast groups) and AF_PACKET Ethernet uplinks.
+ * in, raw IPv4 sendmmsg out, multicast groups, AF_XDP with our XDP program on va) and
+ * AF_PACKET Ethernet uplinks.
  *
  * Needs root. At suite init the program moves itself into a private network namespace
  * (unshare(CLONE_NEWNET)) and builds its lab there, so no address of the host is touched
@@ -15,6 +16,7 @@
 
 #include "common/net.h"
 #include "gw/io/io.h"
+#include "gw/io/xdp.h"
 #include "gw/pkt.h"
 #include "vxlan/vtep.h"
 #include "vxlan/vxlan.h"
@@ -22,6 +24,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if_packet.h>
+#include <linux/if_xdp.h>
 #include <linux/virtio_net.h>
 #include <net/ethernet.h>
 #include <net/if.h>
@@ -201,6 +204,14 @@ static void free_all(struct gw_pool *pool, struct gw_pkt **pkts, unsigned n)
 		gw_pkt_free(pool, pkts[i]);
 }
 
+/* Destroys the pool; returns the buffers it had (all of them when none leaked). */
+static uint32_t pool_done(struct gw_pool *pool)
+{
+	uint32_t avail = gw_pool_avail(pool);
+	gw_pool_destroy(pool);
+	return avail;
+}
+
 /* An outer IPv4/UDP/VXLAN packet with inner_len bytes of `fill`, as the pipeline makes. */
 static struct gw_pkt *vx_pkt(struct gw_pool *pool, uint32_t src, uint32_t dst, uint16_t dport,
                              uint16_t sport, uint16_t inner_len, uint8_t fill)
@@ -279,15 +290,30 @@ static void test_udp_recv_one(void)
 	gw_pool_destroy(pool);
 }
 
-static void send_seq(int s, uint16_t port, uint32_t count)
+/* count datagrams of len bytes (at most 4096) to `to`, numbered from first: the number
+ * (32 bits) at their start, zeros after it. */
+static void send_seq_to(int s, struct sockaddr_in to, uint32_t first, uint32_t count, uint32_t len)
 {
-	struct sockaddr_in to = sin_of(LO_IP, port);
-	for (uint32_t i = 0; i < count; i++) {
-		uint8_t b[64] = {0};
+	static uint8_t b[4096];
+	memset(b, 0, len);
+	for (uint32_t i = first; i < first + count; i++) {
 		memcpy(b, &i, sizeof(i));
-		if (sendto(s, b, sizeof(b), 0, (struct sockaddr *)&to, sizeof(to)) != sizeof(b))
+		if (sendto(s, b, len, 0, (struct sockaddr *)&to, sizeof(to)) != (ssize_t)len)
 			CU_FAIL("sendto");
 	}
+}
+
+static void send_seq(int s, uint16_t port, uint32_t count)
+{
+	send_seq_to(s, sin_of(LO_IP, port), 0, count, 64);
+}
+
+/* The number send_seq_to put at the start of a datagram's payload. */
+static uint32_t seq_of(const struct gw_pkt *p)
+{
+	uint32_t seq;
+	memcpy(&seq, p->data, sizeof(seq));
+	return seq;
 }
 
 static void test_udp_recv_batch(void)
@@ -309,12 +335,9 @@ static void test_udp_recv_batch(void)
 		unsigned n = gw_udp_recv(u, fd, pool, pkts, PER_CALL);
 		CU_ASSERT(n <= PER_CALL);
 		calls++;
-		for (unsigned i = 0; i < n; i++) {
-			uint32_t seq;
-			memcpy(&seq, pkts[i]->data, sizeof(seq));
-			CU_ASSERT_EQUAL(seq, next); /* loopback keeps order: none lost */
-			next++;
-		}
+		/* loopback keeps order: none lost */
+		for (unsigned i = 0; i < n; i++, next++)
+			CU_ASSERT_EQUAL(seq_of(pkts[i]), next);
 		free_all(pool, pkts, n);
 	}
 	CU_ASSERT_EQUAL(next, COUNT);
@@ -451,9 +474,7 @@ static uint32_t gro_lab_close(struct gro_lab *g)
 {
 	close(g->s);
 	gw_udp_close(g->u);
-	uint32_t avail = gw_pool_avail(g->pool);
-	gw_pool_destroy(g->pool);
-	return avail;
+	return pool_done(g->pool);
 }
 
 /* A coalesced datagram larger than a packet buffer comes out as its segments, in order,
@@ -1940,6 +1961,293 @@ static void test_udp6_groups(void)
 	gw_pool_destroy(pool);
 }
 
+/* ---------------------------------------------------------------- AF_XDP (gw/io/xdp.h) */
+
+static struct gw_xdp *xdp_attach(uint16_t port)
+{
+	struct gw_xdp_cfg c = {.vtep = VA_IP, .port = port};
+	char err[GW_IO_ERRLEN] = "";
+	struct gw_xdp *x = gw_xdp_attach(&c, err);
+	if (!x)
+		fprintf(stderr, "gw_xdp_attach: %s\n", err);
+	return x;
+}
+
+/* A driver for VA_IP:port with the AF_XDP socket of queue 0 of program x. */
+static struct gw_udp *xdp_udp(struct gw_xdp *x, uint16_t port, char err[GW_IO_ERRLEN])
+{
+	struct gw_udp_cfg c = {.vtep = VA_IP, .port = port, .xdp = x, .xdp_queue = 0};
+	return gw_udp_open_cfg(&c, err);
+}
+
+/* An AF_XDP test's pieces: the program on va for VA_IP:port, a driver with the socket of
+ * queue 0 (xfd, gw_udp_fds' first; ufd: the kernel's unicast socket), a pool. */
+struct xdp_lab {
+	struct gw_xdp *x;
+	struct gw_udp *u;
+	struct gw_pool *pool;
+	int xfd, ufd;
+	uint16_t port;
+};
+
+/* The one lab: a test that a fatal assertion ends leaves it open, and the next one's open
+ * closes it, so that the program it left on va does not fail every test after it. */
+static struct xdp_lab xdp_lab;
+
+/* The driver closed, then the program detached; returns what the pool had then. */
+static uint32_t xdp_lab_close(struct xdp_lab *l)
+{
+	gw_udp_close(l->u);
+	gw_xdp_detach(l->x);
+	uint32_t avail = pool_done(l->pool);
+	*l = (struct xdp_lab){0};
+	return avail;
+}
+
+static struct xdp_lab *xdp_lab_open(uint16_t port_offset)
+{
+	struct xdp_lab *l = &xdp_lab;
+	char err[GW_IO_ERRLEN] = "";
+	if (l->pool)
+		(void)xdp_lab_close(l);
+	*l = (struct xdp_lab){.port = (uint16_t)(port_base + port_offset)};
+	l->pool = gw_pool_create(POOL_SIZE);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(l->pool);
+	l->x = xdp_attach(l->port);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(l->x);
+	l->u = xdp_udp(l->x, l->port, err);
+	if (!l->u)
+		fprintf(stderr, "gw_udp_open_cfg: %s\n", err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(l->u);
+	int fds[3];
+	CU_ASSERT_EQUAL_FATAL(gw_udp_fds(l->u, fds, 3), 2);
+	l->xfd = fds[0];
+	l->ufd = fds[1];
+	return l;
+}
+
+/* What the AF_XDP socket delivers until it is quiet for 200 ms (at most max). */
+static unsigned xsk_collect(struct xdp_lab *l, struct gw_pkt **pkts, unsigned max)
+{
+	unsigned n = 0;
+	while (n < max && readable(l->xfd, n ? 200 : WAIT_MS))
+		n += gw_udp_recv(l->u, l->xfd, l->pool, pkts + n, max - n);
+	return n;
+}
+
+/* A UDP socket of the peer bound to VB_IP:sport, sending with outer TOS TC_TEST. */
+static int peer_sender(uint16_t sport)
+{
+	int s = peer_udp_sock(VB_IP, sport), tos = TC_TEST;
+	CU_ASSERT_FATAL(s >= 0);
+	CU_ASSERT_EQUAL(setsockopt(s, IPPROTO_IP, IP_TOS, &tos, sizeof(tos)), 0);
+	return s;
+}
+
+/*
+ * The program on va, native; the peer's datagrams to VA_IP:port, with a UDP checksum (left
+ * partial by the peer's stack) and without one, all come through the AF_XDP socket, in
+ * order, as the kernel's socket would have given them; the kernel's socket gets none.
+ */
+static void test_xdp_recv(void)
+{
+	NEED_LAB();
+	enum { N = 50, LEN = 150, ZERO_FROM = 25 };
+	struct xdp_lab *l = xdp_lab_open(40);
+	struct gw_xdp_info info;
+	gw_xdp_info(l->x, &info);
+	CU_ASSERT(info.on && info.native);
+	CU_ASSERT_STRING_EQUAL(info.ifname, "va");
+	CU_ASSERT(info.queues >= 1);
+	CU_ASSERT_EQUAL(info.sockets, 1);
+	uint16_t sport = (uint16_t)(l->port + 1);
+	int s = peer_sender(sport), one = 1;
+	send_seq_to(s, sin_of(VA_IP, l->port), 0, ZERO_FROM, LEN);
+	CU_ASSERT_EQUAL(setsockopt(s, SOL_SOCKET, SO_NO_CHECK, &one, sizeof(one)), 0);
+	send_seq_to(s, sin_of(VA_IP, l->port), ZERO_FROM, N - ZERO_FROM, LEN);
+	struct gw_pkt *pkts[GW_VEC_MAX];
+	unsigned n = xsk_collect(l, pkts, GW_VEC_MAX);
+	CU_ASSERT_EQUAL(n, N);
+	for (unsigned i = 0; i < n; i++) {
+		const struct gw_pkt *p = pkts[i];
+		CU_ASSERT_EQUAL(seq_of(p), i);
+		CU_ASSERT_EQUAL(p->len, LEN);
+		CU_ASSERT(p->outer_src == VB_IP && p->outer_dst == VA_IP);
+		CU_ASSERT(p->outer_sport == sport && p->outer_tos == TC_TEST);
+	}
+	free_all(l->pool, pkts, n);
+	CU_ASSERT_EQUAL(udp_rx(l->u).xdp, N);
+	CU_ASSERT_EQUAL(udp_rx(l->u).csum, ZERO_FROM); /* the partial ones, completed */
+	CU_ASSERT_EQUAL(udp_rx(l->u).outer_bad, 0);
+	CU_ASSERT(!readable(l->ufd, 0));
+	close(s);
+	CU_ASSERT_EQUAL(xdp_lab_close(l), POOL_SIZE);
+}
+
+/*
+ * What is not the gateway's unfragmented datagram passes to the kernel: one to another
+ * port (a socket there has it), a fragmented one to the VTEP port (reassembled, on the
+ * driver's own socket), ARP and ping to VA_IP.
+ */
+static void test_xdp_pass(void)
+{
+	NEED_LAB();
+	enum { BIG = 3000 }; /* two fragments on the 1500-byte veth */
+	struct xdp_lab *l = xdp_lab_open(42);
+	uint16_t other = (uint16_t)(l->port + 1);
+	int r = udp_sock(VA_IP, other), s = peer_sender(0), dont = IP_PMTUDISC_DONT;
+	CU_ASSERT_FATAL(r >= 0);
+	CU_ASSERT_EQUAL(setsockopt(s, IPPROTO_IP, IP_MTU_DISCOVER, &dont, sizeof(dont)), 0);
+	send_seq_to(s, sin_of(VA_IP, other), 7, 1, 100);
+	CU_ASSERT(readable(r, WAIT_MS));
+	send_seq_to(s, sin_of(VA_IP, l->port), 8, 1, BIG);
+	struct gw_pkt *p = recv_one(l->u, l->ufd, l->pool);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	CU_ASSERT(seq_of(p) == 8 && p->len == BIG && p->outer_src == VB_IP);
+	gw_pkt_free(l->pool, p);
+	CU_ASSERT(!readable(l->xfd, 0));
+	CU_ASSERT_EQUAL(udp_rx(l->u).xdp, 0);
+	CU_ASSERT_FATAL(enter(ns_peer));
+	bool ping = sh("ip neigh flush dev vb && ping -c 1 -W 2 10.9.9.1 >/dev/null");
+	CU_ASSERT_FATAL(enter(ns_main));
+	CU_ASSERT(ping);
+	close(r);
+	close(s);
+	CU_ASSERT_EQUAL(xdp_lab_close(l), POOL_SIZE);
+}
+
+/* The outer UDP checksum of outer IPv4 packet p computed (never 0), plus `wrong`. */
+static void set_udp_csum(struct gw_pkt *p, uint16_t wrong)
+{
+	uint8_t *udp = p->data + NET_IP_HLEN;
+	udp[6] = udp[7] = 0;
+	uint16_t c = (uint16_t)~ref_l4_sum(p->data);
+	c = (uint16_t)((c ? c : 0xffff) + wrong);
+	udp[6] = (uint8_t)(c >> 8);
+	udp[7] = (uint8_t)c;
+}
+
+/* Sends outer IPv4 packet p as it is from the peer (a raw socket: the checksums ours). */
+static bool peer_send_raw(const struct gw_pkt *p)
+{
+	if (!enter(ns_peer))
+		return false;
+	int s = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
+	struct sockaddr_in to = sin_of(VA_IP, 0);
+	bool ok = s >= 0 && sendto(s, p->data, p->len, 0, (struct sockaddr *)&to, sizeof(to)) ==
+	                        (ssize_t)p->len;
+	if (s >= 0)
+		close(s);
+	return enter(ns_main) && ok;
+}
+
+/* A datagram with its UDP checksum complete comes through intact; the same one with a
+ * wrong checksum is dropped and counted (outer_bad), delivered nowhere. */
+static void test_xdp_bad_csum(void)
+{
+	NEED_LAB();
+	enum { INNER = 64 };
+	struct xdp_lab *l = xdp_lab_open(44);
+	struct gw_pkt *p = vx_pkt(l->pool, VB_IP, VA_IP, l->port, 54000, INNER, 0x42);
+	set_udp_csum(p, 0);
+	CU_ASSERT(peer_send_raw(p));
+	set_udp_csum(p, 1);
+	CU_ASSERT(peer_send_raw(p));
+	gw_pkt_free(l->pool, p);
+	struct gw_pkt *pkts[GW_VEC_MAX];
+	unsigned n = xsk_collect(l, pkts, GW_VEC_MAX);
+	CU_ASSERT_EQUAL_FATAL(n, 1);
+	check_vx_payload(pkts[0]->data, pkts[0]->len, INNER, 0x42);
+	CU_ASSERT_EQUAL(pkts[0]->outer_sport, 54000);
+	free_all(l->pool, pkts, n);
+	CU_ASSERT_EQUAL(udp_rx(l->u).xdp, 1);
+	CU_ASSERT_EQUAL(udp_rx(l->u).outer_bad, 1);
+	CU_ASSERT(!readable(l->ufd, 0));
+	CU_ASSERT_EQUAL(xdp_lab_close(l), POOL_SIZE);
+}
+
+/* How often the kernel found the AF_XDP socket's transmit ring empty: it reads the ring
+ * dry on each kick, so this grows when the socket transmitted (the AF_PACKET path, which
+ * tx_l2 counts too, leaves it alone). */
+static uint64_t xsk_tx_empty(int xfd)
+{
+	struct xdp_statistics st = {0};
+	socklen_t len = sizeof(st);
+	CU_ASSERT_EQUAL(getsockopt(xfd, SOL_XDP, XDP_STATISTICS, &st, &len), 0);
+	return st.tx_ring_empty_descs;
+}
+
+/* Outer packets to the peer, its MAC known, leave through the AF_XDP socket (the direct
+ * path's count): at the peer's socket intact and in order. */
+static void test_xdp_send(void)
+{
+	NEED_LAB();
+	enum { N = 5, INNER = 90 };
+	uint8_t mac[6];
+	char macs[NET_MAC_STRLEN];
+	CU_ASSERT_FATAL(peer_mac(mac));
+	CU_ASSERT_FATAL(
+	    sh("ip neigh replace 10.9.9.2 lladdr %s dev va nud permanent", net_mac_fmt(mac, macs)));
+	struct xdp_lab *l = xdp_lab_open(46);
+	uint16_t dport = (uint16_t)(l->port + 1);
+	int r = peer_udp_sock(VB_IP, dport);
+	CU_ASSERT_FATAL(r >= 0);
+	struct gw_pkt *pkts[N];
+	for (unsigned i = 0; i < N; i++)
+		pkts[i] = vx_pkt(l->pool, VA_IP, VB_IP, dport, (uint16_t)(53000 + i), INNER, 0x22);
+	uint64_t kicks = xsk_tx_empty(l->xfd);
+	CU_ASSERT_EQUAL(gw_udp_send(l->u, l->pool, pkts, N), 0);
+	CU_ASSERT(xsk_tx_empty(l->xfd) > kicks);
+	uint16_t sports[N];
+	CU_ASSERT_EQUAL_FATAL(recv_vx(r, sports, INNER, 0x22, N), N);
+	for (unsigned i = 0; i < N; i++)
+		CU_ASSERT_EQUAL(sports[i], 53000 + i);
+	uint64_t l2, raw;
+	gw_udp_tx_paths(l->u, &l2, &raw);
+	CU_ASSERT(l2 == N && raw == 0);
+	close(r);
+	CU_ASSERT_EQUAL(xdp_lab_close(l), POOL_SIZE);
+	(void)sh("ip neigh del 10.9.9.2 dev va");
+}
+
+/*
+ * A second driver on the busy queue is refused (after the driver's retries for a queue
+ * being released: about 2 s) and the first keeps receiving; a queue the netdev does not
+ * have is refused; once closed and detached, the program attaches again at once (no
+ * program left on va) and its socket binds.
+ */
+static void test_xdp_lifecycle(void)
+{
+	NEED_LAB();
+	struct xdp_lab *l = xdp_lab_open(48);
+	char err[GW_IO_ERRLEN] = "";
+	struct gw_udp *u2 = xdp_udp(l->x, l->port, err);
+	CU_ASSERT_PTR_NULL(u2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, strerror(EBUSY)));
+	gw_udp_close(u2);
+	int s = peer_sender(0);
+	send_seq_to(s, sin_of(VA_IP, l->port), 1, 1, 100);
+	struct gw_pkt *pkts[GW_VEC_MAX];
+	unsigned n = xsk_collect(l, pkts, GW_VEC_MAX);
+	CU_ASSERT(n == 1 && seq_of(pkts[0]) == 1);
+	free_all(l->pool, pkts, n);
+	close(s);
+
+	err[0] = '\0';
+	struct gw_xsk *k = gw_xsk_open(l->x, gw_xdp_queues(l->x), err);
+	CU_ASSERT_PTR_NULL(k);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "queue"));
+	gw_xsk_close(k);
+	CU_ASSERT_EQUAL(xdp_lab_close(l), POOL_SIZE);
+	CU_ASSERT(sh("! ip link show va | grep -q xdp"));
+
+	l = xdp_lab_open(48);
+	struct gw_xdp_info info;
+	gw_xdp_info(l->x, &info);
+	CU_ASSERT_EQUAL(info.sockets, 1);
+	CU_ASSERT_EQUAL(xdp_lab_close(l), POOL_SIZE);
+}
+
 static CU_TestInfo tests[] = {
     {"udp open: address not on the host", test_udp_open_bad_addr},
     {"udp recv: one datagram, outer fields", test_udp_recv_one},
@@ -1971,6 +2279,11 @@ static CU_TestInfo tests[] = {
     {"eth recv: TSO super-frame cut at its size (tagged too), partial checksum", test_eth_offloads},
     {"udp recv: the same with inner IPv6", test_udp_offloads6},
     {"eth recv: the same with IPv6 (TSO6)", test_eth_offloads6},
+    {"xdp recv: the peer's datagrams through AF_XDP, none to the socket", test_xdp_recv},
+    {"xdp pass: another port, fragments, ARP and ping to the kernel", test_xdp_pass},
+    {"xdp recv: bad UDP checksum dropped and counted", test_xdp_bad_csum},
+    {"xdp send: to a known next hop through AF_XDP, intact", test_xdp_send},
+    {"xdp lifecycle: busy queue, no such queue, attach again", test_xdp_lifecycle},
     CU_TEST_INFO_NULL,
 };
 
