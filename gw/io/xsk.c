@@ -94,16 +94,22 @@ static int create_socket(struct gw_xsk *s, uint16_t mode)
 	return e;
 }
 
-/* Binds zero-copy where the driver can, else copy mode. */
+/* Binds zero-copy where the driver can, else copy mode; a queue that stays busy is busy
+ * for both (one wait, not two). */
 static int bind_socket(struct gw_xsk *s, bool *zerocopy)
 {
 	int e = create_socket(s, XDP_ZEROCOPY);
 	*zerocopy = e == 0;
-	return e == 0 ? 0 : create_socket(s, XDP_COPY);
+	return e == 0 || e == -EBUSY ? e : create_socket(s, XDP_COPY);
 }
 
 struct gw_xsk *gw_xsk_open(struct gw_xdp *x, unsigned queue, char err[GW_IO_ERRLEN])
 {
+	if (queue >= GW_XDP_QUEUES_MAX) { /* the program's socket map has no slot for it */
+		snprintf(err, GW_IO_ERRLEN, "AF_XDP socket: queue %u beyond the %u served", queue,
+		         GW_XDP_QUEUES_MAX);
+		return NULL;
+	}
 	struct gw_xsk *s = calloc(1, sizeof(*s));
 	if (!s) {
 		snprintf(err, GW_IO_ERRLEN, "AF_XDP socket: out of memory");
