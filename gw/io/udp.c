@@ -676,10 +676,21 @@ static unsigned udp_take(void *drv, struct gw_rxb *b, unsigned i, struct gw_pkt 
 
 /* ---------------------------------------------------------------- receive: AF_XDP */
 
+/* A source the kernel's IP receive would have dropped (a martian): no VTEP sends from it,
+ * and a flood group's bridge domain must not learn it. */
+static bool xsk_martian(const struct gw_frame_udp *f)
+{
+	if (f->family == 6)
+		return net_ip6_is_zero(&f->src6) || net_ip6_is_mcast(&f->src6) ||
+		       net_ip6_is_loopback(&f->src6);
+	return f->src4 == 0 || net_ip_is_mcast(f->src4) || f->src4 == 0xffffffffu ||
+	       (f->src4 >> 24) == 127;
+}
+
 /* Is f the gateway's datagram (the XDP program matched it; checked again here)? */
 static bool xsk_ours(const struct gw_udp *u, const struct gw_frame_udp *f)
 {
-	if (f->dport != u->cfg.port)
+	if (f->dport != u->cfg.port || xsk_martian(f))
 		return false;
 	return f->family == 4 ? u->cfg.vtep && f->dst4 == u->cfg.vtep
 	                      : net_ip6_eq(&f->dst6, &u->cfg.vtep6);

@@ -2142,7 +2142,9 @@ static bool peer_send_raw(const struct gw_pkt *p)
 }
 
 /* A datagram with its UDP checksum complete comes through intact; the same one with a
- * wrong checksum is dropped and counted (outer_bad), delivered nowhere. */
+ * wrong checksum, and one from a multicast source (a martian the kernel's IP receive would
+ * drop, which a flood group's bridge domain must not learn), are dropped and counted
+ * (outer_bad), delivered nowhere. */
 static void test_xdp_bad_csum(void)
 {
 	NEED_LAB();
@@ -2154,6 +2156,10 @@ static void test_xdp_bad_csum(void)
 	set_udp_csum(p, 1);
 	CU_ASSERT(peer_send_raw(p));
 	gw_pkt_free(l->pool, p);
+	p = vx_pkt(l->pool, IP4(224, 0, 0, 9), VA_IP, l->port, 54000, INNER, 0x42);
+	set_udp_csum(p, 0);
+	CU_ASSERT(peer_send_raw(p));
+	gw_pkt_free(l->pool, p);
 	struct gw_pkt *pkts[GW_VEC_MAX];
 	unsigned n = xsk_collect(l, pkts, GW_VEC_MAX);
 	CU_ASSERT_EQUAL_FATAL(n, 1);
@@ -2161,7 +2167,7 @@ static void test_xdp_bad_csum(void)
 	CU_ASSERT_EQUAL(pkts[0]->outer_sport, 54000);
 	free_all(l->pool, pkts, n);
 	CU_ASSERT_EQUAL(udp_rx(l->u).xdp, 1);
-	CU_ASSERT_EQUAL(udp_rx(l->u).outer_bad, 1);
+	CU_ASSERT_EQUAL(udp_rx(l->u).outer_bad, 2);
 	CU_ASSERT(!readable(l->ufd, 0));
 	CU_ASSERT_EQUAL(xdp_lab_close(l), POOL_SIZE);
 }
@@ -2281,7 +2287,7 @@ static CU_TestInfo tests[] = {
     {"eth recv: the same with IPv6 (TSO6)", test_eth_offloads6},
     {"xdp recv: the peer's datagrams through AF_XDP, none to the socket", test_xdp_recv},
     {"xdp pass: another port, fragments, ARP and ping to the kernel", test_xdp_pass},
-    {"xdp recv: bad UDP checksum dropped and counted", test_xdp_bad_csum},
+    {"xdp recv: bad UDP checksum, martian source dropped and counted", test_xdp_bad_csum},
     {"xdp send: to a known next hop through AF_XDP, intact", test_xdp_send},
     {"xdp lifecycle: busy queue, no such queue, attach again", test_xdp_lifecycle},
     CU_TEST_INFO_NULL,
