@@ -1417,6 +1417,9 @@ gw_cli_refused() {
 #   gw_snap FILE                saves `show errors json` and `show counters json` to FILE
 #   gw_delta FILE NAME          how much drop reason NAME (or, if no such reason, gateway
 #                               counter NAME) grew since gw_snap FILE
+#   gw_part_of FILE PART CMP    rx_underlay and its part PART (a counter) since gw_snap
+#                               FILE: prints both, succeeds if PART grew and PART CMP the
+#                               whole (CMP: a test(1) operator, -le, -eq, -lt)
 #   gw_grew FILE NAME MIN [MAX] polls (max 3 s) until NAME grew by >= MIN since FILE, then
 #                               succeeds if it grew by MIN..MAX (MAX default: unbounded);
 #                               prints every counter that moved
@@ -1481,6 +1484,14 @@ PYEOF
 
 gw_delta() {
   _gw_moved "$1" | awk -v n="$2" '$2 == n { print $3; f = 1; exit } END { if (!f) print "x" }'
+}
+
+gw_part_of() {
+  local rx part
+  rx=$(gw_delta "$1" rx_underlay)
+  part=$(gw_delta "$1" "$2")
+  echo "since the snapshot: rx_underlay +$rx, of which $2 +$part"
+  [ "$part" != x ] && [ "$rx" != x ] && [ "$part" -gt 0 ] && test "$part" "$3" "$rx"
 }
 
 gw_grew() {
