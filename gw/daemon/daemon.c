@@ -652,10 +652,16 @@ static uint32_t main_name6(void *ctx, const struct in6_addr *a)
 
 static unsigned workers_wanted(const struct gw_cfg *c);
 
+/* Does configuration c ask for an XDP program (xdp or auto, and a VTEP to serve)? */
+static bool xdp_wanted(const struct gw_cfg *c)
+{
+	return c->io != GW_CFG_IO_SOCKET && (c->vtep || !net_ip6_is_zero(&c->vtep6));
+}
+
 /* Does program x (or none) serve configuration c's dataplane io and underlay as it is? */
 static bool xdp_serves(const struct gw_xdp *x, const struct gw_cfg *c)
 {
-	if (c->io == GW_CFG_IO_SOCKET || (!c->vtep && net_ip6_is_zero(&c->vtep6)))
+	if (!xdp_wanted(c))
 		return !x;
 	const struct gw_xdp_cfg *now = x ? gw_xdp_cfg(x) : NULL;
 	return now && now->vtep == c->vtep && now->port == c->udp_port &&
@@ -666,7 +672,7 @@ static bool xdp_serves(const struct gw_xdp *x, const struct gw_cfg *c)
 static struct gw_xdp *xdp_attach(const struct gw_cfg *c, char why[GW_IO_ERRLEN])
 {
 	why[0] = 0;
-	if (c->io == GW_CFG_IO_SOCKET || (!c->vtep && net_ip6_is_zero(&c->vtep6)))
+	if (!xdp_wanted(c))
 		return NULL;
 	const struct gw_xdp_cfg xc = {.vtep = c->vtep, .vtep6 = c->vtep6, .port = c->udp_port};
 	struct gw_xdp *x = gw_xdp_attach(&xc, why);

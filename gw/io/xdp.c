@@ -41,12 +41,12 @@ struct gw_xdp {
 	int ifindex;
 	char ifname[IF_NAMESIZE];
 	unsigned queues;
-	unsigned attach_flags; /* XDP_FLAGS_DRV_MODE or XDP_FLAGS_SKB_MODE */
-	int link_fd;           /* the attachment: its close (ours, or our exit) detaches */
-	int xsks_fd;           /* the socket map */
-	atomic_uint sockets;   /* in the map (a worker takes its own out) */
-	atomic_uint refs;      /* the owner's (until gw_xdp_detach) and one per socket */
-	bool zerocopy;         /* the sockets bound zero-copy */
+	bool native;         /* attached in the driver's mode (else generic) */
+	int link_fd;         /* the attachment: its close (ours, or our exit) detaches */
+	int xsks_fd;         /* the socket map */
+	atomic_uint sockets; /* in the map (a worker takes its own out) */
+	atomic_uint refs;    /* the owner's (until gw_xdp_detach) and one per socket */
+	bool zerocopy;       /* the sockets bound zero-copy */
 };
 
 /* The netdev that holds address a (either family), 0 when none. */
@@ -146,7 +146,7 @@ static int xdp_attach_prog(struct gw_xdp *x)
 		int link = bpf_link_create(fd, x->ifindex, BPF_XDP, &o);
 		if (link >= 0) {
 			x->link_fd = link;
-			x->attach_flags = modes[i];
+			x->native = modes[i] == XDP_FLAGS_DRV_MODE;
 			return 0;
 		}
 		e = -errno;
@@ -184,7 +184,6 @@ struct gw_xdp *gw_xdp_attach(const struct gw_xdp_cfg *cfg, char err[GW_IO_ERRLEN
 	if ((e = xdp_attach_prog(x)) < 0) {
 		char what[GW_IO_ERRLEN];
 		snprintf(what, sizeof(what), "attaching the XDP program to %s", x->ifname);
-		x->attach_flags = 0; /* nothing of ours to detach */
 		return xdp_fail(x, err, what, -e);
 	}
 	return x;
@@ -228,7 +227,7 @@ unsigned gw_xdp_queues(const struct gw_xdp *x)
 void gw_xdp_info(const struct gw_xdp *x, struct gw_xdp_info *out)
 {
 	*out = (struct gw_xdp_info){.on = true,
-	                            .native = x->attach_flags == XDP_FLAGS_DRV_MODE,
+	                            .native = x->native,
 	                            .zerocopy = x->zerocopy,
 	                            .queues = x->queues,
 	                            .sockets = atomic_load(&x->sockets)};
