@@ -787,10 +787,9 @@ static struct in6_addr outer6_dst(const struct gw_pkt *p)
 	return a;
 }
 
-/* Prepends the Ethernet header to p (an outer packet of version v) and queues it as
- * message i of the L2 vector. */
-static void l2_queue(struct gw_udp *u, unsigned i, struct gw_pkt *p, unsigned v,
-                     const struct gw_l2_nh *nh)
+/* Prepends the Ethernet header to p (an outer packet of version v) toward next hop nh;
+ * returns its EtherType. */
+static uint16_t eth_prepend(struct gw_pkt *p, unsigned v, const struct gw_l2_nh *nh)
 {
 	uint16_t type = v == 6 ? ETHERTYPE_IPV6 : ETHERTYPE_IP;
 	p->data -= ETH_HLEN;
@@ -799,6 +798,15 @@ static void l2_queue(struct gw_udp *u, unsigned i, struct gw_pkt *p, unsigned v,
 	memcpy(p->data + 6, nh->src, 6);
 	p->data[12] = (uint8_t)(type >> 8);
 	p->data[13] = type & 0xff;
+	return type;
+}
+
+/* Prepends the Ethernet header to p (an outer packet of version v) and queues it as
+ * message i of the AF_PACKET vector. */
+static void l2_queue(struct gw_udp *u, unsigned i, struct gw_pkt *p, unsigned v,
+                     const struct gw_l2_nh *nh)
+{
+	uint16_t type = eth_prepend(p, v, nh);
 	u->l2_addrs[i] = (struct sockaddr_ll){
 	    .sll_family = AF_PACKET, .sll_protocol = htons(type), .sll_ifindex = nh->ifindex};
 	u->l2_iov[i] = (struct iovec){.iov_base = p->data, .iov_len = p->len};
@@ -889,12 +897,14 @@ static unsigned send_chunk(struct gw_udp *u, struct gw_pkt **pkts, unsigned n)
 			run = 0;
 			run_path = path;
 		}
-		if (nh)
-			u->xsk_tx[run] = p;
-		if (nh)
+		if (path == PATH_XSK) {
+			(void)eth_prepend(p, v, nh); /* the frame as it is: no message to build */
+			u->xsk_tx[run++] = p;
+		} else if (nh) {
 			l2_queue(u, run++, p, v, nh);
-		else
+		} else {
 			raw_queue(u, run++, p, v);
+		}
 	}
 	return refused + flush_run(u, run_path, run);
 }
