@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-unsigned gw_io_send_vec(int fd, struct mmsghdr *m, unsigned n)
+unsigned gw_io_send_msgs(int fd, struct mmsghdr *m, unsigned n, const uint16_t *pkts)
 {
 	unsigned i = 0, refused = 0;
 	while (i < n) {
@@ -12,14 +12,20 @@ unsigned gw_io_send_vec(int fd, struct mmsghdr *m, unsigned n)
 		if (r > 0) {
 			i += (unsigned)r;
 		} else if (r == 0 || errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) {
-			refused += n - i;
+			for (; i < n; i++)
+				refused += pkts ? pkts[i] : 1;
 			break;
 		} else if (errno != EINTR) {
-			refused++;
+			refused += pkts ? pkts[i] : 1;
 			i++;
 		}
 	}
 	return refused;
+}
+
+unsigned gw_io_send_vec(int fd, struct mmsghdr *m, unsigned n)
+{
+	return gw_io_send_msgs(fd, m, n, NULL);
 }
 
 #define RXB_ROUNDS (GW_VEC_MAX / GW_RXB_MSGS) /* recvmmsg calls per gw_rxb_recv, at most */

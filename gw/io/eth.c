@@ -46,9 +46,6 @@
 #define VLAN_HLEN      4
 
 #define VNET_HLEN sizeof(struct virtio_net_hdr)
-#ifndef VIRTIO_NET_HDR_GSO_UDP_L4
-#define VIRTIO_NET_HDR_GSO_UDP_L4 5 /* USO: in the kernel since 5.18, in older headers not */
-#endif
 
 _Static_assert(VNET_HLEN <= GW_RXB_PRE, "the virtio-net header fits before the packet");
 _Static_assert(CMSG_SPACE(sizeof(struct tpacket_auxdata)) <= sizeof(((struct gw_rxb *)0)->ctl[0]),

@@ -10,6 +10,12 @@
 
 #include "gw/io/io.h"
 
+#include <linux/virtio_net.h>
+
+#ifndef VIRTIO_NET_HDR_GSO_UDP_L4
+#define VIRTIO_NET_HDR_GSO_UDP_L4 5 /* USO: in the kernel since 5.18, in older headers not */
+#endif
+
 /*
  * sendmmsg stops at the first datagram the kernel refuses and returns how many went
  * before it; the error itself comes back from the next call, which starts at that one.
@@ -18,6 +24,9 @@
  * Returns how many were refused.
  */
 unsigned gw_io_send_vec(int fd, struct mmsghdr *m, unsigned n);
+/* The same where message i carries pkts[i] packets (a super-datagram several): returns
+ * how many packets were refused. */
+unsigned gw_io_send_msgs(int fd, struct mmsghdr *m, unsigned n, const uint16_t *pkts);
 
 /*
  * Receiving datagrams or frames of any size, a batch at a time. A UDP GRO run (up to 64

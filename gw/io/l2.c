@@ -302,7 +302,7 @@ struct gw_l2 *gw_l2_open(void)
 	l->pkt_fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	int one = 1, buf = 4 << 20;
 	if (l->nl_fd < 0 || l->pkt_fd < 0 ||
-	    setsockopt(l->pkt_fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one)) < 0) {
+	    setsockopt(l->pkt_fd, SOL_PACKET, PACKET_VNET_HDR, &one, sizeof(one)) < 0) {
 		gw_l2_close(l);
 		return NULL;
 	}

@@ -7,9 +7,12 @@
  * daemon's core under load. The answer to "where does VTEP x go" changes rarely, so it
  * is asked once per peer (rtnetlink RTM_GETROUTE, then RTM_GETNEIGH for the next hop)
  * and kept in a small bounded cache, refreshed every GW_L2_REFRESH_MS; the frame is then
- * handed to the netdev through an AF_PACKET socket (PACKET_QDISC_BYPASS), as a
- * user-space router owning its port would. Whatever the cache cannot answer (no route,
- * not an Ethernet netdev, neighbour not resolved yet, table full) goes through the raw
+ * handed to the netdev through an AF_PACKET socket, as a user-space router owning its
+ * port would. Through the netdev's qdisc (not PACKET_QDISC_BYPASS): the bypass drops a
+ * frame the kernel must change before the driver, and a UDP super-datagram (gw/io/udp.c)
+ * is one that a netdev without segmentation offload gets cut in software; the qdisc also
+ * gives back-pressure, and tcpdump on the netdev sees the frames. Whatever the cache cannot answer
+ * (no route, not an Ethernet netdev, neighbour not resolved yet, table full) goes through the raw
  * socket as before, which also lets the kernel resolve the neighbour (ARP, ND). Peers of
  * both families share the cache and its budget.
  */
@@ -66,7 +69,9 @@ struct gw_l2;
 /* The rtnetlink and AF_PACKET sockets and an empty cache; NULL when they cannot be had. */
 struct gw_l2 *gw_l2_open(void);
 void gw_l2_close(struct gw_l2 *l);
-/* The AF_PACKET socket frames are sent on (unbound; sockaddr_ll names the netdev). */
+/* The AF_PACKET socket frames are sent on (unbound; sockaddr_ll names the netdev). Every
+ * frame starts with a virtio-net header (PACKET_VNET_HDR): empty, or the segmentation
+ * asked of the kernel for a UDP super-datagram (gw/io/udp.c). */
 int gw_l2_fd(const struct gw_l2 *l);
 /* Starts a transmitted vector at time now_ms: resets the per-vector query budget. */
 void gw_l2_begin(struct gw_l2 *l, uint64_t now_ms);

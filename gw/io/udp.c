@@ -24,8 +24,10 @@
 #include "vxlan/vtep.h"
 #include "vxlan/vxlan.h"
 
+#include <endian.h>
 #include <linux/if_packet.h>
 #include <linux/sock_diag.h>
+#include <linux/virtio_net.h>
 #include <net/ethernet.h>
 #include <netinet/udp.h>
 
@@ -71,6 +73,18 @@ union sa {
 	struct sockaddr_in6 v6;
 };
 
+/*
+ * A super-datagram being built (see "transmit: super-datagrams"): the message of the
+ * AF_PACKET vector that datagrams of the same flow and size join. head: its first
+ * packet (NULL: none open); seg: the UDP payload of each datagram; payload: of all.
+ */
+struct super_dgram {
+	struct gw_pkt *head;
+	unsigned msg, n, v;
+	uint32_t l3_len, seg, payload;
+	bool last; /* a shorter datagram joined: it must be the last */
+};
+
 struct group {
 	uint32_t name; /* an IPv4 group's address (host order), an IPv6 group's name */
 	int fd;
@@ -92,9 +106,16 @@ struct gw_udp {
 	/* Direct Ethernet transmit (NULL: everything goes raw) and its vector. */
 	struct gw_l2 *l2;
 	struct mmsghdr l2_msgs[GW_VEC_MAX];
-	struct iovec l2_iov[GW_VEC_MAX];
 	struct sockaddr_ll l2_addrs[GW_VEC_MAX];
-	uint64_t tx_l2, tx_raw;
+	struct virtio_net_hdr l2_vnet[GW_VEC_MAX];
+	uint16_t l2_pkts[GW_VEC_MAX]; /* packets in message i: more than 1 in a super-datagram */
+	/* per message: its virtio-net header, its frame, and the payload of each datagram
+	 * joined to it (a message of k packets takes k + 1 <= 2k entries) */
+	struct iovec l2_iov[2 * GW_VEC_MAX];
+	unsigned l2_iov_n;
+	struct super_dgram sd; /* the last message, while datagrams may still join it */
+	bool gso_off;          /* the kernel refused a super-datagram: one datagram a message */
+	struct gw_udp_tx tx;
 	/* dataplane io xdp: the AF_XDP socket (NULL: none) and its transmit vector */
 	struct gw_xsk *xsk;
 	struct gw_pkt *xsk_tx[GW_VEC_MAX];
@@ -802,20 +823,173 @@ static uint16_t eth_prepend(struct gw_pkt *p, unsigned v, const struct gw_l2_nh 
 }
 
 /* Prepends the Ethernet header to p (an outer packet of version v) and queues it as
- * message i of the AF_PACKET vector. */
+ * message i of the AF_PACKET vector, after its (empty) virtio-net header. */
 static void l2_queue(struct gw_udp *u, unsigned i, struct gw_pkt *p, unsigned v,
                      const struct gw_l2_nh *nh)
 {
 	uint16_t type = eth_prepend(p, v, nh);
+	struct iovec *iov = &u->l2_iov[u->l2_iov_n];
+	u->l2_iov_n += 2;
+	u->l2_vnet[i] = (struct virtio_net_hdr){0};
+	u->l2_pkts[i] = 1;
 	u->l2_addrs[i] = (struct sockaddr_ll){
 	    .sll_family = AF_PACKET, .sll_protocol = htons(type), .sll_ifindex = nh->ifindex};
-	u->l2_iov[i] = (struct iovec){.iov_base = p->data, .iov_len = p->len};
+	iov[0] = (struct iovec){.iov_base = &u->l2_vnet[i], .iov_len = sizeof(u->l2_vnet[i])};
+	iov[1] = (struct iovec){.iov_base = p->data, .iov_len = p->len};
 	u->l2_msgs[i].msg_hdr = (struct msghdr){
 	    .msg_name = &u->l2_addrs[i],
 	    .msg_namelen = sizeof(u->l2_addrs[i]),
-	    .msg_iov = &u->l2_iov[i],
-	    .msg_iovlen = 1,
+	    .msg_iov = iov,
+	    .msg_iovlen = 2,
 	};
+}
+
+/* ---------------------------------------------------------------- transmit: super-datagrams */
+
+/*
+ * Consecutive packets to the same next hop with the same outer header (one flow of one
+ * bridge domain: the pieces of a TCP super-packet, a burst of one UDP flow) and the same
+ * size (the last may be shorter) leave as one UDP super-datagram: one message of the
+ * AF_PACKET vector, whose virtio-net header asks the kernel to cut it into those datagrams
+ * again (UDP GSO, VIRTIO_NET_HDR_GSO_UDP_L4), each with its own IP length, ID (IPv4: the
+ * first's plus its index) and UDP checksum. One system call's worth of kernel work (an
+ * skb, the qdisc bypass, the veth or the NIC's USO) per run instead of per datagram, and
+ * a veth carries the run whole to the next namespace. The frame of the first datagram
+ * goes as it is, with the lengths of the whole; of the others only their UDP payload.
+ */
+#define SUPER_SEGS_MAX 64    /* datagrams in one: the kernel's UDP_MAX_SEGMENTS, at least */
+#define SUPER_LEN_MAX  65535 /* IPv4 total length, IPv6 payload length */
+
+/* The outer IP header length of an outer packet of version v starting at l3: 0 when it
+ * is not a plain IPv4 (no option) or IPv6 (UDP next) datagram. */
+static uint32_t super_l3_len(const uint8_t *l3, uint32_t len, unsigned v)
+{
+	if (v == 4)
+		return l3[0] == 0x45 && l3[9] == NET_IPPROTO_UDP && len > NET_IP_HLEN + 8
+		           ? NET_IP_HLEN
+		           : 0;
+	return l3[6] == NET_IPPROTO_UDP && len > NET_IP6_HLEN + 8 ? NET_IP6_HLEN : 0;
+}
+
+/* Do two outer headers (at a and b) send the same datagram but for its lengths, IPv4 ID
+ * and checksums? The same addresses, ports, TOS / traffic class and flow label, DF, TTL. */
+static bool super_same_flow(const uint8_t *a, const uint8_t *b, unsigned v)
+{
+	if (v == 4) /* version..TOS; flags..protocol; addresses and ports */
+		return !memcmp(a, b, 2) && !memcmp(a + 6, b + 6, 4) && !memcmp(a + 12, b + 12, 12);
+	/* version..flow label; next header, hop limit; addresses and ports */
+	return !memcmp(a, b, 4) && !memcmp(a + 6, b + 6, 2 + 32 + 4);
+}
+
+/* Opens a super-datagram on message i, whose packet p (Ethernet header prepended) may
+ * be joined. */
+static void super_open(struct gw_udp *u, unsigned i, struct gw_pkt *p, unsigned v)
+{
+	const uint8_t *l3 = p->data + ETH_HLEN;
+	uint32_t l3_len = super_l3_len(l3, p->len - ETH_HLEN, v);
+	u->sd = (struct super_dgram){.head = NULL};
+	if (u->gso_off || !l3_len)
+		return;
+	u->sd = (struct super_dgram){.head = p,
+	                             .msg = i,
+	                             .n = 1,
+	                             .v = v,
+	                             .l3_len = l3_len,
+	                             .seg = p->len - ETH_HLEN - l3_len - 8};
+	u->sd.payload = u->sd.seg;
+}
+
+/* Joins p (of version v, data at its outer IP header) to the open super-datagram if it
+ * is the same flow, to the same next hop, and fits; false: it needs its own message. */
+static bool super_join(struct gw_udp *u, struct gw_pkt *p, unsigned v, const struct gw_l2_nh *nh)
+{
+	struct super_dgram *sd = &u->sd;
+	if (!sd->head || sd->last || sd->v != v || sd->n == SUPER_SEGS_MAX)
+		return false;
+	const struct sockaddr_ll *to = &u->l2_addrs[sd->msg];
+	const uint8_t *head = sd->head->data;
+	if (to->sll_ifindex != nh->ifindex || memcmp(head, nh->dst, 6) ||
+	    memcmp(head + 6, nh->src, 6))
+		return false;
+	uint32_t l3_len = super_l3_len(p->data, p->len, v);
+	uint32_t payload = p->len - l3_len - 8;
+	if (l3_len != sd->l3_len || payload > sd->seg || payload == 0 ||
+	    (v == 4 ? NET_IP_HLEN : 0) + 8 + sd->payload + payload > SUPER_LEN_MAX ||
+	    !super_same_flow(head + ETH_HLEN, p->data, v))
+		return false;
+	struct msghdr *h = &u->l2_msgs[sd->msg].msg_hdr;
+	u->l2_iov[u->l2_iov_n++] =
+	    (struct iovec){.iov_base = p->data + l3_len + 8, .iov_len = payload};
+	h->msg_iovlen++;
+	u->l2_pkts[sd->msg]++;
+	sd->n++;
+	sd->payload += payload;
+	sd->last = payload < sd->seg;
+	return true;
+}
+
+/* The one's-complement sum of the outer pseudo-header of a UDP datagram of udp_len bytes
+ * (unfolded; l3 is its IPv4 or IPv6 header). */
+static uint32_t super_pseudo_sum(const uint8_t *l3, unsigned v, uint32_t udp_len)
+{
+	if (v == 6) {
+		struct in6_addr src, dst;
+		memcpy(&src, l3 + offsetof(struct net_ip6, src), sizeof(src));
+		memcpy(&dst, l3 + offsetof(struct net_ip6, dst), sizeof(dst));
+		return net_ip6_pseudo_sum(&src, &dst, udp_len, NET_IPPROTO_UDP);
+	}
+	return net_csum_partial(l3 + offsetof(struct net_ip, src), 8, 0) + htons(NET_IPPROTO_UDP) +
+	       htons((uint16_t)udp_len);
+}
+
+/*
+ * Closes the open super-datagram: when datagrams joined it, the first one's headers get
+ * the lengths of the whole and the UDP checksum of its pseudo-header (the kernel completes
+ * it per datagram, CHECKSUM_PARTIAL), and its virtio-net header asks for the cut.
+ */
+static void super_close(struct gw_udp *u)
+{
+	struct super_dgram *sd = &u->sd;
+	if (!sd->head || sd->n < 2) {
+		sd->head = NULL;
+		return;
+	}
+	uint8_t *l3 = sd->head->data + ETH_HLEN;
+	struct net_udp *udp = (struct net_udp *)(l3 + sd->l3_len);
+	uint32_t udp_len = 8 + sd->payload;
+	if (sd->v == 4) {
+		struct net_ip *ip = (struct net_ip *)l3;
+		ip->len = htons((uint16_t)(NET_IP_HLEN + udp_len));
+		ip->sum = 0;
+		ip->sum = net_csum(ip, NET_IP_HLEN);
+	} else {
+		((struct net_ip6 *)l3)->plen = htons((uint16_t)udp_len);
+	}
+	udp->len = htons((uint16_t)udp_len);
+	udp->sum = (uint16_t)~net_csum_fold(super_pseudo_sum(l3, sd->v, udp_len));
+	u->l2_vnet[sd->msg] = (struct virtio_net_hdr){
+	    .flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
+	    .gso_type = VIRTIO_NET_HDR_GSO_UDP_L4,
+	    .hdr_len = htole16((uint16_t)(ETH_HLEN + sd->l3_len + 8)),
+	    .gso_size = htole16((uint16_t)sd->seg),
+	    .csum_start = htole16((uint16_t)(ETH_HLEN + sd->l3_len)),
+	    .csum_offset = htole16(offsetof(struct net_udp, sum)),
+	};
+	u->tx.gso += sd->n;
+	sd->head = NULL;
+}
+
+/* Sends the AF_PACKET vector of n messages; returns how many packets were refused. A
+ * kernel that refuses a super-datagram (older than 5.18: no UDP_L4 in a virtio-net
+ * header) gets one datagram a message from then on. */
+static unsigned l2_flush(struct gw_udp *u, unsigned n)
+{
+	super_close(u);
+	unsigned refused = gw_io_send_msgs(gw_l2_fd(u->l2), u->l2_msgs, n, u->l2_pkts);
+	if (refused && errno == EINVAL)
+		u->gso_off = true;
+	u->l2_iov_n = 0;
+	return refused;
 }
 
 /* The next hop of a packet (of version v) that may go the L2 way, or NULL. */
@@ -852,18 +1026,35 @@ static void raw_queue(struct gw_udp *u, unsigned i, struct gw_pkt *p, unsigned v
  * family, not an IP packet: refused). */
 enum path { PATH_L2, PATH_XSK, PATH_RAW4, PATH_RAW6, PATH_NONE };
 
-/* Sends what is queued on one path; 0 when nothing is. */
+/* Sends what is queued on one path (n messages); 0 when nothing is. */
 static unsigned flush_run(struct gw_udp *u, enum path path, unsigned n)
 {
 	if (n == 0)
 		return 0;
-	if (path == PATH_L2 || path == PATH_XSK) {
-		u->tx_l2 += n;
-		return path == PATH_XSK ? gw_xsk_send(u->xsk, u->xsk_tx, n)
-		                        : gw_io_send_vec(gw_l2_fd(u->l2), u->l2_msgs, n);
+	if (path == PATH_L2) {
+		for (unsigned i = 0; i < n; i++)
+			u->tx.l2 += u->l2_pkts[i];
+		return l2_flush(u, n);
 	}
-	u->tx_raw += n;
+	if (path == PATH_XSK) {
+		u->tx.l2 += n;
+		return gw_xsk_send(u->xsk, u->xsk_tx, n);
+	}
+	u->tx.raw += n;
 	return gw_io_send_vec(path == PATH_RAW6 ? u->tx6_fd : u->tx_fd, u->msgs, n);
+}
+
+/* Queues p (of version v) on the L2 path: joined to the open super-datagram, or as
+ * message i (then 1 is returned: one message more). */
+static unsigned l2_take(struct gw_udp *u, unsigned i, struct gw_pkt *p, unsigned v,
+                        const struct gw_l2_nh *nh)
+{
+	if (super_join(u, p, v, nh))
+		return 0;
+	super_close(u);
+	l2_queue(u, i, p, v, nh);
+	super_open(u, i, p, v);
+	return 1;
 }
 
 /*
@@ -901,7 +1092,7 @@ static unsigned send_chunk(struct gw_udp *u, struct gw_pkt **pkts, unsigned n)
 			(void)eth_prepend(p, v, nh); /* the frame as it is: no message to build */
 			u->xsk_tx[run++] = p;
 		} else if (nh) {
-			l2_queue(u, run++, p, v, nh);
+			run += l2_take(u, run, p, v, nh);
 		} else {
 			raw_queue(u, run++, p, v);
 		}
@@ -921,10 +1112,9 @@ unsigned gw_udp_send(struct gw_udp *u, struct gw_pool *pool, struct gw_pkt **pkt
 	return refused;
 }
 
-void gw_udp_tx_paths(const struct gw_udp *u, uint64_t *l2, uint64_t *raw)
+void gw_udp_tx_paths(const struct gw_udp *u, struct gw_udp_tx *out)
 {
-	*l2 = u->tx_l2;
-	*raw = u->tx_raw;
+	*out = u->tx;
 }
 
 static int join_err(char *err, const union sa *group, const union sa *vtep, const char *why)

@@ -1895,14 +1895,76 @@ static void test_udp6_send_l2(void)
 	uint16_t sports[2];
 	CU_ASSERT_EQUAL(recv_vx_any(r, sports, INNER, 0x11, 2), 2);
 	CU_ASSERT(sports[0] == 52000 && sports[1] == 52001);
-	uint64_t l2, raw;
-	gw_udp_tx_paths(u, &l2, &raw);
-	CU_ASSERT_EQUAL(l2, 2);
-	CU_ASSERT_EQUAL(raw, 0);
+	struct gw_udp_tx tx;
+	gw_udp_tx_paths(u, &tx);
+	CU_ASSERT(tx.l2 == 2 && tx.raw == 0 && tx.gso == 0); /* two flows: no super-datagram */
 	close(r);
 	gw_udp_close(u);
 	gw_pool_destroy(pool);
 	(void)sh("ip -6 neigh del fd00:9::2 dev va");
+}
+
+/*
+ * Super-datagrams (gw/io/udp.c): 11 datagrams of one flow and size, a shorter one, then one
+ * of another flow, to a known neighbour. The first 12 leave as one UDP GSO send, the 13th
+ * alone; the peer receives the 13 as they were sent, in order. wire: va completes checksums
+ * and segments in software, as a NIC's wire shows them, so the peer's kernel verifies
+ * every UDP checksum (a bad one would be dropped, and the count short); otherwise the run
+ * crosses the veth whole (the kernel's defaults) and the peer's UDP receive cuts it.
+ */
+static void send_super(bool v6, bool wire)
+{
+	enum { N = 13, INNER = 1000, SHORT = 300 };
+	uint16_t port = (uint16_t)(port_base + 32 + 2 * v6), dport = (uint16_t)(port + 1);
+	uint8_t mac[6];
+	char macs[NET_MAC_STRLEN];
+	CU_ASSERT_FATAL(peer_mac(mac));
+	CU_ASSERT_FATAL(sh(v6 ? "ip -6 neigh replace fd00:9::2 lladdr %s dev va nud permanent"
+	                      : "ip neigh replace 10.9.9.2 lladdr %s dev va nud permanent",
+	                   net_mac_fmt(mac, macs)));
+	CU_ASSERT_FATAL(sh("ethtool -K va tx %s >/dev/null", wire ? "off" : "on"));
+	struct gw_pool *pool = gw_pool_create(POOL_SIZE);
+	char err[GW_IO_ERRLEN];
+	struct gw_udp *u = v6 ? open6(0, &VA6, port, false) : gw_udp_open(VA_IP, port, err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(u);
+	int r = v6 ? peer_udp6_sock(&VB6, dport) : peer_udp_sock(VB_IP, dport);
+	CU_ASSERT_FATAL(r >= 0);
+	struct gw_pkt *pkts[N];
+	for (unsigned i = 0; i < N; i++) {
+		uint16_t sport = i == N - 1 ? 54001 : 54000, len = i == N - 2 ? SHORT : INNER;
+		pkts[i] = v6 ? vx6_pkt(pool, &VA6, &VB6, dport, sport, len, (uint8_t)i, 0)
+		             : vx_pkt(pool, VA_IP, VB_IP, dport, sport, len, (uint8_t)i);
+	}
+	CU_ASSERT_EQUAL(gw_udp_send(u, pool, pkts, N), 0);
+	CU_ASSERT_EQUAL(gw_pool_avail(pool), POOL_SIZE);
+	for (unsigned i = 0; i < N; i++) {
+		uint16_t sport;
+		CU_ASSERT_EQUAL_FATAL(
+		    recv_vx_any(r, &sport, i == N - 2 ? SHORT : INNER, (uint8_t)i, 1), 1);
+		CU_ASSERT_EQUAL(sport, i == N - 1 ? 54001 : 54000);
+	}
+	struct gw_udp_tx tx;
+	gw_udp_tx_paths(u, &tx);
+	CU_ASSERT(tx.l2 == N && tx.raw == 0 && tx.gso == N - 1);
+	close(r);
+	gw_udp_close(u);
+	gw_pool_destroy(pool);
+	(void)sh("ethtool -K va tx on >/dev/null");
+	(void)sh(v6 ? "ip -6 neigh del fd00:9::2 dev va" : "ip neigh del 10.9.9.2 dev va");
+}
+
+static void test_udp_send_super(void)
+{
+	NEED_LAB();
+	send_super(false, false);
+	send_super(false, true);
+}
+
+static void test_udp6_send_super(void)
+{
+	NEED_LAB6();
+	send_super(true, false);
+	send_super(true, true);
 }
 
 /* An IPv6 group: join/leave, a peer's flood arrives on the group socket named by the group,
@@ -2208,9 +2270,9 @@ static void test_xdp_send(void)
 	CU_ASSERT_EQUAL_FATAL(recv_vx(r, sports, INNER, 0x22, N), N);
 	for (unsigned i = 0; i < N; i++)
 		CU_ASSERT_EQUAL(sports[i], 53000 + i);
-	uint64_t l2, raw;
-	gw_udp_tx_paths(l->u, &l2, &raw);
-	CU_ASSERT(l2 == N && raw == 0);
+	struct gw_udp_tx tx;
+	gw_udp_tx_paths(l->u, &tx);
+	CU_ASSERT(tx.l2 == N && tx.raw == 0 && tx.gso == 0);
 	close(r);
 	CU_ASSERT_EQUAL(xdp_lab_close(l), POOL_SIZE);
 	(void)sh("ip neigh del 10.9.9.2 dev va");
@@ -2271,6 +2333,8 @@ static CU_TestInfo tests[] = {
     {"udp6 recv: zero UDP checksum only when opted in", test_udp6_zero_csum},
     {"udp6 send: mixed IPv4/IPv6 vector, one refused, traffic class kept", test_udp6_send_mixed},
     {"udp6 send: direct Ethernet path to a known ND neighbour", test_udp6_send_l2},
+    {"udp send: one flow's run as a UDP super-datagram, cut again intact", test_udp_send_super},
+    {"udp6 send: one flow's run as a UDP super-datagram, cut again intact", test_udp6_send_super},
     {"udp6 groups: join, receive, send, leave", test_udp6_groups},
     {"eth open: errors name the interface", test_eth_open_errors},
     {"eth: MAC and MTU", test_eth_attrs},
