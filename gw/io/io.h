@@ -111,11 +111,15 @@ void gw_udp_rx_stats(const struct gw_udp *u, struct gw_io_rx_stats *s);
  * refused (counted by the caller as tx_failed; an IPv6 packet without an IPv6 socket too).
  */
 unsigned gw_udp_send(struct gw_udp *u, struct gw_pool *pool, struct gw_pkt **pkts, unsigned n);
-/*
- * Packets handed to the direct Ethernet path (AF_PACKET, next hop from the kernel's
- * tables, see gw/io/l2.h) and to the raw socket: running totals.
- */
-void gw_udp_tx_paths(const struct gw_udp *u, uint64_t *l2, uint64_t *raw);
+/* How the underlay's packets left: running totals. */
+struct gw_udp_tx {
+	uint64_t l2;  /* the direct Ethernet path (AF_PACKET or AF_XDP; next hop from the
+	               * kernel's tables, see gw/io/l2.h) */
+	uint64_t raw; /* the raw sockets */
+	uint64_t gso; /* of l2: inside UDP super-datagrams, which the kernel (or the NIC) cut
+	               * into these datagrams again (UDP GSO) */
+};
+void gw_udp_tx_paths(const struct gw_udp *u, struct gw_udp_tx *out);
 /* Datagrams the kernel dropped (receive buffers full) over every socket: a running total. */
 uint64_t gw_udp_rx_dropped(const struct gw_udp *u);
 /* Joins/leaves an IPv4 multicast group on the interface that holds the VTEP address

@@ -921,10 +921,9 @@ unsigned gw_udp_send(struct gw_udp *u, struct gw_pool *pool, struct gw_pkt **pkt
 	return refused;
 }
 
-void gw_udp_tx_paths(const struct gw_udp *u, uint64_t *l2, uint64_t *raw)
+void gw_udp_tx_paths(const struct gw_udp *u, struct gw_udp_tx *out)
 {
-	*l2 = u->tx_l2;
-	*raw = u->tx_raw;
+	*out = (struct gw_udp_tx){.l2 = u->tx_l2, .raw = u->tx_raw};
 }
 
 static int join_err(char *err, const union sa *group, const union sa *vtep, const char *why)

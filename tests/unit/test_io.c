@@ -1895,10 +1895,10 @@ static void test_udp6_send_l2(void)
 	uint16_t sports[2];
 	CU_ASSERT_EQUAL(recv_vx_any(r, sports, INNER, 0x11, 2), 2);
 	CU_ASSERT(sports[0] == 52000 && sports[1] == 52001);
-	uint64_t l2, raw;
-	gw_udp_tx_paths(u, &l2, &raw);
-	CU_ASSERT_EQUAL(l2, 2);
-	CU_ASSERT_EQUAL(raw, 0);
+	struct gw_udp_tx tx;
+	gw_udp_tx_paths(u, &tx);
+	CU_ASSERT_EQUAL(tx.l2, 2);
+	CU_ASSERT_EQUAL(tx.raw, 0);
 	close(r);
 	gw_udp_close(u);
 	gw_pool_destroy(pool);
@@ -2208,9 +2208,9 @@ static void test_xdp_send(void)
 	CU_ASSERT_EQUAL_FATAL(recv_vx(r, sports, INNER, 0x22, N), N);
 	for (unsigned i = 0; i < N; i++)
 		CU_ASSERT_EQUAL(sports[i], 53000 + i);
-	uint64_t l2, raw;
-	gw_udp_tx_paths(l->u, &l2, &raw);
-	CU_ASSERT(l2 == N && raw == 0);
+	struct gw_udp_tx tx;
+	gw_udp_tx_paths(l->u, &tx);
+	CU_ASSERT(tx.l2 == N && tx.raw == 0);
 	close(r);
 	CU_ASSERT_EQUAL(xdp_lab_close(l), POOL_SIZE);
 	(void)sh("ip neigh del 10.9.9.2 dev va");
