@@ -197,6 +197,10 @@ static void gateway(struct gw *gw, struct cli_out *o)
 	     k.tx_underlay_l2},
 	    {"vxgw_underlay_tx_raw_packets_total",
 	     "Of those, sent on the raw IPv4 socket (kernel routes them).", k.tx_underlay_raw},
+	    {"vxgw_underlay_tx_gso_packets_total",
+	     "Of the direct ones, sent inside UDP super-datagrams the kernel or NIC segmented "
+	     "(UDP GSO).",
+	     k.tx_underlay_gso},
 	    {"vxgw_uplink_rx_packets_total", "Frames received on Ethernet uplinks.", k.rx_eth},
 	    {"vxgw_uplink_tx_packets_total", "Frames sent on Ethernet uplinks.", k.tx_eth},
 	    {"vxgw_routed_packets_total", "IPv4 packets forwarded.", k.routed},

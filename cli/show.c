@@ -932,6 +932,7 @@ static int peer_rate_line(const struct gw_peer_stats *p, void *arg)
 	_(tx_underlay)                                                                             \
 	_(tx_underlay_l2)                                                                          \
 	_(tx_underlay_raw)                                                                         \
+	_(tx_underlay_gso)                                                                         \
 	_(rx_eth)                                                                                  \
 	_(tx_eth)                                                                                  \
 	_(routed)                                                                                  \

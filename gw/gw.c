@@ -209,10 +209,11 @@ void gw_count_drop_total(struct gw *gw, enum gw_drop why, uint64_t total, uint64
 	gw_count_drop(gw, why, total_growth(total, seen));
 }
 
-void gw_count_underlay_paths(struct gw *gw, uint64_t l2, uint64_t raw)
+void gw_count_underlay_paths(struct gw *gw, uint64_t l2, uint64_t raw, uint64_t gso)
 {
 	gw->cnt.tx_underlay_l2 += l2;
 	gw->cnt.tx_underlay_raw += raw;
+	gw->cnt.tx_underlay_gso += gso;
 }
 
 void gw_count_rx(struct gw *gw, const struct gw_io_rx_stats *now, struct gw_io_rx_stats *seen)

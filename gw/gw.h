@@ -349,8 +349,9 @@ struct gw_counters {
 	uint64_t drops[GW_DROP_MAX];
 	uint64_t rx_underlay, tx_underlay, rx_eth, tx_eth;
 	uint64_t routed, local, arp_replies, arp_requests, icmp_errors, fragments, flooded;
-	/* How the underlay driver sent tx_underlay: direct Ethernet frames, raw socket. */
-	uint64_t tx_underlay_l2, tx_underlay_raw;
+	/* How the underlay driver sent tx_underlay: direct Ethernet frames, raw socket; of the
+	 * direct ones, those inside UDP super-datagrams the kernel or NIC cut (UDP GSO). */
+	uint64_t tx_underlay_l2, tx_underlay_raw, tx_underlay_gso;
 	/* Of rx_underlay, what the kernel handed over coalesced (UDP GRO), and what came
 	 * through AF_XDP sockets (dataplane io xdp). */
 	uint64_t rx_underlay_gro, rx_underlay_xdp;
@@ -370,8 +371,9 @@ void gw_count_drop(struct gw *gw, enum gw_drop why, uint64_t n);
  * counted as drops; *seen becomes total. */
 void gw_count_drop_total(struct gw *gw, enum gw_drop why, uint64_t total, uint64_t *seen);
 void gw_clear_counters(struct gw *gw);
-/* The underlay driver's transmit paths, added as the daemon reads them. */
-void gw_count_underlay_paths(struct gw *gw, uint64_t l2, uint64_t raw);
+/* The underlay driver's transmit paths (tx_underlay_l2, _raw, _gso), what they grew by,
+ * added as the daemon and the workers' fold read them. */
+void gw_count_underlay_paths(struct gw *gw, uint64_t l2, uint64_t raw, uint64_t gso);
 /*
  * What a driver's receive side did before the pipeline saw the packets: running totals,
  * which the daemon and the workers add to the gateway's counters as they grow.

@@ -78,7 +78,8 @@ struct gwd {
 	struct gw_netdevs *netdevs;           /* link events; NULL if they cannot be had */
 	ev_io netdevs_w;
 	ev_timer tick;
-	uint64_t udp_drops_seen, udp_l2_seen, udp_raw_seen;
+	uint64_t udp_drops_seen;
+	struct gw_udp_tx udp_tx_seen;
 	struct gw_io_rx_stats udp_rx_seen;
 	bool udp_rx;                /* d->udp has the unicast socket (no workers) */
 	enum gw_cfg_io udp_io;      /* the dataplane io d->udp was opened for */
@@ -218,11 +219,11 @@ static void count_socket_drops(struct gwd *d)
 		struct gw_io_rx_stats rx;
 		gw_udp_rx_stats(d->udp, &rx);
 		gw_count_rx(d->gw, &rx, &d->udp_rx_seen);
-		uint64_t l2, raw;
-		gw_udp_tx_paths(d->udp, &l2, &raw);
-		gw_count_underlay_paths(d->gw, l2 - d->udp_l2_seen, raw - d->udp_raw_seen);
-		d->udp_l2_seen = l2;
-		d->udp_raw_seen = raw;
+		struct gw_udp_tx tx;
+		gw_udp_tx_paths(d->udp, &tx);
+		gw_count_underlay_paths(d->gw, tx.l2 - d->udp_tx_seen.l2,
+		                        tx.raw - d->udp_tx_seen.raw, tx.gso - d->udp_tx_seen.gso);
+		d->udp_tx_seen = tx;
 	}
 	for (int i = 0; i < d->n_uplinks; i++)
 		uplink_count_drops(d, d->uplinks[i]);
@@ -780,7 +781,7 @@ static void underlay_replace(struct gwd *d, struct gw_udp *u)
 	}
 	d->udp = u;
 	d->udp_drops_seen = u ? gw_udp_rx_dropped(u) : 0;
-	d->udp_l2_seen = d->udp_raw_seen = 0;
+	d->udp_tx_seen = (struct gw_udp_tx){0};
 	d->udp_rx_seen = (struct gw_io_rx_stats){0};
 }
 

@@ -78,13 +78,14 @@ struct worker {
 	struct gw_fast_cnt *cnt;  /* written by the worker */
 	struct gw_fast_cnt *seen; /* the main thread's copy at the last fold */
 	uint64_t punt_drops_seen;
-	/* its driver's totals, published for the main thread */
-	_Atomic uint64_t tx_l2, tx_raw;
-	uint64_t tx_l2_seen, tx_raw_seen, rx_drops_seen; /* main thread's */
-	struct gw_io_rx_stats rx_seen;                   /* the worker's: its driver's */
-	uint64_t final_rx_drops;    /* its socket's drop count when it closed it */
-	uint64_t eth_stats_ms;      /* when it last asked its uplink sockets for their drops */
-	struct gw_worker_info base; /* main thread's: its counts at the last clear counters */
+	/* its driver's totals (struct gw_udp_tx), published for the main thread */
+	_Atomic uint64_t tx_l2, tx_raw, tx_gso;
+	struct gw_udp_tx tx_seen;      /* main thread's */
+	uint64_t rx_drops_seen;        /* main thread's */
+	struct gw_io_rx_stats rx_seen; /* the worker's: its driver's */
+	uint64_t final_rx_drops;       /* its socket's drop count when it closed it */
+	uint64_t eth_stats_ms;         /* when it last asked its uplink sockets for their drops */
+	struct gw_worker_info base;    /* main thread's: its counts at the last clear counters */
 };
 
 struct gw_workers {
@@ -131,6 +132,20 @@ static void send_eth(struct worker *w, const struct gw_fwd *fwd)
 	f->n_tx_eth = 0;
 }
 
+/*
+ * Its driver's transmit totals, for the main thread (tx_published). gso is a part of l2:
+ * stored last, with release, so that whoever reads it first (acquire) reads an l2 at least
+ * as new, and the gateway's counters never show more of l2 cut by GSO than l2 itself.
+ */
+static void tx_publish(struct worker *w)
+{
+	struct gw_udp_tx tx;
+	gw_udp_tx_paths(w->udp, &tx);
+	atomic_store_explicit(&w->tx_l2, tx.l2, memory_order_relaxed);
+	atomic_store_explicit(&w->tx_raw, tx.raw, memory_order_relaxed);
+	atomic_store_explicit(&w->tx_gso, tx.gso, memory_order_release);
+}
+
 static void send_forwarded(struct worker *w, const struct gw_fwd *fwd)
 {
 	struct gw_fast *f = w->fast;
@@ -142,10 +157,7 @@ static void send_forwarded(struct worker *w, const struct gw_fwd *fwd)
 	unsigned refused = gw_udp_send(w->udp, w->pool, f->tx, f->n_tx);
 	gw_cnt_add(&w->cnt->c.drops[GW_DROP_TX_FAILED], refused);
 	f->n_tx = 0;
-	uint64_t l2, raw;
-	gw_udp_tx_paths(w->udp, &l2, &raw);
-	atomic_store_explicit(&w->tx_l2, l2, memory_order_relaxed);
-	atomic_store_explicit(&w->tx_raw, raw, memory_order_relaxed);
+	tx_publish(w);
 }
 
 static void punt_to_main(struct worker *w)
@@ -605,7 +617,7 @@ bool gw_workers_drain(struct gw_workers *ws, struct gw *gw, unsigned budget)
 
 /* A worker's counts in c (its live ones or the main thread's copy) as show dataplane has
  * them. */
-static void info_of(const struct gw_fast_cnt *c, uint64_t tx_l2, uint64_t tx_raw,
+static void info_of(const struct gw_fast_cnt *c, const struct gw_udp_tx *tx,
                     struct gw_worker_info *wi)
 {
 	/* what the fast path took in is what it forwarded (it drops nothing itself) */
@@ -619,8 +631,20 @@ static void info_of(const struct gw_fast_cnt *c, uint64_t tx_l2, uint64_t tx_raw
 	    .punted = punted,
 	    .punt_drops = pdrops,
 	    .tx_failed = __atomic_load_n(&c->c.drops[GW_DROP_TX_FAILED], __ATOMIC_RELAXED),
-	    .tx_l2 = tx_l2,
-	    .tx_raw = tx_raw,
+	    .tx_l2 = tx->l2,
+	    .tx_raw = tx->raw,
+	    .tx_gso = tx->gso,
+	};
+}
+
+/* What the worker published last (tx_publish): gso first, see there. */
+static struct gw_udp_tx tx_published(const struct worker *w)
+{
+	uint64_t gso = atomic_load_explicit(&w->tx_gso, memory_order_acquire);
+	return (struct gw_udp_tx){
+	    .l2 = atomic_load_explicit(&w->tx_l2, memory_order_relaxed),
+	    .raw = atomic_load_explicit(&w->tx_raw, memory_order_relaxed),
+	    .gso = gso,
 	};
 }
 
@@ -635,13 +659,12 @@ void gw_workers_fold(struct gw_workers *ws, struct gw *gw)
 		if (!worker_made(w))
 			continue;
 		if (cleared)
-			info_of(w->seen, w->tx_l2_seen, w->tx_raw_seen, &w->base);
+			info_of(w->seen, &w->tx_seen, &w->base);
 		gw_fast_fold(gw, w->cnt, w->seen);
-		uint64_t l2 = atomic_load_explicit(&w->tx_l2, memory_order_relaxed);
-		uint64_t raw = atomic_load_explicit(&w->tx_raw, memory_order_relaxed);
-		gw_count_underlay_paths(gw, l2 - w->tx_l2_seen, raw - w->tx_raw_seen);
-		w->tx_l2_seen = l2;
-		w->tx_raw_seen = raw;
+		struct gw_udp_tx tx = tx_published(w);
+		gw_count_underlay_paths(gw, tx.l2 - w->tx_seen.l2, tx.raw - w->tx_seen.raw,
+		                        tx.gso - w->tx_seen.gso);
+		w->tx_seen = tx;
 		/* the kernel's count, asked from here: SO_MEMINFO on the worker's socket (once
 		 * the worker has closed it, what it read last) */
 		gw_count_drop_total(gw, GW_DROP_RX_OVERFLOW,
@@ -656,8 +679,8 @@ bool gw_workers_info(const struct gw_workers *ws, unsigned i, struct gw_worker_i
 		return false;
 	const struct worker *w = &ws->w[i];
 	const struct gw_worker_info *b = &w->base;
-	info_of(w->cnt, atomic_load_explicit(&w->tx_l2, memory_order_relaxed),
-	        atomic_load_explicit(&w->tx_raw, memory_order_relaxed), wi);
+	struct gw_udp_tx tx = tx_published(w);
+	info_of(w->cnt, &tx, wi);
 	wi->id = i;
 	wi->rx -= b->rx;
 	wi->forwarded -= b->forwarded;
@@ -666,6 +689,7 @@ bool gw_workers_info(const struct gw_workers *ws, unsigned i, struct gw_worker_i
 	wi->tx_failed -= b->tx_failed;
 	wi->tx_l2 -= b->tx_l2;
 	wi->tx_raw -= b->tx_raw;
+	wi->tx_gso -= b->tx_gso;
 	return true;
 }
 

@@ -83,7 +83,7 @@ void gw_workers_fold(struct gw_workers *ws, struct gw *gw);
 struct gw_worker_info {
 	unsigned id;
 	uint64_t rx, forwarded, punted, punt_drops, tx_failed;
-	uint64_t tx_l2, tx_raw; /* how its underlay driver sent */
+	uint64_t tx_l2, tx_raw, tx_gso; /* how its underlay driver sent (struct gw_udp_tx) */
 };
 /* Worker i (0..count-1), counted since it started or since the last clear counters;
  * false when there is none. */
