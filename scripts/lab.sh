@@ -57,7 +57,7 @@ case $cmd in
       echo "gateway: the Linux kernel in vxdemo-gw (vxlan5000/6000/7000 + br10/br20/br30)"
     else
       cp "$REPO/etc/vxgw.conf" "$DEMO_DIR/vxgw.conf"
-      if ! gw_start "$DEMO_DIR/vxgw.conf"; then
+      if ! LAB_GW_WIRE=0 gw_start "$DEMO_DIR/vxgw.conf"; then
         demo_down
         exit 1
       fi

@@ -702,7 +702,7 @@ say "gateway namespace back to the daemon state: $state"
 # 2. vxgwd
 CONF=$LAB_TMP/vxgw.conf
 { lab_gw_config "${GW6[@]}"; echo "dataplane workers $WORKERS"; echo "dataplane io $IO"; } >"$CONF"
-gw_start "$CONF" >"$LAB_TMP/gw_start.log" 2>&1 || { cat "$LAB_TMP/gw_start.log"; die "gw_start"; }
+LAB_GW_WIRE=0 gw_start "$CONF" >"$LAB_TMP/gw_start.log" 2>&1 || { cat "$LAB_TMP/gw_start.log"; die "gw_start"; }
 if [ "$PINNED" = 1 ]; then
   taskset -a -pc "$GW_CPU" "$GW_PID" >/dev/null || die "taskset vxgwd"
 fi

@@ -147,7 +147,15 @@ check "iperf3 UDP h1 <-> ext, 50 Mbit/s each way: none lost, none out of order" 
 # The hosts send with TSO: super-packets of up to 64 KiB reach the gateway, which must send
 # segments within the egress MTU (1450 on the BDIFs, 1400 on up0: there after "fragmentation
 # needed" taught the sender the path MTU).
+[ "$KERNEL" = 1 ] || gw_snap "$LAB_TMP/gso.snap"
 check "TCP h1 <-> h2: 8 MiB each way, exactly, intact, valid checksums" lab_tcp_exact h1 h2 10.1.20.60
+# The pieces of each super-packet leave vxgwd as one UDP super-datagram that ul0 cuts (the
+# captures at the VTEPs above checked the datagrams); AF_XDP sends datagram by datagram.
+if [ "${VXGW_E2E_IO:-}" != xdp ]; then
+  daemon_only "...vxgwd sent it in UDP super-datagrams the kernel cut (tx_underlay_gso)" &&
+    check "...vxgwd sent it in UDP super-datagrams the kernel cut (tx_underlay_gso)" \
+      gw_grew "$LAB_TMP/gso.snap" tx_underlay_gso 1000
+fi
 check "TCP h3 <-> h1 (flood-group BD): 8 MiB each way, exactly, valid checksums" \
   lab_tcp_exact h3 h1 10.1.10.50
 check "TCP h1 <-> ext (uplink): 8 MiB each way, exactly, valid checksums" \
