@@ -303,7 +303,8 @@ bool gw_cfg_equal(const struct gw_cfg *a, const struct gw_cfg *b)
 	       a->vty_addr == b->vty_addr && a->vty_port == b->vty_port &&
 	       a->vty_timeout == b->vty_timeout && a->anycast_mac_set == b->anycast_mac_set &&
 	       !memcmp(a->anycast_mac, b->anycast_mac, 6) && a->metrics_addr == b->metrics_addr &&
-	       a->metrics_port == b->metrics_port && a->workers == b->workers && a->io == b->io;
+	       a->metrics_port == b->metrics_port && a->workers == b->workers && a->io == b->io &&
+	       a->busy_poll_us == b->busy_poll_us;
 }
 
 /* ---------------------------------------------------------------- global */
@@ -1924,6 +1925,15 @@ int gw_cfg_set_io(struct gw_cfg *c, enum gw_cfg_io io, char *err)
 	if (io != GW_CFG_IO_SOCKET && io != GW_CFG_IO_AUTO && io != GW_CFG_IO_XDP)
 		return fail(err, "dataplane io %d: not auto, xdp or socket", (int)io);
 	c->io = io;
+	return GW_CFG_OK;
+}
+
+int gw_cfg_set_busy_poll(struct gw_cfg *c, uint32_t usecs, char *err)
+{
+	if (usecs > GW_CFG_BUSY_POLL_MAX_US)
+		return fail(err, "dataplane busy-poll %u out of range 1-%d (microseconds)", usecs,
+		            GW_CFG_BUSY_POLL_MAX_US);
+	c->busy_poll_us = usecs;
 	return GW_CFG_OK;
 }
 

@@ -38,6 +38,8 @@
  * that says why.
  */
 enum gw_cfg_io { GW_CFG_IO_SOCKET = 0, GW_CFG_IO_AUTO, GW_CFG_IO_XDP };
+#define GW_CFG_BUSY_POLL_DEFAULT_US 50 /* dataplane busy-poll without a number */
+#define GW_CFG_BUSY_POLL_MAX_US     10000
 
 enum {
 	GW_CFG_OK = 0,
@@ -208,6 +210,10 @@ struct gw_cfg {
 	int workers;
 	/* dataplane io: how the underlay's datagrams reach the gateway (gw/io/xdp.h). */
 	enum gw_cfg_io io;
+	/* dataplane busy-poll USEC: a worker polls its AF_XDP socket's queue itself (SO_BUSY_POLL
+	 * for up to USEC per call, SO_PREFER_BUSY_POLL) instead of sleeping until the kernel
+	 * wakes it; its core is then always busy. 0 (the default): off. */
+	uint32_t busy_poll_us;
 };
 
 struct gw_cfg *gw_cfg_new(void);
@@ -366,6 +372,8 @@ int gw_cfg_set_metrics(struct gw_cfg *c, uint32_t addr, uint32_t port, char *err
 int gw_cfg_set_workers(struct gw_cfg *c, int n, char *err);
 /* dataplane io (auto|xdp|socket); `no dataplane io` sets GW_CFG_IO_SOCKET. */
 int gw_cfg_set_io(struct gw_cfg *c, enum gw_cfg_io io, char *err);
+/* dataplane busy-poll [USEC] (1-GW_CFG_BUSY_POLL_MAX_US); 0: `no dataplane busy-poll`. */
+int gw_cfg_set_busy_poll(struct gw_cfg *c, uint32_t usecs, char *err);
 
 /* ---- access lists (gw/config/acl.c) ---- */
 /*
