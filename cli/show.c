@@ -686,10 +686,12 @@ static void show_io_text(struct cli_out *o, const struct show_io *io)
 {
 	const struct gw_xdp_info *x = &io->x;
 	if (x->on) {
-		cli_printf(
-		    o, "I/O: xdp on %s (%s mode, %s), %u receive queue%s, %u AF_XDP socket%s\n",
-		    x->ifname, x->native ? "native" : "generic", x->zerocopy ? "zero-copy" : "copy",
-		    x->queues, plural(x->queues), x->sockets, plural(x->sockets));
+		cli_printf(o, "I/O: xdp on %s (%s mode, %s", x->ifname,
+		           x->native ? "native" : "generic", x->zerocopy ? "zero-copy" : "copy");
+		if (x->busy_poll_us)
+			cli_printf(o, ", busy polling %u us", x->busy_poll_us);
+		cli_printf(o, "), %u receive queue%s, %u AF_XDP socket%s\n", x->queues,
+		           plural(x->queues), x->sockets, plural(x->sockets));
 	} else if (io->configured != GW_CFG_IO_SOCKET) {
 		cli_printf(o, "I/O: socket (dataplane io %s: XDP not used%s%s)\n",
 		           cli_io_word(io->configured), x->why[0] ? ": " : "", x->why);
@@ -706,8 +708,9 @@ static void show_io_json(struct cli_out *o, const struct show_io *io)
 	jstr_or_null(o, x->on ? x->ifname : NULL);
 	cli_printf(o, ",\"xdp_mode\":");
 	jstr_or_null(o, x->on ? (x->native ? "native" : "generic") : NULL);
-	cli_printf(o, ",\"zerocopy\":%s,\"queues\":%u,\"sockets\":%u,\"why\":",
-	           x->on && x->zerocopy ? "true" : "false", x->queues, x->sockets);
+	cli_printf(o, ",\"zerocopy\":%s,\"busy_poll_us\":%u,\"queues\":%u,\"sockets\":%u,\"why\":",
+	           x->on && x->zerocopy ? "true" : "false", x->on ? x->busy_poll_us : 0, x->queues,
+	           x->sockets);
 	jstr_or_null(o, !x->on && x->why[0] ? x->why : NULL);
 	cli_printf(o, "}");
 }

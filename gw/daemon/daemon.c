@@ -83,6 +83,7 @@ struct gwd {
 	struct gw_io_rx_stats udp_rx_seen;
 	bool udp_rx;                /* d->udp has the unicast socket (no workers) */
 	enum gw_cfg_io udp_io;      /* the dataplane io d->udp was opened for */
+	uint32_t udp_busy_poll;     /* and the dataplane busy-poll */
 	unsigned udp_workers;       /* and the workers (auto weighs queues against them) */
 	struct gw_xdp *xdp;         /* dataplane io xdp|auto: the program attached, or NULL */
 	char xdp_why[GW_IO_ERRLEN]; /* no program though one was asked for: why */
@@ -711,6 +712,8 @@ static struct gw_xdp *xdp_for(struct gwd *d, const struct gw_cfg *c)
 	if (!d->xdp && c->io == GW_CFG_IO_AUTO && d->xdp_why[0])
 		gw_log(LOG_WARNING, "dataplane io auto: XDP not used: %s; the sockets receive",
 		       d->xdp_why);
+	if (d->xdp) /* for the sockets opened from now on */
+		gw_xdp_set_busy_poll(d->xdp, c->busy_poll_us);
 	return d->xdp;
 }
 
@@ -769,7 +772,8 @@ static bool underlay_same(const struct gwd *d, const struct gw_cfg *c)
 	return uc->vtep == c->vtep && uc->port == c->udp_port &&
 	       net_ip6_eq(&uc->vtep6, &c->vtep6) && uc->udp6_zero_csum_rx == c->udp6_zero_csum_rx &&
 	       d->udp_io == c->io &&
-	       (c->io != GW_CFG_IO_AUTO || d->udp_workers == workers_wanted(c));
+	       (c->io != GW_CFG_IO_AUTO || d->udp_workers == workers_wanted(c)) &&
+	       (c->io == GW_CFG_IO_SOCKET || d->udp_busy_poll == c->busy_poll_us);
 }
 
 /* u (or none) takes the old driver's place; its totals start from what it has now. */
@@ -994,6 +998,7 @@ static void underlay_settle(struct gwd *d, struct gw_udp *u, const struct gw_cfg
 		d->udp_port = cand->udp_port;
 		d->udp_rx = workers_wanted(cand) == 0;
 		d->udp_io = cand->io;
+		d->udp_busy_poll = cand->busy_poll_us;
 		d->udp_workers = workers_wanted(cand);
 	} else if (u) {
 		for (int k = 0; k < d->n_groups; k++)

@@ -112,6 +112,7 @@ unsigned gw_rxb_recv(struct gw_rxb *b, int fd, uint32_t tag, struct gw_pool *poo
 struct gw_xdp;
 int gw_xdp_ifindex(const struct gw_xdp *x);
 const char *gw_xdp_ifname(const struct gw_xdp *x);
+uint32_t gw_xdp_busy_poll_us(const struct gw_xdp *x);
 /* Puts socket fd in the program's map at queue (fd -1: takes it out). 0 or -errno. */
 /* A socket keeps the program's object (and map) alive while it lives. */
 void gw_xdp_ref(struct gw_xdp *x);

@@ -775,6 +775,11 @@ bool gw_udp_rx_pending(const struct gw_udp *u, int fd)
 	return gw_rxb_held(u->rxb) && fd_dst(u, fd, &dst) == 0;
 }
 
+bool gw_udp_busy_poll(struct gw_udp *u)
+{
+	return u->xsk && gw_xsk_busy_poll(u->xsk);
+}
+
 void gw_udp_rx_discard(struct gw_udp *u)
 {
 	gw_rxb_discard(u->rxb);

@@ -47,6 +47,7 @@ struct gw_xdp {
 	atomic_uint sockets; /* in the map (a worker takes its own out) */
 	atomic_uint refs;    /* the owner's (until gw_xdp_detach) and one per socket */
 	bool zerocopy;       /* the sockets bound zero-copy */
+	uint32_t busy_poll_us;
 };
 
 /* The netdev that holds address a (either family), 0 when none. */
@@ -230,11 +231,22 @@ void gw_xdp_info(const struct gw_xdp *x, struct gw_xdp_info *out)
 	                            .native = x->native,
 	                            .zerocopy = x->zerocopy,
 	                            .queues = x->queues,
-	                            .sockets = atomic_load(&x->sockets)};
+	                            .sockets = atomic_load(&x->sockets),
+	                            .busy_poll_us = x->busy_poll_us};
 	snprintf(out->ifname, sizeof(out->ifname), "%s", x->ifname);
 }
 
+void gw_xdp_set_busy_poll(struct gw_xdp *x, uint32_t usecs)
+{
+	x->busy_poll_us = usecs;
+}
+
 /* ---- for gw/io/xsk.c ---- */
+
+uint32_t gw_xdp_busy_poll_us(const struct gw_xdp *x)
+{
+	return x->busy_poll_us;
+}
 
 int gw_xdp_ifindex(const struct gw_xdp *x)
 {

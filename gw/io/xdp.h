@@ -33,6 +33,7 @@ struct gw_xdp_info {
 	bool zerocopy;          /* the sockets' frames are the NIC's own buffers */
 	unsigned queues;        /* the netdev's receive queues */
 	unsigned sockets;       /* AF_XDP sockets bound (one per queue served) */
+	uint32_t busy_poll_us;  /* sockets opened from now on busy-poll (0: they sleep) */
 	char why[GW_IO_ERRLEN]; /* !on: why not (auto or xdp that failed); "" for socket */
 };
 
@@ -57,6 +58,11 @@ const struct gw_xdp_cfg *gw_xdp_cfg(const struct gw_xdp *x);
 /* The netdev's receive queues (the sockets that can be bound). */
 unsigned gw_xdp_queues(const struct gw_xdp *x);
 void gw_xdp_info(const struct gw_xdp *x, struct gw_xdp_info *out);
+/*
+ * dataplane busy-poll: the sockets opened from now on are polled by their thread (SO_BUSY_POLL
+ * of usecs, SO_PREFER_BUSY_POLL; gw_xsk_busy_poll) instead of waiting to be woken; 0: off.
+ */
+void gw_xdp_set_busy_poll(struct gw_xdp *x, uint32_t usecs);
 
 /* ---- one AF_XDP socket (its receiving thread) ---- */
 struct gw_xsk;
@@ -75,6 +81,12 @@ void gw_xsk_close(struct gw_xsk *s);
 void gw_xsk_unmap(struct gw_xsk *s);
 /* The descriptor to poll for reading. */
 int gw_xsk_fd(const struct gw_xsk *s);
+/*
+ * A socket that busy-polls (gw_xdp_set_busy_poll): runs its queue's receive (the driver's
+ * NAPI poll) in the calling thread, once, and returns true; the caller then reads the ring
+ * and does not sleep. False for a socket that does not busy-poll.
+ */
+bool gw_xsk_busy_poll(struct gw_xsk *s);
 /* The netdev the socket sends on. */
 int gw_xsk_ifindex(const struct gw_xsk *s);
 /*

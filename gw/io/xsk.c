@@ -42,6 +42,7 @@ struct gw_xsk {
 	struct xsk_ring_cons comp, rx;
 	uint64_t free_tx[XSK_FRAMES - XSK_RX_FRAMES]; /* frames free for sending */
 	unsigned n_free;
+	bool busy_poll;
 };
 
 static struct gw_xsk *xsk_fail(struct gw_xsk *s, char *err, const char *what, int e)
@@ -94,6 +95,30 @@ static int create_socket(struct gw_xsk *s, uint16_t mode)
 	return e;
 }
 
+#ifndef SO_PREFER_BUSY_POLL
+#define SO_PREFER_BUSY_POLL 69 /* Linux 5.11 */
+#endif
+#ifndef SO_BUSY_POLL_BUDGET
+#define SO_BUSY_POLL_BUDGET 70
+#endif
+
+/*
+ * dataplane busy-poll: a receive or send call on the socket runs the queue's NAPI poll in
+ * the calling thread (SO_BUSY_POLL, up to usecs), for up to a vector of frames
+ * (SO_BUSY_POLL_BUDGET), and the kernel leaves the queue to that thread while it polls
+ * (SO_PREFER_BUSY_POLL: with the netdev's napi_defer_hard_irqs set, its interrupts stay off).
+ * 0 or an errno.
+ */
+static int set_busy_poll(int fd, uint32_t usecs)
+{
+	int on = 1, us = (int)usecs, budget = GW_VEC_MAX;
+	if (setsockopt(fd, SOL_SOCKET, SO_PREFER_BUSY_POLL, &on, sizeof(on)) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_BUSY_POLL, &us, sizeof(us)) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_BUSY_POLL_BUDGET, &budget, sizeof(budget)) < 0)
+		return errno;
+	return 0;
+}
+
 /* Binds zero-copy where the driver can, else copy mode; a queue that stays busy is busy
  * for both (one wait, not two). */
 static int bind_socket(struct gw_xsk *s, bool *zerocopy)
@@ -136,6 +161,10 @@ struct gw_xsk *gw_xsk_open(struct gw_xdp *x, unsigned queue, char err[GW_IO_ERRL
 		return xsk_fail(s, err, "bind", -e);
 	if ((e = fill_all(s)) != 0)
 		return xsk_fail(s, err, "fill ring", -e);
+	uint32_t busy_us = gw_xdp_busy_poll_us(x);
+	if (busy_us && (e = set_busy_poll(xsk_socket__fd(s->sock), busy_us)) != 0)
+		return xsk_fail(s, err, "busy polling", e);
+	s->busy_poll = busy_us != 0;
 	if ((e = gw_xdp_map_set(x, queue, xsk_socket__fd(s->sock), zc)) != 0)
 		return xsk_fail(s, err, "socket map", -e);
 	s->in_map = true;
@@ -165,6 +194,15 @@ void gw_xsk_unmap(struct gw_xsk *s)
 int gw_xsk_fd(const struct gw_xsk *s)
 {
 	return xsk_socket__fd(s->sock);
+}
+
+bool gw_xsk_busy_poll(struct gw_xsk *s)
+{
+	if (!s->busy_poll)
+		return false;
+	/* non-blocking: one NAPI poll of the queue in this thread, then back */
+	(void)recvfrom(gw_xsk_fd(s), NULL, 0, MSG_DONTWAIT, NULL, NULL);
+	return true;
 }
 
 int gw_xsk_ifindex(const struct gw_xsk *s)

@@ -324,11 +324,13 @@ static void *worker_main(void *arg)
 		tsan_release(w);
 		rcu_thread_offline(); /* asleep: grace periods need not wait for us */
 		bool held = worker_rx_held(w);
-		int r = poll(pfd, eth0 + w->n_ports, held ? 0 : POLL_MS);
+		/* busy polling: the AF_XDP queue was just polled here; look, do not sleep */
+		bool busy = gw_udp_busy_poll(w->udp);
+		int r = poll(pfd, eth0 + w->n_ports, held || busy ? 0 : POLL_MS);
 		rcu_thread_online();
 		reclaim(w);
 		for (unsigned i = 0; i < w->n_rx; i++)
-			if (gw_udp_rx_pending(w->udp, w->rx_fds[i]) ||
+			if (gw_udp_rx_pending(w->udp, w->rx_fds[i]) || (busy && i == 0) ||
 			    (r > 0 && (pfd[1 + i].revents & POLLIN)))
 				worker_rx(w, NULL, w->rx_fds[i]);
 		/* POLLERR: the netdev went down (ENETDOWN). The error stays pending, and poll

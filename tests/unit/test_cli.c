@@ -867,7 +867,7 @@ static void test_show_dataplane_io(void)
 	      "\nWorkers: none");
 	SHOWS(s, "show dataplane json", "{\"workers\":0,", "\"threads\":[],",
 	      "\"io\":{\"configured\":\"auto\",\"mode\":\"xdp\","
-	      "\"netdev\":\"up0\",\"xdp_mode\":\"native\",\"zerocopy\":false,"
+	      "\"netdev\":\"up0\",\"xdp_mode\":\"native\",\"zerocopy\":false,\"busy_poll_us\":0,"
 	      "\"queues\":2,\"sockets\":2,\"why\":null}}\n");
 	io_now.native = false;
 	io_now.zerocopy = true;
@@ -875,6 +875,11 @@ static void test_show_dataplane_io(void)
 	SHOWS(s, "show dataplane",
 	      "I/O: xdp on up0 (generic mode, zero-copy), 1 receive queue, 1 "
 	      "AF_XDP socket\n");
+	io_now.busy_poll_us = 50;
+	SHOWS(s, "show dataplane",
+	      "I/O: xdp on up0 (generic mode, zero-copy, busy polling 50 us), 1 receive queue, 1 "
+	      "AF_XDP socket\n");
+	SHOWS(s, "show dataplane json", "\"zerocopy\":true,\"busy_poll_us\":50,");
 
 	running->io = GW_CFG_IO_XDP;
 	io_now = (struct gw_xdp_info){.why = "no netdev holds \"192.0.2.1\""};
@@ -882,7 +887,7 @@ static void test_show_dataplane_io(void)
 	      "I/O: socket (dataplane io xdp: XDP not used: no netdev holds \"192.0.2.1\")\n");
 	SHOWS(s, "show dataplane json",
 	      "\"io\":{\"configured\":\"xdp\",\"mode\":\"socket\","
-	      "\"netdev\":null,\"xdp_mode\":null,\"zerocopy\":false,"
+	      "\"netdev\":null,\"xdp_mode\":null,\"zerocopy\":false,\"busy_poll_us\":0,"
 	      "\"queues\":0,\"sockets\":0,"
 	      "\"why\":\"no netdev holds \\\"192.0.2.1\\\"\"}}\n");
 
@@ -891,7 +896,7 @@ static void test_show_dataplane_io(void)
 	SHOWS(s, "show dataplane", "I/O: socket\nPacket buffers");
 	SHOWS(s, "show dataplane json",
 	      "\"io\":{\"configured\":\"socket\",\"mode\":\"socket\","
-	      "\"netdev\":null,\"xdp_mode\":null,\"zerocopy\":false,"
+	      "\"netdev\":null,\"xdp_mode\":null,\"zerocopy\":false,\"busy_poll_us\":0,"
 	      "\"queues\":0,\"sockets\":0,\"why\":null}}\n");
 	cli_sess_free(s);
 }

@@ -170,6 +170,13 @@ static struct sockaddr_in sin_of(uint32_t ip, uint16_t port)
 	return sa;
 }
 
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 static bool readable(int fd, int ms)
 {
 	struct pollfd p = {.fd = fd, .events = POLLIN};
@@ -2279,6 +2286,50 @@ static void test_xdp_send(void)
 }
 
 /*
+ * dataplane busy-poll: the program's sockets opened after gw_xdp_set_busy_poll carry the
+ * options (SO_BUSY_POLL, SO_PREFER_BUSY_POLL); the driver's thread polls the queue itself
+ * (gw_udp_busy_poll) and reads the ring without waiting for the descriptor, and gets every
+ * datagram in order. A driver whose socket does not busy-poll says so.
+ */
+static void test_xdp_busy_poll(void)
+{
+	NEED_LAB();
+	enum { N = 20, LEN = 120, BUSY_US = 50 };
+	struct xdp_lab *l = xdp_lab_open(50);
+	CU_ASSERT(!gw_udp_busy_poll(l->u));
+	gw_udp_close(l->u);
+	gw_xdp_set_busy_poll(l->x, BUSY_US);
+	char err[GW_IO_ERRLEN] = "";
+	l->u = xdp_udp(l->x, l->port, err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(l->u);
+	int fds[3], v = 0;
+	socklen_t vl = sizeof(v);
+	CU_ASSERT_EQUAL_FATAL(gw_udp_fds(l->u, fds, 3), 2);
+	l->xfd = fds[0];
+	CU_ASSERT(getsockopt(l->xfd, SOL_SOCKET, SO_BUSY_POLL, &v, &vl) == 0 && v == BUSY_US);
+	CU_ASSERT(getsockopt(l->xfd, SOL_SOCKET, 69 /* SO_PREFER_BUSY_POLL */, &v, &vl) == 0 &&
+	          v == 1);
+	struct gw_xdp_info info;
+	gw_xdp_info(l->x, &info);
+	CU_ASSERT_EQUAL(info.busy_poll_us, BUSY_US);
+	int s = peer_sender((uint16_t)(l->port + 1));
+	send_seq_to(s, sin_of(VA_IP, l->port), 0, N, LEN);
+	struct gw_pkt *pkts[GW_VEC_MAX];
+	unsigned n = 0;
+	uint64_t end = now_ms() + WAIT_MS;
+	while (n < N && now_ms() < end) {
+		CU_ASSERT_FATAL(gw_udp_busy_poll(l->u));
+		n += gw_udp_recv(l->u, l->xfd, l->pool, pkts + n, GW_VEC_MAX - n);
+	}
+	CU_ASSERT_EQUAL(n, N);
+	for (unsigned i = 0; i < n; i++)
+		CU_ASSERT_EQUAL(seq_of(pkts[i]), i);
+	free_all(l->pool, pkts, n);
+	close(s);
+	CU_ASSERT_EQUAL(xdp_lab_close(l), POOL_SIZE);
+}
+
+/*
  * A second driver on the busy queue is refused (after the driver's retries for a queue
  * being released: about 2 s) and the first keeps receiving; a queue the netdev does not
  * have is refused; once closed and detached, the program attaches again at once (no
@@ -2354,6 +2405,7 @@ static CU_TestInfo tests[] = {
     {"xdp recv: bad UDP checksum, martian source dropped and counted", test_xdp_bad_csum},
     {"xdp send: to a known next hop through AF_XDP, intact", test_xdp_send},
     {"xdp lifecycle: busy queue, no such queue, attach again", test_xdp_lifecycle},
+    {"xdp busy-poll: options set, the thread polls the queue, every datagram", test_xdp_busy_poll},
     CU_TEST_INFO_NULL,
 };
 
