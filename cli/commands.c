@@ -1141,6 +1141,46 @@ static const struct cli_cmd dataplane_io_cmd = {
     .fn = cmd_dataplane_io,
 };
 
+/*
+ * dataplane busy-poll [USEC]: the grammar's range starts at 0 so that 0 reaches this
+ * handler, which refuses it saying how to turn busy polling off (the model takes 0 as
+ * off, the value of `no`); without a number, GW_CFG_BUSY_POLL_DEFAULT_US.
+ */
+static int cmd_dataplane_busy_poll(struct cli_sess *s, const struct cli_args *a,
+                                   struct cli_out *out)
+{
+	char err[GW_CFG_ERRLEN];
+	uint32_t usecs = GW_CFG_BUSY_POLL_DEFAULT_US;
+	if (a->neg)
+		usecs = 0;
+	else if (a->nval > 0)
+		usecs = cli_u32(a->val[0]);
+	if (!a->neg && usecs == 0)
+		return cli_err(out,
+		               "Invalid value \"%s\": out of range 1-%d (no dataplane busy-poll "
+		               "turns busy polling off)",
+		               a->val[0], GW_CFG_BUSY_POLL_MAX_US);
+	return cfg_result(gw_cfg_set_busy_poll(s->cand, usecs, err), err, out);
+}
+
+/* the model's bounds in the help text, as numbers (both are plain integer literals) */
+#define BUSY_POLL_TEXT(n)  BUSY_POLL_TEXT_(n)
+#define BUSY_POLL_TEXT_(n) #n
+#define BUSY_POLL_USEC_HELP                                                                        \
+	"Microseconds each poll may spin, 1-" BUSY_POLL_TEXT(                                      \
+	    GW_CFG_BUSY_POLL_MAX_US) " (without: " BUSY_POLL_TEXT(GW_CFG_BUSY_POLL_DEFAULT_US) ")"
+
+static const struct cli_cmd dataplane_busy_poll_cmd = {
+    .syntax = "dataplane busy-poll [<%u-%u>]",
+    .no_syntax = "dataplane busy-poll [<%u-%u>]",
+    .help = "Data plane (packet forwarding)|Workers poll their AF_XDP sockets instead of sleeping "
+            "(default and no: off)|" BUSY_POLL_USEC_HELP,
+    .range = {{0, GW_CFG_BUSY_POLL_MAX_US}},
+    .modes = CONFIG,
+    .flags = CFG,
+    .fn = cmd_dataplane_busy_poll,
+};
+
 /* ---------------------------------------------------------------- the sections */
 
 /* in the order `?` lists them (cli/grammar.c puts the sections in order) */
@@ -1177,6 +1217,7 @@ const struct cli_cmd *const cli_config_cmds[] = {
     &metrics_listen_cmd,
     &dataplane_workers_cmd,
     &dataplane_io_cmd,
+    &dataplane_busy_poll_cmd,
     &vni_cmd,
     &flood_peer_cmd,
     &flood_group_cmd,

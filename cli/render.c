@@ -244,6 +244,8 @@ void cli_render_config(const struct gw_cfg *c, struct cli_out *o)
 		cli_printf(o, "dataplane workers %d\n", c->workers);
 	if (c->io != GW_CFG_IO_SOCKET) /* the default, left out */
 		cli_printf(o, "dataplane io %s\n", cli_io_word(c->io));
+	if (c->busy_poll_us) /* 0, off, is the default, left out */
+		cli_printf(o, "dataplane busy-poll %u\n", (unsigned)c->busy_poll_us);
 	cli_printf(o, "!\n");
 	/* before the interfaces and routes that name them */
 	for (size_t i = 0; i < c->vrfs.n; i++)

@@ -825,7 +825,7 @@ static void test_dataplane_io(void)
 	CU_ASSERT_EQUAL(run(s, "show running-config", &o), CLI_R_OK);
 	CU_ASSERT_PTR_NULL(strstr(o.buf, "dataplane io"));
 
-	completes(s, "dataplane ", "workers\nio\n");
+	completes(s, "dataplane ", "workers\nio\nbusy-poll\n");
 	completes(s, "dataplane io ", "auto\nxdp\nsocket\n");
 	completes(s, "dataplane io s", "socket\n");
 	/* each word with its own help; the word is required */
@@ -838,6 +838,67 @@ static void test_dataplane_io(void)
 	cli_query_help(s, "dataplane io ", &o);
 	CU_ASSERT_PTR_NULL(strstr(o.buf, "<cr>"));
 	HELPS(s, "no dataplane io ", "<cr>", "The kernel's UDP and raw sockets");
+	CU_ASSERT_EQUAL(run(s, "end", &o), CLI_R_OK);
+	cli_out_free(&o);
+	cli_sess_free(s);
+}
+
+/* dataplane busy-poll: a number commits and is written after dataplane io, none is the
+ * default 50, 0 is refused saying how to turn it off, bad words are named, `no` is off
+ * (left out); `?` shows the range and that the number may be left out. */
+static void test_dataplane_busy_poll(void)
+{
+	struct cli_sess *s = cli_sess_new(&ENV, true);
+	struct cli_out o;
+	cli_out_init(&o);
+	CU_ASSERT_EQUAL(running->busy_poll_us, 0); /* off until said */
+	CU_ASSERT_EQUAL(run(s, "configure terminal", &o), CLI_R_OK);
+	int before = commits;
+	CU_ASSERT_EQUAL(run(s, "dataplane busy-poll 200", &o), CLI_R_OK);
+	CU_ASSERT_EQUAL(commits, before + 1);
+	CU_ASSERT_EQUAL(running->busy_poll_us, 200);
+	CU_ASSERT_EQUAL(run(s, "dataplane io xdp", &o), CLI_R_OK);
+	CU_ASSERT_EQUAL(run(s, "show running-config", &o), CLI_R_OK);
+	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf, "dataplane io xdp\ndataplane busy-poll 200\n!\n"));
+	CU_ASSERT_EQUAL(run(s, "dataplane busy-poll", &o), CLI_R_OK);
+	CU_ASSERT_EQUAL(running->busy_poll_us, GW_CFG_BUSY_POLL_DEFAULT_US);
+	CU_ASSERT_EQUAL(run(s, "dataplane busy-poll 10000", &o), CLI_R_OK);
+	CU_ASSERT_EQUAL(running->busy_poll_us, 10000);
+	/* refused, naming the word; the running configuration keeps its value */
+	static const char *const bad[][2] = {
+	    {"dataplane busy-poll 0", "\"0\": out of range 1-10000 (no dataplane busy-poll"},
+	    {"dataplane busy-poll 10001", "Invalid value \"10001\": expected <0-10000>"},
+	    {"dataplane busy-poll fast", "Invalid value \"fast\""},
+	    {"dataplane busy-poll -1", "Invalid value \"-1\""},
+	    {"dataplane busy-poll 50 60", "Invalid input \"60\""},
+	};
+	before = commits;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CU_ASSERT_EQUAL(run(s, bad[i][0], &o), CLI_R_ERROR);
+		if (!o.buf || !strstr(o.buf, bad[i][1]))
+			fprintf(stderr, "\n  \"%s\" said: %s", bad[i][0], o.buf ? o.buf : "");
+		CU_ASSERT_PTR_NOT_NULL(strstr(o.buf ? o.buf : "", bad[i][1]));
+	}
+	CU_ASSERT_EQUAL(commits, before);
+	CU_ASSERT_EQUAL(running->busy_poll_us, 10000);
+	/* no, with or without a number: off, left out */
+	CU_ASSERT_EQUAL(run(s, "no dataplane busy-poll 30", &o), CLI_R_OK);
+	CU_ASSERT_EQUAL(running->busy_poll_us, 0);
+	CU_ASSERT_EQUAL(run(s, "dataplane busy-poll 7", &o), CLI_R_OK);
+	CU_ASSERT_EQUAL(run(s, "no dataplane busy-poll", &o), CLI_R_OK);
+	CU_ASSERT_EQUAL(running->busy_poll_us, 0);
+	CU_ASSERT_EQUAL(run(s, "show running-config", &o), CLI_R_OK);
+	CU_ASSERT_PTR_NULL(strstr(o.buf, "busy-poll"));
+
+	completes(s, "dataplane b", "busy-poll\n");
+	HELPS(s, "dataplane ",
+	      "  busy-poll              Workers poll their AF_XDP sockets instead of sleeping "
+	      "(default and no: off)\n");
+	HELPS(s, "dataplane busy-poll ",
+	      "  <0-10000>              Microseconds each poll may spin, 1-10000 (without: 50)\n",
+	      "<cr>");
+	HELPS(s, "no dataplane busy-poll ", "<0-10000>", "<cr>");
+	CU_ASSERT_EQUAL(run(s, "no dataplane io", &o), CLI_R_OK);
 	CU_ASSERT_EQUAL(run(s, "end", &o), CLI_R_OK);
 	cli_out_free(&o);
 	cli_sess_free(s);
@@ -917,6 +978,7 @@ static CU_TestInfo sess_tests[] = {
     {"IPv6 underlay: lines, errors, show commands", test_underlay6_session},
     {"access lists: lines, errors, show and clear with counters", test_acl_session},
     {"dataplane io: lines, running-config, help and completion", test_dataplane_io},
+    {"dataplane busy-poll: lines, running-config, errors, help", test_dataplane_busy_poll},
     {"show dataplane: the underlay's I/O", test_show_dataplane_io},
     CU_TEST_INFO_NULL,
 };

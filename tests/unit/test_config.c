@@ -316,6 +316,82 @@ static void test_io_lines(void)
 	}
 }
 
+/* dataplane busy-poll: off by default, the setter's range, equal and clone see it. */
+static void test_busy_poll(void)
+{
+	char err[GW_CFG_ERRLEN] = "";
+	struct gw_cfg *a = load(BASE);
+	CU_ASSERT_EQUAL(a->busy_poll_us, 0); /* no line: off */
+	struct gw_cfg *b = gw_cfg_clone(a);
+	CU_ASSERT_FATAL(b != NULL);
+	CU_ASSERT_EQUAL(gw_cfg_set_busy_poll(b, GW_CFG_BUSY_POLL_DEFAULT_US, err), GW_CFG_OK);
+	CU_ASSERT_EQUAL(b->busy_poll_us, GW_CFG_BUSY_POLL_DEFAULT_US);
+	CU_ASSERT(!gw_cfg_equal(a, b));
+	struct gw_cfg *c = gw_cfg_clone(b);
+	CU_ASSERT_FATAL(c != NULL);
+	CU_ASSERT_EQUAL(c->busy_poll_us, GW_CFG_BUSY_POLL_DEFAULT_US); /* cloned with the rest */
+	CU_ASSERT(gw_cfg_equal(b, c));
+	CU_ASSERT_EQUAL(gw_cfg_set_busy_poll(c, GW_CFG_BUSY_POLL_MAX_US, err), GW_CFG_OK);
+	CU_ASSERT(!gw_cfg_equal(b, c)); /* another number is another configuration */
+	/* past the maximum: refused, naming the number, and the model keeps its own */
+	err[0] = '\0';
+	CU_ASSERT_EQUAL(gw_cfg_set_busy_poll(c, GW_CFG_BUSY_POLL_MAX_US + 1, err), GW_CFG_ERR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "dataplane busy-poll 10001"));
+	CU_ASSERT_EQUAL(c->busy_poll_us, GW_CFG_BUSY_POLL_MAX_US);
+	err[0] = '\0';
+	CU_ASSERT_EQUAL(gw_cfg_set_busy_poll(c, UINT32_MAX, err), GW_CFG_ERR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "dataplane busy-poll 4294967295"));
+	CU_ASSERT_EQUAL(c->busy_poll_us, GW_CFG_BUSY_POLL_MAX_US);
+	/* independent of dataplane io: each differs on its own */
+	CU_ASSERT_EQUAL(gw_cfg_set_io(b, GW_CFG_IO_XDP, err), GW_CFG_OK);
+	CU_ASSERT(!gw_cfg_equal(b, c));
+	CU_ASSERT_EQUAL(gw_cfg_set_io(b, GW_CFG_IO_SOCKET, err), GW_CFG_OK);
+	/* no dataplane busy-poll: 0 again, equal to never having said it */
+	CU_ASSERT_EQUAL(gw_cfg_set_busy_poll(b, 0, err), GW_CFG_OK);
+	CU_ASSERT(gw_cfg_equal(a, b));
+	gw_cfg_free(a);
+	gw_cfg_free(b);
+	gw_cfg_free(c);
+}
+
+/* The same through the language: a number, none (the default), `no` is off; 0 and bad
+ * words are refused naming the word, and change nothing. */
+static void test_busy_poll_lines(void)
+{
+	static const struct {
+		const char *text;
+		uint32_t usecs;
+	} ok[] = {
+	    {"dataplane busy-poll 1\n", 1},
+	    {"dataplane busy-poll 10000\n", GW_CFG_BUSY_POLL_MAX_US},
+	    {"dataplane busy-poll\n", GW_CFG_BUSY_POLL_DEFAULT_US},
+	    {"dataplane bu 20\n", 20}, /* a unique prefix, as every keyword */
+	    {"dataplane busy-poll 20\ndataplane busy-poll 30\n", 30},
+	    {"dataplane busy-poll 20\nno dataplane busy-poll\n", 0},
+	    {"dataplane busy-poll\nno dataplane busy-poll 50\n", 0},
+	};
+	for (unsigned i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		struct gw_cfg *c = load(ok[i].text);
+		CU_ASSERT_EQUAL(c->busy_poll_us, ok[i].usecs);
+		gw_cfg_free(c);
+	}
+	const char *bad[] = {"0", "10001", "fast", "-5", "4294967296"};
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct gw_cfg *c =
+		    load_bad_line("dataplane busy-poll 75\n", "dataplane busy-poll", bad[i]);
+		CU_ASSERT_EQUAL(c->busy_poll_us, 75); /* the bad line changed nothing */
+		gw_cfg_free(c);
+	}
+	/* 0 says how to turn it off */
+	char msg[256] = "";
+	struct gw_cfg *c;
+	CU_ASSERT_EQUAL(cli_load_config("dataplane busy-poll 0\n", &c, keep_msg, msg), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "out of range 1-10000"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "no dataplane busy-poll"));
+	CU_ASSERT_EQUAL(c->busy_poll_us, 0);
+	gw_cfg_free(c);
+}
+
 /* ---- IPv6 ---- */
 
 static const char *BASE6 = "vrf red\n"
@@ -1109,6 +1185,9 @@ static CU_TestInfo tests[] = {
     {"dataplane workers lines: errors name the word, no = auto", test_workers_lines},
     {"dataplane io: default socket, checked, compared, cloned", test_io},
     {"dataplane io lines: each word, no = socket, errors name the word", test_io_lines},
+    {"dataplane busy-poll: default off, range checked, compared, cloned", test_busy_poll},
+    {"dataplane busy-poll lines: default 50, no = off, 0 and errors name the word",
+     test_busy_poll_lines},
     {"IPv6 lines: refused, naming the word", test_ipv6_lines_refused},
     {"IPv6 setters: a refused one changes nothing", test_ipv6_setters_change_nothing},
     {"IPv6 of interfaces: applied and removed as a diff", test_ipv6_apply_interfaces},
