@@ -210,9 +210,9 @@ struct gw_cfg {
 	int workers;
 	/* dataplane io: how the underlay's datagrams reach the gateway (gw/io/xdp.h). */
 	enum gw_cfg_io io;
-	/* dataplane busy-poll USEC: a worker polls its AF_XDP socket's queue itself (SO_BUSY_POLL
-	 * for up to USEC per call, SO_PREFER_BUSY_POLL) instead of sleeping until the kernel
-	 * wakes it; its core is then always busy. 0 (the default): off. */
+	/* dataplane busy-poll USEC: a worker polls its AF_XDP socket's queue itself
+	 * (SO_BUSY_POLL, SO_PREFER_BUSY_POLL) instead of sleeping until the kernel wakes it,
+	 * until the queue has been quiet for USEC. 0 (the default): off. */
 	uint32_t busy_poll_us;
 };
 

@@ -100,9 +100,10 @@ unsigned gw_udp_recv(struct gw_udp *u, int fd, struct gw_pool *pool, struct gw_p
  */
 bool gw_udp_rx_pending(const struct gw_udp *u, int fd);
 /*
- * dataplane busy-poll: when the driver's AF_XDP socket busy-polls, runs its queue's receive
- * in this thread and returns true: the caller reads the AF_XDP fd (the first of
- * gw_udp_fds) without waiting for it, and does not sleep. False otherwise.
+ * dataplane busy-poll: when the driver's AF_XDP socket busy-polls (and has not been quiet
+ * for longer than its window), runs its queue's receive in this thread and returns true:
+ * the caller reads the AF_XDP fd (the first of gw_udp_fds) without waiting for it, and does
+ * not sleep. False otherwise.
  */
 bool gw_udp_busy_poll(struct gw_udp *u);
 /* Returns what is held to its pool: only needed when the pool goes before the driver

@@ -59,8 +59,9 @@ const struct gw_xdp_cfg *gw_xdp_cfg(const struct gw_xdp *x);
 unsigned gw_xdp_queues(const struct gw_xdp *x);
 void gw_xdp_info(const struct gw_xdp *x, struct gw_xdp_info *out);
 /*
- * dataplane busy-poll: the sockets opened from now on are polled by their thread (SO_BUSY_POLL
- * of usecs, SO_PREFER_BUSY_POLL; gw_xsk_busy_poll) instead of waiting to be woken; 0: off.
+ * dataplane busy-poll: the sockets opened from now on are polled by their thread
+ * (gw_xsk_busy_poll; SO_BUSY_POLL, SO_PREFER_BUSY_POLL) instead of waiting to be woken,
+ * until they have been quiet for usecs; 0: off.
  */
 void gw_xdp_set_busy_poll(struct gw_xdp *x, uint32_t usecs);
 
@@ -82,9 +83,11 @@ void gw_xsk_unmap(struct gw_xsk *s);
 /* The descriptor to poll for reading. */
 int gw_xsk_fd(const struct gw_xsk *s);
 /*
- * A socket that busy-polls (gw_xdp_set_busy_poll): runs its queue's receive (the driver's
- * NAPI poll) in the calling thread, once, and returns true; the caller then reads the ring
- * and does not sleep. False for a socket that does not busy-poll.
+ * A socket that busy-polls (gw_xdp_set_busy_poll), within the window after the last frame
+ * it received: runs its queue's receive (the driver's NAPI poll) in the calling thread,
+ * once, and returns true; the caller then reads the ring and does not sleep. False for a
+ * socket that does not busy-poll, or that was quiet for longer than the window: the caller
+ * sleeps until the kernel wakes it (need_wakeup), as without busy polling.
  */
 bool gw_xsk_busy_poll(struct gw_xsk *s);
 /* The netdev the socket sends on. */

@@ -42,8 +42,16 @@ struct gw_xsk {
 	struct xsk_ring_cons comp, rx;
 	uint64_t free_tx[XSK_FRAMES - XSK_RX_FRAMES]; /* frames free for sending */
 	unsigned n_free;
-	bool busy_poll;
+	uint32_t busy_us;    /* dataplane busy-poll: the window after a frame (0: off) */
+	uint64_t last_rx_us; /* when a frame came last (CLOCK_MONOTONIC) */
 };
+
+static uint64_t mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
 
 static struct gw_xsk *xsk_fail(struct gw_xsk *s, char *err, const char *what, int e)
 {
@@ -164,7 +172,7 @@ struct gw_xsk *gw_xsk_open(struct gw_xdp *x, unsigned queue, char err[GW_IO_ERRL
 	uint32_t busy_us = gw_xdp_busy_poll_us(x);
 	if (busy_us && (e = set_busy_poll(xsk_socket__fd(s->sock), busy_us)) != 0)
 		return xsk_fail(s, err, "busy polling", e);
-	s->busy_poll = busy_us != 0;
+	s->busy_us = busy_us;
 	if ((e = gw_xdp_map_set(x, queue, xsk_socket__fd(s->sock), zc)) != 0)
 		return xsk_fail(s, err, "socket map", -e);
 	s->in_map = true;
@@ -198,7 +206,8 @@ int gw_xsk_fd(const struct gw_xsk *s)
 
 bool gw_xsk_busy_poll(struct gw_xsk *s)
 {
-	if (!s->busy_poll)
+	/* quiet for longer than the window: the thread sleeps until the kernel wakes it */
+	if (!s->busy_us || mono_us() - s->last_rx_us > s->busy_us)
 		return false;
 	/* non-blocking: one NAPI poll of the queue in this thread, then back */
 	(void)recvfrom(gw_xsk_fd(s), NULL, 0, MSG_DONTWAIT, NULL, NULL);
@@ -242,8 +251,11 @@ unsigned gw_xsk_recv(struct gw_xsk *s, struct gw_pool *pool, struct gw_pkt **pkt
 		           d->len);
 	}
 	xsk_ring_cons__release(&s->rx, n);
-	if (n)
+	if (n) {
 		refill(s, addrs, n);
+		if (s->busy_us)
+			s->last_rx_us = mono_us();
+	}
 	return n;
 }
 

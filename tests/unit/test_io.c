@@ -2288,13 +2288,14 @@ static void test_xdp_send(void)
 /*
  * dataplane busy-poll: the program's sockets opened after gw_xdp_set_busy_poll carry the
  * options (SO_BUSY_POLL, SO_PREFER_BUSY_POLL); the driver's thread polls the queue itself
- * (gw_udp_busy_poll) and reads the ring without waiting for the descriptor, and gets every
- * datagram in order. A driver whose socket does not busy-poll says so.
+ * (gw_udp_busy_poll) from the first frame on and reads the ring without waiting for the
+ * descriptor, gets every datagram in order, and goes back to waiting once the queue has
+ * been quiet for the window. A driver whose socket does not busy-poll says so.
  */
 static void test_xdp_busy_poll(void)
 {
 	NEED_LAB();
-	enum { N = 20, LEN = 120, BUSY_US = 50 };
+	enum { N = 20, LEN = 120, BUSY_US = 100000 }; /* a window no scheduling delay closes */
 	struct xdp_lab *l = xdp_lab_open(50);
 	CU_ASSERT(!gw_udp_busy_poll(l->u));
 	gw_udp_close(l->u);
@@ -2314,17 +2315,28 @@ static void test_xdp_busy_poll(void)
 	CU_ASSERT_EQUAL(info.busy_poll_us, BUSY_US);
 	int s = peer_sender((uint16_t)(l->port + 1));
 	send_seq_to(s, sin_of(VA_IP, l->port), 0, N, LEN);
+	/* nothing came yet: the thread would sleep until the first frame wakes it */
+	CU_ASSERT(!gw_udp_busy_poll(l->u));
+	CU_ASSERT_FATAL(readable(l->xfd, WAIT_MS));
 	struct gw_pkt *pkts[GW_VEC_MAX];
-	unsigned n = 0;
+	unsigned n = gw_udp_recv(l->u, l->xfd, l->pool, pkts, GW_VEC_MAX);
+	CU_ASSERT_FATAL(n > 0);
+	/* then it polls the queue itself while frames keep coming */
+	CU_ASSERT(gw_udp_busy_poll(l->u));
 	uint64_t end = now_ms() + WAIT_MS;
 	while (n < N && now_ms() < end) {
-		CU_ASSERT_FATAL(gw_udp_busy_poll(l->u));
-		n += gw_udp_recv(l->u, l->xfd, l->pool, pkts + n, GW_VEC_MAX - n);
+		unsigned k = gw_udp_recv(l->u, l->xfd, l->pool, pkts + n, GW_VEC_MAX - n);
+		n += k;
+		if (!gw_udp_busy_poll(l->u)) /* quiet for the window: wait to be woken */
+			(void)readable(l->xfd, 100);
 	}
 	CU_ASSERT_EQUAL(n, N);
 	for (unsigned i = 0; i < n; i++)
 		CU_ASSERT_EQUAL(seq_of(pkts[i]), i);
 	free_all(l->pool, pkts, n);
+	struct timespec quiet = {.tv_nsec = 2L * BUSY_US * 1000};
+	nanosleep(&quiet, NULL);
+	CU_ASSERT(!gw_udp_busy_poll(l->u)); /* quiet for longer than the window */
 	close(s);
 	CU_ASSERT_EQUAL(xdp_lab_close(l), POOL_SIZE);
 }
