@@ -55,6 +55,7 @@
 # Environment: FAMILY (both; 4 or 6: one IP version, about half the time); MEAS (5) WARM (2)
 # TRIAL (2) seconds; FIX_PPS (100000); LOSS_MAX (0.001);
 # IO (socket): vxgwd's `dataplane io` (xdp: AF_XDP sockets fed by its XDP program on ul0);
+# BUSY_POLL (0): vxgwd's `dataplane busy-poll USEC` (0: none; with IO=xdp and WORKERS >= 1);
 # WORKERS (1): vxgwd's `dataplane workers` (0: the main thread forwards; all of vxgwd's threads
 # share GW_CPU, so more than 1 only shows the cost of sharing a core);
 # LOAD_CPU (0) GW_CPU (1); LAB_GRO (1: GRO on the gateway's ul0, run in a NAPI thread pinned
@@ -90,6 +91,8 @@ if has_ipv6; then lab_require_cmds radvd || exit 1; fi # (kernel_gw_up --ipv6)
 WORKERS=${WORKERS:-1}
 case $WORKERS in *[!0-9]* | "") echo "e2e_bench: WORKERS must be a number" >&2; exit 2 ;; esac
 IO=${IO:-socket}
+BUSY_POLL=${BUSY_POLL:-0}
+case $BUSY_POLL in *[!0-9]* | '') echo "e2e_bench: BUSY_POLL must be a number of microseconds" >&2; exit 2 ;; esac
 case $IO in socket | xdp | auto) ;; *) echo "e2e_bench: IO must be socket, xdp or auto" >&2; exit 2 ;; esac
 MEAS=${MEAS:-5}
 WAIT_QUIET=${WAIT_QUIET:-60}
@@ -701,7 +704,12 @@ say "gateway namespace back to the daemon state: $state"
 
 # 2. vxgwd
 CONF=$LAB_TMP/vxgw.conf
-{ lab_gw_config "${GW6[@]}"; echo "dataplane workers $WORKERS"; echo "dataplane io $IO"; } >"$CONF"
+{
+  lab_gw_config "${GW6[@]}"
+  echo "dataplane workers $WORKERS"
+  echo "dataplane io $IO"
+  [ "$BUSY_POLL" = 0 ] || echo "dataplane busy-poll $BUSY_POLL"
+} >"$CONF"
 LAB_GW_WIRE=0 gw_start "$CONF" >"$LAB_TMP/gw_start.log" 2>&1 || { cat "$LAB_TMP/gw_start.log"; die "gw_start"; }
 if [ "$PINNED" = 1 ]; then
   taskset -a -pc "$GW_CPU" "$GW_PID" >/dev/null || die "taskset vxgwd"
@@ -710,7 +718,7 @@ BDMAC=$(gw_cli "show interfaces json" | python3 -c '
 import json, sys
 print([i["mac"] for i in json.load(sys.stdin)["interfaces"] if i["name"] == "bdif10"][0])') ||
   die "no bdif10 MAC from show interfaces json"
-say "gateway: $(gw_cli "show version" | head -n 1) (pid $GW_PID), config from lab_gw_config ${GW6[*]}, dataplane workers $WORKERS, dataplane io $IO, bdif10 $BDMAC"
+say "gateway: $(gw_cli "show version" | head -n 1) (pid $GW_PID), config from lab_gw_config ${GW6[*]}, dataplane workers $WORKERS, dataplane io $IO, busy-poll $BUSY_POLL, bdif10 $BDMAC"
 measure vxgwd "$BDMAC"
 gw_alive || die "vxgwd died during the benchmark"
 gw_cli "show errors" >"$LAB_TMP/errors.txt" 2>&1
@@ -807,7 +815,7 @@ EOF
   echo "# vxgw end-to-end benchmark results"
   echo
   echo "Command: \`tests/bench/e2e_bench.sh $VXGW_BUILD\` (FAMILY=$FAMILY MEAS=$MEAS WARM=$WARM TRIAL=$TRIAL" \
-    "FIX_PPS=$FIX_PPS LOSS_MAX=$LOSS_MAX SINK_AT=$SINK_AT WORKERS=$WORKERS IO=$IO)"
+    "FIX_PPS=$FIX_PPS LOSS_MAX=$LOSS_MAX SINK_AT=$SINK_AT WORKERS=$WORKERS IO=$IO BUSY_POLL=$BUSY_POLL)"
   echo
   cat "$LAB_TMP/table.md"
   echo

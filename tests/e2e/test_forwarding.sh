@@ -285,4 +285,23 @@ if daemon_only "show errors: no_such_peer counts 3 packets from a VTEP that is n
   check "vxgwd is still running" gw_running
 fi
 
+# dataplane busy-poll, switched at run time: the AF_XDP sockets are opened again with it,
+# show dataplane says so, and forwarding through them stays exact; then off again.
+busy_poll_is() {
+  gw_json "show dataplane json" \
+    "d['io']['mode'] == 'xdp' and d['io']['busy_poll_us'] == $1 and d['io']['sockets'] >= 1"
+}
+if [ "${VXGW_E2E_IO:-}" = xdp ] && daemon_only "dataplane busy-poll at run time"; then
+  gw_snap "$LAB_TMP/busy.snap"
+  check "dataplane busy-poll 200 commits; show dataplane: the AF_XDP sockets busy-poll" \
+    eval 'gw_cli "configure terminal" "dataplane busy-poll 200" "end" && busy_poll_is 200'
+  check "...ping h1 -> h2 exact with busy polling" lab_ping_exact h1 10.1.20.60 30
+  check "...UDP h1 -> h2: each datagram once, intact" lab_udp_exact h1 h2 10.1.20.60 200
+  check "...every datagram through AF_XDP (rx_underlay_xdp = rx_underlay)" \
+    gw_part_of "$LAB_TMP/busy.snap" rx_underlay_xdp -eq
+  check "no dataplane busy-poll: the sockets sleep again" \
+    eval 'gw_cli "configure terminal" "no dataplane busy-poll" "end" && busy_poll_is 0'
+  check "...ping h1 -> h2 exact" lab_ping_exact h1 10.1.20.60 10
+fi
+
 lab_finish
