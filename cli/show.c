@@ -690,6 +690,8 @@ static void show_io_text(struct cli_out *o, const struct show_io *io)
 		           x->native ? "native" : "generic", x->zerocopy ? "zero-copy" : "copy");
 		if (x->busy_poll_us)
 			cli_printf(o, ", busy polling %u us", x->busy_poll_us);
+		if (x->why[0])
+			cli_printf(o, ", %s", x->why);
 		cli_printf(o, "), %u receive queue%s, %u AF_XDP socket%s\n", x->queues,
 		           plural(x->queues), x->sockets, plural(x->sockets));
 	} else if (io->configured != GW_CFG_IO_SOCKET) {
@@ -711,7 +713,7 @@ static void show_io_json(struct cli_out *o, const struct show_io *io)
 	cli_printf(o, ",\"zerocopy\":%s,\"busy_poll_us\":%u,\"queues\":%u,\"sockets\":%u,\"why\":",
 	           x->on && x->zerocopy ? "true" : "false", x->on ? x->busy_poll_us : 0, x->queues,
 	           x->sockets);
-	jstr_or_null(o, !x->on && x->why[0] ? x->why : NULL);
+	jstr_or_null(o, x->why[0] ? x->why : NULL);
 	cli_printf(o, "}");
 }
 

@@ -654,6 +654,13 @@ static uint32_t main_name6(void *ctx, const struct in6_addr *a)
 
 static unsigned workers_wanted(const struct gw_cfg *c);
 
+/* The busy polling c's AF_XDP sockets get: only the workers' poll (the main thread's
+ * event loop sleeps), so none without workers. */
+static uint32_t busy_poll_for(const struct gw_cfg *c)
+{
+	return workers_wanted(c) ? c->busy_poll_us : 0;
+}
+
 /* Does configuration c ask for an XDP program (xdp or auto, and a VTEP to serve)? */
 static bool xdp_wanted(const struct gw_cfg *c)
 {
@@ -713,7 +720,7 @@ static struct gw_xdp *xdp_for(struct gwd *d, const struct gw_cfg *c)
 		gw_log(LOG_WARNING, "dataplane io auto: XDP not used: %s; the sockets receive",
 		       d->xdp_why);
 	if (d->xdp) /* for the sockets opened from now on */
-		gw_xdp_set_busy_poll(d->xdp, c->busy_poll_us);
+		gw_xdp_set_busy_poll(d->xdp, busy_poll_for(c));
 	return d->xdp;
 }
 
@@ -773,7 +780,7 @@ static bool underlay_same(const struct gwd *d, const struct gw_cfg *c)
 	       net_ip6_eq(&uc->vtep6, &c->vtep6) && uc->udp6_zero_csum_rx == c->udp6_zero_csum_rx &&
 	       d->udp_io == c->io &&
 	       (c->io != GW_CFG_IO_AUTO || d->udp_workers == workers_wanted(c)) &&
-	       (c->io == GW_CFG_IO_SOCKET || d->udp_busy_poll == c->busy_poll_us);
+	       (c->io == GW_CFG_IO_SOCKET || d->udp_busy_poll == busy_poll_for(c));
 }
 
 /* u (or none) takes the old driver's place; its totals start from what it has now. */
@@ -998,7 +1005,7 @@ static void underlay_settle(struct gwd *d, struct gw_udp *u, const struct gw_cfg
 		d->udp_port = cand->udp_port;
 		d->udp_rx = workers_wanted(cand) == 0;
 		d->udp_io = cand->io;
-		d->udp_busy_poll = cand->busy_poll_us;
+		d->udp_busy_poll = busy_poll_for(cand);
 		d->udp_workers = workers_wanted(cand);
 	} else if (u) {
 		for (int k = 0; k < d->n_groups; k++)

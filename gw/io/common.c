@@ -4,7 +4,8 @@
 #include <errno.h>
 #include <stdlib.h>
 
-unsigned gw_io_send_msgs(int fd, struct mmsghdr *m, unsigned n, const uint16_t *pkts)
+unsigned gw_io_send_msgs(int fd, struct mmsghdr *m, unsigned n, const uint16_t *pkts,
+                         struct gw_io_send_err *first)
 {
 	unsigned i = 0, refused = 0;
 	while (i < n) {
@@ -16,6 +17,8 @@ unsigned gw_io_send_msgs(int fd, struct mmsghdr *m, unsigned n, const uint16_t *
 				refused += pkts ? pkts[i] : 1;
 			break;
 		} else if (errno != EINTR) {
+			if (first && first->msg < 0)
+				*first = (struct gw_io_send_err){.msg = (int)i, .err = errno};
 			refused += pkts ? pkts[i] : 1;
 			i++;
 		}
@@ -25,7 +28,7 @@ unsigned gw_io_send_msgs(int fd, struct mmsghdr *m, unsigned n, const uint16_t *
 
 unsigned gw_io_send_vec(int fd, struct mmsghdr *m, unsigned n)
 {
-	return gw_io_send_msgs(fd, m, n, NULL);
+	return gw_io_send_msgs(fd, m, n, NULL, NULL);
 }
 
 #define RXB_ROUNDS (GW_VEC_MAX / GW_RXB_MSGS) /* recvmmsg calls per gw_rxb_recv, at most */

@@ -15,8 +15,9 @@
  *  - Segmentation offload: the same sender hands over TCP (TSO) and UDP (USO) super-frames
  *    of up to 64 KiB, to be cut into segments on the wire. We cut them, as the NIC would.
  * The kernel tells us which is which in a virtio-net header before each frame
- * (PACKET_VNET_HDR: "needs checksum" with where it starts and goes, the GSO type and
- * segment size); every frame we send starts with an empty one. Frames up to 64 KiB beyond
+ * (PACKET_VNET_HDR, the legacy header in the host's byte order: "needs checksum" with
+ * where it starts and goes, the GSO type and segment size); every frame we send starts
+ * with an empty one. Frames up to 64 KiB beyond
  * a buffer arrive whole (gw_rxb, io_int.h); larger ones are dropped and counted.
  *
  * PACKET_QDISC_BYPASS is deliberately not used: it would also hide our frames from
@@ -28,7 +29,6 @@
 
 #include "common/net.h"
 
-#include <endian.h>
 #include <errno.h>
 #include <linux/if_packet.h>
 #include <linux/virtio_net.h>
@@ -310,13 +310,13 @@ static unsigned take_gso(struct gw_eth *e, struct gw_rxb *b, unsigned i,
 	                         .l3 = frame_l3(p->data, head, &ver)};
 	unsigned n = 0;
 	if (src.l3 && gso_type_fits(type, ver))
-		n = gw_gso_count(&src, le16toh(vh->gso_size));
+		n = gw_gso_count(&src, vh->gso_size);
 	if (n == 0 || n > max)
 		return drop_msg(b, i, &e->rx.gso_unsupported);
 	if (n > room)
 		return GW_RXB_WAIT;
 	enum gw_drop why;
-	if (gw_gso_segment(&src, le16toh(vh->gso_size), b->pool, out, n, &why) == 0)
+	if (gw_gso_segment(&src, vh->gso_size, b->pool, out, n, &why) == 0)
 		return why == GW_DROP_NO_BUFFER ? GW_RXB_WAIT
 		                                : drop_msg(b, i, &e->rx.gso_unsupported);
 	e->rx.gso++;
@@ -353,8 +353,7 @@ static unsigned eth_take(void *drv, struct gw_rxb *b, unsigned i, struct gw_pkt 
 		out[0] = b->pkts[i];
 		out[0]->len = len;
 		if ((vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) &&
-		    gw_gso_csum_at(out[0]->data, len, le16toh(vh.csum_start),
-		                   le16toh(vh.csum_offset)))
+		    gw_gso_csum_at(out[0]->data, len, vh.csum_start, vh.csum_offset))
 			e->rx.csum++;
 	}
 	struct tpacket_auxdata aux;

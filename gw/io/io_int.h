@@ -24,9 +24,15 @@
  * Returns how many were refused.
  */
 unsigned gw_io_send_vec(int fd, struct mmsghdr *m, unsigned n);
+/* The first message refused for itself (not a full queue): its index (-1: none) and errno. */
+struct gw_io_send_err {
+	int msg, err;
+};
 /* The same where message i carries pkts[i] packets (a super-datagram several): returns
- * how many packets were refused. */
-unsigned gw_io_send_msgs(int fd, struct mmsghdr *m, unsigned n, const uint16_t *pkts);
+ * how many packets were refused; the first one refused for itself in *first (if given,
+ * its msg set to -1 before). */
+unsigned gw_io_send_msgs(int fd, struct mmsghdr *m, unsigned n, const uint16_t *pkts,
+                         struct gw_io_send_err *first);
 
 /*
  * Receiving datagrams or frames of any size, a batch at a time. A UDP GRO run (up to 64
@@ -113,6 +119,8 @@ struct gw_xdp;
 int gw_xdp_ifindex(const struct gw_xdp *x);
 const char *gw_xdp_ifname(const struct gw_xdp *x);
 uint32_t gw_xdp_busy_poll_us(const struct gw_xdp *x);
+/* A socket could not have busy polling (errno e): it sleeps between frames instead. */
+void gw_xdp_busy_poll_failed(struct gw_xdp *x, int e);
 /* Puts socket fd in the program's map at queue (fd -1: takes it out). 0 or -errno. */
 /* A socket keeps the program's object (and map) alive while it lives. */
 void gw_xdp_ref(struct gw_xdp *x);

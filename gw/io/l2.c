@@ -255,15 +255,18 @@ static int ask_neigh(struct gw_l2 *l, int ifindex, const struct in6_addr *ip,
 	return nb->ifindex == ifindex && net_ip6_eq(&about, ip) ? 0 : -1;
 }
 
-/* The netdev's MAC, if it is an Ethernet device that is up. */
-static int link_mac(struct gw_l2 *l, int ifindex, uint8_t mac[6])
+/* The netdev's MAC and MTU, if it is an Ethernet device that is up. */
+static int link_attrs(struct gw_l2 *l, int ifindex, struct gw_l2_nh *nh)
 {
 	struct ifreq ifr = {.ifr_ifindex = ifindex};
 	if (ioctl(l->pkt_fd, SIOCGIFNAME, &ifr) < 0 || ioctl(l->pkt_fd, SIOCGIFFLAGS, &ifr) < 0 ||
 	    !(ifr.ifr_flags & IFF_UP) || ioctl(l->pkt_fd, SIOCGIFHWADDR, &ifr) < 0 ||
 	    ifr.ifr_hwaddr.sa_family != ARPHRD_ETHER)
 		return -1;
-	memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+	memcpy(nh->src, ifr.ifr_hwaddr.sa_data, 6);
+	if (ioctl(l->pkt_fd, SIOCGIFMTU, &ifr) < 0 || ifr.ifr_mtu <= 0)
+		return -1;
+	nh->mtu = (uint32_t)ifr.ifr_mtu;
 	return 0;
 }
 
@@ -276,7 +279,7 @@ static void resolve(struct gw_l2 *l, struct entry *e, const struct in6_addr *dst
 	e->confirm = false;
 	e->expires_ms = l->now_ms + GW_L2_RETRY_MS;
 	if (ask_route(l, dst, &r) != 0 || r.type != RTN_UNICAST || r.oif <= 0 ||
-	    link_mac(l, r.oif, e->nh.src) != 0)
+	    link_attrs(l, r.oif, &e->nh) != 0)
 		return;
 	struct in6_addr nh = route_next_hop(&r, dst);
 	if (ask_neigh(l, r.oif, &nh, &nb) != 0 || !nb.has_mac ||

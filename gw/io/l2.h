@@ -32,6 +32,7 @@
 /* Where a peer's frames go: netdev, its MAC (source) and the next hop's (destination). */
 struct gw_l2_nh {
 	int ifindex;
+	uint32_t mtu; /* the netdev's: no datagram of a UDP super-datagram may be longer */
 	uint8_t dst[6];
 	uint8_t src[6];
 };

@@ -24,7 +24,6 @@
 #include "vxlan/vtep.h"
 #include "vxlan/vxlan.h"
 
-#include <endian.h>
 #include <linux/if_packet.h>
 #include <linux/sock_diag.h>
 #include <linux/virtio_net.h>
@@ -37,6 +36,7 @@
 #include <errno.h>
 #include <ifaddrs.h>
 #include <net/if.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -114,7 +114,6 @@ struct gw_udp {
 	struct iovec l2_iov[2 * GW_VEC_MAX];
 	unsigned l2_iov_n;
 	struct super_dgram sd; /* the last message, while datagrams may still join it */
-	bool gso_off;          /* the kernel refused a super-datagram: one datagram a message */
 	struct gw_udp_tx tx;
 	/* dataplane io xdp: the AF_XDP socket (NULL: none) and its transmit vector */
 	struct gw_xsk *xsk;
@@ -858,19 +857,23 @@ static void l2_queue(struct gw_udp *u, unsigned i, struct gw_pkt *p, unsigned v,
  * AF_PACKET vector, whose virtio-net header asks the kernel to cut it into those datagrams
  * again (UDP GSO, VIRTIO_NET_HDR_GSO_UDP_L4), each with its own IP length, ID (IPv4: the
  * first's plus its index) and UDP checksum. One system call's worth of kernel work (an
- * skb, the qdisc bypass, the veth or the NIC's USO) per run instead of per datagram, and
+ * skb, the qdisc, the veth or the NIC's USO) per run instead of per datagram, and
  * a veth carries the run whole to the next namespace. The frame of the first datagram
  * goes as it is, with the lengths of the whole; of the others only their UDP payload.
  */
+/* The kernel refused a super-datagram (see l2_flush): one datagram a message, process-wide. */
+static atomic_bool super_off;
+
 #define SUPER_SEGS_MAX 64    /* datagrams in one: the kernel's UDP_MAX_SEGMENTS, at least */
 #define SUPER_LEN_MAX  65535 /* IPv4 total length, IPv6 payload length */
 
 /* The outer IP header length of an outer packet of version v starting at l3: 0 when it
- * is not a plain IPv4 (no option) or IPv6 (UDP next) datagram. */
+ * is not a plain IPv4 (no option, no fragment) or IPv6 (UDP next) datagram. */
 static uint32_t super_l3_len(const uint8_t *l3, uint32_t len, unsigned v)
 {
-	if (v == 4)
-		return l3[0] == 0x45 && l3[9] == NET_IPPROTO_UDP && len > NET_IP_HLEN + 8
+	if (v == 4) /* no option, not a fragment (MF or an offset) */
+		return l3[0] == 0x45 && l3[9] == NET_IPPROTO_UDP && !(l3[6] & 0x3f) && !l3[7] &&
+		               len > NET_IP_HLEN + 8
 		           ? NET_IP_HLEN
 		           : 0;
 	return l3[6] == NET_IPPROTO_UDP && len > NET_IP6_HLEN + 8 ? NET_IP6_HLEN : 0;
@@ -886,14 +889,18 @@ static bool super_same_flow(const uint8_t *a, const uint8_t *b, unsigned v)
 	return !memcmp(a, b, 4) && !memcmp(a + 6, b + 6, 2 + 32 + 4);
 }
 
-/* Opens a super-datagram on message i, whose packet p (Ethernet header prepended) may
- * be joined. */
-static void super_open(struct gw_udp *u, unsigned i, struct gw_pkt *p, unsigned v)
+/* Opens a super-datagram on message i, whose packet p (Ethernet header prepended, toward
+ * nh) may be joined. Not for a packet longer than the netdev's MTU: the kernel checks the
+ * MTU of a frame, not of the segments of a super-datagram, so such a packet goes alone and
+ * is refused as before. */
+static void super_open(struct gw_udp *u, unsigned i, struct gw_pkt *p, unsigned v,
+                       const struct gw_l2_nh *nh)
 {
 	const uint8_t *l3 = p->data + ETH_HLEN;
 	uint32_t l3_len = super_l3_len(l3, p->len - ETH_HLEN, v);
 	u->sd = (struct super_dgram){.head = NULL};
-	if (u->gso_off || !l3_len)
+	if (atomic_load_explicit(&super_off, memory_order_relaxed) || !l3_len ||
+	    p->len - ETH_HLEN > nh->mtu)
 		return;
 	u->sd = (struct super_dgram){.head = p,
 	                             .msg = i,
@@ -972,27 +979,32 @@ static void super_close(struct gw_udp *u)
 	}
 	udp->len = htons((uint16_t)udp_len);
 	udp->sum = (uint16_t)~net_csum_fold(super_pseudo_sum(l3, sd->v, udp_len));
+	/* a packet socket's virtio-net header is in the host's byte order (the legacy one) */
 	u->l2_vnet[sd->msg] = (struct virtio_net_hdr){
 	    .flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
 	    .gso_type = VIRTIO_NET_HDR_GSO_UDP_L4,
-	    .hdr_len = htole16((uint16_t)(ETH_HLEN + sd->l3_len + 8)),
-	    .gso_size = htole16((uint16_t)sd->seg),
-	    .csum_start = htole16((uint16_t)(ETH_HLEN + sd->l3_len)),
-	    .csum_offset = htole16(offsetof(struct net_udp, sum)),
+	    .hdr_len = (uint16_t)(ETH_HLEN + sd->l3_len + 8),
+	    .gso_size = (uint16_t)sd->seg,
+	    .csum_start = (uint16_t)(ETH_HLEN + sd->l3_len),
+	    .csum_offset = offsetof(struct net_udp, sum),
 	};
 	u->tx.gso += sd->n;
 	sd->head = NULL;
 }
 
-/* Sends the AF_PACKET vector of n messages; returns how many packets were refused. A
- * kernel that refuses a super-datagram (older than 5.18: no UDP_L4 in a virtio-net
- * header) gets one datagram a message from then on. */
+/*
+ * Sends the AF_PACKET vector of n messages; returns how many packets were refused. A
+ * kernel that refuses a super-datagram as invalid (one older than 6.2 takes no UDP_L4 in
+ * a packet socket's virtio-net header) loses that run, counted, and every driver of the
+ * process sends one datagram a message from then on.
+ */
 static unsigned l2_flush(struct gw_udp *u, unsigned n)
 {
 	super_close(u);
-	unsigned refused = gw_io_send_msgs(gw_l2_fd(u->l2), u->l2_msgs, n, u->l2_pkts);
-	if (refused && errno == EINVAL)
-		u->gso_off = true;
+	struct gw_io_send_err e = {.msg = -1};
+	unsigned refused = gw_io_send_msgs(gw_l2_fd(u->l2), u->l2_msgs, n, u->l2_pkts, &e);
+	if (e.msg >= 0 && e.err == EINVAL && u->l2_pkts[e.msg] > 1)
+		atomic_store_explicit(&super_off, true, memory_order_relaxed);
 	u->l2_iov_n = 0;
 	return refused;
 }
@@ -1058,7 +1070,7 @@ static unsigned l2_take(struct gw_udp *u, unsigned i, struct gw_pkt *p, unsigned
 		return 0;
 	super_close(u);
 	l2_queue(u, i, p, v, nh);
-	super_open(u, i, p, v);
+	super_open(u, i, p, v, nh);
 	return 1;
 }
 

@@ -48,6 +48,7 @@ struct gw_xdp {
 	atomic_uint refs;    /* the owner's (until gw_xdp_detach) and one per socket */
 	bool zerocopy;       /* the sockets bound zero-copy */
 	uint32_t busy_poll_us;
+	atomic_int busy_poll_err; /* a socket could not have it: its errno (0: none) */
 };
 
 /* The netdev that holds address a (either family), 0 when none. */
@@ -234,11 +235,17 @@ void gw_xdp_info(const struct gw_xdp *x, struct gw_xdp_info *out)
 	                            .sockets = atomic_load(&x->sockets),
 	                            .busy_poll_us = x->busy_poll_us};
 	snprintf(out->ifname, sizeof(out->ifname), "%s", x->ifname);
+	int e = atomic_load(&x->busy_poll_err);
+	if (e) {
+		out->busy_poll_us = 0;
+		snprintf(out->why, sizeof(out->why), "busy polling refused: %s", strerror(e));
+	}
 }
 
 void gw_xdp_set_busy_poll(struct gw_xdp *x, uint32_t usecs)
 {
 	x->busy_poll_us = usecs;
+	atomic_store(&x->busy_poll_err, 0);
 }
 
 /* ---- for gw/io/xsk.c ---- */
@@ -246,6 +253,11 @@ void gw_xdp_set_busy_poll(struct gw_xdp *x, uint32_t usecs)
 uint32_t gw_xdp_busy_poll_us(const struct gw_xdp *x)
 {
 	return x->busy_poll_us;
+}
+
+void gw_xdp_busy_poll_failed(struct gw_xdp *x, int e)
+{
+	atomic_store(&x->busy_poll_err, e);
 }
 
 int gw_xdp_ifindex(const struct gw_xdp *x)

@@ -33,8 +33,9 @@ struct gw_xdp_info {
 	bool zerocopy;          /* the sockets' frames are the NIC's own buffers */
 	unsigned queues;        /* the netdev's receive queues */
 	unsigned sockets;       /* AF_XDP sockets bound (one per queue served) */
-	uint32_t busy_poll_us;  /* sockets opened from now on busy-poll (0: they sleep) */
-	char why[GW_IO_ERRLEN]; /* !on: why not (auto or xdp that failed); "" for socket */
+	uint32_t busy_poll_us;  /* the sockets busy-poll (0: they sleep) */
+	char why[GW_IO_ERRLEN]; /* !on: why not (auto or xdp that failed); "" for socket; on:
+	                         * why the sockets do not busy-poll as configured, or "" */
 };
 
 /* ---- the program (main thread) ---- */

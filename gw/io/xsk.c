@@ -43,7 +43,8 @@ struct gw_xsk {
 	uint64_t free_tx[XSK_FRAMES - XSK_RX_FRAMES]; /* frames free for sending */
 	unsigned n_free;
 	uint32_t busy_us;    /* dataplane busy-poll: the window after a frame (0: off) */
-	uint64_t last_rx_us; /* when a frame came last (CLOCK_MONOTONIC) */
+	uint64_t last_rx_us; /* when a round that found frames ended (CLOCK_MONOTONIC) */
+	bool got;            /* frames received since the last gw_xsk_busy_poll */
 };
 
 static uint64_t mono_us(void)
@@ -115,11 +116,12 @@ static int create_socket(struct gw_xsk *s, uint16_t mode)
  * the calling thread (SO_BUSY_POLL, up to usecs), for up to a vector of frames
  * (SO_BUSY_POLL_BUDGET), and the kernel leaves the queue to that thread while it polls
  * (SO_PREFER_BUSY_POLL: with the netdev's napi_defer_hard_irqs set, its interrupts stay off).
- * 0 or an errno.
+ * 0 or an errno (EPERM without CAP_NET_ADMIN, ENOPROTOOPT on a kernel without busy polling).
  */
 static int set_busy_poll(int fd, uint32_t usecs)
 {
-	int on = 1, us = (int)usecs, budget = GW_VEC_MAX;
+	/* a driver's NAPI poll may assume no more than its weight (NAPI_POLL_WEIGHT) */
+	int on = 1, us = (int)usecs, budget = 64;
 	if (setsockopt(fd, SOL_SOCKET, SO_PREFER_BUSY_POLL, &on, sizeof(on)) < 0 ||
 	    setsockopt(fd, SOL_SOCKET, SO_BUSY_POLL, &us, sizeof(us)) < 0 ||
 	    setsockopt(fd, SOL_SOCKET, SO_BUSY_POLL_BUDGET, &budget, sizeof(budget)) < 0)
@@ -169,10 +171,13 @@ struct gw_xsk *gw_xsk_open(struct gw_xdp *x, unsigned queue, char err[GW_IO_ERRL
 		return xsk_fail(s, err, "bind", -e);
 	if ((e = fill_all(s)) != 0)
 		return xsk_fail(s, err, "fill ring", -e);
+	/* busy polling is an optimisation: a socket that cannot have it still receives, it only
+	 * sleeps between frames (gw_xdp_info says why) */
 	uint32_t busy_us = gw_xdp_busy_poll_us(x);
 	if (busy_us && (e = set_busy_poll(xsk_socket__fd(s->sock), busy_us)) != 0)
-		return xsk_fail(s, err, "busy polling", e);
-	s->busy_us = busy_us;
+		gw_xdp_busy_poll_failed(x, e);
+	else
+		s->busy_us = busy_us;
 	if ((e = gw_xdp_map_set(x, queue, xsk_socket__fd(s->sock), zc)) != 0)
 		return xsk_fail(s, err, "socket map", -e);
 	s->in_map = true;
@@ -206,8 +211,16 @@ int gw_xsk_fd(const struct gw_xsk *s)
 
 bool gw_xsk_busy_poll(struct gw_xsk *s)
 {
+	if (!s->busy_us)
+		return false;
+	/* the window runs from the end of the last round that found frames (its forwarding and
+	 * sending done), not from their arrival: a full vector's work is no quiet time */
+	uint64_t now = mono_us();
+	if (s->got)
+		s->last_rx_us = now;
+	s->got = false;
 	/* quiet for longer than the window: the thread sleeps until the kernel wakes it */
-	if (!s->busy_us || mono_us() - s->last_rx_us > s->busy_us)
+	if (now - s->last_rx_us > s->busy_us)
 		return false;
 	/* non-blocking: one NAPI poll of the queue in this thread, then back */
 	(void)recvfrom(gw_xsk_fd(s), NULL, 0, MSG_DONTWAIT, NULL, NULL);
@@ -253,8 +266,7 @@ unsigned gw_xsk_recv(struct gw_xsk *s, struct gw_pool *pool, struct gw_pkt **pkt
 	xsk_ring_cons__release(&s->rx, n);
 	if (n) {
 		refill(s, addrs, n);
-		if (s->busy_us)
-			s->last_rx_us = mono_us();
+		s->got = true;
 	}
 	return n;
 }

@@ -941,6 +941,13 @@ static void test_show_dataplane_io(void)
 	      "I/O: xdp on up0 (generic mode, zero-copy, busy polling 50 us), 1 receive queue, 1 "
 	      "AF_XDP socket\n");
 	SHOWS(s, "show dataplane json", "\"zerocopy\":true,\"busy_poll_us\":50,");
+	io_now.busy_poll_us = 0;
+	snprintf(io_now.why, sizeof(io_now.why), "busy polling refused: Operation not permitted");
+	SHOWS(s, "show dataplane",
+	      "I/O: xdp on up0 (generic mode, zero-copy, busy polling refused: Operation not "
+	      "permitted), 1 receive queue");
+	SHOWS(s, "show dataplane json",
+	      "\"why\":\"busy polling refused: Operation not permitted\"");
 
 	running->io = GW_CFG_IO_XDP;
 	io_now = (struct gw_xdp_info){.why = "no netdev holds \"192.0.2.1\""};

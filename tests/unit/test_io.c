@@ -1960,11 +1960,39 @@ static void send_super(bool v6, bool wire)
 	(void)sh(v6 ? "ip -6 neigh del fd00:9::2 dev va" : "ip neigh del 10.9.9.2 dev va");
 }
 
+/* Datagrams longer than the netdev's MTU make no super-datagram: each is refused alone. */
+static void send_super_too_big(void)
+{
+	enum { N = 3, INNER = 1300 }; /* 1350 bytes of IPv4 to an MTU of 1280 */
+	uint16_t port = (uint16_t)(port_base + 36), dport = (uint16_t)(port + 1);
+	uint8_t mac[6];
+	char macs[NET_MAC_STRLEN], err[GW_IO_ERRLEN];
+	CU_ASSERT_FATAL(peer_mac(mac));
+	CU_ASSERT_FATAL(
+	    sh("ip neigh replace 10.9.9.2 lladdr %s dev va nud permanent", net_mac_fmt(mac, macs)));
+	CU_ASSERT_FATAL(sh("ip link set va mtu 1280")); /* IPv6's least: its addresses stay */
+	struct gw_pool *pool = gw_pool_create(POOL_SIZE);
+	struct gw_udp *u = gw_udp_open(VA_IP, port, err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(u);
+	struct gw_pkt *pkts[N];
+	for (unsigned i = 0; i < N; i++)
+		pkts[i] = vx_pkt(pool, VA_IP, VB_IP, dport, 54000, INNER, (uint8_t)i);
+	CU_ASSERT_EQUAL(gw_udp_send(u, pool, pkts, N), N);
+	struct gw_udp_tx tx;
+	gw_udp_tx_paths(u, &tx);
+	CU_ASSERT(tx.l2 == N && tx.gso == 0);
+	gw_udp_close(u);
+	gw_pool_destroy(pool);
+	(void)sh("ip link set va mtu 1500");
+	(void)sh("ip neigh del 10.9.9.2 dev va");
+}
+
 static void test_udp_send_super(void)
 {
 	NEED_LAB();
 	send_super(false, false);
 	send_super(false, true);
+	send_super_too_big();
 }
 
 static void test_udp6_send_super(void)
