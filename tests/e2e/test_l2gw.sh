@@ -170,27 +170,36 @@ tagged_ping() {
 check "ICMP h4 -> h1: $N_PING replies exactly; tcpdump -e on h4's wire: every frame vlan 100" \
   tagged_ping
 check "ICMP h1 -> h4: $N_PING replies exactly" lab_ping_exact h1 $H4 $N_PING
-check "UDP h4 -> h1: 200 datagrams exactly once, valid checksums" moved lab_udp_exact h4 h1 $H1
-check "UDP h1 -> h4: 200 datagrams exactly once, valid checksums" moved lab_udp_exact h1 h4 $H4
 # workers_forwarded: what vxgwd's workers forwarded on their fast path (show dataplane)
 workers_forwarded() {
   gw_cli "show dataplane json" | python3 -c '
 import json, sys
 print(sum(t["forwarded"] for t in json.loads(sys.stdin.readline())["threads"]))'
 }
-# on_fast_path CMD...: CMD passes, and with workers (the default) they switched a good share
-# of it themselves (known unicast port <-> VTEP), not the main thread alone
+# on_fast_path MIN CMD...: CMD passes, and with workers (the default) they switched at least
+# MIN packets of it themselves (known unicast port <-> VTEP), not the main thread alone.
+# From the underlay every datagram is the workers' (the main thread's socket does not
+# receive while they run; a learning refresh sends one of a source's to it now and then); a port's frames are spread by flow over the port's fanout
+# group, which holds the main thread's socket too: one flow in (workers + 1) is the main
+# thread's. So the checks send 8 flows each way (lab_udp_exact), and TCP, one flow whose
+# share is a matter of its hash, is checked for exactness alone.
 on_fast_path() {
+  local min=$1 before after fwd
+  shift
   [ "$KERNEL" = 1 ] && { "$@"; return; }
-  local before after
   before=$(workers_forwarded) || return 1
   "$@" || return 1
+  sleep 0.3 # the daemon folds the workers' counts in every 100 ms
   after=$(workers_forwarded) || return 1
-  echo "workers forwarded $((after - before)) packets on the fast path"
-  [ "${VXGW_E2E_WORKERS:-}" = 0 ] || [ $((after - before)) -ge 500 ]
+  fwd=$((after - before))
+  echo "workers forwarded $fwd packets on the fast path (expected at least $min)"
+  [ "${VXGW_E2E_WORKERS:-}" = 0 ] || [ "$fwd" -ge "$min" ]
 }
-check "TCP h4 <-> h1: 8 MiB each way, exactly, valid checksums (vxgwd: the workers switch it)" \
-  on_fast_path moved lab_tcp_exact h4 h1 $H1
+check "UDP h4 -> h1: 200 datagrams exactly once, valid checksums (vxgwd: the workers switch most)" \
+  on_fast_path 50 moved lab_udp_exact h4 h1 $H1
+check "UDP h1 -> h4: 200 datagrams exactly once, valid checksums (vxgwd: the workers switch them)" \
+  on_fast_path 190 moved lab_udp_exact h1 h4 $H4
+check "TCP h4 <-> h1: 8 MiB each way, exactly, valid checksums" moved lab_tcp_exact h4 h1 $H1
 
 # --- port to port ---------------------------------------------------------------------------
 # switched_ping: h4 pings h5 exactly; the gateway sends none of their ICMP frames to the
