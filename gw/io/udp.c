@@ -969,11 +969,11 @@ static void super_close(struct gw_udp *u)
 	uint8_t *l3 = sd->head->data + ETH_HLEN;
 	struct net_udp *udp = (struct net_udp *)(l3 + sd->l3_len);
 	uint32_t udp_len = 8 + sd->payload;
-	if (sd->v == 4) {
+	if (sd->v == 4) { /* the pipeline built the header whole: only its length changes */
 		struct net_ip *ip = (struct net_ip *)l3;
-		ip->len = htons((uint16_t)(NET_IP_HLEN + udp_len));
-		ip->sum = 0;
-		ip->sum = net_csum(ip, NET_IP_HLEN);
+		uint16_t len = htons((uint16_t)(NET_IP_HLEN + udp_len));
+		ip->sum = net_csum_update16(ip->sum, ip->len, len);
+		ip->len = len;
 	} else {
 		((struct net_ip6 *)l3)->plen = htons((uint16_t)udp_len);
 	}

@@ -58,7 +58,7 @@
 #                              (its SNMP counters) moved by exactly N: see "exact delivery"
 #   lab_host_mac h1            the MAC of h1's eth0
 #   gw_start CONFIG [ARGS]     start vxgwd in $P-gw, wait (max 10 s) until the CLI answers;
-#                              ul0 sends what a NIC's wire shows (lab_wire; LAB_GW_WIRE=0: not)
+#                              ul0 sends what a NIC's wire shows (lab_gw_wire)
 #   gw_stop                    SIGTERM, wait max 5 s (then SIGKILL); exit status in $GW_EXIT
 #   gw_cli CMD...              vxgw-cli -s $GW_SOCK -c CMD1 -c CMD2 ... (in $P-gw)
 #   gw_reload                  SIGHUP, then wait until the CLI answers again
@@ -1014,6 +1014,17 @@ gw_cli() {
 _gw_answers() { gw_cli "show version" >/dev/null 2>&1; }
 
 # gw_start CONFIG [extra vxgwd args]: vxgwd in $P-gw, logs appended to $GW_LOG.
+# lab_gw_wire NS: before vxgwd starts in NS. vxgwd hands the kernel UDP super-datagrams to
+# cut (gw/io/udp.c), as the kernel twin hands it super-packets. On NS's ul0 the kernel cuts
+# them and completes their checksums in software, as a NIC with UDP segmentation offload
+# does in hardware, so that the captures at the VTEPs see a wire's datagrams (for the same
+# reason as the twin's --wire; a veth would carry the runs whole, which a capture cannot
+# check). LAB_GW_WIRE=0 keeps the veth's defaults (the benchmark, and scripts/lab.sh's demo).
+lab_gw_wire() {
+  [ "${LAB_GW_WIRE:-1}" = 1 ] || return 0
+  lab_must lab_wire "$1" off ul0
+}
+
 gw_start() {
   local conf
   conf=$(realpath "$1") || return 1
@@ -1022,13 +1033,7 @@ gw_start() {
   if [ "$LAB_KERNEL_GW" = 1 ]; then echo "gw_start: kernel gateway is up"; return 1; fi
   GW_CONF=$conf
   lab_flush_neigh
-  # vxgwd hands the kernel UDP super-datagrams to cut (gw/io/udp.c), as the kernel twin
-  # hands it super-packets. On ul0 the kernel cuts them and completes their checksums in
-  # software, as a NIC with UDP segmentation offload does in hardware, so that the captures
-  # at the VTEPs see a wire's datagrams (for the same reason as the twin's --wire; a veth
-  # would carry the runs whole, which a capture cannot check). LAB_GW_WIRE=0 keeps the
-  # veth's defaults (the benchmark, and scripts/lab.sh's demo).
-  if [ "${LAB_GW_WIRE:-1}" = 1 ]; then lab_must lab_wire gw off ul0 || return 1; fi
+  lab_gw_wire gw || return 1
   echo "=== gw_start $(date +%T.%N) $VXGWD -f $conf -s $GW_SOCK -F $*" >>"$GW_LOG"
   # `ip netns exec` execs vxgwd, so $! is vxgwd's own pid.
   ip netns exec "$P-gw" "$VXGWD" -f "$conf" -s "$GW_SOCK" -F "$@" \

@@ -186,9 +186,7 @@ gwc() { # N CMD...: vxgw-cli against gateway N
 gw_up() { # N: start gateway N, wait (max 10 s) until its CLI answers
   local n=$1 i
   gw_conf "$n" >"$LAB_TMP/gw$n.conf"
-  # as lab.sh's gw_start: ul0 cuts vxgwd's UDP super-datagrams as a NIC's wire shows them,
-  # so that the captures at the VTEPs check datagrams
-  if [ "${LAB_GW_WIRE:-1}" = 1 ]; then lab_must lab_wire "gw$n" off ul0 || return 1; fi
+  lab_gw_wire "gw$n" || return 1 # as gw_start: ul0 cuts vxgwd's super-datagrams
   ip netns exec "$P-gw$n" "$VXGWD" -f "$LAB_TMP/gw$n.conf" -s "$LAB_TMP/gw$n.sock" -F \
     </dev/null >>"$LAB_TMP/gw$n.log" 2>&1 &
   GPID[n]=$!
