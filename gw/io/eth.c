@@ -105,7 +105,7 @@ static int query_dev(struct gw_eth *e, const char *name, char *err)
 	return 0;
 }
 
-static int setup_socket(struct gw_eth *e, const char *name, char *err)
+static int setup_socket(struct gw_eth *e, const char *name, unsigned flags, char *err)
 {
 	int one = 1;
 	if (setsockopt(e->fd, SOL_PACKET, PACKET_AUXDATA, &one, sizeof(one)) < 0 ||
@@ -121,9 +121,10 @@ static int setup_socket(struct gw_eth *e, const char *name, char *err)
 		return eth_err(err, name, strerror(errno));
 	sock_buf(e->fd, SO_RCVBUFFORCE, SO_RCVBUF);
 	sock_buf(e->fd, SO_SNDBUFFORCE, SO_SNDBUF);
+	/* protocol 0 binds the netdev for sending without a receive hook: nothing arrives */
 	struct sockaddr_ll sll = {
 	    .sll_family = AF_PACKET,
-	    .sll_protocol = htons(ETH_P_ALL),
+	    .sll_protocol = (flags & GW_ETH_NO_RX) ? 0 : htons(ETH_P_ALL),
 	    .sll_ifindex = e->ifindex,
 	};
 	if (bind(e->fd, (struct sockaddr *)&sll, sizeof(sll)) < 0)
@@ -132,6 +133,11 @@ static int setup_socket(struct gw_eth *e, const char *name, char *err)
 }
 
 struct gw_eth *gw_eth_open(const char *name, char err[GW_IO_ERRLEN])
+{
+	return gw_eth_open_opt(name, 0, err);
+}
+
+struct gw_eth *gw_eth_open_opt(const char *name, unsigned flags, char err[GW_IO_ERRLEN])
 {
 	if (!name || !*name || strlen(name) >= IFNAMSIZ) {
 		eth_err(err, name ? name : "(null)", "invalid interface name");
@@ -150,10 +156,12 @@ struct gw_eth *gw_eth_open(const char *name, char err[GW_IO_ERRLEN])
 		free(e);
 		return NULL;
 	}
-	e->rxb = gw_rxb_open(VNET_HLEN);
-	if (!e->rxb)
+	bool rx = !(flags & GW_ETH_NO_RX);
+	e->rxb = rx ? gw_rxb_open(VNET_HLEN) : NULL;
+	if (rx && !e->rxb)
 		eth_err(err, name, strerror(ENOMEM));
-	if (!e->rxb || query_dev(e, name, err) < 0 || setup_socket(e, name, err) < 0) {
+	if ((rx && !e->rxb) || query_dev(e, name, err) < 0 ||
+	    setup_socket(e, name, flags, err) < 0) {
 		gw_rxb_close(e->rxb);
 		close(e->fd);
 		free(e);
@@ -365,6 +373,8 @@ static unsigned eth_take(void *drv, struct gw_rxb *b, unsigned i, struct gw_pkt 
 
 unsigned gw_eth_recv(struct gw_eth *e, struct gw_pool *pool, struct gw_pkt **pkts, unsigned max)
 {
+	if (!e->rxb)
+		return 0; /* GW_ETH_NO_RX */
 	return gw_rxb_recv(e->rxb, e->fd, 0, pool, eth_take, e, pkts, max);
 }
 

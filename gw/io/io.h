@@ -65,8 +65,12 @@ struct gw_udp_cfg {
 	 * groups, fragments, queues without a socket) from the sockets; frames to VTEPs
 	 * reached through that netdev leave through it. */
 	struct gw_xdp *xdp;
-	unsigned xdp_queue;
+	unsigned xdp_queue; /* or GW_UDP_XDP_QUEUES_ALL: a socket on each queue (the first
+	                     * GW_UDP_XSK_MAX), the first one's sending; the main thread's
+	                     * when it receives alone */
 };
+#define GW_UDP_XDP_QUEUES_ALL (~0u)
+#define GW_UDP_XSK_MAX        8
 struct gw_udp *gw_udp_open_cfg(const struct gw_udp_cfg *cfg, char err[GW_IO_ERRLEN]);
 /* What the driver was opened with (gw_udp_open and gw_udp_open_opt fill the IPv4 part). */
 const struct gw_udp_cfg *gw_udp_cfg(const struct gw_udp *u);
@@ -81,7 +85,7 @@ void gw_udp_xsk_release(struct gw_udp *u);
 /* Groups one driver can join; gw_udp_fds never returns more than GW_UDP_FDS_MAX (a
  * unicast socket per family and the groups). */
 #define GW_UDP_GROUPS_MAX 256
-#define GW_UDP_FDS_MAX    (3 + GW_UDP_GROUPS_MAX) /* AF_XDP, IPv4, IPv6, groups */
+#define GW_UDP_FDS_MAX    (GW_UDP_XSK_MAX + 2 + GW_UDP_GROUPS_MAX) /* AF_XDP, IPv4, IPv6, groups */
 /* Descriptors to watch for reading: the unicast socket and one per joined group; returns
  * how many were stored (at most max). */
 int gw_udp_fds(const struct gw_udp *u, int *fds, int max);
@@ -144,6 +148,13 @@ struct gw_eth;
 
 /* Binds an AF_PACKET socket to netdev `name` (must exist and be up). */
 struct gw_eth *gw_eth_open(const char *name, char err[GW_IO_ERRLEN]);
+/*
+ * gw_eth_open with options. GW_ETH_NO_RX: a socket that only sends (bound to the netdev
+ * without a protocol, so the kernel queues nothing to it): the main thread's while workers
+ * receive, since a fanout group member cannot stop receiving but by closing.
+ */
+#define GW_ETH_NO_RX 1u
+struct gw_eth *gw_eth_open_opt(const char *name, unsigned flags, char err[GW_IO_ERRLEN]);
 void gw_eth_close(struct gw_eth *e);
 /*
  * PACKET_FANOUT groups (hash of the flow, fragments reassembled for the hash) share a

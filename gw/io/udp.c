@@ -115,9 +115,12 @@ struct gw_udp {
 	unsigned l2_iov_n;
 	struct super_dgram sd; /* the last message, while datagrams may still join it */
 	struct gw_udp_tx tx;
-	/* dataplane io xdp: the AF_XDP socket (NULL: none) and its transmit vector */
+	/* dataplane io xdp: the AF_XDP socket (NULL: none) and its transmit vector; with
+	 * GW_UDP_XDP_QUEUES_ALL, those of the other queues (receive only) */
 	struct gw_xsk *xsk;
 	struct gw_pkt *xsk_tx[GW_VEC_MAX];
+	struct gw_xsk *xsk_more[GW_UDP_XSK_MAX - 1];
+	unsigned n_xsk_more;
 };
 
 static union sa sa4(uint32_t ip, uint16_t port)
@@ -352,6 +355,22 @@ static struct gw_udp *udp_alloc(const struct gw_udp_cfg *cfg)
 	return u;
 }
 
+/* The AF_XDP sockets cfg asks for: its queue's, or every queue's (up to GW_UDP_XSK_MAX). */
+static int xsks_open(struct gw_udp *u, const struct gw_udp_cfg *cfg, char *err)
+{
+	bool all = cfg->xdp_queue == GW_UDP_XDP_QUEUES_ALL;
+	u->xsk = gw_xsk_open(cfg->xdp, all ? 0 : cfg->xdp_queue, err);
+	if (!u->xsk)
+		return -1;
+	unsigned queues = all ? gw_xdp_queues(cfg->xdp) : 1;
+	for (unsigned q = 1; q < queues && q < GW_UDP_XSK_MAX; q++) {
+		if (!(u->xsk_more[u->n_xsk_more] = gw_xsk_open(cfg->xdp, q, err)))
+			return -1;
+		u->n_xsk_more++;
+	}
+	return 0;
+}
+
 /*
  * The IPv4 side opens when there is an IPv4 VTEP, or no VTEP at all (a groups-only driver,
  * as gw_udp_open_opt(0, port, GW_UDP_NO_RX) always was); the IPv6 side when there is an
@@ -379,8 +398,7 @@ struct gw_udp *gw_udp_open_cfg(const struct gw_udp_cfg *cfg, char err[GW_IO_ERRL
 	}
 	/* Without it (no AF_PACKET, no rtnetlink) the raw socket carries everything. */
 	u->l2 = gw_l2_open();
-	if (cfg->xdp && !(cfg->flags & GW_UDP_NO_RX) &&
-	    !(u->xsk = gw_xsk_open(cfg->xdp, cfg->xdp_queue, err))) {
+	if (cfg->xdp && !(cfg->flags & GW_UDP_NO_RX) && xsks_open(u, cfg, err) < 0) {
 		gw_udp_close(u);
 		return NULL;
 	}
@@ -406,6 +424,8 @@ int gw_udp_quiesce(struct gw_udp *u)
 {
 	if (u->xsk) /* its queue's datagrams go to the kernel's sockets from now on */
 		gw_xsk_unmap(u->xsk);
+	for (unsigned i = 0; i < u->n_xsk_more; i++)
+		gw_xsk_unmap(u->xsk_more[i]);
 	int r4 = quiesce_fd(u->rx_fd, sa4(u->cfg.vtep, 0));
 	int r6 = quiesce_fd(u->rx6_fd, sa6(&u->cfg.vtep6, 0, 0));
 	return r4 < 0 || r6 < 0 ? -1 : 0;
@@ -421,6 +441,9 @@ void gw_udp_xsk_release(struct gw_udp *u)
 {
 	gw_xsk_close(u->xsk);
 	u->xsk = NULL;
+	for (unsigned i = 0; i < u->n_xsk_more; i++)
+		gw_xsk_close(u->xsk_more[i]);
+	u->n_xsk_more = 0;
 }
 
 void gw_udp_close(struct gw_udp *u)
@@ -433,7 +456,7 @@ void gw_udp_close(struct gw_udp *u)
 	close_fd(u->rx6_fd);
 	close_fd(u->tx_fd);
 	close_fd(u->tx6_fd);
-	gw_xsk_close(u->xsk);
+	gw_udp_xsk_release(u);
 	gw_l2_close(u->l2);
 	gw_rxb_close(u->rxb);
 	free(u);
@@ -444,6 +467,8 @@ int gw_udp_fds(const struct gw_udp *u, int *fds, int max)
 	int n = 0;
 	if (n < max && u->xsk)
 		fds[n++] = gw_xsk_fd(u->xsk);
+	for (unsigned i = 0; i < u->n_xsk_more && n < max; i++)
+		fds[n++] = gw_xsk_fd(u->xsk_more[i]);
 	if (n < max && u->rx_fd >= 0)
 		fds[n++] = u->rx_fd;
 	if (n < max && u->rx6_fd >= 0)
@@ -740,9 +765,21 @@ static bool xsk_datagram(struct gw_udp *u, struct gw_pkt *p)
 	return true;
 }
 
-static unsigned xsk_recv(struct gw_udp *u, struct gw_pool *pool, struct gw_pkt **pkts, unsigned max)
+/* The AF_XDP socket whose descriptor fd is, or NULL. */
+static struct gw_xsk *xsk_of(const struct gw_udp *u, int fd)
 {
-	unsigned n = gw_xsk_recv(u->xsk, pool, pkts, max), k = 0;
+	if (u->xsk && fd == gw_xsk_fd(u->xsk))
+		return u->xsk;
+	for (unsigned i = 0; i < u->n_xsk_more; i++)
+		if (fd == gw_xsk_fd(u->xsk_more[i]))
+			return u->xsk_more[i];
+	return NULL;
+}
+
+static unsigned xsk_recv(struct gw_udp *u, struct gw_xsk *s, struct gw_pool *pool,
+                         struct gw_pkt **pkts, unsigned max)
+{
+	unsigned n = gw_xsk_recv(s, pool, pkts, max), k = 0;
 	for (unsigned i = 0; i < n; i++) {
 		if (xsk_datagram(u, pkts[i])) {
 			pkts[k++] = pkts[i];
@@ -760,8 +797,9 @@ static unsigned xsk_recv(struct gw_udp *u, struct gw_pool *pool, struct gw_pkt *
 unsigned gw_udp_recv(struct gw_udp *u, int fd, struct gw_pool *pool, struct gw_pkt **pkts,
                      unsigned max)
 {
-	if (u->xsk && fd == gw_xsk_fd(u->xsk))
-		return xsk_recv(u, pool, pkts, max);
+	struct gw_xsk *s = xsk_of(u, fd);
+	if (s)
+		return xsk_recv(u, s, pool, pkts, max);
 	uint32_t dst;
 	if (fd_dst(u, fd, &dst) < 0)
 		return 0;
@@ -1230,7 +1268,10 @@ uint64_t gw_udp_rx_dropped(const struct gw_udp *u)
 	int fds[GW_UDP_FDS_MAX];
 	int n = gw_udp_fds(u, fds, GW_UDP_FDS_MAX);
 	uint64_t sum = u->xsk ? gw_xsk_rx_dropped(u->xsk) : 0;
-	for (int i = u->xsk ? 1 : 0; i < n; i++) /* the AF_XDP socket is fds[0] */
+	for (unsigned i = 0; i < u->n_xsk_more; i++)
+		sum += gw_xsk_rx_dropped(u->xsk_more[i]);
+	/* the AF_XDP sockets come first in fds */
+	for (int i = (u->xsk ? 1 : 0) + (int)u->n_xsk_more; i < n; i++)
 		sum += socket_drops(fds[i]);
 	return sum;
 }
