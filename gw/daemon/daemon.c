@@ -47,6 +47,8 @@ struct uplink {
 	char why[GW_IO_ERRLEN]; /* the last reopen failure, logged once */
 	bool kernel_ip6_off;    /* the kernel's IPv6 turned off on it (vxgwd routes IPv6 there) */
 	bool promisc;           /* eth receives frames to any MAC: an interface on it is a port */
+	bool rx;                /* eth is in the fanout group; false: it only sends (workers
+	                         * receive, see uplinks_main_rx) */
 	uint64_t drops_seen;
 	struct gw_io_rx_stats rx_seen;
 	uint16_t ifx; /* an interface on the netdev, for gw_input_eth */
@@ -162,6 +164,15 @@ static const struct gw_io_ops gwd_io = {.tx_underlay = tx_underlay, .tx_eth = tx
 
 /* ---------------------------------------------------------------- receive */
 
+/* What the underlay driver counted as it received (coalesced datagrams, AF_XDP, checksums
+ * completed), added as soon as the packets are: the counters agree with rx_underlay. */
+static void udp_count_rx(struct gwd *d)
+{
+	struct gw_io_rx_stats rx;
+	gw_udp_rx_stats(d->udp, &rx);
+	gw_count_rx(d->gw, &rx, &d->udp_rx_seen);
+}
+
 static void udp_readable(EV_P_ ev_io *w, int revents)
 {
 	struct udp_watch *uw = (struct udp_watch *)((char *)w - offsetof(struct udp_watch, w));
@@ -178,6 +189,8 @@ static void udp_readable(EV_P_ ev_io *w, int revents)
 		if (n < GW_VEC_MAX && !gw_udp_rx_pending(d->udp, w->fd))
 			break;
 	}
+	if (d->udp)
+		udp_count_rx(d);
 	/* Coalesced datagrams held back (rounds used up, pool short) are already off the
 	 * socket, which may stay quiet: come back at the next turn of the loop. */
 	if (d->udp && gw_udp_rx_pending(d->udp, w->fd))
@@ -217,9 +230,7 @@ static void count_socket_drops(struct gwd *d)
 	if (d->udp) {
 		gw_count_drop_total(d->gw, GW_DROP_RX_OVERFLOW, gw_udp_rx_dropped(d->udp),
 		                    &d->udp_drops_seen);
-		struct gw_io_rx_stats rx;
-		gw_udp_rx_stats(d->udp, &rx);
-		gw_count_rx(d->gw, &rx, &d->udp_rx_seen);
+		udp_count_rx(d);
 		struct gw_udp_tx tx;
 		gw_udp_tx_paths(d->udp, &tx);
 		gw_count_underlay_paths(d->gw, tx.l2 - d->udp_tx_seen.l2,
@@ -282,6 +293,7 @@ static int uplink_sock_open(struct gwd *d, struct uplink *u, char *ioerr)
 		return -1;
 	}
 	u->eth = e;
+	u->rx = true;
 	u->fanout = id;
 	u->ifindex = gw_eth_ifindex(e);
 	gw_eth_hwaddr(e, u->mac);
@@ -391,11 +403,60 @@ static void uplinks_bind(struct gwd *d)
 	gw_if_walk(d->gw, uplink_bind, d);
 	for (int i = 0; i < d->n_uplinks; i++) {
 		struct uplink *u = d->uplinks[i];
-		if (u->eth && !ev_is_active(&u->w)) {
+		if (u->eth && u->rx && !ev_is_active(&u->w)) {
 			ev_io_init(&u->w, eth_readable, gw_eth_fd(u->eth), EV_READ);
 			ev_io_start(d->loop, &u->w);
 		}
 	}
+}
+
+/*
+ * Gives u's netdev to the workers alone (rx false) or takes the main thread back into its
+ * fanout group (rx true). A member of a group receives its share until it is closed (the
+ * kernel refuses to re-bind it), so the main thread swaps sockets: a send-only one while
+ * workers receive, a new member of the group before they leave. What the old socket
+ * counted is counted first; a promiscuous membership moves to the new socket before the
+ * old one closes. A netdev that is no longer the one u is bound to is left as it is:
+ * uplink_check replaces both.
+ */
+static void uplink_main_rx(struct gwd *d, struct uplink *u, bool rx)
+{
+	char ioerr[GW_IO_ERRLEN];
+	if (!u->eth || u->rx == rx)
+		return;
+	struct gw_eth *e = gw_eth_open_opt(u->name, rx ? 0 : GW_ETH_NO_RX, ioerr);
+	if (e && gw_eth_ifindex(e) != u->ifindex) {
+		gw_eth_close(e);
+		u->check = true;
+		return;
+	}
+	if (!e || (rx && gw_eth_fanout_join(e, u->fanout, ioerr) < 0) ||
+	    (u->promisc && gw_eth_set_promisc(e, true, ioerr) < 0)) {
+		gw_log(LOG_WARNING, "uplink %s: %s", u->name, ioerr);
+		gw_eth_close(e);
+		return;
+	}
+	uplink_count_drops(d, u);
+	for (int k = 1; k <= GW_IF_MAX; k++)
+		if (d->eth_of[k] == u->eth)
+			d->eth_of[k] = e;
+	ev_io_stop(d->loop, &u->w);
+	gw_eth_close(u->eth);
+	u->eth = e;
+	u->rx = rx;
+	u->drops_seen = 0;
+	u->rx_seen = (struct gw_io_rx_stats){0};
+	if (rx) {
+		ev_io_init(&u->w, eth_readable, gw_eth_fd(e), EV_READ);
+		ev_io_start(d->loop, &u->w);
+	}
+}
+
+/* Every uplink's netdev to the workers (rx false) or back to the main thread as well. */
+static void uplinks_main_rx(struct gwd *d, bool rx)
+{
+	for (int i = 0; i < d->n_uplinks; i++)
+		uplink_main_rx(d, d->uplinks[i], rx);
 }
 
 /* After apply: close netdevs cand no longer uses, bind the rest to their interfaces,
@@ -741,6 +802,10 @@ void gwd_io_info(const struct gwd *d, struct gw_xdp_info *out)
 		*out = (struct gw_xdp_info){0};
 	if (!d->xdp)
 		snprintf(out->why, sizeof(out->why), "%s", d->xdp_why);
+	else if (d->running && d->running->busy_poll_us && !busy_poll_for(d->running) &&
+	         !out->why[0])
+		snprintf(out->why, sizeof(out->why),
+		         "no busy polling without workers (dataplane workers 0)");
 }
 
 /*
@@ -760,7 +825,7 @@ static struct gw_udp *underlay_open(struct gwd *d, const struct gw_cfg *c, unsig
 	                        .name6 = main_name6,
 	                        .name6_ctx = d->gw,
 	                        .xdp = d->xdp,
-	                        .xdp_queue = 0};
+	                        .xdp_queue = GW_UDP_XDP_QUEUES_ALL};
 	struct gw_udp *u = gw_udp_open_cfg(&uc, ioerr);
 	if (u || !uc.xdp || c->io == GW_CFG_IO_XDP)
 		return u;
@@ -870,6 +935,7 @@ static void workers_stop(struct gwd *d)
 {
 	if (!d->workers)
 		return;
+	uplinks_main_rx(d, true);
 	gw_workers_stop(d->workers, d->gw);
 	d->workers = NULL;
 	gw_log(LOG_INFO, "data-plane workers stopped");
@@ -893,32 +959,69 @@ static unsigned workers_uplinks(const struct gwd *d, struct gw_worker_uplink *up
 }
 
 /*
- * The workers the running configuration asks for, started when there are none. If they
- * cannot start, the main thread takes the underlay back (a socket of its own): forwarding
- * must not depend on threads.
+ * A receiving socket of the main thread's in the workers' SO_REUSEPORT group (no AF_XDP
+ * socket), for a handover in which the old workers leave before the new ones come; NULL
+ * when it cannot be had (the gap then loses what arrives in it, logged).
  */
-static void workers_settle(struct gwd *d)
+static struct gw_udp *underlay_hold(struct gwd *d)
 {
-	unsigned n = workers_wanted(d->running);
-	struct gw_worker_uplink ups[GW_WORKER_UPLINKS_MAX];
-	unsigned n_ups = workers_uplinks(d, ups);
-	/* Another count, or an uplink netdev came or went: a new set of workers replaces the
-	 * old one. The new sockets join the SO_REUSEPORT and fanout groups before the old ones
-	 * leave (each old worker drains its sockets as it stops), so that no traffic finds
-	 * the groups empty. */
-	struct gw_workers *old = d->workers;
-	if (old && gw_workers_count(old) == n && gw_workers_same_uplinks(old, ups, n_ups))
+	char ioerr[GW_IO_ERRLEN];
+	struct gw_udp_cfg uc = *gw_udp_cfg(d->udp);
+	uc.flags = GW_UDP_REUSEPORT;
+	uc.xdp = NULL;
+	struct gw_udp *u = gw_udp_open_cfg(&uc, ioerr);
+	if (!u)
+		gw_log(LOG_WARNING, "underlay: no socket to hold the handover's datagrams: %s",
+		       ioerr);
+	return u;
+}
+
+/* The held socket leaves the group; what it queued meanwhile is forwarded here. */
+static void underlay_hold_release(struct gwd *d, struct gw_udp *u)
+{
+	if (!u)
 		return;
+	(void)gw_udp_quiesce(u);
+	int fds[GW_UDP_FDS_MAX];
+	int n = gw_udp_fds(u, fds, GW_UDP_FDS_MAX);
+	struct gw_pkt *pkts[GW_VEC_MAX];
+	gw_set_time(d->gw, gw_clock_ms());
+	for (int i = 0; i < n; i++) {
+		unsigned got;
+		while ((got = gw_udp_recv(u, fds[i], gw_pool(d->gw), pkts, GW_VEC_MAX)) != 0)
+			gw_input_underlay(d->gw, pkts, got);
+	}
+	struct gw_io_rx_stats rx, seen = {0};
+	gw_udp_rx_stats(u, &rx);
+	gw_count_rx(d->gw, &rx, &seen);
+	gw_udp_close(u);
+}
+
+/*
+ * The new set of n workers in place of old (NULL: none), which it stops; if they cannot
+ * start, old stays, or the main thread takes the underlay back (a socket of its own):
+ * forwarding must not depend on threads. Old workers leave a fanout group before new ones
+ * join only where they must: the main thread is back in the groups first.
+ */
+static void workers_replace(struct gwd *d, struct gw_workers *old, unsigned n,
+                            const struct gw_worker_uplink *ups, unsigned n_ups)
+{
 	d->workers = NULL;
 	if (n == 0 || !d->udp) {
+		uplinks_main_rx(d, true);
 		gw_workers_stop(old, d->gw);
 		return;
 	}
-	/* AF_XDP: a receive queue takes one socket, so the old workers leave first (their
-	 * queues' datagrams pass to the kernel's sockets meanwhile) */
+	/* AF_XDP: a receive queue takes one socket, so the old workers leave first; their
+	 * queues' datagrams pass to the kernel's sockets meanwhile, where the main thread
+	 * holds one in their SO_REUSEPORT group until the new workers are in */
 	if (old && d->xdp) {
+		struct gw_udp *hold = underlay_hold(d);
+		uplinks_main_rx(d, true);
 		gw_workers_stop(old, d->gw);
-		old = NULL;
+		workers_replace(d, NULL, n, ups, n_ups);
+		underlay_hold_release(d, hold);
+		return;
 	}
 	char ioerr[GW_IO_ERRLEN];
 	d->workers = gw_workers_start(d->gw, n, d->udp_vtep, d->udp_port, d->xdp, ups, n_ups,
@@ -950,6 +1053,26 @@ static void workers_settle(struct gwd *d)
 	underlay_replace(d, u);
 	d->udp_rx = true;
 	udp_watchers_rebuild(d);
+}
+
+/*
+ * The workers the running configuration asks for, started when there are none (see
+ * workers_replace). While workers run, they alone receive the uplinks' frames.
+ */
+static void workers_settle(struct gwd *d)
+{
+	unsigned n = workers_wanted(d->running);
+	struct gw_worker_uplink ups[GW_WORKER_UPLINKS_MAX];
+	unsigned n_ups = workers_uplinks(d, ups);
+	/* Another count, or an uplink netdev came or went: a new set of workers replaces the
+	 * old one. The new sockets join the SO_REUSEPORT and fanout groups before the old ones
+	 * leave (each old worker drains its sockets as it stops), so that no traffic finds
+	 * the groups empty. */
+	struct gw_workers *old = d->workers;
+	if (old && gw_workers_count(old) == n && gw_workers_same_uplinks(old, ups, n_ups))
+		return;
+	workers_replace(d, old, n, ups, n_ups);
+	uplinks_main_rx(d, d->workers == NULL);
 }
 
 /*

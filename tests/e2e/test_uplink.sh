@@ -7,7 +7,8 @@
 #      job), then by vxgwd, which counts arp_offlink_replies and does not learn the sender.
 #   2. every uplink frame is received by exactly one thread, also when the kernel hands
 #      the uplink's PACKET_FANOUT group the id 0 (the kernel's counter is moved there
-#      first, tests/e2e/fanout_id.py): vxgwd's sockets on up0 form one group, ext's pings
+#      first, tests/e2e/fanout_id.py): the workers' sockets on up0 form one group (the
+#      main thread's only sends while they run), ext's pings
 #      to h1 and h2 get exactly one reply each (no "DUP!") and up0 counts exactly the frames
 #      ext0 sent, at start and after each of: a worker handover (dataplane workers 1, then
 #      auto), ip link set up0 down/up, the up0/ext0 veth pair deleted and created again
@@ -112,13 +113,15 @@ for b in blocks:
     ids.append(m.group(1) if m else "-")
 print(len(ids), ",".join(sorted(set(ids), key=lambda x: (x == "-", x))) or "none")' "$GW_PID"
 }
-# one_group SOCKETS [ID]: SOCKETS sockets on up0 (main thread + workers), all in one group
-# (with id ID when given).
+# one_group SOCKETS [ID]: SOCKETS sockets on up0: the workers', all in one group (with id ID
+# when given), and the main thread's, in none: while workers run it only sends, so that
+# every frame is theirs (the main thread rejoins the group before they leave).
 one_group() {
   local g
   g=$(up0_groups)
-  echo "vxgwd's sockets on up0 and their fanout groups: $g (expected $1 ${2:-any})"
-  [ "${g%% *}" = "$1" ] && [[ ${g#* } =~ ^[0-9]+$ ]] && { [ -z "${2:-}" ] || [ "${g#* }" = "$2" ]; }
+  echo "vxgwd's sockets on up0 and their fanout groups: $g (expected $1 ${2:-any},-)"
+  [ "${g%% *}" = "$1" ] && [[ ${g#* } =~ ^([0-9]+),-$ ]] &&
+    { [ -z "${2:-}" ] || [ "${BASH_REMATCH[1]}" = "$2" ]; }
 }
 
 # no_socket: vxgwd holds no socket bound to a netdev named up0
@@ -228,7 +231,7 @@ check "vxgwd did not learn $EXT (show ip arp)" not_learned
 check "vxgwd: an ARP probe (sender 0.0.0.0) for $UP0_GW is answered" arp_probe ext0 "$UP0_GW"
 check "vxgwd did not learn 0.0.0.0 (show ip arp)" eval '[ -z "$(gw_arp_mac 0.0.0.0)" ]'
 
-check "main thread and $NW workers on up0: $((NW + 1)) sockets, one fanout group, id 0" \
+check "$NW workers and the main thread on up0: $((NW + 1)) sockets, the workers' in one fanout group (id 0), the main thread's sending only" \
   one_group $((NW + 1)) 0
 EXACT="ext pings h1 and h2: $N sent, $N received each, no DUP; up0 received what ext0 sent"
 check "at start: $EXACT" exact_round "start"
@@ -236,7 +239,7 @@ check "at start: $EXACT" exact_round "start"
 # ------------------------------------------------------------------ 3. worker handover
 check "dataplane workers 1" gw_cli "configure terminal" "dataplane workers 1" "end"
 check "1 worker thread" wait_until 5 worker_threads 1
-check "after the handover to 1 worker: 2 sockets on up0, one fanout group" one_group 2
+check "after the handover to 1 worker: 2 sockets on up0, one fanout group, the main thread sending only" one_group 2
 check "after the handover to 1 worker: $EXACT" exact_round "1 worker"
 check "no dataplane workers (auto)" gw_cli "configure terminal" "no dataplane workers" "end"
 check "$NW worker threads" wait_until 5 worker_threads "$NW"
