@@ -22,7 +22,9 @@
 #   So the hosts hand their VTEPs CHECKSUM_PARTIAL frames and TCP super-packets of up to
 #   64 KiB, the VTEPs encapsulate them as they are, and a user-space gateway receives inner
 #   checksums to complete and super-packets to segment (uplink frames too, on AF_PACKET).
-#   The gateway's ul0 has GRO on, as a NIC would (LAB_GRO=0: off). LAB_OFFLOAD=0 turns tx
+#   The gateway's ul0 has GRO on, as a NIC would (LAB_GRO=0: off), and a receive queue per
+#   CPU, as a NIC spreads flows over its queues by their hash (RSS; LAB_GW_QUEUES=N: N): with
+#   `dataplane io xdp` each worker serves its queue. LAB_OFFLOAD=0 turns tx
 #   checksum offload (and so TSO) off on every veth: only for a test that needs it and says
 #   why where it sets it.
 #
@@ -375,14 +377,19 @@ _lab_host_behind() {
 
 # The lab's namespaces and its underlay segment: bridge br0 in $P-ul, a veth ul0 from it
 # into the gateway and each VTEP (the kernel's offloads, GRO on the gateway's), the
-# gateway's ul0 up with $LAB_GW_UL/24. The VTEPs' addresses are the caller's.
+# gateway's ul0 up with $LAB_GW_UL/24. The VTEPs' addresses are the caller's. The gateway's
+# pair has LAB_GW_QUEUES queues each way (default: one per CPU): the bridge's port hashes
+# each flow to one of them, as a switch feeding a NIC with RSS does.
 _lab_underlay_segment() {
-  local n
+  local n q queues=${LAB_GW_QUEUES:-$(nproc)}
   lab_must _lab_ns_add $LAB_NAMES || return 1
   lab_must ip -n "$P-ul" link add br0 type bridge stp_state 0 mcast_snooping 0 || return 1
   lab_must ip -n "$P-ul" link set br0 up || return 1
   for n in gw vtep1 vtep2 vtep3; do
-    lab_must ip -n "$P-ul" link add "p-$n" type veth peer name ul0 netns "$P-$n" || return 1
+    q=1
+    [ $n = gw ] && q=$queues
+    lab_must ip -n "$P-ul" link add "p-$n" numtxqueues "$q" numrxqueues "$q" type veth \
+      peer name ul0 numtxqueues "$q" numrxqueues "$q" netns "$P-$n" || return 1
     lab_must ip -n "$P-ul" link set "p-$n" master br0 up || return 1
     lab_must _lab_offload "$P-ul" "p-$n" || return 1
     lab_must _lab_offload "$P-$n" ul0 || return 1
