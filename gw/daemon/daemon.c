@@ -410,14 +410,29 @@ static void uplinks_bind(struct gwd *d)
 	}
 }
 
+/* Forwards what waits in u's receiving socket (bounded: it is about to close). */
+static void uplink_drain(struct gwd *d, struct uplink *u)
+{
+	struct gw_pkt *pkts[GW_VEC_MAX];
+	gw_set_time(d->gw, gw_clock_ms());
+	for (int round = 0; round < 64; round++) {
+		unsigned n = gw_eth_recv(u->eth, gw_pool(d->gw), pkts, GW_VEC_MAX);
+		if (!n)
+			break;
+		gw_input_eth(d->gw, u->ifx, pkts, n);
+	}
+}
+
 /*
  * Gives u's netdev to the workers alone (rx false) or takes the main thread back into its
  * fanout group (rx true). A member of a group receives its share until it is closed (the
  * kernel refuses to re-bind it), so the main thread swaps sockets: a send-only one while
- * workers receive, a new member of the group before they leave. What the old socket
- * counted is counted first; a promiscuous membership moves to the new socket before the
- * old one closes. A netdev that is no longer the one u is bound to is left as it is:
- * uplink_check replaces both.
+ * workers receive, a new member of the group before they leave. What the old socket holds
+ * is forwarded and what it counted counted first; a promiscuous membership moves to the
+ * new socket before the old one closes. A netdev that is no longer the one u is bound to
+ * is left as it is: uplink_check replaces both. When the main thread cannot rejoin (the
+ * netdev is down: a new socket is refused), its socket closes and uplink_check opens a new
+ * group (at the commit's end, or when the netdev comes up).
  */
 static void uplink_main_rx(struct gwd *d, struct uplink *u, bool rx)
 {
@@ -427,15 +442,21 @@ static void uplink_main_rx(struct gwd *d, struct uplink *u, bool rx)
 	struct gw_eth *e = gw_eth_open_opt(u->name, rx ? 0 : GW_ETH_NO_RX, ioerr);
 	if (e && gw_eth_ifindex(e) != u->ifindex) {
 		gw_eth_close(e);
-		u->check = true;
-		return;
+		e = NULL;
+		snprintf(ioerr, sizeof(ioerr), "the netdev was replaced");
 	}
 	if (!e || (rx && gw_eth_fanout_join(e, u->fanout, ioerr) < 0) ||
 	    (u->promisc && gw_eth_set_promisc(e, true, ioerr) < 0)) {
-		gw_log(LOG_WARNING, "uplink %s: %s", u->name, ioerr);
+		gw_log(LOG_WARNING, "uplink %s: %s: %s", u->name,
+		       rx ? "cannot rejoin its fanout group" : "no send-only socket", ioerr);
 		gw_eth_close(e);
+		if (rx)
+			uplink_sock_close(d, u);
+		u->check = true;
 		return;
 	}
+	if (u->rx)
+		uplink_drain(d, u);
 	uplink_count_drops(d, u);
 	for (int k = 1; k <= GW_IF_MAX; k++)
 		if (d->eth_of[k] == u->eth)
@@ -452,11 +473,14 @@ static void uplink_main_rx(struct gwd *d, struct uplink *u, bool rx)
 	}
 }
 
-/* Every uplink's netdev to the workers (rx false) or back to the main thread as well. */
-static void uplinks_main_rx(struct gwd *d, bool rx)
+/* Each uplink's netdev to the workers ws, where they receive from it (as it is open now),
+ * and the main thread in the groups of the others (all of them for ws NULL). */
+static void uplinks_main_rx(struct gwd *d, const struct gw_workers *ws)
 {
-	for (int i = 0; i < d->n_uplinks; i++)
-		uplink_main_rx(d, d->uplinks[i], rx);
+	for (int i = 0; i < d->n_uplinks; i++) {
+		struct uplink *u = d->uplinks[i];
+		uplink_main_rx(d, u, !gw_workers_serve_uplink(ws, u->name, u->serial));
+	}
 }
 
 /* After apply: close netdevs cand no longer uses, bind the rest to their interfaces,
@@ -935,7 +959,7 @@ static void workers_stop(struct gwd *d)
 {
 	if (!d->workers)
 		return;
-	uplinks_main_rx(d, true);
+	uplinks_main_rx(d, NULL);
 	gw_workers_stop(d->workers, d->gw);
 	d->workers = NULL;
 	gw_log(LOG_INFO, "data-plane workers stopped");
@@ -994,6 +1018,8 @@ static void underlay_hold_release(struct gwd *d, struct gw_udp *u)
 	struct gw_io_rx_stats rx, seen = {0};
 	gw_udp_rx_stats(u, &rx);
 	gw_count_rx(d->gw, &rx, &seen);
+	uint64_t drops_seen = 0;
+	gw_count_drop_total(d->gw, GW_DROP_RX_OVERFLOW, gw_udp_rx_dropped(u), &drops_seen);
 	gw_udp_close(u);
 }
 
@@ -1008,7 +1034,7 @@ static void workers_replace(struct gwd *d, struct gw_workers *old, unsigned n,
 {
 	d->workers = NULL;
 	if (n == 0 || !d->udp) {
-		uplinks_main_rx(d, true);
+		uplinks_main_rx(d, NULL);
 		gw_workers_stop(old, d->gw);
 		return;
 	}
@@ -1017,7 +1043,7 @@ static void workers_replace(struct gwd *d, struct gw_workers *old, unsigned n,
 	 * holds one in their SO_REUSEPORT group until the new workers are in */
 	if (old && d->xdp) {
 		struct gw_udp *hold = underlay_hold(d);
-		uplinks_main_rx(d, true);
+		uplinks_main_rx(d, NULL);
 		gw_workers_stop(old, d->gw);
 		workers_replace(d, NULL, n, ups, n_ups);
 		underlay_hold_release(d, hold);
@@ -1072,7 +1098,7 @@ static void workers_settle(struct gwd *d)
 	if (old && gw_workers_count(old) == n && gw_workers_same_uplinks(old, ups, n_ups))
 		return;
 	workers_replace(d, old, n, ups, n_ups);
-	uplinks_main_rx(d, d->workers == NULL);
+	uplinks_main_rx(d, d->workers);
 }
 
 /*
@@ -1104,6 +1130,7 @@ static int underlay_prepare(struct gwd *d, const struct gw_cfg *cand, struct gw_
 		 * new driver binds its own (its queue's datagrams reach the kernel's sockets) */
 		for (int i = 0; i < d->n_udp_w; i++)
 			ev_io_stop(d->loop, &d->udp_w[i].w);
+		count_socket_drops(d); /* the AF_XDP sockets' last figures */
 		gw_udp_xsk_release(d->udp);
 		udp_watchers_rebuild(d);
 	}
@@ -1461,7 +1488,8 @@ void gwd_destroy(struct gwd *d)
 	if (!d)
 		return;
 	ev_timer_stop(d->loop, &d->tick);
-	workers_stop(d);
+	gw_workers_stop(d->workers, d->gw); /* no handover: every socket closes next */
+	d->workers = NULL;
 	ev_async_stop(d->loop, &d->punted);
 	ev_prepare_stop(d->loop, &d->publish);
 	ev_timer_stop(d->loop, &d->publish_later);

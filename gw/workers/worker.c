@@ -695,6 +695,14 @@ bool gw_workers_info(const struct gw_workers *ws, unsigned i, struct gw_worker_i
 	return true;
 }
 
+bool gw_workers_serve_uplink(const struct gw_workers *ws, const char *name, uint64_t serial)
+{
+	for (unsigned k = 0; ws && k < ws->n_ups; k++)
+		if (!strcmp(ws->ups[k].name, name) && ws->ups[k].serial == serial)
+			return true;
+	return false;
+}
+
 bool gw_workers_same_uplinks(const struct gw_workers *ws, const struct gw_worker_uplink *ups,
                              unsigned n)
 {

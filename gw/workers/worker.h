@@ -53,6 +53,9 @@ struct gw_workers *gw_workers_start(struct gw *gw, unsigned n, uint32_t vtep, ui
                                     char err[GW_IO_ERRLEN]);
 /* Were the workers started with these uplinks (same order, same sockets of the main
  * thread)? Else they need a restart. */
+/* Do the workers receive from uplink netdev `name` as opened `serial`th (its group)? False
+ * for ws NULL, and for a netdev beyond their GW_WORKER_UPLINKS_MAX. */
+bool gw_workers_serve_uplink(const struct gw_workers *ws, const char *name, uint64_t serial);
 bool gw_workers_same_uplinks(const struct gw_workers *ws, const struct gw_worker_uplink *ups,
                              unsigned n);
 /* Stops and joins the workers; what they punted and the main thread did not take yet is
