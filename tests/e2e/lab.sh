@@ -378,10 +378,12 @@ _lab_host_behind() {
 # The lab's namespaces and its underlay segment: bridge br0 in $P-ul, a veth ul0 from it
 # into the gateway and each VTEP (the kernel's offloads, GRO on the gateway's), the
 # gateway's ul0 up with $LAB_GW_UL/24. The VTEPs' addresses are the caller's. The gateway's
-# pair has LAB_GW_QUEUES queues each way (default: one per CPU): the bridge's port hashes
+# pair has LAB_GW_QUEUES queues each way (default: one per CPU, at most 8): the bridge's port hashes
 # each flow to one of them, as a switch feeding a NIC with RSS does.
 _lab_underlay_segment() {
   local n q queues=${LAB_GW_QUEUES:-$(nproc)}
+  # without workers vxgwd serves the first 8 queues (GW_UDP_XSK_MAX)
+  [ -n "${LAB_GW_QUEUES:-}" ] || [ "$queues" -le 8 ] || queues=8
   lab_must _lab_ns_add $LAB_NAMES || return 1
   lab_must ip -n "$P-ul" link add br0 type bridge stp_state 0 mcast_snooping 0 || return 1
   lab_must ip -n "$P-ul" link set br0 up || return 1

@@ -29,6 +29,7 @@ lab_require_daemon
 lab_trap
 
 FLOWS_PY=$HERE/udpflows.py
+H1=${LAB_HOST[1]}
 H2=${LAB_HOST[2]}
 UPORT=9000 # the UDP receiver's port on h2
 
@@ -413,20 +414,29 @@ check "the count of snapshots published went on through 0 workers and back to 2"
 check "h1 -> h2 with 2 workers again" lab_ping h1 "$H2"
 check "h1 -> h3 with 2 workers again" lab_ping h1 10.1.30.70
 HANDOVER_PING=$LAB_TMP/handover.ping
-handover_run() { # a new count while a 100/s ping runs: the new workers join before the old leave
-  local ppid
+HANDOVER_UP=$LAB_TMP/handover-up.ping
+# a new count while two 100/s pings run, one across VNIs and one from the uplink: the new
+# workers join the groups before the old leave (with xdp the main thread holds the queues'
+# share meanwhile), and the main thread rejoins a fanout group before workers leave it
+handover_run() {
+  local ppid upid
   lab_exec h1 timeout 30 ping -n -q -i 0.01 -c 600 -W 2 "$H2" >"$HANDOVER_PING" 2>&1 &
   ppid=$!
+  lab_exec ext timeout 30 ping -n -q -i 0.01 -c 600 -W 2 "$H1" >"$HANDOVER_UP" 2>&1 &
+  upid=$!
   sleep 1
   set_workers 1 >/dev/null && sleep 1 && set_workers 2 >/dev/null && sleep 1 &&
-    set_workers 1 >/dev/null && sleep 1 && set_workers 2 >/dev/null || { wait "$ppid"; return 1; }
-  wait "$ppid"
-  cat "$HANDOVER_PING"
+    set_workers 1 >/dev/null && sleep 1 && set_workers 2 >/dev/null ||
+    { wait "$ppid" "$upid"; return 1; }
+  wait "$ppid" "$upid"
+  cat "$HANDOVER_PING" "$HANDOVER_UP"
   workers_is 2
 }
-check "2 -> 1 -> 2 -> 1 -> 2 workers during a 100/s ping" handover_run
-check "the ping through the handovers: 600 sent, 600 answered (0% loss)" \
+check "2 -> 1 -> 2 -> 1 -> 2 workers during 100/s pings" handover_run
+check "the ping h1 -> h2 through the handovers: 600 sent, 600 answered (0% loss)" \
   eval 'cat "$HANDOVER_PING"; grep -Eq "^600 packets transmitted, 600 received, 0% packet loss" "$HANDOVER_PING"'
+check "the ping ext -> h1 (from the uplink) through the handovers: 600 sent, 600 answered" \
+  eval 'cat "$HANDOVER_UP"; grep -Eq "^600 packets transmitted, 600 received, 0% packet loss" "$HANDOVER_UP"'
 check "the same vxgwd process all along (pid $GW_PID0)" \
   eval '[ "$GW_PID" = "$GW_PID0" ] && gw_alive && [ "$(cat /proc/$GW_PID/comm)" = vxgwd ]'
 check "its log has no restart" eval '[ "$(grep -c "^=== gw_start" "$GW_LOG")" = 1 ]'
