@@ -414,6 +414,8 @@ trial() {
   s1=$(snap)
   sent=$(echo "$out" | awk '{ print $3 }')
   T_RATE=$(echo "$out" | awk '{ print $9 }')
+  # times the gateway's input queue (ul0's) was full and refused vxgen's frames
+  T_PUSHBACK=$(echo "$out" | sed -n 's/.*EAGAIN \([0-9][0-9]*\) times.*/\1/p')
   got=$((b - a))
   loss=$(awk -v s="$sent" -v g="$got" 'BEGIN { printf "%.6f", (s > 0 ? (s - g) / s : 1) }')
   T_PASS=$(awk -v l="$loss" -v m="$LOSS_MAX" 'BEGIN { print ((l + 0 <= m + 0) ? 1 : 0) }')
@@ -448,6 +450,15 @@ search() {
     ach=$(printf '%.0f' "$T_RATE")
     if [ "$T_PASS" = 1 ]; then
       put "$pre.ndr_pps" "$T_RATE"
+      if [ "$ach" -lt $((r * 98 / 100)) ] && [ "${T_PUSHBACK:-0}" -gt 0 ]; then
+        # the gateway's input queue was full and pushed vxgen back (a veth stops its
+        # sender when the peer's ring is full, as recent kernels do): nothing was lost, and
+        # the rate vxgen reached is what the gateway takes, its own limit
+        put "$pre.ndr_pushback" 1
+        say "$(label "$key") $size B: the gateway's input queue pushed the generator back" \
+          "$T_PUSHBACK times at $(kpps "$r") kpps paced ($(kpps "$ach") kpps reached): its limit; search ends"
+        break
+      fi
       if [ "$ach" -lt $((r * 98 / 100)) ]; then
         # vxgen could not send at the rate asked for: the result is a lower bound
         lo=$ach
