@@ -808,7 +808,8 @@ print("¹ Highest paced rate (binary search, %s s trials, exact counts; a failed
       "EUI-64 address in 2001:db8:10::/64 → 2001:db8:20::/64, UDP with its checksum, hop limit "
       "64; both to port 9) %s. Frames as VTEP1 sends them: "
       "VNI 5000 from 192.0.2.11, inner h1 → the gateway's BDIF MAC; inner frame length without FCS. "
-      "“≥”: vxgen could not go faster paced, the gateway was not the limit. CPUs: %s."
+      "“≥”: vxgen could not go faster paced, the gateway was not the limit (a gateway whose input "
+      "queue pushed vxgen back, EAGAIN, was: its figure is its own). CPUs: %s."
       % (trial, pl, where, raw.get("cpus", "?")))
 print("² vxgen at full speed for %s s after a warm-up: offered = frames put on the gateway's port per s "
       "(including those its input queue dropped), delivered = counted by vxsink." % meas)
