@@ -24,7 +24,9 @@
 #include "vxlan/vtep.h"
 
 #define RX_ROUNDS 16 /* vectors per readable event before yielding to other sockets */
-#define TICK_S    0.1
+/* vectors read from a socket about to close: more than its receive buffer holds */
+#define DRAIN_ROUNDS 64
+#define TICK_S       0.1
 
 /*
  * One Linux netdev: its socket serves its main interface and all its sub-interfaces. The
@@ -173,45 +175,61 @@ static void udp_count_rx(struct gwd *d)
 	gw_count_rx(d->gw, &rx, &d->udp_rx_seen);
 }
 
-static void udp_readable(EV_P_ ev_io *w, int revents)
+/*
+ * Forwards up to `rounds` vectors from socket fd of driver u. It stops at a short vector
+ * with nothing held, unless `drain` (the socket closes next): then only when nothing came.
+ */
+static void underlay_rx(struct gwd *d, struct gw_udp *u, int fd, int rounds, bool drain)
 {
-	struct udp_watch *uw = (struct udp_watch *)((char *)w - offsetof(struct udp_watch, w));
-	struct gwd *d = uw->d;
 	struct gw_pkt *pkts[GW_VEC_MAX];
-	(void)loop;
-	(void)revents;
-	for (int round = 0; round < RX_ROUNDS && d->udp; round++) {
-		unsigned n = gw_udp_recv(d->udp, w->fd, gw_pool(d->gw), pkts, GW_VEC_MAX);
+	for (int round = 0; round < rounds; round++) {
+		unsigned n = gw_udp_recv(u, fd, gw_pool(d->gw), pkts, GW_VEC_MAX);
 		if (!n)
 			break;
 		gw_set_time(d->gw, gw_clock_ms());
 		gw_input_underlay(d->gw, pkts, n);
-		if (n < GW_VEC_MAX && !gw_udp_rx_pending(d->udp, w->fd))
+		if (!drain && n < GW_VEC_MAX && !gw_udp_rx_pending(u, fd))
 			break;
 	}
-	if (d->udp)
+}
+
+static void udp_readable(EV_P_ ev_io *w, int revents)
+{
+	struct udp_watch *uw = (struct udp_watch *)((char *)w - offsetof(struct udp_watch, w));
+	struct gwd *d = uw->d;
+	(void)loop;
+	(void)revents;
+	if (d->udp) {
+		underlay_rx(d, d->udp, w->fd, RX_ROUNDS, false);
 		udp_count_rx(d);
+	}
 	/* Coalesced datagrams held back (rounds used up, pool short) are already off the
 	 * socket, which may stay quiet: come back at the next turn of the loop. */
 	if (d->udp && gw_udp_rx_pending(d->udp, w->fd))
 		ev_feed_event(EV_A_ w, EV_READ);
 }
 
+/* The same for uplink u's socket (see underlay_rx). */
+static void uplink_rx(struct gwd *d, struct uplink *u, int rounds, bool drain)
+{
+	struct gw_pkt *pkts[GW_VEC_MAX];
+	for (int round = 0; round < rounds; round++) {
+		unsigned n = gw_eth_recv(u->eth, gw_pool(d->gw), pkts, GW_VEC_MAX);
+		if (!n)
+			break;
+		gw_set_time(d->gw, gw_clock_ms());
+		gw_input_eth(d->gw, u->ifx, pkts, n);
+		if (!drain && n < GW_VEC_MAX)
+			break;
+	}
+}
+
 static void eth_readable(EV_P_ ev_io *w, int revents)
 {
 	struct uplink *u = (struct uplink *)((char *)w - offsetof(struct uplink, w));
-	struct gw_pkt *pkts[GW_VEC_MAX];
 	(void)loop;
 	(void)revents;
-	for (int round = 0; round < RX_ROUNDS; round++) {
-		unsigned n = gw_eth_recv(u->eth, gw_pool(u->d->gw), pkts, GW_VEC_MAX);
-		if (!n)
-			break;
-		gw_set_time(u->d->gw, gw_clock_ms());
-		gw_input_eth(u->d->gw, u->ifx, pkts, n);
-		if (n < GW_VEC_MAX)
-			break;
-	}
+	uplink_rx(u->d, u, RX_ROUNDS, false);
 }
 
 static void uplink_count_drops(struct gwd *d, struct uplink *u)
@@ -308,19 +326,25 @@ static int uplink_sock_open(struct gwd *d, struct uplink *u, char *ioerr)
 	return 0;
 }
 
-/* Closes u's socket (what it counted is counted first); its interfaces lose their
- * transmit path until uplinks_bind runs again. */
-static void uplink_sock_close(struct gwd *d, struct uplink *u)
+/* e (or none) takes the place of u's socket, which closes (what it counted is counted
+ * first): its interfaces send through e. The caller watches e if it receives. */
+static void uplink_sock_replace(struct gwd *d, struct uplink *u, struct gw_eth *e)
 {
-	if (!u->eth)
-		return;
 	uplink_count_drops(d, u);
 	for (int k = 1; k <= GW_IF_MAX; k++)
 		if (d->eth_of[k] == u->eth)
-			d->eth_of[k] = NULL;
+			d->eth_of[k] = e;
 	ev_io_stop(d->loop, &u->w);
 	gw_eth_close(u->eth);
-	u->eth = NULL;
+	u->eth = e;
+}
+
+/* Closes u's socket; its interfaces lose their transmit path until uplinks_bind runs
+ * again. */
+static void uplink_sock_close(struct gwd *d, struct uplink *u)
+{
+	if (u->eth)
+		uplink_sock_replace(d, u, NULL);
 }
 
 static void uplink_close(struct gwd *d, int i)
@@ -410,19 +434,6 @@ static void uplinks_bind(struct gwd *d)
 	}
 }
 
-/* Forwards what waits in u's receiving socket (bounded: it is about to close). */
-static void uplink_drain(struct gwd *d, struct uplink *u)
-{
-	struct gw_pkt *pkts[GW_VEC_MAX];
-	gw_set_time(d->gw, gw_clock_ms());
-	for (int round = 0; round < 64; round++) {
-		unsigned n = gw_eth_recv(u->eth, gw_pool(d->gw), pkts, GW_VEC_MAX);
-		if (!n)
-			break;
-		gw_input_eth(d->gw, u->ifx, pkts, n);
-	}
-}
-
 /*
  * Gives u's netdev to the workers alone (rx false) or takes the main thread back into its
  * fanout group (rx true). A member of a group receives its share until it is closed (the
@@ -456,14 +467,8 @@ static void uplink_main_rx(struct gwd *d, struct uplink *u, bool rx)
 		return;
 	}
 	if (u->rx)
-		uplink_drain(d, u);
-	uplink_count_drops(d, u);
-	for (int k = 1; k <= GW_IF_MAX; k++)
-		if (d->eth_of[k] == u->eth)
-			d->eth_of[k] = e;
-	ev_io_stop(d->loop, &u->w);
-	gw_eth_close(u->eth);
-	u->eth = e;
+		uplink_rx(d, u, DRAIN_ROUNDS, true); /* what waits in it, before it closes */
+	uplink_sock_replace(d, u, e);
 	u->rx = rx;
 	u->drops_seen = 0;
 	u->rx_seen = (struct gw_io_rx_stats){0};
@@ -1008,13 +1013,8 @@ static void underlay_hold_release(struct gwd *d, struct gw_udp *u)
 	(void)gw_udp_quiesce(u);
 	int fds[GW_UDP_FDS_MAX];
 	int n = gw_udp_fds(u, fds, GW_UDP_FDS_MAX);
-	struct gw_pkt *pkts[GW_VEC_MAX];
-	gw_set_time(d->gw, gw_clock_ms());
-	for (int i = 0; i < n; i++) {
-		unsigned got;
-		while ((got = gw_udp_recv(u, fds[i], gw_pool(d->gw), pkts, GW_VEC_MAX)) != 0)
-			gw_input_underlay(d->gw, pkts, got);
-	}
+	for (int i = 0; i < n; i++)
+		underlay_rx(d, u, fds[i], DRAIN_ROUNDS, true);
 	struct gw_io_rx_stats rx, seen = {0};
 	gw_udp_rx_stats(u, &rx);
 	gw_count_rx(d->gw, &rx, &seen);
