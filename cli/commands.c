@@ -887,6 +887,23 @@ static const struct cli_cmd mtu_cmd = {
     .fn = cmd_mtu,
 };
 
+static int cmd_if_io(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
+{
+	char err[GW_CFG_ERRLEN];
+	return cfg_result(gw_cfg_if_set_io_socket(s->cand, s->ifname, !a->neg, err), err, out);
+}
+
+static const struct cli_cmd if_io_cmd = {
+    .syntax = "dataplane io socket",
+    .no_syntax = "dataplane io [socket]",
+    .help = "Data plane (packet forwarding)|How the netdev's frames reach the gateway (default "
+            "and no: as the global dataplane io)|The kernel's packet sockets, even with "
+            "dataplane io xdp (no XDP program on this netdev)",
+    .modes = IF,
+    .flags = CFG,
+    .fn = cmd_if_io,
+};
+
 static int cmd_shutdown(struct cli_sess *s, const struct cli_args *a, struct cli_out *out)
 {
 	char err[GW_CFG_ERRLEN];
@@ -1234,6 +1251,7 @@ const struct cli_cmd *const cli_config_cmds[] = {
     &nd_prefix_cmd,
     &if_mac_cmd,
     &mtu_cmd,
+    &if_io_cmd,
     &shutdown_cmd,
     &encapsulation_cmd,
     &if_bridge_domain_cmd,

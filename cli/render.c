@@ -123,6 +123,8 @@ static void render_if(const struct gw_cfg_if *i, struct cli_out *o)
 		cli_printf(o, " mac-address %s\n", net_mac_fmt(i->mac, mac));
 	if (i->mtu)
 		cli_printf(o, " mtu %u\n", i->mtu);
+	if (i->io_socket)
+		cli_printf(o, " dataplane io socket\n");
 	if (i->anycast)
 		cli_printf(o, " fabric forwarding mode anycast-gateway\n");
 	if (i->shutdown)

@@ -964,6 +964,24 @@ int gw_cfg_if_set_mac(struct gw_cfg *c, const char *name, const uint8_t *mac, ch
 	return GW_CFG_OK;
 }
 
+int gw_cfg_if_set_io_socket(struct gw_cfg *c, const char *name, bool on, char *err)
+{
+	struct gw_cfg_if *i = cfg_if_get(c, name, err);
+	if (!i)
+		return GW_CFG_ERR;
+	char dev[GW_IF_NAMELEN];
+	uint32_t sub = 0;
+	if (on && i->kind != GW_IF_ETH)
+		return fail(err, "dataplane io socket: %s is not an uplink", name);
+	if (on && gw_eth_name_split(i->name, dev, &sub) && sub)
+		return fail(err,
+		            "dataplane io socket: %s is a sub-interface; its netdev's is set on "
+		            "interface ethernet %s",
+		            name, dev);
+	i->io_socket = on;
+	return GW_CFG_OK;
+}
+
 int gw_cfg_if_set_mtu(struct gw_cfg *c, const char *name, uint32_t mtu, char *err)
 {
 	struct gw_cfg_if *i = cfg_if_get(c, name, err);

@@ -95,6 +95,8 @@ struct gw_cfg_if {
 	struct in6_addr ll6;
 	struct gw_nd_cfg nd; /* ipv6 nd ...: all zero = the defaults */
 	uint32_t l2_bd;      /* uplink: ` bridge-domain N`, a port of that BD (L2 gateway); 0: L3 */
+	bool io_socket;      /* uplink netdev: ` dataplane io socket`, its frames through packet
+	                      * sockets even with dataplane io xdp (no XDP program on it) */
 	/* ` ip access-group` ([0]) / ` ipv6 traffic-filter` ([1]) by enum acl_dir; "" = none,
 	 * zero-filled (gw_cfg_equal compares whole structs) */
 	char acl[2][2][ACL_NAMELEN];
@@ -274,6 +276,9 @@ int gw_cfg_if_addr(struct gw_cfg *c, const char *name, uint32_t addr, uint8_t le
 int gw_cfg_if_set_mac(struct gw_cfg *c, const char *name, const uint8_t *mac, char *err);
 int gw_cfg_if_set_mtu(struct gw_cfg *c, const char *name, uint32_t mtu, char *err); /* 0 = no */
 int gw_cfg_if_set_shutdown(struct gw_cfg *c, const char *name, bool shut, char *err);
+/* ` dataplane io socket` on an uplink's main interface (its netdev: not a sub-interface,
+ * not a BDIF); on false, `no dataplane io`. */
+int gw_cfg_if_set_io_socket(struct gw_cfg *c, const char *name, bool on, char *err);
 /* encapsulation dot1q VLAN (1-4094; 0 = no) of sub-interface `name` ("up0.100"). */
 int gw_cfg_if_set_dot1q(struct gw_cfg *c, const char *name, uint32_t vlan, char *err);
 /* ` vrf NAME` of an interface; vrf NULL or "default": the default VRF. */
