@@ -694,6 +694,8 @@ static void show_io_text(struct cli_out *o, const struct show_io *io)
 			cli_printf(o, ", %s", x->why);
 		cli_printf(o, "), %u receive queue%s, %u AF_XDP socket%s\n", x->queues,
 		           plural(x->queues), x->sockets, plural(x->sockets));
+		if (x->uplinks[0])
+			cli_printf(o, "Uplinks on xdp: %s\n", x->uplinks);
 	} else if (io->configured != GW_CFG_IO_SOCKET) {
 		cli_printf(o, "I/O: socket (dataplane io %s: XDP not used%s%s)\n",
 		           cli_io_word(io->configured), x->why[0] ? ": " : "", x->why);
@@ -714,6 +716,8 @@ static void show_io_json(struct cli_out *o, const struct show_io *io)
 	           x->on && x->zerocopy ? "true" : "false", x->on ? x->busy_poll_us : 0, x->queues,
 	           x->sockets);
 	jstr_or_null(o, x->why[0] ? x->why : NULL);
+	cli_printf(o, ",\"uplinks\":");
+	jstr_or_null(o, x->uplinks[0] ? x->uplinks : NULL);
 	cli_printf(o, "}");
 }
 
@@ -932,6 +936,7 @@ static int peer_rate_line(const struct gw_peer_stats *p, void *arg)
 	_(rx_underlay)                                                                             \
 	_(rx_underlay_gro)                                                                         \
 	_(rx_underlay_xdp)                                                                         \
+	_(rx_uplink_xdp)                                                                           \
 	_(rx_gso)                                                                                  \
 	_(rx_csum_completed)                                                                       \
 	_(tx_underlay)                                                                             \

@@ -229,6 +229,7 @@ void gw_counters_add_rx(struct gw_counters *c, const struct gw_io_rx_stats *now,
 	           total_growth(now->gso_unsupported, &seen->gso_unsupported));
 	gw_cnt_add(&c->rx_underlay_gro, total_growth(now->gro, &seen->gro));
 	gw_cnt_add(&c->rx_underlay_xdp, total_growth(now->xdp, &seen->xdp));
+	gw_cnt_add(&c->rx_uplink_xdp, total_growth(now->xdp_uplink, &seen->xdp_uplink));
 	gw_cnt_add(&c->rx_gso, total_growth(now->gso, &seen->gso));
 	gw_cnt_add(&c->rx_csum_completed, total_growth(now->csum, &seen->csum));
 	gw_cnt_add(&c->drops[GW_DROP_OUTER_BAD], total_growth(now->outer_bad, &seen->outer_bad));

@@ -55,6 +55,14 @@ struct uplink {
 	struct gw_io_rx_stats rx_seen;
 	uint16_t ifx; /* an interface on the netdev, for gw_input_eth */
 	ev_io w;
+	/* dataplane io xdp with workers: the program on the netdev (gw_xdp_attach_uplink),
+	 * which hands the workers' AF_XDP sockets the frames for the gateway's MACs; NULL:
+	 * none (xdp_why: why not, when one was wanted) */
+	struct gw_xdp *xdp;
+	int xdp_ifindex;            /* the netdev it is on */
+	int xdp_failed;             /* the netdev on which attaching failed (0: none) */
+	uint64_t xdp_gen;           /* which program: the workers' sockets follow it */
+	char xdp_why[GW_IO_ERRLEN]; /* why there is none while one is wanted, or "" */
 };
 
 struct udp_watch {
@@ -79,6 +87,7 @@ struct gwd {
 	struct uplink *uplinks[GW_IF_MAX];
 	struct gw_eth *eth_of[GW_IF_MAX + 1]; /* by ifx, for transmit */
 	uint64_t uplink_opens;                /* uplink sockets opened so far (their serials) */
+	uint64_t uplink_xdps;                 /* uplink programs attached or detached so far */
 	struct gw_netdevs *netdevs;           /* link events; NULL if they cannot be had */
 	ev_io netdevs_w;
 	ev_timer tick;
@@ -351,6 +360,7 @@ static void uplink_close(struct gwd *d, int i)
 {
 	struct uplink *u = d->uplinks[i];
 	uplink_sock_close(d, u);
+	gw_xdp_detach(u->xdp); /* its sockets (the workers') keep what they need */
 	free(u);
 	d->uplinks[i] = d->uplinks[--d->n_uplinks];
 }
@@ -791,9 +801,14 @@ static struct gw_xdp *xdp_attach(const struct gw_cfg *c, char why[GW_IO_ERRLEN])
  * program per netdev; its sockets keep its maps until they close). NULL for socket, or
  * when the program cannot be had (why in d->xdp_why). Returns d->xdp.
  */
+static void uplinks_xdp_detach(struct gwd *d);
+
 static struct gw_xdp *xdp_for(struct gwd *d, const struct gw_cfg *c)
 {
 	if (!xdp_serves(d->xdp, c)) {
+		/* the uplinks' programs go too (uplinks_xdp puts them back): the VTEP's netdev
+		 * may be one of theirs, and takes one program */
+		uplinks_xdp_detach(d);
 		gw_xdp_detach(d->xdp);
 		d->xdp = xdp_attach(c, d->xdp_why);
 	}
@@ -819,8 +834,34 @@ static void xdp_give_up(struct gwd *d, const char *why)
 {
 	gw_log(LOG_WARNING, "dataplane io auto: %s; the sockets receive", why);
 	snprintf(d->xdp_why, sizeof(d->xdp_why), "%s", why);
+	uplinks_xdp_detach(d);
 	gw_xdp_detach(d->xdp);
 	d->xdp = NULL;
+}
+
+/* "up0 (native, 1 receive queue, 2 AF_XDP sockets), up1 (no program: why)" in out. */
+static void uplinks_io_info(const struct gwd *d, char *out, size_t size)
+{
+	size_t n = 0;
+	out[0] = '\0';
+	for (int i = 0; i < d->n_uplinks && n < size; i++) {
+		const struct uplink *u = d->uplinks[i];
+		struct gw_xdp_info x;
+		int k;
+		if (u->xdp) {
+			gw_xdp_info(u->xdp, &x);
+			k = snprintf(
+			    out + n, size - n, "%s%s (%s, %u receive queue%s, %u AF_XDP socket%s)",
+			    n ? ", " : "", u->name, x.native ? "native" : "generic", x.queues,
+			    x.queues == 1 ? "" : "s", x.sockets, x.sockets == 1 ? "" : "s");
+		} else if (u->xdp_why[0]) {
+			k = snprintf(out + n, size - n, "%s%s (no program: %s)", n ? ", " : "",
+			             u->name, u->xdp_why);
+		} else {
+			continue;
+		}
+		n = k < 0 ? size : n + (size_t)k;
+	}
 }
 
 void gwd_io_info(const struct gwd *d, struct gw_xdp_info *out)
@@ -835,6 +876,8 @@ void gwd_io_info(const struct gwd *d, struct gw_xdp_info *out)
 	         !out->why[0])
 		snprintf(out->why, sizeof(out->why),
 		         "no busy polling without workers (dataplane workers 0)");
+	if (d->xdp)
+		uplinks_io_info(d, out->uplinks, sizeof(out->uplinks));
 }
 
 /*
@@ -970,6 +1013,123 @@ static void workers_stop(struct gwd *d)
 	gw_log(LOG_INFO, "data-plane workers stopped");
 }
 
+/* The gateway's MAC addresses on u's netdev: its interfaces' there (each has its netdev's
+ * unless it has a mac-address of its own), at most GW_XDP_MACS_MAX. */
+static unsigned uplink_macs(struct gwd *d, const struct uplink *u, uint8_t (*macs)[6])
+{
+	unsigned n = 0;
+	for (uint16_t ifx = 1; ifx <= GW_IF_MAX && n < GW_XDP_MACS_MAX; ifx++) {
+		struct gw_if_info i;
+		if (!gw_if_get(d->gw, ifx, &i) || i.kind != GW_IF_ETH || strcmp(i.netdev, u->name))
+			continue;
+		bool seen = false;
+		for (unsigned k = 0; k < n && !seen; k++)
+			seen = !memcmp(macs[k], i.mac, 6);
+		if (!seen)
+			memcpy(macs[n++], i.mac, 6);
+	}
+	return n;
+}
+
+static void uplink_xdp_detach(struct gwd *d, struct uplink *u)
+{
+	gw_xdp_detach(u->xdp);
+	u->xdp = NULL;
+	u->xdp_gen = ++d->uplink_xdps;
+}
+
+/* Attaches u's program; a failure is logged once and not tried again on that netdev
+ * until the uplinks' programs are wanted anew (each try loads and verifies a program). */
+static void uplink_xdp_attach(struct gwd *d, struct uplink *u)
+{
+	char why[GW_IO_ERRLEN];
+	if (u->xdp_failed == u->ifindex)
+		return;
+	u->xdp = gw_xdp_attach_uplink(u->ifindex, why);
+	if (!u->xdp) {
+		gw_log(LOG_WARNING, "uplink %s: no XDP program: %s; its packet sockets receive",
+		       u->name, why);
+		snprintf(u->xdp_why, sizeof(u->xdp_why), "%s", why);
+		u->xdp_failed = u->ifindex;
+		return;
+	}
+	u->xdp_ifindex = u->ifindex;
+	u->xdp_gen = ++d->uplink_xdps;
+	u->xdp_why[0] = '\0';
+	gw_log(LOG_INFO, "uplink %s: XDP program attached (native mode)", u->name);
+}
+
+/* Does the running configuration keep netdev `name` on packet sockets (` dataplane io
+ * socket` on its main interface)? */
+static bool uplink_io_socket(const struct gwd *d, const char *name)
+{
+	const struct gw_cfg_if *i = d->running ? gw_cfg_if_find(d->running, name) : NULL;
+	return i && i->io_socket;
+}
+
+/* Why u's netdev gets no program while the uplinks' are wanted (into why), or "". */
+static void uplink_xdp_unwanted(const struct gwd *d, const struct uplink *u, unsigned workers,
+                                unsigned nth, char *why, size_t size)
+{
+	unsigned queues = gw_netdev_rx_queues(u->name);
+	why[0] = '\0';
+	if (uplink_io_socket(d, u->name))
+		snprintf(why, size, "dataplane io socket on interface ethernet %s", u->name);
+	else if (nth >= GW_WORKER_UPLINKS_MAX)
+		snprintf(why, size, "the workers serve the first %d uplinks",
+		         GW_WORKER_UPLINKS_MAX);
+	else if (queues < workers)
+		/* a queue feeds one socket: the workers without one would get nothing from it,
+		 * while the fanout group spreads the netdev's flows over all */
+		snprintf(why, size, "%u receive queue%s for %u workers", queues,
+		         queues == 1 ? "" : "s", workers);
+}
+
+/*
+ * dataplane io xdp (the underlay's program in place) with workers: each uplink's netdev
+ * (with a receive queue per worker) gets a program that hands the workers' AF_XDP sockets
+ * the frames for the gateway's MACs (kept in step with its interfaces, and with whether
+ * vxgwd is the IPv6 node there); without workers, or with sockets only, none (the packet
+ * sockets receive everything, as the main thread's always do).
+ */
+static void uplinks_xdp(struct gwd *d)
+{
+	unsigned workers = d->running ? workers_wanted(d->running) : 0;
+	bool want = d->xdp && d->udp && workers > 0;
+	unsigned nth = 0;
+	for (int i = 0; i < d->n_uplinks; i++) {
+		struct uplink *u = d->uplinks[i];
+		char why[GW_IO_ERRLEN] = "";
+		if (want && u->eth)
+			uplink_xdp_unwanted(d, u, workers, nth++, why, sizeof(why));
+		bool here = want && u->eth && !why[0];
+		if (u->xdp && (!here || u->xdp_ifindex != u->ifindex)) {
+			uplink_xdp_detach(d, u);
+			gw_log(LOG_INFO, "uplink %s: XDP program taken off%s%s", u->name,
+			       why[0] ? ": " : "", why);
+		}
+		if (!want)
+			u->xdp_failed = 0;
+		if (here)
+			uplink_xdp_attach(d, u);
+		else
+			snprintf(u->xdp_why, sizeof(u->xdp_why), "%s", why);
+		uint8_t macs[GW_XDP_MACS_MAX][6];
+		if (u->xdp && gw_xdp_uplink_match(u->xdp, macs, uplink_macs(d, u, macs),
+		                                  u->kernel_ip6_off) < 0)
+			gw_log(LOG_WARNING, "uplink %s: the XDP program's match not written",
+			       u->name);
+	}
+}
+
+/* Every uplink's program off (their sockets see nothing more; the workers follow). */
+static void uplinks_xdp_detach(struct gwd *d)
+{
+	for (int i = 0; i < d->n_uplinks; i++)
+		if (d->uplinks[i]->xdp)
+			uplink_xdp_detach(d, d->uplinks[i]);
+}
+
 /* The uplink netdevs the workers receive from (those the main thread has a socket on),
  * with their fanout groups. */
 static unsigned workers_uplinks(const struct gwd *d, struct gw_worker_uplink *ups)
@@ -982,6 +1142,8 @@ static unsigned workers_uplinks(const struct gwd *d, struct gw_worker_uplink *up
 		snprintf(ups[n].name, sizeof(ups[n].name), "%s", u->name);
 		ups[n].fanout = u->fanout;
 		ups[n].serial = u->serial;
+		ups[n].xdp = u->xdp;
+		ups[n].xdp_gen = u->xdp_gen;
 		n++;
 	}
 	return n;
@@ -1054,7 +1216,9 @@ static void workers_replace(struct gwd *d, struct gw_workers *old, unsigned n,
 	                              workers_notify, d, ioerr);
 	if (!d->workers && d->xdp && d->running->io == GW_CFG_IO_AUTO) {
 		xdp_give_up(d, ioerr);
-		d->workers = gw_workers_start(d->gw, n, d->udp_vtep, d->udp_port, NULL, ups, n_ups,
+		struct gw_worker_uplink now[GW_WORKER_UPLINKS_MAX]; /* without the programs */
+		n_ups = workers_uplinks(d, now);
+		d->workers = gw_workers_start(d->gw, n, d->udp_vtep, d->udp_port, NULL, now, n_ups,
 		                              workers_notify, d, ioerr);
 	}
 	if (d->workers) {
@@ -1087,6 +1251,7 @@ static void workers_replace(struct gwd *d, struct gw_workers *old, unsigned n,
  */
 static void workers_settle(struct gwd *d)
 {
+	uplinks_xdp(d);
 	unsigned n = workers_wanted(d->running);
 	struct gw_worker_uplink ups[GW_WORKER_UPLINKS_MAX];
 	unsigned n_ups = workers_uplinks(d, ups);

@@ -20,12 +20,19 @@
  * with an empty one. Frames up to 64 KiB beyond
  * a buffer arrive whole (gw_rxb, io_int.h); larger ones are dropped and counted.
  *
+ * With `dataplane io xdp` a worker's driver also holds an AF_XDP socket on the netdev's
+ * receive queue of its number (gw_eth_xsk_open): the uplink's XDP program hands it the
+ * frames for the gateway's MACs whose bytes say all there is to know (no tag, not a
+ * fragment, not a tunnel), and a checksum left partial there is completed by the bytes
+ * (no virtio-net header comes with them). Frames still leave through the packet socket.
+ *
  * PACKET_QDISC_BYPASS is deliberately not used: it would also hide our frames from
  * tcpdump on the uplink, and the qdisc is what gives us back-pressure (ENOBUFS).
  */
 #include "gw/gso.h"
 #include "gw/io/io.h"
 #include "gw/io/io_int.h"
+#include "gw/io/xdp.h"
 
 #include "common/net.h"
 
@@ -62,6 +69,10 @@ struct gw_eth {
 	struct iovec iov[GW_VEC_MAX][2];
 	uint64_t drops; /* PACKET_STATISTICS resets on every read: the running total */
 	struct gw_io_rx_stats rx;
+	/* dataplane io xdp: the AF_XDP socket of one receive queue (NULL: none). It only
+	 * receives: frames leave through the packet socket, past the netdev's qdisc (shaping,
+	 * back-pressure) and its taps (tcpdump), as without XDP. */
+	struct gw_xsk *xsk;
 };
 
 /* What each frame we send starts with: no offload asked for. */
@@ -209,9 +220,54 @@ void gw_eth_close(struct gw_eth *e)
 {
 	if (!e)
 		return;
+	gw_xsk_close(e->xsk);
 	close(e->fd);
 	gw_rxb_close(e->rxb);
 	free(e);
+}
+
+int gw_eth_xsk_open(struct gw_eth *e, struct gw_xdp *x, unsigned queue, char err[GW_IO_ERRLEN])
+{
+	if (e->xsk || !e->rxb || gw_xdp_ifindex(x) != e->ifindex) {
+		snprintf(err, GW_IO_ERRLEN, "not a receiving socket of the program's netdev");
+		return -1;
+	}
+	e->xsk = gw_xsk_open(x, queue, err);
+	return e->xsk ? 0 : -1;
+}
+
+int gw_eth_xsk_fd(const struct gw_eth *e)
+{
+	return e->xsk ? gw_xsk_fd(e->xsk) : -1;
+}
+
+void gw_eth_xsk_unmap(struct gw_eth *e)
+{
+	if (e->xsk)
+		gw_xsk_unmap(e->xsk);
+}
+
+/*
+ * A frame from the AF_XDP socket, as the packet socket would have had it: the program
+ * took only untagged IPv4/IPv6 frames, and a TCP/UDP checksum a local sender left for a
+ * NIC (XDP does not say which) is finished by the bytes (gw_gso_csum_complete).
+ */
+static void xsk_frame(struct gw_eth *e, struct gw_pkt *p)
+{
+	if (p->len > NET_ETH_HLEN &&
+	    gw_gso_csum_complete(p->data + NET_ETH_HLEN, p->len - NET_ETH_HLEN))
+		e->rx.csum++;
+}
+
+unsigned gw_eth_xsk_recv(struct gw_eth *e, struct gw_pool *pool, struct gw_pkt **pkts, unsigned max)
+{
+	if (!e->xsk)
+		return 0;
+	unsigned n = gw_xsk_recv(e->xsk, pool, pkts, max);
+	for (unsigned i = 0; i < n; i++)
+		xsk_frame(e, pkts[i]);
+	e->rx.xdp_uplink += n;
+	return n;
 }
 
 int gw_eth_fd(const struct gw_eth *e)
@@ -410,5 +466,5 @@ uint64_t gw_eth_rx_dropped(struct gw_eth *e)
 	socklen_t len = sizeof(st);
 	if (getsockopt(e->fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) == 0)
 		e->drops += st.tp_drops;
-	return e->drops;
+	return e->drops + (e->xsk ? gw_xsk_rx_dropped(e->xsk) : 0);
 }

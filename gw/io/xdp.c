@@ -19,7 +19,9 @@
 #include <stdatomic.h>
 #include <ifaddrs.h>
 #include <linux/ethtool.h>
+#include <linux/genetlink.h>
 #include <linux/if_link.h>
+#include <linux/netlink.h>
 #include <linux/sockios.h>
 #include <net/if.h>
 #include <arpa/inet.h>
@@ -28,12 +30,18 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
-_Static_assert(VXGW_XDP_QUEUES == GW_XDP_QUEUES_MAX, "one socket map slot per queue");
+#ifndef BPF_F_XDP_DEV_BOUND_ONLY
+#define BPF_F_XDP_DEV_BOUND_ONLY (1U << 6) /* Linux 6.3; older headers lack it */
+#endif
 
-extern const unsigned char gw_xdp_obj[];
-extern const size_t gw_xdp_obj_len;
+_Static_assert(VXGW_XDP_QUEUES == GW_XDP_QUEUES_MAX, "one socket map slot per queue");
+_Static_assert(VXGW_XDP_MACS == GW_XDP_MACS_MAX, "the MAC addresses the program holds");
+
+extern const unsigned char gw_xdp_obj[], gw_xdp_uplink_obj[];
+extern const size_t gw_xdp_obj_len, gw_xdp_uplink_obj_len;
 
 struct gw_xdp {
 	struct gw_xdp_cfg cfg;
@@ -41,6 +49,7 @@ struct gw_xdp {
 	int ifindex;
 	char ifname[IF_NAMESIZE];
 	unsigned queues;
+	bool uplink;         /* an uplink's program (vxgw_xdp_uplink), not the underlay's */
 	bool native;         /* attached in the driver's mode (else generic) */
 	int link_fd;         /* the attachment: its close (ours, or our exit) detaches */
 	int xsks_fd;         /* the socket map */
@@ -71,8 +80,7 @@ static int netdev_of(const struct gw_xdp_cfg *c, bool v6)
 	return ifindex;
 }
 
-/* The netdev's receive queues (ethtool's channels; 1 when it does not say). */
-static unsigned rx_queues(const char *ifname)
+unsigned gw_netdev_rx_queues(const char *ifname)
 {
 	struct ethtool_channels ch = {.cmd = ETHTOOL_GCHANNELS};
 	struct ifreq ifr = {0};
@@ -115,7 +123,7 @@ static int xdp_netdev(struct gw_xdp *x, char *err)
 		snprintf(err, GW_IO_ERRLEN, "netdev %d: %s", x->ifindex, strerror(errno));
 		return -1;
 	}
-	x->queues = rx_queues(x->ifname);
+	x->queues = gw_netdev_rx_queues(x->ifname);
 	return 0;
 }
 
@@ -133,17 +141,18 @@ static int write_match(struct gw_xdp *x)
 	           : -ENOENT;
 }
 
-/* Attaches the loaded program: native mode first, generic if the driver refuses. A link,
- * not a netlink attachment: a vxgwd that dies (SIGKILL, a crash) leaves no program behind
- * that would refuse the next one's (and it never takes another's program off). */
-static int xdp_attach_prog(struct gw_xdp *x)
+/* Attaches the loaded program: native mode first, generic if the driver refuses (an
+ * uplink's program, bound to its netdev, only native). A link, not a netlink attachment:
+ * a vxgwd that dies (SIGKILL, a crash) leaves no program behind that would refuse the next
+ * one's (and it never takes another's program off). */
+static int xdp_attach_prog(struct gw_xdp *x, const char *name)
 {
-	struct bpf_program *prog = bpf_object__find_program_by_name(x->obj, "vxgw_xdp");
+	struct bpf_program *prog = bpf_object__find_program_by_name(x->obj, name);
 	if (!prog)
 		return -ENOENT;
 	int fd = bpf_program__fd(prog), e = 0;
 	const unsigned modes[] = {XDP_FLAGS_DRV_MODE, XDP_FLAGS_SKB_MODE};
-	for (unsigned i = 0; i < 2; i++) {
+	for (unsigned i = 0; i < (x->uplink ? 1u : 2u); i++) {
 		LIBBPF_OPTS(bpf_link_create_opts, o, .flags = modes[i]);
 		int link = bpf_link_create(fd, x->ifindex, BPF_XDP, &o);
 		if (link >= 0) {
@@ -158,37 +167,99 @@ static int xdp_attach_prog(struct gw_xdp *x)
 	return e;
 }
 
-struct gw_xdp *gw_xdp_attach(const struct gw_xdp_cfg *cfg, char err[GW_IO_ERRLEN])
+/*
+ * Loads program `name` from its object (the underlay's or the uplinks') and attaches it to
+ * x's netdev. An uplink's program asks the driver for a frame's VLAN tag (a kfunc of the
+ * device's own), which the kernel allows only to a program bound to that netdev.
+ */
+static struct gw_xdp *xdp_load(struct gw_xdp *x, const char *name, char *err)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = name);
+	x->obj = x->uplink ? bpf_object__open_mem(gw_xdp_uplink_obj, gw_xdp_uplink_obj_len, &opts)
+	                   : bpf_object__open_mem(gw_xdp_obj, gw_xdp_obj_len, &opts);
+	if (!x->obj)
+		return xdp_fail(x, err, "opening the XDP program", errno);
+	struct bpf_program *p = bpf_object__find_program_by_name(x->obj, name);
+	if (!p)
+		return xdp_fail(x, err, "the XDP object has no such program", 0);
+	if (x->uplink) {
+		bpf_program__set_ifindex(p, (unsigned)x->ifindex);
+		bpf_program__set_flags(p, BPF_F_XDP_DEV_BOUND_ONLY);
+	}
+	int e = bpf_object__load(x->obj);
+	if (e)
+		return xdp_fail(x, err, "loading the XDP program", -e);
+	x->xsks_fd = bpf_object__find_map_fd_by_name(x->obj, "vxgw_xsks");
+	if (x->xsks_fd < 0)
+		return xdp_fail(x, err, "the XDP program has no socket map", 0);
+	if ((e = x->uplink ? gw_xdp_uplink_match(x, NULL, 0, false) : write_match(x)) < 0)
+		return xdp_fail(x, err, "writing the XDP program's match", -e);
+	if ((e = xdp_attach_prog(x, name)) < 0) {
+		char what[GW_IO_ERRLEN];
+		snprintf(what, sizeof(what), "attaching the XDP program to %s%s", x->ifname,
+		         x->uplink ? " in native mode" : "");
+		return xdp_fail(x, err, what, -e);
+	}
+	return x;
+}
+
+static struct gw_xdp *xdp_new(void)
 {
 	struct gw_xdp *x = calloc(1, sizeof(*x));
 	if (!x)
-		return xdp_fail(x, err, "out of memory", 0);
-	x->cfg = *cfg;
+		return NULL;
 	x->xsks_fd = -1;
 	x->link_fd = -1;
 	atomic_init(&x->refs, 1);
+	return x;
+}
+
+struct gw_xdp *gw_xdp_attach(const struct gw_xdp_cfg *cfg, char err[GW_IO_ERRLEN])
+{
+	struct gw_xdp *x = xdp_new();
+	if (!x)
+		return xdp_fail(x, err, "out of memory", 0);
+	x->cfg = *cfg;
 	if (xdp_netdev(x, err) < 0) {
 		gw_xdp_detach(x);
 		return NULL;
 	}
-	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "vxgw_xdp");
-	x->obj = bpf_object__open_mem(gw_xdp_obj, gw_xdp_obj_len, &opts);
-	if (!x->obj)
-		return xdp_fail(x, err, "opening the XDP program", errno);
-	int e = bpf_object__load(x->obj);
-	if (e)
-		return xdp_fail(x, err, "loading the XDP program", -e);
-	if ((e = write_match(x)) < 0)
-		return xdp_fail(x, err, "writing the XDP program's match", -e);
-	x->xsks_fd = bpf_object__find_map_fd_by_name(x->obj, "vxgw_xsks");
-	if (x->xsks_fd < 0)
-		return xdp_fail(x, err, "the XDP program has no socket map", 0);
-	if ((e = xdp_attach_prog(x)) < 0) {
-		char what[GW_IO_ERRLEN];
-		snprintf(what, sizeof(what), "attaching the XDP program to %s", x->ifname);
-		return xdp_fail(x, err, what, -e);
+	return xdp_load(x, "vxgw_xdp", err);
+}
+
+struct gw_xdp *gw_xdp_attach_uplink(int ifindex, char err[GW_IO_ERRLEN])
+{
+	struct gw_xdp *x = xdp_new();
+	if (!x)
+		return xdp_fail(x, err, "out of memory", 0);
+	x->uplink = true;
+	x->ifindex = ifindex;
+	if (!if_indextoname((unsigned)ifindex, x->ifname)) {
+		snprintf(err, GW_IO_ERRLEN, "netdev %d: %s", ifindex, strerror(errno));
+		gw_xdp_detach(x);
+		return NULL;
 	}
-	return x;
+	x->queues = gw_netdev_rx_queues(x->ifname);
+	int hint = gw_netdev_rx_vlan_hint(ifindex);
+	if (hint <= 0)
+		return xdp_fail(x, err,
+		                hint < 0 ? "the kernel cannot say whether the driver reports VLAN "
+		                           "tags to XDP (Linux 6.8)"
+		                         : "the driver does not report VLAN tags to XDP",
+		                0);
+	return xdp_load(x, "vxgw_xdp_uplink", err);
+}
+
+int gw_xdp_uplink_match(struct gw_xdp *x, const uint8_t (*macs)[6], unsigned n, bool take6)
+{
+	struct vxgw_xdp_uplink m = {.frame_max = GW_XSK_FRAME_MAX, .take6 = take6};
+	for (unsigned i = 0; i < n && i < VXGW_XDP_MACS; i++)
+		memcpy(m.macs[i], macs[i], 6);
+	m.n_macs = (uint16_t)(n < VXGW_XDP_MACS ? n : VXGW_XDP_MACS);
+	struct bpf_map *map = bpf_object__find_map_by_name(x->obj, "vxgw_uplink");
+	uint32_t zero = 0;
+	return map ? bpf_map__update_elem(map, &zero, sizeof(zero), &m, sizeof(m), BPF_ANY)
+	           : -ENOENT;
 }
 
 /* The program is taken off its netdev at once; the object (its maps) lives on until its
@@ -282,4 +353,110 @@ int gw_xdp_map_set(struct gw_xdp *x, unsigned queue, int fd, bool zerocopy)
 		atomic_fetch_sub(&x->sockets, 1);
 	}
 	return e;
+}
+
+/* ---- what a driver tells XDP: the netdev netlink family (Linux 6.3; the field 6.8) ---- */
+
+#define NETDEV_GENL_NAME                      "netdev"
+#define NETDEV_CMD_DEV_GET                    1
+#define NETDEV_A_DEV_IFINDEX                  1
+#define NETDEV_A_DEV_XDP_RX_METADATA_FEATURES 5
+#define NETDEV_XDP_RX_METADATA_VLAN_TAG       4
+#define GENL_ANSWER_MAX                       8192
+
+struct genl_req {
+	struct nlmsghdr nh;
+	struct genlmsghdr g;
+	uint8_t attrs[64];
+};
+
+static void genl_req_init(struct genl_req *r, uint16_t family, uint8_t cmd)
+{
+	memset(r, 0, sizeof(*r));
+	r->nh = (struct nlmsghdr){.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN),
+	                          .nlmsg_type = family,
+	                          .nlmsg_flags = NLM_F_REQUEST,
+	                          .nlmsg_seq = 1};
+	r->g = (struct genlmsghdr){.cmd = cmd, .version = 1};
+}
+
+static void genl_put(struct genl_req *r, uint16_t type, const void *v, uint16_t len)
+{
+	struct nlattr *a = (struct nlattr *)((uint8_t *)r + NLMSG_ALIGN(r->nh.nlmsg_len));
+	a->nla_type = type;
+	a->nla_len = (uint16_t)(NLA_HDRLEN + len);
+	memcpy((uint8_t *)a + NLA_HDRLEN, v, len);
+	r->nh.nlmsg_len = NLMSG_ALIGN(r->nh.nlmsg_len) + NLA_ALIGN(a->nla_len);
+}
+
+/* Attribute `want` of one answer's message h: its payload copied to out (up to size);
+ * its length, -1 when it has none. */
+static int genl_attr(const struct nlmsghdr *h, uint16_t want, void *out, size_t size)
+{
+	if (h->nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN))
+		return -1;
+	const uint8_t *p = (const uint8_t *)NLMSG_DATA(h) + GENL_HDRLEN;
+	size_t left = h->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
+	while (left >= NLA_HDRLEN) {
+		struct nlattr a;
+		memcpy(&a, p, sizeof(a));
+		if (a.nla_len < NLA_HDRLEN || a.nla_len > left)
+			return -1;
+		size_t len = a.nla_len - NLA_HDRLEN;
+		if ((a.nla_type & NLA_TYPE_MASK) == want) {
+			memcpy(out, p + NLA_HDRLEN, len < size ? len : size);
+			return (int)len;
+		}
+		size_t step = NLA_ALIGN(a.nla_len);
+		if (step >= left)
+			break;
+		p += step;
+		left -= step;
+	}
+	return -1;
+}
+
+/* Sends r on fd and looks for attribute `want` in the answer (see genl_attr). */
+static int genl_ask(int fd, struct genl_req *r, uint16_t want, void *out, size_t size)
+{
+	uint8_t *buf = malloc(GENL_ANSWER_MAX);
+	int found = -1;
+	if (!buf || send(fd, r, r->nh.nlmsg_len, 0) < 0) {
+		free(buf);
+		return -1;
+	}
+	ssize_t n = recv(fd, buf, GENL_ANSWER_MAX, 0);
+	int left = n > 0 ? (int)n : 0;
+	for (struct nlmsghdr *h = (struct nlmsghdr *)buf; found < 0 && NLMSG_OK(h, left);
+	     h = NLMSG_NEXT(h, left))
+		if (h->nlmsg_type != NLMSG_ERROR && h->nlmsg_type != NLMSG_DONE)
+			found = genl_attr(h, want, out, size);
+	free(buf);
+	return found;
+}
+
+int gw_netdev_rx_vlan_hint(int ifindex)
+{
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (fd < 0)
+		return -1;
+	struct timeval tv = {.tv_sec = 1}; /* the kernel answers at once; never hang the loop */
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	struct genl_req r;
+	uint16_t family = 0;
+	uint64_t features = 0;
+	genl_req_init(&r, GENL_ID_CTRL, CTRL_CMD_GETFAMILY);
+	genl_put(&r, CTRL_ATTR_FAMILY_NAME, NETDEV_GENL_NAME, sizeof(NETDEV_GENL_NAME));
+	int got = genl_ask(fd, &r, CTRL_ATTR_FAMILY_ID, &family, sizeof(family));
+	if (got == (int)sizeof(family)) {
+		uint32_t ifx = (uint32_t)ifindex;
+		genl_req_init(&r, family, NETDEV_CMD_DEV_GET);
+		genl_put(&r, NETDEV_A_DEV_IFINDEX, &ifx, sizeof(ifx));
+		got = genl_ask(fd, &r, NETDEV_A_DEV_XDP_RX_METADATA_FEATURES, &features,
+		               sizeof(features));
+	}
+	close(fd);
+	if (got != (int)sizeof(features))
+		return -1; /* no such family (< 6.3) or field (< 6.8) */
+	return (features & NETDEV_XDP_RX_METADATA_VLAN_TAG) != 0;
 }

@@ -1,5 +1,5 @@
 /*
- * gw/io/xdp.h - AF_XDP for the underlay (`dataplane io xdp|auto`).
+ * gw/io/xdp.h - AF_XDP for the underlay and the uplinks (`dataplane io xdp|auto`).
  *
  * Why: a datagram through the kernel's UDP receive path, and a frame through AF_PACKET,
  * cost the kernel far more than the gateway's own work on the packet. An XDP program of
@@ -8,11 +8,14 @@
  * IPv4 or IPv6, not fragmented) to an AF_XDP socket of the queue they arrived on; every
  * other frame (the host's SSH, ARP and ND, fragments, flood groups) passes to the kernel
  * untouched, where the UDP sockets of gw/io/udp.c still take what is the gateway's. Frames
- * to VTEPs whose next hop is on that netdev leave through the same AF_XDP socket.
+ * to VTEPs whose next hop is on that netdev leave through the same AF_XDP socket. On an
+ * uplink's netdev its other program (gw_xdp_attach_uplink) takes the frames for the
+ * gateway's MACs there, for the AF_XDP sockets the uplink's driver (gw/io/eth.c) holds.
  *
- * Ownership: the main thread attaches the program (struct gw_xdp) and detaches it after
- * every socket is closed; each socket (struct gw_xsk) belongs to the thread that receives
- * on it (a worker, or the main thread without workers) and serves one receive queue.
+ * Ownership: the main thread attaches a program (struct gw_xdp) and detaches it when it
+ * is no longer wanted; each socket holds a reference to it (its maps live until the last
+ * socket closes, on whichever thread) and belongs to the thread that receives on it (a
+ * worker, or the main thread without workers) and serves one receive queue.
  */
 #ifndef GW_IO_XDP_H
 #define GW_IO_XDP_H
@@ -36,6 +39,8 @@ struct gw_xdp_info {
 	uint32_t busy_poll_us;  /* the sockets busy-poll (0: they sleep) */
 	char why[GW_IO_ERRLEN]; /* !on: why not (auto or xdp that failed); "" for socket; on:
 	                         * why the sockets do not busy-poll as configured, or "" */
+	char uplinks[1024];     /* the uplinks' programs, as show dataplane says it ("": no
+	                         * uplink, or sockets only) */
 };
 
 /* ---- the program (main thread) ---- */
@@ -53,6 +58,28 @@ struct gw_xdp_cfg {
  * the two on different netdevs, no BPF, the kernel refused).
  */
 struct gw_xdp *gw_xdp_attach(const struct gw_xdp_cfg *cfg, char err[GW_IO_ERRLEN]);
+/*
+ * The program of an uplink's netdev (by index, gw/io/xdp/vxgw_xdp_uplink.bpf.c): untagged
+ * IPv4 (and IPv6) TCP, UDP and ICMP frames to the MAC addresses set with
+ * gw_xdp_uplink_match (none at first) go to the AF_XDP sockets of their receive queues,
+ * everything else to the kernel (the uplink's packet sockets). Native mode only, and only
+ * on a driver that reports VLAN tags to XDP (gw_netdev_rx_vlan_hint): the program asks it
+ * whether a frame had one, which only a program bound to the device can. NULL with a
+ * message in err.
+ */
+struct gw_xdp *gw_xdp_attach_uplink(int ifindex, char err[GW_IO_ERRLEN]);
+#define GW_XDP_MACS_MAX 8
+/* The gateway's MAC addresses on the uplink (the first GW_XDP_MACS_MAX), and whether its
+ * IPv6 frames are the gateway's too (vxgwd is the IPv6 node there). 0 or -errno. */
+int gw_xdp_uplink_match(struct gw_xdp *x, const uint8_t (*macs)[6], unsigned n, bool take6);
+/*
+ * Does netdev ifindex's driver tell XDP a frame's VLAN tag (the netdev netlink family's
+ * xdp-rx-metadata-features, Linux 6.8)? 1 yes, 0 no, -1 the kernel cannot say.
+ */
+int gw_netdev_rx_vlan_hint(int ifindex);
+/* The receive queues of netdev `name` (ethtool's channels; 1 when it does not say, at most
+ * GW_XDP_QUEUES_MAX): the AF_XDP sockets that can be bound. */
+unsigned gw_netdev_rx_queues(const char *name);
 /* Detaches and frees; every socket of x must be closed before. */
 void gw_xdp_detach(struct gw_xdp *x);
 const struct gw_xdp_cfg *gw_xdp_cfg(const struct gw_xdp *x);

@@ -19,6 +19,7 @@
 #include "gw/io/xdp.h"
 #include "gw/gw_int.h"
 #include "gw/workers/ring.h"
+#include "gw/log.h"
 #include "vxlan/vtep.h"
 
 /*
@@ -50,7 +51,8 @@
 #define POLL_MS          100
 #define PORTS_MAX        GW_WORKER_UPLINKS_MAX
 
-/* The worker's socket on one uplink netdev, in the netdev's PACKET_FANOUT group. */
+/* The worker's socket on one uplink netdev, in the netdev's PACKET_FANOUT group, and its
+ * AF_XDP socket on the netdev's receive queue of the worker's number (dataplane io xdp). */
 struct wport {
 	char name[GW_IF_NAMELEN];
 	struct gw_eth *eth;
@@ -207,8 +209,8 @@ static void worker_drop_total(struct worker *w, enum gw_drop why, uint64_t total
 	*seen = total;
 }
 
-/* One vector from underlay socket fd (wp NULL) or an uplink, through the fast path; the
- * count received. */
+/* One vector from underlay socket fd (wp NULL) or an uplink (fd: its AF_XDP socket's, -1:
+ * its packet socket), through the fast path; the count received. */
 static unsigned worker_vector(struct worker *w, struct wport *wp, int fd)
 {
 	struct gw_pkt *pkts[GW_VEC_MAX];
@@ -219,7 +221,8 @@ static unsigned worker_vector(struct worker *w, struct wport *wp, int fd)
 		gw_udp_rx_stats(w->udp, &rx);
 		gw_counters_add_rx(&w->cnt->c, &rx, &w->rx_seen);
 	} else {
-		n = gw_eth_recv(wp->eth, w->pool, pkts, GW_VEC_MAX);
+		n = fd >= 0 ? gw_eth_xsk_recv(wp->eth, w->pool, pkts, GW_VEC_MAX)
+		            : gw_eth_recv(wp->eth, w->pool, pkts, GW_VEC_MAX);
 		gw_eth_rx_stats(wp->eth, &rx);
 		gw_counters_add_rx(&w->cnt->c, &rx, &wp->rx_seen);
 	}
@@ -263,7 +266,8 @@ static void worker_eth_drops(struct worker *w)
 	w->eth_stats_ms = gw_clock_ms();
 }
 
-/* Up to RX_ROUNDS vectors from one socket (an uplink's, or underlay socket fd). */
+/* Up to RX_ROUNDS vectors from one socket (underlay socket fd, or an uplink's: see
+ * worker_vector). */
 static void worker_rx(struct worker *w, struct wport *wp, int fd)
 {
 	for (int round = 0; round < RX_ROUNDS; round++) {
@@ -290,10 +294,14 @@ static bool worker_rx_held(const struct worker *w)
 static void worker_leave(struct worker *w)
 {
 	(void)gw_udp_quiesce(w->udp); /* best effort: else the drain below narrows the gap */
+	for (unsigned k = 0; k < w->n_ports; k++)
+		gw_eth_xsk_unmap(w->ports[k].eth); /* its queue's frames to the packet sockets */
 	for (unsigned i = 0; i < w->n_rx; i++)
 		worker_rx(w, NULL, w->rx_fds[i]);
-	for (unsigned k = 0; k < w->n_ports; k++)
+	for (unsigned k = 0; k < w->n_ports; k++) {
+		worker_rx(w, &w->ports[k], gw_eth_xsk_fd(w->ports[k].eth));
 		worker_rx(w, &w->ports[k], -1);
+	}
 	worker_eth_drops(w);
 	for (unsigned k = 0; k < w->n_ports; k++) {
 		w->fast->port_tx[w->ports[k].port] = NULL;
@@ -309,13 +317,17 @@ static void worker_leave(struct worker *w)
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
-	/* the wake-up, the underlay's sockets (AF_XDP, IPv4, IPv6), the uplinks' */
-	struct pollfd pfd[1 + 3 + PORTS_MAX] = {{.fd = w->ws->wake_fd, .events = POLLIN}};
+	/* the wake-up, the underlay's sockets (AF_XDP, IPv4, IPv6), the uplinks' (packet
+	 * socket, AF_XDP socket or -1, which poll skips) */
+	struct pollfd pfd[1 + 3 + 2 * PORTS_MAX] = {{.fd = w->ws->wake_fd, .events = POLLIN}};
 	unsigned eth0 = 1 + w->n_rx;
 	for (unsigned i = 0; i < w->n_rx; i++)
 		pfd[1 + i] = (struct pollfd){.fd = w->rx_fds[i], .events = POLLIN};
-	for (unsigned k = 0; k < w->n_ports; k++)
-		pfd[eth0 + k] = (struct pollfd){.fd = gw_eth_fd(w->ports[k].eth), .events = POLLIN};
+	for (unsigned k = 0; k < w->n_ports; k++) {
+		const struct gw_eth *e = w->ports[k].eth;
+		pfd[eth0 + 2 * k] = (struct pollfd){.fd = gw_eth_fd(e), .events = POLLIN};
+		pfd[eth0 + 2 * k + 1] = (struct pollfd){.fd = gw_eth_xsk_fd(e), .events = POLLIN};
+	}
 	char name[16];
 	snprintf(name, sizeof(name), "vxgw-w%u", w->id);
 	pthread_setname_np(pthread_self(), name);
@@ -326,7 +338,7 @@ static void *worker_main(void *arg)
 		bool held = worker_rx_held(w);
 		/* busy polling: the AF_XDP queue was just polled here; look, do not sleep */
 		bool busy = gw_udp_busy_poll(w->udp);
-		int r = poll(pfd, eth0 + w->n_ports, held || busy ? 0 : POLL_MS);
+		int r = poll(pfd, eth0 + 2 * w->n_ports, held || busy ? 0 : POLL_MS);
 		rcu_thread_online();
 		reclaim(w);
 		for (unsigned i = 0; i < w->n_rx; i++)
@@ -335,9 +347,12 @@ static void *worker_main(void *arg)
 				worker_rx(w, NULL, w->rx_fds[i]);
 		/* POLLERR: the netdev went down (ENETDOWN). The error stays pending, and poll
 		 * returns at once, until a read reports it: read, or the thread spins. */
-		for (unsigned k = 0; r > 0 && k < w->n_ports; k++)
-			if (pfd[eth0 + k].revents & (POLLIN | POLLERR))
+		for (unsigned k = 0; r > 0 && k < w->n_ports; k++) {
+			if (pfd[eth0 + 2 * k + 1].revents & POLLIN)
+				worker_rx(w, &w->ports[k], pfd[eth0 + 2 * k + 1].fd);
+			if (pfd[eth0 + 2 * k].revents & (POLLIN | POLLERR))
 				worker_rx(w, &w->ports[k], -1);
+		}
 		if (w->n_ports && gw_clock_ms() - w->eth_stats_ms >= 1000)
 			worker_eth_drops(w);
 	}
@@ -371,6 +386,19 @@ static void worker_free(struct worker *w)
 	free(w->seen);
 }
 
+/*
+ * The worker's AF_XDP socket on its queue of an uplink's netdev, where the netdev has a
+ * program and that queue. A socket the kernel refuses (a queue another program's socket
+ * holds) is logged, not fatal: the packet socket still gets the queue's frames.
+ */
+static void worker_port_xsk(struct worker *w, struct wport *wp, struct gw_xdp *x)
+{
+	char err[GW_IO_ERRLEN];
+	if (x && w->id < gw_xdp_queues(x) && gw_eth_xsk_open(wp->eth, x, w->id, err) < 0)
+		gw_log(LOG_WARNING, "worker %u: uplink %s: %s; its packet socket receives", w->id,
+		       wp->name, err);
+}
+
 /* The worker's sockets on the uplink netdevs, each joining the main thread's group. */
 static int worker_ports(struct worker *w, const struct gw_worker_uplink *ups, unsigned n, char *err)
 {
@@ -383,6 +411,7 @@ static int worker_ports(struct worker *w, const struct gw_worker_uplink *ups, un
 		if (gw_eth_fanout_join(wp->eth, ups[k].fanout, err) < 0)
 			return -1;
 		snprintf(wp->name, sizeof(wp->name), "%s", ups[k].name);
+		worker_port_xsk(w, wp, ups[k].xdp);
 	}
 	return 0;
 }
@@ -712,7 +741,7 @@ bool gw_workers_same_uplinks(const struct gw_workers *ws, const struct gw_worker
 		return false;
 	for (unsigned k = 0; k < n; k++)
 		if (strcmp(ws->ups[k].name, ups[k].name) || ws->ups[k].fanout != ups[k].fanout ||
-		    ws->ups[k].serial != ups[k].serial)
+		    ws->ups[k].serial != ups[k].serial || ws->ups[k].xdp_gen != ups[k].xdp_gen)
 			return false;
 	return true;
 }

@@ -34,6 +34,12 @@ struct gw_worker_uplink {
 	/* which socket of the main thread's on that netdev: another one (the netdev deleted
 	 * and created again, same name, maybe the same group id) needs new workers' sockets */
 	uint64_t serial;
+	/* dataplane io xdp: the program on that netdev (gw_xdp_attach_uplink), NULL: none;
+	 * worker i opens an AF_XDP socket on receive queue i where the netdev has one (only at
+	 * the start: the sockets hold the program, the pointer is not used after). xdp_gen:
+	 * which program (another one needs new sockets) */
+	struct gw_xdp *xdp;
+	uint64_t xdp_gen;
 };
 
 struct gw_workers;

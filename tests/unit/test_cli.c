@@ -929,7 +929,17 @@ static void test_show_dataplane_io(void)
 	SHOWS(s, "show dataplane json", "{\"workers\":0,", "\"threads\":[],",
 	      "\"io\":{\"configured\":\"auto\",\"mode\":\"xdp\","
 	      "\"netdev\":\"up0\",\"xdp_mode\":\"native\",\"zerocopy\":false,\"busy_poll_us\":0,"
-	      "\"queues\":2,\"sockets\":2,\"why\":null}}\n");
+	      "\"queues\":2,\"sockets\":2,\"why\":null,\"uplinks\":null}}\n");
+	/* the uplinks' programs, on a line of their own */
+	snprintf(io_now.uplinks, sizeof(io_now.uplinks),
+	         "up1 (native, 2 receive queues, 2 AF_XDP sockets), up2 (no program: refused)");
+	SHOWS(s, "show dataplane",
+	      "AF_XDP sockets\nUplinks on xdp: up1 (native, 2 receive queues, 2 AF_XDP sockets), "
+	      "up2 (no program: refused)\nPacket buffers resident: ");
+	SHOWS(s, "show dataplane json",
+	      "\"why\":null,\"uplinks\":\"up1 (native, 2 receive queues, 2 AF_XDP sockets), up2 "
+	      "(no program: refused)\"}}\n");
+	io_now.uplinks[0] = '\0';
 	io_now.native = false;
 	io_now.zerocopy = true;
 	io_now.queues = io_now.sockets = 1;
@@ -957,7 +967,7 @@ static void test_show_dataplane_io(void)
 	      "\"io\":{\"configured\":\"xdp\",\"mode\":\"socket\","
 	      "\"netdev\":null,\"xdp_mode\":null,\"zerocopy\":false,\"busy_poll_us\":0,"
 	      "\"queues\":0,\"sockets\":0,"
-	      "\"why\":\"no netdev holds \\\"192.0.2.1\\\"\"}}\n");
+	      "\"why\":\"no netdev holds \\\"192.0.2.1\\\"\",\"uplinks\":null}}\n");
 
 	running->io = GW_CFG_IO_SOCKET;
 	ENV.io_info = NULL;
@@ -965,8 +975,33 @@ static void test_show_dataplane_io(void)
 	SHOWS(s, "show dataplane json",
 	      "\"io\":{\"configured\":\"socket\",\"mode\":\"socket\","
 	      "\"netdev\":null,\"xdp_mode\":null,\"zerocopy\":false,\"busy_poll_us\":0,"
-	      "\"queues\":0,\"sockets\":0,\"why\":null}}\n");
+	      "\"queues\":0,\"sockets\":0,\"why\":null,\"uplinks\":null}}\n");
 	cli_sess_free(s);
+}
+
+/* ` dataplane io socket` only on an uplink's main interface: the error names the
+ * interface; its netdev's line stays where it is allowed. */
+static void test_if_io_errors(void)
+{
+	const char *text = "interface bdif 10\n"
+	                   " dataplane io socket\n" /* 2: a BDIF */
+	                   "interface ethernet up0.100\n"
+	                   " encapsulation dot1q 100\n"
+	                   " dataplane io socket\n" /* 5: a sub-interface */
+	                   "interface ethernet up0\n"
+	                   " dataplane io socket\n";
+	struct errs e = {0};
+	struct gw_cfg *c;
+	CU_ASSERT_EQUAL(cli_load_config(text, &c, collect, &e), 2);
+	unsigned lines[] = {2, 5};
+	const char *words[] = {"bdif10 is not an uplink", "interface ethernet up0"};
+	for (unsigned i = 0; i < 2 && i < e.n; i++) {
+		CU_ASSERT_EQUAL(e.line[i], lines[i]);
+		CU_ASSERT_PTR_NOT_NULL(strstr(e.msg[i], words[i]));
+	}
+	CU_ASSERT_TRUE(gw_cfg_if_find(c, "up0")->io_socket);
+	CU_ASSERT_FALSE(gw_cfg_if_find(c, "up0.100")->io_socket);
+	gw_cfg_free(c);
 }
 
 static CU_TestInfo file_tests[] = {
@@ -974,6 +1009,7 @@ static CU_TestInfo file_tests[] = {
     {"golden config files round-trip", test_golden},
     {"load errors name the line and the word", test_load_errors_named},
     {"encapsulation dot1q errors", test_dot1q_errors},
+    {"dataplane io socket on an interface: errors", test_if_io_errors},
     CU_TEST_INFO_NULL,
 };
 
@@ -986,7 +1022,7 @@ static CU_TestInfo sess_tests[] = {
     {"access lists: lines, errors, show and clear with counters", test_acl_session},
     {"dataplane io: lines, running-config, help and completion", test_dataplane_io},
     {"dataplane busy-poll: lines, running-config, errors, help", test_dataplane_busy_poll},
-    {"show dataplane: the underlay's I/O", test_show_dataplane_io},
+    {"show dataplane: the underlay's and the uplinks' I/O", test_show_dataplane_io},
     CU_TEST_INFO_NULL,
 };
 

@@ -22,6 +22,7 @@
 #include <bpf/bpf_helpers.h>
 
 #include "gw/io/xdp/vxgw_xdp.h"
+#include "gw/io/xdp/vxgw_xdp_bpf.h"
 
 /* One entry: what is the gateway's (vxgwd writes it before attaching). */
 struct {
@@ -30,14 +31,6 @@ struct {
 	__type(key, __u32);
 	__type(value, struct vxgw_xdp_match);
 } vxgw_match SEC(".maps");
-
-/* The AF_XDP sockets, by receive queue. */
-struct {
-	__uint(type, BPF_MAP_TYPE_XSKMAP);
-	__uint(max_entries, VXGW_XDP_QUEUES);
-	__type(key, __u32);
-	__type(value, __u32);
-} vxgw_xsks SEC(".maps");
 
 static __always_inline int ip6_eq(const struct in6_addr *a, const __u8 *b)
 {
