@@ -79,13 +79,15 @@ phase_asan() {
 	# their own to what runs sanitized: their forwarding (anycast BDIFs, sub-interfaces)
 	# runs under ASan in fuzz_pipeline and fuzz_fastpath, their drivers and configuration
 	# in e2e_forwarding, e2e_uplink and e2e_cli. The AF_XDP driver runs sanitized in
-	# e2e_forwarding_xdp and e2e_workers_xdp (handovers); e2e_underlay6_xdp and e2e_l2gw_xdp
-	# add no code to it (the IPv6 frames' checks run under ASan in fuzz_frame, the ports'
-	# in e2e_l2gw). The soak's churn runs 60 s here (180 s
+	# e2e_forwarding_xdp (the uplinks' AF_XDP sockets too) and e2e_workers_xdp (handovers);
+	# e2e_underlay6_xdp, e2e_l2gw_xdp and e2e_dot1q_xdp add no code to it (the IPv6 frames'
+	# checks run under ASan in fuzz_frame, the ports' in e2e_l2gw; the tags are the XDP
+	# program's to leave alone), and e2e_hostile_xdp would measure ASan's quarantine as
+	# e2e_hostile does. The soak's churn runs 60 s here (180 s
 	# in the main phase): its code paths, not its length, are what ASan checks.
 	local args=("$@") soak=()
 	if [ ${#args[@]} -eq 0 ]; then
-		args=(-LE 'kernel|w0' -E '^(e2e_soak|e2e_hostile|e2e_reload|e2e_anycast|e2e_dot1q|e2e_underlay6_xdp|e2e_l2gw_xdp)$')
+		args=(-LE 'kernel|w0' -E '^(e2e_soak|e2e_hostile|e2e_reload|e2e_anycast|e2e_dot1q|e2e_underlay6_xdp|e2e_l2gw_xdp|e2e_dot1q_xdp|e2e_hostile_xdp)$')
 		soak=(-R '^(e2e_soak|e2e_hostile)$')
 	fi
 	local rc=0

@@ -24,7 +24,7 @@
 #   checksums to complete and super-packets to segment (uplink frames too, on AF_PACKET).
 #   The gateway's ul0 has GRO on, as a NIC would (LAB_GRO=0: off), and a receive queue per
 #   CPU, as a NIC spreads flows over its queues by their hash (RSS; LAB_GW_QUEUES=N: N): with
-#   `dataplane io xdp` each worker serves its queue. LAB_OFFLOAD=0 turns tx
+#   `dataplane io xdp` each worker serves its queue. Its uplink up0 has as many. LAB_OFFLOAD=0 turns tx
 #   checksum offload (and so TSO) off on every veth: only for a test that needs it and says
 #   why where it sets it.
 #
@@ -425,7 +425,12 @@ _lab_up_body() {
   done
 
   # uplink and "internet"
-  lab_must ip -n "$P-gw" link add up0 type veth peer name ext0 netns "$P-ext" || return 1
+  # as many queues as ul0 (an uplink NIC spreads flows too: with `dataplane io xdp` each
+  # worker's AF_XDP socket on up0 serves its queue)
+  local q=${LAB_GW_QUEUES:-$(nproc)}
+  [ -n "${LAB_GW_QUEUES:-}" ] || [ "$q" -le 8 ] || q=8
+  lab_must ip -n "$P-gw" link add up0 numtxqueues "$q" numrxqueues "$q" type veth \
+    peer name ext0 numtxqueues "$q" numrxqueues "$q" netns "$P-ext" || return 1
   lab_must ip -n "$P-gw" link set up0 up || return 1
   lab_must _lab_offload "$P-gw" up0 || return 1
   lab_must ip -n "$P-ext" addr add 203.0.113.1/30 dev ext0 || return 1

@@ -211,6 +211,16 @@ if [ "$KERNEL" = 1 ]; then
   lab_finish
 fi
 
+# With dataplane io xdp, up0's program was on through all of the above (the tagged frames,
+# their tags in the veth's metadata, left to the packet sockets; the untagged ones taken)
+if [ "${VXGW_E2E_IO:-}" = xdp ] && [ "${VXGW_E2E_WORKERS:-}" != 0 ]; then
+  up0_xdp_on() {
+    gw_json "show dataplane json" '(d["io"]["uplinks"] or "").startswith("up0 (native")' &&
+      gw_json "show counters json" 'd["gateway"]["rx_uplink_xdp"] > 0'
+  }
+  check "show dataplane: up0 has its XDP program; untagged frames came through it" up0_xdp_on
+fi
+
 check "show ip arp: 172.16.100.10 ${VMAC[1]} on up0.100" \
   gw_has_line "show ip arp" 172.16.100.10 "${VMAC[1]}" up0.100
 

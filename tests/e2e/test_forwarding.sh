@@ -158,10 +158,43 @@ if [ "${VXGW_E2E_IO:-}" != xdp ]; then
 fi
 check "TCP h3 <-> h1 (flood-group BD): 8 MiB each way, exactly, valid checksums" \
   lab_tcp_exact h3 h1 10.1.10.50
+[ "$KERNEL" = 1 ] || gw_snap "$LAB_TMP/uplink.snap"
 check "TCP h1 <-> ext (uplink): 8 MiB each way, exactly, valid checksums" \
   lab_tcp_exact h1 ext $LAB_EXT_HOST
 check "TCP ext <-> h2 (connection from the uplink): 8 MiB each way, exactly, valid checksums" \
   lab_tcp_exact ext h2 10.1.20.60
+# With dataplane io xdp and workers, up0 has a program of its own too: the frames ext sends
+# to the gateway's MAC (untagged IPv4) reach the workers through AF_XDP sockets, with the
+# checksums ext's kernel left partial completed (the transfers above checked them at h1, h2).
+if [ "${VXGW_E2E_IO:-}" = xdp ] && [ "${VXGW_E2E_WORKERS:-}" != 0 ]; then
+  daemon_only "show dataplane: up0 has an XDP program in native mode and AF_XDP sockets" &&
+    check "show dataplane: up0 has an XDP program in native mode and AF_XDP sockets" \
+      gw_json "show dataplane json" '(d["io"]["uplinks"] or "").startswith("up0 (native")'
+  daemon_only "...those transfers' frames from ext came through them (rx_uplink_xdp >= 5000)" &&
+    check "...those transfers' frames from ext came through them (rx_uplink_xdp >= 5000)" \
+      gw_grew "$LAB_TMP/uplink.snap" rx_uplink_xdp 5000
+  # ` dataplane io socket` on up0 takes its program off (a container's veth keeps its
+  # TSO): the same pings arrive, through the packet sockets only
+  up0_socket() {
+    printf 'configure terminal\ninterface ethernet up0\ndataplane io socket\nend\n' |
+      gw_cli_stdin >/dev/null || return 1
+    gw_json "show dataplane json" \
+      '"up0 (no program: dataplane io socket" in (d["io"]["uplinks"] or "")' || return 1
+    gw_snap "$LAB_TMP/up0-socket.snap"
+    lab_ping_exact ext 10.1.10.50 "$N_PING" -I "$LAB_EXT_HOST" || return 1
+    gw_grew "$LAB_TMP/up0-socket.snap" rx_uplink_xdp 0 0 || return 1
+    printf 'configure terminal\ninterface ethernet up0\nno dataplane io\nend\n' |
+      gw_cli_stdin >/dev/null || return 1
+    gw_json "show dataplane json" '(d["io"]["uplinks"] or "").startswith("up0 (native")' ||
+      return 1
+    gw_snap "$LAB_TMP/up0-socket.snap"
+    lab_ping_exact ext 10.1.10.50 "$N_PING" -I "$LAB_EXT_HOST" || return 1
+    gw_grew "$LAB_TMP/up0-socket.snap" rx_uplink_xdp "$N_PING"
+  }
+  daemon_only "interface up0 dataplane io socket: no program on up0, ext -> h1 exact; no: back" &&
+    check "interface up0 dataplane io socket: no program on up0, ext -> h1 exact; no: back" \
+      up0_socket
+fi
 check "iperf3 TCP h1 <-> h2 for 3 s: completes, data both ways, no checksum error" \
   lab_iperf_tcp h1 h2 10.1.20.60 && sed 's/^/# iperf3 /' "$LAB_TMP/iperf-tcp.txt"
 # ul0 has GRO on (lab.sh), as a NIC has: it merges the VXLAN datagrams of a flow that came
