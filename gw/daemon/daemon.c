@@ -1110,9 +1110,9 @@ static void uplinks_xdp(struct gwd *d)
 		}
 		if (!want)
 			u->xdp_failed = 0;
-		if (here)
+		if (here && !u->xdp)
 			uplink_xdp_attach(d, u);
-		else
+		else if (!here)
 			snprintf(u->xdp_why, sizeof(u->xdp_why), "%s", why);
 		uint8_t macs[GW_XDP_MACS_MAX][6];
 		if (u->xdp && gw_xdp_uplink_match(u->xdp, macs, uplink_macs(d, u, macs),
