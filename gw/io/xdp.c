@@ -50,6 +50,7 @@ struct gw_xdp {
 	char ifname[IF_NAMESIZE];
 	unsigned queues;
 	bool uplink;         /* an uplink's program (vxgw_xdp_uplink), not the underlay's */
+	const char *prog;    /* the program loaded (a name in the object) */
 	bool native;         /* attached in the driver's mode (else generic) */
 	int link_fd;         /* the attachment: its close (ours, or our exit) detaches */
 	int xsks_fd;         /* the socket map */
@@ -168,33 +169,50 @@ static int xdp_attach_prog(struct gw_xdp *x, const char *name)
 }
 
 /*
- * Loads program `name` from its object (the underlay's or the uplinks') and attaches it to
- * x's netdev. An uplink's program asks the driver for a frame's VLAN tag (a kfunc of the
- * device's own), which the kernel allows only to a program bound to that netdev.
+ * Opens x's object (the underlay's or the uplinks') and loads its program `name` alone.
+ * An uplink's program asks the driver for a frame's VLAN tag (a kfunc of the device's
+ * own), which the kernel allows only to a program bound to that netdev. 0, or -1 with a
+ * message in err and no object.
  */
-static struct gw_xdp *xdp_load(struct gw_xdp *x, const char *name, char *err)
+static int xdp_open(struct gw_xdp *x, const char *name, char *err)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = name);
 	x->obj = x->uplink ? bpf_object__open_mem(gw_xdp_uplink_obj, gw_xdp_uplink_obj_len, &opts)
 	                   : bpf_object__open_mem(gw_xdp_obj, gw_xdp_obj_len, &opts);
-	if (!x->obj)
-		return xdp_fail(x, err, "opening the XDP program", errno);
-	struct bpf_program *p = bpf_object__find_program_by_name(x->obj, name);
-	if (!p)
-		return xdp_fail(x, err, "the XDP object has no such program", 0);
-	if (x->uplink) {
-		bpf_program__set_ifindex(p, (unsigned)x->ifindex);
-		bpf_program__set_flags(p, BPF_F_XDP_DEV_BOUND_ONLY);
+	int e = x->obj ? 0 : -errno;
+	struct bpf_program *p;
+	if (x->obj) {
+		bpf_object__for_each_program(p, x->obj)
+		{
+			bool ours = !strcmp(bpf_program__name(p), name);
+			bpf_program__set_autoload(p, ours);
+			if (ours && x->uplink) {
+				bpf_program__set_ifindex(p, (unsigned)x->ifindex);
+				bpf_program__set_flags(p, BPF_F_XDP_DEV_BOUND_ONLY);
+			}
+		}
+		e = bpf_object__load(x->obj);
 	}
-	int e = bpf_object__load(x->obj);
-	if (e)
-		return xdp_fail(x, err, "loading the XDP program", -e);
+	if (e) {
+		snprintf(err, GW_IO_ERRLEN, "loading the XDP program: %s", strerror(-e));
+		bpf_object__close(x->obj);
+		x->obj = NULL;
+		return -1;
+	}
+	x->prog = name;
+	return 0;
+}
+
+/* Writes the loaded program's match and attaches it to x's netdev. */
+static struct gw_xdp *xdp_start(struct gw_xdp *x, char *err)
+{
+	int e;
 	x->xsks_fd = bpf_object__find_map_fd_by_name(x->obj, "vxgw_xsks");
 	if (x->xsks_fd < 0)
 		return xdp_fail(x, err, "the XDP program has no socket map", 0);
 	if ((e = x->uplink ? gw_xdp_uplink_match(x, NULL, 0, false) : write_match(x)) < 0)
 		return xdp_fail(x, err, "writing the XDP program's match", -e);
-	if ((e = xdp_attach_prog(x, name)) < 0) {
+	if ((e = xdp_attach_prog(x, x->prog)) < 0) {
 		char what[GW_IO_ERRLEN];
 		snprintf(what, sizeof(what), "attaching the XDP program to %s%s", x->ifname,
 		         x->uplink ? " in native mode" : "");
@@ -224,7 +242,15 @@ struct gw_xdp *gw_xdp_attach(const struct gw_xdp_cfg *cfg, char err[GW_IO_ERRLEN
 		gw_xdp_detach(x);
 		return NULL;
 	}
-	return xdp_load(x, "vxgw_xdp", err);
+	/* the program that takes frames in several buffers (Linux 5.18) first: with it the
+	 * netdev's MTU is not held to a page (a jumbo underlay); the other one on an older
+	 * kernel, which refuses it */
+	char err_frags[GW_IO_ERRLEN];
+	if (xdp_open(x, "vxgw_xdp", err_frags) < 0 && xdp_open(x, "vxgw_xdp_linear", err) < 0) {
+		gw_xdp_detach(x);
+		return NULL;
+	}
+	return xdp_start(x, err);
 }
 
 struct gw_xdp *gw_xdp_attach_uplink(int ifindex, char err[GW_IO_ERRLEN])
@@ -247,7 +273,11 @@ struct gw_xdp *gw_xdp_attach_uplink(int ifindex, char err[GW_IO_ERRLEN])
 		                           "tags to XDP (Linux 6.8)"
 		                         : "the driver does not report VLAN tags to XDP",
 		                0);
-	return xdp_load(x, "vxgw_xdp_uplink", err);
+	if (xdp_open(x, "vxgw_xdp_uplink", err) < 0) {
+		gw_xdp_detach(x);
+		return NULL;
+	}
+	return xdp_start(x, err);
 }
 
 int gw_xdp_uplink_match(struct gw_xdp *x, const uint8_t (*macs)[6], unsigned n, bool take6)

@@ -64,8 +64,12 @@ static __always_inline struct udphdr *udp6(void *l3, void *end, const struct vxg
 	return (struct udphdr *)(ip6 + 1);
 }
 
-SEC("xdp")
-int vxgw_xdp(struct xdp_md *ctx)
+/*
+ * The program: frags says whether it was loaded to take frames in several buffers (a
+ * jumbo frame, which it passes: a socket's frame takes one buffer), so that the netdev's
+ * MTU is not held to a page; the kernels before 5.18 take only the other one.
+ */
+static __always_inline int underlay(struct xdp_md *ctx, int frags)
 {
 	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
 	struct ethhdr *eth = data;
@@ -73,7 +77,9 @@ int vxgw_xdp(struct xdp_md *ctx)
 	const struct vxgw_xdp_match *m = bpf_map_lookup_elem(&vxgw_match, &zero);
 	/* a frame longer than a socket's frame would be dropped on redirect: the kernel's
 	 * sockets take it (a jumbo underlay) */
-	if (!m || (void *)(eth + 1) > end || end - data > m->frame_max)
+	long len = end - data;
+	if (!m || (void *)(eth + 1) > end || len > m->frame_max ||
+	    (frags && bpf_xdp_get_buff_len(ctx) != len))
 		return XDP_PASS;
 	struct udphdr *udp = NULL;
 	if (eth->h_proto == bpf_htons(ETH_P_IP))
@@ -83,6 +89,18 @@ int vxgw_xdp(struct xdp_md *ctx)
 	if (!udp || (void *)(udp + 1) > end || udp->dest != m->port)
 		return XDP_PASS;
 	return bpf_redirect_map(&vxgw_xsks, ctx->rx_queue_index, XDP_PASS);
+}
+
+SEC("xdp.frags")
+int vxgw_xdp(struct xdp_md *ctx)
+{
+	return underlay(ctx, 1);
+}
+
+SEC("xdp")
+int vxgw_xdp_linear(struct xdp_md *ctx)
+{
+	return underlay(ctx, 0);
 }
 
 char _license[] SEC("license") = "GPL";
