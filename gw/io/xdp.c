@@ -455,12 +455,19 @@ static int genl_ask(int fd, struct genl_req *r, uint16_t want, void *out, size_t
 		free(buf);
 		return -1;
 	}
-	ssize_t n = recv(fd, buf, GENL_ANSWER_MAX, 0);
-	int left = n > 0 ? (int)n : 0;
-	for (struct nlmsghdr *h = (struct nlmsghdr *)buf; found < 0 && NLMSG_OK(h, left);
-	     h = NLMSG_NEXT(h, left))
+	ssize_t got = recv(fd, buf, GENL_ANSWER_MAX, 0);
+	size_t len = got > 0 ? (size_t)got : 0, step;
+	/* NLMSG_OK/NLMSG_NEXT by hand: the macros compare the u32 length with an int */
+	for (size_t off = 0; found < 0 && len - off >= sizeof(struct nlmsghdr); off += step) {
+		const struct nlmsghdr *h = (const void *)(buf + off);
+		if (h->nlmsg_len < sizeof(*h) || h->nlmsg_len > len - off)
+			break;
+		step = NLMSG_ALIGN(h->nlmsg_len);
+		if (step > len - off)
+			step = len - off;
 		if (h->nlmsg_type != NLMSG_ERROR && h->nlmsg_type != NLMSG_DONE)
 			found = genl_attr(h, want, out, size);
+	}
 	free(buf);
 	return found;
 }
