@@ -299,7 +299,9 @@ static void worker_leave(struct worker *w)
 	for (unsigned i = 0; i < w->n_rx; i++)
 		worker_rx(w, NULL, w->rx_fds[i]);
 	for (unsigned k = 0; k < w->n_ports; k++) {
-		worker_rx(w, &w->ports[k], gw_eth_xsk_fd(w->ports[k].eth));
+		int xsk = gw_eth_xsk_fd(w->ports[k].eth);
+		if (xsk >= 0) /* (-1 would read the packet socket: that comes next) */
+			worker_rx(w, &w->ports[k], xsk);
 		worker_rx(w, &w->ports[k], -1);
 	}
 	worker_eth_drops(w);
