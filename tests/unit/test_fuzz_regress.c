@@ -250,6 +250,18 @@ static void test_costly_filter_refused(void)
 	    "show version | include (a{0,1000}){,10100}",
 	    "show running-config | include (.*)(.*)nfig++)++++++++++++++++++++++++++",
 	    "show version | include x)+++++++++++++++++++++++++++++",
+	    /* repetitions of what can match the empty string: regcomp's closure over the
+	     * empty matches (found by fuzz_config_model: > 10 s;
+	     * regressions/config/filter_regex_empty_repeat.conf) */
+	    "show running-config | include (.*)(.*)nfig++()++++++++++++++++++++$",
+	    "show version | include ()++",
+	    "show version | include ((a*)*){1000}",
+	    "show version | include (a*)+",
+	    "show version | include (a|)*",
+	    "show version | include (|a){2}",
+	    "show version | include x?*",
+	    "show version | include (^)+",
+	    "show version | include (x{0,5}y?)+",
 	};
 	for (unsigned i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
 		cli_out_reset(&o);
@@ -264,6 +276,10 @@ static void test_costly_filter_refused(void)
 	    "show version | exclude \\{",
 	    "show version | include ^vxgw|x+y+z+w+v+u+t+s+r+q+p+o+n+m+l+",
 	    "show version | include a{1000}b{1000}|vxgw",
+	    "show version | include (ab)*vxgw",
+	    "show version | include (x|y)+|vxgw",
+	    "show version | include ^(x?y)+|(vxgw)?",
+	    "show version | include (a*b)+|vxgw",
 	};
 	for (unsigned i = 0; i < sizeof(fine) / sizeof(fine[0]); i++) {
 		cli_out_reset(&o);
