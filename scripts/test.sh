@@ -130,11 +130,19 @@ phase_tsan() {
 }
 
 phase_fuzz() {
+	rm -f build-fuzz/fuzz.log
 	CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVXGW_FUZZ=ON \
 		>/dev/null && cmake --build build-fuzz -j"$jobs" --target fuzz_pipeline fuzz_fastpath fuzz_config fuzz_nd \
 		fuzz_acl_rule fuzz_frame ||
 		return 1
-	tests/fuzz/run.sh -b build-fuzz -t "${VXGW_FUZZ_SECONDS:-60}"
+	tests/fuzz/run.sh -b build-fuzz -t "${VXGW_FUZZ_SECONDS:-60}" 2>&1 | tee build-fuzz/fuzz.log
+}
+
+# fuzz_summary LOG: what a failed target reported (its sanitizer's or libFuzzer's lines and
+# the input kept), so that the end of the output says what the fuzz phase found.
+fuzz_summary() {
+	grep -E '^== .*FAILED|^(SUMMARY|ERROR): |^==[0-9]+== ?ERROR|^(artifact_prefix|Test unit written|MS: )|ALARM|out-of-memory|check failed: |runtime error: |^-rw' \
+		"$1" | head -n 30
 }
 
 for p in $phases; do
@@ -165,6 +173,10 @@ fi
 if [[ " $phases " == *" main "* ]] && [ -f build/ctest.log ]; then
 	echo "--- ctest (build):"
 	ctest_summary build/ctest.log
+fi
+if [[ " ${failed[*]} " == *" fuzz "* ]] && [ -f build-fuzz/fuzz.log ]; then
+	echo "--- fuzz (build-fuzz), what failed:"
+	fuzz_summary build-fuzz/fuzz.log
 fi
 if [ ${#failed[@]} -gt 0 ]; then
 	echo "FAILED phases: ${failed[*]}"
