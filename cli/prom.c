@@ -187,6 +187,8 @@ static void gateway(struct gw *gw, struct cli_out *o)
 	     "Of those, received through AF_XDP sockets (dataplane io xdp).", k.rx_underlay_xdp},
 	    {"vxgw_uplink_rx_xdp_frames_total",
 	     "Uplink frames received through AF_XDP sockets (dataplane io xdp).", k.rx_uplink_xdp},
+	    {"vxgw_uplink_tx_xdp_frames_total",
+	     "Uplink frames sent through AF_XDP sockets (dataplane io xdp).", k.tx_uplink_xdp},
 	    {"vxgw_rx_gso_packets_total",
 	     "Super-packets (TSO/GSO) senders left whole, cut by the gateway.", k.rx_gso},
 	    {"vxgw_rx_checksums_completed_total",

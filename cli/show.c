@@ -937,6 +937,7 @@ static int peer_rate_line(const struct gw_peer_stats *p, void *arg)
 	_(rx_underlay_gro)                                                                         \
 	_(rx_underlay_xdp)                                                                         \
 	_(rx_uplink_xdp)                                                                           \
+	_(tx_uplink_xdp)                                                                           \
 	_(rx_gso)                                                                                  \
 	_(rx_csum_completed)                                                                       \
 	_(tx_underlay)                                                                             \

@@ -353,9 +353,9 @@ struct gw_counters {
 	 * direct ones, those inside UDP super-datagrams the kernel or NIC cut (UDP GSO). */
 	uint64_t tx_underlay_l2, tx_underlay_raw, tx_underlay_gso;
 	/* Of rx_underlay, what the kernel handed over coalesced (UDP GRO), and what came
-	 * through AF_XDP sockets (dataplane io xdp); of rx_eth, what came through an uplink's
-	 * AF_XDP sockets. */
-	uint64_t rx_underlay_gro, rx_underlay_xdp, rx_uplink_xdp;
+	 * through AF_XDP sockets (dataplane io xdp); of rx_eth and tx_eth, what came and went
+	 * through an uplink's AF_XDP sockets. */
+	uint64_t rx_underlay_gro, rx_underlay_xdp, rx_uplink_xdp, tx_uplink_xdp;
 	/* What senders left to their NICs, done by the receive side (gw/gso.h): super-packets
 	 * (TSO/GSO) cut, TCP/UDP checksums completed. */
 	uint64_t rx_gso, rx_csum_completed;

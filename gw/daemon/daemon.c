@@ -839,7 +839,7 @@ static void xdp_give_up(struct gwd *d, const char *why)
 	d->xdp = NULL;
 }
 
-/* "up0 (native, 1 receive queue, 2 AF_XDP sockets), up1 (no program: why)" in out. */
+/* "up0 (native, copy, 1 receive queue, 2 AF_XDP sockets), up1 (no program: why)" in out. */
 static void uplinks_io_info(const struct gwd *d, char *out, size_t size)
 {
 	size_t n = 0;
@@ -850,10 +850,12 @@ static void uplinks_io_info(const struct gwd *d, char *out, size_t size)
 		int k;
 		if (u->xdp) {
 			gw_xdp_info(u->xdp, &x);
-			k = snprintf(
-			    out + n, size - n, "%s%s (%s, %u receive queue%s, %u AF_XDP socket%s)",
-			    n ? ", " : "", u->name, x.native ? "native" : "generic", x.queues,
-			    x.queues == 1 ? "" : "s", x.sockets, x.sockets == 1 ? "" : "s");
+			k = snprintf(out + n, size - n,
+			             "%s%s (%s, %s, %u receive queue%s, %u AF_XDP socket%s)",
+			             n ? ", " : "", u->name, x.native ? "native" : "generic",
+			             x.zerocopy ? "zero-copy" : "copy", x.queues,
+			             x.queues == 1 ? "" : "s", x.sockets,
+			             x.sockets == 1 ? "" : "s");
 		} else if (u->xdp_why[0]) {
 			k = snprintf(out + n, size - n, "%s%s (no program: %s)", n ? ", " : "",
 			             u->name, u->xdp_why);

@@ -21,13 +21,19 @@
  * a buffer arrive whole (gw_rxb, io_int.h); larger ones are dropped and counted.
  *
  * With `dataplane io xdp` a worker's driver also holds an AF_XDP socket on the netdev's
- * receive queue of its number (gw_eth_xsk_open): the uplink's XDP program hands it the
- * frames for the gateway's MACs whose bytes say all there is to know (no tag, not a
- * fragment, not a tunnel), and a checksum left partial there is completed by the bytes
- * (no virtio-net header comes with them). Frames still leave through the packet socket.
+ * queue of its number (gw_eth_xsk_open): the uplink's XDP program hands it the frames for
+ * the gateway's MACs whose bytes say all there is to know (no tag, not a fragment, not a
+ * tunnel), and a checksum left partial there is completed by the bytes (no virtio-net
+ * header comes with them). Where that socket is zero-copy (a NIC's driver), the worker's
+ * frames leave through it too, without an skb, bypassing the netdev's qdisc and taps; a
+ * frame of 4 KiB or more (a jumbo MTU) still leaves through the packet socket. In copy mode
+ * (a veth; a driver without zero-copy) they leave through the packet socket: AF_XDP would
+ * build the same skb per frame there, and measured no faster (docs/benchmarks.md), while
+ * the packet socket keeps the qdisc and the taps.
  *
- * PACKET_QDISC_BYPASS is deliberately not used: it would also hide our frames from
- * tcpdump on the uplink, and the qdisc is what gives us back-pressure (ENOBUFS).
+ * The packet socket does not set PACKET_QDISC_BYPASS: that would also hide our frames from
+ * tcpdump on the uplink, and the qdisc is what gives us back-pressure (ENOBUFS). A netdev
+ * whose qdisc or taps matter keeps it with ` dataplane io socket` (no AF_XDP socket).
  */
 #include "gw/gso.h"
 #include "gw/io/io.h"
@@ -69,10 +75,11 @@ struct gw_eth {
 	struct iovec iov[GW_VEC_MAX][2];
 	uint64_t drops; /* PACKET_STATISTICS resets on every read: the running total */
 	struct gw_io_rx_stats rx;
-	/* dataplane io xdp: the AF_XDP socket of one receive queue (NULL: none). It only
-	 * receives: frames leave through the packet socket, past the netdev's qdisc (shaping,
-	 * back-pressure) and its taps (tcpdump), as without XDP. */
+	/* dataplane io xdp: the AF_XDP socket of one queue (NULL: none), whether frames leave
+	 * through it (zero-copy), and how many did */
 	struct gw_xsk *xsk;
+	bool xsk_tx;
+	uint64_t xsk_sent;
 };
 
 /* What each frame we send starts with: no offload asked for. */
@@ -233,7 +240,13 @@ int gw_eth_xsk_open(struct gw_eth *e, struct gw_xdp *x, unsigned queue, char err
 		return -1;
 	}
 	e->xsk = gw_xsk_open(x, queue, err);
+	e->xsk_tx = e->xsk && gw_xsk_zerocopy(e->xsk);
 	return e->xsk ? 0 : -1;
+}
+
+uint64_t gw_eth_xsk_sent(const struct gw_eth *e)
+{
+	return e->xsk_sent;
 }
 
 int gw_eth_xsk_fd(const struct gw_eth *e)
@@ -445,11 +458,37 @@ static unsigned send_chunk(struct gw_eth *e, struct gw_pkt **pkts, unsigned n)
 	return gw_io_send_vec(e->fd, e->msgs, n);
 }
 
+/*
+ * With an AF_XDP socket: the frames that fit one of its frames go to its transmit ring,
+ * larger ones (a jumbo MTU) to the packet socket, in runs, in order (a flow's short last
+ * segment must not overtake the long ones before it). Returns how many were refused.
+ */
+static unsigned send_chunk_xsk(struct gw_eth *e, struct gw_pkt **pkts, unsigned n)
+{
+	unsigned refused = 0, end;
+	for (unsigned start = 0; start < n; start = end) {
+		bool fits = gw_xsk_fits(pkts[start]->len);
+		for (end = start + 1; end < n && gw_xsk_fits(pkts[end]->len) == fits; end++)
+			;
+		if (!fits) {
+			refused += send_chunk(e, pkts + start, end - start);
+			continue;
+		}
+		unsigned r = gw_xsk_send(e->xsk, pkts + start, end - start);
+		e->xsk_sent += end - start - r;
+		refused += r;
+	}
+	return refused;
+}
+
 unsigned gw_eth_send(struct gw_eth *e, struct gw_pool *pool, struct gw_pkt **pkts, unsigned n)
 {
 	unsigned refused = 0;
-	for (unsigned off = 0; off < n; off += GW_VEC_MAX)
-		refused += send_chunk(e, pkts + off, n - off < GW_VEC_MAX ? n - off : GW_VEC_MAX);
+	for (unsigned off = 0; off < n; off += GW_VEC_MAX) {
+		unsigned k = n - off < GW_VEC_MAX ? n - off : GW_VEC_MAX;
+		refused +=
+		    e->xsk_tx ? send_chunk_xsk(e, pkts + off, k) : send_chunk(e, pkts + off, k);
+	}
 	for (unsigned i = 0; i < n; i++)
 		gw_pkt_free(pool, pkts[i]);
 	return refused;

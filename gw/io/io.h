@@ -187,22 +187,26 @@ void gw_eth_rx_stats(const struct gw_eth *e, struct gw_io_rx_stats *s);
  */
 int gw_eth_set_promisc(struct gw_eth *e, bool on, char err[GW_IO_ERRLEN]);
 /*
- * dataplane io xdp: the AF_XDP socket of receive queue `queue` of program x's netdev
+ * dataplane io xdp: the AF_XDP socket of queue `queue` of program x's netdev
  * (gw_xdp_attach_uplink; e's netdev, e receiving) joins e: what the program takes arrives
- * there (gw_eth_xsk_recv), the rest still on e's packet socket, through which every frame
- * still leaves. 0, or -1 with a message in err (e stays as it was).
+ * there (gw_eth_xsk_recv), the rest still on e's packet socket; where it is zero-copy,
+ * e's frames leave through it (gw_eth_send), but for those larger than its frames. 0, or
+ * -1 with a message in err (e stays as it was).
  */
 struct gw_xdp;
 int gw_eth_xsk_open(struct gw_eth *e, struct gw_xdp *x, unsigned queue, char err[GW_IO_ERRLEN]);
 /* Its descriptor to poll for reading; -1 when e has none. */
 int gw_eth_xsk_fd(const struct gw_eth *e);
+/* The frames gw_eth_send has handed to it: a running total. */
+uint64_t gw_eth_xsk_sent(const struct gw_eth *e);
 /* Up to max frames from the AF_XDP socket (0 when e has none), as gw_eth_recv. */
 unsigned gw_eth_xsk_recv(struct gw_eth *e, struct gw_pool *pool, struct gw_pkt **pkts,
                          unsigned max);
 /* Takes the AF_XDP socket out of the program's map (its queue's frames pass to the packet
  * sockets from now on); what it holds can still be read. */
 void gw_eth_xsk_unmap(struct gw_eth *e);
-/* Sends frames and frees them; returns how many were refused. */
+/* Sends frames (through the AF_XDP socket where e has a zero-copy one) and frees them;
+ * returns how many were refused. */
 unsigned gw_eth_send(struct gw_eth *e, struct gw_pool *pool, struct gw_pkt **pkts, unsigned n);
 
 /* ---- netdev events ---- */

@@ -115,6 +115,13 @@ unsigned gw_rxb_recv(struct gw_rxb *b, int fd, uint32_t tag, struct gw_pool *poo
  * (a longer frame is not redirected: it would be dropped). */
 #define GW_XSK_FRAME     4096
 #define GW_XSK_FRAME_MAX (GW_XSK_FRAME - 256) /* XDP_PACKET_HEADROOM */
+/* Whether a frame of len bytes can be sent through an AF_XDP socket: within one frame, and
+ * short of its end (kernels before 6.6 refuse a descriptor reaching the next frame, and
+ * never hand it back). A longer one leaves through a packet socket. */
+static inline bool gw_xsk_fits(uint32_t len)
+{
+	return len < GW_XSK_FRAME;
+}
 struct gw_xdp;
 int gw_xdp_ifindex(const struct gw_xdp *x);
 const char *gw_xdp_ifname(const struct gw_xdp *x);

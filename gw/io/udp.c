@@ -1131,8 +1131,10 @@ static unsigned send_chunk(struct gw_udp *u, struct gw_pkt **pkts, unsigned n)
 		if (v && (v == 4 ? u->tx_fd : u->tx6_fd) >= 0) {
 			nh = l2_next_hop(u, p, v);
 			path = !nh ? v == 6 ? PATH_RAW6 : PATH_RAW4
-			       : u->xsk && nh->ifindex == gw_xsk_ifindex(u->xsk) ? PATH_XSK
-			                                                         : PATH_L2;
+			       : u->xsk && nh->ifindex == gw_xsk_ifindex(u->xsk) &&
+			               gw_xsk_fits(p->len + ETH_HLEN)
+			           ? PATH_XSK
+			           : PATH_L2;
 		}
 		if (path == PATH_NONE) {
 			refused++;

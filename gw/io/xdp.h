@@ -106,6 +106,8 @@ struct gw_xsk *gw_xsk_open(struct gw_xdp *x, unsigned queue, char err[GW_IO_ERRL
 /* Takes the socket out of the map (the kernel's own socket path receives again) and
  * closes it. */
 void gw_xsk_close(struct gw_xsk *s);
+/* Bound zero-copy (the NIC's own buffers), not in copy mode. */
+bool gw_xsk_zerocopy(const struct gw_xsk *s);
 /* Takes it out of the map only: what it holds can still be read (a worker leaving). */
 void gw_xsk_unmap(struct gw_xsk *s);
 /* The descriptor to poll for reading. */

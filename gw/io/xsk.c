@@ -28,6 +28,7 @@ _Static_assert(GW_XSK_FRAME == XSK_UMEM__DEFAULT_FRAME_SIZE, "the default frame"
 #define XSK_RX_FRAMES (XSK_FRAMES / 2)
 #define XSK_RING      2048                /* each ring: rx, tx, fill, completion */
 #define XSK_KICKS_MAX (XSK_RING / 32 + 1) /* enough to drain the transmit ring */
+#define XSK_FLUSH_US  5000                /* at close, the longest wait for what is queued */
 
 _Static_assert(XSK_FRAME_SIZE <= GW_PKT_DATA, "a received frame fits a packet buffer");
 
@@ -42,6 +43,8 @@ struct gw_xsk {
 	struct xsk_ring_cons comp, rx;
 	uint64_t free_tx[XSK_FRAMES - XSK_RX_FRAMES]; /* frames free for sending */
 	unsigned n_free;
+	bool filled;         /* fill_all ran: free_tx holds what the kernel does not */
+	bool zerocopy;       /* bound zero-copy: the frames are the NIC's own buffers */
 	uint32_t busy_us;    /* dataplane busy-poll: the window after a frame (0: off) */
 	uint64_t last_rx_us; /* when a round that found frames ended (CLOCK_MONOTONIC) */
 	bool got;            /* frames received since the last gw_xsk_busy_poll */
@@ -74,6 +77,7 @@ static int fill_all(struct gw_xsk *s)
 	for (unsigned i = 0; i < XSK_FRAMES - XSK_RX_FRAMES; i++)
 		s->free_tx[i] = (uint64_t)(XSK_RX_FRAMES + i) * XSK_FRAME_SIZE;
 	s->n_free = XSK_FRAMES - XSK_RX_FRAMES;
+	s->filled = true;
 	return 0;
 }
 
@@ -169,6 +173,7 @@ struct gw_xsk *gw_xsk_open(struct gw_xdp *x, unsigned queue, char err[GW_IO_ERRL
 	bool zc = false;
 	if ((e = bind_socket(s, &zc)) != 0)
 		return xsk_fail(s, err, "bind", -e);
+	s->zerocopy = zc;
 	if ((e = fill_all(s)) != 0)
 		return xsk_fail(s, err, "fill ring", -e);
 	/* busy polling is an optimisation: a socket that cannot have it still receives, it only
@@ -184,10 +189,34 @@ struct gw_xsk *gw_xsk_open(struct gw_xdp *x, unsigned queue, char err[GW_IO_ERRL
 	return s;
 }
 
+static void reap(struct gw_xsk *s);
+static uint32_t tx_waiting(const struct gw_xsk *s);
+
+/*
+ * Before the socket closes, what waits on its transmit ring goes: kicks until the kernel
+ * has handed every frame back (a kick that found the netdev's queue full left some), for at
+ * most XSK_FLUSH_US (a netdev that is down keeps them: they are lost, as on a qdisc).
+ */
+static void flush_tx(struct gw_xsk *s)
+{
+	uint64_t end = mono_us() + XSK_FLUSH_US;
+	for (;;) {
+		reap(s);
+		if (s->n_free == XSK_FRAMES - XSK_RX_FRAMES || mono_us() >= end)
+			return;
+		if (tx_waiting(s) && sendto(gw_xsk_fd(s), NULL, 0, MSG_DONTWAIT, NULL, 0) < 0 &&
+		    errno != EAGAIN && errno != EBUSY && errno != ENOBUFS)
+			return;
+		nanosleep(&(struct timespec){.tv_nsec = 50000}, NULL);
+	}
+}
+
 void gw_xsk_close(struct gw_xsk *s)
 {
 	if (!s)
 		return;
+	if (s->filled)
+		flush_tx(s);
 	gw_xsk_unmap(s);
 	xsk_socket__delete(s->sock);
 	xsk_umem__delete(s->umem);
@@ -202,6 +231,11 @@ void gw_xsk_unmap(struct gw_xsk *s)
 	if (s->in_map)
 		gw_xdp_map_set(s->xdp, s->queue, -1, false);
 	s->in_map = false;
+}
+
+bool gw_xsk_zerocopy(const struct gw_xsk *s)
+{
+	return s->zerocopy;
 }
 
 int gw_xsk_fd(const struct gw_xsk *s)
@@ -313,7 +347,7 @@ unsigned gw_xsk_send(struct gw_xsk *s, struct gw_pkt *const *pkts, unsigned n)
 	reap(s);
 	for (unsigned i = 0; i < n; i++) {
 		const struct gw_pkt *p = pkts[i];
-		if (p->len > XSK_FRAME_SIZE || !s->n_free ||
+		if (!gw_xsk_fits(p->len) || !s->n_free ||
 		    xsk_ring_prod__reserve(&s->tx, 1, &idx) != 1)
 			continue;
 		uint64_t addr = s->free_tx[--s->n_free];

@@ -1072,6 +1072,7 @@ static void fold_gw(struct gw_counters *to, const struct gw_counters *cur, struc
 	to->rx_underlay_gro += moved(&cur->rx_underlay_gro, &seen->rx_underlay_gro);
 	to->rx_underlay_xdp += moved(&cur->rx_underlay_xdp, &seen->rx_underlay_xdp);
 	to->rx_uplink_xdp += moved(&cur->rx_uplink_xdp, &seen->rx_uplink_xdp);
+	to->tx_uplink_xdp += moved(&cur->tx_uplink_xdp, &seen->tx_uplink_xdp);
 	to->rx_gso += moved(&cur->rx_gso, &seen->rx_gso);
 	to->rx_csum_completed += moved(&cur->rx_csum_completed, &seen->rx_csum_completed);
 	for (unsigned d = 0; d < GW_DROP_MAX; d++)

@@ -126,9 +126,11 @@ static void send_eth(struct worker *w, const struct gw_fwd *fwd)
 		unsigned end = start + 1;
 		while (end < f->n_tx_eth && fwd->cfg->ifs[f->tx_eth[end]->tx_ifx].port == port)
 			end++;
-		unsigned refused =
-		    gw_eth_send(f->port_tx[port], w->pool, &f->tx_eth[start], end - start);
+		struct gw_eth *e = f->port_tx[port];
+		uint64_t xsk_sent = gw_eth_xsk_sent(e);
+		unsigned refused = gw_eth_send(e, w->pool, &f->tx_eth[start], end - start);
 		gw_cnt_add(&w->cnt->c.drops[GW_DROP_TX_FAILED], refused);
+		gw_cnt_add(&w->cnt->c.tx_uplink_xdp, gw_eth_xsk_sent(e) - xsk_sent);
 		start = end;
 	}
 	f->n_tx_eth = 0;

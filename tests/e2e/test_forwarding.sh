@@ -166,13 +166,18 @@ check "TCP ext <-> h2 (connection from the uplink): 8 MiB each way, exactly, val
 # With dataplane io xdp and workers, up0 has a program of its own too: the frames ext sends
 # to the gateway's MAC (untagged IPv4) reach the workers through AF_XDP sockets, with the
 # checksums ext's kernel left partial completed (the transfers above checked them at h1, h2).
+# A veth's AF_XDP sockets are in copy mode: the frames to ext leave through the packet
+# socket (through AF_XDP only where a NIC's socket is zero-copy).
 if [ "${VXGW_E2E_IO:-}" = xdp ] && [ "${VXGW_E2E_WORKERS:-}" != 0 ]; then
-  daemon_only "show dataplane: up0 has an XDP program in native mode and AF_XDP sockets" &&
-    check "show dataplane: up0 has an XDP program in native mode and AF_XDP sockets" \
-      gw_json "show dataplane json" '(d["io"]["uplinks"] or "").startswith("up0 (native")'
+  daemon_only "show dataplane: up0 has an XDP program in native mode and AF_XDP sockets (copy)" &&
+    check "show dataplane: up0 has an XDP program in native mode and AF_XDP sockets (copy)" \
+      gw_json "show dataplane json" '(d["io"]["uplinks"] or "").startswith("up0 (native, copy")'
   daemon_only "...those transfers' frames from ext came through them (rx_uplink_xdp >= 5000)" &&
     check "...those transfers' frames from ext came through them (rx_uplink_xdp >= 5000)" \
       gw_grew "$LAB_TMP/uplink.snap" rx_uplink_xdp 5000
+  daemon_only "...and the frames to ext left through the packet socket (copy mode: tx_uplink_xdp +0)" &&
+    check "...and the frames to ext left through the packet socket (copy mode: tx_uplink_xdp +0)" \
+      gw_grew "$LAB_TMP/uplink.snap" tx_uplink_xdp 0 0
   # ` dataplane io socket` on up0 takes its program off (a container's veth keeps its
   # TSO): the same pings arrive, through the packet sockets only
   up0_socket() {
