@@ -2,7 +2,7 @@
  * vxsink — a cheap counting sink for the end-to-end benchmark (tests/bench/e2e_bench.sh).
  * It is NOT part of vxgw.
  *
- *   vxsink -i IFACE [-a ADDR] [-6 INNER_DST] [-d SECONDS] [-c COUNTFILE]
+ *   vxsink -i IFACE [-a ADDR] [-6 INNER_DST] [-p DST] [-d SECONDS] [-c COUNTFILE]
  *
  * Attaches a small XDP program (a few dozen instructions, built at start from a list of field
  * checks) to IFACE (native mode: a veth in the benchmark's lab) that drops the VXLAN packets
@@ -13,7 +13,9 @@
  * and ND, also inside VXLAN; pings; router advertisements) passes. So what it counts costs
  * almost nothing more (no bridge, no decapsulation behind it). e2e_bench.sh attaches it to
  * the underlay port facing the gateway (the veth peer of the gateway's ul0), or with
- * SINK_AT=vtep2 to VTEP2's ul0.
+ * SINK_AT=vtep2 to VTEP2's ul0. With -p DST it counts plain frames instead, as a host on an
+ * uplink receives them: IPv4 without options to DST, UDP to port 9, no VXLAN
+ * (uplink_bench.sh, on ext0, the veth peer of the gateway's up0).
  *
  * The program stays attached while vxsink runs: at most SECONDS (default 30, max 600), or
  * until SIGINT/SIGTERM. Closing the BPF link (on any exit, even SIGKILL) detaches it.
@@ -149,6 +151,17 @@ static void sink_match_routed(struct sink_match *m, const struct in_addr *outer_
 	}
 }
 
+/* What the gateway routed out of an uplink toward DST: IPv4 without options, UDP to port 9. */
+static void sink_match_plain(struct sink_match *m, const struct in_addr *dst)
+{
+	m->n = 0;
+	sink_add_u16(m, 12, ETH_P_IP);
+	sink_add(m, 1, SINK_OUTER_IP, 0xffffffffu, 0x45);
+	sink_add(m, 1, SINK_OUTER_IP + 9, 0xffffffffu, IPPROTO_UDP);
+	sink_add_addr(m, SINK_OUTER_IP + 16, dst, 1);
+	sink_add_u16(m, SINK_OUTER_UDP + 2, 9);
+}
+
 static unsigned sink_min_len(const struct sink_match *m)
 {
 	unsigned len = 0;
@@ -210,10 +223,10 @@ int main(int argc, char **argv)
 	double secs = 30.0;
 	int opt;
 
-	struct in_addr outer_dst;
+	struct in_addr outer_dst, plain_dst;
 	struct in6_addr inner6_dst;
-	int have_outer = 0, have_inner6 = 0;
-	while ((opt = getopt(argc, argv, "i:d:c:a:6:")) != -1) {
+	int have_outer = 0, have_inner6 = 0, have_plain = 0;
+	while ((opt = getopt(argc, argv, "i:d:c:a:6:p:")) != -1) {
 		switch (opt) {
 		case 'i':
 			ifname = optarg;
@@ -231,6 +244,11 @@ int main(int argc, char **argv)
 				goto usage;
 			have_inner6 = 1;
 			break;
+		case 'p':
+			if (inet_pton(AF_INET, optarg, &plain_dst) != 1)
+				goto usage;
+			have_plain = 1;
+			break;
 		case 'c':
 			countfile = optarg;
 			break;
@@ -238,10 +256,14 @@ int main(int argc, char **argv)
 			goto usage;
 		}
 	}
-	if (!ifname || secs <= 0.0 || secs > 600.0)
+	if (!ifname || secs <= 0.0 || secs > 600.0 || (have_plain && (have_outer || have_inner6)))
 		goto usage;
 	struct sink_match match;
-	sink_match_routed(&match, have_outer ? &outer_dst : NULL, have_inner6 ? &inner6_dst : NULL);
+	if (have_plain)
+		sink_match_plain(&match, &plain_dst);
+	else
+		sink_match_routed(&match, have_outer ? &outer_dst : NULL,
+		                  have_inner6 ? &inner6_dst : NULL);
 	unsigned ifindex = if_nametoindex(ifname);
 	if (!ifindex) {
 		fprintf(stderr, "vxsink: no interface %s\n", ifname);
@@ -322,7 +344,7 @@ int main(int argc, char **argv)
 	printf("vxsink: %llu packets dropped\n", count);
 	return 0;
 usage:
-	fprintf(stderr,
-	        "usage: vxsink -i IFACE [-a ADDR] [-6 INNER_DST] [-d SECONDS] [-c COUNTFILE]\n");
+	fprintf(stderr, "usage: vxsink -i IFACE [-a ADDR] [-6 INNER_DST] [-p DST] [-d SECONDS] [-c "
+	                "COUNTFILE]\n");
 	return 2;
 }
