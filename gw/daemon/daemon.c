@@ -278,6 +278,8 @@ static void tick(EV_P_ ev_timer *w, int revents)
 		gw_workers_fold(d->workers, d->gw);
 	gw_tick(d->gw);
 	count_socket_drops(d);
+	if (d->udp) /* without workers, AF_XDP: what a send left on the ring (a full queue) */
+		(void)gw_udp_tx_flush(d->udp);
 }
 
 static void udp_watchers_rebuild(struct gwd *d)

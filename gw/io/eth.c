@@ -244,6 +244,11 @@ int gw_eth_xsk_open(struct gw_eth *e, struct gw_xdp *x, unsigned queue, char err
 	return e->xsk ? 0 : -1;
 }
 
+bool gw_eth_tx_flush(struct gw_eth *e)
+{
+	return e->xsk_tx && gw_xsk_tx_flush(e->xsk);
+}
+
 uint64_t gw_eth_xsk_sent(const struct gw_eth *e)
 {
 	return e->xsk_sent;

@@ -110,6 +110,12 @@ bool gw_udp_rx_pending(const struct gw_udp *u, int fd);
  * not sleep. False otherwise.
  */
 bool gw_udp_busy_poll(struct gw_udp *u);
+/*
+ * What waits on the AF_XDP socket's transmit ring (the netdev's queue was full when it was
+ * sent) goes now, as far as the kernel takes it; true while some still waits: call again
+ * soon (the next send would too, but none may come).
+ */
+bool gw_udp_tx_flush(struct gw_udp *u);
 /* Returns what is held to its pool: only needed when the pool goes before the driver
  * (gw_udp_close does it too). */
 void gw_udp_rx_discard(struct gw_udp *u);
@@ -197,6 +203,8 @@ struct gw_xdp;
 int gw_eth_xsk_open(struct gw_eth *e, struct gw_xdp *x, unsigned queue, char err[GW_IO_ERRLEN]);
 /* Its descriptor to poll for reading; -1 when e has none. */
 int gw_eth_xsk_fd(const struct gw_eth *e);
+/* As gw_udp_tx_flush, for e's AF_XDP socket where frames leave through it. */
+bool gw_eth_tx_flush(struct gw_eth *e);
 /* The frames gw_eth_send has handed to it: a running total. */
 uint64_t gw_eth_xsk_sent(const struct gw_eth *e);
 /* Up to max frames from the AF_XDP socket (0 when e has none), as gw_eth_recv. */

@@ -817,6 +817,11 @@ bool gw_udp_busy_poll(struct gw_udp *u)
 	return u->xsk && gw_xsk_busy_poll(u->xsk);
 }
 
+bool gw_udp_tx_flush(struct gw_udp *u)
+{
+	return u->xsk && gw_xsk_tx_flush(u->xsk);
+}
+
 void gw_udp_rx_discard(struct gw_udp *u)
 {
 	gw_rxb_discard(u->rxb);

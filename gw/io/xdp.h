@@ -108,6 +108,9 @@ struct gw_xsk *gw_xsk_open(struct gw_xdp *x, unsigned queue, char err[GW_IO_ERRL
 void gw_xsk_close(struct gw_xsk *s);
 /* Bound zero-copy (the NIC's own buffers), not in copy mode. */
 bool gw_xsk_zerocopy(const struct gw_xsk *s);
+/* Kicks the kernel for what waits on the transmit ring (a send found the netdev's queue
+ * full); true while some still waits. */
+bool gw_xsk_tx_flush(struct gw_xsk *s);
 /* Takes it out of the map only: what it holds can still be read (a worker leaving). */
 void gw_xsk_unmap(struct gw_xsk *s);
 /* The descriptor to poll for reading. */

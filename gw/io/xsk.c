@@ -362,6 +362,14 @@ unsigned gw_xsk_send(struct gw_xsk *s, struct gw_pkt *const *pkts, unsigned n)
 	return n - queued;
 }
 
+bool gw_xsk_tx_flush(struct gw_xsk *s)
+{
+	reap(s);
+	if (tx_waiting(s))
+		kick_tx(s);
+	return tx_waiting(s) != 0;
+}
+
 uint64_t gw_xsk_rx_dropped(const struct gw_xsk *s)
 {
 	struct xdp_statistics st;

@@ -49,6 +49,7 @@
 #define PUNT_RING        1024 /* packets waiting for the main thread, per worker */
 #define RX_ROUNDS        16   /* vectors per wake-up before looking at the stop flag */
 #define POLL_MS          100
+#define TX_WAIT_POLL_MS  1 /* while frames wait on a transmit ring */
 #define PORTS_MAX        GW_WORKER_UPLINKS_MAX
 
 /* The worker's socket on one uplink netdev, in the netdev's PACKET_FANOUT group, and its
@@ -318,6 +319,16 @@ static void worker_leave(struct worker *w)
 	w->udp = NULL;
 }
 
+/* Frames a send left on an AF_XDP transmit ring (the netdev's queue was full) go before
+ * the worker sleeps, and while some still wait it sleeps briefly: no later send may come. */
+static bool worker_tx_flush(struct worker *w)
+{
+	bool waits = gw_udp_tx_flush(w->udp);
+	for (unsigned k = 0; k < w->n_ports; k++)
+		waits |= gw_eth_tx_flush(w->ports[k].eth);
+	return waits;
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
@@ -342,7 +353,11 @@ static void *worker_main(void *arg)
 		bool held = worker_rx_held(w);
 		/* busy polling: the AF_XDP queue was just polled here; look, do not sleep */
 		bool busy = gw_udp_busy_poll(w->udp);
-		int r = poll(pfd, eth0 + 2 * w->n_ports, held || busy ? 0 : POLL_MS);
+		bool tx_waits = worker_tx_flush(w);
+		int r = poll(pfd, eth0 + 2 * w->n_ports,
+		             held || busy ? 0
+		             : tx_waits   ? TX_WAIT_POLL_MS
+		                          : POLL_MS);
 		rcu_thread_online();
 		reclaim(w);
 		for (unsigned i = 0; i < w->n_rx; i++)
