@@ -189,25 +189,25 @@ struct gw_xsk *gw_xsk_open(struct gw_xdp *x, unsigned queue, char err[GW_IO_ERRL
 	return s;
 }
 
-static void reap(struct gw_xsk *s);
 static uint32_t tx_waiting(const struct gw_xsk *s);
+static void kick_tx(struct gw_xsk *s);
 
 /*
  * Before the socket closes, what waits on its transmit ring goes: kicks until the kernel
- * has handed every frame back (a kick that found the netdev's queue full left some), for at
- * most XSK_FLUSH_US (a netdev that is down keeps them: they are lost, as on a qdisc).
+ * has taken every descriptor (a kick that found the netdev's queue full left some), for at
+ * most XSK_FLUSH_US (a netdev that is down keeps them: they are lost, as on a qdisc). Taken
+ * is enough: the kernel has the frame then (copied into an skb, or on the NIC's ring);
+ * waiting for the completions too would keep a leaving worker's sockets in their groups
+ * longer, where what arrives after its last read is lost.
  */
 static void flush_tx(struct gw_xsk *s)
 {
 	uint64_t end = mono_us() + XSK_FLUSH_US;
-	for (;;) {
-		reap(s);
-		if (s->n_free == XSK_FRAMES - XSK_RX_FRAMES || mono_us() >= end)
-			return;
-		if (tx_waiting(s) && sendto(gw_xsk_fd(s), NULL, 0, MSG_DONTWAIT, NULL, 0) < 0 &&
-		    errno != EAGAIN && errno != EBUSY && errno != ENOBUFS)
-			return;
-		nanosleep(&(struct timespec){.tv_nsec = 50000}, NULL);
+	while (tx_waiting(s) && mono_us() < end) {
+		uint32_t before = tx_waiting(s);
+		kick_tx(s);
+		if (tx_waiting(s) == before)
+			nanosleep(&(struct timespec){.tv_nsec = 50000}, NULL);
 	}
 }
 
