@@ -541,9 +541,9 @@ static void entry_free(struct arp_table *t, struct arp_ent *e)
 	t->free = e;
 }
 
-/* Removes an entry whose queue is empty (callers take the packets first). */
-/* An entry with a MAC going bumps the generation: the workers' copy may be using it
- * (gw/workers/fwd.h), past its reachable time too. */
+/* Removes an entry whose queue is empty (callers take the packets first). One with a MAC
+ * bumps the generation: the workers' copy may be using it (gw/workers/fwd.h), past its
+ * reachable time too. */
 static void entry_remove(struct arp_table *t, struct arp_ent *e)
 {
 	if (e->state != ARP_INCOMPLETE)

@@ -43,7 +43,6 @@ struct gw_xsk {
 	struct xsk_ring_cons comp, rx;
 	uint64_t free_tx[XSK_FRAMES - XSK_RX_FRAMES]; /* frames free for sending */
 	unsigned n_free;
-	bool filled;         /* fill_all ran: free_tx holds what the kernel does not */
 	bool zerocopy;       /* bound zero-copy: the frames are the NIC's own buffers */
 	uint32_t busy_us;    /* dataplane busy-poll: the window after a frame (0: off) */
 	uint64_t last_rx_us; /* when a round that found frames ended (CLOCK_MONOTONIC) */
@@ -77,7 +76,6 @@ static int fill_all(struct gw_xsk *s)
 	for (unsigned i = 0; i < XSK_FRAMES - XSK_RX_FRAMES; i++)
 		s->free_tx[i] = (uint64_t)(XSK_RX_FRAMES + i) * XSK_FRAME_SIZE;
 	s->n_free = XSK_FRAMES - XSK_RX_FRAMES;
-	s->filled = true;
 	return 0;
 }
 
@@ -215,7 +213,7 @@ void gw_xsk_close(struct gw_xsk *s)
 {
 	if (!s)
 		return;
-	if (s->filled)
+	if (s->sock) /* (its rings exist) */
 		flush_tx(s);
 	gw_xsk_unmap(s);
 	xsk_socket__delete(s->sock);
