@@ -541,13 +541,9 @@ static void entry_free(struct arp_table *t, struct arp_ent *e)
 	t->free = e;
 }
 
-/* Removes an entry whose queue is empty (callers take the packets first). One with a MAC
- * bumps the generation: the workers' copy may be using it (gw/workers/fwd.h), past its
- * reachable time too. */
+/* Removes an entry whose queue is empty (callers take the packets first). */
 static void entry_remove(struct arp_table *t, struct arp_ent *e)
 {
-	if (e->state != ARP_INCOMPLETE)
-		t->gen++;
 	hash_unlink(t, e);
 	entry_detach(t, e);
 	entry_free(t, e);
@@ -746,8 +742,6 @@ void arp_prefetch_entry(const struct arp_table *t, uint64_t hash)
 	__builtin_prefetch(t->buckets[hash & t->bucket_mask]);
 }
 
-static void go_stale(struct arp_table *t, struct arp_ent *e, uint64_t since);
-
 /*
  * No separate argument check: an invalid ifx or ip never gets an entry, so it misses. Nor
  * a family check: an IPv6 table holds no v4-mapped key, so an IPv4 key misses there too.
@@ -759,8 +753,6 @@ static const uint8_t *lookup_at(struct arp_table *t, struct arp_key k, struct ar
 		e = e->hnext;
 	if (!e || e->state == ARP_INCOMPLETE)
 		return NULL;
-	if (e->state == ARP_REACHABLE && now_ms >= e->confirmed_ms + t->cfg.reachable_ms)
-		go_stale(t, e, e->confirmed_ms + t->cfg.reachable_ms); /* before the tick does */
 	if (e->state == ARP_STALE)
 		stale_used(t, e, now_ms);
 	return e->mac;

@@ -529,29 +529,11 @@ static inline void fast_acl_count(const struct gw_fast *w, const struct fast_out
 			acl_cls_count(o->acl[d], w->acl_thread, o->acl_i[d]);
 }
 
-/*
- * Whether this packet, to a neighbour past its confirmed time, is the one that tells the
- * main thread: the first in GW_FAST_NB_TELL_MS over all workers, elected by a
- * compare-and-swap. Its lookup there starts the probe (a STALE entry becomes PROBE, or
- * DELAY) and it forwards the packet itself.
- */
-static bool fast_neigh_tell(struct gw_fwd_nb_slot *nb, uint64_t now_ms)
-{
-	uint64_t told = atomic_load_explicit(&nb->told_ms, memory_order_relaxed);
-	if (told && now_ms < told + GW_FAST_NB_TELL_MS)
-		return false;
-	return atomic_compare_exchange_strong_explicit(&nb->told_ms, &told, now_ms,
-	                                               memory_order_relaxed, memory_order_relaxed);
-}
-
-/* The next hop's entry nb (NULL: none) is usable: confirmed or static, or stale within a
- * probe's time (gw/workers/fwd.h) unless this packet must tell the main thread. */
+/* The next hop's entry nb (NULL: none) is usable (REACHABLE still, or static). */
 static inline bool fast_neigh_usable(const struct gw_fwd *f, struct fast_out *o,
-                                     struct gw_fwd_nb_slot *nb, uint64_t now_ms)
+                                     const struct gw_fwd_nb_slot *nb, uint64_t now_ms)
 {
-	if (!nb || now_ms >= nb->stale_until_ms)
-		return false;
-	if (now_ms >= nb->until_ms && fast_neigh_tell(nb, now_ms))
+	if (!nb || now_ms >= nb->until_ms)
 		return false;
 	memcpy(o->mac, nb->mac, 6);
 	if (o->bdx == BD_NONE)
@@ -568,7 +550,7 @@ static bool fast_neigh(const struct gw_fwd *f, struct fast_out *o, uint64_t now_
 
 static bool fast_neigh6(const struct gw_fwd *f, struct fast_out *o, uint64_t now_ms)
 {
-	struct gw_fwd_nb6_slot *nb =
+	const struct gw_fwd_nb6_slot *nb =
 	    gw_fwd_nb6_find_hashed(f->nb6, o->nb_key, o->nb_hash, o->ifx, o->nh6);
 	return fast_neigh_usable(f, o, nb ? &nb->nb : NULL, now_ms);
 }

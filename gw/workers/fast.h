@@ -40,10 +40,6 @@ struct gw_fast_cnt {
  */
 #define GW_FAST_TX_MAX (GW_VEC_MAX * 24)
 
-/* Packets to a stale neighbour: one goes to the main thread, whose lookup starts the probe,
- * once in this long over all workers; the rest are sent (gw/workers/fwd.h). */
-#define GW_FAST_NB_TELL_MS 1000
-
 struct gw_fast {
 	struct gw_fast_cnt *cnt;
 	struct gw_pool *pool; /* the worker's: segments of super-packets come from it */

@@ -334,39 +334,27 @@ struct nb_fill {
 	struct gw_fwd_hash *h;
 	uint64_t now_ms;
 	uint32_t reachable_ms;
-	uint64_t probe_ms; /* how long a probe of a stale entry takes, at most */
 };
 
 /*
- * Every entry with a MAC: static ones for good, REACHABLE ones until their time is up, and
- * then, like STALE, PROBE and DELAY ones, for as long as a probe takes (the workers tell
- * the main thread they use it: its arp_lookup starts the probe, whose answer makes the
- * entry REACHABLE again in the next snapshot; no answer removes it). Punting all of a
- * flow's packets from the moment its neighbour went stale until the answer came put up to
- * a tick's traffic (100 ms) on the main thread: more than it could take at high rates. The
- * slot of a usable entry under key, times and MAC set; NULL: not usable (or no room).
+ * Only REACHABLE and static entries: a STALE one must go through arp_lookup on the main
+ * thread, which starts the probe (the reason the workers never see it), and a PROBE one
+ * is being re-checked (punting its few seconds of traffic keeps that on one path). The
+ * slot of a usable entry under key, until and MAC set; NULL: not usable (or no room).
  */
 static struct gw_fwd_nb_slot *nb_put(struct nb_fill *nf, uint64_t key, uint8_t state,
                                      uint64_t age_ms, const uint8_t *mac)
 {
-	uint64_t until, stale_until;
-	if (state == ARP_STATIC) {
-		until = stale_until = UINT64_MAX;
-	} else if (state == ARP_REACHABLE && age_ms < nf->reachable_ms) {
+	uint64_t until;
+	if (state == ARP_STATIC)
+		until = UINT64_MAX;
+	else if (state == ARP_REACHABLE && age_ms < nf->reachable_ms)
 		until = nf->now_ms - age_ms + nf->reachable_ms;
-		stale_until = until + nf->probe_ms;
-	} else if (state == ARP_REACHABLE || state == ARP_STALE || state == ARP_PROBE ||
-	           state == ARP_DELAY) {
-		until = 0; /* stale already: told at once */
-		stale_until = nf->now_ms + nf->probe_ms;
-	} else {
+	else
 		return NULL;
-	}
 	struct gw_fwd_nb_slot *s = hash_claim(nf->h, key);
 	if (s) {
 		s->until_ms = until;
-		s->stale_until_ms = stale_until;
-		atomic_init(&s->told_ms, 0);
 		memcpy(s->mac, mac, 6);
 	}
 	return s;
@@ -389,11 +377,6 @@ static int nb6_add(const struct arp6_entry_info *e, void *arg)
 	return 0;
 }
 
-uint64_t gw_fwd_probe_ms(const struct arp_config *cfg, bool v6)
-{
-	return (v6 ? cfg->delay_ms : 0) + (cfg->max_retries + 1ull) * cfg->retrans_ms;
-}
-
 /* The usable neighbours of table t (IPv4: gw->arp, IPv6: gw->nd, its settings cfg). */
 static struct gw_fwd_hash *nb_build(struct arp_table *t, const struct arp_config *cfg, bool v6,
                                     uint64_t now_ms)
@@ -404,10 +387,7 @@ static struct gw_fwd_hash *nb_build(struct arp_table *t, const struct arp_config
 	struct gw_fwd_hash *h = hash_new(st.entries, slot, arp_generation(t));
 	if (!h)
 		return NULL;
-	struct nb_fill nf = {.h = h,
-	                     .now_ms = now_ms,
-	                     .reachable_ms = cfg->reachable_ms,
-	                     .probe_ms = gw_fwd_probe_ms(cfg, v6)};
+	struct nb_fill nf = {.h = h, .now_ms = now_ms, .reachable_ms = cfg->reachable_ms};
 	if ((v6 ? arp6_foreach(t, now_ms, nb6_add, &nf) : arp_foreach(t, now_ms, nb_add, &nf)) !=
 	    0) {
 		obj_unref(&h->obj);

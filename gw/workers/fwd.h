@@ -121,20 +121,10 @@ struct gw_fwd_cfg {
 	uint32_t *peer_pool; /* every bridge domain's flood peers */
 };
 
-/*
- * Usable neighbours: (ifx, ip) -> MAC, until when. Confirmed (REACHABLE) or static until
- * until_ms; from then on (STALE, PROBE, DELAY) still used, as Linux uses a stale entry's
- * MAC while it probes, until stale_until_ms (a probe's time), provided the main thread,
- * whose lookup starts the probe, is told: once a second over all workers, a packet to it
- * goes there instead (told_ms, the one field a reader writes, with a compare-and-swap, as
- * gw_fwd_mac_slot.refreshed_ms). A probe without an answer removes the entry, which makes
- * a new snapshot without it.
- */
+/* Usable neighbours (REACHABLE or static): (ifx, ip) -> MAC, until when. */
 struct gw_fwd_nb_slot {
 	uint64_t key; /* ifx << 32 | ip, 0: empty */
 	uint64_t until_ms;
-	uint64_t stale_until_ms;
-	_Atomic uint64_t told_ms;
 	uint8_t mac[6];
 };
 
@@ -184,10 +174,6 @@ struct gw_fwd *gw_fwd_build(struct gw *gw, const struct gw_fwd *prev, bool cfg_c
                             uint64_t now_ms);
 /* Does gw's state differ from what f was built from (neighbours, MACs, FIB, trace)? */
 bool gw_fwd_stale(struct gw *gw, const struct gw_fwd *f);
-/* How long the workers use a neighbour past its reachable time: a probe's time (IPv6:
- * DELAY first), so that the answer, or the entry's removal, is in a snapshot by then. */
-struct arp_config;
-uint64_t gw_fwd_probe_ms(const struct arp_config *cfg, bool v6);
 /* Drops the snapshot's references (after the grace period). */
 void gw_fwd_free(struct gw_fwd *f);
 
@@ -239,10 +225,10 @@ static inline uint64_t gw_fwd_prefetch(const struct gw_fwd_hash *h, uint64_t key
 	return hash;
 }
 
-static inline struct gw_fwd_nb_slot *gw_fwd_nb_find_hashed(const struct gw_fwd_hash *h,
-                                                           uint64_t key, uint64_t hash)
+static inline const struct gw_fwd_nb_slot *gw_fwd_nb_find_hashed(const struct gw_fwd_hash *h,
+                                                                 uint64_t key, uint64_t hash)
 {
-	struct gw_fwd_nb_slot *s = h->slots;
+	const struct gw_fwd_nb_slot *s = h->slots;
 	for (uint64_t i = hash & h->mask;; i = (i + 1) & h->mask) {
 		if (s[i].key == key)
 			return &s[i];
@@ -251,17 +237,17 @@ static inline struct gw_fwd_nb_slot *gw_fwd_nb_find_hashed(const struct gw_fwd_h
 	}
 }
 
-static inline struct gw_fwd_nb_slot *gw_fwd_nb_find(const struct gw_fwd_hash *h, uint64_t key)
+static inline const struct gw_fwd_nb_slot *gw_fwd_nb_find(const struct gw_fwd_hash *h, uint64_t key)
 {
 	return gw_fwd_nb_find_hashed(h, key, net_hash64(key));
 }
 
-static inline struct gw_fwd_nb6_slot *gw_fwd_nb6_find_hashed(const struct gw_fwd_hash *h,
-                                                             uint64_t key, uint64_t hash,
-                                                             uint16_t ifx,
-                                                             const struct in6_addr *ip)
+static inline const struct gw_fwd_nb6_slot *gw_fwd_nb6_find_hashed(const struct gw_fwd_hash *h,
+                                                                   uint64_t key, uint64_t hash,
+                                                                   uint16_t ifx,
+                                                                   const struct in6_addr *ip)
 {
-	struct gw_fwd_nb6_slot *s = h->slots;
+	const struct gw_fwd_nb6_slot *s = h->slots;
 	uint64_t i = hash & h->mask;
 	while (s[i].nb.key && (s[i].nb.key != key || s[i].ifx != ifx || !net_ip6_eq(&s[i].ip, ip)))
 		i = (i + 1) & h->mask;

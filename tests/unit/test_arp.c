@@ -524,46 +524,6 @@ static void test_reachable_stale_probe_cycle(void)
 	arp_table_destroy(t);
 }
 
-/*
- * For the workers' copy of the table (gw/workers/fwd.h), which uses an entry past its
- * reachable time while it is probed: a REACHABLE entry used once its time is up starts
- * the probe though no tick made it STALE yet (the workers tell the main thread at once),
- * and an entry with a MAC that goes (a probe without answer, STALE expiry, eviction)
- * changes the generation, which makes a new copy without it.
- */
-static void test_aged_use_probes_removal_changes_generation(void)
-{
-	struct arp_table *t = new_table(NULL);
-	const uint32_t ip = IP(10, 0, 0, 5);
-	arp_learn(t, 2, ip, MAC_A, ARP_LEARN_CREATE, 0);
-	CU_ASSERT_PTR_NOT_NULL(arp_lookup(t, 2, ip, 29999));
-	CU_ASSERT_EQUAL(state_of(t, 2, ip), ARP_REACHABLE);
-	CU_ASSERT_PTR_NOT_NULL(arp_lookup(t, 2, ip, 30000)); /* no tick since 0 */
-	CU_ASSERT_EQUAL(state_of(t, 2, ip), ARP_PROBE);
-	arp_tick(t, 30000);
-	CU_ASSERT_EQUAL(count_calls(CALL_SOLICIT), 1);
-	uint64_t gen = arp_generation(t);
-	arp_tick(t, 31000);
-	arp_tick(t, 32000);
-	CU_ASSERT_EQUAL(arp_generation(t), gen); /* probing changes nothing the copy holds */
-	arp_tick(t, 33000);
-	CU_ASSERT_FALSE(arp_get(t, 2, ip, 33000, NULL));
-	CU_ASSERT_NOT_EQUAL(arp_generation(t), gen);
-	/* STALE and unused: its expiry too */
-	struct arp_config c = test_config();
-	c.reachable_ms = 1000;
-	c.stale_ms = 5000;
-	struct arp_table *t2 = new_table(&c);
-	arp_learn(t2, 9, ip, MAC_A, ARP_LEARN_CREATE, 0);
-	arp_tick(t2, 1000);
-	gen = arp_generation(t2);
-	arp_tick(t2, 6000);
-	CU_ASSERT_FALSE(arp_get(t2, 9, ip, 6000, NULL));
-	CU_ASSERT_NOT_EQUAL(arp_generation(t2), gen);
-	arp_table_destroy(t2);
-	arp_table_destroy(t);
-}
-
 static void test_probe_answer_with_new_mac(void)
 {
 	struct arp_table *t = new_table(NULL);
@@ -1609,8 +1569,6 @@ static CU_TestInfo table_tests[] = {
     {"queue overflow drops oldest", test_queue_overflow_drops_oldest},
     {"reachable, stale, probe cycle", test_reachable_stale_probe_cycle},
     {"probe answered with a new MAC", test_probe_answer_with_new_mac},
-    {"aged entry used: probed; an entry with a MAC removed: new generation",
-     test_aged_use_probes_removal_changes_generation},
     {"stale unused expires", test_stale_unused_expires},
     {"learn modes", test_learn_modes},
     {"static entries", test_static_entries},
